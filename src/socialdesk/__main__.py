@@ -1,0 +1,8 @@
+"""Allow ``python -m socialdesk``."""
+
+import sys
+
+from socialdesk.cli import main
+
+if __name__ == "__main__":
+    sys.exit(main())

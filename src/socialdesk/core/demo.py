@@ -1,0 +1,418 @@
+"""Sample workspaces: a small, believable bakery to explore, or a large one to test speed.
+
+``socialdesk demo PATH`` calls :func:`create_demo`. The content depends only on the size,
+the seed and ``today``: the same three give the same workspace, row for row. Every row
+is generated in memory first, then written table by table in one transaction.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import itertools
+import random
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any, Literal, NamedTuple
+
+from socialdesk.core import clock
+from socialdesk.core import demo_data as d
+from socialdesk.store import bulk
+from socialdesk.store.workspace import Workspace
+
+DemoSize = Literal["small", "large"]
+Row = tuple[Any, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class DemoCounts:
+    """How many rows of each kind a demo workspace was given."""
+
+    contacts: int
+    partners: int  # contacts with at least one audience
+    audiences: int
+    links: int
+    campaigns: int
+    posts: int
+    asks: int
+    interactions: int
+    channels: int
+
+
+def populate_demo(
+    ws: Workspace, size: DemoSize = "small", seed: int = 1, today: date | None = None
+) -> DemoCounts:
+    """Fill the open, empty workspace ``ws`` with a sample bakery, in one transaction.
+
+    ``today`` (default: the app's today) anchors every date, so that the calendar and
+    the follow-ups look current. Raises :class:`ValueError` for an unknown size or a
+    workspace that already has contacts or posts; nothing is written then.
+    """
+    today = today or clock.today()
+    if size not in d.PLANS:
+        raise ValueError(f"unknown demo size {size!r}: choose 'small' or 'large'")
+    with ws.transaction():
+        if bulk.count_rows(ws, "contacts") or bulk.count_rows(ws, "posts"):
+            raise ValueError(
+                f"{ws.path} already has contacts or posts; the demo only fills an empty "
+                "workspace (create a new one with 'socialdesk demo NEW_FILE')."
+            )
+        ids = {table: bulk.next_id(ws, table)
+               for table in ("contacts", "audiences", "campaigns", "posts")}
+        demo = _Demo(random.Random(seed), today, d.PLANS[size], ids,
+                     bulk.upsert_names(ws, "tags", d.TAGS),
+                     bulk.upsert_names(ws, "topics", d.TOPICS))
+        demo.generate()
+        for table, columns in d.COLUMNS.items():
+            bulk.insert_rows(ws, table, columns, demo.rows[table])
+    return demo.counts()
+
+
+def create_demo(
+    path: Path | str, size: DemoSize = "small", seed: int = 1, today: date | None = None
+) -> DemoCounts:
+    """Create a new demo workspace at ``path``, which must not exist yet.
+
+    Raises :class:`FileExistsError` (and touches nothing) if it does. If writing fails
+    or is interrupted, the half-made file and its ``-wal``/``-shm`` companions are
+    removed, so either a complete workspace exists afterwards or none.
+    """
+    path = Path(path).expanduser()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        path.open("xb").close()  # claims the name atomically: never overwrite a file
+    except FileExistsError:
+        raise FileExistsError(
+            f"{path} already exists; a demo workspace is only written to a new file. "
+            "Choose another name or remove the file first."
+        ) from None
+    try:
+        with Workspace.open(path, create=True) as ws:
+            return populate_demo(ws, size, seed, today)
+    except BaseException:
+        for leftover in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+            with contextlib.suppress(FileNotFoundError):
+                leftover.unlink()
+        raise
+
+
+class _Partner(NamedTuple):
+    id: int
+    first: str
+    organisation: str
+    strength: float
+    effort: int
+    spec: d.Partner
+
+
+class _Post(NamedTuple):
+    id: int
+    day: date
+    status: str
+    title: str
+
+
+class _Campaign(NamedTuple):
+    id: int
+    start: date
+    end: date
+    template: d.CampaignTemplate
+
+
+class _Demo:
+    """Generates every row in memory; :func:`populate_demo` writes them."""
+
+    def __init__(self, rng: random.Random, today: date, plan: d.Plan, ids: dict[str, int],
+                 tag_ids: dict[str, int], topic_ids: dict[str, int]) -> None:
+        self.rng, self.today, self.plan, self.ids = rng, today, plan, ids
+        self.tag_ids, self.topic_ids = tag_ids, topic_ids
+        self.rows: dict[str, list[Row]] = {table: [] for table in d.COLUMNS}
+        self.partners: list[_Partner] = []
+        self.reach_guess: dict[int, float] = {}
+        self.campaigns: list[_Campaign] = []
+        self.posts: list[_Post] = []  # dated posts, for the asks
+
+    def generate(self) -> None:
+        """Make the rows of every table (the order of these calls is part of the output)."""
+        for step in (self.contacts, self.audiences, self.links, self.interactions,
+                     self.channels, self.campaign_rows, self.post_rows, self.ask_rows):
+            step()
+
+    def counts(self) -> DemoCounts:
+        """What was generated."""
+        n = {table: len(rows) for table, rows in self.rows.items()}
+        return DemoCounts(n["contacts"], len(self.partners), n["audiences"],
+                          n["contact_links"], n["campaigns"], n["posts"], n["asks"],
+                          n["interactions"], n["channels"])
+
+    def days_ago(self, low: int, high: int) -> date:
+        """A day between ``low`` and ``high`` days before today."""
+        return self.today - timedelta(days=self.rng.randint(low, high))
+
+    # -- people -------------------------------------------------------------------
+
+    def contacts(self) -> None:
+        """Contacts of every kind and stage; the partners sit at random places among them."""
+        plan, rng = self.plan, self.rng
+        partner_at = set(rng.sample(range(plan.contacts), plan.partners))
+        specs = iter(d.PARTNERS if plan.partners == len(d.PARTNERS)
+                     else d.random_partners(rng, plan.partners))
+        regular = plan.contacts - plan.partners
+        kinds = iter(d.quota(rng, regular, d.KIND_WEIGHTS_REGULAR))
+        stages = iter(d.quota(rng, regular, d.STAGE_WEIGHTS_REGULAR))
+        partner_stages = iter(d.quota(rng, plan.partners, d.STAGE_WEIGHTS_PARTNER))
+        for index in range(plan.contacts):
+            if index in partner_at:
+                spec = next(specs)
+                self.contact(index, spec.kind, next(partner_stages), spec.organisation, spec)
+            else:
+                kind = next(kinds)
+                self.contact(index, kind, next(stages), d.organisation(rng, kind), None)
+
+    def contact(self, index: int, kind: str, stage: str, organisation: str,
+                spec: d.Partner | None) -> None:
+        """One contact with its details and tags, and its partner record if it has one."""
+        rng, contact_id = self.rng, self.ids["contacts"] + index
+        first, last = rng.choice(d.FIRST_NAMES), rng.choice(d.LAST_NAMES)
+        strength = round(rng.uniform(*d.STRENGTH_RANGE[stage]), 2) \
+            if rng.random() < (0.85 if spec else 0.4) else None
+        effort = rng.choice((5, 10, 10, 15, 20, 30)) if spec else 10
+        notes = rng.choice(d.NOTES_BY_KIND[kind]).format(p=rng.choice(d.PRODUCTS)) \
+            if rng.random() < 0.45 else ""
+        follow_up = (self.today + timedelta(days=rng.randint(-21, 13))).isoformat() \
+            if rng.random() < (0.35 if spec else 0.12) else None
+        created = self.days_ago(20, 1100)
+        updated = created + timedelta(days=rng.randint(1, (self.today - created).days))
+        self.rows["contacts"].append((
+            contact_id, f"{first} {last}", organisation, kind, stage, strength, effort, notes,
+            follow_up, d.stamp(rng, created), d.stamp(rng, updated),
+        ))
+        for detail in d.contact_details(rng, first, last, organisation, kind):
+            self.rows["contact_details"].append((contact_id, *detail))
+        for tag in rng.sample(d.TAGS, rng.choices((0, 1, 2, 3), (45, 35, 15, 5))[0]):
+            self.rows["contact_tags"].append((contact_id, self.tag_ids[tag]))
+        if spec:
+            if strength is None:
+                strength = sum(d.STRENGTH_RANGE[stage]) / 2
+            self.partners.append(
+                _Partner(contact_id, first, organisation, strength, effort, spec))
+
+    def audiences(self) -> None:
+        """Each partner's audiences on its platforms, with sizes, engagement and topics."""
+        rng, rows = self.rng, self.rows
+        caps = [len(p.spec.platforms) for p in self.partners]
+        counts = d.allocate(rng, self.plan.audiences, caps)
+        for partner, count in zip(self.partners, counts, strict=True):
+            spec, guess = partner.spec, 0.0
+            handle = d.slug(spec.organisation or f"{partner.first}{partner.id}")
+            for rank, platform in enumerate(spec.platforms[:count]):
+                audience_id = self.ids["audiences"] + len(rows["audiences"])
+                size = max(80, int(spec.typical_size * rng.lognormvariate(0, 0.3) / (1 + rank)))
+                rate = rng.uniform(0.25, 0.55) if platform == "newsletter" else \
+                    rng.uniform(0.01, 0.08)
+                rows["audiences"].append((
+                    audience_id, partner.id, platform,
+                    "" if platform in ("newsletter", "blog") else handle,
+                    d.PROFILE_URL[platform].format(h=handle), size,
+                    round(rate, 3) if rng.random() < 0.9 else None,
+                    self.days_ago(0, 180).isoformat() if rng.random() < 0.85 else None,
+                ))
+                topics = [] if rng.random() < 0.05 else \
+                    rng.sample(spec.topics, rng.randint(1, len(spec.topics)))
+                if rng.random() < 0.15:
+                    topics.append(rng.choice(d.TOPICS))
+                for topic in dict.fromkeys(topics):
+                    rows["audience_topics"].append((audience_id, self.topic_ids[topic]))
+                guess += size * d.REACH_GUESS.get(platform, 0.08) * 0.5
+            self.reach_guess[partner.id] = guess
+
+    def links(self) -> None:
+        """Who knows, works with or belongs to whom: between partners only, no duplicates."""
+        rng, wanted = self.rng, self.plan.links
+        seen: set[tuple[int, int, str]] = set()
+        for _ in range(wanted * 50):
+            if len(seen) == wanted:
+                return
+            a, b = rng.sample(self.partners, 2)
+            kind = rng.choices(("knows", "works_with", "member_of"), (60, 30, 10))[0]
+            if kind == "member_of" and b.spec.kind != "community":
+                kind = "knows"
+            directed = kind == "member_of"
+            if (a.id, b.id, kind) in seen or (not directed and (b.id, a.id, kind) in seen):
+                continue
+            seen.add((a.id, b.id, kind))
+            note = f"Met through {b.organisation}." \
+                if b.organisation and rng.random() < 0.2 else ""
+            self.rows["contact_links"].append(
+                (a.id, b.id, kind, round(rng.uniform(0.2, 0.9), 2), int(directed), note))
+        raise RuntimeError(f"could not draw {wanted} distinct links between partners")
+
+    def interactions(self) -> None:
+        """Notes, meetings, calls, messages and gifts over the last year."""
+        rng, first = self.rng, self.ids["contacts"]
+        orgs = [p.organisation for p in self.partners if p.organisation]
+        for kind in d.quota(rng, self.plan.interactions, d.INTERACTION_WEIGHTS):
+            with_partner = kind in ("shared", "gave") or rng.random() < 0.4
+            contact_id = rng.choice(self.partners).id if with_partner else \
+                first + rng.randrange(self.plan.contacts)
+            note = rng.choice(d.INTERACTION_NOTES[kind]).format(
+                p=rng.choice(d.PRODUCTS), org=rng.choice(orgs))
+            self.rows["interactions"].append(
+                (contact_id, self.days_ago(0, 364).isoformat(), kind, note))
+
+    # -- the calendar -------------------------------------------------------------
+
+    def channels(self) -> None:
+        """The bakery's own accounts."""
+        for platform, followers, active in d.OWN_CHANNELS:
+            self.rows["channels"].append((
+                platform, "" if platform == "newsletter" else d.BAKERY_SLUG,
+                d.PROFILE_URL[platform].format(h=d.BAKERY_SLUG),
+                int(followers * self.rng.uniform(0.9, 1.1)), active,
+            ))
+
+    def campaign_rows(self) -> None:
+        """The campaigns of the bakery's year nearest today."""
+        for index, (start, end, template) in enumerate(
+                d.campaigns_near(self.today, self.plan.campaigns)):
+            campaign = _Campaign(self.ids["campaigns"] + index, start, end, template)
+            self.campaigns.append(campaign)
+            self.rows["campaigns"].append((
+                campaign.id, template.name, template.goal, start.isoformat(), end.isoformat(),
+                d.COLOURS[index % len(d.COLOURS)],
+            ))
+
+    def campaign_for(self, day: date | None) -> _Campaign | None:
+        """Most posts in a campaign's dates belong to it; some undated ideas do too."""
+        rng = self.rng
+        if day is None:
+            return rng.choice(self.campaigns) if rng.random() < 0.3 else None
+        running = [c for c in self.campaigns if c.start <= day <= c.end]
+        return running[0] if running and rng.random() < 0.7 else None
+
+    def post_rows(self) -> None:
+        """About a post a day around today, in a status that fits its date; a few ideas."""
+        plan, today, span = self.plan, self.today, self.plan.span_days
+        per_day = d.spread(self.rng, plan.posts - plan.ideas, 2 * span + 1)
+        slots = [(today + timedelta(days=i - span), seq)
+                 for i, n in enumerate(per_day) for seq in range(n)]
+        groups: tuple[list[int], list[int], list[int]] = ([], [], [])  # past, soon, later
+        for index, (day, _) in enumerate(slots):
+            groups[0 if day < today else 1 if day <= today + timedelta(14) else 2].append(index)
+        statuses = [""] * len(slots)
+        for indexes, weights in zip(groups, d.POST_STATUSES_BY_DATE, strict=True):
+            for index, status in zip(indexes, d.quota(self.rng, len(indexes), weights),
+                                     strict=True):
+                statuses[index] = status
+        for (day, seq), status in zip(slots, statuses, strict=True):
+            self.post(day, seq, status)
+        for _ in range(plan.ideas):
+            self.post(None, 0, "idea")
+
+    def post(self, day: date | None, seq: int, status: str) -> None:
+        """One post (``day`` None: an undated idea) with its channels and topics."""
+        rng, post_id = self.rng, self.ids["posts"] + len(self.rows["posts"])
+        campaign = self.campaign_for(day)
+        template, topics = rng.choice(d.POST_TITLES)
+        product = rng.choice(campaign.template.products if campaign else d.PRODUCTS)
+        org = rng.choice(self.partners).organisation or "our fans"
+        title = template.format(p=product, P=product.capitalize(), org=org,
+                                name=rng.choice(d.FIRST_NAMES))
+        body = rng.choice(d.POST_BODIES).format(p=product)
+        time = rng.choice(d.TIMES) if day and rng.random() < 0.85 else None
+        link = f"{d.BAKERY_SITE}/{d.slug(product)}" if rng.random() < 0.3 else ""
+        repeat = rng.choices((None, "weekly", "monthly"), (96, 3, 1))[0] \
+            if day and status != "skipped" else None
+        until = (day + timedelta(weeks=8)).isoformat() if day and repeat else None
+        evergreen = rng.choice((8, 12, 26)) if status == "published" and rng.random() < 0.05 \
+            else None
+        platforms = rng.sample([c[0] for c in d.OWN_CHANNELS],
+                               rng.choices((1, 2, 3), (4, 4, 2))[0])
+        created = min(day or self.today, self.today) - timedelta(days=rng.randint(1, 21))
+        updated = created + timedelta(days=rng.randint(1, (self.today - created).days))
+        self.rows["posts"].append((
+            post_id, d.uid(rng), title, body, status,
+            campaign and campaign.id, day and day.isoformat(), time, time and d.TIMEZONE,
+            link, rng.choice(d.SKIP_NOTES) if status == "skipped" else "", repeat, until,
+            evergreen, *self.results(status, platforms, bool(link), day), seq,
+            d.stamp(rng, created), d.stamp(rng, updated, late=True),
+        ))
+        if day:
+            self.posts.append(_Post(post_id, day, status, title))
+        for platform in platforms:
+            self.rows["post_channels"].append(
+                (post_id, platform, d.channel_text(rng, platform, body, product)))
+        for topic in dict.fromkeys([*topics, *(campaign.template.topics if campaign else ())]):
+            self.rows["post_topics"].append((post_id, self.topic_ids[topic]))
+
+    def results(self, status: str, platforms: list[str], link: bool, day: date | None
+                ) -> tuple[str, int | None, int | None, int | None]:
+        """published_url, reach, clicks, engagements: typed in for most published posts."""
+        if status != "published" or day is None:
+            return "", None, None, None
+        rng, code = self.rng, f"{self.rng.getrandbits(40):010x}"
+        url = f"{d.BAKERY_SITE}/newsletter/{day.isoformat()}" if platforms[0] == "newsletter" \
+            else d.PROFILE_URL[platforms[0]].format(h=d.BAKERY_SLUG) + f"/posts/{code}"
+        if rng.random() < 0.06:
+            return url, None, None, None
+        followers = {c[0]: c[1] for c in d.OWN_CHANNELS}
+        own = sum(followers[p] * (0.35 if p == "newsletter" else 0.1) for p in platforms)
+        reach = int(own * rng.lognormvariate(0.2, 0.45))
+        clicks = int(reach * rng.uniform(0.01, 0.04 if link else 0.008))
+        return url, reach, clicks, int(reach * rng.uniform(0.03, 0.12))
+
+    # -- asks ---------------------------------------------------------------------
+
+    def ask_rows(self) -> None:
+        """Asks for past posts (outcome known) and for the next three weeks (mostly open)."""
+        horizon = self.today + timedelta(days=21)
+        past = [p for p in self.posts if p.status == "published"]
+        future = [p for p in self.posts if self.today <= p.day <= horizon
+                  and p.status in ("scheduled", "draft")]
+        n_future = self.plan.asks // 5 if future else 0
+        for posts, n, outcomes in ((past, self.plan.asks - n_future, d.ASK_OUTCOMES_PAST),
+                                   (future, n_future, d.ASK_OUTCOMES_OPEN)):
+            pairs = self.ask_pairs(posts, n)
+            # Stronger partners, plus some luck, get the better outcomes (listed first).
+            score = [-partner.strength - self.rng.gauss(0, 0.25) for _, partner in pairs]
+            ranked = sorted(range(n), key=score.__getitem__)
+            labels = sorted(d.quota(self.rng, n, outcomes), key=list(outcomes).index)
+            status = dict(zip(ranked, labels, strict=True))
+            for i, (post, partner) in enumerate(pairs):
+                self.ask(post, partner, status[i])
+
+    def ask_pairs(self, posts: list[_Post], n: int) -> list[tuple[_Post, _Partner]]:
+        """``n`` distinct (post, partner) pairs; stronger partners are asked more often."""
+        if n > len(posts) * len(self.partners):
+            raise ValueError(f"cannot draw {n} distinct asks from {len(posts)} posts")
+        cum_weights = list(itertools.accumulate(0.2 + p.strength for p in self.partners))
+        seen: set[tuple[int, int]] = set()
+        pairs = []
+        while len(pairs) < n:
+            post = self.rng.choice(posts)
+            partner = self.rng.choices(self.partners, cum_weights=cum_weights)[0]
+            if (post.id, partner.id) not in seen:
+                seen.add((post.id, partner.id))
+                pairs.append((post, partner))
+        return pairs
+
+    def ask(self, post: _Post, partner: _Partner, status: str) -> None:
+        """One ask, sent a few days before its post and answered (or not) soon after."""
+        rng, today, day = self.rng, self.today, post.day
+        asked = min(today, day - timedelta(days=2)) - timedelta(days=rng.randint(0, 10))
+        answered = min(today, asked + timedelta(days=rng.randint(0, 3))) \
+            if status in ("agreed", "shared", "declined") else None
+        closed = min(today, day + timedelta(days=1)) if status == "no_reply" else answered
+        guess = self.reach_guess[partner.id]
+        created = d.stamp(rng, asked)
+        message = rng.choice(d.ASK_MESSAGES).format(
+            first=partner.first, title=post.title, day=f"{day:%A} {day.day} {day:%B}")
+        self.rows["asks"].append((
+            d.uid(rng), post.id, partner.id, status,
+            asked.isoformat(), day.isoformat() if rng.random() < 0.9 else None,
+            answered and answered.isoformat(), message,
+            round(guess, 1) if rng.random() < 0.5 else None,
+            int(guess * rng.lognormvariate(0, 0.6)) if status == "shared" else None,
+            partner.effort, rng.choice(d.DECLINE_NOTES) if status == "declined" else "",
+            created, d.stamp(rng, closed, late=True) if closed else created,
+        ))

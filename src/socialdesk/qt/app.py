@@ -1,0 +1,103 @@
+"""Starting the GUI: the application object, the workspace, the main window."""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from pathlib import Path
+
+from socialdesk import APP_ID, APP_NAME, STARTED, __version__
+from socialdesk.store.errors import WorkspaceError
+
+
+def _needs_offscreen(screenshot: bool) -> bool:
+    if os.environ.get("QT_QPA_PLATFORM"):
+        return False
+    if screenshot:
+        return True
+    no_display = not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+    return sys.platform.startswith("linux") and no_display
+
+
+def create_application() -> object:
+    """The QApplication with SocialDesk's names, icon and the platform's own style."""
+    from PySide6.QtWidgets import QApplication
+
+    from socialdesk.qt.icons import app_icon
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName(APP_NAME)
+    app.setApplicationDisplayName(APP_NAME)
+    app.setApplicationVersion(__version__)
+    app.setOrganizationName(APP_NAME)
+    app.setDesktopFileName(APP_ID)
+    if sys.platform.startswith("linux"):
+        app.setStyle("Fusion")
+    app.setWindowIcon(app_icon())
+    return app
+
+
+def run_gui(
+    workspace: Path,
+    *,
+    quit_after_startup: bool = False,
+    screenshot: Path | None = None,
+    view: str = "today",
+) -> int:
+    """Open ``workspace`` in the main window; return the exit status."""
+    if _needs_offscreen(screenshot is not None):
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    if os.environ.get("QT_QPA_PLATFORM") == "offscreen":
+        # The offscreen platform warns about window hints it has no use for.
+        os.environ.setdefault("QT_LOGGING_RULES", "qt.qpa.*=false")
+    app = create_application()
+
+    from PySide6.QtWidgets import QMessageBox
+
+    from socialdesk.qt.appsettings import app_settings
+    from socialdesk.qt.main_window import MainWindow
+    from socialdesk.store.workspace import Workspace
+
+    headless = quit_after_startup or screenshot is not None
+    try:
+        ws = Workspace.open(workspace, create=True)
+    except WorkspaceError as error:
+        if headless:
+            print(f"socialdesk: {error}", file=sys.stderr)
+        else:
+            QMessageBox.critical(None, f"Cannot open workspace — {APP_NAME}", str(error))
+        return 1
+    window = MainWindow(ws, app_settings())
+    if screenshot is not None:
+        return _screenshot(app, window, screenshot, view)
+    window.show()
+    if quit_after_startup:
+        _wait_until_exposed(app, window)
+        print(f"Started in {(time.perf_counter() - STARTED) * 1000:.0f} ms")
+        window.close()
+        return 0
+    return app.exec()
+
+
+def _wait_until_exposed(app: object, window: object) -> None:
+    from PySide6.QtTest import QTest
+
+    QTest.qWaitForWindowExposed(window, 5000)
+    app.processEvents()  # type: ignore[attr-defined]
+
+
+def _screenshot(app: object, window: object, target: Path, view: str) -> int:
+    window.resize(1280, 800)  # type: ignore[attr-defined]
+    window.show_view(view)  # type: ignore[attr-defined]
+    window.show()  # type: ignore[attr-defined]
+    _wait_until_exposed(app, window)
+    pixmap = window.grab()  # type: ignore[attr-defined]
+    target.parent.mkdir(parents=True, exist_ok=True)
+    saved = pixmap.save(str(target))
+    window.close()  # type: ignore[attr-defined]
+    if not saved:
+        print(f"socialdesk: {target}: cannot write the screenshot.", file=sys.stderr)
+        return 1
+    print(f"Saved {view} view to {target}")
+    return 0

@@ -1,0 +1,77 @@
+"""Icons: the app icon, UI symbols (Lucide) tinted to the palette, network marks."""
+
+from __future__ import annotations
+
+from functools import cache
+
+from PySide6.QtCore import QByteArray, QRectF, QSize, Qt
+from PySide6.QtGui import QColor, QIcon, QImage, QPainter, QPixmap
+from PySide6.QtSvg import QSvgRenderer
+
+from socialdesk.core.paths import resources_dir
+
+
+def app_icon() -> QIcon:
+    """The SocialDesk icon in every size that ships."""
+    icon = QIcon()
+    folder = resources_dir() / "icons"
+    for size in (16, 24, 32, 48, 64, 128, 256, 512):
+        png = folder / f"socialdesk-{size}.png"
+        if png.exists():
+            icon.addFile(str(png), QSize(size, size))
+    return icon
+
+
+def _render(svg: bytes, size: int, ratio: float = 2.0) -> QPixmap:
+    renderer = QSvgRenderer(QByteArray(svg))
+    pixels = int(size * ratio)
+    image = QImage(pixels, pixels, QImage.Format.Format_ARGB32_Premultiplied)
+    image.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(image)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    renderer.render(painter, QRectF(0, 0, pixels, pixels))
+    painter.end()
+    pixmap = QPixmap.fromImage(image)
+    pixmap.setDevicePixelRatio(ratio)
+    return pixmap
+
+
+@cache
+def _tinted_svg(path: str, colour: str) -> bytes:
+    with open(path, "rb") as handle:
+        return handle.read().replace(b"currentColor", colour.encode())
+
+
+def ui_icon(name: str, colour: QColor | str, size: int = 24) -> QIcon:
+    """A Lucide UI icon (``resources/icons/ui/NAME.svg``) drawn in ``colour``."""
+    path = resources_dir() / "icons" / "ui" / f"{name}.svg"
+    if not path.exists():
+        return QIcon()
+    hex_colour = QColor(colour).name()
+    return QIcon(_render(_tinted_svg(str(path), hex_colour), size))
+
+
+# Each network's own brand colour for its mark (Simple Icons' values).
+BRAND_COLOURS = {
+    "instagram": "#E4405F", "facebook": "#0866FF", "x": "#000000", "tiktok": "#000000",
+    "threads": "#000000", "mastodon": "#6364FF", "bluesky": "#1185FE", "youtube": "#FF0000",
+    "pinterest": "#BD081C", "google": "#4285F4", "substack": "#FF6719", "linkedin": "#0A66C2",
+}
+
+
+# Platforms that are not networks get a plain symbol instead of a brand mark.
+GENERIC_SYMBOLS = {"newsletter": "mail", "blog": "rss", "email": "mail"}
+
+
+@cache
+def brand_icon(platform: str, size: int = 16, colour: str | None = None) -> QIcon:
+    """A network's mark (or a plain symbol for newsletter, blog and other platforms)."""
+    name = {"google_business": "google"}.get(platform, platform)
+    path = resources_dir() / "icons" / "brands" / f"{name}.svg"
+    if not path.exists():
+        return ui_icon(GENERIC_SYMBOLS.get(name, "globe"), colour or "#6b6b6b", size)
+    fill = colour or BRAND_COLOURS.get(name, "#555555")
+    svg = _tinted_svg(str(path), fill)
+    if b"currentColor" not in path.read_bytes():
+        svg = svg.replace(b"<path ", f'<path fill="{fill}" '.encode(), 1)
+    return QIcon(_render(svg, size))

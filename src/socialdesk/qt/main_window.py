@@ -1,0 +1,297 @@
+"""The main window: sidebar navigation, the views, menus and the status bar."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, QSettings
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QPalette, QUndoStack
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QStackedWidget,
+    QWidget,
+)
+
+from socialdesk import APP_NAME, __version__
+from socialdesk.core import backup
+from socialdesk.core.clock import today
+from socialdesk.qt import transfer
+from socialdesk.qt.icons import app_icon
+from socialdesk.qt.sidebar import Sidebar
+from socialdesk.qt.views.base import View
+from socialdesk.qt.views.calendar import CalendarView
+from socialdesk.qt.views.contacts import ContactsView
+from socialdesk.qt.views.partners import PartnersView
+from socialdesk.qt.views.planner import PlannerView
+from socialdesk.qt.views.reports import ReportsView
+from socialdesk.qt.views.today import TodayView
+from socialdesk.qt.welcome import WelcomePanel
+from socialdesk.store import backups, reports
+from socialdesk.store.errors import WorkspaceError
+from socialdesk.store.workspace import Workspace
+
+VIEWS: tuple[tuple[type[View], str], ...] = (
+    (TodayView, "sun"),
+    (CalendarView, "calendar-days"),
+    (ContactsView, "users"),
+    (PartnersView, "handshake"),
+    (PlannerView, "network"),
+    (ReportsView, "chart-column"),
+)
+VIEW_NAMES = tuple(view.name for view, _ in VIEWS)
+WORKSPACE_FILTER = "SocialDesk workspaces (*.sqlite *.db);;All files (*)"
+
+
+class MainWindow(QMainWindow):
+    """SocialDesk's one window."""
+
+    def __init__(self, ws: Workspace, settings: QSettings) -> None:
+        super().__init__()
+        self.ws = ws
+        self.settings = settings
+        self.undo_stack = QUndoStack(self)
+        self.views: dict[str, View] = {}
+        self.stale: set[str] = set()
+        self.setWindowIcon(app_icon())
+        self.setAcceptDrops(True)
+
+        self.sidebar = Sidebar([(v.name, v.title, icon) for v, icon in VIEWS])
+        self.sidebar.selected.connect(self.show_view)
+
+        self.stack = QStackedWidget()
+        self.welcome = WelcomePanel()
+        self.welcome.load_sample.connect(self.load_sample_data)
+        self.welcome.import_contacts.connect(self.import_file)
+        self.stack.addWidget(self.welcome)
+
+        central = QWidget()
+        layout = QHBoxLayout(central)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.sidebar)
+        divider = QFrame()
+        divider.setFrameShape(QFrame.Shape.VLine)
+        divider.setFrameShadow(QFrame.Shadow.Plain)
+        divider.setForegroundRole(QPalette.ColorRole.Mid)
+        layout.addWidget(divider)
+        layout.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
+
+        self.path_label = QLabel()
+        self.backup_label = QLabel()
+        self.statusBar().addWidget(self.path_label, 1)
+        self.statusBar().addPermanentWidget(self.backup_label)
+        self._build_menus()
+        self._restore_geometry()
+        self._workspace_opened()
+
+    # --- building -------------------------------------------------------------------
+
+    def _build_menus(self) -> None:
+        file_menu = self.menuBar().addMenu("&File")
+        self._action(file_menu, "&New workspace…", self.new_workspace, QKeySequence.StandardKey.New)
+        self._action(file_menu, "&Open workspace…", self.open_workspace,
+                     QKeySequence.StandardKey.Open)
+        file_menu.addSeparator()
+        self._action(file_menu, "&Import…", self.import_file, "Ctrl+I")
+        self._action(file_menu, "&Export…", self.export_file, "Ctrl+E")
+        file_menu.addSeparator()
+        self._action(file_menu, "&Backup now", self.backup_now, "Ctrl+B")
+        file_menu.addSeparator()
+        quit_action = self._action(file_menu, "&Quit", self.close, QKeySequence.StandardKey.Quit)
+        if quit_action.shortcut().isEmpty():  # some platforms define no Quit key
+            quit_action.setShortcut(QKeySequence("Ctrl+Q"))
+
+        edit_menu = self.menuBar().addMenu("&Edit")
+        undo = self.undo_stack.createUndoAction(self, "&Undo")
+        undo.setShortcut(QKeySequence.StandardKey.Undo)
+        redo = self.undo_stack.createRedoAction(self, "&Redo")
+        redo.setShortcut(QKeySequence.StandardKey.Redo)
+        edit_menu.addAction(undo)
+        edit_menu.addAction(redo)
+
+        view_menu = self.menuBar().addMenu("&View")
+        for number, (view, _) in enumerate(VIEWS, start=1):
+            self._action(view_menu, view.title, lambda _=False, n=view.name: self.show_view(n),
+                         f"Ctrl+{number}")
+
+        help_menu = self.menuBar().addMenu("&Help")
+        self._action(help_menu, f"&About {APP_NAME}", self.about)
+
+    def _action(self, menu: object, text: str, slot: object,
+                shortcut: QKeySequence.StandardKey | str | None = None) -> QAction:
+        action = QAction(text, self)
+        if isinstance(shortcut, QKeySequence.StandardKey):
+            action.setShortcuts(shortcut)
+        elif shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        action.triggered.connect(slot)
+        menu.addAction(action)  # type: ignore[attr-defined]
+        return action
+
+    def _restore_geometry(self) -> None:
+        geometry = self.settings.value("window/geometry")
+        if isinstance(geometry, QByteArray) and self.restoreGeometry(geometry):
+            return
+        self.resize(1280, 800)
+
+    # --- views ----------------------------------------------------------------------
+
+    def view(self, name: str) -> View:
+        """The view called ``name``, created on first use."""
+        if name not in self.views:
+            cls = next(view for view, _ in VIEWS if view.name == name)
+            self.views[name] = cls(self.ws)
+            self.stack.addWidget(self.views[name])
+            self.stale.add(name)
+        return self.views[name]
+
+    def show_view(self, name: str) -> View:
+        """Switch to a view, reloading it if its data changed since it was last shown."""
+        view = self.view(name)
+        if name in self.stale:
+            view.refresh()
+            self.stale.discard(name)
+        self.stack.setCurrentWidget(view)
+        self.sidebar.set_current(name)
+        self.settings.setValue("window/view", name)
+        return view
+
+    def current_view_name(self) -> str | None:
+        """The name of the shown view, or None while the welcome panel shows."""
+        widget = self.stack.currentWidget()
+        return widget.name if isinstance(widget, View) else None
+
+    def data_changed(self) -> None:
+        """Mark every view stale and reload the one showing."""
+        self.stale = set(self.views)
+        self._update_status()
+        current = self.current_view_name()
+        self.show_view(current or "today")
+
+    # --- workspace ------------------------------------------------------------------
+
+    def _workspace_opened(self) -> None:
+        self.setWindowTitle(f"{self.ws.path.stem} — {APP_NAME}")
+        self._update_status()
+        if reports.counts(self.ws).empty:
+            self.sidebar.set_current(None)
+            self.stack.setCurrentWidget(self.welcome)
+        else:
+            name = str(self.settings.value("window/view", "today"))
+            self.show_view(name if name in VIEW_NAMES else "today")
+
+    def _update_status(self) -> None:
+        totals = reports.counts(self.ws)
+        self.path_label.setText(
+            f"{self.ws.path}  ·  {totals.contacts:,} contacts · {totals.partners:,} partners · "
+            f"{totals.posts:,} posts"
+        )
+        self.path_label.setToolTip(f"Workspace file: {self.ws.path}")
+        last = backups.last_backup(self.ws)
+        self.backup_label.setText(
+            f"Last backup: {last.created_at.replace('T', ' ').removesuffix('Z')} UTC"
+            if last else "Not backed up yet"
+        )
+
+    def set_workspace(self, ws: Workspace) -> None:
+        """Close the current workspace and show ``ws`` instead."""
+        for view in self.views.values():
+            self.stack.removeWidget(view)
+            view.deleteLater()
+        self.views.clear()
+        self.stale.clear()
+        self.undo_stack.clear()
+        self.ws.close()
+        self.ws = ws
+        self._workspace_opened()
+
+    def _open_path(self, path: Path, *, create: bool) -> None:
+        try:
+            ws = Workspace.open(path, create=create)
+        except WorkspaceError as error:
+            QMessageBox.critical(self, f"Cannot open workspace — {APP_NAME}", str(error))
+            return
+        self.set_workspace(ws)
+
+    def new_workspace(self) -> None:
+        """Ask for a new file name and start an empty workspace there."""
+        name, _ = QFileDialog.getSaveFileName(
+            self, "New workspace", str(self.ws.path.parent / "New workspace.sqlite"),
+            WORKSPACE_FILTER,
+        )
+        if not name:
+            return
+        path = Path(name)
+        if path.exists():
+            QMessageBox.warning(
+                self, APP_NAME,
+                f"{path} already exists. Use File → Open workspace… to open it, or choose "
+                "another name.",
+            )
+            return
+        self._open_path(path, create=True)
+
+    def open_workspace(self) -> None:
+        """Ask for a workspace file and open it."""
+        name, _ = QFileDialog.getOpenFileName(
+            self, "Open workspace", str(self.ws.path.parent), WORKSPACE_FILTER
+        )
+        if name:
+            self._open_path(Path(name), create=False)
+
+    # --- actions --------------------------------------------------------------------
+
+    def load_sample_data(self) -> None:
+        """Fill the (empty) workspace with the sample bakery."""
+        from socialdesk.core.demo import populate_demo
+
+        try:
+            populate_demo(self.ws, "small", seed=1, today=today())
+        except ValueError as error:
+            QMessageBox.warning(self, APP_NAME, str(error))
+            return
+        self.data_changed()
+
+    def import_file(self) -> None:
+        """Import contacts (or a calendar) from a file the user picks."""
+        if transfer.import_dialog(self, self.ws):
+            self.data_changed()
+
+    def export_file(self) -> None:
+        """Export contacts or the calendar to a file the user picks."""
+        transfer.export_dialog(self, self.ws)
+
+    def backup_now(self) -> None:
+        """Back up the workspace into the backups folder."""
+        try:
+            made = backup.backup_now(self.ws)
+        except backup.BackupError as error:
+            QMessageBox.critical(self, f"Backup failed — {APP_NAME}", str(error))
+            self._update_status()
+            return
+        self._update_status()
+        self.statusBar().showMessage(f"Backed up to {made}", 8000)
+
+    def about(self) -> None:
+        """Show the version and where the workspace lives."""
+        QMessageBox.about(
+            self, f"About {APP_NAME}",
+            f"<h3>{APP_NAME} {__version__}</h3>"
+            "<p>Plan each post together with the partners who can spread it.</p>"
+            f"<p>Workspace: {self.ws.path}</p>",
+        )
+
+    # --- window events --------------------------------------------------------------
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        """Remember the window's geometry and close the workspace."""
+        self.settings.setValue("window/geometry", self.saveGeometry())
+        self.settings.sync()
+        self.ws.close()
+        event.accept()

@@ -1,0 +1,107 @@
+"""What every view shares: a heading, configured tables, empty states."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QAbstractItemModel, Qt
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QLabel,
+    QStackedWidget,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from socialdesk.store.workspace import Workspace
+
+
+class View(QWidget):
+    """A page of the main window; ``refresh()`` reloads it from the workspace."""
+
+    name = ""
+    title = ""
+
+    def __init__(self, ws: Workspace, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ws = ws
+
+    def refresh(self) -> None:
+        """Reload what the view shows."""
+
+
+def heading(text: str) -> QLabel:
+    """A view's title in a larger, bold font."""
+    label = QLabel(text)
+    font = QFont(label.font())
+    font.setPointSizeF(font.pointSizeF() * 1.5)
+    font.setBold(True)
+    label.setFont(font)
+    return label
+
+
+def section_title(text: str) -> QLabel:
+    """A bold title over a section of a view."""
+    label = QLabel(text)
+    font = QFont(label.font())
+    font.setBold(True)
+    label.setFont(font)
+    return label
+
+
+def muted(text: str) -> QLabel:
+    """Secondary text in the palette's placeholder colour, wrapped."""
+    label = QLabel(text)
+    label.setWordWrap(True)
+    label.setForegroundRole(label.foregroundRole().PlaceholderText)
+    return label
+
+
+def make_table(
+    model: QAbstractItemModel, *, sortable: bool = False, stretch: int | None = None
+) -> QTableView:
+    """A read-only, row-selecting table; column ``stretch`` (default: the last) fills the rest."""
+    table = QTableView()
+    table.setModel(model)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setAlternatingRowColors(True)
+    table.setShowGrid(False)
+    table.setWordWrap(False)
+    table.verticalHeader().hide()
+    table.verticalHeader().setDefaultSectionSize(table.fontMetrics().height() + 10)
+    table.horizontalHeader().setStretchLastSection(True)
+    table.horizontalHeader().setDefaultAlignment(
+        Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
+    )
+    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+    if stretch is not None:
+        table.horizontalHeader().setStretchLastSection(False)
+        table.horizontalHeader().setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
+    table.setSortingEnabled(sortable)
+    return table
+
+
+class EmptyState(QStackedWidget):
+    """Shows ``content``, or a message saying what to do when there is nothing to show."""
+
+    def __init__(self, content: QWidget, message: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.content = content
+        self.message = QLabel(message)
+        self.message.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.message.setWordWrap(True)
+        self.message.setForegroundRole(self.message.foregroundRole().PlaceholderText)
+        holder = QWidget()
+        layout = QVBoxLayout(holder)
+        layout.addWidget(self.message)
+        self.addWidget(content)
+        self.addWidget(holder)
+
+    def set_empty(self, empty: bool, message: str | None = None) -> None:
+        """Show the message (optionally a new one) instead of the content, or not."""
+        if message:
+            self.message.setText(message)
+        self.setCurrentIndex(1 if empty else 0)

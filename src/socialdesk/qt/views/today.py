@@ -1,0 +1,102 @@
+"""Today: this week's posts, asks waiting for an answer, follow-ups due."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from PySide6.QtWidgets import QGridLayout, QVBoxLayout, QWidget
+
+from socialdesk.core.clock import today
+from socialdesk.core.formatting import short_date
+from socialdesk.qt.delegates import PlatformsDelegate, StatusDelegate
+from socialdesk.qt.table_model import Column, RowTableModel
+from socialdesk.qt.views.base import EmptyState, View, heading, make_table, muted, section_title
+from socialdesk.store import asks, contacts, posts, reports
+from socialdesk.store.models import AskRow, FollowUp, PostRow
+from socialdesk.store.workspace import Workspace
+
+
+def _titled(title: str, body: QWidget) -> QWidget:
+    box = QWidget()
+    layout = QVBoxLayout(box)
+    layout.setContentsMargins(0, 0, 0, 0)
+    layout.addWidget(section_title(title))
+    layout.addWidget(body)
+    return box
+
+
+class TodayView(View):
+    """What needs doing this week."""
+
+    name = "today"
+    title = "Today"
+
+    def __init__(self, ws: Workspace, parent: QWidget | None = None) -> None:
+        super().__init__(ws, parent)
+        self.date_label = heading("Today")
+        self.summary = muted("")
+        self.week_model: RowTableModel[PostRow] = RowTableModel([
+            Column("Day", lambda p: short_date(p.scheduled_on, today())),
+            Column("Time", lambda p: p.scheduled_time or "all day"),
+            Column("Post", lambda p: p.title, tooltip=lambda p: p.campaign or "No campaign",
+                   colour=lambda p: p.colour),
+            Column("Channels", lambda p: p.platforms,
+                   display=lambda v: ", ".join(v), tooltip=lambda p: ", ".join(p.platforms)),
+            Column("Status", lambda p: p.status),
+        ])
+        self.week_table = make_table(self.week_model)
+        self.week_table.setItemDelegateForColumn(3, PlatformsDelegate(self.week_table))
+        self.week_table.setItemDelegateForColumn(4, StatusDelegate(self.week_table))
+        self.week = EmptyState(self.week_table, "No posts this week. Plan one in the Calendar.")
+
+        self.asks_model: RowTableModel[AskRow] = RowTableModel([
+            Column("Partner", lambda a: a.contact_name),
+            Column("For post", lambda a: a.post_title or ""),
+            Column("Due", lambda a: a.due_on, display=lambda v: short_date(v, today())),
+            Column("Status", lambda a: a.status),
+        ])
+        asks_table = make_table(self.asks_model)
+        asks_table.setItemDelegateForColumn(3, StatusDelegate(asks_table))
+        self.asks = EmptyState(asks_table, "No asks waiting for an answer.")
+
+        self.follow_model: RowTableModel[FollowUp] = RowTableModel([
+            Column("Contact", lambda f: f.name),
+            Column("Organisation", lambda f: f.organisation),
+            Column("Due", lambda f: f.follow_up_on, display=lambda v: short_date(v, today())),
+        ])
+        self.follow = EmptyState(make_table(self.follow_model), "No follow-ups due.")
+
+        grid = QGridLayout()
+        grid.addWidget(_titled("This week's posts", self.week), 0, 0, 1, 2)
+        grid.addWidget(_titled("Asks waiting for an answer", self.asks), 1, 0)
+        grid.addWidget(_titled("Follow-ups due", self.follow), 1, 1)
+        grid.setRowStretch(0, 3)
+        grid.setRowStretch(1, 2)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.date_label)
+        layout.addWidget(self.summary)
+        layout.addLayout(grid)
+
+    def refresh(self) -> None:
+        """Reload the week, the asks and the follow-ups."""
+        day = today()
+        monday = day - timedelta(days=day.weekday())
+        sunday = monday + timedelta(days=6)
+        self.date_label.setText(f"Today, {day:%A} {day.day} {day:%B}")
+        week = posts.posts_between(self.ws, monday.isoformat(), sunday.isoformat())
+        self.week_model.set_rows(week)
+        self.week.set_empty(not week)
+        waiting = asks.open_asks(self.ws, due_until=(day + timedelta(days=7)).isoformat())
+        self.asks_model.set_rows(waiting)
+        self.asks.set_empty(not waiting)
+        due = contacts.follow_ups_due(self.ws, day.isoformat())
+        self.follow_model.set_rows(due)
+        self.follow.set_empty(not due)
+        totals = reports.counts(self.ws)
+        self.summary.setText(
+            f"{len(week)} posts this week · {len(waiting)} asks due · {len(due)} follow-ups · "
+            f"{totals.contacts:,} contacts, {totals.partners:,} partners, "
+            f"{totals.posts:,} posts in this workspace"
+        )
+        for table in (self.week_table,):
+            table.resizeColumnsToContents()

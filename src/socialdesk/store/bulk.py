@@ -1,0 +1,112 @@
+"""Bulk writes for generators and importers: many rows per statement, fast.
+
+Every function here writes inside the caller's transaction (``with ws.transaction():``)
+and refuses to run outside one: row-by-row autocommit would be slow and would leave a
+half-written workspace behind if something failed. Table and column names are checked
+against the workspace's own schema before they are put into a statement, so a name
+that is not a real table or column can never reach SQL.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from socialdesk.store.workspace import Workspace
+
+
+def _require_transaction(ws: Workspace) -> None:
+    if not ws.conn.in_transaction:
+        raise RuntimeError("bulk writes must run inside ws.transaction()")
+
+
+def _quote(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def table_columns(ws: Workspace, table: str) -> tuple[str, ...]:
+    """Return the columns of the ordinary table ``table`` in schema order.
+
+    Raises :class:`ValueError` if the workspace has no such table (views, virtual
+    full-text tables and SQLite's internal tables do not count).
+    """
+    found = ws.conn.execute(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ? "
+        "AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' "
+        "AND upper(sql) NOT LIKE 'CREATE VIRTUAL TABLE%'",
+        (table,),
+    ).fetchone()
+    if found is None:
+        raise ValueError(f"no table named {table!r} in the workspace")
+    rows = ws.conn.execute("SELECT name FROM pragma_table_info(?) ORDER BY cid", (table,))
+    return tuple(row[0] for row in rows)
+
+
+def _checked(ws: Workspace, table: str, columns: Sequence[str]) -> tuple[str, ...]:
+    """Return ``columns`` after checking that each is a column of ``table``."""
+    known = set(table_columns(ws, table))
+    unknown = [column for column in columns if column not in known]
+    if unknown:
+        raise ValueError(f"table {table!r} has no column(s) {', '.join(map(repr, unknown))}")
+    if not columns or len(set(columns)) != len(columns):
+        raise ValueError(f"columns for {table!r} must be non-empty and distinct: {columns!r}")
+    return tuple(columns)
+
+
+def insert_rows(
+    ws: Workspace, table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]
+) -> int:
+    """Insert ``rows`` (each a sequence of values in ``columns`` order) into ``table``.
+
+    One prepared statement, run with ``executemany`` in the caller's transaction;
+    ``rows`` may be a generator and is consumed once. Returns the number of rows
+    inserted. Constraint violations raise :class:`sqlite3.IntegrityError` and the
+    caller's transaction decides what is kept (normally nothing).
+    """
+    _require_transaction(ws)
+    names = _checked(ws, table, columns)
+    placeholders = ", ".join("?" for _ in names)
+    sql = (
+        f"INSERT INTO {_quote(table)} ({', '.join(map(_quote, names))}) "
+        f"VALUES ({placeholders})"
+    )
+    cursor = ws.conn.executemany(sql, rows)
+    return max(cursor.rowcount, 0)
+
+
+def upsert_names(ws: Workspace, table: str, names: Iterable[str]) -> dict[str, int]:
+    """Make sure every name exists in a name table (``tags``, ``topics``); map name → id.
+
+    ``table`` must have an ``id`` and a unique ``name`` column. Existing names keep
+    their id; names that differ only in case share one row where the column is
+    ``COLLATE NOCASE``. Empty names are refused with :class:`ValueError`.
+    """
+    _require_transaction(ws)
+    _checked(ws, table, ("id", "name"))
+    quoted = _quote(table)
+    ids: dict[str, int] = {}
+    for name in dict.fromkeys(names):
+        if not name.strip():
+            raise ValueError(f"empty name for {table!r}")
+        ws.conn.execute(f"INSERT INTO {quoted} (name) VALUES (?) ON CONFLICT DO NOTHING", (name,))
+        row = ws.conn.execute(f"SELECT id FROM {quoted} WHERE name = ?", (name,)).fetchone()
+        ids[name] = int(row[0])
+    return ids
+
+
+def count_rows(ws: Workspace, table: str) -> int:
+    """Return the number of rows in ``table``."""
+    table_columns(ws, table)
+    return int(ws.conn.execute(f"SELECT count(*) FROM {_quote(table)}").fetchone()[0])
+
+
+def next_id(ws: Workspace, table: str) -> int:
+    """Return an ``id`` above every id now in ``table``, to number new rows explicitly.
+
+    Bulk writers that must refer to the rows they insert (children, links) number
+    them from here instead of reading ``lastrowid`` row by row. Only meaningful
+    inside the transaction that then inserts them.
+    """
+    _checked(ws, table, ("id",))
+    row = ws.conn.execute(f"SELECT coalesce(max(id), 0) + 1 FROM {_quote(table)}").fetchone()
+    return int(row[0])

@@ -1,0 +1,183 @@
+"""Contacts: search, paging, reading, writing."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from socialdesk.store.models import Contact, ContactRow, Detail, FollowUp
+from socialdesk.store.workspace import Workspace
+
+_WORD = re.compile(r"\w[\w@.'-]*", re.UNICODE)
+
+# Sort keys a view may ask for, mapped to SQL that is safe to interpolate.
+SORT_KEYS = {
+    "name": "c.name COLLATE NOCASE",
+    "organisation": "c.organisation COLLATE NOCASE",
+    "kind": "c.kind",
+    "stage": "c.stage",
+    "follow_up_on": "c.follow_up_on",
+    "email": "email COLLATE NOCASE",
+    "audience": "audience",
+}
+
+_ROW_SQL = """
+SELECT c.id, c.name, c.organisation, c.kind, c.stage,
+    coalesce((SELECT d.value FROM contact_details d
+              WHERE d.contact_id = c.id AND d.kind = 'email'
+              ORDER BY d.position LIMIT 1), '') AS email,
+    coalesce((SELECT group_concat(t.name, ', ') FROM contact_tags ct
+              JOIN tags t ON t.id = ct.tag_id WHERE ct.contact_id = c.id), '') AS tags,
+    c.follow_up_on,
+    (SELECT coalesce(sum(a.size), 0) FROM audiences a WHERE a.contact_id = c.id) AS audience
+FROM contacts c
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class ContactQuery:
+    """What the contacts table shows: a search text, a kind filter and a sort order."""
+
+    text: str = ""
+    kind: str | None = None
+    sort: str = "name"
+    descending: bool = False
+
+
+def fts_expression(text: str) -> str | None:
+    """Turn what a user typed into an FTS5 prefix query (every word must match).
+
+    Returns None when nothing searchable was typed.
+    """
+    words = _WORD.findall(text)
+    if not words:
+        return None
+    return " ".join('"' + word.replace('"', '""') + '"*' for word in words)
+
+
+def _where(query: ContactQuery) -> tuple[str, list[object]]:
+    clauses: list[str] = []
+    params: list[object] = []
+    expression = fts_expression(query.text)
+    if expression:
+        clauses.append("c.id IN (SELECT rowid FROM contacts_fts WHERE contacts_fts MATCH ?)")
+        params.append(expression)
+    if query.kind:
+        clauses.append("c.kind = ?")
+        params.append(query.kind)
+    return (" WHERE " + " AND ".join(clauses) if clauses else ""), params
+
+
+def count_contacts(ws: Workspace, query: ContactQuery = ContactQuery()) -> int:
+    """How many contacts match ``query``."""
+    where, params = _where(query)
+    return ws.conn.execute(f"SELECT count(*) FROM contacts c{where}", params).fetchone()[0]
+
+
+def contact_rows(
+    ws: Workspace, query: ContactQuery = ContactQuery(), offset: int = 0, limit: int = 500
+) -> list[ContactRow]:
+    """One page of contacts matching ``query``, in its sort order."""
+    where, params = _where(query)
+    order = SORT_KEYS.get(query.sort, SORT_KEYS["name"])
+    direction = "DESC" if query.descending else "ASC"
+    sql = f"{_ROW_SQL}{where} ORDER BY {order} {direction}, c.id LIMIT ? OFFSET ?"
+    rows = ws.conn.execute(sql, [*params, limit, offset]).fetchall()
+    return [ContactRow(*row) for row in rows]
+
+
+def get_contact(ws: Workspace, contact_id: int) -> Contact | None:
+    """The contact with its details and tags, or None if it does not exist."""
+    row = ws.conn.execute(
+        "SELECT id, name, organisation, kind, stage, strength, effort_minutes, notes, "
+        "follow_up_on FROM contacts WHERE id = ?",
+        (contact_id,),
+    ).fetchone()
+    if row is None:
+        return None
+    details = ws.conn.execute(
+        "SELECT kind, value, label FROM contact_details WHERE contact_id = ? "
+        "ORDER BY kind, position, id",
+        (contact_id,),
+    ).fetchall()
+    tags = ws.conn.execute(
+        "SELECT t.name FROM contact_tags ct JOIN tags t ON t.id = ct.tag_id "
+        "WHERE ct.contact_id = ? ORDER BY t.name COLLATE NOCASE",
+        (contact_id,),
+    ).fetchall()
+    return Contact(
+        *row,
+        details=tuple(Detail(*d) for d in details),
+        tags=tuple(t[0] for t in tags),
+    )
+
+
+def save_contact(ws: Workspace, contact: Contact) -> int:
+    """Insert (``id`` 0) or update a contact with its details and tags; return its id."""
+    fields = (
+        contact.name.strip(), contact.organisation.strip(), contact.kind, contact.stage,
+        contact.strength, contact.effort_minutes, contact.notes, contact.follow_up_on,
+    )
+    if not fields[0]:
+        raise ValueError("A contact needs a name.")
+    with ws.transaction():
+        if contact.id:
+            ws.conn.execute(
+                "UPDATE contacts SET name = ?, organisation = ?, kind = ?, stage = ?, "
+                "strength = ?, effort_minutes = ?, notes = ?, follow_up_on = ?, "
+                "updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now') WHERE id = ?",
+                (*fields, contact.id),
+            )
+            contact_id = contact.id
+            ws.conn.execute("DELETE FROM contact_details WHERE contact_id = ?", (contact_id,))
+            ws.conn.execute("DELETE FROM contact_tags WHERE contact_id = ?", (contact_id,))
+        else:
+            contact_id = ws.conn.execute(
+                "INSERT INTO contacts (name, organisation, kind, stage, strength, "
+                "effort_minutes, notes, follow_up_on) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                fields,
+            ).lastrowid
+        ws.conn.executemany(
+            "INSERT INTO contact_details (contact_id, kind, value, label, position) "
+            "VALUES (?, ?, ?, ?, ?)",
+            [(contact_id, d.kind, d.value, d.label, i) for i, d in enumerate(contact.details)],
+        )
+        _set_tags(ws, contact_id, contact.tags)
+    return int(contact_id)
+
+
+def _set_tags(ws: Workspace, contact_id: int, tags: Sequence[str]) -> None:
+    unique: dict[str, str] = {}
+    for tag in tags:  # the first spelling of a tag wins: "VIP" and "vip" are one tag
+        if tag.strip():
+            unique.setdefault(tag.strip().casefold(), tag.strip())
+    names = list(unique.values())
+    ws.conn.executemany("INSERT OR IGNORE INTO tags (name) VALUES (?)", [(n,) for n in names])
+    ws.conn.executemany(
+        "INSERT OR IGNORE INTO contact_tags (contact_id, tag_id) "
+        "SELECT ?, id FROM tags WHERE name = ?",
+        [(contact_id, n) for n in names],
+    )
+
+
+def delete_contact(ws: Workspace, contact_id: int) -> None:
+    """Delete a contact with its details, audiences, interactions and asks."""
+    with ws.transaction():
+        ws.conn.execute("DELETE FROM contacts WHERE id = ?", (contact_id,))
+
+
+def follow_ups_due(ws: Workspace, until: str, limit: int = 50) -> list[FollowUp]:
+    """Contacts whose follow-up date is on or before ``until`` (ISO date), oldest first."""
+    rows = ws.conn.execute(
+        "SELECT id, name, organisation, follow_up_on FROM contacts "
+        "WHERE follow_up_on IS NOT NULL AND follow_up_on <= ? "
+        "ORDER BY follow_up_on, name LIMIT ?",
+        (until, limit),
+    ).fetchall()
+    return [FollowUp(*row) for row in rows]
+
+
+def all_tags(ws: Workspace) -> list[str]:
+    """Every tag name, alphabetically."""
+    return [r[0] for r in ws.conn.execute("SELECT name FROM tags ORDER BY name COLLATE NOCASE")]

@@ -1,0 +1,195 @@
+"""Plain dataclasses the store hands out; no SQL and no Qt here."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+# Default tie strength per relationship stage, used when a contact has none of its own.
+STAGE_STRENGTH = {"aware": 0.1, "engaged": 0.3, "ally": 0.6, "champion": 0.85}
+
+
+@dataclass(frozen=True, slots=True)
+class Detail:
+    """An e-mail address, phone number or web address of a contact."""
+
+    kind: str
+    value: str
+    label: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Contact:
+    """A person or organisation, with everything the detail pane shows."""
+
+    id: int
+    name: str
+    organisation: str = ""
+    kind: str = "customer"
+    stage: str = "aware"
+    strength: float | None = None
+    effort_minutes: int = 10
+    notes: str = ""
+    follow_up_on: str | None = None
+    details: tuple[Detail, ...] = ()
+    tags: tuple[str, ...] = ()
+
+    @property
+    def effective_strength(self) -> float:
+        """The tie strength: the contact's own, or the default for its stage."""
+        return self.strength if self.strength is not None else STAGE_STRENGTH[self.stage]
+
+    def values(self, kind: str) -> tuple[str, ...]:
+        """The contact's details of one kind (``email``, ``phone``, ``url``)."""
+        return tuple(d.value for d in self.details if d.kind == kind)
+
+
+@dataclass(frozen=True, slots=True)
+class ContactRow:
+    """One line of the contacts table."""
+
+    id: int
+    name: str
+    organisation: str
+    kind: str
+    stage: str
+    email: str
+    tags: str
+    follow_up_on: str | None
+    audience: int
+
+
+@dataclass(frozen=True, slots=True)
+class PartnerRow:
+    """A contact with at least one audience, summarised for the partners table."""
+
+    id: int
+    name: str
+    organisation: str
+    kind: str
+    stage: str
+    strength: float
+    audience: int
+    platforms: dict[str, int]
+    topics: tuple[str, ...]
+    asks_resolved: int
+    asks_shared: int
+    last_asked_on: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Audience:
+    """A partner's audience on one platform."""
+
+    id: int
+    contact_id: int
+    platform: str
+    size: int
+    handle: str = ""
+    engagement_rate: float | None = None
+    last_checked_on: str | None = None
+    topics: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Channel:
+    """One of the business's own accounts."""
+
+    id: int
+    platform: str
+    handle: str
+    followers: int
+
+
+@dataclass(frozen=True, slots=True)
+class Campaign:
+    """A campaign: a set of posts with one goal."""
+
+    id: int
+    name: str
+    goal: str = ""
+    starts_on: str | None = None
+    ends_on: str | None = None
+    colour: str = "#4c78a8"
+
+
+@dataclass(frozen=True, slots=True)
+class PostRow:
+    """A post as the calendar and lists show it."""
+
+    id: int
+    title: str
+    status: str
+    scheduled_on: str | None
+    scheduled_time: str | None
+    campaign: str | None
+    colour: str | None
+    platforms: tuple[str, ...] = ()
+    topics: tuple[str, ...] = ()
+    reach: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class AskRow:
+    """An ask to a partner to share a post."""
+
+    id: int
+    contact_id: int
+    contact_name: str
+    post_id: int | None
+    post_title: str | None
+    status: str
+    asked_on: str
+    due_on: str | None
+    observed_reach: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class FollowUp:
+    """A contact whose follow-up date has come."""
+
+    contact_id: int
+    name: str
+    organisation: str
+    follow_up_on: str
+
+
+@dataclass(frozen=True, slots=True)
+class CampaignSummary:
+    """Per-campaign totals for the reports view."""
+
+    campaign: str
+    colour: str
+    goal: str
+    posts: int
+    published: int
+    reach: int
+    asks: int
+    shared: int
+    partner_reach: int
+
+
+@dataclass(frozen=True, slots=True)
+class WeekReach:
+    """Reach of published posts in one week, own and through partners."""
+
+    week_start: str
+    posts: int
+    own_reach: int
+    partner_reach: int
+
+
+@dataclass(frozen=True, slots=True)
+class Counts:
+    """How much a workspace holds."""
+
+    contacts: int = 0
+    partners: int = 0
+    posts: int = 0
+    campaigns: int = 0
+    asks: int = 0
+    extra: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def empty(self) -> bool:
+        """True for a workspace with no contacts and no posts."""
+        return self.contacts == 0 and self.posts == 0

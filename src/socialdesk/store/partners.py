@@ -1,0 +1,72 @@
+"""Partners: contacts with audiences of their own, and the links between them."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from socialdesk.store.models import STAGE_STRENGTH, Audience, PartnerRow
+from socialdesk.store.workspace import Workspace
+
+
+def partner_rows(ws: Workspace) -> list[PartnerRow]:
+    """Every contact with at least one audience, biggest audience first."""
+    conn = ws.conn
+    platforms: dict[int, dict[str, int]] = defaultdict(dict)
+    for contact_id, platform, size in conn.execute(
+        "SELECT contact_id, platform, sum(size) FROM audiences GROUP BY contact_id, platform"
+    ):
+        platforms[contact_id][platform] = size
+    topic_weight: dict[int, list[tuple[int, str]]] = defaultdict(list)
+    for contact_id, topic, weight in conn.execute(
+        "SELECT a.contact_id, t.name, sum(a.size) FROM audience_topics at "
+        "JOIN audiences a ON a.id = at.audience_id JOIN topics t ON t.id = at.topic_id "
+        "GROUP BY a.contact_id, t.id"
+    ):
+        topic_weight[contact_id].append((weight, topic))
+    asks = {
+        row[0]: row[1:]
+        for row in conn.execute(
+            "SELECT contact_id, sum(status IN ('shared', 'declined', 'no_reply')), "
+            "sum(status = 'shared'), max(asked_on) FROM asks GROUP BY contact_id"
+        )
+    }
+    rows = []
+    for cid, name, organisation, kind, stage, strength in conn.execute(
+        "SELECT id, name, organisation, kind, stage, strength FROM contacts "
+        "WHERE id IN (SELECT contact_id FROM audiences)"
+    ):
+        resolved, shared, last = asks.get(cid, (0, 0, None))
+        topics = tuple(t for _, t in sorted(topic_weight[cid], key=lambda w: (-w[0], w[1]))[:3])
+        rows.append(
+            PartnerRow(
+                id=cid, name=name, organisation=organisation, kind=kind, stage=stage,
+                strength=strength if strength is not None else STAGE_STRENGTH[stage],
+                audience=sum(platforms[cid].values()), platforms=platforms[cid],
+                topics=topics, asks_resolved=resolved, asks_shared=shared, last_asked_on=last,
+            )
+        )
+    rows.sort(key=lambda r: (-r.audience, r.name.casefold()))
+    return rows
+
+
+def audiences_of(ws: Workspace, contact_id: int) -> list[Audience]:
+    """A contact's audiences with their topics, biggest first."""
+    topics: dict[int, list[str]] = defaultdict(list)
+    for audience_id, name in ws.conn.execute(
+        "SELECT at.audience_id, t.name FROM audience_topics at JOIN topics t "
+        "ON t.id = at.topic_id JOIN audiences a ON a.id = at.audience_id "
+        "WHERE a.contact_id = ? ORDER BY t.name",
+        (contact_id,),
+    ):
+        topics[audience_id].append(name)
+    rows = ws.conn.execute(
+        "SELECT id, contact_id, platform, size, handle, engagement_rate, last_checked_on "
+        "FROM audiences WHERE contact_id = ? ORDER BY size DESC, id",
+        (contact_id,),
+    ).fetchall()
+    return [Audience(*row, topics=tuple(topics[row[0]])) for row in rows]
+
+
+def link_count(ws: Workspace) -> int:
+    """How many links between contacts the workspace holds."""
+    return ws.conn.execute("SELECT count(*) FROM contact_links").fetchone()[0]

@@ -1,0 +1,248 @@
+"""Opening, checking and closing a workspace: one SQLite file, WAL, foreign keys on."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sqlite3
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import quote
+
+from sqlite_utils import Database
+
+from socialdesk.store import migrations
+from socialdesk.store.errors import (
+    NotAWorkspace,
+    WorkspaceCorrupt,
+    WorkspaceError,
+    WorkspaceNotFound,
+    WorkspaceNotWritable,
+    WorkspaceTooNew,
+)
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+@dataclass(frozen=True, slots=True)
+class CheckResult:
+    """What ``socialdesk check`` reports about a workspace."""
+
+    path: Path
+    ok: bool
+    schema_version: int
+    latest_version: int
+    problems: tuple[str, ...]
+
+
+def _check_header(path: Path) -> None:
+    """Refuse a path that is a folder or a file that is not a SQLite database."""
+    if path.is_dir():
+        raise NotAWorkspace(path, "is a folder, not a workspace file.")
+    try:
+        with path.open("rb") as handle:
+            header = handle.read(len(SQLITE_HEADER))
+    except PermissionError as error:
+        raise WorkspaceNotWritable(path, f"cannot be read ({error.strerror}).") from error
+    if header and header != SQLITE_HEADER:
+        raise NotAWorkspace(
+            path, "is not a SocialDesk workspace (it is not a SQLite database). "
+            "The file has not been changed."
+        )
+
+
+def _connect(path: Path, *, readonly: bool) -> sqlite3.Connection:
+    if readonly:
+        uri = f"file:{quote(str(path.resolve()))}?mode=ro"
+        conn = sqlite3.connect(uri, uri=True, isolation_level=None, timeout=5)
+    else:
+        conn = sqlite3.connect(str(path), isolation_level=None, timeout=5)
+    conn.row_factory = sqlite3.Row
+    return conn
+
+
+def _refuse_foreign_or_newer(db: Database, path: Path) -> int:
+    """Return the workspace's schema version, or raise if it is not ours or too new."""
+    tables = set(db.table_names())
+    if tables and migrations.MIGRATIONS_TABLE not in tables:
+        raise NotAWorkspace(
+            path, "is a SQLite database but not a SocialDesk workspace. "
+            "The file has not been changed."
+        )
+    found = migrations.applied_version(db)
+    known = migrations.latest_version()
+    if found > known or migrations.unknown_applied(db):
+        raise WorkspaceTooNew(path, found, known)
+    return found
+
+
+class Workspace:
+    """An open workspace: the SQLite connection every store function works through.
+
+    Open one per thread; a worker thread opens its own (see DESIGN.md, "one writer,
+    many readers").
+    """
+
+    def __init__(self, path: Path, conn: sqlite3.Connection, *, readonly: bool) -> None:
+        self.path = path
+        self.conn = conn
+        self.db = Database(conn)
+        self.readonly = readonly
+
+    @classmethod
+    def open(cls, path: Path | str, *, create: bool = False) -> Workspace:
+        """Open (and migrate) the workspace at ``path``; with ``create``, make it if absent.
+
+        Raises a :class:`WorkspaceError` with a user-facing message when the path does
+        not exist (and ``create`` is false), is not a workspace, is damaged, is from a
+        newer SocialDesk, or cannot be written. The file is never changed in those cases.
+        """
+        path = Path(path).expanduser()
+        if not path.exists():
+            if not create:
+                raise WorkspaceNotFound(path)
+            _ensure_writable_folder(path)
+        else:
+            _check_header(path)
+            if not os.access(path, os.W_OK) or not os.access(path.parent, os.W_OK):
+                raise WorkspaceNotWritable(
+                    path, "cannot be written (check the file's and its folder's permissions)."
+                )
+        try:
+            conn = _connect(path, readonly=False)
+        except sqlite3.Error as error:
+            raise WorkspaceNotWritable(path, f"cannot be opened ({error}).") from error
+        workspace = cls(path, conn, readonly=False)
+        try:
+            found = _refuse_foreign_or_newer(workspace.db, path)
+            if found:
+                _quick_check(workspace)
+            conn.execute("PRAGMA journal_mode = WAL")
+            workspace._configure()
+            if found and found < migrations.latest_version():
+                backup_before_migration(workspace, found)
+            migrations.apply(workspace.db)
+        except WorkspaceError:
+            conn.close()
+            raise
+        except sqlite3.DatabaseError as error:
+            conn.close()
+            raise WorkspaceCorrupt(
+                path, f"is damaged and cannot be opened ({error}). Restore a backup."
+            ) from error
+        return workspace
+
+    @classmethod
+    def open_readonly(cls, path: Path | str) -> Workspace:
+        """Open an existing workspace for reading only; it is never modified."""
+        path = Path(path).expanduser()
+        if not path.exists():
+            raise WorkspaceNotFound(path)
+        _check_header(path)
+        try:
+            conn = _connect(path, readonly=True)
+            workspace = cls(path, conn, readonly=True)
+            if not _refuse_foreign_or_newer(workspace.db, path):
+                raise NotAWorkspace(path, "is empty: not a SocialDesk workspace yet.")
+            workspace._configure()
+        except WorkspaceError:
+            with contextlib.suppress(UnboundLocalError):
+                conn.close()
+            raise
+        except sqlite3.DatabaseError as error:
+            raise WorkspaceCorrupt(
+                path, f"is damaged and cannot be read ({error}). Restore a backup."
+            ) from error
+        return workspace
+
+    def _configure(self) -> None:
+        self.conn.execute("PRAGMA foreign_keys = ON")
+        self.conn.execute("PRAGMA busy_timeout = 5000")
+        if not self.readonly:
+            # FULL: a committed edit survives a power cut, not only a crash.
+            self.conn.execute("PRAGMA synchronous = FULL")
+
+    @property
+    def schema_version(self) -> int:
+        """The schema version recorded in this workspace."""
+        return migrations.applied_version(self.db)
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[Workspace]:
+        """One user action: everything inside commits together or not at all."""
+        with self.db.atomic():
+            yield self
+
+    def close(self) -> None:
+        """Checkpoint the WAL into the main file and close the connection."""
+        if not self.readonly:
+            with contextlib.suppress(sqlite3.Error):
+                self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        self.conn.close()
+
+    def __enter__(self) -> Workspace:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _quick_check(workspace: Workspace) -> None:
+    rows = workspace.conn.execute("PRAGMA quick_check(5)").fetchall()
+    problems = [row[0] for row in rows if row[0] != "ok"]
+    if problems:
+        raise WorkspaceCorrupt(
+            workspace.path,
+            f"is damaged ({'; '.join(problems)}). Restore a backup. "
+            "The file has not been changed.",
+        )
+
+
+def _ensure_writable_folder(path: Path) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise WorkspaceNotWritable(
+            path, f"its folder cannot be created ({error.strerror})."
+        ) from error
+    if not os.access(path.parent, os.W_OK):
+        raise WorkspaceNotWritable(path, "its folder cannot be written.")
+
+
+def backup_before_migration(workspace: Workspace, version: int) -> Path:
+    """Copy the workspace with SQLite's backup API before migrating it from ``version``."""
+    target = workspace.path.with_name(f"{workspace.path.name}.schema-{version}.bak")
+    dest = sqlite3.connect(str(target))
+    try:
+        workspace.conn.backup(dest)
+    finally:
+        dest.close()
+    return target
+
+
+def check(path: Path | str) -> CheckResult:
+    """Run SQLite's integrity and foreign-key checks without modifying the file.
+
+    Raises :class:`WorkspaceError` for a missing file, a non-database, a newer schema
+    or a file too damaged to read at all.
+    """
+    with Workspace.open_readonly(path) as workspace:
+        problems: list[str] = []
+        try:
+            rows = workspace.conn.execute("PRAGMA integrity_check").fetchall()
+            problems += [row[0] for row in rows if row[0] != "ok"]
+            fk = workspace.conn.execute("PRAGMA foreign_key_check").fetchall()
+            problems += [f"row {row[1]} in {row[0]} points to a missing {row[2]}" for row in fk]
+            version = workspace.schema_version
+        except sqlite3.DatabaseError as error:
+            raise WorkspaceCorrupt(
+                workspace.path, f"is damaged ({error}). Restore a backup."
+            ) from error
+        return CheckResult(
+            path=workspace.path,
+            ok=not problems,
+            schema_version=version,
+            latest_version=migrations.latest_version(),
+            problems=tuple(problems),
+        )

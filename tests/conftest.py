@@ -1,0 +1,71 @@
+"""Every test runs offscreen, with its own data folder, settings and keyring."""
+
+from __future__ import annotations
+
+import os
+
+os.environ["QT_QPA_PLATFORM"] = "offscreen"
+os.environ.setdefault("QT_LOGGING_RULES", "qt.qpa.*=false")
+
+import shutil  # noqa: E402
+from datetime import date  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+import pytest  # noqa: E402
+
+from socialdesk.store.workspace import Workspace  # noqa: E402
+
+INTEROP = Path(__file__).resolve().parents[2] / "shared" / "interop"
+
+
+@pytest.fixture(autouse=True)
+def isolated_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Point every folder SocialDesk (and keyring) uses into the test's temp folder."""
+    home = tmp_path / "home"
+    for name, sub in (
+        ("SOCIALDESK_DATA_DIR", "data"),
+        ("SOCIALDESK_CONFIG_DIR", "config"),
+        ("XDG_DATA_HOME", "xdg-data"),
+        ("XDG_CONFIG_HOME", "xdg-config"),
+        ("XDG_CACHE_HOME", "xdg-cache"),
+    ):
+        monkeypatch.setenv(name, str(home / sub))
+    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyrings.alt.file.PlaintextKeyring")
+    monkeypatch.delenv("SOCIALDESK_WORKSPACE", raising=False)
+    monkeypatch.delenv("SOCIALDESK_TODAY", raising=False)
+    monkeypatch.delenv("SOCIALDESK_PASSPHRASE", raising=False)
+    return home
+
+
+@pytest.fixture
+def workspace(tmp_path: Path):
+    """A new, empty workspace."""
+    ws = Workspace.open(tmp_path / "test.sqlite", create=True)
+    yield ws
+    ws.close()
+
+
+@pytest.fixture(scope="session")
+def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One small demo workspace per test session, copied for each test that wants it."""
+    from socialdesk.core.demo import create_demo
+
+    path = tmp_path_factory.mktemp("demo") / "demo.sqlite"
+    create_demo(path, size="small", seed=1, today=date.today())
+    return path
+
+
+@pytest.fixture
+def demo_path(demo_template: Path, tmp_path: Path) -> Path:
+    """A private copy of the small demo workspace (closed, checkpointed: a file copy is safe)."""
+    target = tmp_path / "demo.sqlite"
+    shutil.copyfile(demo_template, target)
+    return target
+
+
+@pytest.fixture
+def demo(demo_path: Path):
+    """The small demo workspace, open."""
+    ws = Workspace.open(demo_path)
+    yield ws
+    ws.close()

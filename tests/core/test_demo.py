@@ -1,0 +1,233 @@
+"""The demo workspace generator: sizes, variety, dates, determinism and refusals."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+
+from socialdesk.core.demo import DemoCounts, create_demo, populate_demo
+from socialdesk.store.schema_v1 import (
+    ASK_STATUSES,
+    CONTACT_KINDS,
+    INTERACTION_KINDS,
+    POST_STATUSES,
+    STAGES,
+)
+from socialdesk.store.workspace import Workspace
+
+TODAY = date(2026, 11, 24)
+
+
+@pytest.fixture(scope="module")
+def small(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, DemoCounts]:
+    path = tmp_path_factory.mktemp("demo") / "small.sqlite"
+    return path, create_demo(path, "small", seed=1, today=TODAY)
+
+
+@pytest.fixture
+def db(small: tuple[Path, DemoCounts]):
+    with Workspace.open(small[0]) as ws:
+        yield ws.conn
+
+
+def one(conn: sqlite3.Connection, sql: str) -> object:
+    return conn.execute(sql).fetchone()[0]
+
+
+def values(conn: sqlite3.Connection, sql: str) -> set[object]:
+    return {row[0] for row in conn.execute(sql)}
+
+
+def dump(path: Path) -> dict[str, list[tuple[object, ...]]]:
+    """Every table's rows in a stable order (WITHOUT ROWID tables have no rowid)."""
+    with Workspace.open(path) as ws:
+        tables = [row[0] for row in ws.conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite%' "
+            "AND name <> '_sqlite_migrations' ORDER BY name")]
+        contents = {}
+        for table in tables:
+            width = len(ws.conn.execute(f"SELECT * FROM {table} LIMIT 0").description)
+            order = ", ".join(str(i) for i in range(1, width + 1))
+            contents[table] = [tuple(r) for r in ws.conn.execute(
+                f"SELECT * FROM {table} ORDER BY {order}")]
+        return contents
+
+
+def test_small_counts_are_in_range(small: tuple[Path, DemoCounts], db: sqlite3.Connection) -> None:
+    counts = small[1]
+    assert 130 <= counts.contacts <= 170
+    assert 25 <= counts.partners <= 35
+    assert 2 * counts.partners <= counts.audiences <= 4 * counts.partners
+    assert 20 <= counts.links <= 80
+    assert counts.campaigns == 3
+    assert 75 <= counts.posts <= 110
+    assert 50 <= counts.asks <= 70
+    assert 180 <= counts.interactions <= 220
+    assert 3 <= counts.channels <= 4
+    for table, expected in (("contacts", counts.contacts), ("audiences", counts.audiences),
+                            ("contact_links", counts.links), ("campaigns", counts.campaigns),
+                            ("posts", counts.posts), ("asks", counts.asks),
+                            ("interactions", counts.interactions),
+                            ("channels", counts.channels)):
+        assert one(db, f"SELECT count(*) FROM {table}") == expected, table
+    assert one(db, "SELECT count(DISTINCT contact_id) FROM audiences") == counts.partners
+    assert one(db, "PRAGMA integrity_check") == "ok"
+    assert db.execute("PRAGMA foreign_key_check").fetchall() == []
+    assert one(db, "SELECT count(*) FROM settings") == 0
+
+
+def test_every_kind_stage_and_status_occurs(db: sqlite3.Connection) -> None:
+    assert values(db, "SELECT kind FROM contacts") == set(CONTACT_KINDS)
+    assert values(db, "SELECT stage FROM contacts") == set(STAGES)
+    assert values(db, "SELECT status FROM posts") == set(POST_STATUSES)
+    assert values(db, "SELECT status FROM asks") == set(ASK_STATUSES)
+    assert values(db, "SELECT kind FROM interactions") == set(INTERACTION_KINDS)
+    assert values(db, "SELECT kind FROM contact_details") == {"email", "phone", "url"}
+
+
+def test_contacts_look_real(db: sqlite3.Connection) -> None:
+    names = values(db, "SELECT name FROM contacts")
+    assert any(not name.isascii() for name in names)  # Zoë, José, Małgorzata…
+    assert one(db, "SELECT count(*) FROM contacts WHERE strength IS NULL") > 0
+    assert one(db, "SELECT count(*) FROM contacts WHERE strength IS NOT NULL") > 0
+    several = one(db, "SELECT count(*) FROM (SELECT contact_id FROM contact_details "
+                      "GROUP BY contact_id HAVING count(*) > 1)")
+    assert several > 10
+    assert one(db, "SELECT count(DISTINCT tag_id) FROM contact_tags") >= 8
+    soon = (TODAY + timedelta(days=7)).isoformat()
+    assert one(db, f"SELECT count(*) FROM contacts WHERE follow_up_on < '{TODAY}'") > 0
+    assert one(db, f"SELECT count(*) FROM contacts WHERE follow_up_on "
+                   f"BETWEEN '{TODAY}' AND '{soon}'") > 0
+    # The triggers kept the search index in step with names, e-mails and tags.
+    assert one(db, "SELECT count(*) FROM contacts_fts WHERE contacts_fts MATCH 'emails:example'")
+    assert one(db, "SELECT count(*) FROM contacts_fts WHERE contacts_fts MATCH 'tags:vip'")
+
+
+def test_posts_lie_around_today(db: sqlite3.Connection) -> None:
+    low, high = (TODAY - timedelta(weeks=7)).isoformat(), (TODAY + timedelta(weeks=7)).isoformat()
+    outside = one(db, f"SELECT count(*) FROM posts WHERE scheduled_on < '{low}' "
+                      f"OR scheduled_on > '{high}'")
+    assert outside == 0
+    undated = "SELECT count(*) FROM posts WHERE scheduled_on IS NULL AND status <> 'idea'"
+    assert one(db, undated) == 0
+    assert one(db, "SELECT count(*) FROM posts WHERE scheduled_on IS NULL") > 0
+    published = db.execute(
+        "SELECT count(*), count(reach), min(scheduled_on), max(scheduled_on), "
+        "sum(published_url = '') FROM posts WHERE status = 'published'").fetchone()
+    assert published[0] >= 20 and published[1] >= 15
+    assert published[3] < TODAY.isoformat() and published[4] == 0
+    future = one(db, f"SELECT count(*) FROM posts WHERE status = 'scheduled' "
+                     f"AND scheduled_on > '{TODAY}'")
+    assert future >= 5
+    assert one(db, "SELECT count(*) FROM posts WHERE status IN ('draft', 'scheduled', 'idea') "
+                   f"AND scheduled_on < '{TODAY}'") == 0
+    assert one(db, "SELECT count(*) FROM posts p WHERE NOT EXISTS "
+                   "(SELECT 1 FROM post_channels c WHERE c.post_id = p.id)") == 0
+    assert one(db, "SELECT count(*) FROM post_channels WHERE body IS NOT NULL") > 0
+    assert one(db, "SELECT count(*) FROM posts WHERE scheduled_time IS NULL "
+                   "AND scheduled_on IS NOT NULL") > 0
+    assert values(db, "SELECT count(*) FROM campaigns GROUP BY colour") == {1}
+
+
+def test_asks_come_before_their_posts(db: sqlite3.Connection) -> None:
+    rows = db.execute(
+        "SELECT a.status, a.asked_on, a.answered_on, a.observed_reach, p.scheduled_on "
+        "FROM asks a JOIN posts p ON p.id = a.post_id").fetchall()
+    assert len(rows) == one(db, "SELECT count(*) FROM asks")
+    for status, asked_on, answered_on, observed, post_day in rows:
+        assert asked_on < post_day and asked_on <= TODAY.isoformat()
+        assert (answered_on is not None) == (status in ("agreed", "shared", "declined"))
+        assert answered_on is None or asked_on <= answered_on <= TODAY.isoformat()
+        assert (observed is not None) == (status == "shared")
+    assert one(db, "SELECT count(*) FROM asks a WHERE NOT EXISTS "
+                   "(SELECT 1 FROM audiences WHERE contact_id = a.contact_id)") == 0
+
+
+def test_partners_have_audiences_on_many_platforms(db: sqlite3.Connection) -> None:
+    assert len(values(db, "SELECT platform FROM audiences")) >= 5
+    sizes = db.execute("SELECT min(size), max(size) FROM audiences").fetchone()
+    assert sizes[0] >= 50 and 20_000 <= sizes[1] <= 100_000
+    assert one(db, "SELECT count(*) FROM audience_topics") > 0
+
+
+def test_links_join_partners_only(db: sqlite3.Connection) -> None:
+    partners = values(db, "SELECT contact_id FROM audiences")
+    for from_id, to_id, weight in db.execute("SELECT from_id, to_id, weight FROM contact_links"):
+        assert from_id in partners and to_id in partners and from_id != to_id
+        assert 0.2 <= weight <= 0.9
+    assert values(db, "SELECT kind FROM contact_links") == {"knows", "works_with", "member_of"}
+
+
+def test_same_seed_same_workspace_other_seed_differs(tmp_path: Path) -> None:
+    first, again, other = tmp_path / "a.sqlite", tmp_path / "b.sqlite", tmp_path / "c.sqlite"
+    assert create_demo(first, seed=7, today=TODAY) == create_demo(again, seed=7, today=TODAY)
+    create_demo(other, seed=8, today=TODAY)
+    assert dump(first) == dump(again)
+    assert dump(first) != dump(other)
+
+
+def test_create_refuses_an_existing_path_and_leaves_it_alone(tmp_path: Path) -> None:
+    folder = tmp_path / "out"
+    folder.mkdir()
+    path = folder / "precious.sqlite"
+    path.write_bytes(b"not yours")
+    with pytest.raises(FileExistsError, match="already exists"):
+        create_demo(path, today=TODAY)
+    assert path.read_bytes() == b"not yours"
+    assert [p.name for p in folder.iterdir()] == ["precious.sqlite"]
+
+
+def test_create_removes_a_half_made_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from socialdesk.store import bulk
+
+    def broken(*args: object) -> int:
+        raise sqlite3.OperationalError("disk I/O error")
+
+    monkeypatch.setattr(bulk, "insert_rows", broken)
+    folder = tmp_path / "out"
+    with pytest.raises(sqlite3.OperationalError):
+        create_demo(folder / "half.sqlite", today=TODAY)
+    assert list(folder.iterdir()) == []
+
+
+def test_populate_refuses_a_workspace_with_contacts_or_posts(workspace: Workspace) -> None:
+    populate_demo(workspace, today=TODAY)
+    before = one(workspace.conn, "SELECT count(*) FROM contacts")
+    with pytest.raises(ValueError, match="already has contacts or posts"):
+        populate_demo(workspace, today=TODAY)
+    assert one(workspace.conn, "SELECT count(*) FROM contacts") == before
+    with pytest.raises(ValueError, match="unknown demo size"):
+        populate_demo(workspace, "huge", today=TODAY)  # type: ignore[arg-type]
+
+
+def test_populate_refuses_a_workspace_with_posts_only(workspace: Workspace) -> None:
+    workspace.conn.execute("INSERT INTO posts (uid, title) VALUES ('x', 'Mine')")
+    with pytest.raises(ValueError, match="already has contacts or posts"):
+        populate_demo(workspace, today=TODAY)
+    assert one(workspace.conn, "SELECT count(*) FROM contacts") == 0
+
+
+@pytest.mark.slow
+def test_large_demo_has_exact_counts(tmp_path: Path) -> None:
+    path = tmp_path / "large.sqlite"
+    counts = create_demo(path, "large", seed=1, today=TODAY)
+    assert (counts.contacts, counts.partners, counts.audiences, counts.links,
+            counts.posts, counts.asks) == (100_000, 5_000, 15_000, 50_000, 20_000, 30_000)
+    with Workspace.open(path) as ws:
+        db = ws.conn
+        assert one(db, "SELECT count(*) FROM contacts") == 100_000
+        assert one(db, "SELECT count(DISTINCT contact_id) FROM audiences") == 5_000
+        assert one(db, "SELECT count(*) FROM audiences") == 15_000
+        assert one(db, "SELECT count(*) FROM contact_links") == 50_000
+        assert one(db, "SELECT count(*) FROM posts") == 20_000
+        assert one(db, "SELECT count(*) FROM asks") == 30_000
+        assert one(db, "SELECT count(*) FROM contacts_fts") == 100_000
+        assert one(db, "PRAGMA integrity_check") == "ok"
+        assert db.execute("PRAGMA foreign_key_check").fetchall() == []
+        low = (TODAY - timedelta(days=366)).isoformat()
+        high = (TODAY + timedelta(days=366)).isoformat()
+        assert one(db, f"SELECT count(*) FROM posts WHERE scheduled_on NOT BETWEEN "
+                       f"'{low}' AND '{high}'") == 0

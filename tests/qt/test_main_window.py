@@ -1,0 +1,136 @@
+"""The main window driven with qtbot: navigation, welcome panel, sample data, geometry."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QRect, Qt
+from PySide6.QtGui import QAction
+
+from socialdesk.qt.app import create_application
+from socialdesk.qt.appsettings import app_settings
+from socialdesk.qt.main_window import VIEW_NAMES, MainWindow
+from socialdesk.qt.views.base import View
+from socialdesk.store import reports
+from socialdesk.store.workspace import Workspace
+
+
+@pytest.fixture
+def open_window(qtbot):
+    create_application()
+    windows: list[MainWindow] = []
+
+    def make(path: Path, *, create: bool = False) -> MainWindow:
+        window = MainWindow(Workspace.open(path, create=create), app_settings())
+        qtbot.addWidget(window)
+        window.show()
+        qtbot.waitExposed(window)
+        windows.append(window)
+        return window
+
+    yield make
+    for window in windows:
+        if window.isVisible():
+            window.close()
+
+
+def test_every_view_is_reachable_from_the_sidebar(open_window, demo_path: Path, qtbot) -> None:
+    window = open_window(demo_path)
+    assert window.current_view_name() == "today"
+    for name in VIEW_NAMES:
+        qtbot.mouseClick(window.sidebar.buttons[name], Qt.MouseButton.LeftButton)
+        assert window.current_view_name() == name
+        assert window.sidebar.buttons[name].isChecked()
+        view = window.stack.currentWidget()
+        assert isinstance(view, View) and view.isVisible()
+
+
+def test_views_show_the_demo_data(open_window, demo_path: Path) -> None:
+    window = open_window(demo_path)
+    totals = reports.counts(window.ws)
+    contacts = window.show_view("contacts")
+    assert contacts.model.total == totals.contacts  # type: ignore[attr-defined]
+    partners = window.show_view("partners")
+    assert partners.model.rowCount() == totals.partners  # type: ignore[attr-defined]
+    calendar = window.show_view("calendar")
+    assert calendar.grid.post_count() > 0  # type: ignore[attr-defined]
+    planner = window.show_view("planner")
+    assert planner.model.rowCount() == totals.partners  # type: ignore[attr-defined]
+    assert "→  with" in planner.result.text()  # type: ignore[attr-defined]
+    reports_view = window.show_view("reports")
+    assert reports_view.campaign_model.rowCount() >= 3  # type: ignore[attr-defined]
+    assert str(demo_path) in window.path_label.text()
+
+
+def test_view_menu_has_a_shortcut_per_view(open_window, demo_path: Path) -> None:
+    window = open_window(demo_path)
+    actions = {a.shortcut().toString(): a for a in window.findChildren(QAction)}
+    for number, name in enumerate(VIEW_NAMES, start=1):
+        actions[f"Ctrl+{number}"].trigger()
+        assert window.current_view_name() == name
+    for standard in ("Ctrl+N", "Ctrl+O", "Ctrl+Q", "Ctrl+Z"):
+        assert standard in actions
+
+
+def test_empty_workspace_opens_on_the_welcome_panel(open_window, tmp_path: Path, qtbot) -> None:
+    window = open_window(tmp_path / "new.sqlite", create=True)
+    assert window.stack.currentWidget() is window.welcome
+    assert window.current_view_name() is None
+    assert not any(b.isChecked() for b in window.sidebar.buttons.values())
+    qtbot.mouseClick(window.welcome.sample_button, Qt.MouseButton.LeftButton)
+    totals = reports.counts(window.ws)
+    assert totals.contacts > 100 and totals.posts > 50
+    assert window.current_view_name() == "today"
+    assert f"{totals.contacts:,} contacts" in window.path_label.text()
+
+
+def test_contacts_search_narrows_the_table(open_window, demo_path: Path, qtbot) -> None:
+    window = open_window(demo_path)
+    view = window.show_view("contacts")
+    first = view.model.rows[0]  # type: ignore[attr-defined]
+    qtbot.keyClicks(view.search, first.name.split()[-1][:4])  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: view.model.total < reports.counts(window.ws).contacts)  # type: ignore[attr-defined]
+    assert any(r.id == first.id for r in view.model.rows)  # type: ignore[attr-defined]
+    view.table.selectRow(0)  # type: ignore[attr-defined]
+    assert view.model.rows[0].name in view.detail.label.text()  # type: ignore[attr-defined]
+
+
+def test_calendar_moves_between_months(open_window, demo_path: Path) -> None:
+    window = open_window(demo_path)
+    view = window.show_view("calendar")
+    start = view.title_label.text()  # type: ignore[attr-defined]
+    view.shift_month(1)  # type: ignore[attr-defined]
+    assert view.title_label.text() != start  # type: ignore[attr-defined]
+    view.go_today()  # type: ignore[attr-defined]
+    assert view.title_label.text() == start  # type: ignore[attr-defined]
+
+
+def test_window_geometry_and_view_are_remembered(open_window, demo_path: Path) -> None:
+    window = open_window(demo_path)
+    window.setGeometry(QRect(40, 50, 710, 520))
+    window.show_view("partners")
+    window.close()
+    again = open_window(demo_path)
+    assert (again.width(), again.height()) == (710, 520)
+    assert again.current_view_name() == "partners"
+
+
+def test_backup_now_writes_a_checked_copy(open_window, demo_path: Path,
+                                          isolated_environment: Path) -> None:
+    window = open_window(demo_path)
+    window.backup_now()
+    made = list((isolated_environment / "data" / "backups").glob("*.sqlite"))
+    assert len(made) == 1
+    with Workspace.open_readonly(made[0]) as copy:
+        assert reports.counts(copy) == reports.counts(window.ws)
+    assert "Last backup" in window.backup_label.text()
+
+
+def test_planner_budget_changes_the_choice(open_window, demo_path: Path) -> None:
+    window = open_window(demo_path)
+    view = window.show_view("planner")
+    view.budget.setValue(0)  # type: ignore[attr-defined]
+    assert "with 0 asks" in view.result.text()  # type: ignore[attr-defined]
+    view.budget.setValue(120)  # type: ignore[attr-defined]
+    assert "with 0 asks" not in view.result.text()  # type: ignore[attr-defined]

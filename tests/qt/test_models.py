@@ -1,0 +1,65 @@
+"""Item models without windows: paging, sorting, display and tooltips."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtCore import Qt
+
+from socialdesk.qt.contacts_model import COL_NAME, PAGE, ContactsModel
+from socialdesk.qt.table_model import ROW_ROLE, Column, RowTableModel, SortProxy, count_column
+from socialdesk.store.contacts import ContactQuery
+from socialdesk.store.workspace import Workspace
+
+
+def fill(ws: Workspace, n: int) -> None:
+    with ws.transaction():
+        ws.conn.executemany("INSERT INTO contacts (name) VALUES (?)",
+                            [(f"Person {i:05d}",) for i in range(n)])
+
+
+def test_contacts_model_loads_a_page_at_a_time(workspace: Workspace) -> None:
+    fill(workspace, PAGE * 2 + 7)
+    model = ContactsModel(workspace)
+    model.reset()
+    assert model.total == PAGE * 2 + 7
+    assert model.rowCount() == PAGE
+    while model.canFetchMore():
+        model.fetchMore()
+    assert model.rowCount() == model.total
+    names = [model.data(model.index(r, COL_NAME)) for r in range(model.rowCount())]
+    assert names == sorted(names)
+
+
+def test_contacts_model_sorts_and_searches_in_the_database(workspace: Workspace) -> None:
+    fill(workspace, 50)
+    model = ContactsModel(workspace)
+    model.reset()
+    model.sort(COL_NAME, Qt.SortOrder.DescendingOrder)
+    assert model.data(model.index(0, COL_NAME)) == "Person 00049"
+    model.set_query(ContactQuery("00007"))
+    assert model.total == 1
+    assert model.data(model.index(0, COL_NAME), ROW_ROLE).name == "Person 00007"
+
+
+@dataclass
+class Row:
+    name: str
+    size: int | None
+
+
+def test_row_model_shows_rounded_numbers_and_sorts_by_value() -> None:
+    model = RowTableModel([Column("Name", lambda r: r.name), count_column("Size", lambda r: r.size)])
+    model.set_rows([Row("b", 12_400), Row("a", 950), Row("c", None), Row("d", 3_100_000)])
+    assert model.data(model.index(0, 1)) == "12.4k"
+    assert model.data(model.index(0, 1), Qt.ItemDataRole.ToolTipRole) == "12,400"
+    assert model.data(model.index(2, 1)) == "–"
+    assert model.data(model.index(0, 1), Qt.ItemDataRole.TextAlignmentRole) & int(
+        Qt.AlignmentFlag.AlignRight)
+    proxy = SortProxy()
+    proxy.setSourceModel(model)
+    proxy.sort(1, Qt.SortOrder.AscendingOrder)
+    shown = [proxy.data(proxy.index(r, 0)) for r in range(proxy.rowCount())]
+    assert shown == ["a", "b", "d", "c"]  # by number, not text; missing last
+    proxy.setFilterFixedString("D")
+    assert proxy.rowCount() == 1

@@ -1,0 +1,182 @@
+"""Schema migrations: fresh workspaces, old fixtures, newer workspaces refused untouched."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+import sqlite3
+from pathlib import Path
+
+import pytest
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
+
+from socialdesk.store import migrations
+from socialdesk.store.errors import (
+    NotAWorkspace,
+    WorkspaceCorrupt,
+    WorkspaceNotFound,
+    WorkspaceNotWritable,
+    WorkspaceTooNew,
+)
+from socialdesk.store.workspace import Workspace
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_new_workspace_is_migrated_to_the_latest_version(tmp_path: Path) -> None:
+    with Workspace.open(tmp_path / "new.sqlite", create=True) as ws:
+        assert ws.schema_version == migrations.latest_version()
+        tables = set(ws.db.table_names())
+        for table in ("contacts", "contact_details", "contact_links", "audiences", "interactions",
+                      "channels", "campaigns", "topics", "posts", "post_channels", "asks",
+                      "settings", "backup_log", "contacts_fts"):
+            assert table in tables
+        assert ws.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert ws.conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+        with pytest.raises(sqlite3.IntegrityError):
+            ws.conn.execute("INSERT INTO audiences (contact_id, platform) VALUES (999, 'x')")
+
+
+def test_reopening_applies_nothing_twice(tmp_path: Path) -> None:
+    path = tmp_path / "w.sqlite"
+    Workspace.open(path, create=True).close()
+    with Workspace.open(path) as ws:
+        rows = ws.conn.execute("SELECT name FROM _sqlite_migrations").fetchall()
+        assert [r[0] for r in rows] == ["0001_initial"]
+
+
+def test_missing_workspace_is_not_created_without_asking(tmp_path: Path) -> None:
+    path = tmp_path / "absent.sqlite"
+    with pytest.raises(WorkspaceNotFound, match="no workspace here"):
+        Workspace.open(path)
+    assert not path.exists()
+
+
+def test_first_version_fixture_opens_with_its_data(tmp_path: Path) -> None:
+    path = tmp_path / "v1.sqlite"
+    shutil.copyfile(FIXTURES / "workspace-v1.sqlite", path)
+    with Workspace.open(path) as ws:
+        assert ws.schema_version == migrations.latest_version()
+        names = [r[0] for r in ws.conn.execute("SELECT name FROM contacts ORDER BY id")]
+        assert names == ["Ada Baker", "Corner Café"]
+        assert ws.conn.execute("SELECT title FROM posts").fetchone()[0] == "Sourdough Saturday"
+
+
+def test_newer_workspace_is_refused_and_left_untouched(tmp_path: Path) -> None:
+    path = tmp_path / "future.sqlite"
+    Workspace.open(path, create=True).close()
+    conn = sqlite3.connect(path)
+    conn.execute("PRAGMA user_version = 99")
+    conn.execute(
+        "INSERT INTO _sqlite_migrations (migration_set, name, applied_at) "
+        "VALUES ('socialdesk', '0099_from_the_future', 'later')"
+    )
+    conn.commit()
+    conn.close()
+    before = digest(path)
+    with pytest.raises(WorkspaceTooNew, match="newer SocialDesk") as caught:
+        Workspace.open(path)
+    assert caught.value.found == 99
+    assert digest(path) == before
+    assert not Path(str(path) + "-wal").exists()
+
+
+def test_a_later_migration_backs_up_first_and_applies_in_one_transaction(tmp_path: Path) -> None:
+    path = tmp_path / "w.sqlite"
+    Workspace.open(path, create=True).close()
+    extended = migrations.build_migrations()
+
+    @extended(name="0002_add_colour_to_tags")
+    def add_colour(db: Database) -> None:
+        db.conn.execute("ALTER TABLE tags ADD COLUMN colour TEXT")
+
+    ws = Workspace.open(path)
+    from socialdesk.store.workspace import backup_before_migration
+
+    copy = backup_before_migration(ws, 1)
+    assert migrations.apply(ws.db, extended) == ["0002_add_colour_to_tags"]
+    assert migrations.applied_version(ws.db, extended) == 2
+    assert "colour" in ws.db["tags"].columns_dict
+    ws.close()
+    with sqlite3.connect(copy) as old:
+        assert old.execute("PRAGMA user_version").fetchone()[0] == 1
+
+
+def test_a_failing_migration_leaves_nothing_behind(tmp_path: Path) -> None:
+    path = tmp_path / "w.sqlite"
+    Workspace.open(path, create=True).close()
+    broken = migrations.build_migrations()
+
+    @broken(name="0002_half_done")
+    def half_done(db: Database) -> None:
+        db.conn.execute("CREATE TABLE half (x)")
+        raise RuntimeError("power cut")
+
+    with Workspace.open(path) as ws:
+        with pytest.raises(RuntimeError):
+            migrations.apply(ws.db, broken)
+        assert "half" not in ws.db.table_names()
+        assert migrations.applied_version(ws.db, broken) == 1
+
+
+def test_split_statements_keeps_triggers_whole() -> None:
+    script = "CREATE TABLE a (x);\nCREATE TRIGGER t AFTER INSERT ON a BEGIN\n SELECT 1;\nEND;\n"
+    assert len(list(migrations.split_statements(script))) == 2
+    with pytest.raises(ValueError):
+        list(migrations.split_statements("CREATE TABLE b (x"))
+
+
+def test_numbering_is_required() -> None:
+    assert migrations.migration_number("0012_x") == 12
+    with pytest.raises(ValueError):
+        migrations.migration_number("initial")
+    assert isinstance(migrations.MIGRATIONS, Migrations)
+
+
+def test_a_file_that_is_not_sqlite_is_refused_untouched(tmp_path: Path) -> None:
+    path = tmp_path / "notes.sqlite"
+    path.write_text("shopping list: flour, butter\n")
+    before = digest(path)
+    with pytest.raises(NotAWorkspace, match="not a SQLite database"):
+        Workspace.open(path)
+    assert digest(path) == before
+
+
+def test_a_foreign_sqlite_database_is_refused_untouched(tmp_path: Path) -> None:
+    path = tmp_path / "other.db"
+    with sqlite3.connect(path) as conn:
+        conn.execute("CREATE TABLE recipes (name TEXT)")
+    before = digest(path)
+    with pytest.raises(NotAWorkspace, match="not a SocialDesk workspace"):
+        Workspace.open(path)
+    assert digest(path) == before
+
+
+def test_a_truncated_workspace_is_reported_as_damaged(tmp_path: Path) -> None:
+    path = tmp_path / "w.sqlite"
+    with Workspace.open(path, create=True) as ws:
+        ws.conn.executemany("INSERT INTO contacts (name, notes) VALUES (?, ?)",
+                            [(f"c{i}", "x" * 500) for i in range(2000)])
+    data = path.read_bytes()
+    path.write_bytes(data[: len(data) // 3])
+    before = digest(path)
+    with pytest.raises(WorkspaceCorrupt, match="damaged"):
+        Workspace.open(path)
+    assert digest(path) == before
+
+
+def test_a_folder_is_not_a_workspace(tmp_path: Path) -> None:
+    with pytest.raises(NotAWorkspace, match="folder"):
+        Workspace.open(tmp_path)
+
+
+def test_a_workspace_that_cannot_be_created_says_so(tmp_path: Path) -> None:
+    blocker = tmp_path / "file.txt"
+    blocker.write_text("in the way")
+    with pytest.raises(WorkspaceNotWritable, match="cannot be created"):
+        Workspace.open(blocker / "sub" / "w.sqlite", create=True)

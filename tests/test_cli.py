@@ -1,0 +1,161 @@
+"""The command line: version, demo, check, workspace selection, exit codes."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from socialdesk import __version__
+from socialdesk.cli import main
+from socialdesk.store.workspace import Workspace
+
+
+def digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def run(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "socialdesk", *args], capture_output=True,
+                          text=True, timeout=120, env=os.environ.copy())
+
+
+def test_version(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as stopped:
+        main(["--version"])
+    assert stopped.value.code == 0
+    assert capsys.readouterr().out.strip() == f"SocialDesk {__version__}"
+
+
+def test_unknown_subcommand_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as stopped:
+        main(["frobnicate"])
+    assert stopped.value.code == 2
+    assert "usage:" in capsys.readouterr().err
+
+
+def test_demo_writes_a_workspace_that_checks_ok(tmp_path: Path,
+                                                capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "d.db"
+    assert main(["demo", str(path), "--size", "small", "--seed", "3"]) == 0
+    assert "contacts" in capsys.readouterr().out
+    assert main(["check", "--workspace", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "ok" in out and "Schema version 1" in out
+
+
+def test_demo_refuses_an_existing_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "d.db"
+    path.write_text("precious")
+    assert main(["demo", str(path)]) == 1
+    assert "already exists" in capsys.readouterr().err
+    assert path.read_text() == "precious"
+
+
+def test_workspace_option_before_or_after_the_subcommand_and_from_env(
+        demo_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--workspace", str(demo_path), "check"]) == 0
+    assert main(["check", "--workspace", str(demo_path)]) == 0
+    monkeypatch.setenv("SOCIALDESK_WORKSPACE", str(demo_path))
+    assert main(["check"]) == 0
+    assert capsys.readouterr().out.count(str(demo_path)) == 3
+
+
+def test_check_never_modifies_the_workspace(demo_path: Path) -> None:
+    before = digest(demo_path)
+    assert main(["check", "--workspace", str(demo_path)]) == 0
+    assert digest(demo_path) == before
+
+
+def test_check_on_a_missing_workspace(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["check", "--workspace", str(tmp_path / "nope.db")]) == 1
+    assert "no workspace here" in capsys.readouterr().err
+    assert not (tmp_path / "nope.db").exists()
+
+
+def test_check_on_the_default_workspace_that_does_not_exist(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["check"]) == 1
+    assert "workspace.sqlite: no workspace here" in capsys.readouterr().err
+
+
+def test_check_on_a_file_that_is_not_a_database(tmp_path: Path,
+                                                capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "photo.db"
+    path.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(200))
+    before = digest(path)
+    assert main(["check", "--workspace", str(path)]) == 1
+    err = capsys.readouterr().err
+    assert str(path) in err and "not a SQLite database" in err
+    assert digest(path) == before
+
+
+@pytest.mark.parametrize("damage", ["truncate", "zero_header", "scribble_pages"])
+def test_check_on_a_damaged_workspace(demo_path: Path, damage: str,
+                                      capsys: pytest.CaptureFixture[str]) -> None:
+    data = bytearray(demo_path.read_bytes())
+    if damage == "truncate":
+        data = data[: len(data) // 2]
+    elif damage == "zero_header":
+        data[:100] = bytes(100)
+    else:
+        page = 4096
+        for number in range(2, len(data) // page, 3):
+            data[number * page + 100: number * page + 400] = b"\xa5" * 300
+    demo_path.write_bytes(bytes(data))
+    before = digest(demo_path)
+    assert main(["check", "--workspace", str(demo_path)]) == 1
+    err = capsys.readouterr().err
+    assert str(demo_path) in err
+    assert "damaged" in err or "not a SQLite database" in err
+    assert digest(demo_path) == before
+
+
+def test_check_on_a_newer_workspace(demo_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    with sqlite3.connect(demo_path) as conn:
+        conn.execute("PRAGMA user_version = 7")
+    assert main(["check", "--workspace", str(demo_path)]) == 1
+    assert "newer SocialDesk" in capsys.readouterr().err
+
+
+def test_quit_after_startup_opens_the_demo_and_reports_the_time(demo_path: Path) -> None:
+    done = run("--workspace", str(demo_path), "--quit-after-startup")
+    assert done.returncode == 0, done.stderr
+    assert "Started in" in done.stdout and "ms" in done.stdout
+    with Workspace.open(demo_path) as ws:  # still a healthy workspace afterwards
+        assert ws.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+def test_gui_on_a_file_that_is_not_a_workspace_exits_1(tmp_path: Path) -> None:
+    path = tmp_path / "x.sqlite"
+    path.write_text("not a database")
+    done = run("--workspace", str(path), "--quit-after-startup")
+    assert done.returncode == 1
+    assert "not a SQLite database" in done.stderr
+    assert path.read_text() == "not a database"
+
+
+def test_screenshot_of_each_view(demo_path: Path, tmp_path: Path) -> None:
+    from PySide6.QtGui import QImage
+
+    for view in ("today", "calendar", "contacts", "partners", "planner", "reports"):
+        target = tmp_path / f"{view}.png"
+        assert main(["--workspace", str(demo_path), "--screenshot", str(target),
+                     "--view", view]) == 0
+        image = QImage(str(target))
+        assert (image.width(), image.height()) == (1280, 800)
+        # A real picture, not a blank window: many distinct colours.
+        colours = {image.pixel(x, y) for x in range(0, 1280, 16) for y in range(0, 800, 16)}
+        assert len(colours) > 8, view
+
+
+def test_python_dash_m_works() -> None:
+    done = run("--version")
+    assert done.returncode == 0
+    assert done.stdout.startswith("SocialDesk")
