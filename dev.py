@@ -30,7 +30,7 @@ def _bin(name: str) -> Path:
 
 def ensure_venv() -> None:
     """Create .venv and install the project into it when missing or out of date."""
-    if sys.version_info < (3, 11):
+    if sys.version_info < (3, 11):  # noqa: UP036 - this script must explain, not crash
         sys.exit(f"SocialDesk needs Python 3.11 or newer; this is {sys.version.split()[0]}.")
     wanted = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
     if STAMP.exists() and STAMP.read_text() == wanted and _bin("python").exists():

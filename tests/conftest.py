@@ -5,15 +5,14 @@ from __future__ import annotations
 import os
 
 os.environ["QT_QPA_PLATFORM"] = "offscreen"
-os.environ.setdefault("QT_LOGGING_RULES", "qt.qpa.*=false")
 
-import shutil  # noqa: E402
-from datetime import date  # noqa: E402
-from pathlib import Path  # noqa: E402
+import shutil
+from datetime import date
+from pathlib import Path
 
-import pytest  # noqa: E402
+import pytest
 
-from socialdesk.store.workspace import Workspace  # noqa: E402
+from socialdesk.store.workspace import Workspace
 
 INTEROP = Path(__file__).resolve().parents[2] / "shared" / "interop"
 

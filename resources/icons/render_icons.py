@@ -88,6 +88,7 @@ def write_ico(out_dir: Path = HERE) -> Path | None:
 
 
 def main() -> int:
+    """Render every PNG size (and the .ico when Pillow is present)."""
     for path in render_pngs():
         print(f"wrote {path.relative_to(HERE.parent.parent)}")
     ico = write_ico()

@@ -134,3 +134,29 @@ def test_planner_budget_changes_the_choice(open_window, demo_path: Path) -> None
     assert "with 0 asks" in view.result.text()  # type: ignore[attr-defined]
     view.budget.setValue(120)  # type: ignore[attr-defined]
     assert "with 0 asks" not in view.result.text()  # type: ignore[attr-defined]
+
+
+def scribble_tail(path: Path) -> None:
+    """Overwrite parts of the last pages, leaving the schema pages readable."""
+    data = bytearray(path.read_bytes())
+    page = 4096
+    pages = len(data) // page
+    for number in range(pages - pages // 4, pages, 2):
+        data[number * page + 8: number * page + 600] = b"\x5a" * 592
+    path.write_bytes(bytes(data))
+
+
+def test_a_large_damaged_workspace_is_reported_after_opening(
+        open_window, demo_path: Path, qtbot, monkeypatch: pytest.MonkeyPatch) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
+    import socialdesk.store.workspace as workspace_module
+
+    monkeypatch.setattr(workspace_module, "VERIFY_INLINE_BYTES", 0)  # treat the demo as large
+    shown: list[str] = []
+    monkeypatch.setattr(QMessageBox, "critical",
+                        staticmethod(lambda parent, title, text: shown.append(text)))
+    scribble_tail(demo_path)
+    open_window(demo_path)
+    qtbot.waitUntil(lambda: bool(shown), timeout=10_000)
+    assert str(demo_path) in shown[0] and "damaged" in shown[0]

@@ -49,7 +49,8 @@ class Row:
 
 
 def test_row_model_shows_rounded_numbers_and_sorts_by_value() -> None:
-    model = RowTableModel([Column("Name", lambda r: r.name), count_column("Size", lambda r: r.size)])
+    model = RowTableModel([Column("Name", lambda r: r.name),
+                           count_column("Size", lambda r: r.size)])
     model.set_rows([Row("b", 12_400), Row("a", 950), Row("c", None), Row("d", 3_100_000)])
     assert model.data(model.index(0, 1)) == "12.4k"
     assert model.data(model.index(0, 1), Qt.ItemDataRole.ToolTipRole) == "12,400"

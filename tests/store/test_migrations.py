@@ -180,3 +180,22 @@ def test_a_workspace_that_cannot_be_created_says_so(tmp_path: Path) -> None:
     blocker.write_text("in the way")
     with pytest.raises(WorkspaceNotWritable, match="cannot be created"):
         Workspace.open(blocker / "sub" / "w.sqlite", create=True)
+
+
+def test_verify_finds_damage_that_opening_without_a_check_would_miss(tmp_path: Path) -> None:
+    from socialdesk.store.workspace import verify_workspace
+
+    path = tmp_path / "w.sqlite"
+    with Workspace.open(path, create=True) as ws:
+        ws.conn.executemany("INSERT INTO contacts (name, notes) VALUES (?, ?)",
+                            [(f"c{i}", "x" * 500) for i in range(2000)])
+    verify_workspace(path)  # healthy: no exception
+    data = bytearray(path.read_bytes())
+    for start in range(len(data) - 40 * 4096, len(data), 8192):
+        data[start + 8: start + 600] = b"\x5a" * 592
+    path.write_bytes(bytes(data))
+    Workspace.open(path, verify=False).close()  # the schema is still readable
+    with pytest.raises(WorkspaceCorrupt, match="damaged"):
+        verify_workspace(path)
+    with pytest.raises(WorkspaceCorrupt):
+        Workspace.open(path)  # small file: checked while opening

@@ -20,12 +20,21 @@ def _needs_offscreen(screenshot: bool) -> bool:
     return sys.platform.startswith("linux") and no_display
 
 
+def _quiet_offscreen_noise(mode: object, context: object, message: str) -> None:
+    """Drop the offscreen platform's note about window hints; pass everything else on."""
+    if "propagateSizeHints" in message:
+        return
+    print(message, file=sys.stderr)
+
+
 def create_application() -> object:
     """The QApplication with SocialDesk's names, icon and the platform's own style."""
+    from PySide6.QtCore import qInstallMessageHandler
     from PySide6.QtWidgets import QApplication
 
     from socialdesk.qt.icons import app_icon
 
+    qInstallMessageHandler(_quiet_offscreen_noise)
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName(APP_NAME)
     app.setApplicationDisplayName(APP_NAME)
@@ -48,9 +57,6 @@ def run_gui(
     """Open ``workspace`` in the main window; return the exit status."""
     if _needs_offscreen(screenshot is not None):
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
-    if os.environ.get("QT_QPA_PLATFORM") == "offscreen":
-        # The offscreen platform warns about window hints it has no use for.
-        os.environ.setdefault("QT_LOGGING_RULES", "qt.qpa.*=false")
     app = create_application()
 
     from PySide6.QtWidgets import QMessageBox

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings
@@ -22,6 +23,7 @@ from socialdesk.core import backup
 from socialdesk.core.clock import today
 from socialdesk.qt import transfer
 from socialdesk.qt.icons import app_icon
+from socialdesk.qt.integrity import IntegrityReport, check_in_background
 from socialdesk.qt.sidebar import Sidebar
 from socialdesk.qt.views.base import View
 from socialdesk.qt.views.calendar import CalendarView
@@ -33,7 +35,7 @@ from socialdesk.qt.views.today import TodayView
 from socialdesk.qt.welcome import WelcomePanel
 from socialdesk.store import backups, reports
 from socialdesk.store.errors import WorkspaceError
-from socialdesk.store.workspace import Workspace
+from socialdesk.store.workspace import Workspace, needs_inline_check
 
 VIEWS: tuple[tuple[type[View], str], ...] = (
     (TodayView, "sun"),
@@ -57,6 +59,8 @@ class MainWindow(QMainWindow):
         self.undo_stack = QUndoStack(self)
         self.views: dict[str, View] = {}
         self.stale: set[str] = set()
+        self.integrity: IntegrityReport | None = None
+        self.damage_reported = False
         self.setWindowIcon(app_icon())
         self.setAcceptDrops(True)
 
@@ -155,7 +159,10 @@ class MainWindow(QMainWindow):
         """Switch to a view, reloading it if its data changed since it was last shown."""
         view = self.view(name)
         if name in self.stale:
-            view.refresh()
+            try:
+                view.refresh()
+            except sqlite3.DatabaseError as error:
+                self._report_damage(str(error))
             self.stale.discard(name)
         self.stack.setCurrentWidget(view)
         self.sidebar.set_current(name)
@@ -178,6 +185,8 @@ class MainWindow(QMainWindow):
 
     def _workspace_opened(self) -> None:
         self.setWindowTitle(f"{self.ws.path.stem} — {APP_NAME}")
+        if not needs_inline_check(self.ws.path):
+            self.integrity = check_in_background(self, self.ws.path, self._report_damage)
         self._update_status()
         if reports.counts(self.ws).empty:
             self.sidebar.set_current(None)
@@ -185,6 +194,20 @@ class MainWindow(QMainWindow):
         else:
             name = str(self.settings.value("window/view", "today"))
             self.show_view(name if name in VIEW_NAMES else "today")
+
+    def _report_damage(self, detail: str) -> None:
+        """Tell the user, once, that the workspace is damaged."""
+        if self.damage_reported:
+            return
+        self.damage_reported = True
+        message = detail if str(self.ws.path) in detail else (
+            f"{self.ws.path}: cannot be read ({detail})."
+        )
+        QMessageBox.critical(
+            self, f"Damaged workspace — {APP_NAME}",
+            f"{message}\n\nClose SocialDesk and restore your latest backup; changes made "
+            "to this workspace now may not be kept.",
+        )
 
     def _update_status(self) -> None:
         totals = reports.counts(self.ws)

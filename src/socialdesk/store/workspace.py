@@ -23,6 +23,9 @@ from socialdesk.store.errors import (
 )
 
 SQLITE_HEADER = b"SQLite format 3\x00"
+# Files up to this size are quick-checked while opening (about 0.3 s at this size here);
+# larger ones are checked by the caller in the background (see ``quick_check``).
+VERIFY_INLINE_BYTES = 32 * 1024 * 1024
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,12 +94,17 @@ class Workspace:
         self.readonly = readonly
 
     @classmethod
-    def open(cls, path: Path | str, *, create: bool = False) -> Workspace:
+    def open(
+        cls, path: Path | str, *, create: bool = False, verify: bool | None = None
+    ) -> Workspace:
         """Open (and migrate) the workspace at ``path``; with ``create``, make it if absent.
 
-        Raises a :class:`WorkspaceError` with a user-facing message when the path does
-        not exist (and ``create`` is false), is not a workspace, is damaged, is from a
-        newer SocialDesk, or cannot be written. The file is never changed in those cases.
+        ``verify`` runs SQLite's ``quick_check`` first; by default only for files up to
+        :data:`VERIFY_INLINE_BYTES`, so that a large workspace opens at once — the GUI
+        then checks it in the background. Raises a :class:`WorkspaceError` with a
+        user-facing message when the path does not exist (and ``create`` is false), is not
+        a workspace, is damaged, is from a newer SocialDesk, or cannot be written. The
+        file is never changed in those cases.
         """
         path = Path(path).expanduser()
         if not path.exists():
@@ -116,8 +124,8 @@ class Workspace:
         workspace = cls(path, conn, readonly=False)
         try:
             found = _refuse_foreign_or_newer(workspace.db, path)
-            if found:
-                _quick_check(workspace)
+            if found and (verify if verify is not None else needs_inline_check(path)):
+                _raise_if_damaged(path, _quick_check(workspace.conn))
             conn.execute("PRAGMA journal_mode = WAL")
             workspace._configure()
             if found and found < migrations.latest_version():
@@ -188,15 +196,36 @@ class Workspace:
         self.close()
 
 
-def _quick_check(workspace: Workspace) -> None:
-    rows = workspace.conn.execute("PRAGMA quick_check(5)").fetchall()
-    problems = [row[0] for row in rows if row[0] != "ok"]
+def _quick_check(conn: sqlite3.Connection) -> list[str]:
+    rows = conn.execute("PRAGMA quick_check(5)").fetchall()
+    return [row[0] for row in rows if row[0] != "ok"]
+
+
+def _raise_if_damaged(path: Path, problems: list[str]) -> None:
     if problems:
         raise WorkspaceCorrupt(
-            workspace.path,
+            path,
             f"is damaged ({'; '.join(problems)}). Restore a backup. "
             "The file has not been changed.",
         )
+
+
+def needs_inline_check(path: Path) -> bool:
+    """Whether ``open`` quick-checks this file itself (small enough to do it at once)."""
+    return path.stat().st_size <= VERIFY_INLINE_BYTES
+
+
+def verify_workspace(path: Path | str) -> None:
+    """Quick-check a workspace on a connection of its own (safe from a worker thread).
+
+    Raises :class:`WorkspaceCorrupt` naming what is wrong.
+    """
+    with Workspace.open_readonly(path) as workspace:
+        try:
+            problems = _quick_check(workspace.conn)
+        except sqlite3.DatabaseError as error:
+            problems = [str(error)]
+        _raise_if_damaged(workspace.path, problems)
 
 
 def _ensure_writable_folder(path: Path) -> None:

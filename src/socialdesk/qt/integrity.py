@@ -1,0 +1,54 @@
+"""Checking a large workspace for damage in the background, after the window shows."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+
+from socialdesk.store.errors import WorkspaceError
+from socialdesk.store.workspace import verify_workspace
+
+
+class IntegrityReport(QObject):
+    """Carries the background check's verdict to the GUI thread."""
+
+    damaged = Signal(str)
+    finished = Signal()
+
+
+class IntegrityCheck(QRunnable):
+    """Runs SQLite's quick_check on its own read-only connection."""
+
+    def __init__(self, path: Path, report: IntegrityReport) -> None:
+        super().__init__()
+        self.path = path
+        self.report = report
+
+    def run(self) -> None:
+        """Check the file; emit ``damaged`` with the message if it is."""
+        try:
+            verify_workspace(self.path)
+        except WorkspaceError as error:
+            self._emit(self.report.damaged, str(error))
+        self._emit(self.report.finished)
+
+    @staticmethod
+    def _emit(signal: object, *args: object) -> None:
+        with contextlib.suppress(RuntimeError):  # the window closed: nobody left to tell
+            signal.emit(*args)  # type: ignore[attr-defined]
+
+
+def check_in_background(
+    parent: QObject, path: Path, on_damaged: Callable[[str], None]
+) -> IntegrityReport:
+    """Start the check; ``on_damaged(message)`` runs on the GUI thread if the file is damaged.
+
+    Keep the returned report alive while the check runs.
+    """
+    report = IntegrityReport(parent)
+    report.damaged.connect(on_damaged)
+    QThreadPool.globalInstance().start(IntegrityCheck(path, report))
+    return report

@@ -1,0 +1,216 @@
+"""Everything the calendar export needs, read in a handful of set-based queries.
+
+One call returns posts (with campaign, channels and their text variants, topics), open
+asks and contacts' follow-ups between two optional dates. The queries do not depend on
+the number of posts (no query per post), so 20k posts read in a fraction of a second.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from socialdesk.store.workspace import Workspace
+
+
+@dataclass(frozen=True, slots=True)
+class ExportChannel:
+    """A target channel of a post, with its own text when it has one."""
+
+    platform: str
+    body: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ExportPost:
+    """A post with everything an exported calendar entry shows."""
+
+    id: int
+    uid: str
+    title: str
+    body: str
+    status: str
+    scheduled_on: str | None
+    scheduled_time: str | None
+    timezone: str | None
+    link: str
+    repeat_rule: str | None
+    repeat_until: str | None
+    evergreen_weeks: int | None
+    sequence: int
+    created_at: str
+    updated_at: str
+    campaign: str | None = None
+    colour: str | None = None
+    channels: tuple[ExportChannel, ...] = ()
+    topics: tuple[str, ...] = ()
+
+    @property
+    def repeats(self) -> bool:
+        """True when the post recurs (a repeat rule or an evergreen interval)."""
+        return self.repeat_rule is not None or self.evergreen_weeks is not None
+
+
+@dataclass(frozen=True, slots=True)
+class ExportAsk:
+    """An open ask (asked or agreed) to a contact, with the post it is about."""
+
+    id: int
+    uid: str
+    status: str
+    asked_on: str
+    due_on: str | None
+    message: str
+    contact_id: int
+    contact_name: str
+    post_id: int | None
+    post_uid: str | None
+    post_title: str | None
+    created_at: str
+    updated_at: str
+
+
+@dataclass(frozen=True, slots=True)
+class ExportFollowUp:
+    """A contact with a follow-up date."""
+
+    contact_id: int
+    name: str
+    organisation: str
+    follow_up_on: str
+    created_at: str
+    updated_at: str
+
+
+@dataclass(frozen=True, slots=True)
+class CalendarData:
+    """What one calendar export reads from the workspace."""
+
+    posts: tuple[ExportPost, ...]
+    asks: tuple[ExportAsk, ...]
+    follow_ups: tuple[ExportFollowUp, ...]
+    own_platforms: tuple[str, ...] = ()
+
+
+_POST_COLUMNS = """
+p.id, p.uid, p.title, p.body, p.status, p.scheduled_on, p.scheduled_time, p.timezone,
+p.link, p.repeat_rule, p.repeat_until, p.evergreen_weeks, p.sequence, p.created_at,
+p.updated_at, c.name, c.colour
+"""
+
+
+def _post_filter(
+    first: str | None, last: str | None, *, with_recurring: bool
+) -> tuple[str, list[object]]:
+    """The WHERE clause (over ``posts p``) choosing the posts of an export."""
+    if first is None and last is None:
+        return "1 = 1", []
+    lo = first or "0000-00-00"
+    hi = last or "9999-12-31"
+    clause = "p.scheduled_on BETWEEN ? AND ?"
+    params: list[object] = [lo, hi]
+    if with_recurring:
+        # A repeating post that started earlier still has occurrences in the range.
+        clause = (
+            f"({clause} OR (p.scheduled_on < ? AND "
+            "(p.repeat_rule IS NOT NULL OR p.evergreen_weeks IS NOT NULL) AND "
+            "(p.repeat_until IS NULL OR p.repeat_until >= ?)))"
+        )
+        params += [lo, lo]
+    return clause, params
+
+
+def _date_filter(column: str, first: str | None, last: str | None) -> tuple[str, list[object]]:
+    if first is None and last is None:
+        return "1 = 1", []
+    return f"{column} BETWEEN ? AND ?", [first or "0000-00-00", last or "9999-12-31"]
+
+
+def calendar_export_data(
+    ws: Workspace,
+    first: str | None = None,
+    last: str | None = None,
+    *,
+    with_recurring: bool = True,
+    with_undated: bool = True,
+) -> CalendarData:
+    """Read the posts, open asks and follow-ups of a calendar export, in date order.
+
+    ``first`` and ``last`` are inclusive ISO dates; either may be ``None`` for an open
+    end. Without both, every post is read, undated ideas too (unless ``with_undated``
+    is false). With ``with_recurring``, a repeating post that starts before ``first``
+    but still recurs in the range is included. Asks are those still open (asked or
+    agreed) due in the range (any due date, or none, without a range); follow-ups are
+    the contacts whose follow-up date is in the range. ``own_platforms`` are the
+    platforms of the business's active channels (a post without channels targets all).
+    """
+    where, params = _post_filter(first, last, with_recurring=with_recurring)
+    if not with_undated:
+        where += " AND p.scheduled_on IS NOT NULL"
+    conn = ws.conn
+    rows = conn.execute(
+        f"SELECT {_POST_COLUMNS} FROM posts p LEFT JOIN campaigns c ON c.id = p.campaign_id "
+        f"WHERE {where} "
+        "ORDER BY p.scheduled_on IS NULL, p.scheduled_on, coalesce(p.scheduled_time, ''), p.id",
+        params,
+    ).fetchall()
+
+    channels: dict[int, list[ExportChannel]] = defaultdict(list)
+    topics: dict[int, list[str]] = defaultdict(list)
+    if rows:
+        chosen = f"SELECT p.id FROM posts p WHERE {where}"
+        for post_id, platform, body in conn.execute(
+            f"SELECT post_id, platform, body FROM post_channels WHERE post_id IN ({chosen}) "
+            "ORDER BY post_id, platform",
+            params,
+        ):
+            channels[post_id].append(ExportChannel(platform, body))
+        for post_id, name in conn.execute(
+            f"SELECT pt.post_id, t.name FROM post_topics pt JOIN topics t ON t.id = pt.topic_id "
+            f"WHERE pt.post_id IN ({chosen}) ORDER BY pt.post_id, t.name COLLATE NOCASE",
+            params,
+        ):
+            topics[post_id].append(name)
+
+    posts = tuple(
+        ExportPost(
+            *row[:17],
+            channels=tuple(channels.get(row[0], ())),
+            topics=tuple(topics.get(row[0], ())),
+        )
+        for row in rows
+    )
+
+    ask_where, ask_params = _date_filter("a.due_on", first, last)
+    asks = tuple(
+        ExportAsk(*row)
+        for row in conn.execute(
+            "SELECT a.id, a.uid, a.status, a.asked_on, a.due_on, a.message, a.contact_id, "
+            "c.name, a.post_id, p.uid, p.title, a.created_at, a.updated_at "
+            "FROM asks a JOIN contacts c ON c.id = a.contact_id "
+            "LEFT JOIN posts p ON p.id = a.post_id "
+            f"WHERE a.status IN ('asked', 'agreed') AND {ask_where} "
+            "ORDER BY a.due_on IS NULL, a.due_on, a.id",
+            ask_params,
+        )
+    )
+
+    follow_where, follow_params = _date_filter("follow_up_on", first, last)
+    follow_ups = tuple(
+        ExportFollowUp(*row)
+        for row in conn.execute(
+            "SELECT id, name, organisation, follow_up_on, created_at, updated_at "
+            f"FROM contacts WHERE follow_up_on IS NOT NULL AND {follow_where} "
+            "ORDER BY follow_up_on, id",
+            follow_params,
+        )
+    )
+    own_platforms = tuple(
+        row[0]
+        for row in conn.execute(
+            "SELECT DISTINCT platform FROM channels WHERE active = 1 ORDER BY platform"
+        )
+    )
+    return CalendarData(
+        posts=posts, asks=asks, follow_ups=follow_ups, own_platforms=own_platforms
+    )
