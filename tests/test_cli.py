@@ -159,3 +159,51 @@ def test_python_dash_m_works() -> None:
     done = run("--version")
     assert done.returncode == 0
     assert done.stdout.startswith("SocialDesk")
+
+
+def test_export_calendar_writes_an_ics_every_dated_post_is_in(
+        demo_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import icalendar
+
+    out = tmp_path / "plan.ics"
+    assert main(["export", "calendar", "--format", "ics", "--out", str(out),
+                 "--workspace", str(demo_path)]) == 0
+    assert "Wrote" in capsys.readouterr().out
+    calendar = icalendar.Calendar.from_ical(out.read_bytes())
+    uids = {str(e["UID"]) for e in calendar.walk("VEVENT")}
+    with Workspace.open_readonly(demo_path) as ws:
+        expected = {r[0] for r in ws.conn.execute(
+            "SELECT uid FROM posts WHERE scheduled_on IS NOT NULL")}
+    assert uids == expected
+
+
+def test_export_needs_an_existing_workspace(tmp_path: Path,
+                                            capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "plan.csv"
+    code = main(["export", "calendar", "--format", "csv", "--out", str(out),
+                 "--workspace", str(tmp_path / "missing.sqlite")])
+    assert code == 1
+    assert "no workspace here" in capsys.readouterr().err
+    assert not out.exists() and not (tmp_path / "missing.sqlite").exists()
+
+
+def test_every_command_is_in_the_readme() -> None:
+    import argparse
+
+    from socialdesk.cli import build_parser
+
+    readme = (Path(__file__).parents[1] / "README.md").read_text()
+
+    def commands(parser: argparse.ArgumentParser, prefix: str) -> list[str]:
+        found = []
+        for action in parser._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                for name, sub in action.choices.items():
+                    found.append(f"{prefix} {name}")
+                    found += commands(sub, f"{prefix} {name}")
+        return found
+
+    for command in commands(build_parser(), "socialdesk"):
+        assert f"`{command}" in readme, f"{command} is not documented in README.md"
+    for option in ("--version", "--workspace", "--quit-after-startup", "--screenshot"):
+        assert option in readme

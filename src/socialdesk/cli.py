@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable, Sequence
+from datetime import date
 from pathlib import Path
 
 from socialdesk import APP_NAME, __version__
@@ -66,7 +67,29 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _workspace_option(check, top=False)
     check.set_defaults(run=_run_check)
+
+    export = commands.add_parser("export", help="write the calendar to a file")
+    what = export.add_subparsers(dest="what", metavar="WHAT", required=True)
+    calendar = what.add_parser(
+        "calendar", help="posts as iCalendar (.ics), CSV or Hootsuite bulk-upload files"
+    )
+    calendar.add_argument("--format", choices=("ics", "csv", "hootsuite"), required=True)
+    calendar.add_argument("--out", metavar="FILE", required=True, help="file to write")
+    calendar.add_argument("--from", dest="first", metavar="DATE", type=_iso_date,
+                          help="first day to include (YYYY-MM-DD; default: everything)")
+    calendar.add_argument("--to", dest="last", metavar="DATE", type=_iso_date,
+                          help="last day to include (YYYY-MM-DD)")
+    _workspace_option(export, top=False)
+    _workspace_option(calendar, top=False)
+    calendar.set_defaults(run=_run_export_calendar)
     return parser
+
+
+def _iso_date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2026-11-24") from error
 
 
 def _run_demo(args: argparse.Namespace) -> int:
@@ -104,6 +127,27 @@ def _run_check(args: argparse.Namespace) -> int:
         f"(this SocialDesk writes {result.latest_version}); {totals.contacts:,} contacts, "
         f"{totals.partners:,} partners, {totals.posts:,} posts, {totals.asks:,} asks."
     )
+    return 0
+
+
+def _run_export_calendar(args: argparse.Namespace) -> int:
+    from socialdesk.core.exporting import ExportError, export_calendar
+    from socialdesk.store.workspace import Workspace
+
+    path = paths.resolve_workspace(args.workspace)
+    out = Path(args.out).expanduser()
+    with Workspace.open_readonly(path) as ws:
+        try:
+            result = export_calendar(ws, out, args.format, args.first, args.last)
+        except ExportError as error:
+            raise UserError(str(error)) from error
+    files = ", ".join(str(f) for f in result.files)
+    what = f"{result.posts:,} posts" + (f" and {result.todos:,} to-dos" if result.todos else "")
+    print(f"Wrote {what} to {files}.")
+    for reason, count in result.skipped.items():
+        print(f"Left out {count:,} post{'s' if count != 1 else ''}: {reason}.")
+    for note in result.notes:
+        print(f"Note: {note}")
     return 0
 
 

@@ -61,7 +61,7 @@ def import_path(parent: QWidget, ws: Workspace, path: Path) -> bool:
 
 def export_dialog(parent: QWidget, ws: Workspace) -> None:
     """Ask what to export and where, then write it."""
-    from socialdesk.core.exporting import export_calendar
+    from socialdesk.core.exporting import ExportError, export_calendar
 
     choice, ok = QInputDialog.getItem(parent, f"Export — {APP_NAME}", "What to export:",
                                       list(EXPORTS), 0, False)
@@ -75,9 +75,13 @@ def export_dialog(parent: QWidget, ws: Workspace) -> None:
         return
     try:
         result = export_calendar(ws, Path(name), fmt)
+    except ExportError as error:
+        QMessageBox.critical(parent, f"Export failed — {APP_NAME}", str(error))
+        return
     except OSError as error:
         QMessageBox.critical(parent, f"Export failed — {APP_NAME}",
                              f"{name}: cannot be written ({error.strerror or error}).")
         return
-    files = ", ".join(str(p) for p in result.files)
-    QMessageBox.information(parent, f"Export finished — {APP_NAME}", f"Wrote {files}.")
+    lines = [f"Wrote {result.posts:,} posts to " + ", ".join(str(p) for p in result.files) + "."]
+    lines += [f"Left out {n:,}: {reason}." for reason, n in result.skipped.items()]
+    QMessageBox.information(parent, f"Export finished — {APP_NAME}", "\n".join(lines))
