@@ -146,3 +146,15 @@ def test_follow_ups_due_are_oldest_first(workspace: Workspace) -> None:
     add(workspace, "Today", follow_up_on="2026-11-24")
     due = contacts.follow_ups_due(workspace, "2026-11-24")
     assert [f.name for f in due] == ["Overdue", "Today"]
+
+
+def test_bulk_loaded_demo_contacts_are_searchable_by_email_and_tag(demo: Workspace) -> None:
+    row = demo.conn.execute(
+        "SELECT c.id, d.value, t.name FROM contacts c "
+        "JOIN contact_details d ON d.contact_id = c.id AND d.kind = 'email' "
+        "JOIN contact_tags ct ON ct.contact_id = c.id JOIN tags t ON t.id = ct.tag_id LIMIT 1"
+    ).fetchone()
+    by_email = contacts.contact_rows(demo, ContactQuery(row[1]))
+    by_tag = contacts.contact_rows(demo, ContactQuery(row[2]))
+    assert row[0] in {r.id for r in by_email}
+    assert row[0] in {r.id for r in by_tag}

@@ -63,6 +63,7 @@ def populate_demo(
                      bulk.upsert_names(ws, "tags", d.TAGS),
                      bulk.upsert_names(ws, "topics", d.TOPICS))
         demo.generate()
+        bulk.defer_foreign_keys(ws)
         for table, columns in d.COLUMNS.items():
             bulk.insert_rows(ws, table, columns, demo.rows[table])
     return demo.counts()
@@ -334,7 +335,7 @@ class _Demo:
             post_id, d.uid(rng), title, body, status,
             campaign and campaign.id, day and day.isoformat(), time, time and d.TIMEZONE,
             link, rng.choice(d.SKIP_NOTES) if status == "skipped" else "", repeat, until,
-            evergreen, *self.results(status, platforms, bool(link), day), seq,
+            evergreen, *self.results(status, platforms, bool(link), day), 0,
             d.stamp(rng, created), d.stamp(rng, updated, late=True),
         ))
         if day:

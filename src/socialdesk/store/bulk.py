@@ -53,6 +53,16 @@ def _checked(ws: Workspace, table: str, columns: Sequence[str]) -> tuple[str, ..
     return tuple(columns)
 
 
+def defer_foreign_keys(ws: Workspace) -> None:
+    """Check foreign keys at commit rather than row by row, for this transaction only.
+
+    A bulk load can then write a contact's e-mails and tags before the contact, so the
+    search index gets each contact once, complete, instead of once per e-mail and tag.
+    """
+    _require_transaction(ws)
+    ws.conn.execute("PRAGMA defer_foreign_keys = ON")
+
+
 def insert_rows(
     ws: Workspace, table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]
 ) -> int:
@@ -83,6 +93,13 @@ def upsert_names(ws: Workspace, table: str, names: Iterable[str]) -> dict[str, i
     """
     _require_transaction(ws)
     _checked(ws, table, ("id", "name"))
+    unique_name = ws.conn.execute(
+        "SELECT 1 FROM pragma_index_list(?) AS l, pragma_index_info(l.name) AS i "
+        "WHERE l.\"unique\" GROUP BY l.name HAVING count(*) = 1 AND max(i.name) = 'name'",
+        (table,),
+    ).fetchone()
+    if unique_name is None:
+        raise ValueError(f"table {table!r} has no unique 'name' column")
     quoted = _quote(table)
     ids: dict[str, int] = {}
     for name in dict.fromkeys(names):

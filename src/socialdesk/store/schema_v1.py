@@ -217,7 +217,7 @@ CREATE TABLE backup_log (
 # Full-text search over contacts. The FTS table keeps its own copy of the
 # searchable text (rowid = contacts.id) and triggers keep it in step with
 # contacts, their e-mail addresses and their tags, whoever writes them.
-SEARCH = """
+SEARCH_TEMPLATE = """
 CREATE VIRTUAL TABLE contacts_fts USING fts5(
     name, organisation, emails, tags, notes,
     tokenize = 'unicode61 remove_diacritics 2',
@@ -226,7 +226,7 @@ CREATE VIRTUAL TABLE contacts_fts USING fts5(
 
 CREATE TRIGGER contacts_fts_insert AFTER INSERT ON contacts BEGIN
     INSERT INTO contacts_fts(rowid, name, organisation, emails, tags, notes)
-    VALUES (new.id, new.name, new.organisation, '', '', new.notes);
+    VALUES (new.id, new.name, new.organisation, {emails}, {tags}, new.notes);
 END;
 
 CREATE TRIGGER contacts_fts_update AFTER UPDATE OF name, organisation, notes ON contacts BEGIN
@@ -278,4 +278,9 @@ def _search_triggers() -> str:
     return "\n".join(parts)
 
 
+# A contact's e-mails and tags are looked up when it is inserted, so a bulk load can
+# write them first (with foreign keys deferred) and index each contact only once.
+SEARCH = SEARCH_TEMPLATE.format(
+    emails=_EMAILS_OF.format(id="new.id"), tags=_TAGS_OF.format(id="new.id")
+)
 SQL = TABLES + SEARCH + _search_triggers()

@@ -1,0 +1,51 @@
+"""What every subcommand shares: the workspace option, errors, dates, JSON output."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from socialdesk.core import paths
+
+
+class UserError(Exception):
+    """A problem to report in one line on stderr, with exit status 1."""
+
+
+def add_workspace_option(parser: argparse.ArgumentParser, *, top: bool = False) -> None:
+    """``--workspace PATH``, accepted before or after a subcommand's name."""
+    parser.add_argument(
+        "--workspace",
+        metavar="PATH",
+        # Subcommands must not overwrite a --workspace given before their name.
+        default=None if top else argparse.SUPPRESS,
+        help="workspace file to use (default: $SOCIALDESK_WORKSPACE or the user data folder)",
+    )
+
+
+def workspace_path(args: argparse.Namespace) -> Path:
+    """The workspace the command works on."""
+    return paths.resolve_workspace(getattr(args, "workspace", None))
+
+
+def iso_date(text: str) -> date:
+    """An argparse type for YYYY-MM-DD dates."""
+    try:
+        return date.fromisoformat(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2026-11-24") from error
+
+
+def print_json(value: Any) -> None:
+    """Print one JSON object on stdout."""
+    json.dump(value, sys.stdout, ensure_ascii=False, indent=2)
+    sys.stdout.write("\n")
+
+
+def plural(count: int, word: str) -> str:
+    """``3 posts``, ``1 post``."""
+    return f"{count:,} {word}{'' if count == 1 else 's'}"

@@ -1,0 +1,55 @@
+"""``socialdesk export calendar`` (and, with its issue, ``export contacts``)."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from socialdesk.commands.common import (
+    UserError,
+    add_workspace_option,
+    iso_date,
+    plural,
+    workspace_path,
+)
+
+
+def register(commands: argparse._SubParsersAction) -> argparse._SubParsersAction:
+    """Add ``export`` and its ``calendar`` target; return the targets for more."""
+    export = commands.add_parser("export", help="write the calendar or contacts to a file")
+    add_workspace_option(export)
+    targets = export.add_subparsers(dest="what", metavar="WHAT", required=True)
+    calendar = targets.add_parser(
+        "calendar", help="posts as iCalendar (.ics), CSV or Hootsuite bulk-upload files"
+    )
+    calendar.add_argument("--format", choices=("ics", "csv", "hootsuite"), required=True)
+    calendar.add_argument("--out", metavar="FILE", required=True, help="file to write")
+    calendar.add_argument("--from", dest="first", metavar="DATE", type=iso_date,
+                          help="first day to include (YYYY-MM-DD; default: everything)")
+    calendar.add_argument("--to", dest="last", metavar="DATE", type=iso_date,
+                          help="last day to include (YYYY-MM-DD)")
+    add_workspace_option(calendar)
+    calendar.set_defaults(run=run_export_calendar)
+    return targets
+
+
+def run_export_calendar(args: argparse.Namespace) -> int:
+    """Export the calendar from a workspace opened read-only."""
+    from socialdesk.core.exporting import ExportError, export_calendar
+    from socialdesk.store.workspace import Workspace
+
+    out = Path(args.out).expanduser()
+    with Workspace.open_readonly(workspace_path(args)) as ws:
+        try:
+            result = export_calendar(ws, out, args.format, args.first, args.last)
+        except ExportError as error:
+            raise UserError(str(error)) from error
+    files = ", ".join(str(f) for f in result.files)
+    what = plural(result.posts, "post") + (
+        f" and {plural(result.todos, 'to-do')}" if result.todos else "")
+    print(f"Wrote {what} to {files}.")
+    for reason, count in result.skipped.items():
+        print(f"Left out {plural(count, 'post')}: {reason}.")
+    for note in result.notes:
+        print(f"Note: {note}")
+    return 0

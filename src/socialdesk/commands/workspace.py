@@ -1,0 +1,64 @@
+"""``socialdesk demo`` and ``socialdesk check``."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from socialdesk.commands.common import UserError, add_workspace_option, workspace_path
+
+
+def register(commands: argparse._SubParsersAction) -> None:
+    """Add ``demo`` and ``check``."""
+    demo = commands.add_parser("demo", help="write a sample workspace to a new file")
+    demo.add_argument("path", metavar="PATH", help="where to write it (must not exist yet)")
+    demo.add_argument("--size", choices=("small", "large"), default="small")
+    demo.add_argument("--seed", type=int, default=1)
+    add_workspace_option(demo)
+    demo.set_defaults(run=run_demo)
+
+    check = commands.add_parser(
+        "check", help="check a workspace's integrity and schema version (never changes it)"
+    )
+    add_workspace_option(check)
+    check.set_defaults(run=run_check)
+
+
+def run_demo(args: argparse.Namespace) -> int:
+    """Write a sample workspace to a new file."""
+    from socialdesk.core.demo import create_demo
+
+    target = Path(args.path).expanduser()
+    try:
+        made = create_demo(target, size=args.size, seed=args.seed)
+    except FileExistsError as error:
+        raise UserError(f"{target}: already exists; choose a new file name.") from error
+    except OSError as error:
+        raise UserError(f"{target}: cannot be written ({error.strerror or error}).") from error
+    print(
+        f"Wrote {target}: {made.contacts:,} contacts, {made.partners:,} partners, "
+        f"{made.audiences:,} audiences, {made.links:,} links, {made.campaigns:,} campaigns, "
+        f"{made.posts:,} posts, {made.asks:,} asks."
+    )
+    return 0
+
+
+def run_check(args: argparse.Namespace) -> int:
+    """Check integrity and schema version without modifying the file."""
+    from socialdesk.store import reports
+    from socialdesk.store.workspace import Workspace, check
+
+    path = workspace_path(args)
+    result = check(path)
+    if not result.ok:
+        shown = "; ".join(result.problems[:5])
+        more = f" (and {len(result.problems) - 5} more)" if len(result.problems) > 5 else ""
+        raise UserError(f"{path}: damaged: {shown}{more}. Restore a backup.")
+    with Workspace.open_readonly(path) as ws:
+        totals = reports.counts(ws)
+    print(
+        f"{path}: ok. Schema version {result.schema_version} "
+        f"(this SocialDesk writes {result.latest_version}); {totals.contacts:,} contacts, "
+        f"{totals.partners:,} partners, {totals.posts:,} posts, {totals.asks:,} asks."
+    )
+    return 0

@@ -1,0 +1,207 @@
+"""The SQL side of the contact importer: what is already there, and bulk writes.
+
+The reads feed duplicate detection (one pass over the table each, fine for 100k
+contacts). The writes run inside the caller's ``ws.transaction()`` and refuse to run
+outside one, so an import is all or nothing. New contacts are numbered from
+:func:`~socialdesk.store.bulk.next_id` so that their details and tags can be written
+with ``executemany`` without reading back ``lastrowid`` row by row.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+from socialdesk.store import schema_v1
+from socialdesk.store.bulk import next_id
+from socialdesk.store.models import Contact, Detail
+from socialdesk.store.workspace import Workspace
+
+_NOW = "strftime('%Y-%m-%dT%H:%M:%SZ', 'now')"
+# The search row's e-mails and tags, exactly as the schema's triggers compute them.
+_EMAILS = schema_v1._EMAILS_OF.format(id="contacts_fts.rowid")
+_TAGS = schema_v1._TAGS_OF.format(id="contacts_fts.rowid")
+
+
+@dataclass(slots=True)
+class MergeTarget:
+    """What an existing contact already has, so an import only adds what is missing."""
+
+    id: int
+    organisation: str
+    notes: str
+    details: set[tuple[str, str]] = field(default_factory=set)  # (kind, casefolded value)
+    tags: set[str] = field(default_factory=set)  # casefolded
+    positions: dict[str, int] = field(default_factory=dict)  # next position per kind
+
+
+@dataclass(frozen=True, slots=True)
+class Merge:
+    """Additions to one existing contact; empty organisation/notes are filled, never replaced."""
+
+    contact_id: int
+    details: tuple[Detail, ...] = ()
+    positions: tuple[int, ...] = ()
+    tags: tuple[str, ...] = ()
+    organisation: str = ""
+    notes: str = ""
+
+
+def email_owners(ws: Workspace) -> Iterator[tuple[int, str]]:
+    """``(contact id, e-mail address)`` for every e-mail detail, lowest contact id first.
+
+    Addresses are returned as stored; callers casefold them (SQLite's ``lower()`` only
+    folds ASCII).
+    """
+    yield from ws.conn.execute(
+        "SELECT contact_id, value FROM contact_details WHERE kind = 'email' "
+        "ORDER BY contact_id, position, id"
+    )
+
+
+def name_keys(ws: Workspace) -> Iterator[tuple[int, str, str]]:
+    """``(id, name, organisation)`` of every contact."""
+    yield from ws.conn.execute("SELECT id, name, organisation FROM contacts ORDER BY id")
+
+
+def merge_targets(ws: Workspace, ids: Iterable[int]) -> dict[int, MergeTarget]:
+    """The existing contacts ``ids`` with their details and tags, keyed by id."""
+    wanted = sorted(set(ids))
+    targets: dict[int, MergeTarget] = {}
+    for start in range(0, len(wanted), 500):
+        chunk = wanted[start : start + 500]
+        marks = ", ".join("?" for _ in chunk)
+        for row in ws.conn.execute(
+            f"SELECT id, organisation, notes FROM contacts WHERE id IN ({marks})", chunk
+        ):
+            targets[row[0]] = MergeTarget(row[0], row[1], row[2])
+        for contact_id, kind, value, position in ws.conn.execute(
+            f"SELECT contact_id, kind, value, position FROM contact_details "
+            f"WHERE contact_id IN ({marks})",
+            chunk,
+        ):
+            target = targets[contact_id]
+            target.details.add((kind, value.casefold()))
+            target.positions[kind] = max(target.positions.get(kind, 0), position + 1)
+        for contact_id, name in ws.conn.execute(
+            f"SELECT ct.contact_id, t.name FROM contact_tags ct JOIN tags t ON t.id = ct.tag_id "
+            f"WHERE ct.contact_id IN ({marks})",
+            chunk,
+        ):
+            targets[contact_id].tags.add(name.casefold())
+    return targets
+
+
+def _require_transaction(ws: Workspace) -> None:
+    if not ws.conn.in_transaction:
+        raise RuntimeError("import writes must run inside ws.transaction()")
+
+
+def _tag_ids(ws: Workspace, names: Iterable[str]) -> dict[str, int]:
+    """Make sure every tag exists; map casefolded name → id."""
+    wanted = {name.casefold(): name for name in names}
+    if not wanted:
+        return {}
+    ws.conn.executemany(
+        "INSERT INTO tags (name) VALUES (?) ON CONFLICT DO NOTHING",
+        [(name,) for name in wanted.values()],
+    )
+    ids: dict[str, int] = {}
+    for tag_id, name in ws.conn.execute("SELECT id, name FROM tags"):
+        if name.casefold() in wanted:
+            ids[name.casefold()] = tag_id
+    return ids
+
+
+def insert_contacts(ws: Workspace, contacts: Sequence[Contact]) -> list[int]:
+    """Insert new contacts (their ``id`` is ignored) with details and tags; return the ids.
+
+    The full-text triggers would rewrite a contact's search row once per e-mail address
+    and once per tag. So the details and tags are written first, with foreign keys
+    checked at commit (their triggers find no search row yet and do nothing), then the
+    contacts (their trigger writes the search row), then one update fills in e-mails and
+    tags of the contacts that have any: at most two full-text writes per contact.
+    """
+    _require_transaction(ws)
+    if not contacts:
+        return []
+    first = next_id(ws, "contacts")
+    ids = range(first, first + len(contacts))
+    pairs = list(zip(ids, contacts, strict=True))
+    ws.conn.execute("PRAGMA defer_foreign_keys = ON")
+    ws.conn.executemany(
+        "INSERT INTO contact_details (contact_id, kind, value, label, position) "
+        "VALUES (?, ?, ?, ?, ?)",
+        [(i, d.kind, d.value, d.label, pos) for i, c in pairs for pos, d in enumerate(c.details)],
+    )
+    tag_ids = _tag_ids(ws, (t for c in contacts for t in c.tags))
+    ws.conn.executemany(
+        "INSERT OR IGNORE INTO contact_tags (contact_id, tag_id) VALUES (?, ?)",
+        [(i, tag_ids[t.casefold()]) for i, c in pairs for t in c.tags],
+    )
+    ws.conn.executemany(
+        "INSERT INTO contacts (id, name, organisation, kind, stage, strength, effort_minutes, "
+        "notes, follow_up_on) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            (i, c.name, c.organisation, c.kind, c.stage, c.strength, c.effort_minutes,
+             c.notes, c.follow_up_on)
+            for i, c in pairs
+        ],
+    )
+    ws.conn.executemany(
+        f"UPDATE contacts_fts SET emails = {_EMAILS}, tags = {_TAGS} WHERE rowid = ?",
+        [(i,) for i, c in pairs if c.tags or any(d.kind == "email" for d in c.details)],
+    )
+    return list(ids)
+
+
+@contextmanager
+def roomy_cache(ws: Workspace, mebibytes: int = 64) -> Iterator[None]:
+    """Give SQLite a bigger page cache for a bulk write, then restore the old size."""
+    old = ws.conn.execute("PRAGMA cache_size").fetchone()[0]
+    ws.conn.execute(f"PRAGMA cache_size = {-1024 * int(mebibytes)}")
+    try:
+        yield
+    finally:
+        ws.conn.execute(f"PRAGMA cache_size = {int(old)}")
+
+
+def apply_merges(ws: Workspace, merges: Sequence[Merge]) -> None:
+    """Add details and tags to existing contacts and fill their empty organisation/notes."""
+    _require_transaction(ws)
+    ws.conn.executemany(
+        "INSERT INTO contact_details (contact_id, kind, value, label, position) "
+        "VALUES (?, ?, ?, ?, ?)",
+        [
+            (m.contact_id, d.kind, d.value, d.label, position)
+            for m in merges
+            for d, position in zip(m.details, m.positions, strict=True)
+        ],
+    )
+    tag_ids = _tag_ids(ws, (t for m in merges for t in m.tags))
+    ws.conn.executemany(
+        "INSERT OR IGNORE INTO contact_tags (contact_id, tag_id) VALUES (?, ?)",
+        [(m.contact_id, tag_ids[t.casefold()]) for m in merges for t in m.tags],
+    )
+    ws.conn.executemany(
+        f"UPDATE contacts SET organisation = ?, updated_at = {_NOW} "
+        "WHERE id = ? AND organisation = ''",
+        [(m.organisation, m.contact_id) for m in merges if m.organisation],
+    )
+    ws.conn.executemany(
+        f"UPDATE contacts SET notes = ?, updated_at = {_NOW} WHERE id = ? AND notes = ''",
+        [(m.notes, m.contact_id) for m in merges if m.notes],
+    )
+    ws.conn.executemany(
+        f"UPDATE contacts SET updated_at = {_NOW} WHERE id = ?",
+        [(m.contact_id,) for m in merges if m.details or m.tags],
+    )
+
+
+def count_all(ws: Workspace) -> dict[str, int]:
+    """Row counts of the tables an import writes (for checks that nothing changed)."""
+    return {
+        table: ws.conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+        for table in ("contacts", "contact_details", "tags", "contact_tags")
+    }
