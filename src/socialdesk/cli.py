@@ -13,12 +13,12 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from socialdesk import APP_NAME, __version__
-from socialdesk.commands import export, workspace
+from socialdesk.commands import export, importing, workspace
 from socialdesk.commands.common import UserError, add_workspace_option, workspace_path
 from socialdesk.store.errors import WorkspaceError
 
 VIEWS = ("today", "calendar", "contacts", "partners", "planner", "reports")
-FEATURES = (workspace, export)
+FEATURES = (workspace, importing, export)
 
 
 def build_parser() -> argparse.ArgumentParser:
