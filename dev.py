@@ -64,6 +64,9 @@ def screenshots() -> int:
 def main(argv: list[str]) -> int:
     """Dispatch ``run`` or ``test``."""
     command, rest = (argv[0], argv[1:]) if argv else ("run", [])
+    if command == "--setup-only":  # used by packaging/build and bench/run
+        ensure_venv()
+        return 0
     if command not in ("run", "test", "screenshots"):
         print(__doc__)
         return 2
