@@ -207,3 +207,10 @@ def test_every_command_is_in_the_readme() -> None:
         assert f"`{command}" in readme, f"{command} is not documented in README.md"
     for option in ("--version", "--workspace", "--quit-after-startup", "--screenshot"):
         assert option in readme
+
+
+def test_version_matches_pyproject() -> None:
+    import tomllib
+
+    project = tomllib.loads((Path(__file__).parents[1] / "pyproject.toml").read_text())
+    assert project["project"]["version"] == __version__

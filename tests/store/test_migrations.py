@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 from sqlite_utils import Database
-from sqlite_utils.migrations import Migrations
 
 from socialdesk.store import migrations
 from socialdesk.store.errors import (
@@ -89,18 +88,17 @@ def test_newer_workspace_is_refused_and_left_untouched(tmp_path: Path) -> None:
 def test_a_later_migration_backs_up_first_and_applies_in_one_transaction(tmp_path: Path) -> None:
     path = tmp_path / "w.sqlite"
     Workspace.open(path, create=True).close()
-    extended = migrations.build_migrations()
-
-    @extended(name="0002_add_colour_to_tags")
     def add_colour(db: Database) -> None:
         db.conn.execute("ALTER TABLE tags ADD COLUMN colour TEXT")
+
+    extended = (*migrations.MIGRATIONS, ("0002_add_colour_to_tags", add_colour))
 
     ws = Workspace.open(path)
     from socialdesk.store.workspace import backup_before_migration
 
     copy = backup_before_migration(ws, 1)
     assert migrations.apply(ws.db, extended) == ["0002_add_colour_to_tags"]
-    assert migrations.applied_version(ws.db, extended) == 2
+    assert migrations.applied_version(ws.conn) == 2
     assert "colour" in ws.db["tags"].columns_dict
     ws.close()
     with sqlite3.connect(copy) as old:
@@ -110,18 +108,17 @@ def test_a_later_migration_backs_up_first_and_applies_in_one_transaction(tmp_pat
 def test_a_failing_migration_leaves_nothing_behind(tmp_path: Path) -> None:
     path = tmp_path / "w.sqlite"
     Workspace.open(path, create=True).close()
-    broken = migrations.build_migrations()
-
-    @broken(name="0002_half_done")
     def half_done(db: Database) -> None:
         db.conn.execute("CREATE TABLE half (x)")
         raise RuntimeError("power cut")
+
+    broken = (*migrations.MIGRATIONS, ("0002_half_done", half_done))
 
     with Workspace.open(path) as ws:
         with pytest.raises(RuntimeError):
             migrations.apply(ws.db, broken)
         assert "half" not in ws.db.table_names()
-        assert migrations.applied_version(ws.db, broken) == 1
+        assert migrations.applied_version(ws.conn) == 1
 
 
 def test_split_statements_keeps_triggers_whole() -> None:
@@ -135,7 +132,7 @@ def test_numbering_is_required() -> None:
     assert migrations.migration_number("0012_x") == 12
     with pytest.raises(ValueError):
         migrations.migration_number("initial")
-    assert isinstance(migrations.MIGRATIONS, Migrations)
+    assert migrations.latest_version() == len(migrations.MIGRATIONS)
 
 
 def test_a_file_that_is_not_sqlite_is_refused_untouched(tmp_path: Path) -> None:

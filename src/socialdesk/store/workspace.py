@@ -8,11 +8,14 @@ import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import quote
 
-from sqlite_utils import Database
-
 from socialdesk.store import migrations
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
+
 from socialdesk.store.errors import (
     NotAWorkspace,
     WorkspaceCorrupt,
@@ -65,17 +68,17 @@ def _connect(path: Path, *, readonly: bool) -> sqlite3.Connection:
     return conn
 
 
-def _refuse_foreign_or_newer(db: Database, path: Path) -> int:
+def _refuse_foreign_or_newer(conn: sqlite3.Connection, path: Path) -> int:
     """Return the workspace's schema version, or raise if it is not ours or too new."""
-    tables = set(db.table_names())
+    tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
     if tables and migrations.MIGRATIONS_TABLE not in tables:
         raise NotAWorkspace(
             path, "is a SQLite database but not a SocialDesk workspace. "
             "The file has not been changed."
         )
-    found = migrations.applied_version(db)
+    found = migrations.applied_version(conn)
     known = migrations.latest_version()
-    if found > known or migrations.unknown_applied(db):
+    if found > known or migrations.unknown_applied(conn):
         raise WorkspaceTooNew(path, found, known)
     return found
 
@@ -90,8 +93,18 @@ class Workspace:
     def __init__(self, path: Path, conn: sqlite3.Connection, *, readonly: bool) -> None:
         self.path = path
         self.conn = conn
-        self.db = Database(conn)
         self.readonly = readonly
+        self._db: Database | None = None
+        self._savepoints = 0
+
+    @property
+    def db(self) -> Database:
+        """The connection as a sqlite-utils ``Database`` (imported on first use)."""
+        if self._db is None:
+            from sqlite_utils import Database
+
+            self._db = Database(self.conn)
+        return self._db
 
     @classmethod
     def open(
@@ -123,14 +136,15 @@ class Workspace:
             raise WorkspaceNotWritable(path, f"cannot be opened ({error}).") from error
         workspace = cls(path, conn, readonly=False)
         try:
-            found = _refuse_foreign_or_newer(workspace.db, path)
+            found = _refuse_foreign_or_newer(conn, path)
             if found and (verify if verify is not None else needs_inline_check(path)):
                 _raise_if_damaged(path, _quick_check(workspace.conn))
             conn.execute("PRAGMA journal_mode = WAL")
             workspace._configure()
             if found and found < migrations.latest_version():
                 backup_before_migration(workspace, found)
-            migrations.apply(workspace.db)
+            if migrations.pending(conn):
+                migrations.apply(workspace.db)
         except WorkspaceError:
             conn.close()
             raise
@@ -151,7 +165,7 @@ class Workspace:
         try:
             conn = _connect(path, readonly=True)
             workspace = cls(path, conn, readonly=True)
-            if not _refuse_foreign_or_newer(workspace.db, path):
+            if not _refuse_foreign_or_newer(conn, path):
                 raise NotAWorkspace(path, "is empty: not a SocialDesk workspace yet.")
             workspace._configure()
         except WorkspaceError:
@@ -174,13 +188,40 @@ class Workspace:
     @property
     def schema_version(self) -> int:
         """The schema version recorded in this workspace."""
-        return migrations.applied_version(self.db)
+        return migrations.applied_version(self.conn)
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[Workspace]:
-        """One user action: everything inside commits together or not at all."""
-        with self.db.atomic():
+        """One user action: everything inside commits together or not at all.
+
+        Nested calls become savepoints, so a store function that makes its own
+        transaction can run inside a caller's larger one.
+        """
+        if self.conn.in_transaction:
+            self._savepoints += 1
+            name = f"socialdesk_{self._savepoints}"
+            self.conn.execute(f"SAVEPOINT {name}")
+            try:
+                yield self
+            except BaseException:
+                if self.conn.in_transaction:  # an error may have ended it already
+                    self.conn.execute(f"ROLLBACK TO SAVEPOINT {name}")
+                    self.conn.execute(f"RELEASE SAVEPOINT {name}")
+                raise
+            else:
+                self.conn.execute(f"RELEASE SAVEPOINT {name}")
+            finally:
+                self._savepoints -= 1
+            return
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
             yield self
+        except BaseException:
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
+            raise
+        else:
+            self.conn.execute("COMMIT")
 
     def close(self) -> None:
         """Checkpoint the WAL into the main file and close the connection."""
