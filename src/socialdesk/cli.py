@@ -13,12 +13,12 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from socialdesk import APP_NAME, __version__
-from socialdesk.commands import export, importing, workspace
+from socialdesk.commands import backup, export, importing, plan, workspace
 from socialdesk.commands.common import UserError, add_workspace_option, workspace_path
-from socialdesk.store.errors import WorkspaceError
+from socialdesk.store.errors import WorkspaceCorrupt, WorkspaceError
 
 VIEWS = ("today", "calendar", "contacts", "partners", "planner", "reports")
-FEATURES = (workspace, importing, export)
+FEATURES = (workspace, importing, export, plan, backup)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -67,6 +67,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return run(args)
     except (UserError, WorkspaceError) as error:
         print(f"socialdesk: {error}", file=sys.stderr)
+        if isinstance(error, WorkspaceCorrupt):
+            print(backup.restore_hint(error.path), file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("socialdesk: interrupted", file=sys.stderr)

@@ -93,7 +93,7 @@ def test_contacts_search_narrows_the_table(open_window, demo_path: Path, qtbot) 
     qtbot.waitUntil(lambda: view.model.total < reports.counts(window.ws).contacts)  # type: ignore[attr-defined]
     assert any(r.id == first.id for r in view.model.rows)  # type: ignore[attr-defined]
     view.table.selectRow(0)  # type: ignore[attr-defined]
-    assert view.model.rows[0].name in view.detail.label.text()  # type: ignore[attr-defined]
+    assert view.editor.form.name_edit.text() == view.model.rows[0].name  # type: ignore[attr-defined]
 
 
 def test_calendar_moves_between_months(open_window, demo_path: Path) -> None:
@@ -108,23 +108,28 @@ def test_calendar_moves_between_months(open_window, demo_path: Path) -> None:
 
 def test_window_geometry_and_view_are_remembered(open_window, demo_path: Path) -> None:
     window = open_window(demo_path)
-    window.setGeometry(QRect(40, 50, 710, 520))
+    window.setGeometry(QRect(10, 5, 780, 590))
     window.show_view("partners")
     window.close()
     again = open_window(demo_path)
-    assert (again.width(), again.height()) == (710, 520)
+    assert (again.width(), again.height()) == (780, 590)
     assert again.current_view_name() == "partners"
 
 
 def test_backup_now_writes_a_checked_copy(open_window, demo_path: Path,
                                           isolated_environment: Path) -> None:
+    from socialdesk.core import catalog
+
     window = open_window(demo_path)
     window.backup_now()
-    made = list((isolated_environment / "data" / "backups").glob("*.sqlite"))
+    window.safety.wait()
+    made = list((isolated_environment / "data" / "backups").glob("*.sdbackup"))
     assert len(made) == 1
-    with Workspace.open_readonly(made[0]) as copy:
-        assert reports.counts(copy) == reports.counts(window.ws)
-    assert "Last backup" in window.backup_label.text()
+    totals = reports.counts(window.ws)
+    assert catalog.inspect(made[0]).counts == {
+        "contacts": totals.contacts, "partners": totals.partners, "posts": totals.posts,
+        "campaigns": totals.campaigns, "asks": totals.asks}
+    assert "Last backup: today" in window.backup_label.text()
 
 
 def test_planner_budget_changes_the_choice(open_window, demo_path: Path) -> None:
@@ -148,14 +153,12 @@ def scribble_tail(path: Path) -> None:
 
 def test_a_large_damaged_workspace_is_reported_after_opening(
         open_window, demo_path: Path, qtbot, monkeypatch: pytest.MonkeyPatch) -> None:
-    from PySide6.QtWidgets import QMessageBox
-
     import socialdesk.store.workspace as workspace_module
+    from socialdesk.qt.backup_dialogs import DamagedDialog
 
     monkeypatch.setattr(workspace_module, "VERIFY_INLINE_BYTES", 0)  # treat the demo as large
     shown: list[str] = []
-    monkeypatch.setattr(QMessageBox, "critical",
-                        staticmethod(lambda parent, title, text: shown.append(text)))
+    monkeypatch.setattr(DamagedDialog, "exec", lambda dialog: shown.append(dialog.detail) or 0)
     scribble_tail(demo_path)
     open_window(demo_path)
     qtbot.waitUntil(lambda: bool(shown), timeout=10_000)

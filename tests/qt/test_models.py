@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import Qt
 
-from socialdesk.qt.contacts_model import COL_NAME, PAGE, ContactsModel
+from socialdesk.qt.contacts_model import COL_NAME, FIRST_PAGE, PAGE, ContactsModel
 from socialdesk.qt.table_model import ROW_ROLE, Column, RowTableModel, SortProxy, count_column
 from socialdesk.store.contacts import ContactQuery
 from socialdesk.store.workspace import Workspace
@@ -23,7 +23,9 @@ def test_contacts_model_loads_a_page_at_a_time(workspace: Workspace) -> None:
     model = ContactsModel(workspace)
     model.reset()
     assert model.total == PAGE * 2 + 7
-    assert model.rowCount() == PAGE
+    assert model.rowCount() == FIRST_PAGE
+    model.fetchMore()
+    assert model.rowCount() == FIRST_PAGE + PAGE
     while model.canFetchMore():
         model.fetchMore()
     assert model.rowCount() == model.total

@@ -15,7 +15,7 @@ from socialdesk.commands.common import (
 
 
 def register(commands: argparse._SubParsersAction) -> argparse._SubParsersAction:
-    """Add ``export`` and its ``calendar`` target; return the targets for more."""
+    """Add ``export`` and its ``calendar`` and ``contacts`` targets; return the targets."""
     export = commands.add_parser("export", help="write the calendar or contacts to a file")
     add_workspace_option(export)
     targets = export.add_subparsers(dest="what", metavar="WHAT", required=True)
@@ -30,6 +30,15 @@ def register(commands: argparse._SubParsersAction) -> argparse._SubParsersAction
                           help="last day to include (YYYY-MM-DD)")
     add_workspace_option(calendar)
     calendar.set_defaults(run=run_export_calendar)
+    contacts = targets.add_parser(
+        "contacts", help="every contact as vCard (.vcf) or CSV, for address books"
+    )
+    contacts.add_argument("--format", choices=("vcard", "csv"), required=True)
+    contacts.add_argument("--out", metavar="FILE", required=True, help="file to write")
+    contacts.add_argument("--vcard-version", choices=("4.0", "3.0"), default="4.0",
+                          help="vCard version (default 4.0; 3.0 for older programs)")
+    add_workspace_option(contacts)
+    contacts.set_defaults(run=run_export_contacts)
     return targets
 
 
@@ -52,4 +61,21 @@ def run_export_calendar(args: argparse.Namespace) -> int:
         print(f"Left out {plural(count, 'post')}: {reason}.")
     for note in result.notes:
         print(f"Note: {note}")
+    return 0
+
+
+def run_export_contacts(args: argparse.Namespace) -> int:
+    """Export every contact from a workspace opened read-only."""
+    from socialdesk.core.exporting import ExportError
+    from socialdesk.core.exporting.contacts import export_contacts
+    from socialdesk.store.workspace import Workspace
+
+    out = Path(args.out).expanduser()
+    with Workspace.open_readonly(workspace_path(args)) as ws:
+        try:
+            result = export_contacts(ws, out, args.format, vcard_version=args.vcard_version)
+        except ExportError as error:
+            raise UserError(str(error)) from error
+    kind = f"vCard {args.vcard_version}" if args.format == "vcard" else "CSV"
+    print(f"Wrote {plural(result.contacts, 'contact')} to {result.path} ({kind}).")
     return 0

@@ -6,6 +6,7 @@ import argparse
 from pathlib import Path
 
 from socialdesk.commands.common import UserError, add_workspace_option, workspace_path
+from socialdesk.store.errors import WorkspaceCorrupt
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -53,7 +54,7 @@ def run_check(args: argparse.Namespace) -> int:
     if not result.ok:
         shown = "; ".join(result.problems[:5])
         more = f" (and {len(result.problems) - 5} more)" if len(result.problems) > 5 else ""
-        raise UserError(f"{path}: damaged: {shown}{more}. Restore a backup.")
+        raise WorkspaceCorrupt(path, f"damaged: {shown}{more}.")
     with Workspace.open_readonly(path) as ws:
         totals = reports.counts(ws)
     print(

@@ -2,16 +2,27 @@
 
 This module holds the first-degree model: each partner's audience reach ``E_c``, share
 probability ``p_c``, the expected unique reach ``R(S)`` of a set of asks, and the
-budgeted greedy choice of asks. It is pure Python and knows nothing of the database.
+budgeted greedy choice of asks. The scalar functions state the formulas one value at a
+time; ``partner_reach`` and ``ask_probabilities`` compute them for every partner at once
+(numpy), which is what ranking uses. The second hop (links) is :mod:`cascade`. Nothing
+here knows the database.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, NamedTuple
 
 from socialdesk.core.settings import REACH_RATES
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from socialdesk.core.cascade import CascadeSummary
+
+# numpy is imported where it is used, so that opening the app does not wait for it.
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +46,17 @@ class PartnerInput:
     shared: int = 0
     days_since_last_ask: float | None = None
     effort_minutes: float = 10
+
+
+class Link(NamedTuple):
+    """A directed link: when ``source`` shares, ``target`` may share too (the second hop).
+
+    A named tuple rather than a dataclass: a workspace may hold 100,000 of them.
+    """
+
+    source: str
+    target: str
+    weight: float = 0.5
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,10 +154,57 @@ def ask_probability(partner: PartnerInput, params: ModelParams) -> float:
 
 def expected_reach(x0: float, terms: Iterable[float], universe: float) -> float:
     """``R(S) = U (1 − (1 − x0) Π (1 − p_c x_c))`` for the chosen partners' ``p_c x_c``."""
-    miss = 1.0 - x0
+    miss = 1.0
     for term in terms:
         miss *= 1.0 - term
-    return universe * (1.0 - miss)
+    # U·x0 + U·(1 − x0)·(1 − Π): the same sum, without rounding noise in R(∅) = U·x0.
+    return universe * (x0 + (1.0 - x0) * (1.0 - miss))
+
+
+def partner_reach(
+    partners: Sequence[PartnerInput], post: PostInput, params: ModelParams
+) -> tuple[np.ndarray, np.ndarray]:
+    """Every partner's ``E_c`` and reach-weighted mean fit, as arrays in partner order."""
+    import numpy as np
+
+    factor: dict[str, float] = {}
+    owner: list[int] = []
+    seen: list[float] = []
+    fits: list[float] = []
+    for i, partner in enumerate(partners):
+        for a in partner.audiences:
+            f = factor.get(a.platform)
+            if f is None:
+                f = factor[a.platform] = params.rate(a.platform) * _g(a.platform, post, params)
+            owner.append(i)
+            seen.append(a.size * f)
+            fits.append(fit(a, post))
+    n = len(partners)
+    seen_a = np.asarray(seen, dtype=float)
+    weight = np.bincount(owner, weights=seen_a, minlength=n) if owner else np.zeros(n)
+    reach = np.bincount(owner, weights=seen_a * fits, minlength=n) if owner else np.zeros(n)
+    mean_fit = np.divide(reach, weight, out=np.zeros(n), where=weight > 0)
+    return reach, mean_fit
+
+
+def share_likelihoods(partners: Sequence[PartnerInput]) -> np.ndarray:
+    """Every partner's ``q_c``, as an array in partner order."""
+    import numpy as np
+
+    strength = np.clip([c.strength for c in partners], 0.0, 1.0)
+    asked = np.asarray([c.asked for c in partners], dtype=float)
+    shared = np.asarray([c.shared for c in partners], dtype=float)
+    return (shared + 2 * (0.05 + 0.6 * strength)) / (asked + 2)
+
+
+def ask_probabilities(partners: Sequence[PartnerInput], params: ModelParams) -> np.ndarray:
+    """Every partner's ``p_c = q_c · φ_c``, as an array in partner order."""
+    import numpy as np
+
+    days = np.asarray(
+        [math.inf if c.days_since_last_ask is None else max(0.0, c.days_since_last_ask)
+         for c in partners], dtype=float)
+    return share_likelihoods(partners) * -np.expm1(-days / params.fatigue_days)
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,6 +216,7 @@ class Plan:
     effort_minutes: float
     chosen: tuple[PartnerEstimate, ...]
     ranked: tuple[PartnerEstimate, ...]
+    cascade: CascadeSummary | None = None
 
     @property
     def multiplier(self) -> float:
@@ -161,24 +231,26 @@ def estimate(
     params: ModelParams,
 ) -> tuple[float, list[PartnerEstimate], dict[str, float]]:
     """``R(∅)``, every partner's estimate (best added reach first) and each ``p_c x_c``."""
+    import numpy as np
+
     universe = params.universe
     x0 = min(1.0, own_reach(channels, post, params) / universe)
     alone = expected_reach(x0, (), universe)
-    estimates, terms = [], {}
-    for partner in partners:
-        reach, mean_fit = audience_reach(partner.audiences, post, params)
-        p = ask_probability(partner, params)
-        terms[partner.id] = p * min(1.0, reach / universe)
-        estimates.append(
-            PartnerEstimate(
-                id=partner.id, name=partner.name, p=p, fit=mean_fit,
-                audience=sum(a.size for a in partner.audiences), reach_if_shared=reach,
-                added_reach=expected_reach(x0, (terms[partner.id],), universe) - alone,
-                effort_minutes=partner.effort_minutes,
-            )
+    reach, mean_fit = partner_reach(partners, post, params)
+    p = ask_probabilities(partners, params)
+    term = p * np.minimum(1.0, reach / universe)
+    # R({c}) − R(∅) = U (1 − x0) t_c
+    added = universe * (1.0 - x0) * term
+    estimates = [
+        PartnerEstimate(
+            id=c.id, name=c.name, p=float(p[i]), fit=float(mean_fit[i]),
+            audience=sum(a.size for a in c.audiences), reach_if_shared=float(reach[i]),
+            added_reach=float(added[i]), effort_minutes=c.effort_minutes,
         )
+        for i, c in enumerate(partners)
+    ]
     estimates.sort(key=lambda e: (-e.added_reach, e.effort_minutes, e.name))
-    return alone, estimates, terms
+    return alone, estimates, dict(zip((c.id for c in partners), term.tolist(), strict=True))
 
 
 def choose_asks(
@@ -227,10 +299,17 @@ def plan(
     params: ModelParams,
     budget_minutes: float | None = 60,
     max_asks: int | None = None,
+    chosen_ids: Collection[str] | None = None,
 ) -> Plan:
-    """Rank every partner for the post and choose the asks (first-degree model)."""
+    """Rank every partner for the post and choose the asks (first-degree model).
+
+    With ``chosen_ids`` the asks are those partners (the user's choice) instead.
+    """
     alone, ranked, terms = estimate(partners, channels, post, params)
-    chosen = choose_asks(ranked, terms, budget_minutes, max_asks)
+    if chosen_ids is None:
+        chosen = choose_asks(ranked, terms, budget_minutes, max_asks)
+    else:
+        chosen = [e for e in ranked if e.id in chosen_ids]
     x0 = min(1.0, alone / params.universe)
     reach = expected_reach(x0, (terms[e.id] for e in chosen), params.universe)
     return Plan(

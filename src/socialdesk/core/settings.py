@@ -22,10 +22,13 @@ DEFAULTS: dict[str, Any] = {
     "reach_rates": REACH_RATES,
     "fatigue_days": 14,
     "ask_warning_count": 2,
+    "ask_templates": {},  # ask message per contact kind; empty: core.ask_messages' own
     "default_effort_minutes": 10,
     "backup_daily": 7,
     "backup_weekly": 4,
     "backup_monthly": 12,
+    "backup_folder": "",  # empty: the user data folder's backups/
+    "backup_encrypt": False,  # encrypt automatic backups (passphrase in the OS keyring)
 }
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 import time
@@ -61,20 +62,33 @@ def run_gui(
 
     from PySide6.QtWidgets import QMessageBox
 
+    from socialdesk.commands.backup import restore_hint
+    from socialdesk.core.lock import WorkspaceLock
     from socialdesk.qt.appsettings import app_settings
+    from socialdesk.qt.backup_control import open_or_recover
     from socialdesk.qt.main_window import MainWindow
+    from socialdesk.store.errors import WorkspaceCorrupt
     from socialdesk.store.workspace import Workspace
 
     headless = quit_after_startup or screenshot is not None
     try:
-        ws = Workspace.open(workspace, create=True)
+        lock = WorkspaceLock.acquire(workspace)  # one SocialDesk per workspace
+        ws = Workspace.open(workspace, create=True) if headless else open_or_recover(
+            None, workspace, create=True)
     except WorkspaceError as error:
         if headless:
             print(f"socialdesk: {error}", file=sys.stderr)
+            if isinstance(error, WorkspaceCorrupt):
+                print(restore_hint(workspace), file=sys.stderr)
         else:
             QMessageBox.critical(None, f"Cannot open workspace — {APP_NAME}", str(error))
+        ws = None
+    if ws is None:
+        with contextlib.suppress(UnboundLocalError):
+            lock.release()
         return 1
     window = MainWindow(ws, app_settings())
+    window.safety.hold(lock)
     if screenshot is not None:
         return _screenshot(app, window, screenshot, view)
     window.show()

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt
-from PySide6.QtGui import QColor, QFontMetrics, QPainter
+from PySide6.QtGui import QColor, QFontMetrics, QPainter, QPalette
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
-from socialdesk.qt.icons import brand_icon
+from socialdesk.qt.icons import readable_brand_icon
 from socialdesk.qt.table_model import ROW_ROLE, SORT_ROLE
 
 Index = QModelIndex | QPersistentModelIndex
@@ -38,8 +38,10 @@ class PlatformsDelegate(QStyledItemDelegate):
         platforms = _raw(index) or ()
         x = option.rect.left() + 4
         y = option.rect.center().y() - self.ICON // 2
+        background = option.palette.color(QPalette.ColorRole.Base)
         for platform in platforms:
-            brand_icon(str(platform), self.ICON).paint(painter, QRect(x, y, self.ICON, self.ICON))
+            readable_brand_icon(str(platform), self.ICON, background).paint(
+                painter, QRect(x, y, self.ICON, self.ICON))
             x += self.ICON + 4
             if x > option.rect.right() - self.ICON:
                 break
@@ -60,11 +62,13 @@ class StatusDelegate(QStyledItemDelegate):
         style = option.widget.style() if option.widget else None
         if style:
             style.drawControl(QStyle.ControlElement.CE_ItemViewItem, option, painter, option.widget)
-        paint_badge(painter, option.rect, status, option.font)
+        dark = option.palette.color(QPalette.ColorRole.Base).lightness() < 110
+        paint_badge(painter, option.rect, status, option.font, dark=dark)
 
 
-def paint_badge(painter: QPainter, rect: QRect, status: str, font: object) -> int:
-    """Draw a status badge at the left of ``rect``; return its width."""
+def paint_badge(painter: QPainter, rect: QRect, status: str, font: object, *,
+                dark: bool = False) -> int:
+    """Draw a status badge at the left of ``rect`` (lighter text on a dark palette)."""
     label = STATUS_LABELS.get(status, status)
     metrics = QFontMetrics(font)
     width = metrics.horizontalAdvance(label) + 12
@@ -75,10 +79,10 @@ def paint_badge(painter: QPainter, rect: QRect, status: str, font: object) -> in
     painter.setRenderHint(QPainter.RenderHint.Antialiasing)
     painter.setPen(Qt.PenStyle.NoPen)
     fill = QColor(colour)
-    fill.setAlpha(40)
+    fill.setAlpha(60 if dark else 40)
     painter.setBrush(fill)
     painter.drawRoundedRect(badge, height / 2, height / 2)
-    painter.setPen(colour.darker(115))
+    painter.setPen(colour.lighter(150) if dark else colour.darker(115))
     painter.drawText(badge, Qt.AlignmentFlag.AlignCenter, label)
     painter.restore()
     return width

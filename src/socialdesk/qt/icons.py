@@ -75,3 +75,17 @@ def brand_icon(platform: str, size: int = 16, colour: str | None = None) -> QIco
     if b"currentColor" not in path.read_bytes():
         svg = svg.replace(b"<path ", f'<path fill="{fill}" '.encode(), 1)
     return QIcon(_render(svg, size))
+
+
+def readable_brand_icon(platform: str, size: int, background: QColor) -> QIcon:
+    """A network's mark that stays visible on ``background``.
+
+    Black marks (X, TikTok, Threads) are drawn in a light grey on a dark palette.
+    """
+    name = {"google_business": "google"}.get(platform, platform)
+    dark = background.lightness() < 110
+    if dark and BRAND_COLOURS.get(name, "").lower() == "#000000":
+        return brand_icon(platform, size, "#e0e0e0")
+    if dark and name not in BRAND_COLOURS:  # plain symbols (newsletter, blog, …)
+        return brand_icon(platform, size, "#c8c8c8")
+    return brand_icon(platform, size)

@@ -5,9 +5,18 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QSettings
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QPalette, QUndoStack
+from PySide6.QtCore import QByteArray, QSettings, QTimer
+from PySide6.QtGui import (
+    QAction,
+    QCloseEvent,
+    QDragEnterEvent,
+    QDropEvent,
+    QKeySequence,
+    QPalette,
+    QUndoStack,
+)
 from PySide6.QtWidgets import (
+    QApplication,
     QFileDialog,
     QFrame,
     QHBoxLayout,
@@ -19,9 +28,9 @@ from PySide6.QtWidgets import (
 )
 
 from socialdesk import APP_NAME, __version__
-from socialdesk.core import backup
 from socialdesk.core.clock import today
 from socialdesk.qt import transfer
+from socialdesk.qt.backup_control import BackupControl, last_backup_text
 from socialdesk.qt.icons import app_icon
 from socialdesk.qt.integrity import IntegrityReport, check_in_background
 from socialdesk.qt.sidebar import Sidebar
@@ -33,8 +42,7 @@ from socialdesk.qt.views.planner import PlannerView
 from socialdesk.qt.views.reports import ReportsView
 from socialdesk.qt.views.today import TodayView
 from socialdesk.qt.welcome import WelcomePanel
-from socialdesk.store import backups, reports
-from socialdesk.store.errors import WorkspaceError
+from socialdesk.store import reports
 from socialdesk.store.workspace import Workspace, needs_inline_check
 
 VIEWS: tuple[tuple[type[View], str], ...] = (
@@ -90,6 +98,7 @@ class MainWindow(QMainWindow):
         self.backup_label = QLabel()
         self.statusBar().addWidget(self.path_label, 1)
         self.statusBar().addPermanentWidget(self.backup_label)
+        self.safety = BackupControl(self)  # lock, automatic backups, restore
         self._build_menus()
         self._restore_geometry()
         self._workspace_opened()
@@ -106,6 +115,7 @@ class MainWindow(QMainWindow):
         self._action(file_menu, "&Export…", self.export_file, "Ctrl+E")
         file_menu.addSeparator()
         self._action(file_menu, "&Backup now", self.backup_now, "Ctrl+B")
+        self._action(file_menu, "&Restore…", self.safety.restore)
         file_menu.addSeparator()
         quit_action = self._action(file_menu, "&Quit", self.close, QKeySequence.StandardKey.Quit)
         if quit_action.shortcut().isEmpty():  # some platforms define no Quit key
@@ -153,7 +163,50 @@ class MainWindow(QMainWindow):
             self.views[name] = cls(self.ws)
             self.stack.addWidget(self.views[name])
             self.stale.add(name)
+            if isinstance(self.views[name], CalendarView):
+                self._connect_calendar(self.views[name])  # type: ignore[arg-type]
+            if isinstance(self.views[name], TodayView):
+                self.views[name].open_post.connect(self.edit_post)  # type: ignore[attr-defined]
         return self.views[name]
+
+    def _connect_calendar(self, calendar: CalendarView) -> None:
+        """Calendar edits go on the undo stack, and its "Plan leverage…" opens the planner."""
+        calendar.set_undo_stack(self.undo_stack)
+        calendar.edited.connect(lambda: self.views_changed(calendar.name))
+        calendar.plan_leverage.connect(self.plan_leverage)
+
+    def edit_post(self, post_id: int) -> None:
+        """Show a post in the calendar's editor."""
+        calendar = self.show_view("calendar")
+        if isinstance(calendar, CalendarView):
+            calendar.open_post(post_id)
+
+    def plan_leverage(self, post_id: int) -> None:
+        """Show the planner for one post."""
+        planner = self.show_view("planner")
+        if isinstance(planner, PlannerView):
+            planner.select_post(post_id)
+
+    def views_changed(self, source: str) -> None:
+        """A view wrote to the workspace: the others reload (the shown one at once)."""
+        self.stale = set(self.views) - {source}
+        self._update_status()
+        current = self.current_view_name()
+        if current and current != source:
+            self.show_view(current)
+
+    def contacts_edited(self, contact_id: int | None) -> None:
+        """A contact edit or its undo: views that show contacts update it in place."""
+        self._update_status()
+        current = self.stack.currentWidget()
+        for name, view in self.views.items():
+            update = getattr(view, "contact_edited", None)
+            if update is not None:
+                update(contact_id)
+            elif view is current:
+                view.refresh()
+            else:
+                self.stale.add(name)
 
     def show_view(self, name: str) -> View:
         """Switch to a view, reloading it if its data changed since it was last shown."""
@@ -203,11 +256,7 @@ class MainWindow(QMainWindow):
         message = detail if str(self.ws.path) in detail else (
             f"{self.ws.path}: cannot be read ({detail})."
         )
-        QMessageBox.critical(
-            self, f"Damaged workspace — {APP_NAME}",
-            f"{message}\n\nClose SocialDesk and restore your latest backup; changes made "
-            "to this workspace now may not be kept.",
-        )
+        self.safety.offer_recovery(message)
 
     def _update_status(self) -> None:
         totals = reports.counts(self.ws)
@@ -216,14 +265,17 @@ class MainWindow(QMainWindow):
             f"{totals.posts:,} posts"
         )
         self.path_label.setToolTip(f"Workspace file: {self.ws.path}")
-        last = backups.last_backup(self.ws)
-        self.backup_label.setText(
-            f"Last backup: {last.created_at.replace('T', ' ').removesuffix('Z')} UTC"
-            if last else "Not backed up yet"
-        )
+        self.backup_label.setText(last_backup_text(self.ws))
+
+    def finish_editing(self) -> None:
+        """Let a field being edited save itself (fields save when they lose focus)."""
+        focused = QApplication.focusWidget()
+        if focused is not None and self.isAncestorOf(focused):
+            focused.clearFocus()
 
     def set_workspace(self, ws: Workspace) -> None:
         """Close the current workspace and show ``ws`` instead."""
+        self.finish_editing()
         for view in self.views.values():
             self.stack.removeWidget(view)
             view.deleteLater()
@@ -235,12 +287,9 @@ class MainWindow(QMainWindow):
         self._workspace_opened()
 
     def _open_path(self, path: Path, *, create: bool) -> None:
-        try:
-            ws = Workspace.open(path, create=create)
-        except WorkspaceError as error:
-            QMessageBox.critical(self, f"Cannot open workspace — {APP_NAME}", str(error))
-            return
-        self.set_workspace(ws)
+        ws = self.safety.open_workspace(path, create=create)
+        if ws is not None:
+            self.set_workspace(ws)
 
     def new_workspace(self) -> None:
         """Ask for a new file name and start an empty workspace there."""
@@ -291,15 +340,8 @@ class MainWindow(QMainWindow):
         transfer.export_dialog(self, self.ws)
 
     def backup_now(self) -> None:
-        """Back up the workspace into the backups folder."""
-        try:
-            made = backup.backup_now(self.ws)
-        except backup.BackupError as error:
-            QMessageBox.critical(self, f"Backup failed — {APP_NAME}", str(error))
-            self._update_status()
-            return
-        self._update_status()
-        self.statusBar().showMessage(f"Backed up to {made}", 8000)
+        """Back up the workspace into the backups folder (on a worker thread)."""
+        self.safety.backup_now()
 
     def about(self) -> None:
         """Show the version and where the workspace lives."""
@@ -312,9 +354,30 @@ class MainWindow(QMainWindow):
 
     # --- window events --------------------------------------------------------------
 
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        """Accept a contacts file (.vcf, .csv) dragged onto the window."""
+        if transfer.dropped_file(event.mimeData()) is not None:
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        """Import a dropped contacts file (once the drop itself has finished)."""
+        path = transfer.dropped_file(event.mimeData())
+        if path is None:
+            return
+        event.acceptProposedAction()
+
+        def run() -> None:
+            if transfer.import_path(self, self.ws, path):
+                self.data_changed()
+
+        QTimer.singleShot(0, run)
+
     def closeEvent(self, event: QCloseEvent) -> None:
         """Remember the window's geometry and close the workspace."""
+        self.finish_editing()
         self.settings.setValue("window/geometry", self.saveGeometry())
         self.settings.sync()
+        self.safety.on_close()  # the automatic backup when the app closes
         self.ws.close()
+        self.safety.release()
         event.accept()

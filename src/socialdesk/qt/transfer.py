@@ -1,20 +1,31 @@
-"""File → Import… and File → Export…: pick a file, run the core import or export, report."""
+"""File → Import… and File → Export…: pick a file, run the import dialog or an export.
+
+Contacts come in through the import dialog (:mod:`socialdesk.qt.import_wizard`), from
+the menu, the welcome panel or a file dropped on the window. Exports of contacts run on
+a worker thread with their own read-only connection.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox, QProgressDialog, QWidget
+from PySide6.QtCore import QMimeData
+from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox, QWidget
 
 from socialdesk import APP_NAME
+from socialdesk.qt.background import Cancelled, Progress, run_in_background
 from socialdesk.store.workspace import Workspace
 
-IMPORT_FILTER = "Contacts (*.vcf *.vcard *.csv *.txt);;All files (*)"
+IMPORT_FILTER = "Contacts (*.vcf *.vcard *.csv *.tsv *.txt);;All files (*)"
+IMPORT_SUFFIXES = (".vcf", ".vcard", ".csv", ".tsv", ".txt")
+# Label → (what, format, file suffix, vCard version).
 EXPORTS = {
-    "Calendar as iCalendar (.ics) for calendar programs": ("ics", ".ics"),
-    "Calendar as a spreadsheet (.csv)": ("csv", ".csv"),
-    "Calendar for Hootsuite bulk upload (.csv per channel)": ("hootsuite", ".csv"),
+    "Contacts as vCard 4.0 (.vcf) for address books": ("contacts", "vcard", ".vcf", "4.0"),
+    "Contacts as vCard 3.0 (.vcf) for older programs": ("contacts", "vcard", ".vcf", "3.0"),
+    "Contacts as a spreadsheet (.csv)": ("contacts", "csv", ".csv", ""),
+    "Calendar as iCalendar (.ics) for calendar programs": ("calendar", "ics", ".ics", ""),
+    "Calendar as a spreadsheet (.csv)": ("calendar", "csv", ".csv", ""),
+    "Calendar for Hootsuite bulk upload (.csv per channel)": ("calendar", "hootsuite", ".csv", ""),
 }
 
 
@@ -26,62 +37,91 @@ def import_dialog(parent: QWidget, ws: Workspace) -> bool:
 
 
 def import_path(parent: QWidget, ws: Workspace, path: Path) -> bool:
-    """Import contacts from ``path`` with a cancellable progress dialog; report the result."""
-    from socialdesk.core.importing import ContactImportError, ImportCancelled, import_contacts
-
-    progress = QProgressDialog(f"Importing {path.name}…", "Cancel", 0, 100, parent)
-    progress.setWindowModality(Qt.WindowModality.WindowModal)
-    progress.setMinimumDuration(500)
-
-    def report(done: int, total: int) -> bool:
-        progress.setMaximum(max(total, 1))
-        progress.setValue(done)
-        return not progress.wasCanceled()
+    """Read ``path``, then walk the user through the import dialog; True if anything changed."""
+    from socialdesk.core.importing import ContactImportError
+    from socialdesk.qt.import_wizard import ImportWizard, read_file
 
     try:
-        result = import_contacts(ws, path, progress=report)
-    except ImportCancelled:
-        QMessageBox.information(parent, APP_NAME, "Import cancelled; nothing was imported.")
+        read = run_in_background(parent, f"Reading {path.name}…",
+                                 lambda _progress: read_file(path), abandon=True)
+    except Cancelled:
         return False
-    except (ContactImportError, OSError) as error:
-        QMessageBox.critical(parent, f"Import failed — {APP_NAME}",
+    except ContactImportError as error:
+        QMessageBox.critical(parent, f"Cannot import — {APP_NAME}",
                              f"{error}\n\nNothing was imported.")
         return False
-    finally:
-        progress.close()
-    lines = [f"Imported {result.imported:,} contacts from {path.name}."]
-    if result.merged:
-        lines.append(f"{result.merged:,} matched existing contacts by e-mail and were merged.")
-    if result.skipped:
-        lines.append(f"{result.skipped:,} rows were skipped:")
-        lines += [f"  line {p['line']}: {p['message']}" for p in result.problems[:10]]
-    QMessageBox.information(parent, f"Import finished — {APP_NAME}", "\n".join(lines))
-    return bool(result.imported or result.merged)
+    wizard = ImportWizard(ws, read, parent)
+    wizard.exec()
+    changed = wizard.changed
+    wizard.deleteLater()
+    return changed
+
+
+def dropped_file(mime: QMimeData) -> Path | None:
+    """The contacts file being dragged, if exactly one local .vcf/.csv-like file is."""
+    urls = [url for url in mime.urls() if url.isLocalFile()] if mime.hasUrls() else []
+    if len(urls) != 1:
+        return None
+    path = Path(urls[0].toLocalFile())
+    return path if path.suffix.lower() in IMPORT_SUFFIXES and path.is_file() else None
 
 
 def export_dialog(parent: QWidget, ws: Workspace) -> None:
     """Ask what to export and where, then write it."""
-    from socialdesk.core.exporting import ExportError, export_calendar
-
     choice, ok = QInputDialog.getItem(parent, f"Export — {APP_NAME}", "What to export:",
                                       list(EXPORTS), 0, False)
     if not ok:
         return
-    fmt, suffix = EXPORTS[choice]
-    default = Path.home() / f"{ws.path.stem}-calendar{suffix}"
+    what, fmt, suffix, version = EXPORTS[choice]
+    default = Path.home() / f"{ws.path.stem}-{what}{suffix}"
     name, _ = QFileDialog.getSaveFileName(parent, "Export to", str(default),
                                           f"*{suffix};;All files (*)")
     if not name:
         return
+    if what == "contacts":
+        export_contacts_to(parent, ws, Path(name), fmt, version or "4.0")
+    else:
+        _export_calendar(parent, ws, Path(name), fmt)
+
+
+def export_contacts_to(parent: QWidget, ws: Workspace, out: Path, fmt: str,
+                       version: str = "4.0") -> bool:
+    """Write every contact to ``out`` on a worker thread; report how it went."""
+    from socialdesk.core.exporting import ExportError
+    from socialdesk.core.exporting.contacts import ExportCancelled, export_contacts
+
+    def work(progress: Progress) -> object:
+        with Workspace.open_readonly(ws.path) as worker_ws:
+            return export_contacts(worker_ws, out, fmt, vcard_version=version,
+                                   progress=progress)
+
     try:
-        result = export_calendar(ws, Path(name), fmt)
+        result = run_in_background(parent, f"Exporting contacts to {out.name}…", work)
+    except ExportCancelled:
+        QMessageBox.information(parent, APP_NAME, f"Export cancelled; {out} was not written.")
+        return False
+    except ExportError as error:
+        QMessageBox.critical(parent, f"Export failed — {APP_NAME}", str(error))
+        return False
+    count = getattr(result, "contacts", 0)
+    QMessageBox.information(parent, f"Export finished — {APP_NAME}",
+                            f"Wrote {count:,} contact{'s' if count != 1 else ''} to {out}.")
+    return True
+
+
+def _export_calendar(parent: QWidget, ws: Workspace, out: Path, fmt: str) -> None:
+    from socialdesk.core.exporting import ExportError, export_calendar
+
+    try:
+        result = export_calendar(ws, out, fmt)  # type: ignore[arg-type]
     except ExportError as error:
         QMessageBox.critical(parent, f"Export failed — {APP_NAME}", str(error))
         return
     except OSError as error:
         QMessageBox.critical(parent, f"Export failed — {APP_NAME}",
-                             f"{name}: cannot be written ({error.strerror or error}).")
+                             f"{out}: cannot be written ({error.strerror or error}).")
         return
     lines = [f"Wrote {result.posts:,} posts to " + ", ".join(str(p) for p in result.files) + "."]
     lines += [f"Left out {n:,}: {reason}." for reason, n in result.skipped.items()]
     QMessageBox.information(parent, f"Export finished — {APP_NAME}", "\n".join(lines))
+

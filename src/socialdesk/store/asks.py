@@ -1,15 +1,130 @@
-"""Asks: requests to partners to share a post, and their outcomes."""
+"""Asks: requests to partners to share a post, and their outcomes.
+
+An ask starts as ``asked``; its outcome is ``agreed`` (still to share), ``shared`` (with
+the reach observed), ``declined`` or ``no_reply``. For the leverage model an ask is
+resolved when shared, declined or unanswered: k = shared, n = resolved.
+"""
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+
 from socialdesk.store.models import AskRow
+from socialdesk.store.schema_v1 import ASK_STATUSES
 from socialdesk.store.workspace import Workspace
+
+RESOLVED = ("shared", "declined", "no_reply")
+_NOW = "strftime('%Y-%m-%dT%H:%M:%SZ', 'now')"
 
 _ASK_SQL = """
 SELECT a.id, a.contact_id, c.name, a.post_id, p.title, a.status, a.asked_on, a.due_on,
-       a.observed_reach
+       a.observed_reach, a.answered_on, a.message, a.predicted_reach, a.effort_minutes,
+       a.note
 FROM asks a JOIN contacts c ON c.id = a.contact_id LEFT JOIN posts p ON p.id = a.post_id
 """
+
+
+@dataclass(frozen=True, slots=True)
+class NewAsk:
+    """An ask about to be made: to whom, for which post, with what message."""
+
+    contact_id: int
+    post_id: int | None
+    asked_on: str
+    message: str = ""
+    predicted_reach: float | None = None
+    effort_minutes: int | None = None
+    due_on: str | None = None
+    note: str = ""
+
+
+def create_asks(ws: Workspace, asks: Sequence[NewAsk]) -> list[int]:
+    """Record asks (status ``asked``) in one transaction; return their ids in order."""
+    ids = []
+    with ws.transaction():
+        for ask in asks:
+            cursor = ws.conn.execute(
+                "INSERT INTO asks (uid, post_id, contact_id, status, asked_on, due_on, message,"
+                " predicted_reach, effort_minutes, note) VALUES (?, ?, ?, 'asked', ?, ?, ?, ?,"
+                " ?, ?)",
+                (str(uuid.uuid4()), ask.post_id, ask.contact_id, ask.asked_on, ask.due_on,
+                 ask.message, ask.predicted_reach, ask.effort_minutes, ask.note),
+            )
+            ids.append(int(cursor.lastrowid or 0))
+    return ids
+
+
+def delete_asks(ws: Workspace, ask_ids: Iterable[int]) -> int:
+    """Remove asks (to undo creating them); return how many were removed."""
+    ids = list(ask_ids)
+    with ws.transaction():
+        return sum(ws.conn.execute("DELETE FROM asks WHERE id = ?", (i,)).rowcount for i in ids)
+
+
+def get_ask(ws: Workspace, ask_id: int) -> AskRow | None:
+    """One ask, or None if there is no such ask."""
+    row = ws.conn.execute(f"{_ASK_SQL} WHERE a.id = ?", (ask_id,)).fetchone()
+    return AskRow(*row) if row else None
+
+
+def record_outcome(
+    ws: Workspace,
+    ask_id: int,
+    status: str,
+    *,
+    answered_on: str | None = None,
+    observed_reach: int | None = None,
+    note: str | None = None,
+) -> AskRow:
+    """Set an ask's status (and, when shared, the reach observed); return the ask as saved.
+
+    Raises LookupError for an unknown ask and ValueError for an unknown status or a
+    negative reach. A reach is only kept with ``shared``; going back to ``asked`` clears
+    the answer date.
+    """
+    if status not in ASK_STATUSES:
+        raise ValueError(f"unknown ask status {status!r} (one of {', '.join(ASK_STATUSES)})")
+    if observed_reach is not None and observed_reach < 0:
+        raise ValueError("the observed reach cannot be negative")
+    with ws.transaction():
+        cursor = ws.conn.execute(
+            f"UPDATE asks SET status = ?, answered_on = ?, observed_reach = ?, "
+            f"note = coalesce(?, note), updated_at = {_NOW} WHERE id = ?",
+            (status, None if status == "asked" else answered_on,
+             observed_reach if status == "shared" else None, note, ask_id),
+        )
+        if not cursor.rowcount:
+            raise LookupError(f"There is no ask {ask_id} in this workspace.")
+    saved = get_ask(ws, ask_id)
+    assert saved is not None
+    return saved
+
+
+def asks_for_contact(ws: Workspace, contact_id: int) -> list[AskRow]:
+    """Every ask made to one contact, newest first."""
+    rows = ws.conn.execute(
+        f"{_ASK_SQL} WHERE a.contact_id = ? ORDER BY a.asked_on DESC, a.id DESC", (contact_id,)
+    ).fetchall()
+    return [AskRow(*row) for row in rows]
+
+
+def recent_ask_counts(
+    ws: Workspace, today: str, days: int = 30, contact_ids: Iterable[int] | None = None
+) -> dict[int, int]:
+    """How many asks each contact got in the ``days`` days up to ``today`` (ISO date).
+
+    Contacts without such asks are left out; ``contact_ids`` limits the answer to some.
+    """
+    since = (date.fromisoformat(today) - timedelta(days=days)).isoformat()
+    rows = ws.conn.execute(
+        "SELECT contact_id, count(*) FROM asks WHERE asked_on > ? AND asked_on <= ? "
+        "GROUP BY contact_id", (since, today),
+    ).fetchall()
+    wanted = None if contact_ids is None else set(contact_ids)
+    return {cid: n for cid, n in rows if wanted is None or cid in wanted}
 
 
 def open_asks(ws: Workspace, due_until: str | None = None, limit: int = 50) -> list[AskRow]:

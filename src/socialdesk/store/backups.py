@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import quote
 
 from socialdesk.store.workspace import Workspace
 
@@ -19,38 +20,67 @@ class BackupEntry:
     size: int | None
     ok: bool
     message: str
+    encrypted: bool = False
 
 
-def copy_to(ws: Workspace, target: Path) -> str:
-    """Copy the live workspace (WAL included) to ``target``; return its integrity check.
+def snapshot(conn: sqlite3.Connection, target: Path) -> None:
+    """Copy the live database behind ``conn`` (WAL included) into a new file ``target``.
 
-    Uses ``Connection.backup``, never a file copy, so a consistent snapshot is taken even
-    while the workspace is in use.
+    Uses ``Connection.backup``, never a file copy, so the copy is one consistent moment
+    even while the workspace is in use. The copy uses a rollback journal, so it is one
+    self-contained file.
     """
-    dest = sqlite3.connect(str(target))
+    dest = sqlite3.connect(str(target), isolation_level=None)
     try:
-        ws.conn.backup(dest)
+        conn.backup(dest)
         dest.execute("PRAGMA journal_mode = DELETE")
-        return dest.execute("PRAGMA integrity_check").fetchone()[0]
     finally:
         dest.close()
 
 
+def integrity_problems(path: Path) -> list[str]:
+    """Run ``PRAGMA integrity_check`` on a closed database file; [] when it is sound."""
+    conn = sqlite3.connect(f"file:{quote(str(path.resolve()))}?mode=ro", uri=True)
+    try:
+        conn.execute("PRAGMA cache_size = -65536")
+        rows = conn.execute("PRAGMA integrity_check(20)").fetchall()
+    except sqlite3.DatabaseError as error:
+        return [str(error)]
+    finally:
+        conn.close()
+    return [row[0] for row in rows if row[0] != "ok"]
+
+
+def copy_to(ws: Workspace, target: Path) -> str:
+    """Copy the live workspace to ``target``; return its integrity check ("ok" if sound)."""
+    snapshot(ws.conn, target)
+    problems = integrity_problems(target)
+    return "; ".join(problems) if problems else "ok"
+
+
 def log_backup(
-    ws: Workspace, path: Path, kind: str, size: int | None, ok: bool, message: str = ""
+    ws: Workspace, path: Path, kind: str, size: int | None, ok: bool, message: str = "",
+    *, encrypted: bool = False,
 ) -> None:
     """Record a backup attempt in the workspace."""
     with ws.transaction():
         ws.conn.execute(
-            "INSERT INTO backup_log (path, kind, size, ok, message) VALUES (?, ?, ?, ?, ?)",
-            (str(path), kind, size, int(ok), message),
+            "INSERT INTO backup_log (path, kind, size, encrypted, ok, message) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            (str(path), kind, size, int(encrypted), int(ok), message),
         )
 
 
-def last_backup(ws: Workspace) -> BackupEntry | None:
-    """The newest successful backup, if any."""
+def last_backup(ws: Workspace, kinds: tuple[str, ...] | None = None) -> BackupEntry | None:
+    """The newest successful backup (of one of ``kinds``, when given), if any."""
+    where = "ok = 1"
+    params: tuple[str, ...] = ()
+    if kinds:
+        where += f" AND kind IN ({', '.join('?' for _ in kinds)})"
+        params = kinds
     row = ws.conn.execute(
-        "SELECT created_at, path, kind, size, ok, message FROM backup_log WHERE ok = 1 "
-        "ORDER BY created_at DESC, id DESC LIMIT 1"
+        "SELECT created_at, path, kind, size, ok, message, encrypted FROM backup_log "
+        f"WHERE {where} ORDER BY created_at DESC, id DESC LIMIT 1",
+        params,
     ).fetchone()
-    return BackupEntry(*row[:4], bool(row[4]), row[5]) if row else None
+    return BackupEntry(*row[:4], bool(row[4]), row[5], bool(row[6])) if row else None

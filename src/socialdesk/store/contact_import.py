@@ -13,15 +13,11 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-from socialdesk.store import schema_v1
-from socialdesk.store.bulk import next_id
+from socialdesk.store.bulk import defer_foreign_keys, next_id
 from socialdesk.store.models import Contact, Detail
 from socialdesk.store.workspace import Workspace
 
 _NOW = "strftime('%Y-%m-%dT%H:%M:%SZ', 'now')"
-# The search row's e-mails and tags, exactly as the schema's triggers compute them.
-_EMAILS = schema_v1._EMAILS_OF.format(id="contacts_fts.rowid")
-_TAGS = schema_v1._TAGS_OF.format(id="contacts_fts.rowid")
 
 
 @dataclass(slots=True)
@@ -120,8 +116,7 @@ def insert_contacts(ws: Workspace, contacts: Sequence[Contact]) -> list[int]:
     The full-text triggers would rewrite a contact's search row once per e-mail address
     and once per tag. So the details and tags are written first, with foreign keys
     checked at commit (their triggers find no search row yet and do nothing), then the
-    contacts (their trigger writes the search row), then one update fills in e-mails and
-    tags of the contacts that have any: at most two full-text writes per contact.
+    contacts, whose insert trigger indexes each one once with its e-mails and tags.
     """
     _require_transaction(ws)
     if not contacts:
@@ -129,7 +124,7 @@ def insert_contacts(ws: Workspace, contacts: Sequence[Contact]) -> list[int]:
     first = next_id(ws, "contacts")
     ids = range(first, first + len(contacts))
     pairs = list(zip(ids, contacts, strict=True))
-    ws.conn.execute("PRAGMA defer_foreign_keys = ON")
+    defer_foreign_keys(ws)
     ws.conn.executemany(
         "INSERT INTO contact_details (contact_id, kind, value, label, position) "
         "VALUES (?, ?, ?, ?, ?)",
@@ -148,10 +143,6 @@ def insert_contacts(ws: Workspace, contacts: Sequence[Contact]) -> list[int]:
              c.notes, c.follow_up_on)
             for i, c in pairs
         ],
-    )
-    ws.conn.executemany(
-        f"UPDATE contacts_fts SET emails = {_EMAILS}, tags = {_TAGS} WHERE rowid = ?",
-        [(i,) for i, c in pairs if c.tags or any(d.kind == "email" for d in c.details)],
     )
     return list(ids)
 

@@ -37,12 +37,19 @@ FROM contacts c
 
 @dataclass(frozen=True, slots=True)
 class ContactQuery:
-    """What the contacts table shows: a search text, a kind filter and a sort order."""
+    """What the contacts table shows: a search text, filters and a sort order."""
 
     text: str = ""
     kind: str | None = None
     sort: str = "name"
     descending: bool = False
+    stage: str | None = None
+    tag: str | None = None
+
+    @property
+    def filtered(self) -> bool:
+        """True when anything narrows the list (text or a filter)."""
+        return bool(fts_expression(self.text) or self.kind or self.stage or self.tag)
 
 
 def fts_expression(text: str) -> str | None:
@@ -66,6 +73,15 @@ def _where(query: ContactQuery) -> tuple[str, list[object]]:
     if query.kind:
         clauses.append("c.kind = ?")
         params.append(query.kind)
+    if query.stage:
+        clauses.append("c.stage = ?")
+        params.append(query.stage)
+    if query.tag:
+        clauses.append(
+            "c.id IN (SELECT ct.contact_id FROM contact_tags ct JOIN tags t ON t.id = ct.tag_id "
+            "WHERE t.name = ?)"
+        )
+        params.append(query.tag)
     return (" WHERE " + " AND ".join(clauses) if clauses else ""), params
 
 
@@ -85,6 +101,53 @@ def contact_rows(
     sql = f"{_ROW_SQL}{where} ORDER BY {order} {direction}, c.id LIMIT ? OFFSET ?"
     rows = ws.conn.execute(sql, [*params, limit, offset]).fetchall()
     return [ContactRow(*row) for row in rows]
+
+
+def matching_ids(ws: Workspace, query: ContactQuery) -> list[int]:
+    """The ids of the contacts matching ``query``'s text and filters, in no order."""
+    where, params = _where(query)
+    if not where:
+        sql, params = "SELECT id FROM contacts", []
+    elif query.kind or query.stage or query.tag:
+        sql = f"SELECT c.id FROM contacts c{where}"
+    else:  # text only: the full-text index alone answers
+        sql, params = "SELECT rowid FROM contacts_fts WHERE contacts_fts MATCH ?", params
+    cursor = ws.conn.cursor()
+    cursor.row_factory = None
+    return [row[0] for row in cursor.execute(sql, params)]
+
+
+def sorted_ids(ws: Workspace, sort: str = "name", descending: bool = False) -> list[int]:
+    """Every contact id in a sort order (ties broken by id)."""
+    order = SORT_KEYS.get(sort, SORT_KEYS["name"])
+    direction = "DESC" if descending else "ASC"
+    select = "c.id" if sort not in ("email", "audience") else _SORT_SELECT[sort]
+    cursor = ws.conn.cursor()
+    cursor.row_factory = None
+    sql = f"SELECT {select} FROM contacts c ORDER BY {order} {direction}, c.id {direction}"
+    return [row[0] for row in cursor.execute(sql)]
+
+
+_SORT_SELECT = {
+    "email": "c.id, (SELECT d.value FROM contact_details d WHERE d.contact_id = c.id "
+    "AND d.kind = 'email' ORDER BY d.position LIMIT 1) AS email",
+    "audience": "c.id, (SELECT coalesce(sum(a.size), 0) FROM audiences a "
+    "WHERE a.contact_id = c.id) AS audience",
+}
+
+
+def rows_for_ids(ws: Workspace, ids: Sequence[int]) -> list[ContactRow]:
+    """The table rows of the contacts ``ids``, in that order (missing ones left out)."""
+    wanted = ids.tolist() if hasattr(ids, "tolist") else list(ids)
+    found: dict[int, ContactRow] = {}
+    cursor = ws.conn.cursor()
+    cursor.row_factory = None
+    for start in range(0, len(wanted), 500):
+        chunk = wanted[start : start + 500]
+        marks = ", ".join("?" * len(chunk))
+        for row in cursor.execute(f"{_ROW_SQL} WHERE c.id IN ({marks})", chunk):
+            found[row[0]] = ContactRow(*row)
+    return [found[i] for i in wanted if i in found]
 
 
 def get_contact(ws: Workspace, contact_id: int) -> Contact | None:

@@ -74,6 +74,7 @@ class PartnerRow:
     asks_resolved: int
     asks_shared: int
     last_asked_on: str | None
+    tags: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,6 +89,55 @@ class Audience:
     engagement_rate: float | None = None
     last_checked_on: str | None = None
     topics: tuple[str, ...] = ()
+    url: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """A relationship between two contacts, seen from one of them (``contact_id``)."""
+
+    id: int
+    from_id: int
+    to_id: int
+    kind: str = "knows"
+    weight: float = 0.5
+    directed: bool = False
+    note: str = ""
+    other_name: str = ""  # the contact at the other end, for display
+
+    def other(self, contact_id: int) -> int:
+        """The id of the contact at the other end from ``contact_id``."""
+        return self.to_id if self.from_id == contact_id else self.from_id
+
+
+@dataclass(frozen=True, slots=True)
+class Interaction:
+    """One entry of a relationship's history."""
+
+    id: int
+    contact_id: int
+    happened_on: str
+    kind: str = "note"
+    note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Reciprocity:
+    """What a contact did for us (shares) against what we gave them."""
+
+    shared_interactions: int
+    shared_asks: int
+    gave: int
+
+    @property
+    def received(self) -> int:
+        """Every share we know of: logged ``shared`` interactions and shared asks."""
+        return self.shared_interactions + self.shared_asks
+
+    @property
+    def balance(self) -> int:
+        """Positive when they have done more for us than we for them."""
+        return self.received - self.gave
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,6 +148,8 @@ class Channel:
     platform: str
     handle: str
     followers: int
+    url: str = ""
+    active: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,6 +178,10 @@ class PostRow:
     platforms: tuple[str, ...] = ()
     topics: tuple[str, ...] = ()
     reach: int | None = None
+    campaign_id: int | None = None
+    timezone: str | None = None
+    repeats: bool = False  # has a repeat rule or an evergreen interval
+    occurrence: bool = False  # a repeat of the post on a later date, not its own date
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,6 +197,11 @@ class AskRow:
     asked_on: str
     due_on: str | None
     observed_reach: int | None = None
+    answered_on: str | None = None
+    message: str = ""
+    predicted_reach: float | None = None
+    effort_minutes: int | None = None
+    note: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -193,3 +254,40 @@ class Counts:
     def empty(self) -> bool:
         """True for a workspace with no contacts and no posts."""
         return self.contacts == 0 and self.posts == 0
+
+
+@dataclass(frozen=True, slots=True)
+class PostDraft:
+    """Everything about a post a user edits: what the post editor saves in one go."""
+
+    title: str
+    body: str = ""
+    status: str = "idea"
+    campaign_id: int | None = None
+    scheduled_on: str | None = None
+    scheduled_time: str | None = None
+    timezone: str | None = None
+    link: str = ""
+    notes: str = ""
+    repeat_rule: str | None = None
+    repeat_until: str | None = None
+    evergreen_weeks: int | None = None
+    published_url: str = ""
+    reach: int | None = None
+    clicks: int | None = None
+    engagements: int | None = None
+    channels: tuple[tuple[str, str | None], ...] = ()  # (platform, own text or None)
+    topics: tuple[str, ...] = ()
+    media: tuple[str, ...] = ()  # paths relative to the workspace's media folder
+
+
+@dataclass(frozen=True, slots=True)
+class PostDetail:
+    """A stored post: its identity and bookkeeping, and what the user edits."""
+
+    id: int
+    uid: str
+    sequence: int
+    created_at: str
+    updated_at: str
+    draft: PostDraft

@@ -3,37 +3,55 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 
 from socialdesk.store.models import STAGE_STRENGTH, Audience, PartnerRow
 from socialdesk.store.workspace import Workspace
 
 
-def partner_rows(ws: Workspace) -> list[PartnerRow]:
-    """Every contact with at least one audience, biggest audience first."""
+def partner_rows(ws: Workspace, ids: Sequence[int] | None = None) -> list[PartnerRow]:
+    """Every contact with at least one audience, biggest audience first.
+
+    With ``ids`` (at most 900), only those of them that have an audience.
+    """
     conn = ws.conn
+    only, params = "", []
+    if ids is not None:
+        wanted = [int(i) for i in ids][:900]
+        only, params = f" AND contact_id IN ({', '.join('?' * len(wanted))})", wanted
     platforms: dict[int, dict[str, int]] = defaultdict(dict)
     for contact_id, platform, size in conn.execute(
-        "SELECT contact_id, platform, sum(size) FROM audiences GROUP BY contact_id, platform"
+        "SELECT contact_id, platform, sum(size) FROM audiences WHERE 1"
+        f"{only} GROUP BY contact_id, platform", params
     ):
         platforms[contact_id][platform] = size
     topic_weight: dict[int, list[tuple[int, str]]] = defaultdict(list)
     for contact_id, topic, weight in conn.execute(
         "SELECT a.contact_id, t.name, sum(a.size) FROM audience_topics at "
         "JOIN audiences a ON a.id = at.audience_id JOIN topics t ON t.id = at.topic_id "
-        "GROUP BY a.contact_id, t.id"
+        f"WHERE 1{only.replace('contact_id', 'a.contact_id')} GROUP BY a.contact_id, t.id",
+        params,
     ):
         topic_weight[contact_id].append((weight, topic))
     asks = {
         row[0]: row[1:]
         for row in conn.execute(
             "SELECT contact_id, sum(status IN ('shared', 'declined', 'no_reply')), "
-            "sum(status = 'shared'), max(asked_on) FROM asks GROUP BY contact_id"
+            f"sum(status = 'shared'), max(asked_on) FROM asks WHERE 1{only} GROUP BY contact_id",
+            params,
         )
     }
+    tags: dict[int, list[str]] = defaultdict(list)
+    for contact_id, name in conn.execute(
+        "SELECT ct.contact_id, t.name FROM contact_tags ct JOIN tags t ON t.id = ct.tag_id "
+        "WHERE ct.contact_id IN (SELECT contact_id FROM audiences WHERE 1"
+        f"{only}) ORDER BY t.name COLLATE NOCASE", params
+    ):
+        tags[contact_id].append(name)
     rows = []
     for cid, name, organisation, kind, stage, strength in conn.execute(
         "SELECT id, name, organisation, kind, stage, strength FROM contacts "
-        "WHERE id IN (SELECT contact_id FROM audiences)"
+        f"WHERE id IN (SELECT contact_id FROM audiences WHERE 1{only})", params
     ):
         resolved, shared, last = asks.get(cid, (0, 0, None))
         topics = tuple(t for _, t in sorted(topic_weight[cid], key=lambda w: (-w[0], w[1]))[:3])
@@ -43,6 +61,7 @@ def partner_rows(ws: Workspace) -> list[PartnerRow]:
                 strength=strength if strength is not None else STAGE_STRENGTH[stage],
                 audience=sum(platforms[cid].values()), platforms=platforms[cid],
                 topics=topics, asks_resolved=resolved, asks_shared=shared, last_asked_on=last,
+                tags=tuple(tags[cid]),
             )
         )
     rows.sort(key=lambda r: (-r.audience, r.name.casefold()))
@@ -60,11 +79,11 @@ def audiences_of(ws: Workspace, contact_id: int) -> list[Audience]:
     ):
         topics[audience_id].append(name)
     rows = ws.conn.execute(
-        "SELECT id, contact_id, platform, size, handle, engagement_rate, last_checked_on "
+        "SELECT id, contact_id, platform, size, handle, engagement_rate, last_checked_on, url "
         "FROM audiences WHERE contact_id = ? ORDER BY size DESC, id",
         (contact_id,),
     ).fetchall()
-    return [Audience(*row, topics=tuple(topics[row[0]])) for row in rows]
+    return [Audience(*row[:7], topics=tuple(topics[row[0]]), url=row[7]) for row in rows]
 
 
 def link_count(ws: Workspace) -> int:

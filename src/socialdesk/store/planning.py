@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from socialdesk.store.models import STAGE_STRENGTH
 from socialdesk.store.workspace import Workspace
@@ -32,12 +34,13 @@ class PostFacts:
     scheduled_on: str | None
     topics: frozenset[str]
     platforms: frozenset[str]
+    link: str = ""
 
 
 def post_facts(ws: Workspace, post_id: int) -> PostFacts | None:
     """The post's title, date, topics and target platforms, or None if it does not exist."""
     row = ws.conn.execute(
-        "SELECT id, title, scheduled_on FROM posts WHERE id = ?", (post_id,)
+        "SELECT id, title, scheduled_on, link FROM posts WHERE id = ?", (post_id,)
     ).fetchone()
     if row is None:
         return None
@@ -52,32 +55,33 @@ def post_facts(ws: Workspace, post_id: int) -> PostFacts | None:
     return PostFacts(
         id=row[0], title=row[1], scheduled_on=row[2],
         topics=frozenset(t[0].casefold() for t in topics),
-        platforms=frozenset(p[0] for p in platforms),
+        platforms=frozenset(p[0] for p in platforms), link=row[3],
     )
 
 
 def partner_facts(ws: Workspace) -> list[PartnerFacts]:
     """Every contact with an audience, with resolved asks (n), shares (k) and last ask."""
-    conn = ws.conn
+    cur = ws.conn.cursor()
+    cur.row_factory = None  # plain tuples: thousands of rows, read once
     topics: dict[int, set[str]] = defaultdict(set)
-    for audience_id, name in conn.execute(
+    for audience_id, name in cur.execute(
         "SELECT at.audience_id, t.name FROM audience_topics at JOIN topics t ON t.id = at.topic_id"
     ):
         topics[audience_id].add(name.casefold())
     audiences: dict[int, list[tuple[str, int, frozenset[str]]]] = defaultdict(list)
-    for audience_id, contact_id, platform, size in conn.execute(
+    for audience_id, contact_id, platform, size in cur.execute(
         "SELECT id, contact_id, platform, size FROM audiences"
     ):
         audiences[contact_id].append((platform, size, frozenset(topics[audience_id])))
     history = {
         row[0]: row[1:]
-        for row in conn.execute(
+        for row in cur.execute(
             "SELECT contact_id, sum(status IN ('shared', 'declined', 'no_reply')), "
-            "sum(status = 'shared'), max(asked_on) FROM asks GROUP BY contact_id"
+            "sum(status = 'shared'), max(asked_on) FROM asks NOT INDEXED GROUP BY contact_id"
         )
     }
     facts = []
-    for cid, name, stage, strength, effort in conn.execute(
+    for cid, name, stage, strength, effort in cur.execute(
         "SELECT id, name, stage, strength, effort_minutes FROM contacts "
         "WHERE id IN (SELECT contact_id FROM audiences)"
     ):
@@ -98,3 +102,43 @@ def own_channels(ws: Workspace) -> list[tuple[str, int]]:
     return [tuple(r) for r in ws.conn.execute(
         "SELECT platform, followers FROM channels WHERE active = 1"
     )]
+
+
+class LinkFacts(NamedTuple):
+    """A directed link between two partners, with its weight in [0, 1].
+
+    A named tuple rather than a dataclass: a large workspace has 100,000 of them.
+    """
+
+    from_id: int
+    to_id: int
+    weight: float
+
+
+def partner_links(ws: Workspace) -> list[LinkFacts]:
+    """Links between partners as directed links; an undirected one counts both ways."""
+    conn = ws.conn
+    # Filtering in Python: SQLite's plan for two IN (subquery) tests here is quadratic.
+    partners = {row[0] for row in conn.execute("SELECT DISTINCT contact_id FROM audiences")}
+    links = []
+    for from_id, to_id, weight, directed in conn.execute(
+        "SELECT from_id, to_id, weight, directed FROM contact_links ORDER BY id"
+    ):
+        if from_id in partners and to_id in partners:
+            links.append(LinkFacts(from_id, to_id, weight))
+            if not directed:
+                links.append(LinkFacts(to_id, from_id, weight))
+    return links
+
+
+def main_platforms(ws: Workspace, contact_ids: Iterable[int]) -> dict[int, str]:
+    """Each contact's platform with the largest audience (contacts without one left out)."""
+    found: dict[int, str] = {}
+    for cid in contact_ids:
+        row = ws.conn.execute(
+            "SELECT platform FROM audiences WHERE contact_id = ? ORDER BY size DESC, id LIMIT 1",
+            (cid,),
+        ).fetchone()
+        if row:
+            found[cid] = row[0]
+    return found

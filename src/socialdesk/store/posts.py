@@ -1,29 +1,53 @@
-"""Posts, campaigns and own channels: what the calendar shows."""
+"""Posts, campaigns and own channels: what the calendar shows (reads only)."""
 
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass
 
 from socialdesk.store.models import Campaign, Channel, PostRow
 from socialdesk.store.workspace import Workspace
 
 _POST_SQL = """
 SELECT p.id, p.title, p.status, p.scheduled_on, p.scheduled_time,
-       c.name, c.colour, p.reach
+       c.name, c.colour, p.reach, p.campaign_id, p.timezone,
+       (p.repeat_rule IS NOT NULL OR p.evergreen_weeks IS NOT NULL)
 FROM posts p LEFT JOIN campaigns c ON c.id = p.campaign_id
 """
+_ORDER = " ORDER BY p.scheduled_on, coalesce(p.scheduled_time, ''), p.id"
+
+
+@dataclass(frozen=True, slots=True)
+class Repeating:
+    """A repeating post with its rule, for working out its later dates."""
+
+    row: PostRow
+    repeat_rule: str | None
+    repeat_until: str | None
+    evergreen_weeks: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class PostTexts:
+    """A post with its text and each channel's own text, for checking limits."""
+
+    row: PostRow
+    body: str
+    channels: tuple[tuple[str, str | None], ...]
+
+
+def _chunks(ids: list[int]) -> list[tuple[list[int], str]]:
+    """``ids`` in chunks under SQLite's parameter limit, each with its placeholders."""
+    return [(ids[i : i + 900], ",".join("?" * len(ids[i : i + 900])))
+            for i in range(0, len(ids), 900)]
 
 
 def _with_channels(ws: Workspace, rows: list[tuple]) -> list[PostRow]:
     if not rows:
         return []
-    ids = [r[0] for r in rows]
     platforms: dict[int, list[str]] = defaultdict(list)
     topics: dict[int, list[str]] = defaultdict(list)
-    # Chunked to stay under SQLite's parameter limit on large workspaces.
-    for start in range(0, len(ids), 900):
-        chunk = ids[start : start + 900]
-        marks = ",".join("?" * len(chunk))
+    for chunk, marks in _chunks([r[0] for r in rows]):
         for post_id, platform in ws.conn.execute(
             f"SELECT post_id, platform FROM post_channels WHERE post_id IN ({marks}) "
             "ORDER BY platform",
@@ -39,8 +63,9 @@ def _with_channels(ws: Workspace, rows: list[tuple]) -> list[PostRow]:
     return [
         PostRow(
             id=r[0], title=r[1], status=r[2], scheduled_on=r[3], scheduled_time=r[4],
-            campaign=r[5], colour=r[6], reach=r[7],
-            platforms=tuple(platforms[r[0]]), topics=tuple(topics[r[0]]),
+            campaign=r[5], colour=r[6], reach=r[7], campaign_id=r[8], timezone=r[9],
+            repeats=bool(r[10]), platforms=tuple(platforms[r[0]]),
+            topics=tuple(topics[r[0]]),
         )
         for r in rows
     ]
@@ -49,18 +74,31 @@ def _with_channels(ws: Workspace, rows: list[tuple]) -> list[PostRow]:
 def posts_between(ws: Workspace, first: str, last: str) -> list[PostRow]:
     """Posts scheduled from ``first`` to ``last`` (ISO dates, inclusive), in time order."""
     rows = ws.conn.execute(
-        f"{_POST_SQL} WHERE p.scheduled_on BETWEEN ? AND ? "
-        "ORDER BY p.scheduled_on, coalesce(p.scheduled_time, ''), p.id",
-        (first, last),
+        f"{_POST_SQL} WHERE p.scheduled_on BETWEEN ? AND ? {_ORDER}", (first, last)
     ).fetchall()
     return _with_channels(ws, rows)
+
+
+def repeating_posts(ws: Workspace, first: str, last: str) -> list[Repeating]:
+    """Repeating posts that start by ``last`` and do not end before ``first``."""
+    sql = _POST_SQL.replace("FROM posts p", ", p.repeat_rule, p.repeat_until, "
+                            "p.evergreen_weeks FROM posts p")
+    rows = ws.conn.execute(
+        f"{sql} WHERE p.scheduled_on <= ? "
+        "AND (p.repeat_rule IS NOT NULL OR p.evergreen_weeks IS NOT NULL) "
+        f"AND (p.repeat_until IS NULL OR p.repeat_until >= ?) {_ORDER}",
+        (last, first),
+    ).fetchall()
+    rules = {r[0]: tuple(r[-3:]) for r in rows}
+    return [Repeating(row, *rules[row.id])
+            for row in _with_channels(ws, [tuple(r[:-3]) for r in rows])]
 
 
 def upcoming_posts(ws: Workspace, today: str, limit: int = 50) -> list[PostRow]:
     """Posts from ``today`` on that are not published or skipped, soonest first."""
     rows = ws.conn.execute(
         f"{_POST_SQL} WHERE p.scheduled_on >= ? AND p.status NOT IN ('published', 'skipped') "
-        "ORDER BY p.scheduled_on, coalesce(p.scheduled_time, ''), p.id LIMIT ?",
+        f"{_ORDER} LIMIT ?",
         (today, limit),
     ).fetchall()
     return _with_channels(ws, rows)
@@ -72,6 +110,31 @@ def unscheduled_posts(ws: Workspace, limit: int = 50) -> list[PostRow]:
         f"{_POST_SQL} WHERE p.scheduled_on IS NULL ORDER BY p.id DESC LIMIT ?", (limit,)
     ).fetchall()
     return _with_channels(ws, rows)
+
+
+def count_unscheduled(ws: Workspace) -> int:
+    """How many posts have no date."""
+    return int(ws.conn.execute("SELECT count(*) FROM posts WHERE scheduled_on IS NULL")
+               .fetchone()[0])
+
+
+def post_texts_between(ws: Workspace, first: str, last: str) -> list[PostTexts]:
+    """Posts from ``first`` to ``last`` with their body and each channel's own text."""
+    rows = ws.conn.execute(
+        f"{_POST_SQL} WHERE p.scheduled_on BETWEEN ? AND ? {_ORDER}", (first, last)
+    ).fetchall()
+    post_rows = _with_channels(ws, rows)
+    bodies: dict[int, str] = {}
+    variants: dict[int, list[tuple[str, str | None]]] = defaultdict(list)
+    for chunk, marks in _chunks([r.id for r in post_rows]):
+        bodies.update(ws.conn.execute(
+            f"SELECT id, body FROM posts WHERE id IN ({marks})", chunk).fetchall())
+        for post_id, platform, body in ws.conn.execute(
+            f"SELECT post_id, platform, body FROM post_channels WHERE post_id IN ({marks}) "
+            "ORDER BY platform", chunk,
+        ):
+            variants[post_id].append((platform, body))
+    return [PostTexts(row, bodies.get(row.id, ""), tuple(variants[row.id])) for row in post_rows]
 
 
 def campaigns(ws: Workspace) -> list[Campaign]:
@@ -86,7 +149,7 @@ def campaigns(ws: Workspace) -> list[Campaign]:
 def channels(ws: Workspace) -> list[Channel]:
     """The business's own active accounts, biggest first."""
     rows = ws.conn.execute(
-        "SELECT id, platform, handle, followers FROM channels WHERE active = 1 "
+        "SELECT id, platform, handle, followers, url, active FROM channels WHERE active = 1 "
         "ORDER BY followers DESC, platform"
     ).fetchall()
-    return [Channel(*row) for row in rows]
+    return [Channel(r[0], r[1], r[2], r[3], r[4], bool(r[5])) for r in rows]

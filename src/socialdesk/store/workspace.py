@@ -51,6 +51,10 @@ def _check_header(path: Path) -> None:
             header = handle.read(len(SQLITE_HEADER))
     except PermissionError as error:
         raise WorkspaceNotWritable(path, f"cannot be read ({error.strerror}).") from error
+    if header and header.count(0) == len(header) and path.stat().st_size >= 512:
+        raise WorkspaceCorrupt(
+            path, "is damaged (its header has been wiped). The file has not been changed."
+        )
     if header and header != SQLITE_HEADER:
         raise NotAWorkspace(
             path, "is not a SocialDesk workspace (it is not a SQLite database). "

@@ -1,191 +1,390 @@
-"""Calendar: a month grid of posts with campaign colours, and month navigation."""
+"""Calendar: month, week and agenda views of the posts, with the editor in a pane on the right.
+
+Only the visible range is loaded (a month grid is six weeks), so a workspace with 20,000
+posts pages as quickly as a small one. Filters apply to what is loaded. Every edit —
+drag to another day, save, delete, campaigns, channels — is one transaction and one step
+on the main window's undo stack.
+"""
 
 from __future__ import annotations
 
-import calendar as cal
-from collections import defaultdict
 from datetime import date, timedelta
 
-from PySide6.QtCore import QRect, QRectF, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPaintEvent, QPalette
-from PySide6.QtWidgets import QHBoxLayout, QPushButton, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut, QUndoStack
+from PySide6.QtWidgets import (
+    QMessageBox,
+    QSplitter,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
+from socialdesk import APP_NAME
 from socialdesk.core.clock import today
-from socialdesk.qt.delegates import STATUS_COLOURS
-from socialdesk.qt.views.base import View, heading, muted
-from socialdesk.store import posts
-from socialdesk.store.models import PostRow
+from socialdesk.core.formatting import short_date
+from socialdesk.core.recurrence import posts_in_range
+from socialdesk.qt.calendar.actions import CalendarActions
+from socialdesk.qt.calendar.agenda import AgendaList
+from socialdesk.qt.calendar.campaigns import CampaignsPanel, ChannelsPanel
+from socialdesk.qt.calendar.canvas import PostCanvas
+from socialdesk.qt.calendar.editor import PostEditor
+from socialdesk.qt.calendar.month import MonthGrid, month_days
+from socialdesk.qt.calendar.toolbar import MODES, NO_CAMPAIGN, CalendarBar
+from socialdesk.qt.calendar.week import WeekGrid, week_days
+from socialdesk.qt.views.base import View
+from socialdesk.store import post_writes, posts
+from socialdesk.store.models import PostDraft, PostRow
 from socialdesk.store.workspace import Workspace
 
-NEUTRAL = "#9e9e9e"
+PANE_WIDTH = 410
+AGENDA_IDEAS = 500  # undated ideas listed after the agenda's posts
 
-
-def month_days(year: int, month: int) -> list[date]:
-    """The 42 days (six Monday-first weeks) a month grid shows."""
-    first = date(year, month, 1)
-    start = first - timedelta(days=first.weekday())
-    return [start + timedelta(days=i) for i in range(42)]
-
-
-class MonthGrid(QWidget):
-    """Paints six weeks of days, each with its posts as coloured lines."""
-
-    day_activated = Signal(date)
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.year, self.month = today().year, today().month
-        self.by_day: dict[date, list[PostRow]] = {}
-        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
-        self.setMinimumSize(560, 420)
-        self.setMouseTracking(True)
-
-    def set_posts(self, year: int, month: int, rows: list[PostRow]) -> None:
-        """Show ``rows`` in the grid of ``month``."""
-        self.year, self.month = year, month
-        grouped: dict[date, list[PostRow]] = defaultdict(list)
-        for row in rows:
-            if row.scheduled_on:
-                grouped[date.fromisoformat(row.scheduled_on)].append(row)
-        self.by_day = dict(grouped)
-        self.update()
-
-    def _cell(self, i: int, header: int) -> QRect:
-        width = self.width() / 7
-        height = (self.height() - header) / 6
-        col, row = i % 7, i // 7
-        return QRect(int(col * width), int(header + row * height),
-                     int(width) - 1, int(height) - 1)
-
-    def paintEvent(self, event: QPaintEvent) -> None:
-        """Draw weekday names, day cells and the posts in each."""
-        painter = QPainter(self)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        palette = self.palette()
-        metrics = QFontMetrics(self.font())
-        header = metrics.height() + 8
-        line = metrics.height() + 4
-        for col, name in enumerate(cal.day_abbr):
-            rect = QRect(int(col * self.width() / 7), 0, int(self.width() / 7), header)
-            painter.setPen(palette.color(QPalette.ColorRole.PlaceholderText))
-            painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, name)
-        now = today()
-        bold = QFont(self.font())
-        bold.setBold(True)
-        for i, day in enumerate(month_days(self.year, self.month)):
-            rect = self._cell(i, header)
-            inside = day.month == self.month
-            base = palette.color(QPalette.ColorRole.Base if inside else QPalette.ColorRole.Window)
-            painter.fillRect(rect, base)
-            painter.setBrush(Qt.BrushStyle.NoBrush)
-            painter.setPen(palette.color(QPalette.ColorRole.Mid))
-            painter.drawRect(rect)
-            number = QRect(rect.left() + 6, rect.top() + 2, rect.width() - 12, line)
-            if day == now:
-                painter.setBrush(palette.color(QPalette.ColorRole.Highlight))
-                painter.setPen(Qt.PenStyle.NoPen)
-                size = line - 2
-                painter.drawEllipse(QRectF(number.left() - 3, number.top() + 1, size + 6, size))
-                painter.setPen(palette.color(QPalette.ColorRole.HighlightedText))
-                painter.setFont(bold)
-            else:
-                role = QPalette.ColorRole.Text if inside else QPalette.ColorRole.PlaceholderText
-                painter.setPen(palette.color(role))
-                painter.setFont(self.font())
-            painter.drawText(number, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-                             str(day.day))
-            painter.setFont(self.font())
-            self._paint_posts(painter, rect, self.by_day.get(day, []), line, metrics)
-        painter.end()
-
-    def _paint_posts(self, painter: QPainter, rect: QRect, rows: list[PostRow],
-                     line: int, metrics: QFontMetrics) -> None:
-        top = rect.top() + line + 2
-        room = max(0, (rect.bottom() - top) // line)
-        shown = rows if len(rows) <= room else rows[: max(0, room - 1)]
-        text_colour = self.palette().color(QPalette.ColorRole.Text)
-        for row in shown:
-            chip = QRect(rect.left() + 3, top, rect.width() - 6, line - 2)
-            colour = QColor(row.colour or NEUTRAL)
-            fill = QColor(colour)
-            fill.setAlpha(45)
-            painter.setPen(Qt.PenStyle.NoPen)
-            painter.setBrush(fill)
-            painter.drawRoundedRect(chip, 3, 3)
-            painter.setBrush(colour)
-            painter.drawRect(QRect(chip.left(), chip.top(), 3, chip.height()))
-            painter.setBrush(QColor(STATUS_COLOURS.get(row.status, NEUTRAL)))
-            dot = line // 3
-            painter.drawEllipse(chip.right() - dot - 3, chip.center().y() - dot // 2, dot, dot)
-            label = f"{row.scheduled_time} {row.title}" if row.scheduled_time else row.title
-            painter.setPen(text_colour)
-            inner = chip.adjusted(7, 0, -(dot + 8), 0)
-            painter.drawText(inner, Qt.AlignmentFlag.AlignVCenter,
-                             metrics.elidedText(label, Qt.TextElideMode.ElideRight, inner.width()))
-            top += line
-        if len(shown) < len(rows):
-            painter.setPen(self.palette().color(QPalette.ColorRole.PlaceholderText))
-            painter.drawText(QRect(rect.left() + 8, top, rect.width() - 12, line),
-                             Qt.AlignmentFlag.AlignVCenter, f"+{len(rows) - len(shown)} more")
-
-    def post_count(self) -> int:
-        """How many posts the grid holds."""
-        return sum(len(v) for v in self.by_day.values())
+__all__ = ["CalendarView", "MonthGrid", "month_days"]
 
 
 class CalendarView(View):
-    """The content calendar, a month at a time."""
+    """The content calendar: month grid, week cards or agenda list, and the post editor."""
 
     name = "calendar"
     title = "Calendar"
+    plan_leverage = Signal(int)  # "Plan leverage…" on a post
+    edited = Signal()  # the workspace changed through this view
 
-    def __init__(self, ws: Workspace, parent: QWidget | None = None) -> None:
+    def __init__(self, ws: Workspace, parent: QWidget | None = None,
+                 undo_stack: QUndoStack | None = None) -> None:
         super().__init__(ws, parent)
-        self.title_label = heading("")
-        self.summary = muted("")
+        self.mode = "month"
+        self.anchor = today()
+        self.rows: list[PostRow] = []
+        self.actions = CalendarActions(ws, self, undo_stack)
+        self.actions.changed.connect(self._after_change)
+
+        self.bar = CalendarBar()
+        self.bar.mode_chosen.connect(self.set_mode)
+        self.bar.step.connect(self.shift)
+        self.bar.today_clicked.connect(self.go_today)
+        self.bar.filters_changed.connect(self.apply_filters)
+        self.bar.new_button.clicked.connect(lambda: self.new_post(None))
+        self.bar.campaigns_button.clicked.connect(lambda: self.show_side("campaigns"))
+        self.bar.channels_button.clicked.connect(lambda: self.show_side("channels"))
+        self.title_label, self.summary, self.notice = (
+            self.bar.title_label, self.bar.summary, self.bar.notice)
+        self.mode_buttons = self.bar.mode_buttons
+        self.channel_filter, self.campaign_filter, self.status_filter = self.bar.filters()
+        self.new_button = self.bar.new_button
+        self.campaigns_button = self.bar.campaigns_button
+        self.channels_button = self.bar.channels_button
+
         self.grid = MonthGrid()
-        previous = QPushButton("‹ Previous")
-        current = QPushButton("Today")
-        following = QPushButton("Next ›")
-        previous.setToolTip("Previous month")
-        following.setToolTip("Next month")
-        previous.clicked.connect(lambda: self.shift_month(-1))
-        following.clicked.connect(lambda: self.shift_month(1))
-        current.clicked.connect(self.go_today)
-        bar = QHBoxLayout()
-        bar.addWidget(self.title_label)
-        bar.addStretch()
-        for button in (previous, current, following):
-            bar.addWidget(button)
+        self.week = WeekGrid()
+        self.agenda = AgendaList()
+        self.pages = QStackedWidget()
+        for page in (self.grid, self.week, self.agenda):
+            self.pages.addWidget(page)
+        for canvas in (self.grid, self.week):
+            self._connect_canvas(canvas)
+        for key, step in (("Ctrl+PgUp", -1), ("Ctrl+PgDown", 1)):  # not in the editor's tabs
+            shortcut = QShortcut(QKeySequence(key), self.pages, lambda s=step: self.shift(s))
+            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.grid.more_requested.connect(lambda day: self.show_day(day, "week"))
+        self.week.more_requested.connect(lambda day: self.show_day(day, "agenda"))
+        self.agenda.post_activated.connect(self.edit_post)
+        self.agenda.plan_requested.connect(self.plan_leverage)
+        self.agenda.delete_requested.connect(self.delete_post)
+
+        self.editor = PostEditor()
+        self.editor.save_requested.connect(self.save_editor)
+        self.editor.close_requested.connect(self.close_side)
+        self.editor.delete_requested.connect(self.delete_post)
+        self.editor.plan_requested.connect(self.plan_leverage)
+        self.campaigns_panel = CampaignsPanel(self.actions)
+        self.channels_panel = ChannelsPanel(self.actions)
+        self.side = QStackedWidget()
+        for panel in (self.editor, self.campaigns_panel, self.channels_panel):
+            self.side.addWidget(panel)
+        self.campaigns_panel.close_requested.connect(self.close_side)
+        self.channels_panel.close_requested.connect(self.close_side)
+        self.side.hide()
+        self.splitter = QSplitter()
+        self.splitter.addWidget(self.pages)
+        self.splitter.addWidget(self.side)
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 0)
+        self.splitter.setChildrenCollapsible(False)
+
         layout = QVBoxLayout(self)
-        layout.addLayout(bar)
-        layout.addWidget(self.summary)
-        layout.addWidget(self.grid, 1)
-        self.year, self.month = today().year, today().month
+        layout.addWidget(self.bar)
+        layout.addWidget(self.splitter, 1)
+
+    def set_undo_stack(self, stack: QUndoStack) -> None:
+        """Put edits on ``stack`` (the main window's) instead of the view's own."""
+        self.actions.undo_stack = stack
+
+    @property
+    def undo_stack(self) -> QUndoStack:
+        """The stack edits go on."""
+        return self.actions.undo_stack
+
+    def _connect_canvas(self, canvas: PostCanvas) -> None:
+        canvas.post_activated.connect(self.edit_post)
+        canvas.day_activated.connect(self.new_post)
+        canvas.post_moved.connect(self.move_post)
+        canvas.plan_requested.connect(self.plan_leverage)
+        canvas.delete_requested.connect(self.delete_post)
+
+    # --- navigation ------------------------------------------------------------------
+
+    def set_mode(self, mode: str) -> None:
+        """Show the month grid, the week or the agenda."""
+        self.mode = mode
+        self.mode_buttons[mode].setChecked(True)
+        self.pages.setCurrentIndex(MODES.index(mode))
+        self.reload()
+
+    def shift(self, steps: int) -> None:
+        """Go ``steps`` weeks (week view) or months back or forward."""
+        if self.mode == "week":
+            self.anchor += timedelta(weeks=steps)
+        else:
+            index = self.anchor.year * 12 + self.anchor.month - 1 + steps
+            self.anchor = date(index // 12, index % 12 + 1, 1)
+        self.reload()
 
     def shift_month(self, months: int) -> None:
-        """Show the month ``months`` before or after the current one."""
-        index = self.year * 12 + self.month - 1 + months
-        self.year, self.month = divmod(index, 12)
-        self.month += 1
-        self.refresh()
+        """Go ``months`` months back or forward (in any mode)."""
+        index = self.anchor.year * 12 + self.anchor.month - 1 + months
+        self.anchor = date(index // 12, index % 12 + 1, 1)
+        self.reload()
 
     def go_today(self) -> None:
-        """Show the current month."""
-        self.year, self.month = today().year, today().month
-        self.refresh()
+        """Show the period that contains today."""
+        self.anchor = today()
+        self.reload()
+
+    def show_day(self, day: date, mode: str) -> None:
+        """Show ``day`` in ``mode`` (a "+N more" link leads here)."""
+        self.anchor = day
+        self.set_mode(mode)
+        if mode == "agenda":
+            self.agenda.scroll_to(day)
+
+    def visible_days(self) -> tuple[date, date]:
+        """The first and last day the current mode shows."""
+        if self.mode == "week":
+            days = week_days(self.anchor)
+        elif self.mode == "month":
+            days = month_days(self.anchor.year, self.anchor.month)
+        else:
+            first = self.anchor.replace(day=1)
+            following = (first + timedelta(days=32)).replace(day=1)
+            return first, following - timedelta(days=1)
+        return days[0], days[-1]
+
+    # --- loading ---------------------------------------------------------------------
 
     def refresh(self) -> None:
-        """Reload the shown month's posts."""
-        days = month_days(self.year, self.month)
-        rows = posts.posts_between(self.ws, days[0].isoformat(), days[-1].isoformat())
-        self.grid.set_posts(self.year, self.month, rows)
-        self.title_label.setText(date(self.year, self.month, 1).strftime("%B %Y"))
-        in_month = [r for r in rows if r.scheduled_on and r.scheduled_on[:7] ==
-                    f"{self.year:04d}-{self.month:02d}"]
-        unscheduled = len(posts.unscheduled_posts(self.ws, limit=1000))
-        self.summary.setText(
-            f"{len(in_month)} posts this month"
-            + (f" · {unscheduled} ideas without a date" if unscheduled else "")
-            + " · colour: campaign · dot: status"
-        )
+        """Reload the choices (campaigns) and the visible posts."""
+        self._load_campaign_choices()
+        self.editor.set_choices(posts.campaigns(self.ws), post_writes.topic_names(self.ws))
+        self.reload()
+        if self.side.isVisible() and self.side.currentWidget() is not self.editor:
+            self.side.currentWidget().refresh()  # type: ignore[attr-defined]
+
+    def _load_campaign_choices(self) -> None:
+        self.bar.set_campaigns(posts.campaigns(self.ws))
+
+    def reload(self) -> None:
+        """Load the posts of the visible range from the workspace and show them."""
+        first, last = self.visible_days()
+        self.rows = posts_in_range(self.ws, first, last)
+        self.apply_filters()
+
+    def matches(self, row: PostRow) -> bool:
+        """Whether ``row`` passes the channel, campaign and status filters."""
+        channel = self.channel_filter.currentData()
+        campaign = self.campaign_filter.currentData()
+        status = self.status_filter.currentData()
+        return ((channel is None or channel in row.platforms)
+                and (campaign is None or (row.campaign_id is None if campaign == NO_CAMPAIGN
+                                          else row.campaign_id == campaign))
+                and (status is None or row.status == status))
+
+    def filtering(self) -> bool:
+        """True when any filter is set."""
+        return self.bar.filtering()
+
+    def apply_filters(self) -> None:
+        """Show the loaded posts that pass the filters, with a title and a summary."""
+        shown = [row for row in self.rows if self.matches(row)]
+        first, last = self.visible_days()
+        if self.mode == "month":
+            self.grid.set_month(self.anchor.year, self.anchor.month, shown)
+        elif self.mode == "week":
+            self.week.set_week(self.anchor, shown)
+        else:
+            ideas = [r for r in posts.unscheduled_posts(self.ws, limit=AGENDA_IDEAS)
+                     if self.matches(r)]
+            self.agenda.set_rows(shown + ideas)
+        self._update_title(first, last, shown)
+
+    def _update_title(self, first: date, last: date, shown: list[PostRow]) -> None:
+        if self.mode == "week":
+            same_month = first.month == last.month
+            self.title_label.setText(
+                f"{first.day}{'' if same_month else f' {first:%b}'} – {last.day} {last:%b %Y}")
+            period = "this week" if first <= today() <= last else "in this week"
+        else:
+            self.title_label.setText(f"{self.anchor:%B %Y}")
+            period = f"in {self.anchor:%B}"
+        if self.mode == "month":
+            month = f"{self.anchor:%Y-%m}"
+            total = sum(1 for r in self.rows if (r.scheduled_on or "")[:7] == month)
+            count = sum(1 for r in shown if (r.scheduled_on or "")[:7] == month)
+        else:
+            total, count = len(self.rows), len(shown)
+        text = f"{count:,} of {total:,} posts {period} match" if self.filtering() else \
+            f"{total:,} post{'s' if total != 1 else ''} {period}"
+        undated = posts.count_unscheduled(self.ws)
+        if undated and self.mode != "agenda":
+            text += f" · {undated:,} ideas without a date (see Agenda)"
+        elif undated > AGENDA_IDEAS:
+            text += f" · the newest {AGENDA_IDEAS} of {undated:,} ideas without a date at the end"
+        elif undated:
+            text += f" · {undated:,} ideas without a date at the end"
+        self.summary.setText(text + " · colour: campaign · dot: status · ↻ repeat")
+
+    # --- editing ---------------------------------------------------------------------
+
+    def _confirm_leave_editor(self) -> bool:
+        """True when the editor may show something else (saved, discarded or clean)."""
+        if not (self.side.isVisible() and self.side.currentWidget() is self.editor
+                and self.editor.is_dirty()):
+            return True
+        answer = QMessageBox.question(
+            self, APP_NAME, "Save the changes to this post first?",
+            QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard
+            | QMessageBox.StandardButton.Cancel, QMessageBox.StandardButton.Save)
+        if answer == QMessageBox.StandardButton.Save:
+            return self.save_editor()
+        return answer == QMessageBox.StandardButton.Discard
+
+    def edit_post(self, post_id: int) -> None:
+        """Open a post in the editor pane."""
+        if not self._confirm_leave_editor():
+            return
+        detail = post_writes.get_post(self.ws, post_id)
+        if detail is None:
+            self.reload()
+            return
+        self.editor.set_choices(posts.campaigns(self.ws), post_writes.topic_names(self.ws))
+        self.editor.edit(detail)
+        self._open_side(self.editor)
+        self.grid.selected_id = self.week.selected_id = post_id
+        self.grid.update()
+        self.week.update()
+        self.editor.title.setFocus()
+
+    def open_post(self, post_id: int) -> None:
+        """Show the period with a post and open it in the editor."""
+        detail = post_writes.get_post(self.ws, post_id)
+        if detail is not None and detail.draft.scheduled_on:
+            self.anchor = date.fromisoformat(detail.draft.scheduled_on)
+            self.reload()
+        self.edit_post(post_id)
+
+    def new_post(self, day: date | None) -> None:
+        """Start a new post (on ``day``, or without a date) in the editor pane."""
+        if not self._confirm_leave_editor():
+            return
+        own = tuple((c.platform, None) for c in posts.channels(self.ws))
+        campaign = self.campaign_filter.currentData()
+        draft = PostDraft(
+            title="", status="draft" if day else "idea",
+            scheduled_on=day.isoformat() if day else None,
+            campaign_id=campaign if campaign not in (None, NO_CAMPAIGN) else None,
+            channels=own)
+        self.editor.set_choices(posts.campaigns(self.ws), post_writes.topic_names(self.ws))
+        self.editor.edit(None, draft)
+        self._open_side(self.editor)
+        self.editor.title.setFocus()
+
+    def save_editor(self) -> bool:
+        """Save what the editor shows (one undo step) and close it; True when saved."""
+        draft = self.editor.draft()
+        try:
+            post_writes.validate(draft)
+        except ValueError as error:
+            self.editor.show_error(str(error))
+            return False
+        post_id = self.actions.save_post(self.editor.post_id, draft)
+        if post_id is None:
+            return False
+        verb = "Saved" if self.editor.post_id else "Added"
+        self.editor.edit(post_writes.get_post(self.ws, post_id))
+        self.close_side()
+        self.grid.selected_id = self.week.selected_id = post_id
+        self._notify(f"{verb} “{draft.title.strip()}”")
+        return True
+
+    def move_post(self, post_id: int, day: date) -> None:
+        """Reschedule a post to ``day`` (undoable)."""
+        if self.actions.move_post(post_id, day):
+            if self.side.isVisible() and self.editor.post_id == post_id:
+                self.editor.set_date(day.isoformat())
+            self._notify(f"Moved to {short_date(day.isoformat())}")
+
+    def delete_post(self, post_id: int) -> None:
+        """Delete a post (undoable)."""
+        if self.actions.delete_post(post_id):
+            if self.editor.post_id == post_id:
+                self.editor.post_id = None
+                self.close_side(force=True)
+            self._notify("Deleted")
+
+    def _notify(self, text: str) -> None:
+        undo = QKeySequence(QKeySequence.StandardKey.Undo).toString(
+            QKeySequence.SequenceFormat.NativeText)
+        self.notice.setText(f"{text} · {undo} undoes")
+
+    # --- side pane -------------------------------------------------------------------
+
+    def _open_side(self, panel: QWidget) -> None:
+        self.side.setCurrentWidget(panel)
+        if not self.side.isVisible():
+            self.side.show()
+            width = self.splitter.width()
+            self.splitter.setSizes([max(400, width - PANE_WIDTH), PANE_WIDTH])
+
+    def show_side(self, which: str) -> None:
+        """Show the campaigns or the own channels list in the side pane."""
+        if not self._confirm_leave_editor():
+            return
+        panel = self.campaigns_panel if which == "campaigns" else self.channels_panel
+        panel.refresh()
+        self._open_side(panel)
+
+    def close_side(self, force: bool = False) -> None:
+        """Close the side pane (asking first about unsaved changes to a post)."""
+        if not force and not self._confirm_leave_editor():
+            return
+        self.editor.post_id = None
+        self.side.hide()
+
+    def _after_change(self) -> None:
+        """Something was written, undone or redone: reload what shows it."""
+        self._load_campaign_choices()
+        self.reload()
+        if self.side.isVisible():
+            panel = self.side.currentWidget()
+            if panel is self.editor:
+                post_id = self.editor.post_id
+                if post_id is not None and not self.editor.is_dirty():
+                    detail = post_writes.get_post(self.ws, post_id)
+                    if detail is None:
+                        self.close_side(force=True)
+                    else:
+                        self.editor.edit(detail)
+            else:
+                panel.refresh()  # type: ignore[attr-defined]
+        self.edited.emit()

@@ -1,96 +1,83 @@
-"""Contacts: search-as-you-type over every contact, with a detail pane."""
+"""Contacts: search-as-you-type over every contact, filters, and an editable detail pane."""
 
 from __future__ import annotations
 
-from html import escape
-
-from PySide6.QtCore import QItemSelection, Qt, QTimer
+from PySide6.QtCore import QItemSelection, QItemSelectionModel, Qt, QTimer
+from PySide6.QtGui import QAction, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
-    QLabel,
     QLineEdit,
-    QScrollArea,
+    QMessageBox,
+    QPushButton,
     QSplitter,
     QVBoxLayout,
     QWidget,
 )
 
-from socialdesk.core.formatting import compact, short_date
+from socialdesk import APP_NAME
+from socialdesk.qt.contact_commands import CreateContact, DeleteContact, undo_stack_for
+from socialdesk.qt.contact_editor import ContactEditor
 from socialdesk.qt.contacts_model import COL_NAME, ContactsModel
+from socialdesk.qt.icons import ui_icon
 from socialdesk.qt.table_model import ROW_ROLE
 from socialdesk.qt.views.base import EmptyState, View, heading, make_table, muted
-from socialdesk.store import contacts, partners
+from socialdesk.store import contacts
+from socialdesk.store.contact_snapshot import snapshot_contact
 from socialdesk.store.contacts import ContactQuery
-from socialdesk.store.schema_v1 import CONTACT_KINDS
+from socialdesk.store.interactions import ask_count
+from socialdesk.store.models import Contact
+from socialdesk.store.schema_v1 import CONTACT_KINDS, STAGES
 from socialdesk.store.workspace import Workspace
 
-DETAIL_LABELS = {"email": "E-mail", "phone": "Phone", "url": "Web"}
+
+def filter_combo(everything: str, values: list[str], tip: str) -> QComboBox:
+    """A combo offering ``everything`` (no filter) and then each value."""
+    combo = QComboBox()
+    combo.setToolTip(tip)
+    combo.addItem(everything, None)
+    for value in values:
+        combo.addItem(value.title() if value.islower() else value, value)
+    return combo
 
 
-class ContactDetail(QScrollArea):
-    """Everything known about the selected contact."""
+def confirm_delete(parent: QWidget, ws: Workspace, contact_id: int, name: str) -> bool:
+    """Ask before deleting a contact that has asks (they go with it); True to go ahead."""
+    asks = ask_count(ws, contact_id)
+    if not asks:
+        return True
+    answer = QMessageBox.question(
+        parent, f"Delete contact — {APP_NAME}",
+        f"Delete {name}?\n\nThe {asks} ask{'s' if asks != 1 else ''} made to them will be "
+        "deleted too, and the planner forgets how often they shared. "
+        "You can undo this with Edit → Undo.",
+        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+        QMessageBox.StandardButton.Cancel,
+    )
+    return answer == QMessageBox.StandardButton.Yes
 
-    def __init__(self, ws: Workspace, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.ws = ws
-        self.label = QLabel()
-        self.label.setWordWrap(True)
-        self.label.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
-        self.label.setTextInteractionFlags(Qt.TextInteractionFlag.TextBrowserInteraction)
-        self.label.setOpenExternalLinks(True)
-        self.label.setMargin(12)
-        self.setWidget(self.label)
-        self.setWidgetResizable(True)
-        self.setMinimumWidth(280)
-        self.show_contact(None)
 
-    def show_contact(self, contact_id: int | None) -> None:
-        """Show one contact, or a hint when none is selected."""
-        contact = contacts.get_contact(self.ws, contact_id) if contact_id else None
-        if contact is None:
-            self.label.setText("<p>Select a contact to see their details.</p>")
-            return
-        parts = [f"<h2>{escape(contact.name)}</h2>"]
-        if contact.organisation:
-            parts.append(f"<p>{escape(contact.organisation)}</p>")
-        parts.append(
-            f"<p><b>{escape(contact.kind.title())}</b> · {escape(contact.stage)} · "
-            f"tie strength {contact.effective_strength:.0%}</p>"
-        )
-        rows = []
-        for detail in contact.details:
-            value = escape(detail.value)
-            if detail.kind == "email":
-                value = f'<a href="mailto:{value}">{value}</a>'
-            elif detail.kind == "url":
-                value = f'<a href="{value}">{value}</a>'
-            label = DETAIL_LABELS[detail.kind]
-            if detail.label:
-                label += f" ({escape(detail.label)})"
-            rows.append(f"<tr><td>{label}</td><td>{value}</td></tr>")
-        if contact.follow_up_on:
-            rows.append(f"<tr><td>Follow up</td><td>{short_date(contact.follow_up_on)}</td></tr>")
-        if contact.tags:
-            rows.append(f"<tr><td>Tags</td><td>{escape(', '.join(contact.tags))}</td></tr>")
-        if rows:
-            parts.append("<table cellspacing='4'>" + "".join(rows) + "</table>")
-        audiences = partners.audiences_of(self.ws, contact.id)
-        if audiences:
-            items = "".join(
-                f"<li>{escape(a.platform)} {escape(a.handle)}: {compact(a.size)}"
-                + (f" — {escape(', '.join(a.topics))}" if a.topics else "") + "</li>"
-                for a in audiences
-            )
-            parts.append(f"<h3>Audiences</h3><ul>{items}</ul>")
-        if contact.notes:
-            notes = escape(contact.notes).replace("\n", "<br>")
-            parts.append(f"<h3>Notes</h3><p>{notes}</p>")
-        self.label.setText("".join(parts))
+EDITOR_WIDTH = 430
+
+
+def size_splitter(splitter: QSplitter, right: int) -> None:
+    """Once, when first shown: ``right`` pixels for the editor, the rest for the table."""
+    if splitter.property("sized"):
+        return
+    splitter.setProperty("sized", True)
+    total = splitter.width()
+    splitter.setSizes([max(total - right, total // 2), min(right, total // 2)])
+
+
+def show_status(widget: QWidget, text: str) -> None:
+    """Show a passing message in the main window's status bar, if there is one."""
+    bar = getattr(widget.window(), "statusBar", None)
+    if callable(bar):
+        bar().showMessage(text, 8000)
 
 
 class ContactsView(View):
-    """Every contact, searchable, filterable by kind, sortable."""
+    """Every contact, searchable, filterable by kind, stage and tag, sortable, editable."""
 
     name = "contacts"
     title = "Contacts"
@@ -98,69 +85,206 @@ class ContactsView(View):
     def __init__(self, ws: Workspace, parent: QWidget | None = None) -> None:
         super().__init__(ws, parent)
         self.model = ContactsModel(ws, self)
+        self._reloading = False
         self.search = QLineEdit()
         self.search.setPlaceholderText("Search name, organisation, e-mail, tags, notes…")
         self.search.setClearButtonEnabled(True)
-        self.kind = QComboBox()
-        self.kind.addItem("All kinds", None)
-        for kind in CONTACT_KINDS:
-            self.kind.addItem(kind.title(), kind)
+        self.search.addAction(ui_icon("search", self.palette().placeholderText().color(), 16),
+                              QLineEdit.ActionPosition.LeadingPosition)
+        self.kind = filter_combo("All kinds", list(CONTACT_KINDS), "Show one kind of contact")
+        self.stage = filter_combo("All stages", list(STAGES), "Show one relationship stage")
+        self.tag = filter_combo("All tags", [], "Show the contacts with one tag")
         self.count = muted("")
         self.debounce = QTimer(self)
         self.debounce.setSingleShot(True)
         self.debounce.setInterval(150)
         self.debounce.timeout.connect(self.apply_query)
         self.search.textChanged.connect(self.debounce.start)
-        self.kind.currentIndexChanged.connect(self.apply_query)
+        for combo in (self.kind, self.stage, self.tag):
+            combo.currentIndexChanged.connect(self.apply_query)
 
         self.table = make_table(self.model, sortable=True)
         self.table.sortByColumn(COL_NAME, Qt.SortOrder.AscendingOrder)
         self.table.selectionModel().selectionChanged.connect(self._selected)
-        self.detail = ContactDetail(ws)
+        self.editor = ContactEditor(ws)
+        self.editor.status.connect(lambda text: show_status(self, text))
         self.body = EmptyState(self.table, "")
-        splitter = QSplitter()
-        splitter.addWidget(self.body)
-        splitter.addWidget(self.detail)
-        splitter.setStretchFactor(0, 3)
-        splitter.setStretchFactor(1, 1)
+        self.splitter = QSplitter()
+        self.splitter.setChildrenCollapsible(False)
+        self.splitter.addWidget(self.body)
+        self.splitter.addWidget(self.editor)
+        self.splitter.setStretchFactor(0, 1)
+        self.splitter.setStretchFactor(1, 0)
+
+        self.new_button = QPushButton(ui_icon("user-plus", self.palette().text().color(), 16),
+                                      "New contact")
+        self.new_button.setToolTip("Add a contact (Ctrl+Shift+N)")
+        self.new_button.clicked.connect(self.new_contact)
+        self.delete_button = QPushButton(ui_icon("trash-2", self.palette().text().color(), 16),
+                                         "Delete")
+        self.delete_button.setToolTip("Delete the selected contact (Delete); Edit → Undo "
+                                      "brings them back")
+        self.delete_button.clicked.connect(self.delete_selected)
+        self.delete_button.setEnabled(False)
+        self._actions()
 
         bar = QHBoxLayout()
         bar.addWidget(heading("Contacts"))
-        bar.addStretch()
-        bar.addWidget(self.search, 2)
+        bar.addSpacing(12)
+        bar.addWidget(self.search, 3)
         bar.addWidget(self.kind)
+        bar.addWidget(self.stage)
+        bar.addWidget(self.tag)
+        under = QHBoxLayout()
+        under.addWidget(self.count, 1)
+        under.addWidget(self.new_button)
+        under.addWidget(self.delete_button)
         layout = QVBoxLayout(self)
         layout.addLayout(bar)
-        layout.addWidget(self.count)
-        layout.addWidget(splitter, 1)
+        layout.addLayout(under)
+        layout.addWidget(self.splitter, 1)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        """Give the table the room the editor does not need, the first time."""
+        super().showEvent(event)
+        size_splitter(self.splitter, EDITOR_WIDTH)
+
+    def _actions(self) -> None:
+        new = QAction("New contact", self)
+        new.setShortcut(QKeySequence("Ctrl+Shift+N"))
+        new.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        new.triggered.connect(self.new_contact)
+        delete = QAction("Delete contact", self.table)
+        delete.setShortcuts(QKeySequence.StandardKey.Delete)
+        delete.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        delete.triggered.connect(self.delete_selected)
+        find = QAction("Find", self)
+        find.setShortcuts(QKeySequence.StandardKey.Find)
+        find.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        find.triggered.connect(lambda: (self.search.setFocus(), self.search.selectAll()))
+        self.addAction(new)
+        self.addAction(find)
+        self.table.addAction(delete)
+
+    # --- querying -------------------------------------------------------------------
+
+    def current_query(self) -> ContactQuery:
+        """The query the search box and filters describe, in the table's sort order."""
+        old = self.model.query
+        return ContactQuery(self.search.text(), self.kind.currentData(), old.sort,
+                            old.descending, self.stage.currentData(), self.tag.currentData())
 
     def apply_query(self) -> None:
         """Re-run the search with what is typed and chosen."""
-        old = self.model.query
-        self.model.set_query(
-            ContactQuery(self.search.text(), self.kind.currentData(), old.sort, old.descending)
-        )
-        self._update_state()
+        self.debounce.stop()
+        self._reload(self.current_query())
 
     def refresh(self) -> None:
-        """Reload the table from the workspace."""
-        self.model.reset()
+        """Reload the table (and the tag list) from the workspace."""
+        self._fill_tags()
+        self._reload(self.current_query())
+        self.table.setColumnWidth(0, 190)
+        self.table.setColumnWidth(1, 170)
+        self.table.setColumnWidth(2, 80)
+        self.table.setColumnWidth(3, 80)
+        self.table.setColumnWidth(4, 210)
+
+    def _fill_tags(self) -> None:
+        chosen = self.tag.currentData()
+        self.tag.blockSignals(True)
+        self.tag.clear()
+        self.tag.addItem("All tags", None)
+        for tag in contacts.all_tags(self.ws):
+            self.tag.addItem(tag, tag)
+        self.tag.setCurrentIndex(max(0, self.tag.findData(chosen)))
+        self.tag.blockSignals(False)
+
+    def _reload(self, query: ContactQuery | None = None) -> None:
+        """Run the query again, keeping the selected contact selected where it still shows."""
+        selected = self.selected_id()
+        self._reloading = True
+        try:
+            if query is None:
+                self.model.reset(keep_loaded=True)
+            else:
+                self.model.set_query(query)
+            row = self.model.row_of(selected) if selected else None
+            if row is not None:
+                self.table.selectionModel().select(
+                    self.model.index(row, 0),
+                    QItemSelectionModel.SelectionFlag.ClearAndSelect
+                    | QItemSelectionModel.SelectionFlag.Rows,
+                )
+        finally:
+            self._reloading = False
+        self.delete_button.setEnabled(self.editor.contact is not None)
         self._update_state()
-        self.table.setColumnWidth(0, 200)
-        self.table.setColumnWidth(1, 180)
-        self.table.setColumnWidth(4, 220)
 
     def _update_state(self) -> None:
         total = self.model.total
-        searching = bool(self.search.text().strip() or self.kind.currentData())
-        self.count.setText(f"{total:,} contact{'s' if total != 1 else ''}"
-                           + (" match" if searching and total != 1 else
-                              " matches" if searching else ""))
-        message = ("No contacts match. Try fewer or shorter words." if searching else
-                   "No contacts yet — use File → Import… to bring in your address book.")
+        searching = self.model.query.filtered
+        noun = f"{total:,} contact{'s' if total != 1 else ''}"
+        self.count.setText(noun + (" match" if searching and total != 1 else
+                                   " matches" if searching else ""))
+        message = ("No contacts match. Try fewer or shorter words, or another filter."
+                   if searching else
+                   "No contacts yet — use File → Import… to bring in your address book, "
+                   "or add one with New contact.")
         self.body.set_empty(total == 0, message)
+
+    # --- selection and editing ------------------------------------------------------
+
+    def selected_id(self) -> int | None:
+        """The id of the contact selected in the table, if any."""
+        rows = self.table.selectionModel().selectedRows()
+        row = rows[0].data(ROW_ROLE) if rows else None
+        return row.id if row else None
 
     def _selected(self, selected: QItemSelection, _deselected: QItemSelection) -> None:
         indexes = selected.indexes()
         row = indexes[0].data(ROW_ROLE) if indexes else None
-        self.detail.show_contact(row.id if row else None)
+        if row is None and self._reloading:
+            return
+        self.editor.show_contact(row.id if row else None)
+        self.delete_button.setEnabled(self.editor.contact is not None)
+
+    def select_contact(self, contact_id: int) -> None:
+        """Show a contact in the editor, and select it in the table if it is listed."""
+        row = self.model.row_of(contact_id)
+        if row is not None:
+            self.table.selectRow(row)
+            self.table.scrollTo(self.model.index(row, 0))
+        self.editor.show_contact(contact_id)
+        self.delete_button.setEnabled(self.editor.contact is not None)
+
+    def contact_edited(self, contact_id: int | None) -> None:
+        """A contact changed (an edit, an undo, a redo): update its row and the editor."""
+        if contact_id is None or not self.model.update_contact(contact_id):
+            self._reload()
+        self.editor.contact_edited(contact_id)
+        self.delete_button.setEnabled(self.editor.contact is not None)
+
+    def new_contact(self) -> None:
+        """Add a contact (of the kind and stage filtered on) and put the cursor in its name."""
+        command = CreateContact(self.ws, Contact(
+            id=0, name="New contact", kind=self.kind.currentData() or "customer",
+            stage=self.stage.currentData() or "aware",
+            tags=(self.tag.currentData(),) if self.tag.currentData() else (),
+        ), self.editor.notify)
+        undo_stack_for(self).push(command)
+        if command.contact_id:
+            self.select_contact(command.contact_id)
+            self.editor.focus_name()
+
+    def delete_selected(self) -> None:
+        """Delete the contact shown in the editor (asking first if they have asks)."""
+        contact = self.editor.contact
+        if contact is None:
+            return
+        if not confirm_delete(self, self.ws, contact.id, contact.name):
+            return
+        snapshot = snapshot_contact(self.ws, contact.id)
+        if snapshot is None:
+            return
+        undo_stack_for(self).push(DeleteContact(self.ws, snapshot, self.editor.notify))
+        show_status(self, f"Deleted {contact.name}. Edit → Undo brings them back.")

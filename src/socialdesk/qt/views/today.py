@@ -1,13 +1,15 @@
-"""Today: this week's posts, asks waiting for an answer, follow-ups due."""
+"""Today: this week's posts, posts that need a look, asks waiting, follow-ups due."""
 
 from __future__ import annotations
 
 from datetime import timedelta
 
+from PySide6.QtCore import QModelIndex, Signal
 from PySide6.QtWidgets import QGridLayout, QVBoxLayout, QWidget
 
 from socialdesk.core.clock import today
 from socialdesk.core.formatting import short_date
+from socialdesk.core.post_checks import PostProblem, posts_needing_attention
 from socialdesk.qt.delegates import PlatformsDelegate, StatusDelegate
 from socialdesk.qt.table_model import Column, RowTableModel
 from socialdesk.qt.views.base import EmptyState, View, heading, make_table, muted, section_title
@@ -30,6 +32,7 @@ class TodayView(View):
 
     name = "today"
     title = "Today"
+    open_post = Signal(int)  # double-click on a post: edit it in the calendar
 
     def __init__(self, ws: Workspace, parent: QWidget | None = None) -> None:
         super().__init__(ws, parent)
@@ -48,6 +51,22 @@ class TodayView(View):
         self.week_table.setItemDelegateForColumn(3, PlatformsDelegate(self.week_table))
         self.week_table.setItemDelegateForColumn(4, StatusDelegate(self.week_table))
         self.week = EmptyState(self.week_table, "No posts this week. Plan one in the Calendar.")
+        self.week_table.doubleClicked.connect(
+            lambda index: self._open(self.week_model.row_at(index.row()).id))
+
+        self.check_model: RowTableModel[PostProblem] = RowTableModel([
+            Column("Day", lambda c: c.row.scheduled_on,
+                   display=lambda v: short_date(v, today())),
+            Column("Post", lambda c: c.row.title, tooltip=lambda c: "Double-click to fix it",
+                   colour=lambda c: c.row.colour),
+            Column("What to fix", lambda c: c.summary, tooltip=lambda c: "\n".join(c.problems)),
+        ])
+        self.check_table = make_table(self.check_model)
+        self.check_table.setToolTip("Double-click a post to open it in the Calendar")
+        self.check_table.doubleClicked.connect(self._open_checked)
+        self.checks = EmptyState(
+            self.check_table, "Every post this week and next has a channel and fits its "
+            "networks' limits.")
 
         self.asks_model: RowTableModel[AskRow] = RowTableModel([
             Column("Partner", lambda a: a.contact_name),
@@ -67,11 +86,14 @@ class TodayView(View):
         self.follow = EmptyState(make_table(self.follow_model), "No follow-ups due.")
 
         grid = QGridLayout()
-        grid.addWidget(_titled("This week's posts", self.week), 0, 0, 1, 2)
+        grid.addWidget(_titled("This week's posts", self.week), 0, 0)
+        grid.addWidget(_titled("Posts to fix (this week and next)", self.checks), 0, 1)
         grid.addWidget(_titled("Asks waiting for an answer", self.asks), 1, 0)
         grid.addWidget(_titled("Follow-ups due", self.follow), 1, 1)
         grid.setRowStretch(0, 3)
         grid.setRowStretch(1, 2)
+        grid.setColumnStretch(0, 3)
+        grid.setColumnStretch(1, 2)
         layout = QVBoxLayout(self)
         layout.addWidget(self.date_label)
         layout.addWidget(self.summary)
@@ -86,6 +108,9 @@ class TodayView(View):
         week = posts.posts_between(self.ws, monday.isoformat(), sunday.isoformat())
         self.week_model.set_rows(week)
         self.week.set_empty(not week)
+        problems = posts_needing_attention(self.ws, monday, sunday + timedelta(days=7))
+        self.check_model.set_rows(problems)
+        self.checks.set_empty(not problems)
         waiting = asks.open_asks(self.ws, due_until=(day + timedelta(days=7)).isoformat())
         self.asks_model.set_rows(waiting)
         self.asks.set_empty(not waiting)
@@ -94,9 +119,17 @@ class TodayView(View):
         self.follow.set_empty(not due)
         totals = reports.counts(self.ws)
         self.summary.setText(
-            f"{len(week)} posts this week · {len(waiting)} asks due · {len(due)} follow-ups · "
+            f"{len(week)} posts this week · {len(problems)} to fix · {len(waiting)} asks due · "
+            f"{len(due)} follow-ups · "
             f"{totals.contacts:,} contacts, {totals.partners:,} partners, "
             f"{totals.posts:,} posts in this workspace"
         )
-        for table in (self.week_table,):
+        for table in (self.week_table, self.check_table):
             table.resizeColumnsToContents()
+
+    def _open(self, post_id: int) -> None:
+        self.open_post.emit(post_id)
+
+    def _open_checked(self, index: QModelIndex) -> None:
+        if index.isValid():
+            self._open(self.check_model.row_at(index.row()).row.id)

@@ -1,0 +1,192 @@
+"""``socialdesk plan``: the leverage planner for a stored post or a scenario file."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from socialdesk.commands.common import UserError, add_workspace_option, print_json, workspace_path
+
+if TYPE_CHECKING:
+    from socialdesk.core.leverage import PartnerEstimate, Plan
+
+TABLE_ROWS = 20  # partners shown in the table (all of them with --json)
+
+
+def _count(low: int) -> Any:
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError as error:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from error
+        if value < low:
+            raise argparse.ArgumentTypeError(f"must be at least {low}")
+        return value
+    return parse
+
+
+def _minutes(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of minutes") from error
+    if not value >= 0 or value == float("inf"):
+        raise argparse.ArgumentTypeError("must be a number of minutes, 0 or more")
+    return value
+
+
+def register(commands: argparse._SubParsersAction) -> argparse.ArgumentParser:
+    """Add ``plan``."""
+    parser = commands.add_parser(
+        "plan", help="rank the partners who could spread a post and choose whom to ask",
+        description="Rank the partners who could spread a post (a stored post, by its id "
+        "- the post_id column of the calendar CSV export - or a scenario file) and choose "
+        "the asks that add the most reach for the time you have.",
+    )
+    parser.add_argument("post_id", metavar="POST_ID", nargs="?", type=_count(1),
+                        help="the post to plan (from the workspace)")
+    parser.add_argument("--scenario", metavar="FILE.json",
+                        help="plan a scenario file instead of a stored post")
+    parser.add_argument("--budget", metavar="MINUTES", type=_minutes,
+                        help="time you can spend asking (default: 60, or the scenario's)")
+    parser.add_argument("--max-asks", metavar="N", type=_count(0),
+                        help="ask the N best partners instead of keeping to a time budget")
+    parser.add_argument("--runs", metavar="N", type=_count(1),
+                        help="Monte Carlo runs for the range with reshares (default: 2000)")
+    parser.add_argument("--seed", metavar="N", type=_count(0),
+                        help="random seed of the Monte Carlo (default: 1)")
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+    add_workspace_option(parser)
+    parser.set_defaults(run=run_plan, plan_parser=parser)
+    return parser
+
+
+def run_plan(args: argparse.Namespace) -> int:
+    """Plan a stored post or a scenario file, print the result."""
+    if (args.post_id is None) == (args.scenario is None):
+        args.plan_parser.error("give either a POST_ID or --scenario FILE.json")
+    if args.scenario is not None:
+        title, scenario = _from_file(Path(args.scenario).expanduser(), args)
+        numeric_ids = False
+    else:
+        title, scenario = _from_workspace(args)
+        numeric_ids = True
+    from socialdesk.core.planning import plan_scenario
+
+    for note in scenario.notes:
+        print(f"socialdesk: note: {note}", file=sys.stderr)
+    plan = plan_scenario(scenario)
+    if args.json:
+        print_json(plan_json(plan, numeric_ids))
+    else:
+        print(plan_table(plan, title, scenario.runs))
+    return 0
+
+
+def _overrides(args: argparse.Namespace) -> dict[str, Any]:
+    given = {"budget_minutes": args.budget, "max_asks": args.max_asks, "runs": args.runs,
+             "seed": args.seed}
+    return {k: v for k, v in given.items() if v is not None}
+
+
+def _from_file(path: Path, args: argparse.Namespace) -> tuple[str, Any]:
+    import dataclasses
+
+    from socialdesk.core.scenario import ScenarioError, load_scenario
+
+    try:
+        scenario = load_scenario(path)
+    except ScenarioError as error:
+        raise UserError(str(error)) from error
+    return f"Scenario {path.name}", dataclasses.replace(scenario, **_overrides(args))
+
+
+def _from_workspace(args: argparse.Namespace) -> tuple[str, Any]:
+    from socialdesk.core import clock, planning
+    from socialdesk.core.formatting import short_date
+    from socialdesk.store.workspace import Workspace
+
+    options = {"budget_minutes": 60.0, "max_asks": None, "runs": 2000, "seed": 1,
+               **_overrides(args)}
+    path = workspace_path(args)
+    today = clock.today()
+    with Workspace.open_readonly(path) as ws:
+        try:
+            post, scenario = planning.post_scenario(ws, args.post_id, today, **options)
+        except LookupError as error:
+            raise UserError(f"{path}: there is no post with id {args.post_id} (post ids "
+                            "are the post_id column of the calendar CSV export).") from error
+    topics = ", ".join(sorted(post.topics)) or "no topics"
+    return (f"Post {post.id} “{post.title}” ({short_date(post.scheduled_on, today)}; "
+            f"{topics})", scenario)
+
+
+def _partner(e: PartnerEstimate, numeric_ids: bool) -> dict[str, Any]:
+    return {
+        "id": int(e.id) if numeric_ids and e.id.isdigit() else e.id,
+        "name": e.name, "p": e.p, "fit": e.fit, "added_reach": e.added_reach,
+        "effort_minutes": e.effort_minutes,
+    }
+
+
+def plan_json(plan: Plan, numeric_ids: bool = False) -> dict[str, Any]:
+    """The ``--json`` object: reach alone and with the asks, the range, asks, ranking."""
+    cascade = plan.cascade
+    return {
+        "own_reach": plan.own_reach,
+        "expected_reach": plan.expected_reach,
+        "multiplier": plan.multiplier,
+        "effort_minutes": plan.effort_minutes,
+        "cascade": {
+            "mean": cascade.mean if cascade else plan.expected_reach,
+            "p10": cascade.p10 if cascade else plan.expected_reach,
+            "p90": cascade.p90 if cascade else plan.expected_reach,
+            "runs": cascade.runs if cascade else 0,
+        },
+        "asks": [_partner(e, numeric_ids) for e in plan.chosen],
+        "ranked": [_partner(e, numeric_ids) for e in plan.ranked],
+    }
+
+
+def plan_table(plan: Plan, title: str, runs: int) -> str:
+    """The plan as aligned text: a summary, then the best partners with the asks marked."""
+    from socialdesk.core.formatting import compact, percent
+
+    asks = len(plan.chosen)
+    with_asks = f"With {asks} ask{'' if asks == 1 else 's'}:"
+    lines = [
+        title,
+        f"  {'Reach alone:':<17}{compact(plan.own_reach):>7}",
+        f"  {with_asks:<17}{compact(plan.expected_reach):>7}   ×{plan.multiplier:.1f}, "
+        f"{plan.effort_minutes:.0f} min of asking",
+    ]
+    if plan.cascade:
+        c = plan.cascade
+        lines.append(f"  {'With reshares:':<17}{compact(c.mean):>7}   likely "
+                     f"{compact(c.p10)}–{compact(c.p90)} ({c.runs:,} runs)")
+    if not plan.ranked:
+        lines.append("\nNo partners yet: " + ("add some to the scenario's \"partners\"."
+                     if title.startswith("Scenario") else
+                     "give a contact an audience to plan with them."))
+        return "\n".join(lines)
+    chosen = {e.id for e in plan.chosen}
+    shown = [e for e in plan.ranked if e.id in chosen]
+    shown += [e for e in plan.ranked if e.id not in chosen][: max(0, TABLE_ROWS - len(shown))]
+    shown.sort(key=plan.ranked.index)
+    width = min(32, max(len("Partner"), *(len(e.name) for e in shown)))
+    lines.append("")
+    lines.append(f"  Ask  {'Partner':<{width}}  {'Shares':>6}  {'Fit':>4}  {'Adds':>6}  "
+                 f"{'Effort':>7}")
+    for e in shown:
+        name = e.name if len(e.name) <= width else e.name[: width - 1] + "…"
+        lines.append(
+            f"  {'✓' if e.id in chosen else ' ':^3}  {name:<{width}}  {percent(e.p):>6}  "
+            f"{percent(e.fit):>4}  {compact(e.added_reach):>6}  "
+            f"{e.effort_minutes:>3.0f} min"
+        )
+    hidden = len(plan.ranked) - len(shown)
+    if hidden:
+        lines.append(f"  … and {hidden:,} more partners (--json lists them all)")
+    return "\n".join(lines)

@@ -1,0 +1,260 @@
+"""The portable backup archive (``.sdbackup``): a zip with the database, media, manifest.
+
+Members::
+
+    workspace.sqlite     the database, a consistent snapshot made with the backup API
+    media/...            the workspace's media folder (``NAME.media/``, see core.media)
+    manifest.json        format version, app and schema version, counts, and for every
+                         other member its size and SHA-256
+
+Members are stored uncompressed: SQLite pages and media (already compressed images and
+video) gain little, and a backup must be quick. Reading is defensive: every name, size,
+link flag and hash is checked against the manifest and the limits below before anything
+is written, and nothing is written outside the folder given to :func:`extract`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import stat
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import IO, Any
+
+FORMAT = "socialdesk-backup"
+FORMAT_VERSION = 1
+SUFFIX = ".sdbackup"
+MANIFEST = "manifest.json"
+DATABASE = "workspace.sqlite"
+MEDIA = "media"
+_BLOCK = 1 << 20
+
+
+class ArchiveError(Exception):
+    """A backup archive cannot be read or restored; ``str()`` is the user-facing message."""
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    """What an archive may hold; anything larger is refused as unsafe."""
+
+    member_bytes: int = 64 << 30
+    total_bytes: int = 256 << 30
+    members: int = 200_000
+    manifest_bytes: int = 32 << 20
+
+
+@dataclass(frozen=True, slots=True)
+class Member:
+    """One file in the archive, as the manifest describes it."""
+
+    size: int
+    sha256: str
+
+
+@dataclass(frozen=True, slots=True)
+class Manifest:
+    """The archive's table of contents."""
+
+    format_version: int
+    app_version: str
+    schema_version: int
+    created: str
+    workspace: str
+    counts: dict[str, int]
+    members: dict[str, Member] = field(default_factory=dict)
+
+    def to_json(self) -> bytes:
+        """The manifest as written into the archive."""
+        data = {
+            "format": FORMAT, "format_version": self.format_version,
+            "app_version": self.app_version, "schema_version": self.schema_version,
+            "created": self.created, "workspace": self.workspace, "counts": self.counts,
+            "members": {name: {"size": m.size, "sha256": m.sha256}
+                        for name, m in self.members.items()},
+        }
+        return json.dumps(data, indent=2, ensure_ascii=False).encode("utf-8")
+
+
+def _media_files(folder: Path) -> Iterator[tuple[Path, str]]:
+    """Regular files under ``folder`` (links are skipped) with their member names."""
+    if not folder.is_dir():
+        return
+    for root, dirs, files in os.walk(folder, followlinks=False):
+        dirs.sort()
+        for name in sorted(files):
+            path = Path(root, name)
+            if path.is_symlink() or not path.is_file():
+                continue
+            relative = path.relative_to(folder).as_posix()
+            yield path, f"{MEDIA}/{relative}"
+
+
+def _copy_member(zf: zipfile.ZipFile, name: str, source: Path) -> Member:
+    size = source.stat().st_size
+    digest = hashlib.sha256()
+    info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
+    info.compress_type = zipfile.ZIP_STORED
+    info.external_attr = (stat.S_IFREG | 0o644) << 16
+    with source.open("rb") as src, zf.open(info, "w", force_zip64=size > (1 << 30)) as out:
+        while block := src.read(_BLOCK):
+            digest.update(block)
+            out.write(block)
+    return Member(size, digest.hexdigest())
+
+
+def write(out: IO[bytes], database: Path, media: Path | None, manifest: Manifest) -> Manifest:
+    """Write an archive of ``database`` (a closed snapshot) and ``media`` into ``out``.
+
+    ``out`` may be a plain file or a non-seekable writer (encryption). Returns the
+    manifest with every member's size and hash filled in.
+    """
+    members: dict[str, Member] = {}
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED, allowZip64=True) as zf:
+        members[DATABASE] = _copy_member(zf, DATABASE, database)
+        for path, name in _media_files(media) if media else ():
+            members[name] = _copy_member(zf, name, path)
+        complete = Manifest(**{**manifest_fields(manifest), "members": members})
+        zf.writestr(MANIFEST, complete.to_json())
+    return complete
+
+
+def manifest_fields(manifest: Manifest) -> dict[str, Any]:
+    """The manifest's fields as keyword arguments (to copy it with changes)."""
+    return {name: getattr(manifest, name) for name in Manifest.__dataclass_fields__}
+
+
+def _safe_name(name: str) -> bool:
+    """A relative POSIX path inside the archive: no ``..``, drive, root, backslash."""
+    if not name or "\\" in name or "\x00" in name or name.startswith("/"):
+        return False
+    if len(name) > 1 and name[1] == ":":
+        return False
+    parts = PurePosixPath(name).parts
+    return all(part not in ("", ".", "..") for part in parts) and name == "/".join(parts)
+
+
+def _is_link(info: zipfile.ZipInfo) -> bool:
+    return stat.S_ISLNK(info.external_attr >> 16)
+
+
+def read_manifest(zf: zipfile.ZipFile, limits: Limits = Limits()) -> Manifest:
+    """Read and check the manifest of an open archive."""
+    try:
+        info = zf.getinfo(MANIFEST)
+    except KeyError as error:
+        raise ArchiveError("is not a SocialDesk backup (it has no manifest).") from error
+    if info.file_size > limits.manifest_bytes:
+        raise ArchiveError("is refused: its manifest is too large.")
+    try:
+        data = json.loads(zf.read(MANIFEST))
+        version = data["format_version"]
+        if data.get("format") != FORMAT:
+            raise ArchiveError("is not a SocialDesk backup.")
+        if not isinstance(version, int) or version > FORMAT_VERSION or version < 1:
+            raise ArchiveError(
+                f"was made by a newer SocialDesk (backup format {version}; this version "
+                f"reads format {FORMAT_VERSION}). Update SocialDesk to restore it."
+            )
+        members = {str(name): Member(int(m["size"]), str(m["sha256"]))
+                   for name, m in data["members"].items()}
+        return Manifest(
+            format_version=version, app_version=str(data.get("app_version", "")),
+            schema_version=int(data.get("schema_version", 0)),
+            created=str(data.get("created", "")), workspace=str(data.get("workspace", "")),
+            counts={str(k): int(v) for k, v in data.get("counts", {}).items()},
+            members=members,
+        )
+    except (ValueError, KeyError, TypeError, AttributeError, zipfile.BadZipFile) as error:
+        raise ArchiveError(f"has a damaged manifest ({error}).") from error
+
+
+def check_members(
+    zf: zipfile.ZipFile, manifest: Manifest, limits: Limits = Limits()
+) -> None:
+    """Refuse unsafe or unexpected members before anything is extracted."""
+    infos = zf.infolist()
+    if len(infos) > limits.members:
+        raise ArchiveError(f"is refused: it holds more than {limits.members:,} files.")
+    seen: set[str] = set()
+    total = 0
+    for info in infos:
+        name = info.filename
+        if not _safe_name(name.removesuffix("/")):
+            raise ArchiveError(
+                f"is refused: member {name!r} would be written outside the restore folder."
+            )
+        if _is_link(info):
+            raise ArchiveError(f"is refused: member {name!r} is a link.")
+        if name in seen:
+            raise ArchiveError(f"is refused: member {name!r} appears twice.")
+        seen.add(name)
+        if name == MANIFEST:
+            continue
+        expected = manifest.members.get(name)
+        if expected is None or info.is_dir():
+            raise ArchiveError(f"is refused: member {name!r} is not in its manifest.")
+        if name != DATABASE and not name.startswith(MEDIA + "/"):
+            raise ArchiveError(f"is refused: member {name!r} is not a workspace file.")
+        if info.file_size > limits.member_bytes or expected.size > limits.member_bytes:
+            raise ArchiveError(
+                f"is refused: member {name!r} is larger than a backup may hold "
+                f"({limits.member_bytes:,} bytes)."
+            )
+        if info.file_size != expected.size:
+            raise ArchiveError(f"is damaged: member {name!r} has the wrong size.")
+        total += info.file_size
+    if total > limits.total_bytes:
+        raise ArchiveError("is refused: its contents are larger than a backup may hold.")
+    missing = sorted(set(manifest.members) - seen)
+    if missing:
+        raise ArchiveError(f"is damaged: {missing[0]!r} is missing.")
+    if DATABASE not in seen:
+        raise ArchiveError("is damaged: it holds no database.")
+
+
+def extract(zf: zipfile.ZipFile, manifest: Manifest, folder: Path) -> None:
+    """Write every member into ``folder`` (new, empty), checking each hash as it goes.
+
+    Call :func:`check_members` first. Raises :class:`ArchiveError` on a hash mismatch;
+    the caller removes ``folder`` then.
+    """
+    root = folder.resolve()
+    for name, expected in manifest.members.items():
+        target = (root / name).resolve()
+        if root not in target.parents:
+            raise ArchiveError(f"is refused: member {name!r} would be written outside.")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        digest = hashlib.sha256()
+        written = 0
+        flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | \
+            getattr(os, "O_BINARY", 0)
+        try:
+            with zf.open(name) as src, os.fdopen(os.open(target, flags, 0o666), "wb") as out:
+                while block := src.read(_BLOCK):
+                    written += len(block)
+                    if written > expected.size:
+                        break
+                    digest.update(block)
+                    out.write(block)
+        except (zipfile.BadZipFile, EOFError) as error:
+            raise ArchiveError(f"is damaged: member {name!r} cannot be read ({error}).") from error
+        if written != expected.size or digest.hexdigest() != expected.sha256:
+            raise ArchiveError(
+                f"is damaged: member {name!r} does not match its recorded SHA-256."
+            )
+
+
+@contextlib.contextmanager
+def open_zip(path: Path) -> Iterator[zipfile.ZipFile]:
+    """Open a (decrypted) archive as a zip, turning zip errors into :class:`ArchiveError`."""
+    try:
+        with zipfile.ZipFile(path) as zf:
+            yield zf
+    except zipfile.BadZipFile as error:
+        raise ArchiveError(f"is not a SocialDesk backup or is damaged ({error}).") from error

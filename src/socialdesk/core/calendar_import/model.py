@@ -1,0 +1,68 @@
+"""What reading a calendar file hands back: posts to write, problems, counts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """Something about one event: it was left out, or part of it was read differently."""
+
+    line: int
+    message: str
+
+    def as_dict(self) -> dict[str, object]:
+        """``{"line": N, "message": "..."}`` for JSON output."""
+        return {"line": self.line, "message": self.message}
+
+
+Channel = tuple[str, str | None]  # (platform, own text or None for the post's body)
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedPost:
+    """One post read from a calendar file, before it meets the workspace.
+
+    ``line`` is where its event (or to-do) begins. ``categories`` become the campaign
+    (the first that names an existing campaign) and topics when the post is written.
+    ``channels`` is ``None`` when the file says nothing about channels (any calendar
+    but SocialDesk's own), so that re-importing leaves the channels a user chose alone.
+    ``modified`` is LAST-MODIFIED as a UTC timestamp (``YYYY-MM-DDTHH:MM:SSZ``).
+    """
+
+    line: int
+    uid: str
+    title: str
+    body: str = ""
+    status: str = "idea"
+    scheduled_on: str | None = None
+    scheduled_time: str | None = None
+    timezone: str | None = None
+    link: str = ""
+    notes: str = ""
+    repeat_rule: str | None = None
+    repeat_until: str | None = None
+    evergreen_weeks: int | None = None
+    sequence: int = 0
+    categories: tuple[str, ...] = ()
+    channels: tuple[Channel, ...] | None = None
+    created: str | None = None
+    modified: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CalendarPreview:
+    """Everything read from one calendar file, before anything is written.
+
+    ``events`` and ``todos`` count the file's VEVENT and VTODO components (a
+    recurring event is one event, however many posts it becomes); ``skipped`` counts
+    the events and to-dos left out, each with a problem saying why.
+    """
+
+    name: str
+    posts: tuple[ParsedPost, ...]
+    problems: tuple[Problem, ...]
+    skipped: int
+    events: int
+    todos: int

@@ -1,0 +1,238 @@
+"""Restoring a backup: check everything first, secure the current state, then swap.
+
+1. Under the workspace's lock, the archive is decrypted (if it is encrypted) and
+   extracted into a hidden staging folder beside the workspace; every member's name,
+   size and SHA-256 is checked, then the database itself (a SocialDesk workspace, not
+   from a newer version, passing ``quick_check``, holding the counts its manifest says).
+   Any refusal leaves the workspace and everything around it untouched.
+2. The current workspace is secured: a sound one gets a safety backup (kind ``safety``,
+   never pruned); a damaged or unreadable one is renamed aside
+   (``NAME.damaged-YYYYMMDD-HHMMSS.sqlite``), never overwritten or deleted.
+3. The staged database replaces the workspace with one atomic rename (same folder), and
+   the backed-up media folder takes the place of the current one.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import sqlite3
+import tempfile
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from socialdesk.core import archive, crypto, secrets
+from socialdesk.core.backup import BackupError, backup_folder, write_backup
+from socialdesk.core.lock import WorkspaceLock
+from socialdesk.core.media import media_folder
+from socialdesk.core.settings import workspace_settings
+from socialdesk.store import backups, reports
+from socialdesk.store.errors import WorkspaceError, WorkspaceTooNew
+from socialdesk.store.workspace import Workspace, verify_workspace
+
+
+class RestoreError(Exception):
+    """A backup cannot be restored; ``str()`` names the file and says why."""
+
+
+class PassphraseRequired(RestoreError):
+    """The archive is encrypted and no passphrase was given."""
+
+
+class BadPassphrase(RestoreError):
+    """The passphrase given does not open the archive."""
+
+
+@dataclass(frozen=True, slots=True)
+class RestoreResult:
+    """What a restore did."""
+
+    workspace: Path
+    source: Path
+    counts: dict[str, int]
+    created: str
+    safety_backup: Path | None = None
+    damaged_kept: Path | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Staged:
+    """An archive extracted and checked in a staging folder."""
+
+    manifest: archive.Manifest
+    database: Path
+    media: Path | None
+
+
+def _fail(source: Path, error: Exception | str) -> RestoreError:
+    return RestoreError(f"{source}: {error} Nothing was restored.")
+
+
+def stage(source: Path, folder: Path, passphrase: str | None = None,
+          limits: archive.Limits = archive.Limits()) -> Staged:  # noqa: B008
+    """Decrypt and extract ``source`` into the empty ``folder``, checking every member."""
+    if not source.is_file():
+        raise RestoreError(f"{source}: no backup file here.")
+    zip_path = source
+    try:
+        if crypto.is_encrypted(source):
+            if not passphrase:
+                raise PassphraseRequired(
+                    f"{source}: this backup is encrypted; its passphrase is needed.")
+            zip_path = folder / "archive.zip"
+            with source.open("rb") as src, zip_path.open("xb") as out:
+                crypto.decrypt(src, out, passphrase)
+        with archive.open_zip(zip_path) as zf:
+            manifest = archive.read_manifest(zf, limits)
+            archive.check_members(zf, manifest, limits)
+            content = folder / "content"
+            content.mkdir()
+            archive.extract(zf, manifest, content)
+    except crypto.WrongPassphrase as error:
+        raise BadPassphrase(
+            f"{source}: wrong passphrase for this encrypted backup. Nothing was restored."
+        ) from error
+    except (crypto.DecryptionError, archive.ArchiveError) as error:
+        raise _fail(source, error) from error
+    except OSError as error:
+        raise _fail(source, f"cannot be read ({error.strerror or error}).") from error
+    finally:
+        if zip_path != source:
+            with contextlib.suppress(OSError):
+                zip_path.unlink()
+    media = content / archive.MEDIA
+    return Staged(manifest, content / archive.DATABASE, media if media.is_dir() else None)
+
+
+def _check_database(staged: Staged, source: Path) -> None:
+    try:
+        verify_workspace(staged.database)
+        with Workspace.open_readonly(staged.database) as ws:
+            totals = reports.counts(ws)
+    except WorkspaceTooNew as error:
+        raise _fail(source, f"holds a workspace from a newer SocialDesk (schema version "
+                    f"{error.found}); update SocialDesk to restore it.") from error
+    except WorkspaceError as error:
+        raise _fail(source, "holds a damaged workspace.") from error
+    expected = staged.manifest.counts
+    found = {"contacts": totals.contacts, "posts": totals.posts}
+    if any(expected.get(key, value) != value for key, value in found.items()):
+        raise _fail(source, "holds other data than its manifest says (damaged).")
+
+
+def _sidecars(path: Path) -> list[Path]:
+    return [path.with_name(path.name + suffix) for suffix in ("-wal", "-shm", "-journal")]
+
+
+def keep_aside(workspace: Path) -> Path:
+    """Rename a damaged workspace (and its WAL files) to ``NAME.damaged-STAMP.sqlite``."""
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    for seq in range(100):
+        extra = f"-{seq}" if seq else ""
+        kept = workspace.with_name(f"{workspace.stem}.damaged-{stamp}{extra}{workspace.suffix}")
+        if not kept.exists():
+            break
+    os.replace(workspace, kept)
+    for sidecar, moved in zip(_sidecars(workspace), _sidecars(kept), strict=True):
+        if sidecar.exists():
+            os.replace(sidecar, moved)
+    return kept
+
+
+def _secure_current(
+    workspace: Path, safety_folder: Path | None, fallback_passphrase: str | None
+) -> tuple[Path | None, Path | None]:
+    """Safety-back-up a sound workspace, or keep a damaged one aside. Returns both paths."""
+    if not workspace.exists():
+        return None, None
+    try:
+        verify_workspace(workspace)
+        with Workspace.open_readonly(workspace) as current:
+            values = workspace_settings(current)
+    except WorkspaceTooNew:
+        raise
+    except (WorkspaceError, sqlite3.DatabaseError):
+        return None, keep_aside(workspace)
+    folder = safety_folder or (
+        Path(values["backup_folder"]).expanduser() if values.get("backup_folder")
+        else backup_folder())
+    passphrase = None
+    if values.get("backup_encrypt"):
+        passphrase = secrets.known_passphrase(workspace) or fallback_passphrase
+    conn = sqlite3.connect(str(workspace), isolation_level=None, timeout=5)
+    try:
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        made = write_backup(conn, workspace, folder, "safety", passphrase=passphrase)
+    finally:
+        conn.close()
+    return made.path, None
+
+
+def _fsync_folder(folder: Path) -> None:
+    if os.name == "nt":  # pragma: no cover
+        return
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _swap_in(staged: Staged, workspace: Path, scratch: Path) -> None:
+    for sidecar in _sidecars(workspace):  # empty after the checkpoint, or moved aside
+        with contextlib.suppress(FileNotFoundError):
+            sidecar.unlink()
+    os.replace(staged.database, workspace)
+    _fsync_folder(workspace.parent)
+    if staged.media is None:
+        return
+    media = media_folder(workspace)
+    if media.exists():
+        os.replace(media, scratch / "replaced-media")  # it is in the safety backup
+    os.replace(staged.media, media)
+
+
+def restore(
+    source: Path | str,
+    workspace: Path | str,
+    *,
+    passphrase: str | None = None,
+    safety_folder: Path | None = None,
+) -> RestoreResult:
+    """Replace ``workspace`` (created if missing) with the backup ``source``.
+
+    Raises :class:`RestoreError` (:class:`PassphraseRequired`, :class:`BadPassphrase`)
+    or :class:`~socialdesk.store.errors.WorkspaceError` (the workspace is open in another
+    SocialDesk, or from a newer one); the workspace is unchanged then.
+    """
+    source = Path(source).expanduser().absolute()
+    workspace = Path(workspace).expanduser().absolute()
+    try:
+        workspace.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise RestoreError(f"{workspace.parent}: cannot be created ({error.strerror}).") from error
+    with WorkspaceLock.acquire(workspace):
+        scratch = Path(tempfile.mkdtemp(prefix=f".{workspace.name}.restore-",
+                                        dir=workspace.parent))
+        try:
+            staged = stage(source, scratch, passphrase)
+            _check_database(staged, source)
+            try:
+                safety, damaged = _secure_current(workspace, safety_folder, passphrase)
+            except BackupError as error:
+                raise RestoreError(
+                    f"{workspace}: the safety backup of the current state failed, so "
+                    f"nothing was restored. {error}"
+                ) from error
+            _swap_in(staged, workspace, scratch)
+        finally:
+            shutil.rmtree(scratch, ignore_errors=True)
+        if safety is not None:
+            with Workspace.open(workspace) as restored:
+                backups.log_backup(restored, safety, "safety", safety.stat().st_size, True,
+                                   f"made before restoring {source.name}",
+                                   encrypted=crypto.is_encrypted(safety))
+    return RestoreResult(workspace, source, staged.manifest.counts, staged.manifest.created,
+                         safety, damaged)

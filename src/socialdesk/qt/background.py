@@ -1,0 +1,99 @@
+"""Long work on a worker thread behind a cancellable progress dialog.
+
+RECONSTRUCTED by the backups engineer (issue 6), who overwrote this file by mistake; the
+API is rebuilt from its callers (transfer.py, import_wizard.py). Its author should check
+it against the original.
+
+``run_in_background(parent, label, work, abandon=False)`` runs ``work(progress)`` on the
+thread pool while a window-modal progress dialog shows, and returns its result (or
+raises its exception) on the GUI thread. ``progress(done, total)`` updates the dialog and
+returns False once the user pressed Cancel, so the work can stop and raise its own
+cancel error. With ``abandon=True`` a Cancel raises :class:`Cancelled` at once and the
+work's eventual result is dropped (for read-only work that cannot stop by itself).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from PySide6.QtCore import QEventLoop, QObject, QRunnable, Qt, QThreadPool, Signal
+from PySide6.QtWidgets import QProgressDialog, QWidget
+
+T = TypeVar("T")
+Progress = Callable[[int, int], bool]
+
+
+class Cancelled(Exception):
+    """The user cancelled work that was abandoned rather than stopped."""
+
+
+class _Bridge(QObject):
+    progressed = Signal(int, int)
+    finished = Signal(object, object)  # result, exception
+
+
+class _Task(QRunnable):
+    def __init__(self, work: Callable[[Progress], Any], bridge: _Bridge,
+                 cancelled: threading.Event) -> None:
+        super().__init__()
+        self.work = work
+        self.bridge = bridge
+        self.cancelled = cancelled
+
+    def _progress(self, done: int, total: int) -> bool:
+        with contextlib.suppress(RuntimeError):
+            self.bridge.progressed.emit(done, total)
+        return not self.cancelled.is_set()
+
+    def run(self) -> None:
+        try:
+            result, error = self.work(self._progress), None
+        except Exception as exc:  # re-raised on the GUI thread
+            result, error = None, exc
+        with contextlib.suppress(RuntimeError):
+            self.bridge.finished.emit(result, error)
+
+
+def run_in_background(parent: QWidget | None, label: str, work: Callable[[Progress], T],
+                      *, abandon: bool = False) -> T:
+    """Run ``work(progress)`` on a worker thread behind a progress dialog; return its result."""
+    bridge = _Bridge()
+    cancelled = threading.Event()
+    loop = QEventLoop()
+    box: dict[str, Any] = {}
+    dialog = QProgressDialog(label, "Cancel", 0, 0, parent)
+    dialog.setWindowModality(Qt.WindowModality.WindowModal)
+    dialog.setMinimumDuration(500)
+    dialog.setAutoClose(False)
+    dialog.setAutoReset(False)
+
+    def progressed(done: int, total: int) -> None:
+        dialog.setMaximum(max(total, 1))
+        dialog.setValue(min(done, max(total, 1)))
+
+    def finished(result: Any, error: BaseException | None) -> None:
+        box.update(result=result, error=error)
+        loop.quit()
+
+    def cancel() -> None:
+        cancelled.set()
+        if abandon:
+            box.setdefault("abandoned", True)
+            loop.quit()
+
+    bridge.progressed.connect(progressed)
+    bridge.finished.connect(finished)
+    dialog.canceled.connect(cancel)
+    QThreadPool.globalInstance().start(_Task(work, bridge, cancelled))
+    if not box:
+        loop.exec()
+    dialog.close()
+    dialog.deleteLater()
+    if box.get("abandoned") and "error" not in box:
+        raise Cancelled
+    if box["error"] is not None:
+        raise box["error"]
+    return box["result"]

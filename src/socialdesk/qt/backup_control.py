@@ -1,0 +1,364 @@
+"""The main window's data safety: the workspace lock, automatic and manual backups, restore.
+
+Backups and restores run on a worker thread with their own workspace connection; the
+window stays responsive (a progress dialog shows while the user must wait: on close, and
+during a restore). An automatic backup is made when the window closes and once a day
+while it is open.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sqlite3
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import (
+    QCoreApplication,
+    QEventLoop,
+    QObject,
+    QTimer,
+)
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+
+from socialdesk import APP_NAME
+from socialdesk.core import backup, catalog, crypto, secrets
+from socialdesk.core.lock import WorkspaceLock
+from socialdesk.core.restore import RestoreError, RestoreResult, restore
+from socialdesk.core.settings import workspace_settings
+from socialdesk.qt.backup_dialogs import (
+    BACKUP_FILTER,
+    DamagedDialog,
+    PassphraseDialog,
+    RestoreDialog,
+)
+from socialdesk.qt.backup_worker import _Outcome, run_and_wait, run_in_background
+from socialdesk.store import reports
+from socialdesk.store.errors import WorkspaceCorrupt, WorkspaceError
+from socialdesk.store.workspace import Workspace, needs_inline_check
+
+CHECK_EVERY_MS = 60 * 60 * 1000  # look once an hour whether the daily backup is due
+
+
+class Cancelled(Exception):
+    """The user closed a dialog: stop quietly."""
+
+
+def _backup_job(path: Path, kind: str, passphrase: str | None) -> backup.BackupResult:
+    with Workspace.open(path, verify=False) as ws:
+        return backup.make_backup(ws, kind=kind, passphrase=passphrase)
+
+
+def ask_passphrase(parent: QWidget | None, source: Path, workspace: Path) -> str | None:
+    """The passphrase of an encrypted backup (None if it is not encrypted).
+
+    Tries the environment and the keyring first, then asks until it is right; raises
+    :class:`Cancelled` when the user gives up.
+    """
+    if not crypto.is_encrypted(source):
+        return None
+    known = secrets.known_passphrase(workspace)
+    if known and crypto.passphrase_opens(source, known):
+        return known
+    dialog = PassphraseDialog(f"{source.name} is encrypted. Type the passphrase it was "
+                              "made with.", new=False, parent=parent)
+    while dialog.exec() == PassphraseDialog.DialogCode.Accepted:
+        typed = dialog.passphrase.text()
+        if crypto.passphrase_opens(source, typed):
+            if dialog.remember.isChecked():
+                _remember(parent, workspace, typed)
+            return typed
+        dialog.show_problem("Wrong passphrase — this backup was made with another one.")
+        dialog.passphrase.clear()
+    raise Cancelled
+
+
+def _remember(parent: QWidget | None, workspace: Path, passphrase: str) -> None:
+    try:
+        secrets.remember(workspace, passphrase)
+    except secrets.KeyringUnavailable as error:
+        QMessageBox.warning(parent, APP_NAME, f"{error}\n\nYou will be asked for it again.")
+
+
+def _restore_message(result: RestoreResult) -> str:
+    counts = result.counts
+    lines = [f"Restored {result.workspace.name} from {result.source.name}: "
+             f"{counts.get('contacts', 0):,} contacts, {counts.get('posts', 0):,} posts."]
+    if result.safety_backup:
+        lines.append(f"The state before restoring was backed up to {result.safety_backup}.")
+    if result.damaged_kept:
+        lines.append(f"The damaged file was kept as {result.damaged_kept}.")
+    return "\n\n".join(lines)
+
+
+def recover(parent: QWidget | None, path: Path, detail: str,
+            before: Callable[[], None] = lambda: None) -> RestoreResult | None:
+    """Offer to restore a damaged workspace; ``before`` runs just before the file is swapped.
+
+    Returns what was restored, or None when the user chose not to (or nothing worked).
+    """
+    candidates = [b for b in catalog.list_backups(backup.folder_for(path), path) if b.usable]
+    dialog = DamagedDialog(path, detail, candidates[0] if candidates else None, parent)
+    dialog.exec()
+    if dialog.choice == DamagedDialog.RESTORE:
+        sources = [b.path for b in candidates]
+    elif dialog.choice == DamagedDialog.CHOOSE:
+        name, _ = QFileDialog.getOpenFileName(parent, "Restore a backup file",
+                                              str(backup.folder_for(path)), BACKUP_FILTER)
+        if not name:
+            return None
+        sources = [Path(name)]
+    else:
+        return None
+    problem: Exception | None = None
+    ran_before = False
+    for source in sources:  # the newest that restores; a damaged archive gives way
+        try:
+            passphrase = ask_passphrase(parent, source, path)
+            if not ran_before:
+                before()
+                ran_before = True
+            result = run_and_wait(parent, f"Restoring {source.name}…",
+                                  lambda s=source, p=passphrase: restore(s, path, passphrase=p))
+        except Cancelled:
+            return None
+        except (RestoreError, WorkspaceError) as error:
+            problem = error
+            continue
+        QMessageBox.information(parent, f"Restored — {APP_NAME}", _restore_message(result))
+        return result
+    QMessageBox.critical(parent, f"Restore failed — {APP_NAME}", str(problem))
+    return None
+
+
+class BackupControl(QObject):
+    """Owns the lock and the backup timer of a main window; runs backups and restores."""
+
+    def __init__(self, window: Any) -> None:
+        super().__init__(window)
+        self.window = window
+        self.lock: WorkspaceLock | None = None
+        self.busy = False
+        self.closed = False
+        self._pending: list[_Outcome] = []
+        self.timer = QTimer(self)
+        self.timer.setInterval(CHECK_EVERY_MS)
+        self.timer.timeout.connect(self.backup_if_due)
+        self.timer.start()
+
+    @property
+    def ws(self) -> Workspace:
+        """The window's open workspace."""
+        return self.window.ws
+
+    # --- lock and opening ---------------------------------------------------------------
+
+    def hold(self, lock: WorkspaceLock | None) -> None:
+        """Keep ``lock`` for the open workspace, giving back the previous one."""
+        if self.lock is not None and self.lock is not lock:
+            self.lock.release()
+        self.lock = lock
+
+    def release(self) -> None:
+        """Give back the workspace's lock (the window is closing)."""
+        self.hold(None)
+
+    def open_workspace(self, path: Path, *, create: bool) -> Workspace | None:
+        """Lock and open another workspace (offering a restore if it is damaged)."""
+        try:
+            lock = WorkspaceLock.acquire(path)
+        except WorkspaceError as error:
+            QMessageBox.critical(self.window, f"Cannot open workspace — {APP_NAME}", str(error))
+            return None
+        try:
+            ws = open_or_recover(self.window, path, create=create)
+        except BaseException:
+            lock.release()
+            raise
+        if ws is None:
+            if lock is not self.lock:
+                lock.release()
+            return None
+        self.hold(lock)
+        return ws
+
+    # --- backups ------------------------------------------------------------------------
+
+    def _passphrase(self, *, interactive: bool) -> str | None:
+        """The passphrase when backups are encrypted, else None; Cancelled if unavailable."""
+        if not workspace_settings(self.ws).get("backup_encrypt"):
+            return None
+        known = secrets.known_passphrase(self.ws.path)
+        if known:
+            return known
+        if not interactive:
+            raise Cancelled
+        dialog = PassphraseDialog(
+            "Backups of this workspace are encrypted. Choose the passphrase; without it "
+            "the backups cannot be restored, so keep it somewhere safe.",
+            new=True, parent=self.window)
+        if dialog.exec() != PassphraseDialog.DialogCode.Accepted:
+            raise Cancelled
+        if dialog.remember.isChecked():
+            _remember(self.window, self.ws.path, dialog.passphrase.text())
+        return dialog.passphrase.text()
+
+    def start_backup(self, kind: str, *, interactive: bool) -> bool:
+        """Back up on a worker thread; the status bar tells when it is done."""
+        if self.busy:
+            return False
+        try:
+            passphrase = self._passphrase(interactive=interactive)
+        except Cancelled:
+            if not interactive:
+                self.window.statusBar().showMessage(
+                    "Automatic backup skipped: the encryption passphrase is not remembered "
+                    "in the keyring. Use File → Backup now.", 15000)
+            return False
+        self.busy = True
+        path = self.ws.path
+
+        def done(result: backup.BackupResult | None, error: BaseException | None) -> None:
+            self.busy = False
+            self._pending = [o for o in self._pending if o is not outcome]
+            self.window._update_status()
+            if error is not None:
+                if interactive:
+                    QMessageBox.critical(self.window, f"Backup failed — {APP_NAME}", str(error))
+                else:
+                    self.window.statusBar().showMessage(f"Automatic backup failed: {error}",
+                                                        30000)
+                return
+            assert result is not None
+            self.window.statusBar().showMessage(f"Backed up to {result.path}", 8000)
+
+        outcome = run_in_background(self, lambda: _backup_job(path, kind, passphrase), done)
+        self._pending.append(outcome)
+        return True
+
+    def backup_now(self) -> None:
+        """File → Backup now."""
+        self.start_backup("manual", interactive=True)
+
+    def backup_if_due(self) -> bool:
+        """The daily automatic backup, when a day has passed since the last one."""
+        if self.busy or reports.counts(self.ws).empty or not backup.is_due(self.ws):
+            return False
+        return self.start_backup("auto", interactive=False)
+
+    def wait(self, timeout_ms: int = 60_000) -> None:
+        """Wait for a running backup to finish (used on close and by tests)."""
+        deadline = time.monotonic() + timeout_ms / 1000
+        while self.busy and time.monotonic() < deadline:
+            QCoreApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
+            time.sleep(0.005)
+
+    def on_close(self) -> None:
+        """The automatic backup when the window closes (a progress dialog if it is slow)."""
+        if self.closed or getattr(self.window, "damage_reported", False):
+            return  # a damaged workspace is not backed up: its copy would fail the check
+        self.closed = True
+        self.timer.stop()
+        self.wait()
+        try:
+            if reports.counts(self.ws).empty:
+                return
+            passphrase = self._passphrase(interactive=False)
+            path = self.ws.path
+            if needs_inline_check(path):  # small: a blink, no need for a worker
+                backup.make_backup(self.ws, kind="auto", passphrase=passphrase)
+            else:
+                run_and_wait(self.window, "Backing up before closing…",
+                             lambda: _backup_job(path, "auto", passphrase))
+        except Cancelled:
+            return
+        except (backup.BackupError, WorkspaceError, sqlite3.Error) as error:
+            QMessageBox.warning(self.window, f"Backup failed — {APP_NAME}",
+                                f"{error}\n\nYour workspace itself is saved.")
+
+    # --- restore ------------------------------------------------------------------------
+
+    def restore(self) -> None:
+        """File → Restore…: choose a backup, confirm, restore, reopen."""
+        folder = backup.backup_folder(self.ws)
+        dialog = RestoreDialog(catalog.list_backups(folder, self.ws.path), folder, self.window)
+        if dialog.exec() != RestoreDialog.DialogCode.Accepted or dialog.chosen is None:
+            return
+        self.restore_from(dialog.chosen)
+
+    def restore_from(self, source: Path, *, confirm: bool = True) -> RestoreResult | None:
+        """Restore ``source`` over the open workspace, after asking."""
+        info = catalog.inspect(source)
+        if confirm:
+            answer = QMessageBox.question(
+                self.window, f"Restore — {APP_NAME}",
+                f"Replace {self.ws.path.name} with the backup from "
+                f"{catalog.local_time(info.created)}?\n\nSocialDesk first backs up the "
+                "workspace as it is now, so you can come back to it.")
+            if answer != QMessageBox.StandardButton.Yes:
+                return None
+        path = self.ws.path
+        try:
+            passphrase = ask_passphrase(self.window, source, path)
+        except Cancelled:
+            return None
+        self.wait()
+        self.ws.close()
+        try:
+            result = run_and_wait(self.window, f"Restoring {source.name}…",
+                                  lambda: restore(source, path, passphrase=passphrase))
+        except (RestoreError, WorkspaceError) as error:
+            QMessageBox.critical(self.window, f"Restore failed — {APP_NAME}", str(error))
+            result = None
+        self.window.set_workspace(Workspace.open(path))
+        if result is not None:
+            self.window.statusBar().showMessage(_restore_message(result).split("\n")[0], 15000)
+        return result
+
+    def offer_recovery(self, detail: str) -> None:
+        """The open workspace turned out damaged: offer to restore its newest backup."""
+        path = self.ws.path
+        closed: list[bool] = []
+
+        def close() -> None:
+            self.ws.close()
+            closed.append(True)
+
+        restored = recover(self.window, path, detail, before=close)
+        if restored is not None or closed:
+            with contextlib.suppress(WorkspaceError):
+                self.window.set_workspace(Workspace.open(path, verify=False))
+
+
+def open_or_recover(parent: QWidget | None, path: Path, *, create: bool) -> Workspace | None:
+    """Open a workspace; if it is damaged, offer to restore a backup and open that."""
+    try:
+        return Workspace.open(path, create=create)
+    except WorkspaceCorrupt as error:
+        if recover(parent, path, str(error)) is None:
+            return None
+    except WorkspaceError as error:
+        QMessageBox.critical(parent, f"Cannot open workspace — {APP_NAME}", str(error))
+        return None
+    try:
+        return Workspace.open(path)
+    except WorkspaceError as error:
+        QMessageBox.critical(parent, f"Cannot open workspace — {APP_NAME}", str(error))
+        return None
+
+
+def last_backup_text(ws: Workspace) -> str:
+    """The status bar's ``Last backup: today 18:15`` (or that there is none yet)."""
+    from datetime import datetime
+
+    from socialdesk.store import backups
+
+    last = backups.last_backup(ws)
+    if last is None:
+        return "Not backed up yet"
+    made = datetime.fromisoformat(last.created_at.replace("Z", "+00:00")).astimezone()
+    days = (datetime.now().astimezone().date() - made.date()).days
+    when = {0: "today", 1: "yesterday"}.get(days, f"{made:%d %b %Y}")
+    return f"Last backup: {when} {made:%H:%M}"

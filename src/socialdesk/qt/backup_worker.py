@@ -1,0 +1,61 @@
+"""Backups and restores on a worker thread, the result handed back to the GUI thread."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QEventLoop, QObject, QRunnable, Qt, QThreadPool, Signal
+from PySide6.QtWidgets import QProgressDialog, QWidget
+
+
+class _Outcome(QObject):
+    finished = Signal(object, object)  # result, exception
+
+
+class _Job(QRunnable):
+    def __init__(self, work: Callable[[], Any], outcome: _Outcome) -> None:
+        super().__init__()
+        self.work = work
+        self.outcome = outcome
+
+    def run(self) -> None:
+        try:
+            result, error = self.work(), None
+        except Exception as exc:  # handed to the GUI thread, which shows or raises it
+            result, error = None, exc
+        with contextlib.suppress(RuntimeError):  # the receiver is gone: nobody to tell
+            self.outcome.finished.emit(result, error)
+
+
+def run_in_background(parent: QObject, work: Callable[[], Any],
+                      done: Callable[[Any, BaseException | None], None]) -> _Outcome:
+    """Run ``work`` on a worker thread; call ``done(result, error)`` on the GUI thread."""
+    outcome = _Outcome(parent)
+    outcome.finished.connect(done)
+    QThreadPool.globalInstance().start(_Job(work, outcome))
+    return outcome
+
+
+def run_and_wait(parent: QWidget | None, label: str, work: Callable[[], Any]) -> Any:
+    """Run ``work`` on a worker thread while a progress dialog shows; return or raise."""
+    loop = QEventLoop()
+    box: dict[str, Any] = {}
+
+    def done(result: Any, error: BaseException | None) -> None:
+        box.update(result=result, error=error)
+        loop.quit()
+
+    progress = QProgressDialog(label, "", 0, 0, parent)
+    progress.setCancelButton(None)
+    progress.setWindowModality(Qt.WindowModality.WindowModal)
+    progress.setMinimumDuration(400)
+    holder = QObject()
+    run_in_background(holder, work, done)
+    if "error" not in box:
+        loop.exec()
+    progress.close()
+    if box["error"] is not None:
+        raise box["error"]
+    return box["result"]

@@ -1,0 +1,235 @@
+"""The calendar's edits as undoable commands: save, move and delete posts, campaigns, channels.
+
+Each edit runs at once (one transaction, errors shown to the user), then goes onto the
+main window's undo stack as a command whose undo puts the previous state back. After
+any write, undo or redo, ``changed`` tells the views to reload.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import date
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QUndoCommand, QUndoStack
+from PySide6.QtWidgets import QMessageBox, QWidget
+
+from socialdesk import APP_NAME
+from socialdesk.core.formatting import short_date
+from socialdesk.core.media import copy_into_media
+from socialdesk.store import campaigns, post_writes
+from socialdesk.store.models import Campaign, Channel, PostDraft
+from socialdesk.store.post_writes import DeletedPost
+from socialdesk.store.workspace import Workspace
+
+FAILURES = (sqlite3.Error, LookupError, ValueError, OSError)
+
+
+def _quoted(title: str) -> str:
+    return f"“{title if len(title) <= 40 else title[:39] + '…'}”"
+
+
+class EditCommand(QUndoCommand):
+    """An edit that already ran: ``redo`` runs it again only after an undo."""
+
+    def __init__(self, text: str, redo: Callable[[], None], undo: Callable[[], None],
+                 run: Callable[[Callable[[], None]], bool]) -> None:
+        super().__init__(text)
+        self._redo, self._undo, self._run = redo, undo, run
+        self._done = True
+
+    def redo(self) -> None:
+        """Do the edit again (not on the push: it ran already)."""
+        if self._done:
+            return
+        self._done = self._run(self._redo)
+
+    def undo(self) -> None:
+        """Put back what the edit changed."""
+        if self._run(self._undo):
+            self._done = False
+
+
+class CalendarActions(QObject):
+    """Writes for the calendar view, each one transaction and one undo step."""
+
+    changed = Signal()
+
+    def __init__(self, ws: Workspace, parent: QWidget, undo_stack: QUndoStack | None = None
+                 ) -> None:
+        super().__init__(parent)
+        self.ws = ws
+        self.widget = parent
+        self.undo_stack = undo_stack or QUndoStack(self)
+
+    # --- running ---------------------------------------------------------------------
+
+    def _report(self, error: Exception) -> None:
+        QMessageBox.warning(self.widget, APP_NAME, f"{error}")
+
+    def _run(self, action: Callable[[], None]) -> bool:
+        """Run an undo or redo step; tell the user if it fails. True when it ran."""
+        try:
+            action()
+        except FAILURES as error:
+            self._report(error)
+            self.changed.emit()
+            return False
+        self.changed.emit()
+        return True
+
+    def _push(self, text: str, redo: Callable[[], None], undo: Callable[[], None]) -> None:
+        self.undo_stack.push(EditCommand(text, redo, undo, self._run))
+        self.changed.emit()
+
+    # --- posts -----------------------------------------------------------------------
+
+    def store_media(self, draft: PostDraft) -> PostDraft:
+        """Copy media picked from elsewhere into the workspace's media folder."""
+        stored = tuple(
+            copy_into_media(self.ws.path, Path(path)) if Path(path).is_absolute() else path
+            for path in draft.media
+        )
+        return replace(draft, media=stored)
+
+    def save_post(self, post_id: int | None, draft: PostDraft) -> int | None:
+        """Create (``post_id`` None) or update a post; return its id, or None on failure."""
+        try:
+            post_writes.validate(draft)
+            draft = self.store_media(draft)
+            if post_id is None:
+                return self._create(draft)
+            before = post_writes.get_post(self.ws, post_id)
+            if before is None:
+                raise LookupError("This post was deleted meanwhile.")
+            post_writes.update_post(self.ws, post_id, draft)
+        except FAILURES as error:
+            self._report(error)
+            return None
+        self._push(f"Edit {_quoted(draft.title)}",
+                   lambda: post_writes.update_post(self.ws, post_id, draft),
+                   lambda: post_writes.update_post(self.ws, post_id, before.draft))
+        return post_id
+
+    def _create(self, draft: PostDraft) -> int:
+        post_id = post_writes.create_post(self.ws, draft)
+        detail = post_writes.get_post(self.ws, post_id)
+        assert detail is not None
+        state = {"deleted": DeletedPost(detail, ())}
+
+        def undo() -> None:
+            state["deleted"] = post_writes.delete_post(self.ws, post_id)
+
+        self._push(f"New post {_quoted(draft.title)}",
+                   lambda: post_writes.restore_post(self.ws, state["deleted"]), undo)
+        return post_id
+
+    def move_post(self, post_id: int, day: date) -> bool:
+        """Give a post another date (its time stays); True when it moved."""
+        try:
+            before = post_writes.get_post(self.ws, post_id)
+            if before is None:
+                raise LookupError("This post was deleted meanwhile.")
+            old = before.draft.scheduled_on
+            if old == day.isoformat():
+                return False
+            post_writes.move_post(self.ws, post_id, day.isoformat())
+        except FAILURES as error:
+            self._report(error)
+            return False
+        self._push(f"Move {_quoted(before.draft.title)} to {short_date(day.isoformat())}",
+                   lambda: post_writes.move_post(self.ws, post_id, day.isoformat()),
+                   lambda: post_writes.move_post(self.ws, post_id, old))
+        return True
+
+    def delete_post(self, post_id: int) -> bool:
+        """Delete a post (undo brings it back, asks included); True when deleted."""
+        try:
+            deleted = post_writes.delete_post(self.ws, post_id)
+        except FAILURES as error:
+            self._report(error)
+            return False
+        state = {"deleted": deleted}
+
+        def redo() -> None:
+            state["deleted"] = post_writes.delete_post(self.ws, post_id)
+
+        self._push(f"Delete {_quoted(deleted.detail.draft.title)}", redo,
+                   lambda: post_writes.restore_post(self.ws, state["deleted"]))
+        return True
+
+    # --- campaigns -------------------------------------------------------------------
+
+    def save_campaign(self, campaign: Campaign) -> int | None:
+        """Create (id 0) or update a campaign; return its id, or None on failure."""
+        try:
+            if not campaign.id:
+                new_id = campaigns.create_campaign(self.ws, campaign)
+                stored = replace(campaign, id=new_id)
+                self._push(f"New campaign {_quoted(campaign.name)}",
+                           lambda: campaigns.restore_campaign(self.ws, stored, ()),
+                           lambda: campaigns.delete_campaign(self.ws, new_id) and None)
+                return new_id
+            before = campaigns.get_campaign(self.ws, campaign.id)
+            if before is None:
+                raise LookupError("This campaign was deleted meanwhile.")
+            campaigns.update_campaign(self.ws, campaign)
+        except FAILURES as error:
+            self._report(error)
+            return None
+        self._push(f"Edit campaign {_quoted(campaign.name)}",
+                   lambda: campaigns.update_campaign(self.ws, campaign),
+                   lambda: campaigns.update_campaign(self.ws, before))
+        return campaign.id
+
+    def delete_campaign(self, campaign_id: int) -> bool:
+        """Delete a campaign; its posts stay (without it) and an undo gives them back."""
+        try:
+            campaign, post_ids = campaigns.delete_campaign(self.ws, campaign_id)
+        except FAILURES as error:
+            self._report(error)
+            return False
+        self._push(f"Delete campaign {_quoted(campaign.name)}",
+                   lambda: campaigns.delete_campaign(self.ws, campaign_id) and None,
+                   lambda: campaigns.restore_campaign(self.ws, campaign, post_ids))
+        return True
+
+    # --- own channels ----------------------------------------------------------------
+
+    def save_channel(self, channel: Channel) -> int | None:
+        """Create (id 0) or update an own channel; return its id, or None on failure."""
+        label = _quoted(f"{channel.platform} {channel.handle}".strip())
+        try:
+            if not channel.id:
+                new_id = campaigns.create_channel(self.ws, channel)
+                stored = replace(channel, id=new_id)
+                self._push(f"New channel {label}",
+                           lambda: campaigns.restore_channel(self.ws, stored),
+                           lambda: campaigns.delete_channel(self.ws, new_id) and None)
+                return new_id
+            before = campaigns.get_channel(self.ws, channel.id)
+            if before is None:
+                raise LookupError("This channel was deleted meanwhile.")
+            campaigns.update_channel(self.ws, channel)
+        except FAILURES as error:
+            self._report(error)
+            return None
+        self._push(f"Edit channel {label}",
+                   lambda: campaigns.update_channel(self.ws, channel),
+                   lambda: campaigns.update_channel(self.ws, before))
+        return channel.id
+
+    def delete_channel(self, channel_id: int) -> bool:
+        """Delete an own channel (undo brings it back)."""
+        try:
+            channel = campaigns.delete_channel(self.ws, channel_id)
+        except FAILURES as error:
+            self._report(error)
+            return False
+        self._push(f"Delete channel {_quoted(f'{channel.platform} {channel.handle}'.strip())}",
+                   lambda: campaigns.delete_channel(self.ws, channel_id) and None,
+                   lambda: campaigns.restore_channel(self.ws, channel))
+        return True

@@ -1,0 +1,98 @@
+"""The agenda: the period's posts as a list, then the ideas that have no date yet."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtCore import QModelIndex, QPoint, Qt, Signal
+from PySide6.QtWidgets import QMenu, QVBoxLayout, QWidget
+
+from socialdesk.core.clock import today
+from socialdesk.core.formatting import short_date
+from socialdesk.core.limits import platform_name
+from socialdesk.qt.calendar.chips import REPEAT_MARK, post_tooltip
+from socialdesk.qt.delegates import PlatformsDelegate, StatusDelegate
+from socialdesk.qt.table_model import Column, RowTableModel
+from socialdesk.qt.views.base import EmptyState, make_table
+from socialdesk.store.models import PostRow
+
+COL_CHANNELS, COL_STATUS = 3, 4
+
+
+class AgendaList(QWidget):
+    """A table of posts in date order; double-click or Enter edits one."""
+
+    post_activated = Signal(int)
+    plan_requested = Signal(int)
+    delete_requested = Signal(int)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.model: RowTableModel[PostRow] = RowTableModel([
+            Column("Day", lambda p: p.scheduled_on or "",
+                   display=lambda v: short_date(v or None, today())),
+            Column("Time", lambda p: p.scheduled_time or ("all day" if p.scheduled_on else "")),
+            Column("Post", lambda p: (REPEAT_MARK if p.occurrence else "") + p.title,
+                   tooltip=post_tooltip, colour=lambda p: p.colour),
+            Column("Channels", lambda p: p.platforms,
+                   tooltip=lambda p: ", ".join(platform_name(x) for x in p.platforms)
+                   or "No channel yet"),
+            Column("Status", lambda p: p.status),
+            Column("Campaign", lambda p: p.campaign or ""),
+            Column("Topics", lambda p: ", ".join(p.topics)),
+        ], self)
+        self.table = make_table(self.model, stretch=2)
+        self.table.horizontalHeader().setResizeContentsPrecision(60)  # fast with 1,000 rows
+        self.table.setItemDelegateForColumn(COL_CHANNELS, PlatformsDelegate(self.table))
+        self.table.setItemDelegateForColumn(COL_STATUS, StatusDelegate(self.table))
+        self.table.doubleClicked.connect(self._activated)
+        self.table.activated.connect(self._activated)
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.table.customContextMenuRequested.connect(self._context_menu)
+        self.body = EmptyState(self.table, "No posts in this period — double-click a day in the "
+                               "month or week view, or use New post, to plan one.")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.body)
+
+    def set_rows(self, rows: list[PostRow]) -> None:
+        """Show ``rows`` (in the order given)."""
+        self.model.set_rows(rows)
+        self.body.set_empty(not rows)
+        self.table.resizeColumnsToContents()
+        self.table.setColumnWidth(2, max(260, self.table.columnWidth(2)))
+        self.table.setColumnWidth(COL_CHANNELS, 4 * 20 + 8)
+        badge = max(self.fontMetrics().horizontalAdvance(s) for s in ("scheduled", "published"))
+        self.table.setColumnWidth(COL_STATUS, badge + 28)
+
+    def scroll_to(self, day: date) -> None:
+        """Scroll to the first post on or after ``day``."""
+        iso = day.isoformat()
+        for number, row in enumerate(self.model.rows):
+            if row.scheduled_on and row.scheduled_on >= iso:
+                index = self.model.index(number, 0)
+                self.table.scrollTo(index, self.table.ScrollHint.PositionAtTop)
+                self.table.selectRow(number)
+                return
+
+    def _activated(self, index: QModelIndex) -> None:
+        if index.isValid():
+            self.post_activated.emit(self.model.row_at(index.row()).id)
+
+    def menu_for(self, pos: QPoint) -> QMenu | None:
+        """The context menu for the row at ``pos`` (viewport coordinates)."""
+        index = self.table.indexAt(pos)
+        if not index.isValid():
+            return None
+        post_id = self.model.row_at(index.row()).id
+        menu = QMenu(self)
+        menu.addAction("Edit…", lambda: self.post_activated.emit(post_id))
+        menu.addAction("Plan leverage…", lambda: self.plan_requested.emit(post_id))
+        menu.addSeparator()
+        menu.addAction("Delete", lambda: self.delete_requested.emit(post_id))
+        return menu
+
+    def _context_menu(self, pos: QPoint) -> None:
+        menu = self.menu_for(pos)
+        if menu is not None:
+            menu.exec(self.table.viewport().mapToGlobal(pos))

@@ -1,0 +1,370 @@
+"""The post editor: a pane on the right of the calendar with everything about one post.
+
+It edits a :class:`PostDraft`; saving is the view's job (one transaction, one undo step),
+so the editor only checks what it can and asks to be saved.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+from PySide6.QtCore import Qt, QTime, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QFileDialog,
+    QFormLayout,
+    QFrame,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPlainTextEdit,
+    QPushButton,
+    QScrollArea,
+    QSpinBox,
+    QTimeEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from socialdesk.core.formatting import short_date
+from socialdesk.qt.calendar.channel_texts import ChannelTexts, warning_colour
+from socialdesk.qt.calendar.fields import (
+    CountField,
+    TokenCompleter,
+    ZoneBox,
+    hbox,
+    iso_date,
+    qdate,
+)
+from socialdesk.qt.views.base import section_title
+from socialdesk.store import post_writes
+from socialdesk.store.models import Campaign, PostDetail, PostDraft
+from socialdesk.store.schema_v1 import POST_STATUSES
+
+REPEATS = (("Does not repeat", None), ("Every week", "weekly"), ("Every month", "monthly"))
+
+
+class PostEditor(QWidget):
+    """Edit one post; emits ``save_requested`` with the id (None: new) and the draft."""
+
+    save_requested = Signal()
+    close_requested = Signal()
+    delete_requested = Signal(int)
+    plan_requested = Signal(int)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.post_id: int | None = None
+        self.detail: PostDetail | None = None
+        self._loaded = PostDraft(title="")
+        self.heading = section_title("New post")
+        self.subheading = QLabel()
+        self.subheading.setForegroundRole(self.subheading.foregroundRole().PlaceholderText)
+        self.title = QLineEdit()
+        self.title.setPlaceholderText("A short title, for you (not posted)")
+        self.texts = ChannelTexts()
+        self.texts.setMinimumHeight(230)
+
+        self.has_date = QCheckBox("On")
+        self.date = QDateEdit()
+        self.date.setCalendarPopup(True)
+        self.date.setDisplayFormat("d MMM yyyy")
+        self.has_time = QCheckBox("at")
+        self.time = QTimeEdit()
+        self.time.setDisplayFormat("HH:mm")
+        self.zone = ZoneBox()
+        self.has_date.toggled.connect(self._update_enabled)
+        self.has_time.toggled.connect(self._update_enabled)
+
+        self.status = QComboBox()
+        for status in POST_STATUSES:
+            self.status.addItem(status.title(), status)
+        self.status.currentIndexChanged.connect(self._update_enabled)
+        self.campaign = QComboBox()
+        self.campaign.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.campaign.setMinimumContentsLength(16)
+        self.topics = QLineEdit()
+        self.topics.setPlaceholderText("bread, events, … (comma between topics)")
+        self.topic_completer = TokenCompleter([], self.topics)
+        self.topics.setCompleter(self.topic_completer)
+        self.link = QLineEdit()
+        self.link.setPlaceholderText("https://…")
+
+        self.media = QListWidget()
+        self.media.setMaximumHeight(70)
+        add_media = QPushButton("Add files…")
+        add_media.clicked.connect(self.add_media)
+        remove_media = QPushButton("Remove")
+        remove_media.clicked.connect(self._remove_media)
+        self.notes = QPlainTextEdit()
+        self.notes.setMaximumHeight(64)
+        self.notes.setPlaceholderText("For you: ideas, who took the photo, what to check…")
+
+        self.repeat = QComboBox()
+        for label, rule in REPEATS:
+            self.repeat.addItem(label, rule)
+        self.has_until = QCheckBox("Stop repeating after")
+        self.until = QDateEdit()
+        self.until.setCalendarPopup(True)
+        self.until.setDisplayFormat("d MMM yyyy")
+        self.evergreen = QCheckBox("Evergreen: post again every")
+        self.evergreen_weeks = QSpinBox()
+        self.evergreen_weeks.setRange(1, 104)
+        self.evergreen_weeks.setSuffix(" weeks")
+        for widget in (self.repeat, self.has_until, self.evergreen):
+            signal = widget.currentIndexChanged if isinstance(widget, QComboBox) else \
+                widget.toggled
+            signal.connect(self._update_enabled)
+
+        self.published_url = QLineEdit()
+        self.published_url.setPlaceholderText("The published post's address (paste it)")
+        self.reach = CountField("people", "People who saw the post")
+        self.clicks = CountField("clicks", "Clicks on the link")
+        self.engagements = CountField("likes, comments, shares",
+                                      "Engagements: likes, comments and shares")
+        for field in (self.reach, self.clicks, self.engagements):
+            field.setMinimumWidth(self.fontMetrics().horizontalAdvance("likes, comments, shares")
+                                  + 24)
+
+        self.error = QLabel()
+        self.error.setWordWrap(True)
+        self.error.hide()
+        self._build_layout(add_media, remove_media)
+        shortcut = QShortcut(QKeySequence.StandardKey.Save, self)
+        shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        shortcut.activated.connect(self.request_save)
+        self._update_enabled()
+
+    def _build_layout(self, add_media: QPushButton, remove_media: QPushButton) -> None:
+        form = QFormLayout()
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        form.addRow("Title", self.title)
+        form.addRow(self.texts)
+        form.addRow(section_title("When"))
+        form.addRow("Date", hbox(self.has_date, self.date, self.has_time, self.time, stretch=True))
+        form.addRow("Time zone", self.zone)
+        form.addRow("Repeat", hbox(self.repeat, stretch=True))
+        form.addRow("", hbox(self.evergreen, self.evergreen_weeks, stretch=True))
+        form.addRow("", hbox(self.has_until, self.until, stretch=True))
+        form.addRow(section_title("Details"))
+        form.addRow("Status", hbox(self.status, stretch=True))
+        form.addRow("Campaign", self.campaign)
+        form.addRow("Topics", self.topics)
+        form.addRow("Link", self.link)
+        form.addRow("Media", self.media)
+        form.addRow("", hbox(add_media, remove_media, stretch=True))
+        form.addRow("Notes", self.notes)
+        self.results_title = section_title("Results")
+        form.addRow(self.results_title)
+        form.addRow("Address", self.published_url)
+        form.addRow("Reach", hbox(self.reach, stretch=True))
+        form.addRow("Clicks", hbox(self.clicks, stretch=True))
+        form.addRow("Reactions", hbox(self.engagements, stretch=True))
+        content = QWidget()
+        content.setLayout(form)
+        scroll = QScrollArea()
+        scroll.setWidget(content)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+
+        self.save_button = QPushButton("Save")
+        self.save_button.setDefault(True)
+        keys = QKeySequence(QKeySequence.StandardKey.Save)
+        self.save_button.setToolTip(
+            f"Save ({keys.toString(QKeySequence.SequenceFormat.NativeText)})")
+        self.save_button.clicked.connect(self.request_save)
+        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button.clicked.connect(self.close_requested)
+        self.delete_button = QPushButton("Delete")
+        self.delete_button.clicked.connect(
+            lambda: self.post_id is not None and self.delete_requested.emit(self.post_id))
+        self.plan_button = QPushButton("Plan leverage…")
+        self.plan_button.setToolTip("Open this post in the Planner to see who could share it")
+        self.plan_button.clicked.connect(
+            lambda: self.post_id is not None and self.plan_requested.emit(self.post_id))
+        buttons = hbox(self.delete_button, self.plan_button, stretch=True)
+        buttons.layout().addWidget(self.cancel_button)
+        buttons.layout().addWidget(self.save_button)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(8, 0, 0, 0)
+        layout.addWidget(self.heading)
+        layout.addWidget(self.subheading)
+        layout.addWidget(scroll, 1)
+        layout.addWidget(self.error)
+        layout.addWidget(buttons)
+
+    # --- loading ---------------------------------------------------------------------
+
+    def set_choices(self, campaigns: list[Campaign], topics: list[str]) -> None:
+        """The campaigns and topics to choose from."""
+        current = self.campaign.currentData()
+        self.campaign.clear()
+        self.campaign.addItem("No campaign", None)
+        for campaign in campaigns:
+            self.campaign.addItem(campaign.name, campaign.id)
+        self.campaign.setCurrentIndex(max(0, self.campaign.findData(current)))
+        self.topic_completer.set_words(topics)
+
+    def edit(self, detail: PostDetail | None, draft: PostDraft | None = None) -> None:
+        """Show a stored post (``detail``) or a new one (``draft``) for editing."""
+        self.detail = detail
+        self.post_id = detail.id if detail else None
+        draft = detail.draft if detail else (draft or PostDraft(title=""))
+        self._loaded = post_writes.canonical(draft)
+        self.heading.setText("Edit post" if detail else "New post")
+        self.subheading.setText(
+            f"Saved {detail.updated_at.replace('T', ' ').removesuffix('Z')} UTC · "
+            f"version {detail.sequence + 1}" if detail else "Not saved yet")
+        self.title.setText(draft.title)
+        self.texts.set_content(draft.body, draft.channels)
+        self.has_date.setChecked(draft.scheduled_on is not None)
+        if draft.scheduled_on:
+            self.date.setDate(qdate(draft.scheduled_on))
+        self.has_time.setChecked(draft.scheduled_time is not None)
+        self.time.setTime(QTime.fromString(draft.scheduled_time or "09:00", "HH:mm"))
+        self.zone.set_zone(draft.timezone)
+        self.status.setCurrentIndex(max(0, self.status.findData(draft.status)))
+        self.campaign.setCurrentIndex(max(0, self.campaign.findData(draft.campaign_id)))
+        self.topics.setText(", ".join(draft.topics))
+        self.link.setText(draft.link)
+        self.media.clear()
+        for path in draft.media:
+            self._add_media_item(path)
+        self.notes.setPlainText(draft.notes)
+        self.repeat.setCurrentIndex(max(0, self.repeat.findData(draft.repeat_rule)))
+        self.has_until.setChecked(draft.repeat_until is not None)
+        self.until.setDate(qdate(draft.repeat_until or draft.scheduled_on))
+        self.evergreen.setChecked(draft.evergreen_weeks is not None)
+        self.evergreen_weeks.setValue(draft.evergreen_weeks or 12)
+        self.published_url.setText(draft.published_url)
+        self.reach.set_value(draft.reach)
+        self.clicks.set_value(draft.clicks)
+        self.engagements.set_value(draft.engagements)
+        self.delete_button.setEnabled(detail is not None)
+        self.plan_button.setEnabled(detail is not None)
+        self.show_error("")
+        self._update_enabled()
+
+    def set_date(self, iso: str) -> None:
+        """Change the shown date (after the post was dragged elsewhere), keeping other edits."""
+        self.date.setDate(qdate(iso))
+        self._loaded = replace(self._loaded, scheduled_on=iso)
+
+    # --- reading ---------------------------------------------------------------------
+
+    def draft(self) -> PostDraft:
+        """What the fields say, as a draft."""
+        dated = self.has_date.isChecked()
+        timed = dated and self.has_time.isChecked()
+        zone = self.zone.zone() if timed else self._loaded.timezone
+        if timed and self._loaded.timezone is None and zone == self.zone.default:
+            zone = None  # the workspace's zone, as before
+        until = iso_date(self.until.date()) if self.has_until.isChecked() else None
+        return post_writes.canonical(PostDraft(
+            title=self.title.text(),
+            body=self.texts.body(),
+            status=self.status.currentData(),
+            campaign_id=self.campaign.currentData(),
+            scheduled_on=iso_date(self.date.date()) if dated else None,
+            scheduled_time=self.time.time().toString("HH:mm") if timed else None,
+            timezone=zone,
+            link=self.link.text().strip(),
+            notes=self.notes.toPlainText(),
+            repeat_rule=self.repeat.currentData() if dated else None,
+            repeat_until=until if dated and (self.repeat.currentData() or
+                                             self.evergreen.isChecked()) else None,
+            evergreen_weeks=self.evergreen_weeks.value()
+            if dated and self.evergreen.isChecked() else None,
+            published_url=self.published_url.text().strip(),
+            reach=self.reach.value(),
+            clicks=self.clicks.value(),
+            engagements=self.engagements.value(),
+            channels=self.texts.channels(),
+            topics=tuple(t.strip() for t in self.topics.text().split(",") if t.strip()),
+            media=self.media_paths(),
+        ))
+
+    def is_dirty(self) -> bool:
+        """True when the fields differ from what was loaded."""
+        return self.draft() != self._loaded
+
+    # --- actions ---------------------------------------------------------------------
+
+    def request_save(self) -> None:
+        """Check the draft and ask the view to save it."""
+        try:
+            post_writes.validate(self.draft())
+        except ValueError as error:
+            self.show_error(str(error))
+            if not self.title.text().strip():
+                self.title.setFocus()
+            return
+        self.show_error("")
+        self.save_requested.emit()
+
+    def show_error(self, message: str) -> None:
+        """Show (or, with "", hide) a problem under the form."""
+        self.error.setText(message)
+        self.error.setStyleSheet(f"color: {warning_colour(self)}; font-weight: bold;")
+        self.error.setVisible(bool(message))
+
+    def add_media(self) -> None:
+        """Pick files to attach (copied into the workspace's media folder on save)."""
+        names, _ = QFileDialog.getOpenFileNames(
+            self, "Add media", str(Path.home()),
+            "Images and videos (*.jpg *.jpeg *.png *.gif *.webp *.heic *.mp4 *.mov);;"
+            "All files (*)")
+        for name in names:
+            if name not in self.media_paths():
+                self._add_media_item(name)
+
+    def _add_media_item(self, path: str) -> None:
+        """List a stored path (relative) or a picked file (absolute, shown by name)."""
+        item = QListWidgetItem(Path(path).name if Path(path).is_absolute() else path)
+        item.setData(Qt.ItemDataRole.UserRole, path)
+        item.setToolTip(path if Path(path).is_absolute() else
+                        f"In the workspace's media folder: {path}")
+        self.media.addItem(item)
+
+    def media_paths(self) -> tuple[str, ...]:
+        """The attached files: stored (relative) paths and newly picked (absolute) ones."""
+        return tuple(str(self.media.item(i).data(Qt.ItemDataRole.UserRole))
+                     for i in range(self.media.count()))
+
+    def _remove_media(self) -> None:
+        for item in self.media.selectedItems():
+            self.media.takeItem(self.media.row(item))
+
+    def _update_enabled(self) -> None:
+        dated = self.has_date.isChecked()
+        self.date.setEnabled(dated)
+        self.has_time.setEnabled(dated)
+        timed = dated and self.has_time.isChecked()
+        self.time.setEnabled(timed)
+        self.zone.setEnabled(timed)
+        self.repeat.setEnabled(dated)
+        repeats = dated and (self.repeat.currentData() is not None or self.evergreen.isChecked())
+        self.has_until.setEnabled(repeats)
+        self.until.setEnabled(repeats and self.has_until.isChecked())
+        self.evergreen.setEnabled(dated)
+        self.evergreen_weeks.setEnabled(dated and self.evergreen.isChecked())
+        published = self.status.currentData() == "published"
+        for widget in (self.published_url, self.reach, self.clicks, self.engagements):
+            widget.setEnabled(published or bool(self._has_results()))
+        self.results_title.setToolTip("" if published else
+                                      "Fill these in once the post is published")
+        if self.has_date.isChecked():
+            self.has_date.setToolTip(short_date(iso_date(self.date.date())))
+
+    def _has_results(self) -> bool:
+        return bool(self.published_url.text() or self.reach.text() or self.clicks.text()
+                    or self.engagements.text())
+

@@ -1,0 +1,102 @@
+"""The month grid: six Monday-first weeks, each day with its posts as coloured lines."""
+
+from __future__ import annotations
+
+import calendar as cal
+from datetime import date, timedelta
+
+from PySide6.QtCore import QRect, QRectF, Qt
+from PySide6.QtGui import QFont, QPainter, QPalette
+from PySide6.QtWidgets import QWidget
+
+from socialdesk.core.clock import today
+from socialdesk.qt.calendar.canvas import Chip, Layout, PostCanvas
+from socialdesk.store.models import PostRow
+
+
+def month_days(year: int, month: int) -> list[date]:
+    """The 42 days (six Monday-first weeks) a month grid shows."""
+    first = date(year, month, 1)
+    start = first - timedelta(days=first.weekday())
+    return [start + timedelta(days=i) for i in range(42)]
+
+
+class MonthGrid(PostCanvas):
+    """Paints six weeks of days, each with its posts (drag one to another day)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.year, self.month = today().year, today().month
+        self.days = month_days(self.year, self.month)
+        self.setMinimumSize(520, 400)
+
+    def set_month(self, year: int, month: int, rows: list[PostRow]) -> None:
+        """Show ``rows`` in the grid of ``month``."""
+        self.year, self.month = year, month
+        self.set_posts(month_days(year, month), rows)
+
+    def header_height(self) -> int:
+        """Height of the weekday names row."""
+        return self.fontMetrics().height() + 8
+
+    def compute_layout(self) -> Layout:
+        """Cells in a 7×6 grid; in each, as many post lines as fit, then "+N more"."""
+        layout = Layout()
+        header = self.header_height()
+        line = self.line_height()
+        width = self.width() / 7
+        height = (self.height() - header) / 6
+        for i, day in enumerate(self.days):
+            col, row = i % 7, i // 7
+            left, top = int(col * width), int(header + row * height)
+            rect = QRect(left, top, int((col + 1) * width) - left - 1,
+                         int(header + (row + 1) * height) - top - 1)
+            layout.cells.append((day, rect))
+            posts = self.by_day.get(day, [])
+            y = rect.top() + line + 2
+            room = max(0, (rect.bottom() - y) // line)
+            shown = posts if len(posts) <= room else posts[: max(0, room - 1)]
+            for post in shown:
+                layout.chips.append(Chip(QRect(rect.left() + 3, y, rect.width() - 6, line - 2),
+                                         post, day))
+                y += line
+            if len(shown) < len(posts):
+                layout.more.append((QRect(rect.left() + 8, y, rect.width() - 12, line - 2),
+                                    day, len(posts) - len(shown)))
+        return layout
+
+    def paint_days(self, painter: QPainter, layout: Layout, clip: QRect) -> None:
+        """Weekday names, then each day's cell and number (today in a highlight)."""
+        palette = self.palette()
+        header = self.header_height()
+        line = self.line_height()
+        painter.setPen(palette.color(QPalette.ColorRole.PlaceholderText))
+        for col, name in enumerate(cal.day_abbr):
+            rect = QRect(int(col * self.width() / 7), 0, int(self.width() / 7), header)
+            painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, name)
+        now = today()
+        bold = QFont(self.font())
+        bold.setBold(True)
+        for day, rect in layout.cells:
+            if not rect.intersects(clip):
+                continue
+            inside = day.month == self.month
+            painter.fillRect(rect, palette.color(QPalette.ColorRole.Base if inside
+                                                 else QPalette.ColorRole.Window))
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.setPen(palette.color(QPalette.ColorRole.Mid))
+            painter.drawRect(rect)
+            number = QRect(rect.left() + 6, rect.top() + 2, rect.width() - 12, line)
+            if day == now:
+                painter.setBrush(palette.color(QPalette.ColorRole.Highlight))
+                painter.setPen(Qt.PenStyle.NoPen)
+                size = line - 2
+                painter.drawEllipse(QRectF(number.left() - 3, number.top() + 1, size + 6, size))
+                painter.setPen(palette.color(QPalette.ColorRole.HighlightedText))
+                painter.setFont(bold)
+            else:
+                role = QPalette.ColorRole.Text if inside else QPalette.ColorRole.PlaceholderText
+                painter.setPen(palette.color(role))
+            painter.drawText(number, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+                             str(day.day))
+            painter.setFont(self.font())

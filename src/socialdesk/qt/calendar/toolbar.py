@@ -1,0 +1,127 @@
+"""The calendar's two bars: title, navigation, mode switch and actions; filters and summary."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QPalette
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from socialdesk.core.limits import CHANNEL_PLATFORMS, platform_name
+from socialdesk.qt.calendar.campaigns import swatch
+from socialdesk.qt.icons import readable_brand_icon
+from socialdesk.qt.views.base import heading, muted
+from socialdesk.store.models import Campaign
+from socialdesk.store.schema_v1 import POST_STATUSES
+
+MODES = ("month", "week", "agenda")
+NO_CAMPAIGN = -1  # the campaign filter's "No campaign"
+
+
+class CalendarBar(QWidget):
+    """Buttons and filters over the calendar; the view connects to their signals."""
+
+    mode_chosen = Signal(str)
+    step = Signal(int)  # -1 previous, +1 next
+    today_clicked = Signal()
+    filters_changed = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.title_label = heading("")
+        self.mode_buttons: dict[str, QToolButton] = {}
+        group = QButtonGroup(self)
+        switch = QHBoxLayout()
+        switch.setSpacing(0)
+        for mode in MODES:
+            button = QToolButton()
+            button.setText(mode.title())
+            button.setCheckable(True)
+            button.setToolTip(f"Show a {mode}" if mode != "agenda" else "Show a list")
+            button.clicked.connect(lambda _=False, m=mode: self.mode_chosen.emit(m))
+            group.addButton(button)
+            switch.addWidget(button)
+            self.mode_buttons[mode] = button
+        self.mode_buttons["month"].setChecked(True)
+        previous, following = QToolButton(), QToolButton()
+        previous.setText("‹")
+        following.setText("›")
+        previous.setToolTip("Previous (Ctrl+Page Up)")
+        following.setToolTip("Next (Ctrl+Page Down)")
+        previous.clicked.connect(lambda: self.step.emit(-1))
+        following.clicked.connect(lambda: self.step.emit(1))
+        current = QPushButton("Today")
+        current.clicked.connect(self.today_clicked)
+        self.new_button = QPushButton("New post")
+        self.new_button.setToolTip("Plan a new post (or double-click a day)")
+        self.campaigns_button = QPushButton("Campaigns")
+        self.campaigns_button.setToolTip("Add or change campaigns and their colours")
+        self.channels_button = QPushButton("Own channels")
+        self.channels_button.setToolTip("Your own accounts and their followers")
+        top = QHBoxLayout()
+        top.addWidget(self.title_label)
+        top.addSpacing(12)
+        for button in (previous, current, following):
+            top.addWidget(button)
+        top.addSpacing(12)
+        top.addLayout(switch)
+        top.addStretch()
+        for button in (self.new_button, self.campaigns_button, self.channels_button):
+            top.addWidget(button)
+
+        self.channel_filter = QComboBox()
+        self.channel_filter.addItem("All channels", None)
+        base = self.palette().color(QPalette.ColorRole.Base)
+        for platform in CHANNEL_PLATFORMS:
+            self.channel_filter.addItem(readable_brand_icon(platform, 16, base),
+                                        platform_name(platform), platform)
+        self.campaign_filter = QComboBox()
+        self.campaign_filter.setMinimumContentsLength(14)
+        self.status_filter = QComboBox()
+        self.status_filter.addItem("All statuses", None)
+        for status in POST_STATUSES:
+            self.status_filter.addItem(status.title(), status)
+        for box in self.filters():
+            box.currentIndexChanged.connect(self.filters_changed)
+        self.summary = muted("")
+        self.notice = QLabel()
+        bottom = QHBoxLayout()
+        bottom.addWidget(QLabel("Show:"))
+        for box in self.filters():
+            bottom.addWidget(box)
+        bottom.addSpacing(12)
+        bottom.addWidget(self.summary, 1)
+        bottom.addWidget(self.notice)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(top)
+        layout.addLayout(bottom)
+
+    def filters(self) -> tuple[QComboBox, QComboBox, QComboBox]:
+        """The channel, campaign and status filters."""
+        return self.channel_filter, self.campaign_filter, self.status_filter
+
+    def filtering(self) -> bool:
+        """True when any filter is set."""
+        return any(box.currentData() is not None for box in self.filters())
+
+    def set_campaigns(self, campaigns: list[Campaign]) -> None:
+        """Offer ``campaigns`` in the campaign filter, keeping the choice if it still exists."""
+        box = self.campaign_filter
+        current = box.currentData()
+        box.blockSignals(True)
+        box.clear()
+        box.addItem("All campaigns", None)
+        box.addItem("No campaign", NO_CAMPAIGN)
+        for campaign in campaigns:
+            box.addItem(swatch(campaign.colour), campaign.name, campaign.id)
+        box.setCurrentIndex(max(0, box.findData(current)))
+        box.blockSignals(False)

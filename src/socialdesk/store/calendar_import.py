@@ -1,0 +1,206 @@
+"""The SQL side of the calendar importer: posts already there by UID, and bulk writes.
+
+Reads are chunked ``IN`` queries (a few per thousand UIDs); writes are ``executemany``
+statements inside the caller's ``ws.transaction()`` (they refuse to run outside one),
+with new posts numbered from :func:`~socialdesk.store.bulk.next_id` so that their
+channels and topics are written without reading ``lastrowid`` row by row.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from socialdesk.store.bulk import next_id, upsert_names
+from socialdesk.store.workspace import Workspace
+
+_NOW = "strftime('%Y-%m-%dT%H:%M:%SZ', 'now')"
+_CHUNK = 500
+Channel = tuple[str, str | None]
+
+
+@dataclass(frozen=True, slots=True)
+class PostValues:
+    """What an import writes for one post.
+
+    ``channels`` or ``topics`` ``None``: leave the post's as they are (updates only).
+    ``created_at`` ``None``: now (inserts only; updates never change it).
+    """
+
+    uid: str
+    title: str
+    body: str
+    status: str
+    campaign_id: int | None
+    scheduled_on: str | None
+    scheduled_time: str | None
+    timezone: str | None
+    link: str
+    notes: str
+    repeat_rule: str | None
+    repeat_until: str | None
+    evergreen_weeks: int | None
+    sequence: int
+    created_at: str | None = None
+    channels: tuple[Channel, ...] | None = ()
+    topics: tuple[str, ...] | None = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ExistingPost:
+    """A post already in the workspace, as an import compares it with a file's copy."""
+
+    id: int
+    uid: str
+    title: str
+    body: str
+    status: str
+    campaign_id: int | None
+    scheduled_on: str | None
+    scheduled_time: str | None
+    timezone: str | None
+    link: str
+    notes: str
+    repeat_rule: str | None
+    repeat_until: str | None
+    evergreen_weeks: int | None
+    sequence: int
+    updated_at: str
+    channels: tuple[Channel, ...] = ()
+    topics: tuple[str, ...] = ()
+
+
+_COLUMNS = (
+    "uid", "title", "body", "status", "campaign_id", "scheduled_on", "scheduled_time",
+    "timezone", "link", "notes", "repeat_rule", "repeat_until", "evergreen_weeks", "sequence",
+)
+
+
+def _require_transaction(ws: Workspace) -> None:
+    if not ws.conn.in_transaction:
+        raise RuntimeError("import writes must run inside ws.transaction()")
+
+
+def _chunks(items: Sequence[object]) -> Iterable[Sequence[object]]:
+    for start in range(0, len(items), _CHUNK):
+        yield items[start : start + _CHUNK]
+
+
+def existing_posts(ws: Workspace, uids: Iterable[str]) -> dict[str, ExistingPost]:
+    """The workspace's posts whose UID is among ``uids``, by UID."""
+    wanted = sorted(set(uids))
+    rows: dict[int, tuple] = {}
+    for chunk in _chunks(wanted):
+        marks = ", ".join("?" for _ in chunk)
+        for row in ws.conn.execute(
+            f"SELECT id, {', '.join(_COLUMNS)}, updated_at FROM posts WHERE uid IN ({marks})",
+            list(chunk),
+        ):
+            rows[row[0]] = tuple(row)
+    channels: dict[int, list[Channel]] = defaultdict(list)
+    topics: dict[int, list[str]] = defaultdict(list)
+    for chunk in _chunks(sorted(rows)):
+        marks = ", ".join("?" for _ in chunk)
+        for post_id, platform, body in ws.conn.execute(
+            f"SELECT post_id, platform, body FROM post_channels WHERE post_id IN ({marks}) "
+            "ORDER BY post_id, platform",
+            list(chunk),
+        ):
+            channels[post_id].append((platform, body))
+        for post_id, name in ws.conn.execute(
+            f"SELECT pt.post_id, t.name FROM post_topics pt JOIN topics t ON t.id = pt.topic_id "
+            f"WHERE pt.post_id IN ({marks}) ORDER BY pt.post_id, t.name",
+            list(chunk),
+        ):
+            topics[post_id].append(name)
+    return {
+        row[1]: ExistingPost(
+            *row, channels=tuple(channels.get(row[0], ())), topics=tuple(topics.get(row[0], ()))
+        )
+        for row in rows.values()
+    }
+
+
+def campaign_ids(ws: Workspace) -> dict[str, int]:
+    """Campaign ids by casefolded name (the oldest campaign wins a shared name)."""
+    found: dict[str, int] = {}
+    for campaign_id, name in ws.conn.execute("SELECT id, name FROM campaigns ORDER BY id"):
+        found.setdefault(name.strip().casefold(), campaign_id)
+    return found
+
+
+def _topic_ids(ws: Workspace, posts: Iterable[PostValues]) -> dict[str, int]:
+    """Make sure every topic of ``posts`` exists; map each name as given → id."""
+    names = {t for post in posts for t in (post.topics or ()) if t.strip()}
+    return upsert_names(ws, "topics", sorted(names)) if names else {}
+
+
+def _write_links(ws: Workspace, pairs: Sequence[tuple[int, PostValues]]) -> None:
+    topic_ids = _topic_ids(ws, (post for _, post in pairs))
+    ws.conn.executemany(
+        "INSERT INTO post_channels (post_id, platform, body) VALUES (?, ?, ?)",
+        [
+            (post_id, platform, body)
+            for post_id, post in pairs
+            for platform, body in dict(post.channels or ()).items()
+        ],
+    )
+    ws.conn.executemany(
+        "INSERT OR IGNORE INTO post_topics (post_id, topic_id) VALUES (?, ?)",
+        [
+            (post_id, topic_ids[topic])
+            for post_id, post in pairs
+            for topic in (post.topics or ())
+            if topic in topic_ids
+        ],
+    )
+
+
+def insert_posts(ws: Workspace, posts: Sequence[PostValues]) -> list[int]:
+    """Insert new posts with their channels and topics; return their ids."""
+    _require_transaction(ws)
+    if not posts:
+        return []
+    first = next_id(ws, "posts")
+    pairs = list(zip(range(first, first + len(posts)), posts, strict=True))
+    ws.conn.executemany(
+        f"INSERT INTO posts (id, {', '.join(_COLUMNS)}, created_at, updated_at) "
+        f"VALUES (?, {', '.join('?' for _ in _COLUMNS)}, coalesce(?, {_NOW}), {_NOW})",
+        [
+            (post_id, *(getattr(post, column) for column in _COLUMNS), post.created_at)
+            for post_id, post in pairs
+        ],
+    )
+    _write_links(ws, pairs)
+    return [post_id for post_id, _ in pairs]
+
+
+def update_posts(ws: Workspace, updates: Sequence[tuple[int, PostValues]]) -> None:
+    """Overwrite existing posts (by id) with new values; channels and topics when given."""
+    _require_transaction(ws)
+    if not updates:
+        return
+    columns = [column for column in _COLUMNS if column != "uid"]
+    ws.conn.executemany(
+        f"UPDATE posts SET {', '.join(f'{c} = ?' for c in columns)}, updated_at = {_NOW} "
+        "WHERE id = ?",
+        [(*(getattr(post, c) for c in columns), post_id) for post_id, post in updates],
+    )
+    ws.conn.executemany(
+        "DELETE FROM post_channels WHERE post_id = ?",
+        [(post_id,) for post_id, post in updates if post.channels is not None],
+    )
+    ws.conn.executemany(
+        "DELETE FROM post_topics WHERE post_id = ?",
+        [(post_id,) for post_id, post in updates if post.topics is not None],
+    )
+    _write_links(ws, updates)
+
+
+def count_rows(ws: Workspace) -> dict[str, int]:
+    """Row counts of the tables an import writes (for checks that nothing changed)."""
+    return {
+        table: ws.conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+        for table in ("posts", "post_channels", "post_topics", "topics", "campaigns")
+    }

@@ -1,0 +1,178 @@
+"""Campaigns and the business's own channels: reading and writing them.
+
+Deleting returns what was deleted so that an undo can put it back exactly (same id,
+and for a campaign, the posts that belonged to it).
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from socialdesk.store.models import Campaign, Channel
+from socialdesk.store.post_writes import now_stamp
+from socialdesk.store.workspace import Workspace
+
+_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
+
+
+def validate_campaign(campaign: Campaign) -> None:
+    """Raise ``ValueError`` with a user-facing message for a campaign that cannot be stored."""
+    if not campaign.name.strip():
+        raise ValueError("Give the campaign a name.")
+    if not _COLOUR.match(campaign.colour):
+        raise ValueError(f"{campaign.colour!r} is not a colour (#rrggbb).")
+    for value in (campaign.starts_on, campaign.ends_on):
+        if value is not None:
+            date.fromisoformat(value)
+    if campaign.starts_on and campaign.ends_on and campaign.ends_on < campaign.starts_on:
+        raise ValueError("The campaign ends before it starts.")
+
+
+def get_campaign(ws: Workspace, campaign_id: int) -> Campaign | None:
+    """One campaign, or None."""
+    row = ws.conn.execute(
+        "SELECT id, name, goal, starts_on, ends_on, colour FROM campaigns WHERE id = ?",
+        (campaign_id,),
+    ).fetchone()
+    return Campaign(*row) if row else None
+
+
+def campaign_post_counts(ws: Workspace) -> dict[int, int]:
+    """How many posts each campaign has, by campaign id."""
+    return dict(ws.conn.execute(
+        "SELECT campaign_id, count(*) FROM posts WHERE campaign_id IS NOT NULL "
+        "GROUP BY campaign_id").fetchall())
+
+
+def create_campaign(ws: Workspace, campaign: Campaign) -> int:
+    """Store a new campaign (its ``id`` is ignored); return the new id."""
+    validate_campaign(campaign)
+    with ws.transaction():
+        cursor = ws.conn.execute(
+            "INSERT INTO campaigns (name, goal, starts_on, ends_on, colour) VALUES (?, ?, ?, ?, ?)",
+            (campaign.name.strip(), campaign.goal.strip(), campaign.starts_on,
+             campaign.ends_on, campaign.colour.lower()),
+        )
+    return int(cursor.lastrowid or 0)
+
+
+def update_campaign(ws: Workspace, campaign: Campaign) -> None:
+    """Save a changed campaign; its posts' SEQUENCE rises when the name changes."""
+    validate_campaign(campaign)
+    with ws.transaction():
+        old = get_campaign(ws, campaign.id)
+        if old is None:
+            raise LookupError(f"Campaign {campaign.id} no longer exists.")
+        ws.conn.execute(
+            "UPDATE campaigns SET name = ?, goal = ?, starts_on = ?, ends_on = ?, colour = ? "
+            "WHERE id = ?",
+            (campaign.name.strip(), campaign.goal.strip(), campaign.starts_on,
+             campaign.ends_on, campaign.colour.lower(), campaign.id),
+        )
+        if old.name != campaign.name.strip():  # exported calendars show it as a category
+            ws.conn.execute(
+                "UPDATE posts SET sequence = sequence + 1, updated_at = ? WHERE campaign_id = ?",
+                (now_stamp(), campaign.id))
+
+
+def delete_campaign(ws: Workspace, campaign_id: int) -> tuple[Campaign, tuple[int, ...]]:
+    """Delete a campaign (its posts stay, without a campaign); return it and their ids."""
+    with ws.transaction():
+        campaign = get_campaign(ws, campaign_id)
+        if campaign is None:
+            raise LookupError(f"Campaign {campaign_id} no longer exists.")
+        post_ids = tuple(r[0] for r in ws.conn.execute(
+            "SELECT id FROM posts WHERE campaign_id = ?", (campaign_id,)))
+        ws.conn.execute("DELETE FROM campaigns WHERE id = ?", (campaign_id,))
+    return campaign, post_ids
+
+
+def restore_campaign(ws: Workspace, campaign: Campaign, post_ids: tuple[int, ...]) -> None:
+    """Put a deleted campaign back with its id and give it its posts again."""
+    with ws.transaction():
+        ws.conn.execute(
+            "INSERT INTO campaigns (id, name, goal, starts_on, ends_on, colour) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            (campaign.id, campaign.name, campaign.goal, campaign.starts_on, campaign.ends_on,
+             campaign.colour),
+        )
+        for start in range(0, len(post_ids), 900):
+            ids = post_ids[start : start + 900]
+            ws.conn.execute(
+                f"UPDATE posts SET campaign_id = ? WHERE id IN ({','.join('?' * len(ids))})",
+                (campaign.id, *ids),
+            )
+
+
+# --- own channels ---------------------------------------------------------------------
+
+
+def validate_channel(channel: Channel) -> None:
+    """Raise ``ValueError`` with a user-facing message for a channel that cannot be stored."""
+    if not channel.platform.strip():
+        raise ValueError("Choose the channel's network.")
+    if channel.followers < 0:
+        raise ValueError("Followers cannot be negative.")
+
+
+def all_channels(ws: Workspace) -> list[Channel]:
+    """Every own channel, active ones first, biggest first."""
+    rows = ws.conn.execute(
+        "SELECT id, platform, handle, followers, url, active FROM channels "
+        "ORDER BY active DESC, followers DESC, platform"
+    ).fetchall()
+    return [Channel(r[0], r[1], r[2], r[3], r[4], bool(r[5])) for r in rows]
+
+
+def get_channel(ws: Workspace, channel_id: int) -> Channel | None:
+    """One own channel, or None."""
+    row = ws.conn.execute(
+        "SELECT id, platform, handle, followers, url, active FROM channels WHERE id = ?",
+        (channel_id,),
+    ).fetchone()
+    return Channel(row[0], row[1], row[2], row[3], row[4], bool(row[5])) if row else None
+
+
+def _channel_values(channel: Channel) -> tuple[object, ...]:
+    return (channel.platform.strip(), channel.handle.strip(), channel.url.strip(),
+            int(channel.followers), int(channel.active))
+
+
+def create_channel(ws: Workspace, channel: Channel) -> int:
+    """Store a new own channel (its ``id`` is ignored); return the new id."""
+    validate_channel(channel)
+    with ws.transaction():
+        cursor = ws.conn.execute(
+            "INSERT INTO channels (platform, handle, url, followers, active) "
+            "VALUES (?, ?, ?, ?, ?)", _channel_values(channel))
+    return int(cursor.lastrowid or 0)
+
+
+def update_channel(ws: Workspace, channel: Channel) -> None:
+    """Save a changed own channel."""
+    validate_channel(channel)
+    with ws.transaction():
+        cursor = ws.conn.execute(
+            "UPDATE channels SET platform = ?, handle = ?, url = ?, followers = ?, active = ? "
+            "WHERE id = ?", (*_channel_values(channel), channel.id))
+        if cursor.rowcount == 0:
+            raise LookupError(f"Channel {channel.id} no longer exists.")
+
+
+def delete_channel(ws: Workspace, channel_id: int) -> Channel:
+    """Delete an own channel; return it for an undo."""
+    with ws.transaction():
+        channel = get_channel(ws, channel_id)
+        if channel is None:
+            raise LookupError(f"Channel {channel_id} no longer exists.")
+        ws.conn.execute("DELETE FROM channels WHERE id = ?", (channel_id,))
+    return channel
+
+
+def restore_channel(ws: Workspace, channel: Channel) -> None:
+    """Put a deleted own channel back with its id."""
+    with ws.transaction():
+        ws.conn.execute(
+            "INSERT INTO channels (id, platform, handle, url, followers, active) "
+            "VALUES (?, ?, ?, ?, ?, ?)", (channel.id, *_channel_values(channel)))

@@ -1,0 +1,120 @@
+"""Everything stored about one contact, taken before a delete and put back by its undo.
+
+A snapshot holds the contact's own row (id, uid and timestamps included) and every row
+that hangs off it: details, tags, audiences with topics, links, interactions and asks.
+:func:`restore_contact` writes it all back in one transaction under the same id, so that
+undo commands further down the stack that name this contact still find it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from socialdesk.store import audiences as audience_store
+from socialdesk.store import links as link_store
+from socialdesk.store.contacts import get_contact
+from socialdesk.store.interactions import interactions_of
+from socialdesk.store.models import Audience, Contact, Interaction, Link
+from socialdesk.store.partners import audiences_of
+from socialdesk.store.workspace import Workspace
+
+_CONTACT_COLUMNS = (
+    "id, name, organisation, kind, stage, strength, effort_minutes, notes, follow_up_on, uid, "
+    "created_at, updated_at"
+)
+_ASK_COLUMNS = (
+    "id, uid, post_id, contact_id, status, asked_on, due_on, answered_on, message, "
+    "predicted_reach, observed_reach, effort_minutes, note, created_at, updated_at"
+)
+
+
+class RestoreConflict(ValueError):
+    """A contact cannot be put back because its id was given to another contact since."""
+
+
+@dataclass(frozen=True, slots=True)
+class ContactSnapshot:
+    """One contact and everything that belongs to it, as stored."""
+
+    row: tuple[object, ...]  # the contacts row, _CONTACT_COLUMNS
+    contact: Contact
+    audiences: tuple[Audience, ...]
+    links: tuple[Link, ...]
+    interactions: tuple[Interaction, ...]
+    asks: tuple[tuple[object, ...], ...]  # asks rows, _ASK_COLUMNS
+
+    @property
+    def id(self) -> int:
+        """The contact's id."""
+        return int(self.contact.id)
+
+
+def snapshot_contact(ws: Workspace, contact_id: int) -> ContactSnapshot | None:
+    """Everything stored about a contact, or None if it does not exist."""
+    contact = get_contact(ws, contact_id)
+    if contact is None:
+        return None
+    row = ws.conn.execute(
+        f"SELECT {_CONTACT_COLUMNS} FROM contacts WHERE id = ?", (contact_id,)
+    ).fetchone()
+    asks = ws.conn.execute(
+        f"SELECT {_ASK_COLUMNS} FROM asks WHERE contact_id = ? ORDER BY id", (contact_id,)
+    ).fetchall()
+    return ContactSnapshot(
+        row=tuple(row),
+        contact=contact,
+        audiences=tuple(audiences_of(ws, contact_id)),
+        links=tuple(link_store.links_of(ws, contact_id)),
+        interactions=tuple(interactions_of(ws, contact_id)),
+        asks=tuple(tuple(a) for a in asks),
+    )
+
+
+def restore_contact(ws: Workspace, snapshot: ContactSnapshot) -> None:
+    """Put a deleted contact back with everything it had, under its old id.
+
+    Links to contacts deleted since are left out; an ask whose post was deleted since
+    keeps no post. Raises :class:`RestoreConflict` when the id is taken by someone else.
+    """
+    from socialdesk.store.interactions import set_interactions
+
+    with ws.transaction():
+        taken = ws.conn.execute(
+            "SELECT name FROM contacts WHERE id = ?", (snapshot.id,)
+        ).fetchone()
+        if taken is not None:
+            raise RestoreConflict(
+                f"Cannot bring back {snapshot.contact.name}: their place was taken by "
+                f"{taken[0]} since."
+            )
+        marks = ", ".join("?" * len(snapshot.row))
+        ws.conn.execute(f"INSERT INTO contacts ({_CONTACT_COLUMNS}) VALUES ({marks})",
+                        snapshot.row)
+        ws.conn.executemany(
+            "INSERT INTO contact_details (contact_id, kind, value, label, position) "
+            "VALUES (?, ?, ?, ?, ?)",
+            [(snapshot.id, d.kind, d.value, d.label, i)
+             for i, d in enumerate(snapshot.contact.details)],
+        )
+        ws.conn.executemany("INSERT OR IGNORE INTO tags (name) VALUES (?)",
+                            [(t,) for t in snapshot.contact.tags])
+        ws.conn.executemany(
+            "INSERT OR IGNORE INTO contact_tags (contact_id, tag_id) "
+            "SELECT ?, id FROM tags WHERE name = ?",
+            [(snapshot.id, t) for t in snapshot.contact.tags],
+        )
+        audience_store.set_audiences(ws, snapshot.id, snapshot.audiences)
+        link_store.set_links(ws, snapshot.id, snapshot.links)
+        set_interactions(ws, snapshot.id, snapshot.interactions)
+        for ask in snapshot.asks:
+            values = list(ask)
+            if ws.conn.execute("SELECT 1 FROM asks WHERE id = ?", (values[0],)).fetchone():
+                values[0] = None  # the id went to another ask: take a new one
+            if values[2] is not None and not ws.conn.execute(
+                "SELECT 1 FROM posts WHERE id = ?", (values[2],)
+            ).fetchone():
+                values[2] = None
+            ws.conn.execute(
+                f"INSERT INTO asks ({_ASK_COLUMNS}) VALUES ({', '.join('?' * len(values))})",
+                values,
+            )

@@ -1,0 +1,73 @@
+"""Reading every contact for an export, a batch at a time (three queries per batch)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from socialdesk.store.models import Contact, Detail
+from socialdesk.store.workspace import Workspace
+
+BATCH = 2000
+
+
+@dataclass(frozen=True, slots=True)
+class ExportContact:
+    """A contact with what only an export needs: its vCard UID and timestamps."""
+
+    contact: Contact
+    uid: str | None
+    created_at: str
+    updated_at: str
+
+
+def contact_total(ws: Workspace) -> int:
+    """How many contacts there are."""
+    return ws.conn.execute("SELECT count(*) FROM contacts").fetchone()[0]
+
+
+def export_batches(ws: Workspace, batch: int = BATCH) -> Iterator[list[ExportContact]]:
+    """Every contact with its details and tags, by name, ``batch`` at a time."""
+    ids = [r[0] for r in ws.conn.execute(
+        "SELECT id FROM contacts ORDER BY name COLLATE NOCASE, id")]
+    for start in range(0, len(ids), batch):
+        chunk = ids[start : start + batch]
+        marks = ", ".join("?" * len(chunk))
+        details: dict[int, list[Detail]] = defaultdict(list)
+        for contact_id, kind, value, label in ws.conn.execute(
+            f"SELECT contact_id, kind, value, label FROM contact_details "
+            f"WHERE contact_id IN ({marks}) ORDER BY contact_id, kind, position, id", chunk
+        ):
+            details[contact_id].append(Detail(kind, value, label))
+        tags: dict[int, list[str]] = defaultdict(list)
+        for contact_id, name in ws.conn.execute(
+            f"SELECT ct.contact_id, t.name FROM contact_tags ct JOIN tags t ON t.id = ct.tag_id "
+            f"WHERE ct.contact_id IN ({marks}) ORDER BY t.name COLLATE NOCASE", chunk
+        ):
+            tags[contact_id].append(name)
+        rows = {
+            row[0]: row for row in ws.conn.execute(
+                "SELECT id, name, organisation, kind, stage, strength, effort_minutes, notes, "
+                f"follow_up_on, uid, created_at, updated_at FROM contacts WHERE id IN ({marks})",
+                chunk,
+            )
+        }
+        yield [
+            ExportContact(
+                Contact(*rows[i][:9], details=tuple(details[i]), tags=tuple(tags[i])),
+                uid=rows[i][9], created_at=rows[i][10], updated_at=rows[i][11],
+            )
+            for i in chunk if i in rows
+        ]
+
+
+def detail_columns(ws: Workspace) -> dict[str, int]:
+    """The most e-mail addresses, phone numbers and web addresses any one contact has."""
+    found = {"email": 0, "phone": 0, "url": 0}
+    for kind, most in ws.conn.execute(
+        "SELECT kind, max(n) FROM (SELECT kind, count(*) AS n FROM contact_details "
+        "GROUP BY contact_id, kind) GROUP BY kind"
+    ):
+        found[kind] = most
+    return found

@@ -1,0 +1,221 @@
+"""Contacts out and back in: vCard/CSV export, column mapping, reviewed imports."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+
+from socialdesk.cli import main
+from socialdesk.core.exporting import ExportError
+from socialdesk.core.exporting.contacts import ExportCancelled, export_contacts
+from socialdesk.core.exporting.vcard_write import card, fold
+from socialdesk.core.import_mapping import (
+    apply_mapping,
+    guess_mapping,
+    header_signature,
+    read_table,
+)
+from socialdesk.core.import_plan import KEEP, MERGE, SKIP, ImportPlan, apply_plan, plan_for
+from socialdesk.core.importing import (
+    ContactImportError,
+    ImportCancelled,
+    find_duplicates,
+    import_contacts,
+    parse_file,
+)
+from socialdesk.store import contacts
+from socialdesk.store.contact_import import count_all
+from socialdesk.store.contacts_export import ExportContact, export_batches
+from socialdesk.store.models import Contact, Detail
+from socialdesk.store.workspace import Workspace
+
+TRICKY = Contact(
+    id=0, name="Zoë O'Brien-Łukasiewicz, Jr.", organisation="Café; Bäckerei & Co",
+    kind="press", stage="champion", strength=0.9, notes="Line one\nLine two, with; punctuation\\",
+    details=(
+        Detail("email", "zoe@example.org", "work"), Detail("email", "z.ob@mail.example", "home"),
+        Detail("email", "zo@other.example", ""),
+        Detail("phone", "+44 20 7946 0000", "mobile"), Detail("phone", "01632 960000", "fax"),
+        Detail("url", "https://example.org/a,b;c", "blog"), Detail("url", "https://zoe.example"),
+    ),
+    tags=("press, local", "VIP", "日本語"),
+)
+
+
+def key(contact: Contact) -> tuple:
+    return (contact.name, contact.organisation, contact.notes,
+            sorted((d.kind, d.value, d.label) for d in contact.details),
+            sorted(contact.tags, key=str.casefold))
+
+
+def stored(ws: Workspace) -> list[Contact]:
+    return [item.contact for batch in export_batches(ws) for item in batch]
+
+
+@pytest.mark.parametrize("version", ["4.0", "3.0"])
+def test_vcard_export_reimports_to_the_same_contacts(demo: Workspace, tmp_path: Path,
+                                                     version: str) -> None:
+    contacts.save_contact(demo, TRICKY)
+    out = tmp_path / "everyone.vcf"
+    result = export_contacts(demo, out, "vcard", vcard_version=version)
+    before = stored(demo)
+    assert result.contacts == len(before)
+    text = out.read_bytes().decode("utf-8")
+    assert text.count("BEGIN:VCARD") == len(before) and f"VERSION:{version}\r\n" in text
+    assert all(len(line.encode()) <= 75 for line in text.split("\r\n"))
+    assert "X-SOCIALDESK-KIND:press" in text and "X-SOCIALDESK-STAGE:champion" in text
+    parsed = parse_file(out)
+    assert parsed.problems == ()
+    assert [key(p.contact) for p in parsed.contacts] == [key(c) for c in before]
+
+    with Workspace.open(tmp_path / "fresh.sqlite", create=True) as fresh:
+        report = import_contacts(fresh, out)
+        assert (report.imported, report.merged) == (len(before), 0)
+        assert sorted(key(c) for c in stored(fresh)) == sorted(key(c) for c in before)
+
+
+def test_vcard_is_read_by_an_independent_parser(workspace: Workspace, tmp_path: Path) -> None:
+    vobject = pytest.importorskip("vobject")
+    contacts.save_contact(workspace, TRICKY)
+    out = tmp_path / "one.vcf"
+    export_contacts(workspace, out, "vcard", vcard_version="3.0")
+    (parsed,) = list(vobject.readComponents(out.read_text(encoding="utf-8")))
+    assert parsed.fn.value == TRICKY.name
+    assert parsed.org.value == [TRICKY.organisation]
+    assert {e.value for e in parsed.contents["email"]} == set(TRICKY.values("email"))
+    assert parsed.note.value == TRICKY.notes
+
+
+def test_folding_never_splits_a_character() -> None:
+    line = "NOTE:" + "é" * 100 + "日本" * 30
+    folded = fold(line)
+    parts = folded.rstrip("\r\n").split("\r\n ")
+    assert "".join(parts) == line
+    assert all(len(p.encode("utf-8")) <= 75 for p in parts)
+    item = ExportContact(Contact(1, "Ann"), uid=None, created_at="2026-01-01T00:00:00Z",
+                         updated_at="2026-01-02T00:00:00Z")
+    assert card(item) == card(item)  # a stable UID for contacts without one
+    with pytest.raises(ValueError):
+        card(item, "2.1")
+
+
+def test_csv_export_neutralises_formulas_and_reimports(workspace: Workspace,
+                                                       tmp_path: Path) -> None:
+    contacts.save_contact(workspace, Contact(
+        0, "=HYPERLINK(\"http://evil.example\",\"click\")", organisation="@SUM(A1:A9)",
+        notes="-2+3", tags=("+cmd",), details=(Detail("email", "evil@example.org"),)))
+    contacts.save_contact(workspace, TRICKY)
+    out = tmp_path / "everyone.csv"
+    export_contacts(workspace, out, "csv")
+    raw = out.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")  # Excel reads UTF-8 with a BOM
+    rows = list(csv.reader(out.read_text(encoding="utf-8-sig").splitlines()))
+    header, cells = rows[0], [cell for row in rows[1:] for cell in row]
+    assert "E-mail 3 - Value" in header and "Phone 2 - Label" in header
+    for cell in cells:
+        assert not cell.startswith(("=", "+", "-", "@", "\t", "\r")), cell
+    assert "'=HYPERLINK(\"http://evil.example\",\"click\")" in cells
+    assert "'@SUM(A1:A9)" in cells and "'-2+3" in cells and "'+44 20 7946 0000" in cells
+    parsed = {p.contact.name: p.contact for p in parse_file(out).contacts}
+    zoe = parsed[TRICKY.name]
+    assert (zoe.organisation, zoe.notes) == (TRICKY.organisation, TRICKY.notes)
+    assert set(zoe.tags) == set(TRICKY.tags)
+    assert [(d.value, d.label) for d in zoe.details if d.kind == "email"] == [
+        (d.value, d.label) for d in TRICKY.details if d.kind == "email"]
+
+
+def test_a_failed_export_leaves_the_old_file(workspace: Workspace, tmp_path: Path) -> None:
+    contacts.save_contact(workspace, TRICKY)
+    out = tmp_path / "keep.vcf"
+    out.write_text("old")
+    with pytest.raises(ExportCancelled):
+        export_contacts(workspace, out, "vcard", progress=lambda done, total: done == 0)
+    assert out.read_text() == "old"
+    assert not [p for p in tmp_path.iterdir() if p.name.endswith(".part")]
+    with pytest.raises(ExportError, match="folder"):
+        export_contacts(workspace, tmp_path, "csv")
+    with pytest.raises(ExportError, match="vcard or csv"):
+        export_contacts(workspace, out, "xlsx")
+
+
+def test_cli_export_contacts(demo_path: Path, tmp_path: Path,
+                             capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "c.vcf"
+    assert main(["export", "contacts", "--format", "vcard", "--vcard-version", "3.0",
+                 "--out", str(out), "--workspace", str(demo_path)]) == 0
+    assert "VERSION:3.0" in out.read_text(encoding="utf-8")
+    assert "(vCard 3.0)" in capsys.readouterr().out
+    assert main(["export", "contacts", "--format", "csv", "--out", str(tmp_path / "c.csv"),
+                 "--workspace", str(demo_path)]) == 0
+    assert main(["export", "contacts", "--format", "csv", "--out", str(tmp_path / "no" / "c"),
+                 "--workspace", str(demo_path)]) == 1
+    assert "does not exist" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as usage:
+        main(["export", "contacts", "--format", "pdf", "--out", "x", "--workspace",
+              str(demo_path)])
+    assert usage.value.code == 2
+
+
+ODD = (
+    "Who;Reach me at;Works for;Labels;Work Email\n"
+    "Dana Scully;dana@fbi.example;FBI;x-files, agents;ds@work.example\n"
+    ";;;;\n"
+    "Fox Mulder;fox@fbi.example ::: spooky@fbi.example;FBI;;\n"
+)
+
+
+def test_mapping_reads_any_csv(tmp_path: Path) -> None:
+    path = tmp_path / "odd.csv"
+    path.write_text(ODD, encoding="cp1252")
+    table = read_table(path)
+    assert table.delimiter == ";" and table.headers[0] == "Who" and len(table.rows) == 2
+    assert guess_mapping(table.headers) == ["ignore", "ignore", "ignore", "tags", "email"]
+    mapping = ["name", "email", "organisation", "tags", "email"]
+    result = apply_mapping(table, mapping)
+    dana, fox = (p.contact for p in result.contacts)
+    assert dana.values("email") == ("dana@fbi.example", "ds@work.example")
+    assert [d.label for d in dana.details] == ["", "work"]  # the header's own label is kept
+    assert dana.tags == ("x-files", "agents") and dana.organisation == "FBI"
+    assert fox.values("email") == ("fox@fbi.example", "spooky@fbi.example")
+    assert header_signature(table.headers) == header_signature([h.upper() for h in table.headers])
+    with pytest.raises(ValueError, match="name"):
+        apply_mapping(table, ["ignore", "phone", "notes", "tags", "url"])
+    (tmp_path / "mixed.csv").write_text("a,b\n1,2\n3,4,5,6\n")
+    with pytest.raises(ContactImportError, match="line 3"):
+        read_table(tmp_path / "mixed.csv")
+
+
+def test_reviewed_plan_merges_keeps_and_skips_in_one_transaction(workspace: Workspace,
+                                                                 tmp_path: Path) -> None:
+    ann = contacts.save_contact(workspace, Contact(0, "Ann Lee", details=(
+        Detail("email", "ann@corner.example"),), notes="Mine"))
+    bob = contacts.save_contact(workspace, Contact(0, "Bob Ray"))
+    source = tmp_path / "in.csv"
+    source.write_text("Name,E-mail,Company,Tags\nAnn Lee,ANN@corner.example,Corner,vip\n"
+                      "Bob Ray,bob@ray.example,,\nCat New,cat@new.example,,\n"
+                      "Cat Again,cat@new.example,Cats Ltd,\n", encoding="utf-8")
+    parsed = parse_file(source)
+    matches = find_duplicates(workspace, parsed.contacts)
+    assert [(m.existing_id, m.kind) for m in matches] == [(ann, "exact"), (bob, "likely")]
+    plan = plan_for(source, parsed.contacts, matches)
+    assert [plan.decision(m) for m in matches] == [MERGE, KEEP]
+
+    before = count_all(workspace)
+    with pytest.raises(ImportCancelled):
+        apply_plan(workspace, plan, progress=lambda done, total: done < total)
+    assert count_all(workspace) == before
+
+    chosen = ImportPlan(plan.path, plan.contacts, plan.matches,
+                        {matches[0].index: MERGE, matches[1].index: SKIP})
+    summary = apply_plan(workspace, chosen)
+    assert (summary.imported, summary.merged, summary.skipped_duplicates) == (1, 2, 1)
+    merged = contacts.get_contact(workspace, ann)
+    assert merged.notes == "Mine" and merged.organisation == "Corner" and merged.tags == ("vip",)
+    assert merged.values("email") == ("ann@corner.example",)
+    names = [r.name for r in contacts.contact_rows(workspace)]
+    assert names == ["Ann Lee", "Bob Ray", "Cat New"]
+    cat = contacts.get_contact(workspace, contacts.contact_rows(workspace)[2].id)
+    assert cat.organisation == "Cats Ltd"  # the second row with the same address joined it
+    assert summary.as_json()["skipped"] == 1

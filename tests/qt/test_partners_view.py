@@ -1,0 +1,90 @@
+"""The partners view: filters, sorting by audience or likelihood, the same editor."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+
+from socialdesk.qt.app import create_application
+from socialdesk.qt.appsettings import app_settings
+from socialdesk.qt.main_window import MainWindow
+from socialdesk.qt.table_model import ROW_ROLE
+from socialdesk.qt.views.partners import COL_AUDIENCE, COL_LIKELIHOOD, PartnersView, likelihood
+from socialdesk.store import contacts, reports
+from socialdesk.store.workspace import Workspace
+
+
+@pytest.fixture
+def window(qtbot, demo_path: Path):
+    create_application()
+    main = MainWindow(Workspace.open(demo_path), app_settings())
+    qtbot.addWidget(main)
+    main.show()
+    qtbot.waitExposed(main)
+    yield main
+    if main.isVisible():
+        main.close()
+
+
+@pytest.fixture
+def view(window: MainWindow) -> PartnersView:
+    shown = window.show_view("partners")
+    assert isinstance(shown, PartnersView)
+    return shown
+
+
+def shown(view: PartnersView) -> list:
+    return [view.proxy.index(r, 0).data(ROW_ROLE) for r in range(view.proxy.rowCount())]
+
+
+def test_every_partner_biggest_audience_first(view: PartnersView) -> None:
+    rows = shown(view)
+    assert len(rows) == reports.counts(view.ws).partners
+    sizes = [r.audience for r in rows]
+    assert sizes == sorted(sizes, reverse=True)
+    assert view.model.data(view.model.index(0, COL_AUDIENCE), Qt.ItemDataRole.ToolTipRole) == (
+        f"{rows[0].audience:,}")
+    view.table.sortByColumn(COL_LIKELIHOOD, Qt.SortOrder.DescendingOrder)
+    odds = [likelihood(r) for r in shown(view)]
+    assert odds == sorted(odds, reverse=True)
+
+
+def test_filters_kind_stage_tag_and_text(view: PartnersView, qtbot) -> None:
+    everyone = shown(view)
+    view.kind.setCurrentIndex(view.kind.findData("blogger"))
+    assert shown(view) and {r.kind for r in shown(view)} == {"blogger"}
+    view.kind.setCurrentIndex(0)
+    view.stage.setCurrentIndex(view.stage.findData("ally"))
+    assert {r.stage for r in shown(view)} == {"ally"}
+    view.stage.setCurrentIndex(0)
+    tag = next(t for r in everyone for t in r.tags)
+    view.tag.setCurrentIndex(view.tag.findData(tag))
+    assert shown(view) and all(tag in r.tags for r in shown(view))
+    view.tag.setCurrentIndex(0)
+    target = everyone[-1]
+    qtbot.keyClicks(view.filter, target.name.split()[-1])
+    qtbot.waitUntil(lambda: len(shown(view)) < len(everyone))
+    assert target.id in {r.id for r in shown(view)}
+    assert "of" in view.summary.text()
+    view.filter.clear()
+    qtbot.keyClicks(view.filter, "nobodyatallzz")
+    qtbot.waitUntil(lambda: not shown(view))
+    assert view.body.currentIndex() == 1
+
+
+def test_selecting_a_partner_opens_the_editor_and_edits_update_the_row(
+        window: MainWindow, view: PartnersView, qtbot) -> None:
+    view.table.selectRow(0)
+    first = shown(view)[0]
+    assert view.editor.contact is not None and view.editor.contact.id == first.id
+    edit = view.editor.form.name_edit
+    edit.setFocus()
+    edit.selectAll()
+    qtbot.keyClicks(edit, "Renamed Partner")
+    qtbot.keyClick(edit, Qt.Key.Key_Return)
+    assert contacts.get_contact(window.ws, first.id).name == "Renamed Partner"
+    assert shown(view)[0].name == "Renamed Partner"
+    window.undo_stack.undo()
+    assert shown(view)[0].name == first.name

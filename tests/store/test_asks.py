@@ -1,0 +1,99 @@
+"""Asks in the store: creating them, recording outcomes, the 30-day ask count, the links."""
+
+from __future__ import annotations
+
+import pytest
+
+from socialdesk.store import asks, planning
+from socialdesk.store.workspace import Workspace
+
+
+@pytest.fixture
+def bakery(workspace: Workspace) -> Workspace:
+    c = workspace.conn
+    c.execute("INSERT INTO contacts (id, name, kind) VALUES (1, 'Corner Café', 'partner'), "
+              "(2, 'Mia', 'blogger'), (3, 'Tom', 'customer')")
+    c.execute("INSERT INTO audiences (contact_id, platform, size) VALUES (1, 'instagram', 5000),"
+              " (2, 'blog', 1200), (2, 'x', 300)")
+    c.execute("INSERT INTO posts (id, uid, title, scheduled_on, link) VALUES "
+              "(10, 'p10', 'Sourdough Saturday', '2026-03-14', 'https://bakery.example/sd')")
+    return workspace
+
+
+def new(contact_id: int, asked_on: str = "2026-03-10", **kw: object) -> asks.NewAsk:
+    return asks.NewAsk(contact_id=contact_id, post_id=10, asked_on=asked_on, **kw)  # type: ignore[arg-type]
+
+
+def test_create_asks_in_one_go_and_read_them_back(bakery: Workspace) -> None:
+    ids = asks.create_asks(bakery, [
+        new(1, message="Hi Café", predicted_reach=123.4, effort_minutes=10, due_on="2026-03-13"),
+        new(2, message="Hi Mia"),
+    ])
+    assert len(ids) == 2
+    cafe = asks.get_ask(bakery, ids[0])
+    assert cafe is not None
+    assert (cafe.contact_name, cafe.post_title, cafe.status, cafe.asked_on, cafe.due_on) == (
+        "Corner Café", "Sourdough Saturday", "asked", "2026-03-10", "2026-03-13")
+    assert (cafe.message, cafe.predicted_reach, cafe.effort_minutes) == ("Hi Café", 123.4, 10)
+    assert [a.contact_name for a in asks.asks_for_post(bakery, 10)] == ["Mia", "Corner Café"]
+    assert [a.id for a in asks.asks_for_contact(bakery, 2)] == [ids[1]]
+    assert {a.id for a in asks.open_asks(bakery)} == set(ids)
+    uids = {r[0] for r in bakery.conn.execute("SELECT uid FROM asks")}
+    assert len(uids) == 2
+    assert asks.delete_asks(bakery, ids) == 2
+    assert asks.asks_for_post(bakery, 10) == []
+
+
+def test_a_failed_create_writes_nothing(bakery: Workspace) -> None:
+    with pytest.raises(Exception, match="FOREIGN KEY"):
+        asks.create_asks(bakery, [new(1), new(999)])
+    assert asks.asks_for_post(bakery, 10) == []
+
+
+def test_outcomes(bakery: Workspace) -> None:
+    (ask_id,) = asks.create_asks(bakery, [new(1)])
+    shared = asks.record_outcome(bakery, ask_id, "shared", answered_on="2026-03-14",
+                                 observed_reach=640)
+    assert (shared.status, shared.answered_on, shared.observed_reach) == (
+        "shared", "2026-03-14", 640)
+    assert asks.open_asks(bakery) == []
+    declined = asks.record_outcome(bakery, ask_id, "declined", answered_on="2026-03-12",
+                                   observed_reach=640, note="Too busy")
+    assert declined.observed_reach is None and declined.note == "Too busy"
+    back = asks.record_outcome(bakery, ask_id, "asked")
+    assert back.answered_on is None and back.note == "Too busy"
+    with pytest.raises(ValueError, match="unknown ask status"):
+        asks.record_outcome(bakery, ask_id, "maybe")
+    with pytest.raises(ValueError, match="negative"):
+        asks.record_outcome(bakery, ask_id, "shared", observed_reach=-1)
+    with pytest.raises(LookupError):
+        asks.record_outcome(bakery, 999, "shared")
+
+
+def test_shares_and_resolved_asks_are_k_and_n(bakery: Workspace) -> None:
+    ids = asks.create_asks(bakery, [new(1, f"2026-03-0{d}") for d in range(1, 6)])
+    for ask_id, status in zip(ids, ["shared", "declined", "no_reply", "agreed", "asked"],
+                              strict=True):
+        asks.record_outcome(bakery, ask_id, status)
+    cafe = next(f for f in planning.partner_facts(bakery) if f.id == 1)
+    assert (cafe.shared, cafe.asked, cafe.last_asked_on) == (1, 3, "2026-03-05")
+
+
+def test_asks_in_the_last_30_days(bakery: Workspace) -> None:
+    asks.create_asks(bakery, [new(1, "2026-01-20"), new(1, "2026-02-20"), new(1, "2026-03-10"),
+                              new(2, "2026-03-01"), new(3, "2026-04-01")])
+    assert asks.recent_ask_counts(bakery, "2026-03-15") == {1: 2, 2: 1}
+    assert asks.recent_ask_counts(bakery, "2026-03-15", contact_ids=[2, 3]) == {2: 1}
+    assert asks.recent_ask_counts(bakery, "2026-03-15", days=7) == {1: 1}
+
+
+def test_links_between_partners_are_directed(bakery: Workspace) -> None:
+    c = bakery.conn
+    c.execute("INSERT INTO contact_links (from_id, to_id, weight, directed) VALUES "
+              "(1, 2, 0.7, 0), (2, 1, 0.4, 1), (1, 3, 0.9, 0)")
+    links = {(f.from_id, f.to_id, f.weight) for f in planning.partner_links(bakery)}
+    # undirected 1–2 counts both ways; 2 → 1 is its own link; Tom has no audience.
+    assert sorted(links) == [(1, 2, 0.7), (2, 1, 0.4), (2, 1, 0.7)]
+    assert planning.main_platforms(bakery, [1, 2, 3]) == {1: "instagram", 2: "blog"}
+    post = planning.post_facts(bakery, 10)
+    assert post is not None and post.link == "https://bakery.example/sd"

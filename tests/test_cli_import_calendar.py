@@ -1,0 +1,82 @@
+"""``socialdesk import calendar FILE.ics [--json]``: posts in, one message on failure."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from socialdesk.cli import main
+from socialdesk.store.workspace import Workspace
+
+INTEROP_ICS = Path(__file__).resolve().parents[2] / "shared" / "interop" / "ics"
+CALENDAR = (
+    "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Test//Test//EN\r\n"
+    "BEGIN:VEVENT\r\nUID:a@test\r\nSUMMARY:Bread\\, butter\r\nDTSTART;VALUE=DATE:20300101\r\n"
+    "END:VEVENT\r\n"
+    "BEGIN:VEVENT\r\nUID:b@test\r\nSUMMARY:No start\r\nEND:VEVENT\r\n"
+    "BEGIN:VEVENT\r\nUID:c@test\r\nSUMMARY:Weekly\r\nDTSTART:20300102T090000\r\n"
+    "RRULE:FREQ=WEEKLY;COUNT=4\r\nEND:VEVENT\r\n"
+    "END:VCALENDAR\r\n"
+)
+
+
+def titles(path: Path) -> list[str]:
+    with Workspace.open_readonly(path) as ws:
+        return [row[0] for row in ws.conn.execute("SELECT title FROM posts ORDER BY uid")]
+
+
+def test_json_report_and_no_duplicates(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    source = tmp_path / "plan.ics"
+    source.write_text(CALENDAR, encoding="utf-8")
+    workspace = tmp_path / "new.sqlite"
+    assert main(["import", "calendar", str(source), "--json", "--workspace", str(workspace)]) == 0
+    assert json.loads(capsys.readouterr().out) == {
+        "imported": 2, "merged": 0, "skipped": 1,
+        "problems": [{"line": 9, "message": "event without a start date (DTSTART) left out."}],
+    }
+    assert titles(workspace) == ["Bread, butter", "Weekly"]
+    assert main(["--workspace", str(workspace), "import", "calendar", str(source)]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("Imported 0 posts from plan.ics.")
+    assert f"{source}, line 9: event without a start date" in out
+    assert titles(workspace) == ["Bread, butter", "Weekly"]
+
+
+def test_a_broken_file_names_the_line_and_imports_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = tmp_path / "broken.ics"
+    source.write_text(CALENDAR.replace("DTSTART:20300102T090000", "DTSTART;;X:1"))
+    workspace = tmp_path / "w.sqlite"
+    assert main(["import", "calendar", str(source), "--workspace", str(workspace)]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith(f"socialdesk: {source}, line 16: this line cannot be read")
+    assert err.rstrip().endswith("Nothing was imported.")
+    assert titles(workspace) == []
+
+
+def test_not_a_calendar(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    source = tmp_path / "notes.ics"
+    source.write_text("shopping list\nflour\n")
+    assert main(["import", "calendar", str(source), "--workspace", str(tmp_path / "w")]) == 1
+    assert f"{source}, line 1: this is not an iCalendar file" in capsys.readouterr().err
+
+
+@pytest.mark.skipif(not INTEROP_ICS.is_dir(), reason="interop corpus not present")
+@pytest.mark.parametrize(
+    "path", sorted(INTEROP_ICS.glob("*.ics")) if INTEROP_ICS.is_dir() else [],
+    ids=lambda p: p.name,
+)
+def test_interop_files(tmp_path: Path, capsys: pytest.CaptureFixture[str], path: Path) -> None:
+    code = main(["import", "calendar", str(path), "--json", "--workspace",
+                 str(tmp_path / "w.sqlite")])
+    captured = capsys.readouterr()
+    if path.stem.endswith("_invalid"):
+        assert code == 1
+        assert captured.err.startswith(f"socialdesk: {path}, line ")
+        assert titles(tmp_path / "w.sqlite") == []
+    else:
+        assert code == 0, captured.err
+        assert json.loads(captured.out)["imported"] == len(titles(tmp_path / "w.sqlite")) > 0
