@@ -106,7 +106,7 @@ def test_today_lists_posts_to_fix(qtbot, workspace) -> None:
     problems = {p.row.title: p.summary for p in view.check_model.rows}
     assert problems == {
         "No channel": "No channel chosen",
-        "Too long": "Too long for X: 300 / 280 — 20 too many",
+        "Too long": "Too long for X (+20)",
     }
     assert "2 to fix" in view.summary.text()
     opened: list[int] = []

@@ -242,3 +242,24 @@ def test_a_broken_file_names_the_line_and_imports_nothing(
     assert shown and str(source) in shown[0] and "line" in shown[0]
     assert "Nothing was imported" in shown[0]
     assert contacts.count_contacts(window.ws) == 0
+
+
+@pytest.mark.parametrize(("choice", "marker"), [
+    ("Contacts as vCard 4.0 (.vcf) for address books", "VERSION:4.0"),
+    ("Contacts as vCard 3.0 (.vcf) for older programs", "VERSION:3.0"),
+    ("Contacts as a spreadsheet (.csv)", "E-mail 1 - Value"),
+])
+def test_file_export_writes_contacts(window: MainWindow, tmp_path: Path, choice: str,
+                                     marker: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    from PySide6.QtWidgets import QInputDialog
+
+    contacts.save_contact(window.ws, Contact(0, "Ann Lee", details=(
+        Detail("email", "ann@corner.example"),)))
+    out = tmp_path / "out.file"
+    monkeypatch.setattr(QInputDialog, "getItem", lambda *a, **k: (choice, True))
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(out), ""))
+    told: list[str] = []
+    monkeypatch.setattr(QMessageBox, "information", lambda *a: told.append(a[2]))
+    window.export_file()
+    assert marker in out.read_text(encoding="utf-8-sig")
+    assert told == [f"Wrote 1 contact to {out}."]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from socialdesk.core.limits import post_problems
+from socialdesk.core.limits import channel_texts, check_text, platform_name, post_problems
 from socialdesk.store import posts
 from socialdesk.store.models import PostRow
 from socialdesk.store.workspace import Workspace
@@ -18,12 +18,8 @@ class PostProblem:
     """A post with what needs fixing before it goes out."""
 
     row: PostRow
-    problems: tuple[str, ...]
-
-    @property
-    def summary(self) -> str:
-        """The problems in one line."""
-        return "; ".join(self.problems)
+    problems: tuple[str, ...]  # one sentence each, with the counts
+    summary: str = ""  # all of them, short: "Too long for X (+56), Bluesky (+36)"
 
 
 def posts_needing_attention(ws: Workspace, first: date, last: date) -> list[PostProblem]:
@@ -34,5 +30,12 @@ def posts_needing_attention(ws: Workspace, first: date, last: date) -> list[Post
             continue
         problems = post_problems(item.body, item.channels)
         if problems:
-            found.append(PostProblem(item.row, tuple(problems)))
+            found.append(PostProblem(item.row, tuple(problems), _short(item.body, item.channels)))
     return found
+
+
+def _short(body: str, channels: tuple[tuple[str, str | None], ...]) -> str:
+    if not channels:
+        return "No channel chosen"
+    over = [(p, check_text(p, text).excess) for p, text in channel_texts(body, channels)]
+    return "Too long for " + ", ".join(f"{platform_name(p)} (+{n:,})" for p, n in over if n)

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from socialdesk.core.clock import today
-from socialdesk.core.formatting import percent, short_date
+from socialdesk.core.formatting import compact, percent, short_date
 from socialdesk.qt.contact_commands import Notify, SetAudiences, SetInteractions, SetLinks
 from socialdesk.qt.contact_dialogs import AudienceDialog, LinkDialog
 from socialdesk.qt.delegates import StatusDelegate
@@ -106,11 +106,13 @@ class AudiencesTab(_Tab):
             Column("Platform", lambda a: a.platform.title()),
             Column("Handle or address", lambda a: a.handle or a.url,
                    tooltip=lambda a: "\n".join(x for x in (a.handle, a.url) if x)),
-            count_column("Size", lambda a: a.size),
-            Column("Topics", lambda a: ", ".join(a.topics)),
-            Column("Engagement", lambda a: a.engagement_rate, display=percent, numeric=True),
-            Column("Checked", lambda a: a.last_checked_on,
-                   display=lambda v: short_date(v, today()) if v else ""),
+            Column("Size", lambda a: a.size, display=compact, numeric=True,
+                   tooltip=lambda a: f"{a.size:,} people" + (
+                       f", checked {short_date(a.last_checked_on, today())}"
+                       if a.last_checked_on else ", never checked")),
+            Column("Topics", lambda a: ", ".join(a.topics), tooltip=lambda a: ", ".join(a.topics)),
+            Column("Engaged", lambda a: a.engagement_rate, display=percent, numeric=True,
+                   tooltip=lambda a: "Share of the audience that reacts to a typical post"),
         ], self)
         self.table = _small_table(self.model, 3)
         self.table.doubleClicked.connect(lambda _: self.edit())

@@ -28,6 +28,11 @@ from socialdesk.store.workspace import Workspace
 FAILURES = (sqlite3.Error, LookupError, ValueError, OSError)
 
 
+def _discard(write: Callable[..., object], *args: object) -> None:
+    """Run a write whose result an undo step does not need."""
+    write(*args)
+
+
 def _quoted(title: str) -> str:
     return f"“{title if len(title) <= 40 else title[:39] + '…'}”"
 
@@ -171,7 +176,7 @@ class CalendarActions(QObject):
                 stored = replace(campaign, id=new_id)
                 self._push(f"New campaign {_quoted(campaign.name)}",
                            lambda: campaigns.restore_campaign(self.ws, stored, ()),
-                           lambda: campaigns.delete_campaign(self.ws, new_id) and None)
+                           lambda: _discard(campaigns.delete_campaign, self.ws, new_id))
                 return new_id
             before = campaigns.get_campaign(self.ws, campaign.id)
             if before is None:
@@ -193,7 +198,7 @@ class CalendarActions(QObject):
             self._report(error)
             return False
         self._push(f"Delete campaign {_quoted(campaign.name)}",
-                   lambda: campaigns.delete_campaign(self.ws, campaign_id) and None,
+                   lambda: _discard(campaigns.delete_campaign, self.ws, campaign_id),
                    lambda: campaigns.restore_campaign(self.ws, campaign, post_ids))
         return True
 
@@ -208,7 +213,7 @@ class CalendarActions(QObject):
                 stored = replace(channel, id=new_id)
                 self._push(f"New channel {label}",
                            lambda: campaigns.restore_channel(self.ws, stored),
-                           lambda: campaigns.delete_channel(self.ws, new_id) and None)
+                           lambda: _discard(campaigns.delete_channel, self.ws, new_id))
                 return new_id
             before = campaigns.get_channel(self.ws, channel.id)
             if before is None:
@@ -230,6 +235,6 @@ class CalendarActions(QObject):
             self._report(error)
             return False
         self._push(f"Delete channel {_quoted(f'{channel.platform} {channel.handle}'.strip())}",
-                   lambda: campaigns.delete_channel(self.ws, channel_id) and None,
+                   lambda: _discard(campaigns.delete_channel, self.ws, channel_id),
                    lambda: campaigns.restore_channel(self.ws, channel))
         return True
