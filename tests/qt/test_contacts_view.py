@@ -355,3 +355,21 @@ def test_a_field_being_typed_in_is_saved_when_the_window_closes(window: MainWind
     window.close()
     with Workspace.open(path) as ws:
         assert contacts.get_contact(ws, cid).organisation == "Typed Then Closed Ltd"
+
+
+def test_an_undo_that_cannot_be_done_says_why_and_leaves_the_stack(
+        window: MainWindow, view: ContactsView, monkeypatch: pytest.MonkeyPatch) -> None:
+    ws = window.ws
+    cid = contacts.save_contact(ws, Contact(0, "Aa Soon Gone"))
+    view.refresh()
+    view.select_contact(cid)
+    view.delete_selected()
+    # Something outside the undo stack (an import, say) gives the id to someone else.
+    ws.conn.execute("INSERT INTO contacts (id, name) VALUES (?, 'Zz Newcomer')", (cid,))
+    warnings: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda *a: warnings.append(a[2]))
+    count = window.undo_stack.count()
+    window.undo_stack.undo()
+    assert warnings and "Zz Newcomer" in warnings[0]
+    assert contacts.get_contact(ws, cid).name == "Zz Newcomer"
+    assert window.undo_stack.count() == count - 1  # the command is gone, not half-done

@@ -88,3 +88,17 @@ def test_selecting_a_partner_opens_the_editor_and_edits_update_the_row(
     assert shown(view)[0].name == "Renamed Partner"
     window.undo_stack.undo()
     assert shown(view)[0].name == first.name
+
+
+def test_thousands_of_partners_load_on_a_worker_thread(window: MainWindow, qtbot,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    import socialdesk.qt.views.partners as module
+
+    monkeypatch.setattr(module, "BACKGROUND_ABOVE", 0)
+    view = window.show_view("partners")
+    assert isinstance(view, PartnersView)
+    view.model.set_rows([])
+    view.refresh()
+    assert view.summary.text() == "Loading partners…"
+    qtbot.waitUntil(lambda: view.model.rowCount() == reports.counts(window.ws).partners)
+    assert "partners with" in view.summary.text()

@@ -47,5 +47,8 @@ def print_json(value: Any) -> None:
 
 
 def plural(count: int, word: str) -> str:
-    """``3 posts``, ``1 post``."""
-    return f"{count:,} {word}{'' if count == 1 else 's'}"
+    """``3 posts``, ``1 post``, ``2 entries``."""
+    if count == 1:
+        return f"{count:,} {word}"
+    many = word[:-1] + "ies" if word.endswith("y") and word[-2:-1] not in "aeiou" else word + "s"
+    return f"{count:,} {many}"

@@ -18,6 +18,7 @@ from socialdesk.commands.common import (
 )
 
 CONTACT_FORMATS = ("auto", "vcard", "google", "outlook", "linkedin", "csv")
+SHOWN_PROBLEMS = 20
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -59,8 +60,11 @@ def _report(result: object, source: Path, as_json: bool, noun: str) -> None:
     print(line + ".")
     if summary["skipped"]:
         print(f"Skipped {plural(summary['skipped'], 'entry' if noun == 'post' else 'row')}:")
-    for problem in summary["problems"]:
+    problems = summary["problems"]
+    for problem in problems[:SHOWN_PROBLEMS]:
         print(f"  {source}, line {problem['line']}: {problem['message']}")
+    if len(problems) > SHOWN_PROBLEMS:
+        print(f"  … and {len(problems) - SHOWN_PROBLEMS:,} more (--json lists them all)")
 
 
 def run_import_contacts(args: argparse.Namespace) -> int:

@@ -225,11 +225,13 @@ class ContactForm(QWidget):
         self.strength = QSpinBox()
         self.strength.setRange(-1, 100)
         self.strength.setSuffix("%")
+        self.strength.setMaximumWidth(200)
         self.strength.setToolTip("Tie strength: how likely they are to help when asked. "
                                  "Leave at the stage's default unless you know better.")
         self.effort = QSpinBox()
         self.effort.setRange(0, 24 * 60)
         self.effort.setSuffix(" min")
+        self.effort.setMaximumWidth(200)
         self.effort.setToolTip("How long an ask to this contact takes you (the planner's cost)")
         self.follow_check = QCheckBox("Follow up on")
         self.follow_date = QDateEdit()

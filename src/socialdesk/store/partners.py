@@ -94,3 +94,8 @@ def audiences_of(ws: Workspace, contact_id: int) -> list[Audience]:
 def link_count(ws: Workspace) -> int:
     """How many links between contacts the workspace holds."""
     return ws.conn.execute("SELECT count(*) FROM contact_links").fetchone()[0]
+
+
+def partner_count(ws: Workspace) -> int:
+    """How many contacts have at least one audience."""
+    return ws.conn.execute("SELECT count(DISTINCT contact_id) FROM audiences").fetchone()[0]

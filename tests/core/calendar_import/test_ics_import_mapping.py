@@ -314,3 +314,13 @@ def test_dates_at_the_ends_of_the_calendar() -> None:
     found = {p.uid: (p.scheduled_on, p.scheduled_time, p.timezone) for p in preview.posts}
     assert found["late/9999-12-31"] == ("9999-12-31", "23:30", None)
     assert found["early"] == ("0001-01-01", "00:00", "America/Anchorage")
+
+
+def test_socialdesk_status_property_wins_over_the_icalendar_status() -> None:
+    from datetime import date
+
+    from socialdesk.core.calendar_import.events import status
+
+    assert status("IDEA", "2030-01-01", False, date(2026, 11, 24)) == "idea"
+    assert status("PUBLISHED", "2020-01-01", True, date(2026, 11, 24)) == "published"
+    assert status("TENTATIVE", "2030-01-01", False, date(2026, 11, 24)) == "draft"

@@ -43,8 +43,8 @@ How an event becomes a post
   not kept (a post has no length).
 - STATUS → status: CANCELLED → skipped; TENTATIVE → draft; CONFIRMED → published
   when the post's day is before today, else scheduled; no status → draft when the
-  event has a description, else idea. (SocialDesk's export writes TENTATIVE for both
-  ideas and drafts, so a dated idea comes back as a draft.)
+  event has a description, else idea. SocialDesk's own export also writes the exact
+  status as X-SOCIALDESK-STATUS, which wins, so ideas and drafts survive a round trip.
 - SEQUENCE → sequence; CREATED → created_at.
 
 Recurring events (RRULE, RDATE, EXDATE, RECURRENCE-ID):

@@ -21,6 +21,7 @@ from socialdesk.core.calendar_import.reader import RawComponent
 from socialdesk.core.calendar_import.recurrence import Repeat, RuleError, Wall
 from socialdesk.core.calendar_import.text import fallback_title, split_description
 from socialdesk.core.calendar_import.zones import Zone, ZoneResolver
+from socialdesk.store.schema_v1 import POST_STATUSES
 
 _FLOATING = Zone(None, None)
 _UTC = Zone(UTC, None)
@@ -138,6 +139,8 @@ def _stamp(prop: Any) -> str | None:
 
 def _text(comp: icalendar.Component, name: str) -> str:
     value = _first(comp, name)
+    if isinstance(value, bytes):  # icalendar keeps unknown X- properties as bytes
+        return value.decode("utf-8", "replace")
     return "" if value is None else str(value)
 
 
@@ -169,7 +172,7 @@ def fields(source: Source, ctx: Context, kind: str) -> Fields:
         notes=f"Location: {location}" if location else "",
         categories=_categories(comp),
         channels=described.channels,
-        status=_text(comp, "STATUS").strip().upper(),
+        status=(_text(comp, "X-SOCIALDESK-STATUS") or _text(comp, "STATUS")).strip().upper(),
         created=_stamp(_first(comp, "CREATED")),
         modified=source.modified,
         sequence=source.sequence,
@@ -264,7 +267,13 @@ def place(start: When, ctx: Context) -> tuple[str, str | None, str | None]:
 
 
 def status(word: str, day: str | None, has_body: bool, today: date) -> str:
-    """A post status for an event STATUS (see the package docstring)."""
+    """A post status for an event STATUS (see the package docstring).
+
+    SocialDesk's own exports carry the exact status in X-SOCIALDESK-STATUS, which
+    ``fields`` prefers; it comes here as the word itself (IDEA, DRAFT, …).
+    """
+    if word.lower() in POST_STATUSES:
+        return word.lower()
     if word == "CANCELLED":
         return "skipped"
     if word == "TENTATIVE":

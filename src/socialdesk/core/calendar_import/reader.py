@@ -39,7 +39,7 @@ TIMING = frozenset({
 # What an event's or to-do's post is made of; other properties are not even parsed.
 WANTED = TIMING | frozenset({
     "UID", "SUMMARY", "DESCRIPTION", "URL", "CATEGORIES", "STATUS", "SEQUENCE",
-    "LAST-MODIFIED", "CREATED", "LOCATION",
+    "LAST-MODIFIED", "CREATED", "LOCATION", "X-SOCIALDESK-STATUS",
 })
 _Z_DATES = re.compile(r"\d{8}Z(?:,\d{8}Z)*")
 _NAME = re.compile(r"([A-Za-z0-9-]+)[;:]")

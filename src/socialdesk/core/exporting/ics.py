@@ -175,7 +175,9 @@ def post_event(post: ExportPost, zones: _Zones) -> list[Prop] | None:
     rule = _rrule(post, start)
     if rule:
         props.append(("RRULE", rule))
-    props += [("SUMMARY", one_line(post.title)), ("STATUS", STATUS.get(post.status, "TENTATIVE"))]
+    props += [("SUMMARY", one_line(post.title)), ("STATUS", STATUS.get(post.status, "TENTATIVE")),
+              # iCalendar has no idea/draft distinction; SocialDesk's own import reads this.
+              ("X-SOCIALDESK-STATUS", post.status)]
     description = _description(post)
     if description:
         props.append(("DESCRIPTION", description))

@@ -2,38 +2,28 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any
+from PySide6.QtCore import QItemSelection, QItemSelectionModel, Qt, QThreadPool, QTimer
+from PySide6.QtGui import QShowEvent
+from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QSplitter, QVBoxLayout, QWidget
 
-from PySide6.QtCore import (
-    QItemSelection,
-    QItemSelectionModel,
-    QModelIndex,
-    QPersistentModelIndex,
-    QRect,
-    QSize,
-    QSortFilterProxyModel,
-    Qt,
-    QTimer,
-)
-from PySide6.QtGui import QFontMetrics, QPainter, QShowEvent
-from PySide6.QtWidgets import (
-    QHBoxLayout,
-    QLineEdit,
-    QSplitter,
-    QStyle,
-    QStyledItemDelegate,
-    QStyleOptionViewItem,
-    QVBoxLayout,
-    QWidget,
-)
-
-from socialdesk.core.clock import today
-from socialdesk.core.formatting import compact, percent, short_date
-from socialdesk.core.leverage import posterior
+from socialdesk.core.formatting import compact
 from socialdesk.qt.contact_editor import ContactEditor
-from socialdesk.qt.icons import brand_icon, ui_icon
-from socialdesk.qt.table_model import ROW_ROLE, Column, RowTableModel, count_column
+from socialdesk.qt.icons import ui_icon
+from socialdesk.qt.partners_model import (
+    BACKGROUND_ABOVE,
+    COL_AUDIENCE,
+    COL_LIKELIHOOD,
+    COL_NAME,
+    COL_PLATFORMS,
+    COL_TOPICS,
+    PartnerFilter,
+    PartnerLoad,
+    PartnerLoader,
+    PartnerModel,
+    PlatformTotalsDelegate,
+    likelihood,
+)
+from socialdesk.qt.table_model import ROW_ROLE
 from socialdesk.qt.views.base import EmptyState, View, heading, make_table, muted
 from socialdesk.qt.views.contacts import EDITOR_WIDTH, filter_combo, show_status, size_splitter
 from socialdesk.store import contacts, partners
@@ -42,158 +32,7 @@ from socialdesk.store.models import PartnerRow
 from socialdesk.store.schema_v1 import CONTACT_KINDS, STAGES
 from socialdesk.store.workspace import Workspace
 
-Index = QModelIndex | QPersistentModelIndex
-COL_NAME, COL_AUDIENCE, COL_PLATFORMS, COL_LIKELIHOOD, COL_LAST_ASKED, COL_TOPICS = range(6)
-
-
-def likelihood(row: PartnerRow) -> float:
-    """The partner's share likelihood q from tie strength and past asks."""
-    return posterior(row.strength, row.asks_resolved, row.asks_shared)
-
-
-def _by_size(row: PartnerRow) -> tuple[tuple[str, int], ...]:
-    return tuple(sorted(row.platforms.items(), key=lambda kv: (-kv[1], kv[0])))
-
-
-COLUMNS: list[Column[PartnerRow]] = [
-    Column("Partner", lambda r: r.name,
-           tooltip=lambda r: f"{r.name} — {r.organisation}" if r.organisation else r.name),
-    count_column("Audience", lambda r: r.audience),
-    Column("Per platform", _by_size,
-           display=lambda v: "  ".join(f"{p} {compact(n)}" for p, n in v),
-           tooltip=lambda r: "\n".join(f"{p}: {n:,}" for p, n in _by_size(r))),
-    Column("Shares if asked", likelihood, display=percent, numeric=True,
-           tooltip=lambda r: f"Shared {r.asks_shared} of {r.asks_resolved} answered asks; "
-           f"tie strength {r.strength:.0%}"),
-    Column("Last asked", lambda r: r.last_asked_on,
-           display=lambda v: short_date(v, today()) if v else "never"),
-    Column("Top topics", lambda r: ", ".join(r.topics), tooltip=lambda r: ", ".join(r.topics)),
-    Column("Organisation", lambda r: r.organisation),
-    Column("Kind", lambda r: r.kind),
-    Column("Stage", lambda r: r.stage),
-]
-
-
-class PlatformTotalsDelegate(QStyledItemDelegate):
-    """Each platform's mark followed by its audience, biggest first ("◎ 12.4k  ✉ 800")."""
-
-    ICON = 14
-
-    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
-        """Draw the cell background, then a mark and a rounded number per platform."""
-        self.initStyleOption(option, index)
-        option.text = ""
-        widget = option.widget
-        if widget is not None:
-            widget.style().drawControl(QStyle.ControlElement.CE_ItemViewItem, option, painter,
-                                       widget)
-        row = index.data(ROW_ROLE)
-        if row is None:
-            return
-        metrics = QFontMetrics(option.font)
-        selected = bool(option.state & QStyle.StateFlag.State_Selected)
-        painter.save()
-        painter.setPen(option.palette.highlightedText().color() if selected
-                       else option.palette.text().color())
-        x = option.rect.left() + 4
-        for platform, size in _by_size(row):
-            text = compact(size)
-            width = self.ICON + 3 + metrics.horizontalAdvance(text)
-            if x + width > option.rect.right():
-                break
-            top = option.rect.center().y() - self.ICON // 2
-            brand_icon(platform, self.ICON).paint(painter, QRect(x, top, self.ICON, self.ICON))
-            cell = QRect(x + self.ICON + 3, option.rect.top(), width, option.rect.height())
-            painter.drawText(cell, int(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft),
-                             text)
-            x += width + 10
-        painter.restore()
-
-    def sizeHint(self, option: QStyleOptionViewItem, index: Index) -> QSize:
-        """Room for three platforms."""
-        return QSize(3 * (self.ICON + 48), self.ICON + 8)
-
-
-class PartnerModel(RowTableModel[PartnerRow]):
-    """Partners, sorted here in Python with a key per row (fast for thousands of rows)."""
-
-    def __init__(self, parent: Any = None) -> None:
-        super().__init__(COLUMNS, parent)
-        self.sort_column = COL_AUDIENCE
-        self.sort_order = Qt.SortOrder.DescendingOrder
-
-    def set_rows(self, rows: Sequence[PartnerRow]) -> None:
-        """Replace every row, in the current sort order."""
-        super().set_rows(self._sorted(rows))
-
-    def _sorted(self, rows: Sequence[PartnerRow]) -> list[PartnerRow]:
-        value = self.columns[self.sort_column].value
-
-        def key(row: PartnerRow) -> tuple[bool, Any]:
-            raw = value(row)
-            return (raw is None, raw.casefold() if isinstance(raw, str) else
-                    raw if raw is not None else 0)
-
-        ordered = sorted(rows, key=lambda r: r.name.casefold())
-        ordered.sort(key=key, reverse=self.sort_order == Qt.SortOrder.DescendingOrder)
-        return ordered
-
-    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
-        """Sort by a column's raw value (numbers as numbers), keeping selections."""
-        if column < 0:
-            return
-        self.sort_column, self.sort_order = column, order
-        self.layoutAboutToBeChanged.emit()
-        old = {id(row): position for position, row in enumerate(self.rows)}
-        self.rows = self._sorted(self.rows)
-        new_position = [0] * len(self.rows)
-        for position, row in enumerate(self.rows):
-            new_position[old[id(row)]] = position
-        before = self.persistentIndexList()
-        self.changePersistentIndexList(
-            before, [self.index(new_position[i.row()], i.column()) for i in before])
-        self.layoutChanged.emit()
-
-
-class PartnerFilter(QSortFilterProxyModel):
-    """Partners of one kind, stage and tag whose details match a search.
-
-    Sorting is the source model's (``sort`` is passed on), so the proxy only filters.
-    """
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.kind: str | None = None
-        self.stage: str | None = None
-        self.tag: str | None = None
-        self.ids: set[int] | None = None  # matching the search text; None: no search
-
-    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
-        """Let the source sort itself."""
-        self.sourceModel().sort(column, order)
-
-    def set_filters(self, kind: str | None, stage: str | None, tag: str | None,
-                    ids: set[int] | None) -> None:
-        """Apply new filters."""
-        if hasattr(self, "beginFilterChange"):  # Qt 6.9 and later
-            self.beginFilterChange()
-            self.kind, self.stage, self.tag, self.ids = kind, stage, tag, ids
-            self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
-        else:
-            self.kind, self.stage, self.tag, self.ids = kind, stage, tag, ids
-            self.invalidateFilter()
-
-    def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:
-        """Keep the rows that pass every filter."""
-        source = self.sourceModel()
-        if not isinstance(source, PartnerModel) or source_row >= len(source.rows):
-            return False
-        row = source.rows[source_row]
-        tag = self.tag.casefold() if self.tag else None
-        return ((self.kind is None or row.kind == self.kind)
-                and (self.stage is None or row.stage == self.stage)
-                and (tag is None or any(t.casefold() == tag for t in row.tags))
-                and (self.ids is None or row.id in self.ids))
+__all__ = ["COL_AUDIENCE", "COL_LIKELIHOOD", "PartnersView", "likelihood"]
 
 
 class PartnersView(View):
@@ -254,6 +93,9 @@ class PartnersView(View):
         layout.addWidget(self.summary)
         layout.addWidget(splitter, 1)
         self._sized = False
+        self._generation = 0
+        self._loader = PartnerLoader(self)
+        self._loader.loaded.connect(self._show_rows)
 
     def showEvent(self, event: QShowEvent) -> None:
         """Give the table the room the editor does not need, the first time."""
@@ -261,10 +103,20 @@ class PartnersView(View):
         size_splitter(self.splitter, EDITOR_WIDTH)
 
     def refresh(self) -> None:
-        """Reload every partner."""
-        selected = self.selected_id()
+        """Reload every partner (on a worker thread when there are thousands)."""
         self._fill_tags()
-        rows = partners.partner_rows(self.ws)
+        self._generation += 1
+        if partners.partner_count(self.ws) <= BACKGROUND_ABOVE:
+            self._show_rows(self._generation, partners.partner_rows(self.ws))
+            return
+        self.summary.setText("Loading partners…")
+        QThreadPool.globalInstance().start(
+            PartnerLoad(self.ws.path, self._generation, self._loader))
+
+    def _show_rows(self, generation: int, rows: list[PartnerRow]) -> None:
+        if generation != self._generation:  # a newer load is under way
+            return
+        selected = self.selected_id()
         self.model.set_rows(rows)
         self.apply_filters()
         if not self._sized and rows:

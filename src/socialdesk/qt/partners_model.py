@@ -1,0 +1,218 @@
+"""The partners table: rows, per-platform totals, Python-side sorting, filters, loading.
+
+Sorting happens in the source model with a key per row (Qt's proxy would call back into
+Python for every comparison: seconds for 5,000 partners); the proxy only filters.
+Thousands of partners are read on a worker thread with their own connection.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sqlite3
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import (
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QRect,
+    QRunnable,
+    QSize,
+    QSortFilterProxyModel,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QFontMetrics, QPainter
+from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem, QWidget
+
+from socialdesk.core.clock import today
+from socialdesk.core.formatting import compact, percent, short_date
+from socialdesk.core.leverage import posterior
+from socialdesk.qt.icons import brand_icon
+from socialdesk.qt.table_model import ROW_ROLE, Column, RowTableModel, count_column
+from socialdesk.store import partners
+from socialdesk.store.errors import WorkspaceError
+from socialdesk.store.models import PartnerRow
+from socialdesk.store.workspace import Workspace
+
+Index = QModelIndex | QPersistentModelIndex
+COL_NAME, COL_AUDIENCE, COL_PLATFORMS, COL_LIKELIHOOD, COL_LAST_ASKED, COL_TOPICS = range(6)
+
+
+def likelihood(row: PartnerRow) -> float:
+    """The partner's share likelihood q from tie strength and past asks."""
+    return posterior(row.strength, row.asks_resolved, row.asks_shared)
+
+
+def _by_size(row: PartnerRow) -> tuple[tuple[str, int], ...]:
+    return tuple(sorted(row.platforms.items(), key=lambda kv: (-kv[1], kv[0])))
+
+
+COLUMNS: list[Column[PartnerRow]] = [
+    Column("Partner", lambda r: r.name,
+           tooltip=lambda r: f"{r.name} — {r.organisation}" if r.organisation else r.name),
+    count_column("Audience", lambda r: r.audience),
+    Column("Per platform", _by_size,
+           display=lambda v: "  ".join(f"{p} {compact(n)}" for p, n in v),
+           tooltip=lambda r: "\n".join(f"{p}: {n:,}" for p, n in _by_size(r))),
+    Column("Shares if asked", likelihood, display=percent, numeric=True,
+           tooltip=lambda r: f"Shared {r.asks_shared} of {r.asks_resolved} answered asks; "
+           f"tie strength {r.strength:.0%}"),
+    Column("Last asked", lambda r: r.last_asked_on,
+           display=lambda v: short_date(v, today()) if v else "never"),
+    Column("Top topics", lambda r: ", ".join(r.topics), tooltip=lambda r: ", ".join(r.topics)),
+    Column("Organisation", lambda r: r.organisation),
+    Column("Kind", lambda r: r.kind),
+    Column("Stage", lambda r: r.stage),
+]
+
+
+class PlatformTotalsDelegate(QStyledItemDelegate):
+    """Each platform's mark followed by its audience, biggest first ("◎ 12.4k  ✉ 800")."""
+
+    ICON = 14
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
+        """Draw the cell background, then a mark and a rounded number per platform."""
+        self.initStyleOption(option, index)
+        option.text = ""
+        widget = option.widget
+        if widget is not None:
+            widget.style().drawControl(QStyle.ControlElement.CE_ItemViewItem, option, painter,
+                                       widget)
+        row = index.data(ROW_ROLE)
+        if row is None:
+            return
+        metrics = QFontMetrics(option.font)
+        selected = bool(option.state & QStyle.StateFlag.State_Selected)
+        painter.save()
+        painter.setPen(option.palette.highlightedText().color() if selected
+                       else option.palette.text().color())
+        x = option.rect.left() + 4
+        for platform, size in _by_size(row):
+            text = compact(size)
+            width = self.ICON + 3 + metrics.horizontalAdvance(text)
+            if x + width > option.rect.right():
+                break
+            top = option.rect.center().y() - self.ICON // 2
+            brand_icon(platform, self.ICON).paint(painter, QRect(x, top, self.ICON, self.ICON))
+            cell = QRect(x + self.ICON + 3, option.rect.top(), width, option.rect.height())
+            painter.drawText(cell, int(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft),
+                             text)
+            x += width + 10
+        painter.restore()
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: Index) -> QSize:
+        """Room for three platforms."""
+        return QSize(3 * (self.ICON + 48), self.ICON + 8)
+
+
+class PartnerModel(RowTableModel[PartnerRow]):
+    """Partners, sorted here in Python with a key per row (fast for thousands of rows)."""
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(COLUMNS, parent)
+        self.sort_column = COL_AUDIENCE
+        self.sort_order = Qt.SortOrder.DescendingOrder
+
+    def set_rows(self, rows: Sequence[PartnerRow]) -> None:
+        """Replace every row, in the current sort order."""
+        super().set_rows(self._sorted(rows))
+
+    def _sorted(self, rows: Sequence[PartnerRow]) -> list[PartnerRow]:
+        value = self.columns[self.sort_column].value
+
+        def key(row: PartnerRow) -> tuple[bool, Any]:
+            raw = value(row)
+            return (raw is None, raw.casefold() if isinstance(raw, str) else
+                    raw if raw is not None else 0)
+
+        ordered = sorted(rows, key=lambda r: r.name.casefold())
+        ordered.sort(key=key, reverse=self.sort_order == Qt.SortOrder.DescendingOrder)
+        return ordered
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """Sort by a column's raw value (numbers as numbers), keeping selections."""
+        if column < 0:
+            return
+        self.sort_column, self.sort_order = column, order
+        self.layoutAboutToBeChanged.emit()
+        old = {id(row): position for position, row in enumerate(self.rows)}
+        self.rows = self._sorted(self.rows)
+        new_position = [0] * len(self.rows)
+        for position, row in enumerate(self.rows):
+            new_position[old[id(row)]] = position
+        before = self.persistentIndexList()
+        self.changePersistentIndexList(
+            before, [self.index(new_position[i.row()], i.column()) for i in before])
+        self.layoutChanged.emit()
+
+
+class PartnerFilter(QSortFilterProxyModel):
+    """Partners of one kind, stage and tag whose details match a search.
+
+    Sorting is the source model's (``sort`` is passed on), so the proxy only filters.
+    """
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.kind: str | None = None
+        self.stage: str | None = None
+        self.tag: str | None = None
+        self.ids: set[int] | None = None  # matching the search text; None: no search
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """Let the source sort itself."""
+        self.sourceModel().sort(column, order)
+
+    def set_filters(self, kind: str | None, stage: str | None, tag: str | None,
+                    ids: set[int] | None) -> None:
+        """Apply new filters."""
+        if hasattr(self, "beginFilterChange"):  # Qt 6.9 and later
+            self.beginFilterChange()
+            self.kind, self.stage, self.tag, self.ids = kind, stage, tag, ids
+            self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+        else:
+            self.kind, self.stage, self.tag, self.ids = kind, stage, tag, ids
+            self.invalidateFilter()
+
+    def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:
+        """Keep the rows that pass every filter."""
+        source = self.sourceModel()
+        if not isinstance(source, PartnerModel) or source_row >= len(source.rows):
+            return False
+        row = source.rows[source_row]
+        tag = self.tag.casefold() if self.tag else None
+        return ((self.kind is None or row.kind == self.kind)
+                and (self.stage is None or row.stage == self.stage)
+                and (tag is None or any(t.casefold() == tag for t in row.tags))
+                and (self.ids is None or row.id in self.ids))
+
+
+BACKGROUND_ABOVE = 1500  # partners; more are read on a worker thread
+
+
+class PartnerLoader(QObject):
+    """Carries partner rows read on a worker thread to the GUI thread."""
+
+    loaded = Signal(int, object)
+
+
+class PartnerLoad(QRunnable):
+    """Reads every partner on its own read-only connection."""
+
+    def __init__(self, path: Path, generation: int, loader: PartnerLoader) -> None:
+        super().__init__()
+        self.path, self.generation, self.loader = path, generation, loader
+
+    def run(self) -> None:
+        """Read, then hand the rows over (unless the view has gone)."""
+        try:
+            with Workspace.open_readonly(self.path) as ws:
+                rows = partners.partner_rows(ws)
+        except (WorkspaceError, sqlite3.Error):
+            return  # the GUI's own reads report a damaged workspace
+        with contextlib.suppress(RuntimeError):
+            self.loader.loaded.emit(self.generation, rows)
