@@ -219,3 +219,26 @@ def test_reviewed_plan_merges_keeps_and_skips_in_one_transaction(workspace: Work
     cat = contacts.get_contact(workspace, contacts.contact_rows(workspace)[2].id)
     assert cat.organisation == "Cats Ltd"  # the second row with the same address joined it
     assert summary.as_json()["skipped"] == 1
+
+
+def test_spreadsheet_safe_cells_and_own_fields_come_back(tmp_path, workspace) -> None:
+    """A CSV cell neutralised as '+44… imports as +44…; X-SOCIALDESK-* fields round-trip."""
+    from socialdesk.core.importing import parse_bytes, parse_file
+    from socialdesk.store import contacts as contact_store
+    from socialdesk.store.models import Contact, Detail
+
+    csv_bytes = "Name,Phone,Work E-mail\nAda,'+44 20 7946 0000,ada@work.example\n".encode()
+    parsed = parse_bytes(csv_bytes, tmp_path / "x.csv").contacts[0].contact
+    assert parsed.values("phone") == ("+44 20 7946 0000",)
+    assert parsed.values("email") == ("ada@work.example",)
+
+    contact_store.save_contact(workspace, Contact(
+        id=0, name="Zoë", kind="blogger", stage="champion", strength=0.9, effort_minutes=25,
+        follow_up_on="2026-12-01", details=(Detail("email", "zoe@x.example"),)))
+    out = tmp_path / "c.vcf"
+    from socialdesk.core.exporting.contacts import export_contacts
+
+    export_contacts(workspace, out, "vcard")
+    back = parse_file(out).contacts[0].contact
+    assert (back.kind, back.stage, back.strength, back.effort_minutes, back.follow_up_on) == (
+        "blogger", "champion", 0.9, 25, "2026-12-01")

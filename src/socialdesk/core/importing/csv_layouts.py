@@ -78,8 +78,10 @@ _COLUMNS = _table([
      "e-mail 2: adresse|e-mail 3: adresse|adresse de messagerie 2|adresse de messagerie 3|"
      "dirección de correo electrónico 2|dirección de correo electrónico 3|email other|"
      "other email", EMAIL, "other"),
-    ("email home|home email|personal email", EMAIL, "home"),
-    ("email work|work email|business email", EMAIL, "work"),
+    ("email home|home email|personal email|home e-mail|personal e-mail|e-mail home",
+     EMAIL, "home"),
+    ("email work|work email|business email|work e-mail|business e-mail|e-mail work",
+     EMAIL, "work"),
     # Web addresses.
     ("web page|website|web site|url|homepage|home page|webseite|page web|página web|"
      "sitio web|site web|web page 1|web page 2", URL, ""),
