@@ -128,6 +128,11 @@ class MainWindow(QMainWindow):
         redo.setShortcut(QKeySequence.StandardKey.Redo)
         edit_menu.addAction(undo)
         edit_menu.addAction(redo)
+        edit_menu.addSeparator()
+        settings = self._action(edit_menu, "&Settings…", self.edit_settings,
+                                QKeySequence.StandardKey.Preferences)
+        if settings.shortcut().isEmpty():  # Preferences has no key on Windows and Linux
+            settings.setShortcut(QKeySequence("Ctrl+,"))
 
         view_menu = self.menuBar().addMenu("&View")
         for number, (view, _) in enumerate(VIEWS, start=1):
@@ -333,11 +338,23 @@ class MainWindow(QMainWindow):
     def import_file(self) -> None:
         """Import contacts (or a calendar) from a file the user picks."""
         if transfer.import_dialog(self, self.ws):
-            self.data_changed()
+            self.data_imported()
+
+    def data_imported(self) -> None:
+        """After an import: reload, and forget undo steps recorded against the old data."""
+        self.undo_stack.clear()
+        self.data_changed()
 
     def export_file(self) -> None:
         """Export contacts or the calendar to a file the user picks."""
         transfer.export_dialog(self, self.ws)
+
+    def edit_settings(self) -> None:
+        """Edit → Settings…: the workspace's settings; OK is one step on the undo stack."""
+        from socialdesk.qt.settings_dialog import edit_settings
+
+        self.finish_editing()
+        edit_settings(self)
 
     def backup_now(self) -> None:
         """Back up the workspace into the backups folder (on a worker thread)."""
@@ -355,7 +372,7 @@ class MainWindow(QMainWindow):
     # --- window events --------------------------------------------------------------
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
-        """Accept a contacts file (.vcf, .csv) dragged onto the window."""
+        """Accept a contacts (.vcf, .csv) or calendar (.ics) file dragged onto the window."""
         if transfer.dropped_file(event.mimeData()) is not None:
             event.acceptProposedAction()
 
@@ -368,7 +385,7 @@ class MainWindow(QMainWindow):
 
         def run() -> None:
             if transfer.import_path(self, self.ws, path):
-                self.data_changed()
+                self.data_imported()
 
         QTimer.singleShot(0, run)
 

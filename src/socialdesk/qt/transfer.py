@@ -16,8 +16,12 @@ from socialdesk import APP_NAME
 from socialdesk.qt.background import Cancelled, Progress, run_in_background
 from socialdesk.store.workspace import Workspace
 
-IMPORT_FILTER = "Contacts (*.vcf *.vcard *.csv *.tsv *.txt);;All files (*)"
-IMPORT_SUFFIXES = (".vcf", ".vcard", ".csv", ".tsv", ".txt")
+IMPORT_FILTER = (
+    "Contacts or calendars (*.vcf *.vcard *.csv *.tsv *.txt *.ics *.ical);;"
+    "Contacts (*.vcf *.vcard *.csv *.tsv *.txt);;Calendars (*.ics *.ical);;All files (*)"
+)
+CALENDAR_SUFFIXES = (".ics", ".ical")
+IMPORT_SUFFIXES = (".vcf", ".vcard", ".csv", ".tsv", ".txt", *CALENDAR_SUFFIXES)
 # Label → (what, format, file suffix, vCard version).
 EXPORTS = {
     "Contacts as vCard 4.0 (.vcf) for address books": ("contacts", "vcard", ".vcf", "4.0"),
@@ -30,13 +34,74 @@ EXPORTS = {
 
 
 def import_dialog(parent: QWidget, ws: Workspace) -> bool:
-    """Ask for a contacts file and import it; return True when something changed."""
-    name, _ = QFileDialog.getOpenFileName(parent, "Import contacts", str(Path.home()),
-                                          IMPORT_FILTER)
+    """Ask for a contacts or calendar file and import it; True when something changed."""
+    name, _ = QFileDialog.getOpenFileName(parent, "Import contacts or a calendar",
+                                          str(Path.home()), IMPORT_FILTER)
     return import_path(parent, ws, Path(name)) if name else False
 
 
 def import_path(parent: QWidget, ws: Workspace, path: Path) -> bool:
+    """Import ``path``: a calendar directly, contacts through the import dialog."""
+    if path.suffix.lower() in CALENDAR_SUFFIXES:
+        return import_calendar_path(parent, ws, path)
+    return import_contacts_path(parent, ws, path)
+
+
+def import_calendar_path(parent: QWidget, ws: Workspace, path: Path) -> bool:
+    """Preview an .ics file, ask about its to-dos, import it on a worker; True if changed."""
+    from socialdesk.core.calendar_import import (
+        CalendarImportCancelled,
+        CalendarImportError,
+        import_calendar,
+        parse_calendar,
+    )
+
+    title = f"Import calendar — {APP_NAME}"
+    try:
+        preview = run_in_background(parent, f"Reading {path.name}…",
+                                    lambda _progress: parse_calendar(path), abandon=True)
+    except Cancelled:
+        return False
+    except CalendarImportError as error:
+        QMessageBox.critical(parent, title, f"{error}\n\nNothing was imported.")
+        return False
+    question = (f"{path.name} holds {len(preview.posts):,} events, which will become posts "
+                "(events already imported are updated, not repeated).")
+    buttons = QMessageBox.StandardButton.Ok | QMessageBox.StandardButton.Cancel
+    if preview.todos:
+        question += (f"\n\nIt also has {preview.todos:,} to-dos. Import them as ideas on "
+                     "their due dates?")
+        buttons = (QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No
+                   | QMessageBox.StandardButton.Cancel)
+    answer = QMessageBox.question(parent, title, question, buttons)
+    if answer == QMessageBox.StandardButton.Cancel:
+        return False
+    include_todos = answer == QMessageBox.StandardButton.Yes
+
+    def work(progress: Progress) -> object:
+        with Workspace.open(ws.path) as own:  # a worker writes on a connection of its own
+            return import_calendar(own, path, include_todos=include_todos, progress=progress)
+
+    try:
+        result = run_in_background(parent, f"Importing {path.name}…", work)
+    except (Cancelled, CalendarImportCancelled):
+        QMessageBox.information(parent, title, "Import cancelled; nothing was imported.")
+        return False
+    except CalendarImportError as error:
+        QMessageBox.critical(parent, title, f"{error}\n\nNothing was imported.")
+        return False
+    summary = result.as_json()  # type: ignore[attr-defined]
+    lines = [f"Imported {summary['imported']:,} posts from {path.name}."]
+    if summary["merged"]:
+        lines.append(f"Updated {summary['merged']:,} posts imported before.")
+    lines += [f"Line {p['line']}: {p['message']}" for p in summary["problems"][:10]]
+    if len(summary["problems"]) > 10:
+        lines.append(f"… and {len(summary['problems']) - 10:,} more notes.")
+    QMessageBox.information(parent, title, "\n".join(lines))
+    return bool(summary["imported"] or summary["merged"])
+
+
+def import_contacts_path(parent: QWidget, ws: Workspace, path: Path) -> bool:
     """Read ``path``, then walk the user through the import dialog; True if anything changed."""
     from socialdesk.core.importing import ContactImportError
     from socialdesk.qt.import_wizard import ImportWizard, read_file
@@ -58,7 +123,7 @@ def import_path(parent: QWidget, ws: Workspace, path: Path) -> bool:
 
 
 def dropped_file(mime: QMimeData) -> Path | None:
-    """The contacts file being dragged, if exactly one local .vcf/.csv-like file is."""
+    """The file being dragged, if exactly one local contacts or calendar file is."""
     urls = [url for url in mime.urls() if url.isLocalFile()] if mime.hasUrls() else []
     if len(urls) != 1:
         return None
