@@ -17,6 +17,7 @@ from socialdesk.core.calendar_import.events import Context, Source
 from socialdesk.core.calendar_import.merge import plan_writes
 from socialdesk.core.calendar_import.model import CalendarPreview, ParsedPost, Problem
 from socialdesk.core.calendar_import.zones import ZoneResolver, vtimezones
+from socialdesk.core.import_results import ImportSummary
 from socialdesk.store import calendar_import as store
 from socialdesk.store.workspace import Workspace
 
@@ -30,27 +31,14 @@ _LEFT_OUT = {
 
 
 @dataclass(frozen=True, slots=True)
-class CalendarImportReport:
-    """What an import did: posts added, existing posts updated, entries left out.
+class CalendarImportReport(ImportSummary):
+    """What a calendar import did: posts added, existing posts updated, entries left out.
 
     A post already in the workspace (same UID) that the file does not change counts
-    as neither imported nor merged.
+    as neither imported nor merged, only as ``unchanged``.
     """
 
-    imported: int
-    merged: int
-    skipped: int
-    problems: tuple[Problem, ...]
     unchanged: int = 0
-
-    def as_json(self) -> dict[str, object]:
-        """``{"imported": N, "merged": N, "skipped": N, "problems": [{"line", "message"}]}``."""
-        return {
-            "imported": self.imported,
-            "merged": self.merged,
-            "skipped": self.skipped,
-            "problems": [problem.as_dict() for problem in self.problems],
-        }
 
 
 def _zone(name: str | None) -> ZoneInfo:

@@ -4,18 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-
-@dataclass(frozen=True, slots=True)
-class Problem:
-    """Something about one event: it was left out, or part of it was read differently."""
-
-    line: int
-    message: str
-
-    def as_dict(self) -> dict[str, object]:
-        """``{"line": N, "message": "..."}`` for JSON output."""
-        return {"line": self.line, "message": self.message}
-
+from socialdesk.core.import_results import Problem
 
 Channel = tuple[str, str | None]  # (platform, own text or None for the post's body)
 

@@ -7,11 +7,12 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from socialdesk.core.import_results import ImportSummary
 from socialdesk.core.importing import textio
 from socialdesk.core.importing.csv_reader import read_csv
 from socialdesk.core.importing.duplicates import DuplicateIndex, DuplicateMatch
 from socialdesk.core.importing.errors import ContactImportError, ImportCancelled
-from socialdesk.core.importing.model import FORMATS, ParsedContact, ParseResult, Problem
+from socialdesk.core.importing.model import FORMATS, ParsedContact, ParseResult
 from socialdesk.core.importing.vcard import read_vcards
 from socialdesk.store import contact_import as store
 from socialdesk.store.models import Contact
@@ -22,23 +23,13 @@ _CHUNK = 5000
 
 
 @dataclass(frozen=True, slots=True)
-class ImportReport:
-    """What an import did: new contacts, contacts merged by e-mail, rows skipped."""
+class ImportReport(ImportSummary):
+    """What a contact import did: new contacts, contacts merged by e-mail, rows skipped.
 
-    imported: int
-    merged: int
-    skipped: int
-    problems: tuple[Problem, ...]
-    likely_duplicates: tuple[DuplicateMatch, ...]
+    ``likely_duplicates`` (not in the JSON) lists rows that look like existing contacts.
+    """
 
-    def as_json(self) -> dict[str, object]:
-        """``{"imported": N, "merged": N, "skipped": N, "problems": [{"line", "message"}]}``."""
-        return {
-            "imported": self.imported,
-            "merged": self.merged,
-            "skipped": self.skipped,
-            "problems": [problem.as_dict() for problem in self.problems],
-        }
+    likely_duplicates: tuple[DuplicateMatch, ...] = ()
 
 
 def detect_format(data: bytes) -> str:

@@ -4,21 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from socialdesk.core.import_results import Problem
 from socialdesk.store.models import Contact
 
 FORMATS = ("auto", "vcard", "google", "outlook", "linkedin", "csv")
-
-
-@dataclass(frozen=True, slots=True)
-class Problem:
-    """Something wrong with one card or row: it was skipped, or part of it was left out."""
-
-    line: int
-    message: str
-
-    def as_dict(self) -> dict[str, object]:
-        """``{"line": N, "message": "..."}`` for JSON output."""
-        return {"line": self.line, "message": self.message}
 
 
 @dataclass(frozen=True, slots=True)
