@@ -172,7 +172,14 @@ class MainWindow(QMainWindow):
                 self._connect_calendar(self.views[name])  # type: ignore[arg-type]
             if isinstance(self.views[name], TodayView):
                 self.views[name].open_post.connect(self.edit_post)  # type: ignore[attr-defined]
+            if isinstance(self.views[name], PlannerView):
+                self._connect_planner(self.views[name])  # type: ignore[arg-type]
         return self.views[name]
+
+    def _connect_planner(self, planner: PlannerView) -> None:
+        """Asks and their answers go on the undo stack; the other views reload after them."""
+        planner.set_undo_stack(self.undo_stack)
+        planner.edited.connect(lambda: self.views_changed(planner.name))
 
     def _connect_calendar(self, calendar: CalendarView) -> None:
         """Calendar edits go on the undo stack, and its "Plan leverage…" opens the planner."""
