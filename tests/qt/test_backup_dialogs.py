@@ -206,3 +206,18 @@ def test_opening_a_workspace_another_socialdesk_holds_is_refused(window, tmp_pat
     finally:
         child.communicate("\n", timeout=10)
     assert window.safety.open_workspace(other, create=False) is not None
+
+
+def test_closing_without_changes_after_a_backup_adds_none(window, qtbot) -> None:
+    from socialdesk.qt.appsettings import app_settings
+    from socialdesk.qt.main_window import MainWindow
+    from socialdesk.store.workspace import Workspace
+
+    folder = backup.backup_folder(window.ws)
+    path = window.ws.path
+    window.close()  # the first close backs up
+    assert len(catalog.list_backups(folder)) == 1
+    again = MainWindow(Workspace.open(path), app_settings())
+    qtbot.addWidget(again)
+    again.close()  # opened and closed without a change: no second copy
+    assert len(catalog.list_backups(folder)) == 1

@@ -35,7 +35,7 @@ from socialdesk.qt.backup_dialogs import (
     RestoreDialog,
 )
 from socialdesk.qt.backup_worker import _Outcome, run_and_wait, run_in_background
-from socialdesk.store import reports
+from socialdesk.store import backups, reports
 from socialdesk.store.errors import WorkspaceCorrupt, WorkspaceError
 from socialdesk.store.workspace import Workspace, needs_inline_check
 
@@ -147,6 +147,20 @@ class BackupControl(QObject):
         self.timer.setInterval(CHECK_EVERY_MS)
         self.timer.timeout.connect(self.backup_if_due)
         self.timer.start()
+        self._opened_state = self._state()
+
+    def _state(self) -> tuple[int, int, int]:
+        """Which workspace is open and how far it has been written (this and other connections)."""
+        conn = self.ws.conn
+        return (id(self.ws), conn.total_changes, conn.execute("PRAGMA data_version").fetchone()[0])
+
+    def workspace_opened(self) -> None:
+        """A workspace was opened in the window: remember its state to tell later edits."""
+        self._opened_state = self._state()
+
+    def changed_since_opened(self) -> bool:
+        """Whether anything was written to the open workspace since it was opened."""
+        return self._state() != self._opened_state
 
     @property
     def ws(self) -> Workspace:
@@ -265,6 +279,8 @@ class BackupControl(QObject):
         try:
             if reports.counts(self.ws).empty:
                 return
+            if not self.changed_since_opened() and backups.last_backup(self.ws) is not None:
+                return  # nothing new since it was opened, and it was backed up before
             passphrase = self._passphrase(interactive=False)
             path = self.ws.path
             if needs_inline_check(path):  # small: a blink, no need for a worker

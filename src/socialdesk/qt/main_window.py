@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import importlib
 import sqlite3
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QSettings, QTimer
 from PySide6.QtGui import (
@@ -29,31 +31,30 @@ from PySide6.QtWidgets import (
 
 from socialdesk import APP_NAME, __version__
 from socialdesk.core.clock import today
-from socialdesk.qt import transfer
 from socialdesk.qt.backup_control import BackupControl, last_backup_text
 from socialdesk.qt.icons import app_icon
 from socialdesk.qt.integrity import IntegrityReport, check_in_background
 from socialdesk.qt.sidebar import Sidebar
 from socialdesk.qt.views.base import View
-from socialdesk.qt.views.calendar import CalendarView
-from socialdesk.qt.views.contacts import ContactsView
-from socialdesk.qt.views.partners import PartnersView
-from socialdesk.qt.views.planner import PlannerView
-from socialdesk.qt.views.reports import ReportsView
-from socialdesk.qt.views.today import TodayView
 from socialdesk.qt.welcome import WelcomePanel
 from socialdesk.store import reports
 from socialdesk.store.workspace import Workspace, needs_inline_check
 
-VIEWS: tuple[tuple[type[View], str], ...] = (
-    (TodayView, "sun"),
-    (CalendarView, "calendar-days"),
-    (ContactsView, "users"),
-    (PartnersView, "handshake"),
-    (PlannerView, "network"),
-    (ReportsView, "chart-column"),
+# name, title, sidebar icon, class. A view's module is imported when it is first shown,
+# so starting the app only loads Today.
+if TYPE_CHECKING:
+    from socialdesk.qt.views.calendar import CalendarView
+    from socialdesk.qt.views.planner import PlannerView
+
+VIEWS: tuple[tuple[str, str, str, str], ...] = (
+    ("today", "Today", "sun", "socialdesk.qt.views.today:TodayView"),
+    ("calendar", "Calendar", "calendar-days", "socialdesk.qt.views.calendar:CalendarView"),
+    ("contacts", "Contacts", "users", "socialdesk.qt.views.contacts:ContactsView"),
+    ("partners", "Partners", "handshake", "socialdesk.qt.views.partners:PartnersView"),
+    ("planner", "Planner", "network", "socialdesk.qt.views.planner:PlannerView"),
+    ("reports", "Reports", "chart-column", "socialdesk.qt.views.reports:ReportsView"),
 )
-VIEW_NAMES = tuple(view.name for view, _ in VIEWS)
+VIEW_NAMES = tuple(name for name, *_ in VIEWS)
 WORKSPACE_FILTER = "SocialDesk workspaces (*.sqlite *.db);;All files (*)"
 
 
@@ -72,7 +73,7 @@ class MainWindow(QMainWindow):
         self.setWindowIcon(app_icon())
         self.setAcceptDrops(True)
 
-        self.sidebar = Sidebar([(v.name, v.title, icon) for v, icon in VIEWS])
+        self.sidebar = Sidebar([(name, title, icon) for name, title, icon, _ in VIEWS])
         self.sidebar.selected.connect(self.show_view)
 
         self.stack = QStackedWidget()
@@ -135,8 +136,8 @@ class MainWindow(QMainWindow):
             settings.setShortcut(QKeySequence("Ctrl+,"))
 
         view_menu = self.menuBar().addMenu("&View")
-        for number, (view, _) in enumerate(VIEWS, start=1):
-            self._action(view_menu, view.title, lambda _=False, n=view.name: self.show_view(n),
+        for number, (name, title, _, _) in enumerate(VIEWS, start=1):
+            self._action(view_menu, title, lambda _=False, n=name: self.show_view(n),
                          f"Ctrl+{number}")
 
         help_menu = self.menuBar().addMenu("&Help")
@@ -164,16 +165,17 @@ class MainWindow(QMainWindow):
     def view(self, name: str) -> View:
         """The view called ``name``, created on first use."""
         if name not in self.views:
-            cls = next(view for view, _ in VIEWS if view.name == name)
-            self.views[name] = cls(self.ws)
-            self.stack.addWidget(self.views[name])
+            module, _, class_name = next(v[3] for v in VIEWS if v[0] == name).partition(":")
+            view = getattr(importlib.import_module(module), class_name)(self.ws)
+            self.views[name] = view
+            self.stack.addWidget(view)
             self.stale.add(name)
-            if isinstance(self.views[name], CalendarView):
-                self._connect_calendar(self.views[name])  # type: ignore[arg-type]
-            if isinstance(self.views[name], TodayView):
-                self.views[name].open_post.connect(self.edit_post)  # type: ignore[attr-defined]
-            if isinstance(self.views[name], PlannerView):
-                self._connect_planner(self.views[name])  # type: ignore[arg-type]
+            if name == "calendar":
+                self._connect_calendar(view)
+            elif name == "today":
+                view.open_post.connect(self.edit_post)
+            elif name == "planner":
+                self._connect_planner(view)
         return self.views[name]
 
     def _connect_planner(self, planner: PlannerView) -> None:
@@ -189,15 +191,11 @@ class MainWindow(QMainWindow):
 
     def edit_post(self, post_id: int) -> None:
         """Show a post in the calendar's editor."""
-        calendar = self.show_view("calendar")
-        if isinstance(calendar, CalendarView):
-            calendar.open_post(post_id)
+        self.show_view("calendar").open_post(post_id)  # type: ignore[attr-defined]
 
     def plan_leverage(self, post_id: int) -> None:
         """Show the planner for one post."""
-        planner = self.show_view("planner")
-        if isinstance(planner, PlannerView):
-            planner.select_post(post_id)
+        self.show_view("planner").select_post(post_id)  # type: ignore[attr-defined]
 
     def views_changed(self, source: str) -> None:
         """A view wrote to the workspace: the others reload (the shown one at once)."""
@@ -296,6 +294,7 @@ class MainWindow(QMainWindow):
         self.undo_stack.clear()
         self.ws.close()
         self.ws = ws
+        self.safety.workspace_opened()
         self._workspace_opened()
 
     def _open_path(self, path: Path, *, create: bool) -> None:
@@ -344,6 +343,8 @@ class MainWindow(QMainWindow):
 
     def import_file(self) -> None:
         """Import contacts (or a calendar) from a file the user picks."""
+        from socialdesk.qt import transfer
+
         if transfer.import_dialog(self, self.ws):
             self.data_imported()
 
@@ -354,6 +355,8 @@ class MainWindow(QMainWindow):
 
     def export_file(self) -> None:
         """Export contacts or the calendar to a file the user picks."""
+        from socialdesk.qt import transfer
+
         transfer.export_dialog(self, self.ws)
 
     def edit_settings(self) -> None:
@@ -380,11 +383,15 @@ class MainWindow(QMainWindow):
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
         """Accept a contacts (.vcf, .csv) or calendar (.ics) file dragged onto the window."""
+        from socialdesk.qt import transfer
+
         if transfer.dropped_file(event.mimeData()) is not None:
             event.acceptProposedAction()
 
     def dropEvent(self, event: QDropEvent) -> None:
         """Import a dropped contacts file (once the drop itself has finished)."""
+        from socialdesk.qt import transfer
+
         path = transfer.dropped_file(event.mimeData())
         if path is None:
             return

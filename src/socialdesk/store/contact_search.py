@@ -10,7 +10,11 @@ on this connection (``total_changes``) or a commit by another (``PRAGMA data_ver
 
 from __future__ import annotations
 
-import numpy as np
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import numpy as np
+
 
 from socialdesk.store import contacts
 from socialdesk.store.contacts import ContactQuery
@@ -42,6 +46,8 @@ class ContactSearch:
             self._version = version
         key = (sort, descending)
         if key not in self._ranks:
+            import numpy as np  # imported on first search, not at startup
+
             order = np.fromiter(contacts.sorted_ids(self.ws, sort, descending), dtype=np.int64)
             rank = np.zeros(int(order.max()) + 1 if len(order) else 1, dtype=np.int64)
             rank[order] = np.arange(len(order), dtype=np.int64)
@@ -53,6 +59,8 @@ class ContactSearch:
         order, rank = self._order(query.sort, query.descending)
         if not query.filtered:
             return order
+        import numpy as np
+
         found = np.fromiter(contacts.matching_ids(self.ws, query), dtype=np.int64)
         found = found[found < len(rank)]  # guards a commit racing the version check
         return found[np.argsort(rank[found], kind="stable")]

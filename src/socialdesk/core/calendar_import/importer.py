@@ -43,7 +43,7 @@ class CalendarImportReport(ImportSummary):
 
 def _zone(name: str | None) -> ZoneInfo:
     if name is None:
-        from socialdesk.core.exporting import local_timezone
+        from socialdesk.core.timezones import local_timezone
 
         name = local_timezone()
     try:

@@ -13,10 +13,9 @@ from pathlib import Path
 from typing import Literal, get_args
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-import tzlocal
-
 from socialdesk.core.exporting import csv_export, ics
 from socialdesk.core.exporting.atomic import AtomicFiles, atomic_open
+from socialdesk.core.timezones import local_timezone
 from socialdesk.store.calendar_export import CalendarData, calendar_export_data
 from socialdesk.store.workspace import Workspace
 
@@ -48,18 +47,6 @@ class ExportResult:
     def skipped_total(self) -> int:
         """How many posts were left out, for any reason."""
         return sum(self.skipped.values())
-
-
-def local_timezone() -> str:
-    """The IANA name of this computer's time zone, or ``"UTC"`` when it cannot be told."""
-    try:
-        name = tzlocal.get_localzone_name()
-        if name:
-            ZoneInfo(name)
-            return name
-    except (ZoneInfoNotFoundError, ValueError, OSError, LookupError):
-        pass  # no zone configured, or one that zoneinfo does not know
-    return "UTC"
 
 
 def _check_zone(name: str) -> str:

@@ -10,7 +10,7 @@ from PySide6.QtGui import QIntValidator
 from PySide6.QtWidgets import QComboBox, QCompleter, QHBoxLayout, QLineEdit, QWidget
 
 from socialdesk.core.clock import today
-from socialdesk.core.exporting import local_timezone
+from socialdesk.core.timezones import local_timezone
 
 
 def hbox(*widgets: QWidget, stretch: bool = False) -> QWidget:
