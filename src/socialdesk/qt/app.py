@@ -95,6 +95,7 @@ def run_gui(
     if quit_after_startup:
         _wait_until_exposed(app, window)
         print(f"Started in {(time.perf_counter() - STARTED) * 1000:.0f} ms")
+        window.safety.skip_backup_on_close()  # a smoke test, not a session worth a backup
         window.close()
         return 0
     return app.exec()
@@ -107,14 +108,32 @@ def _wait_until_exposed(app: object, window: object) -> None:
     app.processEvents()  # type: ignore[attr-defined]
 
 
+def _wait_for_background_work(app: object, window: object, limit_s: float = 20) -> None:
+    """Let views that load in workers (planner, partners …) finish before the picture."""
+    from PySide6.QtCore import QThreadPool
+    from PySide6.QtTest import QTest
+
+    pool = QThreadPool.globalInstance()
+    deadline = time.perf_counter() + limit_s
+    QTest.qWait(100)
+    while time.perf_counter() < deadline:
+        view = window.stack.currentWidget()  # type: ignore[attr-defined]
+        if pool.activeThreadCount() == 0 and not getattr(view, "busy", False):
+            break
+        QTest.qWait(50)
+    QTest.qWait(100)  # results delivered to the GUI thread get painted
+
+
 def _screenshot(app: object, window: object, target: Path, view: str) -> int:
     window.resize(1280, 800)  # type: ignore[attr-defined]
     window.show_view(view)  # type: ignore[attr-defined]
     window.show()  # type: ignore[attr-defined]
     _wait_until_exposed(app, window)
+    _wait_for_background_work(app, window)
     pixmap = window.grab()  # type: ignore[attr-defined]
     target.parent.mkdir(parents=True, exist_ok=True)
     saved = pixmap.save(str(target))
+    window.safety.skip_backup_on_close()  # type: ignore[attr-defined]
     window.close()  # type: ignore[attr-defined]
     if not saved:
         print(f"socialdesk: {target}: cannot write the screenshot.", file=sys.stderr)

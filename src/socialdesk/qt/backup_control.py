@@ -154,6 +154,11 @@ class BackupControl(QObject):
         conn = self.ws.conn
         return (id(self.ws), conn.total_changes, conn.execute("PRAGMA data_version").fetchone()[0])
 
+    def skip_backup_on_close(self) -> None:
+        """No automatic backup when this window closes (--screenshot, --quit-after-startup)."""
+        self.closed = True
+        self.timer.stop()
+
     def workspace_opened(self) -> None:
         """A workspace was opened in the window: remember its state to tell later edits."""
         self._opened_state = self._state()
