@@ -227,7 +227,7 @@ def test_spreadsheet_safe_cells_and_own_fields_come_back(tmp_path, workspace) ->
     from socialdesk.store import contacts as contact_store
     from socialdesk.store.models import Contact, Detail
 
-    csv_bytes = "Name,Phone,Work E-mail\nAda,'+44 20 7946 0000,ada@work.example\n".encode()
+    csv_bytes = b"Name,Phone,Work E-mail\nAda,'+44 20 7946 0000,ada@work.example\n"
     parsed = parse_bytes(csv_bytes, tmp_path / "x.csv").contacts[0].contact
     assert parsed.values("phone") == ("+44 20 7946 0000",)
     assert parsed.values("email") == ("ada@work.example",)

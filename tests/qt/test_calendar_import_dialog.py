@@ -32,7 +32,7 @@ def test_importing_an_ics_file_from_the_menu(qtbot, tmp_path: Path, calendar_fil
     monkeypatch.setattr(QFileDialog, "getOpenFileName",
                         staticmethod(lambda *a, **k: (str(calendar_file), "")))
 
-    def question(parent, title, text, buttons):  # noqa: ANN001
+    def question(parent, title, text, buttons):
         asked.append(text)
         return QMessageBox.StandardButton.No  # events yes, to-dos no
 

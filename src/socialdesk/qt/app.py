@@ -118,7 +118,8 @@ def _wait_for_background_work(app: object, window: object, limit_s: float = 20) 
     QTest.qWait(100)
     while time.perf_counter() < deadline:
         view = window.stack.currentWidget()  # type: ignore[attr-defined]
-        if pool.activeThreadCount() == 0 and not getattr(view, "busy", False):
+        busy = getattr(view, "is_busy", None)
+        if pool.activeThreadCount() == 0 and not (busy and busy()):
             break
         QTest.qWait(50)
     QTest.qWait(100)  # results delivered to the GUI thread get painted

@@ -1,9 +1,37 @@
-"""Totals for the Today and Reports views."""
+"""Totals and leverage figures for the Today and Reports views and the campaign report.
+
+Every query is set-based (one statement, grouped in SQLite) and returns frozen dataclasses;
+see :mod:`socialdesk.store.report_models` for what each figure counts.
+"""
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 from socialdesk.store.models import CampaignSummary, Counts, WeekReach
+from socialdesk.store.report_models import (
+    CampaignFacts,
+    CampaignReport,
+    CampaignRow,
+    Leverage,
+    PartnerAsks,
+    PostResult,
+    ReportsOverview,
+    WaitingAsks,
+)
 from socialdesk.store.workspace import Workspace
+
+# Reach through partners of an ask ``a`` (0 unless shared), and its effort (the contact's
+# usual effort when the ask has none: looked up only then, which keeps big scans fast).
+_SHARED_REACH = "CASE WHEN a.status = 'shared' THEN coalesce(a.observed_reach, 0) ELSE 0 END"
+_EFFORT = (
+    "coalesce(a.effort_minutes, (SELECT effort_minutes FROM contacts WHERE id = a.contact_id))"
+)
+# An ask whose prediction can be compared with what happened.
+_COMPARABLE = (
+    "(a.predicted_reach IS NOT NULL AND (a.status IN ('declined', 'no_reply') "
+    "OR (a.status = 'shared' AND a.observed_reach IS NOT NULL)))"
+)
 
 
 def counts(ws: Workspace) -> Counts:
@@ -18,43 +46,279 @@ def counts(ws: Workspace) -> Counts:
 
 def campaign_summaries(ws: Workspace) -> list[CampaignSummary]:
     """Per campaign: posts, published, own reach, asks, shares and reach through partners."""
+    # Asks per post in one pass, then per campaign; posts per campaign apart (no fan-out).
     rows = ws.conn.execute(
         """
-        WITH ask_totals AS (
-            SELECT post_id, count(*) AS asks, sum(status = 'shared') AS shared,
-                   sum(CASE WHEN status = 'shared' THEN coalesce(observed_reach, 0) END)
+        WITH per_post AS (
+            SELECT a.post_id, count(*) AS asks, sum(a.status = 'shared') AS shared,
+                   sum(CASE WHEN a.status = 'shared' THEN coalesce(a.observed_reach, 0) END)
                        AS partner_reach
-            FROM asks WHERE post_id IS NOT NULL GROUP BY post_id
+            FROM asks a NOT INDEXED WHERE a.post_id IS NOT NULL GROUP BY a.post_id
+        ),
+        ask_totals AS (
+            SELECT p.campaign_id, sum(t.asks) AS asks, sum(t.shared) AS shared,
+                   sum(t.partner_reach) AS partner_reach
+            FROM per_post t CROSS JOIN posts p ON p.id = t.post_id GROUP BY p.campaign_id
+        ),
+        post_totals AS (
+            SELECT campaign_id, count(*) AS posts, sum(status = 'published') AS published,
+                   sum(reach) AS reach
+            FROM posts GROUP BY campaign_id
         )
         SELECT coalesce(c.name, 'No campaign'), coalesce(c.colour, '#9e9e9e'),
-               coalesce(c.goal, ''), count(p.id), sum(p.status = 'published'),
-               coalesce(sum(p.reach), 0), coalesce(sum(t.asks), 0),
-               coalesce(sum(t.shared), 0), coalesce(sum(t.partner_reach), 0)
-        FROM posts p LEFT JOIN campaigns c ON c.id = p.campaign_id
-        LEFT JOIN ask_totals t ON t.post_id = p.id
-        GROUP BY c.id ORDER BY c.id IS NULL, c.starts_on DESC, c.name
+               coalesce(c.goal, ''), pt.posts, pt.published, coalesce(pt.reach, 0),
+               coalesce(at.asks, 0), coalesce(at.shared, 0), coalesce(at.partner_reach, 0)
+        FROM post_totals pt LEFT JOIN campaigns c ON c.id = pt.campaign_id
+        LEFT JOIN ask_totals at ON at.campaign_id IS pt.campaign_id
+        ORDER BY c.id IS NULL, c.starts_on DESC, c.name
         """
     ).fetchall()
     return [CampaignSummary(*row) for row in rows]
 
 
+def campaign_rows(ws: Workspace) -> list[CampaignRow]:
+    """Every campaign (and "No campaign" when posts lack one), latest start first.
+
+    Reach counts published posts, as in the campaign report; asks count every ask.
+    """
+    rows = ws.conn.execute(
+        f"""
+        WITH per_post AS (
+            SELECT a.post_id, count(*) AS asks,
+                   sum(a.status IN ('shared', 'declined', 'no_reply')) AS answered,
+                   sum(a.status = 'shared') AS shared, sum({_SHARED_REACH}) AS partner_reach
+            FROM asks a NOT INDEXED WHERE a.post_id IS NOT NULL GROUP BY a.post_id
+        ),
+        ask_totals AS (
+            SELECT p.campaign_id, sum(t.asks) AS asks, sum(t.answered) AS answered,
+                   sum(t.shared) AS shared,
+                   sum(CASE WHEN p.status = 'published' THEN t.partner_reach END)
+                       AS partner_reach
+            FROM per_post t CROSS JOIN posts p ON p.id = t.post_id GROUP BY p.campaign_id
+        ),
+        post_totals AS (
+            SELECT campaign_id, count(*) AS posts, sum(status = 'published') AS published,
+                   sum(CASE WHEN status = 'published' THEN reach END) AS reach
+            FROM posts GROUP BY campaign_id
+        ),
+        wanted AS (
+            SELECT id AS campaign_id FROM campaigns
+            UNION ALL SELECT NULL WHERE EXISTS (SELECT 1 FROM posts WHERE campaign_id IS NULL)
+        )
+        SELECT w.campaign_id, coalesce(c.name, 'No campaign'), coalesce(c.colour, '#9e9e9e'),
+               coalesce(c.goal, ''), c.starts_on, c.ends_on, coalesce(pt.posts, 0),
+               coalesce(pt.published, 0), coalesce(pt.reach, 0),
+               coalesce(at.partner_reach, 0), coalesce(at.asks, 0),
+               coalesce(at.answered, 0), coalesce(at.shared, 0)
+        FROM wanted w LEFT JOIN campaigns c ON c.id = w.campaign_id
+        LEFT JOIN post_totals pt ON pt.campaign_id IS w.campaign_id
+        LEFT JOIN ask_totals at ON at.campaign_id IS w.campaign_id
+        ORDER BY w.campaign_id IS NULL, c.starts_on IS NULL, c.starts_on DESC,
+                 c.name COLLATE NOCASE
+        """
+    ).fetchall()
+    return [CampaignRow(*row) for row in rows]
+
+
 def weekly_reach(ws: Workspace, first: str, last: str) -> list[WeekReach]:
     """Published posts' own reach and reach through partners, per week (Monday first)."""
+    return [WeekReach(w.first, w.posts, w.own_reach, w.partner_reach)
+            for w in leverage_by_week(ws, first, last) if w.posts]
+
+
+def week_window(day: date, weeks: int = 12) -> tuple[str, str]:
+    """The last ``weeks`` weeks up to ``day``: the Monday ``weeks - 1`` weeks back, and day."""
+    monday = day - timedelta(days=day.weekday())
+    return (monday - timedelta(weeks=weeks - 1)).isoformat(), day.isoformat()
+
+
+def leverage_by_week(
+    ws: Workspace, first: str, last: str, campaign_id: int | None = None
+) -> list[Leverage]:
+    """Every week (Monday to Sunday) from ``first``'s to ``last``'s, with its results.
+
+    Counts published posts dated ``first``–``last`` (ISO dates; weeks with none are
+    there with zeros), of one campaign when ``campaign_id`` is given.
+    """
+    # "+status": walk the schedule index for the date range, not every published post
+    where = "+p.status = 'published' AND p.scheduled_on BETWEEN ? AND ?"
+    params: list[object] = [first, last]
+    if campaign_id is not None:
+        where += " AND p.campaign_id = ?"
+        params.append(campaign_id)
     rows = ws.conn.execute(
-        """
-        WITH published AS (
-            SELECT id, reach, date(scheduled_on, 'weekday 0', '-6 days') AS week
-            FROM posts WHERE status = 'published' AND scheduled_on BETWEEN ? AND ?
-        ),
-        partner AS (
-            SELECT post_id, sum(coalesce(observed_reach, 0)) AS reach
-            FROM asks WHERE status = 'shared' GROUP BY post_id
+        f"""
+        WITH per_post AS (
+            SELECT date(p.scheduled_on, 'weekday 0', '-6 days') AS week, p.reach,
+                   count(a.id) AS asks, sum(a.status = 'shared') AS shared,
+                   sum({_SHARED_REACH}) AS partner_reach, sum({_EFFORT}) AS effort
+            FROM posts p
+            LEFT JOIN asks a ON a.post_id = p.id
+            WHERE {where}
+            GROUP BY p.id
         )
-        SELECT week, count(*), coalesce(sum(published.reach), 0),
-               coalesce(sum(partner.reach), 0)
-        FROM published LEFT JOIN partner ON partner.post_id = published.id
-        GROUP BY week ORDER BY week
+        SELECT week, count(*), coalesce(sum(reach), 0), coalesce(sum(partner_reach), 0),
+               sum(asks), coalesce(sum(shared), 0), coalesce(sum(effort), 0)
+        FROM per_post GROUP BY week
         """,
-        (first, last),
+        params,
     ).fetchall()
-    return [WeekReach(*row) for row in rows]
+    found = {row[0]: row[1:] for row in rows}
+    start = date.fromisoformat(first)
+    monday = start - timedelta(days=start.weekday())
+    end = date.fromisoformat(last)
+    weeks = []
+    while monday <= end:
+        key = monday.isoformat()
+        sunday = (monday + timedelta(days=6)).isoformat()
+        weeks.append(Leverage(key, sunday, *found.get(key, ())))
+        monday += timedelta(weeks=1)
+    return weeks
+
+
+def waiting_asks(ws: Workspace, today: str) -> WaitingAsks:
+    """Asks still waiting for an answer, and those of them due before ``today``."""
+    row = ws.conn.execute(
+        "SELECT count(*), coalesce(sum(due_on < ?), 0) FROM asks "
+        "WHERE status IN ('asked', 'agreed')", (today,),
+    ).fetchone()
+    return WaitingAsks(*row)
+
+
+def partner_asks(
+    ws: Workspace, campaign_id: int | None = None, limit: int | None = None
+) -> list[PartnerAsks]:
+    """Every contact ever asked, with outcomes, reach and effort; most reach first.
+
+    With ``campaign_id``, only the asks for that campaign's posts; ``limit`` keeps the best.
+    """
+    where, params = "", []
+    if campaign_id is not None:
+        where = "WHERE a.post_id IN (SELECT id FROM posts WHERE campaign_id = ?)"
+        params.append(campaign_id)
+    # One pass over every ask (a full scan beats walking the contact index), then names.
+    rows = ws.conn.execute(
+        f"""
+        WITH per_contact AS (
+            SELECT a.contact_id, count(*) AS asked, sum(a.status = 'shared') AS shared,
+                   sum(a.status = 'declined') AS declined, sum(a.status = 'no_reply') AS silent,
+                   sum(a.status IN ('asked', 'agreed')) AS waiting,
+                   sum({_SHARED_REACH}) AS reach, sum(a.effort_minutes) AS effort,
+                   count(a.effort_minutes) AS with_effort, max(a.asked_on) AS last_asked
+            FROM asks a NOT INDEXED {where}
+            GROUP BY a.contact_id
+        )
+        SELECT c.id, c.name, c.organisation, t.asked, t.shared, t.declined, t.silent,
+               t.waiting, t.reach,
+               coalesce(t.effort, 0) + (t.asked - t.with_effort) * c.effort_minutes,
+               t.last_asked
+        FROM per_contact t CROSS JOIN contacts c ON c.id = t.contact_id
+        ORDER BY t.reach DESC, t.shared DESC, t.asked DESC, c.name COLLATE NOCASE
+        LIMIT ?
+        """,
+        [*params, -1 if limit is None else limit],
+    ).fetchall()
+    return [PartnerAsks(*row) for row in rows]
+
+
+_POST_COLUMNS = "p.id, p.title, p.scheduled_on, p.status, cam.name, cam.colour, p.reach"
+_ASK_TOTALS = f"""
+    count(a.id) AS asks, coalesce(sum(a.status = 'shared'), 0) AS shared,
+    coalesce(sum(a.status IN ('asked', 'agreed')), 0) AS waiting,
+    coalesce(sum({_SHARED_REACH}), 0) AS partner_reach, coalesce(sum({_EFFORT}), 0) AS effort,
+    coalesce(sum({_COMPARABLE}), 0) AS compared,
+    sum(CASE WHEN {_COMPARABLE} THEN a.predicted_reach END) AS predicted,
+    sum(CASE WHEN {_COMPARABLE} THEN {_SHARED_REACH} END) AS realised"""
+_BY_DATE = "ORDER BY p.scheduled_on IS NULL, p.scheduled_on, p.scheduled_time, p.id"
+
+
+def post_results(
+    ws: Workspace, campaign_id: int | None = None, *, until: str | None = None,
+    compared_only: bool = False,
+) -> list[PostResult]:
+    """Posts with their own reach, asks and reach through partners, by date.
+
+    ``campaign_id`` keeps one campaign's posts; ``until`` (ISO date) the posts dated up to
+    then; ``compared_only`` the posts with at least one ask whose prediction can be
+    compared with its outcome.
+    """
+    if compared_only:
+        # Few posts have asks: total every ask in one pass, then look the posts up.
+        where, params = "WHERE a.post_id IS NOT NULL", []
+        posts = []
+        if campaign_id is not None:
+            posts.append("campaign_id = ?")
+            params.append(campaign_id)
+        if until is not None:
+            posts.append("scheduled_on <= ?")
+            params.append(until)
+        if posts:
+            where += f" AND a.post_id IN (SELECT id FROM posts WHERE {' AND '.join(posts)})"
+        sql = f"""
+            WITH t AS (
+                SELECT a.post_id, {_ASK_TOTALS} FROM asks a NOT INDEXED {where}
+                GROUP BY a.post_id HAVING compared > 0
+            )
+            SELECT {_POST_COLUMNS}, t.asks, t.shared, t.waiting, t.partner_reach, t.effort,
+                   t.compared, t.predicted, t.realised
+            FROM t CROSS JOIN posts p ON p.id = t.post_id
+            LEFT JOIN campaigns cam ON cam.id = p.campaign_id
+            {_BY_DATE}"""
+    else:
+        # Each post's asks through the index on asks(post_id).
+        conditions, params = [], []
+        if campaign_id is not None:
+            conditions.append("p.campaign_id = ?")
+            params.append(campaign_id)
+        if until is not None:
+            conditions.append("p.scheduled_on <= ?")
+            params.append(until)
+        where = f"WHERE {' AND '.join(conditions)}" if conditions else ""
+        sql = f"""
+            SELECT {_POST_COLUMNS}, {_ASK_TOTALS}
+            FROM posts p
+            LEFT JOIN campaigns cam ON cam.id = p.campaign_id
+            LEFT JOIN asks a ON a.post_id = p.id
+            {where}
+            GROUP BY p.id {_BY_DATE}"""
+    return [PostResult(*row) for row in ws.conn.execute(sql, params).fetchall()]
+
+
+def campaign_facts(ws: Workspace, campaign_id: int) -> CampaignFacts | None:
+    """A campaign's name, goal, dates and the span of its dated posts (None if missing)."""
+    row = ws.conn.execute(
+        "SELECT c.id, c.name, c.goal, c.starts_on, c.ends_on, c.colour, "
+        "(SELECT min(scheduled_on) FROM posts WHERE campaign_id = c.id), "
+        "(SELECT max(scheduled_on) FROM posts WHERE campaign_id = c.id) "
+        "FROM campaigns c WHERE c.id = ?", (campaign_id,),
+    ).fetchone()
+    return None if row is None else CampaignFacts(*row)
+
+
+def campaign_report(ws: Workspace, campaign_id: int, top: int = 10) -> CampaignReport | None:
+    """Everything the campaign report shows, or None when the campaign does not exist."""
+    facts = campaign_facts(ws, campaign_id)
+    if facts is None:
+        return None
+    weeks: list[Leverage] = []
+    if facts.first and facts.last:
+        weeks = leverage_by_week(ws, facts.first, facts.last, campaign_id)
+    totals = Leverage.combined(weeks) if weeks else Leverage(facts.first or "", facts.last or "")
+    return CampaignReport(
+        facts, totals, tuple(weeks), tuple(partner_asks(ws, campaign_id, limit=top)),
+        tuple(post_results(ws, campaign_id)),
+    )
+
+
+def overview(ws: Workspace, day: date, weeks: int = 12) -> ReportsOverview:
+    """The Reports view's figures: recent weeks, partners asked, predictions, campaigns.
+
+    The weeks are the last ``weeks`` up to ``day``; partners are everyone ever asked;
+    predictions are the posts with asks whose prediction can be checked.
+    """
+    first, last = week_window(day, weeks)
+    return ReportsOverview(
+        day.isoformat(), tuple(leverage_by_week(ws, first, last)), tuple(partner_asks(ws)),
+        tuple(post_results(ws, until=day.isoformat(), compared_only=True)),
+        tuple(campaign_rows(ws)),
+    )

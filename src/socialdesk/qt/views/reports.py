@@ -1,128 +1,262 @@
-"""Reports: reach per week (own and through partners) and per campaign."""
+"""Reports: leverage per week, partners' answers, predictions checked, campaign reports.
+
+How far partners carried the posts (the leverage ratio per week), who shares when asked,
+how the planner's predictions held up, and each campaign's report (exportable as PDF).
+The figures are read on a worker thread with its own connection when the workspace is big,
+so opening the view never stalls the window; a small workspace is read at once.
+"""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from pathlib import Path
 
-from PySide6.QtCore import QRect, Qt
-from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPalette
-from PySide6.QtWidgets import QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtCore import QItemSelection, QItemSelectionModel, Qt
+from PySide6.QtWidgets import QSplitter, QTableView, QTabWidget, QVBoxLayout, QWidget
 
 from socialdesk.core.clock import today
-from socialdesk.core.formatting import compact, percent, short_date
-from socialdesk.qt.table_model import Column, RowTableModel, count_column
-from socialdesk.qt.views.base import EmptyState, View, heading, make_table, muted, section_title
+from socialdesk.core.formatting import compact, exact, percent, short_date
+from socialdesk.qt.planner.jobs import LatestJob
+from socialdesk.qt.reports.campaign_panel import CampaignPanel
+from socialdesk.qt.reports.charts import LeverageChartView, PredictionChartView
+from socialdesk.qt.reports.columns import (
+    CAMPAIGN_COLUMNS,
+    COL_PARTNER_REACH,
+    COL_PREDICTION_DATE,
+    PARTNER_COLUMNS,
+    PREDICTION_COLUMNS,
+)
+from socialdesk.qt.reports.figures import (
+    per_hour_text,
+    per_hour_tooltip,
+    ratio_text,
+    ratio_tooltip,
+)
+from socialdesk.qt.reports.sorting import SortableRowModel
+from socialdesk.qt.reports.tiles import StatTile, tile_row
+from socialdesk.qt.table_model import RowTableModel
+from socialdesk.qt.views.base import EmptyState, View, heading, make_table, muted
+from socialdesk.qt.views.contacts import show_status
 from socialdesk.store import reports
-from socialdesk.store.models import CampaignSummary, WeekReach
+from socialdesk.store.report_models import (
+    Calibration,
+    CampaignRow,
+    PartnerAsks,
+    PostResult,
+    ReportsOverview,
+)
 from socialdesk.store.workspace import Workspace
 
-OWN, PARTNER = QColor("#4c78a8"), QColor("#f58518")
+BACKGROUND_ABOVE = 4000  # posts + asks; bigger workspaces are read on a worker thread
+SCATTER_LIMIT = 1000  # the latest posts in the prediction chart; the table has them all
+TAB_LEVERAGE, TAB_PARTNERS, TAB_PREDICTIONS, TAB_CAMPAIGNS = range(4)
+NO_RESULTS = ("No results in the last 12 weeks yet. After a post goes out, mark it published "
+              "and type in its reach (Calendar → edit the post → Results); when a partner "
+              "shares it, record the share and its reach on the ask (Planner → Asks for this "
+              "post).")
+NO_ASKS = ("Nobody has been asked to share a post yet. Open a post in the Planner, choose the "
+           "partners worth asking, and create the asks: their answers show up here.")
+NO_PREDICTIONS = ("No predictions to check yet. Asks created in the Planner carry the reach it "
+                  "expected; once they are answered (and a share's reach typed in), this "
+                  "compares the prediction with what happened.")
 
 
-class WeekBars(QWidget):
-    """Stacked bars per week: own reach below, reach through partners on top."""
+def _read(path: Path, day_iso: str) -> ReportsOverview:
+    """Worker: every figure of the view, on its own read-only connection."""
+    from datetime import date
 
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.weeks: list[WeekReach] = []
-        self.setMinimumHeight(180)
-        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+    with Workspace.open_readonly(path) as ws:
+        return reports.overview(ws, date.fromisoformat(day_iso))
 
-    def set_weeks(self, weeks: list[WeekReach]) -> None:
-        """Show these weeks."""
-        self.weeks = weeks
-        self.update()
 
-    def paintEvent(self, event: QPaintEvent) -> None:
-        """Draw the bars, week labels and a legend."""
-        painter = QPainter(self)
-        palette = self.palette()
-        metrics = self.fontMetrics()
-        label_h = metrics.height() + 4
-        top = label_h + 4
-        area = QRect(8, top, self.width() - 16, self.height() - top - label_h - 4)
-        painter.setPen(palette.color(QPalette.ColorRole.Text))
-        x = area.left()
-        for colour, name in ((OWN, "Own reach"), (PARTNER, "Through partners")):
-            painter.fillRect(QRect(x, 4, 12, 12), colour)
-            painter.drawText(x + 16, 4 + metrics.ascent(), name)
-            x += 16 + metrics.horizontalAdvance(name) + 16
-        peak = max((w.own_reach + w.partner_reach for w in self.weeks), default=0)
-        if not self.weeks or peak == 0:
-            painter.setPen(palette.color(QPalette.ColorRole.PlaceholderText))
-            painter.drawText(area, Qt.AlignmentFlag.AlignCenter,
-                             "No published posts with results in these weeks yet.")
-            return
-        slot = area.width() / len(self.weeks)
-        width = max(4, int(slot * 0.6))
-        for i, week in enumerate(self.weeks):
-            left = int(area.left() + i * slot + (slot - width) / 2)
-            own_h = int(area.height() * week.own_reach / peak)
-            partner_h = int(area.height() * week.partner_reach / peak)
-            painter.fillRect(QRect(left, area.bottom() - own_h, width, own_h), OWN)
-            painter.fillRect(QRect(left, area.bottom() - own_h - partner_h, width, partner_h),
-                             PARTNER)
-            painter.setPen(palette.color(QPalette.ColorRole.PlaceholderText))
-            label = short_date(week.week_start, today()).split(" ", 1)[1]
-            painter.drawText(QRect(int(area.left() + i * slot), area.bottom() + 2, int(slot),
-                                   label_h), Qt.AlignmentFlag.AlignCenter, label)
+def _sorted_table(model: SortableRowModel, column: int, order: Qt.SortOrder) -> QTableView:
+    table = make_table(model, sortable=True)
+    table.horizontalHeader().setSortIndicator(column, order)
+    table.horizontalHeader().setResizeContentsPrecision(30)  # compact numbers: 30 rows tell
+    return table
 
 
 class ReportsView(View):
-    """How posts and partners performed."""
+    """How posts, partners and campaigns performed."""
 
     name = "reports"
     title = "Reports"
 
     def __init__(self, ws: Workspace, parent: QWidget | None = None) -> None:
         super().__init__(ws, parent)
-        self.bars = WeekBars()
-        self.week_summary = muted("")
-        self.campaign_model: RowTableModel[CampaignSummary] = RowTableModel([
-            Column("Campaign", lambda c: c.campaign, tooltip=lambda c: c.goal,
-                   colour=lambda c: c.colour),
-            count_column("Posts", lambda c: c.posts),
-            count_column("Published", lambda c: c.published),
-            count_column("Own reach", lambda c: c.reach),
-            count_column("Asks", lambda c: c.asks),
-            Column("Shared", lambda c: c.shared / c.asks if c.asks else None,
-                   display=percent, numeric=True,
-                   tooltip=lambda c: f"{c.shared} of {c.asks} asks shared"),
-            count_column("Reach via partners", lambda c: c.partner_reach),
-            Column("Goal", lambda c: c.goal),
-        ], self)
-        table = make_table(self.campaign_model)
-        self.campaigns = EmptyState(table, "No posts yet, so nothing to report.")
-        self.campaign_table = table
+        self.overview: ReportsOverview | None = None
+        self.job = LatestJob(self)
+        self.job.finished.connect(self.show_overview)
+        self.summary = muted("")
+        self.ratio = StatTile("Leverage, last 12 weeks")
+        self.own = StatTile("Own reach")
+        self.through = StatTile("Through partners")
+        self.per_hour = StatTile("Reach per hour of asking")
+        self.success = StatTile("Asks shared")
+
+        self.chart = LeverageChartView()
+        self.chart_box = EmptyState(self.chart, NO_RESULTS)
+
+        self.partner_model: SortableRowModel[PartnerAsks] = SortableRowModel(
+            PARTNER_COLUMNS, self)
+        self.partner_table = _sorted_table(self.partner_model, COL_PARTNER_REACH,
+                                           Qt.SortOrder.DescendingOrder)
+        self.partners = EmptyState(self.partner_table, NO_ASKS)
+
+        self.prediction_model: SortableRowModel[PostResult] = SortableRowModel(
+            PREDICTION_COLUMNS, self)
+        self.prediction_table = _sorted_table(self.prediction_model, COL_PREDICTION_DATE,
+                                              Qt.SortOrder.DescendingOrder)
+        self.prediction_chart = PredictionChartView()
+        self.calibration = muted("")
+        split = QSplitter()
+        split.setChildrenCollapsible(False)
+        split.addWidget(self.prediction_chart)
+        split.addWidget(self.prediction_table)
+        split.setStretchFactor(0, 2)
+        split.setStretchFactor(1, 3)
+        split.setSizes([420, 730])
+        predictions = QWidget()
+        predictions_layout = QVBoxLayout(predictions)
+        predictions_layout.setContentsMargins(0, 0, 0, 0)
+        predictions_layout.addWidget(self.calibration)
+        predictions_layout.addWidget(split, 1)
+        self.predictions = EmptyState(predictions, NO_PREDICTIONS)
+
+        self.campaign_model: RowTableModel[CampaignRow] = RowTableModel(
+            CAMPAIGN_COLUMNS, self)
+        self.campaign_table = make_table(self.campaign_model)
+        self.campaign_table.selectionModel().selectionChanged.connect(self._campaign_picked)
+        self.campaign_list = EmptyState(
+            self.campaign_table, "No posts yet, so nothing to report. Plan posts in the "
+            "Calendar and group them into campaigns.")
+        self.campaign_panel = CampaignPanel(ws)
+        self.campaign_panel.status.connect(lambda text: show_status(self, text))
+        campaigns = QSplitter(Qt.Orientation.Vertical)
+        campaigns.setChildrenCollapsible(False)
+        campaigns.addWidget(self.campaign_list)
+        campaigns.addWidget(self.campaign_panel)
+        campaigns.setStretchFactor(0, 1)
+        campaigns.setStretchFactor(1, 3)
+        rows = self.campaign_table.verticalHeader().defaultSectionSize()
+        campaigns.setSizes([rows * 6, rows * 20])
+
+        self.tabs = QTabWidget()
+        self.tabs.setDocumentMode(True)
+        self.tabs.addTab(self.chart_box, "Leverage by week")
+        self.tabs.addTab(self.partners, "Partners")
+        self.tabs.addTab(self.predictions, "Predicted vs realised")
+        self.tabs.addTab(campaigns, "Campaigns")
         layout = QVBoxLayout(self)
         layout.addWidget(heading("Reports"))
-        layout.addWidget(section_title("Reach of published posts, last 12 weeks"))
-        layout.addWidget(self.week_summary)
-        layout.addWidget(self.bars, 2)
-        layout.addWidget(section_title("Campaigns"))
-        layout.addWidget(self.campaigns, 2)
+        layout.addWidget(self.summary)
+        layout.addLayout(tile_row([self.ratio, self.own, self.through, self.per_hour,
+                                   self.success]))
+        layout.addWidget(self.tabs, 1)
+
+    # --- loading ----------------------------------------------------------------------
 
     def refresh(self) -> None:
-        """Reload the weekly figures and the campaign table."""
-        end = today()
-        monday = end - timedelta(days=end.weekday())
-        first = monday - timedelta(weeks=11)
-        found = {w.week_start: w for w in reports.weekly_reach(
-            self.ws, first.isoformat(), end.isoformat())}
-        weeks = []
-        for i in range(12):
-            start = (first + timedelta(weeks=i)).isoformat()
-            weeks.append(found.get(start, WeekReach(start, 0, 0, 0)))
-        self.bars.set_weeks(weeks)
-        own = sum(w.own_reach for w in weeks)
-        through = sum(w.partner_reach for w in weeks)
-        ratio = f"{through / own:.2f}" if own else "–"
-        self.week_summary.setText(
-            f"{compact(own)} reached by your own posts, {compact(through)} more through "
-            f"partners: a leverage ratio of {ratio}."
-        )
-        rows = reports.campaign_summaries(self.ws)
-        self.campaign_model.set_rows(rows)
-        self.campaigns.set_empty(not rows)
+        """Reload every figure (on a worker thread when the workspace is big)."""
+        day = today()
+        totals = reports.counts(self.ws)
+        if totals.posts + totals.asks <= BACKGROUND_ABOVE:
+            self.show_overview(reports.overview(self.ws, day))
+            return
+        self.summary.setText("Reading the figures…")
+        path, iso = self.ws.path, day.isoformat()
+        self.job.start(lambda: _read(path, iso))
+
+    def show_overview(self, overview: ReportsOverview) -> None:
+        """Fill the figures, the chart and the tables."""
+        self.overview = overview
+        totals = overview.totals
+        day = today()
+        since = short_date(overview.weeks[0].first, day)
+        period = f"since {since}"
+        self.summary.setText(
+            f"Published posts since {since}: {compact(totals.own_reach)} reached by your own "
+            f"posts, {compact(totals.partner_reach)} more through partners. Hover over a "
+            "figure for the exact numbers.")
+        self.ratio.set_figure(ratio_text(totals.ratio), ratio_tooltip(totals, period),
+                              "partners ÷ own reach" if totals.ratio is not None else "")
+        self.own.set_figure(compact(totals.own_reach),
+                            f"{exact(totals.own_reach)} people reached by {totals.posts:,} "
+                            f"published posts {period}", f"{totals.posts:,} posts")
+        self.through.set_figure(compact(totals.partner_reach),
+                                f"{exact(totals.partner_reach)} people reached through "
+                                f"partners' shares {period}")
+        self.per_hour.set_figure(per_hour_text(totals), per_hour_tooltip(totals, period),
+                                 "people" if totals.reach_per_hour is not None else "")
+        answered = sum(p.answered for p in overview.partners)
+        shared = sum(p.shared for p in overview.partners)
+        self.success.set_figure(
+            percent(shared / answered if answered else None),
+            f"{shared:,} of {answered:,} answered asks were shared (all asks so far)",
+            f"{shared:,} of {answered:,}" if answered else "")
+
+        self.chart.set_weeks(overview.weeks)
+        self.chart_box.set_empty(totals.empty)
+        self.partner_model.set_rows(overview.partners)
+        self.partners.set_empty(not overview.partners)
+        self._show_predictions(overview.predictions)
+        self._show_campaigns(overview.campaigns)
+        for table, text_column in ((self.partner_table, 0), (self.prediction_table, 1)):
+            if not table.property("sized") and table.model().rowCount():
+                table.setProperty("sized", True)  # once: later reloads keep the user's widths
+                table.resizeColumnsToContents()
+                table.setColumnWidth(text_column, min(table.columnWidth(text_column), 220))
+
+    def _show_predictions(self, posts: tuple[PostResult, ...]) -> None:
+        self.prediction_model.set_rows(posts)
+        self.predictions.set_empty(not posts)
+        latest = list(posts[-SCATTER_LIMIT:])
+        self.prediction_chart.set_posts(latest)
+        summary = Calibration.of(posts)
+        if not summary.posts:
+            self.calibration.setText("")
+            return
+        shown = ("" if len(posts) <= SCATTER_LIMIT
+                 else f" The chart shows the latest {SCATTER_LIMIT:,} posts.")
+        self.calibration.setText(
+            f"Over {summary.posts:,} posts ({summary.asks:,} answered asks with a prediction), "
+            f"partners reached {compact(summary.realised)} people where the planner expected "
+            f"{compact(summary.predicted)}: {percent(summary.accuracy)} of the prediction. "
+            f"Dots above the dashed line did better than predicted.{shown}")
+        self.calibration.setToolTip(f"Predicted {exact(round(summary.predicted))}, "
+                                    f"realised {exact(summary.realised)}")
+
+    def _show_campaigns(self, campaigns: tuple[CampaignRow, ...]) -> None:
+        chosen = self.campaign_panel.campaign_id
+        self.campaign_model.set_rows(campaigns)
+        self.campaign_list.set_empty(not campaigns)
         self.campaign_table.resizeColumnsToContents()
         self.campaign_table.setColumnWidth(0, min(self.campaign_table.columnWidth(0), 240))
+        ids = [c.campaign_id for c in campaigns]
+        if chosen is None or chosen not in ids:  # the latest campaign with results
+            named = [c for c in campaigns if c.campaign_id is not None]
+            best = next((c for c in named if c.published), named[0] if named else None)
+            chosen = best.campaign_id if best else None
+        if chosen is not None:
+            self.select_campaign(chosen)
+        else:
+            self.campaign_panel.show_campaign(None)
+
+    # --- campaigns --------------------------------------------------------------------
+
+    def select_campaign(self, campaign_id: int) -> None:
+        """Pick a campaign in the table, which shows its report."""
+        for row, summary in enumerate(self.campaign_model.rows):
+            if summary.campaign_id == campaign_id:
+                if self.campaign_table.selectionModel().isRowSelected(row):
+                    self.campaign_panel.show_campaign(campaign_id)  # reload it
+                else:  # shows it (selectRow would do nothing while the table is hidden)
+                    self.campaign_table.selectionModel().setCurrentIndex(
+                        self.campaign_model.index(row, 0),
+                        QItemSelectionModel.SelectionFlag.ClearAndSelect
+                        | QItemSelectionModel.SelectionFlag.Rows)
+                return
+
+    def _campaign_picked(self, selected: QItemSelection, _old: QItemSelection) -> None:
+        rows = {index.row() for index in selected.indexes()}
+        if rows:
+            self.campaign_panel.show_campaign(self.campaign_model.row_at(min(rows)).campaign_id)

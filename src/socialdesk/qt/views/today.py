@@ -11,6 +11,7 @@ from socialdesk.core.clock import today
 from socialdesk.core.formatting import short_date
 from socialdesk.core.post_checks import PostProblem, posts_needing_attention
 from socialdesk.qt.delegates import PlatformsDelegate, StatusDelegate
+from socialdesk.qt.reports.leverage_card import LeverageCard
 from socialdesk.qt.table_model import Column, RowTableModel
 from socialdesk.qt.views.base import EmptyState, View, heading, make_table, muted, section_title
 from socialdesk.store import asks, contacts, posts, reports
@@ -97,10 +98,13 @@ class TodayView(View):
         layout = QVBoxLayout(self)
         layout.addWidget(self.date_label)
         layout.addWidget(self.summary)
+        self.leverage = LeverageCard(ws)  # leverage lately, reach per hour, asks waiting
+        layout.addWidget(self.leverage)
         layout.addLayout(grid)
 
     def refresh(self) -> None:
         """Reload the week, the asks and the follow-ups."""
+        self.leverage.refresh()
         day = today()
         monday = day - timedelta(days=day.weekday())
         sunday = monday + timedelta(days=6)

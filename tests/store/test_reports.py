@@ -1,0 +1,205 @@
+"""Leverage figures from the store, against hand-counted numbers on a small workspace."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date, timedelta
+
+import pytest
+
+from socialdesk.store import reports
+from socialdesk.store.report_models import Calibration, Leverage
+from socialdesk.store.workspace import Workspace
+
+# Three weeks of March 2026 (Mondays 2, 9, 16); 1 March is a Sunday.
+FIRST, LAST, TODAY = "2026-03-02", "2026-03-22", "2026-03-20"
+
+
+@pytest.fixture
+def shop(workspace: Workspace) -> Workspace:
+    """A bakery with two campaigns, six posts and eight asks (numbers in the comments)."""
+    c = workspace.conn
+    c.execute("INSERT INTO contacts (id, name, organisation, effort_minutes) VALUES "
+              "(1, 'Café', 'Corner Café', 10), (2, 'Mia', '', 30), (3, 'Tom', '', 5)")
+    c.execute("INSERT INTO campaigns (id, name, goal, starts_on, ends_on) VALUES "
+              "(1, 'Spring', 'Sell buns', '2026-03-01', '2026-03-20'), "
+              "(2, 'Later', '', '2026-05-01', '2026-05-31')")
+    c.execute(
+        "INSERT INTO posts (id, uid, title, status, scheduled_on, reach, campaign_id) VALUES "
+        "(1, 'p1', 'Monday buns', 'published', '2026-03-02', 1000, 1), "
+        "(2, 'p2', 'Sunday buns', 'published', '2026-03-08', 500, 1), "  # same week as p1
+        "(3, 'p3', 'Draft buns', 'draft', '2026-03-10', NULL, 1), "  # not published
+        "(4, 'p4', 'No reach typed', 'published', '2026-03-18', NULL, NULL), "
+        "(5, 'p5', 'Too late', 'published', '2026-03-25', 100, NULL), "  # after LAST
+        "(6, 'p6', 'Tuesday rolls', 'published', '2026-03-17', 200, NULL)")
+    c.execute(
+        "INSERT INTO asks (uid, post_id, contact_id, status, asked_on, due_on, "
+        "observed_reach, predicted_reach, effort_minutes) VALUES "
+        "('a1', 1, 1, 'shared', '2026-03-01', NULL, 600, 500, 10), "
+        "('a2', 1, 2, 'declined', '2026-03-01', NULL, NULL, 300, NULL), "  # Mia's 30 min
+        "('a3', 2, 2, 'shared', '2026-03-05', NULL, 900, 1000, 20), "
+        "('a4', 2, 3, 'no_reply', '2026-03-05', NULL, NULL, NULL, 5), "
+        "('a5', 3, 1, 'asked', '2026-03-07', '2026-03-09', NULL, 100, 10), "  # overdue
+        "('a6', 4, 1, 'shared', '2026-03-15', NULL, NULL, 200, 10), "  # reach not typed
+        "('a7', 6, 3, 'agreed', '2026-03-15', NULL, NULL, NULL, 5), "
+        "('a8', 5, 1, 'shared', '2026-03-20', NULL, 50, 40, 10)")
+    return workspace
+
+
+def test_leverage_per_week_counts_published_posts_and_every_ask_on_them(shop: Workspace) -> None:
+    weeks = reports.leverage_by_week(shop, FIRST, LAST)
+    assert [(w.first, w.last) for w in weeks] == [
+        ("2026-03-02", "2026-03-08"), ("2026-03-09", "2026-03-15"), ("2026-03-16", "2026-03-22")]
+    first, empty, third = weeks
+    # p1 + p2: own 1000 + 500; shared 600 + 900; effort 10 + 30 (Mia's usual) + 20 + 5
+    assert first == Leverage("2026-03-02", "2026-03-08", posts=2, own_reach=1500,
+                             partner_reach=1500, asks=4, shared=2, effort_minutes=65)
+    assert first.ratio == 1.0
+    assert first.reach_per_hour == pytest.approx(1500 * 60 / 65)
+    assert empty == Leverage("2026-03-09", "2026-03-15")  # only a draft that week
+    assert empty.ratio is None and empty.reach_per_hour is None and empty.empty
+    # p4 (no reach typed, its share without a number) and p6 (200; ask still agreed)
+    assert third == Leverage("2026-03-16", "2026-03-22", posts=2, own_reach=200,
+                             partner_reach=0, asks=2, shared=1, effort_minutes=15)
+    assert third.ratio == 0.0
+    total = Leverage.combined(weeks)
+    assert (total.first, total.last, total.posts, total.own_reach, total.partner_reach,
+            total.effort_minutes) == ("2026-03-02", "2026-03-22", 4, 1700, 1500, 80)
+    assert total.ratio == pytest.approx(1500 / 1700)
+
+
+def test_weeks_of_one_campaign_and_weeks_starting_mid_week(shop: Workspace) -> None:
+    weeks = reports.leverage_by_week(shop, "2026-03-04", "2026-03-17", campaign_id=1)
+    assert [w.first for w in weeks] == ["2026-03-02", "2026-03-09", "2026-03-16"]
+    # p1 (2 March) falls before the first day asked for; p2 still counts
+    assert [(w.posts, w.own_reach, w.partner_reach) for w in weeks] == [
+        (1, 500, 900), (0, 0, 0), (0, 0, 0)]
+    assert reports.leverage_by_week(shop, "2026-03-10", "2026-03-01") == []
+
+
+def test_week_window_is_twelve_weeks_ending_today() -> None:
+    assert reports.week_window(date(2026, 11, 24)) == ("2026-09-07", "2026-11-24")
+    assert reports.week_window(date(2026, 11, 23), weeks=1) == ("2026-11-23", "2026-11-23")
+
+
+def test_waiting_asks_and_the_overdue_ones(shop: Workspace) -> None:
+    waiting = reports.waiting_asks(shop, TODAY)
+    assert (waiting.waiting, waiting.overdue) == (2, 1)  # a5 overdue; a7 has no due date
+
+
+def test_partner_answers_reach_and_effort(shop: Workspace) -> None:
+    rows = reports.partner_asks(shop)
+    assert [r.name for r in rows] == ["Mia", "Café", "Tom"]  # most reach first
+    mia, cafe, tom = rows
+    assert (mia.asked, mia.shared, mia.declined, mia.no_reply, mia.waiting, mia.reach,
+            mia.effort_minutes) == (2, 1, 1, 0, 0, 900, 50)
+    assert mia.success == 0.5 and mia.reach_per_hour == pytest.approx(900 * 60 / 50)
+    assert (cafe.asked, cafe.shared, cafe.waiting, cafe.reach, cafe.effort_minutes,
+            cafe.last_asked_on, cafe.organisation) == (4, 3, 1, 650, 40, "2026-03-20",
+                                                       "Corner Café")
+    assert cafe.answered == 3 and cafe.success == 1.0
+    assert (tom.asked, tom.no_reply, tom.waiting, tom.reach, tom.success) == (2, 1, 1, 0, 0.0)
+    spring = reports.partner_asks(shop, campaign_id=1)
+    assert [(r.name, r.asked, r.reach) for r in spring] == [
+        ("Mia", 2, 900), ("Café", 2, 600), ("Tom", 1, 0)]
+    assert [r.name for r in reports.partner_asks(shop, campaign_id=1, limit=2)] == [
+        "Mia", "Café"]
+    assert reports.partner_asks(shop, campaign_id=2) == []
+
+
+def test_predicted_against_realised_only_where_the_outcome_is_known(shop: Workspace) -> None:
+    compared = reports.post_results(shop, compared_only=True)
+    # a1 (500 → 600), a2 (300 → declined, 0), a3 (1000 → 900), a8 (40 → 50); a4 has no
+    # prediction, a5 and a7 are open, a6's reach was never typed in
+    assert [(r.post_id, r.compared, r.predicted, r.realised) for r in compared] == [
+        (1, 2, 800.0, 600), (2, 1, 1000.0, 900), (5, 1, 40.0, 50)]
+    first = compared[0]
+    assert (first.title, first.own_reach, first.asks, first.shared, first.partner_reach,
+            first.effort_minutes, first.campaign) == ("Monday buns", 1000, 2, 1, 600, 40,
+                                                      "Spring")
+    assert first.accuracy == 0.75
+    until = reports.post_results(shop, until=LAST, compared_only=True)
+    assert [r.post_id for r in until] == [1, 2]
+    summary = Calibration.of(until)
+    assert (summary.posts, summary.asks, summary.predicted, summary.realised) == (
+        2, 3, 1800.0, 1500)
+    assert summary.accuracy == pytest.approx(1500 / 1800)
+
+
+def test_post_results_of_a_campaign_include_posts_without_results(shop: Workspace) -> None:
+    rows = reports.post_results(shop, campaign_id=1)
+    assert [(r.post_id, r.status, r.asks, r.waiting, r.compared) for r in rows] == [
+        (1, "published", 2, 0, 2), (2, "published", 2, 0, 1), (3, "draft", 1, 1, 0)]
+    assert rows[2].predicted is None and rows[2].accuracy is None
+
+
+def test_campaign_rows_count_published_reach_and_answered_asks(shop: Workspace) -> None:
+    rows = reports.campaign_rows(shop)
+    assert [r.name for r in rows] == ["Later", "Spring", "No campaign"]
+    later, spring, none = rows
+    assert (later.posts, later.asks, later.ratio, later.success) == (0, 0, None, None)
+    assert (spring.campaign_id, spring.posts, spring.published, spring.own_reach,
+            spring.partner_reach, spring.asks, spring.answered, spring.shared) == (
+        1, 3, 2, 1500, 1500, 5, 4, 2)
+    assert spring.ratio == 1.0 and spring.success == 0.5
+    assert (none.campaign_id, none.posts, none.published, none.own_reach,
+            none.partner_reach, none.asks, none.answered, none.shared) == (
+        None, 3, 3, 300, 50, 3, 2, 2)
+
+
+def test_campaign_report_spans_the_campaign_and_its_posts(shop: Workspace) -> None:
+    report = reports.campaign_report(shop, 1)
+    assert report is not None
+    assert (report.facts.name, report.facts.first, report.facts.last) == (
+        "Spring", "2026-03-01", "2026-03-20")
+    assert [w.first for w in report.weeks] == [
+        "2026-02-23", "2026-03-02", "2026-03-09", "2026-03-16"]
+    assert (report.totals.own_reach, report.totals.partner_reach, report.totals.asks,
+            report.totals.effort_minutes) == (1500, 1500, 4, 65)
+    assert [p.name for p in report.partners] == ["Mia", "Café", "Tom"]
+    assert [p.post_id for p in report.posts] == [1, 2, 3]
+    assert (report.published, report.asks, report.waiting, report.shared) == (2, 5, 1, 2)
+    assert report.success == 0.5
+    later = reports.campaign_report(shop, 2)
+    assert later is not None and later.posts == () and later.partners == ()
+    assert len(later.weeks) == 5 and later.totals.empty
+    assert reports.campaign_report(shop, 99) is None
+
+
+def test_an_empty_workspace_has_empty_figures(workspace: Workspace) -> None:
+    overview = reports.overview(workspace, date(2026, 11, 24))
+    assert len(overview.weeks) == 12 and overview.totals.empty
+    assert overview.partners == overview.predictions == overview.campaigns == ()
+    assert reports.waiting_asks(workspace, "2026-11-24").waiting == 0
+
+
+def test_demo_figures_agree_with_a_plain_recount(demo: Workspace) -> None:
+    """The set-based queries against a row-by-row count in Python, on the demo."""
+    day = date.today()
+    overview = reports.overview(demo, day)
+    first = date.fromisoformat(overview.weeks[0].first)
+    posts = demo.conn.execute(
+        "SELECT id, scheduled_on, reach FROM posts WHERE status = 'published' "
+        "AND scheduled_on BETWEEN ? AND ?", (first.isoformat(), day.isoformat())).fetchall()
+    effort = dict(demo.conn.execute("SELECT id, effort_minutes FROM contacts").fetchall())
+    by_post = defaultdict(list)
+    for ask in demo.conn.execute(
+            "SELECT post_id, contact_id, status, observed_reach, effort_minutes FROM asks"):
+        by_post[ask[0]].append(ask)
+    expected: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
+    for post_id, scheduled_on, reach in posts:
+        day_of = date.fromisoformat(scheduled_on)
+        week = (day_of - timedelta(days=day_of.weekday())).isoformat()
+        totals = expected[week]
+        totals[0] += reach or 0
+        for _, contact, status, observed, minutes in by_post[post_id]:
+            totals[1] += (observed or 0) if status == "shared" else 0
+            totals[2] += 1
+            totals[3] += minutes if minutes is not None else effort[contact]
+    got = {w.first: [w.own_reach, w.partner_reach, w.asks, w.effort_minutes]
+           for w in overview.weeks if w.posts}
+    assert got == dict(expected)
+    assert sum(p.asked for p in overview.partners) == demo.conn.execute(
+        "SELECT count(*) FROM asks").fetchone()[0]
+    assert sum(c.posts for c in overview.campaigns) == demo.conn.execute(
+        "SELECT count(*) FROM posts").fetchone()[0]
