@@ -30,7 +30,7 @@ def run() -> list[Result]:
 
 
 def _measure(workspace: object) -> list[Result]:
-    from PySide6.QtCore import QElapsedTimer, QTimer
+    from PySide6.QtCore import QElapsedTimer, QEventLoop, QTimer
     from PySide6.QtTest import QTest
 
     from socialdesk.qt.app import create_application
@@ -57,7 +57,11 @@ def _measure(workspace: object) -> list[Result]:
     probe.start()
 
     def settle(ms: int = 300) -> None:
-        QTest.qWait(ms)
+        # An event loop, as the app runs: QTest.qWait keeps Python's interpreter lock while
+        # it waits, so worker threads (the planner's) would stand still until a later step.
+        loop = QEventLoop()
+        QTimer.singleShot(ms, loop.quit)
+        loop.exec()
 
     def step(label: str, action: Callable[[], object], wait: int = 300) -> None:
         current[0] = label

@@ -400,11 +400,12 @@ def test_encryption_stays_off_when_no_passphrase_is_chosen(
 
 
 def test_the_planner_recomputes_after_the_universe_changes(
-        window, settings_dialog) -> None:
+        window, settings_dialog, qtbot) -> None:
     post_id = posts.upcoming_posts(window.ws, today().isoformat(), limit=1)[0].id
     _, before = plan_post(window.ws, post_id, today())
     window.plan_leverage(post_id)
     planner = window.stack.currentWidget()
+    qtbot.waitUntil(lambda: not planner.is_busy())  # the planner plans on a worker
 
     def shown() -> list[str]:
         return [label.text() for label in planner.findChildren(QLabel) if label.isVisible()]
@@ -420,11 +421,11 @@ def test_the_planner_recomputes_after_the_universe_changes(
     assert after.expected_reach < before.expected_reach
     assert after.expected_reach <= 2_000
     assert window.stack.currentWidget() is planner
-    assert shown() != shown_before  # the planner shows the new figures
+    qtbot.waitUntil(lambda: shown() != shown_before)  # the planner shows the new figures
     window.undo_stack.undo()
     _, undone = plan_post(window.ws, post_id, today())
     assert undone.expected_reach == pytest.approx(before.expected_reach)
-    assert shown() == shown_before
+    qtbot.waitUntil(lambda: not planner.is_busy() and shown() == shown_before)
 
 
 def test_the_welcome_panel_stays_after_changing_settings(qtbot, tmp_path, monkeypatch):

@@ -110,19 +110,25 @@ def _wait_until_exposed(app: object, window: object) -> None:
 
 def _wait_for_background_work(app: object, window: object, limit_s: float = 20) -> None:
     """Let views that load in workers (planner, partners …) finish before the picture."""
-    from PySide6.QtCore import QThreadPool
-    from PySide6.QtTest import QTest
+    from PySide6.QtCore import QEventLoop, QThreadPool, QTimer
+
+    def wait(ms: int) -> None:
+        # An event loop, not QTest.qWait: that keeps Python's interpreter lock while it
+        # waits, so the workers waited for here would hardly run.
+        loop = QEventLoop()
+        QTimer.singleShot(ms, loop.quit)
+        loop.exec()
 
     pool = QThreadPool.globalInstance()
     deadline = time.perf_counter() + limit_s
-    QTest.qWait(100)
+    wait(100)
     while time.perf_counter() < deadline:
         view = window.stack.currentWidget()  # type: ignore[attr-defined]
         busy = getattr(view, "is_busy", None)
         if pool.activeThreadCount() == 0 and not (busy and busy()):
             break
-        QTest.qWait(50)
-    QTest.qWait(100)  # results delivered to the GUI thread get painted
+        wait(50)
+    wait(100)  # results delivered to the GUI thread get painted
 
 
 def _screenshot(app: object, window: object, target: Path, view: str) -> int:

@@ -1,0 +1,150 @@
+"""The planner's writes as undoable commands: creating asks and recording their outcomes.
+
+Each write runs at once in one transaction and goes onto the main window's undo stack;
+after a write, an undo or a redo, ``changed`` tells the planner (and the main window)
+to reload.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable, Sequence
+from datetime import date
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QUndoCommand, QUndoStack
+from PySide6.QtWidgets import QMessageBox, QWidget
+
+from socialdesk import APP_NAME
+from socialdesk.core import asking
+from socialdesk.core.asking import DraftAsk
+from socialdesk.core.settings import update_setting, workspace_settings
+from socialdesk.store import asks
+from socialdesk.store.models import AskRow
+from socialdesk.store.workspace import Workspace
+
+FAILURES = (sqlite3.Error, LookupError, ValueError)
+STATUS_WORDS = {"asked": "asked", "agreed": "agreed", "shared": "shared",
+                "declined": "declined", "no_reply": "no reply"}
+
+
+def _quoted(title: str) -> str:
+    return f"“{title if len(title) <= 40 else title[:39] + '…'}”"
+
+
+class _Command(QUndoCommand):
+    """A write that already ran: ``redo`` runs it again only after an undo."""
+
+    def __init__(self, text: str, redo: Callable[[], None], undo: Callable[[], None],
+                 run: Callable[[Callable[[], None]], bool]) -> None:
+        super().__init__(text)
+        self._redo, self._undo, self._run = redo, undo, run
+        self._done = True
+
+    def redo(self) -> None:
+        """Write again (not when pushed: it ran already)."""
+        if not self._done:
+            self._done = self._run(self._redo)
+
+    def undo(self) -> None:
+        """Put back what the write changed."""
+        if self._run(self._undo):
+            self._done = False
+
+
+class PlannerActions(QObject):
+    """Writes for the planner, each one transaction and one undo step."""
+
+    changed = Signal()
+
+    def __init__(self, ws: Workspace, parent: QWidget, undo_stack: QUndoStack | None = None
+                 ) -> None:
+        super().__init__(parent)
+        self.ws = ws
+        self.widget = parent
+        self.undo_stack = undo_stack or QUndoStack(self)
+
+    def _run(self, action: Callable[[], None]) -> bool:
+        """Run an undo or redo step; tell the user if it fails. True when it ran."""
+        try:
+            action()
+        except FAILURES as error:
+            QMessageBox.warning(self.widget, APP_NAME, str(error))
+            self.changed.emit()
+            return False
+        self.changed.emit()
+        return True
+
+    def create_asks(self, post_id: int, title: str, drafts: Sequence[DraftAsk],
+                    today: date) -> list[int]:
+        """Record the drafts as asks (one transaction, one undo step); return their ids."""
+        if not drafts:
+            return []
+        try:
+            ids = asking.create_asks(self.ws, post_id, drafts, today)
+        except FAILURES as error:
+            QMessageBox.warning(self.widget, APP_NAME, f"The asks were not saved: {error}")
+            return []
+        made = list(ids)
+
+        def again() -> None:
+            made[:] = asking.create_asks(self.ws, post_id, drafts, today)
+
+        count = len(drafts)
+        text = (f"Ask {drafts[0].name} to share {_quoted(title)}" if count == 1
+                else f"Ask {count} partners to share {_quoted(title)}")
+        self.undo_stack.push(_Command(text, again, lambda: self._delete(made), self._run))
+        self.changed.emit()
+        return ids
+
+    def _delete(self, ids: list[int]) -> None:
+        asks.delete_asks(self.ws, ids)
+
+    def save_templates(self, templates: dict[str, str]) -> bool:
+        """Save the ask message templates (the workspace setting); one undo step."""
+        before = dict(workspace_settings(self.ws).get("ask_templates") or {})
+        if before == templates:
+            return True
+
+        def do() -> None:
+            update_setting(self.ws, "ask_templates", templates)
+
+        def undo() -> None:
+            update_setting(self.ws, "ask_templates", before)
+
+        try:
+            do()
+        except FAILURES as error:
+            QMessageBox.warning(self.widget, APP_NAME, f"The template was not saved: {error}")
+            return False
+        self.undo_stack.push(_Command("Edit the message template", do, undo, self._run))
+        return True
+
+    def record_outcome(self, ask: AskRow, status: str, observed_reach: int | None,
+                       today: date) -> bool:
+        """Set an ask's status (and reach when shared); one undo step. True when saved."""
+        answered = None if status == "asked" else (
+            ask.answered_on if status == ask.status and ask.answered_on else today.isoformat())
+        reach = observed_reach if status == "shared" else None
+
+        def do() -> None:
+            asks.record_outcome(self.ws, ask.id, status, answered_on=answered,
+                                observed_reach=reach)
+
+        def undo() -> None:
+            asks.record_outcome(self.ws, ask.id, ask.status, answered_on=ask.answered_on,
+                                observed_reach=ask.observed_reach)
+
+        try:
+            do()
+        except FAILURES as error:
+            QMessageBox.warning(self.widget, APP_NAME, f"The answer was not saved: {error}")
+            self.changed.emit()
+            return False
+        if status == ask.status:
+            text = f"Reach of {ask.contact_name}'s share"
+        else:
+            text = f"{ask.contact_name}: {STATUS_WORDS.get(status, status)}"
+        self.undo_stack.push(_Command(text, do, undo, self._run))
+        self.changed.emit()
+        return True

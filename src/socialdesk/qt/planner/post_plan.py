@@ -1,0 +1,301 @@
+"""One post's plan, worked out on a worker thread and then read by the GUI thread.
+
+:func:`plan_for_post` ranks every partner for the post and keeps the model's terms, so
+that any choice of asks is re-totalled at once on the GUI thread, and prepares the
+Monte Carlo model for the range. The figures are kept in columns (a list per figure)
+and a partner's :class:`PartnerLine` is made when it is asked for: 5,000 partners as
+5,000 objects would weigh on every garbage collection (see :mod:`.data`).
+
+A post's own asks do not count towards its partners' fatigue here: the planner shows
+what asking them for this post is worth, so a partner asked for it yesterday does not
+drop to a zero likelihood the moment the ask is made. Their outcomes still count
+(k and n), so a recorded share raises the partner's likelihood at once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import timedelta
+from functools import cached_property
+from typing import TYPE_CHECKING, overload
+
+from socialdesk.core import leverage
+from socialdesk.core.asking import FATIGUE_WINDOW_DAYS
+from socialdesk.core.leverage import PartnerEstimate
+from socialdesk.qt.planner.data import WorkspaceFacts, collection_paused, days_since
+from socialdesk.store import asks, planning
+from socialdesk.store.models import AskRow
+from socialdesk.store.planning import PostFacts
+from socialdesk.store.workspace import Workspace
+
+if TYPE_CHECKING:
+    from socialdesk.core.cascade import CascadeModel
+
+PICTURE_SIZE = 60  # partners drawn in the network picture: the best by added reach
+MC_RUNS = 2000  # as the command line's default, so both give the same range
+MC_SEED = 1
+CACHED_LINES = 512
+
+
+@dataclass(frozen=True, slots=True)
+class PartnerLine:
+    """One partner's row in the planner: the model's estimate and the ask history."""
+
+    id: str  # the model's id for the partner: the contact id as text
+    estimate: PartnerEstimate
+    contact_id: int
+    strength: float
+    asked: int  # answered asks (n)
+    shared: int  # shares (k)
+    last_asked_on: str | None  # the last ask for another post
+    recent_asks: int  # asks in the last 30 days for other posts
+    overasked: bool  # more than the warning count in 30 days
+    post_status: str | None  # the status of this post's ask to them, if any
+
+    @property
+    def name(self) -> str:
+        """The partner's name."""
+        return self.estimate.name
+
+    @property
+    def likelihood(self) -> float:
+        """``q``: the share likelihood from tie strength and answered asks."""
+        return leverage.posterior(self.strength, self.asked, self.shared)
+
+
+@dataclass(frozen=True, slots=True)
+class Columns:
+    """Every partner's figures, best added reach first: one list per figure."""
+
+    ids: list[str]
+    names: list[str]
+    p: list[float]
+    fit: list[float]
+    audience: list[int]
+    reach: list[float]
+    added: list[float]
+    effort: list[float]
+    strength: list[float]
+    asked: list[int]
+    shared: list[int]
+    last_asked: list[str | None]
+    recent: list[int]
+    overasked: list[bool]
+    status: list[str | None]
+
+    def estimate(self, i: int) -> PartnerEstimate:
+        """Row ``i`` as the model's estimate."""
+        return PartnerEstimate(
+            id=self.ids[i], name=self.names[i], p=self.p[i], fit=self.fit[i],
+            audience=self.audience[i], reach_if_shared=self.reach[i], added_reach=self.added[i],
+            effort_minutes=self.effort[i])
+
+    def line(self, i: int) -> PartnerLine:
+        """Row ``i`` as a table line."""
+        return PartnerLine(
+            id=self.ids[i], estimate=self.estimate(i), contact_id=int(self.ids[i]),
+            strength=self.strength[i], asked=self.asked[i], shared=self.shared[i],
+            last_asked_on=self.last_asked[i], recent_asks=self.recent[i],
+            overasked=self.overasked[i], post_status=self.status[i])
+
+
+class Lines(Sequence[PartnerLine]):
+    """The partners as lines, in rank order or in a given ``order`` of rows, made on demand."""
+
+    def __init__(self, plan: PostData, order: Sequence[int] | None = None) -> None:
+        self.plan = plan
+        self.order = order
+
+    def __len__(self) -> int:
+        """How many partners."""
+        return len(self.order) if self.order is not None else len(self.plan.columns.ids)
+
+    @overload
+    def __getitem__(self, index: int) -> PartnerLine: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[PartnerLine]: ...
+
+    def __getitem__(self, index: int | slice) -> PartnerLine | list[PartnerLine]:
+        """The line at a position (or a list of them for a slice)."""
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        row = self.order[index] if self.order is not None else range(len(self))[index]
+        return self.plan.line(row)
+
+    def __iter__(self) -> Iterator[PartnerLine]:
+        """The lines in order."""
+        return (self[i] for i in range(len(self)))
+
+
+class ById(Mapping[str, PartnerLine]):
+    """The partners' lines by id, made on demand."""
+
+    def __init__(self, plan: PostData) -> None:
+        self.plan = plan
+
+    def __getitem__(self, partner_id: str) -> PartnerLine:
+        """The partner's line; KeyError for an unknown id."""
+        return self.plan.line(self.plan.row[partner_id])
+
+    def __iter__(self) -> Iterator[str]:
+        """Every partner id."""
+        return iter(self.plan.columns.ids)
+
+    def __len__(self) -> int:
+        """How many partners."""
+        return len(self.plan.columns.ids)
+
+    def __contains__(self, partner_id: object) -> bool:
+        """Whether the id is a partner's."""
+        return partner_id in self.plan.row
+
+
+@dataclass(frozen=True)
+class PostData:
+    """One post's plan: ranking, model terms, prepared Monte Carlo, the post's asks."""
+
+    post: PostFacts
+    columns: Columns
+    terms: Mapping[str, float]  # p_c · x_c per partner
+    x0: float
+    universe: float
+    asks: tuple[AskRow, ...]  # this post's asks, newest first
+    neighbours: Mapping[str, Mapping[str, float]]  # the workspace's (WorkspaceFacts)
+    cascade: CascadeModel | None = field(default=None, repr=False)
+    _cache: dict[int, PartnerLine] = field(default_factory=dict, repr=False, compare=False)
+
+    @cached_property
+    def row(self) -> dict[str, int]:
+        """Each partner's row in rank order."""
+        return {pid: i for i, pid in enumerate(self.columns.ids)}
+
+    def line(self, row: int) -> PartnerLine:
+        """The line of the partner at a rank (the last few asked for are kept)."""
+        found = self._cache.get(row)
+        if found is None:
+            if len(self._cache) >= CACHED_LINES:
+                self._cache.clear()
+            found = self._cache[row] = self.columns.line(row)
+        return found
+
+    @property
+    def lines(self) -> Lines:
+        """Every partner's line, best added reach first."""
+        return Lines(self)
+
+    @property
+    def by_id(self) -> ById:
+        """Every partner's line by id."""
+        return ById(self)
+
+    @property
+    def alone(self) -> float:
+        """``R(∅)``: the post's reach through the business's own channels."""
+        return self.universe * self.x0
+
+    def reach(self, chosen: Collection[str]) -> float:
+        """``R(S)``: the expected unique reach with the chosen asks (first degree)."""
+        return leverage.expected_reach(self.x0, (self.terms[c] for c in chosen
+                                                 if c in self.terms), self.universe)
+
+    def effort(self, chosen: Collection[str]) -> float:
+        """Minutes of asking the chosen partners takes."""
+        effort, row = self.columns.effort, self.row
+        return sum(effort[row[c]] for c in chosen if c in row)
+
+    def suggestion(self, budget_minutes: float) -> set[str]:
+        """The budgeted greedy choice of asks (best single partner checked)."""
+        cols, terms = self.columns, self.terms
+        candidates = [cols.estimate(i) for i, pid in enumerate(cols.ids)
+                      if terms[pid] > 0 and cols.effort[i] <= budget_minutes]
+        return {e.id for e in leverage.choose_asks(candidates, terms, budget_minutes)}
+
+    def asked_partners(self) -> set[str]:
+        """Partners already asked for this post who have not declined or stayed silent."""
+        return {str(a.contact_id) for a in self.asks
+                if a.status in ("asked", "agreed", "shared")} & set(self.terms)
+
+    def picture(self, chosen: Collection[str], size: int = PICTURE_SIZE
+                ) -> tuple[list[PartnerLine], list[tuple[str, str, float]]]:
+        """The partners to draw (the best ``size`` plus any chosen) and the links among them."""
+        rows = sorted(set(range(min(size, len(self.columns.ids))))
+                      | {self.row[c] for c in chosen if c in self.row})
+        shown = [self.line(i) for i in rows]
+        ids = {line.id for line in shown}
+        links = []
+        for line in shown:
+            for other, weight in self.neighbours.get(line.id, {}).items():
+                if other in ids and line.id < other:
+                    links.append((line.id, other, weight))
+        return shown, links
+
+
+def plan_for_post(ws: Workspace, facts: WorkspaceFacts, post_id: int,
+                  with_cascade: bool = True) -> PostData:
+    """Rank every partner for a post; raises LookupError when the post does not exist."""
+    post = planning.post_facts(ws, post_id)
+    if post is None:
+        raise LookupError(f"There is no post {post_id} in this workspace.")
+    post_asks = tuple(asks.asks_for_post(ws, post_id))
+    status = {a.contact_id: a.status for a in reversed(post_asks)}  # the newest wins
+    # Asks for this post do not count towards the "asked too often" warning either.
+    window_start = (facts.today - timedelta(days=FATIGUE_WINDOW_DAYS)).isoformat()
+    this_post: dict[int, int] = {}
+    for a in post_asks:
+        if window_start < a.asked_on <= facts.today.isoformat():
+            this_post[a.contact_id] = this_post.get(a.contact_id, 0) + 1
+    last_other = {cid: _last_other_ask(ws, cid, post_id) for cid in status}
+    # Partners asked for this post: fatigue from their other asks only (see the docstring).
+    today = facts.today
+    inputs = [replace(c, days_since_last_ask=days_since(today, last_other[int(c.id)]))
+              if int(c.id) in last_other else c for c in facts.inputs]
+    by_id = {c.id: c for c in inputs}
+    post_input = leverage.PostInput(topics=post.topics, platforms=post.platforms)
+    params = facts.params
+    with collection_paused():  # 5,000 estimates, dropped once in columns
+        alone, ranked, terms = leverage.estimate(inputs, facts.channels, post_input, params)
+        columns = _columns(ranked, by_id, facts, last_other, status, this_post)
+        del ranked
+    cascade = None
+    if with_cascade:
+        from socialdesk.core.cascade import CascadeModel  # numpy: on the worker thread
+
+        cascade = CascadeModel.for_post(inputs, facts.links, facts.channels, post_input, params)
+    return PostData(
+        post=post, columns=columns, terms=terms, x0=min(1.0, alone / params.universe),
+        universe=params.universe, asks=post_asks, neighbours=facts.neighbours, cascade=cascade)
+
+
+def _columns(ranked: Sequence[PartnerEstimate], inputs: Mapping[str, leverage.PartnerInput],
+             facts: WorkspaceFacts, last_other: Mapping[int, str | None],
+             status: Mapping[int, str], this_post: Mapping[int, int]) -> Columns:
+    cols = Columns([], [], [], [], [], [], [], [], [], [], [], [], [], [], [])
+    limit = facts.warning_count
+    for e in ranked:
+        c, cid = inputs[e.id], int(e.id)
+        recent = facts.recent_asks.get(cid, 0) - this_post.get(cid, 0)
+        cols.ids.append(e.id)
+        cols.names.append(e.name)
+        cols.p.append(e.p)
+        cols.fit.append(e.fit)
+        cols.audience.append(e.audience)
+        cols.reach.append(e.reach_if_shared)
+        cols.added.append(e.added_reach)
+        cols.effort.append(e.effort_minutes)
+        cols.strength.append(c.strength)
+        cols.asked.append(c.asked)
+        cols.shared.append(c.shared)
+        cols.last_asked.append(last_other[cid] if cid in last_other
+                               else facts.last_asked.get(e.id))
+        cols.recent.append(recent)
+        cols.overasked.append(recent > limit)
+        cols.status.append(status.get(cid))
+    return cols
+
+
+def _last_other_ask(ws: Workspace, contact_id: int, post_id: int) -> str | None:
+    """The contact's last ask for any post but ``post_id``."""
+    dates = [a.asked_on for a in asks.asks_for_contact(ws, contact_id) if a.post_id != post_id]
+    return max(dates, default=None)
