@@ -189,6 +189,8 @@ class ContactsView(View):
         self.table.setColumnWidth(2, 80)
         self.table.setColumnWidth(3, 80)
         self.table.setColumnWidth(4, 210)
+        if not self.table.selectionModel().hasSelection() and self.model.rowCount():
+            self.table.selectRow(0)  # the pane beside shows someone, not an empty form
 
     def _fill_tags(self) -> None:
         chosen = self.tag.currentData()
