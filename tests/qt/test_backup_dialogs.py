@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from PySide6.QtWidgets import QDialog, QMessageBox
 
@@ -17,29 +15,6 @@ from socialdesk.store import reports
 from socialdesk.store.workspace import Workspace
 
 ACCEPTED = QDialog.DialogCode.Accepted
-
-
-@pytest.fixture
-def fresh_keyring():
-    import keyring
-    from keyrings.alt.file import PlaintextKeyring
-
-    previous = keyring.get_keyring()
-    keyring.set_keyring(PlaintextKeyring())
-    yield
-    keyring.set_keyring(previous)
-
-
-@pytest.fixture
-def window(qtbot, demo_path: Path):
-    create_application()
-    made = MainWindow(Workspace.open(demo_path), app_settings())
-    qtbot.addWidget(made)
-    made.show()
-    qtbot.waitExposed(made)
-    yield made
-    if made.isVisible():
-        made.close()
 
 
 @pytest.fixture
@@ -209,8 +184,6 @@ def test_opening_a_workspace_another_socialdesk_holds_is_refused(window, tmp_pat
 
 
 def test_closing_without_changes_after_a_backup_adds_none(window, qtbot) -> None:
-    from socialdesk.qt.appsettings import app_settings
-    from socialdesk.qt.main_window import MainWindow
     from socialdesk.store.workspace import Workspace
 
     folder = backup.backup_folder(window.ws)

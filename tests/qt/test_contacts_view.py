@@ -3,32 +3,17 @@
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QDate, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox, QToolButton
 
-from socialdesk.qt.app import create_application
-from socialdesk.qt.appsettings import app_settings
 from socialdesk.qt.contact_dialogs import AudienceDialog, LinkDialog
 from socialdesk.qt.main_window import MainWindow
 from socialdesk.qt.views.contacts import ContactsView
 from socialdesk.store import contacts, interactions, links, partners
 from socialdesk.store.models import Contact, Detail
 from socialdesk.store.workspace import Workspace
-
-
-@pytest.fixture
-def window(qtbot, demo_path: Path):
-    create_application()
-    main = MainWindow(Workspace.open(demo_path), app_settings())
-    qtbot.addWidget(main)
-    main.show()
-    qtbot.waitExposed(main)
-    yield main
-    if main.isVisible():
-        main.close()
 
 
 @pytest.fixture

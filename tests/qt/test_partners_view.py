@@ -2,30 +2,13 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from PySide6.QtCore import Qt
 
-from socialdesk.qt.app import create_application
-from socialdesk.qt.appsettings import app_settings
 from socialdesk.qt.main_window import MainWindow
 from socialdesk.qt.table_model import ROW_ROLE
 from socialdesk.qt.views.partners import COL_AUDIENCE, COL_LIKELIHOOD, PartnersView, likelihood
 from socialdesk.store import contacts, reports
-from socialdesk.store.workspace import Workspace
-
-
-@pytest.fixture
-def window(qtbot, demo_path: Path):
-    create_application()
-    main = MainWindow(Workspace.open(demo_path), app_settings())
-    qtbot.addWidget(main)
-    main.show()
-    qtbot.waitExposed(main)
-    yield main
-    if main.isVisible():
-        main.close()
 
 
 @pytest.fixture

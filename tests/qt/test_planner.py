@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
@@ -12,27 +11,11 @@ from PySide6.QtWidgets import QGraphicsLineItem
 
 from socialdesk.core.clock import today
 from socialdesk.core.formatting import compact
-from socialdesk.qt.app import create_application
-from socialdesk.qt.appsettings import app_settings
 from socialdesk.qt.main_window import MainWindow
 from socialdesk.qt.planner.partner_table import COL_ASK, COL_LAST, COL_NAME, COL_P
 from socialdesk.qt.planner.post_plan import MC_RUNS, MC_SEED, PICTURE_SIZE
 from socialdesk.qt.views.planner import PlannerView
 from socialdesk.store import posts, reports
-from socialdesk.store.workspace import Workspace
-
-
-@pytest.fixture
-def window(qtbot, demo_path: Path):
-    create_application()
-    main = MainWindow(Workspace.open(demo_path), app_settings())
-    qtbot.addWidget(main)
-    main.resize(1280, 800)
-    main.show()
-    qtbot.waitExposed(main)
-    yield main
-    if main.isVisible():
-        main.close()
 
 
 def settle(qtbot, view: PlannerView) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt, QUrl
@@ -12,28 +11,12 @@ from PySide6.QtWidgets import QComboBox
 
 from socialdesk.core.clock import today
 from socialdesk.core.settings import workspace_settings
-from socialdesk.qt.app import create_application
-from socialdesk.qt.appsettings import app_settings
 from socialdesk.qt.main_window import MainWindow
 from socialdesk.qt.planner.ask_list import COL_REACH, COL_STATUS
 from socialdesk.qt.planner.asks_dialog import AsksDialog
 from socialdesk.qt.planner.partner_table import COL_P
 from socialdesk.qt.views.planner import TAB_ASKS, PlannerView
 from socialdesk.store import asks, posts
-from socialdesk.store.workspace import Workspace
-
-
-@pytest.fixture
-def window(qtbot, demo_path: Path):
-    create_application()
-    main = MainWindow(Workspace.open(demo_path), app_settings())
-    qtbot.addWidget(main)
-    main.resize(1280, 800)
-    main.show()
-    qtbot.waitExposed(main)
-    yield main
-    if main.isVisible():
-        main.close()
 
 
 def settle(qtbot, view: PlannerView) -> None:

@@ -12,7 +12,6 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from socialdesk.core.clock import today
 from socialdesk.qt.app import create_application
-from socialdesk.qt.appsettings import app_settings
 from socialdesk.qt.main_window import MainWindow
 from socialdesk.qt.reports.campaign_panel import NO_CAMPAIGN, pdf_name
 from socialdesk.qt.reports.charts import week_label, week_tooltip
@@ -24,19 +23,6 @@ from socialdesk.qt.views.today import TodayView
 from socialdesk.store import reports
 from socialdesk.store.report_models import Leverage
 from socialdesk.store.workspace import Workspace
-
-
-@pytest.fixture
-def window(qtbot, demo_path: Path):
-    create_application()
-    main = MainWindow(Workspace.open(demo_path), app_settings())
-    qtbot.addWidget(main)
-    main.resize(1280, 800)
-    main.show()
-    qtbot.waitExposed(main)
-    yield main
-    if main.isVisible():
-        main.close()
 
 
 @pytest.fixture

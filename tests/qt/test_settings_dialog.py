@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
@@ -29,29 +28,6 @@ from socialdesk.store.workspace import Workspace
 
 ACCEPTED = QDialog.DialogCode.Accepted
 BLOGGER_MESSAGE = "Hey {name}, would you mention {post_title}? It fits {limit}."
-
-
-@pytest.fixture
-def fresh_keyring():
-    import keyring
-    from keyrings.alt.file import PlaintextKeyring
-
-    previous = keyring.get_keyring()
-    keyring.set_keyring(PlaintextKeyring())
-    yield
-    keyring.set_keyring(previous)
-
-
-@pytest.fixture
-def window(qtbot, demo_path: Path):
-    create_application()
-    made = MainWindow(Workspace.open(demo_path), app_settings())
-    qtbot.addWidget(made)
-    made.show()
-    qtbot.waitExposed(made)
-    yield made
-    if made.isVisible():
-        made.close()
 
 
 Steps = Callable[[SettingsDialog], None]

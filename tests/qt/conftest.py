@@ -1,0 +1,38 @@
+"""Fixtures for the GUI tests: the main window on a copy of the small demo."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from socialdesk.qt.app import create_application
+from socialdesk.qt.appsettings import app_settings
+from socialdesk.qt.main_window import MainWindow
+from socialdesk.store.workspace import Workspace
+
+
+@pytest.fixture
+def window(qtbot, demo_path: Path):
+    """The main window, shown at 1280×800 on a private copy of the small demo."""
+    create_application()
+    main = MainWindow(Workspace.open(demo_path), app_settings())
+    qtbot.addWidget(main)
+    main.resize(1280, 800)
+    main.show()
+    qtbot.waitExposed(main)
+    yield main
+    if main.isVisible():
+        main.close()
+
+
+@pytest.fixture
+def fresh_keyring():
+    """A keyring file of the test's own (conftest points its folder into tmp_path)."""
+    import keyring
+    from keyrings.alt.file import PlaintextKeyring
+
+    previous = keyring.get_keyring()
+    keyring.set_keyring(PlaintextKeyring())
+    yield
+    keyring.set_keyring(previous)
