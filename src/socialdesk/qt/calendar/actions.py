@@ -14,12 +14,13 @@ from datetime import date
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
-from PySide6.QtGui import QUndoCommand, QUndoStack
+from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from socialdesk import APP_NAME
 from socialdesk.core.formatting import short_date
 from socialdesk.core.media import copy_into_media
+from socialdesk.qt.undo import EditCommand, quoted
 from socialdesk.store import campaigns, post_writes
 from socialdesk.store.models import Campaign, Channel, PostDraft
 from socialdesk.store.post_writes import DeletedPost
@@ -31,31 +32,6 @@ FAILURES = (sqlite3.Error, LookupError, ValueError, OSError)
 def _discard(write: Callable[..., object], *args: object) -> None:
     """Run a write whose result an undo step does not need."""
     write(*args)
-
-
-def _quoted(title: str) -> str:
-    return f"“{title if len(title) <= 40 else title[:39] + '…'}”"
-
-
-class EditCommand(QUndoCommand):
-    """An edit that already ran: ``redo`` runs it again only after an undo."""
-
-    def __init__(self, text: str, redo: Callable[[], None], undo: Callable[[], None],
-                 run: Callable[[Callable[[], None]], bool]) -> None:
-        super().__init__(text)
-        self._redo, self._undo, self._run = redo, undo, run
-        self._done = True
-
-    def redo(self) -> None:
-        """Do the edit again (not on the push: it ran already)."""
-        if self._done:
-            return
-        self._done = self._run(self._redo)
-
-    def undo(self) -> None:
-        """Put back what the edit changed."""
-        if self._run(self._undo):
-            self._done = False
 
 
 class CalendarActions(QObject):
@@ -114,7 +90,7 @@ class CalendarActions(QObject):
         except FAILURES as error:
             self._report(error)
             return None
-        self._push(f"Edit {_quoted(draft.title)}",
+        self._push(f"Edit {quoted(draft.title)}",
                    lambda: post_writes.update_post(self.ws, post_id, draft),
                    lambda: post_writes.update_post(self.ws, post_id, before.draft))
         return post_id
@@ -128,7 +104,7 @@ class CalendarActions(QObject):
         def undo() -> None:
             state["deleted"] = post_writes.delete_post(self.ws, post_id)
 
-        self._push(f"New post {_quoted(draft.title)}",
+        self._push(f"New post {quoted(draft.title)}",
                    lambda: post_writes.restore_post(self.ws, state["deleted"]), undo)
         return post_id
 
@@ -145,7 +121,7 @@ class CalendarActions(QObject):
         except FAILURES as error:
             self._report(error)
             return False
-        self._push(f"Move {_quoted(before.draft.title)} to {short_date(day.isoformat())}",
+        self._push(f"Move {quoted(before.draft.title)} to {short_date(day.isoformat())}",
                    lambda: post_writes.move_post(self.ws, post_id, day.isoformat()),
                    lambda: post_writes.move_post(self.ws, post_id, old))
         return True
@@ -162,7 +138,7 @@ class CalendarActions(QObject):
         def redo() -> None:
             state["deleted"] = post_writes.delete_post(self.ws, post_id)
 
-        self._push(f"Delete {_quoted(deleted.detail.draft.title)}", redo,
+        self._push(f"Delete {quoted(deleted.detail.draft.title)}", redo,
                    lambda: post_writes.restore_post(self.ws, state["deleted"]))
         return True
 
@@ -174,7 +150,7 @@ class CalendarActions(QObject):
             if not campaign.id:
                 new_id = campaigns.create_campaign(self.ws, campaign)
                 stored = replace(campaign, id=new_id)
-                self._push(f"New campaign {_quoted(campaign.name)}",
+                self._push(f"New campaign {quoted(campaign.name)}",
                            lambda: campaigns.restore_campaign(self.ws, stored, ()),
                            lambda: _discard(campaigns.delete_campaign, self.ws, new_id))
                 return new_id
@@ -185,7 +161,7 @@ class CalendarActions(QObject):
         except FAILURES as error:
             self._report(error)
             return None
-        self._push(f"Edit campaign {_quoted(campaign.name)}",
+        self._push(f"Edit campaign {quoted(campaign.name)}",
                    lambda: campaigns.update_campaign(self.ws, campaign),
                    lambda: campaigns.update_campaign(self.ws, before))
         return campaign.id
@@ -197,7 +173,7 @@ class CalendarActions(QObject):
         except FAILURES as error:
             self._report(error)
             return False
-        self._push(f"Delete campaign {_quoted(campaign.name)}",
+        self._push(f"Delete campaign {quoted(campaign.name)}",
                    lambda: _discard(campaigns.delete_campaign, self.ws, campaign_id),
                    lambda: campaigns.restore_campaign(self.ws, campaign, post_ids))
         return True
@@ -206,7 +182,7 @@ class CalendarActions(QObject):
 
     def save_channel(self, channel: Channel) -> int | None:
         """Create (id 0) or update an own channel; return its id, or None on failure."""
-        label = _quoted(f"{channel.platform} {channel.handle}".strip())
+        label = quoted(f"{channel.platform} {channel.handle}".strip())
         try:
             if not channel.id:
                 new_id = campaigns.create_channel(self.ws, channel)
@@ -234,7 +210,7 @@ class CalendarActions(QObject):
         except FAILURES as error:
             self._report(error)
             return False
-        self._push(f"Delete channel {_quoted(f'{channel.platform} {channel.handle}'.strip())}",
+        self._push(f"Delete channel {quoted(f'{channel.platform} {channel.handle}'.strip())}",
                    lambda: _discard(campaigns.delete_channel, self.ws, channel_id),
                    lambda: campaigns.restore_channel(self.ws, channel))
         return True

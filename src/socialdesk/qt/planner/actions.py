@@ -12,13 +12,14 @@ from collections.abc import Callable, Sequence
 from datetime import date
 
 from PySide6.QtCore import QObject, Signal
-from PySide6.QtGui import QUndoCommand, QUndoStack
+from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from socialdesk import APP_NAME
 from socialdesk.core import asking
 from socialdesk.core.asking import DraftAsk
 from socialdesk.core.settings import update_setting, workspace_settings
+from socialdesk.qt.undo import EditCommand, quoted
 from socialdesk.store import asks
 from socialdesk.store.models import AskRow
 from socialdesk.store.workspace import Workspace
@@ -26,30 +27,6 @@ from socialdesk.store.workspace import Workspace
 FAILURES = (sqlite3.Error, LookupError, ValueError)
 STATUS_WORDS = {"asked": "asked", "agreed": "agreed", "shared": "shared",
                 "declined": "declined", "no_reply": "no reply"}
-
-
-def _quoted(title: str) -> str:
-    return f"“{title if len(title) <= 40 else title[:39] + '…'}”"
-
-
-class _Command(QUndoCommand):
-    """A write that already ran: ``redo`` runs it again only after an undo."""
-
-    def __init__(self, text: str, redo: Callable[[], None], undo: Callable[[], None],
-                 run: Callable[[Callable[[], None]], bool]) -> None:
-        super().__init__(text)
-        self._redo, self._undo, self._run = redo, undo, run
-        self._done = True
-
-    def redo(self) -> None:
-        """Write again (not when pushed: it ran already)."""
-        if not self._done:
-            self._done = self._run(self._redo)
-
-    def undo(self) -> None:
-        """Put back what the write changed."""
-        if self._run(self._undo):
-            self._done = False
 
 
 class PlannerActions(QObject):
@@ -91,9 +68,9 @@ class PlannerActions(QObject):
             made[:] = asking.create_asks(self.ws, post_id, drafts, today)
 
         count = len(drafts)
-        text = (f"Ask {drafts[0].name} to share {_quoted(title)}" if count == 1
-                else f"Ask {count} partners to share {_quoted(title)}")
-        self.undo_stack.push(_Command(text, again, lambda: self._delete(made), self._run))
+        text = (f"Ask {drafts[0].name} to share {quoted(title)}" if count == 1
+                else f"Ask {count} partners to share {quoted(title)}")
+        self.undo_stack.push(EditCommand(text, again, lambda: self._delete(made), self._run))
         self.changed.emit()
         return ids
 
@@ -117,7 +94,7 @@ class PlannerActions(QObject):
         except FAILURES as error:
             QMessageBox.warning(self.widget, APP_NAME, f"The template was not saved: {error}")
             return False
-        self.undo_stack.push(_Command("Edit the message template", do, undo, self._run))
+        self.undo_stack.push(EditCommand("Edit the message template", do, undo, self._run))
         return True
 
     def record_outcome(self, ask: AskRow, status: str, observed_reach: int | None,
@@ -145,6 +122,6 @@ class PlannerActions(QObject):
             text = f"Reach of {ask.contact_name}'s share"
         else:
             text = f"{ask.contact_name}: {STATUS_WORDS.get(status, status)}"
-        self.undo_stack.push(_Command(text, do, undo, self._run))
+        self.undo_stack.push(EditCommand(text, do, undo, self._run))
         self.changed.emit()
         return True
