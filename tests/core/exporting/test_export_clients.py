@@ -120,3 +120,42 @@ def test_khal_imports_and_lists(exported: tuple[Path, dict[str, str]], tmp_path:
     assert lines["tricky@test"] == f"{ONE_LINE_TITLE}|2024-03-11 08:45"  # 16:45 Tokyo
     assert lines["p1@test"] == TRICKY_TITLE.replace("\n", " ") + "|2024-03-10 09:30"
     assert set(lines) == set(titles)
+
+
+@pytest.mark.skipif(shutil.which("calcurse") is None or shutil.which("khal") is None,
+                    reason="calcurse and khal are not installed")
+def test_the_demo_workspace_goes_into_calcurse_and_khal(demo: Workspace, tmp_path: Path) -> None:
+    """Issue 4's acceptance: the whole demo calendar, 0 skipped, every dated post present."""
+    out = tmp_path / "demo.ics"
+    export_calendar(demo, out, "ics", default_tz="Europe/London")
+    events = {str(e["UID"]): str(e["SUMMARY"])
+              for e in icalendar.Calendar.from_ical(out.read_bytes()).walk("VEVENT")}
+    dated = {r[0] for r in demo.conn.execute(
+        "SELECT uid FROM posts WHERE scheduled_on IS NOT NULL")}
+    assert set(events) == dated
+
+    data = tmp_path / "calcurse"
+    data.mkdir()
+    run = subprocess.run(["calcurse", "-D", str(data), "-i", str(out)], capture_output=True,
+                         text=True, env=_env(tmp_path), timeout=120, check=False)
+    report = run.stdout + run.stderr
+    counts = re.search(r"(\d+) apps / (\d+) events? / (\d+) todos? / (\d+) skipped", report)
+    assert counts and run.returncode == 0, report
+    apps, day_events, _todos, skipped = map(int, counts.groups())
+    assert skipped == 0, report
+    assert apps + day_events == len(dated)
+    apts = (data / "apts").read_text(encoding="utf-8")
+    assert all(title in apts for title in events.values())
+
+    vdir = tmp_path / "khal" / "calendar"
+    vdir.mkdir(parents=True)
+    config = tmp_path / "khal" / "config"
+    config.write_text(KHAL_CONFIG.format(vdir=vdir, db=tmp_path / "khal" / "khal.db"),
+                      encoding="utf-8")
+    env = _env(tmp_path)
+    env["XDG_CONFIG_HOME"] = str(tmp_path / "khal")
+    done = subprocess.run(["khal", "-c", str(config), "import", "--batch", "-a", "socialdesk",
+                           str(out)], capture_output=True, text=True, env=env, timeout=300,
+                          check=False)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert {p.stem for p in vdir.iterdir()} == dated
