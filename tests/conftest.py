@@ -12,9 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from shared_files import INTEROP  # noqa: F401 - re-exported
 from socialdesk.store.workspace import Workspace
-
-INTEROP = Path(__file__).resolve().parents[2] / "shared" / "interop"
 
 
 @pytest.fixture(autouse=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-DESIGN_MD = Path(__file__).resolve().parents[2] / "shared" / "DESIGN.md"
+from shared_files import DESIGN_MD  # noqa: F401 - re-exported
 
 DESIGN_EXAMPLE = """\
 {"universe": 100000, "cross_platform": 0.5, "reshare": 0.3,

@@ -7,10 +7,11 @@ from pathlib import Path
 
 import pytest
 
+from shared_files import INTEROP
 from socialdesk.cli import main
 from socialdesk.store.workspace import Workspace
 
-INTEROP_ICS = Path(__file__).resolve().parents[2] / "shared" / "interop" / "ics"
+INTEROP_ICS = INTEROP / "ics"
 CALENDAR = (
     "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Test//Test//EN\r\n"
     "BEGIN:VEVENT\r\nUID:a@test\r\nSUMMARY:Bread\\, butter\r\nDTSTART;VALUE=DATE:20300101\r\n"

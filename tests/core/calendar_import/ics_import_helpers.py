@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from shared_files import INTEROP
 from socialdesk.store.calendar_import import count_rows
 from socialdesk.store.workspace import Workspace
 
 # tests/core/calendar_import -> /work/shared/interop (read in place, never copied here).
-INTEROP = Path(__file__).resolve().parents[4] / "shared" / "interop"
 ICS_DIR = INTEROP / "ics"
 
 

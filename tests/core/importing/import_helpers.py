@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from shared_files import INTEROP
+
 # /work/main/tests/core/importing -> /work/main/../shared/interop (never copied here).
-INTEROP = (Path(__file__).resolve().parents[3] / ".." / "shared" / "interop").resolve()
 
 
 def interop_files(folder: str) -> list[Path]:
