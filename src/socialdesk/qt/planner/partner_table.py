@@ -11,13 +11,14 @@ from typing import Any
 
 from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
+from PySide6.QtWidgets import QTableView
 
 from socialdesk.core.clock import today
 from socialdesk.core.formatting import compact, exact, percent, short_date
 from socialdesk.qt.icons import ui_icon
 from socialdesk.qt.planner.post_plan import Lines, PartnerLine, PostData
 from socialdesk.qt.table_model import Column, RowTableModel
+from socialdesk.qt.views.base import make_table
 
 Index = QModelIndex | QPersistentModelIndex
 COL_ASK, COL_NAME, COL_P, COL_FIT, COL_AUDIENCE, COL_ADDED, COL_EFFORT, COL_LAST = range(8)
@@ -216,23 +217,10 @@ class PartnerTable(QTableView):
 
 def make_partner_table(model: PartnerTableModel) -> PartnerTable:
     """The configured table: sortable by any column, the partner name stretching."""
-    table = PartnerTable()
-    table.setModel(model)
-    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    table.setAlternatingRowColors(True)
-    table.setShowGrid(False)
-    table.setWordWrap(False)
-    table.verticalHeader().hide()
-    table.verticalHeader().setDefaultSectionSize(table.fontMetrics().height() + 10)
+    table = make_table(model, sortable=True, stretch=COL_NAME, table=PartnerTable())
+    assert isinstance(table, PartnerTable)
     header = table.horizontalHeader()
-    header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-    header.setStretchLastSection(False)
-    header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-    header.setSectionResizeMode(COL_NAME, QHeaderView.ResizeMode.Stretch)
     header.setSortIndicator(COL_ADDED, Qt.SortOrder.DescendingOrder)
-    table.setSortingEnabled(True)
     metrics = table.fontMetrics()
     widths = {COL_ASK: metrics.horizontalAdvance("Ask") + 28}
     for column, sample in ((COL_P, "Chance"), (COL_FIT, "100%"),

@@ -12,7 +12,6 @@ from copy import deepcopy
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QAbstractSpinBox,
     QDoubleSpinBox,
@@ -24,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from socialdesk.core.settings import DEFAULTS
+from socialdesk.qt.views.base import heading, section_title  # noqa: F401 - section_title re-exported
 from socialdesk.store.workspace import Workspace
 
 SPIN_WIDTH = 130  # numbers of up to a billion with separators, and a unit
@@ -48,21 +48,7 @@ def explanation(text: str) -> QLabel:
 
 def page_title(text: str) -> QLabel:
     """A page's title, bold and a little larger."""
-    label = QLabel(text)
-    font = QFont(label.font())
-    font.setPointSizeF(font.pointSizeF() * 1.3)
-    font.setBold(True)
-    label.setFont(font)
-    return label
-
-
-def section_title(text: str) -> QLabel:
-    """A bold title over a group of fields."""
-    label = QLabel(text)
-    font = QFont(label.font())
-    font.setBold(True)
-    label.setFont(font)
-    return label
+    return heading(text, 1.3)
 
 
 def number_box(low: int, high: int, suffix: str = "", step: int = 1) -> QSpinBox:

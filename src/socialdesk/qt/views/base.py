@@ -31,11 +31,11 @@ class View(QWidget):
         """Reload what the view shows."""
 
 
-def heading(text: str) -> QLabel:
-    """A view's title in a larger, bold font."""
+def heading(text: str, scale: float = 1.5) -> QLabel:
+    """A view's (or page's) title in a larger, bold font."""
     label = QLabel(text)
     font = QFont(label.font())
-    font.setPointSizeF(font.pointSizeF() * 1.5)
+    font.setPointSizeF(font.pointSizeF() * scale)
     font.setBold(True)
     label.setFont(font)
     return label
@@ -59,10 +59,14 @@ def muted(text: str) -> QLabel:
 
 
 def make_table(
-    model: QAbstractItemModel, *, sortable: bool = False, stretch: int | None = None
+    model: QAbstractItemModel, *, sortable: bool = False, stretch: int | None = None,
+    table: QTableView | None = None,
 ) -> QTableView:
-    """A read-only, row-selecting table; column ``stretch`` (default: the last) fills the rest."""
-    table = QTableView()
+    """A read-only, row-selecting table; column ``stretch`` (default: the last) fills the rest.
+
+    ``table`` configures a view of a ``QTableView`` subclass instead of a new plain one.
+    """
+    table = table if table is not None else QTableView()
     table.setModel(model)
     table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
