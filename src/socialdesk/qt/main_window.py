@@ -55,6 +55,7 @@ VIEWS: tuple[tuple[str, str, str, str], ...] = (
     ("reports", "Reports", "chart-column", "socialdesk.qt.views.reports:ReportsView"),
 )
 VIEW_NAMES = tuple(name for name, *_ in VIEWS)
+PRELOAD_AFTER_MS, PRELOAD_GAP_MS = 1500, 250
 WORKSPACE_FILTER = "SocialDesk workspaces (*.sqlite *.db);;All files (*)"
 
 
@@ -103,6 +104,10 @@ class MainWindow(QMainWindow):
         self._build_menus()
         self._restore_geometry()
         self._workspace_opened()
+        # Load the other views' code while the user looks at the first one, a module per
+        # idle moment, so that opening a view later does not wait for its imports.
+        self._to_preload = [v[3].partition(":")[0] for v in VIEWS]
+        QTimer.singleShot(PRELOAD_AFTER_MS, self._preload_next)
 
     # --- building -------------------------------------------------------------------
 
@@ -161,6 +166,12 @@ class MainWindow(QMainWindow):
         self.resize(1280, 800)
 
     # --- views ----------------------------------------------------------------------
+
+    def _preload_next(self) -> None:
+        """Import one more view module, then schedule the next."""
+        if self._to_preload:
+            importlib.import_module(self._to_preload.pop(0))
+            QTimer.singleShot(PRELOAD_GAP_MS, self._preload_next)
 
     def view(self, name: str) -> View:
         """The view called ``name``, created on first use."""
