@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import timedelta
 
-from PySide6.QtCore import QModelIndex, Signal
+from PySide6.QtCore import QModelIndex, QTimer, Signal
 from PySide6.QtWidgets import QGridLayout, QVBoxLayout, QWidget
 
 from socialdesk.core.clock import today
@@ -103,8 +104,9 @@ class TodayView(View):
         layout.addLayout(grid)
 
     def refresh(self) -> None:
-        """Reload the week, the asks and the follow-ups."""
-        self.leverage.refresh()
+        """Reload the week, the asks and the follow-ups (the leverage card right after)."""
+        # The card's 12-week figures are the slowest part: fill them once the lists show.
+        QTimer.singleShot(0, self._refresh_card)
         day = today()
         monday = day - timedelta(days=day.weekday())
         sunday = monday + timedelta(days=6)
@@ -130,6 +132,17 @@ class TodayView(View):
         )
         for table in (self.week_table, self.check_table):
             table.resizeColumnsToContents()
+
+    def _refresh_card(self) -> None:
+        """Fill the leverage card (deferred: the window may have closed meanwhile)."""
+        try:
+            self.leverage.refresh()
+        except sqlite3.ProgrammingError:
+            return  # the workspace was closed before the card's turn came
+        except sqlite3.DatabaseError as error:
+            report = getattr(self.window(), "_report_damage", None)
+            if report is not None:
+                report(str(error))
 
     def _open(self, post_id: int) -> None:
         self.open_post.emit(post_id)
