@@ -36,3 +36,21 @@ def fresh_keyring():
     keyring.set_keyring(PlaintextKeyring())
     yield
     keyring.set_keyring(previous)
+
+
+@pytest.fixture
+def calendar_view(qtbot, workspace):
+    """A calendar on an empty workspace, at 1280×800, showing March 2031."""
+    from calendar_helpers import MONTH
+    from PySide6.QtGui import QUndoStack
+
+    from socialdesk.qt.views.calendar import CalendarView
+
+    calendar = CalendarView(workspace, undo_stack=QUndoStack())
+    qtbot.addWidget(calendar)
+    calendar.resize(1280, 800)
+    calendar.show()
+    qtbot.waitExposed(calendar)
+    calendar.anchor = MONTH
+    calendar.refresh()
+    return calendar

@@ -7,7 +7,6 @@ from datetime import date, timedelta
 import pytest
 from calendar_helpers import MONTH, add_post, centre, drag, empty_spot
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QMessageBox
 
 from socialdesk.core.clock import today
@@ -17,16 +16,8 @@ from socialdesk.store.models import Campaign, Channel
 
 
 @pytest.fixture
-def view(qtbot, workspace):
-    """A calendar on an empty workspace, at 1280×800, showing March 2031."""
-    calendar = CalendarView(workspace, undo_stack=QUndoStack())
-    qtbot.addWidget(calendar)
-    calendar.resize(1280, 800)
-    calendar.show()
-    qtbot.waitExposed(calendar)
-    calendar.anchor = MONTH
-    calendar.refresh()
-    return calendar
+def view(calendar_view):
+    return calendar_view
 
 
 def _stored(ws, post_id: int):

@@ -5,28 +5,20 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from calendar_helpers import MONTH, add_post
+from calendar_helpers import add_post
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor, QUndoStack
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QColorDialog
 
 from socialdesk.core.clock import today
-from socialdesk.qt.views.calendar import CalendarView
 from socialdesk.qt.views.today import TodayView
 from socialdesk.store import campaigns, post_writes
 from socialdesk.store.models import Campaign
 
 
 @pytest.fixture
-def view(qtbot, workspace):
-    calendar = CalendarView(workspace, undo_stack=QUndoStack())
-    qtbot.addWidget(calendar)
-    calendar.resize(1280, 800)
-    calendar.show()
-    qtbot.waitExposed(calendar)
-    calendar.anchor = MONTH
-    calendar.refresh()
-    return calendar
+def view(calendar_view):
+    return calendar_view
 
 
 def test_create_edit_and_delete_a_campaign_with_undo(view, workspace, qtbot,

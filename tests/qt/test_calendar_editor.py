@@ -7,27 +7,18 @@ from pathlib import Path
 import pytest
 from calendar_helpers import MONTH, add_post
 from PySide6.QtCore import Qt, QTime
-from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QFileDialog
 
 from socialdesk.core.media import media_folder
 from socialdesk.qt.calendar.channel_texts import warning_colour
-from socialdesk.qt.views.calendar import CalendarView
 from socialdesk.store import post_writes
 
 LINK = "https://hearthandcrumb.example/blog/2031/03/the-long-story-of-our-rye-bread"
 
 
 @pytest.fixture
-def view(qtbot, workspace):
-    calendar = CalendarView(workspace, undo_stack=QUndoStack())
-    qtbot.addWidget(calendar)
-    calendar.resize(1280, 800)
-    calendar.show()
-    qtbot.waitExposed(calendar)
-    calendar.anchor = MONTH
-    calendar.refresh()
-    return calendar
+def view(calendar_view):
+    return calendar_view
 
 
 def _new(view, qtbot, *platforms: str):
