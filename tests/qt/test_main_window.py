@@ -165,3 +165,24 @@ def test_a_large_damaged_workspace_is_reported_after_opening(
     open_window(demo_path)
     qtbot.waitUntil(lambda: bool(shown), timeout=10_000)
     assert str(demo_path) in shown[0] and "damaged" in shown[0]
+
+
+def test_closing_the_window_stops_the_background_check_without_a_false_alarm(
+        open_window, demo_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from PySide6.QtCore import QThreadPool
+
+    import socialdesk.store.workspace as workspace_module
+    from socialdesk.qt.backup_dialogs import DamagedDialog
+
+    monkeypatch.setattr(workspace_module, "VERIFY_INLINE_BYTES", 0)  # treat the demo as large
+    shown: list[str] = []
+    monkeypatch.setattr(DamagedDialog, "exec", lambda dialog: shown.append(dialog.detail) or 0)
+    window = open_window(demo_path)
+    check = window.integrity
+    assert check is not None
+
+    window.close()
+
+    assert check.stopping.is_set()  # quitting does not wait for a whole quick_check
+    assert QThreadPool.globalInstance().waitForDone(5000)
+    assert shown == []

@@ -196,3 +196,21 @@ def test_verify_finds_damage_that_opening_without_a_check_would_miss(tmp_path: P
         verify_workspace(path)
     with pytest.raises(WorkspaceCorrupt):
         Workspace.open(path)  # small file: checked while opening
+
+
+def test_a_stopped_check_ends_early_without_a_verdict(tmp_path: Path) -> None:
+    from socialdesk.store.workspace import verify_workspace
+
+    path = tmp_path / "w.sqlite"
+    with Workspace.open(path, create=True) as ws:
+        ws.conn.executemany("INSERT INTO contacts (name, notes) VALUES (?, ?)",
+                            [(f"c{i}", "x" * 500) for i in range(5000)])
+    asked: list[bool] = []
+
+    def stop() -> bool:
+        asked.append(True)
+        return True
+
+    assert verify_workspace(path, stop=stop) is False  # stopped: neither sound nor damaged
+    assert asked
+    assert verify_workspace(path, stop=lambda: False) is True

@@ -4,6 +4,10 @@ Backups and restores run on a worker thread with their own workspace connection;
 window stays responsive (a progress dialog shows while the user must wait: on close, and
 during a restore). An automatic backup is made when the window closes and once a day
 while it is open.
+
+Only what startup needs is imported at the top: the backup engine (:mod:`socialdesk.core.backup`,
+which loads ``cryptography``) and the restore UI (:mod:`socialdesk.qt.recovery`) are imported
+by the methods that use them, which keeps ~60 ms off every start.
 """
 
 from __future__ import annotations
@@ -11,9 +15,8 @@ from __future__ import annotations
 import contextlib
 import sqlite3
 import time
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
     QCoreApplication,
@@ -21,116 +24,29 @@ from PySide6.QtCore import (
     QObject,
     QTimer,
 )
-from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QMessageBox, QWidget
 
 from socialdesk import APP_NAME
-from socialdesk.core import backup, catalog, crypto, secrets
+from socialdesk.core import secrets
 from socialdesk.core.lock import WorkspaceLock
-from socialdesk.core.restore import RestoreError, RestoreResult, restore
 from socialdesk.core.settings import workspace_settings
-from socialdesk.qt.backup_dialogs import (
-    BACKUP_FILTER,
-    DamagedDialog,
-    PassphraseDialog,
-    RestoreDialog,
-)
 from socialdesk.qt.backup_worker import _Outcome, run_and_wait, run_in_background
 from socialdesk.store import backups, reports
 from socialdesk.store.errors import WorkspaceCorrupt, WorkspaceError
 from socialdesk.store.workspace import Workspace, needs_inline_check
 
+if TYPE_CHECKING:
+    from socialdesk.core.backup import BackupResult
+    from socialdesk.core.restore import RestoreResult
+
 CHECK_EVERY_MS = 60 * 60 * 1000  # look once an hour whether the daily backup is due
 
 
-class Cancelled(Exception):
-    """The user closed a dialog: stop quietly."""
+def _backup_job(path: Path, kind: str, passphrase: str | None) -> BackupResult:
+    from socialdesk.core import backup
 
-
-def _backup_job(path: Path, kind: str, passphrase: str | None) -> backup.BackupResult:
     with Workspace.open(path, verify=False) as ws:
         return backup.make_backup(ws, kind=kind, passphrase=passphrase)
-
-
-def ask_passphrase(parent: QWidget | None, source: Path, workspace: Path) -> str | None:
-    """The passphrase of an encrypted backup (None if it is not encrypted).
-
-    Tries the environment and the keyring first, then asks until it is right; raises
-    :class:`Cancelled` when the user gives up.
-    """
-    if not crypto.is_encrypted(source):
-        return None
-    known = secrets.known_passphrase(workspace)
-    if known and crypto.passphrase_opens(source, known):
-        return known
-    dialog = PassphraseDialog(f"{source.name} is encrypted. Type the passphrase it was "
-                              "made with.", new=False, parent=parent)
-    while dialog.exec() == PassphraseDialog.DialogCode.Accepted:
-        typed = dialog.passphrase.text()
-        if crypto.passphrase_opens(source, typed):
-            if dialog.remember.isChecked():
-                _remember(parent, workspace, typed)
-            return typed
-        dialog.show_problem("Wrong passphrase — this backup was made with another one.")
-        dialog.passphrase.clear()
-    raise Cancelled
-
-
-def _remember(parent: QWidget | None, workspace: Path, passphrase: str) -> None:
-    try:
-        secrets.remember(workspace, passphrase)
-    except secrets.KeyringUnavailable as error:
-        QMessageBox.warning(parent, APP_NAME, f"{error}\n\nYou will be asked for it again.")
-
-
-def _restore_message(result: RestoreResult) -> str:
-    counts = result.counts
-    lines = [f"Restored {result.workspace.name} from {result.source.name}: "
-             f"{counts.get('contacts', 0):,} contacts, {counts.get('posts', 0):,} posts."]
-    if result.safety_backup:
-        lines.append(f"The state before restoring was backed up to {result.safety_backup}.")
-    if result.damaged_kept:
-        lines.append(f"The damaged file was kept as {result.damaged_kept}.")
-    return "\n\n".join(lines)
-
-
-def recover(parent: QWidget | None, path: Path, detail: str,
-            before: Callable[[], None] = lambda: None) -> RestoreResult | None:
-    """Offer to restore a damaged workspace; ``before`` runs just before the file is swapped.
-
-    Returns what was restored, or None when the user chose not to (or nothing worked).
-    """
-    candidates = [b for b in catalog.list_backups(backup.folder_for(path), path) if b.usable]
-    dialog = DamagedDialog(path, detail, candidates[0] if candidates else None, parent)
-    dialog.exec()
-    if dialog.choice == DamagedDialog.RESTORE:
-        sources = [b.path for b in candidates]
-    elif dialog.choice == DamagedDialog.CHOOSE:
-        name, _ = QFileDialog.getOpenFileName(parent, "Restore a backup file",
-                                              str(backup.folder_for(path)), BACKUP_FILTER)
-        if not name:
-            return None
-        sources = [Path(name)]
-    else:
-        return None
-    problem: Exception | None = None
-    ran_before = False
-    for source in sources:  # the newest that restores; a damaged archive gives way
-        try:
-            passphrase = ask_passphrase(parent, source, path)
-            if not ran_before:
-                before()
-                ran_before = True
-            result = run_and_wait(parent, f"Restoring {source.name}…",
-                                  lambda s=source, p=passphrase: restore(s, path, passphrase=p))
-        except Cancelled:
-            return None
-        except (RestoreError, WorkspaceError) as error:
-            problem = error
-            continue
-        QMessageBox.information(parent, f"Restored — {APP_NAME}", _restore_message(result))
-        return result
-    QMessageBox.critical(parent, f"Restore failed — {APP_NAME}", str(problem))
-    return None
 
 
 class BackupControl(QObject):
@@ -207,6 +123,9 @@ class BackupControl(QObject):
 
     def _passphrase(self, *, interactive: bool) -> str | None:
         """The passphrase when backups are encrypted, else None; Cancelled if unavailable."""
+        from socialdesk.qt.backup_dialogs import PassphraseDialog
+        from socialdesk.qt.recovery import Cancelled, remember_passphrase
+
         if not workspace_settings(self.ws).get("backup_encrypt"):
             return None
         known = secrets.known_passphrase(self.ws.path)
@@ -221,11 +140,13 @@ class BackupControl(QObject):
         if dialog.exec() != PassphraseDialog.DialogCode.Accepted:
             raise Cancelled
         if dialog.remember.isChecked():
-            _remember(self.window, self.ws.path, dialog.passphrase.text())
+            remember_passphrase(self.window, self.ws.path, dialog.passphrase.text())
         return dialog.passphrase.text()
 
     def start_backup(self, kind: str, *, interactive: bool) -> bool:
         """Back up on a worker thread; the status bar tells when it is done."""
+        from socialdesk.qt.recovery import Cancelled
+
         if self.busy:
             return False
         try:
@@ -239,7 +160,7 @@ class BackupControl(QObject):
         self.busy = True
         path = self.ws.path
 
-        def done(result: backup.BackupResult | None, error: BaseException | None) -> None:
+        def done(result: BackupResult | None, error: BaseException | None) -> None:
             self.busy = False
             self._pending = [o for o in self._pending if o is not outcome]
             self.window._update_status()
@@ -263,6 +184,8 @@ class BackupControl(QObject):
 
     def backup_if_due(self) -> bool:
         """The daily automatic backup, when a day has passed since the last one."""
+        from socialdesk.core import backup
+
         if self.busy or reports.counts(self.ws).empty or not backup.is_due(self.ws):
             return False
         return self.start_backup("auto", interactive=False)
@@ -281,6 +204,9 @@ class BackupControl(QObject):
         self.closed = True
         self.timer.stop()
         self.wait()
+        from socialdesk.core import backup
+        from socialdesk.qt.recovery import Cancelled
+
         try:
             if reports.counts(self.ws).empty:
                 return
@@ -303,6 +229,9 @@ class BackupControl(QObject):
 
     def restore(self) -> None:
         """File → Restore…: choose a backup, confirm, restore, reopen."""
+        from socialdesk.core import backup, catalog
+        from socialdesk.qt.backup_dialogs import RestoreDialog
+
         folder = backup.backup_folder(self.ws)
         dialog = RestoreDialog(catalog.list_backups(folder, self.ws.path), folder, self.window)
         if dialog.exec() != RestoreDialog.DialogCode.Accepted or dialog.chosen is None:
@@ -311,6 +240,10 @@ class BackupControl(QObject):
 
     def restore_from(self, source: Path, *, confirm: bool = True) -> RestoreResult | None:
         """Restore ``source`` over the open workspace, after asking."""
+        from socialdesk.core import catalog
+        from socialdesk.core.restore import RestoreError, restore
+        from socialdesk.qt.recovery import Cancelled, ask_passphrase, restore_message
+
         info = catalog.inspect(source)
         if confirm:
             answer = QMessageBox.question(
@@ -335,11 +268,13 @@ class BackupControl(QObject):
             result = None
         self.window.set_workspace(Workspace.open(path))
         if result is not None:
-            self.window.statusBar().showMessage(_restore_message(result).split("\n")[0], 15000)
+            self.window.statusBar().showMessage(restore_message(result).split("\n")[0], 15000)
         return result
 
     def offer_recovery(self, detail: str) -> None:
         """The open workspace turned out damaged: offer to restore its newest backup."""
+        from socialdesk.qt.recovery import recover
+
         path = self.ws.path
         closed: list[bool] = []
 
@@ -358,6 +293,8 @@ def open_or_recover(parent: QWidget | None, path: Path, *, create: bool) -> Work
     try:
         return Workspace.open(path, create=create)
     except WorkspaceCorrupt as error:
+        from socialdesk.qt.recovery import recover
+
         if recover(parent, path, str(error)) is None:
             return None
     except WorkspaceError as error:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import threading
 from collections.abc import Callable
 from pathlib import Path
 
@@ -13,10 +14,18 @@ from socialdesk.store.workspace import verify_workspace
 
 
 class IntegrityReport(QObject):
-    """Carries the background check's verdict to the GUI thread."""
+    """Carries the background check's verdict to the GUI thread; ``stop()`` ends it early."""
 
     damaged = Signal(str)
     finished = Signal()
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.stopping = threading.Event()
+
+    def stop(self) -> None:
+        """End the check without a verdict (the workspace is closing); returns at once."""
+        self.stopping.set()
 
 
 class IntegrityCheck(QRunnable):
@@ -26,11 +35,12 @@ class IntegrityCheck(QRunnable):
         super().__init__()
         self.path = path
         self.report = report
+        self.stopping = report.stopping  # the report may be deleted before the check ends
 
     def run(self) -> None:
         """Check the file; emit ``damaged`` with the message if it is."""
         try:
-            verify_workspace(self.path)
+            verify_workspace(self.path, stop=self.stopping.is_set)
         except WorkspaceError as error:
             self._emit(self.report.damaged, str(error))
         self._emit(self.report.finished)
@@ -46,7 +56,8 @@ def check_in_background(
 ) -> IntegrityReport:
     """Start the check; ``on_damaged(message)`` runs on the GUI thread if the file is damaged.
 
-    Keep the returned report alive while the check runs.
+    Keep the returned report alive while the check runs, and ``stop()`` it when the
+    workspace closes: quitting would otherwise wait for the whole check.
     """
     report = IntegrityReport(parent)
     report.damaged.connect(on_damaged)

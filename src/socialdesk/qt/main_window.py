@@ -259,6 +259,7 @@ class MainWindow(QMainWindow):
 
     def _workspace_opened(self) -> None:
         self.setWindowTitle(f"{self.ws.path.stem} — {APP_NAME}")
+        self._stop_integrity_check()
         if not needs_inline_check(self.ws.path):
             self.integrity = check_in_background(self, self.ws.path, self._report_damage)
         self._update_status()
@@ -268,6 +269,12 @@ class MainWindow(QMainWindow):
         else:
             name = str(self.settings.value("window/view", "today"))
             self.show_view(name if name in VIEW_NAMES else "today")
+
+    def _stop_integrity_check(self) -> None:
+        """End a background check of the workspace that is closing (quitting won't wait)."""
+        if self.integrity is not None:
+            self.integrity.stop()
+            self.integrity = None
 
     def _report_damage(self, detail: str) -> None:
         """Tell the user, once, that the workspace is damaged."""
@@ -303,6 +310,7 @@ class MainWindow(QMainWindow):
         self.views.clear()
         self.stale.clear()
         self.undo_stack.clear()
+        self._stop_integrity_check()
         self.ws.close()
         self.ws = ws
         self.safety.workspace_opened()
@@ -419,6 +427,7 @@ class MainWindow(QMainWindow):
         self.finish_editing()
         self.settings.setValue("window/geometry", self.saveGeometry())
         self.settings.sync()
+        self._stop_integrity_check()
         self.safety.on_close()  # the automatic backup when the app closes
         self.ws.close()
         self.safety.release()

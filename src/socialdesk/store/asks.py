@@ -133,13 +133,14 @@ def open_asks(ws: Workspace, due_until: str | None = None, limit: int = 50) -> l
     With ``due_until`` (ISO date), only those due by then.
     """
     where = "WHERE a.status IN ('asked', 'agreed')"
+    order = "coalesce(a.due_on, a.asked_on), a.id"
     params: list[object] = []
     if due_until:
         where += " AND a.due_on <= ?"
         params.append(due_until)
+        order = "a.due_on, a.id"  # the same order here (no NULLs), read straight off asks_open
     rows = ws.conn.execute(
-        f"{_ASK_SQL} {where} ORDER BY coalesce(a.due_on, a.asked_on), a.id LIMIT ?",
-        [*params, limit],
+        f"{_ASK_SQL} {where} ORDER BY {order} LIMIT ?", [*params, limit]
     ).fetchall()
     return [AskRow(*row) for row in rows]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -260,17 +260,24 @@ def needs_inline_check(path: Path) -> bool:
     return path.stat().st_size <= VERIFY_INLINE_BYTES
 
 
-def verify_workspace(path: Path | str) -> None:
+def verify_workspace(path: Path | str, stop: Callable[[], bool] | None = None) -> bool:
     """Quick-check a workspace on a connection of its own (safe from a worker thread).
 
-    Raises :class:`WorkspaceCorrupt` naming what is wrong.
+    Raises :class:`WorkspaceCorrupt` naming what is wrong. ``stop`` is asked now and then
+    while the check runs; once it answers True the check ends early with no verdict and
+    this returns False (True: the file was checked and is sound).
     """
     with Workspace.open_readonly(path) as workspace:
+        if stop is not None:
+            workspace.conn.set_progress_handler(lambda: int(stop()), 20_000)
         try:
             problems = _quick_check(workspace.conn)
         except sqlite3.DatabaseError as error:
+            if stop is not None and stop():
+                return False  # interrupted on request, not damage
             problems = [str(error)]
         _raise_if_damaged(workspace.path, problems)
+    return True
 
 
 def _ensure_writable_folder(path: Path) -> None:

@@ -75,6 +75,9 @@ def make_table(
     table.setShowGrid(False)
     table.setWordWrap(False)
     table.verticalHeader().hide()
+    # Fitting columns to their contents looks at this many rows, not every row (Qt's
+    # default, 1,000, makes a full table's first showing stall).
+    table.horizontalHeader().setResizeContentsPrecision(50)
     table.verticalHeader().setDefaultSectionSize(table.fontMetrics().height() + 10)
     table.horizontalHeader().setStretchLastSection(True)
     table.horizontalHeader().setDefaultAlignment(
