@@ -3,44 +3,61 @@
 A probe timer ticks every 5 ms on the GUI thread; any tick that comes late means the
 loop was busy for that long. Scripted actions run one after another through the event
 loop (open each view, search, scroll the contacts table end to end, switch months, open
-the planner on a post), and the worst stall is charged to the action that was running.
-Goal (issue 7): no action blocks the GUI thread for more than 100 ms.
+the planner on a post, import 10,000 contacts through the import dialog), and the worst
+stall is charged to the action that was running. Goal (issue 7): no action blocks the GUI
+thread for more than 100 ms.
+
+Building the window before it first shows is startup, measured by ``bench_startup``: there
+is no window yet to freeze, so the probe starts once it shows. The actions run on a copy
+of the large workspace (the import writes to it).
 """
 
 from __future__ import annotations
 
+import itertools
 import os
+import shutil
 import tempfile
 import time
 from collections.abc import Callable
+from pathlib import Path
 
+from bench_import import google_csv
 from common import Result, large_workspace
 
 TICK_MS = 5
+IMPORT_ROWS = 10_000
 
 
 def run() -> list[Result]:
     """Run the scripted actions and report the worst stall of each."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    workspace = large_workspace()
     with tempfile.TemporaryDirectory() as scratch:
         os.environ["SOCIALDESK_CONFIG_DIR"] = scratch
         os.environ["SOCIALDESK_DATA_DIR"] = scratch
-        return _measure(workspace)
+        workspace = Path(scratch) / "large.sqlite"
+        shutil.copyfile(large_workspace(), workspace)
+        contacts_csv = Path(scratch) / "contacts-10k.csv"
+        with google_csv().open(encoding="utf-8") as source, contacts_csv.open(
+                "w", encoding="utf-8") as target:
+            target.writelines(itertools.islice(source, IMPORT_ROWS + 1))
+        return _measure(workspace, contacts_csv)
 
 
-def _measure(workspace: object) -> list[Result]:
+def _measure(workspace: Path, contacts_csv: Path) -> list[Result]:
     from PySide6.QtCore import QElapsedTimer, QEventLoop, QTimer
     from PySide6.QtTest import QTest
 
+    from socialdesk.qt import transfer
     from socialdesk.qt.app import create_application, freeze_startup_objects
     from socialdesk.qt.appsettings import app_settings
+    from socialdesk.qt.import_wizard import ImportWizard
     from socialdesk.qt.main_window import MainWindow
     from socialdesk.store.workspace import Workspace
 
     app = create_application()
     worst: dict[str, float] = {}
-    current = ["startup"]
+    current = ["the first second after the window shows"]
     clock = QElapsedTimer()
     clock.start()
     last = [clock.elapsed()]
@@ -54,7 +71,6 @@ def _measure(workspace: object) -> list[Result]:
     probe = QTimer()
     probe.setInterval(TICK_MS)
     probe.timeout.connect(tick)
-    probe.start()
 
     def settle(ms: int = 300) -> None:
         # An event loop, as the app runs: QTest.qWait keeps Python's interpreter lock while
@@ -69,11 +85,16 @@ def _measure(workspace: object) -> list[Result]:
         QTimer.singleShot(0, action)
         settle(wait)
 
-    window = MainWindow(Workspace.open(workspace), app_settings())  # type: ignore[arg-type]
+    started = time.perf_counter()
+    window = MainWindow(Workspace.open(workspace), app_settings())
     window.resize(1280, 800)
     window.show()
     freeze_startup_objects()  # as run_gui does
-    settle()
+    QTest.qWaitForWindowExposed(window, 5000)
+    shown_ms = (time.perf_counter() - started) * 1000
+    last[0] = clock.elapsed()
+    probe.start()
+    settle(1000)
     # A user reads Today for a few seconds first; the window loads the other views' code
     # meanwhile (stalls then are reported as "idle after startup").
     current[0] = "idle after startup"
@@ -99,11 +120,35 @@ def _measure(workspace: object) -> list[Result]:
     window.show_view("planner")
     if planner.post.count() > 1:
         step("planner: choose another post", lambda: planner.post.setCurrentIndex(1), 1500)
+
+    def walk_through(wizard: ImportWizard) -> int:
+        """What a user does in the import dialog: look, Next, Import, Finish."""
+        wizard.show()
+        settle(300)
+        wizard.next()  # preview → the duplicates review (a search on a worker)
+        settle(300)
+        wizard.next()  # Import: writes on a worker behind a progress dialog
+        settle(300)
+        assert wizard.changed, "the import wrote nothing"
+        wizard.accept()
+        return 1
+
+    ImportWizard.exec = walk_through  # type: ignore[method-assign]
+
+    def import_contacts() -> None:
+        if transfer.import_path(window, window.ws, contacts_csv):
+            window.data_imported()
+
+    step(f"import {IMPORT_ROWS:,} contacts (read, review, write, reload)", import_contacts,
+         1500)
     probe.stop()
+    window.safety.skip_backup_on_close()
     window.close()
     app.processEvents()
-    return [Result(f"worst GUI stall: {label}", ms, "ms", None, "≤ 100 ms")
-            for label, ms in worst.items()]
+    return [Result("main window built and shown (startup: see the startup figure)", shown_ms,
+                   "ms"),
+            *(Result(f"worst GUI stall: {label}", ms, "ms", None, "≤ 100 ms")
+              for label, ms in worst.items())]
 
 
 if __name__ == "__main__":

@@ -12,6 +12,8 @@ from pathlib import Path
 from socialdesk import APP_ID, APP_NAME, STARTED, __version__
 from socialdesk.store.errors import WorkspaceError
 
+GUI_SWITCH_INTERVAL_S = 0.001
+
 
 def _needs_offscreen(screenshot: bool) -> bool:
     if os.environ.get("QT_QPA_PLATFORM"):
@@ -37,6 +39,11 @@ def create_application() -> object:
     from socialdesk.qt.icons import app_icon
 
     qInstallMessageHandler(_quiet_offscreen_noise)
+    # While a worker thread runs Python (an import, a backup, the planner), the GUI thread
+    # waits for the interpreter lock each time Qt calls into Python: up to the switch
+    # interval (default 5 ms), for every table cell painted. A window repainting beside a
+    # busy worker froze for up to a second; 1 ms keeps it under the 100 ms goal.
+    sys.setswitchinterval(GUI_SWITCH_INTERVAL_S)
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName(APP_NAME)
     app.setApplicationDisplayName(APP_NAME)

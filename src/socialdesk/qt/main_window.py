@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 import sqlite3
+import threading
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -56,7 +57,16 @@ VIEWS: tuple[tuple[str, str, str, str], ...] = (
 )
 VIEW_NAMES = tuple(name for name, *_ in VIEWS)
 PRELOAD_AFTER_MS, PRELOAD_GAP_MS = 1500, 250
+# Libraries the views need that take ~100 ms each to import: loaded on a thread of their
+# own after startup (the GUI thread keeps running meanwhile; importing them between two
+# events would freeze the window for that long).
+PRELOAD_LIBRARIES = ("numpy",)
 WORKSPACE_FILTER = "SocialDesk workspaces (*.sqlite *.db);;All files (*)"
+
+
+def _import_all(modules: tuple[str, ...]) -> None:
+    for module in modules:
+        importlib.import_module(module)
 
 
 class MainWindow(QMainWindow):
@@ -104,9 +114,12 @@ class MainWindow(QMainWindow):
         self._build_menus()
         self._restore_geometry()
         self._workspace_opened()
-        # Load the other views' code while the user looks at the first one, a module per
-        # idle moment, so that opening a view later does not wait for its imports.
+        # Load the other views' code while the user looks at the first one, so that
+        # opening a view later does not wait for its imports: big libraries on a thread,
+        # then our own modules one per idle moment.
         self._to_preload = [v[3].partition(":")[0] for v in VIEWS]
+        self._library_loader = threading.Thread(
+            target=_import_all, args=(PRELOAD_LIBRARIES,), name="preload", daemon=True)
         QTimer.singleShot(PRELOAD_AFTER_MS, self._preload_next)
 
     # --- building -------------------------------------------------------------------
@@ -168,8 +181,17 @@ class MainWindow(QMainWindow):
     # --- views ----------------------------------------------------------------------
 
     def _preload_next(self) -> None:
-        """Import one more view module, then schedule the next."""
-        if self._to_preload:
+        """Import one more view module, then schedule the next.
+
+        The views' modules wait for the library thread: importing a module it is still
+        importing would block the GUI thread until it has finished.
+        """
+        loader = self._library_loader
+        if loader.ident is None:
+            loader.start()
+        if loader.is_alive():
+            QTimer.singleShot(PRELOAD_GAP_MS, self._preload_next)
+        elif self._to_preload:
             importlib.import_module(self._to_preload.pop(0))
             QTimer.singleShot(PRELOAD_GAP_MS, self._preload_next)
 

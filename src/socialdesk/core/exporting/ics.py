@@ -17,15 +17,16 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
-from typing import IO
+from typing import IO, TYPE_CHECKING
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
-import icalendar
 
 from socialdesk import APP_NAME, __version__
 from socialdesk.core.exporting import ics_lines
 from socialdesk.core.exporting.ics_lines import UTC_NAMES, Prop, Uri, content_line, fold
 from socialdesk.store.calendar_export import CalendarData, ExportAsk, ExportFollowUp, ExportPost
+
+if TYPE_CHECKING:
+    import icalendar  # imported where used: it costs ~100 ms, and most callers never need it
 
 PRODID = f"-//{APP_NAME}//{APP_NAME} {__version__}//EN"
 DEFAULT_DURATION = timedelta(minutes=30)
@@ -284,6 +285,8 @@ def _zone_bounds(data: CalendarData) -> tuple[date, date]:
 
 def timezone_components(zones: Iterable[str], data: CalendarData) -> list[icalendar.Timezone]:
     """VTIMEZONE components, built by ``icalendar`` from the tz database, for ``zones``."""
+    import icalendar
+
     first, last = _zone_bounds(data)
     return [
         icalendar.Timezone.from_tzid(key, first_date=first, last_date=last)
@@ -294,6 +297,8 @@ def timezone_components(zones: Iterable[str], data: CalendarData) -> list[icalen
 # --- icalendar objects ---------------------------------------------------------------
 
 def _add(component: icalendar.Component, name: str, value: object) -> None:
+    import icalendar
+
     if isinstance(value, Uri):
         component.add(name, icalendar.vUri(str(value)))
     elif isinstance(value, timedelta):
@@ -306,6 +311,8 @@ def build_calendar(
     data: CalendarData, *, name: str, default_tz: str, stats: IcsStats | None = None
 ) -> icalendar.Calendar:
     """The whole calendar as ``icalendar`` objects (the reference; slow for 20k posts)."""
+    import icalendar
+
     stats = stats if stats is not None else IcsStats()
     calendar = icalendar.Calendar()
     for prop, value in calendar_properties(name, default_tz):
