@@ -13,7 +13,6 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import socket
 import sys
 import time
 from dataclasses import dataclass
@@ -50,6 +49,8 @@ def lock_path(workspace: Path) -> Path:
 
 def host_name() -> str:
     """The name of this computer, as the lock file records it."""
+    import socket  # here, not at the top: every start would pay for it
+
     return socket.gethostname() or "this computer"
 
 

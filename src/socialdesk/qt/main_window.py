@@ -88,10 +88,7 @@ class MainWindow(QMainWindow):
         self.sidebar.selected.connect(self.show_view)
 
         self.stack = QStackedWidget()
-        self.welcome = WelcomePanel()
-        self.welcome.load_sample.connect(self.load_sample_data)
-        self.welcome.import_contacts.connect(self.import_file)
-        self.stack.addWidget(self.welcome)
+        self._welcome: WelcomePanel | None = None  # built when an empty workspace shows
 
         central = QWidget()
         layout = QHBoxLayout(central)
@@ -291,6 +288,16 @@ class MainWindow(QMainWindow):
         else:
             name = str(self.settings.value("window/view", "today"))
             self.show_view(name if name in VIEW_NAMES else "today")
+
+    @property
+    def welcome(self) -> WelcomePanel:
+        """What an empty workspace shows: load the sample bakery, or import contacts."""
+        if self._welcome is None:
+            self._welcome = WelcomePanel()
+            self._welcome.load_sample.connect(self.load_sample_data)
+            self._welcome.import_contacts.connect(self.import_file)
+            self.stack.addWidget(self._welcome)
+        return self._welcome
 
     def _stop_integrity_check(self) -> None:
         """End a background check of the workspace that is closing (quitting won't wait)."""
