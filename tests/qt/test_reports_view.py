@@ -156,8 +156,10 @@ def test_a_big_workspace_is_read_on_a_worker(qtbot, demo: Workspace,
     qtbot.addWidget(view)
     view.refresh()
     assert view.overview is None and "Reading" in view.summary.text()
-    qtbot.waitUntil(lambda: view.overview is not None, timeout=10_000)
+    # the figures arrive, then fill the view a part per event-loop turn
+    qtbot.waitUntil(lambda: view.campaign_model.rowCount() > 0, timeout=10_000)
     assert view.partner_model.rowCount() > 0
+    assert view.prediction_model.rowCount() > 0
     assert len(chart_weeks(view)[0]) == 12
 
 
