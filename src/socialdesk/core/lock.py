@@ -49,7 +49,9 @@ def lock_path(workspace: Path) -> Path:
 
 def host_name() -> str:
     """The name of this computer, as the lock file records it."""
-    import socket  # here, not at the top: every start would pay for it
+    if hasattr(os, "uname"):  # POSIX: the same name, without importing socket (~3 ms)
+        return os.uname().nodename or "this computer"
+    import socket
 
     return socket.gethostname() or "this computer"
 

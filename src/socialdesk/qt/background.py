@@ -22,6 +22,8 @@ from typing import Any, TypeVar
 from PySide6.QtCore import QEventLoop, QObject, QRunnable, Qt, QThreadPool, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
+from socialdesk.core.gc_pause import collection_paused
+
 T = TypeVar("T")
 Progress = Callable[[int, int], bool]
 
@@ -50,7 +52,8 @@ class _Task(QRunnable):
 
     def run(self) -> None:
         try:
-            result, error = self.work(self._progress), None
+            with collection_paused():  # a full GC pass here would freeze the window
+                result, error = self.work(self._progress), None
         except Exception as exc:  # re-raised on the GUI thread
             result, error = None, exc
         with contextlib.suppress(RuntimeError):

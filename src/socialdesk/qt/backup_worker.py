@@ -9,6 +9,8 @@ from typing import Any
 from PySide6.QtCore import QEventLoop, QObject, QRunnable, Qt, QThreadPool, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
+from socialdesk.core.gc_pause import collection_paused
+
 
 class _Outcome(QObject):
     finished = Signal(object, object)  # result, exception
@@ -22,7 +24,8 @@ class _Job(QRunnable):
 
     def run(self) -> None:
         try:
-            result, error = self.work(), None
+            with collection_paused():  # a full GC pass here would freeze the window
+                result, error = self.work(), None
         except Exception as exc:  # handed to the GUI thread, which shows or raises it
             result, error = None, exc
         with contextlib.suppress(RuntimeError):  # the receiver is gone: nobody to tell

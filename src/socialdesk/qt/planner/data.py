@@ -12,8 +12,6 @@ interpreter lock, and the GUI thread waits for it.
 
 from __future__ import annotations
 
-import contextlib
-import gc
 import math
 from collections import defaultdict
 from collections.abc import Collection, Iterator, Mapping
@@ -22,6 +20,7 @@ from datetime import date
 
 from socialdesk.core import leverage
 from socialdesk.core.asking import FATIGUE_WINDOW_DAYS
+from socialdesk.core.gc_pause import collection_paused
 from socialdesk.core.leverage import AudienceInput
 from socialdesk.core.planning import model_params
 from socialdesk.core.settings import workspace_settings
@@ -127,24 +126,6 @@ def read_workspace(ws: Workspace, today: date) -> WorkspaceFacts:
         recent_asks=asks.recent_ask_counts(ws, today.isoformat(), FATIGUE_WINDOW_DAYS),
         waiting_posts=tuple(past),
     )
-
-
-@contextlib.contextmanager
-def collection_paused() -> Iterator[None]:
-    """No garbage collection while a burst of short-lived objects is made.
-
-    Reading a large workspace's 100,000 links makes as many small tuples, which are
-    freed right after. Made with collection on, they are counted as long-lived and
-    trigger full collections, which hold the interpreter lock for 50–200 ms while the
-    GUI thread waits for it.
-    """
-    paused = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if paused:
-            gc.enable()
 
 
 def _post_dates(ws: Workspace, posts: Collection[int]) -> dict[int, str | None]:

@@ -13,6 +13,8 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
+from socialdesk.core.gc_pause import collection_paused
+
 
 class _Carrier(QObject):
     """Carries a job's answer to the GUI thread (no parent: it may outlive the view)."""
@@ -27,7 +29,8 @@ class _Job(QRunnable):
 
     def run(self) -> None:
         try:
-            result, error = self.work(), None
+            with collection_paused():  # a full GC pass here would freeze the window
+                result, error = self.work(), None
         except Exception as exc:  # handed to the GUI thread
             result, error = None, exc
         with contextlib.suppress(RuntimeError):  # the view closed meanwhile

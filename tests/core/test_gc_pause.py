@@ -1,0 +1,75 @@
+"""Workers pause the cyclic garbage collector; it comes back once the last one is done."""
+
+from __future__ import annotations
+
+import gc
+import threading
+
+import pytest
+
+from socialdesk.core.gc_pause import collection_paused
+
+
+@pytest.fixture(autouse=True)
+def _collector_on():
+    was = gc.isenabled()
+    gc.enable()
+    yield
+    if was:
+        gc.enable()
+    else:
+        gc.disable()
+
+
+def test_the_collector_is_back_after_the_work_even_when_it_failed() -> None:
+    with pytest.raises(ValueError), collection_paused():
+        assert not gc.isenabled()
+        raise ValueError("the import failed")
+    assert gc.isenabled()
+
+
+def test_overlapping_workers_keep_it_paused_until_the_last_one_ends() -> None:
+    first_inside, second_done, release_first = (threading.Event() for _ in range(3))
+    states: list[bool] = []
+
+    def first() -> None:
+        with collection_paused():
+            first_inside.set()
+            release_first.wait(5)
+            states.append(gc.isenabled())  # the second worker ended meanwhile
+
+    def second() -> None:
+        first_inside.wait(5)
+        with collection_paused():
+            pass
+        second_done.set()
+
+    threads = [threading.Thread(target=first), threading.Thread(target=second)]
+    for thread in threads:
+        thread.start()
+    second_done.wait(5)
+    release_first.set()
+    for thread in threads:
+        thread.join(5)
+
+    assert states == [False]
+    assert gc.isenabled()
+
+
+def test_a_collector_switched_off_before_stays_off() -> None:
+    gc.disable()
+    with collection_paused():
+        pass
+    assert not gc.isenabled()
+
+
+def test_what_the_work_made_is_kept_out_of_later_collections_but_still_freed() -> None:
+    class Row:
+        pass
+
+    with collection_paused():
+        rows = [Row() for _ in range(1000)]
+    assert gc.get_freeze_count() >= 1000  # the next collection does not scan them
+    alive = gc.get_freeze_count()
+    del rows  # reference counting frees them all the same
+    assert gc.get_freeze_count() <= alive - 1000
