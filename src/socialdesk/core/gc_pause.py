@@ -1,16 +1,18 @@
-"""Pausing Python's cyclic garbage collector while a worker thread builds big results.
+"""No full garbage collection while a worker thread builds big results.
 
-A full collection stops every thread, the GUI's too, for as long as it takes to scan
-every object; a worker that allocates hundreds of thousands of objects (an import, the
-partners list) sets one off in the middle of its work, and on the large demo that froze
-the window for 70–160 ms. Reference counting still frees the worker's objects as usual;
-only the search for reference cycles waits until no worker needs the pause.
+A full collection stops every thread, the GUI's too, for as long as it takes to walk
+every object the app made; a worker that allocates hundreds of thousands of objects (an
+import, the partners list, the planner's inputs) sets one off in the middle of its work,
+and on the large demo that froze the window for 70–160 ms. Inside
+:func:`collection_paused` full collections are put off; the young generations are still
+collected as usual (a millisecond at a time), so reference cycles among new objects are
+still found.
 
-What was made meanwhile and is still alive (the job's result, mostly) is then frozen out
-of later collections (``gc.freeze``), as startup's objects are: otherwise the first
-collection after the pause would scan it all at once and freeze the window the same.
-Reference counting still frees it when dropped; only reference cycles made during the
-pause stay uncollected, and the app's workers make few.
+On the way out, what survived (the job's result, mostly) is frozen out of later
+collections (``gc.freeze``, as startup's objects are): otherwise the first full
+collection afterwards would walk it all at once. Reference counting still frees it when
+it is dropped; only cycles that outlive the job are never collected, and the app's
+workers make few.
 """
 
 from __future__ import annotations
@@ -20,25 +22,30 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-_lock = threading.Lock()
-_pausing = 0
-_was_enabled = True
+NEVER = 1 << 30  # a full-collection threshold no job reaches
+
+
+class _Pauses:
+    """How many jobs are inside, and the thresholds to restore after the last."""
+
+    lock = threading.Lock()
+    depth = 0
+    thresholds: tuple[int, int, int] = (700, 10, 10)
 
 
 @contextmanager
 def collection_paused() -> Iterator[None]:
-    """No automatic cyclic collection inside (nested and concurrent uses are counted)."""
-    global _pausing, _was_enabled
-    with _lock:
-        if _pausing == 0:
-            _was_enabled = gc.isenabled()
-            gc.disable()
-        _pausing += 1
+    """No full collection inside (nested and concurrent uses are counted)."""
+    with _Pauses.lock:
+        if _Pauses.depth == 0:
+            first, second, _ = _Pauses.thresholds = gc.get_threshold()
+            gc.set_threshold(first, second, NEVER)
+        _Pauses.depth += 1
     try:
         yield
     finally:
-        with _lock:
-            _pausing -= 1
-            if _pausing == 0 and _was_enabled:
-                gc.freeze()
-                gc.enable()
+        with _Pauses.lock:
+            _Pauses.depth -= 1
+            if _Pauses.depth == 0:
+                gc.freeze()  # cheap: moves the tracked objects aside, examines none
+                gc.set_threshold(*_Pauses.thresholds)

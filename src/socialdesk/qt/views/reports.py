@@ -177,7 +177,7 @@ class ReportsView(View):
         def next_step() -> None:
             if self.overview is overview and steps:  # a newer read replaces this one
                 steps.pop(0)()
-                QTimer.singleShot(0, next_step)
+                QTimer.singleShot(1, next_step)  # 1 ms: zero-time ones can all run in one pass
 
         next_step()
 
