@@ -87,6 +87,12 @@ class ContactsView(View):
         super().__init__(ws, parent)
         self.model = ContactsModel(ws, self)
         self._reloading = False
+        self._keep: int | None = None  # the contact to select again after a reset
+        # Resets may come later than the query that caused them (a large workspace's
+        # order is read on a worker): the selection is kept across every reset.
+        self.model.modelAboutToBeReset.connect(self._before_reset)
+        self.model.modelReset.connect(self._after_reset)
+        self.model.ordered.connect(self._order_arrived)
         self.search = QLineEdit()
         self.search.setPlaceholderText("Search name, organisation, e-mail, tags, notes…")
         self.search.setClearButtonEnabled(True)
@@ -104,6 +110,7 @@ class ContactsView(View):
         for combo in (self.kind, self.stage, self.tag):
             combo.currentIndexChanged.connect(self.apply_query)
 
+        # The model reads nothing until refresh(): these sorts only choose the order.
         self.table = make_table(self.model, sortable=True)
         self.table.sortByColumn(COL_NAME, Qt.SortOrder.AscendingOrder)
         self.table.selectionModel().selectionChanged.connect(self._selected)
@@ -204,14 +211,21 @@ class ContactsView(View):
 
     def _reload(self, query: ContactQuery | None = None) -> None:
         """Run the query again, keeping the selected contact selected where it still shows."""
-        selected = self.selected_id()
+        if query is None:
+            self.model.reset(keep_loaded=True)
+        else:
+            self.model.set_query(query)
+        self._update_state()
+
+    def _before_reset(self) -> None:
+        # The contact in the editor, which the selection shows, unless none is shown.
+        shown = self.editor.contact.id if self.editor.contact is not None else None
+        self._keep = shown or self.selected_id()
         self._reloading = True
+
+    def _after_reset(self) -> None:
         try:
-            if query is None:
-                self.model.reset(keep_loaded=True)
-            else:
-                self.model.set_query(query)
-            row = self.model.row_of(selected) if selected else None
+            row = self.model.row_of(self._keep) if self._keep else None
             if row is not None:
                 self.table.selectionModel().select(
                     self.model.index(row, 0),
@@ -223,9 +237,19 @@ class ContactsView(View):
         self.delete_button.setEnabled(self.editor.contact is not None)
         self._update_state()
 
+    def _order_arrived(self) -> None:
+        """The whole order came after a first page: fetch on if the table shows its end."""
+        self._update_state()
+        bar = self.table.verticalScrollBar()
+        if bar.value() == bar.maximum() and self.model.canFetchMore():
+            self.model.fetchMore()
+
     def _update_state(self) -> None:
         total = self.model.total
         searching = self.model.query.filtered
+        if self.model.pending:
+            self.count.setText("Searching…" if searching else "Sorting…")
+            return
         noun = f"{total:,} contact{'s' if total != 1 else ''}"
         self.count.setText(noun + (" match" if searching and total != 1 else
                                    " matches" if searching else ""))
@@ -246,8 +270,8 @@ class ContactsView(View):
     def _selected(self, selected: QItemSelection, _deselected: QItemSelection) -> None:
         indexes = selected.indexes()
         row = indexes[0].data(ROW_ROLE) if indexes else None
-        if row is None and self._reloading:
-            return
+        if self._reloading and (row is None or row.id == self.editor.shown_id):
+            return  # the editor goes on showing the contact (and what is being typed)
         self.editor.show_contact(row.id if row else None)
         self.delete_button.setEnabled(self.editor.contact is not None)
 
