@@ -17,7 +17,10 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import os
 import sqlite3
+import sys
+import threading
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any, overload
@@ -30,7 +33,9 @@ from PySide6.QtCore import (
     QPersistentModelIndex,
     QRunnable,
     Qt,
+    QThread,
     QThreadPool,
+    QTimer,
     Signal,
 )
 
@@ -66,6 +71,20 @@ def order_pool() -> QThreadPool:
     return _pool
 
 
+WORKER_NICENESS = 10  # a worker thread gives way to the GUI thread when they compete
+
+
+def yield_to_gui_thread() -> None:
+    """Lower the calling thread's scheduling priority (Linux: per-thread niceness)."""
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(OSError):  # lowering a thread's own priority needs no rights
+            current = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(),
+                           max(current, WORKER_NICENESS))
+    else:
+        QThread.currentThread().setPriority(QThread.Priority.LowPriority)
+
+
 class OrderCourier(QObject):
     """Carries a sort order read on a worker thread to the GUI thread."""
 
@@ -83,6 +102,7 @@ class OrderRead(QRunnable):
 
     def run(self) -> None:
         """Read the order and hand it over (None when it could not be read)."""
+        yield_to_gui_thread()
         try:
             order: np.ndarray | None = read_order(self.path, self.sort, self.descending)
         except (WorkspaceError, sqlite3.Error):
@@ -182,11 +202,16 @@ class ContactsModel(QAbstractTableModel):
         return (highest or 0) > BACKGROUND_ABOVE
 
     def _read_order(self, sort: str, descending: bool) -> None:
-        """Start reading an order on the worker thread, unless it is being read already."""
+        """Read an order on the worker thread, unless it is being read already.
+
+        The worker starts once the GUI thread's current work (say, opening the view) is
+        done: its Python parts would otherwise take turns with it.
+        """
         job = (sort, descending, self.search.version())
         if job not in self._reading:
             self._reading.add(job)
-            order_pool().start(OrderRead(self.ws.path, *job, self._courier))
+            read = OrderRead(self.ws.path, *job, self._courier)
+            QTimer.singleShot(1, self, lambda: order_pool().start(read))
 
     def _order_arrived(self, sort: str, descending: bool, version: Version,
                        order: np.ndarray | None) -> None:

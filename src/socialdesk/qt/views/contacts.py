@@ -88,11 +88,6 @@ class ContactsView(View):
         self.model = ContactsModel(ws, self)
         self._reloading = False
         self._keep: int | None = None  # the contact to select again after a reset
-        # Resets may come later than the query that caused them (a large workspace's
-        # order is read on a worker): the selection is kept across every reset.
-        self.model.modelAboutToBeReset.connect(self._before_reset)
-        self.model.modelReset.connect(self._after_reset)
-        self.model.ordered.connect(self._order_arrived)
         self.search = QLineEdit()
         self.search.setPlaceholderText("Search name, organisation, e-mail, tags, notes…")
         self.search.setClearButtonEnabled(True)
@@ -113,6 +108,12 @@ class ContactsView(View):
         # The model reads nothing until refresh(): these sorts only choose the order.
         self.table = make_table(self.model, sortable=True)
         self.table.sortByColumn(COL_NAME, Qt.SortOrder.AscendingOrder)
+        # Resets may come later than the query that caused them (a large workspace's
+        # order is read on a worker): the selection is kept across every reset. (Connected
+        # after the table, whose selection model clears itself on the same signal.)
+        self.model.modelAboutToBeReset.connect(self._before_reset)
+        self.model.modelReset.connect(self._after_reset)
+        self.model.ordered.connect(self._order_arrived)
         self.table.selectionModel().selectionChanged.connect(self._selected)
         self.editor = ContactEditor(ws)
         self.editor.status.connect(lambda text: show_status(self, text))
@@ -151,6 +152,10 @@ class ContactsView(View):
         layout.addLayout(bar)
         layout.addLayout(under)
         layout.addWidget(self.splitter, 1)
+
+    def is_busy(self) -> bool:
+        """True while a sort order is being read on the worker (screenshots wait for it)."""
+        return self.model.waiting
 
     def showEvent(self, event: QShowEvent) -> None:
         """Give the table the room the editor does not need, the first time."""
@@ -196,8 +201,14 @@ class ContactsView(View):
         self.table.setColumnWidth(2, 80)
         self.table.setColumnWidth(3, 80)
         self.table.setColumnWidth(4, 210)
+        # A timer, not a posted call (those run before the table paints): the table shows,
+        # the event loop breathes, then the editor fills.
+        QTimer.singleShot(1, self, self._select_first)
+
+    def _select_first(self) -> None:
+        """Select the first contact when none is, so the pane beside shows someone."""
         if not self.table.selectionModel().hasSelection() and self.model.rowCount():
-            self.table.selectRow(0)  # the pane beside shows someone, not an empty form
+            self.table.selectRow(0)
 
     def _fill_tags(self) -> None:
         chosen = self.tag.currentData()
@@ -224,6 +235,13 @@ class ContactsView(View):
         self._reloading = True
 
     def _after_reset(self) -> None:
+        self._select_kept()
+        self.delete_button.setEnabled(self.editor.contact is not None)
+        self._update_state()
+
+    def _select_kept(self) -> None:
+        """Select the contact shown before the last reset again, if it is listed."""
+        self._reloading = True
         try:
             row = self.model.row_of(self._keep) if self._keep else None
             if row is not None:
@@ -234,11 +252,11 @@ class ContactsView(View):
                 )
         finally:
             self._reloading = False
-        self.delete_button.setEnabled(self.editor.contact is not None)
-        self._update_state()
 
     def _order_arrived(self) -> None:
         """The whole order came after a first page: fetch on if the table shows its end."""
+        if not self.table.selectionModel().hasSelection():
+            self._select_kept()  # it may lie beyond the first page
         self._update_state()
         bar = self.table.verticalScrollBar()
         if bar.value() == bar.maximum() and self.model.canFetchMore():
