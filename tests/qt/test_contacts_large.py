@@ -204,3 +204,27 @@ def test_the_selected_contact_stays_selected_when_a_later_order_arrives(
     view.table.sortByColumn(1, Qt.SortOrder.DescendingOrder)  # by organisation
     qtbot.waitUntil(lambda: not view.model.waiting)
     assert view.selected_id() == chosen
+
+
+def test_a_new_contact_joins_a_table_scrolled_to_its_end(window: MainWindow, qtbot) -> None:
+    view = open_contacts(window)
+    qtbot.waitUntil(lambda: not view.model.waiting)
+    while view.model.canFetchMore():
+        view.model.fetchMore()
+    loaded = view.model.rowCount()
+    qtbot.mouseClick(view.new_button, Qt.MouseButton.LeftButton)
+    created = view.editor.contact
+    assert created is not None and created.name == "New contact"
+    assert view.model.waiting and view.model.rowCount() == loaded  # the order is read again
+    qtbot.waitUntil(lambda: not view.model.waiting)
+    assert view.model.rowCount() == loaded + 1  # still scrolled where it was
+    wanted = [p.id for p in sorted(
+        [*PEOPLE, Person(created.id, "New contact", "", "customer", "aware", None)],
+        key=lambda p: (p.name.lower(), p.id))]
+    assert shown_ids(view) == wanted
+    assert view.selected_id() == created.id and view.editor.contact.id == created.id
+    row = view.model.row_of(created.id)
+    assert row is not None and view.model.data(view.model.index(row, 0)) == "New contact"
+    window.undo_stack.undo()  # the new contact goes again
+    qtbot.waitUntil(lambda: not view.model.waiting)
+    assert shown_ids(view) == expected("name")

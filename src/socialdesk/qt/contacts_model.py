@@ -135,6 +135,24 @@ class LoadedRows(Sequence[ContactRow]):
         return (ContactRow(*row) for row in self._rows)
 
 
+@dataclasses.dataclass
+class Reuse:
+    """Rows loaded before a reset (``rows[i]`` is contact ``ids[i]``), but for ``changed``."""
+
+    ids: np.ndarray
+    rows: list[RowTuple]
+    changed: int | None
+
+    def positions(self, ids: np.ndarray) -> np.ndarray:
+        """Where each of ``ids`` is in ``rows``; -1 for those to read again."""
+        size = int(max(self.ids.max(initial=0), ids.max(initial=0))) + 1
+        where = np.full(size, -1, dtype=np.int64)
+        where[self.ids] = np.arange(len(self.ids), dtype=np.int64)
+        if self.changed is not None and 0 <= self.changed < size:
+            where[self.changed] = -1
+        return where[ids]
+
+
 class ContactsModel(QAbstractTableModel):
     """Contacts matching a query, loaded a page at a time."""
 
@@ -152,6 +170,7 @@ class ContactsModel(QAbstractTableModel):
         self._count: int | None = None  # the total while only a first page's ids are known
         self.waiting = False  # the query's order is being read; the rows shown may be older
         self._wanted = FIRST_PAGE  # rows to load once the order arrives
+        self._reuse: Reuse | None = None  # loaded rows the next reset reuses
         self._reading: set[tuple[str, bool, Version]] = set()
         self._courier = OrderCourier(self)
         self._courier.arrived.connect(self._order_arrived)
@@ -176,14 +195,18 @@ class ContactsModel(QAbstractTableModel):
         self.query = query
         self.reset()
 
-    def reset(self, keep_loaded: bool = False) -> None:
+    def reset(self, keep_loaded: bool = False, changed: int | None = None) -> None:
         """Run the query again from the first page.
 
         With ``keep_loaded``, load as many rows as were loaded before (so that a view
-        scrolled down stays where it was after an edit). On a large workspace whose
+        scrolled down stays where it was after an edit); with ``changed`` too, only that
+        contact changed since they were read, and the other loaded rows are reused rather
+        than read again (100k rows take seconds to read). On a large workspace whose
         order for this sort is not read yet, the table changes when it arrives.
         """
         wanted = max(FIRST_PAGE, len(self._rows)) if keep_loaded else FIRST_PAGE
+        self._reuse = (Reuse(self.ids[: len(self._rows)].copy(), self._rows, changed)
+                       if keep_loaded and changed is not None else None)
         self._started = True
         sort, descending = self.query.sort, self.query.descending
         if self.search.has_order(sort, descending) or not self._large():
@@ -192,7 +215,7 @@ class ContactsModel(QAbstractTableModel):
             return
         self.waiting, self._wanted = True, wanted
         self._read_order(sort, descending)
-        if not self.query.filtered and sort in INDEXED_SORTS:
+        if not self.query.filtered and sort in INDEXED_SORTS and wanted <= PAGE:
             first = contacts.first_sorted_ids(self.ws, sort, descending, wanted)
             self._show(np.array(first, dtype=np.int64), wanted,
                        count=contacts.count_contacts(self.ws))
@@ -238,13 +261,26 @@ class ContactsModel(QAbstractTableModel):
         """Reset to the contacts ``ids``, loading the first ``wanted`` rows."""
         self.beginResetModel()
         self.ids, self._count, self._shown = ids, count, self.query
-        self._rows = self._read(0, wanted)
+        self._rows = self._read(0, wanted, self._reuse)
+        self._reuse = None
         self.endResetModel()
 
-    def _read(self, start: int, size: int) -> list[RowTuple]:
-        """The rows of ``ids[start:start + size]``; ids of contacts deleted since are dropped."""
+    def _read(self, start: int, size: int, reuse: Reuse | None = None) -> list[RowTuple]:
+        """The rows of ``ids[start:start + size]``; ids of contacts deleted since are dropped.
+
+        Rows loaded before (``reuse``) are taken from there, not read again.
+        """
         page = self.ids[start : start + size]
-        rows = contacts.row_tuples_for_ids(self.ws, page)
+        if reuse is not None and len(page):
+            at = reuse.positions(page)
+            missing = page[at < 0]
+            fresh = {row[0]: row for row in contacts.row_tuples_for_ids(self.ws, missing)}
+            old = reuse.rows
+            found = [old[i] if i >= 0 else fresh.get(cid)
+                     for i, cid in zip(at.tolist(), page.tolist(), strict=True)]
+            rows = [row for row in found if row is not None] if len(missing) else found
+        else:
+            rows = contacts.row_tuples_for_ids(self.ws, page)
         if len(rows) < len(page):  # some were deleted since the query ran: drop them
             kept = np.array([row[0] for row in rows], dtype=np.int64)
             self.ids = np.concatenate([self.ids[:start], kept, self.ids[start + len(page):]])
@@ -276,7 +312,7 @@ class ContactsModel(QAbstractTableModel):
         fresh = contacts.row_tuples_for_ids(self.ws, [contact_id])
         if not fresh:
             return False
-        self._rows[position] = fresh[0]
+        self._rows[position] = fresh[0]  # (a reset waiting to reuse these rows sees it)
         self.dataChanged.emit(self.index(position, 0),
                               self.index(position, self.columnCount() - 1))
         return True

@@ -220,10 +220,14 @@ class ContactsView(View):
         self.tag.setCurrentIndex(max(0, self.tag.findData(chosen)))
         self.tag.blockSignals(False)
 
-    def _reload(self, query: ContactQuery | None = None) -> None:
-        """Run the query again, keeping the selected contact selected where it still shows."""
+    def _reload(self, query: ContactQuery | None = None, changed: int | None = None) -> None:
+        """Run the query again, keeping the selected contact selected where it still shows.
+
+        Without ``query``, the same one keeping the rows loaded (only the contact
+        ``changed`` is read again, when given).
+        """
         if query is None:
-            self.model.reset(keep_loaded=True)
+            self.model.reset(keep_loaded=True, changed=changed)
         else:
             self.model.set_query(query)
         self._update_state()
@@ -305,7 +309,7 @@ class ContactsView(View):
     def contact_edited(self, contact_id: int | None) -> None:
         """A contact changed (an edit, an undo, a redo): update its row and the editor."""
         if contact_id is None or not self.model.update_contact(contact_id):
-            self._reload()
+            self._reload(changed=contact_id)
         self.editor.contact_edited(contact_id)
         self.delete_button.setEnabled(self.editor.contact is not None)
 
