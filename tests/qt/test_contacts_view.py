@@ -67,6 +67,22 @@ def test_sorting_happens_in_the_database(view: ContactsView) -> None:
     assert names == sorted(names, reverse=True)
 
 
+def test_the_selected_contact_stays_selected_across_searches_and_sorts(
+        view: ContactsView, qtbot) -> None:
+    row = view.model.rows[5]
+    view.table.selectRow(5)
+    surname = row.name.split()[-1]
+    view.search.setText(surname)
+    view.apply_query()
+    assert view.model.total < len(contacts.sorted_ids(view.ws))
+    assert view.selected_id() == row.id and view.editor.contact.id == row.id
+    view.table.sortByColumn(1, Qt.SortOrder.DescendingOrder)
+    assert view.selected_id() == row.id
+    view.search.clear()
+    view.apply_query()
+    assert view.selected_id() == row.id and view.editor.contact.id == row.id
+
+
 def test_editing_the_name_is_undoable(window: MainWindow, view: ContactsView, qtbot) -> None:
     ws = window.ws
     cid = view.model.rows[3].id

@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import gc
 from dataclasses import dataclass
 
 from PySide6.QtCore import Qt
 
-from socialdesk.qt.contacts_model import COL_NAME, FIRST_PAGE, PAGE, ContactsModel
+from socialdesk.qt.contacts_model import (
+    COL_NAME,
+    COL_ORGANISATION,
+    FIRST_PAGE,
+    PAGE,
+    ContactsModel,
+)
 from socialdesk.qt.table_model import ROW_ROLE, Column, RowTableModel, SortProxy, count_column
 from socialdesk.store.contacts import ContactQuery
 from socialdesk.store.workspace import Workspace
@@ -42,6 +49,31 @@ def test_contacts_model_sorts_and_searches_in_the_database(workspace: Workspace)
     model.set_query(ContactQuery("00007"))
     assert model.total == 1
     assert model.data(model.index(0, COL_NAME), ROW_ROLE).name == "Person 00007"
+
+
+def test_contacts_model_sorted_before_its_first_reset_reads_once(workspace: Workspace) -> None:
+    fill(workspace, 30)
+    model = ContactsModel(workspace)
+    resets: list[int] = []
+    model.modelReset.connect(lambda: resets.append(1))
+    model.sort(COL_ORGANISATION, Qt.SortOrder.DescendingOrder)  # as a table sets itself up
+    model.sort(COL_NAME, Qt.SortOrder.DescendingOrder)
+    assert model.rowCount() == 0 and not resets  # only the order was chosen
+    model.reset()
+    assert len(resets) == 1
+    assert model.data(model.index(0, COL_NAME)) == "Person 00029"
+
+
+def test_contacts_model_rows_cost_full_garbage_collections_nothing(
+        workspace: Workspace) -> None:
+    fill(workspace, PAGE + 10)
+    model = ContactsModel(workspace)
+    model.reset()
+    while model.canFetchMore():
+        model.fetchMore()
+    gc.collect()
+    assert not any(gc.is_tracked(row) for row in model._rows)
+    assert model.rows[0].name == "Person 00000"  # still handed out as ContactRow objects
 
 
 @dataclass

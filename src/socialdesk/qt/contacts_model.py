@@ -5,21 +5,46 @@ A query (search text, filters, sort) gives the ids of every matching contact in 
 sort); the rows themselves are read in ``reset()`` and ``fetchMore()``, a page at a time
 as the view scrolls. ``data()`` only reads rows already loaded, so a 100k-contact
 workspace opens and searches at once.
+
+On a large workspace the order of every contact for a sort key (which searches need) is
+read on a worker thread, never on the GUI thread: meanwhile the first page sorted by
+name comes from the name index at once, and other queries keep the rows shown until
+the order arrives (``waiting``). Loaded rows are kept as plain tuples, which the garbage
+collector does not track: 100k loaded rows add nothing to a full collection.
 """
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
-from typing import Any
+import os
+import sqlite3
+import sys
+import threading
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any, overload
 
 import numpy as np
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QRunnable,
+    Qt,
+    QThread,
+    QThreadPool,
+    QTimer,
+    Signal,
+)
 
 from socialdesk.core.formatting import compact, exact, short_date
 from socialdesk.qt.table_model import ROW_ROLE
 from socialdesk.store import contacts
-from socialdesk.store.contact_search import ContactSearch
-from socialdesk.store.contacts import ContactQuery
+from socialdesk.store.contact_search import ContactSearch, Version, read_order
+from socialdesk.store.contacts import ContactQuery, RowTuple
+from socialdesk.store.errors import WorkspaceError
 from socialdesk.store.models import ContactRow
 from socialdesk.store.workspace import Workspace
 
@@ -31,40 +56,237 @@ HEADERS = ("Name", "Organisation", "Kind", "Stage", "E-mail", "Tags", "Follow up
 SORT_KEYS = ("name", "organisation", "kind", "stage", "email", None, "follow_up_on", "audience")
 FIRST_PAGE = 50  # a screenful (the view asks for more when it is taller)
 PAGE = 400
+BACKGROUND_ABOVE = 5000  # contacts (by highest id): above, orders are read on a worker
+INDEXED_SORTS = ("name",)  # an index gives their first page at once (contacts_name)
+
+_pool: QThreadPool | None = None
+
+
+def order_pool() -> QThreadPool:
+    """The contacts' own worker thread (the shared pool may be busy with long checks)."""
+    global _pool
+    if _pool is None:
+        _pool = QThreadPool()
+        _pool.setMaxThreadCount(1)
+    return _pool
+
+
+WORKER_NICENESS = 10  # a worker thread gives way to the GUI thread when they compete
+
+
+def yield_to_gui_thread() -> None:
+    """Lower the calling thread's scheduling priority (Linux: per-thread niceness)."""
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(OSError):  # lowering a thread's own priority needs no rights
+            current = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(),
+                           max(current, WORKER_NICENESS))
+    else:
+        QThread.currentThread().setPriority(QThread.Priority.LowPriority)
+
+
+class OrderCourier(QObject):
+    """Carries a sort order read on a worker thread to the GUI thread."""
+
+    arrived = Signal(str, bool, object, object)  # sort, descending, version, order or None
+
+
+class OrderRead(QRunnable):
+    """Reads every contact id in one sort order on its own read-only connection."""
+
+    def __init__(self, path: Path, sort: str, descending: bool, version: Version,
+                 courier: OrderCourier) -> None:
+        super().__init__()
+        self.path, self.sort, self.descending = path, sort, descending
+        self.version, self.courier = version, courier
+
+    def run(self) -> None:
+        """Read the order and hand it over (None when it could not be read)."""
+        yield_to_gui_thread()
+        try:
+            order: np.ndarray | None = read_order(self.path, self.sort, self.descending)
+        except (WorkspaceError, sqlite3.Error):
+            order = None  # the GUI thread reads it itself (and reports any damage)
+        with contextlib.suppress(RuntimeError):  # the model has gone: nobody to tell
+            self.courier.arrived.emit(self.sort, self.descending, self.version, order)
+
+
+class LoadedRows(Sequence[ContactRow]):
+    """The loaded rows as :class:`ContactRow` objects, made when asked for."""
+
+    def __init__(self, rows: list[RowTuple]) -> None:
+        self._rows = rows
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    @overload
+    def __getitem__(self, index: int) -> ContactRow: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[ContactRow]: ...
+
+    def __getitem__(self, index: int | slice) -> ContactRow | list[ContactRow]:
+        if isinstance(index, slice):
+            return [ContactRow(*row) for row in self._rows[index]]
+        return ContactRow(*self._rows[index])
+
+    def __iter__(self) -> Iterator[ContactRow]:
+        return (ContactRow(*row) for row in self._rows)
+
+
+@dataclasses.dataclass
+class Reuse:
+    """Rows loaded before a reset (``rows[i]`` is contact ``ids[i]``), but for ``changed``."""
+
+    ids: np.ndarray
+    rows: list[RowTuple]
+    changed: int | None
+
+    def positions(self, ids: np.ndarray) -> np.ndarray:
+        """Where each of ``ids`` is in ``rows``; -1 for those to read again."""
+        size = int(max(self.ids.max(initial=0), ids.max(initial=0))) + 1
+        where = np.full(size, -1, dtype=np.int64)
+        where[self.ids] = np.arange(len(self.ids), dtype=np.int64)
+        if self.changed is not None and 0 <= self.changed < size:
+            where[self.changed] = -1
+        return where[ids]
 
 
 class ContactsModel(QAbstractTableModel):
     """Contacts matching a query, loaded a page at a time."""
+
+    ordered = Signal()  # the full order arrived after a first page: more rows can be fetched
 
     def __init__(self, ws: Workspace, parent: Any = None) -> None:
         super().__init__(parent)
         self.ws = ws
         self.search = ContactSearch(ws)
         self.query = ContactQuery()
+        self._shown = self.query  # the query whose contacts the rows are
         self.ids: np.ndarray = np.zeros(0, dtype=np.int64)
-        self.rows: list[ContactRow] = []
+        self._rows: list[RowTuple] = []
+        self._started = False  # sorting before the first reset only sets the query
+        self._count: int | None = None  # the total while only a first page's ids are known
+        self.waiting = False  # the query's order is being read; the rows shown may be older
+        self._wanted = FIRST_PAGE  # rows to load once the order arrives
+        self._reuse: Reuse | None = None  # loaded rows the next reset reuses
+        self._reading: set[tuple[str, bool, Version]] = set()
+        self._courier = OrderCourier(self)
+        self._courier.arrived.connect(self._order_arrived)
+
+    @property
+    def rows(self) -> LoadedRows:
+        """The rows loaded so far, in table order."""
+        return LoadedRows(self._rows)
+
+    @property
+    def pending(self) -> bool:
+        """True while the rows shown are an earlier query's, until the order arrives."""
+        return self.waiting and self._shown != self.query
 
     @property
     def total(self) -> int:
         """How many contacts match the query (loaded or not)."""
-        return len(self.ids)
+        return self._count if self._count is not None else len(self.ids)
 
     def set_query(self, query: ContactQuery) -> None:
         """Show the contacts matching ``query`` (loads the first page)."""
         self.query = query
         self.reset()
 
-    def reset(self, keep_loaded: bool = False) -> None:
+    def reset(self, keep_loaded: bool = False, changed: int | None = None) -> None:
         """Run the query again from the first page.
 
         With ``keep_loaded``, load as many rows as were loaded before (so that a view
-        scrolled down stays where it was after an edit).
+        scrolled down stays where it was after an edit); with ``changed`` too, only that
+        contact changed since they were read, and the other loaded rows are reused rather
+        than read again (100k rows take seconds to read). On a large workspace whose
+        order for this sort is not read yet, the table changes when it arrives.
         """
-        wanted = max(FIRST_PAGE, len(self.rows)) if keep_loaded else FIRST_PAGE
+        wanted = max(FIRST_PAGE, len(self._rows)) if keep_loaded else FIRST_PAGE
+        self._reuse = (Reuse(self.ids[: len(self._rows)].copy(), self._rows, changed)
+                       if keep_loaded and changed is not None else None)
+        self._started = True
+        sort, descending = self.query.sort, self.query.descending
+        if self.search.has_order(sort, descending) or not self._large():
+            self.waiting = False
+            self._show(self.search.ids(self.query), wanted)
+            return
+        self.waiting, self._wanted = True, wanted
+        self._read_order(sort, descending)
+        if not self.query.filtered and sort in INDEXED_SORTS and wanted <= PAGE:
+            first = contacts.first_sorted_ids(self.ws, sort, descending, wanted)
+            self._show(np.array(first, dtype=np.int64), wanted,
+                       count=contacts.count_contacts(self.ws))
+
+    def _large(self) -> bool:
+        highest = self.ws.conn.execute("SELECT max(id) FROM contacts").fetchone()[0]
+        return (highest or 0) > BACKGROUND_ABOVE
+
+    def _read_order(self, sort: str, descending: bool) -> None:
+        """Read an order on the worker thread, unless it is being read already.
+
+        The worker starts once the GUI thread's current work (say, opening the view) is
+        done: its Python parts would otherwise take turns with it.
+        """
+        job = (sort, descending, self.search.version())
+        if job not in self._reading:
+            self._reading.add(job)
+            read = OrderRead(self.ws.path, *job, self._courier)
+            QTimer.singleShot(1, self, lambda: order_pool().start(read))
+
+    def _order_arrived(self, sort: str, descending: bool, version: Version,
+                       order: np.ndarray | None) -> None:
+        self._reading.discard((sort, descending, version))
+        if order is not None:
+            self.search.add_order(sort, descending, order, version)
+        if not self.waiting:
+            return
+        if (order is not None and not self.search.has_order(self.query.sort,
+                                                            self.query.descending)):
+            # Another sort is wanted now, or the workspace changed while reading: read again.
+            self._read_order(self.query.sort, self.query.descending)
+            return
+        self.waiting = False
+        ids = self.search.ids(self.query)  # read here only when the worker could not
+        shown = len(self._rows)
+        if self._count is not None and np.array_equal(ids[:shown], self.ids[:shown]):
+            self.ids, self._count, self._shown = ids, None, self.query  # the page stays
+            self.ordered.emit()
+        else:
+            self._show(ids, self._wanted)
+
+    def _show(self, ids: np.ndarray, wanted: int, count: int | None = None) -> None:
+        """Reset to the contacts ``ids``, loading the first ``wanted`` rows."""
         self.beginResetModel()
-        self.ids = self.search.ids(self.query)
-        self.rows = contacts.rows_for_ids(self.ws, self.ids[:wanted])
+        self.ids, self._count, self._shown = ids, count, self.query
+        self._rows = self._read(0, wanted, self._reuse)
+        self._reuse = None
         self.endResetModel()
+
+    def _read(self, start: int, size: int, reuse: Reuse | None = None) -> list[RowTuple]:
+        """The rows of ``ids[start:start + size]``; ids of contacts deleted since are dropped.
+
+        Rows loaded before (``reuse``) are taken from there, not read again.
+        """
+        page = self.ids[start : start + size]
+        if reuse is not None and len(page):
+            at = reuse.positions(page)
+            missing = page[at < 0]
+            fresh = {row[0]: row for row in contacts.row_tuples_for_ids(self.ws, missing)}
+            old = reuse.rows
+            found = [old[i] if i >= 0 else fresh.get(cid)
+                     for i, cid in zip(at.tolist(), page.tolist(), strict=True)]
+            rows = [row for row in found if row is not None] if len(missing) else found
+        else:
+            rows = contacts.row_tuples_for_ids(self.ws, page)
+        if len(rows) < len(page):  # some were deleted since the query ran: drop them
+            kept = np.array([row[0] for row in rows], dtype=np.int64)
+            self.ids = np.concatenate([self.ids[:start], kept, self.ids[start + len(page):]])
+            if self._count is not None:
+                self._count -= len(page) - len(rows)
+        return rows
 
     def row_of(self, contact_id: int, reach: int = 2000) -> int | None:
         """The model row of a contact, loading the pages up to it.
@@ -75,48 +297,45 @@ class ContactsModel(QAbstractTableModel):
         if not len(found):
             return None
         position = int(found[0])
-        if position >= len(self.rows) + reach:
+        if position >= len(self._rows) + reach:
             return None
-        while position >= len(self.rows) and self.canFetchMore():
+        while position >= len(self._rows) and self.canFetchMore():
             self.fetchMore()
-        return position if position < len(self.rows) else None
+        return position if position < len(self._rows) else None
 
     def update_contact(self, contact_id: int) -> bool:
         """Re-read one loaded row in place; False when it is not loaded or no longer exists."""
-        position = next((i for i, row in enumerate(self.rows) if row.id == contact_id), None)
-        if position is None:
+        found = np.flatnonzero(self.ids[: len(self._rows)] == contact_id)
+        if not len(found):
             return False
-        fresh = contacts.rows_for_ids(self.ws, [contact_id])
+        position = int(found[0])
+        fresh = contacts.row_tuples_for_ids(self.ws, [contact_id])
         if not fresh:
             return False
-        self.rows[position] = fresh[0]
+        self._rows[position] = fresh[0]  # (a reset waiting to reuse these rows sees it)
         self.dataChanged.emit(self.index(position, 0),
                               self.index(position, self.columnCount() - 1))
         return True
 
     def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008
         """True while rows remain unloaded."""
-        return not parent.isValid() and len(self.rows) < len(self.ids)
+        return not parent.isValid() and len(self._rows) < len(self.ids)
 
     def fetchMore(self, parent: Index = QModelIndex()) -> None:  # noqa: B008
         """Load the next page."""
         if parent.isValid():
             return
-        start = len(self.rows)
-        page = self.ids[start : start + PAGE]
-        more = contacts.rows_for_ids(self.ws, page)
-        if len(more) < len(page):  # some were deleted since the query ran: drop them
-            kept = np.array([row.id for row in more], dtype=np.int64)
-            self.ids = np.concatenate([self.ids[:start], kept, self.ids[start + len(page):]])
+        start = len(self._rows)
+        more = self._read(start, PAGE)
         if not more:
             return
         self.beginInsertRows(QModelIndex(), start, start + len(more) - 1)
-        self.rows.extend(more)
+        self._rows.extend(more)
         self.endInsertRows()
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         """Rows loaded so far."""
-        return 0 if parent.isValid() else len(self.rows)
+        return 0 if parent.isValid() else len(self._rows)
 
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         """Number of columns."""
@@ -137,32 +356,35 @@ class ContactsModel(QAbstractTableModel):
         """Cell text from the loaded rows."""
         if not index.isValid():
             return None
-        row = self.rows[index.row()]
+        # A row: id, name, organisation, kind, stage, email, tags, follow_up_on, audience
+        # (column c shows field c + 1).
+        row = self._rows[index.row()]
         column = index.column()
-        if role == ROW_ROLE:
-            return row
         if role == Qt.ItemDataRole.DisplayRole:
-            return (
-                row.name, row.organisation, row.kind, row.stage, row.email, row.tags,
-                short_date(row.follow_up_on) if row.follow_up_on else "",
-                compact(row.audience) if row.audience else "",
-            )[column]
+            if column == COL_FOLLOW_UP:
+                return short_date(row[7]) if row[7] else ""
+            if column == COL_AUDIENCE:
+                return compact(row[8]) if row[8] else ""
+            return row[column + 1]
+        if role == ROW_ROLE:
+            return ContactRow(*row)
         if role == Qt.ItemDataRole.TextAlignmentRole and column == COL_AUDIENCE:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.ToolTipRole:
-            if column == COL_AUDIENCE and row.audience:
-                return f"{exact(row.audience)} people across this contact's audiences"
-            if column == COL_FOLLOW_UP and row.follow_up_on:
-                return row.follow_up_on
+            if column == COL_AUDIENCE and row[8]:
+                return f"{exact(row[8])} people across this contact's audiences"
+            if column == COL_FOLLOW_UP and row[7]:
+                return row[7]
             if column in (COL_NAME, COL_ORGANISATION, COL_EMAIL, COL_TAGS):
-                return (row.name, row.organisation, None, None, row.email, row.tags)[column] or None
+                return row[column + 1] or None
         return None
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
-        """Sort in the database and reload."""
+        """Sort in the database and reload (before the first reset, only note the order)."""
         key = SORT_KEYS[column]
         if key is None:
             return
         descending = order == Qt.SortOrder.DescendingOrder
         self.query = dataclasses.replace(self.query, sort=key, descending=descending)
-        self.reset()
+        if self._started:
+            self.reset()

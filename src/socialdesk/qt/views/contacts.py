@@ -87,6 +87,7 @@ class ContactsView(View):
         super().__init__(ws, parent)
         self.model = ContactsModel(ws, self)
         self._reloading = False
+        self._keep: int | None = None  # the contact to select again after a reset
         self.search = QLineEdit()
         self.search.setPlaceholderText("Search name, organisation, e-mail, tags, notes…")
         self.search.setClearButtonEnabled(True)
@@ -104,8 +105,15 @@ class ContactsView(View):
         for combo in (self.kind, self.stage, self.tag):
             combo.currentIndexChanged.connect(self.apply_query)
 
+        # The model reads nothing until refresh(): these sorts only choose the order.
         self.table = make_table(self.model, sortable=True)
         self.table.sortByColumn(COL_NAME, Qt.SortOrder.AscendingOrder)
+        # Resets may come later than the query that caused them (a large workspace's
+        # order is read on a worker): the selection is kept across every reset. (Connected
+        # after the table, whose selection model clears itself on the same signal.)
+        self.model.modelAboutToBeReset.connect(self._before_reset)
+        self.model.modelReset.connect(self._after_reset)
+        self.model.ordered.connect(self._order_arrived)
         self.table.selectionModel().selectionChanged.connect(self._selected)
         self.editor = ContactEditor(ws)
         self.editor.status.connect(lambda text: show_status(self, text))
@@ -144,6 +152,10 @@ class ContactsView(View):
         layout.addLayout(bar)
         layout.addLayout(under)
         layout.addWidget(self.splitter, 1)
+
+    def is_busy(self) -> bool:
+        """True while a sort order is being read on the worker (screenshots wait for it)."""
+        return self.model.waiting
 
     def showEvent(self, event: QShowEvent) -> None:
         """Give the table the room the editor does not need, the first time."""
@@ -189,8 +201,14 @@ class ContactsView(View):
         self.table.setColumnWidth(2, 80)
         self.table.setColumnWidth(3, 80)
         self.table.setColumnWidth(4, 210)
+        # A timer, not a posted call (those run before the table paints): the table shows,
+        # the event loop breathes, then the editor fills.
+        QTimer.singleShot(1, self, self._select_first)
+
+    def _select_first(self) -> None:
+        """Select the first contact when none is, so the pane beside shows someone."""
         if not self.table.selectionModel().hasSelection() and self.model.rowCount():
-            self.table.selectRow(0)  # the pane beside shows someone, not an empty form
+            self.table.selectRow(0)
 
     def _fill_tags(self) -> None:
         chosen = self.tag.currentData()
@@ -202,16 +220,34 @@ class ContactsView(View):
         self.tag.setCurrentIndex(max(0, self.tag.findData(chosen)))
         self.tag.blockSignals(False)
 
-    def _reload(self, query: ContactQuery | None = None) -> None:
-        """Run the query again, keeping the selected contact selected where it still shows."""
-        selected = self.selected_id()
+    def _reload(self, query: ContactQuery | None = None, changed: int | None = None) -> None:
+        """Run the query again, keeping the selected contact selected where it still shows.
+
+        Without ``query``, the same one keeping the rows loaded (only the contact
+        ``changed`` is read again, when given).
+        """
+        if query is None:
+            self.model.reset(keep_loaded=True, changed=changed)
+        else:
+            self.model.set_query(query)
+        self._update_state()
+
+    def _before_reset(self) -> None:
+        # The contact in the editor, which the selection shows, unless none is shown.
+        shown = self.editor.contact.id if self.editor.contact is not None else None
+        self._keep = shown or self.selected_id()
+        self._reloading = True
+
+    def _after_reset(self) -> None:
+        self._select_kept()
+        self.delete_button.setEnabled(self.editor.contact is not None)
+        self._update_state()
+
+    def _select_kept(self) -> None:
+        """Select the contact shown before the last reset again, if it is listed."""
         self._reloading = True
         try:
-            if query is None:
-                self.model.reset(keep_loaded=True)
-            else:
-                self.model.set_query(query)
-            row = self.model.row_of(selected) if selected else None
+            row = self.model.row_of(self._keep) if self._keep else None
             if row is not None:
                 self.table.selectionModel().select(
                     self.model.index(row, 0),
@@ -220,12 +256,22 @@ class ContactsView(View):
                 )
         finally:
             self._reloading = False
-        self.delete_button.setEnabled(self.editor.contact is not None)
+
+    def _order_arrived(self) -> None:
+        """The whole order came after a first page: fetch on if the table shows its end."""
+        if not self.table.selectionModel().hasSelection():
+            self._select_kept()  # it may lie beyond the first page
         self._update_state()
+        bar = self.table.verticalScrollBar()
+        if bar.value() == bar.maximum() and self.model.canFetchMore():
+            self.model.fetchMore()
 
     def _update_state(self) -> None:
         total = self.model.total
         searching = self.model.query.filtered
+        if self.model.pending:
+            self.count.setText("Searching…" if searching else "Sorting…")
+            return
         noun = f"{total:,} contact{'s' if total != 1 else ''}"
         self.count.setText(noun + (" match" if searching and total != 1 else
                                    " matches" if searching else ""))
@@ -246,8 +292,8 @@ class ContactsView(View):
     def _selected(self, selected: QItemSelection, _deselected: QItemSelection) -> None:
         indexes = selected.indexes()
         row = indexes[0].data(ROW_ROLE) if indexes else None
-        if row is None and self._reloading:
-            return
+        if self._reloading and (row is None or row.id == self.editor.shown_id):
+            return  # the editor goes on showing the contact (and what is being typed)
         self.editor.show_contact(row.id if row else None)
         self.delete_button.setEnabled(self.editor.contact is not None)
 
@@ -263,7 +309,7 @@ class ContactsView(View):
     def contact_edited(self, contact_id: int | None) -> None:
         """A contact changed (an edit, an undo, a redo): update its row and the editor."""
         if contact_id is None or not self.model.update_contact(contact_id):
-            self._reload()
+            self._reload(changed=contact_id)
         self.editor.contact_edited(contact_id)
         self.delete_button.setEnabled(self.editor.contact is not None)
 
