@@ -46,10 +46,14 @@ def _tinted_svg(path: str, colour: str) -> bytes:
 
 def ui_icon(name: str, colour: QColor | str, size: int = 24) -> QIcon:
     """A Lucide UI icon (``resources/icons/ui/NAME.svg``) drawn in ``colour``."""
+    return _ui_icon(name, QColor(colour).name(), size)
+
+
+@cache
+def _ui_icon(name: str, hex_colour: str, size: int) -> QIcon:
     path = resources_dir() / "icons" / "ui" / f"{name}.svg"
     if not path.exists():
         return QIcon()
-    hex_colour = QColor(colour).name()
     return QIcon(_render(_tinted_svg(str(path), hex_colour), size))
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import importlib
 import sqlite3
 import threading
@@ -190,7 +191,10 @@ class MainWindow(QMainWindow):
             QTimer.singleShot(PRELOAD_GAP_MS, self._preload_next)
         elif self._to_preload:
             importlib.import_module(self._to_preload.pop(0))
-            QTimer.singleShot(PRELOAD_GAP_MS, self._preload_next)
+            if self._to_preload:
+                QTimer.singleShot(PRELOAD_GAP_MS, self._preload_next)
+            else:  # the code loaded lives as long as the app: out of full collections
+                gc.freeze()
 
     def view(self, name: str) -> View:
         """The view called ``name``, created on first use."""
