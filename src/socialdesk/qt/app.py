@@ -12,7 +12,7 @@ from pathlib import Path
 from socialdesk import APP_ID, APP_NAME, STARTED, __version__
 from socialdesk.store.errors import WorkspaceError
 
-GUI_SWITCH_INTERVAL_S = 0.001
+GUI_SWITCH_INTERVAL_S = 0.0002
 
 
 def _needs_offscreen(screenshot: bool) -> bool:
@@ -42,7 +42,8 @@ def create_application() -> object:
     # While a worker thread runs Python (an import, a backup, the planner), the GUI thread
     # waits for the interpreter lock each time Qt calls into Python: up to the switch
     # interval (default 5 ms), for every table cell painted. A window repainting beside a
-    # busy worker froze for up to a second; 1 ms keeps it under the 100 ms goal.
+    # busy worker froze for up to two seconds on the large demo; 0.2 ms keeps repaints
+    # short (1 ms still let one take 350–500 ms) for a few per cent of the worker's speed.
     sys.setswitchinterval(GUI_SWITCH_INTERVAL_S)
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName(APP_NAME)

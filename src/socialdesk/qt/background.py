@@ -69,6 +69,7 @@ def run_in_background(parent: QWidget | None, label: str, work: Callable[[Progre
     box: dict[str, Any] = {}
     dialog = QProgressDialog(label, "Cancel", 0, 0, parent)
     dialog.setWindowModality(Qt.WindowModality.WindowModal)
+    dialog.setValue(0)  # without a value the dialog keeps Qt's 4 s delay, whatever is set
     dialog.setMinimumDuration(500)
     dialog.setAutoClose(False)
     dialog.setAutoReset(False)

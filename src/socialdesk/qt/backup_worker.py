@@ -53,6 +53,7 @@ def run_and_wait(parent: QWidget | None, label: str, work: Callable[[], Any]) ->
     progress = QProgressDialog(label, "", 0, 0, parent)
     progress.setCancelButton(None)
     progress.setWindowModality(Qt.WindowModality.WindowModal)
+    progress.setValue(0)  # without a value the dialog keeps Qt's 4 s delay, whatever is set
     progress.setMinimumDuration(400)
     holder = QObject()
     run_in_background(holder, work, done)

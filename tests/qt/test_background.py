@@ -1,0 +1,50 @@
+"""Long work behind a progress dialog: the dialog shows within a second, not Qt's four."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+import pytest
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QProgressDialog, QWidget
+
+from socialdesk.qt.app import create_application
+from socialdesk.qt.background import run_in_background
+from socialdesk.qt.backup_worker import run_and_wait
+
+
+def _slow() -> str:
+    time.sleep(1.5)
+    return "done"
+
+
+RUNNERS: dict[str, Callable[[QWidget], object]] = {
+    "import or export": lambda parent: run_in_background(parent, "Reading…",
+                                                         lambda _progress: _slow()),
+    "backup or restore": lambda parent: run_and_wait(parent, "Restoring…", _slow),
+}
+
+
+@pytest.mark.parametrize("runner", sorted(RUNNERS))
+def test_the_progress_dialog_shows_within_a_second_of_slow_work(qtbot, runner: str) -> None:
+    create_application()
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    parent.show()
+    start = time.perf_counter()
+    shown: list[float] = []
+
+    def look() -> None:
+        if not shown and any(isinstance(w, QProgressDialog) and w.isVisible()
+                             for w in QApplication.topLevelWidgets()):
+            shown.append(time.perf_counter() - start)
+
+    watch = QTimer()
+    watch.timeout.connect(look)
+    watch.start(20)
+    result = RUNNERS[runner](parent)
+    watch.stop()
+
+    assert result == "done"
+    assert shown and shown[0] < 1.0
