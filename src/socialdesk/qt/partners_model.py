@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import sqlite3
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +31,7 @@ from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem,
 from socialdesk.core.clock import today
 from socialdesk.core.formatting import compact, percent, short_date
 from socialdesk.core.leverage import posterior
+from socialdesk.qt.bulk_load import no_full_collections
 from socialdesk.qt.icons import brand_icon
 from socialdesk.qt.table_model import ROW_ROLE, Column, RowTableModel, count_column
 from socialdesk.store import partners
@@ -109,6 +111,24 @@ class PlatformTotalsDelegate(QStyledItemDelegate):
         return QSize(3 * (self.ICON + 48), self.ICON + 8)
 
 
+def sort_partners(rows: Sequence[PartnerRow], column: int,
+                  order: Qt.SortOrder) -> list[PartnerRow]:
+    """``rows`` by a column's raw value (numbers as numbers, text without case), then name.
+
+    Plain Python: a worker thread can sort what it read before handing it over.
+    """
+    value = COLUMNS[column].value
+
+    def key(row: PartnerRow) -> tuple[bool, Any]:
+        raw = value(row)
+        return (raw is None, raw.casefold() if isinstance(raw, str) else
+                raw if raw is not None else 0)
+
+    ordered = sorted(rows, key=lambda r: r.name.casefold())
+    ordered.sort(key=key, reverse=order == Qt.SortOrder.DescendingOrder)
+    return ordered
+
+
 class PartnerModel(RowTableModel[PartnerRow]):
     """Partners, sorted here in Python with a key per row (fast for thousands of rows)."""
 
@@ -117,21 +137,12 @@ class PartnerModel(RowTableModel[PartnerRow]):
         self.sort_column = COL_AUDIENCE
         self.sort_order = Qt.SortOrder.DescendingOrder
 
-    def set_rows(self, rows: Sequence[PartnerRow]) -> None:
-        """Replace every row, in the current sort order."""
-        super().set_rows(self._sorted(rows))
+    def set_rows(self, rows: Sequence[PartnerRow], *, ordered: bool = False) -> None:
+        """Replace every row, in the current sort order (``ordered``: they already are)."""
+        super().set_rows(rows if ordered else self._sorted(rows))
 
     def _sorted(self, rows: Sequence[PartnerRow]) -> list[PartnerRow]:
-        value = self.columns[self.sort_column].value
-
-        def key(row: PartnerRow) -> tuple[bool, Any]:
-            raw = value(row)
-            return (raw is None, raw.casefold() if isinstance(raw, str) else
-                    raw if raw is not None else 0)
-
-        ordered = sorted(rows, key=lambda r: r.name.casefold())
-        ordered.sort(key=key, reverse=self.sort_order == Qt.SortOrder.DescendingOrder)
-        return ordered
+        return sort_partners(rows, self.sort_column, self.sort_order)
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         """Sort by a column's raw value (numbers as numbers), keeping selections."""
@@ -162,33 +173,49 @@ class PartnerFilter(QSortFilterProxyModel):
         self.stage: str | None = None
         self.tag: str | None = None
         self.ids: set[int] | None = None  # matching the search text; None: no search
+        self._tag_key: str | None = None
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         """Let the source sort itself."""
         self.sourceModel().sort(column, order)
 
     def set_filters(self, kind: str | None, stage: str | None, tag: str | None,
-                    ids: set[int] | None) -> None:
-        """Apply new filters."""
-        if hasattr(self, "beginFilterChange"):  # Qt 6.9 and later
+                    ids: set[int] | None, *, apply: bool = True) -> None:
+        """Set new filters and apply them (``apply=False``: at the source's next reset)."""
+        if not apply:
+            self._set(kind, stage, tag, ids)
+        elif hasattr(self, "beginFilterChange"):  # Qt 6.9 and later
             self.beginFilterChange()
-            self.kind, self.stage, self.tag, self.ids = kind, stage, tag, ids
+            self._set(kind, stage, tag, ids)
             self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
         else:
-            self.kind, self.stage, self.tag, self.ids = kind, stage, tag, ids
+            self._set(kind, stage, tag, ids)
             self.invalidateFilter()
+
+    def _set(self, kind: str | None, stage: str | None, tag: str | None,
+             ids: set[int] | None) -> None:
+        self.kind, self.stage, self.tag, self.ids = kind, stage, tag, ids
+        self._tag_key = tag.casefold() if tag else None
+
+    def accepts(self, row: PartnerRow) -> bool:
+        """Whether ``row`` passes every filter."""
+        tag = self._tag_key
+        return ((self.kind is None or row.kind == self.kind)
+                and (self.stage is None or row.stage == self.stage)
+                and (tag is None or any(t.casefold() == tag for t in row.tags))
+                and (self.ids is None or row.id in self.ids))
+
+    def filtering(self) -> bool:
+        """True when any filter is set."""
+        return not (self.kind is None and self.stage is None and self.tag is None
+                    and self.ids is None)
 
     def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:
         """Keep the rows that pass every filter."""
         source = self.sourceModel()
         if not isinstance(source, PartnerModel) or source_row >= len(source.rows):
             return False
-        row = source.rows[source_row]
-        tag = self.tag.casefold() if self.tag else None
-        return ((self.kind is None or row.kind == self.kind)
-                and (self.stage is None or row.stage == self.stage)
-                and (tag is None or any(t.casefold() == tag for t in row.tags))
-                and (self.ids is None or row.id in self.ids))
+        return self.accepts(source.rows[source_row])
 
 
 BACKGROUND_ABOVE = 1500  # partners; more are read on a worker thread
@@ -197,22 +224,36 @@ BACKGROUND_ABOVE = 1500  # partners; more are read on a worker thread
 class PartnerLoader(QObject):
     """Carries partner rows read on a worker thread to the GUI thread."""
 
-    loaded = Signal(int, object)
+    loaded = Signal(int, object)  # generation, SortedPartners
+
+
+@dataclass(frozen=True)
+class SortedPartners:
+    """Partner rows in the order of one column."""
+
+    column: int
+    order: Qt.SortOrder
+    rows: list[PartnerRow]
 
 
 class PartnerLoad(QRunnable):
-    """Reads every partner on its own read-only connection."""
+    """Reads every partner on its own read-only connection, and sorts them there too."""
 
-    def __init__(self, path: Path, generation: int, loader: PartnerLoader) -> None:
+    def __init__(self, path: Path, generation: int, loader: PartnerLoader,
+                 column: int = COL_AUDIENCE,
+                 order: Qt.SortOrder = Qt.SortOrder.DescendingOrder) -> None:
         super().__init__()
         self.path, self.generation, self.loader = path, generation, loader
+        self.column, self.order = column, order
 
     def run(self) -> None:
-        """Read, then hand the rows over (unless the view has gone)."""
+        """Read and sort, then hand the rows over (unless the view has gone)."""
         try:
-            with Workspace.open_readonly(self.path) as ws:
+            with no_full_collections(), Workspace.open_readonly(self.path) as ws:
                 rows = partners.partner_rows(ws)
+                found = SortedPartners(self.column, self.order,
+                                       sort_partners(rows, self.column, self.order))
         except (WorkspaceError, sqlite3.Error):
             return  # the GUI's own reads report a damaged workspace
         with contextlib.suppress(RuntimeError):
-            self.loader.loaded.emit(self.generation, rows)
+            self.loader.loaded.emit(self.generation, found)

@@ -16,6 +16,7 @@ from pathlib import Path
 from PySide6.QtCore import QObject, QRunnable, Signal
 
 from socialdesk.core.recurrence import posts_in_range
+from socialdesk.qt.bulk_load import no_full_collections
 from socialdesk.store import posts
 from socialdesk.store.errors import WorkspaceError
 from socialdesk.store.models import PostRow
@@ -43,7 +44,7 @@ class RangeLoad(QRunnable):
         """Read every range, then hand them over (unless the view has gone)."""
         found: dict[Range, list[PostRow]] = {}
         try:
-            with Workspace.open_readonly(self.path) as ws:
+            with no_full_collections(), Workspace.open_readonly(self.path) as ws:
                 repeating = posts.repeating_records(ws) if len(self.ranges) > 1 else None
                 for first, last in self.ranges:
                     found[(first, last)] = posts_in_range(ws, first, last, repeating)

@@ -21,6 +21,7 @@ from socialdesk.qt.partners_model import (
     PartnerLoader,
     PartnerModel,
     PlatformTotalsDelegate,
+    SortedPartners,
     likelihood,
 )
 from socialdesk.qt.table_model import ROW_ROLE
@@ -95,7 +96,7 @@ class PartnersView(View):
         self._sized = False
         self._generation = 0
         self._loader = PartnerLoader(self)
-        self._loader.loaded.connect(self._show_rows)
+        self._loader.loaded.connect(self._loaded)
 
     def showEvent(self, event: QShowEvent) -> None:
         """Give the table the room the editor does not need, the first time."""
@@ -103,33 +104,53 @@ class PartnersView(View):
         size_splitter(self.splitter, EDITOR_WIDTH)
 
     def refresh(self) -> None:
-        """Reload every partner (on a worker thread when there are thousands)."""
+        """Reload every partner (read and sorted on a worker thread when there are thousands)."""
         self._fill_tags()
         self._generation += 1
         if partners.partner_count(self.ws) <= BACKGROUND_ABOVE:
-            self._show_rows(self._generation, partners.partner_rows(self.ws))
+            self._show_rows(partners.partner_rows(self.ws))
             return
         self.summary.setText("Loading partners…")
         QThreadPool.globalInstance().start(
-            PartnerLoad(self.ws.path, self._generation, self._loader))
+            PartnerLoad(self.ws.path, self._generation, self._loader,
+                        self.model.sort_column, self.model.sort_order))
 
-    def _show_rows(self, generation: int, rows: list[PartnerRow]) -> None:
+    def _loaded(self, generation: int, found: SortedPartners) -> None:
         if generation != self._generation:  # a newer load is under way
             return
+        same_order = (found.column, found.order) == (self.model.sort_column,
+                                                      self.model.sort_order)
+        self._show_rows(found.rows, ordered=same_order)
+
+    def _show_rows(self, rows: list[PartnerRow], *, ordered: bool = False) -> None:
+        """Show ``rows`` (``ordered``: already in the table's sort order), filtered once."""
         selected = self.selected_id()
-        self.model.set_rows(rows)
-        self.apply_filters()
+        self._set_filters(apply=False)  # applied as the model resets
+        self.model.set_rows(rows, ordered=ordered)
+        self._update_summary()
         if not self._sized and rows:
-            self._size_columns()
+            self._sized = True
+            QTimer.singleShot(0, self, lambda: self._size_column(0))
         if selected is not None:
             self.select_partner(selected)
 
-    def _size_columns(self) -> None:
-        self._sized = True
-        self.table.resizeColumnsToContents()
-        for column, widest in ((COL_NAME, 180), (COL_TOPICS, 180), (6, 200)):
-            self.table.setColumnWidth(column, min(self.table.columnWidth(column), widest))
-        self.table.setColumnWidth(COL_PLATFORMS, 180)
+    def _size_column(self, column: int) -> None:
+        """Fit one column to its contents, then the next on the next turn of the loop.
+
+        Fitting looks at 200 rows for each of nine columns; all at once would hold the
+        window for a tenth of a second on 5,000 partners.
+        """
+        last = self.model.columnCount() - 1  # it stretches to the edge
+        if column >= last:
+            return
+        if column == COL_PLATFORMS:
+            self.table.setColumnWidth(COL_PLATFORMS, 180)
+        else:
+            self.table.resizeColumnToContents(column)
+            widest = {COL_NAME: 180, COL_TOPICS: 180, 6: 200}.get(column)
+            if widest is not None:
+                self.table.setColumnWidth(column, min(self.table.columnWidth(column), widest))
+        QTimer.singleShot(0, self, lambda: self._size_column(column + 1))
 
     def _fill_tags(self) -> None:
         chosen = self.tag.currentData()
@@ -144,16 +165,19 @@ class PartnersView(View):
     def apply_filters(self) -> None:
         """Filter with what is typed and chosen."""
         self.debounce.stop()
+        self._set_filters(apply=True)
+        self._update_summary()
+
+    def _set_filters(self, *, apply: bool) -> None:
         text = self.filter.text()
         ids = (set(contacts.matching_ids(self.ws, ContactQuery(text)))
                if fts_expression(text) else None)
         self.proxy.set_filters(self.kind.currentData(), self.stage.currentData(),
-                               self.tag.currentData(), ids)
-        self._update_summary()
+                               self.tag.currentData(), ids, apply=apply)
 
     def _update_summary(self) -> None:
         rows = self.model.rows
-        shown = [self.proxy.index(r, 0).data(ROW_ROLE) for r in range(self.proxy.rowCount())]
+        shown = [r for r in rows if self.proxy.accepts(r)] if self.proxy.filtering() else rows
         total = sum(r.audience for r in shown)
         filtered = len(shown) != len(rows)
         self.summary.setText(
@@ -184,13 +208,14 @@ class PartnersView(View):
 
     def select_partner(self, contact_id: int) -> None:
         """Select a partner in the table (if it shows) and in the editor."""
-        for position in range(self.proxy.rowCount()):
-            index = self.proxy.index(position, 0)
-            if index.data(ROW_ROLE).id == contact_id:
-                self.table.selectionModel().select(
-                    index, QItemSelectionModel.SelectionFlag.ClearAndSelect
-                    | QItemSelectionModel.SelectionFlag.Rows)
-                break
+        position = next((p for p, row in enumerate(self.model.rows) if row.id == contact_id),
+                        None)
+        index = (self.proxy.mapFromSource(self.model.index(position, 0))
+                 if position is not None else None)
+        if index is not None and index.isValid():
+            self.table.selectionModel().select(
+                index, QItemSelectionModel.SelectionFlag.ClearAndSelect
+                | QItemSelectionModel.SelectionFlag.Rows)
         self.editor.show_contact(contact_id)
 
     def contact_edited(self, contact_id: int | None) -> None:
@@ -201,9 +226,5 @@ class PartnersView(View):
         fresh = partners.partner_rows(self.ws, [contact_id])
         rows = [r for r in self.model.rows if r.id != contact_id]
         if fresh or len(rows) != len(self.model.rows):
-            selected = self.selected_id()
-            self.model.set_rows(rows + fresh)
-            self.apply_filters()
-            if selected is not None:
-                self.select_partner(selected)
+            self._show_rows(rows + fresh)
         self.editor.contact_edited(contact_id)
