@@ -7,7 +7,6 @@ with a read-only connection of their own, so paging to them takes no reading at 
 
 from __future__ import annotations
 
-import contextlib
 import sqlite3
 from collections.abc import Sequence
 from datetime import date
@@ -19,7 +18,6 @@ from socialdesk.core.recurrence import posts_in_range
 from socialdesk.qt.bulk_load import no_full_collections
 from socialdesk.store import posts
 from socialdesk.store.errors import WorkspaceError
-from socialdesk.store.models import PostRow
 from socialdesk.store.workspace import Workspace
 
 Range = tuple[date, date]
@@ -28,7 +26,7 @@ Range = tuple[date, date]
 class RangeLoader(QObject):
     """Carries ranges read on a worker thread to the GUI thread."""
 
-    loaded = Signal(int, object)  # generation, {(first, last): [PostRow, …]}
+    loaded = Signal(int, object)  # generation, {(first, last): [PostRow, …]}, one at a time
 
 
 class RangeLoad(QRunnable):
@@ -41,14 +39,15 @@ class RangeLoad(QRunnable):
             path, generation, list(ranges), loader)
 
     def run(self) -> None:
-        """Read every range, then hand them over (unless the view has gone)."""
-        found: dict[Range, list[PostRow]] = {}
+        """Read the ranges in order, handing each over as soon as it is read."""
         try:
             with no_full_collections(), Workspace.open_readonly(self.path) as ws:
                 repeating = posts.repeating_records(ws) if len(self.ranges) > 1 else None
                 for first, last in self.ranges:
-                    found[(first, last)] = posts_in_range(ws, first, last, repeating)
+                    rows = posts_in_range(ws, first, last, repeating)
+                    try:
+                        self.loader.loaded.emit(self.generation, {(first, last): rows})
+                    except RuntimeError:
+                        return  # the view has gone
         except (WorkspaceError, sqlite3.Error):
             return  # the GUI's own reads report a damaged workspace
-        with contextlib.suppress(RuntimeError):
-            self.loader.loaded.emit(self.generation, found)

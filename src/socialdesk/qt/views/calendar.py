@@ -261,7 +261,6 @@ class CalendarView(View):
             self.reload()
         if self.side.isVisible() and not self._editing():
             self.side.currentWidget().refresh()  # type: ignore[attr-defined]
-        self._prepare_editor()
 
     def _load_campaign_choices(self) -> None:
         self.bar.set_campaigns(posts.campaigns(self.ws))
@@ -295,6 +294,7 @@ class CalendarView(View):
         self._shown = key
         self._loading = False
         self.apply_filters()
+        self._prepare_editor()  # once the posts show
 
     def _remember(self, key: Range, rows: list[PostRow]) -> None:
         self._cache[key] = rows

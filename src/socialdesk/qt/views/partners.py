@@ -94,6 +94,7 @@ class PartnersView(View):
         layout.addWidget(self.summary)
         layout.addWidget(splitter, 1)
         self._sized = False
+        self._reselecting = False
         self._generation = 0
         self._loader = PartnerLoader(self)
         self._loader.loaded.connect(self._loaded)
@@ -163,10 +164,13 @@ class PartnersView(View):
         self.tag.blockSignals(False)
 
     def apply_filters(self) -> None:
-        """Filter with what is typed and chosen."""
+        """Filter with what is typed and chosen (the selected partner stays selected)."""
         self.debounce.stop()
+        selected = self.selected_id()
         self._set_filters(apply=True)
         self._update_summary()
+        if selected is not None:
+            self._select_row(selected)
 
     def _set_filters(self, *, apply: bool) -> None:
         text = self.filter.text()
@@ -176,8 +180,7 @@ class PartnersView(View):
                                self.tag.currentData(), ids, apply=apply)
 
     def _update_summary(self) -> None:
-        rows = self.model.rows
-        shown = [r for r in rows if self.proxy.accepts(r)] if self.proxy.filtering() else rows
+        rows, shown = self.model.all_rows, self.model.rows
         total = sum(r.audience for r in shown)
         filtered = len(shown) != len(rows)
         self.summary.setText(
@@ -201,6 +204,8 @@ class PartnersView(View):
         return row.id if row else None
 
     def _selected(self, selected: QItemSelection, _deselected: QItemSelection) -> None:
+        if self._reselecting:
+            return
         indexes = selected.indexes()
         row = indexes[0].data(ROW_ROLE) if indexes else None
         if row is not None:
@@ -208,15 +213,23 @@ class PartnersView(View):
 
     def select_partner(self, contact_id: int) -> None:
         """Select a partner in the table (if it shows) and in the editor."""
+        self._select_row(contact_id)
+        self.editor.show_contact(contact_id)
+
+    def _select_row(self, contact_id: int) -> None:
+        """Select a partner's row (if it shows), leaving the editor as it is."""
         position = next((p for p, row in enumerate(self.model.rows) if row.id == contact_id),
                         None)
         index = (self.proxy.mapFromSource(self.model.index(position, 0))
                  if position is not None else None)
         if index is not None and index.isValid():
-            self.table.selectionModel().select(
-                index, QItemSelectionModel.SelectionFlag.ClearAndSelect
-                | QItemSelectionModel.SelectionFlag.Rows)
-        self.editor.show_contact(contact_id)
+            self._reselecting = True
+            try:
+                self.table.selectionModel().select(
+                    index, QItemSelectionModel.SelectionFlag.ClearAndSelect
+                    | QItemSelectionModel.SelectionFlag.Rows)
+            finally:
+                self._reselecting = False
 
     def contact_edited(self, contact_id: int | None) -> None:
         """A contact changed: update (or add, or drop) its row, and the editor."""
@@ -224,7 +237,7 @@ class PartnersView(View):
             self.refresh()
             return
         fresh = partners.partner_rows(self.ws, [contact_id])
-        rows = [r for r in self.model.rows if r.id != contact_id]
-        if fresh or len(rows) != len(self.model.rows):
+        rows = [r for r in self.model.all_rows if r.id != contact_id]
+        if fresh or len(rows) != len(self.model.all_rows):
             self._show_rows(rows + fresh)
         self.editor.contact_edited(contact_id)
