@@ -44,6 +44,11 @@ from socialdesk.store.workspace import Workspace
 PANE_WIDTH = 410
 BACKGROUND_ABOVE = 2000  # posts; a bigger workspace reads months on worker threads
 CACHED_RANGES = 12  # months or weeks kept once read
+READ_AHEAD_MS = 150  # after a range shows, before reading its neighbours (it paints first)
+# Between steps of work spread over the event loop. Not 0: a zero single-shot is a posted
+# event, and posted events posted while they are handled run in the same pass, so a chain
+# of them holds the window as long as doing it all at once.
+STEP_MS = 1
 AGENDA_IDEAS = 500  # undated ideas listed after the agenda's posts
 
 __all__ = ["CalendarView", "MonthGrid", "month_days"]
@@ -72,6 +77,10 @@ class CalendarView(View):
         self._background = False  # a big workspace: read ahead on worker threads
         self._loader = RangeLoader(self)
         self._loader.loaded.connect(self._ranges_loaded)
+        self._read_ahead = QTimer(self)
+        self._read_ahead.setSingleShot(True)
+        self._read_ahead.setInterval(READ_AHEAD_MS)
+        self._read_ahead.timeout.connect(self._read_neighbours)
         self.actions = CalendarActions(ws, self, undo_stack)
         self.actions.changed.connect(self._after_change)
 
@@ -155,13 +164,13 @@ class CalendarView(View):
             return
         self._warming.extend(icon_warmers(self.palette()))
         self._warming.append(lambda: self.editor)
-        QTimer.singleShot(0, self, self._warm_next)
+        QTimer.singleShot(STEP_MS, self, self._warm_next)
 
     def _warm_next(self) -> None:
         if self._warming:
             self._warming.popleft()()
         if self._warming:
-            QTimer.singleShot(0, self, self._warm_next)
+            QTimer.singleShot(STEP_MS, self, self._warm_next)
 
     def set_undo_stack(self, stack: QUndoStack) -> None:
         """Put edits on ``stack`` (the main window's) instead of the view's own."""
@@ -255,7 +264,7 @@ class CalendarView(View):
         if self._background:
             self._loading = self._shown is None  # else: keep showing it until read again
             self._forget()
-            self._fetch([self.visible_days(), *self._neighbours()])
+            self._fetch([self.visible_days()])
             self.apply_filters()
         else:
             self.reload()
@@ -285,9 +294,6 @@ class CalendarView(View):
             rows = posts_in_range(self.ws, *key)
             self._remember(key, rows)
         self._show(key, rows)
-        if self._background:
-            self._fetch([r for r in self._neighbours()
-                         if r not in self._cache and r not in self._pending])
 
     def _show(self, key: Range, rows: list[PostRow]) -> None:
         self.rows = rows
@@ -295,6 +301,12 @@ class CalendarView(View):
         self._loading = False
         self.apply_filters()
         self._prepare_editor()  # once the posts show
+        if self._background:
+            self._read_ahead.start()  # (again): the reads would slow the painting
+
+    def _read_neighbours(self) -> None:
+        self._fetch([r for r in self._neighbours()
+                     if r not in self._cache and r not in self._pending])
 
     def _remember(self, key: Range, rows: list[PostRow]) -> None:
         self._cache[key] = rows

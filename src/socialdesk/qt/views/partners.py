@@ -36,6 +36,12 @@ from socialdesk.store.workspace import Workspace
 __all__ = ["COL_AUDIENCE", "COL_LIKELIHOOD", "PartnersView", "likelihood"]
 
 
+# Between steps of work spread over the event loop. Not 0: a zero single-shot is a posted
+# event, and posted events posted while they are handled run in the same pass, so a chain
+# of them holds the window as long as doing it all at once.
+STEP_MS = 1
+
+
 class PartnersView(View):
     """Partners ranked by audience or likelihood, filterable, with the same editor."""
 
@@ -131,27 +137,31 @@ class PartnersView(View):
         self._update_summary()
         if not self._sized and rows:
             self._sized = True
-            QTimer.singleShot(0, self, lambda: self._size_column(0))
+            QTimer.singleShot(STEP_MS, self, lambda: self._size_column(0))
         if selected is not None:
             self.select_partner(selected)
 
-    def _size_column(self, column: int) -> None:
-        """Fit one column to its contents, then the next on the next turn of the loop.
+    def _size_column(self, column: int, widths: dict[int, int] | None = None) -> None:
+        """Measure a column's contents, the next one a turn of the event loop later.
 
-        Fitting looks at 200 rows for each of nine columns; all at once would hold the
-        window for a tenth of a second on 5,000 partners.
+        Once all are measured, every width is set at once (the table repaints once).
+        Measuring looks at 200 rows for each of nine columns: all at once, with a repaint
+        after each, would hold the window for a tenth of a second on 5,000 partners.
         """
+        widths = {} if widths is None else widths
         last = self.model.columnCount() - 1  # it stretches to the edge
-        if column >= last:
+        if column < last:
+            if column == COL_PLATFORMS:
+                widths[column] = 180
+            else:
+                fitted = max(self.table.sizeHintForColumn(column),
+                             self.table.horizontalHeader().sectionSizeHint(column))
+                widest = {COL_NAME: 180, COL_TOPICS: 180, 6: 200}.get(column)
+                widths[column] = min(fitted, widest) if widest is not None else fitted
+            QTimer.singleShot(STEP_MS, self, lambda: self._size_column(column + 1, widths))
             return
-        if column == COL_PLATFORMS:
-            self.table.setColumnWidth(COL_PLATFORMS, 180)
-        else:
-            self.table.resizeColumnToContents(column)
-            widest = {COL_NAME: 180, COL_TOPICS: 180, 6: 200}.get(column)
-            if widest is not None:
-                self.table.setColumnWidth(column, min(self.table.columnWidth(column), widest))
-        QTimer.singleShot(0, self, lambda: self._size_column(column + 1))
+        for number, width in widths.items():
+            self.table.setColumnWidth(number, width)
 
     def _fill_tags(self) -> None:
         chosen = self.tag.currentData()
