@@ -149,8 +149,7 @@ class PartnersView(View):
         after each, would hold the window for a tenth of a second on 5,000 partners.
         """
         widths = {} if widths is None else widths
-        last = self.model.columnCount() - 1  # it stretches to the edge
-        if column < last:
+        if column < self.model.columnCount():
             if column == COL_PLATFORMS:
                 widths[column] = 180
             else:
