@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Callable
 from datetime import date, timedelta
+from functools import partial
 
 from PySide6.QtCore import Qt, QThreadPool, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut, QUndoStack
@@ -264,8 +265,9 @@ class CalendarView(View):
         if self._background:
             self._loading = self._shown is None  # else: keep showing it until read again
             self._forget()
-            self._fetch([self.visible_days()])
             self.apply_filters()
+            # Started once the view has painted: a read alongside slows the painting.
+            QTimer.singleShot(STEP_MS, self, partial(self._fetch_shown, self._generation))
         else:
             self.reload()
         if self.side.isVisible() and not self._editing():
@@ -303,6 +305,12 @@ class CalendarView(View):
         self._prepare_editor()  # once the posts show
         if self._background:
             self._read_ahead.start()  # (again): the reads would slow the painting
+
+    def _fetch_shown(self, generation: int) -> None:
+        """Read the visible range, unless something else showed it since."""
+        key = self.visible_days()
+        if generation == self._generation and self._shown != key and key not in self._pending:
+            self._fetch([key])
 
     def _read_neighbours(self) -> None:
         self._fetch([r for r in self._neighbours()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from PySide6.QtCore import QItemSelection, QItemSelectionModel, Qt, QThreadPool, QTimer
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QSplitter, QVBoxLayout, QWidget
@@ -118,9 +120,14 @@ class PartnersView(View):
             self._show_rows(partners.partner_rows(self.ws))
             return
         self.summary.setText("Loading partners…")
-        QThreadPool.globalInstance().start(
-            PartnerLoad(self.ws.path, self._generation, self._loader,
-                        self.model.sort_column, self.model.sort_order))
+        # Started once the view has painted: a read alongside slows the painting.
+        QTimer.singleShot(STEP_MS, self, partial(self._start_load, self._generation))
+
+    def _start_load(self, generation: int) -> None:
+        if generation == self._generation:  # else a newer load has started
+            QThreadPool.globalInstance().start(
+                PartnerLoad(self.ws.path, generation, self._loader,
+                            self.model.sort_column, self.model.sort_order))
 
     def _loaded(self, generation: int, found: SortedPartners) -> None:
         if generation != self._generation:  # a newer load is under way
