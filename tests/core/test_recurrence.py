@@ -33,3 +33,30 @@ def test_posts_in_range_marks_repeats(workspace) -> None:
     later = posts_in_range(workspace, date(2031, 1, 12), date(2031, 1, 14))
     assert [(r.scheduled_on, r.occurrence, r.platforms) for r in later] == [
         ("2031-01-13", True, ("instagram",))]
+
+
+def test_repeats_read_once_for_many_ranges_match_a_fresh_read(workspace) -> None:
+    from socialdesk.store import posts
+
+    create_post(workspace, PostDraft(
+        title="Bread club", scheduled_on="2031-01-06", repeat_rule="weekly",
+        channels=(("instagram", None), ("facebook", None)), topics=("rye", "Bread")))
+    create_post(workspace, PostDraft(
+        title="Market day", scheduled_on="2031-01-31", repeat_rule="monthly",
+        repeat_until="2031-06-30"))
+    create_post(workspace, PostDraft(title="Evergreen", scheduled_on="2031-02-03",
+                                     evergreen_weeks=3))
+    create_post(workspace, PostDraft(title="Once", scheduled_on="2031-03-04"))
+    create_post(workspace, PostDraft(title="An idea"))
+    every = posts.repeating_records(workspace)
+    assert sorted(r[1] for r in every) == ["Bread club", "Evergreen", "Market day"]
+    for first, last in ((date(2030, 12, 1), date(2030, 12, 31)),
+                        (date(2031, 1, 1), date(2031, 1, 31)),
+                        (date(2031, 2, 24), date(2031, 4, 6)),
+                        (date(2031, 7, 1), date(2031, 7, 31))):
+        assert posts_in_range(workspace, first, last, every) == posts_in_range(
+            workspace, first, last)
+    march = posts_in_range(workspace, date(2031, 3, 1), date(2031, 3, 31), every)
+    club = next(r for r in march if r.title == "Bread club")
+    assert club.platforms == ("facebook", "instagram") and club.topics == ("Bread", "rye")
+    assert [r.scheduled_on for r in march if r.title == "Market day"] == ["2031-03-31"]

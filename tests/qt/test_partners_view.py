@@ -85,3 +85,48 @@ def test_thousands_of_partners_load_on_a_worker_thread(window: MainWindow, qtbot
     assert view.summary.text() == "Loading partners…"
     qtbot.waitUntil(lambda: view.model.rowCount() == reports.counts(window.ws).partners)
     assert "partners with" in view.summary.text()
+
+
+def test_thousands_of_partners_arrive_sorted_and_filtered_as_chosen(
+        window: MainWindow, qtbot, monkeypatch: pytest.MonkeyPatch) -> None:
+    import socialdesk.qt.views.partners as module
+    from socialdesk.store import partners
+
+    monkeypatch.setattr(module, "BACKGROUND_ABOVE", 0)
+    view = window.show_view("partners")
+    assert isinstance(view, PartnersView)
+    qtbot.waitUntil(lambda: view.model.rowCount() > 0)
+    everyone = partners.partner_rows(window.ws)
+    view.table.sortByColumn(COL_LIKELIHOOD, Qt.SortOrder.DescendingOrder)
+    view.kind.setCurrentIndex(view.kind.findData("blogger"))
+    view.refresh()
+    assert view.summary.text() == "Loading partners…"
+    qtbot.waitUntil(lambda: "partners with" in view.summary.text())
+    bloggers = [r for r in everyone if r.kind == "blogger"]
+    rows = shown(view)
+    assert bloggers and {r.id for r in rows} == {r.id for r in bloggers}
+    odds = [likelihood(r) for r in rows]
+    assert odds == sorted(odds, reverse=True)
+    assert view.summary.text().startswith(f"{len(bloggers):,} of {len(everyone):,} partners")
+    view.kind.setCurrentIndex(0)
+    assert len(shown(view)) == len(everyone)
+    odds = [likelihood(r) for r in shown(view)]
+    assert odds == sorted(odds, reverse=True)
+
+
+def test_the_selected_partner_stays_selected_while_the_list_is_filtered(
+        view: PartnersView, qtbot) -> None:
+    target = shown(view)[3]
+    view.select_partner(target.id)
+    assert view.selected_id() == target.id
+    view.stage.setCurrentIndex(view.stage.findData(target.stage))
+    assert view.selected_id() == target.id
+    assert view.editor.contact is not None and view.editor.contact.id == target.id
+    qtbot.keyClicks(view.filter, target.name.split()[-1])
+    qtbot.waitUntil(lambda: len(shown(view)) < len(view.model.all_rows))
+    assert view.selected_id() == target.id
+    view.stage.setCurrentIndex(0)
+    view.table.sortByColumn(COL_AUDIENCE, Qt.SortOrder.AscendingOrder)
+    assert view.selected_id() == target.id
+    sizes = [r.audience for r in shown(view)]
+    assert sizes == sorted(sizes)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import sys
+from functools import cache
 from pathlib import Path
 
 import platformdirs
@@ -45,8 +46,12 @@ def resolve_workspace(explicit: str | os.PathLike[str] | None) -> Path:
     return Path(chosen).expanduser() if chosen else default_workspace()
 
 
+@cache
 def resources_dir() -> Path:
-    """The ``resources/`` folder: inside a PyInstaller bundle, or beside ``src/``."""
+    """The ``resources/`` folder: inside a PyInstaller bundle, or beside ``src/``.
+
+    Worked out once: it cannot move while the app runs, and icons ask for it often.
+    """
     bundle = getattr(sys, "_MEIPASS", None)
     if bundle:
         return Path(bundle) / "resources"

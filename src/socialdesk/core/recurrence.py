@@ -7,7 +7,7 @@ A monthly repeat on the 31st skips months without one (RFC 5545).
 
 from __future__ import annotations
 
-from dataclasses import replace
+from collections.abc import Sequence
 from datetime import date, timedelta
 
 from socialdesk.store import posts
@@ -60,18 +60,28 @@ def occurrences(start: date, first: date, last: date, *, repeat_rule: str | None
     return found
 
 
-def posts_in_range(ws: Workspace, first: date, last: date) -> list[PostRow]:
+def posts_in_range(ws: Workspace, first: date, last: date,
+                   repeating: Sequence[tuple] | None = None) -> list[PostRow]:
     """Posts on each day from ``first`` to ``last``, repeats included, in time order.
 
     A repeat on a later date is the post's row with that date and ``occurrence`` set.
+    ``repeating``: every repeating post (:func:`posts.repeating_records` without a range),
+    read once for many ranges; by default the ones that can fall in this range are read.
     """
-    rows = posts.posts_between(ws, first.isoformat(), last.isoformat())
-    for item in posts.repeating_posts(ws, first.isoformat(), last.isoformat()):
-        start = date.fromisoformat(item.row.scheduled_on or first.isoformat())
-        until = date.fromisoformat(item.repeat_until) if item.repeat_until else None
-        for day in occurrences(start, first, last, repeat_rule=item.repeat_rule,
-                               repeat_until=until, evergreen_weeks=item.evergreen_weeks):
+    start_iso, end_iso = first.isoformat(), last.isoformat()
+    rows = posts.posts_between(ws, start_iso, end_iso)
+    if repeating is None:
+        repeating = posts.repeating_records(ws, start_iso, end_iso)
+    for record in repeating:
+        rule, until, weeks = record[-3:]
+        if (record[3] or start_iso) > end_iso or (until is not None and until < start_iso):
+            continue
+        start = date.fromisoformat(record[3] or start_iso)
+        for day in occurrences(start, first, last, repeat_rule=rule,
+                               repeat_until=date.fromisoformat(until) if until else None,
+                               evergreen_weeks=weeks):
             if day != start:
-                rows.append(replace(item.row, scheduled_on=day.isoformat(), occurrence=True))
+                rows.append(posts.post_row(record, scheduled_on=day.isoformat(),
+                                           occurrence=True))
     rows.sort(key=lambda r: (r.scheduled_on or "", r.scheduled_time or "", r.occurrence, r.id))
     return rows

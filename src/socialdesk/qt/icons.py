@@ -87,9 +87,14 @@ def readable_brand_icon(platform: str, size: int, background: QColor) -> QIcon:
     """A network's mark that stays visible on ``background``.
 
     Black marks (X, TikTok, Threads) are drawn in a light grey on a dark palette.
+    Each (platform, size, light or dark) is drawn once, then comes from a cache.
     """
+    return _readable_brand_icon(platform, size, background.lightness() < 110)
+
+
+@cache
+def _readable_brand_icon(platform: str, size: int, dark: bool) -> QIcon:
     name = {"google_business": "google"}.get(platform, platform)
-    dark = background.lightness() < 110
     if dark and BRAND_COLOURS.get(name, "").lower() == "#000000":
         return brand_icon(platform, size, "#e0e0e0")
     if dark and name not in BRAND_COLOURS:  # plain symbols (newsletter, blog, …)

@@ -8,9 +8,18 @@ from dataclasses import dataclass
 from socialdesk.store.models import Campaign, Channel, PostRow
 from socialdesk.store.workspace import Workspace
 
+# Each post's channels and topics come with it (joined by a control character no name
+# holds): one query and one pass in Python, rather than a query per 900 posts and a
+# dictionary per post.
+_SEP = "\x1f"
 _POST_SQL = """
-SELECT p.id, p.title, p.status, p.scheduled_on, p.scheduled_time,
-       c.name, c.colour, p.reach, p.campaign_id, p.timezone,
+SELECT p.id, p.title, p.status, p.scheduled_on, p.scheduled_time, c.name, c.colour,
+       (SELECT group_concat(platform, char(31)) FROM (
+            SELECT platform FROM post_channels WHERE post_id = p.id ORDER BY platform)),
+       (SELECT group_concat(name, char(31)) FROM (
+            SELECT t.name FROM post_topics pt JOIN topics t ON t.id = pt.topic_id
+            WHERE pt.post_id = p.id ORDER BY t.name)),
+       p.reach, p.campaign_id, p.timezone,
        (p.repeat_rule IS NOT NULL OR p.evergreen_weeks IS NOT NULL)
 FROM posts p LEFT JOIN campaigns c ON c.id = p.campaign_id
 """
@@ -42,33 +51,22 @@ def _chunks(ids: list[int]) -> list[tuple[list[int], str]]:
             for i in range(0, len(ids), 900)]
 
 
+def _names(joined: str | None) -> tuple[str, ...]:
+    return tuple(joined.split(_SEP)) if joined else ()
+
+
+def post_row(record: tuple, *, scheduled_on: str | None = None,
+             occurrence: bool = False) -> PostRow:
+    """A row of :data:`_POST_SQL` as a :class:`PostRow` (optionally on another date)."""
+    return PostRow(
+        record[0], record[1], record[2], scheduled_on or record[3], record[4], record[5],
+        record[6], _names(record[7]), _names(record[8]), record[9], record[10], record[11],
+        bool(record[12]), occurrence,
+    )
+
+
 def _with_channels(ws: Workspace, rows: list[tuple]) -> list[PostRow]:
-    if not rows:
-        return []
-    platforms: dict[int, list[str]] = defaultdict(list)
-    topics: dict[int, list[str]] = defaultdict(list)
-    for chunk, marks in _chunks([r[0] for r in rows]):
-        for post_id, platform in ws.conn.execute(
-            f"SELECT post_id, platform FROM post_channels WHERE post_id IN ({marks}) "
-            "ORDER BY platform",
-            chunk,
-        ):
-            platforms[post_id].append(platform)
-        for post_id, topic in ws.conn.execute(
-            f"SELECT pt.post_id, t.name FROM post_topics pt JOIN topics t "
-            f"ON t.id = pt.topic_id WHERE pt.post_id IN ({marks}) ORDER BY t.name",
-            chunk,
-        ):
-            topics[post_id].append(topic)
-    return [
-        PostRow(
-            id=r[0], title=r[1], status=r[2], scheduled_on=r[3], scheduled_time=r[4],
-            campaign=r[5], colour=r[6], reach=r[7], campaign_id=r[8], timezone=r[9],
-            repeats=bool(r[10]), platforms=tuple(platforms[r[0]]),
-            topics=tuple(topics[r[0]]),
-        )
-        for r in rows
-    ]
+    return [post_row(r) for r in rows]
 
 
 def posts_between(ws: Workspace, first: str, last: str) -> list[PostRow]:
@@ -79,19 +77,30 @@ def posts_between(ws: Workspace, first: str, last: str) -> list[PostRow]:
     return _with_channels(ws, rows)
 
 
-def repeating_posts(ws: Workspace, first: str, last: str) -> list[Repeating]:
-    """Repeating posts that start by ``last`` and do not end before ``first``."""
+def repeating_records(ws: Workspace, first: str | None = None,
+                      last: str | None = None) -> list[tuple]:
+    """Rows of repeating posts (for :func:`post_row`), then rule, until and evergreen weeks.
+
+    With ``first`` and ``last``: those that start by ``last`` and do not end before
+    ``first``. Without: every repeating post with a date (one pass through the table).
+    """
     sql = _POST_SQL.replace("FROM posts p", ", p.repeat_rule, p.repeat_until, "
                             "p.evergreen_weeks FROM posts p")
-    rows = ws.conn.execute(
-        f"{sql} WHERE p.scheduled_on <= ? "
-        "AND (p.repeat_rule IS NOT NULL OR p.evergreen_weeks IS NOT NULL) "
+    repeats = "(p.repeat_rule IS NOT NULL OR p.evergreen_weeks IS NOT NULL)"
+    if first is None or last is None:
+        return ws.conn.execute(
+            f"{sql.replace('FROM posts p', 'FROM posts p NOT INDEXED')} "
+            f"WHERE p.scheduled_on IS NOT NULL AND {repeats} {_ORDER}").fetchall()
+    return ws.conn.execute(
+        f"{sql} WHERE p.scheduled_on <= ? AND {repeats} "
         f"AND (p.repeat_until IS NULL OR p.repeat_until >= ?) {_ORDER}",
         (last, first),
     ).fetchall()
-    rules = {r[0]: tuple(r[-3:]) for r in rows}
-    return [Repeating(row, *rules[row.id])
-            for row in _with_channels(ws, [tuple(r[:-3]) for r in rows])]
+
+
+def repeating_posts(ws: Workspace, first: str, last: str) -> list[Repeating]:
+    """Repeating posts that start by ``last`` and do not end before ``first``."""
+    return [Repeating(post_row(r), *r[-3:]) for r in repeating_records(ws, first, last)]
 
 
 def upcoming_posts(ws: Workspace, today: str, limit: int = 50) -> list[PostRow]:
@@ -110,6 +119,11 @@ def unscheduled_posts(ws: Workspace, limit: int = 50) -> list[PostRow]:
         f"{_POST_SQL} WHERE p.scheduled_on IS NULL ORDER BY p.id DESC LIMIT ?", (limit,)
     ).fetchall()
     return _with_channels(ws, rows)
+
+
+def post_count(ws: Workspace) -> int:
+    """How many posts the workspace holds, with a date or not."""
+    return int(ws.conn.execute("SELECT count(*) FROM posts").fetchone()[0])
 
 
 def count_unscheduled(ws: Workspace) -> int:

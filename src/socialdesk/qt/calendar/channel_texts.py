@@ -8,6 +8,8 @@ characters too many — never cut.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
 from html import escape
 
 from PySide6.QtCore import QSize, Qt, Signal
@@ -48,6 +50,21 @@ def _toggle_icon(platform: str, background: QColor) -> QIcon:
     icon.addPixmap(brand_icon(platform, 20, "#a8a8a8").pixmap(20, 20), QIcon.Mode.Normal,
                    QIcon.State.Off)
     return icon
+
+
+def icon_warmers(palette: QPalette) -> list[Callable[[], object]]:
+    """One call per channel mark the editor draws, to draw them ahead (on idle).
+
+    The marks are cached once drawn, so the editor then opens without drawing any.
+    """
+    button = palette.color(QPalette.ColorRole.Button)
+    window = palette.color(QPalette.ColorRole.Window)
+    calls: list[Callable[[], object]] = []
+    for platform in CHANNEL_PLATFORMS:
+        calls.append(partial(readable_brand_icon, platform, 20, button))
+        calls.append(partial(brand_icon, platform, 20, "#a8a8a8"))
+        calls.append(partial(readable_brand_icon, platform, 16, window))
+    return calls
 
 
 def _counting_note(platform: str) -> str:

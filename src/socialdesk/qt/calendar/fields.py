@@ -6,7 +6,7 @@ import zoneinfo
 from functools import cache
 
 from PySide6.QtCore import QDate, QModelIndex, QPersistentModelIndex, QStringListModel, Qt
-from PySide6.QtGui import QIntValidator
+from PySide6.QtGui import QFocusEvent, QIntValidator, QWheelEvent
 from PySide6.QtWidgets import QComboBox, QCompleter, QHBoxLayout, QLineEdit, QWidget
 
 from socialdesk.core.clock import today
@@ -90,7 +90,11 @@ def zone_names() -> tuple[str, ...]:
 
 
 class ZoneBox(QComboBox):
-    """An IANA time zone picker (type to search); starts on this computer's zone."""
+    """An IANA time zone picker (type to search); starts on this computer's zone.
+
+    The list of zones (some 400 names read from the time zone database) is filled in
+    the first time the box is used — focused, opened, scrolled — not when it is made.
+    """
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -99,13 +103,22 @@ class ZoneBox(QComboBox):
         self.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         self.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.setMinimumContentsLength(16)
-        self.addItems(list(zone_names()))
         completer = self.completer()
         completer.setFilterMode(Qt.MatchFlag.MatchContains)
         completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
         self.setToolTip("The time zone of the time above (type a city to find it)")
+        self._filled = False
         self.set_zone(None)
+
+    def fill(self) -> None:
+        """List every zone (once), keeping what the box shows."""
+        if self._filled:
+            return
+        self._filled = True
+        shown = self.currentText()
+        self.addItems(list(zone_names()))
+        self.setCurrentText(shown)
 
     def set_zone(self, name: str | None) -> None:
         """Show ``name``, or this computer's zone for None."""
@@ -114,3 +127,18 @@ class ZoneBox(QComboBox):
     def zone(self) -> str:
         """The chosen zone's name as typed or picked."""
         return self.currentText().strip()
+
+    def focusInEvent(self, event: QFocusEvent) -> None:
+        """List the zones before the user types (the completer searches them)."""
+        self.fill()
+        super().focusInEvent(event)
+
+    def showPopup(self) -> None:
+        """List the zones before the list opens."""
+        self.fill()
+        super().showPopup()
+
+    def wheelEvent(self, event: QWheelEvent) -> None:
+        """List the zones before the wheel steps through them."""
+        self.fill()
+        super().wheelEvent(event)

@@ -8,9 +8,12 @@ on the main window's undo stack.
 
 from __future__ import annotations
 
+from collections import deque
+from collections.abc import Callable
 from datetime import date, timedelta
+from functools import partial
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QThreadPool, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut, QUndoStack
 from PySide6.QtWidgets import (
     QMessageBox,
@@ -28,7 +31,9 @@ from socialdesk.qt.calendar.actions import CalendarActions
 from socialdesk.qt.calendar.agenda import AgendaList
 from socialdesk.qt.calendar.campaigns import CampaignsPanel, ChannelsPanel
 from socialdesk.qt.calendar.canvas import PostCanvas
+from socialdesk.qt.calendar.channel_texts import icon_warmers
 from socialdesk.qt.calendar.editor import PostEditor
+from socialdesk.qt.calendar.loading import Range, RangeLoad, RangeLoader
 from socialdesk.qt.calendar.month import MonthGrid, month_days
 from socialdesk.qt.calendar.toolbar import MODES, NO_CAMPAIGN, CalendarBar
 from socialdesk.qt.calendar.week import WeekGrid, week_days
@@ -38,6 +43,13 @@ from socialdesk.store.models import PostDraft, PostRow
 from socialdesk.store.workspace import Workspace
 
 PANE_WIDTH = 410
+BACKGROUND_ABOVE = 2000  # posts; a bigger workspace reads months on worker threads
+CACHED_RANGES = 12  # months or weeks kept once read
+READ_AHEAD_MS = 150  # after a range shows, before reading its neighbours (it paints first)
+# Between steps of work spread over the event loop. Not 0: a zero single-shot is a posted
+# event, and posted events posted while they are handled run in the same pass, so a chain
+# of them holds the window as long as doing it all at once.
+STEP_MS = 1
 AGENDA_IDEAS = 500  # undated ideas listed after the agenda's posts
 
 __all__ = ["CalendarView", "MonthGrid", "month_days"]
@@ -57,6 +69,19 @@ class CalendarView(View):
         self.mode = "month"
         self.anchor = today()
         self.rows: list[PostRow] = []
+        # Ranges read (ahead) for this state of the workspace, oldest first.
+        self._cache: dict[Range, list[PostRow]] = {}
+        self._pending: set[Range] = set()  # being read on a worker thread
+        self._generation = 0  # bumped whenever what was read may be out of date
+        self._shown: Range | None = None  # the range self.rows holds, when current
+        self._loading = False  # nothing to show yet: the first read is under way
+        self._background = False  # a big workspace: read ahead on worker threads
+        self._loader = RangeLoader(self)
+        self._loader.loaded.connect(self._ranges_loaded)
+        self._read_ahead = QTimer(self)
+        self._read_ahead.setSingleShot(True)
+        self._read_ahead.setInterval(READ_AHEAD_MS)
+        self._read_ahead.timeout.connect(self._read_neighbours)
         self.actions = CalendarActions(ws, self, undo_stack)
         self.actions.changed.connect(self._after_change)
 
@@ -93,15 +118,12 @@ class CalendarView(View):
         self.agenda.plan_requested.connect(self.plan_leverage)
         self.agenda.delete_requested.connect(self.delete_post)
 
-        self.editor = PostEditor()
-        self.editor.save_requested.connect(self.save_editor)
-        self.editor.close_requested.connect(self.close_side)
-        self.editor.delete_requested.connect(self.delete_post)
-        self.editor.plan_requested.connect(self.plan_leverage)
+        self._editor: PostEditor | None = None  # made on idle after opening, or when needed
+        self._warming: deque[Callable[[], object]] = deque()
         self.campaigns_panel = CampaignsPanel(self.actions)
         self.channels_panel = ChannelsPanel(self.actions)
         self.side = QStackedWidget()
-        for panel in (self.editor, self.campaigns_panel, self.channels_panel):
+        for panel in (self.campaigns_panel, self.channels_panel):
             self.side.addWidget(panel)
         self.campaigns_panel.close_requested.connect(self.close_side)
         self.channels_panel.close_requested.connect(self.close_side)
@@ -116,6 +138,40 @@ class CalendarView(View):
         layout = QVBoxLayout(self)
         layout.addWidget(self.bar)
         layout.addWidget(self.splitter, 1)
+
+    @property
+    def editor(self) -> PostEditor:
+        """The post editor in the side pane (made the first time it is needed)."""
+        if self._editor is None:
+            editor = self._editor = PostEditor()
+            editor.save_requested.connect(self.save_editor)
+            editor.close_requested.connect(self.close_side)
+            editor.delete_requested.connect(self.delete_post)
+            editor.plan_requested.connect(self.plan_leverage)
+            self.side.insertWidget(0, editor)
+        return self._editor
+
+    def _editing(self) -> bool:
+        """True when the side pane shows the post editor."""
+        return (self._editor is not None and self.side.isVisible()
+                and self.side.currentWidget() is self._editor)
+
+    def _prepare_editor(self) -> None:
+        """Draw the editor's channel marks on idle, one at a time, then make the editor.
+
+        Opening the calendar then does not wait for them, and neither does the first edit.
+        """
+        if self._editor is not None or self._warming:
+            return
+        self._warming.extend(icon_warmers(self.palette()))
+        self._warming.append(lambda: self.editor)
+        QTimer.singleShot(STEP_MS, self, self._warm_next)
+
+    def _warm_next(self) -> None:
+        if self._warming:
+            self._warming.popleft()()
+        if self._warming:
+            QTimer.singleShot(STEP_MS, self, self._warm_next)
 
     def set_undo_stack(self, stack: QUndoStack) -> None:
         """Put edits on ``stack`` (the main window's) instead of the view's own."""
@@ -140,7 +196,7 @@ class CalendarView(View):
         self.mode = mode
         self.mode_buttons[mode].setChecked(True)
         self.pages.setCurrentIndex(MODES.index(mode))
-        self.reload()
+        self._load()
 
     def shift(self, steps: int) -> None:
         """Go ``steps`` weeks (week view) or months back or forward."""
@@ -149,18 +205,18 @@ class CalendarView(View):
         else:
             index = self.anchor.year * 12 + self.anchor.month - 1 + steps
             self.anchor = date(index // 12, index % 12 + 1, 1)
-        self.reload()
+        self._load()
 
     def shift_month(self, months: int) -> None:
         """Go ``months`` months back or forward (in any mode)."""
         index = self.anchor.year * 12 + self.anchor.month - 1 + months
         self.anchor = date(index // 12, index % 12 + 1, 1)
-        self.reload()
+        self._load()
 
     def go_today(self) -> None:
         """Show the period that contains today."""
         self.anchor = today()
-        self.reload()
+        self._load()
 
     def show_day(self, day: date, mode: str) -> None:
         """Show ``day`` in ``mode`` (a "+N more" link leads here)."""
@@ -171,44 +227,137 @@ class CalendarView(View):
 
     def visible_days(self) -> tuple[date, date]:
         """The first and last day the current mode shows."""
+        return self._range_of(self.anchor)
+
+    def _range_of(self, anchor: date) -> tuple[date, date]:
+        """The first and last day the current mode shows around ``anchor``."""
         if self.mode == "week":
-            days = week_days(self.anchor)
+            days = week_days(anchor)
         elif self.mode == "month":
-            days = month_days(self.anchor.year, self.anchor.month)
+            days = month_days(anchor.year, anchor.month)
         else:
-            first = self.anchor.replace(day=1)
+            first = anchor.replace(day=1)
             following = (first + timedelta(days=32)).replace(day=1)
             return first, following - timedelta(days=1)
         return days[0], days[-1]
 
+    def _neighbours(self) -> list[Range]:
+        """The ranges one step back and forward of what shows."""
+        if self.mode == "week":
+            anchors = [self.anchor - timedelta(weeks=1), self.anchor + timedelta(weeks=1)]
+        else:
+            index = self.anchor.year * 12 + self.anchor.month - 1
+            anchors = [date(i // 12, i % 12 + 1, 1) for i in (index - 1, index + 1)]
+        return [self._range_of(anchor) for anchor in anchors]
+
     # --- loading ---------------------------------------------------------------------
 
     def refresh(self) -> None:
-        """Reload the choices (campaigns) and the visible posts."""
+        """Reload the choices (campaigns) and the visible posts.
+
+        On a big workspace the posts are read on a worker thread; until they come the
+        grid keeps what it showed (or, the first time, says it is loading).
+        """
         self._load_campaign_choices()
-        self.editor.set_choices(posts.campaigns(self.ws), post_writes.topic_names(self.ws))
-        self.reload()
-        if self.side.isVisible() and self.side.currentWidget() is not self.editor:
+        if self._editor is not None:
+            self._editor.set_choices(posts.campaigns(self.ws), post_writes.topic_names(self.ws))
+        self._background = posts.post_count(self.ws) > BACKGROUND_ABOVE
+        if self._background:
+            self._loading = self._shown is None  # else: keep showing it until read again
+            self._forget()
+            self.apply_filters()
+            # Started once the view has painted: a read alongside slows the painting.
+            QTimer.singleShot(STEP_MS, self, partial(self._fetch_shown, self._generation))
+        else:
+            self.reload()
+        if self.side.isVisible() and not self._editing():
             self.side.currentWidget().refresh()  # type: ignore[attr-defined]
 
     def _load_campaign_choices(self) -> None:
         self.bar.set_campaigns(posts.campaigns(self.ws))
 
     def reload(self) -> None:
-        """Load the posts of the visible range from the workspace and show them."""
-        first, last = self.visible_days()
-        self.rows = posts_in_range(self.ws, first, last)
+        """Read the posts of the visible range from the workspace now and show them."""
+        self._forget()
+        self._load()
+
+    def _forget(self) -> None:
+        """Drop what was read (the workspace changed); reads under way are ignored."""
+        self._generation += 1
+        self._cache.clear()
+        self._pending.clear()
+        self._shown = None
+
+    def _load(self) -> None:
+        """Show the visible range: read ahead if it was, else read now; then read ahead."""
+        key = self.visible_days()
+        rows = self._cache.get(key)
+        if rows is None:
+            rows = posts_in_range(self.ws, *key)
+            self._remember(key, rows)
+        self._show(key, rows)
+
+    def _show(self, key: Range, rows: list[PostRow]) -> None:
+        self.rows = rows
+        self._shown = key
+        self._loading = False
         self.apply_filters()
+        self._prepare_editor()  # once the posts show
+        if self._background:
+            self._read_ahead.start()  # (again): the reads would slow the painting
+
+    def _fetch_shown(self, generation: int) -> None:
+        """Read the visible range, unless something else showed it since."""
+        key = self.visible_days()
+        if generation == self._generation and self._shown != key and key not in self._pending:
+            self._fetch([key])
+
+    def _read_neighbours(self) -> None:
+        self._fetch([r for r in self._neighbours()
+                     if r not in self._cache and r not in self._pending])
+
+    def _remember(self, key: Range, rows: list[PostRow]) -> None:
+        self._cache[key] = rows
+        while len(self._cache) > CACHED_RANGES:
+            del self._cache[next(iter(self._cache))]  # the oldest read
+
+    def _fetch(self, ranges: list[Range]) -> None:
+        """Read ``ranges`` on a worker thread."""
+        if not ranges:
+            return
+        self._pending.update(ranges)
+        QThreadPool.globalInstance().start(
+            RangeLoad(self.ws.path, self._generation, ranges, self._loader))
+
+    def _ranges_loaded(self, generation: int, found: dict[Range, list[PostRow]]) -> None:
+        if generation != self._generation:  # the workspace changed since: read again
+            return
+        for key, rows in found.items():
+            self._pending.discard(key)
+            self._remember(key, rows)
+        key = self.visible_days()
+        if key in found and self._shown != key:
+            self._show(key, found[key])
 
     def matches(self, row: PostRow) -> bool:
         """Whether ``row`` passes the channel, campaign and status filters."""
+        return self._matcher()(row)
+
+    def _matcher(self) -> Callable[[PostRow], bool]:
+        """The filters as they are set now, as a test of one row."""
         channel = self.channel_filter.currentData()
         campaign = self.campaign_filter.currentData()
         status = self.status_filter.currentData()
-        return ((channel is None or channel in row.platforms)
-                and (campaign is None or (row.campaign_id is None if campaign == NO_CAMPAIGN
-                                          else row.campaign_id == campaign))
-                and (status is None or row.status == status))
+        if channel is None and campaign is None and status is None:
+            return lambda _row: True
+
+        def matches(row: PostRow) -> bool:
+            return ((channel is None or channel in row.platforms)
+                    and (campaign is None or (row.campaign_id is None if campaign == NO_CAMPAIGN
+                                              else row.campaign_id == campaign))
+                    and (status is None or row.status == status))
+
+        return matches
 
     def filtering(self) -> bool:
         """True when any filter is set."""
@@ -216,7 +365,8 @@ class CalendarView(View):
 
     def apply_filters(self) -> None:
         """Show the loaded posts that pass the filters, with a title and a summary."""
-        shown = [row for row in self.rows if self.matches(row)]
+        matches = self._matcher()
+        shown = [row for row in self.rows if matches(row)] if self.filtering() else self.rows
         first, last = self.visible_days()
         if self.mode == "month":
             self.grid.set_month(self.anchor.year, self.anchor.month, shown)
@@ -224,7 +374,7 @@ class CalendarView(View):
             self.week.set_week(self.anchor, shown)
         else:
             ideas = [r for r in posts.unscheduled_posts(self.ws, limit=AGENDA_IDEAS)
-                     if self.matches(r)]
+                     if matches(r)]
             self.agenda.set_rows(shown + ideas)
         self._update_title(first, last, shown)
 
@@ -237,6 +387,9 @@ class CalendarView(View):
         else:
             self.title_label.setText(f"{self.anchor:%B %Y}")
             period = f"in {self.anchor:%B}"
+        if self._loading:
+            self.summary.setText("Loading posts…")
+            return
         if self.mode == "month":
             month = f"{self.anchor:%Y-%m}"
             total = sum(1 for r in self.rows if (r.scheduled_on or "")[:7] == month)
@@ -258,8 +411,7 @@ class CalendarView(View):
 
     def _confirm_leave_editor(self) -> bool:
         """True when the editor may show something else (saved, discarded or clean)."""
-        if not (self.side.isVisible() and self.side.currentWidget() is self.editor
-                and self.editor.is_dirty()):
+        if not (self._editing() and self.editor.is_dirty()):
             return True
         answer = QMessageBox.question(
             self, APP_NAME, "Save the changes to this post first?",
@@ -330,15 +482,15 @@ class CalendarView(View):
     def move_post(self, post_id: int, day: date) -> None:
         """Reschedule a post to ``day`` (undoable)."""
         if self.actions.move_post(post_id, day):
-            if self.side.isVisible() and self.editor.post_id == post_id:
+            if self._editing() and self.editor.post_id == post_id:
                 self.editor.set_date(day.isoformat())
             self._notify(f"Moved to {short_date(day.isoformat())}")
 
     def delete_post(self, post_id: int) -> None:
         """Delete a post (undoable)."""
         if self.actions.delete_post(post_id):
-            if self.editor.post_id == post_id:
-                self.editor.post_id = None
+            if self._editor is not None and self._editor.post_id == post_id:
+                self._editor.post_id = None
                 self.close_side(force=True)
             self._notify("Deleted")
 
@@ -368,7 +520,8 @@ class CalendarView(View):
         """Close the side pane (asking first about unsaved changes to a post)."""
         if not force and not self._confirm_leave_editor():
             return
-        self.editor.post_id = None
+        if self._editor is not None:
+            self._editor.post_id = None
         self.side.hide()
 
     def _after_change(self) -> None:
@@ -377,7 +530,7 @@ class CalendarView(View):
         self.reload()
         if self.side.isVisible():
             panel = self.side.currentWidget()
-            if panel is self.editor:
+            if panel is self._editor:
                 post_id = self.editor.post_id
                 if post_id is not None and not self.editor.is_dirty():
                     detail = post_writes.get_post(self.ws, post_id)
