@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import threading
+import weakref
 
 import pytest
 
@@ -53,11 +54,13 @@ def test_overlapping_workers_keep_it_paused_until_the_last_one_ends() -> None:
 
 def test_what_the_work_made_is_kept_out_of_later_collections_but_still_freed() -> None:
     class Row:
-        pass
+        """A plain row object, tracked by the collector like a dataclass row."""
 
     with collection_paused():
-        rows = [Row() for _ in range(1000)]
+        with collection_paused():  # nested: the outer job is still building
+            rows = [Row() for _ in range(1000)]
+        assert not _full_collections_on()
     assert gc.get_freeze_count() >= 1000  # the next collection does not scan them
-    alive = gc.get_freeze_count()
-    del rows  # reference counting frees them all the same
-    assert gc.get_freeze_count() <= alive - 1000
+    watch = weakref.ref(rows[0])
+    del rows
+    assert watch() is None  # frozen, yet freed by reference counting

@@ -30,8 +30,8 @@ from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem,
 
 from socialdesk.core.clock import today
 from socialdesk.core.formatting import compact, percent, short_date
+from socialdesk.core.gc_pause import collection_paused
 from socialdesk.core.leverage import posterior
-from socialdesk.qt.bulk_load import no_full_collections
 from socialdesk.qt.icons import brand_icon
 from socialdesk.qt.table_model import ROW_ROLE, Column, RowTableModel, count_column
 from socialdesk.store import partners
@@ -253,7 +253,7 @@ class PartnerLoad(QRunnable):
     def run(self) -> None:
         """Read and sort, then hand the rows over (unless the view has gone)."""
         try:
-            with no_full_collections(), Workspace.open_readonly(self.path) as ws:
+            with collection_paused(), Workspace.open_readonly(self.path) as ws:
                 rows = partners.partner_rows(ws)
                 found = SortedPartners(self.column, self.order,
                                        sort_partners(rows, self.column, self.order))

@@ -14,8 +14,8 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, QRunnable, Signal
 
+from socialdesk.core.gc_pause import collection_paused
 from socialdesk.core.recurrence import posts_in_range
-from socialdesk.qt.bulk_load import no_full_collections
 from socialdesk.store import posts
 from socialdesk.store.errors import WorkspaceError
 from socialdesk.store.workspace import Workspace
@@ -41,7 +41,7 @@ class RangeLoad(QRunnable):
     def run(self) -> None:
         """Read the ranges in order, handing each over as soon as it is read."""
         try:
-            with no_full_collections(), Workspace.open_readonly(self.path) as ws:
+            with collection_paused(), Workspace.open_readonly(self.path) as ws:
                 repeating = posts.repeating_records(ws) if len(self.ranges) > 1 else None
                 for first, last in self.ranges:
                     rows = posts_in_range(ws, first, last, repeating)
