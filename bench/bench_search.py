@@ -3,7 +3,8 @@
 Words (names, organisations, tags and e-mail domains taken from the workspace) are typed
 a letter at a time into the real contacts view; after each keystroke the work the
 debounce timer triggers (``ContactsView.apply_query``: the search, the ordering, the
-first page of rows, the count) is timed. The 150 ms debounce itself is a deliberate
+first page of rows, the count) is timed, once the view has read every contact's sort
+position (on a worker, when it opens). The 150 ms debounce itself is a deliberate
 wait and is not counted. Reference: the bare FTS5 query for the same text on its own
 connection (``SELECT rowid FROM contacts_fts WHERE contacts_fts MATCH ?``, all rows).
 Goal (issue 3): median ≤ 20 ms and ≤ 3× the bare query.
@@ -64,12 +65,19 @@ def _measure(path: Path) -> list[Result]:
     ws = Workspace.open_readonly(path)
     bare_conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     words = _words(bare_conn)
+    from PySide6.QtWidgets import QApplication
+
     start = time.perf_counter()
     view = ContactsView(ws)
     view.resize(1280, 800)
     view.refresh()
     first_load = time.perf_counter() - start
     view.show()
+    # The order of every contact is read on a worker; searches wait for it once.
+    while view.is_busy():
+        QApplication.processEvents()
+        time.sleep(0.001)
+    order_read = time.perf_counter() - start
 
     ours: list[float] = []
     bare: list[float] = []
@@ -82,6 +90,7 @@ def _measure(path: Path) -> list[Result]:
                 start = time.perf_counter()
                 view.apply_query()  # what the debounce timer runs
                 ours.append(time.perf_counter() - start)
+                assert not view.is_busy(), "the search did not run at once"
                 expression = fts_expression(view.search.text())
                 start = time.perf_counter()
                 bare_conn.execute("SELECT rowid FROM contacts_fts WHERE contacts_fts MATCH ?",
@@ -104,8 +113,8 @@ def _measure(path: Path) -> list[Result]:
         Result("search: keystroke → updated model, median", median, "ms", reference,
                "≤ 20 ms and ≤ 3× bare FTS5"),
         Result("search: keystroke → updated model, 90th pct", p90, "ms", p90_bare, ""),
-        Result("contacts view: open (reads every contact's sort position)",
-               first_load * 1000, "ms"),
+        Result("contacts view: open, first page shown", first_load * 1000, "ms"),
+        Result("  every contact's sort position read (worker)", order_read * 1000, "ms"),
     ]
 
 

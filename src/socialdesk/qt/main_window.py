@@ -47,6 +47,7 @@ from socialdesk.store.workspace import Workspace, needs_inline_check
 if TYPE_CHECKING:
     from socialdesk.qt.views.calendar import CalendarView
     from socialdesk.qt.views.planner import PlannerView
+    from socialdesk.store.models import Counts
 
 VIEWS: tuple[tuple[str, str, str, str], ...] = (
     ("today", "Today", "sun", "socialdesk.qt.views.today:TodayView"),
@@ -285,8 +286,7 @@ class MainWindow(QMainWindow):
         self._stop_integrity_check()
         if not needs_inline_check(self.ws.path):
             self.integrity = check_in_background(self, self.ws.path, self._report_damage)
-        self._update_status()
-        if reports.counts(self.ws).empty:
+        if self._update_status().empty:
             self.sidebar.set_current(None)
             self.stack.setCurrentWidget(self.welcome)
         else:
@@ -319,7 +319,8 @@ class MainWindow(QMainWindow):
         )
         self.safety.offer_recovery(message)
 
-    def _update_status(self) -> None:
+    def _update_status(self) -> Counts:
+        """Show the workspace's path, size and last backup; return its counts."""
         totals = reports.counts(self.ws)
         self.path_label.setText(
             f"{self.ws.path}  ·  {totals.contacts:,} contacts · {totals.partners:,} partners · "
@@ -327,6 +328,7 @@ class MainWindow(QMainWindow):
         )
         self.path_label.setToolTip(f"Workspace file: {self.ws.path}")
         self.backup_label.setText(last_backup_text(self.ws))
+        return totals
 
     def finish_editing(self) -> None:
         """Let a field being edited save itself (fields save when they lose focus)."""
