@@ -13,17 +13,31 @@ from socialdesk.store.workspace import Workspace
 
 
 @pytest.fixture
-def window(qtbot, demo_path: Path):
-    """The main window, shown at 1280×800 on a private copy of the small demo."""
+def open_window(qtbot):
+    """Opens the main window on a workspace file, shown and exposed; closed afterwards."""
     create_application()
-    main = MainWindow(Workspace.open(demo_path), app_settings())
-    qtbot.addWidget(main)
+    windows: list[MainWindow] = []
+
+    def make(path: Path, *, create: bool = False) -> MainWindow:
+        main = MainWindow(Workspace.open(path, create=create), app_settings())
+        qtbot.addWidget(main)
+        main.show()
+        qtbot.waitExposed(main)
+        windows.append(main)
+        return main
+
+    yield make
+    for main in windows:
+        if main.isVisible():
+            main.close()
+
+
+@pytest.fixture
+def window(open_window, demo_path: Path) -> MainWindow:
+    """The main window, shown at 1280×800 on a private copy of the small demo."""
+    main = open_window(demo_path)
     main.resize(1280, 800)
-    main.show()
-    qtbot.waitExposed(main)
-    yield main
-    if main.isVisible():
-        main.close()
+    return main
 
 
 @pytest.fixture

@@ -15,8 +15,6 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 
-from socialdesk.qt.app import create_application
-from socialdesk.qt.appsettings import app_settings
 from socialdesk.qt.contacts_model import BACKGROUND_ABOVE, FIRST_PAGE, SORT_KEYS
 from socialdesk.qt.main_window import MainWindow
 from socialdesk.qt.views.contacts import ContactsView
@@ -84,18 +82,12 @@ def large_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture
-def window(qtbot, large_template: Path, tmp_path: Path):
+def window(open_window, large_template: Path, tmp_path: Path) -> MainWindow:
     path = tmp_path / "large.sqlite"
     shutil.copyfile(large_template, path)
-    create_application()
-    main = MainWindow(Workspace.open(path), app_settings())
-    qtbot.addWidget(main)
+    main = open_window(path)
     main.resize(1280, 800)
-    main.show()
-    qtbot.waitExposed(main)
-    yield main
-    if main.isVisible():
-        main.close()
+    return main
 
 
 def expected(sort: str, descending: bool = False, matching: object = None) -> list[int]:

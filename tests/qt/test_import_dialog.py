@@ -10,8 +10,6 @@ from PySide6.QtCore import QMimeData, QPointF, Qt, QTimer, QUrl
 from PySide6.QtGui import QDropEvent
 from PySide6.QtWidgets import QApplication, QComboBox, QFileDialog, QMessageBox
 
-from socialdesk.qt.app import create_application
-from socialdesk.qt.appsettings import app_settings
 from socialdesk.qt.import_wizard import DUPLICATES, MAPPING, PREVIEW, SUMMARY, ImportWizard
 from socialdesk.qt.main_window import MainWindow
 from socialdesk.qt.transfer import dropped_file
@@ -40,15 +38,8 @@ ODD_CSV = (
 
 
 @pytest.fixture
-def window(qtbot, tmp_path: Path):
-    create_application()
-    main = MainWindow(Workspace.open(tmp_path / "ws.sqlite", create=True), app_settings())
-    qtbot.addWidget(main)
-    main.show()
-    qtbot.waitExposed(main)
-    yield main
-    if main.isVisible():
-        main.close()
+def window(open_window, tmp_path: Path) -> MainWindow:
+    return open_window(tmp_path / "ws.sqlite", create=True)
 
 
 def when_wizard_opens(script: Callable[[ImportWizard], None], seen: list[ImportWizard]) -> None:

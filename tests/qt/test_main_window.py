@@ -8,31 +8,9 @@ import pytest
 from PySide6.QtCore import QRect, Qt
 from PySide6.QtGui import QAction
 
-from socialdesk.qt.app import create_application
-from socialdesk.qt.appsettings import app_settings
-from socialdesk.qt.main_window import VIEW_NAMES, MainWindow
+from socialdesk.qt.main_window import VIEW_NAMES
 from socialdesk.qt.views.base import View
 from socialdesk.store import reports
-from socialdesk.store.workspace import Workspace
-
-
-@pytest.fixture
-def open_window(qtbot):
-    create_application()
-    windows: list[MainWindow] = []
-
-    def make(path: Path, *, create: bool = False) -> MainWindow:
-        window = MainWindow(Workspace.open(path, create=create), app_settings())
-        qtbot.addWidget(window)
-        window.show()
-        qtbot.waitExposed(window)
-        windows.append(window)
-        return window
-
-    yield make
-    for window in windows:
-        if window.isVisible():
-            window.close()
 
 
 def test_every_view_is_reachable_from_the_sidebar(open_window, demo_path: Path, qtbot) -> None:
