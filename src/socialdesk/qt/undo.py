@@ -1,10 +1,16 @@
-"""The undo command the views share: a write that already ran, with its inverse."""
+"""What the views' undoable writes share: the command, and the object that runs them."""
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable
 
-from PySide6.QtGui import QUndoCommand
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QUndoCommand, QUndoStack
+from PySide6.QtWidgets import QMessageBox, QWidget
+
+from socialdesk import APP_NAME
+from socialdesk.store.workspace import Workspace
 
 
 class EditCommand(QUndoCommand):
@@ -29,6 +35,43 @@ class EditCommand(QUndoCommand):
         """Put back what the edit changed."""
         if self._run(self._undo):
             self._done = False
+
+
+class UndoableActions(QObject):
+    """A view's writes: each runs at once (one transaction), then becomes one undo step.
+
+    Failures (``FAILURES``) are shown to the user; after any write, undo or redo,
+    ``changed`` tells the views to reload.
+    """
+
+    FAILURES: tuple[type[Exception], ...] = (sqlite3.Error, LookupError, ValueError)
+    changed = Signal()
+
+    def __init__(self, ws: Workspace, parent: QWidget, undo_stack: QUndoStack | None = None
+                 ) -> None:
+        super().__init__(parent)
+        self.ws = ws
+        self.widget = parent
+        self.undo_stack = undo_stack or QUndoStack(self)
+
+    def _report(self, error: Exception) -> None:
+        QMessageBox.warning(self.widget, APP_NAME, f"{error}")
+
+    def _run(self, action: Callable[[], None]) -> bool:
+        """Run an undo or redo step; tell the user if it fails. True when it ran."""
+        try:
+            action()
+        except self.FAILURES as error:
+            self._report(error)
+            self.changed.emit()
+            return False
+        self.changed.emit()
+        return True
+
+    def _push(self, text: str, redo: Callable[[], None], undo: Callable[[], None]) -> None:
+        """Put an edit that already ran on the undo stack, and tell the views."""
+        self.undo_stack.push(EditCommand(text, redo, undo, self._run))
+        self.changed.emit()
 
 
 def quoted(title: str) -> str:

@@ -13,18 +13,12 @@ from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Signal
-from PySide6.QtGui import QUndoStack
-from PySide6.QtWidgets import QMessageBox, QWidget
-
-from socialdesk import APP_NAME
 from socialdesk.core.formatting import short_date
 from socialdesk.core.media import copy_into_media
-from socialdesk.qt.undo import EditCommand, quoted
+from socialdesk.qt.undo import UndoableActions, quoted
 from socialdesk.store import campaigns, post_writes
 from socialdesk.store.models import Campaign, Channel, PostDraft
 from socialdesk.store.post_writes import DeletedPost
-from socialdesk.store.workspace import Workspace
 
 FAILURES = (sqlite3.Error, LookupError, ValueError, OSError)
 
@@ -34,37 +28,10 @@ def _discard(write: Callable[..., object], *args: object) -> None:
     write(*args)
 
 
-class CalendarActions(QObject):
+class CalendarActions(UndoableActions):
     """Writes for the calendar view, each one transaction and one undo step."""
 
-    changed = Signal()
-
-    def __init__(self, ws: Workspace, parent: QWidget, undo_stack: QUndoStack | None = None
-                 ) -> None:
-        super().__init__(parent)
-        self.ws = ws
-        self.widget = parent
-        self.undo_stack = undo_stack or QUndoStack(self)
-
-    # --- running ---------------------------------------------------------------------
-
-    def _report(self, error: Exception) -> None:
-        QMessageBox.warning(self.widget, APP_NAME, f"{error}")
-
-    def _run(self, action: Callable[[], None]) -> bool:
-        """Run an undo or redo step; tell the user if it fails. True when it ran."""
-        try:
-            action()
-        except FAILURES as error:
-            self._report(error)
-            self.changed.emit()
-            return False
-        self.changed.emit()
-        return True
-
-    def _push(self, text: str, redo: Callable[[], None], undo: Callable[[], None]) -> None:
-        self.undo_stack.push(EditCommand(text, redo, undo, self._run))
-        self.changed.emit()
+    FAILURES = FAILURES
 
     # --- posts -----------------------------------------------------------------------
 

@@ -8,49 +8,28 @@ to reload.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import date
 
-from PySide6.QtCore import QObject, Signal
-from PySide6.QtGui import QUndoStack
-from PySide6.QtWidgets import QMessageBox, QWidget
+from PySide6.QtWidgets import QMessageBox
 
 from socialdesk import APP_NAME
 from socialdesk.core import asking
 from socialdesk.core.asking import DraftAsk
 from socialdesk.core.settings import update_setting, workspace_settings
-from socialdesk.qt.undo import EditCommand, quoted
+from socialdesk.qt.undo import EditCommand, UndoableActions, quoted
 from socialdesk.store import asks
 from socialdesk.store.models import AskRow
-from socialdesk.store.workspace import Workspace
 
 FAILURES = (sqlite3.Error, LookupError, ValueError)
 STATUS_WORDS = {"asked": "asked", "agreed": "agreed", "shared": "shared",
                 "declined": "declined", "no_reply": "no reply"}
 
 
-class PlannerActions(QObject):
+class PlannerActions(UndoableActions):
     """Writes for the planner, each one transaction and one undo step."""
 
-    changed = Signal()
-
-    def __init__(self, ws: Workspace, parent: QWidget, undo_stack: QUndoStack | None = None
-                 ) -> None:
-        super().__init__(parent)
-        self.ws = ws
-        self.widget = parent
-        self.undo_stack = undo_stack or QUndoStack(self)
-
-    def _run(self, action: Callable[[], None]) -> bool:
-        """Run an undo or redo step; tell the user if it fails. True when it ran."""
-        try:
-            action()
-        except FAILURES as error:
-            QMessageBox.warning(self.widget, APP_NAME, str(error))
-            self.changed.emit()
-            return False
-        self.changed.emit()
-        return True
+    FAILURES = FAILURES
 
     def create_asks(self, post_id: int, title: str, drafts: Sequence[DraftAsk],
                     today: date) -> list[int]:
@@ -70,8 +49,7 @@ class PlannerActions(QObject):
         count = len(drafts)
         text = (f"Ask {drafts[0].name} to share {quoted(title)}" if count == 1
                 else f"Ask {count} partners to share {quoted(title)}")
-        self.undo_stack.push(EditCommand(text, again, lambda: self._delete(made), self._run))
-        self.changed.emit()
+        self._push(text, again, lambda: self._delete(made))
         return ids
 
     def _delete(self, ids: list[int]) -> None:
@@ -122,6 +100,5 @@ class PlannerActions(QObject):
             text = f"Reach of {ask.contact_name}'s share"
         else:
             text = f"{ask.contact_name}: {STATUS_WORDS.get(status, status)}"
-        self.undo_stack.push(EditCommand(text, do, undo, self._run))
-        self.changed.emit()
+        self._push(text, do, undo)
         return True

@@ -42,6 +42,18 @@ def filter_combo(everything: str, values: list[str], tip: str) -> QComboBox:
     return combo
 
 
+def fill_tags(combo: QComboBox, ws: Workspace) -> None:
+    """Offer the workspace's tags in a tag filter, keeping the chosen one (no signal)."""
+    chosen = combo.currentData()
+    combo.blockSignals(True)
+    combo.clear()
+    combo.addItem("All tags", None)
+    for tag in contacts.all_tags(ws):
+        combo.addItem(tag, tag)
+    combo.setCurrentIndex(max(0, combo.findData(chosen)))
+    combo.blockSignals(False)
+
+
 def confirm_delete(parent: QWidget, ws: Workspace, contact_id: int, name: str) -> bool:
     """Ask before deleting a contact that has asks (they go with it); True to go ahead."""
     asks = ask_count(ws, contact_id)
@@ -194,7 +206,7 @@ class ContactsView(View):
 
     def refresh(self) -> None:
         """Reload the table (and the tag list) from the workspace."""
-        self._fill_tags()
+        fill_tags(self.tag, self.ws)
         self._reload(self.current_query())
         self.table.setColumnWidth(0, 190)
         self.table.setColumnWidth(1, 170)
@@ -209,16 +221,6 @@ class ContactsView(View):
         """Select the first contact when none is, so the pane beside shows someone."""
         if not self.table.selectionModel().hasSelection() and self.model.rowCount():
             self.table.selectRow(0)
-
-    def _fill_tags(self) -> None:
-        chosen = self.tag.currentData()
-        self.tag.blockSignals(True)
-        self.tag.clear()
-        self.tag.addItem("All tags", None)
-        for tag in contacts.all_tags(self.ws):
-            self.tag.addItem(tag, tag)
-        self.tag.setCurrentIndex(max(0, self.tag.findData(chosen)))
-        self.tag.blockSignals(False)
 
     def _reload(self, query: ContactQuery | None = None, changed: int | None = None) -> None:
         """Run the query again, keeping the selected contact selected where it still shows.

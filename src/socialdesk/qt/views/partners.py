@@ -28,7 +28,13 @@ from socialdesk.qt.partners_model import (
 )
 from socialdesk.qt.table_model import ROW_ROLE
 from socialdesk.qt.views.base import EmptyState, View, heading, make_table, muted
-from socialdesk.qt.views.contacts import EDITOR_WIDTH, filter_combo, show_status, size_splitter
+from socialdesk.qt.views.contacts import (
+    EDITOR_WIDTH,
+    fill_tags,
+    filter_combo,
+    show_status,
+    size_splitter,
+)
 from socialdesk.store import contacts, partners
 from socialdesk.store.contacts import ContactQuery, fts_expression
 from socialdesk.store.models import PartnerRow
@@ -114,7 +120,7 @@ class PartnersView(View):
 
     def refresh(self) -> None:
         """Reload every partner (read and sorted on a worker thread when there are thousands)."""
-        self._fill_tags()
+        fill_tags(self.tag, self.ws)
         self._generation += 1
         if partners.partner_count(self.ws) <= BACKGROUND_ABOVE:
             self._show_rows(partners.partner_rows(self.ws))
@@ -168,16 +174,6 @@ class PartnersView(View):
             return
         for number, width in widths.items():
             self.table.setColumnWidth(number, width)
-
-    def _fill_tags(self) -> None:
-        chosen = self.tag.currentData()
-        self.tag.blockSignals(True)
-        self.tag.clear()
-        self.tag.addItem("All tags", None)
-        for tag in contacts.all_tags(self.ws):
-            self.tag.addItem(tag, tag)
-        self.tag.setCurrentIndex(max(0, self.tag.findData(chosen)))
-        self.tag.blockSignals(False)
 
     def apply_filters(self) -> None:
         """Filter with what is typed and chosen (the selected partner stays selected)."""
