@@ -36,6 +36,18 @@ def isolated_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Pat
 
 
 @pytest.fixture
+def fresh_keyring():
+    """A keyring file of the test's own (``isolated_environment`` puts it in tmp_path)."""
+    import keyring
+    from keyrings.alt.file import PlaintextKeyring
+
+    previous = keyring.get_keyring()
+    keyring.set_keyring(PlaintextKeyring())
+    yield
+    keyring.set_keyring(previous)
+
+
+@pytest.fixture
 def workspace(tmp_path: Path):
     """A new, empty workspace."""
     ws = Workspace.open(tmp_path / "test.sqlite", create=True)

@@ -95,18 +95,6 @@ def test_the_same_process_may_ask_again(demo_path: Path) -> None:
         assert lock_path(demo_path).exists()
 
 
-@pytest.fixture
-def fresh_keyring():
-    """A keyrings.alt file keyring under this test's own data folder (set by conftest)."""
-    import keyring
-    from keyrings.alt.file import PlaintextKeyring
-
-    previous = keyring.get_keyring()
-    keyring.set_keyring(PlaintextKeyring())
-    yield
-    keyring.set_keyring(previous)
-
-
 @pytest.mark.usefixtures("fresh_keyring")
 def test_passphrase_lives_in_the_keyring_never_in_the_workspace(
         demo, tmp_path, isolated_environment: Path) -> None:

@@ -41,18 +41,6 @@ def window(open_window, demo_path: Path) -> MainWindow:
 
 
 @pytest.fixture
-def fresh_keyring():
-    """A keyring file of the test's own (conftest points its folder into tmp_path)."""
-    import keyring
-    from keyrings.alt.file import PlaintextKeyring
-
-    previous = keyring.get_keyring()
-    keyring.set_keyring(PlaintextKeyring())
-    yield
-    keyring.set_keyring(previous)
-
-
-@pytest.fixture
 def calendar_view(qtbot, workspace):
     """A calendar on an empty workspace, at 1280×800, showing March 2031."""
     from calendar_helpers import MONTH

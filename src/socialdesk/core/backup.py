@@ -104,7 +104,8 @@ def remove_stale_partials(folder: Path) -> None:
                 partial.unlink()
 
 
-def _fsync_folder(folder: Path) -> None:
+def fsync_folder(folder: Path) -> None:
+    """Make a rename or a new file in ``folder`` durable (a no-op on Windows)."""
     if os.name == "nt":  # pragma: no cover - Windows cannot open folders
         return
     fd = os.open(folder, os.O_RDONLY)
@@ -170,7 +171,7 @@ def write_backup(
             with partial.open("rb") as written:
                 os.fsync(written.fileno())
         os.replace(partial, final)
-        _fsync_folder(folder)
+        fsync_folder(folder)
     except (OSError, sqlite3.Error) as error:
         detail = error.strerror if isinstance(error, OSError) and error.strerror else error
         raise BackupError(f"{folder}: the backup could not be written ({detail}).") from error

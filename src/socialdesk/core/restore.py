@@ -24,7 +24,7 @@ from datetime import datetime
 from pathlib import Path
 
 from socialdesk.core import archive, crypto, secrets
-from socialdesk.core.backup import BackupError, backup_folder, write_backup
+from socialdesk.core.backup import BackupError, backup_folder, fsync_folder, write_backup
 from socialdesk.core.lock import WorkspaceLock
 from socialdesk.core.media import media_folder
 from socialdesk.core.settings import workspace_settings
@@ -170,22 +170,12 @@ def _secure_current(
     return made.path, None
 
 
-def _fsync_folder(folder: Path) -> None:
-    if os.name == "nt":  # pragma: no cover
-        return
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
 def _swap_in(staged: Staged, workspace: Path, scratch: Path) -> None:
     for sidecar in _sidecars(workspace):  # empty after the checkpoint, or moved aside
         with contextlib.suppress(FileNotFoundError):
             sidecar.unlink()
     os.replace(staged.database, workspace)
-    _fsync_folder(workspace.parent)
+    fsync_folder(workspace.parent)
     if staged.media is None:
         return
     media = media_folder(workspace)

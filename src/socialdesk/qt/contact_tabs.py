@@ -65,6 +65,17 @@ def _button(text: str, tip: str) -> QPushButton:
     return button
 
 
+def _body_and_buttons(tab: QWidget, body: QWidget, *buttons: QPushButton) -> None:
+    """Lay a tab out: its list on top, a row of buttons below it on the left."""
+    row = QHBoxLayout()
+    for button in buttons:
+        row.addWidget(button)
+    row.addStretch()
+    layout = QVBoxLayout(tab)
+    layout.addWidget(body, 1)
+    layout.addLayout(row)
+
+
 def _small_table(model: RowTableModel, stretch: int) -> QTableView:
     table = make_table(model, stretch=stretch)
     table.setMinimumHeight(120)
@@ -124,13 +135,8 @@ class AudiencesTab(_Tab):
         self.add_button.clicked.connect(self.add)
         self.edit_button.clicked.connect(self.edit)
         self.remove_button.clicked.connect(self.remove)
-        buttons = QHBoxLayout()
-        for button in (self.add_button, self.edit_button, self.remove_button):
-            buttons.addWidget(button)
-        buttons.addStretch()
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.body, 1)
-        layout.addLayout(buttons)
+        _body_and_buttons(self, self.body, self.add_button, self.edit_button,
+                          self.remove_button)
 
     def load(self, contact_id: int, name: str) -> None:
         """Show a contact's audiences."""
@@ -205,13 +211,7 @@ class LinksTab(_Tab):
         self.remove_button = _button("Remove", "Remove the selected link")
         self.add_button.clicked.connect(self.add)
         self.remove_button.clicked.connect(self.remove)
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.add_button)
-        buttons.addWidget(self.remove_button)
-        buttons.addStretch()
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.body, 1)
-        layout.addLayout(buttons)
+        _body_and_buttons(self, self.body, self.add_button, self.remove_button)
 
     def load(self, contact_id: int, name: str) -> None:
         """Show a contact's links."""
