@@ -27,7 +27,6 @@ from typing import Any, overload
 
 import numpy as np
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QModelIndex,
     QObject,
     QPersistentModelIndex,
@@ -40,7 +39,7 @@ from PySide6.QtCore import (
 )
 
 from socialdesk.core.formatting import compact, exact, short_date
-from socialdesk.qt.table_model import ROW_ROLE
+from socialdesk.qt.table_model import ROW_ROLE, TitledColumnsModel
 from socialdesk.store import contacts
 from socialdesk.store.contact_search import ContactSearch, Version, read_order
 from socialdesk.store.contacts import ContactQuery, RowTuple
@@ -153,8 +152,11 @@ class Reuse:
         return where[ids]
 
 
-class ContactsModel(QAbstractTableModel):
+class ContactsModel(TitledColumnsModel):
     """Contacts matching a query, loaded a page at a time."""
+
+    HEADERS = HEADERS
+    NUMERIC = frozenset({COL_AUDIENCE})
 
     ordered = Signal()  # the full order arrived after a first page: more rows can be fetched
 
@@ -336,21 +338,6 @@ class ContactsModel(QAbstractTableModel):
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         """Rows loaded so far."""
         return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        """Number of columns."""
-        return 0 if parent.isValid() else len(HEADERS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        """Column titles."""
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return HEADERS[section]
-        if (orientation == Qt.Orientation.Horizontal and section == COL_AUDIENCE
-                and role == Qt.ItemDataRole.TextAlignmentRole):
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         """Cell text from the loaded rows."""

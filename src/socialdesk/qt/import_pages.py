@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 from socialdesk.core.import_mapping import FIELD_LABELS, FIELDS, RawTable
 from socialdesk.core.import_plan import DECISIONS, KEEP, MERGE, SKIP, default_decision
 from socialdesk.core.importing import DuplicateMatch, ParsedContact, Problem
-from socialdesk.qt.table_model import Column, RowTableModel
+from socialdesk.qt.table_model import Column, RowTableModel, TitledColumnsModel
 from socialdesk.qt.views.base import EmptyState, make_table, section_title
 
 Index = QModelIndex | QPersistentModelIndex
@@ -110,7 +110,7 @@ class PreviewPage(QWizardPage):
         layout.addWidget(self.preview, 1)
 
 
-class MappingModel(QAbstractTableModel):
+class MappingModel(TitledColumnsModel):
     """One row per CSV column: its header, sample values, and the field it feeds."""
 
     HEADERS = ("Column", "Examples", "Import as")
@@ -124,17 +124,6 @@ class MappingModel(QAbstractTableModel):
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         """One row per column of the file."""
         return 0 if parent.isValid() else len(self.mapping)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        """Header, examples, field."""
-        return 0 if parent.isValid() else 3
-
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        """Column titles."""
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.HEADERS[section]
-        return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         """Header name, samples, or the chosen field's label (its key in EditRole)."""
@@ -247,7 +236,7 @@ class MappingPage(QWizardPage):
         return self.model
 
 
-class DecisionsModel(QAbstractTableModel):
+class DecisionsModel(TitledColumnsModel):
     """The likely duplicates with the user's decision for each."""
 
     HEADERS = ("Line", "In the file", "Already in SocialDesk", "Why", "What to do")
@@ -260,17 +249,6 @@ class DecisionsModel(QAbstractTableModel):
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         """One row per match."""
         return 0 if parent.isValid() else len(self.matches)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        """Line, names, reason, decision."""
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        """Column titles."""
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.HEADERS[section]
-        return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         """Text per column; the decision's key in EditRole."""

@@ -26,6 +26,30 @@ Index = QModelIndex | QPersistentModelIndex
 
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 ROW_ROLE = Qt.ItemDataRole.UserRole + 2
+RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+
+
+class TitledColumnsModel(QAbstractTableModel):
+    """A table model whose columns are fixed: titles in ``HEADERS``, numbers in ``NUMERIC``."""
+
+    HEADERS: tuple[str, ...] = ()
+    NUMERIC: frozenset[int] = frozenset()  # columns of numbers: titles aligned right
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        """One per title."""
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        """Column titles, right-aligned over numbers."""
+        if orientation != Qt.Orientation.Horizontal:
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self.HEADERS[section]
+        if role == Qt.ItemDataRole.TextAlignmentRole and section in self.NUMERIC:
+            return RIGHT
+        return None
 
 
 @dataclass(frozen=True)
