@@ -102,7 +102,7 @@ def test_paging_shows_the_months_read_ahead_and_edits_are_never_stale(
     view = big_calendar
     view.refresh()
     qtbot.waitUntil(lambda: view.grid.post_count() > 0)
-    qtbot.waitUntil(lambda: len(view._cache) == 3)  # February and April, read ahead
+    qtbot.waitUntil(lambda: len(view.ranges) == 3)  # February and April, read ahead
     for step in (1, 1, -1, -1, -1, 1):
         view.shift_month(step)
         assert _grid(view) == _stored(view), view.anchor

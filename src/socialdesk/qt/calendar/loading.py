@@ -9,18 +9,19 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Sequence
-from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QRunnable, Signal
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
 from socialdesk.core.gc_pause import collection_paused
 from socialdesk.core.recurrence import posts_in_range
+from socialdesk.qt.calendar.periods import Range
 from socialdesk.store import posts
 from socialdesk.store.errors import WorkspaceError
+from socialdesk.store.models import PostRow
 from socialdesk.store.workspace import Workspace
 
-Range = tuple[date, date]
+CACHED_RANGES = 12  # months or weeks kept once read
 
 
 class RangeLoader(QObject):
@@ -51,3 +52,62 @@ class RangeLoad(QRunnable):
                         return  # the view has gone
         except (WorkspaceError, sqlite3.Error):
             return  # the GUI's own reads report a damaged workspace
+
+
+class RangeCache(QObject):
+    """The posts of the ranges read so far, for the workspace as it is now.
+
+    :meth:`fetch` reads ranges on a worker thread; each one read for the current state of
+    the workspace arrives through ``arrived``. :meth:`forget` drops everything when the
+    workspace changed (reads under way then arrive unheard).
+    """
+
+    arrived = Signal(object, object)  # range, [PostRow, …]
+
+    def __init__(self, path: Path, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.path = path
+        self.generation = 0  # bumped whenever what was read may be out of date
+        self._rows: dict[Range, list[PostRow]] = {}  # oldest read first
+        self._pending: set[Range] = set()  # being read on a worker thread
+        self._loader = RangeLoader(self)
+        self._loader.loaded.connect(self._loaded)
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    def get(self, key: Range) -> list[PostRow] | None:
+        """The posts of ``key`` if they were read, else None."""
+        return self._rows.get(key)
+
+    def missing(self, key: Range) -> bool:
+        """Neither read nor being read."""
+        return key not in self._rows and key not in self._pending
+
+    def remember(self, key: Range, rows: list[PostRow]) -> None:
+        """Keep the posts read for ``key`` (the oldest read go past ``CACHED_RANGES``)."""
+        self._rows[key] = rows
+        while len(self._rows) > CACHED_RANGES:
+            del self._rows[next(iter(self._rows))]
+
+    def forget(self) -> None:
+        """Drop what was read (the workspace changed); reads under way are ignored."""
+        self.generation += 1
+        self._rows.clear()
+        self._pending.clear()
+
+    def fetch(self, ranges: list[Range]) -> None:
+        """Read ``ranges`` on a worker thread."""
+        if not ranges:
+            return
+        self._pending.update(ranges)
+        QThreadPool.globalInstance().start(
+            RangeLoad(self.path, self.generation, ranges, self._loader))
+
+    def _loaded(self, generation: int, found: dict[Range, list[PostRow]]) -> None:
+        if generation != self.generation:  # the workspace changed since: read again
+            return
+        for key, rows in found.items():
+            self._pending.discard(key)
+            self.remember(key, rows)
+            self.arrived.emit(key, rows)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
@@ -19,7 +21,7 @@ from socialdesk.core.limits import CHANNEL_PLATFORMS, platform_name
 from socialdesk.qt.calendar.campaigns import swatch
 from socialdesk.qt.icons import readable_brand_icon
 from socialdesk.qt.views.base import heading, muted
-from socialdesk.store.models import Campaign
+from socialdesk.store.models import Campaign, PostRow
 from socialdesk.store.schema_v1 import POST_STATUSES
 
 MODES = ("month", "week", "agenda")
@@ -112,6 +114,22 @@ class CalendarBar(QWidget):
     def filtering(self) -> bool:
         """True when any filter is set."""
         return any(box.currentData() is not None for box in self.filters())
+
+    def matcher(self) -> Callable[[PostRow], bool]:
+        """The filters as they are set now, as a test of one post."""
+        channel = self.channel_filter.currentData()
+        campaign = self.campaign_filter.currentData()
+        status = self.status_filter.currentData()
+        if channel is None and campaign is None and status is None:
+            return lambda _row: True
+
+        def matches(row: PostRow) -> bool:
+            return ((channel is None or channel in row.platforms)
+                    and (campaign is None or (row.campaign_id is None if campaign == NO_CAMPAIGN
+                                              else row.campaign_id == campaign))
+                    and (status is None or row.status == status))
+
+        return matches
 
     def set_campaigns(self, campaigns: list[Campaign]) -> None:
         """Offer ``campaigns`` in the campaign filter, keeping the choice if it still exists."""

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import date
 from functools import partial
 
-from PySide6.QtCore import Qt, QThreadPool, QTimer, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut, QUndoStack
 from PySide6.QtWidgets import (
     QMessageBox,
@@ -27,16 +27,18 @@ from socialdesk import APP_NAME
 from socialdesk.core.clock import today
 from socialdesk.core.formatting import short_date
 from socialdesk.core.recurrence import posts_in_range
+from socialdesk.qt.calendar import periods
 from socialdesk.qt.calendar.actions import CalendarActions
 from socialdesk.qt.calendar.agenda import AgendaList
 from socialdesk.qt.calendar.campaigns import CampaignsPanel, ChannelsPanel
 from socialdesk.qt.calendar.canvas import PostCanvas
 from socialdesk.qt.calendar.channel_texts import icon_warmers
 from socialdesk.qt.calendar.editor import PostEditor
-from socialdesk.qt.calendar.loading import Range, RangeLoad, RangeLoader
+from socialdesk.qt.calendar.loading import RangeCache
 from socialdesk.qt.calendar.month import MonthGrid, month_days
+from socialdesk.qt.calendar.periods import Range
 from socialdesk.qt.calendar.toolbar import MODES, NO_CAMPAIGN, CalendarBar
-from socialdesk.qt.calendar.week import WeekGrid, week_days
+from socialdesk.qt.calendar.week import WeekGrid
 from socialdesk.qt.views.base import View
 from socialdesk.store import post_writes, posts
 from socialdesk.store.models import PostDraft, PostRow
@@ -44,7 +46,6 @@ from socialdesk.store.workspace import Workspace
 
 PANE_WIDTH = 410
 BACKGROUND_ABOVE = 2000  # posts; a bigger workspace reads months on worker threads
-CACHED_RANGES = 12  # months or weeks kept once read
 READ_AHEAD_MS = 150  # after a range shows, before reading its neighbours (it paints first)
 # Between steps of work spread over the event loop. Not 0: a zero single-shot is a posted
 # event, and posted events posted while they are handled run in the same pass, so a chain
@@ -69,15 +70,11 @@ class CalendarView(View):
         self.mode = "month"
         self.anchor = today()
         self.rows: list[PostRow] = []
-        # Ranges read (ahead) for this state of the workspace, oldest first.
-        self._cache: dict[Range, list[PostRow]] = {}
-        self._pending: set[Range] = set()  # being read on a worker thread
-        self._generation = 0  # bumped whenever what was read may be out of date
+        self.ranges = RangeCache(ws.path, self)  # ranges read (ahead) for this state
+        self.ranges.arrived.connect(self._arrived)
         self._shown: Range | None = None  # the range self.rows holds, when current
         self._loading = False  # nothing to show yet: the first read is under way
         self._background = False  # a big workspace: read ahead on worker threads
-        self._loader = RangeLoader(self)
-        self._loader.loaded.connect(self._ranges_loaded)
         self._read_ahead = QTimer(self)
         self._read_ahead.setSingleShot(True)
         self._read_ahead.setInterval(READ_AHEAD_MS)
@@ -200,17 +197,12 @@ class CalendarView(View):
 
     def shift(self, steps: int) -> None:
         """Go ``steps`` weeks (week view) or months back or forward."""
-        if self.mode == "week":
-            self.anchor += timedelta(weeks=steps)
-        else:
-            index = self.anchor.year * 12 + self.anchor.month - 1 + steps
-            self.anchor = date(index // 12, index % 12 + 1, 1)
+        self.anchor = periods.step(self.mode, self.anchor, steps)
         self._load()
 
     def shift_month(self, months: int) -> None:
         """Go ``months`` months back or forward (in any mode)."""
-        index = self.anchor.year * 12 + self.anchor.month - 1 + months
-        self.anchor = date(index // 12, index % 12 + 1, 1)
+        self.anchor = periods.add_months(self.anchor, months)
         self._load()
 
     def go_today(self) -> None:
@@ -227,28 +219,7 @@ class CalendarView(View):
 
     def visible_days(self) -> tuple[date, date]:
         """The first and last day the current mode shows."""
-        return self._range_of(self.anchor)
-
-    def _range_of(self, anchor: date) -> tuple[date, date]:
-        """The first and last day the current mode shows around ``anchor``."""
-        if self.mode == "week":
-            days = week_days(anchor)
-        elif self.mode == "month":
-            days = month_days(anchor.year, anchor.month)
-        else:
-            first = anchor.replace(day=1)
-            following = (first + timedelta(days=32)).replace(day=1)
-            return first, following - timedelta(days=1)
-        return days[0], days[-1]
-
-    def _neighbours(self) -> list[Range]:
-        """The ranges one step back and forward of what shows."""
-        if self.mode == "week":
-            anchors = [self.anchor - timedelta(weeks=1), self.anchor + timedelta(weeks=1)]
-        else:
-            index = self.anchor.year * 12 + self.anchor.month - 1
-            anchors = [date(i // 12, i % 12 + 1, 1) for i in (index - 1, index + 1)]
-        return [self._range_of(anchor) for anchor in anchors]
+        return periods.days_shown(self.mode, self.anchor)
 
     # --- loading ---------------------------------------------------------------------
 
@@ -267,7 +238,7 @@ class CalendarView(View):
             self._forget()
             self.apply_filters()
             # Started once the view has painted: a read alongside slows the painting.
-            QTimer.singleShot(STEP_MS, self, partial(self._fetch_shown, self._generation))
+            QTimer.singleShot(STEP_MS, self, partial(self._fetch_shown, self.ranges.generation))
         else:
             self.reload()
         if self.side.isVisible() and not self._editing():
@@ -283,18 +254,16 @@ class CalendarView(View):
 
     def _forget(self) -> None:
         """Drop what was read (the workspace changed); reads under way are ignored."""
-        self._generation += 1
-        self._cache.clear()
-        self._pending.clear()
+        self.ranges.forget()
         self._shown = None
 
     def _load(self) -> None:
         """Show the visible range: read ahead if it was, else read now; then read ahead."""
         key = self.visible_days()
-        rows = self._cache.get(key)
+        rows = self.ranges.get(key)
         if rows is None:
             rows = posts_in_range(self.ws, *key)
-            self._remember(key, rows)
+            self.ranges.remember(key, rows)
         self._show(key, rows)
 
     def _show(self, key: Range, rows: list[PostRow]) -> None:
@@ -309,55 +278,22 @@ class CalendarView(View):
     def _fetch_shown(self, generation: int) -> None:
         """Read the visible range, unless something else showed it since."""
         key = self.visible_days()
-        if generation == self._generation and self._shown != key and key not in self._pending:
-            self._fetch([key])
+        if (generation == self.ranges.generation and self._shown != key
+                and self.ranges.missing(key)):
+            self.ranges.fetch([key])
 
     def _read_neighbours(self) -> None:
-        self._fetch([r for r in self._neighbours()
-                     if r not in self._cache and r not in self._pending])
+        self.ranges.fetch([r for r in periods.neighbours(self.mode, self.anchor)
+                           if self.ranges.missing(r)])
 
-    def _remember(self, key: Range, rows: list[PostRow]) -> None:
-        self._cache[key] = rows
-        while len(self._cache) > CACHED_RANGES:
-            del self._cache[next(iter(self._cache))]  # the oldest read
-
-    def _fetch(self, ranges: list[Range]) -> None:
-        """Read ``ranges`` on a worker thread."""
-        if not ranges:
-            return
-        self._pending.update(ranges)
-        QThreadPool.globalInstance().start(
-            RangeLoad(self.ws.path, self._generation, ranges, self._loader))
-
-    def _ranges_loaded(self, generation: int, found: dict[Range, list[PostRow]]) -> None:
-        if generation != self._generation:  # the workspace changed since: read again
-            return
-        for key, rows in found.items():
-            self._pending.discard(key)
-            self._remember(key, rows)
-        key = self.visible_days()
-        if key in found and self._shown != key:
-            self._show(key, found[key])
+    def _arrived(self, key: Range, rows: list[PostRow]) -> None:
+        """A range read on a worker: show it if it is the one wanted now."""
+        if key == self.visible_days() and self._shown != key:
+            self._show(key, rows)
 
     def matches(self, row: PostRow) -> bool:
         """Whether ``row`` passes the channel, campaign and status filters."""
-        return self._matcher()(row)
-
-    def _matcher(self) -> Callable[[PostRow], bool]:
-        """The filters as they are set now, as a test of one row."""
-        channel = self.channel_filter.currentData()
-        campaign = self.campaign_filter.currentData()
-        status = self.status_filter.currentData()
-        if channel is None and campaign is None and status is None:
-            return lambda _row: True
-
-        def matches(row: PostRow) -> bool:
-            return ((channel is None or channel in row.platforms)
-                    and (campaign is None or (row.campaign_id is None if campaign == NO_CAMPAIGN
-                                              else row.campaign_id == campaign))
-                    and (status is None or row.status == status))
-
-        return matches
+        return self.bar.matcher()(row)
 
     def filtering(self) -> bool:
         """True when any filter is set."""
@@ -365,7 +301,7 @@ class CalendarView(View):
 
     def apply_filters(self) -> None:
         """Show the loaded posts that pass the filters, with a title and a summary."""
-        matches = self._matcher()
+        matches = self.bar.matcher()
         shown = [row for row in self.rows if matches(row)] if self.filtering() else self.rows
         first, last = self.visible_days()
         if self.mode == "month":
