@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import gc
 import importlib
 import sqlite3
-import threading
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -36,6 +34,7 @@ from socialdesk.core.clock import today
 from socialdesk.qt.backup_control import BackupControl, last_backup_text
 from socialdesk.qt.icons import app_icon
 from socialdesk.qt.integrity import IntegrityReport, check_in_background
+from socialdesk.qt.preload import Preloader
 from socialdesk.qt.sidebar import Sidebar
 from socialdesk.qt.views.base import View
 from socialdesk.qt.welcome import WelcomePanel
@@ -58,17 +57,7 @@ VIEWS: tuple[tuple[str, str, str, str], ...] = (
     ("reports", "Reports", "chart-column", "socialdesk.qt.views.reports:ReportsView"),
 )
 VIEW_NAMES = tuple(name for name, *_ in VIEWS)
-PRELOAD_AFTER_MS, PRELOAD_GAP_MS = 1500, 250
-# Libraries the views need that take ~100 ms each to import: loaded on a thread of their
-# own after startup (the GUI thread keeps running meanwhile; importing them between two
-# events would freeze the window for that long).
-PRELOAD_LIBRARIES = ("numpy",)
 WORKSPACE_FILTER = "SocialDesk workspaces (*.sqlite *.db);;All files (*)"
-
-
-def _import_all(modules: tuple[str, ...]) -> None:
-    for module in modules:
-        importlib.import_module(module)
 
 
 class MainWindow(QMainWindow):
@@ -113,13 +102,8 @@ class MainWindow(QMainWindow):
         self._build_menus()
         self._restore_geometry()
         self._workspace_opened()
-        # Load the other views' code while the user looks at the first one, so that
-        # opening a view later does not wait for its imports: big libraries on a thread,
-        # then our own modules one per idle moment.
-        self._to_preload = [v[3].partition(":")[0] for v in VIEWS]
-        self._library_loader = threading.Thread(
-            target=_import_all, args=(PRELOAD_LIBRARIES,), name="preload", daemon=True)
-        QTimer.singleShot(PRELOAD_AFTER_MS, self._preload_next)
+        # Load the other views' code while the user looks at the first one.
+        Preloader([v[3].partition(":")[0] for v in VIEWS], self).start()
 
     # --- building -------------------------------------------------------------------
 
@@ -178,24 +162,6 @@ class MainWindow(QMainWindow):
         self.resize(1280, 800)
 
     # --- views ----------------------------------------------------------------------
-
-    def _preload_next(self) -> None:
-        """Import one more view module, then schedule the next.
-
-        The views' modules wait for the library thread: importing a module it is still
-        importing would block the GUI thread until it has finished.
-        """
-        loader = self._library_loader
-        if loader.ident is None:
-            loader.start()
-        if loader.is_alive():
-            QTimer.singleShot(PRELOAD_GAP_MS, self._preload_next)
-        elif self._to_preload:
-            importlib.import_module(self._to_preload.pop(0))
-            if self._to_preload:
-                QTimer.singleShot(PRELOAD_GAP_MS, self._preload_next)
-            else:  # the code loaded lives as long as the app: out of full collections
-                gc.freeze()
 
     def view(self, name: str) -> View:
         """The view called ``name``, created on first use."""
