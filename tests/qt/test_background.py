@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QApplication, QProgressDialog, QWidget
 
 from socialdesk.qt.app import create_application
 from socialdesk.qt.background import run_in_background
-from socialdesk.qt.backup_worker import run_and_wait
+from socialdesk.qt.workers import run_and_wait
 
 
 def _slow() -> str:

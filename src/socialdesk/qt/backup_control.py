@@ -30,7 +30,7 @@ from socialdesk import APP_NAME
 from socialdesk.core import secrets
 from socialdesk.core.lock import WorkspaceLock
 from socialdesk.core.settings import workspace_settings
-from socialdesk.qt.backup_worker import _Outcome, run_and_wait, run_in_background
+from socialdesk.qt.workers import Outcome, run_and_wait, start_on_worker
 from socialdesk.store import backups, reports
 from socialdesk.store.errors import WorkspaceCorrupt, WorkspaceError
 from socialdesk.store.workspace import Workspace, needs_inline_check
@@ -58,7 +58,7 @@ class BackupControl(QObject):
         self.lock: WorkspaceLock | None = None
         self.busy = False
         self.closed = False
-        self._pending: list[_Outcome] = []
+        self._pending: list[Outcome] = []
         self.timer = QTimer(self)
         self.timer.setInterval(CHECK_EVERY_MS)
         self.timer.timeout.connect(self.backup_if_due)
@@ -174,7 +174,7 @@ class BackupControl(QObject):
             assert result is not None
             self.window.statusBar().showMessage(f"Backed up to {result.path}", 8000)
 
-        outcome = run_in_background(self, lambda: _backup_job(path, kind, passphrase), done)
+        outcome = start_on_worker(self, lambda: _backup_job(path, kind, passphrase), done)
         self._pending.append(outcome)
         return True
 

@@ -7,8 +7,6 @@ Thousands of partners are read on a worker thread with their own connection.
 
 from __future__ import annotations
 
-import contextlib
-import sqlite3
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,26 +14,21 @@ from typing import Any
 
 from PySide6.QtCore import (
     QModelIndex,
-    QObject,
     QPersistentModelIndex,
     QRect,
-    QRunnable,
     QSize,
     QSortFilterProxyModel,
     Qt,
-    Signal,
 )
 from PySide6.QtGui import QFontMetrics, QPainter
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem, QWidget
 
 from socialdesk.core.clock import today
 from socialdesk.core.formatting import compact, percent, short_date
-from socialdesk.core.gc_pause import collection_paused
 from socialdesk.core.leverage import posterior
 from socialdesk.qt.icons import brand_icon
 from socialdesk.qt.table_model import ROW_ROLE, Column, RowTableModel, count_column
 from socialdesk.store import partners
-from socialdesk.store.errors import WorkspaceError
 from socialdesk.store.models import PartnerRow
 from socialdesk.store.workspace import Workspace
 
@@ -225,12 +218,6 @@ class PartnerFilter(QSortFilterProxyModel):
 BACKGROUND_ABOVE = 1500  # partners; more are read on a worker thread
 
 
-class PartnerLoader(QObject):
-    """Carries partner rows read on a worker thread to the GUI thread."""
-
-    loaded = Signal(int, object)  # generation, SortedPartners
-
-
 @dataclass(frozen=True)
 class SortedPartners:
     """Partner rows in the order of one column."""
@@ -240,24 +227,9 @@ class SortedPartners:
     rows: list[PartnerRow]
 
 
-class PartnerLoad(QRunnable):
-    """Reads every partner on its own read-only connection, and sorts them there too."""
-
-    def __init__(self, path: Path, generation: int, loader: PartnerLoader,
-                 column: int = COL_AUDIENCE,
-                 order: Qt.SortOrder = Qt.SortOrder.DescendingOrder) -> None:
-        super().__init__()
-        self.path, self.generation, self.loader = path, generation, loader
-        self.column, self.order = column, order
-
-    def run(self) -> None:
-        """Read and sort, then hand the rows over (unless the view has gone)."""
-        try:
-            with collection_paused(), Workspace.open_readonly(self.path) as ws:
-                rows = partners.partner_rows(ws)
-                found = SortedPartners(self.column, self.order,
-                                       sort_partners(rows, self.column, self.order))
-        except (WorkspaceError, sqlite3.Error):
-            return  # the GUI's own reads report a damaged workspace
-        with contextlib.suppress(RuntimeError):
-            self.loader.loaded.emit(self.generation, found)
+def read_sorted(path: Path, column: int = COL_AUDIENCE,
+                order: Qt.SortOrder = Qt.SortOrder.DescendingOrder) -> SortedPartners:
+    """Every partner, read on a connection of its own and sorted (for a worker thread)."""
+    with Workspace.open_readonly(path) as ws:
+        return SortedPartners(column, order,
+                              sort_partners(partners.partner_rows(ws), column, order))

@@ -15,7 +15,7 @@ from socialdesk import APP_NAME
 from socialdesk.core import backup, catalog, crypto, secrets
 from socialdesk.core.restore import RestoreError, RestoreResult, restore
 from socialdesk.qt.backup_dialogs import BACKUP_FILTER, DamagedDialog, PassphraseDialog
-from socialdesk.qt.backup_worker import run_and_wait
+from socialdesk.qt.workers import run_and_wait
 from socialdesk.store.errors import WorkspaceError
 
 

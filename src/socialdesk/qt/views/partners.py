@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import sqlite3
 from functools import partial
 
-from PySide6.QtCore import QItemSelection, QItemSelectionModel, Qt, QThreadPool, QTimer
+from PySide6.QtCore import QItemSelection, QItemSelectionModel, Qt, QTimer
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QSplitter, QVBoxLayout, QWidget
 
@@ -19,12 +20,11 @@ from socialdesk.qt.partners_model import (
     COL_PLATFORMS,
     COL_TOPICS,
     PartnerFilter,
-    PartnerLoad,
-    PartnerLoader,
     PartnerModel,
     PlatformTotalsDelegate,
     SortedPartners,
     likelihood,
+    read_sorted,
 )
 from socialdesk.qt.table_model import ROW_ROLE
 from socialdesk.qt.views.base import EmptyState, View, heading, make_table, muted
@@ -35,8 +35,10 @@ from socialdesk.qt.views.contacts import (
     show_status,
     size_splitter,
 )
+from socialdesk.qt.workers import start_on_worker
 from socialdesk.store import contacts, partners
 from socialdesk.store.contacts import ContactQuery, fts_expression
+from socialdesk.store.errors import WorkspaceError
 from socialdesk.store.models import PartnerRow
 from socialdesk.store.schema_v1 import CONTACT_KINDS, STAGES
 from socialdesk.store.workspace import Workspace
@@ -110,8 +112,6 @@ class PartnersView(View):
         self._sized = False
         self._reselecting = False
         self._generation = 0
-        self._loader = PartnerLoader(self)
-        self._loader.loaded.connect(self._loaded)
 
     def showEvent(self, event: QShowEvent) -> None:
         """Give the table the room the editor does not need, the first time."""
@@ -131,13 +131,17 @@ class PartnersView(View):
 
     def _start_load(self, generation: int) -> None:
         if generation == self._generation:  # else a newer load has started
-            QThreadPool.globalInstance().start(
-                PartnerLoad(self.ws.path, generation, self._loader,
-                            self.model.sort_column, self.model.sort_order))
+            path, column, order = self.ws.path, self.model.sort_column, self.model.sort_order
+            start_on_worker(self, lambda: read_sorted(path, column, order),
+                            partial(self._loaded, generation))
 
-    def _loaded(self, generation: int, found: SortedPartners) -> None:
-        if generation != self._generation:  # a newer load is under way
-            return
+    def _loaded(self, generation: int, found: SortedPartners | None,
+                error: BaseException | None) -> None:
+        if error is not None and not isinstance(error, (WorkspaceError, sqlite3.Error)):
+            raise error  # a bug: let it show
+        if generation != self._generation or found is None:
+            return  # a newer load is under way, or the file could not be read (the GUI's
+            #         own reads report a damaged workspace)
         same_order = (found.column, found.order) == (self.model.sort_column,
                                                       self.model.sort_order)
         self._show_rows(found.rows, ordered=same_order)

@@ -1,4 +1,9 @@
-"""Backups and restores on a worker thread, the result handed back to the GUI thread."""
+"""Work on a worker thread with its result handed back to the GUI thread.
+
+:func:`start_on_worker` returns at once and calls ``done`` later (loads, backups);
+:func:`run_and_wait` waits behind a progress dialog (restores, the backup on close).
+Cancellable work with progress goes through :mod:`socialdesk.qt.background`.
+"""
 
 from __future__ import annotations
 
@@ -12,12 +17,14 @@ from PySide6.QtWidgets import QProgressDialog, QWidget
 from socialdesk.core.gc_pause import collection_paused
 
 
-class _Outcome(QObject):
+class Outcome(QObject):
+    """Carries a worker's result (or exception) to the GUI thread; keep it while it runs."""
+
     finished = Signal(object, object)  # result, exception
 
 
 class _Job(QRunnable):
-    def __init__(self, work: Callable[[], Any], outcome: _Outcome) -> None:
+    def __init__(self, work: Callable[[], Any], outcome: Outcome) -> None:
         super().__init__()
         self.work = work
         self.outcome = outcome
@@ -32,10 +39,10 @@ class _Job(QRunnable):
             self.outcome.finished.emit(result, error)
 
 
-def run_in_background(parent: QObject, work: Callable[[], Any],
-                      done: Callable[[Any, BaseException | None], None]) -> _Outcome:
+def start_on_worker(parent: QObject, work: Callable[[], Any],
+                      done: Callable[[Any, BaseException | None], None]) -> Outcome:
     """Run ``work`` on a worker thread; call ``done(result, error)`` on the GUI thread."""
-    outcome = _Outcome(parent)
+    outcome = Outcome(parent)
     outcome.finished.connect(done)
     QThreadPool.globalInstance().start(_Job(work, outcome))
     return outcome
@@ -56,7 +63,7 @@ def run_and_wait(parent: QWidget | None, label: str, work: Callable[[], Any]) ->
     progress.setValue(0)  # without a value the dialog keeps Qt's 4 s delay, whatever is set
     progress.setMinimumDuration(400)
     holder = QObject()
-    run_in_background(holder, work, done)
+    start_on_worker(holder, work, done)
     if "error" not in box:
         loop.exec()
     progress.close()
