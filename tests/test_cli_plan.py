@@ -134,3 +134,64 @@ def test_usage_errors(args: list[str], capsys: pytest.CaptureFixture[str]) -> No
         main(["plan", *args])
     assert stopped.value.code == 2
     assert "usage:" in capsys.readouterr().err
+
+
+def _first_post(path: Path) -> str:
+    with Workspace.open_readonly(path) as ws:
+        return str(ws.conn.execute("SELECT min(id) FROM posts").fetchone()[0])
+
+
+def _strict_json(text: str) -> dict:
+    def refuse(constant: str) -> None:
+        raise AssertionError(f"not valid JSON: {constant}")
+    return json.loads(text, parse_constant=refuse)
+
+
+def test_unusable_settings_and_counts_of_a_workspace_from_elsewhere_give_finite_figures(
+    demo_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import shutil
+
+    post = _first_post(demo_path)
+    clean = tmp_path / "clean.sqlite"
+    shutil.copyfile(demo_path, clean)
+    with Workspace.open(demo_path) as ws, ws.transaction():
+        # JSON lets NaN and Infinity through; SQLite stores 9e999 as an infinite REAL.
+        for key, value in (("universe", "NaN"), ("reshare", '"lots"'),
+                           ("fatigue_days", "-Infinity"), ("cross_platform", "true"),
+                           ("reach_rates", '{"instagram": Infinity, "facebook": -1}')):
+            ws.conn.execute("INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)",
+                            (key, value))
+        ws.conn.execute("UPDATE channels SET followers = 9e999 WHERE id = "
+                        "(SELECT min(id) FROM channels)")
+
+    hostile = plan_json(capsys, post, "--workspace", str(demo_path), "--runs", "200")
+    assert _strict_json(json.dumps(hostile)) == hostile
+    assert main(["plan", post, "--workspace", str(demo_path), "--runs", "200"]) == 0
+    assert "Reach alone:" in capsys.readouterr().out
+    # Every unusable setting fell back to its default: the plan is the clean one's,
+    # except for the channel whose follower count was capped.
+    with Workspace.open(clean) as ws, ws.transaction():
+        ws.conn.execute("UPDATE channels SET followers = 1000000000000 WHERE id = "
+                        "(SELECT min(id) FROM channels)")
+    assert hostile == plan_json(capsys, post, "--workspace", str(clean), "--runs", "200")
+
+
+def test_a_reader_that_closes_the_pipe_stops_the_output_quietly(demo_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    post = _first_post(demo_path)
+    for extra in ([], ["--json"]):
+        read, write = os.pipe()
+        os.close(read)  # like `| head` that has already quit: every write fails
+        try:
+            done = subprocess.run(
+                [sys.executable, "-m", "socialdesk", "plan", post, "--workspace",
+                 str(demo_path), "--runs", "50", *extra],
+                stdout=write, stderr=subprocess.PIPE, text=True, timeout=120, check=False)
+        finally:
+            os.close(write)
+        assert done.stderr == ""
+        assert done.returncode == 141

@@ -8,6 +8,7 @@ live in :mod:`socialdesk.commands`, one module per feature.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -64,7 +65,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     run: Callable[[argparse.Namespace], int] = getattr(args, "run", _run_gui)
     try:
-        return run(args)
+        status = run(args)
+        sys.stdout.flush()  # here, so that a closed pipe is reported below, not at exit
+        return status
+    except BrokenPipeError:
+        return _output_closed()
     except (UserError, WorkspaceError) as error:
         print(f"socialdesk: {error}", file=sys.stderr)
         if isinstance(error, WorkspaceCorrupt):
@@ -73,6 +78,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("socialdesk: interrupted", file=sys.stderr)
         return 130
+
+
+def _output_closed() -> int:
+    """The reader of stdout went away (``socialdesk plan 5 | head``): stop quietly.
+
+    What is still buffered cannot be written, and Python would report that at exit:
+    stdout is pointed at the null device first. Exit status 141 is what a shell shows
+    for a program stopped by a closed pipe (128 + SIGPIPE).
+    """
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
+    return 141
 
 
 if __name__ == "__main__":

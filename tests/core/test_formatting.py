@@ -4,15 +4,17 @@ from socialdesk.core.formatting import compact, exact, percent, short_date
 
 
 def test_compact_numbers() -> None:
-    values = (0, 950, 999.6, 1000, 12_400, 99_960, 999_999, 3_100_000, -2500, 4e12, None)
+    values = (0, 950, 999.6, 1000, 12_400, 99_960, 999_999, 3_100_000, -2500, 4e12, None,
+              float("nan"))
     assert [compact(v) for v in values] == [
-        "0", "950", "1k", "1k", "12.4k", "100k", "1M", "3.1M", "-2.5k", "4000B", "–"]
+        "0", "950", "1k", "1k", "12.4k", "100k", "1M", "3.1M", "-2.5k", "4000B", "–", "–"]
 
 
 def test_percent_and_exact() -> None:
     assert percent(0.384) == "38%"
     assert percent(0.004) == "0.4%"
     assert percent(None) == "–"
+    assert percent(float("inf")) == "–"
     assert exact(12400) == "12,400"
     assert exact(2.5) == "2.50"
 

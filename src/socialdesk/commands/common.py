@@ -41,9 +41,17 @@ def iso_date(text: str) -> date:
 
 
 def print_json(value: Any) -> None:
-    """Print one JSON object on stdout."""
-    json.dump(value, sys.stdout, ensure_ascii=False, indent=2)
-    sys.stdout.write("\n")
+    """Print one JSON object on stdout: valid JSON, so every number must be finite.
+
+    A NaN or infinity would print as ``NaN``/``Infinity``, which JSON readers refuse;
+    it is reported as an error instead (the workspace's figures are checked before
+    they get here, so this means a fault to report, not a file to fix).
+    """
+    try:
+        text = json.dumps(value, ensure_ascii=False, indent=2, allow_nan=False)
+    except ValueError as error:
+        raise UserError(f"a figure to print is not a finite number ({error}).") from error
+    sys.stdout.write(text + "\n")
 
 
 def plural(count: int, word: str) -> str:

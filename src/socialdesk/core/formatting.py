@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import math
 from datetime import date
 
 
 def compact(value: float | None) -> str:
     """A count rounded for comparison at a glance: 950, 12.4k, 3.1M."""
-    if value is None:
+    if value is None or not math.isfinite(value):
         return "–"
     number = float(value)
     sign = "-" if number < 0 else ""
@@ -24,7 +25,7 @@ def compact(value: float | None) -> str:
 
 def percent(value: float | None) -> str:
     """A share as a whole percentage (0.384 → "38%"); below 1% with one decimal."""
-    if value is None:
+    if value is None or not math.isfinite(value):
         return "–"
     shown = value * 100
     return f"{shown:.1f}%" if 0 < shown < 1 else f"{shown:.0f}%"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from copy import deepcopy
 from typing import Any
 
@@ -32,10 +33,59 @@ DEFAULTS: dict[str, Any] = {
 }
 
 
+# The numeric settings' bounds (the Settings dialog's ranges; rates are fractions 0–1).
+RANGES: dict[str, tuple[float, float]] = {
+    "universe": (1, 1e12), "cross_platform": (0, 1), "reshare": (0, 1),
+    "fatigue_days": (1, 3650), "ask_warning_count": (0, 1000),
+    "default_effort_minutes": (0, 24 * 60),
+    "backup_daily": (0, 10_000), "backup_weekly": (0, 10_000), "backup_monthly": (0, 10_000),
+}
+RATE_RANGE = (0.0, 1.0)
+
+
+def _number_in(value: Any, low: float, high: float, whole: bool) -> bool:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return False
+    if not math.isfinite(value) or not low <= value <= high:
+        return False
+    return not whole or float(value).is_integer()
+
+
+def valid_value(key: str, value: Any) -> Any:
+    """``value`` as stored for ``key``, or None when it cannot be used.
+
+    A workspace may come from elsewhere (a backup, a copy edited by hand) and JSON lets
+    NaN, Infinity and any type through: a value of the wrong type, not finite or out of
+    :data:`RANGES` is ignored (its default applies), and so are the entries of a
+    dictionary setting that are not text → number in 0–1 (rates) or text → text.
+    """
+    default = DEFAULTS.get(key)
+    if key not in DEFAULTS:
+        return value  # settings without a default are read by their own code
+    if isinstance(default, bool):
+        return value if isinstance(value, bool) else None
+    if isinstance(default, int | float):
+        low, high = RANGES.get(key, (-math.inf, math.inf))
+        return value if _number_in(value, low, high, isinstance(default, int)) else None
+    if isinstance(default, str):
+        return value if isinstance(value, str) else None
+    if isinstance(default, dict):
+        if not isinstance(value, dict):
+            return None
+        if key == "reach_rates":
+            return {str(k).lower(): float(v) for k, v in value.items()
+                    if isinstance(k, str) and _number_in(v, *RATE_RANGE, whole=False)}
+        return {k: v for k, v in value.items() if isinstance(k, str) and isinstance(v, str)}
+    return value
+
+
 def workspace_settings(ws: Workspace) -> dict[str, Any]:
-    """Every setting: the defaults, overridden by what the workspace stores."""
+    """Every setting: the defaults, overridden by the usable values the workspace stores."""
     merged = deepcopy(DEFAULTS)
-    for key, value in stored.stored_settings(ws).items():
+    for key, stored_value in stored.stored_settings(ws).items():
+        value = valid_value(key, stored_value)
+        if value is None:
+            continue
         if isinstance(value, dict) and isinstance(merged.get(key), dict):
             merged[key].update(value)
         else:

@@ -10,6 +10,11 @@ from typing import NamedTuple
 from socialdesk.store.models import STAGE_STRENGTH
 from socialdesk.store.workspace import Workspace
 
+# Audience sizes and follower counts as the model reads them: a workspace from elsewhere
+# may hold a REAL such as 9e999 (infinity passes ``CHECK (size >= 0)``); no audience is
+# larger than this many people.
+_COUNT = "CAST(min(max({0}, 0), 1000000000000) AS INTEGER)"
+
 
 @dataclass(frozen=True, slots=True)
 class PartnerFacts:
@@ -70,7 +75,7 @@ def partner_facts(ws: Workspace) -> list[PartnerFacts]:
         topics[audience_id].add(name.casefold())
     audiences: dict[int, list[tuple[str, int, frozenset[str]]]] = defaultdict(list)
     for audience_id, contact_id, platform, size in cur.execute(
-        "SELECT id, contact_id, platform, size FROM audiences"
+        f"SELECT id, contact_id, platform, {_COUNT.format('size')} FROM audiences"
     ):
         audiences[contact_id].append((platform, size, frozenset(topics[audience_id])))
     history = {
@@ -100,7 +105,7 @@ def partner_facts(ws: Workspace) -> list[PartnerFacts]:
 def own_channels(ws: Workspace) -> list[tuple[str, int]]:
     """The business's active channels as (platform, followers)."""
     return [tuple(r) for r in ws.conn.execute(
-        "SELECT platform, followers FROM channels WHERE active = 1"
+        f"SELECT platform, {_COUNT.format('followers')} FROM channels WHERE active = 1"
     )]
 
 
