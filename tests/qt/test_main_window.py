@@ -5,8 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QRect, Qt
+from PySide6.QtCore import QPoint, QPointF, QRect, Qt
 from PySide6.QtGui import QAction
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QAbstractSpinBox, QComboBox, QSlider, QWidget
 
 from socialdesk.qt.main_window import VIEW_NAMES
 from socialdesk.qt.views.base import View
@@ -164,3 +166,50 @@ def test_closing_the_window_stops_the_background_check_without_a_false_alarm(
     assert check.stopping.is_set()  # quitting does not wait for a whole quick_check
     assert QThreadPool.globalInstance().waitForDone(5000)
     assert shown == []
+
+
+def _value(box: QWidget) -> object:
+    if isinstance(box, QComboBox):
+        return box.currentIndex()
+    return box.text() if isinstance(box, QAbstractSpinBox) else box.value()  # type: ignore[attr-defined]
+
+
+def _wheel_passes_unfocused_boxes(top: QWidget, qtbot) -> int:
+    """Turn the wheel over every box shown in ``top`` without focus; return how many."""
+    turned = 0
+    for kind in (QComboBox, QAbstractSpinBox, QSlider):
+        for box in top.findChildren(kind):
+            centre = box.mapTo(top, box.rect().center())
+            under = top.childAt(centre)
+            if not box.isVisible() or under is None or not (
+                    under is box or box.isAncestorOf(under)):
+                continue  # hidden, or under something else
+            box.clearFocus()
+            before = _value(box)
+            QTest.wheelEvent(top.windowHandle(), QPointF(centre), QPoint(0, -120))
+            qtbot.wait(1)
+            assert _value(box) == before and not box.hasFocus(), box
+            turned += 1
+    return turned
+
+
+def test_no_box_takes_the_wheel_without_focus_anywhere(window, qtbot) -> None:
+    from socialdesk.qt.settings_dialog import SettingsDialog
+
+    turned = 0
+    for name in VIEW_NAMES:
+        view = window.show_view(name)
+        qtbot.waitUntil(lambda v=view: not getattr(v, "is_busy", lambda: False)())
+        if name in ("contacts", "partners"):
+            view.table.selectRow(0)  # its editor shows beside the table
+        elif name == "calendar":
+            view.new_post(None)
+        turned += _wheel_passes_unfocused_boxes(window, qtbot)
+    dialog = SettingsDialog(window.ws, window)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    for row in range(dialog.list.count()):
+        dialog.list.setCurrentRow(row)
+        turned += _wheel_passes_unfocused_boxes(dialog, qtbot)
+    assert turned >= 30  # every view's and page's boxes, not a few

@@ -42,6 +42,7 @@ from socialdesk.qt.calendar.fields import (
     qdate,
 )
 from socialdesk.qt.views.base import section_title
+from socialdesk.qt.wheel import wheel_needs_focus
 from socialdesk.store import post_writes
 from socialdesk.store.models import Campaign, PostDetail, PostDraft
 from socialdesk.store.schema_v1 import POST_STATUSES
@@ -136,6 +137,7 @@ class PostEditor(QWidget):
         self.error.setWordWrap(True)
         self.error.hide()
         self._build_layout(add_media, remove_media)
+        wheel_needs_focus(self)
         shortcut = QShortcut(QKeySequence.StandardKey.Save, self)
         shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         shortcut.activated.connect(self.request_save)
@@ -168,7 +170,7 @@ class PostEditor(QWidget):
         form.addRow("Reactions", hbox(self.engagements, stretch=True))
         content = QWidget()
         content.setLayout(form)
-        scroll = QScrollArea()
+        scroll = self.scroll = QScrollArea()
         scroll.setWidget(content)
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
