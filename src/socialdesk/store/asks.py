@@ -158,7 +158,7 @@ def waiting_asks(ws: Workspace, today: str, limit: int = 0) -> WaitingAsks:
     The one definition of both, for every view that shows them (see :class:`WaitingAsks`).
     """
     counts = ws.conn.execute(
-        f"SELECT coalesce(sum(status = 'asked'), 0), coalesce(sum(status = 'agreed'), 0), "
+        "SELECT coalesce(sum(status = 'asked'), 0), coalesce(sum(status = 'agreed'), 0), "
         f"coalesce(sum(due_on < ?), 0) FROM asks WHERE {WAITING}", (today,),
     ).fetchone()
     rows = ws.conn.execute(
