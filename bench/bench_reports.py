@@ -27,7 +27,7 @@ TODAY = date(2026, 11, 24)
 def run() -> list[Result]:
     """Time every report query, the view's whole read and a campaign PDF."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from socialdesk.store import reports
+    from socialdesk.store import asks, reports
     from socialdesk.store.workspace import Workspace
 
     path = large_workspace()
@@ -41,7 +41,7 @@ def run() -> list[Result]:
     first, last = reports.week_window(TODAY)
     queries = {
         "leverage_by_week (12 weeks)": lambda: reports.leverage_by_week(ws, first, last),
-        "waiting_asks": lambda: reports.waiting_asks(ws, last),
+        "waiting_asks": lambda: asks.waiting_asks(ws, last, limit=200),
         "partner_asks (every partner asked)": lambda: reports.partner_asks(ws),
         "post_results (predictions to check)": lambda: reports.post_results(
             ws, until=last, compared_only=True),

@@ -147,6 +147,40 @@ def test_double_click_an_empty_day_creates_a_post(view, workspace, qtbot) -> Non
     assert _stored(workspace, row[0]).uid == uid  # the same post, for calendar programs
 
 
+def _new_dated_post(view, workspace, qtbot, title: str) -> str | None:
+    """New post from the toolbar, "Date: On" ticked, saved; the date it was stored with."""
+    qtbot.mouseClick(view.new_button, Qt.MouseButton.LeftButton)
+    editor = view.editor
+    assert not editor.has_date.isChecked()  # an idea until it gets a date
+    qtbot.mouseClick(editor.has_date, Qt.MouseButton.LeftButton)
+    qtbot.keyClicks(editor.title, title)
+    qtbot.mouseClick(editor.save_button, Qt.MouseButton.LeftButton)
+    return workspace.conn.execute(
+        "SELECT scheduled_on FROM posts WHERE title = ?", (title,)).fetchone()[0]
+
+
+def test_a_new_post_given_a_date_starts_on_the_chosen_day_or_today(
+        view, workspace, qtbot, monkeypatch) -> None:
+    monkeypatch.setenv("SOCIALDESK_TODAY", "2031-03-12")
+    assert _new_dated_post(view, workspace, qtbot, "Nothing chosen") == "2031-03-12"
+    qtbot.mouseClick(view.grid, Qt.MouseButton.LeftButton,
+                     pos=empty_spot(view.grid, date(2031, 3, 20)))
+    assert _new_dated_post(view, workspace, qtbot, "A day chosen") == "2031-03-20"
+    elsewhere = add_post(workspace, "Elsewhere", "2031-03-25")
+    view.reload()
+    qtbot.mouseClick(view.grid, Qt.MouseButton.LeftButton,
+                     pos=centre(view.grid.chip_rect(elsewhere)))
+    assert _new_dated_post(view, workspace, qtbot, "A post chosen") == "2031-03-25"
+    view.shift(1)  # April: the chosen day is no longer shown, so today
+    assert _new_dated_post(view, workspace, qtbot, "Another month") == "2031-03-12"
+    idea = add_post(workspace, "Someday", None)  # an idea opened after a dated post
+    view.edit_post(elsewhere)
+    view.close_side()
+    view.edit_post(idea)
+    view.editor.has_date.setChecked(True)
+    assert view.editor.draft().scheduled_on == "2031-03-12"
+
+
 def test_edit_then_undo_restores_the_old_values(view, workspace, qtbot) -> None:
     post_id = add_post(workspace, "Rye", "2031-03-10", body="Rye is back",
                        channels=(("instagram", "Rye! #bread"),), topics=("bread",))

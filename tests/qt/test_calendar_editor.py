@@ -6,12 +6,14 @@ from pathlib import Path
 
 import pytest
 from calendar_helpers import MONTH, add_post
-from PySide6.QtCore import Qt, QTime
+from PySide6.QtCore import QPoint, QPointF, Qt, QTime
+from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QFileDialog
 
 from socialdesk.core.media import media_folder
 from socialdesk.qt.calendar.channel_texts import warning_colour
-from socialdesk.store import post_writes
+from socialdesk.store import campaigns, post_writes
+from socialdesk.store.models import Campaign
 
 LINK = "https://hearthandcrumb.example/blog/2031/03/the-long-story-of-our-rye-bread"
 
@@ -183,3 +185,47 @@ def test_a_post_dragged_while_open_keeps_the_editor_in_step(view, workspace) -> 
     assert view.editor.draft().scheduled_on == "2031-03-09" and not view.editor.is_dirty()
     view.undo_stack.undo()
     assert view.editor.draft().scheduled_on == "2031-03-02"
+
+
+def _wheel_over(widget, qtbot, notches: int = -1) -> None:
+    """A real wheel turn (through the window system) with the pointer over ``widget``."""
+    window = widget.window()
+    centre = widget.mapTo(window, widget.rect().center())
+    QTest.wheelEvent(window.windowHandle(), QPointF(centre), QPoint(0, 120 * notches))
+    qtbot.wait(1)
+
+
+def test_the_wheel_scrolls_the_editor_past_unfocused_fields(view, workspace, qtbot) -> None:
+    campaign = campaigns.create_campaign(workspace, Campaign(id=0, name="Spring"))
+    post_id = add_post(workspace, "Rye", "2031-03-02", status="draft", campaign_id=campaign,
+                       evergreen_weeks=8)
+    view.edit_post(post_id)
+    editor = view.editor
+    bar = editor.scroll.verticalScrollBar()
+    boxes = {"status": editor.status, "campaign": editor.campaign, "repeat": editor.repeat,
+             "zone": editor.zone, "date": editor.date, "weeks": editor.evergreen_weeks}
+    before = {name: box.currentText() if hasattr(box, "currentText") else box.text()
+              for name, box in boxes.items()}
+    for box in boxes.values():
+        editor.title.setFocus()
+        editor.scroll.ensureWidgetVisible(box)
+        top = bar.value()
+        _wheel_over(box, qtbot)
+        assert not box.hasFocus()
+        assert bar.value() > top or bar.value() == bar.maximum()  # the form scrolled instead
+    after = {name: box.currentText() if hasattr(box, "currentText") else box.text()
+             for name, box in boxes.items()}
+    assert after == before
+    editor.request_save()
+    draft = post_writes.get_post(workspace, post_id).draft  # type: ignore[union-attr]
+    assert (draft.status, draft.campaign_id, draft.scheduled_on, draft.evergreen_weeks) == (
+        "draft", campaign, "2031-03-02", 8)
+
+    view.edit_post(post_id)  # a focused box takes the wheel as usual
+    editor.scroll.ensureWidgetVisible(editor.status)
+    editor.status.setFocus()
+    _wheel_over(editor.status, qtbot)
+    assert editor.status.currentData() == "scheduled"
+    editor.evergreen_weeks.setFocus()
+    _wheel_over(editor.evergreen_weeks, qtbot, notches=1)
+    assert editor.evergreen_weeks.value() == 9

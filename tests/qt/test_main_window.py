@@ -5,8 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QRect, Qt
+from PySide6.QtCore import QPoint, QPointF, QRect, Qt
 from PySide6.QtGui import QAction
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QAbstractSpinBox, QComboBox, QSlider, QWidget
 
 from socialdesk.qt.main_window import VIEW_NAMES
 from socialdesk.qt.views.base import View
@@ -164,3 +166,111 @@ def test_closing_the_window_stops_the_background_check_without_a_false_alarm(
     assert check.stopping.is_set()  # quitting does not wait for a whole quick_check
     assert QThreadPool.globalInstance().waitForDone(5000)
     assert shown == []
+
+
+def _value(box: QWidget) -> object:
+    if isinstance(box, QComboBox):
+        return box.currentIndex()
+    return box.text() if isinstance(box, QAbstractSpinBox) else box.value()  # type: ignore[attr-defined]
+
+
+def _wheel_passes_unfocused_boxes(top: QWidget, qtbot) -> int:
+    """Turn the wheel over every box shown in ``top`` without focus; return how many."""
+    turned = 0
+    for kind in (QComboBox, QAbstractSpinBox, QSlider):
+        for box in top.findChildren(kind):
+            centre = box.mapTo(top, box.rect().center())
+            under = top.childAt(centre)
+            if not box.isVisible() or under is None or not (
+                    under is box or box.isAncestorOf(under)):
+                continue  # hidden, or under something else
+            box.clearFocus()
+            before = _value(box)
+            QTest.wheelEvent(top.windowHandle(), QPointF(centre), QPoint(0, -120))
+            qtbot.wait(1)
+            assert _value(box) == before and not box.hasFocus(), box
+            turned += 1
+    return turned
+
+
+def test_no_box_takes_the_wheel_without_focus_anywhere(window, qtbot) -> None:
+    from socialdesk.qt.settings_dialog import SettingsDialog
+
+    turned = 0
+    for name in VIEW_NAMES:
+        view = window.show_view(name)
+        qtbot.waitUntil(lambda v=view: not getattr(v, "is_busy", lambda: False)())
+        if name in ("contacts", "partners"):
+            view.table.selectRow(0)  # its editor shows beside the table
+        elif name == "calendar":
+            view.new_post(None)
+        turned += _wheel_passes_unfocused_boxes(window, qtbot)
+    dialog = SettingsDialog(window.ws, window)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    for row in range(dialog.list.count()):
+        dialog.list.setCurrentRow(row)
+        turned += _wheel_passes_unfocused_boxes(dialog, qtbot)
+    assert turned >= 30  # every view's and page's boxes, not a few
+
+
+def _add_what_today_must_count(path: Path) -> None:
+    """A weekly post repeating into this week; asks due in a month, overdue, with no due date."""
+    from datetime import timedelta
+
+    from socialdesk.core.clock import today
+    from socialdesk.store import asks, post_writes
+    from socialdesk.store.models import PostDraft
+    from socialdesk.store.workspace import Workspace
+
+    day = today()
+    ws = Workspace.open(path)
+    try:
+        started = day - timedelta(weeks=3)
+        post_id = post_writes.create_post(ws, PostDraft(
+            title="Weekly bake list", status="scheduled", scheduled_on=started.isoformat(),
+            repeat_rule="weekly", channels=(("instagram", None),)))
+        partner = ws.conn.execute("SELECT contact_id FROM audiences LIMIT 1").fetchone()[0]
+        later, *_ = asks.create_asks(ws, [
+            asks.NewAsk(partner, post_id, (day - timedelta(days=2)).isoformat(),
+                        due_on=(day + timedelta(days=30)).isoformat()),
+            asks.NewAsk(partner, post_id, (day - timedelta(days=1)).isoformat()),
+            asks.NewAsk(partner, post_id, (day - timedelta(days=9)).isoformat(),
+                        due_on=(day - timedelta(days=3)).isoformat())])
+        asks.record_outcome(ws, later, "agreed", answered_on=day.isoformat())
+    finally:
+        ws.close()
+
+
+def test_todays_counts_match_its_lists_and_the_calendars_week(
+        open_window, demo_path: Path, qtbot) -> None:
+    from socialdesk.core.clock import today
+    from socialdesk.store import asks
+
+    _add_what_today_must_count(demo_path)
+    window = open_window(demo_path)
+    view = window.show_view("today")
+    day = today().isoformat()
+    figures = asks.waiting_asks(window.ws, day)
+    listed = view.asks_model.rows  # type: ignore[attr-defined]
+    assert len(listed) == figures.waiting == figures.asked + figures.agreed
+    assert [a.status for a in listed].count("agreed") == figures.agreed > 0  # shown too
+    assert sum(bool(a.due_on) and a.due_on < day for a in listed) == figures.overdue > 0
+    heading = f"Asks waiting ({figures.waiting} · {figures.overdue} overdue)"
+    assert view.asks_title.text() == heading  # type: ignore[attr-defined]
+    assert (f"{figures.waiting} asks waiting ({figures.overdue} overdue)"
+            in view.summary.text())  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: view.leverage.waiting.value.text() != "–")  # type: ignore[attr-defined]
+    assert view.leverage.waiting.value.text() == f"{figures.waiting:,}"  # type: ignore[attr-defined]
+    assert view.leverage.waiting.note.text() == f"{figures.overdue} overdue"  # type: ignore[attr-defined]
+
+    week = [(p.id, p.scheduled_on) for p in view.week_model.rows]  # type: ignore[attr-defined]
+    assert f"{len(week)} posts this week" in view.summary.text()  # type: ignore[attr-defined]
+    assert view.week_title.text() == f"This week's posts ({len(week)})"  # type: ignore[attr-defined]
+    calendar = window.show_view("calendar")
+    calendar.set_mode("week")  # type: ignore[attr-defined]
+    calendar.go_today()  # type: ignore[attr-defined]
+    assert [(r.id, r.scheduled_on) for r in calendar.rows] == week  # type: ignore[attr-defined]
+    assert calendar.week.post_count() == len(week)  # type: ignore[attr-defined]
+    assert calendar.summary.text().startswith(f"{len(week)} posts this week")  # type: ignore[attr-defined]

@@ -203,11 +203,12 @@ def test_space_ticks_the_current_partner(view: PlannerView, qtbot) -> None:
     assert partner not in view.chosen
 
 
-def test_past_posts_with_unanswered_asks_can_be_chosen(view: PlannerView, qtbot) -> None:
+def test_past_posts_with_asks_waiting_can_be_chosen(view: PlannerView, qtbot) -> None:
     assert view.facts is not None and view.facts.waiting_posts
     waiting = view.facts.waiting_posts[0]
     index = view.post.findData(waiting.id)
-    assert index >= 0 and "waiting for an answer" in view.post.itemText(index)
+    assert index >= 0 and view.post.itemText(index).endswith(
+        f"{waiting.waiting} ask{'s' if waiting.waiting != 1 else ''} waiting")
     view.post.setCurrentIndex(index)
     settle(qtbot, view)
     assert view.data is not None and view.data.post.id == waiting.id

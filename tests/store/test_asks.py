@@ -37,7 +37,7 @@ def test_create_asks_in_one_go_and_read_them_back(bakery: Workspace) -> None:
     assert (cafe.message, cafe.predicted_reach, cafe.effort_minutes) == ("Hi Café", 123.4, 10)
     assert [a.contact_name for a in asks.asks_for_post(bakery, 10)] == ["Mia", "Corner Café"]
     assert [a.id for a in asks.asks_for_contact(bakery, 2)] == [ids[1]]
-    assert {a.id for a in asks.open_asks(bakery)} == set(ids)
+    assert {a.id for a in asks.waiting_asks(bakery, '2026-03-10', limit=9).rows} == set(ids)
     uids = {r[0] for r in bakery.conn.execute("SELECT uid FROM asks")}
     assert len(uids) == 2
     assert asks.delete_asks(bakery, ids) == 2
@@ -56,7 +56,7 @@ def test_outcomes(bakery: Workspace) -> None:
                                  observed_reach=640)
     assert (shared.status, shared.answered_on, shared.observed_reach) == (
         "shared", "2026-03-14", 640)
-    assert asks.open_asks(bakery) == []
+    assert asks.waiting_asks(bakery, '2026-03-10', limit=9).rows == ()
     declined = asks.record_outcome(bakery, ask_id, "declined", answered_on="2026-03-12",
                                    observed_reach=640, note="Too busy")
     assert declined.observed_reach is None and declined.note == "Too busy"
@@ -97,3 +97,23 @@ def test_links_between_partners_are_directed(bakery: Workspace) -> None:
     assert planning.main_platforms(bakery, [1, 2, 3]) == {1: "instagram", 2: "blog"}
     post = planning.post_facts(bakery, 10)
     assert post is not None and post.link == "https://bakery.example/sd"
+
+
+def test_waiting_means_no_outcome_yet_and_overdue_means_past_due(bakery: Workspace) -> None:
+    ids = asks.create_asks(bakery, [
+        new(1, due_on="2026-03-20"),  # asked, due later
+        new(2, due_on="2026-03-12"),  # agreed, overdue on the 14th
+        new(3),  # asked, no due date: never overdue
+        new(1, due_on="2026-03-11"),  # shared: not waiting, though its due date passed
+        new(2, due_on="2026-03-13"),  # asked, overdue
+        new(3, due_on="2026-03-14"),  # asked, due today: not overdue yet
+        new(1, due_on="2026-03-01"),  # declined
+    ])
+    asks.record_outcome(bakery, ids[1], "agreed", answered_on="2026-03-11")
+    asks.record_outcome(bakery, ids[3], "shared", answered_on="2026-03-12")
+    asks.record_outcome(bakery, ids[6], "declined", answered_on="2026-03-02")
+    waiting = asks.waiting_asks(bakery, "2026-03-14", limit=10)
+    assert (waiting.asked, waiting.agreed, waiting.waiting, waiting.overdue) == (4, 1, 5, 2)
+    assert [a.id for a in waiting.rows] == [ids[1], ids[4], ids[5], ids[0], ids[2]]
+    assert [a.id for a in asks.waiting_asks(bakery, "2026-03-14", limit=2).rows] == ids[1:5:3]
+    assert asks.waiting_asks(bakery, "2026-03-14").rows == ()  # the figures alone

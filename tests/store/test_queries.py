@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
 from socialdesk.core.settings import DEFAULTS, update_setting, workspace_settings
@@ -103,8 +105,9 @@ def test_demo_queries_return_what_the_views_show(demo: Workspace) -> None:
     assert len(month) == dated.fetchone()[0]
     assert all(p.platforms for p in month)
     assert [p.scheduled_on for p in month] == sorted(p.scheduled_on for p in month)
-    waiting = asks.open_asks(demo)
-    assert waiting and all(a.status in ("asked", "agreed") for a in waiting)
+    waiting = asks.waiting_asks(demo, date.today().isoformat(), limit=1000)
+    assert waiting.rows and all(a.status in ("asked", "agreed") for a in waiting.rows)
+    assert len(waiting.rows) == waiting.waiting
     summaries = reports.campaign_summaries(demo)
     assert sum(s.posts for s in summaries) == totals.posts
     assert sum(s.asks for s in summaries) <= totals.asks

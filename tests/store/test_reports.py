@@ -7,7 +7,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from socialdesk.store import reports
+from socialdesk.store import asks, reports
 from socialdesk.store.report_models import Calibration, Leverage
 from socialdesk.store.workspace import Workspace
 
@@ -83,7 +83,7 @@ def test_week_window_is_twelve_weeks_ending_today() -> None:
 
 
 def test_waiting_asks_and_the_overdue_ones(shop: Workspace) -> None:
-    waiting = reports.waiting_asks(shop, TODAY)
+    waiting = asks.waiting_asks(shop, TODAY)
     assert (waiting.waiting, waiting.overdue) == (2, 1)  # a5 overdue; a7 has no due date
 
 
@@ -170,7 +170,7 @@ def test_an_empty_workspace_has_empty_figures(workspace: Workspace) -> None:
     overview = reports.overview(workspace, date(2026, 11, 24))
     assert len(overview.weeks) == 12 and overview.totals.empty
     assert overview.partners == overview.predictions == overview.campaigns == ()
-    assert reports.waiting_asks(workspace, "2026-11-24").waiting == 0
+    assert asks.waiting_asks(workspace, "2026-11-24").waiting == 0
 
 
 def test_demo_figures_agree_with_a_plain_recount(demo: Workspace) -> None:

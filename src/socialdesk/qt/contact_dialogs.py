@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 from socialdesk.core.clock import today
 from socialdesk.qt.contact_form import ListEdit
 from socialdesk.qt.icons import brand_icon
+from socialdesk.qt.wheel import wheel_needs_focus
 from socialdesk.store import contacts as contact_store
 from socialdesk.store.audiences import PLATFORMS, check_audience
 from socialdesk.store.contact_search import ContactSearch
@@ -110,6 +111,7 @@ class AudienceDialog(QDialog):
         layout.addWidget(self.problem)
         layout.addWidget(_buttons(self))
         self.setMinimumWidth(420)
+        wheel_needs_focus(self)
 
     def value(self) -> Audience:
         """The audience as the dialog shows it."""
@@ -212,6 +214,7 @@ class LinkDialog(QDialog):
         layout.addWidget(self.problem)
         layout.addWidget(_buttons(self))
         self.setMinimumWidth(420)
+        wheel_needs_focus(self)
 
     def value(self) -> Link | None:
         """The link as the dialog shows it, or None while no contact is chosen."""

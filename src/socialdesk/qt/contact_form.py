@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 
 from socialdesk.core.clock import today
 from socialdesk.qt.icons import ui_icon
+from socialdesk.qt.wheel import wheel_needs_focus
 from socialdesk.store.models import STAGE_STRENGTH, Contact, Detail
 from socialdesk.store.schema_v1 import CONTACT_KINDS, STAGES
 
@@ -176,6 +177,7 @@ class DetailRows(QWidget):
         labels.lineEdit().setPlaceholderText("label")
         labels.setFixedWidth(96)
         labels.setToolTip("What this is: home, work, mobile… (type your own if you like)")
+        wheel_needs_focus(labels)
         edit = QLineEdit(value, holder)
         edit.setCursorPosition(0)  # show the start of a long address
         edit.setPlaceholderText(DETAIL_PLACEHOLDERS[self.kind])

@@ -65,6 +65,13 @@ class StatusDelegate(QStyledItemDelegate):
         dark = option.palette.color(QPalette.ColorRole.Base).lightness() < 110
         paint_badge(painter, option.rect, status, option.font, dark=dark)
 
+    def sizeHint(self, option: QStyleOptionViewItem, index: Index) -> QSize:
+        """Room for the badge, so a column fitted to its contents does not cut it."""
+        hint = super().sizeHint(option, index)
+        label = STATUS_LABELS.get(str(_raw(index) or ""), str(_raw(index) or ""))
+        badge = QFontMetrics(option.font).horizontalAdvance(label) + 12
+        return QSize(max(hint.width(), badge + 12), hint.height())
+
 
 def paint_badge(painter: QPainter, rect: QRect, status: str, font: object, *,
                 dark: bool = False) -> int:

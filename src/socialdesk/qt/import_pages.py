@@ -30,6 +30,7 @@ from socialdesk.core.import_plan import DECISIONS, KEEP, MERGE, SKIP, default_de
 from socialdesk.core.importing import DuplicateMatch, ParsedContact, Problem
 from socialdesk.qt.table_model import Column, RowTableModel, TitledColumnsModel
 from socialdesk.qt.views.base import EmptyState, make_table, section_title
+from socialdesk.qt.wheel import wheel_needs_focus
 
 Index = QModelIndex | QPersistentModelIndex
 PREVIEW_ROWS = 200
@@ -170,6 +171,7 @@ class ChoiceDelegate(QStyledItemDelegate):
         for key, label in self.choices:
             combo.addItem(label, key)
         combo.activated.connect(lambda _=0: self.commitData.emit(combo))
+        wheel_needs_focus(combo)  # scrolling the table must not change the choices
         return combo
 
     def setEditorData(self, editor: QWidget, index: Index) -> None:

@@ -38,6 +38,7 @@ from socialdesk.qt.preload import Preloader
 from socialdesk.qt.sidebar import Sidebar
 from socialdesk.qt.views.base import View
 from socialdesk.qt.welcome import WelcomePanel
+from socialdesk.qt.wheel import wheel_needs_focus
 from socialdesk.store import reports
 from socialdesk.store.workspace import Workspace, needs_inline_check
 
@@ -168,6 +169,7 @@ class MainWindow(QMainWindow):
         if name not in self.views:
             module, _, class_name = next(v[3] for v in VIEWS if v[0] == name).partition(":")
             view = getattr(importlib.import_module(module), class_name)(self.ws)
+            wheel_needs_focus(view)
             self.views[name] = view
             self.stack.addWidget(view)
             self.stale.add(name)

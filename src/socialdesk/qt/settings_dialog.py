@@ -42,6 +42,7 @@ from socialdesk.qt.settings_pages import Problem, SettingsPage
 from socialdesk.qt.settings_pages.asks import AsksPage
 from socialdesk.qt.settings_pages.backups import BackupsPage
 from socialdesk.qt.settings_pages.reach import ReachPage
+from socialdesk.qt.wheel import wheel_needs_focus
 from socialdesk.store import settings as stored
 from socialdesk.store.workspace import Workspace
 
@@ -153,6 +154,7 @@ class SettingsDialog(QDialog):
         layout.addWidget(self.problem)
         layout.addWidget(self.buttons)
         self.resize(self._natural_size())
+        wheel_needs_focus(self)
 
     def _natural_size(self) -> QSize:
         """Big enough to show every page without scrolling, within the screen."""

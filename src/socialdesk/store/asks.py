@@ -2,7 +2,8 @@
 
 An ask starts as ``asked``; its outcome is ``agreed`` (still to share), ``shared`` (with
 the reach observed), ``declined`` or ``no_reply``. For the leverage model an ask is
-resolved when shared, declined or unanswered: k = shared, n = resolved.
+resolved when shared, declined or unanswered: k = shared, n = resolved. Asked and agreed
+asks are *waiting*; a waiting ask past its due date is *overdue* (:func:`waiting_asks`).
 """
 
 from __future__ import annotations
@@ -16,6 +17,9 @@ from socialdesk.store.schema_v1 import ASK_STATUSES
 from socialdesk.store.workspace import Workspace
 
 RESOLVED = ("shared", "declined", "no_reply")
+# Waiting: no outcome yet (no answer, or agreed but not shared yet). Written as in the
+# asks_open index, which SQLite uses only for this very condition.
+WAITING = "status IN ('asked', 'agreed')"
 _NOW = "strftime('%Y-%m-%dT%H:%M:%SZ', 'now')"
 
 _ASK_SQL = """
@@ -38,6 +42,26 @@ class NewAsk:
     effort_minutes: int | None = None
     due_on: str | None = None
     note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class WaitingAsks:
+    """Asks waiting for an outcome, and the overdue ones among them.
+
+    Waiting: asked and not answered yet, or agreed and not shared yet. Overdue: waiting
+    past its due date. ``rows``: the first of them by due date (overdue first, those
+    without a due date last), as many as were asked for.
+    """
+
+    asked: int
+    agreed: int
+    overdue: int
+    rows: tuple[AskRow, ...] = ()
+
+    @property
+    def waiting(self) -> int:
+        """Every waiting ask: asked or agreed."""
+        return self.asked + self.agreed
 
 
 def create_asks(ws: Workspace, asks: Sequence[NewAsk]) -> list[int]:
@@ -128,22 +152,20 @@ def recent_ask_counts(
     return {cid: n for cid, n in rows if wanted is None or cid in wanted}
 
 
-def open_asks(ws: Workspace, due_until: str | None = None, limit: int = 50) -> list[AskRow]:
-    """Asks still waiting for an outcome (asked or agreed), the most urgent first.
+def waiting_asks(ws: Workspace, today: str, limit: int = 0) -> WaitingAsks:
+    """How many asks are waiting, and overdue on ``today`` (ISO date); ``limit`` of them listed.
 
-    With ``due_until`` (ISO date), only those due by then.
+    The one definition of both, for every view that shows them (see :class:`WaitingAsks`).
     """
-    where = "WHERE a.status IN ('asked', 'agreed')"
-    order = "coalesce(a.due_on, a.asked_on), a.id"
-    params: list[object] = []
-    if due_until:
-        where += " AND a.due_on <= ?"
-        params.append(due_until)
-        order = "a.due_on, a.id"  # the same order here (no NULLs), read straight off asks_open
+    counts = ws.conn.execute(
+        "SELECT coalesce(sum(status = 'asked'), 0), coalesce(sum(status = 'agreed'), 0), "
+        f"coalesce(sum(due_on < ?), 0) FROM asks WHERE {WAITING}", (today,),
+    ).fetchone()
     rows = ws.conn.execute(
-        f"{_ASK_SQL} {where} ORDER BY {order} LIMIT ?", [*params, limit]
-    ).fetchall()
-    return [AskRow(*row) for row in rows]
+        f"{_ASK_SQL} WHERE a.{WAITING} "
+        "ORDER BY a.due_on IS NULL, a.due_on, a.asked_on, a.id LIMIT ?", (limit,),
+    ).fetchall() if limit > 0 else []
+    return WaitingAsks(*counts, tuple(AskRow(*row) for row in rows))
 
 
 def asks_for_post(ws: Workspace, post_id: int) -> list[AskRow]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from datetime import date, timedelta
 
 from socialdesk.store.models import Campaign, Channel, PostRow
 from socialdesk.store.workspace import Workspace
@@ -43,6 +44,12 @@ class PostTexts:
     row: PostRow
     body: str
     channels: tuple[tuple[str, str | None], ...]
+
+
+def week_of(day: date) -> tuple[date, date]:
+    """The Monday and the Sunday of ``day``'s week: the calendar's week, Today's "this week"."""
+    monday = day - timedelta(days=day.weekday())
+    return monday, monday + timedelta(days=6)
 
 
 def _chunks(ids: list[int]) -> list[tuple[list[int], str]]:

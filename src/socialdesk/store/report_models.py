@@ -59,14 +59,6 @@ class Leverage:
 
 
 @dataclass(frozen=True, slots=True)
-class WaitingAsks:
-    """Asks still open (asked or agreed), and how many of them are past their due date."""
-
-    waiting: int
-    overdue: int
-
-
-@dataclass(frozen=True, slots=True)
 class PartnerAsks:
     """How one partner answered asks: counts by outcome, reach delivered, effort spent."""
 
@@ -229,7 +221,7 @@ class CampaignReport:
 
     @property
     def waiting(self) -> int:
-        """Asks still waiting for an answer."""
+        """Asks still waiting: asked or agreed, no outcome yet."""
         return sum(p.waiting for p in self.posts)
 
     @property

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from socialdesk.store.asks import WAITING
 from socialdesk.store.models import CampaignSummary, Counts, WeekReach
+from socialdesk.store.posts import week_of
 from socialdesk.store.report_models import (
     CampaignFacts,
     CampaignReport,
@@ -17,7 +19,6 @@ from socialdesk.store.report_models import (
     PartnerAsks,
     PostResult,
     ReportsOverview,
-    WaitingAsks,
 )
 from socialdesk.store.workspace import Workspace
 
@@ -128,7 +129,7 @@ def weekly_reach(ws: Workspace, first: str, last: str) -> list[WeekReach]:
 
 def week_window(day: date, weeks: int = 12) -> tuple[str, str]:
     """The last ``weeks`` weeks up to ``day``: the Monday ``weeks - 1`` weeks back, and day."""
-    monday = day - timedelta(days=day.weekday())
+    monday, _ = week_of(day)
     return (monday - timedelta(weeks=weeks - 1)).isoformat(), day.isoformat()
 
 
@@ -164,8 +165,7 @@ def leverage_by_week(
         params,
     ).fetchall()
     found = {row[0]: row[1:] for row in rows}
-    start = date.fromisoformat(first)
-    monday = start - timedelta(days=start.weekday())
+    monday, _ = week_of(date.fromisoformat(first))
     end = date.fromisoformat(last)
     weeks = []
     while monday <= end:
@@ -174,15 +174,6 @@ def leverage_by_week(
         weeks.append(Leverage(key, sunday, *found.get(key, ())))
         monday += timedelta(weeks=1)
     return weeks
-
-
-def waiting_asks(ws: Workspace, today: str) -> WaitingAsks:
-    """Asks still waiting for an answer, and those of them due before ``today``."""
-    row = ws.conn.execute(
-        "SELECT count(*), coalesce(sum(due_on < ?), 0) FROM asks "
-        "WHERE status IN ('asked', 'agreed')", (today,),
-    ).fetchone()
-    return WaitingAsks(*row)
 
 
 def partner_asks(
@@ -202,7 +193,7 @@ def partner_asks(
         WITH per_contact AS (
             SELECT a.contact_id, count(*) AS asked, sum(a.status = 'shared') AS shared,
                    sum(a.status = 'declined') AS declined, sum(a.status = 'no_reply') AS silent,
-                   sum(a.status IN ('asked', 'agreed')) AS waiting,
+                   sum(a.{WAITING}) AS waiting,
                    sum({_SHARED_REACH}) AS reach, sum(a.effort_minutes) AS effort,
                    count(a.effort_minutes) AS with_effort, max(a.asked_on) AS last_asked
             FROM asks a NOT INDEXED {where}
@@ -224,7 +215,7 @@ def partner_asks(
 _POST_COLUMNS = "p.id, p.title, p.scheduled_on, p.status, cam.name, cam.colour, p.reach"
 _ASK_TOTALS = f"""
     count(a.id) AS asks, coalesce(sum(a.status = 'shared'), 0) AS shared,
-    coalesce(sum(a.status IN ('asked', 'agreed')), 0) AS waiting,
+    coalesce(sum(a.{WAITING}), 0) AS waiting,
     coalesce(sum({_SHARED_REACH}), 0) AS partner_reach, coalesce(sum({_EFFORT}), 0) AS effort,
     coalesce(sum({_COMPARABLE}), 0) AS compared,
     sum(CASE WHEN {_COMPARABLE} THEN a.predicted_reach END) AS predicted,

@@ -65,6 +65,7 @@ class PostCanvas(QWidget):
         self.days: list[date] = []
         self.by_day: dict[date, list[PostRow]] = {}
         self.selected_id: int | None = None
+        self.selected_day: date | None = None  # the day last clicked (a new post's date)
         self._layout: Layout | None = None
         self._press: tuple[QPoint, Chip] | None = None
         self._dragging: Chip | None = None
@@ -146,6 +147,10 @@ class PostCanvas(QWidget):
         metrics = QFontMetrics(self.font())
         clip = event.rect()
         self.paint_days(painter, layout, clip)
+        chosen = self.day_rect(self.selected_day) if self.selected_day else None
+        if chosen is not None:
+            painter.setPen(palette.color(QPalette.ColorRole.Highlight))
+            painter.drawRect(chosen.adjusted(1, 1, -1, -1))
         drop = self.day_at(self._drag_pos) if self._dragging else None
         if drop is not None:
             rect = self.day_rect(drop)
@@ -181,12 +186,13 @@ class PostCanvas(QWidget):
     # --- mouse and keyboard ----------------------------------------------------------
 
     def mousePressEvent(self, event: QMouseEvent) -> None:
-        """Select the post under the pointer; it may become a drag."""
+        """Select the post (and its day) or the day under the pointer; a post may be dragged."""
         if event.button() != Qt.MouseButton.LeftButton:
             return super().mousePressEvent(event)
         pos = event.position().toPoint()
         chip = self.chip_at(pos)
         self.selected_id = chip.row.id if chip else None
+        self.selected_day = chip.day if chip else self.day_at(pos)
         self._press = (pos, chip) if chip and not chip.row.occurrence else None
         self.update()
         return None

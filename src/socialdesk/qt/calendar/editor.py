@@ -7,6 +7,7 @@ so the editor only checks what it can and asks to be saved.
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import date
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QTime, Signal
@@ -31,6 +32,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from socialdesk.core.clock import today
 from socialdesk.core.formatting import short_date
 from socialdesk.qt.calendar.channel_texts import ChannelTexts, warning_colour
 from socialdesk.qt.calendar.fields import (
@@ -42,6 +44,7 @@ from socialdesk.qt.calendar.fields import (
     qdate,
 )
 from socialdesk.qt.views.base import section_title
+from socialdesk.qt.wheel import wheel_needs_focus
 from socialdesk.store import post_writes
 from socialdesk.store.models import Campaign, PostDetail, PostDraft
 from socialdesk.store.schema_v1 import POST_STATUSES
@@ -136,6 +139,7 @@ class PostEditor(QWidget):
         self.error.setWordWrap(True)
         self.error.hide()
         self._build_layout(add_media, remove_media)
+        wheel_needs_focus(self)
         shortcut = QShortcut(QKeySequence.StandardKey.Save, self)
         shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         shortcut.activated.connect(self.request_save)
@@ -168,7 +172,7 @@ class PostEditor(QWidget):
         form.addRow("Reactions", hbox(self.engagements, stretch=True))
         content = QWidget()
         content.setLayout(form)
-        scroll = QScrollArea()
+        scroll = self.scroll = QScrollArea()
         scroll.setWidget(content)
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
@@ -213,8 +217,12 @@ class PostEditor(QWidget):
         self.campaign.setCurrentIndex(max(0, self.campaign.findData(current)))
         self.topic_completer.set_words(topics)
 
-    def edit(self, detail: PostDetail | None, draft: PostDraft | None = None) -> None:
-        """Show a stored post (``detail``) or a new one (``draft``) for editing."""
+    def edit(self, detail: PostDetail | None, draft: PostDraft | None = None,
+             undated: date | None = None) -> None:
+        """Show a stored post (``detail``) or a new one (``draft``) for editing.
+
+        A post without a date gets ``undated`` (default today) once its date is ticked on.
+        """
         self.detail = detail
         self.post_id = detail.id if detail else None
         draft = detail.draft if detail else (draft or PostDraft(title=""))
@@ -226,8 +234,8 @@ class PostEditor(QWidget):
         self.title.setText(draft.title)
         self.texts.set_content(draft.body, draft.channels)
         self.has_date.setChecked(draft.scheduled_on is not None)
-        if draft.scheduled_on:
-            self.date.setDate(qdate(draft.scheduled_on))
+        offered = draft.scheduled_on or (undated or today()).isoformat()
+        self.date.setDate(qdate(offered))
         self.has_time.setChecked(draft.scheduled_time is not None)
         self.time.setTime(QTime.fromString(draft.scheduled_time or "09:00", "HH:mm"))
         self.zone.set_zone(draft.timezone)
@@ -241,7 +249,7 @@ class PostEditor(QWidget):
         self.notes.setPlainText(draft.notes)
         self.repeat.setCurrentIndex(max(0, self.repeat.findData(draft.repeat_rule)))
         self.has_until.setChecked(draft.repeat_until is not None)
-        self.until.setDate(qdate(draft.repeat_until or draft.scheduled_on))
+        self.until.setDate(qdate(draft.repeat_until or offered))
         self.evergreen.setChecked(draft.evergreen_weeks is not None)
         self.evergreen_weeks.setValue(draft.evergreen_weeks or 12)
         self.published_url.setText(draft.published_url)

@@ -12,12 +12,12 @@ from PySide6.QtWidgets import QWidget
 from socialdesk.core.clock import today
 from socialdesk.qt.calendar.canvas import Chip, Layout, PostCanvas
 from socialdesk.store.models import PostRow
+from socialdesk.store.posts import week_of
 
 
 def month_days(year: int, month: int) -> list[date]:
     """The 42 days (six Monday-first weeks) a month grid shows."""
-    first = date(year, month, 1)
-    start = first - timedelta(days=first.weekday())
+    start, _ = week_of(date(year, month, 1))
     return [start + timedelta(days=i) for i in range(42)]
 
 

@@ -12,11 +12,12 @@ from socialdesk.core.clock import today
 from socialdesk.qt.calendar.canvas import Chip, Layout, PostCanvas
 from socialdesk.qt.calendar.chips import card_height, paint_card
 from socialdesk.store.models import PostRow
+from socialdesk.store.posts import week_of
 
 
 def week_days(day: date) -> list[date]:
-    """Monday to Sunday of the week that contains ``day``."""
-    monday = day - timedelta(days=day.weekday())
+    """The seven days of the week that contains ``day`` (:func:`posts.week_of`)."""
+    monday, _ = week_of(day)
     return [monday + timedelta(days=i) for i in range(7)]
 
 

@@ -25,6 +25,7 @@ from socialdesk.core.clock import today
 from socialdesk.core.formatting import compact, exact, short_date
 from socialdesk.qt.table_model import Column, RowTableModel
 from socialdesk.qt.views.base import EmptyState, make_table, muted
+from socialdesk.qt.wheel import wheel_needs_focus
 from socialdesk.store.models import AskRow
 from socialdesk.store.schema_v1 import ASK_STATUSES
 
@@ -109,6 +110,7 @@ class StatusEditor(QStyledItemDelegate):
             combo.addItem(STATUS_LABELS[status], status)
         combo.setToolTip("What did they answer?")
         combo.activated.connect(lambda _i, c=combo: self.commitData.emit(c))
+        wheel_needs_focus(combo)  # scrolling the list must not answer asks
         return combo
 
     def setEditorData(self, editor: QWidget, index: Index) -> None:
@@ -135,6 +137,7 @@ class ReachEditor(QStyledItemDelegate):
         box.setAlignment(Qt.AlignmentFlag.AlignRight)
         box.setToolTip("How many people saw their share — type it from their post's numbers")
         box.editingFinished.connect(lambda b=box: self.commitData.emit(b))
+        wheel_needs_focus(box)
         return box
 
     def setEditorData(self, editor: QWidget, index: Index) -> None:

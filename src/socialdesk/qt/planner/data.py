@@ -28,12 +28,12 @@ from socialdesk.store import asks, planning
 from socialdesk.store.planning import PartnerFacts
 from socialdesk.store.workspace import Workspace
 
-WAITING_POSTS = 20  # past posts with unanswered asks offered besides the upcoming ones
+WAITING_POSTS = 20  # past posts with asks waiting offered besides the upcoming ones
 
 
 @dataclass(frozen=True, slots=True)
 class WaitingPost:
-    """A post that is no longer upcoming but has asks still waiting for an answer."""
+    """A post that is no longer upcoming but has asks still waiting (``asks.waiting_asks``)."""
 
     id: int
     title: str
@@ -82,7 +82,7 @@ def read_workspace(ws: Workspace, today: date) -> WorkspaceFacts:
     """Everything the planner needs that does not depend on the post."""
     settings = workspace_settings(ws)
     waiting: dict[int, WaitingPost] = {}
-    for ask in asks.open_asks(ws, limit=200):
+    for ask in asks.waiting_asks(ws, today.isoformat(), limit=200).rows:
         if ask.post_id is None:
             continue
         known = waiting.get(ask.post_id)

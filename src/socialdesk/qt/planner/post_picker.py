@@ -32,7 +32,7 @@ class PostPicker(QComboBox):
         self.setSizeAdjustPolicy(
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.setToolTip("The post to plan: upcoming posts, then past posts with asks "
-                        "still waiting for an answer")
+                        "still waiting (not answered yet, or agreed but not shared yet)")
 
     def fill(self, waiting: Sequence[WaitingPost] = (), reread: bool = True) -> None:
         """List the upcoming posts (read again unless told not to) and the waiting ones.
@@ -55,7 +55,7 @@ class PostPicker(QComboBox):
             self.insertSeparator(self.count())
             for w in extra:
                 self.addItem(f"{short_date(w.scheduled_on, day)} · {w.title} — "
-                             f"{w.waiting} waiting for an answer", w.id)
+                             f"{w.waiting} ask{'s' if w.waiting != 1 else ''} waiting", w.id)
         if current is not None and self.findData(current) < 0 and (
                 reread or current in self.picked):
             self.add_post(current)

@@ -13,7 +13,7 @@ from socialdesk.qt.reports.figures import (
     ratio_tooltip,
 )
 from socialdesk.qt.reports.tiles import Sparkline, StatTile, tile_row
-from socialdesk.store import reports
+from socialdesk.store import asks, reports
 from socialdesk.store.report_models import Leverage
 from socialdesk.store.workspace import Workspace
 
@@ -62,10 +62,11 @@ class LeverageCard(QFrame):
         self.per_hour.set_figure(per_hour_text(total),
                                  per_hour_tooltip(total, "in the last 12 weeks"),
                                  "people" if total.reach_per_hour is not None else "")
-        waiting = reports.waiting_asks(self.ws, day.isoformat())
+        waiting = asks.waiting_asks(self.ws, day.isoformat())
         self.waiting.set_figure(
             f"{waiting.waiting:,}",
-            f"{waiting.waiting:,} asks are waiting for an answer (asked or agreed); "
-            f"{waiting.overdue:,} of them are past their due date.",
+            f"{waiting.waiting:,} asks waiting: {waiting.asked:,} asked and not answered yet, "
+            f"{waiting.agreed:,} agreed but not shared yet.\n"
+            f"{waiting.overdue:,} of them overdue: waiting past their due date.",
             f"{waiting.overdue:,} overdue" if waiting.overdue else "")
         self.hint.setVisible(total.empty)

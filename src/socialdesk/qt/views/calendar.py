@@ -366,7 +366,7 @@ class CalendarView(View):
             self.reload()
             return
         self.editor.set_choices(posts.campaigns(self.ws), post_writes.topic_names(self.ws))
-        self.editor.edit(detail)
+        self.editor.edit(detail, undated=self.chosen_day())
         self._open_side(self.editor)
         self.grid.selected_id = self.week.selected_id = post_id
         self.grid.update()
@@ -381,8 +381,17 @@ class CalendarView(View):
             self.reload()
         self.edit_post(post_id)
 
+    def chosen_day(self) -> date:
+        """The day last clicked in the month or week shown, else today."""
+        canvas = self.pages.currentWidget()
+        day = canvas.selected_day if isinstance(canvas, PostCanvas) else None
+        return day if day is not None and day in canvas.days else today()
+
     def new_post(self, day: date | None) -> None:
-        """Start a new post (on ``day``, or without a date) in the editor pane."""
+        """Start a new post (on ``day``, or without a date) in the editor pane.
+
+        Without a date it is an idea; ticking its date on offers :meth:`chosen_day`.
+        """
         if not self._confirm_leave_editor():
             return
         own = tuple((c.platform, None) for c in posts.channels(self.ws))
@@ -393,7 +402,7 @@ class CalendarView(View):
             campaign_id=campaign if campaign not in (None, NO_CAMPAIGN) else None,
             channels=own)
         self.editor.set_choices(posts.campaigns(self.ws), post_writes.topic_names(self.ws))
-        self.editor.edit(None, draft)
+        self.editor.edit(None, draft, undated=self.chosen_day())
         self._open_side(self.editor)
         self.editor.title.setFocus()
 

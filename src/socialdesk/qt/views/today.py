@@ -1,4 +1,8 @@
-"""Today: this week's posts, posts that need a look, asks waiting, follow-ups due."""
+"""Today: this week's posts, posts that need a look, asks waiting, follow-ups due.
+
+Each heading counts the list under it, with the same store query: this week is the
+calendar's Week view (repeats included), the asks are :func:`asks.waiting_asks`.
+"""
 
 from __future__ import annotations
 
@@ -6,27 +10,53 @@ import sqlite3
 from datetime import timedelta
 
 from PySide6.QtCore import QModelIndex, QTimer, Signal
-from PySide6.QtWidgets import QGridLayout, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from socialdesk.core.clock import today
 from socialdesk.core.formatting import short_date
 from socialdesk.core.post_checks import PostProblem, posts_needing_attention
+from socialdesk.core.recurrence import posts_in_range
 from socialdesk.qt.delegates import PlatformsDelegate, StatusDelegate
 from socialdesk.qt.reports.leverage_card import LeverageCard
 from socialdesk.qt.table_model import Column, RowTableModel
 from socialdesk.qt.views.base import EmptyState, View, heading, make_table, muted, section_title
-from socialdesk.store import asks, contacts, posts, reports
+from socialdesk.store import asks, contacts, reports
+from socialdesk.store.asks import WaitingAsks
 from socialdesk.store.models import AskRow, FollowUp, PostRow
+from socialdesk.store.posts import week_of
 from socialdesk.store.workspace import Workspace
 
+ASKS_LISTED = 200  # waiting asks listed, the first by due date (the heading says so)
+WAITING_MEANS = ("Waiting: asked and not answered yet, or agreed but not shared yet. "
+                 "Overdue: waiting past its due date.")
 
-def _titled(title: str, body: QWidget) -> QWidget:
+
+def _titled(title: QLabel, body: QWidget, note: str = "") -> QWidget:
     box = QWidget()
     layout = QVBoxLayout(box)
     layout.setContentsMargins(0, 0, 0, 0)
-    layout.addWidget(section_title(title))
+    head = QHBoxLayout()
+    head.addWidget(title)
+    if note:
+        head.addWidget(muted(note), 1)
+    else:
+        head.addStretch(1)
+    layout.addLayout(head)
     layout.addWidget(body)
     return box
+
+
+def _waiting_text(figures: WaitingAsks) -> str:
+    """"14 asks waiting (3 overdue)"."""
+    text = f"{figures.waiting:,} ask{'s' if figures.waiting != 1 else ''} waiting"
+    return f"{text} ({figures.overdue:,} overdue)" if figures.overdue else text
+
+
+def _due(iso: str | None) -> str:
+    day = today()
+    if iso and iso < day.isoformat():
+        return f"{short_date(iso, day)} · overdue"
+    return short_date(iso, day)
 
 
 class TodayView(View):
@@ -73,25 +103,34 @@ class TodayView(View):
         self.asks_model: RowTableModel[AskRow] = RowTableModel([
             Column("Partner", lambda a: a.contact_name),
             Column("For post", lambda a: a.post_title or ""),
-            Column("Due", lambda a: a.due_on, display=lambda v: short_date(v, today())),
+            Column("Due", lambda a: _due(a.due_on)),
             Column("Status", lambda a: a.status),
         ])
-        asks_table = make_table(self.asks_model)
-        asks_table.setItemDelegateForColumn(3, StatusDelegate(asks_table))
-        self.asks = EmptyState(asks_table, "No asks waiting for an answer.")
+        self.asks_table = make_table(self.asks_model, stretch=1)
+        self.asks_table.setItemDelegateForColumn(3, StatusDelegate(self.asks_table))
+        self.asks_table.setToolTip(WAITING_MEANS)
+        self.asks = EmptyState(self.asks_table, "No asks waiting: every ask has its answer.")
 
         self.follow_model: RowTableModel[FollowUp] = RowTableModel([
             Column("Contact", lambda f: f.name),
             Column("Organisation", lambda f: f.organisation),
             Column("Due", lambda f: f.follow_up_on, display=lambda v: short_date(v, today())),
         ])
-        self.follow = EmptyState(make_table(self.follow_model), "No follow-ups due.")
+        self.follow_table = make_table(self.follow_model, stretch=1)
+        self.follow = EmptyState(self.follow_table, "No follow-ups due.")
 
+        self.week_title = section_title("This week's posts")
+        self.week_title.setToolTip("Monday to Sunday, repeats included: the Calendar's week")
+        self.checks_title = section_title("Posts to fix, this week and next")
+        self.asks_title = section_title("Asks waiting")
+        self.asks_title.setToolTip(WAITING_MEANS)
+        self.follow_title = section_title("Follow-ups due")
         grid = QGridLayout()
-        grid.addWidget(_titled("This week's posts", self.week), 0, 0)
-        grid.addWidget(_titled("Posts to fix (this week and next)", self.checks), 0, 1)
-        grid.addWidget(_titled("Asks waiting for an answer", self.asks), 1, 0)
-        grid.addWidget(_titled("Follow-ups due", self.follow), 1, 1)
+        grid.addWidget(_titled(self.week_title, self.week), 0, 0)
+        grid.addWidget(_titled(self.checks_title, self.checks), 0, 1)
+        grid.addWidget(_titled(self.asks_title, self.asks, "asked and not answered yet, or "
+                               "agreed but not shared yet"), 1, 0)
+        grid.addWidget(_titled(self.follow_title, self.follow), 1, 1)
         grid.setRowStretch(0, 3)
         grid.setRowStretch(1, 2)
         grid.setColumnStretch(0, 3)
@@ -108,29 +147,36 @@ class TodayView(View):
         # The card's 12-week figures are the slowest part: fill them once the lists show.
         QTimer.singleShot(0, self._refresh_card)
         day = today()
-        monday = day - timedelta(days=day.weekday())
-        sunday = monday + timedelta(days=6)
+        monday, sunday = week_of(day)
         self.date_label.setText(f"Today, {day:%A} {day.day} {day:%B}")
-        week = posts.posts_between(self.ws, monday.isoformat(), sunday.isoformat())
+        week = posts_in_range(self.ws, monday, sunday)
         self.week_model.set_rows(week)
         self.week.set_empty(not week)
+        self.week_title.setText(f"This week's posts ({len(week):,})")
         problems = posts_needing_attention(self.ws, monday, sunday + timedelta(days=7))
         self.check_model.set_rows(problems)
         self.checks.set_empty(not problems)
-        waiting = asks.open_asks(self.ws, due_until=(day + timedelta(days=7)).isoformat())
-        self.asks_model.set_rows(waiting)
-        self.asks.set_empty(not waiting)
+        self.checks_title.setText(f"Posts to fix, this week and next ({len(problems):,})")
+        waiting = asks.waiting_asks(self.ws, day.isoformat(), limit=ASKS_LISTED)
+        self.asks_model.set_rows(waiting.rows)
+        self.asks.set_empty(not waiting.rows)
+        listed = "" if len(waiting.rows) == waiting.waiting else \
+            f" · the {len(waiting.rows):,} due first listed"
+        self.asks_title.setText(f"Asks waiting ({waiting.waiting:,}"
+                                f"{f' · {waiting.overdue:,} overdue' if waiting.overdue else ''}"
+                                f"{listed})")
         due = contacts.follow_ups_due(self.ws, day.isoformat())
         self.follow_model.set_rows(due)
         self.follow.set_empty(not due)
+        self.follow_title.setText(f"Follow-ups due ({len(due):,})")
         totals = reports.counts(self.ws)
         self.summary.setText(
-            f"{len(week)} posts this week · {len(problems)} to fix · {len(waiting)} asks due · "
-            f"{len(due)} follow-ups · "
+            f"{len(week):,} posts this week · {len(problems):,} to fix · "
+            f"{_waiting_text(waiting)} · {len(due):,} follow-ups due · "
             f"{totals.contacts:,} contacts, {totals.partners:,} partners, "
             f"{totals.posts:,} posts in this workspace"
         )
-        for table in (self.week_table, self.check_table):
+        for table in (self.week_table, self.check_table, self.asks_table, self.follow_table):
             table.resizeColumnsToContents()
 
     def _refresh_card(self) -> None:
