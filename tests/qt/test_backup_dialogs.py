@@ -41,7 +41,7 @@ def test_restore_list_shows_date_kind_counts_and_size(qtbot, demo, tmp_path) -> 
     backup.make_backup(demo, kind="auto")
     backup.make_backup(demo, passphrase="pw", rotate=False)
     folder = backup.backup_folder(demo)
-    dialog = RestoreDialog(catalog.list_backups(folder, demo.path), folder)
+    dialog = RestoreDialog(catalog.list_backups(folder), folder)
     qtbot.addWidget(dialog)
     dialog.show()
     model = dialog.model
@@ -77,8 +77,7 @@ def test_file_restore_brings_back_the_backup_and_keeps_a_safety_copy(
     restore_action.trigger()
     assert reports.counts(window.ws).posts == expected
     assert f"{expected:,} posts" in window.path_label.text()
-    kinds = [b.kind for b in catalog.list_backups(backup.backup_folder(window.ws),
-                                                    window.ws.path)]
+    kinds = [b.kind for b in catalog.list_backups(backup.backup_folder(window.ws))]
     assert "safety" in kinds
 
 
@@ -194,3 +193,22 @@ def test_closing_without_changes_after_a_backup_adds_none(window, qtbot) -> None
     qtbot.addWidget(again)
     again.close()  # opened and closed without a change: no second copy
     assert len(catalog.list_backups(folder)) == 1
+
+
+def test_a_backup_made_with_ctrl_b_outlives_the_automatic_one_on_close(window, qtbot) -> None:
+    import time
+
+    from PySide6.QtGui import QKeySequence
+
+    folder = backup.backup_folder(window.ws)
+    shortcut = next(a for a in window.menuBar().actions()[0].menu().actions()
+                    if a.shortcut() == QKeySequence("Ctrl+B"))
+    shortcut.trigger()
+    window.safety.wait()
+    [manual] = catalog.list_backups(folder)
+    assert manual.kind == "manual"
+    delete_posts(window.ws)
+    time.sleep(1.01 - time.time() % 1)  # the automatic backup is the newer one
+    window.close()  # backs up automatically, then rotates
+    assert sorted(b.kind for b in catalog.list_backups(folder)) == ["auto", "manual"]
+    assert manual.path.exists()
