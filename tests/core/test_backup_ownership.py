@@ -26,7 +26,11 @@ def age(made: Path, days: int) -> Path:
     parsed = catalog.parse_name(made)
     assert parsed is not None
     when = datetime.now().astimezone() - timedelta(days=days)
-    return made.rename(made.with_name(catalog.backup_name(parsed[0], when, parsed[2])))
+    for seq in range(100):
+        target = made.with_name(catalog.backup_name(parsed[0], when, parsed[2], seq))
+        if not target.exists():
+            return made.rename(target)
+    raise AssertionError("no free name")
 
 
 def without_identity(made: Path) -> None:

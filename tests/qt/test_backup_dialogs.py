@@ -57,6 +57,24 @@ def test_restore_list_shows_date_kind_counts_and_size(qtbot, demo, tmp_path) -> 
     dialog.grab().save(str(tmp_path / "restore-dialog.png"))
 
 
+def test_a_backup_can_be_removed_from_the_restore_list(qtbot, demo, answers) -> None:
+    create_application()
+    made = {backup.make_backup(demo, kind="manual").path for _ in range(2)}
+    folder = backup.backup_folder(demo)
+    dialog = RestoreDialog(catalog.list_backups(folder), folder)
+    qtbot.addWidget(dialog)
+    chosen = dialog.selected().path
+    dialog.remove_button.click()
+    assert "cannot be restored afterwards" in answers[-1]
+    [kept] = made - {chosen}
+    assert not chosen.exists() and kept.exists()
+    assert [b.path for b in dialog.model.rows] == [kept]
+    assert dialog.selected().path == kept
+    dialog.remove_button.click()
+    assert dialog.pages.currentIndex() == 1, "the empty state shows"
+    assert not dialog.remove_button.isEnabled()
+
+
 def test_restore_list_empty_state_says_what_to_do(qtbot, tmp_path) -> None:
     create_application()
     dialog = RestoreDialog([], tmp_path)
@@ -212,3 +230,16 @@ def test_a_backup_made_with_ctrl_b_outlives_the_automatic_one_on_close(window, q
     window.close()  # backs up automatically, then rotates
     assert sorted(b.kind for b in catalog.list_backups(folder)) == ["auto", "manual"]
     assert manual.path.exists()
+
+
+def test_settings_say_which_backups_are_kept_until_removed(qtbot, demo) -> None:
+    from PySide6.QtWidgets import QLabel
+
+    from socialdesk.qt.settings_pages.backups import BackupsPage
+
+    create_application()
+    backups_page = BackupsPage(demo)
+    qtbot.addWidget(backups_page)
+    said = " ".join(label.text() for label in backups_page.findChildren(QLabel))
+    assert "Older automatic backups are removed" in said
+    assert "Backups you make yourself" in said and "until you remove them" in said

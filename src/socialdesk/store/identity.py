@@ -34,7 +34,10 @@ def set_id(conn: sqlite3.Connection, value: str) -> None:
 
 
 def assign_id(conn: sqlite3.Connection) -> str:
-    """The workspace's id, made now (a random UUID) if it has none."""
+    """The workspace's id, made now (a random UUID) if it has none (only then it writes)."""
+    found = read_id(conn)
+    if found is not None:
+        return found
     conn.execute("INSERT OR IGNORE INTO settings (key, value) VALUES (?, ?)",
                  (KEY, json.dumps(uuid.uuid4().hex)))
     found = read_id(conn)
