@@ -15,6 +15,7 @@ from pathlib import Path
 
 from socialdesk.cli import main
 from socialdesk.core import backup, staging
+from socialdesk.core.restore import restore
 from socialdesk.store.workspace import SQLITE_HEADER
 
 # Run the real command, stopping at the moment given (the point a kill would hit).
@@ -109,3 +110,15 @@ def test_staging_of_a_running_process_is_left_alone(demo_path, demo):
     assert (mine / "snapshot.sqlite").exists()
     assert mine.stat().st_mode & 0o077 == 0, "only the user may open it"
     assert staging_left(demo_path) == [mine]
+
+
+def test_an_earlier_versions_restore_leftovers_go_with_the_next_restore(demo_path, demo):
+    made = backup.make_backup(demo).path
+    earlier = demo_path.parent / f".{demo_path.name}.restore-k3j4h5g6"
+    earlier.mkdir()
+    (earlier / "archive.zip").write_bytes(b"PK\x03\x04 a decrypted archive")
+    backup.make_backup(demo)  # holds no lock: cannot tell whether a restore runs
+    assert earlier.exists()
+    demo.close()
+    restore(made, demo_path)  # under the workspace's lock: no restore of it can run
+    assert staging_left(demo_path) == []

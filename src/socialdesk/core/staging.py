@@ -11,6 +11,7 @@ of SocialDesk on that workspace (:func:`remove_stale`).
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shutil
@@ -41,7 +42,7 @@ def remove_stale(workspace: Path, *, locked: bool = False) -> None:
     except OSError:
         return
     for entry in entries:
-        if not entry.name.startswith(own) or not entry.is_dir(follow_symlinks=False):
+        if not entry.name.startswith(own):
             continue
         rest = entry.name[len(own) - 1:]
         found = _OWNER.fullmatch(rest)
@@ -49,5 +50,6 @@ def remove_stale(workspace: Path, *, locked: bool = False) -> None:
             stale = found["host"] == host_name() and not pid_alive(int(found["pid"]))
         else:
             stale = locked and rest.startswith(".restore-")
-        if stale:
-            shutil.rmtree(entry.path, ignore_errors=True)
+        with contextlib.suppress(OSError):
+            if stale and entry.is_dir(follow_symlinks=False):
+                shutil.rmtree(entry.path, ignore_errors=True)
