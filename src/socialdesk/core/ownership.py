@@ -8,12 +8,17 @@ folder). Two workspaces called ``shop.sqlite`` in different folders never share 
 - A backup that carries an id belongs to the workspace with that id, however the
   workspace or the backup file has been renamed or moved since. Only such backups are
   ever rotated, and only by their own workspace.
-- A damaged workspace whose id cannot be read is known by its place: its backups are
-  those made of a workspace at this path, and every backup carrying the same id.
+- A workspace file that cannot be read (damaged, or deleted) is known by its place: its
+  backups are those made of a workspace at this path, and every backup carrying the
+  same id as those.
 - A backup made before workspaces had an identity carries neither. It belongs to a
   workspace only when that workspace's backup log records its path: it is listed and
   restorable there, but never rotated (its owner cannot be proved), so it stays until
   the user removes it.
+
+A copy of a workspace file is the same workspace as far as its backups can tell (as a
+moved one is); a restore over a workspace keeps that workspace's id
+(:func:`carry_identity`), so restoring never makes two workspaces share one.
 """
 
 from __future__ import annotations
