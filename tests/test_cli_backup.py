@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -114,3 +115,48 @@ def test_backups_when_there_are_none(demo_path, capsys) -> None:
 def test_commands_are_in_the_readme(command: str) -> None:
     readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
     assert f"`socialdesk {command}" in readme
+
+
+def test_two_workspaces_with_the_same_file_name_keep_their_own_backups(
+        tmp_path: Path, capsys) -> None:
+    a, b = tmp_path / "a" / "shop.sqlite", tmp_path / "b" / "shop.sqlite"
+    card = tmp_path / "one.vcf"
+    card.write_text("BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Only Contact\r\nEND:VCARD\r\n",
+                    encoding="utf-8")
+    assert main(["demo", str(a)]) == 0
+    assert main(["import", "contacts", str(card), "--workspace", str(b)]) == 0
+    assert main(["backup", "--workspace", str(a)]) == 0
+    time.sleep(1.01 - time.time() % 1)  # b's backup is the newer, as when typed by hand
+    assert main(["backup", "--workspace", str(b)]) == 0
+    assert "Removed" not in capsys.readouterr().out, "b's backup removes none of a's"
+    demo_counts = counts(a)
+    assert counts(b) == (1, 0)
+
+    def listed(workspace: Path) -> list[dict]:
+        assert main(["backups", "--json", "--workspace", str(workspace)]) == 0
+        return json.loads(capsys.readouterr().out)
+
+    mine, theirs = listed(a), listed(b)
+    assert [entry["counts"]["contacts"] for entry in mine] == [demo_counts[0]]
+    assert [entry["counts"]["contacts"] for entry in theirs] == [1]
+    assert Path(mine[0]["path"]).exists()
+    with Workspace.open(a) as ws, ws.transaction():
+        ws.conn.execute("DELETE FROM posts")
+    assert main(["restore", "latest", "--yes", "--workspace", str(a)]) == 0
+    assert counts(a) == demo_counts, "a gets its own backup back, not b's"
+
+
+def test_backups_follow_a_renamed_workspace(tmp_path: Path, capsys) -> None:
+    first = tmp_path / "shop.sqlite"
+    assert main(["demo", str(first)]) == 0
+    assert main(["backup", "--workspace", str(first)]) == 0
+    moved = tmp_path / "moved" / "bakery.sqlite"
+    moved.parent.mkdir()
+    first.rename(moved)
+    capsys.readouterr()
+    assert main(["backups", "--json", "--workspace", str(moved)]) == 0
+    assert len(json.loads(capsys.readouterr().out)) == 1
+    assert main(["demo", str(first)]) == 0  # a new workspace where the old one was
+    capsys.readouterr()
+    assert main(["backups", "--json", "--workspace", str(first)]) == 0
+    assert json.loads(capsys.readouterr().out) == [], "the newcomer does not claim it"

@@ -138,9 +138,9 @@ def test_rotation_prunes_after_a_good_backup_only(demo):
         made = backup.make_backup(demo, kind="auto", rotate=False)
         when = datetime.now().astimezone() - timedelta(days=days)
         made.path.rename(folder / catalog.backup_name(demo.path.stem, when, "auto"))
-    assert len(catalog.list_backups(folder, demo.path)) == 39
+    assert len(catalog.list_backups(folder)) == 39
     result = backup.make_backup(demo, kind="auto")
-    remaining = catalog.list_backups(folder, demo.path)
+    remaining = catalog.list_backups(folder)
     assert result.pruned and remaining[0].path == result.path
     assert len(remaining) == 39 + 1 - len(result.pruned)
     assert len(remaining) <= 1 + 7 + 4 + 12
@@ -228,7 +228,7 @@ def test_list_is_newest_first_and_shows_counts(demo):
     first = backup.make_backup(demo, kind="auto")
     add_contact(demo, "One more")
     second = backup.make_backup(demo, rotate=False)  # rotation would keep one per day
-    listed = catalog.list_backups(backup.backup_folder(demo), demo.path)
+    listed = catalog.list_backups(backup.backup_folder(demo))
     assert [b.path for b in listed] == [second.path, first.path]
     assert listed[0].counts["contacts"] == listed[1].counts["contacts"] + 1
     assert listed[0].as_json()["created"].endswith("Z")

@@ -41,7 +41,7 @@ def test_restore_list_shows_date_kind_counts_and_size(qtbot, demo, tmp_path) -> 
     backup.make_backup(demo, kind="auto")
     backup.make_backup(demo, passphrase="pw", rotate=False)
     folder = backup.backup_folder(demo)
-    dialog = RestoreDialog(catalog.list_backups(folder, demo.path), folder)
+    dialog = RestoreDialog(catalog.list_backups(folder), folder)
     qtbot.addWidget(dialog)
     dialog.show()
     model = dialog.model
@@ -55,6 +55,24 @@ def test_restore_list_shows_date_kind_counts_and_size(qtbot, demo, tmp_path) -> 
     assert dialog.restore_button.isEnabled()
     dialog.resize(760, 420)
     dialog.grab().save(str(tmp_path / "restore-dialog.png"))
+
+
+def test_a_backup_can_be_removed_from_the_restore_list(qtbot, demo, answers) -> None:
+    create_application()
+    made = {backup.make_backup(demo, kind="manual").path for _ in range(2)}
+    folder = backup.backup_folder(demo)
+    dialog = RestoreDialog(catalog.list_backups(folder), folder)
+    qtbot.addWidget(dialog)
+    chosen = dialog.selected().path
+    dialog.remove_button.click()
+    assert "cannot be restored afterwards" in answers[-1]
+    [kept] = made - {chosen}
+    assert not chosen.exists() and kept.exists()
+    assert [b.path for b in dialog.model.rows] == [kept]
+    assert dialog.selected().path == kept
+    dialog.remove_button.click()
+    assert dialog.pages.currentIndex() == 1, "the empty state shows"
+    assert not dialog.remove_button.isEnabled()
 
 
 def test_restore_list_empty_state_says_what_to_do(qtbot, tmp_path) -> None:
@@ -77,8 +95,7 @@ def test_file_restore_brings_back_the_backup_and_keeps_a_safety_copy(
     restore_action.trigger()
     assert reports.counts(window.ws).posts == expected
     assert f"{expected:,} posts" in window.path_label.text()
-    kinds = [b.kind for b in catalog.list_backups(backup.backup_folder(window.ws),
-                                                    window.ws.path)]
+    kinds = [b.kind for b in catalog.list_backups(backup.backup_folder(window.ws))]
     assert "safety" in kinds
 
 
@@ -194,3 +211,35 @@ def test_closing_without_changes_after_a_backup_adds_none(window, qtbot) -> None
     qtbot.addWidget(again)
     again.close()  # opened and closed without a change: no second copy
     assert len(catalog.list_backups(folder)) == 1
+
+
+def test_a_backup_made_with_ctrl_b_outlives_the_automatic_one_on_close(window, qtbot) -> None:
+    import time
+
+    from PySide6.QtGui import QKeySequence
+
+    folder = backup.backup_folder(window.ws)
+    shortcut = next(a for a in window.menuBar().actions()[0].menu().actions()
+                    if a.shortcut() == QKeySequence("Ctrl+B"))
+    shortcut.trigger()
+    window.safety.wait()
+    [manual] = catalog.list_backups(folder)
+    assert manual.kind == "manual"
+    delete_posts(window.ws)
+    time.sleep(1.01 - time.time() % 1)  # the automatic backup is the newer one
+    window.close()  # backs up automatically, then rotates
+    assert sorted(b.kind for b in catalog.list_backups(folder)) == ["auto", "manual"]
+    assert manual.path.exists()
+
+
+def test_settings_say_which_backups_are_kept_until_removed(qtbot, demo) -> None:
+    from PySide6.QtWidgets import QLabel
+
+    from socialdesk.qt.settings_pages.backups import BackupsPage
+
+    create_application()
+    backups_page = BackupsPage(demo)
+    qtbot.addWidget(backups_page)
+    said = " ".join(label.text() for label in backups_page.findChildren(QLabel))
+    assert "Older automatic backups are removed" in said
+    assert "Backups you make yourself" in said and "until you remove them" in said

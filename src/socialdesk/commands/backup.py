@@ -6,6 +6,7 @@ import argparse
 import getpass
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from socialdesk.commands.common import (
     UserError,
@@ -14,6 +15,9 @@ from socialdesk.commands.common import (
     print_json,
     workspace_path,
 )
+
+if TYPE_CHECKING:
+    from socialdesk.core.catalog import BackupInfo
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -95,13 +99,20 @@ def _folder_for(path: Path) -> Path:
     return folder_for(path)
 
 
+def _backups_of(path: Path) -> tuple[Path, list[BackupInfo]]:
+    """The backup folder of the workspace at ``path``, and its backups there, newest first."""
+    from socialdesk.core import ownership
+
+    folder = _folder_for(path)
+    return folder, ownership.backups_of(ownership.owner_at(path), folder)
+
+
 def run_backups(args: argparse.Namespace) -> int:
     """List the workspace's backups, newest first."""
     from socialdesk.core import catalog
 
     path = workspace_path(args)
-    folder = _folder_for(path)
-    found = catalog.list_backups(folder, path)
+    folder, found = _backups_of(path)
     if args.json:
         print_json([info.as_json() for info in found])
         return 0
@@ -123,9 +134,7 @@ def run_backups(args: argparse.Namespace) -> int:
 
 def newest_backup(path: Path) -> Path | None:
     """The newest readable backup of the workspace at ``path``, if there is one."""
-    from socialdesk.core import catalog
-
-    found = [info for info in catalog.list_backups(_folder_for(path), path) if info.usable]
+    found = [info for info in _backups_of(path)[1] if info.usable]
     return found[0].path if found else None
 
 
@@ -133,8 +142,8 @@ def restore_hint(path: Path) -> str:
     """What to tell a user whose workspace is damaged: which backup, which command."""
     from socialdesk.core import catalog
 
-    folder = _folder_for(path)
-    found = [info for info in catalog.list_backups(folder, path) if info.usable]
+    folder, found = _backups_of(path)
+    found = [info for info in found if info.usable]
     if not found:
         return (f"No backup of it was found in {folder}. If you have a .sdbackup file, "
                 f"restore it with: socialdesk restore FILE --workspace '{path}'")

@@ -4,8 +4,9 @@ Members::
 
     workspace.sqlite     the database, a consistent snapshot made with the backup API
     media/...            the workspace's media folder (``NAME.media/``, see core.media)
-    manifest.json        format version, app and schema version, counts, and for every
-                         other member its size and SHA-256
+    manifest.json        format version, app and schema version, counts, the workspace's
+                         identity (see core.ownership), and for every other member its
+                         size and SHA-256
 
 Members are stored uncompressed: SQLite pages and media (already compressed images and
 video) gain little, and a backup must be quick. Reading is defensive: every name, size,
@@ -68,6 +69,8 @@ class Manifest:
     workspace: str
     counts: dict[str, int]
     members: dict[str, Member] = field(default_factory=dict)
+    workspace_id: str = ""  # empty in backups made before workspaces had an identity
+    workspace_location: str = ""
 
     def to_json(self) -> bytes:
         """The manifest as written into the archive."""
@@ -75,6 +78,7 @@ class Manifest:
             "format": FORMAT, "format_version": self.format_version,
             "app_version": self.app_version, "schema_version": self.schema_version,
             "created": self.created, "workspace": self.workspace, "counts": self.counts,
+            "workspace_id": self.workspace_id, "workspace_location": self.workspace_location,
             "members": {name: {"size": m.size, "sha256": m.sha256}
                         for name, m in self.members.items()},
         }
@@ -168,7 +172,8 @@ def read_manifest(zf: zipfile.ZipFile, limits: Limits = Limits()) -> Manifest:
             schema_version=int(data.get("schema_version", 0)),
             created=str(data.get("created", "")), workspace=str(data.get("workspace", "")),
             counts={str(k): int(v) for k, v in data.get("counts", {}).items()},
-            members=members,
+            members=members, workspace_id=str(data.get("workspace_id", "")),
+            workspace_location=str(data.get("workspace_location", "")),
         )
     except (ValueError, KeyError, TypeError, AttributeError, zipfile.BadZipFile) as error:
         raise ArchiveError(f"has a damaged manifest ({error}).") from error

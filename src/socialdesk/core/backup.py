@@ -3,12 +3,16 @@
 Every backup follows the same steps, so a failed or interrupted one never takes the
 place of a good one:
 
-1. snapshot the live database with SQLite's online backup API (never a file copy);
+1. snapshot the live database with SQLite's online backup API (never a file copy) into
+   a private staging folder beside the workspace (:mod:`socialdesk.core.staging`), so
+   no plain copy ever sits in the backup folder;
 2. check the snapshot with ``PRAGMA integrity_check`` while it is written into the
-   archive (database, media folder, manifest with hashes), encrypted when a
-   passphrase is given, under a hidden temporary name, flushed to disk;
+   archive (database, media folder, manifest with hashes and the workspace's identity),
+   encrypted as it is written when a passphrase is given, under a hidden temporary name
+   in the backup folder, flushed to disk;
 3. only when both succeeded, rename it to its real name;
-4. then, and only then, prune old backups by the rotation settings.
+4. then, and only then, prune this workspace's old automatic backups by the rotation
+   settings (see :mod:`socialdesk.core.rotation` and :mod:`socialdesk.core.ownership`).
 
 The backup log in the workspace records every attempt; the status bar shows the last.
 """
@@ -18,6 +22,7 @@ from __future__ import annotations
 import contextlib
 import os
 import re
+import shutil
 import sqlite3
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -25,7 +30,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from socialdesk import __version__
-from socialdesk.core import archive, catalog, paths, rotation
+from socialdesk.core import archive, catalog, ownership, paths, rotation, staging
 from socialdesk.core.crypto import EncryptingWriter
 from socialdesk.core.lock import pid_alive
 from socialdesk.core.media import media_folder
@@ -34,8 +39,11 @@ from socialdesk.store import backups, reports
 from socialdesk.store.errors import WorkspaceError
 from socialdesk.store.workspace import Workspace
 
-# Temporary files of a backup in progress (and SQLite's journal of the snapshot).
+# Temporary files of a backup in progress (and, from earlier versions, the snapshot and
+# its journal, which now stay in the staging folder beside the workspace).
 _PARTIAL = re.compile(r"\.(\d+)\.partial(?:-journal|-wal|-shm)?$")
+# The backups that count as the daily one (an automatic one is due a day after either).
+DAILY_KINDS = ("auto", "manual")
 
 
 class BackupError(Exception):
@@ -137,10 +145,16 @@ def write_backup(
         raise BackupError(
             f"{folder}: cannot write a backup here ({error.strerror or error})."
         ) from error
-    pid = os.getpid()
-    snapshot = folder / f".{final.stem}.db.{pid}.partial"
-    partial = folder / f".{final.name}.{pid}.partial"
     try:
+        staging.remove_stale(workspace)
+        scratch = staging.make(workspace)
+    except OSError as error:
+        raise BackupError(f"{workspace.parent}: cannot prepare the backup beside the "
+                          f"workspace ({error.strerror or error}).") from error
+    snapshot = scratch / "snapshot.sqlite"
+    partial = folder / f".{final.name}.{os.getpid()}.partial"
+    try:
+        owner = ownership.label(conn, workspace)
         backups.snapshot(conn, snapshot)
         with Workspace.open_readonly(snapshot) as copy:
             totals = reports.counts(copy)
@@ -150,12 +164,12 @@ def write_backup(
         manifest = archive.Manifest(
             format_version=archive.FORMAT_VERSION, app_version=__version__,
             schema_version=schema, created=catalog.iso_utc(when), workspace=workspace.name,
-            counts=counts,
+            counts=counts, **owner,
         )
         with ThreadPoolExecutor(1) as pool:
             check = pool.submit(backups.integrity_problems, snapshot)
             with partial.open("xb") as raw:
-                out = EncryptingWriter(raw, passphrase) if passphrase else raw
+                out = EncryptingWriter(raw, passphrase, owner) if passphrase else raw
                 archive.write(out, snapshot, media_folder(workspace), manifest)
                 out.close()  # seals the last encrypted chunk; closes a plain file
                 if passphrase:
@@ -176,9 +190,9 @@ def write_backup(
         detail = error.strerror if isinstance(error, OSError) and error.strerror else error
         raise BackupError(f"{folder}: the backup could not be written ({detail}).") from error
     finally:
-        for leftover in (snapshot, partial, snapshot.with_name(snapshot.name + "-journal")):
-            with contextlib.suppress(OSError):
-                leftover.unlink()
+        shutil.rmtree(scratch, ignore_errors=True)
+        with contextlib.suppress(OSError):
+            partial.unlink()
     return BackupResult(final, final.stat().st_size, bool(passphrase), counts)
 
 
@@ -192,8 +206,9 @@ def make_backup(
 ) -> BackupResult:
     """Back up ``ws``, log the attempt, and prune old backups when it succeeded.
 
-    ``folder`` defaults to :func:`backup_folder`; rotation runs by default for
-    automatic and manual backups into that folder.
+    ``folder`` defaults to :func:`backup_folder`; rotation runs by default after
+    automatic and manual backups into that folder, and removes only automatic backups
+    that carry this workspace's identity.
     """
     target = folder or backup_folder(ws)
     try:
@@ -205,11 +220,13 @@ def make_backup(
         raise
     backups.log_backup(ws, result.path, kind, result.size, True, encrypted=result.encrypted)
     if rotate is None:
-        rotate = folder is None and kind in rotation.ROTATED_KINDS
+        rotate = folder is None and kind in DAILY_KINDS
     if not rotate:
         return result
+    owner = ownership.owner_of(ws)
+    mine = [info for info in catalog.list_backups(target) if owner.stamped(info)]
     pruned = []
-    for old in rotation.to_prune(catalog.list_backups(target, ws.path), policy(ws)):
+    for old in rotation.to_prune(mine, policy(ws)):
         if old.path == result.path:
             continue
         with contextlib.suppress(OSError):
@@ -229,7 +246,7 @@ def backup_now(
 
 def is_due(ws: Workspace, now: datetime | None = None, hours: float = 24) -> bool:
     """Whether the daily automatic backup is due: no good backup in the last ``hours``."""
-    last = backups.last_backup(ws, rotation.ROTATED_KINDS)
+    last = backups.last_backup(ws, DAILY_KINDS)
     if last is None:
         return True
     made = datetime.fromisoformat(last.created_at.replace("Z", "+00:00"))

@@ -1,8 +1,10 @@
 """The backups in a folder: names, dates, sizes and counts, newest first.
 
-A backup's file name says which workspace it belongs to, when it was made (local time)
-and why: ``bakery-20261124-181500-auto.sdbackup``. Reading the list opens only each
-archive's manifest (or, for an encrypted one, its cleartext header), so it is quick.
+A backup's file name says, for people, which workspace it was made of, when (local
+time) and why: ``bakery-20261124-181500-auto.sdbackup``. Which workspace it belongs to is
+judged by the identity its manifest (or an encrypted archive's cleartext header) carries,
+never by the name: see :mod:`socialdesk.core.ownership`. Reading the list opens only each
+archive's manifest or header, so it is quick.
 """
 
 from __future__ import annotations
@@ -34,6 +36,8 @@ class BackupInfo:
     encrypted: bool
     counts: dict[str, int] | None
     problem: str = ""
+    workspace_id: str = ""  # empty: made before workspaces had an identity (or unreadable)
+    workspace_location: str = ""
 
     @property
     def usable(self) -> bool:
@@ -41,11 +45,16 @@ class BackupInfo:
         return not self.problem
 
     def as_json(self) -> dict[str, object]:
-        """``{"path", "created", "size", "kind", "encrypted", "counts", "workspace"}``."""
+        """The backup as ``backups --json`` prints it.
+
+        ``path``, ``created``, ``size``, ``kind``, ``encrypted``, ``counts``,
+        ``workspace``, ``workspace_id``, and ``problem`` for an unreadable one.
+        """
         return {
             "path": str(self.path), "created": iso_utc(self.created), "size": self.size,
             "kind": self.kind, "encrypted": self.encrypted, "counts": self.counts,
-            "workspace": self.workspace, **({"problem": self.problem} if self.problem else {}),
+            "workspace": self.workspace, "workspace_id": self.workspace_id,
+            **({"problem": self.problem} if self.problem else {}),
         }
 
 
@@ -82,30 +91,36 @@ def inspect(path: Path) -> BackupInfo:
     try:
         encrypted = crypto.is_encrypted(path)
         counts = None
-        if not encrypted:
+        if encrypted:
+            with path.open("rb") as handle:
+                owner = crypto.read_header(handle).label
+        else:
             with zipfile.ZipFile(path) as zf:
                 manifest = archive.read_manifest(zf)
             counts = manifest.counts
+            owner = {"workspace_id": manifest.workspace_id,
+                     "workspace_location": manifest.workspace_location}
             stem = stem or Path(manifest.workspace).stem
             if not named and manifest.created:
                 when = datetime.fromisoformat(manifest.created.replace("Z", "+00:00"))
-    except (OSError, zipfile.BadZipFile, archive.ArchiveError, ValueError) as error:
-        problem = str(error) if isinstance(error, archive.ArchiveError) else (
+    except (OSError, zipfile.BadZipFile, archive.ArchiveError, crypto.DecryptionError,
+            ValueError) as error:
+        problem = str(error) if isinstance(
+            error, archive.ArchiveError | crypto.DecryptionError) else (
             "is not a SocialDesk backup or is damaged.")
         return BackupInfo(path, when, stat.st_size, kind, stem, False, None, problem)
-    return BackupInfo(path, when, stat.st_size, kind, stem, encrypted, counts)
+    return BackupInfo(path, when, stat.st_size, kind, stem, encrypted, counts,
+                      workspace_id=owner.get("workspace_id", ""),
+                      workspace_location=owner.get("workspace_location", ""))
 
 
-def list_backups(folder: Path, workspace: Path | None = None) -> list[BackupInfo]:
-    """The backups in ``folder`` (of ``workspace`` only, when given), newest first."""
+def list_backups(folder: Path) -> list[BackupInfo]:
+    """Every backup in ``folder``, whichever workspace it was made of, newest first."""
     if not folder.is_dir():
         return []
     found = []
     for path in folder.glob("*" + archive.SUFFIX):
         if path.name.startswith(".") or not path.is_file():
-            continue
-        named = parse_name(path)
-        if workspace is not None and (named is None or named[0] != workspace.stem):
             continue
         try:
             found.append(inspect(path))

@@ -6,7 +6,9 @@ File layout::
 
 The header names the algorithms and their parameters (scrypt n, r, p and salt; the
 chunk size; a random nonce prefix) and a key check, so a wrong passphrase is told apart
-from a damaged file. The data is cut into chunks, each sealed on its own with the nonce
+from a damaged file; an optional ``label`` (strings only) says whose backup it is, so it
+can be listed without the passphrase. The data is cut into chunks, each sealed on its own
+with the nonce
 ``prefix (7 bytes) | chunk number (4 bytes) | last-chunk flag (1 byte)`` and the whole
 header as associated data: changing, reordering, dropping or appending any byte fails
 authentication (the STREAM construction). Memory stays flat however large the archive.
@@ -20,6 +22,7 @@ import hmac
 import json
 import os
 import struct
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
@@ -58,6 +61,7 @@ class Header:
     chunk: int
     nonce_prefix: bytes
     key_check: bytes
+    label: dict[str, str]
 
 
 def is_encrypted(path: Path) -> bool:
@@ -87,7 +91,8 @@ class EncryptingWriter:
     cleartext archive never touches the disk. Call :meth:`close` to seal the last chunk.
     """
 
-    def __init__(self, raw: BinaryIO, passphrase: str) -> None:
+    def __init__(self, raw: BinaryIO, passphrase: str,
+                 label: Mapping[str, str] | None = None) -> None:
         if not passphrase:
             raise ValueError("an empty passphrase cannot protect a backup")
         salt, prefix = os.urandom(16), os.urandom(7)
@@ -98,6 +103,7 @@ class EncryptingWriter:
                     "salt": _b64(salt)},
             "cipher": {"name": "AES-256-GCM", "chunk": CHUNK, "nonce_prefix": _b64(prefix)},
             "key_check": _b64(check),
+            **({"label": dict(label)} if label else {}),
         }, sort_keys=True).encode("utf-8")
         self._aad = MAGIC + struct.pack(">I", len(header)) + header
         self._raw = raw
@@ -166,8 +172,9 @@ def read_header(handle: BinaryIO) -> Header:
             salt=base64.b64decode(kdf["salt"]), chunk=int(cipher["chunk"]),
             nonce_prefix=base64.b64decode(cipher["nonce_prefix"]),
             key_check=base64.b64decode(data["key_check"]),
+            label={str(k): str(v) for k, v in data.get("label", {}).items()},
         )
-    except (ValueError, KeyError, TypeError) as error:
+    except (ValueError, KeyError, TypeError, AttributeError) as error:
         raise DecryptionError("is damaged (its header cannot be read).") from error
     if not (1 < header.n <= MAX_N and header.n & (header.n - 1) == 0 and 0 < header.r <= MAX_R
             and 0 < header.p <= MAX_P and 0 < header.chunk <= MAX_CHUNK

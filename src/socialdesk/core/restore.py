@@ -1,7 +1,8 @@
 """Restoring a backup: check everything first, secure the current state, then swap.
 
 1. Under the workspace's lock, the archive is decrypted (if it is encrypted) and
-   extracted into a hidden staging folder beside the workspace; every member's name,
+   extracted into a private staging folder beside the workspace (one a killed restore
+   left is removed first, see :mod:`socialdesk.core.staging`); every member's name,
    size and SHA-256 is checked, then the database itself (a SocialDesk workspace, not
    from a newer version, passing ``quick_check``, holding the counts its manifest says).
    Any refusal leaves the workspace and everything around it untouched.
@@ -9,7 +10,8 @@
    never pruned); a damaged or unreadable one is renamed aside
    (``NAME.damaged-YYYYMMDD-HHMMSS.sqlite``), never overwritten or deleted.
 3. The staged database replaces the workspace with one atomic rename (same folder), and
-   the backed-up media folder takes the place of the current one.
+   the backed-up media folder takes the place of the current one. The workspace keeps
+   its identity, and with it its backups (:func:`ownership.carry_identity`).
 """
 
 from __future__ import annotations
@@ -18,12 +20,11 @@ import contextlib
 import os
 import shutil
 import sqlite3
-import tempfile
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from socialdesk.core import archive, crypto, secrets
+from socialdesk.core import archive, crypto, ownership, secrets, staging
 from socialdesk.core.backup import BackupError, backup_folder, fsync_folder, write_backup
 from socialdesk.core.lock import WorkspaceLock
 from socialdesk.core.media import media_folder
@@ -171,6 +172,7 @@ def _secure_current(
 
 
 def _swap_in(staged: Staged, workspace: Path, scratch: Path) -> None:
+    ownership.carry_identity(staged.database, workspace)
     for sidecar in _sidecars(workspace):  # empty after the checkpoint, or moved aside
         with contextlib.suppress(FileNotFoundError):
             sidecar.unlink()
@@ -204,8 +206,8 @@ def restore(
     except OSError as error:
         raise RestoreError(f"{workspace.parent}: cannot be created ({error.strerror}).") from error
     with WorkspaceLock.acquire(workspace):
-        scratch = Path(tempfile.mkdtemp(prefix=f".{workspace.name}.restore-",
-                                        dir=workspace.parent))
+        staging.remove_stale(workspace, locked=True)
+        scratch = staging.make(workspace)
         try:
             staged = stage(source, scratch, passphrase)
             _check_database(staged, source)

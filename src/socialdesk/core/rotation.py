@@ -1,9 +1,10 @@
 """Which old backups to remove: keep the newest of each recent day, week and month.
 
-The usual grandfather–father–son scheme: of the automatic and manual backups of one
-workspace, keep the newest backup of each of the last ``daily`` days that have one, of
-each of the last ``weekly`` ISO weeks and of each of the last ``monthly`` months. Safety
-backups (made before a restore) and migration backups are never removed automatically.
+The usual grandfather–father–son scheme: of the automatic backups of one workspace, keep
+the newest backup of each of the last ``daily`` days that have one, of each of the last
+``weekly`` ISO weeks and of each of the last ``monthly`` months. Backups the user made
+(manual), safety backups (made before a restore) and migration backups are never
+removed automatically: they stay until the user removes them.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from datetime import datetime
 
 from socialdesk.core.catalog import BackupInfo
 
-ROTATED_KINDS = ("auto", "manual")
+ROTATED_KINDS = ("auto",)
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,7 +44,10 @@ def _newest_per_period(
 
 
 def to_prune(backups: Sequence[BackupInfo], policy: Policy) -> list[BackupInfo]:
-    """The backups the policy no longer keeps (never the newest, never safety backups)."""
+    """The automatic backups the policy no longer keeps (never the newest of them).
+
+    ``backups`` are one workspace's (see :mod:`socialdesk.core.ownership`).
+    """
     ordered = sorted(
         (b for b in backups if b.kind in ROTATED_KINDS and b.usable),
         key=lambda b: (b.created, b.path.name), reverse=True,

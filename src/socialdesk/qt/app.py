@@ -72,6 +72,7 @@ def run_gui(
     from PySide6.QtWidgets import QMessageBox
 
     from socialdesk.commands.backup import restore_hint
+    from socialdesk.core import staging
     from socialdesk.core.lock import WorkspaceLock
     from socialdesk.qt.appsettings import app_settings
     from socialdesk.qt.backup_control import open_or_recover
@@ -82,6 +83,7 @@ def run_gui(
     headless = quit_after_startup or screenshot is not None
     try:
         lock = WorkspaceLock.acquire(workspace)  # one SocialDesk per workspace
+        staging.remove_stale(workspace, locked=True)  # what a killed backup or restore left
         ws = Workspace.open(workspace, create=True) if headless else open_or_recover(
             None, workspace, create=True)
     except WorkspaceError as error:

@@ -27,7 +27,7 @@ from PySide6.QtCore import (
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from socialdesk import APP_NAME
-from socialdesk.core import secrets
+from socialdesk.core import secrets, staging
 from socialdesk.core.lock import WorkspaceLock
 from socialdesk.core.settings import workspace_settings
 from socialdesk.qt.workers import Outcome, run_and_wait, start_on_worker
@@ -107,6 +107,7 @@ class BackupControl(QObject):
         except WorkspaceError as error:
             QMessageBox.critical(self.window, f"Cannot open workspace — {APP_NAME}", str(error))
             return None
+        staging.remove_stale(path, locked=True)  # what a killed backup or restore left
         try:
             ws = open_or_recover(self.window, path, create=create)
         except BaseException:
@@ -229,11 +230,12 @@ class BackupControl(QObject):
 
     def restore(self) -> None:
         """File → Restore…: choose a backup, confirm, restore, reopen."""
-        from socialdesk.core import backup, catalog
+        from socialdesk.core import backup, ownership
         from socialdesk.qt.backup_dialogs import RestoreDialog
 
         folder = backup.backup_folder(self.ws)
-        dialog = RestoreDialog(catalog.list_backups(folder, self.ws.path), folder, self.window)
+        mine = ownership.backups_of(ownership.owner_of(self.ws), folder)
+        dialog = RestoreDialog(mine, folder, self.window)
         if dialog.exec() != RestoreDialog.DialogCode.Accepted or dialog.chosen is None:
             return
         self.restore_from(dialog.chosen)

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPushButton,
     QStackedWidget,
     QTableView,
@@ -106,6 +107,11 @@ class RestoreDialog(QDialog):
         self.file_button.setToolTip("Restore a .sdbackup file from another folder or computer")
         buttons.addButton(self.file_button, QDialogButtonBox.ButtonRole.ActionRole)
         self.file_button.clicked.connect(self.choose_file)
+        self.remove_button = QPushButton("Remove…")
+        self.remove_button.setToolTip("Delete the selected backup file (backups you made, "
+                                      "and those made before a restore, stay until you do)")
+        buttons.addButton(self.remove_button, QDialogButtonBox.ButtonRole.ActionRole)
+        self.remove_button.clicked.connect(self.remove_selected)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
@@ -131,6 +137,32 @@ class RestoreDialog(QDialog):
     def _selection_changed(self) -> None:
         info = self.selected()
         self.restore_button.setEnabled(info is not None and info.usable)
+        self.remove_button.setEnabled(info is not None)
+
+    def remove_selected(self) -> None:
+        """Remove…: delete the selected backup file, after asking."""
+        info = self.selected()
+        if info is None:
+            return
+        answer = QMessageBox.question(
+            self, f"Remove a backup — {APP_NAME}",
+            f"Delete the backup from {local_time(info.created)} "
+            f"({KIND_NAMES.get(info.kind, info.kind).lower()})? It cannot be restored "
+            f"afterwards.\n\n{info.path}")
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        try:
+            info.path.unlink(missing_ok=True)
+        except OSError as error:
+            QMessageBox.warning(self, f"Remove a backup — {APP_NAME}",
+                                f"{info.path}: cannot be deleted ({error.strerror or error}).")
+            return
+        rows = [row for row in self.model.rows if row.path != info.path]
+        self.model.set_rows(rows)
+        self.pages.setCurrentIndex(0 if rows else 1)
+        if rows:
+            self.table.selectRow(0)
+        self._selection_changed()
 
     def choose_file(self) -> None:
         """Pick a backup file anywhere and restore it."""

@@ -12,7 +12,7 @@ from pathlib import Path
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from socialdesk import APP_NAME
-from socialdesk.core import backup, catalog, crypto, secrets
+from socialdesk.core import backup, crypto, ownership, secrets
 from socialdesk.core.restore import RestoreError, RestoreResult, restore
 from socialdesk.qt.backup_dialogs import BACKUP_FILTER, DamagedDialog, PassphraseDialog
 from socialdesk.qt.workers import run_and_wait
@@ -73,7 +73,8 @@ def recover(parent: QWidget | None, path: Path, detail: str,
 
     Returns what was restored, or None when the user chose not to (or nothing worked).
     """
-    candidates = [b for b in catalog.list_backups(backup.folder_for(path), path) if b.usable]
+    found = ownership.backups_of(ownership.owner_at(path), backup.folder_for(path))
+    candidates = [b for b in found if b.usable]
     dialog = DamagedDialog(path, detail, candidates[0] if candidates else None, parent)
     dialog.exec()
     if dialog.choice == DamagedDialog.RESTORE:

@@ -84,3 +84,8 @@ def last_backup(ws: Workspace, kinds: tuple[str, ...] | None = None) -> BackupEn
         params,
     ).fetchone()
     return BackupEntry(*row[:4], bool(row[4]), row[5], bool(row[6])) if row else None
+
+
+def logged_paths(ws: Workspace) -> list[str]:
+    """The paths of every successful backup the log records, as they were written."""
+    return [row[0] for row in ws.conn.execute("SELECT path FROM backup_log WHERE ok = 1")]

@@ -5,12 +5,17 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from socialdesk.store import identity
 from socialdesk.store.workspace import Workspace
 
 
 def stored_settings(ws: Workspace) -> dict[str, Any]:
-    """Every setting stored in the workspace (only those changed from the defaults)."""
-    return {k: json.loads(v) for k, v in ws.conn.execute("SELECT key, value FROM settings")}
+    """Every setting stored in the workspace (only those changed from the defaults).
+
+    The workspace's identity, kept in the same table, is no setting (see store.identity).
+    """
+    rows = ws.conn.execute("SELECT key, value FROM settings WHERE key != ?", (identity.KEY,))
+    return {k: json.loads(v) for k, v in rows}
 
 
 def set_setting(ws: Workspace, key: str, value: Any) -> None:

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import quote
 
-from socialdesk.store import migrations
+from socialdesk.store import identity, migrations
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
@@ -149,6 +149,8 @@ class Workspace:
                 backup_before_migration(workspace, found)
             if migrations.pending(conn):
                 migrations.apply(workspace.db)
+            if not found:  # a new workspace: its identity, for its backups
+                identity.assign_id(conn)
         except WorkspaceError:
             conn.close()
             raise

@@ -120,10 +120,13 @@ class BackupsPage(SettingsPage):
         self.layout_.addSpacing(6)
         self.layout_.addWidget(section_title("How many to keep"))
         self.layout_.addWidget(explanation(
-            "Older backups are removed automatically, keeping the newest of each recent day, "
-            "week and month. Backups made before a restore or an update are always kept."))
+            "Older automatic backups are removed, keeping the newest of each recent day, "
+            "week and month. Backups you make yourself (File → Backup now) and those made "
+            "before a restore or an update are kept until you remove them "
+            "(File → Restore…, Remove…)."))
         keep = FieldGrid()
-        keep.add("Daily:", self.daily, "One a day for this many days that have backups.")
+        keep.add("Daily:", self.daily,
+                 "One automatic backup a day for this many days that have backups.")
         keep.add("Weekly:", self.weekly, "One a week for this many weeks.")
         keep.add("Monthly:", self.monthly, "One a month for this many months.")
         self.layout_.addLayout(keep)
