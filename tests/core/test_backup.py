@@ -240,3 +240,16 @@ def test_daily_backup_is_due_after_a_day(demo):
     assert not backup.is_due(demo)
     tomorrow = datetime.now().astimezone() + timedelta(hours=25)
     assert backup.is_due(demo, now=tomorrow)
+
+
+def test_of_two_backups_made_in_the_same_second_the_later_is_listed_first(demo):
+    made = backup.make_backup(demo, rotate=False)
+    stem, when, kind = catalog.parse_name(made.path)
+    folder = made.path.parent
+    # A third backup in the same second is named -2-; "-2-" sorts before "-manual" by name.
+    later = folder / catalog.backup_name(stem, when, kind, 2)
+    made.path.rename(later)
+    earlier = backup.make_backup(demo, rotate=False).path.rename(
+        folder / catalog.backup_name(stem, when, kind, 0))
+    listed = [b.path for b in catalog.list_backups(folder)]
+    assert listed == [later, earlier]

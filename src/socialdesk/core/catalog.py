@@ -126,7 +126,15 @@ def list_backups(folder: Path) -> list[BackupInfo]:
             found.append(inspect(path))
         except OSError:  # removed while we looked
             continue
-    return sorted(found, key=lambda info: (info.created, info.path.name), reverse=True)
+    return sorted(found, key=_age_order, reverse=True)
+
+
+def _age_order(info: BackupInfo) -> tuple[datetime, int, str]:
+    """Sort key, oldest first: the time, then the number of a later backup in the same
+    second (``NAME-STAMP-1-KIND`` was made after ``NAME-STAMP-KIND``), then the name."""
+    found = _NAME.match(info.path.name)
+    seq = int(found["seq"]) if found and found["seq"] else 0
+    return info.created, seq, info.path.name
 
 
 def human_size(size: int) -> str:
