@@ -130,8 +130,10 @@ def list_backups(folder: Path) -> list[BackupInfo]:
 
 
 def _age_order(info: BackupInfo) -> tuple[datetime, int, str]:
-    """Sort key, oldest first: the time, then the number of a later backup in the same
-    second (``NAME-STAMP-1-KIND`` was made after ``NAME-STAMP-KIND``), then the name."""
+    """Sort key, oldest first: time, then number in the second, then name.
+
+    ``NAME-STAMP-1-KIND`` was made after ``NAME-STAMP-KIND`` in the same second.
+    """
     found = _NAME.match(info.path.name)
     seq = int(found["seq"]) if found and found["seq"] else 0
     return info.created, seq, info.path.name
