@@ -361,7 +361,9 @@ def check(path: Path | str) -> CheckResult:
         problems: list[str] = []
         try:
             rows = workspace.conn.execute("PRAGMA integrity_check").fetchall()
-            problems += [row[0] for row in rows if row[0] != "ok"]
+            # One problem a line, after a heading line that names the database.
+            problems += [line for row in rows for line in row[0].splitlines()
+                         if line != "ok" and not line.startswith("*** in database")]
             fk = workspace.conn.execute("PRAGMA foreign_key_check").fetchall()
             problems += [f"row {row[1]} in {row[0]} points to a missing {row[2]}" for row in fk]
             version = workspace.schema_version
