@@ -123,7 +123,7 @@ def test_a_0_byte_file_is_an_empty_workspace_for_check_and_the_app(
     path = tmp_path / "touched.sqlite"
     path.touch()
     assert main(["check", "--workspace", str(path)]) == 0
-    assert "An empty file: a new workspace" in capsys.readouterr().out
+    assert "Nothing is set up in it yet: a new, empty workspace" in capsys.readouterr().out
     out = tmp_path / "plan.csv"
     assert main(["export", "calendar", "--format", "csv", "--out", str(out),
                  "--workspace", str(path)]) == 0

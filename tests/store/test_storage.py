@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import shutil
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -103,15 +105,25 @@ def test_a_workspace_opened_read_only_refuses_every_write(demo_path: Path) -> No
     assert digest(demo_path) == before
 
 
-def test_a_0_byte_file_is_a_new_empty_workspace(tmp_path: Path) -> None:
-    """What ``touch`` or a crash before the first write leaves: read as empty, set up on open."""
-    path = tmp_path / "touched.sqlite"
-    path.touch()
+@pytest.mark.parametrize("blank", ["0 bytes", "no tables"])
+def test_a_file_with_nothing_set_up_in_it_is_a_new_empty_workspace(
+        tmp_path: Path, blank: str) -> None:
+    """What ``touch``, or a crash or full disk while creating a workspace, leaves.
+
+    Reading sees an empty workspace and leaves the file as it is; opening sets it up.
+    """
+    path = tmp_path / "blank.sqlite"
+    if blank == "0 bytes":
+        path.touch()
+    else:
+        with contextlib.closing(sqlite3.connect(path)) as conn:
+            conn.execute("PRAGMA journal_mode = WAL")
+    before = digest(path)
     result = check(path)
     assert result.ok and result.empty and not result.problems
     with Workspace.open_readonly(path) as ws:
         assert reports.counts(ws).empty
-    assert path.stat().st_size == 0  # reading never sets it up
+    assert digest(path) == before
     with Workspace.open(path) as ws:
         assert reports.counts(ws).empty
     result = check(path)

@@ -51,7 +51,7 @@ def run_check(args: argparse.Namespace) -> int:
     path = workspace_path(args)
     result = checked(path)
     if result.empty:
-        print(f"{path}: ok. An empty file: a new workspace with nothing in it yet "
+        print(f"{path}: ok. Nothing is set up in it yet: a new, empty workspace "
               "(SocialDesk sets it up when it first opens it for writing).")
         return 0
     with Workspace.open_readonly(path) as ws:

@@ -42,7 +42,7 @@ class CheckResult:
     schema_version: int
     latest_version: int
     problems: tuple[str, ...]
-    empty: bool = False  # a 0-byte file: a new workspace, not set up yet
+    empty: bool = False  # nothing set up in the file yet (see Workspace.open_readonly)
 
 
 def _check_header(path: Path) -> None:
@@ -120,6 +120,7 @@ class Workspace:
         self.path = path
         self.conn = conn
         self.readonly = readonly
+        self.blank = False  # read as a new, empty workspace: nothing set up in the file yet
         self._db: Database | None = None
         self._savepoints = 0
 
@@ -182,9 +183,10 @@ class Workspace:
     def open_readonly(cls, path: Path | str) -> Workspace:
         """Open an existing workspace for reading only; it is never modified.
 
-        Works on a read-only disk or folder too. A 0-byte file (what ``touch``, or a crash
-        before a new workspace's first write, leaves) reads as a new, empty workspace —
-        :meth:`open` sets such a file up as one — and stays 0 bytes.
+        Works on a read-only disk or folder too. A file with no workspace set up in it yet
+        — 0 bytes (what ``touch`` leaves) or an SQLite file without tables (what a crash
+        or a full disk while creating a workspace leaves) — reads as a new, empty
+        workspace (``blank``), as :meth:`open` would set it up, and stays as it is.
         """
         path = Path(path).expanduser()
         if not path.exists():
@@ -196,7 +198,8 @@ class Workspace:
             conn = _connect(path, readonly=True)
             workspace = cls(path, conn, readonly=True)
             if not _refuse_foreign_or_newer(conn, path):
-                raise NotAWorkspace(path, "is empty: not a SocialDesk workspace yet.")
+                conn.close()
+                return cls._empty(path)
             workspace._configure()
         except WorkspaceError:
             with contextlib.suppress(UnboundLocalError):
@@ -210,10 +213,11 @@ class Workspace:
 
     @classmethod
     def _empty(cls, path: Path) -> Workspace:
-        """A new workspace with nothing in it, in memory, read-only: what a 0-byte file holds."""
+        """A new workspace with nothing in it, in memory, read-only: what a blank file holds."""
         conn = sqlite3.connect(":memory:", isolation_level=None)
         conn.row_factory = sqlite3.Row
         workspace = cls(path, conn, readonly=True)
+        workspace.blank = True
         migrations.apply(workspace.db)
         conn.execute("PRAGMA query_only = ON")
         workspace._configure()
@@ -354,8 +358,9 @@ def check(path: Path | str) -> CheckResult:
     """Run SQLite's integrity and foreign-key checks without modifying the file.
 
     Raises :class:`WorkspaceError` for a missing file, a non-database, a newer schema,
-    a file too damaged to read at all, or a disk too full to read it on. A 0-byte file
-    is a new, empty workspace (see :meth:`Workspace.open_readonly`): ``ok``, ``empty``.
+    a file too damaged to read at all, or a disk too full to read it on. A file with no
+    workspace set up in it yet (0 bytes, say) is a new, empty one (see
+    :meth:`Workspace.open_readonly`): ``ok`` and ``empty``.
     """
     with Workspace.open_readonly(path) as workspace:
         problems: list[str] = []
@@ -375,5 +380,5 @@ def check(path: Path | str) -> CheckResult:
             schema_version=version,
             latest_version=migrations.latest_version(),
             problems=tuple(problems),
-            empty=workspace.path.stat().st_size == 0,
+            empty=workspace.blank,
         )
