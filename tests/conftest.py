@@ -79,3 +79,12 @@ def demo(demo_path: Path):
     ws = Workspace.open(demo_path)
     yield ws
     ws.close()
+
+
+@pytest.fixture
+def disk(tmp_path: Path):
+    """A 4 MB file system of the test's own, to fill up or make read-only (see disks.py)."""
+    from disks import small_disk
+
+    with small_disk(tmp_path / "disk") as folder:
+        yield folder

@@ -3,13 +3,22 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
+import sqlite3
 import sys
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from socialdesk.core import paths
+from socialdesk.store.errors import WorkspaceCorrupt, storage_problem
+
+if TYPE_CHECKING:
+    from socialdesk.store.workspace import CheckResult, Workspace
+
+SHOWN_PROBLEMS = 5
 
 
 class UserError(Exception):
@@ -30,6 +39,38 @@ def add_workspace_option(parser: argparse.ArgumentParser, *, top: bool = False) 
 def workspace_path(args: argparse.Namespace) -> Path:
     """The workspace the command works on."""
     return paths.resolve_workspace(getattr(args, "workspace", None))
+
+
+def checked(path: Path) -> CheckResult:
+    """``socialdesk check``'s verdict on a workspace; raise its message if it is damaged."""
+    from socialdesk.store.workspace import check
+
+    result = check(path)
+    if not result.ok:
+        shown = "; ".join(result.problems[:SHOWN_PROBLEMS])
+        more = len(result.problems) - SHOWN_PROBLEMS
+        shown += f" (and {more} more)" if more > 0 else ""
+        raise WorkspaceCorrupt(path, f"damaged: {shown}.")
+    return result
+
+
+@contextlib.contextmanager
+def reading(path: Path) -> Iterator[Workspace]:
+    """A read command's workspace: checked as ``socialdesk check`` does, then opened read-only.
+
+    A damaged workspace is refused with ``check``'s message before anything is read or
+    written; damage the check cannot see (a value that is not valid text) still ends in
+    one message naming the file, never a traceback.
+    """
+    from socialdesk.store.workspace import Workspace
+
+    checked(path)
+    with Workspace.open_readonly(path) as ws:
+        try:
+            yield ws
+        except (sqlite3.DatabaseError, UnicodeDecodeError) as error:
+            raise storage_problem(path, error) or WorkspaceCorrupt(
+                path, f"is damaged ({error}). Restore a backup.") from error
 
 
 def iso_date(text: str) -> date:

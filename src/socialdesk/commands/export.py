@@ -10,6 +10,7 @@ from socialdesk.commands.common import (
     add_workspace_option,
     iso_date,
     plural,
+    reading,
     workspace_path,
 )
 
@@ -43,12 +44,11 @@ def register(commands: argparse._SubParsersAction) -> argparse._SubParsersAction
 
 
 def run_export_calendar(args: argparse.Namespace) -> int:
-    """Export the calendar from a workspace opened read-only."""
+    """Export the calendar from a checked workspace, opened read-only."""
     from socialdesk.core.exporting import ExportError, export_calendar
-    from socialdesk.store.workspace import Workspace
 
     out = Path(args.out).expanduser()
-    with Workspace.open_readonly(workspace_path(args)) as ws:
+    with reading(workspace_path(args)) as ws:
         try:
             result = export_calendar(ws, out, args.format, args.first, args.last)
         except ExportError as error:
@@ -65,13 +65,12 @@ def run_export_calendar(args: argparse.Namespace) -> int:
 
 
 def run_export_contacts(args: argparse.Namespace) -> int:
-    """Export every contact from a workspace opened read-only."""
+    """Export every contact from a checked workspace, opened read-only."""
     from socialdesk.core.exporting import ExportError
     from socialdesk.core.exporting.contacts import export_contacts
-    from socialdesk.store.workspace import Workspace
 
     out = Path(args.out).expanduser()
-    with Workspace.open_readonly(workspace_path(args)) as ws:
+    with reading(workspace_path(args)) as ws:
         try:
             result = export_contacts(ws, out, args.format, vcard_version=args.vcard_version)
         except ExportError as error:

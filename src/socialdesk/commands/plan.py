@@ -7,7 +7,13 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from socialdesk.commands.common import UserError, add_workspace_option, print_json, workspace_path
+from socialdesk.commands.common import (
+    UserError,
+    add_workspace_option,
+    print_json,
+    reading,
+    workspace_path,
+)
 
 if TYPE_CHECKING:
     from socialdesk.core.leverage import PartnerEstimate, Plan
@@ -106,13 +112,12 @@ def _from_file(path: Path, args: argparse.Namespace) -> tuple[str, Any]:
 def _from_workspace(args: argparse.Namespace) -> tuple[str, Any]:
     from socialdesk.core import clock, planning
     from socialdesk.core.formatting import short_date
-    from socialdesk.store.workspace import Workspace
 
     options = {"budget_minutes": 60.0, "max_asks": None, "runs": 2000, "seed": 1,
                **_overrides(args)}
     path = workspace_path(args)
     today = clock.today()
-    with Workspace.open_readonly(path) as ws:
+    with reading(path) as ws:
         try:
             post, scenario = planning.post_scenario(ws, args.post_id, today, **options)
         except LookupError as error:

@@ -7,7 +7,13 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from socialdesk.commands.common import UserError, add_workspace_option, plural, workspace_path
+from socialdesk.commands.common import (
+    UserError,
+    add_workspace_option,
+    plural,
+    reading,
+    workspace_path,
+)
 
 if TYPE_CHECKING:
     from socialdesk.store.models import Campaign
@@ -61,7 +67,6 @@ def run_report_campaign(args: argparse.Namespace) -> int:
     """Write one campaign's report from a workspace opened read-only."""
     from socialdesk.core import clock
     from socialdesk.store import posts, reports
-    from socialdesk.store.workspace import Workspace
 
     out = Path(args.out).expanduser()
     if out.suffix.lower() != ".pdf":
@@ -69,7 +74,7 @@ def run_report_campaign(args: argparse.Namespace) -> int:
     if not out.parent.is_dir():
         raise UserError(f"{out}: the folder {out.parent} does not exist.")
     path = workspace_path(args)
-    with Workspace.open_readonly(path) as ws:
+    with reading(path) as ws:
         campaign = find_campaign(posts.campaigns(ws), args.campaign)
         report = reports.campaign_report(ws, campaign.id)
     assert report is not None

@@ -5,8 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from socialdesk.commands.common import UserError, add_workspace_option, workspace_path
-from socialdesk.store.errors import WorkspaceCorrupt
+from socialdesk.commands.common import UserError, add_workspace_option, checked, workspace_path
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -47,14 +46,14 @@ def run_demo(args: argparse.Namespace) -> int:
 def run_check(args: argparse.Namespace) -> int:
     """Check integrity and schema version without modifying the file."""
     from socialdesk.store import reports
-    from socialdesk.store.workspace import Workspace, check
+    from socialdesk.store.workspace import Workspace
 
     path = workspace_path(args)
-    result = check(path)
-    if not result.ok:
-        shown = "; ".join(result.problems[:5])
-        more = f" (and {len(result.problems) - 5} more)" if len(result.problems) > 5 else ""
-        raise WorkspaceCorrupt(path, f"damaged: {shown}{more}.")
+    result = checked(path)
+    if result.empty:
+        print(f"{path}: ok. Nothing is set up in it yet: a new, empty workspace "
+              "(SocialDesk sets it up when it first opens it for writing).")
+        return 0
     with Workspace.open_readonly(path) as ws:
         totals = reports.counts(ws)
     print(

@@ -6,11 +6,16 @@ the file (``flock`` / ``msvcrt.locking``), which the system releases when the pr
 dies — so a lock left by a crash is recognised and taken over. Where the OS lock is not
 available, a lock from this host whose process is no longer alive counts as stale. A lock
 from another host (a workspace on a shared folder) is never taken over silently.
+
+The owner is written and read back before the lock counts as taken; when that fails (a
+full disk) the file is removed, so a lock file is whole or absent. An empty or partial
+one that an older crash left behind names nobody and is taken over like a stale one.
 """
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import json
 import os
 import sys
@@ -19,7 +24,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from socialdesk.store.errors import WorkspaceError
+from socialdesk.store.errors import WorkspaceError, storage_problem
 
 LOCK_SUFFIX = ".lock"
 
@@ -134,7 +139,7 @@ class WorkspaceLock:
                 path.parent.mkdir(parents=True, exist_ok=True)
                 fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
             except OSError as error:
-                raise WorkspaceError(
+                raise storage_problem(workspace, error) or WorkspaceError(
                     workspace, f"cannot create its lock file {path.name} "
                     f"({error.strerror or error})."
                 ) from error
@@ -157,7 +162,16 @@ class WorkspaceLock:
                 os.close(fd)
                 time.sleep(0.01)
                 continue
-            _write_owner(fd)
+            try:
+                _write_owner(fd)
+            except OSError as error:
+                with contextlib.suppress(OSError):
+                    path.unlink()  # ours (same file, OS-locked): nobody else's lock goes
+                os.close(fd)
+                raise storage_problem(workspace, error) or WorkspaceError(
+                    workspace, f"cannot write its lock file {path.name} "
+                    f"({error.strerror or error})."
+                ) from error
             return cls(workspace, fd)
         raise WorkspaceError(workspace, f"cannot take its lock file {path.name}.")
 
@@ -194,12 +208,21 @@ def _same_file(fd: int, path: Path) -> bool:
 
 
 def _write_owner(fd: int) -> None:
+    """Write who holds the lock, then read it back; OSError if it is not all on disk."""
     started = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     data = json.dumps({"pid": os.getpid(), "host": host_name(), "started": started}).encode()
     os.ftruncate(fd, 0)
     os.lseek(fd, 0, os.SEEK_SET)
-    os.write(fd, data)
+    written = 0
+    while written < len(data):
+        step = os.write(fd, data[written:])
+        if not step:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        written += step
     os.fsync(fd)
+    os.lseek(fd, 0, os.SEEK_SET)
+    if os.read(fd, len(data) + 1) != data:
+        raise OSError(errno.EIO, "the lock file did not keep what was written to it")
 
 
 def _in_use(workspace: Path, owner: LockOwner | None, *, elsewhere: bool = False) -> WorkspaceInUse:

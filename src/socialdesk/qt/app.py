@@ -8,9 +8,13 @@ import os
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from socialdesk import APP_ID, APP_NAME, STARTED, __version__
 from socialdesk.store.errors import WorkspaceError
+
+if TYPE_CHECKING:
+    from socialdesk.qt.opening import Opened
 
 GUI_SWITCH_INTERVAL_S = 0.0002
 
@@ -69,35 +73,15 @@ def run_gui(
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
     app = create_application()
 
-    from PySide6.QtWidgets import QMessageBox
-
-    from socialdesk.commands.backup import restore_hint
-    from socialdesk.core import staging
-    from socialdesk.core.lock import WorkspaceLock
     from socialdesk.qt.appsettings import app_settings
-    from socialdesk.qt.backup_control import open_or_recover
     from socialdesk.qt.main_window import MainWindow
-    from socialdesk.store.errors import WorkspaceCorrupt
-    from socialdesk.store.workspace import Workspace
+    from socialdesk.qt.opening import open_at_start
 
     headless = quit_after_startup or screenshot is not None
-    try:
-        lock = WorkspaceLock.acquire(workspace)  # one SocialDesk per workspace
-        staging.remove_stale(workspace, locked=True)  # what a killed backup or restore left
-        ws = Workspace.open(workspace, create=True) if headless else open_or_recover(
-            None, workspace, create=True)
-    except WorkspaceError as error:
-        if headless:
-            print(f"socialdesk: {error}", file=sys.stderr)
-            if isinstance(error, WorkspaceCorrupt):
-                print(restore_hint(workspace), file=sys.stderr)
-        else:
-            QMessageBox.critical(None, f"Cannot open workspace — {APP_NAME}", str(error))
-        ws = None
-    if ws is None:
-        with contextlib.suppress(UnboundLocalError):
-            lock.release()
+    opened = _open_headless(workspace) if headless else open_at_start(workspace)
+    if opened is None:
         return 1
+    ws, lock = opened
     window = MainWindow(ws, app_settings())
     window.safety.hold(lock)
     if screenshot is not None:
@@ -111,6 +95,28 @@ def run_gui(
         window.close()
         return 0
     return app.exec()
+
+
+def _open_headless(workspace: Path) -> Opened | None:
+    """Lock and open the workspace without asking anything; None (said on stderr) if not."""
+    from socialdesk.commands.backup import restore_hint
+    from socialdesk.core import staging
+    from socialdesk.core.lock import WorkspaceLock
+    from socialdesk.store.errors import WorkspaceCorrupt
+    from socialdesk.store.workspace import Workspace
+
+    try:
+        lock = WorkspaceLock.acquire(workspace)  # one SocialDesk per workspace
+        staging.remove_stale(workspace, locked=True)  # what a killed backup or restore left
+        ws = Workspace.open(workspace, create=True)
+    except WorkspaceError as error:
+        print(f"socialdesk: {error}", file=sys.stderr)
+        if isinstance(error, WorkspaceCorrupt):
+            print(restore_hint(workspace), file=sys.stderr)
+        with contextlib.suppress(UnboundLocalError):
+            lock.release()
+        return None
+    return ws, lock
 
 
 def freeze_startup_objects() -> None:

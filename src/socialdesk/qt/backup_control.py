@@ -27,7 +27,7 @@ from PySide6.QtCore import (
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from socialdesk import APP_NAME
-from socialdesk.core import secrets, staging
+from socialdesk.core import secrets
 from socialdesk.core.lock import WorkspaceLock
 from socialdesk.core.settings import workspace_settings
 from socialdesk.qt.workers import Outcome, run_and_wait, start_on_worker
@@ -101,22 +101,17 @@ class BackupControl(QObject):
         self.hold(None)
 
     def open_workspace(self, path: Path, *, create: bool) -> Workspace | None:
-        """Lock and open another workspace (offering a restore if it is damaged)."""
+        """Lock and open another workspace (offering a restore or a read-only open)."""
+        from socialdesk.qt.opening import open_locked
+
         try:
-            lock = WorkspaceLock.acquire(path)
+            opened = open_locked(self.window, path, create=create)
         except WorkspaceError as error:
             QMessageBox.critical(self.window, f"Cannot open workspace — {APP_NAME}", str(error))
             return None
-        staging.remove_stale(path, locked=True)  # what a killed backup or restore left
-        try:
-            ws = open_or_recover(self.window, path, create=create)
-        except BaseException:
-            lock.release()
-            raise
-        if ws is None:
-            if lock is not self.lock:
-                lock.release()
+        if opened is None:
             return None
+        ws, lock = opened
         self.hold(lock)
         return ws
 
@@ -187,7 +182,8 @@ class BackupControl(QObject):
         """The daily automatic backup, when a day has passed since the last one."""
         from socialdesk.core import backup
 
-        if self.busy or reports.counts(self.ws).empty or not backup.is_due(self.ws):
+        if (self.busy or self.ws.readonly or reports.counts(self.ws).empty
+                or not backup.is_due(self.ws)):
             return False
         return self.start_backup("auto", interactive=False)
 
@@ -202,6 +198,8 @@ class BackupControl(QObject):
         """The automatic backup when the window closes (a progress dialog if it is slow)."""
         if self.closed or getattr(self.window, "damage_reported", False):
             return  # a damaged workspace is not backed up: its copy would fail the check
+        if self.ws.readonly:
+            return  # nothing changed, and a backup is recorded in the workspace
         self.closed = True
         self.timer.stop()
         self.wait()
@@ -291,7 +289,11 @@ class BackupControl(QObject):
 
 
 def open_or_recover(parent: QWidget | None, path: Path, *, create: bool) -> Workspace | None:
-    """Open a workspace; if it is damaged, offer to restore a backup and open that."""
+    """Open a workspace; if it is damaged, offer to restore a backup and open that.
+
+    None when the user chose not to restore; other failures raise :class:`WorkspaceError`
+    for the caller to show (see :mod:`socialdesk.qt.opening`).
+    """
     try:
         return Workspace.open(path, create=create)
     except WorkspaceCorrupt as error:
@@ -299,14 +301,7 @@ def open_or_recover(parent: QWidget | None, path: Path, *, create: bool) -> Work
 
         if recover(parent, path, str(error)) is None:
             return None
-    except WorkspaceError as error:
-        QMessageBox.critical(parent, f"Cannot open workspace — {APP_NAME}", str(error))
-        return None
-    try:
-        return Workspace.open(path)
-    except WorkspaceError as error:
-        QMessageBox.critical(parent, f"Cannot open workspace — {APP_NAME}", str(error))
-        return None
+    return Workspace.open(path)
 
 
 def last_backup_text(ws: Workspace) -> str:

@@ -22,6 +22,7 @@ from socialdesk.store import contacts as contact_store
 from socialdesk.store import interactions as interaction_store
 from socialdesk.store import links as link_store
 from socialdesk.store.contact_snapshot import ContactSnapshot, restore_contact, snapshot_contact
+from socialdesk.store.errors import WorkspaceError
 from socialdesk.store.models import Audience, Contact, Interaction, Link
 from socialdesk.store.workspace import Workspace
 
@@ -40,7 +41,7 @@ class ContactCommand(QUndoCommand):
     def _run(self, write: Callable[[], None]) -> None:
         try:
             write()
-        except (ValueError, sqlite3.Error) as error:
+        except (ValueError, sqlite3.Error, WorkspaceError) as error:
             self.setObsolete(True)
             parent = QApplication.activeWindow()
             QMessageBox.warning(parent if isinstance(parent, QWidget) else None, APP_NAME,

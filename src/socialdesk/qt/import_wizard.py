@@ -37,6 +37,7 @@ from socialdesk.core.importing.csv_layouts import LAYOUT_NAMES
 from socialdesk.qt.appsettings import app_settings
 from socialdesk.qt.background import Cancelled, Progress, run_in_background
 from socialdesk.qt.import_pages import DuplicatesPage, MappingPage, PreviewPage, SummaryPage
+from socialdesk.store.errors import WorkspaceError
 from socialdesk.store.workspace import Workspace
 
 PREVIEW, MAPPING, DUPLICATES, SUMMARY = range(4)
@@ -235,7 +236,7 @@ class ImportWizard(QWizard):
         except ImportCancelled:
             QMessageBox.information(self, APP_NAME, "Import cancelled; nothing was imported.")
             return False
-        except (ContactImportError, OSError, ValueError) as error:
+        except (ContactImportError, WorkspaceError, OSError, ValueError) as error:
             QMessageBox.critical(self, f"Import failed — {APP_NAME}",
                                  f"{error}\n\nNothing was imported.")
             return False

@@ -40,6 +40,7 @@ from socialdesk.qt.views.base import View
 from socialdesk.qt.welcome import WelcomePanel
 from socialdesk.qt.wheel import wheel_needs_focus
 from socialdesk.store import reports
+from socialdesk.store.errors import WorkspaceError
 from socialdesk.store.workspace import Workspace, needs_inline_check
 
 # name, title, sidebar icon, class. A view's module is imported when it is first shown,
@@ -114,11 +115,11 @@ class MainWindow(QMainWindow):
         self._action(file_menu, "&Open workspace…", self.open_workspace,
                      QKeySequence.StandardKey.Open)
         file_menu.addSeparator()
-        self._action(file_menu, "&Import…", self.import_file, "Ctrl+I")
+        importing = self._action(file_menu, "&Import…", self.import_file, "Ctrl+I")
         self._action(file_menu, "&Export…", self.export_file, "Ctrl+E")
         file_menu.addSeparator()
-        self._action(file_menu, "&Backup now", self.backup_now, "Ctrl+B")
-        self._action(file_menu, "&Restore…", self.safety.restore)
+        backing_up = self._action(file_menu, "&Backup now", self.backup_now, "Ctrl+B")
+        restoring = self._action(file_menu, "&Restore…", self.safety.restore)
         file_menu.addSeparator()
         quit_action = self._action(file_menu, "&Quit", self.close, QKeySequence.StandardKey.Quit)
         if quit_action.shortcut().isEmpty():  # some platforms define no Quit key
@@ -136,6 +137,8 @@ class MainWindow(QMainWindow):
                                 QKeySequence.StandardKey.Preferences)
         if settings.shortcut().isEmpty():  # Preferences has no key on Windows and Linux
             settings.setShortcut(QKeySequence("Ctrl+,"))
+        # What a workspace opened read-only cannot do (see _workspace_opened).
+        self.write_actions = (importing, backing_up, restoring, settings)
 
         view_menu = self.menuBar().addMenu("&View")
         for number, (name, title, _, _) in enumerate(VIEWS, start=1):
@@ -250,12 +253,22 @@ class MainWindow(QMainWindow):
     # --- workspace ------------------------------------------------------------------
 
     def _workspace_opened(self) -> None:
-        self.setWindowTitle(f"{self.ws.path.stem} — {APP_NAME}")
+        """Show the workspace just opened; one opened read-only offers no way to change it.
+
+        Import, backup, restore and settings are disabled; an edit tried in a view is
+        refused by the workspace with a message saying it is open read-only.
+        """
+        read_only = self.ws.readonly
+        self.setWindowTitle(
+            f"{self.ws.path.stem}{' (read-only)' if read_only else ''} — {APP_NAME}")
+        for action in self.write_actions:
+            action.setEnabled(not read_only)
         self._stop_integrity_check()
         if not needs_inline_check(self.ws.path):
             self.integrity = check_in_background(self, self.ws.path, self._report_damage)
         if self._update_status().empty:
             self.sidebar.set_current(None)
+            self.welcome.setEnabled(not read_only)
             self.stack.setCurrentWidget(self.welcome)
         else:
             name = str(self.settings.value("window/view", "today"))
@@ -295,7 +308,8 @@ class MainWindow(QMainWindow):
             f"{totals.posts:,} posts"
         )
         self.path_label.setToolTip(f"Workspace file: {self.ws.path}")
-        self.backup_label.setText(last_backup_text(self.ws))
+        self.backup_label.setText("Read-only: changes cannot be saved" if self.ws.readonly
+                                  else last_backup_text(self.ws))
         return totals
 
     def finish_editing(self) -> None:
@@ -358,7 +372,7 @@ class MainWindow(QMainWindow):
 
         try:
             populate_demo(self.ws, "small", seed=1, today=today())
-        except ValueError as error:
+        except (ValueError, WorkspaceError) as error:
             QMessageBox.warning(self, APP_NAME, str(error))
             return
         self.data_changed()
@@ -407,7 +421,7 @@ class MainWindow(QMainWindow):
         """Accept a contacts (.vcf, .csv) or calendar (.ics) file dragged onto the window."""
         from socialdesk.qt import transfer
 
-        if transfer.dropped_file(event.mimeData()) is not None:
+        if not self.ws.readonly and transfer.dropped_file(event.mimeData()) is not None:
             event.acceptProposedAction()
 
     def dropEvent(self, event: QDropEvent) -> None:

@@ -44,6 +44,7 @@ from socialdesk.qt.settings_pages.backups import BackupsPage
 from socialdesk.qt.settings_pages.reach import ReachPage
 from socialdesk.qt.wheel import wheel_needs_focus
 from socialdesk.store import settings as stored
+from socialdesk.store.errors import WorkspaceError
 from socialdesk.store.workspace import Workspace
 
 PAGES: tuple[type[SettingsPage], ...] = (ReachPage, AsksPage, BackupsPage)
@@ -86,7 +87,7 @@ class ChangeSettings(QUndoCommand):
     def _write(self, values: Mapping[str, Any]) -> None:
         try:
             write_settings(self.ws, values)
-        except sqlite3.Error as error:
+        except (sqlite3.Error, WorkspaceError) as error:
             self.setObsolete(True)
             parent = QApplication.activeWindow()
             QMessageBox.warning(parent if isinstance(parent, QWidget) else None, APP_NAME,

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox, QWidget
 
 from socialdesk import APP_NAME
 from socialdesk.qt.background import Cancelled, Progress, run_in_background
+from socialdesk.store.errors import WorkspaceError
 from socialdesk.store.workspace import Workspace
 
 IMPORT_FILTER = (
@@ -87,7 +88,7 @@ def import_calendar_path(parent: QWidget, ws: Workspace, path: Path) -> bool:
     except (Cancelled, CalendarImportCancelled):
         QMessageBox.information(parent, title, "Import cancelled; nothing was imported.")
         return False
-    except CalendarImportError as error:
+    except (CalendarImportError, WorkspaceError) as error:
         QMessageBox.critical(parent, title, f"{error}\n\nNothing was imported.")
         return False
     summary = result.as_json()  # type: ignore[attr-defined]

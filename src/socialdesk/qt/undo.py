@@ -10,6 +10,7 @@ from PySide6.QtGui import QUndoCommand, QUndoStack
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from socialdesk import APP_NAME
+from socialdesk.store.errors import WorkspaceError
 from socialdesk.store.workspace import Workspace
 
 
@@ -44,7 +45,8 @@ class UndoableActions(QObject):
     ``changed`` tells the views to reload.
     """
 
-    FAILURES: tuple[type[Exception], ...] = (sqlite3.Error, LookupError, ValueError)
+    FAILURES: tuple[type[Exception], ...] = (
+        sqlite3.Error, WorkspaceError, LookupError, ValueError)
     changed = Signal()
 
     def __init__(self, ws: Workspace, parent: QWidget, undo_stack: QUndoStack | None = None

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import errno
+import os
+import shutil
+import sqlite3
 from pathlib import Path
 
 
@@ -48,3 +52,68 @@ class WorkspaceTooNew(WorkspaceError):
 
 class WorkspaceNotWritable(WorkspaceError):
     """The workspace or its folder cannot be written."""
+
+
+class WorkspaceReadOnly(WorkspaceNotWritable):
+    """The workspace is on a read-only disk, or its file or folder is read-only.
+
+    Nothing is wrong with the file: it can still be opened read-only (to look at it,
+    export from it), only not changed. Also raised by a write to a workspace opened
+    read-only.
+    """
+
+    def __init__(self, path: Path | str, message: str = "") -> None:
+        super().__init__(path, message or (
+            "is read-only (on a read-only disk, or its file or folder cannot be written), "
+            "so it cannot be changed. It can still be opened read-only to look at it and "
+            "export from it; to change it, copy it to a folder you can write to."))
+
+
+class WorkspaceFull(WorkspaceError):
+    """The disk the workspace is on is full: what was being written was undone."""
+
+    def __init__(self, path: Path | str) -> None:
+        super().__init__(
+            path, "the disk it is on is full, so nothing could be written. Nothing was "
+            "changed; free some space on that disk and try again.")
+
+
+# Below this much free space an I/O error while opening means the disk is full: SQLite
+# cannot create the shared-memory index (32 KiB) it needs beside a workspace, even to read.
+_NEARLY_FULL_BYTES = 1 << 20
+_SQLITE_FULL, _SQLITE_READONLY, _SQLITE_IOERR, _SQLITE_CANTOPEN = 13, 8, 10, 14
+
+
+def storage_problem(path: Path, error: BaseException) -> WorkspaceError | None:
+    """The error to report when ``error`` came from the disk, not from the file's content.
+
+    A full disk (SQLite's ``SQLITE_FULL``, ``ENOSPC``, a quota, or an I/O error while the
+    disk has almost no room left) is :class:`WorkspaceFull`; a read-only disk, file or
+    folder is :class:`WorkspaceReadOnly`. None for anything else (the caller decides:
+    usually the file is damaged).
+    """
+    if isinstance(error, WorkspaceError):
+        return error
+    if isinstance(error, OSError):
+        if error.errno in (errno.ENOSPC, errno.EDQUOT):
+            return WorkspaceFull(path)
+        if error.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
+            return WorkspaceReadOnly(path)
+        return None
+    if not isinstance(error, sqlite3.Error):
+        return None
+    code = getattr(error, "sqlite_errorcode", 0) & 0xFF
+    if code == _SQLITE_FULL:
+        return WorkspaceFull(path)
+    if code == _SQLITE_READONLY:
+        return WorkspaceReadOnly(path)
+    if code in (_SQLITE_IOERR, _SQLITE_CANTOPEN):
+        folder = path.parent
+        try:
+            if shutil.disk_usage(folder).free < _NEARLY_FULL_BYTES:
+                return WorkspaceFull(path)
+        except OSError:
+            return None
+        if not os.access(folder, os.W_OK):
+            return WorkspaceReadOnly(path)
+    return None

@@ -22,7 +22,9 @@ from socialdesk.store.errors import (
     WorkspaceError,
     WorkspaceNotFound,
     WorkspaceNotWritable,
+    WorkspaceReadOnly,
     WorkspaceTooNew,
+    storage_problem,
 )
 
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -40,6 +42,7 @@ class CheckResult:
     schema_version: int
     latest_version: int
     problems: tuple[str, ...]
+    empty: bool = False  # nothing set up in the file yet (see Workspace.open_readonly)
 
 
 def _check_header(path: Path) -> None:
@@ -62,9 +65,28 @@ def _check_header(path: Path) -> None:
         )
 
 
+def _unreadable(path: Path, error: BaseException, what: str) -> WorkspaceError:
+    """A failure to read a workspace: a full or read-only disk if that is the cause, else damage."""
+    return storage_problem(path, error) or WorkspaceCorrupt(
+        path, f"{what} ({error}). Restore a backup.")
+
+
+def _nowhere_to_write_beside(path: Path) -> bool:
+    """Whether only an immutable read can open ``path``: its folder cannot be written.
+
+    SQLite reads a WAL workspace through a ``-shm`` index it creates beside the file; on a
+    read-only disk or folder it cannot, unless told the file cannot change. That is only
+    true when no ``-wal`` holds pages not yet in the file.
+    """
+    wal = path.with_name(path.name + "-wal")
+    return not os.access(path.parent, os.W_OK) and not (wal.exists() and wal.stat().st_size)
+
+
 def _connect(path: Path, *, readonly: bool) -> sqlite3.Connection:
     if readonly:
         uri = f"file:{quote(str(path.resolve()))}?mode=ro"
+        if _nowhere_to_write_beside(path):
+            uri += "&immutable=1"
         conn = sqlite3.connect(uri, uri=True, isolation_level=None, timeout=5)
     else:
         conn = sqlite3.connect(str(path), isolation_level=None, timeout=5)
@@ -98,6 +120,7 @@ class Workspace:
         self.path = path
         self.conn = conn
         self.readonly = readonly
+        self.blank = False  # read as a new, empty workspace: nothing set up in the file yet
         self._db: Database | None = None
         self._savepoints = 0
 
@@ -131,13 +154,12 @@ class Workspace:
         else:
             _check_header(path)
             if not os.access(path, os.W_OK) or not os.access(path.parent, os.W_OK):
-                raise WorkspaceNotWritable(
-                    path, "cannot be written (check the file's and its folder's permissions)."
-                )
+                raise WorkspaceReadOnly(path)
         try:
             conn = _connect(path, readonly=False)
         except sqlite3.Error as error:
-            raise WorkspaceNotWritable(path, f"cannot be opened ({error}).") from error
+            raise storage_problem(path, error) or WorkspaceNotWritable(
+                path, f"cannot be opened ({error}).") from error
         workspace = cls(path, conn, readonly=False)
         try:
             found = _refuse_foreign_or_newer(conn, path)
@@ -154,34 +176,53 @@ class Workspace:
         except WorkspaceError:
             conn.close()
             raise
-        except sqlite3.DatabaseError as error:
+        except (sqlite3.DatabaseError, UnicodeDecodeError) as error:
             conn.close()
-            raise WorkspaceCorrupt(
-                path, f"is damaged and cannot be opened ({error}). Restore a backup."
-            ) from error
+            raise _unreadable(path, error, "is damaged and cannot be opened") from error
         return workspace
 
     @classmethod
     def open_readonly(cls, path: Path | str) -> Workspace:
-        """Open an existing workspace for reading only; it is never modified."""
+        """Open an existing workspace for reading only; it is never modified.
+
+        Works on a read-only disk or folder too. A file with no workspace set up in it yet
+        — 0 bytes (what ``touch`` leaves) or an SQLite file without tables (what a crash
+        or a full disk while creating a workspace leaves) — reads as a new, empty
+        workspace (``blank``), as :meth:`open` would set it up, and stays as it is.
+        """
         path = Path(path).expanduser()
         if not path.exists():
             raise WorkspaceNotFound(path)
         _check_header(path)
+        if path.stat().st_size == 0:
+            return cls._empty(path)
         try:
             conn = _connect(path, readonly=True)
             workspace = cls(path, conn, readonly=True)
             if not _refuse_foreign_or_newer(conn, path):
-                raise NotAWorkspace(path, "is empty: not a SocialDesk workspace yet.")
+                conn.close()
+                return cls._empty(path)
             workspace._configure()
         except WorkspaceError:
             with contextlib.suppress(UnboundLocalError):
                 conn.close()
             raise
-        except sqlite3.DatabaseError as error:
-            raise WorkspaceCorrupt(
-                path, f"is damaged and cannot be read ({error}). Restore a backup."
-            ) from error
+        except (sqlite3.DatabaseError, UnicodeDecodeError) as error:
+            with contextlib.suppress(UnboundLocalError):
+                conn.close()
+            raise _unreadable(path, error, "is damaged and cannot be read") from error
+        return workspace
+
+    @classmethod
+    def _empty(cls, path: Path) -> Workspace:
+        """A new workspace with nothing in it, in memory, read-only: what a blank file holds."""
+        conn = sqlite3.connect(":memory:", isolation_level=None)
+        conn.row_factory = sqlite3.Row
+        workspace = cls(path, conn, readonly=True)
+        workspace.blank = True
+        migrations.apply(workspace.db)
+        conn.execute("PRAGMA query_only = ON")
+        workspace._configure()
         return workspace
 
     def _configure(self) -> None:
@@ -201,33 +242,42 @@ class Workspace:
         """One user action: everything inside commits together or not at all.
 
         Nested calls become savepoints, so a store function that makes its own
-        transaction can run inside a caller's larger one.
+        transaction can run inside a caller's larger one. A write that fails because the
+        disk is full (or has become read-only) is undone and raises :class:`WorkspaceFull`
+        (:class:`WorkspaceReadOnly`); a workspace opened read-only refuses to start one.
         """
+        if self.readonly:
+            raise WorkspaceReadOnly(self.path, "is open read-only, so changes cannot be saved.")
         if self.conn.in_transaction:
             self._savepoints += 1
             name = f"socialdesk_{self._savepoints}"
             self.conn.execute(f"SAVEPOINT {name}")
             try:
                 yield self
-            except BaseException:
+                self.conn.execute(f"RELEASE SAVEPOINT {name}")
+            except BaseException as error:
                 if self.conn.in_transaction:  # an error may have ended it already
                     self.conn.execute(f"ROLLBACK TO SAVEPOINT {name}")
                     self.conn.execute(f"RELEASE SAVEPOINT {name}")
+                self._raise_storage_problem(error)
                 raise
-            else:
-                self.conn.execute(f"RELEASE SAVEPOINT {name}")
             finally:
                 self._savepoints -= 1
             return
         self.conn.execute("BEGIN IMMEDIATE")
         try:
             yield self
-        except BaseException:
-            if self.conn.in_transaction:
-                self.conn.execute("ROLLBACK")
-            raise
-        else:
             self.conn.execute("COMMIT")
+        except BaseException as error:
+            if self.conn.in_transaction:  # a failed COMMIT (a full disk) leaves it open
+                self.conn.execute("ROLLBACK")
+            self._raise_storage_problem(error)
+            raise
+
+    def _raise_storage_problem(self, error: BaseException) -> None:
+        """Raise the full- or read-only-disk error a failed write means, if it means one."""
+        if isinstance(error, sqlite3.Error) and (problem := storage_problem(self.path, error)):
+            raise problem from error
 
     def close(self) -> None:
         """Checkpoint the WAL into the main file and close the connection."""
@@ -277,6 +327,8 @@ def verify_workspace(path: Path | str, stop: Callable[[], bool] | None = None) -
         except sqlite3.DatabaseError as error:
             if stop is not None and stop():
                 return False  # interrupted on request, not damage
+            if problem := storage_problem(workspace.path, error):
+                raise problem from error
             problems = [str(error)]
         _raise_if_damaged(workspace.path, problems)
     return True
@@ -307,25 +359,28 @@ def backup_before_migration(workspace: Workspace, version: int) -> Path:
 def check(path: Path | str) -> CheckResult:
     """Run SQLite's integrity and foreign-key checks without modifying the file.
 
-    Raises :class:`WorkspaceError` for a missing file, a non-database, a newer schema
-    or a file too damaged to read at all.
+    Raises :class:`WorkspaceError` for a missing file, a non-database, a newer schema,
+    a file too damaged to read at all, or a disk too full to read it on. A file with no
+    workspace set up in it yet (0 bytes, say) is a new, empty one (see
+    :meth:`Workspace.open_readonly`): ``ok`` and ``empty``.
     """
     with Workspace.open_readonly(path) as workspace:
         problems: list[str] = []
         try:
             rows = workspace.conn.execute("PRAGMA integrity_check").fetchall()
-            problems += [row[0] for row in rows if row[0] != "ok"]
+            # One problem a line, after a heading line that names the database.
+            problems += [line for row in rows for line in row[0].splitlines()
+                         if line != "ok" and not line.startswith("*** in database")]
             fk = workspace.conn.execute("PRAGMA foreign_key_check").fetchall()
             problems += [f"row {row[1]} in {row[0]} points to a missing {row[2]}" for row in fk]
             version = workspace.schema_version
-        except sqlite3.DatabaseError as error:
-            raise WorkspaceCorrupt(
-                workspace.path, f"is damaged ({error}). Restore a backup."
-            ) from error
+        except (sqlite3.DatabaseError, UnicodeDecodeError) as error:
+            raise _unreadable(workspace.path, error, "is damaged") from error
         return CheckResult(
             path=workspace.path,
             ok=not problems,
             schema_version=version,
             latest_version=migrations.latest_version(),
             problems=tuple(problems),
+            empty=workspace.blank,
         )

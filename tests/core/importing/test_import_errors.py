@@ -101,3 +101,20 @@ def test_failure_during_write_rolls_back(
         import_contacts(ws, write("a.csv", b"Name\nAnn\n"))
     assert counts() == before
     assert contact_rows(ws, ContactQuery()) == []
+
+
+@pytest.mark.parametrize("huge_line", [2, 30])
+def test_a_field_over_the_size_limit_is_named_with_its_line(
+        huge_line: int, ws: Workspace, write: Write, counts) -> None:
+    from socialdesk.core.importing.csv_reader import FIELD_LIMIT
+
+    before = counts()
+    rows = [f"Person {n},p{n}@example.com,hello".encode() for n in range(2, 40)]
+    rows[huge_line - 2] = b"Huge,huge@example.com," + b"x" * (FIELD_LIMIT + 10)
+    path = write("huge_cell.csv", b"Name,Email,Notes\n" + b"\n".join(rows) + b"\n")
+    with pytest.raises(ContactImportError) as raised:
+        import_contacts(ws, path)
+    assert str(raised.value) == (
+        f"{path}, line {huge_line}: a field is larger than the limit "
+        f"({FIELD_LIMIT // 2**20} MB).")
+    assert counts() == before

@@ -32,7 +32,8 @@ DELIMITERS = (",", ";", "\t")
 _HEADER_ROWS = 20  # LinkedIn's preamble is 3 lines; leave room for others
 _SEPARATORS = (" ::: ", ";", ",")  # Google, Outlook, generic multi-value separators
 _PARTS = (layouts.FIRST, layouts.MIDDLE, layouts.LAST)
-csv.field_size_limit(1 << 24)
+FIELD_LIMIT = 1 << 24  # bytes in one cell; a larger one fails the file with its line
+csv.field_size_limit(FIELD_LIMIT)
 
 
 @dataclass(slots=True)
@@ -89,6 +90,15 @@ class _Broken(Exception):
     def __init__(self, line: int, error: csv.Error) -> None:
         super().__init__(str(error))
         self.line = line
+        self.too_large = "field limit" in str(error)
+
+    def as_import_error(self, path: Path | str) -> ContactImportError:
+        """What to tell the user, at the line where the broken row starts."""
+        if self.too_large:
+            return ContactImportError(path, self.line, "a field is larger than the limit "
+                                      f"({FIELD_LIMIT // 2**20} MB).")
+        return ContactImportError(path, self.line, f"the CSV structure is broken here ({self});"
+                                  " is a quote left open or a field quoted badly?")
 
 
 def _records(text: str, delimiter: str, strict: bool) -> Iterator[tuple[int, list[str]]]:
@@ -110,16 +120,22 @@ def _find_header(text: str, path: Path | str) -> tuple[str, int, list[str]]:
     """The delimiter, the header's line number and its cells."""
     preferred = _sniffed(text)
     best: tuple[int, int, int, list[str], str] | None = None
+    too_large: _Broken | None = None
     for rank, delimiter in enumerate(sorted(DELIMITERS, key=lambda d: d != preferred)):
+        rows: list[tuple[int, list[str]]] = []
         try:
-            rows = list(itertools.islice(_records(text, delimiter, False), _HEADER_ROWS))
-        except _Broken:
-            continue
+            rows.extend(itertools.islice(_records(text, delimiter, False), _HEADER_ROWS))
+        except _Broken as broken:
+            if not broken.too_large:
+                continue
+            too_large = too_large or broken  # the rows before it may hold the header
         for line, row in rows:
             known = sum(1 for cell in row if len(cell) <= 80 and layouts.column_for(cell))
             score = (known, -rank, -line)
             if known and (best is None or score > best[:3]):
                 best = (*score, row, delimiter)
+    if best is None and too_large is not None:
+        raise too_large.as_import_error(path)
     if best is None:
         lines = re.split(r"\r\n|\r|\n", text[:65536])
         first = next((n for n, line in enumerate(lines, 1) if line.strip()), 1)
@@ -148,10 +164,7 @@ def _rows(
             if line > header_line:
                 yield line, row
     except _Broken as error:
-        raise ContactImportError(
-            path, error.line, f"the CSV structure is broken here ({error}); is a quote "
-            "left open or a field quoted badly?"
-        ) from error
+        raise error.as_import_error(path) from error
 
 
 def _check_width(

@@ -17,10 +17,11 @@ from socialdesk.core.formatting import short_date
 from socialdesk.core.media import copy_into_media
 from socialdesk.qt.undo import UndoableActions, quoted
 from socialdesk.store import campaigns, post_writes
+from socialdesk.store.errors import WorkspaceError
 from socialdesk.store.models import Campaign, Channel, PostDraft
 from socialdesk.store.post_writes import DeletedPost
 
-FAILURES = (sqlite3.Error, LookupError, ValueError, OSError)
+FAILURES = (sqlite3.Error, WorkspaceError, LookupError, ValueError, OSError)
 
 
 def _discard(write: Callable[..., object], *args: object) -> None:

@@ -19,9 +19,10 @@ from socialdesk.core.asking import DraftAsk
 from socialdesk.core.settings import update_setting, workspace_settings
 from socialdesk.qt.undo import EditCommand, UndoableActions, quoted
 from socialdesk.store import asks
+from socialdesk.store.errors import WorkspaceError
 from socialdesk.store.models import AskRow
 
-FAILURES = (sqlite3.Error, LookupError, ValueError)
+FAILURES = (sqlite3.Error, WorkspaceError, LookupError, ValueError)
 STATUS_WORDS = {"asked": "asked", "agreed": "agreed", "shared": "shared",
                 "declined": "declined", "no_reply": "no reply"}
 

@@ -1,0 +1,126 @@
+"""Opening a workspace in the GUI: lock it, open it, and when that fails offer a way on.
+
+- Damaged: offer to restore a backup (:func:`~socialdesk.qt.backup_control.open_or_recover`).
+- Read-only (a read-only disk, folder or file): offer to open it read-only, without a
+  lock file where none can be written.
+- Anything else at startup (not a workspace, a newer SocialDesk's, in use): say why and
+  offer to open another workspace or start a new one, instead of quitting.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+
+from socialdesk import APP_NAME
+from socialdesk.core import staging
+from socialdesk.core.lock import WorkspaceLock
+from socialdesk.store.errors import WorkspaceError, WorkspaceNotWritable, WorkspaceReadOnly
+from socialdesk.store.workspace import Workspace
+
+Opened = tuple[Workspace, WorkspaceLock | None]
+OPEN_ANOTHER, NEW_WORKSPACE = "Open another…", "New workspace…"
+
+
+def open_locked(parent: QWidget | None, path: Path, *, create: bool) -> Opened | None:
+    """Lock and open ``path``, offering a restore or a read-only open when those fit.
+
+    Returns the workspace and its lock (None for a read-only open where no lock file can
+    be written), or None when the user declined. Raises :class:`WorkspaceError` for
+    anything else (the caller shows it).
+    """
+    from socialdesk.qt.backup_control import open_or_recover
+
+    try:
+        lock = WorkspaceLock.acquire(path)
+    except WorkspaceReadOnly as error:  # not even a lock file can be written beside it
+        if not path.exists():
+            raise WorkspaceNotWritable(path, "its folder cannot be written, so no "
+                                       "workspace can be made there.") from error
+        return _offer_read_only(parent, error, None)
+    staging.remove_stale(path, locked=True)  # what a killed backup or restore left
+    try:
+        ws = open_or_recover(parent, path, create=create)
+    except WorkspaceReadOnly as error:
+        return _offer_read_only(parent, error, lock)
+    except BaseException:
+        lock.release()
+        raise
+    if ws is None:
+        lock.release()
+        return None
+    return ws, lock
+
+
+def _offer_read_only(parent: QWidget | None, error: WorkspaceReadOnly,
+                     lock: WorkspaceLock | None) -> Opened | None:
+    """Ask whether to open a read-only workspace read-only; open it if so."""
+    answer = QMessageBox.question(
+        parent, f"Read-only workspace — {APP_NAME}",
+        f"{error}\n\nOpen it read-only? You can look at everything and export it; "
+        "changes cannot be saved.",
+        QMessageBox.StandardButton.Open | QMessageBox.StandardButton.Cancel,
+        QMessageBox.StandardButton.Open)
+    if answer != QMessageBox.StandardButton.Open:
+        if lock is not None:
+            lock.release()
+        return None
+    try:
+        return Workspace.open_readonly(error.path), lock
+    except BaseException:
+        if lock is not None:
+            lock.release()
+        raise
+
+
+def open_at_start(path: Path) -> Opened | None:
+    """Open the workspace the app starts on; if it cannot be, say why and offer another.
+
+    Returns None when the user quits (or declined a restore or a read-only open).
+    """
+    create = True
+    while True:
+        try:
+            return open_locked(None, path, create=create)
+        except WorkspaceError as error:
+            chosen = choose_instead(error)
+        if chosen is None:
+            return None
+        path, create = chosen
+
+
+def choose_instead(error: WorkspaceError) -> tuple[Path, bool] | None:
+    """Say why a workspace cannot be opened; return another to open, or None to quit.
+
+    The path comes with whether to create it (a new workspace) or open it.
+    """
+    from socialdesk.qt.main_window import WORKSPACE_FILTER
+
+    while True:
+        box = QMessageBox(QMessageBox.Icon.Warning, f"Cannot open workspace — {APP_NAME}",
+                          str(error))
+        box.setInformativeText("Open another workspace, start a new one, or quit.")
+        open_button = box.addButton(OPEN_ANOTHER, QMessageBox.ButtonRole.AcceptRole)
+        new_button = box.addButton(NEW_WORKSPACE, QMessageBox.ButtonRole.ActionRole)
+        box.addButton("Quit", QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(open_button)
+        box.exec()
+        clicked = box.clickedButton()
+        folder = str(error.path.parent)
+        if clicked is open_button:
+            name, _ = QFileDialog.getOpenFileName(None, "Open workspace", folder,
+                                                  WORKSPACE_FILTER)
+            if name:
+                return Path(name), False
+        elif clicked is new_button:
+            name, _ = QFileDialog.getSaveFileName(
+                None, "New workspace", str(Path(folder) / "New workspace.sqlite"),
+                WORKSPACE_FILTER)
+            if name and Path(name).exists():
+                error = WorkspaceError(name, f"already exists. Choose {OPEN_ANOTHER} to "
+                                       "open it, or another name for a new workspace.")
+            elif name:
+                return Path(name), True
+        else:
+            return None
