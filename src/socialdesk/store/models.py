@@ -282,6 +282,17 @@ class PostDraft:
 
 
 @dataclass(frozen=True, slots=True)
+class OccurrenceDraft:
+    """What a user marks on one later date of a repeating post: its status and results."""
+
+    status: str
+    published_url: str = ""
+    reach: int | None = None
+    clicks: int | None = None
+    engagements: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class PostDetail:
     """A stored post: its identity and bookkeeping, and what the user edits."""
 
