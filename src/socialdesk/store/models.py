@@ -202,6 +202,16 @@ class AskRow:
     predicted_reach: float | None = None
     effort_minutes: int | None = None
     note: str = ""
+    post_status: str | None = None  # the status of the post asked about
+
+    @property
+    def counts_in_reports(self) -> bool:
+        """True when the reach of this ask's share counts in reports: its post is published.
+
+        A share recorded before the post is published teaches the planner at once, but its
+        reach stays out of the reports' figures until the post is published.
+        """
+        return self.post_id is None or self.post_status == "published"
 
 
 @dataclass(frozen=True, slots=True)
