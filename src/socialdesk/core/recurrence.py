@@ -17,7 +17,7 @@ from datetime import date, timedelta
 from socialdesk.core import clock
 from socialdesk.store import occurrences as marks
 from socialdesk.store import posts
-from socialdesk.store.models import PostRow
+from socialdesk.store.models import OccurrenceDraft, PostRow
 from socialdesk.store.workspace import Workspace
 
 
@@ -73,6 +73,13 @@ def repeat_status(series_status: str, day: date, today: date) -> str:
     published series shows its later dates as scheduled until they come.
     """
     return "scheduled" if series_status == "published" and day > today else series_status
+
+
+def repeat_values(ws: Workspace, post_id: int, series_status: str, day: date,
+                  today: date | None = None) -> OccurrenceDraft:
+    """What a later date of a repeating post shows: what the user marked, else the default."""
+    marked = marks.get_occurrence(ws, post_id, day.isoformat())
+    return marked or OccurrenceDraft(repeat_status(series_status, day, today or clock.today()))
 
 
 def posts_in_range(ws: Workspace, first: date, last: date,
