@@ -248,6 +248,11 @@ def test_demo_figures_agree_with_a_plain_recount(demo: Workspace) -> None:
             totals[1] += (observed or 0) if status == "shared" else 0
             totals[2] += 1
             totals[3] += minutes if minutes is not None else effort[contact]
+    for (occurs_on, reach) in demo.conn.execute(  # the demo marks only dates that repeat
+            "SELECT occurs_on, reach FROM post_occurrences WHERE status = 'published' "
+            "AND occurs_on BETWEEN ? AND ?", (first.isoformat(), day.isoformat())):
+        day_of = date.fromisoformat(occurs_on)
+        expected[(day_of - timedelta(days=day_of.weekday())).isoformat()][0] += reach or 0
     got = {w.first: [w.own_reach, w.partner_reach, w.asks, w.effort_minutes]
            for w in overview.weeks if w.posts}
     assert got == dict(expected)
