@@ -232,15 +232,19 @@ class PostEditor(QWidget):
         self.occurs_on, self._loaded_repeat = repeat if detail and repeat else (None, None)
         results: PostDraft | OccurrenceDraft = self._loaded_repeat or draft
         if self.occurs_on is not None:
+            day = short_date(self.occurs_on, today())
             self.heading.setText("Edit one date of a repeating post")
-            self.subheading.setText(
-                f"The repeat on {short_date(self.occurs_on, today())}: its status and results "
-                "are its own; everything else changes the whole series.")
+            self.subheading.setText(f"The repeat on {day}: its status and results are its "
+                                    "own; everything else changes the whole series.")
+            self.results_title.setText(f"Results on {day}")
+            self.status.setToolTip(f"The status of the repeat on {day} only")
         else:
             self.heading.setText("Edit post" if detail else "New post")
             self.subheading.setText(
                 f"Saved {detail.updated_at.replace('T', ' ').removesuffix('Z')} UTC · "
                 f"version {detail.sequence + 1}" if detail else "Not saved yet")
+            self.results_title.setText("Results")
+            self.status.setToolTip("")
         self.title.setText(draft.title)
         self.texts.set_content(draft.body, draft.channels)
         self.has_date.setChecked(draft.scheduled_on is not None)
