@@ -35,15 +35,20 @@ _PUBLISHED_SHARE_REACH = (
     "(SELECT status FROM posts WHERE id = a.post_id) = 'published') "
     "THEN coalesce(a.observed_reach, 0) ELSE 0 END"
 )
-# Later dates of a post ``p`` marked published (``o``), on a date it still repeats on.
-_PUBLISHED_REPEATS = (
-    f"post_occurrences o WHERE o.post_id = p.id AND o.status = 'published' "
-    f"AND {repeat_of('o.occurs_on')}"
-)
+# A marked date ``o`` of the post ``p`` that counts as published: on a date it repeats on.
+_PUBLISHED_REPEAT = f"o.status = 'published' AND {repeat_of('o.occurs_on')}"
+# The reach of published repeats per campaign (a CTE: one pass over the marked dates).
+_REPEAT_TOTALS = f"""
+        repeat_totals AS (
+            SELECT p.campaign_id, sum(o.reach) AS reach
+            FROM post_occurrences o CROSS JOIN posts p ON p.id = o.post_id
+            WHERE {_PUBLISHED_REPEAT} GROUP BY p.campaign_id
+        )"""
 # A post's own reach when published plus that of its published repeats (NULL: none typed).
 _OWN_REACH = (
     "(SELECT sum(r) FROM (SELECT CASE WHEN p.status = 'published' THEN p.reach END AS r "
-    f"UNION ALL SELECT o.reach FROM {_PUBLISHED_REPEATS}))"
+    "UNION ALL SELECT o.reach FROM post_occurrences o "
+    f"WHERE o.post_id = p.id AND {_PUBLISHED_REPEAT}))"
 )
 _EFFORT = (
     "coalesce(a.effort_minutes, (SELECT effort_minutes FROM contacts WHERE id = a.contact_id))"
@@ -83,15 +88,17 @@ def campaign_summaries(ws: Workspace) -> list[CampaignSummary]:
             FROM per_post t CROSS JOIN posts p ON p.id = t.post_id GROUP BY p.campaign_id
         ),
         post_totals AS (
-            SELECT p.campaign_id, count(*) AS posts, sum(p.status = 'published') AS published,
-                   sum({_OWN_REACH}) AS reach
-            FROM posts p GROUP BY p.campaign_id
-        )
+            SELECT campaign_id, count(*) AS posts, sum(status = 'published') AS published,
+                   sum(CASE WHEN status = 'published' THEN reach END) AS reach
+            FROM posts GROUP BY campaign_id
+        ),{_REPEAT_TOTALS}
         SELECT coalesce(c.name, 'No campaign'), coalesce(c.colour, '#9e9e9e'),
-               coalesce(c.goal, ''), pt.posts, pt.published, coalesce(pt.reach, 0),
+               coalesce(c.goal, ''), pt.posts, pt.published,
+               coalesce(pt.reach, 0) + coalesce(rt.reach, 0),
                coalesce(at.asks, 0), coalesce(at.shared, 0), coalesce(at.partner_reach, 0)
         FROM post_totals pt LEFT JOIN campaigns c ON c.id = pt.campaign_id
         LEFT JOIN ask_totals at ON at.campaign_id IS pt.campaign_id
+        LEFT JOIN repeat_totals rt ON rt.campaign_id IS pt.campaign_id
         ORDER BY c.id IS NULL, c.starts_on DESC, c.name
         """
     ).fetchall()
@@ -120,22 +127,23 @@ def campaign_rows(ws: Workspace) -> list[CampaignRow]:
             FROM per_post t CROSS JOIN posts p ON p.id = t.post_id GROUP BY p.campaign_id
         ),
         post_totals AS (
-            SELECT p.campaign_id, count(*) AS posts, sum(p.status = 'published') AS published,
-                   sum({_OWN_REACH}) AS reach
-            FROM posts p GROUP BY p.campaign_id
-        ),
+            SELECT campaign_id, count(*) AS posts, sum(status = 'published') AS published,
+                   sum(CASE WHEN status = 'published' THEN reach END) AS reach
+            FROM posts GROUP BY campaign_id
+        ),{_REPEAT_TOTALS},
         wanted AS (
             SELECT id AS campaign_id FROM campaigns
             UNION ALL SELECT NULL WHERE EXISTS (SELECT 1 FROM posts WHERE campaign_id IS NULL)
         )
         SELECT w.campaign_id, coalesce(c.name, 'No campaign'), coalesce(c.colour, '#9e9e9e'),
                coalesce(c.goal, ''), c.starts_on, c.ends_on, coalesce(pt.posts, 0),
-               coalesce(pt.published, 0), coalesce(pt.reach, 0),
+               coalesce(pt.published, 0), coalesce(pt.reach, 0) + coalesce(rt.reach, 0),
                coalesce(at.partner_reach, 0), coalesce(at.asks, 0),
                coalesce(at.answered, 0), coalesce(at.shared, 0)
         FROM wanted w LEFT JOIN campaigns c ON c.id = w.campaign_id
         LEFT JOIN post_totals pt ON pt.campaign_id IS w.campaign_id
         LEFT JOIN ask_totals at ON at.campaign_id IS w.campaign_id
+        LEFT JOIN repeat_totals rt ON rt.campaign_id IS w.campaign_id
         ORDER BY w.campaign_id IS NULL, c.starts_on IS NULL, c.starts_on DESC,
                  c.name COLLATE NOCASE
         """
@@ -166,8 +174,7 @@ def leverage_by_week(
     """
     # "+status": walk the schedule index for the date range, not every published post
     where = "+p.status = 'published' AND p.scheduled_on BETWEEN ? AND ?"
-    repeats = ("o.status = 'published' AND o.occurs_on BETWEEN ? AND ? "
-               f"AND {repeat_of('o.occurs_on')}")
+    repeats = f"o.occurs_on BETWEEN ? AND ? AND {_PUBLISHED_REPEAT}"
     params: list[object] = [first, last]
     if campaign_id is not None:
         where += " AND p.campaign_id = ?"
@@ -330,8 +337,8 @@ def campaign_facts(ws: Workspace, campaign_id: int) -> CampaignFacts | None:
         "SELECT c.id, c.name, c.goal, c.starts_on, c.ends_on, c.colour, "
         "(SELECT min(scheduled_on) FROM posts WHERE campaign_id = c.id), "
         "(SELECT max(day) FROM (SELECT scheduled_on AS day FROM posts WHERE campaign_id = c.id "
-        f"UNION ALL SELECT o.occurs_on FROM posts p, {_PUBLISHED_REPEATS} "
-        "AND p.campaign_id = c.id)) "
+        "UNION ALL SELECT o.occurs_on FROM post_occurrences o CROSS JOIN posts p "
+        f"ON p.id = o.post_id WHERE p.campaign_id = c.id AND {_PUBLISHED_REPEAT})) "
         "FROM campaigns c WHERE c.id = ?", (campaign_id,),
     ).fetchone()
     return None if row is None else CampaignFacts(*row)

@@ -238,6 +238,7 @@ class PostEditor(QWidget):
                                     "own; everything else changes the whole series.")
             self.results_title.setText(f"Results on {day}")
             self.status.setToolTip(f"The status of the repeat on {day} only")
+            self.delete_button.setText("Delete the series")
         else:
             self.heading.setText("Edit post" if detail else "New post")
             self.subheading.setText(
@@ -245,6 +246,7 @@ class PostEditor(QWidget):
                 f"version {detail.sequence + 1}" if detail else "Not saved yet")
             self.results_title.setText("Results")
             self.status.setToolTip("")
+            self.delete_button.setText("Delete")
         self.title.setText(draft.title)
         self.texts.set_content(draft.body, draft.channels)
         self.has_date.setChecked(draft.scheduled_on is not None)
