@@ -289,6 +289,13 @@ def test_editing_a_repeat_marks_that_date_only_in_one_undo_step(view, workspace,
     assert get_occurrence(workspace, post_id, "2031-03-17") == marked
     assert _statuses(view, post_id)[date(2031, 3, 17)] == "published"
 
+    menu = view.grid.menu_for(centre(view.grid.chip_rect(post_id, date(2031, 3, 24))))
+    assert menu is not None
+    actions = {a.text(): a for a in menu.actions()}
+    assert {"Edit Mon 24 Mar…", "Edit the series…"} <= set(actions)
+    actions["Edit Mon 24 Mar…"].trigger()
+    assert (view.editor.occurs_on, view.editor.status.currentData()) == (
+        "2031-03-24", "scheduled")
     view.edit_post(post_id)  # the series itself: its own status and results
     assert view.editor.status.currentData() == "scheduled" and view.editor.reach.text() == ""
     view.edit_post(post_id, date(2031, 3, 17))

@@ -96,7 +96,8 @@ class AgendaList(QWidget):
         post_id = row.id
         menu = QMenu(self)
         if row.occurrence:
-            menu.addAction(f"Edit {short_date(row.scheduled_on)}…", lambda: self.activate(row))
+            menu.addAction(f"Edit {short_date(row.scheduled_on, today())}…",
+                           lambda: self.activate(row))
         menu.addAction("Edit the series…" if row.occurrence else "Edit…",
                        lambda: self.post_activated.emit(post_id))
         menu.addAction("Plan leverage…", lambda: self.plan_requested.emit(post_id))

@@ -27,6 +27,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QApplication, QMenu, QSizePolicy, QToolTip, QWidget
 
+from socialdesk.core.clock import today
 from socialdesk.core.formatting import short_date
 from socialdesk.qt.calendar.chips import paint_chip, post_tooltip
 from socialdesk.store.models import PostRow
@@ -265,7 +266,7 @@ class PostCanvas(QWidget):
             self.selected_id = post_id
             self.update()
             if chip.row.occurrence:
-                menu.addAction(f"Edit {short_date(chip.day.isoformat())}…",
+                menu.addAction(f"Edit {short_date(chip.day.isoformat(), today())}…",
                                lambda: self.activate(chip))
             menu.addAction("Edit the series…" if chip.row.occurrence else "Edit…",
                            lambda: self.post_activated.emit(post_id))
