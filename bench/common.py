@@ -38,8 +38,13 @@ class Result:
 
 
 def large_workspace() -> Path:
-    """The large demo workspace (100k contacts, 20k posts), generated once and cached."""
-    path = CACHE / "large-seed1.sqlite"
+    """The large demo workspace (100k contacts, 20k posts), generated once per schema version.
+
+    Benchmarks open it read-only, which cannot bring an older workspace up to date.
+    """
+    from socialdesk.store.migrations import latest_version
+
+    path = CACHE / f"large-seed1-v{latest_version()}.sqlite"
     if not path.exists():
         CACHE.mkdir(parents=True, exist_ok=True)
         print("Generating the large demo workspace once (about 20 s)…", flush=True)

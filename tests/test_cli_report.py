@@ -40,3 +40,19 @@ def test_report_by_id_and_the_errors(demo_path: Path, tmp_path: Path,
                  "--workspace", str(demo_path)]) == 1
     assert "ending in .pdf" in capsys.readouterr().err
     assert not (tmp_path / "x.pdf").exists()
+
+
+def test_a_workspace_of_an_earlier_version_is_not_reported_half_read(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import hashlib
+    import shutil
+
+    path = tmp_path / "v1.sqlite"
+    shutil.copyfile(Path(__file__).parent / "store" / "fixtures" / "workspace-v1.sqlite", path)
+    before = hashlib.sha256(path.read_bytes()).hexdigest()
+    assert main(["report", "campaign", "Autumn", "--out", str(tmp_path / "autumn.pdf"),
+                 "--workspace", str(path)]) == 1
+    err = capsys.readouterr().err
+    assert str(path) in err and "earlier SocialDesk" in err and "Traceback" not in err
+    assert hashlib.sha256(path.read_bytes()).hexdigest() == before
+    assert not (tmp_path / "autumn.pdf").exists()

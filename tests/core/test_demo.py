@@ -134,6 +134,24 @@ def test_posts_lie_around_today(db: sqlite3.Connection) -> None:
     assert values(db, "SELECT count(*) FROM campaigns GROUP BY colour") == {1}
 
 
+def test_repeats_are_published_only_on_past_dates(small: tuple[Path, DemoCounts],
+                                                  db: sqlite3.Connection) -> None:
+    from socialdesk.core.recurrence import posts_in_range
+
+    with Workspace.open(small[0]) as ws:
+        rows = posts_in_range(ws, TODAY - timedelta(weeks=8), TODAY + timedelta(weeks=52),
+                              today=TODAY)
+    repeats = [r for r in rows if r.occurrence]
+    assert {r.status for r in repeats} >= {"published", "scheduled"}
+    assert [r for r in rows if r.status == "published" and r.scheduled_on > TODAY.isoformat()
+            ] == []
+    marked = db.execute("SELECT status, count(*), count(reach), max(occurs_on) "
+                        "FROM post_occurrences GROUP BY status").fetchall()
+    assert {status for status, *_ in marked} <= {"published", "skipped"}
+    published = next(row for row in marked if row[0] == "published")
+    assert published[2] >= published[1] // 2 and published[3] < TODAY.isoformat()
+
+
 def test_asks_come_before_their_posts(db: sqlite3.Connection) -> None:
     rows = db.execute(
         "SELECT a.status, a.asked_on, a.answered_on, a.observed_reach, p.scheduled_on "

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
+
 from socialdesk.core.recurrence import occurrences, posts_in_range
 from socialdesk.store.models import PostDraft
 from socialdesk.store.post_writes import create_post
@@ -60,3 +62,29 @@ def test_repeats_read_once_for_many_ranges_match_a_fresh_read(workspace) -> None
     club = next(r for r in march if r.title == "Bread club")
     assert club.platforms == ("facebook", "instagram") and club.topics == ("Bread", "rye")
     assert [r.scheduled_on for r in march if r.title == "Market day"] == ["2031-03-31"]
+
+
+@pytest.mark.parametrize("rule", [
+    {"repeat_rule": "weekly"}, {"repeat_rule": "weekly", "repeat_until": "2031-04-14"},
+    {"repeat_rule": "monthly"}, {"repeat_rule": "monthly", "repeat_until": "2031-06-30"},
+    {"evergreen_weeks": 3}, {"evergreen_weeks": 2, "repeat_rule": "weekly"},
+    {"repeat_rule": "monthly", "evergreen_weeks": 2}, {},
+])
+@pytest.mark.parametrize("start", ["2031-01-31", "2031-02-03"])
+def test_the_stores_repeat_rule_agrees_with_the_calendars(workspace, rule, start) -> None:
+    """Marked dates count in reports by the store's SQL rule: the calendar's dates exactly."""
+    from socialdesk.store.occurrences import repeat_of
+
+    until = rule.get("repeat_until")
+    post_id = create_post(workspace, PostDraft(title="Series", scheduled_on=start, **rule))
+    first, last = date(2031, 1, 1), date(2031, 12, 31)
+    expected = [d for d in occurrences(
+        date.fromisoformat(start), first, last, repeat_rule=rule.get("repeat_rule"),
+        repeat_until=date.fromisoformat(until) if until else None,
+        evergreen_weeks=rule.get("evergreen_weeks")) if d != date.fromisoformat(start)]
+    found = [date.fromisoformat(r[0]) for r in workspace.conn.execute(
+        "WITH RECURSIVE days(day) AS (SELECT '2031-01-01' UNION ALL "
+        "SELECT date(day, '+1 day') FROM days WHERE day < '2031-12-31') "
+        f"SELECT day FROM days, posts p WHERE p.id = ? AND {repeat_of('day')} ORDER BY day",
+        (post_id,))]
+    assert found == expected

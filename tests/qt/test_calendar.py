@@ -265,6 +265,78 @@ def test_repeats_show_on_later_dates_and_cannot_be_dragged(view, workspace, qtbo
     assert _stored(workspace, post_id).draft.scheduled_on == "2031-03-03"
 
 
+def _statuses(view: CalendarView, post_id: int) -> dict[date, str]:
+    return {chip.day: chip.row.status for chip in view.grid.layout_items().chips
+            if chip.row.id == post_id}
+
+
+def test_a_published_weekly_post_is_scheduled_on_its_dates_to_come(view, workspace,
+                                                                   monkeypatch) -> None:
+    monkeypatch.setenv("SOCIALDESK_TODAY", "2031-03-12")
+    post_id = add_post(workspace, "Bread club", "2031-03-03", repeat_rule="weekly",
+                       status="published", reach=800)
+    view.reload()
+    assert _statuses(view, post_id) == {
+        date(2031, 3, 3): "published", date(2031, 3, 10): "published",
+        date(2031, 3, 17): "scheduled", date(2031, 3, 24): "scheduled",
+        date(2031, 3, 31): "scheduled"}
+    view.set_mode("agenda")
+    assert [(r.scheduled_on, r.status, r.reach) for r in view.agenda.model.rows][:3] == [
+        ("2031-03-03", "published", 800), ("2031-03-10", "published", None),
+        ("2031-03-17", "scheduled", None)]
+
+
+def test_editing_a_repeat_marks_that_date_only_in_one_undo_step(view, workspace, qtbot,
+                                                                 monkeypatch) -> None:
+    from socialdesk.store.occurrences import get_occurrence
+
+    monkeypatch.setenv("SOCIALDESK_TODAY", "2031-03-20")
+    post_id = add_post(workspace, "Bread club", "2031-03-03", repeat_rule="weekly",
+                       repeat_until="2031-03-31")
+    view.reload()
+    qtbot.mouseDClick(view.grid, Qt.MouseButton.LeftButton,
+                      pos=centre(view.grid.chip_rect(post_id, date(2031, 3, 17))))
+    editor = view.editor
+    assert editor.post_id == post_id and editor.status.currentData() == "scheduled"
+    assert "Mon 17 Mar" in editor.subheading.text()
+    editor.title.setText("Bread club!")  # the series' title, saved in the same step
+    editor.status.setCurrentIndex(editor.status.findData("published"))
+    editor.reach.setText("450")
+    qtbot.keyClick(editor.title, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+
+    series = _stored(workspace, post_id)
+    assert (series.draft.title, series.draft.status, series.draft.reach) == (
+        "Bread club!", "scheduled", None)
+    marked = get_occurrence(workspace, post_id, "2031-03-17")
+    assert marked is not None and (marked.status, marked.reach) == ("published", 450)
+    assert _statuses(view, post_id) == {
+        date(2031, 3, 3): "scheduled", date(2031, 3, 10): "scheduled",
+        date(2031, 3, 17): "published", date(2031, 3, 24): "scheduled",
+        date(2031, 3, 31): "scheduled"}
+    assert view.undo_stack.undoText() == "Edit “Bread club!” on Mon 17 Mar"
+
+    view.undo_stack.undo()
+    assert get_occurrence(workspace, post_id, "2031-03-17") is None
+    assert _stored(workspace, post_id).draft.title == "Bread club"
+    assert _statuses(view, post_id)[date(2031, 3, 17)] == "scheduled"
+    view.undo_stack.redo()
+    assert get_occurrence(workspace, post_id, "2031-03-17") == marked
+    assert _statuses(view, post_id)[date(2031, 3, 17)] == "published"
+
+    menu = view.grid.menu_for(centre(view.grid.chip_rect(post_id, date(2031, 3, 24))))
+    assert menu is not None
+    actions = {a.text(): a for a in menu.actions()}
+    assert {"Edit Mon 24 Mar…", "Edit the series…"} <= set(actions)
+    actions["Edit Mon 24 Mar…"].trigger()
+    assert (view.editor.occurs_on, view.editor.status.currentData()) == (
+        "2031-03-24", "scheduled")
+    view.edit_post(post_id)  # the series itself: its own status and results
+    assert view.editor.status.currentData() == "scheduled" and view.editor.reach.text() == ""
+    view.edit_post(post_id, date(2031, 3, 17))
+    assert view.editor.status.currentData() == "published"
+    assert view.editor.reach.value() == 450
+
+
 def test_switching_posts_asks_about_unsaved_changes(view, workspace, qtbot, monkeypatch) -> None:
     first = add_post(workspace, "First", "2031-03-10")
     second = add_post(workspace, "Second", "2031-03-11")

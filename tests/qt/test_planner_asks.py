@@ -157,6 +157,47 @@ def test_recording_a_share_raises_the_partners_p(
     assert line_p(view, partner.id) == pytest.approx(before)
 
 
+def test_a_share_before_the_post_is_published_adds_reach_to_reports_once_it_is(
+        window: MainWindow, view: PlannerView, qtbot) -> None:
+    from dataclasses import replace
+
+    from socialdesk.qt.planner.ask_list import NOT_PUBLISHED
+    from socialdesk.store import post_writes, reports
+
+    data = view.data
+    assert data is not None
+    post_id, partner = data.post.id, data.lines[0]
+    ws = view.ws
+
+    def their_reach() -> int:
+        return next((p.reach for p in reports.partner_asks(ws)
+                     if p.contact_id == partner.contact_id), 0)
+
+    before = their_reach()
+    make_asks(view, [partner.id], qtbot).accept()
+    settle(qtbot, view)
+    assert NOT_PUBLISHED in view.asks.hint.text()  # said before a share is recorded
+    view.asks.model.setData(view.asks.model.index(0, COL_STATUS), "shared")
+    qtbot.waitUntil(lambda: asks.asks_for_post(ws, post_id)[0].status == "shared")
+    settle(qtbot, view)
+    view.asks.model.setData(view.asks.model.index(0, COL_REACH), 5000)
+    qtbot.waitUntil(lambda: asks.asks_for_post(ws, post_id)[0].observed_reach == 5000)
+    settle(qtbot, view)
+    assert view.asks.hint.isVisibleTo(view) and NOT_PUBLISHED in view.asks.hint.text()
+    tip = view.asks.model.index(0, COL_REACH).data(Qt.ItemDataRole.ToolTipRole)
+    assert "once the post is published" in tip
+    assert their_reach() == before  # recorded, but not counted while the post is unpublished
+    shown = next(r for r in reports.post_results(ws) if r.post_id == post_id)
+    assert (shown.shared, shown.partner_reach) == (1, 0)
+
+    detail = post_writes.get_post(ws, post_id)
+    assert detail is not None
+    post_writes.update_post(ws, post_id, replace(detail.draft, status="published"))
+    assert their_reach() == before + 5000
+    shown = next(r for r in reports.post_results(ws) if r.post_id == post_id)
+    assert shown.partner_reach == 5000
+
+
 def test_declining_is_recorded_and_lowers_p(window: MainWindow, view: PlannerView,
                                             qtbot) -> None:
     data = view.data

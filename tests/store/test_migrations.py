@@ -33,7 +33,7 @@ def test_new_workspace_is_migrated_to_the_latest_version(tmp_path: Path) -> None
         tables = set(ws.db.table_names())
         for table in ("contacts", "contact_details", "contact_links", "audiences", "interactions",
                       "channels", "campaigns", "topics", "posts", "post_channels", "asks",
-                      "settings", "backup_log", "contacts_fts"):
+                      "settings", "backup_log", "contacts_fts", "post_occurrences"):
             assert table in tables
         assert ws.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
         assert ws.conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
@@ -46,7 +46,7 @@ def test_reopening_applies_nothing_twice(tmp_path: Path) -> None:
     Workspace.open(path, create=True).close()
     with Workspace.open(path) as ws:
         rows = ws.conn.execute("SELECT name FROM _sqlite_migrations").fetchall()
-        assert [r[0] for r in rows] == ["0001_initial"]
+        assert [r[0] for r in rows] == [name for name, _ in migrations.MIGRATIONS]
 
 
 def test_missing_workspace_is_not_created_without_asking(tmp_path: Path) -> None:
@@ -64,6 +64,38 @@ def test_first_version_fixture_opens_with_its_data(tmp_path: Path) -> None:
         names = [r[0] for r in ws.conn.execute("SELECT name FROM contacts ORDER BY id")]
         assert names == ["Ada Baker", "Corner Café"]
         assert ws.conn.execute("SELECT title FROM posts").fetchone()[0] == "Sourdough Saturday"
+    with sqlite3.connect(tmp_path / "v1.sqlite.schema-1.bak") as old:
+        assert old.execute("PRAGMA user_version").fetchone()[0] == 1
+
+
+def test_a_first_version_workspace_gains_a_status_per_repeat(tmp_path: Path) -> None:
+    from socialdesk.store.models import OccurrenceDraft, PostDraft
+    from socialdesk.store.occurrences import get_occurrence, set_occurrence
+    from socialdesk.store.post_writes import update_post
+
+    path = tmp_path / "v1.sqlite"
+    shutil.copyfile(FIXTURES / "workspace-v1.sqlite", path)
+    with Workspace.open(path) as ws:
+        assert migrations.applied_names(ws.conn)[:2] == ["0001_initial", "0002_post_occurrences"]
+        update_post(ws, 1, PostDraft(title="Sourdough Saturday", status="published",
+                                     scheduled_on="2026-11-28", repeat_rule="weekly"))
+        marked = OccurrenceDraft("skipped")
+        set_occurrence(ws, 1, "2026-12-05", marked)
+        assert get_occurrence(ws, 1, "2026-12-05") == marked
+        ws.conn.execute("DELETE FROM posts WHERE id = 1")
+        assert ws.conn.execute("SELECT count(*) FROM post_occurrences").fetchone()[0] == 0
+
+
+def test_second_version_fixture_opens_with_its_data(tmp_path: Path) -> None:
+    from socialdesk.store.occurrences import occurrences_of
+
+    path = tmp_path / "v2.sqlite"
+    shutil.copyfile(FIXTURES / "workspace-v2.sqlite", path)
+    with Workspace.open(path) as ws:
+        assert ws.schema_version == migrations.latest_version()
+        assert ws.conn.execute("SELECT title FROM posts").fetchone()[0] == "Sourdough Saturday"
+        assert [(day, m.status, m.reach) for day, m in occurrences_of(ws, 1)] == [
+            ("2026-12-05", "published", 380), ("2026-12-12", "skipped", None)]
 
 
 def test_newer_workspace_is_refused_and_left_untouched(tmp_path: Path) -> None:
@@ -91,18 +123,20 @@ def test_a_later_migration_backs_up_first_and_applies_in_one_transaction(tmp_pat
     def add_colour(db: Database) -> None:
         db.conn.execute("ALTER TABLE tags ADD COLUMN colour TEXT")
 
-    extended = (*migrations.MIGRATIONS, ("0002_add_colour_to_tags", add_colour))
+    now = migrations.latest_version()
+    name = f"{now + 1:04d}_add_colour_to_tags"
+    extended = (*migrations.MIGRATIONS, (name, add_colour))
 
     ws = Workspace.open(path)
     from socialdesk.store.workspace import backup_before_migration
 
-    copy = backup_before_migration(ws, 1)
-    assert migrations.apply(ws.db, extended) == ["0002_add_colour_to_tags"]
-    assert migrations.applied_version(ws.conn) == 2
+    copy = backup_before_migration(ws, now)
+    assert migrations.apply(ws.db, extended) == [name]
+    assert migrations.applied_version(ws.conn) == now + 1
     assert "colour" in ws.db["tags"].columns_dict
     ws.close()
     with sqlite3.connect(copy) as old:
-        assert old.execute("PRAGMA user_version").fetchone()[0] == 1
+        assert old.execute("PRAGMA user_version").fetchone()[0] == now
 
 
 def test_a_failing_migration_leaves_nothing_behind(tmp_path: Path) -> None:
@@ -112,13 +146,14 @@ def test_a_failing_migration_leaves_nothing_behind(tmp_path: Path) -> None:
         db.conn.execute("CREATE TABLE half (x)")
         raise RuntimeError("power cut")
 
-    broken = (*migrations.MIGRATIONS, ("0002_half_done", half_done))
+    now = migrations.latest_version()
+    broken = (*migrations.MIGRATIONS, (f"{now + 1:04d}_half_done", half_done))
 
     with Workspace.open(path) as ws:
         with pytest.raises(RuntimeError):
             migrations.apply(ws.db, broken)
         assert "half" not in ws.db.table_names()
-        assert migrations.applied_version(ws.conn) == 1
+        assert migrations.applied_version(ws.conn) == now
 
 
 def test_split_statements_keeps_triggers_whole() -> None:

@@ -159,3 +159,97 @@ def test_post_texts_for_limit_checks(workspace) -> None:
     found = posts.post_texts_between(workspace, "2031-01-01", "2031-01-07")
     assert [(t.body, t.channels) for t in found] == [
         ("a" * 300, (("instagram", "short"), ("x", None)))]
+
+
+def _repeats(ws, first: str, last: str, today: str) -> dict[str, tuple[str, int | None]]:
+    from datetime import date
+
+    from socialdesk.core.recurrence import posts_in_range
+
+    rows = posts_in_range(ws, date.fromisoformat(first), date.fromisoformat(last),
+                          today=date.fromisoformat(today))
+    return {r.scheduled_on: (r.status, r.reach) for r in rows}
+
+
+def test_marking_one_repeat_published_leaves_the_others_as_they_were(workspace) -> None:
+    from socialdesk.store.models import OccurrenceDraft
+    from socialdesk.store.occurrences import get_occurrence, set_occurrence
+
+    weekly = PostDraft(title="Bread club", status="scheduled", scheduled_on="2031-12-01",
+                       repeat_rule="weekly", repeat_until="2031-12-29")
+    post_id = create_post(workspace, weekly)
+    marked = OccurrenceDraft("published", "https://social.example/p/8", 640, 12, 30)
+    set_occurrence(workspace, post_id, "2031-12-08", marked)
+    assert get_occurrence(workspace, post_id, "2031-12-08") == marked
+    assert _repeats(workspace, "2031-12-01", "2031-12-31", today="2031-12-10") == {
+        "2031-12-01": ("scheduled", None), "2031-12-08": ("published", 640),
+        "2031-12-15": ("scheduled", None), "2031-12-22": ("scheduled", None),
+        "2031-12-29": ("scheduled", None)}
+    detail = get_post(workspace, post_id)
+    assert detail is not None and detail.draft.status == "scheduled"  # the series is as it was
+    set_occurrence(workspace, post_id, "2031-12-08", None)
+    assert get_occurrence(workspace, post_id, "2031-12-08") is None
+
+
+def test_a_published_series_is_never_published_on_a_date_still_to_come(workspace) -> None:
+    from socialdesk.store.models import OccurrenceDraft
+    from socialdesk.store.occurrences import set_occurrence
+
+    post_id = create_post(workspace, PostDraft(
+        title="Bread club", status="published", scheduled_on="2031-12-01", reach=900,
+        repeat_rule="weekly"))
+    assert _repeats(workspace, "2031-12-01", "2031-12-22", today="2031-12-10") == {
+        "2031-12-01": ("published", 900), "2031-12-08": ("published", None),
+        "2031-12-15": ("scheduled", None), "2031-12-22": ("scheduled", None)}
+    set_occurrence(workspace, post_id, "2031-12-22", OccurrenceDraft("skipped"))
+    assert _repeats(workspace, "2031-12-20", "2031-12-31", today="2031-12-10") == {
+        "2031-12-22": ("skipped", None), "2031-12-29": ("scheduled", None)}
+
+
+def test_only_dates_the_post_repeats_on_can_be_marked(workspace) -> None:
+    from socialdesk.store.models import OccurrenceDraft
+    from socialdesk.store.occurrences import set_occurrence
+
+    post_id = create_post(workspace, FULL)  # weekly from 1 to 22 December 2031
+    once = create_post(workspace, PostDraft(title="Once", scheduled_on="2031-12-01"))
+    published = OccurrenceDraft("published")
+    for bad in ("2031-12-01", "2031-12-09", "2031-12-29", "2031-11-24"):
+        with pytest.raises(ValueError, match="does not repeat on"):
+            set_occurrence(workspace, post_id, bad, published)
+    with pytest.raises(ValueError, match="does not repeat on"):
+        set_occurrence(workspace, once, "2031-12-08", published)
+    with pytest.raises(ValueError, match="status"):
+        set_occurrence(workspace, post_id, "2031-12-08", OccurrenceDraft("posted"))
+    with pytest.raises(ValueError, match="Reach"):
+        set_occurrence(workspace, post_id, "2031-12-08", OccurrenceDraft("published", reach=-1))
+    with pytest.raises(LookupError):
+        set_occurrence(workspace, 999, "2031-12-08", published)
+    assert workspace.conn.execute("SELECT count(*) FROM post_occurrences").fetchone()[0] == 0
+
+
+def test_deleting_a_series_and_undoing_brings_back_its_marked_dates(workspace) -> None:
+    from socialdesk.store.models import OccurrenceDraft
+    from socialdesk.store.occurrences import occurrences_of, set_occurrence
+
+    post_id = create_post(workspace, FULL)
+    set_occurrence(workspace, post_id, "2031-12-08", OccurrenceDraft("published", reach=5))
+    set_occurrence(workspace, post_id, "2031-12-15", OccurrenceDraft("skipped"))
+    marked = occurrences_of(workspace, post_id)
+    deleted = delete_post(workspace, post_id)
+    assert workspace.conn.execute("SELECT count(*) FROM post_occurrences").fetchone()[0] == 0
+    restore_post(workspace, deleted)
+    assert occurrences_of(workspace, post_id) == marked
+
+
+def test_a_marked_date_the_series_no_longer_has_is_kept_for_undo_but_not_shown(workspace) -> None:
+    from socialdesk.store.models import OccurrenceDraft
+    from socialdesk.store.occurrences import set_occurrence
+
+    post_id = create_post(workspace, FULL)
+    set_occurrence(workspace, post_id, "2031-12-08", OccurrenceDraft("skipped"))
+    move_post(workspace, post_id, "2031-12-02")  # the series now repeats on Tuesdays
+    assert _repeats(workspace, "2031-12-01", "2031-12-10", today="2031-11-01") == {
+        "2031-12-02": ("scheduled", None), "2031-12-09": ("scheduled", None)}
+    move_post(workspace, post_id, "2031-12-01")  # moved back (an undo): the mark is there
+    assert _repeats(workspace, "2031-12-08", "2031-12-08", today="2031-11-01") == {
+        "2031-12-08": ("skipped", None)}

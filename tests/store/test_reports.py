@@ -166,6 +166,58 @@ def test_campaign_report_spans_the_campaign_and_its_posts(shop: Workspace) -> No
     assert reports.campaign_report(shop, 99) is None
 
 
+def test_a_share_recorded_before_its_post_is_published_stays_out_of_reach(shop: Workspace
+                                                                         ) -> None:
+    from socialdesk.store import asks
+
+    (ask_id,) = shop.conn.execute("SELECT id FROM asks WHERE uid = 'a5'").fetchone()
+    asks.record_outcome(shop, ask_id, "shared", answered_on="2026-03-09", observed_reach=700)
+    report = reports.campaign_report(shop, 1)  # p3, the draft, has Café's share of 700
+    assert report is not None
+    assert report.totals.partner_reach == 1500
+    assert [(p.name, p.shared, p.reach) for p in report.partners] == [
+        ("Mia", 1, 900), ("Café", 2, 600), ("Tom", 0, 0)]
+    assert [(p.post_id, p.shared, p.partner_reach) for p in report.posts] == [
+        (1, 1, 600), (2, 1, 900), (3, 1, 0)]
+    assert sum(p.partner_reach for p in report.posts) == report.totals.partner_reach
+    spring = next(r for r in reports.campaign_rows(shop) if r.campaign_id == 1)
+    assert (spring.partner_reach, spring.shared) == (1500, 3)
+    assert next(p for p in reports.partner_asks(shop) if p.name == "Café").reach == 650
+
+    shop.conn.execute("UPDATE posts SET status = 'published' WHERE id = 3")
+    report = reports.campaign_report(shop, 1)
+    assert report is not None
+    assert report.totals.partner_reach == 2200
+    assert report.posts[2].partner_reach == 700
+    assert next(p for p in report.partners if p.name == "Café").reach == 1300
+
+
+def test_repeats_marked_published_count_on_their_own_dates(shop: Workspace) -> None:
+    from socialdesk.store.models import OccurrenceDraft, PostDraft
+    from socialdesk.store.occurrences import set_occurrence
+    from socialdesk.store.post_writes import create_post
+
+    club = create_post(shop, PostDraft(title="Bun club", status="published", campaign_id=1,
+                                       scheduled_on="2026-03-03", repeat_rule="weekly",
+                                       reach=100))
+    set_occurrence(shop, club, "2026-03-10", OccurrenceDraft("published", reach=70))
+    set_occurrence(shop, club, "2026-03-17", OccurrenceDraft("skipped", reach=999))
+    set_occurrence(shop, club, "2026-03-24", OccurrenceDraft("published", reach=30))
+    shop.conn.execute(  # not a date the series repeats on: it counts nowhere
+        "INSERT INTO post_occurrences (post_id, occurs_on, status, reach) "
+        "VALUES (?, '2026-03-12', 'published', 5000)", (club,))
+    weeks = reports.leverage_by_week(shop, FIRST, LAST, campaign_id=1)
+    assert [(w.posts, w.own_reach, w.partner_reach) for w in weeks] == [
+        (3, 1600, 1500), (1, 70, 0), (0, 0, 0)]
+    report = reports.campaign_report(shop, 1)
+    assert report is not None
+    assert report.facts.last == "2026-03-24"  # the last published repeat, after the end
+    assert (report.totals.posts, report.totals.own_reach) == (5, 1700)
+    assert next(p for p in report.posts if p.post_id == club).own_reach == 200
+    spring = next(r for r in reports.campaign_rows(shop) if r.campaign_id == 1)
+    assert (spring.posts, spring.published, spring.own_reach) == (4, 3, 1700)
+
+
 def test_an_empty_workspace_has_empty_figures(workspace: Workspace) -> None:
     overview = reports.overview(workspace, date(2026, 11, 24))
     assert len(overview.weeks) == 12 and overview.totals.empty
@@ -196,6 +248,11 @@ def test_demo_figures_agree_with_a_plain_recount(demo: Workspace) -> None:
             totals[1] += (observed or 0) if status == "shared" else 0
             totals[2] += 1
             totals[3] += minutes if minutes is not None else effort[contact]
+    for (occurs_on, reach) in demo.conn.execute(  # the demo marks only dates that repeat
+            "SELECT occurs_on, reach FROM post_occurrences WHERE status = 'published' "
+            "AND occurs_on BETWEEN ? AND ?", (first.isoformat(), day.isoformat())):
+        day_of = date.fromisoformat(occurs_on)
+        expected[(day_of - timedelta(days=day_of.weekday())).isoformat()][0] += reach or 0
     got = {w.first: [w.own_reach, w.partner_reach, w.asks, w.effort_minutes]
            for w in overview.weeks if w.posts}
     assert got == dict(expected)

@@ -17,6 +17,7 @@ from typing import Any, Literal, NamedTuple
 
 from socialdesk.core import clock
 from socialdesk.core import demo_data as d
+from socialdesk.core.recurrence import occurrences
 from socialdesk.store import bulk
 from socialdesk.store.workspace import Workspace
 
@@ -113,6 +114,16 @@ class _Post(NamedTuple):
     title: str
 
 
+class _Repeating(NamedTuple):
+    id: int
+    day: date
+    rule: str | None
+    until: str | None
+    weeks: int | None
+    platforms: list[str]
+    link: bool
+
+
 class _Campaign(NamedTuple):
     id: int
     start: date
@@ -132,11 +143,13 @@ class _Demo:
         self.reach_guess: dict[int, float] = {}
         self.campaigns: list[_Campaign] = []
         self.posts: list[_Post] = []  # dated posts, for the asks
+        self.published_series: list[_Repeating] = []  # for their past dates' results
 
     def generate(self) -> None:
         """Make the rows of every table (the order of these calls is part of the output)."""
         for step in (self.contacts, self.audiences, self.links, self.interactions,
-                     self.channels, self.campaign_rows, self.post_rows, self.ask_rows):
+                     self.channels, self.campaign_rows, self.post_rows, self.ask_rows,
+                     self.repeat_rows):
             step()
 
     def counts(self) -> DemoCounts:
@@ -340,6 +353,9 @@ class _Demo:
         ))
         if day:
             self.posts.append(_Post(post_id, day, status, title))
+        if day and status == "published" and (repeat or evergreen):
+            self.published_series.append(
+                _Repeating(post_id, day, repeat, until, evergreen, platforms, bool(link)))
         for platform in platforms:
             self.rows["post_channels"].append(
                 (post_id, platform, d.channel_text(rng, platform, body, product)))
@@ -361,6 +377,19 @@ class _Demo:
         reach = int(own * rng.lognormvariate(0.2, 0.45))
         clicks = int(reach * rng.uniform(0.01, 0.04 if link else 0.008))
         return url, reach, clicks, int(reach * rng.uniform(0.03, 0.12))
+
+    def repeat_rows(self) -> None:
+        """The past dates of published repeating posts: most published with results."""
+        yesterday = self.today - timedelta(days=1)
+        for series in self.published_series:
+            until = date.fromisoformat(series.until) if series.until else None
+            for day in occurrences(series.day, series.day + timedelta(days=1), yesterday,
+                                   repeat_rule=series.rule, repeat_until=until,
+                                   evergreen_weeks=series.weeks):
+                status = "skipped" if self.rng.random() < 0.1 else "published"
+                self.rows["post_occurrences"].append((
+                    series.id, day.isoformat(), status,
+                    *self.results(status, series.platforms, series.link, day)))
 
     # -- asks ---------------------------------------------------------------------
 

@@ -308,6 +308,8 @@ COLUMNS: dict[str, tuple[str, ...]] = {
               "scheduled_time", "timezone", "link", "notes", "repeat_rule", "repeat_until",
               "evergreen_weeks", "published_url", "reach", "clicks", "engagements", "sequence",
               "created_at", "updated_at"),
+    "post_occurrences": ("post_id", "occurs_on", "status", "published_url", "reach", "clicks",
+                         "engagements"),
     "post_channels": ("post_id", "platform", "body"),
     "post_topics": ("post_id", "topic_id"),
     "asks": ("uid", "post_id", "contact_id", "status", "asked_on", "due_on", "answered_on",

@@ -3,6 +3,10 @@
 The same precedence as the iCalendar export: a monthly repeat first, then an evergreen
 interval (every N weeks), then a weekly repeat; ``repeat_until`` ends any of them.
 A monthly repeat on the 31st skips months without one (RFC 5545).
+
+Each later date shows the status and results the user marked on it
+(:mod:`socialdesk.store.occurrences`); an unmarked one shows the series' status, except
+that a date after today is never published yet (:func:`repeat_status`).
 """
 
 from __future__ import annotations
@@ -10,8 +14,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date, timedelta
 
+from socialdesk.core import clock
+from socialdesk.store import occurrences as marks
 from socialdesk.store import posts
-from socialdesk.store.models import PostRow
+from socialdesk.store.models import OccurrenceDraft, PostRow
 from socialdesk.store.workspace import Workspace
 
 
@@ -60,18 +66,39 @@ def occurrences(start: date, first: date, last: date, *, repeat_rule: str | None
     return found
 
 
+def repeat_status(series_status: str, day: date, today: date) -> str:
+    """The status a later date of a repeating post shows while the user has not marked it.
+
+    The series' status, except that a date after ``today`` is not published yet: a
+    published series shows its later dates as scheduled until they come.
+    """
+    return "scheduled" if series_status == "published" and day > today else series_status
+
+
+def repeat_values(ws: Workspace, post_id: int, series_status: str, day: date,
+                  today: date | None = None) -> OccurrenceDraft:
+    """What a later date of a repeating post shows: what the user marked, else the default."""
+    marked = marks.get_occurrence(ws, post_id, day.isoformat())
+    return marked or OccurrenceDraft(repeat_status(series_status, day, today or clock.today()))
+
+
 def posts_in_range(ws: Workspace, first: date, last: date,
-                   repeating: Sequence[tuple] | None = None) -> list[PostRow]:
+                   repeating: Sequence[tuple] | None = None,
+                   today: date | None = None) -> list[PostRow]:
     """Posts on each day from ``first`` to ``last``, repeats included, in time order.
 
-    A repeat on a later date is the post's row with that date and ``occurrence`` set.
+    A repeat on a later date is the post's row with that date, ``occurrence`` set and
+    its own status and reach (marked, else :func:`repeat_status` and none).
     ``repeating``: every repeating post (:func:`posts.repeating_records` without a range),
     read once for many ranges; by default the ones that can fall in this range are read.
+    ``today`` defaults to :func:`socialdesk.core.clock.today`.
     """
+    today = today or clock.today()
     start_iso, end_iso = first.isoformat(), last.isoformat()
     rows = posts.posts_between(ws, start_iso, end_iso)
     if repeating is None:
         repeating = posts.repeating_records(ws, start_iso, end_iso)
+    marked = marks.marked_between(ws, start_iso, end_iso) if repeating else {}
     for record in repeating:
         rule, until, weeks = record[-3:]
         if (record[3] or start_iso) > end_iso or (until is not None and until < start_iso):
@@ -81,7 +108,10 @@ def posts_in_range(ws: Workspace, first: date, last: date,
                                repeat_until=date.fromisoformat(until) if until else None,
                                evergreen_weeks=weeks):
             if day != start:
-                rows.append(posts.post_row(record, scheduled_on=day.isoformat(),
-                                           occurrence=True))
+                iso = day.isoformat()
+                mark = marked.get((record[0], iso))
+                rows.append(posts.repeat_row(
+                    record, iso, mark.status if mark else repeat_status(record[2], day, today),
+                    mark.reach if mark else None))
     rows.sort(key=lambda r: (r.scheduled_on or "", r.scheduled_time or "", r.occurrence, r.id))
     return rows

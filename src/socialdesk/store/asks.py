@@ -4,6 +4,8 @@ An ask starts as ``asked``; its outcome is ``agreed`` (still to share), ``shared
 the reach observed), ``declined`` or ``no_reply``. For the leverage model an ask is
 resolved when shared, declined or unanswered: k = shared, n = resolved. Asked and agreed
 asks are *waiting*; a waiting ask past its due date is *overdue* (:func:`waiting_asks`).
+A share may be recorded before its post is published (a partner can share early); its
+reach counts in the reports once the post is published (:attr:`AskRow.counts_in_reports`).
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ _NOW = "strftime('%Y-%m-%dT%H:%M:%SZ', 'now')"
 _ASK_SQL = """
 SELECT a.id, a.contact_id, c.name, a.post_id, p.title, a.status, a.asked_on, a.due_on,
        a.observed_reach, a.answered_on, a.message, a.predicted_reach, a.effort_minutes,
-       a.note
+       a.note, p.status
 FROM asks a JOIN contacts c ON c.id = a.contact_id LEFT JOIN posts p ON p.id = a.post_id
 """
 

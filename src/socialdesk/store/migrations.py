@@ -18,7 +18,7 @@ import sqlite3
 from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING
 
-from socialdesk.store import schema_v1
+from socialdesk.store import schema_v1, schema_v2
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
@@ -57,8 +57,15 @@ def _initial(db: Database) -> None:
     run_script(db, schema_v1.SQL)
 
 
+def _post_occurrences(db: Database) -> None:
+    run_script(db, schema_v2.SQL)
+
+
 # Every migration, oldest first. Never edit or remove a released one; append.
-MIGRATIONS: tuple[Migration, ...] = (("0001_initial", _initial),)
+MIGRATIONS: tuple[Migration, ...] = (
+    ("0001_initial", _initial),
+    ("0002_post_occurrences", _post_occurrences),
+)
 
 
 def migration_number(name: str) -> int:

@@ -202,6 +202,16 @@ class AskRow:
     predicted_reach: float | None = None
     effort_minutes: int | None = None
     note: str = ""
+    post_status: str | None = None  # the status of the post asked about
+
+    @property
+    def counts_in_reports(self) -> bool:
+        """True when the reach of this ask's share counts in reports: its post is published.
+
+        A share recorded before the post is published teaches the planner at once, but its
+        reach stays out of the reports' figures until the post is published.
+        """
+        return self.post_id is None or self.post_status == "published"
 
 
 @dataclass(frozen=True, slots=True)
@@ -279,6 +289,17 @@ class PostDraft:
     channels: tuple[tuple[str, str | None], ...] = ()  # (platform, own text or None)
     topics: tuple[str, ...] = ()
     media: tuple[str, ...] = ()  # paths relative to the workspace's media folder
+
+
+@dataclass(frozen=True, slots=True)
+class OccurrenceDraft:
+    """What a user marks on one later date of a repeating post: its status and results."""
+
+    status: str
+    published_url: str = ""
+    reach: int | None = None
+    clicks: int | None = None
+    engagements: int | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,5 +1,9 @@
 """Writing posts: create, update, move, delete (and restore, for undo).
 
+A later date of a repeating post gets its own status and results through
+:func:`socialdesk.store.occurrences.set_occurrence`; deleting the post removes those too, and
+restoring it brings them back.
+
 Every public write is one transaction (nesting as a savepoint inside a caller's) and
 raises the post's iCalendar SEQUENCE and ``updated_at``, so calendar programs that
 subscribed to an export pick up the change.
@@ -13,7 +17,8 @@ from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from socialdesk.store.models import PostDetail, PostDraft
+from socialdesk.store import occurrences
+from socialdesk.store.models import OccurrenceDraft, PostDetail, PostDraft
 from socialdesk.store.schema_v1 import POST_STATUSES, REPEAT_RULES
 from socialdesk.store.workspace import Workspace
 
@@ -32,6 +37,7 @@ class DeletedPost:
 
     detail: PostDetail
     ask_ids: tuple[int, ...]
+    marked: tuple[tuple[str, OccurrenceDraft], ...] = ()  # later dates with their own status
 
 
 def now_stamp() -> str:
@@ -205,12 +211,13 @@ def delete_post(ws: Workspace, post_id: int) -> DeletedPost:
             raise LookupError(f"Post {post_id} no longer exists.")
         asks = tuple(r[0] for r in ws.conn.execute(
             "SELECT id FROM asks WHERE post_id = ?", (post_id,)))
+        marked = occurrences.occurrences_of(ws, post_id)
         ws.conn.execute("DELETE FROM posts WHERE id = ?", (post_id,))
-    return DeletedPost(detail, asks)
+    return DeletedPost(detail, asks, marked)
 
 
 def restore_post(ws: Workspace, deleted: DeletedPost) -> None:
-    """Put a deleted post back with its id, UID, parts and asks (SEQUENCE raised)."""
+    """Put a deleted post back with its id, UID, parts, marked dates and asks (SEQUENCE raised)."""
     detail = deleted.detail
     with ws.transaction():
         ws.conn.execute(
@@ -220,6 +227,7 @@ def restore_post(ws: Workspace, deleted: DeletedPost) -> None:
              detail.created_at, now_stamp()],
         )
         _write_parts(ws, detail.id, detail.draft)
+        occurrences.write(ws, detail.id, deleted.marked)
         for chunk in range(0, len(deleted.ask_ids), 900):
             ids = deleted.ask_ids[chunk : chunk + 900]
             ws.conn.execute(

@@ -62,13 +62,20 @@ def _names(joined: str | None) -> tuple[str, ...]:
     return tuple(joined.split(_SEP)) if joined else ()
 
 
-def post_row(record: tuple, *, scheduled_on: str | None = None,
-             occurrence: bool = False) -> PostRow:
-    """A row of :data:`_POST_SQL` as a :class:`PostRow` (optionally on another date)."""
+def post_row(record: tuple) -> PostRow:
+    """A row of :data:`_POST_SQL` as a :class:`PostRow`."""
     return PostRow(
-        record[0], record[1], record[2], scheduled_on or record[3], record[4], record[5],
-        record[6], _names(record[7]), _names(record[8]), record[9], record[10], record[11],
-        bool(record[12]), occurrence,
+        record[0], record[1], record[2], record[3], record[4], record[5], record[6],
+        _names(record[7]), _names(record[8]), record[9], record[10], record[11],
+        bool(record[12]),
+    )
+
+
+def repeat_row(record: tuple, scheduled_on: str, status: str, reach: int | None) -> PostRow:
+    """A row of :data:`_POST_SQL` as the repeat on a later date, with its own status and reach."""
+    return PostRow(
+        record[0], record[1], status, scheduled_on, record[4], record[5], record[6],
+        _names(record[7]), _names(record[8]), reach, record[10], record[11], True, True,
     )
 
 

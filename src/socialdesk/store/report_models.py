@@ -2,6 +2,9 @@
 
 Reach figures count published posts only: a post's own reach is the ``reach`` typed in after
 publishing, its reach through partners the ``observed_reach`` of the asks that were shared.
+A later date of a repeating post marked published counts as a published post of its own,
+with its own reach (asks belong to the post's own date). A share recorded while its post
+is not published counts among the asks shared but adds no reach until the post is.
 The *leverage ratio* is reach through partners ÷ own reach; *reach per hour* is reach
 through partners ÷ the hours spent asking (every ask counts, shared or not).
 """

@@ -2,6 +2,10 @@
 
 Every query is set-based (one statement, grouped in SQLite) and returns frozen dataclasses;
 see :mod:`socialdesk.store.report_models` for what each figure counts.
+
+Published means a post whose own status is published, or a later date of a repeating post
+marked published (:mod:`socialdesk.store.occurrences`), each on its own date with its own
+reach. A share's reach counts in reach figures only while its post is published.
 """
 
 from __future__ import annotations
@@ -10,6 +14,7 @@ from datetime import date, timedelta
 
 from socialdesk.store.asks import WAITING
 from socialdesk.store.models import CampaignSummary, Counts, WeekReach
+from socialdesk.store.occurrences import repeat_of
 from socialdesk.store.posts import week_of
 from socialdesk.store.report_models import (
     CampaignFacts,
@@ -25,6 +30,27 @@ from socialdesk.store.workspace import Workspace
 # Reach through partners of an ask ``a`` (0 unless shared), and its effort (the contact's
 # usual effort when the ask has none: looked up only then, which keeps big scans fast).
 _SHARED_REACH = "CASE WHEN a.status = 'shared' THEN coalesce(a.observed_reach, 0) ELSE 0 END"
+# The same, 0 while the ask's post is not published (a deleted post's shares still count).
+_PUBLISHED_SHARE_REACH = (
+    "CASE WHEN a.status = 'shared' AND (a.post_id IS NULL OR "
+    "(SELECT status FROM posts WHERE id = a.post_id) = 'published') "
+    "THEN coalesce(a.observed_reach, 0) ELSE 0 END"
+)
+# A marked date ``o`` of the post ``p`` that counts as published: on a date it repeats on.
+_PUBLISHED_REPEAT = f"o.status = 'published' AND {repeat_of('o.occurs_on')}"
+# The reach of published repeats per campaign (a CTE: one pass over the marked dates).
+_REPEAT_TOTALS = f"""
+        repeat_totals AS (
+            SELECT p.campaign_id, sum(o.reach) AS reach
+            FROM post_occurrences o CROSS JOIN posts p ON p.id = o.post_id
+            WHERE {_PUBLISHED_REPEAT} GROUP BY p.campaign_id
+        )"""
+# A post's own reach when published plus that of its published repeats (NULL: none typed).
+_OWN_REACH = (
+    "(SELECT sum(r) FROM (SELECT CASE WHEN p.status = 'published' THEN p.reach END AS r "
+    "UNION ALL SELECT o.reach FROM post_occurrences o "
+    f"WHERE o.post_id = p.id AND {_PUBLISHED_REPEAT}))"
+)
 _EFFORT = (
     "coalesce(a.effort_minutes, (SELECT effort_minutes FROM contacts WHERE id = a.contact_id))"
 )
@@ -46,10 +72,10 @@ def counts(ws: Workspace) -> Counts:
 
 
 def campaign_summaries(ws: Workspace) -> list[CampaignSummary]:
-    """Per campaign: posts, published, own reach, asks, shares and reach through partners."""
+    """Per campaign: posts, published, asks, shares, and the reach of published posts."""
     # Asks per post in one pass, then per campaign; posts per campaign apart (no fan-out).
     rows = ws.conn.execute(
-        """
+        f"""
         WITH per_post AS (
             SELECT a.post_id, count(*) AS asks, sum(a.status = 'shared') AS shared,
                    sum(CASE WHEN a.status = 'shared' THEN coalesce(a.observed_reach, 0) END)
@@ -58,19 +84,22 @@ def campaign_summaries(ws: Workspace) -> list[CampaignSummary]:
         ),
         ask_totals AS (
             SELECT p.campaign_id, sum(t.asks) AS asks, sum(t.shared) AS shared,
-                   sum(t.partner_reach) AS partner_reach
+                   sum(CASE WHEN p.status = 'published' THEN t.partner_reach END)
+                       AS partner_reach
             FROM per_post t CROSS JOIN posts p ON p.id = t.post_id GROUP BY p.campaign_id
         ),
         post_totals AS (
             SELECT campaign_id, count(*) AS posts, sum(status = 'published') AS published,
-                   sum(reach) AS reach
+                   sum(CASE WHEN status = 'published' THEN reach END) AS reach
             FROM posts GROUP BY campaign_id
-        )
+        ),{_REPEAT_TOTALS}
         SELECT coalesce(c.name, 'No campaign'), coalesce(c.colour, '#9e9e9e'),
-               coalesce(c.goal, ''), pt.posts, pt.published, coalesce(pt.reach, 0),
+               coalesce(c.goal, ''), pt.posts, pt.published,
+               coalesce(pt.reach, 0) + coalesce(rt.reach, 0),
                coalesce(at.asks, 0), coalesce(at.shared, 0), coalesce(at.partner_reach, 0)
         FROM post_totals pt LEFT JOIN campaigns c ON c.id = pt.campaign_id
         LEFT JOIN ask_totals at ON at.campaign_id IS pt.campaign_id
+        LEFT JOIN repeat_totals rt ON rt.campaign_id IS pt.campaign_id
         ORDER BY c.id IS NULL, c.starts_on DESC, c.name
         """
     ).fetchall()
@@ -80,7 +109,8 @@ def campaign_summaries(ws: Workspace) -> list[CampaignSummary]:
 def campaign_rows(ws: Workspace) -> list[CampaignRow]:
     """Every campaign (and "No campaign" when posts lack one), latest start first.
 
-    Reach counts published posts, as in the campaign report; asks count every ask.
+    Reach counts published posts and repeats, as in the campaign report; ``published``
+    the posts whose own status is published; asks count every ask.
     """
     rows = ws.conn.execute(
         f"""
@@ -101,19 +131,20 @@ def campaign_rows(ws: Workspace) -> list[CampaignRow]:
             SELECT campaign_id, count(*) AS posts, sum(status = 'published') AS published,
                    sum(CASE WHEN status = 'published' THEN reach END) AS reach
             FROM posts GROUP BY campaign_id
-        ),
+        ),{_REPEAT_TOTALS},
         wanted AS (
             SELECT id AS campaign_id FROM campaigns
             UNION ALL SELECT NULL WHERE EXISTS (SELECT 1 FROM posts WHERE campaign_id IS NULL)
         )
         SELECT w.campaign_id, coalesce(c.name, 'No campaign'), coalesce(c.colour, '#9e9e9e'),
                coalesce(c.goal, ''), c.starts_on, c.ends_on, coalesce(pt.posts, 0),
-               coalesce(pt.published, 0), coalesce(pt.reach, 0),
+               coalesce(pt.published, 0), coalesce(pt.reach, 0) + coalesce(rt.reach, 0),
                coalesce(at.partner_reach, 0), coalesce(at.asks, 0),
                coalesce(at.answered, 0), coalesce(at.shared, 0)
         FROM wanted w LEFT JOIN campaigns c ON c.id = w.campaign_id
         LEFT JOIN post_totals pt ON pt.campaign_id IS w.campaign_id
         LEFT JOIN ask_totals at ON at.campaign_id IS w.campaign_id
+        LEFT JOIN repeat_totals rt ON rt.campaign_id IS w.campaign_id
         ORDER BY w.campaign_id IS NULL, c.starts_on IS NULL, c.starts_on DESC,
                  c.name COLLATE NOCASE
         """
@@ -138,14 +169,17 @@ def leverage_by_week(
 ) -> list[Leverage]:
     """Every week (Monday to Sunday) from ``first``'s to ``last``'s, with its results.
 
-    Counts published posts dated ``first``–``last`` (ISO dates; weeks with none are
-    there with zeros), of one campaign when ``campaign_id`` is given.
+    Counts published posts and repeats dated ``first``–``last`` (ISO dates; weeks with
+    none are there with zeros), of one campaign when ``campaign_id`` is given. A post's
+    asks count with the post's own date.
     """
     # "+status": walk the schedule index for the date range, not every published post
     where = "+p.status = 'published' AND p.scheduled_on BETWEEN ? AND ?"
+    repeats = f"o.occurs_on BETWEEN ? AND ? AND {_PUBLISHED_REPEAT}"
     params: list[object] = [first, last]
     if campaign_id is not None:
         where += " AND p.campaign_id = ?"
+        repeats += " AND p.campaign_id = ?"
         params.append(campaign_id)
     rows = ws.conn.execute(
         f"""
@@ -157,12 +191,16 @@ def leverage_by_week(
             LEFT JOIN asks a ON a.post_id = p.id
             WHERE {where}
             GROUP BY p.id
+            UNION ALL
+            SELECT date(o.occurs_on, 'weekday 0', '-6 days'), o.reach, 0, 0, 0, 0
+            FROM post_occurrences o CROSS JOIN posts p ON p.id = o.post_id
+            WHERE {repeats}
         )
         SELECT week, count(*), coalesce(sum(reach), 0), coalesce(sum(partner_reach), 0),
                sum(asks), coalesce(sum(shared), 0), coalesce(sum(effort), 0)
         FROM per_post GROUP BY week
         """,
-        params,
+        params * 2,
     ).fetchall()
     found = {row[0]: row[1:] for row in rows}
     monday, _ = week_of(date.fromisoformat(first))
@@ -181,7 +219,8 @@ def partner_asks(
 ) -> list[PartnerAsks]:
     """Every contact ever asked, with outcomes, reach and effort; most reach first.
 
-    With ``campaign_id``, only the asks for that campaign's posts; ``limit`` keeps the best.
+    Reach counts the shares of published posts. With ``campaign_id``, only the asks for
+    that campaign's posts; ``limit`` keeps the best.
     """
     where, params = "", []
     if campaign_id is not None:
@@ -194,7 +233,7 @@ def partner_asks(
             SELECT a.contact_id, count(*) AS asked, sum(a.status = 'shared') AS shared,
                    sum(a.status = 'declined') AS declined, sum(a.status = 'no_reply') AS silent,
                    sum(a.{WAITING}) AS waiting,
-                   sum({_SHARED_REACH}) AS reach, sum(a.effort_minutes) AS effort,
+                   sum({_PUBLISHED_SHARE_REACH}) AS reach, sum(a.effort_minutes) AS effort,
                    count(a.effort_minutes) AS with_effort, max(a.asked_on) AS last_asked
             FROM asks a NOT INDEXED {where}
             GROUP BY a.contact_id
@@ -212,11 +251,14 @@ def partner_asks(
     return [PartnerAsks(*row) for row in rows]
 
 
-_POST_COLUMNS = "p.id, p.title, p.scheduled_on, p.status, cam.name, cam.colour, p.reach"
+_POST_COLUMNS = f"p.id, p.title, p.scheduled_on, p.status, cam.name, cam.colour, {_OWN_REACH}"
+# Over a post ``p`` and its asks ``a``: reach through partners only while it is published.
 _ASK_TOTALS = f"""
     count(a.id) AS asks, coalesce(sum(a.status = 'shared'), 0) AS shared,
     coalesce(sum(a.{WAITING}), 0) AS waiting,
-    coalesce(sum({_SHARED_REACH}), 0) AS partner_reach, coalesce(sum({_EFFORT}), 0) AS effort,
+    CASE WHEN p.status = 'published' THEN coalesce(sum({_SHARED_REACH}), 0) ELSE 0 END
+        AS partner_reach,
+    coalesce(sum({_EFFORT}), 0) AS effort,
     coalesce(sum({_COMPARABLE}), 0) AS compared,
     sum(CASE WHEN {_COMPARABLE} THEN a.predicted_reach END) AS predicted,
     sum(CASE WHEN {_COMPARABLE} THEN {_SHARED_REACH} END) AS realised"""
@@ -229,9 +271,10 @@ def post_results(
 ) -> list[PostResult]:
     """Posts with their own reach, asks and reach through partners, by date.
 
-    ``campaign_id`` keeps one campaign's posts; ``until`` (ISO date) the posts dated up to
-    then; ``compared_only`` the posts with at least one ask whose prediction can be
-    compared with its outcome.
+    Own reach adds up the post's and its repeats' while published; reach through partners
+    counts while the post is published. ``campaign_id`` keeps one campaign's posts;
+    ``until`` (ISO date) the posts dated up to then; ``compared_only`` the posts with at
+    least one ask whose prediction can be compared with its outcome.
     """
     if compared_only:
         # Few posts have asks: total every ask in one pass, then look the posts up.
@@ -247,7 +290,8 @@ def post_results(
             where += f" AND a.post_id IN (SELECT id FROM posts WHERE {' AND '.join(posts)})"
         sql = f"""
             WITH t AS (
-                SELECT a.post_id, {_ASK_TOTALS} FROM asks a NOT INDEXED {where}
+                SELECT a.post_id, {_ASK_TOTALS}
+                FROM asks a NOT INDEXED CROSS JOIN posts p ON p.id = a.post_id {where}
                 GROUP BY a.post_id HAVING compared > 0
             )
             SELECT {_POST_COLUMNS}, t.asks, t.shared, t.waiting, t.partner_reach, t.effort,
@@ -276,11 +320,16 @@ def post_results(
 
 
 def campaign_facts(ws: Workspace, campaign_id: int) -> CampaignFacts | None:
-    """A campaign's name, goal, dates and the span of its dated posts (None if missing)."""
+    """A campaign's name, goal, dates and the span of its dated posts (None if missing).
+
+    The span reaches the last repeat marked published when that comes after every post.
+    """
     row = ws.conn.execute(
         "SELECT c.id, c.name, c.goal, c.starts_on, c.ends_on, c.colour, "
         "(SELECT min(scheduled_on) FROM posts WHERE campaign_id = c.id), "
-        "(SELECT max(scheduled_on) FROM posts WHERE campaign_id = c.id) "
+        "(SELECT max(day) FROM (SELECT scheduled_on AS day FROM posts WHERE campaign_id = c.id "
+        "UNION ALL SELECT o.occurs_on FROM post_occurrences o CROSS JOIN posts p "
+        f"ON p.id = o.post_id WHERE p.campaign_id = c.id AND {_PUBLISHED_REPEAT})) "
         "FROM campaigns c WHERE c.id = ?", (campaign_id,),
     ).fetchone()
     return None if row is None else CampaignFacts(*row)

@@ -1,6 +1,9 @@
 """iCalendar (RFC 5545) export: posts as VEVENTs, asks and follow-ups as VTODOs.
 
-Every time zone a timed post uses gets its VTIMEZONE.
+Every time zone a timed post uses gets its VTIMEZONE. A repeating post is one event with
+an RRULE and the series' status; the status and results marked on one of its later dates
+(``post_occurrences``) stay in the workspace, so that importing the file again keeps the
+series whole.
 
 Each component is first described as a list of typed properties (:func:`post_event`,
 :func:`ask_todo`, :func:`follow_up_todo`); :func:`build_calendar` turns them into

@@ -1,5 +1,8 @@
 """The calendar's edits as undoable commands: save, move and delete posts, campaigns, channels.
 
+Saving a later date of a repeating post writes that date's status and results together
+with any change to the series: one transaction, one undo step.
+
 Each edit runs at once (one transaction, errors shown to the user), then goes onto the
 main window's undo stack as a command whose undo puts the previous state back. After
 any write, undo or redo, ``changed`` tells the views to reload.
@@ -13,12 +16,13 @@ from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
+from socialdesk.core.clock import today
 from socialdesk.core.formatting import short_date
 from socialdesk.core.media import copy_into_media
 from socialdesk.qt.undo import UndoableActions, quoted
-from socialdesk.store import campaigns, post_writes
+from socialdesk.store import campaigns, occurrences, post_writes
 from socialdesk.store.errors import WorkspaceError
-from socialdesk.store.models import Campaign, Channel, PostDraft
+from socialdesk.store.models import Campaign, Channel, OccurrenceDraft, PostDraft
 from socialdesk.store.post_writes import DeletedPost
 
 FAILURES = (sqlite3.Error, WorkspaceError, LookupError, ValueError, OSError)
@@ -62,6 +66,41 @@ class CalendarActions(UndoableActions):
                    lambda: post_writes.update_post(self.ws, post_id, draft),
                    lambda: post_writes.update_post(self.ws, post_id, before.draft))
         return post_id
+
+    def save_repeat(self, post_id: int, occurs_on: str, draft: PostDraft,
+                    marked: OccurrenceDraft | None) -> bool:
+        """Save the series (``draft``) and one later date's own status and results.
+
+        ``marked`` None leaves that date as it is. True when saved (or nothing changed).
+        """
+        try:
+            post_writes.validate(draft)
+            if marked is not None:
+                occurrences.validate(marked)
+            draft = self.store_media(draft)
+            before = post_writes.get_post(self.ws, post_id)
+            if before is None:
+                raise LookupError("This post was deleted meanwhile.")
+            series = draft if post_writes.canonical(draft) != before.draft else None
+            if series is None and marked is None:
+                return True
+            was = occurrences.get_occurrence(self.ws, post_id, occurs_on)
+
+            def write(series: PostDraft | None, marked: OccurrenceDraft | None) -> None:
+                with self.ws.transaction():
+                    if series is not None:
+                        post_writes.update_post(self.ws, post_id, series)
+                    occurrences.set_occurrence(self.ws, post_id, occurs_on, marked)
+
+            write(series, marked if marked is not None else was)
+        except FAILURES as error:
+            self._report(error)
+            return False
+        after = marked if marked is not None else was
+        self._push(f"Edit {quoted(draft.title)} on {short_date(occurs_on, today())}",
+                   lambda: write(series, after),
+                   lambda: write(before.draft if series is not None else None, was))
+        return True
 
     def _create(self, draft: PostDraft) -> int:
         post_id = post_writes.create_post(self.ws, draft)

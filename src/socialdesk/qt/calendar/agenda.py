@@ -23,6 +23,7 @@ class AgendaList(QWidget):
     """A table of posts in date order; double-click or Enter edits one."""
 
     post_activated = Signal(int)
+    repeat_activated = Signal(int, date)  # a repeat's later date: edit that date
     plan_requested = Signal(int)
     delete_requested = Signal(int)
 
@@ -77,16 +78,28 @@ class AgendaList(QWidget):
 
     def _activated(self, index: QModelIndex) -> None:
         if index.isValid():
-            self.post_activated.emit(self.model.row_at(index.row()).id)
+            self.activate(self.model.row_at(index.row()))
+
+    def activate(self, row: PostRow) -> None:
+        """Edit ``row``'s post (the date's own status and results on a later date)."""
+        if row.occurrence and row.scheduled_on:
+            self.repeat_activated.emit(row.id, date.fromisoformat(row.scheduled_on))
+        else:
+            self.post_activated.emit(row.id)
 
     def menu_for(self, pos: QPoint) -> QMenu | None:
         """The context menu for the row at ``pos`` (viewport coordinates)."""
         index = self.table.indexAt(pos)
         if not index.isValid():
             return None
-        post_id = self.model.row_at(index.row()).id
+        row = self.model.row_at(index.row())
+        post_id = row.id
         menu = QMenu(self)
-        menu.addAction("Edit…", lambda: self.post_activated.emit(post_id))
+        if row.occurrence:
+            menu.addAction(f"Edit {short_date(row.scheduled_on, today())}…",
+                           lambda: self.activate(row))
+        menu.addAction("Edit the series…" if row.occurrence else "Edit…",
+                       lambda: self.post_activated.emit(post_id))
         menu.addAction("Plan leverage…", lambda: self.plan_requested.emit(post_id))
         menu.addSeparator()
         menu.addAction("Delete", lambda: self.delete_requested.emit(post_id))

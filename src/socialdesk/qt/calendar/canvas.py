@@ -27,6 +27,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QApplication, QMenu, QSizePolicy, QToolTip, QWidget
 
+from socialdesk.core.clock import today
 from socialdesk.core.formatting import short_date
 from socialdesk.qt.calendar.chips import paint_chip, post_tooltip
 from socialdesk.store.models import PostRow
@@ -54,6 +55,7 @@ class PostCanvas(QWidget):
     """Base of the month and week grids (subclasses lay out and paint)."""
 
     post_activated = Signal(int)  # double-click or Enter on a post: edit it
+    repeat_activated = Signal(int, date)  # double-click on a repeat's later date: edit that
     day_activated = Signal(date)  # double-click on a day's empty space: new post
     post_moved = Signal(int, date)  # a post dropped on another day
     plan_requested = Signal(int)
@@ -232,13 +234,20 @@ class PostCanvas(QWidget):
         pos = event.position().toPoint()
         chip = self.chip_at(pos)
         if chip is not None:
-            self.post_activated.emit(chip.row.id)
+            self.activate(chip)
             return
         if self.more_at(pos) is not None:
             return
         day = self.day_at(pos)
         if day is not None:
             self.day_activated.emit(day)
+
+    def activate(self, chip: Chip) -> None:
+        """Edit the post of ``chip`` (the date's own status and results on a later date)."""
+        if chip.row.occurrence:
+            self.repeat_activated.emit(chip.row.id, chip.day)
+        else:
+            self.post_activated.emit(chip.row.id)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         """Escape cancels a drag; Enter edits and Delete deletes the selected post."""
@@ -262,7 +271,11 @@ class PostCanvas(QWidget):
             post_id = chip.row.id
             self.selected_id = post_id
             self.update()
-            menu.addAction("Edit…", lambda: self.post_activated.emit(post_id))
+            if chip.row.occurrence:
+                menu.addAction(f"Edit {short_date(chip.day.isoformat(), today())}…",
+                               lambda: self.activate(chip))
+            menu.addAction("Edit the series…" if chip.row.occurrence else "Edit…",
+                           lambda: self.post_activated.emit(post_id))
             menu.addAction("Plan leverage…", lambda: self.plan_requested.emit(post_id))
             menu.addSeparator()
             menu.addAction("Delete", lambda: self.delete_requested.emit(post_id))

@@ -47,7 +47,8 @@ def post_tooltip(row: PostRow) -> str:
     if row.topics:
         lines.append("Topics: " + ", ".join(row.topics))
     if row.occurrence:
-        lines.append("A repeat of this post: drag or edit the first date to change the series.")
+        lines.append("A repeat of this post: its status and results are its own; drag the "
+                     "first date to move the series.")
     elif row.repeats:
         lines.append("Repeats (see the post's repeat settings).")
     return "\n".join(lines)

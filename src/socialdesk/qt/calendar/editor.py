@@ -1,7 +1,9 @@
 """The post editor: a pane on the right of the calendar with everything about one post.
 
 It edits a :class:`PostDraft`; saving is the view's job (one transaction, one undo step),
-so the editor only checks what it can and asks to be saved.
+so the editor only checks what it can and asks to be saved. Opened on a later date of a
+repeating post (``occurs_on``), its status and results are that date's own
+(:meth:`PostEditor.repeat_values`) and everything else is the whole series.
 """
 
 from __future__ import annotations
@@ -46,7 +48,7 @@ from socialdesk.qt.calendar.fields import (
 from socialdesk.qt.views.base import section_title
 from socialdesk.qt.wheel import wheel_needs_focus
 from socialdesk.store import post_writes
-from socialdesk.store.models import Campaign, PostDetail, PostDraft
+from socialdesk.store.models import Campaign, OccurrenceDraft, PostDetail, PostDraft
 from socialdesk.store.schema_v1 import POST_STATUSES
 
 REPEATS = (("Does not repeat", None), ("Every week", "weekly"), ("Every month", "monthly"))
@@ -64,7 +66,9 @@ class PostEditor(QWidget):
         super().__init__(parent)
         self.post_id: int | None = None
         self.detail: PostDetail | None = None
+        self.occurs_on: str | None = None  # a later date of a repeating post, being edited
         self._loaded = PostDraft(title="")
+        self._loaded_repeat: OccurrenceDraft | None = None
         self.heading = section_title("New post")
         self.subheading = QLabel()
         self.subheading.setForegroundRole(self.subheading.foregroundRole().PlaceholderText)
@@ -217,20 +221,37 @@ class PostEditor(QWidget):
         self.campaign.setCurrentIndex(max(0, self.campaign.findData(current)))
         self.topic_completer.set_words(topics)
 
-    def edit(self, detail: PostDetail | None, draft: PostDraft | None = None,
-             undated: date | None = None) -> None:
+    def edit(self, detail: PostDetail | None, draft: PostDraft | None = None, *,
+             undated: date | None = None,
+             repeat: tuple[str, OccurrenceDraft] | None = None) -> None:
         """Show a stored post (``detail``) or a new one (``draft``) for editing.
 
         A post without a date gets ``undated`` (default today) once its date is ticked on.
+        ``repeat``: a later date of the stored post and what it shows, to edit that date's
+        status and results (the other fields stay the series').
         """
         self.detail = detail
         self.post_id = detail.id if detail else None
         draft = detail.draft if detail else (draft or PostDraft(title=""))
         self._loaded = post_writes.canonical(draft)
-        self.heading.setText("Edit post" if detail else "New post")
-        self.subheading.setText(
-            f"Saved {detail.updated_at.replace('T', ' ').removesuffix('Z')} UTC · "
-            f"version {detail.sequence + 1}" if detail else "Not saved yet")
+        self.occurs_on, self._loaded_repeat = repeat if detail and repeat else (None, None)
+        results: PostDraft | OccurrenceDraft = self._loaded_repeat or draft
+        if self.occurs_on is not None:
+            day = short_date(self.occurs_on, today())
+            self.heading.setText("Edit one date of a repeating post")
+            self.subheading.setText(f"The repeat on {day}: its status and results are its "
+                                    "own; everything else changes the whole series.")
+            self.results_title.setText(f"Results on {day}")
+            self.status.setToolTip(f"The status of the repeat on {day} only")
+            self.delete_button.setText("Delete the series")
+        else:
+            self.heading.setText("Edit post" if detail else "New post")
+            self.subheading.setText(
+                f"Saved {detail.updated_at.replace('T', ' ').removesuffix('Z')} UTC · "
+                f"version {detail.sequence + 1}" if detail else "Not saved yet")
+            self.results_title.setText("Results")
+            self.status.setToolTip("")
+            self.delete_button.setText("Delete")
         self.title.setText(draft.title)
         self.texts.set_content(draft.body, draft.channels)
         self.has_date.setChecked(draft.scheduled_on is not None)
@@ -239,7 +260,7 @@ class PostEditor(QWidget):
         self.has_time.setChecked(draft.scheduled_time is not None)
         self.time.setTime(QTime.fromString(draft.scheduled_time or "09:00", "HH:mm"))
         self.zone.set_zone(draft.timezone)
-        self.status.setCurrentIndex(max(0, self.status.findData(draft.status)))
+        self.status.setCurrentIndex(max(0, self.status.findData(results.status)))
         self.campaign.setCurrentIndex(max(0, self.campaign.findData(draft.campaign_id)))
         self.topics.setText(", ".join(draft.topics))
         self.link.setText(draft.link)
@@ -252,10 +273,10 @@ class PostEditor(QWidget):
         self.until.setDate(qdate(draft.repeat_until or offered))
         self.evergreen.setChecked(draft.evergreen_weeks is not None)
         self.evergreen_weeks.setValue(draft.evergreen_weeks or 12)
-        self.published_url.setText(draft.published_url)
-        self.reach.set_value(draft.reach)
-        self.clicks.set_value(draft.clicks)
-        self.engagements.set_value(draft.engagements)
+        self.published_url.setText(results.published_url)
+        self.reach.set_value(results.reach)
+        self.clicks.set_value(results.clicks)
+        self.engagements.set_value(results.engagements)
         self.delete_button.setEnabled(detail is not None)
         self.plan_button.setEnabled(detail is not None)
         self.show_error("")
@@ -268,8 +289,20 @@ class PostEditor(QWidget):
 
     # --- reading ---------------------------------------------------------------------
 
+    def repeat_values(self) -> OccurrenceDraft:
+        """What the status and result fields say, as one date's own values."""
+        return OccurrenceDraft(
+            status=self.status.currentData(), published_url=self.published_url.text().strip(),
+            reach=self.reach.value(), clicks=self.clicks.value(),
+            engagements=self.engagements.value())
+
+    def repeat_changed(self) -> bool:
+        """True when the editor shows a later date whose status or results were changed."""
+        return self.occurs_on is not None and self.repeat_values() != self._loaded_repeat
+
     def draft(self) -> PostDraft:
-        """What the fields say, as a draft."""
+        """What the fields say, as a draft (the series', when a later date is shown)."""
+        results = self.repeat_values() if self.occurs_on is None else self._loaded
         dated = self.has_date.isChecked()
         timed = dated and self.has_time.isChecked()
         zone = self.zone.zone() if timed else self._loaded.timezone
@@ -279,7 +312,7 @@ class PostEditor(QWidget):
         return post_writes.canonical(PostDraft(
             title=self.title.text(),
             body=self.texts.body(),
-            status=self.status.currentData(),
+            status=results.status,
             campaign_id=self.campaign.currentData(),
             scheduled_on=iso_date(self.date.date()) if dated else None,
             scheduled_time=self.time.time().toString("HH:mm") if timed else None,
@@ -291,10 +324,10 @@ class PostEditor(QWidget):
                                              self.evergreen.isChecked()) else None,
             evergreen_weeks=self.evergreen_weeks.value()
             if dated and self.evergreen.isChecked() else None,
-            published_url=self.published_url.text().strip(),
-            reach=self.reach.value(),
-            clicks=self.clicks.value(),
-            engagements=self.engagements.value(),
+            published_url=results.published_url,
+            reach=results.reach,
+            clicks=results.clicks,
+            engagements=results.engagements,
             channels=self.texts.channels(),
             topics=tuple(t.strip() for t in self.topics.text().split(",") if t.strip()),
             media=self.media_paths(),
@@ -302,7 +335,7 @@ class PostEditor(QWidget):
 
     def is_dirty(self) -> bool:
         """True when the fields differ from what was loaded."""
-        return self.draft() != self._loaded
+        return self.draft() != self._loaded or self.repeat_changed()
 
     # --- actions ---------------------------------------------------------------------
 

@@ -2,7 +2,9 @@
 
 The status of every ask is a drop-down right in the table; a shared ask also gets a box
 for the reach the partner saw. A change is not written here: ``outcome_requested`` asks
-the planner to record it (one transaction, one undo step).
+the planner to record it (one transaction, one undo step). A share may be recorded before
+the post is published; the list then says that its reach counts in reports only once the
+post is published.
 """
 
 from __future__ import annotations
@@ -34,6 +36,19 @@ COL_NAME, COL_STATUS, COL_ASKED, COL_ANSWERED, COL_REACH, COL_PREDICTED, COL_MES
 STATUS_LABELS = {"asked": "Asked", "agreed": "Agreed", "shared": "Shared",
                  "declined": "Declined", "no_reply": "No reply"}
 MAX_REACH = 100_000_000
+HINT = ("Record what each partner answered. A share (with the reach they saw) teaches the "
+        "planner they are likely to share again.")
+NOT_PUBLISHED = ("This post is not published yet: a share recorded now teaches the planner at "
+                 "once, and its reach counts in Reports once the post is marked published.")
+
+
+def _reach_tip(ask: AskRow) -> str:
+    if ask.status != "shared":
+        return "Set the answer to Shared to enter their reach"
+    tip = "How many people saw their share (from their post's numbers)"
+    if not ask.counts_in_reports:
+        tip += " — counted in Reports once the post is published"
+    return tip
 
 
 def _first_line(text: str) -> str:
@@ -49,8 +64,7 @@ COLUMNS: list[Column[AskRow]] = [
            display=lambda v: short_date(v, today()) if v else ""),
     Column("Their reach", lambda a: a.observed_reach,
            display=lambda v: compact(v) if v is not None else "", numeric=True,
-           tooltip=lambda a: "How many people saw their share (from their post's numbers)"
-           if a.status == "shared" else "Set the answer to Shared to enter their reach"),
+           tooltip=_reach_tip),
     Column("Expected", lambda a: a.predicted_reach, display=compact, numeric=True,
            tooltip=lambda a: f"The planner expected about {exact(round(a.predicted_reach))} "
            "more people from this ask" if a.predicted_reach is not None else ""),
@@ -176,8 +190,7 @@ class AskList(QWidget):
             self.table.setColumnWidth(column, metrics.horizontalAdvance(sample) + extra)
         self.body = EmptyState(self.table, "No asks for this post yet — tick the partners to "
                                "ask on the Partners tab, then press “Create asks”.")
-        self.hint = muted("Record what each partner answered. A share (with the reach they "
-                          "saw) teaches the planner they are likely to share again.")
+        self.hint = muted(HINT)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 6, 0, 0)
         layout.addWidget(self.hint)
@@ -191,6 +204,8 @@ class AskList(QWidget):
             if ask.status == "shared":
                 self.table.openPersistentEditor(self.model.index(row, COL_REACH))
         self.body.set_empty(not rows)
+        unpublished = any(not ask.counts_in_reports for ask in rows)
+        self.hint.setText(f"{HINT} {NOT_PUBLISHED}" if unpublished else HINT)
         self.hint.setVisible(bool(rows))
 
     def _requested(self, ask: AskRow, status: str, reach: object) -> None:

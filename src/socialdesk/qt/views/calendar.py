@@ -3,7 +3,8 @@
 Only the visible range is loaded (a month grid is six weeks), so a workspace with 20,000
 posts pages as quickly as a small one. Filters apply to what is loaded. Every edit —
 drag to another day, save, delete, campaigns, channels — is one transaction and one step
-on the main window's undo stack.
+on the main window's undo stack. A later date of a repeating post opens the editor on
+that date: its status and results are its own.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from PySide6.QtWidgets import (
 from socialdesk import APP_NAME
 from socialdesk.core.clock import today
 from socialdesk.core.formatting import short_date
-from socialdesk.core.recurrence import posts_in_range
+from socialdesk.core.recurrence import posts_in_range, repeat_values
 from socialdesk.qt.calendar import periods
 from socialdesk.qt.calendar.actions import CalendarActions
 from socialdesk.qt.calendar.agenda import AgendaList
@@ -112,6 +113,7 @@ class CalendarView(View):
         self.grid.more_requested.connect(lambda day: self.show_day(day, "week"))
         self.week.more_requested.connect(lambda day: self.show_day(day, "agenda"))
         self.agenda.post_activated.connect(self.edit_post)
+        self.agenda.repeat_activated.connect(self.edit_post)
         self.agenda.plan_requested.connect(self.plan_leverage)
         self.agenda.delete_requested.connect(self.delete_post)
 
@@ -181,6 +183,7 @@ class CalendarView(View):
 
     def _connect_canvas(self, canvas: PostCanvas) -> None:
         canvas.post_activated.connect(self.edit_post)
+        canvas.repeat_activated.connect(self.edit_post)
         canvas.day_activated.connect(self.new_post)
         canvas.post_moved.connect(self.move_post)
         canvas.plan_requested.connect(self.plan_leverage)
@@ -357,21 +360,31 @@ class CalendarView(View):
             return self.save_editor()
         return answer == QMessageBox.StandardButton.Discard
 
-    def edit_post(self, post_id: int) -> None:
-        """Open a post in the editor pane."""
+    def edit_post(self, post_id: int, day: date | None = None) -> None:
+        """Open a post in the editor pane (on ``day``, a later date of a repeating post)."""
         if not self._confirm_leave_editor():
             return
-        detail = post_writes.get_post(self.ws, post_id)
-        if detail is None:
+        self.editor.set_choices(posts.campaigns(self.ws), post_writes.topic_names(self.ws))
+        if not self._load_editor(post_id, day.isoformat() if day else None):
             self.reload()
             return
-        self.editor.set_choices(posts.campaigns(self.ws), post_writes.topic_names(self.ws))
-        self.editor.edit(detail, undated=self.chosen_day())
         self._open_side(self.editor)
         self.grid.selected_id = self.week.selected_id = post_id
         self.grid.update()
         self.week.update()
         self.editor.title.setFocus()
+
+    def _load_editor(self, post_id: int, occurs_on: str | None) -> bool:
+        """Show a stored post (on one of its later dates) in the editor; False if it is gone."""
+        detail = post_writes.get_post(self.ws, post_id)
+        if detail is None:
+            return False
+        repeat = None
+        if occurs_on is not None:
+            repeat = (occurs_on, repeat_values(self.ws, post_id, detail.draft.status,
+                                               date.fromisoformat(occurs_on)))
+        self.editor.edit(detail, undated=self.chosen_day(), repeat=repeat)
+        return True
 
     def open_post(self, post_id: int) -> None:
         """Show the period with a post and open it in the editor."""
@@ -414,11 +427,18 @@ class CalendarView(View):
         except ValueError as error:
             self.editor.show_error(str(error))
             return False
-        post_id = self.actions.save_post(self.editor.post_id, draft)
+        occurs_on = self.editor.occurs_on
+        if occurs_on is not None and self.editor.post_id is not None:
+            post_id: int | None = self.editor.post_id
+            marked = self.editor.repeat_values() if self.editor.repeat_changed() else None
+            if not self.actions.save_repeat(self.editor.post_id, occurs_on, draft, marked):
+                return False
+        else:
+            post_id = self.actions.save_post(self.editor.post_id, draft)
         if post_id is None:
             return False
         verb = "Saved" if self.editor.post_id else "Added"
-        self.editor.edit(post_writes.get_post(self.ws, post_id))
+        self._load_editor(post_id, occurs_on)
         self.close_side()
         self.grid.selected_id = self.week.selected_id = post_id
         self._notify(f"{verb} “{draft.title.strip()}”")
@@ -477,12 +497,9 @@ class CalendarView(View):
             panel = self.side.currentWidget()
             if panel is self._editor:
                 post_id = self.editor.post_id
-                if post_id is not None and not self.editor.is_dirty():
-                    detail = post_writes.get_post(self.ws, post_id)
-                    if detail is None:
-                        self.close_side(force=True)
-                    else:
-                        self.editor.edit(detail)
+                if (post_id is not None and not self.editor.is_dirty()
+                        and not self._load_editor(post_id, self.editor.occurs_on)):
+                    self.close_side(force=True)
             else:
                 panel.refresh()  # type: ignore[attr-defined]
         self.edited.emit()
