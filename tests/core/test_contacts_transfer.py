@@ -88,6 +88,34 @@ def test_vcard_is_read_by_an_independent_parser(workspace: Workspace, tmp_path: 
     assert parsed.note.value == TRICKY.notes
 
 
+@pytest.mark.parametrize("version", ["4.0", "3.0"])
+def test_a_value_with_line_breaks_cannot_add_a_card_or_a_property(
+    workspace: Workspace, tmp_path: Path, version: str
+) -> None:
+    hostile = "https://ann.example\r\nEND:VCARD\r\nBEGIN:VCARD\r\nFN:Injected\nNOTE:x\ry"
+    contacts.save_contact(workspace, Contact(
+        0, "Ann\r\nEND:VCARD", notes=hostile, details=(
+            Detail("url", hostile), Detail("email", "ann@x.example\r\nTEL:1", "work"),
+            Detail("phone", "+44 1\nX-INJECTED:1", "Mobile\r\nX-LABEL:1"))))
+    workspace.conn.execute("UPDATE contacts SET uid = ?", ("urn:uuid:1\r\nX-INJECTED:1",))
+    out = tmp_path / "ann.vcf"
+    export_contacts(workspace, out, "vcard", vcard_version=version)
+    raw = out.read_bytes().decode("utf-8")
+    # every line break in the file ends a content line the exporter meant to write
+    lines = raw.replace("\r\n ", "").split("\r\n")
+    names = [line.split(":")[0].split(";")[0].split(".")[-1] for line in lines if line]
+    assert "\r" not in raw.replace("\r\n", "") and "\n" not in raw.replace("\r\n", "")
+    assert names.count("BEGIN") == names.count("END") == 1
+    assert not [name for name in names if "INJECTED" in name or name == "LABEL"]
+    assert [names.count(name) for name in ("FN", "NOTE", "URL", "EMAIL", "TEL", "UID")] \
+        == [1] * 6
+    (back,) = [p.contact for p in parse_file(out).contacts]
+    encoded = hostile.replace("\r", "%0D").replace("\n", "%0A")
+    assert back.values("url") == (encoded,)  # the whole link, percent-encoded
+    assert back.name == "Ann END:VCARD"  # a name is one line
+    assert back.notes == hostile.replace("\r\n", "\n").replace("\r", "\n")
+
+
 def test_folding_never_splits_a_character() -> None:
     line = "NOTE:" + "é" * 100 + "日本" * 30
     folded = fold(line)
