@@ -143,15 +143,44 @@ def test_csv_export_neutralises_formulas_and_reimports(workspace: Workspace,
     header, cells = rows[0], [cell for row in rows[1:] for cell in row]
     assert "E-mail 3 - Value" in header and "Phone 2 - Label" in header
     for cell in cells:
-        assert not cell.startswith(("=", "+", "-", "@", "\t", "\r")), cell
+        assert not cell.startswith(("=", "-", "@")), cell
+        assert not cell.startswith("+") or cell == "+44 20 7946 0000", cell
     assert "'=HYPERLINK(\"http://evil.example\",\"click\")" in cells
-    assert "'@SUM(A1:A9)" in cells and "'-2+3" in cells and "'+44 20 7946 0000" in cells
+    assert "'@SUM(A1:A9)" in cells and "'-2+3" in cells and "'+cmd" in cells
+    assert "+44 20 7946 0000" in cells  # a phone number, for address books, as typed
     parsed = {p.contact.name: p.contact for p in parse_file(out).contacts}
     zoe = parsed[TRICKY.name]
     assert (zoe.organisation, zoe.notes) == (TRICKY.organisation, TRICKY.notes)
     assert set(zoe.tags) == set(TRICKY.tags)
     assert [(d.value, d.label) for d in zoe.details if d.kind == "email"] == [
         (d.value, d.label) for d in TRICKY.details if d.kind == "email"]
+
+
+HIDDEN_FORMULAS = ("\n=1+1", "\u00a0=HYPERLINK(\"x\")", "\u200b+cmd", "\ufeff@SUM(A1)",
+                   "＝1+1", " -2+3", "'=already quoted")
+
+
+def test_csv_export_sees_formulas_behind_invisible_characters_and_keeps_phone_numbers(
+    workspace: Workspace, tmp_path: Path
+) -> None:
+    phones = ("+44 7700 900693", "+1 (555) 010-9999", "-12.5")
+    contacts.save_contact(workspace, Contact(
+        0, "Ann", organisation=HIDDEN_FORMULAS[1], notes="\n\n".join(HIDDEN_FORMULAS),
+        tags=HIDDEN_FORMULAS[2:4], details=tuple(Detail("phone", p) for p in phones)))
+    (ann,) = stored(workspace)
+    out = tmp_path / "ann.csv"
+    export_contacts(workspace, out, "csv")
+    with out.open(encoding="utf-8-sig", newline="") as handle:
+        header, cells = list(csv.reader(handle))
+    row = dict(zip(header, cells, strict=True))
+    assert row["Organisation"] == "'" + ann.organisation
+    assert row["Notes"] == "'" + ann.notes
+    assert row["Tags"].startswith("'")
+    assert [row[f"Phone {n} - Value"] for n in (1, 2, 3)] == list(phones)
+    (back,) = [p.contact for p in parse_file(out).contacts]
+    assert (back.organisation, back.tags) == (ann.organisation, ann.tags)
+    assert back.notes == ann.notes.strip()  # the import trims notes, line breaks and all
+    assert back.values("phone") == phones
 
 
 def test_a_failed_export_leaves_the_old_file(workspace: Workspace, tmp_path: Path) -> None:
