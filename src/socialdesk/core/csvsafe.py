@@ -45,6 +45,8 @@ def _formula_at(text: str) -> int:
 
 
 def _needs_quote(text: str) -> bool:
+    if not text or text[0].isalnum():  # most cells: nothing to look at
+        return False
     rest = text.lstrip("'")
     start = _formula_at(rest)
     if start < 0:
