@@ -6,6 +6,8 @@ import csv
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from socialdesk.cli import main
 from socialdesk.core.exporting import ExportError
@@ -114,6 +116,22 @@ def test_a_value_with_line_breaks_cannot_add_a_card_or_a_property(
     assert back.values("url") == (encoded,)  # the whole link, percent-encoded
     assert back.name == "Ann END:VCARD"  # a name is one line
     assert back.notes == hostile.replace("\r\n", "\n").replace("\r", "\n")
+
+
+# Whatever a contact's texts hold, its card is one card of the properties the exporter
+# writes, one content line each.
+@given(st.text(alphabet=st.characters(blacklist_categories=["Cs"]), min_size=1, max_size=40))
+def test_no_text_can_add_a_card_or_a_property(text: str) -> None:
+    contact = Contact(1, text, organisation=text, notes=text, tags=(text,), details=(
+        Detail("email", text, "Newsletter"), Detail("phone", text, "work"), Detail("url", text)))
+    written = card(ExportContact(contact, uid=text, created_at="", updated_at=""))
+    lines = written.replace("\r\n ", "").split("\r\n")
+    assert lines[-1] == "" and not any(set(line) & set("\r\n") for line in lines)
+    names = [line.split(":")[0].split(";")[0].split(".")[-1] for line in lines[:-1]]
+    assert names == ["BEGIN", "VERSION", "PRODID", "UID", "FN", "N", "ORG", "EMAIL",
+                     "X-ABLabel", "TEL", "URL", "CATEGORIES", "NOTE", "X-SOCIALDESK-KIND",
+                     "X-SOCIALDESK-STAGE", "END"]
+    assert not any(ch < " " and ch != "\t" for ch in written.replace("\r\n", ""))
 
 
 def test_folding_never_splits_a_character() -> None:

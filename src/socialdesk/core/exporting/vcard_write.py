@@ -5,8 +5,9 @@ vCard 3.0 behaviour (it only lets the VERSION line say 4.0), it is not otherwise
 dependency of SocialDesk, and building its object tree for 100,000 contacts is slow.
 What we write is small and plain: FN, N, ORG, EMAIL, TEL, URL, NOTE, CATEGORIES, UID,
 REV, and SocialDesk's own fields as ``X-SOCIALDESK-*`` properties. Text is escaped
-(backslash, newline, comma, semicolon), URIs (URL, UID) have their control characters
-percent-encoded, so that no value can end its line; lines end in CRLF and are folded at
+(backslash, newline, comma, semicolon; other control characters but tab are left out),
+URIs (URL, UID) have their control characters percent-encoded, so that no value can end
+its line; lines end in CRLF and are folded at
 75 octets without splitting a UTF-8 character.
 
 Labels: ``home`` and ``work`` (and phone kinds such as ``fax``) become ``TYPE``
@@ -21,7 +22,7 @@ import uuid
 from collections.abc import Iterable
 
 from socialdesk import __version__
-from socialdesk.core.exporting.ics_lines import uri_value
+from socialdesk.core.exporting.ics_lines import CONTROLS, uri_value
 from socialdesk.store.contacts_export import ExportContact
 from socialdesk.store.models import Detail
 
@@ -39,9 +40,13 @@ _NAMESPACE = uuid.UUID("6f1d3b8e-3c2a-5b7e-9a41-2c5e7d8f9a10")
 
 
 def escape(text: str) -> str:
-    """Escape a text value: backslash, line breaks, comma and semicolon."""
+    """Escape a text value: backslash, line breaks, comma and semicolon.
+
+    Other control characters (but tab) have no place in a vCard and are left out.
+    """
     text = text.replace("\\", "\\\\").replace("\r\n", "\n").replace("\r", "\n")
-    return text.replace("\n", "\\n").replace(",", "\\,").replace(";", "\\;")
+    text = text.replace("\n", "\\n").replace(",", "\\,").replace(";", "\\;")
+    return CONTROLS.sub("", text) if CONTROLS.search(text) else text
 
 
 def fold(line: str) -> str:
