@@ -6,6 +6,8 @@ import csv
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from socialdesk.cli import main
 from socialdesk.core.exporting import ExportError
@@ -88,6 +90,50 @@ def test_vcard_is_read_by_an_independent_parser(workspace: Workspace, tmp_path: 
     assert parsed.note.value == TRICKY.notes
 
 
+@pytest.mark.parametrize("version", ["4.0", "3.0"])
+def test_a_value_with_line_breaks_cannot_add_a_card_or_a_property(
+    workspace: Workspace, tmp_path: Path, version: str
+) -> None:
+    hostile = "https://ann.example\r\nEND:VCARD\r\nBEGIN:VCARD\r\nFN:Injected\nNOTE:x\ry"
+    contacts.save_contact(workspace, Contact(
+        0, "Ann\r\nEND:VCARD", notes=hostile, details=(
+            Detail("url", hostile), Detail("email", "ann@x.example\r\nTEL:1", "work"),
+            Detail("phone", "+44 1\nX-INJECTED:1", "Mobile\r\nX-LABEL:1"))))
+    workspace.conn.execute("UPDATE contacts SET uid = ?", ("urn:uuid:1\r\nX-INJECTED:1",))
+    out = tmp_path / "ann.vcf"
+    export_contacts(workspace, out, "vcard", vcard_version=version)
+    raw = out.read_bytes().decode("utf-8")
+    # every line break in the file ends a content line the exporter meant to write
+    lines = raw.replace("\r\n ", "").split("\r\n")
+    names = [line.split(":")[0].split(";")[0].split(".")[-1] for line in lines if line]
+    assert "\r" not in raw.replace("\r\n", "") and "\n" not in raw.replace("\r\n", "")
+    assert names.count("BEGIN") == names.count("END") == 1
+    assert not [name for name in names if "INJECTED" in name or name == "LABEL"]
+    assert [names.count(name) for name in ("FN", "NOTE", "URL", "EMAIL", "TEL", "UID")] \
+        == [1] * 6
+    (back,) = [p.contact for p in parse_file(out).contacts]
+    encoded = hostile.replace("\r", "%0D").replace("\n", "%0A")
+    assert back.values("url") == (encoded,)  # the whole link, percent-encoded
+    assert back.name == "Ann END:VCARD"  # a name is one line
+    assert back.notes == hostile.replace("\r\n", "\n").replace("\r", "\n")
+
+
+# Whatever a contact's texts hold, its card is one card of the properties the exporter
+# writes, one content line each.
+@given(st.text(alphabet=st.characters(blacklist_categories=["Cs"]), min_size=1, max_size=40))
+def test_no_text_can_add_a_card_or_a_property(text: str) -> None:
+    contact = Contact(1, text, organisation=text, notes=text, tags=(text,), details=(
+        Detail("email", text, "Newsletter"), Detail("phone", text, "work"), Detail("url", text)))
+    written = card(ExportContact(contact, uid=text, created_at="", updated_at=""))
+    lines = written.replace("\r\n ", "").split("\r\n")
+    assert lines[-1] == "" and not any(set(line) & set("\r\n") for line in lines)
+    names = [line.split(":")[0].split(";")[0].split(".")[-1] for line in lines[:-1]]
+    assert names == ["BEGIN", "VERSION", "PRODID", "UID", "FN", "N", "ORG", "EMAIL",
+                     "X-ABLabel", "TEL", "URL", "CATEGORIES", "NOTE", "X-SOCIALDESK-KIND",
+                     "X-SOCIALDESK-STAGE", "END"]
+    assert not any(ch < " " and ch != "\t" for ch in written.replace("\r\n", ""))
+
+
 def test_folding_never_splits_a_character() -> None:
     line = "NOTE:" + "é" * 100 + "日本" * 30
     folded = fold(line)
@@ -115,15 +161,44 @@ def test_csv_export_neutralises_formulas_and_reimports(workspace: Workspace,
     header, cells = rows[0], [cell for row in rows[1:] for cell in row]
     assert "E-mail 3 - Value" in header and "Phone 2 - Label" in header
     for cell in cells:
-        assert not cell.startswith(("=", "+", "-", "@", "\t", "\r")), cell
+        assert not cell.startswith(("=", "-", "@")), cell
+        assert not cell.startswith("+") or cell == "+44 20 7946 0000", cell
     assert "'=HYPERLINK(\"http://evil.example\",\"click\")" in cells
-    assert "'@SUM(A1:A9)" in cells and "'-2+3" in cells and "'+44 20 7946 0000" in cells
+    assert "'@SUM(A1:A9)" in cells and "'-2+3" in cells and "'+cmd" in cells
+    assert "+44 20 7946 0000" in cells  # a phone number, for address books, as typed
     parsed = {p.contact.name: p.contact for p in parse_file(out).contacts}
     zoe = parsed[TRICKY.name]
     assert (zoe.organisation, zoe.notes) == (TRICKY.organisation, TRICKY.notes)
     assert set(zoe.tags) == set(TRICKY.tags)
     assert [(d.value, d.label) for d in zoe.details if d.kind == "email"] == [
         (d.value, d.label) for d in TRICKY.details if d.kind == "email"]
+
+
+HIDDEN_FORMULAS = ("\n=1+1", "\u00a0=HYPERLINK(\"x\")", "\u200b+cmd", "\ufeff@SUM(A1)",
+                   "＝1+1", " -2+3", "'=already quoted")
+
+
+def test_csv_export_sees_formulas_behind_invisible_characters_and_keeps_phone_numbers(
+    workspace: Workspace, tmp_path: Path
+) -> None:
+    phones = ("+44 7700 900693", "+1 (555) 010-9999", "-12.5")
+    contacts.save_contact(workspace, Contact(
+        0, "Ann", organisation=HIDDEN_FORMULAS[1], notes="\n\n".join(HIDDEN_FORMULAS),
+        tags=HIDDEN_FORMULAS[2:4], details=tuple(Detail("phone", p) for p in phones)))
+    (ann,) = stored(workspace)
+    out = tmp_path / "ann.csv"
+    export_contacts(workspace, out, "csv")
+    with out.open(encoding="utf-8-sig", newline="") as handle:
+        header, cells = list(csv.reader(handle))
+    row = dict(zip(header, cells, strict=True))
+    assert row["Organisation"] == "'" + ann.organisation
+    assert row["Notes"] == "'" + ann.notes
+    assert row["Tags"].startswith("'")
+    assert [row[f"Phone {n} - Value"] for n in (1, 2, 3)] == list(phones)
+    (back,) = [p.contact for p in parse_file(out).contacts]
+    assert (back.organisation, back.tags) == (ann.organisation, ann.tags)
+    assert back.notes == ann.notes.strip()  # the import trims notes, line breaks and all
+    assert back.values("phone") == phones
 
 
 def test_a_failed_export_leaves_the_old_file(workspace: Workspace, tmp_path: Path) -> None:

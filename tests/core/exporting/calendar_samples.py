@@ -106,3 +106,9 @@ def build_sample(ws: Workspace) -> None:
         add_ask(ws, "ask-1@test", anna, 1, "asked", "2024-03-09")
         add_ask(ws, "ask-2@test", ben, 1, "shared", "2024-03-09")
         add_ask(ws, "ask-3@test", ben, 5, "agreed", "2024-03-14")
+
+# A link that, written raw, would end its event and start one of its own.
+INJECTED_LINK = (
+    "https://bakery.example/menu\r\nEND:VEVENT\r\nBEGIN:VEVENT\r\nUID:injected@evil.example"
+    "\r\nSUMMARY:Injected\r\nDTSTART:20240312T090000Z\r\nDESCRIPTION:gotcha\nX:\rY:\x00\x7f"
+)

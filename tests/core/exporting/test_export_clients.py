@@ -10,7 +10,7 @@ from pathlib import Path
 
 import icalendar
 import pytest
-from calendar_samples import TRICKY_TITLE, add_post
+from calendar_samples import INJECTED_LINK, TRICKY_TITLE, add_post
 
 from socialdesk.core.exporting import export_calendar
 from socialdesk.store.workspace import Workspace
@@ -20,10 +20,13 @@ ONE_LINE_TITLE = "Crème brûlée, 2 for 1; «today» 🥐 back\\slash, 東京"
 
 @pytest.fixture
 def exported(sample: Workspace, tmp_path: Path) -> tuple[Path, dict[str, str]]:
-    """The sample workspace (plus a post with a tricky one-line title) as an .ics file."""
+    """The sample workspace (plus a post with a tricky one-line title, and one whose
+    link holds line breaks and a whole event) as an .ics file."""
     with sample.transaction():
         add_post(sample, uid="tricky@test", title=ONE_LINE_TITLE, status="scheduled",
                  scheduled_on="2024-03-11", scheduled_time="16:45", timezone="Asia/Tokyo")
+        add_post(sample, uid="link@test", title="Menu", status="scheduled",
+                 scheduled_on="2024-03-13", link=INJECTED_LINK)
     out = tmp_path / "export.ics"
     export_calendar(sample, out, "ics", default_tz="Europe/Paris")
     cal = icalendar.Calendar.from_ical(out.read_bytes())
@@ -53,7 +56,7 @@ def test_calcurse_imports_everything(exported: tuple[Path, dict[str, str]],
     apps, events, todos, skipped = map(int, counts.groups())
     assert skipped == 0, report
     assert run.returncode == 0, report
-    assert apps + events == len(titles) == 6
+    assert apps + events == len(titles) == 7
     assert todos == 3
     apts = (data / "apts").read_text(encoding="utf-8")
     for title in titles.values():

@@ -6,9 +6,11 @@ from pathlib import Path
 
 import pytest
 from calendar_samples import TRICKY_TITLE, add_post
+from hypothesis import given
+from hypothesis import strategies as st
 
+from socialdesk.core.csvsafe import neutralise_cell, restore_cell
 from socialdesk.core.exporting import csv_export, export_calendar
-from socialdesk.core.exporting.csvsafe import neutralise_cell
 from socialdesk.store.workspace import Workspace
 
 
@@ -21,20 +23,65 @@ def read_csv(path: Path, encoding: str = "utf-8-sig") -> list[list[str]]:
     ("value", "expected"),
     [
         ("=1+1", "'=1+1"),
-        ("+33 1 23", "'+33 1 23"),
-        ("-5", "'-5"),
+        ("+cmd|' /C calc'!A0", "'+cmd|' /C calc'!A0"),
+        ("-2+3", "'-2+3"),
         ("@SUM(A1)", "'@SUM(A1)"),
-        ("\tcmd", "'\tcmd"),
-        ("\rcmd", "'\rcmd"),
+        # what a spreadsheet skips before it looks for a formula
+        ("\n=1+1", "'\n=1+1"),
+        ("\r\n=1+1", "'\r\n=1+1"),
+        ("\t=1+1", "'\t=1+1"),
+        (" =1+1", "' =1+1"),
+        ("\u00a0=1+1", "'\u00a0=1+1"),  # no-break space
+        ("\u200b=1+1", "'\u200b=1+1"),  # zero-width space
+        ("\ufeff=1+1", "'\ufeff=1+1"),  # byte-order mark
+        # full-width and small forms, which spreadsheets read as = + - @
+        ("＝1+1", "'＝1+1"),
+        ("＋cmd", "'＋cmd"),
+        ("－2+3", "'－2+3"),
+        ("＠SUM(A1)", "'＠SUM(A1)"),
+        ("﹦1+1", "'﹦1+1"),
+        # a quote before a formula is kept: the importer takes one quote off again
+        ("'=1+1", "''=1+1"),
+        # plainly a phone number, a number or a date: nothing to run, left as written
+        ("+44 7700 900693", "+44 7700 900693"),
+        ("+1 (555) 010-9999", "+1 (555) 010-9999"),
+        (" +33 1 23 45 67 89", " +33 1 23 45 67 89"),
+        ("-12.5", "-12.5"),
+        ("-1,000.50", "-1,000.50"),
+        ("+3", "+3"),
+        ("2026-12-04", "2026-12-04"),
+        # but not a phone number with words, nor a quoted one (the quote stays)
+        ("+44 7700 900693 ext=cmd", "'+44 7700 900693 ext=cmd"),
+        ("'+44 7700 900693", "''+44 7700 900693"),
+        ("\tcmd", "\tcmd"),
         ("plain = text", "plain = text"),
         ("", ""),
         (None, ""),
         (42, "42"),
+        (-5, "-5"),
         ("#hashtag", "#hashtag"),
     ],
 )
 def test_neutralise_cell(value: object, expected: str) -> None:
     assert neutralise_cell(value) == expected
+    assert restore_cell(expected) == ("" if value is None else str(value))
+
+
+LEADS = [" ", "\t", "\r", "\n", "\u00a0", "\u200b", "\ufeff", "\u3000", "\u2028"]
+STARTS = ["=", "+", "-", "@", "＝", "＋", "－", "＠"]
+
+
+@given(st.lists(st.sampled_from(LEADS), max_size=3), st.sampled_from(STARTS),
+       st.text(max_size=20).map(lambda tail: "A1" + tail))
+def test_whatever_comes_before_a_formula_it_is_neutralised(
+    leads: list[str], start: str, tail: str
+) -> None:
+    assert neutralise_cell("".join(leads) + start + tail).startswith("'")
+
+
+@given(st.text(max_size=40) | st.from_regex(r"\A'*[ \t\u00a0]*[-+=@＝＋－＠]?[0-9 ()./,-]*\Z"))
+def test_a_neutralised_value_comes_back_as_typed(text: str) -> None:
+    assert restore_cell(neutralise_cell(text)) == text
 
 
 def test_plain_csv(sample: Workspace, tmp_path: Path) -> None:
@@ -65,7 +112,7 @@ def test_plain_csv(sample: Workspace, tmp_path: Path) -> None:
 
 
 def test_every_formula_start_is_neutralised(ws: Workspace, tmp_path: Path) -> None:
-    starts = ["=1+1", "+cmd", "-2+3", "@SUM(1)", "\tTAB", "\rCR"]
+    starts = ["=1+1", "+cmd", "-2+3", "@SUM(1)", "\t=TAB", "\r=CR", "\u00a0=1", "＝1"]
     with ws.transaction():
         for n, text in enumerate(starts):
             add_post(ws, uid=f"f{n}@test", title=text, body=text, link=text,
@@ -74,7 +121,8 @@ def test_every_formula_start_is_neutralised(ws: Workspace, tmp_path: Path) -> No
     export_calendar(ws, out, "csv", default_tz="UTC")
     for row in read_csv(out)[1:]:
         for cell in row:
-            assert not cell.startswith(("=", "+", "-", "@", "\t", "\r")), row
+            lead = cell.lstrip(" \t\r\n\u00a0")[:1]
+            assert lead not in ("=", "+", "-", "@", "＝"), row
 
 
 def test_csv_range(sample: Workspace, tmp_path: Path) -> None:

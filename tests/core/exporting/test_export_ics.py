@@ -7,12 +7,19 @@ from zoneinfo import ZoneInfo
 
 import icalendar
 import pytest
-from calendar_samples import TRICKY_TITLE, add_post
+from calendar_samples import INJECTED_LINK, TRICKY_TITLE, add_post
 from hypothesis import given
 from hypothesis import strategies as st
 
+from socialdesk.core.calendar_import import parse_bytes
 from socialdesk.core.exporting import ExportError, export_calendar, ics, ics_lines
-from socialdesk.store.calendar_export import calendar_export_data
+from socialdesk.store.calendar_export import (
+    CalendarData,
+    ExportAsk,
+    ExportChannel,
+    ExportPost,
+    calendar_export_data,
+)
 from socialdesk.store.workspace import Workspace
 
 ONE_LINE_TRICKY = TRICKY_TITLE.replace("\n", " ")
@@ -130,6 +137,64 @@ def test_status_categories_url_description(sample: Workspace, tmp_path: Path) ->
     assert '=HYPERLINK("x")' in description  # the instagram variant
     assert p1["CREATED"].dt == datetime(2024, 1, 5, 8, tzinfo=ZoneInfo("UTC"))
     assert p1["LAST-MODIFIED"].dt == datetime(2024, 2, 6, 9, 30, tzinfo=ZoneInfo("UTC"))
+
+
+ENCODED_LINK = INJECTED_LINK.replace("\r", "%0D").replace("\n", "%0A").replace(
+    "\x00", "%00").replace("\x7f", "%7F")
+
+
+def test_a_link_with_line_breaks_stays_one_value_of_one_event(
+    ws: Workspace, tmp_path: Path
+) -> None:
+    with ws.transaction():
+        add_post(ws, uid="menu@test", title="Menu", scheduled_on="2024-03-12",
+                 link=INJECTED_LINK, channels=["instagram"])
+    out = tmp_path / "cal.ics"
+    ev = events(export(ws, out))
+    assert list(ev) == ["menu@test"]
+    # the whole link, its line breaks percent-encoded as in any URI
+    assert str(ev["menu@test"]["URL"]) == ENCODED_LINK
+    assert f"Link: {ENCODED_LINK}" in str(ev["menu@test"]["DESCRIPTION"])
+    # the reference writer (icalendar objects) says the same
+    data = calendar_export_data(ws)
+    reference = ics.build_calendar(data, name="W", default_tz="Europe/Paris").to_ical()
+    assert [str(e["URL"]) for e in icalendar.Calendar.from_ical(reference).walk("VEVENT")] \
+        == [ENCODED_LINK]
+    # and SocialDesk's own import reads one post with that link and nothing else
+    (post,) = parse_bytes(out.read_bytes(), "cal.ics", default_tz="Europe/Paris").posts
+    assert (post.uid, post.link, post.body) == ("menu@test", ENCODED_LINK, "")
+
+
+# Whatever the texts of a post and an ask hold, the calendar has one event and one
+# to-do, each with only the properties the exporter writes.
+@given(st.text(alphabet=st.characters(blacklist_categories=["Cs"]), min_size=1, max_size=60))
+def test_no_text_can_add_a_component_or_a_property(text: str) -> None:
+    post = ExportPost(
+        id=1, uid=text, title=text, body=text, status="draft", scheduled_on="2024-03-12",
+        scheduled_time="09:30", timezone="Europe/Paris", link=text, repeat_rule=None,
+        repeat_until=None, evergreen_weeks=None, sequence=0,
+        created_at="2024-01-01T00:00:00Z", updated_at="2024-01-02T00:00:00Z",
+        campaign=text, channels=(ExportChannel("instagram", text),), topics=(text,),
+    )
+    ask = ExportAsk(
+        id=1, uid=text + "-ask", status="asked", asked_on="2024-03-01", due_on="2024-03-10",
+        message=text, contact_id=1, contact_name=text, post_id=1, post_uid=text,
+        post_title=text, created_at="2024-01-01T00:00:00Z", updated_at="2024-01-02T00:00:00Z",
+    )
+    out = io.BytesIO()
+    ics.write_ics(CalendarData(posts=(post,), asks=(ask,), follow_ups=()), out, name=text,
+                  default_tz="Europe/Paris")
+    cal = icalendar.Calendar.from_ical(out.getvalue())
+    (event,) = cal.walk("VEVENT")
+    (todo,) = cal.walk("VTODO")
+    assert set(event) == {
+        "UID", "DTSTAMP", "CREATED", "LAST-MODIFIED", "SEQUENCE", "DTSTART", "DTEND",
+        "SUMMARY", "STATUS", "X-SOCIALDESK-STATUS", "DESCRIPTION", "CATEGORIES", "URL",
+        "TRANSP",
+    }
+    assert set(todo) == {"UID", "DTSTAMP", "CREATED", "LAST-MODIFIED", "SUMMARY", "STATUS",
+                         "DUE", "DESCRIPTION", "RELATED-TO"}
+    assert str(event["URL"]) == ics_lines.uri_value(text)
 
 
 def test_tricky_title_round_trips(ws: Workspace, tmp_path: Path) -> None:

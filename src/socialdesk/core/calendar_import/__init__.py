@@ -39,7 +39,10 @@ How an event becomes a post
   A TZID is turned into an IANA name (``zones``: IANA, Windows names such as
   "W. Europe Standard Time", Outlook's "(UTC+01:00) Amsterdam, Berlin, …"). Times in
   UTC (``…Z``) or in a zone known only from the file's VTIMEZONE are converted,
-  instant for instant, to the workspace's zone (``default_tz``). DTEND/DURATION are
+  instant for instant, to the workspace's zone (``default_tz``). A VTIMEZONE is
+  followed only as far as real zones go (``vtimezone``: yearly rules, up to 2100, at
+  most 5,000 changes, 20 VTIMEZONEs per file); one beyond that is noted and its zone
+  is known by its name alone. DTEND/DURATION are
   not kept (a post has no length).
 - STATUS → status: CANCELLED → skipped; TENTATIVE → draft; CONFIRMED → published
   when the post's day is before today, else scheduled; no status → draft when the
@@ -58,7 +61,9 @@ Recurring events (RRULE, RDATE, EXDATE, RECURRENCE-ID):
 - Otherwise each occurrence becomes its own post, UID ``<uid>/<YYYY-MM-DD>`` (with
   ``T<HHMMSS>`` added when a series has several occurrences on one day), for
   ``expand_years`` (default 1) years from DTSTART and at most 1,000 per event; a
-  problem notes a series that goes on beyond. RDATEs and changed occurrences are
+  problem notes a series that goes on beyond. A file's series make at most 100,000
+  such posts in all: after that, each repeating event keeps its first date and listed
+  dates (noted once). RDATEs and changed occurrences are
   listed dates and always included; EXDATEs are left out; a changed occurrence
   (RECURRENCE-ID) replaces its date with its own start, title, text and status, and
   a cancelled one is left out. A changed occurrence whose recurring event is not in

@@ -39,6 +39,7 @@ class Context:
     zones: ZoneResolver
     ours: bool = False
     problems: list[Problem] = field(default_factory=list)
+    occurrences_left: int = field(default_factory=lambda: recurrence.MAX_FILE_OCCURRENCES)
     _noted: set[tuple[int, str]] = field(default_factory=set)
 
     def note(self, line: int, message: str, *, once: bool = False) -> None:
@@ -111,6 +112,13 @@ def _all(comp: icalendar.Component, name: str) -> list[Any]:
     if value is None:
         return []
     return list(value) if isinstance(value, list) else [value]
+
+
+def group_key(raw: RawComponent) -> str:
+    """The UID of an event as written (unparsed), to group a series before parsing it."""
+    line = raw.first("UID")
+    uid = line.text.partition(":")[2].strip() if line is not None else ""
+    return uid or _made_up_uid(raw)
 
 
 def _made_up_uid(raw: RawComponent) -> str:
@@ -337,6 +345,10 @@ def series(master: Source, overrides: list[Source], ctx: Context) -> list[Parsed
     rdates = {_at_start_time(w, start) for w in _walls(master, "RDATE", start, ctx)}
     if not recurs and not rdates and not overrides:
         return [make_post(master, data, start, ctx, master.uid)]
+    if ctx.occurrences_left <= 0 and not (len(recurs) == 1 and recurrence.may_be_repeat(recurs[0])):
+        if recurs:
+            _budget_spent(master, ctx)
+        recurs = []  # not worth reading: it would not be expanded
     rules = []
     try:
         rules = [recurrence.build_rule(r, start.wall, _until(r, start, ctx)) for r in recurs]
@@ -356,7 +368,7 @@ def series(master: Source, overrides: list[Source], ctx: Context) -> list[Parsed
         end: Wall = start.wall + relativedelta(years=ctx.years)
     except (ValueError, OverflowError):  # near the year 9999
         end = datetime.max if isinstance(start.wall, datetime) else date.max
-    walls, more = recurrence.occurrences(start.wall, rules, end)
+    walls, more = _expand(master, start, rules, end, ctx)
     occurring = set(walls) | rdates
     for exdate in exdates:
         found = _match(occurring, exdate)
@@ -375,6 +387,29 @@ def series(master: Source, overrides: list[Source], ctx: Context) -> list[Parsed
         ctx.note(master.raw.line, f"“{data.title}” repeats beyond {as_day(end)}: only the "
                  f"occurrences until then were imported, each as its own post.")
     return _occurrence_posts(master, data, start, sorted(occurring), changed, ctx)
+
+
+def _expand(
+    master: Source, start: When, rules: list[Any], end: Wall, ctx: Context
+) -> tuple[list[Wall], bool]:
+    """The occurrences of ``rules`` within what is left of the file's budget."""
+    budget = ctx.occurrences_left
+    if budget <= 0 and rules:
+        _budget_spent(master, ctx)
+        rules = []  # only the first date (and the listed ones) from here on
+    cap = max(1, min(recurrence.MAX_OCCURRENCES, budget))
+    walls, more = recurrence.occurrences(start.wall, rules, end, cap)
+    ctx.occurrences_left -= len(walls)
+    if more and cap == budget < recurrence.MAX_OCCURRENCES and len(walls) >= cap:
+        _budget_spent(master, ctx)
+        more = False  # cut by the file's budget, not by the window
+    return walls, more
+
+
+def _budget_spent(master: Source, ctx: Context) -> None:
+    ctx.note(master.raw.line, f"the file's repeating events make more than "
+             f"{recurrence.MAX_FILE_OCCURRENCES:,} posts: from this one on, only the "
+             "first date and the listed dates of each were imported.", once=True)
 
 
 def as_day(value: Wall) -> str:

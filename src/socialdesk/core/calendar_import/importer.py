@@ -81,23 +81,26 @@ class _Reader:
             _tick(self.progress, self.done, self.total, self.path)
 
     def calendar(self, calendar: reader.RawComponent, ctx: Context) -> None:
+        """Posts for the events (and to-dos) of one calendar.
+
+        Events are grouped by UID as written, then parsed one group at a time, so that
+        only one series is held parsed at once.
+        """
         reader.check_syntax(calendar, self.path)
-        masters: dict[str, list[Source]] = defaultdict(list)
-        overrides: dict[str, list[Source]] = defaultdict(list)
+        masters: dict[str, list[reader.RawComponent]] = defaultdict(list)
+        overrides: dict[str, list[reader.RawComponent]] = defaultdict(list)
         for child in calendar.children:
             if child.name == "VEVENT":
-                self.step()
-                source = Source(child, reader.parse_component(child, self.path))
-                (overrides if source.is_override else masters)[source.uid].append(source)
+                is_override = child.first("RECURRENCE-ID") is not None
+                (overrides if is_override else masters)[events.group_key(child)].append(child)
             elif child.name == "VTODO" and self.include_todos:
-                self.step()
-                source = Source(child, reader.parse_component(child, self.path))
-                self.posts.append(events.todo_post(source, ctx))
+                self.posts.append(events.todo_post(self._source(child), ctx))
             elif child.name in _LEFT_OUT:
                 self.left_out(child.line, _LEFT_OUT[child.name])
-        for uid, group in masters.items():
-            master = self._newest(group)
-            changed = self._unique_overrides(overrides.pop(uid, []))
+        for key, group in masters.items():
+            master = self._newest([self._source(raw) for raw in group])
+            changed = self._unique_overrides(
+                [self._source(raw) for raw in overrides.pop(key, [])])
             posts = events.series(master, changed, ctx)
             if posts is None:
                 self.left_out(master.raw.line, "event without a start date (DTSTART) left out.")
@@ -106,8 +109,12 @@ class _Reader:
             else:
                 self.posts += posts
         for group in overrides.values():
-            for override in self._unique_overrides(group):
+            for override in self._unique_overrides([self._source(raw) for raw in group]):
                 self._orphan(override, ctx)
+
+    def _source(self, raw: reader.RawComponent) -> Source:
+        self.step()
+        return Source(raw, reader.parse_component(raw, self.path))
 
     def _orphan(self, override: Source, ctx: Context) -> None:
         post = events.orphan(override, ctx)

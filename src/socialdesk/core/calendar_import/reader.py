@@ -22,11 +22,13 @@ from __future__ import annotations
 
 import codecs
 import re
+import sys
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import icalendar
-from icalendar.parser import Contentline
+from icalendar.parser import Contentline, Parameters
 
 from socialdesk.core.calendar_import.errors import CalendarImportError
 
@@ -41,10 +43,32 @@ WANTED = TIMING | frozenset({
     "UID", "SUMMARY", "DESCRIPTION", "URL", "CATEGORIES", "STATUS", "SEQUENCE",
     "LAST-MODIFIED", "CREATED", "LOCATION", "X-SOCIALDESK-STATUS",
 })
+_POSTS = frozenset({"VEVENT", "VTODO"})  # components kept with their WANTED lines only
 _Z_DATES = re.compile(r"\d{8}Z(?:,\d{8}Z)*")
 _NAME = re.compile(r"([A-Za-z0-9-]+)[;:]")
 _TYPES = icalendar.Component.types_factory
 _CONTROLS = re.compile(r"[\x00-\x08\x0e-\x1f]")
+
+
+_PLAIN = re.compile(r"([A-Za-z0-9-]+):(.*)", re.S)
+
+
+class _Plain(Contentline):
+    """A content line that splits ``NAME:value`` (no parameters) without a character scan.
+
+    ``icalendar`` scans every character of every line for quotes and backslashes to
+    find the parameters; a name followed by a colon has none. Other lines are split
+    by ``icalendar`` as usual.
+    """
+
+    __slots__ = ()
+
+    def raw_parts(self) -> tuple[str, Parameters, str]:
+        """Name, parameters and value as written (see ``Contentline.raw_parts``)."""
+        match = _PLAIN.match(self)
+        if match is None:
+            return super().raw_parts()
+        return match.group(1), Parameters(), match.group(2)
 
 
 @dataclass(slots=True)
@@ -62,7 +86,7 @@ class Line:
     def named(self) -> Line:
         """Fill in ``name`` and return the line."""
         match = _NAME.match(self.text)
-        self.name = match.group(1).upper() if match else ""
+        self.name = sys.intern(match.group(1).upper()) if match else ""
         return self
 
 
@@ -75,21 +99,21 @@ class RawComponent:
     lines: list[Line] = field(default_factory=list)
     children: list[RawComponent] = field(default_factory=list)
 
-    def text(self, replaced: dict[int, str | None] | None = None) -> str:
-        """The component's own :data:`WANTED` lines (no sub-components) as iCalendar text.
+    def content_lines(self, replaced: dict[int, str | None] | None = None) -> list[Contentline]:
+        """The component's own :data:`WANTED` lines (no sub-components), for ``icalendar``.
 
         ``replaced`` maps a line number to the text to use instead (``None``: leave
         the line out).
         """
-        out = [f"BEGIN:{self.name}"]
+        out = [_Plain(f"BEGIN:{self.name}")]
         for line in self.lines:
             if line.name not in WANTED:
                 continue
             text = replaced.get(line.number, line.text) if replaced else line.text
             if text is not None:
-                out.append(text)
-        out.append(f"END:{self.name}")
-        return "\r\n".join(out) + "\r\n"
+                out.append(_Plain(text))
+        out.append(_Plain(f"END:{self.name}"))
+        return out
 
     def first(self, name: str) -> Line | None:
         """The first of the component's own lines with property ``name``."""
@@ -101,7 +125,7 @@ class RawComponent:
         if line is None:
             return ""
         try:
-            return str(Contentline(line.text).parts()[2])
+            return str(_Plain(line.text).parts()[2])
         except ValueError:
             return ""
 
@@ -132,15 +156,30 @@ def decode(data: bytes, path: Path | str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
-def logical_lines(text: str) -> list[Line]:
+def _physical_lines(text: str) -> Iterator[str]:
+    """The lines of ``text`` one at a time (no list of them all: files can be large)."""
+    start = 0
+    while True:
+        end = text.find("\n", start)
+        if end < 0:
+            yield text[start:]
+            return
+        yield text[start:end]
+        start = end + 1
+
+
+def logical_lines(text: str) -> Iterator[Line]:
     """Unfold ``text`` (LF line ends) into logical lines numbered by their first line."""
-    lines: list[Line] = []
-    for number, raw in enumerate(text.split("\n"), start=1):
-        if raw[:1] in (" ", "\t") and lines:
-            lines[-1].text += raw[1:]
+    last: Line | None = None
+    for number, raw in enumerate(_physical_lines(text), start=1):
+        if raw[:1] in (" ", "\t") and last is not None:
+            last.text += raw[1:]
         elif raw.strip():
-            lines.append(Line(number, raw))
-    return lines
+            if last is not None:
+                yield last
+            last = Line(number, raw)
+    if last is not None:
+        yield last
 
 
 def _not_calendar(path: Path | str, line: Line) -> CalendarImportError:
@@ -165,15 +204,15 @@ def _snippet(text: str, limit: int = 60) -> str:
 def read_calendars(data: bytes, path: Path | str) -> list[RawComponent]:
     """The VCALENDAR components of an .ics file, with every line numbered.
 
+    Events and to-dos keep only their :data:`WANTED` lines, without sub-components
+    (alarms): nothing else of them is read, and a large file is held in less memory.
+
     Raises :class:`CalendarImportError` when the file is not iCalendar or its
     BEGIN/END structure is broken.
     """
-    lines = logical_lines(decode(data, path))
-    if not lines:
-        raise CalendarImportError(path, 1, "the file is empty.")
     calendars: list[RawComponent] = []
     stack: list[RawComponent] = []
-    for line in lines:
+    for line in logical_lines(decode(data, path)):
         name = line.named().name
         if not name:
             if not calendars and not stack:
@@ -194,8 +233,11 @@ def read_calendars(data: bytes, path: Path | str) -> list[RawComponent]:
                         path, line.number, f"BEGIN:{kind} outside the calendar "
                         "(after END:VCALENDAR)."
                     )
-                component = RawComponent(kind, line.number)
-                (stack[-1].children if stack else calendars).append(component)
+                component = RawComponent(sys.intern(kind), line.number)
+                if not stack:
+                    calendars.append(component)
+                elif stack[-1].name not in _POSTS:  # an event's alarms are not kept
+                    stack[-1].children.append(component)
                 stack.append(component)
                 continue
             if not stack:
@@ -219,13 +261,16 @@ def read_calendars(data: bytes, path: Path | str) -> list[RawComponent]:
                 path, line.number, f"{_snippet(line.text)} is outside the calendar "
                 "(after END:VCALENDAR)."
             )
-        stack[-1].lines.append(line)
+        if name in WANTED or stack[-1].name not in _POSTS:
+            stack[-1].lines.append(line)
     if stack:
         open_one = stack[-1]
         raise CalendarImportError(
             path, open_one.line, f"BEGIN:{open_one.name} is never closed by "
             f"END:{open_one.name}; the file seems to be cut off."
         )
+    if not calendars:
+        raise CalendarImportError(path, 1, "the file is empty.")
     return calendars
 
 
@@ -261,7 +306,7 @@ def check_syntax(raw: RawComponent, path: Path | str) -> None:
     """Fail on the first of ``raw``'s own lines that cannot be split into its parts."""
     for line in raw.lines:
         try:
-            Contentline(line.text).parts()
+            _Plain(line.text).parts()
         except ValueError as error:
             raise syntax_error(path, line) from error
 
@@ -310,7 +355,8 @@ def parse_component(raw: RawComponent, path: Path | str) -> icalendar.Component:
     while True:  # every round repairs or drops a line, or ends
         before = dict(replaced)
         try:
-            component = icalendar.Component.from_ical(raw.text(replaced))
+            # icalendar (7.1 on) parses a list of content lines as it parses text
+            component = icalendar.Component.from_ical(raw.content_lines(replaced))
         except ValueError as error:
             _fix(raw, raw.lines, path, replaced)
             if replaced == before:

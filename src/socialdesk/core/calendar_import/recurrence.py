@@ -3,7 +3,8 @@
 All computing happens in the wall-clock time of the event's own zone (RFC 5545 says
 recurrences follow local time across daylight saving changes): ``date`` for all-day
 events, naive ``datetime`` otherwise. Expansion is always bounded: by the rule's own
-end, by the caller's window and by :data:`MAX_OCCURRENCES`.
+end, by the caller's window, by :data:`MAX_OCCURRENCES` per event and by
+:data:`MAX_FILE_OCCURRENCES` per file.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from dateutil.rrule import rrule, rrulestr
 
 Wall = date | datetime
 MAX_OCCURRENCES = 1000
+MAX_FILE_OCCURRENCES = 100_000  # occurrences of all the repeating events of one file
 ONE_DAY = timedelta(days=1)
 _PLAIN_KEYS = frozenset({"FREQ", "INTERVAL", "UNTIL", "COUNT", "WKST", "BYDAY", "BYMONTHDAY"})
 _WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
@@ -192,6 +194,13 @@ def _end_day(recur: Any, start: Wall, rule: rrule, until: Wall | None) -> date |
     return None if last is None else last.date()
 
 
+def may_be_repeat(recur: Any) -> bool:
+    """Whether :func:`as_repeat` may find an equivalent (a cheap first look at a rule)."""
+    keys = {str(key).upper() for key in recur}
+    freq = _values(recur, "FREQ")
+    return keys <= _PLAIN_KEYS and bool(freq) and str(freq[0]).upper() in ("WEEKLY", "MONTHLY")
+
+
 def as_repeat(recur: Any, start: Wall, rule: rrule, until: Wall | None = None) -> Repeat | None:
     """The SocialDesk repeat equivalent to ``recur`` from ``start``, if there is one.
 
@@ -201,10 +210,10 @@ def as_repeat(recur: Any, start: Wall, rule: rrule, until: Wall | None = None) -
     N weeks (with an end: evergreen until then). Anything else (other frequencies,
     several weekdays, "last Friday") has no SocialDesk equivalent.
     """
-    keys = {str(key).upper() for key in recur}
-    if not keys <= _PLAIN_KEYS:
+    if not may_be_repeat(recur):
         return None
-    freq = str(_values(recur, "FREQ")[0]).upper() if _values(recur, "FREQ") else ""
+    keys = {str(key).upper() for key in recur}
+    freq = str(_values(recur, "FREQ")[0]).upper()
     interval = int(_values(recur, "INTERVAL")[0]) if _values(recur, "INTERVAL") else 1
     start_day = start.date() if isinstance(start, datetime) else start
     weekday = _WEEKDAYS[start_day.weekday()]

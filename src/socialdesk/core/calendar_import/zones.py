@@ -9,7 +9,8 @@ an IANA zone with the same UTC offset as the file's own VTIMEZONE (or as the dis
 name says). A zone known only from the file's VTIMEZONE is still exact: the time is
 converted, instant for instant, to the workspace's zone. A name that is none of these,
 without a VTIMEZONE, is read as the workspace's local time (with a note); an offset in
-the name (``(UTC-03:00) …``) is used when there is one.
+the name (``(UTC-03:00) …``) is used when there is one. A VTIMEZONE that cannot be
+followed within bounds (``vtimezone``) counts as absent, with a note saying why.
 """
 
 from __future__ import annotations
@@ -21,11 +22,12 @@ from datetime import UTC, datetime, timedelta, timezone, tzinfo
 from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
-import icalendar
 from icalendar.timezone.windows_to_olson import WINDOWS_TO_OLSON
 
-from socialdesk.core.calendar_import.reader import RawComponent, full_text
+from socialdesk.core.calendar_import.reader import RawComponent
+from socialdesk.core.calendar_import.vtimezone import ZoneError, file_zone
 
+MAX_FILE_ZONES = 20  # VTIMEZONE descriptions followed per file (each within bounds)
 UTC_KEYS = frozenset({
     "utc", "etc/utc", "etc/uct", "uct", "etc/zulu", "zulu", "gmt", "etc/gmt", "z",
     "etc/greenwich", "greenwich", "universal", "etc/universal",
@@ -162,28 +164,18 @@ def _same_offset(
     return True
 
 
-def _custom_tz(raw: RawComponent) -> tzinfo | None:
-    """The tzinfo a VTIMEZONE defines (without ``icalendar`` caching it globally)."""
-    try:
-        # TZID is renamed while parsing: icalendar would otherwise cache the zone
-        # for every later file in this process.
-        component = icalendar.Timezone.from_ical(full_text(raw, {"TZID": "X-SD-TZID"}))
-        component["TZID"] = raw.value("TZID") or "custom"
-        try:
-            return component.to_tz(lookup_tzid=False)
-        except TypeError:  # icalendar < 6.1
-            return component.to_tz()
-    except (ValueError, TypeError, KeyError, IndexError, AttributeError, OverflowError):
-        return None
-
-
 class ZoneResolver:
-    """Resolves the TZIDs of one file, remembering each answer."""
+    """Resolves the TZIDs of one file, remembering each answer.
+
+    At most :data:`MAX_FILE_ZONES` of the file's VTIMEZONEs are followed (each within
+    the bounds of ``vtimezone``); past that, zones are known by their names only.
+    """
 
     def __init__(self, vtimezones: dict[str, RawComponent], default: ZoneInfo) -> None:
         self.vtimezones = vtimezones
         self.default = default
         self._cache: dict[str, Zone] = {}
+        self._zones_left = MAX_FILE_ZONES
 
     def resolve(self, tzid: str, at: datetime) -> Zone:
         """The zone of ``tzid``, for a wall-clock time ``at`` (naive) in that zone."""
@@ -199,24 +191,39 @@ class ZoneResolver:
             key = iana_name(raw.value("X-LIC-LOCATION"))
         if key is not None:
             return self._known(key)
-        custom = _custom_tz(raw) if raw is not None else None
+        custom, why = self._described(raw) if raw is not None else (None, None)
+        unusable = (f"the file's description of time zone “{tzid}” cannot be followed "
+                    f"({why}); ") if why else None
         stated = _stated_offset(tzid)
         found = self._by_city(tzid, at, custom, stated)
         if found is not None:
-            return self._known(found)
+            zone = self._known(found)
+            if unusable and zone.note is None:
+                zone = Zone(zone.tz, zone.key, f"{unusable}{found} was used, as its name says.")
+            return zone
         if custom is not None:
             return Zone(custom, None)
         if stated is not None:
             return Zone(
                 timezone(stated), None,
-                f"time zone “{tzid}” is not known; its UTC offset was used "
-                "(daylight saving time may shift it by an hour).",
+                (unusable or f"time zone “{tzid}” is not known; ")
+                + "its UTC offset was used (daylight saving time may shift it by an hour).",
             )
         return Zone(
             None, None,
-            f"time zone “{tzid}” is not known and the file does not describe it; "
-            "the time was kept as the workspace's local time.",
+            (unusable or f"time zone “{tzid}” is not known and the file does not describe "
+             "it; ") + "the time was kept as the workspace's local time.",
         )
+
+    def _described(self, raw: RawComponent) -> tuple[tzinfo | None, str | None]:
+        """The zone a VTIMEZONE describes, or why it cannot be used."""
+        if self._zones_left <= 0:
+            return None, f"the file describes more than {MAX_FILE_ZONES} time zones"
+        self._zones_left -= 1
+        try:
+            return file_zone(raw), None
+        except ZoneError as error:
+            return None, str(error)
 
     def _known(self, key: str) -> Zone:
         if key == "UTC":

@@ -6,7 +6,7 @@ whole export succeeded. CSV: UTF-8 with a byte-order mark (Excel reads the accen
 right), Google-style numbered columns for e-mail addresses, phones and web addresses
 (``E-mail 1 - Label``, ``E-mail 1 - Value`` …) so that SocialDesk and other address books
 import it back, and every cell through
-:func:`~socialdesk.core.exporting.csvsafe.neutralise_cell`.
+:func:`~socialdesk.core.csvsafe.neutralise_cell`.
 """
 
 from __future__ import annotations
@@ -17,9 +17,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
+from socialdesk.core.csvsafe import neutralise_cell
 from socialdesk.core.exporting import ExportError
 from socialdesk.core.exporting.atomic import atomic_open
-from socialdesk.core.exporting.csvsafe import neutralise_cell
 from socialdesk.core.exporting.vcard_write import VERSIONS, card
 from socialdesk.store.contacts_export import (
     ExportContact,

@@ -4,7 +4,7 @@ Plain CSV: UTF-8 with a byte-order mark (so that Excel reads the accents right; 
 programs skip it), one row per post per channel. Hootsuite: UTF-8 without a BOM, no
 header row, three columns (date and time ``DD/MM/YYYY HH:MM`` in 24-hour time, message,
 link), one file per channel of at most 350 rows. Every cell goes through
-:func:`~socialdesk.core.exporting.csvsafe.neutralise_cell`.
+:func:`~socialdesk.core.csvsafe.neutralise_cell`.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import IO, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from socialdesk.core.exporting.csvsafe import neutralise_cell
+from socialdesk.core.csvsafe import neutralise_cell
 from socialdesk.store.calendar_export import CalendarData, ExportPost
 
 CSV_ENCODING = "utf-8-sig"

@@ -25,7 +25,14 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from socialdesk import APP_NAME, __version__
 from socialdesk.core.exporting import ics_lines
-from socialdesk.core.exporting.ics_lines import UTC_NAMES, Prop, Uri, content_line, fold
+from socialdesk.core.exporting.ics_lines import (
+    UTC_NAMES,
+    Prop,
+    Uri,
+    content_line,
+    fold,
+    uri_value,
+)
 from socialdesk.store.calendar_export import CalendarData, ExportAsk, ExportFollowUp, ExportPost
 
 if TYPE_CHECKING:
@@ -113,7 +120,7 @@ def _description(post: ExportPost) -> str:
     if post.channels:
         lines.append("Channels: " + ", ".join(c.platform for c in post.channels))
     if post.link:
-        lines.append("Link: " + post.link)
+        lines.append("Link: " + uri_value(post.link))  # as the URL property has it
     if lines:
         parts.append("\n".join(lines))
     for channel in post.channels:
@@ -189,7 +196,7 @@ def post_event(post: ExportPost, zones: _Zones) -> list[Prop] | None:
     if categories:
         props.append(("CATEGORIES", categories))
     if post.link:
-        props.append(("URL", Uri(post.link)))
+        props.append(("URL", Uri(uri_value(post.link))))
     props.append(("TRANSP", "TRANSPARENT"))
     return props
 

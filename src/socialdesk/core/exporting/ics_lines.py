@@ -14,7 +14,7 @@ UTC_NAMES = frozenset({"UTC", "Etc/UTC", "Etc/UCT", "UCT", "Etc/Zulu", "Zulu", "
 
 
 class Uri(str):
-    """A property value of type URI (written without TEXT escaping)."""
+    """A property value of type URI (no TEXT escaping; see :func:`uri_value`)."""
 
     __slots__ = ()
 
@@ -26,6 +26,19 @@ Prop = tuple[str, object]
 
 # Control characters are not allowed in TEXT (RFC 5545, 3.3.11), except HTAB.
 CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+# Nor in a URI (RFC 3986), where CR and LF would end the content line.
+_URI_CONTROLS = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def uri_value(text: str) -> str:
+    """A URI for a content line: its control characters (CR, LF…) percent-encoded.
+
+    A URI has no other escaping (``%0D%0A`` is how a browser writes a line break in a
+    link); the rest of the text is kept as it is.
+    """
+    if not _URI_CONTROLS.search(text):
+        return text
+    return _URI_CONTROLS.sub(lambda match: f"%{ord(match.group()):02X}", text)
 
 
 def escape_text(text: str) -> str:
@@ -107,7 +120,7 @@ def _recur(rule: dict[str, object]) -> str:
 def content_line(name: str, value: object) -> str:
     """One unfolded content line for a property value of the types :data:`Prop` allows."""
     if isinstance(value, Uri):
-        return f"{name}:{value}"
+        return f"{name}:{uri_value(value)}"
     if isinstance(value, str):
         return f"{name}:{escape_text(value)}"
     if isinstance(value, bool):

@@ -5,8 +5,10 @@ vCard 3.0 behaviour (it only lets the VERSION line say 4.0), it is not otherwise
 dependency of SocialDesk, and building its object tree for 100,000 contacts is slow.
 What we write is small and plain: FN, N, ORG, EMAIL, TEL, URL, NOTE, CATEGORIES, UID,
 REV, and SocialDesk's own fields as ``X-SOCIALDESK-*`` properties. Text is escaped
-(backslash, newline, comma, semicolon), lines end in CRLF and are folded at 75 octets
-without splitting a UTF-8 character.
+(backslash, newline, comma, semicolon; other control characters but tab are left out),
+URIs (URL, UID) have their control characters percent-encoded, so that no value can end
+its line; lines end in CRLF and are folded at
+75 octets without splitting a UTF-8 character.
 
 Labels: ``home`` and ``work`` (and phone kinds such as ``fax``) become ``TYPE``
 parameters; ``mobile`` becomes ``TYPE=cell``; any other label is kept the way Apple and
@@ -20,6 +22,7 @@ import uuid
 from collections.abc import Iterable
 
 from socialdesk import __version__
+from socialdesk.core.exporting.ics_lines import CONTROLS, uri_value
 from socialdesk.store.contacts_export import ExportContact
 from socialdesk.store.models import Detail
 
@@ -37,9 +40,13 @@ _NAMESPACE = uuid.UUID("6f1d3b8e-3c2a-5b7e-9a41-2c5e7d8f9a10")
 
 
 def escape(text: str) -> str:
-    """Escape a text value: backslash, line breaks, comma and semicolon."""
+    """Escape a text value: backslash, line breaks, comma and semicolon.
+
+    Other control characters (but tab) have no place in a vCard and are left out.
+    """
     text = text.replace("\\", "\\\\").replace("\r\n", "\n").replace("\r", "\n")
-    return text.replace("\n", "\\n").replace(",", "\\,").replace(";", "\\;")
+    text = text.replace("\n", "\\n").replace(",", "\\,").replace(";", "\\;")
+    return CONTROLS.sub("", text) if CONTROLS.search(text) else text
 
 
 def fold(line: str) -> str:
@@ -83,7 +90,7 @@ def _detail_lines(details: Iterable[Detail], version: str) -> list[str]:
     group = 0
     for detail in details:
         name = _PROPERTY[detail.kind]
-        value = detail.value if detail.kind == "url" else escape(detail.value)
+        value = uri_value(detail.value) if detail.kind == "url" else escape(detail.value)
         label = detail.label.strip()
         params = []
         kind_type = _TYPES[detail.kind].get(label.lower())
@@ -114,7 +121,7 @@ def card(item: ExportContact, version: str = "4.0") -> str:
         "BEGIN:VCARD",
         f"VERSION:{version}",
         f"PRODID:-//SocialDesk//SocialDesk {__version__}//EN",
-        f"UID:{_uid(item)}",
+        f"UID:{uri_value(_uid(item))}",
         f"FN:{escape(contact.name)}",
         f"N:{_structured_name(contact.name)}",
     ]

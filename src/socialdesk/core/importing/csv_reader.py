@@ -21,6 +21,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from socialdesk.core.csvsafe import restore_cell
 from socialdesk.core.importing import csv_layouts as layouts
 from socialdesk.core.importing.build import make_contact
 from socialdesk.core.importing.errors import ContactImportError
@@ -229,16 +230,9 @@ def _split(value: str, separators: tuple[str, ...] = (" ::: ",)) -> list[str]:
     return [value] if value else []
 
 
-def _unneutralised(cell: str) -> str:
-    """A cell without the ``'`` that spreadsheet-safe exports put before = + - @ tab CR."""
-    if cell[:1] == "'" and cell[1:2] and cell[1] in "=+-@\t\r":
-        return cell[1:]
-    return cell
-
-
 def _contact(row: list[str], plan: _Plan, line: int, problems: list[Problem]) -> Contact | None:
     """One row (padded to the header's width) as a contact."""
-    row = [_unneutralised(cell) for cell in row]
+    row = [restore_cell(cell) for cell in row]  # the ' of spreadsheet-safe exports
     name = _first(row, plan.names)
     if not name:
         name = " ".join(_first(row, plan.parts.get(part, [])) for part in _PARTS)
