@@ -65,32 +65,30 @@ def staging_left(workspace: Path) -> list[Path]:
             if p.is_dir() and p.name.startswith(f".{workspace.name}.")]
 
 
-def test_a_killed_encrypted_backup_leaves_no_plain_copy_in_its_folder(demo_path, tmp_path):
+def encrypted_backup_to(folder: Path, workspace: Path, monkeypatch) -> None:
+    """``socialdesk backup --to FOLDER --encrypt`` with the tests' passphrase."""
+    monkeypatch.setenv("SOCIALDESK_PASSPHRASE", "blue whale")
+    assert main(["backup", "--to", str(folder), "--encrypt", "--workspace", str(workspace)]) == 0
+
+
+def test_a_killed_encrypted_backup_leaves_no_plain_copy_in_its_folder(
+        demo_path, tmp_path, monkeypatch):
     usb = tmp_path / "usb"
     kill_when_paused("write", "backup", "--to", str(usb), "--encrypt",
                      "--workspace", str(demo_path))
     assert list(usb.iterdir()), "the kill came while the backup was being written"
     assert plain_files(usb) == [], "only the encrypted partial file was in the folder"
     assert staging_left(demo_path), "the snapshot was staged beside the workspace"
-    os.environ["SOCIALDESK_PASSPHRASE"] = "blue whale"
-    try:
-        assert main(["backup", "--to", str(usb), "--encrypt",
-                     "--workspace", str(demo_path)]) == 0
-    finally:
-        del os.environ["SOCIALDESK_PASSPHRASE"]
+    encrypted_backup_to(usb, demo_path, monkeypatch)
     assert staging_left(demo_path) == [], "the next backup removed the dead one's snapshot"
     assert [p.suffix for p in usb.iterdir()] == [".sdbackup"]
     assert plain_files(usb) == []
 
 
-def test_a_killed_restore_leaves_no_plain_copy_after_the_next_start(demo_path, tmp_path):
+def test_a_killed_restore_leaves_no_plain_copy_after_the_next_start(
+        demo_path, tmp_path, monkeypatch):
     usb = tmp_path / "usb"
-    os.environ["SOCIALDESK_PASSPHRASE"] = "blue whale"
-    try:
-        assert main(["backup", "--to", str(usb), "--encrypt",
-                     "--workspace", str(demo_path)]) == 0
-    finally:
-        del os.environ["SOCIALDESK_PASSPHRASE"]
+    encrypted_backup_to(usb, demo_path, monkeypatch)
     [archive] = usb.iterdir()
     kill_when_paused("extract", "restore", str(archive), "--yes", "--workspace", str(demo_path))
     left = staging_left(demo_path)
