@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import stat
+import time
 import zipfile
 from pathlib import Path
 
@@ -169,3 +170,30 @@ def test_large_encrypted_stream_spans_chunks(tmp_path):
     out = io.BytesIO()
     assert crypto.decrypt(io.BytesIO(sink.getvalue()), out, "pw") == len(plain)
     assert out.getvalue() == plain
+
+
+def with_kdf(sealed: Path, target: Path, **kdf: int) -> Path:
+    """A copy of an encrypted archive whose header asks for other scrypt parameters."""
+    data = sealed.read_bytes()
+    size = int.from_bytes(data[8:12], "big")
+    header = json.loads(data[12:12 + size])
+    header["kdf"].update(kdf)
+    raw = json.dumps(header, sort_keys=True).encode()
+    target.write_bytes(crypto.MAGIC + len(raw).to_bytes(4, "big") + raw + data[12 + size:])
+    return target
+
+
+@pytest.mark.parametrize("kdf", [
+    {"n": 1 << 18}, {"r": 16}, {"p": 2},  # a little more than SocialDesk asks for
+    {"n": 1 << 20, "r": 32, "p": 16},  # 4 GiB of memory and minutes of work
+], ids=["n", "r", "p", "4GiB"])
+def test_a_costly_key_derivation_is_refused_before_it_starts(sealed, tmp_path, kdf):
+    crafted = with_kdf(sealed, tmp_path / "costly.sdbackup", **kdf)
+    started = time.monotonic()
+    with pytest.raises(RestoreError, match="encryption parameters") as raised:
+        restore(crafted, tmp_path / "x.sqlite", passphrase="s3cret")
+    assert time.monotonic() - started < 2
+    assert str(crafted) in str(raised.value)
+    with pytest.raises(crypto.DecryptionError, match="encryption parameters"):
+        crypto.passphrase_opens(crafted, "s3cret")
+    assert not (tmp_path / "x.sqlite").exists()
