@@ -2,7 +2,8 @@
 
 1. Under the workspace's lock, the archive is decrypted (if it is encrypted) and
    extracted into a hidden staging folder beside the workspace; every member's name,
-   size and SHA-256 is checked, then the database itself (a SocialDesk workspace, not
+   size, storage method and SHA-256 is checked (and the free disk space against the
+   sizes the manifest declares), then the database itself (a SocialDesk workspace, not
    from a newer version, passing ``quick_check``, holding the counts its manifest says).
    Any refusal leaves the workspace and everything around it untouched.
 2. The current workspace is secured: a sound one gets a safety backup (kind ``safety``,
@@ -23,7 +24,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from socialdesk.core import archive, crypto, secrets
+from socialdesk.core import archive, catalog, crypto, secrets
 from socialdesk.core.backup import BackupError, backup_folder, fsync_folder, write_backup
 from socialdesk.core.lock import WorkspaceLock
 from socialdesk.core.media import media_folder
@@ -31,6 +32,9 @@ from socialdesk.core.settings import workspace_settings
 from socialdesk.store import backups, reports
 from socialdesk.store.errors import WorkspaceError, WorkspaceTooNew
 from socialdesk.store.workspace import Workspace, verify_workspace
+
+# What a restore leaves free on the disk of the workspace, beyond the files it writes.
+SPACE_RESERVE = 64 << 20
 
 
 class RestoreError(Exception):
@@ -70,6 +74,16 @@ def _fail(source: Path, error: Exception | str) -> RestoreError:
     return RestoreError(f"{source}: {error} Nothing was restored.")
 
 
+def check_space(needed: int, folder: Path) -> None:
+    """Refuse to write ``needed`` bytes into ``folder`` unless :data:`SPACE_RESERVE` stays free."""
+    free = shutil.disk_usage(folder).free
+    if needed + SPACE_RESERVE > free:
+        raise archive.ArchiveError(
+            f"is refused: restoring it needs {catalog.human_size(needed + SPACE_RESERVE)} of "
+            f"free space in {folder.parent}, and only {catalog.human_size(free)} is free."
+        )
+
+
 def stage(source: Path, folder: Path, passphrase: str | None = None,
           limits: archive.Limits = archive.Limits()) -> Staged:  # noqa: B008
     """Decrypt and extract ``source`` into the empty ``folder``, checking every member."""
@@ -82,11 +96,12 @@ def stage(source: Path, folder: Path, passphrase: str | None = None,
                 raise PassphraseRequired(
                     f"{source}: this backup is encrypted; its passphrase is needed.")
             zip_path = folder / "archive.zip"
+            check_space(source.stat().st_size, folder)
             with source.open("rb") as src, zip_path.open("xb") as out:
                 crypto.decrypt(src, out, passphrase)
         with archive.open_zip(zip_path) as zf:
             manifest = archive.read_manifest(zf, limits)
-            archive.check_members(zf, manifest, limits)
+            check_space(archive.check_members(zf, manifest, limits), folder)
             content = folder / "content"
             content.mkdir()
             archive.extract(zf, manifest, content)
