@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import random
+import shutil
 import zipfile
 from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
 
+from hostile_workspaces import CHANGES, hostile_backup
 from socialdesk.core import archive, backup, catalog, rotation
 from socialdesk.core.restore import RestoreError, restore
 from socialdesk.store import backups, reports
@@ -240,3 +242,21 @@ def test_daily_backup_is_due_after_a_day(demo):
     assert not backup.is_due(demo)
     tomorrow = datetime.now().astimezone() + timedelta(hours=25)
     assert backup.is_due(demo, now=tomorrow)
+
+
+@pytest.mark.parametrize("kind", sorted(set(CHANGES) - {"view"}))  # view: test_cli_backup
+def test_a_backup_that_would_run_sql_of_its_own_is_refused(demo_path, tmp_path, kind):
+    source = tmp_path / "elsewhere" / "demo.sqlite"
+    source.parent.mkdir()
+    shutil.copyfile(demo_path, source)
+    hostile = tmp_path / "hostile.sdbackup"
+    name = hostile_backup(source, kind, hostile)
+    before, counts = demo_path.read_bytes(), totals(demo_path)
+    with pytest.raises(RestoreError) as raised:
+        restore(hostile, demo_path)
+    message = str(raised.value)
+    assert str(hostile) in message and f"'{name}'" in message
+    assert "Nothing was restored" in message
+    assert demo_path.read_bytes() == before and totals(demo_path) == counts
+    assert sorted(p.name for p in demo_path.parent.iterdir() if p.name.startswith(".")) == []
+    assert not list(demo_path.parent.glob("*.lock"))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from PySide6.QtWidgets import QDialog, QMessageBox
 
+from hostile_workspaces import make_hostile
 from socialdesk.core import backup, catalog, secrets
 from socialdesk.qt.app import create_application
 from socialdesk.qt.appsettings import app_settings
@@ -142,6 +143,15 @@ def test_declining_leaves_the_damaged_workspace_untouched(demo, monkeypatch, ans
     monkeypatch.setattr(DamagedDialog, "exec", lambda dialog: 0)
     assert open_or_recover(None, path, create=False) is None
     assert path.read_bytes() == bytes(data)
+
+
+def test_opening_a_workspace_that_would_run_sql_of_its_own_is_refused(demo_path, answers):
+    create_application()
+    name = make_hostile(demo_path, "view")
+    before = demo_path.read_bytes()
+    assert open_or_recover(None, demo_path, create=False) is None
+    assert len(answers) == 1 and str(demo_path) in answers[0] and f"'{name}'" in answers[0]
+    assert demo_path.read_bytes() == before
 
 
 def test_closing_the_window_makes_an_automatic_backup(window) -> None:

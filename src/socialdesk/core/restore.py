@@ -30,7 +30,7 @@ from socialdesk.core.lock import WorkspaceLock
 from socialdesk.core.media import media_folder
 from socialdesk.core.settings import workspace_settings
 from socialdesk.store import backups, reports
-from socialdesk.store.errors import WorkspaceError, WorkspaceTooNew
+from socialdesk.store.errors import CheckTooLong, ForeignSchema, WorkspaceError, WorkspaceTooNew
 from socialdesk.store.workspace import Workspace, verify_workspace
 
 # What a restore leaves free on the disk of the workspace, beyond the files it writes.
@@ -122,13 +122,20 @@ def stage(source: Path, folder: Path, passphrase: str | None = None,
 
 
 def _check_database(staged: Staged, source: Path) -> None:
+    """Its schema first (nothing of the file's own may run), then its pages, then counts."""
     try:
         verify_workspace(staged.database)
-        with Workspace.open_readonly(staged.database) as ws:
+        with Workspace.open_readonly(staged.database) as ws, ws.time_limit():
             totals = reports.counts(ws)
     except WorkspaceTooNew as error:
         raise _fail(source, f"holds a workspace from a newer SocialDesk (schema version "
                     f"{error.found}); update SocialDesk to restore it.") from error
+    except ForeignSchema as error:
+        raise _fail(source, f"holds a workspace with {error.unexpected}, so it is refused: "
+                    "SocialDesk restores only the schema it creates itself.") from error
+    except CheckTooLong as error:
+        raise _fail(source, "holds a workspace that takes far too long to check, so it is "
+                    "refused.") from error
     except WorkspaceError as error:
         raise _fail(source, "holds a damaged workspace.") from error
     expected = staged.manifest.counts
