@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from hostile_workspaces import make_hostile
+from bad_workspaces import make_hostile
 from socialdesk import __version__
 from socialdesk.cli import main
 from socialdesk.store.workspace import Workspace

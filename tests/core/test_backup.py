@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from hostile_workspaces import CHANGES, hostile_backup
+from bad_workspaces import CHANGES, damage_an_index, hostile_backup
 from socialdesk.core import archive, backup, catalog, rotation
 from socialdesk.core.restore import RestoreError, restore
 from socialdesk.store import backups, reports
@@ -260,3 +260,17 @@ def test_a_backup_that_would_run_sql_of_its_own_is_refused(demo_path, tmp_path, 
     assert demo_path.read_bytes() == before and totals(demo_path) == counts
     assert sorted(p.name for p in demo_path.parent.iterdir() if p.name.startswith(".")) == []
     assert not list(demo_path.parent.glob("*.lock"))
+
+
+def test_a_workspace_with_a_damaged_index_is_kept_aside_and_restored(demo):
+    """quick_check misses this damage; the safety backup's integrity check finds it."""
+    made = backup.make_backup(demo)
+    expected = (reports.counts(demo).contacts, reports.counts(demo).posts)
+    path = demo.path
+    demo.close()
+    damaged = damage_an_index(path)
+    result = restore(made.path, path)
+    assert totals(path) == expected and check(path).ok
+    assert result.safety_backup is None
+    assert result.damaged_kept is not None and result.damaged_kept.read_bytes() == damaged
+    assert not [p for p in backup.default_folder().iterdir() if "safety" in p.name]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from PySide6.QtWidgets import QDialog, QMessageBox
 
-from hostile_workspaces import make_hostile
+from bad_workspaces import make_hostile
 from socialdesk.core import backup, catalog, secrets
 from socialdesk.qt.app import create_application
 from socialdesk.qt.appsettings import app_settings

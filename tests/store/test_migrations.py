@@ -11,7 +11,7 @@ import pytest
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
-from hostile_workspaces import CHANGES, ENDLESS, make_hostile
+from bad_workspaces import CHANGES, ENDLESS, make_hostile
 from socialdesk.store import migrations
 from socialdesk.store.errors import (
     CheckTooLong,

@@ -7,7 +7,8 @@
    from a newer version, passing ``quick_check``, holding the counts its manifest says).
    Any refusal leaves the workspace and everything around it untouched.
 2. The current workspace is secured: a sound one gets a safety backup (kind ``safety``,
-   never pruned); a damaged or unreadable one is renamed aside
+   never pruned); a damaged, unreadable or foreign one — failing ``quick_check``, the
+   schema check, or the safety backup's ``integrity_check`` — is renamed aside as it is
    (``NAME.damaged-YYYYMMDD-HHMMSS.sqlite``), never overwritten or deleted.
 3. The staged database replaces the workspace with one atomic rename (same folder), and
    the backed-up media folder takes the place of the current one.
@@ -25,7 +26,13 @@ from datetime import datetime
 from pathlib import Path
 
 from socialdesk.core import archive, catalog, crypto, secrets
-from socialdesk.core.backup import BackupError, backup_folder, fsync_folder, write_backup
+from socialdesk.core.backup import (
+    BackupError,
+    WorkspaceDamaged,
+    backup_folder,
+    fsync_folder,
+    write_backup,
+)
 from socialdesk.core.lock import WorkspaceLock
 from socialdesk.core.media import media_folder
 from socialdesk.core.settings import workspace_settings
@@ -187,9 +194,11 @@ def _secure_current(
     try:
         conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         made = write_backup(conn, workspace, folder, "safety", passphrase=passphrase)
+    except WorkspaceDamaged:  # damage quick_check misses (an index): keep the file itself
+        made = None
     finally:
         conn.close()
-    return made.path, None
+    return (made.path, None) if made else (None, keep_aside(workspace))
 
 
 def _swap_in(staged: Staged, workspace: Path, scratch: Path) -> None:

@@ -39,7 +39,7 @@ from socialdesk.qt.sidebar import Sidebar
 from socialdesk.qt.views.base import View
 from socialdesk.qt.welcome import WelcomePanel
 from socialdesk.store import reports
-from socialdesk.store.workspace import Workspace, needs_inline_check
+from socialdesk.store.workspace import Workspace
 
 # name, title, sidebar icon, class. A view's module is imported when it is first shown,
 # so starting the app only loads Today.
@@ -250,8 +250,7 @@ class MainWindow(QMainWindow):
     def _workspace_opened(self) -> None:
         self.setWindowTitle(f"{self.ws.path.stem} — {APP_NAME}")
         self._stop_integrity_check()
-        if not needs_inline_check(self.ws.path):
-            self.integrity = check_in_background(self, self.ws.path, self._report_damage)
+        self.integrity = check_in_background(self, self.ws.path, self._report_damage)
         if self._update_status().empty:
             self.sidebar.set_current(None)
             self.stack.setCurrentWidget(self.welcome)

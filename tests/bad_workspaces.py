@@ -1,7 +1,8 @@
-"""Workspaces (and backups of them) changed behind SocialDesk's back to run SQL of their own.
+"""Workspaces (and backups of them) changed behind SocialDesk's back.
 
-Each entry of :data:`CHANGES` is a list of statements run on a copy of a real workspace
-with plain ``sqlite3``, and the name of the first object SocialDesk must refuse.
+Crafted to run SQL of their own: each entry of :data:`CHANGES` is a list of statements
+run on a copy of a real workspace with plain ``sqlite3``, and the name of the first
+object SocialDesk must refuse. Damaged: :func:`damage_an_index`.
 """
 
 from __future__ import annotations
@@ -59,3 +60,25 @@ def hostile_backup(workspace: Path, kind: str, target: Path) -> str:
     with target.open("xb") as out:
         archive.write(out, workspace, None, manifest)
     return name
+
+
+def damage_an_index(path: Path) -> bytes:
+    """Flip the last byte of the contacts' name index (its root page); return the file.
+
+    Damage that ``quick_check`` misses and ``integrity_check`` finds ("row 1 missing from
+    index contacts_name"), like byte 30508 of the small demo.
+    """
+    conn = sqlite3.connect(f"file:{path}?mode=ro&immutable=1", uri=True)
+    root, page = (conn.execute(sql).fetchone()[0] for sql in (
+        "SELECT rootpage FROM sqlite_master WHERE name = 'contacts_name'", "PRAGMA page_size"))
+    conn.close()
+    data = bytearray(path.read_bytes())
+    data[root * page - 1] ^= 0xFF
+    path.write_bytes(bytes(data))
+    conn = sqlite3.connect(f"file:{path}?mode=ro&immutable=1", uri=True)
+    try:
+        assert conn.execute("PRAGMA quick_check").fetchone()[0] == "ok"
+        assert "contacts_name" in conn.execute("PRAGMA integrity_check").fetchone()[0]
+    finally:
+        conn.close()
+    return bytes(data)
