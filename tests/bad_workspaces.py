@@ -1,17 +1,19 @@
-"""Workspaces (and backups of them) changed behind SocialDesk's back.
+"""Workspaces and backups changed behind SocialDesk's back.
 
 Crafted to run SQL of their own: each entry of :data:`CHANGES` is a list of statements
 run on a copy of a real workspace with plain ``sqlite3``, and the name of the first
-object SocialDesk must refuse. Damaged: :func:`damage_an_index`.
+object SocialDesk must refuse. Damaged: :func:`damage_an_index`. An encrypted backup
+asking for a costly key derivation: :func:`with_kdf`.
 """
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from pathlib import Path
 
 from socialdesk import __version__
-from socialdesk.core import archive
+from socialdesk.core import archive, crypto
 from socialdesk.store import migrations
 
 ENDLESS = "WITH RECURSIVE r(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM r) SELECT n AS id FROM r"
@@ -82,3 +84,14 @@ def damage_an_index(path: Path) -> bytes:
     finally:
         conn.close()
     return bytes(data)
+
+
+def with_kdf(sealed: Path, target: Path, **kdf: int) -> Path:
+    """A copy of an encrypted backup whose header asks for other scrypt parameters."""
+    data = sealed.read_bytes()
+    size = int.from_bytes(data[8:12], "big")
+    header = json.loads(data[12:12 + size])
+    header["kdf"].update(kdf)
+    raw = json.dumps(header, sort_keys=True).encode()
+    target.write_bytes(crypto.MAGIC + len(raw).to_bytes(4, "big") + raw + data[12 + size:])
+    return target

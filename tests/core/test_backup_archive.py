@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from bad_workspaces import with_kdf
 from socialdesk.core import archive, backup, crypto
 from socialdesk.core.restore import BadPassphrase, PassphraseRequired, RestoreError, restore, stage
 from socialdesk.store import reports
@@ -170,17 +171,6 @@ def test_large_encrypted_stream_spans_chunks(tmp_path):
     out = io.BytesIO()
     assert crypto.decrypt(io.BytesIO(sink.getvalue()), out, "pw") == len(plain)
     assert out.getvalue() == plain
-
-
-def with_kdf(sealed: Path, target: Path, **kdf: int) -> Path:
-    """A copy of an encrypted archive whose header asks for other scrypt parameters."""
-    data = sealed.read_bytes()
-    size = int.from_bytes(data[8:12], "big")
-    header = json.loads(data[12:12 + size])
-    header["kdf"].update(kdf)
-    raw = json.dumps(header, sort_keys=True).encode()
-    target.write_bytes(crypto.MAGIC + len(raw).to_bytes(4, "big") + raw + data[12 + size:])
-    return target
 
 
 @pytest.mark.parametrize("kdf", [

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from PySide6.QtWidgets import QDialog, QMessageBox
 
-from bad_workspaces import make_hostile
+from bad_workspaces import make_hostile, with_kdf
 from socialdesk.core import backup, catalog, secrets
 from socialdesk.qt.app import create_application
 from socialdesk.qt.appsettings import app_settings
@@ -104,6 +104,19 @@ def test_encrypted_restore_asks_for_the_passphrase_until_right(
     assert "Wrong passphrase" in problems[1]
     assert secrets.recall(window.ws.path) == "river stone"
     assert b"river stone" not in window.ws.path.read_bytes()
+
+
+@pytest.mark.usefixtures("fresh_keyring")
+def test_an_encrypted_backup_asking_for_costly_keys_is_refused_before_asking(
+        window, monkeypatch, answers, tmp_path) -> None:
+    sealed = backup.make_backup(window.ws, passphrase="river stone").path
+    crafted = with_kdf(sealed, tmp_path / "costly.sdbackup", n=1 << 18)
+    asked: list[PassphraseDialog] = []
+    monkeypatch.setattr(PassphraseDialog, "exec", lambda dialog: asked.append(dialog) or 0)
+    assert window.safety.restore_from(crafted, confirm=False) is None
+    assert asked == []
+    assert len(answers) == 1 and str(crafted) in answers[0]
+    assert "encryption parameters" in answers[0]
 
 
 def test_a_damaged_workspace_offers_the_newest_backup(qtbot, demo, monkeypatch, answers):
