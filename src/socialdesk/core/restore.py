@@ -81,7 +81,7 @@ def _fail(source: Path, error: Exception | str) -> RestoreError:
     return RestoreError(f"{source}: {error} Nothing was restored.")
 
 
-def check_space(needed: int, folder: Path) -> None:
+def _check_space(needed: int, folder: Path) -> None:
     """Refuse to write ``needed`` bytes into ``folder`` unless :data:`SPACE_RESERVE` stays free."""
     free = shutil.disk_usage(folder).free
     if needed + SPACE_RESERVE > free:
@@ -103,12 +103,12 @@ def stage(source: Path, folder: Path, passphrase: str | None = None,
                 raise PassphraseRequired(
                     f"{source}: this backup is encrypted; its passphrase is needed.")
             zip_path = folder / "archive.zip"
-            check_space(source.stat().st_size, folder)
+            _check_space(source.stat().st_size, folder)
             with source.open("rb") as src, zip_path.open("xb") as out:
                 crypto.decrypt(src, out, passphrase)
         with archive.open_zip(zip_path) as zf:
             manifest = archive.read_manifest(zf, limits)
-            check_space(archive.check_members(zf, manifest, limits), folder)
+            _check_space(archive.check_members(zf, manifest, limits), folder)
             content = folder / "content"
             content.mkdir()
             archive.extract(zf, manifest, content)

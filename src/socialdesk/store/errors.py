@@ -10,7 +10,6 @@ class WorkspaceError(Exception):
 
     def __init__(self, path: Path | str, message: str) -> None:
         self.path = Path(path)
-        self.reason = message
         super().__init__(f"{self.path}: {message}")
 
 

@@ -226,7 +226,8 @@ class Workspace:
             nonlocal timed_out
             if stop is not None and stop():
                 return 1
-            timed_out = time.monotonic() > deadline
+            if time.monotonic() > deadline:
+                timed_out = True
             return int(timed_out)
 
         self.conn.set_progress_handler(progress, 10_000)
