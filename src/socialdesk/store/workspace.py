@@ -170,10 +170,10 @@ class Workspace:
         except WorkspaceError:
             conn.close()
             raise
-        except sqlite3.DatabaseError as error:
+        except (sqlite3.DatabaseError, UnicodeDecodeError) as error:
             conn.close()
             raise WorkspaceCorrupt(
-                path, f"is damaged and cannot be opened ({error}). Restore a backup."
+                path, f"is damaged and cannot be opened ({_damage(error)}). Restore a backup."
             ) from error
         return workspace
 
@@ -195,9 +195,10 @@ class Workspace:
             with contextlib.suppress(UnboundLocalError):
                 conn.close()
             raise
-        except sqlite3.DatabaseError as error:
+        except (sqlite3.DatabaseError, UnicodeDecodeError) as error:
+            conn.close()
             raise WorkspaceCorrupt(
-                path, f"is damaged and cannot be read ({error}). Restore a backup."
+                path, f"is damaged and cannot be read ({_damage(error)}). Restore a backup."
             ) from error
         return workspace
 
@@ -294,6 +295,11 @@ class Workspace:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _damage(error: sqlite3.DatabaseError | UnicodeDecodeError) -> str:
+    """SQLite's message; when it quotes damaged schema bytes Python cannot even decode it."""
+    return "its schema is not readable" if isinstance(error, UnicodeDecodeError) else str(error)
 
 
 def check_seconds(path: Path) -> float:
