@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from bad_workspaces import make_hostile
 from socialdesk import __version__
 from socialdesk.cli import main
 from socialdesk.store import migrations
@@ -123,6 +124,16 @@ def test_check_on_a_newer_workspace(demo_path: Path, capsys: pytest.CaptureFixtu
         conn.execute("PRAGMA user_version = 7")
     assert main(["check", "--workspace", str(demo_path)]) == 1
     assert "newer SocialDesk" in capsys.readouterr().err
+
+
+def test_check_refuses_a_workspace_that_would_run_sql_of_its_own(
+        demo_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    name = make_hostile(demo_path, "trigger")
+    before = digest(demo_path)
+    assert main(["check", "--workspace", str(demo_path)]) == 1
+    err = capsys.readouterr().err
+    assert str(demo_path) in err and f"'{name}'" in err and "SocialDesk does not create" in err
+    assert digest(demo_path) == before
 
 
 def test_quit_after_startup_opens_the_demo_and_reports_the_time(demo_path: Path) -> None:

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from bad_workspaces import damage_an_index, hostile_backup
 from socialdesk.cli import main
 from socialdesk.store import reports
 from socialdesk.store.workspace import Workspace
@@ -104,6 +105,38 @@ def test_a_damaged_workspace_exits_1_and_says_how_to_restore(demo_path, capsys) 
     assert counts(demo_path) == before
     kept = list(demo_path.parent.glob("demo.damaged-*.sqlite"))
     assert len(kept) == 1 and kept[0].read_bytes()[:100] == bytes(100)
+
+
+def test_a_backup_whose_view_never_ends_is_refused_at_once(demo_path, tmp_path) -> None:
+    source = tmp_path / "elsewhere" / "demo.sqlite"
+    source.parent.mkdir()
+    source.write_bytes(demo_path.read_bytes())
+    hostile = tmp_path / "hostile.sdbackup"
+    name = hostile_backup(source, "view", hostile)
+    before = demo_path.read_bytes()
+    done = subprocess.run(
+        [sys.executable, "-m", "socialdesk", "restore", str(hostile), "--yes", "--workspace",
+         str(demo_path)], capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL)
+    assert done.returncode == 1
+    assert str(hostile) in done.stderr and f"'{name}'" in done.stderr
+    assert demo_path.read_bytes() == before
+    assert [p.name for p in demo_path.parent.iterdir() if p.name.startswith(".")] == []
+    assert not list(demo_path.parent.glob("*.lock")), "no lock is left behind"
+
+
+def test_index_damage_is_found_by_check_and_restore_latest_recovers(demo_path, capsys) -> None:
+    assert main(["backup", "--workspace", str(demo_path)]) == 0
+    before = counts(demo_path)
+    damaged = damage_an_index(demo_path)
+    capsys.readouterr()
+    assert main(["check", "--workspace", str(demo_path)]) == 1
+    err = capsys.readouterr().err
+    assert "contacts_name" in err and "socialdesk restore latest" in err
+    assert main(["restore", "latest", "--yes", "--workspace", str(demo_path)]) == 0
+    assert "damaged workspace was kept as" in capsys.readouterr().out
+    assert counts(demo_path) == before
+    kept = list(demo_path.parent.glob("demo.damaged-*.sqlite"))
+    assert len(kept) == 1 and kept[0].read_bytes() == damaged
 
 
 def test_backups_when_there_are_none(demo_path, capsys) -> None:

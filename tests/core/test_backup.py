@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import random
+import shutil
 import zipfile
 from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
 
+from bad_workspaces import CHANGES, damage_an_index, hostile_backup
 from socialdesk.core import archive, backup, catalog, rotation
 from socialdesk.core.restore import RestoreError, restore
 from socialdesk.store import backups, reports
@@ -182,6 +184,8 @@ def corrupt(path: Path, how: str) -> None:
         data = data[: len(data) // 2]
     elif how == "zero header":
         data[:100] = bytes(100)
+    elif how == "schema text":  # not UTF-8 any more: even SQLite's error message is not
+        data[data.index(b"indexasks_contactasks") + len("indexasks_co")] ^= 0xFF  # its name
     else:
         rng = random.Random(4)
         pages = len(data) // 4096
@@ -190,7 +194,7 @@ def corrupt(path: Path, how: str) -> None:
     path.write_bytes(bytes(data))
 
 
-@pytest.mark.parametrize("how", ["truncate", "zero header", "random pages"])
+@pytest.mark.parametrize("how", ["truncate", "zero header", "random pages", "schema text"])
 def test_a_corrupt_workspace_is_detected_and_restored(demo, how):
     made = backup.make_backup(demo)
     expected = (reports.counts(demo).contacts, reports.counts(demo).posts)
@@ -253,3 +257,35 @@ def test_of_two_backups_made_in_the_same_second_the_later_is_listed_first(demo):
         folder / catalog.backup_name(stem, when, kind, 0))
     listed = [b.path for b in catalog.list_backups(folder)]
     assert listed == [later, earlier]
+
+
+@pytest.mark.parametrize("kind", sorted(set(CHANGES) - {"view"}))  # view: test_cli_backup
+def test_a_backup_that_would_run_sql_of_its_own_is_refused(demo_path, tmp_path, kind):
+    source = tmp_path / "elsewhere" / "demo.sqlite"
+    source.parent.mkdir()
+    shutil.copyfile(demo_path, source)
+    hostile = tmp_path / "hostile.sdbackup"
+    name = hostile_backup(source, kind, hostile)
+    before, counts = demo_path.read_bytes(), totals(demo_path)
+    with pytest.raises(RestoreError) as raised:
+        restore(hostile, demo_path)
+    message = str(raised.value)
+    assert str(hostile) in message and f"'{name}'" in message
+    assert "Nothing was restored" in message
+    assert demo_path.read_bytes() == before and totals(demo_path) == counts
+    assert sorted(p.name for p in demo_path.parent.iterdir() if p.name.startswith(".")) == []
+    assert not list(demo_path.parent.glob("*.lock"))
+
+
+def test_a_workspace_with_a_damaged_index_is_kept_aside_and_restored(demo):
+    """quick_check misses this damage; the safety backup's integrity check finds it."""
+    made = backup.make_backup(demo)
+    expected = (reports.counts(demo).contacts, reports.counts(demo).posts)
+    path = demo.path
+    demo.close()
+    damaged = damage_an_index(path)
+    result = restore(made.path, path)
+    assert totals(path) == expected and check(path).ok
+    assert result.safety_backup is None
+    assert result.damaged_kept is not None and result.damaged_kept.read_bytes() == damaged
+    assert not [p for p in backup.default_folder().iterdir() if "safety" in p.name]

@@ -5,11 +5,13 @@ from __future__ import annotations
 import hashlib
 import json
 import stat
+import time
 import zipfile
 from pathlib import Path
 
 import pytest
 
+from bad_workspaces import with_kdf
 from socialdesk.core import archive, backup, crypto
 from socialdesk.core.restore import BadPassphrase, PassphraseRequired, RestoreError, restore, stage
 from socialdesk.store import reports
@@ -169,3 +171,48 @@ def test_large_encrypted_stream_spans_chunks(tmp_path):
     out = io.BytesIO()
     assert crypto.decrypt(io.BytesIO(sink.getvalue()), out, "pw") == len(plain)
     assert out.getvalue() == plain
+
+
+@pytest.mark.parametrize("kdf", [
+    {"n": 1 << 18}, {"r": 16}, {"p": 2},  # a little more than SocialDesk asks for
+    {"n": 1 << 20, "r": 32, "p": 16},  # 4 GiB of memory and minutes of work
+], ids=["n", "r", "p", "4GiB"])
+def test_a_costly_key_derivation_is_refused_before_it_starts(sealed, tmp_path, kdf):
+    crafted = with_kdf(sealed, tmp_path / "costly.sdbackup", **kdf)
+    started = time.monotonic()
+    with pytest.raises(RestoreError, match="encryption parameters") as raised:
+        restore(crafted, tmp_path / "x.sqlite", passphrase="s3cret")
+    assert time.monotonic() - started < 2
+    assert str(crafted) in str(raised.value)
+    with pytest.raises(crypto.DecryptionError, match="encryption parameters"):
+        crypto.passphrase_opens(crafted, "s3cret")
+    assert not (tmp_path / "x.sqlite").exists()
+
+
+def test_a_zip_bomb_is_refused_before_anything_is_expanded(made, tmp_path):
+    """256 MiB of zeros squeezed into about 1 MiB: listed honestly in the manifest."""
+    with zipfile.ZipFile(made) as zf:
+        manifest = json.loads(zf.read("manifest.json"))
+        database = zf.read("workspace.sqlite")
+    bomb = tmp_path / "bomb.sdbackup"
+    digest, block = hashlib.sha256(), bytes(1 << 20)
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as zf:
+        zf.writestr("workspace.sqlite", database, zipfile.ZIP_STORED)
+        with zf.open("media/zeros.bin", "w", force_zip64=True) as out:
+            for _ in range(256):
+                digest.update(block)
+                out.write(block)
+        manifest["members"]["media/zeros.bin"] = {"size": 256 << 20,
+                                                  "sha256": digest.hexdigest()}
+        zf.writestr("manifest.json", json.dumps(manifest), zipfile.ZIP_STORED)
+    assert bomb.stat().st_size < 2 << 20
+    refused(bomb, tmp_path, "compressed")
+
+
+def test_an_archive_larger_than_the_free_space_is_refused(made, tmp_path, monkeypatch):
+    import shutil
+
+    real = shutil.disk_usage
+    monkeypatch.setattr(shutil, "disk_usage",
+                        lambda path: real(path)._replace(free=made.stat().st_size // 2))
+    refused(made, tmp_path, "free")

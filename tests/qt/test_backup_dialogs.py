@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import shutil
+
 import pytest
 from PySide6.QtWidgets import QDialog, QMessageBox
 
+from bad_workspaces import make_hostile, with_kdf
 from socialdesk.core import backup, catalog, secrets
 from socialdesk.qt.app import create_application
 from socialdesk.qt.appsettings import app_settings
@@ -122,6 +125,19 @@ def test_encrypted_restore_asks_for_the_passphrase_until_right(
     assert b"river stone" not in window.ws.path.read_bytes()
 
 
+@pytest.mark.usefixtures("fresh_keyring")
+def test_an_encrypted_backup_asking_for_costly_keys_is_refused_before_asking(
+        window, monkeypatch, answers, tmp_path) -> None:
+    sealed = backup.make_backup(window.ws, passphrase="river stone").path
+    crafted = with_kdf(sealed, tmp_path / "costly.sdbackup", n=1 << 18)
+    asked: list[PassphraseDialog] = []
+    monkeypatch.setattr(PassphraseDialog, "exec", lambda dialog: asked.append(dialog) or 0)
+    assert window.safety.restore_from(crafted, confirm=False) is None
+    assert asked == []
+    assert len(answers) == 1 and str(crafted) in answers[0]
+    assert "encryption parameters" in answers[0]
+
+
 def test_a_damaged_workspace_offers_the_newest_backup(qtbot, demo, monkeypatch, answers):
     create_application()
     backup.make_backup(demo)
@@ -159,6 +175,20 @@ def test_declining_leaves_the_damaged_workspace_untouched(demo, monkeypatch, ans
     monkeypatch.setattr(DamagedDialog, "exec", lambda dialog: 0)
     assert open_or_recover(None, path, create=False) is None
     assert path.read_bytes() == bytes(data)
+
+
+def test_opening_a_workspace_that_would_run_sql_of_its_own_is_refused(
+        window, demo_template, tmp_path, answers):
+    hostile = tmp_path / "elsewhere" / "shop.sqlite"
+    hostile.parent.mkdir()
+    shutil.copyfile(demo_template, hostile)
+    name = make_hostile(hostile, "view")
+    before = hostile.read_bytes()
+    shown = window.ws.path
+    assert window.safety.open_workspace(hostile, create=False) is None  # File → Open…
+    assert len(answers) == 1 and str(hostile) in answers[0] and f"'{name}'" in answers[0]
+    assert hostile.read_bytes() == before
+    assert window.ws.path == shown
 
 
 def test_closing_the_window_makes_an_automatic_backup(window) -> None:

@@ -147,6 +147,20 @@ def test_a_large_damaged_workspace_is_reported_after_opening(
     assert str(demo_path) in shown[0] and "damaged" in shown[0]
 
 
+def test_index_damage_that_quick_check_misses_is_reported_after_opening(
+        open_window, demo_path: Path, qtbot, monkeypatch: pytest.MonkeyPatch) -> None:
+    from bad_workspaces import damage_an_index
+    from socialdesk.qt.backup_dialogs import DamagedDialog
+
+    shown: list[str] = []
+    monkeypatch.setattr(DamagedDialog, "exec", lambda dialog: shown.append(dialog.detail) or 0)
+    damage_an_index(demo_path)
+    window = open_window(demo_path)  # small: quick-checked while opening, and it passes
+    window.safety.skip_backup_on_close()  # its copy would fail the check: a modal warning
+    qtbot.waitUntil(lambda: bool(shown), timeout=10_000)
+    assert str(demo_path) in shown[0] and "contacts_name" in shown[0]
+
+
 def test_closing_the_window_stops_the_background_check_without_a_false_alarm(
         open_window, demo_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from PySide6.QtCore import QThreadPool

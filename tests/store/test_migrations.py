@@ -9,16 +9,20 @@ from pathlib import Path
 
 import pytest
 from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
 
+from bad_workspaces import CHANGES, ENDLESS, make_hostile
 from socialdesk.store import migrations
 from socialdesk.store.errors import (
+    CheckTooLong,
+    ForeignSchema,
     NotAWorkspace,
     WorkspaceCorrupt,
     WorkspaceNotFound,
     WorkspaceNotWritable,
     WorkspaceTooNew,
 )
-from socialdesk.store.workspace import Workspace
+from socialdesk.store.workspace import Workspace, verify_workspace
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -249,3 +253,51 @@ def test_a_stopped_check_ends_early_without_a_verdict(tmp_path: Path) -> None:
     assert verify_workspace(path, stop=stop) is False  # stopped: neither sound nor damaged
     assert asked
     assert verify_workspace(path, stop=lambda: False) is True
+
+
+@pytest.mark.parametrize("kind", sorted(CHANGES))
+def test_a_workspace_holding_objects_socialdesk_does_not_create_is_refused_untouched(
+        demo_path: Path, kind: str) -> None:
+    name = make_hostile(demo_path, kind)
+    before = digest(demo_path)
+    for opening in (Workspace.open, Workspace.open_readonly, verify_workspace):
+        with pytest.raises(ForeignSchema) as raised:
+            opening(demo_path)
+        assert str(demo_path) in str(raised.value) and f"'{name}'" in str(raised.value)
+    assert digest(demo_path) == before
+
+
+def test_every_schema_version_is_what_its_migrations_create(tmp_path: Path) -> None:
+    path = tmp_path / "new.sqlite"
+    with Workspace.open(path, create=True) as ws:
+        found = migrations.schema_objects(ws.conn)
+    assert found == migrations.expected_schema(migrations.latest_version())
+    assert migrations.expected_schema(0) == frozenset()
+    # The table of applied migrations is the one sqlite-utils makes (existing workspaces).
+    made_by_sqlite_utils, made_here = Database(memory=True), Database(memory=True)
+    Migrations(migrations.MIGRATION_SET).ensure_migrations_table(made_by_sqlite_utils)
+    migrations.run_script(made_here, migrations.MIGRATIONS_TABLE_SQL)
+    assert (migrations.schema_objects(made_by_sqlite_utils.conn)
+            == migrations.schema_objects(made_here.conn))
+    fixture = tmp_path / "v1.sqlite"
+    shutil.copyfile(FIXTURES / "workspace-v1.sqlite", fixture)
+    with sqlite3.connect(fixture) as conn:
+        assert migrations.schema_objects(conn) == migrations.expected_schema(1)
+
+
+def test_sqlite_statistics_keep_a_workspace_sound(demo_path: Path) -> None:
+    with sqlite3.connect(demo_path) as conn:
+        conn.execute("ANALYZE")
+    verify_workspace(demo_path, thorough=True)
+    Workspace.open(demo_path).close()
+
+
+def test_a_check_that_runs_too_long_is_interrupted(demo_path: Path) -> None:
+    import time
+
+    with Workspace.open_readonly(demo_path) as ws:
+        started = time.monotonic()
+        with pytest.raises(CheckTooLong, match="longer than"), ws.time_limit(seconds=0.2):
+            ws.conn.execute(f"SELECT count(*) FROM ({ENDLESS})").fetchone()
+        assert time.monotonic() - started < 5
+        assert ws.conn.execute("SELECT count(*) FROM contacts").fetchone()[0] > 0

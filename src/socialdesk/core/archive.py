@@ -10,8 +10,9 @@ Members::
 
 Members are stored uncompressed: SQLite pages and media (already compressed images and
 video) gain little, and a backup must be quick. Reading is defensive: every name, size,
-link flag and hash is checked against the manifest and the limits below before anything
-is written, and nothing is written outside the folder given to :func:`extract`.
+link flag, compression method and hash is checked against the manifest and the limits
+below before anything is written (a compressed member is refused: it could be a zip bomb),
+and nothing is written outside the folder given to :func:`extract`.
 """
 
 from __future__ import annotations
@@ -181,8 +182,11 @@ def read_manifest(zf: zipfile.ZipFile, limits: Limits = Limits()) -> Manifest:
 
 def check_members(
     zf: zipfile.ZipFile, manifest: Manifest, limits: Limits = Limits()
-) -> None:
-    """Refuse unsafe or unexpected members before anything is extracted."""
+) -> int:
+    """Refuse unsafe or unexpected members before anything is extracted.
+
+    Returns the total size of the members to extract (what the manifest declares).
+    """
     infos = zf.infolist()
     if len(infos) > limits.members:
         raise ArchiveError(f"is refused: it holds more than {limits.members:,} files.")
@@ -199,6 +203,13 @@ def check_members(
         if name in seen:
             raise ArchiveError(f"is refused: member {name!r} appears twice.")
         seen.add(name)
+        if info.compress_type != zipfile.ZIP_STORED:
+            raise ArchiveError(
+                f"is refused: member {name!r} is compressed, which a SocialDesk backup never "
+                "is (a compressed member can expand to far more than the archive's size)."
+            )
+        if info.flag_bits & 0x1:
+            raise ArchiveError(f"is refused: member {name!r} is encrypted with a zip password.")
         if name == MANIFEST:
             continue
         expected = manifest.members.get(name)
@@ -211,7 +222,7 @@ def check_members(
                 f"is refused: member {name!r} is larger than a backup may hold "
                 f"({limits.member_bytes:,} bytes)."
             )
-        if info.file_size != expected.size:
+        if info.file_size != expected.size or info.compress_size != info.file_size:
             raise ArchiveError(f"is damaged: member {name!r} has the wrong size.")
         total += info.file_size
     if total > limits.total_bytes:
@@ -221,6 +232,7 @@ def check_members(
         raise ArchiveError(f"is damaged: {missing[0]!r} is missing.")
     if DATABASE not in seen:
         raise ArchiveError("is damaged: it holds no database.")
+    return total
 
 
 def extract(zf: zipfile.ZipFile, manifest: Manifest, folder: Path) -> None:

@@ -50,6 +50,10 @@ class BackupError(Exception):
     """A backup could not be made; the message says why."""
 
 
+class WorkspaceDamaged(BackupError):
+    """The workspace's snapshot failed ``integrity_check``: the workspace itself is damaged."""
+
+
 @dataclass(frozen=True, slots=True)
 class BackupResult:
     """A backup that was made, and the old ones its rotation removed."""
@@ -177,7 +181,7 @@ def write_backup(
                     os.fsync(raw.fileno())
             problems = check.result()
         if problems:
-            raise BackupError(
+            raise WorkspaceDamaged(
                 f"{final}: the copy failed its integrity check ({'; '.join(problems[:3])}); "
                 "the workspace may be damaged. No backup was replaced."
             )

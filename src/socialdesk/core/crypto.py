@@ -35,8 +35,10 @@ MAGIC = b"SDBKENC\x01"
 CHUNK = 1 << 20
 TAG = 16
 SCRYPT_N, SCRYPT_R, SCRYPT_P = 1 << 17, 8, 1
-# Parameters an archive may ask for; more would let a crafted file exhaust memory or time.
-MAX_N, MAX_R, MAX_P = 1 << 20, 32, 16
+# The scrypt parameters an archive may ask for: at most the cost SocialDesk itself uses
+# (128 MiB, about a second), checked before any key is derived. A crafted header asking
+# for more (up to 4 GiB and minutes of work) is refused.
+MIN_N, MAX_N = 1 << 14, SCRYPT_N
 MAX_HEADER = 64 * 1024
 MAX_CHUNK = 16 << 20
 
@@ -176,10 +178,13 @@ def read_header(handle: BinaryIO) -> Header:
         )
     except (ValueError, KeyError, TypeError, AttributeError) as error:
         raise DecryptionError("is damaged (its header cannot be read).") from error
-    if not (1 < header.n <= MAX_N and header.n & (header.n - 1) == 0 and 0 < header.r <= MAX_R
-            and 0 < header.p <= MAX_P and 0 < header.chunk <= MAX_CHUNK
-            and len(header.nonce_prefix) == 7 and len(header.salt) >= 16):
-        raise DecryptionError("asks for encryption parameters SocialDesk does not accept.")
+    if not (MIN_N <= header.n <= MAX_N and header.n & (header.n - 1) == 0
+            and header.r == SCRYPT_R and header.p == SCRYPT_P and 0 < header.chunk <= MAX_CHUNK
+            and len(header.nonce_prefix) == 7 and 16 <= len(header.salt) <= 64):
+        raise DecryptionError(
+            f"asks for encryption parameters SocialDesk does not accept (scrypt n={header.n}, "
+            f"r={header.r}, p={header.p}; SocialDesk writes n={SCRYPT_N}, r={SCRYPT_R}, "
+            f"p={SCRYPT_P}). It was not made by SocialDesk, or has been changed.")
     return header
 
 

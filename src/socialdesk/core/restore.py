@@ -3,11 +3,13 @@
 1. Under the workspace's lock, the archive is decrypted (if it is encrypted) and
    extracted into a private staging folder beside the workspace (one a killed restore
    left is removed first, see :mod:`socialdesk.core.staging`); every member's name,
-   size and SHA-256 is checked, then the database itself (a SocialDesk workspace, not
+   size, storage method and SHA-256 is checked (and the free disk space against the
+   sizes the manifest declares), then the database itself (a SocialDesk workspace, not
    from a newer version, passing ``quick_check``, holding the counts its manifest says).
    Any refusal leaves the workspace and everything around it untouched.
 2. The current workspace is secured: a sound one gets a safety backup (kind ``safety``,
-   never pruned); a damaged or unreadable one is renamed aside
+   never pruned); a damaged, unreadable or foreign one — failing ``quick_check``, the
+   schema check, or the safety backup's ``integrity_check`` — is renamed aside as it is
    (``NAME.damaged-YYYYMMDD-HHMMSS.sqlite``), never overwritten or deleted.
 3. The staged database replaces the workspace with one atomic rename (same folder), and
    the backed-up media folder takes the place of the current one. The workspace keeps
@@ -24,14 +26,23 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from socialdesk.core import archive, crypto, ownership, secrets, staging
-from socialdesk.core.backup import BackupError, backup_folder, fsync_folder, write_backup
+from socialdesk.core import archive, catalog, crypto, ownership, secrets, staging
+from socialdesk.core.backup import (
+    BackupError,
+    WorkspaceDamaged,
+    backup_folder,
+    fsync_folder,
+    write_backup,
+)
 from socialdesk.core.lock import WorkspaceLock
 from socialdesk.core.media import media_folder
 from socialdesk.core.settings import workspace_settings
 from socialdesk.store import backups, reports
-from socialdesk.store.errors import WorkspaceError, WorkspaceTooNew
+from socialdesk.store.errors import CheckTooLong, ForeignSchema, WorkspaceError, WorkspaceTooNew
 from socialdesk.store.workspace import Workspace, verify_workspace
+
+# What a restore leaves free on the disk of the workspace, beyond the files it writes.
+SPACE_RESERVE = 64 << 20
 
 
 class RestoreError(Exception):
@@ -71,6 +82,16 @@ def _fail(source: Path, error: Exception | str) -> RestoreError:
     return RestoreError(f"{source}: {error} Nothing was restored.")
 
 
+def _check_space(needed: int, folder: Path) -> None:
+    """Refuse to write ``needed`` bytes into ``folder`` unless :data:`SPACE_RESERVE` stays free."""
+    free = shutil.disk_usage(folder).free
+    if needed + SPACE_RESERVE > free:
+        raise archive.ArchiveError(
+            f"is refused: restoring it needs {catalog.human_size(needed + SPACE_RESERVE)} of "
+            f"free space in {folder.parent}, and only {catalog.human_size(free)} is free."
+        )
+
+
 def stage(source: Path, folder: Path, passphrase: str | None = None,
           limits: archive.Limits = archive.Limits()) -> Staged:  # noqa: B008
     """Decrypt and extract ``source`` into the empty ``folder``, checking every member."""
@@ -83,11 +104,12 @@ def stage(source: Path, folder: Path, passphrase: str | None = None,
                 raise PassphraseRequired(
                     f"{source}: this backup is encrypted; its passphrase is needed.")
             zip_path = folder / "archive.zip"
+            _check_space(source.stat().st_size, folder)
             with source.open("rb") as src, zip_path.open("xb") as out:
                 crypto.decrypt(src, out, passphrase)
         with archive.open_zip(zip_path) as zf:
             manifest = archive.read_manifest(zf, limits)
-            archive.check_members(zf, manifest, limits)
+            _check_space(archive.check_members(zf, manifest, limits), folder)
             content = folder / "content"
             content.mkdir()
             archive.extract(zf, manifest, content)
@@ -108,13 +130,20 @@ def stage(source: Path, folder: Path, passphrase: str | None = None,
 
 
 def _check_database(staged: Staged, source: Path) -> None:
+    """Its schema first (nothing of the file's own may run), then its pages, then counts."""
     try:
         verify_workspace(staged.database)
-        with Workspace.open_readonly(staged.database) as ws:
+        with Workspace.open_readonly(staged.database) as ws, ws.time_limit():
             totals = reports.counts(ws)
     except WorkspaceTooNew as error:
         raise _fail(source, f"holds a workspace from a newer SocialDesk (schema version "
                     f"{error.found}); update SocialDesk to restore it.") from error
+    except ForeignSchema as error:
+        raise _fail(source, f"holds a workspace with {error.unexpected}, so it is refused: "
+                    "SocialDesk restores only the schema it creates itself.") from error
+    except CheckTooLong as error:
+        raise _fail(source, "holds a workspace that takes far too long to check, so it is "
+                    "refused.") from error
     except WorkspaceError as error:
         raise _fail(source, "holds a damaged workspace.") from error
     expected = staged.manifest.counts
@@ -166,9 +195,11 @@ def _secure_current(
     try:
         conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         made = write_backup(conn, workspace, folder, "safety", passphrase=passphrase)
+    except WorkspaceDamaged:  # damage quick_check misses (an index): keep the file itself
+        made = None
     finally:
         conn.close()
-    return made.path, None
+    return (made.path, None) if made else (None, keep_aside(workspace))
 
 
 def _swap_in(staged: Staged, workspace: Path, scratch: Path) -> None:

@@ -258,6 +258,9 @@ class BackupControl(QObject):
             passphrase = ask_passphrase(self.window, source, path)
         except Cancelled:
             return None
+        except RestoreError as error:
+            QMessageBox.critical(self.window, f"Restore failed — {APP_NAME}", str(error))
+            return None
         self.wait()
         self.ws.close()
         try:

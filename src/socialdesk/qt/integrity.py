@@ -1,4 +1,9 @@
-"""Checking a large workspace for damage in the background, after the window shows."""
+"""Checking the open workspace for damage in the background, after the window shows.
+
+Opening quick-checks a small workspace at once; this runs SQLite's full
+``integrity_check`` (which also finds a damaged index) on every workspace, off the GUI
+thread.
+"""
 
 from __future__ import annotations
 
@@ -29,7 +34,7 @@ class IntegrityReport(QObject):
 
 
 class IntegrityCheck(QRunnable):
-    """Runs SQLite's quick_check on its own read-only connection."""
+    """Runs SQLite's integrity_check on its own read-only connection."""
 
     def __init__(self, path: Path, report: IntegrityReport) -> None:
         super().__init__()
@@ -40,7 +45,7 @@ class IntegrityCheck(QRunnable):
     def run(self) -> None:
         """Check the file; emit ``damaged`` with the message if it is."""
         try:
-            verify_workspace(self.path, stop=self.stopping.is_set)
+            verify_workspace(self.path, stop=self.stopping.is_set, thorough=True)
         except WorkspaceError as error:
             self._emit(self.report.damaged, str(error))
         self._emit(self.report.finished)

@@ -41,7 +41,7 @@ from socialdesk.qt.welcome import WelcomePanel
 from socialdesk.qt.wheel import wheel_needs_focus
 from socialdesk.store import reports
 from socialdesk.store.errors import WorkspaceError
-from socialdesk.store.workspace import Workspace, needs_inline_check
+from socialdesk.store.workspace import Workspace
 
 # name, title, sidebar icon, class. A view's module is imported when it is first shown,
 # so starting the app only loads Today.
@@ -264,8 +264,7 @@ class MainWindow(QMainWindow):
         for action in self.write_actions:
             action.setEnabled(not read_only)
         self._stop_integrity_check()
-        if not needs_inline_check(self.ws.path):
-            self.integrity = check_in_background(self, self.ws.path, self._report_damage)
+        self.integrity = check_in_background(self, self.ws.path, self._report_damage)
         if self._update_status().empty:
             self.sidebar.set_current(None)
             self.welcome.setEnabled(not read_only)

@@ -27,10 +27,17 @@ def ask_passphrase(parent: QWidget | None, source: Path, workspace: Path) -> str
     """The passphrase of an encrypted backup (None if it is not encrypted).
 
     Tries the environment and the keyring first, then asks until it is right; raises
-    :class:`Cancelled` when the user gives up.
+    :class:`Cancelled` when the user gives up, :class:`RestoreError` (before asking) when
+    the archive's header is unusable or asks for a costlier key derivation than
+    SocialDesk's own.
     """
     if not crypto.is_encrypted(source):
         return None
+    try:
+        with source.open("rb") as handle:
+            crypto.read_header(handle)
+    except crypto.DecryptionError as error:
+        raise RestoreError(f"{source}: {error} Nothing was restored.") from error
     known = secrets.known_passphrase(workspace)
     if known and crypto.passphrase_opens(source, known):
         return known

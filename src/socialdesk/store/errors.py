@@ -32,6 +32,27 @@ class NotAWorkspace(WorkspaceError):
     """The file exists but is not a SQLite database (or not a SocialDesk one)."""
 
 
+class ForeignSchema(NotAWorkspace):
+    """The database holds tables, views, triggers or indexes SocialDesk does not create.
+
+    Such a file could run SQL of its own (a trigger) or hang any query (a view), so it
+    is refused before anything but ``sqlite_master`` is read. ``unexpected`` says what
+    differs first (``"a trigger 'wipe' (on backup_log) that SocialDesk does not create"``).
+    """
+
+    def __init__(self, path: Path | str, unexpected: str) -> None:
+        self.unexpected = unexpected
+        super().__init__(
+            path, f"holds {unexpected}, so it is refused: SocialDesk opens only the schema "
+            "it creates itself (another program may have changed this file, perhaps to run "
+            "commands of its own). The file has not been changed."
+        )
+
+
+class CheckTooLong(WorkspaceError):
+    """Checking the file took far longer than a workspace of its size ever needs."""
+
+
 class WorkspaceCorrupt(WorkspaceError):
     """The file is a SQLite database but it is damaged."""
 

@@ -10,13 +10,20 @@ does not import sqlite-utils at all (it pulls in numpy when installed: 0.15 s of
 To add a migration: write ``schema_vN.py`` (or a few statements), append it to
 :data:`MIGRATIONS` with the next number, describe it in ``docs/schema.md``, and add a test
 that migrates the fixture workspace of every earlier version (``tests/store/fixtures``).
+
+A workspace of version N may hold exactly the schema the first N migrations create
+(:func:`expected_schema`, worked out by running them on an empty in-memory database), so
+nothing else needs to know which tables, indexes and triggers a version has. The table
+of applied migrations is created here too, by :data:`MIGRATIONS_TABLE_SQL` (as
+sqlite-utils writes it), so that its definition cannot change under existing workspaces.
 """
 
 from __future__ import annotations
 
+import functools
 import sqlite3
 from collections.abc import Callable, Iterator, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, cast
 
 from socialdesk.store import schema_v1, schema_v2
 
@@ -26,8 +33,20 @@ if TYPE_CHECKING:
 
 MIGRATION_SET = "socialdesk"
 MIGRATIONS_TABLE = "_sqlite_migrations"  # sqlite-utils' Migrations.migrations_table
+MIGRATIONS_TABLE_SQL = f"""
+CREATE TABLE IF NOT EXISTS "{MIGRATIONS_TABLE}" (
+   "id" INTEGER PRIMARY KEY,
+   "migration_set" TEXT,
+   "name" TEXT,
+   "applied_at" TEXT
+);
+CREATE UNIQUE INDEX IF NOT EXISTS "idx_{MIGRATIONS_TABLE}_migration_set_name"
+    ON "{MIGRATIONS_TABLE}" ("migration_set", "name");
+"""
 
 Migration = tuple[str, Callable[["Database"], None]]
+# One row of ``sqlite_master``: type, name, table, and the SQL with its whitespace collapsed.
+SchemaObject = tuple[str, str, str, str]
 
 
 def split_statements(script: str) -> Iterator[str]:
@@ -133,8 +152,91 @@ def apply(db: Database, migrations: Sequence[Migration] = MIGRATIONS) -> list[st
     registered = _migration_set(migrations)
     for migration in registered.pending(db):
         with db.atomic():
-            registered.ensure_migrations_table(db)
+            run_script(db, MIGRATIONS_TABLE_SQL)
             migration.fn(db)
             registered._record_applied(db, migration.name)
             db.conn.execute(f"PRAGMA user_version = {migration_number(migration.name)}")
     return todo
+
+
+def schema_objects(conn: sqlite3.Connection) -> frozenset[SchemaObject]:
+    """Every table, index, view and trigger of the database (reads ``sqlite_master`` only)."""
+    rows = conn.execute("SELECT type, name, tbl_name, sql FROM sqlite_master").fetchall()
+    return frozenset((str(kind), str(name), str(table), " ".join(str(sql or "").split()))
+                     for kind, name, table, sql in rows)
+
+
+class _Replay:
+    """The ``db`` a migration gets when :func:`expected_schema` replays it in memory.
+
+    ``conn`` is there at once; whatever else a migration asks for comes from sqlite-utils'
+    ``Database``, imported only then (0.2 s: too much to spend on every start).
+    """
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+
+    @functools.cached_property
+    def database(self) -> Database:
+        """sqlite-utils' view of the same connection."""
+        from sqlite_utils import Database
+
+        return Database(self.conn)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.database, name)
+
+    def __getitem__(self, name: str) -> Any:
+        return self.database[name]
+
+
+@functools.cache
+def expected_schema(version: int) -> frozenset[SchemaObject]:
+    """The schema of a workspace of ``version``: what :func:`apply` creates (cached).
+
+    The migrations up to ``version`` run, as :func:`apply` runs them, on an empty
+    in-memory database (``frozenset()`` for version 0, an empty file).
+    """
+    conn = sqlite3.connect(":memory:", isolation_level=None)
+    try:
+        replay = cast("Database", _Replay(conn))
+        conn.execute("BEGIN")  # one transaction: half the time of one per statement
+        for name, fn in MIGRATIONS:
+            if migration_number(name) <= version:
+                run_script(replay, MIGRATIONS_TABLE_SQL)
+                fn(replay)
+        conn.execute("COMMIT")
+        return schema_objects(conn)
+    finally:
+        conn.close()
+
+
+def _sqlite_own_table(found: SchemaObject) -> bool:
+    """Whether ``found`` is one of SQLite's own tables, which any database may gain.
+
+    ``ANALYZE``'s statistics (``sqlite_stat1``, and ``sqlite_stat4`` where SQLite is built
+    with it) and ``AUTOINCREMENT`` counters (``sqlite_sequence``).
+    """
+    kind, name, _, _ = found
+    return kind == "table" and (name == "sqlite_sequence" or name.startswith("sqlite_stat"))
+
+
+def unexpected_schema(conn: sqlite3.Connection, version: int) -> str | None:
+    """What first differs from the schema of ``version`` (``None``: nothing).
+
+    For example ``"a trigger 'wipe' (on backup_log) that SocialDesk does not create"``.
+    """
+    found = schema_objects(conn)
+    expected = expected_schema(version)
+    extra = sorted(o for o in found - expected if not _sqlite_own_table(o))
+    if extra:
+        kind, name, table, _ = extra[0]
+        where = f" (on {table})" if kind in ("index", "trigger") else ""
+        if any(o[:2] == (kind, name) for o in expected):
+            return f"a {kind} '{name}'{where} other than the one SocialDesk creates"
+        return f"a {kind} '{name}'{where} that SocialDesk does not create"
+    missing = sorted(expected - found)
+    if missing:
+        kind, name, _, _ = missing[0]
+        return f"no {kind} '{name}', which SocialDesk creates"
+    return None

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sqlite3
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,6 +18,8 @@ if TYPE_CHECKING:
     from sqlite_utils import Database
 
 from socialdesk.store.errors import (
+    CheckTooLong,
+    ForeignSchema,
     NotAWorkspace,
     WorkspaceCorrupt,
     WorkspaceError,
@@ -29,8 +32,11 @@ from socialdesk.store.errors import (
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 # Files up to this size are quick-checked while opening (about 0.3 s at this size here);
-# larger ones are checked by the caller in the background (see ``quick_check``).
+# larger ones are checked by the caller in the background (see ``verify_workspace``).
 VERIFY_INLINE_BYTES = 32 * 1024 * 1024
+# How long any check of a file may run: far more than a sound workspace of its size needs
+# (the large demo, 100 MB, takes 4 s for ``integrity_check``), yet finite for a crafted one.
+CHECK_SECONDS, CHECK_SECONDS_PER_MB = 30.0, 0.5
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,8 +73,10 @@ def _check_header(path: Path) -> None:
 
 def _unreadable(path: Path, error: BaseException, what: str) -> WorkspaceError:
     """A failure to read a workspace: a full or read-only disk if that is the cause, else damage."""
+    detail = _damage(error) if isinstance(error, sqlite3.DatabaseError | UnicodeDecodeError) \
+        else str(error)
     return storage_problem(path, error) or WorkspaceCorrupt(
-        path, f"{what} ({error}). Restore a backup.")
+        path, f"{what} ({detail}). Restore a backup.")
 
 
 def _nowhere_to_write_beside(path: Path) -> bool:
@@ -95,15 +103,25 @@ def _connect(path: Path, *, readonly: bool) -> sqlite3.Connection:
 
 
 def _refuse_foreign_or_newer(conn: sqlite3.Connection, path: Path) -> int:
-    """Return the workspace's schema version, or raise if it is not ours or too new."""
-    tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-    if tables and migrations.MIGRATIONS_TABLE not in tables:
+    """Return the workspace's schema version, or raise if it is not ours or too new.
+
+    Nothing but ``sqlite_master`` and ``user_version`` is read until the schema is known
+    to be exactly SocialDesk's, so no trigger or view of the file's own ever runs.
+    """
+    objects = migrations.schema_objects(conn)
+    if objects and migrations.MIGRATIONS_TABLE not in {o[1] for o in objects if o[0] == "table"}:
         raise NotAWorkspace(
             path, "is a SQLite database but not a SocialDesk workspace. "
             "The file has not been changed."
         )
-    found = migrations.applied_version(conn)
     known = migrations.latest_version()
+    declared = conn.execute("PRAGMA user_version").fetchone()[0]
+    if declared > known:
+        raise WorkspaceTooNew(path, declared, known)
+    unexpected = migrations.unexpected_schema(conn, declared)
+    if unexpected:
+        raise ForeignSchema(path, unexpected)
+    found = migrations.applied_version(conn)
     if found > known or migrations.unknown_applied(conn):
         raise WorkspaceTooNew(path, found, known)
     return found
@@ -139,12 +157,13 @@ class Workspace:
     ) -> Workspace:
         """Open (and migrate) the workspace at ``path``; with ``create``, make it if absent.
 
-        ``verify`` runs SQLite's ``quick_check`` first; by default only for files up to
-        :data:`VERIFY_INLINE_BYTES`, so that a large workspace opens at once — the GUI
-        then checks it in the background. Raises a :class:`WorkspaceError` with a
-        user-facing message when the path does not exist (and ``create`` is false), is not
-        a workspace, is damaged, is from a newer SocialDesk, or cannot be written. The
-        file is never changed in those cases.
+        Its schema must be exactly the one SocialDesk creates for its version
+        (:class:`ForeignSchema` otherwise). ``verify`` runs SQLite's ``quick_check`` first;
+        by default only for files up to :data:`VERIFY_INLINE_BYTES`, so that a large
+        workspace opens at once — the GUI then checks it in the background. Raises a
+        :class:`WorkspaceError` with a user-facing message when the path does not exist
+        (and ``create`` is false), is not a workspace, is damaged, is from a newer
+        SocialDesk, or cannot be written. The file is never changed in those cases.
         """
         path = Path(path).expanduser()
         if not path.exists():
@@ -162,9 +181,10 @@ class Workspace:
                 path, f"cannot be opened ({error}).") from error
         workspace = cls(path, conn, readonly=False)
         try:
-            found = _refuse_foreign_or_newer(conn, path)
-            if found and (verify if verify is not None else needs_inline_check(path)):
-                _raise_if_damaged(path, _quick_check(workspace.conn))
+            with workspace.time_limit():
+                found = _refuse_foreign_or_newer(conn, path)
+                if found and (verify if verify is not None else needs_inline_check(path)):
+                    _raise_if_damaged(path, _problems(workspace.conn, thorough=False))
             conn.execute("PRAGMA journal_mode = WAL")
             workspace._configure()
             if found and found < migrations.latest_version():
@@ -199,7 +219,9 @@ class Workspace:
         try:
             conn = _connect(path, readonly=True)
             workspace = cls(path, conn, readonly=True)
-            if not _refuse_foreign_or_newer(conn, path):
+            with workspace.time_limit():
+                blank = not _refuse_foreign_or_newer(conn, path)
+            if blank:
                 conn.close()
                 return cls._empty(path)
             workspace._configure()
@@ -231,6 +253,42 @@ class Workspace:
         if not self.readonly:
             # FULL: a committed edit survives a power cut, not only a crash.
             self.conn.execute("PRAGMA synchronous = FULL")
+
+    @contextlib.contextmanager
+    def time_limit(
+        self, seconds: float | None = None, stop: Callable[[], bool] | None = None
+    ) -> Iterator[None]:
+        """Bound the statements run inside: a check of a crafted file cannot hang.
+
+        A statement still running after ``seconds`` (by default :func:`check_seconds`)
+        is interrupted and :class:`CheckTooLong` raised. Once ``stop()`` answers True the
+        running statement ends with ``sqlite3.OperationalError`` (interrupted).
+        """
+        limit = check_seconds(self.path) if seconds is None else seconds
+        deadline = time.monotonic() + limit
+        timed_out = False
+
+        def progress() -> int:
+            nonlocal timed_out
+            if stop is not None and stop():
+                return 1
+            if time.monotonic() > deadline:
+                timed_out = True
+            return int(timed_out)
+
+        self.conn.set_progress_handler(progress, 10_000)
+        try:
+            yield
+        except sqlite3.OperationalError as error:
+            if timed_out:
+                raise CheckTooLong(
+                    self.path, f"checking it took longer than {limit:.0f} s, far longer than "
+                    "a workspace of its size needs, so it is refused. The file has not been "
+                    "changed."
+                ) from error
+            raise
+        finally:
+            self.conn.set_progress_handler(None, 0)
 
     @property
     def schema_version(self) -> int:
@@ -293,8 +351,24 @@ class Workspace:
         self.close()
 
 
-def _quick_check(conn: sqlite3.Connection) -> list[str]:
-    rows = conn.execute("PRAGMA quick_check(5)").fetchall()
+def _damage(error: sqlite3.DatabaseError | UnicodeDecodeError) -> str:
+    """SQLite's message; when it quotes damaged schema bytes Python cannot even decode it."""
+    return "its schema is not readable" if isinstance(error, UnicodeDecodeError) else str(error)
+
+
+def check_seconds(path: Path) -> float:
+    """How long a check of the file at ``path`` may take (see :data:`CHECK_SECONDS`)."""
+    try:
+        size = path.stat().st_size
+    except OSError:
+        size = 0
+    return CHECK_SECONDS + size / 1e6 * CHECK_SECONDS_PER_MB
+
+
+def _problems(conn: sqlite3.Connection, *, thorough: bool) -> list[str]:
+    """What SQLite's ``quick_check`` (or, ``thorough``, ``integrity_check``) finds wrong."""
+    pragma = "integrity_check" if thorough else "quick_check"
+    rows = conn.execute(f"PRAGMA {pragma}(5)").fetchall()
     return [row[0] for row in rows if row[0] != "ok"]
 
 
@@ -312,18 +386,22 @@ def needs_inline_check(path: Path) -> bool:
     return path.stat().st_size <= VERIFY_INLINE_BYTES
 
 
-def verify_workspace(path: Path | str, stop: Callable[[], bool] | None = None) -> bool:
-    """Quick-check a workspace on a connection of its own (safe from a worker thread).
+def verify_workspace(
+    path: Path | str, stop: Callable[[], bool] | None = None, *, thorough: bool = False
+) -> bool:
+    """Check a workspace on a connection of its own (safe from a worker thread).
 
-    Raises :class:`WorkspaceCorrupt` naming what is wrong. ``stop`` is asked now and then
+    Its schema must be SocialDesk's (:class:`ForeignSchema`), then SQLite's ``quick_check``
+    runs — or with ``thorough`` the slower ``integrity_check``, which also finds index
+    entries that do not match their rows. Raises :class:`WorkspaceCorrupt` naming what is
+    wrong, :class:`CheckTooLong` past :func:`check_seconds`. ``stop`` is asked now and then
     while the check runs; once it answers True the check ends early with no verdict and
     this returns False (True: the file was checked and is sound).
     """
     with Workspace.open_readonly(path) as workspace:
-        if stop is not None:
-            workspace.conn.set_progress_handler(lambda: int(stop()), 20_000)
         try:
-            problems = _quick_check(workspace.conn)
+            with workspace.time_limit(stop=stop):
+                problems = _problems(workspace.conn, thorough=thorough)
         except sqlite3.DatabaseError as error:
             if stop is not None and stop():
                 return False  # interrupted on request, not damage
@@ -367,11 +445,12 @@ def check(path: Path | str) -> CheckResult:
     with Workspace.open_readonly(path) as workspace:
         problems: list[str] = []
         try:
-            rows = workspace.conn.execute("PRAGMA integrity_check").fetchall()
-            # One problem a line, after a heading line that names the database.
-            problems += [line for row in rows for line in row[0].splitlines()
-                         if line != "ok" and not line.startswith("*** in database")]
-            fk = workspace.conn.execute("PRAGMA foreign_key_check").fetchall()
+            with workspace.time_limit():
+                rows = workspace.conn.execute("PRAGMA integrity_check").fetchall()
+                # One problem a line, after a heading line that names the database.
+                problems += [line for row in rows for line in row[0].splitlines()
+                             if line != "ok" and not line.startswith("*** in database")]
+                fk = workspace.conn.execute("PRAGMA foreign_key_check").fetchall()
             problems += [f"row {row[1]} in {row[0]} points to a missing {row[2]}" for row in fk]
             version = workspace.schema_version
         except (sqlite3.DatabaseError, UnicodeDecodeError) as error:
