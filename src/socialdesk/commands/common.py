@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import sys
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from socialdesk.core import paths
+
+if TYPE_CHECKING:
+    from socialdesk.store.workspace import Workspace
 
 
 class UserError(Exception):
@@ -30,6 +35,33 @@ def add_workspace_option(parser: argparse.ArgumentParser, *, top: bool = False) 
 def workspace_path(args: argparse.Namespace) -> Path:
     """The workspace the command works on."""
     return paths.resolve_workspace(getattr(args, "workspace", None))
+
+
+@contextlib.contextmanager
+def locked(path: Path) -> Iterator[Path]:
+    """Hold the workspace lock on ``path`` while a command writes it.
+
+    Raises :class:`~socialdesk.core.lock.WorkspaceInUse` (the message a second window
+    gets: which process on which computer has it) when SocialDesk has it open elsewhere.
+    The process that holds the lock (the app backing up, say) may write.
+    """
+    from socialdesk.core.lock import WorkspaceLock
+
+    with WorkspaceLock.acquire(path):
+        yield path
+
+
+@contextlib.contextmanager
+def open_to_write(args: argparse.Namespace, *, create: bool = False) -> Iterator[Workspace]:
+    """The command's workspace, opened under its lock (see :func:`locked`)."""
+    from socialdesk.store.errors import WorkspaceNotFound
+    from socialdesk.store.workspace import Workspace
+
+    path = workspace_path(args)
+    if not create and not path.exists():
+        raise WorkspaceNotFound(path)  # before the lock: no lock file beside nothing
+    with locked(path), Workspace.open(path, create=create) as ws:
+        yield ws
 
 
 def iso_date(text: str) -> date:

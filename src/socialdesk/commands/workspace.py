@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from socialdesk.commands.common import UserError, add_workspace_option, workspace_path
+from socialdesk.commands.common import UserError, add_workspace_option, locked, workspace_path
 from socialdesk.store.errors import WorkspaceCorrupt
 
 
@@ -31,7 +31,8 @@ def run_demo(args: argparse.Namespace) -> int:
 
     target = Path(args.path).expanduser()
     try:
-        made = create_demo(target, size=args.size, seed=args.seed)
+        with locked(target):
+            made = create_demo(target, size=args.size, seed=args.seed)
     except FileExistsError as error:
         raise UserError(f"{target}: already exists; choose a new file name.") from error
     except OSError as error:
