@@ -1,24 +1,27 @@
 """The calendar's edits as undoable commands: save, move and delete posts, campaigns, channels.
 
 Each edit runs at once (one transaction, errors shown to the user), then goes onto the
-main window's undo stack as a command whose undo puts the previous state back. After
-any write, undo or redo, ``changed`` tells the views to reload.
+main window's undo stack as a command whose undo puts the previous state back: for a
+change of a post, campaign or channel, only the fields it changed, and only where
+nobody changed them since. After any write, undo or redo, ``changed`` tells the views
+to reload.
 """
 
 from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import asdict, replace
 from datetime import date
 from pathlib import Path
 
+from socialdesk.core.field_edits import CAMPAIGN, CHANNEL, POST
 from socialdesk.core.formatting import short_date
 from socialdesk.core.media import copy_into_media
 from socialdesk.qt.undo import UndoableActions, quoted
 from socialdesk.store import campaigns, post_writes
 from socialdesk.store.models import Campaign, Channel, PostDraft
-from socialdesk.store.post_writes import DeletedPost
+from socialdesk.store.post_writes import DeletedPost, post_fields
 
 FAILURES = (sqlite3.Error, LookupError, ValueError, OSError)
 
@@ -43,23 +46,27 @@ class CalendarActions(UndoableActions):
         )
         return replace(draft, media=stored)
 
-    def save_post(self, post_id: int | None, draft: PostDraft) -> int | None:
-        """Create (``post_id`` None) or update a post; return its id, or None on failure."""
+    def save_post(self, post_id: int | None, draft: PostDraft,
+                  loaded: PostDraft | None = None) -> int | None:
+        """Create (``post_id`` None) or update a post; return its id, or None on failure.
+
+        An update writes the fields that differ from ``loaded`` (what the editor showed;
+        by default the post as stored now), so changes made elsewhere to the others stay.
+        """
         try:
             post_writes.validate(draft)
             draft = self.store_media(draft)
             if post_id is None:
                 return self._create(draft)
-            before = post_writes.get_post(self.ws, post_id)
-            if before is None:
-                raise LookupError("This post was deleted meanwhile.")
-            post_writes.update_post(self.ws, post_id, draft)
+            if loaded is None:
+                stored = post_writes.get_post(self.ws, post_id)
+                loaded = stored.draft if stored is not None else draft
         except FAILURES as error:
             self._report(error)
             return None
-        self._push(f"Edit {quoted(draft.title)}",
-                   lambda: post_writes.update_post(self.ws, post_id, draft),
-                   lambda: post_writes.update_post(self.ws, post_id, before.draft))
+        if not self._edit(f"Edit {quoted(draft.title)}", POST, post_id, post_fields(loaded),
+                          post_fields(draft)):
+            return None
         return post_id
 
     def _create(self, draft: PostDraft) -> int:
@@ -77,21 +84,16 @@ class CalendarActions(UndoableActions):
 
     def move_post(self, post_id: int, day: date) -> bool:
         """Give a post another date (its time stays); True when it moved."""
-        try:
-            before = post_writes.get_post(self.ws, post_id)
-            if before is None:
-                raise LookupError("This post was deleted meanwhile.")
-            old = before.draft.scheduled_on
-            if old == day.isoformat():
-                return False
-            post_writes.move_post(self.ws, post_id, day.isoformat())
-        except FAILURES as error:
-            self._report(error)
+        before = post_writes.get_post(self.ws, post_id)
+        if before is None:
+            self._report(LookupError("This post was deleted meanwhile."))
             return False
-        self._push(f"Move {quoted(before.draft.title)} to {short_date(day.isoformat())}",
-                   lambda: post_writes.move_post(self.ws, post_id, day.isoformat()),
-                   lambda: post_writes.move_post(self.ws, post_id, old))
-        return True
+        old = before.draft.scheduled_on
+        if old == day.isoformat():
+            return False
+        return self._edit(f"Move {quoted(before.draft.title)} to {short_date(day.isoformat())}",
+                          POST, post_id, {"scheduled_on": old},
+                          {"scheduled_on": day.isoformat()})
 
     def delete_post(self, post_id: int) -> bool:
         """Delete a post (undo brings it back, asks included); True when deleted."""
@@ -121,16 +123,16 @@ class CalendarActions(UndoableActions):
                            lambda: campaigns.restore_campaign(self.ws, stored, ()),
                            lambda: _discard(campaigns.delete_campaign, self.ws, new_id))
                 return new_id
+            campaigns.validate_campaign(campaign)
             before = campaigns.get_campaign(self.ws, campaign.id)
             if before is None:
                 raise LookupError("This campaign was deleted meanwhile.")
-            campaigns.update_campaign(self.ws, campaign)
         except FAILURES as error:
             self._report(error)
             return None
-        self._push(f"Edit campaign {quoted(campaign.name)}",
-                   lambda: campaigns.update_campaign(self.ws, campaign),
-                   lambda: campaigns.update_campaign(self.ws, before))
+        if not self._edit(f"Edit campaign {quoted(campaign.name)}", CAMPAIGN, campaign.id,
+                          asdict(before), asdict(campaign)):
+            return None
         return campaign.id
 
     def delete_campaign(self, campaign_id: int) -> bool:
@@ -158,16 +160,16 @@ class CalendarActions(UndoableActions):
                            lambda: campaigns.restore_channel(self.ws, stored),
                            lambda: _discard(campaigns.delete_channel, self.ws, new_id))
                 return new_id
+            campaigns.validate_channel(channel)
             before = campaigns.get_channel(self.ws, channel.id)
             if before is None:
                 raise LookupError("This channel was deleted meanwhile.")
-            campaigns.update_channel(self.ws, channel)
         except FAILURES as error:
             self._report(error)
             return None
-        self._push(f"Edit channel {label}",
-                   lambda: campaigns.update_channel(self.ws, channel),
-                   lambda: campaigns.update_channel(self.ws, before))
+        if not self._edit(f"Edit channel {label}", CHANNEL, channel.id, asdict(before),
+                          asdict(channel)):
+            return None
         return channel.id
 
     def delete_channel(self, channel_id: int) -> bool:

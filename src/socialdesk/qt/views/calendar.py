@@ -405,7 +405,7 @@ class CalendarView(View):
         except ValueError as error:
             self.editor.show_error(str(error))
             return False
-        post_id = self.actions.save_post(self.editor.post_id, draft)
+        post_id = self.actions.save_post(self.editor.post_id, draft, self.editor.loaded)
         if post_id is None:
             return False
         verb = "Saved" if self.editor.post_id else "Added"
