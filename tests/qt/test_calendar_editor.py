@@ -237,3 +237,19 @@ def test_undoing_a_move_leaves_a_date_changed_elsewhere(view, workspace) -> None
     view.undo_stack.undo()
     draft = post_writes.get_post(workspace, post_id).draft  # type: ignore[union-attr]
     assert draft.scheduled_on == "2031-03-20"
+
+
+def test_undoing_a_new_post_keeps_it_when_changed_elsewhere(view, workspace, monkeypatch) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
+    view.new_post(MONTH)
+    view.editor.title.setText("Rye")
+    assert view.save_editor()
+    (post_id,) = [r[0] for r in workspace.conn.execute("SELECT id FROM posts")]
+    change_elsewhere(workspace, post_id, body="Written elsewhere.")
+    warnings: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda *a: warnings.append(a[2]))
+    view.undo_stack.undo()
+    assert warnings and "changed elsewhere" in warnings[0]
+    draft = post_writes.get_post(workspace, post_id).draft  # type: ignore[union-attr]
+    assert draft.body == "Written elsewhere."

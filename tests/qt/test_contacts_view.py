@@ -475,3 +475,21 @@ def test_undoing_an_audience_keeps_one_added_elsewhere(window: MainWindow, view:
     window.undo_stack.undo()
     assert [(a.platform, a.size) for a in partners.audiences_of(ws, cid)] == [
         ("newsletter", 5000)]
+
+
+def test_undoing_an_add_keeps_a_contact_changed_elsewhere(
+        window: MainWindow, view: ContactsView, qtbot, monkeypatch: pytest.MonkeyPatch) -> None:
+    from dataclasses import replace
+
+    ws = window.ws
+    qtbot.mouseClick(view.new_button, Qt.MouseButton.LeftButton)
+    created = view.editor.contact
+    assert created is not None
+    with Workspace.open(ws.path) as other:  # an import merges a phone number into them
+        stored = contacts.get_contact(other, created.id)
+        contacts.save_contact(other, replace(stored, details=(Detail("phone", "+1 555 0199"),)))
+    warnings: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda *a: warnings.append(a[2]))
+    window.undo_stack.undo()
+    assert warnings and "changed elsewhere" in warnings[0]
+    assert contacts.get_contact(ws, created.id).values("phone") == ("+1 555 0199",)

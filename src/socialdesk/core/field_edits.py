@@ -19,7 +19,7 @@ A :class:`Record` says how to read a record's fields and how to write some of th
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Hashable, Mapping
+from collections.abc import Callable, Hashable, Iterable, Mapping
 from dataclasses import dataclass, field, fields, replace
 from typing import Any
 
@@ -158,6 +158,34 @@ def apply_edit(ws: Workspace, record: Record, record_id: int, edit: FieldEdit,
     done = FieldEdit.between({name: current.get(name) for name in rebased.writes},
                              {name: stored.get(name) for name in rebased.writes})
     return Applied(done, rebased.kept)
+
+
+class ChangedElsewhere(ValueError):
+    """A record an undo or redo would delete was changed elsewhere since: it is kept."""
+
+
+def delete_unchanged(ws: Workspace, record: Record, expected: Mapping[int, Values],
+                     delete: Callable[[], object]) -> None:
+    """Run ``delete`` in one transaction, unless a record changed since it was ``expected``.
+
+    ``expected`` maps each record's id to its fields as the undo stack left them (just
+    created, or just put back). A record that differs now was changed elsewhere; deleting
+    it would lose that, so nothing is deleted and :class:`ChangedElsewhere` says why.
+    Records already gone are no obstacle.
+    """
+    with ws.transaction():
+        for record_id, values in expected.items():
+            current = record.read(ws, record_id)
+            if current is not None and dict(current) != dict(values):
+                raise ChangedElsewhere(
+                    f"This {record.noun} was changed elsewhere since, so it is kept.")
+        delete()
+
+
+def read_all(ws: Workspace, record: Record, ids: Iterable[int]) -> dict[int, Values]:
+    """The fields of each existing record of ``ids``, by id (for :func:`delete_unchanged`)."""
+    found = {record_id: record.read(ws, record_id) for record_id in ids}
+    return {record_id: values for record_id, values in found.items() if values is not None}
 
 
 def _dataclass_record(noun: str, get: Callable[[Workspace, int], Any],

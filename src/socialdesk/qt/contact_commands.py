@@ -18,7 +18,7 @@ from PySide6.QtGui import QUndoCommand, QUndoStack
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from socialdesk import APP_NAME
-from socialdesk.core.field_edits import CONTACT, Values
+from socialdesk.core.field_edits import CONTACT, Values, delete_unchanged, read_all
 from socialdesk.qt.undo import edit_fields
 from socialdesk.store import contacts as contact_store
 from socialdesk.store.contact_snapshot import ContactSnapshot, restore_contact, snapshot_contact
@@ -37,14 +37,15 @@ class ContactCommand(QUndoCommand):
         self.contact_id = contact_id
         self.notify = notify
 
-    def _run(self, write: Callable[[], None]) -> None:
+    def _run(self, write: Callable[[], None], *, undoing: bool = False) -> None:
         try:
             write()
         except (ValueError, sqlite3.Error) as error:
             self.setObsolete(True)
             parent = QApplication.activeWindow()
             QMessageBox.warning(parent if isinstance(parent, QWidget) else None, APP_NAME,
-                                f"{self.text()} could not be done: {error}")
+                                f"“{self.text()}” could not be {'undone' if undoing else 'done'}"
+                                f": {error}")
         self.notify(self.contact_id)
 
 
@@ -67,12 +68,17 @@ def edit_contact(widget: QWidget, ws: Workspace, contact_id: int, before: Values
 
 
 class CreateContact(ContactCommand):
-    """Add a new contact; undo deletes it, redo brings it back under the same id."""
+    """Add a new contact; undo deletes it, redo brings it back under the same id.
+
+    Undo keeps a contact that was changed elsewhere since it was added (say, an import
+    merged an e-mail address into it): deleting it would lose that.
+    """
 
     def __init__(self, ws: Workspace, contact: Contact, notify: Notify) -> None:
         super().__init__(ws, 0, f"Add {contact.name}", notify)
         self.contact = contact
         self.snapshot: ContactSnapshot | None = None
+        self.made: dict[int, Values] = {}
 
     def redo(self) -> None:
         """Create the contact (the first time) or restore it."""
@@ -82,27 +88,43 @@ class CreateContact(ContactCommand):
                 self.snapshot = snapshot_contact(self.ws, self.contact_id)
             else:
                 restore_contact(self.ws, self.snapshot)
+            self.made = read_all(self.ws, CONTACT, [self.contact_id])
         self._run(write)
 
     def undo(self) -> None:
-        """Delete the contact again."""
-        self._run(lambda: contact_store.delete_contact(self.ws, self.contact_id))
+        """Delete the contact again, unless it was changed elsewhere since."""
+        self._run(lambda: delete_unchanged(
+            self.ws, CONTACT, self.made,
+            lambda: contact_store.delete_contact(self.ws, self.contact_id)), undoing=True)
 
 
 class DeleteContact(ContactCommand):
-    """Delete a contact with everything that hangs off it; undo puts it all back."""
+    """Delete a contact with everything that hangs off it; undo puts it all back.
+
+    Redo after an undo keeps a contact that was changed elsewhere since it came back.
+    """
 
     def __init__(self, ws: Workspace, snapshot: ContactSnapshot, notify: Notify) -> None:
         super().__init__(ws, snapshot.id, f"Delete {snapshot.contact.name}", notify)
         self.snapshot = snapshot
+        self.restored: dict[int, Values] | None = None  # None: deleting as asked
 
     def redo(self) -> None:
         """Delete the contact."""
-        self._run(lambda: contact_store.delete_contact(self.ws, self.contact_id))
+        def delete() -> None:
+            contact_store.delete_contact(self.ws, self.contact_id)
+
+        if self.restored is None:
+            self._run(delete)
+        else:
+            self._run(lambda: delete_unchanged(self.ws, CONTACT, self.restored or {}, delete))
 
     def undo(self) -> None:
         """Put the contact back with its details, audiences, links, history and asks."""
-        self._run(lambda: restore_contact(self.ws, self.snapshot))
+        def write() -> None:
+            restore_contact(self.ws, self.snapshot)
+            self.restored = read_all(self.ws, CONTACT, [self.contact_id])
+        self._run(write, undoing=True)
 
 
 def undo_stack_for(widget: QWidget) -> QUndoStack:

@@ -3,20 +3,28 @@
 An edit of a stored record's fields is a :class:`FieldCommand`: its undo and redo write
 only the fields it changed, and only where they still hold what it wrote (see
 :mod:`socialdesk.core.field_edits`), so nothing another program wrote meanwhile is lost.
-Creating and deleting records are :class:`EditCommand` steps.
+Creating and deleting records are :class:`EditCommand` steps; one that would delete a
+record again refuses when it was changed elsewhere since (that change would be lost).
 """
 
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 from PySide6.QtWidgets import QMainWindow, QMessageBox, QWidget
 
 from socialdesk import APP_NAME
-from socialdesk.core.field_edits import FieldEdit, Record, Values, apply_edit
+from socialdesk.core.field_edits import (
+    FieldEdit,
+    Record,
+    Values,
+    apply_edit,
+    delete_unchanged,
+    read_all,
+)
 from socialdesk.store.workspace import Workspace
 
 FAILURES: tuple[type[Exception], ...] = (sqlite3.Error, LookupError, ValueError)
@@ -92,8 +100,9 @@ class FieldCommand(QUndoCommand):
         except FAILURES as error:
             self.setObsolete(True)
             self.written()
+            done = "undone" if verb == "Undo" else "redone"
             QMessageBox.warning(self.widget, APP_NAME,
-                                f"{verb} of “{self.text()}” could not be done: {error}")
+                                f"“{self.text()}” could not be {done}: {error}")
             return
         self.written()
         if applied.kept:
@@ -182,6 +191,27 @@ class UndoableActions(QObject):
         """Put an edit that already ran on the undo stack, and tell the views."""
         self.undo_stack.push(EditCommand(text, redo, undo, self._run))
         self.changed.emit()
+
+    def _push_existence(self, text: str, record: Record, ids: Callable[[], Iterable[int]],
+                        bring: Callable[[], object], remove: Callable[[], object],
+                        *, exists: bool) -> None:
+        """Put the creation or deletion of records on the undo stack.
+
+        ``exists``: the records ``ids`` were just made (else just deleted); ``bring``
+        makes them again, ``remove`` deletes them. Deleting them again (undoing a
+        creation, redoing a deletion) is refused when they were changed elsewhere since
+        they were made or brought back: that would lose it.
+        """
+        last = {"seen": read_all(self.ws, record, ids()) if exists else {}}
+
+        def add() -> None:
+            bring()
+            last["seen"] = read_all(self.ws, record, ids())
+
+        def take() -> None:
+            delete_unchanged(self.ws, record, last["seen"], remove)
+
+        self._push(text, *((add, take) if exists else (take, add)))
 
     def _edit(self, text: str, record: Record, record_id: int, before: Values,
               after: Values) -> bool:

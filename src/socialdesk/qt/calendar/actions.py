@@ -10,7 +10,6 @@ to reload.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable
 from dataclasses import asdict, replace
 from datetime import date
 from pathlib import Path
@@ -24,11 +23,6 @@ from socialdesk.store.models import Campaign, Channel, PostDraft
 from socialdesk.store.post_writes import DeletedPost, post_fields
 
 FAILURES = (sqlite3.Error, LookupError, ValueError, OSError)
-
-
-def _discard(write: Callable[..., object], *args: object) -> None:
-    """Run a write whose result an undo step does not need."""
-    write(*args)
 
 
 class CalendarActions(UndoableActions):
@@ -73,14 +67,18 @@ class CalendarActions(UndoableActions):
         post_id = post_writes.create_post(self.ws, draft)
         detail = post_writes.get_post(self.ws, post_id)
         assert detail is not None
-        state = {"deleted": DeletedPost(detail, ())}
-
-        def undo() -> None:
-            state["deleted"] = post_writes.delete_post(self.ws, post_id)
-
-        self._push(f"New post {quoted(draft.title)}",
-                   lambda: post_writes.restore_post(self.ws, state["deleted"]), undo)
+        self._push_post(f"New post {quoted(draft.title)}", DeletedPost(detail, ()),
+                        exists=True)
         return post_id
+
+    def _push_post(self, text: str, deleted: DeletedPost, *, exists: bool) -> None:
+        state = {"deleted": deleted}
+        post_id = deleted.detail.id
+        self._push_existence(
+            text, POST, lambda: [post_id],
+            lambda: post_writes.restore_post(self.ws, state["deleted"]),
+            lambda: state.update(deleted=post_writes.delete_post(self.ws, post_id)),
+            exists=exists)
 
     def move_post(self, post_id: int, day: date) -> bool:
         """Give a post another date (its time stays); True when it moved."""
@@ -102,13 +100,7 @@ class CalendarActions(UndoableActions):
         except FAILURES as error:
             self._report(error)
             return False
-        state = {"deleted": deleted}
-
-        def redo() -> None:
-            state["deleted"] = post_writes.delete_post(self.ws, post_id)
-
-        self._push(f"Delete {quoted(deleted.detail.draft.title)}", redo,
-                   lambda: post_writes.restore_post(self.ws, state["deleted"]))
+        self._push_post(f"Delete {quoted(deleted.detail.draft.title)}", deleted, exists=False)
         return True
 
     # --- campaigns -------------------------------------------------------------------
@@ -118,10 +110,10 @@ class CalendarActions(UndoableActions):
         try:
             if not campaign.id:
                 new_id = campaigns.create_campaign(self.ws, campaign)
-                stored = replace(campaign, id=new_id)
-                self._push(f"New campaign {quoted(campaign.name)}",
-                           lambda: campaigns.restore_campaign(self.ws, stored, ()),
-                           lambda: _discard(campaigns.delete_campaign, self.ws, new_id))
+                stored = campaigns.get_campaign(self.ws, new_id)
+                assert stored is not None
+                self._push_campaign(f"New campaign {quoted(campaign.name)}", stored, (),
+                                    exists=True)
                 return new_id
             campaigns.validate_campaign(campaign)
             before = campaigns.get_campaign(self.ws, campaign.id)
@@ -142,10 +134,18 @@ class CalendarActions(UndoableActions):
         except FAILURES as error:
             self._report(error)
             return False
-        self._push(f"Delete campaign {quoted(campaign.name)}",
-                   lambda: _discard(campaigns.delete_campaign, self.ws, campaign_id),
-                   lambda: campaigns.restore_campaign(self.ws, campaign, post_ids))
+        self._push_campaign(f"Delete campaign {quoted(campaign.name)}", campaign, post_ids,
+                            exists=False)
         return True
+
+    def _push_campaign(self, text: str, campaign: Campaign, post_ids: tuple[int, ...],
+                       *, exists: bool) -> None:
+        state = {"gone": (campaign, post_ids)}
+        self._push_existence(
+            text, CAMPAIGN, lambda: [campaign.id],
+            lambda: campaigns.restore_campaign(self.ws, *state["gone"]),
+            lambda: state.update(gone=campaigns.delete_campaign(self.ws, campaign.id)),
+            exists=exists)
 
     # --- own channels ----------------------------------------------------------------
 
@@ -155,10 +155,9 @@ class CalendarActions(UndoableActions):
         try:
             if not channel.id:
                 new_id = campaigns.create_channel(self.ws, channel)
-                stored = replace(channel, id=new_id)
-                self._push(f"New channel {label}",
-                           lambda: campaigns.restore_channel(self.ws, stored),
-                           lambda: _discard(campaigns.delete_channel, self.ws, new_id))
+                stored = campaigns.get_channel(self.ws, new_id)
+                assert stored is not None
+                self._push_channel(f"New channel {label}", stored, exists=True)
                 return new_id
             campaigns.validate_channel(channel)
             before = campaigns.get_channel(self.ws, channel.id)
@@ -179,7 +178,15 @@ class CalendarActions(UndoableActions):
         except FAILURES as error:
             self._report(error)
             return False
-        self._push(f"Delete channel {quoted(f'{channel.platform} {channel.handle}'.strip())}",
-                   lambda: _discard(campaigns.delete_channel, self.ws, channel_id),
-                   lambda: campaigns.restore_channel(self.ws, channel))
+        self._push_channel(
+            f"Delete channel {quoted(f'{channel.platform} {channel.handle}'.strip())}",
+            channel, exists=False)
         return True
+
+    def _push_channel(self, text: str, channel: Channel, *, exists: bool) -> None:
+        state = {"gone": channel}
+        self._push_existence(
+            text, CHANNEL, lambda: [channel.id],
+            lambda: campaigns.restore_channel(self.ws, state["gone"]),
+            lambda: state.update(gone=campaigns.delete_channel(self.ws, channel.id)),
+            exists=exists)

@@ -52,11 +52,9 @@ class PlannerActions(UndoableActions):
         count = len(drafts)
         text = (f"Ask {drafts[0].name} to share {quoted(title)}" if count == 1
                 else f"Ask {count} partners to share {quoted(title)}")
-        self._push(text, again, lambda: self._delete(made))
+        self._push_existence(text, ASK_ANSWER, lambda: made, again,
+                             lambda: asks.delete_asks(self.ws, made), exists=True)
         return ids
-
-    def _delete(self, ids: list[int]) -> None:
-        asks.delete_asks(self.ws, ids)
 
     def save_templates(self, templates: dict[str, str]) -> bool:
         """Save the ask message templates (the workspace setting); one undo step."""
