@@ -189,6 +189,81 @@ def test_export_calendar_writes_an_ics_every_dated_post_is_in(
     assert uids == expected
 
 
+VCARD = ("BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Locked Out\r\nEMAIL:locked@out.example\r\n"
+         "END:VCARD\r\n")
+ICS = ("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Test//Test//EN\r\nBEGIN:VEVENT\r\n"
+       "UID:locked@test\r\nSUMMARY:Locked out\r\nDTSTART;VALUE=DATE:20300101\r\nEND:VEVENT\r\n"
+       "END:VCALENDAR\r\n")
+
+
+def _writing_command(command: str, workspace: Path, tmp_path: Path) -> list[str]:
+    """The arguments of a command that writes ``workspace``, with the files it needs."""
+    if command == "import contacts":
+        (tmp_path / "in.vcf").write_text(VCARD, encoding="utf-8")
+        return ["import", "contacts", str(tmp_path / "in.vcf")]
+    if command == "import calendar":
+        (tmp_path / "in.ics").write_text(ICS, encoding="utf-8")
+        return ["import", "calendar", str(tmp_path / "in.ics")]
+    if command == "restore":
+        from socialdesk.core.backup import make_backup
+
+        with Workspace.open(workspace) as ws:
+            made = make_backup(ws, tmp_path / "made", "manual")
+        return ["restore", str(made.path), "--yes"]
+    if command == "backup --to":
+        return ["backup", "--to", str(tmp_path / "elsewhere")]
+    return [command]
+
+
+@pytest.mark.parametrize("command", ["import contacts", "import calendar", "backup",
+                                     "backup --to", "restore"])
+def test_a_writing_command_is_refused_while_the_app_has_the_workspace(
+        command: str, demo_path: Path, tmp_path: Path, isolated_environment: Path) -> None:
+    from socialdesk.core.lock import WorkspaceLock, host_name
+
+    args = _writing_command(command, demo_path, tmp_path)
+    before = digest(demo_path)
+    with WorkspaceLock.acquire(demo_path):  # what the window holds while it is open
+        done = run(*args, "--workspace", str(demo_path))
+    assert done.returncode == 1, done.stdout
+    assert done.stderr == (
+        f"socialdesk: {demo_path}: is already open in another SocialDesk (process "
+        f"{os.getpid()} on {host_name()}, since " + done.stderr.split(", since ")[1])
+    assert "Close it there first" in done.stderr
+    assert digest(demo_path) == before
+    assert not Path(f"{demo_path}-wal").exists()
+    made = [*(isolated_environment / "data").rglob("*.sdbackup"), *tmp_path.rglob("elsewhere")]
+    assert made == []
+
+
+def test_demo_is_refused_where_the_app_is_creating_a_workspace(tmp_path: Path) -> None:
+    from socialdesk.core.lock import WorkspaceLock
+
+    target = tmp_path / "new.sqlite"
+    with WorkspaceLock.acquire(target):  # File → New workspace, about to create it
+        done = run("demo", str(target))
+    assert done.returncode == 1
+    assert "already open in another SocialDesk" in done.stderr
+    assert not target.exists()
+
+
+def test_the_process_holding_the_lock_still_writes(
+        demo_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from socialdesk.core.lock import WorkspaceLock, lock_path
+
+    (tmp_path / "in.vcf").write_text(VCARD, encoding="utf-8")
+    with WorkspaceLock.acquire(demo_path) as held:
+        assert main(["backup", "--workspace", str(demo_path)]) == 0
+        assert main(["import", "contacts", str(tmp_path / "in.vcf"),
+                     "--workspace", str(demo_path)]) == 0
+        assert held.owned and lock_path(demo_path).exists()  # still the holder's
+    assert "Backed up" in capsys.readouterr().out
+    with Workspace.open_readonly(demo_path) as ws:
+        assert ws.conn.execute(
+            "SELECT count(*) FROM contact_details WHERE value = 'locked@out.example'"
+        ).fetchone()[0] == 1
+
+
 def test_export_needs_an_existing_workspace(tmp_path: Path,
                                             capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "plan.csv"

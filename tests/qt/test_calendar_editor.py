@@ -229,3 +229,73 @@ def test_the_wheel_scrolls_the_editor_past_unfocused_fields(view, workspace, qtb
     editor.evergreen_weeks.setFocus()
     _wheel_over(editor.evergreen_weeks, qtbot, notches=1)
     assert editor.evergreen_weeks.value() == 9
+
+
+def change_elsewhere(ws, post_id: int, **fields) -> None:
+    """Another writer (its own connection) changes some of a post's fields."""
+    from dataclasses import replace
+
+    from socialdesk.store.workspace import Workspace
+
+    with Workspace.open(ws.path) as other:
+        detail = post_writes.get_post(other, post_id)
+        assert detail is not None
+        post_writes.update_post(other, post_id, replace(detail.draft, **fields))
+
+
+def test_undoing_an_edit_keeps_what_another_writer_changed_since(view, workspace) -> None:
+    post_id = add_post(workspace, "Rye", "2031-03-02", body="Our rye.")
+    view.reload()
+    view.edit_post(post_id)
+    view.editor.title.setText("Rye, renamed here")
+    assert view.save_editor()
+    change_elsewhere(workspace, post_id, body="Rye, told elsewhere.", topics=("bread",),
+                     channels=(("instagram", None), ("mastodon", None)))
+    view.undo_stack.undo()
+    draft = post_writes.get_post(workspace, post_id).draft  # type: ignore[union-attr]
+    assert draft.title == "Rye"  # the edit is undone
+    assert (draft.body, draft.topics, draft.channels) == (
+        "Rye, told elsewhere.", ("bread",), (("instagram", None), ("mastodon", None)))
+    view.undo_stack.redo()
+    draft = post_writes.get_post(workspace, post_id).draft  # type: ignore[union-attr]
+    assert (draft.title, draft.body) == ("Rye, renamed here", "Rye, told elsewhere.")
+
+
+def test_saving_keeps_what_another_writer_changed_while_the_editor_was_open(
+        view, workspace) -> None:
+    post_id = add_post(workspace, "Rye", "2031-03-02", body="Our rye.")
+    view.reload()
+    view.edit_post(post_id)
+    change_elsewhere(workspace, post_id, body="Rye, told elsewhere.")
+    view.editor.title.setText("Rye, renamed here")
+    assert view.save_editor()
+    draft = post_writes.get_post(workspace, post_id).draft  # type: ignore[union-attr]
+    assert (draft.title, draft.body) == ("Rye, renamed here", "Rye, told elsewhere.")
+
+
+def test_undoing_a_move_leaves_a_date_changed_elsewhere(view, workspace) -> None:
+    from datetime import date
+
+    post_id = add_post(workspace, "Rye", "2031-03-02")
+    view.reload()
+    view.move_post(post_id, date(2031, 3, 9))
+    change_elsewhere(workspace, post_id, scheduled_on="2031-03-20")
+    view.undo_stack.undo()
+    draft = post_writes.get_post(workspace, post_id).draft  # type: ignore[union-attr]
+    assert draft.scheduled_on == "2031-03-20"
+
+
+def test_undoing_a_new_post_keeps_it_when_changed_elsewhere(view, workspace, monkeypatch) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
+    view.new_post(MONTH)
+    view.editor.title.setText("Rye")
+    assert view.save_editor()
+    (post_id,) = [r[0] for r in workspace.conn.execute("SELECT id FROM posts")]
+    change_elsewhere(workspace, post_id, body="Written elsewhere.")
+    warnings: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda *a: warnings.append(a[2]))
+    view.undo_stack.undo()
+    assert warnings and "changed elsewhere" in warnings[0]
+    draft = post_writes.get_post(workspace, post_id).draft  # type: ignore[union-attr]
+    assert draft.body == "Written elsewhere."

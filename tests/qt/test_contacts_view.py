@@ -374,3 +374,122 @@ def test_an_undo_that_cannot_be_done_says_why_and_leaves_the_stack(
     assert warnings and "Zz Newcomer" in warnings[0]
     assert contacts.get_contact(ws, cid).name == "Zz Newcomer"
     assert window.undo_stack.count() == count - 1  # the command is gone, not half-done
+
+
+def edit_menu(window: MainWindow, text: str):
+    """The Edit menu's action whose text starts with ``text`` (Undo, Redo)."""
+    menu = next(a.menu() for a in window.menuBar().actions() if a.text() == "&Edit")
+    return next(a for a in menu.actions() if a.text().replace("&", "").startswith(text))
+
+
+MERGED_CARD = ("BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Aa Merge Target\r\nEMAIL:aa@known.example\r\n"
+               "EMAIL:aa@merged.example\r\nTEL:+44 20 7946 0999\r\nEND:VCARD\r\n")
+
+
+def merge_from_elsewhere(path, tmp_path) -> None:
+    """Another writer (its own connection, the real import) merges an e-mail and a phone."""
+    from socialdesk.core.importing import import_contacts
+
+    card = tmp_path / "merge.vcf"
+    card.write_text(MERGED_CARD, encoding="utf-8")
+    with Workspace.open(path) as other:
+        assert import_contacts(other, card).merged == 1
+
+
+def test_undo_keeps_the_details_another_writer_merged_in(window: MainWindow, view: ContactsView,
+                                                         qtbot, tmp_path) -> None:
+    ws = window.ws
+    cid = contacts.save_contact(ws, Contact(0, "Aa Merge Target", notes="Met at the fair",
+                                            details=(Detail("email", "aa@known.example"),)))
+    view.refresh()
+    view.select_contact(cid)
+    type_into(qtbot, view.editor.form.name_edit, "Aa Renamed Here")  # the earlier edit
+    merge_from_elsewhere(ws.path, tmp_path)
+    edit_menu(window, "Undo").trigger()
+    after = contacts.get_contact(ws, cid)
+    assert after.name == "Aa Merge Target"  # the edit is undone
+    assert after.values("email") == ("aa@known.example", "aa@merged.example")
+    assert after.values("phone") == ("+44 20 7946 0999",)
+    assert after.notes == "Met at the fair"
+    assert view.editor.form.name_edit.text() == "Aa Merge Target"
+    edit_menu(window, "Redo").trigger()
+    after = contacts.get_contact(ws, cid)
+    assert after.name == "Aa Renamed Here"
+    assert after.values("phone") == ("+44 20 7946 0999",)
+
+
+def test_undoing_an_e_mail_edit_removes_only_its_own(window: MainWindow, view: ContactsView,
+                                                     qtbot, tmp_path) -> None:
+    ws = window.ws
+    cid = contacts.save_contact(ws, Contact(0, "Aa Merge Target",
+                                            details=(Detail("email", "aa@known.example"),)))
+    view.refresh()
+    view.select_contact(cid)
+    form = view.editor.form
+    qtbot.mouseClick(form.emails.add_button, Qt.MouseButton.LeftButton)
+    type_into(qtbot, form.emails.rows[-1][2], "aa@typed.example")
+    merge_from_elsewhere(ws.path, tmp_path)
+    window.undo_stack.undo()
+    after = contacts.get_contact(ws, cid)
+    assert after.values("email") == ("aa@known.example", "aa@merged.example")
+    assert after.values("phone") == ("+44 20 7946 0999",)
+    window.undo_stack.redo()
+    assert set(contacts.get_contact(ws, cid).values("email")) == {
+        "aa@known.example", "aa@merged.example", "aa@typed.example"}
+
+
+def test_undo_leaves_a_field_changed_elsewhere_and_says_so(window: MainWindow,
+                                                           view: ContactsView, qtbot) -> None:
+    ws = window.ws
+    cid = contacts.save_contact(ws, Contact(0, "Aa Twice Edited", organisation="Old Ltd"))
+    view.refresh()
+    view.select_contact(cid)
+    type_into(qtbot, view.editor.form.organisation_edit, "Window Ltd")
+    type_into(qtbot, view.editor.form.name_edit, "Aa Renamed Here")
+    with Workspace.open(ws.path) as other, other.transaction():
+        other.conn.execute("UPDATE contacts SET organisation = 'Elsewhere Ltd' WHERE id = ?",
+                           (cid,))
+    window.undo_stack.undo()  # the name: nobody else touched it
+    window.undo_stack.undo()  # the organisation: changed elsewhere since
+    after = contacts.get_contact(ws, cid)
+    assert (after.name, after.organisation) == ("Aa Twice Edited", "Elsewhere Ltd")
+    message = window.statusBar().currentMessage()
+    assert "organisation" in message and "changed elsewhere" in message
+    assert view.editor.form.organisation_edit.text() == "Elsewhere Ltd"
+
+
+def test_undoing_an_audience_keeps_one_added_elsewhere(window: MainWindow, view: ContactsView,
+                                                       qtbot) -> None:
+    from socialdesk.store.audiences import set_audiences
+    from socialdesk.store.models import Audience
+
+    ws = window.ws
+    cid = contacts.save_contact(ws, Contact(0, "Aa Audience Owner"))
+    view.refresh()
+    view.select_contact(cid)
+    fill_modal(qtbot, AudienceDialog, lambda dialog: dialog.size.setValue(900))
+    qtbot.mouseClick(view.editor.audiences.add_button, Qt.MouseButton.LeftButton)
+    with Workspace.open(ws.path) as other:
+        mine = partners.audiences_of(other, cid)
+        set_audiences(other, cid, [*mine, Audience(0, cid, "newsletter", 5000, "Their list")])
+    window.undo_stack.undo()
+    assert [(a.platform, a.size) for a in partners.audiences_of(ws, cid)] == [
+        ("newsletter", 5000)]
+
+
+def test_undoing_an_add_keeps_a_contact_changed_elsewhere(
+        window: MainWindow, view: ContactsView, qtbot, monkeypatch: pytest.MonkeyPatch) -> None:
+    from dataclasses import replace
+
+    ws = window.ws
+    qtbot.mouseClick(view.new_button, Qt.MouseButton.LeftButton)
+    created = view.editor.contact
+    assert created is not None
+    with Workspace.open(ws.path) as other:  # an import merges a phone number into them
+        stored = contacts.get_contact(other, created.id)
+        contacts.save_contact(other, replace(stored, details=(Detail("phone", "+1 555 0199"),)))
+    warnings: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda *a: warnings.append(a[2]))
+    window.undo_stack.undo()
+    assert warnings and "changed elsewhere" in warnings[0]
+    assert contacts.get_contact(ws, created.id).values("phone") == ("+1 555 0199",)

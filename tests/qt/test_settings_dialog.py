@@ -185,6 +185,23 @@ def test_undo_puts_the_previous_settings_back_and_redo_again(
     assert stored_settings(window.ws) == after
 
 
+def test_undo_leaves_settings_changed_elsewhere_since(window, settings_dialog) -> None:
+    def change(dialog: SettingsDialog) -> None:
+        reach = page(dialog, ReachPage)
+        reach.universe.setValue(40_000)
+        reach.reshare.setValue(50)
+        ok(dialog)
+
+    settings_dialog(change)
+    with Workspace.open(window.ws.path) as other:  # another program, meanwhile
+        update_setting(other, "reshare", 0.25)
+        update_setting(other, "backup_daily", 3)
+    window.undo_stack.undo()
+    assert stored_settings(window.ws) == {"reshare": 0.25, "backup_daily": 3}
+    assert "reshare" in window.statusBar().currentMessage()
+    assert "changed elsewhere" in window.statusBar().currentMessage()
+
+
 def test_cancel_changes_nothing(window, settings_dialog, fresh_keyring, monkeypatch) -> None:
     update_setting(window.ws, "universe", 30_000)
     before = stored_settings(window.ws)

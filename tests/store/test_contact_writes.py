@@ -96,6 +96,44 @@ def test_a_deleted_contact_comes_back_whole(demo: Workspace) -> None:
         restore_contact(demo, before)
 
 
+def test_undoing_a_contact_edit_touches_only_the_rows_it_changed(workspace: Workspace) -> None:
+    from dataclasses import replace
+
+    from socialdesk.core.field_edits import CONTACT, FieldEdit, apply_edit
+    from socialdesk.store.contact_snapshot import read_contact_fields
+
+    ada = add(workspace, "Ada", details=(Detail("email", "ada@old.example"),), tags=("vip",))
+    bob = add(workspace, "Bob")
+    seen = read_contact_fields(workspace, ada)
+    assert seen is not None
+    made = {**seen, "details": (), "tags": ("press", "vip"),
+            "interactions": (Interaction(0, 0, "2031-01-02", "met", "coffee"),),
+            "links": (Link(0, ada, bob, "knows", 0.5),)}
+    done = apply_edit(workspace, CONTACT, ada, FieldEdit.between(seen, made)).done
+    assert set(done.after) == {"details", "tags", "interactions", "links"}
+    with Workspace.open(workspace.path) as other:  # another writer adds rows of its own
+        stored = contacts.get_contact(other, ada)
+        assert stored is not None
+        contacts.save_contact(other, replace(
+            stored, tags=(*stored.tags, "fan"),
+            details=(Detail("email", "ada@new.example"), Detail("phone", "+1 555 0100"))))
+        interactions.set_interactions(other, ada, [
+            *interactions.interactions_of(other, ada),
+            Interaction(0, ada, "2031-01-05", "call", "their call")])
+        audiences.set_audiences(other, ada, [Audience(0, ada, "newsletter", 80)])
+    undone = apply_edit(workspace, CONTACT, ada, done.reversed())
+    assert undone.kept == ()
+    after = contacts.get_contact(workspace, ada)
+    assert after is not None
+    assert after.details == (Detail("email", "ada@new.example"),
+                             Detail("email", "ada@old.example"), Detail("phone", "+1 555 0100"))
+    assert after.tags == ("fan", "vip")
+    assert [(i.kind, i.note) for i in interactions.interactions_of(workspace, ada)] == [
+        ("call", "their call")]
+    assert links.links_of(workspace, ada) == []
+    assert [a.platform for a in partners.audiences_of(workspace, ada)] == ["newsletter"]
+
+
 def test_search_filters_by_kind_stage_and_tag_in_sort_order(workspace: Workspace) -> None:
     add(workspace, "Zoe Baker", kind="fan", stage="ally", tags=("VIP",))
     add(workspace, "Adam Baker", kind="fan", stage="aware", tags=("vip",),

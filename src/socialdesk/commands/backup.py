@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from socialdesk.commands.common import (
     UserError,
     add_workspace_option,
+    open_to_write,
     plural,
     print_json,
     workspace_path,
@@ -73,10 +74,8 @@ def run_backup(args: argparse.Namespace) -> int:
     """Back up into the backups folder (rotated) or, with ``--to``, into one archive."""
     from socialdesk.core import backup, catalog
     from socialdesk.core.settings import workspace_settings
-    from socialdesk.store.workspace import Workspace
 
-    path = workspace_path(args)
-    with Workspace.open(path) as ws:
+    with open_to_write(args) as ws:
         encrypt = args.encrypt or bool(workspace_settings(ws)["backup_encrypt"])
         passphrase = _new_passphrase(ws.path) if encrypt else None
         folder = Path(args.to).expanduser() if args.to else None

@@ -73,6 +73,33 @@ def reading(path: Path) -> Iterator[Workspace]:
                 path, f"is damaged ({error}). Restore a backup.") from error
 
 
+@contextlib.contextmanager
+def locked(path: Path) -> Iterator[Path]:
+    """Hold the workspace lock on ``path`` while a command writes it.
+
+    Raises :class:`~socialdesk.core.lock.WorkspaceInUse` (the message a second window
+    gets: which process on which computer has it) when SocialDesk has it open elsewhere.
+    The process that holds the lock (the app backing up, say) may write.
+    """
+    from socialdesk.core.lock import WorkspaceLock
+
+    with WorkspaceLock.acquire(path):
+        yield path
+
+
+@contextlib.contextmanager
+def open_to_write(args: argparse.Namespace, *, create: bool = False) -> Iterator[Workspace]:
+    """The command's workspace, opened under its lock (see :func:`locked`)."""
+    from socialdesk.store.errors import WorkspaceNotFound
+    from socialdesk.store.workspace import Workspace
+
+    path = workspace_path(args)
+    if not create and not path.exists():
+        raise WorkspaceNotFound(path)  # before the lock: no lock file beside nothing
+    with locked(path), Workspace.open(path, create=create) as ws:
+        yield ws
+
+
 def iso_date(text: str) -> date:
     """An argparse type for YYYY-MM-DD dates."""
     try:

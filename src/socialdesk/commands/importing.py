@@ -1,7 +1,8 @@
 """``socialdesk import contacts FILE`` and ``socialdesk import calendar FILE.ics``.
 
-Importing writes, so the workspace is created when it does not exist yet. A file that
-fails as a whole imports nothing and exits 1 with one message naming the file and line.
+Importing writes, so the workspace is created when it does not exist yet, and it is
+refused while SocialDesk has the workspace open elsewhere. A file that fails as a whole
+imports nothing and exits 1 with one message naming the file and line.
 """
 
 from __future__ import annotations
@@ -12,9 +13,9 @@ from pathlib import Path
 from socialdesk.commands.common import (
     UserError,
     add_workspace_option,
+    open_to_write,
     plural,
     print_json,
-    workspace_path,
 )
 
 CONTACT_FORMATS = ("auto", "vcard", "google", "outlook", "linkedin", "csv")
@@ -70,10 +71,9 @@ def _report(result: object, source: Path, as_json: bool, noun: str) -> None:
 def run_import_contacts(args: argparse.Namespace) -> int:
     """Import contacts into the workspace (created if absent) in one transaction."""
     from socialdesk.core.importing import ContactImportError, import_contacts
-    from socialdesk.store.workspace import Workspace
 
     source = _source(args)
-    with Workspace.open(workspace_path(args), create=True) as ws:
+    with open_to_write(args, create=True) as ws:
         try:
             result = import_contacts(ws, source, args.format)
         except ContactImportError as error:
@@ -89,10 +89,9 @@ def run_import_contacts(args: argparse.Namespace) -> int:
 def run_import_calendar(args: argparse.Namespace) -> int:
     """Import posts from an iCalendar file in one transaction."""
     from socialdesk.core.calendar_import import CalendarImportError, import_calendar
-    from socialdesk.store.workspace import Workspace
 
     source = _source(args)
-    with Workspace.open(workspace_path(args), create=True) as ws:
+    with open_to_write(args, create=True) as ws:
         try:
             result = import_calendar(ws, source)
         except CalendarImportError as error:

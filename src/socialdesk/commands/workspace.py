@@ -5,7 +5,13 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from socialdesk.commands.common import UserError, add_workspace_option, checked, workspace_path
+from socialdesk.commands.common import (
+    UserError,
+    add_workspace_option,
+    checked,
+    locked,
+    workspace_path,
+)
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -30,7 +36,8 @@ def run_demo(args: argparse.Namespace) -> int:
 
     target = Path(args.path).expanduser()
     try:
-        made = create_demo(target, size=args.size, seed=args.seed)
+        with locked(target):
+            made = create_demo(target, size=args.size, seed=args.seed)
     except FileExistsError as error:
         raise UserError(f"{target}: already exists; choose a new file name.") from error
     except OSError as error:

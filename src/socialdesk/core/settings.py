@@ -93,6 +93,24 @@ def workspace_settings(ws: Workspace) -> dict[str, Any]:
     return merged
 
 
+def stored_form(key: str, value: Any) -> Any:
+    """What to store for ``key`` so that it reads back as ``value``; None for the default.
+
+    Dict settings keep only the entries that differ from the defaults (an ask message
+    equal to the built-in one is not stored).
+    """
+    if key == "ask_templates":
+        from socialdesk.core.ask_messages import DEFAULT_TEMPLATES
+
+        changed = {k: v for k, v in value.items() if v != DEFAULT_TEMPLATES.get(k)}
+        return changed or None
+    default = DEFAULTS[key]
+    if isinstance(default, dict) and isinstance(value, dict):
+        changed = {k: v for k, v in value.items() if default.get(k) != v}
+        return changed or None
+    return None if value == default else value
+
+
 def update_setting(ws: Workspace, key: str, value: Any) -> None:
     """Change one setting; a value equal to the default is stored as no override."""
     if key not in DEFAULTS:

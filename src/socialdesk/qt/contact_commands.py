@@ -1,29 +1,29 @@
-"""Undoable contact edits: each command writes one transaction through the store.
+"""Undoable contact edits: each one writes one transaction through the store.
 
-Every command holds the state before and after, so undo writes the old state back and
-redo the new one. After each write the command calls ``notify(contact_id)`` so that
-the views showing the contact update themselves (wherever the undo came from: the
-Edit menu works in every view). A command whose write fails (say, the contact was
-deleted meanwhile by an import) shows the reason in a message and marks itself
-obsolete, which removes it from the stack.
+Changing a contact's fields, details and lists is a field-by-field edit
+(:func:`edit_contact`): its undo never overwrites what another writer changed since.
+Creating and deleting a contact are commands holding the whole contact. After each
+write the command calls ``notify(contact_id)`` so that the views showing the contact
+update themselves (wherever the undo came from: the Edit menu works in every view). A
+command whose write fails (say, the contact was deleted meanwhile by an import) shows
+the reason in a message and marks itself obsolete, which removes it from the stack.
 """
 
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 
 from PySide6.QtGui import QUndoCommand, QUndoStack
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from socialdesk import APP_NAME
-from socialdesk.store import audiences as audience_store
+from socialdesk.core.field_edits import CONTACT, Values, delete_unchanged, read_all
+from socialdesk.qt.undo import edit_fields
 from socialdesk.store import contacts as contact_store
-from socialdesk.store import interactions as interaction_store
-from socialdesk.store import links as link_store
 from socialdesk.store.contact_snapshot import ContactSnapshot, restore_contact, snapshot_contact
 from socialdesk.store.errors import WorkspaceError
-from socialdesk.store.models import Audience, Contact, Interaction, Link
+from socialdesk.store.models import Contact
 from socialdesk.store.workspace import Workspace
 
 Notify = Callable[[int | None], None]
@@ -38,113 +38,48 @@ class ContactCommand(QUndoCommand):
         self.contact_id = contact_id
         self.notify = notify
 
-    def _run(self, write: Callable[[], None]) -> None:
+    def _run(self, write: Callable[[], None], *, undoing: bool = False) -> None:
         try:
             write()
         except (ValueError, sqlite3.Error, WorkspaceError) as error:
             self.setObsolete(True)
             parent = QApplication.activeWindow()
             QMessageBox.warning(parent if isinstance(parent, QWidget) else None, APP_NAME,
-                                f"{self.text()} could not be done: {error}")
+                                f"“{self.text()}” could not be {'undone' if undoing else 'done'}"
+                                f": {error}")
         self.notify(self.contact_id)
 
 
 # Fields changed a step at a time (spin boxes, dates): successive steps merge into one undo.
 MERGING_FIELDS = frozenset(("strength", "effort", "follow_up"))
-_MERGE_ID = 0x5D01
 
 
-class EditContact(ContactCommand):
-    """Change a contact's own fields, details and tags."""
+def edit_contact(widget: QWidget, ws: Workspace, contact_id: int, before: Values,
+                 after: Values, text: str, notify: Notify, field: str = "") -> bool:
+    """Change a contact's fields (its own, details, tags, audiences, links, log): one undo step.
 
-    def __init__(self, ws: Workspace, before: Contact, after: Contact, text: str,
-                 notify: Notify, field: str = "") -> None:
-        super().__init__(ws, before.id, text, notify)
-        self.before = before
-        self.after = after
-        self.field = field
-
-    def id(self) -> int:
-        """Step-by-step fields share an id so that Qt offers to merge them."""
-        return _MERGE_ID if self.field in MERGING_FIELDS else -1
-
-    def mergeWith(self, other: QUndoCommand) -> bool:
-        """Absorb the next step of the same field of the same contact."""
-        if (isinstance(other, EditContact) and other.field == self.field
-                and other.contact_id == self.contact_id):
-            self.after = other.after
-            return True
-        return False
-
-    def redo(self) -> None:
-        """Write the new state."""
-        self._run(lambda: contact_store.save_contact(self.ws, self.after))
-
-    def undo(self) -> None:
-        """Write the old state back."""
-        self._run(lambda: contact_store.save_contact(self.ws, self.before))
-
-
-class SetAudiences(ContactCommand):
-    """Add, change or remove a contact's audiences."""
-
-    def __init__(self, ws: Workspace, contact_id: int, before: Sequence[Audience],
-                 after: Sequence[Audience], text: str, notify: Notify) -> None:
-        super().__init__(ws, contact_id, text, notify)
-        self.before, self.after = tuple(before), tuple(after)
-
-    def redo(self) -> None:
-        """Write the new audiences."""
-        self._run(lambda: audience_store.set_audiences(self.ws, self.contact_id, self.after))
-
-    def undo(self) -> None:
-        """Write the old audiences back."""
-        self._run(lambda: audience_store.set_audiences(self.ws, self.contact_id, self.before))
-
-
-class SetLinks(ContactCommand):
-    """Add or remove links between a contact and others."""
-
-    def __init__(self, ws: Workspace, contact_id: int, before: Sequence[Link],
-                 after: Sequence[Link], text: str, notify: Notify) -> None:
-        super().__init__(ws, contact_id, text, notify)
-        self.before, self.after = tuple(before), tuple(after)
-
-    def redo(self) -> None:
-        """Write the new links."""
-        self._run(lambda: link_store.set_links(self.ws, self.contact_id, self.after))
-
-    def undo(self) -> None:
-        """Write the old links back."""
-        self._run(lambda: link_store.set_links(self.ws, self.contact_id, self.before))
-
-
-class SetInteractions(ContactCommand):
-    """Add or remove entries of a contact's interaction log."""
-
-    def __init__(self, ws: Workspace, contact_id: int, before: Sequence[Interaction],
-                 after: Sequence[Interaction], text: str, notify: Notify) -> None:
-        super().__init__(ws, contact_id, text, notify)
-        self.before, self.after = tuple(before), tuple(after)
-
-    def redo(self) -> None:
-        """Write the new log."""
-        self._run(lambda: interaction_store.set_interactions(
-            self.ws, self.contact_id, self.after))
-
-    def undo(self) -> None:
-        """Write the old log back."""
-        self._run(lambda: interaction_store.set_interactions(
-            self.ws, self.contact_id, self.before))
+    ``before`` and ``after`` are :func:`contact_fields` of what the user saw and of what
+    they made of it; only the fields that differ are written, and undo puts back only
+    those (see :class:`~socialdesk.qt.undo.FieldCommand`). ``field`` names the form's
+    field, for merging a spin box's steps.
+    """
+    merge_key = f"contact {contact_id} {field}" if field in MERGING_FIELDS else ""
+    return edit_fields(undo_stack_for(widget), widget, ws, CONTACT, contact_id, before, after,
+                       text, lambda: notify(contact_id), merge_key)
 
 
 class CreateContact(ContactCommand):
-    """Add a new contact; undo deletes it, redo brings it back under the same id."""
+    """Add a new contact; undo deletes it, redo brings it back under the same id.
+
+    Undo keeps a contact that was changed elsewhere since it was added (say, an import
+    merged an e-mail address into it): deleting it would lose that.
+    """
 
     def __init__(self, ws: Workspace, contact: Contact, notify: Notify) -> None:
         super().__init__(ws, 0, f"Add {contact.name}", notify)
         self.contact = contact
         self.snapshot: ContactSnapshot | None = None
+        self.made: dict[int, Values] = {}
 
     def redo(self) -> None:
         """Create the contact (the first time) or restore it."""
@@ -154,27 +89,43 @@ class CreateContact(ContactCommand):
                 self.snapshot = snapshot_contact(self.ws, self.contact_id)
             else:
                 restore_contact(self.ws, self.snapshot)
+            self.made = read_all(self.ws, CONTACT, [self.contact_id])
         self._run(write)
 
     def undo(self) -> None:
-        """Delete the contact again."""
-        self._run(lambda: contact_store.delete_contact(self.ws, self.contact_id))
+        """Delete the contact again, unless it was changed elsewhere since."""
+        self._run(lambda: delete_unchanged(
+            self.ws, CONTACT, self.made,
+            lambda: contact_store.delete_contact(self.ws, self.contact_id)), undoing=True)
 
 
 class DeleteContact(ContactCommand):
-    """Delete a contact with everything that hangs off it; undo puts it all back."""
+    """Delete a contact with everything that hangs off it; undo puts it all back.
+
+    Redo after an undo keeps a contact that was changed elsewhere since it came back.
+    """
 
     def __init__(self, ws: Workspace, snapshot: ContactSnapshot, notify: Notify) -> None:
         super().__init__(ws, snapshot.id, f"Delete {snapshot.contact.name}", notify)
         self.snapshot = snapshot
+        self.restored: dict[int, Values] | None = None  # None: deleting as asked
 
     def redo(self) -> None:
         """Delete the contact."""
-        self._run(lambda: contact_store.delete_contact(self.ws, self.contact_id))
+        def delete() -> None:
+            contact_store.delete_contact(self.ws, self.contact_id)
+
+        if self.restored is None:
+            self._run(delete)
+        else:
+            self._run(lambda: delete_unchanged(self.ws, CONTACT, self.restored or {}, delete))
 
     def undo(self) -> None:
         """Put the contact back with its details, audiences, links, history and asks."""
-        self._run(lambda: restore_contact(self.ws, self.snapshot))
+        def write() -> None:
+            restore_contact(self.ws, self.snapshot)
+            self.restored = read_all(self.ws, CONTACT, [self.contact_id])
+        self._run(write, undoing=True)
 
 
 def undo_stack_for(widget: QWidget) -> QUndoStack:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import sqlite3
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QFont, QUndoCommand
+from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QLabel,
     QScrollArea,
@@ -20,14 +20,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from socialdesk.qt.contact_commands import (
-    EditContact,
-    contact_changed,
-    undo_stack_for,
-)
+from socialdesk.core.field_edits import Values
+from socialdesk.qt.contact_commands import contact_changed, edit_contact
 from socialdesk.qt.contact_form import ContactForm, same_card
 from socialdesk.qt.contact_tabs import AudiencesTab, HistoryTab, LinksTab
 from socialdesk.store import contacts as contact_store
+from socialdesk.store.contact_snapshot import contact_fields
 from socialdesk.store.models import Contact
 from socialdesk.store.workspace import Workspace
 
@@ -61,9 +59,9 @@ class ContactEditor(QStackedWidget):
         font.setPointSizeF(font.pointSizeF() * 1.35)
         font.setBold(True)
         self.form.name_edit.setFont(font)
-        self.audiences = AudiencesTab(ws, self.push, self.notify)
-        self.history = HistoryTab(ws, self.push, self.notify)
-        self.links = LinksTab(ws, self.push, self.notify)
+        self.audiences = AudiencesTab(ws, self.change)
+        self.history = HistoryTab(ws, self.change)
+        self.links = LinksTab(ws, self.change)
         details = QScrollArea()
         details.setWidget(self.form)
         details.setWidgetResizable(True)
@@ -123,9 +121,10 @@ class ContactEditor(QStackedWidget):
 
     # --- editing ----------------------------------------------------------------
 
-    def push(self, command: QUndoCommand) -> None:
-        """Do a command through the undo stack."""
-        undo_stack_for(self).push(command)
+    def change(self, contact_id: int, before: Values, after: Values, text: str,
+               field: str = "") -> None:
+        """Change a contact's fields from ``before`` to ``after``: one undo step."""
+        edit_contact(self, self.ws, contact_id, before, after, text, self.notify, field)
 
     def notify(self, contact_id: int | None) -> None:
         """Tell every view that shows contacts that one changed."""
@@ -153,7 +152,7 @@ class ContactEditor(QStackedWidget):
             self.status.emit("A contact needs a name; the old one is kept.")
             return
         text = f"Change {FIELD_NAMES.get(field, field)} of {before.name}"
-        self.push(EditContact(self.ws, before, after, text, self.notify, field))
+        self.change(before.id, contact_fields(before), contact_fields(after), text, field)
 
 
 def _counted(title: str, count: int) -> str:

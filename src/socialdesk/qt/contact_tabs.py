@@ -1,17 +1,15 @@
 """The editor's lists: a contact's audiences, links, interaction log, asks and reciprocity.
 
-Each tab reads its rows from the store in :meth:`load` and turns every change into an
-undoable command handed to ``push`` (the editor's), so nothing here writes directly.
+Each tab reads its rows from the store in :meth:`load` and hands every change to
+``change`` (the editor's, which makes it one undo step), so nothing here writes directly.
 """
 
 from __future__ import annotations
 
-import dataclasses
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from PySide6.QtCore import QDate, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QUndoCommand
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
@@ -26,7 +24,6 @@ from PySide6.QtWidgets import (
 
 from socialdesk.core.clock import today
 from socialdesk.core.formatting import compact, percent, short_date
-from socialdesk.qt.contact_commands import Notify, SetAudiences, SetInteractions, SetLinks
 from socialdesk.qt.contact_dialogs import AudienceDialog, LinkDialog
 from socialdesk.qt.delegates import StatusDelegate
 from socialdesk.qt.icons import brand_icon
@@ -35,12 +32,14 @@ from socialdesk.qt.views.base import EmptyState, make_table, muted, section_titl
 from socialdesk.store import audiences as audience_store
 from socialdesk.store import interactions as interaction_store
 from socialdesk.store import links as link_store
+from socialdesk.store.contact_snapshot import contact_fields
 from socialdesk.store.models import Audience, Interaction, Link, Reciprocity
 from socialdesk.store.partners import audiences_of
 from socialdesk.store.schema_v1 import INTERACTION_KINDS
 from socialdesk.store.workspace import Workspace
 
-Push = Callable[[QUndoCommand], None]
+# (contact id, fields before, fields after, what the undo menu calls it)
+Change = Callable[[int, dict[str, Any], dict[str, Any], str], None]
 INTERACTION_LABELS = {
     "note": "Note", "met": "Met", "call": "Call", "email": "E-mail", "message": "Message",
     "gave": "We gave them something", "received": "They gave us something",
@@ -92,14 +91,20 @@ def _fit(table: QTableView, widest: int = 160) -> None:
 
 
 class _Tab(QWidget):
-    def __init__(self, ws: Workspace, push: Push, notify: Notify,
-                 parent: QWidget | None = None) -> None:
+    ROWS = ""  # the contact's field this tab lists
+
+    def __init__(self, ws: Workspace, change: Change, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ws = ws
-        self.push = push
-        self.notify = notify
+        self.change = change
         self.contact_id = 0
         self.contact_name = ""
+        self.items: list[Any] = []
+
+    def _replace(self, after: Sequence[Any], text: str) -> None:
+        """Make ``after`` the contact's rows of this tab (one undo step)."""
+        self.change(self.contact_id, contact_fields(**{self.ROWS: self.items}),
+                    contact_fields(**{self.ROWS: after}), text)
 
     def _selected_row(self, table: QTableView) -> int | None:
         rows = table.selectionModel().selectedRows()
@@ -109,9 +114,10 @@ class _Tab(QWidget):
 class AudiencesTab(_Tab):
     """The contact's own audiences: add, change, remove."""
 
-    def __init__(self, ws: Workspace, push: Push, notify: Notify,
-                 parent: QWidget | None = None) -> None:
-        super().__init__(ws, push, notify, parent)
+    ROWS = "audiences"
+
+    def __init__(self, ws: Workspace, change: Change, parent: QWidget | None = None) -> None:
+        super().__init__(ws, change, parent)
         self.items: list[Audience] = []
         self.model = AudienceModel([
             Column("Platform", lambda a: a.platform.title()),
@@ -152,9 +158,6 @@ class AudiencesTab(_Tab):
         dialog = AudienceDialog(audience, audience_store.all_topics(self.ws), self)
         return dialog.value() if dialog.exec() == QDialog.DialogCode.Accepted else None
 
-    def _replace(self, after: list[Audience], text: str) -> None:
-        self.push(SetAudiences(self.ws, self.contact_id, self.items, after, text, self.notify))
-
     def add(self) -> None:
         """Ask for a new audience and add it."""
         audience = self._dialog(Audience(0, self.contact_id, "instagram", 0))
@@ -191,9 +194,10 @@ def _direction(link: Link, contact_id: int) -> str:
 class LinksTab(_Tab):
     """Links between the contact and others."""
 
-    def __init__(self, ws: Workspace, push: Push, notify: Notify,
-                 parent: QWidget | None = None) -> None:
-        super().__init__(ws, push, notify, parent)
+    ROWS = "links"
+
+    def __init__(self, ws: Workspace, change: Change, parent: QWidget | None = None) -> None:
+        super().__init__(ws, change, parent)
         self.items: list[Link] = []
         self.model: RowTableModel[Link] = RowTableModel([
             Column("Contact", lambda link: link.other_name),
@@ -230,17 +234,15 @@ class LinksTab(_Tab):
             return
         link = dialog.value()
         if link is not None:
-            self.push(SetLinks(self.ws, self.contact_id, self.items, [*self.items, link],
-                               f"Link {self.contact_name} to {link.other_name}", self.notify))
+            self._replace([*self.items, link], f"Link {self.contact_name} to {link.other_name}")
 
     def remove(self) -> None:
         """Remove the selected link."""
         row = self._selected_row(self.table)
         if row is not None:
             gone = self.items[row]
-            self.push(SetLinks(self.ws, self.contact_id, self.items,
-                               [x for i, x in enumerate(self.items) if i != row],
-                               f"Unlink {self.contact_name} and {gone.other_name}", self.notify))
+            self._replace([x for i, x in enumerate(self.items) if i != row],
+                          f"Unlink {self.contact_name} and {gone.other_name}")
 
 
 def reciprocity_text(balance: Reciprocity) -> str:
@@ -261,9 +263,10 @@ def reciprocity_text(balance: Reciprocity) -> str:
 class HistoryTab(_Tab):
     """The interaction log (add entries), the asks made, and the reciprocity balance."""
 
-    def __init__(self, ws: Workspace, push: Push, notify: Notify,
-                 parent: QWidget | None = None) -> None:
-        super().__init__(ws, push, notify, parent)
+    ROWS = "interactions"
+
+    def __init__(self, ws: Workspace, change: Change, parent: QWidget | None = None) -> None:
+        super().__init__(ws, change, parent)
         self.items: list[Interaction] = []
         self.balance = muted("")
         self.balance.setToolTip("Shares: logged “they shared our post” entries and shared asks. "
@@ -333,16 +336,13 @@ class HistoryTab(_Tab):
         entry = Interaction(0, self.contact_id, self.day.date().toString(Qt.DateFormat.ISODate),
                             self.kind.currentData(), self.note.text().strip())
         self.note.clear()
-        self.push(SetInteractions(self.ws, self.contact_id, self.items, [entry, *self.items],
-                                  f"Log “{INTERACTION_LABELS[entry.kind]}” for "
-                                  f"{self.contact_name}", self.notify))
+        self._replace([entry, *self.items],
+                      f"Log “{INTERACTION_LABELS[entry.kind]}” for {self.contact_name}")
 
     def remove(self) -> None:
         """Remove the selected entry."""
         row = self._selected_row(self.log_table)
         if row is not None:
-            self.push(SetInteractions(
-                self.ws, self.contact_id, self.items,
-                [dataclasses.replace(x) for i, x in enumerate(self.items) if i != row],
-                f"Remove an entry of {self.contact_name}'s log", self.notify))
+            self._replace([x for i, x in enumerate(self.items) if i != row],
+                          f"Remove an entry of {self.contact_name}'s log")
 

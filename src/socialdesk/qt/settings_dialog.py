@@ -1,9 +1,10 @@
 """Edit → Settings…: the workspace's settings in one dialog, saved as one undoable step.
 
 The dialog reads every setting when it opens and writes nothing until OK: then the
-changed settings are stored in one transaction by a :class:`ChangeSettings` command on
-the main window's undo stack (so Edit → Undo puts the previous values back), and a new
-backup passphrase goes into the OS keyring. Cancel leaves everything as it was.
+changed settings are stored in one transaction by a field-by-field edit on
+the main window's undo stack (so Edit → Undo puts the previous values back, those
+nobody changed since), and a new backup passphrase goes into the OS keyring. Cancel
+leaves everything as it was.
 
 A value equal to its default is stored as no override; for the per-network reach rates
 and the ask messages only the entries that differ from the defaults are stored.
@@ -11,15 +12,12 @@ and the ask messages only the entries that differ from the defaults are stored.
 
 from __future__ import annotations
 
-import sqlite3
-from collections.abc import Callable, Mapping
 from typing import Any
 
 from PySide6.QtCore import QSize
-from PySide6.QtGui import QUndoCommand, QUndoStack
+from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import (
     QAbstractSpinBox,
-    QApplication,
     QDialog,
     QDialogButtonBox,
     QHBoxLayout,
@@ -35,72 +33,19 @@ from PySide6.QtWidgets import (
 
 from socialdesk import APP_NAME
 from socialdesk.core import secrets
-from socialdesk.core.ask_messages import DEFAULT_TEMPLATES
-from socialdesk.core.settings import DEFAULTS, workspace_settings
+from socialdesk.core.field_edits import SETTINGS
+from socialdesk.core.settings import stored_form, workspace_settings
 from socialdesk.qt.icons import ui_icon
 from socialdesk.qt.settings_pages import Problem, SettingsPage
 from socialdesk.qt.settings_pages.asks import AsksPage
 from socialdesk.qt.settings_pages.backups import BackupsPage
 from socialdesk.qt.settings_pages.reach import ReachPage
+from socialdesk.qt.undo import edit_fields
 from socialdesk.qt.wheel import wheel_needs_focus
 from socialdesk.store import settings as stored
-from socialdesk.store.errors import WorkspaceError
 from socialdesk.store.workspace import Workspace
 
 PAGES: tuple[type[SettingsPage], ...] = (ReachPage, AsksPage, BackupsPage)
-
-
-def stored_form(key: str, value: Any) -> Any:
-    """What to store for ``key`` so that it reads back as ``value``; None for the default.
-
-    Dict settings keep only the entries that differ from the defaults (an ask message
-    equal to the built-in one is not stored).
-    """
-    if key == "ask_templates":
-        changed = {k: v for k, v in value.items() if v != DEFAULT_TEMPLATES.get(k)}
-        return changed or None
-    default = DEFAULTS[key]
-    if isinstance(default, dict) and isinstance(value, dict):
-        changed = {k: v for k, v in value.items() if default.get(k) != v}
-        return changed or None
-    return None if value == default else value
-
-
-def write_settings(ws: Workspace, values: Mapping[str, Any]) -> None:
-    """Store the settings' stored forms (None: back to the default) in one transaction."""
-    with ws.transaction():
-        for key, value in values.items():
-            stored.set_setting(ws, key, value)
-
-
-class ChangeSettings(QUndoCommand):
-    """One OK of the Settings dialog: undo writes the previous stored values back."""
-
-    def __init__(self, ws: Workspace, before: Mapping[str, Any], after: Mapping[str, Any],
-                 notify: Callable[[], None]) -> None:
-        super().__init__("Change settings")
-        self.ws = ws
-        self.before = dict(before)
-        self.after = dict(after)
-        self.notify = notify
-
-    def _write(self, values: Mapping[str, Any]) -> None:
-        try:
-            write_settings(self.ws, values)
-        except (sqlite3.Error, WorkspaceError) as error:
-            self.setObsolete(True)
-            parent = QApplication.activeWindow()
-            QMessageBox.warning(parent if isinstance(parent, QWidget) else None, APP_NAME,
-                                f"The settings could not be saved: {error}")
-        self.notify()
-
-    def redo(self) -> None:
-        """Store the new settings."""
-        self._write(self.after)
-
-    def undo(self) -> None:
-        """Store the settings as they were before."""
-        self._write(self.before)
 
 
 class SettingsDialog(QDialog):
@@ -263,5 +208,4 @@ def edit_settings(window: Any, undo_stack: QUndoStack | None = None) -> bool:
             window.data_changed()
 
     stack = undo_stack if undo_stack is not None else window.undo_stack
-    stack.push(ChangeSettings(ws, before, after, notify))
-    return True
+    return edit_fields(stack, window, ws, SETTINGS, 0, before, after, "Change settings", notify)

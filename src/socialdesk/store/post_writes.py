@@ -13,8 +13,10 @@ from __future__ import annotations
 
 import re
 import uuid
-from dataclasses import dataclass, replace
+from collections.abc import Mapping
+from dataclasses import dataclass, fields, replace
 from datetime import UTC, date, datetime
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from socialdesk.store import occurrences
@@ -249,3 +251,30 @@ def canonical(draft: PostDraft) -> PostDraft:
     topics = sorted(dict.fromkeys(t.strip() for t in draft.topics if t.strip()), key=str.casefold)
     return replace(draft, title=draft.title.strip(), channels=tuple(sorted(channels.items())),
                    topics=tuple(topics))
+
+
+def post_fields(draft: PostDraft) -> dict[str, Any]:
+    """A draft's fields by name, as :func:`read_post_fields` reads them back."""
+    draft = canonical(draft)
+    return {f.name: getattr(draft, f.name) for f in fields(draft)}
+
+
+def read_post_fields(ws: Workspace, post_id: int) -> dict[str, Any] | None:
+    """Every field of a stored post by name; None if there is no such post."""
+    detail = get_post(ws, post_id)
+    return None if detail is None else post_fields(detail.draft)
+
+
+def write_post_fields(ws: Workspace, post_id: int, values: Mapping[str, Any]) -> None:
+    """Store some fields of a post (one transaction); the others stay as they are.
+
+    A new date alone is a move (:func:`move_post`), as dragging the post does.
+    """
+    with ws.transaction():
+        detail = get_post(ws, post_id)
+        if detail is None:
+            raise LookupError(f"Post {post_id} no longer exists.")
+        if set(values) == {"scheduled_on"}:
+            move_post(ws, post_id, values["scheduled_on"])
+        else:
+            update_post(ws, post_id, replace(detail.draft, **values))

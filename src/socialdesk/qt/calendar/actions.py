@@ -4,33 +4,30 @@ Saving a later date of a repeating post writes that date's status and results to
 with any change to the series: one transaction, one undo step.
 
 Each edit runs at once (one transaction, errors shown to the user), then goes onto the
-main window's undo stack as a command whose undo puts the previous state back. After
-any write, undo or redo, ``changed`` tells the views to reload.
+main window's undo stack as a command whose undo puts the previous state back: for a
+change of a post, campaign or channel, only the fields it changed, and only where
+nobody changed them since. After any write, undo or redo, ``changed`` tells the views
+to reload.
 """
 
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import asdict, replace
 from datetime import date
 from pathlib import Path
 
 from socialdesk.core.clock import today
+from socialdesk.core.field_edits import CAMPAIGN, CHANNEL, POST, post_on
 from socialdesk.core.formatting import short_date
 from socialdesk.core.media import copy_into_media
 from socialdesk.qt.undo import UndoableActions, quoted
 from socialdesk.store import campaigns, occurrences, post_writes
 from socialdesk.store.errors import WorkspaceError
 from socialdesk.store.models import Campaign, Channel, OccurrenceDraft, PostDraft
-from socialdesk.store.post_writes import DeletedPost
+from socialdesk.store.post_writes import DeletedPost, post_fields
 
 FAILURES = (sqlite3.Error, WorkspaceError, LookupError, ValueError, OSError)
-
-
-def _discard(write: Callable[..., object], *args: object) -> None:
-    """Run a write whose result an undo step does not need."""
-    write(*args)
 
 
 class CalendarActions(UndoableActions):
@@ -48,90 +45,79 @@ class CalendarActions(UndoableActions):
         )
         return replace(draft, media=stored)
 
-    def save_post(self, post_id: int | None, draft: PostDraft) -> int | None:
-        """Create (``post_id`` None) or update a post; return its id, or None on failure."""
+    def save_post(self, post_id: int | None, draft: PostDraft,
+                  loaded: PostDraft | None = None) -> int | None:
+        """Create (``post_id`` None) or update a post; return its id, or None on failure.
+
+        An update writes the fields that differ from ``loaded`` (what the editor showed;
+        by default the post as stored now), so changes made elsewhere to the others stay.
+        """
         try:
             post_writes.validate(draft)
             draft = self.store_media(draft)
             if post_id is None:
                 return self._create(draft)
-            before = post_writes.get_post(self.ws, post_id)
-            if before is None:
-                raise LookupError("This post was deleted meanwhile.")
-            post_writes.update_post(self.ws, post_id, draft)
+            if loaded is None:
+                stored = post_writes.get_post(self.ws, post_id)
+                loaded = stored.draft if stored is not None else draft
         except FAILURES as error:
             self._report(error)
             return None
-        self._push(f"Edit {quoted(draft.title)}",
-                   lambda: post_writes.update_post(self.ws, post_id, draft),
-                   lambda: post_writes.update_post(self.ws, post_id, before.draft))
+        if not self._edit(f"Edit {quoted(draft.title)}", POST, post_id, post_fields(loaded),
+                          post_fields(draft)):
+            return None
         return post_id
 
     def save_repeat(self, post_id: int, occurs_on: str, draft: PostDraft,
-                    marked: OccurrenceDraft | None) -> bool:
-        """Save the series (``draft``) and one later date's own status and results.
+                    loaded: PostDraft, marked: OccurrenceDraft | None) -> bool:
+        """Save the series and one later date's own status and results as one undo step.
 
-        ``marked`` None leaves that date as it is. True when saved (or nothing changed).
+        ``draft`` was edited from ``loaded``; ``marked`` None leaves the date as it is.
+        True when saved (or nothing changed).
         """
         try:
             post_writes.validate(draft)
             if marked is not None:
                 occurrences.validate(marked)
             draft = self.store_media(draft)
-            before = post_writes.get_post(self.ws, post_id)
-            if before is None:
-                raise LookupError("This post was deleted meanwhile.")
-            series = draft if post_writes.canonical(draft) != before.draft else None
-            if series is None and marked is None:
-                return True
             was = occurrences.get_occurrence(self.ws, post_id, occurs_on)
-
-            def write(series: PostDraft | None, marked: OccurrenceDraft | None) -> None:
-                with self.ws.transaction():
-                    if series is not None:
-                        post_writes.update_post(self.ws, post_id, series)
-                    occurrences.set_occurrence(self.ws, post_id, occurs_on, marked)
-
-            write(series, marked if marked is not None else was)
         except FAILURES as error:
             self._report(error)
             return False
-        after = marked if marked is not None else was
-        self._push(f"Edit {quoted(draft.title)} on {short_date(occurs_on, today())}",
-                   lambda: write(series, after),
-                   lambda: write(before.draft if series is not None else None, was))
-        return True
+        before = {**post_fields(loaded), "marked": was}
+        after = {**post_fields(draft), "marked": marked if marked is not None else was}
+        return self._edit(f"Edit {quoted(draft.title)} on {short_date(occurs_on, today())}",
+                          post_on(occurs_on), post_id, before, after)
 
     def _create(self, draft: PostDraft) -> int:
         post_id = post_writes.create_post(self.ws, draft)
         detail = post_writes.get_post(self.ws, post_id)
         assert detail is not None
-        state = {"deleted": DeletedPost(detail, ())}
-
-        def undo() -> None:
-            state["deleted"] = post_writes.delete_post(self.ws, post_id)
-
-        self._push(f"New post {quoted(draft.title)}",
-                   lambda: post_writes.restore_post(self.ws, state["deleted"]), undo)
+        self._push_post(f"New post {quoted(draft.title)}", DeletedPost(detail, ()),
+                        exists=True)
         return post_id
+
+    def _push_post(self, text: str, deleted: DeletedPost, *, exists: bool) -> None:
+        state = {"deleted": deleted}
+        post_id = deleted.detail.id
+        self._push_existence(
+            text, POST, lambda: [post_id],
+            lambda: post_writes.restore_post(self.ws, state["deleted"]),
+            lambda: state.update(deleted=post_writes.delete_post(self.ws, post_id)),
+            exists=exists)
 
     def move_post(self, post_id: int, day: date) -> bool:
         """Give a post another date (its time stays); True when it moved."""
-        try:
-            before = post_writes.get_post(self.ws, post_id)
-            if before is None:
-                raise LookupError("This post was deleted meanwhile.")
-            old = before.draft.scheduled_on
-            if old == day.isoformat():
-                return False
-            post_writes.move_post(self.ws, post_id, day.isoformat())
-        except FAILURES as error:
-            self._report(error)
+        before = post_writes.get_post(self.ws, post_id)
+        if before is None:
+            self._report(LookupError("This post was deleted meanwhile."))
             return False
-        self._push(f"Move {quoted(before.draft.title)} to {short_date(day.isoformat())}",
-                   lambda: post_writes.move_post(self.ws, post_id, day.isoformat()),
-                   lambda: post_writes.move_post(self.ws, post_id, old))
-        return True
+        old = before.draft.scheduled_on
+        if old == day.isoformat():
+            return False
+        return self._edit(f"Move {quoted(before.draft.title)} to {short_date(day.isoformat())}",
+                          POST, post_id, {"scheduled_on": old},
+                          {"scheduled_on": day.isoformat()})
 
     def delete_post(self, post_id: int) -> bool:
         """Delete a post (undo brings it back, asks included); True when deleted."""
@@ -140,13 +126,7 @@ class CalendarActions(UndoableActions):
         except FAILURES as error:
             self._report(error)
             return False
-        state = {"deleted": deleted}
-
-        def redo() -> None:
-            state["deleted"] = post_writes.delete_post(self.ws, post_id)
-
-        self._push(f"Delete {quoted(deleted.detail.draft.title)}", redo,
-                   lambda: post_writes.restore_post(self.ws, state["deleted"]))
+        self._push_post(f"Delete {quoted(deleted.detail.draft.title)}", deleted, exists=False)
         return True
 
     # --- campaigns -------------------------------------------------------------------
@@ -156,21 +136,21 @@ class CalendarActions(UndoableActions):
         try:
             if not campaign.id:
                 new_id = campaigns.create_campaign(self.ws, campaign)
-                stored = replace(campaign, id=new_id)
-                self._push(f"New campaign {quoted(campaign.name)}",
-                           lambda: campaigns.restore_campaign(self.ws, stored, ()),
-                           lambda: _discard(campaigns.delete_campaign, self.ws, new_id))
+                stored = campaigns.get_campaign(self.ws, new_id)
+                assert stored is not None
+                self._push_campaign(f"New campaign {quoted(campaign.name)}", stored, (),
+                                    exists=True)
                 return new_id
+            campaigns.validate_campaign(campaign)
             before = campaigns.get_campaign(self.ws, campaign.id)
             if before is None:
                 raise LookupError("This campaign was deleted meanwhile.")
-            campaigns.update_campaign(self.ws, campaign)
         except FAILURES as error:
             self._report(error)
             return None
-        self._push(f"Edit campaign {quoted(campaign.name)}",
-                   lambda: campaigns.update_campaign(self.ws, campaign),
-                   lambda: campaigns.update_campaign(self.ws, before))
+        if not self._edit(f"Edit campaign {quoted(campaign.name)}", CAMPAIGN, campaign.id,
+                          asdict(before), asdict(campaign)):
+            return None
         return campaign.id
 
     def delete_campaign(self, campaign_id: int) -> bool:
@@ -180,10 +160,18 @@ class CalendarActions(UndoableActions):
         except FAILURES as error:
             self._report(error)
             return False
-        self._push(f"Delete campaign {quoted(campaign.name)}",
-                   lambda: _discard(campaigns.delete_campaign, self.ws, campaign_id),
-                   lambda: campaigns.restore_campaign(self.ws, campaign, post_ids))
+        self._push_campaign(f"Delete campaign {quoted(campaign.name)}", campaign, post_ids,
+                            exists=False)
         return True
+
+    def _push_campaign(self, text: str, campaign: Campaign, post_ids: tuple[int, ...],
+                       *, exists: bool) -> None:
+        state = {"gone": (campaign, post_ids)}
+        self._push_existence(
+            text, CAMPAIGN, lambda: [campaign.id],
+            lambda: campaigns.restore_campaign(self.ws, *state["gone"]),
+            lambda: state.update(gone=campaigns.delete_campaign(self.ws, campaign.id)),
+            exists=exists)
 
     # --- own channels ----------------------------------------------------------------
 
@@ -193,21 +181,20 @@ class CalendarActions(UndoableActions):
         try:
             if not channel.id:
                 new_id = campaigns.create_channel(self.ws, channel)
-                stored = replace(channel, id=new_id)
-                self._push(f"New channel {label}",
-                           lambda: campaigns.restore_channel(self.ws, stored),
-                           lambda: _discard(campaigns.delete_channel, self.ws, new_id))
+                stored = campaigns.get_channel(self.ws, new_id)
+                assert stored is not None
+                self._push_channel(f"New channel {label}", stored, exists=True)
                 return new_id
+            campaigns.validate_channel(channel)
             before = campaigns.get_channel(self.ws, channel.id)
             if before is None:
                 raise LookupError("This channel was deleted meanwhile.")
-            campaigns.update_channel(self.ws, channel)
         except FAILURES as error:
             self._report(error)
             return None
-        self._push(f"Edit channel {label}",
-                   lambda: campaigns.update_channel(self.ws, channel),
-                   lambda: campaigns.update_channel(self.ws, before))
+        if not self._edit(f"Edit channel {label}", CHANNEL, channel.id, asdict(before),
+                          asdict(channel)):
+            return None
         return channel.id
 
     def delete_channel(self, channel_id: int) -> bool:
@@ -217,7 +204,15 @@ class CalendarActions(UndoableActions):
         except FAILURES as error:
             self._report(error)
             return False
-        self._push(f"Delete channel {quoted(f'{channel.platform} {channel.handle}'.strip())}",
-                   lambda: _discard(campaigns.delete_channel, self.ws, channel_id),
-                   lambda: campaigns.restore_channel(self.ws, channel))
+        self._push_channel(
+            f"Delete channel {quoted(f'{channel.platform} {channel.handle}'.strip())}",
+            channel, exists=False)
         return True
+
+    def _push_channel(self, text: str, channel: Channel, *, exists: bool) -> None:
+        state = {"gone": channel}
+        self._push_existence(
+            text, CHANNEL, lambda: [channel.id],
+            lambda: campaigns.restore_channel(self.ws, state["gone"]),
+            lambda: state.update(gone=campaigns.delete_channel(self.ws, channel.id)),
+            exists=exists)

@@ -333,6 +333,11 @@ class PostEditor(QWidget):
             media=self.media_paths(),
         ))
 
+    @property
+    def loaded(self) -> PostDraft:
+        """The post as the editor showed it when opened: what its edits are measured from."""
+        return self._loaded
+
     def is_dirty(self) -> bool:
         """True when the fields differ from what was loaded."""
         return self.draft() != self._loaded or self.repeat_changed()

@@ -1,8 +1,9 @@
 """The planner's writes as undoable commands: creating asks and recording their outcomes.
 
 Each write runs at once in one transaction and goes onto the main window's undo stack;
-after a write, an undo or a redo, ``changed`` tells the planner (and the main window)
-to reload.
+undoing an outcome or a template puts back only what it changed, where nobody changed it
+since. After a write, an undo or a redo, ``changed`` tells the planner (and the main
+window) to reload.
 """
 
 from __future__ import annotations
@@ -16,11 +17,13 @@ from PySide6.QtWidgets import QMessageBox
 from socialdesk import APP_NAME
 from socialdesk.core import asking
 from socialdesk.core.asking import DraftAsk
-from socialdesk.core.settings import update_setting, workspace_settings
-from socialdesk.qt.undo import EditCommand, UndoableActions, quoted
+from socialdesk.core.field_edits import ASK_ANSWER, SETTINGS
+from socialdesk.core.settings import stored_form
+from socialdesk.qt.undo import UndoableActions, quoted
 from socialdesk.store import asks
 from socialdesk.store.errors import WorkspaceError
 from socialdesk.store.models import AskRow
+from socialdesk.store.settings import stored_settings
 
 FAILURES = (sqlite3.Error, WorkspaceError, LookupError, ValueError)
 STATUS_WORDS = {"asked": "asked", "agreed": "agreed", "shared": "shared",
@@ -50,31 +53,20 @@ class PlannerActions(UndoableActions):
         count = len(drafts)
         text = (f"Ask {drafts[0].name} to share {quoted(title)}" if count == 1
                 else f"Ask {count} partners to share {quoted(title)}")
-        self._push(text, again, lambda: self._delete(made))
+        self._push_existence(text, ASK_ANSWER, lambda: made, again,
+                             lambda: asks.delete_asks(self.ws, made), exists=True)
         return ids
-
-    def _delete(self, ids: list[int]) -> None:
-        asks.delete_asks(self.ws, ids)
 
     def save_templates(self, templates: dict[str, str]) -> bool:
         """Save the ask message templates (the workspace setting); one undo step."""
-        before = dict(workspace_settings(self.ws).get("ask_templates") or {})
-        if before == templates:
-            return True
-
-        def do() -> None:
-            update_setting(self.ws, "ask_templates", templates)
-
-        def undo() -> None:
-            update_setting(self.ws, "ask_templates", before)
-
+        key = "ask_templates"
         try:
-            do()
+            before = stored_settings(self.ws).get(key)
+            return self._edit("Edit the message template", SETTINGS, 0, {key: before},
+                              {key: stored_form(key, templates)})
         except FAILURES as error:
             QMessageBox.warning(self.widget, APP_NAME, f"The template was not saved: {error}")
             return False
-        self.undo_stack.push(EditCommand("Edit the message template", do, undo, self._run))
-        return True
 
     def record_outcome(self, ask: AskRow, status: str, observed_reach: int | None,
                        today: date) -> bool:
@@ -82,24 +74,11 @@ class PlannerActions(UndoableActions):
         answered = None if status == "asked" else (
             ask.answered_on if status == ask.status and ask.answered_on else today.isoformat())
         reach = observed_reach if status == "shared" else None
-
-        def do() -> None:
-            asks.record_outcome(self.ws, ask.id, status, answered_on=answered,
-                                observed_reach=reach)
-
-        def undo() -> None:
-            asks.record_outcome(self.ws, ask.id, ask.status, answered_on=ask.answered_on,
-                                observed_reach=ask.observed_reach)
-
-        try:
-            do()
-        except FAILURES as error:
-            QMessageBox.warning(self.widget, APP_NAME, f"The answer was not saved: {error}")
-            self.changed.emit()
-            return False
         if status == ask.status:
             text = f"Reach of {ask.contact_name}'s share"
         else:
             text = f"{ask.contact_name}: {STATUS_WORDS.get(status, status)}"
-        self._push(text, do, undo)
-        return True
+        before = {"status": ask.status, "answered_on": ask.answered_on,
+                  "observed_reach": ask.observed_reach}
+        after = {"status": status, "answered_on": answered, "observed_reach": reach}
+        return self._edit(text, ASK_ANSWER, ask.id, before, after)

@@ -431,10 +431,11 @@ class CalendarView(View):
         if occurs_on is not None and self.editor.post_id is not None:
             post_id: int | None = self.editor.post_id
             marked = self.editor.repeat_values() if self.editor.repeat_changed() else None
-            if not self.actions.save_repeat(self.editor.post_id, occurs_on, draft, marked):
+            if not self.actions.save_repeat(self.editor.post_id, occurs_on, draft,
+                                            self.editor.loaded, marked):
                 return False
         else:
-            post_id = self.actions.save_post(self.editor.post_id, draft)
+            post_id = self.actions.save_post(self.editor.post_id, draft, self.editor.loaded)
         if post_id is None:
             return False
         verb = "Saved" if self.editor.post_id else "Added"
