@@ -337,6 +337,32 @@ def test_editing_a_repeat_marks_that_date_only_in_one_undo_step(view, workspace,
     assert view.editor.reach.value() == 450
 
 
+def test_undoing_an_edit_of_one_date_keeps_what_another_writer_changed(
+        view, workspace, monkeypatch) -> None:
+    from dataclasses import replace
+
+    from socialdesk.store.occurrences import get_occurrence
+    from socialdesk.store.workspace import Workspace
+
+    monkeypatch.setenv("SOCIALDESK_TODAY", "2031-03-20")
+    post_id = add_post(workspace, "Bread club", "2031-03-03", repeat_rule="weekly",
+                       body="Every Monday.")
+    view.reload()
+    view.edit_post(post_id, date(2031, 3, 17))
+    view.editor.title.setText("Bread club!")  # the series, and this date's status
+    view.editor.status.setCurrentIndex(view.editor.status.findData("published"))
+    assert view.save_editor()
+    with Workspace.open(workspace.path) as other:  # another writer, its own connection
+        stored = post_writes.get_post(other, post_id)
+        assert stored is not None
+        post_writes.update_post(other, post_id, replace(stored.draft, body="Mondays, 8 am."))
+
+    view.undo_stack.undo()
+    assert get_occurrence(workspace, post_id, "2031-03-17") is None
+    assert _stored(workspace, post_id).draft.title == "Bread club"
+    assert _stored(workspace, post_id).draft.body == "Mondays, 8 am."
+
+
 def test_switching_posts_asks_about_unsaved_changes(view, workspace, qtbot, monkeypatch) -> None:
     first = add_post(workspace, "First", "2031-03-10")
     second = add_post(workspace, "Second", "2031-03-11")
