@@ -1,9 +1,5 @@
 """Long work on a worker thread behind a cancellable progress dialog.
 
-RECONSTRUCTED by the backups engineer (issue 6), who overwrote this file by mistake; the
-API is rebuilt from its callers (transfer.py, import_wizard.py). Its author should check
-it against the original.
-
 ``run_in_background(parent, label, work, abandon=False)`` runs ``work(progress)`` on the
 thread pool while a window-modal progress dialog shows, and returns its result (or
 raises its exception) on the GUI thread. ``progress(done, total)`` updates the dialog and
