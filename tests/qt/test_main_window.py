@@ -268,8 +268,8 @@ def test_todays_counts_match_its_lists_and_the_calendars_week(
     day = today().isoformat()
     figures = asks.waiting_asks(window.ws, day)
     listed = view.asks_model.rows  # type: ignore[attr-defined]
-    assert len(listed) == figures.waiting == figures.asked + figures.agreed
-    assert [a.status for a in listed].count("agreed") == figures.agreed > 0  # shown too
+    assert len(listed) == figures.waiting
+    assert "agreed" in [a.status for a in listed]  # agreed but not shared: waiting too
     assert sum(bool(a.due_on) and a.due_on < day for a in listed) == figures.overdue > 0
     heading = f"Asks waiting ({figures.waiting} · {figures.overdue} overdue)"
     assert view.asks_title.text() == heading  # type: ignore[attr-defined]

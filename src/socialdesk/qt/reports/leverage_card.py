@@ -65,8 +65,8 @@ class LeverageCard(QFrame):
         waiting = asks.waiting_asks(self.ws, day.isoformat())
         self.waiting.set_figure(
             f"{waiting.waiting:,}",
-            f"{waiting.waiting:,} asks waiting: {waiting.asked:,} asked and not answered yet, "
-            f"{waiting.agreed:,} agreed but not shared yet.\n"
+            f"{waiting.waiting:,} asks waiting: asked and not answered yet, or agreed but "
+            "not shared yet.\n"
             f"{waiting.overdue:,} of them overdue: waiting past their due date.",
             f"{waiting.overdue:,} overdue" if waiting.overdue else "")
         self.hint.setVisible(total.empty)
