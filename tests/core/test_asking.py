@@ -128,3 +128,31 @@ def test_warning_after_too_many_asks_in_30_days(bakery: Workspace) -> None:
     _, plan = planning.plan_post(bakery, 10, TODAY, budget_minutes=None)
     drafts = asking.draft_asks(bakery, 10, plan.chosen, TODAY)
     assert {d.name: d.recent_asks for d in drafts} == {"Corner Café": 3, "Mia": 1}
+
+
+def test_asks_for_the_planned_post_do_not_tire_its_partner_for_it(bakery: Workspace) -> None:
+    from socialdesk.core import leverage
+
+    q = p_of(bakery, 1)  # never asked: p = q
+    asks.create_asks(bakery, [asks.NewAsk(1, 10, "2026-03-09")])
+    # Asked for post 10 yesterday: still as likely to share it, but tired for post 11.
+    assert p_of(bakery, 1) == pytest.approx(q)
+    _, other_post = planning.plan_post(bakery, 11, TODAY)
+    assert next(e.p for e in other_post.ranked if e.id == "1") == pytest.approx(
+        q * leverage.freshness(1))
+    # Asks for another post (or for no post) tire the partner for post 10.
+    asks.create_asks(bakery, [asks.NewAsk(1, None, "2026-02-24"),
+                              asks.NewAsk(1, 11, "2026-03-03")])
+    assert p_of(bakery, 1) == pytest.approx(q * leverage.freshness(7))
+
+
+def test_marginal_reach_of_a_partner_given_the_chosen_asks(bakery: Workspace) -> None:
+    day = planning.workspace_model(bakery, TODAY)
+    model = planning.post_model(bakery, 10, day)
+    alone = {e.id: e.added_reach for e in model.ranked}
+    assert model.marginal_reach(set(), "1") == pytest.approx(alone["1"])
+    both = model.plan(chosen_ids={"1", "2"}).expected_reach
+    only_2 = model.plan(chosen_ids={"2"}).expected_reach
+    assert model.marginal_reach({"1", "2"}, "1") == pytest.approx(both - only_2)
+    assert model.marginal_reach({"2"}, "1") == pytest.approx(both - only_2)
+    assert 0 < both - only_2 < alone["1"]  # audiences overlap: less than alone

@@ -74,20 +74,15 @@ def run_plan(args: argparse.Namespace) -> int:
     if (args.post_id is None) == (args.scenario is None):
         args.plan_parser.error("give either a POST_ID or --scenario FILE.json")
     if args.scenario is not None:
-        title, scenario = _from_file(Path(args.scenario).expanduser(), args)
+        title, plan, runs = _from_file(Path(args.scenario).expanduser(), args)
         numeric_ids = False
     else:
-        title, scenario = _from_workspace(args)
+        title, plan, runs = _from_workspace(args)
         numeric_ids = True
-    from socialdesk.core.planning import plan_scenario
-
-    for note in scenario.notes:
-        print(f"socialdesk: note: {note}", file=sys.stderr)
-    plan = plan_scenario(scenario)
     if args.json:
         print_json(plan_json(plan, numeric_ids))
     else:
-        print(plan_table(plan, title, scenario.runs))
+        print(plan_table(plan, title, runs))
     return 0
 
 
@@ -97,19 +92,22 @@ def _overrides(args: argparse.Namespace) -> dict[str, Any]:
     return {k: v for k, v in given.items() if v is not None}
 
 
-def _from_file(path: Path, args: argparse.Namespace) -> tuple[str, Any]:
+def _from_file(path: Path, args: argparse.Namespace) -> tuple[str, Plan, int]:
     import dataclasses
 
+    from socialdesk.core.planning import plan_scenario
     from socialdesk.core.scenario import ScenarioError, load_scenario
 
     try:
-        scenario = load_scenario(path)
+        scenario = dataclasses.replace(load_scenario(path), **_overrides(args))
     except ScenarioError as error:
         raise UserError(str(error)) from error
-    return f"Scenario {path.name}", dataclasses.replace(scenario, **_overrides(args))
+    for note in scenario.notes:
+        print(f"socialdesk: note: {note}", file=sys.stderr)
+    return f"Scenario {path.name}", plan_scenario(scenario), scenario.runs
 
 
-def _from_workspace(args: argparse.Namespace) -> tuple[str, Any]:
+def _from_workspace(args: argparse.Namespace) -> tuple[str, Plan, int]:
     from socialdesk.core import clock, planning
     from socialdesk.core.formatting import short_date
 
@@ -119,13 +117,19 @@ def _from_workspace(args: argparse.Namespace) -> tuple[str, Any]:
     today = clock.today()
     with reading(path) as ws:
         try:
-            post, scenario = planning.post_scenario(ws, args.post_id, today, **options)
+            # The Planner view ranks through the same post_model.
+            model = planning.post_model(
+                ws, args.post_id, planning.workspace_model(ws, today, options["runs"] > 0))
         except LookupError as error:
             raise UserError(f"{path}: there is no post with id {args.post_id} (post ids "
                             "are the post_id column of the calendar CSV export).") from error
+    post = model.post
     topics = ", ".join(sorted(post.topics)) or "no topics"
-    return (f"Post {post.id} “{post.title}” ({short_date(post.scheduled_on, today)}; "
-            f"{topics})", scenario)
+    title = (f"Post {post.id} “{post.title}” ({short_date(post.scheduled_on, today)}; "
+             f"{topics})")
+    plan = model.plan(options["budget_minutes"], options["max_asks"], runs=options["runs"],
+                      seed=options["seed"])
+    return title, plan, options["runs"]
 
 
 def _partner(e: PartnerEstimate, numeric_ids: bool) -> dict[str, Any]:

@@ -78,7 +78,7 @@ class CascadeModel:
         x: Sequence[float],
         x0: float,
         universe: float,
-        links: Iterable[Link],
+        links: Iterable[tuple[str, str, float]],
         reshare: float,
     ) -> None:
         """Partners by id with ``p_c``, ``q_c`` and ``x_c``, and the links between them.
@@ -113,7 +113,7 @@ class CascadeModel:
     def for_post(
         cls,
         partners: Sequence[leverage.PartnerInput],
-        links: Iterable[Link],
+        links: Iterable[tuple[str, str, float]],
         channels: Sequence[leverage.AudienceInput],
         post: leverage.PostInput,
         params: leverage.ModelParams,

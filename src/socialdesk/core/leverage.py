@@ -292,6 +292,17 @@ def _miss(chosen: Iterable[PartnerEstimate], terms: Mapping[str, float]) -> floa
     return math.prod(1.0 - terms[e.id] for e in chosen)
 
 
+def marginal_reach(x0: float, terms: Mapping[str, float], chosen: Collection[str],
+                   partner_id: str, universe: float) -> float:
+    """What a partner adds given the chosen asks S.
+
+    ``R(S) − R(S − {c})`` for a chosen partner, ``R(S ∪ {c}) − R(S)`` for any other.
+    """
+    others = [terms[c] for c in chosen if c != partner_id and c in terms]
+    return (expected_reach(x0, [*others, terms[partner_id]], universe)
+            - expected_reach(x0, others, universe))
+
+
 def plan(
     partners: Sequence[PartnerInput],
     channels: Sequence[AudienceInput],
@@ -306,12 +317,26 @@ def plan(
     With ``chosen_ids`` the asks are those partners (the user's choice) instead.
     """
     alone, ranked, terms = estimate(partners, channels, post, params)
+    return plan_ranked(alone, ranked, terms, params.universe, budget_minutes, max_asks,
+                       chosen_ids)
+
+
+def plan_ranked(
+    alone: float,
+    ranked: Sequence[PartnerEstimate],
+    terms: Mapping[str, float],
+    universe: float,
+    budget_minutes: float | None = 60,
+    max_asks: int | None = None,
+    chosen_ids: Collection[str] | None = None,
+) -> Plan:
+    """The plan from :func:`estimate`'s answer: the asks chosen (or given) and their reach."""
     if chosen_ids is None:
         chosen = choose_asks(ranked, terms, budget_minutes, max_asks)
     else:
         chosen = [e for e in ranked if e.id in chosen_ids]
-    x0 = min(1.0, alone / params.universe)
-    reach = expected_reach(x0, (terms[e.id] for e in chosen), params.universe)
+    x0 = min(1.0, alone / universe)
+    reach = expected_reach(x0, (terms[e.id] for e in chosen), universe)
     return Plan(
         own_reach=alone, expected_reach=reach,
         effort_minutes=sum(e.effort_minutes for e in chosen),

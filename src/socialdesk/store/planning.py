@@ -102,6 +102,14 @@ def partner_facts(ws: Workspace) -> list[PartnerFacts]:
     return facts
 
 
+def last_other_asks(ws: Workspace, post_id: int) -> dict[int, str | None]:
+    """The contacts asked for the post, each with their last ask for anything else (or None)."""
+    return dict(ws.conn.execute(
+        "SELECT a.contact_id, (SELECT max(o.asked_on) FROM asks o WHERE o.contact_id = "
+        "a.contact_id AND o.post_id IS NOT a.post_id) FROM asks a WHERE a.post_id = ? "
+        "GROUP BY a.contact_id", (post_id,)))
+
+
 def own_channels(ws: Workspace) -> list[tuple[str, int]]:
     """The business's active channels as (platform, followers)."""
     return [tuple(r) for r in ws.conn.execute(

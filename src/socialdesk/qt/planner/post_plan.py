@@ -1,30 +1,28 @@
 """One post's plan, worked out on a worker thread and then read by the GUI thread.
 
-:func:`plan_for_post` ranks every partner for the post and keeps the model's terms, so
-that any choice of asks is re-totalled at once on the GUI thread, and prepares the
-Monte Carlo model for the range. The figures are kept in columns (a list per figure)
-and a partner's :class:`PartnerLine` is made when it is asked for: 5,000 partners as
-5,000 objects would weigh on every garbage collection (see :mod:`.data`).
-
-A post's own asks do not count towards its partners' fatigue here: the planner shows
-what asking them for this post is worth, so a partner asked for it yesterday does not
-drop to a zero likelihood the moment the ask is made. Their outcomes still count
-(k and n), so a recorded share raises the partner's likelihood at once.
+:func:`plan_for_post` ranks every partner for the post through the core
+(``core.planning.post_model``, as ``socialdesk plan`` does) and keeps the model's terms,
+so that any choice of asks is re-totalled at once on the GUI thread with the core's
+formulas, and prepares the Monte Carlo model for the range. The figures are kept in
+columns (a list per figure) and a partner's :class:`PartnerLine` is made when it is
+asked for: 5,000 partners as 5,000 objects would weigh on every garbage collection
+(see :mod:`.data`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Collection, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import timedelta
 from functools import cached_property
 from typing import TYPE_CHECKING, overload
 
-from socialdesk.core import leverage
+from socialdesk.core import leverage, planning
 from socialdesk.core.asking import FATIGUE_WINDOW_DAYS
+from socialdesk.core.gc_pause import collection_paused
 from socialdesk.core.leverage import PartnerEstimate
-from socialdesk.qt.planner.data import WorkspaceFacts, collection_paused, days_since
-from socialdesk.store import asks, planning
+from socialdesk.qt.planner.data import WorkspaceFacts
+from socialdesk.store import asks
 from socialdesk.store.models import AskRow
 from socialdesk.store.planning import PostFacts
 from socialdesk.store.workspace import Workspace
@@ -235,45 +233,32 @@ class PostData:
 def plan_for_post(ws: Workspace, facts: WorkspaceFacts, post_id: int,
                   with_cascade: bool = True) -> PostData:
     """Rank every partner for a post; raises LookupError when the post does not exist."""
-    post = planning.post_facts(ws, post_id)
-    if post is None:
-        raise LookupError(f"There is no post {post_id} in this workspace.")
     post_asks = tuple(asks.asks_for_post(ws, post_id))
     status = {a.contact_id: a.status for a in reversed(post_asks)}  # the newest wins
     # Asks for this post do not count towards the "asked too often" warning either.
-    window_start = (facts.today - timedelta(days=FATIGUE_WINDOW_DAYS)).isoformat()
+    today = facts.model.today
+    window_start = (today - timedelta(days=FATIGUE_WINDOW_DAYS)).isoformat()
     this_post: dict[int, int] = {}
     for a in post_asks:
-        if window_start < a.asked_on <= facts.today.isoformat():
+        if window_start < a.asked_on <= today.isoformat():
             this_post[a.contact_id] = this_post.get(a.contact_id, 0) + 1
-    last_other = {cid: _last_other_ask(ws, cid, post_id) for cid in status}
-    # Partners asked for this post: fatigue from their other asks only (see the docstring).
-    today = facts.today
-    inputs = [replace(c, days_since_last_ask=days_since(today, last_other[int(c.id)]))
-              if int(c.id) in last_other else c for c in facts.inputs]
-    by_id = {c.id: c for c in inputs}
-    post_input = leverage.PostInput(topics=post.topics, platforms=post.platforms)
-    params = facts.params
     with collection_paused():  # 5,000 estimates, dropped once in columns
-        alone, ranked, terms = leverage.estimate(inputs, facts.channels, post_input, params)
-        columns = _columns(ranked, by_id, facts, last_other, status, this_post)
-        del ranked
-    cascade = None
-    if with_cascade:
-        from socialdesk.core.cascade import CascadeModel  # numpy: on the worker thread
-
-        cascade = CascadeModel.for_post(inputs, facts.links, facts.channels, post_input, params)
+        model = planning.post_model(ws, post_id, facts.model)
+        columns = _columns(model, facts, status, this_post)
+    cascade = model.cascade() if with_cascade else None
     return PostData(
-        post=post, columns=columns, terms=terms, x0=min(1.0, alone / params.universe),
-        universe=params.universe, asks=post_asks, neighbours=facts.neighbours, cascade=cascade)
+        post=model.post, columns=columns, terms=model.terms, x0=model.x0,
+        universe=facts.model.params.universe, asks=post_asks, neighbours=facts.neighbours,
+        cascade=cascade)
 
 
-def _columns(ranked: Sequence[PartnerEstimate], inputs: Mapping[str, leverage.PartnerInput],
-             facts: WorkspaceFacts, last_other: Mapping[int, str | None],
-             status: Mapping[int, str], this_post: Mapping[int, int]) -> Columns:
+def _columns(model: planning.PostModel, facts: WorkspaceFacts, status: Mapping[int, str],
+             this_post: Mapping[int, int]) -> Columns:
     cols = Columns([], [], [], [], [], [], [], [], [], [], [], [], [], [], [])
     limit = facts.warning_count
-    for e in ranked:
+    inputs = {c.id: c for c in model.partners}
+    last_other, last_asked = model.last_other_asks, model.base.last_asked
+    for e in model.ranked:
         c, cid = inputs[e.id], int(e.id)
         recent = facts.recent_asks.get(cid, 0) - this_post.get(cid, 0)
         cols.ids.append(e.id)
@@ -287,15 +272,8 @@ def _columns(ranked: Sequence[PartnerEstimate], inputs: Mapping[str, leverage.Pa
         cols.strength.append(c.strength)
         cols.asked.append(c.asked)
         cols.shared.append(c.shared)
-        cols.last_asked.append(last_other[cid] if cid in last_other
-                               else facts.last_asked.get(e.id))
+        cols.last_asked.append(last_other[cid] if cid in last_other else last_asked.get(e.id))
         cols.recent.append(recent)
         cols.overasked.append(recent > limit)
         cols.status.append(status.get(cid))
     return cols
-
-
-def _last_other_ask(ws: Workspace, contact_id: int, post_id: int) -> str | None:
-    """The contact's last ask for any post but ``post_id``."""
-    dates = [a.asked_on for a in asks.asks_for_contact(ws, contact_id) if a.post_id != post_id]
-    return max(dates, default=None)
