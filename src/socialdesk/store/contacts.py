@@ -95,6 +95,11 @@ def count_contacts(ws: Workspace, query: ContactQuery = ContactQuery()) -> int:
     return ws.conn.execute(f"SELECT count(*) FROM contacts c{where}", params).fetchone()[0]
 
 
+def highest_contact_id(ws: Workspace) -> int:
+    """The largest contact id there is (0 when there are none): bounds the contact count."""
+    return int(ws.conn.execute("SELECT coalesce(max(id), 0) FROM contacts").fetchone()[0])
+
+
 def contact_rows(
     ws: Workspace, query: ContactQuery = ContactQuery(), offset: int = 0, limit: int = 500
 ) -> list[ContactRow]:
