@@ -96,7 +96,8 @@ def last_backup(ws: Workspace, kinds: tuple[str, ...] | None = None) -> BackupEn
         f"WHERE {where} ORDER BY created_at DESC, id DESC LIMIT 1",
         params,
     ).fetchone()
-    return BackupEntry(*row[:4], bool(row[4]), row[5], bool(row[6])) if row else None
+    return BackupEntry(row[0], row[1], row[2], row[3], bool(row[4]), row[5],
+                       bool(row[6])) if row else None
 
 
 def logged_paths(ws: Workspace) -> list[str]:
