@@ -2,7 +2,7 @@
 """Run SocialDesk or its tests from a checkout, in a virtual environment of its own.
 
     python3 dev.py run [ARGS…]    launch the app (ARGS go to `socialdesk`)
-    python3 dev.py test [ARGS…]   run ruff and the whole test suite (ARGS go to pytest)
+    python3 dev.py test [ARGS…]   run ruff, mypy and the whole test suite (ARGS go to pytest)
     python3 dev.py screenshots    render every view of a fresh demo into docs/screenshots/
 
 The first run creates `.venv/` and installs SocialDesk with its test tools into it; later
@@ -76,8 +76,9 @@ def main(argv: list[str]) -> int:
     if command == "screenshots":
         return screenshots()
     lint = subprocess.call([str(_bin("ruff")), "check", str(ROOT)], cwd=ROOT)
+    types = subprocess.call([str(_bin("mypy"))], cwd=ROOT)  # what [tool.mypy] names
     tests = subprocess.call([str(_bin("python")), "-m", "pytest", *rest], cwd=ROOT)
-    return tests or lint
+    return tests or lint or types
 
 
 if __name__ == "__main__":

@@ -73,7 +73,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (UserError, WorkspaceError) as error:
         print(f"socialdesk: {error}", file=sys.stderr)
         if isinstance(error, WorkspaceCorrupt):
-            print(backup.restore_hint(error.path), file=sys.stderr)
+            from socialdesk.core.restore import restore_hint
+
+            print(restore_hint(error.path), file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("socialdesk: interrupted", file=sys.stderr)

@@ -12,10 +12,10 @@ from socialdesk.commands.common import (
     UserError,
     add_workspace_option,
     open_to_write,
-    plural,
     print_json,
     workspace_path,
 )
+from socialdesk.core.formatting import plural
 
 if TYPE_CHECKING:
     from socialdesk.core.catalog import BackupInfo
@@ -135,24 +135,6 @@ def newest_backup(path: Path) -> Path | None:
     """The newest readable backup of the workspace at ``path``, if there is one."""
     found = [info for info in _backups_of(path)[1] if info.usable]
     return found[0].path if found else None
-
-
-def restore_hint(path: Path) -> str:
-    """What to tell a user whose workspace is damaged: which backup, which command."""
-    from socialdesk.core import catalog
-
-    folder, found = _backups_of(path)
-    found = [info for info in found if info.usable]
-    if not found:
-        return (f"No backup of it was found in {folder}. If you have a .sdbackup file, "
-                f"restore it with: socialdesk restore FILE --workspace '{path}'")
-    newest = found[0]
-    counts = "" if newest.counts is None else (
-        f", {plural(newest.counts.get('contacts', 0), 'contact')}, "
-        f"{plural(newest.counts.get('posts', 0), 'post')}")
-    return (f"The newest backup is from {catalog.local_time(newest.created)}{counts}. "
-            f"Restore it with: socialdesk restore latest --workspace '{path}' "
-            "(the damaged file is kept aside, never deleted).")
 
 
 def _confirm(source: Path, path: Path) -> None:

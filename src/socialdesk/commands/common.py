@@ -120,11 +120,3 @@ def print_json(value: Any) -> None:
     except ValueError as error:
         raise UserError(f"a figure to print is not a finite number ({error}).") from error
     sys.stdout.write(text + "\n")
-
-
-def plural(count: int, word: str) -> str:
-    """``3 posts``, ``1 post``, ``2 entries``."""
-    if count == 1:
-        return f"{count:,} {word}"
-    many = word[:-1] + "ies" if word.endswith("y") and word[-2:-1] not in "aeiou" else word + "s"
-    return f"{count:,} {many}"

@@ -9,10 +9,10 @@ from socialdesk.commands.common import (
     UserError,
     add_workspace_option,
     iso_date,
-    plural,
     reading,
     workspace_path,
 )
+from socialdesk.core.formatting import plural
 
 
 def register(commands: argparse._SubParsersAction) -> argparse._SubParsersAction:

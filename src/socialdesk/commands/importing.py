@@ -14,9 +14,9 @@ from socialdesk.commands.common import (
     UserError,
     add_workspace_option,
     open_to_write,
-    plural,
     print_json,
 )
+from socialdesk.core.formatting import plural
 
 CONTACT_FORMATS = ("auto", "vcard", "google", "outlook", "linkedin", "csv")
 SHOWN_PROBLEMS = 20

@@ -10,10 +10,10 @@ from typing import TYPE_CHECKING
 from socialdesk.commands.common import (
     UserError,
     add_workspace_option,
-    plural,
     reading,
     workspace_path,
 )
+from socialdesk.core.formatting import plural
 
 if TYPE_CHECKING:
     from socialdesk.store.models import Campaign

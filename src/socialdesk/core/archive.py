@@ -26,7 +26,7 @@ import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import IO, Any
+from typing import Any, Protocol
 
 FORMAT = "socialdesk-backup"
 FORMAT_VERSION = 1
@@ -35,6 +35,19 @@ MANIFEST = "manifest.json"
 DATABASE = "workspace.sqlite"
 MEDIA = "media"
 _BLOCK = 1 << 20
+
+
+class Writable(Protocol):
+    """What an archive is written into: a file, or a writer that encrypts into one."""
+
+    def write(self, data: bytes, /) -> int:
+        """Write ``data``, returning how many bytes were taken."""
+
+    def flush(self) -> None:
+        """Hand what was written on to the file."""
+
+    def close(self) -> None:
+        """Finish writing."""
 
 
 class ArchiveError(Exception):
@@ -113,7 +126,7 @@ def _copy_member(zf: zipfile.ZipFile, name: str, source: Path) -> Member:
     return Member(size, digest.hexdigest())
 
 
-def write(out: IO[bytes], database: Path, media: Path | None, manifest: Manifest) -> Manifest:
+def write(out: Writable, database: Path, media: Path | None, manifest: Manifest) -> Manifest:
     """Write an archive of ``database`` (a closed snapshot) and ``media`` into ``out``.
 
     ``out`` may be a plain file or a non-seekable writer (encryption). Returns the

@@ -168,7 +168,8 @@ def write_backup(
         manifest = archive.Manifest(
             format_version=archive.FORMAT_VERSION, app_version=__version__,
             schema_version=schema, created=catalog.iso_utc(when), workspace=workspace.name,
-            counts=counts, **owner,
+            counts=counts, workspace_id=owner["workspace_id"],
+            workspace_location=owner["workspace_location"],
         )
         with ThreadPoolExecutor(1) as pool:
             check = pool.submit(backups.integrity_problems, snapshot)

@@ -19,6 +19,7 @@ from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from socialdesk.core import leverage
 from socialdesk.core.leverage import Link
@@ -73,9 +74,9 @@ class CascadeModel:
     def __init__(
         self,
         ids: Sequence[str],
-        p: Sequence[float],
-        q: Sequence[float],
-        x: Sequence[float],
+        p: ArrayLike,
+        q: ArrayLike,
+        x: ArrayLike,
         x0: float,
         universe: float,
         links: Iterable[tuple[str, str, float]],
@@ -251,7 +252,7 @@ class _Graph:
             return shares
         fires = _bernoulli_words(rng, self.prob, words, LINK_BITS)
         frontier = shares.copy()
-        active = frontier.any(axis=0)
+        active = np.asarray(frontier.any(axis=0))
         while True:
             sel = np.flatnonzero(active[self.src])
             if not len(sel):
@@ -277,7 +278,8 @@ def _ranges(lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
     if not total:
         return np.zeros(0, dtype=np.int64)
     ends = np.cumsum(lengths)
-    return np.arange(total) - np.repeat(ends - lengths - lo, lengths)
+    indices: np.ndarray = np.arange(total) - np.repeat(ends - lengths - lo, lengths)
+    return indices
 
 
 def _bernoulli_words(rng: np.random.Generator, p: np.ndarray, words: int,

@@ -417,7 +417,7 @@ class _Demo:
             raise ValueError(f"cannot draw {n} distinct asks from {len(posts)} posts")
         cum_weights = list(itertools.accumulate(0.2 + p.strength for p in self.partners))
         seen: set[tuple[int, int]] = set()
-        pairs = []
+        pairs: list[tuple[_Post, _Partner]] = []
         while len(pairs) < n:
             post = self.rng.choice(posts)
             partner = self.rng.choices(self.partners, cum_weights=cum_weights)[0]

@@ -11,7 +11,7 @@ import random
 import re
 import unicodedata
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date, timedelta
 from typing import NamedTuple
 
@@ -347,7 +347,7 @@ def organisation(rng: random.Random, kind: str) -> str:
     return f"The {place} {noun}" if kind == "press" else f"{place} {noun}"
 
 
-def quota(rng: random.Random, n: int, weights: dict[str, float]) -> list[str]:
+def quota(rng: random.Random, n: int, weights: Mapping[str, float]) -> list[str]:
     """``n`` labels in proportion to ``weights``, in random order.
 
     Unlike independent draws, every label occurs at least once when ``n`` allows, so

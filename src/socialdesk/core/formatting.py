@@ -48,3 +48,11 @@ def short_date(iso: str | None, today: date | None = None) -> str:
     current = (today or date.today()).year
     text = f"{day:%a} {day.day} {day:%b}"
     return text if day.year == current else f"{text} {day.year}"
+
+
+def plural(count: int, word: str) -> str:
+    """``3 posts``, ``1 post``, ``2 entries``."""
+    if count == 1:
+        return f"{count:,} {word}"
+    many = word[:-1] + "ies" if word.endswith("y") and word[-2:-1] not in "aeiou" else word + "s"
+    return f"{count:,} {many}"

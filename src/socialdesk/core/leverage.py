@@ -194,7 +194,8 @@ def share_likelihoods(partners: Sequence[PartnerInput]) -> np.ndarray:
     strength = np.clip([c.strength for c in partners], 0.0, 1.0)
     asked = np.asarray([c.asked for c in partners], dtype=float)
     shared = np.asarray([c.shared for c in partners], dtype=float)
-    return (shared + 2 * (0.05 + 0.6 * strength)) / (asked + 2)
+    likelihoods: np.ndarray = (shared + 2 * (0.05 + 0.6 * strength)) / (asked + 2)
+    return likelihoods
 
 
 def ask_probabilities(partners: Sequence[PartnerInput], params: ModelParams) -> np.ndarray:

@@ -110,8 +110,4 @@ def carry_identity(restored: Path, workspace: Path) -> None:
     current = owner_at(workspace).workspace_id if workspace.exists() else ""
     if not current:
         return
-    conn = sqlite3.connect(str(restored), isolation_level=None)
-    try:
-        identity.set_id(conn, current)
-    finally:
-        conn.close()
+    identity.set_id_of_file(restored, current)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date, timedelta
+from typing import Any
 
 from socialdesk.core import clock
 from socialdesk.store import occurrences as marks
@@ -83,7 +84,7 @@ def repeat_values(ws: Workspace, post_id: int, series_status: str, day: date,
 
 
 def posts_in_range(ws: Workspace, first: date, last: date,
-                   repeating: Sequence[tuple] | None = None,
+                   repeating: Sequence[tuple[Any, ...]] | None = None,
                    today: date | None = None) -> list[PostRow]:
     """Posts on each day from ``first`` to ``last``, repeats included, in time order.
 

@@ -31,9 +31,11 @@ from socialdesk.core.backup import (
     BackupError,
     WorkspaceDamaged,
     backup_folder,
+    folder_for,
     fsync_folder,
     write_backup,
 )
+from socialdesk.core.formatting import plural
 from socialdesk.core.lock import WorkspaceLock
 from socialdesk.core.media import media_folder
 from socialdesk.core.settings import workspace_settings
@@ -152,6 +154,23 @@ def _check_database(staged: Staged, source: Path) -> None:
         raise _fail(source, "holds other data than its manifest says (damaged).")
 
 
+def restore_hint(path: Path) -> str:
+    """What to tell a user whose workspace is damaged: which backup, which command."""
+    folder = folder_for(path)
+    found = [info for info in ownership.backups_of(ownership.owner_at(path), folder)
+             if info.usable]
+    if not found:
+        return (f"No backup of it was found in {folder}. If you have a .sdbackup file, "
+                f"restore it with: socialdesk restore FILE --workspace '{path}'")
+    newest = found[0]
+    counts = "" if newest.counts is None else (
+        f", {plural(newest.counts.get('contacts', 0), 'contact')}, "
+        f"{plural(newest.counts.get('posts', 0), 'post')}")
+    return (f"The newest backup is from {catalog.local_time(newest.created)}{counts}. "
+            f"Restore it with: socialdesk restore latest --workspace '{path}' "
+            "(the damaged file is kept aside, never deleted).")
+
+
 def _sidecars(path: Path) -> list[Path]:
     return [path.with_name(path.name + suffix) for suffix in ("-wal", "-shm", "-journal")]
 
@@ -191,14 +210,11 @@ def _secure_current(
     passphrase = None
     if values.get("backup_encrypt"):
         passphrase = secrets.known_passphrase(workspace) or fallback_passphrase
-    conn = sqlite3.connect(str(workspace), isolation_level=None, timeout=5)
     try:
-        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        made = write_backup(conn, workspace, folder, "safety", passphrase=passphrase)
+        with backups.checkpointed(workspace) as conn:
+            made = write_backup(conn, workspace, folder, "safety", passphrase=passphrase)
     except WorkspaceDamaged:  # damage quick_check misses (an index): keep the file itself
         made = None
-    finally:
-        conn.close()
     return (made.path, None) if made else (None, keep_aside(workspace))
 
 

@@ -14,7 +14,7 @@ import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from json.decoder import scanstring
+from json.decoder import scanstring  # type: ignore[attr-defined]  # missing from typeshed
 from pathlib import Path
 from typing import Any
 
@@ -151,9 +151,9 @@ class _Reader:
         return int(value) if whole else float(value)
 
     def string(self, holder: dict[str, Any], key: str, path: JsonPath,
-               default: Any = ...) -> str:
+               default: str | None = None) -> str:
         if key not in holder:
-            if default is ...:
+            if default is None:
                 raise self.fail(path, f"{key!r} is missing.")
             return default
         value = holder[key]

@@ -99,9 +99,9 @@ def run_gui(
 
 def _open_headless(workspace: Path) -> Opened | None:
     """Lock and open the workspace without asking anything; None (said on stderr) if not."""
-    from socialdesk.commands.backup import restore_hint
     from socialdesk.core import staging
     from socialdesk.core.lock import WorkspaceLock
+    from socialdesk.core.restore import restore_hint
     from socialdesk.store.errors import WorkspaceCorrupt
     from socialdesk.store.workspace import Workspace
 

@@ -223,8 +223,7 @@ class ContactsModel(TitledColumnsModel):
                        count=contacts.count_contacts(self.ws))
 
     def _large(self) -> bool:
-        highest = self.ws.conn.execute("SELECT max(id) FROM contacts").fetchone()[0]
-        return (highest or 0) > BACKGROUND_ABOVE
+        return contacts.highest_contact_id(self.ws) > BACKGROUND_ABOVE
 
     def _read_order(self, sort: str, descending: bool) -> None:
         """Read an order on the worker thread, unless it is being read already.

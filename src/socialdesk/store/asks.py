@@ -167,7 +167,7 @@ def waiting_asks(ws: Workspace, today: str, limit: int = 0) -> WaitingAsks:
             f"{_ASK_SQL} WHERE a.{WAITING} AND a.due_on IS {'' if undated else 'NOT '}NULL "
             "ORDER BY a.due_on, a.id LIMIT ?", (limit - len(rows),),
         ).fetchall()
-    return WaitingAsks(*counts, tuple(AskRow(*row) for row in rows))
+    return WaitingAsks(counts[0], counts[1], tuple(AskRow(*row) for row in rows))
 
 
 def asks_for_post(ws: Workspace, post_id: int) -> list[AskRow]:

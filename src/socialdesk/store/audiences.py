@@ -37,18 +37,18 @@ def _topic_ids(ws: Workspace, names: Sequence[str]) -> list[int]:
 
 
 def _insert(ws: Workspace, contact_id: int, audience: Audience) -> int:
-    audience_id = ws.conn.execute(
+    audience_id = int(ws.conn.execute(
         "INSERT INTO audiences (contact_id, platform, handle, url, size, engagement_rate, "
         "last_checked_on) VALUES (?, ?, ?, ?, ?, ?, ?)",
         (contact_id, audience.platform.strip().lower(), audience.handle.strip(),
          audience.url.strip(), int(audience.size), audience.engagement_rate,
          audience.last_checked_on),
-    ).lastrowid
+    ).lastrowid or 0)
     ws.conn.executemany(
         "INSERT OR IGNORE INTO audience_topics (audience_id, topic_id) VALUES (?, ?)",
         [(audience_id, topic) for topic in _topic_ids(ws, audience.topics)],
     )
-    return int(audience_id)
+    return audience_id
 
 
 def set_audiences(ws: Workspace, contact_id: int, audiences: Sequence[Audience]) -> list[int]:

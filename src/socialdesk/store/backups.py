@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
@@ -36,6 +38,17 @@ def snapshot(conn: sqlite3.Connection, target: Path) -> None:
         dest.execute("PRAGMA journal_mode = DELETE")
     finally:
         dest.close()
+
+
+@contextlib.contextmanager
+def checkpointed(path: Path) -> Iterator[sqlite3.Connection]:
+    """A connection to the database file at ``path``, its write-ahead log moved into the file."""
+    conn = sqlite3.connect(str(path), isolation_level=None, timeout=5)
+    try:
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        yield conn
+    finally:
+        conn.close()
 
 
 def integrity_problems(path: Path) -> list[str]:
@@ -83,7 +96,8 @@ def last_backup(ws: Workspace, kinds: tuple[str, ...] | None = None) -> BackupEn
         f"WHERE {where} ORDER BY created_at DESC, id DESC LIMIT 1",
         params,
     ).fetchone()
-    return BackupEntry(*row[:4], bool(row[4]), row[5], bool(row[6])) if row else None
+    return BackupEntry(row[0], row[1], row[2], row[3], bool(row[4]), row[5],
+                       bool(row[6])) if row else None
 
 
 def logged_paths(ws: Workspace) -> list[str]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import cast
 
 from socialdesk.store.workspace import Workspace
 
@@ -97,6 +98,9 @@ p.id, p.uid, p.title, p.body, p.status, p.scheduled_on, p.scheduled_time, p.time
 p.link, p.repeat_rule, p.repeat_until, p.evergreen_weeks, p.sequence, p.created_at,
 p.updated_at, c.name, c.colour
 """
+# Their types, in the order of :class:`ExportPost`'s fields before ``channels``.
+_PostColumns = tuple[int, str, str, str, str, str | None, str | None, str | None, str,
+                     str | None, str | None, int | None, int, str, str, str | None, str | None]
 
 
 def _post_filter(
@@ -174,7 +178,7 @@ def calendar_export_data(
 
     posts = tuple(
         ExportPost(
-            *row[:17],
+            *cast(_PostColumns, row[:17]),
             channels=tuple(channels.get(row[0], ())),
             topics=tuple(topics.get(row[0], ())),
         )

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import cast
 
 from socialdesk.store.bulk import next_id, upsert_names
 from socialdesk.store.workspace import Workspace
@@ -75,6 +76,9 @@ _COLUMNS = (
     "uid", "title", "body", "status", "campaign_id", "scheduled_on", "scheduled_time",
     "timezone", "link", "notes", "repeat_rule", "repeat_until", "evergreen_weeks", "sequence",
 )
+# The types of id, _COLUMNS and updated_at: :class:`ExistingPost`'s fields before ``channels``.
+_ExistingColumns = tuple[int, str, str, str, str, int | None, str | None, str | None,
+                         str | None, str, str, str | None, str | None, int | None, int, str]
 
 
 def _require_transaction(ws: Workspace) -> None:
@@ -90,14 +94,14 @@ def _chunks(items: Sequence[object]) -> Iterable[Sequence[object]]:
 def existing_posts(ws: Workspace, uids: Iterable[str]) -> dict[str, ExistingPost]:
     """The workspace's posts whose UID is among ``uids``, by UID."""
     wanted = sorted(set(uids))
-    rows: dict[int, tuple] = {}
+    rows: dict[int, _ExistingColumns] = {}
     for chunk in _chunks(wanted):
         marks = ", ".join("?" for _ in chunk)
         for row in ws.conn.execute(
             f"SELECT id, {', '.join(_COLUMNS)}, updated_at FROM posts WHERE uid IN ({marks})",
             list(chunk),
         ):
-            rows[row[0]] = tuple(row)
+            rows[row[0]] = cast(_ExistingColumns, tuple(row))
     channels: dict[int, list[Channel]] = defaultdict(list)
     topics: dict[int, list[str]] = defaultdict(list)
     for chunk in _chunks(sorted(rows)):

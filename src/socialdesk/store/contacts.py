@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
-from socialdesk.store.models import Contact, ContactRow, Detail, FollowUp
+from socialdesk.store.models import Contact, ContactColumns, ContactRow, Detail, FollowUp
 from socialdesk.store.workspace import Workspace
 
 if TYPE_CHECKING:
@@ -92,7 +92,12 @@ def _where(query: ContactQuery) -> tuple[str, list[object]]:
 def count_contacts(ws: Workspace, query: ContactQuery = ContactQuery()) -> int:
     """How many contacts match ``query``."""
     where, params = _where(query)
-    return ws.conn.execute(f"SELECT count(*) FROM contacts c{where}", params).fetchone()[0]
+    return int(ws.conn.execute(f"SELECT count(*) FROM contacts c{where}", params).fetchone()[0])
+
+
+def highest_contact_id(ws: Workspace) -> int:
+    """The largest contact id there is (0 when there are none): bounds the contact count."""
+    return int(ws.conn.execute("SELECT coalesce(max(id), 0) FROM contacts").fetchone()[0])
 
 
 def contact_rows(
@@ -205,7 +210,7 @@ def get_contact(ws: Workspace, contact_id: int) -> Contact | None:
         (contact_id,),
     ).fetchall()
     return Contact(
-        *row,
+        *cast(ContactColumns, row),
         details=tuple(Detail(*d) for d in details),
         tags=tuple(t[0] for t in tags),
     )
@@ -231,11 +236,11 @@ def save_contact(ws: Workspace, contact: Contact) -> int:
             ws.conn.execute("DELETE FROM contact_details WHERE contact_id = ?", (contact_id,))
             ws.conn.execute("DELETE FROM contact_tags WHERE contact_id = ?", (contact_id,))
         else:
-            contact_id = ws.conn.execute(
+            contact_id = int(ws.conn.execute(
                 "INSERT INTO contacts (name, organisation, kind, stage, strength, "
                 "effort_minutes, notes, follow_up_on) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 fields,
-            ).lastrowid
+            ).lastrowid or 0)
         ws.conn.executemany(
             "INSERT INTO contact_details (contact_id, kind, value, label, position) "
             "VALUES (?, ?, ?, ?, ?)",

@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import cast
 
-from socialdesk.store.models import Contact, Detail
+from socialdesk.store.models import Contact, ContactColumns, Detail
 from socialdesk.store.workspace import Workspace
 
 BATCH = 2000
@@ -24,7 +25,7 @@ class ExportContact:
 
 def contact_total(ws: Workspace) -> int:
     """How many contacts there are."""
-    return ws.conn.execute("SELECT count(*) FROM contacts").fetchone()[0]
+    return int(ws.conn.execute("SELECT count(*) FROM contacts").fetchone()[0])
 
 
 def export_batches(ws: Workspace, batch: int = BATCH) -> Iterator[list[ExportContact]]:
@@ -55,7 +56,8 @@ def export_batches(ws: Workspace, batch: int = BATCH) -> Iterator[list[ExportCon
         }
         yield [
             ExportContact(
-                Contact(*rows[i][:9], details=tuple(details[i]), tags=tuple(tags[i])),
+                Contact(*cast(ContactColumns, rows[i][:9]), details=tuple(details[i]),
+                        tags=tuple(tags[i])),
                 uid=rows[i][9], created_at=rows[i][10], updated_at=rows[i][11],
             )
             for i in chunk if i in rows

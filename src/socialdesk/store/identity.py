@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import uuid
+from pathlib import Path
 
 KEY = "workspace_id"
 
@@ -31,6 +32,15 @@ def set_id(conn: sqlite3.Connection, value: str) -> None:
     conn.execute("INSERT INTO settings (key, value) VALUES (?, ?) "
                  "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
                  (KEY, json.dumps(value)))
+
+
+def set_id_of_file(path: Path, value: str) -> None:
+    """Give the workspace database file at ``path`` (not open elsewhere) the id ``value``."""
+    conn = sqlite3.connect(str(path), isolation_level=None)
+    try:
+        set_id(conn, value)
+    finally:
+        conn.close()
 
 
 def assign_id(conn: sqlite3.Connection) -> str:

@@ -58,9 +58,9 @@ def asks_of(ws: Workspace, contact_id: int) -> list[AskRow]:
 
 def ask_count(ws: Workspace, contact_id: int) -> int:
     """How many asks were made to a contact (deleting it deletes them)."""
-    return ws.conn.execute(
+    return int(ws.conn.execute(
         "SELECT count(*) FROM asks WHERE contact_id = ?", (contact_id,)
-    ).fetchone()[0]
+    ).fetchone()[0])
 
 
 def reciprocity(ws: Workspace, contact_id: int) -> Reciprocity:

@@ -118,7 +118,7 @@ def applied_version(conn: sqlite3.Connection) -> int:
     """The highest schema version recorded in the workspace (0 for an empty database)."""
     user_version = conn.execute("PRAGMA user_version").fetchone()[0]
     recorded = max((migration_number(n) for n in applied_names(conn)), default=0)
-    return max(user_version, recorded)
+    return max(int(user_version), recorded)
 
 
 def unknown_applied(

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
+from typing import cast
 
 from socialdesk.store.models import STAGE_STRENGTH, Audience, PartnerRow
 from socialdesk.store.workspace import Workspace
+
+# The columns an audience is read with, in the order of its fields before ``topics``.
+_AudienceColumns = tuple[int, int, str, int, str, float | None, str | None]
 
 
 def partner_rows(ws: Workspace, ids: Sequence[int] | None = None) -> list[PartnerRow]:
@@ -88,14 +92,15 @@ def audiences_of(ws: Workspace, contact_id: int) -> list[Audience]:
         "FROM audiences WHERE contact_id = ? ORDER BY size DESC, id",
         (contact_id,),
     ).fetchall()
-    return [Audience(*row[:7], topics=tuple(topics[row[0]]), url=row[7]) for row in rows]
+    return [Audience(*cast(_AudienceColumns, row[:7]), topics=tuple(topics[row[0]]), url=row[7])
+            for row in rows]
 
 
 def link_count(ws: Workspace) -> int:
     """How many links between contacts the workspace holds."""
-    return ws.conn.execute("SELECT count(*) FROM contact_links").fetchone()[0]
+    return int(ws.conn.execute("SELECT count(*) FROM contact_links").fetchone()[0])
 
 
 def partner_count(ws: Workspace) -> int:
     """How many contacts have at least one audience."""
-    return ws.conn.execute("SELECT count(DISTINCT contact_id) FROM audiences").fetchone()[0]
+    return int(ws.conn.execute("SELECT count(DISTINCT contact_id) FROM audiences").fetchone()[0])

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 from socialdesk.store.models import Campaign, Channel, PostRow
 from socialdesk.store.workspace import Workspace
@@ -62,7 +63,7 @@ def _names(joined: str | None) -> tuple[str, ...]:
     return tuple(joined.split(_SEP)) if joined else ()
 
 
-def post_row(record: tuple) -> PostRow:
+def post_row(record: tuple[Any, ...]) -> PostRow:
     """A row of :data:`_POST_SQL` as a :class:`PostRow`."""
     return PostRow(
         record[0], record[1], record[2], record[3], record[4], record[5], record[6],
@@ -71,7 +72,9 @@ def post_row(record: tuple) -> PostRow:
     )
 
 
-def repeat_row(record: tuple, scheduled_on: str, status: str, reach: int | None) -> PostRow:
+def repeat_row(
+    record: tuple[Any, ...], scheduled_on: str, status: str, reach: int | None
+) -> PostRow:
     """A row of :data:`_POST_SQL` as the repeat on a later date, with its own status and reach."""
     return PostRow(
         record[0], record[1], status, scheduled_on, record[4], record[5], record[6],
@@ -79,7 +82,7 @@ def repeat_row(record: tuple, scheduled_on: str, status: str, reach: int | None)
     )
 
 
-def _with_channels(ws: Workspace, rows: list[tuple]) -> list[PostRow]:
+def _with_channels(ws: Workspace, rows: list[tuple[Any, ...]]) -> list[PostRow]:
     return [post_row(r) for r in rows]
 
 
@@ -92,7 +95,7 @@ def posts_between(ws: Workspace, first: str, last: str) -> list[PostRow]:
 
 
 def repeating_records(ws: Workspace, first: str | None = None,
-                      last: str | None = None) -> list[tuple]:
+                      last: str | None = None) -> list[tuple[Any, ...]]:
     """Rows of repeating posts (for :func:`post_row`), then rule, until and evergreen weeks.
 
     With ``first`` and ``last``: those that start by ``last`` and do not end before

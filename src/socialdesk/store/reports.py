@@ -278,7 +278,8 @@ def post_results(
     """
     if compared_only:
         # Few posts have asks: total every ask in one pass, then look the posts up.
-        where, params = "WHERE a.post_id IS NOT NULL", []
+        where = "WHERE a.post_id IS NOT NULL"
+        params: list[int | str] = []
         posts = []
         if campaign_id is not None:
             posts.append("campaign_id = ?")
@@ -301,7 +302,8 @@ def post_results(
             {_BY_DATE}"""
     else:
         # Each post's asks through the index on asks(post_id).
-        conditions, params = [], []
+        conditions: list[str] = []
+        params = []
         if campaign_id is not None:
             conditions.append("p.campaign_id = ?")
             params.append(campaign_id)

@@ -295,6 +295,14 @@ class Workspace:
         """The schema version recorded in this workspace."""
         return migrations.applied_version(self.conn)
 
+    def write_mark(self) -> tuple[int, int]:
+        """How far the database has been written (``data_version``, ``total_changes``).
+
+        It changes with every write on this connection and every commit on another.
+        """
+        data_version = self.conn.execute("PRAGMA data_version").fetchone()[0]
+        return int(data_version), self.conn.total_changes
+
     @contextlib.contextmanager
     def transaction(self) -> Iterator[Workspace]:
         """One user action: everything inside commits together or not at all.

@@ -96,7 +96,8 @@ from socialdesk.core.calendar_import.importer import (
     parse_bytes,
     parse_calendar,
 )
-from socialdesk.core.calendar_import.model import CalendarPreview, ParsedPost, Problem
+from socialdesk.core.calendar_import.model import CalendarPreview, ParsedPost
+from socialdesk.core.import_results import Problem
 
 __all__ = [
     "CalendarImportCancelled",

@@ -16,11 +16,12 @@ import icalendar
 from dateutil.relativedelta import relativedelta
 
 from socialdesk.core.calendar_import import recurrence
-from socialdesk.core.calendar_import.model import Channel, ParsedPost, Problem
+from socialdesk.core.calendar_import.model import Channel, ParsedPost
 from socialdesk.core.calendar_import.reader import RawComponent
 from socialdesk.core.calendar_import.recurrence import Repeat, RuleError, Wall
 from socialdesk.core.calendar_import.text import fallback_title, split_description
 from socialdesk.core.calendar_import.zones import Zone, ZoneResolver
+from socialdesk.core.import_results import Problem
 from socialdesk.store.schema_v1 import POST_STATUSES
 
 _FLOATING = Zone(None, None)

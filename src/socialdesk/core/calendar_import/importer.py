@@ -15,9 +15,9 @@ from socialdesk.core.calendar_import import events, reader
 from socialdesk.core.calendar_import.errors import CalendarImportCancelled, CalendarImportError
 from socialdesk.core.calendar_import.events import Context, Source
 from socialdesk.core.calendar_import.merge import plan_writes
-from socialdesk.core.calendar_import.model import CalendarPreview, ParsedPost, Problem
+from socialdesk.core.calendar_import.model import CalendarPreview, ParsedPost
 from socialdesk.core.calendar_import.zones import ZoneResolver, vtimezones
-from socialdesk.core.import_results import ImportSummary
+from socialdesk.core.import_results import ImportSummary, Problem
 from socialdesk.store import calendar_import as store
 from socialdesk.store.workspace import Workspace
 

@@ -105,7 +105,7 @@ class RawComponent:
         ``replaced`` maps a line number to the text to use instead (``None``: leave
         the line out).
         """
-        out = [_Plain(f"BEGIN:{self.name}")]
+        out: list[Contentline] = [_Plain(f"BEGIN:{self.name}")]
         for line in self.lines:
             if line.name not in WANTED:
                 continue
@@ -288,7 +288,7 @@ def line_problem(line: Line) -> str | None:
     if getter is not None:
         value = getter(Contentline(line.text))
     try:
-        factory.from_ical(value)
+        factory.from_ical(value)  # type: ignore[attr-defined]  # for_property() says `type`
     except (ValueError, TypeError) as error:
         return str(error) or "value"
     return None
@@ -356,7 +356,9 @@ def parse_component(raw: RawComponent, path: Path | str) -> icalendar.Component:
         before = dict(replaced)
         try:
             # icalendar (7.1 on) parses a list of content lines as it parses text
-            component = icalendar.Component.from_ical(raw.content_lines(replaced))
+            component: icalendar.Component = icalendar.Component.from_ical(
+                raw.content_lines(replaced)  # type: ignore[call-overload]  # typed as text only
+            )
         except ValueError as error:
             _fix(raw, raw.lines, path, replaced)
             if replaced == before:

@@ -53,7 +53,7 @@ def _text(recur: Any, until: datetime | None) -> str:
         raise RuleError("its INTERVAL is less than 1")
     if "FREQ" not in parts:
         raise RuleError("it has no FREQ")
-    text = icalendar.vRecur(parts).to_ical().decode()
+    text: str = icalendar.vRecur(parts).to_ical().decode()
     if until is not None:
         text += f";UNTIL={until:%Y%m%dT%H%M%S}"
     return text

@@ -141,7 +141,7 @@ def _rule_walls(recur: Any, start: datetime, offset_from: timedelta, part: str,
     until = _wall(_one(until), offset_from) if until else None
     try:
         rule = recurrence.build_rule(recur, start, until)
-        walls = []
+        walls: list[datetime] = []
         for moment in rule:
             if moment.year > LAST_YEAR:
                 break
@@ -166,7 +166,7 @@ def _changes(part: icalendar.Component, left: int) -> list[Change]:
     start = _wall(getattr(start_prop, "dt", None), offset_from)
     walls = {start}
     for recur in _all(part.get("RRULE")):
-        walls.update(_rule_walls(recur, start, offset_from, part.name, left - len(walls)))
+        walls.update(_rule_walls(recur, start, offset_from, str(part.name), left - len(walls)))
     for listed in _all(part.get("RDATE")):
         for item in getattr(listed, "dts", ()):
             walls.add(_wall(item.dt, offset_from))

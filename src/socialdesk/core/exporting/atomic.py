@@ -7,10 +7,10 @@ import os
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 
-def _temp_beside(target: Path, binary: bool, encoding: str | None) -> tuple[IO, Path]:
+def _temp_beside(target: Path, binary: bool, encoding: str | None) -> tuple[IO[Any], Path]:
     fd, name = tempfile.mkstemp(
         dir=target.parent, prefix=f".{target.name}.", suffix=".part"
     )
@@ -23,7 +23,7 @@ def _temp_beside(target: Path, binary: bool, encoding: str | None) -> tuple[IO, 
             mode = 0o644
         os.chmod(name, mode)
         if binary:
-            handle: IO = os.fdopen(fd, "wb")
+            handle: IO[Any] = os.fdopen(fd, "wb")
         else:
             handle = os.fdopen(fd, "w", encoding=encoding, newline="")
     except BaseException:
@@ -43,9 +43,9 @@ class AtomicFiles:
     """
 
     def __init__(self) -> None:
-        self._pending: list[tuple[IO, Path, Path]] = []
+        self._pending: list[tuple[IO[Any], Path, Path]] = []
 
-    def open(self, target: Path, *, binary: bool = False, encoding: str = "utf-8") -> IO:
+    def open(self, target: Path, *, binary: bool = False, encoding: str = "utf-8") -> IO[Any]:
         """Return a writable handle whose content will replace ``target``."""
         handle, temp = _temp_beside(target, binary, None if binary else encoding)
         self._pending.append((handle, temp, target))
@@ -72,7 +72,9 @@ class AtomicFiles:
 
 
 @contextlib.contextmanager
-def atomic_open(target: Path, *, binary: bool = False, encoding: str = "utf-8") -> Iterator[IO]:
+def atomic_open(
+    target: Path, *, binary: bool = False, encoding: str = "utf-8"
+) -> Iterator[IO[Any]]:
     """Open ``target`` for writing so that it is replaced only if the block succeeds."""
     with AtomicFiles() as files:
         yield files.open(target, binary=binary, encoding=encoding)

@@ -17,6 +17,7 @@ Public API::
 :class:`ImportCancelled`. Either way nothing is written.
 """
 
+from socialdesk.core.import_results import Problem
 from socialdesk.core.importing.duplicates import DuplicateMatch, find_duplicates
 from socialdesk.core.importing.errors import ContactImportError, ImportCancelled
 from socialdesk.core.importing.importer import (
@@ -27,7 +28,7 @@ from socialdesk.core.importing.importer import (
     parse_bytes,
     parse_file,
 )
-from socialdesk.core.importing.model import FORMATS, ParsedContact, ParseResult, Problem
+from socialdesk.core.importing.model import FORMATS, ParsedContact, ParseResult
 
 __all__ = [
     "FORMATS",

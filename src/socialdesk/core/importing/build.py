@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from socialdesk.core.importing.model import Problem
+from socialdesk.core.import_results import Problem
 from socialdesk.store.models import Contact, Detail
 
 # Groups every Google/Android contact is in; they say nothing about the contact.

@@ -22,10 +22,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from socialdesk.core.csvsafe import restore_cell
+from socialdesk.core.import_results import Problem
 from socialdesk.core.importing import csv_layouts as layouts
 from socialdesk.core.importing.build import make_contact
 from socialdesk.core.importing.errors import ContactImportError
-from socialdesk.core.importing.model import ParsedContact, ParseResult, Problem
+from socialdesk.core.importing.model import ParsedContact, ParseResult
 from socialdesk.core.importing.textio import decode_file
 from socialdesk.store.models import Contact, Detail
 

@@ -35,11 +35,13 @@ import re
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
+from typing import Any
 
+from socialdesk.core.import_results import Problem
 from socialdesk.core.importing import textio
 from socialdesk.core.importing.build import clean, make_contact
 from socialdesk.core.importing.errors import ContactImportError
-from socialdesk.core.importing.model import ParsedContact, ParseResult, Problem
+from socialdesk.core.importing.model import ParsedContact, ParseResult
 from socialdesk.core.importing.vcard_syntax import (
     Card,
     Property,
@@ -184,9 +186,9 @@ def _contact(
     return replace(contact, **_own_fields(own)) if contact and own else contact
 
 
-def _own_fields(raw: dict[str, str]) -> dict[str, object]:
+def _own_fields(raw: dict[str, str]) -> dict[str, Any]:
     """SocialDesk's own fields that hold valid values (others are quietly left at default)."""
-    fields: dict[str, object] = {}
+    fields: dict[str, Any] = {}
     if raw.get("kind") in CONTACT_KINDS:
         fields["kind"] = raw["kind"]
     if raw.get("stage") in STAGES:

@@ -1,0 +1,92 @@
+"""The layering rules, kept by reading the source (no Qt, no workspace).
+
+``store/`` is the only place that speaks SQL and opens SQLite connections; imports only
+point down: ``commands``/``cli`` and ``qt`` → ``core`` → ``store``.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+PACKAGE = Path(__file__).parents[1] / "src" / "socialdesk"
+SQL_METHODS = {"execute", "executemany", "executescript"}
+
+# Which parts of the package each part may not import.
+FORBIDDEN = {
+    "store": ("socialdesk.core", "socialdesk.qt", "socialdesk.commands", "socialdesk.cli"),
+    "core": ("socialdesk.qt", "socialdesk.commands", "socialdesk.cli"),
+    "qt": ("socialdesk.commands", "socialdesk.cli"),
+}
+
+
+def _modules(under: Path = PACKAGE) -> Iterator[tuple[Path, ast.Module]]:
+    for path in sorted(under.rglob("*.py")):
+        yield path, ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+
+
+def _where(path: Path, node: ast.AST) -> str:
+    return f"{path.relative_to(PACKAGE.parent)}:{getattr(node, 'lineno', '?')}"
+
+
+def _imported(node: ast.AST) -> list[str]:
+    """The modules an import statement names (``from a import b`` names a and a.b)."""
+    if isinstance(node, ast.Import):
+        return [alias.name for alias in node.names]
+    if isinstance(node, ast.ImportFrom) and node.module and not node.level:
+        return [node.module, *(f"{node.module}.{alias.name}" for alias in node.names)]
+    return []
+
+
+def _under(name: str, package: str) -> bool:
+    return name == package or name.startswith(package + ".")
+
+
+def test_no_sql_outside_the_store() -> None:
+    found = []
+    for path, tree in _modules():
+        if path.is_relative_to(PACKAGE / "store"):
+            continue
+        for node in ast.walk(tree):
+            if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)):
+                continue
+            method, owner = node.func.attr, node.func.value
+            if method in SQL_METHODS:
+                found.append(f"{_where(path, node)}: .{method}(…) runs SQL")
+            elif method == "connect" and isinstance(owner, ast.Name) and owner.id == "sqlite3":
+                found.append(f"{_where(path, node)}: sqlite3.connect(…) opens a database")
+    assert not found, ("SQL belongs in socialdesk/store/; move these into a store "
+                       "function:\n" + "\n".join(found))
+
+
+@pytest.mark.parametrize("layer", sorted(FORBIDDEN))
+def test_imports_only_point_down(layer: str) -> None:
+    found = []
+    for path, tree in _modules(PACKAGE / layer):
+        for node in ast.walk(tree):
+            for name in _imported(node):
+                if any(_under(name, banned) for banned in FORBIDDEN[layer]):
+                    found.append(f"{_where(path, node)}: imports {name}")
+    assert not found, (f"socialdesk.{layer} must not import "
+                       f"{', '.join(FORBIDDEN[layer])}:\n" + "\n".join(sorted(set(found))))
+
+
+def _literal(path: Path, name: str) -> object:
+    """The value of the module-level constant ``name`` in ``path``, read without importing."""
+    for node in ast.parse(path.read_text(encoding="utf-8")).body:
+        targets = ([node.target] if isinstance(node, ast.AnnAssign)
+                   else node.targets if isinstance(node, ast.Assign) else [])
+        if any(isinstance(t, ast.Name) and t.id == name for t in targets):
+            assert node.value is not None
+            return ast.literal_eval(node.value)
+    raise AssertionError(f"{path}: no constant {name}")
+
+
+def test_the_command_line_offers_the_windows_views() -> None:
+    cli_views = _literal(PACKAGE / "cli.py", "VIEWS")
+    window_views = tuple(view[0] for view in _literal(PACKAGE / "qt" / "main_window.py", "VIEWS"))
+    assert cli_views == window_views, (
+        f"socialdesk --view offers {cli_views}; the window has {window_views}")
