@@ -47,8 +47,7 @@ class ContactSearch:
         self._version: Version | None = None
 
     def _current_version(self) -> Version:
-        data_version = self.ws.conn.execute("PRAGMA data_version").fetchone()[0]
-        return int(data_version), self.ws.conn.total_changes
+        return self.ws.data_version(), self.ws.conn.total_changes
 
     def version(self) -> Version:
         """What the workspace looks like now: it changes with every write or commit.
