@@ -155,3 +155,34 @@ def test_the_table_stays_scrolled_where_it_was(window: MainWindow, view: Contact
     qtbot.wait(20)
     assert view.selected_id() == far
     assert abs(bar.value() - where) <= 1  # one row more above it, at most
+
+
+def test_the_partners_pane_keeps_typing_and_shows_other_changes(window: MainWindow, qtbot) -> None:
+    from socialdesk.qt.table_model import ROW_ROLE
+    from socialdesk.qt.views.partners import PartnersView
+
+    partners = window.show_view("partners")
+    assert isinstance(partners, PartnersView)
+    first, second = (partners.proxy.index(r, 0).data(ROW_ROLE).id for r in range(2))
+    partners.select_partner(first)
+    edit = partners.editor.form.name_edit
+    edit.setFocus()
+    edit.selectAll()
+    qtbot.keyClicks(edit, "Aa Half Typed")  # not finished: no Return, focus stays
+    with Workspace.open(window.ws.path) as other, other.transaction():
+        other.conn.execute("UPDATE contacts SET organisation = 'Elsewhere Ltd' "
+                           "WHERE id IN (?, ?)", (first, second))
+    qtbot.waitUntil(lambda: any(row.organisation == "Elsewhere Ltd"
+                                for row in partners.model.rows), timeout=5000)
+    assert edit.text() == "Aa Half Typed"
+    assert partners.editor.form.organisation_edit.text() != "Elsewhere Ltd"  # not reloaded
+    qtbot.keyClick(edit, Qt.Key.Key_Return)
+    after = contacts.get_contact(window.ws, first)
+    assert (after.name, after.organisation) == ("Aa Half Typed", "Elsewhere Ltd")
+    assert partners.editor.form.organisation_edit.text() == "Elsewhere Ltd"
+    partners.select_partner(second)
+    with Workspace.open(window.ws.path) as other, other.transaction():
+        other.conn.execute("UPDATE contacts SET organisation = 'Later Ltd' WHERE id = ?",
+                           (second,))
+    qtbot.waitUntil(lambda: partners.editor.form.organisation_edit.text() == "Later Ltd",
+                    timeout=5000)
