@@ -71,6 +71,7 @@ def confirm_delete(parent: QWidget, ws: Workspace, contact_id: int, name: str) -
 
 
 EDITOR_WIDTH = 430
+KEEP_LOADED = 2000  # rows a reload reads again to stay scrolled (~20 ms); beyond, it starts over
 
 
 def size_splitter(splitter: QSplitter, right: int) -> None:
@@ -207,14 +208,14 @@ class ContactsView(View):
     def refresh(self) -> None:
         """Reload the table, the tag list and the contact shown from the workspace.
 
-        The rows loaded stay loaded (the table stays scrolled where it was) and the
-        selected contact stays selected; the pane shows their stored fields, or the
-        first contact when they are gone (see :meth:`ContactEditor.reload`).
+        Up to ``KEEP_LOADED`` rows loaded stay loaded (the table stays scrolled where it
+        was) and the selected contact stays selected; the pane shows their stored fields,
+        or the first contact when they are gone (see :meth:`ContactEditor.reload`).
         """
         fill_tags(self.tag, self.ws)
         self.editor.reload()
         query = self.current_query()
-        if query == self.model.query:
+        if query == self.model.query and self.model.rowCount() <= KEEP_LOADED:
             self.model.reset(keep_loaded=True)
             self._update_state()
         else:
