@@ -186,3 +186,12 @@ def test_the_partners_pane_keeps_typing_and_shows_other_changes(window: MainWind
                            (second,))
     qtbot.waitUntil(lambda: partners.editor.form.organisation_edit.text() == "Later Ltd",
                     timeout=5000)
+
+
+def test_an_empty_workspace_filled_elsewhere_leaves_the_welcome_panel(
+        open_window, tmp_path: Path, qtbot) -> None:
+    main = open_window(tmp_path / "new.sqlite", create=True)
+    assert main.current_view_name() is None  # the welcome panel
+    import_elsewhere(main.ws.path, tmp_path)
+    qtbot.waitUntil(lambda: main.current_view_name() is not None, timeout=5000)
+    assert " 1 contacts" in main.path_label.text()  # the status bar counts it too

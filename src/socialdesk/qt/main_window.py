@@ -277,14 +277,18 @@ class MainWindow(QMainWindow):
         """Reload if another connection changed the workspace since the views last read it.
 
         Runs every ``CHANGES_POLL_MS`` and when the window is activated; costs one
-        ``PRAGMA data_version`` (microseconds). Waits while a dialog is open over the window.
+        ``PRAGMA data_version`` (microseconds). Waits while a dialog is open over the window
+        or it is minimised (activating it looks at once).
         """
-        if QApplication.activeModalWidget() is not None:
+        if QApplication.activeModalWidget() is not None or self.isMinimized():
             return
         version = self._data_version()
         if version is None or version == self.seen_version:
             return
-        self.changed_elsewhere()
+        try:
+            self.changed_elsewhere()
+        except sqlite3.DatabaseError as error:  # the other program left it unreadable
+            self._report_damage(str(error))
 
     def changed_elsewhere(self) -> None:
         """Another program wrote to the workspace: reload the view showing, the others when shown.
