@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from socialdesk.qt.main_window import MainWindow
 from socialdesk.qt.views.contacts import ContactsView
@@ -113,8 +113,6 @@ def test_typing_not_yet_saved_is_kept_and_saved_over_the_other_writers_change(
 def test_the_windows_own_writes_reload_once(window: MainWindow, view: ContactsView, qtbot,
                                             tmp_path: Path,
                                             monkeypatch: pytest.MonkeyPatch) -> None:
-    from socialdesk.qt import transfer
-
     refreshed = resets(view)
     # An edit in the window, on its own connection.
     qtbot.keyClicks(view.editor.form.organisation_edit, " Two")
@@ -124,10 +122,17 @@ def test_the_windows_own_writes_reload_once(window: MainWindow, view: ContactsVi
     ics.write_text("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//t//EN\r\nBEGIN:VEVENT\r\n"
                    "UID:one@t\r\nDTSTAMP:20300101T000000Z\r\nDTSTART;VALUE=DATE:20300105\r\n"
                    "SUMMARY:Imported post\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n", encoding="utf-8")
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a: (str(ics), ""))
     monkeypatch.setattr(QMessageBox, "question", lambda *a: QMessageBox.StandardButton.Ok)
-    monkeypatch.setattr(QMessageBox, "information", lambda *a: QMessageBox.StandardButton.Ok)
-    assert transfer.import_path(window, window.ws, ics)
-    window.data_imported()
+
+    def imported(*_args: object) -> QMessageBox.StandardButton:
+        window.check_for_changes()  # the timer, or the window being activated, meanwhile
+        return QMessageBox.StandardButton.Ok
+
+    monkeypatch.setattr(QMessageBox, "information", imported)
+    window.import_file()
+    assert window.ws.conn.execute("SELECT count(*) FROM posts WHERE title = 'Imported post'"
+                                  ).fetchone()[0] == 1
     assert len(refreshed) == 1
     window.check_for_changes()  # what the timer does
     qtbot.wait(50)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 import sqlite3
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -76,6 +77,7 @@ class MainWindow(QMainWindow):
         self.integrity: IntegrityReport | None = None
         self.damage_reported = False
         self.seen_version: int | None = None  # the workspace's data_version last reloaded at
+        self.importing = False  # an import's worker writes: its commit is not another's
         self.setWindowIcon(app_icon())
         self.setAcceptDrops(True)
 
@@ -280,7 +282,7 @@ class MainWindow(QMainWindow):
         ``PRAGMA data_version`` (microseconds). Waits while a dialog is open over the window
         or it is minimised (activating it looks at once).
         """
-        if QApplication.activeModalWidget() is not None or self.isMinimized():
+        if self.importing or QApplication.activeModalWidget() is not None or self.isMinimized():
             return
         version = self._data_version()
         if version is None or version == self.seen_version:
@@ -437,7 +439,16 @@ class MainWindow(QMainWindow):
         """Import contacts (or a calendar) from a file the user picks."""
         from socialdesk.qt import transfer
 
-        if transfer.import_dialog(self, self.ws):
+        self._import(lambda: transfer.import_dialog(self, self.ws))
+
+    def _import(self, run: Callable[[], bool]) -> None:
+        """Run an import (True when it changed something), then reload the views once."""
+        self.importing = True
+        try:
+            changed = run()
+        finally:
+            self.importing = False
+        if changed:
             self.data_imported()
 
     def data_imported(self) -> None:
@@ -489,11 +500,8 @@ class MainWindow(QMainWindow):
             return
         event.acceptProposedAction()
 
-        def run() -> None:
-            if transfer.import_path(self, self.ws, path):
-                self.data_imported()
-
-        QTimer.singleShot(0, run)
+        QTimer.singleShot(0, lambda: self._import(
+            lambda: transfer.import_path(self, self.ws, path)))
 
     def changeEvent(self, event: QEvent) -> None:
         """Look for other programs' changes as soon as the user comes back to the window."""
