@@ -67,8 +67,7 @@ class BackupControl(QObject):
 
     def _state(self) -> tuple[int, int, int]:
         """Which workspace is open and how far it has been written (this and other connections)."""
-        conn = self.ws.conn
-        return (id(self.ws), conn.total_changes, conn.execute("PRAGMA data_version").fetchone()[0])
+        return (id(self.ws), self.ws.conn.total_changes, self.ws.data_version())
 
     def skip_backup_on_close(self) -> None:
         """No automatic backup when this window closes (--screenshot, --quit-after-startup)."""
