@@ -200,3 +200,20 @@ def test_an_empty_workspace_filled_elsewhere_leaves_the_welcome_panel(
     import_elsewhere(main.ws.path, tmp_path)
     qtbot.waitUntil(lambda: main.current_view_name() is not None, timeout=5000)
     assert " 1 contacts" in main.path_label.text()  # the status bar counts it too
+
+
+def test_today_shows_a_post_added_elsewhere(window: MainWindow, qtbot) -> None:
+    from socialdesk.core.clock import today
+    from socialdesk.qt.views.today import TodayView
+    from socialdesk.store import post_writes
+    from socialdesk.store.models import PostDraft
+
+    shown = window.show_view("today")
+    assert isinstance(shown, TodayView)
+    before = shown.week_model.rowCount()
+    with Workspace.open(window.ws.path) as other:
+        post_writes.create_post(other, PostDraft(
+            title="Added by a script", status="scheduled", scheduled_on=today().isoformat(),
+            channels=(("instagram", None),)))
+    qtbot.waitUntil(lambda: shown.week_model.rowCount() == before + 1, timeout=5000)
+    assert f"({before + 1:,})" in shown.week_title.text()
