@@ -220,3 +220,20 @@ def test_a_new_contact_joins_a_table_scrolled_to_its_end(window: MainWindow, qtb
     window.undo_stack.undo()  # the new contact goes again
     qtbot.waitUntil(lambda: not view.model.waiting)
     assert shown_ids(view) == expected("name")
+
+
+def test_a_contact_added_elsewhere_joins_the_search_in_order(window: MainWindow, qtbot) -> None:
+    view = open_contacts(window)
+    qtbot.waitUntil(lambda: not view.model.waiting)
+    view.search.setText("zyxbury")
+    view.apply_query()
+    qtbot.waitUntil(lambda: not view.model.waiting)
+    zyx = expected("name", matching=lambda p: "Zyxbury" in p.name)
+    view.select_contact(zyx[3])
+    with Workspace.open(window.ws.path) as other:  # another program adds a contact
+        added = contacts.save_contact(other, Contact(0, "Aaa Zyxbury"))
+    qtbot.waitUntil(lambda: added in shown_ids(view), timeout=5000)  # the worker's new order
+    assert shown_ids(view)[: FIRST_PAGE] == [added, *zyx][: FIRST_PAGE]
+    assert view.model.total == len(zyx) + 1
+    assert view.selected_id() == zyx[3]
+    assert view.editor.contact is not None and view.editor.contact.id == zyx[3]

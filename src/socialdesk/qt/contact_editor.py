@@ -108,6 +108,28 @@ class ContactEditor(QStackedWidget):
         self.tabs.setTabText(TAB_LINKS, _counted("Links", len(self.links.items)))
         self.setCurrentIndex(1)
 
+    def reload(self) -> None:
+        """Show the stored fields of the contact shown, which may have changed elsewhere.
+
+        A field typed in but not saved yet keeps its text (saving it changes only that
+        field); a contact deleted since leaves the pane.
+        """
+        if self.contact is None:
+            return
+        if contact_store.get_contact(self.ws, self.contact.id) is None:
+            self.show_contact(None)
+        elif not self.unsaved():
+            self.show_contact(self.contact.id)
+
+    def unsaved(self) -> bool:
+        """True when the card shows typing that is not saved yet."""
+        if self.contact is None:
+            return False
+        try:
+            return not same_card(self.contact, self.form.contact(self.contact))
+        except RuntimeError:  # the form's widgets are being destroyed
+            return False
+
     def contact_edited(self, contact_id: int | None) -> None:
         """Reload when the contact shown was changed (by this pane or an undo)."""
         if self.shown_id is not None and contact_id in (None, self.shown_id):

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import importlib
 import sqlite3
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, QSettings, QTimer
+from PySide6.QtCore import QByteArray, QEvent, QSettings, QTimer
 from PySide6.QtGui import (
     QAction,
     QCloseEvent,
@@ -59,6 +60,7 @@ VIEWS: tuple[tuple[str, str, str, str], ...] = (
     ("reports", "Reports", "chart-column", "socialdesk.qt.views.reports:ReportsView"),
 )
 VIEW_NAMES = tuple(name for name, *_ in VIEWS)
+CHANGES_POLL_MS = 1500  # how often the window looks whether another program wrote the file
 WORKSPACE_FILTER = "SocialDesk workspaces (*.sqlite *.db);;All files (*)"
 
 
@@ -74,6 +76,8 @@ class MainWindow(QMainWindow):
         self.stale: set[str] = set()
         self.integrity: IntegrityReport | None = None
         self.damage_reported = False
+        self.seen_version: int | None = None  # the workspace's data_version last reloaded at
+        self.importing = False  # an import's worker writes: its commit is not another's
         self.setWindowIcon(app_icon())
         self.setAcceptDrops(True)
 
@@ -104,6 +108,10 @@ class MainWindow(QMainWindow):
         self._build_menus()
         self._restore_geometry()
         self._workspace_opened()
+        self.changes_timer = QTimer(self)
+        self.changes_timer.setInterval(CHANGES_POLL_MS)
+        self.changes_timer.timeout.connect(self.check_for_changes)
+        self.changes_timer.start()
         # Load the other views' code while the user looks at the first one.
         Preloader([v[3].partition(":")[0] for v in VIEWS], self).start()
 
@@ -206,6 +214,7 @@ class MainWindow(QMainWindow):
     def views_changed(self, source: str) -> None:
         """A view wrote to the workspace: the others reload (the shown one at once)."""
         self.stale = set(self.views) - {source}
+        self._note_version()
         self._update_status()
         current = self.current_view_name()
         if current and current != source:
@@ -246,9 +255,58 @@ class MainWindow(QMainWindow):
     def data_changed(self) -> None:
         """Mark every view stale and reload the one showing."""
         self.stale = set(self.views)
+        self._note_version()
         self._update_status()
         current = self.current_view_name()
         self.show_view(current or "today")
+
+    def _data_version(self) -> int | None:
+        """The workspace's ``data_version`` (None once its connection is closed)."""
+        try:
+            return self.ws.data_version()
+        except sqlite3.Error:
+            return None
+
+    def _note_version(self) -> None:
+        """The views are about to show the workspace as it is now, other writers' changes too.
+
+        (The window's own writes on other connections, such as an import's worker,
+        then reload once, not again when the timer looks.)
+        """
+        self.seen_version = self._data_version()
+
+    def check_for_changes(self) -> None:
+        """Reload if another connection changed the workspace since the views last read it.
+
+        Runs every ``CHANGES_POLL_MS`` and when the window is activated; costs one
+        ``PRAGMA data_version`` (microseconds). Waits while a dialog is open over the window
+        or it is minimised (activating it looks at once).
+        """
+        if self.importing or QApplication.activeModalWidget() is not None or self.isMinimized():
+            return
+        version = self._data_version()
+        if version is None or version == self.seen_version:
+            return
+        try:
+            self.changed_elsewhere()
+        except sqlite3.DatabaseError as error:  # the other program left it unreadable
+            self._report_damage(str(error))
+
+    def changed_elsewhere(self) -> None:
+        """Another program wrote to the workspace: reload the view showing, the others when shown.
+
+        The undo steps stay: each changes only its own fields, and says so when another
+        writer changed them since.
+        """
+        self.stale = set(self.views)
+        self._note_version()
+        totals = self._update_status()
+        current = self.current_view_name()
+        if current is not None:
+            self.show_view(current)
+        elif not totals.empty:  # the welcome panel showed: the workspace has data now
+            name = str(self.settings.value("window/view", "today"))
+            self.show_view(name if name in VIEW_NAMES else "today")
 
     # --- workspace ------------------------------------------------------------------
 
@@ -265,6 +323,7 @@ class MainWindow(QMainWindow):
             action.setEnabled(not read_only)
         self._stop_integrity_check()
         self.integrity = check_in_background(self, self.ws.path, self._report_damage)
+        self._note_version()
         if self._update_status().empty:
             self.sidebar.set_current(None)
             self.welcome.setEnabled(not read_only)
@@ -380,7 +439,16 @@ class MainWindow(QMainWindow):
         """Import contacts (or a calendar) from a file the user picks."""
         from socialdesk.qt import transfer
 
-        if transfer.import_dialog(self, self.ws):
+        self._import(lambda: transfer.import_dialog(self, self.ws))
+
+    def _import(self, run: Callable[[], bool]) -> None:
+        """Run an import (True when it changed something), then reload the views once."""
+        self.importing = True
+        try:
+            changed = run()
+        finally:
+            self.importing = False
+        if changed:
             self.data_imported()
 
     def data_imported(self) -> None:
@@ -432,11 +500,14 @@ class MainWindow(QMainWindow):
             return
         event.acceptProposedAction()
 
-        def run() -> None:
-            if transfer.import_path(self, self.ws, path):
-                self.data_imported()
+        QTimer.singleShot(0, lambda: self._import(
+            lambda: transfer.import_path(self, self.ws, path)))
 
-        QTimer.singleShot(0, run)
+    def changeEvent(self, event: QEvent) -> None:
+        """Look for other programs' changes as soon as the user comes back to the window."""
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.ActivationChange and self.isActiveWindow():
+            self.check_for_changes()
 
     def closeEvent(self, event: QCloseEvent) -> None:
         """Remember the window's geometry and close the workspace."""
@@ -444,6 +515,7 @@ class MainWindow(QMainWindow):
         self.settings.setValue("window/geometry", self.saveGeometry())
         self.settings.sync()
         self._stop_integrity_check()
+        self.changes_timer.stop()
         self.safety.on_close()  # the automatic backup when the app closes
         self.ws.close()
         self.safety.release()

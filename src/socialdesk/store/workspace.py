@@ -290,6 +290,14 @@ class Workspace:
         finally:
             self.conn.set_progress_handler(None, 0)
 
+    def data_version(self) -> int:
+        """A number that changes when another connection commits to the file.
+
+        This connection's own commits leave it as it was; reading it costs microseconds
+        (SQLite keeps it in memory), so a window can poll it to notice other writers.
+        """
+        return int(self.conn.execute("PRAGMA data_version").fetchone()[0])
+
     @property
     def schema_version(self) -> int:
         """The schema version recorded in this workspace."""
@@ -300,8 +308,7 @@ class Workspace:
 
         It changes with every write on this connection and every commit on another.
         """
-        data_version = self.conn.execute("PRAGMA data_version").fetchone()[0]
-        return int(data_version), self.conn.total_changes
+        return self.data_version(), self.conn.total_changes
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[Workspace]:

@@ -71,6 +71,7 @@ def confirm_delete(parent: QWidget, ws: Workspace, contact_id: int, name: str) -
 
 
 EDITOR_WIDTH = 430
+KEEP_LOADED = 2000  # rows a reload reads again to stay scrolled (~20 ms); beyond, it starts over
 
 
 def size_splitter(splitter: QSplitter, right: int) -> None:
@@ -205,14 +206,24 @@ class ContactsView(View):
         self._reload(self.current_query())
 
     def refresh(self) -> None:
-        """Reload the table (and the tag list) from the workspace."""
+        """Reload the table, the tag list and the contact shown from the workspace.
+
+        Up to ``KEEP_LOADED`` rows loaded stay loaded (the table stays scrolled where it
+        was) and the selected contact stays selected; the pane shows their stored fields,
+        or the first contact when they are gone (see :meth:`ContactEditor.reload`).
+        """
         fill_tags(self.tag, self.ws)
-        self._reload(self.current_query())
-        self.table.setColumnWidth(0, 190)
-        self.table.setColumnWidth(1, 170)
-        self.table.setColumnWidth(2, 80)
-        self.table.setColumnWidth(3, 80)
-        self.table.setColumnWidth(4, 210)
+        self.editor.reload()
+        query = self.current_query()
+        if query == self.model.query and self.model.rowCount() <= KEEP_LOADED:
+            self.model.reset(keep_loaded=True)
+            self._update_state()
+        else:
+            self._reload(query)
+        if not self.table.property("sized"):
+            self.table.setProperty("sized", True)
+            for column, width in enumerate((190, 170, 80, 80, 210)):
+                self.table.setColumnWidth(column, width)
         # A timer, not a posted call (those run before the table paints): the table shows,
         # the event loop breathes, then the editor fills.
         QTimer.singleShot(1, self, self._select_first)

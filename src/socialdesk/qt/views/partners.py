@@ -156,7 +156,8 @@ class PartnersView(View):
             self._sized = True
             QTimer.singleShot(STEP_MS, self, lambda: self._size_column(0))
         if selected is not None:
-            self.select_partner(selected)
+            self._select_row(selected)
+        self.editor.reload()  # what changed since, but not over typing not yet saved
 
     def _size_column(self, column: int, widths: dict[int, int] | None = None) -> None:
         """Measure a column's contents, the next one a turn of the event loop later.
