@@ -35,7 +35,7 @@ from socialdesk.store import links as link_store
 from socialdesk.store.contact_snapshot import contact_fields
 from socialdesk.store.models import Audience, Interaction, Link, Reciprocity
 from socialdesk.store.partners import audiences_of
-from socialdesk.store.schema_v1 import INTERACTION_KINDS
+from socialdesk.store.vocabulary import INTERACTION_KINDS
 from socialdesk.store.workspace import Workspace
 
 # (contact id, fields before, fields after, what the undo menu calls it)

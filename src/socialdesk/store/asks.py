@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from socialdesk.store.models import AskRow
-from socialdesk.store.schema_v1 import ASK_STATUSES
+from socialdesk.store.vocabulary import ASK_STATUSES
 from socialdesk.store.workspace import Workspace
 
 RESOLVED = ("shared", "declined", "no_reply")

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import date
 
 from socialdesk.store.models import AskRow, Interaction, Reciprocity
-from socialdesk.store.schema_v1 import INTERACTION_KINDS
+from socialdesk.store.vocabulary import INTERACTION_KINDS
 from socialdesk.store.workspace import Workspace
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import date
 
 from socialdesk.store.models import OccurrenceDraft
-from socialdesk.store.schema_v1 import POST_STATUSES
+from socialdesk.store.vocabulary import POST_STATUSES
 from socialdesk.store.workspace import Workspace
 
 _COLUMNS = "status, published_url, reach, clicks, engagements"

@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from socialdesk.store import occurrences
 from socialdesk.store.models import OccurrenceDraft, PostDetail, PostDraft
-from socialdesk.store.schema_v1 import POST_STATUSES, REPEAT_RULES
+from socialdesk.store.vocabulary import POST_STATUSES, REPEAT_RULES
 from socialdesk.store.workspace import Workspace
 
 _FIELDS = (

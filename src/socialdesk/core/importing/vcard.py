@@ -51,7 +51,7 @@ from socialdesk.core.importing.vcard_syntax import (
     unescape,
 )
 from socialdesk.store.models import Contact, Detail
-from socialdesk.store.schema_v1 import CONTACT_KINDS, STAGES
+from socialdesk.store.vocabulary import CONTACT_KINDS, STAGES
 
 _OWN = {  # SocialDesk's own fields, as its vCard export writes them
     "X-SOCIALDESK-KIND": "kind", "X-SOCIALDESK-STAGE": "stage",
