@@ -154,3 +154,38 @@ def test_search_filters_by_kind_stage_and_tag_in_sort_order(workspace: Workspace
     assert names(sort="email") == ["Zoe Baker", "Bea Baker", "Adam Baker"]  # none first
     add(workspace, "Aaron Baker")  # a write makes the cached order stale
     assert names(text="baker")[0] == "Aaron Baker"
+
+
+def test_the_store_names_every_column_of_the_contacts_table(workspace: Workspace) -> None:
+    """A column added by a migration but not named in the store would never be read."""
+    table = [row["name"] for row in workspace.conn.execute("PRAGMA table_info(contacts)")]
+    assert sorted(table) == sorted(contacts.CONTACT_COLUMNS + contacts.RECORD_COLUMNS)
+
+
+def test_every_own_field_of_a_contact_survives_save_import_export_and_undo(
+    workspace: Workspace,
+) -> None:
+    """Each reader and writer of a contact goes by the same column names."""
+    from socialdesk.store.contact_import import insert_contacts
+    from socialdesk.store.contacts_export import export_batches
+
+    ann = Contact(id=0, name="Ann Lee", organisation="Bakery", kind="press", stage="ally",
+                  strength=0.7, effort_minutes=25, notes="likes rye",
+                  follow_up_on="2026-03-01", details=(Detail("email", "ann@x.example"),),
+                  tags=("vip",))
+    own = contacts.EDITABLE_COLUMNS
+    saved = contacts.get_contact(workspace, contacts.save_contact(workspace, ann))
+    with workspace.transaction():
+        (imported_id,) = insert_contacts(workspace, [ann])
+    imported = contacts.get_contact(workspace, imported_id)
+    assert saved is not None and imported is not None
+    exported = [e.contact for batch in export_batches(workspace) for e in batch]
+    snapshot = snapshot_contact(workspace, saved.id)
+    assert snapshot is not None
+    contacts.delete_contact(workspace, saved.id)
+    restore_contact(workspace, snapshot)
+    restored = contacts.get_contact(workspace, saved.id)
+    for contact in (saved, imported, *exported, restored):
+        assert contact is not None
+        assert {n: getattr(contact, n) for n in own} == {n: getattr(ann, n) for n in own}
+        assert contact.details == ann.details and contact.tags == ann.tags
