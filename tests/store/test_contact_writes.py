@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from socialdesk.store import audiences, contacts, interactions, links, partners
+from socialdesk.store import asks, audiences, contacts, interactions, links, partners
 from socialdesk.store.contact_search import ContactSearch
 from socialdesk.store.contact_snapshot import RestoreConflict, restore_contact, snapshot_contact
 from socialdesk.store.contacts import ContactQuery
@@ -64,7 +64,7 @@ def test_interactions_and_reciprocity(demo: Workspace) -> None:
     balance = interactions.reciprocity(demo, ann)
     assert (balance.shared_interactions, balance.shared_asks, balance.gave) == (2, 1, 1)
     assert balance.balance == 2
-    assert [a.status for a in interactions.asks_of(demo, ann)] == ["declined", "shared"]
+    assert [a.status for a in asks.asks_for_contact(demo, ann)] == ["declined", "shared"]
     with pytest.raises(ValueError, match="date"):
         interactions.set_interactions(demo, ann, [Interaction(0, ann, "soon", "note")])
 
