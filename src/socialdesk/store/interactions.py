@@ -10,17 +10,17 @@ from socialdesk.store.models import Interaction, Reciprocity
 from socialdesk.store.vocabulary import INTERACTION_KINDS
 from socialdesk.store.workspace import Workspace
 
-_FIELDS = field_names(Interaction)  # the interactions table's columns
+INTERACTION_COLUMNS = field_names(Interaction)  # the interactions table's columns
 
 
 def interactions_of(ws: Workspace, contact_id: int) -> list[Interaction]:
     """A contact's interactions, newest first."""
     rows = ws.conn.execute(
-        f"SELECT {select_list(_FIELDS)} FROM interactions "
+        f"SELECT {select_list(INTERACTION_COLUMNS)} FROM interactions "
         "WHERE contact_id = ? ORDER BY happened_on DESC, id DESC",
         (contact_id,),
     ).fetchall()
-    return [from_row(Interaction, row, _FIELDS) for row in rows]
+    return [from_row(Interaction, row, INTERACTION_COLUMNS) for row in rows]
 
 
 def check_interaction(interaction: Interaction) -> None:
@@ -41,7 +41,7 @@ def set_interactions(
         check_interaction(interaction)
     with ws.transaction():
         ws.conn.execute("DELETE FROM interactions WHERE contact_id = ?", (contact_id,))
-        written = _FIELDS[1:]  # all but the id
+        written = INTERACTION_COLUMNS[1:]  # all but the id
         ws.conn.executemany(
             f"INSERT INTO interactions ({select_list(written)}) "
             f"VALUES ({', '.join('?' * len(written))})",
