@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from socialdesk.store import campaigns, contacts, interactions
+from socialdesk.store import audiences, campaigns, contacts, interactions, links
 from socialdesk.store.workspace import Workspace
 
 NAMED = {
@@ -12,6 +12,8 @@ NAMED = {
     "campaigns": campaigns.CAMPAIGN_COLUMNS,
     "channels": campaigns.CHANNEL_COLUMNS,
     "interactions": interactions.INTERACTION_COLUMNS,
+    "audiences": audiences.AUDIENCE_COLUMNS,
+    "contact_links": links.LINK_COLUMNS,
 }
 
 
