@@ -15,7 +15,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from socialdesk.store.columns import field_names, from_row
+from socialdesk.store.columns import field_names, from_row, select_named
 from socialdesk.store.models import AskRow
 from socialdesk.store.vocabulary import ASK_STATUSES
 from socialdesk.store.workspace import Workspace
@@ -30,7 +30,7 @@ _NOW = "strftime('%Y-%m-%dT%H:%M:%SZ', 'now')"
 _ASK_FIELDS = field_names(AskRow)
 _ASK_JOINED = {"contact_name": "c.name", "post_title": "p.title", "post_status": "p.status"}
 _ASK_SQL = (
-    "SELECT " + ", ".join(f"{_ASK_JOINED.get(name, 'a.' + name)} AS {name}" for name in _ASK_FIELDS)
+    f"SELECT {select_named(_ASK_FIELDS, 'a', _ASK_JOINED)}"
     + "\nFROM asks a JOIN contacts c ON c.id = a.contact_id LEFT JOIN posts p ON p.id = a.post_id\n"
 )
 

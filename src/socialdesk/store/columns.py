@@ -8,7 +8,7 @@ and every ``SELECT``, ``INSERT`` and ``UPDATE`` written from the names follows.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import fields
 from typing import Any, TypeVar
 
@@ -24,6 +24,18 @@ def select_list(names: Sequence[str], table: str = "") -> str:
     """``names`` as the column list of a SELECT or INSERT (``c.name`` with ``table="c"``)."""
     prefix = f"{table}." if table else ""
     return ", ".join(prefix + name for name in names)
+
+
+def select_named(
+    names: Sequence[str], table: str, joined: Mapping[str, str] | None = None
+) -> str:
+    """A SELECT list giving each of ``names`` under its own name.
+
+    Each is the column ``table.name`` unless ``joined`` maps it to another expression
+    (a column of a joined table, a subquery).
+    """
+    other = joined or {}
+    return ", ".join(f"{other.get(name, f'{table}.{name}')} AS {name}" for name in names)
 
 
 def from_row(cls: type[T], row: sqlite3.Row, names: Sequence[str], **extra: Any) -> T:
