@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
-from socialdesk.store.columns import field_names, from_row, select_list
+from socialdesk.store.columns import field_names, from_row, select_list, select_named
 from socialdesk.store.models import Contact, ContactRow, Detail, FollowUp
 from socialdesk.store.workspace import Workspace
 
@@ -293,15 +293,18 @@ def delete_contact(ws: Workspace, contact_id: int) -> None:
         ws.conn.execute("DELETE FROM contacts WHERE id = ?", (contact_id,))
 
 
+_FOLLOW_UP_FIELDS = field_names(FollowUp)
+
+
 def follow_ups_due(ws: Workspace, until: str, limit: int = 50) -> list[FollowUp]:
     """Contacts whose follow-up date is on or before ``until`` (ISO date), oldest first."""
     rows = ws.conn.execute(
-        "SELECT id, name, organisation, follow_up_on FROM contacts "
-        "WHERE follow_up_on IS NOT NULL AND follow_up_on <= ? "
-        "ORDER BY follow_up_on, name LIMIT ?",
+        f"SELECT {select_named(_FOLLOW_UP_FIELDS, 'c', {'contact_id': 'c.id'})} FROM contacts c "
+        "WHERE c.follow_up_on IS NOT NULL AND c.follow_up_on <= ? "
+        "ORDER BY c.follow_up_on, c.name LIMIT ?",
         (until, limit),
     ).fetchall()
-    return [FollowUp(*row) for row in rows]
+    return [from_row(FollowUp, row, _FOLLOW_UP_FIELDS) for row in rows]
 
 
 def all_tags(ws: Workspace) -> list[str]:
