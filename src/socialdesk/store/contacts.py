@@ -38,21 +38,16 @@ RECORD_COLUMNS = ("uid", "created_at", "updated_at")
 # column of ``contacts c`` unless computed here. Big reads keep these rows as plain
 # tuples (see :func:`row_tuples_for_ids`); ``ROW_*`` name the positions once.
 _ROW_EXPRESSIONS = {
-    "email": "coalesce((SELECT d.value FROM contact_details d\n"
-    "              WHERE d.contact_id = c.id AND d.kind = 'email'\n"
-    "              ORDER BY d.position LIMIT 1), '')",
-    "tags": "coalesce((SELECT group_concat(t.name, ', ') FROM contact_tags ct\n"
-    "              JOIN tags t ON t.id = ct.tag_id WHERE ct.contact_id = c.id), '')",
+    "email": "coalesce((SELECT d.value FROM contact_details d "
+    "WHERE d.contact_id = c.id AND d.kind = 'email' ORDER BY d.position LIMIT 1), '')",
+    "tags": "coalesce((SELECT group_concat(t.name, ', ') FROM contact_tags ct "
+    "JOIN tags t ON t.id = ct.tag_id WHERE ct.contact_id = c.id), '')",
     "audience": "(SELECT coalesce(sum(a.size), 0) FROM audiences a WHERE a.contact_id = c.id)",
 }
 ROW_FIELDS = field_names(ContactRow)
-ROW_ID, ROW_NAME, ROW_FOLLOW_UP, ROW_AUDIENCE = (
-    ROW_FIELDS.index(name) for name in ("id", "name", "follow_up_on", "audience")
-)
-_ROW_SQL = "SELECT " + ",\n    ".join(
-    f"{_ROW_EXPRESSIONS[name]} AS {name}" if name in _ROW_EXPRESSIONS else f"c.{name}"
-    for name in ROW_FIELDS
-) + "\nFROM contacts c\n"
+ROW_ID, ROW_FOLLOW_UP, ROW_AUDIENCE = (
+    ROW_FIELDS.index(name) for name in ("id", "follow_up_on", "audience"))
+_ROW_SQL = f"SELECT {select_named(ROW_FIELDS, 'c', _ROW_EXPRESSIONS)}\nFROM contacts c\n"
 
 
 @dataclass(frozen=True, slots=True)
