@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from socialdesk.store import audiences, campaigns, contacts, interactions, links
+from socialdesk.store import audiences, campaigns, contacts, interactions, links, post_writes
 from socialdesk.store.workspace import Workspace
 
 NAMED = {
@@ -14,6 +14,7 @@ NAMED = {
     "interactions": interactions.INTERACTION_COLUMNS,
     "audiences": audiences.AUDIENCE_COLUMNS,
     "contact_links": links.LINK_COLUMNS,
+    "posts": post_writes.POST_COLUMNS,
 }
 
 
