@@ -317,3 +317,22 @@ def test_spreadsheet_safe_cells_and_own_fields_come_back(tmp_path, workspace) ->
     back = parse_file(out).contacts[0].contact
     assert (back.kind, back.stage, back.strength, back.effort_minutes, back.follow_up_on) == (
         "blogger", "champion", 0.9, 25, "2026-12-01")
+
+
+def test_every_own_field_goes_out_in_both_formats_and_back_from_a_vcard(
+    workspace: Workspace, tmp_path: Path
+) -> None:
+    """Kind, stage, strength, effort and follow-up date: written and read by one table."""
+    from socialdesk.core.contact_fields import OWN_FIELDS
+
+    ann = Contact(id=0, name="Ann Lee", kind="press", stage="ally", strength=0.25,
+                  effort_minutes=40, follow_up_on="2026-05-01")
+    contacts.save_contact(workspace, ann)
+    export_contacts(workspace, tmp_path / "ann.vcf", "vcard")
+    export_contacts(workspace, tmp_path / "ann.csv", "csv")
+    (back,) = [p.contact for p in parse_file(tmp_path / "ann.vcf").contacts]
+    with (tmp_path / "ann.csv").open(encoding="utf-8-sig", newline="") as handle:
+        (row,) = csv.DictReader(handle)
+    for own in OWN_FIELDS:
+        assert getattr(back, own.name) == getattr(ann, own.name), own.name
+        assert row[own.csv_title] == own.text(ann) != "", own.name

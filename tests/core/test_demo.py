@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from socialdesk.core.demo import DemoCounts, create_demo, populate_demo
-from socialdesk.store.schema_v1 import (
+from socialdesk.store.vocabulary import (
     ASK_STATUSES,
     CONTACT_KINDS,
     INTERACTION_KINDS,

@@ -20,7 +20,7 @@ from socialdesk.qt.main_window import MainWindow
 from socialdesk.qt.views.contacts import ContactsView
 from socialdesk.store import contacts
 from socialdesk.store.models import Contact
-from socialdesk.store.schema_v1 import CONTACT_KINDS, STAGES
+from socialdesk.store.vocabulary import CONTACT_KINDS, STAGES
 from socialdesk.store.workspace import Workspace
 
 COUNT = BACKGROUND_ABOVE + 1000

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from socialdesk.store import audiences, contacts, interactions, links, partners
+from socialdesk.store import asks, audiences, contacts, interactions, links, partners
 from socialdesk.store.contact_search import ContactSearch
 from socialdesk.store.contact_snapshot import RestoreConflict, restore_contact, snapshot_contact
 from socialdesk.store.contacts import ContactQuery
@@ -64,7 +64,7 @@ def test_interactions_and_reciprocity(demo: Workspace) -> None:
     balance = interactions.reciprocity(demo, ann)
     assert (balance.shared_interactions, balance.shared_asks, balance.gave) == (2, 1, 1)
     assert balance.balance == 2
-    assert [a.status for a in interactions.asks_of(demo, ann)] == ["declined", "shared"]
+    assert [a.status for a in asks.asks_for_contact(demo, ann)] == ["declined", "shared"]
     with pytest.raises(ValueError, match="date"):
         interactions.set_interactions(demo, ann, [Interaction(0, ann, "soon", "note")])
 
@@ -154,3 +154,32 @@ def test_search_filters_by_kind_stage_and_tag_in_sort_order(workspace: Workspace
     assert names(sort="email") == ["Zoe Baker", "Bea Baker", "Adam Baker"]  # none first
     add(workspace, "Aaron Baker")  # a write makes the cached order stale
     assert names(text="baker")[0] == "Aaron Baker"
+
+
+def test_every_own_field_of_a_contact_survives_save_import_export_and_undo(
+    workspace: Workspace,
+) -> None:
+    """Each reader and writer of a contact goes by the same column names."""
+    from socialdesk.store.contact_import import insert_contacts
+    from socialdesk.store.contacts_export import export_batches
+
+    ann = Contact(id=0, name="Ann Lee", organisation="Bakery", kind="press", stage="ally",
+                  strength=0.7, effort_minutes=25, notes="likes rye",
+                  follow_up_on="2026-03-01", details=(Detail("email", "ann@x.example"),),
+                  tags=("vip",))
+    own = contacts.EDITABLE_COLUMNS
+    saved = contacts.get_contact(workspace, contacts.save_contact(workspace, ann))
+    with workspace.transaction():
+        (imported_id,) = insert_contacts(workspace, [ann])
+    imported = contacts.get_contact(workspace, imported_id)
+    assert saved is not None and imported is not None
+    exported = [e.contact for batch in export_batches(workspace) for e in batch]
+    snapshot = snapshot_contact(workspace, saved.id)
+    assert snapshot is not None
+    contacts.delete_contact(workspace, saved.id)
+    restore_contact(workspace, snapshot)
+    restored = contacts.get_contact(workspace, saved.id)
+    for contact in (saved, imported, *exported, restored):
+        assert contact is not None
+        assert {n: getattr(contact, n) for n in own} == {n: getattr(ann, n) for n in own}
+        assert contact.details == ann.details and contact.tags == ann.tags

@@ -33,7 +33,7 @@ from socialdesk.core.clock import today
 from socialdesk.qt.icons import ui_icon
 from socialdesk.qt.wheel import wheel_needs_focus
 from socialdesk.store.models import STAGE_STRENGTH, Contact, Detail
-from socialdesk.store.schema_v1 import CONTACT_KINDS, STAGES
+from socialdesk.store.vocabulary import CONTACT_KINDS, STAGES
 
 DETAIL_LABELS = {
     "email": ("", "home", "work", "other"),

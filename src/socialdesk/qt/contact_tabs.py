@@ -29,13 +29,14 @@ from socialdesk.qt.delegates import StatusDelegate
 from socialdesk.qt.icons import brand_icon
 from socialdesk.qt.table_model import Column, RowTableModel, count_column
 from socialdesk.qt.views.base import EmptyState, make_table, muted, section_title
+from socialdesk.store import asks as ask_store
 from socialdesk.store import audiences as audience_store
 from socialdesk.store import interactions as interaction_store
 from socialdesk.store import links as link_store
 from socialdesk.store.contact_snapshot import contact_fields
 from socialdesk.store.models import Audience, Interaction, Link, Reciprocity
 from socialdesk.store.partners import audiences_of
-from socialdesk.store.schema_v1 import INTERACTION_KINDS
+from socialdesk.store.vocabulary import INTERACTION_KINDS
 from socialdesk.store.workspace import Workspace
 
 # (contact id, fields before, fields after, what the undo menu calls it)
@@ -325,7 +326,7 @@ class HistoryTab(_Tab):
         self.log_model.set_rows(self.items)
         self.log.set_empty(not self.items)
         self.remove_button.setEnabled(bool(self.items))
-        asks = interaction_store.asks_of(self.ws, contact_id)
+        asks = ask_store.asks_for_contact(self.ws, contact_id)
         self.asks_model.set_rows(asks)
         self.asks.set_empty(not asks)
         self.balance.setText(reciprocity_text(interaction_store.reciprocity(self.ws, contact_id)))

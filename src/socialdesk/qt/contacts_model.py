@@ -42,7 +42,15 @@ from socialdesk.core.formatting import compact, exact, short_date
 from socialdesk.qt.table_model import ROW_ROLE, TitledColumnsModel
 from socialdesk.store import contacts
 from socialdesk.store.contact_search import ContactSearch, Version, read_order
-from socialdesk.store.contacts import ContactQuery, RowTuple
+from socialdesk.store.contacts import (
+    ROW_AUDIENCE,
+    ROW_FIELDS,
+    ROW_FOLLOW_UP,
+    ROW_ID,
+    ContactQuery,
+    RowTuple,
+    contact_row,
+)
 from socialdesk.store.errors import WorkspaceError
 from socialdesk.store.models import ContactRow
 from socialdesk.store.workspace import Workspace
@@ -51,6 +59,9 @@ Index = QModelIndex | QPersistentModelIndex
 
 COL_NAME, COL_ORGANISATION, COL_KIND, COL_STAGE, COL_EMAIL, COL_TAGS, COL_FOLLOW_UP, \
     COL_AUDIENCE = range(8)
+# The field of a row (see contacts.ROW_FIELDS) each column shows.
+_FIELD_OF_COLUMN = tuple(ROW_FIELDS.index(name) for name in (
+    "name", "organisation", "kind", "stage", "email", "tags", "follow_up_on", "audience"))
 HEADERS = ("Name", "Organisation", "Kind", "Stage", "E-mail", "Tags", "Follow up", "Audience")
 SORT_KEYS = ("name", "organisation", "kind", "stage", "email", None, "follow_up_on", "audience")
 FIRST_PAGE = 50  # a screenful (the view asks for more when it is taller)
@@ -127,11 +138,11 @@ class LoadedRows(Sequence[ContactRow]):
 
     def __getitem__(self, index: int | slice) -> ContactRow | list[ContactRow]:
         if isinstance(index, slice):
-            return [ContactRow(*row) for row in self._rows[index]]
-        return ContactRow(*self._rows[index])
+            return [contact_row(row) for row in self._rows[index]]
+        return contact_row(self._rows[index])
 
     def __iter__(self) -> Iterator[ContactRow]:
-        return (ContactRow(*row) for row in self._rows)
+        return (contact_row(row) for row in self._rows)
 
 
 @dataclasses.dataclass
@@ -275,7 +286,7 @@ class ContactsModel(TitledColumnsModel):
         if reuse is not None and len(page):
             at = reuse.positions(page)
             missing = page[at < 0]
-            fresh = {row[0]: row for row in contacts.row_tuples_for_ids(self.ws, missing)}
+            fresh = {row[ROW_ID]: row for row in contacts.row_tuples_for_ids(self.ws, missing)}
             old = reuse.rows
             found = [old[i] if i >= 0 else fresh.get(cid)
                      for i, cid in zip(at.tolist(), page.tolist(), strict=True)]
@@ -283,7 +294,7 @@ class ContactsModel(TitledColumnsModel):
         else:
             rows = contacts.row_tuples_for_ids(self.ws, page)
         if len(rows) < len(page):  # some were deleted since the query ran: drop them
-            kept = np.array([row[0] for row in rows], dtype=np.int64)
+            kept = np.array([row[ROW_ID] for row in rows], dtype=np.int64)
             self.ids = np.concatenate([self.ids[:start], kept, self.ids[start + len(page):]])
             if self._count is not None:
                 self._count -= len(page) - len(rows)
@@ -342,27 +353,25 @@ class ContactsModel(TitledColumnsModel):
         """Cell text from the loaded rows."""
         if not index.isValid():
             return None
-        # A row: id, name, organisation, kind, stage, email, tags, follow_up_on, audience
-        # (column c shows field c + 1).
-        row = self._rows[index.row()]
+        row = self._rows[index.row()]  # the fields of contacts.ROW_FIELDS
         column = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
             if column == COL_FOLLOW_UP:
-                return short_date(row[7]) if row[7] else ""
+                return short_date(row[ROW_FOLLOW_UP]) if row[ROW_FOLLOW_UP] else ""
             if column == COL_AUDIENCE:
-                return compact(row[8]) if row[8] else ""
-            return row[column + 1]
+                return compact(row[ROW_AUDIENCE]) if row[ROW_AUDIENCE] else ""
+            return row[_FIELD_OF_COLUMN[column]]
         if role == ROW_ROLE:
-            return ContactRow(*row)
+            return contact_row(row)
         if role == Qt.ItemDataRole.TextAlignmentRole and column == COL_AUDIENCE:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.ToolTipRole:
-            if column == COL_AUDIENCE and row[8]:
-                return f"{exact(row[8])} people across this contact's audiences"
-            if column == COL_FOLLOW_UP and row[7]:
-                return row[7]
+            if column == COL_AUDIENCE and row[ROW_AUDIENCE]:
+                return f"{exact(row[ROW_AUDIENCE])} people across this contact's audiences"
+            if column == COL_FOLLOW_UP and row[ROW_FOLLOW_UP]:
+                return row[ROW_FOLLOW_UP]
             if column in (COL_NAME, COL_ORGANISATION, COL_EMAIL, COL_TAGS):
-                return row[column + 1] or None
+                return row[_FIELD_OF_COLUMN[column]] or None
         return None
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:

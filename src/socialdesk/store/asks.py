@@ -15,8 +15,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from socialdesk.store.columns import field_names, from_row, select_named
 from socialdesk.store.models import AskRow
-from socialdesk.store.schema_v1 import ASK_STATUSES
+from socialdesk.store.vocabulary import ASK_STATUSES
 from socialdesk.store.workspace import Workspace
 
 RESOLVED = ("shared", "declined", "no_reply")
@@ -25,12 +26,17 @@ RESOLVED = ("shared", "declined", "no_reply")
 WAITING = "status IN ('asked', 'agreed')"
 _NOW = "strftime('%Y-%m-%dT%H:%M:%SZ', 'now')"
 
-_ASK_SQL = """
-SELECT a.id, a.contact_id, c.name, a.post_id, p.title, a.status, a.asked_on, a.due_on,
-       a.observed_reach, a.answered_on, a.message, a.predicted_reach, a.effort_minutes,
-       a.note, p.status
-FROM asks a JOIN contacts c ON c.id = a.contact_id LEFT JOIN posts p ON p.id = a.post_id
-"""
+# An ask as read: the fields of :class:`AskRow`, each a column of ``asks a`` unless named here.
+_ASK_FIELDS = field_names(AskRow)
+_ASK_JOINED = {"contact_name": "c.name", "post_title": "p.title", "post_status": "p.status"}
+_ASK_SQL = (
+    f"SELECT {select_named(_ASK_FIELDS, 'a', _ASK_JOINED)}"
+    + "\nFROM asks a JOIN contacts c ON c.id = a.contact_id LEFT JOIN posts p ON p.id = a.post_id\n"
+)
+
+
+def _ask(row: sqlite3.Row) -> AskRow:
+    return from_row(AskRow, row, _ASK_FIELDS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,7 +95,7 @@ def delete_asks(ws: Workspace, ask_ids: Iterable[int]) -> int:
 def get_ask(ws: Workspace, ask_id: int) -> AskRow | None:
     """One ask, or None if there is no such ask."""
     row = ws.conn.execute(f"{_ASK_SQL} WHERE a.id = ?", (ask_id,)).fetchone()
-    return AskRow(*row) if row else None
+    return _ask(row) if row else None
 
 
 def record_outcome(
@@ -130,7 +136,7 @@ def asks_for_contact(ws: Workspace, contact_id: int) -> list[AskRow]:
     rows = ws.conn.execute(
         f"{_ASK_SQL} WHERE a.contact_id = ? ORDER BY a.asked_on DESC, a.id DESC", (contact_id,)
     ).fetchall()
-    return [AskRow(*row) for row in rows]
+    return [_ask(row) for row in rows]
 
 
 def recent_ask_counts(
@@ -167,7 +173,7 @@ def waiting_asks(ws: Workspace, today: str, limit: int = 0) -> WaitingAsks:
             f"{_ASK_SQL} WHERE a.{WAITING} AND a.due_on IS {'' if undated else 'NOT '}NULL "
             "ORDER BY a.due_on, a.id LIMIT ?", (limit - len(rows),),
         ).fetchall()
-    return WaitingAsks(counts[0], counts[1], tuple(AskRow(*row) for row in rows))
+    return WaitingAsks(counts[0], counts[1], tuple(_ask(row) for row in rows))
 
 
 def asks_for_post(ws: Workspace, post_id: int) -> list[AskRow]:
@@ -175,4 +181,4 @@ def asks_for_post(ws: Workspace, post_id: int) -> list[AskRow]:
     rows = ws.conn.execute(
         f"{_ASK_SQL} WHERE a.post_id = ? ORDER BY a.asked_on DESC, a.id DESC", (post_id,)
     ).fetchall()
-    return [AskRow(*row) for row in rows]
+    return [_ask(row) for row in rows]

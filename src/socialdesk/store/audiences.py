@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from socialdesk.store.columns import field_names, select_list
 from socialdesk.store.models import Audience
 from socialdesk.store.workspace import Workspace
+
+# The audiences table's columns: the fields of Audience (its topics are rows of another table).
+AUDIENCE_COLUMNS = field_names(Audience, leave_out=("topics",))
 
 PLATFORMS = (
     "instagram", "facebook", "x", "linkedin", "threads", "mastodon", "bluesky", "tiktok",
@@ -37,12 +41,14 @@ def _topic_ids(ws: Workspace, names: Sequence[str]) -> list[int]:
 
 
 def _insert(ws: Workspace, contact_id: int, audience: Audience) -> int:
+    written = AUDIENCE_COLUMNS[1:]  # all but the id
+    clean = {"contact_id": contact_id, "platform": audience.platform.strip().lower(),
+             "handle": audience.handle.strip(), "url": audience.url.strip(),
+             "size": int(audience.size)}
     audience_id = int(ws.conn.execute(
-        "INSERT INTO audiences (contact_id, platform, handle, url, size, engagement_rate, "
-        "last_checked_on) VALUES (?, ?, ?, ?, ?, ?, ?)",
-        (contact_id, audience.platform.strip().lower(), audience.handle.strip(),
-         audience.url.strip(), int(audience.size), audience.engagement_rate,
-         audience.last_checked_on),
+        f"INSERT INTO audiences ({select_list(written)}) "
+        f"VALUES ({', '.join('?' * len(written))})",
+        tuple(clean.get(name, getattr(audience, name)) for name in written),
     ).lastrowid or 0)
     ws.conn.executemany(
         "INSERT OR IGNORE INTO audience_topics (audience_id, topic_id) VALUES (?, ?)",

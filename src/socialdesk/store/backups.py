@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
 
+from socialdesk.store.columns import field_names, from_row, select_list
 from socialdesk.store.workspace import Workspace
 
 
@@ -23,6 +24,9 @@ class BackupEntry:
     ok: bool
     message: str
     encrypted: bool = False
+
+
+_ENTRY_COLUMNS = field_names(BackupEntry)  # columns of backup_log (besides its id)
 
 
 def snapshot(conn: sqlite3.Connection, target: Path) -> None:
@@ -92,12 +96,14 @@ def last_backup(ws: Workspace, kinds: tuple[str, ...] | None = None) -> BackupEn
         where += f" AND kind IN ({', '.join('?' for _ in kinds)})"
         params = kinds
     row = ws.conn.execute(
-        "SELECT created_at, path, kind, size, ok, message, encrypted FROM backup_log "
+        f"SELECT {select_list(_ENTRY_COLUMNS)} FROM backup_log "
         f"WHERE {where} ORDER BY created_at DESC, id DESC LIMIT 1",
         params,
     ).fetchone()
-    return BackupEntry(row[0], row[1], row[2], row[3], bool(row[4]), row[5],
-                       bool(row[6])) if row else None
+    if row is None:
+        return None
+    flags = {name: bool(row[name]) for name in ("ok", "encrypted")}
+    return from_row(BackupEntry, row, [n for n in _ENTRY_COLUMNS if n not in flags], **flags)
 
 
 def logged_paths(ws: Workspace) -> list[str]:

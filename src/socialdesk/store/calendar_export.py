@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import cast
 
+from socialdesk.store.columns import field_names, from_row, select_named
 from socialdesk.store.workspace import Workspace
 
 
@@ -93,14 +93,15 @@ class CalendarData:
     own_platforms: tuple[str, ...] = ()
 
 
-_POST_COLUMNS = """
-p.id, p.uid, p.title, p.body, p.status, p.scheduled_on, p.scheduled_time, p.timezone,
-p.link, p.repeat_rule, p.repeat_until, p.evergreen_weeks, p.sequence, p.created_at,
-p.updated_at, c.name, c.colour
-"""
-# Their types, in the order of :class:`ExportPost`'s fields before ``channels``.
-_PostColumns = tuple[int, str, str, str, str, str | None, str | None, str | None, str,
-                     str | None, str | None, int | None, int, str, str, str | None, str | None]
+# What each export reads: its dataclass's fields, from ``posts p`` (``asks a``, ``contacts``)
+# unless named here.
+_POST_FIELDS = field_names(ExportPost, leave_out=("channels", "topics"))
+_POST_COLUMNS = select_named(_POST_FIELDS, "p", {"campaign": "c.name", "colour": "c.colour"})
+_ASK_FIELDS = field_names(ExportAsk)
+_ASK_COLUMNS = select_named(_ASK_FIELDS, "a", {
+    "contact_name": "c.name", "post_uid": "p.uid", "post_title": "p.title"})
+_FOLLOW_UP_FIELDS = field_names(ExportFollowUp)
+_FOLLOW_UP_COLUMNS = select_named(_FOLLOW_UP_FIELDS, "contacts", {"contact_id": "id"})
 
 
 def _post_filter(
@@ -177,20 +178,19 @@ def calendar_export_data(
             topics[post_id].append(name)
 
     posts = tuple(
-        ExportPost(
-            *cast(_PostColumns, row[:17]),
-            channels=tuple(channels.get(row[0], ())),
-            topics=tuple(topics.get(row[0], ())),
+        from_row(
+            ExportPost, row, _POST_FIELDS,
+            channels=tuple(channels.get(row["id"], ())),
+            topics=tuple(topics.get(row["id"], ())),
         )
         for row in rows
     )
 
     ask_where, ask_params = _date_filter("a.due_on", first, last)
     asks = tuple(
-        ExportAsk(*row)
+        from_row(ExportAsk, row, _ASK_FIELDS)
         for row in conn.execute(
-            "SELECT a.id, a.uid, a.status, a.asked_on, a.due_on, a.message, a.contact_id, "
-            "c.name, a.post_id, p.uid, p.title, a.created_at, a.updated_at "
+            f"SELECT {_ASK_COLUMNS} "
             "FROM asks a JOIN contacts c ON c.id = a.contact_id "
             "LEFT JOIN posts p ON p.id = a.post_id "
             f"WHERE a.status IN ('asked', 'agreed') AND {ask_where} "
@@ -201,9 +201,9 @@ def calendar_export_data(
 
     follow_where, follow_params = _date_filter("follow_up_on", first, last)
     follow_ups = tuple(
-        ExportFollowUp(*row)
+        from_row(ExportFollowUp, row, _FOLLOW_UP_FIELDS)
         for row in conn.execute(
-            "SELECT id, name, organisation, follow_up_on, created_at, updated_at "
+            f"SELECT {_FOLLOW_UP_COLUMNS} "
             f"FROM contacts WHERE follow_up_on IS NOT NULL AND {follow_where} "
             "ORDER BY follow_up_on, id",
             follow_params,

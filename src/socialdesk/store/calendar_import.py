@@ -8,12 +8,13 @@ channels and topics are written without reading ``lastrowid`` row by row.
 
 from __future__ import annotations
 
+import sqlite3
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import cast
 
 from socialdesk.store.bulk import next_id, upsert_names
+from socialdesk.store.columns import field_names, from_row, select_list
 from socialdesk.store.workspace import Workspace
 
 _NOW = "strftime('%Y-%m-%dT%H:%M:%SZ', 'now')"
@@ -72,13 +73,10 @@ class ExistingPost:
     topics: tuple[str, ...] = ()
 
 
-_COLUMNS = (
-    "uid", "title", "body", "status", "campaign_id", "scheduled_on", "scheduled_time",
-    "timezone", "link", "notes", "repeat_rule", "repeat_until", "evergreen_weeks", "sequence",
-)
-# The types of id, _COLUMNS and updated_at: :class:`ExistingPost`'s fields before ``channels``.
-_ExistingColumns = tuple[int, str, str, str, str, int | None, str | None, str | None,
-                         str | None, str, str, str | None, str | None, int | None, int, str]
+# The posts columns an import compares and writes: ExistingPost's own columns but the
+# ones the workspace keeps (id, updated_at).
+_EXISTING_COLUMNS = field_names(ExistingPost, leave_out=("channels", "topics"))
+_COLUMNS = tuple(name for name in _EXISTING_COLUMNS if name not in ("id", "updated_at"))
 
 
 def _require_transaction(ws: Workspace) -> None:
@@ -94,14 +92,14 @@ def _chunks(items: Sequence[object]) -> Iterable[Sequence[object]]:
 def existing_posts(ws: Workspace, uids: Iterable[str]) -> dict[str, ExistingPost]:
     """The workspace's posts whose UID is among ``uids``, by UID."""
     wanted = sorted(set(uids))
-    rows: dict[int, _ExistingColumns] = {}
+    rows: dict[int, sqlite3.Row] = {}
     for chunk in _chunks(wanted):
         marks = ", ".join("?" for _ in chunk)
         for row in ws.conn.execute(
-            f"SELECT id, {', '.join(_COLUMNS)}, updated_at FROM posts WHERE uid IN ({marks})",
+            f"SELECT {select_list(_EXISTING_COLUMNS)} FROM posts WHERE uid IN ({marks})",
             list(chunk),
         ):
-            rows[row[0]] = cast(_ExistingColumns, tuple(row))
+            rows[row["id"]] = row
     channels: dict[int, list[Channel]] = defaultdict(list)
     topics: dict[int, list[str]] = defaultdict(list)
     for chunk in _chunks(sorted(rows)):
@@ -119,8 +117,9 @@ def existing_posts(ws: Workspace, uids: Iterable[str]) -> dict[str, ExistingPost
         ):
             topics[post_id].append(name)
     return {
-        row[1]: ExistingPost(
-            *row, channels=tuple(channels.get(row[0], ())), topics=tuple(topics.get(row[0], ()))
+        row["uid"]: from_row(
+            ExistingPost, row, _EXISTING_COLUMNS,
+            channels=tuple(channels.get(row["id"], ())), topics=tuple(topics.get(row["id"], ())),
         )
         for row in rows.values()
     }

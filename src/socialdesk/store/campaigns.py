@@ -7,13 +7,39 @@ and for a campaign, the posts that belonged to it).
 from __future__ import annotations
 
 import re
+import sqlite3
 from datetime import date
 
+from socialdesk.store.columns import field_names, from_row, select_list
 from socialdesk.store.models import Campaign, Channel
 from socialdesk.store.post_writes import now_stamp
 from socialdesk.store.workspace import Workspace
 
 _COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
+
+
+# The campaigns and channels tables' columns, named once: the fields of their dataclasses.
+CAMPAIGN_COLUMNS = field_names(Campaign)
+CHANNEL_COLUMNS = field_names(Channel)
+_CHANNEL_READ = select_list(CHANNEL_COLUMNS)
+
+
+def campaign_from(row: sqlite3.Row) -> Campaign:
+    """A :class:`Campaign` from a row that selected :data:`CAMPAIGN_COLUMNS`."""
+    return from_row(Campaign, row, CAMPAIGN_COLUMNS)
+
+
+def channel_from(row: sqlite3.Row) -> Channel:
+    """A :class:`Channel` from a row that selected :data:`CHANNEL_COLUMNS`."""
+    return from_row(Channel, row, CHANNEL_COLUMNS[:-1], active=bool(row["active"]))
+
+
+def _insert(table: str, columns: tuple[str, ...]) -> str:
+    return f"INSERT INTO {table} ({select_list(columns)}) VALUES ({', '.join('?' * len(columns))})"
+
+
+def _update(table: str, columns: tuple[str, ...]) -> str:
+    return f"UPDATE {table} SET {', '.join(f'{name} = ?' for name in columns)} WHERE id = ?"
 
 
 def validate_campaign(campaign: Campaign) -> None:
@@ -32,10 +58,9 @@ def validate_campaign(campaign: Campaign) -> None:
 def get_campaign(ws: Workspace, campaign_id: int) -> Campaign | None:
     """One campaign, or None."""
     row = ws.conn.execute(
-        "SELECT id, name, goal, starts_on, ends_on, colour FROM campaigns WHERE id = ?",
-        (campaign_id,),
+        f"SELECT {select_list(CAMPAIGN_COLUMNS)} FROM campaigns WHERE id = ?", (campaign_id,),
     ).fetchone()
-    return Campaign(*row) if row else None
+    return campaign_from(row) if row else None
 
 
 def campaign_post_counts(ws: Workspace) -> dict[int, int]:
@@ -45,15 +70,19 @@ def campaign_post_counts(ws: Workspace) -> dict[int, int]:
         "GROUP BY campaign_id").fetchall())
 
 
+def _campaign_values(campaign: Campaign) -> tuple[object, ...]:
+    """The values of ``CAMPAIGN_COLUMNS[1:]`` (all but the id) as a save writes them."""
+    clean = {"name": campaign.name.strip(), "goal": campaign.goal.strip(),
+             "colour": campaign.colour.lower()}
+    return tuple(clean.get(name, getattr(campaign, name)) for name in CAMPAIGN_COLUMNS[1:])
+
+
 def create_campaign(ws: Workspace, campaign: Campaign) -> int:
     """Store a new campaign (its ``id`` is ignored); return the new id."""
     validate_campaign(campaign)
     with ws.transaction():
         cursor = ws.conn.execute(
-            "INSERT INTO campaigns (name, goal, starts_on, ends_on, colour) VALUES (?, ?, ?, ?, ?)",
-            (campaign.name.strip(), campaign.goal.strip(), campaign.starts_on,
-             campaign.ends_on, campaign.colour.lower()),
-        )
+            _insert("campaigns", CAMPAIGN_COLUMNS[1:]), _campaign_values(campaign))
     return int(cursor.lastrowid or 0)
 
 
@@ -64,12 +93,8 @@ def update_campaign(ws: Workspace, campaign: Campaign) -> None:
         old = get_campaign(ws, campaign.id)
         if old is None:
             raise LookupError(f"Campaign {campaign.id} no longer exists.")
-        ws.conn.execute(
-            "UPDATE campaigns SET name = ?, goal = ?, starts_on = ?, ends_on = ?, colour = ? "
-            "WHERE id = ?",
-            (campaign.name.strip(), campaign.goal.strip(), campaign.starts_on,
-             campaign.ends_on, campaign.colour.lower(), campaign.id),
-        )
+        ws.conn.execute(_update("campaigns", CAMPAIGN_COLUMNS[1:]),
+                        (*_campaign_values(campaign), campaign.id))
         if old.name != campaign.name.strip():  # exported calendars show it as a category
             ws.conn.execute(
                 "UPDATE posts SET sequence = sequence + 1, updated_at = ? WHERE campaign_id = ?",
@@ -91,12 +116,8 @@ def delete_campaign(ws: Workspace, campaign_id: int) -> tuple[Campaign, tuple[in
 def restore_campaign(ws: Workspace, campaign: Campaign, post_ids: tuple[int, ...]) -> None:
     """Put a deleted campaign back with its id and give it its posts again."""
     with ws.transaction():
-        ws.conn.execute(
-            "INSERT INTO campaigns (id, name, goal, starts_on, ends_on, colour) "
-            "VALUES (?, ?, ?, ?, ?, ?)",
-            (campaign.id, campaign.name, campaign.goal, campaign.starts_on, campaign.ends_on,
-             campaign.colour),
-        )
+        ws.conn.execute(_insert("campaigns", CAMPAIGN_COLUMNS),
+                        tuple(getattr(campaign, name) for name in CAMPAIGN_COLUMNS))
         for start in range(0, len(post_ids), 900):
             ids = post_ids[start : start + 900]
             ws.conn.execute(
@@ -119,24 +140,25 @@ def validate_channel(channel: Channel) -> None:
 def all_channels(ws: Workspace) -> list[Channel]:
     """Every own channel, active ones first, biggest first."""
     rows = ws.conn.execute(
-        "SELECT id, platform, handle, followers, url, active FROM channels "
-        "ORDER BY active DESC, followers DESC, platform"
+        f"SELECT {_CHANNEL_READ} FROM channels ORDER BY active DESC, followers DESC, platform"
     ).fetchall()
-    return [Channel(r[0], r[1], r[2], r[3], r[4], bool(r[5])) for r in rows]
+    return [channel_from(row) for row in rows]
 
 
 def get_channel(ws: Workspace, channel_id: int) -> Channel | None:
     """One own channel, or None."""
     row = ws.conn.execute(
-        "SELECT id, platform, handle, followers, url, active FROM channels WHERE id = ?",
-        (channel_id,),
+        f"SELECT {_CHANNEL_READ} FROM channels WHERE id = ?", (channel_id,)
     ).fetchone()
-    return Channel(row[0], row[1], row[2], row[3], row[4], bool(row[5])) if row else None
+    return channel_from(row) if row else None
 
 
 def _channel_values(channel: Channel) -> tuple[object, ...]:
-    return (channel.platform.strip(), channel.handle.strip(), channel.url.strip(),
-            int(channel.followers), int(channel.active))
+    """The values of ``CHANNEL_COLUMNS[1:]`` (all but the id) as a save writes them."""
+    clean = {"platform": channel.platform.strip(), "handle": channel.handle.strip(),
+             "url": channel.url.strip(), "followers": int(channel.followers),
+             "active": int(channel.active)}
+    return tuple(clean.get(name, getattr(channel, name)) for name in CHANNEL_COLUMNS[1:])
 
 
 def create_channel(ws: Workspace, channel: Channel) -> int:
@@ -144,8 +166,7 @@ def create_channel(ws: Workspace, channel: Channel) -> int:
     validate_channel(channel)
     with ws.transaction():
         cursor = ws.conn.execute(
-            "INSERT INTO channels (platform, handle, url, followers, active) "
-            "VALUES (?, ?, ?, ?, ?)", _channel_values(channel))
+            _insert("channels", CHANNEL_COLUMNS[1:]), _channel_values(channel))
     return int(cursor.lastrowid or 0)
 
 
@@ -154,8 +175,7 @@ def update_channel(ws: Workspace, channel: Channel) -> None:
     validate_channel(channel)
     with ws.transaction():
         cursor = ws.conn.execute(
-            "UPDATE channels SET platform = ?, handle = ?, url = ?, followers = ?, active = ? "
-            "WHERE id = ?", (*_channel_values(channel), channel.id))
+            _update("channels", CHANNEL_COLUMNS[1:]), (*_channel_values(channel), channel.id))
         if cursor.rowcount == 0:
             raise LookupError(f"Channel {channel.id} no longer exists.")
 
@@ -173,6 +193,5 @@ def delete_channel(ws: Workspace, channel_id: int) -> Channel:
 def restore_channel(ws: Workspace, channel: Channel) -> None:
     """Put a deleted own channel back with its id."""
     with ws.transaction():
-        ws.conn.execute(
-            "INSERT INTO channels (id, platform, handle, url, followers, active) "
-            "VALUES (?, ?, ?, ?, ?, ?)", (channel.id, *_channel_values(channel)))
+        ws.conn.execute(_insert("channels", CHANNEL_COLUMNS),
+                        (channel.id, *_channel_values(channel)))

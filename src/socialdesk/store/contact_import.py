@@ -14,6 +14,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from socialdesk.store.bulk import defer_foreign_keys, next_id
+from socialdesk.store.columns import select_list
+from socialdesk.store.contacts import EDITABLE_COLUMNS, editable_values
 from socialdesk.store.models import Contact, Detail
 from socialdesk.store.workspace import Workspace
 
@@ -135,14 +137,10 @@ def insert_contacts(ws: Workspace, contacts: Sequence[Contact]) -> list[int]:
         "INSERT OR IGNORE INTO contact_tags (contact_id, tag_id) VALUES (?, ?)",
         [(i, tag_ids[t.casefold()]) for i, c in pairs for t in c.tags],
     )
+    marks = ", ".join("?" * (1 + len(EDITABLE_COLUMNS)))
     ws.conn.executemany(
-        "INSERT INTO contacts (id, name, organisation, kind, stage, strength, effort_minutes, "
-        "notes, follow_up_on) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [
-            (i, c.name, c.organisation, c.kind, c.stage, c.strength, c.effort_minutes,
-             c.notes, c.follow_up_on)
-            for i, c in pairs
-        ],
+        f"INSERT INTO contacts (id, {select_list(EDITABLE_COLUMNS)}) VALUES ({marks})",
+        [(i, *editable_values(c)) for i, c in pairs],
     )
     return list(ids)
 

@@ -19,16 +19,20 @@ from typing import Any
 
 from socialdesk.store import audiences as audience_store
 from socialdesk.store import links as link_store
-from socialdesk.store.contacts import get_contact, save_contact
+from socialdesk.store.columns import select_list
+from socialdesk.store.contacts import (
+    CONTACT_COLUMNS,
+    EDITABLE_COLUMNS,
+    RECORD_COLUMNS,
+    get_contact,
+    save_contact,
+)
 from socialdesk.store.interactions import interactions_of, set_interactions
 from socialdesk.store.models import Audience, Contact, Interaction, Link
 from socialdesk.store.partners import audiences_of
 from socialdesk.store.workspace import Workspace
 
-_CONTACT_COLUMNS = (
-    "id, name, organisation, kind, stage, strength, effort_minutes, notes, follow_up_on, uid, "
-    "created_at, updated_at"
-)
+_CONTACT_COLUMNS = select_list(CONTACT_COLUMNS + RECORD_COLUMNS)
 _ASK_COLUMNS = (
     "id, uid, post_id, contact_id, status, asked_on, due_on, answered_on, message, "
     "predicted_reach, observed_reach, effort_minutes, note, created_at, updated_at"
@@ -77,8 +81,7 @@ def snapshot_contact(ws: Workspace, contact_id: int) -> ContactSnapshot | None:
     )
 
 
-OWN_FIELDS = ("name", "organisation", "kind", "stage", "strength", "effort_minutes", "notes",
-              "follow_up_on", "details", "tags")
+OWN_FIELDS = (*EDITABLE_COLUMNS, "details", "tags")
 
 
 def contact_fields(

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, cast
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Any
 
-from socialdesk.store.models import Contact, ContactColumns, ContactRow, Detail, FollowUp
+from socialdesk.store.columns import field_names, from_row, select_list, select_named
+from socialdesk.store.models import Contact, ContactRow, Detail, FollowUp
 from socialdesk.store.workspace import Workspace
 
 if TYPE_CHECKING:
@@ -26,17 +27,27 @@ SORT_KEYS = {
     "audience": "audience",
 }
 
-_ROW_SQL = """
-SELECT c.id, c.name, c.organisation, c.kind, c.stage,
-    coalesce((SELECT d.value FROM contact_details d
-              WHERE d.contact_id = c.id AND d.kind = 'email'
-              ORDER BY d.position LIMIT 1), '') AS email,
-    coalesce((SELECT group_concat(t.name, ', ') FROM contact_tags ct
-              JOIN tags t ON t.id = ct.tag_id WHERE ct.contact_id = c.id), '') AS tags,
-    c.follow_up_on,
-    (SELECT coalesce(sum(a.size), 0) FROM audiences a WHERE a.contact_id = c.id) AS audience
-FROM contacts c
-"""
+# The contacts table's columns, named once. A contact's own columns are the fields of
+# :class:`Contact` (its details and tags are rows of other tables); the record columns
+# are kept by the store and read by exports and undo only.
+CONTACT_COLUMNS = field_names(Contact, leave_out=("details", "tags"))
+EDITABLE_COLUMNS = CONTACT_COLUMNS[1:]  # what a save writes: all but the id
+RECORD_COLUMNS = ("uid", "created_at", "updated_at")
+
+# A line of the contacts table: the fields of :class:`ContactRow`, in that order, each a
+# column of ``contacts c`` unless computed here. Big reads keep these rows as plain
+# tuples (see :func:`row_tuples_for_ids`); ``ROW_*`` name the positions once.
+_ROW_EXPRESSIONS = {
+    "email": "coalesce((SELECT d.value FROM contact_details d "
+    "WHERE d.contact_id = c.id AND d.kind = 'email' ORDER BY d.position LIMIT 1), '')",
+    "tags": "coalesce((SELECT group_concat(t.name, ', ') FROM contact_tags ct "
+    "JOIN tags t ON t.id = ct.tag_id WHERE ct.contact_id = c.id), '')",
+    "audience": "(SELECT coalesce(sum(a.size), 0) FROM audiences a WHERE a.contact_id = c.id)",
+}
+ROW_FIELDS = field_names(ContactRow)
+ROW_ID, ROW_FOLLOW_UP, ROW_AUDIENCE = (
+    ROW_FIELDS.index(name) for name in ("id", "follow_up_on", "audience"))
+_ROW_SQL = f"SELECT {select_named(ROW_FIELDS, 'c', _ROW_EXPRESSIONS)}\nFROM contacts c\n"
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,7 +120,7 @@ def contact_rows(
     direction = "DESC" if query.descending else "ASC"
     sql = f"{_ROW_SQL}{where} ORDER BY {order} {direction}, c.id LIMIT ? OFFSET ?"
     rows = ws.conn.execute(sql, [*params, limit, offset]).fetchall()
-    return [ContactRow(*row) for row in rows]
+    return [contact_row(row) for row in rows]
 
 
 def matching_ids(ws: Workspace, query: ContactQuery) -> list[int]:
@@ -163,7 +174,12 @@ _SORT_SELECT = {
     "WHERE a.contact_id = c.id) AS audience",
 }
 
-RowTuple = tuple[int, str, str, str, str, str, str, str | None, int]
+RowTuple = tuple[int, str, str, str, str, str, str, str | None, int]  # ROW_FIELDS' types
+
+
+def contact_row(row: Sequence[Any]) -> ContactRow:
+    """A :class:`ContactRow` from a row of ``_ROW_SQL`` (a tuple or a ``sqlite3.Row``)."""
+    return ContactRow(*row)  # the SELECT lists ROW_FIELDS, ContactRow's fields, in order
 
 
 def row_tuples_for_ids(ws: Workspace, ids: Sequence[int]) -> list[RowTuple]:
@@ -187,15 +203,13 @@ def row_tuples_for_ids(ws: Workspace, ids: Sequence[int]) -> list[RowTuple]:
 
 def rows_for_ids(ws: Workspace, ids: Sequence[int]) -> list[ContactRow]:
     """The table rows of the contacts ``ids``, in that order (missing ones left out)."""
-    return [ContactRow(*row) for row in row_tuples_for_ids(ws, ids)]
+    return [contact_row(row) for row in row_tuples_for_ids(ws, ids)]
 
 
 def get_contact(ws: Workspace, contact_id: int) -> Contact | None:
     """The contact with its details and tags, or None if it does not exist."""
     row = ws.conn.execute(
-        "SELECT id, name, organisation, kind, stage, strength, effort_minutes, notes, "
-        "follow_up_on FROM contacts WHERE id = ?",
-        (contact_id,),
+        f"SELECT {select_list(CONTACT_COLUMNS)} FROM contacts WHERE id = ?", (contact_id,)
     ).fetchone()
     if row is None:
         return None
@@ -209,26 +223,25 @@ def get_contact(ws: Workspace, contact_id: int) -> Contact | None:
         "WHERE ct.contact_id = ? ORDER BY t.name COLLATE NOCASE",
         (contact_id,),
     ).fetchall()
-    return Contact(
-        *cast(ContactColumns, row),
-        details=tuple(Detail(*d) for d in details),
-        tags=tuple(t[0] for t in tags),
+    return from_row(
+        Contact, row, CONTACT_COLUMNS,
+        details=tuple(Detail(d["kind"], d["value"], d["label"]) for d in details),
+        tags=tuple(t["name"] for t in tags),
     )
 
 
 def save_contact(ws: Workspace, contact: Contact) -> int:
     """Insert (``id`` 0) or update a contact with its details and tags; return its id."""
-    fields = (
-        contact.name.strip(), contact.organisation.strip(), contact.kind, contact.stage,
-        contact.strength, contact.effort_minutes, contact.notes, contact.follow_up_on,
-    )
-    if not fields[0]:
+    contact = replace(contact, name=contact.name.strip(),
+                      organisation=contact.organisation.strip())
+    fields = editable_values(contact)
+    if not contact.name:
         raise ValueError("A contact needs a name.")
     with ws.transaction():
         if contact.id:
+            assignments = "".join(f"{name} = ?, " for name in EDITABLE_COLUMNS)
             ws.conn.execute(
-                "UPDATE contacts SET name = ?, organisation = ?, kind = ?, stage = ?, "
-                "strength = ?, effort_minutes = ?, notes = ?, follow_up_on = ?, "
+                f"UPDATE contacts SET {assignments}"
                 "updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now') WHERE id = ?",
                 (*fields, contact.id),
             )
@@ -236,9 +249,9 @@ def save_contact(ws: Workspace, contact: Contact) -> int:
             ws.conn.execute("DELETE FROM contact_details WHERE contact_id = ?", (contact_id,))
             ws.conn.execute("DELETE FROM contact_tags WHERE contact_id = ?", (contact_id,))
         else:
+            marks = ", ".join("?" * len(EDITABLE_COLUMNS))
             contact_id = int(ws.conn.execute(
-                "INSERT INTO contacts (name, organisation, kind, stage, strength, "
-                "effort_minutes, notes, follow_up_on) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                f"INSERT INTO contacts ({select_list(EDITABLE_COLUMNS)}) VALUES ({marks})",
                 fields,
             ).lastrowid or 0)
         ws.conn.executemany(
@@ -248,6 +261,11 @@ def save_contact(ws: Workspace, contact: Contact) -> int:
         )
         _set_tags(ws, contact_id, contact.tags)
     return int(contact_id)
+
+
+def editable_values(contact: Contact) -> tuple[object, ...]:
+    """The values of :data:`EDITABLE_COLUMNS` for ``contact``, in that order."""
+    return tuple(getattr(contact, name) for name in EDITABLE_COLUMNS)
 
 
 def _set_tags(ws: Workspace, contact_id: int, tags: Sequence[str]) -> None:
@@ -270,15 +288,18 @@ def delete_contact(ws: Workspace, contact_id: int) -> None:
         ws.conn.execute("DELETE FROM contacts WHERE id = ?", (contact_id,))
 
 
+_FOLLOW_UP_FIELDS = field_names(FollowUp)
+
+
 def follow_ups_due(ws: Workspace, until: str, limit: int = 50) -> list[FollowUp]:
     """Contacts whose follow-up date is on or before ``until`` (ISO date), oldest first."""
     rows = ws.conn.execute(
-        "SELECT id, name, organisation, follow_up_on FROM contacts "
-        "WHERE follow_up_on IS NOT NULL AND follow_up_on <= ? "
-        "ORDER BY follow_up_on, name LIMIT ?",
+        f"SELECT {select_named(_FOLLOW_UP_FIELDS, 'c', {'contact_id': 'c.id'})} FROM contacts c "
+        "WHERE c.follow_up_on IS NOT NULL AND c.follow_up_on <= ? "
+        "ORDER BY c.follow_up_on, c.name LIMIT ?",
         (until, limit),
     ).fetchall()
-    return [FollowUp(*row) for row in rows]
+    return [from_row(FollowUp, row, _FOLLOW_UP_FIELDS) for row in rows]
 
 
 def all_tags(ws: Workspace) -> list[str]:

@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import cast
 
-from socialdesk.store.models import Contact, ContactColumns, Detail
+from socialdesk.store.columns import from_row, select_list
+from socialdesk.store.contacts import CONTACT_COLUMNS, RECORD_COLUMNS
+from socialdesk.store.models import Contact, Detail
 from socialdesk.store.workspace import Workspace
 
 BATCH = 2000
@@ -47,18 +48,17 @@ def export_batches(ws: Workspace, batch: int = BATCH) -> Iterator[list[ExportCon
             f"WHERE ct.contact_id IN ({marks}) ORDER BY t.name COLLATE NOCASE", chunk
         ):
             tags[contact_id].append(name)
+        columns = select_list(CONTACT_COLUMNS + RECORD_COLUMNS)
         rows = {
-            row[0]: row for row in ws.conn.execute(
-                "SELECT id, name, organisation, kind, stage, strength, effort_minutes, notes, "
-                f"follow_up_on, uid, created_at, updated_at FROM contacts WHERE id IN ({marks})",
-                chunk,
+            row["id"]: row for row in ws.conn.execute(
+                f"SELECT {columns} FROM contacts WHERE id IN ({marks})", chunk
             )
         }
         yield [
             ExportContact(
-                Contact(*cast(ContactColumns, rows[i][:9]), details=tuple(details[i]),
-                        tags=tuple(tags[i])),
-                uid=rows[i][9], created_at=rows[i][10], updated_at=rows[i][11],
+                from_row(Contact, rows[i], CONTACT_COLUMNS, details=tuple(details[i]),
+                         tags=tuple(tags[i])),
+                **{name: rows[i][name] for name in RECORD_COLUMNS},
             )
             for i in chunk if i in rows
         ]

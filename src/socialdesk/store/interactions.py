@@ -1,23 +1,26 @@
-"""A relationship's history: interactions, the asks made to a contact, reciprocity."""
+"""A relationship's history: interactions and reciprocity."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
 
-from socialdesk.store.models import AskRow, Interaction, Reciprocity
-from socialdesk.store.schema_v1 import INTERACTION_KINDS
+from socialdesk.store.columns import field_names, from_row, select_list
+from socialdesk.store.models import Interaction, Reciprocity
+from socialdesk.store.vocabulary import INTERACTION_KINDS
 from socialdesk.store.workspace import Workspace
+
+INTERACTION_COLUMNS = field_names(Interaction)  # the interactions table's columns
 
 
 def interactions_of(ws: Workspace, contact_id: int) -> list[Interaction]:
     """A contact's interactions, newest first."""
     rows = ws.conn.execute(
-        "SELECT id, contact_id, happened_on, kind, note FROM interactions "
+        f"SELECT {select_list(INTERACTION_COLUMNS)} FROM interactions "
         "WHERE contact_id = ? ORDER BY happened_on DESC, id DESC",
         (contact_id,),
     ).fetchall()
-    return [Interaction(*row) for row in rows]
+    return [from_row(Interaction, row, INTERACTION_COLUMNS) for row in rows]
 
 
 def check_interaction(interaction: Interaction) -> None:
@@ -38,22 +41,13 @@ def set_interactions(
         check_interaction(interaction)
     with ws.transaction():
         ws.conn.execute("DELETE FROM interactions WHERE contact_id = ?", (contact_id,))
+        written = INTERACTION_COLUMNS[1:]  # all but the id
         ws.conn.executemany(
-            "INSERT INTO interactions (contact_id, happened_on, kind, note) VALUES (?, ?, ?, ?)",
-            [(contact_id, i.happened_on, i.kind, i.note) for i in interactions],
+            f"INSERT INTO interactions ({select_list(written)}) "
+            f"VALUES ({', '.join('?' * len(written))})",
+            [tuple(contact_id if name == "contact_id" else getattr(i, name) for name in written)
+             for i in interactions],
         )
-
-
-def asks_of(ws: Workspace, contact_id: int) -> list[AskRow]:
-    """Every ask made to a contact, newest first."""
-    rows = ws.conn.execute(
-        "SELECT a.id, a.contact_id, c.name, a.post_id, p.title, a.status, a.asked_on, "
-        "a.due_on, a.observed_reach FROM asks a JOIN contacts c ON c.id = a.contact_id "
-        "LEFT JOIN posts p ON p.id = a.post_id WHERE a.contact_id = ? "
-        "ORDER BY a.asked_on DESC, a.id DESC",
-        (contact_id,),
-    ).fetchall()
-    return [AskRow(*row) for row in rows]
 
 
 def ask_count(ws: Workspace, contact_id: int) -> int:

@@ -4,25 +4,28 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from socialdesk.store.columns import field_names, from_row, select_list
 from socialdesk.store.models import Link
 from socialdesk.store.workspace import Workspace
 
+# The contact_links table's columns: the fields of Link but the other contact's name.
+LINK_COLUMNS = field_names(Link, leave_out=("other_name",))
 LINK_KINDS = ("knows", "works_with", "member_of", "family", "friend", "client_of")
 
 
 def links_of(ws: Workspace, contact_id: int) -> list[Link]:
     """Every link from or to a contact, with the other contact's name, by name."""
     rows = ws.conn.execute(
-        "SELECT l.id, l.from_id, l.to_id, l.kind, l.weight, l.directed, l.note, c.name "
+        f"SELECT {select_list(LINK_COLUMNS, 'l')}, c.name AS other_name "
         "FROM contact_links l JOIN contacts c "
         "ON c.id = CASE WHEN l.from_id = ? THEN l.to_id ELSE l.from_id END "
         "WHERE l.from_id = ? OR l.to_id = ? ORDER BY c.name COLLATE NOCASE, l.id",
         (contact_id, contact_id, contact_id),
     ).fetchall()
+    names = tuple(name for name in LINK_COLUMNS if name != "directed")
     return [
-        Link(id=r[0], from_id=r[1], to_id=r[2], kind=r[3], weight=r[4], directed=bool(r[5]),
-             note=r[6], other_name=r[7])
-        for r in rows
+        from_row(Link, row, names, directed=bool(row["directed"]), other_name=row["other_name"])
+        for row in rows
     ]
 
 
@@ -45,17 +48,20 @@ def set_links(ws: Workspace, contact_id: int, links: Sequence[Link]) -> int:
     for link in links:
         check_link(link)
     written = 0
+    columns = LINK_COLUMNS[1:]  # all but the id
     with ws.transaction():
         ws.conn.execute(
             "DELETE FROM contact_links WHERE from_id = ? OR to_id = ?", (contact_id, contact_id)
         )
         for link in links:
+            clean = {"kind": link.kind.strip(), "directed": int(link.directed)}
             written += ws.conn.execute(
-                "INSERT OR IGNORE INTO contact_links (from_id, to_id, kind, weight, directed, "
-                "note) SELECT ?, ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM contacts WHERE id = ?) "
+                f"INSERT OR IGNORE INTO contact_links ({select_list(columns)}) "
+                f"SELECT {', '.join('?' * len(columns))} "
+                "WHERE EXISTS (SELECT 1 FROM contacts WHERE id = ?) "
                 "AND EXISTS (SELECT 1 FROM contacts WHERE id = ?)",
-                (link.from_id, link.to_id, link.kind.strip(), link.weight, int(link.directed),
-                 link.note, link.from_id, link.to_id),
+                (*(clean.get(name, getattr(link, name)) for name in columns),
+                 link.from_id, link.to_id),
             ).rowcount
     return written
 

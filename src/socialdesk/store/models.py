@@ -8,10 +8,6 @@ from dataclasses import dataclass, field
 STAGE_STRENGTH = {"aware": 0.1, "engaged": 0.3, "ally": 0.6, "champion": 0.85}
 
 
-# A contact's own columns, in the order of :class:`Contact`'s fields before ``details``.
-ContactColumns = tuple[int, str, str, str, str, float | None, int, str, str | None]
-
-
 @dataclass(frozen=True, slots=True)
 class Detail:
     """An e-mail address, phone number or web address of a contact."""

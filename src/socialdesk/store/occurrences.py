@@ -8,13 +8,21 @@ row on a date the series still repeats on counts anywhere: :func:`repeat_of` say
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import date
 
+from socialdesk.store.columns import field_names, from_row, select_list
 from socialdesk.store.models import OccurrenceDraft
-from socialdesk.store.schema_v1 import POST_STATUSES
+from socialdesk.store.vocabulary import POST_STATUSES
 from socialdesk.store.workspace import Workspace
 
-_COLUMNS = "status, published_url, reach, clicks, engagements"
+# The columns of post_occurrences besides its key (post_id, occurs_on) and updated_at.
+OCCURRENCE_COLUMNS = field_names(OccurrenceDraft)
+_COLUMNS = select_list(OCCURRENCE_COLUMNS)
+
+
+def _draft(row: sqlite3.Row) -> OccurrenceDraft:
+    return from_row(OccurrenceDraft, row, OCCURRENCE_COLUMNS)
 
 
 def repeat_of(day: str) -> str:
@@ -50,14 +58,14 @@ def get_occurrence(ws: Workspace, post_id: int, occurs_on: str) -> OccurrenceDra
         f"SELECT {_COLUMNS} FROM post_occurrences WHERE post_id = ? AND occurs_on = ?",
         (post_id, occurs_on),
     ).fetchone()
-    return None if row is None else OccurrenceDraft(*row)
+    return None if row is None else _draft(row)
 
 
 def marked_between(ws: Workspace, first: str, last: str
                    ) -> dict[tuple[int, str], OccurrenceDraft]:
     """Every marked date from ``first`` to ``last`` (ISO dates), by (post id, date)."""
     return {
-        (row[0], row[1]): OccurrenceDraft(*row[2:])
+        (row["post_id"], row["occurs_on"]): _draft(row)
         for row in ws.conn.execute(
             f"SELECT post_id, occurs_on, {_COLUMNS} FROM post_occurrences "
             "WHERE occurs_on BETWEEN ? AND ?", (first, last))
@@ -67,7 +75,7 @@ def marked_between(ws: Workspace, first: str, last: str
 def occurrences_of(ws: Workspace, post_id: int) -> tuple[tuple[str, OccurrenceDraft], ...]:
     """Every stored row of one post, by date (to put back after deleting the post)."""
     return tuple(
-        (row[0], OccurrenceDraft(*row[1:]))
+        (row["occurs_on"], _draft(row))
         for row in ws.conn.execute(
             f"SELECT occurs_on, {_COLUMNS} FROM post_occurrences WHERE post_id = ? "
             "ORDER BY occurs_on", (post_id,))
@@ -104,7 +112,7 @@ def write(ws: Workspace, post_id: int,
     """Store ``rows`` (date, values) for a post as they are (restoring a deleted post)."""
     ws.conn.executemany(
         f"INSERT OR REPLACE INTO post_occurrences (post_id, occurs_on, {_COLUMNS}, updated_at) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))",
-        [(post_id, day, v.status, v.published_url, v.reach, v.clicks, v.engagements)
-         for day, v in rows],
+        f"VALUES (?, ?, {', '.join('?' * len(OCCURRENCE_COLUMNS))}, "
+        "strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))",
+        [(post_id, day, *(getattr(v, name) for name in OCCURRENCE_COLUMNS)) for day, v in rows],
     )

@@ -4,13 +4,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from typing import cast
 
+from socialdesk.store.audiences import AUDIENCE_COLUMNS
+from socialdesk.store.columns import from_row, select_list
 from socialdesk.store.models import STAGE_STRENGTH, Audience, PartnerRow
 from socialdesk.store.workspace import Workspace
-
-# The columns an audience is read with, in the order of its fields before ``topics``.
-_AudienceColumns = tuple[int, int, str, int, str, float | None, str | None]
 
 
 def partner_rows(ws: Workspace, ids: Sequence[int] | None = None) -> list[PartnerRow]:
@@ -88,11 +86,11 @@ def audiences_of(ws: Workspace, contact_id: int) -> list[Audience]:
     ):
         topics[audience_id].append(name)
     rows = ws.conn.execute(
-        "SELECT id, contact_id, platform, size, handle, engagement_rate, last_checked_on, url "
+        f"SELECT {select_list(AUDIENCE_COLUMNS)} "
         "FROM audiences WHERE contact_id = ? ORDER BY size DESC, id",
         (contact_id,),
     ).fetchall()
-    return [Audience(*cast(_AudienceColumns, row[:7]), topics=tuple(topics[row[0]]), url=row[7])
+    return [from_row(Audience, row, AUDIENCE_COLUMNS, topics=tuple(topics[row["id"]]))
             for row in rows]
 
 

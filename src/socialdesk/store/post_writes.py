@@ -20,15 +20,16 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from socialdesk.store import occurrences
+from socialdesk.store.columns import field_names, from_row, select_list
 from socialdesk.store.models import OccurrenceDraft, PostDetail, PostDraft
-from socialdesk.store.schema_v1 import POST_STATUSES, REPEAT_RULES
+from socialdesk.store.vocabulary import POST_STATUSES, REPEAT_RULES
 from socialdesk.store.workspace import Workspace
 
-_FIELDS = (
-    "title", "body", "status", "campaign_id", "scheduled_on", "scheduled_time", "timezone",
-    "link", "notes", "repeat_rule", "repeat_until", "evergreen_weeks", "published_url",
-    "reach", "clicks", "engagements",
-)
+# The posts table's columns: what the user edits (PostDraft's fields that are columns;
+# channels, topics and media are rows of other tables) and what the store keeps.
+_FIELDS = field_names(PostDraft, leave_out=("channels", "topics", "media"))
+_KEPT = field_names(PostDetail, leave_out=("draft",))
+POST_COLUMNS = _KEPT + _FIELDS
 _TIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 KEEP = object()  # move_post: leave the time as it is
 
@@ -83,8 +84,7 @@ def validate(draft: PostDraft) -> None:
 def get_post(ws: Workspace, post_id: int) -> PostDetail | None:
     """One post with its channels, topics and media; None when there is no such post."""
     row = ws.conn.execute(
-        f"SELECT id, uid, sequence, created_at, updated_at, {', '.join(_FIELDS)} "
-        "FROM posts WHERE id = ?", (post_id,),
+        f"SELECT {select_list(POST_COLUMNS)} FROM posts WHERE id = ?", (post_id,),
     ).fetchone()
     if row is None:
         return None
@@ -94,9 +94,8 @@ def get_post(ws: Workspace, post_id: int) -> PostDetail | None:
         "WHERE pt.post_id = ? ORDER BY t.name COLLATE NOCASE", (post_id,)))
     media = tuple(r[0] for r in ws.conn.execute(
         "SELECT path FROM post_media WHERE post_id = ? ORDER BY position, id", (post_id,)))
-    values = dict(zip(_FIELDS, tuple(row)[5:], strict=True))
-    draft = PostDraft(**values, channels=channels, topics=topics, media=media)
-    return PostDetail(row[0], row[1], row[2], row[3], row[4], draft)
+    draft = from_row(PostDraft, row, _FIELDS, channels=channels, topics=topics, media=media)
+    return from_row(PostDetail, row, _KEPT, draft=draft)
 
 
 def _channels(ws: Workspace, post_id: int) -> tuple[tuple[str, str | None], ...]:

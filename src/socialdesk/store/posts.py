@@ -7,6 +7,13 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
+from socialdesk.store.campaigns import (
+    CAMPAIGN_COLUMNS,
+    CHANNEL_COLUMNS,
+    campaign_from,
+    channel_from,
+)
+from socialdesk.store.columns import select_list
 from socialdesk.store.models import Campaign, Channel, PostRow
 from socialdesk.store.workspace import Workspace
 
@@ -171,16 +178,16 @@ def post_texts_between(ws: Workspace, first: str, last: str) -> list[PostTexts]:
 def campaigns(ws: Workspace) -> list[Campaign]:
     """Every campaign, latest start first."""
     rows = ws.conn.execute(
-        "SELECT id, name, goal, starts_on, ends_on, colour FROM campaigns "
+        f"SELECT {select_list(CAMPAIGN_COLUMNS)} FROM campaigns "
         "ORDER BY coalesce(starts_on, '') DESC, name"
     ).fetchall()
-    return [Campaign(*row) for row in rows]
+    return [campaign_from(row) for row in rows]
 
 
 def channels(ws: Workspace) -> list[Channel]:
     """The business's own active accounts, biggest first."""
     rows = ws.conn.execute(
-        "SELECT id, platform, handle, followers, url, active FROM channels WHERE active = 1 "
+        f"SELECT {select_list(CHANNEL_COLUMNS)} FROM channels WHERE active = 1 "
         "ORDER BY followers DESC, platform"
     ).fetchall()
-    return [Channel(r[0], r[1], r[2], r[3], r[4], bool(r[5])) for r in rows]
+    return [channel_from(row) for row in rows]

@@ -5,16 +5,18 @@ Dates are ISO 8601 text (``YYYY-MM-DD``), times ``HH:MM``, timestamps UTC
 writer, present or future, can store a value the app does not understand.
 """
 
-NOW = "(strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))"
+from socialdesk.store.vocabulary import (
+    ASK_STATUSES,
+    BACKUP_KINDS,
+    CONTACT_KINDS,
+    DETAIL_KINDS,
+    INTERACTION_KINDS,
+    POST_STATUSES,
+    REPEAT_RULES,
+    STAGES,
+)
 
-CONTACT_KINDS = ("customer", "fan", "blogger", "partner", "community", "press", "staff", "other")
-STAGES = ("aware", "engaged", "ally", "champion")
-DETAIL_KINDS = ("email", "phone", "url")
-INTERACTION_KINDS = ("note", "met", "call", "email", "message", "gave", "received", "shared")
-POST_STATUSES = ("idea", "draft", "scheduled", "published", "skipped")
-ASK_STATUSES = ("asked", "agreed", "shared", "declined", "no_reply")
-REPEAT_RULES = ("weekly", "monthly")
-BACKUP_KINDS = ("auto", "manual", "safety", "migration")
+NOW = "(strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))"
 
 
 def _in(values: tuple[str, ...]) -> str:

@@ -6,7 +6,8 @@ at the series' time) that the user marked: its status and results replace the de
 See ``docs/schema.md`` for the whole rule.
 """
 
-from socialdesk.store.schema_v1 import NOW, POST_STATUSES
+from socialdesk.store.schema_v1 import NOW
+from socialdesk.store.vocabulary import POST_STATUSES
 
 _STATUSES = "(" + ", ".join(f"'{s}'" for s in POST_STATUSES) + ")"
 

@@ -22,7 +22,7 @@ from socialdesk.core.calendar_import.recurrence import Repeat, RuleError, Wall
 from socialdesk.core.calendar_import.text import fallback_title, split_description
 from socialdesk.core.calendar_import.zones import Zone, ZoneResolver
 from socialdesk.core.import_results import Problem
-from socialdesk.store.schema_v1 import POST_STATUSES
+from socialdesk.store.vocabulary import POST_STATUSES
 
 _FLOATING = Zone(None, None)
 _UTC = Zone(UTC, None)

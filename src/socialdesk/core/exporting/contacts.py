@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
+from socialdesk.core.contact_fields import OWN_FIELDS
 from socialdesk.core.csvsafe import neutralise_cell
 from socialdesk.core.exporting import ExportError
 from socialdesk.core.exporting.atomic import atomic_open
@@ -31,8 +32,7 @@ from socialdesk.store.workspace import Workspace
 
 CONTACT_FORMATS = ("vcard", "csv")
 CSV_ENCODING = "utf-8-sig"
-CSV_FIELDS = ("Name", "Organisation", "Kind", "Stage", "Tie strength", "Ask effort (minutes)",
-              "Follow up on")
+CSV_FIELDS = ("Name", "Organisation", *(own.csv_title for own in OWN_FIELDS))
 CSV_TAIL = ("Tags", "Notes", "UID")
 _NUMBERED = (("email", "E-mail"), ("phone", "Phone"), ("url", "Website"))
 Progress = Callable[[int, int], bool]
@@ -76,11 +76,7 @@ def csv_header(columns: dict[str, int]) -> list[str]:
 def csv_row(item: ExportContact, columns: dict[str, int]) -> list[str]:
     """One contact as CSV cells (not yet neutralised)."""
     contact = item.contact
-    row = [
-        contact.name, contact.organisation, contact.kind, contact.stage,
-        "" if contact.strength is None else f"{contact.strength:g}",
-        str(contact.effort_minutes), contact.follow_up_on or "",
-    ]
+    row = [contact.name, contact.organisation, *(own.text(contact) for own in OWN_FIELDS)]
     for kind, _ in _NUMBERED:
         details = [d for d in contact.details if d.kind == kind]
         for number in range(columns.get(kind, 0)):

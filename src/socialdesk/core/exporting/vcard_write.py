@@ -22,6 +22,7 @@ import uuid
 from collections.abc import Iterable
 
 from socialdesk import __version__
+from socialdesk.core.contact_fields import OWN_FIELDS
 from socialdesk.core.exporting.ics_lines import CONTROLS, uri_value
 from socialdesk.store.contacts_export import ExportContact
 from socialdesk.store.models import Detail
@@ -132,14 +133,8 @@ def card(item: ExportContact, version: str = "4.0") -> str:
         lines.append("CATEGORIES:" + ",".join(escape(tag) for tag in contact.tags))
     if contact.notes:
         lines.append(f"NOTE:{escape(contact.notes)}")
-    lines.append(f"X-SOCIALDESK-KIND:{contact.kind}")
-    lines.append(f"X-SOCIALDESK-STAGE:{contact.stage}")
-    if contact.strength is not None:
-        lines.append(f"X-SOCIALDESK-STRENGTH:{contact.strength:g}")
-    if contact.effort_minutes != 10:
-        lines.append(f"X-SOCIALDESK-EFFORT-MINUTES:{contact.effort_minutes}")
-    if contact.follow_up_on:
-        lines.append(f"X-SOCIALDESK-FOLLOW-UP:{contact.follow_up_on}")
+    lines += [f"{own.vcard_property}:{text}" for own in OWN_FIELDS
+              if (text := own.vcard_text(contact))]
     if item.updated_at:
         lines.append(f"REV:{_rev(item.updated_at)}")
     lines.append("END:VCARD")

@@ -30,13 +30,11 @@ the bytes itself:
 from __future__ import annotations
 
 import binascii
-import contextlib
 import re
 from dataclasses import replace
-from datetime import date
 from pathlib import Path
-from typing import Any
 
+from socialdesk.core.contact_fields import OWN_FIELDS, read_own_fields
 from socialdesk.core.import_results import Problem
 from socialdesk.core.importing import textio
 from socialdesk.core.importing.build import clean, make_contact
@@ -51,13 +49,8 @@ from socialdesk.core.importing.vcard_syntax import (
     unescape,
 )
 from socialdesk.store.models import Contact, Detail
-from socialdesk.store.schema_v1 import CONTACT_KINDS, STAGES
 
-_OWN = {  # SocialDesk's own fields, as its vCard export writes them
-    "X-SOCIALDESK-KIND": "kind", "X-SOCIALDESK-STAGE": "stage",
-    "X-SOCIALDESK-STRENGTH": "strength", "X-SOCIALDESK-EFFORT-MINUTES": "effort_minutes",
-    "X-SOCIALDESK-FOLLOW-UP": "follow_up_on",
-}
+_OWN = frozenset(own.vcard_property for own in OWN_FIELDS)
 _WANTED = frozenset(
     ("FN", "N", "ORG", "EMAIL", "TEL", "URL", "NOTE", "CATEGORIES", "X-ABLABEL", "VERSION",
      *_OWN)
@@ -182,28 +175,8 @@ def _contact(
         details=(_strip_scheme(d) for d in details),
         tags=[tag for _, t in values.get("CATEGORIES", []) for tag in split(t, ",", version)],
     )
-    own = {_OWN[key]: items[0][1].strip() for key, items in values.items() if key in _OWN}
-    return replace(contact, **_own_fields(own)) if contact and own else contact
-
-
-def _own_fields(raw: dict[str, str]) -> dict[str, Any]:
-    """SocialDesk's own fields that hold valid values (others are quietly left at default)."""
-    fields: dict[str, Any] = {}
-    if raw.get("kind") in CONTACT_KINDS:
-        fields["kind"] = raw["kind"]
-    if raw.get("stage") in STAGES:
-        fields["stage"] = raw["stage"]
-    with contextlib.suppress(KeyError, ValueError):
-        strength = float(raw["strength"])
-        if 0 <= strength <= 1:
-            fields["strength"] = strength
-    with contextlib.suppress(KeyError, ValueError):
-        effort = int(raw["effort_minutes"])
-        if effort >= 0:
-            fields["effort_minutes"] = effort
-    with contextlib.suppress(KeyError, ValueError):
-        fields["follow_up_on"] = date.fromisoformat(raw["follow_up_on"]).isoformat()
-    return fields
+    own = {key: items[0][1].strip() for key, items in values.items() if key in _OWN}
+    return replace(contact, **read_own_fields(own)) if contact and own else contact
 
 
 def _strip_scheme(detail: Detail) -> Detail:

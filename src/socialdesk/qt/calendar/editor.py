@@ -49,7 +49,7 @@ from socialdesk.qt.views.base import section_title
 from socialdesk.qt.wheel import wheel_needs_focus
 from socialdesk.store import post_writes
 from socialdesk.store.models import Campaign, OccurrenceDraft, PostDetail, PostDraft
-from socialdesk.store.schema_v1 import POST_STATUSES
+from socialdesk.store.vocabulary import POST_STATUSES
 
 REPEATS = (("Does not repeat", None), ("Every week", "weekly"), ("Every month", "monthly"))
 

@@ -22,7 +22,7 @@ from socialdesk.qt.calendar.campaigns import swatch
 from socialdesk.qt.icons import readable_brand_icon
 from socialdesk.qt.views.base import heading, muted
 from socialdesk.store.models import Campaign, PostRow
-from socialdesk.store.schema_v1 import POST_STATUSES
+from socialdesk.store.vocabulary import POST_STATUSES
 
 MODES = ("month", "week", "agenda")
 NO_CAMPAIGN = -1  # the campaign filter's "No campaign"

@@ -29,7 +29,7 @@ from socialdesk.qt.table_model import Column, RowTableModel
 from socialdesk.qt.views.base import EmptyState, make_table, muted
 from socialdesk.qt.wheel import wheel_needs_focus
 from socialdesk.store.models import AskRow
-from socialdesk.store.schema_v1 import ASK_STATUSES
+from socialdesk.store.vocabulary import ASK_STATUSES
 
 Index = QModelIndex | QPersistentModelIndex
 COL_NAME, COL_STATUS, COL_ASKED, COL_ANSWERED, COL_REACH, COL_PREDICTED, COL_MESSAGE = range(7)

@@ -32,7 +32,7 @@ from socialdesk.qt.settings_pages import (
     section_title,
 )
 from socialdesk.store import planning, posts
-from socialdesk.store.schema_v1 import CONTACT_KINDS
+from socialdesk.store.vocabulary import CONTACT_KINDS
 from socialdesk.store.workspace import Workspace
 
 KIND_NAMES = {

@@ -28,7 +28,7 @@ from socialdesk.store.contact_snapshot import snapshot_contact
 from socialdesk.store.contacts import ContactQuery
 from socialdesk.store.interactions import ask_count
 from socialdesk.store.models import Contact
-from socialdesk.store.schema_v1 import CONTACT_KINDS, STAGES
+from socialdesk.store.vocabulary import CONTACT_KINDS, STAGES
 from socialdesk.store.workspace import Workspace
 
 

@@ -40,7 +40,7 @@ from socialdesk.store import contacts, partners
 from socialdesk.store.contacts import ContactQuery, fts_expression
 from socialdesk.store.errors import WorkspaceError
 from socialdesk.store.models import PartnerRow
-from socialdesk.store.schema_v1 import CONTACT_KINDS, STAGES
+from socialdesk.store.vocabulary import CONTACT_KINDS, STAGES
 from socialdesk.store.workspace import Workspace
 
 __all__ = ["COL_AUDIENCE", "COL_LIKELIHOOD", "PartnersView", "likelihood"]

@@ -1,0 +1,43 @@
+"""A table's columns named once, as the fields of the dataclass the store hands out.
+
+A reader selects :func:`select_list` of the field names and builds the dataclass with
+:func:`from_row` by name (from a :class:`sqlite3.Row`), so a new column is a new field
+and every ``SELECT``, ``INSERT`` and ``UPDATE`` written from the names follows.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import fields
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+
+
+def field_names(cls: type[Any], leave_out: Collection[str] = ()) -> tuple[str, ...]:
+    """The names of a dataclass's fields, in order, without those in ``leave_out``."""
+    return tuple(f.name for f in fields(cls) if f.name not in leave_out)
+
+
+def select_list(names: Sequence[str], table: str = "") -> str:
+    """``names`` as the column list of a SELECT or INSERT (``c.name`` with ``table="c"``)."""
+    prefix = f"{table}." if table else ""
+    return ", ".join(prefix + name for name in names)
+
+
+def select_named(
+    names: Sequence[str], table: str, joined: Mapping[str, str] | None = None
+) -> str:
+    """A SELECT list giving each of ``names`` under its own name.
+
+    Each is the column ``table.name`` unless ``joined`` maps it to another expression
+    (a column of a joined table, a subquery).
+    """
+    other = joined or {}
+    return ", ".join(f"{other.get(name, f'{table}.{name}')} AS {name}" for name in names)
+
+
+def from_row(cls: type[T], row: sqlite3.Row, names: Sequence[str], **extra: Any) -> T:
+    """Build ``cls`` from the columns ``names`` of ``row`` by name, plus ``extra`` fields."""
+    return cls(**{name: row[name] for name in names}, **extra)

@@ -1,0 +1,25 @@
+"""Each table's columns are named once in the store, and those names are the table's."""
+
+from __future__ import annotations
+
+import pytest
+
+from socialdesk.store import audiences, campaigns, contacts, interactions, links, post_writes
+from socialdesk.store.workspace import Workspace
+
+NAMED = {
+    "contacts": contacts.CONTACT_COLUMNS + contacts.RECORD_COLUMNS,
+    "campaigns": campaigns.CAMPAIGN_COLUMNS,
+    "channels": campaigns.CHANNEL_COLUMNS,
+    "interactions": interactions.INTERACTION_COLUMNS,
+    "audiences": audiences.AUDIENCE_COLUMNS,
+    "contact_links": links.LINK_COLUMNS,
+    "posts": post_writes.POST_COLUMNS,
+}
+
+
+@pytest.mark.parametrize("table", sorted(NAMED))
+def test_the_store_names_every_column_of_the_table(workspace: Workspace, table: str) -> None:
+    """A column added by a migration but not named in the store would never be read."""
+    columns = [row["name"] for row in workspace.conn.execute(f"PRAGMA table_info({table})")]
+    assert sorted(columns) == sorted(NAMED[table])
