@@ -301,3 +301,22 @@ def test_a_check_that_runs_too_long_is_interrupted(demo_path: Path) -> None:
             ws.conn.execute(f"SELECT count(*) FROM ({ENDLESS})").fetchone()
         assert time.monotonic() - started < 5
         assert ws.conn.execute("SELECT count(*) FROM contacts").fetchone()[0] > 0
+
+
+# A released migration's SQL never changes: workspaces on disk were made by it, and the
+# schema check compares them with it replayed. Its CHECK lists come from
+# store/vocabulary.py, so a new allowed value there changes this hash: it needs a new
+# migration instead (and these values stay those of the release).
+RELEASED_SQL = {
+    "schema_v1": "abbf6926fe6c7f12da0037a080b0bacd1008e56eb4506b498d8ec924fabce95d",
+    "schema_v2": "1434ac545d0cf44aa0bc6e932a59098a2b24e6c7c1e20809a985f1babca7d266",
+}
+
+
+@pytest.mark.parametrize("module", sorted(RELEASED_SQL))
+def test_a_released_migration_is_never_edited(module: str) -> None:
+    import importlib
+
+    sql = importlib.import_module(f"socialdesk.store.{module}").SQL
+    assert hashlib.sha256(sql.encode()).hexdigest() == RELEASED_SQL[module], (
+        f"{module}.SQL changed: add a migration instead of editing a released one")
