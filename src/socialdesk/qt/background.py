@@ -10,57 +10,26 @@ work's eventual result is dropped (for read-only work that cannot stop by itself
 
 from __future__ import annotations
 
-import contextlib
-import threading
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from PySide6.QtCore import QEventLoop, QObject, QRunnable, Qt, QThreadPool, Signal
+from PySide6.QtCore import QEventLoop, Qt
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
-from socialdesk.core.gc_pause import collection_paused
+from socialdesk.qt.workers import Progress, Task, run_task
 
 T = TypeVar("T")
-Progress = Callable[[int, int], bool]
+__all__ = ["Cancelled", "Progress", "run_in_background"]
 
 
 class Cancelled(Exception):
     """The user cancelled work that was abandoned rather than stopped."""
 
 
-class _Bridge(QObject):
-    progressed = Signal(int, int)
-    finished = Signal(object, object)  # result, exception
-
-
-class _Task(QRunnable):
-    def __init__(self, work: Callable[[Progress], Any], bridge: _Bridge,
-                 cancelled: threading.Event) -> None:
-        super().__init__()
-        self.work = work
-        self.bridge = bridge
-        self.cancelled = cancelled
-
-    def _progress(self, done: int, total: int) -> bool:
-        with contextlib.suppress(RuntimeError):
-            self.bridge.progressed.emit(done, total)
-        return not self.cancelled.is_set()
-
-    def run(self) -> None:
-        try:
-            with collection_paused():  # a full GC pass here would freeze the window
-                result, error = self.work(self._progress), None
-        except Exception as exc:  # re-raised on the GUI thread
-            result, error = None, exc
-        with contextlib.suppress(RuntimeError):
-            self.bridge.finished.emit(result, error)
-
-
 def run_in_background(parent: QWidget | None, label: str, work: Callable[[Progress], T],
                       *, abandon: bool = False) -> T:
     """Run ``work(progress)`` on a worker thread behind a progress dialog; return its result."""
-    bridge = _Bridge()
-    cancelled = threading.Event()
+    task = Task()
     loop = QEventLoop()
     box: dict[str, Any] = {}
     dialog = QProgressDialog(label, "Cancel", 0, 0, parent)
@@ -79,15 +48,15 @@ def run_in_background(parent: QWidget | None, label: str, work: Callable[[Progre
         loop.quit()
 
     def cancel() -> None:
-        cancelled.set()
+        task.cancel()
         if abandon:
             box.setdefault("abandoned", True)
             loop.quit()
 
-    bridge.progressed.connect(progressed)
-    bridge.finished.connect(finished)
+    task.progressed.connect(progressed)
+    task.finished.connect(finished)
     dialog.canceled.connect(cancel)
-    QThreadPool.globalInstance().start(_Task(work, bridge, cancelled))
+    run_task(task, work)
     if not box:
         loop.exec()
     dialog.close()

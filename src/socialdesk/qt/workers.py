@@ -1,13 +1,20 @@
-"""Work on a worker thread with its result handed back to the GUI thread.
+"""The one way work leaves the GUI thread: a worker runs it, the GUI thread hears back.
 
-:func:`start_on_worker` returns at once and calls ``done`` later (loads, backups);
-:func:`run_and_wait` waits behind a progress dialog (restores, the backup on close).
-Cancellable work with progress goes through :mod:`socialdesk.qt.background`.
+A :class:`Task` carries one piece of work's progress and its result (or exception) to
+the GUI thread; :func:`run_task` runs ``work(progress)`` on a thread pool for it, with
+the garbage collector paused. ``progress(done, total)`` reports and returns False once
+the task was cancelled. On top of it:
+
+- :func:`start_on_worker` returns at once and calls ``done`` later (loads, backups);
+- :class:`LatestJob` runs reads where only the latest request matters;
+- :func:`run_and_wait` and :func:`socialdesk.qt.background.run_in_background` wait
+  behind a progress dialog (restores, imports, exports).
 """
 
 from __future__ import annotations
 
 import contextlib
+import threading
 from collections.abc import Callable
 from typing import Any
 
@@ -16,36 +23,119 @@ from PySide6.QtWidgets import QProgressDialog, QWidget
 
 from socialdesk.core.gc_pause import collection_paused
 
+Progress = Callable[[int, int], bool]
+Done = Callable[[Any, BaseException | None], None]
 
-class Outcome(QObject):
-    """Carries a worker's result (or exception) to the GUI thread; keep it while it runs."""
 
+class Task(QObject):
+    """Carries a worker's progress and result to the GUI thread; keep it while it runs."""
+
+    progressed = Signal(int, int)  # done, total
     finished = Signal(object, object)  # result, exception
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.cancelled = threading.Event()
+
+    def cancel(self) -> None:
+        """Ask the work to stop: its ``progress`` calls return False from now on."""
+        self.cancelled.set()
+
+
+Outcome = Task  # what :func:`start_on_worker` returns
 
 
 class _Job(QRunnable):
-    def __init__(self, work: Callable[[], Any], outcome: Outcome) -> None:
+    def __init__(self, work: Callable[[Progress], Any], task: Task) -> None:
         super().__init__()
         self.work = work
-        self.outcome = outcome
+        self.task = task
+        self.cancelled = task.cancelled  # the task may be deleted before the work ends
+
+    def _progress(self, done: int, total: int) -> bool:
+        with contextlib.suppress(RuntimeError):  # the receiver is gone
+            self.task.progressed.emit(done, total)
+        return not self.cancelled.is_set()
 
     def run(self) -> None:
         try:
             with collection_paused():  # a full GC pass here would freeze the window
-                result, error = self.work(), None
+                result, error = self.work(self._progress), None
         except Exception as exc:  # handed to the GUI thread, which shows or raises it
             result, error = None, exc
         with contextlib.suppress(RuntimeError):  # the receiver is gone: nobody to tell
-            self.outcome.finished.emit(result, error)
+            self.task.finished.emit(result, error)
 
 
-def start_on_worker(parent: QObject, work: Callable[[], Any],
-                      done: Callable[[Any, BaseException | None], None]) -> Outcome:
+def run_task(task: Task, work: Callable[[Progress], Any],
+             pool: QThreadPool | None = None) -> Task:
+    """Run ``work(progress)`` on ``pool`` (default: the global one), reporting to ``task``."""
+    (pool or QThreadPool.globalInstance()).start(_Job(work, task))
+    return task
+
+
+def start_on_worker(parent: QObject, work: Callable[[], Any], done: Done) -> Task:
     """Run ``work`` on a worker thread; call ``done(result, error)`` on the GUI thread."""
-    outcome = Outcome(parent)
-    outcome.finished.connect(done)
-    QThreadPool.globalInstance().start(_Job(work, outcome))
-    return outcome
+    task = Task(parent)
+    task.finished.connect(done)
+    return run_task(task, lambda _progress: work())
+
+
+class LatestJob(QObject):
+    """Runs reads off the GUI thread and reports only the latest request's answer.
+
+    It has its own one-thread pool: requests run one after another, a new request drops
+    the ones still waiting, and an answer that arrives after a newer request was made is
+    ignored.
+    """
+
+    finished = Signal(object)  # the work's result
+    failed = Signal(object)  # the exception it raised
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.pool = QThreadPool(self)
+        self.pool.setMaxThreadCount(1)
+        self.pool.setExpiryTimeout(-1)  # keep the thread: no start-up cost per request
+        self.token = 0
+        self.pending = False
+        self._task = Task()  # no parent: a running request may outlive the view
+        self._task.finished.connect(self._done)
+
+    def start(self, work: Callable[[], Any]) -> None:
+        """Run ``work()`` after whatever runs now; earlier waiting requests are dropped."""
+        self.token += 1
+        self.pending = True
+        self.pool.clear()
+        token = self.token
+
+        def tagged(_progress: Progress) -> tuple[int, Any, Exception | None]:
+            try:
+                return token, work(), None
+            except Exception as exc:  # delivered with its token
+                return token, None, exc
+
+        run_task(self._task, tagged, self.pool)
+
+    def cancel(self) -> None:
+        """Forget every request made so far (a running one finishes unheard)."""
+        self.token += 1
+        self.pending = False
+        self.pool.clear()
+
+    def wait(self, msecs: int = -1) -> bool:
+        """Block until no work runs (for closing and tests); False on timeout."""
+        return self.pool.waitForDone(msecs)
+
+    def _done(self, answer: tuple[int, Any, Exception | None], _error: object) -> None:
+        token, result, error = answer
+        if token != self.token:
+            return
+        self.pending = False
+        if error is not None:
+            self.failed.emit(error)
+        else:
+            self.finished.emit(result)
 
 
 def run_and_wait(parent: QWidget | None, label: str, work: Callable[[], Any]) -> Any:
