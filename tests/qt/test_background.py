@@ -10,8 +10,7 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QProgressDialog, QWidget
 
 from socialdesk.qt.app import create_application
-from socialdesk.qt.background import run_in_background
-from socialdesk.qt.workers import run_and_wait
+from socialdesk.qt.workers import run_and_wait, run_in_background
 
 
 def _slow() -> str:

@@ -1,8 +1,8 @@
 """File → Import… and File → Export…: pick a file, run the import dialog or an export.
 
 Contacts come in through the import dialog (:mod:`socialdesk.qt.import_wizard`), from
-the menu, the welcome panel or a file dropped on the window. Exports of contacts run on
-a worker thread with their own read-only connection.
+the menu, the welcome panel or a file dropped on the window. Exports run on a worker
+thread with their own read-only connection.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from PySide6.QtCore import QMimeData
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox, QWidget
 
 from socialdesk import APP_NAME
-from socialdesk.qt.background import Cancelled, Progress, run_in_background
+from socialdesk.qt.workers import Cancelled, Progress, run_in_background
 from socialdesk.store.errors import WorkspaceError
 from socialdesk.store.workspace import Workspace
 
@@ -176,11 +176,16 @@ def export_contacts_to(parent: QWidget, ws: Workspace, out: Path, fmt: str,
 
 
 def _export_calendar(parent: QWidget, ws: Workspace, out: Path, fmt: str) -> None:
-    from socialdesk.core.exporting import ExportError, export_calendar
+    from socialdesk.core import exporting
+
+    def work(_progress: Progress) -> exporting.ExportResult:
+        with Workspace.open_readonly(ws.path) as worker_ws:
+            return exporting.export_calendar(worker_ws, out, fmt)  # type: ignore[arg-type]
 
     try:
-        result = export_calendar(ws, out, fmt)  # type: ignore[arg-type]
-    except ExportError as error:
+        result = run_in_background(parent, f"Exporting the calendar to {out.name}…", work,
+                                   cancellable=False)
+    except exporting.ExportError as error:
         QMessageBox.critical(parent, f"Export failed — {APP_NAME}", str(error))
         return
     except OSError as error:
@@ -190,4 +195,3 @@ def _export_calendar(parent: QWidget, ws: Workspace, out: Path, fmt: str) -> Non
     lines = [f"Wrote {result.posts:,} posts to " + ", ".join(str(p) for p in result.files) + "."]
     lines += [f"Left out {n:,}: {reason}." for reason, n in result.skipped.items()]
     QMessageBox.information(parent, f"Export finished — {APP_NAME}", "\n".join(lines))
-

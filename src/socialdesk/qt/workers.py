@@ -7,8 +7,13 @@ the task was cancelled. On top of it:
 
 - :func:`start_on_worker` returns at once and calls ``done`` later (loads, backups);
 - :class:`LatestJob` runs reads where only the latest request matters;
-- :func:`run_and_wait` and :func:`socialdesk.qt.background.run_in_background` wait
-  behind a progress dialog (restores, imports, exports).
+- :func:`run_in_background` waits for ``work(progress)`` behind a window-modal progress
+  dialog and returns its result (or raises its exception) on the GUI thread. Cancel makes
+  ``progress`` return False, so the work can stop and raise its own cancel error; with
+  ``abandon=True`` a Cancel raises :class:`Cancelled` at once and the work's eventual
+  result is dropped (for read-only work that cannot stop by itself). With
+  ``cancellable=False`` the dialog has no Cancel button (work that cannot stop);
+  :func:`run_and_wait` is that for work without progress (restores, the backup on close).
 """
 
 from __future__ import annotations
@@ -16,13 +21,14 @@ from __future__ import annotations
 import contextlib
 import threading
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 from PySide6.QtCore import QEventLoop, QObject, QRunnable, Qt, QThreadPool, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
 from socialdesk.core.gc_pause import collection_paused
 
+T = TypeVar("T")
 Progress = Callable[[int, int], bool]
 Done = Callable[[Any, BaseException | None], None]
 
@@ -138,25 +144,54 @@ class LatestJob(QObject):
             self.finished.emit(result)
 
 
-def run_and_wait(parent: QWidget | None, label: str, work: Callable[[], Any]) -> Any:
-    """Run ``work`` on a worker thread while a progress dialog shows; return or raise."""
+class Cancelled(Exception):
+    """The user cancelled work that was abandoned rather than stopped."""
+
+
+def run_in_background(parent: QWidget | None, label: str, work: Callable[[Progress], T],
+                      *, abandon: bool = False, cancellable: bool = True) -> T:
+    """Run ``work(progress)`` on a worker thread behind a progress dialog; return its result."""
+    task = Task()
     loop = QEventLoop()
     box: dict[str, Any] = {}
+    dialog = QProgressDialog(label, "Cancel", 0, 0, parent)
+    if not cancellable:
+        dialog.setCancelButton(None)
+    dialog.setWindowModality(Qt.WindowModality.WindowModal)
+    dialog.setValue(0)  # without a value the dialog keeps Qt's 4 s delay, whatever is set
+    dialog.setMinimumDuration(500 if cancellable else 400)
+    dialog.setAutoClose(False)
+    dialog.setAutoReset(False)
 
-    def done(result: Any, error: BaseException | None) -> None:
+    def progressed(done: int, total: int) -> None:
+        dialog.setMaximum(max(total, 1))
+        dialog.setValue(min(done, max(total, 1)))
+
+    def finished(result: Any, error: BaseException | None) -> None:
         box.update(result=result, error=error)
         loop.quit()
 
-    progress = QProgressDialog(label, "", 0, 0, parent)
-    progress.setCancelButton(None)
-    progress.setWindowModality(Qt.WindowModality.WindowModal)
-    progress.setValue(0)  # without a value the dialog keeps Qt's 4 s delay, whatever is set
-    progress.setMinimumDuration(400)
-    holder = QObject()
-    start_on_worker(holder, work, done)
-    if "error" not in box:
+    def cancel() -> None:
+        task.cancel()
+        if abandon:
+            box.setdefault("abandoned", True)
+            loop.quit()
+
+    task.progressed.connect(progressed)
+    task.finished.connect(finished)
+    dialog.canceled.connect(cancel)
+    run_task(task, work)
+    if not box:
         loop.exec()
-    progress.close()
+    dialog.close()
+    dialog.deleteLater()
+    if box.get("abandoned") and "error" not in box:
+        raise Cancelled
     if box["error"] is not None:
         raise box["error"]
-    return box["result"]
+    return box["result"]  # type: ignore[no-any-return]
+
+
+def run_and_wait(parent: QWidget | None, label: str, work: Callable[[], T]) -> T:
+    """Run ``work`` on a worker thread while a progress dialog without Cancel shows."""
+    return run_in_background(parent, label, lambda _progress: work(), cancellable=False)
