@@ -3,7 +3,8 @@
 A :class:`Task` carries one piece of work's progress and its result (or exception) to
 the GUI thread; :func:`run_task` runs ``work(progress)`` on a thread pool for it, with
 the garbage collector paused. ``progress(done, total)`` reports and returns False once
-the task was cancelled. On top of it:
+the task was stopped (:meth:`Task.stop`; work may also watch ``task.stopping``). On top
+of it:
 
 - :func:`start_on_worker` returns at once and calls ``done`` later (loads, backups);
 - :class:`LatestJob` runs reads where only the latest request matters;
@@ -41,11 +42,11 @@ class Task(QObject):
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self.cancelled = threading.Event()
+        self.stopping = threading.Event()
 
-    def cancel(self) -> None:
-        """Ask the work to stop: its ``progress`` calls return False from now on."""
-        self.cancelled.set()
+    def stop(self) -> None:
+        """Ask the work to stop (Cancel, closing): ``progress`` returns False from now on."""
+        self.stopping.set()
 
 
 Outcome = Task  # what :func:`start_on_worker` returns
@@ -56,12 +57,12 @@ class _Job(QRunnable):
         super().__init__()
         self.work = work
         self.task = task
-        self.cancelled = task.cancelled  # the task may be deleted before the work ends
+        self.stopping = task.stopping  # the task may be deleted before the work ends
 
     def _progress(self, done: int, total: int) -> bool:
         with contextlib.suppress(RuntimeError):  # the receiver is gone
             self.task.progressed.emit(done, total)
-        return not self.cancelled.is_set()
+        return not self.stopping.is_set()
 
     def run(self) -> None:
         try:
@@ -172,7 +173,7 @@ def run_in_background(parent: QWidget | None, label: str, work: Callable[[Progre
         loop.quit()
 
     def cancel() -> None:
-        task.cancel()
+        task.stop()
         if abandon:
             box.setdefault("abandoned", True)
             loop.quit()
