@@ -8,13 +8,15 @@ of it:
 
 - :func:`start_on_worker` returns at once and calls ``done`` later (loads, backups);
 - :class:`LatestJob` runs reads where only the latest request matters;
-- :func:`run_in_background` waits for ``work(progress)`` behind a window-modal progress
-  dialog and returns its result (or raises its exception) on the GUI thread. Cancel makes
+- :func:`start_with_dialog` runs ``work(progress)`` behind a window-modal progress dialog
+  and calls ``done(result, error)`` on the GUI thread when it ends (exports). Cancel makes
   ``progress`` return False, so the work can stop and raise its own cancel error; with
-  ``abandon=True`` a Cancel raises :class:`Cancelled` at once and the work's eventual
+  ``abandon=True`` a Cancel reports :class:`Cancelled` at once and the work's eventual
   result is dropped (for read-only work that cannot stop by itself). With
-  ``cancellable=False`` the dialog has no Cancel button (work that cannot stop);
-  :func:`run_and_wait` is that for work without progress (restores, the backup on close).
+  ``cancellable=False`` the dialog has no Cancel button (work that cannot stop).
+- :func:`run_in_background` is the same, waiting in a nested event loop, for callers that
+  need the answer before they go on (imports); :func:`run_and_wait` is that without
+  progress or Cancel (restores, the backup on close).
 """
 
 from __future__ import annotations
@@ -149,12 +151,16 @@ class Cancelled(Exception):
     """The user cancelled work that was abandoned rather than stopped."""
 
 
-def run_in_background(parent: QWidget | None, label: str, work: Callable[[Progress], T],
-                      *, abandon: bool = False, cancellable: bool = True) -> T:
-    """Run ``work(progress)`` on a worker thread behind a progress dialog; return its result."""
-    task = Task()
-    loop = QEventLoop()
-    box: dict[str, Any] = {}
+_SHOWING: set[QProgressDialog] = set()  # dialogs of work under way (kept alive)
+
+
+def start_with_dialog(parent: QWidget | None, label: str, work: Callable[[Progress], Any],
+                      done: Done, *, abandon: bool = False, cancellable: bool = True) -> Task:
+    """Run ``work(progress)`` behind a window-modal progress dialog and return at once.
+
+    ``done(result, error)`` runs on the GUI thread once the work ended and the dialog
+    closed; after a Cancel of ``abandon`` work, at once with a :class:`Cancelled` error.
+    """
     dialog = QProgressDialog(label, "Cancel", 0, 0, parent)
     if not cancellable:
         dialog.setCancelButton(None)
@@ -163,31 +169,45 @@ def run_in_background(parent: QWidget | None, label: str, work: Callable[[Progre
     dialog.setMinimumDuration(500 if cancellable else 400)
     dialog.setAutoClose(False)
     dialog.setAutoReset(False)
+    task = Task(dialog)
+    _SHOWING.add(dialog)
 
-    def progressed(done: int, total: int) -> None:
+    def end(result: Any, error: BaseException | None) -> None:
+        if dialog not in _SHOWING:
+            return  # abandoned: its result is dropped
+        _SHOWING.discard(dialog)
+        dialog.close()
+        dialog.deleteLater()
+        done(result, error)
+
+    def progressed(finished: int, total: int) -> None:
         dialog.setMaximum(max(total, 1))
-        dialog.setValue(min(done, max(total, 1)))
-
-    def finished(result: Any, error: BaseException | None) -> None:
-        box.update(result=result, error=error)
-        loop.quit()
+        dialog.setValue(min(finished, max(total, 1)))
 
     def cancel() -> None:
         task.stop()
         if abandon:
-            box.setdefault("abandoned", True)
-            loop.quit()
+            end(None, Cancelled())
 
     task.progressed.connect(progressed)
-    task.finished.connect(finished)
+    task.finished.connect(end)
     dialog.canceled.connect(cancel)
-    run_task(task, work)
+    return run_task(task, work)
+
+
+def run_in_background(parent: QWidget | None, label: str, work: Callable[[Progress], T],
+                      *, abandon: bool = False, cancellable: bool = True) -> T:
+    """:func:`start_with_dialog`, waiting in a nested event loop; return or raise."""
+    loop = QEventLoop()
+    box: dict[str, Any] = {}
+
+    def done(result: Any, error: BaseException | None) -> None:
+        box.update(result=result, error=error)
+        loop.quit()
+
+    start_with_dialog(parent, label, work, done, abandon=abandon, cancellable=cancellable)
     if not box:
         loop.exec()
-    dialog.close()
-    dialog.deleteLater()
-    if box.get("abandoned") and "error" not in box:
-        raise Cancelled
     if box["error"] is not None:
         raise box["error"]
     return box["result"]  # type: ignore[no-any-return]
