@@ -1,4 +1,7 @@
-"""File → Export… of the calendar: written on a worker thread, then a summary."""
+"""File → Export… of the calendar: written on a worker thread, then a summary.
+
+The menu command returns at once (no nested event loop); the summary comes later.
+"""
 
 from __future__ import annotations
 
@@ -23,19 +26,25 @@ def choose_export(monkeypatch: pytest.MonkeyPatch, choice: str, out: Path) -> li
     return told
 
 
-def test_calendar_export_runs_off_the_gui_thread(window: MainWindow, tmp_path: Path,
+def test_calendar_export_runs_off_the_gui_thread(window: MainWindow, tmp_path: Path, qtbot,
                                                   monkeypatch: pytest.MonkeyPatch) -> None:
     out = tmp_path / "plan.ics"
     told = choose_export(monkeypatch, "Calendar as iCalendar (.ics) for calendar programs", out)
     threads: list[threading.Thread] = []
     real_export = exporting.export_calendar
 
-    def watched(*args, **kwargs):  # the real export, noting the thread it runs on
+    let_go = threading.Event()
+
+    def watched(*args, **kwargs):  # the real export, once let go, noting its thread
         threads.append(threading.current_thread())
+        assert let_go.wait(10)
         return real_export(*args, **kwargs)
 
     monkeypatch.setattr(exporting, "export_calendar", watched)
-    window.export_file()
+    window.export_file()  # returns while the export waits on its worker
+    assert not told and not out.exists()
+    let_go.set()
+    qtbot.waitUntil(lambda: bool(told), timeout=10_000)
     assert threads and threads[0] is not threading.main_thread()
     text = out.read_text(encoding="utf-8")
     assert text.startswith("BEGIN:VCALENDAR") and "BEGIN:VEVENT" in text
@@ -44,9 +53,10 @@ def test_calendar_export_runs_off_the_gui_thread(window: MainWindow, tmp_path: P
 
 
 def test_a_calendar_export_that_cannot_be_written_says_so(
-        window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        window: MainWindow, tmp_path: Path, qtbot, monkeypatch: pytest.MonkeyPatch) -> None:
     out = tmp_path / "no such folder" / "plan.csv"
     told = choose_export(monkeypatch, "Calendar as a spreadsheet (.csv)", out)
     window.export_file()
+    qtbot.waitUntil(lambda: bool(told), timeout=10_000)
     assert len(told) == 1 and "no such folder" in told[0]
     assert not out.exists()

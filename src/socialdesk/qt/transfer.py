@@ -13,7 +13,7 @@ from PySide6.QtCore import QMimeData
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox, QWidget
 
 from socialdesk import APP_NAME
-from socialdesk.qt.workers import Cancelled, Progress, run_in_background
+from socialdesk.qt.workers import Cancelled, Progress, run_in_background, start_with_dialog
 from socialdesk.store.errors import WorkspaceError
 from socialdesk.store.workspace import Workspace
 
@@ -176,22 +176,26 @@ def export_contacts_to(parent: QWidget, ws: Workspace, out: Path, fmt: str,
 
 
 def _export_calendar(parent: QWidget, ws: Workspace, out: Path, fmt: str) -> None:
+    """Write the calendar on a worker thread; the summary (or the error) shows when done."""
     from socialdesk.core import exporting
 
     def work(_progress: Progress) -> exporting.ExportResult:
         with Workspace.open_readonly(ws.path) as worker_ws:
             return exporting.export_calendar(worker_ws, out, fmt)  # type: ignore[arg-type]
 
-    try:
-        result = run_in_background(parent, f"Exporting the calendar to {out.name}…", work,
-                                   cancellable=False)
-    except exporting.ExportError as error:
-        QMessageBox.critical(parent, f"Export failed — {APP_NAME}", str(error))
-        return
-    except OSError as error:
-        QMessageBox.critical(parent, f"Export failed — {APP_NAME}",
-                             f"{out}: cannot be written ({error.strerror or error}).")
-        return
-    lines = [f"Wrote {result.posts:,} posts to " + ", ".join(str(p) for p in result.files) + "."]
-    lines += [f"Left out {n:,}: {reason}." for reason, n in result.skipped.items()]
-    QMessageBox.information(parent, f"Export finished — {APP_NAME}", "\n".join(lines))
+    def done(result: exporting.ExportResult | None, error: BaseException | None) -> None:
+        if isinstance(error, exporting.ExportError):
+            QMessageBox.critical(parent, f"Export failed — {APP_NAME}", str(error))
+        elif isinstance(error, OSError):
+            QMessageBox.critical(parent, f"Export failed — {APP_NAME}",
+                                 f"{out}: cannot be written ({error.strerror or error}).")
+        elif error is not None:
+            raise error
+        elif result is not None:
+            lines = [f"Wrote {result.posts:,} posts to "
+                     + ", ".join(str(p) for p in result.files) + "."]
+            lines += [f"Left out {n:,}: {reason}." for reason, n in result.skipped.items()]
+            QMessageBox.information(parent, f"Export finished — {APP_NAME}", "\n".join(lines))
+
+    start_with_dialog(parent, f"Exporting the calendar to {out.name}…", work, done,
+                      cancellable=False)
