@@ -264,7 +264,8 @@ class BackupControl(QObject):
         self.ws.close()
         try:
             result = run_and_wait(self.window, f"Restoring {source.name}…",
-                                  lambda: restore(source, path, passphrase=passphrase))
+                                  lambda: restore(source, path, passphrase=passphrase),
+                                  writes=True)
         except (RestoreError, WorkspaceError) as error:
             QMessageBox.critical(self.window, f"Restore failed — {APP_NAME}", str(error))
             result = None

@@ -232,7 +232,7 @@ class ImportWizard(QWizard):
         try:
             self.summary = run_in_background(
                 self, f"Importing {self.path.name}…",
-                lambda progress: _write(self.ws.path, plan, progress))
+                lambda progress: _write(self.ws.path, plan, progress), writes=True)
         except ImportCancelled:
             QMessageBox.information(self, APP_NAME, "Import cancelled; nothing was imported.")
             return False

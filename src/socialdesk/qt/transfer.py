@@ -84,7 +84,7 @@ def import_calendar_path(parent: QWidget, ws: Workspace, path: Path) -> bool:
             return import_calendar(own, path, include_todos=include_todos, progress=progress)
 
     try:
-        result = run_in_background(parent, f"Importing {path.name}…", work)
+        result = run_in_background(parent, f"Importing {path.name}…", work, writes=True)
     except (Cancelled, CalendarImportCancelled):
         QMessageBox.information(parent, title, "Import cancelled; nothing was imported.")
         return False

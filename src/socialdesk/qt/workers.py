@@ -17,6 +17,9 @@ of it:
 - :func:`run_in_background` is the same, waiting in a nested event loop, for callers that
   need the answer before they go on (imports); :func:`run_and_wait` is that without
   progress or Cancel (restores, the backup on close).
+
+Work that writes the workspace (imports, restores) says ``writes=True``: it then runs on
+the one writer thread, so writes never overlap.
 """
 
 from __future__ import annotations
@@ -52,6 +55,17 @@ class Task(QObject):
 
 
 Outcome = Task  # what :func:`start_on_worker` returns
+
+_writer: QThreadPool | None = None
+
+
+def writer_pool() -> QThreadPool:
+    """The one thread that writes the workspace: writes run one after another."""
+    global _writer
+    if _writer is None:
+        _writer = QThreadPool()
+        _writer.setMaxThreadCount(1)
+    return _writer
 
 
 class _Job(QRunnable):
@@ -155,11 +169,13 @@ _SHOWING: set[QProgressDialog] = set()  # dialogs of work under way (kept alive)
 
 
 def start_with_dialog(parent: QWidget | None, label: str, work: Callable[[Progress], Any],
-                      done: Done, *, abandon: bool = False, cancellable: bool = True) -> Task:
+                      done: Done, *, abandon: bool = False, cancellable: bool = True,
+                      writes: bool = False) -> Task:
     """Run ``work(progress)`` behind a window-modal progress dialog and return at once.
 
     ``done(result, error)`` runs on the GUI thread once the work ended and the dialog
     closed; after a Cancel of ``abandon`` work, at once with a :class:`Cancelled` error.
+    Work that ``writes`` the workspace runs on :func:`writer_pool`, after earlier writes.
     """
     dialog = QProgressDialog(label, "Cancel", 0, 0, parent)
     if not cancellable:
@@ -192,11 +208,12 @@ def start_with_dialog(parent: QWidget | None, label: str, work: Callable[[Progre
     task.progressed.connect(progressed)
     task.finished.connect(end)
     dialog.canceled.connect(cancel)
-    return run_task(task, work)
+    return run_task(task, work, writer_pool() if writes else None)
 
 
 def run_in_background(parent: QWidget | None, label: str, work: Callable[[Progress], T],
-                      *, abandon: bool = False, cancellable: bool = True) -> T:
+                      *, abandon: bool = False, cancellable: bool = True,
+                      writes: bool = False) -> T:
     """:func:`start_with_dialog`, waiting in a nested event loop; return or raise."""
     loop = QEventLoop()
     box: dict[str, Any] = {}
@@ -205,7 +222,8 @@ def run_in_background(parent: QWidget | None, label: str, work: Callable[[Progre
         box.update(result=result, error=error)
         loop.quit()
 
-    start_with_dialog(parent, label, work, done, abandon=abandon, cancellable=cancellable)
+    start_with_dialog(parent, label, work, done, abandon=abandon, cancellable=cancellable,
+                      writes=writes)
     if not box:
         loop.exec()
     if box["error"] is not None:
@@ -213,6 +231,8 @@ def run_in_background(parent: QWidget | None, label: str, work: Callable[[Progre
     return box["result"]  # type: ignore[no-any-return]
 
 
-def run_and_wait(parent: QWidget | None, label: str, work: Callable[[], T]) -> T:
+def run_and_wait(parent: QWidget | None, label: str, work: Callable[[], T], *,
+                 writes: bool = False) -> T:
     """Run ``work`` on a worker thread while a progress dialog without Cancel shows."""
-    return run_in_background(parent, label, lambda _progress: work(), cancellable=False)
+    return run_in_background(parent, label, lambda _progress: work(), cancellable=False,
+                             writes=writes)
