@@ -2,7 +2,8 @@
 
 Contacts come in through the import dialog (:mod:`socialdesk.qt.import_wizard`), from
 the menu, the welcome panel or a file dropped on the window. Exports run on a worker
-thread with their own read-only connection.
+thread with their own read-only connection behind a progress dialog; File → Export…
+returns at once and the summary shows when the file is written.
 """
 
 from __future__ import annotations
@@ -151,8 +152,8 @@ def export_dialog(parent: QWidget, ws: Workspace) -> None:
 
 
 def export_contacts_to(parent: QWidget, ws: Workspace, out: Path, fmt: str,
-                       version: str = "4.0") -> bool:
-    """Write every contact to ``out`` on a worker thread; report how it went."""
+                       version: str = "4.0") -> None:
+    """Write every contact to ``out`` on a worker thread; report how it went when done."""
     from socialdesk.core.exporting import ExportError
     from socialdesk.core.exporting.contacts import ExportCancelled, export_contacts
 
@@ -161,18 +162,20 @@ def export_contacts_to(parent: QWidget, ws: Workspace, out: Path, fmt: str,
             return export_contacts(worker_ws, out, fmt, vcard_version=version,
                                    progress=progress)
 
-    try:
-        result = run_in_background(parent, f"Exporting contacts to {out.name}…", work)
-    except ExportCancelled:
-        QMessageBox.information(parent, APP_NAME, f"Export cancelled; {out} was not written.")
-        return False
-    except ExportError as error:
-        QMessageBox.critical(parent, f"Export failed — {APP_NAME}", str(error))
-        return False
-    count = getattr(result, "contacts", 0)
-    QMessageBox.information(parent, f"Export finished — {APP_NAME}",
-                            f"Wrote {count:,} contact{'s' if count != 1 else ''} to {out}.")
-    return True
+    def done(result: object, error: BaseException | None) -> None:
+        if isinstance(error, ExportCancelled):
+            QMessageBox.information(parent, APP_NAME, f"Export cancelled; {out} was not written.")
+        elif isinstance(error, ExportError):
+            QMessageBox.critical(parent, f"Export failed — {APP_NAME}", str(error))
+        elif error is not None:
+            raise error
+        else:
+            count = getattr(result, "contacts", 0)
+            QMessageBox.information(
+                parent, f"Export finished — {APP_NAME}",
+                f"Wrote {count:,} contact{'s' if count != 1 else ''} to {out}.")
+
+    start_with_dialog(parent, f"Exporting contacts to {out.name}…", work, done)
 
 
 def _export_calendar(parent: QWidget, ws: Workspace, out: Path, fmt: str) -> None:
