@@ -54,8 +54,6 @@ class Task(QObject):
         self.stopping.set()
 
 
-Outcome = Task  # what :func:`start_on_worker` returns
-
 _writer: QThreadPool | None = None
 
 
