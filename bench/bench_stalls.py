@@ -3,7 +3,8 @@
 A probe timer ticks every 5 ms on the GUI thread; any tick that comes late means the
 loop was busy for that long. Scripted actions run one after another through the event
 loop (open each view, search, scroll the contacts table end to end, switch months, open
-the planner on a post, import 10,000 contacts through the import dialog), and the worst
+the planner on a post, import 10,000 contacts through the import dialog, export the
+calendar through File → Export…), and the worst
 stall is charged to the action that was running. Goal (issue 7): no action blocks the GUI
 thread for more than 100 ms.
 
@@ -47,6 +48,7 @@ def run() -> list[Result]:
 def _measure(workspace: Path, contacts_csv: Path) -> list[Result]:
     from PySide6.QtCore import QElapsedTimer, QEventLoop, QThreadPool, QTimer
     from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox
 
     from socialdesk.qt import transfer
     from socialdesk.qt.app import create_application, freeze_startup_objects
@@ -141,6 +143,17 @@ def _measure(workspace: Path, contacts_csv: Path) -> list[Result]:
 
     step(f"import {IMPORT_ROWS:,} contacts (read, review, write, reload)", import_contacts,
          1500)
+    exported = workspace.with_name("calendar.ics")
+    told: list[str] = []
+    QInputDialog.getItem = lambda *a, **k: (  # type: ignore[method-assign]
+        "Calendar as iCalendar (.ics) for calendar programs", True)
+    QFileDialog.getSaveFileName = lambda *a, **k: (str(exported), "")  # type: ignore[method-assign]
+    QMessageBox.information = lambda *a: told.append(a[2])  # type: ignore[method-assign]
+    step("export the calendar (.ics)", window.export_file, 300)
+    start = time.perf_counter()
+    while not told and time.perf_counter() - start < 60:
+        settle(100)
+    assert told and exported.exists(), "the calendar export wrote nothing"
     probe.stop()
     window.safety.skip_backup_on_close()
     window.close()

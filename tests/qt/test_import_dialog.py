@@ -240,7 +240,7 @@ def test_a_broken_file_names_the_line_and_imports_nothing(
     ("Contacts as vCard 3.0 (.vcf) for older programs", "VERSION:3.0"),
     ("Contacts as a spreadsheet (.csv)", "E-mail 1 - Value"),
 ])
-def test_file_export_writes_contacts(window: MainWindow, tmp_path: Path, choice: str,
+def test_file_export_writes_contacts(window: MainWindow, tmp_path: Path, choice: str, qtbot,
                                      marker: str, monkeypatch: pytest.MonkeyPatch) -> None:
     from PySide6.QtWidgets import QInputDialog
 
@@ -251,6 +251,7 @@ def test_file_export_writes_contacts(window: MainWindow, tmp_path: Path, choice:
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(out), ""))
     told: list[str] = []
     monkeypatch.setattr(QMessageBox, "information", lambda *a: told.append(a[2]))
-    window.export_file()
+    window.export_file()  # returns at once; the summary says when the file is written
+    qtbot.waitUntil(lambda: bool(told), timeout=10_000)
     assert marker in out.read_text(encoding="utf-8-sig")
     assert told == [f"Wrote 1 contact to {out}."]

@@ -30,7 +30,7 @@ from socialdesk import APP_NAME
 from socialdesk.core import secrets
 from socialdesk.core.lock import WorkspaceLock
 from socialdesk.core.settings import workspace_settings
-from socialdesk.qt.workers import Outcome, run_and_wait, start_on_worker
+from socialdesk.qt.workers import Task, run_and_wait, start_on_worker
 from socialdesk.store import backups, reports
 from socialdesk.store.errors import WorkspaceCorrupt, WorkspaceError
 from socialdesk.store.workspace import Workspace, needs_inline_check
@@ -58,7 +58,7 @@ class BackupControl(QObject):
         self.lock: WorkspaceLock | None = None
         self.busy = False
         self.closed = False
-        self._pending: list[Outcome] = []
+        self._pending: list[Task] = []
         self.timer = QTimer(self)
         self.timer.setInterval(CHECK_EVERY_MS)
         self.timer.timeout.connect(self.backup_if_due)
@@ -264,7 +264,8 @@ class BackupControl(QObject):
         self.ws.close()
         try:
             result = run_and_wait(self.window, f"Restoring {source.name}…",
-                                  lambda: restore(source, path, passphrase=passphrase))
+                                  lambda: restore(source, path, passphrase=passphrase),
+                                  writes=True)
         except (RestoreError, WorkspaceError) as error:
             QMessageBox.critical(self.window, f"Restore failed — {APP_NAME}", str(error))
             result = None

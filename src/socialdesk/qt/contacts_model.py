@@ -28,9 +28,7 @@ from typing import Any, overload
 import numpy as np
 from PySide6.QtCore import (
     QModelIndex,
-    QObject,
     QPersistentModelIndex,
-    QRunnable,
     Qt,
     QThread,
     QThreadPool,
@@ -40,6 +38,7 @@ from PySide6.QtCore import (
 
 from socialdesk.core.formatting import compact, exact, short_date
 from socialdesk.qt.table_model import ROW_ROLE, TitledColumnsModel
+from socialdesk.qt.workers import Task, run_task
 from socialdesk.store import contacts
 from socialdesk.store.contact_search import ContactSearch, Version, read_order
 from socialdesk.store.contacts import (
@@ -95,30 +94,22 @@ def yield_to_gui_thread() -> None:
         QThread.currentThread().setPriority(QThread.Priority.LowPriority)
 
 
-class OrderCourier(QObject):
-    """Carries a sort order read on a worker thread to the GUI thread."""
+class OrderCourier(Task):
+    """Carries sort orders read on a worker thread to the GUI thread."""
 
     arrived = Signal(str, bool, object, object)  # sort, descending, version, order or None
 
 
-class OrderRead(QRunnable):
-    """Reads every contact id in one sort order on its own read-only connection."""
-
-    def __init__(self, path: Path, sort: str, descending: bool, version: Version,
-                 courier: OrderCourier) -> None:
-        super().__init__()
-        self.path, self.sort, self.descending = path, sort, descending
-        self.version, self.courier = version, courier
-
-    def run(self) -> None:
-        """Read the order and hand it over (None when it could not be read)."""
-        yield_to_gui_thread()
-        try:
-            order: np.ndarray | None = read_order(self.path, self.sort, self.descending)
-        except (WorkspaceError, sqlite3.Error):
-            order = None  # the GUI thread reads it itself (and reports any damage)
-        with contextlib.suppress(RuntimeError):  # the model has gone: nobody to tell
-            self.courier.arrived.emit(self.sort, self.descending, self.version, order)
+def read_order_for(path: Path, sort: str, descending: bool, version: Version,
+                   courier: OrderCourier) -> None:
+    """Worker: read every contact id in one sort order and hand it over (None: unreadable)."""
+    yield_to_gui_thread()
+    try:
+        order: np.ndarray | None = read_order(path, sort, descending)
+    except (WorkspaceError, sqlite3.Error):
+        order = None  # the GUI thread reads it itself (and reports any damage)
+    with contextlib.suppress(RuntimeError):  # the model has gone: nobody to tell
+        courier.arrived.emit(sort, descending, version, order)
 
 
 class LoadedRows(Sequence[ContactRow]):
@@ -245,8 +236,9 @@ class ContactsModel(TitledColumnsModel):
         job = (sort, descending, self.search.version())
         if job not in self._reading:
             self._reading.add(job)
-            read = OrderRead(self.ws.path, *job, self._courier)
-            QTimer.singleShot(1, self, lambda: order_pool().start(read))
+            path, courier = self.ws.path, self._courier
+            QTimer.singleShot(1, self, lambda: run_task(
+                courier, lambda _progress: read_order_for(path, *job, courier), order_pool()))
 
     def _order_arrived(self, sort: str, descending: bool, version: Version,
                        order: np.ndarray | None) -> None:

@@ -1,7 +1,7 @@
 """The import dialog: preview → (column mapping) → duplicates review → import → summary.
 
 Reading the file, looking for duplicates and writing each run on a worker thread with
-its own workspace connection (:func:`~socialdesk.qt.background.run_in_background`);
+its own workspace connection (:func:`~socialdesk.qt.workers.run_in_background`);
 the write is one transaction, so Cancel or an error leaves the workspace unchanged.
 """
 
@@ -35,8 +35,8 @@ from socialdesk.core.importing import (
 )
 from socialdesk.core.importing.csv_layouts import LAYOUT_NAMES
 from socialdesk.qt.appsettings import app_settings
-from socialdesk.qt.background import Cancelled, Progress, run_in_background
 from socialdesk.qt.import_pages import DuplicatesPage, MappingPage, PreviewPage, SummaryPage
+from socialdesk.qt.workers import Cancelled, Progress, run_in_background
 from socialdesk.store.errors import WorkspaceError
 from socialdesk.store.workspace import Workspace
 
@@ -232,7 +232,7 @@ class ImportWizard(QWizard):
         try:
             self.summary = run_in_background(
                 self, f"Importing {self.path.name}…",
-                lambda progress: _write(self.ws.path, plan, progress))
+                lambda progress: _write(self.ws.path, plan, progress), writes=True)
         except ImportCancelled:
             QMessageBox.information(self, APP_NAME, "Import cancelled; nothing was imported.")
             return False

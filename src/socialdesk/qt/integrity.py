@@ -7,64 +7,31 @@ thread.
 
 from __future__ import annotations
 
-import contextlib
-import threading
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+from PySide6.QtCore import QObject
 
+from socialdesk.qt.workers import Task, run_task
 from socialdesk.store.errors import WorkspaceError
 from socialdesk.store.workspace import verify_workspace
 
 
-class IntegrityReport(QObject):
-    """Carries the background check's verdict to the GUI thread; ``stop()`` ends it early."""
-
-    damaged = Signal(str)
-    finished = Signal()
-
-    def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self.stopping = threading.Event()
-
-    def stop(self) -> None:
-        """End the check without a verdict (the workspace is closing); returns at once."""
-        self.stopping.set()
-
-
-class IntegrityCheck(QRunnable):
-    """Runs SQLite's integrity_check on its own read-only connection."""
-
-    def __init__(self, path: Path, report: IntegrityReport) -> None:
-        super().__init__()
-        self.path = path
-        self.report = report
-        self.stopping = report.stopping  # the report may be deleted before the check ends
-
-    def run(self) -> None:
-        """Check the file; emit ``damaged`` with the message if it is."""
-        try:
-            verify_workspace(self.path, stop=self.stopping.is_set, thorough=True)
-        except WorkspaceError as error:
-            self._emit(self.report.damaged, str(error))
-        self._emit(self.report.finished)
-
-    @staticmethod
-    def _emit(signal: object, *args: object) -> None:
-        with contextlib.suppress(RuntimeError):  # the window closed: nobody left to tell
-            signal.emit(*args)  # type: ignore[attr-defined]
-
-
-def check_in_background(
-    parent: QObject, path: Path, on_damaged: Callable[[str], None]
-) -> IntegrityReport:
+def check_in_background(parent: QObject, path: Path, on_damaged: Callable[[str], None]) -> Task:
     """Start the check; ``on_damaged(message)`` runs on the GUI thread if the file is damaged.
 
-    Keep the returned report alive while the check runs, and ``stop()`` it when the
+    Keep the returned task alive while the check runs, and ``stop()`` it when the
     workspace closes: quitting would otherwise wait for the whole check.
     """
-    report = IntegrityReport(parent)
-    report.damaged.connect(on_damaged)
-    QThreadPool.globalInstance().start(IntegrityCheck(path, report))
-    return report
+    task = Task(parent)
+    stopping = task.stopping  # the task may be deleted before the check ends
+
+    def done(_sound: object, error: BaseException | None) -> None:
+        if isinstance(error, WorkspaceError):
+            on_damaged(str(error))
+        elif error is not None:
+            raise error
+
+    task.finished.connect(done)
+    return run_task(task, lambda _progress: verify_workspace(path, stop=stopping.is_set,
+                                                             thorough=True))

@@ -34,12 +34,13 @@ from socialdesk import APP_NAME, __version__
 from socialdesk.core.clock import today
 from socialdesk.qt.backup_control import BackupControl, last_backup_text
 from socialdesk.qt.icons import app_icon
-from socialdesk.qt.integrity import IntegrityReport, check_in_background
+from socialdesk.qt.integrity import check_in_background
 from socialdesk.qt.preload import Preloader
 from socialdesk.qt.sidebar import Sidebar
 from socialdesk.qt.views.base import View
 from socialdesk.qt.welcome import WelcomePanel
 from socialdesk.qt.wheel import wheel_needs_focus
+from socialdesk.qt.workers import Task
 from socialdesk.store import reports
 from socialdesk.store.errors import WorkspaceError
 from socialdesk.store.workspace import Workspace
@@ -74,7 +75,7 @@ class MainWindow(QMainWindow):
         self.undo_stack = QUndoStack(self)
         self.views: dict[str, View] = {}
         self.stale: set[str] = set()
-        self.integrity: IntegrityReport | None = None
+        self.integrity: Task | None = None
         self.damage_reported = False
         self.seen_version: int | None = None  # the workspace's data_version last reloaded at
         self.importing = False  # an import's worker writes: its commit is not another's

@@ -103,7 +103,8 @@ def recover(parent: QWidget | None, path: Path, detail: str,
                 before()
                 ran_before = True
             result = run_and_wait(parent, f"Restoring {source.name}…",
-                                  lambda s=source, p=passphrase: restore(s, path, passphrase=p))
+                                  lambda s=source, p=passphrase: restore(s, path, passphrase=p),
+                                  writes=True)
         except Cancelled:
             return None
         except (RestoreError, WorkspaceError) as error:

@@ -1,8 +1,9 @@
 """File → Import… and File → Export…: pick a file, run the import dialog or an export.
 
 Contacts come in through the import dialog (:mod:`socialdesk.qt.import_wizard`), from
-the menu, the welcome panel or a file dropped on the window. Exports of contacts run on
-a worker thread with their own read-only connection.
+the menu, the welcome panel or a file dropped on the window. Exports run on a worker
+thread with their own read-only connection behind a progress dialog; File → Export…
+returns at once and the summary shows when the file is written.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from PySide6.QtCore import QMimeData
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox, QWidget
 
 from socialdesk import APP_NAME
-from socialdesk.qt.background import Cancelled, Progress, run_in_background
+from socialdesk.qt.workers import Cancelled, Progress, run_in_background, start_with_dialog
 from socialdesk.store.errors import WorkspaceError
 from socialdesk.store.workspace import Workspace
 
@@ -84,7 +85,7 @@ def import_calendar_path(parent: QWidget, ws: Workspace, path: Path) -> bool:
             return import_calendar(own, path, include_todos=include_todos, progress=progress)
 
     try:
-        result = run_in_background(parent, f"Importing {path.name}…", work)
+        result = run_in_background(parent, f"Importing {path.name}…", work, writes=True)
     except (Cancelled, CalendarImportCancelled):
         QMessageBox.information(parent, title, "Import cancelled; nothing was imported.")
         return False
@@ -151,8 +152,8 @@ def export_dialog(parent: QWidget, ws: Workspace) -> None:
 
 
 def export_contacts_to(parent: QWidget, ws: Workspace, out: Path, fmt: str,
-                       version: str = "4.0") -> bool:
-    """Write every contact to ``out`` on a worker thread; report how it went."""
+                       version: str = "4.0") -> None:
+    """Write every contact to ``out`` on a worker thread; report how it went when done."""
     from socialdesk.core.exporting import ExportError
     from socialdesk.core.exporting.contacts import ExportCancelled, export_contacts
 
@@ -161,33 +162,43 @@ def export_contacts_to(parent: QWidget, ws: Workspace, out: Path, fmt: str,
             return export_contacts(worker_ws, out, fmt, vcard_version=version,
                                    progress=progress)
 
-    try:
-        result = run_in_background(parent, f"Exporting contacts to {out.name}…", work)
-    except ExportCancelled:
-        QMessageBox.information(parent, APP_NAME, f"Export cancelled; {out} was not written.")
-        return False
-    except ExportError as error:
-        QMessageBox.critical(parent, f"Export failed — {APP_NAME}", str(error))
-        return False
-    count = getattr(result, "contacts", 0)
-    QMessageBox.information(parent, f"Export finished — {APP_NAME}",
-                            f"Wrote {count:,} contact{'s' if count != 1 else ''} to {out}.")
-    return True
+    def done(result: object, error: BaseException | None) -> None:
+        if isinstance(error, ExportCancelled):
+            QMessageBox.information(parent, APP_NAME, f"Export cancelled; {out} was not written.")
+        elif isinstance(error, ExportError):
+            QMessageBox.critical(parent, f"Export failed — {APP_NAME}", str(error))
+        elif error is not None:
+            raise error
+        else:
+            count = getattr(result, "contacts", 0)
+            QMessageBox.information(
+                parent, f"Export finished — {APP_NAME}",
+                f"Wrote {count:,} contact{'s' if count != 1 else ''} to {out}.")
+
+    start_with_dialog(parent, f"Exporting contacts to {out.name}…", work, done)
 
 
 def _export_calendar(parent: QWidget, ws: Workspace, out: Path, fmt: str) -> None:
-    from socialdesk.core.exporting import ExportError, export_calendar
+    """Write the calendar on a worker thread; the summary (or the error) shows when done."""
+    from socialdesk.core import exporting
 
-    try:
-        result = export_calendar(ws, out, fmt)  # type: ignore[arg-type]
-    except ExportError as error:
-        QMessageBox.critical(parent, f"Export failed — {APP_NAME}", str(error))
-        return
-    except OSError as error:
-        QMessageBox.critical(parent, f"Export failed — {APP_NAME}",
-                             f"{out}: cannot be written ({error.strerror or error}).")
-        return
-    lines = [f"Wrote {result.posts:,} posts to " + ", ".join(str(p) for p in result.files) + "."]
-    lines += [f"Left out {n:,}: {reason}." for reason, n in result.skipped.items()]
-    QMessageBox.information(parent, f"Export finished — {APP_NAME}", "\n".join(lines))
+    def work(_progress: Progress) -> exporting.ExportResult:
+        with Workspace.open_readonly(ws.path) as worker_ws:
+            return exporting.export_calendar(worker_ws, out, fmt)  # type: ignore[arg-type]
 
+    def done(result: exporting.ExportResult | None, error: BaseException | None) -> None:
+        if isinstance(error, exporting.ExportError):
+            QMessageBox.critical(parent, f"Export failed — {APP_NAME}", str(error))
+        elif isinstance(error, OSError):
+            QMessageBox.critical(parent, f"Export failed — {APP_NAME}",
+                                 f"{out}: cannot be written ({error.strerror or error}).")
+        elif error is not None:
+            raise error
+        elif result is not None:
+            lines = [f"Wrote {result.posts:,} posts to "
+                     + ", ".join(str(p) for p in result.files) + "."]
+            lines += [f"Left out {n:,}: {reason}." for reason, n in result.skipped.items()]
+            QMessageBox.information(parent, f"Export finished — {APP_NAME}", "\n".join(lines))
+
+    start_with_dialog(parent, f"Exporting the calendar to {out.name}…", work, done,
+                      cancellable=False)

@@ -1,55 +1,218 @@
-"""Work on a worker thread with its result handed back to the GUI thread.
+"""The one way work leaves the GUI thread: a worker runs it, the GUI thread hears back.
 
-:func:`start_on_worker` returns at once and calls ``done`` later (loads, backups);
-:func:`run_and_wait` waits behind a progress dialog (restores, the backup on close).
-Cancellable work with progress goes through :mod:`socialdesk.qt.background`.
+A :class:`Task` carries one piece of work's progress and its result (or exception) to
+the GUI thread; :func:`run_task` runs ``work(progress)`` on a thread pool for it, with
+the garbage collector paused. ``progress(done, total)`` reports and returns False once
+the task was stopped (:meth:`Task.stop`; work may also watch ``task.stopping``). On top
+of it:
+
+- :func:`start_on_worker` returns at once and calls ``done`` later (loads, backups);
+- :class:`LatestJob` runs reads where only the latest request matters;
+- :func:`start_with_dialog` runs ``work(progress)`` behind a window-modal progress dialog
+  and calls ``done(result, error)`` on the GUI thread when it ends (exports). Cancel makes
+  ``progress`` return False, so the work can stop and raise its own cancel error; with
+  ``abandon=True`` a Cancel reports :class:`Cancelled` at once and the work's eventual
+  result is dropped (for read-only work that cannot stop by itself). With
+  ``cancellable=False`` the dialog has no Cancel button (work that cannot stop).
+- :func:`run_in_background` is the same, waiting in a nested event loop, for callers that
+  need the answer before they go on (imports); :func:`run_and_wait` is that without
+  progress or Cancel (restores, the backup on close).
+
+Work that writes the workspace (imports, restores) says ``writes=True``: it then runs on
+the one writer thread, so writes never overlap.
 """
 
 from __future__ import annotations
 
 import contextlib
+import threading
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 from PySide6.QtCore import QEventLoop, QObject, QRunnable, Qt, QThreadPool, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
 from socialdesk.core.gc_pause import collection_paused
 
+T = TypeVar("T")
+Progress = Callable[[int, int], bool]
+Done = Callable[[Any, BaseException | None], None]
 
-class Outcome(QObject):
-    """Carries a worker's result (or exception) to the GUI thread; keep it while it runs."""
 
+class Task(QObject):
+    """Carries a worker's progress and result to the GUI thread; keep it while it runs."""
+
+    progressed = Signal(int, int)  # done, total
     finished = Signal(object, object)  # result, exception
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.stopping = threading.Event()
+
+    def stop(self) -> None:
+        """Ask the work to stop (Cancel, closing): ``progress`` returns False from now on."""
+        self.stopping.set()
+
+
+_writer: QThreadPool | None = None
+
+
+def writer_pool() -> QThreadPool:
+    """The one thread that writes the workspace: writes run one after another."""
+    global _writer
+    if _writer is None:
+        _writer = QThreadPool()
+        _writer.setMaxThreadCount(1)
+    return _writer
 
 
 class _Job(QRunnable):
-    def __init__(self, work: Callable[[], Any], outcome: Outcome) -> None:
+    def __init__(self, work: Callable[[Progress], Any], task: Task) -> None:
         super().__init__()
         self.work = work
-        self.outcome = outcome
+        self.task = task
+        self.stopping = task.stopping  # the task may be deleted before the work ends
+
+    def _progress(self, done: int, total: int) -> bool:
+        with contextlib.suppress(RuntimeError):  # the receiver is gone
+            self.task.progressed.emit(done, total)
+        return not self.stopping.is_set()
 
     def run(self) -> None:
         try:
             with collection_paused():  # a full GC pass here would freeze the window
-                result, error = self.work(), None
+                result, error = self.work(self._progress), None
         except Exception as exc:  # handed to the GUI thread, which shows or raises it
             result, error = None, exc
         with contextlib.suppress(RuntimeError):  # the receiver is gone: nobody to tell
-            self.outcome.finished.emit(result, error)
+            self.task.finished.emit(result, error)
 
 
-def start_on_worker(parent: QObject, work: Callable[[], Any],
-                      done: Callable[[Any, BaseException | None], None]) -> Outcome:
+def run_task(task: Task, work: Callable[[Progress], Any],
+             pool: QThreadPool | None = None) -> Task:
+    """Run ``work(progress)`` on ``pool`` (default: the global one), reporting to ``task``."""
+    (pool or QThreadPool.globalInstance()).start(_Job(work, task))
+    return task
+
+
+def start_on_worker(parent: QObject, work: Callable[[], Any], done: Done) -> Task:
     """Run ``work`` on a worker thread; call ``done(result, error)`` on the GUI thread."""
-    outcome = Outcome(parent)
-    outcome.finished.connect(done)
-    QThreadPool.globalInstance().start(_Job(work, outcome))
-    return outcome
+    task = Task(parent)
+    task.finished.connect(done)
+    return run_task(task, lambda _progress: work())
 
 
-def run_and_wait(parent: QWidget | None, label: str, work: Callable[[], Any]) -> Any:
-    """Run ``work`` on a worker thread while a progress dialog shows; return or raise."""
+class LatestJob(QObject):
+    """Runs reads off the GUI thread and reports only the latest request's answer.
+
+    It has its own one-thread pool: requests run one after another, a new request drops
+    the ones still waiting, and an answer that arrives after a newer request was made is
+    ignored.
+    """
+
+    finished = Signal(object)  # the work's result
+    failed = Signal(object)  # the exception it raised
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.pool = QThreadPool(self)
+        self.pool.setMaxThreadCount(1)
+        self.pool.setExpiryTimeout(-1)  # keep the thread: no start-up cost per request
+        self.token = 0
+        self.pending = False
+        self._task = Task()  # no parent: a running request may outlive the view
+        self._task.finished.connect(self._done)
+
+    def start(self, work: Callable[[], Any]) -> None:
+        """Run ``work()`` after whatever runs now; earlier waiting requests are dropped."""
+        self.token += 1
+        self.pending = True
+        self.pool.clear()
+        token = self.token
+
+        def tagged(_progress: Progress) -> tuple[int, Any, Exception | None]:
+            try:
+                return token, work(), None
+            except Exception as exc:  # delivered with its token
+                return token, None, exc
+
+        run_task(self._task, tagged, self.pool)
+
+    def cancel(self) -> None:
+        """Forget every request made so far (a running one finishes unheard)."""
+        self.token += 1
+        self.pending = False
+        self.pool.clear()
+
+    def wait(self, msecs: int = -1) -> bool:
+        """Block until no work runs (for closing and tests); False on timeout."""
+        return self.pool.waitForDone(msecs)
+
+    def _done(self, answer: tuple[int, Any, Exception | None], _error: object) -> None:
+        token, result, error = answer
+        if token != self.token:
+            return
+        self.pending = False
+        if error is not None:
+            self.failed.emit(error)
+        else:
+            self.finished.emit(result)
+
+
+class Cancelled(Exception):
+    """The user cancelled work that was abandoned rather than stopped."""
+
+
+_SHOWING: set[QProgressDialog] = set()  # dialogs of work under way (kept alive)
+
+
+def start_with_dialog(parent: QWidget | None, label: str, work: Callable[[Progress], Any],
+                      done: Done, *, abandon: bool = False, cancellable: bool = True,
+                      writes: bool = False) -> Task:
+    """Run ``work(progress)`` behind a window-modal progress dialog and return at once.
+
+    ``done(result, error)`` runs on the GUI thread once the work ended and the dialog
+    closed; after a Cancel of ``abandon`` work, at once with a :class:`Cancelled` error.
+    Work that ``writes`` the workspace runs on :func:`writer_pool`, after earlier writes.
+    """
+    dialog = QProgressDialog(label, "Cancel", 0, 0, parent)
+    if not cancellable:
+        dialog.setCancelButton(None)
+    dialog.setWindowModality(Qt.WindowModality.WindowModal)
+    dialog.setValue(0)  # without a value the dialog keeps Qt's 4 s delay, whatever is set
+    dialog.setMinimumDuration(500 if cancellable else 400)
+    dialog.setAutoClose(False)
+    dialog.setAutoReset(False)
+    task = Task(dialog)
+    _SHOWING.add(dialog)
+
+    def end(result: Any, error: BaseException | None) -> None:
+        if dialog not in _SHOWING:
+            return  # abandoned: its result is dropped
+        _SHOWING.discard(dialog)
+        dialog.close()
+        dialog.deleteLater()
+        done(result, error)
+
+    def progressed(finished: int, total: int) -> None:
+        dialog.setMaximum(max(total, 1))
+        dialog.setValue(min(finished, max(total, 1)))
+
+    def cancel() -> None:
+        task.stop()
+        if abandon:
+            end(None, Cancelled())
+
+    task.progressed.connect(progressed)
+    task.finished.connect(end)
+    dialog.canceled.connect(cancel)
+    return run_task(task, work, writer_pool() if writes else None)
+
+
+def run_in_background(parent: QWidget | None, label: str, work: Callable[[Progress], T],
+                      *, abandon: bool = False, cancellable: bool = True,
+                      writes: bool = False) -> T:
+    """:func:`start_with_dialog`, waiting in a nested event loop; return or raise."""
     loop = QEventLoop()
     box: dict[str, Any] = {}
 
@@ -57,16 +220,17 @@ def run_and_wait(parent: QWidget | None, label: str, work: Callable[[], Any]) ->
         box.update(result=result, error=error)
         loop.quit()
 
-    progress = QProgressDialog(label, "", 0, 0, parent)
-    progress.setCancelButton(None)
-    progress.setWindowModality(Qt.WindowModality.WindowModal)
-    progress.setValue(0)  # without a value the dialog keeps Qt's 4 s delay, whatever is set
-    progress.setMinimumDuration(400)
-    holder = QObject()
-    start_on_worker(holder, work, done)
-    if "error" not in box:
+    start_with_dialog(parent, label, work, done, abandon=abandon, cancellable=cancellable,
+                      writes=writes)
+    if not box:
         loop.exec()
-    progress.close()
     if box["error"] is not None:
         raise box["error"]
-    return box["result"]
+    return box["result"]  # type: ignore[no-any-return]
+
+
+def run_and_wait(parent: QWidget | None, label: str, work: Callable[[], T], *,
+                 writes: bool = False) -> T:
+    """Run ``work`` on a worker thread while a progress dialog without Cancel shows."""
+    return run_in_background(parent, label, lambda _progress: work(), cancellable=False,
+                             writes=writes)

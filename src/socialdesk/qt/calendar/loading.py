@@ -11,11 +11,11 @@ import sqlite3
 from collections.abc import Sequence
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+from PySide6.QtCore import QObject, Signal
 
-from socialdesk.core.gc_pause import collection_paused
 from socialdesk.core.recurrence import posts_in_range
 from socialdesk.qt.calendar.periods import Range
+from socialdesk.qt.workers import Task, run_task
 from socialdesk.store import posts
 from socialdesk.store.errors import WorkspaceError
 from socialdesk.store.models import PostRow
@@ -24,34 +24,26 @@ from socialdesk.store.workspace import Workspace
 CACHED_RANGES = 12  # months or weeks kept once read
 
 
-class RangeLoader(QObject):
-    """Carries ranges read on a worker thread to the GUI thread."""
+class RangeLoader(Task):
+    """Carries ranges read on a worker thread to the GUI thread, one at a time."""
 
-    loaded = Signal(int, object)  # generation, {(first, last): [PostRow, …]}, one at a time
+    loaded = Signal(int, object)  # generation, {(first, last): [PostRow, …]}
 
 
-class RangeLoad(QRunnable):
-    """Reads the posts of some ranges, repeats included, on its own read-only connection."""
-
-    def __init__(self, path: Path, generation: int, ranges: Sequence[Range],
-                 loader: RangeLoader) -> None:
-        super().__init__()
-        self.path, self.generation, self.ranges, self.loader = (
-            path, generation, list(ranges), loader)
-
-    def run(self) -> None:
-        """Read the ranges in order, handing each over as soon as it is read."""
-        try:
-            with collection_paused(), Workspace.open_readonly(self.path) as ws:
-                repeating = posts.repeating_records(ws) if len(self.ranges) > 1 else None
-                for first, last in self.ranges:
-                    rows = posts_in_range(ws, first, last, repeating)
-                    try:
-                        self.loader.loaded.emit(self.generation, {(first, last): rows})
-                    except RuntimeError:
-                        return  # the view has gone
-        except (WorkspaceError, sqlite3.Error):
-            return  # the GUI's own reads report a damaged workspace
+def read_ranges(path: Path, generation: int, ranges: Sequence[Range],
+                loader: RangeLoader) -> None:
+    """Worker: read ``ranges`` (repeats included) in order, handing each over when read."""
+    try:
+        with Workspace.open_readonly(path) as ws:
+            repeating = posts.repeating_records(ws) if len(ranges) > 1 else None
+            for first, last in ranges:
+                rows = posts_in_range(ws, first, last, repeating)
+                try:
+                    loader.loaded.emit(generation, {(first, last): rows})
+                except RuntimeError:
+                    return  # the view has gone
+    except (WorkspaceError, sqlite3.Error):
+        return  # the GUI's own reads report a damaged workspace
 
 
 class RangeCache(QObject):
@@ -101,8 +93,8 @@ class RangeCache(QObject):
         if not ranges:
             return
         self._pending.update(ranges)
-        QThreadPool.globalInstance().start(
-            RangeLoad(self.path, self.generation, ranges, self._loader))
+        path, generation, loader, wanted = self.path, self.generation, self._loader, list(ranges)
+        run_task(loader, lambda _progress: read_ranges(path, generation, wanted, loader))
 
     def _loaded(self, generation: int, found: dict[Range, list[PostRow]]) -> None:
         if generation != self.generation:  # the workspace changed since: read again

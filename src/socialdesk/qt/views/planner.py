@@ -34,7 +34,6 @@ from socialdesk.qt.planner.actions import PlannerActions
 from socialdesk.qt.planner.ask_list import AskList
 from socialdesk.qt.planner.asks_dialog import AsksDialog
 from socialdesk.qt.planner.data import WorkspaceFacts, read_workspace
-from socialdesk.qt.planner.jobs import LatestJob
 from socialdesk.qt.planner.network import NetworkPicture
 from socialdesk.qt.planner.partner_table import PartnerTableModel, make_partner_table
 from socialdesk.qt.planner.post_picker import PostPicker
@@ -47,6 +46,7 @@ from socialdesk.qt.planner.post_plan import (
 )
 from socialdesk.qt.planner.summary import PlanSummary
 from socialdesk.qt.views.base import EmptyState, View, heading, muted, section_title
+from socialdesk.qt.workers import LatestJob
 from socialdesk.store.models import AskRow
 from socialdesk.store.workspace import Workspace
 

@@ -16,7 +16,6 @@ from PySide6.QtWidgets import QSplitter, QTableView, QTabWidget, QVBoxLayout, QW
 
 from socialdesk.core.clock import today
 from socialdesk.core.formatting import compact, exact, percent, short_date
-from socialdesk.qt.planner.jobs import LatestJob
 from socialdesk.qt.reports.campaign_panel import CampaignPanel
 from socialdesk.qt.reports.charts import LeverageChartView, PredictionChartView
 from socialdesk.qt.reports.columns import (
@@ -37,6 +36,7 @@ from socialdesk.qt.reports.tiles import StatTile, tile_row
 from socialdesk.qt.table_model import RowTableModel
 from socialdesk.qt.views.base import EmptyState, View, heading, make_table, muted
 from socialdesk.qt.views.contacts import show_status
+from socialdesk.qt.workers import LatestJob
 from socialdesk.store import reports
 from socialdesk.store.report_models import (
     Calibration,
