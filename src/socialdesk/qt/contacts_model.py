@@ -38,7 +38,7 @@ from PySide6.QtCore import (
 
 from socialdesk.core.formatting import compact, exact, short_date
 from socialdesk.qt.table_model import ROW_ROLE, TitledColumnsModel
-from socialdesk.qt.workers import Task, run_task
+from socialdesk.qt.workers import Task, lane, run_task
 from socialdesk.store import contacts
 from socialdesk.store.contact_search import ContactSearch, Version, read_order
 from socialdesk.store.contacts import (
@@ -68,16 +68,9 @@ PAGE = 400
 BACKGROUND_ABOVE = 5000  # contacts (by highest id): above, orders are read on a worker
 INDEXED_SORTS = ("name",)  # an index gives their first page at once (contacts_name)
 
-_pool: QThreadPool | None = None
-
-
 def order_pool() -> QThreadPool:
     """The contacts' own worker thread (the shared pool may be busy with long checks)."""
-    global _pool
-    if _pool is None:
-        _pool = QThreadPool()
-        _pool.setMaxThreadCount(1)
-    return _pool
+    return lane("contacts order")
 
 
 WORKER_NICENESS = 10  # a worker thread gives way to the GUI thread when they compete

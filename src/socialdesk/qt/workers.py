@@ -54,16 +54,20 @@ class Task(QObject):
         self.stopping.set()
 
 
-_writer: QThreadPool | None = None
+_lanes: dict[str, QThreadPool] = {}
+
+
+def lane(name: str) -> QThreadPool:
+    """A pool of one thread, the same for every caller of ``name``: its jobs run in turn."""
+    if name not in _lanes:
+        _lanes[name] = QThreadPool()
+        _lanes[name].setMaxThreadCount(1)
+    return _lanes[name]
 
 
 def writer_pool() -> QThreadPool:
     """The one thread that writes the workspace: writes run one after another."""
-    global _writer
-    if _writer is None:
-        _writer = QThreadPool()
-        _writer.setMaxThreadCount(1)
-    return _writer
+    return lane("writer")
 
 
 class _Job(QRunnable):
