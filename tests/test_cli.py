@@ -305,3 +305,22 @@ def test_version_matches_pyproject() -> None:
 
     project = tomllib.loads((Path(__file__).parents[1] / "pyproject.toml").read_text())
     assert project["project"]["version"] == __version__
+
+
+def test_startup_leaves_the_heavy_libraries_for_later(demo_path: Path) -> None:
+    """Opening the window imports no backup engine, calendar, numpy or sqlite-utils code.
+
+    They cost startup time and memory (cryptography alone ~12 MB); each feature imports
+    what it needs when it is used.
+    """
+    heavy = ("cryptography", "numpy", "icalendar", "sqlite_utils", "socialdesk.core.archive")
+    probe = (
+        "import sys\n"
+        "from socialdesk.cli import main\n"
+        f"status = main(['--workspace', {str(demo_path)!r}, '--quit-after-startup'])\n"
+        f"print(sorted(m for m in {heavy!r} if m in sys.modules))\n"
+        "sys.exit(status)\n")
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                          timeout=120, env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip().splitlines()[-1] == "[]"
