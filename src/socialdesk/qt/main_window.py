@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 from socialdesk import APP_NAME, __version__
 from socialdesk.core.clock import today
 from socialdesk.qt.backup_control import BackupControl, last_backup_text
+from socialdesk.qt.change_watch import ChangeWatch
 from socialdesk.qt.icons import app_icon
 from socialdesk.qt.integrity import check_in_background
 from socialdesk.qt.preload import Preloader
@@ -61,7 +62,6 @@ VIEWS: tuple[tuple[str, str, str, str], ...] = (
     ("reports", "Reports", "chart-column", "socialdesk.qt.views.reports:ReportsView"),
 )
 VIEW_NAMES = tuple(name for name, *_ in VIEWS)
-CHANGES_POLL_MS = 1500  # how often the window looks whether another program wrote the file
 WORKSPACE_FILTER = "SocialDesk workspaces (*.sqlite *.db);;All files (*)"
 
 
@@ -77,8 +77,6 @@ class MainWindow(QMainWindow):
         self.stale: set[str] = set()
         self.integrity: Task | None = None
         self.damage_reported = False
-        self.seen_version: int | None = None  # the workspace's data_version last reloaded at
-        self.importing = False  # an import's worker writes: its commit is not another's
         self.setWindowIcon(app_icon())
         self.setAcceptDrops(True)
 
@@ -108,11 +106,9 @@ class MainWindow(QMainWindow):
         self.safety = BackupControl(self)  # lock, automatic backups, restore
         self._build_menus()
         self._restore_geometry()
+        self.changes = ChangeWatch(self, lambda: self.ws, self.changed_elsewhere,
+                                   self._report_damage)
         self._workspace_opened()
-        self.changes_timer = QTimer(self)
-        self.changes_timer.setInterval(CHANGES_POLL_MS)
-        self.changes_timer.timeout.connect(self.check_for_changes)
-        self.changes_timer.start()
         # Load the other views' code while the user looks at the first one.
         Preloader([v[3].partition(":")[0] for v in VIEWS], self).start()
 
@@ -215,7 +211,7 @@ class MainWindow(QMainWindow):
     def views_changed(self, source: str) -> None:
         """A view wrote to the workspace: the others reload (the shown one at once)."""
         self.stale = set(self.views) - {source}
-        self._note_version()
+        self.changes.note()
         self._update_status()
         current = self.current_view_name()
         if current and current != source:
@@ -253,45 +249,20 @@ class MainWindow(QMainWindow):
         widget = self.stack.currentWidget()
         return widget.name if isinstance(widget, View) else None
 
-    def data_changed(self) -> None:
-        """Mark every view stale and reload the one showing."""
+    def _mark_all_stale(self) -> tuple[Counts, str | None]:
+        """Every view reloads when next shown; the workspace's counts, the view showing."""
         self.stale = set(self.views)
-        self._note_version()
-        self._update_status()
-        current = self.current_view_name()
+        self.changes.note()
+        return self._update_status(), self.current_view_name()
+
+    def data_changed(self) -> None:
+        """Mark every view stale and reload the one showing (Today after the welcome panel)."""
+        _totals, current = self._mark_all_stale()
         self.show_view(current or "today")
 
-    def _data_version(self) -> int | None:
-        """The workspace's ``data_version`` (None once its connection is closed)."""
-        try:
-            return self.ws.data_version()
-        except sqlite3.Error:
-            return None
-
-    def _note_version(self) -> None:
-        """The views are about to show the workspace as it is now, other writers' changes too.
-
-        (The window's own writes on other connections, such as an import's worker,
-        then reload once, not again when the timer looks.)
-        """
-        self.seen_version = self._data_version()
-
     def check_for_changes(self) -> None:
-        """Reload if another connection changed the workspace since the views last read it.
-
-        Runs every ``CHANGES_POLL_MS`` and when the window is activated; costs one
-        ``PRAGMA data_version`` (microseconds). Waits while a dialog is open over the window
-        or it is minimised (activating it looks at once).
-        """
-        if self.importing or QApplication.activeModalWidget() is not None or self.isMinimized():
-            return
-        version = self._data_version()
-        if version is None or version == self.seen_version:
-            return
-        try:
-            self.changed_elsewhere()
-        except sqlite3.DatabaseError as error:  # the other program left it unreadable
-            self._report_damage(str(error))
+        """Reload now if another program wrote to the workspace (see :mod:`change_watch`)."""
+        self.changes.check()
 
     def changed_elsewhere(self) -> None:
         """Another program wrote to the workspace: reload the view showing, the others when shown.
@@ -299,10 +270,7 @@ class MainWindow(QMainWindow):
         The undo steps stay: each changes only its own fields, and says so when another
         writer changed them since.
         """
-        self.stale = set(self.views)
-        self._note_version()
-        totals = self._update_status()
-        current = self.current_view_name()
+        totals, current = self._mark_all_stale()
         if current is not None:
             self.show_view(current)
         elif not totals.empty:  # the welcome panel showed: the workspace has data now
@@ -324,7 +292,7 @@ class MainWindow(QMainWindow):
             action.setEnabled(not read_only)
         self._stop_integrity_check()
         self.integrity = check_in_background(self, self.ws.path, self._report_damage)
-        self._note_version()
+        self.changes.note()
         if self._update_status().empty:
             self.sidebar.set_current(None)
             self.welcome.setEnabled(not read_only)
@@ -444,11 +412,8 @@ class MainWindow(QMainWindow):
 
     def _import(self, run: Callable[[], bool]) -> None:
         """Run an import (True when it changed something), then reload the views once."""
-        self.importing = True
-        try:
+        with self.changes.paused():  # the import's worker commits: not another program
             changed = run()
-        finally:
-            self.importing = False
         if changed:
             self.data_imported()
 
@@ -516,7 +481,7 @@ class MainWindow(QMainWindow):
         self.settings.setValue("window/geometry", self.saveGeometry())
         self.settings.sync()
         self._stop_integrity_check()
-        self.changes_timer.stop()
+        self.changes.stop()
         self.safety.on_close()  # the automatic backup when the app closes
         self.ws.close()
         self.safety.release()
