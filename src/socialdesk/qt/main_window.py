@@ -20,7 +20,6 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import (
     QApplication,
-    QFileDialog,
     QFrame,
     QHBoxLayout,
     QLabel,
@@ -36,6 +35,7 @@ from socialdesk.qt.backup_control import BackupControl, last_backup_text
 from socialdesk.qt.change_watch import ChangeWatch
 from socialdesk.qt.icons import app_icon
 from socialdesk.qt.integrity import check_in_background
+from socialdesk.qt.opening import ask_existing, ask_new
 from socialdesk.qt.preload import Preloader
 from socialdesk.qt.sidebar import Sidebar
 from socialdesk.qt.views.base import View
@@ -62,7 +62,6 @@ VIEWS: tuple[tuple[str, str, str, str], ...] = (
     ("reports", "Reports", "chart-column", "socialdesk.qt.views.reports:ReportsView"),
 )
 VIEW_NAMES = tuple(name for name, *_ in VIEWS)
-WORKSPACE_FILTER = "SocialDesk workspaces (*.sqlite *.db);;All files (*)"
 
 
 class MainWindow(QMainWindow):
@@ -367,29 +366,15 @@ class MainWindow(QMainWindow):
 
     def new_workspace(self) -> None:
         """Ask for a new file name and start an empty workspace there."""
-        name, _ = QFileDialog.getSaveFileName(
-            self, "New workspace", str(self.ws.path.parent / "New workspace.sqlite"),
-            WORKSPACE_FILTER,
-        )
-        if not name:
-            return
-        path = Path(name)
-        if path.exists():
-            QMessageBox.warning(
-                self, APP_NAME,
-                f"{path} already exists. Use File → Open workspace… to open it, or choose "
-                "another name.",
-            )
-            return
-        self._open_path(path, create=True)
+        path = ask_new(self, self.ws.path.parent)
+        if path is not None:
+            self._open_path(path, create=True)
 
     def open_workspace(self) -> None:
         """Ask for a workspace file and open it."""
-        name, _ = QFileDialog.getOpenFileName(
-            self, "Open workspace", str(self.ws.path.parent), WORKSPACE_FILTER
-        )
-        if name:
-            self._open_path(Path(name), create=False)
+        path = ask_existing(self, self.ws.path.parent)
+        if path is not None:
+            self._open_path(path, create=False)
 
     # --- actions --------------------------------------------------------------------
 

@@ -90,13 +90,35 @@ def open_at_start(path: Path) -> Opened | None:
         path, create = chosen
 
 
+WORKSPACE_FILTER = "SocialDesk workspaces (*.sqlite *.db);;All files (*)"
+
+
+def ask_existing(parent: QWidget | None, folder: Path) -> Path | None:
+    """File → Open workspace…: the file the user picked, or None."""
+    name, _ = QFileDialog.getOpenFileName(parent, "Open workspace", str(folder),
+                                          WORKSPACE_FILTER)
+    return Path(name) if name else None
+
+
+def ask_new(parent: QWidget | None, folder: Path) -> Path | None:
+    """File → New workspace…: a new file name, or None (cancelled, or the file exists: said)."""
+    name, _ = QFileDialog.getSaveFileName(
+        parent, "New workspace", str(folder / "New workspace.sqlite"), WORKSPACE_FILTER)
+    if not name:
+        return None
+    path = Path(name)
+    if path.exists():
+        QMessageBox.warning(parent, APP_NAME, f"{path} already exists: open it instead, or "
+                            "choose another name for a new workspace.")
+        return None
+    return path
+
+
 def choose_instead(error: WorkspaceError) -> tuple[Path, bool] | None:
     """Say why a workspace cannot be opened; return another to open, or None to quit.
 
     The path comes with whether to create it (a new workspace) or open it.
     """
-    from socialdesk.qt.main_window import WORKSPACE_FILTER
-
     while True:
         box = QMessageBox(QMessageBox.Icon.Warning, f"Cannot open workspace — {APP_NAME}",
                           str(error))
@@ -107,20 +129,13 @@ def choose_instead(error: WorkspaceError) -> tuple[Path, bool] | None:
         box.setDefaultButton(open_button)
         box.exec()
         clicked = box.clickedButton()
-        folder = str(error.path.parent)
         if clicked is open_button:
-            name, _ = QFileDialog.getOpenFileName(None, "Open workspace", folder,
-                                                  WORKSPACE_FILTER)
-            if name:
-                return Path(name), False
+            chosen = ask_existing(None, error.path.parent)
+            if chosen is not None:
+                return chosen, False
         elif clicked is new_button:
-            name, _ = QFileDialog.getSaveFileName(
-                None, "New workspace", str(Path(folder) / "New workspace.sqlite"),
-                WORKSPACE_FILTER)
-            if name and Path(name).exists():
-                error = WorkspaceError(name, f"already exists. Choose {OPEN_ANOTHER} to "
-                                       "open it, or another name for a new workspace.")
-            elif name:
-                return Path(name), True
+            chosen = ask_new(None, error.path.parent)
+            if chosen is not None:
+                return chosen, True
         else:
             return None
