@@ -14,8 +14,9 @@ from bad_workspaces import CHANGES, damage_an_index, hostile_backup
 from socialdesk.core import archive, backup, catalog, rotation
 from socialdesk.core.restore import RestoreError, restore
 from socialdesk.store import backups, reports
+from socialdesk.store.checks import check
 from socialdesk.store.errors import WorkspaceCorrupt, WorkspaceError
-from socialdesk.store.workspace import Workspace, check
+from socialdesk.store.workspace import Workspace
 
 
 def totals(path: Path) -> tuple[int, int]:

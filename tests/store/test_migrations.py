@@ -13,6 +13,7 @@ from sqlite_utils.migrations import Migrations
 
 from bad_workspaces import CHANGES, ENDLESS, make_hostile
 from socialdesk.store import migrations
+from socialdesk.store.checks import verify_workspace
 from socialdesk.store.errors import (
     CheckTooLong,
     ForeignSchema,
@@ -22,7 +23,7 @@ from socialdesk.store.errors import (
     WorkspaceNotWritable,
     WorkspaceTooNew,
 )
-from socialdesk.store.workspace import Workspace, verify_workspace
+from socialdesk.store.workspace import Workspace
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -219,7 +220,6 @@ def test_a_workspace_that_cannot_be_created_says_so(tmp_path: Path) -> None:
 
 
 def test_verify_finds_damage_that_opening_without_a_check_would_miss(tmp_path: Path) -> None:
-    from socialdesk.store.workspace import verify_workspace
 
     path = tmp_path / "w.sqlite"
     with Workspace.open(path, create=True) as ws:
@@ -238,7 +238,6 @@ def test_verify_finds_damage_that_opening_without_a_check_would_miss(tmp_path: P
 
 
 def test_a_stopped_check_ends_early_without_a_verdict(tmp_path: Path) -> None:
-    from socialdesk.store.workspace import verify_workspace
 
     path = tmp_path / "w.sqlite"
     with Workspace.open(path, create=True) as ws:

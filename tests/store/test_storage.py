@@ -13,11 +13,12 @@ import pytest
 from disks import fill, make_read_only
 from socialdesk.core.importing import import_contacts
 from socialdesk.store import reports
+from socialdesk.store.checks import check
 from socialdesk.store.contact_import import count_all
 from socialdesk.store.contacts import save_contact
 from socialdesk.store.errors import WorkspaceFull, WorkspaceReadOnly
 from socialdesk.store.models import Contact
-from socialdesk.store.workspace import Workspace, check
+from socialdesk.store.workspace import Workspace
 
 FULL = "the disk it is on is full"
 

@@ -16,7 +16,8 @@ from socialdesk.core import paths
 from socialdesk.store.errors import WorkspaceCorrupt, storage_problem
 
 if TYPE_CHECKING:
-    from socialdesk.store.workspace import CheckResult, Workspace
+    from socialdesk.store.checks import CheckResult
+    from socialdesk.store.workspace import Workspace
 
 SHOWN_PROBLEMS = 5
 
@@ -43,7 +44,7 @@ def workspace_path(args: argparse.Namespace) -> Path:
 
 def checked(path: Path) -> CheckResult:
     """``socialdesk check``'s verdict on a workspace; raise its message if it is damaged."""
-    from socialdesk.store.workspace import check
+    from socialdesk.store.checks import check
 
     result = check(path)
     if not result.ok:

@@ -40,8 +40,9 @@ from socialdesk.core.lock import WorkspaceLock
 from socialdesk.core.media import media_folder
 from socialdesk.core.settings import workspace_settings
 from socialdesk.store import backups, reports
+from socialdesk.store.checks import verify_workspace
 from socialdesk.store.errors import CheckTooLong, ForeignSchema, WorkspaceError, WorkspaceTooNew
-from socialdesk.store.workspace import Workspace, verify_workspace
+from socialdesk.store.workspace import Workspace
 
 # What a restore leaves free on the disk of the workspace, beyond the files it writes.
 SPACE_RESERVE = 64 << 20

@@ -13,8 +13,8 @@ from pathlib import Path
 from PySide6.QtCore import QObject
 
 from socialdesk.qt.workers import Task, run_task
+from socialdesk.store.checks import verify_workspace
 from socialdesk.store.errors import WorkspaceError
-from socialdesk.store.workspace import verify_workspace
 
 
 def check_in_background(parent: QObject, path: Path, on_damaged: Callable[[str], None]) -> Task:

@@ -7,7 +7,6 @@ import os
 import sqlite3
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import quote
@@ -32,23 +31,11 @@ from socialdesk.store.errors import (
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 # Files up to this size are quick-checked while opening (about 0.3 s at this size here);
-# larger ones are checked by the caller in the background (see ``verify_workspace``).
+# larger ones are checked by the caller in the background (see ``store.checks.verify_workspace``).
 VERIFY_INLINE_BYTES = 32 * 1024 * 1024
 # How long any check of a file may run: far more than a sound workspace of its size needs
 # (the large demo, 100 MB, takes 4 s for ``integrity_check``), yet finite for a crafted one.
 CHECK_SECONDS, CHECK_SECONDS_PER_MB = 30.0, 0.5
-
-
-@dataclass(frozen=True, slots=True)
-class CheckResult:
-    """What ``socialdesk check`` reports about a workspace."""
-
-    path: Path
-    ok: bool
-    schema_version: int
-    latest_version: int
-    problems: tuple[str, ...]
-    empty: bool = False  # nothing set up in the file yet (see Workspace.open_readonly)
 
 
 def _check_header(path: Path) -> None:
@@ -71,7 +58,7 @@ def _check_header(path: Path) -> None:
         )
 
 
-def _unreadable(path: Path, error: BaseException, what: str) -> WorkspaceError:
+def unreadable(path: Path, error: BaseException, what: str) -> WorkspaceError:
     """A failure to read a workspace: a full or read-only disk if that is the cause, else damage."""
     detail = _damage(error) if isinstance(error, sqlite3.DatabaseError | UnicodeDecodeError) \
         else str(error)
@@ -184,7 +171,7 @@ class Workspace:
             with workspace.time_limit():
                 found = _refuse_foreign_or_newer(conn, path)
                 if found and (verify if verify is not None else needs_inline_check(path)):
-                    _raise_if_damaged(path, _problems(workspace.conn, thorough=False))
+                    raise_if_damaged(path, problems_found(workspace.conn, thorough=False))
             conn.execute("PRAGMA journal_mode = WAL")
             workspace._configure()
             if found and found < migrations.latest_version():
@@ -198,7 +185,7 @@ class Workspace:
             raise
         except (sqlite3.DatabaseError, UnicodeDecodeError) as error:
             conn.close()
-            raise _unreadable(path, error, "is damaged and cannot be opened") from error
+            raise unreadable(path, error, "is damaged and cannot be opened") from error
         return workspace
 
     @classmethod
@@ -232,7 +219,7 @@ class Workspace:
         except (sqlite3.DatabaseError, UnicodeDecodeError) as error:
             with contextlib.suppress(UnboundLocalError):
                 conn.close()
-            raise _unreadable(path, error, "is damaged and cannot be read") from error
+            raise unreadable(path, error, "is damaged and cannot be read") from error
         return workspace
 
     @classmethod
@@ -380,14 +367,15 @@ def check_seconds(path: Path) -> float:
     return CHECK_SECONDS + size / 1e6 * CHECK_SECONDS_PER_MB
 
 
-def _problems(conn: sqlite3.Connection, *, thorough: bool) -> list[str]:
+def problems_found(conn: sqlite3.Connection, *, thorough: bool) -> list[str]:
     """What SQLite's ``quick_check`` (or, ``thorough``, ``integrity_check``) finds wrong."""
     pragma = "integrity_check" if thorough else "quick_check"
     rows = conn.execute(f"PRAGMA {pragma}(5)").fetchall()
     return [row[0] for row in rows if row[0] != "ok"]
 
 
-def _raise_if_damaged(path: Path, problems: list[str]) -> None:
+def raise_if_damaged(path: Path, problems: list[str]) -> None:
+    """Raise :class:`WorkspaceCorrupt` listing ``problems``, if there are any."""
     if problems:
         raise WorkspaceCorrupt(
             path,
@@ -399,32 +387,6 @@ def _raise_if_damaged(path: Path, problems: list[str]) -> None:
 def needs_inline_check(path: Path) -> bool:
     """Whether ``open`` quick-checks this file itself (small enough to do it at once)."""
     return path.stat().st_size <= VERIFY_INLINE_BYTES
-
-
-def verify_workspace(
-    path: Path | str, stop: Callable[[], bool] | None = None, *, thorough: bool = False
-) -> bool:
-    """Check a workspace on a connection of its own (safe from a worker thread).
-
-    Its schema must be SocialDesk's (:class:`ForeignSchema`), then SQLite's ``quick_check``
-    runs — or with ``thorough`` the slower ``integrity_check``, which also finds index
-    entries that do not match their rows. Raises :class:`WorkspaceCorrupt` naming what is
-    wrong, :class:`CheckTooLong` past :func:`check_seconds`. ``stop`` is asked now and then
-    while the check runs; once it answers True the check ends early with no verdict and
-    this returns False (True: the file was checked and is sound).
-    """
-    with Workspace.open_readonly(path) as workspace:
-        try:
-            with workspace.time_limit(stop=stop):
-                problems = _problems(workspace.conn, thorough=thorough)
-        except sqlite3.DatabaseError as error:
-            if stop is not None and stop():
-                return False  # interrupted on request, not damage
-            if problem := storage_problem(workspace.path, error):
-                raise problem from error
-            problems = [str(error)]
-        _raise_if_damaged(workspace.path, problems)
-    return True
 
 
 def _ensure_writable_folder(path: Path) -> None:
@@ -447,34 +409,3 @@ def backup_before_migration(workspace: Workspace, version: int) -> Path:
     finally:
         dest.close()
     return target
-
-
-def check(path: Path | str) -> CheckResult:
-    """Run SQLite's integrity and foreign-key checks without modifying the file.
-
-    Raises :class:`WorkspaceError` for a missing file, a non-database, a newer schema,
-    a file too damaged to read at all, or a disk too full to read it on. A file with no
-    workspace set up in it yet (0 bytes, say) is a new, empty one (see
-    :meth:`Workspace.open_readonly`): ``ok`` and ``empty``.
-    """
-    with Workspace.open_readonly(path) as workspace:
-        problems: list[str] = []
-        try:
-            with workspace.time_limit():
-                rows = workspace.conn.execute("PRAGMA integrity_check").fetchall()
-                # One problem a line, after a heading line that names the database.
-                problems += [line for row in rows for line in row[0].splitlines()
-                             if line != "ok" and not line.startswith("*** in database")]
-                fk = workspace.conn.execute("PRAGMA foreign_key_check").fetchall()
-            problems += [f"row {row[1]} in {row[0]} points to a missing {row[2]}" for row in fk]
-            version = workspace.schema_version
-        except (sqlite3.DatabaseError, UnicodeDecodeError) as error:
-            raise _unreadable(workspace.path, error, "is damaged") from error
-        return CheckResult(
-            path=workspace.path,
-            ok=not problems,
-            schema_version=version,
-            latest_version=migrations.latest_version(),
-            problems=tuple(problems),
-            empty=workspace.blank,
-        )
