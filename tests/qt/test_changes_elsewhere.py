@@ -46,6 +46,14 @@ def resets(view: ContactsView) -> list[int]:
     return seen
 
 
+def open_new_contact(view: ContactsView, contact: Contact) -> int:
+    """Save ``contact`` in the window's workspace and show it in the detail pane."""
+    cid = contacts.save_contact(view.ws, contact)
+    view.refresh()
+    view.select_contact(cid)
+    return cid
+
+
 def test_a_contact_imported_elsewhere_appears_without_any_action(
         window: MainWindow, view: ContactsView, qtbot, tmp_path: Path) -> None:
     before = view.model.total
@@ -58,9 +66,7 @@ def test_a_contact_imported_elsewhere_appears_without_any_action(
 def test_the_detail_pane_stops_showing_a_contact_deleted_elsewhere(
         window: MainWindow, view: ContactsView, qtbot) -> None:
     ws = window.ws
-    cid = contacts.save_contact(ws, Contact(0, "Aa Soon Gone"))
-    view.refresh()
-    view.select_contact(cid)
+    cid = open_new_contact(view, Contact(0, "Aa Soon Gone"))
     assert view.editor.form.name_edit.text() == "Aa Soon Gone"
     with Workspace.open(ws.path) as other:
         contacts.delete_contact(other, cid)
@@ -78,9 +84,7 @@ def test_the_detail_pane_stops_showing_a_contact_deleted_elsewhere(
 def test_the_detail_pane_shows_what_another_writer_changed(
         window: MainWindow, view: ContactsView, qtbot) -> None:
     ws = window.ws
-    cid = contacts.save_contact(ws, Contact(0, "Aa Changed Elsewhere", organisation="Old Ltd"))
-    view.refresh()
-    view.select_contact(cid)
+    cid = open_new_contact(view, Contact(0, "Aa Changed Elsewhere", organisation="Old Ltd"))
     with Workspace.open(ws.path) as other, other.transaction():
         other.conn.execute("UPDATE contacts SET organisation = 'New Ltd' WHERE id = ?", (cid,))
     qtbot.waitUntil(lambda: view.editor.form.organisation_edit.text() == "New Ltd",
@@ -91,9 +95,7 @@ def test_the_detail_pane_shows_what_another_writer_changed(
 def test_typing_not_yet_saved_is_kept_and_saved_over_the_other_writers_change(
         window: MainWindow, view: ContactsView, qtbot) -> None:
     ws = window.ws
-    cid = contacts.save_contact(ws, Contact(0, "Aa Being Typed", organisation="Old Ltd"))
-    view.refresh()
-    view.select_contact(cid)
+    cid = open_new_contact(view, Contact(0, "Aa Being Typed", organisation="Old Ltd"))
     edit = view.editor.form.name_edit
     edit.setFocus()
     edit.selectAll()

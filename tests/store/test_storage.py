@@ -49,11 +49,17 @@ def test_an_import_that_runs_out_of_room_is_undone_and_says_so(demo, tmp_path: P
     assert count_all(demo)["contacts"] == before["contacts"] + 3
 
 
+def demo_on(disk: Path, demo_path: Path) -> Path:
+    """A copy of the small demo on the small disk."""
+    path = disk / "ws.sqlite"
+    shutil.copyfile(demo_path, path)
+    return path
+
+
 @pytest.mark.parametrize("leave", [16 << 10, 64 << 10, 256 << 10, 1 << 20])
 def test_an_import_on_a_full_disk_is_undone_and_says_so(
         demo_path: Path, disk: Path, tmp_path: Path, leave: int) -> None:
-    path = disk / "ws.sqlite"
-    shutil.copyfile(demo_path, path)
+    path = demo_on(disk, demo_path)
     with Workspace.open(path) as ws:
         before = count_all(ws)
         filler = fill(disk, leave)
@@ -67,8 +73,7 @@ def test_an_import_on_a_full_disk_is_undone_and_says_so(
 
 def test_a_sound_workspace_on_a_disk_with_no_room_left_is_not_damaged(
         demo_path: Path, disk: Path) -> None:
-    path = disk / "ws.sqlite"
-    shutil.copyfile(demo_path, path)
+    path = demo_on(disk, demo_path)
     before = digest(path)
     filler = fill(disk)
     for attempt in (Workspace.open, Workspace.open_readonly, check):
@@ -82,8 +87,7 @@ def test_a_sound_workspace_on_a_disk_with_no_room_left_is_not_damaged(
 
 def test_a_sound_workspace_on_a_read_only_disk_opens_read_only(
         demo_path: Path, disk: Path) -> None:
-    path = disk / "ws.sqlite"
-    shutil.copyfile(demo_path, path)
+    path = demo_on(disk, demo_path)
     with Workspace.open_readonly(demo_path) as ws:
         expected = reports.counts(ws)
     make_read_only(disk)
