@@ -17,7 +17,8 @@ from pathlib import Path
 
 from common import Result, best_of, large_workspace, print_table
 
-from socialdesk.core import archive, backup, restore
+from socialdesk.core.backup import archive, restore
+from socialdesk.core.backup import create as backup
 from socialdesk.store import backups
 
 

@@ -64,7 +64,7 @@ def run() -> list[Result]:
     """Measure month painting (dense and empty) and a month's load on the large demo."""
     from PySide6.QtGui import QImage
 
-    from socialdesk.core.recurrence import posts_in_range
+    from socialdesk.core.calendar.recurrence import posts_in_range
     from socialdesk.qt.app import create_application
     from socialdesk.qt.calendar.month import MonthGrid, month_days
     from socialdesk.store.workspace import Workspace

@@ -16,7 +16,8 @@ from common import Result, best_of, large_workspace
 
 def run() -> list[Result]:
     """Full export (read + write + atomic rename) vs icalendar objects from loaded rows."""
-    from socialdesk.core.exporting import export_calendar, ics
+    from socialdesk.core.calendar import ics
+    from socialdesk.core.calendar.export import export_calendar
     from socialdesk.store.calendar_export import calendar_export_data
     from socialdesk.store.workspace import Workspace
 

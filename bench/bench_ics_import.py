@@ -27,7 +27,7 @@ import json, resource, sys, time
 from pathlib import Path
 kind, path, scratch = sys.argv[1:4]
 if kind == "ours":
-    from socialdesk.core.calendar_import import import_calendar
+    from socialdesk.core.calendar.importing import import_calendar
     from socialdesk.store.workspace import Workspace
     start = time.perf_counter()
     with Workspace.open(Path(scratch) / "w.sqlite", create=True) as ws:

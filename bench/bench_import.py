@@ -50,7 +50,7 @@ def google_csv() -> Path:
 
 def run() -> list[Result]:
     """Time both imports into fresh databases (best of two)."""
-    from socialdesk.core.importing import import_contacts
+    from socialdesk.core.contacts.importing import import_contacts
     from socialdesk.store.workspace import Workspace
 
     source = google_csv()

@@ -35,7 +35,7 @@ NDLIB_MAX_RUNS = 400
 
 def _scalar_plan(scenario):
     """The reference: the same plan computed one partner at a time with the scalar formulas."""
-    from socialdesk.core import leverage as lv
+    from socialdesk.core.planner import leverage as lv
 
     params, post = scenario.params, scenario.post
     x0 = min(1.0, lv.own_reach(scenario.own_channels, post, params) / params.universe)
@@ -96,8 +96,8 @@ def _ndlib_sharers(model, asked: list[str], budget: float) -> tuple[np.ndarray, 
 
 
 def run() -> list[Result]:
-    from socialdesk.core import leverage, planning
-    from socialdesk.core.cascade import CascadeModel
+    from socialdesk.core.planner import leverage, planning
+    from socialdesk.core.planner.cascade import CascadeModel
     from socialdesk.store.workspace import Workspace
 
     results = []

@@ -57,7 +57,7 @@ def _measure(path: Path) -> list[Result]:
     from PySide6.QtTest import QTest
 
     from socialdesk.qt.app import create_application
-    from socialdesk.qt.views.contacts import ContactsView
+    from socialdesk.qt.contacts.view import ContactsView
     from socialdesk.store.contacts import fts_expression
     from socialdesk.store.workspace import Workspace
 

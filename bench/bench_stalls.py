@@ -53,7 +53,7 @@ def _measure(workspace: Path, contacts_csv: Path) -> list[Result]:
     from socialdesk.qt import transfer
     from socialdesk.qt.app import create_application, freeze_startup_objects
     from socialdesk.qt.appsettings import app_settings
-    from socialdesk.qt.import_wizard import ImportWizard
+    from socialdesk.qt.contacts.import_wizard import ImportWizard
     from socialdesk.qt.main_window import MainWindow
     from socialdesk.store.workspace import Workspace
 

@@ -13,7 +13,7 @@ import sqlite3
 from pathlib import Path
 
 from socialdesk import __version__
-from socialdesk.core import archive, crypto
+from socialdesk.core.backup import archive, crypto
 from socialdesk.store import migrations
 
 ENDLESS = "WITH RECURSIVE r(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM r) SELECT n AS id FROM r"

@@ -90,3 +90,82 @@ def test_the_command_line_offers_the_windows_views() -> None:
     window_views = tuple(view[0] for view in _literal(PACKAGE / "qt" / "main_window.py", "VIEWS"))
     assert cli_views == window_views, (
         f"socialdesk --view offers {cli_views}; the window has {window_views}")
+
+
+def _module_name(path: Path) -> str:
+    parts = path.relative_to(PACKAGE.parent).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def _import_graph() -> dict[str, set[str]]:
+    """Which of socialdesk's modules each one imports, lazily or under TYPE_CHECKING too.
+
+    ``from package import module`` is an edge to the module, not to the package's
+    ``__init__`` (which Python runs first anyway).
+    """
+    trees = {_module_name(path): tree for path, tree in _modules()}
+    graph: dict[str, set[str]] = {name: set() for name in trees}
+    for name, tree in trees.items():
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                targets = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                subs = [f"{node.module}.{a.name}" for a in node.names
+                        if f"{node.module}.{a.name}" in trees]
+                targets = subs if len(subs) == len(node.names) else [node.module, *subs]
+            else:
+                continue
+            graph[name].update(t for t in targets if t in trees and t != name)
+    return graph
+
+
+def test_no_module_imports_itself_round_a_loop() -> None:
+    graph = _import_graph()
+    loops: list[list[str]] = []
+    done: set[str] = set()
+
+    def visit(name: str, path: list[str]) -> None:
+        for target in sorted(graph[name]):
+            if target in path:
+                loops.append([*path[path.index(target):], target])
+            elif target not in done:
+                visit(target, [*path, target])
+        done.add(name)
+
+    for name in sorted(graph):
+        if name not in done:
+            visit(name, [name])
+    assert not loops, "import loops (each module should sit above what it imports):\n" + \
+        "\n".join(" → ".join(loop) for loop in loops)
+
+
+FEATURES = {"core": {"backup", "calendar", "contacts", "planner"},
+            "qt": {"backup", "calendar", "contacts", "planner", "reports"}}
+
+
+@pytest.mark.parametrize("layer", sorted(FEATURES))
+def test_code_is_grouped_by_feature(layer: str) -> None:
+    """Each feature is a package; no module beside them is named for one of them."""
+    root = PACKAGE / layer
+    packages = {p.name for p in root.iterdir() if (p / "__init__.py").is_file()}
+    assert FEATURES[layer] <= packages
+    prefixes = ("backup", "calendar", "contact", "partner", "planner", "leverage",
+                "cascade", "import", "export", "report", "restore", "vcard", "ics")
+    shared = {"import_results"}  # what the contact and the calendar importers share
+    strays = sorted(p.name for p in root.glob("*.py")
+                    if p.stem.startswith(prefixes) and p.stem not in shared)
+    assert not strays, f"these belong in a feature package of {layer}/: {strays}"
+
+
+def test_the_tests_mirror_the_package() -> None:
+    tests = Path(__file__).parent
+    for folder in sorted(p for p in tests.rglob("*") if p.is_dir()):
+        rel = folder.relative_to(tests)
+        if rel.parts[0] in {"__pycache__", "fixtures"} or "fixtures" in rel.parts \
+                or "__pycache__" in rel.parts or not any(folder.glob("test_*.py")):
+            continue
+        source = PACKAGE.joinpath(*rel.parts)
+        # exporting/ and importing/ test folders group one package's tests by direction.
+        if rel.parts[-1] in {"exporting", "importing"} and len(rel.parts) > 2:
+            source = source.parent
+        assert source.is_dir(), f"tests/{rel} has no package socialdesk/{rel} to mirror"

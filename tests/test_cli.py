@@ -205,7 +205,7 @@ def _writing_command(command: str, workspace: Path, tmp_path: Path) -> list[str]
         (tmp_path / "in.ics").write_text(ICS, encoding="utf-8")
         return ["import", "calendar", str(tmp_path / "in.ics")]
     if command == "restore":
-        from socialdesk.core.backup import make_backup
+        from socialdesk.core.backup.create import make_backup
 
         with Workspace.open(workspace) as ws:
             made = make_backup(ws, tmp_path / "made", "manual")
@@ -313,7 +313,7 @@ def test_startup_leaves_the_heavy_libraries_for_later(demo_path: Path) -> None:
     They cost startup time and memory (cryptography alone ~12 MB); each feature imports
     what it needs when it is used.
     """
-    heavy = ("cryptography", "numpy", "icalendar", "sqlite_utils", "socialdesk.core.archive")
+    heavy = ("cryptography", "numpy", "icalendar", "sqlite_utils", "socialdesk.core.backup.archive")
     probe = (
         "import sys\n"
         "from socialdesk.cli import main\n"

@@ -11,7 +11,7 @@ import pytest
 
 from scenario_samples import DESIGN_EXAMPLE, write
 from socialdesk.cli import main
-from socialdesk.core import planning
+from socialdesk.core.planner import planning
 from socialdesk.store.workspace import Workspace
 
 KEYS = ["own_reach", "expected_reach", "multiplier", "effort_minutes", "cascade", "asks",

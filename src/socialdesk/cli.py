@@ -73,7 +73,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (UserError, WorkspaceError) as error:
         print(f"socialdesk: {error}", file=sys.stderr)
         if isinstance(error, WorkspaceCorrupt):
-            from socialdesk.core.restore import restore_hint
+            from socialdesk.core.backup.restore import restore_hint
 
             print(restore_hint(error.path), file=sys.stderr)
         return 1

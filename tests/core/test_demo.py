@@ -136,7 +136,7 @@ def test_posts_lie_around_today(db: sqlite3.Connection) -> None:
 
 def test_repeats_are_published_only_on_past_dates(small: tuple[Path, DemoCounts],
                                                   db: sqlite3.Connection) -> None:
-    from socialdesk.core.recurrence import posts_in_range
+    from socialdesk.core.calendar.recurrence import posts_in_range
 
     with Workspace.open(small[0]) as ws:
         rows = posts_in_range(ws, TODAY - timedelta(weeks=8), TODAY + timedelta(weeks=52),

@@ -46,7 +46,7 @@ def calendar_view(qtbot, workspace):
     from calendar_helpers import MONTH
     from PySide6.QtGui import QUndoStack
 
-    from socialdesk.qt.views.calendar import CalendarView
+    from socialdesk.qt.calendar.view import CalendarView
 
     calendar = CalendarView(workspace, undo_stack=QUndoStack())
     qtbot.addWidget(calendar)

@@ -8,8 +8,8 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
+from socialdesk.qt.contacts.view import ContactsView
 from socialdesk.qt.main_window import MainWindow
-from socialdesk.qt.views.contacts import ContactsView
 from socialdesk.store import contacts
 from socialdesk.store.models import Contact, Detail
 from socialdesk.store.workspace import Workspace
@@ -27,7 +27,7 @@ def view(window: MainWindow) -> ContactsView:
 
 def import_elsewhere(path: Path, tmp_path: Path, card: str = CARD) -> None:
     """Another writer (its own connection, the real contact import) imports a card."""
-    from socialdesk.core.importing import import_contacts
+    from socialdesk.core.contacts.importing import import_contacts
 
     file = tmp_path / "elsewhere.vcf"
     file.write_text(card, encoding="utf-8")
@@ -166,8 +166,8 @@ def test_the_table_stays_scrolled_where_it_was(window: MainWindow, view: Contact
 
 
 def test_the_partners_pane_keeps_typing_and_shows_other_changes(window: MainWindow, qtbot) -> None:
+    from socialdesk.qt.contacts.partners_view import PartnersView
     from socialdesk.qt.table_model import ROW_ROLE
-    from socialdesk.qt.views.partners import PartnersView
 
     partners = window.show_view("partners")
     assert isinstance(partners, PartnersView)
@@ -207,7 +207,7 @@ def test_an_empty_workspace_filled_elsewhere_leaves_the_welcome_panel(
 
 def test_today_shows_a_post_added_elsewhere(window: MainWindow, qtbot) -> None:
     from socialdesk.core.clock import today
-    from socialdesk.qt.views.today import TodayView
+    from socialdesk.qt.today import TodayView
     from socialdesk.store import post_writes
     from socialdesk.store.models import PostDraft
 

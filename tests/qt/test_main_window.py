@@ -11,7 +11,7 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QAbstractSpinBox, QComboBox, QSlider, QWidget
 
 from socialdesk.qt.main_window import VIEW_NAMES
-from socialdesk.qt.views.base import View
+from socialdesk.qt.view_base import View
 from socialdesk.store import reports
 
 
@@ -99,7 +99,7 @@ def test_window_geometry_and_view_are_remembered(open_window, demo_path: Path) -
 
 def test_backup_now_writes_a_checked_copy(open_window, demo_path: Path,
                                           isolated_environment: Path) -> None:
-    from socialdesk.core import catalog
+    from socialdesk.core.backup import catalog
 
     window = open_window(demo_path)
     window.backup_now()
@@ -136,7 +136,7 @@ def scribble_tail(path: Path) -> None:
 def test_a_large_damaged_workspace_is_reported_after_opening(
         open_window, demo_path: Path, qtbot, monkeypatch: pytest.MonkeyPatch) -> None:
     import socialdesk.store.workspace as workspace_module
-    from socialdesk.qt.backup_dialogs import DamagedDialog
+    from socialdesk.qt.backup.dialogs import DamagedDialog
 
     monkeypatch.setattr(workspace_module, "VERIFY_INLINE_BYTES", 0)  # treat the demo as large
     shown: list[str] = []
@@ -150,7 +150,7 @@ def test_a_large_damaged_workspace_is_reported_after_opening(
 def test_index_damage_that_quick_check_misses_is_reported_after_opening(
         open_window, demo_path: Path, qtbot, monkeypatch: pytest.MonkeyPatch) -> None:
     from bad_workspaces import damage_an_index
-    from socialdesk.qt.backup_dialogs import DamagedDialog
+    from socialdesk.qt.backup.dialogs import DamagedDialog
 
     shown: list[str] = []
     monkeypatch.setattr(DamagedDialog, "exec", lambda dialog: shown.append(dialog.detail) or 0)
@@ -166,7 +166,7 @@ def test_closing_the_window_stops_the_background_check_without_a_false_alarm(
     from PySide6.QtCore import QThreadPool
 
     import socialdesk.store.workspace as workspace_module
-    from socialdesk.qt.backup_dialogs import DamagedDialog
+    from socialdesk.qt.backup.dialogs import DamagedDialog
 
     monkeypatch.setattr(workspace_module, "VERIFY_INLINE_BYTES", 0)  # treat the demo as large
     shown: list[str] = []

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import Qt
 
-from socialdesk.qt.contacts_model import (
+from socialdesk.qt.contacts.model import (
     COL_NAME,
     COL_ORGANISATION,
     FIRST_PAGE,

@@ -10,13 +10,13 @@ import pytest
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 
 from disks import fill, make_read_only
-from socialdesk.core.exporting import export_calendar
+from socialdesk.core.calendar.export import export_calendar
 from socialdesk.core.lock import lock_path
 from socialdesk.qt import transfer
 from socialdesk.qt.app import create_application, run_gui
 from socialdesk.qt.appsettings import app_settings
+from socialdesk.qt.contacts.view import ContactsView
 from socialdesk.qt.main_window import MainWindow
-from socialdesk.qt.views.contacts import ContactsView
 from socialdesk.store import contacts, reports
 from socialdesk.store.workspace import Workspace
 

@@ -9,14 +9,14 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFileDialog, QLabel
 
-from socialdesk.core import secrets
-from socialdesk.core.ask_messages import DEFAULT_TEMPLATES
+from socialdesk.core.backup import secrets
 from socialdesk.core.clock import today
-from socialdesk.core.planning import plan_post
+from socialdesk.core.planner.ask_messages import DEFAULT_TEMPLATES
+from socialdesk.core.planner.planning import plan_post
 from socialdesk.core.settings import DEFAULTS, update_setting, workspace_settings
 from socialdesk.qt.app import create_application
 from socialdesk.qt.appsettings import app_settings
-from socialdesk.qt.backup_dialogs import PassphraseDialog
+from socialdesk.qt.backup.dialogs import PassphraseDialog
 from socialdesk.qt.main_window import MainWindow
 from socialdesk.qt.settings_dialog import SettingsDialog
 from socialdesk.qt.settings_pages.asks import AsksPage

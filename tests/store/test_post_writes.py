@@ -164,7 +164,7 @@ def test_post_texts_for_limit_checks(workspace) -> None:
 def _repeats(ws, first: str, last: str, today: str) -> dict[str, tuple[str, int | None]]:
     from datetime import date
 
-    from socialdesk.core.recurrence import posts_in_range
+    from socialdesk.core.calendar.recurrence import posts_in_range
 
     rows = posts_in_range(ws, date.fromisoformat(first), date.fromisoformat(last),
                           today=date.fromisoformat(today))

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from disks import fill, make_read_only
-from socialdesk.core.importing import import_contacts
+from socialdesk.core.contacts.importing import import_contacts
 from socialdesk.store import reports
 from socialdesk.store.checks import check
 from socialdesk.store.contact_import import count_all

@@ -18,7 +18,7 @@ from socialdesk.commands.common import (
 from socialdesk.core.formatting import plural
 
 if TYPE_CHECKING:
-    from socialdesk.core.catalog import BackupInfo
+    from socialdesk.core.backup.catalog import BackupInfo
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -53,7 +53,7 @@ def _interactive() -> bool:
 
 
 def _new_passphrase(workspace: Path) -> str:
-    from socialdesk.core import secrets
+    from socialdesk.core.backup import secrets
 
     known = secrets.known_passphrase(workspace)
     if known:
@@ -72,7 +72,8 @@ def _new_passphrase(workspace: Path) -> str:
 
 def run_backup(args: argparse.Namespace) -> int:
     """Back up into the backups folder (rotated) or, with ``--to``, into one archive."""
-    from socialdesk.core import backup, catalog
+    from socialdesk.core.backup import catalog
+    from socialdesk.core.backup import create as backup
     from socialdesk.core.settings import workspace_settings
 
     with open_to_write(args) as ws:
@@ -93,14 +94,14 @@ def run_backup(args: argparse.Namespace) -> int:
 
 
 def _folder_for(path: Path) -> Path:
-    from socialdesk.core.backup import folder_for
+    from socialdesk.core.backup.create import folder_for
 
     return folder_for(path)
 
 
 def _backups_of(path: Path) -> tuple[Path, list[BackupInfo]]:
     """The backup folder of the workspace at ``path``, and its backups there, newest first."""
-    from socialdesk.core import ownership
+    from socialdesk.core.backup import ownership
 
     folder = _folder_for(path)
     return folder, ownership.backups_of(ownership.owner_at(path), folder)
@@ -108,7 +109,7 @@ def _backups_of(path: Path) -> tuple[Path, list[BackupInfo]]:
 
 def run_backups(args: argparse.Namespace) -> int:
     """List the workspace's backups, newest first."""
-    from socialdesk.core import catalog
+    from socialdesk.core.backup import catalog
 
     path = workspace_path(args)
     folder, found = _backups_of(path)
@@ -138,7 +139,7 @@ def newest_backup(path: Path) -> Path | None:
 
 
 def _confirm(source: Path, path: Path) -> None:
-    from socialdesk.core import catalog
+    from socialdesk.core.backup import catalog
 
     info = catalog.inspect(source)
     counts = "" if info.counts is None else (
@@ -154,7 +155,7 @@ def _confirm(source: Path, path: Path) -> None:
 
 def run_restore(args: argparse.Namespace) -> int:
     """Restore a backup into the workspace (creating it if it does not exist)."""
-    from socialdesk.core import crypto, restore, secrets
+    from socialdesk.core.backup import crypto, restore, secrets
 
     path = workspace_path(args).expanduser().absolute()
     if args.backup == "latest" and not Path("latest").exists():

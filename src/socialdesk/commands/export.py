@@ -45,7 +45,7 @@ def register(commands: argparse._SubParsersAction) -> argparse._SubParsersAction
 
 def run_export_calendar(args: argparse.Namespace) -> int:
     """Export the calendar from a checked workspace, opened read-only."""
-    from socialdesk.core.exporting import ExportError, export_calendar
+    from socialdesk.core.calendar.export import ExportError, export_calendar
 
     out = Path(args.out).expanduser()
     with reading(workspace_path(args)) as ws:
@@ -66,8 +66,8 @@ def run_export_calendar(args: argparse.Namespace) -> int:
 
 def run_export_contacts(args: argparse.Namespace) -> int:
     """Export every contact from a checked workspace, opened read-only."""
-    from socialdesk.core.exporting import ExportError
-    from socialdesk.core.exporting.contacts import export_contacts
+    from socialdesk.core.atomic import ExportError
+    from socialdesk.core.contacts.export import export_contacts
 
     out = Path(args.out).expanduser()
     with reading(workspace_path(args)) as ws:

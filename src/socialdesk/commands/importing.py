@@ -70,7 +70,7 @@ def _report(result: object, source: Path, as_json: bool, noun: str) -> None:
 
 def run_import_contacts(args: argparse.Namespace) -> int:
     """Import contacts into the workspace (created if absent) in one transaction."""
-    from socialdesk.core.importing import ContactImportError, import_contacts
+    from socialdesk.core.contacts.importing import ContactImportError, import_contacts
 
     source = _source(args)
     with open_to_write(args, create=True) as ws:
@@ -88,7 +88,7 @@ def run_import_contacts(args: argparse.Namespace) -> int:
 
 def run_import_calendar(args: argparse.Namespace) -> int:
     """Import posts from an iCalendar file in one transaction."""
-    from socialdesk.core.calendar_import import CalendarImportError, import_calendar
+    from socialdesk.core.calendar.importing import CalendarImportError, import_calendar
 
     source = _source(args)
     with open_to_write(args, create=True) as ws:

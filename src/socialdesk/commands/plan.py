@@ -16,7 +16,7 @@ from socialdesk.commands.common import (
 )
 
 if TYPE_CHECKING:
-    from socialdesk.core.leverage import PartnerEstimate, Plan
+    from socialdesk.core.planner.leverage import PartnerEstimate, Plan
 
 TABLE_ROWS = 20  # partners shown in the table (all of them with --json)
 
@@ -95,8 +95,8 @@ def _overrides(args: argparse.Namespace) -> dict[str, Any]:
 def _from_file(path: Path, args: argparse.Namespace) -> tuple[str, Plan, int]:
     import dataclasses
 
-    from socialdesk.core.planning import plan_scenario
-    from socialdesk.core.scenario import ScenarioError, load_scenario
+    from socialdesk.core.planner.planning import plan_scenario
+    from socialdesk.core.planner.scenario import ScenarioError, load_scenario
 
     try:
         scenario = dataclasses.replace(load_scenario(path), **_overrides(args))
@@ -108,8 +108,9 @@ def _from_file(path: Path, args: argparse.Namespace) -> tuple[str, Plan, int]:
 
 
 def _from_workspace(args: argparse.Namespace) -> tuple[str, Plan, int]:
-    from socialdesk.core import clock, planning
+    from socialdesk.core import clock
     from socialdesk.core.formatting import short_date
+    from socialdesk.core.planner import planning
 
     options = {"budget_minutes": 60.0, "max_asks": None, "runs": 2000, "seed": 1,
                **_overrides(args)}

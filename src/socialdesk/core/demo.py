@@ -17,7 +17,7 @@ from typing import Any, Literal, NamedTuple
 
 from socialdesk.core import clock
 from socialdesk.core import demo_data as d
-from socialdesk.core.recurrence import occurrences
+from socialdesk.core.calendar.recurrence import occurrences
 from socialdesk.store import bulk
 from socialdesk.store.workspace import Workspace
 

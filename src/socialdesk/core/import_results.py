@@ -1,7 +1,7 @@
 """What every importer shares: per-entry problems, whole-file errors, cancels, the report.
 
-The contact importer (:mod:`socialdesk.core.importing`) and the calendar importer
-(:mod:`socialdesk.core.calendar_import`) subclass these, so the CLI and the GUI treat
+The contact importer (:mod:`socialdesk.core.contacts.importing`) and the calendar importer
+(:mod:`socialdesk.core.calendar.importing`) subclass these, so the CLI and the GUI treat
 both alike and ``--json`` prints the same shape for both.
 """
 

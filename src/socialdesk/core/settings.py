@@ -100,7 +100,7 @@ def stored_form(key: str, value: Any) -> Any:
     equal to the built-in one is not stored).
     """
     if key == "ask_templates":
-        from socialdesk.core.ask_messages import DEFAULT_TEMPLATES
+        from socialdesk.core.planner.ask_messages import DEFAULT_TEMPLATES
 
         changed = {k: v for k, v in value.items() if v != DEFAULT_TEMPLATES.get(k)}
         return changed or None

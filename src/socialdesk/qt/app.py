@@ -99,7 +99,7 @@ def run_gui(
 
 def _open_headless(workspace: Path) -> Opened | None:
     """Lock and open the workspace without asking anything; None (said on stderr) if not."""
-    from socialdesk.core import staging
+    from socialdesk.core.backup import staging
     from socialdesk.core.lock import WorkspaceLock
     from socialdesk.store.errors import WorkspaceCorrupt
     from socialdesk.store.workspace import Workspace
@@ -111,7 +111,7 @@ def _open_headless(workspace: Path) -> Opened | None:
     except WorkspaceError as error:
         print(f"socialdesk: {error}", file=sys.stderr)
         if isinstance(error, WorkspaceCorrupt):
-            from socialdesk.core.restore import restore_hint  # cryptography: only now
+            from socialdesk.core.backup.restore import restore_hint  # cryptography: only now
 
             print(restore_hint(workspace), file=sys.stderr)
         with contextlib.suppress(UnboundLocalError):

@@ -31,14 +31,14 @@ from PySide6.QtWidgets import (
 
 from socialdesk import APP_NAME, __version__
 from socialdesk.core.clock import today
-from socialdesk.qt.backup_control import BackupControl, last_backup_text
+from socialdesk.qt.backup.control import BackupControl, last_backup_text
+from socialdesk.qt.backup.integrity import check_in_background
 from socialdesk.qt.change_watch import ChangeWatch
 from socialdesk.qt.icons import app_icon
-from socialdesk.qt.integrity import check_in_background
 from socialdesk.qt.opening import ask_existing, ask_new
 from socialdesk.qt.preload import Preloader
 from socialdesk.qt.sidebar import Sidebar
-from socialdesk.qt.views.base import View
+from socialdesk.qt.view_base import View
 from socialdesk.qt.welcome import WelcomePanel
 from socialdesk.qt.wheel import wheel_needs_focus
 from socialdesk.qt.workers import Task
@@ -49,17 +49,17 @@ from socialdesk.store.workspace import Workspace
 # name, title, sidebar icon, class. A view's module is imported when it is first shown,
 # so starting the app only loads Today.
 if TYPE_CHECKING:
-    from socialdesk.qt.views.calendar import CalendarView
-    from socialdesk.qt.views.planner import PlannerView
+    from socialdesk.qt.calendar.view import CalendarView
+    from socialdesk.qt.planner.view import PlannerView
     from socialdesk.store.models import Counts
 
 VIEWS: tuple[tuple[str, str, str, str], ...] = (
-    ("today", "Today", "sun", "socialdesk.qt.views.today:TodayView"),
-    ("calendar", "Calendar", "calendar-days", "socialdesk.qt.views.calendar:CalendarView"),
-    ("contacts", "Contacts", "users", "socialdesk.qt.views.contacts:ContactsView"),
-    ("partners", "Partners", "handshake", "socialdesk.qt.views.partners:PartnersView"),
-    ("planner", "Planner", "network", "socialdesk.qt.views.planner:PlannerView"),
-    ("reports", "Reports", "chart-column", "socialdesk.qt.views.reports:ReportsView"),
+    ("today", "Today", "sun", "socialdesk.qt.today:TodayView"),
+    ("calendar", "Calendar", "calendar-days", "socialdesk.qt.calendar.view:CalendarView"),
+    ("contacts", "Contacts", "users", "socialdesk.qt.contacts.view:ContactsView"),
+    ("partners", "Partners", "handshake", "socialdesk.qt.contacts.partners_view:PartnersView"),
+    ("planner", "Planner", "network", "socialdesk.qt.planner.view:PlannerView"),
+    ("reports", "Reports", "chart-column", "socialdesk.qt.reports.view:ReportsView"),
 )
 VIEW_NAMES = tuple(name for name, *_ in VIEWS)
 

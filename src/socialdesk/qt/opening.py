@@ -1,6 +1,6 @@
 """Opening a workspace in the GUI: lock it, open it, and when that fails offer a way on.
 
-- Damaged: offer to restore a backup (:func:`~socialdesk.qt.backup_control.open_or_recover`).
+- Damaged: offer to restore a backup (:func:`open_or_recover`).
 - Read-only (a read-only disk, folder or file): offer to open it read-only, without a
   lock file where none can be written.
 - Anything else at startup (not a workspace, a newer SocialDesk's, in use): say why and
@@ -14,9 +14,14 @@ from pathlib import Path
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from socialdesk import APP_NAME
-from socialdesk.core import staging
+from socialdesk.core.backup import staging
 from socialdesk.core.lock import WorkspaceLock
-from socialdesk.store.errors import WorkspaceError, WorkspaceNotWritable, WorkspaceReadOnly
+from socialdesk.store.errors import (
+    WorkspaceCorrupt,
+    WorkspaceError,
+    WorkspaceNotWritable,
+    WorkspaceReadOnly,
+)
 from socialdesk.store.workspace import Workspace
 
 Opened = tuple[Workspace, WorkspaceLock | None]
@@ -30,8 +35,6 @@ def open_locked(parent: QWidget | None, path: Path, *, create: bool) -> Opened |
     be written), or None when the user declined. Raises :class:`WorkspaceError` for
     anything else (the caller shows it).
     """
-    from socialdesk.qt.backup_control import open_or_recover
-
     try:
         lock = WorkspaceLock.acquire(path)
     except WorkspaceReadOnly as error:  # not even a lock file can be written beside it
@@ -51,6 +54,22 @@ def open_locked(parent: QWidget | None, path: Path, *, create: bool) -> Opened |
         lock.release()
         return None
     return ws, lock
+
+
+def open_or_recover(parent: QWidget | None, path: Path, *, create: bool) -> Workspace | None:
+    """Open a workspace; if it is damaged, offer to restore a backup and open that.
+
+    None when the user chose not to restore; other failures raise :class:`WorkspaceError`
+    for the caller to show (see :func:`open_locked`).
+    """
+    try:
+        return Workspace.open(path, create=create)
+    except WorkspaceCorrupt as error:
+        from socialdesk.qt.backup.recovery import recover
+
+        if recover(parent, path, str(error)) is None:
+            return None
+    return Workspace.open(path)
 
 
 def _offer_read_only(parent: QWidget | None, error: WorkspaceReadOnly,

@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
 )
 
 from socialdesk import APP_NAME
-from socialdesk.core import secrets
+from socialdesk.core.backup import secrets
 from socialdesk.core.field_edits import SETTINGS
 from socialdesk.core.settings import stored_form, workspace_settings
 from socialdesk.qt.icons import ui_icon

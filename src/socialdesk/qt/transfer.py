@@ -1,6 +1,6 @@
 """File → Import… and File → Export…: pick a file, run the import dialog or an export.
 
-Contacts come in through the import dialog (:mod:`socialdesk.qt.import_wizard`), from
+Contacts come in through the import dialog (:mod:`socialdesk.qt.contacts.import_wizard`), from
 the menu, the welcome panel or a file dropped on the window. Exports run on a worker
 thread with their own read-only connection behind a progress dialog; File → Export…
 returns at once and the summary shows when the file is written.
@@ -51,7 +51,7 @@ def import_path(parent: QWidget, ws: Workspace, path: Path) -> bool:
 
 def import_calendar_path(parent: QWidget, ws: Workspace, path: Path) -> bool:
     """Preview an .ics file, ask about its to-dos, import it on a worker; True if changed."""
-    from socialdesk.core.calendar_import import (
+    from socialdesk.core.calendar.importing import (
         CalendarImportCancelled,
         CalendarImportError,
         import_calendar,
@@ -105,8 +105,8 @@ def import_calendar_path(parent: QWidget, ws: Workspace, path: Path) -> bool:
 
 def import_contacts_path(parent: QWidget, ws: Workspace, path: Path) -> bool:
     """Read ``path``, then walk the user through the import dialog; True if anything changed."""
-    from socialdesk.core.importing import ContactImportError
-    from socialdesk.qt.import_wizard import ImportWizard, read_file
+    from socialdesk.core.contacts.importing import ContactImportError
+    from socialdesk.qt.contacts.import_wizard import ImportWizard, read_file
 
     try:
         read = run_in_background(parent, f"Reading {path.name}…",
@@ -154,8 +154,8 @@ def export_dialog(parent: QWidget, ws: Workspace) -> None:
 def export_contacts_to(parent: QWidget, ws: Workspace, out: Path, fmt: str,
                        version: str = "4.0") -> None:
     """Write every contact to ``out`` on a worker thread; report how it went when done."""
-    from socialdesk.core.exporting import ExportError
-    from socialdesk.core.exporting.contacts import ExportCancelled, export_contacts
+    from socialdesk.core.atomic import ExportError
+    from socialdesk.core.contacts.export import ExportCancelled, export_contacts
 
     def work(progress: Progress) -> object:
         with Workspace.open_readonly(ws.path) as worker_ws:
@@ -180,7 +180,7 @@ def export_contacts_to(parent: QWidget, ws: Workspace, out: Path, fmt: str,
 
 def _export_calendar(parent: QWidget, ws: Workspace, out: Path, fmt: str) -> None:
     """Write the calendar on a worker thread; the summary (or the error) shows when done."""
-    from socialdesk.core import exporting
+    from socialdesk.core.calendar import export as exporting
 
     def work(_progress: Progress) -> exporting.ExportResult:
         with Workspace.open_readonly(ws.path) as worker_ws:

@@ -6,7 +6,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from socialdesk.qt.icons import app_icon
-from socialdesk.qt.views.base import heading, muted
+from socialdesk.qt.view_base import heading, muted
 
 
 class WelcomePanel(QWidget):

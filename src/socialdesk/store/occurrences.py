@@ -1,6 +1,6 @@
 """The later dates of repeating posts that the user marked: their own status and results.
 
-A repeating post's later dates (see :mod:`socialdesk.core.recurrence`) show the series'
+A repeating post's later dates (see :mod:`socialdesk.core.calendar.recurrence`) show the series'
 status by default. A row of ``post_occurrences`` gives one of them a status and results
 of its own. Rows stay when the series changes (an undo then finds them again), but only a
 row on a date the series still repeats on counts anywhere: :func:`repeat_of` says which.
@@ -28,7 +28,7 @@ def _draft(row: sqlite3.Row) -> OccurrenceDraft:
 def repeat_of(day: str) -> str:
     """SQL, true when ``day`` (an SQL date expression) is a later date of the post ``p``.
 
-    The same rule as :func:`socialdesk.core.recurrence.occurrences`: a monthly repeat
+    The same rule as :func:`socialdesk.core.calendar.recurrence.occurrences`: a monthly repeat
     first (the same day of the month), then an evergreen interval, then a weekly repeat,
     after the post's own date and until ``repeat_until``.
     """

@@ -17,10 +17,10 @@ from dataclasses import asdict, replace
 from datetime import date
 from pathlib import Path
 
+from socialdesk.core.calendar.media import copy_into_media
 from socialdesk.core.clock import today
 from socialdesk.core.field_edits import CAMPAIGN, CHANNEL, POST, post_on
 from socialdesk.core.formatting import short_date
-from socialdesk.core.media import copy_into_media
 from socialdesk.qt.undo import UndoableActions, quoted
 from socialdesk.store import campaigns, occurrences, post_writes
 from socialdesk.store.errors import WorkspaceError

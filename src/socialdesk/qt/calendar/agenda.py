@@ -13,7 +13,7 @@ from socialdesk.core.limits import platform_name
 from socialdesk.qt.calendar.chips import REPEAT_MARK, post_tooltip
 from socialdesk.qt.delegates import PlatformsDelegate, StatusDelegate
 from socialdesk.qt.table_model import Column, RowTableModel
-from socialdesk.qt.views.base import EmptyState, make_table
+from socialdesk.qt.view_base import EmptyState, make_table
 from socialdesk.store.models import PostRow
 
 COL_CHANNELS, COL_STATUS = 3, 4

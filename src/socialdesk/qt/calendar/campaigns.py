@@ -27,7 +27,7 @@ from socialdesk.qt.calendar.actions import CalendarActions
 from socialdesk.qt.calendar.fields import hbox, iso_date, qdate
 from socialdesk.qt.icons import readable_brand_icon
 from socialdesk.qt.table_model import Column, RowTableModel
-from socialdesk.qt.views.base import EmptyState, make_table, muted, section_title
+from socialdesk.qt.view_base import EmptyState, make_table, muted, section_title
 from socialdesk.store import campaigns as store
 from socialdesk.store import posts
 from socialdesk.store.models import Campaign, Channel

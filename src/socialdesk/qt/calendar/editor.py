@@ -45,7 +45,7 @@ from socialdesk.qt.calendar.fields import (
     iso_date,
     qdate,
 )
-from socialdesk.qt.views.base import section_title
+from socialdesk.qt.view_base import section_title
 from socialdesk.qt.wheel import wheel_needs_focus
 from socialdesk.store import post_writes
 from socialdesk.store.models import Campaign, OccurrenceDraft, PostDetail, PostDraft

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
 
-from socialdesk.core.recurrence import posts_in_range
+from socialdesk.core.calendar.recurrence import posts_in_range
 from socialdesk.qt.calendar.periods import Range
 from socialdesk.qt.workers import Task, run_task
 from socialdesk.store import posts

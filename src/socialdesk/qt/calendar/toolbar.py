@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 from socialdesk.core.limits import CHANNEL_PLATFORMS, platform_name
 from socialdesk.qt.calendar.campaigns import swatch
 from socialdesk.qt.icons import readable_brand_icon
-from socialdesk.qt.views.base import heading, muted
+from socialdesk.qt.view_base import heading, muted
 from socialdesk.store.models import Campaign, PostRow
 from socialdesk.store.vocabulary import POST_STATUSES
 

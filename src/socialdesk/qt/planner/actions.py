@@ -15,9 +15,9 @@ from datetime import date
 from PySide6.QtWidgets import QMessageBox
 
 from socialdesk import APP_NAME
-from socialdesk.core import asking
-from socialdesk.core.asking import DraftAsk
 from socialdesk.core.field_edits import ASK_ANSWER, SETTINGS
+from socialdesk.core.planner import asking
+from socialdesk.core.planner.asking import DraftAsk
 from socialdesk.core.settings import stored_form
 from socialdesk.qt.undo import UndoableActions, quoted
 from socialdesk.store import asks

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 from socialdesk.core.clock import today
 from socialdesk.core.formatting import compact, exact, short_date
 from socialdesk.qt.table_model import Column, RowTableModel
-from socialdesk.qt.views.base import EmptyState, make_table, muted
+from socialdesk.qt.view_base import EmptyState, make_table, muted
 from socialdesk.qt.wheel import wheel_needs_focus
 from socialdesk.store.models import AskRow
 from socialdesk.store.vocabulary import ASK_STATUSES

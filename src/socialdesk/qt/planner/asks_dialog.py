@@ -30,12 +30,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from socialdesk.core import ask_messages
-from socialdesk.core.ask_messages import AskContext
-from socialdesk.core.asking import DraftAsk
+from socialdesk.core.planner import ask_messages
+from socialdesk.core.planner.ask_messages import AskContext
+from socialdesk.core.planner.asking import DraftAsk
 from socialdesk.core.settings import update_setting, workspace_settings
 from socialdesk.qt.icons import ui_icon
-from socialdesk.qt.views.base import muted, section_title
+from socialdesk.qt.view_base import muted, section_title
 from socialdesk.store import planning
 from socialdesk.store.planning import PostFacts
 from socialdesk.store.workspace import Workspace

@@ -18,8 +18,8 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import date
 
-from socialdesk.core.asking import FATIGUE_WINDOW_DAYS
-from socialdesk.core.planning import WorkspaceModel, workspace_model
+from socialdesk.core.planner.asking import FATIGUE_WINDOW_DAYS
+from socialdesk.core.planner.planning import WorkspaceModel, workspace_model
 from socialdesk.core.settings import workspace_settings
 from socialdesk.store import asks, planning
 from socialdesk.store.workspace import Workspace

@@ -18,7 +18,7 @@ from socialdesk.core.formatting import compact, exact, percent, short_date
 from socialdesk.qt.icons import ui_icon
 from socialdesk.qt.planner.post_plan import Lines, PartnerLine, PostData
 from socialdesk.qt.table_model import Column, RowTableModel
-from socialdesk.qt.views.base import make_table
+from socialdesk.qt.view_base import make_table
 
 Index = QModelIndex | QPersistentModelIndex
 COL_ASK, COL_NAME, COL_P, COL_FIT, COL_AUDIENCE, COL_ADDED, COL_EFFORT, COL_LAST = range(8)

@@ -17,10 +17,10 @@ from datetime import timedelta
 from functools import cached_property
 from typing import TYPE_CHECKING, overload
 
-from socialdesk.core import leverage, planning
-from socialdesk.core.asking import FATIGUE_WINDOW_DAYS
 from socialdesk.core.gc_pause import collection_paused
-from socialdesk.core.leverage import PartnerEstimate
+from socialdesk.core.planner import leverage, planning
+from socialdesk.core.planner.asking import FATIGUE_WINDOW_DAYS
+from socialdesk.core.planner.leverage import PartnerEstimate
 from socialdesk.qt.planner.data import WorkspaceFacts
 from socialdesk.store import asks
 from socialdesk.store.models import AskRow
@@ -28,7 +28,7 @@ from socialdesk.store.planning import PostFacts
 from socialdesk.store.workspace import Workspace
 
 if TYPE_CHECKING:
-    from socialdesk.core.cascade import CascadeModel
+    from socialdesk.core.planner.cascade import CascadeModel
 
 PICTURE_SIZE = 60  # partners drawn in the network picture: the best by added reach
 MC_RUNS = 2000  # as the command line's default, so both give the same range

@@ -12,7 +12,7 @@ from socialdesk.core.formatting import compact, exact
 from socialdesk.qt.icons import ui_icon
 
 if TYPE_CHECKING:
-    from socialdesk.core.cascade import CascadeSummary
+    from socialdesk.core.planner.cascade import CascadeSummary
 
 WARNING_COLOUR = "#c98a00"
 

@@ -33,7 +33,7 @@ from socialdesk.qt.reports.figures import (
 from socialdesk.qt.reports.pdf import ReportError, date_span, write_campaign_pdf
 from socialdesk.qt.reports.tiles import StatTile, tile_row
 from socialdesk.qt.table_model import RowTableModel
-from socialdesk.qt.views.base import EmptyState, heading, make_table, muted, section_title
+from socialdesk.qt.view_base import EmptyState, heading, make_table, muted, section_title
 from socialdesk.store import reports
 from socialdesk.store.report_models import CampaignReport, PartnerAsks
 from socialdesk.store.workspace import Workspace

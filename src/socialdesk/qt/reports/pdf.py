@@ -29,7 +29,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QGraphicsScene
 
 from socialdesk import APP_NAME
-from socialdesk.core.exporting.atomic import AtomicFiles
+from socialdesk.core.atomic import AtomicFiles
 from socialdesk.core.formatting import exact, percent
 from socialdesk.qt.reports.charts import leverage_chart
 from socialdesk.qt.reports.figures import date_span, hours_text, long_date

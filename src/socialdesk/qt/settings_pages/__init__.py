@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from socialdesk.core.settings import DEFAULTS
-from socialdesk.qt.views.base import heading, section_title  # noqa: F401 - section_title re-exported
+from socialdesk.qt.view_base import heading, section_title  # noqa: F401 - section_title re-exported
 from socialdesk.store.workspace import Workspace
 
 SPIN_WIDTH = 130  # numbers of up to a billion with separators, and a unit

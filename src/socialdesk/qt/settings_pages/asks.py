@@ -19,9 +19,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from socialdesk.core import ask_messages
-from socialdesk.core.ask_messages import DEFAULT_TEMPLATES, AskContext
 from socialdesk.core.clock import today
+from socialdesk.core.planner import ask_messages
+from socialdesk.core.planner.ask_messages import DEFAULT_TEMPLATES, AskContext
 from socialdesk.qt.settings_pages import (
     FieldGrid,
     Problem,

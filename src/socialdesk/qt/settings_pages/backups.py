@@ -17,8 +17,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from socialdesk.core import backup, secrets
-from socialdesk.qt.backup_dialogs import PassphraseDialog
+from socialdesk.core.backup import create as backup
+from socialdesk.core.backup import secrets
+from socialdesk.qt.backup.dialogs import PassphraseDialog
 from socialdesk.qt.settings_pages import (
     FieldGrid,
     Problem,

@@ -1,0 +1,1 @@
+"""Backups: making, checking, listing, rotating and restoring them."""

@@ -1,0 +1,1 @@
+"""The content calendar: iCalendar import and export, CSV export, repeats, media."""

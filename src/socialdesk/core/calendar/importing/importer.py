@@ -1,0 +1,269 @@
+"""Read a calendar file into posts, and write them into a workspace in one transaction."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from socialdesk import APP_NAME
+from socialdesk.core import clock
+from socialdesk.core.calendar.importing import events, reader
+from socialdesk.core.calendar.importing.errors import CalendarImportCancelled, CalendarImportError
+from socialdesk.core.calendar.importing.events import Context, Source
+from socialdesk.core.calendar.importing.merge import plan_writes
+from socialdesk.core.calendar.importing.model import CalendarPreview, ParsedPost
+from socialdesk.core.calendar.importing.zones import ZoneResolver, vtimezones
+from socialdesk.core.import_results import ImportSummary, Problem
+from socialdesk.store import calendar_import as store
+from socialdesk.store.workspace import Workspace
+
+Progress = Callable[[int, int], bool]
+_CHUNK = 2000
+_LEFT_OUT = {
+    "VTODO": "to-do left out (only events become posts; to-dos can be included as ideas).",
+    "VJOURNAL": "journal entry left out (only events become posts).",
+    "VFREEBUSY": "free/busy information left out (only events become posts).",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class CalendarImportReport(ImportSummary):
+    """What a calendar import did: posts added, existing posts updated, entries left out.
+
+    A post already in the workspace (same UID) that the file does not change counts
+    as neither imported nor merged, only as ``unchanged``.
+    """
+
+    unchanged: int = 0
+
+
+def _zone(name: str | None) -> ZoneInfo:
+    if name is None:
+        from socialdesk.core.timezones import local_timezone
+
+        name = local_timezone()
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError) as error:
+        raise ValueError(f"unknown time zone {name!r}") from error
+
+
+def _tick(progress: Progress | None, done: int, total: int, path: Path | str) -> None:
+    if progress is not None and progress(done, total) is False:
+        raise CalendarImportCancelled(path)
+
+
+class _Reader:
+    """Turns the components of one file into posts, counting what it leaves out."""
+
+    def __init__(self, path: Path | str, include_todos: bool, progress: Progress | None,
+                 total: int) -> None:
+        self.path = path
+        self.include_todos = include_todos
+        self.progress = progress
+        self.total = total
+        self.done = 0
+        self.skipped = 0
+        self.problems: list[Problem] = []
+        self.posts: list[ParsedPost] = []
+
+    def left_out(self, line: int, message: str) -> None:
+        self.skipped += 1
+        self.problems.append(Problem(line, message))
+
+    def step(self) -> None:
+        self.done += 1
+        if self.done % 200 == 0:
+            _tick(self.progress, self.done, self.total, self.path)
+
+    def calendar(self, calendar: reader.RawComponent, ctx: Context) -> None:
+        """Posts for the events (and to-dos) of one calendar.
+
+        Events are grouped by UID as written, then parsed one group at a time, so that
+        only one series is held parsed at once.
+        """
+        reader.check_syntax(calendar, self.path)
+        masters: dict[str, list[reader.RawComponent]] = defaultdict(list)
+        overrides: dict[str, list[reader.RawComponent]] = defaultdict(list)
+        for child in calendar.children:
+            if child.name == "VEVENT":
+                is_override = child.first("RECURRENCE-ID") is not None
+                (overrides if is_override else masters)[events.group_key(child)].append(child)
+            elif child.name == "VTODO" and self.include_todos:
+                self.posts.append(events.todo_post(self._source(child), ctx))
+            elif child.name in _LEFT_OUT:
+                self.left_out(child.line, _LEFT_OUT[child.name])
+        for key, group in masters.items():
+            master = self._newest([self._source(raw) for raw in group])
+            changed = self._unique_overrides(
+                [self._source(raw) for raw in overrides.pop(key, [])])
+            posts = events.series(master, changed, ctx)
+            if posts is None:
+                self.left_out(master.raw.line, "event without a start date (DTSTART) left out.")
+                for override in changed:
+                    self._orphan(override, ctx)
+            else:
+                self.posts += posts
+        for group in overrides.values():
+            for override in self._unique_overrides([self._source(raw) for raw in group]):
+                self._orphan(override, ctx)
+
+    def _source(self, raw: reader.RawComponent) -> Source:
+        self.step()
+        return Source(raw, reader.parse_component(raw, self.path))
+
+    def _orphan(self, override: Source, ctx: Context) -> None:
+        post = events.orphan(override, ctx)
+        if post is None:
+            self.left_out(override.raw.line, "event without a start date (DTSTART) left out.")
+        else:
+            self.posts.append(post)
+
+    def _newest(self, group: list[Source]) -> Source:
+        best = max(group, key=lambda s: (s.sequence, s.modified or ""))
+        for other in group:
+            if other is not best:
+                self.left_out(other.raw.line, f"another event with the same UID (line "
+                              f"{best.raw.line}) is newer; this copy was left out.")
+        return best
+
+    def _unique_overrides(self, group: list[Source]) -> list[Source]:
+        by_key: dict[str, list[Source]] = defaultdict(list)
+        for source in group:
+            by_key[source.raw.value("RECURRENCE-ID")].append(source)
+        return [self._newest(same) for same in by_key.values()]
+
+
+def _unique(posts: Iterable[ParsedPost], into: _Reader) -> list[ParsedPost]:
+    seen: dict[str, ParsedPost] = {}
+    for post in posts:
+        first = seen.get(post.uid)
+        if first is None:
+            seen[post.uid] = post
+        else:
+            into.left_out(post.line, f"the UID {post.uid!r} is already used by the entry on "
+                          f"line {first.line}; this one was left out.")
+    return list(seen.values())
+
+
+def parse_bytes(
+    data: bytes,
+    path: Path | str,
+    *,
+    include_todos: bool = False,
+    default_tz: str | None = None,
+    expand_years: int = 1,
+    today: date | None = None,
+    progress: Progress | None = None,
+) -> CalendarPreview:
+    """Read the bytes of an .ics file (``path`` names it in messages) into posts.
+
+    ``default_tz`` is the workspace's zone (default: this computer's), used for times
+    in UTC or in zones known only from the file. Recurring events SocialDesk cannot
+    store as a repeat become one post per occurrence for ``expand_years`` years from
+    their start. Raises :class:`CalendarImportError` when the file fails as a whole,
+    :class:`CalendarImportCancelled` when ``progress`` returns False.
+    """
+    if expand_years < 1:
+        raise ValueError("expand_years must be at least 1")
+    zone = _zone(default_tz)
+    calendars = reader.read_calendars(data, path)
+    total = 2 * sum(
+        1 for cal in calendars for c in cal.children
+        if c.name == "VEVENT" or (include_todos and c.name == "VTODO")
+    )
+    _tick(progress, 0, total, path)
+    into = _Reader(path, include_todos, progress, total)
+    name = ""
+    counts = {"VEVENT": 0, "VTODO": 0}
+    for calendar in calendars:
+        ctx = Context(
+            path=path, default=zone, today=today or clock.today(), years=expand_years,
+            zones=ZoneResolver(vtimezones(calendar), zone),
+            ours=f"//{APP_NAME}//" in calendar.value("PRODID"),
+        )
+        into.calendar(calendar, ctx)
+        into.problems += ctx.problems
+        name = name or calendar.value("X-WR-CALNAME") or calendar.value("NAME")
+        for child in calendar.children:
+            if child.name in counts:
+                counts[child.name] += 1
+    posts = _unique(into.posts, into)
+    _tick(progress, total // 2, total, path)
+    return CalendarPreview(
+        name=name,
+        posts=tuple(posts),
+        problems=tuple(sorted(into.problems, key=lambda p: p.line)),
+        skipped=into.skipped,
+        events=counts["VEVENT"],
+        todos=counts["VTODO"],
+    )
+
+
+def parse_calendar(
+    path: Path | str,
+    *,
+    include_todos: bool = False,
+    default_tz: str | None = None,
+    expand_years: int = 1,
+    today: date | None = None,
+    progress: Progress | None = None,
+) -> CalendarPreview:
+    """Read an .ics file into posts without touching any workspace (a preview).
+
+    The options are those of :func:`parse_bytes`.
+    """
+    try:
+        data = Path(path).read_bytes()
+    except OSError as error:
+        raise CalendarImportError(
+            path, None, f"cannot be read ({error.strerror or error})."
+        ) from error
+    return parse_bytes(
+        data, path, include_todos=include_todos, default_tz=default_tz,
+        expand_years=expand_years, today=today, progress=progress,
+    )
+
+
+def import_calendar(
+    ws: Workspace,
+    path: Path | str,
+    *,
+    include_todos: bool = False,
+    default_tz: str | None = None,
+    expand_years: int = 1,
+    progress: Progress | None = None,
+) -> CalendarImportReport:
+    """Import the events of an .ics file into ``ws`` as posts, in one transaction.
+
+    Events already imported (same UID) are updated when the file's copy is newer
+    (higher SEQUENCE or later LAST-MODIFIED) and differs; otherwise left alone.
+    ``progress`` is called with ``(done, total)``; returning False cancels
+    (:class:`CalendarImportCancelled`). On any error or cancel nothing is written.
+    """
+    preview = parse_calendar(
+        path, include_todos=include_todos, default_tz=default_tz,
+        expand_years=expand_years, progress=progress,
+    )
+    posts = preview.posts
+    total = 2 * max(len(posts), 1)
+    with ws.transaction():
+        existing = store.existing_posts(ws, [post.uid for post in posts])
+        plan = plan_writes(posts, existing, store.campaign_ids(ws))
+        _tick(progress, len(posts), total, path)
+        for start in range(0, len(plan.new), _CHUNK):
+            store.insert_posts(ws, plan.new[start : start + _CHUNK])
+            _tick(progress, len(posts) + start, total, path)
+        store.update_posts(ws, plan.updates)
+        _tick(progress, total, total, path)
+    return CalendarImportReport(
+        imported=len(plan.new),
+        merged=len(plan.updates),
+        skipped=preview.skipped,
+        problems=preview.problems,
+        unchanged=plan.unchanged,
+    )

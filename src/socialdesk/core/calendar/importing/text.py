@@ -1,0 +1,145 @@
+"""An event's SUMMARY and DESCRIPTION back into a post's title, body, channels and link.
+
+SocialDesk's own export (``core.calendar.ics``) writes the DESCRIPTION as paragraphs
+joined by a blank line: the exact title when it has line breaks (SUMMARY keeps one
+line), the body, a trailer ``Channels: a, b`` / ``Link: URL``, then each channel's
+own text as ``platform:`` and the text. :func:`split_description` undoes that. For
+other programs' files a trailing ``Link:`` paragraph is still taken as the link, and
+HTML (Google Calendar writes links as ``<a href>``) becomes plain text.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass
+
+from socialdesk.core.calendar.ics import one_line
+from socialdesk.core.calendar.importing.model import Channel
+
+_PLATFORM = r"[a-z0-9][a-z0-9_.+-]*"
+_CHANNELS = re.compile(rf"Channels: ({_PLATFORM}(?:, {_PLATFORM})*)")
+_LINK = re.compile(r"Link: (\S[^\n]*)")
+_HTML = re.compile(r"<(?:a\s|br\s*/?>|p>|/p>|b>|i>|u>|div|span|ul>|li>|strong>|em>)", re.I)
+_ANCHOR = re.compile(r"<a\s[^>]*href=[\"']([^\"']*)[\"'][^>]*>(.*?)</a>", re.I | re.S)
+_TAG = re.compile(r"<[^>]+>")
+UNTITLED = "Untitled"
+
+
+@dataclass(frozen=True, slots=True)
+class Described:
+    """What a DESCRIPTION holds once SocialDesk's additions are taken apart."""
+
+    title: str | None
+    body: str
+    channels: tuple[Channel, ...] | None
+    link: str | None
+
+
+def html_to_text(text: str) -> str:
+    """Plain text for a DESCRIPTION that holds HTML (links keep their address)."""
+    if not _HTML.search(text):
+        return text
+
+    def anchor(match: re.Match[str]) -> str:
+        href, label = match.group(1), _TAG.sub("", match.group(2)).strip()
+        return href if not label or label == href else f"{label} ({href})"
+
+    text = _ANCHOR.sub(anchor, text)
+    text = re.sub(r"<br\s*/?>", "\n", text, flags=re.I)
+    text = re.sub(r"</p>|</div>|</li>", "\n", text, flags=re.I)
+    text = html.unescape(_TAG.sub("", text))
+    return re.sub(r"\n{3,}", "\n\n", text).strip()
+
+
+def _title_prefix(description: str, summary: str) -> str | None:
+    """The exact multi-line title the exporter put before the body, if it is there."""
+    size = len(summary)
+    head = description[:size]
+    if (
+        size
+        and "\n" in head
+        and one_line(head) == summary
+        and (len(description) == size or description[size : size + 2] == "\n\n")
+    ):
+        return head
+    return None
+
+
+def _trailer(block: str) -> tuple[tuple[str, ...], str | None] | None:
+    """``(platforms, link)`` of a ``Channels:``/``Link:`` paragraph, or ``None``."""
+    lines = block.split("\n")
+    channels: tuple[str, ...] = ()
+    link = None
+    if lines and (match := _CHANNELS.fullmatch(lines[0])):
+        channels = tuple(match.group(1).split(", "))
+        lines = lines[1:]
+    if lines and (match := _LINK.fullmatch(lines[0])):
+        link = match.group(1)
+        lines = lines[1:]
+    if lines or (not channels and link is None):
+        return None
+    return channels, link
+
+
+def _variants(rest: str, platforms: tuple[str, ...]) -> dict[str, str] | None:
+    """Each channel's own text from the ``platform:`` paragraphs after the trailer."""
+    found: dict[str, str] = {}
+    for index, platform in enumerate(platforms):
+        header = f"\n\n{platform}:\n"
+        if not rest.startswith(header):
+            continue
+        ends = [
+            position
+            for later in platforms[index + 1 :]
+            if (position := rest.find(f"\n\n{later}:\n", len(header))) > 0
+        ]
+        end = min(ends) if ends else len(rest)
+        found[platform] = rest[len(header) : end]
+        rest = rest[end:]
+    return found if not rest else None
+
+
+def split_description(
+    description: str, summary: str, url: str, *, ours: bool
+) -> Described:
+    """Take a DESCRIPTION apart into title, body, channels and link.
+
+    ``ours``: the file was written by SocialDesk, so a ``Link:`` trailer without a URL
+    property is the body's own text, not an export trailer.
+    """
+    text = description.replace("\r\n", "\n").replace("\r", "\n")
+    title = _title_prefix(text, summary)
+    if title is not None:
+        text = text[len(title) + 2 :]
+    starts = [0] if text.startswith(("Channels: ", "Link: ")) else []
+    starts += [
+        match.start() + 2 for match in re.finditer(r"\n\n(?=Channels: |Link: )", text)
+    ]
+    for start in starts:
+        end = text.find("\n\n", start)
+        end = len(text) if end < 0 else end
+        parsed = _trailer(text[start:end])
+        if parsed is None:
+            continue
+        platforms, link = parsed
+        if link is not None and ((url and link != url) or (ours and not url)):
+            continue
+        variants = _variants(text[end:], platforms)
+        if variants is None:
+            continue
+        body = text[: max(start - 2, 0)]
+        channels = tuple((p, variants.get(p)) for p in platforms)
+        return Described(title, body, channels if channels or ours else None, link)
+    if not ours:
+        text = html_to_text(text)
+    return Described(title, text, () if ours else None, None)
+
+
+def fallback_title(body: str, kind: str) -> str:
+    """A title for an event without SUMMARY: its first line of text, or "Untitled"."""
+    for line in body.splitlines():
+        if line.strip():
+            line = line.strip()
+            return line if len(line) <= 80 else line[:79].rstrip() + "…"
+    return f"{UNTITLED} {kind}"

@@ -1,0 +1,1 @@
+"""Contacts: import (vCard, CSV), duplicates, export (vCard, CSV)."""

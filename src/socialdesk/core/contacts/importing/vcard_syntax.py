@@ -1,0 +1,211 @@
+"""vCard syntax on bytes: lines, folding, soft line breaks, properties, card structure.
+
+Works on bytes so that a fold or a quoted-printable soft break inside a multi-byte
+character is joined before anything is decoded; :mod:`vcard` decodes the values.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from socialdesk.core.contacts.importing.errors import ContactImportError
+
+_LINE_END = re.compile(rb"\r\n|\r|\n")
+_BARE_ENCODINGS = frozenset(("QUOTED-PRINTABLE", "BASE64", "8BIT", "7BIT", "B"))
+
+
+@dataclass(slots=True)
+class Property:
+    """One content line: ``group.NAME;PARAM=VALUE:raw value`` (names in upper case)."""
+
+    line: int
+    group: str
+    name: str
+    params: dict[str, list[str]]
+    raw: bytes
+    qp: bool = False  # the value is quoted-printable
+
+
+@dataclass(slots=True)
+class Card:
+    """The properties of one ``BEGIN:VCARD`` … ``END:VCARD`` and the line it starts on."""
+
+    line: int
+    props: list[Property]
+
+
+def logical_lines(data: bytes) -> Iterator[tuple[int, bytes]]:
+    """Unfolded lines with the number of the physical line each starts on.
+
+    A line starting with a space or tab continues the previous one (the space is
+    dropped). In a quoted-printable property a trailing ``=`` is a soft line break: the
+    next line is joined as it is, whatever it starts with, unless it is ``END:VCARD``.
+    """
+    start = 0
+    pending: bytearray | None = None
+    qp = False
+    for number, line in enumerate(_LINE_END.split(data), start=1):
+        if pending is not None:
+            if qp and pending.endswith(b"=") and line.strip().upper() != b"END:VCARD":
+                del pending[-1]
+                pending += line
+                continue
+            if line[:1] in (b" ", b"\t"):
+                pending += line[1:]
+                continue
+            yield start, bytes(pending)
+            pending = None
+        if not line.strip():
+            continue
+        start, pending = number, bytearray(line)
+        qp = b"QUOTED-PRINTABLE" in line.split(b":", 1)[0].upper()
+    if pending is not None:
+        yield start, bytes(pending)
+
+
+def _colon(line: bytes) -> int:
+    """The colon that ends the property's name and parameters (not one in quotes)."""
+    colon = line.find(b":")
+    if colon < 0 or b'"' not in line[:colon]:
+        return colon
+    quoted = False
+    for index, byte in enumerate(line):
+        if byte == 0x22:
+            quoted = not quoted
+        elif byte == 0x3A and not quoted:
+            return index
+    return -1
+
+
+def _split_head(head: str) -> list[str]:
+    """Split ``name;param;param`` on semicolons outside double quotes."""
+    if '"' not in head:
+        return head.split(";")
+    parts: list[str] = []
+    current: list[str] = []
+    quoted = False
+    for char in head:
+        if char == '"':
+            quoted = not quoted
+        elif char == ";" and not quoted:
+            parts.append("".join(current))
+            current = []
+            continue
+        current.append(char)
+    parts.append("".join(current))
+    return parts
+
+
+def parse_property(
+    number: int, line: bytes, wanted: frozenset[str] | None = None
+) -> Property | None:
+    """One logical line as a property, or None when it has no colon (e.g. a bare ``FN``).
+
+    With ``wanted``, the parameters of other properties are not parsed. vCard 2.1 bare
+    parameters are filed under their key: ``QUOTED-PRINTABLE`` and ``BASE64`` under
+    ``ENCODING``, anything else (``WORK``, ``CELL``) under ``TYPE``.
+    """
+    colon = _colon(line)
+    if colon < 0:
+        return None
+    head = line[:colon].decode("ascii", errors="replace").strip()
+    group, _, name = head.split(";", 1)[0].rpartition(".")
+    name = name.strip().upper()
+    if wanted is not None and name not in wanted:
+        return Property(number, group.upper(), name, {}, b"")
+    parts = _split_head(head)
+    params: dict[str, list[str]] = {}
+    for part in parts[1:]:
+        key, sep, value = part.partition("=")
+        if not sep:
+            key, value = ("ENCODING", key) if key.strip().upper() in _BARE_ENCODINGS else (
+                "TYPE", key)
+        values = [v.strip().strip('"') for v in value.split(",")]
+        params.setdefault(key.strip().upper(), []).extend(v for v in values if v)
+    qp = any(v.upper() == "QUOTED-PRINTABLE" for v in params.get("ENCODING", ()))
+    return Property(number, group.upper(), name, params, line[colon + 1 :], qp)
+
+
+def read_cards(
+    lines: Iterable[tuple[int, bytes]], path: Path | str, wanted: frozenset[str]
+) -> Iterator[Card]:
+    """The cards of a file, keeping only the ``wanted`` properties.
+
+    Raises :class:`ContactImportError` for text outside a card, ``END:VCARD`` without
+    ``BEGIN:VCARD``, a ``BEGIN:VCARD`` inside a card (other than a 2.1 ``AGENT``'s
+    embedded card, which is skipped) and a card that never ends.
+    """
+    card: Card | None = None
+    nested = 0
+    previous: Property | None = None
+    for number, line in lines:
+        word = line.strip().upper()
+        if word == b"BEGIN:VCARD":
+            if card is None:
+                card, previous = Card(number, []), None
+            elif nested or (previous is not None and previous.name == "AGENT"):
+                nested += 1
+            else:
+                raise ContactImportError(
+                    path, number, f"BEGIN:VCARD inside the card that starts on line "
+                    f"{card.line}; is its END:VCARD missing?"
+                )
+        elif word == b"END:VCARD":
+            if card is None:
+                raise ContactImportError(path, number, "END:VCARD without a BEGIN:VCARD.")
+            if nested:
+                nested -= 1
+            else:
+                yield card
+                card = None
+        elif card is None:
+            if line.strip(bytes(range(33))):
+                raise ContactImportError(
+                    path, number, "text outside a vCard (expected BEGIN:VCARD)."
+                )
+        elif not nested:
+            prop = parse_property(number, line, wanted)
+            if prop is not None:
+                previous = prop
+                if prop.name in wanted:
+                    card.props.append(prop)
+    if card is not None:
+        raise ContactImportError(
+            path, card.line, "BEGIN:VCARD has no matching END:VCARD (the file is cut short?)."
+        )
+
+
+def split(text: str, separator: str, version: str) -> list[str]:
+    r"""Split a value on unescaped ``separator`` (``;`` or ``,``) and resolve escapes.
+
+    ``\n`` is a line break except in vCard 2.1, which has no such escape.
+    """
+    if "\\" not in text:
+        return text.split(separator) if separator else [text]
+    parts: list[str] = []
+    current: list[str] = []
+    chars = iter(text)
+    for char in chars:
+        if char == "\\":
+            following = next(chars, "")
+            if following and following in "nN" and version != "2.1":
+                current.append("\n")
+            elif following and following in ",;:\\":
+                current.append(following)
+            else:
+                current.append(char + following)
+        elif char == separator:
+            parts.append("".join(current))
+            current = []
+        else:
+            current.append(char)
+    parts.append("".join(current))
+    return parts
+
+
+def unescape(text: str, version: str) -> str:
+    """A whole value with its backslash escapes resolved."""
+    return split(text, "", version)[0]

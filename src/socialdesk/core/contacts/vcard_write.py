@@ -1,0 +1,141 @@
+"""Writing contacts as vCard 4.0 (RFC 6350) or 3.0 (RFC 2426).
+
+Hand-written rather than with ``vobject``: vobject 0.9 serialises every card with its
+vCard 3.0 behaviour (it only lets the VERSION line say 4.0), it is not otherwise a
+dependency of SocialDesk, and building its object tree for 100,000 contacts is slow.
+What we write is small and plain: FN, N, ORG, EMAIL, TEL, URL, NOTE, CATEGORIES, UID,
+REV, and SocialDesk's own fields as ``X-SOCIALDESK-*`` properties. Text is escaped
+(backslash, newline, comma, semicolon; other control characters but tab are left out),
+URIs (URL, UID) have their control characters percent-encoded, so that no value can end
+its line; lines end in CRLF and are folded at
+75 octets without splitting a UTF-8 character.
+
+Labels: ``home`` and ``work`` (and phone kinds such as ``fax``) become ``TYPE``
+parameters; ``mobile`` becomes ``TYPE=cell``; any other label is kept the way Apple and
+Google write custom labels, as a grouped ``itemN.X-ABLabel`` beside the value. The
+importer reads all of these back to the same label.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable
+
+from socialdesk import __version__
+from socialdesk.core.calendar.ics_lines import CONTROLS, uri_value
+from socialdesk.core.contacts.fields import OWN_FIELDS
+from socialdesk.store.contacts_export import ExportContact
+from socialdesk.store.models import Detail
+
+VERSIONS = ("4.0", "3.0")
+_PROPERTY = {"email": "EMAIL", "phone": "TEL", "url": "URL"}
+_TYPES = {
+    "email": {"home": "home", "work": "work"},
+    "phone": {"home": "home", "work": "work", "mobile": "cell", "cell": "cell", "fax": "fax",
+              "pager": "pager", "voice": "voice", "text": "text", "video": "video"},
+    "url": {"home": "home", "work": "work"},
+}
+# Apple's names for its built-in labels (``_$!<Other>!$_``); others are written as typed.
+_APPLE_LABELS = {"mobile": "Mobile", "other": "Other", "home page": "HomePage"}
+_NAMESPACE = uuid.UUID("6f1d3b8e-3c2a-5b7e-9a41-2c5e7d8f9a10")
+
+
+def escape(text: str) -> str:
+    """Escape a text value: backslash, line breaks, comma and semicolon.
+
+    Other control characters (but tab) have no place in a vCard and are left out.
+    """
+    text = text.replace("\\", "\\\\").replace("\r\n", "\n").replace("\r", "\n")
+    text = text.replace("\n", "\\n").replace(",", "\\,").replace(";", "\\;")
+    return CONTROLS.sub("", text) if CONTROLS.search(text) else text
+
+
+def fold(line: str) -> str:
+    """A content line folded at 75 octets (CRLF + space), never inside a UTF-8 character."""
+    data = line.encode("utf-8")
+    if len(data) <= 75:
+        return line + "\r\n"
+    parts: list[bytes] = []
+    limit = 75
+    while len(data) > limit:
+        cut = limit
+        while cut > 0 and (data[cut] & 0xC0) == 0x80:  # a continuation byte: step back
+            cut -= 1
+        parts.append(data[:cut])
+        data = data[cut:]
+        limit = 74  # continuation lines start with a space
+    parts.append(data)
+    return "\r\n ".join(p.decode("utf-8") for p in parts) + "\r\n"
+
+
+def _structured_name(name: str) -> str:
+    """N: family;given;;; from a display name ("Ann Lee" → "Lee;Ann;;;")."""
+    words = name.split()
+    if len(words) < 2:
+        return f"{escape(name)};;;;"
+    return f"{escape(words[-1])};{escape(' '.join(words[:-1]))};;;"
+
+
+def _uid(item: ExportContact) -> str:
+    if item.uid:
+        return item.uid
+    return f"urn:uuid:{uuid.uuid5(_NAMESPACE, f'{item.contact.id}/{item.created_at}')}"
+
+
+def _rev(timestamp: str) -> str:
+    return timestamp.replace("-", "").replace(":", "") if timestamp else ""
+
+
+def _detail_lines(details: Iterable[Detail], version: str) -> list[str]:
+    lines: list[str] = []
+    group = 0
+    for detail in details:
+        name = _PROPERTY[detail.kind]
+        value = uri_value(detail.value) if detail.kind == "url" else escape(detail.value)
+        label = detail.label.strip()
+        params = []
+        kind_type = _TYPES[detail.kind].get(label.lower())
+        if detail.kind == "email" and version == "3.0":
+            params.append("INTERNET")
+        if kind_type:
+            params.append(kind_type)
+        if version == "3.0":
+            params = [p.upper() for p in params]
+        head = name + (f";TYPE={','.join(params)}" if params else "")
+        if label and (kind_type is None or label.lower() in _APPLE_LABELS):
+            group += 1
+            apple = _APPLE_LABELS.get(label.lower())
+            shown = f"_$!<{apple}>!$_" if apple else " ".join(label.split())
+            lines.append(f"item{group}.{head}:{value}")
+            lines.append(f"item{group}.X-ABLabel:{shown}")
+        else:
+            lines.append(f"{head}:{value}")
+    return lines
+
+
+def card(item: ExportContact, version: str = "4.0") -> str:
+    """One contact as a vCard, folded, with CRLF line ends."""
+    if version not in VERSIONS:
+        raise ValueError(f"vCard version {version!r}: SocialDesk writes 4.0 or 3.0.")
+    contact = item.contact
+    lines = [
+        "BEGIN:VCARD",
+        f"VERSION:{version}",
+        f"PRODID:-//SocialDesk//SocialDesk {__version__}//EN",
+        f"UID:{uri_value(_uid(item))}",
+        f"FN:{escape(contact.name)}",
+        f"N:{_structured_name(contact.name)}",
+    ]
+    if contact.organisation:
+        lines.append(f"ORG:{escape(contact.organisation)}")
+    lines += _detail_lines(contact.details, version)
+    if contact.tags:
+        lines.append("CATEGORIES:" + ",".join(escape(tag) for tag in contact.tags))
+    if contact.notes:
+        lines.append(f"NOTE:{escape(contact.notes)}")
+    lines += [f"{own.vcard_property}:{text}" for own in OWN_FIELDS
+              if (text := own.vcard_text(contact))]
+    if item.updated_at:
+        lines.append(f"REV:{_rev(item.updated_at)}")
+    lines.append("END:VCARD")
+    return "".join(fold(line) for line in lines)

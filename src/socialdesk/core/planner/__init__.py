@@ -1,0 +1,1 @@
+"""The leverage planner: the model, the cascade, scenarios and asks."""

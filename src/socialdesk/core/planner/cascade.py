@@ -1,0 +1,302 @@
+"""The leverage model's second hop: a seeded Monte Carlo of shares spreading along links.
+
+Asked partners share with their ask probability ``p_c``; an unasked partner ``c'`` may
+then share when a linked partner ``c`` shares, with probability ``w(c, c') · q_c' ·
+reshare``, once per link (the independent cascade model). An asked partner shares only
+when asked: one who did not is not reached again through a link. Each run's reach is
+``U · (1 − (1 − x_0) · Π_sharers (1 − x_c))`` (DESIGN.md, leverage v1).
+
+The simulation is vectorised over runs as bit sets: bit ``r`` of a node's words says
+whether the node shares in run ``r``. A cascade in which each link is tried once is the
+same, in distribution, as reachability over the links that "fire", so each round ORs the
+words of the nodes that began sharing in the previous round, masked by random words in
+which each bit is set with the link's probability, into their neighbours' words.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import ArrayLike
+
+from socialdesk.core.planner import leverage
+from socialdesk.core.planner.leverage import CascadeSummary, Link
+
+__all__ = ["CascadeModel", "CascadeRuns", "CascadeSummary", "Link"]
+
+# Probabilities are drawn to this many bits: each (link, word of 64 runs) rounds p at
+# random to one of the two nearest multiples of 2^-bits, so every draw has exactly the
+# probability p on average. Fewer bits are faster; 8 is plenty for links (whose p is
+# itself a rough estimate), the asked partners' p gets 20.
+LINK_BITS = 8
+ASK_BITS = 20
+# At most this many 64-bit words of link masks at once (8 MB, cache-friendly and fastest
+# here); more runs go in batches.
+BATCH_WORDS = 1024 * 1024
+TALLY_NODES = 512  # nodes unpacked to one byte per run at a time
+_ALL = np.uint64(0xFFFF_FFFF_FFFF_FFFF)
+
+
+@dataclass(frozen=True, slots=True)
+class CascadeRuns:
+    """Every run's reach and number of sharers (asked and reached through links)."""
+
+    reach: np.ndarray
+    sharers: np.ndarray
+
+    def summary(self) -> CascadeSummary:
+        """Mean, 10th and 90th percentile of the reach."""
+        if not len(self.reach):
+            return CascadeSummary(0.0, 0.0, 0.0, 0, 0.0)
+        p10, p90 = np.percentile(self.reach, [10, 90])
+        return CascadeSummary(
+            mean=float(self.reach.mean()), p10=float(p10), p90=float(p90),
+            runs=len(self.reach), mean_sharers=float(self.sharers.mean()),
+        )
+
+
+class CascadeModel:
+    """One post's partners and links, prepared once and simulated for any set of asks."""
+
+    def __init__(
+        self,
+        ids: Sequence[str],
+        p: ArrayLike,
+        q: ArrayLike,
+        x: ArrayLike,
+        x0: float,
+        universe: float,
+        links: Iterable[tuple[str, str, float]],
+        reshare: float,
+    ) -> None:
+        """Partners by id with ``p_c``, ``q_c`` and ``x_c``, and the links between them.
+
+        Links naming unknown ids are ignored, as are links from a partner to itself.
+        """
+        self.ids = list(ids)
+        self.index = {pid: i for i, pid in enumerate(self.ids)}
+        self.p = np.clip(np.asarray(p, dtype=float), 0.0, 1.0)
+        q_arr = np.clip(np.asarray(q, dtype=float), 0.0, 1.0)
+        self.x = np.clip(np.asarray(x, dtype=float), 0.0, 1.0)
+        self.x0 = min(1.0, max(0.0, x0))
+        self.universe = universe
+        # log(1 − x_c), bounded so that a partner reaching everyone gives exp(...) = 0
+        # without 0 · −inf in the sums.
+        with np.errstate(divide="ignore"):
+            self.log_miss = np.maximum(np.log1p(-self.x), -1e4)
+        src, dst, w = [], [], []
+        index = self.index
+        for source, target, weight in links:
+            a, b = index.get(source), index.get(target)
+            if a is not None and b is not None and a != b:
+                src.append(a)
+                dst.append(b)
+                w.append(weight)
+        src_a, dst_a = np.asarray(src, dtype=np.int64), np.asarray(dst, dtype=np.int64)
+        prob = np.clip(np.asarray(w, dtype=float), 0, 1) * q_arr[dst_a] * min(1.0, reshare)
+        keep = prob > 0
+        self.src, self.dst, self.prob = src_a[keep], dst_a[keep], prob[keep]
+
+    @classmethod
+    def for_post(
+        cls,
+        partners: Sequence[leverage.PartnerInput],
+        links: Iterable[tuple[str, str, float]],
+        channels: Sequence[leverage.AudienceInput],
+        post: leverage.PostInput,
+        params: leverage.ModelParams,
+    ) -> CascadeModel:
+        """The model's figures for one post: ``p_c``, ``q_c``, ``x_c`` and ``x_0``."""
+        universe = params.universe
+        reach = leverage.partner_reach(partners, post, params)[0]
+        return cls(
+            ids=[c.id for c in partners],
+            p=leverage.ask_probabilities(partners, params),
+            q=leverage.share_likelihoods(partners),
+            x=np.minimum(1.0, reach / universe),
+            x0=min(1.0, leverage.own_reach(channels, post, params) / universe),
+            universe=universe, links=links, reshare=params.reshare,
+        )
+
+    @property
+    def link_count(self) -> int:
+        """Links that can carry a share (weight, likelihood and reshare above zero)."""
+        return len(self.src)
+
+    def simulate(
+        self,
+        asked: Collection[str],
+        runs: int = 2000,
+        seed: int = 1,
+        share_probability: Mapping[str, float] | None = None,
+    ) -> CascadeRuns:
+        """Run the Monte Carlo for the asked partners; the same seed gives the same runs.
+
+        ``share_probability`` replaces ``p_c`` for some asked partners (1 makes them
+        certain sharers, as the benchmark against other cascade code needs).
+        """
+        unknown = [a for a in asked if a not in self.index]
+        if unknown:
+            raise KeyError(f"unknown partner {unknown[0]!r}")
+        if runs <= 0:
+            return CascadeRuns(np.zeros(0), np.zeros(0, dtype=np.int64))
+        seeds = np.array(sorted({self.index[a] for a in asked}), dtype=np.int64)
+        seed_p = self.p[seeds].copy()
+        for pid, value in (share_probability or {}).items():
+            if pid in asked:
+                seed_p[np.searchsorted(seeds, self.index[pid])] = min(1.0, max(0.0, value))
+        graph = _Graph.reachable(self.src, self.dst, self.prob, seeds, len(self.ids))
+        rng = np.random.Generator(np.random.SFC64(seed))
+        words = (runs + 63) // 64
+        batch = max(1, min(words, BATCH_WORDS // max(1, graph.edges)))
+        reach, sharers = [], []
+        for start in range(0, words, batch):
+            n_words = min(batch, words - start)
+            bits = graph.spread(rng, seed_p, n_words)
+            n_runs = min(runs - start * 64, n_words * 64)
+            r, s = self._tally(graph.nodes, bits, n_runs)
+            reach.append(r)
+            sharers.append(s)
+        return CascadeRuns(np.concatenate(reach), np.concatenate(sharers))
+
+    def run(self, asked: Collection[str], runs: int = 2000, seed: int = 1) -> CascadeSummary:
+        """Mean, p10 and p90 of the reach for a set of asks."""
+        return self.simulate(asked, runs, seed).summary()
+
+    def _tally(self, nodes: np.ndarray, bits: np.ndarray, runs: int) -> tuple[np.ndarray,
+                                                                               np.ndarray]:
+        """Each run's reach and sharer count from the nodes' sharing words.
+
+        Any ``runs`` of a word's 64 bits are as good as any other: all are simulated.
+        """
+        sharers = np.zeros(runs, dtype=np.int64)
+        log_miss = np.zeros(runs)
+        for start in range(0, len(nodes), TALLY_NODES):  # bounded memory for the flags
+            chunk = np.ascontiguousarray(bits[:, start : start + TALLY_NODES].T)
+            flags = np.unpackbits(chunk.view(np.uint8), axis=1, bitorder="little")[:, :runs]
+            sharers += flags.sum(axis=0, dtype=np.int64)
+            log_miss += self.log_miss[nodes[start : start + TALLY_NODES]] @ flags
+        reach = self.universe * (self.x0 - (1.0 - self.x0) * np.expm1(log_miss))
+        return reach, sharers
+
+
+@dataclass(frozen=True, slots=True)
+class _Graph:
+    """The part of the link graph the asked partners can reach, renumbered from 0.
+
+    Seeds come first (``0 .. len(seeds) - 1``); links are sorted by target, and links
+    into an asked partner are dropped (they share only when asked).
+    """
+
+    nodes: np.ndarray
+    seeds: int
+    src: np.ndarray
+    dst: np.ndarray
+    prob: np.ndarray
+
+    @property
+    def edges(self) -> int:
+        return len(self.src)
+
+    @classmethod
+    def reachable(cls, src: np.ndarray, dst: np.ndarray, prob: np.ndarray,
+                  seeds: np.ndarray, n: int) -> _Graph:
+        blocked = np.zeros(n, dtype=bool)
+        blocked[seeds] = True
+        keep = ~blocked[dst]
+        src, dst, prob = src[keep], dst[keep], prob[keep]
+        seen = blocked.copy()
+        frontier = seeds
+        order = np.argsort(src, kind="stable")
+        s_src, s_dst = src[order], dst[order]
+        starts = np.searchsorted(s_src, np.arange(n + 1))
+        found = [seeds]
+        while len(frontier):
+            lo, hi = starts[frontier], starts[frontier + 1]
+            targets = s_dst[_ranges(lo, hi)]
+            targets = np.unique(targets[~seen[targets]])
+            seen[targets] = True
+            found.append(targets)
+            frontier = targets
+        nodes = np.concatenate(found)
+        number = np.full(n, -1, dtype=np.int64)
+        number[nodes] = np.arange(len(nodes))
+        inside = seen[src]
+        new_src, new_dst = number[src[inside]], number[dst[inside]]
+        by_target = np.lexsort((new_src, new_dst))
+        return cls(nodes, len(seeds), new_src[by_target], new_dst[by_target],
+                   prob[inside][by_target])
+
+    def spread(self, rng: np.random.Generator, seed_p: np.ndarray, words: int) -> np.ndarray:
+        """One batch of ``64 · words`` runs: every node's sharing bits, (words, nodes).
+
+        Word-major arrays keep each round's gathers and per-target ORs contiguous.
+        """
+        n = len(self.nodes)
+        shares = np.zeros((words, n), dtype=np.uint64)
+        shares[:, : self.seeds] = _bernoulli_words(rng, seed_p, words, ASK_BITS)
+        if not self.edges:
+            return shares
+        fires = _bernoulli_words(rng, self.prob, words, LINK_BITS)
+        frontier = shares.copy()
+        active = np.asarray(frontier.any(axis=0))
+        while True:
+            sel = np.flatnonzero(active[self.src])
+            if not len(sel):
+                return shares
+            passed = np.take(frontier, self.src[sel], axis=1)
+            passed &= np.take(fires, sel, axis=1)
+            targets = self.dst[sel]
+            first = np.flatnonzero(np.r_[True, targets[1:] != targets[:-1]])
+            arrived = np.bitwise_or.reduceat(passed, first, axis=1)
+            targets = targets[first]
+            arrived &= ~shares[:, targets]
+            shares[:, targets] |= arrived
+            frontier = np.zeros_like(shares)
+            frontier[:, targets] = arrived
+            active = np.zeros(n, dtype=bool)
+            active[targets] = arrived.any(axis=0)
+
+
+def _ranges(lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
+    """The indices ``lo[i] .. hi[i] - 1`` for every i, concatenated."""
+    lengths = hi - lo
+    total = int(lengths.sum())
+    if not total:
+        return np.zeros(0, dtype=np.int64)
+    ends = np.cumsum(lengths)
+    indices: np.ndarray = np.arange(total) - np.repeat(ends - lengths - lo, lengths)
+    return indices
+
+
+def _bernoulli_words(rng: np.random.Generator, p: np.ndarray, words: int,
+                     bits: int) -> np.ndarray:
+    """(words, len(p)) 64-bit words whose every bit in column i is set with probability p[i].
+
+    Each (word, column) draws its level ``L / 2^bits`` by rounding ``p · 2^bits`` up or
+    down at random (exact on average), then builds the word from ``bits`` random words,
+    least significant bit of ``L`` first: a set bit ORs the next word in, a clear one
+    ANDs it, which gives each bit the probability ``L / 2^bits``.
+    """
+    cols = len(p)
+    out = np.zeros((words, cols), dtype=np.uint64)
+    if not cols:
+        return out
+    scaled = np.clip(p, 0.0, 1.0)[None, :] * (1 << bits)
+    low = np.floor(scaled)
+    level = (low + (rng.random((words, cols)) < scaled - low)).astype(np.uint64)
+    on = np.empty_like(out)
+    mixed = np.empty_like(out)
+    for i in range(bits):
+        raw = rng.bit_generator.random_raw((words, cols))
+        np.right_shift(level, np.uint64(i), out=on)
+        on &= np.uint64(1)
+        np.negative(on, out=on)  # 1 → all ones, 0 → 0
+        np.bitwise_or(out, on, out=mixed)
+        mixed &= raw
+        out &= on
+        out |= mixed
+    out[level >= 1 << bits] = _ALL
+    return out

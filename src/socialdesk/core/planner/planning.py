@@ -1,0 +1,265 @@
+"""Plan leverage for a post: the model's inputs from the workspace (or a file), the model run.
+
+:func:`post_model` is where a stored post's plan comes from, whichever face asks: the
+command line (``socialdesk plan POST_ID``, through :func:`plan_post`) and the Planner
+view both rank the partners through it, and total a choice of asks from its terms.
+
+Asks made for the post being planned never tire a partner for it (DESIGN.md, share
+probability): the planner shows what asking them for this post is worth, so a partner
+asked for it yesterday does not drop to a zero likelihood the moment the ask is made.
+Their outcomes still count (k and n), so a recorded share raises the likelihood at once.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Collection, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING
+
+from socialdesk.core.gc_pause import collection_paused
+from socialdesk.core.planner import leverage
+from socialdesk.core.planner.leverage import AudienceInput, Link, PartnerEstimate, PartnerInput
+from socialdesk.core.planner.scenario import Scenario
+from socialdesk.core.settings import workspace_settings
+from socialdesk.store import planning
+from socialdesk.store.workspace import Workspace
+
+if TYPE_CHECKING:
+    from socialdesk.core.planner.cascade import CascadeModel
+
+
+@dataclass(frozen=True, slots=True)
+class LinkLists:
+    """Directed links as three parallel lists.
+
+    Not a list of tuples: a large workspace has 100,000 links, and that many small
+    objects kept alive make every garbage collection slow (which stalls the GUI thread).
+    """
+
+    sources: list[str]
+    targets: list[str]
+    weights: list[float]
+
+    def __iter__(self) -> Iterator[tuple[str, str, float]]:
+        """The links as ``(source, target, weight)``, made on the fly."""
+        return zip(self.sources, self.targets, self.weights, strict=True)
+
+    def __len__(self) -> int:
+        """How many links."""
+        return len(self.sources)
+
+
+@dataclass(frozen=True, slots=True)
+class WorkspaceModel:
+    """The model's inputs that do not depend on the post, as of ``today``."""
+
+    today: date
+    partners: tuple[PartnerInput, ...]  # fatigue from each partner's last ask of all
+    last_asked: Mapping[str, str]  # each asked partner's last ask (ISO date)
+    channels: tuple[AudienceInput, ...]
+    links: LinkLists
+    params: leverage.ModelParams
+
+
+def model_params(ws: Workspace) -> leverage.ModelParams:
+    """The leverage parameters stored in (or defaulted for) the workspace."""
+    s = workspace_settings(ws)
+    return leverage.ModelParams(
+        universe=s["universe"], cross_platform=s["cross_platform"], reshare=s["reshare"],
+        fatigue_days=s["fatigue_days"], reach_rates=s["reach_rates"],
+    )
+
+
+def days_since(today: date, iso: str | None) -> int | None:
+    """Whole days from an ISO date to ``today`` (None for no date)."""
+    return (today - date.fromisoformat(iso)).days if iso else None
+
+
+def _read_partners(ws: Workspace, today: date) -> tuple[list[PartnerInput], dict[str, str]]:
+    """The partners, and each asked one's last ask; equal topic sets are one object."""
+    topic_sets: dict[frozenset[str], frozenset[str]] = {}
+    inputs, last_asked = [], {}
+    with collection_paused():  # the stored facts are dropped once turned into inputs
+        for f in planning.partner_facts(ws):
+            audiences = tuple(AudienceInput(platform, size, topic_sets.setdefault(topics, topics))
+                              for platform, size, topics in f.audiences)
+            inputs.append(PartnerInput(
+                id=str(f.id), name=f.name, strength=f.strength, audiences=audiences,
+                asked=f.asked, shared=f.shared,
+                days_since_last_ask=days_since(today, f.last_asked_on),
+                effort_minutes=f.effort_minutes))
+            if f.last_asked_on:
+                last_asked[str(f.id)] = f.last_asked_on
+    return inputs, last_asked
+
+
+def partner_links(ws: Workspace) -> LinkLists:
+    """The links between the workspace's partners, directed (undirected ones both ways)."""
+    links = LinkLists([], [], [])
+    with collection_paused():
+        found = planning.partner_links(ws)
+    for a, b, weight in found:
+        links.sources.append(str(a))
+        links.targets.append(str(b))
+        links.weights.append(weight)
+    return links
+
+
+def workspace_model(ws: Workspace, today: date, with_links: bool = True) -> WorkspaceModel:
+    """Read the partners, own channels, links (unless not wanted) and settings."""
+    partners, last_asked = _read_partners(ws, today)
+    return WorkspaceModel(
+        today=today, partners=tuple(partners), last_asked=last_asked,
+        channels=tuple(AudienceInput(p, f) for p, f in planning.own_channels(ws)),
+        links=partner_links(ws) if with_links else LinkLists([], [], []),
+        params=model_params(ws),
+    )
+
+
+def for_post(partners: Sequence[PartnerInput], last_other_asks: Mapping[int, str | None],
+             today: date) -> tuple[PartnerInput, ...]:
+    """The partners with the post's fatigue rule.
+
+    Those asked for the post (``last_other_asks``, from ``store.planning.last_other_asks``)
+    tire from their other asks only.
+    """
+    if not last_other_asks:
+        return tuple(partners)
+    return tuple(
+        dataclasses.replace(c, days_since_last_ask=days_since(today, last_other_asks[int(c.id)]))
+        if int(c.id) in last_other_asks else c for c in partners)
+
+
+@dataclass(frozen=True)
+class PostModel:
+    """One stored post's partners in the model's terms, ranked: any choice is totalled here."""
+
+    post: planning.PostFacts
+    base: WorkspaceModel
+    partners: tuple[PartnerInput, ...]  # with the post's fatigue rule
+    last_other_asks: Mapping[int, str | None]  # the partners asked for the post
+    post_input: leverage.PostInput
+    own_reach: float  # R(∅)
+    ranked: list[PartnerEstimate]  # best added reach first
+    terms: dict[str, float]  # p_c · x_c per partner
+
+    @property
+    def x0(self) -> float:
+        """``x_0``: the share of the universe the own channels reach."""
+        return min(1.0, self.own_reach / self.base.params.universe)
+
+    def plan(self, budget_minutes: float | None = 60, max_asks: int | None = None,
+             chosen_ids: Collection[str] | None = None, runs: int = 0,
+             seed: int = 1) -> leverage.Plan:
+        """The asks chosen for the budget (or ``max_asks``, or ``chosen_ids``) and their reach.
+
+        With ``runs`` > 0 the plan includes the Monte Carlo range with reshares.
+        """
+        result = leverage.plan_ranked(self.own_reach, self.ranked, self.terms,
+                                      self.base.params.universe, budget_minutes, max_asks,
+                                      chosen_ids)
+        if runs <= 0:
+            return result
+        summary = self.cascade().run([e.id for e in result.chosen], runs, seed)
+        return dataclasses.replace(result, cascade=summary)
+
+    def marginal_reach(self, chosen_ids: Collection[str], partner_id: str) -> float:
+        """What the partner adds to the reach of the chosen asks (in or out of them)."""
+        return leverage.marginal_reach(self.x0, self.terms, chosen_ids, partner_id,
+                                       self.base.params.universe)
+
+    def cascade(self) -> CascadeModel:
+        """The Monte Carlo model with reshares along links, ready for any set of asks."""
+        from socialdesk.core.planner.cascade import CascadeModel  # numpy: only when it is needed
+
+        base = self.base
+        return CascadeModel.for_post(self.partners, base.links, base.channels,
+                                     self.post_input, base.params)
+
+
+def post_partners(ws: Workspace, post_id: int, base: WorkspaceModel
+                  ) -> tuple[planning.PostFacts, tuple[PartnerInput, ...], dict[int, str | None]]:
+    """The stored post, its partners (fatigue rule applied) and their last other asks.
+
+    The last other asks are those of the partners asked for the post. Raises LookupError
+    for a missing post.
+    """
+    post = planning.post_facts(ws, post_id)
+    if post is None:
+        raise LookupError(f"There is no post {post_id} in this workspace.")
+    others = planning.last_other_asks(ws, post_id)
+    return post, for_post(base.partners, others, base.today), others
+
+
+def post_model(ws: Workspace, post_id: int, base: WorkspaceModel) -> PostModel:
+    """Rank every partner for a stored post; raises LookupError for a missing post."""
+    post, partners, others = post_partners(ws, post_id, base)
+    post_input = leverage.PostInput(topics=post.topics, platforms=post.platforms)
+    alone, ranked, terms = leverage.estimate(partners, base.channels, post_input, base.params)
+    return PostModel(post=post, base=base, partners=partners, last_other_asks=others,
+                     post_input=post_input, own_reach=alone, ranked=ranked, terms=terms)
+
+
+def post_scenario(
+    ws: Workspace,
+    post_id: int,
+    today: date | None = None,
+    *,
+    budget_minutes: float | None = 60,
+    max_asks: int | None = None,
+    runs: int = 2000,
+    seed: int = 1,
+    with_links: bool = True,
+) -> tuple[planning.PostFacts, Scenario]:
+    """The stored post and the scenario for it; raises LookupError for a missing post."""
+    base = workspace_model(ws, today or date.today(), with_links)
+    post, partners, _ = post_partners(ws, post_id, base)
+    scenario = Scenario(
+        params=base.params,
+        post=leverage.PostInput(topics=post.topics, platforms=post.platforms),
+        own_channels=base.channels, partners=partners,
+        links=tuple(Link(*link) for link in base.links),
+        budget_minutes=budget_minutes, max_asks=max_asks, runs=runs, seed=seed,
+    )
+    return post, scenario
+
+
+def plan_scenario(scenario: Scenario, chosen_ids: Collection[str] | None = None) -> leverage.Plan:
+    """Rank the partners and choose the asks (or take ``chosen_ids``).
+
+    When the scenario asks for runs, the plan includes the Monte Carlo range with the
+    second hop (reshares along links).
+    """
+    result = leverage.plan(
+        scenario.partners, scenario.own_channels, scenario.post, scenario.params,
+        budget_minutes=scenario.budget_minutes, max_asks=scenario.max_asks,
+        chosen_ids=chosen_ids,
+    )
+    if scenario.runs <= 0:
+        return result
+    from socialdesk.core.planner.cascade import CascadeModel  # numpy: only when it is needed
+
+    model = CascadeModel.for_post(scenario.partners, scenario.links, scenario.own_channels,
+                                  scenario.post, scenario.params)
+    summary = model.run([e.id for e in result.chosen], scenario.runs, scenario.seed)
+    return dataclasses.replace(result, cascade=summary)
+
+
+def plan_post(
+    ws: Workspace,
+    post_id: int,
+    today: date | None = None,
+    budget_minutes: float | None = 60,
+    max_asks: int | None = None,
+    runs: int = 0,
+    seed: int = 1,
+    chosen_ids: Collection[str] | None = None,
+) -> tuple[planning.PostFacts, leverage.Plan]:
+    """The leverage plan for one post; raises LookupError when the post does not exist.
+
+    With ``runs`` > 0 the plan includes the Monte Carlo range (links read too).
+    """
+    model = post_model(ws, post_id, workspace_model(ws, today or date.today(), runs > 0))
+    return model.post, model.plan(budget_minutes, max_asks, chosen_ids, runs, seed)

@@ -1,0 +1,1 @@
+"""Data safety in the window: the lock, backups, restores and the integrity check."""

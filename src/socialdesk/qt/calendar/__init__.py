@@ -1,0 +1,1 @@
+"""The Calendar view: month, week and agenda, the post editor, campaigns."""

@@ -1,0 +1,506 @@
+"""Calendar: month, week and agenda views of the posts, with the editor in a pane on the right.
+
+Only the visible range is loaded (a month grid is six weeks), so a workspace with 20,000
+posts pages as quickly as a small one. Filters apply to what is loaded. Every edit —
+drag to another day, save, delete, campaigns, channels — is one transaction and one step
+on the main window's undo stack. A later date of a repeating post opens the editor on
+that date: its status and results are its own.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Callable
+from datetime import date
+from functools import partial
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QKeySequence, QShortcut, QUndoStack
+from PySide6.QtWidgets import (
+    QMessageBox,
+    QSplitter,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from socialdesk import APP_NAME
+from socialdesk.core.calendar.recurrence import posts_in_range, repeat_values
+from socialdesk.core.clock import today
+from socialdesk.core.formatting import short_date
+from socialdesk.qt.calendar import periods
+from socialdesk.qt.calendar.actions import CalendarActions
+from socialdesk.qt.calendar.agenda import AgendaList
+from socialdesk.qt.calendar.campaigns import CampaignsPanel, ChannelsPanel
+from socialdesk.qt.calendar.canvas import PostCanvas
+from socialdesk.qt.calendar.channel_texts import icon_warmers
+from socialdesk.qt.calendar.editor import PostEditor
+from socialdesk.qt.calendar.loading import RangeCache
+from socialdesk.qt.calendar.month import MonthGrid, month_days
+from socialdesk.qt.calendar.periods import Range
+from socialdesk.qt.calendar.toolbar import MODES, NO_CAMPAIGN, CalendarBar
+from socialdesk.qt.calendar.week import WeekGrid
+from socialdesk.qt.view_base import View
+from socialdesk.store import post_writes, posts
+from socialdesk.store.models import PostDraft, PostRow
+from socialdesk.store.workspace import Workspace
+
+PANE_WIDTH = 410
+BACKGROUND_ABOVE = 2000  # posts; a bigger workspace reads months on worker threads
+READ_AHEAD_MS = 150  # after a range shows, before reading its neighbours (it paints first)
+# Between steps of work spread over the event loop. Not 0: a zero single-shot is a posted
+# event, and posted events posted while they are handled run in the same pass, so a chain
+# of them holds the window as long as doing it all at once.
+STEP_MS = 1
+AGENDA_IDEAS = 500  # undated ideas listed after the agenda's posts
+
+__all__ = ["CalendarView", "MonthGrid", "month_days"]
+
+
+class CalendarView(View):
+    """The content calendar: month grid, week cards or agenda list, and the post editor."""
+
+    name = "calendar"
+    title = "Calendar"
+    plan_leverage = Signal(int)  # "Plan leverage…" on a post
+    edited = Signal()  # the workspace changed through this view
+
+    def __init__(self, ws: Workspace, parent: QWidget | None = None,
+                 undo_stack: QUndoStack | None = None) -> None:
+        super().__init__(ws, parent)
+        self.mode = "month"
+        self.anchor = today()
+        self.rows: list[PostRow] = []
+        self.ranges = RangeCache(ws.path, self)  # ranges read (ahead) for this state
+        self.ranges.arrived.connect(self._arrived)
+        self._shown: Range | None = None  # the range self.rows holds, when current
+        self._loading = False  # nothing to show yet: the first read is under way
+        self._background = False  # a big workspace: read ahead on worker threads
+        self._read_ahead = QTimer(self)
+        self._read_ahead.setSingleShot(True)
+        self._read_ahead.setInterval(READ_AHEAD_MS)
+        self._read_ahead.timeout.connect(self._read_neighbours)
+        self.actions = CalendarActions(ws, self, undo_stack)
+        self.actions.changed.connect(self._after_change)
+
+        self.bar = CalendarBar()
+        self.bar.mode_chosen.connect(self.set_mode)
+        self.bar.step.connect(self.shift)
+        self.bar.today_clicked.connect(self.go_today)
+        self.bar.filters_changed.connect(self.apply_filters)
+        self.bar.new_button.clicked.connect(lambda: self.new_post(None))
+        self.bar.campaigns_button.clicked.connect(lambda: self.show_side("campaigns"))
+        self.bar.channels_button.clicked.connect(lambda: self.show_side("channels"))
+        self.title_label, self.summary, self.notice = (
+            self.bar.title_label, self.bar.summary, self.bar.notice)
+        self.mode_buttons = self.bar.mode_buttons
+        self.channel_filter, self.campaign_filter, self.status_filter = self.bar.filters()
+        self.new_button = self.bar.new_button
+        self.campaigns_button = self.bar.campaigns_button
+        self.channels_button = self.bar.channels_button
+
+        self.grid = MonthGrid()
+        self.week = WeekGrid()
+        self.agenda = AgendaList()
+        self.pages = QStackedWidget()
+        for page in (self.grid, self.week, self.agenda):
+            self.pages.addWidget(page)
+        for canvas in (self.grid, self.week):
+            self._connect_canvas(canvas)
+        for key, step in (("Ctrl+PgUp", -1), ("Ctrl+PgDown", 1)):  # not in the editor's tabs
+            shortcut = QShortcut(QKeySequence(key), self.pages, lambda s=step: self.shift(s))
+            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.grid.more_requested.connect(lambda day: self.show_day(day, "week"))
+        self.week.more_requested.connect(lambda day: self.show_day(day, "agenda"))
+        self.agenda.post_activated.connect(self.edit_post)
+        self.agenda.repeat_activated.connect(self.edit_post)
+        self.agenda.plan_requested.connect(self.plan_leverage)
+        self.agenda.delete_requested.connect(self.delete_post)
+
+        self._editor: PostEditor | None = None  # made on idle after opening, or when needed
+        self._warming: deque[Callable[[], object]] = deque()
+        self.campaigns_panel = CampaignsPanel(self.actions)
+        self.channels_panel = ChannelsPanel(self.actions)
+        self.side = QStackedWidget()
+        for panel in (self.campaigns_panel, self.channels_panel):
+            self.side.addWidget(panel)
+        self.campaigns_panel.close_requested.connect(self.close_side)
+        self.channels_panel.close_requested.connect(self.close_side)
+        self.side.hide()
+        self.splitter = QSplitter()
+        self.splitter.addWidget(self.pages)
+        self.splitter.addWidget(self.side)
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 0)
+        self.splitter.setChildrenCollapsible(False)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.bar)
+        layout.addWidget(self.splitter, 1)
+
+    @property
+    def editor(self) -> PostEditor:
+        """The post editor in the side pane (made the first time it is needed)."""
+        if self._editor is None:
+            editor = self._editor = PostEditor()
+            editor.save_requested.connect(self.save_editor)
+            editor.close_requested.connect(self.close_side)
+            editor.delete_requested.connect(self.delete_post)
+            editor.plan_requested.connect(self.plan_leverage)
+            self.side.insertWidget(0, editor)
+        return self._editor
+
+    def _editing(self) -> bool:
+        """True when the side pane shows the post editor."""
+        return (self._editor is not None and self.side.isVisible()
+                and self.side.currentWidget() is self._editor)
+
+    def _prepare_editor(self) -> None:
+        """Draw the editor's channel marks on idle, one at a time, then make the editor.
+
+        Opening the calendar then does not wait for them, and neither does the first edit.
+        """
+        if self._editor is not None or self._warming:
+            return
+        self._warming.extend(icon_warmers(self.palette()))
+        self._warming.append(lambda: self.editor)
+        QTimer.singleShot(STEP_MS, self, self._warm_next)
+
+    def _warm_next(self) -> None:
+        if self._warming:
+            self._warming.popleft()()
+        if self._warming:
+            QTimer.singleShot(STEP_MS, self, self._warm_next)
+
+    def set_undo_stack(self, stack: QUndoStack) -> None:
+        """Put edits on ``stack`` (the main window's) instead of the view's own."""
+        self.actions.undo_stack = stack
+
+    @property
+    def undo_stack(self) -> QUndoStack:
+        """The stack edits go on."""
+        return self.actions.undo_stack
+
+    def _connect_canvas(self, canvas: PostCanvas) -> None:
+        canvas.post_activated.connect(self.edit_post)
+        canvas.repeat_activated.connect(self.edit_post)
+        canvas.day_activated.connect(self.new_post)
+        canvas.post_moved.connect(self.move_post)
+        canvas.plan_requested.connect(self.plan_leverage)
+        canvas.delete_requested.connect(self.delete_post)
+
+    # --- navigation ------------------------------------------------------------------
+
+    def set_mode(self, mode: str) -> None:
+        """Show the month grid, the week or the agenda."""
+        self.mode = mode
+        self.mode_buttons[mode].setChecked(True)
+        self.pages.setCurrentIndex(MODES.index(mode))
+        self._load()
+
+    def shift(self, steps: int) -> None:
+        """Go ``steps`` weeks (week view) or months back or forward."""
+        self.anchor = periods.step(self.mode, self.anchor, steps)
+        self._load()
+
+    def shift_month(self, months: int) -> None:
+        """Go ``months`` months back or forward (in any mode)."""
+        self.anchor = periods.add_months(self.anchor, months)
+        self._load()
+
+    def go_today(self) -> None:
+        """Show the period that contains today."""
+        self.anchor = today()
+        self._load()
+
+    def show_day(self, day: date, mode: str) -> None:
+        """Show ``day`` in ``mode`` (a "+N more" link leads here)."""
+        self.anchor = day
+        self.set_mode(mode)
+        if mode == "agenda":
+            self.agenda.scroll_to(day)
+
+    def visible_days(self) -> tuple[date, date]:
+        """The first and last day the current mode shows."""
+        return periods.days_shown(self.mode, self.anchor)
+
+    # --- loading ---------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        """Reload the choices (campaigns) and the visible posts.
+
+        On a big workspace the posts are read on a worker thread; until they come the
+        grid keeps what it showed (or, the first time, says it is loading).
+        """
+        self._load_campaign_choices()
+        if self._editor is not None:
+            self._editor.set_choices(posts.campaigns(self.ws), post_writes.topic_names(self.ws))
+        self._background = posts.post_count(self.ws) > BACKGROUND_ABOVE
+        if self._background:
+            self._loading = self._shown is None  # else: keep showing it until read again
+            self._forget()
+            self.apply_filters()
+            # Started once the view has painted: a read alongside slows the painting.
+            QTimer.singleShot(STEP_MS, self, partial(self._fetch_shown, self.ranges.generation))
+        else:
+            self.reload()
+        if self.side.isVisible() and not self._editing():
+            self.side.currentWidget().refresh()  # type: ignore[attr-defined]
+
+    def _load_campaign_choices(self) -> None:
+        self.bar.set_campaigns(posts.campaigns(self.ws))
+
+    def reload(self) -> None:
+        """Read the posts of the visible range from the workspace now and show them."""
+        self._forget()
+        self._load()
+
+    def _forget(self) -> None:
+        """Drop what was read (the workspace changed); reads under way are ignored."""
+        self.ranges.forget()
+        self._shown = None
+
+    def _load(self) -> None:
+        """Show the visible range: read ahead if it was, else read now; then read ahead."""
+        key = self.visible_days()
+        rows = self.ranges.get(key)
+        if rows is None:
+            rows = posts_in_range(self.ws, *key)
+            self.ranges.remember(key, rows)
+        self._show(key, rows)
+
+    def _show(self, key: Range, rows: list[PostRow]) -> None:
+        self.rows = rows
+        self._shown = key
+        self._loading = False
+        self.apply_filters()
+        self._prepare_editor()  # once the posts show
+        if self._background:
+            self._read_ahead.start()  # (again): the reads would slow the painting
+
+    def _fetch_shown(self, generation: int) -> None:
+        """Read the visible range, unless something else showed it since."""
+        key = self.visible_days()
+        if (generation == self.ranges.generation and self._shown != key
+                and self.ranges.missing(key)):
+            self.ranges.fetch([key])
+
+    def _read_neighbours(self) -> None:
+        self.ranges.fetch([r for r in periods.neighbours(self.mode, self.anchor)
+                           if self.ranges.missing(r)])
+
+    def _arrived(self, key: Range, rows: list[PostRow]) -> None:
+        """A range read on a worker: show it if it is the one wanted now."""
+        if key == self.visible_days() and self._shown != key:
+            self._show(key, rows)
+
+    def matches(self, row: PostRow) -> bool:
+        """Whether ``row`` passes the channel, campaign and status filters."""
+        return self.bar.matcher()(row)
+
+    def filtering(self) -> bool:
+        """True when any filter is set."""
+        return self.bar.filtering()
+
+    def apply_filters(self) -> None:
+        """Show the loaded posts that pass the filters, with a title and a summary."""
+        matches = self.bar.matcher()
+        shown = [row for row in self.rows if matches(row)] if self.filtering() else self.rows
+        first, last = self.visible_days()
+        if self.mode == "month":
+            self.grid.set_month(self.anchor.year, self.anchor.month, shown)
+        elif self.mode == "week":
+            self.week.set_week(self.anchor, shown)
+        else:
+            ideas = [r for r in posts.unscheduled_posts(self.ws, limit=AGENDA_IDEAS)
+                     if matches(r)]
+            self.agenda.set_rows(shown + ideas)
+        self._update_title(first, last, shown)
+
+    def _update_title(self, first: date, last: date, shown: list[PostRow]) -> None:
+        if self.mode == "week":
+            same_month = first.month == last.month
+            self.title_label.setText(
+                f"{first.day}{'' if same_month else f' {first:%b}'} – {last.day} {last:%b %Y}")
+            period = "this week" if first <= today() <= last else "in this week"
+        else:
+            self.title_label.setText(f"{self.anchor:%B %Y}")
+            period = f"in {self.anchor:%B}"
+        if self._loading:
+            self.summary.setText("Loading posts…")
+            return
+        if self.mode == "month":
+            month = f"{self.anchor:%Y-%m}"
+            total = sum(1 for r in self.rows if (r.scheduled_on or "")[:7] == month)
+            count = sum(1 for r in shown if (r.scheduled_on or "")[:7] == month)
+        else:
+            total, count = len(self.rows), len(shown)
+        text = f"{count:,} of {total:,} posts {period} match" if self.filtering() else \
+            f"{total:,} post{'s' if total != 1 else ''} {period}"
+        undated = posts.count_unscheduled(self.ws)
+        if undated and self.mode != "agenda":
+            text += f" · {undated:,} ideas without a date (see Agenda)"
+        elif undated > AGENDA_IDEAS:
+            text += f" · the newest {AGENDA_IDEAS} of {undated:,} ideas without a date at the end"
+        elif undated:
+            text += f" · {undated:,} ideas without a date at the end"
+        self.summary.setText(text + " · colour: campaign · dot: status · ↻ repeat")
+
+    # --- editing ---------------------------------------------------------------------
+
+    def _confirm_leave_editor(self) -> bool:
+        """True when the editor may show something else (saved, discarded or clean)."""
+        if not (self._editing() and self.editor.is_dirty()):
+            return True
+        answer = QMessageBox.question(
+            self, APP_NAME, "Save the changes to this post first?",
+            QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard
+            | QMessageBox.StandardButton.Cancel, QMessageBox.StandardButton.Save)
+        if answer == QMessageBox.StandardButton.Save:
+            return self.save_editor()
+        return answer == QMessageBox.StandardButton.Discard
+
+    def edit_post(self, post_id: int, day: date | None = None) -> None:
+        """Open a post in the editor pane (on ``day``, a later date of a repeating post)."""
+        if not self._confirm_leave_editor():
+            return
+        self.editor.set_choices(posts.campaigns(self.ws), post_writes.topic_names(self.ws))
+        if not self._load_editor(post_id, day.isoformat() if day else None):
+            self.reload()
+            return
+        self._open_side(self.editor)
+        self.grid.selected_id = self.week.selected_id = post_id
+        self.grid.update()
+        self.week.update()
+        self.editor.title.setFocus()
+
+    def _load_editor(self, post_id: int, occurs_on: str | None) -> bool:
+        """Show a stored post (on one of its later dates) in the editor; False if it is gone."""
+        detail = post_writes.get_post(self.ws, post_id)
+        if detail is None:
+            return False
+        repeat = None
+        if occurs_on is not None:
+            repeat = (occurs_on, repeat_values(self.ws, post_id, detail.draft.status,
+                                               date.fromisoformat(occurs_on)))
+        self.editor.edit(detail, undated=self.chosen_day(), repeat=repeat)
+        return True
+
+    def open_post(self, post_id: int) -> None:
+        """Show the period with a post and open it in the editor."""
+        detail = post_writes.get_post(self.ws, post_id)
+        if detail is not None and detail.draft.scheduled_on:
+            self.anchor = date.fromisoformat(detail.draft.scheduled_on)
+            self.reload()
+        self.edit_post(post_id)
+
+    def chosen_day(self) -> date:
+        """The day last clicked in the month or week shown, else today."""
+        canvas = self.pages.currentWidget()
+        day = canvas.selected_day if isinstance(canvas, PostCanvas) else None
+        return day if day is not None and day in canvas.days else today()
+
+    def new_post(self, day: date | None) -> None:
+        """Start a new post (on ``day``, or without a date) in the editor pane.
+
+        Without a date it is an idea; ticking its date on offers :meth:`chosen_day`.
+        """
+        if not self._confirm_leave_editor():
+            return
+        own = tuple((c.platform, None) for c in posts.channels(self.ws))
+        campaign = self.campaign_filter.currentData()
+        draft = PostDraft(
+            title="", status="draft" if day else "idea",
+            scheduled_on=day.isoformat() if day else None,
+            campaign_id=campaign if campaign not in (None, NO_CAMPAIGN) else None,
+            channels=own)
+        self.editor.set_choices(posts.campaigns(self.ws), post_writes.topic_names(self.ws))
+        self.editor.edit(None, draft, undated=self.chosen_day())
+        self._open_side(self.editor)
+        self.editor.title.setFocus()
+
+    def save_editor(self) -> bool:
+        """Save what the editor shows (one undo step) and close it; True when saved."""
+        draft = self.editor.draft()
+        try:
+            post_writes.validate(draft)
+        except ValueError as error:
+            self.editor.show_error(str(error))
+            return False
+        occurs_on = self.editor.occurs_on
+        if occurs_on is not None and self.editor.post_id is not None:
+            post_id: int | None = self.editor.post_id
+            marked = self.editor.repeat_values() if self.editor.repeat_changed() else None
+            if not self.actions.save_repeat(self.editor.post_id, occurs_on, draft,
+                                            self.editor.loaded, marked):
+                return False
+        else:
+            post_id = self.actions.save_post(self.editor.post_id, draft, self.editor.loaded)
+        if post_id is None:
+            return False
+        verb = "Saved" if self.editor.post_id else "Added"
+        self._load_editor(post_id, occurs_on)
+        self.close_side()
+        self.grid.selected_id = self.week.selected_id = post_id
+        self._notify(f"{verb} “{draft.title.strip()}”")
+        return True
+
+    def move_post(self, post_id: int, day: date) -> None:
+        """Reschedule a post to ``day`` (undoable)."""
+        if self.actions.move_post(post_id, day):
+            if self._editing() and self.editor.post_id == post_id:
+                self.editor.set_date(day.isoformat())
+            self._notify(f"Moved to {short_date(day.isoformat())}")
+
+    def delete_post(self, post_id: int) -> None:
+        """Delete a post (undoable)."""
+        if self.actions.delete_post(post_id):
+            if self._editor is not None and self._editor.post_id == post_id:
+                self._editor.post_id = None
+                self.close_side(force=True)
+            self._notify("Deleted")
+
+    def _notify(self, text: str) -> None:
+        undo = QKeySequence(QKeySequence.StandardKey.Undo).toString(
+            QKeySequence.SequenceFormat.NativeText)
+        self.notice.setText(f"{text} · {undo} undoes")
+
+    # --- side pane -------------------------------------------------------------------
+
+    def _open_side(self, panel: QWidget) -> None:
+        self.side.setCurrentWidget(panel)
+        if not self.side.isVisible():
+            self.side.show()
+            width = self.splitter.width()
+            self.splitter.setSizes([max(400, width - PANE_WIDTH), PANE_WIDTH])
+
+    def show_side(self, which: str) -> None:
+        """Show the campaigns or the own channels list in the side pane."""
+        if not self._confirm_leave_editor():
+            return
+        panel = self.campaigns_panel if which == "campaigns" else self.channels_panel
+        panel.refresh()
+        self._open_side(panel)
+
+    def close_side(self, force: bool = False) -> None:
+        """Close the side pane (asking first about unsaved changes to a post)."""
+        if not force and not self._confirm_leave_editor():
+            return
+        if self._editor is not None:
+            self._editor.post_id = None
+        self.side.hide()
+
+    def _after_change(self) -> None:
+        """Something was written, undone or redone: reload what shows it."""
+        self._load_campaign_choices()
+        self.reload()
+        if self.side.isVisible():
+            panel = self.side.currentWidget()
+            if panel is self._editor:
+                post_id = self.editor.post_id
+                if (post_id is not None and not self.editor.is_dirty()
+                        and not self._load_editor(post_id, self.editor.occurs_on)):
+                    self.close_side(force=True)
+            else:
+                panel.refresh()  # type: ignore[attr-defined]
+        self.edited.emit()

@@ -1,0 +1,1 @@
+"""The Contacts and Partners views, the contact editor and the import dialog."""

@@ -1,0 +1,181 @@
+"""The detail pane beside the contacts and partners tables: every field, editable.
+
+Each change the user finishes becomes one undoable command on the main window's undo
+stack (one transaction through the store); the views showing the contact are told
+through ``contacts_edited`` on the main window, and this pane reloads from the store.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import (
+    QLabel,
+    QScrollArea,
+    QStackedWidget,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from socialdesk.core.field_edits import Values
+from socialdesk.qt.contacts.commands import contact_changed, edit_contact
+from socialdesk.qt.contacts.form import ContactForm, same_card
+from socialdesk.qt.contacts.tabs import AudiencesTab, HistoryTab, LinksTab
+from socialdesk.store import contacts as contact_store
+from socialdesk.store.contact_snapshot import contact_fields
+from socialdesk.store.models import Contact
+from socialdesk.store.workspace import Workspace
+
+FIELD_NAMES = {
+    "name": "name", "organisation": "organisation", "kind": "kind", "stage": "stage",
+    "strength": "tie strength", "effort": "ask effort", "follow_up": "follow-up date",
+    "emails": "e-mail addresses", "phones": "phone numbers", "urls": "web addresses",
+    "tags": "tags", "notes": "notes",
+}
+TAB_DETAILS, TAB_AUDIENCES, TAB_HISTORY, TAB_LINKS = range(4)
+
+
+class ContactEditor(QStackedWidget):
+    """One contact's card, audiences, history and links, or a hint when none is chosen."""
+
+    status = Signal(str)
+
+    def __init__(self, ws: Workspace, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ws = ws
+        self.contact: Contact | None = None
+        self.shown_id: int | None = None  # asked for, even while it does not exist (undo)
+        self.hint = QLabel("Select a contact to see and change their details.")
+        self.hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.hint.setWordWrap(True)
+        self.hint.setForegroundRole(self.hint.foregroundRole().PlaceholderText)
+
+        self.form = ContactForm()
+        self.form.edited.connect(self._card_edited)
+        font = QFont(self.form.name_edit.font())
+        font.setPointSizeF(font.pointSizeF() * 1.35)
+        font.setBold(True)
+        self.form.name_edit.setFont(font)
+        self.audiences = AudiencesTab(ws, self.change)
+        self.history = HistoryTab(ws, self.change)
+        self.links = LinksTab(ws, self.change)
+        details = QScrollArea()
+        details.setWidget(self.form)
+        details.setWidgetResizable(True)
+        details.setFrameShape(QScrollArea.Shape.NoFrame)
+        self.tabs = QTabWidget()
+        self.tabs.setDocumentMode(True)
+        self.tabs.addTab(details, "Details")
+        self.tabs.addTab(self.audiences, "Audiences")
+        self.tabs.addTab(self.history, "History")
+        self.tabs.addTab(self.links, "Links")
+
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        layout.setContentsMargins(8, 4, 4, 4)
+        layout.addWidget(self.form.name_edit)
+        layout.addWidget(self.form.organisation_edit)
+        layout.addWidget(self.tabs, 1)
+        self.addWidget(self.hint)
+        self.addWidget(page)
+        self.setMinimumWidth(380)
+
+    # --- showing ----------------------------------------------------------------
+
+    def show_contact(self, contact_id: int | None) -> None:
+        """Show and edit one contact (None: show the hint)."""
+        self.shown_id = contact_id
+        contact = contact_store.get_contact(self.ws, contact_id) if contact_id else None
+        if contact is None:
+            self.contact = None
+            self.hint.setText("Select a contact to see and change their details."
+                              if not contact_id else
+                              "This contact was deleted. Edit → Undo brings them back.")
+            self.setCurrentIndex(0)
+            return
+        if self.contact is None or self.contact.id != contact.id:
+            self.form.set_tag_choices(contact_store.all_tags(self.ws))
+        self.contact = contact
+        self.form.load(contact)
+        self.audiences.load(contact.id, contact.name)
+        self.history.load(contact.id, contact.name)
+        self.links.load(contact.id, contact.name)
+        self.tabs.setTabText(TAB_AUDIENCES, _counted("Audiences", len(self.audiences.items)))
+        self.tabs.setTabText(TAB_HISTORY, _counted("History", len(self.history.items)))
+        self.tabs.setTabText(TAB_LINKS, _counted("Links", len(self.links.items)))
+        self.setCurrentIndex(1)
+
+    def reload(self) -> None:
+        """Show the stored fields of the contact shown, which may have changed elsewhere.
+
+        A field typed in but not saved yet keeps its text (saving it changes only that
+        field); a contact deleted since leaves the pane.
+        """
+        if self.contact is None:
+            return
+        if contact_store.get_contact(self.ws, self.contact.id) is None:
+            self.show_contact(None)
+        elif not self.unsaved():
+            self.show_contact(self.contact.id)
+
+    def unsaved(self) -> bool:
+        """True when the card shows typing that is not saved yet."""
+        if self.contact is None:
+            return False
+        try:
+            return not same_card(self.contact, self.form.contact(self.contact))
+        except RuntimeError:  # the form's widgets are being destroyed
+            return False
+
+    def contact_edited(self, contact_id: int | None) -> None:
+        """Reload when the contact shown was changed (by this pane or an undo)."""
+        if self.shown_id is not None and contact_id in (None, self.shown_id):
+            self.show_contact(self.shown_id)
+
+    def focus_name(self) -> None:
+        """Put the cursor in the name, all of it selected (for a new contact)."""
+        self.tabs.setCurrentIndex(TAB_DETAILS)
+        self.form.name_edit.setFocus()
+        self.form.name_edit.selectAll()
+
+    # --- editing ----------------------------------------------------------------
+
+    def change(self, contact_id: int, before: Values, after: Values, text: str,
+               field: str = "") -> None:
+        """Change a contact's fields from ``before`` to ``after``: one undo step."""
+        edit_contact(self, self.ws, contact_id, before, after, text, self.notify, field)
+
+    def notify(self, contact_id: int | None) -> None:
+        """Tell every view that shows contacts that one changed."""
+        contact_changed(self, contact_id)
+
+    def _workspace_open(self) -> bool:
+        try:
+            _ = self.ws.conn.total_changes
+        except sqlite3.ProgrammingError:  # closed: the window or workspace is going away
+            return False
+        return True
+
+    def _card_edited(self, field: str) -> None:
+        before = self.contact
+        if before is None or not self._workspace_open():
+            return
+        try:
+            after = self.form.contact(before)
+        except RuntimeError:  # the form's widgets are being destroyed
+            return
+        if same_card(before, after):
+            return
+        if not after.name:
+            self.form.name_edit.setText(before.name)
+            self.status.emit("A contact needs a name; the old one is kept.")
+            return
+        text = f"Change {FIELD_NAMES.get(field, field)} of {before.name}"
+        self.change(before.id, contact_fields(before), contact_fields(after), text, field)
+
+
+def _counted(title: str, count: int) -> str:
+    return f"{title} ({count})" if count else title

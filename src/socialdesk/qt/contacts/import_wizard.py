@@ -1,0 +1,268 @@
+"""The import dialog: preview → (column mapping) → duplicates review → import → summary.
+
+Reading the file, looking for duplicates and writing each run on a worker thread with
+its own workspace connection (:func:`~socialdesk.qt.workers.run_in_background`);
+the write is one transaction, so Cancel or an error leaves the workspace unchanged.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from PySide6.QtWidgets import QMessageBox, QWidget, QWizard
+
+from socialdesk import APP_NAME
+from socialdesk.core.contacts.import_mapping import (
+    RawTable,
+    apply_mapping,
+    check_mapping,
+    guess_mapping,
+    header_signature,
+    read_table,
+)
+from socialdesk.core.contacts.import_plan import ImportPlan, ImportSummary, apply_plan
+from socialdesk.core.contacts.importing import (
+    ContactImportError,
+    DuplicateMatch,
+    ImportCancelled,
+    ParseResult,
+    detect_format,
+    find_duplicates,
+    parse_bytes,
+)
+from socialdesk.core.contacts.importing.csv_layouts import LAYOUT_NAMES
+from socialdesk.qt.appsettings import app_settings
+from socialdesk.qt.contacts.import_pages import (
+    DuplicatesPage,
+    MappingPage,
+    PreviewPage,
+    SummaryPage,
+)
+from socialdesk.qt.workers import Cancelled, Progress, run_in_background
+from socialdesk.store.errors import WorkspaceError
+from socialdesk.store.workspace import Workspace
+
+PREVIEW, MAPPING, DUPLICATES, SUMMARY = range(4)
+FORMAT_NAMES = {**LAYOUT_NAMES, "vcard": "vCard", "csv": "a spreadsheet (CSV)"}
+MAPPING_KEY = "import/mappings/{}"
+
+
+@dataclass(frozen=True, slots=True)
+class FileRead:
+    """A file as read for the dialog: parsed, and for a generic CSV its raw table."""
+
+    path: Path
+    parsed: ParseResult | None
+    error: ContactImportError | None
+    table: RawTable | None
+
+    @property
+    def needs_mapping(self) -> bool:
+        """True for a CSV whose columns the user should name."""
+        return self.table is not None and (self.parsed is None or self.parsed.format == "csv")
+
+
+def read_file(path: Path, _progress: Progress | None = None) -> FileRead:
+    """Parse a contacts file; for a CSV that is not a known export, also read its table.
+
+    Raises :class:`ContactImportError` when the file can be read neither way.
+    """
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise ContactImportError(path, None, f"cannot be read ({error.strerror}).") from error
+    parsed, failure = None, None
+    try:
+        parsed = parse_bytes(data, path)
+    except ContactImportError as error:
+        failure = error
+    table = None
+    if detect_format(data) == "csv" and (parsed is None or parsed.format == "csv"):
+        try:
+            table = read_table(path)
+        except ContactImportError:
+            if failure is not None:
+                raise failure from None
+    if parsed is None and table is None:
+        assert failure is not None
+        raise failure
+    return FileRead(path, parsed, failure, table)
+
+
+def _duplicates(ws_path: Path, parsed: ParseResult) -> list[DuplicateMatch]:
+    with Workspace.open_readonly(ws_path) as ws:
+        return find_duplicates(ws, parsed.contacts)
+
+
+def _write(ws_path: Path, plan: ImportPlan, progress: Progress) -> ImportSummary:
+    with Workspace.open(ws_path, verify=False) as ws:
+        return apply_plan(ws, plan, progress)
+
+
+class ImportWizard(QWizard):
+    """Walks through one import; ``changed`` tells whether anything was written."""
+
+    def __init__(self, ws: Workspace, read: FileRead, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ws = ws
+        self.read = read
+        self.path = read.path
+        self.parsed: ParseResult | None = read.parsed
+        self.matches: list[DuplicateMatch] = []
+        self.summary: ImportSummary | None = None
+        self.changed = False
+        self.setWindowTitle(f"Import {self.path.name} — {APP_NAME}")
+        self.setWizardStyle(QWizard.WizardStyle.ClassicStyle)
+        self.setOption(QWizard.WizardOption.NoBackButtonOnLastPage)
+        self.setOption(QWizard.WizardOption.NoCancelButtonOnLastPage)
+        self.setButtonText(QWizard.WizardButton.CommitButton, "Import")
+        self.preview_page = PreviewPage()
+        self.mapping_page = MappingPage()
+        self.duplicates_page = DuplicatesPage()
+        self.summary_page = SummaryPage()
+        self.duplicates_page.setCommitPage(True)
+        for number, page in enumerate((self.preview_page, self.mapping_page,
+                                       self.duplicates_page, self.summary_page)):
+            self.setPage(number, page)
+        self.preview_page.validatePage = self._after_preview  # type: ignore[method-assign]
+        self.mapping_page.validatePage = self._after_mapping  # type: ignore[method-assign]
+        self.duplicates_page.validatePage = self._import  # type: ignore[method-assign]
+        self.preview_page.nextId = lambda: MAPPING if read.needs_mapping else DUPLICATES
+        self._show_preview()
+        if read.table is not None:
+            self.mapping_page.set_table(read.table, self._initial_mapping(read.table))
+            self.mapping_page.model.dataChanged.connect(self._mapping_changed)
+            self._mapping_changed()
+        self.resize(960, 640)
+
+    # --- preview ------------------------------------------------------------------
+
+    def _show_preview(self) -> None:
+        page = self.preview_page
+        parsed = self.parsed
+        if parsed is None:
+            page.summary.setText(
+                f"SocialDesk did not recognise the columns of {self.path.name}"
+                f" ({self.read.error.message if self.read.error else 'no known column names'})."
+                " On the next page, say what each column holds.")
+            page.preview.show_contacts([], [])
+            return
+        kind = FORMAT_NAMES.get(parsed.format, parsed.format)
+        count = len(parsed.contacts)
+        text = (f"<b>{self.path.name}</b> is {kind}, read as {parsed.encoding.upper()}: "
+                f"{count:,} contact{'s' if count != 1 else ''}")
+        if parsed.skipped:
+            text += f", {parsed.skipped:,} row{'s' if parsed.skipped != 1 else ''} left out"
+        text += "." + (" Next, check which column holds what." if self.read.needs_mapping
+                       else "")
+        page.summary.setText(text)
+        page.preview.show_contacts(parsed.contacts, parsed.problems)
+
+    def _after_preview(self) -> bool:
+        if self.read.needs_mapping:
+            return True
+        return self._find_duplicates()
+
+    # --- mapping ------------------------------------------------------------------
+
+    def _initial_mapping(self, table: RawTable) -> list[str]:
+        saved = app_settings().value(MAPPING_KEY.format(header_signature(table.headers)))
+        if isinstance(saved, str):
+            try:
+                mapping = json.loads(saved)
+                if isinstance(mapping, list) and len(mapping) == len(table.headers):
+                    check_mapping(mapping)
+                    return [str(m) for m in mapping]
+            except ValueError:
+                pass  # a damaged or outdated entry: guess again
+        return guess_mapping(table.headers)
+
+    def _mapping_changed(self) -> None:
+        page = self.mapping_page
+        if page.model is None or self.read.table is None:
+            return
+        try:
+            first = dataclasses.replace(self.read.table, rows=self.read.table.rows[:200])
+            result = apply_mapping(first, page.model.mapping)
+        except ValueError as error:
+            page.problem.setText(str(error))
+            page.preview.show_contacts([], [])
+            return
+        page.problem.setText("")
+        page.preview.show_contacts(result.contacts, result.problems)
+
+    def _after_mapping(self) -> bool:
+        table, model = self.read.table, self.mapping_page.model
+        if table is None or model is None:
+            return False
+        mapping = list(model.mapping)
+        try:
+            self.parsed = apply_mapping(table, mapping)
+        except ValueError as error:
+            QMessageBox.warning(self, APP_NAME, str(error))
+            return False
+        settings = app_settings()
+        settings.setValue(MAPPING_KEY.format(header_signature(table.headers)), json.dumps(mapping))
+        settings.sync()
+        return self._find_duplicates()
+
+    # --- duplicates and the import ------------------------------------------------
+
+    def _find_duplicates(self) -> bool:
+        parsed = self.parsed
+        if parsed is None:
+            return False
+        try:
+            self.matches = run_in_background(
+                self, "Looking for people you already have…",
+                lambda _progress: _duplicates(self.ws.path, parsed), abandon=True)
+        except Cancelled:
+            return False
+        self.duplicates_page.set_matches(self.matches, len(parsed.contacts))
+        return True
+
+    def plan(self) -> ImportPlan:
+        """What the Import button writes, with the decisions made on the review page."""
+        parsed = self.parsed
+        assert parsed is not None
+        return ImportPlan(self.path, parsed.contacts, tuple(self.matches),
+                          dict(self.duplicates_page.model.decisions), parsed.problems,
+                          parsed.skipped)
+
+    def _import(self) -> bool:
+        plan = self.plan()
+        try:
+            self.summary = run_in_background(
+                self, f"Importing {self.path.name}…",
+                lambda progress: _write(self.ws.path, plan, progress), writes=True)
+        except ImportCancelled:
+            QMessageBox.information(self, APP_NAME, "Import cancelled; nothing was imported.")
+            return False
+        except (ContactImportError, WorkspaceError, OSError, ValueError) as error:
+            QMessageBox.critical(self, f"Import failed — {APP_NAME}",
+                                 f"{error}\n\nNothing was imported.")
+            return False
+        self.changed = bool(self.summary.imported or self.summary.merged)
+        self.summary_page.text.setText(summary_text(self.summary, self.path))
+        return True
+
+
+def summary_text(summary: ImportSummary, path: Path) -> str:
+    """The summary a user reads after an import."""
+    lines = [f"Imported {summary.imported:,} new contact{'s' if summary.imported != 1 else ''} "
+             f"from {path.name}."]
+    if summary.merged:
+        lines.append(f"{summary.merged:,} were merged into contacts you already had.")
+    if summary.skipped_duplicates:
+        lines.append(f"{summary.skipped_duplicates:,} duplicates were skipped, as you chose.")
+    if summary.problems:
+        lines.append("")
+        lines.append("Left out because of problems in the file (a whole row, or only the "
+                     "value named):")
+        lines += [f"    line {p.line}: {p.message}" for p in summary.problems[:20]]
+        if len(summary.problems) > 20:
+            lines.append(f"    … and {len(summary.problems) - 20:,} more.")
+    return "\n".join(lines)

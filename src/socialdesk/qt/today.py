@@ -1,0 +1,198 @@
+"""Today: this week's posts, posts that need a look, asks waiting, follow-ups due.
+
+Each heading counts the list under it, with the same store query: this week is the
+calendar's Week view (repeats included), the asks are :func:`asks.waiting_asks`.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import timedelta
+
+from PySide6.QtCore import QModelIndex, QTimer, Signal
+from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+
+from socialdesk.core.calendar.post_checks import PostProblem, posts_needing_attention
+from socialdesk.core.calendar.recurrence import posts_in_range
+from socialdesk.core.clock import today
+from socialdesk.core.formatting import short_date
+from socialdesk.qt.delegates import PlatformsDelegate, StatusDelegate
+from socialdesk.qt.reports.leverage_card import LeverageCard
+from socialdesk.qt.table_model import Column, RowTableModel
+from socialdesk.qt.view_base import EmptyState, View, heading, make_table, muted, section_title
+from socialdesk.store import asks, contacts, reports
+from socialdesk.store.asks import WaitingAsks
+from socialdesk.store.models import AskRow, FollowUp, PostRow
+from socialdesk.store.posts import week_of
+from socialdesk.store.workspace import Workspace
+
+ASKS_LISTED = 200  # waiting asks listed, the first by due date (the heading says so)
+WAITING_MEANS = ("Waiting: asked and not answered yet, or agreed but not shared yet. "
+                 "Overdue: waiting past its due date.")
+
+
+def _titled(title: QLabel, body: QWidget, note: str = "") -> QWidget:
+    box = QWidget()
+    layout = QVBoxLayout(box)
+    layout.setContentsMargins(0, 0, 0, 0)
+    head = QHBoxLayout()
+    head.addWidget(title)
+    if note:
+        head.addWidget(muted(note), 1)
+    else:
+        head.addStretch(1)
+    layout.addLayout(head)
+    layout.addWidget(body)
+    return box
+
+
+def _waiting_text(figures: WaitingAsks) -> str:
+    """"14 asks waiting (3 overdue)"."""
+    text = f"{figures.waiting:,} ask{'s' if figures.waiting != 1 else ''} waiting"
+    return f"{text} ({figures.overdue:,} overdue)" if figures.overdue else text
+
+
+def _due(iso: str | None) -> str:
+    day = today()
+    if iso and iso < day.isoformat():
+        return f"{short_date(iso, day)} · overdue"
+    return short_date(iso, day)
+
+
+class TodayView(View):
+    """What needs doing this week."""
+
+    name = "today"
+    title = "Today"
+    open_post = Signal(int)  # double-click on a post: edit it in the calendar
+
+    def __init__(self, ws: Workspace, parent: QWidget | None = None) -> None:
+        super().__init__(ws, parent)
+        self.date_label = heading("Today")
+        self.summary = muted("")
+        self.week_model: RowTableModel[PostRow] = RowTableModel([
+            Column("Day", lambda p: short_date(p.scheduled_on, today())),
+            Column("Time", lambda p: p.scheduled_time or "all day"),
+            Column("Post", lambda p: p.title, tooltip=lambda p: p.campaign or "No campaign",
+                   colour=lambda p: p.colour),
+            Column("Channels", lambda p: p.platforms,
+                   display=lambda v: ", ".join(v), tooltip=lambda p: ", ".join(p.platforms)),
+            Column("Status", lambda p: p.status),
+        ])
+        self.week_table = make_table(self.week_model)
+        self.week_table.setItemDelegateForColumn(3, PlatformsDelegate(self.week_table))
+        self.week_table.setItemDelegateForColumn(4, StatusDelegate(self.week_table))
+        self.week = EmptyState(self.week_table, "No posts this week. Plan one in the Calendar.")
+        self.week_table.doubleClicked.connect(
+            lambda index: self._open(self.week_model.row_at(index.row()).id))
+
+        self.check_model: RowTableModel[PostProblem] = RowTableModel([
+            Column("Day", lambda c: c.row.scheduled_on,
+                   display=lambda v: short_date(v, today())),
+            Column("Post", lambda c: c.row.title, tooltip=lambda c: "Double-click to fix it",
+                   colour=lambda c: c.row.colour),
+            Column("What to fix", lambda c: c.summary, tooltip=lambda c: "\n".join(c.problems)),
+        ])
+        self.check_table = make_table(self.check_model)
+        self.check_table.setToolTip("Double-click a post to open it in the Calendar")
+        self.check_table.doubleClicked.connect(self._open_checked)
+        self.checks = EmptyState(
+            self.check_table, "Every post this week and next has a channel and fits its "
+            "networks' limits.")
+
+        self.asks_model: RowTableModel[AskRow] = RowTableModel([
+            Column("Partner", lambda a: a.contact_name),
+            Column("For post", lambda a: a.post_title or ""),
+            Column("Due", lambda a: _due(a.due_on)),
+            Column("Status", lambda a: a.status),
+        ])
+        self.asks_table = make_table(self.asks_model, stretch=1)
+        self.asks_table.setItemDelegateForColumn(3, StatusDelegate(self.asks_table))
+        self.asks_table.setToolTip(WAITING_MEANS)
+        self.asks = EmptyState(self.asks_table, "No asks waiting: every ask has its answer.")
+
+        self.follow_model: RowTableModel[FollowUp] = RowTableModel([
+            Column("Contact", lambda f: f.name),
+            Column("Organisation", lambda f: f.organisation),
+            Column("Due", lambda f: f.follow_up_on, display=lambda v: short_date(v, today())),
+        ])
+        self.follow_table = make_table(self.follow_model, stretch=1)
+        self.follow = EmptyState(self.follow_table, "No follow-ups due.")
+
+        self.week_title = section_title("This week's posts")
+        self.week_title.setToolTip("Monday to Sunday, repeats included: the Calendar's week")
+        self.checks_title = section_title("Posts to fix, this week and next")
+        self.asks_title = section_title("Asks waiting")
+        self.asks_title.setToolTip(WAITING_MEANS)
+        self.follow_title = section_title("Follow-ups due")
+        grid = QGridLayout()
+        grid.addWidget(_titled(self.week_title, self.week), 0, 0)
+        grid.addWidget(_titled(self.checks_title, self.checks), 0, 1)
+        grid.addWidget(_titled(self.asks_title, self.asks, "asked and not answered yet, or "
+                               "agreed but not shared yet"), 1, 0)
+        grid.addWidget(_titled(self.follow_title, self.follow), 1, 1)
+        grid.setRowStretch(0, 3)
+        grid.setRowStretch(1, 2)
+        grid.setColumnStretch(0, 3)
+        grid.setColumnStretch(1, 2)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.date_label)
+        layout.addWidget(self.summary)
+        self.leverage = LeverageCard(ws)  # leverage lately, reach per hour, asks waiting
+        layout.addWidget(self.leverage)
+        layout.addLayout(grid)
+
+    def refresh(self) -> None:
+        """Reload the week, the asks and the follow-ups (the leverage card right after)."""
+        # The card's 12-week figures are the slowest part: fill them once the lists show.
+        QTimer.singleShot(0, self._refresh_card)
+        day = today()
+        monday, sunday = week_of(day)
+        self.date_label.setText(f"Today, {day:%A} {day.day} {day:%B}")
+        week = posts_in_range(self.ws, monday, sunday)
+        self.week_model.set_rows(week)
+        self.week.set_empty(not week)
+        self.week_title.setText(f"This week's posts ({len(week):,})")
+        problems = posts_needing_attention(self.ws, monday, sunday + timedelta(days=7))
+        self.check_model.set_rows(problems)
+        self.checks.set_empty(not problems)
+        self.checks_title.setText(f"Posts to fix, this week and next ({len(problems):,})")
+        waiting = asks.waiting_asks(self.ws, day.isoformat(), limit=ASKS_LISTED)
+        self.asks_model.set_rows(waiting.rows)
+        self.asks.set_empty(not waiting.rows)
+        listed = "" if len(waiting.rows) == waiting.waiting else \
+            f" · the {len(waiting.rows):,} due first listed"
+        self.asks_title.setText(f"Asks waiting ({waiting.waiting:,}"
+                                f"{f' · {waiting.overdue:,} overdue' if waiting.overdue else ''}"
+                                f"{listed})")
+        due = contacts.follow_ups_due(self.ws, day.isoformat())
+        self.follow_model.set_rows(due)
+        self.follow.set_empty(not due)
+        self.follow_title.setText(f"Follow-ups due ({len(due):,})")
+        totals = reports.counts(self.ws)
+        self.summary.setText(
+            f"{len(week):,} posts this week · {len(problems):,} to fix · "
+            f"{_waiting_text(waiting)} · {len(due):,} follow-ups due · "
+            f"{totals.contacts:,} contacts, {totals.partners:,} partners, "
+            f"{totals.posts:,} posts in this workspace"
+        )
+        for table in (self.week_table, self.check_table, self.asks_table, self.follow_table):
+            table.resizeColumnsToContents()
+
+    def _refresh_card(self) -> None:
+        """Fill the leverage card (deferred: the window may have closed meanwhile)."""
+        try:
+            self.leverage.refresh()
+        except sqlite3.ProgrammingError:
+            return  # the workspace was closed before the card's turn came
+        except sqlite3.DatabaseError as error:
+            report = getattr(self.window(), "_report_damage", None)
+            if report is not None:
+                report(str(error))
+
+    def _open(self, post_id: int) -> None:
+        self.open_post.emit(post_id)
+
+    def _open_checked(self, index: QModelIndex) -> None:
+        if index.isValid():
+            self._open(self.check_model.row_at(index.row()).row.id)

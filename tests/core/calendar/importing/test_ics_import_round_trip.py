@@ -1,0 +1,139 @@
+"""Export to .ics, import into an empty workspace: the same posts come back."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+from ics_import_helpers import posts
+
+from socialdesk.core.calendar.export import export_calendar
+from socialdesk.core.calendar.importing import import_calendar
+from socialdesk.store.workspace import Workspace
+
+TRICKY_TITLE = (
+    "Croissants, 2 for 1; today!\nÖffnungszeiten 7–12 Uhr — «café» 🥐 back\\slash "
+    "and a long tail so that the line has to be folded more than once, with ünïcödé"
+)
+STAMPS = ("2024-01-05T08:00:00Z", "2024-02-06T09:30:00Z")
+
+
+def add(ws: Workspace, uid: str, title: str, channels: dict[str, str | None] | None = None,
+        topics: tuple[str, ...] = (), **values: object) -> None:
+    values = {"uid": uid, "title": title, "created_at": STAMPS[0], "updated_at": STAMPS[1],
+              **values}
+    cur = ws.conn.execute(
+        f"INSERT INTO posts ({', '.join(values)}) VALUES ({', '.join('?' * len(values))})",
+        list(values.values()),
+    )
+    for platform, body in (channels or {}).items():
+        ws.conn.execute("INSERT INTO post_channels (post_id, platform, body) VALUES (?, ?, ?)",
+                        (cur.lastrowid, platform, body))
+    for topic in topics:
+        ws.conn.execute("INSERT OR IGNORE INTO topics (name) VALUES (?)", (topic,))
+        ws.conn.execute("INSERT INTO post_topics SELECT ?, id FROM topics WHERE name = ?",
+                        (cur.lastrowid, topic))
+
+
+def build(ws: Workspace) -> None:
+    with ws.transaction():
+        ws.conn.execute("INSERT INTO campaigns (id, name) VALUES (1, 'Spring, launch; 🌸')")
+        add(ws, "p1@test", TRICKY_TITLE, {"instagram": '=HYPERLINK("x")\n\nmore', "facebook": None},
+            ("bread", "events"), body="Fresh = warm, +1 @friends\n\nSecond paragraph",
+            status="scheduled", campaign_id=1, scheduled_on="2030-03-10", scheduled_time="09:30",
+            timezone="Europe/Berlin", link="https://bakery.example/a?b=1,2", sequence=3)
+        add(ws, "p2@test", "Market day", status="draft", scheduled_on="2030-03-12",
+            repeat_rule="weekly", repeat_until="2030-04-30")
+        add(ws, "p4@test", "Evergreen tip", {"instagram": None}, status="published",
+            scheduled_on="2024-03-14", scheduled_time="18:00", evergreen_weeks=4,
+            timezone="Europe/Berlin")
+        add(ws, "p5@test", "Monthly newsletter", {"newsletter": None}, status="scheduled",
+            scheduled_on="2030-03-15", scheduled_time="07:05", timezone="America/New_York",
+            repeat_rule="monthly", repeat_until="2030-06-15")
+        add(ws, "p6@test", "-skipped post", {"facebook": "Only here"}, status="skipped",
+            scheduled_on="2024-03-20", scheduled_time="12:00", timezone="Europe/Berlin",
+            body="Not today")
+        add(ws, "p7@test", "Line one\n\nLine three; with, marks", {"x": "Short\n\nx:\nfake"},
+            scheduled_on="2030-05-01", status="draft")
+        add(ws, "p8@test", "Body with a trailer-like tail", {"bluesky": None}, status="draft",
+            body="See below\n\nLink: https://not-the-link.example\n\nChannels: none",
+            link="https://the-link.example", scheduled_on="2030-05-02")
+        add(ws, "p9@test", "Ends with a break\n", scheduled_on="2030-05-03", status="draft")
+
+
+COMPARED = ("title", "body", "status", "scheduled_on", "scheduled_time", "timezone", "link",
+            "repeat_rule", "repeat_until", "evergreen_weeks", "sequence", "campaign", "topics")
+
+
+def effective(post: dict[str, object]) -> dict[str, object]:
+    """What a post means: its fields, and each channel's text (its own or the body)."""
+    meaning = {name: post[name] for name in COMPARED}
+    meaning["channels"] = {
+        platform: body or post["body"]
+        for platform, body in post["channels"].items()  # type: ignore[attr-defined]
+    }
+    return meaning
+
+
+def export_and_import(source: Workspace, tmp_path: Path, zone: str) -> Workspace:
+    out = tmp_path / "plan.ics"
+    export_calendar(source, out, "ics", default_tz=zone)
+    target = Workspace.open(tmp_path / "copy.sqlite", create=True)
+    with target.transaction():
+        target.conn.executemany(
+            "INSERT INTO campaigns (name, colour) VALUES (?, ?)",
+            source.conn.execute("SELECT name, colour FROM campaigns ORDER BY id").fetchall(),
+        )
+    report = import_calendar(target, out, default_tz=zone)
+    assert report.merged == 0
+    return target
+
+
+def test_sample_posts_come_back_unchanged(ws: Workspace, tmp_path: Path) -> None:
+    build(ws)
+    target = export_and_import(ws, tmp_path, "Europe/Berlin")
+    try:
+        before, after = posts(ws), posts(target)
+    finally:
+        target.close()
+    assert set(after) == set(before)
+    for uid in before:
+        assert effective(after[uid]) == effective(before[uid]), uid
+    assert after["p1@test"]["title"] == TRICKY_TITLE
+    assert after["p1@test"]["channels"] \
+        == {"facebook": None, "instagram": '=HYPERLINK("x")\n\nmore'}
+
+
+def test_times_in_utc_come_back_in_the_workspace_zone(ws: Workspace, tmp_path: Path) -> None:
+    with ws.transaction():
+        add(ws, "utc@test", "Noon UTC", status="scheduled", scheduled_on="2030-03-20",
+            scheduled_time="12:00", timezone="UTC")
+    target = export_and_import(ws, tmp_path, "Europe/Berlin")
+    try:
+        post = posts(target)["utc@test"]
+    finally:
+        target.close()
+    assert (post["scheduled_on"], post["scheduled_time"], post["timezone"]) \
+        == ("2030-03-20", "13:00", "Europe/Berlin")
+
+
+@pytest.mark.parametrize("zone", ["Europe/London", "America/New_York"])
+def test_demo_workspace_round_trip(
+    demo: Workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, zone: str
+) -> None:
+    monkeypatch.setenv("SOCIALDESK_TODAY", date.today().isoformat())  # the demo's today
+    target = export_and_import(demo, tmp_path, zone)
+    try:
+        before = {u: p for u, p in posts(demo).items() if p["scheduled_on"]}
+        after = posts(target)
+    finally:
+        target.close()
+    assert set(after) == set(before)
+    for uid, post in before.items():
+        if post["timezone"] is None and post["scheduled_time"]:
+            post["timezone"] = zone  # exported in the export's zone, imported as that zone
+        expected = effective(post)  # idea vs draft survives via X-SOCIALDESK-STATUS
+        if post["repeat_rule"] and post["evergreen_weeks"]:
+            continue  # one RRULE cannot say both; the export keeps the evergreen interval
+        assert effective(after[uid]) == expected, uid

@@ -1,0 +1,144 @@
+"""Writing an import: merges by e-mail, likely duplicates, search index, progress, cancel."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from socialdesk.core.contacts.importing import (
+    ImportCancelled,
+    find_duplicates,
+    import_contacts,
+    parse_file,
+)
+from socialdesk.store.contacts import (
+    ContactQuery,
+    contact_rows,
+    count_contacts,
+    get_contact,
+    save_contact,
+)
+from socialdesk.store.models import Contact, Detail
+from socialdesk.store.workspace import Workspace
+
+Write = Callable[[str, bytes], Path]
+
+PEOPLE = (
+    "Name,E-mail,Phone,Company,Notes,Tags\n"
+    "Ann Lee,ANN@example.com,555 0101,Lee & Co,Likes bread,customers\n"
+    "Bob Ray,bob@example.com,,,,\"press, vip\"\n"
+    "Chloé Martin,chloe@example.com,555 0303,Fromagerie Martin,,\n"
+    "Ann L.,ann@example.com,555 0199,,Second row for Ann,partners\n"
+).encode()
+
+
+def _one(ws: Workspace, name: str) -> Contact:
+    (row,) = [r for r in contact_rows(ws, ContactQuery(text=name)) if r.name == name]
+    contact = get_contact(ws, row.id)
+    assert contact is not None
+    return contact
+
+
+def test_import_then_reimport_merges_by_email(ws: Workspace, write: Write) -> None:
+    path = write("people.csv", PEOPLE)
+    first = import_contacts(ws, path)
+    assert first.as_json() == {"imported": 3, "merged": 1, "skipped": 0, "problems": []}
+    ann = _one(ws, "Ann Lee")  # the fourth row merged into the first (same address)
+    assert ann.values("email") == ("ANN@example.com",)
+    assert ann.values("phone") == ("555 0101", "555 0199")
+    assert ann.tags == ("customers", "partners") and ann.notes == "Likes bread"
+    bob = _one(ws, "Bob Ray")
+    assert bob.tags == ("press", "vip")
+
+    again = import_contacts(ws, path)
+    assert (again.imported, again.merged, again.skipped) == (0, 4, 0)
+    assert count_contacts(ws) == 3
+    assert _one(ws, "Ann Lee").values("phone") == ("555 0101", "555 0199")
+
+
+def test_merge_fills_only_what_is_empty(ws: Workspace, write: Write) -> None:
+    typed = Contact(
+        0, "Ann (typed)", organisation="", notes="My own note", tags=("friends",),
+        details=(Detail("email", "ann@example.com", "home"),),
+    )
+    ann_id = save_contact(ws, typed)
+    report = import_contacts(ws, write("people.csv", PEOPLE))
+    assert (report.imported, report.merged) == (2, 2)
+    ann = get_contact(ws, ann_id)
+    assert ann is not None
+    assert ann.name == "Ann (typed)" and ann.notes == "My own note"
+    assert ann.organisation == "Lee & Co"
+    assert ann.values("email") == ("ann@example.com",)
+    assert ann.values("phone") == ("555 0101", "555 0199")
+    assert ann.tags == ("customers", "friends", "partners")
+
+
+def test_likely_duplicates_are_reported_not_merged(ws: Workspace, write: Write) -> None:
+    existing = save_contact(ws, Contact(0, "Chloe Martin", organisation="Fromagerie Martin"))
+    save_contact(ws, Contact(0, "Someone Else", organisation="Elsewhere"))
+    report = import_contacts(ws, write("people.csv", PEOPLE))
+    assert report.imported == 3
+    (match,) = report.likely_duplicates
+    assert (match.name, match.existing_id, match.kind, match.line) == (
+        "Chloé Martin", existing, "likely", 4,
+    )
+    assert match.score >= 92
+    assert count_contacts(ws) == 5
+
+
+def test_find_duplicates(ws: Workspace, write: Write) -> None:
+    bob = save_contact(ws, Contact(0, "Robert Ray", details=(Detail("email", "Bob@Example.com"),)))
+    chloe = save_contact(ws, Contact(0, "Martin Chloé", organisation="Fromagerie  Martin"))
+    parsed = parse_file(write("people.csv", PEOPLE)).contacts
+    found = {(m.name, m.kind, m.existing_id) for m in find_duplicates(ws, parsed)}
+    assert found == {("Bob Ray", "exact", bob), ("Chloé Martin", "likely", chloe)}
+    plain = find_duplicates(ws, [Contact(0, "Bob", details=(Detail("email", "BOB@example.COM"),))])
+    assert [(m.index, m.line, m.existing_name) for m in plain] == [(0, 0, "Robert Ray")]
+
+
+def test_imported_contacts_are_searchable(ws: Workspace, write: Write) -> None:
+    import_contacts(ws, write("people.csv", PEOPLE))
+    assert [r.name for r in contact_rows(ws, ContactQuery(text="chloe@example"))] == [
+        "Chloé Martin",
+    ]
+    assert [r.name for r in contact_rows(ws, ContactQuery(text="vip"))] == ["Bob Ray"]
+    assert [r.name for r in contact_rows(ws, ContactQuery(text="partners"))] == ["Ann Lee"]
+    assert [r.name for r in contact_rows(ws, ContactQuery(text="fromagerie"))] == ["Chloé Martin"]
+    check = ws.conn.execute("PRAGMA foreign_key_check").fetchall()
+    assert check == []
+
+
+def test_progress_and_cancel(ws: Workspace, write: Write, counts) -> None:
+    rows = "".join(f"Person {i},p{i}@example.com\n" for i in range(2500))
+    path = write("many.csv", ("Name,Email\n" + rows).encode())
+    seen: list[tuple[int, int]] = []
+    report = import_contacts(ws, path, progress=lambda done, total: seen.append((done, total)))
+    assert report.imported == 2500
+    assert seen[0] == (0, 5000) and seen[-1] == (5000, 5000)
+    assert [done for done, _ in seen] == sorted(done for done, _ in seen)
+
+    before = counts()
+    calls: list[int] = []
+
+    def cancel_late(done: int, total: int) -> bool:
+        calls.append(done)
+        return done < total  # cancel at the very end, after everything was written
+
+    with pytest.raises(ImportCancelled):
+        import_contacts(ws, write("more.csv", b"Name\nNew One\nNew Two\n"), progress=cancel_late)
+    assert counts() == before and calls[-1] == 4
+    with pytest.raises(ImportCancelled, match="nothing was imported"):
+        import_contacts(ws, path, progress=lambda done, total: False)
+    assert counts() == before
+
+
+def test_rows_sharing_any_address_become_one_contact(ws: Workspace, write: Write) -> None:
+    data = (
+        b"Name,E-mail 1 - Value,E-mail 2 - Value\n"
+        b"Ann,a@x.example,\nAnn B,b@x.example,A@X.example\nAnn C,b@x.example,\n"
+    )
+    report = import_contacts(ws, write("ann.csv", data))
+    assert (report.imported, report.merged) == (1, 2)
+    assert _one(ws, "Ann").values("email") == ("a@x.example", "b@x.example")

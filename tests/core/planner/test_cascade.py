@@ -1,0 +1,174 @@
+"""The second hop: Monte Carlo of shares spreading along links (DESIGN.md, leverage v1)."""
+
+from __future__ import annotations
+
+import math
+import random
+
+import numpy as np
+import pytest
+
+from socialdesk.core.planner import cascade
+from socialdesk.core.planner import leverage as lv
+from socialdesk.core.planner.cascade import CascadeModel, Link
+
+PARAMS = lv.ModelParams(universe=100_000, reshare=0.3)
+POST = lv.PostInput(topics=frozenset({"bread"}), platforms=frozenset({"instagram"}))
+OWN = [lv.AudienceInput("instagram", 800)]
+
+
+def partner(pid: str, size: int, strength: float = 0.5, **kw: object) -> lv.PartnerInput:
+    return lv.PartnerInput(id=pid, name=pid, strength=strength,
+                           audiences=(lv.AudienceInput("instagram", size, frozenset({"bread"})),),
+                           **kw)  # type: ignore[arg-type]
+
+
+def small_model(p: list[float], q: list[float], x: list[float], links: list[Link],
+                x0: float = 0.01, reshare: float = 1.0) -> CascadeModel:
+    ids = [chr(ord("a") + i) for i in range(len(p))]
+    return CascadeModel(ids, p, q, x, x0, 1000.0, links, reshare)
+
+
+def test_without_links_the_mean_agrees_with_r_of_s() -> None:
+    rng = random.Random(5)
+    partners = [partner(f"p{i}", rng.randint(2_000, 80_000), rng.random(),
+                        asked=rng.randint(0, 4), days_since_last_ask=rng.choice([None, 3, 40]))
+                for i in range(12)]
+    plan = lv.plan(partners, OWN, POST, PARAMS, budget_minutes=None)
+    assert len(plan.chosen) == 12
+    model = CascadeModel.for_post(partners, [], OWN, POST, PARAMS)
+    summary = model.run([e.id for e in plan.chosen], runs=20_000, seed=3)
+    assert summary.runs == 20_000
+    assert summary.mean == pytest.approx(plan.expected_reach, rel=0.01)
+    assert summary.p10 <= summary.mean <= summary.p90
+
+
+def test_two_hops_by_hand() -> None:
+    # a is asked and always shares; a → b with w = 0.5, q_b = 0.6, reshare 0.5: b shares
+    # with 0.15; b → c (w = 1, q_c = 0.4): c shares with 0.15 · 0.2 = 0.03.
+    links = [Link("a", "b", 0.5), Link("b", "c", 1.0)]
+    model = CascadeModel(["a", "b", "c"], [1.0, 0.0, 0.0], [0.9, 0.6, 0.4], [0.1, 0.2, 0.3],
+                         0.0, 1000.0, links, reshare=0.5)
+    runs = model.simulate(["a"], runs=40_000, seed=2)
+    assert runs.sharers.min() == 1
+    assert runs.sharers.mean() == pytest.approx(1 + 0.15 + 0.03, abs=0.01)
+    # E[reach] = U (1 − (1 − x_a)(1 − P_b x_b)(1 − P_c x_c)), the three being independent
+    # given that c can only share after b: P(b and c) terms multiply exactly.
+    p_b, p_c = 0.15, 0.03
+    expected = 1000 * (1 - 0.9 * ((1 - p_b) + (p_b - p_c) * 0.8 + p_c * 0.8 * 0.7))
+    assert runs.reach.mean() == pytest.approx(expected, rel=0.01)
+
+
+def test_an_asked_partner_who_did_not_share_is_not_reached_through_a_link() -> None:
+    model = small_model([1.0, 0.0], [1.0, 1.0], [0.1, 0.1], [Link("a", "b", 1.0)])
+    runs = model.simulate(["a", "b"], runs=500, seed=1)
+    assert set(runs.sharers) == {1}
+    # unasked, b shares whenever a does (w = q = reshare = 1)
+    assert set(model.simulate(["a"], runs=500, seed=1).sharers) == {2}
+
+
+def test_links_are_directed_and_tried_once() -> None:
+    model = small_model([1.0, 0.0], [1.0, 1.0], [0.1, 0.1], [Link("b", "a", 1.0)])
+    assert set(model.simulate(["a"], runs=300).sharers) == {1}
+    # two links a → b (say "knows" and "works with") give two chances: 1 − (1 − 0.3)².
+    twice = small_model([1.0, 0.0], [1.0, 1.0], [0.1, 0.1],
+                        [Link("a", "b", 0.3), Link("a", "b", 0.3)])
+    assert twice.simulate(["a"], runs=40_000, seed=4).sharers.mean() == pytest.approx(
+        1 + 0.51, abs=0.01)
+
+
+def test_with_links_p10_mean_p90_are_ordered_and_links_add_reach() -> None:
+    rng = random.Random(8)
+    partners = [partner(f"p{i}", rng.randint(1_000, 30_000), rng.random()) for i in range(40)]
+    links = [Link(f"p{a}", f"p{b}", rng.uniform(0.2, 0.9))
+             for a, b in (rng.sample(range(40), 2) for _ in range(300))]
+    plan = lv.plan(partners, OWN, POST, PARAMS, max_asks=4)
+    asked = [e.id for e in plan.chosen]
+    with_links = CascadeModel.for_post(partners, links, OWN, POST, PARAMS).run(asked, 4000)
+    alone = CascadeModel.for_post(partners, [], OWN, POST, PARAMS).run(asked, 4000)
+    assert with_links.p10 <= with_links.mean <= with_links.p90
+    assert with_links.p10 < with_links.p90
+    assert with_links.mean_sharers > alone.mean_sharers
+    assert with_links.mean > plan.expected_reach > plan.own_reach
+
+
+def reference_sharers(model: CascadeModel, asked: list[str], runs: int, seed: int) -> np.ndarray:
+    """The independent cascade, one run and one link at a time, as the textbook states it."""
+    rng = random.Random(seed)
+    out = {i: [] for i in range(len(model.ids))}
+    for s, d, pr in zip(model.src.tolist(), model.dst.tolist(), model.prob.tolist(),
+                        strict=True):
+        out[s].append((d, pr))
+    seeds = [model.index[a] for a in asked]
+    counts = []
+    for _ in range(runs):
+        sharing = {s for s in seeds if rng.random() < model.p[s]}
+        frontier = list(sharing)
+        while frontier:
+            nxt = []
+            for u in frontier:
+                for v, pr in out[u]:
+                    if v not in sharing and v not in seeds and rng.random() < pr:
+                        sharing.add(v)
+                        nxt.append(v)
+            frontier = nxt
+        counts.append(len(sharing))
+    return np.array(counts)
+
+
+def test_agrees_with_a_one_run_at_a_time_cascade() -> None:
+    rng = random.Random(13)
+    n = 30
+    links = [Link(str(a), str(b), rng.uniform(0.3, 1.0))
+             for a, b in (rng.sample(range(n), 2) for _ in range(120))]
+    model = CascadeModel([str(i) for i in range(n)], [rng.uniform(0.3, 0.9) for _ in range(n)],
+                         [rng.uniform(0.2, 0.8) for _ in range(n)], [0.01] * n, 0.0, 1e6,
+                         links, reshare=0.5)
+    ours = model.simulate(["0", "1", "2"], runs=6000, seed=1).sharers
+    theirs = reference_sharers(model, ["0", "1", "2"], runs=6000, seed=1)
+    error = math.sqrt(ours.var() / len(ours) + theirs.var() / len(theirs))
+    assert abs(ours.mean() - theirs.mean()) < 4 * error
+    for q in (10, 50, 90):
+        assert abs(np.percentile(ours, q) - np.percentile(theirs, q)) <= 1
+
+
+def test_same_seed_same_runs_and_any_number_of_runs() -> None:
+    model = small_model([0.5, 0.2, 0.0], [0.5, 0.5, 0.5], [0.1, 0.2, 0.3],
+                        [Link("a", "c", 0.8), Link("b", "c", 0.8)])
+    first = model.simulate(["a", "b"], runs=1000, seed=9)
+    again = model.simulate(["a", "b"], runs=1000, seed=9)
+    assert np.array_equal(first.reach, again.reach)
+    other = model.simulate(["a", "b"], runs=1000, seed=10)
+    assert not np.array_equal(first.reach, other.reach)
+    for runs in (1, 63, 65, 130):
+        assert len(model.simulate(["a"], runs=runs).reach) == runs
+    assert model.run([], runs=10).mean == pytest.approx(1000 * 0.01)
+    with pytest.raises(KeyError):
+        model.simulate(["nobody"])
+
+
+def test_runs_in_batches_give_the_same_distribution(monkeypatch: pytest.MonkeyPatch) -> None:
+    model = small_model([0.6, 0.0], [0.5, 0.5], [0.1, 0.2], [Link("a", "b", 0.8)])
+    whole = model.simulate(["a"], runs=20_000, seed=1).sharers.mean()
+    monkeypatch.setattr(cascade, "BATCH_WORDS", 3)
+    batched = model.simulate(["a"], runs=20_000, seed=1)
+    assert len(batched.reach) == 20_000
+    assert batched.sharers.mean() == pytest.approx(whole, abs=0.02)
+    assert whole == pytest.approx(0.6 * (1 + 0.8 * 0.5), abs=0.02)
+
+
+@pytest.mark.parametrize("p", [0.0, 1e-4, 0.07, 0.3, 0.5, 0.999, 1.0])
+def test_random_words_have_each_bit_set_with_the_probability(p: float) -> None:
+    rng = np.random.default_rng(1)
+    words = cascade._bernoulli_words(rng, np.array([p, 1 - p]), 4000, 8)
+    bits = np.unpackbits(words.view(np.uint8)).reshape(4000, 8 * 8 * 2)
+    share = bits.mean()  # both columns together: exactly 1/2 on average
+    assert share == pytest.approx(0.5, abs=0.005)
+    column = np.unpackbits(np.ascontiguousarray(words[:, 0]).view(np.uint8)).mean()
+    assert column == pytest.approx(p, abs=4 * math.sqrt(p * (1 - p) / 256_000) + 1e-9)
+
+
+def test_a_partner_reaching_everyone_saturates_the_universe() -> None:
+    model = small_model([1.0], [1.0], [1.0], [], x0=0.0)
+    assert model.run(["a"], runs=100).mean == pytest.approx(1000)
+    assert model.run([], runs=100).mean == 0.0

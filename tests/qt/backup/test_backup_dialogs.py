@@ -1,0 +1,276 @@
+"""Backups in the GUI: restore list, passphrase, damaged workspace, automatic backups."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+from PySide6.QtWidgets import QDialog, QMessageBox
+
+from bad_workspaces import make_hostile, with_kdf
+from socialdesk.core.backup import catalog, secrets
+from socialdesk.core.backup import create as backup
+from socialdesk.qt.app import create_application
+from socialdesk.qt.appsettings import app_settings
+from socialdesk.qt.backup.dialogs import DamagedDialog, PassphraseDialog, RestoreDialog
+from socialdesk.qt.main_window import MainWindow
+from socialdesk.qt.opening import open_or_recover
+from socialdesk.store import reports
+from socialdesk.store.workspace import Workspace
+
+ACCEPTED = QDialog.DialogCode.Accepted
+
+
+@pytest.fixture
+def answers(monkeypatch):
+    """Modal message boxes answer at once; what they said is kept."""
+    said: list[str] = []
+
+    def record(*args, **kwargs):
+        said.append(args[2])
+        return QMessageBox.StandardButton.Yes
+
+    for name in ("information", "warning", "critical", "question"):
+        monkeypatch.setattr(QMessageBox, name, staticmethod(record))
+    return said
+
+
+def delete_posts(ws: Workspace) -> None:
+    with ws.transaction():
+        ws.conn.execute("DELETE FROM posts")
+
+
+def test_restore_list_shows_date_kind_counts_and_size(qtbot, demo, tmp_path) -> None:
+    create_application()
+    backup.make_backup(demo, kind="auto")
+    backup.make_backup(demo, passphrase="pw", rotate=False)
+    folder = backup.backup_folder(demo)
+    dialog = RestoreDialog(catalog.list_backups(folder), folder)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    model = dialog.model
+    assert model.rowCount() == 2
+    texts = [[model.index(r, c).data() for c in range(model.columnCount())] for r in range(2)]
+    plain = next(row for row in texts if row[1] == "Automatic")
+    assert plain[2] == f"{reports.counts(demo).contacts:,}"
+    assert plain[4].endswith("KB")
+    sealed = next(row for row in texts if row[1] == "Made by you")
+    assert sealed[5] == "Encrypted"
+    assert dialog.restore_button.isEnabled()
+    dialog.resize(760, 420)
+    dialog.grab().save(str(tmp_path / "restore-dialog.png"))
+
+
+def test_a_backup_can_be_removed_from_the_restore_list(qtbot, demo, answers) -> None:
+    create_application()
+    made = {backup.make_backup(demo, kind="manual").path for _ in range(2)}
+    folder = backup.backup_folder(demo)
+    dialog = RestoreDialog(catalog.list_backups(folder), folder)
+    qtbot.addWidget(dialog)
+    chosen = dialog.selected().path
+    dialog.remove_button.click()
+    assert "cannot be restored afterwards" in answers[-1]
+    [kept] = made - {chosen}
+    assert not chosen.exists() and kept.exists()
+    assert [b.path for b in dialog.model.rows] == [kept]
+    assert dialog.selected().path == kept
+    dialog.remove_button.click()
+    assert dialog.pages.currentIndex() == 1, "the empty state shows"
+    assert not dialog.remove_button.isEnabled()
+
+
+def test_restore_list_empty_state_says_what_to_do(qtbot, tmp_path) -> None:
+    create_application()
+    dialog = RestoreDialog([], tmp_path)
+    qtbot.addWidget(dialog)
+    assert dialog.pages.currentIndex() == 1
+    assert not dialog.restore_button.isEnabled()
+
+
+def test_file_restore_brings_back_the_backup_and_keeps_a_safety_copy(
+        window, monkeypatch, answers) -> None:
+    backup.make_backup(window.ws)
+    expected = reports.counts(window.ws).posts
+    delete_posts(window.ws)
+    window.data_changed()
+    monkeypatch.setattr(RestoreDialog, "exec", lambda dialog: (dialog.accept(), ACCEPTED)[1])
+    restore_action = next(a for a in window.menuBar().actions()[0].menu().actions()
+                          if a.text() == "&Restore…")
+    restore_action.trigger()
+    assert reports.counts(window.ws).posts == expected
+    assert f"{expected:,} posts" in window.path_label.text()
+    kinds = [b.kind for b in catalog.list_backups(backup.backup_folder(window.ws))]
+    assert "safety" in kinds
+
+
+@pytest.mark.usefixtures("fresh_keyring")
+def test_encrypted_restore_asks_for_the_passphrase_until_right(
+        window, monkeypatch, answers) -> None:
+    made = backup.make_backup(window.ws, passphrase="river stone")
+    expected = reports.counts(window.ws).posts
+    delete_posts(window.ws)
+    typed = iter(["wrong", "river stone"])
+    problems: list[str] = []
+
+    def type_passphrase(dialog: PassphraseDialog) -> int:
+        problems.append(dialog.problem.text())
+        dialog.passphrase.setText(next(typed))
+        dialog.remember.setChecked(True)
+        return ACCEPTED
+
+    monkeypatch.setattr(PassphraseDialog, "exec", type_passphrase)
+    window.safety.restore_from(made.path)
+    assert reports.counts(window.ws).posts == expected
+    assert "Wrong passphrase" in problems[1]
+    assert secrets.recall(window.ws.path) == "river stone"
+    assert b"river stone" not in window.ws.path.read_bytes()
+
+
+@pytest.mark.usefixtures("fresh_keyring")
+def test_an_encrypted_backup_asking_for_costly_keys_is_refused_before_asking(
+        window, monkeypatch, answers, tmp_path) -> None:
+    sealed = backup.make_backup(window.ws, passphrase="river stone").path
+    crafted = with_kdf(sealed, tmp_path / "costly.sdbackup", n=1 << 18)
+    asked: list[PassphraseDialog] = []
+    monkeypatch.setattr(PassphraseDialog, "exec", lambda dialog: asked.append(dialog) or 0)
+    assert window.safety.restore_from(crafted, confirm=False) is None
+    assert asked == []
+    assert len(answers) == 1 and str(crafted) in answers[0]
+    assert "encryption parameters" in answers[0]
+
+
+def test_a_damaged_workspace_offers_the_newest_backup(qtbot, demo, monkeypatch, answers):
+    create_application()
+    backup.make_backup(demo)
+    expected = reports.counts(demo).contacts
+    path = demo.path
+    demo.close()
+    data = bytearray(path.read_bytes())
+    data[:100] = bytes(100)
+    path.write_bytes(bytes(data))
+    offered: list[DamagedDialog] = []
+
+    def choose_restore(dialog: DamagedDialog) -> int:
+        offered.append(dialog)
+        dialog.grab().save(str(path.parent / "damaged-dialog.png"))
+        dialog.restore_button.click()
+        return ACCEPTED
+
+    monkeypatch.setattr(DamagedDialog, "exec", choose_restore)
+    ws = open_or_recover(None, path, create=False)
+    assert ws is not None
+    assert reports.counts(ws).contacts == expected
+    ws.close()
+    assert offered and offered[0].newest is not None and "damaged" in offered[0].detail
+    assert list(path.parent.glob("demo.damaged-*.sqlite"))
+    assert any("kept as" in text for text in answers)
+
+
+def test_declining_leaves_the_damaged_workspace_untouched(demo, monkeypatch, answers):
+    create_application()
+    path = demo.path
+    demo.close()
+    data = bytearray(path.read_bytes())
+    data[:100] = bytes(100)
+    path.write_bytes(bytes(data))
+    monkeypatch.setattr(DamagedDialog, "exec", lambda dialog: 0)
+    assert open_or_recover(None, path, create=False) is None
+    assert path.read_bytes() == bytes(data)
+
+
+def test_opening_a_workspace_that_would_run_sql_of_its_own_is_refused(
+        window, demo_template, tmp_path, answers):
+    hostile = tmp_path / "elsewhere" / "shop.sqlite"
+    hostile.parent.mkdir()
+    shutil.copyfile(demo_template, hostile)
+    name = make_hostile(hostile, "view")
+    before = hostile.read_bytes()
+    shown = window.ws.path
+    assert window.safety.open_workspace(hostile, create=False) is None  # File → Open…
+    assert len(answers) == 1 and str(hostile) in answers[0] and f"'{name}'" in answers[0]
+    assert hostile.read_bytes() == before
+    assert window.ws.path == shown
+
+
+def test_closing_the_window_makes_an_automatic_backup(window) -> None:
+    folder = backup.backup_folder(window.ws)
+    window.close()
+    made = catalog.list_backups(folder)
+    assert [b.kind for b in made] == ["auto"]
+
+
+def test_the_daily_timer_backs_up_when_a_day_has_passed(window, qtbot) -> None:
+    assert window.safety.timer.isActive()
+    window.safety.timer.timeout.emit()
+    window.safety.wait()
+    folder = backup.backup_folder(window.ws)
+    assert [b.kind for b in catalog.list_backups(folder)] == ["auto"]
+    assert "Last backup: today" in window.backup_label.text()
+    window.safety.timer.timeout.emit()  # not due again today
+    window.safety.wait()
+    assert len(catalog.list_backups(folder)) == 1
+
+
+def test_opening_a_workspace_another_socialdesk_holds_is_refused(window, tmp_path, answers):
+    import subprocess
+    import sys
+
+    other = tmp_path / "other.sqlite"
+    Workspace.open(other, create=True).close()
+    hold = ("import sys; from socialdesk.core.lock import WorkspaceLock; "
+            "l = WorkspaceLock.acquire(sys.argv[1]); print('locked', flush=True); "
+            "sys.stdin.readline()")
+    child = subprocess.Popen([sys.executable, "-c", hold, str(other)], stdin=subprocess.PIPE,
+                             stdout=subprocess.PIPE, text=True)
+    try:
+        assert child.stdout.readline().strip() == "locked"
+        assert window.safety.open_workspace(other, create=False) is None
+        assert "already open in another SocialDesk" in answers[-1]
+    finally:
+        child.communicate("\n", timeout=10)
+    assert window.safety.open_workspace(other, create=False) is not None
+
+
+def test_closing_without_changes_after_a_backup_adds_none(window, qtbot) -> None:
+    from socialdesk.store.workspace import Workspace
+
+    folder = backup.backup_folder(window.ws)
+    path = window.ws.path
+    window.close()  # the first close backs up
+    assert len(catalog.list_backups(folder)) == 1
+    again = MainWindow(Workspace.open(path), app_settings())
+    qtbot.addWidget(again)
+    again.close()  # opened and closed without a change: no second copy
+    assert len(catalog.list_backups(folder)) == 1
+
+
+def test_a_backup_made_with_ctrl_b_outlives_the_automatic_one_on_close(window, qtbot) -> None:
+    import time
+
+    from PySide6.QtGui import QKeySequence
+
+    folder = backup.backup_folder(window.ws)
+    shortcut = next(a for a in window.menuBar().actions()[0].menu().actions()
+                    if a.shortcut() == QKeySequence("Ctrl+B"))
+    shortcut.trigger()
+    window.safety.wait()
+    [manual] = catalog.list_backups(folder)
+    assert manual.kind == "manual"
+    delete_posts(window.ws)
+    time.sleep(1.01 - time.time() % 1)  # the automatic backup is the newer one
+    window.close()  # backs up automatically, then rotates
+    assert sorted(b.kind for b in catalog.list_backups(folder)) == ["auto", "manual"]
+    assert manual.path.exists()
+
+
+def test_settings_say_which_backups_are_kept_until_removed(qtbot, demo) -> None:
+    from PySide6.QtWidgets import QLabel
+
+    from socialdesk.qt.settings_pages.backups import BackupsPage
+
+    create_application()
+    backups_page = BackupsPage(demo)
+    qtbot.addWidget(backups_page)
+    said = " ".join(label.text() for label in backups_page.findChildren(QLabel))
+    assert "Older automatic backups are removed" in said
+    assert "Backups you make yourself" in said and "until you remove them" in said

@@ -1,0 +1,125 @@
+"""Opening the calendar and paging through it on a big workspace: nothing read twice,
+nothing stale, and the editor's slow parts (time zones, channel marks) there when used.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from calendar_helpers import MONTH, add_post
+from PySide6.QtGui import QUndoStack
+
+from socialdesk.core.calendar.recurrence import posts_in_range
+from socialdesk.qt.calendar.fields import zone_names
+from socialdesk.qt.calendar.month import month_days
+from socialdesk.qt.calendar.view import CalendarView
+
+
+def _grid(view: CalendarView) -> set[tuple[int, date, bool]]:
+    return {(row.id, day, row.occurrence) for day, rows in view.grid.by_day.items()
+            for row in rows}
+
+
+def _stored(view: CalendarView) -> set[tuple[int, date, bool]]:
+    days = month_days(view.anchor.year, view.anchor.month)
+    return {(row.id, date.fromisoformat(row.scheduled_on), row.occurrence)
+            for row in posts_in_range(view.ws, days[0], days[-1])}
+
+
+def test_the_editor_lists_every_time_zone_and_channel_mark_when_first_opened(
+        calendar_view: CalendarView, qtbot) -> None:
+    view = calendar_view
+    view.new_post(MONTH)
+    editor = view.editor
+    zone = editor.zone
+    assert zone.currentText() == zone.default
+    for platform, button in editor.texts.buttons.items():
+        assert not button.icon().isNull(), platform
+    editor.texts.buttons["instagram"].click()
+    tabs = editor.texts.tabs
+    assert not tabs.tabIcon([tabs.tabText(i) for i in range(tabs.count())]
+                            .index("Instagram")).isNull()
+    zone.showPopup()
+    zone.hidePopup()
+    assert zone.count() == len(zone_names()) > 300
+    assert zone.findText("Europe/Paris") >= 0
+    assert zone.currentText() == zone.default  # filling the list changed nothing shown
+    zone.completer().setCompletionPrefix("paris")
+    assert zone.completer().currentCompletion() == "Europe/Paris"
+    zone.set_zone("Asia/Tokyo")
+    editor.has_date.setChecked(True)
+    editor.has_time.setChecked(True)
+    assert editor.draft().timezone == "Asia/Tokyo"
+
+
+def test_typing_in_a_time_zone_box_finds_zones_before_its_list_was_opened(
+        calendar_view: CalendarView, qtbot) -> None:
+    view = calendar_view
+    view.new_post(MONTH)
+    zone = view.editor.zone
+    view.editor.has_date.setChecked(True)
+    view.editor.has_time.setChecked(True)
+    view.window().activateWindow()
+    zone.setFocus()
+    qtbot.waitUntil(lambda: zone.count() > 300)
+    zone.lineEdit().clear()
+    qtbot.keyClicks(zone.lineEdit(), "Europe/Lisb")
+    assert zone.completer().currentCompletion() == "Europe/Lisbon"
+
+
+@pytest.fixture
+def big_calendar(qtbot, workspace, monkeypatch: pytest.MonkeyPatch) -> CalendarView:
+    """A calendar that treats the workspace as big: it reads months on worker threads."""
+    import socialdesk.qt.calendar.view as module
+
+    monkeypatch.setattr(module, "BACKGROUND_ABOVE", 0)
+    for day in ("2031-02-10", "2031-03-03", "2031-03-17", "2031-04-14", "2031-05-05"):
+        add_post(workspace, f"Post on {day}", day, topics=("bread",))
+    add_post(workspace, "Bread club", "2031-02-03", repeat_rule="weekly",
+             repeat_until="2031-05-26")
+    view = CalendarView(workspace, undo_stack=QUndoStack())
+    qtbot.addWidget(view)
+    view.resize(1280, 800)
+    view.show()
+    qtbot.waitExposed(view)
+    view.anchor = MONTH
+    return view
+
+
+def test_a_big_workspace_opens_at_once_and_its_posts_follow(big_calendar: CalendarView,
+                                                             qtbot) -> None:
+    view = big_calendar
+    view.refresh()
+    assert view.summary.text() == "Loading posts…"
+    qtbot.waitUntil(lambda: view.grid.post_count() > 0)
+    assert _grid(view) == _stored(view)
+    assert "posts in March" in view.summary.text()
+
+
+def test_paging_shows_the_months_read_ahead_and_edits_are_never_stale(
+        big_calendar: CalendarView, qtbot) -> None:
+    view = big_calendar
+    view.refresh()
+    qtbot.waitUntil(lambda: view.grid.post_count() > 0)
+    qtbot.waitUntil(lambda: len(view.ranges) == 3)  # February and April, read ahead
+    for step in (1, 1, -1, -1, -1, 1):
+        view.shift_month(step)
+        assert _grid(view) == _stored(view), view.anchor
+    assert view.anchor == MONTH
+    view.shift_month(1)  # April
+    moved = next(row.id for rows in view.grid.by_day.values() for row in rows
+                 if row.title == "Post on 2031-04-14")
+    view.move_post(moved, date(2031, 5, 12))
+    assert moved not in {post_id for post_id, _, _ in _grid(view)}
+    view.shift_month(1)  # May: read ahead before the move, shown as it is now
+    assert (moved, date(2031, 5, 12), False) in _grid(view)
+    assert _grid(view) == _stored(view)
+    view.undo_stack.undo()
+    assert moved not in {post_id for post_id, _, _ in _grid(view)}
+    view.shift_month(-1)
+    assert (moved, date(2031, 4, 14), False) in _grid(view)
+    view.set_mode("week")
+    view.shift(1)
+    assert {row.id for rows in view.week.by_day.values() for row in rows} == {
+        row.id for row in posts_in_range(view.ws, *view.visible_days())}

@@ -1,0 +1,239 @@
+"""The contacts view on a workspace large enough that sort orders are read on a worker.
+
+The table must show the first contacts by name at once, and every search and sort must
+come out in the right order once the worker's order arrives (checked against orders
+computed here in Python from the generated data, not by the code under test).
+"""
+
+from __future__ import annotations
+
+import random
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+
+from socialdesk.qt.contacts.model import BACKGROUND_ABOVE, FIRST_PAGE, SORT_KEYS
+from socialdesk.qt.contacts.view import ContactsView
+from socialdesk.qt.main_window import MainWindow
+from socialdesk.store import contacts
+from socialdesk.store.models import Contact
+from socialdesk.store.vocabulary import CONTACT_KINDS, STAGES
+from socialdesk.store.workspace import Workspace
+
+COUNT = BACKGROUND_ABOVE + 1000
+FIRSTS = ("anna", "Ben", "carla", "Dev", "Eve", "femi", "Gus", "hana", "Ivo", "Jo")
+LASTS = ("Adler", "brook", "Cole", "dune", "Eng", "Fox", "gale", "Hart", "Zyxbury", "Ng")
+
+
+@dataclass
+class Person:
+    id: int
+    name: str
+    organisation: str
+    kind: str
+    stage: str
+    follow_up_on: str | None
+    emails: list[str] = field(default_factory=list)
+    audience: int = 0
+
+
+def people() -> list[Person]:
+    """Shuffled names with many ties (broken by id) and mixed case (sorted without it)."""
+    rng = random.Random(7)
+    made = []
+    for cid in range(1, COUNT + 1):
+        person = Person(
+            cid, f"{rng.choice(FIRSTS)} {rng.choice(LASTS)}",
+            rng.choice(("", "Acme", "bakery co", "Civic", "delta Ltd")),
+            rng.choice(CONTACT_KINDS), rng.choice(STAGES),
+            f"2031-0{rng.randint(1, 9)}-1{rng.randint(0, 9)}" if rng.random() < 0.2 else None,
+        )
+        if rng.random() < 0.6:
+            person.emails = [f"u{rng.randint(0, 99)}@mail{n}.example" for n in range(
+                rng.randint(1, 2))]
+        if rng.random() < 0.25:
+            person.audience = rng.choice((50, 900, 4_000))
+        made.append(person)
+    return made
+
+
+PEOPLE = people()
+
+
+@pytest.fixture(scope="module")
+def large_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("large") / "large.sqlite"
+    with Workspace.open(path, create=True) as ws, ws.transaction():
+        ws.conn.executemany(
+            "INSERT INTO contacts (id, name, organisation, kind, stage, follow_up_on) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            [(p.id, p.name, p.organisation, p.kind, p.stage, p.follow_up_on) for p in PEOPLE])
+        ws.conn.executemany(
+            "INSERT INTO contact_details (contact_id, kind, value, position) "
+            "VALUES (?, 'email', ?, ?)",
+            [(p.id, email, n) for p in PEOPLE for n, email in enumerate(p.emails)])
+        ws.conn.executemany(
+            "INSERT INTO audiences (contact_id, platform, size) VALUES (?, 'newsletter', ?)",
+            [(p.id, p.audience) for p in PEOPLE if p.audience])
+    return path
+
+
+@pytest.fixture
+def window(open_window, large_template: Path, tmp_path: Path) -> MainWindow:
+    path = tmp_path / "large.sqlite"
+    shutil.copyfile(large_template, path)
+    main = open_window(path)
+    main.resize(1280, 800)
+    return main
+
+
+def expected(sort: str, descending: bool = False, matching: object = None) -> list[int]:
+    """Contact ids in a sort order, worked out here: ties by id, missing values first."""
+    keys = {
+        "name": lambda p: p.name.lower(),
+        "organisation": lambda p: p.organisation.lower(),
+        "kind": lambda p: p.kind,
+        "stage": lambda p: p.stage,
+        "email": lambda p: (bool(p.emails), p.emails[0].lower() if p.emails else ""),
+        "follow_up_on": lambda p: (p.follow_up_on is not None, p.follow_up_on or ""),
+        "audience": lambda p: p.audience,
+    }
+    chosen = [p for p in PEOPLE if matching is None or matching(p)]  # type: ignore[operator]
+    ordered = sorted(chosen, key=lambda p: (keys[sort](p), p.id), reverse=descending)
+    return [p.id for p in ordered]
+
+
+def shown_ids(view: ContactsView) -> list[int]:
+    return [row.id for row in view.model.rows]
+
+
+def open_contacts(window: MainWindow) -> ContactsView:
+    view = window.show_view("contacts")
+    assert isinstance(view, ContactsView)
+    return view
+
+
+def test_the_first_contacts_show_in_name_order_at_once(window: MainWindow, qtbot) -> None:
+    view = open_contacts(window)
+    # Nothing has run on the event loop yet: the whole order is still being read …
+    assert view.model.waiting
+    # … but the first screenful is there, in name order, with the full count.
+    names = expected("name")
+    assert shown_ids(view) == names[:FIRST_PAGE]
+    assert view.model.data(view.model.index(0, 0)) == PEOPLE[names[0] - 1].name
+    assert view.model.total == COUNT
+    assert view.count.text() == f"{COUNT:,} contacts"
+    qtbot.waitUntil(lambda: not view.model.waiting)
+    assert shown_ids(view)[:FIRST_PAGE] == names[:FIRST_PAGE]  # the page stayed
+    assert view.selected_id() == names[0]  # the first contact is selected and shown
+    assert view.editor.contact is not None and view.editor.contact.id == names[0]
+    while view.model.canFetchMore():  # scrolling end to end
+        view.table.scrollToBottom()
+        qtbot.wait(1)
+    assert shown_ids(view) == names
+
+
+def test_a_search_typed_before_the_order_arrives_comes_out_in_order(
+        window: MainWindow, qtbot) -> None:
+    view = open_contacts(window)
+    first_page = shown_ids(view)
+    view.search.setText("zyxb")
+    view.apply_query()
+    assert view.model.waiting and view.model.pending
+    assert view.count.text() == "Searching…"
+    assert shown_ids(view) == first_page  # the rows shown stay until the order comes
+    qtbot.waitUntil(lambda: not view.model.waiting)
+    wanted = expected("name", matching=lambda p: "Zyxbury" in p.name)
+    assert view.model.total == len(wanted)
+    assert view.count.text() == f"{len(wanted):,} contacts match"
+    while view.model.canFetchMore():
+        view.model.fetchMore()
+    assert shown_ids(view) == wanted
+
+
+@pytest.mark.parametrize("descending", [False, True])
+def test_every_column_sorts_right_once_its_order_arrives(window: MainWindow, qtbot,
+                                                         descending: bool) -> None:
+    view = open_contacts(window)
+    qtbot.waitUntil(lambda: not view.model.waiting)
+    order = Qt.SortOrder.DescendingOrder if descending else Qt.SortOrder.AscendingOrder
+    for column, key in enumerate(SORT_KEYS):
+        if key is None:
+            continue
+        before = shown_ids(view)
+        view.table.sortByColumn(column, order)
+        wanted = expected(key, descending)
+        if key == "name" and descending:  # the name index gives a first page at once
+            assert view.model.waiting and shown_ids(view) == wanted[:FIRST_PAGE]
+        elif key != "name":  # the rows stay while the order is read on the worker
+            assert view.model.waiting and shown_ids(view) == before
+        qtbot.waitUntil(lambda: not view.model.waiting)
+        assert view.model.ids.tolist() == wanted, key
+        shown = shown_ids(view)  # more than a page when loaded up to the selected contact
+        assert len(shown) >= FIRST_PAGE and shown == wanted[:len(shown)], key
+
+
+def test_the_selected_contact_stays_selected_when_a_later_order_arrives(
+        window: MainWindow, qtbot) -> None:
+    view = open_contacts(window)
+    qtbot.waitUntil(lambda: not view.model.waiting)
+    zyx = expected("name", matching=lambda p: "Zyxbury" in p.name)
+    chosen = zyx[3]
+    view.select_contact(chosen)
+    assert view.editor.contact is not None and view.editor.contact.id == chosen
+    # A write elsewhere makes the cached order stale: the next search waits for a new one.
+    added = contacts.save_contact(window.ws, Contact(0, "Aaa Zyxbury"))
+    view.search.setText("zyxbury")
+    view.apply_query()
+    assert view.model.waiting
+    qtbot.waitUntil(lambda: not view.model.waiting)
+    assert shown_ids(view)[0] == added  # the new contact, first by name
+    assert view.selected_id() == chosen
+    assert view.editor.contact is not None and view.editor.contact.id == chosen
+    view.table.sortByColumn(1, Qt.SortOrder.DescendingOrder)  # by organisation
+    qtbot.waitUntil(lambda: not view.model.waiting)
+    assert view.selected_id() == chosen
+
+
+def test_a_new_contact_joins_a_table_scrolled_to_its_end(window: MainWindow, qtbot) -> None:
+    view = open_contacts(window)
+    qtbot.waitUntil(lambda: not view.model.waiting)
+    while view.model.canFetchMore():
+        view.model.fetchMore()
+    loaded = view.model.rowCount()
+    qtbot.mouseClick(view.new_button, Qt.MouseButton.LeftButton)
+    created = view.editor.contact
+    assert created is not None and created.name == "New contact"
+    assert view.model.waiting and view.model.rowCount() == loaded  # the order is read again
+    qtbot.waitUntil(lambda: not view.model.waiting)
+    assert view.model.rowCount() == loaded + 1  # still scrolled where it was
+    wanted = [p.id for p in sorted(
+        [*PEOPLE, Person(created.id, "New contact", "", "customer", "aware", None)],
+        key=lambda p: (p.name.lower(), p.id))]
+    assert shown_ids(view) == wanted
+    assert view.selected_id() == created.id and view.editor.contact.id == created.id
+    row = view.model.row_of(created.id)
+    assert row is not None and view.model.data(view.model.index(row, 0)) == "New contact"
+    window.undo_stack.undo()  # the new contact goes again
+    qtbot.waitUntil(lambda: not view.model.waiting)
+    assert shown_ids(view) == expected("name")
+
+
+def test_a_contact_added_elsewhere_joins_the_search_in_order(window: MainWindow, qtbot) -> None:
+    view = open_contacts(window)
+    qtbot.waitUntil(lambda: not view.model.waiting)
+    view.search.setText("zyxbury")
+    view.apply_query()
+    qtbot.waitUntil(lambda: not view.model.waiting)
+    zyx = expected("name", matching=lambda p: "Zyxbury" in p.name)
+    view.select_contact(zyx[3])
+    with Workspace.open(window.ws.path) as other:  # another program adds a contact
+        added = contacts.save_contact(other, Contact(0, "Aaa Zyxbury"))
+    qtbot.waitUntil(lambda: added in shown_ids(view), timeout=5000)  # the worker's new order
+    assert shown_ids(view)[: FIRST_PAGE] == [added, *zyx][: FIRST_PAGE]
+    assert view.model.total == len(zyx) + 1
+    assert view.selected_id() == zyx[3]
+    assert view.editor.contact is not None and view.editor.contact.id == zyx[3]

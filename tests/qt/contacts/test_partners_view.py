@@ -1,0 +1,137 @@
+"""The partners view: filters, sorting by audience or likelihood, the same editor."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+
+from socialdesk.qt.contacts.partners_view import (
+    COL_AUDIENCE,
+    COL_LIKELIHOOD,
+    PartnersView,
+    likelihood,
+)
+from socialdesk.qt.main_window import MainWindow
+from socialdesk.qt.table_model import ROW_ROLE
+from socialdesk.store import contacts, reports
+
+
+@pytest.fixture
+def view(window: MainWindow) -> PartnersView:
+    shown = window.show_view("partners")
+    assert isinstance(shown, PartnersView)
+    return shown
+
+
+def shown(view: PartnersView) -> list:
+    return [view.proxy.index(r, 0).data(ROW_ROLE) for r in range(view.proxy.rowCount())]
+
+
+def test_every_partner_biggest_audience_first(view: PartnersView) -> None:
+    rows = shown(view)
+    assert len(rows) == reports.counts(view.ws).partners
+    sizes = [r.audience for r in rows]
+    assert sizes == sorted(sizes, reverse=True)
+    assert view.model.data(view.model.index(0, COL_AUDIENCE), Qt.ItemDataRole.ToolTipRole) == (
+        f"{rows[0].audience:,}")
+    view.table.sortByColumn(COL_LIKELIHOOD, Qt.SortOrder.DescendingOrder)
+    odds = [likelihood(r) for r in shown(view)]
+    assert odds == sorted(odds, reverse=True)
+
+
+def test_filters_kind_stage_tag_and_text(view: PartnersView, qtbot) -> None:
+    everyone = shown(view)
+    view.kind.setCurrentIndex(view.kind.findData("blogger"))
+    assert shown(view) and {r.kind for r in shown(view)} == {"blogger"}
+    view.kind.setCurrentIndex(0)
+    view.stage.setCurrentIndex(view.stage.findData("ally"))
+    assert {r.stage for r in shown(view)} == {"ally"}
+    view.stage.setCurrentIndex(0)
+    tag = next(t for r in everyone for t in r.tags)
+    view.tag.setCurrentIndex(view.tag.findData(tag))
+    assert shown(view) and all(tag in r.tags for r in shown(view))
+    view.tag.setCurrentIndex(0)
+    target = everyone[-1]
+    qtbot.keyClicks(view.filter, target.name.split()[-1])
+    qtbot.waitUntil(lambda: len(shown(view)) < len(everyone))
+    assert target.id in {r.id for r in shown(view)}
+    assert "of" in view.summary.text()
+    view.filter.clear()
+    qtbot.keyClicks(view.filter, "nobodyatallzz")
+    qtbot.waitUntil(lambda: not shown(view))
+    assert view.body.currentIndex() == 1
+
+
+def test_selecting_a_partner_opens_the_editor_and_edits_update_the_row(
+        window: MainWindow, view: PartnersView, qtbot) -> None:
+    view.table.selectRow(0)
+    first = shown(view)[0]
+    assert view.editor.contact is not None and view.editor.contact.id == first.id
+    edit = view.editor.form.name_edit
+    edit.setFocus()
+    edit.selectAll()
+    qtbot.keyClicks(edit, "Renamed Partner")
+    qtbot.keyClick(edit, Qt.Key.Key_Return)
+    assert contacts.get_contact(window.ws, first.id).name == "Renamed Partner"
+    assert shown(view)[0].name == "Renamed Partner"
+    window.undo_stack.undo()
+    assert shown(view)[0].name == first.name
+
+
+def test_thousands_of_partners_load_on_a_worker_thread(window: MainWindow, qtbot,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    import socialdesk.qt.contacts.partners_view as module
+
+    monkeypatch.setattr(module, "BACKGROUND_ABOVE", 0)
+    view = window.show_view("partners")
+    assert isinstance(view, PartnersView)
+    view.model.set_rows([])
+    view.refresh()
+    assert view.summary.text() == "Loading partners…"
+    qtbot.waitUntil(lambda: view.model.rowCount() == reports.counts(window.ws).partners)
+    assert "partners with" in view.summary.text()
+
+
+def test_thousands_of_partners_arrive_sorted_and_filtered_as_chosen(
+        window: MainWindow, qtbot, monkeypatch: pytest.MonkeyPatch) -> None:
+    import socialdesk.qt.contacts.partners_view as module
+    from socialdesk.store import partners
+
+    monkeypatch.setattr(module, "BACKGROUND_ABOVE", 0)
+    view = window.show_view("partners")
+    assert isinstance(view, PartnersView)
+    qtbot.waitUntil(lambda: view.model.rowCount() > 0)
+    everyone = partners.partner_rows(window.ws)
+    view.table.sortByColumn(COL_LIKELIHOOD, Qt.SortOrder.DescendingOrder)
+    view.kind.setCurrentIndex(view.kind.findData("blogger"))
+    view.refresh()
+    assert view.summary.text() == "Loading partners…"
+    qtbot.waitUntil(lambda: "partners with" in view.summary.text())
+    bloggers = [r for r in everyone if r.kind == "blogger"]
+    rows = shown(view)
+    assert bloggers and {r.id for r in rows} == {r.id for r in bloggers}
+    odds = [likelihood(r) for r in rows]
+    assert odds == sorted(odds, reverse=True)
+    assert view.summary.text().startswith(f"{len(bloggers):,} of {len(everyone):,} partners")
+    view.kind.setCurrentIndex(0)
+    assert len(shown(view)) == len(everyone)
+    odds = [likelihood(r) for r in shown(view)]
+    assert odds == sorted(odds, reverse=True)
+
+
+def test_the_selected_partner_stays_selected_while_the_list_is_filtered(
+        view: PartnersView, qtbot) -> None:
+    target = shown(view)[3]
+    view.select_partner(target.id)
+    assert view.selected_id() == target.id
+    view.stage.setCurrentIndex(view.stage.findData(target.stage))
+    assert view.selected_id() == target.id
+    assert view.editor.contact is not None and view.editor.contact.id == target.id
+    qtbot.keyClicks(view.filter, target.name.split()[-1])
+    qtbot.waitUntil(lambda: len(shown(view)) < len(view.model.all_rows))
+    assert view.selected_id() == target.id
+    view.stage.setCurrentIndex(0)
+    view.table.sortByColumn(COL_AUDIENCE, Qt.SortOrder.AscendingOrder)
+    assert view.selected_id() == target.id
+    sizes = [r.audience for r in shown(view)]
+    assert sizes == sorted(sizes)

@@ -1,0 +1,216 @@
+"""The planner view on the demo: the ranked table, the summary, the network picture."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QPalette
+from PySide6.QtWidgets import QGraphicsLineItem
+
+from socialdesk.core.clock import today
+from socialdesk.core.formatting import compact
+from socialdesk.qt.main_window import MainWindow
+from socialdesk.qt.planner.partner_table import COL_ASK, COL_LAST, COL_NAME, COL_P
+from socialdesk.qt.planner.post_plan import MC_RUNS, MC_SEED, PICTURE_SIZE
+from socialdesk.qt.planner.view import PlannerView
+from socialdesk.store import posts, reports
+
+
+def settle(qtbot, view: PlannerView) -> None:
+    """Wait for the plan and its Monte Carlo range."""
+    qtbot.waitUntil(lambda: view.data is not None and not view.is_busy(), timeout=15_000)
+
+
+@pytest.fixture
+def view(window: MainWindow, qtbot) -> PlannerView:
+    shown = window.show_view("planner")
+    assert isinstance(shown, PlannerView)
+    settle(qtbot, shown)
+    return shown
+
+
+def ticked(view: PlannerView) -> set[str]:
+    model = view.model
+    return {model.rows[r].id for r in range(model.rowCount())
+            if model.index(r, COL_ASK).data(Qt.ItemDataRole.CheckStateRole)
+            == Qt.CheckState.Checked}
+
+
+def tick(view: PlannerView, partner_id: str, on: bool = True) -> None:
+    row = view.model.row_of(partner_id)
+    state = Qt.CheckState.Checked if on else Qt.CheckState.Unchecked
+    assert view.model.setData(view.model.index(row, COL_ASK), state,
+                              Qt.ItemDataRole.CheckStateRole)
+
+
+def test_opens_on_the_demo_and_draws_the_network(view: PlannerView) -> None:
+    data = view.data
+    assert data is not None
+    assert view.model.rowCount() == reports.counts(view.ws).partners
+    added = [line.estimate.added_reach for line in view.model.rows]
+    assert added == sorted(added, reverse=True)
+    assert view.chosen and ticked(view) == view.chosen
+    assert view.chosen == (data.asked_partners() or data.suggestion(view.budget.value()))
+    picture = view.picture
+    assert len(picture.nodes) == min(PICTURE_SIZE, len(data.lines))
+    _, links = data.picture(view.chosen)
+    assert links
+    lines = [i for i in picture.scene().items() if isinstance(i, QGraphicsLineItem)]
+    assert len(lines) == len(links) + len(view.chosen)  # links, and a spoke per ask
+    highlight = picture.palette().color(QPalette.ColorRole.Highlight)
+    for pid, node in picture.nodes.items():
+        assert (node.brush().color() == highlight) == (pid in view.chosen)
+    assert set(picture.labels) >= view.chosen  # every chosen partner is named
+    assert "Shares if asked" in next(iter(picture.nodes.values())).toolTip()
+
+
+def test_ticking_updates_the_figures_at_once_and_the_range_follows(
+        view: PlannerView, qtbot) -> None:
+    data = view.data
+    assert data is not None
+    before = view.summary.asks.value.text()
+    extra = next(line for line in data.lines
+                 if line.id not in view.chosen and line.estimate.added_reach > 20)
+    tick(view, extra.id)
+    assert extra.id in view.chosen and extra.id in ticked(view)
+    assert view.summary.asks.value.text() == f"{compact(data.reach(view.chosen))} people"
+    assert view.summary.asks.value.text() != before
+    assert view.summary.effort.value.text() == f"{data.effort(view.chosen):.0f} min"
+    assert view.summary.range.detail.text() == "working it out…"
+    assert view.picture.nodes[extra.id].chosen
+    key = (data.post.id, frozenset(view.chosen))
+    qtbot.waitUntil(lambda: key in view.ranges, timeout=5000)
+    expected = data.cascade.run(sorted(view.chosen), MC_RUNS, MC_SEED)
+    assert view.ranges[key] == expected
+    assert expected.p10 <= expected.mean <= expected.p90
+    assert view.summary.range.value.text() == (
+        f"{compact(expected.p10)} – {compact(expected.p90)}")
+    tick(view, extra.id, on=False)
+    assert extra.id not in view.chosen and extra.id not in ticked(view)
+
+
+def test_clicking_a_partner_in_the_picture_ticks_it(view: PlannerView, qtbot) -> None:
+    picture = view.picture
+    pid = next(p for p in picture.nodes if p not in view.chosen)
+    node = picture.nodes[pid]
+    qtbot.mouseClick(picture.viewport(), Qt.MouseButton.LeftButton,
+                     pos=picture.mapFromScene(node.scenePos()))
+    assert pid in view.chosen and pid in ticked(view)
+    assert picture.nodes[pid].chosen
+
+
+def test_the_budget_changes_the_preselection(view: PlannerView) -> None:
+    data = view.data
+    assert data is not None
+    view.budget.setValue(0)
+    assert view.chosen == set() and ticked(view) == set()
+    assert not view.create_button.isEnabled()
+    view.budget.setValue(15)
+    assert view.chosen == data.suggestion(15) and view.chosen
+    assert data.effort(view.chosen) <= 15
+    assert ticked(view) == view.chosen
+    view.budget.setValue(240)
+    assert len(view.chosen) > len(data.suggestion(15))
+    assert view.summary.effort.value.text() == f"{data.effort(view.chosen):.0f} min"
+
+
+def test_choosing_another_post_plans_it_and_late_answers_are_ignored(
+        view: PlannerView, qtbot) -> None:
+    view.post.setCurrentIndex(1)
+    view.post.setCurrentIndex(2)
+    settle(qtbot, view)
+    assert view.data is not None and view.data.post.id == view.post.itemData(2)
+
+
+def test_plan_leverage_from_the_calendar_selects_a_past_post(
+        window: MainWindow, view: PlannerView, qtbot) -> None:
+    past = posts.posts_between(window.ws, (today() - timedelta(days=40)).isoformat(),
+                               (today() - timedelta(days=10)).isoformat())[0]
+    window.plan_leverage(past.id)
+    assert view.post.currentData() == past.id
+    settle(qtbot, view)
+    assert view.data is not None and view.data.post.id == past.id
+
+
+def test_fatigue_warning_for_a_partner_asked_too_often(
+        window: MainWindow, view: PlannerView, qtbot) -> None:
+    from socialdesk.store import asks
+
+    data = view.data
+    assert data is not None
+    line = next(ln for ln in data.lines if not ln.overasked and ln.estimate.added_reach > 0)
+    day = today()
+    asks.create_asks(window.ws, [
+        asks.NewAsk(contact_id=line.contact_id, post_id=None,
+                    asked_on=(day - timedelta(days=n)).isoformat()) for n in (3, 9, 20)])
+    view.refresh()
+    settle(qtbot, view)
+    view.set_chosen({line.id})
+    assert view.summary.warning_box.isVisibleTo(view)
+    assert line.name in view.summary.warning.text()
+    assert "more than 2 times in the last 30 days" in view.summary.warning.text()
+    row = view.model.row_of(line.id)
+    assert view.model.index(row, COL_LAST).data(Qt.ItemDataRole.DecorationRole) is not None
+    tip = view.model.index(row, COL_LAST).data(Qt.ItemDataRole.ToolTipRole)
+    assert f"Asked {line.recent_asks + 3} times in the last 30 days" in tip
+    quiet = next(ln for ln in view.data.lines if not ln.overasked)  # type: ignore[union-attr]
+    view.set_chosen({quiet.id})
+    assert not view.summary.warning_box.isVisibleTo(view)
+
+
+def test_an_empty_workspace_says_what_to_do(qtbot, workspace) -> None:
+    view = PlannerView(workspace)
+    qtbot.addWidget(view)
+    view.resize(1280, 800)
+    view.show()
+    view.refresh()
+    qtbot.waitUntil(lambda: not view.is_busy(), timeout=5000)
+    assert view.body.currentIndex() == 1
+    assert "No upcoming posts" in view.body.message.text()
+    assert not view.create_button.isEnabled()
+
+
+def test_p_column_shows_the_share_chance(view: PlannerView) -> None:
+    line = view.model.rows[0]
+    index = view.model.index(0, COL_P)
+    assert index.data() == f"{line.estimate.p * 100:.0f}%"
+    assert "chance they share" in index.data(Qt.ItemDataRole.ToolTipRole)
+    assert view.model.index(0, COL_NAME).data() == line.name
+
+
+def test_sorting_by_a_column_keeps_the_ticks(view: PlannerView) -> None:
+    view.table.sortByColumn(COL_P, Qt.SortOrder.DescendingOrder)
+    chances = [view.model.rows[r].estimate.p for r in range(view.model.rowCount())]
+    assert chances == sorted(chances, reverse=True)
+    assert ticked(view) == view.chosen
+    view.table.sortByColumn(COL_NAME, Qt.SortOrder.AscendingOrder)
+    names = [view.model.rows[r].name.casefold() for r in range(view.model.rowCount())]
+    assert names == sorted(names)
+    assert ticked(view) == view.chosen
+
+
+def test_space_ticks_the_current_partner(view: PlannerView, qtbot) -> None:
+    row = next(r for r in range(view.model.rowCount())
+               if view.model.rows[r].id not in view.chosen)
+    partner = view.model.rows[row].id
+    view.table.setFocus()
+    view.table.setCurrentIndex(view.model.index(row, COL_NAME))
+    qtbot.keyClick(view.table, Qt.Key.Key_Space)
+    assert partner in view.chosen
+    qtbot.keyClick(view.table, Qt.Key.Key_Space)
+    assert partner not in view.chosen
+
+
+def test_past_posts_with_asks_waiting_can_be_chosen(view: PlannerView, qtbot) -> None:
+    assert view.facts is not None and view.facts.waiting_posts
+    waiting = view.facts.waiting_posts[0]
+    index = view.post.findData(waiting.id)
+    assert index >= 0 and view.post.itemText(index).endswith(
+        f"{waiting.waiting} ask{'s' if waiting.waiting != 1 else ''} waiting")
+    view.post.setCurrentIndex(index)
+    settle(qtbot, view)
+    assert view.data is not None and view.data.post.id == waiting.id
+    assert any(a.status in ("asked", "agreed") for a in view.data.asks)
+    assert view.asks.model.rowCount() == len(view.data.asks)
