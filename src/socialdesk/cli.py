@@ -14,12 +14,12 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from socialdesk import APP_NAME, __version__
-from socialdesk.commands import backup, export, importing, plan, report, workspace
+from socialdesk.commands import backup, export, importing, plan, report, share, workspace
 from socialdesk.commands.common import UserError, add_workspace_option, workspace_path
 from socialdesk.store.errors import WorkspaceCorrupt, WorkspaceError
 
 VIEWS = ("today", "calendar", "contacts", "partners", "planner", "reports")
-FEATURES = (workspace, importing, export, plan, backup, report)
+FEATURES = (workspace, importing, export, plan, share, backup, report)
 
 
 def build_parser() -> argparse.ArgumentParser:

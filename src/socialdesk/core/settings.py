@@ -25,6 +25,8 @@ DEFAULTS: dict[str, Any] = {
     "ask_warning_count": 2,
     "ask_templates": {},  # ask message per contact kind; empty: core.ask_messages' own
     "default_effort_minutes": 10,
+    "sender_name": "",  # who signs asks and share kits (asked for on first use)
+    "sender_business": "",
     "backup_daily": 7,
     "backup_weekly": 4,
     "backup_monthly": 12,

@@ -1,0 +1,1 @@
+"""Sharing made easy for partners: tracked links and share kits (DESIGN.md, "Closing the loop")."""

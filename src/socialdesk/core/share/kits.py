@@ -1,0 +1,66 @@
+"""Making the share kit of an ask in a workspace: its data, the partner's slug, the page."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from socialdesk.core.calendar.media import media_path
+from socialdesk.core.settings import workspace_settings
+from socialdesk.core.share.kit import KitAudience, KitInput, ShareKit, build_kit
+from socialdesk.core.share.links import unique_slug
+from socialdesk.core.share.page import kit_page
+from socialdesk.store import share as stored
+from socialdesk.store.workspace import Workspace
+
+
+class KitError(Exception):
+    """A kit that cannot be made; the message is meant for the user."""
+
+
+@dataclass(frozen=True, slots=True)
+class MadeKit:
+    """A kit with what its page shows besides: the post's first image and the sender."""
+
+    kit: ShareKit
+    image: Path | None
+    sender: str
+
+    def page(self) -> str:
+        """The kit as a self-contained HTML page."""
+        return kit_page(self.kit, self.image, self.sender)
+
+
+def partner_slug(ws: Workspace, contact_id: int, name: str, slug: str | None) -> str:
+    """The partner's slug, made from the name and kept the first time it is needed."""
+    if slug:
+        return slug
+    from socialdesk.core.share.links import slugify
+
+    made = unique_slug(name, stored.slugs_starting(ws, slugify(name)))
+    return stored.keep_slug(ws, contact_id, made)
+
+
+def sender(ws: Workspace) -> str:
+    """"Name, Business" as the settings give them ("" when neither is set)."""
+    settings = workspace_settings(ws)
+    return ", ".join(part for part in (settings["sender_name"].strip(),
+                                       settings["sender_business"].strip()) if part)
+
+
+def make_kit(ws: Workspace, ask_id: int) -> MadeKit:
+    """The share kit of ask ``ask_id`` (its partner gets a slug if they had none)."""
+    data = stored.ask_kit_data(ws, ask_id)
+    if data is None:
+        raise KitError(f"There is no ask #{ask_id}.")
+    if data.post_id is None:
+        raise KitError(f"Ask #{ask_id} is not for a post (its post was deleted), so there "
+                       "is nothing to share.")
+    slug = partner_slug(ws, data.contact_id, data.partner, data.slug)
+    kit = build_kit(KitInput(
+        ask_id=data.ask_id, partner=data.partner, slug=slug,
+        audiences=tuple(KitAudience(*audience) for audience in data.audiences),
+        post_id=data.post_id, title=data.title, body=data.body, link=data.link,
+        variants=data.variants, campaign=data.campaign, scheduled_on=data.scheduled_on))
+    image = media_path(ws.path, data.first_media) if data.first_media else None
+    return MadeKit(kit, image if image and image.is_file() else None, sender(ws))
