@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import io
+from datetime import date
 from html import escape
 from pathlib import Path
 
@@ -73,6 +74,15 @@ def embedded_image(path: Path | None) -> str | None:
     return f"data:image/{kind};base64,{base64.b64encode(out.getvalue()).decode('ascii')}"
 
 
+def _day(iso: str) -> str:
+    """"Saturday 12 December" for ``2026-12-12`` (the text as given when it is no date)."""
+    try:
+        day = date.fromisoformat(iso)
+    except ValueError:
+        return iso
+    return f"{day:%A} {day.day} {day:%B}"
+
+
 def kit_page(kit: ShareKit, image: Path | None = None, sender: str = "") -> str:
     """The kit as a complete HTML document."""
     parts = [
@@ -84,7 +94,7 @@ def kit_page(kit: ShareKit, image: Path | None = None, sender: str = "") -> str:
         "<body><main>", f"<h1>{escape(kit.title)}</h1>",
     ]
     by = f" from {escape(sender)}" if sender else ""
-    when = f" It goes out on {escape(kit.scheduled_on)}." if kit.scheduled_on else ""
+    when = f" It goes out on {escape(_day(kit.scheduled_on))}." if kit.scheduled_on else ""
     parts.append(f'<p class="lede">Hi {escape(kit.partner)}! Thank you for sharing this '
                  f"post{by}.{when} Tap a button, or copy the text.</p>")
     picture = embedded_image(image)
