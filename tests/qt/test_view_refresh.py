@@ -117,3 +117,19 @@ def test_a_backup_does_not_reload_the_view_showing(window: MainWindow,
     window.check_for_changes()  # what the timer does
     assert "Last backup: today" in window.backup_label.text()
     assert (shown, resets) == ([], [])
+
+
+def test_a_change_made_elsewhere_still_reloads_every_view(window: MainWindow, qtbot) -> None:
+    from socialdesk.store.workspace import Workspace
+
+    contacts_view = window.show_view("contacts")
+    assert isinstance(contacts_view, ContactsView)
+    window.show_view("calendar")
+    window.show_view("contacts")
+    resets = table_resets(contacts_view)
+    with Workspace.open(window.ws.path) as other, other.transaction():
+        other.conn.execute("UPDATE posts SET title = title || ' (moved)' "
+                           "WHERE id = (SELECT min(id) FROM posts)")
+    window.check_for_changes()  # it cannot say it touched only posts
+    assert resets == [1]
+    assert "calendar" in window.stale
