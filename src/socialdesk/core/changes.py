@@ -8,7 +8,6 @@ by another program cannot say what it touched: it is :data:`EVERYTHING`.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 
 KINDS = frozenset({
@@ -47,10 +46,9 @@ class Changes:
     def __bool__(self) -> bool:
         return bool(self.kinds)
 
-    def touches(self, kinds: Changes | Iterable[str]) -> bool:
-        """Whether any of ``kinds`` changed."""
-        wanted = kinds.kinds if isinstance(kinds, Changes) else frozenset(kinds)
-        return not self.kinds.isdisjoint(wanted)
+    def touches(self, other: Changes) -> bool:
+        """Whether any kind of ``other`` changed."""
+        return not self.kinds.isdisjoint(other.kinds)
 
 
 NOTHING = Changes()
