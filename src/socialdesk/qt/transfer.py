@@ -51,7 +51,7 @@ def import_path(parent: QWidget, ws: Workspace, path: Path) -> Changes | bool:
 
 
 def import_calendar_path(parent: QWidget, ws: Workspace, path: Path) -> Changes | bool:
-    """Preview an .ics file, ask about its to-dos, import it on a worker; True if changed."""
+    """Preview an .ics file, ask about its to-dos, import it on a worker; what changed."""
     from socialdesk.core.calendar_import import (
         CalendarImportCancelled,
         CalendarImportError,
@@ -105,7 +105,7 @@ def import_calendar_path(parent: QWidget, ws: Workspace, path: Path) -> Changes 
 
 
 def import_contacts_path(parent: QWidget, ws: Workspace, path: Path) -> Changes | bool:
-    """Read ``path``, then walk the user through the import dialog; True if anything changed."""
+    """Read ``path``, then walk the user through the import dialog; what changed, if anything."""
     from socialdesk.core.importing import ContactImportError
     from socialdesk.qt.import_wizard import ImportWizard, read_file
 
