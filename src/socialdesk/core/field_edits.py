@@ -23,6 +23,8 @@ from collections.abc import Callable, Hashable, Iterable, Mapping
 from dataclasses import dataclass, field, fields, replace
 from typing import Any
 
+from socialdesk.core import changes as kinds
+from socialdesk.core.changes import Changes
 from socialdesk.store import asks, campaigns, contact_snapshot, occurrences, post_writes
 from socialdesk.store import settings as stored_settings
 from socialdesk.store.workspace import Workspace
@@ -121,12 +123,14 @@ class Record:
     """A kind of stored record an edit can change field by field.
 
     ``read`` gives every field by name (None when the record does not exist); ``write``
-    stores some of them (in the caller's transaction) and leaves the others as they are.
+    stores some of them (in the caller's transaction) and leaves the others as they are;
+    ``changes`` are the kinds of rows such a write touches.
     """
 
     noun: str
     read: Callable[[Workspace, int], Values | None]
     write: Callable[[Workspace, int, Values], None]
+    changes: Changes
 
 
 @dataclass(frozen=True, slots=True)
@@ -189,7 +193,7 @@ def read_all(ws: Workspace, record: Record, ids: Iterable[int]) -> dict[int, Val
 
 
 def _dataclass_record(noun: str, get: Callable[[Workspace, int], Any],
-                      update: Callable[[Workspace, Any], None]) -> Record:
+                      update: Callable[[Workspace, Any], None], changes: Changes) -> Record:
     """A record read as one dataclass (``get``) and written whole (``update``).
 
     Written in the caller's transaction from the stored values with the edited fields
@@ -205,7 +209,7 @@ def _dataclass_record(noun: str, get: Callable[[Workspace, int], Any],
             raise LookupError(f"This {noun} was deleted meanwhile.")
         update(ws, replace(found, **values))
 
-    return Record(noun, read, write)
+    return Record(noun, read, write, changes)
 
 
 def _ask_answer(ws: Workspace, ask_id: int) -> Values | None:
@@ -228,14 +232,17 @@ def _write_settings(ws: Workspace, _id: int, values: Values) -> None:
 
 
 CONTACT = Record("contact", contact_snapshot.read_contact_fields,
-                 contact_snapshot.write_contact_fields)
-POST = Record("post", post_writes.read_post_fields, post_writes.write_post_fields)
-CAMPAIGN = _dataclass_record("campaign", campaigns.get_campaign, campaigns.update_campaign)
-CHANNEL = _dataclass_record("channel", campaigns.get_channel, campaigns.update_channel)
-ASK_ANSWER = Record("ask", _ask_answer, _write_ask_answer)
+                 contact_snapshot.write_contact_fields, kinds.CONTACT_ROWS)
+POST = Record("post", post_writes.read_post_fields, post_writes.write_post_fields,
+              kinds.POSTS)
+CAMPAIGN = _dataclass_record("campaign", campaigns.get_campaign, campaigns.update_campaign,
+                             kinds.CAMPAIGNS)
+CHANNEL = _dataclass_record("channel", campaigns.get_channel, campaigns.update_channel,
+                            kinds.CHANNELS)
+ASK_ANSWER = Record("ask", _ask_answer, _write_ask_answer, kinds.ASKS)
 # The settings as stored (a setting at its default is not stored: None); the id is unused.
 SETTINGS = Record("workspace", lambda ws, _id: stored_settings.stored_settings(ws),
-                  _write_settings)
+                  _write_settings, kinds.SETTINGS)
 
 
 def post_on(occurs_on: str) -> Record:
@@ -259,4 +266,4 @@ def post_on(occurs_on: str) -> Record:
             if "marked" in values:
                 occurrences.set_occurrence(ws, post_id, occurs_on, values["marked"])
 
-    return Record("post", read, write)
+    return Record("post", read, write, kinds.POSTS)

@@ -2,9 +2,12 @@
 
 SQLite's ``PRAGMA data_version`` changes only when *another* connection commits to the
 file, and reading it costs microseconds. A timer (and the window being activated) looks
-at it; when it moved since the views last read the workspace, the window reloads. The
-window's own writes on other connections (an import's worker) are announced with
-:meth:`ChangeWatch.paused` and :meth:`ChangeWatch.note`, so they reload once, not twice.
+at it; when it moved since the views last read the workspace, the window reloads every
+view (another program cannot say what it changed). The window's own writes on other
+connections (an import's worker, a backup's line in the backup log) are announced with
+:meth:`ChangeWatch.paused` (or ``busy``) and :meth:`ChangeWatch.note`: they reload only
+what they say they changed. Another program's write that lands while one of them runs is
+taken for the window's own.
 """
 
 from __future__ import annotations
@@ -25,12 +28,15 @@ class ChangeWatch(QObject):
     """Calls ``changed()`` when another connection committed to the window's workspace."""
 
     def __init__(self, window: QWidget, workspace: Callable[[], Workspace],
-                 changed: Callable[[], None], unreadable: Callable[[str], None]) -> None:
+                 changed: Callable[[], None], unreadable: Callable[[str], None],
+                 busy: Callable[[], bool] = lambda: False) -> None:
+        """``busy()`` is true while a worker of the window's own writes (a backup)."""
         super().__init__(window)
         self.window = window
         self.workspace = workspace
         self.changed = changed
         self.unreadable = unreadable
+        self.busy = busy
         self.seen: int | None = None  # the data_version the views last read at
         self.pausing = 0
         self.timer = QTimer(self)
@@ -62,9 +68,9 @@ class ChangeWatch(QObject):
         """Call ``changed()`` if another connection wrote since the views last read.
 
         Waits while a dialog is open over the window or it is minimised (activating it
-        looks at once).
+        looks at once), and while the window's own worker writes.
         """
-        if (self.pausing or QApplication.activeModalWidget() is not None
+        if (self.pausing or self.busy() or QApplication.activeModalWidget() is not None
                 or self.window.isMinimized()):
             return
         version = self._version()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import importlib
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from socialdesk import APP_NAME, __version__
+from socialdesk.core.changes import CONTACT_ROWS, EVERYTHING, NOTHING, Changes
 from socialdesk.core.clock import today
 from socialdesk.qt.backup.control import BackupControl, last_backup_text
 from socialdesk.qt.backup.integrity import check_in_background
@@ -73,7 +74,7 @@ class MainWindow(QMainWindow):
         self.settings = settings
         self.undo_stack = QUndoStack(self)
         self.views: dict[str, View] = {}
-        self.stale: set[str] = set()
+        self.stale: dict[str, Changes] = {}  # view → what changed since it last loaded
         self.integrity: Task | None = None
         self.damage_reported = False
         self.setWindowIcon(app_icon())
@@ -106,7 +107,7 @@ class MainWindow(QMainWindow):
         self._build_menus()
         self._restore_geometry()
         self.changes = ChangeWatch(self, lambda: self.ws, self.changed_elsewhere,
-                                   self._report_damage)
+                                   self._report_damage, lambda: self.safety.busy)
         self._workspace_opened()
         # Load the other views' code while the user looks at the first one.
         Preloader([v[3].partition(":")[0] for v in VIEWS], self).start()
@@ -179,7 +180,7 @@ class MainWindow(QMainWindow):
             wheel_needs_focus(view)
             self.views[name] = view
             self.stack.addWidget(view)
-            self.stale.add(name)
+            self.stale[name] = EVERYTHING
             if name == "calendar":
                 self._connect_calendar(view)
             elif name == "today":
@@ -189,14 +190,14 @@ class MainWindow(QMainWindow):
         return self.views[name]
 
     def _connect_planner(self, planner: PlannerView) -> None:
-        """Asks and their answers go on the undo stack; the other views reload after them."""
+        """Asks and their answers go on the undo stack; the views showing them reload after."""
         planner.set_undo_stack(self.undo_stack)
-        planner.edited.connect(lambda: self.views_changed(planner.name))
+        planner.edited.connect(lambda changes: self.views_changed(changes, {planner.name}))
 
     def _connect_calendar(self, calendar: CalendarView) -> None:
         """Calendar edits go on the undo stack, and its "Plan leverage…" opens the planner."""
         calendar.set_undo_stack(self.undo_stack)
-        calendar.edited.connect(lambda: self.views_changed(calendar.name))
+        calendar.edited.connect(lambda changes: self.views_changed(changes, {calendar.name}))
         calendar.plan_leverage.connect(self.plan_leverage)
 
     def edit_post(self, post_id: int) -> None:
@@ -207,37 +208,49 @@ class MainWindow(QMainWindow):
         """Show the planner for one post."""
         self.show_view("planner").select_post(post_id)  # type: ignore[attr-defined]
 
-    def views_changed(self, source: str) -> None:
-        """A view wrote to the workspace: the others reload (the shown one at once)."""
-        self.stale = set(self.views) - {source}
-        self.changes.note()
+    def views_changed(self, changes: Changes, caught_up: Collection[str] = ()) -> None:
+        """The window wrote ``changes``: the views showing them reload (the shown one at once).
+
+        The views named in ``caught_up`` (the one that wrote) have updated themselves.
+        Writes on the window's own connection leave :class:`ChangeWatch` watching: other
+        programs' changes still reload everything.
+        """
         self._update_status()
+        for name, view in self.views.items():
+            if name not in caught_up and changes.touches(view.shows):
+                self.stale[name] = self.stale.get(name, NOTHING) | changes
         current = self.current_view_name()
-        if current and current != source:
+        if current in self.stale:
             self.show_view(current)
+
+    def written_by_worker(self, changes: Changes) -> None:
+        """The window's own worker committed ``changes`` on a connection of its own.
+
+        An import, or a backup's line in the backup log: not another program's write,
+        so :class:`ChangeWatch` reloads nothing for it.
+        """
+        self.changes.note()
+        self.views_changed(changes)
 
     def contacts_edited(self, contact_id: int | None) -> None:
         """A contact edit or its undo: views that show contacts update it in place."""
-        self._update_status()
-        current = self.stack.currentWidget()
+        updated = []
         for name, view in self.views.items():
             update = getattr(view, "contact_edited", None)
             if update is not None:
                 update(contact_id)
-            elif view is current:
-                view.refresh()
-            else:
-                self.stale.add(name)
+                updated.append(name)
+        self.views_changed(CONTACT_ROWS, updated)
 
     def show_view(self, name: str) -> View:
-        """Switch to a view, reloading it if its data changed since it was last shown."""
+        """Switch to a view, reloading it if what it shows changed since it was last shown."""
         view = self.view(name)
-        if name in self.stale:
+        changes = self.stale.pop(name, None)
+        if changes is not None:
             try:
-                view.refresh()
+                view.reload_for(changes)
             except sqlite3.DatabaseError as error:
                 self._report_damage(str(error))
-            self.stale.discard(name)
         self.stack.setCurrentWidget(view)
         self.sidebar.set_current(name)
         self.settings.setValue("window/view", name)
@@ -250,7 +263,7 @@ class MainWindow(QMainWindow):
 
     def _mark_all_stale(self) -> tuple[Counts, str | None]:
         """Every view reloads when next shown; the workspace's counts, the view showing."""
-        self.stale = set(self.views)
+        self.stale = dict.fromkeys(self.views, EVERYTHING)
         self.changes.note()
         return self._update_status(), self.current_view_name()
 
@@ -395,17 +408,20 @@ class MainWindow(QMainWindow):
 
         self._import(lambda: transfer.import_dialog(self, self.ws))
 
-    def _import(self, run: Callable[[], bool]) -> None:
-        """Run an import (True when it changed something), then reload the views once."""
+    def _import(self, run: Callable[[], Changes | bool]) -> None:
+        """Run an import (what it changed, or False), then reload the views showing that."""
         with self.changes.paused():  # the import's worker commits: not another program
             changed = run()
         if changed:
-            self.data_imported()
+            self.data_imported(changed if isinstance(changed, Changes) else EVERYTHING)
 
-    def data_imported(self) -> None:
+    def data_imported(self, changes: Changes = EVERYTHING) -> None:
         """After an import: reload, and forget undo steps recorded against the old data."""
         self.undo_stack.clear()
-        self.data_changed()
+        if self.current_view_name() is None:  # the welcome panel: the workspace has data now
+            self.data_changed()
+        else:
+            self.written_by_worker(changes)
 
     def export_file(self) -> None:
         """Export contacts or the calendar to a file the user picks."""

@@ -184,7 +184,7 @@ def edit_settings(window: Any, undo_stack: QUndoStack | None = None) -> bool:
     """Run the Settings dialog for ``window``'s workspace; True when something changed.
 
     The change is one command on the window's ``undo_stack``; after it (and after its
-    undo) the window's views recompute with ``data_changed()``.
+    undo and redo) the window's views that show settings recompute (``views_changed``).
     """
     ws: Workspace = window.ws
     dialog = SettingsDialog(ws, window)
@@ -201,11 +201,6 @@ def edit_settings(window: Any, undo_stack: QUndoStack | None = None) -> bool:
     if not after:
         return passphrase is not None
 
-    def notify() -> None:
-        if window.current_view_name() is None:  # the welcome panel stays until data exists
-            window.views_changed("settings")
-        else:
-            window.data_changed()
-
     stack = undo_stack if undo_stack is not None else window.undo_stack
-    return edit_fields(stack, window, ws, SETTINGS, 0, before, after, "Change settings", notify)
+    return edit_fields(stack, window, ws, SETTINGS, 0, before, after, "Change settings",
+                       lambda: window.views_changed(SETTINGS.changes))

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWi
 
 from socialdesk.core.calendar.post_checks import PostProblem, posts_needing_attention
 from socialdesk.core.calendar.recurrence import posts_in_range
+from socialdesk.core.changes import Changes
 from socialdesk.core.clock import today
 from socialdesk.core.formatting import short_date
 from socialdesk.qt.delegates import PlatformsDelegate, StatusDelegate
@@ -64,6 +65,10 @@ class TodayView(View):
 
     name = "today"
     title = "Today"
+    # The week's posts (with their campaigns), posts to fix, asks waiting, follow-ups,
+    # the workspace's counts and the leverage card (own reach, the settings).
+    shows = Changes.of("posts", "campaigns", "channels", "asks", "contacts", "audiences",
+                       "settings")
     open_post = Signal(int)  # double-click on a post: edit it in the calendar
 
     def __init__(self, ws: Workspace, parent: QWidget | None = None) -> None:

@@ -14,6 +14,7 @@ from PySide6.QtCore import QMimeData
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox, QWidget
 
 from socialdesk import APP_NAME
+from socialdesk.core.changes import CALENDAR_IMPORT, CONTACTS_IMPORT, Changes
 from socialdesk.qt.workers import Cancelled, Progress, run_in_background, start_with_dialog
 from socialdesk.store.errors import WorkspaceError
 from socialdesk.store.workspace import Workspace
@@ -35,22 +36,22 @@ EXPORTS = {
 }
 
 
-def import_dialog(parent: QWidget, ws: Workspace) -> bool:
-    """Ask for a contacts or calendar file and import it; True when something changed."""
+def import_dialog(parent: QWidget, ws: Workspace) -> Changes | bool:
+    """Ask for a contacts or calendar file and import it; what changed (False: nothing)."""
     name, _ = QFileDialog.getOpenFileName(parent, "Import contacts or a calendar",
                                           str(Path.home()), IMPORT_FILTER)
     return import_path(parent, ws, Path(name)) if name else False
 
 
-def import_path(parent: QWidget, ws: Workspace, path: Path) -> bool:
+def import_path(parent: QWidget, ws: Workspace, path: Path) -> Changes | bool:
     """Import ``path``: a calendar directly, contacts through the import dialog."""
     if path.suffix.lower() in CALENDAR_SUFFIXES:
         return import_calendar_path(parent, ws, path)
     return import_contacts_path(parent, ws, path)
 
 
-def import_calendar_path(parent: QWidget, ws: Workspace, path: Path) -> bool:
-    """Preview an .ics file, ask about its to-dos, import it on a worker; True if changed."""
+def import_calendar_path(parent: QWidget, ws: Workspace, path: Path) -> Changes | bool:
+    """Preview an .ics file, ask about its to-dos, import it on a worker; what changed."""
     from socialdesk.core.calendar.importing import (
         CalendarImportCancelled,
         CalendarImportError,
@@ -100,11 +101,11 @@ def import_calendar_path(parent: QWidget, ws: Workspace, path: Path) -> bool:
     if len(summary["problems"]) > 10:
         lines.append(f"… and {len(summary['problems']) - 10:,} more notes.")
     QMessageBox.information(parent, title, "\n".join(lines))
-    return bool(summary["imported"] or summary["merged"])
+    return CALENDAR_IMPORT if summary["imported"] or summary["merged"] else False
 
 
-def import_contacts_path(parent: QWidget, ws: Workspace, path: Path) -> bool:
-    """Read ``path``, then walk the user through the import dialog; True if anything changed."""
+def import_contacts_path(parent: QWidget, ws: Workspace, path: Path) -> Changes | bool:
+    """Read ``path``, then walk the user through the import dialog; what changed, if anything."""
     from socialdesk.core.contacts.importing import ContactImportError
     from socialdesk.qt.contacts.import_wizard import ImportWizard, read_file
 
@@ -121,7 +122,7 @@ def import_contacts_path(parent: QWidget, ws: Workspace, path: Path) -> bool:
     wizard.exec()
     changed = wizard.changed
     wizard.deleteLater()
-    return changed
+    return CONTACTS_IMPORT if changed else False
 
 
 def dropped_file(mime: QMimeData) -> Path | None:

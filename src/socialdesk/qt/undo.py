@@ -5,6 +5,8 @@ only the fields it changed, and only where they still hold what it wrote (see
 :mod:`socialdesk.core.field_edits`), so nothing another program wrote meanwhile is lost.
 Creating and deleting records are :class:`EditCommand` steps; one that would delete a
 record again refuses when it was changed elsewhere since (that change would be lost).
+Each step says what it changed (:class:`~socialdesk.core.changes.Changes`), the same when
+done, undone and redone, so that only the views showing those rows reload.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from PySide6.QtGui import QUndoCommand, QUndoStack
 from PySide6.QtWidgets import QMainWindow, QMessageBox, QWidget
 
 from socialdesk import APP_NAME
+from socialdesk.core.changes import Changes
 from socialdesk.core.field_edits import (
     FieldEdit,
     Record,
@@ -137,24 +140,26 @@ def edit_fields(stack: QUndoStack, widget: QWidget, ws: Workspace, record: Recor
 class EditCommand(QUndoCommand):
     """An edit that already ran: ``redo`` runs it again only after an undo.
 
-    ``run`` executes a step (one transaction) and reports failures to the user; it
-    returns True when the step ran, so a failed undo leaves the command as it was.
+    ``run`` executes a step (one transaction) that changes ``changes`` and reports
+    failures to the user; it returns True when the step ran, so a failed undo leaves the
+    command as it was.
     """
 
     def __init__(self, text: str, redo: Callable[[], None], undo: Callable[[], None],
-                 run: Callable[[Callable[[], None]], bool]) -> None:
+                 run: Callable[[Callable[[], None], Changes], bool], changes: Changes) -> None:
         super().__init__(text)
         self._redo, self._undo, self._run = redo, undo, run
+        self.changes = changes
         self._done = True
 
     def redo(self) -> None:
         """Do the edit again (not when pushed: it ran already)."""
         if not self._done:
-            self._done = self._run(self._redo)
+            self._done = self._run(self._redo, self.changes)
 
     def undo(self) -> None:
         """Put back what the edit changed."""
-        if self._run(self._undo):
+        if self._run(self._undo, self.changes):
             self._done = False
 
 
@@ -162,11 +167,12 @@ class UndoableActions(QObject):
     """A view's writes: each runs at once (one transaction), then becomes one undo step.
 
     Failures (``FAILURES``) are shown to the user; after any write, undo or redo,
-    ``changed`` tells the views to reload.
+    ``changed`` tells the views what it changed (a :class:`Changes`), so that the views
+    showing those rows reload.
     """
 
     FAILURES: tuple[type[Exception], ...] = FAILURES
-    changed = Signal()
+    changed = Signal(object)
 
     def __init__(self, ws: Workspace, parent: QWidget, undo_stack: QUndoStack | None = None
                  ) -> None:
@@ -178,31 +184,33 @@ class UndoableActions(QObject):
     def _report(self, error: Exception) -> None:
         QMessageBox.warning(self.widget, APP_NAME, f"{error}")
 
-    def _run(self, action: Callable[[], None]) -> bool:
+    def _run(self, action: Callable[[], None], changes: Changes) -> bool:
         """Run an undo or redo step; tell the user if it fails. True when it ran."""
         try:
             action()
         except self.FAILURES as error:
             self._report(error)
-            self.changed.emit()
+            self.changed.emit(changes)
             return False
-        self.changed.emit()
+        self.changed.emit(changes)
         return True
 
-    def _push(self, text: str, redo: Callable[[], None], undo: Callable[[], None]) -> None:
+    def _push(self, text: str, redo: Callable[[], None], undo: Callable[[], None],
+              changes: Changes) -> None:
         """Put an edit that already ran on the undo stack, and tell the views."""
-        self.undo_stack.push(EditCommand(text, redo, undo, self._run))
-        self.changed.emit()
+        self.undo_stack.push(EditCommand(text, redo, undo, self._run, changes))
+        self.changed.emit(changes)
 
     def _push_existence(self, text: str, record: Record, ids: Callable[[], Iterable[int]],
                         bring: Callable[[], object], remove: Callable[[], object],
-                        *, exists: bool) -> None:
+                        *, exists: bool, changes: Changes | None = None) -> None:
         """Put the creation or deletion of records on the undo stack.
 
         ``exists``: the records ``ids`` were just made (else just deleted); ``bring``
         makes them again, ``remove`` deletes them. Deleting them again (undoing a
         creation, redoing a deletion) is refused when they were changed elsewhere since
-        they were made or brought back: that would lose it.
+        they were made or brought back: that would lose it. ``changes``: what making and
+        deleting them touches, when more than the record's own rows.
         """
         last = {"seen": read_all(self.ws, record, ids()) if exists else {}}
 
@@ -213,13 +221,14 @@ class UndoableActions(QObject):
         def take() -> None:
             delete_unchanged(self.ws, record, last["seen"], remove)
 
-        self._push(text, *((add, take) if exists else (take, add)))
+        self._push(text, *((add, take) if exists else (take, add)),
+                   changes if changes is not None else record.changes)
 
     def _edit(self, text: str, record: Record, record_id: int, before: Values,
               after: Values) -> bool:
         """Edit a record's fields as one undo step (see :func:`edit_fields`)."""
         return edit_fields(self.undo_stack, self.widget, self.ws, record, record_id, before,
-                           after, text, self.changed.emit)
+                           after, text, lambda: self.changed.emit(record.changes))
 
 
 def quoted(title: str) -> str:

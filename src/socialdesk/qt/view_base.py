@@ -14,14 +14,20 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from socialdesk.core.changes import VIEWED, Changes
 from socialdesk.store.workspace import Workspace
 
 
 class View(QWidget):
-    """A page of the main window; ``refresh()`` reloads it from the workspace."""
+    """A page of the main window; ``refresh()`` reloads it from the workspace.
+
+    ``shows`` names the kinds of rows the view shows: after a write the window reloads
+    only the views that show what it changed (see :mod:`socialdesk.core.changes`).
+    """
 
     name = ""
     title = ""
+    shows: Changes = VIEWED
 
     def __init__(self, ws: Workspace, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -29,6 +35,10 @@ class View(QWidget):
 
     def refresh(self) -> None:
         """Reload what the view shows."""
+
+    def reload_for(self, changes: Changes) -> None:
+        """Catch up with ``changes`` (some of which the view shows): reload it all."""
+        self.refresh()
 
 
 def heading(text: str, scale: float = 1.5) -> QLabel:

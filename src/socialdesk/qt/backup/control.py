@@ -29,6 +29,7 @@ from PySide6.QtWidgets import QMessageBox
 
 from socialdesk import APP_NAME
 from socialdesk.core.backup import secrets
+from socialdesk.core.changes import BACKUP_LOG
 from socialdesk.core.lock import WorkspaceLock
 from socialdesk.core.settings import workspace_settings
 from socialdesk.qt.workers import Task, run_and_wait, start_on_worker
@@ -159,7 +160,7 @@ class BackupControl(QObject):
         def done(result: BackupResult | None, error: BaseException | None) -> None:
             self.busy = False
             self._pending = [o for o in self._pending if o is not outcome]
-            self.window._update_status()
+            self.window.written_by_worker(BACKUP_LOG)  # its log line: no view reloads
             if error is not None:
                 if interactive:
                     QMessageBox.critical(self.window, f"Backup failed — {APP_NAME}", str(error))

@@ -7,7 +7,7 @@ Each edit runs at once (one transaction, errors shown to the user), then goes on
 main window's undo stack as a command whose undo puts the previous state back: for a
 change of a post, campaign or channel, only the fields it changed, and only where
 nobody changed them since. After any write, undo or redo, ``changed`` tells the views
-to reload.
+what it changed.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from datetime import date
 from pathlib import Path
 
 from socialdesk.core.calendar.media import copy_into_media
+from socialdesk.core.changes import CAMPAIGN_ROWS, POST_ROWS
 from socialdesk.core.clock import today
 from socialdesk.core.field_edits import CAMPAIGN, CHANNEL, POST, post_on
 from socialdesk.core.formatting import short_date
@@ -104,7 +105,7 @@ class CalendarActions(UndoableActions):
             text, POST, lambda: [post_id],
             lambda: post_writes.restore_post(self.ws, state["deleted"]),
             lambda: state.update(deleted=post_writes.delete_post(self.ws, post_id)),
-            exists=exists)
+            exists=exists, changes=POST_ROWS)
 
     def move_post(self, post_id: int, day: date) -> bool:
         """Give a post another date (its time stays); True when it moved."""
@@ -171,7 +172,7 @@ class CalendarActions(UndoableActions):
             text, CAMPAIGN, lambda: [campaign.id],
             lambda: campaigns.restore_campaign(self.ws, *state["gone"]),
             lambda: state.update(gone=campaigns.delete_campaign(self.ws, campaign.id)),
-            exists=exists)
+            exists=exists, changes=CAMPAIGN_ROWS)
 
     # --- own channels ----------------------------------------------------------------
 

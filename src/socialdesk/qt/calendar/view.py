@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from socialdesk import APP_NAME
 from socialdesk.core.calendar.recurrence import posts_in_range, repeat_values
+from socialdesk.core.changes import Changes
 from socialdesk.core.clock import today
 from socialdesk.core.formatting import short_date
 from socialdesk.qt.calendar import periods
@@ -62,8 +63,9 @@ class CalendarView(View):
 
     name = "calendar"
     title = "Calendar"
+    shows = Changes.of("posts", "campaigns", "channels")
     plan_leverage = Signal(int)  # "Plan leverage…" on a post
-    edited = Signal()  # the workspace changed through this view
+    edited = Signal(object)  # the workspace changed through this view: the Changes
 
     def __init__(self, ws: Workspace, parent: QWidget | None = None,
                  undo_stack: QUndoStack | None = None) -> None:
@@ -490,7 +492,7 @@ class CalendarView(View):
             self._editor.post_id = None
         self.side.hide()
 
-    def _after_change(self) -> None:
+    def _after_change(self, changes: Changes) -> None:
         """Something was written, undone or redone: reload what shows it."""
         self._load_campaign_choices()
         self.reload()
@@ -503,4 +505,4 @@ class CalendarView(View):
                     self.close_side(force=True)
             else:
                 panel.refresh()  # type: ignore[attr-defined]
-        self.edited.emit()
+        self.edited.emit(changes)

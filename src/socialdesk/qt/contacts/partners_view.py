@@ -9,6 +9,7 @@ from PySide6.QtCore import QItemSelection, QItemSelectionModel, Qt, QTimer
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QSplitter, QVBoxLayout, QWidget
 
+from socialdesk.core.changes import CONTACT_ROWS, POSTS, SETTINGS, Changes
 from socialdesk.core.formatting import compact
 from socialdesk.qt.contacts.editor import ContactEditor
 from socialdesk.qt.contacts.partners_model import (
@@ -57,6 +58,8 @@ class PartnersView(View):
 
     name = "partners"
     title = "Partners"
+    # The pane's history lists the contact's asks with their posts' titles.
+    shows = CONTACT_ROWS | SETTINGS | POSTS
 
     def __init__(self, ws: Workspace, parent: QWidget | None = None) -> None:
         super().__init__(ws, parent)
@@ -247,6 +250,13 @@ class PartnersView(View):
                     | QItemSelectionModel.SelectionFlag.Rows)
             finally:
                 self._reselecting = False
+
+    def reload_for(self, changes: Changes) -> None:
+        """Reload the partners, or only the pane when only posts changed (their titles)."""
+        if changes.touches(CONTACT_ROWS | SETTINGS):
+            self.refresh()
+        else:
+            self.editor.reload()
 
     def contact_edited(self, contact_id: int | None) -> None:
         """A contact changed: update (or add, or drop) its row, and the editor."""

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from socialdesk import APP_NAME
+from socialdesk.core.changes import CONTACT_ROWS, POSTS, Changes
 from socialdesk.core.settings import workspace_settings
 from socialdesk.qt.contacts.commands import CreateContact, DeleteContact, undo_stack_for
 from socialdesk.qt.contacts.editor import ContactEditor
@@ -95,6 +96,8 @@ class ContactsView(View):
 
     name = "contacts"
     title = "Contacts"
+    # The pane's history lists the contact's asks with their posts' titles.
+    shows = CONTACT_ROWS | POSTS
 
     def __init__(self, ws: Workspace, parent: QWidget | None = None) -> None:
         super().__init__(ws, parent)
@@ -318,6 +321,13 @@ class ContactsView(View):
             self.table.scrollTo(self.model.index(row, 0))
         self.editor.show_contact(contact_id)
         self.delete_button.setEnabled(self.editor.contact is not None)
+
+    def reload_for(self, changes: Changes) -> None:
+        """Reload the table, or only the pane when only posts changed (their titles)."""
+        if changes.touches(CONTACT_ROWS):
+            self.refresh()
+        else:
+            self.editor.reload()
 
     def contact_edited(self, contact_id: int | None) -> None:
         """A contact changed (an edit, an undo, a redo): update its row and the editor."""

@@ -3,7 +3,7 @@
 Each write runs at once in one transaction and goes onto the main window's undo stack;
 undoing an outcome or a template puts back only what it changed, where nobody changed it
 since. After a write, an undo or a redo, ``changed`` tells the planner (and the main
-window) to reload.
+window) what it changed.
 """
 
 from __future__ import annotations

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from socialdesk.core.changes import VIEWED, Changes
 from socialdesk.core.clock import today
 from socialdesk.core.planner import asking
 from socialdesk.qt.icons import ui_icon
@@ -71,7 +72,8 @@ class PlannerView(View):
 
     name = "planner"
     title = "Planner"
-    edited = Signal()  # the workspace changed through this view
+    shows = VIEWED  # the leverage model reads nearly everything
+    edited = Signal(object)  # the workspace changed through this view: the Changes
 
     def __init__(self, ws: Workspace, parent: QWidget | None = None,
                  undo_stack: QUndoStack | None = None) -> None:
@@ -371,8 +373,8 @@ class PlannerView(View):
         self.actions.record_outcome(ask, status, reach if isinstance(reach, int) else None,
                                     today())
 
-    def _after_write(self) -> None:
-        self.edited.emit()
+    def _after_write(self, changes: Changes) -> None:
+        self.edited.emit(changes)
         self.facts = None
         self.generation += 1
         self.ranges.clear()

@@ -14,6 +14,7 @@ from pathlib import Path
 from PySide6.QtCore import QItemSelection, QItemSelectionModel, Qt, QTimer
 from PySide6.QtWidgets import QSplitter, QTableView, QTabWidget, QVBoxLayout, QWidget
 
+from socialdesk.core.changes import Changes
 from socialdesk.core.clock import today
 from socialdesk.core.formatting import compact, exact, percent, short_date
 from socialdesk.qt.contacts.view import show_status
@@ -81,6 +82,9 @@ class ReportsView(View):
 
     name = "reports"
     title = "Reports"
+    # Posts' results, asks per partner and campaign, leverage (own reach, the settings).
+    shows = Changes.of("posts", "asks", "campaigns", "channels", "contacts", "audiences",
+                       "settings")
 
     def __init__(self, ws: Workspace, parent: QWidget | None = None) -> None:
         super().__init__(ws, parent)
