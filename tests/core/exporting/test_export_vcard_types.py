@@ -127,3 +127,19 @@ def test_apple_and_google_labels_are_read_as_standard_types() -> None:
         ("url", "https://tim.example", "website"),
         ("url", "https://tim.example/blog", "blog"),
     ]
+
+
+def test_one_number_with_several_types_is_kept_with_each() -> None:
+    data = (
+        "BEGIN:VCARD\r\nVERSION:2.1\r\nFN:Bob\r\n"
+        "TEL;CELL;PREF:123456\r\nTEL;WORK:123456\r\nTEL;WORK;FAX:123456\r\n"
+        "TEL;WORK:123456\r\nTEL:123456\r\nEMAIL:bob@example.com\r\nEMAIL;WORK:BOB@example.com\r\n"
+        "END:VCARD\r\n"
+    )
+    assert read_back(data) == [
+        ("email", "bob@example.com", ""),
+        ("email", "BOB@example.com", "work"),
+        ("phone", "123456", "mobile, preferred"),
+        ("phone", "123456", "work"),
+        ("phone", "123456", "work fax"),
+    ]
