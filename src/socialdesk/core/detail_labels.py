@@ -18,15 +18,17 @@ PREFERRED = "preferred"
 _PLACES = {"home": "home", "work": "work"}
 # Label word → TYPE value, per detail kind, in the order a label lists them. Phones
 # have vCard 4.0's kinds and 3.0's older ones; web addresses have the kinds the contact
-# form offers (Google's web address kinds), which RFC 6350 allows as type tokens.
+# form offers (Google's web address kinds) and every kind the form's "other", which
+# RFC 6350 and 2426 allow as type tokens: a program that knows no groups still reads
+# the value.
 _KINDS = {
-    "email": {},
+    "email": {"other": "other"},
     "phone": {"mobile": "cell", "cell": "cell", "fax": "fax", "pager": "pager",
               "voice": "voice", "text": "text", "video": "video", "textphone": "textphone",
               "msg": "msg", "car": "car", "isdn": "isdn", "modem": "modem", "bbs": "bbs",
-              "pcs": "pcs"},
+              "pcs": "pcs", "other": "other"},
     "url": {"website": "website", "homepage": "website", "blog": "blog",
-            "profile": "profile"},
+            "profile": "profile", "other": "other"},
 }
 # What a TYPE value reads as (the contact form's words).
 _READ = {"cell": "mobile", "homepage": "website"}

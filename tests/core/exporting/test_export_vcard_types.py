@@ -28,6 +28,7 @@ def read_back(data: str) -> list[tuple[str, str, str]]:
 DETAILS = (
     Detail("email", "ann@work.example", "work, preferred"),
     Detail("email", "ann@home.example", "home"),
+    Detail("email", "ann@old.example", "other"),
     Detail("phone", "+44 7700 900001", "mobile"),
     Detail("phone", "+44 1632 960001", "work"),
     Detail("phone", "+44 1632 960002", "home fax"),
@@ -43,6 +44,7 @@ def test_standard_types_are_written_without_groups_in_4_0() -> None:
     assert written(DETAILS, "4.0") == [
         "EMAIL;TYPE=work;PREF=1:ann@work.example",
         "EMAIL;TYPE=home:ann@home.example",
+        "EMAIL;TYPE=other:ann@old.example",
         "TEL;TYPE=cell:+44 7700 900001",
         "TEL;TYPE=work:+44 1632 960001",
         "TEL;TYPE=home,fax:+44 1632 960002",
@@ -60,6 +62,7 @@ def test_standard_types_are_written_in_3_0_spelling() -> None:
     assert written(DETAILS, "3.0") == [
         "EMAIL;TYPE=INTERNET,WORK,PREF:ann@work.example",
         "EMAIL;TYPE=INTERNET,HOME:ann@home.example",
+        "EMAIL;TYPE=INTERNET,OTHER:ann@old.example",
         "TEL;TYPE=CELL:+44 7700 900001",
         "TEL;TYPE=WORK:+44 1632 960001",
         "TEL;TYPE=HOME,FAX:+44 1632 960002",
