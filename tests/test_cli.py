@@ -121,7 +121,7 @@ def test_check_on_a_damaged_workspace(demo_path: Path, damage: str,
 
 def test_check_on_a_newer_workspace(demo_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     with sqlite3.connect(demo_path) as conn:
-        conn.execute("PRAGMA user_version = 7")
+        conn.execute(f"PRAGMA user_version = {migrations.latest_version() + 1}")
     assert main(["check", "--workspace", str(demo_path)]) == 1
     assert "newer SocialDesk" in capsys.readouterr().err
 

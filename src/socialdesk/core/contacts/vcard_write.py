@@ -10,9 +10,11 @@ URIs (URL, UID) have their control characters percent-encoded, so that no value 
 its line; lines end in CRLF and are folded at
 75 octets without splitting a UTF-8 character.
 
-Labels: ``home`` and ``work`` (and phone kinds such as ``fax``) become ``TYPE``
-parameters; ``mobile`` becomes ``TYPE=cell``; any other label is kept the way Apple and
-Google write custom labels, as a grouped ``itemN.X-ABLabel`` beside the value. The
+Labels (:mod:`socialdesk.core.contacts.detail_labels`): a label made of type words ("mobile",
+"home fax", "work, preferred") is written as standard ``TYPE`` values (upper case in
+3.0), its "preferred" as ``PREF=1`` (4.0) or ``TYPE=pref`` (3.0), so that programs that
+do not know groups read it; only a custom label ("LinkedIn") goes out the way Apple and
+Google write one, as a grouped ``itemN.X-ABLabel`` beside the value, as typed. The
 importer reads all of these back to the same label.
 """
 
@@ -23,20 +25,13 @@ from collections.abc import Iterable
 
 from socialdesk import __version__
 from socialdesk.core.calendar.ics_lines import CONTROLS, uri_value
+from socialdesk.core.contacts.detail_labels import vcard_types
 from socialdesk.core.contacts.fields import OWN_FIELDS
 from socialdesk.store.contacts_export import ExportContact
 from socialdesk.store.models import Detail
 
 VERSIONS = ("4.0", "3.0")
 _PROPERTY = {"email": "EMAIL", "phone": "TEL", "url": "URL"}
-_TYPES = {
-    "email": {"home": "home", "work": "work"},
-    "phone": {"home": "home", "work": "work", "mobile": "cell", "cell": "cell", "fax": "fax",
-              "pager": "pager", "voice": "voice", "text": "text", "video": "video"},
-    "url": {"home": "home", "work": "work"},
-}
-# Apple's names for its built-in labels (``_$!<Other>!$_``); others are written as typed.
-_APPLE_LABELS = {"mobile": "Mobile", "other": "Other", "home page": "HomePage"}
 _NAMESPACE = uuid.UUID("6f1d3b8e-3c2a-5b7e-9a41-2c5e7d8f9a10")
 
 
@@ -92,22 +87,17 @@ def _detail_lines(details: Iterable[Detail], version: str) -> list[str]:
     for detail in details:
         name = _PROPERTY[detail.kind]
         value = uri_value(detail.value) if detail.kind == "url" else escape(detail.value)
-        label = detail.label.strip()
-        params = []
-        kind_type = _TYPES[detail.kind].get(label.lower())
-        if detail.kind == "email" and version == "3.0":
-            params.append("INTERNET")
-        if kind_type:
-            params.append(kind_type)
+        types, custom, preferred = vcard_types(detail.kind, detail.label)
         if version == "3.0":
-            params = [p.upper() for p in params]
-        head = name + (f";TYPE={','.join(params)}" if params else "")
-        if label and (kind_type is None or label.lower() in _APPLE_LABELS):
+            internet = ("INTERNET",) if detail.kind == "email" else ()
+            types = (*internet, *(t.upper() for t in types), *(("PREF",) if preferred else ()))
+        head = name + (f";TYPE={','.join(types)}" if types else "")
+        if preferred and version == "4.0":
+            head += ";PREF=1"
+        if custom:
             group += 1
-            apple = _APPLE_LABELS.get(label.lower())
-            shown = f"_$!<{apple}>!$_" if apple else " ".join(label.split())
             lines.append(f"item{group}.{head}:{value}")
-            lines.append(f"item{group}.X-ABLabel:{shown}")
+            lines.append(f"item{group}.X-ABLabel:{escape(custom)}")
         else:
             lines.append(f"{head}:{value}")
     return lines

@@ -27,8 +27,8 @@ def test_vcard_40() -> None:
     (marie,) = [c.contact for c in result.contacts]
     assert marie.name == "Marie Curie" and marie.organisation == "Institut du Radium"
     assert [(d.kind, d.value, d.label) for d in marie.details] == [
-        ("email", "marie@radium.example", "work"),
-        ("phone", "+33-1-00-00-00", "cell"),
+        ("email", "marie@radium.example", "work, preferred"),
+        ("phone", "+33-1-00-00-00", "mobile"),
         ("url", "https://radium.example", ""),
     ]
     assert marie.tags == ("Science", "Partners")

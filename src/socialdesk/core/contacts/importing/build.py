@@ -47,10 +47,11 @@ def make_contact(
     """A contact (id 0), or None with a problem noted when it has nothing to be named by.
 
     The name falls back to the organisation, then to the first e-mail address. E-mail
-    values without an ``@`` are left out (and noted); repeated details are dropped.
+    values without an ``@`` are left out (and noted); a detail repeated with the same
+    label or none is dropped (one number as both "work" and "work fax" is kept twice).
     """
     kept: list[Detail] = []
-    seen: set[tuple[str, str]] = set()
+    seen: set[tuple[str, str, str]] = set()
     for detail in details:
         value = clean(detail.value)
         if detail.kind == "email":
@@ -59,10 +60,12 @@ def make_contact(
                 message = f"{value[:60]!r} is not an e-mail address; left out."
                 problems.append(Problem(line, message))
                 continue
-        key = (detail.kind, value.casefold())
-        if value and key not in seen:
-            seen.add(key)
-            kept.append(Detail(detail.kind, value, clean(detail.label)[:60]))
+        label = clean(detail.label)[:60]
+        bare = (detail.kind, value.casefold(), "")
+        key = (detail.kind, value.casefold(), label.casefold())
+        if value and key not in seen and (label or bare not in seen):
+            seen |= {key, bare}
+            kept.append(Detail(detail.kind, value, label))
     organisation = clean(organisation)
     name = clean(name) or organisation or next((d.value for d in kept if d.kind == "email"), "")
     if not name:

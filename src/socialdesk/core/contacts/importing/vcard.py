@@ -34,6 +34,7 @@ import re
 from dataclasses import replace
 from pathlib import Path
 
+from socialdesk.core.contacts.detail_labels import label_from_vcard
 from socialdesk.core.contacts.fields import OWN_FIELDS, read_own_fields
 from socialdesk.core.contacts.importing import textio
 from socialdesk.core.contacts.importing.build import clean, make_contact
@@ -56,7 +57,6 @@ _WANTED = frozenset(
      *_OWN)
 )
 _DETAIL_KIND = {"EMAIL": "email", "TEL": "phone", "URL": "url"}
-_DULL_TYPES = frozenset(("internet", "pref", "voice", "x400", "text", "uri"))
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
 
 
@@ -152,7 +152,7 @@ def _contact(
         if prop.name == "VERSION":
             version = text.strip()
         elif prop.name == "X-ABLABEL" and prop.group:
-            labels[prop.group] = _ab_label(text)
+            labels[prop.group] = unescape(text, version)
         else:
             values.setdefault(prop.name, []).append((prop, text))
     organisation = next(
@@ -162,7 +162,7 @@ def _contact(
     if not name:
         name = next((n for _, t in values.get("N", []) if (n := _name_from_n(t, version))), "")
     details = [
-        Detail(_DETAIL_KIND[prop.name], unescape(text, version), _label(prop, labels))
+        _detail(_DETAIL_KIND[prop.name], prop, unescape(text, version), labels)
         for prop_name in ("EMAIL", "TEL", "URL")
         for prop, text in values.get(prop_name, [])
     ]
@@ -172,17 +172,26 @@ def _contact(
         name=name,
         organisation=organisation,
         notes="\n".join(unescape(t, version) for _, t in values.get("NOTE", [])),
-        details=(_strip_scheme(d) for d in details),
+        details=details,
         tags=[tag for _, t in values.get("CATEGORIES", []) for tag in split(t, ",", version)],
     )
     own = {key: items[0][1].strip() for key, items in values.items() if key in _OWN}
     return replace(contact, **read_own_fields(own)) if contact and own else contact
 
 
-def _strip_scheme(detail: Detail) -> Detail:
-    if detail.kind == "phone" and detail.value[:4].lower() == "tel:":
-        return Detail(detail.kind, detail.value[4:], detail.label)
-    return detail
+def _detail(kind: str, prop: Property, value: str, labels: dict[str, str]) -> Detail:
+    """A detail with its label from TYPE, PREF and its group's X-ABLabel.
+
+    A ``tel:`` URI loses its scheme and keeps an ``;ext=`` as " ext. 102" after the number.
+    """
+    if kind == "phone" and value[:4].lower() == "tel:":
+        number, _, params = value[4:].partition(";")
+        extension = next((p[4:] for p in params.split(";") if p[:4].lower() == "ext="), "")
+        value = f"{number} ext. {extension}" if extension else number
+    preferred = "1" in (p.strip() for p in prop.params.get("PREF", ()))
+    label = label_from_vcard(kind, prop.params.get("TYPE", ()), labels.get(prop.group, "")
+                             if prop.group else "", preferred)
+    return Detail(kind, value, label)
 
 
 def _name_from_n(text: str, version: str) -> str:
@@ -191,23 +200,3 @@ def _name_from_n(text: str, version: str) -> str:
     if _CJK.search(family + given):
         return clean(f"{family} {given}")
     return clean(f"{given} {additional} {family}")
-
-
-def _ab_label(text: str) -> str:
-    text = text.strip()
-    if text.startswith("_$!<") and text.endswith(">!$_"):
-        return text[4:-4].lower()
-    return text
-
-
-def _label(prop: Property, labels: dict[str, str]) -> str:
-    return labels.get(prop.group) or _type_label(prop)
-
-
-def _type_label(prop: Property) -> str:
-    kept: list[str] = []
-    for value in prop.params.get("TYPE", []):
-        label = value.strip().lower()
-        if label and label not in _DULL_TYPES and not label.startswith("x-") and label not in kept:
-            kept.append(label)
-    return ", ".join(kept[:3])
