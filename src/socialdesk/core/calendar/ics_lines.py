@@ -26,12 +26,13 @@ Prop = tuple[str, object]
 
 # Control characters are not allowed in TEXT (RFC 5545, 3.3.11), except HTAB.
 CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
-# Nor in a URI (RFC 3986), where CR and LF would end the content line.
-_URI_CONTROLS = re.compile(r"[\x00-\x1f\x7f]")
+# Nor in a URI (RFC 3986), where CR and LF would end the content line; nor a backslash,
+# which a URI may not hold either and which readers (icalendar 7.3) take as an escape.
+_URI_CONTROLS = re.compile(r"[\x00-\x1f\x7f\\]")
 
 
 def uri_value(text: str) -> str:
-    """A URI for a content line: its control characters (CR, LF…) percent-encoded.
+    """A URI for a content line: control characters (CR, LF…) and ``\\`` percent-encoded.
 
     A URI has no other escaping (``%0D%0A`` is how a browser writes a line break in a
     link); the rest of the text is kept as it is.

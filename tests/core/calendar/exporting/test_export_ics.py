@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 import icalendar
 import pytest
 from calendar_samples import INJECTED_LINK, TRICKY_TITLE, add_post
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from socialdesk.core.calendar import ics, ics_lines
@@ -169,6 +169,7 @@ def test_a_link_with_line_breaks_stays_one_value_of_one_event(
 # Whatever the texts of a post and an ask hold, the calendar has one event and one
 # to-do, each with only the properties the exporter writes.
 @given(st.text(alphabet=st.characters(blacklist_categories=["Cs"]), min_size=1, max_size=60))
+@example("https://a.example/\\:b")  # a backslash in a URI: icalendar 7.3 read it as an escape
 def test_no_text_can_add_a_component_or_a_property(text: str) -> None:
     post = ExportPost(
         id=1, uid=text, title=text, body=text, status="draft", scheduled_on="2024-03-12",
