@@ -48,7 +48,7 @@ def test_two_hops_by_hand() -> None:
     # with 0.15; b → c (w = 1, q_c = 0.4): c shares with 0.15 · 0.2 = 0.03.
     links = [Link("a", "b", 0.5), Link("b", "c", 1.0)]
     model = CascadeModel(["a", "b", "c"], [1.0, 0.0, 0.0], [0.9, 0.6, 0.4], [0.1, 0.2, 0.3],
-                         0.0, 1000.0, links, reshare=0.5)
+                         0.0, 1000.0, links, reshare=0.5, max_hops=3)
     runs = model.simulate(["a"], runs=40_000, seed=2)
     assert runs.sharers.min() == 1
     assert runs.sharers.mean() == pytest.approx(1 + 0.15 + 0.03, abs=0.01)
@@ -92,7 +92,8 @@ def test_with_links_p10_mean_p90_are_ordered_and_links_add_reach() -> None:
     assert with_links.mean > plan.expected_reach > plan.own_reach
 
 
-def reference_sharers(model: CascadeModel, asked: list[str], runs: int, seed: int) -> np.ndarray:
+def reference_sharers(model: CascadeModel, asked: list[str], runs: int, seed: int,
+                      max_hops: int) -> np.ndarray:
     """The independent cascade, one run and one link at a time, as the textbook states it."""
     rng = random.Random(seed)
     out = {i: [] for i in range(len(model.ids))}
@@ -104,7 +105,7 @@ def reference_sharers(model: CascadeModel, asked: list[str], runs: int, seed: in
     for _ in range(runs):
         sharing = {s for s in seeds if rng.random() < model.p[s]}
         frontier = list(sharing)
-        while frontier:
+        for _hop in range(max_hops - 1):
             nxt = []
             for u in frontier:
                 for v, pr in out[u]:
@@ -123,9 +124,9 @@ def test_agrees_with_a_one_run_at_a_time_cascade() -> None:
              for a, b in (rng.sample(range(n), 2) for _ in range(120))]
     model = CascadeModel([str(i) for i in range(n)], [rng.uniform(0.3, 0.9) for _ in range(n)],
                          [rng.uniform(0.2, 0.8) for _ in range(n)], [0.01] * n, 0.0, 1e6,
-                         links, reshare=0.5)
+                         links, reshare=0.5, max_hops=3)
     ours = model.simulate(["0", "1", "2"], runs=6000, seed=1).sharers
-    theirs = reference_sharers(model, ["0", "1", "2"], runs=6000, seed=1)
+    theirs = reference_sharers(model, ["0", "1", "2"], runs=6000, seed=1, max_hops=3)
     error = math.sqrt(ours.var() / len(ours) + theirs.var() / len(theirs))
     assert abs(ours.mean() - theirs.mean()) < 4 * error
     for q in (10, 50, 90):
