@@ -16,7 +16,8 @@ from socialdesk.store.workspace import Workspace
 
 KEYS = ["own_reach", "expected_reach", "multiplier", "effort_minutes", "cascade", "asks",
         "ranked"]
-PARTNER_KEYS = ["id", "name", "p", "fit", "added_reach", "effort_minutes"]
+PARTNER_KEYS = ["id", "name", "p", "fit", "added_reach", "marginal_reach", "effort_minutes"]
+CASCADE_KEYS = ["mean", "median", "p10", "p90", "p_none", "runs"]
 
 
 def plan_json(capsys: pytest.CaptureFixture[str], *args: str) -> dict:
@@ -38,16 +39,20 @@ def test_design_example_as_json(tmp_path: Path, capsys: pytest.CaptureFixture[st
     assert result["multiplier"] == pytest.approx(reach / 80)
     assert result["effort_minutes"] == 10
     cafe = {"id": "p1", "name": "Corner Café", "p": pytest.approx(p), "fit": pytest.approx(0.2),
-            "added_reach": pytest.approx(reach - 80), "effort_minutes": 10}
+            "added_reach": pytest.approx(reach - 80),
+            "marginal_reach": pytest.approx(reach - 80), "effort_minutes": 10}
     assert result["asks"] == [cafe]
     assert result["ranked"] == [cafe]
     assert list(result["asks"][0]) == PARTNER_KEYS
-    # Without links each run reaches 80 (no share) or 80 + 100 · (1 − 0.0008) (a share).
+    # Without links each run reaches 80 (no share) or 80 + 100 · (1 − 0.0008) (a share);
+    # nobody shares with 1 − p ≈ 0.502, so the median is 80 too.
     cascade = result["cascade"]
-    assert list(cascade) == ["mean", "p10", "p90", "runs"]
+    assert list(cascade) == CASCADE_KEYS
     assert cascade["runs"] == 2000
     assert cascade["p10"] == pytest.approx(80) and cascade["p90"] == pytest.approx(179.92)
     assert cascade["mean"] == pytest.approx(reach, rel=0.03)
+    assert cascade["p_none"] == pytest.approx(1 - p, abs=4 * math.sqrt(p * (1 - p) / 2000))
+    assert cascade["median"] == pytest.approx(80 if cascade["p_none"] > 0.5 else 179.92)
     assert err == "socialdesk: note: links[0] ignored: no partner has the id 'p2'\n"
 
 
@@ -64,15 +69,20 @@ def test_design_example_as_a_table(tmp_path: Path, capsys: pytest.CaptureFixture
     assert main(["plan", "--scenario", str(write(tmp_path))]) == 0
     lines = capsys.readouterr().out.splitlines()
     assert lines[0] == "Scenario scenario.json"
-    assert lines[1] == "  Reach alone:          80"
-    assert lines[2].startswith("  With 1 ask:          130   ×1.6, 10 min of asking")
-    assert lines[3].startswith("  With reshares:   ")
+    # The headline: the likely range and the median; the mean and no-share chance under it.
+    assert lines[1] == "  Likely reach:    80–180, median 80"
+    assert lines[2].startswith("                   mean 13") and lines[2].endswith(
+        "% chance that nobody shares (2,000 runs, with reshares)")
+    assert lines[3] == "  Reach alone:          80"
+    assert lines[4] == ("  With 1 ask:          130   ×1.6 expected without reshares, "
+                        "10 min of asking")
     header = next(line for line in lines if "Partner" in line)
     row = next(line for line in lines if "Corner Café" in line)
     assert row.lstrip().startswith("✓")
-    # numbers end under the end of their column heading
+    # numbers end under the end of their column heading; a chosen partner's marginal reach
+    # is in the plan column
     for heading, value in (("Shares", "50%"), ("Fit", "20%"), ("Adds", "50"),
-                           ("Effort", "10 min")):
+                           ("In plan", "50"), ("Effort", "10 min")):
         end = header.index(heading) + len(heading)
         assert row[end - len(value):end] == value
 
@@ -91,12 +101,13 @@ def test_a_stored_post(demo_path: Path, capsys: pytest.CaptureFixture[str]) -> N
     assert len(result["ranked"]) == len(expected.ranked) > 10
     assert all(isinstance(a["id"], int) for a in result["ranked"])
     cascade = result["cascade"]
-    assert cascade["runs"] == 2000 and cascade["p10"] <= cascade["mean"] <= cascade["p90"]
-    top3 = plan_json(capsys, str(post_id), "--max-asks", "3", "--runs", "200",
-                     "--workspace", str(demo_path))
-    assert [a["id"] for a in top3["asks"]] == [int(e.id) for e in
-                                               sorted(expected.ranked,
-                                                      key=lambda e: -e.added_reach)[:3]]
+    assert cascade["runs"] == 2000 and cascade["p10"] <= cascade["median"] <= cascade["p90"]
+    assert cascade["p10"] <= cascade["mean"] <= cascade["p90"]
+    # --max-asks and the budget both hold (v2): at most 2 asks, within 15 minutes.
+    two = plan_json(capsys, str(post_id), "--max-asks", "2", "--budget", "15", "--runs",
+                    "200", "--workspace", str(demo_path))
+    assert 0 < len(two["asks"]) <= 2
+    assert sum(a["effort_minutes"] for a in two["asks"]) <= 15
     assert main(["plan", str(post_id), "--workspace", str(demo_path)]) == 0
     table = capsys.readouterr().out
     assert table.startswith(f"Post {post_id} “")
