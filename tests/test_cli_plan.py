@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import random
 from pathlib import Path
 
 import pytest
@@ -206,3 +207,230 @@ def test_a_reader_that_closes_the_pipe_stops_the_output_quietly(demo_path: Path)
             os.close(write)
         assert done.stderr == ""
         assert done.returncode == 141
+
+
+# -- v2: the command line against a small independent reading of DESIGN.md -----------------
+
+DEFAULT_RATES = {
+    "facebook": 0.05, "instagram": 0.10, "x": 0.05, "linkedin": 0.08, "threads": 0.08,
+    "mastodon": 0.15, "bluesky": 0.15, "tiktok": 0.10, "youtube": 0.05, "pinterest": 0.05,
+    "newsletter": 0.35, "blog": 0.20, "other": 0.05,
+}
+PLATFORMS = ["instagram", "Facebook", "X", "newsletter", "MASTODON", "myspace"]
+TOPICS = ["bread", "events", "music", "coffee"]
+
+
+def reference(sc: dict) -> dict:
+    """DESIGN.md's leverage model v2, written out once more from the text, term by term."""
+    u = sc["universe"]
+    rates = {**DEFAULT_RATES, **{k.lower(): v for k, v in sc["reach_rates"].items()}}
+
+    def rate(platform: str) -> float:
+        return rates.get(platform.lower(), rates["other"])
+
+    post_platforms = {p.lower() for p in sc["post"]["platforms"]}
+    post_topics = {t.lower() for t in sc["post"]["topics"]}
+
+    def g(platform: str) -> float:
+        return 1.0 if not post_platforms or platform.lower() in post_platforms else sc[
+            "cross_platform"]
+
+    def fit(topics: list[str]) -> float:
+        if not post_topics or not topics:
+            return 0.5
+        return 0.2 + 0.8 * len(post_topics & {t.lower() for t in topics}) / len(post_topics)
+
+    own = sum(c["followers"] * rate(c["platform"]) * g(c["platform"])
+              for c in sc["own_channels"])
+    x0 = min(1.0, own / u)
+    partners = {}
+    for c in sc["partners"]:
+        seen = [a["size"] * rate(a["platform"]) * g(a["platform"]) for a in c["audiences"]]
+        s = [w * fit(a.get("topics", [])) for w, a in zip(seen, c["audiences"], strict=True)]
+        main_share = max(s, default=0.0)
+        e_c = main_share + sc["extra_platforms"] * (sum(s) - main_share)
+        pi = min(0.95, max(0.01, sc["prior"]["a"] + sc["prior"]["b"] * c["strength"]))
+        q = (c["shared"] + 2 * pi) / (c["asked"] + 2)
+        d = c["days_since_last_ask"]
+        raw = q * (1.0 if d is None else 1 - math.exp(-d / sc["fatigue_days"]))
+        if 0 < raw < 1:
+            z = sc["calibration"]["alpha"] + sc["calibration"]["beta"] * math.log(raw / (1 - raw))
+            p = 1 / (1 + math.exp(-z))
+        else:
+            p = raw
+        partners[c["id"]] = {"id": c["id"], "name": c["name"], "p": p,
+                             "fit": sum(s) / sum(seen) if sum(seen) else 0.5,
+                             "x": min(1.0, e_c / u), "q": q, "effort": c["effort_minutes"]}
+
+    def r(ids: list[str]) -> float:
+        return u * (1 - (1 - x0) * math.prod(1 - partners[i]["p"] * partners[i]["x"]
+                                             for i in ids))
+
+    # Greedy on marginal gain per minute within the budget and max_asks, then the best
+    # single affordable partner if it does better (without a budget: on the gain alone).
+    budget, k = sc["budget_minutes"], sc["max_asks"]
+    limit = math.inf if k is None else k
+    chosen: list[str] = []
+    spent = 0.0
+    while len(chosen) < limit:
+        fits = [i for i in partners if i not in chosen and partners[i]["p"] * partners[i]["x"] > 0
+                and (budget is None or spent + partners[i]["effort"] <= budget)]
+        if not fits:
+            break
+        per = (lambda i: r([*chosen, i]) - r(chosen)) if budget is None else (
+            lambda i: (r([*chosen, i]) - r(chosen)) / partners[i]["effort"])
+        best = max(fits, key=per)
+        chosen.append(best)
+        spent += partners[best]["effort"]
+    if budget is not None and limit >= 1:
+        singles = [i for i in partners if partners[i]["effort"] <= budget
+                   and partners[i]["p"] * partners[i]["x"] > 0]
+        if singles:
+            single = max(singles, key=lambda i: r([i]))
+            if r([single]) > r(chosen):
+                chosen = [single]
+
+    def shown(i: str) -> dict:
+        c = partners[i]
+        rest = [j for j in chosen if j != i]
+        marginal = r(chosen) - r(rest) if i in chosen else r([*chosen, i]) - r(chosen)
+        return {"id": i, "name": c["name"], "p": c["p"], "fit": c["fit"],
+                "added_reach": r([i]) - r([]), "marginal_reach": marginal,
+                "effort_minutes": c["effort"]}
+
+    ranked = sorted(partners, key=lambda i: (-(r([i]) - r([])), partners[i]["effort"],
+                                             partners[i]["name"]))
+    return {"own_reach": r([]), "expected_reach": r(chosen),
+            "multiplier": r(chosen) / r([]) if r([]) > 0 else None,
+            "effort_minutes": sum(partners[i]["effort"] for i in chosen),
+            "asks": [shown(i) for i in chosen], "ranked": [shown(i) for i in ranked],
+            "partners": partners, "x0": x0, "chosen": chosen}
+
+
+def reference_cascade(sc: dict, ref: dict, runs: int, seed: int) -> tuple[list[float], int]:
+    """The bounded cascade of DESIGN.md, one run at a time: each run's reach, runs without
+    a share."""
+    rng = random.Random(seed)
+    partners, asked = ref["partners"], ref["chosen"]
+    merged: dict[tuple[str, str], float] = {}
+    for link in sc["links"]:
+        key = (link["from"], link["to"])
+        merged[key] = 1 - (1 - merged.get(key, 0.0)) * (1 - link["weight"])
+    out: dict[str, list[tuple[str, float]]] = {}
+    for (a, b), w in merged.items():
+        out.setdefault(a, []).append((b, w * partners[b]["q"] * sc["reshare"]))
+    reach, nobody = [], 0
+    for _ in range(runs):
+        sharing = {c for c in asked if rng.random() < partners[c]["p"]}
+        hop = set(sharing)
+        for _h in range(sc["max_hops"] - 1):
+            nxt = set()
+            for c in hop:
+                for b, chance in out.get(c, []):
+                    if b not in sharing and b not in asked and b not in nxt and (
+                            rng.random() < chance):
+                        nxt.add(b)
+            sharing |= nxt
+            hop = nxt
+        nobody += not sharing
+        reach.append(sc["universe"] * (1 - (1 - ref["x0"]) * math.prod(
+            1 - partners[c]["x"] for c in sharing)))
+    return reach, nobody
+
+
+def random_scenario(rng: random.Random) -> dict:
+    n = rng.randint(3, 8)
+    ids = [f"p{i}" for i in range(n)]
+    return {
+        "universe": rng.choice([5_000, 100_000, 2_000_000]),
+        "cross_platform": rng.uniform(0, 1), "reshare": rng.uniform(0.1, 0.9),
+        "max_hops": rng.randint(1, 4), "extra_platforms": rng.uniform(0, 1),
+        "fatigue_days": rng.uniform(3, 30),
+        "prior": {"a": rng.uniform(0, 0.3), "b": rng.uniform(0.2, 1.0)},
+        "calibration": {"alpha": rng.uniform(-1, 1), "beta": rng.uniform(0.5, 1.5)},
+        "reach_rates": {rng.choice(["Instagram", "x", "blog"]): rng.uniform(0.01, 0.5)},
+        "post": {"topics": rng.sample(TOPICS, rng.randint(0, 2)),
+                 "platforms": rng.sample(PLATFORMS, rng.randint(0, 2))},
+        "own_channels": [{"platform": rng.choice(PLATFORMS), "followers": rng.randint(0, 5000)}
+                         for _ in range(rng.randint(0, 2))],
+        "partners": [{
+            "id": pid, "name": f"Partner {pid}", "strength": rng.random(),
+            "asked": (asked := rng.randint(0, 5)), "shared": rng.randint(0, asked),
+            "days_since_last_ask": rng.choice([None, rng.uniform(0, 60)]),
+            "effort_minutes": rng.choice([5, 10, 15, 20, 30]),
+            "audiences": [{"platform": rng.choice(PLATFORMS), "size": rng.randint(0, 60_000),
+                           "topics": rng.sample(TOPICS, rng.randint(0, 3))}
+                          for _ in range(rng.randint(1, 3))]} for pid in ids],
+        "links": [{"from": a, "to": b, "weight": rng.uniform(0.2, 1.0)}
+                  for a, b in (rng.sample(ids, 2) for _ in range(rng.randint(0, 3 * n)))],
+        "budget_minutes": rng.choice([None, 15, 30, 60]),
+        "max_asks": rng.choice([None, 1, 2, 4]), "runs": 20_000, "seed": rng.randint(0, 99),
+    }
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_random_scenarios_agree_with_an_independent_reading_of_design_md(
+        seed: int, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    rng = random.Random(seed)
+    sc = random_scenario(rng)
+    path = tmp_path / "random.json"
+    path.write_text(json.dumps(sc), encoding="utf-8")
+    got = plan_json(capsys, "--scenario", str(path))
+    want = reference(sc)
+    for key in ("own_reach", "expected_reach", "effort_minutes"):
+        assert got[key] == pytest.approx(want[key], rel=1e-9, abs=1e-9), key
+    assert (got["multiplier"] is None) == (want["multiplier"] is None)
+    if want["multiplier"] is not None:
+        assert got["multiplier"] == pytest.approx(want["multiplier"], rel=1e-9)
+    for key in ("asks", "ranked"):
+        assert [e["id"] for e in got[key]] == [e["id"] for e in want[key]], key
+        for mine, theirs in zip(got[key], want[key], strict=True):
+            assert (mine.pop("id"), mine.pop("name")) == (theirs.pop("id"), theirs.pop("name"))
+            assert mine == pytest.approx(theirs, rel=1e-9, abs=1e-9)
+    reach, nobody = reference_cascade(sc, want, 20_000, seed)
+    cascade = got["cascade"]
+    mean = sum(reach) / len(reach)
+    sd = math.sqrt(sum((x - mean) ** 2 for x in reach) / len(reach))
+    assert cascade["runs"] == 20_000
+    assert cascade["mean"] == pytest.approx(mean, abs=5 * sd * math.sqrt(2 / 20_000) + 1e-6)
+    none = nobody / 20_000
+    assert cascade["p_none"] == pytest.approx(
+        none, abs=5 * math.sqrt(max(none * (1 - none), 1e-4) * 2 / 20_000))
+    assert cascade["p10"] <= cascade["median"] <= cascade["p90"]
+
+
+def scenario_with(old: str, new: str) -> str:
+    assert old in DESIGN_EXAMPLE
+    return DESIGN_EXAMPLE.replace(old, new)
+
+
+@pytest.mark.parametrize(("text", "place"), [
+    (scenario_with('"universe": 100000', '"universe": 1e400'), "line 1 (universe)"),
+    (scenario_with('"universe": 100000', '"universe": ' + "9" * 400), "line 1 (universe)"),
+    (scenario_with('"size": 5000', '"size": 1e13'), "line 7 (partners[0].audiences[0].size)"),
+    (scenario_with('"followers": 800', '"followers": ' + "8" * 400),
+     "line 4 (own_channels[0].followers)"),
+    (scenario_with('"effort_minutes": 10', '"effort_minutes": 1e309'),
+     "line 6 (partners[0].effort_minutes)"),
+    (scenario_with('"budget_minutes": 60', '"budget_minutes": -1e999'),
+     "line 9 (budget_minutes)"),
+])
+def test_numbers_no_count_can_be_are_refused_naming_the_place(
+        text: str, place: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = write(tmp_path, text)
+    for extra in ([], ["--json"]):
+        assert main(["plan", "--scenario", str(path), *extra]) == 1
+        out, err = capsys.readouterr()
+        assert out == ""
+        assert err.startswith(f"socialdesk: {path}, {place}: must be ")
+        assert err.count("\n") == 1 and "Traceback" not in err
+
+
+def test_without_own_reach_the_multiplier_is_null(tmp_path: Path,
+                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    path = write(tmp_path, scenario_with('[{"platform": "instagram", "followers": 800}]', "[]"))
+    result = plan_json(capsys, "--scenario", str(path))
+    assert result["own_reach"] == 0 and result["expected_reach"] > 0
+    assert result["multiplier"] is None
+    assert main(["plan", "--scenario", str(path)]) == 0
+    assert "×— expected without reshares" in capsys.readouterr().out
