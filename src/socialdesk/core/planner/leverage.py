@@ -208,6 +208,7 @@ def partner_reach(
     import numpy as np
 
     factor: dict[str, float] = {}
+    fit_of: dict[frozenset[str], float] = {}  # audiences share few topic sets
     owner: list[int] = []
     seen: list[float] = []
     fits: list[float] = []
@@ -216,9 +217,12 @@ def partner_reach(
             f = factor.get(a.platform)
             if f is None:
                 f = factor[a.platform] = params.rate(a.platform) * _g(a.platform, post, params)
+            t = fit_of.get(a.topics)
+            if t is None:
+                t = fit_of[a.topics] = fit(a, post)
             owner.append(i)
             seen.append(a.size * f)
-            fits.append(fit(a, post))
+            fits.append(t)
     n = len(partners)
     if not owner:
         return np.zeros(n), np.full(n, 0.5)
@@ -321,11 +325,13 @@ def estimate(
     added = universe * (1.0 - x0) * term
     estimates = [
         PartnerEstimate(
-            id=c.id, name=c.name, p=float(p[i]), fit=float(mean_fit[i]),
-            audience=sum(a.size for a in c.audiences), reach_if_shared=float(reach[i]),
-            added_reach=float(added[i]), effort_minutes=c.effort_minutes,
+            id=c.id, name=c.name, p=p_c, fit=fit_c,
+            audience=sum(a.size for a in c.audiences), reach_if_shared=reach_c,
+            added_reach=added_c, effort_minutes=c.effort_minutes,
         )
-        for i, c in enumerate(partners)
+        for c, p_c, fit_c, reach_c, added_c in zip(
+            partners, p.tolist(), mean_fit.tolist(), reach.tolist(), added.tolist(),
+            strict=True)
     ]
     estimates.sort(key=lambda e: (-e.added_reach, e.effort_minutes, e.name))
     return alone, estimates, dict(zip((c.id for c in partners), term.tolist(), strict=True))
