@@ -85,8 +85,11 @@ def test_ticking_updates_the_figures_at_once_and_the_range_follows(
     expected = data.cascade.run(sorted(view.chosen), MC_RUNS, MC_SEED)
     assert view.ranges[key] == expected
     assert expected.p10 <= expected.mean <= expected.p90
+    # the headline: the likely range and the median, then the mean and the no-share chance
     assert view.summary.range.value.text() == (
-        f"{compact(expected.p10)} – {compact(expected.p90)}")
+        f"{compact(expected.p10)}–{compact(expected.p90)}, median {compact(expected.median)}")
+    assert view.summary.range.detail.text().startswith(f"mean {compact(expected.mean)} · ")
+    assert view.summary.range.detail.text().endswith("% chance that nobody shares")
     tick(view, extra.id, on=False)
     assert extra.id not in view.chosen and extra.id not in ticked(view)
 
