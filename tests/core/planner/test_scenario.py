@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from scenario_samples import DESIGN_EXAMPLE, DESIGN_MD, write
+from scenario_samples import DESIGN_EXAMPLE, DESIGN_MD, DESIGN_V2_EXAMPLE, write
 from socialdesk.core.planner import leverage as lv
 from socialdesk.core.planner.cascade import Link
 from socialdesk.core.planner.planning import plan_scenario
@@ -19,6 +19,26 @@ def test_the_sample_is_the_one_in_design_md() -> None:
     if not DESIGN_MD.exists():
         pytest.skip("shared/DESIGN.md is not beside the repository")
     assert DESIGN_EXAMPLE.strip() in DESIGN_MD.read_text(encoding="utf-8")
+    assert DESIGN_V2_EXAMPLE.strip() in DESIGN_MD.read_text(encoding="utf-8")
+
+
+def test_the_v2_example_sets_every_new_field(tmp_path: Path) -> None:
+    v2 = load_scenario(write(tmp_path, DESIGN_V2_EXAMPLE)).params
+    assert (v2.reshare, v2.max_hops, v2.extra_platforms, v2.fatigue_days) == (0.15, 2, 0.2, 14)
+    assert (v2.prior_a, v2.prior_b, v2.calibration_alpha, v2.calibration_beta) == (
+        0.05, 0.6, 0.0, 1.0)
+    assert v2 == lv.ModelParams(reach_rates=v2.reach_rates)  # DESIGN.md's defaults
+    other = json.loads(DESIGN_V2_EXAMPLE) | {
+        "max_hops": 4, "extra_platforms": 1, "fatigue_days": 7,
+        "prior": {"a": 0.1, "b": 0.3}, "calibration": {"alpha": -0.5, "beta": 1.5}}
+    params = parse_scenario(json.dumps(other)).params
+    assert (params.max_hops, params.extra_platforms, params.fatigue_days, params.prior_a,
+            params.prior_b, params.calibration_alpha, params.calibration_beta) == (
+        4, 1.0, 7.0, 0.1, 0.3, -0.5, 1.5)
+    # A v1 scenario is still valid; the new fields take their defaults.
+    v1 = load_scenario(write(tmp_path)).params
+    assert (v1.reshare, v1.max_hops, v1.extra_platforms, v1.prior_a, v1.prior_b) == (
+        0.3, 2, 0.2, 0.05, 0.6)
 
 
 def test_design_example_loads(tmp_path: Path) -> None:
