@@ -217,3 +217,21 @@ def test_past_posts_with_asks_waiting_can_be_chosen(view: PlannerView, qtbot) ->
     assert view.data is not None and view.data.post.id == waiting.id
     assert any(a.status in ("asked", "agreed") for a in view.data.asks)
     assert view.asks.model.rowCount() == len(view.data.asks)
+
+
+def test_the_likelihood_shown_follows_the_workspaces_prior(demo) -> None:
+    from socialdesk.core.planner import leverage
+    from socialdesk.core.settings import update_setting
+    from socialdesk.qt.planner.data import read_workspace
+    from socialdesk.qt.planner.post_plan import plan_for_post
+
+    update_setting(demo, "prior_a", 0.3)
+    update_setting(demo, "prior_b", 0.1)
+    post_id = posts.upcoming_posts(demo, today().isoformat(), limit=1)[0].id
+    data = plan_for_post(demo, read_workspace(demo, today()), post_id, with_cascade=False)
+    line = data.lines[0]
+    # q = (k + 2π) / (n + 2) with π = 0.3 + 0.1 · strength
+    assert line.likelihood == pytest.approx(
+        (line.shared + 2 * (0.3 + 0.1 * line.strength)) / (line.asked + 2))
+    assert line.likelihood != pytest.approx(leverage.posterior(line.strength, line.asked,
+                                                               line.shared))
