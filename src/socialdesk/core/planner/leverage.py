@@ -365,7 +365,8 @@ def choose_asks(
         affordable, key=lambda e: (-terms[e.id] / max(e.effort_minutes, 1e-9),
                                    e.effort_minutes, e.name)
     )
-    chosen, spent = [], 0.0
+    chosen: list[PartnerEstimate] = []
+    spent = 0.0
     for e in by_ratio:
         if len(chosen) >= limit:
             break
