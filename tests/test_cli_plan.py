@@ -171,7 +171,9 @@ def test_unusable_settings_and_counts_of_a_workspace_from_elsewhere_give_finite_
         # JSON lets NaN and Infinity through; SQLite stores 9e999 as an infinite REAL.
         for key, value in (("universe", "NaN"), ("reshare", '"lots"'),
                            ("fatigue_days", "-Infinity"), ("cross_platform", "true"),
-                           ("reach_rates", '{"instagram": Infinity, "facebook": -1}')):
+                           ("reach_rates", '{"instagram": Infinity, "facebook": -1}'),
+                           ("max_hops", "7"), ("extra_platforms", "NaN"),
+                           ("prior_a", "-0.5"), ("prior_b", '"close"')):
             ws.conn.execute("INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)",
                             (key, value))
         ws.conn.execute("UPDATE channels SET followers = 9e999 WHERE id = "
