@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import random
 from pathlib import Path
 
 import pytest
@@ -16,7 +17,8 @@ from socialdesk.store.workspace import Workspace
 
 KEYS = ["own_reach", "expected_reach", "multiplier", "effort_minutes", "cascade", "asks",
         "ranked"]
-PARTNER_KEYS = ["id", "name", "p", "fit", "added_reach", "effort_minutes"]
+PARTNER_KEYS = ["id", "name", "p", "fit", "added_reach", "marginal_reach", "effort_minutes"]
+CASCADE_KEYS = ["mean", "median", "p10", "p90", "p_none", "runs"]
 
 
 def plan_json(capsys: pytest.CaptureFixture[str], *args: str) -> dict:
@@ -38,16 +40,20 @@ def test_design_example_as_json(tmp_path: Path, capsys: pytest.CaptureFixture[st
     assert result["multiplier"] == pytest.approx(reach / 80)
     assert result["effort_minutes"] == 10
     cafe = {"id": "p1", "name": "Corner Café", "p": pytest.approx(p), "fit": pytest.approx(0.2),
-            "added_reach": pytest.approx(reach - 80), "effort_minutes": 10}
+            "added_reach": pytest.approx(reach - 80),
+            "marginal_reach": pytest.approx(reach - 80), "effort_minutes": 10}
     assert result["asks"] == [cafe]
     assert result["ranked"] == [cafe]
     assert list(result["asks"][0]) == PARTNER_KEYS
-    # Without links each run reaches 80 (no share) or 80 + 100 · (1 − 0.0008) (a share).
+    # Without links each run reaches 80 (no share) or 80 + 100 · (1 − 0.0008) (a share);
+    # nobody shares with 1 − p ≈ 0.502, so the median is 80 too.
     cascade = result["cascade"]
-    assert list(cascade) == ["mean", "p10", "p90", "runs"]
+    assert list(cascade) == CASCADE_KEYS
     assert cascade["runs"] == 2000
     assert cascade["p10"] == pytest.approx(80) and cascade["p90"] == pytest.approx(179.92)
     assert cascade["mean"] == pytest.approx(reach, rel=0.03)
+    assert cascade["p_none"] == pytest.approx(1 - p, abs=4 * math.sqrt(p * (1 - p) / 2000))
+    assert cascade["median"] == pytest.approx(80 if cascade["p_none"] > 0.5 else 179.92)
     assert err == "socialdesk: note: links[0] ignored: no partner has the id 'p2'\n"
 
 
@@ -64,15 +70,20 @@ def test_design_example_as_a_table(tmp_path: Path, capsys: pytest.CaptureFixture
     assert main(["plan", "--scenario", str(write(tmp_path))]) == 0
     lines = capsys.readouterr().out.splitlines()
     assert lines[0] == "Scenario scenario.json"
-    assert lines[1] == "  Reach alone:          80"
-    assert lines[2].startswith("  With 1 ask:          130   ×1.6, 10 min of asking")
-    assert lines[3].startswith("  With reshares:   ")
+    # The headline: the likely range and the median; the mean and no-share chance under it.
+    assert lines[1] == "  Likely reach:    80–180, median 80"
+    assert lines[2].startswith("                   mean 13") and lines[2].endswith(
+        "% chance that nobody shares (2,000 runs, with reshares)")
+    assert lines[3] == "  Reach alone:          80"
+    assert lines[4] == ("  With 1 ask:          130   ×1.6 expected without reshares, "
+                        "10 min of asking")
     header = next(line for line in lines if "Partner" in line)
     row = next(line for line in lines if "Corner Café" in line)
     assert row.lstrip().startswith("✓")
-    # numbers end under the end of their column heading
+    # numbers end under the end of their column heading; a chosen partner's marginal reach
+    # is in the plan column
     for heading, value in (("Shares", "50%"), ("Fit", "20%"), ("Adds", "50"),
-                           ("Effort", "10 min")):
+                           ("In plan", "50"), ("Effort", "10 min")):
         end = header.index(heading) + len(heading)
         assert row[end - len(value):end] == value
 
@@ -91,12 +102,13 @@ def test_a_stored_post(demo_path: Path, capsys: pytest.CaptureFixture[str]) -> N
     assert len(result["ranked"]) == len(expected.ranked) > 10
     assert all(isinstance(a["id"], int) for a in result["ranked"])
     cascade = result["cascade"]
-    assert cascade["runs"] == 2000 and cascade["p10"] <= cascade["mean"] <= cascade["p90"]
-    top3 = plan_json(capsys, str(post_id), "--max-asks", "3", "--runs", "200",
-                     "--workspace", str(demo_path))
-    assert [a["id"] for a in top3["asks"]] == [int(e.id) for e in
-                                               sorted(expected.ranked,
-                                                      key=lambda e: -e.added_reach)[:3]]
+    assert cascade["runs"] == 2000 and cascade["p10"] <= cascade["median"] <= cascade["p90"]
+    assert cascade["p10"] <= cascade["mean"] <= cascade["p90"]
+    # --max-asks and the budget both hold (v2): at most 2 asks, within 15 minutes.
+    two = plan_json(capsys, str(post_id), "--max-asks", "2", "--budget", "15", "--runs",
+                    "200", "--workspace", str(demo_path))
+    assert 0 < len(two["asks"]) <= 2
+    assert sum(a["effort_minutes"] for a in two["asks"]) <= 15
     assert main(["plan", str(post_id), "--workspace", str(demo_path)]) == 0
     table = capsys.readouterr().out
     assert table.startswith(f"Post {post_id} “")
@@ -159,7 +171,9 @@ def test_unusable_settings_and_counts_of_a_workspace_from_elsewhere_give_finite_
         # JSON lets NaN and Infinity through; SQLite stores 9e999 as an infinite REAL.
         for key, value in (("universe", "NaN"), ("reshare", '"lots"'),
                            ("fatigue_days", "-Infinity"), ("cross_platform", "true"),
-                           ("reach_rates", '{"instagram": Infinity, "facebook": -1}')):
+                           ("reach_rates", '{"instagram": Infinity, "facebook": -1}'),
+                           ("max_hops", "7"), ("extra_platforms", "NaN"),
+                           ("prior_a", "-0.5"), ("prior_b", '"close"')):
             ws.conn.execute("INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)",
                             (key, value))
         ws.conn.execute("UPDATE channels SET followers = 9e999 WHERE id = "
@@ -195,3 +209,230 @@ def test_a_reader_that_closes_the_pipe_stops_the_output_quietly(demo_path: Path)
             os.close(write)
         assert done.stderr == ""
         assert done.returncode == 141
+
+
+# -- v2: the command line against a small independent reading of DESIGN.md -----------------
+
+DEFAULT_RATES = {
+    "facebook": 0.05, "instagram": 0.10, "x": 0.05, "linkedin": 0.08, "threads": 0.08,
+    "mastodon": 0.15, "bluesky": 0.15, "tiktok": 0.10, "youtube": 0.05, "pinterest": 0.05,
+    "newsletter": 0.35, "blog": 0.20, "other": 0.05,
+}
+PLATFORMS = ["instagram", "Facebook", "X", "newsletter", "MASTODON", "myspace"]
+TOPICS = ["bread", "events", "music", "coffee"]
+
+
+def reference(sc: dict) -> dict:
+    """DESIGN.md's leverage model v2, written out once more from the text, term by term."""
+    u = sc["universe"]
+    rates = {**DEFAULT_RATES, **{k.lower(): v for k, v in sc["reach_rates"].items()}}
+
+    def rate(platform: str) -> float:
+        return rates.get(platform.lower(), rates["other"])
+
+    post_platforms = {p.lower() for p in sc["post"]["platforms"]}
+    post_topics = {t.lower() for t in sc["post"]["topics"]}
+
+    def g(platform: str) -> float:
+        return 1.0 if not post_platforms or platform.lower() in post_platforms else sc[
+            "cross_platform"]
+
+    def fit(topics: list[str]) -> float:
+        if not post_topics or not topics:
+            return 0.5
+        return 0.2 + 0.8 * len(post_topics & {t.lower() for t in topics}) / len(post_topics)
+
+    own = sum(c["followers"] * rate(c["platform"]) * g(c["platform"])
+              for c in sc["own_channels"])
+    x0 = min(1.0, own / u)
+    partners = {}
+    for c in sc["partners"]:
+        seen = [a["size"] * rate(a["platform"]) * g(a["platform"]) for a in c["audiences"]]
+        s = [w * fit(a.get("topics", [])) for w, a in zip(seen, c["audiences"], strict=True)]
+        main_share = max(s, default=0.0)
+        e_c = main_share + sc["extra_platforms"] * (sum(s) - main_share)
+        pi = min(0.95, max(0.01, sc["prior"]["a"] + sc["prior"]["b"] * c["strength"]))
+        q = (c["shared"] + 2 * pi) / (c["asked"] + 2)
+        d = c["days_since_last_ask"]
+        raw = q * (1.0 if d is None else 1 - math.exp(-d / sc["fatigue_days"]))
+        if 0 < raw < 1:
+            z = sc["calibration"]["alpha"] + sc["calibration"]["beta"] * math.log(raw / (1 - raw))
+            p = 1 / (1 + math.exp(-z))
+        else:
+            p = raw
+        partners[c["id"]] = {"id": c["id"], "name": c["name"], "p": p,
+                             "fit": sum(s) / sum(seen) if sum(seen) else 0.5,
+                             "x": min(1.0, e_c / u), "q": q, "effort": c["effort_minutes"]}
+
+    def r(ids: list[str]) -> float:
+        return u * (1 - (1 - x0) * math.prod(1 - partners[i]["p"] * partners[i]["x"]
+                                             for i in ids))
+
+    # Greedy on marginal gain per minute within the budget and max_asks, then the best
+    # single affordable partner if it does better (without a budget: on the gain alone).
+    budget, k = sc["budget_minutes"], sc["max_asks"]
+    limit = math.inf if k is None else k
+    chosen: list[str] = []
+    spent = 0.0
+    while len(chosen) < limit:
+        fits = [i for i in partners if i not in chosen and partners[i]["p"] * partners[i]["x"] > 0
+                and (budget is None or spent + partners[i]["effort"] <= budget)]
+        if not fits:
+            break
+        per = (lambda i: r([*chosen, i]) - r(chosen)) if budget is None else (
+            lambda i: (r([*chosen, i]) - r(chosen)) / partners[i]["effort"])
+        best = max(fits, key=per)
+        chosen.append(best)
+        spent += partners[best]["effort"]
+    if budget is not None and limit >= 1:
+        singles = [i for i in partners if partners[i]["effort"] <= budget
+                   and partners[i]["p"] * partners[i]["x"] > 0]
+        if singles:
+            single = max(singles, key=lambda i: r([i]))
+            if r([single]) > r(chosen):
+                chosen = [single]
+
+    def shown(i: str) -> dict:
+        c = partners[i]
+        rest = [j for j in chosen if j != i]
+        marginal = r(chosen) - r(rest) if i in chosen else r([*chosen, i]) - r(chosen)
+        return {"id": i, "name": c["name"], "p": c["p"], "fit": c["fit"],
+                "added_reach": r([i]) - r([]), "marginal_reach": marginal,
+                "effort_minutes": c["effort"]}
+
+    ranked = sorted(partners, key=lambda i: (-(r([i]) - r([])), partners[i]["effort"],
+                                             partners[i]["name"]))
+    return {"own_reach": r([]), "expected_reach": r(chosen),
+            "multiplier": r(chosen) / r([]) if r([]) > 0 else None,
+            "effort_minutes": sum(partners[i]["effort"] for i in chosen),
+            "asks": [shown(i) for i in chosen], "ranked": [shown(i) for i in ranked],
+            "partners": partners, "x0": x0, "chosen": chosen}
+
+
+def reference_cascade(sc: dict, ref: dict, runs: int, seed: int) -> tuple[list[float], int]:
+    """The bounded cascade of DESIGN.md, one run at a time: each run's reach, runs without
+    a share."""
+    rng = random.Random(seed)
+    partners, asked = ref["partners"], ref["chosen"]
+    merged: dict[tuple[str, str], float] = {}
+    for link in sc["links"]:
+        key = (link["from"], link["to"])
+        merged[key] = 1 - (1 - merged.get(key, 0.0)) * (1 - link["weight"])
+    out: dict[str, list[tuple[str, float]]] = {}
+    for (a, b), w in merged.items():
+        out.setdefault(a, []).append((b, w * partners[b]["q"] * sc["reshare"]))
+    reach, nobody = [], 0
+    for _ in range(runs):
+        sharing = {c for c in asked if rng.random() < partners[c]["p"]}
+        hop = set(sharing)
+        for _h in range(sc["max_hops"] - 1):
+            nxt = set()
+            for c in hop:
+                for b, chance in out.get(c, []):
+                    if b not in sharing and b not in asked and b not in nxt and (
+                            rng.random() < chance):
+                        nxt.add(b)
+            sharing |= nxt
+            hop = nxt
+        nobody += not sharing
+        reach.append(sc["universe"] * (1 - (1 - ref["x0"]) * math.prod(
+            1 - partners[c]["x"] for c in sharing)))
+    return reach, nobody
+
+
+def random_scenario(rng: random.Random) -> dict:
+    n = rng.randint(3, 8)
+    ids = [f"p{i}" for i in range(n)]
+    return {
+        "universe": rng.choice([5_000, 100_000, 2_000_000]),
+        "cross_platform": rng.uniform(0, 1), "reshare": rng.uniform(0.1, 0.9),
+        "max_hops": rng.randint(1, 4), "extra_platforms": rng.uniform(0, 1),
+        "fatigue_days": rng.uniform(3, 30),
+        "prior": {"a": rng.uniform(0, 0.3), "b": rng.uniform(0.2, 1.0)},
+        "calibration": {"alpha": rng.uniform(-1, 1), "beta": rng.uniform(0.5, 1.5)},
+        "reach_rates": {rng.choice(["Instagram", "x", "blog"]): rng.uniform(0.01, 0.5)},
+        "post": {"topics": rng.sample(TOPICS, rng.randint(0, 2)),
+                 "platforms": rng.sample(PLATFORMS, rng.randint(0, 2))},
+        "own_channels": [{"platform": rng.choice(PLATFORMS), "followers": rng.randint(0, 5000)}
+                         for _ in range(rng.randint(0, 2))],
+        "partners": [{
+            "id": pid, "name": f"Partner {pid}", "strength": rng.random(),
+            "asked": (asked := rng.randint(0, 5)), "shared": rng.randint(0, asked),
+            "days_since_last_ask": rng.choice([None, rng.uniform(0, 60)]),
+            "effort_minutes": rng.choice([5, 10, 15, 20, 30]),
+            "audiences": [{"platform": rng.choice(PLATFORMS), "size": rng.randint(0, 60_000),
+                           "topics": rng.sample(TOPICS, rng.randint(0, 3))}
+                          for _ in range(rng.randint(1, 3))]} for pid in ids],
+        "links": [{"from": a, "to": b, "weight": rng.uniform(0.2, 1.0)}
+                  for a, b in (rng.sample(ids, 2) for _ in range(rng.randint(0, 3 * n)))],
+        "budget_minutes": rng.choice([None, 15, 30, 60]),
+        "max_asks": rng.choice([None, 1, 2, 4]), "runs": 20_000, "seed": rng.randint(0, 99),
+    }
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_random_scenarios_agree_with_an_independent_reading_of_design_md(
+        seed: int, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    rng = random.Random(seed)
+    sc = random_scenario(rng)
+    path = tmp_path / "random.json"
+    path.write_text(json.dumps(sc), encoding="utf-8")
+    got = plan_json(capsys, "--scenario", str(path))
+    want = reference(sc)
+    for key in ("own_reach", "expected_reach", "effort_minutes"):
+        assert got[key] == pytest.approx(want[key], rel=1e-9, abs=1e-9), key
+    assert (got["multiplier"] is None) == (want["multiplier"] is None)
+    if want["multiplier"] is not None:
+        assert got["multiplier"] == pytest.approx(want["multiplier"], rel=1e-9)
+    for key in ("asks", "ranked"):
+        assert [e["id"] for e in got[key]] == [e["id"] for e in want[key]], key
+        for mine, theirs in zip(got[key], want[key], strict=True):
+            assert (mine.pop("id"), mine.pop("name")) == (theirs.pop("id"), theirs.pop("name"))
+            assert mine == pytest.approx(theirs, rel=1e-9, abs=1e-9)
+    reach, nobody = reference_cascade(sc, want, 20_000, seed)
+    cascade = got["cascade"]
+    mean = sum(reach) / len(reach)
+    sd = math.sqrt(sum((x - mean) ** 2 for x in reach) / len(reach))
+    assert cascade["runs"] == 20_000
+    assert cascade["mean"] == pytest.approx(mean, abs=5 * sd * math.sqrt(2 / 20_000) + 1e-6)
+    none = nobody / 20_000
+    assert cascade["p_none"] == pytest.approx(
+        none, abs=5 * math.sqrt(max(none * (1 - none), 1e-4) * 2 / 20_000))
+    assert cascade["p10"] <= cascade["median"] <= cascade["p90"]
+
+
+def scenario_with(old: str, new: str) -> str:
+    assert old in DESIGN_EXAMPLE
+    return DESIGN_EXAMPLE.replace(old, new)
+
+
+@pytest.mark.parametrize(("text", "place"), [
+    (scenario_with('"universe": 100000', '"universe": 1e400'), "line 1 (universe)"),
+    (scenario_with('"universe": 100000', '"universe": ' + "9" * 400), "line 1 (universe)"),
+    (scenario_with('"size": 5000', '"size": 1e13'), "line 7 (partners[0].audiences[0].size)"),
+    (scenario_with('"followers": 800', '"followers": ' + "8" * 400),
+     "line 4 (own_channels[0].followers)"),
+    (scenario_with('"effort_minutes": 10', '"effort_minutes": 1e309'),
+     "line 6 (partners[0].effort_minutes)"),
+    (scenario_with('"budget_minutes": 60', '"budget_minutes": -1e999'),
+     "line 9 (budget_minutes)"),
+])
+def test_numbers_no_count_can_be_are_refused_naming_the_place(
+        text: str, place: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = write(tmp_path, text)
+    for extra in ([], ["--json"]):
+        assert main(["plan", "--scenario", str(path), *extra]) == 1
+        out, err = capsys.readouterr()
+        assert out == ""
+        assert err.startswith(f"socialdesk: {path}, {place}: must be ")
+        assert err.count("\n") == 1 and "Traceback" not in err
+
+
+def test_without_own_reach_the_multiplier_is_null(tmp_path: Path,
+                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    path = write(tmp_path, scenario_with('[{"platform": "instagram", "followers": 800}]', "[]"))
+    result = plan_json(capsys, "--scenario", str(path))
+    assert result["own_reach"] == 0 and result["expected_reach"] > 0
+    assert result["multiplier"] is None
+    assert main(["plan", "--scenario", str(path)]) == 0
+    assert "×— expected without reshares" in capsys.readouterr().out

@@ -449,3 +449,34 @@ def test_new_contacts_start_with_the_time_per_ask(window, settings_dialog) -> No
     view.new_contact()  # type: ignore[attr-defined]
     contact = view.editor.contact  # type: ignore[attr-defined]
     assert contact is not None and contact.effort_minutes == 25
+
+
+def test_the_model_v2_parameters_are_settings_the_planner_uses(window, settings_dialog) -> None:
+    from socialdesk.core.planner.planning import model_params
+
+    defaults = model_params(window.ws)
+    assert (defaults.reshare, defaults.extra_platforms, defaults.max_hops,
+            defaults.prior_a, defaults.prior_b) == (0.15, 0.2, 2, 0.05, 0.6)
+    post_id = posts.upcoming_posts(window.ws, today().isoformat(), limit=1)[0].id
+    _, before = plan_post(window.ws, post_id, today())
+
+    def change(dialog: SettingsDialog) -> None:
+        reach = page(dialog, ReachPage)
+        assert (reach.extra_platforms.value(), reach.max_hops.value(), reach.prior_a.value(),
+                reach.prior_b.value(), reach.reshare.value()) == (20, 2, 5, 60, 15)
+        reach.extra_platforms.setValue(100)  # every network of a partner, as v1
+        reach.max_hops.setValue(3)
+        reach.prior_a.setValue(20)
+        reach.prior_b.setValue(10)
+        ok(dialog)
+
+    settings_dialog(change)
+    assert stored_settings(window.ws) == {"extra_platforms": 1.0, "max_hops": 3,
+                                          "prior_a": 0.2, "prior_b": 0.1}
+    params = model_params(window.ws)
+    assert (params.extra_platforms, params.max_hops, params.prior_a, params.prior_b) == (
+        1.0, 3, 0.2, 0.1)
+    _, after = plan_post(window.ws, post_id, today())
+    assert {e.id: e.p for e in after.ranked} != {e.id: e.p for e in before.ranked}
+    assert sum(e.reach_if_shared for e in after.ranked) > sum(
+        e.reach_if_shared for e in before.ranked)

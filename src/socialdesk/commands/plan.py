@@ -58,7 +58,7 @@ def register(commands: argparse._SubParsersAction) -> argparse.ArgumentParser:
     parser.add_argument("--budget", metavar="MINUTES", type=_minutes,
                         help="time you can spend asking (default: 60, or the scenario's)")
     parser.add_argument("--max-asks", metavar="N", type=_count(0),
-                        help="ask the N best partners instead of keeping to a time budget")
+                        help="ask at most N partners (within the time budget too)")
     parser.add_argument("--runs", metavar="N", type=_count(1),
                         help="Monte Carlo runs for the range with reshares (default: 2000)")
     parser.add_argument("--seed", metavar="N", type=_count(0),
@@ -133,49 +133,60 @@ def _from_workspace(args: argparse.Namespace) -> tuple[str, Plan, int]:
     return title, plan, options["runs"]
 
 
-def _partner(e: PartnerEstimate, numeric_ids: bool) -> dict[str, Any]:
+def _partner(e: PartnerEstimate, plan: Plan, numeric_ids: bool) -> dict[str, Any]:
     return {
         "id": int(e.id) if numeric_ids and e.id.isdigit() else e.id,
         "name": e.name, "p": e.p, "fit": e.fit, "added_reach": e.added_reach,
-        "effort_minutes": e.effort_minutes,
+        "marginal_reach": plan.marginal.get(e.id, 0.0), "effort_minutes": e.effort_minutes,
     }
 
 
 def plan_json(plan: Plan, numeric_ids: bool = False) -> dict[str, Any]:
-    """The ``--json`` object: reach alone and with the asks, the range, asks, ranking."""
-    cascade = plan.cascade
+    """The ``--json`` object (DESIGN.md, v2): reach, the cascade, the asks, the ranking.
+
+    Without Monte Carlo runs the cascade is the first-hop expectation, with ``p_none``
+    exact: the chance that none of the asked partners shares.
+    """
+    import math
+
+    c = plan.cascade
+    if c is None:
+        reach = plan.expected_reach
+        none = math.prod(1.0 - e.p for e in plan.chosen)
+        cascade = {"mean": reach, "median": reach, "p10": reach, "p90": reach,
+                   "p_none": none, "runs": 0}
+    else:
+        cascade = {"mean": c.mean, "median": c.median, "p10": c.p10, "p90": c.p90,
+                   "p_none": c.p_none, "runs": c.runs}
     return {
         "own_reach": plan.own_reach,
         "expected_reach": plan.expected_reach,
         "multiplier": plan.multiplier,
         "effort_minutes": plan.effort_minutes,
-        "cascade": {
-            "mean": cascade.mean if cascade else plan.expected_reach,
-            "p10": cascade.p10 if cascade else plan.expected_reach,
-            "p90": cascade.p90 if cascade else plan.expected_reach,
-            "runs": cascade.runs if cascade else 0,
-        },
-        "asks": [_partner(e, numeric_ids) for e in plan.chosen],
-        "ranked": [_partner(e, numeric_ids) for e in plan.ranked],
+        "cascade": cascade,
+        "asks": [_partner(e, plan, numeric_ids) for e in plan.chosen],
+        "ranked": [_partner(e, plan, numeric_ids) for e in plan.ranked],
     }
 
 
 def plan_table(plan: Plan, title: str, runs: int) -> str:
     """The plan as aligned text: a summary, then the best partners with the asks marked."""
     from socialdesk.core.formatting import compact, percent
+    from socialdesk.core.planner.headline import likely_range, mean_and_none, multiplier_text
 
     asks = len(plan.chosen)
     with_asks = f"With {asks} ask{'' if asks == 1 else 's'}:"
-    lines = [
-        title,
+    lines = [title]
+    c = plan.cascade
+    if c is not None and c.runs:
+        lines += [f"  {'Likely reach:':<17}{likely_range(c)}",
+                  f"  {'':<17}{mean_and_none(c)} ({c.runs:,} runs, with reshares)"]
+    lines += [
         f"  {'Reach alone:':<17}{compact(plan.own_reach):>7}",
-        f"  {with_asks:<17}{compact(plan.expected_reach):>7}   ×{plan.multiplier:.1f}, "
-        f"{plan.effort_minutes:.0f} min of asking",
+        f"  {with_asks:<17}{compact(plan.expected_reach):>7}   "
+        f"{multiplier_text(plan.multiplier)} "
+        f"expected without reshares, {plan.effort_minutes:.0f} min of asking",
     ]
-    if plan.cascade:
-        c = plan.cascade
-        lines.append(f"  {'With reshares:':<17}{compact(c.mean):>7}   likely "
-                     f"{compact(c.p10)}–{compact(c.p90)} ({c.runs:,} runs)")
     if not plan.ranked:
         lines.append("\nNo partners yet: " + ("add some to the scenario's \"partners\"."
                      if title.startswith("Scenario") else
@@ -187,13 +198,15 @@ def plan_table(plan: Plan, title: str, runs: int) -> str:
     shown.sort(key=plan.ranked.index)
     width = min(32, max(len("Partner"), *(len(e.name) for e in shown)))
     lines.append("")
+    # "Adds": the partner alone; "In plan": what the partner adds to the chosen asks.
     lines.append(f"  Ask  {'Partner':<{width}}  {'Shares':>6}  {'Fit':>4}  {'Adds':>6}  "
-                 f"{'Effort':>7}")
+                 f"{'In plan':>7}  {'Effort':>7}")
     for e in shown:
         name = e.name if len(e.name) <= width else e.name[: width - 1] + "…"
+        marginal = compact(plan.marginal.get(e.id, 0.0)) if e.id in chosen else ""
         lines.append(
             f"  {'✓' if e.id in chosen else ' ':^3}  {name:<{width}}  {percent(e.p):>6}  "
-            f"{percent(e.fit):>4}  {compact(e.added_reach):>6}  "
+            f"{percent(e.fit):>4}  {compact(e.added_reach):>6}  {marginal:>7}  "
             f"{e.effort_minutes:>3.0f} min"
         )
     hidden = len(plan.ranked) - len(shown)

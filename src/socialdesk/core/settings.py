@@ -9,7 +9,7 @@ from typing import Any
 from socialdesk.store import settings as stored
 from socialdesk.store.workspace import Workspace
 
-# Share of an audience that sees an ordinary post, per platform (DESIGN.md, leverage v1).
+# Share of an audience that sees an ordinary post, per platform (DESIGN.md, leverage v2).
 REACH_RATES = {
     "facebook": 0.05, "instagram": 0.10, "x": 0.05, "linkedin": 0.08, "threads": 0.08,
     "mastodon": 0.15, "bluesky": 0.15, "tiktok": 0.10, "youtube": 0.05, "pinterest": 0.05,
@@ -19,9 +19,13 @@ REACH_RATES = {
 DEFAULTS: dict[str, Any] = {
     "universe": 100_000,
     "cross_platform": 0.5,
-    "reshare": 0.3,
+    "reshare": 0.15,
     "reach_rates": REACH_RATES,
     "fatigue_days": 14,
+    "extra_platforms": 0.2,  # a share's reach beyond the partner's main platform
+    "max_hops": 2,  # the asked partners' shares and one level of reshares (at most 4)
+    "prior_a": 0.05,  # share likelihood before any ask: a + b · tie strength
+    "prior_b": 0.6,
     "ask_warning_count": 2,
     "ask_templates": {},  # ask message per contact kind; empty: core.ask_messages' own
     "default_effort_minutes": 10,
@@ -38,7 +42,8 @@ DEFAULTS: dict[str, Any] = {
 # The numeric settings' bounds (the Settings dialog's ranges; rates are fractions 0–1).
 RANGES: dict[str, tuple[float, float]] = {
     "universe": (1, 1e12), "cross_platform": (0, 1), "reshare": (0, 1),
-    "fatigue_days": (1, 3650), "ask_warning_count": (0, 1000),
+    "fatigue_days": (1, 3650), "extra_platforms": (0, 1), "max_hops": (1, 4),
+    "prior_a": (0, 1), "prior_b": (0, 1), "ask_warning_count": (0, 1000),
     "default_effort_minutes": (0, 24 * 60),
     "backup_daily": (0, 10_000), "backup_weekly": (0, 10_000), "backup_monthly": (0, 10_000),
 }

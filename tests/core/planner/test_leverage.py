@@ -170,3 +170,124 @@ def test_a_chosen_set_instead_of_the_greedy_one() -> None:
 def test_nothing_affordable_means_no_asks() -> None:
     _, estimates, terms = lv.estimate([partner("a", 1000, effort_minutes=30)], [], POST, PARAMS)
     assert lv.choose_asks(estimates, terms, 10) == []
+
+
+# -- v2 ------------------------------------------------------------------------------------
+
+
+def two_platforms(**kw: object) -> lv.PartnerInput:
+    return lv.PartnerInput(id="two", name="two", strength=0.5, audiences=(
+        lv.AudienceInput("instagram", 5000, frozenset({"bread"})),
+        lv.AudienceInput("facebook", 4000)), **kw)  # type: ignore[arg-type]
+
+
+def test_one_main_platform_per_share() -> None:
+    # s_instagram = 5000 · 0.10 · 1 · (0.2 + 0.8 · 1/2) = 300;
+    # s_facebook = 4000 · 0.05 · 0.5 (not a target) · 0.5 (no topics) = 50.
+    # E = 300 + 0.2 · 50 = 310; v1 (extra_platforms 1) summed them: 350.
+    # Fit weighted by size · rate · g: (500 · 0.6 + 100 · 0.5) / 600.
+    reach, fit = lv.audience_reach(two_platforms().audiences, POST, PARAMS)
+    assert (reach, fit) == pytest.approx((310, 350 / 600))
+    v1 = lv.ModelParams(universe=100_000, extra_platforms=1.0, reach_rates=PARAMS.reach_rates)
+    assert lv.audience_reach(two_platforms().audiences, POST, v1)[0] == pytest.approx(350)
+    arrays = lv.partner_reach([two_platforms(), partner("one", 1000)], POST, PARAMS)
+    assert arrays[0].tolist() == pytest.approx([310, 1000 * 0.10 * 0.5])
+    assert arrays[1].tolist() == pytest.approx([350 / 600, 0.5])
+    # No audience seen at all: the fit is 0.5 (nothing to weigh by).
+    nobody = lv.PartnerInput("z", "z", 0.5, (lv.AudienceInput("instagram", 0),))
+    assert lv.audience_reach(nobody.audiences, POST, PARAMS) == (0, 0.5)
+    assert lv.partner_reach([nobody], POST, PARAMS)[1].tolist() == [0.5]
+
+
+def test_platform_names_are_compared_in_lower_case() -> None:
+    params = lv.ModelParams(universe=100_000, reach_rates={"Instagram": 0.10, "OTHER": 0.05,
+                                                           "facebook": 0.05})
+    post = lv.PostInput(topics=POST.topics, platforms=frozenset({"INSTAGRAM"}))
+    shouting = lv.PartnerInput("two", "two", 0.5, (
+        lv.AudienceInput("InstaGram", 5000, frozenset({"bread"})),
+        lv.AudienceInput("FaceBook", 4000)))
+    assert params.rate("INSTAGRAM") == 0.10 and params.rate("MySpace") == 0.05
+    assert lv.audience_reach(shouting.audiences, post, params)[0] == pytest.approx(310)
+    assert lv.partner_reach([shouting], post, params)[0].tolist() == pytest.approx([310])
+    assert lv.own_reach([lv.AudienceInput("Instagram", 800)], post, params) == pytest.approx(80)
+
+
+def test_prior_is_clipped_and_takes_a_and_b() -> None:
+    assert lv.prior(0.5) == pytest.approx(0.35)
+    assert lv.prior(1.0, a=0.5, b=0.6) == 0.95
+    assert lv.prior(0.0, a=0.0, b=0.6) == 0.01
+    params = lv.ModelParams(prior_a=0.1, prior_b=0.2)
+    # π = 0.1 + 0.2 · 0.5 = 0.2; q = (1 + 0.4) / (2 + 2) = 0.35
+    one = partner("a", 1000, asked=2, shared=1)
+    assert lv.share_likelihood(one, params) == pytest.approx(0.35)
+    assert lv.ask_probabilities([one], params).tolist() == pytest.approx([0.35])
+
+
+def test_calibration_maps_p_and_leaves_0_and_1() -> None:
+    params = lv.ModelParams(calibration_alpha=0.5, calibration_beta=2.0)
+    # raw 0.25: logit = ln(1/3); z = 0.5 + 2 ln(1/3) = −1.6972; σ(z) = 0.15486
+    z = 0.5 + 2 * math.log(1 / 3)
+    assert lv.calibrated(0.25, params) == pytest.approx(1 / (1 + math.exp(-z)))
+    assert lv.calibrated(0.0, params) == 0.0 and lv.calibrated(1.0, params) == 1.0
+    # q = π = 0.05 + 0.6 · (1/3) = 0.25 when never asked
+    quarter = partner("a", 1000, strength=1 / 3)
+    never = partner("b", 1000, days_since_last_ask=0)  # asked today: raw p = 0
+    assert lv.ask_probability(quarter, params) == pytest.approx(1 / (1 + math.exp(-z)))
+    assert lv.ask_probabilities([quarter, never], params).tolist() == pytest.approx(
+        [1 / (1 + math.exp(-z)), 0.0])
+
+
+def test_r_of_s_keeps_a_tiny_term_in_a_huge_universe() -> None:
+    # U = 10^12 and one partner adding p·x = 10^-17: R(S) − R(∅) = U (1 − x0) t ≈ 10^-5.
+    # Multiplying (1 − t) out rounds t away; log1p/expm1 keep it.
+    x0 = 1e-9
+    gained = lv.expected_reach(x0, [1e-17], 1e12) - lv.expected_reach(x0, [], 1e12)
+    assert gained == pytest.approx(1e12 * (1 - x0) * 1e-17, rel=1e-3)
+    assert lv.expected_reach(x0, [1.0], 1e12) == 1e12
+    assert lv.expected_reach(0.25, [0.2, 0.5], 1000) == pytest.approx(
+        1000 * (1 - 0.75 * 0.8 * 0.5))
+
+
+def test_marginal_reach_of_the_chosen_and_of_the_others() -> None:
+    # x0 = 0.1, U = 1000; t_a = 0.2, t_b = 0.5 chosen, t_c = 0.1 not.
+    terms = {"a": 0.2, "b": 0.5, "c": 0.1}
+    marginal = lv.marginal_reaches(0.1, terms, ["a", "b"], 1000)
+    # chosen: R(S) − R(S∖{c}); others: R(S ∪ {c}) − R(S)
+    assert marginal == pytest.approx({"a": 900 * 0.2 * 0.5, "b": 900 * 0.5 * 0.8,
+                                      "c": 900 * 0.1 * 0.8 * 0.5})
+    for pid in terms:
+        assert marginal[pid] == pytest.approx(lv.marginal_reach(0.1, terms, ["a", "b"], pid,
+                                                                1000))
+    # a partner reaching everyone for certain: without them, the rest still counts
+    assert lv.marginal_reaches(0.0, {"a": 1.0, "b": 0.5}, ["a", "b"], 100) == pytest.approx(
+        {"a": 50, "b": 0})
+
+
+def test_the_plan_carries_every_partners_marginal_reach() -> None:
+    people = [partner(f"p{i}", size) for i, size in enumerate([40_000, 20_000, 9_000])]
+    result = lv.plan(people, OWN, POST, PARAMS, max_asks=2)
+    chosen = [e.id for e in result.chosen]
+    assert len(chosen) == 2
+    _, _, terms = lv.estimate(people, OWN, POST, PARAMS)
+    x0 = 80 / 100_000
+    for e in result.ranked:
+        assert result.marginal[e.id] == pytest.approx(
+            lv.marginal_reach(x0, terms, chosen, e.id, 100_000))
+
+
+def test_budget_and_max_asks_both_hold() -> None:
+    people = [partner(f"p{i}", 10_000 + i, effort_minutes=10) for i in range(4)]
+    _, estimates, terms = lv.estimate(people, OWN, POST, PARAMS)
+    assert len(lv.choose_asks(estimates, terms, 15, max_asks=3)) == 1  # the budget binds
+    assert len(lv.choose_asks(estimates, terms, 60, max_asks=2)) == 2  # the count binds
+    assert len(lv.choose_asks(estimates, terms, 60, max_asks=0)) == 0
+    assert len(lv.choose_asks(estimates, terms, None, max_asks=3)) == 3
+    assert len(lv.plan(people, OWN, POST, PARAMS, budget_minutes=25, max_asks=3).chosen) == 2
+
+
+def test_the_multiplier_is_null_without_own_reach() -> None:
+    result = lv.plan([partner("a", 10_000)], [], POST, PARAMS)
+    assert result.own_reach == 0 and result.expected_reach > 0
+    assert result.multiplier is None
+    assert lv.plan([partner("a", 10_000)], OWN, POST, PARAMS).multiplier == pytest.approx(
+        result.expected_reach / 80 + 1, rel=0.01)

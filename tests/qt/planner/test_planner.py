@@ -85,8 +85,11 @@ def test_ticking_updates_the_figures_at_once_and_the_range_follows(
     expected = data.cascade.run(sorted(view.chosen), MC_RUNS, MC_SEED)
     assert view.ranges[key] == expected
     assert expected.p10 <= expected.mean <= expected.p90
+    # the headline: the likely range and the median, then the mean and the no-share chance
     assert view.summary.range.value.text() == (
-        f"{compact(expected.p10)} – {compact(expected.p90)}")
+        f"{compact(expected.p10)}–{compact(expected.p90)}, median {compact(expected.median)}")
+    assert view.summary.range.detail.text().startswith(f"mean {compact(expected.mean)} · ")
+    assert view.summary.range.detail.text().endswith("% chance that nobody shares")
     tick(view, extra.id, on=False)
     assert extra.id not in view.chosen and extra.id not in ticked(view)
 
@@ -214,3 +217,21 @@ def test_past_posts_with_asks_waiting_can_be_chosen(view: PlannerView, qtbot) ->
     assert view.data is not None and view.data.post.id == waiting.id
     assert any(a.status in ("asked", "agreed") for a in view.data.asks)
     assert view.asks.model.rowCount() == len(view.data.asks)
+
+
+def test_the_likelihood_shown_follows_the_workspaces_prior(demo) -> None:
+    from socialdesk.core.planner import leverage
+    from socialdesk.core.settings import update_setting
+    from socialdesk.qt.planner.data import read_workspace
+    from socialdesk.qt.planner.post_plan import plan_for_post
+
+    update_setting(demo, "prior_a", 0.3)
+    update_setting(demo, "prior_b", 0.1)
+    post_id = posts.upcoming_posts(demo, today().isoformat(), limit=1)[0].id
+    data = plan_for_post(demo, read_workspace(demo, today()), post_id, with_cascade=False)
+    line = data.lines[0]
+    # q = (k + 2π) / (n + 2) with π = 0.3 + 0.1 · strength
+    assert line.likelihood == pytest.approx(
+        (line.shared + 2 * (0.3 + 0.1 * line.strength)) / (line.asked + 2))
+    assert line.likelihood != pytest.approx(leverage.posterior(line.strength, line.asked,
+                                                               line.shared))

@@ -70,5 +70,13 @@ def test_the_view_shows_the_command_line_figures_for_a_post_with_asks(
     cli = cli_plan(window.ws.path, post_id, capsys, runs=MC_RUNS)
     assert_same_figures(cli, data, view.chosen)
     summary = view.ranges[(post_id, frozenset(view.chosen))]
-    assert (summary.mean, summary.p10, summary.p90) == pytest.approx(
-        (cli["cascade"]["mean"], cli["cascade"]["p10"], cli["cascade"]["p90"]), abs=1e-9)
+    c = cli["cascade"]
+    assert (summary.mean, summary.median, summary.p10, summary.p90, summary.p_none) == (
+        pytest.approx((c["mean"], c["median"], c["p10"], c["p90"], c["p_none"]), abs=1e-9))
+    # The headline in the same words as the command line's
+    qtbot.waitUntil(lambda: view.summary.range.value.text() != "–", timeout=15_000)
+    assert main(["plan", str(post_id), "--budget", str(BUDGET), "--runs", str(MC_RUNS),
+                 "--seed", str(MC_SEED), "--workspace", str(window.ws.path)]) == 0
+    table = capsys.readouterr().out.splitlines()
+    assert table[1] == f"  Likely reach:    {view.summary.range.value.text()}"
+    assert table[2].startswith(f"                   {view.summary.range.detail.text()} (")

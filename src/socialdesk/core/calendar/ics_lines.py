@@ -32,7 +32,7 @@ _URI_CONTROLS = re.compile(r"[\x00-\x1f\x7f\\]")
 
 
 def uri_value(text: str) -> str:
-    """A URI for a content line: control characters (CR, LF…) and ``\\`` percent-encoded.
+    """A URI for a content line: control characters (CR, LF…) and backslashes percent-encoded.
 
     A URI has no other escaping (``%0D%0A`` is how a browser writes a line break in a
     link); the rest of the text is kept as it is.

@@ -1,10 +1,12 @@
-"""The leverage model's second hop: a seeded Monte Carlo of shares spreading along links.
+"""The leverage model's bounded cascade: a seeded Monte Carlo of shares spreading along links.
 
-Asked partners share with their ask probability ``p_c``; an unasked partner ``c'`` may
-then share when a linked partner ``c`` shares, with probability ``w(c, c') · q_c' ·
-reshare``, once per link (the independent cascade model). An asked partner shares only
-when asked: one who did not is not reached again through a link. Each run's reach is
-``U · (1 − (1 − x_0) · Π_sharers (1 − x_c))`` (DESIGN.md, leverage v1).
+Hop 1: asked partners share with their ask probability ``p_c``. Hop h+1: an unasked
+partner ``c'`` who has not shared yet may share when a partner ``c`` linked to it shared
+at hop h, with probability ``w(c, c') · q_c' · reshare``, once per link (the independent
+cascade model), up to ``max_hops``. Parallel links of one ordered pair are one link with
+``w = 1 − Π(1 − w_i)``. An asked partner shares only when asked: one who did not is not
+reached again through a link. Each run's reach is ``U · (1 − (1 − x_0) · Π_sharers
+(1 − x_c))`` (DESIGN.md, leverage v2).
 
 The simulation is vectorised over runs as bit sets: bit ``r`` of a node's words says
 whether the node shares in run ``r``. A cascade in which each link is tried once is the
@@ -22,7 +24,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from socialdesk.core.planner import leverage
-from socialdesk.core.planner.leverage import CascadeSummary, Link
+from socialdesk.core.planner.leverage import MAX_HOPS, CascadeSummary, Link
 
 __all__ = ["CascadeModel", "CascadeRuns", "CascadeSummary", "Link"]
 
@@ -47,12 +49,13 @@ class CascadeRuns:
     sharers: np.ndarray
 
     def summary(self) -> CascadeSummary:
-        """Mean, 10th and 90th percentile of the reach."""
+        """Mean, median, 10th and 90th percentile of the reach, and the runs without a share."""
         if not len(self.reach):
-            return CascadeSummary(0.0, 0.0, 0.0, 0, 0.0)
-        p10, p90 = np.percentile(self.reach, [10, 90])
+            return CascadeSummary(0.0, 0.0, 0.0, 0.0, 1.0, 0, 0.0)
+        p10, median, p90 = np.percentile(self.reach, [10, 50, 90])
         return CascadeSummary(
-            mean=float(self.reach.mean()), p10=float(p10), p90=float(p90),
+            mean=float(self.reach.mean()), median=float(median), p10=float(p10),
+            p90=float(p90), p_none=float(np.mean(self.sharers == 0)),
             runs=len(self.reach), mean_sharers=float(self.sharers.mean()),
         )
 
@@ -70,11 +73,14 @@ class CascadeModel:
         universe: float,
         links: Iterable[tuple[str, str, float]],
         reshare: float,
+        max_hops: int = 2,
     ) -> None:
         """Partners by id with ``p_c``, ``q_c`` and ``x_c``, and the links between them.
 
-        Links naming unknown ids are ignored, as are links from a partner to itself.
+        Links naming unknown ids are ignored, as are links from a partner to itself;
+        parallel links of one ordered pair merge into one. ``max_hops`` is 1 to 4.
         """
+        self.max_hops = min(MAX_HOPS, max(1, int(max_hops)))
         self.ids = list(ids)
         self.index = {pid: i for i, pid in enumerate(self.ids)}
         self.p = np.clip(np.asarray(p, dtype=float), 0.0, 1.0)
@@ -94,8 +100,10 @@ class CascadeModel:
                 src.append(a)
                 dst.append(b)
                 w.append(weight)
-        src_a, dst_a = np.asarray(src, dtype=np.int64), np.asarray(dst, dtype=np.int64)
-        prob = np.clip(np.asarray(w, dtype=float), 0, 1) * q_arr[dst_a] * min(1.0, reshare)
+        src_a, dst_a, w_a = _merged(np.asarray(src, dtype=np.int64),
+                                    np.asarray(dst, dtype=np.int64),
+                                    np.clip(np.asarray(w, dtype=float), 0, 1), len(self.ids))
+        prob = w_a * q_arr[dst_a] * min(1.0, max(0.0, reshare))
         keep = prob > 0
         self.src, self.dst, self.prob = src_a[keep], dst_a[keep], prob[keep]
 
@@ -114,10 +122,11 @@ class CascadeModel:
         return cls(
             ids=[c.id for c in partners],
             p=leverage.ask_probabilities(partners, params),
-            q=leverage.share_likelihoods(partners),
+            q=leverage.share_likelihoods(partners, params),
             x=np.minimum(1.0, reach / universe),
             x0=min(1.0, leverage.own_reach(channels, post, params) / universe),
             universe=universe, links=links, reshare=params.reshare,
+            max_hops=params.max_hops,
         )
 
     @property
@@ -147,7 +156,8 @@ class CascadeModel:
         for pid, value in (share_probability or {}).items():
             if pid in asked:
                 seed_p[np.searchsorted(seeds, self.index[pid])] = min(1.0, max(0.0, value))
-        graph = _Graph.reachable(self.src, self.dst, self.prob, seeds, len(self.ids))
+        graph = _Graph.reachable(self.src, self.dst, self.prob, seeds, len(self.ids),
+                                 self.max_hops - 1)
         rng = np.random.Generator(np.random.SFC64(seed))
         words = (runs + 63) // 64
         batch = max(1, min(words, BATCH_WORDS // max(1, graph.edges)))
@@ -162,7 +172,7 @@ class CascadeModel:
         return CascadeRuns(np.concatenate(reach), np.concatenate(sharers))
 
     def run(self, asked: Collection[str], runs: int = 2000, seed: int = 1) -> CascadeSummary:
-        """Mean, p10 and p90 of the reach for a set of asks."""
+        """Mean, median, p10, p90 and ``p_none`` of the reach for a set of asks."""
         return self.simulate(asked, runs, seed).summary()
 
     def _tally(self, nodes: np.ndarray, bits: np.ndarray, runs: int) -> tuple[np.ndarray,
@@ -187,7 +197,8 @@ class _Graph:
     """The part of the link graph the asked partners can reach, renumbered from 0.
 
     Seeds come first (``0 .. len(seeds) - 1``); links are sorted by target, and links
-    into an asked partner are dropped (they share only when asked).
+    into an asked partner are dropped (they share only when asked). Only partners within
+    ``rounds`` links of a seed are kept, and the spread stops after ``rounds`` rounds.
     """
 
     nodes: np.ndarray
@@ -195,6 +206,7 @@ class _Graph:
     src: np.ndarray
     dst: np.ndarray
     prob: np.ndarray
+    rounds: int
 
     @property
     def edges(self) -> int:
@@ -202,7 +214,7 @@ class _Graph:
 
     @classmethod
     def reachable(cls, src: np.ndarray, dst: np.ndarray, prob: np.ndarray,
-                  seeds: np.ndarray, n: int) -> _Graph:
+                  seeds: np.ndarray, n: int, rounds: int) -> _Graph:
         blocked = np.zeros(n, dtype=bool)
         blocked[seeds] = True
         keep = ~blocked[dst]
@@ -213,7 +225,9 @@ class _Graph:
         s_src, s_dst = src[order], dst[order]
         starts = np.searchsorted(s_src, np.arange(n + 1))
         found = [seeds]
-        while len(frontier):
+        for _ in range(rounds):
+            if not len(frontier):
+                break
             lo, hi = starts[frontier], starts[frontier + 1]
             targets = s_dst[_ranges(lo, hi)]
             targets = np.unique(targets[~seen[targets]])
@@ -223,11 +237,11 @@ class _Graph:
         nodes = np.concatenate(found)
         number = np.full(n, -1, dtype=np.int64)
         number[nodes] = np.arange(len(nodes))
-        inside = seen[src]
+        inside = seen[src] & seen[dst]
         new_src, new_dst = number[src[inside]], number[dst[inside]]
         by_target = np.lexsort((new_src, new_dst))
         return cls(nodes, len(seeds), new_src[by_target], new_dst[by_target],
-                   prob[inside][by_target])
+                   prob[inside][by_target], rounds)
 
     def spread(self, rng: np.random.Generator, seed_p: np.ndarray, words: int) -> np.ndarray:
         """One batch of ``64 · words`` runs: every node's sharing bits, (words, nodes).
@@ -237,12 +251,12 @@ class _Graph:
         n = len(self.nodes)
         shares = np.zeros((words, n), dtype=np.uint64)
         shares[:, : self.seeds] = _bernoulli_words(rng, seed_p, words, ASK_BITS)
-        if not self.edges:
+        if not self.edges or not self.rounds:
             return shares
         fires = _bernoulli_words(rng, self.prob, words, LINK_BITS)
         frontier = shares.copy()
         active = np.asarray(frontier.any(axis=0))
-        while True:
+        for _ in range(self.rounds):
             sel = np.flatnonzero(active[self.src])
             if not len(sel):
                 return shares
@@ -258,6 +272,20 @@ class _Graph:
             frontier[:, targets] = arrived
             active = np.zeros(n, dtype=bool)
             active[targets] = arrived.any(axis=0)
+        return shares
+
+
+def _merged(src: np.ndarray, dst: np.ndarray, w: np.ndarray,
+            n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Parallel links of one ordered pair as one, with ``w = 1 − Π(1 − w_i)``."""
+    if not len(src):
+        return src, dst, w
+    pairs, inverse = np.unique(src * n + dst, return_inverse=True)
+    if len(pairs) == len(src):
+        return src, dst, w
+    with np.errstate(divide="ignore"):
+        log_miss = np.bincount(inverse, weights=np.log1p(-w), minlength=len(pairs))
+    return pairs // n, pairs % n, -np.expm1(log_miss)
 
 
 def _ranges(lo: np.ndarray, hi: np.ndarray) -> np.ndarray:

@@ -1,11 +1,12 @@
-"""The leverage model, v1 (DESIGN.md): what asking each partner would add to a post's reach.
+"""The leverage model, v2 (DESIGN.md): what asking each partner would add to a post's reach.
 
-This module holds the first-degree model: each partner's audience reach ``E_c``, share
-probability ``p_c``, the expected unique reach ``R(S)`` of a set of asks, and the
-budgeted greedy choice of asks. The scalar functions state the formulas one value at a
-time; ``partner_reach`` and ``ask_probabilities`` compute them for every partner at once
-(numpy), which is what ranking uses. The second hop (links) is :mod:`cascade`. Nothing
-here knows the database.
+This module holds the first-degree model: each partner's reach if they share ``E_c`` (one
+main platform per share), share probability ``p_c``, the expected unique reach ``R(S)`` of
+a set of asks, each partner's marginal reach, and the budgeted greedy choice of asks. The
+scalar functions state the formulas one value at a time; ``partner_reach`` and
+``ask_probabilities`` compute them for every partner at once (numpy), which is what
+ranking uses. The reshares along links are :mod:`cascade`. Nothing here knows the
+database.
 """
 
 from __future__ import annotations
@@ -22,6 +23,8 @@ if TYPE_CHECKING:
 
 
 # numpy is imported where it is used, so that opening the app does not wait for it.
+
+MAX_HOPS = 4  # the cascade's longest chain: asked partners' shares, then three reshares
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,18 +63,29 @@ class Link(NamedTuple):
 
 @dataclass(frozen=True, slots=True)
 class ModelParams:
-    """The workspace's leverage settings."""
+    """The workspace's leverage settings (DESIGN.md's defaults)."""
 
     universe: float = 100_000
     cross_platform: float = 0.5
-    reshare: float = 0.3
+    reshare: float = 0.15
     fatigue_days: float = 14
     reach_rates: Mapping[str, float] = field(default_factory=lambda: dict(REACH_RATES))
+    extra_platforms: float = 0.2  # what a share adds beyond the partner's main platform
+    max_hops: int = 2  # the asked partners' shares, then max_hops − 1 levels of reshares
+    prior_a: float = 0.05  # π_c = clip(a + b · strength, 0.01, 0.95)
+    prior_b: float = 0.6
+    calibration_alpha: float = 0.0  # p_c = σ(α + β · logit(raw p_c)); (0, 1) leaves p as is
+    calibration_beta: float = 1.0
+
+    def __post_init__(self) -> None:
+        """Platform names are compared in lower case."""
+        object.__setattr__(self, "reach_rates",
+                           {k.lower(): v for k, v in self.reach_rates.items()})
 
     def rate(self, platform: str) -> float:
         """Share of an audience on ``platform`` that sees an ordinary post."""
         rates = self.reach_rates
-        return rates.get(platform, rates.get("other", REACH_RATES["other"]))
+        return rates.get(platform.lower(), rates.get("other", REACH_RATES["other"]))
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,7 +111,10 @@ class PartnerEstimate:
 
 
 def _g(platform: str, post: PostInput, params: ModelParams) -> float:
-    return 1.0 if not post.platforms or platform in post.platforms else params.cross_platform
+    """1 on a platform the post targets (or when it targets all), else ``cross_platform``."""
+    if not post.platforms or platform.lower() in {p.lower() for p in post.platforms}:
+        return 1.0
+    return params.cross_platform
 
 
 def fit(audience: AudienceInput, post: PostInput) -> float:
@@ -110,13 +127,22 @@ def fit(audience: AudienceInput, post: PostInput) -> float:
 def audience_reach(
     audiences: Iterable[AudienceInput], post: PostInput, params: ModelParams
 ) -> tuple[float, float]:
-    """``E_c`` and the reach-weighted mean fit of a partner's audiences."""
-    reach = weight = 0.0
+    """``E_c`` and the partner's reported fit.
+
+    ``E_c = m_c + extra_platforms · (Σ s_a − m_c)`` with ``m_c = max s_a``: a share goes
+    out mainly where the post does best for the partner. The fit is the mean of the
+    audiences' fit weighted by ``size · rate · g`` (0.5 when those weights are 0).
+    """
+    total = weight = weighted_fit = main = 0.0
     for a in audiences:
         seen = a.size * params.rate(a.platform) * _g(a.platform, post, params)
+        s_a = seen * fit(a, post)
         weight += seen
-        reach += seen * fit(a, post)
-    return reach, (reach / weight if weight else 0.0)
+        weighted_fit += s_a
+        total += s_a
+        main = max(main, s_a)
+    reach = main + params.extra_platforms * (total - main)
+    return reach, (weighted_fit / weight if weight else 0.5)
 
 
 def own_reach(channels: Iterable[AudienceInput], post: PostInput, params: ModelParams) -> float:
@@ -124,19 +150,31 @@ def own_reach(channels: Iterable[AudienceInput], post: PostInput, params: ModelP
     return sum(c.size * params.rate(c.platform) * _g(c.platform, post, params) for c in channels)
 
 
-def prior(strength: float) -> float:
-    """``π_c``: share likelihood before any ask, from tie strength in [0, 1]."""
-    return 0.05 + 0.6 * min(1.0, max(0.0, strength))
+def prior(strength: float, a: float = 0.05, b: float = 0.6) -> float:
+    """``π_c = clip(a + b · strength, 0.01, 0.95)``: share likelihood before any ask."""
+    return min(0.95, max(0.01, a + b * min(1.0, max(0.0, strength))))
 
 
-def posterior(strength: float, asked: int, shared: int) -> float:
+def posterior(strength: float, asked: int, shared: int, a: float = 0.05,
+              b: float = 0.6) -> float:
     """``q_c = (k + 2π_c) / (n + 2)``: the prior updated by k shares in n resolved asks."""
-    return (shared + 2 * prior(strength)) / (asked + 2)
+    return (shared + 2 * prior(strength, a, b)) / (asked + 2)
 
 
-def share_likelihood(partner: PartnerInput) -> float:
+def share_likelihood(partner: PartnerInput, params: ModelParams | None = None) -> float:
     """``q_c`` of a partner."""
-    return posterior(partner.strength, partner.asked, partner.shared)
+    params = params or ModelParams()
+    return posterior(partner.strength, partner.asked, partner.shared, params.prior_a,
+                     params.prior_b)
+
+
+def calibrated(raw: float, params: ModelParams) -> float:
+    """``σ(α + β · logit(raw))``; 0 and 1 (and the identity α = 0, β = 1) left as they are."""
+    alpha, beta = params.calibration_alpha, params.calibration_beta
+    if (alpha, beta) == (0.0, 1.0) or raw <= 0.0 or raw >= 1.0:
+        return raw
+    z = alpha + beta * (math.log(raw) - math.log1p(-raw))
+    return 0.5 * (1.0 + math.tanh(z / 2))  # σ(z), without overflow
 
 
 def freshness(days_since_last_ask: float | None, fatigue_days: float = 14) -> float:
@@ -147,17 +185,20 @@ def freshness(days_since_last_ask: float | None, fatigue_days: float = 14) -> fl
 
 
 def ask_probability(partner: PartnerInput, params: ModelParams) -> float:
-    """``p_c = q_c · φ_c``: the chance the partner shares if asked now."""
-    return share_likelihood(partner) * freshness(partner.days_since_last_ask, params.fatigue_days)
+    """``p_c = q_c · φ_c`` (calibrated when on): the chance the partner shares if asked now."""
+    raw = share_likelihood(partner, params) * freshness(partner.days_since_last_ask,
+                                                        params.fatigue_days)
+    return calibrated(raw, params)
 
 
 def expected_reach(x0: float, terms: Iterable[float], universe: float) -> float:
-    """``R(S) = U (1 − (1 − x0) Π (1 − p_c x_c))`` for the chosen partners' ``p_c x_c``."""
-    miss = 1.0
-    for term in terms:
-        miss *= 1.0 - term
-    # U·x0 + U·(1 − x0)·(1 − Π): the same sum, without rounding noise in R(∅) = U·x0.
-    return universe * (x0 + (1.0 - x0) * (1.0 - miss))
+    """``R(S) = U (1 − (1 − x0) Π (1 − p_c x_c))`` for the chosen partners' ``p_c x_c``.
+
+    Written ``U (x0 − (1 − x0) expm1(Σ log1p(−p_c x_c)))``: the same sum, exact for
+    R(∅) = U·x0 and without losing small terms when U is huge.
+    """
+    log_miss = math.fsum(math.log1p(-t) if t < 1.0 else -math.inf for t in terms)
+    return universe * (x0 - (1.0 - x0) * math.expm1(log_miss))
 
 
 def partner_reach(
@@ -167,6 +208,7 @@ def partner_reach(
     import numpy as np
 
     factor: dict[str, float] = {}
+    fit_of: dict[frozenset[str], float] = {}  # audiences share few topic sets
     owner: list[int] = []
     seen: list[float] = []
     fits: list[float] = []
@@ -175,45 +217,70 @@ def partner_reach(
             f = factor.get(a.platform)
             if f is None:
                 f = factor[a.platform] = params.rate(a.platform) * _g(a.platform, post, params)
+            t = fit_of.get(a.topics)
+            if t is None:
+                t = fit_of[a.topics] = fit(a, post)
             owner.append(i)
             seen.append(a.size * f)
-            fits.append(fit(a, post))
+            fits.append(t)
     n = len(partners)
+    if not owner:
+        return np.zeros(n), np.full(n, 0.5)
     seen_a = np.asarray(seen, dtype=float)
-    weight = np.bincount(owner, weights=seen_a, minlength=n) if owner else np.zeros(n)
-    reach = np.bincount(owner, weights=seen_a * fits, minlength=n) if owner else np.zeros(n)
-    mean_fit = np.divide(reach, weight, out=np.zeros(n), where=weight > 0)
+    s_a = seen_a * np.asarray(fits, dtype=float)
+    owner_a = np.asarray(owner, dtype=np.int64)
+    weight = np.bincount(owner_a, weights=seen_a, minlength=n)
+    total = np.bincount(owner_a, weights=s_a, minlength=n)
+    # Audiences come partner by partner: each partner's largest s_a over its run of rows.
+    starts = np.flatnonzero(np.r_[True, owner_a[1:] != owner_a[:-1]])
+    main = np.zeros(n)
+    main[owner_a[starts]] = np.maximum.reduceat(s_a, starts)
+    reach = main + params.extra_platforms * (total - main)
+    mean_fit = np.divide(total, weight, out=np.full(n, 0.5), where=weight > 0)
     return reach, mean_fit
 
 
-def share_likelihoods(partners: Sequence[PartnerInput]) -> np.ndarray:
+def share_likelihoods(partners: Sequence[PartnerInput],
+                      params: ModelParams | None = None) -> np.ndarray:
     """Every partner's ``q_c``, as an array in partner order."""
     import numpy as np
 
-    strength = np.clip([c.strength for c in partners], 0.0, 1.0)
+    params = params or ModelParams()
+    strength = np.clip(np.asarray([c.strength for c in partners], dtype=float), 0.0, 1.0)
     asked = np.asarray([c.asked for c in partners], dtype=float)
     shared = np.asarray([c.shared for c in partners], dtype=float)
-    likelihoods: np.ndarray = (shared + 2 * (0.05 + 0.6 * strength)) / (asked + 2)
+    pi = np.clip(params.prior_a + params.prior_b * strength, 0.01, 0.95)
+    likelihoods: np.ndarray = (shared + 2 * pi) / (asked + 2)
     return likelihoods
 
 
 def ask_probabilities(partners: Sequence[PartnerInput], params: ModelParams) -> np.ndarray:
-    """Every partner's ``p_c = q_c · φ_c``, as an array in partner order."""
+    """Every partner's ``p_c = q_c · φ_c`` (calibrated when on), in partner order."""
     import numpy as np
 
     days = np.asarray(
         [math.inf if c.days_since_last_ask is None else max(0.0, c.days_since_last_ask)
          for c in partners], dtype=float)
-    return share_likelihoods(partners) * -np.expm1(-days / params.fatigue_days)
+    raw = share_likelihoods(partners, params) * -np.expm1(-days / params.fatigue_days)
+    alpha, beta = params.calibration_alpha, params.calibration_beta
+    if (alpha, beta) == (0.0, 1.0):
+        return raw
+    inside = (raw > 0) & (raw < 1)
+    r = np.where(inside, raw, 0.5)
+    z = alpha + beta * (np.log(r) - np.log1p(-r))
+    p: np.ndarray = np.where(inside, 0.5 * (1.0 + np.tanh(z / 2)), raw)  # σ(z), no overflow
+    return p
 
 
 @dataclass(frozen=True, slots=True)
 class CascadeSummary:
-    """The Monte Carlo estimate of a post's reach with a set of asks and the second hop."""
+    """The Monte Carlo estimate of a post's reach with a set of asks and the reshares."""
 
     mean: float
+    median: float
     p10: float
     p90: float
+    p_none: float  # share of runs in which no partner shares
     runs: int
     mean_sharers: float
 
@@ -228,11 +295,15 @@ class Plan:
     chosen: tuple[PartnerEstimate, ...]
     ranked: tuple[PartnerEstimate, ...]
     cascade: CascadeSummary | None = None
+    marginal: Mapping[str, float] = field(default_factory=dict)  # by partner id
 
     @property
-    def multiplier(self) -> float:
-        """``R(S) / R(∅)``."""
-        return self.expected_reach / self.own_reach if self.own_reach else 1.0
+    def multiplier(self) -> float | None:
+        """``R(S) / R(∅)``; None when the own channels reach nobody."""
+        if self.own_reach <= 0:
+            return None
+        ratio = self.expected_reach / self.own_reach
+        return ratio if math.isfinite(ratio) else None
 
 
 def estimate(
@@ -254,11 +325,13 @@ def estimate(
     added = universe * (1.0 - x0) * term
     estimates = [
         PartnerEstimate(
-            id=c.id, name=c.name, p=float(p[i]), fit=float(mean_fit[i]),
-            audience=sum(a.size for a in c.audiences), reach_if_shared=float(reach[i]),
-            added_reach=float(added[i]), effort_minutes=c.effort_minutes,
+            id=c.id, name=c.name, p=p_c, fit=fit_c,
+            audience=sum(a.size for a in c.audiences), reach_if_shared=reach_c,
+            added_reach=added_c, effort_minutes=c.effort_minutes,
         )
-        for i, c in enumerate(partners)
+        for c, p_c, fit_c, reach_c, added_c in zip(
+            partners, p.tolist(), mean_fit.tolist(), reach.tolist(), added.tolist(),
+            strict=True)
     ]
     estimates.sort(key=lambda e: (-e.added_reach, e.effort_minutes, e.name))
     return alone, estimates, dict(zip((c.id for c in partners), term.tolist(), strict=True))
@@ -270,26 +343,33 @@ def choose_asks(
     budget_minutes: float | None,
     max_asks: int | None = None,
 ) -> list[PartnerEstimate]:
-    """The asks to make: top-k greedy with ``max_asks``, else budgeted greedy.
+    """The asks to make within the budget, and at most ``max_asks`` of them when given.
 
-    Budgeted greedy picks by marginal reach per effort minute within the budget, then
-    compares the result with the best single affordable partner and keeps the better,
-    as the budgeted maximum-coverage guarantee requires.
+    Budgeted greedy picks by marginal reach per effort minute, skipping partners who no
+    longer fit in the budget and stopping at ``max_asks``; the result is compared with
+    the best single affordable partner and the better kept, as the budgeted
+    maximum-coverage guarantee requires. Without a budget the pick is by marginal reach
+    alone (top-k greedy, which is optimal here). Both limits always hold.
     """
-    if max_asks is not None:
-        # The objective's gain for a partner is proportional to its own term, so
-        # top-k greedy is a sort by term.
-        ordered = sorted(estimates, key=lambda e: (-terms[e.id], e.effort_minutes, e.name))
-        return [e for e in ordered[:max_asks] if terms[e.id] > 0]
+    limit = math.inf if max_asks is None else max_asks
+    if limit <= 0:
+        return []
     budget = math.inf if budget_minutes is None else budget_minutes
     affordable = [e for e in estimates if e.effort_minutes <= budget and terms[e.id] > 0]
     # Marginal gain of c given S is U·(1−x0)·Π_S(1−t)·t_c: the common factor does not
-    # change the order, so greedy by gain per minute is a sort by t_c / effort.
+    # change the order, so greedy by gain (per minute) is a sort by t_c (/ effort).
+    if budget_minutes is None:
+        ordered = sorted(affordable, key=lambda e: (-terms[e.id], e.effort_minutes, e.name))
+        return ordered[: int(min(limit, len(ordered)))]
     by_ratio = sorted(
-        affordable, key=lambda e: (-terms[e.id] / max(e.effort_minutes, 1e-9), e.name)
+        affordable, key=lambda e: (-terms[e.id] / max(e.effort_minutes, 1e-9),
+                                   e.effort_minutes, e.name)
     )
-    chosen, spent = [], 0.0
+    chosen: list[PartnerEstimate] = []
+    spent = 0.0
     for e in by_ratio:
+        if len(chosen) >= limit:
+            break
         if spent + e.effort_minutes <= budget:
             chosen.append(e)
             spent += e.effort_minutes
@@ -314,6 +394,26 @@ def marginal_reach(x0: float, terms: Mapping[str, float], chosen: Collection[str
             - expected_reach(x0, others, universe))
 
 
+def marginal_reaches(x0: float, terms: Mapping[str, float], chosen: Collection[str],
+                     universe: float) -> dict[str, float]:
+    """:func:`marginal_reach` of every partner in ``terms`` at once.
+
+    Both cases are ``U (1 − x0) t_c Π_{S∖{c}} (1 − t)``: the product over the chosen set
+    without c (prefix and suffix products for the chosen, the whole product for others).
+    """
+    import numpy as np
+
+    picked = [c for c in dict.fromkeys(chosen) if c in terms]
+    t = np.asarray([terms[c] for c in picked], dtype=float)
+    keep = 1.0 - t
+    before = np.cumprod(np.r_[1.0, keep[:-1]]) if len(t) else t
+    after = np.cumprod(np.r_[1.0, keep[::-1][:-1]])[::-1] if len(t) else t
+    scale = universe * (1.0 - x0)
+    whole = float(np.prod(keep))
+    out = {pid: scale * term * whole for pid, term in terms.items()}
+    for i, pid in enumerate(picked):
+        out[pid] = float(scale * t[i] * before[i] * after[i])
+    return out
 def plan(
     partners: Sequence[PartnerInput],
     channels: Sequence[AudienceInput],
@@ -352,4 +452,5 @@ def plan_ranked(
         own_reach=alone, expected_reach=reach,
         effort_minutes=sum(e.effort_minutes for e in chosen),
         chosen=tuple(chosen), ranked=tuple(ranked),
+        marginal=marginal_reaches(x0, terms, [e.id for e in chosen], universe),
     )

@@ -69,6 +69,8 @@ def model_params(ws: Workspace) -> leverage.ModelParams:
     return leverage.ModelParams(
         universe=s["universe"], cross_platform=s["cross_platform"], reshare=s["reshare"],
         fatigue_days=s["fatigue_days"], reach_rates=s["reach_rates"],
+        extra_platforms=s["extra_platforms"], max_hops=s["max_hops"],
+        prior_a=s["prior_a"], prior_b=s["prior_b"],
     )
 
 

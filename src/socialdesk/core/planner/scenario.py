@@ -19,11 +19,15 @@ from pathlib import Path
 from typing import Any
 
 from socialdesk.core.planner import leverage
-from socialdesk.core.planner.leverage import Link
+from socialdesk.core.planner.leverage import MAX_HOPS, Link
 from socialdesk.core.settings import DEFAULTS, REACH_RATES
 
 JsonPath = tuple[str | int, ...]
 MAX_RUNS = 1_000_000
+# No audience, market or count of asks is larger than this (as a workspace's counts).
+MAX_COUNT = 10**12
+MAX_MINUTES = 10**9  # effort, budget, days and fatigue: far beyond any real value
+MAX_CALIBRATION = 100.0  # |α| and |β| of the recalibration
 
 
 class ScenarioError(ValueError):
@@ -85,7 +89,8 @@ def _refuse_constant(name: str) -> float:
 
 
 _TOP = {"universe", "cross_platform", "reshare", "fatigue_days", "reach_rates", "post",
-        "own_channels", "partners", "links", "budget_minutes", "max_asks", "runs", "seed"}
+        "own_channels", "partners", "links", "budget_minutes", "max_asks", "runs", "seed",
+        "extra_platforms", "max_hops", "prior", "calibration"}
 _PARTNER = {"id", "name", "strength", "asked", "shared", "days_since_last_ask",
             "effort_minutes", "audiences"}
 
@@ -139,9 +144,12 @@ class _Reader:
         value = holder[key]
         if value is None and nullable:
             return None
-        is_number = isinstance(value, int | float) and not isinstance(value, bool)
-        if whole:
-            is_number = is_number and float(value).is_integer()
+        # JSON reads 1e400 as infinity and a 400-digit integer as an int no float holds:
+        # neither is a number the model can count with.
+        is_number = (isinstance(value, int) and not isinstance(value, bool)) or (
+            isinstance(value, float) and math.isfinite(value))
+        if whole and isinstance(value, float):
+            is_number = is_number and value.is_integer()
         kind = "a whole number" if whole else "a number"
         too_low = is_number and (value <= low if above_low else value < low)
         if not is_number or too_low or value > high:
@@ -188,15 +196,28 @@ class _Reader:
     def scenario(self, data: Any) -> Scenario:
         top = self.obj(data, (), _TOP)
         root: JsonPath = ()
+        prior = self.obj(top.get("prior", {}), ("prior",), {"a", "b"})
+        calibration = self.obj(top.get("calibration", {}), ("calibration",),
+                               {"alpha", "beta"})
         params = leverage.ModelParams(
-            universe=self.number(top, "universe", root, DEFAULTS["universe"], 0,
+            universe=self.number(top, "universe", root, DEFAULTS["universe"], 0, MAX_COUNT,
                                  above_low=True),
             cross_platform=self.number(top, "cross_platform", root,
                                        DEFAULTS["cross_platform"], 0, 1),
             reshare=self.number(top, "reshare", root, DEFAULTS["reshare"], 0, 1),
             fatigue_days=self.number(top, "fatigue_days", root, DEFAULTS["fatigue_days"], 0,
-                                     above_low=True),
+                                     MAX_MINUTES, above_low=True),
             reach_rates=self.rates(top),
+            extra_platforms=self.number(top, "extra_platforms", root,
+                                        DEFAULTS["extra_platforms"], 0, 1),
+            max_hops=self.number(top, "max_hops", root, DEFAULTS["max_hops"], 1, MAX_HOPS,
+                                 whole=True),
+            prior_a=self.number(prior, "a", ("prior",), DEFAULTS["prior_a"], 0, 1),
+            prior_b=self.number(prior, "b", ("prior",), DEFAULTS["prior_b"], 0, 1),
+            calibration_alpha=self.number(calibration, "alpha", ("calibration",), 0.0,
+                                          -MAX_CALIBRATION, MAX_CALIBRATION),
+            calibration_beta=self.number(calibration, "beta", ("calibration",), 1.0,
+                                         -MAX_CALIBRATION, MAX_CALIBRATION),
         )
         post = self.obj(top.get("post", {}), ("post",), {"topics", "platforms"})
         partners = self.each(top, "partners", root, self.partner)
@@ -214,8 +235,10 @@ class _Reader:
             partners=partners,
             links=tuple(link for link in self.each(
                 top, "links", root, lambda v, p: self.link(v, p, seen)) if link),
-            budget_minutes=self.number(top, "budget_minutes", root, 60, 0, nullable=True),
-            max_asks=self.number(top, "max_asks", root, None, 0, whole=True, nullable=True),
+            budget_minutes=self.number(top, "budget_minutes", root, 60, 0, MAX_MINUTES,
+                                       nullable=True),
+            max_asks=self.number(top, "max_asks", root, None, 0, MAX_COUNT, whole=True,
+                                 nullable=True),
             runs=self.number(top, "runs", root, 2000, 0, MAX_RUNS, whole=True),
             seed=self.number(top, "seed", root, 1, 0, 2**63 - 1, whole=True),
             notes=tuple(self.notes),
@@ -236,20 +259,20 @@ class _Reader:
         item = self.obj(value, path, {"platform", "followers"})
         return leverage.AudienceInput(
             self.string(item, "platform", path).casefold(),
-            self.number(item, "followers", path, low=0, whole=True))
+            self.number(item, "followers", path, low=0, high=MAX_COUNT, whole=True))
 
     def audience(self, value: Any, path: JsonPath) -> leverage.AudienceInput:
         item = self.obj(value, path, {"platform", "size", "topics"})
         return leverage.AudienceInput(
             self.string(item, "platform", path).casefold(),
-            self.number(item, "size", path, low=0, whole=True),
+            self.number(item, "size", path, low=0, high=MAX_COUNT, whole=True),
             self.words(item, "topics", path))
 
     def partner(self, value: Any, path: JsonPath) -> leverage.PartnerInput:
         item = self.obj(value, path, _PARTNER)
         pid = self.ident(item, "id", path)
-        asked = self.number(item, "asked", path, 0, 0, whole=True)
-        shared = self.number(item, "shared", path, 0, 0, whole=True)
+        asked = self.number(item, "asked", path, 0, 0, MAX_COUNT, whole=True)
+        shared = self.number(item, "shared", path, 0, 0, MAX_COUNT, whole=True)
         if shared > asked:
             raise self.fail((*path, "shared"), f"{shared} shares cannot be more than the "
                             f"{asked} resolved asks in 'asked'.")
@@ -259,9 +282,9 @@ class _Reader:
             audiences=self.each(item, "audiences", path, self.audience),
             asked=asked, shared=shared,
             days_since_last_ask=self.number(item, "days_since_last_ask", path, None, 0,
-                                            nullable=True),
+                                            MAX_MINUTES, nullable=True),
             effort_minutes=self.number(item, "effort_minutes", path,
-                                       DEFAULTS["default_effort_minutes"], 0),
+                                       DEFAULTS["default_effort_minutes"], 0, MAX_MINUTES),
         )
 
     def link(self, value: Any, path: JsonPath, ids: dict[str, int]) -> Link | None:
@@ -280,10 +303,17 @@ class _Reader:
 
 def _limits(low: float, high: float, above_low: bool) -> str:
     if low > -math.inf and high < math.inf:
-        return f" from {low:g} to {high:g}"
+        if above_low:
+            return f" above {_figure(low)} and at most {_figure(high)}"
+        return f" from {_figure(low)} to {_figure(high)}"
     if low > -math.inf:
-        return f" above {low:g}" if above_low else f" ≥ {low:g}"
-    return f" ≤ {high:g}" if high < math.inf else ""
+        return f" above {_figure(low)}" if above_low else f" ≥ {_figure(low)}"
+    return f" ≤ {_figure(high)}" if high < math.inf else ""
+
+
+def _figure(value: float) -> str:
+    """A limit as written: 0.5, 4, 1,000,000,000,000."""
+    return f"{int(value):,}" if float(value).is_integer() else f"{value:g}"
 
 
 def _kind(value: Any) -> str:
@@ -295,6 +325,10 @@ def _kind(value: Any) -> str:
 def _shown(value: Any) -> str:
     if isinstance(value, dict | list):
         return _kind(value)
+    if isinstance(value, float) and not math.isfinite(value):
+        return "a number too large to use"
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) > 10**30:
+        return f"a {len(str(abs(value)))}-digit number"
     return json.dumps(value, ensure_ascii=False)
 
 

@@ -50,16 +50,12 @@ class PartnerLine:
     recent_asks: int  # asks in the last 30 days for other posts
     overasked: bool  # more than the warning count in 30 days
     post_status: str | None  # the status of this post's ask to them, if any
+    likelihood: float  # q: the share likelihood from tie strength and answered asks
 
     @property
     def name(self) -> str:
         """The partner's name."""
         return self.estimate.name
-
-    @property
-    def likelihood(self) -> float:
-        """``q``: the share likelihood from tie strength and answered asks."""
-        return leverage.posterior(self.strength, self.asked, self.shared)
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,6 +77,7 @@ class Columns:
     recent: list[int]
     overasked: list[bool]
     status: list[str | None]
+    likelihood: list[float]
 
     def estimate(self, i: int) -> PartnerEstimate:
         """Row ``i`` as the model's estimate."""
@@ -95,7 +92,8 @@ class Columns:
             id=self.ids[i], estimate=self.estimate(i), contact_id=int(self.ids[i]),
             strength=self.strength[i], asked=self.asked[i], shared=self.shared[i],
             last_asked_on=self.last_asked[i], recent_asks=self.recent[i],
-            overasked=self.overasked[i], post_status=self.status[i])
+            overasked=self.overasked[i], post_status=self.status[i],
+            likelihood=self.likelihood[i])
 
 
 class Lines(Sequence[PartnerLine]):
@@ -254,7 +252,8 @@ def plan_for_post(ws: Workspace, facts: WorkspaceFacts, post_id: int,
 
 def _columns(model: planning.PostModel, facts: WorkspaceFacts, status: Mapping[int, str],
              this_post: Mapping[int, int]) -> Columns:
-    cols = Columns([], [], [], [], [], [], [], [], [], [], [], [], [], [], [])
+    cols = Columns([], [], [], [], [], [], [], [], [], [], [], [], [], [], [], [])
+    params = model.base.params
     limit = facts.warning_count
     inputs = {c.id: c for c in model.partners}
     last_other, last_asked = model.last_other_asks, model.base.last_asked
@@ -276,4 +275,5 @@ def _columns(model: planning.PostModel, facts: WorkspaceFacts, status: Mapping[i
         cols.recent.append(recent)
         cols.overasked.append(recent > limit)
         cols.status.append(status.get(cid))
+        cols.likelihood.append(leverage.share_likelihood(c, params))
     return cols

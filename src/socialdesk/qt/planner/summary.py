@@ -1,4 +1,8 @@
-"""The planner's summary: reach alone → with the chosen asks, the likely range, the effort."""
+"""The planner's summary: reach alone → with the chosen asks, the likely range, the effort.
+
+The likely range is the command line's headline, in the same words: the cascade's p10–p90
+and median, with the mean and the chance that nobody shares on the line under it.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +12,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-from socialdesk.core.formatting import compact, exact
+from socialdesk.core.formatting import compact, exact, percent
+from socialdesk.core.planner.headline import likely_range, mean_and_none, multiplier_text
 from socialdesk.qt.icons import ui_icon
 
 if TYPE_CHECKING:
@@ -69,7 +74,7 @@ class PlanSummary(QWidget):
         super().__init__(parent)
         self.alone = Figure("Your channels alone")
         self.asks = Figure("With these asks")
-        self.range = Figure("Counting reshares, likely")
+        self.range = Figure("Likely reach, counting reshares")
         self.effort = Figure("Time to ask")
         row = QHBoxLayout()
         row.setContentsMargins(0, 0, 0, 0)
@@ -103,12 +108,12 @@ class PlanSummary(QWidget):
         self.alone.set(f"{compact(alone)} people",
                        f"About {exact(round(alone))} people see this post through your own "
                        "channels.", "without asking anyone")
-        multiplier = reach / alone if alone else 1.0
+        multiplier = multiplier_text(reach / alone if alone > 0 else None)
         noun = "ask" if asks == 1 else "asks"
         self.asks.set(
             f"{compact(reach)} people", f"About {exact(round(reach))} people expected with "
             f"{asks} {noun} (partners' audiences overlap, and not everyone shares).",
-            f"×{multiplier:.1f} with {asks} {noun}" if asks else "tick partners to ask")
+            f"{multiplier} with {asks} {noun}" if asks else "tick partners to ask")
         self.effort.set(f"{effort:.0f} min", f"{effort:.0f} minutes to write to the "
                         f"{asks} partners", f"for {asks} {noun}")
 
@@ -123,12 +128,14 @@ class PlanSummary(QWidget):
             self.range.set("–", "", "")
             return
         self.range.set(
-            f"{compact(summary.p10)} – {compact(summary.p90)}",
+            likely_range(summary),
             f"In 8 of 10 of {summary.runs:,} simulated outcomes the post reaches between "
-            f"{exact(round(summary.p10))} and {exact(round(summary.p90))} people (average "
+            f"{exact(round(summary.p10))} and {exact(round(summary.p90))} people (half of "
+            f"them reach {exact(round(summary.median))} or more; average "
             f"{exact(round(summary.mean))}), counting partners who pass it on to partners "
-            f"they know; {summary.mean_sharers:.1f} partners share on average.",
-            f"average {compact(summary.mean)}")
+            f"they know; {summary.mean_sharers:.1f} partners share on average, and in "
+            f"{percent(summary.p_none)} of the outcomes nobody shares.",
+            mean_and_none(summary))
 
     def clear(self) -> None:
         """No plan: dashes everywhere."""

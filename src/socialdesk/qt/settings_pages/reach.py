@@ -28,12 +28,12 @@ RATE_COLUMNS = 3
 
 
 class ReachPage(SettingsPage):
-    """Universe, cross-platform factor, reshare, fatigue, ask time and reach per network."""
+    """The leverage model's parameters, each with a line saying what it does."""
 
     title = "Reach model"
     icon = "network"
-    keys = ("universe", "cross_platform", "reshare", "fatigue_days", "default_effort_minutes",
-            "reach_rates")
+    keys = ("universe", "cross_platform", "extra_platforms", "reshare", "max_hops", "prior_a",
+            "prior_b", "fatigue_days", "default_effort_minutes", "reach_rates")
 
     def __init__(self, ws: Workspace, parent: QWidget | None = None) -> None:
         super().__init__(ws, parent)
@@ -44,7 +44,11 @@ class ReachPage(SettingsPage):
         self.universe = number_box(100, 1_000_000_000, " people", step=1000)
         self.universe.setFixedWidth(170)
         self.cross_platform = percent_box(decimals=0)
+        self.extra_platforms = percent_box(decimals=0)
         self.reshare = percent_box(decimals=0)
+        self.max_hops = number_box(1, 4)
+        self.prior_a = percent_box(decimals=0)
+        self.prior_b = percent_box(decimals=0)
         self.fatigue_days = number_box(1, 365, " days")
         self.default_effort = number_box(0, 8 * 60, " min", step=5)
         grid = FieldGrid()
@@ -54,9 +58,21 @@ class ReachPage(SettingsPage):
         grid.add("Other networks count:", self.cross_platform,
                  "How much an audience on a network the post is not made for still counts — "
                  "say a partner's Facebook fans, for an Instagram post.")
+        grid.add("Their other networks:", self.extra_platforms,
+                 "A partner shares mainly on the network where the post does best for them; "
+                 "this much of their audiences elsewhere sees it too.")
         grid.add("Passed on:", self.reshare,
                  "The chance that a partner passes a post on when someone linked to them "
-                 "shares it (the second hop).")
+                 "shares it.")
+        grid.add("Sharing steps:", self.max_hops,
+                 "How far a post travels: 1 is your partners' own shares, 2 adds the "
+                 "partners they pass it to, up to 4.")
+        grid.add("Likely to share:", self.prior_a,
+                 "The chance that a partner with no tie to you shares when asked, before "
+                 "any answer of theirs is known.")
+        grid.add("More with a close tie:", self.prior_b,
+                 "What a close tie adds to that chance (a partner's tie strength is "
+                 "between none and close); answers to asks then teach the rest.")
         grid.add("Time between asks:", self.fatigue_days,
                  "Right after an ask a partner is unlikely to share again; after this many "
                  "days they are about two-thirds back to normal.")
@@ -102,7 +118,11 @@ class ReachPage(SettingsPage):
         """Show the model's parameters."""
         self.universe.setValue(int(values["universe"]))
         set_fraction(self.cross_platform, values["cross_platform"])
+        set_fraction(self.extra_platforms, values["extra_platforms"])
         set_fraction(self.reshare, values["reshare"])
+        self.max_hops.setValue(int(values["max_hops"]))
+        set_fraction(self.prior_a, values["prior_a"])
+        set_fraction(self.prior_b, values["prior_b"])
         self.fatigue_days.setValue(round(float(values["fatigue_days"])))
         self.default_effort.setValue(int(values["default_effort_minutes"]))
         self._place_rates(values["reach_rates"])
@@ -114,7 +134,11 @@ class ReachPage(SettingsPage):
         return {
             "universe": self.universe.value(),
             "cross_platform": fraction(self.cross_platform),
+            "extra_platforms": fraction(self.extra_platforms),
             "reshare": fraction(self.reshare),
+            "max_hops": self.max_hops.value(),
+            "prior_a": fraction(self.prior_a),
+            "prior_b": fraction(self.prior_b),
             "fatigue_days": self.fatigue_days.value(),
             "default_effort_minutes": self.default_effort.value(),
             "reach_rates": {platform: fraction(box) for platform, box in self.rates.items()},
@@ -124,7 +148,11 @@ class ReachPage(SettingsPage):
         """Every field holds a number in its range."""
         check_typed(self.universe, "Your market")
         check_typed(self.cross_platform, "Other networks count")
+        check_typed(self.extra_platforms, "Their other networks")
         check_typed(self.reshare, "Passed on")
+        check_typed(self.max_hops, "Sharing steps")
+        check_typed(self.prior_a, "Likely to share")
+        check_typed(self.prior_b, "More with a close tie")
         check_typed(self.fatigue_days, "Time between asks")
         check_typed(self.default_effort, "Time per ask")
         for platform, box in self.rates.items():
