@@ -29,7 +29,8 @@ def open_window(qtbot):
     yield make
     for main in windows:
         if main.isVisible():
-            main.close()
+            main.close()  # backs up first: the window goes once that is done
+            qtbot.waitUntil(lambda main=main: not main.isVisible(), timeout=60_000)
 
 
 @pytest.fixture

@@ -14,6 +14,7 @@ from socialdesk import APP_ID, APP_NAME, STARTED, __version__
 from socialdesk.store.errors import WorkspaceError
 
 if TYPE_CHECKING:
+    from socialdesk.qt.main_window import MainWindow
     from socialdesk.qt.opening import Opened
 
 GUI_SWITCH_INTERVAL_S = 0.0002
@@ -72,29 +73,58 @@ def run_gui(
     if _needs_offscreen(screenshot is not None):
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
     app = create_application()
-
-    from socialdesk.qt.appsettings import app_settings
-    from socialdesk.qt.main_window import MainWindow
-    from socialdesk.qt.opening import open_at_start
-
-    headless = quit_after_startup or screenshot is not None
-    opened = _open_headless(workspace) if headless else open_at_start(workspace)
-    if opened is None:
-        return 1
-    ws, lock = opened
-    window = MainWindow(ws, app_settings())
-    window.safety.hold(lock)
-    if screenshot is not None:
-        return _screenshot(app, window, screenshot, view)
-    window.show()
-    freeze_startup_objects()
-    if quit_after_startup:
+    if quit_after_startup or screenshot is not None:
+        opened = _open_headless(workspace)
+        if opened is None:
+            return 1
+        window = _main_window(opened)
+        if screenshot is not None:
+            return _screenshot(app, window, screenshot, view)
+        window.show()
+        freeze_startup_objects()
         _wait_until_exposed(app, window)
         print(f"Started in {(time.perf_counter() - STARTED) * 1000:.0f} ms")
         window.safety.skip_backup_on_close()  # a smoke test, not a session worth a backup
         window.close()
         return 0
-    return app.exec()
+
+    from socialdesk.qt.opening import open_at_start
+
+    shown: list[object] = []  # the main window, once the workspace is open
+    declined: list[bool] = []
+    running: list[bool] = []
+
+    def start(opened: Opened | None) -> None:
+        if opened is None:
+            declined.append(True)
+            if running:  # a restore ran first, in the event loop: leave it
+                app.exit(1)  # type: ignore[attr-defined]
+            return
+        window = _main_window(opened)
+        shown.append(window)
+        window.show()
+        app.setQuitOnLastWindowClosed(True)  # type: ignore[attr-defined]
+        freeze_startup_objects()
+
+    # A damaged workspace is restored in the event loop before the window opens: its
+    # dialogs closing must not end the app.
+    app.setQuitOnLastWindowClosed(False)  # type: ignore[attr-defined]
+    open_at_start(workspace, start)
+    if declined:
+        return 1
+    running.append(True)
+    return app.exec()  # type: ignore[attr-defined,no-any-return]
+
+
+def _main_window(opened: Opened) -> MainWindow:
+    """The main window on an opened workspace, holding its lock."""
+    from socialdesk.qt.appsettings import app_settings
+    from socialdesk.qt.main_window import MainWindow
+
+    ws, lock = opened
+    window = MainWindow(ws, app_settings())
+    window.safety.hold(lock)
+    return window
 
 
 def _open_headless(workspace: Path) -> Opened | None:

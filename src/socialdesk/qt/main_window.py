@@ -360,9 +360,11 @@ class MainWindow(QMainWindow):
         self._workspace_opened()
 
     def _open_path(self, path: Path, *, create: bool) -> None:
-        ws = self.safety.open_workspace(path, create=create)
-        if ws is not None:
-            self.set_workspace(ws)
+        def opened(ws: Workspace | None) -> None:
+            if ws is not None:
+                self.set_workspace(ws)
+
+        self.safety.open_workspace(path, create=create, done=opened)
 
     def new_workspace(self) -> None:
         """Ask for a new file name and start an empty workspace there."""
@@ -461,13 +463,15 @@ class MainWindow(QMainWindow):
             self.check_for_changes()
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        """Remember the window's geometry and close the workspace."""
+        """Back up first (the window closes when that is done), then close the workspace."""
         self.finish_editing()
+        if self.safety.close_when_backed_up():  # the automatic backup when the app closes
+            event.ignore()
+            return
         self.settings.setValue("window/geometry", self.saveGeometry())
         self.settings.sync()
         self._stop_integrity_check()
         self.changes.stop()
-        self.safety.on_close()  # the automatic backup when the app closes
         self.ws.close()
         self.safety.release()
         event.accept()
