@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+
 import pytest
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QProgressDialog, QWidget

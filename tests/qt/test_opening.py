@@ -162,7 +162,10 @@ def test_a_calendar_import_that_fills_the_disk_says_so_and_imports_nothing(
     qtbot.addWidget(window)
     fill(disk, 8 << 10)
     dialogs.answer = QMessageBox.StandardButton.Ok
-    assert not transfer.import_calendar_path(window, window.ws, calendar)
+    changed: list[bool] = []
+    transfer.import_calendar_path(window, window.ws, calendar, changed.append)
+    qtbot.waitUntil(lambda: bool(changed), timeout=20_000)
+    assert changed == [False]
     assert any(text.startswith(f"{path}: the disk it is on is full") for text in dialogs.said)
     assert reports.counts(window.ws).posts == 0
     window.safety.skip_backup_on_close()

@@ -95,6 +95,7 @@ def run_gui(
     running: list[bool] = []
 
     def start(opened: Opened | None) -> None:
+        app.setQuitOnLastWindowClosed(True)  # type: ignore[attr-defined]
         if opened is None:
             declined.append(True)
             if running:  # a restore ran first, in the event loop: leave it
@@ -103,7 +104,6 @@ def run_gui(
         window = _main_window(opened)
         shown.append(window)
         window.show()
-        app.setQuitOnLastWindowClosed(True)  # type: ignore[attr-defined]
         freeze_startup_objects()
 
     # A damaged workspace is restored in the event loop before the window opens: its

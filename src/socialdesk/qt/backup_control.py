@@ -28,7 +28,7 @@ from socialdesk.core.settings import workspace_settings
 from socialdesk.qt.workers import Task, start_on_worker, start_with_dialog
 from socialdesk.store import backups, reports
 from socialdesk.store.errors import WorkspaceCorrupt, WorkspaceError
-from socialdesk.store.workspace import Workspace, needs_inline_check
+from socialdesk.store.workspace import Workspace
 
 if TYPE_CHECKING:
     from socialdesk.core.backup import BackupResult

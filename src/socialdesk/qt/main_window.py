@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import sqlite3
 from collections.abc import Callable
@@ -395,14 +396,23 @@ class MainWindow(QMainWindow):
         """Import contacts (or a calendar) from a file the user picks."""
         from socialdesk.qt import transfer
 
-        self._import(lambda: transfer.import_dialog(self, self.ws))
+        self._import(lambda done: transfer.import_dialog(self, self.ws, done))
 
-    def _import(self, run: Callable[[], bool]) -> None:
-        """Run an import (True when it changed something), then reload the views once."""
-        with self.changes.paused():  # the import's worker commits: not another program
-            changed = run()
-        if changed:
-            self.data_imported()
+    def _import(self, run: Callable[[Callable[[bool], None]], None]) -> None:
+        """Start an import; when it ended (told whether it changed anything), reload once."""
+        paused = contextlib.ExitStack()  # the import's worker commits: not another program
+        paused.enter_context(self.changes.paused())
+
+        def done(changed: bool) -> None:
+            paused.close()
+            if changed:
+                self.data_imported()
+
+        try:
+            run(done)
+        except BaseException:
+            paused.close()
+            raise
 
     def data_imported(self) -> None:
         """After an import: reload, and forget undo steps recorded against the old data."""
@@ -454,7 +464,7 @@ class MainWindow(QMainWindow):
         event.acceptProposedAction()
 
         QTimer.singleShot(0, lambda: self._import(
-            lambda: transfer.import_path(self, self.ws, path)))
+            lambda done: transfer.import_path(self, self.ws, path, done)))
 
     def changeEvent(self, event: QEvent) -> None:
         """Look for other programs' changes as soon as the user comes back to the window."""
@@ -465,11 +475,11 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         """Back up first (the window closes when that is done), then close the workspace."""
         self.finish_editing()
+        self.settings.setValue("window/geometry", self.saveGeometry())
+        self.settings.sync()
         if self.safety.close_when_backed_up():  # the automatic backup when the app closes
             event.ignore()
             return
-        self.settings.setValue("window/geometry", self.saveGeometry())
-        self.settings.sync()
         self._stop_integrity_check()
         self.changes.stop()
         self.ws.close()

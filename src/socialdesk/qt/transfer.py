@@ -1,23 +1,29 @@
 """File → Import… and File → Export…: pick a file, run the import dialog or an export.
 
 Contacts come in through the import dialog (:mod:`socialdesk.qt.import_wizard`), from
-the menu, the welcome panel or a file dropped on the window. Exports run on a worker
-thread with their own read-only connection behind a progress dialog; File → Export…
-returns at once and the summary shows when the file is written.
+the menu, the welcome panel or a file dropped on the window; calendars after one
+question. Imports return at once: files are read on a worker and written on the writer
+thread behind progress dialogs, and the caller hears whether anything changed when the
+import ended. Exports run on a worker thread with their own read-only connection behind
+a progress dialog; File → Export… returns at once and the summary shows when the file is
+written.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QMimeData
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox, QWidget
 
 from socialdesk import APP_NAME
-from socialdesk.qt.workers import Cancelled, Progress, run_in_background, start_with_dialog
+from socialdesk.qt.workers import Cancelled, Progress, start_with_dialog
 from socialdesk.store.errors import WorkspaceError
 from socialdesk.store.workspace import Workspace
 
+Imported = Callable[[bool], None]  # told whether an import changed anything, once it ended
 IMPORT_FILTER = (
     "Contacts or calendars (*.vcf *.vcard *.csv *.tsv *.txt *.ics *.ical);;"
     "Contacts (*.vcf *.vcard *.csv *.tsv *.txt);;Calendars (*.ics *.ical);;All files (*)"
@@ -35,22 +41,29 @@ EXPORTS = {
 }
 
 
-def import_dialog(parent: QWidget, ws: Workspace) -> bool:
-    """Ask for a contacts or calendar file and import it; True when something changed."""
+def import_dialog(parent: QWidget, ws: Workspace, done: Imported) -> None:
+    """Ask for a contacts or calendar file and import it; ``done(changed)`` when it ended."""
     name, _ = QFileDialog.getOpenFileName(parent, "Import contacts or a calendar",
                                           str(Path.home()), IMPORT_FILTER)
-    return import_path(parent, ws, Path(name)) if name else False
+    if name:
+        import_path(parent, ws, Path(name), done)
+    else:
+        done(False)
 
 
-def import_path(parent: QWidget, ws: Workspace, path: Path) -> bool:
+def import_path(parent: QWidget, ws: Workspace, path: Path, done: Imported) -> None:
     """Import ``path``: a calendar directly, contacts through the import dialog."""
     if path.suffix.lower() in CALENDAR_SUFFIXES:
-        return import_calendar_path(parent, ws, path)
-    return import_contacts_path(parent, ws, path)
+        import_calendar_path(parent, ws, path, done)
+    else:
+        import_contacts_path(parent, ws, path, done)
 
 
-def import_calendar_path(parent: QWidget, ws: Workspace, path: Path) -> bool:
-    """Preview an .ics file, ask about its to-dos, import it on a worker; True if changed."""
+def import_calendar_path(parent: QWidget, ws: Workspace, path: Path, done: Imported) -> None:
+    """Preview an .ics file, ask about its to-dos, import it on the writer thread.
+
+    Returns at once; ``done(changed)`` runs on the GUI thread when the import ended.
+    """
     from socialdesk.core.calendar_import import (
         CalendarImportCancelled,
         CalendarImportError,
@@ -59,69 +72,96 @@ def import_calendar_path(parent: QWidget, ws: Workspace, path: Path) -> bool:
     )
 
     title = f"Import calendar — {APP_NAME}"
-    try:
-        preview = run_in_background(parent, f"Reading {path.name}…",
-                                    lambda _progress: parse_calendar(path), abandon=True)
-    except Cancelled:
-        return False
-    except CalendarImportError as error:
-        QMessageBox.critical(parent, title, f"{error}\n\nNothing was imported.")
-        return False
-    question = (f"{path.name} holds {len(preview.posts):,} events, which will become posts "
-                "(events already imported are updated, not repeated).")
-    buttons = QMessageBox.StandardButton.Ok | QMessageBox.StandardButton.Cancel
-    if preview.todos:
-        question += (f"\n\nIt also has {preview.todos:,} to-dos. Import them as ideas on "
-                     "their due dates?")
-        buttons = (QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No
-                   | QMessageBox.StandardButton.Cancel)
-    answer = QMessageBox.question(parent, title, question, buttons)
-    if answer == QMessageBox.StandardButton.Cancel:
-        return False
-    include_todos = answer == QMessageBox.StandardButton.Yes
 
-    def work(progress: Progress) -> object:
-        with Workspace.open(ws.path) as own:  # a worker writes on a connection of its own
-            return import_calendar(own, path, include_todos=include_todos, progress=progress)
+    def read(preview: Any, error: BaseException | None) -> None:
+        if isinstance(error, Cancelled):
+            done(False)
+            return
+        if isinstance(error, CalendarImportError):
+            QMessageBox.critical(parent, title, f"{error}\n\nNothing was imported.")
+            done(False)
+            return
+        if error is not None:
+            done(False)
+            raise error
+        question = (f"{path.name} holds {len(preview.posts):,} events, which will become "
+                    "posts (events already imported are updated, not repeated).")
+        buttons = QMessageBox.StandardButton.Ok | QMessageBox.StandardButton.Cancel
+        if preview.todos:
+            question += (f"\n\nIt also has {preview.todos:,} to-dos. Import them as ideas "
+                         "on their due dates?")
+            buttons = (QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No
+                       | QMessageBox.StandardButton.Cancel)
+        answer = QMessageBox.question(parent, title, question, buttons)
+        if answer == QMessageBox.StandardButton.Cancel:
+            done(False)
+            return
+        include_todos = answer == QMessageBox.StandardButton.Yes
 
-    try:
-        result = run_in_background(parent, f"Importing {path.name}…", work, writes=True)
-    except (Cancelled, CalendarImportCancelled):
-        QMessageBox.information(parent, title, "Import cancelled; nothing was imported.")
-        return False
-    except (CalendarImportError, WorkspaceError) as error:
-        QMessageBox.critical(parent, title, f"{error}\n\nNothing was imported.")
-        return False
-    summary = result.as_json()  # type: ignore[attr-defined]
-    lines = [f"Imported {summary['imported']:,} posts from {path.name}."]
-    if summary["merged"]:
-        lines.append(f"Updated {summary['merged']:,} posts imported before.")
-    lines += [f"Line {p['line']}: {p['message']}" for p in summary["problems"][:10]]
-    if len(summary["problems"]) > 10:
-        lines.append(f"… and {len(summary['problems']) - 10:,} more notes.")
-    QMessageBox.information(parent, title, "\n".join(lines))
-    return bool(summary["imported"] or summary["merged"])
+        def work(progress: Progress) -> object:
+            with Workspace.open(ws.path) as own:  # a worker writes on a connection of its own
+                return import_calendar(own, path, include_todos=include_todos,
+                                       progress=progress)
+
+        start_with_dialog(parent, f"Importing {path.name}…", work, imported, writes=True)
+
+    def imported(result: Any, error: BaseException | None) -> None:
+        if isinstance(error, (Cancelled, CalendarImportCancelled)):
+            QMessageBox.information(parent, title, "Import cancelled; nothing was imported.")
+            done(False)
+            return
+        if isinstance(error, (CalendarImportError, WorkspaceError)):
+            QMessageBox.critical(parent, title, f"{error}\n\nNothing was imported.")
+            done(False)
+            return
+        if error is not None:
+            done(False)
+            raise error
+        summary = result.as_json()
+        lines = [f"Imported {summary['imported']:,} posts from {path.name}."]
+        if summary["merged"]:
+            lines.append(f"Updated {summary['merged']:,} posts imported before.")
+        lines += [f"Line {p['line']}: {p['message']}" for p in summary["problems"][:10]]
+        if len(summary["problems"]) > 10:
+            lines.append(f"… and {len(summary['problems']) - 10:,} more notes.")
+        QMessageBox.information(parent, title, "\n".join(lines))
+        done(bool(summary["imported"] or summary["merged"]))
+
+    start_with_dialog(parent, f"Reading {path.name}…", lambda _progress: parse_calendar(path),
+                      read, abandon=True)
 
 
-def import_contacts_path(parent: QWidget, ws: Workspace, path: Path) -> bool:
-    """Read ``path``, then walk the user through the import dialog; True if anything changed."""
+def import_contacts_path(parent: QWidget, ws: Workspace, path: Path, done: Imported) -> None:
+    """Read ``path``, then walk the user through the import dialog.
+
+    Returns at once; ``done(changed)`` runs on the GUI thread once the dialog closed.
+    """
     from socialdesk.core.importing import ContactImportError
     from socialdesk.qt.import_wizard import ImportWizard, read_file
 
-    try:
-        read = run_in_background(parent, f"Reading {path.name}…",
-                                 lambda _progress: read_file(path), abandon=True)
-    except Cancelled:
-        return False
-    except ContactImportError as error:
-        QMessageBox.critical(parent, f"Cannot import — {APP_NAME}",
-                             f"{error}\n\nNothing was imported.")
-        return False
-    wizard = ImportWizard(ws, read, parent)
-    wizard.exec()
-    changed = wizard.changed
-    wizard.deleteLater()
-    return changed
+    def read(result: Any, error: BaseException | None) -> None:
+        if isinstance(error, Cancelled):
+            done(False)
+            return
+        if isinstance(error, ContactImportError):
+            QMessageBox.critical(parent, f"Cannot import — {APP_NAME}",
+                                 f"{error}\n\nNothing was imported.")
+            done(False)
+            return
+        if error is not None:
+            done(False)
+            raise error
+        wizard = ImportWizard(ws, result, parent)
+
+        def closed(_code: int) -> None:
+            wizard.deleteLater()
+            done(wizard.changed)
+
+        wizard.finished.connect(closed)
+        wizard.open()
+
+    start_with_dialog(parent, f"Reading {path.name}…", lambda _progress: read_file(path), read,
+                      abandon=True)
 
 
 def dropped_file(mime: QMimeData) -> Path | None:
