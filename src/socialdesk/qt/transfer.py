@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QMimeData
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox, QWidget
@@ -22,6 +22,9 @@ from socialdesk import APP_NAME
 from socialdesk.qt.workers import Cancelled, Progress, start_with_dialog
 from socialdesk.store.errors import WorkspaceError
 from socialdesk.store.workspace import Workspace
+
+if TYPE_CHECKING:
+    from socialdesk.core.exporting import ExportResult
 
 Imported = Callable[[bool], None]  # told whether an import changed anything, once it ended
 IMPORT_FILTER = (
@@ -194,15 +197,18 @@ def export_dialog(parent: QWidget, ws: Workspace) -> None:
 def export_contacts_to(parent: QWidget, ws: Workspace, out: Path, fmt: str,
                        version: str = "4.0") -> None:
     """Write every contact to ``out`` on a worker thread; report how it went when done."""
-    from socialdesk.core.exporting import ExportError
-    from socialdesk.core.exporting.contacts import ExportCancelled, export_contacts
 
     def work(progress: Progress) -> object:
+        from socialdesk.core.exporting.contacts import export_contacts  # loaded off the GUI
+
         with Workspace.open_readonly(ws.path) as worker_ws:
             return export_contacts(worker_ws, out, fmt, vcard_version=version,
                                    progress=progress)
 
     def done(result: object, error: BaseException | None) -> None:
+        from socialdesk.core.exporting import ExportError  # the work loaded it
+        from socialdesk.core.exporting.contacts import ExportCancelled
+
         if isinstance(error, ExportCancelled):
             QMessageBox.information(parent, APP_NAME, f"Export cancelled; {out} was not written.")
         elif isinstance(error, ExportError):
@@ -219,15 +225,21 @@ def export_contacts_to(parent: QWidget, ws: Workspace, out: Path, fmt: str,
 
 
 def _export_calendar(parent: QWidget, ws: Workspace, out: Path, fmt: str) -> None:
-    """Write the calendar on a worker thread; the summary (or the error) shows when done."""
-    from socialdesk.core import exporting
+    """Write the calendar on a worker thread; the summary (or the error) shows when done.
 
-    def work(_progress: Progress) -> exporting.ExportResult:
+    The export code (some 70 ms of imports on a cold start) is loaded by the worker too.
+    """
+
+    def work(_progress: Progress) -> ExportResult:
+        from socialdesk.core.exporting import export_calendar
+
         with Workspace.open_readonly(ws.path) as worker_ws:
-            return exporting.export_calendar(worker_ws, out, fmt)  # type: ignore[arg-type]
+            return export_calendar(worker_ws, out, fmt)  # type: ignore[arg-type]
 
-    def done(result: exporting.ExportResult | None, error: BaseException | None) -> None:
-        if isinstance(error, exporting.ExportError):
+    def done(result: ExportResult | None, error: BaseException | None) -> None:
+        from socialdesk.core.exporting import ExportError  # the work loaded it
+
+        if isinstance(error, ExportError):
             QMessageBox.critical(parent, f"Export failed — {APP_NAME}", str(error))
         elif isinstance(error, OSError):
             QMessageBox.critical(parent, f"Export failed — {APP_NAME}",
