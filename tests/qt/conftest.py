@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from shiboken6 import isValid
 
 from socialdesk.qt.app import create_application
 from socialdesk.qt.appsettings import app_settings
@@ -16,7 +17,7 @@ from socialdesk.store.workspace import Workspace
 def close_window(qtbot):
     """Closes a main window and waits until it is gone (it backs up first, on a worker)."""
     def close(main: MainWindow) -> None:
-        if main.isVisible():
+        if isValid(main) and main.isVisible():
             main.close()
             qtbot.waitUntil(lambda: not main.isVisible(), timeout=60_000)
 

@@ -52,10 +52,20 @@ def test_the_progress_dialog_shows_within_a_second_of_slow_work(qtbot, runner: s
 
 
 def test_nothing_waits_for_background_work_in_a_nested_event_loop() -> None:
+    """Callers go on in a callback; only --quit-after-startup's measurement spins events."""
+    from pathlib import Path
+
+    import socialdesk
     from socialdesk.qt import workers
 
     assert not hasattr(workers, "run_in_background")
     assert not hasattr(workers, "run_and_wait")
+    package = Path(socialdesk.__file__).parent
+    spinning = sorted(str(path.relative_to(package)) for path in package.rglob("*.py")
+                      if "QEventLoop" in (text := path.read_text(encoding="utf-8"))
+                      or "processEvents" in text)
+    assert spinning == ["qt/app.py"]
+    assert (package / "qt" / "app.py").read_text(encoding="utf-8").count("processEvents") == 1
 
 
 def test_closing_the_window_backs_up_first_then_closes(window, qtbot) -> None:
