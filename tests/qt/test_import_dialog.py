@@ -274,3 +274,42 @@ def test_file_export_writes_contacts(window: MainWindow, tmp_path: Path, choice:
     qtbot.waitUntil(lambda: bool(told), timeout=10_000)
     assert marker in out.read_text(encoding="utf-8-sig")
     assert told == [f"Wrote 1 contact to {out}."]
+
+
+def test_cancelling_the_import_writes_nothing_and_keeps_the_review(
+        window: MainWindow, tmp_path: Path, qtbot, monkeypatch: pytest.MonkeyPatch) -> None:
+    import threading
+
+    from PySide6.QtWidgets import QProgressDialog
+
+    from socialdesk.qt.workers import Task, run_task, writer_pool
+
+    source = tmp_path / "outlook.csv"
+    source.write_text(OUTLOOK_CSV, encoding="utf-8")
+    choose_file(monkeypatch, source)
+    told: list[str] = []
+    monkeypatch.setattr(QMessageBox, "information", lambda *a: told.append(a[2]))
+    seen: list[ImportWizard] = []
+
+    def script(wizard: ImportWizard) -> None:
+        next_page(qtbot, wizard)
+        gate = threading.Event()
+        held = run_task(Task(), lambda _progress: gate.wait(20), writer_pool())  # a write runs
+        try:
+            wizard.next()  # Import: returns at once, the write waits its turn
+            [progress] = [d for d in wizard.findChildren(QProgressDialog)
+                          if d.labelText().startswith("Importing")]
+            wizard.reject()  # Escape while it writes: the dialog stays
+            assert wizard.isVisible()
+            progress.canceled.emit()  # the progress dialog's Cancel
+        finally:
+            gate.set()
+        qtbot.waitUntil(lambda: bool(told), timeout=10_000)
+        assert told == ["Import cancelled; nothing was imported."]
+        assert wizard.currentId() == DUPLICATES and wizard.summary is None
+        del held
+
+    when_wizard_opens(script, seen)
+    window.import_file()
+    closed(qtbot, seen)
+    assert contacts.count_contacts(window.ws) == 0
