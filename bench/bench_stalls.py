@@ -123,26 +123,38 @@ def _measure(workspace: Path, contacts_csv: Path) -> list[Result]:
     if planner.post.count() > 1:
         step("planner: choose another post", lambda: planner.post.setCurrentIndex(1), 1500)
 
-    def walk_through(wizard: ImportWizard) -> int:
+    def next_page(wizard: ImportWizard) -> None:
+        """Next (or Import), then wait while the page's work runs on a worker."""
+        before = wizard.currentId()
+        wizard.next()
+        start = time.perf_counter()
+        while wizard.currentId() == before and time.perf_counter() - start < 120:
+            settle(100)
+
+    def walk_through(wizard: ImportWizard) -> None:
         """What a user does in the import dialog: look, Next, Import, Finish."""
         wizard.show()
         settle(300)
-        wizard.next()  # preview → the duplicates review (a search on a worker)
-        settle(300)
-        wizard.next()  # Import: writes on a worker behind a progress dialog
-        settle(300)
+        next_page(wizard)  # preview → the duplicates review (a search on a worker)
+        next_page(wizard)  # Import: writes on the writer thread behind a progress dialog
         assert wizard.changed, "the import wrote nothing"
         wizard.accept()
-        return 1
 
-    ImportWizard.exec = walk_through  # type: ignore[method-assign]
+    ImportWizard.open = walk_through  # type: ignore[method-assign]
+    imported: list[bool] = []
 
     def import_contacts() -> None:
-        if transfer.import_path(window, window.ws, contacts_csv):
-            window.data_imported()
+        window._import(lambda done: transfer.import_path(
+            window, window.ws, contacts_csv, lambda changed: (done(changed),
+                                                              imported.append(changed))))
 
     step(f"import {IMPORT_ROWS:,} contacts (read, review, write, reload)", import_contacts,
-         1500)
+         300)
+    start = time.perf_counter()
+    while not imported and time.perf_counter() - start < 180:
+        settle(100)
+    assert imported == [True], "the import did not end"
+    settle(1200)
     exported = workspace.with_name("calendar.ics")
     told: list[str] = []
     QInputDialog.getItem = lambda *a, **k: (  # type: ignore[method-assign]

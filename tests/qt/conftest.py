@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from shiboken6 import isValid
 
 from socialdesk.qt.app import create_application
 from socialdesk.qt.appsettings import app_settings
@@ -13,23 +14,29 @@ from socialdesk.store.workspace import Workspace
 
 
 @pytest.fixture
-def open_window(qtbot):
+def close_window(qtbot):
+    """Closes a main window and waits until it is gone (it backs up first, on a worker)."""
+    def close(main: MainWindow) -> None:
+        if isValid(main) and main.isVisible():
+            main.close()
+            qtbot.waitUntil(lambda: not main.isVisible(), timeout=60_000)
+
+    return close
+
+
+@pytest.fixture
+def open_window(qtbot, close_window):
     """Opens the main window on a workspace file, shown and exposed; closed afterwards."""
     create_application()
-    windows: list[MainWindow] = []
 
     def make(path: Path, *, create: bool = False) -> MainWindow:
         main = MainWindow(Workspace.open(path, create=create), app_settings())
-        qtbot.addWidget(main)
+        qtbot.addWidget(main, before_close_func=close_window)
         main.show()
         qtbot.waitExposed(main)
-        windows.append(main)
         return main
 
-    yield make
-    for main in windows:
-        if main.isVisible():
-            main.close()
+    return make
 
 
 @pytest.fixture

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
 
 import pytest
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QProgressDialog, QWidget
 
 from socialdesk.qt.app import create_application
-from socialdesk.qt.workers import run_and_wait, run_in_background
+from socialdesk.qt.workers import start_with_dialog
 
 
 def _slow() -> str:
@@ -18,10 +17,9 @@ def _slow() -> str:
     return "done"
 
 
-RUNNERS: dict[str, Callable[[QWidget], object]] = {
-    "import or export": lambda parent: run_in_background(parent, "Reading…",
-                                                         lambda _progress: _slow()),
-    "backup or restore": lambda parent: run_and_wait(parent, "Restoring…", _slow),
+RUNNERS: dict[str, dict[str, bool]] = {
+    "import or export": {"cancellable": True},
+    "backup or restore": {"cancellable": False, "writes": True},
 }
 
 
@@ -33,6 +31,7 @@ def test_the_progress_dialog_shows_within_a_second_of_slow_work(qtbot, runner: s
     parent.show()
     start = time.perf_counter()
     shown: list[float] = []
+    results: list[object] = []
 
     def look() -> None:
         if not shown and any(isinstance(w, QProgressDialog) and w.isVisible()
@@ -42,18 +41,60 @@ def test_the_progress_dialog_shows_within_a_second_of_slow_work(qtbot, runner: s
     watch = QTimer()
     watch.timeout.connect(look)
     watch.start(20)
-    result = RUNNERS[runner](parent)
+    start_with_dialog(parent, "Working…", lambda _progress: _slow(),
+                      lambda result, error: results.append(error or result), **RUNNERS[runner])
+    assert results == []  # it returned at once
+    qtbot.waitUntil(lambda: bool(results), timeout=10_000)
     watch.stop()
 
-    assert result == "done"
+    assert results == ["done"]
     assert shown and shown[0] < 1.0
+
+
+def test_nothing_waits_for_background_work_in_a_nested_event_loop() -> None:
+    """Callers go on in a callback; only --quit-after-startup's measurement spins events."""
+    from pathlib import Path
+
+    import socialdesk
+    from socialdesk.qt import workers
+
+    assert not hasattr(workers, "run_in_background")
+    assert not hasattr(workers, "run_and_wait")
+    package = Path(socialdesk.__file__).parent
+    spinning = sorted(str(path.relative_to(package)) for path in package.rglob("*.py")
+                      if "QEventLoop" in (text := path.read_text(encoding="utf-8"))
+                      or "processEvents" in text)
+    assert spinning == ["qt/app.py"]
+    assert (package / "qt" / "app.py").read_text(encoding="utf-8").count("processEvents") == 1
+
+
+def test_closing_the_window_backs_up_first_then_closes(window, qtbot) -> None:
+    """The close waits for the backup without blocking; a second close starts no other."""
+    import threading
+
+    from socialdesk.core.backup import catalog
+    from socialdesk.core.backup import create as backup
+    from socialdesk.qt.workers import Task, run_task, writer_pool
+
+    folder = backup.backup_folder(window.ws)
+    gate = threading.Event()
+    held = run_task(Task(), lambda _progress: gate.wait(20), writer_pool())  # a write runs
+    try:
+        window.close()  # returns at once: the backup waits for the write before it
+        assert window.isVisible(), "the window closed before its backup was made"
+        assert catalog.list_backups(folder) == []
+        window.close()  # asked again while it backs up: no second backup
+        assert window.isVisible()
+    finally:
+        gate.set()
+    qtbot.waitUntil(lambda: not window.isVisible(), timeout=30_000)
+    assert [b.kind for b in catalog.list_backups(folder)] == ["auto"]
+    del held
 
 
 def test_writes_run_one_after_another(qtbot) -> None:
     """Two writes started together never overlap: the second waits for the first."""
     import threading
-
-    from socialdesk.qt.workers import start_with_dialog
 
     create_application()
     parent = QWidget()

@@ -128,12 +128,17 @@ def test_the_windows_own_writes_reload_once(window: MainWindow, view: ContactsVi
     monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a: (str(ics), ""))
     monkeypatch.setattr(QMessageBox, "question", lambda *a: QMessageBox.StandardButton.Ok)
 
-    def imported(*_args: object) -> QMessageBox.StandardButton:
+    told: list[object] = []
+
+    def imported(*args: object) -> QMessageBox.StandardButton:
         window.check_for_changes()  # the timer, or the window being activated, meanwhile
+        told.append(args)
         return QMessageBox.StandardButton.Ok
 
     monkeypatch.setattr(QMessageBox, "information", imported)
-    window.import_file()
+    window.import_file()  # returns at once; the summary shows when the import ended
+    qtbot.waitUntil(lambda: bool(told), timeout=10_000)
+    qtbot.wait(50)  # the window's reload, had it reloaded
     assert window.ws.conn.execute("SELECT count(*) FROM posts WHERE title = 'Imported post'"
                                   ).fetchone()[0] == 1
     assert len(refreshed) == 0  # posts came in: the contacts table stays as it was

@@ -87,23 +87,24 @@ def test_calendar_moves_between_months(open_window, demo_path: Path) -> None:
     assert view.title_label.text() == start  # type: ignore[attr-defined]
 
 
-def test_window_geometry_and_view_are_remembered(open_window, demo_path: Path) -> None:
+def test_window_geometry_and_view_are_remembered(open_window, demo_path: Path,
+                                                 close_window) -> None:
     window = open_window(demo_path)
     window.setGeometry(QRect(10, 5, 780, 590))
     window.show_view("partners")
-    window.close()
+    close_window(window)
     again = open_window(demo_path)
     assert (again.width(), again.height()) == (780, 590)
     assert again.current_view_name() == "partners"
 
 
-def test_backup_now_writes_a_checked_copy(open_window, demo_path: Path,
+def test_backup_now_writes_a_checked_copy(open_window, demo_path: Path, qtbot,
                                           isolated_environment: Path) -> None:
     from socialdesk.core.backup import catalog
 
     window = open_window(demo_path)
     window.backup_now()
-    window.safety.wait()
+    qtbot.waitUntil(lambda: not window.safety.busy, timeout=20_000)
     made = list((isolated_environment / "data" / "backups").glob("*.sdbackup"))
     assert len(made) == 1
     totals = reports.counts(window.ws)
@@ -162,7 +163,7 @@ def test_index_damage_that_quick_check_misses_is_reported_after_opening(
 
 
 def test_closing_the_window_stops_the_background_check_without_a_false_alarm(
-        open_window, demo_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        open_window, demo_path: Path, close_window, monkeypatch: pytest.MonkeyPatch) -> None:
     from PySide6.QtCore import QThreadPool
 
     import socialdesk.store.workspace as workspace_module
@@ -175,7 +176,7 @@ def test_closing_the_window_stops_the_background_check_without_a_false_alarm(
     check = window.integrity
     assert check is not None
 
-    window.close()
+    close_window(window)
 
     assert check.stopping.is_set()  # quitting does not wait for a whole quick_check
     assert QThreadPool.globalInstance().waitForDone(5000)

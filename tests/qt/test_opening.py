@@ -162,8 +162,53 @@ def test_a_calendar_import_that_fills_the_disk_says_so_and_imports_nothing(
     qtbot.addWidget(window)
     fill(disk, 8 << 10)
     dialogs.answer = QMessageBox.StandardButton.Ok
-    assert not transfer.import_calendar_path(window, window.ws, calendar)
+    changed: list[object] = []
+    transfer.import_calendar_path(window, window.ws, calendar, changed.append)
+    qtbot.waitUntil(lambda: bool(changed), timeout=20_000)
+    assert changed == [None]  # nothing changed
     assert any(text.startswith(f"{path}: the disk it is on is full") for text in dialogs.said)
     assert reports.counts(window.ws).posts == 0
     window.safety.skip_backup_on_close()
     window.close()
+
+
+def test_a_damaged_workspace_at_startup_is_restored_then_opened(
+        dialogs: Dialogs, demo_path: Path, qtbot, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The restore runs in the app's event loop; the window opens when it is done."""
+    from socialdesk.core.backup import create as backup
+    from socialdesk.qt.backup.dialogs import DamagedDialog
+
+    with Workspace.open(demo_path) as ws:
+        backup.make_backup(ws)
+    data = bytearray(demo_path.read_bytes())
+    data[:100] = bytes(100)
+    demo_path.write_bytes(bytes(data))
+
+    def choose_restore(dialog: DamagedDialog) -> int:
+        dialog.restore_button.click()
+        return 1
+
+    monkeypatch.setattr(DamagedDialog, "exec", choose_restore)
+    monkeypatch.setattr(gc, "freeze", lambda: None)  # startup keeps the app's objects: not ours
+    shown: list[MainWindow] = []
+
+    def windows() -> list[MainWindow]:
+        return [w for w in QApplication.topLevelWidgets()
+                if isinstance(w, MainWindow) and w.isVisible()]
+
+    def event_loop(app: QApplication) -> int:
+        assert windows() == []  # the restore runs first, in this loop
+        qtbot.waitUntil(lambda: bool(windows()), timeout=30_000)
+        shown.extend(windows())
+        return 0
+
+    monkeypatch.setattr(QApplication, "exec", event_loop)
+    assert run_gui(demo_path) == 0
+    [window] = shown
+    try:
+        assert reports.counts(window.ws).contacts == 150
+        assert any("Restored" in text for text in dialogs.said)
+        assert list(demo_path.parent.glob("*.damaged-*.sqlite"))
+    finally:
+        window.safety.skip_backup_on_close()
+        window.close()

@@ -106,14 +106,14 @@ def test_a_contact_edit_reloads_the_partners_not_the_calendar(
     assert calendar_reloads == []
 
 
-def test_a_backup_does_not_reload_the_view_showing(window: MainWindow,
+def test_a_backup_does_not_reload_the_view_showing(window: MainWindow, qtbot,
                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     contacts_view = window.show_view("contacts")
     assert isinstance(contacts_view, ContactsView)
     resets = table_resets(contacts_view)
     shown = reloads(contacts_view, monkeypatch)
     window.backup_now()
-    window.safety.wait()
+    qtbot.waitUntil(lambda: not window.safety.busy, timeout=20_000)
     window.check_for_changes()  # what the timer does
     assert "Last backup: today" in window.backup_label.text()
     assert (shown, resets) == ([], [])

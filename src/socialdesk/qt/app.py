@@ -14,6 +14,7 @@ from socialdesk import APP_ID, APP_NAME, STARTED, __version__
 from socialdesk.store.errors import WorkspaceError
 
 if TYPE_CHECKING:
+    from socialdesk.qt.main_window import MainWindow
     from socialdesk.qt.opening import Opened
 
 GUI_SWITCH_INTERVAL_S = 0.0002
@@ -72,29 +73,58 @@ def run_gui(
     if _needs_offscreen(screenshot is not None):
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
     app = create_application()
-
-    from socialdesk.qt.appsettings import app_settings
-    from socialdesk.qt.main_window import MainWindow
-    from socialdesk.qt.opening import open_at_start
-
-    headless = quit_after_startup or screenshot is not None
-    opened = _open_headless(workspace) if headless else open_at_start(workspace)
-    if opened is None:
-        return 1
-    ws, lock = opened
-    window = MainWindow(ws, app_settings())
-    window.safety.hold(lock)
-    if screenshot is not None:
-        return _screenshot(app, window, screenshot, view)
-    window.show()
-    freeze_startup_objects()
-    if quit_after_startup:
+    if quit_after_startup or screenshot is not None:
+        opened = _open_headless(workspace)
+        if opened is None:
+            return 1
+        window = _main_window(opened)
+        if screenshot is not None:
+            return _screenshot(app, window, screenshot, view)
+        window.show()
+        freeze_startup_objects()
         _wait_until_exposed(app, window)
         print(f"Started in {(time.perf_counter() - STARTED) * 1000:.0f} ms")
         window.safety.skip_backup_on_close()  # a smoke test, not a session worth a backup
         window.close()
         return 0
-    return app.exec()
+
+    from socialdesk.qt.opening import open_at_start
+
+    shown: list[object] = []  # the main window, once the workspace is open
+    declined: list[bool] = []
+    running: list[bool] = []
+
+    def start(opened: Opened | None) -> None:
+        app.setQuitOnLastWindowClosed(True)  # type: ignore[attr-defined]
+        if opened is None:
+            declined.append(True)
+            if running:  # a restore ran first, in the event loop: leave it
+                app.exit(1)  # type: ignore[attr-defined]
+            return
+        window = _main_window(opened)
+        shown.append(window)
+        window.show()
+        freeze_startup_objects()
+
+    # A damaged workspace is restored in the event loop before the window opens: its
+    # dialogs closing must not end the app.
+    app.setQuitOnLastWindowClosed(False)  # type: ignore[attr-defined]
+    open_at_start(workspace, start)
+    if declined:
+        return 1
+    running.append(True)
+    return app.exec()  # type: ignore[attr-defined,no-any-return]
+
+
+def _main_window(opened: Opened) -> MainWindow:
+    """The main window on an opened workspace, holding its lock."""
+    from socialdesk.qt.appsettings import app_settings
+    from socialdesk.qt.main_window import MainWindow
+
+    ws, lock = opened
+    window = MainWindow(ws, app_settings())
+    window.safety.hold(lock)
+    return window
 
 
 def _open_headless(workspace: Path) -> Opened | None:
@@ -130,48 +160,54 @@ def freeze_startup_objects() -> None:
 
 
 def _wait_until_exposed(app: object, window: object) -> None:
+    """--quit-after-startup: wait for the first paint, exactly as bench_startup's bare window.
+
+    No event loop runs in that mode and nobody uses the window: this wait is the
+    measurement, so it stays the same as the baseline it is compared with.
+    """
     from PySide6.QtTest import QTest
 
     QTest.qWaitForWindowExposed(window, 5000)
     app.processEvents()  # type: ignore[attr-defined]
 
 
-def _wait_for_background_work(app: object, window: object, limit_s: float = 20) -> None:
-    """Let views that load in workers (planner, partners …) finish before the picture."""
-    from PySide6.QtCore import QEventLoop, QThreadPool, QTimer
+def _screenshot(app: object, window: object, target: Path, view: str,
+                limit_s: float = 20) -> int:
+    """Show ``view``, let views that load in workers finish, save the picture and quit."""
+    from PySide6.QtCore import QThreadPool, QTimer
 
-    def wait(ms: int) -> None:
-        # An event loop, not QTest.qWait: that keeps Python's interpreter lock while it
-        # waits, so the workers waited for here would hardly run.
-        loop = QEventLoop()
-        QTimer.singleShot(ms, loop.quit)
-        loop.exec()
-
-    pool = QThreadPool.globalInstance()
-    deadline = time.perf_counter() + limit_s
-    wait(100)
-    while time.perf_counter() < deadline:
-        view = window.stack.currentWidget()  # type: ignore[attr-defined]
-        busy = getattr(view, "is_busy", None)
-        if pool.activeThreadCount() == 0 and not (busy and busy()):
-            break
-        wait(50)
-    wait(100)  # results delivered to the GUI thread get painted
-
-
-def _screenshot(app: object, window: object, target: Path, view: str) -> int:
     window.resize(1280, 800)  # type: ignore[attr-defined]
     window.show_view(view)  # type: ignore[attr-defined]
     window.show()  # type: ignore[attr-defined]
-    _wait_until_exposed(app, window)
-    _wait_for_background_work(app, window)
-    pixmap = window.grab()  # type: ignore[attr-defined]
-    target.parent.mkdir(parents=True, exist_ok=True)
-    saved = pixmap.save(str(target))
-    window.safety.skip_backup_on_close()  # type: ignore[attr-defined]
-    window.close()  # type: ignore[attr-defined]
-    if not saved:
-        print(f"socialdesk: {target}: cannot write the screenshot.", file=sys.stderr)
-        return 1
-    print(f"Saved {view} view to {target}")
-    return 0
+    pool = QThreadPool.globalInstance()
+    deadline = time.perf_counter() + limit_s
+    poll = QTimer()
+    poll.setInterval(50)
+
+    def settled() -> bool:
+        handle = window.windowHandle()  # type: ignore[attr-defined]
+        current = window.stack.currentWidget()  # type: ignore[attr-defined]
+        busy = getattr(current, "is_busy", None)
+        return (handle is not None and handle.isExposed() and pool.activeThreadCount() == 0
+                and not (busy and busy()))
+
+    def look() -> None:
+        if settled() or time.perf_counter() > deadline:
+            poll.stop()
+            QTimer.singleShot(100, take)  # results delivered to the GUI thread get painted
+
+    def take() -> None:
+        pixmap = window.grab()  # type: ignore[attr-defined]
+        target.parent.mkdir(parents=True, exist_ok=True)
+        saved = pixmap.save(str(target))
+        window.safety.skip_backup_on_close()  # type: ignore[attr-defined]
+        window.close()  # type: ignore[attr-defined]
+        if saved:
+            print(f"Saved {view} view to {target}")
+        else:
+            print(f"socialdesk: {target}: cannot write the screenshot.", file=sys.stderr)
+        app.exit(0 if saved else 1)  # type: ignore[attr-defined]
+
+    poll.timeout.connect(look)
+    QTimer.singleShot(100, poll.start)
+    return app.exec()  # type: ignore[attr-defined,no-any-return]

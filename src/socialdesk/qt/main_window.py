@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import sqlite3
 from collections.abc import Callable, Collection
@@ -373,9 +374,11 @@ class MainWindow(QMainWindow):
         self._workspace_opened()
 
     def _open_path(self, path: Path, *, create: bool) -> None:
-        ws = self.safety.open_workspace(path, create=create)
-        if ws is not None:
-            self.set_workspace(ws)
+        def opened(ws: Workspace | None) -> None:
+            if ws is not None:
+                self.set_workspace(ws)
+
+        self.safety.open_workspace(path, create=create, done=opened)
 
     def new_workspace(self) -> None:
         """Ask for a new file name and start an empty workspace there."""
@@ -406,14 +409,23 @@ class MainWindow(QMainWindow):
         """Import contacts (or a calendar) from a file the user picks."""
         from socialdesk.qt import transfer
 
-        self._import(lambda: transfer.import_dialog(self, self.ws))
+        self._import(lambda done: transfer.import_dialog(self, self.ws, done))
 
-    def _import(self, run: Callable[[], Changes | bool]) -> None:
-        """Run an import (what it changed, or False), then reload the views showing that."""
-        with self.changes.paused():  # the import's worker commits: not another program
-            changed = run()
-        if changed:
-            self.data_imported(changed if isinstance(changed, Changes) else EVERYTHING)
+    def _import(self, run: Callable[[Callable[[Changes | None], None]], None]) -> None:
+        """Start an import; when it ended (told what it changed), reload the views showing it."""
+        paused = contextlib.ExitStack()  # the import's worker commits: not another program
+        paused.enter_context(self.changes.paused())
+
+        def done(changes: Changes | None) -> None:
+            paused.close()
+            if changes:
+                self.data_imported(changes)
+
+        try:
+            run(done)
+        except BaseException:
+            paused.close()
+            raise
 
     def data_imported(self, changes: Changes = EVERYTHING) -> None:
         """After an import: reload, and forget undo steps recorded against the old data."""
@@ -468,7 +480,7 @@ class MainWindow(QMainWindow):
         event.acceptProposedAction()
 
         QTimer.singleShot(0, lambda: self._import(
-            lambda: transfer.import_path(self, self.ws, path)))
+            lambda done: transfer.import_path(self, self.ws, path, done)))
 
     def changeEvent(self, event: QEvent) -> None:
         """Look for other programs' changes as soon as the user comes back to the window."""
@@ -477,13 +489,15 @@ class MainWindow(QMainWindow):
             self.check_for_changes()
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        """Remember the window's geometry and close the workspace."""
+        """Back up first (the window closes when that is done), then close the workspace."""
         self.finish_editing()
         self.settings.setValue("window/geometry", self.saveGeometry())
         self.settings.sync()
+        if self.safety.close_when_backed_up():  # the automatic backup when the app closes
+            event.ignore()
+            return
         self._stop_integrity_check()
         self.changes.stop()
-        self.safety.on_close()  # the automatic backup when the app closes
         self.ws.close()
         self.safety.release()
         event.accept()

@@ -9,7 +9,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
@@ -24,16 +26,22 @@ from socialdesk.store.errors import (
 )
 from socialdesk.store.workspace import Workspace
 
+if TYPE_CHECKING:
+    from socialdesk.core.backup.restore import RestoreResult
+
 Opened = tuple[Workspace, WorkspaceLock | None]
+WhenOpened = Callable[[Opened | None], None]
 OPEN_ANOTHER, NEW_WORKSPACE = "Open another…", "New workspace…"
 
 
-def open_locked(parent: QWidget | None, path: Path, *, create: bool) -> Opened | None:
+def open_locked(parent: QWidget | None, path: Path, *, create: bool,
+                done: WhenOpened) -> None:
     """Lock and open ``path``, offering a restore or a read-only open when those fit.
 
-    Returns the workspace and its lock (None for a read-only open where no lock file can
-    be written), or None when the user declined. Raises :class:`WorkspaceError` for
-    anything else (the caller shows it).
+    ``done`` hears the workspace and its lock (None for a read-only open where no lock
+    file can be written), or None when the user declined; at once, or after a restore
+    ran on the writer thread. Raises :class:`WorkspaceError` for anything else (the caller
+    shows it).
     """
     try:
         lock = WorkspaceLock.acquire(path)
@@ -41,35 +49,58 @@ def open_locked(parent: QWidget | None, path: Path, *, create: bool) -> Opened |
         if not path.exists():
             raise WorkspaceNotWritable(path, "its folder cannot be written, so no "
                                        "workspace can be made there.") from error
-        return _offer_read_only(parent, error, None)
+        done(_offer_read_only(parent, error, None))
+        return
     staging.remove_stale(path, locked=True)  # what a killed backup or restore left
+    handed: list[bool] = []
+
+    def opened(ws: Workspace | None) -> None:
+        handed.append(True)
+        if ws is None:
+            lock.release()
+            done(None)
+        else:
+            done((ws, lock))
+
     try:
-        ws = open_or_recover(parent, path, create=create)
+        open_or_recover(parent, path, create=create, done=opened)
     except WorkspaceReadOnly as error:
-        return _offer_read_only(parent, error, lock)
+        done(_offer_read_only(parent, error, lock))
     except BaseException:
-        lock.release()
+        if not handed:
+            lock.release()
         raise
-    if ws is None:
-        lock.release()
-        return None
-    return ws, lock
 
 
-def open_or_recover(parent: QWidget | None, path: Path, *, create: bool) -> Workspace | None:
+def open_or_recover(parent: QWidget | None, path: Path, *, create: bool,
+                    done: Callable[[Workspace | None], None]) -> None:
     """Open a workspace; if it is damaged, offer to restore a backup and open that.
 
-    None when the user chose not to restore; other failures raise :class:`WorkspaceError`
-    for the caller to show (see :func:`open_locked`).
+    ``done`` hears the workspace, or None when the user chose not to restore (or the
+    restored copy could not be opened: said). Failures before any restore raise
+    :class:`WorkspaceError` for the caller to show (see :func:`open_locked`).
     """
     try:
-        return Workspace.open(path, create=create)
+        ws = Workspace.open(path, create=create)
     except WorkspaceCorrupt as error:
         from socialdesk.qt.backup.recovery import recover
 
-        if recover(parent, path, str(error)) is None:
-            return None
-    return Workspace.open(path)
+        def restored(result: RestoreResult | None) -> None:
+            if result is None:
+                done(None)
+                return
+            try:
+                reopened = Workspace.open(path)
+            except WorkspaceError as failure:
+                QMessageBox.critical(parent, f"Cannot open workspace — {APP_NAME}",
+                                     str(failure))
+                done(None)
+                return
+            done(reopened)
+
+        recover(parent, path, str(error), restored)
+        return
+    done(ws)
 
 
 def _offer_read_only(parent: QWidget | None, error: WorkspaceReadOnly,
@@ -93,19 +124,21 @@ def _offer_read_only(parent: QWidget | None, error: WorkspaceReadOnly,
         raise
 
 
-def open_at_start(path: Path) -> Opened | None:
+def open_at_start(path: Path, done: WhenOpened) -> None:
     """Open the workspace the app starts on; if it cannot be, say why and offer another.
 
-    Returns None when the user quits (or declined a restore or a read-only open).
+    ``done`` hears None when the user quits (or declined a restore or a read-only open).
     """
     create = True
     while True:
         try:
-            return open_locked(None, path, create=create)
+            open_locked(None, path, create=create, done=done)
+            return
         except WorkspaceError as error:
             chosen = choose_instead(error)
         if chosen is None:
-            return None
+            done(None)
+            return
         path, create = chosen
 
 

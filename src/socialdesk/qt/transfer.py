@@ -1,24 +1,33 @@
 """File → Import… and File → Export…: pick a file, run the import dialog or an export.
 
 Contacts come in through the import dialog (:mod:`socialdesk.qt.contacts.import_wizard`), from
-the menu, the welcome panel or a file dropped on the window. Exports run on a worker
-thread with their own read-only connection behind a progress dialog; File → Export…
-returns at once and the summary shows when the file is written.
+the menu, the welcome panel or a file dropped on the window; calendars after one
+question. Imports return at once: files are read on a worker and written on the writer
+thread behind progress dialogs, and the caller hears what changed when the
+import ended. Exports run on a worker thread with their own read-only connection behind
+a progress dialog; File → Export… returns at once and the summary shows when the file is
+written.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QMimeData
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox, QWidget
 
 from socialdesk import APP_NAME
 from socialdesk.core.changes import CALENDAR_IMPORT, CONTACTS_IMPORT, Changes
-from socialdesk.qt.workers import Cancelled, Progress, run_in_background, start_with_dialog
+from socialdesk.qt.workers import Cancelled, Progress, start_with_dialog
 from socialdesk.store.errors import WorkspaceError
 from socialdesk.store.workspace import Workspace
 
+if TYPE_CHECKING:
+    from socialdesk.core.calendar.export import ExportResult
+
+Imported = Callable[[Changes | None], None]  # told what an import changed, once it ended
 IMPORT_FILTER = (
     "Contacts or calendars (*.vcf *.vcard *.csv *.tsv *.txt *.ics *.ical);;"
     "Contacts (*.vcf *.vcard *.csv *.tsv *.txt);;Calendars (*.ics *.ical);;All files (*)"
@@ -36,22 +45,29 @@ EXPORTS = {
 }
 
 
-def import_dialog(parent: QWidget, ws: Workspace) -> Changes | bool:
-    """Ask for a contacts or calendar file and import it; what changed (False: nothing)."""
+def import_dialog(parent: QWidget, ws: Workspace, done: Imported) -> None:
+    """Ask for a contacts or calendar file and import it; ``done(changes)`` when it ended."""
     name, _ = QFileDialog.getOpenFileName(parent, "Import contacts or a calendar",
                                           str(Path.home()), IMPORT_FILTER)
-    return import_path(parent, ws, Path(name)) if name else False
+    if name:
+        import_path(parent, ws, Path(name), done)
+    else:
+        done(None)
 
 
-def import_path(parent: QWidget, ws: Workspace, path: Path) -> Changes | bool:
+def import_path(parent: QWidget, ws: Workspace, path: Path, done: Imported) -> None:
     """Import ``path``: a calendar directly, contacts through the import dialog."""
     if path.suffix.lower() in CALENDAR_SUFFIXES:
-        return import_calendar_path(parent, ws, path)
-    return import_contacts_path(parent, ws, path)
+        import_calendar_path(parent, ws, path, done)
+    else:
+        import_contacts_path(parent, ws, path, done)
 
 
-def import_calendar_path(parent: QWidget, ws: Workspace, path: Path) -> Changes | bool:
-    """Preview an .ics file, ask about its to-dos, import it on a worker; what changed."""
+def import_calendar_path(parent: QWidget, ws: Workspace, path: Path, done: Imported) -> None:
+    """Preview an .ics file, ask about its to-dos, import it on the writer thread.
+
+    Returns at once; ``done(changes)`` runs on the GUI thread when the import ended.
+    """
     from socialdesk.core.calendar.importing import (
         CalendarImportCancelled,
         CalendarImportError,
@@ -60,69 +76,96 @@ def import_calendar_path(parent: QWidget, ws: Workspace, path: Path) -> Changes 
     )
 
     title = f"Import calendar — {APP_NAME}"
-    try:
-        preview = run_in_background(parent, f"Reading {path.name}…",
-                                    lambda _progress: parse_calendar(path), abandon=True)
-    except Cancelled:
-        return False
-    except CalendarImportError as error:
-        QMessageBox.critical(parent, title, f"{error}\n\nNothing was imported.")
-        return False
-    question = (f"{path.name} holds {len(preview.posts):,} events, which will become posts "
-                "(events already imported are updated, not repeated).")
-    buttons = QMessageBox.StandardButton.Ok | QMessageBox.StandardButton.Cancel
-    if preview.todos:
-        question += (f"\n\nIt also has {preview.todos:,} to-dos. Import them as ideas on "
-                     "their due dates?")
-        buttons = (QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No
-                   | QMessageBox.StandardButton.Cancel)
-    answer = QMessageBox.question(parent, title, question, buttons)
-    if answer == QMessageBox.StandardButton.Cancel:
-        return False
-    include_todos = answer == QMessageBox.StandardButton.Yes
 
-    def work(progress: Progress) -> object:
-        with Workspace.open(ws.path) as own:  # a worker writes on a connection of its own
-            return import_calendar(own, path, include_todos=include_todos, progress=progress)
+    def read(preview: Any, error: BaseException | None) -> None:
+        if isinstance(error, Cancelled):
+            done(None)
+            return
+        if isinstance(error, CalendarImportError):
+            QMessageBox.critical(parent, title, f"{error}\n\nNothing was imported.")
+            done(None)
+            return
+        if error is not None:
+            done(None)
+            raise error
+        question = (f"{path.name} holds {len(preview.posts):,} events, which will become "
+                    "posts (events already imported are updated, not repeated).")
+        buttons = QMessageBox.StandardButton.Ok | QMessageBox.StandardButton.Cancel
+        if preview.todos:
+            question += (f"\n\nIt also has {preview.todos:,} to-dos. Import them as ideas "
+                         "on their due dates?")
+            buttons = (QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No
+                       | QMessageBox.StandardButton.Cancel)
+        answer = QMessageBox.question(parent, title, question, buttons)
+        if answer == QMessageBox.StandardButton.Cancel:
+            done(None)
+            return
+        include_todos = answer == QMessageBox.StandardButton.Yes
 
-    try:
-        result = run_in_background(parent, f"Importing {path.name}…", work, writes=True)
-    except (Cancelled, CalendarImportCancelled):
-        QMessageBox.information(parent, title, "Import cancelled; nothing was imported.")
-        return False
-    except (CalendarImportError, WorkspaceError) as error:
-        QMessageBox.critical(parent, title, f"{error}\n\nNothing was imported.")
-        return False
-    summary = result.as_json()  # type: ignore[attr-defined]
-    lines = [f"Imported {summary['imported']:,} posts from {path.name}."]
-    if summary["merged"]:
-        lines.append(f"Updated {summary['merged']:,} posts imported before.")
-    lines += [f"Line {p['line']}: {p['message']}" for p in summary["problems"][:10]]
-    if len(summary["problems"]) > 10:
-        lines.append(f"… and {len(summary['problems']) - 10:,} more notes.")
-    QMessageBox.information(parent, title, "\n".join(lines))
-    return CALENDAR_IMPORT if summary["imported"] or summary["merged"] else False
+        def work(progress: Progress) -> object:
+            with Workspace.open(ws.path) as own:  # a worker writes on a connection of its own
+                return import_calendar(own, path, include_todos=include_todos,
+                                       progress=progress)
+
+        start_with_dialog(parent, f"Importing {path.name}…", work, imported, writes=True)
+
+    def imported(result: Any, error: BaseException | None) -> None:
+        if isinstance(error, (Cancelled, CalendarImportCancelled)):
+            QMessageBox.information(parent, title, "Import cancelled; nothing was imported.")
+            done(None)
+            return
+        if isinstance(error, (CalendarImportError, WorkspaceError)):
+            QMessageBox.critical(parent, title, f"{error}\n\nNothing was imported.")
+            done(None)
+            return
+        if error is not None:
+            done(None)
+            raise error
+        summary = result.as_json()
+        lines = [f"Imported {summary['imported']:,} posts from {path.name}."]
+        if summary["merged"]:
+            lines.append(f"Updated {summary['merged']:,} posts imported before.")
+        lines += [f"Line {p['line']}: {p['message']}" for p in summary["problems"][:10]]
+        if len(summary["problems"]) > 10:
+            lines.append(f"… and {len(summary['problems']) - 10:,} more notes.")
+        QMessageBox.information(parent, title, "\n".join(lines))
+        done(CALENDAR_IMPORT if summary["imported"] or summary["merged"] else None)
+
+    start_with_dialog(parent, f"Reading {path.name}…", lambda _progress: parse_calendar(path),
+                      read, abandon=True)
 
 
-def import_contacts_path(parent: QWidget, ws: Workspace, path: Path) -> Changes | bool:
-    """Read ``path``, then walk the user through the import dialog; what changed, if anything."""
+def import_contacts_path(parent: QWidget, ws: Workspace, path: Path, done: Imported) -> None:
+    """Read ``path``, then walk the user through the import dialog.
+
+    Returns at once; ``done(changes)`` runs on the GUI thread once the dialog closed.
+    """
     from socialdesk.core.contacts.importing import ContactImportError
     from socialdesk.qt.contacts.import_wizard import ImportWizard, read_file
 
-    try:
-        read = run_in_background(parent, f"Reading {path.name}…",
-                                 lambda _progress: read_file(path), abandon=True)
-    except Cancelled:
-        return False
-    except ContactImportError as error:
-        QMessageBox.critical(parent, f"Cannot import — {APP_NAME}",
-                             f"{error}\n\nNothing was imported.")
-        return False
-    wizard = ImportWizard(ws, read, parent)
-    wizard.exec()
-    changed = wizard.changed
-    wizard.deleteLater()
-    return CONTACTS_IMPORT if changed else False
+    def read(result: Any, error: BaseException | None) -> None:
+        if isinstance(error, Cancelled):
+            done(None)
+            return
+        if isinstance(error, ContactImportError):
+            QMessageBox.critical(parent, f"Cannot import — {APP_NAME}",
+                                 f"{error}\n\nNothing was imported.")
+            done(None)
+            return
+        if error is not None:
+            done(None)
+            raise error
+        wizard = ImportWizard(ws, result, parent)
+
+        def closed(_code: int) -> None:
+            wizard.deleteLater()
+            done(CONTACTS_IMPORT if wizard.changed else None)
+
+        wizard.finished.connect(closed)
+        wizard.open()
+
+    start_with_dialog(parent, f"Reading {path.name}…", lambda _progress: read_file(path), read,
+                      abandon=True)
 
 
 def dropped_file(mime: QMimeData) -> Path | None:
@@ -155,15 +198,17 @@ def export_dialog(parent: QWidget, ws: Workspace) -> None:
 def export_contacts_to(parent: QWidget, ws: Workspace, out: Path, fmt: str,
                        version: str = "4.0") -> None:
     """Write every contact to ``out`` on a worker thread; report how it went when done."""
-    from socialdesk.core.atomic import ExportError
     from socialdesk.core.contacts.export import ExportCancelled, export_contacts
 
     def work(progress: Progress) -> object:
+
         with Workspace.open_readonly(ws.path) as worker_ws:
             return export_contacts(worker_ws, out, fmt, vcard_version=version,
                                    progress=progress)
 
     def done(result: object, error: BaseException | None) -> None:
+        from socialdesk.core.calendar.export import ExportError  # the work loaded it
+
         if isinstance(error, ExportCancelled):
             QMessageBox.information(parent, APP_NAME, f"Export cancelled; {out} was not written.")
         elif isinstance(error, ExportError):
@@ -180,15 +225,21 @@ def export_contacts_to(parent: QWidget, ws: Workspace, out: Path, fmt: str,
 
 
 def _export_calendar(parent: QWidget, ws: Workspace, out: Path, fmt: str) -> None:
-    """Write the calendar on a worker thread; the summary (or the error) shows when done."""
-    from socialdesk.core.calendar import export as exporting
+    """Write the calendar on a worker thread; the summary (or the error) shows when done.
 
-    def work(_progress: Progress) -> exporting.ExportResult:
+    The export code (some 70 ms of imports on a cold start) is loaded by the worker too.
+    """
+
+    def work(_progress: Progress) -> ExportResult:
+        from socialdesk.core.calendar.export import export_calendar
+
         with Workspace.open_readonly(ws.path) as worker_ws:
-            return exporting.export_calendar(worker_ws, out, fmt)  # type: ignore[arg-type]
+            return export_calendar(worker_ws, out, fmt)  # type: ignore[arg-type]
 
-    def done(result: exporting.ExportResult | None, error: BaseException | None) -> None:
-        if isinstance(error, exporting.ExportError):
+    def done(result: ExportResult | None, error: BaseException | None) -> None:
+        from socialdesk.core.calendar.export import ExportError  # the work loaded it
+
+        if isinstance(error, ExportError):
             QMessageBox.critical(parent, f"Export failed — {APP_NAME}", str(error))
         elif isinstance(error, OSError):
             QMessageBox.critical(parent, f"Export failed — {APP_NAME}",

@@ -9,16 +9,16 @@ of it:
 - :func:`start_on_worker` returns at once and calls ``done`` later (loads, backups);
 - :class:`LatestJob` runs reads where only the latest request matters;
 - :func:`start_with_dialog` runs ``work(progress)`` behind a window-modal progress dialog
-  and calls ``done(result, error)`` on the GUI thread when it ends (exports). Cancel makes
-  ``progress`` return False, so the work can stop and raise its own cancel error; with
-  ``abandon=True`` a Cancel reports :class:`Cancelled` at once and the work's eventual
-  result is dropped (for read-only work that cannot stop by itself). With
-  ``cancellable=False`` the dialog has no Cancel button (work that cannot stop).
-- :func:`run_in_background` is the same, waiting in a nested event loop, for callers that
-  need the answer before they go on (imports); :func:`run_and_wait` is that without
-  progress or Cancel (restores, the backup on close).
+  and calls ``done(result, error)`` on the GUI thread when it ends (imports, exports,
+  restores, the backup on close). Cancel makes ``progress`` return False, so the work can
+  stop and raise its own cancel error; with ``abandon=True`` a Cancel reports
+  :class:`Cancelled` at once and the work's eventual result is dropped (for read-only work
+  that cannot stop by itself). With ``cancellable=False`` the dialog has no Cancel button
+  (work that cannot stop).
 
-Work that writes the workspace (imports, restores) says ``writes=True``: it then runs on
+Nothing waits for a result: a caller that needs the answer before it goes on (the import
+dialog's next page, closing the window after its backup) continues in ``done``. Work that
+writes the workspace (imports, restores, backups) says ``writes=True``: it then runs on
 the one writer thread, so writes never overlap.
 """
 
@@ -27,14 +27,13 @@ from __future__ import annotations
 import contextlib
 import threading
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any
 
-from PySide6.QtCore import QEventLoop, QObject, QRunnable, Qt, QThreadPool, Signal
+from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
 from socialdesk.core.gc_pause import collection_paused
 
-T = TypeVar("T")
 Progress = Callable[[int, int], bool]
 Done = Callable[[Any, BaseException | None], None]
 
@@ -99,11 +98,15 @@ def run_task(task: Task, work: Callable[[Progress], Any],
     return task
 
 
-def start_on_worker(parent: QObject, work: Callable[[], Any], done: Done) -> Task:
-    """Run ``work`` on a worker thread; call ``done(result, error)`` on the GUI thread."""
+def start_on_worker(parent: QObject, work: Callable[[], Any], done: Done, *,
+                    writes: bool = False) -> Task:
+    """Run ``work`` on a worker thread; call ``done(result, error)`` on the GUI thread.
+
+    Work that ``writes`` the workspace runs on :func:`writer_pool`, after earlier writes.
+    """
     task = Task(parent)
     task.finished.connect(done)
-    return run_task(task, lambda _progress: work())
+    return run_task(task, lambda _progress: work(), writer_pool() if writes else None)
 
 
 class LatestJob(QObject):
@@ -212,29 +215,3 @@ def start_with_dialog(parent: QWidget | None, label: str, work: Callable[[Progre
     dialog.canceled.connect(cancel)
     return run_task(task, work, writer_pool() if writes else None)
 
-
-def run_in_background(parent: QWidget | None, label: str, work: Callable[[Progress], T],
-                      *, abandon: bool = False, cancellable: bool = True,
-                      writes: bool = False) -> T:
-    """:func:`start_with_dialog`, waiting in a nested event loop; return or raise."""
-    loop = QEventLoop()
-    box: dict[str, Any] = {}
-
-    def done(result: Any, error: BaseException | None) -> None:
-        box.update(result=result, error=error)
-        loop.quit()
-
-    start_with_dialog(parent, label, work, done, abandon=abandon, cancellable=cancellable,
-                      writes=writes)
-    if not box:
-        loop.exec()
-    if box["error"] is not None:
-        raise box["error"]
-    return box["result"]  # type: ignore[no-any-return]
-
-
-def run_and_wait(parent: QWidget | None, label: str, work: Callable[[], T], *,
-                 writes: bool = False) -> T:
-    """Run ``work`` on a worker thread while a progress dialog without Cancel shows."""
-    return run_in_background(parent, label, lambda _progress: work(), cancellable=False,
-                             writes=writes)

@@ -35,6 +35,13 @@ def answers(monkeypatch):
     return said
 
 
+def opened_in(window: MainWindow, path) -> list[Workspace | None]:
+    """File → Open… of ``path``: what the window was told (a refusal is told at once)."""
+    opened: list[Workspace | None] = []
+    window.safety.open_workspace(path, create=False, done=opened.append)
+    return opened
+
+
 def delete_posts(ws: Workspace) -> None:
     with ws.transaction():
         ws.conn.execute("DELETE FROM posts")
@@ -88,7 +95,7 @@ def test_restore_list_empty_state_says_what_to_do(qtbot, tmp_path) -> None:
 
 
 def test_file_restore_brings_back_the_backup_and_keeps_a_safety_copy(
-        window, monkeypatch, answers) -> None:
+        window, qtbot, monkeypatch, answers) -> None:
     backup.make_backup(window.ws)
     expected = reports.counts(window.ws).posts
     delete_posts(window.ws)
@@ -96,7 +103,8 @@ def test_file_restore_brings_back_the_backup_and_keeps_a_safety_copy(
     monkeypatch.setattr(RestoreDialog, "exec", lambda dialog: (dialog.accept(), ACCEPTED)[1])
     restore_action = next(a for a in window.menuBar().actions()[0].menu().actions()
                           if a.text() == "&Restore…")
-    restore_action.trigger()
+    restore_action.trigger()  # returns at once: the restore runs on the writer thread
+    qtbot.waitUntil(lambda: not window.safety.restoring, timeout=20_000)
     assert reports.counts(window.ws).posts == expected
     assert f"{expected:,} posts" in window.path_label.text()
     kinds = [b.kind for b in catalog.list_backups(backup.backup_folder(window.ws))]
@@ -105,7 +113,7 @@ def test_file_restore_brings_back_the_backup_and_keeps_a_safety_copy(
 
 @pytest.mark.usefixtures("fresh_keyring")
 def test_encrypted_restore_asks_for_the_passphrase_until_right(
-        window, monkeypatch, answers) -> None:
+        window, qtbot, monkeypatch, answers) -> None:
     made = backup.make_backup(window.ws, passphrase="river stone")
     expected = reports.counts(window.ws).posts
     delete_posts(window.ws)
@@ -119,7 +127,9 @@ def test_encrypted_restore_asks_for_the_passphrase_until_right(
         return ACCEPTED
 
     monkeypatch.setattr(PassphraseDialog, "exec", type_passphrase)
-    window.safety.restore_from(made.path)
+    restored: list[object] = []
+    window.safety.restore_from(made.path, done=restored.append)
+    qtbot.waitUntil(lambda: bool(restored), timeout=20_000)
     assert reports.counts(window.ws).posts == expected
     assert "Wrong passphrase" in problems[1]
     assert secrets.recall(window.ws.path) == "river stone"
@@ -157,7 +167,10 @@ def test_a_damaged_workspace_offers_the_newest_backup(qtbot, demo, monkeypatch, 
         return ACCEPTED
 
     monkeypatch.setattr(DamagedDialog, "exec", choose_restore)
-    ws = open_or_recover(None, path, create=False)
+    opened: list[Workspace | None] = []
+    open_or_recover(None, path, create=False, done=opened.append)
+    qtbot.waitUntil(lambda: bool(opened), timeout=20_000)
+    [ws] = opened
     assert ws is not None
     assert reports.counts(ws).contacts == expected
     ws.close()
@@ -174,7 +187,9 @@ def test_declining_leaves_the_damaged_workspace_untouched(demo, monkeypatch, ans
     data[:100] = bytes(100)
     path.write_bytes(bytes(data))
     monkeypatch.setattr(DamagedDialog, "exec", lambda dialog: 0)
-    assert open_or_recover(None, path, create=False) is None
+    opened: list[Workspace | None] = []
+    open_or_recover(None, path, create=False, done=opened.append)
+    assert opened == [None]
     assert path.read_bytes() == bytes(data)
 
 
@@ -186,15 +201,15 @@ def test_opening_a_workspace_that_would_run_sql_of_its_own_is_refused(
     name = make_hostile(hostile, "view")
     before = hostile.read_bytes()
     shown = window.ws.path
-    assert window.safety.open_workspace(hostile, create=False) is None  # File → Open…
+    assert opened_in(window, hostile) == [None]  # File → Open…
     assert len(answers) == 1 and str(hostile) in answers[0] and f"'{name}'" in answers[0]
     assert hostile.read_bytes() == before
     assert window.ws.path == shown
 
 
-def test_closing_the_window_makes_an_automatic_backup(window) -> None:
+def test_closing_the_window_makes_an_automatic_backup(window, close_window) -> None:
     folder = backup.backup_folder(window.ws)
-    window.close()
+    close_window(window)
     made = catalog.list_backups(folder)
     assert [b.kind for b in made] == ["auto"]
 
@@ -202,12 +217,12 @@ def test_closing_the_window_makes_an_automatic_backup(window) -> None:
 def test_the_daily_timer_backs_up_when_a_day_has_passed(window, qtbot) -> None:
     assert window.safety.timer.isActive()
     window.safety.timer.timeout.emit()
-    window.safety.wait()
+    qtbot.waitUntil(lambda: not window.safety.busy, timeout=20_000)
     folder = backup.backup_folder(window.ws)
     assert [b.kind for b in catalog.list_backups(folder)] == ["auto"]
     assert "Last backup: today" in window.backup_label.text()
     window.safety.timer.timeout.emit()  # not due again today
-    window.safety.wait()
+    qtbot.waitUntil(lambda: not window.safety.busy, timeout=20_000)
     assert len(catalog.list_backups(folder)) == 1
 
 
@@ -224,27 +239,29 @@ def test_opening_a_workspace_another_socialdesk_holds_is_refused(window, tmp_pat
                              stdout=subprocess.PIPE, text=True)
     try:
         assert child.stdout.readline().strip() == "locked"
-        assert window.safety.open_workspace(other, create=False) is None
+        assert opened_in(window, other) == [None]
         assert "already open in another SocialDesk" in answers[-1]
     finally:
         child.communicate("\n", timeout=10)
-    assert window.safety.open_workspace(other, create=False) is not None
+    [ws] = opened_in(window, other)
+    assert ws is not None
 
 
-def test_closing_without_changes_after_a_backup_adds_none(window, qtbot) -> None:
+def test_closing_without_changes_after_a_backup_adds_none(window, qtbot, close_window) -> None:
     from socialdesk.store.workspace import Workspace
 
     folder = backup.backup_folder(window.ws)
     path = window.ws.path
-    window.close()  # the first close backs up
+    close_window(window)  # the first close backs up
     assert len(catalog.list_backups(folder)) == 1
     again = MainWindow(Workspace.open(path), app_settings())
     qtbot.addWidget(again)
-    again.close()  # opened and closed without a change: no second copy
+    close_window(again)  # opened and closed without a change: no second copy
     assert len(catalog.list_backups(folder)) == 1
 
 
-def test_a_backup_made_with_ctrl_b_outlives_the_automatic_one_on_close(window, qtbot) -> None:
+def test_a_backup_made_with_ctrl_b_outlives_the_automatic_one_on_close(window, qtbot,
+                                                                       close_window) -> None:
     import time
 
     from PySide6.QtGui import QKeySequence
@@ -253,12 +270,12 @@ def test_a_backup_made_with_ctrl_b_outlives_the_automatic_one_on_close(window, q
     shortcut = next(a for a in window.menuBar().actions()[0].menu().actions()
                     if a.shortcut() == QKeySequence("Ctrl+B"))
     shortcut.trigger()
-    window.safety.wait()
+    qtbot.waitUntil(lambda: not window.safety.busy, timeout=20_000)
     [manual] = catalog.list_backups(folder)
     assert manual.kind == "manual"
     delete_posts(window.ws)
     time.sleep(1.01 - time.time() % 1)  # the automatic backup is the newer one
-    window.close()  # backs up automatically, then rotates
+    close_window(window)  # backs up automatically, then rotates
     assert sorted(b.kind for b in catalog.list_backups(folder)) == ["auto", "manual"]
     assert manual.path.exists()
 

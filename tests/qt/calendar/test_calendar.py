@@ -390,7 +390,7 @@ def test_agenda_lists_undated_ideas_and_opens_them(view, workspace, qtbot) -> No
     assert view.editor.post_id == idea and not view.editor.has_date.isChecked()
 
 
-def test_main_window_wires_undo_and_the_planner(qtbot, demo_path) -> None:
+def test_main_window_wires_undo_and_the_planner(qtbot, demo_path, close_window) -> None:
     from socialdesk.qt.app import create_application
     from socialdesk.qt.appsettings import app_settings
     from socialdesk.qt.main_window import MainWindow
@@ -415,7 +415,7 @@ def test_main_window_wires_undo_and_the_planner(qtbot, demo_path) -> None:
     today_view = window.show_view("today")
     today_view.open_post.emit(row.id)  # type: ignore[attr-defined]  # "Posts to fix" double-click
     assert window.current_view_name() == "calendar" and calendar.editor.post_id == row.id
-    window.close()
+    close_window(window)
 
 
 def test_every_mode_and_pane_renders_at_1280_by_800(view, workspace) -> None:

@@ -23,6 +23,7 @@ def calendar_file(demo: Workspace, tmp_path: Path) -> Path:
 
 
 def test_importing_an_ics_file_from_the_menu(qtbot, tmp_path: Path, calendar_file: Path,
+                                             close_window,
                                              monkeypatch: pytest.MonkeyPatch) -> None:
     create_application()
     window = MainWindow(Workspace.open(tmp_path / "new.sqlite", create=True), app_settings())
@@ -39,7 +40,8 @@ def test_importing_an_ics_file_from_the_menu(qtbot, tmp_path: Path, calendar_fil
     monkeypatch.setattr(QMessageBox, "question", staticmethod(question))
     monkeypatch.setattr(QMessageBox, "information",
                         staticmethod(lambda parent, title, text: told.append(text)))
-    window.import_file()
+    window.import_file()  # returns at once; the summary shows when the import ended
+    qtbot.waitUntil(lambda: bool(told), timeout=20_000)
     assert "events" in asked[0] and "to-dos" in asked[0]
     dated = reports.counts(window.ws).posts
     assert dated > 50
@@ -47,11 +49,12 @@ def test_importing_an_ics_file_from_the_menu(qtbot, tmp_path: Path, calendar_fil
     assert window.current_view_name() == "today"
     assert window.undo_stack.count() == 0
     window.import_file()  # the same file again: nothing new
+    qtbot.waitUntil(lambda: len(told) == 2, timeout=20_000)
     assert reports.counts(window.ws).posts == dated
-    window.close()
+    close_window(window)
 
 
-def test_a_broken_calendar_file_imports_nothing(qtbot, tmp_path: Path,
+def test_a_broken_calendar_file_imports_nothing(qtbot, tmp_path: Path, close_window,
                                                 monkeypatch: pytest.MonkeyPatch) -> None:
     create_application()
     window = MainWindow(Workspace.open(tmp_path / "new.sqlite", create=True), app_settings())
@@ -64,6 +67,7 @@ def test_a_broken_calendar_file_imports_nothing(qtbot, tmp_path: Path,
     monkeypatch.setattr(QMessageBox, "critical",
                         staticmethod(lambda parent, title, text: shown.append(text)))
     window.import_file()
+    qtbot.waitUntil(lambda: bool(shown), timeout=10_000)
     assert "broken.ics, line" in shown[0] and "Nothing was imported" in shown[0]
     assert reports.counts(window.ws).posts == 0
-    window.close()
+    close_window(window)

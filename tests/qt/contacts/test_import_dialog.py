@@ -9,6 +9,7 @@ import pytest
 from PySide6.QtCore import QMimeData, QPointF, Qt, QTimer, QUrl
 from PySide6.QtGui import QDropEvent
 from PySide6.QtWidgets import QApplication, QComboBox, QFileDialog, QMessageBox
+from shiboken6 import isValid
 
 from socialdesk.qt.contacts.import_wizard import DUPLICATES, MAPPING, PREVIEW, SUMMARY, ImportWizard
 from socialdesk.qt.main_window import MainWindow
@@ -43,7 +44,7 @@ def window(open_window, tmp_path: Path) -> MainWindow:
 
 
 def when_wizard_opens(script: Callable[[ImportWizard], None], seen: list[ImportWizard]) -> None:
-    """Run ``script`` on the import dialog as soon as it is shown (it runs modally)."""
+    """Run ``script`` on the import dialog as soon as it is shown (it is modal)."""
     def attempt() -> None:
         wizard = QApplication.activeModalWidget()
         if not isinstance(wizard, ImportWizard):
@@ -64,13 +65,25 @@ def choose_file(monkeypatch: pytest.MonkeyPatch, path: Path) -> None:
                         lambda *args, **kwargs: (str(path), "Contacts"))
 
 
-def finish(wizard: ImportWizard) -> None:
+def next_page(qtbot, wizard: ImportWizard) -> None:
+    """Next (or Import), then wait for the page's work on a worker to end."""
+    before = wizard.currentId()
+    wizard.next()
+    qtbot.waitUntil(lambda: wizard.currentId() != before, timeout=10_000)
+
+
+def finish(qtbot, wizard: ImportWizard) -> None:
     """From the preview (or mapping) page: Next until the import has run, then Finish."""
     while wizard.currentId() != SUMMARY:
-        before = wizard.currentId()
-        wizard.next()
-        assert wizard.currentId() != before, "the dialog did not move on"
+        next_page(qtbot, wizard)
     wizard.accept()
+
+
+def closed(qtbot, seen: list[ImportWizard], count: int = 1) -> None:
+    """Wait until the ``count``-th import dialog was shown and has closed."""
+    qtbot.waitUntil(lambda: len(seen) >= count and not (isValid(seen[-1])
+                                                        and seen[-1].isVisible()),
+                    timeout=20_000)
 
 
 def names(ws: Workspace) -> list[str]:
@@ -91,14 +104,16 @@ def test_file_import_previews_then_imports_an_outlook_csv(
         assert page.preview.model.rowCount() == 2
         assert page.preview.model.rows[0].contact.name == "Ann Lee"
         assert contacts.count_contacts(window.ws) == 0  # nothing written by the preview
-        wizard.next()
+        next_page(qtbot, wizard)
         assert wizard.currentId() == DUPLICATES
         assert "Press Import to bring in 2 contacts" in wizard.duplicates_page.ready.text()
-        finish(wizard)
+        finish(qtbot, wizard)
 
     when_wizard_opens(script, seen)
-    window.import_file()
-    assert seen and seen[0].summary is not None
+    window.import_file()  # returns at once: the file is read on a worker, then the dialog
+    assert contacts.count_contacts(window.ws) == 0
+    closed(qtbot, seen)
+    assert seen[0].summary is not None
     assert names(window.ws) == ["Ann Lee", "Bob Ray"]
     ann = contacts.get_contact(window.ws, contacts.contact_rows(window.ws)[0].id)
     assert ann.organisation == "Corner Café" and set(ann.tags) == {"VIP", "Market"}
@@ -121,14 +136,14 @@ def test_dropping_a_vcard_on_the_window_imports_it(window: MainWindow, tmp_path:
 
     def script(wizard: ImportWizard) -> None:
         assert "vCard" in wizard.preview_page.summary.text()
-        finish(wizard)
+        finish(qtbot, wizard)
 
     when_wizard_opens(script, seen)
     event = QDropEvent(QPointF(300, 300), Qt.DropAction.CopyAction, mime,
                        Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
     window.dropEvent(event)
     assert event.isAccepted()
-    qtbot.waitUntil(lambda: bool(seen) and not seen[0].isVisible(), timeout=10000)
+    closed(qtbot, seen)
     qtbot.waitUntil(lambda: contacts.count_contacts(window.ws) == 2)
     assert names(window.ws) == ["Chloé Martin", "Dele Okafor"]
 
@@ -142,7 +157,7 @@ def test_a_csv_nobody_recognises_goes_through_the_mapping_step(
 
     def script(wizard: ImportWizard) -> None:
         assert "did not recognise" in wizard.preview_page.summary.text()
-        wizard.next()
+        wizard.next()  # the mapping step needs no worker: at once
         assert wizard.currentId() == MAPPING
         page = wizard.mapping_page
         model = page.model
@@ -160,12 +175,13 @@ def test_a_csv_nobody_recognises_goes_through_the_mapping_step(
         model.setData(model.index(2, 2), "organisation")
         assert page.preview.model.rowCount() == 2
         assert page.preview.model.rows[0].contact.organisation == "FBI"
-        finish(wizard)
+        finish(qtbot, wizard)
 
     warnings: list[str] = []
     monkeypatch.setattr(QMessageBox, "warning", lambda *a: warnings.append(a[2]))
     when_wizard_opens(script, seen)
     window.import_file()
+    closed(qtbot, seen)
     assert warnings and "name" in warnings[0]
     assert names(window.ws) == ["Dana Scully", "Fox Mulder"]
     dana = contacts.get_contact(window.ws, contacts.contact_rows(window.ws)[0].id)
@@ -181,6 +197,7 @@ def test_a_csv_nobody_recognises_goes_through_the_mapping_step(
 
     when_wizard_opens(check, seen)
     window.import_file()
+    closed(qtbot, seen, 2)
     assert len(seen) == 2
 
 
@@ -197,7 +214,7 @@ def test_duplicates_review_merge_keep_skip(window: MainWindow, tmp_path: Path, q
     seen: list[ImportWizard] = []
 
     def script(wizard: ImportWizard) -> None:
-        wizard.next()
+        next_page(qtbot, wizard)
         page = wizard.duplicates_page
         model = page.model
         assert [(m.name, m.kind) for m in model.matches] == [
@@ -208,10 +225,11 @@ def test_duplicates_review_merge_keep_skip(window: MainWindow, tmp_path: Path, q
         page.table.selectRow(1)
         qtbot.mouseClick(page.buttons["skip"], Qt.MouseButton.LeftButton)
         assert model.decisions[model.matches[1].index] == "skip"
-        finish(wizard)
+        finish(qtbot, wizard)
 
     when_wizard_opens(script, seen)
     window.import_file()
+    closed(qtbot, seen)
     assert sorted(names(ws)) == ["Ann Lee", "Bob Ray"]  # merged and skipped: nobody new
     merged = contacts.get_contact(ws, ann)
     assert merged.notes == "Typed by hand"  # never overwritten
@@ -223,13 +241,14 @@ def test_duplicates_review_merge_keep_skip(window: MainWindow, tmp_path: Path, q
 
 
 def test_a_broken_file_names_the_line_and_imports_nothing(
-        window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        window: MainWindow, tmp_path: Path, qtbot, monkeypatch: pytest.MonkeyPatch) -> None:
     source = tmp_path / "broken.vcf"
     source.write_text("BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Half a card\r\n", encoding="utf-8")
     choose_file(monkeypatch, source)
     shown: list[str] = []
     monkeypatch.setattr(QMessageBox, "critical", lambda *a: shown.append(a[2]))
     window.import_file()
+    qtbot.waitUntil(lambda: bool(shown), timeout=10_000)
     assert shown and str(source) in shown[0] and "line" in shown[0]
     assert "Nothing was imported" in shown[0]
     assert contacts.count_contacts(window.ws) == 0
@@ -255,3 +274,42 @@ def test_file_export_writes_contacts(window: MainWindow, tmp_path: Path, choice:
     qtbot.waitUntil(lambda: bool(told), timeout=10_000)
     assert marker in out.read_text(encoding="utf-8-sig")
     assert told == [f"Wrote 1 contact to {out}."]
+
+
+def test_cancelling_the_import_writes_nothing_and_keeps_the_review(
+        window: MainWindow, tmp_path: Path, qtbot, monkeypatch: pytest.MonkeyPatch) -> None:
+    import threading
+
+    from PySide6.QtWidgets import QProgressDialog
+
+    from socialdesk.qt.workers import Task, run_task, writer_pool
+
+    source = tmp_path / "outlook.csv"
+    source.write_text(OUTLOOK_CSV, encoding="utf-8")
+    choose_file(monkeypatch, source)
+    told: list[str] = []
+    monkeypatch.setattr(QMessageBox, "information", lambda *a: told.append(a[2]))
+    seen: list[ImportWizard] = []
+
+    def script(wizard: ImportWizard) -> None:
+        next_page(qtbot, wizard)
+        gate = threading.Event()
+        held = run_task(Task(), lambda _progress: gate.wait(20), writer_pool())  # a write runs
+        try:
+            wizard.next()  # Import: returns at once, the write waits its turn
+            [progress] = [d for d in wizard.findChildren(QProgressDialog)
+                          if d.labelText().startswith("Importing")]
+            wizard.reject()  # Escape while it writes: the dialog stays
+            assert wizard.isVisible()
+            progress.canceled.emit()  # the progress dialog's Cancel
+        finally:
+            gate.set()
+        qtbot.waitUntil(lambda: bool(told), timeout=10_000)
+        assert told == ["Import cancelled; nothing was imported."]
+        assert wizard.currentId() == DUPLICATES and wizard.summary is None
+        del held
+
+    when_wizard_opens(script, seen)
+    window.import_file()
+    closed(qtbot, seen)
+    assert contacts.count_contacts(window.ws) == 0

@@ -1,9 +1,9 @@
 """The main window's data safety: the workspace lock, automatic and manual backups, restore.
 
-Backups and restores run on a worker thread with their own workspace connection; the
+Backups and restores run on the writer thread with their own workspace connection; the
 window stays responsive (a progress dialog shows while the user must wait: on close, and
-during a restore). An automatic backup is made when the window closes and once a day
-while it is open.
+during a restore). An automatic backup is made when the window closes (the window stays
+until it is made, then closes) and once a day while it is open.
 
 Only what startup needs is imported at the top: the backup engine
 (:mod:`socialdesk.core.backup.create`, which loads ``cryptography``) and the restore UI
@@ -15,27 +15,25 @@ from __future__ import annotations
 
 import contextlib
 import sqlite3
-import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
-    QCoreApplication,
-    QEventLoop,
     QObject,
     QTimer,
 )
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QMessageBox, QWidget
 
 from socialdesk import APP_NAME
 from socialdesk.core.backup import secrets
 from socialdesk.core.changes import BACKUP_LOG
 from socialdesk.core.lock import WorkspaceLock
 from socialdesk.core.settings import workspace_settings
-from socialdesk.qt.workers import Task, run_and_wait, start_on_worker
+from socialdesk.qt.workers import Task, start_on_worker, start_with_dialog
 from socialdesk.store import backups, reports
 from socialdesk.store.errors import WorkspaceError
-from socialdesk.store.workspace import Workspace, needs_inline_check
+from socialdesk.store.workspace import Workspace
 
 if TYPE_CHECKING:
     from socialdesk.core.backup.create import BackupResult
@@ -58,8 +56,11 @@ class BackupControl(QObject):
         super().__init__(window)
         self.window = window
         self.lock: WorkspaceLock | None = None
-        self.busy = False
-        self.closed = False
+        self.busy = False  # a backup runs
+        self.closed = False  # no more automatic backups: the window closes
+        self.closing = False  # the backup on close runs: the window closes when it ends
+        self.restoring = False  # a restore runs: the window's workspace is closed
+        self.close_waiting = False  # close once the running backup or restore ends
         self._pending: list[Task] = []
         self.timer = QTimer(self)
         self.timer.setInterval(CHECK_EVERY_MS)
@@ -101,20 +102,27 @@ class BackupControl(QObject):
         """Give back the workspace's lock (the window is closing)."""
         self.hold(None)
 
-    def open_workspace(self, path: Path, *, create: bool) -> Workspace | None:
-        """Lock and open another workspace (offering a restore or a read-only open)."""
-        from socialdesk.qt.opening import open_locked
+    def open_workspace(self, path: Path, *, create: bool,
+                       done: Callable[[Workspace | None], None]) -> None:
+        """Lock and open another workspace (offering a restore or a read-only open).
+
+        ``done`` hears the workspace, or None when it was not opened (the reason shown).
+        """
+        from socialdesk.qt.opening import Opened, open_locked
+
+        def opened(result: Opened | None) -> None:
+            if result is None:
+                done(None)
+                return
+            ws, lock = result
+            self.hold(lock)
+            done(ws)
 
         try:
-            opened = open_locked(self.window, path, create=create)
+            open_locked(self.window, path, create=create, done=opened)
         except WorkspaceError as error:
             QMessageBox.critical(self.window, f"Cannot open workspace — {APP_NAME}", str(error))
-            return None
-        if opened is None:
-            return None
-        ws, lock = opened
-        self.hold(lock)
-        return ws
+            done(None)
 
     # --- backups ------------------------------------------------------------------------
 
@@ -144,7 +152,7 @@ class BackupControl(QObject):
         """Back up on a worker thread; the status bar tells when it is done."""
         from socialdesk.qt.backup.recovery import Cancelled
 
-        if self.busy:
+        if self.busy or self.restoring:
             return False
         try:
             passphrase = self._passphrase(interactive=interactive)
@@ -160,6 +168,9 @@ class BackupControl(QObject):
         def done(result: BackupResult | None, error: BaseException | None) -> None:
             self.busy = False
             self._pending = [o for o in self._pending if o is not outcome]
+            if self.restoring:
+                return  # the window's workspace is closed; the restore's end says it all
+            self._work_ended()
             self.window.written_by_worker(BACKUP_LOG)  # its log line: no view reloads
             if error is not None:
                 if interactive:
@@ -171,7 +182,8 @@ class BackupControl(QObject):
             assert result is not None
             self.window.statusBar().showMessage(f"Backed up to {result.path}", 8000)
 
-        outcome = start_on_worker(self, lambda: _backup_job(path, kind, passphrase), done)
+        outcome = start_on_worker(self, lambda: _backup_job(path, kind, passphrase), done,
+                                  writes=True)
         self._pending.append(outcome)
         return True
 
@@ -183,47 +195,64 @@ class BackupControl(QObject):
         """The daily automatic backup, when a day has passed since the last one."""
         from socialdesk.core.backup import create as backup
 
-        if (self.busy or self.ws.readonly or reports.counts(self.ws).empty
+        if (self.busy or self.restoring or self.ws.readonly or reports.counts(self.ws).empty
                 or not backup.is_due(self.ws)):
             return False
         return self.start_backup("auto", interactive=False)
 
-    def wait(self, timeout_ms: int = 60_000) -> None:
-        """Wait for a running backup to finish (used on close and by tests)."""
-        deadline = time.monotonic() + timeout_ms / 1000
-        while self.busy and time.monotonic() < deadline:
-            QCoreApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
-            time.sleep(0.005)
+    def close_when_backed_up(self) -> bool:
+        """The automatic backup when the window closes; True when the close must wait for it.
 
-    def on_close(self) -> None:
-        """The automatic backup when the window closes (a progress dialog if it is slow)."""
+        The backup runs on the writer thread behind a progress dialog, and the window is
+        closed again once it ends; while it runs, another close request starts nothing.
+        """
+        if self.closing:
+            return True
+        if self.busy or self.restoring:  # close (and back up) once it ended
+            self.close_waiting = True
+            return True
         if self.closed or getattr(self.window, "damage_reported", False):
-            return  # a damaged workspace is not backed up: its copy would fail the check
+            return False  # a damaged workspace is not backed up: its copy would fail the check
         if self.ws.readonly:
-            return  # nothing changed, and a backup is recorded in the workspace
+            return False  # nothing changed, and a backup is recorded in the workspace
         self.closed = True
         self.timer.stop()
-        self.wait()
         from socialdesk.core.backup import create as backup
         from socialdesk.qt.backup.recovery import Cancelled
 
         try:
             if reports.counts(self.ws).empty:
-                return
+                return False
             if not self.changed_since_opened() and backups.last_backup(self.ws) is not None:
-                return  # nothing new since it was opened, and it was backed up before
+                return False  # nothing new since it was opened, and it was backed up before
             passphrase = self._passphrase(interactive=False)
-            path = self.ws.path
-            if needs_inline_check(path):  # small: a blink, no need for a worker
-                backup.make_backup(self.ws, kind="auto", passphrase=passphrase)
-            else:
-                run_and_wait(self.window, "Backing up before closing…",
-                             lambda: _backup_job(path, "auto", passphrase))
         except Cancelled:
-            return
-        except (backup.BackupError, WorkspaceError, sqlite3.Error) as error:
-            QMessageBox.warning(self.window, f"Backup failed — {APP_NAME}",
-                                f"{error}\n\nYour workspace itself is saved.")
+            return False
+        except (WorkspaceError, sqlite3.Error) as error:
+            _backup_failed(self.window, error)
+            return False
+        path = self.ws.path
+
+        def done(_result: BackupResult | None, error: BaseException | None) -> None:
+            self.closing = False
+            if isinstance(error, (backup.BackupError, WorkspaceError, sqlite3.Error)):
+                _backup_failed(self.window, error)
+            self.window.close()
+            if error is not None and not isinstance(
+                    error, (backup.BackupError, WorkspaceError, sqlite3.Error)):
+                raise error
+
+        self.closing = True
+        start_with_dialog(self.window, "Backing up before closing…",
+                          lambda _progress: _backup_job(path, "auto", passphrase), done,
+                          cancellable=False, writes=True)
+        return True
+
+    def _work_ended(self) -> None:
+        """A backup or restore ended: close the window if that was asked for meanwhile."""
+        if self.close_waiting and not (self.busy or self.restoring):
+            self.close_waiting = False
+            QTimer.singleShot(0, self.window.close)
 
     # --- restore ------------------------------------------------------------------------
 
@@ -240,12 +269,20 @@ class BackupControl(QObject):
             return
         self.restore_from(dialog.chosen)
 
-    def restore_from(self, source: Path, *, confirm: bool = True) -> RestoreResult | None:
-        """Restore ``source`` over the open workspace, after asking."""
+    def restore_from(self, source: Path, *, confirm: bool = True,
+                     done: Callable[[RestoreResult | None], None] = lambda _result: None,
+                     ) -> Task | None:
+        """Restore ``source`` over the open workspace, after asking; reopen it when done.
+
+        Returns the running restore (None when nothing was started); ``done`` hears what
+        was restored (None when it failed) once the window shows the workspace again.
+        """
         from socialdesk.core.backup import catalog
         from socialdesk.core.backup.restore import RestoreError, restore
         from socialdesk.qt.backup.recovery import Cancelled, ask_passphrase, restore_message
 
+        if self.restoring:
+            return None
         info = catalog.inspect(source)
         if confirm:
             answer = QMessageBox.question(
@@ -263,19 +300,25 @@ class BackupControl(QObject):
         except RestoreError as error:
             QMessageBox.critical(self.window, f"Restore failed — {APP_NAME}", str(error))
             return None
-        self.wait()
-        self.ws.close()
-        try:
-            result = run_and_wait(self.window, f"Restoring {source.name}…",
-                                  lambda: restore(source, path, passphrase=passphrase),
-                                  writes=True)
-        except (RestoreError, WorkspaceError) as error:
-            QMessageBox.critical(self.window, f"Restore failed — {APP_NAME}", str(error))
-            result = None
-        self.window.set_workspace(Workspace.open(path))
-        if result is not None:
-            self.window.statusBar().showMessage(restore_message(result).split("\n")[0], 15000)
-        return result
+
+        def restored(result: RestoreResult | None, error: BaseException | None) -> None:
+            if isinstance(error, (RestoreError, WorkspaceError)):
+                QMessageBox.critical(self.window, f"Restore failed — {APP_NAME}", str(error))
+            self.restoring = False
+            self.window.set_workspace(Workspace.open(path))
+            if error is not None and not isinstance(error, (RestoreError, WorkspaceError)):
+                raise error
+            if result is not None:
+                self.window.statusBar().showMessage(restore_message(result).split("\n")[0],
+                                                    15000)
+            self._work_ended()
+            done(result)
+
+        self.restoring = True
+        self.ws.close()  # a backup still running has its own connection; it ends first
+        return start_with_dialog(self.window, f"Restoring {source.name}…",
+                                 lambda _progress: restore(source, path, passphrase=passphrase),
+                                 restored, cancellable=False, writes=True)
 
     def offer_recovery(self, detail: str) -> None:
         """The open workspace turned out damaged: offer to restore its newest backup."""
@@ -285,13 +328,23 @@ class BackupControl(QObject):
         closed: list[bool] = []
 
         def close() -> None:
+            self.restoring = True
             self.ws.close()
             closed.append(True)
 
-        restored = recover(self.window, path, detail, before=close)
-        if restored is not None or closed:
-            with contextlib.suppress(WorkspaceError):
-                self.window.set_workspace(Workspace.open(path, verify=False))
+        def restored(result: RestoreResult | None) -> None:
+            self.restoring = False
+            if result is not None or closed:
+                with contextlib.suppress(WorkspaceError):
+                    self.window.set_workspace(Workspace.open(path, verify=False))
+            self._work_ended()
+
+        recover(self.window, path, detail, restored, before=close)
+
+
+def _backup_failed(window: QWidget, error: BaseException) -> None:
+    QMessageBox.warning(window, f"Backup failed — {APP_NAME}",
+                        f"{error}\n\nYour workspace itself is saved.")
 
 
 def last_backup_text(ws: Workspace) -> str:

@@ -16,7 +16,7 @@ from socialdesk.core.backup import create as backup
 from socialdesk.core.backup import crypto, ownership, secrets
 from socialdesk.core.backup.restore import RestoreError, RestoreResult, restore
 from socialdesk.qt.backup.dialogs import BACKUP_FILTER, DamagedDialog, PassphraseDialog
-from socialdesk.qt.workers import run_and_wait
+from socialdesk.qt.workers import start_with_dialog
 from socialdesk.store.errors import WorkspaceError
 
 
@@ -76,10 +76,12 @@ def restore_message(result: RestoreResult) -> str:
 
 
 def recover(parent: QWidget | None, path: Path, detail: str,
-            before: Callable[[], None] = lambda: None) -> RestoreResult | None:
+            done: Callable[[RestoreResult | None], None],
+            before: Callable[[], None] = lambda: None) -> None:
     """Offer to restore a damaged workspace; ``before`` runs just before the file is swapped.
 
-    Returns what was restored, or None when the user chose not to (or nothing worked).
+    Returns at once; the restore runs on the writer thread behind a progress dialog, and
+    ``done`` hears what was restored, or None when the user chose not to (or nothing worked).
     """
     found = ownership.backups_of(ownership.owner_at(path), backup.folder_for(path))
     candidates = [b for b in found if b.usable]
@@ -91,27 +93,46 @@ def recover(parent: QWidget | None, path: Path, detail: str,
         name, _ = QFileDialog.getOpenFileName(parent, "Restore a backup file",
                                               str(backup.folder_for(path)), BACKUP_FILTER)
         if not name:
-            return None
+            done(None)
+            return
         sources = [Path(name)]
     else:
-        return None
-    problem: Exception | None = None
-    ran_before = False
-    for source in sources:  # the newest that restores; a damaged archive gives way
+        done(None)
+        return
+    ran_before: list[bool] = []
+
+    def attempt(remaining: list[Path], problem: Exception | None) -> None:
+        """Restore the first of ``remaining``; a damaged archive gives way to the next."""
+        if not remaining:
+            QMessageBox.critical(parent, f"Restore failed — {APP_NAME}", str(problem))
+            done(None)
+            return
+        source, rest = remaining[0], remaining[1:]
         try:
             passphrase = ask_passphrase(parent, source, path)
-            if not ran_before:
-                before()
-                ran_before = True
-            result = run_and_wait(parent, f"Restoring {source.name}…",
-                                  lambda s=source, p=passphrase: restore(s, path, passphrase=p),
-                                  writes=True)
         except Cancelled:
-            return None
-        except (RestoreError, WorkspaceError) as error:
-            problem = error
-            continue
-        QMessageBox.information(parent, f"Restored — {APP_NAME}", restore_message(result))
-        return result
-    QMessageBox.critical(parent, f"Restore failed — {APP_NAME}", str(problem))
-    return None
+            done(None)
+            return
+        except RestoreError as error:
+            attempt(rest, error)
+            return
+        if not ran_before:
+            before()
+            ran_before.append(True)
+
+        def restored(result: RestoreResult | None, error: BaseException | None) -> None:
+            if isinstance(error, (RestoreError, WorkspaceError)):
+                attempt(rest, error)
+                return
+            if error is not None:
+                done(None)
+                raise error
+            assert result is not None
+            QMessageBox.information(parent, f"Restored — {APP_NAME}", restore_message(result))
+            done(result)
+
+        start_with_dialog(parent, f"Restoring {source.name}…",
+                          lambda _progress: restore(source, path, passphrase=passphrase),
+                          restored, cancellable=False, writes=True)
+
+    attempt(sources, None)

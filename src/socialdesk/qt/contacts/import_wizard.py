@@ -1,8 +1,10 @@
 """The import dialog: preview → (column mapping) → duplicates review → import → summary.
 
 Reading the file, looking for duplicates and writing each run on a worker thread with
-its own workspace connection (:func:`~socialdesk.qt.workers.run_in_background`);
-the write is one transaction, so Cancel or an error leaves the workspace unchanged.
+its own workspace connection, behind a progress dialog
+(:func:`~socialdesk.qt.workers.start_with_dialog`): Next (or Import) starts the work and
+the dialog moves on when it has ended. The write is one transaction on the writer
+thread, so Cancel or an error leaves the workspace unchanged.
 """
 
 from __future__ import annotations
@@ -41,7 +43,7 @@ from socialdesk.qt.contacts.import_pages import (
     PreviewPage,
     SummaryPage,
 )
-from socialdesk.qt.workers import Cancelled, Progress, run_in_background
+from socialdesk.qt.workers import Cancelled, Progress, start_with_dialog
 from socialdesk.store.errors import WorkspaceError
 from socialdesk.store.workspace import Workspace
 
@@ -114,6 +116,9 @@ class ImportWizard(QWizard):
         self.matches: list[DuplicateMatch] = []
         self.summary: ImportSummary | None = None
         self.changed = False
+        self.working = False  # a page's work runs on a worker: Next waits for it
+        self.writing = False  # the import writes: the dialog cannot be closed meanwhile
+        self._passed: int | None = None  # the page whose work has ended: it may be left
         self.setWindowTitle(f"Import {self.path.name} — {APP_NAME}")
         self.setWizardStyle(QWizard.WizardStyle.ClassicStyle)
         self.setOption(QWizard.WizardOption.NoBackButtonOnLastPage)
@@ -162,9 +167,24 @@ class ImportWizard(QWizard):
         page.preview.show_contacts(parsed.contacts, parsed.problems)
 
     def _after_preview(self) -> bool:
-        if self.read.needs_mapping:
+        if self.read.needs_mapping or self._work_ended_here():
             return True
-        return self._find_duplicates()
+        self._find_duplicates()
+        return False
+
+    def _work_ended_here(self) -> bool:
+        """Whether the current page's work on a worker has ended (the page may be left)."""
+        if self._passed is not None and self._passed == self.currentId():
+            self._passed = None
+            return True
+        return False
+
+    def _move_on(self) -> None:
+        """The current page's work ended: go to the next page."""
+        self.working = False
+        if self.isVisible():
+            self._passed = self.currentId()
+            self.next()
 
     # --- mapping ------------------------------------------------------------------
 
@@ -195,6 +215,8 @@ class ImportWizard(QWizard):
         page.preview.show_contacts(result.contacts, result.problems)
 
     def _after_mapping(self) -> bool:
+        if self._work_ended_here():
+            return True
         table, model = self.read.table, self.mapping_page.model
         if table is None or model is None:
             return False
@@ -207,22 +229,31 @@ class ImportWizard(QWizard):
         settings = app_settings()
         settings.setValue(MAPPING_KEY.format(header_signature(table.headers)), json.dumps(mapping))
         settings.sync()
-        return self._find_duplicates()
+        self._find_duplicates()
+        return False
 
     # --- duplicates and the import ------------------------------------------------
 
-    def _find_duplicates(self) -> bool:
+    def _find_duplicates(self) -> None:
+        """Look for people the workspace already has; the review page follows."""
         parsed = self.parsed
-        if parsed is None:
-            return False
-        try:
-            self.matches = run_in_background(
-                self, "Looking for people you already have…",
-                lambda _progress: _duplicates(self.ws.path, parsed), abandon=True)
-        except Cancelled:
-            return False
-        self.duplicates_page.set_matches(self.matches, len(parsed.contacts))
-        return True
+        if parsed is None or self.working:
+            return
+
+        def found(matches: list[DuplicateMatch], error: BaseException | None) -> None:
+            self.working = False
+            if isinstance(error, Cancelled):
+                return
+            if error is not None:
+                raise error
+            self.matches = matches
+            self.duplicates_page.set_matches(matches, len(parsed.contacts))
+            self._move_on()
+
+        self.working = True
+        start_with_dialog(self, "Looking for people you already have…",
+                          lambda _progress: _duplicates(self.ws.path, parsed), found,
+                          abandon=True)
 
     def plan(self) -> ImportPlan:
         """What the Import button writes, with the decisions made on the review page."""
@@ -233,21 +264,41 @@ class ImportWizard(QWizard):
                           parsed.skipped)
 
     def _import(self) -> bool:
+        """Import: write on the writer thread; the summary page follows."""
+        if self._work_ended_here():
+            return True
+        if self.working:
+            return False
         plan = self.plan()
-        try:
-            self.summary = run_in_background(
-                self, f"Importing {self.path.name}…",
-                lambda progress: _write(self.ws.path, plan, progress), writes=True)
-        except ImportCancelled:
-            QMessageBox.information(self, APP_NAME, "Import cancelled; nothing was imported.")
-            return False
-        except (ContactImportError, WorkspaceError, OSError, ValueError) as error:
-            QMessageBox.critical(self, f"Import failed — {APP_NAME}",
-                                 f"{error}\n\nNothing was imported.")
-            return False
-        self.changed = bool(self.summary.imported or self.summary.merged)
-        self.summary_page.text.setText(summary_text(self.summary, self.path))
-        return True
+
+        def imported(summary: ImportSummary | None, error: BaseException | None) -> None:
+            self.working = self.writing = False
+            if isinstance(error, ImportCancelled):
+                QMessageBox.information(self, APP_NAME,
+                                        "Import cancelled; nothing was imported.")
+                return
+            if isinstance(error, (ContactImportError, WorkspaceError, OSError, ValueError)):
+                QMessageBox.critical(self, f"Import failed — {APP_NAME}",
+                                     f"{error}\n\nNothing was imported.")
+                return
+            if error is not None:
+                raise error
+            assert summary is not None
+            self.summary = summary
+            self.changed = bool(summary.imported or summary.merged)
+            self.summary_page.text.setText(summary_text(summary, self.path))
+            self._move_on()
+
+        self.working = self.writing = True
+        start_with_dialog(self, f"Importing {self.path.name}…",
+                          lambda progress: _write(self.ws.path, plan, progress), imported,
+                          writes=True)
+        return False
+
+    def reject(self) -> None:
+        """Cancel or Escape: close the dialog, except while the import writes."""
+        if not self.writing:
+            super().reject()
 
 
 def summary_text(summary: ImportSummary, path: Path) -> str:
