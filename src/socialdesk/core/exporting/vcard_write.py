@@ -3,8 +3,8 @@
 Hand-written rather than with ``vobject``: vobject 0.9 serialises every card with its
 vCard 3.0 behaviour (it only lets the VERSION line say 4.0), it is not otherwise a
 dependency of SocialDesk, and building its object tree for 100,000 contacts is slow.
-What we write is small and plain: FN, N, ORG, EMAIL, TEL, URL, NOTE, CATEGORIES, UID,
-REV, and SocialDesk's own fields as ``X-SOCIALDESK-*`` properties. Text is escaped
+What we write is small and plain: FN, N (or KIND:org), ORG, EMAIL, TEL, URL, NOTE,
+CATEGORIES, UID, REV, and SocialDesk's own fields as ``X-SOCIALDESK-*`` properties. Text is escaped
 (backslash, newline, comma, semicolon; other control characters but tab are left out),
 URIs (URL, UID) have their control characters percent-encoded, so that no value can end
 its line; lines end in CRLF and are folded at
@@ -22,10 +22,11 @@ import uuid
 from collections.abc import Iterable
 
 from socialdesk import __version__
+from socialdesk.core import contact_names
 from socialdesk.core.contact_fields import OWN_FIELDS
 from socialdesk.core.exporting.ics_lines import CONTROLS, uri_value
 from socialdesk.store.contacts_export import ExportContact
-from socialdesk.store.models import Detail
+from socialdesk.store.models import Contact, Detail
 
 VERSIONS = ("4.0", "3.0")
 _PROPERTY = {"email": "EMAIL", "phone": "TEL", "url": "URL"}
@@ -68,18 +69,29 @@ def fold(line: str) -> str:
     return "\r\n ".join(p.decode("utf-8") for p in parts) + "\r\n"
 
 
-def _structured_name(name: str) -> str:
-    """N: family;given;;; from a display name ("Ann Lee" → "Lee;Ann;;;")."""
-    words = name.split()
-    if len(words) < 2:
-        return f"{escape(name)};;;;"
-    return f"{escape(words[-1])};{escape(' '.join(words[:-1]))};;;"
-
-
 def _uid(item: ExportContact) -> str:
+    """The contact's stored UID.
+
+    Every contact of a workspace has one since schema version 3; the fallback only keeps
+    :func:`card` a pure function of what it is given.
+    """
     if item.uid:
         return item.uid
     return f"urn:uuid:{uuid.uuid5(_NAMESPACE, f'{item.contact.id}/{item.created_at}')}"
+
+
+def _name_lines(contact: Contact, version: str) -> list[str]:
+    """N (kept, else worked out from the name); an organisation is marked as one instead.
+
+    vCard 4.0 says ``KIND:org`` and needs no N; 3.0 needs an empty N and says
+    ``X-ABShowAs:COMPANY`` (Apple's mark, read by Apple, Google and DAVx⁵ alike).
+    """
+    if contact_names.is_organisation(contact):
+        if version == "4.0":
+            return ["KIND:org"]
+        return [f"N:{contact_names.EMPTY}", "X-ABShowAs:COMPANY"]
+    value = contact.structured_name or contact_names.derived(contact.name)
+    return [f"N:{CONTROLS.sub('', value or contact_names.EMPTY)}"]
 
 
 def _rev(timestamp: str) -> str:
@@ -124,7 +136,7 @@ def card(item: ExportContact, version: str = "4.0") -> str:
         f"PRODID:-//SocialDesk//SocialDesk {__version__}//EN",
         f"UID:{uri_value(_uid(item))}",
         f"FN:{escape(contact.name)}",
-        f"N:{_structured_name(contact.name)}",
+        *_name_lines(contact, version),
     ]
     if contact.organisation:
         lines.append(f"ORG:{escape(contact.organisation)}")

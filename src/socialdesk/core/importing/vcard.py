@@ -35,6 +35,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from socialdesk.core.contact_fields import OWN_FIELDS, read_own_fields
+from socialdesk.core.contact_names import from_vcard
 from socialdesk.core.import_results import Problem
 from socialdesk.core.importing import textio
 from socialdesk.core.importing.build import clean, make_contact
@@ -48,16 +49,17 @@ from socialdesk.core.importing.vcard_syntax import (
     split,
     unescape,
 )
-from socialdesk.store.models import Contact, Detail
+from socialdesk.store.models import Detail
 
 _OWN = frozenset(own.vcard_property for own in OWN_FIELDS)
 _WANTED = frozenset(
     ("FN", "N", "ORG", "EMAIL", "TEL", "URL", "NOTE", "CATEGORIES", "X-ABLABEL", "VERSION",
-     *_OWN)
+     "UID", "KIND", "X-ABSHOWAS", *_OWN)
 )
 _DETAIL_KIND = {"EMAIL": "email", "TEL": "phone", "URL": "url"}
 _DULL_TYPES = frozenset(("internet", "pref", "voice", "x400", "text", "uri"))
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
+_MAX_UID = 300
 
 
 def read_vcards(data: bytes, path: Path | str) -> ParseResult:
@@ -68,7 +70,7 @@ def read_vcards(data: bytes, path: Path | str) -> ParseResult:
     that one legacy encoding can be guessed from all such values together.
     """
     data, encoding, transcoded = _to_bytes(data, path)
-    slots: list[Contact | None] = []
+    slots: list[ParsedContact | None] = []
     lines: list[int] = []
     waiting: list[tuple[int, Card]] = []
     undecodable: list[bytes] = []
@@ -89,11 +91,7 @@ def read_vcards(data: bytes, path: Path | str) -> ParseResult:
         encoding = fallback if encoding == "utf-8" else encoding
         for index, card in waiting:
             slots[index] = _contact(card, fallback, transcoded, problems)
-    contacts = tuple(
-        ParsedContact(line, contact)
-        for line, contact in zip(lines, slots, strict=True)
-        if contact is not None
-    )
+    contacts = tuple(parsed for parsed in slots if parsed is not None)
     problems.sort(key=lambda problem: problem.line)
     return ParseResult("vcard", encoding, contacts, tuple(problems), len(lines) - len(contacts))
 
@@ -143,7 +141,7 @@ def _undecodable(card: Card, transcoded: bool) -> list[bytes]:
 
 def _contact(
     card: Card, fallback: str, transcoded: bool, problems: list[Problem]
-) -> Contact | None:
+) -> ParsedContact | None:
     version = "3.0"
     values: dict[str, list[tuple[Property, str]]] = {}
     labels: dict[str, str] = {}
@@ -175,8 +173,27 @@ def _contact(
         details=(_strip_scheme(d) for d in details),
         tags=[tag for _, t in values.get("CATEGORIES", []) for tag in split(t, ",", version)],
     )
+    if contact is None:
+        return None
     own = {key: items[0][1].strip() for key, items in values.items() if key in _OWN}
-    return replace(contact, **read_own_fields(own)) if contact and own else contact
+    structured = next((n for _, t in values.get("N", []) if (n := from_vcard(t))), "")
+    if _organisation_card(values):
+        contact = replace(contact, organisation=contact.organisation or contact.name)
+    contact = replace(contact, structured_name=structured, **read_own_fields(own))
+    return ParsedContact(card.line, contact, _uid(values, version))
+
+
+def _uid(values: dict[str, list[tuple[Property, str]]], version: str) -> str:
+    """The card's UID as written ('' when it has none, or one too long to be one)."""
+    uid = next((u for _, t in values.get("UID", []) if (u := unescape(t, version).strip())), "")
+    return uid if len(uid) <= _MAX_UID and uid.isprintable() else ""
+
+
+def _organisation_card(values: dict[str, list[tuple[Property, str]]]) -> bool:
+    """``KIND:org`` (vCard 4.0) or Apple's ``X-ABShowAs:COMPANY``."""
+    kinds = [t.strip().casefold() for _, t in values.get("KIND", [])]
+    shown = [t.strip().casefold() for _, t in values.get("X-ABSHOWAS", [])]
+    return bool({"org", "organization"} & set(kinds)) or "company" in shown
 
 
 def _strip_scheme(detail: Detail) -> Detail:
