@@ -122,7 +122,8 @@ def test_a_value_with_line_breaks_cannot_add_a_card_or_a_property(
 # writes, one content line each.
 @given(st.text(alphabet=st.characters(blacklist_categories=["Cs"]), min_size=1, max_size=40))
 def test_no_text_can_add_a_card_or_a_property(text: str) -> None:
-    contact = Contact(1, text, organisation=f"{text} Ltd", notes=text, tags=(text,), details=(
+    contact = Contact(1, text, organisation=f"{text} Ltd", notes=text, tags=(text,),
+                      structured_name=text, details=(
         Detail("email", text, "Newsletter"), Detail("phone", text, "work"), Detail("url", text)))
     written = card(ExportContact(contact, uid=text, created_at="", updated_at=""))
     lines = written.replace("\r\n ", "").split("\r\n")

@@ -26,7 +26,8 @@ _SUFFIXES = frozenset((
     "jr", "sr", "ii", "iii", "iv", "phd", "md", "esq", "mba", "dds", "jd", "obe", "mbe",
     "cbe", "kc", "qc",
 ))
-_MAX = 300
+_MAX = 300  # characters of one value
+_MAX_STORED = 1000  # of the whole: a longer N is not kept (an export works one out)
 
 
 def _escape(value: str) -> str:
@@ -62,7 +63,7 @@ def stored(parts: Sequence[Sequence[str]]) -> str:
     cells = [",".join(e for value in part if (e := _escape(value))) for part in parts]
     cells = (cells + [""] * PARTS)[:PARTS]
     text = ";".join(cells)
-    return "" if text == EMPTY else text
+    return "" if text == EMPTY or len(text) > _MAX_STORED else text
 
 
 def from_vcard(text: str) -> str:

@@ -18,6 +18,7 @@ importer reads all of these back to the same label.
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import Iterable
 
@@ -39,6 +40,8 @@ _TYPES = {
 # Apple's names for its built-in labels (``_$!<Other>!$_``); others are written as typed.
 _APPLE_LABELS = {"mobile": "Mobile", "other": "Other", "home page": "HomePage"}
 _NAMESPACE = uuid.UUID("6f1d3b8e-3c2a-5b7e-9a41-2c5e7d8f9a10")
+# A stored N is escaped already: only control characters (line breaks too) are left out.
+_LINE_BREAKS = re.compile(r"[\x00-\x1f\x7f]")
 
 
 def escape(text: str) -> str:
@@ -91,7 +94,7 @@ def _name_lines(contact: Contact, version: str) -> list[str]:
             return ["KIND:org"]
         return [f"N:{contact_names.EMPTY}", "X-ABShowAs:COMPANY"]
     value = contact.structured_name or contact_names.derived(contact.name)
-    return [f"N:{CONTROLS.sub('', value or contact_names.EMPTY)}"]
+    return [f"N:{_LINE_BREAKS.sub('', value) or contact_names.EMPTY}"]
 
 
 def _rev(timestamp: str) -> str:

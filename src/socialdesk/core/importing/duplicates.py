@@ -151,9 +151,14 @@ class DuplicateIndex:
             for block in _blocks_of(key):
                 self.blocks[block].append(position)
 
-    def exact(self, contact: Contact, uid: str = "") -> int | None:
-        """The id of the existing contact that ``contact`` is (see :func:`identity_keys`)."""
-        for key in identity_keys(contact, uid):
+    def exact(
+        self, contact: Contact, uid: str = "", keys: Sequence[IdentityKey] | None = None
+    ) -> int | None:
+        """The id of the existing contact that ``contact`` is (see :func:`identity_keys`).
+
+        ``keys`` are ``contact``'s identity keys when the caller has them already.
+        """
+        for key in identity_keys(contact, uid) if keys is None else keys:
             found = self.owners.get(key)
             if found is not None:
                 return found
@@ -206,10 +211,13 @@ class DuplicateIndex:
         return self.ids[ordered[offset]], float(score)
 
     def match(
-        self, index: int, line: int, contact: Contact, uid: str = ""
+        self, index: int, line: int, contact: Contact, uid: str = "", *, exact: bool = True
     ) -> DuplicateMatch | None:
-        """The exact, else likely, duplicate of ``contact``, or None."""
-        found = self.exact(contact, uid)
+        """The exact, else likely, duplicate of ``contact``, or None.
+
+        ``exact=False`` skips the exact match (the caller looked for it already).
+        """
+        found = self.exact(contact, uid) if exact else None
         if found is not None:
             return DuplicateMatch(
                 index, line, contact.name, found, self.names.get(found, ""), "exact", 100.0

@@ -195,17 +195,17 @@ class _Plan:
     def add(self, position: int, item: ParsedContact) -> None:
         """Merge ``item`` into the existing or earlier new contact it is, or keep it."""
         contact = item.contact
-        existing = self.index.exact(contact, item.uid)
+        keys = identity_keys(contact, item.uid)
+        existing = self.index.exact(contact, item.uid, keys)
         if existing is not None:
             self.incoming.setdefault(existing, []).append(contact)
             return
-        keys = identity_keys(contact, item.uid)
         earlier = next((self._new_by_key[k] for k in keys if k in self._new_by_key), None)
         if earlier is not None:
             self.new[earlier] = _absorb(self.new[earlier], contact)
             self.merged += 1
         else:
-            match = self.index.match(position, item.line, contact, item.uid)
+            match = self.index.match(position, item.line, contact, exact=False)
             if match is not None:
                 self.likely.append(match)
             earlier = len(self.new)

@@ -23,6 +23,9 @@ the bytes itself:
 * photos, logos, sounds and keys are never decoded, only skipped;
 * a card without FN takes its name from N, then ORG, then its first e-mail address;
   a card with none of them is skipped and reported;
+* the card's N is kept as the contact's structured name and its UID goes with it
+  (:class:`ParsedContact`); ``KIND:org`` or ``X-ABShowAs:COMPANY`` make it an
+  organisation (its name is its organisation);
 * ``BEGIN:VCARD`` without ``END:VCARD`` (or the reverse), text outside any card, or no
   card at all make the whole file fail with the line where it went wrong.
 """
