@@ -165,3 +165,12 @@ def test_an_organisation_card_comes_back_as_one(ws: Workspace, write: Write,
     import_contacts(ws, write("org.vcf", b"BEGIN:VCARD\r\nVERSION:4.0\r\nKIND:org\r\n"
                                          b"FN:Corner Caf\xc3\xa9\r\nEND:VCARD\r\n"))
     assert lines_of(exported(ws, tmp_path, "4.0"), "KIND") == ["KIND:org"]
+
+
+def test_name_columns_of_a_csv_are_kept_as_the_structured_name(
+        ws: Workspace, write: Write, tmp_path: Path) -> None:
+    import_contacts(ws, write("in.csv", b"First Name,Middle Name,Last Name,E-mail Address\n"
+                                        b"Mary Ann,Jo,van der Berg,mary@example.com\n"))
+    text = exported(ws, tmp_path)
+    assert lines_of(text, "FN") == ["FN:Mary Ann Jo van der Berg"]
+    assert lines_of(text, "N") == ["N:van der Berg;Mary Ann;Jo;;"]
