@@ -114,8 +114,12 @@ def test_importing_the_same_vcard_again_says_nothing_changed(
     choose_file(monkeypatch, source)
     seen: list[ImportWizard] = []
     shown: list[str] = []
+    reasons: list[list[str]] = []
 
     def script(wizard: ImportWizard) -> None:
+        wizard.next()
+        model = wizard.duplicates_page.model
+        reasons.append([model.data(model.index(r, 3)) for r in range(model.rowCount())])
         finish(wizard)
         shown.append(wizard.summary_page.text.text())
 
@@ -124,6 +128,7 @@ def test_importing_the_same_vcard_again_says_nothing_changed(
         window.import_file()
     assert contacts.count_contacts(window.ws) == 2
     assert "Imported 2 new contacts" in shown[0]
+    assert reasons == [[], ["same e-mail address", "same phone number"]]
     assert shown[1].startswith(
         "Nothing changed: the 2 contacts in cards.vcf were all already there.")
 

@@ -56,6 +56,7 @@ class DuplicateMatch:
     existing_name: str
     kind: str  # "exact" | "likely"
     score: float
+    via: str = ""  # what made an exact match: "uid", "email", "url", "phone" or "same"
 
 
 def name_key(name: str, organisation: str = "") -> str:
@@ -158,11 +159,17 @@ class DuplicateIndex:
 
         ``keys`` are ``contact``'s identity keys when the caller has them already.
         """
-        for key in identity_keys(contact, uid) if keys is None else keys:
+        found = self._exact(contact, identity_keys(contact, uid) if keys is None else keys)
+        return None if found is None else found[0]
+
+    def _exact(self, contact: Contact, keys: Sequence[IdentityKey]) -> tuple[int, str] | None:
+        """The existing contact that ``contact`` is, and what told (``DuplicateMatch.via``)."""
+        for key in keys:
             found = self.owners.get(key)
             if found is not None:
-                return found
-        return self.identical(contact)
+                return found, key[0]
+        same = self.identical(contact)
+        return None if same is None else (same, "same")
 
     def identical(self, contact: Contact) -> int | None:
         """The existing contact that ``contact`` adds nothing to, if there is one.
@@ -217,11 +224,11 @@ class DuplicateIndex:
 
         ``exact=False`` skips the exact match (the caller looked for it already).
         """
-        found = self.exact(contact, uid) if exact else None
+        found = self._exact(contact, identity_keys(contact, uid)) if exact else None
         if found is not None:
-            return DuplicateMatch(
-                index, line, contact.name, found, self.names.get(found, ""), "exact", 100.0
-            )
+            existing, via = found
+            return DuplicateMatch(index, line, contact.name, existing,
+                                  self.names.get(existing, ""), "exact", 100.0, via)
         likely = self.likely(contact)
         if likely is None:
             return None
