@@ -80,11 +80,11 @@ def derived(name: str) -> str:
     """Structured name worked out from a display name.
 
     ``Mr. John Richter James Doe Sr.`` → ``Doe;John;Richter James;Mr.;Sr.``; a
-    single word is the family name; a CJK name is family name first and split only
-    where it has a space.
+    single word is the family name (but an e-mail address standing for a name gives
+    none); a CJK name is family name first and split only where it has a space.
     """
     words = name.split()
-    if not words:
+    if not words or (len(words) == 1 and "@" in name):  # no name: an e-mail address
         return ""
     if _CJK.search(name):
         return stored([[words[0]], [" ".join(words[1:])]])

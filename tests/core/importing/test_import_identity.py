@@ -136,6 +136,7 @@ def test_the_cli_says_when_a_second_import_changed_nothing(tmp_path: Path, write
     ("Mr. John Richter James Doe Sr.", "", "N:Doe;John;Richter James;Mr.;Sr."),
     ("Dr. Ann Lee PhD", "Lee & Co", "N:Lee;Ann;;Dr.;PhD"),
     ("Cher", "", "N:Cher;;;;"),
+    ("jane.doe@company.example", "", "N:;;;;"),
     ("安藤ロイド3", "", "N:安藤ロイド3;;;;"),
     ("山田 太郎", "", "N:山田;太郎;;;"),
 ])
@@ -174,3 +175,13 @@ def test_name_columns_of_a_csv_are_kept_as_the_structured_name(
     text = exported(ws, tmp_path)
     assert lines_of(text, "FN") == ["FN:Mary Ann Jo van der Berg"]
     assert lines_of(text, "N") == ["N:van der Berg;Mary Ann;Jo;;"]
+
+
+def test_an_outsized_uid_or_n_is_not_kept(ws: Workspace, write: Write, tmp_path: Path) -> None:
+    huge = b"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Ann Lee\r\nN:" + b"Lee," * 2000 + b";Ann;;;\r\n" \
+        b"UID:" + b"x" * 1000 + b"\r\nEND:VCARD\r\n"
+    import_contacts(ws, write("huge.vcf", huge))
+    text = exported(ws, tmp_path)
+    assert lines_of(text, "N") == ["N:Lee;Ann;;;"]
+    (uid,) = lines_of(text, "UID")
+    assert uid.startswith("UID:urn:uuid:")

@@ -3,8 +3,8 @@
 Hand-written rather than with ``vobject``: vobject 0.9 serialises every card with its
 vCard 3.0 behaviour (it only lets the VERSION line say 4.0), it is not otherwise a
 dependency of SocialDesk, and building its object tree for 100,000 contacts is slow.
-What we write is small and plain: FN, N (or KIND:org), ORG, EMAIL, TEL, URL, NOTE,
-CATEGORIES, UID, REV, and SocialDesk's own fields as ``X-SOCIALDESK-*`` properties. Text is escaped
+What we write is small and plain: FN, N, ORG, EMAIL, TEL, URL, NOTE, CATEGORIES, UID,
+REV, and SocialDesk's own fields as ``X-SOCIALDESK-*`` properties. Text is escaped
 (backslash, newline, comma, semicolon; other control characters but tab are left out),
 URIs (URL, UID) have their control characters percent-encoded, so that no value can end
 its line; lines end in CRLF and are folded at
@@ -87,7 +87,7 @@ def _name_lines(contact: Contact, version: str) -> list[str]:
     """N (kept, else worked out from the name); an organisation is marked as one instead.
 
     vCard 4.0 says ``KIND:org`` and needs no N; 3.0 needs an empty N and says
-    ``X-ABShowAs:COMPANY`` (Apple's mark, read by Apple, Google and DAVx⁵ alike).
+    ``X-ABShowAs:COMPANY`` (Apple's mark for a company's card).
     """
     if contact_names.is_organisation(contact):
         if version == "4.0":
