@@ -69,7 +69,8 @@ def test_empty_workspace_opens_on_the_welcome_panel(open_window, tmp_path: Path,
 def test_contacts_search_narrows_the_table(open_window, demo_path: Path, qtbot) -> None:
     window = open_window(demo_path)
     view = window.show_view("contacts")
-    first = view.model.rows[0]  # type: ignore[attr-defined]
+    first = next(r for r in view.model.rows  # type: ignore[attr-defined]
+                 if r.name.split()[-1][:4].isascii())  # QTest types ASCII only
     qtbot.keyClicks(view.search, first.name.split()[-1][:4])  # type: ignore[attr-defined]
     qtbot.waitUntil(lambda: view.model.total < reports.counts(window.ws).contacts)  # type: ignore[attr-defined]
     assert any(r.id == first.id for r in view.model.rows)  # type: ignore[attr-defined]

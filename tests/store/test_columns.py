@@ -8,7 +8,7 @@ from socialdesk.store import audiences, campaigns, contacts, interactions, links
 from socialdesk.store.workspace import Workspace
 
 NAMED = {
-    "contacts": contacts.CONTACT_COLUMNS + contacts.RECORD_COLUMNS,
+    "contacts": contacts.CONTACT_COLUMNS + contacts.RECORD_COLUMNS + contacts.SHARE_COLUMNS,
     "campaigns": campaigns.CAMPAIGN_COLUMNS,
     "channels": campaigns.CHANNEL_COLUMNS,
     "interactions": interactions.INTERACTION_COLUMNS,

@@ -165,8 +165,8 @@ def test_every_own_field_of_a_contact_survives_save_import_export_and_undo(
 
     ann = Contact(id=0, name="Ann Lee", organisation="Bakery", kind="press", stage="ally",
                   strength=0.7, effort_minutes=25, notes="likes rye",
-                  follow_up_on="2026-03-01", details=(Detail("email", "ann@x.example"),),
-                  tags=("vip",))
+                  follow_up_on="2026-03-01", structured_name="Lee;Ann;;Dr.;",
+                  details=(Detail("email", "ann@x.example"),), tags=("vip",))
     own = contacts.EDITABLE_COLUMNS
     saved = contacts.get_contact(workspace, contacts.save_contact(workspace, ann))
     with workspace.transaction():

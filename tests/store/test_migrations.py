@@ -103,6 +103,29 @@ def test_second_version_fixture_opens_with_its_data(tmp_path: Path) -> None:
             ("2026-12-05", "published", 380), ("2026-12-12", "skipped", None)]
 
 
+@pytest.mark.parametrize("fixture", ["workspace-v1.sqlite", "workspace-v2.sqlite"])
+def test_an_older_workspace_gives_each_contact_a_random_uid_and_room_for_its_n(
+        tmp_path: Path, fixture: str) -> None:
+    import uuid
+
+    uids = []
+    for copy in ("a", "b"):
+        path = tmp_path / f"{copy}.sqlite"
+        shutil.copyfile(FIXTURES / fixture, path)
+        with Workspace.open(path) as ws:
+            assert "0003_contact_names" in migrations.applied_names(ws.conn)
+            rows = ws.conn.execute(
+                "SELECT name, uid, structured_name FROM contacts ORDER BY id").fetchall()
+            assert [(name, n) for name, _, n in rows] == [
+                ("Ada Baker", ""), ("Corner Café", "")]
+            assert ws.conn.execute("SELECT count(*) FROM contacts_fts").fetchone()[0] == 2
+            uids += [uid for _, uid, _ in rows]
+    assert len(set(uids)) == 4
+    assert all(uuid.UUID(uid.removeprefix("urn:uuid:")).version == 4 for uid in uids)
+    assert all(uuid.UUID(uid.removeprefix("urn:uuid:")).variant == uuid.RFC_4122
+               for uid in uids)
+
+
 def test_newer_workspace_is_refused_and_left_untouched(tmp_path: Path) -> None:
     path = tmp_path / "future.sqlite"
     Workspace.open(path, create=True).close()
@@ -309,6 +332,7 @@ def test_a_check_that_runs_too_long_is_interrupted(demo_path: Path) -> None:
 RELEASED_SQL = {
     "schema_v1": "abbf6926fe6c7f12da0037a080b0bacd1008e56eb4506b498d8ec924fabce95d",
     "schema_v2": "1434ac545d0cf44aa0bc6e932a59098a2b24e6c7c1e20809a985f1babca7d266",
+    "schema_v3": "0da50d6cbd8394254743d1153759921387808c3d873112be19ea55c5885c7c2a",
 }
 
 

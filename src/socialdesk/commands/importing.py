@@ -55,10 +55,18 @@ def _report(result: object, source: Path, as_json: bool, noun: str) -> None:
     if as_json:
         print_json(summary)
         return
-    line = f"Imported {plural(summary['imported'], noun)} from {source.name}"
-    if summary["merged"]:
-        line += f"; merged {summary['merged']:,} into existing ones"
-    print(line + ".")
+    unchanged = summary.get("unchanged", 0)
+    if unchanged and not (summary["imported"] or summary["merged"]):
+        are = "is" if unchanged == 1 else "are"
+        print(f"Nothing changed: the {plural(unchanged, noun)} in {source.name} {are} "
+              "already there.")
+    else:
+        line = f"Imported {plural(summary['imported'], noun)} from {source.name}"
+        if summary["merged"]:
+            line += f"; merged {summary['merged']:,} into existing ones"
+        if unchanged:
+            line += f"; {unchanged:,} already there unchanged"
+        print(line + ".")
     if summary["skipped"]:
         print(f"Skipped {plural(summary['skipped'], 'entry' if noun == 'post' else 'row')}:")
     problems = summary["problems"]

@@ -137,6 +137,8 @@ class _Demo:
     def __init__(self, rng: random.Random, today: date, plan: d.Plan, ids: dict[str, int],
                  tag_ids: dict[str, int], topic_ids: dict[str, int]) -> None:
         self.rng, self.today, self.plan, self.ids = rng, today, plan, ids
+        # Contacts' UIDs come from a generator of their own: the other rows stay as they were.
+        self.uid_rng = random.Random(rng.random())
         self.tag_ids, self.topic_ids = tag_ids, topic_ids
         self.rows: dict[str, list[Row]] = {table: [] for table in d.COLUMNS}
         self.partners: list[_Partner] = []
@@ -198,8 +200,9 @@ class _Demo:
         created = self.days_ago(20, 1100)
         updated = created + timedelta(days=rng.randint(1, (self.today - created).days))
         self.rows["contacts"].append((
-            contact_id, f"{first} {last}", organisation, kind, stage, strength, effort, notes,
-            follow_up, d.stamp(rng, created), d.stamp(rng, updated),
+            contact_id, f"urn:uuid:{d.uid(self.uid_rng)}", f"{first} {last}", organisation,
+            kind, stage, strength, effort, notes, follow_up, d.stamp(rng, created),
+            d.stamp(rng, updated),
         ))
         for detail in d.contact_details(rng, first, last, organisation, kind):
             self.rows["contact_details"].append((contact_id, *detail))

@@ -295,8 +295,8 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     # search index is written once per contact: see store.bulk.defer_foreign_keys.
     "contact_details": ("contact_id", "kind", "value", "label", "position"),
     "contact_tags": ("contact_id", "tag_id"),
-    "contacts": ("id", "name", "organisation", "kind", "stage", "strength", "effort_minutes",
-                 "notes", "follow_up_on", "created_at", "updated_at"),
+    "contacts": ("id", "uid", "name", "organisation", "kind", "stage", "strength",
+                 "effort_minutes", "notes", "follow_up_on", "created_at", "updated_at"),
     "audiences": ("id", "contact_id", "platform", "handle", "url", "size", "engagement_rate",
                   "last_checked_on"),
     "audience_topics": ("audience_id", "topic_id"),

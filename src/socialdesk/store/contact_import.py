@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from socialdesk.store.bulk import defer_foreign_keys, next_id
 from socialdesk.store.columns import select_list
-from socialdesk.store.contacts import EDITABLE_COLUMNS, editable_values
+from socialdesk.store.contacts import EDITABLE_COLUMNS, editable_values, new_uid
 from socialdesk.store.models import Contact, Detail
 from socialdesk.store.workspace import Workspace
 
@@ -29,6 +29,7 @@ class MergeTarget:
     id: int
     organisation: str
     notes: str
+    structured_name: str
     details: set[tuple[str, str]] = field(default_factory=set)  # (kind, casefolded value)
     tags: set[str] = field(default_factory=set)  # casefolded
     positions: dict[str, int] = field(default_factory=dict)  # next position per kind
@@ -36,7 +37,7 @@ class MergeTarget:
 
 @dataclass(frozen=True, slots=True)
 class Merge:
-    """Additions to one existing contact; empty organisation/notes are filled, never replaced."""
+    """Additions to one existing contact; empty fields are filled, never replaced."""
 
     contact_id: int
     details: tuple[Detail, ...] = ()
@@ -44,18 +45,29 @@ class Merge:
     tags: tuple[str, ...] = ()
     organisation: str = ""
     notes: str = ""
+    structured_name: str = ""
+
+    @property
+    def empty(self) -> bool:
+        """True when the merge adds nothing: the contact already had all of it."""
+        return not (self.details or self.tags or self.organisation or self.notes
+                    or self.structured_name)
 
 
-def email_owners(ws: Workspace) -> Iterator[tuple[int, str]]:
-    """``(contact id, e-mail address)`` for every e-mail detail, lowest contact id first.
+def detail_owners(ws: Workspace) -> Iterator[tuple[int, str, str]]:
+    """``(contact id, kind, value)`` for every detail, lowest contact id first.
 
-    Addresses are returned as stored; callers casefold them (SQLite's ``lower()`` only
+    Values are returned as stored; callers normalise them (SQLite's ``lower()`` only
     folds ASCII).
     """
     yield from ws.conn.execute(
-        "SELECT contact_id, value FROM contact_details WHERE kind = 'email' "
-        "ORDER BY contact_id, position, id"
+        "SELECT contact_id, kind, value FROM contact_details ORDER BY contact_id, position, id"
     )
+
+
+def uid_owners(ws: Workspace) -> Iterator[tuple[int, str]]:
+    """``(contact id, UID)`` of every contact that has one."""
+    yield from ws.conn.execute("SELECT id, uid FROM contacts WHERE uid IS NOT NULL")
 
 
 def name_keys(ws: Workspace) -> Iterator[tuple[int, str, str]]:
@@ -71,9 +83,10 @@ def merge_targets(ws: Workspace, ids: Iterable[int]) -> dict[int, MergeTarget]:
         chunk = wanted[start : start + 500]
         marks = ", ".join("?" for _ in chunk)
         for row in ws.conn.execute(
-            f"SELECT id, organisation, notes FROM contacts WHERE id IN ({marks})", chunk
+            f"SELECT id, organisation, notes, structured_name FROM contacts "
+            f"WHERE id IN ({marks})", chunk
         ):
-            targets[row[0]] = MergeTarget(row[0], row[1], row[2])
+            targets[row[0]] = MergeTarget(row[0], row[1], row[2], row[3])
         for contact_id, kind, value, position in ws.conn.execute(
             f"SELECT contact_id, kind, value, position FROM contact_details "
             f"WHERE contact_id IN ({marks})",
@@ -112,8 +125,13 @@ def _tag_ids(ws: Workspace, names: Iterable[str]) -> dict[str, int]:
     return ids
 
 
-def insert_contacts(ws: Workspace, contacts: Sequence[Contact]) -> list[int]:
+def insert_contacts(
+    ws: Workspace, contacts: Sequence[Contact], uids: Sequence[str] = ()
+) -> list[int]:
     """Insert new contacts (their ``id`` is ignored) with details and tags; return the ids.
+
+    ``uids`` are the contacts' UIDs from the file, in the same order ('' or missing: a
+    new random one); a UID must not be taken already.
 
     The full-text triggers would rewrite a contact's search row once per e-mail address
     and once per tag. So the details and tags are written first, with foreign keys
@@ -137,10 +155,12 @@ def insert_contacts(ws: Workspace, contacts: Sequence[Contact]) -> list[int]:
         "INSERT OR IGNORE INTO contact_tags (contact_id, tag_id) VALUES (?, ?)",
         [(i, tag_ids[t.casefold()]) for i, c in pairs for t in c.tags],
     )
-    marks = ", ".join("?" * (1 + len(EDITABLE_COLUMNS)))
+    given = list(uids) + [""] * (len(contacts) - len(uids))
+    marks = ", ".join("?" * (2 + len(EDITABLE_COLUMNS)))
     ws.conn.executemany(
-        f"INSERT INTO contacts (id, {select_list(EDITABLE_COLUMNS)}) VALUES ({marks})",
-        [(i, *editable_values(c)) for i, c in pairs],
+        f"INSERT INTO contacts (id, uid, {select_list(EDITABLE_COLUMNS)}) VALUES ({marks})",
+        [(i, uid or new_uid(), *editable_values(c))
+         for (i, c), uid in zip(pairs, given, strict=True)],
     )
     return list(ids)
 
@@ -157,7 +177,7 @@ def roomy_cache(ws: Workspace, mebibytes: int = 64) -> Iterator[None]:
 
 
 def apply_merges(ws: Workspace, merges: Sequence[Merge]) -> None:
-    """Add details and tags to existing contacts and fill their empty organisation/notes."""
+    """Add details and tags to existing contacts; fill empty organisation, notes, N."""
     _require_transaction(ws)
     ws.conn.executemany(
         "INSERT INTO contact_details (contact_id, kind, value, label, position) "
@@ -181,6 +201,11 @@ def apply_merges(ws: Workspace, merges: Sequence[Merge]) -> None:
     ws.conn.executemany(
         f"UPDATE contacts SET notes = ?, updated_at = {_NOW} WHERE id = ? AND notes = ''",
         [(m.notes, m.contact_id) for m in merges if m.notes],
+    )
+    ws.conn.executemany(
+        f"UPDATE contacts SET structured_name = ?, updated_at = {_NOW} "
+        "WHERE id = ? AND structured_name = ''",
+        [(m.structured_name, m.contact_id) for m in merges if m.structured_name],
     )
     ws.conn.executemany(
         f"UPDATE contacts SET updated_at = {_NOW} WHERE id = ?",

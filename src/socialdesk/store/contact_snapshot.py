@@ -24,6 +24,7 @@ from socialdesk.store.contacts import (
     CONTACT_COLUMNS,
     EDITABLE_COLUMNS,
     RECORD_COLUMNS,
+    SHARE_COLUMNS,
     get_contact,
     save_contact,
 )
@@ -32,7 +33,7 @@ from socialdesk.store.models import Audience, Contact, Interaction, Link
 from socialdesk.store.partners import audiences_of
 from socialdesk.store.workspace import Workspace
 
-_CONTACT_COLUMNS = select_list(CONTACT_COLUMNS + RECORD_COLUMNS)
+_CONTACT_COLUMNS = select_list(CONTACT_COLUMNS + RECORD_COLUMNS + SHARE_COLUMNS)
 _ASK_COLUMNS = (
     "id, uid, post_id, contact_id, status, asked_on, due_on, answered_on, message, "
     "predicted_reach, observed_reach, effort_minutes, note, created_at, updated_at"

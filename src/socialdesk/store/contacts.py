@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
@@ -33,6 +34,13 @@ SORT_KEYS = {
 CONTACT_COLUMNS = field_names(Contact, leave_out=("details", "tags"))
 EDITABLE_COLUMNS = CONTACT_COLUMNS[1:]  # what a save writes: all but the id
 RECORD_COLUMNS = ("uid", "created_at", "updated_at")
+# A partner's name in tracked links (written by store/share.py); undo keeps it too.
+SHARE_COLUMNS = ("slug",)
+
+
+def new_uid() -> str:
+    """A UID for a contact that came without one: random (UUID version 4), kept for good."""
+    return f"urn:uuid:{uuid.uuid4()}"
 
 # A line of the contacts table: the fields of :class:`ContactRow`, in that order, each a
 # column of ``contacts c`` unless computed here. Big reads keep these rows as plain
@@ -249,10 +257,10 @@ def save_contact(ws: Workspace, contact: Contact) -> int:
             ws.conn.execute("DELETE FROM contact_details WHERE contact_id = ?", (contact_id,))
             ws.conn.execute("DELETE FROM contact_tags WHERE contact_id = ?", (contact_id,))
         else:
-            marks = ", ".join("?" * len(EDITABLE_COLUMNS))
+            marks = ", ".join("?" * (1 + len(EDITABLE_COLUMNS)))
             contact_id = int(ws.conn.execute(
-                f"INSERT INTO contacts ({select_list(EDITABLE_COLUMNS)}) VALUES ({marks})",
-                fields,
+                f"INSERT INTO contacts (uid, {select_list(EDITABLE_COLUMNS)}) VALUES ({marks})",
+                (new_uid(), *fields),
             ).lastrowid or 0)
         ws.conn.executemany(
             "INSERT INTO contact_details (contact_id, kind, value, label, position) "

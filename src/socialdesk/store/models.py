@@ -30,6 +30,7 @@ class Contact:
     effort_minutes: int = 10
     notes: str = ""
     follow_up_on: str | None = None
+    structured_name: str = ""  # vCard N: family;given;additional;prefixes;suffixes, escaped
     details: tuple[Detail, ...] = ()
     tags: tuple[str, ...] = ()
 

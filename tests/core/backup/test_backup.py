@@ -104,8 +104,9 @@ def test_a_backup_of_a_damaged_workspace_is_refused_and_logged(demo, tmp_path):
     demo.conn.execute("PRAGMA writable_schema = ON")  # damage an index behind SQLite's back
     demo.conn.execute("UPDATE sqlite_master SET sql = sql WHERE 0")
     demo.conn.execute("PRAGMA writable_schema = OFF")
+    # An index that fits one page: bytes 100-400 of it are its cell pointers.
     page = demo.conn.execute("SELECT rootpage FROM sqlite_master WHERE type = 'index' "
-                             "AND tbl_name = 'contacts' LIMIT 1").fetchone()[0]
+                             "AND name = 'contacts_kind'").fetchone()[0]
     demo.close()
     data = bytearray(demo.path.read_bytes())
     data[(page - 1) * 4096 + 100: (page - 1) * 4096 + 400] = b"\x00" * 300

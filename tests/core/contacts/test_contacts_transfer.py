@@ -122,7 +122,8 @@ def test_a_value_with_line_breaks_cannot_add_a_card_or_a_property(
 # writes, one content line each.
 @given(st.text(alphabet=st.characters(blacklist_categories=["Cs"]), min_size=1, max_size=40))
 def test_no_text_can_add_a_card_or_a_property(text: str) -> None:
-    contact = Contact(1, text, organisation=text, notes=text, tags=(text,), details=(
+    contact = Contact(1, text, organisation=f"{text} Ltd", notes=text, tags=(text,),
+                      structured_name=text, details=(
         Detail("email", text, "Newsletter"), Detail("phone", text, "work"), Detail("url", text)))
     written = card(ExportContact(contact, uid=text, created_at="", updated_at=""))
     lines = written.replace("\r\n ", "").split("\r\n")
@@ -326,7 +327,8 @@ def test_every_own_field_goes_out_in_both_formats_and_back_from_a_vcard(
     from socialdesk.core.contacts.fields import OWN_FIELDS
 
     ann = Contact(id=0, name="Ann Lee", kind="press", stage="ally", strength=0.25,
-                  effort_minutes=40, follow_up_on="2026-05-01")
+                  effort_minutes=40, follow_up_on="2026-05-01",
+                  structured_name="Lee;Ann;Mary\\, Jo,Beth;Dr.;")
     contacts.save_contact(workspace, ann)
     export_contacts(workspace, tmp_path / "ann.vcf", "vcard")
     export_contacts(workspace, tmp_path / "ann.csv", "csv")
@@ -336,3 +338,4 @@ def test_every_own_field_goes_out_in_both_formats_and_back_from_a_vcard(
     for own in OWN_FIELDS:
         assert getattr(back, own.name) == getattr(ann, own.name), own.name
         assert row[own.csv_title] == own.text(ann) != "", own.name
+    assert back.structured_name == ann.structured_name  # the vCard's N

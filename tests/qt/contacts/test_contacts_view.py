@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 import pytest
@@ -104,6 +105,22 @@ def test_editing_the_name_is_undoable(window: MainWindow, view: ContactsView, qt
     view.editor.form.name_edit.editingFinished.emit()
     assert contacts.get_contact(ws, cid).name == "Zelda Renamed"
     assert view.editor.form.name_edit.text() == "Zelda Renamed"
+
+
+def test_a_new_name_drops_the_structured_name_from_a_file(
+        window: MainWindow, view: ContactsView, qtbot) -> None:
+    ws = window.ws
+    cid = view.model.rows[2].id
+    kept = contacts.get_contact(ws, cid)
+    contacts.save_contact(ws, replace(kept, structured_name="Doe;Jane;;;"))
+    view.table.selectRow(3)
+    view.table.selectRow(2)
+    type_into(qtbot, view.editor.form.organisation_edit, "Somewhere Else Ltd")
+    assert contacts.get_contact(ws, cid).structured_name == "Doe;Jane;;;"
+    type_into(qtbot, view.editor.form.name_edit, "Zelda Renamed")
+    assert contacts.get_contact(ws, cid).structured_name == ""
+    window.undo_stack.undo()
+    assert contacts.get_contact(ws, cid).structured_name == "Doe;Jane;;;"
 
 
 def test_several_emails_phones_and_labels(window: MainWindow, view: ContactsView, qtbot) -> None:

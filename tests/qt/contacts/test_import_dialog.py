@@ -122,6 +122,33 @@ def test_file_import_previews_then_imports_an_outlook_csv(
     assert window.current_view_name() is not None  # the welcome panel made way
 
 
+def test_importing_the_same_vcard_again_says_nothing_changed(
+        window: MainWindow, tmp_path: Path, qtbot, monkeypatch: pytest.MonkeyPatch) -> None:
+    source = tmp_path / "cards.vcf"
+    source.write_bytes(VCARDS.encode("utf-8"))
+    choose_file(monkeypatch, source)
+    seen: list[ImportWizard] = []
+    shown: list[str] = []
+    reasons: list[list[str]] = []
+
+    def script(wizard: ImportWizard) -> None:
+        next_page(qtbot, wizard)
+        model = wizard.duplicates_page.model
+        reasons.append([model.data(model.index(r, 3)) for r in range(model.rowCount())])
+        finish(qtbot, wizard)
+        shown.append(wizard.summary_page.text.text())
+
+    for count in (1, 2):
+        when_wizard_opens(script, seen)
+        window.import_file()  # returns at once
+        closed(qtbot, seen, count)
+    assert contacts.count_contacts(window.ws) == 2
+    assert "Imported 2 new contacts" in shown[0]
+    assert reasons == [[], ["same e-mail address", "same phone number"]]
+    assert shown[1].startswith(
+        "Nothing changed: the 2 contacts in cards.vcf were all already there.")
+
+
 def test_dropping_a_vcard_on_the_window_imports_it(window: MainWindow, tmp_path: Path,
                                                    qtbot) -> None:
     source = tmp_path / "cards.vcf"

@@ -51,7 +51,8 @@ def test_filters_kind_stage_tag_and_text(view: PartnersView, qtbot) -> None:
     view.tag.setCurrentIndex(view.tag.findData(tag))
     assert shown(view) and all(tag in r.tags for r in shown(view))
     view.tag.setCurrentIndex(0)
-    target = everyone[-1]
+    # QTest types ASCII only (a name like Núñez aborts it): the last partner typable so.
+    target = next(r for r in reversed(everyone) if r.name.split()[-1].isascii())
     qtbot.keyClicks(view.filter, target.name.split()[-1])
     qtbot.waitUntil(lambda: len(shown(view)) < len(everyone))
     assert target.id in {r.id for r in shown(view)}
@@ -121,7 +122,7 @@ def test_thousands_of_partners_arrive_sorted_and_filtered_as_chosen(
 
 def test_the_selected_partner_stays_selected_while_the_list_is_filtered(
         view: PartnersView, qtbot) -> None:
-    target = shown(view)[3]
+    target = next(r for r in shown(view)[3:] if r.name.split()[-1].isascii())  # QTest: ASCII
     view.select_partner(target.id)
     assert view.selected_id() == target.id
     view.stage.setCurrentIndex(view.stage.findData(target.stage))

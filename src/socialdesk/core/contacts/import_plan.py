@@ -5,13 +5,15 @@ column mapping), looks for duplicates (:func:`~socialdesk.core.contacts.importin
 and lets the user decide per match; :func:`apply_plan` then writes everything in one
 transaction through the importer's bulk writes (:mod:`socialdesk.store.contact_import`).
 As in :func:`~socialdesk.core.contacts.importing.import_contacts`, a merge only adds: missing
-addresses and tags, an organisation or notes where the existing contact has none.
-Contacts of the same file that share an e-mail address become one.
+addresses and tags, an organisation, notes or structured name where the existing contact
+has none. Contacts of the same file that are one by their UID, an e-mail address, a
+profile address or a phone number become one.
 """
 
 from __future__ import annotations
 
 import dataclasses
+from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,6 +24,7 @@ from socialdesk.core.contacts.importing import (
     ParsedContact,
     Problem,
 )
+from socialdesk.core.contacts.importing.duplicates import IdentityKey, identity_keys
 from socialdesk.store import contact_import as store
 from socialdesk.store.models import Contact
 from socialdesk.store.workspace import Workspace
@@ -33,7 +36,7 @@ _CHUNK = 5000
 
 
 def default_decision(match: DuplicateMatch) -> str:
-    """Same e-mail address: merge. Only a similar name: keep both (the user decides)."""
+    """The same contact (UID, e-mail, profile, phone): merge. A similar name: keep both."""
     return MERGE if match.kind == "exact" else KEEP
 
 
@@ -55,18 +58,19 @@ class ImportPlan:
 
 @dataclass(frozen=True, slots=True)
 class ImportSummary:
-    """What an import did."""
+    """What an import did (``unchanged``: rows already there, with nothing to add)."""
 
     imported: int
     merged: int
     skipped_rows: int
     skipped_duplicates: int
     problems: tuple[Problem, ...]
+    unchanged: int = 0
 
     def as_json(self) -> dict[str, object]:
         """The CLI's ``--json`` shape (duplicates skipped on purpose count as skipped)."""
         return {
-            "imported": self.imported, "merged": self.merged,
+            "imported": self.imported, "merged": self.merged, "unchanged": self.unchanged,
             "skipped": self.skipped_rows + self.skipped_duplicates,
             "problems": [p.as_dict() for p in self.problems],
         }
@@ -80,6 +84,7 @@ def _absorb(into: Contact, other: Contact) -> Contact:
     return dataclasses.replace(
         into, organisation=into.organisation or other.organisation,
         notes=into.notes or other.notes, details=details, tags=tuple(tags.values()),
+        structured_name=into.structured_name or other.structured_name,
     )
 
 
@@ -105,6 +110,7 @@ def _merges(ws: Workspace, incoming: dict[int, Contact]) -> list[store.Merge]:
             contact_id, tuple(details), tuple(positions), tags,
             contact.organisation if not target.organisation else "",
             contact.notes if not target.notes else "",
+            contact.structured_name if not target.structured_name else "",
         ))
     return merges
 
@@ -124,8 +130,11 @@ def apply_plan(ws: Workspace, plan: ImportPlan, progress: Progress | None = None
     total = len(plan.contacts)
     _tick(progress, 0, total, plan.path)
     new: list[Contact] = []
-    new_by_email: dict[str, int] = {}
+    uids: list[str] = []
+    used_uids: set[str] = set()
+    new_by_key: dict[IdentityKey, int] = {}
     incoming: dict[int, Contact] = {}
+    rows_into: Counter[int] = Counter()  # existing id -> rows merged into it
     merged = skipped = 0
     for position, item in enumerate(plan.contacts):
         if position % 1000 == 999:
@@ -139,25 +148,32 @@ def apply_plan(ws: Workspace, plan: ImportPlan, progress: Progress | None = None
         if decision == MERGE and match is not None:
             earlier = incoming.get(match.existing_id)
             incoming[match.existing_id] = _absorb(earlier, contact) if earlier else contact
-            merged += 1
+            rows_into[match.existing_id] += 1
             continue
-        emails = [e.casefold() for e in contact.values("email")]
-        same = next((new_by_email[e] for e in emails if e in new_by_email), None)
+        keys = identity_keys(contact, item.uid)
+        same = next((new_by_key[k] for k in keys if k in new_by_key), None)
         if same is not None and match is None:
             new[same] = _absorb(new[same], contact)
             merged += 1
             continue
-        for email in emails:
-            new_by_email.setdefault(email, len(new))
+        for key in keys:
+            new_by_key.setdefault(key, len(new))
         new.append(contact)
+        # A UID already taken (kept beside the contact that has it) makes way for a new one.
+        taken = (match is not None and match.kind == "exact") or item.uid in used_uids
+        uids.append("" if taken else item.uid)
+        used_uids.add(item.uid)
     with ws.transaction(), store.roomy_cache(ws):
-        store.apply_merges(ws, _merges(ws, incoming))
+        merges = _merges(ws, incoming)
+        store.apply_merges(ws, merges)
         for start in range(0, len(new), _CHUNK):
-            store.insert_contacts(ws, new[start : start + _CHUNK])
+            store.insert_contacts(ws, new[start : start + _CHUNK], uids[start : start + _CHUNK])
             _tick(progress, total // 2 + (start + _CHUNK) * total // (2 * max(len(new), 1)),
                   total, plan.path)
         _tick(progress, total, total, plan.path)
-    return ImportSummary(len(new), merged, plan.skipped_rows, skipped, plan.problems)
+    unchanged = sum(rows_into[m.contact_id] for m in merges if m.empty)
+    merged += sum(rows_into.values()) - unchanged
+    return ImportSummary(len(new), merged, plan.skipped_rows, skipped, plan.problems, unchanged)
 
 
 def plan_for(path: Path, contacts: Sequence[ParsedContact], matches: Sequence[DuplicateMatch],

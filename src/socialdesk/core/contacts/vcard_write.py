@@ -20,19 +20,23 @@ importer reads all of these back to the same label.
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import Iterable
 
 from socialdesk import __version__
+from socialdesk.core import contact_names
 from socialdesk.core.calendar.ics_lines import CONTROLS, uri_value
 from socialdesk.core.contacts.detail_labels import vcard_types
 from socialdesk.core.contacts.fields import OWN_FIELDS
 from socialdesk.store.contacts_export import ExportContact
-from socialdesk.store.models import Detail
+from socialdesk.store.models import Contact, Detail
 
 VERSIONS = ("4.0", "3.0")
 _PROPERTY = {"email": "EMAIL", "phone": "TEL", "url": "URL"}
 _NAMESPACE = uuid.UUID("6f1d3b8e-3c2a-5b7e-9a41-2c5e7d8f9a10")
+# A stored N is escaped already: only control characters (line breaks too) are left out.
+_LINE_BREAKS = re.compile(r"[\x00-\x1f\x7f]")
 
 
 def escape(text: str) -> str:
@@ -63,18 +67,29 @@ def fold(line: str) -> str:
     return "\r\n ".join(p.decode("utf-8") for p in parts) + "\r\n"
 
 
-def _structured_name(name: str) -> str:
-    """N: family;given;;; from a display name ("Ann Lee" → "Lee;Ann;;;")."""
-    words = name.split()
-    if len(words) < 2:
-        return f"{escape(name)};;;;"
-    return f"{escape(words[-1])};{escape(' '.join(words[:-1]))};;;"
-
-
 def _uid(item: ExportContact) -> str:
+    """The contact's stored UID.
+
+    Every contact of a workspace has one since schema version 3; the fallback only keeps
+    :func:`card` a pure function of what it is given.
+    """
     if item.uid:
         return item.uid
     return f"urn:uuid:{uuid.uuid5(_NAMESPACE, f'{item.contact.id}/{item.created_at}')}"
+
+
+def _name_lines(contact: Contact, version: str) -> list[str]:
+    """N (kept, else worked out from the name); an organisation is marked as one instead.
+
+    vCard 4.0 says ``KIND:org`` and needs no N; 3.0 needs an empty N and says
+    ``X-ABShowAs:COMPANY`` (Apple's mark for a company's card).
+    """
+    if contact_names.is_organisation(contact):
+        if version == "4.0":
+            return ["KIND:org"]
+        return [f"N:{contact_names.EMPTY}", "X-ABShowAs:COMPANY"]
+    value = contact.structured_name or contact_names.derived(contact.name)
+    return [f"N:{_LINE_BREAKS.sub('', value) or contact_names.EMPTY}"]
 
 
 def _rev(timestamp: str) -> str:
@@ -114,7 +129,7 @@ def card(item: ExportContact, version: str = "4.0") -> str:
         f"PRODID:-//SocialDesk//SocialDesk {__version__}//EN",
         f"UID:{uri_value(_uid(item))}",
         f"FN:{escape(contact.name)}",
-        f"N:{_structured_name(contact.name)}",
+        *_name_lines(contact, version),
     ]
     if contact.organisation:
         lines.append(f"ORG:{escape(contact.organisation)}")

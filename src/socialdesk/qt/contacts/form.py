@@ -325,12 +325,18 @@ class ContactForm(QWidget):
             self._loading = False
 
     def contact(self, base: Contact) -> Contact:
-        """``base`` with what the form shows."""
+        """``base`` with what the form shows.
+
+        A new name drops the structured name read from a file (an export then works it
+        out from the new name).
+        """
         strength = self.strength.value()
         notes = self.notes.toPlainText()
+        name = self.name_edit.text().strip()
         return dataclasses.replace(
             base,
-            name=self.name_edit.text().strip(),
+            name=name,
+            structured_name=base.structured_name if name == base.name else "",
             organisation=self.organisation_edit.text().strip(),
             kind=self.kind.currentData(),
             stage=self.stage.currentData(),

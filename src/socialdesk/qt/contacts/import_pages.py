@@ -36,6 +36,10 @@ Index = QModelIndex | QPersistentModelIndex
 PREVIEW_ROWS = 200
 PERSISTENT_EDITORS = 300  # beyond this, a click opens a row's combo box
 DECISION_LABELS = {MERGE: "Merge into existing", KEEP: "Keep both", SKIP: "Skip"}
+# Why a row is an existing contact, by DuplicateMatch.via.
+EXACT_REASONS = {"uid": "same vCard UID", "email": "same e-mail address",
+                 "url": "same profile address", "phone": "same phone number",
+                 "same": "already there, nothing new"}
 
 
 def _values(contact: ParsedContact, kind: str) -> str:
@@ -259,8 +263,8 @@ class DecisionsModel(TitledColumnsModel):
         match = self.matches[index.row()]
         column = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
-            reason = ("same e-mail address" if match.kind == "exact"
-                      else f"similar name ({match.score:.0f}% alike)")
+            reason = (EXACT_REASONS.get(match.via, "same e-mail address")
+                      if match.kind == "exact" else f"similar name ({match.score:.0f}% alike)")
             return (match.line or "", match.name, match.existing_name, reason,
                     DECISION_LABELS[self.decisions[match.index]])[column]
         if role == Qt.ItemDataRole.EditRole and column == 4:
@@ -297,8 +301,8 @@ class DuplicatesPage(QWizardPage):
         super().__init__(parent)
         self.setTitle("People you may already have")
         self.setSubTitle("Merging adds what is new (addresses, tags, an organisation) to the "
-                         "existing contact and changes nothing you typed. Same e-mail "
-                         "address: merged unless you say otherwise.")
+                         "existing contact and changes nothing you typed. Same UID, e-mail "
+                         "address, profile or phone: merged unless you say otherwise.")
         self.model = DecisionsModel([], self)
         self.table = _choice_table(self.model, 4, [(d, DECISION_LABELS[d]) for d in DECISIONS],
                                    3)

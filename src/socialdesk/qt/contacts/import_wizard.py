@@ -36,6 +36,7 @@ from socialdesk.core.contacts.importing import (
     parse_bytes,
 )
 from socialdesk.core.contacts.importing.csv_layouts import LAYOUT_NAMES
+from socialdesk.core.formatting import plural
 from socialdesk.qt.appsettings import app_settings
 from socialdesk.qt.contacts.import_pages import (
     DuplicatesPage,
@@ -303,10 +304,16 @@ class ImportWizard(QWizard):
 
 def summary_text(summary: ImportSummary, path: Path) -> str:
     """The summary a user reads after an import."""
-    lines = [f"Imported {summary.imported:,} new contact{'s' if summary.imported != 1 else ''} "
-             f"from {path.name}."]
+    if summary.unchanged and not (summary.imported or summary.merged):
+        are = "was" if summary.unchanged == 1 else "were all"
+        lines = [f"Nothing changed: the {plural(summary.unchanged, 'contact')} in {path.name} "
+                 f"{are} already there."]
+    else:
+        lines = [f"Imported {plural(summary.imported, 'new contact')} from {path.name}."]
     if summary.merged:
         lines.append(f"{summary.merged:,} were merged into contacts you already had.")
+    if summary.unchanged and (summary.imported or summary.merged):
+        lines.append(f"{summary.unchanged:,} were already there, with nothing to add.")
     if summary.skipped_duplicates:
         lines.append(f"{summary.skipped_duplicates:,} duplicates were skipped, as you chose.")
     if summary.problems:

@@ -44,7 +44,8 @@ def _one(ws: Workspace, name: str) -> Contact:
 def test_import_then_reimport_merges_by_email(ws: Workspace, write: Write) -> None:
     path = write("people.csv", PEOPLE)
     first = import_contacts(ws, path)
-    assert first.as_json() == {"imported": 3, "merged": 1, "skipped": 0, "problems": []}
+    assert first.as_json() == {"imported": 3, "merged": 1, "unchanged": 0, "skipped": 0,
+                               "problems": []}
     ann = _one(ws, "Ann Lee")  # the fourth row merged into the first (same address)
     assert ann.values("email") == ("ANN@example.com",)
     assert ann.values("phone") == ("555 0101", "555 0199")
@@ -53,7 +54,7 @@ def test_import_then_reimport_merges_by_email(ws: Workspace, write: Write) -> No
     assert bob.tags == ("press", "vip")
 
     again = import_contacts(ws, path)
-    assert (again.imported, again.merged, again.skipped) == (0, 4, 0)
+    assert (again.imported, again.merged, again.unchanged, again.skipped) == (0, 0, 4, 0)
     assert count_contacts(ws) == 3
     assert _one(ws, "Ann Lee").values("phone") == ("555 0101", "555 0199")
 

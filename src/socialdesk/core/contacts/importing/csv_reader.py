@@ -9,6 +9,7 @@
 * Every row must have the header's number of fields, give or take empty fields at the
   end; a row that does not (a mixed delimiter, a stray quote) makes the whole file fail
   with its line number rather than import shifted columns.
+* First, middle and last name columns are kept as the contact's structured name too.
 """
 
 from __future__ import annotations
@@ -18,9 +19,10 @@ import io
 import itertools
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from socialdesk.core import contact_names
 from socialdesk.core.contacts.importing import csv_layouts as layouts
 from socialdesk.core.contacts.importing.build import make_contact
 from socialdesk.core.contacts.importing.errors import ContactImportError
@@ -250,7 +252,11 @@ def _contact(row: list[str], plan: _Plan, line: int, problems: list[Problem]) ->
             details.append(Detail(kind, one, label))
     tags = [tag for i in plan.tags for tag in _split(row[i].strip(), _SEPARATORS)]
     notes = "\n\n".join(note for i in plan.notes if (note := row[i].strip()))
-    return make_contact(
+    contact = make_contact(
         line, problems, name=name, organisation=_first(row, plan.orgs), notes=notes,
         details=details, tags=tags,
     )
+    first, middle, last = (_first(row, plan.parts.get(part, [])) for part in _PARTS)
+    if contact is None or not (first or last):
+        return contact
+    return replace(contact, structured_name=contact_names.stored([[last], [first], [middle]]))

@@ -1,7 +1,12 @@
 """Duplicate detection against the contacts already in a workspace.
 
-* **exact**: the imported contact has an e-mail address an existing contact has
-  (ignoring case). The importer merges these.
+* **exact**: the imported contact is an existing one by the first of its
+  :func:`identity_keys` that an existing contact has: the card's UID, else an e-mail
+  address (ignoring case), else a profile web address (LinkedIn, GitHub, …: scheme,
+  ``www.`` and a trailing slash do not count), else, for a contact without an e-mail
+  address, a phone number (digits only, with ``00`` read as ``+``); failing all of
+  them, an existing contact of the same name and organisation that already has every
+  detail and tag it brings (importing the same file again). The importer merges these.
 * **likely**: no shared address, but name and organisation read nearly the same
   (``rapidfuzz.fuzz.token_sort_ratio`` ≥ :data:`LIKELY_SCORE` on a normalised
   "name organisation" key). These are only reported.
@@ -19,6 +24,7 @@ import unicodedata
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from rapidfuzz import fuzz, process
 
@@ -29,6 +35,14 @@ from socialdesk.store.workspace import Workspace
 
 LIKELY_SCORE = 92.0
 _MAX_CANDIDATES = 3000
+# Sites whose addresses name one person or organisation (a path on them is a profile).
+PROFILE_SITES = (
+    "linkedin.com", "xing.com", "github.com", "gitlab.com", "facebook.com", "twitter.com",
+    "x.com", "instagram.com", "tiktok.com", "youtube.com", "threads.net", "bsky.app",
+    "pinterest.com", "behance.net", "dribbble.com", "medium.com", "about.me",
+)
+_MIN_PHONE_DIGITS = 7
+IdentityKey = tuple[str, str]
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +56,7 @@ class DuplicateMatch:
     existing_name: str
     kind: str  # "exact" | "likely"
     score: float
+    via: str = ""  # what made an exact match: "uid", "email", "url", "phone" or "same"
 
 
 def name_key(name: str, organisation: str = "") -> str:
@@ -51,38 +66,126 @@ def name_key(name: str, organisation: str = "") -> str:
     return " ".join("".join(kept).split())
 
 
+def profile_key(url: str) -> str | None:
+    """``host/path`` of a profile address (``None`` for any other web address).
+
+    A profile is a path on one of :data:`PROFILE_SITES`, or a ``/@name`` path anywhere
+    (Mastodon, Medium …).
+    """
+    text = url.strip()
+    try:
+        parts = urlsplit(text if "//" in text else f"//{text}")
+    except ValueError:
+        return None
+    host = (parts.hostname or "").casefold().removeprefix("www.").removeprefix("m.")
+    path = parts.path.rstrip("/").casefold()
+    if not host or not path:
+        return None
+    if path.startswith("/@") or any(host == s or host.endswith("." + s)
+                                    for s in PROFILE_SITES):
+        return f"{host}{path}"
+    return None
+
+
+def phone_key(number: str) -> str | None:
+    """A phone number's digits (``00`` at the start read as ``+``), or ``None`` if too short."""
+    text = number.strip()
+    digits = "".join(c for c in text if c.isdigit())
+    if text.startswith("+") or digits.startswith("00"):
+        digits = "+" + digits.removeprefix("00")
+    return digits if len(digits.lstrip("+")) >= _MIN_PHONE_DIGITS else None
+
+
+def identity_keys(contact: Contact, uid: str = "") -> list[IdentityKey]:
+    """What makes ``contact`` the same as another, strongest first.
+
+    Its UID, its e-mail addresses, its profile addresses, then its phone numbers, but
+    only when it has no e-mail address: people sharing a phone (a household, an office)
+    are told apart by their addresses.
+    """
+    keys: list[IdentityKey] = [("uid", uid)] if uid else []
+    keys += [("email", e.strip().casefold()) for e in contact.values("email") if e.strip()]
+    has_email = len(keys) > (1 if uid else 0)
+    keys += [("url", k) for u in contact.values("url") if (k := profile_key(u))]
+    if not has_email:
+        keys += [("phone", k) for p in contact.values("phone") if (k := phone_key(p))]
+    return keys
+
+
+def _detail_key(kind: str, value: str) -> IdentityKey | None:
+    if kind == "email":
+        return ("email", value.strip().casefold()) if value.strip() else None
+    found = profile_key(value) if kind == "url" else phone_key(value)
+    return (kind, found) if found else None
+
+
 def _blocks_of(key: str) -> set[str]:
     return {*key.split(), "^" + key[:4]}
 
 
 class DuplicateIndex:
-    """The workspace's e-mail addresses and name keys, loaded once per import."""
+    """The workspace's identity keys and name keys, loaded once per import."""
 
     def __init__(self, ws: Workspace) -> None:
-        self.emails: dict[str, int] = {}
-        for contact_id, value in store.email_owners(ws):
-            self.emails.setdefault(value.strip().casefold(), contact_id)
+        self.ws = ws
+        self.owners: dict[IdentityKey, int] = {}
+        for contact_id, uid in store.uid_owners(ws):
+            self.owners[("uid", uid)] = contact_id
+        for contact_id, kind, value in store.detail_owners(ws):
+            identity = _detail_key(kind, value)
+            if identity is not None:
+                self.owners.setdefault(identity, contact_id)
         self.names: dict[int, str] = {}
         self.keys: list[str] = []
         self.ids: list[int] = []
         self.blocks: dict[str, list[int]] = defaultdict(list)
+        self.same_name: dict[str, int] = {}
         for contact_id, name, organisation in store.name_keys(ws):
             key = name_key(name, organisation)
             self.names[contact_id] = name
             if not key:
                 continue
+            self.same_name.setdefault(key, contact_id)
             position = len(self.keys)
             self.keys.append(key)
             self.ids.append(contact_id)
             for block in _blocks_of(key):
                 self.blocks[block].append(position)
 
-    def exact(self, contact: Contact) -> int | None:
-        """The id of an existing contact sharing an e-mail address with ``contact``."""
-        for value in contact.values("email"):
-            found = self.emails.get(value.strip().casefold())
+    def exact(
+        self, contact: Contact, uid: str = "", keys: Sequence[IdentityKey] | None = None
+    ) -> int | None:
+        """The id of the existing contact that ``contact`` is (see :func:`identity_keys`).
+
+        ``keys`` are ``contact``'s identity keys when the caller has them already.
+        """
+        found = self._exact(contact, identity_keys(contact, uid) if keys is None else keys)
+        return None if found is None else found[0]
+
+    def _exact(self, contact: Contact, keys: Sequence[IdentityKey]) -> tuple[int, str] | None:
+        """The existing contact that ``contact`` is, and what told (``DuplicateMatch.via``)."""
+        for key in keys:
+            found = self.owners.get(key)
             if found is not None:
-                return found
+                return found, key[0]
+        same = self.identical(contact)
+        return None if same is None else (same, "same")
+
+    def identical(self, contact: Contact) -> int | None:
+        """The existing contact that ``contact`` adds nothing to, if there is one.
+
+        It has the same name and organisation, and every detail and tag of ``contact``.
+        """
+        found = self.same_name.get(name_key(contact.name, contact.organisation))
+        if found is None:
+            return None
+        target = store.merge_targets(self.ws, [found]).get(found)
+        if target is None:
+            return None
+        details = {(d.kind, d.value.casefold()) for d in contact.details}
+        tags = {t.casefold() for t in contact.tags}
+        if details <= target.details and tags <= target.tags:
+            return found
         return None
 
     def likely(self, contact: Contact) -> tuple[int, float] | None:
@@ -114,13 +217,18 @@ class DuplicateIndex:
         _, score, offset = found
         return self.ids[ordered[offset]], float(score)
 
-    def match(self, index: int, line: int, contact: Contact) -> DuplicateMatch | None:
-        """The exact, else likely, duplicate of ``contact``, or None."""
-        found = self.exact(contact)
+    def match(
+        self, index: int, line: int, contact: Contact, uid: str = "", *, exact: bool = True
+    ) -> DuplicateMatch | None:
+        """The exact, else likely, duplicate of ``contact``, or None.
+
+        ``exact=False`` skips the exact match (the caller looked for it already).
+        """
+        found = self._exact(contact, identity_keys(contact, uid)) if exact else None
         if found is not None:
-            return DuplicateMatch(
-                index, line, contact.name, found, self.names.get(found, ""), "exact", 100.0
-            )
+            existing, via = found
+            return DuplicateMatch(index, line, contact.name, existing,
+                                  self.names.get(existing, ""), "exact", 100.0, via)
         likely = self.likely(contact)
         if likely is None:
             return None
@@ -137,8 +245,8 @@ def find_duplicates(
     index = DuplicateIndex(ws)
     matches = []
     for position, item in enumerate(contacts):
-        line, contact = (item.line, item.contact) if isinstance(item, ParsedContact) else (0, item)
-        found = index.match(position, line, contact)
+        parsed = item if isinstance(item, ParsedContact) else ParsedContact(0, item)
+        found = index.match(position, parsed.line, parsed.contact, parsed.uid)
         if found is not None:
             matches.append(found)
     return matches

@@ -9,7 +9,12 @@ from pathlib import Path
 
 from socialdesk.core.contacts.importing import textio
 from socialdesk.core.contacts.importing.csv_reader import read_csv
-from socialdesk.core.contacts.importing.duplicates import DuplicateIndex, DuplicateMatch
+from socialdesk.core.contacts.importing.duplicates import (
+    DuplicateIndex,
+    DuplicateMatch,
+    IdentityKey,
+    identity_keys,
+)
 from socialdesk.core.contacts.importing.errors import ContactImportError, ImportCancelled
 from socialdesk.core.contacts.importing.model import FORMATS, ParsedContact, ParseResult
 from socialdesk.core.contacts.importing.vcard import read_vcards
@@ -24,12 +29,22 @@ _CHUNK = 5000
 
 @dataclass(frozen=True, slots=True)
 class ImportReport(ImportSummary):
-    """What a contact import did: new contacts, contacts merged by e-mail, rows skipped.
+    """What a contact import did: new contacts, rows merged, rows skipped.
 
-    ``likely_duplicates`` (not in the JSON) lists rows that look like existing contacts.
+    ``merged`` counts rows that added something to a contact (an existing one, or an
+    earlier row of the file); ``unchanged`` rows that were existing contacts with nothing
+    to add (importing a file again gives only those). ``likely_duplicates`` (not in the
+    JSON) lists rows that look like existing contacts.
     """
 
     likely_duplicates: tuple[DuplicateMatch, ...] = ()
+    unchanged: int = 0
+
+    def as_json(self) -> dict[str, object]:
+        """The shared shape, with ``unchanged`` after ``merged``."""
+        shared = ImportSummary.as_json(self)
+        return {"imported": shared.pop("imported"), "merged": shared.pop("merged"),
+                "unchanged": self.unchanged, **shared}
 
 
 def detect_format(data: bytes) -> str:
@@ -89,6 +104,7 @@ def _absorb(into: Contact, other: Contact) -> Contact:
         into,
         organisation=into.organisation or other.organisation,
         notes=into.notes or other.notes,
+        structured_name=into.structured_name or other.structured_name,
         details=details,
         tags=tuple(tags.values()),
     )
@@ -104,7 +120,7 @@ def _merges(
         if target is None:
             continue
         details, positions, tags = [], [], []
-        organisation = notes = ""
+        organisation = notes = structured_name = ""
         for contact in contacts:
             for detail in contact.details:
                 key = (detail.kind, detail.value.casefold())
@@ -122,9 +138,10 @@ def _merges(
                 target.organisation = organisation = contact.organisation
             if not target.notes and contact.notes:
                 target.notes = notes = contact.notes
-        merges.append(store.Merge(
-            contact_id, tuple(details), tuple(positions), tuple(tags), organisation, notes
-        ))
+            if not target.structured_name and contact.structured_name:
+                target.structured_name = structured_name = contact.structured_name
+        merges.append(store.Merge(contact_id, tuple(details), tuple(positions), tuple(tags),
+                                  organisation, notes, structured_name))
     return merges
 
 
@@ -137,8 +154,10 @@ def import_contacts(
 ) -> ImportReport:
     """Import a vCard or CSV file into ``ws`` in one transaction.
 
-    Contacts sharing an e-mail address with an existing contact (or with an earlier
-    contact of the same file) are merged into it; the rest are inserted. ``progress``
+    Contacts that are an existing contact (or an earlier contact of the same file) by
+    their UID, an e-mail address, a profile address or a phone number
+    (:func:`~socialdesk.core.contacts.importing.duplicates.identity_keys`) are merged into it; the
+    rest are inserted, with the UID of their card or a new random one. ``progress``
     is called with ``(done, total)`` now and then; returning False cancels the import
     (:class:`ImportCancelled`). On any error or cancel the workspace is unchanged.
     """
@@ -151,10 +170,13 @@ def import_contacts(
             if position % 1000 == 999:
                 _tick(progress, position, total, path)
             plan.add(position, item)
-        store.apply_merges(ws, _merges(store.merge_targets(ws, plan.incoming), plan.incoming))
-        _write(ws, plan.new, len(parsed.contacts), total, progress, path)
+        merges = _merges(store.merge_targets(ws, plan.incoming), plan.incoming)
+        store.apply_merges(ws, merges)
+        _write(ws, plan.new, plan.uids, len(parsed.contacts), total, progress, path)
+    unchanged = sum(len(plan.incoming[m.contact_id]) for m in merges if m.empty)
     return ImportReport(
-        len(plan.new), plan.merged, parsed.skipped, parsed.problems, tuple(plan.likely)
+        len(plan.new), plan.merged + sum(map(len, plan.incoming.values())) - unchanged,
+        parsed.skipped, parsed.problems, tuple(plan.likely), unchanged,
     )
 
 
@@ -164,43 +186,45 @@ class _Plan:
     def __init__(self, index: DuplicateIndex) -> None:
         self.index = index
         self.new: list[Contact] = []
+        self.uids: list[str] = []  # of the new contacts, from their files ('' for none)
         self.incoming: dict[int, list[Contact]] = {}  # existing id -> contacts to merge
         self.likely: list[DuplicateMatch] = []
-        self.merged = 0
-        self._new_by_email: dict[str, int] = {}
+        self.merged = 0  # rows merged into an earlier row of the file
+        self._new_by_key: dict[IdentityKey, int] = {}
 
     def add(self, position: int, item: ParsedContact) -> None:
-        """Merge ``item`` into an existing or earlier new contact by e-mail, or keep it."""
+        """Merge ``item`` into the existing or earlier new contact it is, or keep it."""
         contact = item.contact
-        emails = [e.casefold() for e in contact.values("email")]
-        existing = self.index.exact(contact)
+        keys = identity_keys(contact, item.uid)
+        existing = self.index.exact(contact, item.uid, keys)
         if existing is not None:
             self.incoming.setdefault(existing, []).append(contact)
-            self.merged += 1
             return
-        earlier = next((self._new_by_email[e] for e in emails if e in self._new_by_email), None)
+        earlier = next((self._new_by_key[k] for k in keys if k in self._new_by_key), None)
         if earlier is not None:
             self.new[earlier] = _absorb(self.new[earlier], contact)
             self.merged += 1
         else:
-            match = self.index.match(position, item.line, contact)
+            match = self.index.match(position, item.line, contact, exact=False)
             if match is not None:
                 self.likely.append(match)
             earlier = len(self.new)
             self.new.append(contact)
-        for email in emails:
-            self._new_by_email.setdefault(email, earlier)
+            self.uids.append(item.uid)
+        for key in keys:
+            self._new_by_key.setdefault(key, earlier)
 
 
 def _write(
     ws: Workspace,
     new: Sequence[Contact],
+    uids: Sequence[str],
     offset: int,
     total: int,
     progress: Progress | None,
     path: Path | str,
 ) -> None:
     for start in range(0, len(new), _CHUNK):
-        store.insert_contacts(ws, new[start : start + _CHUNK])
+        store.insert_contacts(ws, new[start : start + _CHUNK], uids[start : start + _CHUNK])
         _tick(progress, offset + min(start + _CHUNK, len(new)), total, path)
     _tick(progress, total, total, path)

@@ -12,10 +12,14 @@ FORMATS = ("auto", "vcard", "google", "outlook", "linkedin", "csv")
 
 @dataclass(frozen=True, slots=True)
 class ParsedContact:
-    """A contact read from a file (``contact.id`` is 0) and the line where it starts."""
+    """A contact read from a file (``contact.id`` is 0) and the line where it starts.
+
+    ``uid`` is the contact's UID in the file ('' when it has none).
+    """
 
     line: int
     contact: Contact
+    uid: str = ""
 
 
 @dataclass(frozen=True, slots=True)

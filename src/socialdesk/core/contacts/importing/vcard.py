@@ -23,6 +23,9 @@ the bytes itself:
 * photos, logos, sounds and keys are never decoded, only skipped;
 * a card without FN takes its name from N, then ORG, then its first e-mail address;
   a card with none of them is skipped and reported;
+* the card's N is kept as the contact's structured name and its UID goes with it
+  (:class:`ParsedContact`); ``KIND:org`` or ``X-ABShowAs:COMPANY`` make it an
+  organisation (its name is its organisation);
 * ``BEGIN:VCARD`` without ``END:VCARD`` (or the reverse), text outside any card, or no
   card at all make the whole file fail with the line where it went wrong.
 """
@@ -34,6 +37,7 @@ import re
 from dataclasses import replace
 from pathlib import Path
 
+from socialdesk.core.contact_names import from_vcard
 from socialdesk.core.contacts.detail_labels import label_from_vcard
 from socialdesk.core.contacts.fields import OWN_FIELDS, read_own_fields
 from socialdesk.core.contacts.importing import textio
@@ -49,15 +53,16 @@ from socialdesk.core.contacts.importing.vcard_syntax import (
     unescape,
 )
 from socialdesk.core.import_results import Problem
-from socialdesk.store.models import Contact, Detail
+from socialdesk.store.models import Detail
 
 _OWN = frozenset(own.vcard_property for own in OWN_FIELDS)
 _WANTED = frozenset(
     ("FN", "N", "ORG", "EMAIL", "TEL", "URL", "NOTE", "CATEGORIES", "X-ABLABEL", "VERSION",
-     *_OWN)
+     "UID", "KIND", "X-ABSHOWAS", *_OWN)
 )
 _DETAIL_KIND = {"EMAIL": "email", "TEL": "phone", "URL": "url"}
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
+_MAX_UID = 300
 
 
 def read_vcards(data: bytes, path: Path | str) -> ParseResult:
@@ -68,7 +73,7 @@ def read_vcards(data: bytes, path: Path | str) -> ParseResult:
     that one legacy encoding can be guessed from all such values together.
     """
     data, encoding, transcoded = _to_bytes(data, path)
-    slots: list[Contact | None] = []
+    slots: list[ParsedContact | None] = []
     lines: list[int] = []
     waiting: list[tuple[int, Card]] = []
     undecodable: list[bytes] = []
@@ -89,11 +94,7 @@ def read_vcards(data: bytes, path: Path | str) -> ParseResult:
         encoding = fallback if encoding == "utf-8" else encoding
         for index, card in waiting:
             slots[index] = _contact(card, fallback, transcoded, problems)
-    contacts = tuple(
-        ParsedContact(line, contact)
-        for line, contact in zip(lines, slots, strict=True)
-        if contact is not None
-    )
+    contacts = tuple(parsed for parsed in slots if parsed is not None)
     problems.sort(key=lambda problem: problem.line)
     return ParseResult("vcard", encoding, contacts, tuple(problems), len(lines) - len(contacts))
 
@@ -143,7 +144,7 @@ def _undecodable(card: Card, transcoded: bool) -> list[bytes]:
 
 def _contact(
     card: Card, fallback: str, transcoded: bool, problems: list[Problem]
-) -> Contact | None:
+) -> ParsedContact | None:
     version = "3.0"
     values: dict[str, list[tuple[Property, str]]] = {}
     labels: dict[str, str] = {}
@@ -175,8 +176,27 @@ def _contact(
         details=details,
         tags=[tag for _, t in values.get("CATEGORIES", []) for tag in split(t, ",", version)],
     )
+    if contact is None:
+        return None
     own = {key: items[0][1].strip() for key, items in values.items() if key in _OWN}
-    return replace(contact, **read_own_fields(own)) if contact and own else contact
+    structured = next((n for _, t in values.get("N", []) if (n := from_vcard(t))), "")
+    if _organisation_card(values):
+        contact = replace(contact, organisation=contact.organisation or contact.name)
+    contact = replace(contact, structured_name=structured, **read_own_fields(own))
+    return ParsedContact(card.line, contact, _uid(values, version))
+
+
+def _uid(values: dict[str, list[tuple[Property, str]]], version: str) -> str:
+    """The card's UID as written ('' when it has none, or one too long to be one)."""
+    uid = next((u for _, t in values.get("UID", []) if (u := unescape(t, version).strip())), "")
+    return uid if len(uid) <= _MAX_UID and uid.isprintable() else ""
+
+
+def _organisation_card(values: dict[str, list[tuple[Property, str]]]) -> bool:
+    """``KIND:org`` (vCard 4.0) or Apple's ``X-ABShowAs:COMPANY``."""
+    kinds = [t.strip().casefold() for _, t in values.get("KIND", [])]
+    shown = [t.strip().casefold() for _, t in values.get("X-ABSHOWAS", [])]
+    return bool({"org", "organization"} & set(kinds)) or "company" in shown
 
 
 def _detail(kind: str, prop: Property, value: str, labels: dict[str, str]) -> Detail:
