@@ -51,7 +51,7 @@ def test_repeats_read_once_for_many_ranges_match_a_fresh_read(workspace) -> None
     create_post(workspace, PostDraft(title="Once", scheduled_on="2031-03-04"))
     create_post(workspace, PostDraft(title="An idea"))
     every = posts.repeating_records(workspace)
-    assert sorted(r[1] for r in every) == ["Bread club", "Evergreen", "Market day"]
+    assert sorted(r.row.title for r in every) == ["Bread club", "Evergreen", "Market day"]
     for first, last in ((date(2030, 12, 1), date(2030, 12, 31)),
                         (date(2031, 1, 1), date(2031, 1, 31)),
                         (date(2031, 2, 24), date(2031, 4, 6)),

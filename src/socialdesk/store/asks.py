@@ -163,7 +163,8 @@ def waiting_asks(ws: Workspace, today: str, limit: int = 0) -> WaitingAsks:
     Today does not sort the thousands of waiting asks of a large workspace.
     """
     counts = ws.conn.execute(
-        f"SELECT count(*), coalesce(sum(due_on < ?), 0) FROM asks WHERE {WAITING}", (today,),
+        f"SELECT count(*) AS waiting, coalesce(sum(due_on < ?), 0) AS overdue FROM asks "
+        f"WHERE {WAITING}", (today,),
     ).fetchone()
     rows: list[sqlite3.Row] = []
     for undated in (False, True):
@@ -173,7 +174,7 @@ def waiting_asks(ws: Workspace, today: str, limit: int = 0) -> WaitingAsks:
             f"{_ASK_SQL} WHERE a.{WAITING} AND a.due_on IS {'' if undated else 'NOT '}NULL "
             "ORDER BY a.due_on, a.id LIMIT ?", (limit - len(rows),),
         ).fetchall()
-    return WaitingAsks(counts[0], counts[1], tuple(_ask(row) for row in rows))
+    return WaitingAsks(counts["waiting"], counts["overdue"], tuple(_ask(row) for row in rows))
 
 
 def asks_for_post(ws: Workspace, post_id: int) -> list[AskRow]:

@@ -38,6 +38,11 @@ def select_named(
     return ", ".join(f"{other.get(name, f'{table}.{name}')} AS {name}" for name in names)
 
 
+def insert_sql(table: str, names: Sequence[str]) -> str:
+    """``INSERT INTO table (names…) VALUES (?, …)``: the values go in the order of ``names``."""
+    return f"INSERT INTO {table} ({select_list(names)}) VALUES ({', '.join('?' * len(names))})"
+
+
 def from_row(cls: type[T], row: sqlite3.Row, names: Sequence[str], **extra: Any) -> T:
     """Build ``cls`` from the columns ``names`` of ``row`` by name, plus ``extra`` fields."""
     return cls(**{name: row[name] for name in names}, **extra)

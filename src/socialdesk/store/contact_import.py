@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from socialdesk.store.bulk import defer_foreign_keys, next_id
-from socialdesk.store.columns import select_list
+from socialdesk.store.columns import from_row, select_list
 from socialdesk.store.contacts import EDITABLE_COLUMNS, editable_values
 from socialdesk.store.models import Contact, Detail
 from socialdesk.store.workspace import Workspace
@@ -32,6 +32,9 @@ class MergeTarget:
     details: set[tuple[str, str]] = field(default_factory=set)  # (kind, casefolded value)
     tags: set[str] = field(default_factory=set)  # casefolded
     positions: dict[str, int] = field(default_factory=dict)  # next position per kind
+
+
+_TARGET_COLUMNS = ("id", "organisation", "notes")  # MergeTarget's fields from the contacts row
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,23 +74,23 @@ def merge_targets(ws: Workspace, ids: Iterable[int]) -> dict[int, MergeTarget]:
         chunk = wanted[start : start + 500]
         marks = ", ".join("?" for _ in chunk)
         for row in ws.conn.execute(
-            f"SELECT id, organisation, notes FROM contacts WHERE id IN ({marks})", chunk
+            f"SELECT {select_list(_TARGET_COLUMNS)} FROM contacts WHERE id IN ({marks})", chunk
         ):
-            targets[row[0]] = MergeTarget(row[0], row[1], row[2])
-        for contact_id, kind, value, position in ws.conn.execute(
+            targets[row["id"]] = from_row(MergeTarget, row, _TARGET_COLUMNS)
+        for row in ws.conn.execute(
             f"SELECT contact_id, kind, value, position FROM contact_details "
             f"WHERE contact_id IN ({marks})",
             chunk,
         ):
-            target = targets[contact_id]
-            target.details.add((kind, value.casefold()))
-            target.positions[kind] = max(target.positions.get(kind, 0), position + 1)
-        for contact_id, name in ws.conn.execute(
+            target, kind = targets[row["contact_id"]], row["kind"]
+            target.details.add((kind, row["value"].casefold()))
+            target.positions[kind] = max(target.positions.get(kind, 0), row["position"] + 1)
+        for row in ws.conn.execute(
             f"SELECT ct.contact_id, t.name FROM contact_tags ct JOIN tags t ON t.id = ct.tag_id "
             f"WHERE ct.contact_id IN ({marks})",
             chunk,
         ):
-            targets[contact_id].tags.add(name.casefold())
+            targets[row["contact_id"]].tags.add(row["name"].casefold())
     return targets
 
 
@@ -106,9 +109,9 @@ def _tag_ids(ws: Workspace, names: Iterable[str]) -> dict[str, int]:
         [(name,) for name in wanted.values()],
     )
     ids: dict[str, int] = {}
-    for tag_id, name in ws.conn.execute("SELECT id, name FROM tags"):
-        if name.casefold() in wanted:
-            ids[name.casefold()] = tag_id
+    for row in ws.conn.execute("SELECT id, name FROM tags"):
+        if (folded := row["name"].casefold()) in wanted:
+            ids[folded] = row["id"]
     return ids
 
 
