@@ -22,6 +22,7 @@ from socialdesk.core.importing import (
     ParsedContact,
     Problem,
 )
+from socialdesk.core.settings import default_effort
 from socialdesk.store import contact_import as store
 from socialdesk.store.models import Contact
 from socialdesk.store.workspace import Workspace
@@ -127,10 +128,11 @@ def apply_plan(ws: Workspace, plan: ImportPlan, progress: Progress | None = None
     new_by_email: dict[str, int] = {}
     incoming: dict[int, Contact] = {}
     merged = skipped = 0
+    effort = default_effort(ws)
     for position, item in enumerate(plan.contacts):
         if position % 1000 == 999:
             _tick(progress, position // 2, total, plan.path)
-        contact = item.contact
+        contact = item.in_workspace(effort)
         match = by_index.get(position)
         decision = plan.decision(match) if match is not None else KEEP
         if decision == SKIP:

@@ -14,6 +14,7 @@ from socialdesk.core.importing.duplicates import DuplicateIndex, DuplicateMatch
 from socialdesk.core.importing.errors import ContactImportError, ImportCancelled
 from socialdesk.core.importing.model import FORMATS, ParsedContact, ParseResult
 from socialdesk.core.importing.vcard import read_vcards
+from socialdesk.core.settings import default_effort
 from socialdesk.store import contact_import as store
 from socialdesk.store.models import Contact
 from socialdesk.store.workspace import Workspace
@@ -146,7 +147,7 @@ def import_contacts(
     total = 2 * len(parsed.contacts)
     _tick(progress, 0, total, path)
     with ws.transaction(), store.roomy_cache(ws):
-        plan = _Plan(DuplicateIndex(ws))
+        plan = _Plan(DuplicateIndex(ws), default_effort(ws))
         for position, item in enumerate(parsed.contacts):
             if position % 1000 == 999:
                 _tick(progress, position, total, path)
@@ -161,8 +162,9 @@ def import_contacts(
 class _Plan:
     """Sorts parsed contacts into new ones and merges, before anything is written."""
 
-    def __init__(self, index: DuplicateIndex) -> None:
+    def __init__(self, index: DuplicateIndex, effort_minutes: int) -> None:
         self.index = index
+        self.effort_minutes = effort_minutes  # the workspace's default ask effort
         self.new: list[Contact] = []
         self.incoming: dict[int, list[Contact]] = {}  # existing id -> contacts to merge
         self.likely: list[DuplicateMatch] = []
@@ -171,7 +173,7 @@ class _Plan:
 
     def add(self, position: int, item: ParsedContact) -> None:
         """Merge ``item`` into an existing or earlier new contact by e-mail, or keep it."""
-        contact = item.contact
+        contact = item.in_workspace(self.effort_minutes)
         emails = [e.casefold() for e in contact.values("email")]
         existing = self.index.exact(contact)
         if existing is not None:

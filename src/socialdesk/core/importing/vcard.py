@@ -48,7 +48,7 @@ from socialdesk.core.importing.vcard_syntax import (
     split,
     unescape,
 )
-from socialdesk.store.models import Contact, Detail
+from socialdesk.store.models import Detail
 
 _OWN = frozenset(own.vcard_property for own in OWN_FIELDS)
 _WANTED = frozenset(
@@ -68,7 +68,7 @@ def read_vcards(data: bytes, path: Path | str) -> ParseResult:
     that one legacy encoding can be guessed from all such values together.
     """
     data, encoding, transcoded = _to_bytes(data, path)
-    slots: list[Contact | None] = []
+    slots: list[ParsedContact | None] = []
     lines: list[int] = []
     waiting: list[tuple[int, Card]] = []
     undecodable: list[bytes] = []
@@ -89,11 +89,7 @@ def read_vcards(data: bytes, path: Path | str) -> ParseResult:
         encoding = fallback if encoding == "utf-8" else encoding
         for index, card in waiting:
             slots[index] = _contact(card, fallback, transcoded, problems)
-    contacts = tuple(
-        ParsedContact(line, contact)
-        for line, contact in zip(lines, slots, strict=True)
-        if contact is not None
-    )
+    contacts = tuple(contact for contact in slots if contact is not None)
     problems.sort(key=lambda problem: problem.line)
     return ParseResult("vcard", encoding, contacts, tuple(problems), len(lines) - len(contacts))
 
@@ -143,7 +139,7 @@ def _undecodable(card: Card, transcoded: bool) -> list[bytes]:
 
 def _contact(
     card: Card, fallback: str, transcoded: bool, problems: list[Problem]
-) -> Contact | None:
+) -> ParsedContact | None:
     version = "3.0"
     values: dict[str, list[tuple[Property, str]]] = {}
     labels: dict[str, str] = {}
@@ -175,8 +171,11 @@ def _contact(
         details=(_strip_scheme(d) for d in details),
         tags=[tag for _, t in values.get("CATEGORIES", []) for tag in split(t, ",", version)],
     )
-    own = {key: items[0][1].strip() for key, items in values.items() if key in _OWN}
-    return replace(contact, **read_own_fields(own)) if contact and own else contact
+    if contact is None:
+        return None
+    own = read_own_fields({key: items[0][1].strip() for key, items in values.items()
+                           if key in _OWN})
+    return ParsedContact(card.line, replace(contact, **own), frozenset(own))
 
 
 def _strip_scheme(detail: Detail) -> Detail:
