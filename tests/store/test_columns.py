@@ -4,7 +4,16 @@ from __future__ import annotations
 
 import pytest
 
-from socialdesk.store import audiences, campaigns, contacts, interactions, links, post_writes
+from socialdesk.store import (
+    audiences,
+    backups,
+    campaigns,
+    contacts,
+    interactions,
+    links,
+    occurrences,
+    post_writes,
+)
 from socialdesk.store.workspace import Workspace
 
 NAMED = {
@@ -15,6 +24,8 @@ NAMED = {
     "audiences": audiences.AUDIENCE_COLUMNS,
     "contact_links": links.LINK_COLUMNS,
     "posts": post_writes.POST_COLUMNS,
+    "backup_log": ("id", *backups.LOG_COLUMNS),
+    "post_occurrences": ("post_id", "occurs_on", *occurrences.OCCURRENCE_COLUMNS, "updated_at"),
 }
 
 

@@ -26,7 +26,7 @@ class BackupEntry:
     encrypted: bool = False
 
 
-_ENTRY_COLUMNS = field_names(BackupEntry)  # columns of backup_log (besides its id)
+LOG_COLUMNS = field_names(BackupEntry)  # the columns of backup_log, besides its id
 _LOGGED = field_names(BackupEntry, leave_out=("created_at",))  # the database dates each line
 
 
@@ -95,14 +95,14 @@ def last_backup(ws: Workspace, kinds: tuple[str, ...] | None = None) -> BackupEn
         where += f" AND kind IN ({', '.join('?' for _ in kinds)})"
         params = kinds
     row = ws.conn.execute(
-        f"SELECT {select_list(_ENTRY_COLUMNS)} FROM backup_log "
+        f"SELECT {select_list(LOG_COLUMNS)} FROM backup_log "
         f"WHERE {where} ORDER BY created_at DESC, id DESC LIMIT 1",
         params,
     ).fetchone()
     if row is None:
         return None
     flags = {name: bool(row[name]) for name in ("ok", "encrypted")}
-    return from_row(BackupEntry, row, [n for n in _ENTRY_COLUMNS if n not in flags], **flags)
+    return from_row(BackupEntry, row, [n for n in LOG_COLUMNS if n not in flags], **flags)
 
 
 def logged_paths(ws: Workspace) -> list[str]:

@@ -46,3 +46,19 @@ def insert_sql(table: str, names: Sequence[str]) -> str:
 def from_row(cls: type[T], row: sqlite3.Row, names: Sequence[str], **extra: Any) -> T:
     """Build ``cls`` from the columns ``names`` of ``row`` by name, plus ``extra`` fields."""
     return cls(**{name: row[name] for name in names}, **extra)
+
+
+def rows_as(cls: type[T], cursor: sqlite3.Cursor) -> list[T]:
+    """Every row of a query as ``cls``, each column going to the field of its name.
+
+    The SELECT names each column as a field of ``cls`` (``… AS reach``). The names are
+    matched once per query, not once per row: when they are the fields in their order,
+    thousands of rows are built as fast as by position.
+    """
+    names = tuple(column[0] for column in cursor.description)
+    if names == field_names(cls)[: len(names)]:
+        return [cls(*row) for row in cursor]
+    unknown = set(names) - set(field_names(cls))
+    if unknown:
+        raise ValueError(f"{cls.__name__} has no field {', '.join(sorted(unknown))}")
+    return [cls(**dict(zip(names, row, strict=True))) for row in cursor]

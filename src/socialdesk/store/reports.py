@@ -13,7 +13,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from socialdesk.store.asks import WAITING
-from socialdesk.store.columns import field_names, from_row
+from socialdesk.store.columns import field_names, from_row, rows_as
 from socialdesk.store.models import CampaignSummary, Counts, WeekReach
 from socialdesk.store.occurrences import repeat_of
 from socialdesk.store.posts import week_of
@@ -60,13 +60,9 @@ _COMPARABLE = (
     "(a.predicted_reach IS NOT NULL AND (a.status IN ('declined', 'no_reply') "
     "OR (a.status = 'shared' AND a.observed_reach IS NOT NULL)))"
 )
-# Each query names its columns as the fields of the dataclass it fills.
+# Each query names its columns as the fields of the dataclass it fills (in their order).
 _COUNTS = field_names(Counts, leave_out=("extra",))
-_SUMMARY = field_names(CampaignSummary)
-_CAMPAIGN_ROW = field_names(CampaignRow)
 _WEEK_FIGURES = field_names(Leverage, leave_out=("first", "last"))
-_PARTNER_ASKS = field_names(PartnerAsks)
-_POST_RESULT = field_names(PostResult)
 _FACTS = field_names(CampaignFacts)
 
 
@@ -114,8 +110,8 @@ def campaign_summaries(ws: Workspace) -> list[CampaignSummary]:
         LEFT JOIN repeat_totals rt ON rt.campaign_id IS pt.campaign_id
         ORDER BY c.id IS NULL, c.starts_on DESC, c.name
         """
-    ).fetchall()
-    return [from_row(CampaignSummary, row, _SUMMARY) for row in rows]
+    )
+    return rows_as(CampaignSummary, rows)
 
 
 def campaign_rows(ws: Workspace) -> list[CampaignRow]:
@@ -162,8 +158,8 @@ def campaign_rows(ws: Workspace) -> list[CampaignRow]:
         ORDER BY w.campaign_id IS NULL, c.starts_on IS NULL, c.starts_on DESC,
                  c.name COLLATE NOCASE
         """
-    ).fetchall()
-    return [from_row(CampaignRow, row, _CAMPAIGN_ROW) for row in rows]
+    )
+    return rows_as(CampaignRow, rows)
 
 
 def weekly_reach(ws: Workspace, first: str, last: str) -> list[WeekReach]:
@@ -266,8 +262,8 @@ def partner_asks(
         LIMIT ?
         """,
         [*params, -1 if limit is None else limit],
-    ).fetchall()
-    return [from_row(PartnerAsks, row, _PARTNER_ASKS) for row in rows]
+    )
+    return rows_as(PartnerAsks, rows)
 
 
 _POST_COLUMNS = (
@@ -341,8 +337,7 @@ def post_results(
             LEFT JOIN asks a ON a.post_id = p.id
             {where}
             GROUP BY p.id {_BY_DATE}"""
-    return [from_row(PostResult, row, _POST_RESULT)
-            for row in ws.conn.execute(sql, params).fetchall()]
+    return rows_as(PostResult, ws.conn.execute(sql, params))
 
 
 def campaign_facts(ws: Workspace, campaign_id: int) -> CampaignFacts | None:
