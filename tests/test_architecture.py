@@ -130,6 +130,10 @@ def _takes_rows_whole(call: ast.Call) -> bool:
 
 
 def _positional_reads(path: Path, tree: ast.Module, in_store: bool) -> Iterator[str]:
+    # Functions' names for a query's rows (``rows = conn.execute(…).fetchall()``).
+    row_names = {target.id for node in ast.walk(tree) if isinstance(node, ast.Assign)
+                 and _reads_rows(node.value) for target in node.targets
+                 if isinstance(target, ast.Name)}
     for node in ast.walk(tree):
         if isinstance(node, ast.Call) and any(isinstance(a, ast.Starred) for a in node.args):
             func = node.func
@@ -145,7 +149,9 @@ def _positional_reads(path: Path, tree: ast.Module, in_store: bool) -> Iterator[
             (node.target, node.iter) if isinstance(node, (ast.For, ast.comprehension))
             else (node.targets[0], node.value) if isinstance(node, ast.Assign) else (None, None)
         )
-        if isinstance(unpacked[0], ast.Tuple) and _reads_rows(unpacked[1]):
+        if isinstance(unpacked[0], ast.Tuple) and (
+                _reads_rows(unpacked[1])
+                or (isinstance(unpacked[1], ast.Name) and unpacked[1].id in row_names)):
             yield (f"{_where(path, unpacked[1])}: {ast.unparse(unpacked[0])} = … "
                    "unpacks a row by position")
         if isinstance(node, ast.Call) and _takes_rows_whole(node):

@@ -34,3 +34,18 @@ def test_the_store_names_every_column_of_the_table(workspace: Workspace, table: 
     """A column added by a migration but not named in the store would never be read."""
     columns = [row["name"] for row in workspace.conn.execute(f"PRAGMA table_info({table})")]
     assert sorted(columns) == sorted(NAMED[table])
+
+
+def test_rows_are_built_by_name_whatever_the_order_of_the_select(workspace: Workspace) -> None:
+    from socialdesk.store.columns import rows_as
+    from socialdesk.store.models import Detail
+
+    def read(sql: str) -> list[Detail]:
+        return rows_as(Detail, workspace.conn.execute(sql))
+
+    assert read("SELECT 'email' AS kind, 'a@x.example' AS value, 'work' AS label") == [
+        Detail("email", "a@x.example", "work")]
+    assert read("SELECT 'work' AS label, 'a@x.example' AS value, 'email' AS kind") == [
+        Detail("email", "a@x.example", "work")]
+    with pytest.raises(ValueError, match="no field colour"):
+        read("SELECT 'email' AS kind, 'a' AS value, 'red' AS colour")

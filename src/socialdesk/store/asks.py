@@ -148,11 +148,12 @@ def recent_ask_counts(
     """
     since = (date.fromisoformat(today) - timedelta(days=days)).isoformat()
     rows = ws.conn.execute(
-        "SELECT contact_id, count(*) FROM asks WHERE asked_on > ? AND asked_on <= ? "
+        "SELECT contact_id, count(*) AS asks FROM asks WHERE asked_on > ? AND asked_on <= ? "
         "GROUP BY contact_id", (since, today),
     ).fetchall()
     wanted = None if contact_ids is None else set(contact_ids)
-    return {cid: n for cid, n in rows if wanted is None or cid in wanted}
+    return {row["contact_id"]: row["asks"] for row in rows
+            if wanted is None or row["contact_id"] in wanted}
 
 
 def waiting_asks(ws: Workspace, today: str, limit: int = 0) -> WaitingAsks:
