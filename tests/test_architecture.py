@@ -154,6 +154,9 @@ def _positional_reads(path: Path, tree: ast.Module, in_store: bool) -> Iterator[
                 or (isinstance(unpacked[1], ast.Name) and unpacked[1].id in row_names)):
             yield (f"{_where(path, unpacked[1])}: {ast.unparse(unpacked[0])} = … "
                    "unpacks a row by position")
+        if isinstance(node, (ast.Return, ast.YieldFrom)) and node.value is not None \
+                and _reads_rows(node.value):
+            yield f"{_where(path, node)}: hands out a query's rows as they are"
         if isinstance(node, ast.Call) and _takes_rows_whole(node):
             yield f"{_where(path, node)}: {ast.unparse(node)[:60]} takes a row by position"
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from socialdesk.store.bulk import defer_foreign_keys, next_id
 from socialdesk.store.columns import from_row, select_list
@@ -49,21 +50,37 @@ class Merge:
     notes: str = ""
 
 
-def email_owners(ws: Workspace) -> Iterator[tuple[int, str]]:
-    """``(contact id, e-mail address)`` for every e-mail detail, lowest contact id first.
+class EmailOwner(NamedTuple):
+    """An e-mail address and its contact.
 
-    Addresses are returned as stored; callers casefold them (SQLite's ``lower()`` only
-    folds ASCII).
+    The address is as stored: callers casefold it (SQLite's ``lower()`` only folds ASCII).
     """
-    yield from ws.conn.execute(
+
+    contact_id: int
+    email: str
+
+
+class NameKey(NamedTuple):
+    """What duplicate detection compares of a contact."""
+
+    id: int
+    name: str
+    organisation: str
+
+
+def email_owners(ws: Workspace) -> Iterator[EmailOwner]:
+    """Every e-mail detail, lowest contact id first."""
+    for row in ws.conn.execute(
         "SELECT contact_id, value FROM contact_details WHERE kind = 'email' "
         "ORDER BY contact_id, position, id"
-    )
+    ):
+        yield EmailOwner(row["contact_id"], row["value"])
 
 
-def name_keys(ws: Workspace) -> Iterator[tuple[int, str, str]]:
-    """``(id, name, organisation)`` of every contact."""
-    yield from ws.conn.execute("SELECT id, name, organisation FROM contacts ORDER BY id")
+def name_keys(ws: Workspace) -> Iterator[NameKey]:
+    """The name and organisation of every contact."""
+    for row in ws.conn.execute("SELECT id, name, organisation FROM contacts ORDER BY id"):
+        yield NameKey(row["id"], row["name"], row["organisation"])
 
 
 def merge_targets(ws: Workspace, ids: Iterable[int]) -> dict[int, MergeTarget]:

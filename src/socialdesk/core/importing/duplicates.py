@@ -60,15 +60,15 @@ class DuplicateIndex:
 
     def __init__(self, ws: Workspace) -> None:
         self.emails: dict[str, int] = {}
-        for contact_id, value in store.email_owners(ws):
-            self.emails.setdefault(value.strip().casefold(), contact_id)
+        for owner in store.email_owners(ws):
+            self.emails.setdefault(owner.email.strip().casefold(), owner.contact_id)
         self.names: dict[int, str] = {}
         self.keys: list[str] = []
         self.ids: list[int] = []
         self.blocks: dict[str, list[int]] = defaultdict(list)
-        for contact_id, name, organisation in store.name_keys(ws):
-            key = name_key(name, organisation)
-            self.names[contact_id] = name
+        for contact in store.name_keys(ws):
+            key, contact_id = name_key(contact.name, contact.organisation), contact.id
+            self.names[contact_id] = contact.name
             if not key:
                 continue
             position = len(self.keys)

@@ -24,7 +24,7 @@ class ParsedContact:
 
     def in_workspace(self, default_effort_minutes: int) -> Contact:
         """The contact as it is written: the workspace's ask effort unless the file set one."""
-        if "effort_minutes" in self.given:
+        if "effort_minutes" in self.given or self.contact.effort_minutes == default_effort_minutes:
             return self.contact
         return replace(self.contact, effort_minutes=default_effort_minutes)
 
