@@ -175,7 +175,7 @@ def _contact(
         return None
     own = read_own_fields({key: items[0][1].strip() for key, items in values.items()
                            if key in _OWN})
-    return ParsedContact(card.line, replace(contact, **own), frozenset(own))
+    return ParsedContact(card.line, replace(contact, **own) if own else contact, frozenset(own))
 
 
 def _strip_scheme(detail: Detail) -> Detail:
