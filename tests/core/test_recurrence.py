@@ -88,3 +88,18 @@ def test_the_stores_repeat_rule_agrees_with_the_calendars(workspace, rule, start
         f"SELECT day FROM days, posts p WHERE p.id = ? AND {repeat_of('day')} ORDER BY day",
         (post_id,))]
     assert found == expected
+
+
+def test_a_repeat_keeps_every_field_of_its_post_but_its_date_status_and_reach() -> None:
+    """repeat_row names PostRow's fields one by one: a field added later must come along."""
+    from dataclasses import fields
+
+    from socialdesk.store import posts
+    from socialdesk.store.models import PostRow
+
+    post = PostRow(**{f.name: object() for f in fields(PostRow)})
+    repeat = posts.repeat_row(post, "2031-02-03", "scheduled", 7)
+    changed = {"scheduled_on": "2031-02-03", "status": "scheduled", "reach": 7,
+               "repeats": True, "occurrence": True}
+    for f in fields(PostRow):
+        assert getattr(repeat, f.name) == changed.get(f.name, getattr(post, f.name)), f.name

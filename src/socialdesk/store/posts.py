@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections import defaultdict
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 from socialdesk.store.campaigns import (
@@ -82,9 +82,17 @@ def post_row(record: sqlite3.Row) -> PostRow:
 
 
 def repeat_row(row: PostRow, scheduled_on: str, status: str, reach: int | None) -> PostRow:
-    """A repeating post's row as its repeat on a later date, with its own status and reach."""
-    return replace(row, status=status, scheduled_on=scheduled_on, reach=reach, repeats=True,
-                   occurrence=True)
+    """A repeating post's row as its repeat on a later date, with its own status and reach.
+
+    Built field by field rather than with ``dataclasses.replace``, which takes twice as
+    long (a quarter of the calendar holds thousands of repeats).
+    """
+    return PostRow(
+        id=row.id, title=row.title, status=status, scheduled_on=scheduled_on,
+        scheduled_time=row.scheduled_time, campaign=row.campaign, colour=row.colour,
+        platforms=row.platforms, topics=row.topics, reach=reach, campaign_id=row.campaign_id,
+        timezone=row.timezone, repeats=True, occurrence=True,
+    )
 
 
 def _with_channels(ws: Workspace, rows: list[sqlite3.Row]) -> list[PostRow]:
