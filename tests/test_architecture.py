@@ -169,3 +169,85 @@ def test_the_tests_mirror_the_package() -> None:
         if rel.parts[-1] in {"exporting", "importing"} and len(rel.parts) > 2:
             source = source.parent
         assert source.is_dir(), f"tests/{rel} has no package socialdesk/{rel} to mirror"
+
+
+# What a store function reads rows with: a cursor's or connection's query methods.
+_QUERIES = {"execute", "fetchall", "fetchone", "fetchmany"}
+
+
+def _reads_rows(node: ast.AST) -> bool:
+    """True for an expression that is a query's rows (``conn.execute(…)``, ``….fetchall()``)."""
+    return (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+            and node.func.attr in _QUERIES)
+
+
+def _by_position(node: ast.Subscript) -> bool:
+    """``x[1]`` or ``x[1:]``/``x[-3:]`` on something not named as a constant (``COLUMNS[1:]``).
+
+    ``x[0]`` stays allowed: the one column of a one-column query (``SELECT count(*)``);
+    so do ``x[-1]`` (the last item of a list) and ``x[:n]`` (the first n).
+    """
+    if isinstance(node.value, ast.Name) and node.value.id.isupper():
+        return False
+    index = node.slice
+    if isinstance(index, ast.Slice):
+        index = index.lower
+        if isinstance(index, ast.UnaryOp) and isinstance(index.operand, ast.Constant):
+            return True
+    return isinstance(index, ast.Constant) and isinstance(index.value, int) and index.value > 0
+
+
+def _takes_rows_whole(call: ast.Call) -> bool:
+    """``dict(rows)``, ``tuple(row)``, ``found.update(rows)``: a row's values in their order."""
+    func = call.func
+    takes = ((isinstance(func, ast.Name) and func.id in {"dict", "tuple", "list"})
+             or (isinstance(func, ast.Attribute) and func.attr == "update"))
+    if not (takes and call.args):
+        return False
+    arg = call.args[0]
+    return _reads_rows(arg) or (isinstance(arg, ast.Name) and arg.id in {"r", "row"})
+
+
+def _positional_reads(path: Path, tree: ast.Module, in_store: bool) -> Iterator[str]:
+    # Functions' names for a query's rows (``rows = conn.execute(…).fetchall()``).
+    row_names = {target.id for node in ast.walk(tree) if isinstance(node, ast.Assign)
+                 and _reads_rows(node.value) for target in node.targets
+                 if isinstance(target, ast.Name)}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and any(isinstance(a, ast.Starred) for a in node.args):
+            func = node.func
+            name = (func.id if isinstance(func, ast.Name)
+                    else func.attr if isinstance(func, ast.Attribute) else "")
+            if name[:1].isupper():
+                yield f"{_where(path, node)}: {ast.unparse(node)[:60]} builds {name} by position"
+        if not in_store:
+            continue
+        if isinstance(node, ast.Subscript) and _by_position(node):
+            yield f"{_where(path, node)}: {ast.unparse(node)[:60]} reads a column by position"
+        unpacked = (
+            (node.target, node.iter) if isinstance(node, (ast.For, ast.comprehension))
+            else (node.targets[0], node.value) if isinstance(node, ast.Assign) else (None, None)
+        )
+        if isinstance(unpacked[0], ast.Tuple) and (
+                _reads_rows(unpacked[1])
+                or (isinstance(unpacked[1], ast.Name) and unpacked[1].id in row_names)):
+            yield (f"{_where(path, unpacked[1])}: {ast.unparse(unpacked[0])} = … "
+                   "unpacks a row by position")
+        if isinstance(node, (ast.Return, ast.YieldFrom)) and node.value is not None \
+                and _reads_rows(node.value):
+            yield f"{_where(path, node)}: hands out a query's rows as they are"
+        if isinstance(node, ast.Call) and _takes_rows_whole(node):
+            yield f"{_where(path, node)}: {ast.unparse(node)[:60]} takes a row by position"
+
+
+def test_rows_are_read_by_column_name() -> None:
+    """Query results are built by name: no ``Cls(*row)``, no ``row[3]``, no ``a, b = row``.
+
+    A column added or moved in a SELECT then cannot shift another field's value. Store
+    code reads a row's columns by name (``row["name"]``, ``columns.from_row``); the one
+    column of a one-column query may be read as ``[0]``.
+    """
+    found = [line for path, tree in _modules()
+             for line in _positional_reads(path, tree, path.is_relative_to(PACKAGE / "store"))]
+    assert not found, ("Read query rows by column name (store/columns.py):\n"
+                       + "\n".join(found))

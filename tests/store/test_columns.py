@@ -4,7 +4,16 @@ from __future__ import annotations
 
 import pytest
 
-from socialdesk.store import audiences, campaigns, contacts, interactions, links, post_writes
+from socialdesk.store import (
+    audiences,
+    backups,
+    campaigns,
+    contacts,
+    interactions,
+    links,
+    occurrences,
+    post_writes,
+)
 from socialdesk.store.workspace import Workspace
 
 NAMED = {
@@ -15,6 +24,8 @@ NAMED = {
     "audiences": audiences.AUDIENCE_COLUMNS,
     "contact_links": links.LINK_COLUMNS,
     "posts": post_writes.POST_COLUMNS,
+    "backup_log": ("id", *backups.LOG_COLUMNS),
+    "post_occurrences": ("post_id", "occurs_on", *occurrences.OCCURRENCE_COLUMNS, "updated_at"),
 }
 
 
@@ -23,3 +34,18 @@ def test_the_store_names_every_column_of_the_table(workspace: Workspace, table: 
     """A column added by a migration but not named in the store would never be read."""
     columns = [row["name"] for row in workspace.conn.execute(f"PRAGMA table_info({table})")]
     assert sorted(columns) == sorted(NAMED[table])
+
+
+def test_rows_are_built_by_name_whatever_the_order_of_the_select(workspace: Workspace) -> None:
+    from socialdesk.store.columns import rows_as
+    from socialdesk.store.models import Detail
+
+    def read(sql: str) -> list[Detail]:
+        return rows_as(Detail, workspace.conn.execute(sql))
+
+    assert read("SELECT 'email' AS kind, 'a@x.example' AS value, 'work' AS label") == [
+        Detail("email", "a@x.example", "work")]
+    assert read("SELECT 'work' AS label, 'a@x.example' AS value, 'email' AS kind") == [
+        Detail("email", "a@x.example", "work")]
+    with pytest.raises(ValueError, match="no field colour"):
+        read("SELECT 'email' AS kind, 'a' AS value, 'red' AS colour")

@@ -16,6 +16,10 @@ never touched.
 it): a neutralised value comes back as typed, any other value unchanged. To keep that
 true, a value that itself starts with ``'`` before a formula character is neutralised
 even when it is a phone number.
+
+A file read by a program rather than a spreadsheet may keep some starts as written
+(``allow``): Hootsuite's bulk uploader publishes a message cell as it is, so a message
+that starts with a mention (``@partner``) or a ``+`` must not get a ``'`` there.
 """
 
 from __future__ import annotations
@@ -36,20 +40,21 @@ def _formula_at(text: str) -> int:
     for index, char in enumerate(text):
         if char.isspace() or unicodedata.category(char) in _INVISIBLE:
             continue
-        if char in _FORMULA or (
-            not char.isascii() and unicodedata.normalize("NFKC", char) in _FORMULA
-        ):
-            return index
-        return -1
+        return index if _formula_char(char) in _FORMULA else -1
     return -1
 
 
-def _needs_quote(text: str) -> bool:
+def _formula_char(char: str) -> str:
+    """``char`` as a spreadsheet reads it at the start of a cell (``＠`` is ``@``)."""
+    return char if char.isascii() else unicodedata.normalize("NFKC", char)
+
+
+def _needs_quote(text: str, allow: frozenset[str]) -> bool:
     if not text or text[0].isalnum():  # most cells: nothing to look at
         return False
     rest = text.lstrip("'")
     start = _formula_at(rest)
-    if start < 0:
+    if start < 0 or _formula_char(rest[start]) in allow:
         return False
     if text[:1] == "'":  # a quote already there: the importer would take it off
         return True
@@ -57,16 +62,17 @@ def _needs_quote(text: str) -> bool:
     return not (value[0] in "+-" and (_PHONE.fullmatch(value) or _NUMBER.fullmatch(value)))
 
 
-def neutralise_cell(value: object) -> str:
+def neutralise_cell(value: object, allow: frozenset[str] = frozenset()) -> str:
     """Return ``value`` as CSV cell text that no spreadsheet will run as a formula.
 
     See the module docstring for what gets a ``'`` in front; ``None`` becomes an empty
-    cell and anything else is ``str()``-ed.
+    cell and anything else is ``str()``-ed. A value whose first visible character is in
+    ``allow`` (of ``=+-@``) is written as it is.
     """
     if value is None:
         return ""
     text = value if isinstance(value, str) else str(value)
-    return "'" + text if _needs_quote(text) else text
+    return "'" + text if _needs_quote(text, allow) else text
 
 
 def restore_cell(cell: str) -> str:

@@ -100,6 +100,11 @@ def workspace_settings(ws: Workspace) -> dict[str, Any]:
     return merged
 
 
+def default_effort(ws: Workspace) -> int:
+    """The ask effort in minutes a contact added to ``ws`` gets, by hand or by an import."""
+    return int(workspace_settings(ws)["default_effort_minutes"])
+
+
 def stored_form(key: str, value: Any) -> Any:
     """What to store for ``key`` so that it reads back as ``value``; None for the default.
 

@@ -148,11 +148,12 @@ def recent_ask_counts(
     """
     since = (date.fromisoformat(today) - timedelta(days=days)).isoformat()
     rows = ws.conn.execute(
-        "SELECT contact_id, count(*) FROM asks WHERE asked_on > ? AND asked_on <= ? "
+        "SELECT contact_id, count(*) AS asks FROM asks WHERE asked_on > ? AND asked_on <= ? "
         "GROUP BY contact_id", (since, today),
     ).fetchall()
     wanted = None if contact_ids is None else set(contact_ids)
-    return {cid: n for cid, n in rows if wanted is None or cid in wanted}
+    return {row["contact_id"]: row["asks"] for row in rows
+            if wanted is None or row["contact_id"] in wanted}
 
 
 def waiting_asks(ws: Workspace, today: str, limit: int = 0) -> WaitingAsks:
@@ -163,7 +164,8 @@ def waiting_asks(ws: Workspace, today: str, limit: int = 0) -> WaitingAsks:
     Today does not sort the thousands of waiting asks of a large workspace.
     """
     counts = ws.conn.execute(
-        f"SELECT count(*), coalesce(sum(due_on < ?), 0) FROM asks WHERE {WAITING}", (today,),
+        f"SELECT count(*) AS waiting, coalesce(sum(due_on < ?), 0) AS overdue FROM asks "
+        f"WHERE {WAITING}", (today,),
     ).fetchone()
     rows: list[sqlite3.Row] = []
     for undated in (False, True):
@@ -173,7 +175,7 @@ def waiting_asks(ws: Workspace, today: str, limit: int = 0) -> WaitingAsks:
             f"{_ASK_SQL} WHERE a.{WAITING} AND a.due_on IS {'' if undated else 'NOT '}NULL "
             "ORDER BY a.due_on, a.id LIMIT ?", (limit - len(rows),),
         ).fetchall()
-    return WaitingAsks(counts[0], counts[1], tuple(_ask(row) for row in rows))
+    return WaitingAsks(counts["waiting"], counts["overdue"], tuple(_ask(row) for row in rows))
 
 
 def asks_for_post(ws: Workspace, post_id: int) -> list[AskRow]:

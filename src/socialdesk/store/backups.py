@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
 
-from socialdesk.store.columns import field_names, from_row, select_list
+from socialdesk.store.columns import field_names, from_row, insert_sql, select_list
 from socialdesk.store.workspace import Workspace
 
 
@@ -26,7 +26,8 @@ class BackupEntry:
     encrypted: bool = False
 
 
-_ENTRY_COLUMNS = field_names(BackupEntry)  # columns of backup_log (besides its id)
+LOG_COLUMNS = field_names(BackupEntry)  # the columns of backup_log, besides its id
+_LOGGED = field_names(BackupEntry, leave_out=("created_at",))  # the database dates each line
 
 
 def snapshot(conn: sqlite3.Connection, target: Path) -> None:
@@ -81,11 +82,9 @@ def log_backup(
 ) -> None:
     """Record a backup attempt in the workspace."""
     with ws.transaction():
-        ws.conn.execute(
-            "INSERT INTO backup_log (path, kind, size, encrypted, ok, message) "
-            "VALUES (?, ?, ?, ?, ?, ?)",
-            (str(path), kind, size, int(encrypted), int(ok), message),
-        )
+        entry = {"path": str(path), "kind": kind, "size": size, "ok": int(ok),
+                 "message": message, "encrypted": int(encrypted)}
+        ws.conn.execute(insert_sql("backup_log", _LOGGED), [entry[name] for name in _LOGGED])
 
 
 def last_backup(ws: Workspace, kinds: tuple[str, ...] | None = None) -> BackupEntry | None:
@@ -96,14 +95,14 @@ def last_backup(ws: Workspace, kinds: tuple[str, ...] | None = None) -> BackupEn
         where += f" AND kind IN ({', '.join('?' for _ in kinds)})"
         params = kinds
     row = ws.conn.execute(
-        f"SELECT {select_list(_ENTRY_COLUMNS)} FROM backup_log "
+        f"SELECT {select_list(LOG_COLUMNS)} FROM backup_log "
         f"WHERE {where} ORDER BY created_at DESC, id DESC LIMIT 1",
         params,
     ).fetchone()
     if row is None:
         return None
     flags = {name: bool(row[name]) for name in ("ok", "encrypted")}
-    return from_row(BackupEntry, row, [n for n in _ENTRY_COLUMNS if n not in flags], **flags)
+    return from_row(BackupEntry, row, [n for n in LOG_COLUMNS if n not in flags], **flags)
 
 
 def logged_paths(ws: Workspace) -> list[str]:

@@ -164,18 +164,18 @@ def calendar_export_data(
     topics: dict[int, list[str]] = defaultdict(list)
     if rows:
         chosen = f"SELECT p.id FROM posts p WHERE {where}"
-        for post_id, platform, body in conn.execute(
+        for row in conn.execute(
             f"SELECT post_id, platform, body FROM post_channels WHERE post_id IN ({chosen}) "
             "ORDER BY post_id, platform",
             params,
         ):
-            channels[post_id].append(ExportChannel(platform, body))
-        for post_id, name in conn.execute(
+            channels[row["post_id"]].append(ExportChannel(row["platform"], row["body"]))
+        for row in conn.execute(
             f"SELECT pt.post_id, t.name FROM post_topics pt JOIN topics t ON t.id = pt.topic_id "
             f"WHERE pt.post_id IN ({chosen}) ORDER BY pt.post_id, t.name COLLATE NOCASE",
             params,
         ):
-            topics[post_id].append(name)
+            topics[row["post_id"]].append(row["name"])
 
     posts = tuple(
         from_row(

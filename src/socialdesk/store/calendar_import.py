@@ -104,18 +104,18 @@ def existing_posts(ws: Workspace, uids: Iterable[str]) -> dict[str, ExistingPost
     topics: dict[int, list[str]] = defaultdict(list)
     for chunk in _chunks(sorted(rows)):
         marks = ", ".join("?" for _ in chunk)
-        for post_id, platform, body in ws.conn.execute(
+        for row in ws.conn.execute(
             f"SELECT post_id, platform, body FROM post_channels WHERE post_id IN ({marks}) "
             "ORDER BY post_id, platform",
             list(chunk),
         ):
-            channels[post_id].append((platform, body))
-        for post_id, name in ws.conn.execute(
+            channels[row["post_id"]].append((row["platform"], row["body"]))
+        for row in ws.conn.execute(
             f"SELECT pt.post_id, t.name FROM post_topics pt JOIN topics t ON t.id = pt.topic_id "
             f"WHERE pt.post_id IN ({marks}) ORDER BY pt.post_id, t.name",
             list(chunk),
         ):
-            topics[post_id].append(name)
+            topics[row["post_id"]].append(row["name"])
     return {
         row["uid"]: from_row(
             ExistingPost, row, _EXISTING_COLUMNS,
@@ -128,8 +128,8 @@ def existing_posts(ws: Workspace, uids: Iterable[str]) -> dict[str, ExistingPost
 def campaign_ids(ws: Workspace) -> dict[str, int]:
     """Campaign ids by casefolded name (the oldest campaign wins a shared name)."""
     found: dict[str, int] = {}
-    for campaign_id, name in ws.conn.execute("SELECT id, name FROM campaigns ORDER BY id"):
-        found.setdefault(name.strip().casefold(), campaign_id)
+    for row in ws.conn.execute("SELECT id, name FROM campaigns ORDER BY id"):
+        found.setdefault(row["name"].strip().casefold(), row["id"])
     return found
 
 

@@ -10,7 +10,7 @@ import re
 import sqlite3
 from datetime import date
 
-from socialdesk.store.columns import field_names, from_row, select_list
+from socialdesk.store.columns import field_names, from_row, insert_sql, select_list
 from socialdesk.store.models import Campaign, Channel
 from socialdesk.store.post_writes import now_stamp
 from socialdesk.store.workspace import Workspace
@@ -32,10 +32,6 @@ def campaign_from(row: sqlite3.Row) -> Campaign:
 def channel_from(row: sqlite3.Row) -> Channel:
     """A :class:`Channel` from a row that selected :data:`CHANNEL_COLUMNS`."""
     return from_row(Channel, row, CHANNEL_COLUMNS[:-1], active=bool(row["active"]))
-
-
-def _insert(table: str, columns: tuple[str, ...]) -> str:
-    return f"INSERT INTO {table} ({select_list(columns)}) VALUES ({', '.join('?' * len(columns))})"
 
 
 def _update(table: str, columns: tuple[str, ...]) -> str:
@@ -65,9 +61,9 @@ def get_campaign(ws: Workspace, campaign_id: int) -> Campaign | None:
 
 def campaign_post_counts(ws: Workspace) -> dict[int, int]:
     """How many posts each campaign has, by campaign id."""
-    return dict(ws.conn.execute(
-        "SELECT campaign_id, count(*) FROM posts WHERE campaign_id IS NOT NULL "
-        "GROUP BY campaign_id").fetchall())
+    return {row["campaign_id"]: row["posts"] for row in ws.conn.execute(
+        "SELECT campaign_id, count(*) AS posts FROM posts WHERE campaign_id IS NOT NULL "
+        "GROUP BY campaign_id")}
 
 
 def _campaign_values(campaign: Campaign) -> tuple[object, ...]:
@@ -82,7 +78,7 @@ def create_campaign(ws: Workspace, campaign: Campaign) -> int:
     validate_campaign(campaign)
     with ws.transaction():
         cursor = ws.conn.execute(
-            _insert("campaigns", CAMPAIGN_COLUMNS[1:]), _campaign_values(campaign))
+            insert_sql("campaigns", CAMPAIGN_COLUMNS[1:]), _campaign_values(campaign))
     return int(cursor.lastrowid or 0)
 
 
@@ -116,7 +112,7 @@ def delete_campaign(ws: Workspace, campaign_id: int) -> tuple[Campaign, tuple[in
 def restore_campaign(ws: Workspace, campaign: Campaign, post_ids: tuple[int, ...]) -> None:
     """Put a deleted campaign back with its id and give it its posts again."""
     with ws.transaction():
-        ws.conn.execute(_insert("campaigns", CAMPAIGN_COLUMNS),
+        ws.conn.execute(insert_sql("campaigns", CAMPAIGN_COLUMNS),
                         tuple(getattr(campaign, name) for name in CAMPAIGN_COLUMNS))
         for start in range(0, len(post_ids), 900):
             ids = post_ids[start : start + 900]
@@ -166,7 +162,7 @@ def create_channel(ws: Workspace, channel: Channel) -> int:
     validate_channel(channel)
     with ws.transaction():
         cursor = ws.conn.execute(
-            _insert("channels", CHANNEL_COLUMNS[1:]), _channel_values(channel))
+            insert_sql("channels", CHANNEL_COLUMNS[1:]), _channel_values(channel))
     return int(cursor.lastrowid or 0)
 
 
@@ -193,5 +189,5 @@ def delete_channel(ws: Workspace, channel_id: int) -> Channel:
 def restore_channel(ws: Workspace, channel: Channel) -> None:
     """Put a deleted own channel back with its id."""
     with ws.transaction():
-        ws.conn.execute(_insert("channels", CHANNEL_COLUMNS),
+        ws.conn.execute(insert_sql("channels", CHANNEL_COLUMNS),
                         (channel.id, *_channel_values(channel)))

@@ -78,7 +78,8 @@ def check(path: Path | str) -> CheckResult:
                 problems += [line for row in rows for line in row[0].splitlines()
                              if line != "ok" and not line.startswith("*** in database")]
                 fk = workspace.conn.execute("PRAGMA foreign_key_check").fetchall()
-            problems += [f"row {row[1]} in {row[0]} points to a missing {row[2]}" for row in fk]
+            problems += [f"row {row['rowid']} in {row['table']} points to a missing "
+                         f"{row['parent']}" for row in fk]
             version = workspace.schema_version
         except (sqlite3.DatabaseError, UnicodeDecodeError) as error:
             raise unreadable(workspace.path, error, "is damaged") from error

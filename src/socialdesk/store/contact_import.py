@@ -12,9 +12,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from socialdesk.store.bulk import defer_foreign_keys, next_id
-from socialdesk.store.columns import select_list
+from socialdesk.store.columns import from_row, select_list
 from socialdesk.store.contacts import EDITABLE_COLUMNS, editable_values, new_uid
 from socialdesk.store.models import Contact, Detail
 from socialdesk.store.workspace import Workspace
@@ -33,6 +34,9 @@ class MergeTarget:
     details: set[tuple[str, str]] = field(default_factory=set)  # (kind, casefolded value)
     tags: set[str] = field(default_factory=set)  # casefolded
     positions: dict[str, int] = field(default_factory=dict)  # next position per kind
+
+
+_TARGET_COLUMNS = ("id", "organisation", "notes", "structured_name")  # MergeTarget from its row
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,25 +58,50 @@ class Merge:
                     or self.structured_name)
 
 
-def detail_owners(ws: Workspace) -> Iterator[tuple[int, str, str]]:
-    """``(contact id, kind, value)`` for every detail, lowest contact id first.
+class DetailOwner(NamedTuple):
+    """An e-mail address, phone number or web address and its contact.
 
-    Values are returned as stored; callers normalise them (SQLite's ``lower()`` only
-    folds ASCII).
+    The value is as stored: callers normalise it (SQLite's ``lower()`` only folds ASCII).
     """
-    yield from ws.conn.execute(
+
+    contact_id: int
+    kind: str
+    value: str
+
+
+class UidOwner(NamedTuple):
+    """A contact's UID."""
+
+    contact_id: int
+    uid: str
+
+
+class NameKey(NamedTuple):
+    """What duplicate detection compares of a contact."""
+
+    id: int
+    name: str
+    organisation: str
+
+
+def detail_owners(ws: Workspace) -> Iterator[DetailOwner]:
+    """Every detail, lowest contact id first."""
+    for row in ws.conn.execute(
         "SELECT contact_id, kind, value FROM contact_details ORDER BY contact_id, position, id"
-    )
+    ):
+        yield DetailOwner(row["contact_id"], row["kind"], row["value"])
 
 
-def uid_owners(ws: Workspace) -> Iterator[tuple[int, str]]:
-    """``(contact id, UID)`` of every contact that has one."""
-    yield from ws.conn.execute("SELECT id, uid FROM contacts WHERE uid IS NOT NULL")
+def uid_owners(ws: Workspace) -> Iterator[UidOwner]:
+    """The UID of every contact that has one."""
+    for row in ws.conn.execute("SELECT id, uid FROM contacts WHERE uid IS NOT NULL"):
+        yield UidOwner(row["id"], row["uid"])
 
 
-def name_keys(ws: Workspace) -> Iterator[tuple[int, str, str]]:
-    """``(id, name, organisation)`` of every contact."""
-    yield from ws.conn.execute("SELECT id, name, organisation FROM contacts ORDER BY id")
+def name_keys(ws: Workspace) -> Iterator[NameKey]:
+    """The name and organisation of every contact."""
+    for row in ws.conn.execute("SELECT id, name, organisation FROM contacts ORDER BY id"):
+        yield NameKey(row["id"], row["name"], row["organisation"])
 
 
 def merge_targets(ws: Workspace, ids: Iterable[int]) -> dict[int, MergeTarget]:
@@ -83,24 +112,23 @@ def merge_targets(ws: Workspace, ids: Iterable[int]) -> dict[int, MergeTarget]:
         chunk = wanted[start : start + 500]
         marks = ", ".join("?" for _ in chunk)
         for row in ws.conn.execute(
-            f"SELECT id, organisation, notes, structured_name FROM contacts "
-            f"WHERE id IN ({marks})", chunk
+            f"SELECT {select_list(_TARGET_COLUMNS)} FROM contacts WHERE id IN ({marks})", chunk
         ):
-            targets[row[0]] = MergeTarget(row[0], row[1], row[2], row[3])
-        for contact_id, kind, value, position in ws.conn.execute(
+            targets[row["id"]] = from_row(MergeTarget, row, _TARGET_COLUMNS)
+        for row in ws.conn.execute(
             f"SELECT contact_id, kind, value, position FROM contact_details "
             f"WHERE contact_id IN ({marks})",
             chunk,
         ):
-            target = targets[contact_id]
-            target.details.add((kind, value.casefold()))
-            target.positions[kind] = max(target.positions.get(kind, 0), position + 1)
-        for contact_id, name in ws.conn.execute(
+            target, kind = targets[row["contact_id"]], row["kind"]
+            target.details.add((kind, row["value"].casefold()))
+            target.positions[kind] = max(target.positions.get(kind, 0), row["position"] + 1)
+        for row in ws.conn.execute(
             f"SELECT ct.contact_id, t.name FROM contact_tags ct JOIN tags t ON t.id = ct.tag_id "
             f"WHERE ct.contact_id IN ({marks})",
             chunk,
         ):
-            targets[contact_id].tags.add(name.casefold())
+            targets[row["contact_id"]].tags.add(row["name"].casefold())
     return targets
 
 
@@ -119,9 +147,9 @@ def _tag_ids(ws: Workspace, names: Iterable[str]) -> dict[str, int]:
         [(name,) for name in wanted.values()],
     )
     ids: dict[str, int] = {}
-    for tag_id, name in ws.conn.execute("SELECT id, name FROM tags"):
-        if name.casefold() in wanted:
-            ids[name.casefold()] = tag_id
+    for row in ws.conn.execute("SELECT id, name FROM tags"):
+        if (folded := row["name"].casefold()) in wanted:
+            ids[folded] = row["id"]
     return ids
 
 

@@ -13,13 +13,14 @@ contact is its own columns plus ``details``, ``tags``, ``audiences``, ``links`` 
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
 from socialdesk.store import audiences as audience_store
 from socialdesk.store import links as link_store
-from socialdesk.store.columns import select_list
+from socialdesk.store.columns import insert_sql, select_list
 from socialdesk.store.contacts import (
     CONTACT_COLUMNS,
     EDITABLE_COLUMNS,
@@ -34,10 +35,6 @@ from socialdesk.store.partners import audiences_of
 from socialdesk.store.workspace import Workspace
 
 _CONTACT_COLUMNS = select_list(CONTACT_COLUMNS + RECORD_COLUMNS + SHARE_COLUMNS)
-_ASK_COLUMNS = (
-    "id, uid, post_id, contact_id, status, asked_on, due_on, answered_on, message, "
-    "predicted_reach, observed_reach, effort_minutes, note, created_at, updated_at"
-)
 
 
 class RestoreConflict(ValueError):
@@ -48,12 +45,12 @@ class RestoreConflict(ValueError):
 class ContactSnapshot:
     """One contact and everything that belongs to it, as stored."""
 
-    row: tuple[object, ...]  # the contacts row, _CONTACT_COLUMNS
+    row: dict[str, object]  # the contacts row, _CONTACT_COLUMNS by name
     contact: Contact
     audiences: tuple[Audience, ...]
     links: tuple[Link, ...]
     interactions: tuple[Interaction, ...]
-    asks: tuple[tuple[object, ...], ...]  # asks rows, _ASK_COLUMNS
+    asks: tuple[dict[str, object], ...]  # asks rows, every column by name
 
     @property
     def id(self) -> int:
@@ -70,16 +67,20 @@ def snapshot_contact(ws: Workspace, contact_id: int) -> ContactSnapshot | None:
         f"SELECT {_CONTACT_COLUMNS} FROM contacts WHERE id = ?", (contact_id,)
     ).fetchone()
     asks = ws.conn.execute(
-        f"SELECT {_ASK_COLUMNS} FROM asks WHERE contact_id = ? ORDER BY id", (contact_id,)
+        "SELECT * FROM asks WHERE contact_id = ? ORDER BY id", (contact_id,)
     ).fetchall()
     return ContactSnapshot(
-        row=tuple(row),
+        row=_by_name(row),
         contact=contact,
         audiences=tuple(audiences_of(ws, contact_id)),
         links=tuple(link_store.links_of(ws, contact_id)),
         interactions=tuple(interactions_of(ws, contact_id)),
-        asks=tuple(tuple(a) for a in asks),
+        asks=tuple(_by_name(a) for a in asks),
     )
+
+
+def _by_name(row: sqlite3.Row) -> dict[str, object]:
+    return {name: row[name] for name in row.keys()}  # noqa: SIM118 (a Row iterates values)
 
 
 OWN_FIELDS = (*EDITABLE_COLUMNS, "details", "tags")
@@ -150,9 +151,8 @@ def restore_contact(ws: Workspace, snapshot: ContactSnapshot) -> None:
                 f"Cannot bring back {snapshot.contact.name}: their place was taken by "
                 f"{taken[0]} since."
             )
-        marks = ", ".join("?" * len(snapshot.row))
-        ws.conn.execute(f"INSERT INTO contacts ({_CONTACT_COLUMNS}) VALUES ({marks})",
-                        snapshot.row)
+        ws.conn.execute(insert_sql("contacts", tuple(snapshot.row)),
+                        tuple(snapshot.row.values()))
         ws.conn.executemany(
             "INSERT INTO contact_details (contact_id, kind, value, label, position) "
             "VALUES (?, ?, ?, ?, ?)",
@@ -170,14 +170,11 @@ def restore_contact(ws: Workspace, snapshot: ContactSnapshot) -> None:
         link_store.set_links(ws, snapshot.id, snapshot.links)
         set_interactions(ws, snapshot.id, snapshot.interactions)
         for ask in snapshot.asks:
-            values = list(ask)
-            if ws.conn.execute("SELECT 1 FROM asks WHERE id = ?", (values[0],)).fetchone():
-                values[0] = None  # the id went to another ask: take a new one
-            if values[2] is not None and not ws.conn.execute(
-                "SELECT 1 FROM posts WHERE id = ?", (values[2],)
+            values = dict(ask)
+            if ws.conn.execute("SELECT 1 FROM asks WHERE id = ?", (values["id"],)).fetchone():
+                values["id"] = None  # the id went to another ask: take a new one
+            if values["post_id"] is not None and not ws.conn.execute(
+                "SELECT 1 FROM posts WHERE id = ?", (values["post_id"],)
             ).fetchone():
-                values[2] = None
-            ws.conn.execute(
-                f"INSERT INTO asks ({_ASK_COLUMNS}) VALUES ({', '.join('?' * len(values))})",
-                values,
-            )
+                values["post_id"] = None
+            ws.conn.execute(insert_sql("asks", tuple(values)), tuple(values.values()))

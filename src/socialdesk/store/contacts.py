@@ -41,6 +41,7 @@ SHARE_COLUMNS = ("slug",)
 def new_uid() -> str:
     """A UID for a contact that came without one: random (UUID version 4), kept for good."""
     return f"urn:uuid:{uuid.uuid4()}"
+DETAIL_COLUMNS = field_names(Detail)  # a contact_details row as read (besides its position)
 
 # A line of the contacts table: the fields of :class:`ContactRow`, in that order, each a
 # column of ``contacts c`` unless computed here. Big reads keep these rows as plain
@@ -187,7 +188,7 @@ RowTuple = tuple[int, str, str, str, str, str, str, str | None, int]  # ROW_FIEL
 
 def contact_row(row: Sequence[Any]) -> ContactRow:
     """A :class:`ContactRow` from a row of ``_ROW_SQL`` (a tuple or a ``sqlite3.Row``)."""
-    return ContactRow(*row)  # the SELECT lists ROW_FIELDS, ContactRow's fields, in order
+    return ContactRow(**dict(zip(ROW_FIELDS, row, strict=True)))  # the SELECT's own order
 
 
 def row_tuples_for_ids(ws: Workspace, ids: Sequence[int]) -> list[RowTuple]:
@@ -222,7 +223,7 @@ def get_contact(ws: Workspace, contact_id: int) -> Contact | None:
     if row is None:
         return None
     details = ws.conn.execute(
-        "SELECT kind, value, label FROM contact_details WHERE contact_id = ? "
+        f"SELECT {select_list(DETAIL_COLUMNS)} FROM contact_details WHERE contact_id = ? "
         "ORDER BY kind, position, id",
         (contact_id,),
     ).fetchall()
@@ -233,7 +234,7 @@ def get_contact(ws: Workspace, contact_id: int) -> Contact | None:
     ).fetchall()
     return from_row(
         Contact, row, CONTACT_COLUMNS,
-        details=tuple(Detail(d["kind"], d["value"], d["label"]) for d in details),
+        details=tuple(from_row(Detail, d, DETAIL_COLUMNS) for d in details),
         tags=tuple(t["name"] for t in tags),
     )
 

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from socialdesk.store.columns import from_row, select_list
-from socialdesk.store.contacts import CONTACT_COLUMNS, RECORD_COLUMNS
+from socialdesk.store.contacts import CONTACT_COLUMNS, DETAIL_COLUMNS, RECORD_COLUMNS
 from socialdesk.store.models import Contact, Detail
 from socialdesk.store.workspace import Workspace
 
@@ -37,17 +37,17 @@ def export_batches(ws: Workspace, batch: int = BATCH) -> Iterator[list[ExportCon
         chunk = ids[start : start + batch]
         marks = ", ".join("?" * len(chunk))
         details: dict[int, list[Detail]] = defaultdict(list)
-        for contact_id, kind, value, label in ws.conn.execute(
-            f"SELECT contact_id, kind, value, label FROM contact_details "
+        for row in ws.conn.execute(
+            f"SELECT contact_id, {select_list(DETAIL_COLUMNS)} FROM contact_details "
             f"WHERE contact_id IN ({marks}) ORDER BY contact_id, kind, position, id", chunk
         ):
-            details[contact_id].append(Detail(kind, value, label))
+            details[row["contact_id"]].append(from_row(Detail, row, DETAIL_COLUMNS))
         tags: dict[int, list[str]] = defaultdict(list)
-        for contact_id, name in ws.conn.execute(
+        for row in ws.conn.execute(
             f"SELECT ct.contact_id, t.name FROM contact_tags ct JOIN tags t ON t.id = ct.tag_id "
             f"WHERE ct.contact_id IN ({marks}) ORDER BY t.name COLLATE NOCASE", chunk
         ):
-            tags[contact_id].append(name)
+            tags[row["contact_id"]].append(row["name"])
         columns = select_list(CONTACT_COLUMNS + RECORD_COLUMNS)
         rows = {
             row["id"]: row for row in ws.conn.execute(
@@ -67,9 +67,9 @@ def export_batches(ws: Workspace, batch: int = BATCH) -> Iterator[list[ExportCon
 def detail_columns(ws: Workspace) -> dict[str, int]:
     """The most e-mail addresses, phone numbers and web addresses any one contact has."""
     found = {"email": 0, "phone": 0, "url": 0}
-    for kind, most in ws.conn.execute(
-        "SELECT kind, max(n) FROM (SELECT kind, count(*) AS n FROM contact_details "
+    for row in ws.conn.execute(
+        "SELECT kind, max(n) AS most FROM (SELECT kind, count(*) AS n FROM contact_details "
         "GROUP BY contact_id, kind) GROUP BY kind"
     ):
-        found[kind] = most
+        found[row["kind"]] = row["most"]
     return found

@@ -59,12 +59,12 @@ def ask_count(ws: Workspace, contact_id: int) -> int:
 
 def reciprocity(ws: Workspace, contact_id: int) -> Reciprocity:
     """What they shared for us (logged shares and shared asks) against what we gave."""
-    shared, gave = ws.conn.execute(
-        "SELECT coalesce(sum(kind = 'shared'), 0), coalesce(sum(kind = 'gave'), 0) "
-        "FROM interactions WHERE contact_id = ?",
+    row = ws.conn.execute(
+        "SELECT coalesce(sum(kind = 'shared'), 0) AS shared, coalesce(sum(kind = 'gave'), 0) "
+        "AS gave FROM interactions WHERE contact_id = ?",
         (contact_id,),
     ).fetchone()
     asks = ws.conn.execute(
         "SELECT count(*) FROM asks WHERE contact_id = ? AND status = 'shared'", (contact_id,)
     ).fetchone()[0]
-    return Reciprocity(shared_interactions=shared, shared_asks=asks, gave=gave)
+    return Reciprocity(shared_interactions=row["shared"], shared_asks=asks, gave=row["gave"])

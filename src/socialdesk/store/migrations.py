@@ -23,7 +23,7 @@ from __future__ import annotations
 import functools
 import sqlite3
 from collections.abc import Callable, Iterator, Sequence
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, NamedTuple, cast
 
 from socialdesk.store import schema_v1, schema_v2, schema_v3, schema_v7
 
@@ -45,8 +45,16 @@ CREATE UNIQUE INDEX IF NOT EXISTS "idx_{MIGRATIONS_TABLE}_migration_set_name"
 """
 
 Migration = tuple[str, Callable[["Database"], None]]
-# One row of ``sqlite_master``: type, name, table, and the SQL with its whitespace collapsed.
-SchemaObject = tuple[str, str, str, str]
+
+
+class SchemaObject(NamedTuple):
+    """One row of ``sqlite_master``, its SQL with the whitespace collapsed."""
+
+    kind: str  # table, index, view or trigger
+    name: str
+    table: str
+    sql: str
+
 
 
 def split_statements(script: str) -> Iterator[str]:
@@ -171,9 +179,11 @@ def apply(db: Database, migrations: Sequence[Migration] = MIGRATIONS) -> list[st
 
 def schema_objects(conn: sqlite3.Connection) -> frozenset[SchemaObject]:
     """Every table, index, view and trigger of the database (reads ``sqlite_master`` only)."""
-    rows = conn.execute("SELECT type, name, tbl_name, sql FROM sqlite_master").fetchall()
-    return frozenset((str(kind), str(name), str(table), " ".join(str(sql or "").split()))
-                     for kind, name, table, sql in rows)
+    cursor = conn.cursor()
+    cursor.row_factory = sqlite3.Row
+    rows = cursor.execute("SELECT type, name, tbl_name, sql FROM sqlite_master").fetchall()
+    return frozenset(SchemaObject(str(row["type"]), str(row["name"]), str(row["tbl_name"]),
+                                  " ".join(str(row["sql"] or "").split())) for row in rows)
 
 
 class _Replay:
@@ -227,8 +237,8 @@ def _sqlite_own_table(found: SchemaObject) -> bool:
     ``ANALYZE``'s statistics (``sqlite_stat1``, and ``sqlite_stat4`` where SQLite is built
     with it) and ``AUTOINCREMENT`` counters (``sqlite_sequence``).
     """
-    kind, name, _, _ = found
-    return kind == "table" and (name == "sqlite_sequence" or name.startswith("sqlite_stat"))
+    return found.kind == "table" and (found.name == "sqlite_sequence"
+                                      or found.name.startswith("sqlite_stat"))
 
 
 def unexpected_schema(conn: sqlite3.Connection, version: int) -> str | None:
@@ -240,13 +250,12 @@ def unexpected_schema(conn: sqlite3.Connection, version: int) -> str | None:
     expected = expected_schema(version)
     extra = sorted(o for o in found - expected if not _sqlite_own_table(o))
     if extra:
-        kind, name, table, _ = extra[0]
+        kind, name, table = extra[0].kind, extra[0].name, extra[0].table
         where = f" (on {table})" if kind in ("index", "trigger") else ""
-        if any(o[:2] == (kind, name) for o in expected):
+        if any((o.kind, o.name) == (kind, name) for o in expected):
             return f"a {kind} '{name}'{where} other than the one SocialDesk creates"
         return f"a {kind} '{name}'{where} that SocialDesk does not create"
     missing = sorted(expected - found)
     if missing:
-        kind, name, _, _ = missing[0]
-        return f"no {kind} '{name}', which SocialDesk creates"
+        return f"no {missing[0].kind} '{missing[0].name}', which SocialDesk creates"
     return None

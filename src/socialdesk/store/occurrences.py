@@ -94,7 +94,7 @@ def set_occurrence(ws: Workspace, post_id: int, occurs_on: str,
         validate(values)
     with ws.transaction():
         row = ws.conn.execute(
-            f"SELECT {repeat_of('d.day')}, p.title FROM posts p, (SELECT ? AS day) d "
+            f"SELECT {repeat_of('d.day')} AS repeats, p.title FROM posts p, (SELECT ? AS day) d "
             "WHERE p.id = ?", (occurs_on, post_id)).fetchone()
         if row is None:
             raise LookupError(f"Post {post_id} no longer exists.")
@@ -102,8 +102,8 @@ def set_occurrence(ws: Workspace, post_id: int, occurs_on: str,
             ws.conn.execute("DELETE FROM post_occurrences WHERE post_id = ? AND occurs_on = ?",
                             (post_id, occurs_on))
             return
-        if not row[0]:
-            raise ValueError(f"“{row[1]}” does not repeat on {occurs_on}.")
+        if not row["repeats"]:
+            raise ValueError(f"“{row['title']}” does not repeat on {occurs_on}.")
         write(ws, post_id, ((occurs_on, values),))
 
 

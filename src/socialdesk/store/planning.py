@@ -58,44 +58,48 @@ def post_facts(ws: Workspace, post_id: int) -> PostFacts | None:
         "SELECT platform FROM post_channels WHERE post_id = ?", (post_id,)
     ).fetchall()
     return PostFacts(
-        id=row[0], title=row[1], scheduled_on=row[2],
-        topics=frozenset(t[0].casefold() for t in topics),
-        platforms=frozenset(p[0] for p in platforms), link=row[3],
+        id=row["id"], title=row["title"], scheduled_on=row["scheduled_on"],
+        topics=frozenset(t["name"].casefold() for t in topics),
+        platforms=frozenset(p["platform"] for p in platforms), link=row["link"],
     )
 
 
 def partner_facts(ws: Workspace) -> list[PartnerFacts]:
     """Every contact with an audience, with resolved asks (n), shares (k) and last ask."""
-    cur = ws.conn.cursor()
-    cur.row_factory = None  # plain tuples: thousands of rows, read once
+    conn = ws.conn
     topics: dict[int, set[str]] = defaultdict(set)
-    for audience_id, name in cur.execute(
+    for row in conn.execute(
         "SELECT at.audience_id, t.name FROM audience_topics at JOIN topics t ON t.id = at.topic_id"
     ):
-        topics[audience_id].add(name.casefold())
+        topics[row["audience_id"]].add(row["name"].casefold())
     audiences: dict[int, list[tuple[str, int, frozenset[str]]]] = defaultdict(list)
-    for audience_id, contact_id, platform, size in cur.execute(
-        f"SELECT id, contact_id, platform, {_COUNT.format('size')} FROM audiences"
+    for row in conn.execute(
+        f"SELECT id, contact_id, platform, {_COUNT.format('size')} AS size FROM audiences"
     ):
-        audiences[contact_id].append((platform, size, frozenset(topics[audience_id])))
+        audiences[row["contact_id"]].append(
+            (row["platform"], row["size"], frozenset(topics[row["id"]])))
     history = {
-        row[0]: row[1:]
-        for row in cur.execute(
-            "SELECT contact_id, sum(status IN ('shared', 'declined', 'no_reply')), "
-            "sum(status = 'shared'), max(asked_on) FROM asks NOT INDEXED GROUP BY contact_id"
+        row["contact_id"]: row
+        for row in conn.execute(
+            "SELECT contact_id, sum(status IN ('shared', 'declined', 'no_reply')) AS asked, "
+            "sum(status = 'shared') AS shared, max(asked_on) AS last_asked_on "
+            "FROM asks NOT INDEXED GROUP BY contact_id"
         )
     }
     facts = []
-    for cid, name, stage, strength, effort in cur.execute(
+    for row in conn.execute(
         "SELECT id, name, stage, strength, effort_minutes FROM contacts "
         "WHERE id IN (SELECT contact_id FROM audiences)"
     ):
-        asked, shared, last = history.get(cid, (0, 0, None))
+        cid, strength = row["id"], row["strength"]
+        asks = history.get(cid)
         facts.append(
             PartnerFacts(
-                id=cid, name=name,
-                strength=strength if strength is not None else STAGE_STRENGTH[stage],
-                effort_minutes=effort, asked=asked, shared=shared, last_asked_on=last,
+                id=cid, name=row["name"],
+                strength=strength if strength is not None else STAGE_STRENGTH[row["stage"]],
+                effort_minutes=row["effort_minutes"],
+                asked=asks["asked"] if asks else 0, shared=asks["shared"] if asks else 0,
+                last_asked_on=asks["last_asked_on"] if asks else None,
                 audiences=tuple(audiences[cid]),
             )
         )
@@ -104,16 +108,17 @@ def partner_facts(ws: Workspace) -> list[PartnerFacts]:
 
 def last_other_asks(ws: Workspace, post_id: int) -> dict[int, str | None]:
     """The contacts asked for the post, each with their last ask for anything else (or None)."""
-    return dict(ws.conn.execute(
+    return {row["contact_id"]: row["last_other"] for row in ws.conn.execute(
         "SELECT a.contact_id, (SELECT max(o.asked_on) FROM asks o WHERE o.contact_id = "
-        "a.contact_id AND o.post_id IS NOT a.post_id) FROM asks a WHERE a.post_id = ? "
-        "GROUP BY a.contact_id", (post_id,)))
+        "a.contact_id AND o.post_id IS NOT a.post_id) AS last_other FROM asks a "
+        "WHERE a.post_id = ? GROUP BY a.contact_id", (post_id,))}
 
 
 def own_channels(ws: Workspace) -> list[tuple[str, int]]:
     """The business's active channels as (platform, followers)."""
-    return [tuple(r) for r in ws.conn.execute(
-        f"SELECT platform, {_COUNT.format('followers')} FROM channels WHERE active = 1"
+    return [(r["platform"], r["followers"]) for r in ws.conn.execute(
+        f"SELECT platform, {_COUNT.format('followers')} AS followers FROM channels "
+        "WHERE active = 1"
     )]
 
 
@@ -134,12 +139,13 @@ def partner_links(ws: Workspace) -> list[LinkFacts]:
     # Filtering in Python: SQLite's plan for two IN (subquery) tests here is quadratic.
     partners = {row[0] for row in conn.execute("SELECT DISTINCT contact_id FROM audiences")}
     links = []
-    for from_id, to_id, weight, directed in conn.execute(
+    for row in conn.execute(
         "SELECT from_id, to_id, weight, directed FROM contact_links ORDER BY id"
     ):
+        from_id, to_id, weight = row["from_id"], row["to_id"], row["weight"]
         if from_id in partners and to_id in partners:
             links.append(LinkFacts(from_id, to_id, weight))
-            if not directed:
+            if not row["directed"]:
                 links.append(LinkFacts(to_id, from_id, weight))
     return links
 
@@ -153,5 +159,5 @@ def main_platforms(ws: Workspace, contact_ids: Iterable[int]) -> dict[int, str]:
             (cid,),
         ).fetchone()
         if row:
-            found[cid] = row[0]
+            found[cid] = row["platform"]
     return found

@@ -100,7 +100,7 @@ def get_post(ws: Workspace, post_id: int) -> PostDetail | None:
 
 def _channels(ws: Workspace, post_id: int) -> tuple[tuple[str, str | None], ...]:
     return tuple(
-        (platform, body) for platform, body in ws.conn.execute(
+        (row["platform"], row["body"]) for row in ws.conn.execute(
             "SELECT platform, body FROM post_channels WHERE post_id = ? ORDER BY platform",
             (post_id,),
         )

@@ -13,6 +13,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from socialdesk.store.asks import WAITING
+from socialdesk.store.columns import field_names, from_row, rows_as
 from socialdesk.store.models import CampaignSummary, Counts, WeekReach
 from socialdesk.store.occurrences import repeat_of
 from socialdesk.store.posts import week_of
@@ -59,16 +60,21 @@ _COMPARABLE = (
     "(a.predicted_reach IS NOT NULL AND (a.status IN ('declined', 'no_reply') "
     "OR (a.status = 'shared' AND a.observed_reach IS NOT NULL)))"
 )
+# Each query names its columns as the fields of the dataclass it fills (in their order).
+_COUNTS = field_names(Counts, leave_out=("extra",))
+_WEEK_FIGURES = field_names(Leverage, leave_out=("first", "last"))
+_FACTS = field_names(CampaignFacts)
 
 
 def counts(ws: Workspace) -> Counts:
     """How many contacts, partners, posts, campaigns and asks the workspace holds."""
     row = ws.conn.execute(
-        "SELECT (SELECT count(*) FROM contacts), "
-        "(SELECT count(DISTINCT contact_id) FROM audiences), (SELECT count(*) FROM posts), "
-        "(SELECT count(*) FROM campaigns), (SELECT count(*) FROM asks)"
+        "SELECT (SELECT count(*) FROM contacts) AS contacts, "
+        "(SELECT count(DISTINCT contact_id) FROM audiences) AS partners, "
+        "(SELECT count(*) FROM posts) AS posts, (SELECT count(*) FROM campaigns) AS campaigns, "
+        "(SELECT count(*) FROM asks) AS asks"
     ).fetchone()
-    return Counts(*row)
+    return from_row(Counts, row, _COUNTS)
 
 
 def campaign_summaries(ws: Workspace) -> list[CampaignSummary]:
@@ -93,17 +99,19 @@ def campaign_summaries(ws: Workspace) -> list[CampaignSummary]:
                    sum(CASE WHEN status = 'published' THEN reach END) AS reach
             FROM posts GROUP BY campaign_id
         ),{_REPEAT_TOTALS}
-        SELECT coalesce(c.name, 'No campaign'), coalesce(c.colour, '#9e9e9e'),
-               coalesce(c.goal, ''), pt.posts, pt.published,
-               coalesce(pt.reach, 0) + coalesce(rt.reach, 0),
-               coalesce(at.asks, 0), coalesce(at.shared, 0), coalesce(at.partner_reach, 0)
+        SELECT coalesce(c.name, 'No campaign') AS campaign,
+               coalesce(c.colour, '#9e9e9e') AS colour, coalesce(c.goal, '') AS goal,
+               pt.posts AS posts, pt.published AS published,
+               coalesce(pt.reach, 0) + coalesce(rt.reach, 0) AS reach,
+               coalesce(at.asks, 0) AS asks, coalesce(at.shared, 0) AS shared,
+               coalesce(at.partner_reach, 0) AS partner_reach
         FROM post_totals pt LEFT JOIN campaigns c ON c.id = pt.campaign_id
         LEFT JOIN ask_totals at ON at.campaign_id IS pt.campaign_id
         LEFT JOIN repeat_totals rt ON rt.campaign_id IS pt.campaign_id
         ORDER BY c.id IS NULL, c.starts_on DESC, c.name
         """
-    ).fetchall()
-    return [CampaignSummary(*row) for row in rows]
+    )
+    return rows_as(CampaignSummary, rows)
 
 
 def campaign_rows(ws: Workspace) -> list[CampaignRow]:
@@ -136,11 +144,13 @@ def campaign_rows(ws: Workspace) -> list[CampaignRow]:
             SELECT id AS campaign_id FROM campaigns
             UNION ALL SELECT NULL WHERE EXISTS (SELECT 1 FROM posts WHERE campaign_id IS NULL)
         )
-        SELECT w.campaign_id, coalesce(c.name, 'No campaign'), coalesce(c.colour, '#9e9e9e'),
-               coalesce(c.goal, ''), c.starts_on, c.ends_on, coalesce(pt.posts, 0),
-               coalesce(pt.published, 0), coalesce(pt.reach, 0) + coalesce(rt.reach, 0),
-               coalesce(at.partner_reach, 0), coalesce(at.asks, 0),
-               coalesce(at.answered, 0), coalesce(at.shared, 0)
+        SELECT w.campaign_id AS campaign_id, coalesce(c.name, 'No campaign') AS name,
+               coalesce(c.colour, '#9e9e9e') AS colour, coalesce(c.goal, '') AS goal,
+               c.starts_on AS starts_on, c.ends_on AS ends_on,
+               coalesce(pt.posts, 0) AS posts, coalesce(pt.published, 0) AS published,
+               coalesce(pt.reach, 0) + coalesce(rt.reach, 0) AS own_reach,
+               coalesce(at.partner_reach, 0) AS partner_reach, coalesce(at.asks, 0) AS asks,
+               coalesce(at.answered, 0) AS answered, coalesce(at.shared, 0) AS shared
         FROM wanted w LEFT JOIN campaigns c ON c.id = w.campaign_id
         LEFT JOIN post_totals pt ON pt.campaign_id IS w.campaign_id
         LEFT JOIN ask_totals at ON at.campaign_id IS w.campaign_id
@@ -148,8 +158,8 @@ def campaign_rows(ws: Workspace) -> list[CampaignRow]:
         ORDER BY w.campaign_id IS NULL, c.starts_on IS NULL, c.starts_on DESC,
                  c.name COLLATE NOCASE
         """
-    ).fetchall()
-    return [CampaignRow(*row) for row in rows]
+    )
+    return rows_as(CampaignRow, rows)
 
 
 def weekly_reach(ws: Workspace, first: str, last: str) -> list[WeekReach]:
@@ -196,20 +206,23 @@ def leverage_by_week(
             FROM post_occurrences o CROSS JOIN posts p ON p.id = o.post_id
             WHERE {repeats}
         )
-        SELECT week, count(*), coalesce(sum(reach), 0), coalesce(sum(partner_reach), 0),
-               sum(asks), coalesce(sum(shared), 0), coalesce(sum(effort), 0)
+        SELECT week, count(*) AS posts, coalesce(sum(reach), 0) AS own_reach,
+               coalesce(sum(partner_reach), 0) AS partner_reach, sum(asks) AS asks,
+               coalesce(sum(shared), 0) AS shared, coalesce(sum(effort), 0) AS effort_minutes
         FROM per_post GROUP BY week
         """,
         params * 2,
     ).fetchall()
-    found = {row[0]: row[1:] for row in rows}
+    found = {row["week"]: row for row in rows}
     monday, _ = week_of(date.fromisoformat(first))
     end = date.fromisoformat(last)
     weeks = []
     while monday <= end:
         key = monday.isoformat()
         sunday = (monday + timedelta(days=6)).isoformat()
-        weeks.append(Leverage(key, sunday, *found.get(key, ())))
+        row = found.get(key)
+        weeks.append(Leverage(key, sunday) if row is None
+                     else from_row(Leverage, row, _WEEK_FIGURES, first=key, last=sunday))
         monday += timedelta(weeks=1)
     return weeks
 
@@ -238,27 +251,32 @@ def partner_asks(
             FROM asks a NOT INDEXED {where}
             GROUP BY a.contact_id
         )
-        SELECT c.id, c.name, c.organisation, t.asked, t.shared, t.declined, t.silent,
-               t.waiting, t.reach,
-               coalesce(t.effort, 0) + (t.asked - t.with_effort) * c.effort_minutes,
-               t.last_asked
+        SELECT c.id AS contact_id, c.name AS name, c.organisation AS organisation,
+               t.asked AS asked, t.shared AS shared, t.declined AS declined,
+               t.silent AS no_reply, t.waiting AS waiting, t.reach AS reach,
+               coalesce(t.effort, 0) + (t.asked - t.with_effort) * c.effort_minutes
+                   AS effort_minutes,
+               t.last_asked AS last_asked_on
         FROM per_contact t CROSS JOIN contacts c ON c.id = t.contact_id
         ORDER BY t.reach DESC, t.shared DESC, t.asked DESC, c.name COLLATE NOCASE
         LIMIT ?
         """,
         [*params, -1 if limit is None else limit],
-    ).fetchall()
-    return [PartnerAsks(*row) for row in rows]
+    )
+    return rows_as(PartnerAsks, rows)
 
 
-_POST_COLUMNS = f"p.id, p.title, p.scheduled_on, p.status, cam.name, cam.colour, {_OWN_REACH}"
+_POST_COLUMNS = (
+    "p.id AS post_id, p.title AS title, p.scheduled_on AS scheduled_on, p.status AS status, "
+    f"cam.name AS campaign, cam.colour AS colour, {_OWN_REACH} AS own_reach"
+)
 # Over a post ``p`` and its asks ``a``: reach through partners only while it is published.
 _ASK_TOTALS = f"""
     count(a.id) AS asks, coalesce(sum(a.status = 'shared'), 0) AS shared,
     coalesce(sum(a.{WAITING}), 0) AS waiting,
     CASE WHEN p.status = 'published' THEN coalesce(sum({_SHARED_REACH}), 0) ELSE 0 END
         AS partner_reach,
-    coalesce(sum({_EFFORT}), 0) AS effort,
+    coalesce(sum({_EFFORT}), 0) AS effort_minutes,
     coalesce(sum({_COMPARABLE}), 0) AS compared,
     sum(CASE WHEN {_COMPARABLE} THEN a.predicted_reach END) AS predicted,
     sum(CASE WHEN {_COMPARABLE} THEN {_SHARED_REACH} END) AS realised"""
@@ -295,8 +313,9 @@ def post_results(
                 FROM asks a NOT INDEXED CROSS JOIN posts p ON p.id = a.post_id {where}
                 GROUP BY a.post_id HAVING compared > 0
             )
-            SELECT {_POST_COLUMNS}, t.asks, t.shared, t.waiting, t.partner_reach, t.effort,
-                   t.compared, t.predicted, t.realised
+            SELECT {_POST_COLUMNS}, t.asks AS asks, t.shared AS shared, t.waiting AS waiting,
+                   t.partner_reach AS partner_reach, t.effort_minutes AS effort_minutes,
+                   t.compared AS compared, t.predicted AS predicted, t.realised AS realised
             FROM t CROSS JOIN posts p ON p.id = t.post_id
             LEFT JOIN campaigns cam ON cam.id = p.campaign_id
             {_BY_DATE}"""
@@ -318,7 +337,7 @@ def post_results(
             LEFT JOIN asks a ON a.post_id = p.id
             {where}
             GROUP BY p.id {_BY_DATE}"""
-    return [PostResult(*row) for row in ws.conn.execute(sql, params).fetchall()]
+    return rows_as(PostResult, ws.conn.execute(sql, params))
 
 
 def campaign_facts(ws: Workspace, campaign_id: int) -> CampaignFacts | None:
@@ -327,14 +346,15 @@ def campaign_facts(ws: Workspace, campaign_id: int) -> CampaignFacts | None:
     The span reaches the last repeat marked published when that comes after every post.
     """
     row = ws.conn.execute(
-        "SELECT c.id, c.name, c.goal, c.starts_on, c.ends_on, c.colour, "
-        "(SELECT min(scheduled_on) FROM posts WHERE campaign_id = c.id), "
+        "SELECT c.id AS id, c.name AS name, c.goal AS goal, c.starts_on AS starts_on, "
+        "c.ends_on AS ends_on, c.colour AS colour, "
+        "(SELECT min(scheduled_on) FROM posts WHERE campaign_id = c.id) AS first_post_on, "
         "(SELECT max(day) FROM (SELECT scheduled_on AS day FROM posts WHERE campaign_id = c.id "
         "UNION ALL SELECT o.occurs_on FROM post_occurrences o CROSS JOIN posts p "
         f"ON p.id = o.post_id WHERE p.campaign_id = c.id AND {_PUBLISHED_REPEAT})) "
-        "FROM campaigns c WHERE c.id = ?", (campaign_id,),
+        "AS last_post_on FROM campaigns c WHERE c.id = ?", (campaign_id,),
     ).fetchone()
-    return None if row is None else CampaignFacts(*row)
+    return None if row is None else from_row(CampaignFacts, row, _FACTS)
 
 
 def campaign_report(ws: Workspace, campaign_id: int, top: int = 10) -> CampaignReport | None:

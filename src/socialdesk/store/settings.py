@@ -15,7 +15,7 @@ def stored_settings(ws: Workspace) -> dict[str, Any]:
     The workspace's identity, kept in the same table, is no setting (see store.identity).
     """
     rows = ws.conn.execute("SELECT key, value FROM settings WHERE key != ?", (identity.KEY,))
-    return {k: json.loads(v) for k, v in rows}
+    return {row["key"]: json.loads(row["value"]) for row in rows}
 
 
 def set_setting(ws: Workspace, key: str, value: Any) -> None:

@@ -3,8 +3,18 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from socialdesk.store.workspace import Workspace
+
+
+class KitAudienceRow(NamedTuple):
+    """One of the partner's audiences."""
+
+    platform: str
+    handle: str
+    url: str
+    size: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -15,7 +25,7 @@ class AskKitData:
     contact_id: int
     partner: str
     slug: str | None
-    audiences: tuple[tuple[str, str, str, int], ...]  # platform, handle, url, size
+    audiences: tuple[KitAudienceRow, ...]
     post_id: int | None
     title: str
     body: str
@@ -39,7 +49,7 @@ def ask_kit_data(ws: Workspace, ask_id: int) -> AskKitData | None:
     if row is None:
         return None
     audiences = tuple(
-        (r["platform"], r["handle"], r["url"], r["size"]) for r in conn.execute(
+        KitAudienceRow(r["platform"], r["handle"], r["url"], r["size"]) for r in conn.execute(
             "SELECT platform, handle, url, size FROM audiences WHERE contact_id = ? "
             "ORDER BY id", (row["contact_id"],)))
     variants: dict[str, str] = {}

@@ -96,7 +96,8 @@ def _refuse_foreign_or_newer(conn: sqlite3.Connection, path: Path) -> int:
     to be exactly SocialDesk's, so no trigger or view of the file's own ever runs.
     """
     objects = migrations.schema_objects(conn)
-    if objects and migrations.MIGRATIONS_TABLE not in {o[1] for o in objects if o[0] == "table"}:
+    tables = {o.name for o in objects if o.kind == "table"}
+    if objects and migrations.MIGRATIONS_TABLE not in tables:
         raise NotAWorkspace(
             path, "is a SQLite database but not a SocialDesk workspace. "
             "The file has not been changed."

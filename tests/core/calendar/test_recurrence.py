@@ -51,7 +51,7 @@ def test_repeats_read_once_for_many_ranges_match_a_fresh_read(workspace) -> None
     create_post(workspace, PostDraft(title="Once", scheduled_on="2031-03-04"))
     create_post(workspace, PostDraft(title="An idea"))
     every = posts.repeating_records(workspace)
-    assert sorted(r[1] for r in every) == ["Bread club", "Evergreen", "Market day"]
+    assert sorted(r.row.title for r in every) == ["Bread club", "Evergreen", "Market day"]
     for first, last in ((date(2030, 12, 1), date(2030, 12, 31)),
                         (date(2031, 1, 1), date(2031, 1, 31)),
                         (date(2031, 2, 24), date(2031, 4, 6)),
@@ -88,3 +88,18 @@ def test_the_stores_repeat_rule_agrees_with_the_calendars(workspace, rule, start
         f"SELECT day FROM days, posts p WHERE p.id = ? AND {repeat_of('day')} ORDER BY day",
         (post_id,))]
     assert found == expected
+
+
+def test_a_repeat_keeps_every_field_of_its_post_but_its_date_status_and_reach() -> None:
+    """repeat_row names PostRow's fields one by one: a field added later must come along."""
+    from dataclasses import fields
+
+    from socialdesk.store import posts
+    from socialdesk.store.models import PostRow
+
+    post = PostRow(**{f.name: object() for f in fields(PostRow)})
+    repeat = posts.repeat_row(post, "2031-02-03", "scheduled", 7)
+    changed = {"scheduled_on": "2031-02-03", "status": "scheduled", "reach": 7,
+               "repeats": True, "occurrence": True}
+    for f in fields(PostRow):
+        assert getattr(repeat, f.name) == changed.get(f.name, getattr(post, f.name)), f.name

@@ -131,7 +131,7 @@ def test_no_text_can_add_a_card_or_a_property(text: str) -> None:
     names = [line.split(":")[0].split(";")[0].split(".")[-1] for line in lines[:-1]]
     assert names == ["BEGIN", "VERSION", "PRODID", "UID", "FN", "N", "ORG", "EMAIL",
                      "X-ABLabel", "TEL", "URL", "CATEGORIES", "NOTE", "X-SOCIALDESK-KIND",
-                     "X-SOCIALDESK-STAGE", "END"]
+                     "X-SOCIALDESK-STAGE", "X-SOCIALDESK-EFFORT-MINUTES", "END"]
     assert not any(ch < " " and ch != "\t" for ch in written.replace("\r\n", ""))
 
 

@@ -4,7 +4,9 @@ Plain CSV: UTF-8 with a byte-order mark (so that Excel reads the accents right; 
 programs skip it), one row per post per channel. Hootsuite: UTF-8 without a BOM, no
 header row, three columns (date and time ``DD/MM/YYYY HH:MM`` in 24-hour time, message,
 link), one file per channel of at most 350 rows. Every cell goes through
-:func:`~socialdesk.core.csvsafe.neutralise_cell`.
+:func:`~socialdesk.core.csvsafe.neutralise_cell`; a Hootsuite message that starts with
+a mention (``@partner``) or a ``+`` is written as it is, since Hootsuite's uploader
+would post the ``'`` too.
 """
 
 from __future__ import annotations
@@ -31,6 +33,8 @@ TOPIC_SEPARATOR = "; "
 HOOTSUITE_ENCODING = "utf-8"
 HOOTSUITE_MAX_ROWS = 350
 HOOTSUITE_DATETIME = "%d/%m/%Y %H:%M"
+# What a message may start with as written: a mention, a "+1" (the uploader posts a "'" too).
+HOOTSUITE_MESSAGE_STARTS = frozenset("@+")
 # Statuses that are not uploaded to a scheduler, with the reason reported.
 HOOTSUITE_LEFT_OUT = {
     "published": "post already published",
@@ -97,10 +101,10 @@ class HootsuiteRow:
     link: str
 
     def cells(self) -> list[str]:
-        """The row's three cells, neutralised."""
+        """The row's three cells, neutralised (a message may start with ``@`` or ``+``)."""
         return [
             neutralise_cell(self.when.strftime(HOOTSUITE_DATETIME)),
-            neutralise_cell(self.message),
+            neutralise_cell(self.message, HOOTSUITE_MESSAGE_STARTS),
             neutralise_cell(self.link),
         ]
 

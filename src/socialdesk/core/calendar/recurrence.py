@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date, timedelta
-from typing import Any
 
 from socialdesk.core import clock
 from socialdesk.store import occurrences as marks
@@ -84,7 +83,7 @@ def repeat_values(ws: Workspace, post_id: int, series_status: str, day: date,
 
 
 def posts_in_range(ws: Workspace, first: date, last: date,
-                   repeating: Sequence[tuple[Any, ...]] | None = None,
+                   repeating: Sequence[posts.Repeating] | None = None,
                    today: date | None = None) -> list[PostRow]:
     """Posts on each day from ``first`` to ``last``, repeats included, in time order.
 
@@ -101,18 +100,18 @@ def posts_in_range(ws: Workspace, first: date, last: date,
         repeating = posts.repeating_records(ws, start_iso, end_iso)
     marked = marks.marked_between(ws, start_iso, end_iso) if repeating else {}
     for record in repeating:
-        rule, until, weeks = record[-3:]
-        if (record[3] or start_iso) > end_iso or (until is not None and until < start_iso):
+        post, until = record.row, record.repeat_until
+        if (post.scheduled_on or start_iso) > end_iso or (until is not None and until < start_iso):
             continue
-        start = date.fromisoformat(record[3] or start_iso)
-        for day in occurrences(start, first, last, repeat_rule=rule,
+        start = date.fromisoformat(post.scheduled_on or start_iso)
+        for day in occurrences(start, first, last, repeat_rule=record.repeat_rule,
                                repeat_until=date.fromisoformat(until) if until else None,
-                               evergreen_weeks=weeks):
+                               evergreen_weeks=record.evergreen_weeks):
             if day != start:
                 iso = day.isoformat()
-                mark = marked.get((record[0], iso))
+                mark = marked.get((post.id, iso))
                 rows.append(posts.repeat_row(
-                    record, iso, mark.status if mark else repeat_status(record[2], day, today),
+                    post, iso, mark.status if mark else repeat_status(post.status, day, today),
                     mark.reach if mark else None))
     rows.sort(key=lambda r: (r.scheduled_on or "", r.scheduled_time or "", r.occurrence, r.id))
     return rows

@@ -80,7 +80,9 @@ OWN_FIELDS = (
     OwnField("kind", "Kind", "X-SOCIALDESK-KIND", _one_of(CONTACT_KINDS), vcard_default=True),
     OwnField("stage", "Stage", "X-SOCIALDESK-STAGE", _one_of(STAGES), vcard_default=True),
     OwnField("strength", "Tie strength", "X-SOCIALDESK-STRENGTH", _fraction),
-    OwnField("effort_minutes", "Ask effort (minutes)", "X-SOCIALDESK-EFFORT-MINUTES", _count),
+    # always written: the default effort is a setting of each workspace, not this 10
+    OwnField("effort_minutes", "Ask effort (minutes)", "X-SOCIALDESK-EFFORT-MINUTES", _count,
+             vcard_default=True),
     OwnField("follow_up_on", "Follow up on", "X-SOCIALDESK-FOLLOW-UP", _day),
 )
 

@@ -25,6 +25,7 @@ from socialdesk.core.contacts.importing import (
     Problem,
 )
 from socialdesk.core.contacts.importing.duplicates import IdentityKey, identity_keys
+from socialdesk.core.settings import default_effort
 from socialdesk.store import contact_import as store
 from socialdesk.store.models import Contact
 from socialdesk.store.workspace import Workspace
@@ -136,10 +137,11 @@ def apply_plan(ws: Workspace, plan: ImportPlan, progress: Progress | None = None
     incoming: dict[int, Contact] = {}
     rows_into: Counter[int] = Counter()  # existing id -> rows merged into it
     merged = skipped = 0
+    effort = default_effort(ws)
     for position, item in enumerate(plan.contacts):
         if position % 1000 == 999:
             _tick(progress, position // 2, total, plan.path)
-        contact = item.contact
+        contact = item.in_workspace(effort)
         match = by_index.get(position)
         decision = plan.decision(match) if match is not None else KEEP
         if decision == SKIP:

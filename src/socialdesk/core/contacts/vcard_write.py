@@ -25,8 +25,8 @@ import uuid
 from collections.abc import Iterable
 
 from socialdesk import __version__
-from socialdesk.core import contact_names
 from socialdesk.core.calendar.ics_lines import CONTROLS, uri_value
+from socialdesk.core.contacts import names as contact_names
 from socialdesk.core.contacts.detail_labels import vcard_types
 from socialdesk.core.contacts.fields import OWN_FIELDS
 from socialdesk.store.contacts_export import ExportContact

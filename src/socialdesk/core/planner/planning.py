@@ -42,9 +42,9 @@ class LinkLists:
     targets: list[str]
     weights: list[float]
 
-    def __iter__(self) -> Iterator[tuple[str, str, float]]:
-        """The links as ``(source, target, weight)``, made on the fly."""
-        return zip(self.sources, self.targets, self.weights, strict=True)
+    def __iter__(self) -> Iterator[Link]:
+        """The links, made on the fly."""
+        return map(Link, self.sources, self.targets, self.weights)
 
     def __len__(self) -> int:
         """How many links."""
@@ -222,7 +222,7 @@ def post_scenario(
         params=base.params,
         post=leverage.PostInput(topics=post.topics, platforms=post.platforms),
         own_channels=base.channels, partners=partners,
-        links=tuple(Link(*link) for link in base.links),
+        links=tuple(base.links),
         budget_minutes=budget_minutes, max_asks=max_asks, runs=runs, seed=seed,
     )
     return post, scenario

@@ -59,7 +59,7 @@ def make_kit(ws: Workspace, ask_id: int) -> MadeKit:
     slug = partner_slug(ws, data.contact_id, data.partner, data.slug)
     kit = build_kit(KitInput(
         ask_id=data.ask_id, partner=data.partner, slug=slug,
-        audiences=tuple(KitAudience(*audience) for audience in data.audiences),
+        audiences=tuple(KitAudience(a.platform, a.handle, a.url, a.size) for a in data.audiences),
         post_id=data.post_id, title=data.title, body=data.body, link=data.link,
         variants=data.variants, campaign=data.campaign, scheduled_on=data.scheduled_on))
     image = media_path(ws.path, data.first_media) if data.first_media else None

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 
 from socialdesk import APP_NAME
 from socialdesk.core.changes import CONTACT_ROWS, POSTS, Changes
-from socialdesk.core.settings import workspace_settings
+from socialdesk.core.settings import default_effort
 from socialdesk.qt.contacts.commands import CreateContact, DeleteContact, undo_stack_for
 from socialdesk.qt.contacts.editor import ContactEditor
 from socialdesk.qt.contacts.model import COL_NAME, ContactsModel
@@ -342,7 +342,7 @@ class ContactsView(View):
             id=0, name="New contact", kind=self.kind.currentData() or "customer",
             stage=self.stage.currentData() or "aware",
             tags=(self.tag.currentData(),) if self.tag.currentData() else (),
-            effort_minutes=int(workspace_settings(self.ws)["default_effort_minutes"]),
+            effort_minutes=default_effort(self.ws),
         ), self.editor.notify)
         undo_stack_for(self).push(command)
         if command.contact_id:

@@ -159,6 +159,29 @@ def test_hootsuite_per_channel(sample: Workspace, tmp_path: Path) -> None:
     assert any("repeating" in note for note in result.notes)
 
 
+def test_hootsuite_keeps_a_mention_or_plus_as_written(ws: Workspace, tmp_path: Path) -> None:
+    """Hootsuite's uploader publishes a cell as it is: a ``'`` in front would be posted."""
+    messages = {"m": "@partner thanks for the share!", "p": "+1 for rye bread",
+                "w": "＠partner full-width", "s": " @partner after a space",
+                "f": "=HYPERLINK(\"x\")", "t": "-- tip of the week"}
+    with ws.transaction():
+        for n, (key, text) in enumerate(messages.items()):
+            add_post(ws, uid=f"{key}@test", title=key, body=text, status="scheduled",
+                     scheduled_on="2024-05-01", scheduled_time=f"10:{n:02d}",
+                     channels=["x"], link="+https://x.example")
+    export_calendar(ws, tmp_path / "hs.csv", "hootsuite", default_tz="UTC")
+    rows = read_csv(tmp_path / "hs-x.csv", encoding="utf-8")
+    assert [row[1] for row in rows] == [
+        "@partner thanks for the share!", "+1 for rye bread", "＠partner full-width",
+        " @partner after a space", "'=HYPERLINK(\"x\")", "'-- tip of the week"]
+    assert {row[2] for row in rows} == {"'+https://x.example"}  # a link is no message
+    # every other CSV stays neutralised
+    export_calendar(ws, tmp_path / "cal.csv", "csv", default_tz="UTC")
+    texts = {row[7]: row[8] for row in read_csv(tmp_path / "cal.csv")[1:]}
+    assert texts["m"] == "'@partner thanks for the share!"
+    assert texts["p"] == "'+1 for rye bread"
+
+
 def test_hootsuite_split_at_350(ws: Workspace, tmp_path: Path) -> None:
     with ws.transaction():
         ws.conn.execute("INSERT INTO channels (platform) VALUES ('mastodon')")

@@ -7,12 +7,15 @@ from pathlib import Path
 
 import pytest
 
+from socialdesk.core.contacts.import_mapping import apply_mapping, read_table
+from socialdesk.core.contacts.import_plan import apply_plan, plan_for
 from socialdesk.core.contacts.importing import (
     ImportCancelled,
     find_duplicates,
     import_contacts,
     parse_file,
 )
+from socialdesk.core.settings import update_setting
 from socialdesk.store.contacts import (
     ContactQuery,
     contact_rows,
@@ -143,3 +146,68 @@ def test_rows_sharing_any_address_become_one_contact(ws: Workspace, write: Write
     report = import_contacts(ws, write("ann.csv", data))
     assert (report.imported, report.merged) == (1, 2)
     assert _one(ws, "Ann").values("email") == ("a@x.example", "b@x.example")
+
+
+EFFORT_FILES = {
+    "people.vcf": b"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Vic Card\r\nEMAIL:vic@example.com\r\n"
+                  b"END:VCARD\r\n",
+    "google.csv": b"Name,E-mail 1 - Value\r\nGail Goo,gail@example.com\r\n",
+    "people.csv": b"Name,E-mail\r\nCass Vee,cass@example.com\r\n",
+}
+
+
+def _efforts(ws: Workspace) -> dict[str, int]:
+    rows = contact_rows(ws, ContactQuery())
+    found = {}
+    for row in rows:
+        contact = get_contact(ws, row.id)
+        assert contact is not None
+        found[contact.name] = contact.effort_minutes
+    return found
+
+
+@pytest.mark.parametrize("name", sorted(EFFORT_FILES))
+def test_imported_contacts_take_the_workspaces_default_effort(
+    ws: Workspace, write: Write, name: str
+) -> None:
+    """``socialdesk import contacts`` (import_contacts) and the import dialog (apply_plan)."""
+    update_setting(ws, "default_effort_minutes", 25)
+    path = write(name, EFFORT_FILES[name])
+    import_contacts(ws, path)
+    assert list(_efforts(ws).values()) == [25]
+    with ws.transaction():  # the same file again, as a new contact through the dialog's plan
+        ws.conn.execute("DELETE FROM contacts")
+    apply_plan(ws, plan_for(path, parse_file(path).contacts, ()))
+    assert list(_efforts(ws).values()) == [25]
+
+
+def test_a_mapped_csv_takes_the_workspaces_default_effort(ws: Workspace, write: Write) -> None:
+    update_setting(ws, "default_effort_minutes", 5)
+    table = read_table(write("odd.csv", b"Who;Mail\nDee Odd;dee@example.com\n"))
+    parsed = apply_mapping(table, ["name", "email"])
+    apply_plan(ws, plan_for(table.path, parsed.contacts, ()))
+    assert _efforts(ws) == {"Dee Odd": 5}
+
+
+def test_a_vcards_own_effort_is_kept(ws: Workspace, write: Write) -> None:
+    update_setting(ws, "default_effort_minutes", 25)
+    card = (b"BEGIN:VCARD\r\nVERSION:4.0\r\nFN:Eve Own\r\nX-SOCIALDESK-EFFORT-MINUTES:40\r\n"
+            b"END:VCARD\r\nBEGIN:VCARD\r\nVERSION:4.0\r\nFN:Ten Own\r\n"
+            b"X-SOCIALDESK-EFFORT-MINUTES:10\r\nEND:VCARD\r\n")
+    import_contacts(ws, write("own.vcf", card))
+    assert _efforts(ws) == {"Eve Own": 40, "Ten Own": 10}
+
+
+def test_a_contact_of_ten_minutes_comes_back_as_ten_where_the_default_is_not(
+    ws: Workspace, tmp_path: Path
+) -> None:
+    """A vCard export writes the effort even when it is 10: the reader's default may differ."""
+    from socialdesk.core.contacts.export import export_contacts
+
+    update_setting(ws, "default_effort_minutes", 25)
+    save_contact(ws, Contact(id=0, name="Ten Min", effort_minutes=10))
+    export_contacts(ws, tmp_path / "ten.vcf", "vcard")
+    with ws.transaction():
+        ws.conn.execute("DELETE FROM contacts")
+    import_contacts(ws, tmp_path / "ten.vcf")
+    assert _efforts(ws) == {"Ten Min": 10}

@@ -22,7 +22,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from socialdesk.core import contact_names
+from socialdesk.core.contacts import names as contact_names
 from socialdesk.core.contacts.importing import csv_layouts as layouts
 from socialdesk.core.contacts.importing.build import make_contact
 from socialdesk.core.contacts.importing.errors import ContactImportError

@@ -19,6 +19,7 @@ from socialdesk.core.contacts.importing.errors import ContactImportError, Import
 from socialdesk.core.contacts.importing.model import FORMATS, ParsedContact, ParseResult
 from socialdesk.core.contacts.importing.vcard import read_vcards
 from socialdesk.core.import_results import ImportSummary
+from socialdesk.core.settings import default_effort
 from socialdesk.store import contact_import as store
 from socialdesk.store.models import Contact
 from socialdesk.store.workspace import Workspace
@@ -165,7 +166,7 @@ def import_contacts(
     total = 2 * len(parsed.contacts)
     _tick(progress, 0, total, path)
     with ws.transaction(), store.roomy_cache(ws):
-        plan = _Plan(DuplicateIndex(ws))
+        plan = _Plan(DuplicateIndex(ws), default_effort(ws))
         for position, item in enumerate(parsed.contacts):
             if position % 1000 == 999:
                 _tick(progress, position, total, path)
@@ -183,8 +184,9 @@ def import_contacts(
 class _Plan:
     """Sorts parsed contacts into new ones and merges, before anything is written."""
 
-    def __init__(self, index: DuplicateIndex) -> None:
+    def __init__(self, index: DuplicateIndex, effort_minutes: int) -> None:
         self.index = index
+        self.effort_minutes = effort_minutes  # the workspace's default ask effort
         self.new: list[Contact] = []
         self.uids: list[str] = []  # of the new contacts, from their files ('' for none)
         self.incoming: dict[int, list[Contact]] = {}  # existing id -> contacts to merge
@@ -194,7 +196,7 @@ class _Plan:
 
     def add(self, position: int, item: ParsedContact) -> None:
         """Merge ``item`` into the existing or earlier new contact it is, or keep it."""
-        contact = item.contact
+        contact = item.in_workspace(self.effort_minutes)
         keys = identity_keys(contact, item.uid)
         existing = self.index.exact(contact, item.uid, keys)
         if existing is not None:

@@ -37,7 +37,6 @@ import re
 from dataclasses import replace
 from pathlib import Path
 
-from socialdesk.core.contact_names import from_vcard
 from socialdesk.core.contacts.detail_labels import label_from_vcard
 from socialdesk.core.contacts.fields import OWN_FIELDS, read_own_fields
 from socialdesk.core.contacts.importing import textio
@@ -52,6 +51,7 @@ from socialdesk.core.contacts.importing.vcard_syntax import (
     split,
     unescape,
 )
+from socialdesk.core.contacts.names import from_vcard
 from socialdesk.core.import_results import Problem
 from socialdesk.store.models import Detail
 
@@ -178,12 +178,13 @@ def _contact(
     )
     if contact is None:
         return None
-    own = {key: items[0][1].strip() for key, items in values.items() if key in _OWN}
+    own = read_own_fields({key: items[0][1].strip() for key, items in values.items()
+                           if key in _OWN})
     structured = next((n for _, t in values.get("N", []) if (n := from_vcard(t))), "")
     if _organisation_card(values):
         contact = replace(contact, organisation=contact.organisation or contact.name)
-    contact = replace(contact, structured_name=structured, **read_own_fields(own))
-    return ParsedContact(card.line, contact, _uid(values, version))
+    contact = replace(contact, structured_name=structured, **own)
+    return ParsedContact(card.line, contact, _uid(values, version), frozenset(own))
 
 
 def _uid(values: dict[str, list[tuple[Property, str]]], version: str) -> str:
