@@ -25,7 +25,7 @@ import sqlite3
 from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, cast
 
-from socialdesk.store import schema_v1, schema_v2
+from socialdesk.store import schema_v1, schema_v2, schema_v4
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
@@ -80,10 +80,15 @@ def _post_occurrences(db: Database) -> None:
     run_script(db, schema_v2.SQL)
 
 
+def _post_location(db: Database) -> None:
+    run_script(db, schema_v4.SQL)
+
+
 # Every migration, oldest first. Never edit or remove a released one; append.
 MIGRATIONS: tuple[Migration, ...] = (
     ("0001_initial", _initial),
     ("0002_post_occurrences", _post_occurrences),
+    ("0004_post_location", _post_location),
 )
 
 
