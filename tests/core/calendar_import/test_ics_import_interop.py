@@ -77,7 +77,8 @@ def test_all_day_holidays_without_value_date(ws: Workspace) -> None:
         == ("2022-01-01", None, None)
     assert new_year["body"] == "Happy New Year!"
     assert new_year["status"] == "published"  # CONFIRMED, in the past
-    assert by_title["Orthodox Christmas"]["notes"] == "Location: Russia"
+    assert by_title["Orthodox Christmas"]["location"] == "Russia"
+    assert by_title["Orthodox Christmas"]["notes"] == ""
 
 
 def test_windows_tzid_with_non_ascii_name_becomes_sao_paulo(ws: Workspace) -> None:
@@ -143,5 +144,5 @@ def test_thunderbird_weekly_with_exdates_and_cancelled_overrides() -> None:
                  "2018-03-26", "2018-04-30"):  # cancelled occurrences
         assert gone not in days
     assert {(p.scheduled_time, p.timezone) for p in preview.posts} == {("20:30", "Europe/Paris")}
-    assert {p.notes for p in preview.posts} == {"Location: Some place, Some where"}
+    assert {p.location for p in preview.posts} == {"Some place, Some where"}
     assert all(p.uid.startswith("812dae9d-4114-45c1-ba5b-4ee34756ab47/") for p in preview.posts)

@@ -30,7 +30,7 @@ How an event becomes a post
   "Untitled event".
 - DESCRIPTION → body; SocialDesk's own ``Channels: …`` / ``Link: …`` trailer and the
   per-channel texts after it become the post's channels and their own texts. HTML
-  (Google Calendar) becomes plain text. LOCATION → notes ("Location: …").
+  (Google Calendar) becomes plain text. LOCATION → location.
 - URL (or a ``Link:`` trailer) → link.
 - CATEGORIES → the first category that names an existing campaign (case-insensitive)
   becomes the campaign, every other category a topic. Campaigns are never created.

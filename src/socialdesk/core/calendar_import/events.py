@@ -92,7 +92,7 @@ class Fields:
     title: str
     body: str
     link: str
-    notes: str
+    location: str
     categories: tuple[str, ...]
     channels: tuple[Channel, ...] | None
     status: str
@@ -178,7 +178,7 @@ def fields(source: Source, ctx: Context, kind: str) -> Fields:
         title=title,
         body=body,
         link=url or described.link or "",
-        notes=f"Location: {location}" if location else "",
+        location=location,
         categories=_categories(comp),
         channels=described.channels,
         status=(_text(comp, "X-SOCIALDESK-STATUS") or _text(comp, "STATUS")).strip().upper(),
@@ -304,7 +304,7 @@ def make_post(
         post_status = status(data.status, on, bool(data.body.strip()), ctx.today)
     return ParsedPost(
         line=source.raw.line, uid=uid, title=data.title, body=data.body, status=post_status,
-        scheduled_on=on, scheduled_time=at, timezone=zone, link=data.link, notes=data.notes,
+        scheduled_on=on, scheduled_time=at, timezone=zone, link=data.link, location=data.location,
         repeat_rule=repeat.rule if repeat else None,
         repeat_until=repeat.until.isoformat() if repeat and repeat.until else None,
         evergreen_weeks=repeat.evergreen_weeks if repeat else None,

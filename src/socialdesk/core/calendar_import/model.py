@@ -29,7 +29,7 @@ class ParsedPost:
     scheduled_time: str | None = None
     timezone: str | None = None
     link: str = ""
-    notes: str = ""
+    location: str = ""
     repeat_rule: str | None = None
     repeat_until: str | None = None
     evergreen_weeks: int | None = None
