@@ -50,7 +50,10 @@ def import_path(parent: QWidget, ws: Workspace, path: Path) -> bool:
 
 
 def import_calendar_path(parent: QWidget, ws: Workspace, path: Path) -> bool:
-    """Preview an .ics file, ask about its to-dos, import it on a worker; True if changed."""
+    """Preview an .ics file, ask about its to-dos and repeats, import it on a worker.
+
+    True if anything changed.
+    """
     from socialdesk.core.calendar_import import (
         CalendarImportCancelled,
         CalendarImportError,
@@ -67,22 +70,19 @@ def import_calendar_path(parent: QWidget, ws: Workspace, path: Path) -> bool:
     except CalendarImportError as error:
         QMessageBox.critical(parent, title, f"{error}\n\nNothing was imported.")
         return False
-    question = (f"{path.name} holds {len(preview.posts):,} events, which will become posts "
-                "(events already imported are updated, not repeated).")
-    buttons = QMessageBox.StandardButton.Ok | QMessageBox.StandardButton.Cancel
-    if preview.todos:
-        question += (f"\n\nIt also has {preview.todos:,} to-dos. Import them as ideas on "
-                     "their due dates?")
-        buttons = (QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No
-                   | QMessageBox.StandardButton.Cancel)
-    answer = QMessageBox.question(parent, title, question, buttons)
-    if answer == QMessageBox.StandardButton.Cancel:
+    from socialdesk.qt.calendar_import_dialog import CalendarImportOptions
+
+    options = CalendarImportOptions(path, preview, parent)
+    accepted = options.exec() == CalendarImportOptions.DialogCode.Accepted
+    include_todos, since = options.include_todos(), options.since()
+    options.deleteLater()
+    if not accepted:
         return False
-    include_todos = answer == QMessageBox.StandardButton.Yes
 
     def work(progress: Progress) -> object:
         with Workspace.open(ws.path) as own:  # a worker writes on a connection of its own
-            return import_calendar(own, path, include_todos=include_todos, progress=progress)
+            return import_calendar(own, path, include_todos=include_todos, since=since,
+                                   progress=progress)
 
     try:
         result = run_in_background(parent, f"Importing {path.name}…", work, writes=True)

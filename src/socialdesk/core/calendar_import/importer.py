@@ -71,6 +71,7 @@ class _Reader:
         self.problems: list[Problem] = []
         self.posts: list[ParsedPost] = []
         self.read = 0  # events and to-dos read
+        self.series = 0  # repeating events expanded into a post per date
         self.unreadable: list[CalendarImportError] = []  # the others, each left out
 
     def left_out(self, line: int, message: str) -> None:
@@ -110,6 +111,8 @@ class _Reader:
                 continue
             master = self._newest(readable)
             posts = events.series(master, changed, ctx)
+            if posts is not None and [post.uid for post in posts] != [master.uid]:
+                self.series += 1
             if posts == []:
                 self.left_out(master.raw.line, f"repeating event with no date from "
                               f"{ctx.since.isoformat()} on: left out (import it from an "
@@ -233,6 +236,7 @@ def parse_bytes(
         skipped=into.skipped,
         events=counts["VEVENT"],
         todos=counts["VTODO"],
+        series=into.series,
     )
 
 
