@@ -51,10 +51,12 @@ class CalendarImportOptions(QDialog):
             self.since_edit = QDateEdit(qdate(None))
             self.since_edit.setCalendarPopup(True)
             self.since_edit.setDisplayFormat("d MMM yyyy")
-            self.since_edit.setToolTip(
-                f"{preview.series:,} repeating events become one post per date, for a year "
-                "from this date (earlier dates are not imported)")
             form.addRow("Repeating events from", self.since_edit)
+            hint = QLabel("Its repeating events become one post per date, for a year from "
+                          "this date; earlier dates are not imported.")
+            hint.setWordWrap(True)
+            hint.setForegroundRole(hint.foregroundRole().PlaceholderText)
+            form.addRow(hint)
         layout.addLayout(form)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
         buttons.addButton("Import", QDialogButtonBox.ButtonRole.AcceptRole)
