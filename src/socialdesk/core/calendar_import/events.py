@@ -42,6 +42,7 @@ class Context:
     ours: bool = False
     problems: list[Problem] = field(default_factory=list)
     occurrences_left: int = field(default_factory=lambda: recurrence.MAX_FILE_OCCURRENCES)
+    passed_left: int = field(default_factory=lambda: recurrence.MAX_FILE_PASSED)
     _noted: set[tuple[int, str]] = field(default_factory=set)
 
     def note(self, line: int, message: str, *, once: bool = False) -> None:
@@ -424,7 +425,17 @@ def _expand(
         _budget_spent(master, ctx)
         rules = []  # only the first date (and the listed ones) from here on
     cap = max(1, min(recurrence.MAX_OCCURRENCES, budget))
-    walls, more = recurrence.occurrences(start.wall, rules, end, cap, first=begin)
+    allowed = min(recurrence.MAX_PASSED, ctx.passed_left)
+    try:
+        walls, more, passed = recurrence.occurrences(start.wall, rules, end, cap, first=begin,
+                                                     may_pass=allowed)
+    except RuleError:
+        ctx.passed_left -= allowed
+        if allowed < recurrence.MAX_PASSED:
+            raise RuleError(f"the file's repeating events are too many to follow from their "
+                            f"first dates up to {as_day(begin)}") from None
+        raise
+    ctx.passed_left -= passed
     ctx.occurrences_left -= len(walls)
     if more and cap == budget < recurrence.MAX_OCCURRENCES and len(walls) >= cap:
         _budget_spent(master, ctx)

@@ -5,7 +5,8 @@ recurrences follow local time across daylight saving changes): ``date`` for all-
 events, naive ``datetime`` otherwise. Expansion is always bounded: by the rule's own
 end, by the caller's window, by :data:`MAX_OCCURRENCES` per event and by
 :data:`MAX_FILE_OCCURRENCES` per file; a rule followed up to the start of the window
-(from a series' first date, years ago) passes at most :data:`MAX_PASSED` dates.
+(from a series' first date, years ago) passes at most :data:`MAX_PASSED` dates, and
+the rules of one file :data:`MAX_FILE_PASSED` in all.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ Wall = date | datetime
 MAX_OCCURRENCES = 1000
 MAX_FILE_OCCURRENCES = 100_000  # occurrences of all the repeating events of one file
 MAX_PASSED = 50_000  # dates a rule may pass before the window starts (~0.25 s)
+MAX_FILE_PASSED = 400_000  # the same for all the repeating events of one file
 ONE_DAY = timedelta(days=1)
 _PLAIN_KEYS = frozenset({"FREQ", "INTERVAL", "UNTIL", "COUNT", "WKST", "BYDAY", "BYMONTHDAY"})
 _WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
@@ -146,26 +148,27 @@ def build_rule(recur: Any, start: Wall, until: Wall | None) -> rrule:
 
 def occurrences(
     start: Wall, rules: list[rrule], end: Wall, cap: int = MAX_OCCURRENCES,
-    first: Wall | None = None,
-) -> tuple[list[Wall], bool]:
+    first: Wall | None = None, may_pass: int = MAX_PASSED,
+) -> tuple[list[Wall], bool, int]:
     """Occurrences of ``rules`` from ``start`` (always one) up to ``end`` (excluded).
 
-    ``first``: only those from then on (``start`` too). Returns them sorted, and
-    whether the rules go on beyond ``end`` or ``cap``. Raises :class:`RuleError` when
-    a rule passes more than :data:`MAX_PASSED` dates before ``first``.
+    ``first``: only those from then on (``start`` too). Returns them sorted, whether
+    the rules go on beyond ``end`` or ``cap``, and how many dates before ``first`` they
+    passed. Raises :class:`RuleError` when they pass more than ``may_pass``.
     """
     all_day = not isinstance(start, datetime)
     limit = as_datetime(end)
     begin = as_datetime(first if first is not None else start)
     found = {as_datetime(start)} if as_datetime(start) >= begin else set()
     more = False
+    passed = 0
     try:
         for rule in rules:
-            count = passed = 0
+            count = 0
             for moment in rule:
                 if moment < begin:
                     passed += 1
-                    if passed > MAX_PASSED:
+                    if passed > may_pass:
                         raise RuleError(f"it repeats too often to be followed from its first "
                                         f"date up to {begin.date().isoformat()}")
                     continue
@@ -177,7 +180,7 @@ def occurrences(
     except (ValueError, OverflowError) as error:  # dates beyond year 9999
         raise RuleError(str(error) or "it runs out of the calendar") from error
     ordered = sorted(found)[:cap]
-    return [m.date() if all_day else m for m in ordered], more
+    return [m.date() if all_day else m for m in ordered], more, passed
 
 
 def last_occurrence(rule: rrule, cap: int = 5000) -> datetime | None:
