@@ -67,7 +67,8 @@ Recurring events (RRULE, RDATE, EXDATE, RECURRENCE-ID):
   is later) and at most 1,000 per event; a problem notes a series that goes on
   beyond. No occurrence (listed dates included) before ``since`` is imported: a series
   with none from then on is left out and listed. A rule is followed from DTSTART up to
-  ``since`` over at most 50,000 dates (an hourly series of 2019 is not). A file's
+  ``since`` over at most 50,000 dates (an hourly series of 2019 is not), and the
+  series of one file over 400,000 in all; one that cannot be is listed. A file's
   series make at most 100,000 such posts in all: after that, each repeating event keeps
   its first date and listed dates (noted once). RDATEs and changed occurrences are
   listed dates and included from ``since`` on; EXDATEs are left out; a changed occurrence
