@@ -381,7 +381,7 @@ def series(master: Source, overrides: list[Source], ctx: Context) -> list[Parsed
         walls, more = _expand(master, start, rules, begin, end, ctx)
     except RuleError as error:
         ctx.note(master.line_of("RRULE"), f"the repeat rule cannot be followed ({error}); "
-                 "only its listed dates were imported.")
+                 f"only its first and listed dates from {as_day(begin)} on were imported.")
         walls, more = ([start.wall] if start.wall >= begin else []), False
     occurring = set(walls) | rdates
     for exdate in exdates:
