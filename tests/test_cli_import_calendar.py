@@ -45,17 +45,57 @@ def test_json_report_and_no_duplicates(tmp_path: Path, capsys: pytest.CaptureFix
     assert titles(workspace) == ["Bread, butter", "Weekly"]
 
 
-def test_a_broken_file_names_the_line_and_imports_nothing(
+def test_a_broken_event_is_listed_with_its_line_and_the_rest_imported(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     source = tmp_path / "broken.ics"
     source.write_text(CALENDAR.replace("DTSTART:20300102T090000", "DTSTART;;X:1"))
     workspace = tmp_path / "w.sqlite"
+    assert main(["import", "calendar", str(source), "--workspace", str(workspace)]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("Imported 1 post from broken.ics.")
+    assert f"{source}, line 16: this line cannot be read" in out
+    assert titles(workspace) == ["Bread, butter"]
+
+
+def test_a_file_of_which_nothing_can_be_read_names_the_line_and_imports_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = tmp_path / "broken.ics"
+    source.write_text("BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nUID:a\r\nDTSTART;;X:1\r\n"
+                      "END:VEVENT\r\nEND:VCALENDAR\r\n")
+    workspace = tmp_path / "w.sqlite"
     assert main(["import", "calendar", str(source), "--workspace", str(workspace)]) == 1
     err = capsys.readouterr().err
-    assert err.startswith(f"socialdesk: {source}, line 16: this line cannot be read")
+    assert err.startswith(f"socialdesk: {source}, line 4: this line cannot be read")
     assert err.rstrip().endswith("Nothing was imported.")
     assert titles(workspace) == []
+
+
+def test_an_old_series_starts_today_or_on_the_date_given(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SOCIALDESK_TODAY", "2026-06-15")
+    source = tmp_path / "club.ics"
+    source.write_text(
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Test//Test//EN\r\nBEGIN:VEVENT\r\n"
+        "UID:club@test\r\nSUMMARY:Club\r\nDTSTART;VALUE=DATE:20190107\r\n"
+        "RRULE:FREQ=WEEKLY;BYDAY=MO,TH\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n")
+
+    def first_and_count(*options: str) -> tuple[str, int]:
+        workspace = tmp_path / f"w{len(options)}.sqlite"
+        assert main(["import", "calendar", str(source), "--workspace", str(workspace),
+                     *options]) == 0
+        with Workspace.open_readonly(workspace) as ws:
+            row = ws.conn.execute("SELECT min(scheduled_on), count(*) FROM posts").fetchone()
+            return tuple(row)
+
+    assert first_and_count() == ("2026-06-15", 105)
+    assert first_and_count("--from", "2025-01-01") == ("2025-01-02", 104)
+    capsys.readouterr()
+    with pytest.raises(SystemExit):
+        main(["import", "calendar", str(source), "--from", "last year"])
+    assert "is not a date" in capsys.readouterr().err
 
 
 def test_not_a_calendar(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -71,10 +111,10 @@ def test_not_a_calendar(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> N
     ids=lambda p: p.name,
 )
 def test_interop_files(tmp_path: Path, capsys: pytest.CaptureFixture[str], path: Path) -> None:
-    code = main(["import", "calendar", str(path), "--json", "--workspace",
-                 str(tmp_path / "w.sqlite")])
+    code = main(["import", "calendar", str(path), "--json", "--from", "2000-01-01",
+                 "--workspace", str(tmp_path / "w.sqlite")])
     captured = capsys.readouterr()
-    if path.stem.endswith("_invalid"):
+    if path.name == "icalendar_broken_double_semicolon_invalid.ics":  # its only event
         assert code == 1
         assert captured.err.startswith(f"socialdesk: {path}, line ")
         assert titles(tmp_path / "w.sqlite") == []

@@ -126,7 +126,10 @@ def test_the_windows_own_writes_reload_once(window: MainWindow, view: ContactsVi
                    "UID:one@t\r\nDTSTAMP:20300101T000000Z\r\nDTSTART;VALUE=DATE:20300105\r\n"
                    "SUMMARY:Imported post\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n", encoding="utf-8")
     monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a: (str(ics), ""))
-    monkeypatch.setattr(QMessageBox, "question", lambda *a: QMessageBox.StandardButton.Ok)
+    from socialdesk.qt.calendar.import_dialog import CalendarImportOptions
+
+    monkeypatch.setattr(CalendarImportOptions, "exec",  # the events, as the dialog offers
+                        lambda self: CalendarImportOptions.DialogCode.Accepted)
 
     told: list[object] = []
 

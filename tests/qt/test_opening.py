@@ -153,7 +153,8 @@ def test_a_workspace_opened_read_only_offers_no_edit_and_refuses_one_with_why(
 
 
 def test_a_calendar_import_that_fills_the_disk_says_so_and_imports_nothing(
-        dialogs: Dialogs, demo: Workspace, disk: Path, tmp_path: Path, qtbot) -> None:
+        dialogs: Dialogs, demo: Workspace, disk: Path, tmp_path: Path, qtbot,
+        monkeypatch: pytest.MonkeyPatch) -> None:
     calendar = tmp_path / "plan.ics"
     export_calendar(demo, calendar, "ics")
     path = disk / "ws.sqlite"
@@ -161,7 +162,10 @@ def test_a_calendar_import_that_fills_the_disk_says_so_and_imports_nothing(
     window = MainWindow(Workspace.open(path), app_settings())
     qtbot.addWidget(window)
     fill(disk, 8 << 10)
-    dialogs.answer = QMessageBox.StandardButton.Ok
+    from socialdesk.qt.calendar.import_dialog import CalendarImportOptions
+
+    monkeypatch.setattr(CalendarImportOptions, "exec",  # the events, as the dialog offers
+                        lambda self: CalendarImportOptions.DialogCode.Accepted)
     changed: list[object] = []
     transfer.import_calendar_path(window, window.ws, calendar, changed.append)
     qtbot.waitUntil(lambda: bool(changed), timeout=20_000)

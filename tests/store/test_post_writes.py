@@ -19,6 +19,7 @@ FULL = PostDraft(
     title="Stollen season", body="Our stollen is back. https://bakery.example/stollen",
     status="scheduled", scheduled_on="2031-12-01", scheduled_time="08:30",
     timezone="Europe/London", link="https://bakery.example/stollen", notes="Photo: Mia",
+    location="Market hall, stall 4",
     repeat_rule="weekly", repeat_until="2031-12-22", evergreen_weeks=None,
     published_url="", reach=None, clicks=None, engagements=None,
     channels=(("instagram", "Stollen! #bakery"), ("x", None)),

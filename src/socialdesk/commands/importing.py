@@ -13,6 +13,7 @@ from pathlib import Path
 from socialdesk.commands.common import (
     UserError,
     add_workspace_option,
+    iso_date,
     open_to_write,
     print_json,
 )
@@ -38,6 +39,9 @@ def register(commands: argparse._SubParsersAction) -> None:
 
     calendar = targets.add_parser("calendar", help="events from an iCalendar (.ics) file")
     calendar.add_argument("file", metavar="FILE.ics")
+    calendar.add_argument("--from", dest="since", metavar="DATE", type=iso_date,
+                          help="repeating events become posts from this date on, for a "
+                               "year (default: today)")
     calendar.add_argument("--json", action="store_true", help="print the result as JSON")
     add_workspace_option(calendar)
     calendar.set_defaults(run=run_import_calendar)
@@ -101,7 +105,7 @@ def run_import_calendar(args: argparse.Namespace) -> int:
     source = _source(args)
     with open_to_write(args, create=True) as ws:
         try:
-            result = import_calendar(ws, source)
+            result = import_calendar(ws, source, since=args.since)
         except CalendarImportError as error:
             raise UserError(f"{str(error).rstrip('.')}. Nothing was imported.") from error
     _report(result, source, args.json, "post")

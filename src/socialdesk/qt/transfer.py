@@ -64,7 +64,7 @@ def import_path(parent: QWidget, ws: Workspace, path: Path, done: Imported) -> N
 
 
 def import_calendar_path(parent: QWidget, ws: Workspace, path: Path, done: Imported) -> None:
-    """Preview an .ics file, ask about its to-dos, import it on the writer thread.
+    """Preview an .ics file, ask about its to-dos and repeats, import it on the writer thread.
 
     Returns at once; ``done(changes)`` runs on the GUI thread when the import ended.
     """
@@ -88,23 +88,19 @@ def import_calendar_path(parent: QWidget, ws: Workspace, path: Path, done: Impor
         if error is not None:
             done(None)
             raise error
-        question = (f"{path.name} holds {len(preview.posts):,} events, which will become "
-                    "posts (events already imported are updated, not repeated).")
-        buttons = QMessageBox.StandardButton.Ok | QMessageBox.StandardButton.Cancel
-        if preview.todos:
-            question += (f"\n\nIt also has {preview.todos:,} to-dos. Import them as ideas "
-                         "on their due dates?")
-            buttons = (QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No
-                       | QMessageBox.StandardButton.Cancel)
-        answer = QMessageBox.question(parent, title, question, buttons)
-        if answer == QMessageBox.StandardButton.Cancel:
+        from socialdesk.qt.calendar.import_dialog import CalendarImportOptions
+
+        options = CalendarImportOptions(path, preview, parent)
+        accepted = options.exec() == CalendarImportOptions.DialogCode.Accepted
+        include_todos, since = options.include_todos(), options.since()
+        options.deleteLater()
+        if not accepted:
             done(None)
             return
-        include_todos = answer == QMessageBox.StandardButton.Yes
 
         def work(progress: Progress) -> object:
             with Workspace.open(ws.path) as own:  # a worker writes on a connection of its own
-                return import_calendar(own, path, include_todos=include_todos,
+                return import_calendar(own, path, include_todos=include_todos, since=since,
                                        progress=progress)
 
         start_with_dialog(parent, f"Importing {path.name}…", work, imported, writes=True)

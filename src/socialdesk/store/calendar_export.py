@@ -35,6 +35,7 @@ class ExportPost:
     scheduled_time: str | None
     timezone: str | None
     link: str
+    location: str
     repeat_rule: str | None
     repeat_until: str | None
     evergreen_weeks: int | None

@@ -40,6 +40,7 @@ class PostValues:
     timezone: str | None
     link: str
     notes: str
+    location: str
     repeat_rule: str | None
     repeat_until: str | None
     evergreen_weeks: int | None
@@ -64,6 +65,7 @@ class ExistingPost:
     timezone: str | None
     link: str
     notes: str
+    location: str
     repeat_rule: str | None
     repeat_until: str | None
     evergreen_weeks: int | None

@@ -25,7 +25,7 @@ import sqlite3
 from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple, cast
 
-from socialdesk.store import schema_v1, schema_v2, schema_v3, schema_v7
+from socialdesk.store import schema_v1, schema_v2, schema_v3, schema_v4, schema_v7
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
@@ -92,6 +92,10 @@ def _contact_names(db: Database) -> None:
     run_script(db, schema_v3.SQL)
 
 
+def _post_location(db: Database) -> None:
+    run_script(db, schema_v4.SQL)
+
+
 def _partner_slugs(db: Database) -> None:
     run_script(db, schema_v7.SQL)
 
@@ -101,6 +105,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     ("0001_initial", _initial),
     ("0002_post_occurrences", _post_occurrences),
     ("0003_contact_names", _contact_names),
+    ("0004_post_location", _post_location),
     ("0007_partner_slugs", _partner_slugs),
 )
 

@@ -280,6 +280,7 @@ class PostDraft:
     timezone: str | None = None
     link: str = ""
     notes: str = ""
+    location: str = ""  # where it happens (an event's iCalendar LOCATION)
     repeat_rule: str | None = None
     repeat_until: str | None = None
     evergreen_weeks: int | None = None

@@ -299,3 +299,17 @@ def test_undoing_a_new_post_keeps_it_when_changed_elsewhere(view, workspace, mon
     assert warnings and "changed elsewhere" in warnings[0]
     draft = post_writes.get_post(workspace, post_id).draft  # type: ignore[union-attr]
     assert draft.body == "Written elsewhere."
+
+
+def test_a_post_location_is_shown_and_edited(view, workspace, qtbot) -> None:
+    post_id = add_post(workspace, "Market day", "2031-03-02", location="Market hall")
+    view.reload()
+    view.edit_post(post_id)
+    editor = view.editor
+    assert editor.location.text() == "Market hall"
+    editor.location.clear()
+    qtbot.keyClicks(editor.location, "  Town square, north side ")
+    assert editor.is_dirty()
+    editor.request_save()
+    draft = post_writes.get_post(workspace, post_id).draft  # type: ignore[union-attr]
+    assert draft.location == "Town square, north side"

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 
 import pytest
-from PySide6.QtWidgets import QFileDialog, QMessageBox
+from PySide6.QtCore import QDate, QTimer
+from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 
 from socialdesk.core.calendar.export import export_calendar
 from socialdesk.qt.app import create_application
 from socialdesk.qt.appsettings import app_settings
+from socialdesk.qt.calendar.import_dialog import CalendarImportOptions
 from socialdesk.qt.main_window import MainWindow
 from socialdesk.store import reports
 from socialdesk.store.workspace import Workspace
@@ -22,24 +26,40 @@ def calendar_file(demo: Workspace, tmp_path: Path) -> Path:
     return out
 
 
+def when_options_open(script: Callable[[CalendarImportOptions], None],
+                      seen: list[CalendarImportOptions]) -> None:
+    """Run ``script`` on the import options as soon as they are shown (modally)."""
+    def attempt() -> None:
+        dialog = QApplication.activeModalWidget()
+        if not isinstance(dialog, CalendarImportOptions):
+            QTimer.singleShot(20, attempt)
+            return
+        seen.append(dialog)
+        script(dialog)
+
+    QTimer.singleShot(0, attempt)
+
+
 def test_importing_an_ics_file_from_the_menu(qtbot, tmp_path: Path, calendar_file: Path,
                                              close_window,
                                              monkeypatch: pytest.MonkeyPatch) -> None:
     create_application()
     window = MainWindow(Workspace.open(tmp_path / "new.sqlite", create=True), app_settings())
     qtbot.addWidget(window)
-    asked: list[str] = []
+    seen: list[CalendarImportOptions] = []
     told: list[str] = []
     monkeypatch.setattr(QFileDialog, "getOpenFileName",
                         staticmethod(lambda *a, **k: (str(calendar_file), "")))
-
-    def question(parent, title, text, buttons):
-        asked.append(text)
-        return QMessageBox.StandardButton.No  # events yes, to-dos no
-
-    monkeypatch.setattr(QMessageBox, "question", staticmethod(question))
     monkeypatch.setattr(QMessageBox, "information",
                         staticmethod(lambda parent, title, text: told.append(text)))
+    asked: list[str] = []
+
+    def events_only(dialog: CalendarImportOptions) -> None:
+        assert dialog.todos is not None and not dialog.todos.isChecked()
+        asked.append(f"{dialog.question.text()} {dialog.todos.text()}")
+        dialog.accept()
+
+    when_options_open(events_only, seen)  # events yes, to-dos no
     window.import_file()  # returns at once; the summary shows when the import ended
     qtbot.waitUntil(lambda: bool(told), timeout=20_000)
     assert "events" in asked[0] and "to-dos" in asked[0]
@@ -48,9 +68,47 @@ def test_importing_an_ics_file_from_the_menu(qtbot, tmp_path: Path, calendar_fil
     assert f"Imported {dated:,} posts" in told[0]
     assert window.current_view_name() == "today"
     assert window.undo_stack.count() == 0
+    when_options_open(lambda dialog: dialog.accept(), seen)
     window.import_file()  # the same file again: nothing new
     qtbot.waitUntil(lambda: len(told) == 2, timeout=20_000)
     assert reports.counts(window.ws).posts == dated
+    before = len(seen)
+    when_options_open(lambda dialog: dialog.reject(), seen)
+    window.import_file()  # cancelled in the options dialog
+    qtbot.waitUntil(lambda: len(seen) > before, timeout=20_000)
+    close_window(window)
+
+
+def test_an_old_series_is_imported_from_the_date_chosen(
+        qtbot, tmp_path: Path, close_window, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SOCIALDESK_TODAY", "2026-06-15")
+    source = tmp_path / "club.ics"
+    source.write_text(
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Test//Test//EN\r\nBEGIN:VEVENT\r\n"
+        "UID:club@test\r\nSUMMARY:Club\r\nDTSTART;VALUE=DATE:20190107\r\n"
+        "RRULE:FREQ=WEEKLY;BYDAY=MO,TH\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n")
+    create_application()
+    window = MainWindow(Workspace.open(tmp_path / "new.sqlite", create=True), app_settings())
+    qtbot.addWidget(window)
+    seen: list[CalendarImportOptions] = []
+    monkeypatch.setattr(QFileDialog, "getOpenFileName",
+                        staticmethod(lambda *a, **k: (str(source), "")))
+    monkeypatch.setattr(QMessageBox, "information", staticmethod(lambda *a: None))
+
+    def from_2025(dialog: CalendarImportOptions) -> None:
+        assert dialog.todos is None  # the file has none
+        assert dialog.since_edit is not None
+        assert dialog.since() == date(2026, 6, 15)  # today by default
+        dialog.since_edit.setDate(QDate(2025, 1, 1))
+        dialog.accept()
+
+    when_options_open(from_2025, seen)
+    window.import_file()
+    qtbot.waitUntil(lambda: window.ws.conn.execute("SELECT count(*) FROM posts").fetchone()[0]
+                    > 0, timeout=20_000)
+    first, count = window.ws.conn.execute(
+        "SELECT min(scheduled_on), count(*) FROM posts").fetchone()
+    assert (first, count) == ("2025-01-02", 104)
     close_window(window)
 
 

@@ -197,6 +197,8 @@ def post_event(post: ExportPost, zones: _Zones) -> list[Prop] | None:
         props.append(("CATEGORIES", categories))
     if post.link:
         props.append(("URL", Uri(uri_value(post.link))))
+    if post.location:
+        props.append(("LOCATION", post.location))
     props.append(("TRANSP", "TRANSPARENT"))
     return props
 

@@ -102,6 +102,8 @@ class PostEditor(QWidget):
         self.topics.setCompleter(self.topic_completer)
         self.link = QLineEdit()
         self.link.setPlaceholderText("https://…")
+        self.location = QLineEdit()
+        self.location.setPlaceholderText("Where it happens (a calendar event's place)")
 
         self.media = QListWidget()
         self.media.setMaximumHeight(70)
@@ -165,6 +167,7 @@ class PostEditor(QWidget):
         form.addRow("Campaign", self.campaign)
         form.addRow("Topics", self.topics)
         form.addRow("Link", self.link)
+        form.addRow("Location", self.location)
         form.addRow("Media", self.media)
         form.addRow("", hbox(add_media, remove_media, stretch=True))
         form.addRow("Notes", self.notes)
@@ -264,6 +267,7 @@ class PostEditor(QWidget):
         self.campaign.setCurrentIndex(max(0, self.campaign.findData(draft.campaign_id)))
         self.topics.setText(", ".join(draft.topics))
         self.link.setText(draft.link)
+        self.location.setText(draft.location)
         self.media.clear()
         for path in draft.media:
             self._add_media_item(path)
@@ -319,6 +323,7 @@ class PostEditor(QWidget):
             timezone=zone,
             link=self.link.text().strip(),
             notes=self.notes.toPlainText(),
+            location=self.location.text().strip(),
             repeat_rule=self.repeat.currentData() if dated else None,
             repeat_until=until if dated and (self.repeat.currentData() or
                                              self.evergreen.isChecked()) else None,

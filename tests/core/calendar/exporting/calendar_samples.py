@@ -11,7 +11,7 @@ TRICKY_TITLE = (
 
 _POST_COLUMNS = (
     "uid", "title", "body", "status", "campaign_id", "scheduled_on", "scheduled_time",
-    "timezone", "link", "repeat_rule", "repeat_until", "evergreen_weeks", "sequence",
+    "timezone", "link", "location", "repeat_rule", "repeat_until", "evergreen_weeks", "sequence",
     "created_at", "updated_at",
 )
 
@@ -79,6 +79,7 @@ def build_sample(ws: Workspace) -> None:
             status="scheduled", campaign_id=1, scheduled_on="2024-03-10",
             scheduled_time="09:30", timezone="Europe/Berlin", link="https://bakery.example/a?b=1,2",
             sequence=3, channels=[("instagram", "=HYPERLINK(\"x\")"), "facebook"],
+            location="Hall 2; stand 7, by the door",
             topics=["bread", "events"], **stamps,
         )
         add_post(  # 2: all day, weekly until

@@ -123,6 +123,8 @@ def test_khal_imports_and_lists(exported: tuple[Path, dict[str, str]], tmp_path:
     assert lines["tricky@test"] == f"{ONE_LINE_TITLE}|2024-03-11 08:45"  # 16:45 Tokyo
     assert lines["p1@test"] == TRICKY_TITLE.replace("\n", " ") + "|2024-03-10 09:30"
     assert set(lines) == set(titles)
+    places = khal("list", "--format", "{uid}|{location}", "2024-03-10", "2024-03-10")
+    assert "p1@test|Hall 2; stand 7, by the door" in places.splitlines()
 
 
 @pytest.mark.skipif(shutil.which("calcurse") is None or shutil.which("khal") is None,

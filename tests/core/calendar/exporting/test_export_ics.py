@@ -131,6 +131,8 @@ def test_status_categories_url_description(sample: Workspace, tmp_path: Path) ->
     p1 = ev["p1@test"]
     assert list(p1["CATEGORIES"].cats) == ["Spring, launch; 🌸", "bread", "events"]
     assert str(p1["URL"]) == "https://bakery.example/a?b=1,2"
+    assert str(p1["LOCATION"]) == "Hall 2; stand 7, by the door"
+    assert "LOCATION" not in ev["p2@test"]  # no location, no empty property
     description = str(p1["DESCRIPTION"])
     assert "Fresh = warm, +1 @friends" in description
     assert "Channels: facebook, instagram" in description
@@ -173,8 +175,8 @@ def test_a_link_with_line_breaks_stays_one_value_of_one_event(
 def test_no_text_can_add_a_component_or_a_property(text: str) -> None:
     post = ExportPost(
         id=1, uid=text, title=text, body=text, status="draft", scheduled_on="2024-03-12",
-        scheduled_time="09:30", timezone="Europe/Paris", link=text, repeat_rule=None,
-        repeat_until=None, evergreen_weeks=None, sequence=0,
+        scheduled_time="09:30", timezone="Europe/Paris", link=text, location=text,
+        repeat_rule=None, repeat_until=None, evergreen_weeks=None, sequence=0,
         created_at="2024-01-01T00:00:00Z", updated_at="2024-01-02T00:00:00Z",
         campaign=text, channels=(ExportChannel("instagram", text),), topics=(text,),
     )
@@ -192,7 +194,7 @@ def test_no_text_can_add_a_component_or_a_property(text: str) -> None:
     assert set(event) == {
         "UID", "DTSTAMP", "CREATED", "LAST-MODIFIED", "SEQUENCE", "DTSTART", "DTEND",
         "SUMMARY", "STATUS", "X-SOCIALDESK-STATUS", "DESCRIPTION", "CATEGORIES", "URL",
-        "TRANSP",
+        "LOCATION", "TRANSP",
     }
     assert set(todo) == {"UID", "DTSTAMP", "CREATED", "LAST-MODIFIED", "SUMMARY", "STATUS",
                          "DUE", "DESCRIPTION", "RELATED-TO"}

@@ -66,6 +66,45 @@ def test_one_event_without_a_start_is_listed_and_the_rest_imported(
     }
 
 
+def test_a_bad_value_loses_only_its_own_event_listed_with_its_line(
+    ws: Workspace, write: Write
+) -> None:
+    path = write(calendar(
+        event(uid="good-1", summary="Kept"),                                    # lines 4-8
+        event("EXDATE;VALUE=DATE:", uid="empty-exdate", summary="Gone 1"),      # 9-14
+        event(uid="semicolons", summary="Gone 2",                               # 15-19
+              start="DTSTART;;VALUE=DATE-TIME:20300109T093000"),
+        event("RRULE:FREQ=SOMETIMES", uid="bad-rule", summary="Gone 3"),        # 20-25
+        event("DESCRIPTION:no colon follows", "this line has no colon",         # 26-32
+              uid="no-colon", summary="Gone 4"),
+        event(uid="good-2", summary="Also kept", start="DTSTART:20300110T100000"),  # 33-37
+    ))
+    before = counts(ws)
+    report = import_calendar(ws, path)
+    assert (report.imported, report.skipped) == (2, 4)
+    assert [(p.line, p.message.split(":")[0]) for p in report.problems] == [
+        (13, "EXDATE has a value that cannot be read"),
+        (18, "this line cannot be read"),
+        (24, "RRULE has a value that cannot be read"),
+        (31, "this line cannot be read"),
+    ]
+    assert all(p.message.endswith("this event was left out.") for p in report.problems)
+    assert counts(ws)["posts"] == before["posts"] + 2
+    titles = {row[0] for row in ws.conn.execute("SELECT title FROM posts")}
+    assert titles == {"Kept", "Also kept"}
+
+
+def test_a_file_whose_every_event_is_bad_fails_as_a_whole(ws: Workspace, write: Write) -> None:
+    path = write(calendar(
+        event("EXDATE;VALUE=DATE:", uid="a"),
+        event("EXDATE:2030", uid="b"),
+    ))
+    with pytest.raises(CalendarImportError) as failed:
+        import_calendar(ws, path)
+    assert str(failed.value).startswith(f"{path}, line 8: EXDATE has a value that cannot")
+    assert counts(ws)["posts"] == 0
+
+
 def test_a_missing_file(ws: Workspace, tmp_path: Path) -> None:
     with pytest.raises(CalendarImportError, match="cannot be read"):
         import_calendar(ws, tmp_path / "nowhere.ics")

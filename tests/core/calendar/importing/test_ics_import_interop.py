@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -12,13 +13,15 @@ from socialdesk.store.workspace import Workspace
 
 pytestmark = pytest.mark.skipif(not interop_ics(), reason="interop corpus not present")
 
-# file -> line named by the error, for the files broken on purpose
+# Repeating events are expanded from this day on (the files' series are years old).
+PAST = date(2000, 1, 1)
+# file -> line named by the error, for the files broken on purpose (their only event)
 BROKEN = {
     "icalendar_broken_double_semicolon_invalid.ics": 4,
-    "icalendar_parsing_error_empty_exdate_invalid.ics": 19,
 }
 # file -> number of posts an import creates
 POSTS = {
+    "icalendar_parsing_error_empty_exdate_invalid.ics": 20,  # the other event is listed
     "icalendar_events_todo_journal_vtimezone.ics": 2,
     "icalendar_example_allday_holidays.ics": 3,
     "icalendar_issue_237_non_ascii_windows_tzid.ics": 1,
@@ -38,15 +41,15 @@ def test_imports_or_fails_cleanly_and_never_twice(ws: Workspace, path: Path) -> 
     before = counts(ws)
     if path.name in BROKEN:
         with pytest.raises(CalendarImportError) as failed:
-            import_calendar(ws, path, default_tz="Europe/Berlin")
+            import_calendar(ws, path, default_tz="Europe/Berlin", since=PAST)
         assert failed.value.line == BROKEN[path.name]
         assert str(failed.value).startswith(f"{path}, line {BROKEN[path.name]}: ")
         assert counts(ws) == before
         return
-    report = import_calendar(ws, path, default_tz="Europe/Berlin")
+    report = import_calendar(ws, path, default_tz="Europe/Berlin", since=PAST)
     assert report.imported == POSTS[path.name]
     assert counts(ws)["posts"] == POSTS[path.name]
-    again = import_calendar(ws, path, default_tz="Europe/Berlin")
+    again = import_calendar(ws, path, default_tz="Europe/Berlin", since=PAST)
     assert (again.imported, again.merged) == (0, 0)
     assert again.unchanged == POSTS[path.name]
     assert counts(ws)["posts"] == POSTS[path.name]
@@ -77,7 +80,8 @@ def test_all_day_holidays_without_value_date(ws: Workspace) -> None:
         == ("2022-01-01", None, None)
     assert new_year["body"] == "Happy New Year!"
     assert new_year["status"] == "published"  # CONFIRMED, in the past
-    assert by_title["Orthodox Christmas"]["notes"] == "Location: Russia"
+    assert by_title["Orthodox Christmas"]["location"] == "Russia"
+    assert by_title["Orthodox Christmas"]["notes"] == ""
 
 
 def test_windows_tzid_with_non_ascii_name_becomes_sao_paulo(ws: Workspace) -> None:
@@ -104,7 +108,8 @@ def test_mozilla_blank_lines_inside_folded_properties() -> None:
 
 
 def test_google_birthdays_rdates_and_orphan_overrides() -> None:
-    preview = parse_calendar(ICS_DIR / "icaljs_google_birthday_allday_recurrence.ics")
+    preview = parse_calendar(ICS_DIR / "icaljs_google_birthday_allday_recurrence.ics",
+                             since=PAST)
     assert preview.name == "Contacts' birthdays and events"
     assert sorted(p.uid for p in preview.posts) == sorted(
         f"{prefix}BIRTHDAY_79d389868f96182e@google.com/{year}-12-10"
@@ -116,7 +121,7 @@ def test_google_birthdays_rdates_and_orphan_overrides() -> None:
 
 
 def test_google_moved_occurrence_before_its_monthly_master() -> None:
-    preview = parse_calendar(ICS_DIR / "rie_issue_62_moved_event_google_utf8.ics")
+    preview = parse_calendar(ICS_DIR / "rie_issue_62_moved_event_google_utf8.ics", since=PAST)
     assert preview.name == "Partyborn Zeitgeist"
     found = {p.uid.rsplit("/", 1)[1]: p for p in preview.posts}
     moved = found["2021-12-31"]
@@ -133,7 +138,7 @@ def test_google_moved_occurrence_before_its_monthly_master() -> None:
 
 def test_thunderbird_weekly_with_exdates_and_cancelled_overrides() -> None:
     preview = parse_calendar(
-        ICS_DIR / "vobject_radicale-0827_thunderbird_rrule_exdate_overrides.ics"
+        ICS_DIR / "vobject_radicale-0827_thunderbird_rrule_exdate_overrides.ics", since=PAST
     )
     days = [p.scheduled_on for p in preview.posts]
     assert len(days) == 26
@@ -143,5 +148,26 @@ def test_thunderbird_weekly_with_exdates_and_cancelled_overrides() -> None:
                  "2018-03-26", "2018-04-30"):  # cancelled occurrences
         assert gone not in days
     assert {(p.scheduled_time, p.timezone) for p in preview.posts} == {("20:30", "Europe/Paris")}
-    assert {p.notes for p in preview.posts} == {"Location: Some place, Some where"}
+    assert {p.location for p in preview.posts} == {"Some place, Some where"}
     assert all(p.uid.startswith("812dae9d-4114-45c1-ba5b-4ee34756ab47/") for p in preview.posts)
+
+
+def test_an_empty_exdate_loses_only_its_own_event() -> None:
+    preview = parse_calendar(ICS_DIR / "icalendar_parsing_error_empty_exdate_invalid.ics",
+                             since=PAST)
+    assert {p.body for p in preview.posts} == {"Perfectly OK event"}
+    assert [(p.line, p.message) for p in preview.problems] == [
+        (19, "EXDATE has a value that cannot be read: “EXDATE;VALUE=DATE:”; this event "
+             "was left out.")]
+    assert preview.skipped == 1
+
+
+def test_old_series_are_expanded_from_today_unless_told_otherwise() -> None:
+    # Today is 2026-06-15: the monthly "last Friday" series of 2021 goes on, the weekly
+    # one of 2017-2018 is over.
+    karaoke = parse_calendar(ICS_DIR / "rie_issue_62_moved_event_google_utf8.ics")
+    days = sorted(p.scheduled_on or "" for p in karaoke.posts)
+    assert days[0] == "2026-06-26" and days[-1] == "2027-05-28" and len(days) == 12
+    over = parse_calendar(ICS_DIR / "vobject_radicale-0827_thunderbird_rrule_exdate_overrides.ics")
+    assert over.posts == () and over.skipped == 1
+    assert "no date from 2026-06-15 on" in over.problems[0].message

@@ -134,6 +134,20 @@ def test_repeats_stop_being_expanded_past_the_files_budget(
     assert len(budget_notes) == 1, preview.problems
 
 
+def test_following_old_series_up_to_today_has_a_budget_per_file(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(recurrence, "MAX_FILE_PASSED", 1_000)
+    # Today is 2026-06-15: each daily series of January passes 150-odd dates to get there.
+    series = [event("RRULE:FREQ=DAILY;BYHOUR=9,21", uid=f"s{n}",
+                    start=f"DTSTART:2026010{n + 1}T090000") for n in range(8)]
+    preview = parse_bytes(calendar(*series), "test.ics", default_tz="Europe/Berlin")
+    firsts = {post.uid.split("/")[0]: post.scheduled_on for post in reversed(preview.posts)}
+    assert firsts["s0"] == firsts["s1"] == "2026-06-15"  # the first fit in the budget
+    assert "s7" not in firsts  # the last are left out (their first date is long past)
+    assert any("too many" in p.message for p in preview.problems), preview.problems
+
+
 def daily_events(count: int) -> bytes:
     """``count`` all-day events, one a day, as a calendar program writes them."""
     first = date(2026, 1, 1)

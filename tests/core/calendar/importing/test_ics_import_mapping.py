@@ -224,6 +224,49 @@ def test_rules_socialdesk_cannot_store_are_expanded_for_one_year() -> None:
                     expand_years=2).posts) == 25
 
 
+def test_a_series_that_started_years_ago_is_expanded_from_today_for_a_year() -> None:
+    from datetime import date
+
+    twice_weekly = event("RRULE:FREQ=WEEKLY;BYDAY=MO,TH", "LOCATION:Back room",
+                         start="DTSTART;TZID=Europe/Berlin:20190107T180000")
+    preview = read(twice_weekly)  # today is 2026-06-15 (a Monday)
+    days = [p.scheduled_on or "" for p in preview.posts]
+    assert days[:3] == ["2026-06-15", "2026-06-18", "2026-06-22"]
+    assert days[-1] == "2027-06-14" and len(days) == 105
+    assert preview.posts[0].uid == "e1@test/2026-06-15"
+    assert {(p.scheduled_time, p.timezone, p.location) for p in preview.posts} \
+        == {("18:00", "Europe/Berlin", "Back room")}
+    assert "repeats beyond 2027-06-15" in preview.problems[0].message
+    chosen = read(twice_weekly, since=date(2025, 1, 1))
+    assert [p.scheduled_on for p in chosen.posts][:2] == ["2025-01-02", "2025-01-06"]
+    assert max(p.scheduled_on or "" for p in chosen.posts) == "2025-12-29"
+    whole = read(twice_weekly, since=date(2000, 1, 1))
+    assert whole.posts[0].scheduled_on == "2019-01-07"  # never before the series' start
+
+
+def test_a_series_over_before_the_first_date_is_listed_not_imported() -> None:
+    from datetime import date
+
+    over = event("RRULE:FREQ=DAILY;UNTIL=20080323", "EXDATE;VALUE=DATE:20080311",
+                 "RDATE;VALUE=DATE:20080401", start="DTSTART;VALUE=DATE:20080303")
+    preview = read(over, event(uid="single", start="DTSTART;VALUE=DATE:20080101"))
+    assert [p.uid for p in preview.posts] == ["single"]  # a single event is not a series
+    assert preview.skipped == 1
+    (note,) = preview.problems
+    assert note.line == 4 and "no date from 2026-06-15 on" in note.message
+    old = read(over, since=date(2008, 3, 20))
+    assert [p.scheduled_on for p in old.posts] \
+        == ["2008-03-20", "2008-03-21", "2008-03-22", "2008-03-23", "2008-04-01"]
+
+
+def test_a_series_repeating_every_second_since_1970_is_bounded() -> None:
+    started = time.perf_counter()
+    preview = read(event("RRULE:FREQ=SECONDLY", start="DTSTART:19700101T000000"))
+    assert time.perf_counter() - started < 2
+    assert preview.posts == () and preview.skipped == 1
+    assert any("cannot be followed" in p.message for p in preview.problems)
+
+
 def test_daily_with_count_and_exdate_follows_local_time_across_dst() -> None:
     preview = read(event(
         "RRULE:FREQ=DAILY;COUNT=4", "EXDATE;TZID=Europe/Berlin:20300331T093000",

@@ -40,7 +40,8 @@ def test_higher_sequence_updates_what_the_file_says_and_keeps_the_rest(
                         "FROM posts")
     report = import_calendar(ws, write(calendar(event(
         "SEQUENCE:2", "CATEGORIES:cakes", "DESCRIPTION:New text", "STATUS:CONFIRMED",
-        summary="New title", start="DTSTART;TZID=Europe/Paris:20300108T120000",
+        "LOCATION:Market hall", summary="New title",
+        start="DTSTART;TZID=Europe/Paris:20300108T120000",
     ))))
     assert (report.imported, report.merged) == (0, 1)
     (post,) = posts(ws).values()
@@ -50,6 +51,7 @@ def test_higher_sequence_updates_what_the_file_says_and_keeps_the_rest(
         == ("2030-01-08", "12:00", "Europe/Paris")
     assert post["topics"] == ["cakes"]
     assert post["notes"] == "call Ann first"
+    assert post["location"] == "Market hall"
     assert post["channels"] == {"instagram": None}
 
 

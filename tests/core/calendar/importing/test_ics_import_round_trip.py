@@ -42,7 +42,8 @@ def build(ws: Workspace) -> None:
         add(ws, "p1@test", TRICKY_TITLE, {"instagram": '=HYPERLINK("x")\n\nmore', "facebook": None},
             ("bread", "events"), body="Fresh = warm, +1 @friends\n\nSecond paragraph",
             status="scheduled", campaign_id=1, scheduled_on="2030-03-10", scheduled_time="09:30",
-            timezone="Europe/Berlin", link="https://bakery.example/a?b=1,2", sequence=3)
+            timezone="Europe/Berlin", link="https://bakery.example/a?b=1,2", sequence=3,
+            location="Hall 2; stand 7, by the door\nBerlin")
         add(ws, "p2@test", "Market day", status="draft", scheduled_on="2030-03-12",
             repeat_rule="weekly", repeat_until="2030-04-30")
         add(ws, "p4@test", "Evergreen tip", {"instagram": None}, status="published",
@@ -63,6 +64,7 @@ def build(ws: Workspace) -> None:
 
 
 COMPARED = ("title", "body", "status", "scheduled_on", "scheduled_time", "timezone", "link",
+            "location",
             "repeat_rule", "repeat_until", "evergreen_weeks", "sequence", "campaign", "topics")
 
 

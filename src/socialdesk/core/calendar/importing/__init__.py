@@ -7,17 +7,20 @@ preview a file without writing anything.
 
 Public API::
 
-    parse_calendar(path, *, include_todos=False, default_tz=None, expand_years=1)
-        -> CalendarPreview
+    parse_calendar(path, *, include_todos=False, default_tz=None, expand_years=1,
+                   since=None) -> CalendarPreview
     parse_bytes(data, path, **same options) -> CalendarPreview
     import_calendar(ws, path, *, include_todos=False, default_tz=None, expand_years=1,
-                    progress=None) -> CalendarImportReport   (.as_json() for --json)
+                    since=None, progress=None) -> CalendarImportReport   (.as_json() for --json)
 
 Whole-file failures raise :class:`CalendarImportError` (``str()`` is
-``"FILE, line N: message"``): not iCalendar, BEGIN/END that do not match, a line that
-cannot be read, an unreadable date or repeat rule (see ``reader``). A cancel raises
-:class:`CalendarImportCancelled`. Either way nothing is written: an import is one
-transaction.
+``"FILE, line N: message"``): not iCalendar, BEGIN/END that do not match, a line of the
+calendar itself that cannot be read (see ``reader``). An event or to-do with a line
+that cannot be read or an unreadable date or repeat rule (an empty ``EXDATE``,
+``DTSTART;;VALUE=…``) is left out alone and listed with its line; only when no event or
+to-do of the file can be read does the file fail, with the first such error. A cancel
+raises :class:`CalendarImportCancelled`. Either way nothing is written: an import is
+one transaction.
 
 How an event becomes a post
 ---------------------------
@@ -30,7 +33,7 @@ How an event becomes a post
   "Untitled event".
 - DESCRIPTION → body; SocialDesk's own ``Channels: …`` / ``Link: …`` trailer and the
   per-channel texts after it become the post's channels and their own texts. HTML
-  (Google Calendar) becomes plain text. LOCATION → notes ("Location: …").
+  (Google Calendar) becomes plain text. LOCATION → location.
 - URL (or a ``Link:`` trailer) → link.
 - CATEGORIES → the first category that names an existing campaign (case-insensitive)
   becomes the campaign, every other category a topic. Campaigns are never created.
@@ -60,11 +63,15 @@ Recurring events (RRULE, RDATE, EXDATE, RECURRENCE-ID):
   BYMONTHDAY naming the start's own weekday or day are allowed.
 - Otherwise each occurrence becomes its own post, UID ``<uid>/<YYYY-MM-DD>`` (with
   ``T<HHMMSS>`` added when a series has several occurrences on one day), for
-  ``expand_years`` (default 1) years from DTSTART and at most 1,000 per event; a
-  problem notes a series that goes on beyond. A file's series make at most 100,000
-  such posts in all: after that, each repeating event keeps its first date and listed
-  dates (noted once). RDATEs and changed occurrences are
-  listed dates and always included; EXDATEs are left out; a changed occurrence
+  ``expand_years`` (default 1) years from ``since`` (default today; DTSTART when that
+  is later) and at most 1,000 per event; a problem notes a series that goes on
+  beyond. No occurrence (listed dates included) before ``since`` is imported: a series
+  with none from then on is left out and listed. A rule is followed from DTSTART up to
+  ``since`` over at most 50,000 dates (an hourly series of 2019 is not), and the
+  series of one file over 400,000 in all; one that cannot be is listed. A file's
+  series make at most 100,000 such posts in all: after that, each repeating event keeps
+  its first date and listed dates (noted once). RDATEs and changed occurrences are
+  listed dates and included from ``since`` on; EXDATEs are left out; a changed occurrence
   (RECURRENCE-ID) replaces its date with its own start, title, text and status, and
   a cancelled one is left out. A changed occurrence whose recurring event is not in
   the file becomes a post of its own (UID ``<uid>/<date>``).

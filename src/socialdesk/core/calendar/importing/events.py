@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, tzinfo
+from datetime import UTC, date, datetime, time, tzinfo
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -38,9 +38,11 @@ class Context:
     today: date
     years: int
     zones: ZoneResolver
+    since: date  # a series is expanded from this day (or its own start, if later) on
     ours: bool = False
     problems: list[Problem] = field(default_factory=list)
     occurrences_left: int = field(default_factory=lambda: recurrence.MAX_FILE_OCCURRENCES)
+    passed_left: int = field(default_factory=lambda: recurrence.MAX_FILE_PASSED)
     _noted: set[tuple[int, str]] = field(default_factory=set)
 
     def note(self, line: int, message: str, *, once: bool = False) -> None:
@@ -92,7 +94,7 @@ class Fields:
     title: str
     body: str
     link: str
-    notes: str
+    location: str
     categories: tuple[str, ...]
     channels: tuple[Channel, ...] | None
     status: str
@@ -178,7 +180,7 @@ def fields(source: Source, ctx: Context, kind: str) -> Fields:
         title=title,
         body=body,
         link=url or described.link or "",
-        notes=f"Location: {location}" if location else "",
+        location=location,
         categories=_categories(comp),
         channels=described.channels,
         status=(_text(comp, "X-SOCIALDESK-STATUS") or _text(comp, "STATUS")).strip().upper(),
@@ -304,7 +306,7 @@ def make_post(
         post_status = status(data.status, on, bool(data.body.strip()), ctx.today)
     return ParsedPost(
         line=source.raw.line, uid=uid, title=data.title, body=data.body, status=post_status,
-        scheduled_on=on, scheduled_time=at, timezone=zone, link=data.link, notes=data.notes,
+        scheduled_on=on, scheduled_time=at, timezone=zone, link=data.link, location=data.location,
         repeat_rule=repeat.rule if repeat else None,
         repeat_until=repeat.until.isoformat() if repeat and repeat.until else None,
         evergreen_weeks=repeat.evergreen_weeks if repeat else None,
@@ -337,7 +339,12 @@ def _match(walls: set[Wall], key: Wall) -> Wall | None:
 
 
 def series(master: Source, overrides: list[Source], ctx: Context) -> list[ParsedPost] | None:
-    """The posts of an event and its overrides; ``None`` when it has no start."""
+    """The posts of an event and its overrides; ``None`` when it has no start.
+
+    A series kept as a SocialDesk repeat is one post. Another is expanded for
+    ``ctx.years`` from ``ctx.since`` (or from its start, when later): none of its dates
+    before then is imported, so ``[]`` when it has none from then on.
+    """
     start = when(master, "DTSTART", ctx)
     if start is None:
         return None
@@ -365,11 +372,17 @@ def series(master: Source, overrides: list[Source], ctx: Context) -> list[Parsed
         repeat = recurrence.as_repeat(recurs[0], start.wall, rules[0], until)
         if repeat is not None:
             return [make_post(master, data, start, ctx, master.uid, repeat)]
+    begin = _window_start(start.wall, ctx.since)
     try:
-        end: Wall = start.wall + relativedelta(years=ctx.years)
+        end: Wall = begin + relativedelta(years=ctx.years)
     except (ValueError, OverflowError):  # near the year 9999
         end = datetime.max if isinstance(start.wall, datetime) else date.max
-    walls, more = _expand(master, start, rules, end, ctx)
+    try:
+        walls, more = _expand(master, start, rules, begin, end, ctx)
+    except RuleError as error:
+        ctx.note(master.line_of("RRULE"), f"the repeat rule cannot be followed ({error}); "
+                 f"only its first and listed dates from {as_day(begin)} on were imported.")
+        walls, more = ([start.wall] if start.wall >= begin else []), False
     occurring = set(walls) | rdates
     for exdate in exdates:
         found = _match(occurring, exdate)
@@ -384,22 +397,45 @@ def series(master: Source, overrides: list[Source], ctx: Context) -> list[Parsed
         key = _match(occurring, key) or _at_start_time(key, start)
         occurring.add(key)
         changed[key] = override
+    floor = ctx.since if not isinstance(start.wall, datetime) else \
+        datetime.combine(ctx.since, time())  # listed dates may come before the start
+    occurring = {key for key in occurring if key >= floor}
+    if not occurring:
+        return []
     if more:
         ctx.note(master.raw.line, f"“{data.title}” repeats beyond {as_day(end)}: only the "
                  f"occurrences until then were imported, each as its own post.")
     return _occurrence_posts(master, data, start, sorted(occurring), changed, ctx)
 
 
+def _window_start(start: Wall, since: date) -> Wall:
+    """Where expanding a series starting at ``start`` begins: ``since``, or ``start`` if later."""
+    day = start.date() if isinstance(start, datetime) else start
+    if day >= since:
+        return start
+    return datetime.combine(since, time()) if isinstance(start, datetime) else since
+
+
 def _expand(
-    master: Source, start: When, rules: list[Any], end: Wall, ctx: Context
+    master: Source, start: When, rules: list[Any], begin: Wall, end: Wall, ctx: Context
 ) -> tuple[list[Wall], bool]:
-    """The occurrences of ``rules`` within what is left of the file's budget."""
+    """The occurrences of ``rules`` from ``begin`` within what is left of the file's budget."""
     budget = ctx.occurrences_left
     if budget <= 0 and rules:
         _budget_spent(master, ctx)
         rules = []  # only the first date (and the listed ones) from here on
     cap = max(1, min(recurrence.MAX_OCCURRENCES, budget))
-    walls, more = recurrence.occurrences(start.wall, rules, end, cap)
+    allowed = min(recurrence.MAX_PASSED, ctx.passed_left)
+    try:
+        walls, more, passed = recurrence.occurrences(start.wall, rules, end, cap, first=begin,
+                                                     may_pass=allowed)
+    except RuleError:
+        ctx.passed_left -= allowed
+        if allowed < recurrence.MAX_PASSED:
+            raise RuleError(f"the file's repeating events are too many to follow from their "
+                            f"first dates up to {as_day(begin)}") from None
+        raise
+    ctx.passed_left -= passed
     ctx.occurrences_left -= len(walls)
     if more and cap == budget < recurrence.MAX_OCCURRENCES and len(walls) >= cap:
         _budget_spent(master, ctx)

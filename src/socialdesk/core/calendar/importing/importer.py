@@ -70,6 +70,9 @@ class _Reader:
         self.skipped = 0
         self.problems: list[Problem] = []
         self.posts: list[ParsedPost] = []
+        self.read = 0  # events and to-dos read
+        self.series = 0  # repeating events expanded into a post per date
+        self.unreadable: list[CalendarImportError] = []  # the others, each left out
 
     def left_out(self, line: int, message: str) -> None:
         self.skipped += 1
@@ -94,27 +97,52 @@ class _Reader:
                 is_override = child.first("RECURRENCE-ID") is not None
                 (overrides if is_override else masters)[events.group_key(child)].append(child)
             elif child.name == "VTODO" and self.include_todos:
-                self.posts.append(events.todo_post(self._source(child), ctx))
+                todo = self._source(child)
+                if todo is not None:
+                    self.posts.append(events.todo_post(todo, ctx))
             elif child.name in _LEFT_OUT:
                 self.left_out(child.line, _LEFT_OUT[child.name])
         for key, group in masters.items():
-            master = self._newest([self._source(raw) for raw in group])
-            changed = self._unique_overrides(
-                [self._source(raw) for raw in overrides.pop(key, [])])
+            changed = self._unique_overrides(self._sources(overrides.pop(key, [])))
+            readable = self._sources(group)
+            if not readable:
+                for override in changed:
+                    self._orphan(override, ctx)
+                continue
+            master = self._newest(readable)
             posts = events.series(master, changed, ctx)
-            if posts is None:
+            if posts is not None and [post.uid for post in posts] != [master.uid]:
+                self.series += 1
+            if posts == []:
+                self.left_out(master.raw.line, f"repeating event with no date from "
+                              f"{ctx.since.isoformat()} on: left out (import it from an "
+                              "earlier first date to include its past dates).")
+            elif posts is None:
                 self.left_out(master.raw.line, "event without a start date (DTSTART) left out.")
                 for override in changed:
                     self._orphan(override, ctx)
             else:
                 self.posts += posts
         for group in overrides.values():
-            for override in self._unique_overrides([self._source(raw) for raw in group]):
+            for override in self._unique_overrides(self._sources(group)):
                 self._orphan(override, ctx)
 
-    def _source(self, raw: reader.RawComponent) -> Source:
+    def _source(self, raw: reader.RawComponent) -> Source | None:
+        """``raw`` parsed; ``None`` (and listed) when a line of it cannot be read."""
         self.step()
-        return Source(raw, reader.parse_component(raw, self.path))
+        try:
+            source = Source(raw, reader.parse_component(raw, self.path))
+        except CalendarImportError as error:
+            self.unreadable.append(error)
+            what = "to-do" if raw.name == "VTODO" else "event"
+            self.left_out(error.line or raw.line,
+                          f"{error.message.rstrip('.')}; this {what} was left out.")
+            return None
+        self.read += 1
+        return source
+
+    def _sources(self, raws: list[reader.RawComponent]) -> list[Source]:
+        return [source for source in map(self._source, raws) if source is not None]
 
     def _orphan(self, override: Source, ctx: Context) -> None:
         post = events.orphan(override, ctx)
@@ -157,6 +185,7 @@ def parse_bytes(
     include_todos: bool = False,
     default_tz: str | None = None,
     expand_years: int = 1,
+    since: date | None = None,
     today: date | None = None,
     progress: Progress | None = None,
 ) -> CalendarPreview:
@@ -165,8 +194,11 @@ def parse_bytes(
     ``default_tz`` is the workspace's zone (default: this computer's), used for times
     in UTC or in zones known only from the file. Recurring events SocialDesk cannot
     store as a repeat become one post per occurrence for ``expand_years`` years from
-    their start. Raises :class:`CalendarImportError` when the file fails as a whole,
-    :class:`CalendarImportCancelled` when ``progress`` returns False.
+    ``since`` (default: today), or from their start when that is later; their dates
+    before ``since`` are not imported. An event or to-do with a value that cannot be read
+    is left out and listed. Raises :class:`CalendarImportError` when the file fails as a
+    whole (or none of its events can be read), :class:`CalendarImportCancelled` when
+    ``progress`` returns False.
     """
     if expand_years < 1:
         raise ValueError("expand_years must be at least 1")
@@ -181,8 +213,9 @@ def parse_bytes(
     name = ""
     counts = {"VEVENT": 0, "VTODO": 0}
     for calendar in calendars:
+        day = today or clock.today()
         ctx = Context(
-            path=path, default=zone, today=today or clock.today(), years=expand_years,
+            path=path, default=zone, today=day, years=expand_years, since=since or day,
             zones=ZoneResolver(vtimezones(calendar), zone),
             ours=f"//{APP_NAME}//" in calendar.value("PRODID"),
         )
@@ -192,6 +225,8 @@ def parse_bytes(
         for child in calendar.children:
             if child.name in counts:
                 counts[child.name] += 1
+    if into.unreadable and not into.read:  # nothing could be read: the file fails
+        raise min(into.unreadable, key=lambda error: error.line or 0)
     posts = _unique(into.posts, into)
     _tick(progress, total // 2, total, path)
     return CalendarPreview(
@@ -201,6 +236,7 @@ def parse_bytes(
         skipped=into.skipped,
         events=counts["VEVENT"],
         todos=counts["VTODO"],
+        series=into.series,
     )
 
 
@@ -210,6 +246,7 @@ def parse_calendar(
     include_todos: bool = False,
     default_tz: str | None = None,
     expand_years: int = 1,
+    since: date | None = None,
     today: date | None = None,
     progress: Progress | None = None,
 ) -> CalendarPreview:
@@ -225,7 +262,7 @@ def parse_calendar(
         ) from error
     return parse_bytes(
         data, path, include_todos=include_todos, default_tz=default_tz,
-        expand_years=expand_years, today=today, progress=progress,
+        expand_years=expand_years, since=since, today=today, progress=progress,
     )
 
 
@@ -236,6 +273,7 @@ def import_calendar(
     include_todos: bool = False,
     default_tz: str | None = None,
     expand_years: int = 1,
+    since: date | None = None,
     progress: Progress | None = None,
 ) -> CalendarImportReport:
     """Import the events of an .ics file into ``ws`` as posts, in one transaction.
@@ -247,7 +285,7 @@ def import_calendar(
     """
     preview = parse_calendar(
         path, include_todos=include_todos, default_tz=default_tz,
-        expand_years=expand_years, progress=progress,
+        expand_years=expand_years, since=since, progress=progress,
     )
     posts = preview.posts
     total = 2 * max(len(posts), 1)

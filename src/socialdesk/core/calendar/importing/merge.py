@@ -3,8 +3,8 @@
 A post whose UID is new is inserted. A post whose UID is already in the workspace is
 updated only when the file's copy is newer — a higher SEQUENCE, or a LAST-MODIFIED
 later than the post's last change — and the update would change something. An update
-replaces what the file can say (title, body, schedule, status, link, repeat; the
-channels only when the file lists them; the topics only when it has categories; the
+replaces what the file can say (title, body, schedule, status, link, location, repeat;
+the channels only when the file lists them; the topics only when it has categories; the
 campaign only when a category names one) and keeps the rest (notes, media, results).
 """
 
@@ -19,7 +19,7 @@ from socialdesk.store.calendar_import import ExistingPost, PostValues
 
 _COMPARED = (
     "title", "body", "status", "campaign_id", "scheduled_on", "scheduled_time", "timezone",
-    "link", "repeat_rule", "repeat_until", "evergreen_weeks",
+    "link", "location", "repeat_rule", "repeat_until", "evergreen_weeks",
 )
 
 
@@ -81,7 +81,8 @@ def plan_writes(
             uid=post.uid, title=post.title, body=post.body, status=post.status,
             campaign_id=campaign_id, scheduled_on=post.scheduled_on,
             scheduled_time=post.scheduled_time, timezone=post.timezone, link=post.link,
-            notes=post.notes, repeat_rule=post.repeat_rule, repeat_until=post.repeat_until,
+            notes="", location=post.location, repeat_rule=post.repeat_rule,
+            repeat_until=post.repeat_until,
             evergreen_weeks=post.evergreen_weeks, sequence=post.sequence,
             created_at=post.created, channels=post.channels or (), topics=topics,
         )

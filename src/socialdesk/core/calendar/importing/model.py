@@ -29,7 +29,7 @@ class ParsedPost:
     scheduled_time: str | None = None
     timezone: str | None = None
     link: str = ""
-    notes: str = ""
+    location: str = ""
     repeat_rule: str | None = None
     repeat_until: str | None = None
     evergreen_weeks: int | None = None
@@ -46,7 +46,9 @@ class CalendarPreview:
 
     ``events`` and ``todos`` count the file's VEVENT and VTODO components (a
     recurring event is one event, however many posts it becomes); ``skipped`` counts
-    the events and to-dos left out, each with a problem saying why.
+    the events and to-dos left out, each with a problem saying why. ``series`` counts
+    the repeating events expanded into one post per date (from the ``since`` date
+    chosen), so that asking for that date can be left out when there are none.
     """
 
     name: str
@@ -55,3 +57,4 @@ class CalendarPreview:
     skipped: int
     events: int
     todos: int
+    series: int = 0

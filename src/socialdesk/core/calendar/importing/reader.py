@@ -9,10 +9,13 @@ the line to fix.
 
 What fails the whole file (:class:`CalendarImportError`): bytes that are not text, a
 file that does not start with ``BEGIN:VCALENDAR``, BEGIN/END that do not match, a line
-outside any calendar, a line without a property name and a colon (anywhere), a line of
-an event or to-do that ``icalendar`` cannot split into name, parameters and value, and
-a value that cannot be read in a property that decides when something happens
-(DTSTART, DTEND, DUE, RRULE, RDATE, EXDATE, RECURRENCE-ID, …). Broken values
+outside any calendar, and a line of the calendar itself without a property name and a
+colon. What fails one event or to-do (:func:`parse_component` raises the same error,
+naming the line; the importer leaves that entry out): a line of it without a property
+name and a colon, one that ``icalendar`` cannot split into name, parameters and value
+(``DTSTART;;VALUE=…``), and a value that cannot be read in a property that decides
+when something happens (DTSTART, DTEND, DUE, RRULE, RDATE, EXDATE, RECURRENCE-ID, …;
+an empty ``EXDATE``). Broken values
 elsewhere (an attendee, a geo position) are left out silently, and dates written with
 a stray ``Z`` (``20131210Z``, as Google writes birthdays) are read as dates. Only the
 properties a post is made of (:data:`WANTED`) are handed to ``icalendar``.
@@ -98,6 +101,7 @@ class RawComponent:
     line: int
     lines: list[Line] = field(default_factory=list)
     children: list[RawComponent] = field(default_factory=list)
+    unreadable: Line | None = None  # the first line without a property name (events only)
 
     def content_lines(self, replaced: dict[int, str | None] | None = None) -> list[Contentline]:
         """The component's own :data:`WANTED` lines (no sub-components), for ``icalendar``.
@@ -217,7 +221,11 @@ def read_calendars(data: bytes, path: Path | str) -> list[RawComponent]:
         if not name:
             if not calendars and not stack:
                 raise _not_calendar(path, line)
-            raise syntax_error(path, line)
+            post = next((c for c in reversed(stack) if c.name in _POSTS), None)
+            if post is None:
+                raise syntax_error(path, line)
+            post.unreadable = post.unreadable or line  # loses that event only
+            continue
         if name in ("BEGIN", "END"):
             _, _, value = line.text.partition(":")
             kind = value.strip().upper()
@@ -351,6 +359,8 @@ def parse_component(raw: RawComponent, path: Path | str) -> icalendar.Component:
     Unreadable lines are repaired, left out or reported as described in the module
     docstring; raises :class:`CalendarImportError` naming the line.
     """
+    if raw.unreadable is not None:
+        raise syntax_error(path, raw.unreadable)
     replaced: dict[int, str | None] = {}
     while True:  # every round repairs or drops a line, or ends
         before = dict(replaced)

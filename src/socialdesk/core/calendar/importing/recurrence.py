@@ -4,7 +4,9 @@ All computing happens in the wall-clock time of the event's own zone (RFC 5545 s
 recurrences follow local time across daylight saving changes): ``date`` for all-day
 events, naive ``datetime`` otherwise. Expansion is always bounded: by the rule's own
 end, by the caller's window, by :data:`MAX_OCCURRENCES` per event and by
-:data:`MAX_FILE_OCCURRENCES` per file.
+:data:`MAX_FILE_OCCURRENCES` per file; a rule followed up to the start of the window
+(from a series' first date, years ago) passes at most :data:`MAX_PASSED` dates, and
+the rules of one file :data:`MAX_FILE_PASSED` in all.
 """
 
 from __future__ import annotations
@@ -20,6 +22,8 @@ from dateutil.rrule import rrule, rrulestr
 Wall = date | datetime
 MAX_OCCURRENCES = 1000
 MAX_FILE_OCCURRENCES = 100_000  # occurrences of all the repeating events of one file
+MAX_PASSED = 50_000  # dates a rule may pass before the window starts (~0.25 s)
+MAX_FILE_PASSED = 400_000  # the same for all the repeating events of one file
 ONE_DAY = timedelta(days=1)
 _PLAIN_KEYS = frozenset({"FREQ", "INTERVAL", "UNTIL", "COUNT", "WKST", "BYDAY", "BYMONTHDAY"})
 _WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
@@ -143,27 +147,40 @@ def build_rule(recur: Any, start: Wall, until: Wall | None) -> rrule:
 
 
 def occurrences(
-    start: Wall, rules: list[rrule], end: Wall, cap: int = MAX_OCCURRENCES
-) -> tuple[list[Wall], bool]:
+    start: Wall, rules: list[rrule], end: Wall, cap: int = MAX_OCCURRENCES,
+    first: Wall | None = None, may_pass: int = MAX_PASSED,
+) -> tuple[list[Wall], bool, int]:
     """Occurrences of ``rules`` from ``start`` (always one) up to ``end`` (excluded).
 
-    Returns them sorted, and whether the rules go on beyond ``end`` or ``cap``.
+    ``first``: only those from then on (``start`` too). Returns them sorted, whether
+    the rules go on beyond ``end`` or ``cap``, and how many dates before ``first`` they
+    passed. Raises :class:`RuleError` when they pass more than ``may_pass``.
     """
     all_day = not isinstance(start, datetime)
     limit = as_datetime(end)
-    found = {as_datetime(start)}
+    begin = as_datetime(first if first is not None else start)
+    found = {as_datetime(start)} if as_datetime(start) >= begin else set()
     more = False
+    passed = 0
     try:
         for rule in rules:
-            for count, moment in enumerate(rule):
+            count = 0
+            for moment in rule:
+                if moment < begin:
+                    passed += 1
+                    if passed > may_pass:
+                        raise RuleError(f"it repeats too often to be followed from its first "
+                                        f"date up to {begin.date().isoformat()}")
+                    continue
                 if moment >= limit or count >= cap:
                     more = True
                     break
                 found.add(moment)
+                count += 1
     except (ValueError, OverflowError) as error:  # dates beyond year 9999
         raise RuleError(str(error) or "it runs out of the calendar") from error
     ordered = sorted(found)[:cap]
-    return [m.date() if all_day else m for m in ordered], more
+    return [m.date() if all_day else m for m in ordered], more, passed
 
 
 def last_occurrence(rule: rrule, cap: int = 5000) -> datetime | None:
