@@ -7,13 +7,15 @@ import pytest
 from socialdesk.store import audiences, campaigns, contacts, interactions, links, post_writes
 from socialdesk.store.workspace import Workspace
 
+# A platform or link kind the store does not list keeps its name in a label column
+# (store/known_names.py), which every writer fills and every reader shows.
 NAMED = {
     "contacts": contacts.CONTACT_COLUMNS + contacts.RECORD_COLUMNS,
     "campaigns": campaigns.CAMPAIGN_COLUMNS,
-    "channels": campaigns.CHANNEL_COLUMNS,
+    "channels": (*campaigns.CHANNEL_COLUMNS, "platform_label"),
     "interactions": interactions.INTERACTION_COLUMNS,
-    "audiences": audiences.AUDIENCE_COLUMNS,
-    "contact_links": links.LINK_COLUMNS,
+    "audiences": (*audiences.AUDIENCE_COLUMNS, "platform_label"),
+    "contact_links": (*links.LINK_COLUMNS, "kind_label"),
     "posts": post_writes.POST_COLUMNS,
 }
 

@@ -8,8 +8,9 @@ number. Reading the version needs plain SQL only, so opening an up-to-date works
 does not import sqlite-utils at all (it pulls in numpy when installed: 0.15 s of startup).
 
 To add a migration: write ``schema_vN.py`` (or a few statements), append it to
-:data:`MIGRATIONS` with the next number, describe it in ``docs/schema.md``, and add a test
-that migrates the fixture workspace of every earlier version (``tests/store/fixtures``).
+:data:`MIGRATIONS` with the next number (numbers may have gaps), describe it in
+``docs/schema.md``, and add a test that migrates the fixture workspace of every earlier
+version (``tests/store/fixtures``).
 
 A workspace of version N may hold exactly the schema the first N migrations create
 (:func:`expected_schema`, worked out by running them on an empty in-memory database), so
@@ -25,7 +26,7 @@ import sqlite3
 from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, cast
 
-from socialdesk.store import schema_v1, schema_v2
+from socialdesk.store import schema_v1, schema_v2, schema_v5
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
@@ -80,10 +81,19 @@ def _post_occurrences(db: Database) -> None:
     run_script(db, schema_v2.SQL)
 
 
+def _store_rules(db: Database) -> None:
+    run_script(db, schema_v5.NEW_TABLES)
+    notes = schema_v5.merge(db.conn)
+    run_script(db, schema_v5.RULES)
+    db.conn.executemany("INSERT INTO migration_notes (migration, note) VALUES (?, ?)",
+                        [(schema_v5.NAME, note) for note in notes])
+
+
 # Every migration, oldest first. Never edit or remove a released one; append.
 MIGRATIONS: tuple[Migration, ...] = (
     ("0001_initial", _initial),
     ("0002_post_occurrences", _post_occurrences),
+    (schema_v5.NAME, _store_rules),
 )
 
 
@@ -164,6 +174,21 @@ def schema_objects(conn: sqlite3.Connection) -> frozenset[SchemaObject]:
     rows = conn.execute("SELECT type, name, tbl_name, sql FROM sqlite_master").fetchall()
     return frozenset((str(kind), str(name), str(table), " ".join(str(sql or "").split()))
                      for kind, name, table, sql in rows)
+
+
+def notes(conn: sqlite3.Connection) -> list[tuple[str, str, str]]:
+    """What migrations merged or changed in this workspace: (migration, applied at, note).
+
+    Written by migrations that had to change rows to meet new rules (``0005_store_rules``);
+    empty for a workspace older than that or one nothing had to change in.
+    """
+    exists = conn.execute(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'migration_notes'"
+    ).fetchone()
+    if not exists:
+        return []
+    return [(str(m), str(at), str(n)) for m, at, n in conn.execute(
+        "SELECT migration, created_at, note FROM migration_notes ORDER BY id")]
 
 
 class _Replay:

@@ -6,7 +6,8 @@ from collections import defaultdict
 from collections.abc import Sequence
 
 from socialdesk.store.audiences import AUDIENCE_COLUMNS
-from socialdesk.store.columns import from_row, select_list
+from socialdesk.store.columns import from_row, select_named
+from socialdesk.store.known_names import shown
 from socialdesk.store.models import STAGE_STRENGTH, Audience, PartnerRow
 from socialdesk.store.workspace import Workspace
 
@@ -24,8 +25,8 @@ def partner_rows(ws: Workspace, ids: Sequence[int] | None = None) -> list[Partne
         only, params = f" AND contact_id IN ({', '.join('?' * len(wanted))})", wanted
     platforms: dict[int, dict[str, int]] = defaultdict(dict)
     for contact_id, platform, size in conn.execute(
-        "SELECT contact_id, platform, sum(size) FROM audiences WHERE 1"
-        f"{only} GROUP BY contact_id, platform", params
+        f"SELECT contact_id, {shown('platform')}, sum(size) FROM audiences WHERE 1"
+        f"{only} GROUP BY contact_id, 2", params
     ):
         platforms[contact_id][platform] = size
     topic_weight: dict[int, list[tuple[int, str]]] = defaultdict(list)
@@ -86,8 +87,8 @@ def audiences_of(ws: Workspace, contact_id: int) -> list[Audience]:
     ):
         topics[audience_id].append(name)
     rows = ws.conn.execute(
-        f"SELECT {select_list(AUDIENCE_COLUMNS)} "
-        "FROM audiences WHERE contact_id = ? ORDER BY size DESC, id",
+        f"SELECT {select_named(AUDIENCE_COLUMNS, 'a', {'platform': shown('platform', 'a')})} "
+        "FROM audiences a WHERE contact_id = ? ORDER BY size DESC, id",
         (contact_id,),
     ).fetchall()
     return [from_row(Audience, row, AUDIENCE_COLUMNS, topics=tuple(topics[row["id"]]))

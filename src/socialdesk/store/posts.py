@@ -13,7 +13,8 @@ from socialdesk.store.campaigns import (
     campaign_from,
     channel_from,
 )
-from socialdesk.store.columns import select_list
+from socialdesk.store.columns import select_list, select_named
+from socialdesk.store.known_names import shown
 from socialdesk.store.models import Campaign, Channel, PostRow
 from socialdesk.store.workspace import Workspace
 
@@ -24,7 +25,8 @@ _SEP = "\x1f"
 _POST_SQL = """
 SELECT p.id, p.title, p.status, p.scheduled_on, p.scheduled_time, c.name, c.colour,
        (SELECT group_concat(platform, char(31)) FROM (
-            SELECT platform FROM post_channels WHERE post_id = p.id ORDER BY platform)),
+            SELECT coalesce(nullif(platform_label, ''), platform) AS platform
+            FROM post_channels WHERE post_id = p.id ORDER BY 1)),
        (SELECT group_concat(name, char(31)) FROM (
             SELECT t.name FROM post_topics pt JOIN topics t ON t.id = pt.topic_id
             WHERE pt.post_id = p.id ORDER BY t.name)),
@@ -168,8 +170,8 @@ def post_texts_between(ws: Workspace, first: str, last: str) -> list[PostTexts]:
         bodies.update(ws.conn.execute(
             f"SELECT id, body FROM posts WHERE id IN ({marks})", chunk).fetchall())
         for post_id, platform, body in ws.conn.execute(
-            f"SELECT post_id, platform, body FROM post_channels WHERE post_id IN ({marks}) "
-            "ORDER BY platform", chunk,
+            f"SELECT post_id, {shown('platform')}, body FROM post_channels "
+            f"WHERE post_id IN ({marks}) ORDER BY 2", chunk,
         ):
             variants[post_id].append((platform, body))
     return [PostTexts(row, bodies.get(row.id, ""), tuple(variants[row.id])) for row in post_rows]
@@ -187,7 +189,8 @@ def campaigns(ws: Workspace) -> list[Campaign]:
 def channels(ws: Workspace) -> list[Channel]:
     """The business's own active accounts, biggest first."""
     rows = ws.conn.execute(
-        f"SELECT {select_list(CHANNEL_COLUMNS)} FROM channels WHERE active = 1 "
+        f"SELECT {select_named(CHANNEL_COLUMNS, 'channels', {'platform': shown('platform')})} "
+        "FROM channels WHERE active = 1 "
         "ORDER BY followers DESC, platform"
     ).fetchall()
     return [channel_from(row) for row in rows]
