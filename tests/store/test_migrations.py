@@ -311,7 +311,7 @@ def test_a_check_that_runs_too_long_is_interrupted(demo_path: Path) -> None:
 RELEASED_SQL = {
     "schema_v1": "abbf6926fe6c7f12da0037a080b0bacd1008e56eb4506b498d8ec924fabce95d",
     "schema_v2": "1434ac545d0cf44aa0bc6e932a59098a2b24e6c7c1e20809a985f1babca7d266",
-    "schema_v5": "f21f9ae0fcde85827fb04c194e7c8571a4d4249d2469e9c76dbf6df5fcd85809",
+    "schema_v5": "9aab3052bcdcec585c28106d71254144c2ab81002aefe2b1d7e6a12fb0b2f47f",
 }
 
 

@@ -82,6 +82,7 @@ def _post_occurrences(db: Database) -> None:
 
 
 def _store_rules(db: Database) -> None:
+    run_script(db, schema_v5.SET_ASIDE)
     run_script(db, schema_v5.NEW_TABLES)
     notes = schema_v5.merge(db.conn)
     run_script(db, schema_v5.RULES)

@@ -9,17 +9,20 @@
 A workspace that breaks a rule is merged, never refused (:func:`merge`), and every merge
 is written to ``migration_notes``, which ``socialdesk check`` lists.
 
-How the rules are enforced. SQLite adds a CHECK constraint only by rebuilding the table
-(create, copy, drop, rename). That is done for ``contact_links``, ``post_channels`` and
-``channels``: no table refers to them, and the first two must lose a uniqueness rule
-(``UNIQUE (from_id, to_id, kind)``, the primary key ``(post_id, platform)``) that a table
-keeps until rebuilt. ``audiences`` is not rebuilt: ``audience_topics`` refers to it, and
-dropping the old table inside the migration's transaction (foreign keys cannot be
-switched off there) would delete every audience's topics. It gets a column
-(``ALTER TABLE … ADD COLUMN`` writes no row), triggers that refuse an unknown platform,
-and a unique index; ``asks`` needs only a unique index. On the 100,000-contact demo
-(15,000 audiences, 36,000 post targets, 50,000 links, 30,000 asks) the whole migration
-takes about a second.
+How the rules are enforced. SQLite adds a CHECK constraint only by rebuilding the table.
+That is done for ``contact_links``, ``post_channels`` and ``channels``: no table refers to
+them, and the first two must lose a uniqueness rule (``UNIQUE (from_id, to_id, kind)``,
+the primary key ``(post_id, platform)``) that a table keeps until rebuilt. Their rows are
+set aside in temporary tables, the tables dropped and created anew under their own names,
+and the rows copied back: ``ALTER TABLE … RENAME`` would rewrite the whole schema, 30 ms
+that every start would pay again, since opening a workspace replays its migrations on an
+empty database (``migrations.expected_schema``). ``audiences`` is not rebuilt:
+``audience_topics`` refers to it, and dropping it inside the migration's transaction
+(foreign keys cannot be switched off there) would delete every audience's topics. It gets
+a column (``ALTER TABLE … ADD COLUMN`` writes no row), triggers that refuse an unknown
+platform, and a unique index; ``asks`` needs only a unique index. On the 100,000-contact
+demo (15,000 audiences, 36,000 post targets, 50,000 links, 30,000 asks) the migration
+takes about two seconds, most of it SQLite checking the foreign keys of the copied rows.
 """
 
 from __future__ import annotations
@@ -46,6 +49,16 @@ _UNKNOWN_PLATFORM = (
 _REFUSED = ("SELECT RAISE(ABORT, 'an audience''s platform must be a known one, "
             "or other with its name in platform_label');")
 
+# The rows of the tables to rebuild, set aside (the temp schema is not the workspace's).
+SET_ASIDE = """
+CREATE TEMP TABLE old_contact_links AS SELECT * FROM main.contact_links;
+CREATE TEMP TABLE old_post_channels AS SELECT * FROM main.post_channels;
+CREATE TEMP TABLE old_channels AS SELECT * FROM main.channels;
+DROP TABLE main.contact_links;
+DROP TABLE main.post_channels;
+DROP TABLE main.channels;
+"""
+
 # The new tables, written before the old rows are copied into them.
 NEW_TABLES = f"""
 CREATE TABLE migration_notes (
@@ -55,7 +68,7 @@ CREATE TABLE migration_notes (
     note TEXT NOT NULL
 );
 
-CREATE TABLE contact_links_v5 (
+CREATE TABLE contact_links (
     id INTEGER PRIMARY KEY,
     from_id INTEGER NOT NULL REFERENCES contacts(id) ON DELETE CASCADE,
     to_id INTEGER NOT NULL REFERENCES contacts(id) ON DELETE CASCADE,
@@ -69,7 +82,7 @@ CREATE TABLE contact_links_v5 (
     CHECK (kind = 'other' OR kind_label = '')
 );
 
-CREATE TABLE post_channels_v5 (
+CREATE TABLE post_channels (
     post_id INTEGER NOT NULL REFERENCES posts(id) ON DELETE CASCADE,
     platform TEXT NOT NULL CHECK (platform IN {_in(PLATFORMS)}),
     body TEXT,
@@ -78,7 +91,7 @@ CREATE TABLE post_channels_v5 (
     PRIMARY KEY (post_id, platform, platform_label)
 ) WITHOUT ROWID;
 
-CREATE TABLE channels_v5 (
+CREATE TABLE channels (
     id INTEGER PRIMARY KEY,
     platform TEXT NOT NULL CHECK (platform IN {_in(PLATFORMS)}),
     handle TEXT NOT NULL DEFAULT '',
@@ -94,18 +107,10 @@ ALTER TABLE audiences ADD COLUMN platform_label TEXT NOT NULL DEFAULT '';
 
 # The rules, once every row keeps them.
 RULES = f"""
-DROP TABLE contact_links;
-ALTER TABLE contact_links_v5 RENAME TO contact_links;
 CREATE INDEX contact_links_from ON contact_links(from_id);
 CREATE INDEX contact_links_to ON contact_links(to_id);
 CREATE UNIQUE INDEX contact_links_pair
     ON contact_links(min(from_id, to_id), max(from_id, to_id), kind, kind_label);
-
-DROP TABLE post_channels;
-ALTER TABLE post_channels_v5 RENAME TO post_channels;
-
-DROP TABLE channels;
-ALTER TABLE channels_v5 RENAME TO channels;
 
 CREATE UNIQUE INDEX audiences_platform
     ON audiences(contact_id, platform, platform_label COLLATE NOCASE);
@@ -123,7 +128,7 @@ END;
 CREATE UNIQUE INDEX asks_partner_post ON asks(contact_id, post_id) WHERE post_id IS NOT NULL;
 """
 
-SQL = NEW_TABLES + RULES
+SQL = SET_ASIDE + NEW_TABLES + RULES
 
 # How far an ask got: a duplicate keeps the furthest (shared beats agreed beats an answer
 # of no; any answer beats none).
@@ -176,11 +181,11 @@ def _map_names(conn: sqlite3.Connection, table: str, column: str,
 
 
 def _copy_channels(conn: sqlite3.Connection) -> list[str]:
-    labels = _map_names(conn, "channels", "platform", stored_platform)
+    labels = _map_names(conn, "temp.old_channels", "platform", stored_platform)
     conn.execute(
-        "INSERT INTO channels_v5 (id, platform, platform_label, handle, url, followers, active) "
-        "SELECT c.id, m.name, m.label, c.handle, c.url, c.followers, c.active FROM channels c "
-        "JOIN temp.given_names m ON m.given = c.platform")
+        "INSERT INTO channels (id, platform, platform_label, handle, url, followers, active) "
+        "SELECT c.id, m.name, m.label, c.handle, c.url, c.followers, c.active "
+        "FROM temp.old_channels c JOIN temp.given_names m ON m.given = c.platform")
     return _kept_as_other("Own channels on platforms", labels)
 
 
@@ -189,14 +194,14 @@ def _copy_post_channels(conn: sqlite3.Connection) -> list[str]:
 
     The target keeps the first text of its own (in the order of the spellings).
     """
-    labels = _map_names(conn, "post_channels", "platform", stored_platform)
+    labels = _map_names(conn, "temp.old_post_channels", "platform", stored_platform)
     twice = conn.execute(
-        "SELECT pc.post_id, m.name, min(m.label), count(*) FROM post_channels pc "
+        "SELECT pc.post_id, m.name, min(m.label), count(*) FROM temp.old_post_channels pc "
         "JOIN temp.given_names m ON m.given = pc.platform "
         "GROUP BY pc.post_id, m.name, m.label COLLATE NOCASE HAVING count(*) > 1").fetchall()
     conn.execute(
-        "INSERT INTO post_channels_v5 (post_id, platform, platform_label, body) "
-        "SELECT pc.post_id, m.name, m.label, pc.body FROM post_channels pc "
+        "INSERT INTO post_channels (post_id, platform, platform_label, body) "
+        "SELECT pc.post_id, m.name, m.label, pc.body FROM temp.old_post_channels pc "
         "JOIN temp.given_names m ON m.given = pc.platform "
         "ORDER BY pc.post_id, m.name, coalesce(trim(pc.body), '') = '', pc.platform "
         "ON CONFLICT DO NOTHING")
@@ -212,24 +217,25 @@ def _copy_links(conn: sqlite3.Connection) -> list[str]:
     Two links of one pair and kind (A knows B and B knows A) become one: the lowest id,
     the larger weight, every note, and undirected unless both point the same way.
     """
-    labels = _map_names(conn, "contact_links", "kind", stored_link_kind)
+    labels = _map_names(conn, "temp.old_contact_links", "kind", stored_link_kind)
     pair = "min(l.from_id, l.to_id), max(l.from_id, l.to_id), m.name, m.label COLLATE NOCASE"
     conn.execute("CREATE TEMP TABLE merged_links (id INTEGER PRIMARY KEY)")
     conn.execute(
-        "INSERT INTO temp.merged_links SELECT l.id FROM contact_links l "
+        "INSERT INTO temp.merged_links SELECT l.id FROM temp.old_contact_links l "
         "JOIN temp.given_names m ON m.given = l.kind "
-        f"WHERE ({pair}) IN (SELECT {pair} FROM contact_links l "
+        f"WHERE ({pair}) IN (SELECT {pair} FROM temp.old_contact_links l "
         f"JOIN temp.given_names m ON m.given = l.kind GROUP BY {pair} HAVING count(*) > 1)")
     conn.execute(
-        "INSERT INTO contact_links_v5 (id, from_id, to_id, kind, kind_label, weight, directed,"
-        " note) SELECT l.id, iif(l.directed, l.from_id, min(l.from_id, l.to_id)), "
-        "iif(l.directed, l.to_id, max(l.from_id, l.to_id)), m.name, m.label, l.weight, "
-        "l.directed, l.note FROM contact_links l JOIN temp.given_names m ON m.given = l.kind "
-        "WHERE l.id NOT IN temp.merged_links")
+        "INSERT INTO contact_links (id, from_id, to_id, kind, kind_label, weight, directed,"
+        " note) SELECT l.id, "
+        "CASE WHEN l.directed THEN l.from_id ELSE min(l.from_id, l.to_id) END, "
+        "CASE WHEN l.directed THEN l.to_id ELSE max(l.from_id, l.to_id) END, "
+        "m.name, m.label, l.weight, l.directed, l.note FROM temp.old_contact_links l "
+        "JOIN temp.given_names m ON m.given = l.kind WHERE l.id NOT IN temp.merged_links")
     groups: dict[tuple[int, int, str, str], list[tuple]] = defaultdict(list)
     for link in conn.execute(
             "SELECT l.id, l.from_id, l.to_id, m.name, m.label, l.weight, l.directed, l.note "
-            "FROM contact_links l JOIN temp.given_names m ON m.given = l.kind "
+            "FROM temp.old_contact_links l JOIN temp.given_names m ON m.given = l.kind "
             "WHERE l.id IN temp.merged_links ORDER BY l.id"):
         a, b = link[1], link[2]
         groups[(min(a, b), max(a, b), link[3], link[4].casefold())].append(tuple(link))
@@ -242,7 +248,7 @@ def _copy_links(conn: sqlite3.Connection) -> list[str]:
             a, b = low, high
         weight = max(w for *_, w, _, _ in links)
         conn.execute(
-            "INSERT INTO contact_links_v5 (id, from_id, to_id, kind, kind_label, weight, "
+            "INSERT INTO contact_links (id, from_id, to_id, kind, kind_label, weight, "
             "directed, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             (link_id, a, b, kind, label, weight, int(directed),
              _joined_notes(n for *_, n in links)))
@@ -329,9 +335,11 @@ def _merge_asks(conn: sqlite3.Connection) -> list[str]:
 def merge(conn: sqlite3.Connection) -> list[str]:
     """Copy and merge the rows into the shape the rules need; return what was merged.
 
-    Runs after :data:`NEW_TABLES` and before :data:`RULES`, in the migration's transaction.
+    Runs after :data:`SET_ASIDE` and :data:`NEW_TABLES` and before :data:`RULES`, in the
+    migration's transaction.
     """
     notes = [*_copy_channels(conn), *_copy_post_channels(conn), *_copy_links(conn),
              *_merge_audiences(conn), *_merge_asks(conn)]
-    conn.execute("DROP TABLE temp.given_names")
+    for table in ("given_names", "old_contact_links", "old_post_channels", "old_channels"):
+        conn.execute(f"DROP TABLE temp.{table}")
     return notes
