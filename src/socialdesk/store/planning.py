@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import NamedTuple
 
+from socialdesk.store.known_names import shown
 from socialdesk.store.models import STAGE_STRENGTH
 from socialdesk.store.workspace import Workspace
 
@@ -14,6 +15,8 @@ from socialdesk.store.workspace import Workspace
 # may hold a REAL such as 9e999 (infinity passes ``CHECK (size >= 0)``); no audience is
 # larger than this many people.
 _COUNT = "CAST(min(max({0}, 0), 1000000000000) AS INTEGER)"
+# A platform as the model compares them: a listed name, or another one's name in lower case.
+_PLATFORM = f"lower({shown('platform')})"
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,7 +58,7 @@ def post_facts(ws: Workspace, post_id: int) -> PostFacts | None:
         (post_id,),
     ).fetchall()
     platforms = ws.conn.execute(
-        "SELECT platform FROM post_channels WHERE post_id = ?", (post_id,)
+        f"SELECT {_PLATFORM} FROM post_channels WHERE post_id = ?", (post_id,)
     ).fetchall()
     return PostFacts(
         id=row[0], title=row[1], scheduled_on=row[2],
@@ -75,7 +78,7 @@ def partner_facts(ws: Workspace) -> list[PartnerFacts]:
         topics[audience_id].add(name.casefold())
     audiences: dict[int, list[tuple[str, int, frozenset[str]]]] = defaultdict(list)
     for audience_id, contact_id, platform, size in cur.execute(
-        f"SELECT id, contact_id, platform, {_COUNT.format('size')} FROM audiences"
+        f"SELECT id, contact_id, {_PLATFORM}, {_COUNT.format('size')} FROM audiences"
     ):
         audiences[contact_id].append((platform, size, frozenset(topics[audience_id])))
     history = {
@@ -113,7 +116,7 @@ def last_other_asks(ws: Workspace, post_id: int) -> dict[int, str | None]:
 def own_channels(ws: Workspace) -> list[tuple[str, int]]:
     """The business's active channels as (platform, followers)."""
     return [tuple(r) for r in ws.conn.execute(
-        f"SELECT platform, {_COUNT.format('followers')} FROM channels WHERE active = 1"
+        f"SELECT {_PLATFORM}, {_COUNT.format('followers')} FROM channels WHERE active = 1"
     )]
 
 
@@ -149,7 +152,8 @@ def main_platforms(ws: Workspace, contact_ids: Iterable[int]) -> dict[int, str]:
     found: dict[int, str] = {}
     for cid in contact_ids:
         row = ws.conn.execute(
-            "SELECT platform FROM audiences WHERE contact_id = ? ORDER BY size DESC, id LIMIT 1",
+            f"SELECT {shown('platform')} FROM audiences WHERE contact_id = ? "
+            "ORDER BY size DESC, id LIMIT 1",
             (cid,),
         ).fetchone()
         if row:
