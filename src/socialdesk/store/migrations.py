@@ -12,6 +12,10 @@ To add a migration: write ``schema_vN.py`` (or a few statements), append it to
 ``docs/schema.md``, and add a test that migrates the fixture workspace of every earlier
 version (``tests/store/fixtures``).
 
+A migration that must change rows to meet a new rule (merge repeats, rename) never
+refuses the workspace: it writes a sentence per change to ``migration_notes``
+(:func:`notes`), which ``socialdesk check`` lists and the window announces once.
+
 A workspace of version N may hold exactly the schema the first N migrations create
 (:func:`expected_schema`, worked out by running them on an empty in-memory database), so
 nothing else needs to know which tables, indexes and triggers a version has. The table
