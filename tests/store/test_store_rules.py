@@ -149,3 +149,16 @@ def test_platforms_the_store_does_not_list_keep_their_names(workspace: Workspace
         ("linkedin", ""), ("other", "Substack")]
     with pytest.raises(sqlite3.IntegrityError, match="CHECK"):
         ws.conn.execute("INSERT INTO post_channels (post_id, platform) VALUES (10, 'Patreon')")
+
+
+def test_every_platform_the_app_offers_is_a_listed_one() -> None:
+    """What the editor, the audience dialog and the demo offer is stored by its own name."""
+    from socialdesk.core import demo_data
+    from socialdesk.core.limits import CHANNEL_PLATFORMS, LIMITS
+    from socialdesk.store.known_names import stored_platform
+
+    for platform in (*CHANNEL_PLATFORMS, *LIMITS, *demo_data.PLATFORMS):
+        assert stored_platform(platform) == (platform, ""), platform
+    assert stored_platform("Google Business") == ("google_business", "")
+    assert stored_platform("Twitter") == ("x", "")
+    assert stored_platform(" Substack ") == ("other", "Substack")
