@@ -247,12 +247,13 @@ def _add_what_today_must_count(path: Path) -> None:
         post_id = post_writes.create_post(ws, PostDraft(
             title="Weekly bake list", status="scheduled", scheduled_on=started.isoformat(),
             repeat_rule="weekly", channels=(("instagram", None),)))
-        partner = ws.conn.execute("SELECT contact_id FROM audiences LIMIT 1").fetchone()[0]
+        first, second, third = (r[0] for r in ws.conn.execute(  # each asked once per post
+            "SELECT DISTINCT contact_id FROM audiences ORDER BY contact_id LIMIT 3"))
         later, *_ = asks.create_asks(ws, [
-            asks.NewAsk(partner, post_id, (day - timedelta(days=2)).isoformat(),
+            asks.NewAsk(first, post_id, (day - timedelta(days=2)).isoformat(),
                         due_on=(day + timedelta(days=30)).isoformat()),
-            asks.NewAsk(partner, post_id, (day - timedelta(days=1)).isoformat()),
-            asks.NewAsk(partner, post_id, (day - timedelta(days=9)).isoformat(),
+            asks.NewAsk(second, post_id, (day - timedelta(days=1)).isoformat()),
+            asks.NewAsk(third, post_id, (day - timedelta(days=9)).isoformat(),
                         due_on=(day - timedelta(days=3)).isoformat())])
         asks.record_outcome(ws, later, "agreed", answered_on=day.isoformat())
     finally:

@@ -17,11 +17,14 @@ def bakery(workspace: Workspace) -> Workspace:
               " (2, 'blog', 1200), (2, 'x', 300)")
     c.execute("INSERT INTO posts (id, uid, title, scheduled_on, link) VALUES "
               "(10, 'p10', 'Sourdough Saturday', '2026-03-14', 'https://bakery.example/sd')")
+    c.executemany("INSERT INTO posts (id, uid, title) VALUES (?, ?, ?)",
+                  [(i, f"p{i}", f"Post {i}") for i in range(11, 20)])
     return workspace
 
 
 def new(contact_id: int, asked_on: str = "2026-03-10", **kw: object) -> asks.NewAsk:
-    return asks.NewAsk(contact_id=contact_id, post_id=10, asked_on=asked_on, **kw)  # type: ignore[arg-type]
+    kw.setdefault("post_id", 10)
+    return asks.NewAsk(contact_id=contact_id, asked_on=asked_on, **kw)  # type: ignore[arg-type]
 
 
 def test_create_asks_in_one_go_and_read_them_back(bakery: Workspace) -> None:
@@ -71,7 +74,7 @@ def test_outcomes(bakery: Workspace) -> None:
 
 
 def test_shares_and_resolved_asks_are_k_and_n(bakery: Workspace) -> None:
-    ids = asks.create_asks(bakery, [new(1, f"2026-03-0{d}") for d in range(1, 6)])
+    ids = asks.create_asks(bakery, [new(1, f"2026-03-0{d}", post_id=10 + d) for d in range(1, 6)])
     for ask_id, status in zip(ids, ["shared", "declined", "no_reply", "agreed", "asked"],
                               strict=True):
         asks.record_outcome(bakery, ask_id, status)
@@ -80,8 +83,9 @@ def test_shares_and_resolved_asks_are_k_and_n(bakery: Workspace) -> None:
 
 
 def test_asks_in_the_last_30_days(bakery: Workspace) -> None:
-    asks.create_asks(bakery, [new(1, "2026-01-20"), new(1, "2026-02-20"), new(1, "2026-03-10"),
-                              new(2, "2026-03-01"), new(3, "2026-04-01")])
+    asks.create_asks(bakery, [new(1, "2026-01-20"), new(1, "2026-02-20", post_id=11),
+                              new(1, "2026-03-10", post_id=12), new(2, "2026-03-01"),
+                              new(3, "2026-04-01")])
     assert asks.recent_ask_counts(bakery, "2026-03-15") == {1: 2, 2: 1}
     assert asks.recent_ask_counts(bakery, "2026-03-15", contact_ids=[2, 3]) == {2: 1}
     assert asks.recent_ask_counts(bakery, "2026-03-15", days=7) == {1: 1}
@@ -90,7 +94,9 @@ def test_asks_in_the_last_30_days(bakery: Workspace) -> None:
 def test_links_between_partners_are_directed(bakery: Workspace) -> None:
     c = bakery.conn
     c.execute("INSERT INTO contact_links (from_id, to_id, weight, directed) VALUES "
-              "(1, 2, 0.7, 0), (2, 1, 0.4, 1), (1, 3, 0.9, 0)")
+              "(1, 2, 0.7, 0), (1, 3, 0.9, 0)")
+    c.execute("INSERT INTO contact_links (from_id, to_id, kind, weight, directed) VALUES "
+              "(2, 1, 'works_with', 0.4, 1)")
     links = {(f.from_id, f.to_id, f.weight) for f in planning.partner_links(bakery)}
     # undirected 1–2 counts both ways; 2 → 1 is its own link; Tom has no audience.
     assert sorted(links) == [(1, 2, 0.7), (2, 1, 0.4), (2, 1, 0.7)]
@@ -104,10 +110,10 @@ def test_waiting_means_no_outcome_yet_and_overdue_means_past_due(bakery: Workspa
         new(1, due_on="2026-03-20"),  # asked, due later
         new(2, due_on="2026-03-12"),  # agreed, overdue on the 14th
         new(3),  # asked, no due date: never overdue
-        new(1, due_on="2026-03-11"),  # shared: not waiting, though its due date passed
-        new(2, due_on="2026-03-13"),  # asked, overdue
-        new(3, due_on="2026-03-14"),  # asked, due today: not overdue yet
-        new(1, due_on="2026-03-01"),  # declined
+        new(1, due_on="2026-03-11", post_id=11),  # shared: not waiting, though its due date passed
+        new(2, due_on="2026-03-13", post_id=11),  # asked, overdue
+        new(3, due_on="2026-03-14", post_id=11),  # asked, due today: not overdue yet
+        new(1, due_on="2026-03-01", post_id=12),  # declined
     ])
     asks.record_outcome(bakery, ids[1], "agreed", answered_on="2026-03-11")
     asks.record_outcome(bakery, ids[3], "shared", answered_on="2026-03-12")

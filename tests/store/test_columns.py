@@ -16,13 +16,15 @@ from socialdesk.store import (
 )
 from socialdesk.store.workspace import Workspace
 
+# A platform or link kind the store does not list keeps its name in a label column
+# (store/known_names.py), which every writer fills and every reader shows.
 NAMED = {
     "contacts": contacts.CONTACT_COLUMNS + contacts.RECORD_COLUMNS + contacts.SHARE_COLUMNS,
     "campaigns": campaigns.CAMPAIGN_COLUMNS,
-    "channels": campaigns.CHANNEL_COLUMNS,
+    "channels": (*campaigns.CHANNEL_COLUMNS, "platform_label"),
     "interactions": interactions.INTERACTION_COLUMNS,
-    "audiences": audiences.AUDIENCE_COLUMNS,
-    "contact_links": links.LINK_COLUMNS,
+    "audiences": (*audiences.AUDIENCE_COLUMNS, "platform_label"),
+    "contact_links": (*links.LINK_COLUMNS, "kind_label"),
     "posts": post_writes.POST_COLUMNS,
     "backup_log": ("id", *backups.LOG_COLUMNS),
     "post_occurrences": ("post_id", "occurs_on", *occurrences.OCCURRENCE_COLUMNS, "updated_at"),

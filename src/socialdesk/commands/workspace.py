@@ -13,6 +13,8 @@ from socialdesk.commands.common import (
     workspace_path,
 )
 
+NOTES_SHOWN = 20  # what migrations merged, listed by ``check`` (the rest counted)
+
 
 def register(commands: argparse._SubParsersAction) -> None:
     """Add ``demo`` and ``check``."""
@@ -52,7 +54,7 @@ def run_demo(args: argparse.Namespace) -> int:
 
 def run_check(args: argparse.Namespace) -> int:
     """Check integrity and schema version without modifying the file."""
-    from socialdesk.store import reports
+    from socialdesk.store import migrations, reports
     from socialdesk.store.workspace import Workspace
 
     path = workspace_path(args)
@@ -63,9 +65,17 @@ def run_check(args: argparse.Namespace) -> int:
         return 0
     with Workspace.open_readonly(path) as ws:
         totals = reports.counts(ws)
+        merged = migrations.notes(ws.conn)
     print(
         f"{path}: ok. Schema version {result.schema_version} "
         f"(this SocialDesk writes {result.latest_version}); {totals.contacts:,} contacts, "
         f"{totals.partners:,} partners, {totals.posts:,} posts, {totals.asks:,} asks."
     )
+    if merged:
+        print("Updating its schema merged or renamed what broke the workspace's rules:")
+        for migration, applied_at, note in merged[:NOTES_SHOWN]:
+            print(f"  {applied_at[:10]} ({migration}): {note}")
+        if len(merged) > NOTES_SHOWN:
+            print(f"  … and {len(merged) - NOTES_SHOWN:,} more (the table migration_notes "
+                  "lists them all).")
     return 0

@@ -255,13 +255,15 @@ class _Demo:
             if kind == "member_of" and b.spec.kind != "community":
                 kind = "knows"
             directed = kind == "member_of"
-            if (a.id, b.id, kind) in seen or (not directed and (b.id, a.id, kind) in seen):
+            low, high = sorted((a.id, b.id))  # one link per pair and kind, either way round
+            if (low, high, kind) in seen:
                 continue
-            seen.add((a.id, b.id, kind))
+            seen.add((low, high, kind))
             note = f"Met through {b.organisation}." \
                 if b.organisation and rng.random() < 0.2 else ""
+            ends = (a.id, b.id) if directed else (low, high)  # undirected: smaller id first
             self.rows["contact_links"].append(
-                (a.id, b.id, kind, round(rng.uniform(0.2, 0.9), 2), int(directed), note))
+                (*ends, kind, round(rng.uniform(0.2, 0.9), 2), int(directed), note))
         raise RuntimeError(f"could not draw {wanted} distinct links between partners")
 
     def interactions(self) -> None:

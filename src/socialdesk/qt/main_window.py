@@ -306,6 +306,13 @@ class MainWindow(QMainWindow):
         self._stop_integrity_check()
         self.integrity = check_in_background(self, self.ws.path, self._report_damage)
         self.changes.note()
+        if self.ws.merged:
+            count = len(self.ws.merged)
+            self.statusBar().showMessage(
+                f"Updating this workspace merged or renamed {count} "
+                f"{'entry' if count == 1 else 'entries'} that broke its rules "
+                "(repeated audiences, asks or links; unknown platforms): "
+                "“socialdesk check” lists them.", 60000)
         if self._update_status().empty:
             self.sidebar.set_current(None)
             self.welcome.setEnabled(not read_only)

@@ -68,12 +68,17 @@ class WaitingAsks:
 
 
 def create_asks(ws: Workspace, asks: Sequence[NewAsk]) -> list[int]:
-    """Record asks (status ``asked``) in one transaction; return their ids in order."""
+    """Record asks (status ``asked``) in one transaction; return their ids in order.
+
+    A partner is asked once per post: an ask for a post the partner was already asked
+    for (or twice in ``asks``) raises ValueError naming them, and nothing is recorded.
+    """
     import uuid  # here: importing it costs every start ~6 ms
 
     ids = []
     with ws.transaction():
         for ask in asks:
+            _refuse_second_ask(ws, ask)
             cursor = ws.conn.execute(
                 "INSERT INTO asks (uid, post_id, contact_id, status, asked_on, due_on, message,"
                 " predicted_reach, effort_minutes, note) VALUES (?, ?, ?, 'asked', ?, ?, ?, ?,"
@@ -83,6 +88,18 @@ def create_asks(ws: Workspace, asks: Sequence[NewAsk]) -> list[int]:
             )
             ids.append(int(cursor.lastrowid or 0))
     return ids
+
+
+def _refuse_second_ask(ws: Workspace, ask: NewAsk) -> None:
+    if ask.post_id is None:
+        return
+    found = ws.conn.execute(
+        "SELECT c.name, a.asked_on, p.title FROM asks a JOIN contacts c ON c.id = a.contact_id "
+        "JOIN posts p ON p.id = a.post_id WHERE a.contact_id = ? AND a.post_id = ?",
+        (ask.contact_id, ask.post_id)).fetchone()
+    if found:
+        raise ValueError(f"{found[0]} was already asked to share “{found[2]}” (on "
+                         f"{found[1]}); a partner is asked once per post.")
 
 
 def delete_asks(ws: Workspace, ask_ids: Iterable[int]) -> int:

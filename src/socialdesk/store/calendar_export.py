@@ -11,6 +11,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from socialdesk.store.columns import field_names, from_row, select_named
+from socialdesk.store.known_names import shown
 from socialdesk.store.workspace import Workspace
 
 
@@ -166,8 +167,8 @@ def calendar_export_data(
     if rows:
         chosen = f"SELECT p.id FROM posts p WHERE {where}"
         for row in conn.execute(
-            f"SELECT post_id, platform, body FROM post_channels WHERE post_id IN ({chosen}) "
-            "ORDER BY post_id, platform",
+            f"SELECT post_id, {shown('platform')} AS platform, body FROM post_channels "
+            f"WHERE post_id IN ({chosen}) ORDER BY post_id, 2",
             params,
         ):
             channels[row["post_id"]].append(ExportChannel(row["platform"], row["body"]))
@@ -213,7 +214,7 @@ def calendar_export_data(
     own_platforms = tuple(
         row[0]
         for row in conn.execute(
-            "SELECT DISTINCT platform FROM channels WHERE active = 1 ORDER BY platform"
+            f"SELECT DISTINCT {shown('platform')} FROM channels WHERE active = 1 ORDER BY 1"
         )
     )
     return CalendarData(

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 
 from socialdesk.store.bulk import next_id, upsert_names
 from socialdesk.store.columns import field_names, from_row, select_list
+from socialdesk.store.known_names import shown
+from socialdesk.store.post_writes import channel_rows
 from socialdesk.store.workspace import Workspace
 
 _NOW = "strftime('%Y-%m-%dT%H:%M:%SZ', 'now')"
@@ -107,8 +109,8 @@ def existing_posts(ws: Workspace, uids: Iterable[str]) -> dict[str, ExistingPost
     for chunk in _chunks(sorted(rows)):
         marks = ", ".join("?" for _ in chunk)
         for row in ws.conn.execute(
-            f"SELECT post_id, platform, body FROM post_channels WHERE post_id IN ({marks}) "
-            "ORDER BY post_id, platform",
+            f"SELECT post_id, {shown('platform')} AS platform, body FROM post_channels "
+            f"WHERE post_id IN ({marks}) ORDER BY post_id, 2",
             list(chunk),
         ):
             channels[row["post_id"]].append((row["platform"], row["body"]))
@@ -144,11 +146,12 @@ def _topic_ids(ws: Workspace, posts: Iterable[PostValues]) -> dict[str, int]:
 def _write_links(ws: Workspace, pairs: Sequence[tuple[int, PostValues]]) -> None:
     topic_ids = _topic_ids(ws, (post for _, post in pairs))
     ws.conn.executemany(
-        "INSERT INTO post_channels (post_id, platform, body) VALUES (?, ?, ?)",
+        "INSERT INTO post_channels (post_id, platform, platform_label, body) "
+        "VALUES (?, ?, ?, ?)",
         [
-            (post_id, platform, body)
+            (post_id, *target)
             for post_id, post in pairs
-            for platform, body in dict(post.channels or ()).items()
+            for target in channel_rows(post.channels or ())
         ],
     )
     ws.conn.executemany(

@@ -10,7 +10,8 @@ import re
 import sqlite3
 from datetime import date
 
-from socialdesk.store.columns import field_names, from_row, insert_sql, select_list
+from socialdesk.store.columns import field_names, from_row, insert_sql, select_list, select_named
+from socialdesk.store.known_names import shown, stored_platform
 from socialdesk.store.models import Campaign, Channel
 from socialdesk.store.post_writes import now_stamp
 from socialdesk.store.workspace import Workspace
@@ -21,7 +22,9 @@ _COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
 # The campaigns and channels tables' columns, named once: the fields of their dataclasses.
 CAMPAIGN_COLUMNS = field_names(Campaign)
 CHANNEL_COLUMNS = field_names(Channel)
-_CHANNEL_READ = select_list(CHANNEL_COLUMNS)
+_CHANNEL_READ = select_named(CHANNEL_COLUMNS, "channels", {"platform": shown("platform")})
+# What a save writes: the fields but the id, and the platform's own name for "other".
+_CHANNEL_WRITTEN = (*CHANNEL_COLUMNS[1:], "platform_label")
 
 
 def campaign_from(row: sqlite3.Row) -> Campaign:
@@ -150,11 +153,15 @@ def get_channel(ws: Workspace, channel_id: int) -> Channel | None:
 
 
 def _channel_values(channel: Channel) -> tuple[object, ...]:
-    """The values of ``CHANNEL_COLUMNS[1:]`` (all but the id) as a save writes them."""
-    clean = {"platform": channel.platform.strip(), "handle": channel.handle.strip(),
+    """The values of ``_CHANNEL_WRITTEN`` as a save writes them.
+
+    A platform not in the known list is stored as ``other`` with its name.
+    """
+    platform, label = stored_platform(channel.platform)
+    clean = {"platform": platform, "platform_label": label, "handle": channel.handle.strip(),
              "url": channel.url.strip(), "followers": int(channel.followers),
              "active": int(channel.active)}
-    return tuple(clean.get(name, getattr(channel, name)) for name in CHANNEL_COLUMNS[1:])
+    return tuple(clean[name] for name in _CHANNEL_WRITTEN)
 
 
 def create_channel(ws: Workspace, channel: Channel) -> int:
@@ -162,7 +169,7 @@ def create_channel(ws: Workspace, channel: Channel) -> int:
     validate_channel(channel)
     with ws.transaction():
         cursor = ws.conn.execute(
-            insert_sql("channels", CHANNEL_COLUMNS[1:]), _channel_values(channel))
+            insert_sql("channels", _CHANNEL_WRITTEN), _channel_values(channel))
     return int(cursor.lastrowid or 0)
 
 
@@ -171,7 +178,7 @@ def update_channel(ws: Workspace, channel: Channel) -> None:
     validate_channel(channel)
     with ws.transaction():
         cursor = ws.conn.execute(
-            _update("channels", CHANNEL_COLUMNS[1:]), (*_channel_values(channel), channel.id))
+            _update("channels", _CHANNEL_WRITTEN), (*_channel_values(channel), channel.id))
         if cursor.rowcount == 0:
             raise LookupError(f"Channel {channel.id} no longer exists.")
 
@@ -189,5 +196,5 @@ def delete_channel(ws: Workspace, channel_id: int) -> Channel:
 def restore_channel(ws: Workspace, channel: Channel) -> None:
     """Put a deleted own channel back with its id."""
     with ws.transaction():
-        ws.conn.execute(insert_sql("channels", CHANNEL_COLUMNS),
+        ws.conn.execute(insert_sql("channels", ("id", *_CHANNEL_WRITTEN)),
                         (channel.id, *_channel_values(channel)))

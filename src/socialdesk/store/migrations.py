@@ -8,8 +8,13 @@ number. Reading the version needs plain SQL only, so opening an up-to-date works
 does not import sqlite-utils at all (it pulls in numpy when installed: 0.15 s of startup).
 
 To add a migration: write ``schema_vN.py`` (or a few statements), append it to
-:data:`MIGRATIONS` with the next number, describe it in ``docs/schema.md``, and add a test
-that migrates the fixture workspace of every earlier version (``tests/store/fixtures``).
+:data:`MIGRATIONS` with the next number (numbers may have gaps), describe it in
+``docs/schema.md``, and add a test that migrates the fixture workspace of every earlier
+version (``tests/store/fixtures``).
+
+A migration that must change rows to meet a new rule (merge repeats, rename) never
+refuses the workspace: it writes a sentence per change to ``migration_notes``
+(:func:`notes`), which ``socialdesk check`` lists and the window announces once.
 
 A workspace of version N may hold exactly the schema the first N migrations create
 (:func:`expected_schema`, worked out by running them on an empty in-memory database), so
@@ -25,7 +30,7 @@ import sqlite3
 from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple, cast
 
-from socialdesk.store import schema_v1, schema_v2, schema_v3, schema_v4, schema_v7
+from socialdesk.store import schema_v1, schema_v2, schema_v3, schema_v4, schema_v5, schema_v7
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
@@ -96,6 +101,15 @@ def _post_location(db: Database) -> None:
     run_script(db, schema_v4.SQL)
 
 
+def _store_rules(db: Database) -> None:
+    run_script(db, schema_v5.SET_ASIDE)
+    run_script(db, schema_v5.NEW_TABLES)
+    notes = schema_v5.merge(db.conn)
+    run_script(db, schema_v5.RULES)
+    db.conn.executemany("INSERT INTO migration_notes (migration, note) VALUES (?, ?)",
+                        [(schema_v5.NAME, note) for note in notes])
+
+
 def _partner_slugs(db: Database) -> None:
     run_script(db, schema_v7.SQL)
 
@@ -106,6 +120,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     ("0002_post_occurrences", _post_occurrences),
     ("0003_contact_names", _contact_names),
     ("0004_post_location", _post_location),
+    (schema_v5.NAME, _store_rules),
     ("0007_partner_slugs", _partner_slugs),
 )
 
@@ -189,6 +204,21 @@ def schema_objects(conn: sqlite3.Connection) -> frozenset[SchemaObject]:
     rows = cursor.execute("SELECT type, name, tbl_name, sql FROM sqlite_master").fetchall()
     return frozenset(SchemaObject(str(row["type"]), str(row["name"]), str(row["tbl_name"]),
                                   " ".join(str(row["sql"] or "").split())) for row in rows)
+
+
+def notes(conn: sqlite3.Connection) -> list[tuple[str, str, str]]:
+    """What migrations merged or changed in this workspace: (migration, applied at, note).
+
+    Written by migrations that had to change rows to meet new rules (``0005_store_rules``);
+    empty for a workspace older than that or one nothing had to change in.
+    """
+    exists = conn.execute(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'migration_notes'"
+    ).fetchone()
+    if not exists:
+        return []
+    return [(str(m), str(at), str(n)) for m, at, n in conn.execute(
+        "SELECT migration, created_at, note FROM migration_notes ORDER BY id")]
 
 
 class _Replay:

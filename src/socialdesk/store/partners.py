@@ -6,7 +6,8 @@ from collections import defaultdict
 from collections.abc import Sequence
 
 from socialdesk.store.audiences import AUDIENCE_COLUMNS
-from socialdesk.store.columns import from_row, select_list
+from socialdesk.store.columns import from_row, select_named
+from socialdesk.store.known_names import shown
 from socialdesk.store.models import STAGE_STRENGTH, Audience, PartnerRow
 from socialdesk.store.workspace import Workspace
 
@@ -23,8 +24,8 @@ def partner_rows(ws: Workspace, ids: Sequence[int] | None = None) -> list[Partne
         only, params = f" AND contact_id IN ({', '.join('?' * len(wanted))})", wanted
     platforms: dict[int, dict[str, int]] = defaultdict(dict)
     for row in conn.execute(
-        "SELECT contact_id, platform, sum(size) AS size FROM audiences WHERE 1"
-        f"{only} GROUP BY contact_id, platform", params
+        f"SELECT contact_id, {shown('platform')} AS platform, sum(size) AS size FROM audiences "
+        f"WHERE 1{only} GROUP BY contact_id, 2", params
     ):
         platforms[row["contact_id"]][row["platform"]] = row["size"]
     # (-weight, topic): sorted, the heaviest topics first, then by name
@@ -90,8 +91,8 @@ def audiences_of(ws: Workspace, contact_id: int) -> list[Audience]:
     ):
         topics[row["audience_id"]].append(row["name"])
     rows = ws.conn.execute(
-        f"SELECT {select_list(AUDIENCE_COLUMNS)} "
-        "FROM audiences WHERE contact_id = ? ORDER BY size DESC, id",
+        f"SELECT {select_named(AUDIENCE_COLUMNS, 'a', {'platform': shown('platform', 'a')})} "
+        "FROM audiences a WHERE contact_id = ? ORDER BY size DESC, id",
         (contact_id,),
     ).fetchall()
     return [from_row(Audience, row, AUDIENCE_COLUMNS, topics=tuple(topics[row["id"]]))

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import NamedTuple
 
+from socialdesk.store.known_names import shown
 from socialdesk.store.models import STAGE_STRENGTH
 from socialdesk.store.workspace import Workspace
 
@@ -14,6 +15,8 @@ from socialdesk.store.workspace import Workspace
 # may hold a REAL such as 9e999 (infinity passes ``CHECK (size >= 0)``); no audience is
 # larger than this many people.
 _COUNT = "CAST(min(max({0}, 0), 1000000000000) AS INTEGER)"
+# A platform as the model compares them: a listed name, or another one's name in lower case.
+_PLATFORM = f"lower({shown('platform')})"
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,7 +58,7 @@ def post_facts(ws: Workspace, post_id: int) -> PostFacts | None:
         (post_id,),
     ).fetchall()
     platforms = ws.conn.execute(
-        "SELECT platform FROM post_channels WHERE post_id = ?", (post_id,)
+        f"SELECT {_PLATFORM} AS platform FROM post_channels WHERE post_id = ?", (post_id,)
     ).fetchall()
     return PostFacts(
         id=row["id"], title=row["title"], scheduled_on=row["scheduled_on"],
@@ -74,7 +77,8 @@ def partner_facts(ws: Workspace) -> list[PartnerFacts]:
         topics[row["audience_id"]].add(row["name"].casefold())
     audiences: dict[int, list[tuple[str, int, frozenset[str]]]] = defaultdict(list)
     for row in conn.execute(
-        f"SELECT id, contact_id, platform, {_COUNT.format('size')} AS size FROM audiences"
+        f"SELECT id, contact_id, {_PLATFORM} AS platform, {_COUNT.format('size')} AS size "
+        "FROM audiences"
     ):
         audiences[row["contact_id"]].append(
             (row["platform"], row["size"], frozenset(topics[row["id"]])))
@@ -117,8 +121,8 @@ def last_other_asks(ws: Workspace, post_id: int) -> dict[int, str | None]:
 def own_channels(ws: Workspace) -> list[tuple[str, int]]:
     """The business's active channels as (platform, followers)."""
     return [(r["platform"], r["followers"]) for r in ws.conn.execute(
-        f"SELECT platform, {_COUNT.format('followers')} AS followers FROM channels "
-        "WHERE active = 1"
+        f"SELECT {_PLATFORM} AS platform, {_COUNT.format('followers')} AS followers "
+        "FROM channels WHERE active = 1"
     )]
 
 
@@ -155,7 +159,8 @@ def main_platforms(ws: Workspace, contact_ids: Iterable[int]) -> dict[int, str]:
     found: dict[int, str] = {}
     for cid in contact_ids:
         row = ws.conn.execute(
-            "SELECT platform FROM audiences WHERE contact_id = ? ORDER BY size DESC, id LIMIT 1",
+            f"SELECT {shown('platform')} AS platform FROM audiences WHERE contact_id = ? "
+            "ORDER BY size DESC, id LIMIT 1",
             (cid,),
         ).fetchone()
         if row:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, fields, replace
 from datetime import UTC, date, datetime
 from typing import Any
@@ -21,6 +21,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from socialdesk.store import occurrences
 from socialdesk.store.columns import field_names, from_row, select_list
+from socialdesk.store.known_names import shown, stored_platform
 from socialdesk.store.models import OccurrenceDraft, PostDetail, PostDraft
 from socialdesk.store.vocabulary import POST_STATUSES, REPEAT_RULES
 from socialdesk.store.workspace import Workspace
@@ -101,7 +102,8 @@ def get_post(ws: Workspace, post_id: int) -> PostDetail | None:
 def _channels(ws: Workspace, post_id: int) -> tuple[tuple[str, str | None], ...]:
     return tuple(
         (row["platform"], row["body"]) for row in ws.conn.execute(
-            "SELECT platform, body FROM post_channels WHERE post_id = ? ORDER BY platform",
+            f"SELECT {shown('platform')} AS platform, body FROM post_channels "
+            "WHERE post_id = ? ORDER BY 1",
             (post_id,),
         )
     )
@@ -169,18 +171,33 @@ def move_post(ws: Workspace, post_id: int, scheduled_on: str | None,
 
 def set_channels(ws: Workspace, post_id: int,
                  channels: tuple[tuple[str, str | None], ...]) -> None:
-    """Make ``channels`` (platform, own text or None) the post's target channels."""
+    """Make ``channels`` (platform, own text or None) the post's target channels.
+
+    A platform named twice is one target (the first text of its own wins); one not in
+    the known list is stored as ``other`` with its name (see ``store/known_names.py``).
+    """
     with ws.transaction():
         ws.conn.execute("DELETE FROM post_channels WHERE post_id = ?", (post_id,))
-        seen: set[str] = set()
-        for platform, body in channels:
-            if platform in seen:
-                continue
-            seen.add(platform)
-            ws.conn.execute(
-                "INSERT INTO post_channels (post_id, platform, body) VALUES (?, ?, ?)",
-                (post_id, platform, body if body and body.strip() else None),
-            )
+        ws.conn.executemany(
+            "INSERT INTO post_channels (post_id, platform, platform_label, body) "
+            "VALUES (?, ?, ?, ?)",
+            [(post_id, *target) for target in channel_rows(channels)],
+        )
+
+
+def channel_rows(channels: Iterable[tuple[str, str | None]]) -> list[tuple[str, str, str | None]]:
+    """``(platform, platform_label, body)`` of each target, as post_channels keeps them.
+
+    One row per platform: a platform named twice keeps the first text of its own.
+    """
+    found: dict[tuple[str, str], tuple[str, str, str | None]] = {}
+    for given, body in channels:
+        platform, label = stored_platform(given)
+        text = body if body and body.strip() else None
+        key = (platform, label.casefold())
+        if key not in found or (found[key][2] is None and text is not None):
+            found[key] = (platform, label, text)
+    return list(found.values())
 
 
 def set_topics(ws: Workspace, post_id: int, names: tuple[str, ...]) -> None:

@@ -13,7 +13,8 @@ from socialdesk.store.campaigns import (
     campaign_from,
     channel_from,
 )
-from socialdesk.store.columns import field_names, from_row, select_list
+from socialdesk.store.columns import field_names, from_row, select_list, select_named
+from socialdesk.store.known_names import shown
 from socialdesk.store.models import Campaign, Channel, PostRow
 from socialdesk.store.workspace import Workspace
 
@@ -26,8 +27,8 @@ _POST_SQL = """
 SELECT p.id, p.title, p.status, p.scheduled_on, p.scheduled_time, c.name AS campaign,
        c.colour AS colour,
        (SELECT group_concat(platform, char(31)) FROM (
-            SELECT platform FROM post_channels WHERE post_id = p.id ORDER BY platform))
-           AS platforms,
+            SELECT coalesce(nullif(platform_label, ''), platform) AS platform
+            FROM post_channels WHERE post_id = p.id ORDER BY 1)) AS platforms,
        (SELECT group_concat(name, char(31)) FROM (
             SELECT t.name FROM post_topics pt JOIN topics t ON t.id = pt.topic_id
             WHERE pt.post_id = p.id ORDER BY t.name)) AS topics,
@@ -171,8 +172,8 @@ def post_texts_between(ws: Workspace, first: str, last: str) -> list[PostTexts]:
         bodies.update((row["id"], row["body"]) for row in ws.conn.execute(
             f"SELECT id, body FROM posts WHERE id IN ({marks})", chunk))
         for row in ws.conn.execute(
-            f"SELECT post_id, platform, body FROM post_channels WHERE post_id IN ({marks}) "
-            "ORDER BY platform", chunk,
+            f"SELECT post_id, {shown('platform')} AS platform, body FROM post_channels "
+            f"WHERE post_id IN ({marks}) ORDER BY 2", chunk,
         ):
             variants[row["post_id"]].append((row["platform"], row["body"]))
     return [PostTexts(row, bodies.get(row.id, ""), tuple(variants[row.id])) for row in post_rows]
@@ -190,7 +191,8 @@ def campaigns(ws: Workspace) -> list[Campaign]:
 def channels(ws: Workspace) -> list[Channel]:
     """The business's own active accounts, biggest first."""
     rows = ws.conn.execute(
-        f"SELECT {select_list(CHANNEL_COLUMNS)} FROM channels WHERE active = 1 "
+        f"SELECT {select_named(CHANNEL_COLUMNS, 'channels', {'platform': shown('platform')})} "
+        "FROM channels WHERE active = 1 "
         "ORDER BY followers DESC, platform"
     ).fetchall()
     return [channel_from(row) for row in rows]

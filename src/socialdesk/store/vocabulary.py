@@ -14,3 +14,11 @@ POST_STATUSES = ("idea", "draft", "scheduled", "published", "skipped")
 ASK_STATUSES = ("asked", "agreed", "shared", "declined", "no_reply")
 REPEAT_RULES = ("weekly", "monthly")
 BACKUP_KINDS = ("auto", "manual", "safety", "migration")
+# Platforms of audiences, own channels and post targets, and kinds of links between
+# contacts (schema version 5): anything else is stored as "other" with its text
+# (store/known_names.py).
+PLATFORMS = (
+    "instagram", "facebook", "x", "linkedin", "threads", "mastodon", "bluesky", "tiktok",
+    "youtube", "pinterest", "google_business", "newsletter", "blog", "other",
+)
+LINK_KINDS = ("knows", "works_with", "member_of", "family", "friend", "client_of", "other")

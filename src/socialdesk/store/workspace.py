@@ -127,6 +127,8 @@ class Workspace:
         self.conn = conn
         self.readonly = readonly
         self.blank = False  # read as a new, empty workspace: nothing set up in the file yet
+        # What the migrations applied while opening merged or renamed (migrations.notes).
+        self.merged: tuple[str, ...] = ()
         self._db: Database | None = None
         self._savepoints = 0
 
@@ -178,7 +180,9 @@ class Workspace:
             if found and found < migrations.latest_version():
                 backup_before_migration(workspace, found)
             if migrations.pending(conn):
+                noted = len(migrations.notes(conn))
                 migrations.apply(workspace.db)
+                workspace.merged = tuple(n for _, _, n in migrations.notes(conn)[noted:])
             if not found:  # a new workspace: its identity, for its backups
                 identity.assign_id(conn)
         except WorkspaceError:

@@ -119,8 +119,9 @@ def test_draft_and_create_asks_for_a_plan(bakery: Workspace) -> None:
 
 
 def test_warning_after_too_many_asks_in_30_days(bakery: Workspace) -> None:
-    asks.create_asks(bakery, [asks.NewAsk(1, 10, d) for d in
-                              ("2026-01-01", "2026-02-20", "2026-03-01", "2026-03-09")])
+    asks.create_asks(bakery, [asks.NewAsk(1, post, d) for post, d in  # once per post
+                              ((None, "2026-01-01"), (None, "2026-02-20"), (11, "2026-03-01"),
+                               (10, "2026-03-09"))])
     asks.create_asks(bakery, [asks.NewAsk(2, 10, "2026-03-09")])
     assert asking.overasked(bakery, TODAY) == {1: 3}
     update_setting(bakery, "ask_warning_count", 3)

@@ -211,7 +211,9 @@ def test_declining_is_recorded_and_lowers_p(window: MainWindow, view: PlannerVie
     settle(qtbot, view)
     assert line_p(view, partner.id) < before
     assert view.data.by_id[partner.id].post_status == "declined"  # type: ignore[union-attr]
-    assert view.create_button.isEnabled()  # a declined partner may be asked again
+    # Asked once per post: asking again is setting the answer back to "asked".
+    assert not view.create_button.isEnabled()
+    assert "Asks tab" in view.create_button.toolTip()
 
 
 def test_the_dialog_warns_about_partners_asked_too_often(

@@ -25,15 +25,17 @@ from PySide6.QtWidgets import (
 )
 
 from socialdesk.core.clock import today
+from socialdesk.core.limits import platform_name
 from socialdesk.qt.contacts.form import ListEdit
 from socialdesk.qt.icons import brand_icon
 from socialdesk.qt.wheel import wheel_needs_focus
 from socialdesk.store import contacts as contact_store
-from socialdesk.store.audiences import PLATFORMS, check_audience
+from socialdesk.store.audiences import check_audience
 from socialdesk.store.contact_search import ContactSearch
 from socialdesk.store.contacts import ContactQuery
 from socialdesk.store.links import check_link
 from socialdesk.store.models import Audience, Link
+from socialdesk.store.vocabulary import PLATFORMS
 from socialdesk.store.workspace import Workspace
 
 ID_ROLE = Qt.ItemDataRole.UserRole + 10
@@ -58,7 +60,7 @@ class AudienceDialog(QDialog):
         self.audience = audience
         self.platform = QComboBox()
         for platform in PLATFORMS:
-            self.platform.addItem(brand_icon(platform), platform.title(), platform)
+            self.platform.addItem(brand_icon(platform), platform_name(platform), platform)
         if self.platform.findData(audience.platform) < 0:
             self.platform.addItem(audience.platform.title(), audience.platform)
         self.platform.setCurrentIndex(self.platform.findData(audience.platform))

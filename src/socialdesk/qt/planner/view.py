@@ -329,12 +329,16 @@ class PlannerView(View):
     # --- asks -------------------------------------------------------------------------
 
     def _new_asks(self) -> list:
-        """The ticked partners not yet asked for this post (or who declined before)."""
+        """The ticked partners not yet asked for this post.
+
+        A partner is asked once per post: to ask one who declined again, their answer is
+        set back to "asked" on the post's Asks tab.
+        """
         if self.data is None:
             return []
         lines = [self.data.by_id[c] for c in self.chosen if c in self.data.by_id]
         lines.sort(key=lambda line: -line.estimate.added_reach)
-        return [line for line in lines if line.post_status not in ("asked", "agreed", "shared")]
+        return [line for line in lines if line.post_status is None]
 
     def _update_buttons(self) -> None:
         new = self._new_asks()
@@ -342,7 +346,9 @@ class PlannerView(View):
         self.create_button.setText(f"Create {len(new)} asks…" if len(new) > 1 else
                                    "Create ask…" if new else "Create asks…")
         if self.data is not None and self.chosen and not new:
-            self.create_button.setToolTip("Everyone ticked has been asked for this post")
+            self.create_button.setToolTip(
+                "Everyone ticked has been asked for this post (to ask again, set their "
+                "answer back to “asked” on the Asks tab)")
         else:
             self.create_button.setToolTip("Write a message to each ticked partner and track "
                                           "their answers")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from socialdesk.store.post_writes import channel_rows
 from socialdesk.store.workspace import Workspace
 
 TRICKY_TITLE = (
@@ -28,12 +29,12 @@ def add_post(ws: Workspace, **values: object) -> int:
     )
     post_id = cur.lastrowid
     assert post_id is not None
-    for channel in values.get("channels", ()):  # type: ignore[union-attr]
-        platform, body = channel if isinstance(channel, tuple) else (channel, None)
-        ws.conn.execute(
-            "INSERT INTO post_channels (post_id, platform, body) VALUES (?, ?, ?)",
-            (post_id, platform, body),
-        )
+    channels = [channel if isinstance(channel, tuple) else (channel, None)
+                for channel in values.get("channels", ())]  # type: ignore[union-attr]
+    ws.conn.executemany(  # a platform the store does not list is "other" with its name
+        "INSERT INTO post_channels (post_id, platform, platform_label, body) VALUES (?, ?, ?, ?)",
+        [(post_id, *row) for row in channel_rows(channels)],
+    )
     for topic in values.get("topics", ()):  # type: ignore[union-attr]
         ws.conn.execute("INSERT OR IGNORE INTO topics (name) VALUES (?)", (topic,))
         ws.conn.execute(

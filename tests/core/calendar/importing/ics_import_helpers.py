@@ -58,7 +58,8 @@ def posts(ws: Workspace) -> dict[str, dict[str, object]]:
         post = dict(row)
         post["channels"] = {
             platform: body for platform, body in ws.conn.execute(
-                "SELECT platform, body FROM post_channels WHERE post_id = ?", (row["id"],))
+                "SELECT coalesce(nullif(platform_label, ''), platform), body FROM post_channels "
+                "WHERE post_id = ?", (row["id"],))
         }
         post["topics"] = sorted(
             name for (name,) in ws.conn.execute(

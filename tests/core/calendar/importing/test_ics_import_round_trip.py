@@ -139,3 +139,21 @@ def test_demo_workspace_round_trip(
         if post["repeat_rule"] and post["evergreen_weeks"]:
             continue  # one RRULE cannot say both; the export keeps the evergreen interval
         assert effective(after[uid]) == expected, uid
+
+
+def test_a_channel_socialdesk_does_not_list_comes_back_by_its_name(
+        ws: Workspace, tmp_path: Path) -> None:
+    from socialdesk.store.post_writes import set_channels
+
+    with ws.transaction():
+        add(ws, "sub@test", "Long read", status="draft", scheduled_on="2030-03-20")
+        set_channels(ws, 1, (("Substack", "The long version"), ("instagram", None)))
+    target = export_and_import(ws, tmp_path, "Europe/Berlin")
+    try:
+        post = posts(target)["sub@test"]
+        stored = target.conn.execute(
+            "SELECT platform, platform_label FROM post_channels ORDER BY 1").fetchall()
+    finally:
+        target.close()
+    assert post["channels"] == {"Substack": "The long version", "instagram": None}
+    assert [tuple(row) for row in stored] == [("instagram", ""), ("other", "Substack")]

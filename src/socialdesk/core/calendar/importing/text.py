@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from socialdesk.core.calendar.ics import one_line
 from socialdesk.core.calendar.importing.model import Channel
 
-_PLATFORM = r"[a-z0-9][a-z0-9_.+-]*"
+_PLATFORM = r"[A-Za-z0-9][A-Za-z0-9_.+-]*"  # a listed platform, or another by its name
 _CHANNELS = re.compile(rf"Channels: ({_PLATFORM}(?:, {_PLATFORM})*)")
 _LINK = re.compile(r"Link: (\S[^\n]*)")
 _HTML = re.compile(r"<(?:a\s|br\s*/?>|p>|/p>|b>|i>|u>|div|span|ul>|li>|strong>|em>)", re.I)
