@@ -19,14 +19,10 @@ from socialdesk.store.workspace import Workspace
 _RESOLVED = "(" + ", ".join(f"'{s}'" for s in RESOLVED) + ")"
 
 
-class ResolvedForecast(NamedTuple):
-    """One resolved ask's forecast and outcome (``shared``: 1 shared, 0 declined/no reply)."""
-
-    p: float
-    shared: int
-    reach: float | None  # E_c
-    x0: float | None
-    observed_reach: int | None  # a share's reach, when typed in
+# One resolved ask as read, a plain tuple (tens of thousands are read at once):
+# (p, shared: 1 shared / 0 declined or no reply, E_c or None, x_0 or None,
+#  a share's observed reach or None).
+ResolvedForecast = tuple[float, int, float | None, float | None, int | None]
 
 
 class PostReach(NamedTuple):
@@ -53,13 +49,13 @@ def resolved_forecasts(ws: Workspace) -> list[ResolvedForecast]:
         return []
     cursor = ws.conn.cursor()
     cursor.row_factory = None  # plain tuples: tens of thousands of rows, read once
-    rows = cursor.execute(
+    rows: list[ResolvedForecast] = cursor.execute(
         "SELECT planned_p, status = 'shared', planned_reach, planned_x0, "
         "CASE WHEN status = 'shared' THEN observed_reach END "
         f"FROM asks WHERE status IN {_RESOLVED} AND planned_p IS NOT NULL "
-        "ORDER BY coalesce(answered_on, asked_on), id"
+        "ORDER BY coalesce(answered_on, asked_on), id"  # the asks_track_record index's order
     ).fetchall()
-    return [ResolvedForecast._make(row) for row in rows]
+    return rows
 
 
 def own_post_reach(ws: Workspace) -> list[PostReach]:
@@ -70,11 +66,7 @@ def own_post_reach(ws: Workspace) -> list[PostReach]:
     """
     rows = ws.conn.execute(
         f"""
-        WITH single AS (
-            SELECT post_id, lower(min(platform)) AS platform FROM post_channels
-            GROUP BY post_id HAVING count(*) = 1
-        ),
-        followers AS (
+        WITH followers AS (
             SELECT lower(platform) AS platform, sum(followers) AS followers FROM channels
             WHERE active = 1 GROUP BY lower(platform)
         ),
@@ -85,10 +77,11 @@ def own_post_reach(ws: Workspace) -> list[PostReach]:
             SELECT o.post_id, o.reach FROM post_occurrences o JOIN posts p ON p.id = o.post_id
             WHERE o.status = 'published' AND o.reach IS NOT NULL AND {repeat_of('o.occurs_on')}
         )
-        SELECT s.platform, r.reach, f.followers
-        FROM published r JOIN single s ON s.post_id = r.post_id
-        JOIN followers f ON f.platform = s.platform
+        SELECT f.platform, r.reach, f.followers
+        FROM published r JOIN post_channels c ON c.post_id = r.post_id
+        JOIN followers f ON f.platform = lower(c.platform)
         WHERE f.followers > 0
+          AND (SELECT count(*) FROM post_channels n WHERE n.post_id = r.post_id) = 1
         """
     ).fetchall()
     return [PostReach(*row) for row in rows]

@@ -109,28 +109,36 @@ class TrackRecord:
 
 
 # --- the scores ------------------------------------------------------------------------
+# numpy, imported where it is used, so that opening the app does not wait for it; each
+# score takes sequences (or arrays) in the order the asks were resolved.
 
 
 def brier(p: Sequence[float], y: Sequence[int]) -> float:
     """``mean (p − y)²``."""
-    return math.fsum((pi - yi) ** 2 for pi, yi in zip(p, y, strict=True)) / len(p)
+    import numpy as np
+
+    gap = np.asarray(p, dtype=float) - np.asarray(y, dtype=float)
+    return float(np.mean(gap * gap))
 
 
 def base_rates(y: Sequence[int]) -> list[float]:
     """For each outcome, the share rate of those before it (0.5 for the first)."""
-    rates, shared = [], 0
-    for i, yi in enumerate(y):
-        rates.append(shared / i if i else 0.5)
-        shared += yi
-    return rates
+    import numpy as np
+
+    shared = np.cumsum(np.asarray(y, dtype=float))
+    before = np.arange(len(shared), dtype=float)
+    rates = np.full(len(shared), 0.5)
+    rates[1:] = shared[:-1] / before[1:]
+    return list(rates.tolist())
 
 
 def log_loss(p: Sequence[float], y: Sequence[int]) -> float:
     """``−mean(y ln p + (1 − y) ln(1 − p))`` with p clipped to [0.001, 0.999]."""
-    total = math.fsum(
-        -math.log(q) if yi else -math.log1p(-q)
-        for q, yi in zip((min(1 - CLIP, max(CLIP, pi)) for pi in p), y, strict=True))
-    return total / len(p)
+    import numpy as np
+
+    q = np.clip(np.asarray(p, dtype=float), CLIP, 1 - CLIP)
+    t = np.asarray(y, dtype=float)
+    return float(-np.mean(np.where(t > 0, np.log(q), np.log1p(-q))))
 
 
 def wilson(shared: int, asks: int, z: float = WILSON_Z) -> tuple[float, float]:
@@ -145,12 +153,13 @@ def wilson(shared: int, asks: int, z: float = WILSON_Z) -> tuple[float, float]:
 
 def reliability(p: Sequence[float], y: Sequence[int]) -> tuple[Bin, ...]:
     """The asks binned by p into tenths (empty bins left out), each with its Wilson interval."""
-    asks, shared = [0] * BINS, [0] * BINS
-    for pi, yi in zip(p, y, strict=True):
-        k = min(BINS - 1, max(0, math.floor(pi * BINS)))
-        asks[k] += 1
-        shared[k] += yi
-    return tuple(Bin(k / BINS, (k + 1) / BINS, asks[k], shared[k], *wilson(shared[k], asks[k]))
+    import numpy as np
+
+    tenth = np.clip(np.floor(np.asarray(p, dtype=float) * BINS), 0, BINS - 1).astype(int)
+    asks = np.bincount(tenth, minlength=BINS).tolist()
+    shared = np.bincount(tenth, weights=np.asarray(y, dtype=float), minlength=BINS).tolist()
+    return tuple(Bin(k / BINS, (k + 1) / BINS, asks[k], round(shared[k]),
+                     *wilson(round(shared[k]), asks[k]))
                  for k in range(BINS) if asks[k])
 
 
@@ -248,7 +257,7 @@ def calibration(ws: Workspace, settings: Mapping[str, Any] | None = None,
     rows = stored.resolved_forecasts(ws) if forecasts is None else forecasts
     if len(rows) < MIN_RESOLVED:
         return Calibration(resolved=len(rows))
-    alpha, beta = fit_calibration([r.p for r in rows], [r.shared for r in rows])
+    alpha, beta = fit_calibration([r[0] for r in rows], [r[1] for r in rows])
     return Calibration(alpha, beta, fitted=True, active=bool(settings["calibration_on"]),
                        resolved=len(rows))
 
@@ -260,17 +269,20 @@ def workspace_learned_rates(ws: Workspace) -> dict[str, LearnedRate]:
 
 def track_record(ws: Workspace) -> TrackRecord:
     """Score the workspace's resolved forecasts; the calibration and learned rates with them."""
+    import numpy as np
+
     settings = workspace_settings(ws)
     rows = stored.resolved_forecasts(ws)
-    p = [r.p for r in rows]
-    y = [r.shared for r in rows]
     n = len(rows)
+    # Columns p, y, E_c, x_0, observed reach; None reads as NaN.
+    table = np.array(rows, dtype=float).reshape(n, 5)
+    p, y, reach, x0, observed = table.T
     score = brier(p, y) if n else None
     base = brier(base_rates(y), y) if n else None
     skill = (1 - score / base) if score is not None and base else None
-    bias = reach_bias((r.observed_reach, r.reach, r.x0) for r in rows
-                      if r.shared and r.observed_reach is not None
-                      and r.reach is not None and r.x0 is not None)
+    with_reach = (y > 0) & ~np.isnan(observed) & ~np.isnan(reach) & ~np.isnan(x0)
+    bias = reach_bias(zip(observed[with_reach].tolist(), reach[with_reach].tolist(),
+                          x0[with_reach].tolist(), strict=True))
     return TrackRecord(
         resolved=n, brier=score, brier_base=base, skill=skill,
         log_loss=log_loss(p, y) if n else None, bins=reliability(p, y), reach_bias=bias,
