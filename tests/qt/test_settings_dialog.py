@@ -482,7 +482,8 @@ def test_the_model_v2_parameters_are_settings_the_planner_uses(window, settings_
         e.reach_if_shared for e in before.ranked)
 
 
-def test_reach_page_shows_what_was_learned_and_switches_it(window, settings_dialog) -> None:
+def test_reach_page_shows_what_was_learned_and_switches_it(window, settings_dialog,
+                                                           qtbot) -> None:
     from socialdesk.core.planner import planning, track_record
 
     ws = window.ws
@@ -495,6 +496,7 @@ def test_reach_page_shows_what_was_learned_and_switches_it(window, settings_dial
 
     def switch(dialog: SettingsDialog) -> None:
         reach = page(dialog, ReachPage)
+        qtbot.waitUntil(lambda: reach.calibration is not None)  # read on a worker
         assert reach.calibration_on.isChecked() and not reach.learned_rates_on.isChecked()
         seen["calibration"] = reach.calibration_note.text()
         seen.update({k: reach.learned_labels[k].text() for k in learned})

@@ -2,12 +2,14 @@
 
 Beside the set values it shows what the track record learned (the recalibration of the
 chance to share, reach rates from published own posts), each with its evidence, and the
-switches that let the planner use them.
+switches that let the planner use them. What was learned is read on a worker thread: a
+large workspace has tens of thousands of answered asks to fit.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QSize, Qt
@@ -28,10 +30,18 @@ from socialdesk.qt.settings_pages import (
     section_title,
     set_fraction,
 )
+from socialdesk.qt.workers import LatestJob
 from socialdesk.store.workspace import Workspace
 
 RATE_COLUMNS = 3
 GROUP = 4  # columns per network in the rates grid: icon, name, field, learned rate
+Learning = tuple[track_record.Calibration, dict[str, track_record.LearnedRate]]
+
+
+def read_learning(path: Path) -> Learning:
+    """Worker: the recalibration and the learned rates, on a read-only connection."""
+    with Workspace.open_readonly(path) as ws:
+        return track_record.calibration(ws), track_record.workspace_learned_rates(ws)
 
 
 class ReachPage(SettingsPage):
@@ -94,7 +104,7 @@ class ReachPage(SettingsPage):
         self.layout_.addWidget(explanation(
             "Of the people who follow an account, the share who see an ordinary post there. "
             "Feeds show a post to few followers; newsletters reach more of their readers."))
-        self.learned = track_record.workspace_learned_rates(ws)
+        self.learned: dict[str, track_record.LearnedRate] = {}
         self.rates: dict[str, QDoubleSpinBox] = {}
         self.learned_labels: dict[str, QLabel] = {}
         self.rate_grid = QGridLayout()
@@ -105,15 +115,28 @@ class ReachPage(SettingsPage):
 
         self.layout_.addSpacing(6)
         self.layout_.addWidget(section_title("Learning from your results"))
-        self.calibration = track_record.calibration(ws)
+        self.calibration: track_record.Calibration | None = None
         self.calibration_on = QCheckBox("Correct the chance to share by your track record")
-        self.calibration_note = explanation(calibration_text(self.calibration))
+        self.calibration_note = explanation("Reading your track record…")
         self.learned_rates_on = QCheckBox("Use the share of followers learned from your posts")
-        self.learned_note = explanation(learned_text(self.learned))
+        self.learned_note = explanation("")
         for widget in (self.calibration_on, self.calibration_note, self.learned_rates_on,
                        self.learned_note):
             self.layout_.addWidget(widget)
         self.layout_.addStretch(1)
+        self.learning = LatestJob(self)
+        self.learning.finished.connect(self.show_learning)
+        path = ws.path
+        self.learning.start(lambda: read_learning(path))
+
+    def show_learning(self, learning: Learning) -> None:
+        """Show the recalibration and each network's learned rate, with their evidence."""
+        self.calibration, self.learned = learning
+        self.calibration_note.setText(calibration_text(self.calibration))
+        self.learned_note.setText(learned_text(self.learned))
+        for platform, label in self.learned_labels.items():
+            label.setText(learned_rate_text(self.learned.get(platform)))
+            label.setToolTip(learned_rate_tooltip(platform, self.learned.get(platform)))
 
     def _place_rates(self, rates: Mapping[str, float]) -> None:
         """A field per network, in columns; networks not seen before get one too."""
