@@ -93,3 +93,18 @@ def test_an_empty_workspace_and_an_older_one(tmp_path: Path,
     shutil.copyfile(FIXTURES / "workspace-v1.sqlite", old)
     assert main(["track-record", "--workspace", str(old)]) == 1
     assert "Open it once in SocialDesk" in capsys.readouterr().err
+
+
+def test_counts_too_large_to_be_counts_are_left_out(tmp_path: Path,
+                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    # A workspace from elsewhere: infinite REALs pass the asks' and channels' CHECKs.
+    path = tmp_path / "w.sqlite"
+    scored(path, 6)  # asks 1 and 4 shared
+    with Workspace.open(path) as ws:
+        ws.conn.execute("UPDATE asks SET planned_reach = 9e999 WHERE id = 1")
+        ws.conn.execute("UPDATE asks SET observed_reach = 9e999 WHERE id = 4")
+        ws.conn.execute("UPDATE posts SET reach = 9e999 WHERE id = 1")
+    assert main(["track-record", "--json", "--workspace", str(path)]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert result["reach_bias"]["asks"] == 0  # neither share has a usable ratio
+    assert result["learned_rates"]["mastodon"]["posts"] == 4

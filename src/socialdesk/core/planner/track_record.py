@@ -15,11 +15,17 @@ import math
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from socialdesk.core.settings import REACH_RATES, workspace_settings
 from socialdesk.store import track_record as stored
 from socialdesk.store.workspace import Workspace
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    # Forecasts or outcomes in the order the asks were resolved: a list or an array.
+    Numbers = Sequence[float] | np.ndarray
 
 MIN_RESOLVED = 30  # resolved asks before α, β are fitted
 MIN_POSTS = 5  # published own posts on a platform before its rate is learned
@@ -113,7 +119,7 @@ class TrackRecord:
 # score takes sequences (or arrays) in the order the asks were resolved.
 
 
-def brier(p: Sequence[float], y: Sequence[int]) -> float:
+def brier(p: Numbers, y: Numbers) -> float:
     """``mean (p − y)²``."""
     import numpy as np
 
@@ -121,7 +127,7 @@ def brier(p: Sequence[float], y: Sequence[int]) -> float:
     return float(np.mean(gap * gap))
 
 
-def base_rates(y: Sequence[int]) -> list[float]:
+def base_rates(y: Numbers) -> list[float]:
     """For each outcome, the share rate of those before it (0.5 for the first)."""
     import numpy as np
 
@@ -132,7 +138,7 @@ def base_rates(y: Sequence[int]) -> list[float]:
     return list(rates.tolist())
 
 
-def log_loss(p: Sequence[float], y: Sequence[int]) -> float:
+def log_loss(p: Numbers, y: Numbers) -> float:
     """``−mean(y ln p + (1 − y) ln(1 − p))`` with p clipped to [0.001, 0.999]."""
     import numpy as np
 
@@ -151,7 +157,7 @@ def wilson(shared: int, asks: int, z: float = WILSON_Z) -> tuple[float, float]:
     return max(0.0, centre - half), min(1.0, centre + half)
 
 
-def reliability(p: Sequence[float], y: Sequence[int]) -> tuple[Bin, ...]:
+def reliability(p: Numbers, y: Numbers) -> tuple[Bin, ...]:
     """The asks binned by p into tenths (empty bins left out), each with its Wilson interval."""
     import numpy as np
 
@@ -167,10 +173,11 @@ def reach_bias(observed: Iterable[tuple[float, float, float]]) -> ReachBias:
     """Mean and SD (n − 1) of ``ln(observed / (E_c (1 − x_0)))``.
 
     ``observed``: (observed reach, E_c, x_0) of shared asks. A reach of 0 (or an expected
-    one of 0) has no log ratio and is left out.
+    one of 0) has no log ratio and is left out, and so is one that is not a finite number
+    (a workspace from elsewhere can hold an infinite REAL where a count belongs).
     """
-    logs = [math.log(o / (e * (1 - x0))) for o, e, x0 in observed
-            if o > 0 and e > 0 and x0 < 1]
+    logs = [math.log(o) - math.log(e) - math.log1p(-x0) for o, e, x0 in observed
+            if 0 < o < math.inf and 0 < e < math.inf and 0 <= x0 < 1]
     n = len(logs)
     if not n:
         return ReachBias(0, None, None)
@@ -179,7 +186,7 @@ def reach_bias(observed: Iterable[tuple[float, float, float]]) -> ReachBias:
     return ReachBias(n, mean, sd)
 
 
-def fit_calibration(p: Sequence[float], y: Sequence[int]) -> tuple[float, float]:
+def fit_calibration(p: Numbers, y: Numbers) -> tuple[float, float]:
     """α, β maximising the outcomes' likelihood under ``σ(α + β logit p)`` less the penalty.
 
     The penalty ``(α² + (β − 1)²) / 2`` pulls toward no change; the objective is strictly
@@ -232,7 +239,7 @@ def learned_rates(samples: Iterable[tuple[str, float, float]],
 
     ratios: dict[str, list[float]] = defaultdict(list)
     for platform, reach, followers in samples:
-        if followers > 0:
+        if 0 < followers < math.inf and 0 <= reach < math.inf:  # counts, as stored or not
             ratios[platform.lower()].append(reach / followers)
     found = {}
     for platform in sorted(ratios):
