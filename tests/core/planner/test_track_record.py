@@ -69,11 +69,21 @@ def test_the_fit_recovers_known_alpha_and_beta(alpha: float, beta: float) -> Non
         z = alpha + beta * math.log(q / (1 - q))
         y.append(int(rng.random() < 1 / (1 + math.exp(-z))))
     a, b = tr.fit_calibration(p, y)
-    # The standard errors of a logistic fit on n outcomes are about 2/√n here (the penalty
-    # is negligible at this n); four of them are a generous tolerance.
-    tolerance = 4 * 2 / math.sqrt(n)
-    assert a == pytest.approx(alpha, abs=tolerance)
-    assert b == pytest.approx(beta, abs=tolerance)
+    # Standard errors from the Fisher information of these n outcomes at the true values
+    # (the penalty is negligible at this n): the fit lands within four of them.
+    info = [[0.0, 0.0], [0.0, 0.0]]
+    for q in p:
+        x = math.log(q / (1 - q))
+        s = 1 / (1 + math.exp(-(alpha + beta * x)))
+        w = s * (1 - s)
+        info[0][0] += w
+        info[0][1] += w * x
+        info[1][1] += w * x * x
+    det = info[0][0] * info[1][1] - info[0][1] ** 2
+    se_alpha, se_beta = math.sqrt(info[1][1] / det), math.sqrt(info[0][0] / det)
+    assert 0.005 < se_alpha < 0.05 and 0.005 < se_beta < 0.05  # about 1/√n
+    assert a == pytest.approx(alpha, abs=4 * se_alpha)
+    assert b == pytest.approx(beta, abs=4 * se_beta)
 
 
 def test_the_fit_leaves_a_calibrated_forecast_nearly_unchanged() -> None:
