@@ -53,7 +53,7 @@ def _number(value: float | None, digits: int = 3) -> str:
 
 def track_record_text(record: TrackRecord) -> str:
     """The track record as aligned text."""
-    from socialdesk.core.formatting import percent
+    from socialdesk.core.formatting import percent, plural
 
     if not record.resolved:
         lines = ["No resolved asks with a forecast yet: asks created in the Planner keep the "
@@ -83,12 +83,12 @@ def track_record_text(record: TrackRecord) -> str:
                      f"{c.resolved:,} asks, {'on' if c.active else 'off'}")
     else:
         lines.append(f"Calibration:       not fitted ({c.resolved:,} of 30 resolved asks)")
-    learned = [(name, r) for name, r in record.learned_rates.items()]
+    learned = list(record.learned_rates.items())
     if learned:
         state = "on" if record.learned_rates_active else "off"
         lines.append(f"Learned reach rates ({state}):")
         for name, r in learned:
             rate = (f"{r.rate:.1%} (default {r.default:.1%})" if r.rate is not None
                     else f"— (default {r.default:.1%}; 5 posts needed)")
-            lines.append(f"  {name:<12} {rate}, from {r.posts:,} posts")
+            lines.append(f"  {name:<12} {rate}, from {plural(r.posts, 'post')}")
     return "\n".join(lines)
