@@ -73,3 +73,18 @@ def test_the_reliability_chart_shows_each_tenth_with_its_interval(
     png = tmp_path / "track-record.png"
     assert view.grab().save(str(png))
     assert png.stat().st_size > 10_000
+
+
+def test_a_big_workspace_reads_the_track_record_on_a_worker(
+        view: ReportsView, qtbot, monkeypatch: pytest.MonkeyPatch) -> None:
+    from socialdesk.qt.reports import view as reports_view
+
+    answered(view.ws, 40)
+    monkeypatch.setattr(reports_view, "BACKGROUND_ABOVE", 0)
+    panel = view.track_record
+    panel.record = None
+    view.refresh()
+    assert panel.record is None  # not read on the GUI thread
+    qtbot.waitUntil(lambda: panel.record is not None, timeout=10_000)
+    assert panel.record == track_record(view.ws)
+    assert panel.resolved.value.text() == "40"
