@@ -14,12 +14,21 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from socialdesk import APP_NAME, __version__
-from socialdesk.commands import backup, export, importing, plan, report, share, workspace
+from socialdesk.commands import (
+    backup,
+    export,
+    importing,
+    plan,
+    report,
+    share,
+    track_record,
+    workspace,
+)
 from socialdesk.commands.common import UserError, add_workspace_option, workspace_path
 from socialdesk.store.errors import WorkspaceCorrupt, WorkspaceError
 
 VIEWS = ("today", "calendar", "contacts", "partners", "planner", "reports")
-FEATURES = (workspace, importing, export, plan, share, backup, report)
+FEATURES = (workspace, importing, export, plan, share, backup, report, track_record)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -480,3 +480,37 @@ def test_the_model_v2_parameters_are_settings_the_planner_uses(window, settings_
     assert {e.id: e.p for e in after.ranked} != {e.id: e.p for e in before.ranked}
     assert sum(e.reach_if_shared for e in after.ranked) > sum(
         e.reach_if_shared for e in before.ranked)
+
+
+def test_reach_page_shows_what_was_learned_and_switches_it(window, settings_dialog,
+                                                           qtbot) -> None:
+    from socialdesk.core.planner import planning, track_record
+
+    ws = window.ws
+    ws.conn.execute("UPDATE asks SET planned_p = 0.6, planned_reach = 100, planned_x0 = 0, "
+                    "model_version = 2 WHERE status IN ('shared', 'declined', 'no_reply')")
+    record = track_record.track_record(ws)
+    learned = {k: r for k, r in record.learned_rates.items() if r.rate is not None}
+    assert record.calibration.fitted and learned
+    seen: dict[str, str] = {}
+
+    def switch(dialog: SettingsDialog) -> None:
+        reach = page(dialog, ReachPage)
+        qtbot.waitUntil(lambda: reach.calibration is not None)  # read on a worker
+        assert reach.calibration_on.isChecked() and not reach.learned_rates_on.isChecked()
+        seen["calibration"] = reach.calibration_note.text()
+        seen.update({k: reach.learned_labels[k].text() for k in learned})
+        reach.calibration_on.setChecked(False)
+        reach.learned_rates_on.setChecked(True)
+        ok(dialog)
+
+    assert planning.model_params(ws).calibration_alpha == record.calibration.alpha
+    settings_dialog(switch)
+    assert f"from {record.calibration.resolved:,} answered asks" in seen["calibration"]
+    assert f"α {record.calibration.alpha:+.2f}" in seen["calibration"]
+    for name, r in learned.items():
+        assert seen[name] == f"learned {r.rate:.1%} · {r.posts:,} posts"
+    assert stored_settings(ws) == {"calibration_on": False, "learned_rates_on": True}
+    params = planning.model_params(ws)
+    assert params.calibration_alpha == 0.0
+    assert all(params.rate(k) == r.rate for k, r in learned.items())

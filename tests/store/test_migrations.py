@@ -365,3 +365,18 @@ def test_a_released_migration_is_never_edited(module: str) -> None:
     sql = importlib.import_module(f"socialdesk.store.{module}").SQL
     assert hashlib.sha256(sql.encode()).hexdigest() == RELEASED_SQL[module], (
         f"{module}.SQL changed: add a migration instead of editing a released one")
+
+
+def test_asks_made_before_forecasts_were_stored_keep_none(tmp_path: Path) -> None:
+    from socialdesk.core.planner.track_record import track_record
+    from socialdesk.store import asks
+
+    path = tmp_path / "v1.sqlite"
+    shutil.copyfile(FIXTURES / "workspace-v1.sqlite", path)
+    with Workspace.open(path) as ws:
+        assert "0008_ask_forecasts" in migrations.applied_names(ws.conn)
+        old = ws.conn.execute(
+            "SELECT id, planned_p, planned_reach, planned_x0, model_version FROM asks").fetchall()
+        assert old and all(tuple(row[1:]) == (None,) * 4 for row in old)
+        asks.record_outcome(ws, old[0][0], "shared", observed_reach=50)
+        assert track_record(ws).resolved == 0  # no p it was planned with: left out

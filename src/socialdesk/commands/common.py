@@ -74,6 +74,20 @@ def reading(path: Path) -> Iterator[Workspace]:
                 path, f"is damaged ({error}). Restore a backup.") from error
 
 
+def require_latest(ws: Workspace, path: Path, again: str) -> None:
+    """Refuse a workspace of an earlier schema version, which a read-only command cannot update.
+
+    ``again``: what to do once it is up to date ("make the report again").
+    """
+    from socialdesk.store import migrations
+
+    if ws.schema_version < migrations.latest_version():
+        raise UserError(
+            f"{path} was written by an earlier SocialDesk (schema version "
+            f"{ws.schema_version}; this one writes {migrations.latest_version()}). Open "
+            f"it once in SocialDesk to bring it up to date, then {again}.")
+
+
 @contextlib.contextmanager
 def locked(path: Path) -> Iterator[Path]:
     """Hold the workspace lock on ``path`` while a command writes it.

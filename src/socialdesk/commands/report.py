@@ -11,6 +11,7 @@ from socialdesk.commands.common import (
     UserError,
     add_workspace_option,
     reading,
+    require_latest,
     workspace_path,
 )
 from socialdesk.core.formatting import plural
@@ -66,7 +67,7 @@ def find_campaign(campaigns: list[Campaign], wanted: str) -> Campaign:
 def run_report_campaign(args: argparse.Namespace) -> int:
     """Write one campaign's report from a workspace opened read-only."""
     from socialdesk.core import clock
-    from socialdesk.store import migrations, posts, reports
+    from socialdesk.store import posts, reports
 
     out = Path(args.out).expanduser()
     if out.suffix.lower() != ".pdf":
@@ -75,11 +76,7 @@ def run_report_campaign(args: argparse.Namespace) -> int:
         raise UserError(f"{out}: the folder {out.parent} does not exist.")
     path = workspace_path(args)
     with reading(path) as ws:
-        if ws.schema_version < migrations.latest_version():
-            raise UserError(
-                f"{path} was written by an earlier SocialDesk (schema version "
-                f"{ws.schema_version}; this one writes {migrations.latest_version()}). Open "
-                "it once in SocialDesk to bring it up to date, then make the report again.")
+        require_latest(ws, path, "make the report again")
         campaign = find_campaign(posts.campaigns(ws), args.campaign)
         report = reports.campaign_report(ws, campaign.id)
     assert report is not None

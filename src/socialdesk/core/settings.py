@@ -26,6 +26,8 @@ DEFAULTS: dict[str, Any] = {
     "max_hops": 2,  # the asked partners' shares and one level of reshares (at most 4)
     "prior_a": 0.05,  # share likelihood before any ask: a + b · tie strength
     "prior_b": 0.6,
+    "calibration_on": True,  # recalibrate p from the track record (once 30 asks are resolved)
+    "learned_rates_on": False,  # reach rates learned from own posts (platforms with 5 posts)
     "ask_warning_count": 2,
     "ask_templates": {},  # ask message per contact kind; empty: core.ask_messages' own
     "default_effort_minutes": 10,

@@ -40,6 +40,21 @@ def _ask(row: sqlite3.Row) -> AskRow:
 
 
 @dataclass(frozen=True, slots=True)
+class Forecast:
+    """The leverage model's figures an ask was planned with (its track record).
+
+    ``p``: the chance the partner shares; ``reach``: their reach if they share (E_c);
+    ``x0``: the share of the universe the own channels reach; ``model_version``: the
+    leverage model's version.
+    """
+
+    p: float
+    reach: float
+    x0: float
+    model_version: int
+
+
+@dataclass(frozen=True, slots=True)
 class NewAsk:
     """An ask about to be made: to whom, for which post, with what message."""
 
@@ -51,6 +66,7 @@ class NewAsk:
     effort_minutes: int | None = None
     due_on: str | None = None
     note: str = ""
+    forecast: Forecast | None = None  # what the planner expected when the ask was made
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,12 +95,14 @@ def create_asks(ws: Workspace, asks: Sequence[NewAsk]) -> list[int]:
     with ws.transaction():
         for ask in asks:
             _refuse_second_ask(ws, ask)
+            f = ask.forecast
             cursor = ws.conn.execute(
                 "INSERT INTO asks (uid, post_id, contact_id, status, asked_on, due_on, message,"
-                " predicted_reach, effort_minutes, note) VALUES (?, ?, ?, 'asked', ?, ?, ?, ?,"
-                " ?, ?)",
+                " predicted_reach, effort_minutes, note, planned_p, planned_reach, planned_x0,"
+                " model_version) VALUES (?, ?, ?, 'asked', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (str(uuid.uuid4()), ask.post_id, ask.contact_id, ask.asked_on, ask.due_on,
-                 ask.message, ask.predicted_reach, ask.effort_minutes, ask.note),
+                 ask.message, ask.predicted_reach, ask.effort_minutes, ask.note,
+                 *((f.p, f.reach, f.x0, f.model_version) if f else (None,) * 4)),
             )
             ids.append(int(cursor.lastrowid or 0))
     return ids

@@ -30,7 +30,15 @@ import sqlite3
 from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple, cast
 
-from socialdesk.store import schema_v1, schema_v2, schema_v3, schema_v4, schema_v5, schema_v7
+from socialdesk.store import (
+    schema_v1,
+    schema_v2,
+    schema_v3,
+    schema_v4,
+    schema_v5,
+    schema_v7,
+    schema_v8,
+)
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
@@ -114,6 +122,10 @@ def _partner_slugs(db: Database) -> None:
     run_script(db, schema_v7.SQL)
 
 
+def _ask_forecasts(db: Database) -> None:
+    run_script(db, schema_v8.SQL)
+
+
 # Every migration, oldest first. Never edit or remove a released one; append.
 MIGRATIONS: tuple[Migration, ...] = (
     ("0001_initial", _initial),
@@ -122,6 +134,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     ("0004_post_location", _post_location),
     (schema_v5.NAME, _store_rules),
     ("0007_partner_slugs", _partner_slugs),
+    ("0008_ask_forecasts", _ask_forecasts),
 )
 
 

@@ -99,7 +99,8 @@ def test_draft_and_create_asks_for_a_plan(bakery: Workspace) -> None:
     update_setting(bakery, "ask_templates", {"blogger": "Hey {name}: {post_title} ({limit})"})
     _, plan = planning.plan_post(bakery, 10, TODAY, budget_minutes=None)
     assert {e.id for e in plan.chosen} == {"1", "2"}
-    drafts = {d.name: d for d in asking.draft_asks(bakery, 10, plan.chosen, TODAY)}
+    x0 = plan.own_reach / 100_000
+    drafts = {d.name: d for d in asking.draft_asks(bakery, 10, plan.chosen, TODAY, x0=x0)}
     cafe, mia = drafts["Corner Café"], drafts["Mia"]
     assert cafe.kind == "partner" and cafe.email == "hello@corner.example"
     assert "https://bakery.example/sd" in cafe.message and "Saturday 14 March" in cafe.message
@@ -114,8 +115,13 @@ def test_draft_and_create_asks_for_a_plan(bakery: Workspace) -> None:
     assert by_name["Corner Café"].predicted_reach == pytest.approx(
         next(e.added_reach for e in plan.chosen if e.id == "1"), abs=0.05)
     assert all(a.status == "asked" and a.due_on == "2026-03-13" for a in saved)
+    # Each ask keeps the forecast it was planned with: p, E_c, x_0 and the model version.
+    stored = {row[0]: tuple(row[1:]) for row in bakery.conn.execute(
+        "SELECT contact_id, planned_p, planned_reach, planned_x0, model_version FROM asks")}
+    for e in plan.chosen:
+        assert stored[int(e.id)] == pytest.approx((e.p, e.reach_if_shared, x0, 2))
     with pytest.raises(LookupError):
-        asking.draft_asks(bakery, 999, plan.chosen, TODAY)
+        asking.draft_asks(bakery, 999, plan.chosen, TODAY, x0=x0)
 
 
 def test_warning_after_too_many_asks_in_30_days(bakery: Workspace) -> None:
@@ -127,7 +133,7 @@ def test_warning_after_too_many_asks_in_30_days(bakery: Workspace) -> None:
     update_setting(bakery, "ask_warning_count", 3)
     assert asking.overasked(bakery, TODAY) == {}
     _, plan = planning.plan_post(bakery, 10, TODAY, budget_minutes=None)
-    drafts = asking.draft_asks(bakery, 10, plan.chosen, TODAY)
+    drafts = asking.draft_asks(bakery, 10, plan.chosen, TODAY, x0=0.0)
     assert {d.name: d.recent_asks for d in drafts} == {"Corner Café": 3, "Mia": 1}
 
 

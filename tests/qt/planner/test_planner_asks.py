@@ -89,9 +89,18 @@ def test_create_asks_with_template_messages_then_undo_and_redo(
     if first.kind == second.kind:
         assert expected[1] == own  # a hand-edited message keeps its words
 
+    planned = {i: (data.by_id[i].estimate.p, data.by_id[i].estimate.reach_if_shared, data.x0)
+               for i in ids}
     qtbot.mouseClick(dialog.create_button, Qt.MouseButton.LeftButton)
     made = asks.asks_for_post(view.ws, post.id)
     assert sorted(a.message for a in made) == sorted(expected)
+    # Each ask keeps the forecast the Planner showed (the track record scores it).
+    stored = {str(row[0]): (row[1], row[2], row[3]) for row in view.ws.conn.execute(
+        "SELECT contact_id, planned_p, planned_reach, planned_x0 FROM asks WHERE post_id = ?"
+        " AND model_version = 2", (post.id,))}
+    assert set(stored) == set(planned)
+    for partner_id, figures in planned.items():
+        assert stored[partner_id] == pytest.approx(figures)
     assert {a.status for a in made} == {"asked"}
     assert {str(a.contact_id) for a in made} == set(ids)
     assert "today" in window.stale  # the other views reload when shown

@@ -80,3 +80,28 @@ def test_the_view_shows_the_command_line_figures_for_a_post_with_asks(
     table = capsys.readouterr().out.splitlines()
     assert table[1] == f"  Likely reach:    {view.summary.range.value.text()}"
     assert table[2].startswith(f"                   {view.summary.range.detail.text()} (")
+
+
+def test_calibration_and_learned_rates_are_used_alike(
+        demo_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from socialdesk.core.planner import planning, track_record
+    from socialdesk.core.settings import update_setting
+
+    with Workspace.open(demo_path) as ws:
+        # The demo's resolved asks as if planned with p = 0.6: partners shared less often.
+        ws.conn.execute("UPDATE asks SET planned_p = 0.6, planned_reach = 100, planned_x0 = 0, "
+                        "model_version = 2 WHERE status IN ('shared', 'declined', 'no_reply')")
+        update_setting(ws, "learned_rates_on", True)
+        record = track_record.track_record(ws)
+        params = planning.model_params(ws)
+        post_ids = [row[0] for row in ws.conn.execute("SELECT id FROM posts ORDER BY id")]
+    assert record.calibration.active and params.calibration_alpha != 0.0
+    learned = {k: r.rate for k, r in record.learned_rates.items() if r.rate is not None}
+    assert learned and all(params.rate(k) == rate for k, rate in learned.items())
+    with Workspace.open_readonly(demo_path) as ws:
+        facts = read_workspace(ws, today())
+        assert facts.model.params == params
+        planned = {pid: plan_for_post(ws, facts, pid, with_cascade=False)
+                   for pid in post_ids[::10]}
+    for pid, data in planned.items():
+        assert_same_figures(cli_plan(demo_path, pid, capsys), data, data.suggestion(BUDGET))

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from socialdesk.core.planner import ask_messages
-from socialdesk.core.planner.leverage import PartnerEstimate
+from socialdesk.core.planner.leverage import MODEL_VERSION, PartnerEstimate
 from socialdesk.core.settings import workspace_settings
 from socialdesk.store import asks, contacts, planning
 from socialdesk.store.workspace import Workspace
@@ -29,14 +29,17 @@ class DraftAsk:
     predicted_reach: float
     effort_minutes: int
     recent_asks: int  # asks to this contact in the last 30 days, before this one
+    forecast: asks.Forecast | None = None  # p, E_c and x_0 as planned (the track record)
 
 
 def draft_asks(
-    ws: Workspace, post_id: int, chosen: Sequence[PartnerEstimate], today: date
+    ws: Workspace, post_id: int, chosen: Sequence[PartnerEstimate], today: date, *, x0: float
 ) -> list[DraftAsk]:
     """The asks for a post's chosen partners, each with its message from the kind's template.
 
-    Raises LookupError when the post does not exist.
+    Each carries the forecast it is planned with: the partner's p and E_c, and ``x0``,
+    the share of the universe the post's own channels reach. Raises LookupError when the
+    post does not exist.
     """
     post = planning.post_facts(ws, post_id)
     if post is None:
@@ -63,6 +66,8 @@ def draft_asks(
             mailto=ask_messages.mailto_url(email, subject, message),
             predicted_reach=estimate.added_reach, effort_minutes=round(estimate.effort_minutes),
             recent_asks=recent.get(cid, 0),
+            forecast=asks.Forecast(p=estimate.p, reach=estimate.reach_if_shared, x0=x0,
+                                   model_version=MODEL_VERSION),
         ))
     return drafts
 
@@ -77,6 +82,7 @@ def create_asks(
             contact_id=d.contact_id, post_id=post_id, asked_on=today.isoformat(),
             message=d.message, predicted_reach=round(d.predicted_reach, 1),
             effort_minutes=d.effort_minutes, due_on=due_on.isoformat() if due_on else None,
+            forecast=d.forecast,
         )
         for d in drafts
     ])

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 # numpy is imported where it is used, so that opening the app does not wait for it.
 
 MAX_HOPS = 4  # the cascade's longest chain: asked partners' shares, then three reshares
+MODEL_VERSION = 2  # stored with each ask's forecast (its track record)
 
 
 @dataclass(frozen=True, slots=True)

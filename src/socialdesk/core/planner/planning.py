@@ -19,7 +19,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from socialdesk.core.gc_pause import collection_paused
-from socialdesk.core.planner import leverage
+from socialdesk.core.planner import leverage, track_record
 from socialdesk.core.planner.leverage import AudienceInput, Link, PartnerEstimate, PartnerInput
 from socialdesk.core.planner.scenario import Scenario
 from socialdesk.core.settings import workspace_settings
@@ -64,13 +64,29 @@ class WorkspaceModel:
 
 
 def model_params(ws: Workspace) -> leverage.ModelParams:
-    """The leverage parameters stored in (or defaulted for) the workspace."""
+    """The leverage parameters stored in (or defaulted for) the workspace.
+
+    When switched on, the recalibration fitted from the track record (once 30 asks are
+    resolved) and the reach rates learned from own posts (platforms with 5 posts) replace
+    the identity and the set rates.
+    """
     s = workspace_settings(ws)
+    rates = dict(s["reach_rates"])
+    if s["learned_rates_on"]:
+        rates.update({platform: learned.rate for platform, learned
+                      in track_record.workspace_learned_rates(ws).items()
+                      if learned.rate is not None})
+    alpha, beta = 0.0, 1.0
+    if s["calibration_on"]:
+        fitted = track_record.calibration(ws, s)
+        if fitted.active:
+            alpha, beta = fitted.alpha, fitted.beta
     return leverage.ModelParams(
         universe=s["universe"], cross_platform=s["cross_platform"], reshare=s["reshare"],
-        fatigue_days=s["fatigue_days"], reach_rates=s["reach_rates"],
+        fatigue_days=s["fatigue_days"], reach_rates=rates,
         extra_platforms=s["extra_platforms"], max_hops=s["max_hops"],
         prior_a=s["prior_a"], prior_b=s["prior_b"],
+        calibration_alpha=alpha, calibration_beta=beta,
     )
 
 

@@ -359,7 +359,8 @@ class PlannerView(View):
         if self.data is None or not lines:
             return None
         post = self.data.post
-        drafts = asking.draft_asks(self.ws, post.id, [line.estimate for line in lines], today())
+        drafts = asking.draft_asks(self.ws, post.id, [line.estimate for line in lines], today(),
+                                   x0=self.data.x0)
         dialog = AsksDialog(self.ws, post, drafts,
                             self.facts.warning_count if self.facts else 2, self,
                             save_templates=self.actions.save_templates)

@@ -1,7 +1,8 @@
 """Reports: leverage per week, partners' answers, predictions checked, campaign reports.
 
 How far partners carried the posts (the leverage ratio per week), who shares when asked,
-how the planner's predictions held up, and each campaign's report (exportable as PDF).
+how the planner's predictions held up (reach, and its share chances: the track record),
+and each campaign's report (exportable as PDF).
 The figures are read on a worker thread with its own connection when the workspace is big,
 so opening the view never stalls the window; a small workspace is read at once.
 """
@@ -35,6 +36,7 @@ from socialdesk.qt.reports.figures import (
 )
 from socialdesk.qt.reports.sorting import SortableRowModel
 from socialdesk.qt.reports.tiles import StatTile, tile_row
+from socialdesk.qt.reports.track_record_panel import TrackRecordPanel
 from socialdesk.qt.table_model import RowTableModel
 from socialdesk.qt.view_base import EmptyState, View, heading, make_table, muted
 from socialdesk.qt.workers import LatestJob
@@ -50,7 +52,7 @@ from socialdesk.store.workspace import Workspace
 
 BACKGROUND_ABOVE = 4000  # posts + asks; bigger workspaces are read on a worker thread
 SCATTER_LIMIT = 1000  # the latest posts in the prediction chart; the table has them all
-TAB_LEVERAGE, TAB_PARTNERS, TAB_PREDICTIONS, TAB_CAMPAIGNS = range(4)
+TAB_LEVERAGE, TAB_PARTNERS, TAB_PREDICTIONS, TAB_TRACK_RECORD, TAB_CAMPAIGNS = range(5)
 NO_RESULTS = ("No results in the last 12 weeks yet. After a post goes out, mark it published "
               "and type in its reach (Calendar → edit the post → Results); when a partner "
               "shares it, record the share and its reach on the ask (Planner → Asks for this "
@@ -150,6 +152,8 @@ class ReportsView(View):
         self.tabs.addTab(self.chart_box, "Leverage by week")
         self.tabs.addTab(self.partners, "Partners")
         self.tabs.addTab(self.predictions, "Predicted vs realised")
+        self.track_record = TrackRecordPanel(ws)
+        self.tabs.addTab(self.track_record, "Track record")
         self.tabs.addTab(campaigns, "Campaigns")
         layout = QVBoxLayout(self)
         layout.addWidget(heading("Reports"))
@@ -164,7 +168,9 @@ class ReportsView(View):
         """Reload every figure (on a worker thread when the workspace is big)."""
         day = today()
         totals = reports.counts(self.ws)
-        if totals.posts + totals.asks <= BACKGROUND_ABOVE:
+        big = totals.posts + totals.asks > BACKGROUND_ABOVE
+        self.track_record.refresh(background=big)
+        if not big:
             self.show_overview(reports.overview(self.ws, day))
             return
         self.summary.setText("Reading the figures…")

@@ -1,0 +1,87 @@
+"""What the planner's track record reads: resolved asks' forecasts, own posts' reach.
+
+:func:`resolved_forecasts` lists every resolved ask that stores the forecast it was planned
+with (asks made before schema version 8 have none and are left out), in the order they
+were resolved. :func:`own_post_reach` lists the published own posts (and published dates
+of repeating posts) whose reach was typed in or fetched, each with the one platform it
+went out on and the followers of the active own channels there: what learned reach rates
+are made from. Plain tuples, in bulk: a large workspace has tens of thousands of asks.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+from socialdesk.store.asks import RESOLVED
+from socialdesk.store.occurrences import repeat_of
+from socialdesk.store.workspace import Workspace
+
+_RESOLVED = "(" + ", ".join(f"'{s}'" for s in RESOLVED) + ")"
+
+
+# One resolved ask as read, a plain tuple (tens of thousands are read at once):
+# (p, shared: 1 shared / 0 declined or no reply, E_c or None, x_0 or None,
+#  a share's observed reach or None).
+ResolvedForecast = tuple[float, int, float | None, float | None, int | None]
+
+
+class PostReach(NamedTuple):
+    """One published own post on one platform: its reach and the followers there."""
+
+    platform: str  # lower case
+    reach: int
+    followers: int
+
+
+def has_forecasts(ws: Workspace) -> bool:
+    """True when the workspace's asks can hold forecasts (schema version 8 or later)."""
+    columns = {row[1] for row in ws.conn.execute("PRAGMA table_info(asks)")}
+    return "planned_p" in columns
+
+
+def resolved_forecasts(ws: Workspace) -> list[ResolvedForecast]:
+    """Resolved asks with a stored p, oldest resolution first.
+
+    An ask's resolution date is its answer date (its ask date when none was recorded, as
+    for most unanswered asks); ties by id, the order the asks were made.
+    """
+    if not has_forecasts(ws):
+        return []
+    cursor = ws.conn.cursor()
+    cursor.row_factory = None  # plain tuples: tens of thousands of rows, read once
+    rows: list[ResolvedForecast] = cursor.execute(
+        "SELECT planned_p, status = 'shared', planned_reach, planned_x0, "
+        "CASE WHEN status = 'shared' THEN observed_reach END "
+        f"FROM asks WHERE status IN {_RESOLVED} AND planned_p IS NOT NULL "
+        "ORDER BY coalesce(answered_on, asked_on), id"  # the asks_track_record index's order
+    ).fetchall()
+    return rows
+
+
+def own_post_reach(ws: Workspace) -> list[PostReach]:
+    """Published own posts with a reach, made for exactly one platform with followers.
+
+    A post made for several platforms (or for all of them) reports one reach for all of
+    them, which no single platform's rate can be learned from: it is left out.
+    """
+    rows = ws.conn.execute(
+        f"""
+        WITH followers AS (
+            SELECT lower(platform) AS platform, sum(followers) AS followers FROM channels
+            WHERE active = 1 GROUP BY lower(platform)
+        ),
+        published AS (
+            SELECT p.id AS post_id, p.reach FROM posts p
+            WHERE p.status = 'published' AND p.reach IS NOT NULL
+            UNION ALL
+            SELECT o.post_id, o.reach FROM post_occurrences o JOIN posts p ON p.id = o.post_id
+            WHERE o.status = 'published' AND o.reach IS NOT NULL AND {repeat_of('o.occurs_on')}
+        )
+        SELECT f.platform, r.reach, f.followers
+        FROM published r JOIN post_channels c ON c.post_id = r.post_id
+        JOIN followers f ON f.platform = lower(c.platform)
+        WHERE f.followers > 0
+          AND (SELECT count(*) FROM post_channels n WHERE n.post_id = r.post_id) = 1
+        """
+    ).fetchall()
+    return [PostReach(*row) for row in rows]

@@ -1,0 +1,90 @@
+"""Reports → Track record: the figures and the reliability chart over resolved asks."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import pytest
+from PySide6.QtCharts import QLineSeries, QScatterSeries
+
+from socialdesk.core.planner.track_record import track_record
+from socialdesk.qt.app import create_application
+from socialdesk.qt.reports.track_record_panel import NO_RECORD
+from socialdesk.qt.reports.view import TAB_TRACK_RECORD, ReportsView
+from socialdesk.store import asks
+from socialdesk.store.workspace import Workspace
+
+
+def answered(ws: Workspace, count: int) -> None:
+    """``count`` asks with forecasts spread over p, resolved as chance has it."""
+    rng = random.Random(5)
+    ws.conn.execute("INSERT INTO contacts (id, name) VALUES (1, 'Corner Café')")
+    chances = [rng.uniform(0.02, 0.95) for _ in range(count)]
+    ids = asks.create_asks(ws, [
+        asks.NewAsk(1, None, "2026-01-01",
+                    forecast=asks.Forecast(p=p, reach=300.0, x0=0.01, model_version=2))
+        for p in chances])
+    for ask_id, p in zip(ids, chances, strict=True):
+        shared = rng.random() < p
+        asks.record_outcome(ws, ask_id, "shared" if shared else "declined",
+                            answered_on="2026-01-03", observed_reach=300 if shared else None)
+
+
+@pytest.fixture
+def view(qtbot, workspace: Workspace) -> ReportsView:
+    create_application()
+    shown = ReportsView(workspace)
+    qtbot.addWidget(shown)
+    shown.resize(1280, 800)
+    shown.show()
+    qtbot.waitExposed(shown)
+    return shown
+
+
+def test_the_reliability_chart_shows_each_tenth_with_its_interval(
+        view: ReportsView, tmp_path: Path) -> None:
+    panel = view.track_record
+    view.refresh()
+    assert panel.box.currentIndex() == 1  # nothing resolved yet: what to do instead
+    assert panel.box.message.text() == NO_RECORD
+    answered(view.ws, 200)
+    view.refresh()
+    view.tabs.setCurrentIndex(TAB_TRACK_RECORD)
+    record = track_record(view.ws)
+    assert panel.box.currentIndex() == 0
+    chart = panel.chart.chart()
+    (points,) = [s for s in chart.series() if isinstance(s, QScatterSeries)]
+    assert [(round(points.at(i).x(), 2), points.at(i).y()) for i in range(points.count())] == [
+        (round((b.p_low + b.p_high) / 2, 2), b.rate) for b in record.bins]
+    lines = [s for s in chart.series() if isinstance(s, QLineSeries)
+             and not isinstance(s, QScatterSeries)]
+    diagonal, *intervals = lines
+    assert [(diagonal.at(i).x(), diagonal.at(i).y()) for i in range(2)] == [(0, 0), (1, 1)]
+    assert [(s.at(0).y(), s.at(1).y()) for s in intervals] == [(b.low, b.high)
+                                                                for b in record.bins]
+    assert len(record.bins) == 10
+    assert panel.resolved.value.text() == "200"
+    assert panel.brier.value.text() == f"{record.brier:.3f}"
+    assert f"skill {record.skill:+.2f}" == panel.brier.note.text()
+    assert "once 30 asks are answered" not in panel.calibration.text()
+    assert "the planner uses it" in panel.calibration.text()
+    assert panel.bias.value.text() == "×1.01"  # 300 seen where 300 · 0.99 was expected
+    png = tmp_path / "track-record.png"
+    assert view.grab().save(str(png))
+    assert png.stat().st_size > 10_000
+
+
+def test_a_big_workspace_reads_the_track_record_on_a_worker(
+        view: ReportsView, qtbot, monkeypatch: pytest.MonkeyPatch) -> None:
+    from socialdesk.qt.reports import view as reports_view
+
+    answered(view.ws, 40)
+    monkeypatch.setattr(reports_view, "BACKGROUND_ABOVE", 0)
+    panel = view.track_record
+    panel.record = None
+    view.refresh()
+    assert panel.record is None  # not read on the GUI thread
+    qtbot.waitUntil(lambda: panel.record is not None, timeout=10_000)
+    assert panel.record == track_record(view.ws)
+    assert panel.resolved.value.text() == "40"
