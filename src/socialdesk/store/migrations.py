@@ -25,7 +25,7 @@ import sqlite3
 from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, cast
 
-from socialdesk.store import schema_v1, schema_v2, schema_v7
+from socialdesk.store import schema_v1, schema_v2, schema_v7, schema_v9
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
@@ -84,11 +84,16 @@ def _partner_slugs(db: Database) -> None:
     run_script(db, schema_v7.SQL)
 
 
+def _ask_visits(db: Database) -> None:
+    run_script(db, schema_v9.SQL)
+
+
 # Every migration, oldest first. Never edit or remove a released one; append.
 MIGRATIONS: tuple[Migration, ...] = (
     ("0001_initial", _initial),
     ("0002_post_occurrences", _post_occurrences),
     ("0007_partner_slugs", _partner_slugs),
+    ("0009_ask_visits", _ask_visits),
 )
 
 
