@@ -3,7 +3,9 @@
 Contacts come in through the import dialog (:mod:`socialdesk.qt.contacts.import_wizard`), from
 the menu, the welcome panel or a file dropped on the window. Exports run on a worker
 thread with their own read-only connection behind a progress dialog; File → Export…
-returns at once and the summary shows when the file is written.
+returns at once and the summary shows when the file is written. Web analytics exports
+(clicks) are told from contacts tables by their content and imported by
+:mod:`socialdesk.qt.share.clicks_import`.
 """
 
 from __future__ import annotations
@@ -20,11 +22,13 @@ from socialdesk.store.errors import WorkspaceError
 from socialdesk.store.workspace import Workspace
 
 IMPORT_FILTER = (
-    "Contacts or calendars (*.vcf *.vcard *.csv *.tsv *.txt *.ics *.ical);;"
-    "Contacts (*.vcf *.vcard *.csv *.tsv *.txt);;Calendars (*.ics *.ical);;All files (*)"
+    "Contacts, calendars or analytics exports (*.vcf *.vcard *.csv *.tsv *.txt *.ics *.ical "
+    "*.zip);;Contacts (*.vcf *.vcard *.csv *.tsv *.txt);;Calendars (*.ics *.ical);;"
+    "Web analytics exports: clicks (*.csv *.tsv *.zip);;All files (*)"
 )
 CALENDAR_SUFFIXES = (".ics", ".ical")
-IMPORT_SUFFIXES = (".vcf", ".vcard", ".csv", ".tsv", ".txt", *CALENDAR_SUFFIXES)
+TABLE_SUFFIXES = (".csv", ".tsv", ".txt")
+IMPORT_SUFFIXES = (".vcf", ".vcard", *TABLE_SUFFIXES, *CALENDAR_SUFFIXES, ".zip")
 # Label → (what, format, file suffix, vCard version).
 EXPORTS = {
     "Contacts as vCard 4.0 (.vcf) for address books": ("contacts", "vcard", ".vcf", "4.0"),
@@ -37,16 +41,26 @@ EXPORTS = {
 
 
 def import_dialog(parent: QWidget, ws: Workspace) -> Changes | bool:
-    """Ask for a contacts or calendar file and import it; what changed (False: nothing)."""
-    name, _ = QFileDialog.getOpenFileName(parent, "Import contacts or a calendar",
+    """Ask for a contacts, calendar or clicks file and import it; what changed (or False)."""
+    name, _ = QFileDialog.getOpenFileName(parent, "Import contacts, a calendar or clicks",
                                           str(Path.home()), IMPORT_FILTER)
     return import_path(parent, ws, Path(name)) if name else False
 
 
 def import_path(parent: QWidget, ws: Workspace, path: Path) -> Changes | bool:
-    """Import ``path``: a calendar directly, contacts through the import dialog."""
-    if path.suffix.lower() in CALENDAR_SUFFIXES:
+    """Import ``path``: a calendar or clicks directly, contacts through the import dialog.
+
+    A table is an analytics export (clicks) when its content says so.
+    """
+    from socialdesk.core.share.clicks import is_clicks_export
+
+    suffix = path.suffix.lower()
+    if suffix in CALENDAR_SUFFIXES:
         return import_calendar_path(parent, ws, path)
+    if suffix == ".zip" or (suffix in TABLE_SUFFIXES and is_clicks_export(path)):
+        from socialdesk.qt.share.clicks_import import import_clicks_path
+
+        return import_clicks_path(parent, ws, path)
     return import_contacts_path(parent, ws, path)
 
 

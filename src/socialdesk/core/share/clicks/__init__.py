@@ -12,10 +12,10 @@ within bounds, :mod:`matching` finds each row's ask. A file that fails as a whol
 :class:`ClicksImportError` (``"FILE, line N: message"``) and nothing is written.
 """
 
-from socialdesk.core.share.clicks.detect import read_clicks
+from socialdesk.core.share.clicks.detect import is_clicks_export, read_clicks
 from socialdesk.core.share.clicks.errors import ClicksImportError
 from socialdesk.core.share.clicks.importer import ClicksReport, covered_period, import_clicks
 from socialdesk.core.share.clicks.model import FORMATS, ClicksData
 
 __all__ = ["FORMATS", "ClicksData", "ClicksImportError", "ClicksReport", "covered_period",
-           "import_clicks", "read_clicks"]
+           "import_clicks", "is_clicks_export", "read_clicks"]

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from socialdesk.core.contacts.importing.errors import ContactImportError
+from socialdesk.core.contacts.importing.textio import decode_file
 from socialdesk.core.share.clicks import columns, ga4, matomo, plausible, table, umami
 from socialdesk.core.share.clicks.errors import ClicksImportError
 from socialdesk.core.share.clicks.model import FORMATS, ClicksData
@@ -92,3 +94,26 @@ def read_csv(source: Table) -> ClicksData:
                                 "clicks, …).")
     return ClicksData("csv", tuple(columns.visit_rows(records[start + 1:], found,
                                                       source.where, until_blank=False)))
+
+
+def is_clicks_export(path: Path) -> bool:
+    """Whether ``path`` looks like an analytics export, from its first 64 KB (quick).
+
+    A zip is taken for one (Plausible's export is a zip); a text table is when it is
+    laid out as one of the tools' exports or has a source column and a count.
+    """
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(1 << 16)
+    except OSError:
+        return False
+    if head.startswith(b"PK\x03\x04"):
+        return True
+    try:
+        text = decode_file(head, path).text
+        source = Table(path.name, str(path), text)
+        if detect(source) != "csv":
+            return True
+        return columns.find(_header(source)) is not None
+    except (ContactImportError, ClicksImportError):
+        return False
