@@ -37,7 +37,7 @@ def workspace_with_slugs(folder: Path) -> tuple[Path, list[tuple[str, int]]]:
     pairs = []
     with Workspace.open(path) as ws:
         taken: set[str] = set()
-        rows = ws.conn.execute(  # noqa: bench reads the demo directly
+        rows = ws.conn.execute(
             "SELECT a.contact_id, c.name, a.post_id FROM asks a JOIN contacts c ON "
             "c.id = a.contact_id JOIN posts p ON p.id = a.post_id WHERE p.link <> ''"
         ).fetchall()
