@@ -73,3 +73,13 @@ def test_a_file_that_is_no_export_is_refused_naming_its_line(
     export.write_text("shopping list\nflour\n", encoding="utf-8")
     assert main(["import", "clicks", str(export), "--workspace", str(demo_path)]) == 1
     assert f"{export}, line 1: not an analytics export" in capsys.readouterr().err
+
+
+def test_a_period_needs_both_ends(demo_path: Path, tmp_path: Path,
+                                  capsys: pytest.CaptureFixture[str]) -> None:
+    export = tmp_path / "utm_sources.csv"
+    export.write_text("name,visitors,bounce_rate,visit_duration\r\ncorner-cafe,1,0,0\r\n",
+                      encoding="utf-8")
+    assert main(["import", "clicks", str(export), "--from", "2026-11-01", "--workspace",
+                 str(demo_path)]) == 1
+    assert "Give both --from and --to" in capsys.readouterr().err

@@ -220,3 +220,11 @@ def test_a_bad_count_names_its_line(tmp_path: Path) -> None:
     with pytest.raises(ClicksImportError, match=r"bad\.csv, line 3: the visits column holds "
                                                 r"'lots'"):
         read_clicks(path)
+
+
+def test_plausible_zip_without_visitors_takes_the_period_from_its_name(
+        demo: Workspace, tmp_path: Path) -> None:
+    ask = name_partner(demo, "google")
+    path = plausible_zip(tmp_path / "example.com 20261101-20261115.zip", None)
+    import_clicks(demo, path)
+    assert visits(demo) == [(ask, "2026-11-01", "2026-11-15", 1)]

@@ -53,7 +53,7 @@ def covered_period(data: ClicksData, path: Path | str, first_day: str | None = N
     if data.dated:
         days = [row.day for row in data.rows if row.day]
         days += [d for d in (data.first_day, data.last_day) if d]
-        return min(days), max(days)  # type: ignore[type-var]
+        return min(days), max(days)
     first = first_day or data.first_day
     last = last_day or data.last_day
     if first is None or last is None:

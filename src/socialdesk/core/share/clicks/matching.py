@@ -45,12 +45,12 @@ def match(data: ClicksData, asks: list[TrackedAsk], period: Period | None) -> Ma
     matched = 0
     for row in data.rows:
         first, last = (row.day, row.day) if row.day else period or ("", "")
-        ask = _ask_for(row, by_slug, last, problems)
-        if ask is None:
+        chosen = _ask_for(row, by_slug, last, problems)
+        if chosen is None:
             unmatched[row.label] += row.visits
             continue
         matched += 1
-        visits[(ask.ask_id, first, last)] += row.visits
+        visits[(chosen.ask_id, first, last)] += row.visits
     return Matched(dict(visits), matched, dict(unmatched), tuple(problems))
 
 

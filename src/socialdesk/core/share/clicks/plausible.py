@@ -70,7 +70,7 @@ def read_table(source: Table, path: Path) -> ClicksData:
         visits = table.count(table.cell(cells, 1), source.where, line, "visitors")
         if label and visits:
             rows.append(VisitRow(line, label, label, visits))
-    notes = ()
+    notes: tuple[Problem, ...] = ()
     if name != "utm_sources.csv":
         notes = (Problem(header_line, f"{source.name} is read as Plausible's Sources table, "
                          "where a partner's utm_source may show with capitals."),)
@@ -101,6 +101,9 @@ def _period(visitors: Table | None, path: Path) -> tuple[str | None, str | None]
                       len(cells) > column and cells[column].strip())
     if not days:
         named = _NAME_DAYS.findall(path.name)
-        if len(named) >= 2:
+        try:
             days = sorted(table.day(text, path, 1) for text in named[:2])
+        except ClicksImportError:  # digits in the name that are not dates
+            days = []
+        days = days if len(days) == 2 else []
     return (days[0], days[-1]) if days else (None, None)

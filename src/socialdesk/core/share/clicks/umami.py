@@ -3,9 +3,10 @@
 Umami Cloud's "Export data" writes the events table as CSV: ``event_id, website_id,
 session_id, visit_id, created_at, url_path, url_query, …`` and, in recent versions,
 ``utm_source, utm_medium, utm_campaign, utm_content, utm_term``. Visits are the distinct
-``visit_id`` values (else ``session_id``, else rows) per source, post and day; where the
-``utm_*`` columns are absent or empty they are read from ``url_query``. (Umami's
-dashboard export, a zip of ``x,y`` tables, holds no UTM values.)
+``visit_id`` values (else ``session_id``, else rows) per source, post and day (the day of
+``created_at``, which Umami stores in UTC); where the ``utm_*`` columns are absent or
+empty they are read from ``url_query``. (Umami's dashboard export, a zip of ``x,y``
+tables, holds no UTM values.)
 """
 
 from __future__ import annotations
