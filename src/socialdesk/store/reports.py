@@ -217,7 +217,7 @@ def leverage_by_week(
 def partner_asks(
     ws: Workspace, campaign_id: int | None = None, limit: int | None = None
 ) -> list[PartnerAsks]:
-    """Every contact ever asked, with outcomes, reach and effort; most reach first.
+    """Every contact ever asked, with outcomes, reach, effort and visits; most reach first.
 
     Reach counts the shares of published posts. With ``campaign_id``, only the asks for
     that campaign's posts; ``limit`` keeps the best.
@@ -237,16 +237,21 @@ def partner_asks(
                    count(a.effort_minutes) AS with_effort, max(a.asked_on) AS last_asked
             FROM asks a NOT INDEXED {where}
             GROUP BY a.contact_id
+        ), per_contact_visits AS (
+            SELECT a.contact_id, sum(v.visits) AS visits
+            FROM ask_visits v JOIN asks a ON a.id = v.ask_id {where}
+            GROUP BY a.contact_id
         )
         SELECT c.id, c.name, c.organisation, t.asked, t.shared, t.declined, t.silent,
                t.waiting, t.reach,
                coalesce(t.effort, 0) + (t.asked - t.with_effort) * c.effort_minutes,
-               t.last_asked
+               t.last_asked, coalesce(v.visits, 0)
         FROM per_contact t CROSS JOIN contacts c ON c.id = t.contact_id
+        LEFT JOIN per_contact_visits v ON v.contact_id = t.contact_id
         ORDER BY t.reach DESC, t.shared DESC, t.asked DESC, c.name COLLATE NOCASE
         LIMIT ?
         """,
-        [*params, -1 if limit is None else limit],
+        [*params, *params, -1 if limit is None else limit],
     ).fetchall()
     return [PartnerAsks(*row) for row in rows]
 
