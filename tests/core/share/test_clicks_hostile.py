@@ -58,3 +58,12 @@ def test_a_damaged_archive_is_refused(tmp_path: Path) -> None:
         archive.writestr("utm_sources.csv", SOURCES * 200)
     path.write_bytes(path.read_bytes()[:300])
     refused(path, "damaged")
+
+
+def test_a_file_larger_than_an_export_may_be_is_refused_unread(tmp_path: Path) -> None:
+    path = tmp_path / "huge.csv"
+    with path.open("wb") as handle:  # sparse: large on paper, nothing on disk
+        handle.write(b"source,visits\n")
+        handle.seek(limits.MAX_FILE_BYTES)
+        handle.write(b"\n")
+    refused(path, "larger than an analytics export may be")

@@ -7,7 +7,8 @@ a content column holds the ``utm_content`` (``post-12``); a date column a day pe
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import sys
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from socialdesk.core.share.clicks import table
@@ -54,7 +55,7 @@ def find(header: Sequence[str]) -> Columns | None:
                    header[counted].strip())
 
 
-def visit_rows(records: Sequence[tuple[int, list[str]]], columns: Columns, where: str,
+def visit_rows(records: Iterable[tuple[int, list[str]]], columns: Columns, where: str,
                *, until_blank: bool = True) -> list[VisitRow]:
     """The rows after the header (up to a blank line when ``until_blank``), totals left out."""
     rows = []
@@ -82,6 +83,9 @@ def visit_rows(records: Sequence[tuple[int, list[str]]], columns: Columns, where
                 if separator in label:
                     source, _, medium = label.partition(separator)
                     break
-        rows.append(VisitRow(line, label, source.strip(), visits, medium.strip(),
-                             table.cell(cells, columns.content), day))
+        # Exports repeat the same few sources, posts and days: keep each string once.
+        rows.append(VisitRow(line, sys.intern(label), sys.intern(source.strip()), visits,
+                             sys.intern(medium.strip()),
+                             sys.intern(table.cell(cells, columns.content)),
+                             sys.intern(day) if day else None))
     return rows

@@ -81,19 +81,18 @@ def read_table(source: Table, path: Path, fmt: str = "auto") -> ClicksData:
 
 def read_csv(source: Table) -> ClicksData:
     """Any table whose header has a source column and a count column."""
-    first = next((line for line in source.text.splitlines() if line.strip()), "")
-    records = list(table.rows(source.text, table.delimiter_of(first), source.where))
-    start = next((i for i, (_, cells) in enumerate(records) if any(c.strip() for c in cells)),
-                 0)
-    line, header = records[start] if records else (1, [])
+    head = "\n".join(source.text.splitlines()[:3])
+    records = table.rows(source.text, table.delimiter_of(head), source.where)
+    line, header = next(((n, c) for n, c in records if any(cell.strip() for cell in c)),
+                        (1, []))
     found = columns.find(header)
     if found is None:
         raise ClicksImportError(source.where, line, "not an analytics export: the first line "
                                 "should name a source column (utm_source, source, Session "
                                 "source / medium, …) and a count (visits, visitors, sessions, "
                                 "clicks, …).")
-    return ClicksData("csv", tuple(columns.visit_rows(records[start + 1:], found,
-                                                      source.where, until_blank=False)))
+    return ClicksData("csv", tuple(columns.visit_rows(records, found, source.where,
+                                                      until_blank=False)))
 
 
 def is_clicks_export(path: Path) -> bool:

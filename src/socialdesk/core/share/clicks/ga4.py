@@ -38,19 +38,17 @@ def read(source: Table) -> ClicksData:
     body = "\n".join("" if line.lstrip().startswith("#") else line for line in lines)
     first = next((line for line in lines if line.strip() and not line.lstrip().startswith("#")),
                  "")
-    records = list(table.rows(body, table.delimiter_of(first), source.where))
-    index = 0
-    while index < len(records):
-        cells = records[index][1]
+    records = table.rows(body, table.delimiter_of(first), source.where)
+    for _, cells in records:
         if not any(cell.strip() for cell in cells):
-            index += 1
             continue
         found = columns.find(cells)
         if found is not None:
-            rows = columns.visit_rows(records[index + 1:], found, source.where)
+            rows = columns.visit_rows(records, found, source.where)
             return ClicksData("ga4", tuple(rows), stated.get("start"), stated.get("end"))
-        while index < len(records) and any(c.strip() for c in records[index][1]):
-            index += 1  # another table (no source column): skip to its end
+        for _, other in records:  # another table (no source column): skip to its end
+            if not any(cell.strip() for cell in other):
+                break
     raise ClicksImportError(source.where, None, "this Google Analytics report has no source "
                             "column (such as \"Session source / medium\" or \"Session "
                             "source\"), so it cannot say which partner brought visits. "

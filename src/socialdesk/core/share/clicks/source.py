@@ -17,7 +17,7 @@ from socialdesk.core.contacts.importing.errors import ContactImportError
 from socialdesk.core.contacts.importing.textio import decode_file
 from socialdesk.core.share.clicks.errors import ClicksImportError
 
-MAX_FILE_BYTES = 256 << 20   # an export of a few million rows
+MAX_FILE_BYTES = 64 << 20    # an export of about two million rows
 MAX_MEMBERS = 200             # Plausible's export holds about 20 tables
 MAX_MEMBER_BYTES = 64 << 20
 MAX_ARCHIVE_BYTES = 256 << 20  # all members together, as decompressed
