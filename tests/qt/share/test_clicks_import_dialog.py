@@ -92,6 +92,12 @@ def test_tables_are_told_apart_by_content(tmp_path: Path) -> None:
     export = tmp_path / "clicks.csv"
     export.write_text("date,utm_source,visits\n2026-11-02,corner-cafe,3\n", encoding="utf-8")
     assert is_clicks_export(export)
+    notes = tmp_path / "notes.txt"
+    notes.write_text("# My notes\nbuy flour, eggs\n", encoding="utf-8")
+    assert not is_clicks_export(notes)
+    ga4 = tmp_path / "acquisition.csv"
+    ga4.write_text(GA4_SOURCE_MEDIUM, encoding="utf-8")
+    assert is_clicks_export(ga4)
 
 
 def test_a_broken_export_is_refused_naming_file_and_line(

@@ -111,8 +111,12 @@ def is_clicks_export(path: Path) -> bool:
     try:
         text = decode_file(head, path).text
         source = Table(path.name, str(path), text)
-        if detect(source) != "csv":
-            return True
-        return columns.find(_header(source)) is not None
+        fmt = detect(source)
+        if fmt == "ga4":  # "#" lines first: a GA4 download when a source header follows
+            body = "\n".join(line for line in text.splitlines()[:200]
+                             if not line.lstrip().startswith("#"))
+            return any(columns.find(cells) is not None for _, cells in
+                       table.rows(body, table.delimiter_of(body), source.where))
+        return fmt != "csv" or columns.find(_header(source)) is not None
     except (ContactImportError, ClicksImportError):
         return False
