@@ -83,3 +83,10 @@ def test_a_period_needs_both_ends(demo_path: Path, tmp_path: Path,
     assert main(["import", "clicks", str(export), "--from", "2026-11-01", "--workspace",
                  str(demo_path)]) == 1
     assert "Give both --from and --to" in capsys.readouterr().err
+
+
+def test_the_command_offers_every_format_the_readers_know() -> None:
+    from socialdesk.commands.importing import CLICK_FORMATS
+    from socialdesk.core.share.clicks import FORMATS
+
+    assert CLICK_FORMATS == FORMATS

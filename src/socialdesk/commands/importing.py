@@ -20,6 +20,7 @@ from socialdesk.commands.common import (
 from socialdesk.core.formatting import plural
 
 CONTACT_FORMATS = ("auto", "vcard", "google", "outlook", "linkedin", "csv")
+CLICK_FORMATS = ("auto", "plausible", "matomo", "ga4", "umami", "csv")  # clicks.model.FORMATS
 SHOWN_PROBLEMS = 20
 
 
@@ -44,12 +45,10 @@ def register(commands: argparse._SubParsersAction) -> None:
     add_workspace_option(calendar)
     calendar.set_defaults(run=run_import_calendar)
 
-    from socialdesk.core.share.clicks.model import FORMATS
-
     clicks = targets.add_parser(
         "clicks", help="visits partners' tracked links brought, from a web analytics export")
     clicks.add_argument("file", metavar="FILE")
-    clicks.add_argument("--format", choices=FORMATS, default="auto",
+    clicks.add_argument("--format", choices=CLICK_FORMATS, default="auto",
                         help="the tool that wrote the file (default: recognise it)")
     clicks.add_argument("--from", dest="first_day", metavar="YYYY-MM-DD", type=iso_date,
                         help="first day the export covers (for an export without dates)")
