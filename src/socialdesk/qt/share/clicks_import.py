@@ -47,6 +47,7 @@ class PeriodDialog(QDialog):
     def __init__(self, file_name: str, tool: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(TITLE)
+        self.setMinimumWidth(420)
         today = QDate(clock.today())
         self.first = QDateEdit(today.addDays(1 - DEFAULT_DAYS), calendarPopup=True)
         self.last = QDateEdit(today, calendarPopup=True)
