@@ -1,4 +1,4 @@
-"""``socialdesk import contacts FILE`` and ``socialdesk import calendar FILE.ics``.
+"""``socialdesk import contacts FILE``, ``import calendar FILE.ics``, ``import clicks FILE``.
 
 Importing writes, so the workspace is created when it does not exist yet, and it is
 refused while SocialDesk has the workspace open elsewhere. A file that fails as a whole
@@ -20,12 +20,14 @@ from socialdesk.commands.common import (
 from socialdesk.core.formatting import plural
 
 CONTACT_FORMATS = ("auto", "vcard", "google", "outlook", "linkedin", "csv")
+CLICK_FORMATS = ("auto", "plausible", "matomo", "ga4", "umami", "csv")  # clicks.model.FORMATS
 SHOWN_PROBLEMS = 20
 
 
 def register(commands: argparse._SubParsersAction) -> None:
-    """Add ``import contacts`` and ``import calendar``."""
-    parser = commands.add_parser("import", help="bring contacts or a calendar into a workspace")
+    """Add ``import contacts``, ``import calendar`` and ``import clicks``."""
+    parser = commands.add_parser("import", help="bring contacts, a calendar or clicks into a "
+                                 "workspace")
     add_workspace_option(parser)
     targets = parser.add_subparsers(dest="what", metavar="WHAT", required=True)
 
@@ -45,6 +47,19 @@ def register(commands: argparse._SubParsersAction) -> None:
     calendar.add_argument("--json", action="store_true", help="print the result as JSON")
     add_workspace_option(calendar)
     calendar.set_defaults(run=run_import_calendar)
+
+    clicks = targets.add_parser(
+        "clicks", help="visits partners' tracked links brought, from a web analytics export")
+    clicks.add_argument("file", metavar="FILE")
+    clicks.add_argument("--format", choices=CLICK_FORMATS, default="auto",
+                        help="the tool that wrote the file (default: recognise it)")
+    clicks.add_argument("--from", dest="first_day", metavar="YYYY-MM-DD", type=iso_date,
+                        help="first day the export covers (for an export without dates)")
+    clicks.add_argument("--to", dest="last_day", metavar="YYYY-MM-DD", type=iso_date,
+                        help="last day the export covers (for an export without dates)")
+    clicks.add_argument("--json", action="store_true", help="print the result as JSON")
+    add_workspace_option(clicks)
+    clicks.set_defaults(run=run_import_clicks)
 
 
 def _source(args: argparse.Namespace) -> Path:
@@ -109,4 +124,44 @@ def run_import_calendar(args: argparse.Namespace) -> int:
         except CalendarImportError as error:
             raise UserError(f"{str(error).rstrip('.')}. Nothing was imported.") from error
     _report(result, source, args.json, "post")
+    return 0
+
+
+def run_import_clicks(args: argparse.Namespace) -> int:
+    """Record the visits of an analytics export per ask, replacing its period's figures."""
+    from socialdesk.core.share.clicks import ClicksImportError, import_clicks
+
+    source = _source(args)
+    if (args.first_day is None) != (args.last_day is None):
+        raise UserError("Give both --from and --to (the period the export covers).")
+    with open_to_write(args, create=True) as ws:
+        try:
+            report = import_clicks(
+                ws, source, args.format,
+                first_day=args.first_day.isoformat() if args.first_day else None,
+                last_day=args.last_day.isoformat() if args.last_day else None)
+        except ClicksImportError as error:
+            hint = " (with --from and --to)" if "holds no dates" in error.message else ""
+            raise UserError(f"{str(error).rstrip('.')}{hint}. Nothing was imported.") \
+                from error
+    if args.json:
+        print_json(report.as_json())
+        return 0
+    period = (report.first_day if report.first_day == report.last_day
+              else f"{report.first_day} to {report.last_day}")
+    print(f"Recorded {plural(report.visits, 'visit')} for {plural(len(report.asks), 'ask')} "
+          f"from {source.name} ({period}).")
+    for _ask, partner, visits in report.asks[:SHOWN_PROBLEMS]:
+        print(f"  {partner}: {plural(visits, 'visit')}")
+    if len(report.asks) > SHOWN_PROBLEMS:
+        print(f"  … and {len(report.asks) - SHOWN_PROBLEMS:,} more asks")
+    if report.unmatched:
+        print(f"Sources that match no partner's ask ({plural(len(report.unmatched), 'source')}):")
+        for label, visits in report.unmatched[:SHOWN_PROBLEMS]:
+            print(f"  {label}: {plural(visits, 'visit')}")
+        if len(report.unmatched) > SHOWN_PROBLEMS:
+            print(f"  … and {len(report.unmatched) - SHOWN_PROBLEMS:,} more (--json lists "
+                  "them all)")
+    for problem in report.problems[:SHOWN_PROBLEMS]:
+        print(f"  {source}, line {problem.line}: {problem.message}")
     return 0

@@ -471,7 +471,7 @@ class MainWindow(QMainWindow):
     # --- window events --------------------------------------------------------------
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
-        """Accept a contacts (.vcf, .csv) or calendar (.ics) file dragged onto the window."""
+        """Accept a contacts, calendar or analytics export file dragged onto the window."""
         from socialdesk.qt import transfer
 
         if not self.ws.readonly and transfer.dropped_file(event.mimeData()) is not None:

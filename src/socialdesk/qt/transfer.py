@@ -2,11 +2,12 @@
 
 Contacts come in through the import dialog (:mod:`socialdesk.qt.contacts.import_wizard`), from
 the menu, the welcome panel or a file dropped on the window; calendars after one
-question. Imports return at once: files are read on a worker and written on the writer
-thread behind progress dialogs, and the caller hears what changed when the
-import ended. Exports run on a worker thread with their own read-only connection behind
-a progress dialog; File → Export… returns at once and the summary shows when the file is
-written.
+question. Web analytics exports (clicks) are told from contacts tables by their content
+and imported by :mod:`socialdesk.qt.share.clicks_import`. Imports return at once: files
+are read on a worker and written on the writer thread behind progress dialogs, and the
+caller hears what changed when the import ended. Exports run on a worker thread with their
+own read-only connection behind a progress dialog; File → Export… returns at once and the
+summary shows when the file is written.
 """
 
 from __future__ import annotations
@@ -29,11 +30,13 @@ if TYPE_CHECKING:
 
 Imported = Callable[[Changes | None], None]  # told what an import changed, once it ended
 IMPORT_FILTER = (
-    "Contacts or calendars (*.vcf *.vcard *.csv *.tsv *.txt *.ics *.ical);;"
-    "Contacts (*.vcf *.vcard *.csv *.tsv *.txt);;Calendars (*.ics *.ical);;All files (*)"
+    "Contacts, calendars or analytics exports (*.vcf *.vcard *.csv *.tsv *.txt *.ics *.ical "
+    "*.zip);;Contacts (*.vcf *.vcard *.csv *.tsv *.txt);;Calendars (*.ics *.ical);;"
+    "Web analytics exports: clicks (*.csv *.tsv *.zip);;All files (*)"
 )
 CALENDAR_SUFFIXES = (".ics", ".ical")
-IMPORT_SUFFIXES = (".vcf", ".vcard", ".csv", ".tsv", ".txt", *CALENDAR_SUFFIXES)
+TABLE_SUFFIXES = (".csv", ".tsv", ".txt")
+IMPORT_SUFFIXES = (".vcf", ".vcard", *TABLE_SUFFIXES, *CALENDAR_SUFFIXES, ".zip")
 # Label → (what, format, file suffix, vCard version).
 EXPORTS = {
     "Contacts as vCard 4.0 (.vcf) for address books": ("contacts", "vcard", ".vcf", "4.0"),
@@ -46,8 +49,8 @@ EXPORTS = {
 
 
 def import_dialog(parent: QWidget, ws: Workspace, done: Imported) -> None:
-    """Ask for a contacts or calendar file and import it; ``done(changes)`` when it ended."""
-    name, _ = QFileDialog.getOpenFileName(parent, "Import contacts or a calendar",
+    """Ask for a contacts, calendar or clicks file and import it; ``done(changes)`` at the end."""
+    name, _ = QFileDialog.getOpenFileName(parent, "Import contacts, a calendar or clicks",
                                           str(Path.home()), IMPORT_FILTER)
     if name:
         import_path(parent, ws, Path(name), done)
@@ -56,9 +59,19 @@ def import_dialog(parent: QWidget, ws: Workspace, done: Imported) -> None:
 
 
 def import_path(parent: QWidget, ws: Workspace, path: Path, done: Imported) -> None:
-    """Import ``path``: a calendar directly, contacts through the import dialog."""
-    if path.suffix.lower() in CALENDAR_SUFFIXES:
+    """Import ``path``: a calendar or clicks directly, contacts through the import dialog.
+
+    A table is an analytics export (clicks) when its content says so.
+    """
+    from socialdesk.core.share.clicks import is_clicks_export
+
+    suffix = path.suffix.lower()
+    if suffix in CALENDAR_SUFFIXES:
         import_calendar_path(parent, ws, path, done)
+    elif suffix == ".zip" or (suffix in TABLE_SUFFIXES and is_clicks_export(path)):
+        from socialdesk.qt.share.clicks_import import import_clicks_path
+
+        import_clicks_path(parent, ws, path, done)
     else:
         import_contacts_path(parent, ws, path, done)
 

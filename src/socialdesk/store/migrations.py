@@ -38,6 +38,7 @@ from socialdesk.store import (
     schema_v5,
     schema_v7,
     schema_v8,
+    schema_v9,
 )
 
 if TYPE_CHECKING:
@@ -126,6 +127,10 @@ def _ask_forecasts(db: Database) -> None:
     run_script(db, schema_v8.SQL)
 
 
+def _ask_visits(db: Database) -> None:
+    run_script(db, schema_v9.SQL)
+
+
 # Every migration, oldest first. Never edit or remove a released one; append.
 MIGRATIONS: tuple[Migration, ...] = (
     ("0001_initial", _initial),
@@ -135,6 +140,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     (schema_v5.NAME, _store_rules),
     ("0007_partner_slugs", _partner_slugs),
     ("0008_ask_forecasts", _ask_forecasts),
+    ("0009_ask_visits", _ask_visits),
 )
 
 

@@ -76,6 +76,7 @@ class PartnerAsks:
     reach: int  # observed reach of the shared asks
     effort_minutes: int
     last_asked_on: str | None
+    visits: int = 0  # what their tracked links brought (imported clicks)
 
     @property
     def answered(self) -> int:

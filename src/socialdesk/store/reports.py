@@ -230,7 +230,7 @@ def leverage_by_week(
 def partner_asks(
     ws: Workspace, campaign_id: int | None = None, limit: int | None = None
 ) -> list[PartnerAsks]:
-    """Every contact ever asked, with outcomes, reach and effort; most reach first.
+    """Every contact ever asked, with outcomes, reach, effort and visits; most reach first.
 
     Reach counts the shares of published posts. With ``campaign_id``, only the asks for
     that campaign's posts; ``limit`` keeps the best.
@@ -250,18 +250,24 @@ def partner_asks(
                    count(a.effort_minutes) AS with_effort, max(a.asked_on) AS last_asked
             FROM asks a NOT INDEXED {where}
             GROUP BY a.contact_id
+        ), per_contact_visits AS (
+            SELECT a.contact_id, sum(v.visits) AS visits
+            FROM ask_visits v JOIN asks a ON a.id = v.ask_id {where}
+            GROUP BY a.contact_id
         )
         SELECT c.id AS contact_id, c.name AS name, c.organisation AS organisation,
                t.asked AS asked, t.shared AS shared, t.declined AS declined,
                t.silent AS no_reply, t.waiting AS waiting, t.reach AS reach,
                coalesce(t.effort, 0) + (t.asked - t.with_effort) * c.effort_minutes
                    AS effort_minutes,
-               t.last_asked AS last_asked_on
+               t.last_asked AS last_asked_on,
+               coalesce(v.visits, 0) AS visits
         FROM per_contact t CROSS JOIN contacts c ON c.id = t.contact_id
+        LEFT JOIN per_contact_visits v ON v.contact_id = t.contact_id
         ORDER BY t.reach DESC, t.shared DESC, t.asked DESC, c.name COLLATE NOCASE
         LIMIT ?
         """,
-        [*params, -1 if limit is None else limit],
+        [*params, *params, -1 if limit is None else limit],
     )
     return rows_as(PartnerAsks, rows)
 

@@ -37,6 +37,7 @@ PARTNER_COLUMNS: list[Column[PartnerAsks]] = [
     count_column("Waiting", lambda p: p.waiting),
     SUCCESS,
     count_column("Reach via them", lambda p: p.reach),
+    count_column("Visits", lambda p: p.visits),
     Column("Reach per hour", lambda p: p.reach_per_hour, display=compact, numeric=True,
            tooltip=_per_hour_tip),
     Column("Last asked", lambda p: p.last_asked_on,

@@ -1,0 +1,93 @@
+"""Import an analytics export: read it, match it to asks, replace its period's visits."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from socialdesk.core.import_results import Problem
+from socialdesk.core.share.clicks.detect import read_clicks
+from socialdesk.core.share.clicks.errors import ClicksImportError
+from socialdesk.core.share.clicks.matching import match
+from socialdesk.core.share.clicks.model import ClicksData
+from socialdesk.store import clicks as store
+from socialdesk.store.workspace import Workspace
+
+
+@dataclass(frozen=True, slots=True)
+class ClicksReport:
+    """What an import recorded, for the CLI, the GUI and ``--json``."""
+
+    matched: int
+    visits: int
+    unmatched: tuple[tuple[str, int], ...]  # (source, visits), most visits first
+    asks: tuple[tuple[int, str, int], ...]  # (ask id, partner, visits)
+    problems: tuple[Problem, ...]
+    first_day: str
+    last_day: str
+    format: str
+    replaced: int
+
+    def as_json(self) -> dict[str, object]:
+        """The ``--json`` shape: matched, visits, unmatched, asks, problems."""
+        return {
+            "matched": self.matched,
+            "visits": self.visits,
+            "unmatched": [{"source": s, "visits": n} for s, n in self.unmatched],
+            "asks": [{"ask": a, "partner": p, "visits": n} for a, p, n in self.asks],
+            "problems": [problem.as_dict() for problem in self.problems],
+        }
+
+
+def covered_period(data: ClicksData, path: Path | str, first_day: str | None = None,
+                   last_day: str | None = None) -> tuple[str, str]:
+    """The days an import replaces (first, last); an error when nothing says.
+
+    The rows' days (widened by the period the file states), else the period the user
+    gives, else the one the file states.
+    """
+    for given in (first_day, last_day):
+        if given is not None:
+            date.fromisoformat(given)
+    if data.dated:
+        days = [row.day for row in data.rows if row.day]
+        days += [d for d in (data.first_day, data.last_day) if d]
+        return min(days), max(days)
+    first = first_day or data.first_day
+    last = last_day or data.last_day
+    if first is None or last is None:
+        raise ClicksImportError(path, None, f"this {data.name} export holds no dates; say "
+                                "which period it covers.")
+    if last < first:
+        raise ClicksImportError(path, None, f"the period ends ({last}) before it starts "
+                                f"({first}).")
+    return first, last
+
+
+def import_clicks(ws: Workspace, path: Path, fmt: str = "auto", *,
+                  first_day: str | None = None, last_day: str | None = None,
+                  data: ClicksData | None = None) -> ClicksReport:
+    """Record the visits of ``path`` per ask, replacing what its period held before.
+
+    ``first_day``/``last_day`` (ISO) give the period of an export without dates (they
+    override the period the file states). ``data`` is the file already read
+    (:func:`read_clicks`). Raises :class:`ClicksImportError`; writes nothing then.
+    """
+    if data is None:
+        data = read_clicks(path, fmt)
+    first, last = covered_period(data, path, first_day, last_day)
+    asks = store.tracked_asks(ws)
+    found = match(data, asks, (first, last))
+    rows = [(ask, f, t, n) for (ask, f, t), n in sorted(found.visits.items())]
+    replaced = store.replace_visits(ws, first, last, rows, path.name)
+    names = {ask.ask_id: ask.partner for ask in asks}
+    per_ask: dict[int, int] = {}
+    for ask, _, _, n in rows:
+        per_ask[ask] = per_ask.get(ask, 0) + n
+    return ClicksReport(
+        matched=found.rows, visits=sum(per_ask.values()),
+        unmatched=tuple(sorted(found.unmatched.items(), key=lambda i: (-i[1], i[0]))),
+        asks=tuple((ask, names[ask], n) for ask, n in sorted(per_ask.items())),
+        problems=tuple(sorted((*data.notes, *found.problems), key=lambda p: p.line)),
+        first_day=first, last_day=last, format=data.format, replaced=replaced)

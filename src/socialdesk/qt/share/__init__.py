@@ -1,0 +1,1 @@
+"""Sharing in the window: clicks brought back from analytics exports."""

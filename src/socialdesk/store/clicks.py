@@ -1,0 +1,61 @@
+"""SQL of the clicks import: the asks a tracked link can name, and visits per ask."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from socialdesk.store.workspace import Workspace
+
+
+@dataclass(frozen=True, slots=True)
+class TrackedAsk:
+    """An ask whose partner has a slug and whose post has a link: its links can be counted."""
+
+    ask_id: int
+    contact_id: int
+    partner: str
+    slug: str
+    post_id: int
+    asked_on: str
+
+
+def tracked_asks(ws: Workspace) -> list[TrackedAsk]:
+    """Every ask a tracked link can lead back to, oldest ask first."""
+    return [TrackedAsk(*row) for row in ws.conn.execute(
+        """SELECT a.id, a.contact_id, c.name, c.slug, a.post_id, a.asked_on
+           FROM asks a JOIN contacts c ON c.id = a.contact_id
+           JOIN posts p ON p.id = a.post_id
+           WHERE c.slug IS NOT NULL AND p.link <> ''
+           ORDER BY a.asked_on, a.id""")]
+
+
+def replace_visits(ws: Workspace, first_day: str, last_day: str,
+                   rows: Iterable[tuple[int, str, str, int]], source_file: str) -> int:
+    """Replace every figure overlapping ``first_day``…``last_day`` with ``rows``.
+
+    ``rows`` are (ask id, first day, last day, visits), each period inside the range and
+    each (ask, period) once. One transaction; returns how many earlier rows went.
+    """
+    with ws.transaction():
+        removed = ws.conn.execute(
+            "DELETE FROM ask_visits WHERE first_day <= ? AND last_day >= ?",
+            (last_day, first_day)).rowcount
+        ws.conn.executemany(
+            "INSERT INTO ask_visits (ask_id, first_day, last_day, visits, source_file) "
+            "VALUES (?, ?, ?, ?, ?)",
+            ((ask, first, last, visits, source_file) for ask, first, last, visits in rows))
+    return int(removed)
+
+
+def visits_per_ask(ws: Workspace) -> dict[int, int]:
+    """Every ask's recorded visits, all periods together (asks without visits left out)."""
+    return {int(ask): int(total) for ask, total in ws.conn.execute(
+        "SELECT ask_id, sum(visits) FROM ask_visits GROUP BY ask_id")}
+
+
+def visits_per_partner(ws: Workspace) -> dict[int, int]:
+    """Every partner's recorded visits by contact id (partners without visits left out)."""
+    return {int(contact): int(total) for contact, total in ws.conn.execute(
+        "SELECT a.contact_id, sum(v.visits) FROM ask_visits v JOIN asks a ON a.id = v.ask_id "
+        "GROUP BY a.contact_id")}

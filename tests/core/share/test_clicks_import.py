@@ -1,0 +1,99 @@
+"""Importing clicks: figures replace the period's, unmatched sources are listed, all or nothing."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from clicks_samples import GA4_DAILY_CONTENT, two_partners
+from socialdesk.core.share.clicks import ClicksImportError, import_clicks
+from socialdesk.store.clicks import visits_per_ask
+from socialdesk.store.workspace import Workspace
+
+FIXTURES = Path(__file__).parents[2] / "store" / "fixtures"
+
+
+def write(path: Path, text: str) -> Path:
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def rows(ws: Workspace) -> list[tuple[int, str, str, int]]:
+    return [tuple(r) for r in ws.conn.execute(
+        "SELECT ask_id, first_day, last_day, visits FROM ask_visits ORDER BY 1, 2, 3")]
+
+
+def test_importing_the_same_file_again_replaces_rather_than_adds(
+        demo: Workspace, tmp_path: Path) -> None:
+    corner, _ = two_partners(demo)
+    path = write(tmp_path / "ga4.csv", GA4_DAILY_CONTENT.format(post=corner.post))
+    first = import_clicks(demo, path)
+    before = rows(demo)
+    again = import_clicks(demo, path)
+    assert rows(demo) == before
+    assert visits_per_ask(demo) == {corner.ask: 10}
+    assert again.as_json() == first.as_json()
+
+
+def test_the_same_period_from_another_file_replaces_its_figures(
+        demo: Workspace, tmp_path: Path) -> None:
+    corner, market = two_partners(demo)
+    period = {"first_day": "2026-11-01", "last_day": "2026-11-30"}
+    import_clicks(demo, write(tmp_path / "a.csv", "source,visits\ncorner-cafe,5\n"), **period)
+    import_clicks(demo, write(tmp_path / "b.csv", "source,visits\nmarket-hall,2\n"), **period)
+    assert rows(demo) == [(market.ask, "2026-11-01", "2026-11-30", 2)]
+    # A later period is kept beside it.
+    import_clicks(demo, write(tmp_path / "c.csv", "source,visits\ncorner-cafe,7\n"),
+                  first_day="2026-12-01", last_day="2026-12-31")
+    assert visits_per_ask(demo) == {market.ask: 2, corner.ask: 7}
+
+
+def test_unmatched_sources_are_listed_with_their_visits(demo: Workspace, tmp_path: Path) -> None:
+    two_partners(demo)
+    path = write(tmp_path / "s.csv", "utm_source,visits\ngoogle,40\ncorner-cafe,3\n"
+                 "newsletter,4\ngoogle,2\n")
+    report = import_clicks(demo, path, first_day="2026-11-01", last_day="2026-11-30")
+    assert report.as_json()["unmatched"] == [{"source": "google", "visits": 42},
+                                             {"source": "newsletter", "visits": 4}]
+    assert (report.matched, report.visits) == (1, 3)
+
+
+def test_visits_before_a_partner_was_asked_are_unmatched_and_said(
+        demo: Workspace, tmp_path: Path) -> None:
+    two_partners(demo)  # asked on 2026-10-01
+    path = write(tmp_path / "d.csv", "date,source,visits\n2026-09-30,corner-cafe,4\n")
+    report = import_clicks(demo, path)
+    assert report.unmatched == (("corner-cafe", 4),)
+    assert report.problems[0].line == 2 and "had not been asked" in report.problems[0].message
+    assert rows(demo) == []
+
+
+def test_a_bad_line_imports_nothing_and_keeps_earlier_figures(
+        demo: Workspace, tmp_path: Path) -> None:
+    corner, _ = two_partners(demo)
+    period = {"first_day": "2026-11-01", "last_day": "2026-11-30"}
+    import_clicks(demo, write(tmp_path / "ok.csv", "source,visits\ncorner-cafe,5\n"), **period)
+    bad = write(tmp_path / "bad.csv", "source,visits\nmarket-hall,2\ncorner-cafe,n/a\n")
+    with pytest.raises(ClicksImportError, match=r"bad\.csv, line 3"):
+        import_clicks(demo, bad, **period)
+    assert rows(demo) == [(corner.ask, "2026-11-01", "2026-11-30", 5)]
+
+
+def test_deleting_an_ask_deletes_its_visits(demo: Workspace, tmp_path: Path) -> None:
+    corner, _ = two_partners(demo)
+    import_clicks(demo, write(tmp_path / "s.csv", "source,visits\ncorner-cafe,5\n"),
+                  first_day="2026-11-01", last_day="2026-11-30")
+    with demo.transaction():
+        demo.conn.execute("DELETE FROM asks WHERE id = ?", (corner.ask,))
+    assert rows(demo) == []
+
+
+def test_an_older_workspace_gains_the_visits_table(tmp_path: Path) -> None:
+    path = tmp_path / "v2.sqlite"
+    shutil.copyfile(FIXTURES / "workspace-v2.sqlite", path)
+    with Workspace.open(path) as ws:
+        assert "0009_ask_visits" in [r[0] for r in ws.conn.execute(
+            "SELECT name FROM _sqlite_migrations")]
+        assert rows(ws) == []
