@@ -112,12 +112,13 @@ def _refuse_second_ask(ws: Workspace, ask: NewAsk) -> None:
     if ask.post_id is None:
         return
     found = ws.conn.execute(
-        "SELECT c.name, a.asked_on, p.title FROM asks a JOIN contacts c ON c.id = a.contact_id "
-        "JOIN posts p ON p.id = a.post_id WHERE a.contact_id = ? AND a.post_id = ?",
+        "SELECT c.name AS name, a.asked_on AS asked_on, p.title AS title FROM asks a "
+        "JOIN contacts c ON c.id = a.contact_id JOIN posts p ON p.id = a.post_id "
+        "WHERE a.contact_id = ? AND a.post_id = ?",
         (ask.contact_id, ask.post_id)).fetchone()
     if found:
-        raise ValueError(f"{found[0]} was already asked to share “{found[2]}” (on "
-                         f"{found[1]}); a partner is asked once per post.")
+        raise ValueError(f"{found['name']} was already asked to share “{found['title']}” (on "
+                         f"{found['asked_on']}); a partner is asked once per post.")
 
 
 def delete_asks(ws: Workspace, ask_ids: Iterable[int]) -> int:

@@ -236,8 +236,8 @@ def notes(conn: sqlite3.Connection) -> list[tuple[str, str, str]]:
     ).fetchone()
     if not exists:
         return []
-    return [(str(m), str(at), str(n)) for m, at, n in conn.execute(
-        "SELECT migration, created_at, note FROM migration_notes ORDER BY id")]
+    return [(str(row["migration"]), str(row["created_at"]), str(row["note"])) for row in
+            conn.execute("SELECT migration, created_at, note FROM migration_notes ORDER BY id")]
 
 
 class _Replay:

@@ -16,7 +16,7 @@ import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, fields, replace
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from socialdesk.store import occurrences
@@ -185,18 +185,26 @@ def set_channels(ws: Workspace, post_id: int,
         )
 
 
-def channel_rows(channels: Iterable[tuple[str, str | None]]) -> list[tuple[str, str, str | None]]:
-    """``(platform, platform_label, body)`` of each target, as post_channels keeps them.
+class ChannelRow(NamedTuple):
+    """A post's target as post_channels keeps it (the columns in their order)."""
+
+    platform: str
+    platform_label: str
+    body: str | None
+
+
+def channel_rows(channels: Iterable[tuple[str, str | None]]) -> list[ChannelRow]:
+    """The row of each target, as post_channels keeps them.
 
     One row per platform: a platform named twice keeps the first text of its own.
     """
-    found: dict[tuple[str, str], tuple[str, str, str | None]] = {}
+    found: dict[tuple[str, str], ChannelRow] = {}
     for given, body in channels:
         platform, label = stored_platform(given)
         text = body if body and body.strip() else None
         key = (platform, label.casefold())
-        if key not in found or (found[key][2] is None and text is not None):
-            found[key] = (platform, label, text)
+        if key not in found or (found[key].body is None and text is not None):
+            found[key] = ChannelRow(platform, label, text)
     return list(found.values())
 
 

@@ -30,7 +30,9 @@ from __future__ import annotations
 import sqlite3
 from collections import defaultdict
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 
+from socialdesk.store.columns import rows_as
 from socialdesk.store.known_names import stored_link_kind, stored_platform
 from socialdesk.store.schema_v1 import NOW
 from socialdesk.store.vocabulary import LINK_KINDS, PLATFORMS
@@ -135,14 +137,52 @@ SQL = SET_ASIDE + NEW_TABLES + RULES
 _ASK_PROGRESS = {"asked": 0, "no_reply": 1, "declined": 2, "agreed": 3, "shared": 4}
 
 
+@dataclass(frozen=True, slots=True)
+class _Link:
+    """A link as set aside, with its kind as stored (``name``) and its ``label``."""
+
+    id: int
+    from_id: int
+    to_id: int
+    name: str
+    label: str
+    weight: float
+    directed: int
+    note: str
+
+
+@dataclass(frozen=True, slots=True)
+class _Audience:
+    """An audience, with its platform as stored (``name``) and its ``label``."""
+
+    id: int
+    contact_id: int
+    platform: str
+    handle: str
+    url: str
+    size: int
+    engagement_rate: float | None
+    last_checked_on: str | None
+    name: str
+    label: str
+
+
+@dataclass(frozen=True, slots=True)
+class _Ask:
+    id: int
+    status: str
+    asked_on: str
+    note: str
+
+
 def _names(conn: sqlite3.Connection, table: str, column: str, ids: Iterable[int]) -> dict[int, str]:
     wanted = sorted(set(ids))
     found: dict[int, str] = {}
     for start in range(0, len(wanted), 500):
         chunk = wanted[start:start + 500]
-        found.update(conn.execute(
-            f"SELECT id, {column} FROM {table} WHERE id IN ({', '.join('?' * len(chunk))})",
-            chunk).fetchall())
+        found.update({row["id"]: row["name"] for row in conn.execute(
+            f"SELECT id, {column} AS name FROM {table} "
+            f"WHERE id IN ({', '.join('?' * len(chunk))})", chunk)})
     return found
 
 
@@ -173,11 +213,11 @@ def _map_names(conn: sqlite3.Connection, table: str, column: str,
                  "(given TEXT PRIMARY KEY, name TEXT NOT NULL, label TEXT NOT NULL)")
     conn.execute("DELETE FROM temp.given_names")
     conn.executemany("INSERT INTO temp.given_names VALUES (?, ?, ?)", [
-        (given, *stored(given))
-        for (given,) in conn.execute(f"SELECT DISTINCT {column} FROM {table}")])
-    return dict(conn.execute(
-        f"SELECT m.label, count(*) FROM {table} t JOIN temp.given_names m ON m.given = "
-        f"t.{column} WHERE m.label <> '' GROUP BY m.label").fetchall())
+        (row["given"], *stored(row["given"]))
+        for row in conn.execute(f"SELECT DISTINCT {column} AS given FROM {table}")])
+    return {row["label"]: row["n"] for row in conn.execute(
+        f"SELECT m.label AS label, count(*) AS n FROM {table} t JOIN temp.given_names m "
+        f"ON m.given = t.{column} WHERE m.label <> '' GROUP BY m.label")}
 
 
 def _copy_channels(conn: sqlite3.Connection) -> list[str]:
@@ -196,8 +236,8 @@ def _copy_post_channels(conn: sqlite3.Connection) -> list[str]:
     """
     labels = _map_names(conn, "temp.old_post_channels", "platform", stored_platform)
     twice = conn.execute(
-        "SELECT pc.post_id, m.name, min(m.label), count(*) FROM temp.old_post_channels pc "
-        "JOIN temp.given_names m ON m.given = pc.platform "
+        "SELECT pc.post_id AS post_id, m.name AS name, min(m.label) AS label, count(*) AS n "
+        "FROM temp.old_post_channels pc JOIN temp.given_names m ON m.given = pc.platform "
         "GROUP BY pc.post_id, m.name, m.label COLLATE NOCASE HAVING count(*) > 1").fetchall()
     conn.execute(
         "INSERT INTO post_channels (post_id, platform, platform_label, body) "
@@ -205,10 +245,11 @@ def _copy_post_channels(conn: sqlite3.Connection) -> list[str]:
         "JOIN temp.given_names m ON m.given = pc.platform "
         "ORDER BY pc.post_id, m.name, coalesce(trim(pc.body), '') = '', pc.platform "
         "ON CONFLICT DO NOTHING")
-    titles = _names(conn, "posts", "title", (row[0] for row in twice))
+    titles = _names(conn, "posts", "title", (row["post_id"] for row in twice))
     return [*_kept_as_other("Post targets on platforms", labels), *(
-        f"Post “{titles.get(post_id, post_id)}” went to {_shown(name, label)} {n} times: now "
-        "once (with the first text of its own)." for post_id, name, label, n in twice)]
+        f"Post “{titles.get(row['post_id'], row['post_id'])}” went to "
+        f"{_shown(row['name'], row['label'])} {row['n']} times: now once (with the first "
+        "text of its own)." for row in twice)]
 
 
 def _copy_links(conn: sqlite3.Connection) -> list[str]:
@@ -232,26 +273,29 @@ def _copy_links(conn: sqlite3.Connection) -> list[str]:
         "CASE WHEN l.directed THEN l.to_id ELSE max(l.from_id, l.to_id) END, "
         "m.name, m.label, l.weight, l.directed, l.note FROM temp.old_contact_links l "
         "JOIN temp.given_names m ON m.given = l.kind WHERE l.id NOT IN temp.merged_links")
-    groups: dict[tuple[int, int, str, str], list[tuple]] = defaultdict(list)
-    for link in conn.execute(
-            "SELECT l.id, l.from_id, l.to_id, m.name, m.label, l.weight, l.directed, l.note "
+    groups: dict[tuple[int, int, str, str], list[_Link]] = defaultdict(list)
+    for link in rows_as(_Link, conn.execute(
+            "SELECT l.id AS id, l.from_id AS from_id, l.to_id AS to_id, m.name AS name, "
+            "m.label AS label, l.weight AS weight, l.directed AS directed, l.note AS note "
             "FROM temp.old_contact_links l JOIN temp.given_names m ON m.given = l.kind "
-            "WHERE l.id IN temp.merged_links ORDER BY l.id"):
-        a, b = link[1], link[2]
-        groups[(min(a, b), max(a, b), link[3], link[4].casefold())].append(tuple(link))
+            "WHERE l.id IN temp.merged_links ORDER BY l.id")):
+        a, b = link.from_id, link.to_id
+        groups[(min(a, b), max(a, b), link.name, link.label.casefold())].append(link)
     conn.execute("DROP TABLE temp.merged_links")
     notes = []
     for (low, high, _, _), links in groups.items():
-        link_id, a, b, kind, label = links[0][:5]
-        directed = all(d and (f, t) == (a, b) for _, f, t, _, _, _, d, _ in links)
+        first = links[0]
+        kind, label = first.name, first.label
+        a, b = first.from_id, first.to_id
+        directed = all(link.directed and (link.from_id, link.to_id) == (a, b) for link in links)
         if not directed:
             a, b = low, high
-        weight = max(w for *_, w, _, _ in links)
+        weight = max(link.weight for link in links)
         conn.execute(
             "INSERT INTO contact_links (id, from_id, to_id, kind, kind_label, weight, "
             "directed, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (link_id, a, b, kind, label, weight, int(directed),
-             _joined_notes(n for *_, n in links)))
+            (first.id, a, b, kind, label, weight, int(directed),
+             _joined_notes(link.note for link in links)))
         names = _names(conn, "contacts", "name", (low, high))
         notes.append(
             f"{len(links)} “{_shown(kind, label)}” links between {names.get(low, low)} and "
@@ -268,37 +312,41 @@ def _merge_audiences(conn: sqlite3.Connection) -> list[str]:
     topics of both and the later date checked.
     """
     labels = _map_names(conn, "audiences", "platform", stored_platform)
-    groups: dict[tuple[int, str, str], list[tuple]] = defaultdict(list)
-    for row in conn.execute(
-            "SELECT a.id, a.contact_id, a.platform, a.handle, a.url, a.size, a.engagement_rate,"
-            " a.last_checked_on, m.name, m.label FROM audiences a "
-            "JOIN temp.given_names m ON m.given = a.platform ORDER BY a.id"):
-        groups[(row[1], row[8], row[9].casefold())].append(tuple(row))
+    groups: dict[tuple[int, str, str], list[_Audience]] = defaultdict(list)
+    for audience in rows_as(_Audience, conn.execute(
+            "SELECT a.id AS id, a.contact_id AS contact_id, a.platform AS platform, "
+            "a.handle AS handle, a.url AS url, a.size AS size, "
+            "a.engagement_rate AS engagement_rate, a.last_checked_on AS last_checked_on, "
+            "m.name AS name, m.label AS label FROM audiences a "
+            "JOIN temp.given_names m ON m.given = a.platform ORDER BY a.id")):
+        groups[(audience.contact_id, audience.name, audience.label.casefold())].append(audience)
     notes = []
     for (contact_id, _, _), rows in groups.items():
-        rows.sort(key=lambda r: (-r[5], r[0]))
-        keep, others = rows[0], rows[1:]
-        platform, label = keep[8], keep[9]
+        rows.sort(key=lambda r: (-r.size, r.id))
+        keep, *others = rows
+        platform, label = keep.name, keep.label
 
-        def first(index: int, rows: list = rows) -> object:
-            return next((r[index] for r in rows if r[index] not in (None, "")), rows[0][index])
+        def first(column: str, rows: list[_Audience] = rows) -> object:
+            return next((getattr(r, column) for r in rows
+                         if getattr(r, column) not in (None, "")), getattr(rows[0], column))
 
-        checked = max((r[7] for r in rows if r[7]), default=None)
+        checked = max((r.last_checked_on for r in rows if r.last_checked_on), default=None)
         for other in others:
             conn.execute("UPDATE OR IGNORE audience_topics SET audience_id = ? "
-                         "WHERE audience_id = ?", (keep[0], other[0]))
-            conn.execute("DELETE FROM audiences WHERE id = ?", (other[0],))
-        if others or (platform, label) != (keep[2], ""):
+                         "WHERE audience_id = ?", (keep.id, other.id))
+            conn.execute("DELETE FROM audiences WHERE id = ?", (other.id,))
+        if others or (platform, label) != (keep.platform, ""):
             conn.execute(
                 "UPDATE audiences SET platform = ?, platform_label = ?, handle = ?, url = ?, "
                 "engagement_rate = ?, last_checked_on = ? WHERE id = ?",
-                (platform, label, first(3), first(4), first(6), checked, keep[0]))
+                (platform, label, first("handle"), first("url"), first("engagement_rate"),
+                 checked, keep.id))
         if others:
             name = conn.execute("SELECT name FROM contacts WHERE id = ?",
                                 (contact_id,)).fetchone()
             notes.append(
                 f"{len(rows)} audiences of {name[0] if name else contact_id} on "
-                f"{_shown(platform, label)} became one: size {keep[5]:,} (the larger), the "
+                f"{_shown(platform, label)} became one: size {keep.size:,} (the larger), the "
                 "topics of all.")
     return [*_kept_as_other("Audiences on platforms", labels), *notes]
 
@@ -313,22 +361,24 @@ def _merge_asks(conn: sqlite3.Connection) -> list[str]:
     pairs = conn.execute(
         "SELECT contact_id, post_id FROM asks WHERE post_id IS NOT NULL "
         "GROUP BY contact_id, post_id HAVING count(*) > 1").fetchall()
-    for contact_id, post_id in pairs:
-        asks = conn.execute(
+    for pair in pairs:
+        contact_id, post_id = pair["contact_id"], pair["post_id"]
+        asks = rows_as(_Ask, conn.execute(
             "SELECT id, status, asked_on, note FROM asks WHERE contact_id = ? AND post_id = ? "
-            "ORDER BY id", (contact_id, post_id)).fetchall()
-        keep = max(asks, key=lambda a: (_ASK_PROGRESS[a[1]], -a[0]))
+            "ORDER BY id", (contact_id, post_id)))
+        keep = max(asks, key=lambda a: (_ASK_PROGRESS[a.status], -a.id))
+        asked_on = min(a.asked_on for a in asks)
         conn.execute(
             "UPDATE asks SET asked_on = ?, note = ? WHERE id = ?",
-            (min(a[2] for a in asks), _joined_notes(a[3] for a in asks), keep[0]))
+            (asked_on, _joined_notes(a.note for a in asks), keep.id))
         conn.executemany("DELETE FROM asks WHERE id = ?",
-                         [(a[0],) for a in asks if a[0] != keep[0]])
+                         [(a.id,) for a in asks if a.id != keep.id])
         name = conn.execute("SELECT name FROM contacts WHERE id = ?", (contact_id,)).fetchone()
         title = conn.execute("SELECT title FROM posts WHERE id = ?", (post_id,)).fetchone()
         notes.append(
             f"{len(asks)} asks of {name[0] if name else contact_id} to share "
             f"“{title[0] if title else post_id}” became one: the one "
-            f"{keep[1].replace('_', ' ')} (the furthest), asked on {min(a[2] for a in asks)}.")
+            f"{keep.status.replace('_', ' ')} (the furthest), asked on {asked_on}.")
     return notes
 
 
