@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from socialdesk.store.columns import rows_as
 from socialdesk.store.workspace import Workspace
 
 
@@ -22,12 +23,13 @@ class TrackedAsk:
 
 def tracked_asks(ws: Workspace) -> list[TrackedAsk]:
     """Every ask a tracked link can lead back to, oldest ask first."""
-    return [TrackedAsk(*row) for row in ws.conn.execute(
-        """SELECT a.id, a.contact_id, c.name, c.slug, a.post_id, a.asked_on
+    return rows_as(TrackedAsk, ws.conn.execute(
+        """SELECT a.id AS ask_id, a.contact_id AS contact_id, c.name AS partner,
+                  c.slug AS slug, a.post_id AS post_id, a.asked_on AS asked_on
            FROM asks a JOIN contacts c ON c.id = a.contact_id
            JOIN posts p ON p.id = a.post_id
            WHERE c.slug IS NOT NULL AND p.link <> ''
-           ORDER BY a.asked_on, a.id""")]
+           ORDER BY a.asked_on, a.id"""))
 
 
 def replace_visits(ws: Workspace, first_day: str, last_day: str,
@@ -50,12 +52,12 @@ def replace_visits(ws: Workspace, first_day: str, last_day: str,
 
 def visits_per_ask(ws: Workspace) -> dict[int, int]:
     """Every ask's recorded visits, all periods together (asks without visits left out)."""
-    return {int(ask): int(total) for ask, total in ws.conn.execute(
-        "SELECT ask_id, sum(visits) FROM ask_visits GROUP BY ask_id")}
+    return {int(row["ask_id"]): int(row["visits"]) for row in ws.conn.execute(
+        "SELECT ask_id, sum(visits) AS visits FROM ask_visits GROUP BY ask_id")}
 
 
 def visits_per_partner(ws: Workspace) -> dict[int, int]:
     """Every partner's recorded visits by contact id (partners without visits left out)."""
-    return {int(contact): int(total) for contact, total in ws.conn.execute(
-        "SELECT a.contact_id, sum(v.visits) FROM ask_visits v JOIN asks a ON a.id = v.ask_id "
-        "GROUP BY a.contact_id")}
+    return {int(row["contact_id"]): int(row["visits"]) for row in ws.conn.execute(
+        "SELECT a.contact_id, sum(v.visits) AS visits FROM ask_visits v "
+        "JOIN asks a ON a.id = v.ask_id GROUP BY a.contact_id")}

@@ -35,7 +35,7 @@ class PostReach(NamedTuple):
 
 def has_forecasts(ws: Workspace) -> bool:
     """True when the workspace's asks can hold forecasts (schema version 8 or later)."""
-    columns = {row[1] for row in ws.conn.execute("PRAGMA table_info(asks)")}
+    columns = {row["name"] for row in ws.conn.execute("PRAGMA table_info(asks)")}
     return "planned_p" in columns
 
 
@@ -77,11 +77,12 @@ def own_post_reach(ws: Workspace) -> list[PostReach]:
             SELECT o.post_id, o.reach FROM post_occurrences o JOIN posts p ON p.id = o.post_id
             WHERE o.status = 'published' AND o.reach IS NOT NULL AND {repeat_of('o.occurs_on')}
         )
-        SELECT f.platform, r.reach, f.followers
+        SELECT f.platform AS platform, r.reach AS reach, f.followers AS followers
         FROM published r JOIN post_channels c ON c.post_id = r.post_id
         JOIN followers f ON f.platform = lower(c.platform)
         WHERE f.followers > 0
           AND (SELECT count(*) FROM post_channels n WHERE n.post_id = r.post_id) = 1
         """
-    ).fetchall()
-    return [PostReach(*row) for row in rows]
+    )
+    return [PostReach(platform=r["platform"], reach=r["reach"], followers=r["followers"])
+            for r in rows]

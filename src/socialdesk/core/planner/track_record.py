@@ -164,9 +164,13 @@ def reliability(p: Numbers, y: Numbers) -> tuple[Bin, ...]:
     tenth = np.clip(np.floor(np.asarray(p, dtype=float) * BINS), 0, BINS - 1).astype(int)
     asks = np.bincount(tenth, minlength=BINS).tolist()
     shared = np.bincount(tenth, weights=np.asarray(y, dtype=float), minlength=BINS).tolist()
-    return tuple(Bin(k / BINS, (k + 1) / BINS, asks[k], round(shared[k]),
-                     *wilson(round(shared[k]), asks[k]))
-                 for k in range(BINS) if asks[k])
+    bins = []
+    for k in range(BINS):
+        if asks[k]:
+            low, high = wilson(round(shared[k]), asks[k])
+            bins.append(Bin(k / BINS, (k + 1) / BINS, asks[k], round(shared[k]),
+                            low=low, high=high))
+    return tuple(bins)
 
 
 def reach_bias(observed: Iterable[tuple[float, float, float]]) -> ReachBias:
