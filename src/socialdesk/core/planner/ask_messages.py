@@ -165,6 +165,8 @@ def with_kit(message: str, kit: str) -> str:
     """The message followed by the plain-text share kit (unless it holds a kit already)."""
     if not kit or KIT_MARK in message:
         return message
+    if not message.strip():
+        return kit
     return f"{message.rstrip()}\n\n{kit}"
 
 

@@ -25,11 +25,13 @@ from PySide6.QtWidgets import (
 
 from socialdesk.core.clock import today
 from socialdesk.core.formatting import compact, exact, short_date
+from socialdesk.qt.planner.kit_actions import KitButtons
 from socialdesk.qt.table_model import Column, RowTableModel
 from socialdesk.qt.view_base import EmptyState, make_table, muted
 from socialdesk.qt.wheel import wheel_needs_focus
 from socialdesk.store.models import AskRow
 from socialdesk.store.vocabulary import ASK_STATUSES
+from socialdesk.store.workspace import Workspace
 
 Index = QModelIndex | QPersistentModelIndex
 COL_NAME, COL_STATUS, COL_ASKED, COL_ANSWERED, COL_REACH, COL_PREDICTED, COL_MESSAGE = range(7)
@@ -173,7 +175,7 @@ class AskList(QWidget):
 
     outcome_requested = Signal(object, str, object)
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, ws: Workspace, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.model = AskTableModel(self)
         self.model.outcome_requested.connect(self._requested)
@@ -191,10 +193,13 @@ class AskList(QWidget):
         self.body = EmptyState(self.table, "No asks for this post yet — tick the partners to "
                                "ask on the Partners tab, then press “Create asks”.")
         self.hint = muted(HINT)
+        self.kit = KitButtons(ws)
+        self.table.selectionModel().currentRowChanged.connect(self._current_changed)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 6, 0, 0)
         layout.addWidget(self.hint)
         layout.addWidget(self.body, 1)
+        layout.addWidget(self.kit)
 
     def set_asks(self, rows: Sequence[AskRow]) -> None:
         """Show these asks, each with its answer drop-down (and reach box when shared)."""
@@ -207,6 +212,17 @@ class AskList(QWidget):
         unpublished = any(not ask.counts_in_reports for ask in rows)
         self.hint.setText(f"{HINT} {NOT_PUBLISHED}" if unpublished else HINT)
         self.hint.setVisible(bool(rows))
+        chosen = self.kit.ask.id if self.kit.ask is not None else None
+        row = next((i for i, ask in enumerate(rows) if ask.id == chosen), 0)
+        if rows:
+            self.table.setCurrentIndex(self.model.index(row, COL_NAME))
+        self._current_changed(self.model.index(row, COL_NAME) if rows else QModelIndex())
+        self.kit.setVisible(bool(rows))
+
+    def _current_changed(self, index: Index, _previous: Index | None = None) -> None:
+        rows = self.model.rows
+        self.kit.set_ask(rows[index.row()] if index.isValid() and index.row() < len(rows)
+                         else None)
 
     def _requested(self, ask: AskRow, status: str, reach: object) -> None:
         # Later: the write reloads this table, which must not happen inside an editor's signal.
