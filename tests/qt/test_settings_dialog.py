@@ -480,3 +480,27 @@ def test_the_model_v2_parameters_are_settings_the_planner_uses(window, settings_
     assert {e.id: e.p for e in after.ranked} != {e.id: e.p for e in before.ranked}
     assert sum(e.reach_if_shared for e in after.ranked) > sum(
         e.reach_if_shared for e in before.ranked)
+
+
+def test_the_sender_is_edited_on_the_asks_page_and_signs_the_preview(demo) -> None:
+    from socialdesk.core.settings import update_setting
+
+    update_setting(demo, "sender_name", "Ana Ruiz")
+    demo.conn.execute("UPDATE posts SET link = 'https://bakery.example/news'")
+    create_application()
+    dialog = SettingsDialog(demo)
+    asks = page(dialog, AsksPage)
+    assert asks.sender_name.text() == "Ana Ruiz" and asks.sender_business.text() == ""
+    asks.kind.setCurrentIndex(asks.kind.findData("press"))
+    assert asks.preview.toPlainText().endswith("Best regards,\nAna Ruiz")
+    asks.sender_business.setText("Ruiz Bakery")
+    assert asks.preview.toPlainText().endswith("Best regards,\nAna Ruiz\nRuiz Bakery")
+    asks.editor.setPlainText("{post_text}\n{link}")
+    assert asks.warning.isHidden()  # both are filled in
+    assert asks.preview.toPlainText().startswith(asks.context.post_text)
+    assert "\nhttps://bakery.example/news?utm_source=corner-cafe&utm_medium=partner" in \
+        asks.preview.toPlainText()
+    ok(dialog)
+    _before, after = dialog.changes()
+    assert after["sender_business"] == "Ruiz Bakery" and "sender_name" not in after
+    assert after["sender_asked"] is True  # set here: the planner need not ask
