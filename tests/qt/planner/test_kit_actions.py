@@ -149,7 +149,7 @@ def test_the_contact_pane_lists_asks_with_their_kits(window: MainWindow, view: P
     contacts_view.select_contact(made[0].contact_id)
     history = contacts_view.editor.history
     assert history.kit.ask is not None and history.kit.ask.id == made[0].id
-    assert made[0].post_title in history.kit.who.text()
+    assert made[0].post_title in history.kit.who.toolTip()
     QGuiApplication.clipboard().clear()
     qtbot.mouseClick(history.kit.copy_button, Qt.MouseButton.LeftButton)
     assert QGuiApplication.clipboard().text() == kit_text(make_kit(window.ws, made[0].id).kit)

@@ -219,6 +219,10 @@ class AsksDialog(QDialog):
     # --- templates --------------------------------------------------------------------
 
     def _template_toggled(self, on: bool) -> None:
+        # Closed: its title alone, not an empty frame below it.
+        self.template_box.setFlat(not on)
+        self.template_box.setMaximumHeight(16_777_215 if on else
+                                           self.template_box.fontMetrics().height() + 2)
         for widget in (self.template, self.template_note, self.save_template_button,
                        self.reset_template_button):
             widget.setVisible(on)

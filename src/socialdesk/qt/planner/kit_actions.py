@@ -101,9 +101,12 @@ class KitButtons(QWidget):
             self.who.setText("Share kit:")
         elif ask.post_id is None:
             self.who.setText(f"{ask.contact_name}'s ask: its post was deleted, no kit.")
+        elif self.by_partner:
+            self.who.setText(f"Share kit for {ask.contact_name}:")
         else:
-            self.who.setText(f"Share kit for {ask.contact_name}:"
-                             if self.by_partner else f"Share kit for “{ask.post_title}”:")
+            self.who.setText("Share kit:")
+        self.who.setToolTip("" if ask is None else
+                            f"{ask.contact_name}'s share kit for “{ask.post_title or ''}”")
 
     def _made(self) -> MadeKit | None:
         return _kit(self, self.ws, self.ask.id) if self.ask is not None else None

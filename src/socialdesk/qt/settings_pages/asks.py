@@ -29,6 +29,7 @@ from socialdesk.qt.settings_pages import (
     FieldGrid,
     Problem,
     SettingsPage,
+    align_labels,
     check_typed,
     explanation,
     number_box,
@@ -105,14 +106,17 @@ class AsksPage(SettingsPage):
             edit.textChanged.connect(self._update_preview)
         self.sender_asked = False
         self.warning_count = number_box(0, 30, " asks")
-        grid = FieldGrid()
-        grid.add("Your name:", self.sender_name,
+        sender = FieldGrid()
+        sender.add("Your name:", self.sender_name,
                  "Signs each ask ({sender_name}) and the share kits.")
-        grid.add("Business:", self.sender_business,
+        sender.add("Business:", self.sender_business,
                  "Under your name ({sender_business}) and on the share kits.")
+        grid = FieldGrid()
         grid.add("Warn after:", self.warning_count,
                  "The planner warns before you ask the same person more often than this "
                  "within 30 days.", QLabel("in 30 days"))
+        align_labels(sender, grid)
+        self.layout_.addLayout(sender)
         self.layout_.addLayout(grid)
 
         self.templates: dict[str, str] = {}
@@ -177,6 +181,8 @@ class AsksPage(SettingsPage):
         box.addLayout(editing, 1)
         box.addWidget(self.warning)
         box.addWidget(self.preview_title)
+        box.addWidget(explanation("Each partner's share kit — the text and a one-click link "
+                                  "for each of their networks — follows the message."))
         box.addWidget(self.preview, 1)
         self.layout_.addLayout(box, 1)
         self.kind.currentIndexChanged.connect(self._show_kind)
