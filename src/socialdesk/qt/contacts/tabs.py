@@ -316,9 +316,12 @@ class HistoryTab(_Tab):
         layout.addLayout(entry)
         layout.addWidget(self.log, 3)
         layout.addWidget(self.remove_button, 0, Qt.AlignmentFlag.AlignLeft)
-        layout.addWidget(section_title("Asks"))
+        asks_row = QHBoxLayout()  # the kit's buttons beside the title: no extra height
+        asks_row.addWidget(section_title("Asks"))
+        asks_row.addStretch(1)
+        asks_row.addWidget(self.kit)
+        layout.addLayout(asks_row)
         layout.addWidget(self.asks, 2)
-        layout.addWidget(self.kit)
 
     def load(self, contact_id: int, name: str) -> None:
         """Show a contact's history."""

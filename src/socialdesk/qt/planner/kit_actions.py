@@ -80,6 +80,7 @@ class KitButtons(QWidget):
         self.mail_button.setToolTip("Open the ask's message with its share kit in your "
                                     "e-mail program")
         self.who = QLabel()
+        self.who.setVisible(by_partner)  # else the list names the post of the chosen ask
         self.copy_button.clicked.connect(self.copy_kit)
         self.save_button.clicked.connect(self.save_kit)
         self.mail_button.clicked.connect(self.open_mail)
@@ -88,7 +89,8 @@ class KitButtons(QWidget):
         layout.addWidget(self.who)
         for button in (self.copy_button, self.save_button, self.mail_button):
             layout.addWidget(button)
-        layout.addStretch(1)
+        if by_partner:
+            layout.addStretch(1)
         self.set_ask(None)
 
     def set_ask(self, ask: AskRow | None) -> None:
