@@ -26,9 +26,11 @@ from PySide6.QtWidgets import (
 from socialdesk.core.clock import today
 from socialdesk.core.formatting import compact, exact, short_date
 from socialdesk.qt.planner.kit_actions import KitButtons
+from socialdesk.qt.planner.visits_offer import VisitsOffer
 from socialdesk.qt.table_model import Column, RowTableModel
 from socialdesk.qt.view_base import EmptyState, make_table, muted
 from socialdesk.qt.wheel import wheel_needs_focus
+from socialdesk.store import asks as ask_store
 from socialdesk.store.models import AskRow
 from socialdesk.store.vocabulary import ASK_STATUSES
 from socialdesk.store.workspace import Workspace
@@ -193,11 +195,16 @@ class AskList(QWidget):
         self.body = EmptyState(self.table, "No asks for this post yet — tick the partners to "
                                "ask on the Partners tab, then press “Create asks”.")
         self.hint = muted(HINT)
+        self.ws = ws
+        self.offer = VisitsOffer()
+        self.offer.mark_shared.connect(lambda ask: self._requested(ask, "shared",
+                                                                   ask.observed_reach))
         self.kit = KitButtons(ws)
         self.table.selectionModel().currentRowChanged.connect(self._current_changed)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 6, 0, 0)
         layout.addWidget(self.hint)
+        layout.addWidget(self.offer)
         layout.addWidget(self.body, 1)
         layout.addWidget(self.kit)
 
@@ -212,6 +219,9 @@ class AskList(QWidget):
         unpublished = any(not ask.counts_in_reports for ask in rows)
         self.hint.setText(f"{HINT} {NOT_PUBLISHED}" if unpublished else HINT)
         self.hint.setVisible(bool(rows))
+        post_id = rows[0].post_id if rows else None
+        self.offer.set_offers(ask_store.visits_waiting(self.ws, post_id)
+                              if post_id is not None else [])
         chosen = self.kit.ask.id if self.kit.ask is not None else None
         row = next((i for i, ask in enumerate(rows) if ask.id == chosen), 0)
         if rows:
