@@ -153,3 +153,11 @@ def test_the_contact_pane_lists_asks_with_their_kits(window: MainWindow, view: P
     QGuiApplication.clipboard().clear()
     qtbot.mouseClick(history.kit.copy_button, Qt.MouseButton.LeftButton)
     assert QGuiApplication.clipboard().text() == kit_text(make_kit(window.ws, made[0].id).kit)
+
+
+def test_the_message_tooltip_leaves_the_kit_out(view: PlannerView, qtbot) -> None:
+    from socialdesk.qt.planner.ask_list import COL_MESSAGE
+
+    (ask,) = create_asks(view, qtbot, count=1)
+    tip = view.asks.model.index(0, COL_MESSAGE).data(Qt.ItemDataRole.ToolTipRole)
+    assert tip == ask.message.split("\n\nReady to share:")[0] + "\n\n(and their share kit)"

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from socialdesk.core.clock import today
 from socialdesk.core.formatting import compact, exact, short_date
+from socialdesk.core.planner.ask_messages import KIT_MARK
 from socialdesk.qt.planner.kit_actions import KitButtons
 from socialdesk.qt.planner.visits_offer import VisitsOffer
 from socialdesk.qt.table_model import Column, RowTableModel
@@ -55,6 +56,12 @@ def _reach_tip(ask: AskRow) -> str:
     return tip
 
 
+def _without_kit(message: str) -> str:
+    """The message as written, the share kit after it left out (it is long)."""
+    written, kit, _rest = message.partition(KIT_MARK)
+    return f"{written.rstrip()}\n\n(and their share kit)" if kit else message
+
+
 def _first_line(text: str) -> str:
     return next((line.strip() for line in text.splitlines() if line.strip()), "")
 
@@ -72,7 +79,7 @@ COLUMNS: list[Column[AskRow]] = [
     Column("Expected", lambda a: a.predicted_reach, display=compact, numeric=True,
            tooltip=lambda a: f"The planner expected about {exact(round(a.predicted_reach))} "
            "more people from this ask" if a.predicted_reach is not None else ""),
-    Column("Message", lambda a: _first_line(a.message), tooltip=lambda a: a.message),
+    Column("Message", lambda a: _first_line(a.message), tooltip=lambda a: _without_kit(a.message)),
 ]
 
 
