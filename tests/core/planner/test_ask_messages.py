@@ -51,3 +51,4 @@ def test_the_kit_follows_the_message_once() -> None:
     assert message == f"Hi Café,\n\nThanks\n\n{kit}"
     assert am.with_kit(message, kit) == message
     assert am.with_kit("Hi", "") == "Hi"
+    assert am.with_kit("  ", kit) == kit  # an ask recorded without a message
