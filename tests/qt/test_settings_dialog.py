@@ -514,3 +514,27 @@ def test_reach_page_shows_what_was_learned_and_switches_it(window, settings_dial
     params = planning.model_params(ws)
     assert params.calibration_alpha == 0.0
     assert all(params.rate(k) == r.rate for k, r in learned.items())
+
+
+def test_the_sender_is_edited_on_the_asks_page_and_signs_the_preview(demo) -> None:
+    from socialdesk.core.settings import update_setting
+
+    update_setting(demo, "sender_name", "Ana Ruiz")
+    demo.conn.execute("UPDATE posts SET link = 'https://bakery.example/news'")
+    create_application()
+    dialog = SettingsDialog(demo)
+    asks = page(dialog, AsksPage)
+    assert asks.sender_name.text() == "Ana Ruiz" and asks.sender_business.text() == ""
+    asks.kind.setCurrentIndex(asks.kind.findData("press"))
+    assert asks.preview.toPlainText().endswith("Best regards,\nAna Ruiz")
+    asks.sender_business.setText("Ruiz Bakery")
+    assert asks.preview.toPlainText().endswith("Best regards,\nAna Ruiz\nRuiz Bakery")
+    asks.editor.setPlainText("{post_text}\n{link}")
+    assert asks.warning.isHidden()  # both are filled in
+    assert asks.preview.toPlainText().startswith(asks.context.post_text)
+    assert "\nhttps://bakery.example/news?utm_source=corner-cafe&utm_medium=partner" in \
+        asks.preview.toPlainText()
+    ok(dialog)
+    _before, after = dialog.changes()
+    assert after["sender_business"] == "Ruiz Bakery" and "sender_name" not in after
+    assert after["sender_asked"] is True  # set here: the planner need not ask

@@ -123,3 +123,19 @@ def test_waiting_means_no_outcome_yet_and_overdue_means_past_due(bakery: Workspa
     assert [a.id for a in waiting.rows] == [ids[1], ids[4], ids[5], ids[0], ids[2]]
     assert [a.id for a in asks.waiting_asks(bakery, "2026-03-14", limit=2).rows] == ids[1:5:3]
     assert asks.waiting_asks(bakery, "2026-03-14").rows == ()  # the figures alone
+
+
+def test_waiting_asks_whose_links_brought_visits(bakery: Workspace) -> None:
+    from visits_table import add_visits
+
+    cafe, mia, tom = asks.create_asks(bakery, [new(1), new(2), new(3)])
+    assert asks.visits_waiting(bakery) == []  # no visits imported (no table yet)
+    add_visits(bakery, cafe, 30, 12)
+    add_visits(bakery, mia, 50, first="2026-03-05")
+    add_visits(bakery, tom, 0)
+    found = [(a.contact_name, n) for a, n in asks.visits_waiting(bakery)]
+    assert found == [("Mia", 50), ("Corner Café", 42)]  # most visits first; none: left out
+    assert [a.id for a, _n in asks.visits_waiting(bakery, post_id=10, limit=1)] == [mia]
+    assert asks.visits_waiting(bakery, post_id=11) == []
+    asks.record_outcome(bakery, mia, "shared", answered_on="2026-03-12")
+    assert [a.id for a, _n in asks.visits_waiting(bakery)] == [cafe]  # answered: no offer

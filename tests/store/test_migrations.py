@@ -214,7 +214,7 @@ def test_numbering_is_required() -> None:
     with pytest.raises(ValueError):
         migrations.migration_number("initial")
     numbers = [migrations.migration_number(name) for name, _ in migrations.MIGRATIONS]
-    assert numbers == sorted(set(numbers))  # rising; gaps allowed
+    assert numbers == list(range(1, len(numbers) + 1))  # 1, 2, 3 …: no gaps, none twice
     assert migrations.latest_version() == numbers[-1]
 
 
@@ -355,6 +355,9 @@ RELEASED_SQL = {
     "schema_v3": "0da50d6cbd8394254743d1153759921387808c3d873112be19ea55c5885c7c2a",
     "schema_v4": "7119fdef3b1ed444647a8f30f0d5bcc2736babc7653f05835852771e9f21c92c",
     "schema_v5": "9aab3052bcdcec585c28106d71254144c2ab81002aefe2b1d7e6a12fb0b2f47f",
+    "schema_v6": "5f93f059bfdd1d9868f20511950006a9527266e12be020f8b99a23858cc8c316",
+    "schema_v7": "1c2e40e6c31cda0a1b51645ff07de3ef91a19f977ca7672d8bcb385f82e3e690",
+    "schema_v8": "52b17f77670c83e1d00c808e39a7382d1e4a554a5cc3a1edff615f0516a376fe",
 }
 
 
@@ -374,7 +377,7 @@ def test_asks_made_before_forecasts_were_stored_keep_none(tmp_path: Path) -> Non
     path = tmp_path / "v1.sqlite"
     shutil.copyfile(FIXTURES / "workspace-v1.sqlite", path)
     with Workspace.open(path) as ws:
-        assert "0008_ask_forecasts" in migrations.applied_names(ws.conn)
+        assert "0007_ask_forecasts" in migrations.applied_names(ws.conn)
         old = ws.conn.execute(
             "SELECT id, planned_p, planned_reach, planned_x0, model_version FROM asks").fetchall()
         assert old and all(tuple(row[1:]) == (None,) * 4 for row in old)

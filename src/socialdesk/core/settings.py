@@ -33,6 +33,7 @@ DEFAULTS: dict[str, Any] = {
     "default_effort_minutes": 10,
     "sender_name": "",  # who signs asks and share kits (asked for on first use)
     "sender_business": "",
+    "sender_asked": False,  # the first-use question about the sender was asked
     "backup_daily": 7,
     "backup_weekly": 4,
     "backup_monthly": 12,

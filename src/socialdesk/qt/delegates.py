@@ -63,7 +63,10 @@ class StatusDelegate(QStyledItemDelegate):
         if style:
             style.drawControl(QStyle.ControlElement.CE_ItemViewItem, option, painter, option.widget)
         dark = option.palette.color(QPalette.ColorRole.Base).lightness() < 110
-        paint_badge(painter, option.rect, status, option.font, dark=dark)
+        selected = bool(option.state & QStyle.StateFlag.State_Selected)
+        paint_badge(painter, option.rect, status, option.font, dark=dark,
+                    on=option.palette.color(QPalette.ColorRole.HighlightedText)
+                    if selected else None)
 
     def sizeHint(self, option: QStyleOptionViewItem, index: Index) -> QSize:
         """Room for the badge, so a column fitted to its contents does not cut it."""
@@ -74,14 +77,19 @@ class StatusDelegate(QStyledItemDelegate):
 
 
 def paint_badge(painter: QPainter, rect: QRect, status: str, font: object, *,
-                dark: bool = False) -> int:
-    """Draw a status badge at the left of ``rect`` (lighter text on a dark palette)."""
+                dark: bool = False, on: QColor | None = None) -> int:
+    """Draw a status badge at the left of ``rect`` (lighter text on a dark palette).
+
+    ``on``: the text colour of a selected row, whose highlight the badge sits on.
+    """
     label = STATUS_LABELS.get(status, status)
     metrics = QFontMetrics(font)
     width = metrics.horizontalAdvance(label) + 12
     height = metrics.height() + 2
     badge = QRect(rect.left() + 4, rect.center().y() - height // 2, width, height)
     colour = QColor(STATUS_COLOURS.get(status, "#8e8e93"))
+    if on is not None:  # readable on the selection's highlight
+        colour, dark = QColor(on), True
     painter.save()
     painter.setRenderHint(QPainter.RenderHint.Antialiasing)
     painter.setPen(Qt.PenStyle.NoPen)

@@ -186,6 +186,8 @@ class MainWindow(QMainWindow):
                 self._connect_calendar(view)
             elif name == "today":
                 view.open_post.connect(self.edit_post)
+                view.set_undo_stack(self.undo_stack)  # an ask marked as shared
+                view.edited.connect(lambda changes: self.views_changed(changes, {"today"}))
             elif name == "planner":
                 self._connect_planner(view)
         return self.views[name]

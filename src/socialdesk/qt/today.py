@@ -1,7 +1,9 @@
 """Today: this week's posts, posts that need a look, asks waiting, follow-ups due.
 
 Each heading counts the list under it, with the same store query: this week is the
-calendar's Week view (repeats included), the asks are :func:`asks.waiting_asks`.
+calendar's Week view (repeats included), the asks are :func:`asks.waiting_asks`. A
+waiting ask whose tracked link brought visits is offered as shared, never marked so
+without the user's say.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ import sqlite3
 from datetime import timedelta
 
 from PySide6.QtCore import QModelIndex, QTimer, Signal
+from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from socialdesk.core.calendar.post_checks import PostProblem, posts_needing_attention
@@ -18,6 +21,8 @@ from socialdesk.core.changes import Changes
 from socialdesk.core.clock import today
 from socialdesk.core.formatting import short_date
 from socialdesk.qt.delegates import PlatformsDelegate, StatusDelegate
+from socialdesk.qt.planner.actions import PlannerActions
+from socialdesk.qt.planner.visits_offer import VisitsOffer
 from socialdesk.qt.reports.leverage_card import LeverageCard
 from socialdesk.qt.table_model import Column, RowTableModel
 from socialdesk.qt.view_base import EmptyState, View, heading, make_table, muted, section_title
@@ -70,6 +75,7 @@ class TodayView(View):
     shows = Changes.of("posts", "campaigns", "channels", "asks", "contacts", "audiences",
                        "settings")
     open_post = Signal(int)  # double-click on a post: edit it in the calendar
+    edited = Signal(object)  # Changes: Today wrote them (an ask marked as shared)
 
     def __init__(self, ws: Workspace, parent: QWidget | None = None) -> None:
         super().__init__(ws, parent)
@@ -115,6 +121,10 @@ class TodayView(View):
         self.asks_table.setItemDelegateForColumn(3, StatusDelegate(self.asks_table))
         self.asks_table.setToolTip(WAITING_MEANS)
         self.asks = EmptyState(self.asks_table, "No asks waiting: every ask has its answer.")
+        self.offer = VisitsOffer(with_post=True)
+        self.offer.mark_shared.connect(self._mark_shared)
+        self.actions = PlannerActions(ws, self)
+        self.actions.changed.connect(self._written)
 
         self.follow_model: RowTableModel[FollowUp] = RowTableModel([
             Column("Contact", lambda f: f.name),
@@ -133,7 +143,12 @@ class TodayView(View):
         grid = QGridLayout()
         grid.addWidget(_titled(self.week_title, self.week), 0, 0)
         grid.addWidget(_titled(self.checks_title, self.checks), 0, 1)
-        grid.addWidget(_titled(self.asks_title, self.asks, "asked and not answered yet, or "
+        waiting = QWidget()
+        waiting_layout = QVBoxLayout(waiting)
+        waiting_layout.setContentsMargins(0, 0, 0, 0)
+        waiting_layout.addWidget(self.offer)
+        waiting_layout.addWidget(self.asks, 1)
+        grid.addWidget(_titled(self.asks_title, waiting, "asked and not answered yet, or "
                                "agreed but not shared yet"), 1, 0)
         grid.addWidget(_titled(self.follow_title, self.follow), 1, 1)
         grid.setRowStretch(0, 3)
@@ -165,6 +180,7 @@ class TodayView(View):
         waiting = asks.waiting_asks(self.ws, day.isoformat(), limit=ASKS_LISTED)
         self.asks_model.set_rows(waiting.rows)
         self.asks.set_empty(not waiting.rows)
+        self.offer.set_offers(asks.visits_waiting(self.ws))
         listed = "" if len(waiting.rows) == waiting.waiting else \
             f" · the {len(waiting.rows):,} due first listed"
         self.asks_title.setText(f"Asks waiting ({waiting.waiting:,}"
@@ -194,6 +210,18 @@ class TodayView(View):
             report = getattr(self.window(), "_report_damage", None)
             if report is not None:
                 report(str(error))
+
+    def set_undo_stack(self, stack: QUndoStack) -> None:
+        """Put Today's writes (an ask marked as shared) on ``stack`` (the main window's)."""
+        self.actions.undo_stack = stack
+
+    def _mark_shared(self, ask: AskRow) -> None:
+        """The user accepted the visits as evidence: the ask is shared (one undo step)."""
+        self.actions.record_outcome(ask, "shared", ask.observed_reach, today())
+
+    def _written(self, changes: Changes) -> None:
+        self.refresh()
+        self.edited.emit(changes)
 
     def _open(self, post_id: int) -> None:
         self.open_post.emit(post_id)

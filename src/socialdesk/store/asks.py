@@ -220,3 +220,25 @@ def asks_for_post(ws: Workspace, post_id: int) -> list[AskRow]:
         f"{_ASK_SQL} WHERE a.post_id = ? ORDER BY a.asked_on DESC, a.id DESC", (post_id,)
     ).fetchall()
     return [_ask(row) for row in rows]
+
+
+def visits_waiting(ws: Workspace, post_id: int | None = None, limit: int = 20
+                   ) -> list[tuple[AskRow, int]]:
+    """Waiting asks whose tracked link brought visits (imported clicks), most visits first.
+
+    Only ``post_id``'s asks when given. Empty while the workspace holds no visits table
+    (``ask_visits``, filled by ``socialdesk import clicks``).
+    """
+    if ws.conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND "
+                       "name = 'ask_visits'").fetchone() is None:
+        return []
+    where = f"a.{WAITING}" + (" AND a.post_id = ?" if post_id is not None else "")
+    rows = ws.conn.execute(
+        f"""WITH brought AS (SELECT ask_id, sum(visits) AS visits FROM ask_visits
+                             GROUP BY ask_id HAVING sum(visits) > 0)
+            SELECT {select_named(_ASK_FIELDS, 'a', _ASK_JOINED)}, b.visits AS brought
+            FROM brought b JOIN asks a ON a.id = b.ask_id
+            JOIN contacts c ON c.id = a.contact_id LEFT JOIN posts p ON p.id = a.post_id
+            WHERE {where} ORDER BY b.visits DESC, a.id LIMIT ?""",
+        (*((post_id,) if post_id is not None else ()), limit)).fetchall()
+    return [(_ask(row), int(row["brought"])) for row in rows]

@@ -36,9 +36,9 @@ from socialdesk.store import (
     schema_v3,
     schema_v4,
     schema_v5,
+    schema_v6,
     schema_v7,
     schema_v8,
-    schema_v9,
 )
 
 if TYPE_CHECKING:
@@ -120,15 +120,15 @@ def _store_rules(db: Database) -> None:
 
 
 def _partner_slugs(db: Database) -> None:
-    run_script(db, schema_v7.SQL)
+    run_script(db, schema_v6.SQL)
 
 
 def _ask_forecasts(db: Database) -> None:
-    run_script(db, schema_v8.SQL)
+    run_script(db, schema_v7.SQL)
 
 
 def _ask_visits(db: Database) -> None:
-    run_script(db, schema_v9.SQL)
+    run_script(db, schema_v8.SQL)
 
 
 # Every migration, oldest first. Never edit or remove a released one; append.
@@ -138,9 +138,9 @@ MIGRATIONS: tuple[Migration, ...] = (
     ("0003_contact_names", _contact_names),
     ("0004_post_location", _post_location),
     (schema_v5.NAME, _store_rules),
-    ("0007_partner_slugs", _partner_slugs),
-    ("0008_ask_forecasts", _ask_forecasts),
-    ("0009_ask_visits", _ask_visits),
+    ("0006_partner_slugs", _partner_slugs),
+    ("0007_ask_forecasts", _ask_forecasts),
+    ("0008_ask_visits", _ask_visits),
 )
 
 

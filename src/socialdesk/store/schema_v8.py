@@ -1,20 +1,22 @@
-"""Schema version 8: each ask keeps the forecast it was planned with (the track record).
+"""Schema version 8: visits a partner's tracked link brought, per ask and period.
 
-``planned_p`` is the share probability p_c, ``planned_reach`` the partner's reach if they
-share (E_c), ``planned_x0`` the share of the universe the own channels reach (x_0) and
-``model_version`` the leverage model's version. Asks made before stay NULL and are left
-out of the track record. The partial index ``asks_track_record`` holds every column the
-track record reads, in the order it reads them (an ask's text makes the table's rows wide).
+Filled by ``socialdesk import clicks`` from a web analytics export. A row is one ask's
+visits on one day (``first_day`` = ``last_day``) or over a period the export covers
+without dates. Importing a period again replaces the rows that overlap it.
 """
 
-SQL = """
-ALTER TABLE asks ADD COLUMN planned_p REAL
-    CHECK (planned_p IS NULL OR planned_p BETWEEN 0 AND 1);
-ALTER TABLE asks ADD COLUMN planned_reach REAL
-    CHECK (planned_reach IS NULL OR planned_reach >= 0);
-ALTER TABLE asks ADD COLUMN planned_x0 REAL
-    CHECK (planned_x0 IS NULL OR planned_x0 BETWEEN 0 AND 1);
-ALTER TABLE asks ADD COLUMN model_version INTEGER;
-CREATE INDEX asks_track_record ON asks(coalesce(answered_on, asked_on), id, status, planned_p,
-    planned_reach, planned_x0, observed_reach) WHERE planned_p IS NOT NULL;
+from socialdesk.store.schema_v1 import NOW
+
+SQL = f"""
+CREATE TABLE ask_visits (
+    id INTEGER PRIMARY KEY,
+    ask_id INTEGER NOT NULL REFERENCES asks(id) ON DELETE CASCADE,
+    first_day TEXT NOT NULL,
+    last_day TEXT NOT NULL CHECK (last_day >= first_day),
+    visits INTEGER NOT NULL CHECK (visits >= 0),
+    source_file TEXT NOT NULL DEFAULT '',
+    imported_at TEXT NOT NULL DEFAULT {NOW},
+    UNIQUE (ask_id, first_day, last_day)
+);
+CREATE INDEX ask_visits_days ON ask_visits(first_day, last_day);
 """

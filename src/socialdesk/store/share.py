@@ -38,14 +38,26 @@ class AskKitData:
 
 def ask_kit_data(ws: Workspace, ask_id: int) -> AskKitData | None:
     """The ask's kit data, or None when there is no such ask."""
+    row = ws.conn.execute("SELECT contact_id, post_id FROM asks WHERE id = ?",
+                          (ask_id,)).fetchone()
+    if row is None:
+        return None
+    return kit_data(ws, row["contact_id"], row["post_id"], ask_id)
+
+
+def kit_data(ws: Workspace, contact_id: int, post_id: int | None,
+             ask_id: int = 0) -> AskKitData | None:
+    """What a kit for ``contact_id`` about ``post_id`` needs, or None without the contact.
+
+    ``ask_id`` 0: for an ask not made yet.
+    """
     conn = ws.conn
     row = conn.execute(
-        """SELECT a.id AS ask_id, a.contact_id, c.name AS partner, c.slug, a.post_id,
+        """SELECT c.id AS contact_id, c.name AS partner, c.slug, p.id AS post_id,
                   p.title, p.body, p.link, p.scheduled_on, g.name AS campaign
-           FROM asks a JOIN contacts c ON c.id = a.contact_id
-           LEFT JOIN posts p ON p.id = a.post_id
+           FROM contacts c LEFT JOIN posts p ON p.id = ?
            LEFT JOIN campaigns g ON g.id = p.campaign_id
-           WHERE a.id = ?""", (ask_id,)).fetchone()
+           WHERE c.id = ?""", (post_id, contact_id)).fetchone()
     if row is None:
         return None
     audiences = tuple(
@@ -62,7 +74,7 @@ def ask_kit_data(ws: Workspace, ask_id: int) -> AskKitData | None:
                              "ORDER BY position, id LIMIT 1", (row["post_id"],)).fetchone()
         first_media = media["path"] if media else None
     return AskKitData(
-        ask_id=row["ask_id"], contact_id=row["contact_id"], partner=row["partner"],
+        ask_id=ask_id, contact_id=row["contact_id"], partner=row["partner"],
         slug=row["slug"], audiences=audiences, post_id=row["post_id"],
         title=row["title"] or "", body=row["body"] or "", link=row["link"] or "",
         variants=variants, campaign=row["campaign"], scheduled_on=row["scheduled_on"],

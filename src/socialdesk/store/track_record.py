@@ -1,7 +1,7 @@
 """What the planner's track record reads: resolved asks' forecasts, own posts' reach.
 
 :func:`resolved_forecasts` lists every resolved ask that stores the forecast it was planned
-with (asks made before schema version 8 have none and are left out), in the order they
+with (asks made before schema version 7 have none and are left out), in the order they
 were resolved. :func:`own_post_reach` lists the published own posts (and published dates
 of repeating posts) whose reach was typed in or fetched, each with the one platform it
 went out on and the followers of the active own channels there: what learned reach rates
@@ -34,7 +34,7 @@ class PostReach(NamedTuple):
 
 
 def has_forecasts(ws: Workspace) -> bool:
-    """True when the workspace's asks can hold forecasts (schema version 8 or later)."""
+    """True when the workspace's asks can hold forecasts (schema version 7 or later)."""
     columns = {row["name"] for row in ws.conn.execute("PRAGMA table_info(asks)")}
     return "planned_p" in columns
 

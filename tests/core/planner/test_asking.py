@@ -105,7 +105,8 @@ def test_draft_and_create_asks_for_a_plan(bakery: Workspace) -> None:
     assert cafe.kind == "partner" and cafe.email == "hello@corner.example"
     assert "https://bakery.example/sd" in cafe.message and "Saturday 14 March" in cafe.message
     assert cafe.mailto.startswith("mailto:hello@corner.example?subject=")
-    assert mia.message == "Hey Mia: Sourdough Saturday (280 characters on X)"
+    assert mia.message == f"Hey Mia: Sourdough Saturday (280 characters on X)\n\n{mia.kit}"
+    assert mia.kit.startswith("Ready to share: “Sourdough Saturday”")
     assert mia.email == "" and mia.mailto.startswith("mailto:?subject=")
     ids = asking.create_asks(bakery, 10, drafts.values(), TODAY, due_on=date(2026, 3, 13))
     saved = asks.asks_for_post(bakery, 10)
@@ -163,3 +164,54 @@ def test_marginal_reach_of_a_partner_given_the_chosen_asks(bakery: Workspace) ->
     assert model.marginal_reach({"1", "2"}, "1") == pytest.approx(both - only_2)
     assert model.marginal_reach({"2"}, "1") == pytest.approx(both - only_2)
     assert 0 < both - only_2 < alone["1"]  # audiences overlap: less than alone
+
+
+def test_asks_carry_the_partners_tracked_link_and_kit(bakery: Workspace) -> None:
+    from socialdesk.core.share.kits import make_kit
+
+    bakery.conn.execute("UPDATE posts SET body = 'Loaves at 8! https://bakery.example/sd' "
+                        "WHERE id = 10")
+    update_setting(bakery, "sender_name", "Ana Ruiz")
+    update_setting(bakery, "sender_business", "Ruiz Bakery")
+    update_setting(bakery, "ask_templates", {"partner": "{post_text}\n{link}\n{sender_name}"})
+    _, plan = planning.plan_post(bakery, 10, TODAY, budget_minutes=None)
+    drafts = {d.name: d for d in asking.draft_asks(bakery, 10, plan.chosen, TODAY)}
+    cafe = drafts["Corner Café"]
+    link = ("https://bakery.example/sd?utm_source=corner-cafe&utm_medium=partner"
+            "&utm_campaign=socialdesk&utm_content=post-10")
+    assert cafe.message.startswith(f"Loaves at 8! {link}\n{link}\nAna Ruiz\n\n"
+                                   "Ready to share: “Sourdough Saturday”")
+    assert cafe.slug == "corner-cafe" and cafe.kit in cafe.message
+    assert "%26utm_content%3Dpost-10" in cafe.mailto  # the kit is in the e-mail too
+    # The slug is only planned until the ask is made; then it is the partner's.
+    assert bakery.conn.execute("SELECT slug FROM contacts WHERE id = 1").fetchone()[0] is None
+    ids = asking.create_asks(bakery, 10, drafts.values(), TODAY)
+    assert bakery.conn.execute("SELECT slug FROM contacts WHERE id = 1").fetchone()[0] == \
+        "corner-cafe"
+    saved = {a.contact_name: a for a in asks.asks_for_post(bakery, 10)}
+    assert saved["Corner Café"].message == cafe.message
+    kit = make_kit(bakery, next(i for i in ids if asks.get_ask(bakery, i).contact_id == 1))
+    assert kit.kit.link == link
+
+
+def test_partners_with_one_name_get_their_own_slugs(bakery: Workspace) -> None:
+    c = bakery.conn
+    c.execute("INSERT INTO contacts (id, name, kind, stage) VALUES (3, 'Corner Café', "
+              "'partner', 'ally')")
+    c.execute("INSERT INTO audiences (contact_id, platform, size) VALUES (3, 'instagram', 900)")
+    _, plan = planning.plan_post(bakery, 10, TODAY, budget_minutes=None)
+    drafts = [d for d in asking.draft_asks(bakery, 10, plan.chosen, TODAY)
+              if d.name == "Corner Café"]
+    assert sorted(d.slug for d in drafts) == ["corner-cafe", "corner-cafe-2"]
+    for draft in drafts:
+        assert f"utm_source={draft.slug}&" in draft.message
+    # Meanwhile another kit gave the second one's slug away: the message follows.
+    second = next(d for d in drafts if d.slug == "corner-cafe-2")
+    c.execute("UPDATE contacts SET slug = 'corner-cafe-2' WHERE id = 2")
+    asking.create_asks(bakery, 10, drafts, TODAY)
+    slugs = dict(c.execute("SELECT id, slug FROM contacts").fetchall())
+    assert slugs[second.contact_id] not in ("corner-cafe-2", None)
+    saved = next(a for a in asks.asks_for_post(bakery, 10)
+                 if a.contact_id == second.contact_id)
+    assert f"utm_source={slugs[second.contact_id]}&" in saved.message
+    assert "corner-cafe-2" not in saved.message

@@ -94,6 +94,6 @@ def test_an_older_workspace_gains_the_visits_table(tmp_path: Path) -> None:
     path = tmp_path / "v2.sqlite"
     shutil.copyfile(FIXTURES / "workspace-v2.sqlite", path)
     with Workspace.open(path) as ws:
-        assert "0009_ask_visits" in [r[0] for r in ws.conn.execute(
+        assert "0008_ask_visits" in [r[0] for r in ws.conn.execute(
             "SELECT name FROM _sqlite_migrations")]
         assert rows(ws) == []

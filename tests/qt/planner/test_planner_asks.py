@@ -40,6 +40,9 @@ def view(window: MainWindow, qtbot) -> PlannerView:
 def make_asks(view: PlannerView, ids: list[str], qtbot) -> AsksDialog:
     view.set_chosen(set(ids))
     dialog = view.open_asks_dialog()
+    if dialog is None and view.sender_dialog is not None:  # the first asks: who signs them
+        view.sender_dialog.accept()
+        dialog = view.asks_dialog
     assert dialog is not None and dialog.isVisible()
     assert [d.contact_id for d in dialog.drafts] == [
         line.contact_id for line in sorted((view.data.by_id[i] for i in ids),  # type: ignore

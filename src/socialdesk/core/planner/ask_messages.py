@@ -1,10 +1,14 @@
 """The messages that ask a partner to share a post: templates per contact kind, mailto: links.
 
 A template is plain text with placeholders in braces: ``{name}`` (the contact's name),
-``{post_title}``, ``{link}`` (the post's link), ``{date}`` (the post's day, "Saturday 14
-March") and ``{limit}`` (the text limit of the partner's main network, "280 characters on
-X"). Anything else in braces is left as typed, so a user's edit can never break a
-message. A line with ``{link}`` is left out when the post has no link.
+``{post_title}``, ``{post_text}`` (the post's text, its own link replaced by the tracked
+one), ``{link}`` (the ask's tracked link: the post's link with the partner's utm_*),
+``{date}`` (the post's day, "Saturday 14 March"), ``{limit}`` (the text limit of the
+partner's main network, "280 characters on X"), ``{sender_name}`` and
+``{sender_business}`` (who asks, from the settings). Anything else in braces is left as
+typed, so a user's edit can never break a message. A line with a placeholder that has
+nothing to fill in (``{link}`` for a post without a link, an empty post text or sender)
+is left out. The share kit as plain text follows the message (:func:`with_kit`).
 """
 
 from __future__ import annotations
@@ -17,7 +21,12 @@ from urllib.parse import quote
 
 from socialdesk.core.limits import limit_for, platform_name
 
-PLACEHOLDERS = ("name", "post_title", "link", "date", "limit")
+PLACEHOLDERS = ("name", "post_title", "post_text", "link", "date", "limit", "sender_name",
+                "sender_business")
+# Placeholders that may be empty: a line with one of them empty is left out.
+OPTIONAL = ("link", "post_text", "sender_name", "sender_business")
+SIGNATURE = "{sender_name}\n{sender_business}"
+KIT_MARK = "Ready to share:"  # how the plain-text kit begins (core.share.kit.kit_text)
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
 
 SUBJECT = "Would you share “{post_title}”?"
@@ -30,7 +39,7 @@ DEFAULT_TEMPLATES: dict[str, str] = {
         "like it too — would you share it? Happy to return the favour for your next news.\n"
         "Here it is: {link}\n"
         "If you'd rather write your own, it needs to fit {limit}.\n\n"
-        "Thank you!"
+        "Thank you!\n" + SIGNATURE
     ),
     "blogger": (
         "Hi {name},\n\n"
@@ -38,46 +47,46 @@ DEFAULT_TEMPLATES: dict[str, str] = {
         "Would you mention or share it?\n"
         "The post: {link}\n"
         "A mention needs to fit {limit}; I can send photos or a short quote if that helps.\n\n"
-        "Thanks for considering it!"
+        "Thanks for considering it!\n" + SIGNATURE
     ),
     "community": (
         "Hello {name},\n\n"
         "We'd love your members to hear about “{post_title}” ({date}). Could you pass it on "
         "in your group or newsletter?\n"
         "Details: {link}\n\n"
-        "Many thanks!"
+        "Many thanks!\n" + SIGNATURE
     ),
     "press": (
         "Dear {name},\n\n"
         "On {date} we're announcing “{post_title}”. If it's of interest to your readers, "
         "we'd be glad if you shared it, and happy to answer questions.\n"
         "More: {link}\n\n"
-        "Best regards"
+        "Best regards,\n" + SIGNATURE
     ),
     "fan": (
         "Hi {name}!\n\n"
         "Thank you for always cheering us on. On {date} we're posting “{post_title}” — "
         "would you share it with your friends?\n"
         "{link}\n\n"
-        "It means a lot!"
+        "It means a lot!\n" + SIGNATURE
     ),
     "customer": (
         "Hi {name},\n\n"
         "On {date} we're posting “{post_title}”. If you enjoy it, would you share it?\n"
         "{link}\n\n"
-        "Thank you!"
+        "Thank you!\n" + SIGNATURE
     ),
     "staff": (
         "Hi {name},\n\n"
         "“{post_title}” goes out on {date}. Could you share it from your own account?\n"
         "{link}\n\n"
-        "Thanks!"
+        "Thanks!\n" + SIGNATURE
     ),
     "other": (
         "Hi {name},\n\n"
         "On {date} we're posting “{post_title}”. Would you share it?\n"
         "{link}\n\n"
-        "Thank you!"
+        "Thank you!\n" + SIGNATURE
     ),
 }
 
@@ -91,6 +100,9 @@ class AskContext:
     link: str = ""
     day: date | None = None
     platform: str | None = None  # the partner's main network, for {limit}
+    post_text: str = ""
+    sender_name: str = ""
+    sender_business: str = ""
 
 
 def limit_text(platform: str | None) -> str:
@@ -112,13 +124,16 @@ def render(template: str, context: AskContext) -> str:
     values = {
         "name": context.name.strip(),
         "post_title": context.post_title.strip(),
+        "post_text": context.post_text.strip(),
         "link": context.link.strip(),
         "date": date_text(context.day),
         "limit": limit_text(context.platform),
+        "sender_name": context.sender_name.strip(),
+        "sender_business": context.sender_business.strip(),
     }
-    lines = template.splitlines()
-    if not values["link"]:
-        lines = [line for line in lines if "{link}" not in line]
+    empty = [f"{{{key}}}" for key in OPTIONAL if not values[key]]
+    lines = [line for line in template.splitlines()
+             if not any(placeholder in line for placeholder in empty)]
     text = "\n".join(lines)
     return _PLACEHOLDER.sub(lambda m: values.get(m.group(1), m.group(0)), text)
 
@@ -144,6 +159,15 @@ def ask_message(kind: str, context: AskContext,
                 overrides: Mapping[str, str] | None = None) -> str:
     """The filled-in message for a contact of ``kind``."""
     return render(template_for(kind, overrides), context)
+
+
+def with_kit(message: str, kit: str) -> str:
+    """The message followed by the plain-text share kit (unless it holds a kit already)."""
+    if not kit or KIT_MARK in message:
+        return message
+    if not message.strip():
+        return kit
+    return f"{message.rstrip()}\n\n{kit}"
 
 
 def ask_subject(context: AskContext) -> str:

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import sqlite3
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 
 from socialdesk.core.calendar.media import media_path
 from socialdesk.core.settings import workspace_settings
 from socialdesk.core.share.kit import KitAudience, KitInput, ShareKit, build_kit
-from socialdesk.core.share.links import unique_slug
+from socialdesk.core.share.links import slugify, unique_slug
 from socialdesk.core.share.page import kit_page
 from socialdesk.store import share as stored
+from socialdesk.store.share import AskKitData
 from socialdesk.store.workspace import Workspace
 
 
@@ -31,21 +34,51 @@ class MadeKit:
         return kit_page(self.kit, self.image, self.sender)
 
 
+def planned_slug(ws: Workspace, name: str, slug: str | None,
+                 taken: Collection[str] = ()) -> str:
+    """The partner's slug, or the one they will get (not among ``taken``), without storing it."""
+    if slug:
+        return slug
+    return unique_slug(name, stored.slugs_starting(ws, slugify(name)) | set(taken))
+
+
 def partner_slug(ws: Workspace, contact_id: int, name: str, slug: str | None) -> str:
     """The partner's slug, made from the name and kept the first time it is needed."""
     if slug:
         return slug
-    from socialdesk.core.share.links import slugify
+    return stored.keep_slug(ws, contact_id, planned_slug(ws, name, None))
 
-    made = unique_slug(name, stored.slugs_starting(ws, slugify(name)))
-    return stored.keep_slug(ws, contact_id, made)
+
+def keep_planned_slug(ws: Workspace, contact_id: int, name: str, planned: str) -> str:
+    """Give the partner the ``planned`` slug unless they have one; return theirs.
+
+    When another partner took ``planned`` meanwhile, they get a fresh one.
+    """
+    try:
+        return stored.keep_slug(ws, contact_id, planned)
+    except sqlite3.IntegrityError:
+        return partner_slug(ws, contact_id, name, None)
+
+
+def sender_parts(ws: Workspace) -> tuple[str, str]:
+    """The sender's name and business, as the settings give them."""
+    settings = workspace_settings(ws)
+    return settings["sender_name"].strip(), settings["sender_business"].strip()
 
 
 def sender(ws: Workspace) -> str:
     """"Name, Business" as the settings give them ("" when neither is set)."""
-    settings = workspace_settings(ws)
-    return ", ".join(part for part in (settings["sender_name"].strip(),
-                                       settings["sender_business"].strip()) if part)
+    return ", ".join(part for part in sender_parts(ws) if part)
+
+
+def kit_of(data: AskKitData, slug: str) -> ShareKit:
+    """The kit of the partner and post in ``data``, its links carrying ``slug``."""
+    assert data.post_id is not None
+    return build_kit(KitInput(
+        ask_id=data.ask_id, partner=data.partner, slug=slug,
+        audiences=tuple(KitAudience(a.platform, a.handle, a.url, a.size) for a in data.audiences),
+        post_id=data.post_id, title=data.title, body=data.body, link=data.link,
+        variants=data.variants, campaign=data.campaign, scheduled_on=data.scheduled_on))
 
 
 def make_kit(ws: Workspace, ask_id: int) -> MadeKit:
@@ -56,11 +89,6 @@ def make_kit(ws: Workspace, ask_id: int) -> MadeKit:
     if data.post_id is None:
         raise KitError(f"Ask #{ask_id} is not for a post (its post was deleted), so there "
                        "is nothing to share.")
-    slug = partner_slug(ws, data.contact_id, data.partner, data.slug)
-    kit = build_kit(KitInput(
-        ask_id=data.ask_id, partner=data.partner, slug=slug,
-        audiences=tuple(KitAudience(a.platform, a.handle, a.url, a.size) for a in data.audiences),
-        post_id=data.post_id, title=data.title, body=data.body, link=data.link,
-        variants=data.variants, campaign=data.campaign, scheduled_on=data.scheduled_on))
+    kit = kit_of(data, partner_slug(ws, data.contact_id, data.partner, data.slug))
     image = media_path(ws.path, data.first_media) if data.first_media else None
     return MadeKit(kit, image if image and image.is_file() else None, sender(ws))

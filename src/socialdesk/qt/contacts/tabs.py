@@ -27,6 +27,7 @@ from socialdesk.core.formatting import compact, percent, short_date
 from socialdesk.qt.contacts.dialogs import AudienceDialog, LinkDialog
 from socialdesk.qt.delegates import StatusDelegate
 from socialdesk.qt.icons import brand_icon
+from socialdesk.qt.planner.kit_actions import KitButtons
 from socialdesk.qt.table_model import Column, RowTableModel, count_column
 from socialdesk.qt.view_base import EmptyState, make_table, muted, section_title
 from socialdesk.store import asks as ask_store
@@ -299,10 +300,12 @@ class HistoryTab(_Tab):
             Column("Status", lambda a: a.status),
             count_column("Reach", lambda a: a.observed_reach),
         ], self)
-        asks_table = _small_table(self.asks_model, 0)
+        self.asks_table = asks_table = _small_table(self.asks_model, 0)
         asks_table.setItemDelegateForColumn(2, StatusDelegate(asks_table))
         self.asks = EmptyState(asks_table, "No asks yet: the Planner turns a post's best "
                                "partners into asks.")
+        self.kit = KitButtons(ws, by_partner=False)
+        asks_table.selectionModel().currentRowChanged.connect(self._ask_chosen)
         entry = QHBoxLayout()
         entry.addWidget(self.day)
         entry.addWidget(self.kind)
@@ -313,7 +316,11 @@ class HistoryTab(_Tab):
         layout.addLayout(entry)
         layout.addWidget(self.log, 3)
         layout.addWidget(self.remove_button, 0, Qt.AlignmentFlag.AlignLeft)
-        layout.addWidget(section_title("Asks"))
+        asks_row = QHBoxLayout()  # the kit's buttons beside the title: no extra height
+        asks_row.addWidget(section_title("Asks"))
+        asks_row.addStretch(1)
+        asks_row.addWidget(self.kit)
+        layout.addLayout(asks_row)
         layout.addWidget(self.asks, 2)
 
     def load(self, contact_id: int, name: str) -> None:
@@ -327,10 +334,21 @@ class HistoryTab(_Tab):
         self.log.set_empty(not self.items)
         self.remove_button.setEnabled(bool(self.items))
         asks = ask_store.asks_for_contact(self.ws, contact_id)
+        chosen = self.kit.ask.id if self.kit.ask is not None else None
         self.asks_model.set_rows(asks)
         self.asks.set_empty(not asks)
+        row = next((i for i, ask in enumerate(asks) if ask.id == chosen), 0)
+        if asks:
+            self.asks_table.setCurrentIndex(self.asks_model.index(row, 0))
+        self.kit.set_ask(asks[row] if asks else None)
+        self.kit.setVisible(bool(asks))
         self.balance.setText(reciprocity_text(interaction_store.reciprocity(self.ws, contact_id)))
         _fit(self.log_table, 200)
+
+    def _ask_chosen(self, index: QModelIndex, _previous: QModelIndex) -> None:
+        rows = self.asks_model.rows
+        self.kit.set_ask(rows[index.row()] if index.isValid() and index.row() < len(rows)
+                         else None)
 
     def add(self) -> None:
         """Add the entry typed in the row above the log."""

@@ -68,6 +68,18 @@ class PlannerActions(UndoableActions):
             QMessageBox.warning(self.widget, APP_NAME, f"The template was not saved: {error}")
             return False
 
+    def save_sender(self, name: str, business: str) -> bool:
+        """Save who signs the asks (asked once: remembered as asked); one undo step."""
+        values = {"sender_name": name, "sender_business": business, "sender_asked": True}
+        try:
+            stored = stored_settings(self.ws)
+            return self._edit("Set who signs the asks", SETTINGS, 0,
+                              {key: stored.get(key) for key in values},
+                              {key: stored_form(key, value) for key, value in values.items()})
+        except FAILURES as error:
+            QMessageBox.warning(self.widget, APP_NAME, f"Your name was not saved: {error}")
+            return False
+
     def record_outcome(self, ask: AskRow, status: str, observed_reach: int | None,
                        today: date) -> bool:
         """Set an ask's status (and reach when shared); one undo step. True when saved."""

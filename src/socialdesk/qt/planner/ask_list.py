@@ -25,11 +25,16 @@ from PySide6.QtWidgets import (
 
 from socialdesk.core.clock import today
 from socialdesk.core.formatting import compact, exact, short_date
+from socialdesk.core.planner.ask_messages import KIT_MARK
+from socialdesk.qt.planner.kit_actions import KitButtons
+from socialdesk.qt.planner.visits_offer import VisitsOffer
 from socialdesk.qt.table_model import Column, RowTableModel
 from socialdesk.qt.view_base import EmptyState, make_table, muted
 from socialdesk.qt.wheel import wheel_needs_focus
+from socialdesk.store import asks as ask_store
 from socialdesk.store.models import AskRow
 from socialdesk.store.vocabulary import ASK_STATUSES
+from socialdesk.store.workspace import Workspace
 
 Index = QModelIndex | QPersistentModelIndex
 COL_NAME, COL_STATUS, COL_ASKED, COL_ANSWERED, COL_REACH, COL_PREDICTED, COL_MESSAGE = range(7)
@@ -51,6 +56,12 @@ def _reach_tip(ask: AskRow) -> str:
     return tip
 
 
+def _without_kit(message: str) -> str:
+    """The message as written, the share kit after it left out (it is long)."""
+    written, kit, _rest = message.partition(KIT_MARK)
+    return f"{written.rstrip()}\n\n(and their share kit)" if kit else message
+
+
 def _first_line(text: str) -> str:
     return next((line.strip() for line in text.splitlines() if line.strip()), "")
 
@@ -68,7 +79,7 @@ COLUMNS: list[Column[AskRow]] = [
     Column("Expected", lambda a: a.predicted_reach, display=compact, numeric=True,
            tooltip=lambda a: f"The planner expected about {exact(round(a.predicted_reach))} "
            "more people from this ask" if a.predicted_reach is not None else ""),
-    Column("Message", lambda a: _first_line(a.message), tooltip=lambda a: a.message),
+    Column("Message", lambda a: _first_line(a.message), tooltip=lambda a: _without_kit(a.message)),
 ]
 
 
@@ -173,7 +184,7 @@ class AskList(QWidget):
 
     outcome_requested = Signal(object, str, object)
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, ws: Workspace, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.model = AskTableModel(self)
         self.model.outcome_requested.connect(self._requested)
@@ -191,10 +202,18 @@ class AskList(QWidget):
         self.body = EmptyState(self.table, "No asks for this post yet — tick the partners to "
                                "ask on the Partners tab, then press “Create asks”.")
         self.hint = muted(HINT)
+        self.ws = ws
+        self.offer = VisitsOffer()
+        self.offer.mark_shared.connect(lambda ask: self._requested(ask, "shared",
+                                                                   ask.observed_reach))
+        self.kit = KitButtons(ws)
+        self.table.selectionModel().currentRowChanged.connect(self._current_changed)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 6, 0, 0)
         layout.addWidget(self.hint)
+        layout.addWidget(self.offer)
         layout.addWidget(self.body, 1)
+        layout.addWidget(self.kit)
 
     def set_asks(self, rows: Sequence[AskRow]) -> None:
         """Show these asks, each with its answer drop-down (and reach box when shared)."""
@@ -207,6 +226,20 @@ class AskList(QWidget):
         unpublished = any(not ask.counts_in_reports for ask in rows)
         self.hint.setText(f"{HINT} {NOT_PUBLISHED}" if unpublished else HINT)
         self.hint.setVisible(bool(rows))
+        post_id = rows[0].post_id if rows else None
+        self.offer.set_offers(ask_store.visits_waiting(self.ws, post_id)
+                              if post_id is not None else [])
+        chosen = self.kit.ask.id if self.kit.ask is not None else None
+        row = next((i for i, ask in enumerate(rows) if ask.id == chosen), 0)
+        if rows:
+            self.table.setCurrentIndex(self.model.index(row, COL_NAME))
+        self._current_changed(self.model.index(row, COL_NAME) if rows else QModelIndex())
+        self.kit.setVisible(bool(rows))
+
+    def _current_changed(self, index: Index, _previous: Index | None = None) -> None:
+        rows = self.model.rows
+        self.kit.set_ask(rows[index.row()] if index.isValid() and index.row() < len(rows)
+                         else None)
 
     def _requested(self, ask: AskRow, status: str, reach: object) -> None:
         # Later: the write reloads this table, which must not happen inside an editor's signal.

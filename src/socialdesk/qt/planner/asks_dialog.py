@@ -1,15 +1,15 @@
 """The dialog that turns the chosen partners into asks: one message each, editable.
 
-Each message comes from the template for the partner's kind (blogger, press, …); the
-template itself can be edited here and is saved to the workspace for next time. A
-message can be copied or opened in the e-mail program before the asks are created.
+Each message comes from the template for the partner's kind (blogger, press, …), with the
+partner's tracked link, and the share kit as plain text follows it; the template itself
+can be edited here and is saved to the workspace for next time. A message can be copied or
+opened in the e-mail program before the asks are created.
 """
 
 from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable, Sequence
-from datetime import date
 
 from PySide6.QtCore import QSize, Qt, QUrl
 from PySide6.QtGui import QDesktopServices, QGuiApplication, QIcon, QPixmap
@@ -36,7 +36,6 @@ from socialdesk.core.planner.asking import DraftAsk
 from socialdesk.core.settings import update_setting, workspace_settings
 from socialdesk.qt.icons import ui_icon
 from socialdesk.qt.view_base import muted, section_title
-from socialdesk.store import planning
 from socialdesk.store.planning import PostFacts
 from socialdesk.store.workspace import Workspace
 
@@ -66,10 +65,7 @@ class AsksDialog(QDialog):
         self.warning_count = warning_count
         self.edited = [False] * len(self.drafts)
         self.templates: dict[str, str] = dict(workspace_settings(ws).get("ask_templates") or {})
-        day = date.fromisoformat(post.scheduled_on) if post.scheduled_on else None
-        platforms = planning.main_platforms(ws, [d.contact_id for d in self.drafts])
-        self.contexts = [AskContext(name=d.name, post_title=post.title, link=post.link,
-                                    day=day, platform=platforms.get(d.contact_id))
+        self.contexts = [d.context or AskContext(name=d.name, post_title=post.title)
                          for d in self.drafts]
         count = len(self.drafts)
         self.setWindowTitle("Create asks")
@@ -165,9 +161,10 @@ class AsksDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(section_title(f"Ask {count} partner{'s' if count != 1 else ''} to "
                                        f"share “{post.title}”"))
-        layout.addWidget(muted("Each message comes from the template for the partner's kind. "
-                               "Edit any message, copy it or open it in your e-mail program, "
-                               "then create the asks to track the answers."))
+        layout.addWidget(muted("Each message comes from the template for the partner's kind, "
+                               "with their own tracked link; their share kit follows it. Edit "
+                               "any message, copy it or open it in your e-mail program, then "
+                               "create the asks to track the answers."))
         layout.addWidget(splitter, 1)
         layout.addWidget(self.warning)
         layout.addWidget(self.box)
@@ -222,6 +219,10 @@ class AsksDialog(QDialog):
     # --- templates --------------------------------------------------------------------
 
     def _template_toggled(self, on: bool) -> None:
+        # Closed: its title alone, not an empty frame below it.
+        self.template_box.setFlat(not on)
+        self.template_box.setMaximumHeight(16_777_215 if on else
+                                           self.template_box.fontMetrics().height() + 2)
         for widget in (self.template, self.template_note, self.save_template_button,
                        self.reset_template_button):
             widget.setVisible(on)
@@ -266,7 +267,8 @@ class AsksDialog(QDialog):
         template = ask_messages.template_for(kind, self.templates)
         for row, draft in enumerate(self.drafts):
             if draft.kind == kind and not self.edited[row]:
-                self._replace(row, message=ask_messages.render(template, self.contexts[row]))
+                self._replace(row, message=ask_messages.with_kit(
+                    ask_messages.render(template, self.contexts[row]), draft.kit))
         self._show(self._current())
 
     # --- result -----------------------------------------------------------------------

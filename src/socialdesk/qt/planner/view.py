@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import (
+    QDialog,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -30,6 +31,7 @@ from PySide6.QtWidgets import (
 from socialdesk.core.changes import VIEWED, Changes
 from socialdesk.core.clock import today
 from socialdesk.core.planner import asking
+from socialdesk.core.settings import workspace_settings
 from socialdesk.qt.icons import ui_icon
 from socialdesk.qt.planner.actions import PlannerActions
 from socialdesk.qt.planner.ask_list import AskList
@@ -45,6 +47,7 @@ from socialdesk.qt.planner.post_plan import (
     PostData,
     plan_for_post,
 )
+from socialdesk.qt.planner.sender_dialog import SenderDialog
 from socialdesk.qt.planner.summary import PlanSummary
 from socialdesk.qt.view_base import EmptyState, View, heading, muted, section_title
 from socialdesk.qt.workers import LatestJob
@@ -84,6 +87,7 @@ class PlannerView(View):
         self.chosen: set[str] = set()
         self.ranges: dict[tuple[int, frozenset[str]], CascadeSummary] = {}
         self.asks_dialog: AsksDialog | None = None
+        self.sender_dialog: SenderDialog | None = None
         self.actions = PlannerActions(ws, self, undo_stack)
         self.actions.changed.connect(self._after_write)
         self.loader = LatestJob(self)
@@ -119,7 +123,7 @@ class PlannerView(View):
         self.model.toggled.connect(self.toggle)
         self.table = make_partner_table(self.model)
         self.body = EmptyState(self.table, "Working out who could carry this post…")
-        self.asks = AskList()
+        self.asks = AskList(ws)
         self.asks.outcome_requested.connect(self.record_outcome)
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
@@ -354,9 +358,21 @@ class PlannerView(View):
                                           "their answers")
 
     def open_asks_dialog(self) -> AsksDialog | None:
-        """Show the messages for the ticked partners; creating them records the asks."""
+        """Show the messages for the ticked partners; creating them records the asks.
+
+        The first time, with no sender set, asks who signs them first (then shows them).
+        """
         lines = self._new_asks()
         if self.data is None or not lines:
+            return None
+        settings = workspace_settings(self.ws)
+        if not (settings["sender_asked"] or settings["sender_name"].strip()
+                or settings["sender_business"].strip()):
+            sender = SenderDialog(parent=self)
+            sender.finished.connect(lambda result: self._sender_answered(sender, result))
+            sender.finished.connect(sender.deleteLater)
+            self.sender_dialog = sender
+            sender.open()
             return None
         post = self.data.post
         drafts = asking.draft_asks(self.ws, post.id, [line.estimate for line in lines], today(),
@@ -369,6 +385,13 @@ class PlannerView(View):
         self.asks_dialog = dialog
         dialog.open()
         return dialog
+
+    def _sender_answered(self, dialog: SenderDialog, result: int) -> None:
+        """Save the sender (or that the question was asked), then show the messages."""
+        name, business = dialog.values() if result == QDialog.DialogCode.Accepted else ("", "")
+        self.sender_dialog = None
+        if self.actions.save_sender(name, business):
+            self.open_asks_dialog()
 
     def _create_asks(self, dialog: AsksDialog) -> None:
         post = dialog.post

@@ -1,7 +1,8 @@
-"""Settings → Asks: when to warn about asking too often, and the message per contact kind."""
+"""Settings → Asks: who signs the asks, when to warn about asking too often, the messages."""
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from datetime import date, timedelta
 from typing import Any
@@ -13,6 +14,7 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QPlainTextEdit,
     QPushButton,
     QVBoxLayout,
@@ -22,16 +24,18 @@ from PySide6.QtWidgets import (
 from socialdesk.core.clock import today
 from socialdesk.core.planner import ask_messages
 from socialdesk.core.planner.ask_messages import DEFAULT_TEMPLATES, AskContext
+from socialdesk.core.share.links import tracked_link
 from socialdesk.qt.settings_pages import (
     FieldGrid,
     Problem,
     SettingsPage,
+    align_labels,
     check_typed,
     explanation,
     number_box,
     section_title,
 )
-from socialdesk.store import planning, posts
+from socialdesk.store import planning, post_writes, posts
 from socialdesk.store.vocabulary import CONTACT_KINDS
 from socialdesk.store.workspace import Workspace
 
@@ -49,10 +53,17 @@ SAMPLE_NAMES = {
 PLACEHOLDER_HINTS = {  # what each placeholder becomes: shown beside it, example in the tooltip
     "name": ("the contact's name", "Corner Café"),
     "post_title": ("the post's title", "Autumn bread tasting"),
-    "link": ("the post's link", "https://…; a line with {link} is left out when there is none"),
+    "post_text": ("the post's text", "Join us on Saturday…; a line with it is left out when "
+                  "the post has no text"),
+    "link": ("their tracked link", "https://…?utm_source=corner-cafe…; a line with {link} is "
+             "left out when the post has no link"),
     "date": ("the post's day", "Saturday 14 March"),
     "limit": ("their network's limit", "280 characters on X"),
+    "sender_name": ("your name", "Ana Ruiz; a line with it is left out while it is empty"),
+    "sender_business": ("your business", "Ruiz Bakery; a line with it is left out while it is "
+                        "empty"),
 }
+SAMPLE_SLUG = "corner-cafe"
 
 
 def sample_post(ws: Workspace) -> AskContext:
@@ -61,12 +72,16 @@ def sample_post(ws: Workspace) -> AskContext:
     facts = planning.post_facts(ws, upcoming[0].id) if upcoming else None
     if facts is None:
         return AskContext(name="", post_title="Autumn bread tasting",
-                          link="https://example.com/tasting",
-                          day=today() + timedelta(days=7), platform="instagram")
+                          link=tracked_link("https://example.com/tasting", SAMPLE_SLUG, 1),
+                          day=today() + timedelta(days=7), platform="instagram",
+                          post_text="Taste six autumn breads with us, Saturday from 10.")
     day = date.fromisoformat(facts.scheduled_on) if facts.scheduled_on else None
     platform = min(facts.platforms) if facts.platforms else "instagram"
-    return AskContext(name="", post_title=facts.title, link=facts.link, day=day,
-                      platform=platform)
+    detail = post_writes.get_post(ws, facts.id)
+    text = detail.draft.body if detail is not None else ""
+    link = tracked_link(facts.link, SAMPLE_SLUG, facts.id) if facts.link.strip() else ""
+    return AskContext(name="", post_title=facts.title, link=link, day=day,
+                      platform=platform, post_text=text)
 
 
 class AsksPage(SettingsPage):
@@ -74,18 +89,34 @@ class AsksPage(SettingsPage):
 
     title = "Asks"
     icon = "mail"
-    keys = ("ask_warning_count", "ask_templates")
+    keys = ("sender_name", "sender_business", "sender_asked", "ask_warning_count",
+            "ask_templates")
 
     def __init__(self, ws: Workspace, parent: QWidget | None = None) -> None:
         super().__init__(ws, parent)
         self.layout_.addWidget(explanation(
             "What SocialDesk writes when you ask partners to share a post, and when it "
             "warns you that you are asking someone too often."))
+        self.sender_name = QLineEdit()
+        self.sender_name.setPlaceholderText("e.g. Ana Ruiz")
+        self.sender_business = QLineEdit()
+        self.sender_business.setPlaceholderText("e.g. Ruiz Bakery")
+        for edit in (self.sender_name, self.sender_business):
+            edit.setMinimumWidth(260)
+            edit.textChanged.connect(self._update_preview)
+        self.sender_asked = False
         self.warning_count = number_box(0, 30, " asks")
+        sender = FieldGrid()
+        sender.add("Your name:", self.sender_name,
+                 "Signs each ask ({sender_name}) and the share kits.")
+        sender.add("Business:", self.sender_business,
+                 "Under your name ({sender_business}) and on the share kits.")
         grid = FieldGrid()
         grid.add("Warn after:", self.warning_count,
                  "The planner warns before you ask the same person more often than this "
                  "within 30 days.", QLabel("in 30 days"))
+        align_labels(sender, grid)
+        self.layout_.addLayout(sender)
         self.layout_.addLayout(grid)
 
         self.templates: dict[str, str] = {}
@@ -150,6 +181,8 @@ class AsksPage(SettingsPage):
         box.addLayout(editing, 1)
         box.addWidget(self.warning)
         box.addWidget(self.preview_title)
+        box.addWidget(explanation("Each partner's share kit — the text and a one-click link "
+                                  "for each of their networks — follows the message."))
         box.addWidget(self.preview, 1)
         self.layout_.addLayout(box, 1)
         self.kind.currentIndexChanged.connect(self._show_kind)
@@ -161,6 +194,9 @@ class AsksPage(SettingsPage):
 
     def load(self, values: Mapping[str, Any]) -> None:
         """Show the warning count and every kind's message (the built-in one if not set)."""
+        self.sender_name.setText(str(values.get("sender_name") or ""))
+        self.sender_business.setText(str(values.get("sender_business") or ""))
+        self.sender_asked = bool(values.get("sender_asked"))
         self.warning_count.setValue(int(values["ask_warning_count"]))
         overrides = values.get("ask_templates") or {}
         self.templates = {kind: ask_messages.template_for(kind, overrides)
@@ -169,7 +205,10 @@ class AsksPage(SettingsPage):
 
     def values(self) -> dict[str, Any]:
         """The warning count and every kind's message (the dialog stores only changed ones)."""
-        return {"ask_warning_count": self.warning_count.value(),
+        name, business = self.sender_name.text().strip(), self.sender_business.text().strip()
+        return {"sender_name": name, "sender_business": business,
+                "sender_asked": self.sender_asked or bool(name or business),
+                "ask_warning_count": self.warning_count.value(),
                 "ask_templates": dict(self.templates)}
 
     def check(self) -> None:
@@ -207,9 +246,9 @@ class AsksPage(SettingsPage):
         template = self.templates.get(kind, "")
         self.built_in.setEnabled(template != DEFAULT_TEMPLATES.get(kind))
         name = SAMPLE_NAMES.get(kind, "Chris")
-        context = AskContext(name=name, post_title=self.context.post_title,
-                             link=self.context.link, day=self.context.day,
-                             platform=self.context.platform)
+        context = dataclasses.replace(
+            self.context, name=name, sender_name=self.sender_name.text(),
+            sender_business=self.sender_business.text())
         self.preview_title.setText(f"Preview — to {name}, about “{context.post_title}”")
         self.preview.setPlainText(ask_messages.render(template, context))
         unknown = ask_messages.unknown_placeholders(template)
