@@ -175,7 +175,7 @@ def test_asks_carry_the_partners_tracked_link_and_kit(bakery: Workspace) -> None
     update_setting(bakery, "sender_business", "Ruiz Bakery")
     update_setting(bakery, "ask_templates", {"partner": "{post_text}\n{link}\n{sender_name}"})
     _, plan = planning.plan_post(bakery, 10, TODAY, budget_minutes=None)
-    drafts = {d.name: d for d in asking.draft_asks(bakery, 10, plan.chosen, TODAY)}
+    drafts = {d.name: d for d in asking.draft_asks(bakery, 10, plan.chosen, TODAY, x0=0.0)}
     cafe = drafts["Corner Café"]
     link = ("https://bakery.example/sd?utm_source=corner-cafe&utm_medium=partner"
             "&utm_campaign=socialdesk&utm_content=post-10")
@@ -200,7 +200,7 @@ def test_partners_with_one_name_get_their_own_slugs(bakery: Workspace) -> None:
               "'partner', 'ally')")
     c.execute("INSERT INTO audiences (contact_id, platform, size) VALUES (3, 'instagram', 900)")
     _, plan = planning.plan_post(bakery, 10, TODAY, budget_minutes=None)
-    drafts = [d for d in asking.draft_asks(bakery, 10, plan.chosen, TODAY)
+    drafts = [d for d in asking.draft_asks(bakery, 10, plan.chosen, TODAY, x0=0.0)
               if d.name == "Corner Café"]
     assert sorted(d.slug for d in drafts) == ["corner-cafe", "corner-cafe-2"]
     for draft in drafts:
