@@ -141,7 +141,7 @@ def _measure(workspace: Path, contacts_csv: Path) -> list[Result]:
         wizard.accept()
 
     ImportWizard.open = walk_through  # type: ignore[method-assign]
-    imported: list[bool] = []
+    imported: list[object] = []  # what the import changed, once it ended
 
     def import_contacts() -> None:
         window._import(lambda done: transfer.import_path(
@@ -153,7 +153,7 @@ def _measure(workspace: Path, contacts_csv: Path) -> list[Result]:
     start = time.perf_counter()
     while not imported and time.perf_counter() - start < 180:
         settle(100)
-    assert imported == [True], "the import did not end"
+    assert imported and imported[0], "the import did not end, or changed nothing"
     settle(1200)
     exported = workspace.with_name("calendar.ics")
     told: list[str] = []

@@ -11,19 +11,21 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Sequence
 from datetime import date
+from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QMessageBox
 
 from socialdesk import APP_NAME
 from socialdesk.core.field_edits import ASK_ANSWER, SETTINGS
-from socialdesk.core.planner import asking
-from socialdesk.core.planner.asking import DraftAsk
 from socialdesk.core.settings import stored_form
 from socialdesk.qt.undo import UndoableActions, quoted
 from socialdesk.store import asks
 from socialdesk.store.errors import WorkspaceError
 from socialdesk.store.models import AskRow
 from socialdesk.store.settings import stored_settings
+
+if TYPE_CHECKING:  # the planner's model: loaded with the Planner, not with Today
+    from socialdesk.core.planner.asking import DraftAsk
 
 FAILURES = (sqlite3.Error, WorkspaceError, LookupError, ValueError)
 STATUS_WORDS = {"asked": "asked", "agreed": "agreed", "shared": "shared",
@@ -38,6 +40,8 @@ class PlannerActions(UndoableActions):
     def create_asks(self, post_id: int, title: str, drafts: Sequence[DraftAsk],
                     today: date) -> list[int]:
         """Record the drafts as asks (one transaction, one undo step); return their ids."""
+        from socialdesk.core.planner import asking
+
         if not drafts:
             return []
         try:
