@@ -383,3 +383,25 @@ def test_asks_made_before_forecasts_were_stored_keep_none(tmp_path: Path) -> Non
         assert old and all(tuple(row[1:]) == (None,) * 4 for row in old)
         asks.record_outcome(ws, old[0][0], "shared", observed_reach=50)
         assert track_record(ws).resolved == 0  # no p it was planned with: left out
+
+
+def test_a_version_8_workspace_opens_with_everything_it_holds(tmp_path: Path) -> None:
+    """The fixture of the newest released schema: each later migration must keep its rows."""
+    path = tmp_path / "v8.sqlite"
+    shutil.copyfile(FIXTURES / "workspace-v8.sqlite", path)
+    with Workspace.open(path) as ws:
+        assert ws.schema_version == migrations.latest_version()
+        conn = ws.conn
+        assert [tuple(r) for r in conn.execute(
+            "SELECT name, structured_name, slug FROM contacts ORDER BY id")] == [
+            ("Ada Baker", "Baker;Ada;;;", None), ("Corner Café", "", "corner-cafe")]
+        assert tuple(conn.execute("SELECT location, link FROM posts").fetchone()) == (
+            "Market hall, stall 4", "https://hearth.example/bread")
+        assert tuple(conn.execute(
+            "SELECT platform, platform_label, size FROM audiences WHERE contact_id = 2 "
+            "AND platform = 'other'").fetchone()) == ("other", "Substack", 600)
+        assert tuple(conn.execute(
+            "SELECT planned_p, planned_reach, planned_x0, model_version FROM asks").fetchone()
+        ) == (0.42, 310.5, 0.02, 2)
+        assert conn.execute("SELECT sum(visits) FROM ask_visits").fetchone()[0] == 17
+        assert conn.execute("SELECT count(*) FROM post_occurrences").fetchone()[0] == 2
