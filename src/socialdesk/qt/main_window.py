@@ -11,11 +11,9 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QEvent, QSettings, QTimer
 from PySide6.QtGui import (
-    QAction,
     QCloseEvent,
     QDragEnterEvent,
     QDropEvent,
-    QKeySequence,
     QPalette,
     QUndoStack,
 )
@@ -30,13 +28,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from socialdesk import APP_NAME, __version__
+from socialdesk import APP_NAME
 from socialdesk.core.changes import CONTACT_ROWS, EVERYTHING, NOTHING, Changes
 from socialdesk.core.clock import today
 from socialdesk.qt.backup.control import BackupControl, last_backup_text
 from socialdesk.qt.backup.integrity import check_in_background
 from socialdesk.qt.change_watch import ChangeWatch
 from socialdesk.qt.icons import app_icon
+from socialdesk.qt.menus import build_menus
 from socialdesk.qt.opening import ask_existing, ask_new
 from socialdesk.qt.preload import Preloader
 from socialdesk.qt.sidebar import Sidebar
@@ -105,7 +104,7 @@ class MainWindow(QMainWindow):
         self.statusBar().addWidget(self.path_label, 1)
         self.statusBar().addPermanentWidget(self.backup_label)
         self.safety = BackupControl(self)  # lock, automatic backups, restore
-        self._build_menus()
+        self.write_actions = build_menus(self, [(name, title) for name, title, *_ in VIEWS])
         self._restore_geometry()
         self.changes = ChangeWatch(self, lambda: self.ws, self.changed_elsewhere,
                                    self._report_damage, lambda: self.safety.busy)
@@ -114,56 +113,6 @@ class MainWindow(QMainWindow):
         Preloader([v[3].partition(":")[0] for v in VIEWS], self).start()
 
     # --- building -------------------------------------------------------------------
-
-    def _build_menus(self) -> None:
-        file_menu = self.menuBar().addMenu("&File")
-        self._action(file_menu, "&New workspace…", self.new_workspace, QKeySequence.StandardKey.New)
-        self._action(file_menu, "&Open workspace…", self.open_workspace,
-                     QKeySequence.StandardKey.Open)
-        file_menu.addSeparator()
-        importing = self._action(file_menu, "&Import…", self.import_file, "Ctrl+I")
-        self._action(file_menu, "&Export…", self.export_file, "Ctrl+E")
-        file_menu.addSeparator()
-        backing_up = self._action(file_menu, "&Backup now", self.backup_now, "Ctrl+B")
-        restoring = self._action(file_menu, "&Restore…", self.safety.restore)
-        file_menu.addSeparator()
-        quit_action = self._action(file_menu, "&Quit", self.close, QKeySequence.StandardKey.Quit)
-        if quit_action.shortcut().isEmpty():  # some platforms define no Quit key
-            quit_action.setShortcut(QKeySequence("Ctrl+Q"))
-
-        edit_menu = self.menuBar().addMenu("&Edit")
-        undo = self.undo_stack.createUndoAction(self, "&Undo")
-        undo.setShortcut(QKeySequence.StandardKey.Undo)
-        redo = self.undo_stack.createRedoAction(self, "&Redo")
-        redo.setShortcut(QKeySequence.StandardKey.Redo)
-        edit_menu.addAction(undo)
-        edit_menu.addAction(redo)
-        edit_menu.addSeparator()
-        settings = self._action(edit_menu, "&Settings…", self.edit_settings,
-                                QKeySequence.StandardKey.Preferences)
-        if settings.shortcut().isEmpty():  # Preferences has no key on Windows and Linux
-            settings.setShortcut(QKeySequence("Ctrl+,"))
-        # What a workspace opened read-only cannot do (see _workspace_opened).
-        self.write_actions = (importing, backing_up, restoring, settings)
-
-        view_menu = self.menuBar().addMenu("&View")
-        for number, (name, title, _, _) in enumerate(VIEWS, start=1):
-            self._action(view_menu, title, lambda _=False, n=name: self.show_view(n),
-                         f"Ctrl+{number}")
-
-        help_menu = self.menuBar().addMenu("&Help")
-        self._action(help_menu, f"&About {APP_NAME}", self.about)
-
-    def _action(self, menu: object, text: str, slot: object,
-                shortcut: QKeySequence.StandardKey | str | None = None) -> QAction:
-        action = QAction(text, self)
-        if isinstance(shortcut, QKeySequence.StandardKey):
-            action.setShortcuts(shortcut)
-        elif shortcut is not None:
-            action.setShortcut(QKeySequence(shortcut))
-        action.triggered.connect(slot)
-        menu.addAction(action)  # type: ignore[attr-defined]
-        return action
 
     def _restore_geometry(self) -> None:
         geometry = self.settings.value("window/geometry")
@@ -460,15 +409,6 @@ class MainWindow(QMainWindow):
     def backup_now(self) -> None:
         """Back up the workspace into the backups folder (on a worker thread)."""
         self.safety.backup_now()
-
-    def about(self) -> None:
-        """Show the version and where the workspace lives."""
-        QMessageBox.about(
-            self, f"About {APP_NAME}",
-            f"<h3>{APP_NAME} {__version__}</h3>"
-            "<p>Plan each post together with the partners who can spread it.</p>"
-            f"<p>Workspace: {self.ws.path}</p>",
-        )
 
     # --- window events --------------------------------------------------------------
 
