@@ -82,11 +82,15 @@ def kit_data(ws: Workspace, contact_id: int, post_id: int | None,
 
 
 def slugs_starting(ws: Workspace, base: str) -> set[str]:
-    """Every partner slug that is ``base`` or starts with ``base-``."""
-    escaped = base.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    """Every partner slug that is ``base`` or starts with ``base-``.
+
+    "Starts with ``base-``" is the range from ``base-`` to ``base.`` ("." follows "-"),
+    which walks the slug index instead of every contact.
+    """
     return {r[0] for r in ws.conn.execute(
-        "SELECT slug FROM contacts WHERE slug = ? OR slug LIKE ? ESCAPE '\\'",
-        (base, escaped + "-%"))}
+        "SELECT slug FROM contacts WHERE slug = ? UNION ALL "
+        "SELECT slug FROM contacts WHERE slug >= ? AND slug < ?",
+        (base, f"{base}-", f"{base}."))}
 
 
 def keep_slug(ws: Workspace, contact_id: int, slug: str) -> str:
