@@ -8,8 +8,9 @@ from datetime import date, timedelta
 import pytest
 
 from socialdesk.store import asks, reports
-from socialdesk.store.report_models import Calibration, Leverage
+from socialdesk.store.report_models import AskHourGroup, Calibration, Leverage
 from socialdesk.store.workspace import Workspace
+from visits_table import add_visits
 
 # Three weeks of March 2026 (Mondays 2, 9, 16); 1 March is a Sunday.
 FIRST, LAST, TODAY = "2026-03-02", "2026-03-22", "2026-03-20"
@@ -260,3 +261,43 @@ def test_demo_figures_agree_with_a_plain_recount(demo: Workspace) -> None:
         "SELECT count(*) FROM asks").fetchone()[0]
     assert sum(c.posts for c in overview.campaigns) == demo.conn.execute(
         "SELECT count(*) FROM posts").fetchone()[0]
+
+
+# --- visits: per campaign and by the time asks were recorded ---------------------------
+# Visits: ask 1 (post 1) 10 + 5, ask 3 (post 2) 7, ask 6 (post 4) 100.
+
+
+@pytest.fixture
+def visited(shop: Workspace) -> Workspace:
+    """The bakery with visits, links on posts 1, 2 and 4, and the times asks were recorded."""
+    add_visits(shop, 1, 10, 5)
+    add_visits(shop, 3, 7)
+    add_visits(shop, 6, 100)
+    shop.conn.execute("UPDATE posts SET link = 'https://bakery.example/buns' "
+                      "WHERE id IN (1, 2, 4)")
+    for ask, stamp in ((1, "2026-03-01T08:10:00Z"), (2, "2026-03-01T08:50:00Z"),
+                       (3, "2026-03-05T16:20:00Z"), (4, "2026-03-06T09:00:00Z"),
+                       (6, "2026-03-15T08:30:00Z")):
+        shop.conn.execute("UPDATE asks SET created_at = ? WHERE id = ?", (stamp, ask))
+    return shop
+
+
+def test_campaign_rows_and_report_count_the_visits_of_their_posts_asks(
+        visited: Workspace) -> None:
+    rows = {row.name: row.visits for row in reports.campaign_rows(visited)}
+    assert rows == {"Spring": 15 + 7, "Later": 0, "No campaign": 100}
+    report = reports.campaign_report(visited, 1)
+    assert report is not None and report.visits == 22
+    assert reports.campaign_visits(visited, 2) == 0
+
+
+def test_asks_by_the_quarter_hour_they_were_recorded(visited: Workspace) -> None:
+    groups = sorted(reports.asks_by_hour_recorded(visited), key=lambda g: g.utc_quarter)
+    # Asks 5, 7 and 8 are for posts without a link: no tracked link, left out.
+    assert groups == [
+        AskHourGroup("2026-03-01", "2026-03-01T08:00", asks=1, visits=15),
+        AskHourGroup("2026-03-01", "2026-03-01T08:45", asks=1, visits=0),
+        AskHourGroup("2026-03-05", "2026-03-05T16:15", asks=1, visits=7),
+        AskHourGroup("2026-03-05", "2026-03-06T09:00", asks=1, visits=0),
+        AskHourGroup("2026-03-15", "2026-03-15T08:30", asks=1, visits=100),
+    ]

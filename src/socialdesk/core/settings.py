@@ -39,6 +39,7 @@ DEFAULTS: dict[str, Any] = {
     "backup_monthly": 12,
     "backup_folder": "",  # empty: the user data folder's backups/
     "backup_encrypt": False,  # encrypt automatic backups (passphrase in the OS keyring)
+    "timezone": "",  # the workspace's IANA time zone; empty: the computer's
 }
 
 
@@ -101,6 +102,25 @@ def workspace_settings(ws: Workspace) -> dict[str, Any]:
         else:
             merged[key] = value
     return merged
+
+
+def workspace_zone(settings: dict[str, Any]) -> str:
+    """The workspace's time zone (setting ``timezone``), else the computer's: an IANA name.
+
+    A name zoneinfo does not know (a workspace edited elsewhere) counts as no setting.
+    """
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    from socialdesk.core.timezones import local_timezone
+
+    name = str(settings.get("timezone") or "").strip()
+    if name:
+        try:
+            ZoneInfo(name)
+            return name
+        except (ZoneInfoNotFoundError, ValueError):
+            pass
+    return local_timezone()
 
 
 def default_effort(ws: Workspace) -> int:

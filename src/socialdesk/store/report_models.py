@@ -167,6 +167,7 @@ class CampaignRow:
     asks: int
     answered: int
     shared: int
+    visits: int = 0  # what the tracked links of the asks for its posts brought
 
     @property
     def ratio(self) -> float | None:
@@ -212,6 +213,7 @@ class CampaignReport:
     weeks: tuple[Leverage, ...]
     partners: tuple[PartnerAsks, ...]  # best first (reach, then shares)
     posts: tuple[PostResult, ...]  # by date
+    visits: int = 0  # what the tracked links of the asks for its posts brought
 
     @property
     def published(self) -> int:
@@ -240,6 +242,37 @@ class CampaignReport:
 
 
 @dataclass(frozen=True, slots=True)
+class AskHourGroup:
+    """Asks for posts with a link with one ask date, recorded in one quarter hour (UTC).
+
+    With the visits they brought.
+    """
+
+    asked_on: str  # the ask's date (the workspace's own calendar)
+    utc_quarter: str  # when they were recorded: "YYYY-MM-DDTHH:MM" (MM 00, 15, 30, 45), UTC
+    asks: int
+    visits: int
+
+
+@dataclass(frozen=True, slots=True)
+class AskingHour:
+    """Asks made at one hour of the day (the workspace's time zone) and the visits they brought.
+
+    Counts the asks for posts with a link, the only ones a tracked link can bring visits
+    from, whose hour is known (see :mod:`socialdesk.core.share.asking_hours`).
+    """
+
+    hour: int  # 0–23
+    asks: int = 0
+    visits: int = 0
+
+    @property
+    def visits_per_ask(self) -> float | None:
+        """Visits ÷ asks (None without asks)."""
+        return _ratio(self.visits, self.asks)
+
+
+@dataclass(frozen=True, slots=True)
 class ReportsOverview:
     """What the Reports view shows before a campaign is picked."""
 
@@ -248,6 +281,7 @@ class ReportsOverview:
     partners: tuple[PartnerAsks, ...]
     predictions: tuple[PostResult, ...]  # posts with compared asks, by date
     campaigns: tuple[CampaignRow, ...]
+    hours: tuple[AskingHour, ...] = ()  # the 24 hours of the day asks were made at
 
     @property
     def totals(self) -> Leverage:

@@ -18,6 +18,7 @@ from socialdesk.store.models import CampaignSummary, Counts, WeekReach
 from socialdesk.store.occurrences import repeat_of
 from socialdesk.store.posts import week_of
 from socialdesk.store.report_models import (
+    AskHourGroup,
     CampaignFacts,
     CampaignReport,
     CampaignRow,
@@ -118,7 +119,9 @@ def campaign_rows(ws: Workspace) -> list[CampaignRow]:
     """Every campaign (and "No campaign" when posts lack one), latest start first.
 
     Reach counts published posts and repeats, as in the campaign report; ``published``
-    the posts whose own status is published; asks count every ask.
+    the posts whose own status is published; asks count every ask; visits what the
+    tracked links of the asks for its posts brought (an ask whose post was deleted
+    belongs to no campaign).
     """
     rows = ws.conn.execute(
         f"""
@@ -140,6 +143,11 @@ def campaign_rows(ws: Workspace) -> list[CampaignRow]:
                    sum(CASE WHEN status = 'published' THEN reach END) AS reach
             FROM posts GROUP BY campaign_id
         ),{_REPEAT_TOTALS},
+        visit_totals AS (
+            SELECT p.campaign_id, sum(v.visits) AS visits
+            FROM ask_visits v CROSS JOIN asks a ON a.id = v.ask_id
+            CROSS JOIN posts p ON p.id = a.post_id GROUP BY p.campaign_id
+        ),
         wanted AS (
             SELECT id AS campaign_id FROM campaigns
             UNION ALL SELECT NULL WHERE EXISTS (SELECT 1 FROM posts WHERE campaign_id IS NULL)
@@ -150,11 +158,13 @@ def campaign_rows(ws: Workspace) -> list[CampaignRow]:
                coalesce(pt.posts, 0) AS posts, coalesce(pt.published, 0) AS published,
                coalesce(pt.reach, 0) + coalesce(rt.reach, 0) AS own_reach,
                coalesce(at.partner_reach, 0) AS partner_reach, coalesce(at.asks, 0) AS asks,
-               coalesce(at.answered, 0) AS answered, coalesce(at.shared, 0) AS shared
+               coalesce(at.answered, 0) AS answered, coalesce(at.shared, 0) AS shared,
+               coalesce(vt.visits, 0) AS visits
         FROM wanted w LEFT JOIN campaigns c ON c.id = w.campaign_id
         LEFT JOIN post_totals pt ON pt.campaign_id IS w.campaign_id
         LEFT JOIN ask_totals at ON at.campaign_id IS w.campaign_id
         LEFT JOIN repeat_totals rt ON rt.campaign_id IS w.campaign_id
+        LEFT JOIN visit_totals vt ON vt.campaign_id IS w.campaign_id
         ORDER BY w.campaign_id IS NULL, c.starts_on IS NULL, c.starts_on DESC,
                  c.name COLLATE NOCASE
         """
@@ -374,8 +384,41 @@ def campaign_report(ws: Workspace, campaign_id: int, top: int = 10) -> CampaignR
     totals = Leverage.combined(weeks) if weeks else Leverage(facts.first or "", facts.last or "")
     return CampaignReport(
         facts, totals, tuple(weeks), tuple(partner_asks(ws, campaign_id, limit=top)),
-        tuple(post_results(ws, campaign_id)),
+        tuple(post_results(ws, campaign_id)), campaign_visits(ws, campaign_id),
     )
+
+
+def campaign_visits(ws: Workspace, campaign_id: int) -> int:
+    """The visits the tracked links of the asks for a campaign's posts brought."""
+    row = ws.conn.execute(
+        "SELECT coalesce(sum(v.visits), 0) FROM posts p CROSS JOIN asks a ON a.post_id = p.id "
+        "CROSS JOIN ask_visits v ON v.ask_id = a.id WHERE p.campaign_id = ?", (campaign_id,),
+    ).fetchone()
+    return int(row[0])
+
+
+def asks_by_hour_recorded(ws: Workspace) -> list[AskHourGroup]:
+    """The asks for posts with a link, with their visits, by ask date and time recorded.
+
+    An ask was made when it was recorded (``created_at``, UTC), here to the quarter hour
+    (every time zone's offset is a whole number of quarters); turning that into the hour
+    of the workspace's day is :mod:`socialdesk.core.share.asking_hours`'.
+    """
+    rows = ws.conn.execute(
+        """
+        WITH per_ask AS (SELECT ask_id, sum(visits) AS visits FROM ask_visits GROUP BY ask_id)
+        SELECT a.asked_on AS asked_on,
+               substr(a.created_at, 1, 14)
+                   || printf('%02d', CAST(substr(a.created_at, 15, 2) AS INTEGER) / 15 * 15)
+                   AS utc_quarter,
+               count(*) AS asks, coalesce(sum(v.visits), 0) AS visits
+        FROM asks a CROSS JOIN posts p ON p.id = a.post_id
+        LEFT JOIN per_ask v ON v.ask_id = a.id
+        WHERE p.link <> ''
+        GROUP BY a.asked_on, utc_quarter
+        """
+    )
+    return rows_as(AskHourGroup, rows)
 
 
 def overview(ws: Workspace, day: date, weeks: int = 12) -> ReportsOverview:
