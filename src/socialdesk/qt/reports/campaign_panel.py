@@ -45,6 +45,15 @@ NO_CAMPAIGN = ("Posts without a campaign have no campaign report. Give posts a c
                "the Calendar (edit a post → Campaign) to follow them together.")
 
 
+def visits_tooltip(visits: int) -> str:
+    """What a campaign's visits count."""
+    if not visits:
+        return ("No visits recorded for this campaign's tracked links yet (File → Import… "
+                "reads them from your web analytics).")
+    return (f"{exact(visits)} visits to your site through the tracked links partners were "
+            "asked to share for this campaign's posts")
+
+
 def pdf_name(campaign: str) -> str:
     """A file name for a campaign's report: "Holiday Pre-orders report.pdf"."""
     safe = re.sub(r'[\\/:*?"<>|\x00-\x1f]+', " ", campaign).strip(" .") or "Campaign"
@@ -85,6 +94,7 @@ class CampaignPanel(QWidget):
         self.ratio = StatTile("Leverage ratio")
         self.asks = StatTile("Asks shared")
         self.per_hour = StatTile("Reach per hour of asking")
+        self.visits = StatTile("Visits")
         self.chart = LeverageChartView()
         self.chart_box = EmptyState(self.chart, NO_RESULTS)
         self.partner_model: RowTableModel[PartnerAsks] = RowTableModel(TOP_PARTNER_COLUMNS, self)
@@ -115,7 +125,7 @@ class CampaignPanel(QWidget):
         layout.addWidget(self.dates)
         layout.addWidget(self.goal)
         layout.addLayout(tile_row([self.posts, self.own, self.through, self.ratio, self.asks,
-                                   self.per_hour]))
+                                   self.per_hour, self.visits]))
         layout.addWidget(split, 1)
         self.body = EmptyState(content, PICK)
         outer = QVBoxLayout(self)
@@ -171,6 +181,7 @@ class CampaignPanel(QWidget):
             f"{report.shared:,} of {answered:,}")
         self.per_hour.set_figure(per_hour_text(totals),
                                  per_hour_tooltip(totals, "in this campaign"))
+        self.visits.set_figure(compact(report.visits), visits_tooltip(report.visits))
         self.chart.set_weeks(report.weeks)
         self.chart_box.set_empty(totals.empty)
         self.partner_model.set_rows(report.partners)

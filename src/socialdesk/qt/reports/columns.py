@@ -52,6 +52,7 @@ TOP_PARTNER_COLUMNS: list[Column[PartnerAsks]] = [
     count_column("Shared", lambda p: p.shared),
     SUCCESS,
     count_column("Reach via them", lambda p: p.reach),
+    count_column("Visits", lambda p: p.visits),
 ]
 
 
@@ -94,5 +95,6 @@ CAMPAIGN_COLUMNS: list[Column[CampaignRow]] = [
     Column("Shared", lambda c: c.success, display=percent, numeric=True,
            tooltip=lambda c: f"{c.shared:,} of {c.answered:,} answered asks shared"
            f" ({c.asks - c.answered:,} waiting)"),
+    count_column("Visits", lambda c: c.visits),
     Column("Goal", lambda c: c.goal),
 ]

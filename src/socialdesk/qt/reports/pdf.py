@@ -224,11 +224,12 @@ def _partner(p: PartnerAsks) -> str:
 
 
 PARTNER_COLUMNS = [
-    _Column("Partner", 0.40, _partner),
-    _Column("Asked", 0.12, lambda p: _count(p.asked), True),
-    _Column("Shared", 0.12, lambda p: _count(p.shared), True),
-    _Column("Success", 0.14, lambda p: percent(p.success), True),
-    _Column("Reach via them", 0.22, lambda p: _count(p.reach), True),
+    _Column("Partner", 0.36, _partner),
+    _Column("Asked", 0.10, lambda p: _count(p.asked), True),
+    _Column("Shared", 0.10, lambda p: _count(p.shared), True),
+    _Column("Success", 0.12, lambda p: percent(p.success), True),
+    _Column("Reach via them", 0.18, lambda p: _count(p.reach), True),
+    _Column("Visits", 0.14, lambda p: _count(p.visits), True),
 ]
 POST_COLUMNS = [
     _Column("Date", 0.14, lambda p: long_date(p.scheduled_on)),
@@ -259,6 +260,7 @@ def key_figures(report: CampaignReport) -> list[tuple[str, str, str]]:
          exact(round(per_hour)) if per_hour is not None else "–",
          f"{hours_text(totals.effort_minutes)} spent asking" if totals.effort_minutes
          else "no asks for published posts"),
+        ("Visits", exact(report.visits), "through partners' tracked links"),
     ]
 
 

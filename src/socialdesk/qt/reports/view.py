@@ -2,7 +2,8 @@
 
 How far partners carried the posts (the leverage ratio per week), who shares when asked,
 how the planner's predictions held up (reach, and its share chances: the track record),
-and each campaign's report (exportable as PDF).
+which hours of asking bring the most visits, and each campaign's report (exportable as
+PDF).
 The figures are read on a worker thread with its own connection when the workspace is big,
 so opening the view never stalls the window; a small workspace is read at once.
 """
@@ -10,6 +11,8 @@ so opening the view never stalls the window; a small workspace is read at once.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from dataclasses import replace
+from datetime import date
 from pathlib import Path
 
 from PySide6.QtCore import QItemSelection, QItemSelectionModel, Qt, QTimer
@@ -18,6 +21,7 @@ from PySide6.QtWidgets import QSplitter, QTableView, QTabWidget, QVBoxLayout, QW
 from socialdesk.core.changes import Changes
 from socialdesk.core.clock import today
 from socialdesk.core.formatting import compact, exact, percent, short_date
+from socialdesk.core.share.asking_hours import asking_hours
 from socialdesk.qt.contacts.view import show_status
 from socialdesk.qt.reports.campaign_panel import CampaignPanel
 from socialdesk.qt.reports.charts import LeverageChartView, PredictionChartView
@@ -34,6 +38,7 @@ from socialdesk.qt.reports.figures import (
     ratio_text,
     ratio_tooltip,
 )
+from socialdesk.qt.reports.hours_panel import AskingHoursPanel
 from socialdesk.qt.reports.sorting import SortableRowModel
 from socialdesk.qt.reports.tiles import StatTile, tile_row
 from socialdesk.qt.reports.track_record_panel import TrackRecordPanel
@@ -52,7 +57,8 @@ from socialdesk.store.workspace import Workspace
 
 BACKGROUND_ABOVE = 4000  # posts + asks; bigger workspaces are read on a worker thread
 SCATTER_LIMIT = 1000  # the latest posts in the prediction chart; the table has them all
-TAB_LEVERAGE, TAB_PARTNERS, TAB_PREDICTIONS, TAB_TRACK_RECORD, TAB_CAMPAIGNS = range(5)
+(TAB_LEVERAGE, TAB_PARTNERS, TAB_PREDICTIONS, TAB_TRACK_RECORD, TAB_HOURS,
+ TAB_CAMPAIGNS) = range(6)
 NO_RESULTS = ("No results in the last 12 weeks yet. After a post goes out, mark it published "
               "and type in its reach (Calendar → edit the post → Results); when a partner "
               "shares it, record the share and its reach on the ask (Planner → Asks for this "
@@ -64,12 +70,15 @@ NO_PREDICTIONS = ("No predictions to check yet. Asks created in the Planner carr
                   "compares the prediction with what happened.")
 
 
+def read_figures(ws: Workspace, day: date) -> ReportsOverview:
+    """Every figure of the view: the store's overview and the hours of asking."""
+    return replace(reports.overview(ws, day), hours=asking_hours(ws))
+
+
 def _read(path: Path, day_iso: str) -> ReportsOverview:
     """Worker: every figure of the view, on its own read-only connection."""
-    from datetime import date
-
     with Workspace.open_readonly(path) as ws:
-        return reports.overview(ws, date.fromisoformat(day_iso))
+        return read_figures(ws, date.fromisoformat(day_iso))
 
 
 def _sorted_table(model: SortableRowModel, column: int, order: Qt.SortOrder) -> QTableView:
@@ -154,6 +163,8 @@ class ReportsView(View):
         self.tabs.addTab(self.predictions, "Predicted vs realised")
         self.track_record = TrackRecordPanel(ws)
         self.tabs.addTab(self.track_record, "Track record")
+        self.hours = AskingHoursPanel()
+        self.tabs.addTab(self.hours, "Hour of asking")
         self.tabs.addTab(campaigns, "Campaigns")
         layout = QVBoxLayout(self)
         layout.addWidget(heading("Reports"))
@@ -171,7 +182,7 @@ class ReportsView(View):
         big = totals.posts + totals.asks > BACKGROUND_ABOVE
         self.track_record.refresh(background=big)
         if not big:
-            self.show_overview(reports.overview(self.ws, day))
+            self.show_overview(read_figures(self.ws, day))
             return
         self.summary.setText("Reading the figures…")
         path, iso = self.ws.path, day.isoformat()
@@ -201,6 +212,7 @@ class ReportsView(View):
         yield lambda: self._show_figures(overview)
         yield lambda: self._show_partners(overview)
         yield lambda: self._show_predictions(overview.predictions)
+        yield lambda: self.hours.set_hours(overview.hours)
         yield lambda: self._show_campaigns(overview.campaigns)
 
     def _show_figures(self, overview: ReportsOverview) -> None:
