@@ -117,7 +117,7 @@ class CampaignPanel(QWidget):
         split.addWidget(right)
         split.setStretchFactor(0, 3)
         split.setStretchFactor(1, 2)
-        split.setSizes([640, 480])
+        split.setSizes([600, 520])
         content = QWidget()
         layout = QVBoxLayout(content)
         layout.setContentsMargins(0, 4, 0, 0)
