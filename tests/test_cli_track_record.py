@@ -13,9 +13,10 @@ import pytest
 from socialdesk.cli import main
 from socialdesk.store import asks
 from socialdesk.store.workspace import Workspace
+from visits_table import add_visits
 
-KEYS = ["resolved", "brier", "brier_base", "skill", "log_loss", "bins", "reach_bias",
-        "calibration", "learned_rates"]
+KEYS = ["resolved", "confirmed_by_visits", "brier", "brier_base", "skill", "log_loss", "bins",
+        "reach_bias", "calibration", "learned_rates"]
 BIN_KEYS = ["p_low", "p_high", "asks", "shared", "rate", "low", "high"]
 FIXTURES = Path(__file__).parent / "store" / "fixtures"
 
@@ -50,7 +51,7 @@ def test_json_shape_in_a_subprocess(tmp_path: Path) -> None:
     assert run.returncode == 0, run.stderr
     result = json.loads(run.stdout)
     assert list(result) == KEYS
-    assert result["resolved"] == 30
+    assert (result["resolved"], result["confirmed_by_visits"]) == (30, 0)
     assert result["brier"] == pytest.approx((10 * 0.7**2 + 20 * 0.3**2) / 30)
     assert result["skill"] == pytest.approx(1 - result["brier"] / result["brier_base"])
     (only,) = result["bins"]
@@ -75,6 +76,25 @@ def test_text_names_the_figures(tmp_path: Path, capsys: pytest.CaptureFixture[st
     assert "30%–40%" in out
     assert "not fitted (12 of 30 resolved asks)" in out
     assert "mastodon" in out and "from 5 posts" in out
+
+
+def test_asks_confirmed_by_visits_are_counted(tmp_path: Path,
+                                              capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "w.sqlite"
+    scored(path, 12)
+    with Workspace.open(path) as ws:
+        waiting = asks.create_asks(ws, [
+            asks.NewAsk(1, None, "2026-02-01",
+                        forecast=asks.Forecast(p=0.3, reach=400.0, x0=0.0, model_version=2))
+            for _ in range(3)])
+        add_visits(ws, waiting[0], 8)
+        add_visits(ws, waiting[1], 2, 5)
+    assert main(["track-record", "--workspace", str(path), "--json"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert (result["resolved"], result["confirmed_by_visits"]) == (14, 2)
+    assert result["bins"][0]["shared"] == 4 + 2
+    assert main(["track-record", "--workspace", str(path)]) == 0
+    assert "Resolved asks:     14 (2 confirmed by visits)" in capsys.readouterr().out
 
 
 def test_an_empty_workspace_and_an_older_one(tmp_path: Path,

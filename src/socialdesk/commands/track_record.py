@@ -61,7 +61,9 @@ def track_record_text(record: TrackRecord) -> str:
                  "they are scored here."]
     else:
         lines = [
-            f"Resolved asks:     {record.resolved:,}",
+            f"Resolved asks:     {record.resolved:,}"
+            + (f" ({record.confirmed_by_visits:,} confirmed by visits)"
+               if record.confirmed_by_visits else ""),
             f"Brier score:       {_number(record.brier)}   (share rate so far: "
             f"{_number(record.brier_base)}; skill {_number(record.skill, 2)})",
             f"Log loss:          {_number(record.log_loss)}",

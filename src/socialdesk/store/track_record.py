@@ -2,7 +2,12 @@
 
 :func:`resolved_forecasts` lists every resolved ask that stores the forecast it was planned
 with (asks made before schema version 7 have none and are left out), in the order they
-were resolved. :func:`own_post_reach` lists the published own posts (and published dates
+were resolved. An ask still waiting (asked or agreed) whose tracked link brought visits
+was shared all the same: it counts as a share *confirmed by visits*, resolved when it was
+agreed, else when asked; its reach is not known. A marked outcome stands (a declined ask
+with visits stays declined: someone else may have passed the link on).
+
+:func:`own_post_reach` lists the published own posts (and published dates
 of repeating posts) whose reach was typed in or fetched, each with the one platform it
 went out on and the followers of the active own channels there: what learned reach rates
 are made from. Plain tuples, in bulk: a large workspace has tens of thousands of asks.
@@ -12,7 +17,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from socialdesk.store.asks import RESOLVED
+from socialdesk.store.asks import RESOLVED, WAITING
 from socialdesk.store.occurrences import repeat_of
 from socialdesk.store.workspace import Workspace
 
@@ -21,8 +26,8 @@ _RESOLVED = "(" + ", ".join(f"'{s}'" for s in RESOLVED) + ")"
 
 # One resolved ask as read, a plain tuple (tens of thousands are read at once):
 # (p, shared: 1 shared / 0 declined or no reply, E_c or None, x_0 or None,
-#  a share's observed reach or None).
-ResolvedForecast = tuple[float, int, float | None, float | None, int | None]
+#  a share's observed reach or None, confirmed: 1 when only visits tell it was shared).
+ResolvedForecast = tuple[float, int, float | None, float | None, int | None, int]
 
 
 class PostReach(NamedTuple):
@@ -40,19 +45,25 @@ def has_forecasts(ws: Workspace) -> bool:
 
 
 def resolved_forecasts(ws: Workspace) -> list[ResolvedForecast]:
-    """Resolved asks with a stored p, oldest resolution first.
+    """Resolved asks with a stored p, and waiting ones confirmed by visits; oldest first.
 
     An ask's resolution date is its answer date (its ask date when none was recorded, as
-    for most unanswered asks); ties by id, the order the asks were made.
+    for most unanswered asks and every ask confirmed by visits); ties by id, the order the
+    asks were made.
     """
     if not has_forecasts(ws):
         return []
+    visited = ""
+    if ws.conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' "
+                       "AND name = 'ask_visits'").fetchone():
+        visited = (f" OR ({WAITING} AND id IN "
+                   "(SELECT ask_id FROM ask_visits WHERE visits > 0))")
     cursor = ws.conn.cursor()
     cursor.row_factory = None  # plain tuples: tens of thousands of rows, read once
     rows: list[ResolvedForecast] = cursor.execute(
-        "SELECT planned_p, status = 'shared', planned_reach, planned_x0, "
-        "CASE WHEN status = 'shared' THEN observed_reach END "
-        f"FROM asks WHERE status IN {_RESOLVED} AND planned_p IS NOT NULL "
+        f"SELECT planned_p, status = 'shared' OR {WAITING}, planned_reach, planned_x0, "
+        f"CASE WHEN status = 'shared' THEN observed_reach END, {WAITING} "
+        f"FROM asks WHERE planned_p IS NOT NULL AND (status IN {_RESOLVED}{visited}) "
         "ORDER BY coalesce(answered_on, asked_on), id"  # the asks_track_record index's order
     ).fetchall()
     return rows

@@ -13,6 +13,7 @@ from socialdesk.core.planner import track_record as tr
 from socialdesk.core.settings import update_setting
 from socialdesk.store import asks
 from socialdesk.store.workspace import Workspace
+from visits_table import add_visits
 
 TODAY = date(2026, 3, 10)
 
@@ -213,3 +214,33 @@ def test_learned_rates_from_published_single_platform_posts(bakery: Workspace) -
     params = planning.model_params(bakery)
     assert params.rate("instagram") == pytest.approx(0.25)
     assert params.rate("newsletter") == 0.35  # too few posts: the set rate stays
+
+
+def test_a_waiting_ask_whose_link_brought_visits_counts_as_shared(bakery: Workspace) -> None:
+    resolve(bakery, [(0.9, "shared", 990), (0.2, "declined", None)])  # 1 and 2 February
+    declined = 2
+    confirmed, silent, quiet = asks.create_asks(bakery, [
+        asks.NewAsk(1, None, "2025-03-01", forecast=forecast(0.3)),
+        asks.NewAsk(2, None, "2025-03-02", forecast=forecast(0.7)),
+        asks.NewAsk(2, None, "2025-03-03", forecast=forecast(0.8))])
+    add_visits(bakery, confirmed, 3, 4)
+    add_visits(bakery, silent, 0)  # a row of no visits is no evidence
+    add_visits(bakery, declined, 5)  # a marked outcome stands: declined stays declined
+    record = tr.track_record(bakery)
+    # The shared, the declined and the confirmed ask (y = 1), in that order; not the others.
+    assert (record.resolved, record.confirmed_by_visits) == (3, 1)
+    assert record.brier == pytest.approx((0.1 ** 2 + 0.2 ** 2 + 0.7 ** 2) / 3)
+    assert record.brier_base == pytest.approx((0.5 ** 2 + 1.0 ** 2 + 0.5 ** 2) / 3)
+    assert [(b.p_low, b.asks, b.shared) for b in record.bins] == [
+        (0.2, 1, 0), (0.3, 1, 1), (0.9, 1, 1)]
+    assert record.reach_bias.asks == 1  # its reach is not known: not in the reach bias
+    assert record.as_json()["confirmed_by_visits"] == 1
+    assert quiet  # waiting without visits: left out until it has an outcome
+
+
+def test_without_visits_a_waiting_ask_is_left_out(bakery: Workspace) -> None:
+    resolve(bakery, [(0.9, "shared", 990), (0.2, "declined", None)])
+    asks.create_asks(bakery, [asks.NewAsk(1, None, "2025-03-01", forecast=forecast(0.3))])
+    record = tr.track_record(bakery)
+    assert (record.resolved, record.confirmed_by_visits) == (2, 0)
+    assert record.brier == pytest.approx((0.1 ** 2 + 0.2 ** 2) / 2)

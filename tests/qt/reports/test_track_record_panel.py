@@ -14,6 +14,7 @@ from socialdesk.qt.reports.track_record_panel import NO_RECORD
 from socialdesk.qt.reports.view import TAB_TRACK_RECORD, ReportsView
 from socialdesk.store import asks
 from socialdesk.store.workspace import Workspace
+from visits_table import add_visits
 
 
 def answered(ws: Workspace, count: int) -> None:
@@ -88,3 +89,18 @@ def test_a_big_workspace_reads_the_track_record_on_a_worker(
     qtbot.waitUntil(lambda: panel.record is not None, timeout=10_000)
     assert panel.record == track_record(view.ws)
     assert panel.resolved.value.text() == "40"
+
+
+def test_the_resolved_tile_says_how_many_shares_visits_confirmed(view: ReportsView) -> None:
+    answered(view.ws, 20)
+    waiting = asks.create_asks(view.ws, [
+        asks.NewAsk(1, None, "2026-02-01",
+                    forecast=asks.Forecast(p=0.4, reach=300.0, x0=0.01, model_version=2))
+        for _ in range(2)])
+    add_visits(view.ws, waiting[0], 12)
+    view.refresh()
+    tile = view.track_record.resolved
+    shared = sum(b.shared for b in track_record(view.ws).bins)
+    assert tile.value.text() == "21"
+    assert tile.note.text() == f"{shared:,} shared, 1 by visits"
+    assert "1 of them confirmed by visits" in tile.toolTip()

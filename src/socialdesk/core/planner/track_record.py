@@ -1,7 +1,8 @@
 """The planner's track record: its forecasts scored against what really happened.
 
 DESIGN.md, "Track record and calibration". Over the resolved asks that store the p they
-were planned with (y = 1 shared, 0 declined or no reply): the Brier score against a
+were planned with (y = 1 shared, 0 declined or no reply; an ask still waiting whose
+tracked link brought visits counts as shared, *confirmed by visits*): the Brier score against a
 reference that predicts the share rate seen so far, the log loss, the reliability bins
 with 90% Wilson intervals and the reach bias. From the same outcomes, the recalibration
 ``σ(α + β · logit p)`` (penalised maximum likelihood, once 30 asks are resolved); from the
@@ -95,12 +96,14 @@ class TrackRecord:
     calibration: Calibration
     learned_rates: Mapping[str, LearnedRate] = field(default_factory=dict)
     learned_rates_active: bool = False
+    confirmed_by_visits: int = 0  # of the resolved: waiting asks whose link brought visits
 
     def as_json(self) -> dict[str, Any]:
         """The ``socialdesk track-record --json`` object."""
         c = self.calibration
         return {
-            "resolved": self.resolved, "brier": self.brier, "brier_base": self.brier_base,
+            "resolved": self.resolved, "confirmed_by_visits": self.confirmed_by_visits,
+            "brier": self.brier, "brier_base": self.brier_base,
             "skill": self.skill, "log_loss": self.log_loss,
             "bins": [{"p_low": b.p_low, "p_high": b.p_high, "asks": b.asks,
                       "shared": b.shared, "rate": b.rate, "low": b.low, "high": b.high}
@@ -285,9 +288,9 @@ def track_record(ws: Workspace) -> TrackRecord:
     settings = workspace_settings(ws)
     rows = stored.resolved_forecasts(ws)
     n = len(rows)
-    # Columns p, y, E_c, x_0, observed reach; None reads as NaN.
-    table = np.array(rows, dtype=float).reshape(n, 5)
-    p, y, reach, x0, observed = table.T
+    # Columns p, y, E_c, x_0, observed reach, confirmed by visits; None reads as NaN.
+    table = np.array(rows, dtype=float).reshape(n, 6)
+    p, y, reach, x0, observed, confirmed = table.T
     score = brier(p, y) if n else None
     base = brier(base_rates(y), y) if n else None
     skill = (1 - score / base) if score is not None and base else None
@@ -300,4 +303,5 @@ def track_record(ws: Workspace) -> TrackRecord:
         calibration=calibration(ws, settings, rows),
         learned_rates=workspace_learned_rates(ws),
         learned_rates_active=bool(settings["learned_rates_on"]),
+        confirmed_by_visits=int(confirmed.sum()),
     )

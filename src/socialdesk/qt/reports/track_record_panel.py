@@ -153,9 +153,15 @@ class TrackRecordPanel(QWidget):
         self.record = record
         self.box.set_empty(not record.resolved)
         shared = sum(b.shared for b in record.bins)
-        self.resolved.set_figure(f"{record.resolved:,}",
-                                 f"{record.resolved:,} asks answered since the planner kept "
-                                 f"its forecasts: {shared:,} shared", f"{shared:,} shared")
+        confirmed = record.confirmed_by_visits
+        tip = (f"{record.resolved:,} asks answered since the planner kept its forecasts: "
+               f"{shared:,} shared")
+        note = f"{shared:,} shared"
+        if confirmed:
+            tip += (f", {confirmed:,} of them confirmed by visits (no answer marked yet, but "
+                    "their tracked links brought visits)")
+            note += f", {confirmed:,} by visits"
+        self.resolved.set_figure(f"{record.resolved:,}", tip, note)
         skill = record.skill
         self.brier.set_figure(
             _number(record.brier),
