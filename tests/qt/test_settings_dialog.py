@@ -538,3 +538,28 @@ def test_the_sender_is_edited_on_the_asks_page_and_signs_the_preview(demo) -> No
     _before, after = dialog.changes()
     assert after["sender_business"] == "Ruiz Bakery" and "sender_name" not in after
     assert after["sender_asked"] is True  # set here: the planner need not ask
+
+
+def test_the_workspace_time_zone_is_chosen_on_the_asks_page(window, settings_dialog,
+                                                            qtbot) -> None:
+    def choose(dialog: SettingsDialog) -> None:
+        asks = page(dialog, AsksPage)
+        assert asks.zone.zone() == asks.zone.default  # no setting: the computer's
+        asks.zone.setCurrentText("Atlantis/Lost")
+        ok(dialog)
+        assert dialog.result() != ACCEPTED
+        assert dialog.current_page() is asks and "time zone" in dialog.problem.text()
+        asks.zone.setCurrentText("Asia/Kolkata")
+        ok(dialog)
+
+    assert settings_dialog(choose).result() == ACCEPTED
+    assert stored_settings(window.ws) == {"timezone": "Asia/Kolkata"}
+
+    def back_to_the_computers(dialog: SettingsDialog) -> None:
+        asks = page(dialog, AsksPage)
+        assert asks.zone.zone() == "Asia/Kolkata"
+        asks.zone.setCurrentText(asks.zone.default)
+        ok(dialog)
+
+    settings_dialog(back_to_the_computers)
+    assert stored_settings(window.ws) == {}

@@ -1,4 +1,7 @@
-"""Settings → Asks: who signs the asks, when to warn about asking too often, the messages."""
+"""Settings → Asks: who signs the asks, when to warn about asking too often, the messages.
+
+Also the workspace's time zone: the hours of the day Reports counts asks in.
+"""
 
 from __future__ import annotations
 
@@ -25,6 +28,7 @@ from socialdesk.core.clock import today
 from socialdesk.core.planner import ask_messages
 from socialdesk.core.planner.ask_messages import DEFAULT_TEMPLATES, AskContext
 from socialdesk.core.share.links import tracked_link
+from socialdesk.qt.calendar.fields import ZoneBox, zone_names
 from socialdesk.qt.settings_pages import (
     FieldGrid,
     Problem,
@@ -90,7 +94,7 @@ class AsksPage(SettingsPage):
     title = "Asks"
     icon = "mail"
     keys = ("sender_name", "sender_business", "sender_asked", "ask_warning_count",
-            "ask_templates")
+            "ask_templates", "timezone")
 
     def __init__(self, ws: Workspace, parent: QWidget | None = None) -> None:
         super().__init__(ws, parent)
@@ -115,6 +119,11 @@ class AsksPage(SettingsPage):
         grid.add("Warn after:", self.warning_count,
                  "The planner warns before you ask the same person more often than this "
                  "within 30 days.", QLabel("in 30 days"))
+        self.zone = ZoneBox()
+        self.zone.setToolTip("The workspace's time zone (type a city to find it)")
+        grid.add("Time zone:", self.zone,
+                 "Reports → Hour of asking counts the hours of the day asks were made in "
+                 "this zone; this computer's unless you choose another.")
         align_labels(sender, grid)
         self.layout_.addLayout(sender)
         self.layout_.addLayout(grid)
@@ -198,6 +207,7 @@ class AsksPage(SettingsPage):
         self.sender_business.setText(str(values.get("sender_business") or ""))
         self.sender_asked = bool(values.get("sender_asked"))
         self.warning_count.setValue(int(values["ask_warning_count"]))
+        self.zone.set_zone(str(values.get("timezone") or "") or None)
         overrides = values.get("ask_templates") or {}
         self.templates = {kind: ask_messages.template_for(kind, overrides)
                           for kind in CONTACT_KINDS}
@@ -209,11 +219,15 @@ class AsksPage(SettingsPage):
         return {"sender_name": name, "sender_business": business,
                 "sender_asked": self.sender_asked or bool(name or business),
                 "ask_warning_count": self.warning_count.value(),
-                "ask_templates": dict(self.templates)}
+                "ask_templates": dict(self.templates),
+                "timezone": "" if self.zone.zone() == self.zone.default else self.zone.zone()}
 
     def check(self) -> None:
-        """The count is a number; no message is empty."""
+        """The count is a number; the time zone is one; no message is empty."""
         check_typed(self.warning_count, "Warn after")
+        if self.zone.zone() not in (self.zone.default, *zone_names()):
+            raise Problem(f"“{self.zone.zone()}” is not a time zone: pick one from the list "
+                          "(type a city to find it).", self.zone)
         for index in range(self.kind.count()):
             kind = str(self.kind.itemData(index))
             if not self.templates.get(kind, "").strip():
