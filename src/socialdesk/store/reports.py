@@ -404,17 +404,18 @@ def asks_by_hour_recorded(ws: Workspace) -> list[AskHourGroup]:
     (every time zone's offset is a whole number of quarters); turning that into the hour
     of the workspace's day is :mod:`socialdesk.core.share.asking_hours`'.
     """
+    # The asks of posts with a link through the post index, each one's visits looked up
+    # (half the time of joining the posts and the visits per ask on the large demo).
     rows = ws.conn.execute(
         """
-        WITH per_ask AS (SELECT ask_id, sum(visits) AS visits FROM ask_visits GROUP BY ask_id)
         SELECT a.asked_on AS asked_on,
                substr(a.created_at, 1, 14)
                    || printf('%02d', CAST(substr(a.created_at, 15, 2) AS INTEGER) / 15 * 15)
                    AS utc_quarter,
-               count(*) AS asks, coalesce(sum(v.visits), 0) AS visits
-        FROM asks a CROSS JOIN posts p ON p.id = a.post_id
-        LEFT JOIN per_ask v ON v.ask_id = a.id
-        WHERE p.link <> ''
+               count(*) AS asks,
+               coalesce(sum((SELECT sum(v.visits) FROM ask_visits v WHERE v.ask_id = a.id)),
+                        0) AS visits
+        FROM asks a WHERE a.post_id IN (SELECT id FROM posts WHERE link <> '')
         GROUP BY a.asked_on, utc_quarter
         """
     )
