@@ -210,6 +210,9 @@ class BackupControl(QObject):
 
         The backup runs on the writer thread behind a progress dialog, and the window is
         closed again once it ends; while it runs, another close request starts nothing.
+        While a write is under way (an import, a backup, a restore) the close waits until
+        it ended and its result was handled, a progress dialog saying what it finishes,
+        and the window is closed again then.
         """
         if self.closing:
             return True
