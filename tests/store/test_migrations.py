@@ -144,6 +144,28 @@ def test_an_older_workspace_gains_a_location_for_each_post(tmp_path: Path, versi
         assert detail is not None and detail.draft.location == "Market hall, stall 4"
 
 
+@pytest.mark.parametrize("version", [1, 2, 8])
+def test_an_older_workspace_gives_each_contact_room_for_its_organisations_units(
+        tmp_path: Path, version: int) -> None:
+    from socialdesk.core.contacts.export import export_contacts
+    from socialdesk.store.contacts import get_contact, save_contact
+
+    path = tmp_path / f"v{version}.sqlite"
+    shutil.copyfile(FIXTURES / f"workspace-v{version}.sqlite", path)
+    with Workspace.open(path) as ws:
+        assert "0012_org_units" in migrations.applied_names(ws.conn)
+        assert [tuple(r) for r in ws.conn.execute(
+            "SELECT organisation, org_units FROM contacts ORDER BY id")] == [
+            ("", ""), ("Corner Café Ltd", "")]
+        cafe = get_contact(ws, 2)
+        assert cafe is not None
+        save_contact(ws, replace(cafe, org_units="Kitchen;Night shift"))
+    with Workspace.open(path) as ws:
+        export_contacts(ws, tmp_path / "out.vcf", "vcard")
+    assert "\r\nORG:Corner Café Ltd;Kitchen;Night shift\r\n" in (
+        tmp_path / "out.vcf").read_bytes().decode("utf-8")
+
+
 def test_newer_workspace_is_refused_and_left_untouched(tmp_path: Path) -> None:
     path = tmp_path / "future.sqlite"
     Workspace.open(path, create=True).close()

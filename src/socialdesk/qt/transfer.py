@@ -116,7 +116,8 @@ def import_calendar_path(parent: QWidget, ws: Workspace, path: Path, done: Impor
                 return import_calendar(own, path, include_todos=include_todos, since=since,
                                        progress=progress)
 
-        start_with_dialog(parent, f"Importing {path.name}…", work, imported, writes=True)
+        start_with_dialog(parent, f"Importing {path.name}…", work, imported, writes=True,
+                          what=f"the import of {path.name}")
 
     def imported(result: Any, error: BaseException | None) -> None:
         if isinstance(error, (Cancelled, CalendarImportCancelled)):

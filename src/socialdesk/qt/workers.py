@@ -19,7 +19,9 @@ of it:
 Nothing waits for a result: a caller that needs the answer before it goes on (the import
 dialog's next page, closing the window after its backup) continues in ``done``. Work that
 writes the workspace (imports, restores, backups) says ``writes=True``: it then runs on
-the one writer thread, so writes never overlap.
+the one writer thread, so writes never overlap, and counts as under way
+(:meth:`Writing.under_way`) from its start until its ``done`` returned: closing the window
+waits for it (:mod:`socialdesk.qt.backup.control`).
 """
 
 from __future__ import annotations
@@ -69,6 +71,51 @@ def writer_pool() -> QThreadPool:
     return lane("writer")
 
 
+class Writing(QObject):
+    """The writes under way, each from its start until its ``done`` returned."""
+
+    ended = Signal()  # the last write under way was handled: none is left
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.running: dict[object, str] = {}  # a token per write → what it is
+
+    def begin(self, task: Task, what: str, done: Done) -> Done:
+        """Count ``task`` as under way; returns ``done``, which ends it once it returned.
+
+        A task deleted before it reported (its window went) ends too.
+        """
+        token = object()
+        self.running[token] = what
+        task.destroyed.connect(lambda: self._end(token))
+
+        def handled(result: Any, error: BaseException | None) -> None:
+            try:
+                done(result, error)
+            finally:
+                self._end(token)
+
+        return handled
+
+    def _end(self, token: object) -> None:
+        if self.running.pop(token, None) is not None and not self.running:
+            self.ended.emit()
+
+    def under_way(self) -> list[str]:
+        """What the writes under way are (``"the import of club.ics"``), oldest first."""
+        return list(self.running.values())
+
+
+_writing: list[Writing] = []
+
+
+def writing() -> Writing:
+    """The one record of the writes under way (its ``ended`` says when none is left)."""
+    if not _writing:
+        _writing.append(Writing())
+    return _writing[0]
+
+
 class _Job(QRunnable):
     def __init__(self, work: Callable[[Progress], Any], task: Task) -> None:
         super().__init__()
@@ -99,13 +146,14 @@ def run_task(task: Task, work: Callable[[Progress], Any],
 
 
 def start_on_worker(parent: QObject, work: Callable[[], Any], done: Done, *,
-                    writes: bool = False) -> Task:
+                    writes: bool = False, what: str = "the work under way") -> Task:
     """Run ``work`` on a worker thread; call ``done(result, error)`` on the GUI thread.
 
-    Work that ``writes`` the workspace runs on :func:`writer_pool`, after earlier writes.
+    Work that ``writes`` the workspace runs on :func:`writer_pool`, after earlier writes;
+    ``what`` names it while it is under way (see :func:`writing`).
     """
     task = Task(parent)
-    task.finished.connect(done)
+    task.finished.connect(writing().begin(task, what, done) if writes else done)
     return run_task(task, lambda _progress: work(), writer_pool() if writes else None)
 
 
@@ -175,12 +223,13 @@ _SHOWING: set[QProgressDialog] = set()  # dialogs of work under way (kept alive)
 
 def start_with_dialog(parent: QWidget | None, label: str, work: Callable[[Progress], Any],
                       done: Done, *, abandon: bool = False, cancellable: bool = True,
-                      writes: bool = False) -> Task:
+                      writes: bool = False, what: str = "the work under way") -> Task:
     """Run ``work(progress)`` behind a window-modal progress dialog and return at once.
 
     ``done(result, error)`` runs on the GUI thread once the work ended and the dialog
     closed; after a Cancel of ``abandon`` work, at once with a :class:`Cancelled` error.
-    Work that ``writes`` the workspace runs on :func:`writer_pool`, after earlier writes.
+    Work that ``writes`` the workspace runs on :func:`writer_pool`, after earlier writes;
+    ``what`` names it while it is under way (see :func:`writing`).
     """
     dialog = QProgressDialog(label, "Cancel", 0, 0, parent)
     if not cancellable:
@@ -192,6 +241,8 @@ def start_with_dialog(parent: QWidget | None, label: str, work: Callable[[Progre
     dialog.setAutoReset(False)
     task = Task(dialog)
     _SHOWING.add(dialog)
+    if writes:
+        done = writing().begin(task, what, done)
 
     def end(result: Any, error: BaseException | None) -> None:
         if dialog not in _SHOWING:

@@ -50,6 +50,7 @@ class Merge:
     organisation: str = ""
     notes: str = ""
     structured_name: str = ""
+    org_units: str = ""  # go with the organisation they belong to
 
     @property
     def empty(self) -> bool:
@@ -205,7 +206,7 @@ def roomy_cache(ws: Workspace, mebibytes: int = 64) -> Iterator[None]:
 
 
 def apply_merges(ws: Workspace, merges: Sequence[Merge]) -> None:
-    """Add details and tags to existing contacts; fill empty organisation, notes, N."""
+    """Add details and tags to existing contacts; fill empty organisation (and units), notes, N."""
     _require_transaction(ws)
     ws.conn.executemany(
         "INSERT INTO contact_details (contact_id, kind, value, label, position) "
@@ -222,9 +223,9 @@ def apply_merges(ws: Workspace, merges: Sequence[Merge]) -> None:
         [(m.contact_id, tag_ids[t.casefold()]) for m in merges for t in m.tags],
     )
     ws.conn.executemany(
-        f"UPDATE contacts SET organisation = ?, updated_at = {_NOW} "
+        f"UPDATE contacts SET organisation = ?, org_units = ?, updated_at = {_NOW} "
         "WHERE id = ? AND organisation = ''",
-        [(m.organisation, m.contact_id) for m in merges if m.organisation],
+        [(m.organisation, m.org_units, m.contact_id) for m in merges if m.organisation],
     )
     ws.conn.executemany(
         f"UPDATE contacts SET notes = ?, updated_at = {_NOW} WHERE id = ? AND notes = ''",

@@ -31,6 +31,7 @@ class Contact:
     notes: str = ""
     follow_up_on: str | None = None
     structured_name: str = ""  # vCard N: family;given;additional;prefixes;suffixes, escaped
+    org_units: str = ""  # the units after the organisation's name in a vCard ORG, escaped
     details: tuple[Detail, ...] = ()
     tags: tuple[str, ...] = ()
 

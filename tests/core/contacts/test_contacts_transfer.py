@@ -339,3 +339,67 @@ def test_every_own_field_goes_out_in_both_formats_and_back_from_a_vcard(
         assert getattr(back, own.name) == getattr(ann, own.name), own.name
         assert row[own.csv_title] == own.text(ann) != "", own.name
     assert back.structured_name == ann.structured_name  # the vCard's N
+
+
+ORG_UNITS = (
+    b"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Ann Lee\r\nORG:Acme Inc.;Sales;EMEA\r\n"
+    b"EMAIL:ann@acme.example\r\nEND:VCARD\r\n"
+    b"BEGIN:VCARD\r\nVERSION:4.0\r\nKIND:org\r\nFN:Gump Shrimp Co.\r\n"
+    b"ORG:Gump Shrimp Co.;Sales Dept.\\;Manager;Fish\\, keeper\r\nEND:VCARD\r\n"
+)
+
+
+@pytest.mark.parametrize("version", ["4.0", "3.0"])
+def test_an_organisations_units_go_out_as_they_came_in(workspace: Workspace, tmp_path: Path,
+                                                       version: str) -> None:
+    """ORG is the organisation's name and its units: the name is stored readable."""
+    vobject = pytest.importorskip("vobject")
+    source = tmp_path / "in.vcf"
+    source.write_bytes(ORG_UNITS)
+    import_contacts(workspace, source)
+    rows = {r.name: r for r in contacts.contact_rows(workspace)}
+    assert rows["Ann Lee"].organisation == "Acme Inc."
+    assert rows["Gump Shrimp Co."].organisation == "Gump Shrimp Co."
+    out = tmp_path / "out.vcf"
+    export_contacts(workspace, out, "vcard", vcard_version=version)
+    text = out.read_bytes().decode("utf-8")
+    assert "\r\nORG:Acme Inc.;Sales;EMEA\r\n" in text
+    assert "\r\nORG:Gump Shrimp Co.;Sales Dept.\\;Manager;Fish\\, keeper\r\n" in text
+    orgs = {card.fn.value: card.org.value for card in vobject.readComponents(text)}
+    assert orgs == {"Ann Lee": ["Acme Inc.", "Sales", "EMEA"],
+                    "Gump Shrimp Co.": ["Gump Shrimp Co.", "Sales Dept.;Manager",
+                                        "Fish, keeper"]}
+    with Workspace.open(tmp_path / "again.sqlite", create=True) as again:
+        import_contacts(again, out)
+        export_contacts(again, tmp_path / "again.vcf", "vcard", vcard_version=version)
+    assert [line for line in (tmp_path / "again.vcf").read_bytes().decode("utf-8").split("\r\n")
+            if line.startswith("ORG")] == [line for line in text.split("\r\n")
+                                           if line.startswith("ORG")]
+
+
+@pytest.mark.parametrize("reviewed", [False, True], ids=["import", "reviewed import"])
+def test_a_merge_takes_the_units_with_the_organisation_it_fills(
+        workspace: Workspace, tmp_path: Path, reviewed: bool) -> None:
+    ann = contacts.save_contact(workspace, Contact(0, "Ann Lee", details=(
+        Detail("email", "ann@acme.example"),)))
+    bob = contacts.save_contact(workspace, Contact(0, "Bob Ray", organisation="Acme", details=(
+        Detail("email", "bob@acme.example"),)))
+    source = tmp_path / "in.vcf"
+    source.write_bytes(
+        b"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Ann Lee\r\nORG:Acme Inc.;Sales;EMEA\r\n"
+        b"EMAIL:ann@acme.example\r\nEND:VCARD\r\n"
+        b"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Bob Ray\r\nORG:Acme Inc.;Sales\r\n"
+        b"EMAIL:bob@acme.example\r\nEND:VCARD\r\n")
+    if reviewed:
+        parsed = parse_file(source)
+        apply_plan(workspace, plan_for(source, parsed.contacts,
+                                       find_duplicates(workspace, parsed.contacts)))
+    else:
+        import_contacts(workspace, source)
+    out = tmp_path / "out.vcf"
+    export_contacts(workspace, out, "vcard")
+    orgs = [line for line in out.read_bytes().decode("utf-8").split("\r\n")
+            if line.startswith("ORG")]
+    assert orgs == ["ORG:Acme Inc.;Sales;EMEA", "ORG:Acme"]  # Bob's typed one stays, alone
+    assert [contacts.get_contact(workspace, i).organisation for i in (ann, bob)] == [
+        "Acme Inc.", "Acme"]

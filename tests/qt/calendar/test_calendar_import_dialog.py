@@ -129,3 +129,52 @@ def test_a_broken_calendar_file_imports_nothing(qtbot, tmp_path: Path, close_win
     assert "broken.ics, line" in shown[0] and "Nothing was imported" in shown[0]
     assert reports.counts(window.ws).posts == 0
     close_window(window)
+
+
+def test_closing_during_an_import_waits_for_it_then_backs_up_and_closes(
+        qtbot, tmp_path: Path, calendar_file: Path, open_window,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The close waits behind a progress dialog until the import ended and was handled."""
+    import threading
+
+    from PySide6.QtWidgets import QProgressDialog
+
+    from socialdesk.core.backup import catalog
+    from socialdesk.core.backup import create as backup
+    from socialdesk.qt.workers import Task, run_task, writer_pool
+
+    path = tmp_path / "new.sqlite"
+    window = open_window(path, create=True)  # empty: nothing to back up when closed now
+    folder = backup.backup_folder(window.ws)
+    monkeypatch.setattr(QFileDialog, "getOpenFileName",
+                        staticmethod(lambda *a, **k: (str(calendar_file), "")))
+    told: list[tuple[str, bool]] = []  # the summary, and whether the window still showed
+    monkeypatch.setattr(QMessageBox, "information", staticmethod(
+        lambda parent, title, text: told.append((text, window.isVisible()))))
+
+    def dialogs(label: str) -> list[QProgressDialog]:
+        return [d for d in window.findChildren(QProgressDialog)
+                if d.labelText().startswith(label)]
+
+    gate = threading.Event()
+    held = run_task(Task(), lambda _progress: gate.wait(30), writer_pool())  # the writer is busy
+    try:
+        when_options_open(lambda dialog: dialog.accept(), [])
+        window.import_file()
+        qtbot.waitUntil(lambda: bool(dialogs("Importing plan.ics")), timeout=20_000)
+        window.close()  # the import waits for the writer: the window waits for the import
+        assert window.isVisible(), "the window closed while its import was under way"
+        [finishing] = dialogs("Finishing the import of plan.ics")
+        assert finishing.isVisible()
+        window.close()  # asked again meanwhile: still waiting, with one dialog
+        assert window.isVisible() and len(dialogs("Finishing")) == 1
+        assert reports.counts(window.ws).posts == 0 and catalog.list_backups(folder) == []
+    finally:
+        gate.set()
+    qtbot.waitUntil(lambda: not window.isVisible(), timeout=60_000)
+    [(summary, showing)] = told
+    assert summary.startswith("Imported ") and showing  # handled before the window closed
+    with Workspace.open(path) as ws:
+        assert reports.counts(ws).posts > 50
+    assert [b.kind for b in catalog.list_backups(folder)] == ["auto"]
+    del held

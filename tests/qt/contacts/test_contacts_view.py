@@ -123,6 +123,22 @@ def test_a_new_name_drops_the_structured_name_from_a_file(
     assert contacts.get_contact(ws, cid).structured_name == "Doe;Jane;;;"
 
 
+def test_a_new_organisation_drops_the_units_read_with_the_old_one(
+        window: MainWindow, view: ContactsView, qtbot) -> None:
+    ws = window.ws
+    cid = view.model.rows[2].id
+    kept = contacts.get_contact(ws, cid)
+    contacts.save_contact(ws, replace(kept, organisation="Acme Inc.", org_units="Sales;EMEA"))
+    view.table.selectRow(3)
+    view.table.selectRow(2)
+    type_into(qtbot, view.editor.form.name_edit, "Zelda Renamed")
+    assert contacts.get_contact(ws, cid).org_units == "Sales;EMEA"
+    type_into(qtbot, view.editor.form.organisation_edit, "Somewhere Else Ltd")
+    assert contacts.get_contact(ws, cid).org_units == ""
+    window.undo_stack.undo()
+    assert contacts.get_contact(ws, cid).org_units == "Sales;EMEA"
+
+
 def test_several_emails_phones_and_labels(window: MainWindow, view: ContactsView, qtbot) -> None:
     ws = window.ws
     cid = contacts.save_contact(ws, Contact(0, "Aardvark Details", details=(

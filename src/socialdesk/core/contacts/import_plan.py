@@ -84,6 +84,7 @@ def _absorb(into: Contact, other: Contact) -> Contact:
     tags = {t.casefold(): t for t in other.tags} | {t.casefold(): t for t in into.tags}
     return dataclasses.replace(
         into, organisation=into.organisation or other.organisation,
+        org_units=into.org_units if into.organisation else other.org_units,
         notes=into.notes or other.notes, details=details, tags=tuple(tags.values()),
         structured_name=into.structured_name or other.structured_name,
     )
@@ -112,6 +113,7 @@ def _merges(ws: Workspace, incoming: dict[int, Contact]) -> list[store.Merge]:
             contact.organisation if not target.organisation else "",
             contact.notes if not target.notes else "",
             contact.structured_name if not target.structured_name else "",
+            contact.org_units if not target.organisation else "",
         ))
     return merges
 

@@ -30,7 +30,8 @@ _MAX = 300  # characters of one value
 _MAX_STORED = 1000  # of the whole: a longer N is not kept (an export works one out)
 
 
-def _escape(value: str) -> str:
+def escape_value(value: str) -> str:
+    """One value of a structured property (N, ORG): white space collapsed, then escaped."""
     value = " ".join(value.split())[:_MAX]
     return value.replace("\\", "\\\\").replace(",", "\\,").replace(";", "\\;")
 
@@ -60,7 +61,7 @@ def _unescape(value: str) -> str:
 
 def stored(parts: Sequence[Sequence[str]]) -> str:
     """The stored form of five parts, each a list of values ('' when every part is empty)."""
-    cells = [",".join(e for value in part if (e := _escape(value))) for part in parts]
+    cells = [",".join(e for value in part if (e := escape_value(value))) for part in parts]
     cells = (cells + [""] * PARTS)[:PARTS]
     text = ";".join(cells)
     return "" if text == EMPTY or len(text) > _MAX_STORED else text

@@ -3,12 +3,12 @@
 Hand-written rather than with ``vobject``: vobject 0.9 serialises every card with its
 vCard 3.0 behaviour (it only lets the VERSION line say 4.0), it is not otherwise a
 dependency of SocialDesk, and building its object tree for 100,000 contacts is slow.
-What we write is small and plain: FN, N, ORG, EMAIL, TEL, URL, NOTE, CATEGORIES, UID,
-REV, and SocialDesk's own fields as ``X-SOCIALDESK-*`` properties. Text is escaped
-(backslash, newline, comma, semicolon; other control characters but tab are left out),
-URIs (URL, UID) have their control characters percent-encoded, so that no value can end
-its line; lines end in CRLF and are folded at
-75 octets without splitting a UTF-8 character.
+What we write is small and plain: FN, N, ORG (name and units), EMAIL, TEL, URL, NOTE,
+CATEGORIES, UID, REV, and SocialDesk's own fields as ``X-SOCIALDESK-*`` properties. Text
+is escaped (backslash, newline, comma, semicolon; other control characters but tab are
+left out), URIs (URL, UID) have their control characters percent-encoded, so that no value
+can end its line; lines end in CRLF and are folded at 75 octets without splitting a UTF-8
+character.
 
 Labels (:mod:`socialdesk.core.contacts.detail_labels`): a label made of type words ("mobile",
 "home fax", "work, preferred") is written as standard ``TYPE`` values (upper case in
@@ -35,7 +35,8 @@ from socialdesk.store.models import Contact, Detail
 VERSIONS = ("4.0", "3.0")
 _PROPERTY = {"email": "EMAIL", "phone": "TEL", "url": "URL"}
 _NAMESPACE = uuid.UUID("6f1d3b8e-3c2a-5b7e-9a41-2c5e7d8f9a10")
-# A stored N is escaped already: only control characters (line breaks too) are left out.
+# A stored N or ORG's units are escaped already: only control characters (line breaks
+# too) are left out.
 _LINE_BREAKS = re.compile(r"[\x00-\x1f\x7f]")
 
 
@@ -132,7 +133,8 @@ def card(item: ExportContact, version: str = "4.0") -> str:
         *_name_lines(contact, version),
     ]
     if contact.organisation:
-        lines.append(f"ORG:{escape(contact.organisation)}")
+        units = _LINE_BREAKS.sub("", contact.org_units)  # stored escaped (org_units.py)
+        lines.append(f"ORG:{escape(contact.organisation)}" + (f";{units}" if units else ""))
     lines += _detail_lines(contact.details, version)
     if contact.tags:
         lines.append("CATEGORIES:" + ",".join(escape(tag) for tag in contact.tags))

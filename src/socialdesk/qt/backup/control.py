@@ -3,7 +3,9 @@
 Backups and restores run on the writer thread with their own workspace connection; the
 window stays responsive (a progress dialog shows while the user must wait: on close, and
 during a restore). An automatic backup is made when the window closes (the window stays
-until it is made, then closes) and once a day while it is open.
+until it is made, then closes) and once a day while it is open. A close asked while a
+write is under way (an import, a backup, a restore) waits until it ended and its result
+was handled, then backs up and closes.
 
 Only what startup needs is imported at the top: the backup engine
 (:mod:`socialdesk.core.backup.create`, which loads ``cryptography``) and the restore UI
@@ -21,16 +23,17 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
     QObject,
+    Qt,
     QTimer,
 )
-from PySide6.QtWidgets import QMessageBox, QWidget
+from PySide6.QtWidgets import QMessageBox, QProgressDialog, QWidget
 
 from socialdesk import APP_NAME
 from socialdesk.core.backup import secrets
 from socialdesk.core.changes import BACKUP_LOG
 from socialdesk.core.lock import WorkspaceLock
 from socialdesk.core.settings import workspace_settings
-from socialdesk.qt.workers import Task, start_on_worker, start_with_dialog
+from socialdesk.qt.workers import Task, start_on_worker, start_with_dialog, writing
 from socialdesk.store import backups, reports
 from socialdesk.store.errors import WorkspaceError
 from socialdesk.store.workspace import Workspace
@@ -60,8 +63,10 @@ class BackupControl(QObject):
         self.closed = False  # no more automatic backups: the window closes
         self.closing = False  # the backup on close runs: the window closes when it ends
         self.restoring = False  # a restore runs: the window's workspace is closed
-        self.close_waiting = False  # close once the running backup or restore ends
+        self.close_waiting = False  # close once the writes under way ended
+        self.finishing: QProgressDialog | None = None  # says what the close waits for
         self._pending: list[Task] = []
+        writing().ended.connect(self._work_ended)
         self.timer = QTimer(self)
         self.timer.setInterval(CHECK_EVERY_MS)
         self.timer.timeout.connect(self.backup_if_due)
@@ -183,7 +188,7 @@ class BackupControl(QObject):
             self.window.statusBar().showMessage(f"Backed up to {result.path}", 8000)
 
         outcome = start_on_worker(self, lambda: _backup_job(path, kind, passphrase), done,
-                                  writes=True)
+                                  writes=True, what="the backup")
         self._pending.append(outcome)
         return True
 
@@ -205,11 +210,14 @@ class BackupControl(QObject):
 
         The backup runs on the writer thread behind a progress dialog, and the window is
         closed again once it ends; while it runs, another close request starts nothing.
+        While a write is under way (an import, a backup, a restore) the close waits until
+        it ended and its result was handled, a progress dialog saying what it finishes,
+        and the window is closed again then.
         """
         if self.closing:
             return True
-        if self.busy or self.restoring:  # close (and back up) once it ended
-            self.close_waiting = True
+        if self.busy or self.restoring or writing().under_way():
+            self._wait_to_close()  # close (and back up) once they ended
             return True
         if self.closed or getattr(self.window, "damage_reported", False):
             return False  # a damaged workspace is not backed up: its copy would fail the check
@@ -237,7 +245,7 @@ class BackupControl(QObject):
             self.closing = False
             if isinstance(error, (backup.BackupError, WorkspaceError, sqlite3.Error)):
                 _backup_failed(self.window, error)
-            self.window.close()
+            QTimer.singleShot(0, self.window.close)  # once this backup is no longer under way
             if error is not None and not isinstance(
                     error, (backup.BackupError, WorkspaceError, sqlite3.Error)):
                 raise error
@@ -245,13 +253,32 @@ class BackupControl(QObject):
         self.closing = True
         start_with_dialog(self.window, "Backing up before closing…",
                           lambda _progress: _backup_job(path, "auto", passphrase), done,
-                          cancellable=False, writes=True)
+                          cancellable=False, writes=True, what="the backup")
         return True
 
+    def _wait_to_close(self) -> None:
+        """Close once the writes under way ended; a progress dialog says what they are."""
+        self.close_waiting = True
+        under_way = writing().under_way()
+        if self.finishing is not None or not under_way:
+            return
+        what = " and ".join(dict.fromkeys(under_way))
+        self.finishing = QProgressDialog(f"Finishing {what}…", "", 0, 0, self.window)
+        self.finishing.setCancelButton(None)
+        self.finishing.setWindowModality(Qt.WindowModality.WindowModal)
+        self.finishing.setAutoClose(False)
+        self.finishing.setAutoReset(False)
+        self.finishing.show()
+
     def _work_ended(self) -> None:
-        """A backup or restore ended: close the window if that was asked for meanwhile."""
-        if self.close_waiting and not (self.busy or self.restoring):
+        """A write ended: close the window if that was asked for meanwhile."""
+        if self.close_waiting and not (self.busy or self.restoring
+                                       or writing().under_way()):
             self.close_waiting = False
+            if self.finishing is not None:
+                self.finishing.close()
+                self.finishing.deleteLater()
+                self.finishing = None
             QTimer.singleShot(0, self.window.close)
 
     # --- restore ------------------------------------------------------------------------
@@ -318,7 +345,8 @@ class BackupControl(QObject):
         self.ws.close()  # a backup still running has its own connection; it ends first
         return start_with_dialog(self.window, f"Restoring {source.name}…",
                                  lambda _progress: restore(source, path, passphrase=passphrase),
-                                 restored, cancellable=False, writes=True)
+                                 restored, cancellable=False, writes=True,
+                                 what="the restore")
 
     def offer_recovery(self, detail: str) -> None:
         """The open workspace turned out damaged: offer to restore its newest backup."""

@@ -133,6 +133,6 @@ def recover(parent: QWidget | None, path: Path, detail: str,
 
         start_with_dialog(parent, f"Restoring {source.name}…",
                           lambda _progress: restore(source, path, passphrase=passphrase),
-                          restored, cancellable=False, writes=True)
+                          restored, cancellable=False, writes=True, what="the restore")
 
     attempt(sources, None)

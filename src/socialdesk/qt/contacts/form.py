@@ -328,16 +328,18 @@ class ContactForm(QWidget):
         """``base`` with what the form shows.
 
         A new name drops the structured name read from a file (an export then works it
-        out from the new name).
+        out from the new name), a new organisation the units read with the old one.
         """
         strength = self.strength.value()
         notes = self.notes.toPlainText()
         name = self.name_edit.text().strip()
+        organisation = self.organisation_edit.text().strip()
         return dataclasses.replace(
             base,
             name=name,
             structured_name=base.structured_name if name == base.name else "",
-            organisation=self.organisation_edit.text().strip(),
+            organisation=organisation,
+            org_units=base.org_units if organisation == base.organisation else "",
             kind=self.kind.currentData(),
             stage=self.stage.currentData(),
             strength=None if strength < 0 else strength / 100,

@@ -293,7 +293,7 @@ class ImportWizard(QWizard):
         self.working = self.writing = True
         start_with_dialog(self, f"Importing {self.path.name}…",
                           lambda progress: _write(self.ws.path, plan, progress), imported,
-                          writes=True)
+                          writes=True, what=f"the import of {self.path.name}")
         return False
 
     def reject(self) -> None:

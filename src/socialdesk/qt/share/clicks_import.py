@@ -138,7 +138,7 @@ def import_clicks_path(parent: QWidget, ws: Workspace, path: Path,
                 return import_clicks(own, path, first_day=first, last_day=last, data=data)
 
         start_with_dialog(parent, f"Importing {path.name}…", work, imported, writes=True,
-                          cancellable=False)
+                          what=f"the import of {path.name}", cancellable=False)
 
     def imported(report: ClicksReport | None, error: BaseException | None) -> None:
         if isinstance(error, Cancelled):

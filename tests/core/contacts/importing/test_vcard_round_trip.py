@@ -1,8 +1,9 @@
 """vCard → SocialDesk → vCard: every interop file keeps its details, as vobject reads them.
 
 Each card's e-mail addresses, phones and web addresses (each with its type: TYPE values,
-PREF and its group's X-ABLabel), ORG, NOTE and CATEGORIES are read with vobject from the
-original file and from SocialDesk's export of it (4.0 and 3.0), and compared.
+PREF and its group's X-ABLabel), ORG (its name and units), NOTE and CATEGORIES are read
+with vobject from the original file and from SocialDesk's export of it (4.0 and 3.0), and
+compared.
 
 vobject cannot read every original as it is (it drops the continuation of a 2.1
 quoted-printable soft break and stops at the Android photo), so :func:`_for_vobject`
@@ -127,8 +128,8 @@ def _summary(card: object) -> dict[str, object]:
             for tag in prop.value} - _SYSTEM_GROUPS - {""}
     found = {
         "details": details,
-        # SocialDesk keeps an organisation's name, not its units
-        "org": next((" ".join(org[0].split()) for org in orgs if org and org[0].strip()), ""),
+        # the first ORG with a name: the name and its units (trailing empty units say nothing)
+        "org": next((_org(org) for org in orgs if org and org[0].strip()), ()),
         "note": "\n".join(line.rstrip() for line in notes.replace("\r\n", "\n").split("\n"))
         .strip(),
         "categories": frozenset(tags),
@@ -144,6 +145,14 @@ def _identity(card: object) -> dict[str, object]:
     n = next((p.value for p in contents.get("n", [])), None)
     name = (n.family, n.given, n.additional, n.prefix, n.suffix) if n is not None else ()
     return {"uid": uid, "n": name}
+
+
+def _org(components: list[str]) -> tuple[str, ...]:
+    """An ORG value's name and units, each with its white space made single spaces."""
+    parts = [" ".join(part.split()) for part in components]
+    while len(parts) > 1 and not parts[-1]:
+        parts.pop()
+    return tuple(parts)
 
 
 def _cards(text: str) -> list[dict[str, object]]:

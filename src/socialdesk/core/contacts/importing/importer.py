@@ -104,6 +104,7 @@ def _absorb(into: Contact, other: Contact) -> Contact:
     return dataclasses.replace(
         into,
         organisation=into.organisation or other.organisation,
+        org_units=into.org_units if into.organisation else other.org_units,
         notes=into.notes or other.notes,
         structured_name=into.structured_name or other.structured_name,
         details=details,
@@ -121,7 +122,7 @@ def _merges(
         if target is None:
             continue
         details, positions, tags = [], [], []
-        organisation = notes = structured_name = ""
+        organisation = units = notes = structured_name = ""
         for contact in contacts:
             for detail in contact.details:
                 key = (detail.kind, detail.value.casefold())
@@ -137,12 +138,13 @@ def _merges(
                     tags.append(tag)
             if not target.organisation and contact.organisation:
                 target.organisation = organisation = contact.organisation
+                units = contact.org_units
             if not target.notes and contact.notes:
                 target.notes = notes = contact.notes
             if not target.structured_name and contact.structured_name:
                 target.structured_name = structured_name = contact.structured_name
         merges.append(store.Merge(contact_id, tuple(details), tuple(positions), tuple(tags),
-                                  organisation, notes, structured_name))
+                                  organisation, notes, structured_name, units))
     return merges
 
 

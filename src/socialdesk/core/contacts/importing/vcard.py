@@ -21,6 +21,8 @@ the bytes itself:
 * property names are case-insensitive, groups (``item1.EMAIL``) are kept so that an
   ``item1.X-ABLabel`` can label its e-mail, phone or web address;
 * photos, logos, sounds and keys are never decoded, only skipped;
+* ORG is the organisation's name, then its units, kept too
+  (:mod:`socialdesk.core.contacts.org_units`);
 * a card without FN takes its name from N, then ORG, then its first e-mail address;
   a card with none of them is skipped and reported;
 * the card's N is kept as the contact's structured name and its UID goes with it
@@ -37,6 +39,7 @@ import re
 from dataclasses import replace
 from pathlib import Path
 
+from socialdesk.core.contacts import org_units
 from socialdesk.core.contacts.detail_labels import label_from_vcard
 from socialdesk.core.contacts.fields import OWN_FIELDS, read_own_fields
 from socialdesk.core.contacts.importing import textio
@@ -156,9 +159,9 @@ def _contact(
             labels[prop.group] = unescape(text, version)
         else:
             values.setdefault(prop.name, []).append((prop, text))
-    organisation = next(
-        (o for _, t in values.get("ORG", []) if (o := clean(split(t, ";", version)[0]))), ""
-    )
+    org = next((parts for _, t in values.get("ORG", [])
+                if clean((parts := split(t, ";", version))[0])), [""])
+    organisation = clean(org[0])
     name = next((n for _, t in values.get("FN", []) if (n := clean(unescape(t, version)))), "")
     if not name:
         name = next((n for _, t in values.get("N", []) if (n := _name_from_n(t, version))), "")
@@ -183,7 +186,8 @@ def _contact(
     structured = next((n for _, t in values.get("N", []) if (n := from_vcard(t))), "")
     if _organisation_card(values):
         contact = replace(contact, organisation=contact.organisation or contact.name)
-    contact = replace(contact, structured_name=structured, **own)
+    contact = replace(contact, structured_name=structured, **own,
+                      org_units=org_units.stored(org[1:]) if contact.organisation else "")
     return ParsedContact(card.line, contact, _uid(values, version), frozenset(own))
 
 
