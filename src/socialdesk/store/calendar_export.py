@@ -8,10 +8,12 @@ the number of posts (no query per post), so 20k posts read in a fraction of a se
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 from socialdesk.store.columns import field_names, from_row, select_named
 from socialdesk.store.known_names import shown
+from socialdesk.store.post_series import SeriesValues, series_by_id
 from socialdesk.store.workspace import Workspace
 
 
@@ -25,7 +27,10 @@ class ExportChannel:
 
 @dataclass(frozen=True, slots=True)
 class ExportPost:
-    """A post with everything an exported calendar entry shows."""
+    """A post with everything an exported calendar entry shows.
+
+    ``series_id`` and ``recurrence_id``: the imported series it is a date of, and which.
+    """
 
     id: int
     uid: str
@@ -47,6 +52,8 @@ class ExportPost:
     colour: str | None = None
     channels: tuple[ExportChannel, ...] = ()
     topics: tuple[str, ...] = ()
+    series_id: int | None = None
+    recurrence_id: str | None = None
 
     @property
     def repeats(self) -> bool:
@@ -93,6 +100,7 @@ class CalendarData:
     asks: tuple[ExportAsk, ...]
     follow_ups: tuple[ExportFollowUp, ...]
     own_platforms: tuple[str, ...] = ()
+    series: Mapping[int, SeriesValues] = field(default_factory=dict)
 
 
 # What each export reads: its dataclass's fields, from ``posts p`` (``asks a``, ``contacts``)
@@ -150,6 +158,7 @@ def calendar_export_data(
     agreed) due in the range (any due date, or none, without a range); follow-ups are
     the contacts whose follow-up date is in the range. ``own_platforms`` are the
     platforms of the business's active channels (a post without channels targets all).
+    ``series`` are the imported repeating events (``post_series``) the posts belong to.
     """
     where, params = _post_filter(first, last, with_recurring=with_recurring)
     if not with_undated:
@@ -217,6 +226,8 @@ def calendar_export_data(
             f"SELECT DISTINCT {shown('platform')} FROM channels WHERE active = 1 ORDER BY 1"
         )
     )
+    series = series_by_id(ws, {p.series_id for p in posts if p.series_id is not None})
     return CalendarData(
-        posts=posts, asks=asks, follow_ups=follow_ups, own_platforms=own_platforms
+        posts=posts, asks=asks, follow_ups=follow_ups, own_platforms=own_platforms,
+        series=series,
     )

@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 import icalendar
 from dateutil.relativedelta import relativedelta
 
+from socialdesk.core.calendar.ics_series import post_status as status
 from socialdesk.core.calendar.importing import recurrence
 from socialdesk.core.calendar.importing.model import Channel, ParsedPost, ParsedSeries
 from socialdesk.core.calendar.importing.reader import RawComponent
@@ -23,7 +24,6 @@ from socialdesk.core.calendar.importing.recurrence import Repeat, RuleError, Wal
 from socialdesk.core.calendar.importing.text import fallback_title, split_description
 from socialdesk.core.calendar.importing.zones import Zone, ZoneResolver
 from socialdesk.core.import_results import Problem
-from socialdesk.store.vocabulary import POST_STATUSES
 
 _FLOATING = Zone(None, None)
 _UTC = Zone(UTC, None)
@@ -277,23 +277,6 @@ def place(start: When, ctx: Context) -> tuple[str, str | None, str | None]:
             return wall.date().isoformat(), f"{wall:%H:%M}", None
         return moved.date().isoformat(), f"{moved:%H:%M}", ctx.default.key
     return wall.date().isoformat(), f"{wall:%H:%M}", zone.key
-
-
-def status(word: str, day: str | None, has_body: bool, today: date) -> str:
-    """A post status for an event STATUS (see the package docstring).
-
-    SocialDesk's own exports carry the exact status in X-SOCIALDESK-STATUS, which
-    ``fields`` prefers; it comes here as the word itself (IDEA, DRAFT, …).
-    """
-    if word.lower() in POST_STATUSES:
-        return word.lower()
-    if word == "CANCELLED":
-        return "skipped"
-    if word == "TENTATIVE":
-        return "draft"
-    if word == "CONFIRMED" and day is not None:
-        return "published" if day < today.isoformat() else "scheduled"
-    return "draft" if has_body else "idea"
 
 
 def make_post(

@@ -274,7 +274,8 @@ def parse_calendar(
 
 
 def _series_values(master: ParsedSeries) -> SeriesValues:
-    return SeriesValues(**{f.name: getattr(master, f.name) for f in dataclasses.fields(SeriesValues)})
+    names = (f.name for f in dataclasses.fields(SeriesValues))
+    return SeriesValues(**{name: getattr(master, name) for name in names})
 
 
 def import_calendar(
