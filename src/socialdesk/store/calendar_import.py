@@ -216,5 +216,6 @@ def count_rows(ws: Workspace) -> dict[str, int]:
     """Row counts of the tables an import writes (for checks that nothing changed)."""
     return {
         table: ws.conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
-        for table in ("posts", "post_channels", "post_topics", "topics", "campaigns")
+        for table in ("posts", "post_channels", "post_topics", "topics", "campaigns",
+                      "post_series")
     }
