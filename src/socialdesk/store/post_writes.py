@@ -42,7 +42,6 @@ class DeletedPost:
     detail: PostDetail
     ask_ids: tuple[int, ...]
     marked: tuple[tuple[str, OccurrenceDraft], ...] = ()  # later dates with their own status
-    series: tuple[int | None, str | None] = (None, None)  # imported series and date in it
 
 
 def now_stamp() -> str:
@@ -239,10 +238,8 @@ def delete_post(ws: Workspace, post_id: int) -> DeletedPost:
         asks = tuple(r[0] for r in ws.conn.execute(
             "SELECT id FROM asks WHERE post_id = ?", (post_id,)))
         marked = occurrences.occurrences_of(ws, post_id)
-        series = ws.conn.execute("SELECT series_id, recurrence_id FROM posts WHERE id = ?",
-                                 (post_id,)).fetchone()
         ws.conn.execute("DELETE FROM posts WHERE id = ?", (post_id,))
-    return DeletedPost(detail, asks, marked, (series[0], series[1]))
+    return DeletedPost(detail, asks, marked)
 
 
 def restore_post(ws: Workspace, deleted: DeletedPost) -> None:
@@ -255,12 +252,11 @@ def restore_post(ws: Workspace, deleted: DeletedPost) -> None:
             [detail.id, detail.uid, *_row_values(detail.draft), detail.sequence + 1,
              detail.created_at, now_stamp()],
         )
-        series_id, recurrence_id = deleted.series
-        if series_id is not None:  # unless the series went meanwhile
+        if detail.series_id is not None:  # back in its series (unless that went meanwhile)
             ws.conn.execute(
                 "UPDATE posts SET series_id = ?, recurrence_id = ? WHERE id = ? "
                 "AND EXISTS (SELECT 1 FROM post_series WHERE id = ?)",
-                (series_id, recurrence_id, detail.id, series_id))
+                (detail.series_id, detail.recurrence_id, detail.id, detail.series_id))
         _write_parts(ws, detail.id, detail.draft)
         occurrences.write(ws, detail.id, deleted.marked)
         for chunk in range(0, len(deleted.ask_ids), 900):
