@@ -8,6 +8,12 @@ channels) — what every date shows unless its post says otherwise. Each of thos
 points at its series (``posts.series_id``) and names its date in the series
 (``posts.recurrence_id``, the iCalendar RECURRENCE-ID value), so that the calendar export
 writes the series as one repeating event again. See ``docs/schema.md``.
+
+Posts imported before the location had a column of its own (``0004_post_location``) kept
+an event's LOCATION as their whole notes, one line ``Location: …``. Such a post without a
+location gets that place as its location, and its notes are emptied; notes of more than
+that one line are left alone (nothing tells the place from what the user added). The
+number of posts changed is written to ``migration_notes``.
 """
 
 from socialdesk.store.schema_v1 import NOW
@@ -37,4 +43,14 @@ CREATE TABLE post_series (
 ALTER TABLE posts ADD COLUMN series_id INTEGER REFERENCES post_series(id) ON DELETE SET NULL;
 ALTER TABLE posts ADD COLUMN recurrence_id TEXT;
 CREATE INDEX posts_series ON posts(series_id) WHERE series_id IS NOT NULL;
+INSERT INTO migration_notes (migration, note)
+SELECT '0009_post_series', count(*) || ' imported post(s) had their place as the note '
+    || '"Location: …": it is now their location, and the note is gone.'
+FROM posts
+WHERE location = '' AND substr(notes, 1, 10) = 'Location: ' AND trim(substr(notes, 11)) <> ''
+    AND instr(notes, char(10)) = 0 AND instr(notes, char(13)) = 0
+HAVING count(*) > 0;
+UPDATE posts SET location = trim(substr(notes, 11)), notes = ''
+WHERE location = '' AND substr(notes, 1, 10) = 'Location: ' AND trim(substr(notes, 11)) <> ''
+    AND instr(notes, char(10)) = 0 AND instr(notes, char(13)) = 0;
 """
