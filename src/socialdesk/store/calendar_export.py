@@ -93,6 +93,18 @@ class ExportFollowUp:
 
 
 @dataclass(frozen=True, slots=True)
+class ExportSeries:
+    """An imported repeating event, and the dates of it that still have a dated post.
+
+    ``dated`` holds the ``recurrence_id`` of every post of the series that has a date and
+    no repeat of its own, whether or not the export's range includes it.
+    """
+
+    values: SeriesValues
+    dated: frozenset[str]
+
+
+@dataclass(frozen=True, slots=True)
 class CalendarData:
     """What one calendar export reads from the workspace."""
 
@@ -100,7 +112,7 @@ class CalendarData:
     asks: tuple[ExportAsk, ...]
     follow_ups: tuple[ExportFollowUp, ...]
     own_platforms: tuple[str, ...] = ()
-    series: Mapping[int, SeriesValues] = field(default_factory=dict)
+    series: Mapping[int, ExportSeries] = field(default_factory=dict)
 
 
 # What each export reads: its dataclass's fields, from ``posts p`` (``asks a``, ``contacts``)
@@ -139,6 +151,22 @@ def _date_filter(column: str, first: str | None, last: str | None) -> tuple[str,
     if first is None and last is None:
         return "1 = 1", []
     return f"{column} BETWEEN ? AND ?", [first or "0000-00-00", last or "9999-12-31"]
+
+
+def _series(ws: Workspace, ids: set[int]) -> dict[int, ExportSeries]:
+    """The series of ``ids`` with the dates that still have a dated, non-repeating post."""
+    if not ids:
+        return {}
+    dated: dict[int, set[str]] = defaultdict(set)
+    for row in ws.conn.execute(
+        "SELECT series_id, recurrence_id FROM posts WHERE series_id IS NOT NULL "
+        "AND recurrence_id IS NOT NULL AND scheduled_on IS NOT NULL "
+        "AND repeat_rule IS NULL AND evergreen_weeks IS NULL"
+    ):
+        if row[0] in ids:
+            dated[row[0]].add(row[1])
+    return {series_id: ExportSeries(values, frozenset(dated[series_id]))
+            for series_id, values in series_by_id(ws, ids).items()}
 
 
 def calendar_export_data(
@@ -226,7 +254,7 @@ def calendar_export_data(
             f"SELECT DISTINCT {shown('platform')} FROM channels WHERE active = 1 ORDER BY 1"
         )
     )
-    series = series_by_id(ws, {p.series_id for p in posts if p.series_id is not None})
+    series = _series(ws, {p.series_id for p in posts if p.series_id is not None})
     return CalendarData(
         posts=posts, asks=asks, follow_ups=follow_ups, own_platforms=own_platforms,
         series=series,

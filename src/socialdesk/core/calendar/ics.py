@@ -291,8 +291,9 @@ def components(
         group = groups.pop(post.series_id, None) if post.series_id is not None else None
         if group is not None:
             series = data.series[post.series_id]
-            if series.timezone and not _is_utc(zones.get(series.timezone)):
-                stats.zones.add(zones.get(series.timezone).key)
+            zone = series.values.timezone
+            if zone and not _is_utc(zones.get(zone)):
+                stats.zones.add(zones.get(zone).key)
             for props in ics_series.series_events(
                 series, group, zones.get, lambda p: post_event(p, zones), today
             ):
@@ -321,7 +322,8 @@ def _zone_bounds(data: CalendarData) -> tuple[date, date]:
     """A date span covering every dated post (and its repeats) for VTIMEZONE rules."""
     days = [p.scheduled_on for p in data.posts if p.scheduled_on]
     days += [p.repeat_until for p in data.posts if p.repeat_until]
-    days += [f"{s.starts[:4]}-{s.starts[4:6]}-{s.starts[6:8]}" for s in data.series.values()]
+    starts = [s.values.starts for s in data.series.values()]
+    days += [f"{s[:4]}-{s[4:6]}-{s[6:8]}" for s in starts]
     if not days:
         return date(1970, 1, 1), date(2038, 1, 1)
     first = date.fromisoformat(min(days)) - timedelta(days=366)

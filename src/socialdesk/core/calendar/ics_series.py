@@ -23,7 +23,7 @@ from socialdesk.core.calendar.ics import (
     stamp,
 )
 from socialdesk.core.calendar.ics_lines import Prop, Recur, Uri, uri_value
-from socialdesk.store.calendar_export import ExportChannel, ExportPost
+from socialdesk.store.calendar_export import ExportChannel, ExportPost, ExportSeries
 from socialdesk.store.post_series import SeriesValues
 from socialdesk.store.vocabulary import POST_STATUSES
 
@@ -128,22 +128,23 @@ def _master(series: SeriesValues, posts: Sequence[ExportPost], start: Moment,
 
 
 def series_events(
-    series: SeriesValues,
+    kept: ExportSeries,
     posts: Sequence[ExportPost],
     zone_of: Callable[[str | None], tzinfo],
     event_of: Callable[[ExportPost], list[Prop] | None],
     today: date,
 ) -> Iterator[list[Prop]]:
-    """The master VEVENT of ``series`` and one per post that differs from it.
+    """The master VEVENT of a series and one per post that differs from it.
 
-    ``posts`` are the series' dated posts that do not repeat of their own (at least
-    one); ``zone_of`` resolves a zone name (``None``: the workspace's), ``event_of``
-    gives a post's own VEVENT properties.
+    ``posts`` are the series' dated posts in the export that do not repeat of their own
+    (at least one); ``zone_of`` resolves a zone name (``None``: the workspace's),
+    ``event_of`` gives a post's own VEVENT properties.
     """
+    series = kept.values
     zone = zone_of(series.timezone) if series.timezone else None
     start = moment(series.starts, zone)
     by_date = {post.recurrence_id: post for post in posts if post.recurrence_id}
-    gone = [moment(value, zone) for value in series.occurrences if value not in by_date]
+    gone = [moment(value, zone) for value in series.occurrences if value not in kept.dated]
     yield _master(series, posts, start, zone, gone)
     for value, post in by_date.items():
         key = moment(value, zone)

@@ -121,3 +121,14 @@ def test_importing_the_export_again_changes_nothing(ws: Workspace, tmp_path: Pat
     assert ws.conn.execute("SELECT count(*) FROM post_series").fetchone()[0] == 1
     assert ws.conn.execute("SELECT count(*) FROM posts WHERE series_id IS NULL").fetchone()[0] \
         == 0
+
+
+def test_an_export_of_some_weeks_excepts_no_date_outside_them(ws: Workspace,
+                                                              tmp_path: Path) -> None:
+    _import(ws, tmp_path)
+    out = tmp_path / "out.ics"
+    export_calendar(ws, out, "ics", date(2026, 10, 1), date(2026, 10, 31),
+                    default_tz="Europe/Paris")
+    events = icalendar.Calendar.from_ical(out.read_bytes()).walk("VEVENT")
+    (master,) = [e for e in events if "RECURRENCE-ID" not in e]
+    assert _exdates(master) == EXCEPTED  # September and November still have their posts
