@@ -163,8 +163,8 @@ def _series(ws: Workspace, ids: set[int]) -> dict[int, ExportSeries]:
         "AND recurrence_id IS NOT NULL AND scheduled_on IS NOT NULL "
         "AND repeat_rule IS NULL AND evergreen_weeks IS NULL"
     ):
-        if row[0] in ids:
-            dated[row[0]].add(row[1])
+        if row["series_id"] in ids:
+            dated[row["series_id"]].add(row["recurrence_id"])
     return {series_id: ExportSeries(values, frozenset(dated[series_id]))
             for series_id, values in series_by_id(ws, ids).items()}
 

@@ -53,8 +53,9 @@ _COLUMNS = tuple(f.name for f in fields(SeriesValues))
 _LISTS = ("rdates", "exdates", "occurrences")
 
 
-def _encode(values: SeriesValues) -> tuple[object, ...]:
-    row: list[object] = []
+def _encode(values: SeriesValues) -> dict[str, object]:
+    """The column values of a series, by column name."""
+    encoded: dict[str, object] = {}
     for name in _COLUMNS:
         value = getattr(values, name)
         if name == "rrules":
@@ -66,8 +67,8 @@ def _encode(values: SeriesValues) -> tuple[object, ...]:
         elif name == "channels":
             value = None if value is None else json.dumps([list(c) for c in value],
                                                           ensure_ascii=False)
-        row.append(value)
-    return tuple(row)
+        encoded[name] = value
+    return encoded
 
 
 def _split(text: str, sep: str) -> tuple[str, ...]:
@@ -127,15 +128,15 @@ def write_series(
 ) -> None:
     """Insert new series and overwrite others (by id), inside the caller's transaction."""
     _require_transaction(ws)
-    marks = ", ".join("?" for _ in _COLUMNS)
     ws.conn.executemany(
-        f"INSERT INTO post_series ({', '.join(_COLUMNS)}) VALUES ({marks})",
+        f"INSERT INTO post_series ({', '.join(_COLUMNS)}) "
+        f"VALUES ({', '.join(f':{c}' for c in _COLUMNS)})",
         [_encode(values) for values in new],
     )
     ws.conn.executemany(
-        f"UPDATE post_series SET {', '.join(f'{c} = ?' for c in _COLUMNS if c != 'uid')}, "
-        f"updated_at = {_NOW} WHERE id = ?",
-        [(*_encode(values)[1:], series_id) for series_id, values in updates],
+        f"UPDATE post_series SET {', '.join(f'{c} = :{c}' for c in _COLUMNS if c != 'uid')}, "
+        f"updated_at = {_NOW} WHERE id = :series_id",
+        [{**_encode(values), "series_id": series_id} for series_id, values in updates],
     )
 
 

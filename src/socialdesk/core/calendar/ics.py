@@ -25,7 +25,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from socialdesk import APP_NAME, __version__
 from socialdesk.core import clock
-from socialdesk.core.calendar import ics_lines
+from socialdesk.core.calendar import ics_lines, ics_series
 from socialdesk.core.calendar.ics_lines import (
     UTC_NAMES,
     Prop,
@@ -281,8 +281,6 @@ def components(
     The posts of an imported series come as one repeating event and its changed dates
     (:mod:`~socialdesk.core.calendar.ics_series`), where its first post would be.
     """
-    from socialdesk.core.calendar import ics_series
-
     zones = _Zones(default_tz, stats)
     groups = _series_groups(data)
     today = clock.today()

@@ -13,16 +13,9 @@ outside the imported ones are simply the rule's, as the other calendar program e
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
-from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from datetime import UTC, date, datetime, time, tzinfo
 
-from socialdesk.core.calendar.ics import (
-    DEFAULT_DURATION,
-    STATUS,
-    description,
-    one_line,
-    stamp,
-)
-from socialdesk.core.calendar.ics_lines import Prop, Recur, Uri, uri_value
+from socialdesk.core.calendar.ics_lines import Prop, Recur
 from socialdesk.store.calendar_export import ExportChannel, ExportPost, ExportSeries
 from socialdesk.store.post_series import SeriesValues
 from socialdesk.store.vocabulary import POST_STATUSES
@@ -82,48 +75,48 @@ def _same_as_master(post: ExportPost, series: SeriesValues, today: date) -> bool
     )
 
 
-def _master(series: SeriesValues, posts: Sequence[ExportPost], start: Moment,
-            zone: tzinfo | None, gone: list[Moment]) -> list[Prop]:
-    end = start + (DEFAULT_DURATION if isinstance(start, datetime) else timedelta(days=1))
-    modified = max(stamp(post.updated_at) for post in posts)
-    props: list[Prop] = [
-        ("UID", series.uid),
-        ("DTSTAMP", modified),
-        ("CREATED", min(stamp(post.created_at) for post in posts)),
-        ("LAST-MODIFIED", modified),
-        ("SEQUENCE", series.sequence),
-        ("DTSTART", start),
-        ("DTEND", end),
-    ]
-    props += [("RRULE", Recur(rule)) for rule in series.rrules]
-    if series.rdates:
-        props.append(("RDATE", [moment(value, zone) for value in series.rdates]))
-    excluded = sorted({moment(value, zone) for value in series.exdates} | set(gone))
-    if excluded:
-        props.append(("EXDATE", excluded))
-    props.append(("SUMMARY", one_line(series.title)))
+def _master(kept: ExportSeries, posts: Sequence[ExportPost], start: Moment,
+            zone: tzinfo | None, gone: list[Moment],
+            event_of: Callable[[ExportPost], list[Prop] | None]) -> list[Prop]:
+    """The master VEVENT: what a post of the series' text would be, at the series' start.
+
+    Its time stamps are those of the series' posts (the first created, the last changed).
+    """
+    series = kept.values
     word = series.status
-    if word.lower() in POST_STATUSES:
-        props += [("STATUS", STATUS[word.lower()]), ("X-SOCIALDESK-STATUS", word.lower())]
-    elif word in ("CONFIRMED", "TENTATIVE", "CANCELLED"):
-        props.append(("STATUS", word))
     template = ExportPost(
-        id=0, uid=series.uid, title=series.title, body=series.body, status="",
-        scheduled_on=None, scheduled_time=None, timezone=None, link=series.link,
-        location=series.location, repeat_rule=None, repeat_until=None, evergreen_weeks=None,
-        sequence=series.sequence, created_at="", updated_at="",
+        id=0, uid=series.uid, title=series.title, body=series.body,
+        status=word.lower() if word.lower() in POST_STATUSES else "",
+        scheduled_on=(start.date() if isinstance(start, datetime) else start).isoformat(),
+        scheduled_time=f"{start:%H:%M}" if isinstance(start, datetime) else None,
+        timezone=series.timezone or "UTC", link=series.link, location=series.location,
+        repeat_rule=None, repeat_until=None, evergreen_weeks=None, sequence=series.sequence,
+        created_at=min(post.created_at for post in posts),
+        updated_at=max(post.updated_at for post in posts),
         channels=tuple(ExportChannel(p, b) for p, b in series.channels or ()),
+        topics=series.categories,
     )
-    text = description(template)
-    if text:
-        props.append(("DESCRIPTION", text))
-    if series.categories:
-        props.append(("CATEGORIES", list(series.categories)))
-    if series.link:
-        props.append(("URL", Uri(uri_value(series.link))))
-    if series.location:
-        props.append(("LOCATION", series.location))
-    props.append(("TRANSP", "TRANSPARENT"))
+    described = event_of(template)
+    assert described is not None  # the template has a date
+    times = dict(described)
+    end = start + (times["DTEND"] - times["DTSTART"])  # type: ignore[operator]
+    excluded = sorted({moment(value, zone) for value in series.exdates} | set(gone))
+    props: list[Prop] = []
+    for name, value in described:
+        if name == "DTSTART":
+            props.append((name, start))
+        elif name == "DTEND":
+            props.append((name, end))
+            props += [("RRULE", Recur(rule)) for rule in series.rrules]
+            if series.rdates:
+                props.append(("RDATE", [moment(v, zone) for v in series.rdates]))
+            if excluded:
+                props.append(("EXDATE", excluded))
+        elif name == "STATUS" and not template.status:
+            if word in ("CONFIRMED", "TENTATIVE", "CANCELLED"):
+                props.append((name, word))
+        elif name != "X-SOCIALDESK-STATUS" or template.status:
+            props.append((name, value))
     return props
 
 
@@ -145,7 +138,7 @@ def series_events(
     start = moment(series.starts, zone)
     by_date = {post.recurrence_id: post for post in posts if post.recurrence_id}
     gone = [moment(value, zone) for value in series.occurrences if value not in kept.dated]
-    yield _master(series, posts, start, zone, gone)
+    yield _master(kept, posts, start, zone, gone, event_of)
     for value, post in by_date.items():
         key = moment(value, zone)
         if _placed_at(post, key, zone_of) and _same_as_master(post, series, today):
