@@ -8,6 +8,7 @@ as JSON. The calendar import writes series; the calendar export reads them.
 from __future__ import annotations
 
 import json
+import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, fields
 
@@ -75,9 +76,9 @@ def _split(text: str, sep: str) -> tuple[str, ...]:
     return tuple(part for part in text.split(sep) if part)
 
 
-def decode(row: object) -> SeriesValues:
-    """The values of a ``post_series`` row (a :class:`sqlite3.Row` with every column)."""
-    get = row.__getitem__  # type: ignore[attr-defined]
+def decode(row: sqlite3.Row) -> SeriesValues:
+    """The values of a ``post_series`` row (every column)."""
+    get = row.__getitem__
     channels = get("channels")
     return SeriesValues(
         uid=get("uid"), starts=get("starts"), timezone=get("timezone"),

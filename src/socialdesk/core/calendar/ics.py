@@ -264,13 +264,15 @@ def calendar_properties(name: str, default_zone: str) -> list[Prop]:
     ]
 
 
-def _series_groups(data: CalendarData) -> dict[int, list[ExportPost]]:
-    """The dated posts of each imported series that are exported as part of it."""
-    groups: dict[int, list[ExportPost]] = {}
-    for post in data.posts:
-        if post.series_id in data.series and post.scheduled_on and not post.repeats:
-            groups.setdefault(post.series_id, []).append(post)
-    return groups
+def _series_of(post: ExportPost, data: CalendarData) -> int | None:
+    """The imported series a post is exported with (``None``: it is an event of its own).
+
+    A date of a series that lost its date, or repeats of its own, is not.
+    """
+    series_id = post.series_id
+    if series_id is None or series_id not in data.series:
+        return None
+    return series_id if post.scheduled_on and not post.repeats else None
 
 
 def components(
@@ -282,24 +284,25 @@ def components(
     (:mod:`~socialdesk.core.calendar.ics_series`), where its first post would be.
     """
     zones = _Zones(default_tz, stats)
-    groups = _series_groups(data)
+    groups: dict[int, list[ExportPost]] = {}
+    for post in data.posts:
+        series_id = _series_of(post, data)
+        if series_id is not None:
+            groups.setdefault(series_id, []).append(post)
     today = clock.today()
     undated = 0
     for post in data.posts:
-        group = groups.pop(post.series_id, None) if post.series_id is not None else None
-        if group is not None:
-            series = data.series[post.series_id]
-            zone = series.values.timezone
-            if zone and not _is_utc(zones.get(zone)):
-                stats.zones.add(zones.get(zone).key)
-            for props in ics_series.series_events(
-                series, group, zones.get, lambda p: post_event(p, zones), today
-            ):
-                yield "VEVENT", props
-            stats.events += len(group)
+        series_id = _series_of(post, data)
+        if series_id is not None:
+            group = groups.pop(series_id, None)
+            if group is not None:  # the series' first post: the whole series goes here
+                for event in ics_series.series_events(
+                    data.series[series_id], group, zones.get,
+                    lambda p: post_event(p, zones), today,
+                ):
+                    yield "VEVENT", event
+                stats.events += len(group)
             continue
-        if post.series_id in data.series and post.scheduled_on and not post.repeats:
-            continue  # exported with its series
         props = post_event(post, zones)
         if props is None:
             undated += 1
