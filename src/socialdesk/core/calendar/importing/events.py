@@ -5,7 +5,6 @@ The mapping is described in the package docstring (``core/calendar/importing``).
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, tzinfo
@@ -281,9 +280,10 @@ def place(start: When, ctx: Context) -> tuple[str, str | None, str | None]:
 
 def make_post(
     source: Source, data: Fields, start: When | None, ctx: Context, uid: str,
-    repeat: Repeat | None = None, *, todo: bool = False,
+    repeat: Repeat | None = None, *, todo: bool = False, series_uid: str | None = None,
+    recurrence_id: str | None = None,
 ) -> ParsedPost:
-    """A post from its fields and (optional) start."""
+    """A post from its fields and (optional) start (a date ``recurrence_id`` of a series)."""
     on, at, zone = place(start, ctx) if start is not None else (None, None, None)
     if todo:
         post_status = "skipped" if data.status == "CANCELLED" else "idea"
@@ -296,7 +296,8 @@ def make_post(
         repeat_until=repeat.until.isoformat() if repeat and repeat.until else None,
         evergreen_weeks=repeat.evergreen_weeks if repeat else None,
         sequence=data.sequence, categories=data.categories, channels=data.channels,
-        created=data.created, modified=data.modified,
+        created=data.created, modified=data.modified, series_uid=series_uid,
+        recurrence_id=recurrence_id,
     )
 
 
@@ -482,19 +483,18 @@ def _occurrence_posts(
     for key, day in zip(keys, days, strict=True):
         suffix = f"{day}T{key:%H%M%S}" if with_time and isinstance(key, datetime) else day
         uid = f"{master.uid}/{suffix}"
+        series_uid, rid = (master.uid, rid_value(key, start)) if kept else (None, None)
         override = changed.get(key)
         if override is None:
-            post = make_post(master, data, When(key, start.zone), ctx, uid)
-        else:
-            own = fields(override, ctx, "event")
-            if own.status == "CANCELLED":
-                continue
-            moved = when(override, "DTSTART", ctx) or When(key, start.zone)
-            post = make_post(override, own, moved, ctx, uid)
-        if kept:
-            post = dataclasses.replace(post, series_uid=master.uid,
-                                       recurrence_id=rid_value(key, start))
-        posts.append(post)
+            posts.append(make_post(master, data, When(key, start.zone), ctx, uid,
+                                   series_uid=series_uid, recurrence_id=rid))
+            continue
+        own = fields(override, ctx, "event")
+        if own.status == "CANCELLED":
+            continue
+        moved = when(override, "DTSTART", ctx) or When(key, start.zone)
+        posts.append(make_post(override, own, moved, ctx, uid, series_uid=series_uid,
+                               recurrence_id=rid))
     return posts
 
 
