@@ -433,3 +433,15 @@ def test_a_location_kept_in_the_notes_becomes_the_post_location(tmp_path: Path) 
                 if name == "0009_post_series"] == [
             '1 imported post(s) had their place as the note "Location: …": it is now their '
             "location, and the note is gone."]
+
+
+def test_a_version_9_workspace_opens_with_its_imported_series(tmp_path: Path) -> None:
+    path = tmp_path / "v9.sqlite"
+    shutil.copyfile(FIXTURES / "workspace-v9.sqlite", path)
+    with Workspace.open(path) as ws:
+        assert ws.schema_version == migrations.latest_version()
+        row = ws.conn.execute(
+            "SELECT s.uid, s.rrules, p.recurrence_id FROM posts p "
+            "JOIN post_series s ON s.id = p.series_id").fetchone()
+        assert tuple(row) == ("lessons@thunderbird.test", "FREQ=WEEKLY;COUNT=10;BYDAY=TU,TH",
+                              "20261201T180000")
