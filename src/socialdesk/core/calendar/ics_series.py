@@ -136,10 +136,17 @@ def series_events(
     series = kept.values
     zone = zone_of(series.timezone) if series.timezone else None
     start = moment(series.starts, zone)
-    by_date = {post.recurrence_id: post for post in posts if post.recurrence_id}
     gone = [moment(value, zone) for value in series.occurrences if value not in kept.dated]
     yield _master(kept, posts, start, zone, gone, event_of)
-    for value, post in by_date.items():
+    seen: set[str] = set()
+    for post in posts:
+        value = post.recurrence_id
+        if value is None or value in seen:  # a second post of one date: an event of its own
+            own = event_of(post)
+            if own is not None:
+                yield own
+            continue
+        seen.add(value)
         key = moment(value, zone)
         if _placed_at(post, key, zone_of) and _same_as_master(post, series, today):
             continue

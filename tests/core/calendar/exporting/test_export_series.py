@@ -132,3 +132,18 @@ def test_an_export_of_some_weeks_excepts_no_date_outside_them(ws: Workspace,
     events = icalendar.Calendar.from_ical(out.read_bytes()).walk("VEVENT")
     (master,) = [e for e in events if "RECURRENCE-ID" not in e]
     assert _exdates(master) == EXCEPTED  # September and November still have their posts
+
+
+def test_two_posts_of_one_date_are_both_exported(ws: Workspace, tmp_path: Path) -> None:
+    """Say a newer file made posts per time of day: each date keeps one changed event."""
+    _import(ws, tmp_path)
+    with ws.transaction():
+        ws.conn.execute(
+            "INSERT INTO posts (uid, title, status, scheduled_on, scheduled_time, timezone, "
+            "location, series_id, recurrence_id) SELECT uid || 'T180000', 'Second', status, "
+            "scheduled_on, scheduled_time, timezone, location, series_id, recurrence_id "
+            "FROM posts WHERE id = ?", (series_post(ws, "2026-10-06"),))
+    events = _export(ws, tmp_path)
+    assert [str(e["UID"]) for e in events if str(e["SUMMARY"]) == "Second"] == [
+        f"{SERIES_UID}/2026-10-06T180000"]
+    assert len(_changed(events)) == 1  # the moved date only
