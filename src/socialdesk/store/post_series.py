@@ -21,7 +21,16 @@ Channel = tuple[str, str | None]
 
 @dataclass(frozen=True, slots=True)
 class SeriesValues:
-    """One row of ``post_series`` (see ``schema_v9`` and ``docs/schema.md``)."""
+    """A repeating event expanded into one post per date: one row of ``post_series``.
+
+    ``starts`` is its DTSTART value (``YYYYMMDD`` all day, ``YYYYMMDDTHHMMSS`` in
+    ``timezone``, an IANA name, or with a ``Z`` in UTC); ``rdates``, ``exdates`` and
+    ``occurrences`` (the dates it made posts for: their RECURRENCE-ID) are values of the
+    same form, ``rrules`` its RRULE values. The other fields are what the event says,
+    which each date shows unless its post differs; ``status`` is its status word
+    (X-SOCIALDESK-STATUS, else STATUS) and ``channels`` ``None`` when it names none.
+    See ``schema_v9`` and ``docs/schema.md``.
+    """
 
     uid: str
     starts: str

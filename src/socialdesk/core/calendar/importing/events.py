@@ -17,12 +17,13 @@ from dateutil.relativedelta import relativedelta
 
 from socialdesk.core.calendar.ics_series import post_status as status
 from socialdesk.core.calendar.importing import recurrence
-from socialdesk.core.calendar.importing.model import Channel, ParsedPost, ParsedSeries
+from socialdesk.core.calendar.importing.model import Channel, ParsedPost
 from socialdesk.core.calendar.importing.reader import RawComponent
 from socialdesk.core.calendar.importing.recurrence import Repeat, RuleError, Wall
 from socialdesk.core.calendar.importing.text import fallback_title, split_description
 from socialdesk.core.calendar.importing.zones import Zone, ZoneResolver
 from socialdesk.core.import_results import Problem
+from socialdesk.store.post_series import SeriesValues
 
 _FLOATING = Zone(None, None)
 _UTC = Zone(UTC, None)
@@ -43,7 +44,7 @@ class Context:
     problems: list[Problem] = field(default_factory=list)
     occurrences_left: int = field(default_factory=lambda: recurrence.MAX_FILE_OCCURRENCES)
     passed_left: int = field(default_factory=lambda: recurrence.MAX_FILE_PASSED)
-    masters: list[ParsedSeries] = field(default_factory=list)  # the series kept whole
+    masters: list[SeriesValues] = field(default_factory=list)  # the series kept whole
     _noted: set[tuple[int, str]] = field(default_factory=set)
 
     def note(self, line: int, message: str, *, once: bool = False) -> None:
@@ -401,7 +402,7 @@ def series(master: Source, overrides: list[Source], ctx: Context) -> list[Parsed
     keys = sorted(occurring)
     posts = _occurrence_posts(master, data, start, keys, changed, ctx, kept)
     if kept:
-        ctx.masters.append(ParsedSeries(
+        ctx.masters.append(SeriesValues(
             uid=master.uid, starts=rid_value(start.wall, start),
             timezone=start.zone.key if start.zone else None,
             rrules=tuple(r.to_ical().decode() for r in written),

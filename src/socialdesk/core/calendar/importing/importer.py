@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -16,7 +15,7 @@ from socialdesk.core.calendar.importing import events, reader
 from socialdesk.core.calendar.importing.errors import CalendarImportCancelled, CalendarImportError
 from socialdesk.core.calendar.importing.events import Context, Source
 from socialdesk.core.calendar.importing.merge import plan_series, plan_writes
-from socialdesk.core.calendar.importing.model import CalendarPreview, ParsedPost, ParsedSeries
+from socialdesk.core.calendar.importing.model import CalendarPreview, ParsedPost
 from socialdesk.core.calendar.importing.zones import ZoneResolver, vtimezones
 from socialdesk.core.import_results import ImportSummary, Problem
 from socialdesk.store import calendar_import as store
@@ -215,7 +214,7 @@ def parse_bytes(
     into = _Reader(path, include_todos, progress, total)
     name = ""
     counts = {"VEVENT": 0, "VTODO": 0}
-    masters: dict[str, ParsedSeries] = {}
+    masters: dict[str, SeriesValues] = {}
     for calendar in calendars:
         day = today or clock.today()
         ctx = Context(
@@ -273,11 +272,6 @@ def parse_calendar(
     )
 
 
-def _series_values(master: ParsedSeries) -> SeriesValues:
-    names = (f.name for f in dataclasses.fields(SeriesValues))
-    return SeriesValues(**{name: getattr(master, name) for name in names})
-
-
 def import_calendar(
     ws: Workspace,
     path: Path | str,
@@ -302,7 +296,7 @@ def import_calendar(
     posts = preview.posts
     total = 2 * max(len(posts), 1)
     with ws.transaction():
-        masters = [_series_values(master) for master in preview.masters]
+        masters = preview.masters
         stored = series_store.series_by_uid(ws, [m.uid for m in masters])
         series_store.write_series(ws, *plan_series(masters, stored))
         series_ids = {uid: s.id for uid, s in

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from socialdesk.core.import_results import Problem
+from socialdesk.store.post_series import SeriesValues
 
 Channel = tuple[str, str | None]  # (platform, own text or None for the post's body)
 
@@ -43,36 +44,6 @@ class ParsedPost:
 
 
 @dataclass(frozen=True, slots=True)
-class ParsedSeries:
-    """A repeating event expanded into one post per date, kept to be exported whole again.
-
-    ``starts`` is its DTSTART value (``YYYYMMDD`` all day, ``YYYYMMDDTHHMMSS`` in
-    ``timezone``, an IANA name, or with a ``Z`` in UTC); ``rdates``, ``exdates`` and
-    ``occurrences`` (the dates it made posts for: their RECURRENCE-ID) are values of the
-    same form, ``rrules`` its RRULE values. The other fields are what the event says,
-    which each date shows unless its post differs; ``status`` is its status word
-    (X-SOCIALDESK-STATUS, else STATUS) and ``channels`` ``None`` when it names none.
-    """
-
-    uid: str
-    starts: str
-    timezone: str | None
-    rrules: tuple[str, ...]
-    rdates: tuple[str, ...]
-    exdates: tuple[str, ...]
-    occurrences: tuple[str, ...]
-    sequence: int
-    modified: str | None
-    title: str
-    body: str
-    status: str
-    link: str
-    location: str
-    categories: tuple[str, ...]
-    channels: tuple[Channel, ...] | None
-
-
-@dataclass(frozen=True, slots=True)
 class CalendarPreview:
     """Everything read from one calendar file, before anything is written.
 
@@ -81,7 +52,7 @@ class CalendarPreview:
     the events and to-dos left out, each with a problem saying why. ``series`` counts
     the repeating events expanded into one post per date (from the ``since`` date
     chosen), so that asking for that date can be left out when there are none;
-    ``masters`` are those of them whose rule is kept (:class:`ParsedSeries`).
+    ``masters`` are those of them whose rule is kept (``post_series``).
     """
 
     name: str
@@ -91,4 +62,4 @@ class CalendarPreview:
     events: int
     todos: int
     series: int = 0
-    masters: tuple[ParsedSeries, ...] = ()
+    masters: tuple[SeriesValues, ...] = ()
