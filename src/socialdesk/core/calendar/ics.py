@@ -24,7 +24,6 @@ from typing import IO, TYPE_CHECKING
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from socialdesk import APP_NAME, __version__
-from socialdesk.core import clock
 from socialdesk.core.calendar import ics_lines, ics_series
 from socialdesk.core.calendar.ics_lines import (
     UTC_NAMES,
@@ -289,7 +288,6 @@ def components(
         series_id = _series_of(post, data)
         if series_id is not None:
             groups.setdefault(series_id, []).append(post)
-    today = clock.today()
     undated = 0
     for post in data.posts:
         series_id = _series_of(post, data)
@@ -298,7 +296,7 @@ def components(
             if group is not None:  # the series' first post: the whole series goes here
                 for event in ics_series.series_events(
                     data.series[series_id], group, zones.get,
-                    lambda p: post_event(p, zones), today,
+                    lambda p: post_event(p, zones),
                 ):
                     yield "VEVENT", event
                 stats.events += len(group)

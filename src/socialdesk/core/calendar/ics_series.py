@@ -61,7 +61,19 @@ def _placed_at(post: ExportPost, key: Moment, zone_of: Callable[[str | None], tz
     return at == key.replace(second=0, microsecond=0)
 
 
-def _same_as_master(post: ExportPost, series: SeriesValues, today: date) -> bool:
+def _status_as_master(post: ExportPost, series: SeriesValues) -> bool:
+    """Whether the post's status is the one the series' status word gives its date.
+
+    CONFIRMED gives scheduled or published, depending on whether the date was past when
+    it was imported: either is the master's.
+    """
+    if series.status == "CONFIRMED":
+        return post.status in ("scheduled", "published")
+    # Any other word gives one status whatever the date (so no date and no today here).
+    return post.status == post_status(series.status, None, bool(series.body.strip()), date.min)
+
+
+def _same_as_master(post: ExportPost, series: SeriesValues) -> bool:
     named = ([post.campaign] if post.campaign else []) + list(post.topics)
     categories = {c.casefold() for c in named}
     channels = sorted((c.platform, c.body) for c in post.channels)
@@ -70,8 +82,7 @@ def _same_as_master(post: ExportPost, series: SeriesValues, today: date) -> bool
         and post.link == series.link and post.location == series.location
         and categories == {c.casefold() for c in series.categories}
         and channels == sorted(series.channels or ())
-        and post.status == post_status(series.status, post.scheduled_on,
-                                       bool(series.body.strip()), today)
+        and _status_as_master(post, series)
     )
 
 
@@ -125,7 +136,6 @@ def series_events(
     posts: Sequence[ExportPost],
     zone_of: Callable[[str | None], tzinfo],
     event_of: Callable[[ExportPost], list[Prop] | None],
-    today: date,
 ) -> Iterator[list[Prop]]:
     """The master VEVENT of a series and one per post that differs from it.
 
@@ -148,7 +158,7 @@ def series_events(
             continue
         seen.add(value)
         key = moment(value, zone)
-        if _placed_at(post, key, zone_of) and _same_as_master(post, series, today):
+        if _placed_at(post, key, zone_of) and _same_as_master(post, series):
             continue
         props = event_of(post)
         if props is None:

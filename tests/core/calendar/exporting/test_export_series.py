@@ -8,6 +8,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import icalendar
+import pytest
 from calendar_samples import SERIES_ICS, SERIES_UID, series_post
 
 from socialdesk.core.calendar import ics
@@ -147,3 +148,21 @@ def test_two_posts_of_one_date_are_both_exported(ws: Workspace, tmp_path: Path) 
     assert [str(e["UID"]) for e in events if str(e["SUMMARY"]) == "Second"] == [
         f"{SERIES_UID}/2026-10-06T180000"]
     assert len(_changed(events)) == 1  # the moved date only
+
+
+def test_a_confirmed_series_has_no_changed_dates_for_the_days_that_passed(
+    ws: Workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Imported mid-series, its past dates are published and the others scheduled."""
+    source = tmp_path / "market.ics"
+    source.write_bytes(SERIES_ICS.replace(b"SEQUENCE:2\r\nDTSTART;TZID=Europe/Paris:20260901",
+                                          b"STATUS:CONFIRMED\r\nDTSTART;TZID=Europe/Paris:20260901"))
+    monkeypatch.setenv("SOCIALDESK_TODAY", "2026-10-01")
+    import_calendar(ws, source, default_tz="Europe/Paris", since=date(2026, 1, 1))
+    statuses = dict(ws.conn.execute("SELECT status, count(*) FROM posts GROUP BY status"))
+    assert statuses == {"published": 8, "scheduled": 88, "idea": 1}  # idea: the moved one
+    monkeypatch.setenv("SOCIALDESK_TODAY", "2026-12-01")  # exported two months later
+    events = _export(ws, tmp_path)
+    (master,) = [e for e in events if "RECURRENCE-ID" not in e]
+    assert str(master["STATUS"]) == "CONFIRMED" and "X-SOCIALDESK-STATUS" not in master
+    assert list(_changed(events)) == [datetime(2026, 9, 10, 18, tzinfo=PARIS)]  # the moved one
