@@ -380,6 +380,7 @@ RELEASED_SQL = {
     "schema_v6": "5f93f059bfdd1d9868f20511950006a9527266e12be020f8b99a23858cc8c316",
     "schema_v7": "1c2e40e6c31cda0a1b51645ff07de3ef91a19f977ca7672d8bcb385f82e3e690",
     "schema_v8": "52b17f77670c83e1d00c808e39a7382d1e4a554a5cc3a1edff615f0516a376fe",
+    "schema_v9": "6c613aeb482c3a84c9cac1c7570769f78d8cea2a5d7b75a9b33c60324c6942b3",
 }
 
 
@@ -427,3 +428,42 @@ def test_a_version_8_workspace_opens_with_everything_it_holds(tmp_path: Path) ->
         ) == (0.42, 310.5, 0.02, 2)
         assert conn.execute("SELECT sum(visits) FROM ask_visits").fetchone()[0] == 17
         assert conn.execute("SELECT count(*) FROM post_occurrences").fetchone()[0] == 2
+        assert conn.execute("SELECT count(*) FROM post_series").fetchone()[0] == 0
+        assert tuple(conn.execute("SELECT series_id, recurrence_id FROM posts").fetchone()) \
+            == (None, None)
+
+
+def test_a_location_kept_in_the_notes_becomes_the_post_location(tmp_path: Path) -> None:
+    """Imports before 0004 kept an event's LOCATION as the whole notes: "Location: …"."""
+    path = tmp_path / "v2.sqlite"
+    shutil.copyfile(FIXTURES / "workspace-v2.sqlite", path)
+    with sqlite3.connect(path) as conn:
+        conn.execute("UPDATE posts SET notes = 'Location: Town hall, room 2' WHERE id = 1")
+        conn.executemany("INSERT INTO posts (uid, title, notes) VALUES (?, ?, ?)", [
+            ("two@test", "Own note", "Location: Market\nbring the sign"),
+            ("three@test", "Other note", "Bring the sign"),
+        ])
+    conn.close()
+    with Workspace.open(path) as ws:
+        rows = ws.conn.execute("SELECT uid, location, notes FROM posts ORDER BY id").fetchall()
+        assert [tuple(row) for row in rows] == [
+            ("fixture-post-1@socialdesk", "Town hall, room 2", ""),
+            ("two@test", "", "Location: Market\nbring the sign"),  # more than the place
+            ("three@test", "", "Bring the sign"),
+        ]
+        assert [note for name, _, note in migrations.notes(ws.conn)
+                if name == "0009_post_series"] == [
+            '1 imported post(s) had their place as the note "Location: …": it is now their '
+            "location, and the note is gone."]
+
+
+def test_a_version_9_workspace_opens_with_its_imported_series(tmp_path: Path) -> None:
+    path = tmp_path / "v9.sqlite"
+    shutil.copyfile(FIXTURES / "workspace-v9.sqlite", path)
+    with Workspace.open(path) as ws:
+        assert ws.schema_version == migrations.latest_version()
+        row = ws.conn.execute(
+            "SELECT s.uid, s.rrules, p.recurrence_id FROM posts p "
+            "JOIN post_series s ON s.id = p.series_id").fetchone()
+        assert tuple(row) == ("lessons@thunderbird.test", "FREQ=WEEKLY;COUNT=10;BYDAY=TU,TH",
+                              "20261201T180000")

@@ -8,10 +8,12 @@ the number of posts (no query per post), so 20k posts read in a fraction of a se
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 from socialdesk.store.columns import field_names, from_row, select_named
 from socialdesk.store.known_names import shown
+from socialdesk.store.post_series import SeriesValues, series_by_id
 from socialdesk.store.workspace import Workspace
 
 
@@ -25,7 +27,10 @@ class ExportChannel:
 
 @dataclass(frozen=True, slots=True)
 class ExportPost:
-    """A post with everything an exported calendar entry shows."""
+    """A post with everything an exported calendar entry shows.
+
+    ``series_id`` and ``recurrence_id``: the imported series it is a date of, and which.
+    """
 
     id: int
     uid: str
@@ -47,6 +52,8 @@ class ExportPost:
     colour: str | None = None
     channels: tuple[ExportChannel, ...] = ()
     topics: tuple[str, ...] = ()
+    series_id: int | None = None
+    recurrence_id: str | None = None
 
     @property
     def repeats(self) -> bool:
@@ -86,6 +93,18 @@ class ExportFollowUp:
 
 
 @dataclass(frozen=True, slots=True)
+class ExportSeries:
+    """An imported repeating event, and the dates of it that still have a dated post.
+
+    ``dated`` holds the ``recurrence_id`` of every post of the series that has a date and
+    no repeat of its own, whether or not the export's range includes it.
+    """
+
+    values: SeriesValues
+    dated: frozenset[str]
+
+
+@dataclass(frozen=True, slots=True)
 class CalendarData:
     """What one calendar export reads from the workspace."""
 
@@ -93,6 +112,7 @@ class CalendarData:
     asks: tuple[ExportAsk, ...]
     follow_ups: tuple[ExportFollowUp, ...]
     own_platforms: tuple[str, ...] = ()
+    series: Mapping[int, ExportSeries] = field(default_factory=dict)
 
 
 # What each export reads: its dataclass's fields, from ``posts p`` (``asks a``, ``contacts``)
@@ -133,6 +153,22 @@ def _date_filter(column: str, first: str | None, last: str | None) -> tuple[str,
     return f"{column} BETWEEN ? AND ?", [first or "0000-00-00", last or "9999-12-31"]
 
 
+def _series(ws: Workspace, ids: set[int]) -> dict[int, ExportSeries]:
+    """The series of ``ids`` with the dates that still have a dated, non-repeating post."""
+    if not ids:
+        return {}
+    dated: dict[int, set[str]] = defaultdict(set)
+    for row in ws.conn.execute(
+        "SELECT series_id, recurrence_id FROM posts WHERE series_id IS NOT NULL "
+        "AND recurrence_id IS NOT NULL AND scheduled_on IS NOT NULL "
+        "AND repeat_rule IS NULL AND evergreen_weeks IS NULL"
+    ):
+        if row["series_id"] in ids:
+            dated[row["series_id"]].add(row["recurrence_id"])
+    return {series_id: ExportSeries(values, frozenset(dated[series_id]))
+            for series_id, values in series_by_id(ws, ids).items()}
+
+
 def calendar_export_data(
     ws: Workspace,
     first: str | None = None,
@@ -150,6 +186,7 @@ def calendar_export_data(
     agreed) due in the range (any due date, or none, without a range); follow-ups are
     the contacts whose follow-up date is in the range. ``own_platforms`` are the
     platforms of the business's active channels (a post without channels targets all).
+    ``series`` are the imported repeating events (``post_series``) the posts belong to.
     """
     where, params = _post_filter(first, last, with_recurring=with_recurring)
     if not with_undated:
@@ -217,6 +254,8 @@ def calendar_export_data(
             f"SELECT DISTINCT {shown('platform')} FROM channels WHERE active = 1 ORDER BY 1"
         )
     )
+    series = _series(ws, {p.series_id for p in posts if p.series_id is not None})
     return CalendarData(
-        posts=posts, asks=asks, follow_ups=follow_ups, own_platforms=own_platforms
+        posts=posts, asks=asks, follow_ups=follow_ups, own_platforms=own_platforms,
+        series=series,
     )

@@ -30,6 +30,8 @@ class PostValues:
 
     ``channels`` or ``topics`` ``None``: leave the post's as they are (updates only).
     ``created_at`` ``None``: now (inserts only; updates never change it).
+    ``series_id`` and ``recurrence_id``: the imported series (``post_series``) the post is
+    a date of, and which.
     """
 
     uid: str
@@ -47,6 +49,8 @@ class PostValues:
     repeat_until: str | None
     evergreen_weeks: int | None
     sequence: int
+    series_id: int | None = None
+    recurrence_id: str | None = None
     created_at: str | None = None
     channels: tuple[Channel, ...] | None = ()
     topics: tuple[str, ...] | None = ()
@@ -72,6 +76,8 @@ class ExistingPost:
     repeat_until: str | None
     evergreen_weeks: int | None
     sequence: int
+    series_id: int | None
+    recurrence_id: str | None
     updated_at: str
     channels: tuple[Channel, ...] = ()
     topics: tuple[str, ...] = ()
@@ -210,5 +216,6 @@ def count_rows(ws: Workspace) -> dict[str, int]:
     """Row counts of the tables an import writes (for checks that nothing changed)."""
     return {
         table: ws.conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
-        for table in ("posts", "post_channels", "post_topics", "topics", "campaigns")
+        for table in ("posts", "post_channels", "post_topics", "topics", "campaigns",
+                      "post_series")
     }

@@ -39,6 +39,7 @@ from socialdesk.store import (
     schema_v6,
     schema_v7,
     schema_v8,
+    schema_v9,
     schema_v12,
 )
 
@@ -132,6 +133,10 @@ def _ask_visits(db: Database) -> None:
     run_script(db, schema_v8.SQL)
 
 
+def _post_series(db: Database) -> None:
+    run_script(db, schema_v9.SQL)
+
+
 def _org_units(db: Database) -> None:
     run_script(db, schema_v12.SQL)
 
@@ -146,6 +151,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     ("0006_partner_slugs", _partner_slugs),
     ("0007_ask_forecasts", _ask_forecasts),
     ("0008_ask_visits", _ask_visits),
+    ("0009_post_series", _post_series),
     ("0012_org_units", _org_units),
 )
 

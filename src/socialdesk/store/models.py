@@ -307,7 +307,11 @@ class OccurrenceDraft:
 
 @dataclass(frozen=True, slots=True)
 class PostDetail:
-    """A stored post: its identity and bookkeeping, and what the user edits."""
+    """A stored post: its identity and bookkeeping, and what the user edits.
+
+    ``series_id`` and ``recurrence_id``: the imported repeating event the post is a date
+    of, and which date (``post_series``; ``None`` for any other post).
+    """
 
     id: int
     uid: str
@@ -315,3 +319,5 @@ class PostDetail:
     created_at: str
     updated_at: str
     draft: PostDraft
+    series_id: int | None = None
+    recurrence_id: str | None = None

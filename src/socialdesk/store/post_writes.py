@@ -252,6 +252,11 @@ def restore_post(ws: Workspace, deleted: DeletedPost) -> None:
             [detail.id, detail.uid, *_row_values(detail.draft), detail.sequence + 1,
              detail.created_at, now_stamp()],
         )
+        if detail.series_id is not None:  # back in its series (unless that went meanwhile)
+            ws.conn.execute(
+                "UPDATE posts SET series_id = ?, recurrence_id = ? WHERE id = ? "
+                "AND EXISTS (SELECT 1 FROM post_series WHERE id = ?)",
+                (detail.series_id, detail.recurrence_id, detail.id, detail.series_id))
         _write_parts(ws, detail.id, detail.draft)
         occurrences.write(ws, detail.id, deleted.marked)
         for chunk in range(0, len(deleted.ask_ids), 900):

@@ -24,10 +24,11 @@ from typing import IO, TYPE_CHECKING
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from socialdesk import APP_NAME, __version__
-from socialdesk.core.calendar import ics_lines
+from socialdesk.core.calendar import ics_lines, ics_series
 from socialdesk.core.calendar.ics_lines import (
     UTC_NAMES,
     Prop,
+    Recur,
     Uri,
     content_line,
     fold,
@@ -62,7 +63,7 @@ class IcsStats:
     zones: set[str] = field(default_factory=set)
 
 
-def _stamp(text: str) -> datetime:
+def stamp(text: str) -> datetime:
     """A stored UTC timestamp (``YYYY-MM-DDTHH:MM:SSZ``) as an aware datetime."""
     return datetime.fromisoformat(text).replace(tzinfo=UTC) if text else datetime.now(UTC)
 
@@ -112,7 +113,8 @@ def one_line(text: str) -> str:
     return " ".join(text.replace("\r\n", "\n").replace("\r", "\n").split("\n"))
 
 
-def _description(post: ExportPost) -> str:
+def description(post: ExportPost) -> str:
+    """A post's DESCRIPTION: its text, then its channels, link and channel texts."""
     parts = [post.body] if post.body else []
     if one_line(post.title) != post.title:
         parts.insert(0, post.title)  # the exact title, since SUMMARY lost its line breaks
@@ -172,8 +174,8 @@ def post_event(post: ExportPost, zones: _Zones) -> list[Prop] | None:
         end: date | datetime = start + DEFAULT_DURATION
     else:
         start, end = day, day + timedelta(days=1)
-    created = _stamp(post.created_at)
-    modified = _stamp(post.updated_at)
+    created = stamp(post.created_at)
+    modified = stamp(post.updated_at)
     props: list[Prop] = [
         ("UID", post.uid),
         ("DTSTAMP", modified),
@@ -189,9 +191,9 @@ def post_event(post: ExportPost, zones: _Zones) -> list[Prop] | None:
     props += [("SUMMARY", one_line(post.title)), ("STATUS", STATUS.get(post.status, "TENTATIVE")),
               # iCalendar has no idea/draft distinction; SocialDesk's own import reads this.
               ("X-SOCIALDESK-STATUS", post.status)]
-    description = _description(post)
-    if description:
-        props.append(("DESCRIPTION", description))
+    text = description(post)
+    if text:
+        props.append(("DESCRIPTION", text))
     categories = ([post.campaign] if post.campaign else []) + list(post.topics)
     if categories:
         props.append(("CATEGORIES", categories))
@@ -206,11 +208,11 @@ def post_event(post: ExportPost, zones: _Zones) -> list[Prop] | None:
 def ask_todo(ask: ExportAsk) -> list[Prop]:
     """The properties of an open ask's VTODO, related to its post's VEVENT."""
     about = f": {one_line(ask.post_title)}" if ask.post_title else ""
-    modified = _stamp(ask.updated_at)
+    modified = stamp(ask.updated_at)
     props: list[Prop] = [
         ("UID", ask.uid),
         ("DTSTAMP", modified),
-        ("CREATED", _stamp(ask.created_at)),
+        ("CREATED", stamp(ask.created_at)),
         ("LAST-MODIFIED", modified),
         ("SUMMARY", f"Ask {one_line(ask.contact_name)} to share{about}"),
         ("STATUS", TODO_STATUS.get(ask.status, "NEEDS-ACTION")),
@@ -234,11 +236,11 @@ def follow_up_todo(follow_up: ExportFollowUp) -> list[Prop]:
     who = one_line(follow_up.name)
     if follow_up.organisation and follow_up.organisation != follow_up.name:
         who += f" ({one_line(follow_up.organisation)})"
-    modified = _stamp(follow_up.updated_at)
+    modified = stamp(follow_up.updated_at)
     return [
         ("UID", follow_up_uid(follow_up.contact_id)),
         ("DTSTAMP", modified),
-        ("CREATED", _stamp(follow_up.created_at)),
+        ("CREATED", stamp(follow_up.created_at)),
         ("LAST-MODIFIED", modified),
         ("SUMMARY", f"Follow up with {who}"),
         ("STATUS", "NEEDS-ACTION"),
@@ -261,13 +263,44 @@ def calendar_properties(name: str, default_zone: str) -> list[Prop]:
     ]
 
 
+def _series_of(post: ExportPost, data: CalendarData) -> int | None:
+    """The imported series a post is exported with (``None``: it is an event of its own).
+
+    A date of a series that lost its date, or repeats of its own, is not.
+    """
+    series_id = post.series_id
+    if series_id is None or series_id not in data.series:
+        return None
+    return series_id if post.scheduled_on and not post.repeats else None
+
+
 def components(
     data: CalendarData, default_tz: str, stats: IcsStats
 ) -> Iterator[tuple[str, list[Prop]]]:
-    """Yield ``(component name, properties)`` for every event and to-do of ``data``."""
+    """Yield ``(component name, properties)`` for every event and to-do of ``data``.
+
+    The posts of an imported series come as one repeating event and its changed dates
+    (:mod:`~socialdesk.core.calendar.ics_series`), where its first post would be.
+    """
     zones = _Zones(default_tz, stats)
+    groups: dict[int, list[ExportPost]] = {}
+    for post in data.posts:
+        series_id = _series_of(post, data)
+        if series_id is not None:
+            groups.setdefault(series_id, []).append(post)
     undated = 0
     for post in data.posts:
+        series_id = _series_of(post, data)
+        if series_id is not None:
+            group = groups.pop(series_id, None)
+            if group is not None:  # the series' first post: the whole series goes here
+                for event in ics_series.series_events(
+                    data.series[series_id], group, zones.get,
+                    lambda p: post_event(p, zones),
+                ):
+                    yield "VEVENT", event
+                stats.events += len(group)
+            continue
         props = post_event(post, zones)
         if props is None:
             undated += 1
@@ -288,6 +321,8 @@ def _zone_bounds(data: CalendarData) -> tuple[date, date]:
     """A date span covering every dated post (and its repeats) for VTIMEZONE rules."""
     days = [p.scheduled_on for p in data.posts if p.scheduled_on]
     days += [p.repeat_until for p in data.posts if p.repeat_until]
+    starts = [s.values.starts for s in data.series.values()]
+    days += [f"{s[:4]}-{s[4:6]}-{s[6:8]}" for s in starts]
     if not days:
         return date(1970, 1, 1), date(2038, 1, 1)
     first = date.fromisoformat(min(days)) - timedelta(days=366)
@@ -313,6 +348,8 @@ def _add(component: icalendar.Component, name: str, value: object) -> None:
 
     if isinstance(value, Uri):
         component.add(name, icalendar.vUri(str(value)))
+    elif isinstance(value, Recur):
+        component.add(name, icalendar.vRecur.from_ical(str(value)))
     elif isinstance(value, timedelta):
         component.add(name, value, parameters={"VALUE": "DURATION"})
     else:

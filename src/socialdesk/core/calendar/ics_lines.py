@@ -19,9 +19,15 @@ class Uri(str):
     __slots__ = ()
 
 
+class Recur(str):
+    """A RECUR value (RRULE) already in iCalendar form, as a file had it (written as it is)."""
+
+    __slots__ = ()
+
+
 # A property: name, value. Values are str (TEXT), Uri, int, date, aware datetime,
-# timedelta (a DURATION), list[str] (a TEXT list such as CATEGORIES) or dict (a RECUR
-# value for RRULE).
+# timedelta (a DURATION), list[str] (a TEXT list such as CATEGORIES), a list of dates or
+# of datetimes of one zone (RDATE, EXDATE), dict or Recur (a RECUR value for RRULE).
 Prop = tuple[str, object]
 
 # Control characters are not allowed in TEXT (RFC 5545, 3.3.11), except HTAB.
@@ -122,6 +128,8 @@ def content_line(name: str, value: object) -> str:
     """One unfolded content line for a property value of the types :data:`Prop` allows."""
     if isinstance(value, Uri):
         return f"{name}:{uri_value(value)}"
+    if isinstance(value, Recur):
+        return f"{name}:{value}"
     if isinstance(value, str):
         return f"{name}:{escape_text(value)}"
     if isinstance(value, bool):
@@ -137,6 +145,9 @@ def content_line(name: str, value: object) -> str:
         return f"{name};VALUE=DATE:{_date(value)}"
     if isinstance(value, timedelta):
         return f"{name};VALUE=DURATION:{_duration(value)}"
+    if isinstance(value, list) and value and isinstance(value[0], date):
+        lines = [content_line(name, item) for item in value]  # one zone: one TZID
+        return lines[0].partition(":")[0] + ":" + ",".join(x.partition(":")[2] for x in lines)
     if isinstance(value, list):
         return f"{name}:" + ",".join(escape_text(item) for item in value)
     if isinstance(value, dict):

@@ -114,3 +114,40 @@ INJECTED_LINK = (
     "https://bakery.example/menu\r\nEND:VEVENT\r\nBEGIN:VEVENT\r\nUID:injected@evil.example"
     "\r\nSUMMARY:Injected\r\nDTSTART:20240312T090000Z\r\nDESCRIPTION:gotcha\nX:\rY:\x00\x7f"
 )
+
+
+# A Thunderbird series: every Tuesday and Thursday, 100 times, but on three dates, and
+# one date moved (Thursday 10 September to Friday 11 September, 19:00).
+SERIES_UID = "lessons@thunderbird.test"
+SERIES_ICS = f"""\
+BEGIN:VCALENDAR
+VERSION:2.0
+PRODID:-//Mozilla.org/NONSGML Mozilla Calendar V1.1//EN
+BEGIN:VEVENT
+UID:{SERIES_UID}
+SUMMARY:Baking class
+LOCATION:Back room
+SEQUENCE:2
+DTSTART;TZID=Europe/Paris:20260901T180000
+DTEND;TZID=Europe/Paris:20260901T193000
+RRULE:FREQ=WEEKLY;COUNT=100;BYDAY=TU,TH
+EXDATE;TZID=Europe/Paris:20261222T180000,20261224T180000
+EXDATE;TZID=Europe/Paris:20261231T180000
+END:VEVENT
+BEGIN:VEVENT
+UID:{SERIES_UID}
+RECURRENCE-ID;TZID=Europe/Paris:20260910T180000
+SUMMARY:Baking class
+LOCATION:Back room
+SEQUENCE:2
+DTSTART;TZID=Europe/Paris:20260911T190000
+DTEND;TZID=Europe/Paris:20260911T203000
+END:VEVENT
+END:VCALENDAR
+""".replace("\n", "\r\n").encode()
+
+
+def series_post(ws: Workspace, day: str) -> int:
+    """The id of the post of the imported series for ``day`` (its date in the series)."""
+    row = ws.conn.execute("SELECT id FROM posts WHERE uid = ?", (f"{SERIES_UID}/{day}",))
+    return int(row.fetchone()[0])

@@ -6,13 +6,24 @@ import os
 import re
 import shutil
 import subprocess
+from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 
 import icalendar
 import pytest
-from calendar_samples import INJECTED_LINK, TRICKY_TITLE, add_post
+from calendar_samples import (
+    INJECTED_LINK,
+    SERIES_ICS,
+    SERIES_UID,
+    TRICKY_TITLE,
+    add_post,
+    series_post,
+)
 
 from socialdesk.core.calendar.export import export_calendar
+from socialdesk.core.calendar.importing import import_calendar
+from socialdesk.store.post_writes import delete_post, move_post
 from socialdesk.store.workspace import Workspace
 
 ONE_LINE_TITLE = "Crème brûlée, 2 for 1; «today» 🥐 back\\slash, 東京"
@@ -90,9 +101,8 @@ path = {db}
 """
 
 
-@pytest.mark.skipif(shutil.which("khal") is None, reason="khal is not installed")
-def test_khal_imports_and_lists(exported: tuple[Path, dict[str, str]], tmp_path: Path) -> None:
-    ics_file, titles = exported
+def _khal(tmp_path: Path) -> tuple[Callable[..., str], Path]:
+    """A khal with its own configuration and calendar folder (returned) under ``tmp_path``."""
     vdir = tmp_path / "khal" / "calendar"
     vdir.mkdir(parents=True)
     config = tmp_path / "khal" / "config"
@@ -107,6 +117,13 @@ def test_khal_imports_and_lists(exported: tuple[Path, dict[str, str]], tmp_path:
         assert run.returncode == 0, run.stdout + run.stderr
         return run.stdout
 
+    return khal, vdir
+
+
+@pytest.mark.skipif(shutil.which("khal") is None, reason="khal is not installed")
+def test_khal_imports_and_lists(exported: tuple[Path, dict[str, str]], tmp_path: Path) -> None:
+    ics_file, titles = exported
+    khal, vdir = _khal(tmp_path)
     khal("import", "--batch", "-a", "socialdesk", str(ics_file))
     # khal keeps events (not to-dos), one file per UID in the vdir
     stored = {p.name for p in vdir.iterdir()}
@@ -125,6 +142,29 @@ def test_khal_imports_and_lists(exported: tuple[Path, dict[str, str]], tmp_path:
     assert set(lines) == set(titles)
     places = khal("list", "--format", "{uid}|{location}", "2024-03-10", "2024-03-10")
     assert "p1@test|Hall 2; stand 7, by the door" in places.splitlines()
+
+
+@pytest.mark.skipif(shutil.which("khal") is None, reason="khal is not installed")
+def test_khal_lists_an_imported_series_on_the_same_dates(ws: Workspace,
+                                                         tmp_path: Path) -> None:
+    """A Thunderbird series, imported, one date deleted and one moved, exported, in khal."""
+    source = tmp_path / "lessons.ics"
+    source.write_bytes(SERIES_ICS)
+    import_calendar(ws, source, default_tz="Europe/Paris", since=date(2026, 1, 1))
+    delete_post(ws, series_post(ws, "2026-10-06"))
+    move_post(ws, series_post(ws, "2026-10-08"), "2026-10-09", "08:15")
+    out = tmp_path / "out.ics"
+    export_calendar(ws, out, "ics", default_tz="Europe/Paris")
+    khal, vdir = _khal(tmp_path)
+    khal("import", "--batch", "-a", "socialdesk", str(out))
+    assert [p.name for p in vdir.iterdir()] == [f"{SERIES_UID}.ics"]  # one event, not 97
+    expected = {  # what Thunderbird shows: the posts' own dates and times
+        f"{row[0]} {row[1]}" for row in ws.conn.execute(
+            "SELECT scheduled_on, scheduled_time FROM posts")}
+    assert len(expected) == 96 and "2026-10-09 08:15" in expected
+    listing = khal("list", "--format", "{start}", "2026-09-01", "2027-09-01")
+    shown = {line for line in listing.splitlines() if line[:2] == "20"}
+    assert shown == expected
 
 
 @pytest.mark.skipif(shutil.which("calcurse") is None or shutil.which("khal") is None,

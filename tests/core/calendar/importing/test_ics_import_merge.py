@@ -105,3 +105,23 @@ def test_moving_an_occurrence_updates_only_that_post(ws: Workspace, write: Write
     found = posts(ws)
     assert (found["s/2030-01-02"]["title"], found["s/2030-01-02"]["scheduled_on"]) \
         == ("Moved", "2030-01-05")
+
+
+def test_a_series_imported_before_series_were_kept_is_linked_by_importing_it_again(
+    ws: Workspace, write: Write
+) -> None:
+    path = write(calendar(event("RRULE:FREQ=DAILY;COUNT=3", "EXDATE;VALUE=DATE:20300102",
+                                uid="b", start="DTSTART;VALUE=DATE:20300101")))
+    import_calendar(ws, path)
+    with ws.transaction():  # as an import of an older SocialDesk left it
+        ws.conn.execute("UPDATE posts SET series_id = NULL, recurrence_id = NULL")
+        ws.conn.execute("DELETE FROM post_series")
+    before = ws.conn.execute("SELECT uid, updated_at, sequence FROM posts").fetchall()
+    again = import_calendar(ws, path)
+    assert (again.imported, again.merged, again.unchanged) == (0, 0, 2)
+    assert ws.conn.execute("SELECT uid, updated_at, sequence FROM posts").fetchall() == before
+    assert [tuple(r) for r in ws.conn.execute(
+        "SELECT p.uid, s.uid, p.recurrence_id, s.exdates FROM posts p "
+        "JOIN post_series s ON s.id = p.series_id ORDER BY p.uid")] == [
+        ("b/2030-01-01", "b", "20300101", "20300102"),
+        ("b/2030-01-03", "b", "20300103", "20300102")]

@@ -4,8 +4,10 @@ For every .ics of the interop corpus (and a small file with everything in it), t
 export of what was imported is compared with the file, both read by ``icalendar``: the
 same UIDs, the same dates and times (in the same IANA zone, or the same instant for a
 time in UTC), the same occurrences of every repeating event (RRULE, RDATE, EXDATE and
-changed occurrences: as one repeating event where SocialDesk keeps it as a repeat, else
-as one event per date, UID ``<uid>/<date>``), and the same LOCATION, URL and categories.
+changed occurrences), and the same LOCATION, URL and categories. A repeating event comes
+back as one event with the same UID and the same RRULE, RDATE and EXDATE values (a
+cancelled date: one more EXDATE), its changed dates as RECURRENCE-ID events; SocialDesk
+rewrites the rule only of one it keeps as a weekly or monthly repeat of its own.
 """
 
 from __future__ import annotations
@@ -138,14 +140,25 @@ def _expected(original: icalendar.Calendar) -> dict[str, dict[Any, tuple[Any, ..
 
 
 def _exported(out: Path, uid: str, end: date) -> dict[Any, tuple[Any, ...]]:
-    """Start moment → (zone, details) of the exported events of one original UID."""
+    """Start moment → (zone, details) of the exported events of one original UID.
+
+    A RECURRENCE-ID event replaces its date of the repeating event of its UID.
+    """
     found: dict[Any, tuple[Any, ...]] = {}
+    changed = []
     for component in icalendar.Calendar.from_ical(out.read_bytes()).walk("VEVENT"):
         own = str(component["UID"])
         if own != uid and not own.startswith(f"{uid}/"):
             continue
+        if "RECURRENCE-ID" in component:
+            changed.append(component)
+            continue
         for slot in _slots(component, end):
             found[_moment(slot)] = (_zone(component), _details(component))
+    for component in changed:
+        found.pop(_moment(component["RECURRENCE-ID"].dt), None)
+    for component in changed:
+        found[_moment(component["DTSTART"].dt)] = (_zone(component), _details(component))
     return found
 
 
@@ -196,14 +209,22 @@ def _uids(out: Path) -> list[str]:
 def test_a_file_with_everything_keeps_it(ws: Workspace, tmp_path: Path) -> None:
     out, uids = _round_trip(ws, RICH, tmp_path)
     assert "weekly@test" in uids  # kept as a repeat: one event with its RRULE
-    exported = {str(e["UID"]): e for e in icalendar.Calendar.from_ical(out.read_bytes())
-                .walk("VEVENT")}
+    events = icalendar.Calendar.from_ical(out.read_bytes()).walk("VEVENT")
+    exported = {str(e["UID"]): e for e in events if "RECURRENCE-ID" not in e}
     weekly = exported["weekly@test"]
     assert weekly["RRULE"]["FREQ"] == ["WEEKLY"]
     assert weekly["DTSTART"].params["TZID"] == "America/New_York"
-    assert {"daily@test/2030-03-01", "daily@test/2030-03-04"} <= set(uids)
-    assert "daily@test/2030-03-03" not in uids  # the EXDATE
-    assert str(exported["daily@test/2030-03-04"]["LOCATION"]) == "Town square"
+    daily = exported["daily@test"]  # one repeating event again, not a post per date
+    assert not any(uid.startswith("daily@test/") for uid in uids)
+    assert daily["RRULE"] == icalendar.vRecur.from_ical("FREQ=DAILY;COUNT=5")
+    assert daily["DTSTART"].dt == datetime(2030, 3, 1, 18, tzinfo=ZoneInfo("Europe/Paris"))
+    assert daily["DTSTART"].params["TZID"] == "Europe/Paris"
+    assert _dates(daily, "EXDATE") == {datetime(2030, 3, 3, 18, tzinfo=ZoneInfo("Europe/Paris"))}
+    [moved] = [e for e in events if "RECURRENCE-ID" in e]
+    assert str(moved["UID"]) == "daily@test"
+    assert moved["RECURRENCE-ID"].dt == datetime(2030, 3, 4, 18, tzinfo=ZoneInfo("Europe/Paris"))
+    assert moved["DTSTART"].dt == datetime(2030, 3, 4, 19, tzinfo=ZoneInfo("Europe/Paris"))
+    assert (str(moved["SUMMARY"]), str(moved["LOCATION"])) == ("Moved", "Town square")
     assert _check(icalendar.Calendar.from_ical(RICH), out) == 10 + 4 + 3
 
 
@@ -230,3 +251,67 @@ def test_every_interop_file_comes_back_the_same(ws: Workspace, tmp_path: Path,
                 assert any(u == uid or u.startswith(f"{uid}/") for u in uids), uid
         return
     assert _check(original, out) > 0
+
+
+def _series_of(data: bytes) -> dict[str, tuple[icalendar.Component, list[icalendar.Component]]]:
+    """UID → (repeating event, its changed dates) of a file, for the events icalendar reads."""
+    found: dict[str, tuple[icalendar.Component, list[icalendar.Component]]] = {}
+    events = [e for e in icalendar.Calendar.from_ical(data).walk("VEVENT")
+              if not e.errors and "DTSTART" in e and "UID" in e]
+    for component in events:
+        if "RECURRENCE-ID" not in component and ("RRULE" in component or "RDATE" in component):
+            found[str(component["UID"])] = (component, [])
+    for component in events:
+        if "RECURRENCE-ID" in component and str(component["UID"]) in found:
+            found[str(component["UID"])][1].append(component)
+    return found
+
+
+def _kept_as_repeat(master: icalendar.Component, changed: list[icalendar.Component]) -> bool:
+    """Whether SocialDesk keeps the event as a weekly or monthly repeat (its rule rewritten)."""
+    rules = _values(master, "RRULE")
+    return (len(rules) == 1 and not changed and "RDATE" not in master
+            and "EXDATE" not in master and rules[0]["FREQ"][0] in ("WEEKLY", "MONTHLY"))
+
+
+def _moments(component: icalendar.Component, name: str) -> set[Any]:
+    return {_moment(value) for value in _dates(component, name)}
+
+
+def _has_series(path: Path) -> bool:
+    try:
+        return bool(_series_of(path.read_bytes()))
+    except ValueError:  # icalendar cannot read the file
+        return False
+
+
+SERIES_SOURCES = {"RICH": RICH} | {
+    path.name: path.read_bytes() for path in FILES
+    if path.parent.name != "hostile" and path.name not in WHOLE_FILE_FAILS and _has_series(path)
+}
+
+
+@pytest.mark.parametrize("name", sorted(SERIES_SOURCES))
+def test_a_repeating_event_comes_back_with_its_rule(ws: Workspace, tmp_path: Path,
+                                                    name: str) -> None:
+    data = SERIES_SOURCES[name]
+    out, _ = _round_trip(ws, data, tmp_path)
+    exported = _series_of(out.read_bytes())
+    checked = 0
+    until = date(2026, 6, 15) + relativedelta(years=2)  # today (fixed) and two years on
+    for uid, (master, changed) in _series_of(data).items():
+        if _kept_as_repeat(master, changed):
+            continue
+        copy, _ = exported[uid]
+        assert [dict(r) for r in _values(copy, "RRULE")] == [
+            dict(r) for r in _values(master, "RRULE")], uid
+        assert _moments(copy, "RDATE") == _moments(master, "RDATE"), uid
+        cancelled = {_moment(c["RECURRENCE-ID"].dt) for c in changed
+                     if str(c.get("STATUS", "")).upper() == "CANCELLED"}
+        assert _moments(copy, "EXDATE") - cancelled == _moments(master, "EXDATE"), uid
+        assert _moment(copy["DTSTART"].dt) == _moment(master["DTSTART"].dt), uid
+        assert _zone(copy) == _zone(master) or _zone(master) not in available_timezones(), uid
+        dates = {_moment(d) for d in _slots(master, until)} - cancelled
+        assert {_moment(d) for d in _slots(copy, until)} == dates, uid
+        checked += 1
+    assert checked

@@ -75,6 +75,11 @@ Recurring events (RRULE, RDATE, EXDATE, RECURRENCE-ID):
   (RECURRENCE-ID) replaces its date with its own start, title, text and status, and
   a cancelled one is left out. A changed occurrence whose recurring event is not in
   the file becomes a post of its own (UID ``<uid>/<date>``).
+- Such a series is also kept whole (``post_series``: UID, DTSTART and zone, RRULE,
+  RDATE, EXDATE, SEQUENCE, its text, the dates it made posts for), each of its posts
+  linked to it with its date (RECURRENCE-ID), so that the calendar export writes it as
+  one repeating event again (``core/calendar/ics_series``) — unless its rule could not
+  be followed, or its zone is floating or known only from the file's VTIMEZONE.
 
 To-dos (VTODO) are left out and listed as problems, unless ``include_todos``: then
 each becomes an idea on its DUE date (else its start, else undated; CANCELLED →

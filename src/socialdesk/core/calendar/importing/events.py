@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 import icalendar
 from dateutil.relativedelta import relativedelta
 
+from socialdesk.core.calendar.ics_series import post_status as status
 from socialdesk.core.calendar.importing import recurrence
 from socialdesk.core.calendar.importing.model import Channel, ParsedPost
 from socialdesk.core.calendar.importing.reader import RawComponent
@@ -22,7 +23,7 @@ from socialdesk.core.calendar.importing.recurrence import Repeat, RuleError, Wal
 from socialdesk.core.calendar.importing.text import fallback_title, split_description
 from socialdesk.core.calendar.importing.zones import Zone, ZoneResolver
 from socialdesk.core.import_results import Problem
-from socialdesk.store.vocabulary import POST_STATUSES
+from socialdesk.store.post_series import SeriesValues
 
 _FLOATING = Zone(None, None)
 _UTC = Zone(UTC, None)
@@ -43,6 +44,7 @@ class Context:
     problems: list[Problem] = field(default_factory=list)
     occurrences_left: int = field(default_factory=lambda: recurrence.MAX_FILE_OCCURRENCES)
     passed_left: int = field(default_factory=lambda: recurrence.MAX_FILE_PASSED)
+    masters: list[SeriesValues] = field(default_factory=list)  # the series kept whole
     _noted: set[tuple[int, str]] = field(default_factory=set)
 
     def note(self, line: int, message: str, *, once: bool = False) -> None:
@@ -277,28 +279,12 @@ def place(start: When, ctx: Context) -> tuple[str, str | None, str | None]:
     return wall.date().isoformat(), f"{wall:%H:%M}", zone.key
 
 
-def status(word: str, day: str | None, has_body: bool, today: date) -> str:
-    """A post status for an event STATUS (see the package docstring).
-
-    SocialDesk's own exports carry the exact status in X-SOCIALDESK-STATUS, which
-    ``fields`` prefers; it comes here as the word itself (IDEA, DRAFT, …).
-    """
-    if word.lower() in POST_STATUSES:
-        return word.lower()
-    if word == "CANCELLED":
-        return "skipped"
-    if word == "TENTATIVE":
-        return "draft"
-    if word == "CONFIRMED" and day is not None:
-        return "published" if day < today.isoformat() else "scheduled"
-    return "draft" if has_body else "idea"
-
-
 def make_post(
     source: Source, data: Fields, start: When | None, ctx: Context, uid: str,
-    repeat: Repeat | None = None, *, todo: bool = False,
+    repeat: Repeat | None = None, *, todo: bool = False, series_uid: str | None = None,
+    recurrence_id: str | None = None,
 ) -> ParsedPost:
-    """A post from its fields and (optional) start."""
+    """A post from its fields and (optional) start (a date ``recurrence_id`` of a series)."""
     on, at, zone = place(start, ctx) if start is not None else (None, None, None)
     if todo:
         post_status = "skipped" if data.status == "CANCELLED" else "idea"
@@ -311,7 +297,8 @@ def make_post(
         repeat_until=repeat.until.isoformat() if repeat and repeat.until else None,
         evergreen_weeks=repeat.evergreen_weeks if repeat else None,
         sequence=data.sequence, categories=data.categories, channels=data.channels,
-        created=data.created, modified=data.modified,
+        created=data.created, modified=data.modified, series_uid=series_uid,
+        recurrence_id=recurrence_id,
     )
 
 
@@ -353,6 +340,7 @@ def series(master: Source, overrides: list[Source], ctx: Context) -> list[Parsed
     rdates = {_at_start_time(w, start) for w in _walls(master, "RDATE", start, ctx)}
     if not recurs and not rdates and not overrides:
         return [make_post(master, data, start, ctx, master.uid)]
+    written = list(recurs)
     if ctx.occurrences_left <= 0 and not (len(recurs) == 1 and recurrence.may_be_repeat(recurs[0])):
         if recurs:
             _budget_spent(master, ctx)
@@ -377,15 +365,21 @@ def series(master: Source, overrides: list[Source], ctx: Context) -> list[Parsed
         end: Wall = begin + relativedelta(years=ctx.years)
     except (ValueError, OverflowError):  # near the year 9999
         end = datetime.max if isinstance(start.wall, datetime) else date.max
+    # The rule is kept (exported as it is) when it was followed and its zone is known.
+    kept = len(rules) == len(written) and ctx.occurrences_left > 0 and (
+        start.zone is None or start.zone.key is not None or start.zone.tz is UTC)
     try:
         walls, more = _expand(master, start, rules, begin, end, ctx)
     except RuleError as error:
         ctx.note(master.line_of("RRULE"), f"the repeat rule cannot be followed ({error}); "
                  f"only its first and listed dates from {as_day(begin)} on were imported.")
         walls, more = ([start.wall] if start.wall >= begin else []), False
+        kept = False
     occurring = set(walls) | rdates
+    excluded = set()
     for exdate in exdates:
         found = _match(occurring, exdate)
+        excluded.add(found if found is not None else _at_start_time(exdate, start))
         if found is not None:
             occurring.discard(found)
     changed: dict[Wall, Source] = {}
@@ -405,7 +399,32 @@ def series(master: Source, overrides: list[Source], ctx: Context) -> list[Parsed
     if more:
         ctx.note(master.raw.line, f"“{data.title}” repeats beyond {as_day(end)}: only the "
                  f"occurrences until then were imported, each as its own post.")
-    return _occurrence_posts(master, data, start, sorted(occurring), changed, ctx)
+    keys = sorted(occurring)
+    posts = _occurrence_posts(master, data, start, keys, changed, ctx, kept)
+    if kept:
+        ctx.masters.append(SeriesValues(
+            uid=master.uid, starts=rid_value(start.wall, start),
+            timezone=start.zone.key if start.zone else None,
+            rrules=tuple(r.to_ical().decode() for r in written),
+            rdates=tuple(rid_value(w, start) for w in sorted(rdates)),
+            exdates=tuple(rid_value(w, start) for w in sorted(excluded)),
+            occurrences=tuple(rid_value(key, start) for key in keys),
+            sequence=data.sequence, modified=data.modified, title=data.title, body=data.body,
+            status=data.status, link=data.link, location=data.location,
+            categories=data.categories, channels=data.channels,
+        ))
+    return posts
+
+
+def rid_value(wall: Wall, start: When) -> str:
+    """A date of a series as its RECURRENCE-ID value, in the form of its DTSTART.
+
+    ``YYYYMMDD`` all day, else ``YYYYMMDDTHHMMSS`` in the start's zone (``Z`` added in UTC).
+    """
+    if not isinstance(wall, datetime):
+        return f"{wall:%Y%m%d}"
+    utc = start.zone is not None and start.zone.key is None and start.zone.tz is UTC
+    return f"{wall:%Y%m%dT%H%M%S}" + ("Z" if utc else "")
 
 
 def _window_start(start: Wall, since: date) -> Wall:
@@ -456,23 +475,27 @@ def as_day(value: Wall) -> str:
 
 def _occurrence_posts(
     master: Source, data: Fields, start: When, keys: list[Wall],
-    changed: dict[Wall, Source], ctx: Context,
+    changed: dict[Wall, Source], ctx: Context, kept: bool,
 ) -> list[ParsedPost]:
+    """A post per date of a series; ``kept``: each names its series and date in it."""
     days = [as_day(key) for key in keys]
     with_time = len(set(days)) < len(days)
     posts = []
     for key, day in zip(keys, days, strict=True):
         suffix = f"{day}T{key:%H%M%S}" if with_time and isinstance(key, datetime) else day
         uid = f"{master.uid}/{suffix}"
+        series_uid, rid = (master.uid, rid_value(key, start)) if kept else (None, None)
         override = changed.get(key)
         if override is None:
-            posts.append(make_post(master, data, When(key, start.zone), ctx, uid))
+            posts.append(make_post(master, data, When(key, start.zone), ctx, uid,
+                                   series_uid=series_uid, recurrence_id=rid))
             continue
         own = fields(override, ctx, "event")
         if own.status == "CANCELLED":
             continue
         moved = when(override, "DTSTART", ctx) or When(key, start.zone)
-        posts.append(make_post(override, own, moved, ctx, uid))
+        posts.append(make_post(override, own, moved, ctx, uid, series_uid=series_uid,
+                               recurrence_id=rid))
     return posts
 
 

@@ -14,11 +14,13 @@ from socialdesk.core import clock
 from socialdesk.core.calendar.importing import events, reader
 from socialdesk.core.calendar.importing.errors import CalendarImportCancelled, CalendarImportError
 from socialdesk.core.calendar.importing.events import Context, Source
-from socialdesk.core.calendar.importing.merge import plan_writes
+from socialdesk.core.calendar.importing.merge import plan_series, plan_writes
 from socialdesk.core.calendar.importing.model import CalendarPreview, ParsedPost
 from socialdesk.core.calendar.importing.zones import ZoneResolver, vtimezones
 from socialdesk.core.import_results import ImportSummary, Problem
 from socialdesk.store import calendar_import as store
+from socialdesk.store import post_series as series_store
+from socialdesk.store.post_series import SeriesValues
 from socialdesk.store.workspace import Workspace
 
 Progress = Callable[[int, int], bool]
@@ -212,6 +214,7 @@ def parse_bytes(
     into = _Reader(path, include_todos, progress, total)
     name = ""
     counts = {"VEVENT": 0, "VTODO": 0}
+    masters: dict[str, SeriesValues] = {}
     for calendar in calendars:
         day = today or clock.today()
         ctx = Context(
@@ -221,6 +224,8 @@ def parse_bytes(
         )
         into.calendar(calendar, ctx)
         into.problems += ctx.problems
+        for master in ctx.masters:
+            masters.setdefault(master.uid, master)
         name = name or calendar.value("X-WR-CALNAME") or calendar.value("NAME")
         for child in calendar.children:
             if child.name in counts:
@@ -237,6 +242,7 @@ def parse_bytes(
         events=counts["VEVENT"],
         todos=counts["VTODO"],
         series=into.series,
+        masters=tuple(masters.values()),
     )
 
 
@@ -290,13 +296,19 @@ def import_calendar(
     posts = preview.posts
     total = 2 * max(len(posts), 1)
     with ws.transaction():
+        masters = preview.masters
+        stored = series_store.series_by_uid(ws, [m.uid for m in masters])
+        series_store.write_series(ws, *plan_series(masters, stored))
+        series_ids = {uid: s.id for uid, s in
+                      series_store.series_by_uid(ws, [m.uid for m in masters]).items()}
         existing = store.existing_posts(ws, [post.uid for post in posts])
-        plan = plan_writes(posts, existing, store.campaign_ids(ws))
+        plan = plan_writes(posts, existing, store.campaign_ids(ws), series_ids)
         _tick(progress, len(posts), total, path)
         for start in range(0, len(plan.new), _CHUNK):
             store.insert_posts(ws, plan.new[start : start + _CHUNK])
             _tick(progress, len(posts) + start, total, path)
         store.update_posts(ws, plan.updates)
+        series_store.link_posts(ws, plan.links)
         _tick(progress, total, total, path)
     return CalendarImportReport(
         imported=len(plan.new),

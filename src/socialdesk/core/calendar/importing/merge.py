@@ -16,10 +16,12 @@ from dataclasses import dataclass, field
 
 from socialdesk.core.calendar.importing.model import ParsedPost
 from socialdesk.store.calendar_import import ExistingPost, PostValues
+from socialdesk.store.post_series import SeriesValues, StoredSeries
 
 _COMPARED = (
     "title", "body", "status", "campaign_id", "scheduled_on", "scheduled_time", "timezone",
     "link", "location", "repeat_rule", "repeat_until", "evergreen_weeks",
+    "series_id", "recurrence_id",
 )
 
 
@@ -30,6 +32,7 @@ class Plan:
     new: list[PostValues] = field(default_factory=list)
     updates: list[tuple[int, PostValues]] = field(default_factory=list)
     unchanged: int = 0
+    links: list[tuple[int, int | None, str | None]] = field(default_factory=list)
 
 
 def split_categories(
@@ -67,15 +70,20 @@ def plan_writes(
     posts: Iterable[ParsedPost],
     existing: Mapping[str, ExistingPost],
     campaigns: Mapping[str, int],
+    series_ids: Mapping[str, int] | None = None,
 ) -> Plan:
     """Sort ``posts`` into inserts, updates and unchanged ones (see the module docstring).
 
     ``existing`` maps UIDs to the workspace's posts, ``campaigns`` casefolded campaign
-    names to ids.
+    names to ids, ``series_ids`` the UIDs of stored series to their ids. A post left
+    unchanged that the file names as a date of a series but the workspace does not
+    (imported before series were kept) is linked to it (``Plan.links``).
     """
     plan = Plan()
     for post in posts:
         campaign_id, topics = split_categories(post.categories, campaigns)
+        series_id = (series_ids or {}).get(post.series_uid or "")
+        recurrence_id = post.recurrence_id if series_id is not None else None
         old = existing.get(post.uid)
         values = PostValues(
             uid=post.uid, title=post.title, body=post.body, status=post.status,
@@ -84,6 +92,7 @@ def plan_writes(
             notes="", location=post.location, repeat_rule=post.repeat_rule,
             repeat_until=post.repeat_until,
             evergreen_weeks=post.evergreen_weeks, sequence=post.sequence,
+            series_id=series_id, recurrence_id=recurrence_id,
             created_at=post.created, channels=post.channels or (), topics=topics,
         )
         if old is None:
@@ -91,6 +100,8 @@ def plan_writes(
             continue
         if not _newer(post, old):
             plan.unchanged += 1
+            if series_id is not None and old.series_id is None:
+                plan.links.append((old.id, series_id, recurrence_id))
             continue
         values = dataclasses.replace(
             values,
@@ -106,3 +117,33 @@ def plan_writes(
         else:
             plan.updates.append((old.id, values))
     return plan
+
+
+def _newer_series(new: SeriesValues, old: StoredSeries) -> bool:
+    if new.sequence != old.values.sequence:
+        return new.sequence > old.values.sequence
+    return bool(new.modified and new.modified > old.updated_at)
+
+
+def plan_series(
+    masters: Iterable[SeriesValues], existing: Mapping[str, StoredSeries]
+) -> tuple[list[SeriesValues], list[tuple[int, SeriesValues]]]:
+    """The series to insert and those to update (by id), as for posts.
+
+    A stored series is replaced by the file's copy when that is newer; either way it
+    keeps every date it made posts for (its ``occurrences``), since the import never
+    deletes a post. Nothing is written for a series the file does not change.
+    """
+    new: list[SeriesValues] = []
+    updates: list[tuple[int, SeriesValues]] = []
+    for master in masters:
+        old = existing.get(master.uid)
+        if old is None:
+            new.append(master)
+            continue
+        base = master if _newer_series(master, old) else old.values
+        dates = tuple(sorted(set(old.values.occurrences) | set(master.occurrences)))
+        values = dataclasses.replace(base, occurrences=dates)
+        if values != old.values:
+            updates.append((old.id, values))
+    return new, updates

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from socialdesk.core.import_results import Problem
+from socialdesk.store.post_series import SeriesValues
 
 Channel = tuple[str, str | None]  # (platform, own text or None for the post's body)
 
@@ -38,6 +39,8 @@ class ParsedPost:
     channels: tuple[Channel, ...] | None = None
     created: str | None = None
     modified: str | None = None
+    series_uid: str | None = None
+    recurrence_id: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,7 +51,8 @@ class CalendarPreview:
     recurring event is one event, however many posts it becomes); ``skipped`` counts
     the events and to-dos left out, each with a problem saying why. ``series`` counts
     the repeating events expanded into one post per date (from the ``since`` date
-    chosen), so that asking for that date can be left out when there are none.
+    chosen), so that asking for that date can be left out when there are none;
+    ``masters`` are those of them whose rule is kept (``post_series``).
     """
 
     name: str
@@ -58,3 +62,4 @@ class CalendarPreview:
     events: int
     todos: int
     series: int = 0
+    masters: tuple[SeriesValues, ...] = ()
