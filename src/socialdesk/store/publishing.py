@@ -1,0 +1,174 @@
+"""Connected accounts and publications: the rows behind publishing (schema version 10)."""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+
+from socialdesk.store.known_names import shown
+from socialdesk.store.workspace import Workspace
+
+NETWORKS = ("mastodon", "bluesky")
+
+
+@dataclass(frozen=True, slots=True)
+class Account:
+    """A connected account, as its server verified it (never its secret)."""
+
+    id: int
+    network: str
+    server: str
+    handle: str
+    remote_id: str
+    display_name: str
+    profile_url: str
+    verified_at: str
+
+
+@dataclass(frozen=True, slots=True)
+class Publication:
+    """A post on one account: intended, sent or failed."""
+
+    id: int
+    post_id: int
+    account_id: int
+    state: str
+    idempotency_key: str
+    text: str
+    intended_at: str
+    scheduled_at: str | None
+    remote_id: str
+    remote_uri: str
+    remote_url: str
+    sent_at: str | None
+    error: str
+
+
+_ACCOUNT = ("id, network, server, handle, remote_id, display_name, profile_url, verified_at")
+_PUBLICATION = ("id, post_id, account_id, state, idempotency_key, text, intended_at, "
+                "scheduled_at, remote_id, remote_uri, remote_url, sent_at, error")
+
+
+def _account(row: sqlite3.Row) -> Account:
+    return Account(*tuple(row))
+
+
+def _publication(row: sqlite3.Row) -> Publication:
+    return Publication(*tuple(row))
+
+
+def save_account(ws: Workspace, network: str, server: str, handle: str, remote_id: str,
+                 display_name: str = "", profile_url: str = "") -> int:
+    """Keep a verified account (a removed one connected again comes back); return its id."""
+    with ws.transaction():
+        ws.conn.execute(
+            "INSERT INTO accounts (network, server, handle, remote_id, display_name, "
+            "profile_url) VALUES (?, ?, ?, ?, ?, ?) "
+            "ON CONFLICT (network, server, remote_id) DO UPDATE SET handle = excluded.handle, "
+            "display_name = excluded.display_name, profile_url = excluded.profile_url, "
+            "verified_at = excluded.verified_at, removed_at = NULL",
+            (network, server, handle, remote_id, display_name, profile_url))
+        row = ws.conn.execute(
+            "SELECT id FROM accounts WHERE network = ? AND server = ? AND remote_id = ?",
+            (network, server, remote_id)).fetchone()
+    return int(row[0])
+
+
+def accounts(ws: Workspace) -> list[Account]:
+    """The connected accounts (not removed), in the order they were connected."""
+    return [_account(row) for row in ws.conn.execute(
+        f"SELECT {_ACCOUNT} FROM accounts WHERE removed_at IS NULL ORDER BY id")]
+
+
+def get_account(ws: Workspace, account_id: int) -> Account | None:
+    """One connected account; None when there is none (or it was removed)."""
+    row = ws.conn.execute(f"SELECT {_ACCOUNT} FROM accounts WHERE id = ? AND removed_at IS NULL",
+                          (account_id,)).fetchone()
+    return _account(row) if row else None
+
+
+def remove_account(ws: Workspace, account_id: int) -> None:
+    """Disconnect an account; its publications stay known."""
+    with ws.transaction():
+        ws.conn.execute("UPDATE accounts SET removed_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now') "
+                        "WHERE id = ?", (account_id,))
+
+
+def publication(ws: Workspace, post_id: int, account_id: int) -> Publication | None:
+    """The post's publication on the account, if it was ever tried."""
+    row = ws.conn.execute(
+        f"SELECT {_PUBLICATION} FROM publications WHERE post_id = ? AND account_id = ?",
+        (post_id, account_id)).fetchone()
+    return _publication(row) if row else None
+
+
+def publications_of(ws: Workspace, post_id: int) -> list[Publication]:
+    """Every publication of a post."""
+    return [_publication(row) for row in ws.conn.execute(
+        f"SELECT {_PUBLICATION} FROM publications WHERE post_id = ? ORDER BY account_id",
+        (post_id,))]
+
+
+def record_intent(ws: Workspace, post_id: int, account_id: int, *, key: str, text: str,
+                  intended_at: str, scheduled_at: str | None) -> Publication:
+    """Write (and commit) the intent to publish, before the request goes out.
+
+    Replaces a failed try; refuses to replace an intent or a sent post.
+    """
+    with ws.transaction():
+        ws.conn.execute(
+            "INSERT INTO publications (post_id, account_id, state, idempotency_key, text, "
+            "intended_at, scheduled_at) VALUES (?, ?, 'intent', ?, ?, ?, ?) "
+            "ON CONFLICT (post_id, account_id) DO UPDATE SET state = 'intent', "
+            "idempotency_key = excluded.idempotency_key, text = excluded.text, "
+            "intended_at = excluded.intended_at, scheduled_at = excluded.scheduled_at, "
+            "remote_id = '', remote_uri = '', remote_url = '', sent_at = NULL, error = '' "
+            "WHERE publications.state = 'failed'",
+            (post_id, account_id, key, text, intended_at, scheduled_at))
+        found = publication(ws, post_id, account_id)
+    if found is None or found.idempotency_key != key:
+        raise ValueError(f"Post {post_id} is already being published on account {account_id}.")
+    return found
+
+
+def record_sent(ws: Workspace, publication_id: int, *, remote_id: str, uri: str, url: str,
+                sent_at: str, scheduled_at: str | None) -> None:
+    """The server made the post: keep its id and address."""
+    with ws.transaction():
+        ws.conn.execute(
+            "UPDATE publications SET state = 'sent', remote_id = ?, remote_uri = ?, "
+            "remote_url = ?, sent_at = ?, scheduled_at = coalesce(?, scheduled_at), error = '' "
+            "WHERE id = ?", (remote_id, uri, url, sent_at, scheduled_at, publication_id))
+
+
+def record_problem(ws: Workspace, publication_id: int, error: str, *, unknown: bool) -> None:
+    """The request failed: ``unknown`` keeps the intent (the server may have made the post)."""
+    with ws.transaction():
+        ws.conn.execute(
+            "UPDATE publications SET state = CASE WHEN ? THEN state ELSE 'failed' END, "
+            "error = ? WHERE id = ?", (unknown, error, publication_id))
+
+
+@dataclass(frozen=True, slots=True)
+class DueCandidate:
+    """A scheduled post with a channel on a network, not yet sent to one of its accounts."""
+
+    post_id: int
+    scheduled_on: str
+    scheduled_time: str | None
+    timezone: str | None
+
+
+def due_candidates(ws: Workspace, network: str, account_id: int, by_day: str
+                   ) -> list[DueCandidate]:
+    """Scheduled posts on ``network`` dated up to ``by_day`` not yet sent to the account."""
+    rows = ws.conn.execute(
+        "SELECT p.id, p.scheduled_on, p.scheduled_time, p.timezone FROM posts p "
+        "WHERE p.status = 'scheduled' AND p.scheduled_on IS NOT NULL AND p.scheduled_on <= ? "
+        f"AND EXISTS (SELECT 1 FROM post_channels c WHERE c.post_id = p.id "
+        f"AND {shown('platform', 'c')} = ?) "
+        "AND NOT EXISTS (SELECT 1 FROM publications x WHERE x.post_id = p.id "
+        "AND x.account_id = ? AND x.state = 'sent') "
+        "ORDER BY p.scheduled_on, coalesce(p.scheduled_time, ''), p.id",
+        (by_day, network, account_id)).fetchall()
+    return [DueCandidate(*tuple(row)) for row in rows]
