@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass
 
+from socialdesk.store.columns import field_names, rows_as, select_list
 from socialdesk.store.known_names import shown
 from socialdesk.store.workspace import Workspace
 
@@ -44,17 +44,8 @@ class Publication:
     error: str
 
 
-_ACCOUNT = ("id, network, server, handle, remote_id, display_name, profile_url, verified_at")
-_PUBLICATION = ("id, post_id, account_id, state, idempotency_key, text, intended_at, "
-                "scheduled_at, remote_id, remote_uri, remote_url, sent_at, error")
-
-
-def _account(row: sqlite3.Row) -> Account:
-    return Account(*tuple(row))
-
-
-def _publication(row: sqlite3.Row) -> Publication:
-    return Publication(*tuple(row))
+_ACCOUNT = select_list(field_names(Account))
+_PUBLICATION = select_list(field_names(Publication))
 
 
 def save_account(ws: Workspace, network: str, server: str, handle: str, remote_id: str,
@@ -76,15 +67,15 @@ def save_account(ws: Workspace, network: str, server: str, handle: str, remote_i
 
 def accounts(ws: Workspace) -> list[Account]:
     """The connected accounts (not removed), in the order they were connected."""
-    return [_account(row) for row in ws.conn.execute(
-        f"SELECT {_ACCOUNT} FROM accounts WHERE removed_at IS NULL ORDER BY id")]
+    return rows_as(Account, ws.conn.execute(
+        f"SELECT {_ACCOUNT} FROM accounts WHERE removed_at IS NULL ORDER BY id"))
 
 
 def get_account(ws: Workspace, account_id: int) -> Account | None:
     """One connected account; None when there is none (or it was removed)."""
-    row = ws.conn.execute(f"SELECT {_ACCOUNT} FROM accounts WHERE id = ? AND removed_at IS NULL",
-                          (account_id,)).fetchone()
-    return _account(row) if row else None
+    found = rows_as(Account, ws.conn.execute(
+        f"SELECT {_ACCOUNT} FROM accounts WHERE id = ? AND removed_at IS NULL", (account_id,)))
+    return found[0] if found else None
 
 
 def remove_account(ws: Workspace, account_id: int) -> None:
@@ -96,17 +87,17 @@ def remove_account(ws: Workspace, account_id: int) -> None:
 
 def publication(ws: Workspace, post_id: int, account_id: int) -> Publication | None:
     """The post's publication on the account, if it was ever tried."""
-    row = ws.conn.execute(
+    found = rows_as(Publication, ws.conn.execute(
         f"SELECT {_PUBLICATION} FROM publications WHERE post_id = ? AND account_id = ?",
-        (post_id, account_id)).fetchone()
-    return _publication(row) if row else None
+        (post_id, account_id)))
+    return found[0] if found else None
 
 
 def publications_of(ws: Workspace, post_id: int) -> list[Publication]:
     """Every publication of a post."""
-    return [_publication(row) for row in ws.conn.execute(
+    return rows_as(Publication, ws.conn.execute(
         f"SELECT {_PUBLICATION} FROM publications WHERE post_id = ? ORDER BY account_id",
-        (post_id,))]
+        (post_id,)))
 
 
 def record_intent(ws: Workspace, post_id: int, account_id: int, *, key: str, text: str,
@@ -162,13 +153,12 @@ class DueCandidate:
 def due_candidates(ws: Workspace, network: str, account_id: int, by_day: str
                    ) -> list[DueCandidate]:
     """Scheduled posts on ``network`` dated up to ``by_day`` not yet sent to the account."""
-    rows = ws.conn.execute(
-        "SELECT p.id, p.scheduled_on, p.scheduled_time, p.timezone FROM posts p "
+    return rows_as(DueCandidate, ws.conn.execute(
+        "SELECT p.id AS post_id, p.scheduled_on, p.scheduled_time, p.timezone FROM posts p "
         "WHERE p.status = 'scheduled' AND p.scheduled_on IS NOT NULL AND p.scheduled_on <= ? "
         f"AND EXISTS (SELECT 1 FROM post_channels c WHERE c.post_id = p.id "
         f"AND {shown('platform', 'c')} = ?) "
         "AND NOT EXISTS (SELECT 1 FROM publications x WHERE x.post_id = p.id "
         "AND x.account_id = ? AND x.state = 'sent') "
         "ORDER BY p.scheduled_on, coalesce(p.scheduled_time, ''), p.id",
-        (by_day, network, account_id)).fetchall()
-    return [DueCandidate(*tuple(row)) for row in rows]
+        (by_day, network, account_id)))
