@@ -151,7 +151,8 @@ class BlueskyAccount:
             if not isinstance(item, dict):
                 continue
             uri = _text(item.get("uri"))
-            value = item.get("value") if isinstance(item.get("value"), dict) else {}
+            value = item.get("value")
+            value = value if isinstance(value, dict) else {}
             if uri.endswith(f"/{POST}/{rkey}") or (
                     value.get("text") == text and value.get("createdAt") == moment):
                 return self._sent(uri)
