@@ -53,7 +53,8 @@ class AccountsPage(SettingsPage):
             "the secret with the server and keeps it in this computer's keyring, never in "
             "the workspace. Connecting and removing take effect at once."))
         self.list = QListWidget()
-        self.list.setMinimumHeight(90)
+        self.list.setMinimumHeight(60)
+        self.list.setMaximumHeight(100)
         self.layout_.addWidget(self.list)
         self.remove_button = QPushButton("Remove")
         self.remove_button.clicked.connect(self.remove_selected)
@@ -68,7 +69,7 @@ class AccountsPage(SettingsPage):
         for key, name in NETWORKS:
             self.network.addItem(name, key)
         self.network.currentIndexChanged.connect(self._network_changed)
-        grid.add("Network:", self.network, "Mastodon or Bluesky.")
+        grid.add("Network:", self.network, "Where the account is.")
         self.server = QLineEdit()
         grid.add("Server:", self.server, "The Mastodon instance (https://mastodon.social), "
                  "or Bluesky's service (https://bsky.social unless you run your own).",
@@ -87,9 +88,10 @@ class AccountsPage(SettingsPage):
         self.message = QLabel()
         self.message.setWordWrap(True)
         row = QHBoxLayout()
-        row.addWidget(self.message, 1)
+        row.addStretch(1)
         row.addWidget(self.connect_button)
         self.layout_.addLayout(row)
+        self.layout_.addWidget(self.message)
         self.layout_.addStretch(1)
         self._network_changed()
         self.refresh()
