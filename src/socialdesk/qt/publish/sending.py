@@ -1,0 +1,119 @@
+"""Publishing from the window: "Publish now" on a post, and due posts every few minutes.
+
+While the window is open it sends the posts whose time has passed (Bluesky's above all:
+Mastodon keeps its scheduled posts itself) every :data:`DUE_EVERY_MS`, the first time
+:data:`FIRST_DUE_MS` after opening. Each run is one job on the writer thread with a
+workspace connection of its own, so the window never waits for a server; it reports in
+the status bar, and a problem also in a message that does not block the window.
+The network code (httpx) is imported by the first job, not when the window opens.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QObject, QTimer
+from PySide6.QtWidgets import QMessageBox
+
+from socialdesk import APP_NAME
+from socialdesk.core.changes import POST_ROWS
+from socialdesk.qt.workers import Task, start_on_worker
+from socialdesk.store import publishing
+from socialdesk.store.workspace import Workspace
+
+if TYPE_CHECKING:
+    from socialdesk.core.publish.publishing import Outcome
+    from socialdesk.qt.main_window import MainWindow
+
+DUE_EVERY_MS = 5 * 60 * 1000
+FIRST_DUE_MS = 60 * 1000
+PROBLEMS = ("refused", "failed", "unknown")
+
+
+def summary(outcomes: list[Outcome]) -> str:
+    """One line per account: where it went, or why not."""
+    return "\n".join(f"{o.account.handle}: {o.message}" for o in outcomes)
+
+
+class PublishControl(QObject):
+    """The window's publishing: one job at a time on the writer thread."""
+
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self.window = window
+        self.task: Task | None = None
+        self.message: QMessageBox | None = None
+        self.timer = QTimer(self)
+        self.timer.timeout.connect(self.send_due)
+        self.timer.setSingleShot(True)
+        self.timer.start(FIRST_DUE_MS)
+
+    @property
+    def busy(self) -> bool:
+        """True while a publishing job runs."""
+        return self.task is not None
+
+    def stop(self) -> None:
+        """No more due runs (the window closes)."""
+        self.timer.stop()
+
+    def _start(self, work: Any, done: Any) -> bool:
+        ws = self.window.ws
+        if self.busy or ws.readonly or not publishing.accounts(ws):
+            return False
+        path = ws.path
+
+        def job() -> list[Outcome]:
+            from socialdesk.core.publish.publishing import Publisher  # httpx: not at startup
+
+            with Workspace.open(path) as own, Publisher(own) as publisher:
+                return list(work(publisher))
+
+        self.task = start_on_worker(self, job, done, writes=True)
+        return True
+
+    def send_due(self) -> bool:
+        """Send the due posts now (and again in a few minutes); False when nothing to do."""
+        self.timer.start(DUE_EVERY_MS)
+        return self._start(lambda publisher: publisher.due(), self._sent)
+
+    def publish_now(self, post_id: int) -> None:
+        """Send a post to its connected accounts now, whatever its date."""
+        if self.busy:
+            self.window.statusBar().showMessage("Still publishing: try again in a moment.",
+                                                10000)
+            return
+        if not self._start(lambda publisher: publisher.publish(post_id, at_once=True),
+                           self._sent):
+            self._warn("Connect a Mastodon or Bluesky account first (Edit → Settings… → "
+                       "Accounts)." if not self.window.ws.readonly else
+                       "This workspace is open read-only: nothing can be published.")
+            return
+        self.window.statusBar().showMessage("Publishing…", 30000)
+
+    def _sent(self, outcomes: list[Outcome] | None, error: BaseException | None) -> None:
+        from socialdesk.core.publish.web import PublishError
+
+        self.task = None
+        if error is not None:
+            if not isinstance(error, PublishError | LookupError):
+                raise error
+            self._warn(str(error))
+            return
+        outcomes = outcomes or []
+        if any(o.state in ("sent", "scheduled") for o in outcomes):
+            self.window.written_by_worker(POST_ROWS)
+        problems = [o for o in outcomes if o.state in PROBLEMS]
+        done = [o for o in outcomes if o.state not in PROBLEMS]
+        if done:
+            self.window.statusBar().showMessage(summary(done).replace("\n", "  "), 15000)
+        if problems:
+            self._warn("Not everything was published:\n\n" + summary(problems))
+
+    def _warn(self, text: str) -> None:
+        """A message that does not block the window (nor a test)."""
+        if self.message is not None:
+            self.message.close()
+        self.message = QMessageBox(QMessageBox.Icon.Warning, APP_NAME, text,
+                                   QMessageBox.StandardButton.Ok, self.window)
+        self.message.open()
