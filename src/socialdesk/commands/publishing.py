@@ -145,17 +145,27 @@ def _outcome_line(outcome: Outcome) -> str:
 
 def run_publish(args: argparse.Namespace) -> int:
     """Publish one post, or every due one; exit 1 when one could not be sent."""
+    from socialdesk.core.lock import WorkspaceInUse
     from socialdesk.core.publish.publishing import Publisher
     from socialdesk.core.publish.web import PublishError
 
     if args.due == (args.post is not None):
         raise UserError("give a POST_ID or --due (one of them).")
-    with open_to_write(args) as ws, Publisher(ws) as publisher:
-        try:
-            outcomes = publisher.due() if args.due else publisher.publish(
-                args.post, at_once=args.now)
-        except (LookupError, PublishError) as error:
-            raise UserError(str(error)) from error
+    try:
+        with open_to_write(args) as ws, Publisher(ws) as publisher:
+            try:
+                outcomes = publisher.due() if args.due else publisher.publish(
+                    args.post, at_once=args.now)
+            except (LookupError, PublishError) as error:
+                raise UserError(str(error)) from error
+    except WorkspaceInUse as error:
+        if not args.due:
+            raise
+        # The app (or another run) has it: the app sends due posts itself; cron tries again.
+        print(f"Nothing sent: {error}", file=sys.stderr)
+        if args.json:
+            print_json({"outcomes": [], "skipped": str(error)})
+        return 0
     problems = [o for o in outcomes if o.state in PROBLEMS]
     if args.json:
         print_json({"outcomes": [o.as_json() for o in outcomes]})

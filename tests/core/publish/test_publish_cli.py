@@ -177,3 +177,21 @@ def test_a_publish_killed_between_intent_and_answer_never_sends_twice(
     with sqlite3.connect(path) as conn:
         assert conn.execute("SELECT state, remote_id FROM publications").fetchall() == [
             ("sent", outcome["remote_id"])]
+
+
+def test_due_posts_are_left_to_the_app_that_has_the_workspace_open(path: Path) -> None:
+    from socialdesk.core.lock import WorkspaceLock
+
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    lock = WorkspaceLock.acquire(path)  # as the open app holds it
+    try:
+        due = subprocess.run([sys.executable, "-m", "socialdesk", "publish", "--due",
+                              "--workspace", str(path)], env=env, capture_output=True,
+                             text=True, timeout=60)
+        one = subprocess.run([sys.executable, "-m", "socialdesk", "publish", "1",
+                              "--workspace", str(path)], env=env, capture_output=True,
+                             text=True, timeout=60)
+    finally:
+        lock.release()
+    assert due.returncode == 0 and due.stderr.startswith("Nothing sent: ")
+    assert one.returncode == 1 and "process" in one.stderr
