@@ -144,6 +144,7 @@ class FakeMastodon(FakeServer):
         self.scheduled: list[dict[str, Any]] = []
         self.media: dict[str, dict[str, Any]] = {}
         self.by_key: dict[str, dict[str, Any]] = {}
+        self.boosters: dict[str, list[dict[str, Any]]] = {}
         self.account = {
             "id": "109302418093216254", "username": "hearth", "acct": "hearth",
             "display_name": "Hearth Bakery", "locked": False, "bot": False,
@@ -171,7 +172,26 @@ class FakeMastodon(FakeServer):
             return 200, list(reversed(self.statuses))[:limit], {}
         if method == "GET" and path == "/api/v1/scheduled_statuses":
             return 200, list(reversed(self.scheduled))[:40], {}
+        match = re.fullmatch(r"/api/v1/statuses/(\d+)(/reblogged_by)?", path)
+        status = next((s for s in self.statuses if match and s["id"] == match.group(1)), None)
+        if method == "GET" and status is not None and match:
+            if match.group(2):
+                limit = min(80, int(query.get("limit", ["40"])[0]))
+                return 200, self.boosters.get(status["id"], [])[:limit], {}
+            return 200, {**status, "reblogs_count": len(self.boosters.get(status["id"], []))}, {}
         return 404, {"error": "Record not found"}, {}
+
+    def boost(self, status_id: str, acct: str, name: str = "") -> None:
+        """Someone boosts a status: ``acct`` is ``user`` (this instance) or ``user@host``."""
+        username, _, host = acct.partition("@")
+        host = host or self.url.split("://")[1]
+        self.boosters.setdefault(status_id, []).append({
+            "id": str(next(self.ids)), "username": username, "acct": acct,
+            "display_name": name, "locked": False, "bot": False,
+            "created_at": "2023-01-01T00:00:00.000Z", "note": "",
+            "url": f"https://{host}/@{username}", "avatar": "", "header": "",
+            "followers_count": 10, "following_count": 10, "statuses_count": 1,
+            "emojis": [], "fields": []})
 
     def _upload(self, headers: Any, body: bytes) -> tuple[int, Any, dict[str, str]]:
         message = email.parser.BytesParser().parsebytes(
@@ -249,6 +269,7 @@ class FakeBluesky(FakeServer):
         self.password = BLUESKY_PASSWORD
         self.records: dict[str, dict[str, Any]] = {}  # rkey → record, in creation order
         self.blobs: dict[str, tuple[str, bytes]] = {}
+        self.reposts: dict[str, list[dict[str, Any]]] = {}
         self.sessions = 0
         self.cids = count(1)
 
@@ -287,7 +308,46 @@ class FakeBluesky(FakeServer):
                       "cid": record["cid"], "value": record["value"]}
                      for rkey, record in reversed(self.records.items())][:limit]
             return 200, {"records": items}, {}
+        if name in ("app.bsky.feed.getPostThread", "app.bsky.feed.getRepostedBy") and \
+                method == "GET":
+            if headers.get("atproto-proxy") != "did:web:api.bsky.app#bsky_appview":
+                return 400, {"error": "InvalidRequest", "message": "no proxy header"}, {}
+            rkey = query.get("uri", [""])[0].rsplit("/", 1)[-1]
+            if rkey not in self.records:
+                return 400, {"error": "NotFound", "message": "Post not found"}, {}
+            return self._thread(rkey) if name.endswith("Thread") else self._reposters(rkey, query)
         return 501, {"error": "MethodNotImplemented", "message": "Method Not Implemented"}, {}
+
+    def repost(self, rkey: str, handle: str, name: str = "") -> None:
+        """Someone reposts a post."""
+        did = f"did:plc:{abs(hash(handle)) % 10**24:024d}"
+        self.reposts.setdefault(rkey, []).append({
+            "did": did, "handle": handle, "displayName": name, "avatar": None,
+            "labels": [], "createdAt": "2023-01-01T00:00:00.000Z",
+            "indexedAt": "2023-01-01T00:00:00.000Z"})
+
+    def _uri(self, rkey: str) -> str:
+        return f"at://{BLUESKY_DID}/app.bsky.feed.post/{rkey}"
+
+    def _thread(self, rkey: str) -> tuple[int, Any, dict[str, str]]:
+        record = self.records[rkey]
+        return 200, {"thread": {"$type": "app.bsky.feed.defs#threadViewPost", "post": {
+            "uri": self._uri(rkey), "cid": record["cid"],
+            "author": {"did": BLUESKY_DID, "handle": BLUESKY_HANDLE, "displayName": "Hearth"},
+            "record": record["value"], "replyCount": 2,
+            "repostCount": len(self.reposts.get(rkey, [])), "likeCount": 7, "quoteCount": 1,
+            "indexedAt": record["value"]["createdAt"], "labels": []}, "replies": []}}, {}
+
+    def _reposters(self, rkey: str, query: dict[str, list[str]]
+                   ) -> tuple[int, Any, dict[str, str]]:
+        limit = int(query.get("limit", ["50"])[0])
+        start = int(query.get("cursor", ["0"])[0])
+        everyone = self.reposts.get(rkey, [])
+        page = everyone[start:start + limit]
+        answer: dict[str, Any] = {"uri": self._uri(rkey), "repostedBy": page}
+        if start + limit < len(everyone):
+            answer["cursor"] = str(start + limit)
+        return 200, answer, {}
 
     def _create(self, given: dict[str, Any]) -> tuple[int, Any, dict[str, str]]:
         record = given.get("record", {})

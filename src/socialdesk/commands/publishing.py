@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from socialdesk.commands.common import (
     UserError,
     add_workspace_option,
+    iso_date,
     open_to_write,
     print_json,
     reading,
@@ -74,6 +75,22 @@ def register(commands: argparse._SubParsersAction) -> None:
     publish.add_argument("--json", action="store_true", help="print one JSON object")
     add_workspace_option(publish)
     publish.set_defaults(run=run_publish)
+
+    results = commands.add_parser(
+        "results", help="read back what published posts gathered on Mastodon and Bluesky")
+    results_actions = results.add_subparsers(dest="action", metavar="ACTION", required=True)
+    fetch = results_actions.add_parser(
+        "fetch", help="read boosts, likes, replies, quotes and who shared each post",
+        description="For each post published to a connected account: read its boosts or "
+        "reposts, favourites or likes, replies and quotes (their sum becomes the post's "
+        "engagements) and who boosted or reposted it. A partner's share turns their ask "
+        "for the post into shared, with the evidence; a partner who shared unasked is "
+        "recorded as an unprompted reshare.")
+    fetch.add_argument("--since", type=iso_date, metavar="DATE",
+                       help="only posts published on or after this date (YYYY-MM-DD)")
+    fetch.add_argument("--json", action="store_true", help="print one JSON object")
+    add_workspace_option(fetch)
+    fetch.set_defaults(run=run_results_fetch)
 
 
 def _secret(env: str, prompt: str) -> str:
@@ -178,3 +195,21 @@ def run_publish(args: argparse.Namespace) -> int:
     for outcome in problems:
         print(f"socialdesk: {_outcome_line(outcome)}", file=sys.stderr)
     return 1 if problems else 0
+
+
+def run_results_fetch(args: argparse.Namespace) -> int:
+    """Read every published post's results; exit 1 when some could not be read."""
+    from socialdesk.core.publish.results import fetch_results
+
+    with open_to_write(args) as ws:
+        report = fetch_results(ws, since=args.since)
+    if args.json:
+        print_json(report.as_json())
+    else:
+        print(f"Read the results of {report.read} "
+              f"{'post' if report.read == 1 else 'posts'}.")
+        for line in report.shared + report.reshares:
+            print(line)
+    for problem in report.problems:
+        print(f"socialdesk: {problem}", file=sys.stderr)
+    return 1 if report.problems else 0

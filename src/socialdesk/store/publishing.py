@@ -162,3 +162,102 @@ def due_candidates(ws: Workspace, network: str, account_id: int, by_day: str
         "AND x.account_id = ? AND x.state = 'sent') "
         "ORDER BY p.scheduled_on, coalesce(p.scheduled_time, ''), p.id",
         (by_day, network, account_id)))
+
+
+# --- results (socialdesk results fetch) ---------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Counts:
+    """What a published post gathered, as last read from its network."""
+
+    boosts: int
+    likes: int
+    replies: int
+    quotes: int
+
+    @property
+    def total(self) -> int:
+        """Every reaction together: the post's engagements on that account."""
+        return self.boosts + self.likes + self.replies + self.quotes
+
+
+@dataclass(frozen=True, slots=True)
+class PartnerHandle:
+    """A contact's audience on a network: who a booster may be."""
+
+    contact_id: int
+    name: str
+    handle: str
+    url: str
+    size: int
+
+
+def published(ws: Workspace, since: str | None, now: str) -> list[Publication]:
+    """Posts sent to connected accounts (on or after ``since``) that are out by ``now``."""
+    return rows_as(Publication, ws.conn.execute(
+        f"SELECT {select_list(field_names(Publication), 'x')} FROM publications x "
+        "JOIN accounts a ON a.id = x.account_id AND a.removed_at IS NULL "
+        "WHERE x.state = 'sent' AND x.remote_id <> '' "
+        "AND coalesce(x.scheduled_at, x.sent_at) <= ? "
+        "AND (? IS NULL OR coalesce(x.scheduled_at, x.sent_at) >= ?) "
+        "ORDER BY x.id", (now, since, since)))
+
+
+def save_counts(ws: Workspace, publication_id: int, counts: Counts, read_at: str) -> None:
+    """Keep the counts just read for a publication."""
+    with ws.transaction():
+        ws.conn.execute(
+            "INSERT INTO publication_results (publication_id, boosts, likes, replies, quotes, "
+            "read_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (publication_id) DO UPDATE SET "
+            "boosts = excluded.boosts, likes = excluded.likes, replies = excluded.replies, "
+            "quotes = excluded.quotes, read_at = excluded.read_at",
+            (publication_id, counts.boosts, counts.likes, counts.replies, counts.quotes,
+             read_at))
+
+
+def post_engagements(ws: Workspace, post_id: int) -> int | None:
+    """The reactions a post gathered on every account it was published to, or None."""
+    row = ws.conn.execute(
+        "SELECT sum(r.boosts + r.likes + r.replies + r.quotes) FROM publication_results r "
+        "JOIN publications x ON x.id = r.publication_id WHERE x.post_id = ?",
+        (post_id,)).fetchone()
+    return None if row[0] is None else int(row[0])
+
+
+def partner_handles(ws: Workspace, network: str) -> list[PartnerHandle]:
+    """Every contact's audience on ``network``, with its handle or profile address."""
+    return rows_as(PartnerHandle, ws.conn.execute(
+        "SELECT c.id AS contact_id, c.name, a.handle, a.url, a.size FROM audiences a "
+        "JOIN contacts c ON c.id = a.contact_id "
+        f"WHERE {shown('platform', 'a')} = ? AND (a.handle <> '' OR a.url <> '') "
+        "ORDER BY c.id", (network,)))
+
+
+def known_sharers(ws: Workspace, publication_id: int) -> set[str]:
+    """The remote ids of those already recorded as having shared a publication."""
+    return {row["remote_id"] for row in ws.conn.execute(
+        "SELECT remote_id FROM publication_sharers WHERE publication_id = ?",
+        (publication_id,))}
+
+
+def ask_for(ws: Workspace, post_id: int, contact_id: int) -> tuple[int, str] | None:
+    """The contact's ask for the post (there is at most one) and its status, if any."""
+    row = ws.conn.execute("SELECT id, status FROM asks WHERE post_id = ? AND contact_id = ?",
+                          (post_id, contact_id)).fetchone()
+    return None if row is None else (int(row["id"]), str(row["status"]))
+
+
+def record_sharer(ws: Workspace, publication_id: int, *, remote_id: str, handle: str,
+                  name: str, contact_id: int | None, ask_id: int | None, seen_at: str,
+                  unprompted_note: str | None = None) -> None:
+    """Keep who shared a publication; an unprompted partner's share becomes an interaction."""
+    with ws.transaction():
+        ws.conn.execute(
+            "INSERT OR IGNORE INTO publication_sharers (publication_id, remote_id, handle, "
+            "name, contact_id, ask_id, seen_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (publication_id, remote_id, handle, name, contact_id, ask_id, seen_at))
+        if contact_id is not None and unprompted_note:
+            ws.conn.execute(
+                "INSERT INTO interactions (contact_id, happened_on, kind, note) "
+                "VALUES (?, ?, 'shared', ?)", (contact_id, seen_at[:10], unprompted_note))

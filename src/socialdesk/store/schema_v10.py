@@ -11,6 +11,12 @@ committed before the request goes out, ``sent`` with the remote id after it came
 ``intent`` means the outcome is unknown (a crash, a lost answer): the account's recent
 posts are checked for it, by ``idempotency_key`` (the Mastodon Idempotency-Key, the
 Bluesky record key) and ``text``, before anything is sent again.
+
+``publication_results`` holds the counts last read back (``socialdesk results fetch``):
+boosts/reposts, favourites/likes, replies and quotes, with the time read.
+``publication_sharers`` holds who boosted or reposted it, each once, matched to a
+contact by the handle of their audience on that network where one matches, and to the
+ask it answered (or none: an unprompted reshare).
 """
 
 from socialdesk.store.schema_v1 import NOW
@@ -46,4 +52,25 @@ CREATE TABLE publications (
     UNIQUE (post_id, account_id)
 );
 CREATE INDEX publications_account ON publications(account_id, state);
+
+CREATE TABLE publication_results (
+    publication_id INTEGER PRIMARY KEY REFERENCES publications(id) ON DELETE CASCADE,
+    boosts INTEGER NOT NULL CHECK (boosts >= 0),
+    likes INTEGER NOT NULL CHECK (likes >= 0),
+    replies INTEGER NOT NULL CHECK (replies >= 0),
+    quotes INTEGER NOT NULL CHECK (quotes >= 0),
+    read_at TEXT NOT NULL
+);
+
+CREATE TABLE publication_sharers (
+    publication_id INTEGER NOT NULL REFERENCES publications(id) ON DELETE CASCADE,
+    remote_id TEXT NOT NULL,
+    handle TEXT NOT NULL,
+    name TEXT NOT NULL DEFAULT '',
+    contact_id INTEGER REFERENCES contacts(id) ON DELETE SET NULL,
+    ask_id INTEGER REFERENCES asks(id) ON DELETE SET NULL,
+    seen_at TEXT NOT NULL,
+    PRIMARY KEY (publication_id, remote_id)
+) WITHOUT ROWID;
+CREATE INDEX publication_sharers_contact ON publication_sharers(contact_id);
 """

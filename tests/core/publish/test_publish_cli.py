@@ -195,3 +195,22 @@ def test_due_posts_are_left_to_the_app_that_has_the_workspace_open(path: Path) -
         lock.release()
     assert due.returncode == 0 and due.stderr.startswith("Nothing sent: ")
     assert one.returncode == 1 and "process" in one.stderr
+
+
+def test_results_fetch_reads_back_what_posts_gathered(
+        path: Path, mastodon_server: FakeMastodon, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    connect(path, monkeypatch, mastodon_server, None)
+    post = add_post(path, networks=("mastodon",))
+    assert main(["publish", str(post), "--workspace", str(path)]) == 0
+    mastodon_server.boost(mastodon_server.statuses[0]["id"], "zed@elsewhere.example")
+    capsys.readouterr()
+    assert main(["results", "fetch", "--since", "2020-01-01", "--json",
+                 "--workspace", str(path)]) == 0
+    assert json.loads(capsys.readouterr().out) == {
+        "read": 1, "shared": [], "reshares": [], "problems": []}
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("SELECT boosts, engagements FROM publication_results, posts"
+                            ).fetchone() == (1, 1)
+    assert main(["results", "fetch", "--since", "2999-01-01", "--workspace", str(path)]) == 0
+    assert capsys.readouterr().out == "Read the results of 0 posts.\n"

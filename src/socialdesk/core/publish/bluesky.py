@@ -18,11 +18,15 @@ from datetime import UTC, datetime
 from typing import Any
 
 from socialdesk.core.limits import link_spans
-from socialdesk.core.publish.web import PublishError, Sent, Server, Verified, server_url
+from socialdesk.core.publish.web import PublishError, Sent, Server, Sharer, Verified, server_url
+from socialdesk.store.publishing import Counts
 
 DEFAULT_SERVICE = "https://bsky.social"
 EXAMPLE = DEFAULT_SERVICE
 POST = "app.bsky.feed.post"
+APPVIEW = "did:web:api.bsky.app#bsky_appview"  # where the PDS sends app.bsky.* reads
+REPOSTERS = 100  # profiles per page of getRepostedBy (the lexicon's maximum)
+MAX_PAGES = 10  # pages of reposters read per post
 RECENT = 50  # records read back when looking for a lost post
 MAX_IMAGES = 4
 MAX_IMAGE_BYTES = 1_000_000  # app.bsky.embed.images: an image blob's maxSize
@@ -157,3 +161,42 @@ class BlueskyAccount:
                     value.get("text") == text and value.get("createdAt") == moment):
                 return self._sent(uri)
         return None
+
+    def _appview(self, name: str, **params: Any) -> dict[str, Any]:
+        return self._xrpc("GET", name, params=params, headers={"atproto-proxy": APPVIEW})
+
+    def counts(self, uri: str) -> Counts:
+        """A post's reposts, likes, replies and quotes (``app.bsky.feed.getPostThread``)."""
+        thread = self._appview("app.bsky.feed.getPostThread", uri=uri, depth=0,
+                               parentHeight=0).get("thread")
+        post = thread.get("post") if isinstance(thread, dict) else None
+        if not isinstance(post, dict):
+            raise PublishError(f"{self.server.host} sent no post for {uri}.")
+
+        def number(name: str) -> int:
+            value = post.get(name)
+            return value if isinstance(value, int) and value >= 0 else 0
+
+        return Counts(number("repostCount"), number("likeCount"), number("replyCount"),
+                      number("quoteCount"))
+
+    def reposters(self, uri: str) -> list[Sharer]:
+        """Who reposted a post (``app.bsky.feed.getRepostedBy``, page by page)."""
+        sharers: list[Sharer] = []
+        cursor: str | None = None
+        for _ in range(MAX_PAGES):
+            params: dict[str, Any] = {"uri": uri, "limit": REPOSTERS}
+            if cursor:
+                params["cursor"] = cursor
+            page = self._appview("app.bsky.feed.getRepostedBy", **params)
+            profiles = page.get("repostedBy")
+            for profile in profiles if isinstance(profiles, list) else []:
+                if isinstance(profile, dict) and _text(profile.get("did")).startswith("did:"):
+                    handle = _text(profile.get("handle"))
+                    sharers.append(Sharer(_text(profile.get("did")), handle,
+                                          _text(profile.get("displayName")),
+                                          f"https://bsky.app/profile/{handle}"))
+            cursor = _text(page.get("cursor"))
+            if not cursor or not profiles:
+                break
+        return sharers

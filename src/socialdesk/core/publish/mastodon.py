@@ -16,9 +16,11 @@ from datetime import UTC, datetime, timedelta
 from html.parser import HTMLParser
 from typing import Any
 
-from socialdesk.core.publish.web import PublishError, Sent, Server, Verified, server_url
+from socialdesk.core.publish.web import PublishError, Sent, Server, Sharer, Verified, server_url
+from socialdesk.store.publishing import Counts
 
 EXAMPLE = "https://mastodon.social"
+BOOSTERS = 80  # accounts read per status (the API's maximum page)
 RECENT = 40  # statuses read back when looking for a lost one (the API's maximum)
 SCHEDULE_LEAD = timedelta(minutes=5)  # scheduled_at must be at least this far ahead
 
@@ -151,3 +153,30 @@ class MastodonAccount:
             if made >= earliest and same_text(plain_text(_text(item.get("content"))), text):
                 return self._sent(item)
         return None
+
+    def counts(self, status_id: str) -> Counts:
+        """A status's boosts, favourites, replies and quotes as the instance counts them."""
+        status = _object(self._call("GET", f"/api/v1/statuses/{status_id}"), "no status",
+                         self.server.host)
+
+        def number(name: str) -> int:
+            value = status.get(name)
+            return value if isinstance(value, int) and value >= 0 else 0
+
+        return Counts(number("reblogs_count"), number("favourites_count"),
+                      number("replies_count"), number("quotes_count"))
+
+    def boosters(self, status_id: str) -> list[Sharer]:
+        """Who boosted a status (its first :data:`BOOSTERS`), handles with their instance."""
+        found = self._call("GET", f"/api/v1/statuses/{status_id}/reblogged_by",
+                           params={"limit": BOOSTERS})
+        host = self.instance.split("://", 1)[1]
+        sharers = []
+        for account in found if isinstance(found, list) else []:
+            if not isinstance(account, dict) or not _text(account.get("id")):
+                continue
+            acct = _text(account.get("acct")) or _text(account.get("username"))
+            handle = acct if "@" in acct else f"{acct}@{host}"
+            sharers.append(Sharer(_text(account.get("id")), handle,
+                                  _text(account.get("display_name")), _text(account.get("url"))))
+        return sharers

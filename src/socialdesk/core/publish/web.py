@@ -60,6 +60,16 @@ class Sent:
     scheduled_at: str | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class Sharer:
+    """Someone who boosted or reposted a post."""
+
+    remote_id: str  # Mastodon account id, Bluesky DID
+    handle: str  # user@instance (always with the instance), name.bsky.social
+    name: str
+    url: str
+
+
 class PublishError(Exception):
     """A problem with a server, said in one sentence for the user.
 

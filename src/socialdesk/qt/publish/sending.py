@@ -10,20 +10,19 @@ The network code (httpx) is imported by the first job, not when the window opens
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol, cast
 
 from PySide6.QtCore import QObject, QTimer
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QMessageBox, QStatusBar, QWidget
 
 from socialdesk import APP_NAME
-from socialdesk.core.changes import POST_ROWS
+from socialdesk.core.changes import POST_ROWS, Changes
 from socialdesk.qt.workers import Task, start_on_worker
 from socialdesk.store import publishing
 from socialdesk.store.workspace import Workspace
 
 if TYPE_CHECKING:
     from socialdesk.core.publish.publishing import Outcome
-    from socialdesk.qt.main_window import MainWindow
 
 DUE_EVERY_MS = 5 * 60 * 1000
 FIRST_DUE_MS = 60 * 1000
@@ -35,11 +34,21 @@ def summary(outcomes: list[Outcome]) -> str:
     return "\n".join(f"{o.account.handle}: {o.message}" for o in outcomes)
 
 
+class Window(Protocol):
+    """What publishing needs of the main window."""
+
+    ws: Workspace
+
+    def statusBar(self) -> QStatusBar: ...  # noqa: D102
+
+    def written_by_worker(self, changes: Changes) -> None: ...  # noqa: D102
+
+
 class PublishControl(QObject):
     """The window's publishing: one job at a time on the writer thread."""
 
-    def __init__(self, window: MainWindow) -> None:
-        super().__init__(window)
+    def __init__(self, window: Window) -> None:
+        super().__init__(cast(QWidget, window))
         self.window = window
         self.task: Task | None = None
         self.message: QMessageBox | None = None
@@ -115,5 +124,5 @@ class PublishControl(QObject):
         if self.message is not None:
             self.message.close()
         self.message = QMessageBox(QMessageBox.Icon.Warning, APP_NAME, text,
-                                   QMessageBox.StandardButton.Ok, self.window)
+                                   QMessageBox.StandardButton.Ok, cast(QWidget, self.window))
         self.message.open()
