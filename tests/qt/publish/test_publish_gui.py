@@ -98,3 +98,21 @@ def test_the_calendar_offers_publish_now(calendar_view, workspace) -> None:
     assert menu is not None
     next(a for a in menu.actions() if a.text() == "Publish now").trigger()
     assert asked == [post_id]
+
+
+def test_refresh_results_reads_back_boosts_on_the_writer_thread(
+        qtbot, open_window, connected_path: Path, mastodon_server: FakeMastodon) -> None:
+    from PySide6.QtGui import QAction
+
+    post = post_at(connected_path, datetime.now(UTC) - timedelta(minutes=5), ("mastodon",))
+    window = open_window(connected_path)
+    window.publishing.publish_now(post)
+    qtbot.waitUntil(lambda: not window.publishing.busy, timeout=20_000)
+    mastodon_server.boost(mastodon_server.statuses[0]["id"], "zed@elsewhere.example")
+    refresh = next(a for a in window.findChildren(QAction) if a.text() == "Refresh &results")
+    refresh.trigger()
+    assert window.publishing.busy
+    qtbot.waitUntil(lambda: not window.publishing.busy, timeout=20_000)
+    assert window.statusBar().currentMessage() == "Read the results of 1 post."
+    detail = get_post(window.ws, post)
+    assert detail is not None and detail.draft.engagements == 1

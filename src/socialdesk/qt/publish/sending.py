@@ -1,4 +1,4 @@
-"""Publishing from the window: "Publish now" on a post, and due posts every few minutes.
+"""Publishing from the window: "Publish now", due posts every few minutes, Refresh results.
 
 While the window is open it sends the posts whose time has passed (Bluesky's above all:
 Mastodon keeps its scheduled posts itself) every :data:`DUE_EVERY_MS`, the first time
@@ -23,10 +23,12 @@ from socialdesk.store.workspace import Workspace
 
 if TYPE_CHECKING:
     from socialdesk.core.publish.publishing import Outcome
+    from socialdesk.core.publish.results import FetchReport
 
 DUE_EVERY_MS = 5 * 60 * 1000
 FIRST_DUE_MS = 60 * 1000
 PROBLEMS = ("refused", "failed", "unknown")
+RESULTS = Changes.of("posts", "asks", "interactions")  # what reading results may change
 
 
 def summary(outcomes: list[Outcome]) -> str:
@@ -67,16 +69,17 @@ class PublishControl(QObject):
         self.timer.stop()
 
     def _start(self, work: Any, done: Any) -> bool:
+        """Run ``work(publisher)`` on the writer thread with a connection of its own."""
         ws = self.window.ws
         if self.busy or ws.readonly or not publishing.accounts(ws):
             return False
         path = ws.path
 
-        def job() -> list[Outcome]:
+        def job() -> Any:
             from socialdesk.core.publish.publishing import Publisher  # httpx: not at startup
 
             with Workspace.open(path) as own, Publisher(own) as publisher:
-                return list(work(publisher))
+                return work(publisher)
 
         self.task = start_on_worker(self, job, done, writes=True)
         return True
@@ -99,6 +102,35 @@ class PublishControl(QObject):
                        "This workspace is open read-only: nothing can be published.")
             return
         self.window.statusBar().showMessage("Publishing…", 30000)
+
+    def refresh_results(self) -> None:
+        """Read back what the published posts gathered and who shared them."""
+        def fetch(publisher: Any) -> FetchReport:
+            from socialdesk.core.publish.results import fetch_results
+
+            return fetch_results(publisher.ws)
+
+        if self.busy:
+            self.window.statusBar().showMessage("Still publishing: try again in a moment.",
+                                                10000)
+        elif not self._start(fetch, self._fetched):
+            self._warn("Connect a Mastodon or Bluesky account first (Edit → Settings… → "
+                       "Accounts).")
+        else:
+            self.window.statusBar().showMessage("Reading results…", 30000)
+
+    def _fetched(self, report: FetchReport | None, error: BaseException | None) -> None:
+        self.task = None
+        if error is not None:
+            raise error
+        assert report is not None
+        self.window.written_by_worker(RESULTS)
+        lines = [f"Read the results of {report.read} "
+                 f"{'post' if report.read == 1 else 'posts'}.", *report.shared,
+                 *report.reshares]
+        self.window.statusBar().showMessage("  ".join(lines), 15000)
+        if report.problems:
+            self._warn("Some results could not be read:\n\n" + "\n".join(report.problems))
 
     def _sent(self, outcomes: list[Outcome] | None, error: BaseException | None) -> None:
         from socialdesk.core.publish.web import PublishError
