@@ -17,6 +17,7 @@ import html
 import json
 import re
 import threading
+import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -39,6 +40,9 @@ class FakeServer:
         self.requests: list[tuple[str, str]] = []
         self.refusals: list[tuple[int, dict[str, Any], dict[str, str]]] = []
         self.hang_after_post = False
+        self.latency = 0.0  # seconds each answer takes (benchmarks)
+        self.in_flight = 0
+        self.most_in_flight = 0  # the most requests handled at once
         self.post_received = threading.Event()
         self.release = threading.Event()
         self.lock = threading.Lock()
@@ -46,6 +50,7 @@ class FakeServer:
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
+            disable_nagle_algorithm = True  # headers and body go out at once, as servers do
 
             def log_message(self, *args: Any) -> None:
                 pass
@@ -57,6 +62,17 @@ class FakeServer:
                 with fake.lock:
                     fake.requests.append((method, parts.path))
                     refusal = fake.refusals.pop(0) if fake.refusals else None
+                    fake.in_flight += 1
+                    fake.most_in_flight = max(fake.most_in_flight, fake.in_flight)
+                try:
+                    self._answer(method, parts, body, refusal)
+                finally:
+                    with fake.lock:
+                        fake.in_flight -= 1
+
+            def _answer(self, method: str, parts: Any, body: bytes, refusal: Any) -> None:
+                if fake.latency:
+                    time.sleep(fake.latency)
                 if refusal is not None:
                     status, payload, headers = refusal
                 else:

@@ -252,3 +252,15 @@ def test_a_post_without_a_connected_network_says_what_to_do(
         publisher.publish(post)
     with Publisher(connected) as publisher, pytest.raises(LookupError):
         publisher.publish(9999)
+
+
+def test_many_posts_in_one_run_get_record_keys_of_their_own(
+        connected: Workspace, bluesky_server: FakeBluesky) -> None:
+    from socialdesk.core.publish.bluesky import new_tid
+
+    posts = [make_post(connected, masto=None, sky=f"Post {n}") for n in range(40)]
+    with Publisher(connected) as publisher:
+        states = [o.state for post in posts for o in publisher.publish(post)]
+    assert states == ["sent"] * 40 and len(bluesky_server.records) == 40
+    keys = [new_tid(1_700_000_000.0) for _ in range(3)]  # one clock reading, three keys
+    assert len(set(keys)) == 3 and all(len(k) == 13 for k in keys)

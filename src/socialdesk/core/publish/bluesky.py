@@ -13,6 +13,7 @@ facets whose offsets count UTF-8 bytes, as the lexicon ``app.bsky.richtext.facet
 from __future__ import annotations
 
 import random
+import threading
 import time
 from datetime import UTC, datetime
 from typing import Any
@@ -33,9 +34,20 @@ MAX_IMAGE_BYTES = 1_000_000  # app.bsky.embed.images: an image blob's maxSize
 _TID_CHARS = "234567abcdefghijklmnopqrstuvwxyz"
 
 
+_last_micros = 0
+_tid_lock = threading.Lock()
+
+
 def new_tid(now: float | None = None) -> str:
-    """A record key: 13 sortable base-32 characters of the time in µs and a random clock id."""
-    micros = int((time.time() if now is None else now) * 1_000_000)
+    """A record key: 13 sortable base-32 characters of the time in µs and a random clock id.
+
+    Keys made in one process never repeat: each is at least a microsecond after the last.
+    """
+    global _last_micros
+    with _tid_lock:
+        micros = max(int((time.time() if now is None else now) * 1_000_000),
+                     _last_micros + 1)
+        _last_micros = micros
     number = (micros << 10) | random.getrandbits(10)
     return "".join(_TID_CHARS[(number >> shift) & 31] for shift in range(60, -5, -5))
 

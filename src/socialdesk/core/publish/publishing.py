@@ -189,7 +189,7 @@ class Publisher:
         return self._sent(detail, account, intent, sent, "sent")
 
     def _new_key(self, account: Account) -> str:
-        return bluesky.new_tid(self.now.timestamp()) if account.network == "bluesky" \
+        return bluesky.new_tid() if account.network == "bluesky" \
             else uuid4().hex
 
     def _intended_at(self, account: Account) -> str:

@@ -16,7 +16,7 @@ network, a crash) keeps what it read and the next one starts again from there.
 from __future__ import annotations
 
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor, as_completed
+from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
@@ -100,40 +100,49 @@ def fetch_results(ws: Workspace, *, since: date | None = None, now: datetime | N
     for item in found:
         by_account.setdefault(item.account_id, []).append(item)
     accounts = {a.id: a for a in publishing.accounts(ws)}
-    done = 0
-    for account_id, items in by_account.items():
-        account = accounts[account_id]
-        try:
-            client = client_for(account, **limits)
-        except PublishError as error:
-            report.problems.append(f"{account.handle}: {error}")
-            continue
-        try:
-            if isinstance(client, BlueskyAccount):
-                client.login()  # once, before the reads run side by side
-            with ThreadPoolExecutor(max_workers=in_flight) as pool:
-                futures = {pool.submit(_read, client, item): item for item in items}
-                for future in as_completed(futures):
-                    item = futures[future]
-                    try:
-                        counts, sharers = future.result()
-                    except RateLimited as error:
-                        report.problems.append(f"{account.handle}: {error}")
-                        for waiting in futures:
+    clients: dict[int, Client] = {}
+    pools: list[ThreadPoolExecutor] = []
+    futures: dict[Future[tuple[Counts, list[Sharer]]], tuple[Account, Publication]] = {}
+    try:
+        for account_id, items in by_account.items():
+            account = accounts[account_id]
+            try:
+                client = clients[account_id] = client_for(account, **limits)
+                if isinstance(client, BlueskyAccount):
+                    client.login()  # once, before the reads run side by side
+            except PublishError as error:
+                report.problems.append(f"{account.handle}: {error}")
+                continue
+            pool = ThreadPoolExecutor(max_workers=in_flight)  # per server: its own limit
+            pools.append(pool)
+            futures.update({pool.submit(_read, client, item): (account, item)
+                            for item in items})
+        stopped: set[int] = set()
+        done = 0
+        for future in as_completed(futures):
+            account, item = futures[future]
+            if future.cancelled():
+                continue
+            try:
+                counts, sharers = future.result()
+            except PublishError as error:
+                if account.id not in stopped:  # one message per stopped server
+                    report.problems.append(f"{account.handle}: {error}")
+                if isinstance(error, RateLimited):  # the rest of this server's reads wait
+                    stopped.add(account.id)
+                    for waiting, (other, _) in futures.items():
+                        if other.id == account.id:
                             waiting.cancel()
-                        break
-                    except PublishError as error:
-                        report.problems.append(f"{account.handle}: {error}")
-                        continue
-                    _keep(ws, account, item, counts, sharers, report, now)
-                    done += 1
-                    if progress is not None and not progress(done, len(found)):
-                        for waiting in futures:
-                            waiting.cancel()
-                        return report
-        except PublishError as error:
-            report.problems.append(f"{account.handle}: {error}")
-        finally:
+                continue
+            with ws.transaction():  # one commit per post: a stopped fetch keeps what it read
+                _keep(ws, account, item, counts, sharers, report, now)
+            done += 1
+            if progress is not None and not progress(done, len(found)):
+                break
+    finally:
+        for pool in pools:
+            pool.shutdown(wait=True, cancel_futures=True)
+        for client in clients.values():
             client.close()
     return report
 
