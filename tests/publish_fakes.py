@@ -197,6 +197,13 @@ class FakeMastodon(FakeServer):
             return 200, {**status, "reblogs_count": len(self.boosters.get(status["id"], []))}, {}
         return 404, {"error": "Record not found"}, {}
 
+    def publish_scheduled(self) -> None:
+        """The scheduled statuses' time came: the server makes them statuses (new ids)."""
+        for item in self.scheduled:
+            _, made, _ = self._post({}, {"status": [item["params"]["text"]]})
+            made["created_at"] = item["scheduled_at"]
+        self.scheduled.clear()
+
     def boost(self, status_id: str, acct: str, name: str = "") -> None:
         """Someone boosts a status: ``acct`` is ``user`` (this instance) or ``user@host``."""
         username, _, host = acct.partition("@")

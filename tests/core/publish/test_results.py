@@ -104,3 +104,28 @@ def test_a_rate_limit_stops_the_account_and_keeps_what_was_read(
 def test_handles_and_profile_addresses_compare_as_one_key(network: str, text: str,
                                                           key: str) -> None:
     assert handle_key(network, text) == key
+
+
+def test_a_scheduled_status_is_followed_to_the_status_the_server_made(
+        workspace: Workspace, mastodon_server: FakeMastodon, fresh_keyring: None) -> None:
+    accounts.add_mastodon(workspace, mastodon_server.url, MASTODON_TOKEN)
+    when = (datetime.now(UTC) + timedelta(days=1)).replace(second=0, microsecond=0)
+    post = create_post(workspace, PostDraft(
+        title="Tomorrow", body="Fresh tomorrow", status="scheduled",
+        scheduled_on=when.date().isoformat(), scheduled_time=when.strftime("%H:%M"),
+        timezone="UTC", channels=(("mastodon", None),)))
+    with Publisher(workspace) as publisher:
+        assert [o.state for o in publisher.publish(post)] == ["scheduled"]
+    assert fetch_results(workspace).read == 0  # not out yet
+    later = when + timedelta(minutes=1)
+    report = fetch_results(workspace, now=later)
+    assert (report.read, report.problems) == (0, [])  # its time came, the server is late
+    mastodon_server.publish_scheduled()
+    (status,) = mastodon_server.statuses
+    mastodon_server.boost(status["id"], "zed")
+    report = fetch_results(workspace, now=later)
+    assert (report.read, report.problems) == (1, [])
+    detail = get_post(workspace, post)
+    assert detail is not None
+    assert (detail.draft.status, detail.draft.published_url, detail.draft.engagements) == (
+        "published", status["url"], 1)

@@ -113,6 +113,12 @@ def fetch_results(ws: Workspace, *, since: date | None = None, now: datetime | N
             except PublishError as error:
                 report.problems.append(f"{account.handle}: {error}")
                 continue
+            try:
+                items = [out for item in items
+                         if (out := _resolved(ws, client, account, item, now)) is not None]
+            except PublishError as error:
+                report.problems.append(f"{account.handle}: {error}")
+                continue
             pool = ThreadPoolExecutor(max_workers=in_flight)  # per server: its own limit
             pools.append(pool)
             futures.update({pool.submit(_read, client, item): (account, item)
@@ -145,6 +151,35 @@ def fetch_results(ws: Workspace, *, since: date | None = None, now: datetime | N
         for client in clients.values():
             client.close()
     return report
+
+
+def _resolved(ws: Workspace, client: Client, account: Account, item: Publication,
+              now: datetime) -> Publication | None:
+    """The publication with its status, once a Mastodon server published a scheduled one.
+
+    A scheduled status has an id of its own until its time; then the server makes the
+    status. It is found among the account's statuses (by its text, from its time on) and
+    kept; the post is marked published when every account has it. None: not out yet.
+    """
+    if not isinstance(client, MastodonAccount) or item.remote_uri or not item.scheduled_at:
+        return item
+    since = datetime.fromisoformat(item.scheduled_at.replace("Z", "+00:00"))
+    found = client.find(account.remote_id, item.text, key=item.idempotency_key, since=since)
+    if found is None or found.scheduled_at:
+        return None
+    publishing.record_sent(ws, item.id, remote_id=found.remote_id, uri=found.uri,
+                           url=found.url, sent_at=item.sent_at or _stamp(now),
+                           scheduled_at=None)
+    out = publishing.publication(ws, item.post_id, item.account_id)
+    detail = get_post(ws, item.post_id)
+    everywhere = all(p.state == "sent" and (p.remote_uri or not p.scheduled_at)
+                     for p in publishing.publications_of(ws, item.post_id))
+    if detail is not None and everywhere and detail.draft.status != "published":
+        values: dict[str, Any] = {"status": "published"}
+        if not detail.draft.published_url:
+            values["published_url"] = found.url
+        write_post_fields(ws, item.post_id, values)
+    return out
 
 
 def _keep(ws: Workspace, account: Account, item: Publication, counts: Counts,
