@@ -42,6 +42,7 @@ class Publication:
     remote_url: str
     sent_at: str | None
     error: str
+    retry_at: str | None = None  # a rate-limited server's "not before"
 
 
 _ACCOUNT = select_list(field_names(Account))
@@ -113,7 +114,8 @@ def record_intent(ws: Workspace, post_id: int, account_id: int, *, key: str, tex
             "ON CONFLICT (post_id, account_id) DO UPDATE SET state = 'intent', "
             "idempotency_key = excluded.idempotency_key, text = excluded.text, "
             "intended_at = excluded.intended_at, scheduled_at = excluded.scheduled_at, "
-            "remote_id = '', remote_uri = '', remote_url = '', sent_at = NULL, error = '' "
+            "remote_id = '', remote_uri = '', remote_url = '', sent_at = NULL, error = '', "
+            "retry_at = NULL "
             "WHERE publications.state = 'failed'",
             (post_id, account_id, key, text, intended_at, scheduled_at))
         found = publication(ws, post_id, account_id)
@@ -128,16 +130,21 @@ def record_sent(ws: Workspace, publication_id: int, *, remote_id: str, uri: str,
     with ws.transaction():
         ws.conn.execute(
             "UPDATE publications SET state = 'sent', remote_id = ?, remote_uri = ?, "
-            "remote_url = ?, sent_at = ?, scheduled_at = coalesce(?, scheduled_at), error = '' "
+            "remote_url = ?, sent_at = ?, scheduled_at = coalesce(?, scheduled_at), error = '', "
+            "retry_at = NULL "
             "WHERE id = ?", (remote_id, uri, url, sent_at, scheduled_at, publication_id))
 
 
-def record_problem(ws: Workspace, publication_id: int, error: str, *, unknown: bool) -> None:
-    """The request failed: ``unknown`` keeps the intent (the server may have made the post)."""
+def record_problem(ws: Workspace, publication_id: int, error: str, *, unknown: bool,
+                   retry_at: str | None = None) -> None:
+    """The request failed: ``unknown`` keeps the intent (the server may have made the post).
+
+    ``retry_at``: when a server that limited requests said to try again.
+    """
     with ws.transaction():
         ws.conn.execute(
             "UPDATE publications SET state = CASE WHEN ? THEN state ELSE 'failed' END, "
-            "error = ? WHERE id = ?", (unknown, error, publication_id))
+            "error = ?, retry_at = ? WHERE id = ?", (unknown, error, retry_at, publication_id))
 
 
 @dataclass(frozen=True, slots=True)

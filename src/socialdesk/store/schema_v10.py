@@ -7,8 +7,9 @@ when it is connected anew.
 
 ``publications`` holds one row per post and account: ``intent`` is written and
 committed before the request goes out, ``sent`` with the remote id after it came back,
-``failed`` when the server refused it (nothing was created there). A row left at
-``intent`` means the outcome is unknown (a crash, a lost answer): the account's recent
+``failed`` when the server refused it (nothing was created there); ``retry_at`` is when
+a server that limited requests (429) said to try again, and nothing is sent before then.
+A row left at ``intent`` means the outcome is unknown (a crash, a lost answer): the account's recent
 posts are checked for it, by ``idempotency_key`` (the Mastodon Idempotency-Key, the
 Bluesky record key) and ``text``, before anything is sent again.
 
@@ -49,6 +50,7 @@ CREATE TABLE publications (
     remote_url TEXT NOT NULL DEFAULT '',
     sent_at TEXT,
     error TEXT NOT NULL DEFAULT '',
+    retry_at TEXT,
     UNIQUE (post_id, account_id)
 );
 CREATE INDEX publications_account ON publications(account_id, state);

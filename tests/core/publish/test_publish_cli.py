@@ -131,12 +131,12 @@ def test_a_refused_publication_exits_1_with_the_reason(
         capsys: pytest.CaptureFixture[str]) -> None:
     connect(path, monkeypatch, mastodon_server, None)
     post = add_post(path, networks=("mastodon",))
-    mastodon_server.refuse_next(429, {"error": "Too many requests"}, {"Retry-After": "5"})
+    mastodon_server.refuse_next(429, {"error": "Too many requests"}, {"Retry-After": "0"})
     capsys.readouterr()
     assert main(["publish", str(post), "--workspace", str(path)]) == 1
     err = capsys.readouterr().err
     assert err.startswith(f"socialdesk: Post {post} → @hearth@") and \
-        "(429: Too many requests); try again in 5 seconds." in err
+        "(429: Too many requests); try again in 1 second." in err
     assert main(["publish", "--due", "--workspace", str(path)]) == 0
     assert "Sent to @hearth@" in capsys.readouterr().out
     assert len(mastodon_server.statuses) == 1

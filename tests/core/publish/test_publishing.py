@@ -264,3 +264,21 @@ def test_many_posts_in_one_run_get_record_keys_of_their_own(
     assert states == ["sent"] * 40 and len(bluesky_server.records) == 40
     keys = [new_tid(1_700_000_000.0) for _ in range(3)]  # one clock reading, three keys
     assert len(set(keys)) == 3 and all(len(k) == 13 for k in keys)
+
+
+def test_a_rate_limited_post_is_not_sent_again_before_the_server_said(
+        connected: Workspace, mastodon_server: FakeMastodon) -> None:
+    post = make_post(connected, sky=None)
+    mastodon_server.refuse_next(429, {"error": "Too many requests"}, {"Retry-After": "600"})
+    now = datetime.now(UTC)
+    with Publisher(connected, now=now) as publisher:
+        assert [o.state for o in publisher.publish(post)] == ["failed"]
+    mastodon_server.requests.clear()
+    with Publisher(connected, now=now + timedelta(minutes=5)) as publisher:
+        (waiting,) = publisher.publish(post)
+        assert [o.state for o in publisher.due()] == ["waiting"]
+    assert waiting.state == "waiting" and "asked to wait until" in waiting.message
+    assert mastodon_server.requests == []
+    with Publisher(connected, now=now + timedelta(minutes=11)) as publisher:
+        assert [o.state for o in publisher.publish(post)] == ["sent"]
+    assert posts_made(mastodon_server) == 1

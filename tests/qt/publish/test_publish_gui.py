@@ -116,3 +116,18 @@ def test_refresh_results_reads_back_boosts_on_the_writer_thread(
     assert window.statusBar().currentMessage() == "Read the results of 1 post."
     detail = get_post(window.ws, post)
     assert detail is not None and detail.draft.engagements == 1
+
+
+def test_a_due_post_that_cannot_go_is_reported_once_not_every_run(
+        qtbot, open_window, connected_path: Path) -> None:
+    post_at(connected_path, datetime.now(UTC) - timedelta(minutes=10), ("bluesky",),
+            text="👍🏽" * 301)
+    window = open_window(connected_path)
+    assert window.publishing.send_due()
+    qtbot.waitUntil(lambda: not window.publishing.busy, timeout=20_000)
+    first = window.publishing.message
+    assert first is not None and "Too long for Bluesky" in first.text()
+    first.close()
+    assert window.publishing.send_due()
+    qtbot.waitUntil(lambda: not window.publishing.busy, timeout=20_000)
+    assert window.publishing.message is first and not first.isVisible()

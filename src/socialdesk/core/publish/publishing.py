@@ -27,7 +27,7 @@ from socialdesk.core.calendar.media import media_path
 from socialdesk.core.limits import channel_texts, check_text, platform_name
 from socialdesk.core.publish import bluesky, mastodon
 from socialdesk.core.publish.accounts import Client, client_for
-from socialdesk.core.publish.web import PublishError, Sent
+from socialdesk.core.publish.web import PublishError, RateLimited, Sent
 from socialdesk.core.timezones import local_timezone
 from socialdesk.store import publishing
 from socialdesk.store.models import PostDetail
@@ -149,6 +149,9 @@ class Publisher:
                 return outcome("scheduled", f"Already scheduled on {account.handle} for "
                                f"{earlier.scheduled_at}.", earlier)
             return outcome("already", f"Already sent to {account.handle}.", earlier)
+        if earlier is not None and earlier.retry_at and earlier.retry_at > _stamp(self.now):
+            return outcome("waiting", f"{account.server.split('://')[-1]} asked to wait until "
+                           f"{earlier.retry_at}: not sent yet.")
         check = check_text(account.network, text)
         if check.over:
             return outcome("refused", f"Too long for {platform_name(account.network)} "
@@ -184,7 +187,10 @@ class Publisher:
             sent = self._send(client, intent, media)
         except PublishError as error:
             unknown = error.maybe_done or intent is earlier
-            publishing.record_problem(self.ws, intent.id, str(error), unknown=unknown)
+            wait = error.retry_after if isinstance(error, RateLimited) else None
+            publishing.record_problem(
+                self.ws, intent.id, str(error), unknown=unknown,
+                retry_at=_stamp(self.now + timedelta(seconds=wait)) if wait else None)
             return outcome("unknown" if unknown else "failed", str(error))
         return self._sent(detail, account, intent, sent, "sent")
 

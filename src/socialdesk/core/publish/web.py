@@ -168,7 +168,8 @@ def _wait_text(seconds: float | None) -> str:
     if seconds is None:
         return "try again later"
     if seconds < 90:
-        return f"try again in {max(1, round(seconds))} seconds"
+        count = max(1, round(seconds))
+        return f"try again in {count} second{'' if count == 1 else 's'}"
     return f"try again in {round(seconds / 60)} minutes"
 
 

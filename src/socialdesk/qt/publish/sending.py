@@ -54,6 +54,7 @@ class PublishControl(QObject):
         self.window = window
         self.task: Task | None = None
         self.message: QMessageBox | None = None
+        self.warned: set[str] = set()  # due runs' problems already shown: not every 5 min
         self.timer = QTimer(self)
         self.timer.timeout.connect(self.send_due)
         self.timer.setSingleShot(True)
@@ -87,7 +88,7 @@ class PublishControl(QObject):
     def send_due(self) -> bool:
         """Send the due posts now (and again in a few minutes); False when nothing to do."""
         self.timer.start(DUE_EVERY_MS)
-        return self._start(lambda publisher: publisher.due(), self._sent)
+        return self._start(lambda publisher: publisher.due(), self._sent_due)
 
     def publish_now(self, post_id: int) -> None:
         """Send a post to its connected accounts now, whatever its date."""
@@ -131,6 +132,14 @@ class PublishControl(QObject):
         self.window.statusBar().showMessage("  ".join(lines), 15000)
         if report.problems:
             self._warn("Some results could not be read:\n\n" + "\n".join(report.problems))
+
+    def _sent_due(self, outcomes: list[Outcome] | None, error: BaseException | None) -> None:
+        """As :meth:`_sent`, but a problem already shown is not shown again."""
+        fresh = [o for o in outcomes or [] if o.state not in PROBLEMS
+                 or f"{o.post_id} {o.account.id} {o.message}" not in self.warned]
+        self.warned.update(f"{o.post_id} {o.account.id} {o.message}" for o in outcomes or []
+                           if o.state in PROBLEMS)
+        self._sent(fresh, error)
 
     def _sent(self, outcomes: list[Outcome] | None, error: BaseException | None) -> None:
         from socialdesk.core.publish.web import PublishError
