@@ -18,6 +18,8 @@ boosts/reposts, favourites/likes, replies and quotes, with the time read.
 ``publication_sharers`` holds who boosted or reposted it, each once, matched to a
 contact by the handle of their audience on that network where one matches, and to the
 ask it answered (or none: an unprompted reshare).
+
+``post_media.alt`` is each media file's description (alt text), sent with it.
 """
 
 from socialdesk.store.schema_v1 import NOW
@@ -75,4 +77,6 @@ CREATE TABLE publication_sharers (
     PRIMARY KEY (publication_id, remote_id)
 ) WITHOUT ROWID;
 CREATE INDEX publication_sharers_contact ON publication_sharers(contact_id);
+
+ALTER TABLE post_media ADD COLUMN alt TEXT NOT NULL DEFAULT '';
 """

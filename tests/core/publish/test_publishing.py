@@ -40,14 +40,15 @@ def connected(workspace: Workspace, mastodon_server: FakeMastodon,
 
 
 def make_post(ws: Workspace, *, when: datetime | None = None, masto: str | None = MASTO_TEXT,
-              sky: str | None = SKY_TEXT, media: tuple[str, ...] = ()) -> int:
+              sky: str | None = SKY_TEXT, media: tuple[str, ...] = (),
+              media_alt: tuple[str, ...] = ()) -> int:
     when = when or datetime.now(UTC) - timedelta(hours=1)
     channels = tuple((p, t) for p, t in (("mastodon", masto), ("bluesky", sky))
                      if t is not None)
     return create_post(ws, PostDraft(
         title="Rye day", body="Rye day at the market", status="scheduled",
         scheduled_on=when.date().isoformat(), scheduled_time=when.strftime("%H:%M"),
-        timezone="UTC", channels=channels, media=media))
+        timezone="UTC", channels=channels, media=media, media_alt=media_alt))
 
 
 def posts_made(fake: FakeMastodon | FakeBluesky) -> int:
@@ -149,13 +150,17 @@ def test_media_go_with_their_post(
     folder = media_folder(connected.path)
     folder.mkdir()
     (folder / "rye.png").write_bytes(PNG)
-    post = make_post(connected, media=("rye.png",))
+    post = make_post(connected, media=("rye.png",), media_alt=("A rye loaf, sliced",))
+    detail = get_post(connected, post)
+    assert detail is not None and detail.draft.media_alt == ("A rye loaf, sliced",)
     with Publisher(connected) as publisher:
         assert [o.state for o in publisher.publish(post)] == ["sent", "sent"]
     (status,) = mastodon_server.statuses
-    assert [m["_bytes"] for m in status["media_attachments"]] == [len(PNG)]
+    assert [(m["_bytes"], m["description"]) for m in status["media_attachments"]] == [
+        (len(PNG), "A rye loaf, sliced")]
     (record,) = bluesky_server.records.values()
     (image,) = record["value"]["embed"]["images"]
+    assert image["alt"] == "A rye loaf, sliced"
     assert bluesky_server.blobs[image["image"]["ref"]["$link"]] == ("image/png", PNG)
     assert record["value"]["embed"]["$type"] == "app.bsky.embed.images"
 

@@ -131,3 +131,19 @@ def test_a_due_post_that_cannot_go_is_reported_once_not_every_run(
     assert window.publishing.send_due()
     qtbot.waitUntil(lambda: not window.publishing.busy, timeout=20_000)
     assert window.publishing.message is first and not first.isVisible()
+
+
+def test_the_post_editor_keeps_a_media_files_alt_text(qtbot, workspace) -> None:
+    from socialdesk.qt.calendar.editor import PostEditor
+
+    post = create_post(workspace, PostDraft(title="Loaf", media=("loaf.jpg", "oven.mp4"),
+                                            media_alt=("A loaf",)))
+    detail = get_post(workspace, post)
+    assert detail is not None
+    editor = PostEditor()
+    qtbot.addWidget(editor)
+    editor.edit(detail)
+    assert "Alt text: A loaf" in editor.media.item(0).toolTip()
+    assert not editor.is_dirty()
+    editor.set_alt_text(editor.media.item(1), "The oven at dawn")
+    assert editor.is_dirty() and editor.draft().media_alt == ("A loaf", "The oven at dawn")

@@ -31,7 +31,7 @@ from socialdesk.core.publish.web import PublishError, RateLimited, Sent
 from socialdesk.core.timezones import local_timezone
 from socialdesk.store import publishing
 from socialdesk.store.models import PostDetail
-from socialdesk.store.post_writes import get_post, write_post_fields
+from socialdesk.store.post_writes import get_post, media_alt, write_post_fields
 from socialdesk.store.publishing import Account, Publication
 from socialdesk.store.workspace import Workspace
 
@@ -211,14 +211,14 @@ class Publisher:
                            moment=intent.intended_at)
 
     def _send(self, client: Client, intent: Publication,
-              media: list[tuple[bytes, str, str]]) -> Sent:
+              media: list[tuple[bytes, str, str, str]]) -> Sent:
         if isinstance(client, mastodon.MastodonAccount):
-            ids = tuple(client.upload(data, name, mime, "") for data, name, mime in media)
+            ids = tuple(client.upload(data, name, mime, alt) for data, name, mime, alt in media)
             scheduled = (datetime.fromisoformat(intent.scheduled_at.replace("Z", "+00:00"))
                          if intent.scheduled_at else None)
             return client.post(intent.text, key=intent.idempotency_key,
                                scheduled_at=scheduled, media_ids=ids)
-        images = tuple((client.upload(data, mime), "") for data, _, mime in media)
+        images = tuple((client.upload(data, mime), alt) for data, _, mime, alt in media)
         record = client.record(intent.text, intent.intended_at, images)
         return client.post(record, rkey=intent.idempotency_key)
 
@@ -234,14 +234,14 @@ class Publisher:
         return Outcome(detail.id, account, "sent", f"{verb} {account.handle}.", sent.url,
                        sent.remote_id)
 
-    def _media(self, detail: PostDetail, network: str) -> list[tuple[bytes, str, str]]:
-        """The post's media files (content, name, type), refused when a network won't take them."""
+    def _media(self, detail: PostDetail, network: str) -> list[tuple[bytes, str, str, str]]:
+        """The post's media files (content, name, type, alt text), or why not to send them."""
         paths = detail.draft.media
         if len(paths) > MAX_MEDIA:
             raise PublishError(f"{platform_name(network)} takes at most {MAX_MEDIA} media "
                                f"files; the post has {len(paths)}: not sent.")
         found = []
-        for relative in paths:
+        for position, relative in enumerate(paths):
             path = media_path(self.ws.path, relative)
             mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
             if network == "bluesky" and not mime.startswith("image/"):
@@ -255,7 +255,7 @@ class Publisher:
             except OSError as error:
                 raise PublishError(f"{path}: cannot be read ({error.strerror}): not sent."
                                    ) from error
-            found.append((data, path.name, mime))
+            found.append((data, path.name, mime, media_alt(detail.draft.media_alt, position)))
         return found
 
     def _mark_published(self, detail: PostDetail, outcomes: list[Outcome]) -> None:
