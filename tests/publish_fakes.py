@@ -16,6 +16,7 @@ import email.parser
 import html
 import json
 import re
+import sqlite3
 import threading
 import time
 from collections.abc import Iterator
@@ -388,6 +389,12 @@ class FakeBluesky(FakeServer):
         return 200, {"uri": f"at://{BLUESKY_DID}/app.bsky.feed.post/{rkey}", "cid": cid,
                      "commit": {"cid": self._cid("bafyrei"), "rev": "3l5t6xy7qzz2a"},
                      "validationStatus": "valid"}, self._made()
+
+
+def connected_long_ago(conn: sqlite3.Connection) -> None:
+    """Date the workspace's accounts back, so that posts due since count as due."""
+    with conn:
+        conn.execute("UPDATE accounts SET connected_at = '2000-01-01T00:00:00Z'")
 
 
 @pytest.fixture

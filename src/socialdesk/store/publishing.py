@@ -23,6 +23,7 @@ class Account:
     display_name: str
     profile_url: str
     verified_at: str
+    connected_at: str = ""  # due posts go out from then on
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,7 +3,8 @@
 ``accounts`` holds each connected account as its server verified it — never its secret,
 which lives in the OS keyring (``core/publish/accounts.py``). A removed account keeps its
 row (``removed_at``), so that the posts it published stay known and are not sent again
-when it is connected anew.
+when it is connected anew. Due posts go out only from ``connected_at`` on: posts whose
+time passed before the account was first connected are sent only when asked for.
 
 ``publications`` holds one row per post and account: ``intent`` is written and
 committed before the request goes out, ``sent`` with the remote id after it came back,
@@ -34,6 +35,7 @@ CREATE TABLE accounts (
     display_name TEXT NOT NULL DEFAULT '',
     profile_url TEXT NOT NULL DEFAULT '',
     verified_at TEXT NOT NULL DEFAULT {NOW},
+    connected_at TEXT NOT NULL DEFAULT {NOW},
     removed_at TEXT,
     UNIQUE (network, server, remote_id)
 );

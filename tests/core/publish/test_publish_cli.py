@@ -23,6 +23,7 @@ from publish_fakes import (
     MASTODON_TOKEN,
     FakeBluesky,
     FakeMastodon,
+    connected_long_ago,
 )
 from socialdesk.cli import main
 from socialdesk.store.models import PostDraft
@@ -49,6 +50,8 @@ def connect(path: Path, monkeypatch: pytest.MonkeyPatch, mastodon: FakeMastodon 
     if bluesky:
         assert main(["accounts", "add", "bluesky", "--handle", BLUESKY_HANDLE, "--service",
                      bluesky.url, "--workspace", str(path)]) == 0
+    with sqlite3.connect(path) as conn:
+        connected_long_ago(conn)
 
 
 def add_post(path: Path, *, hours: float = -1, networks: tuple[str, ...] = (

@@ -13,6 +13,7 @@ from publish_fakes import (
     MASTODON_TOKEN,
     FakeBluesky,
     FakeMastodon,
+    connected_long_ago,
 )
 from socialdesk.core.calendar.media import media_folder
 from socialdesk.core.publish import accounts
@@ -34,6 +35,7 @@ def connected(workspace: Workspace, mastodon_server: FakeMastodon,
               bluesky_server: FakeBluesky, fresh_keyring: None) -> Workspace:
     accounts.add_mastodon(workspace, mastodon_server.url, MASTODON_TOKEN)
     accounts.add_bluesky(workspace, BLUESKY_HANDLE, BLUESKY_PASSWORD, bluesky_server.url)
+    connected_long_ago(workspace.conn)
     mastodon_server.requests.clear()
     bluesky_server.requests.clear()
     return workspace

@@ -16,6 +16,7 @@ from publish_fakes import (
     MASTODON_TOKEN,
     FakeBluesky,
     FakeMastodon,
+    connected_long_ago,
 )
 from socialdesk.core.publish import accounts
 from socialdesk.store.models import PostDraft
@@ -30,6 +31,7 @@ def connected_path(tmp_path: Path, mastodon_server: FakeMastodon, bluesky_server
     with Workspace.open(path, create=True) as ws:
         accounts.add_mastodon(ws, mastodon_server.url, MASTODON_TOKEN)
         accounts.add_bluesky(ws, BLUESKY_HANDLE, BLUESKY_PASSWORD, bluesky_server.url)
+        connected_long_ago(ws.conn)
     return path
 
 

@@ -113,18 +113,21 @@ class Publisher:
 
     # --- one post -------------------------------------------------------------------
 
-    def publish(self, post_id: int, *, at_once: bool = False) -> list[Outcome]:
+    def publish(self, post_id: int, *, at_once: bool = False,
+                only: set[int] | None = None) -> list[Outcome]:
         """Send the post to each connected account it has a channel on.
 
-        ``at_once``: now, even if its time is ahead. Raises LookupError for a missing
-        post and :class:`PublishError` when it has no channel on a connected account.
+        ``at_once``: now, even if its time is ahead; ``only``: to these accounts only.
+        Raises LookupError for a missing post and :class:`PublishError` when it has no
+        channel on a connected account.
         """
         detail = get_post(self.ws, post_id)
         if detail is None:
             raise LookupError(f"There is no post {post_id}.")
         texts = dict(channel_texts(detail.draft.body, detail.draft.channels))
         targets = [(account, texts[account.network]) for account in
-                   publishing.accounts(self.ws) if account.network in texts]
+                   publishing.accounts(self.ws) if account.network in texts
+                   and (only is None or account.id in only)]
         if not targets:
             raise PublishError(
                 f"Post {post_id} has no channel on a connected account: give it a Mastodon "
@@ -274,18 +277,24 @@ class Publisher:
     # --- due posts ------------------------------------------------------------------
 
     def due(self) -> list[Outcome]:
-        """Send every scheduled post whose time has passed and that some account lacks."""
+        """Send every scheduled post whose time has passed and that some account lacks.
+
+        Only posts whose time came after the account was connected: an older scheduled
+        post (one posted by hand and never marked published, say) goes out only when
+        asked for (:meth:`publish`).
+        """
         by_day = (self.now + timedelta(days=2)).date().isoformat()  # any zone's today
-        post_ids: list[int] = []
+        due: dict[int, set[int]] = {}  # post → the accounts it is due on
         for account in publishing.accounts(self.ws):
+            connected = datetime.fromisoformat(account.connected_at.replace("Z", "+00:00"))
             for candidate in publishing.due_candidates(self.ws, account.network, account.id,
                                                        by_day):
-                if candidate.post_id not in post_ids:
-                    post_ids.append(candidate.post_id)
+                detail = get_post(self.ws, candidate.post_id)
+                moment = post_moment(detail) if detail else None
+                if moment is not None and connected <= moment <= self.now:
+                    due.setdefault(candidate.post_id, set()).add(account.id)
         outcomes: list[Outcome] = []
-        for post_id in post_ids:
-            detail = get_post(self.ws, post_id)
-            moment = post_moment(detail) if detail else None
-            if moment is not None and moment <= self.now:
-                outcomes += [o for o in self.publish(post_id) if o.state != "already"]
+        for post_id, accounts in due.items():
+            outcomes += [o for o in self.publish(post_id, only=accounts)
+                         if o.state != "already"]
         return outcomes
