@@ -289,3 +289,14 @@ def test_a_rate_limited_post_is_not_sent_again_before_the_server_said(
     with Publisher(connected, now=now + timedelta(minutes=11)) as publisher:
         assert [o.state for o in publisher.publish(post)] == ["sent"]
     assert posts_made(mastodon_server) == 1
+
+
+def test_300_long_emoji_are_refused_by_bytes_before_sending(
+        connected: Workspace, bluesky_server: FakeBluesky) -> None:
+    family = "👩‍👩‍👧‍👦"  # one grapheme, 25 bytes
+    post = make_post(connected, masto=None, sky=family * 200)
+    with Publisher(connected) as publisher:
+        (outcome,) = publisher.publish(post)
+    assert (outcome.state, outcome.message) == (
+        "refused", "Too long for Bluesky (5,000 bytes; at most 3,000): not sent.")
+    assert bluesky_server.requests == []

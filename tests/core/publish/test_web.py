@@ -97,6 +97,8 @@ def test_a_server_dripping_its_headers_is_given_up_at_the_deadline(
     (b"200 OK\r\nContent-Length: 999999999999", b"", "too large to read"),
     (b"200 OK\r\nContent-Encoding: gzip\r\nContent-Length: 2", b"{}", "compressed answer"),
     (b"200 OK", b"<html>hi", "not JSON"),
+    (b"200 OK", b"[" * 200_000 + b"]" * 200_000, "not JSON"),
+    (b"429 Too Many Requests", b"[" * 200_000 + b"]" * 200_000, r"limiting requests \(429\)"),
     (b"302 Found\r\nLocation: http://evil.example/\r\nContent-Length: 0", b"",
      "sent the request elsewhere"),
     (b"503 Service Unavailable", b'{"error": "\\u001b[31mdown\\u0007"}',

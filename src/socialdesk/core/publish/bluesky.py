@@ -29,6 +29,7 @@ APPVIEW = "did:web:api.bsky.app#bsky_appview"  # where the PDS sends app.bsky.* 
 REPOSTERS = 100  # profiles per page of getRepostedBy (the lexicon's maximum)
 MAX_PAGES = 10  # pages of reposters read per post
 RECENT = 50  # records read back when looking for a lost post
+MAX_TEXT_BYTES = 3000  # app.bsky.feed.post: text maxLength (bytes), besides 300 graphemes
 MAX_IMAGES = 4
 MAX_IMAGE_BYTES = 1_000_000  # app.bsky.embed.images: an image blob's maxSize
 _TID_CHARS = "234567abcdefghijklmnopqrstuvwxyz"

@@ -159,6 +159,9 @@ class Publisher:
         if check.over:
             return outcome("refused", f"Too long for {platform_name(account.network)} "
                            f"({check.describe()}): not sent.")
+        if account.network == "bluesky" and len(text.encode()) > bluesky.MAX_TEXT_BYTES:
+            return outcome("refused", f"Too long for Bluesky ({len(text.encode()):,} bytes; "
+                           f"at most {bluesky.MAX_TEXT_BYTES:,}): not sent.")
         if not text.strip() and not detail.draft.media:
             return outcome("refused", "The text is empty: not sent.")
         scheduled_at: datetime | None = None

@@ -220,7 +220,7 @@ class Server:
                 return None
             try:
                 return json.loads(answer.body)
-            except (ValueError, UnicodeDecodeError) as error:
+            except (ValueError, UnicodeDecodeError, RecursionError) as error:  # too deep too
                 raise PublishError(f"{self.host} sent an answer that is not JSON.",
                                    status=answer.status, maybe_done=method != "GET") from error
         raise self._refusal(method, answer)
@@ -232,7 +232,7 @@ class Server:
             if isinstance(payload, dict):
                 # Mastodon: {"error": "…"}; XRPC: {"error": "Name", "message": "…"}
                 said = str(payload.get("message") or payload.get("error") or "")
-        except (ValueError, UnicodeDecodeError):
+        except (ValueError, UnicodeDecodeError, RecursionError):
             pass
         said = _clean(said)
         status = answer.status
