@@ -406,3 +406,19 @@ def test_a_version_8_workspace_opens_with_everything_it_holds(tmp_path: Path) ->
         ) == (0.42, 310.5, 0.02, 2)
         assert conn.execute("SELECT sum(visits) FROM ask_visits").fetchone()[0] == 17
         assert conn.execute("SELECT count(*) FROM post_occurrences").fetchone()[0] == 2
+
+
+def test_a_version_8_workspace_gains_publishing_and_keeps_its_media(tmp_path: Path) -> None:
+    path = tmp_path / "v8.sqlite"
+    shutil.copyfile(FIXTURES / "workspace-v8.sqlite", path)
+    with sqlite3.connect(path) as old:
+        media = old.execute("SELECT post_id, path, position FROM post_media ORDER BY id"
+                            ).fetchall()
+    with Workspace.open(path) as ws:
+        assert "0010_publishing" in migrations.applied_names(ws.conn)
+        for table in ("accounts", "publications", "publication_results",
+                      "publication_sharers"):
+            assert ws.conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0] == 0
+        assert [tuple(r) for r in ws.conn.execute(
+            "SELECT post_id, path, position, alt FROM post_media ORDER BY id")] == [
+            (*row, "") for row in media]
