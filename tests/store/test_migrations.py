@@ -411,9 +411,13 @@ def test_a_version_8_workspace_opens_with_everything_it_holds(tmp_path: Path) ->
 def test_a_version_8_workspace_gains_publishing_and_keeps_its_media(tmp_path: Path) -> None:
     path = tmp_path / "v8.sqlite"
     shutil.copyfile(FIXTURES / "workspace-v8.sqlite", path)
-    with sqlite3.connect(path) as old:
+    with sqlite3.connect(path) as old:  # a media file, as version 8 kept it
+        post = old.execute("SELECT id FROM posts ORDER BY id").fetchone()[0]
+        old.execute("INSERT INTO post_media (post_id, path, position) VALUES (?, 'rye.jpg', 0)",
+                    (post,))
         media = old.execute("SELECT post_id, path, position FROM post_media ORDER BY id"
                             ).fetchall()
+    assert media
     with Workspace.open(path) as ws:
         assert "0010_publishing" in migrations.applied_names(ws.conn)
         for table in ("accounts", "publications", "publication_results",
