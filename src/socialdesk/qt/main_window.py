@@ -443,6 +443,7 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         """Back up first (the window closes when that is done), then close the workspace."""
         self.finish_editing()
+        self.publishing.stop()  # a publishing run stops at its next post: the backup waits less
         self.settings.setValue("window/geometry", self.saveGeometry())
         self.settings.sync()
         if self.safety.close_when_backed_up():  # the automatic backup when the app closes
@@ -450,7 +451,6 @@ class MainWindow(QMainWindow):
             return
         self._stop_integrity_check()
         self.changes.stop()
-        self.publishing.stop()
         self.ws.close()
         self.safety.release()
         event.accept()

@@ -149,3 +149,24 @@ def test_the_post_editor_keeps_a_media_files_alt_text(qtbot, workspace) -> None:
     assert not editor.is_dirty()
     editor.set_alt_text(editor.media.item(1), "The oven at dawn")
     assert editor.is_dirty() and editor.draft().media_alt == ("A loaf", "The oven at dawn")
+
+
+def test_closing_the_window_stops_a_results_fetch_at_its_next_post(
+        qtbot, open_window, connected_path: Path, mastodon_server: FakeMastodon) -> None:
+    from socialdesk.core.publish.publishing import Publisher
+
+    now = datetime.now(UTC) - timedelta(minutes=5)
+    posts = [post_at(connected_path, now, ("mastodon",), text=f"Post {n}") for n in range(8)]
+    with Workspace.open(connected_path) as ws, Publisher(ws) as publisher:
+        for post in posts:
+            publisher.publish(post)
+    window = open_window(connected_path)
+    mastodon_server.latency = 0.2
+    window.publishing.refresh_results()
+    qtbot.waitUntil(lambda: len([r for r in mastodon_server.requests if r[0] == "GET"]) > 0,
+                    timeout=10_000)
+    window.publishing.stop()
+    qtbot.waitUntil(lambda: not window.publishing.busy, timeout=20_000)
+    with Workspace.open(connected_path) as ws:
+        read = ws.conn.execute("SELECT count(*) FROM publication_results").fetchone()[0]
+    assert 0 < read < len(posts)

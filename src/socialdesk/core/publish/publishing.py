@@ -17,6 +17,7 @@ A refusal (401, 422, 429…) marks the try *failed*: nothing was made, the next 
 from __future__ import annotations
 
 import mimetypes
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -279,8 +280,11 @@ class Publisher:
 
     # --- due posts ------------------------------------------------------------------
 
-    def due(self) -> list[Outcome]:
+    def due(self, progress: Callable[[int, int], bool] | None = None) -> list[Outcome]:
         """Send every scheduled post whose time has passed and that some account lacks.
+
+        ``progress(done, total)`` is told after each post; when it returns False, the
+        rest waits for the next run.
 
         Only posts whose time came after the account was connected: an older scheduled
         post (one posted by hand and never marked published, say) goes out only when
@@ -297,7 +301,9 @@ class Publisher:
                 if moment is not None and connected <= moment <= self.now:
                     due.setdefault(candidate.post_id, set()).add(account.id)
         outcomes: list[Outcome] = []
-        for post_id, accounts in due.items():
+        for done, (post_id, accounts) in enumerate(due.items(), start=1):
             outcomes += [o for o in self.publish(post_id, only=accounts)
                          if o.state != "already"]
+            if progress is not None and not progress(done, len(due)):
+                break
         return outcomes

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QMessageBox, QStatusBar, QWidget
 
 from socialdesk import APP_NAME
 from socialdesk.core.changes import POST_ROWS, Changes
-from socialdesk.qt.workers import Task, start_on_worker
+from socialdesk.qt.workers import Progress, Task, run_task, writer_pool
 from socialdesk.store import publishing
 from socialdesk.store.workspace import Workspace
 
@@ -66,29 +66,37 @@ class PublishControl(QObject):
         return self.task is not None
 
     def stop(self) -> None:
-        """No more due runs (the window closes)."""
+        """No more due runs, and a run under way stops after its current post (closing)."""
         self.timer.stop()
+        if self.task is not None:
+            self.task.stop()
 
     def _start(self, work: Any, done: Any) -> bool:
-        """Run ``work(publisher)`` on the writer thread with a connection of its own."""
+        """Run ``work(publisher, progress)`` on the writer thread, on a connection of its own.
+
+        ``progress`` returns False once :meth:`stop` was called: long work stops there.
+        """
         ws = self.window.ws
         if self.busy or ws.readonly or not publishing.accounts(ws):
             return False
         path = ws.path
 
-        def job() -> Any:
+        def job(progress: Progress) -> Any:
             from socialdesk.core.publish.publishing import Publisher  # httpx: not at startup
 
             with Workspace.open(path) as own, Publisher(own) as publisher:
-                return work(publisher)
+                return work(publisher, progress)
 
-        self.task = start_on_worker(self, job, done, writes=True)
+        self.task = Task(self)
+        self.task.finished.connect(done)
+        run_task(self.task, job, writer_pool())
         return True
 
     def send_due(self) -> bool:
         """Send the due posts now (and again in a few minutes); False when nothing to do."""
         self.timer.start(DUE_EVERY_MS)
-        return self._start(lambda publisher: publisher.due(), self._sent_due)
+        return self._start(lambda publisher, progress: publisher.due(progress),
+                           self._sent_due)
 
     def publish_now(self, post_id: int) -> None:
         """Send a post to its connected accounts now, whatever its date."""
@@ -96,7 +104,7 @@ class PublishControl(QObject):
             self.window.statusBar().showMessage("Still publishing: try again in a moment.",
                                                 10000)
             return
-        if not self._start(lambda publisher: publisher.publish(post_id, at_once=True),
+        if not self._start(lambda publisher, _: publisher.publish(post_id, at_once=True),
                            self._sent):
             self._warn("Connect a Mastodon or Bluesky account first (Edit → Settings… → "
                        "Accounts)." if not self.window.ws.readonly else
@@ -106,10 +114,10 @@ class PublishControl(QObject):
 
     def refresh_results(self) -> None:
         """Read back what the published posts gathered and who shared them."""
-        def fetch(publisher: Any) -> FetchReport:
+        def fetch(publisher: Any, progress: Progress) -> FetchReport:
             from socialdesk.core.publish.results import fetch_results
 
-            return fetch_results(publisher.ws)
+            return fetch_results(publisher.ws, progress=progress)
 
         if self.busy:
             self.window.statusBar().showMessage("Still publishing: try again in a moment.",
