@@ -300,3 +300,17 @@ def test_300_long_emoji_are_refused_by_bytes_before_sending(
     assert (outcome.state, outcome.message) == (
         "refused", "Too long for Bluesky (5,000 bytes; at most 3,000): not sent.")
     assert bluesky_server.requests == []
+
+
+def test_a_lost_scheduled_post_whose_time_came_goes_out_at_once(
+        connected: Workspace, mastodon_server: FakeMastodon) -> None:
+    when = (datetime.now(UTC) + timedelta(hours=1)).replace(second=0, microsecond=0)
+    post = make_post(connected, when=when, sky=None)
+    mastodon_server.refuse_next(503, {"error": "Service Unavailable"})  # its answer is lost
+    with Publisher(connected) as publisher:
+        assert [o.state for o in publisher.publish(post)] == ["unknown"]
+    (intent,) = publishing.publications_of(connected, post)
+    assert intent.scheduled_at == when.strftime("%Y-%m-%dT%H:%M:%SZ")
+    with Publisher(connected, now=when + timedelta(minutes=3)) as publisher:
+        assert [o.state for o in publisher.publish(post)] == ["sent"]
+    assert posts_made(mastodon_server) == 1 and mastodon_server.scheduled == []

@@ -223,6 +223,8 @@ class Publisher:
             ids = tuple(client.upload(data, name, mime, alt) for data, name, mime, alt in media)
             scheduled = (datetime.fromisoformat(intent.scheduled_at.replace("Z", "+00:00"))
                          if intent.scheduled_at else None)
+            if scheduled is not None and scheduled < self.now + mastodon.SCHEDULE_LEAD:
+                scheduled = None  # a lost intent whose time has come: it goes out now
             return client.post(intent.text, key=intent.idempotency_key,
                                scheduled_at=scheduled, media_ids=ids)
         images = tuple((client.upload(data, mime), alt) for data, _, mime, alt in media)
