@@ -314,3 +314,16 @@ def test_a_lost_scheduled_post_whose_time_came_goes_out_at_once(
     with Publisher(connected, now=when + timedelta(minutes=3)) as publisher:
         assert [o.state for o in publisher.publish(post)] == ["sent"]
     assert posts_made(mastodon_server) == 1 and mastodon_server.scheduled == []
+
+
+def test_hashtags_are_tag_facets_and_a_links_fragment_is_not() -> None:
+    text = "Frisch! #Brot 🍞 und #café, siehe https://hearth.example/a#brot #2024 ##x"
+    facets = link_facets(text)
+    spans = [(text.encode()[f["index"]["byteStart"]:f["index"]["byteEnd"]].decode(),
+              f["features"][0]) for f in facets]
+    assert spans == [
+        ("#Brot", {"$type": "app.bsky.richtext.facet#tag", "tag": "Brot"}),
+        ("#café", {"$type": "app.bsky.richtext.facet#tag", "tag": "café"}),
+        ("https://hearth.example/a#brot", {"$type": "app.bsky.richtext.facet#link",
+                                           "uri": "https://hearth.example/a#brot"}),
+    ]

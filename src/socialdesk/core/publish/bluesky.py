@@ -6,13 +6,15 @@ password → a session token and the account's DID), ``com.atproto.repo.uploadBl
 ``com.atproto.repo.listRecords`` (to find a post whose answer was lost).
 
 Each post gets its record key (a TID) from SocialDesk before it is sent: the server makes
-at most one record under a key, and the key finds the post again after a crash. Links are
-facets whose offsets count UTF-8 bytes, as the lexicon ``app.bsky.richtext.facet`` says.
+at most one record under a key, and the key finds the post again after a crash. Links and
+hashtags are facets whose offsets count UTF-8 bytes, as the lexicon
+``app.bsky.richtext.facet`` says.
 """
 
 from __future__ import annotations
 
 import random
+import re
 import threading
 import time
 from datetime import UTC, datetime
@@ -59,8 +61,17 @@ def created_at(moment: datetime) -> str:
         f"{moment.microsecond // 1000:03d}Z"
 
 
+_TAG = re.compile(r"(?:^|(?<=\s))#([^\d\s#][^\s#]*)")
+_TAG_END = ".,;:!?'\")»…"
+MAX_TAG = 64  # characters of a tag facet (the lexicon's maxGraphemes)
+
+
 def link_facets(text: str) -> list[dict[str, Any]]:
-    """The links in ``text`` as ``app.bsky.richtext.facet`` links (UTF-8 byte offsets)."""
+    """The links and hashtags in ``text`` as ``app.bsky.richtext.facet`` features.
+
+    Offsets count UTF-8 bytes. A link without ``https://`` gets it; a tag is stored
+    without its ``#``.
+    """
     facets = []
     for start, url in link_spans(text):
         begin = len(text[:start].encode())
@@ -69,7 +80,18 @@ def link_facets(text: str) -> list[dict[str, Any]]:
             "index": {"byteStart": begin, "byteEnd": begin + len(url.encode())},
             "features": [{"$type": "app.bsky.richtext.facet#link", "uri": uri}],
         })
-    return facets
+    links = [(start, start + len(url)) for start, url in link_spans(text)]
+    for match in _TAG.finditer(text):
+        tag = match.group(1).rstrip(_TAG_END)
+        start = match.start(1) - 1
+        if not tag or len(tag) > MAX_TAG or any(a <= start < b for a, b in links):
+            continue  # empty, too long, or a link's #fragment
+        begin = len(text[:start].encode())
+        facets.append({
+            "index": {"byteStart": begin, "byteEnd": begin + len(f"#{tag}".encode())},
+            "features": [{"$type": "app.bsky.richtext.facet#tag", "tag": tag}],
+        })
+    return sorted(facets, key=lambda facet: facet["index"]["byteStart"])
 
 
 def _text(value: Any) -> str:
