@@ -19,6 +19,7 @@ from socialdesk.commands import (
     export,
     importing,
     plan,
+    publishing,
     report,
     share,
     track_record,
@@ -28,7 +29,8 @@ from socialdesk.commands.common import UserError, add_workspace_option, workspac
 from socialdesk.store.errors import WorkspaceCorrupt, WorkspaceError
 
 VIEWS = ("today", "calendar", "contacts", "partners", "planner", "reports")
-FEATURES = (workspace, importing, export, plan, share, backup, report, track_record)
+FEATURES = (workspace, importing, export, plan, share, backup, report, track_record,
+            publishing)
 
 
 def build_parser() -> argparse.ArgumentParser:

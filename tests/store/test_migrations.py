@@ -381,6 +381,7 @@ RELEASED_SQL = {
     "schema_v7": "1c2e40e6c31cda0a1b51645ff07de3ef91a19f977ca7672d8bcb385f82e3e690",
     "schema_v8": "52b17f77670c83e1d00c808e39a7382d1e4a554a5cc3a1edff615f0516a376fe",
     "schema_v9": "6c613aeb482c3a84c9cac1c7570769f78d8cea2a5d7b75a9b33c60324c6942b3",
+    "schema_v10": "2936ae5107df3a266793b7c476d5d2fa4ce5230691e9aed3c73e9d6b506197a4",
 }
 
 
@@ -467,3 +468,23 @@ def test_a_version_9_workspace_opens_with_its_imported_series(tmp_path: Path) ->
             "JOIN post_series s ON s.id = p.series_id").fetchone()
         assert tuple(row) == ("lessons@thunderbird.test", "FREQ=WEEKLY;COUNT=10;BYDAY=TU,TH",
                               "20261201T180000")
+
+
+def test_a_version_8_workspace_gains_publishing_and_keeps_its_media(tmp_path: Path) -> None:
+    path = tmp_path / "v8.sqlite"
+    shutil.copyfile(FIXTURES / "workspace-v8.sqlite", path)
+    with sqlite3.connect(path) as old:  # a media file, as version 8 kept it
+        post = old.execute("SELECT id FROM posts ORDER BY id").fetchone()[0]
+        old.execute("INSERT INTO post_media (post_id, path, position) VALUES (?, 'rye.jpg', 0)",
+                    (post,))
+        media = old.execute("SELECT post_id, path, position FROM post_media ORDER BY id"
+                            ).fetchall()
+    assert media
+    with Workspace.open(path) as ws:
+        assert "0010_publishing" in migrations.applied_names(ws.conn)
+        for table in ("accounts", "publications", "publication_results",
+                      "publication_sharers"):
+            assert ws.conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0] == 0
+        assert [tuple(r) for r in ws.conn.execute(
+            "SELECT post_id, path, position, alt FROM post_media ORDER BY id")] == [
+            (*row, "") for row in media]

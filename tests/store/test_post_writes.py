@@ -254,3 +254,18 @@ def test_a_marked_date_the_series_no_longer_has_is_kept_for_undo_but_not_shown(w
     move_post(workspace, post_id, "2031-12-01")  # moved back (an undo): the mark is there
     assert _repeats(workspace, "2031-12-08", "2031-12-08", today="2031-11-01") == {
         "2031-12-08": ("skipped", None)}
+
+
+def test_media_keep_their_alt_text_through_edits_moves_and_undone_deletes(workspace) -> None:
+    from dataclasses import replace
+
+    from socialdesk.store.post_writes import delete_post, restore_post
+
+    post_id = create_post(workspace, replace(FULL, media_alt=("  A stollen, dusted  ",)))
+    detail = get_post(workspace, post_id)
+    assert detail is not None and detail.draft.media_alt == ("A stollen, dusted", "")
+    move_post(workspace, post_id, "2031-12-05")
+    restore_post(workspace, delete_post(workspace, post_id))
+    again = get_post(workspace, post_id)
+    assert again is not None and again.draft.media_alt == ("A stollen, dusted", "")
+    assert post_writes.canonical(replace(FULL, media_alt=())).media_alt == ("", "")

@@ -94,25 +94,27 @@ def _trim(url: str) -> str:
     return url
 
 
+def link_spans(text: str) -> list[tuple[int, str]]:
+    """Each link in ``text`` with where it starts (an index into ``text``)."""
+    return [(match.start(), trimmed) for match in LINK_RE.finditer(text)
+            if (trimmed := _trim(match.group()))]
+
+
 def links(text: str) -> list[str]:
     """The links in ``text`` as networks recognise them (with or without https://)."""
-    return [trimmed for match in LINK_RE.finditer(text) if (trimmed := _trim(match.group()))]
+    return [url for _, url in link_spans(text)]
 
 
 def _split_links(text: str) -> tuple[str, int]:
     """``text`` with its links removed, and how many there were."""
-    count = 0
     parts: list[str] = []
     last = 0
-    for match in LINK_RE.finditer(text):
-        url = _trim(match.group())
-        if not url:
-            continue
-        parts.append(text[last : match.start()])
-        last = match.start() + len(url)
-        count += 1
+    spans = link_spans(text)
+    for start, url in spans:
+        parts.append(text[last:start])
+        last = start + len(url)
     parts.append(text[last:])
-    return "".join(parts), count
+    return "".join(parts), len(spans)
 
 
 # --- graphemes ------------------------------------------------------------------------

@@ -38,6 +38,7 @@ from socialdesk.qt.icons import app_icon
 from socialdesk.qt.menus import build_menus
 from socialdesk.qt.opening import ask_existing, ask_new
 from socialdesk.qt.preload import Preloader
+from socialdesk.qt.publish.sending import PublishControl
 from socialdesk.qt.sidebar import Sidebar
 from socialdesk.qt.view_base import View
 from socialdesk.qt.welcome import WelcomePanel
@@ -104,6 +105,7 @@ class MainWindow(QMainWindow):
         self.statusBar().addWidget(self.path_label, 1)
         self.statusBar().addPermanentWidget(self.backup_label)
         self.safety = BackupControl(self)  # lock, automatic backups, restore
+        self.publishing = PublishControl(self)  # Publish now, and due posts while open
         self.write_actions = build_menus(self, [(name, title) for name, title, *_ in VIEWS])
         self._restore_geometry()
         self.changes = ChangeWatch(self, lambda: self.ws, self.changed_elsewhere,
@@ -151,6 +153,7 @@ class MainWindow(QMainWindow):
         calendar.set_undo_stack(self.undo_stack)
         calendar.edited.connect(lambda changes: self.views_changed(changes, {calendar.name}))
         calendar.plan_leverage.connect(self.plan_leverage)
+        calendar.publish_now.connect(self.publishing.publish_now)
 
     def edit_post(self, post_id: int) -> None:
         """Show a post in the calendar's editor."""
@@ -440,6 +443,7 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         """Back up first (the window closes when that is done), then close the workspace."""
         self.finish_editing()
+        self.publishing.stop()  # a publishing run stops at its next post: the backup waits less
         self.settings.setValue("window/geometry", self.saveGeometry())
         self.settings.sync()
         if self.safety.close_when_backed_up():  # the automatic backup when the app closes

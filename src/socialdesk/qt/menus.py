@@ -26,6 +26,9 @@ def build_menus(window: Any, views: Sequence[tuple[str, str]]) -> tuple[QAction,
     importing = _action(window, file_menu, "&Import…", window.import_file, "Ctrl+I")
     _action(window, file_menu, "&Export…", window.export_file, "Ctrl+E")
     file_menu.addSeparator()
+    refreshing = _action(window, file_menu, "Refresh &results", window.publishing.refresh_results,
+                         "F5")
+    file_menu.addSeparator()
     backing_up = _action(window, file_menu, "&Backup now", window.backup_now, "Ctrl+B")
     restoring = _action(window, file_menu, "&Restore…", window.safety.restore)
     file_menu.addSeparator()
@@ -54,7 +57,7 @@ def build_menus(window: Any, views: Sequence[tuple[str, str]]) -> tuple[QAction,
     help_menu = window.menuBar().addMenu("&Help")
     _action(window, help_menu, f"&About {APP_NAME}", lambda: about(window))
     # What a workspace opened read-only cannot do (see MainWindow._workspace_opened).
-    return (importing, backing_up, restoring, settings)
+    return (importing, backing_up, restoring, settings, refreshing)
 
 
 def _action(window: QMainWindow, menu: Any, text: str, slot: Callable[..., object],

@@ -36,6 +36,7 @@ from socialdesk.core.backup import secrets
 from socialdesk.core.field_edits import SETTINGS
 from socialdesk.core.settings import stored_form, workspace_settings
 from socialdesk.qt.icons import ui_icon
+from socialdesk.qt.publish.accounts_page import AccountsPage
 from socialdesk.qt.settings_pages import Problem, SettingsPage
 from socialdesk.qt.settings_pages.asks import AsksPage
 from socialdesk.qt.settings_pages.backups import BackupsPage
@@ -45,7 +46,7 @@ from socialdesk.qt.wheel import wheel_needs_focus
 from socialdesk.store import settings as stored
 from socialdesk.store.workspace import Workspace
 
-PAGES: tuple[type[SettingsPage], ...] = (ReachPage, AsksPage, BackupsPage)
+PAGES: tuple[type[SettingsPage], ...] = (ReachPage, AsksPage, BackupsPage, AccountsPage)
 
 
 class SettingsDialog(QDialog):

@@ -40,6 +40,7 @@ from socialdesk.store import (
     schema_v7,
     schema_v8,
     schema_v9,
+    schema_v10,
     schema_v12,
 )
 
@@ -137,6 +138,10 @@ def _post_series(db: Database) -> None:
     run_script(db, schema_v9.SQL)
 
 
+def _publishing(db: Database) -> None:
+    run_script(db, schema_v10.SQL)
+
+
 def _org_units(db: Database) -> None:
     run_script(db, schema_v12.SQL)
 
@@ -152,6 +157,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     ("0007_ask_forecasts", _ask_forecasts),
     ("0008_ask_visits", _ask_visits),
     ("0009_post_series", _post_series),
+    ("0010_publishing", _publishing),
     ("0012_org_units", _org_units),
 )
 

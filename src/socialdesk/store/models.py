@@ -292,6 +292,7 @@ class PostDraft:
     channels: tuple[tuple[str, str | None], ...] = ()  # (platform, own text or None)
     topics: tuple[str, ...] = ()
     media: tuple[str, ...] = ()  # paths relative to the workspace's media folder
+    media_alt: tuple[str, ...] = ()  # each media file's description (alt text), in order
 
 
 @dataclass(frozen=True, slots=True)

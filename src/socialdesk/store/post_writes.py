@@ -28,7 +28,7 @@ from socialdesk.store.workspace import Workspace
 
 # The posts table's columns: what the user edits (PostDraft's fields that are columns;
 # channels, topics and media are rows of other tables) and what the store keeps.
-_FIELDS = field_names(PostDraft, leave_out=("channels", "topics", "media"))
+_FIELDS = field_names(PostDraft, leave_out=("channels", "topics", "media", "media_alt"))
 _KEPT = field_names(PostDetail, leave_out=("draft",))
 POST_COLUMNS = _KEPT + _FIELDS
 _TIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
@@ -93,9 +93,12 @@ def get_post(ws: Workspace, post_id: int) -> PostDetail | None:
     topics = tuple(r[0] for r in ws.conn.execute(
         "SELECT t.name FROM post_topics pt JOIN topics t ON t.id = pt.topic_id "
         "WHERE pt.post_id = ? ORDER BY t.name COLLATE NOCASE", (post_id,)))
-    media = tuple(r[0] for r in ws.conn.execute(
-        "SELECT path FROM post_media WHERE post_id = ? ORDER BY position, id", (post_id,)))
-    draft = from_row(PostDraft, row, _FIELDS, channels=channels, topics=topics, media=media)
+    files = ws.conn.execute(
+        "SELECT path, alt FROM post_media WHERE post_id = ? ORDER BY position, id",
+        (post_id,)).fetchall()
+    draft = from_row(PostDraft, row, _FIELDS, channels=channels, topics=topics,
+                     media=tuple(r["path"] for r in files),
+                     media_alt=tuple(r["alt"] for r in files))
     return from_row(PostDetail, row, _KEPT, draft=draft)
 
 
@@ -147,7 +150,7 @@ def update_post(ws: Workspace, post_id: int, draft: PostDraft) -> None:
 def _write_parts(ws: Workspace, post_id: int, draft: PostDraft) -> None:
     set_channels(ws, post_id, draft.channels)
     set_topics(ws, post_id, draft.topics)
-    set_media(ws, post_id, draft.media)
+    set_media(ws, post_id, draft.media, draft.media_alt)
 
 
 def move_post(ws: Workspace, post_id: int, scheduled_on: str | None,
@@ -219,14 +222,24 @@ def set_topics(ws: Workspace, post_id: int, names: tuple[str, ...]) -> None:
                 "SELECT ?, id FROM topics WHERE name = ?", (post_id, name))
 
 
-def set_media(ws: Workspace, post_id: int, paths: tuple[str, ...]) -> None:
-    """Make ``paths`` (relative to the media folder) the post's media, in order."""
+def set_media(ws: Workspace, post_id: int, paths: tuple[str, ...],
+              alts: tuple[str, ...] = ()) -> None:
+    """Make ``paths`` (relative to the media folder) the post's media, in order.
+
+    ``alts``: each file's description (alt text), by position; missing ones are empty.
+    """
     with ws.transaction():
         ws.conn.execute("DELETE FROM post_media WHERE post_id = ?", (post_id,))
         ws.conn.executemany(
-            "INSERT INTO post_media (post_id, path, position) VALUES (?, ?, ?)",
-            [(post_id, path, position) for position, path in enumerate(paths)],
+            "INSERT INTO post_media (post_id, path, position, alt) VALUES (?, ?, ?, ?)",
+            [(post_id, path, position, media_alt(alts, position))
+             for position, path in enumerate(paths)],
         )
+
+
+def media_alt(alts: tuple[str, ...], position: int) -> str:
+    """The description of the media file at ``position`` ("" when it has none)."""
+    return alts[position].strip() if position < len(alts) else ""
 
 
 def delete_post(ws: Workspace, post_id: int) -> DeletedPost:
@@ -279,7 +292,8 @@ def canonical(draft: PostDraft) -> PostDraft:
         channels.setdefault(platform, body if body and body.strip() else None)
     topics = sorted(dict.fromkeys(t.strip() for t in draft.topics if t.strip()), key=str.casefold)
     return replace(draft, title=draft.title.strip(), channels=tuple(sorted(channels.items())),
-                   topics=tuple(topics))
+                   topics=tuple(topics), media_alt=tuple(
+                       media_alt(draft.media_alt, i) for i in range(len(draft.media))))
 
 
 def post_fields(draft: PostDraft) -> dict[str, Any]:

@@ -25,6 +25,7 @@ class AgendaList(QWidget):
     post_activated = Signal(int)
     repeat_activated = Signal(int, date)  # a repeat's later date: edit that date
     plan_requested = Signal(int)
+    publish_requested = Signal(int)  # "Publish now" on a post
     delete_requested = Signal(int)
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -101,6 +102,7 @@ class AgendaList(QWidget):
         menu.addAction("Edit the series…" if row.occurrence else "Edit…",
                        lambda: self.post_activated.emit(post_id))
         menu.addAction("Plan leverage…", lambda: self.plan_requested.emit(post_id))
+        menu.addAction("Publish now", lambda: self.publish_requested.emit(post_id))
         menu.addSeparator()
         menu.addAction("Delete", lambda: self.delete_requested.emit(post_id))
         return menu

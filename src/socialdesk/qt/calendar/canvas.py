@@ -59,6 +59,7 @@ class PostCanvas(QWidget):
     day_activated = Signal(date)  # double-click on a day's empty space: new post
     post_moved = Signal(int, date)  # a post dropped on another day
     plan_requested = Signal(int)
+    publish_requested = Signal(int)  # "Publish now" on a post
     delete_requested = Signal(int)
     more_requested = Signal(date)  # "+N more" clicked
 
@@ -277,6 +278,7 @@ class PostCanvas(QWidget):
             menu.addAction("Edit the series…" if chip.row.occurrence else "Edit…",
                            lambda: self.post_activated.emit(post_id))
             menu.addAction("Plan leverage…", lambda: self.plan_requested.emit(post_id))
+            menu.addAction("Publish now", lambda: self.publish_requested.emit(post_id))
             menu.addSeparator()
             menu.addAction("Delete", lambda: self.delete_requested.emit(post_id))
             return menu

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QFormLayout,
     QFrame,
+    QInputDialog,
     QLabel,
     QLineEdit,
     QListWidget,
@@ -51,6 +52,7 @@ from socialdesk.store import post_writes
 from socialdesk.store.models import Campaign, OccurrenceDraft, PostDetail, PostDraft
 from socialdesk.store.vocabulary import POST_STATUSES
 
+ALT_ROLE = Qt.ItemDataRole.UserRole + 1  # a media item's description (alt text)
 REPEATS = (("Does not repeat", None), ("Every week", "weekly"), ("Every month", "monthly"))
 
 
@@ -111,6 +113,10 @@ class PostEditor(QWidget):
         add_media.clicked.connect(self.add_media)
         remove_media = QPushButton("Remove")
         remove_media.clicked.connect(self._remove_media)
+        self.alt_button = QPushButton("Alt text…")
+        self.alt_button.setToolTip("Describe the selected image for people who cannot see it "
+                                   "(sent with it to Mastodon and Bluesky)")
+        self.alt_button.clicked.connect(self.edit_alt_text)
         self.notes = QPlainTextEdit()
         self.notes.setMaximumHeight(64)
         self.notes.setPlaceholderText("For you: ideas, who took the photo, what to check…")
@@ -169,7 +175,7 @@ class PostEditor(QWidget):
         form.addRow("Link", self.link)
         form.addRow("Location", self.location)
         form.addRow("Media", self.media)
-        form.addRow("", hbox(add_media, remove_media, stretch=True))
+        form.addRow("", hbox(add_media, remove_media, self.alt_button, stretch=True))
         form.addRow("Notes", self.notes)
         self.results_title = section_title("Results")
         form.addRow(self.results_title)
@@ -269,8 +275,8 @@ class PostEditor(QWidget):
         self.link.setText(draft.link)
         self.location.setText(draft.location)
         self.media.clear()
-        for path in draft.media:
-            self._add_media_item(path)
+        for position, path in enumerate(draft.media):
+            self._add_media_item(path, post_writes.media_alt(draft.media_alt, position))
         self.notes.setPlainText(draft.notes)
         self.repeat.setCurrentIndex(max(0, self.repeat.findData(draft.repeat_rule)))
         self.has_until.setChecked(draft.repeat_until is not None)
@@ -336,6 +342,8 @@ class PostEditor(QWidget):
             channels=self.texts.channels(),
             topics=tuple(t.strip() for t in self.topics.text().split(",") if t.strip()),
             media=self.media_paths(),
+            media_alt=tuple(str(self.media.item(i).data(ALT_ROLE) or "")
+                            for i in range(self.media.count())),
         ))
 
     @property
@@ -377,13 +385,31 @@ class PostEditor(QWidget):
             if name not in self.media_paths():
                 self._add_media_item(name)
 
-    def _add_media_item(self, path: str) -> None:
+    def _add_media_item(self, path: str, alt: str = "") -> None:
         """List a stored path (relative) or a picked file (absolute, shown by name)."""
         item = QListWidgetItem(Path(path).name if Path(path).is_absolute() else path)
         item.setData(Qt.ItemDataRole.UserRole, path)
-        item.setToolTip(path if Path(path).is_absolute() else
-                        f"In the workspace's media folder: {path}")
         self.media.addItem(item)
+        self.set_alt_text(item, alt)
+
+    def set_alt_text(self, item: QListWidgetItem, alt: str) -> None:
+        """Give a listed media file its description (alt text)."""
+        path = str(item.data(Qt.ItemDataRole.UserRole))
+        item.setData(ALT_ROLE, alt.strip())
+        where = path if Path(path).is_absolute() else f"In the workspace's media folder: {path}"
+        item.setToolTip(f"{where}\nAlt text: {alt.strip()}" if alt.strip() else where)
+
+    def edit_alt_text(self) -> None:
+        """Ask for the selected media file's description (alt text)."""
+        item = self.media.currentItem()
+        if item is None:
+            self.show_error("Choose a media file in the list first.")
+            return
+        text, ok = QInputDialog.getMultiLineText(
+            self, "Alt text", f"Describe {item.text()} for people who cannot see it:",
+            str(item.data(ALT_ROLE) or ""))
+        if ok:
+            self.set_alt_text(item, text)
 
     def media_paths(self) -> tuple[str, ...]:
         """The attached files: stored (relative) paths and newly picked (absolute) ones."""

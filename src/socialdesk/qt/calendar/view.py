@@ -65,6 +65,7 @@ class CalendarView(View):
     title = "Calendar"
     shows = Changes.of("posts", "campaigns", "channels")
     plan_leverage = Signal(int)  # "Plan leverage…" on a post
+    publish_now = Signal(int)  # "Publish now" on a post
     edited = Signal(object)  # the workspace changed through this view: the Changes
 
     def __init__(self, ws: Workspace, parent: QWidget | None = None,
@@ -117,6 +118,7 @@ class CalendarView(View):
         self.agenda.post_activated.connect(self.edit_post)
         self.agenda.repeat_activated.connect(self.edit_post)
         self.agenda.plan_requested.connect(self.plan_leverage)
+        self.agenda.publish_requested.connect(self.publish_now)
         self.agenda.delete_requested.connect(self.delete_post)
 
         self._editor: PostEditor | None = None  # made on idle after opening, or when needed
@@ -189,6 +191,7 @@ class CalendarView(View):
         canvas.day_activated.connect(self.new_post)
         canvas.post_moved.connect(self.move_post)
         canvas.plan_requested.connect(self.plan_leverage)
+        canvas.publish_requested.connect(self.publish_now)
         canvas.delete_requested.connect(self.delete_post)
 
     # --- navigation ------------------------------------------------------------------

@@ -1,0 +1,1 @@
+"""Publishing to Mastodon and Bluesky (DESIGN.md, "Publishing and measuring on open networks")."""

@@ -1,0 +1,131 @@
+"""Reading back results: counts, who shared, asks turned shared, unprompted reshares."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+
+from publish_fakes import (
+    BLUESKY_HANDLE,
+    BLUESKY_PASSWORD,
+    MASTODON_TOKEN,
+    FakeBluesky,
+    FakeMastodon,
+)
+from socialdesk.core.publish import accounts
+from socialdesk.core.publish.publishing import Publisher
+from socialdesk.core.publish.results import fetch_results, handle_key
+from socialdesk.store import asks
+from socialdesk.store.audiences import set_audiences
+from socialdesk.store.contacts import save_contact
+from socialdesk.store.interactions import interactions_of
+from socialdesk.store.models import Audience, Contact, PostDraft
+from socialdesk.store.post_writes import create_post, get_post
+from socialdesk.store.workspace import Workspace
+
+
+@pytest.fixture
+def published(workspace: Workspace, mastodon_server: FakeMastodon,
+              bluesky_server: FakeBluesky, fresh_keyring: None) -> dict[str, int]:
+    """A post out on both networks, a partner asked for it, a partner not asked."""
+    accounts.add_mastodon(workspace, mastodon_server.url, MASTODON_TOKEN)
+    accounts.add_bluesky(workspace, BLUESKY_HANDLE, BLUESKY_PASSWORD, bluesky_server.url)
+    when = datetime.now(UTC) - timedelta(hours=1)
+    post = create_post(workspace, PostDraft(
+        title="Rye day", body="Rye day 🍞 at the market hall", status="scheduled",
+        scheduled_on=when.date().isoformat(), scheduled_time=when.strftime("%H:%M"),
+        timezone="UTC", channels=(("mastodon", None), ("bluesky", None))))
+    cafe = save_contact(workspace, Contact(id=0, name="Corner Café", kind="partner"))
+    set_audiences(workspace, cafe, [Audience(0, cafe, "mastodon", 800, "@Cafe@other.example")])
+    ada = save_contact(workspace, Contact(id=0, name="Ada Baker", kind="partner"))
+    set_audiences(workspace, ada, [Audience(0, ada, "bluesky", 300,
+                                            url="https://bsky.app/profile/ada.bsky.social")])
+    (ask,) = asks.create_asks(workspace, [asks.NewAsk(cafe, post, date.today().isoformat(),
+                                                      note="Said yes at the market")])
+    with Publisher(workspace) as publisher:
+        assert [o.state for o in publisher.publish(post)] == ["sent", "sent"]
+    (status,) = mastodon_server.statuses
+    mastodon_server.boost(status["id"], "cafe@other.example", "Corner Café")
+    mastodon_server.boost(status["id"], "zed", "A stranger")
+    (rkey,) = bluesky_server.records
+    bluesky_server.repost(rkey, "ada.bsky.social", "Ada")
+    return {"post": post, "cafe": cafe, "ada": ada, "ask": ask}
+
+
+def test_a_fetch_reads_counts_and_turns_a_partners_boost_into_a_shared_ask(
+        workspace: Workspace, published: dict[str, int], mastodon_server: FakeMastodon) -> None:
+    report = fetch_results(workspace)
+    assert report.read == 2 and report.problems == []
+    assert report.shared == ["Corner Café shared “Rye day” on Mastodon."]
+    assert report.reshares == ["Ada Baker shared “Rye day” on Bluesky without being asked."]
+    ask = asks.get_ask(workspace, published["ask"])
+    assert ask is not None and (ask.status, ask.observed_reach) == ("shared", 800)
+    assert ask.note.startswith("Said yes at the market\nBoosted on Mastodon by "
+                               "cafe@other.example (http://127.0.0.1:")
+    (reshare,) = [i for i in interactions_of(workspace, published["ada"]) if i.kind == "shared"]
+    assert reshare.note.startswith("Shared “Rye day” without being asked: Reposted on "
+                                   "Bluesky by ada.bsky.social")
+    detail = get_post(workspace, published["post"])
+    # Mastodon: 2 boosts; Bluesky: 1 repost, 7 likes, 2 replies, 1 quote.
+    assert detail is not None and detail.draft.engagements == 13
+    sharers = workspace.conn.execute(
+        "SELECT handle, contact_id, ask_id FROM publication_sharers ORDER BY handle").fetchall()
+    assert [tuple(r) for r in sharers] == [
+        ("ada.bsky.social", published["ada"], None),
+        ("cafe@other.example", published["cafe"], published["ask"]),
+        (f"zed@{mastodon_server.url.split('://')[1]}", None, None)]
+
+    again = fetch_results(workspace)
+    assert (again.read, again.shared, again.reshares) == (2, [], [])
+    assert len([i for i in interactions_of(workspace, published["ada"])
+                if i.kind == "shared"]) == 1
+
+
+def test_a_rate_limit_stops_the_account_and_keeps_what_was_read(
+        workspace: Workspace, published: dict[str, int], mastodon_server: FakeMastodon) -> None:
+    mastodon_server.refuse_next(429, {"error": "Too many requests"}, {"Retry-After": "60"})
+    report = fetch_results(workspace)
+    assert report.read == 1  # Bluesky's
+    assert report.problems == [f"@hearth@{mastodon_server.url.split('://')[1]}: "
+                               f"{mastodon_server.url.split('://')[1]} is limiting requests "
+                               "(429: Too many requests); try again in 60 seconds."]
+    ask = asks.get_ask(workspace, published["ask"])
+    assert ask is not None and ask.status == "asked"
+    assert fetch_results(workspace).shared == ["Corner Café shared “Rye day” on Mastodon."]
+
+
+@pytest.mark.parametrize(("network", "text", "key"), [
+    ("mastodon", "@Cafe@Other.Example", "cafe@other.example"),
+    ("mastodon", "https://other.example/@cafe", "cafe@other.example"),
+    ("bluesky", "@ada.bsky.social", "ada.bsky.social"),
+    ("bluesky", "https://bsky.app/profile/ada.bsky.social/", "ada.bsky.social"),
+])
+def test_handles_and_profile_addresses_compare_as_one_key(network: str, text: str,
+                                                          key: str) -> None:
+    assert handle_key(network, text) == key
+
+
+def test_a_scheduled_status_is_followed_to_the_status_the_server_made(
+        workspace: Workspace, mastodon_server: FakeMastodon, fresh_keyring: None) -> None:
+    accounts.add_mastodon(workspace, mastodon_server.url, MASTODON_TOKEN)
+    when = (datetime.now(UTC) + timedelta(days=1)).replace(second=0, microsecond=0)
+    post = create_post(workspace, PostDraft(
+        title="Tomorrow", body="Fresh tomorrow", status="scheduled",
+        scheduled_on=when.date().isoformat(), scheduled_time=when.strftime("%H:%M"),
+        timezone="UTC", channels=(("mastodon", None),)))
+    with Publisher(workspace) as publisher:
+        assert [o.state for o in publisher.publish(post)] == ["scheduled"]
+    assert fetch_results(workspace).read == 0  # not out yet
+    later = when + timedelta(minutes=1)
+    report = fetch_results(workspace, now=later)
+    assert (report.read, report.problems) == (0, [])  # its time came, the server is late
+    mastodon_server.publish_scheduled()
+    (status,) = mastodon_server.statuses
+    mastodon_server.boost(status["id"], "zed")
+    report = fetch_results(workspace, now=later)
+    assert (report.read, report.problems) == (1, [])
+    detail = get_post(workspace, post)
+    assert detail is not None
+    assert (detail.draft.status, detail.draft.published_url, detail.draft.engagements) == (
+        "published", status["url"], 1)
