@@ -1,0 +1,66 @@
+"""What the sync engine needs of each kind of item it carries (posts, asks, contacts, …).
+
+The engine never looks inside an item: it compares :data:`Record` values (field name →
+JSON value) with the last version both sides agreed on, merges changes to different
+fields, and reports the same field changed on both sides as a conflict. Each kind turns
+its rows into records and back, and a record into the text the server stores (an
+iCalendar object for a calendar, a vCard 4.0 for an address book).
+
+Items refer to each other by UID (an ask names its post's and its partner's UID), never
+by a local row id: ids differ between computers. The engine applies kinds in the order
+of :data:`KIND_ORDER` so that what an item refers to exists before it.
+"""
+
+from __future__ import annotations
+
+from typing import Literal, Protocol, TypeAlias
+
+from socialdesk.store.workspace import Workspace
+
+Value: TypeAlias = "str | int | float | bool | list[Value] | dict[str, Value] | None"
+Record: TypeAlias = dict[str, Value]
+"""One item as the sync compares it. Canonical: the same data always gives an equal dict
+(lists in a stable order, no float noise, '' rather than None where the store has '')."""
+
+KIND_ORDER: tuple[str, ...] = ("settings", "campaign", "contact", "post", "ask")
+
+
+class SyncFormatError(ValueError):
+    """A server's item that cannot be read as its kind (the message says why)."""
+
+
+class Kind(Protocol):
+    """One kind of synced item; ``name`` is one of :data:`KIND_ORDER`."""
+
+    name: str
+    collection: Literal["calendar", "addressbook"]
+    component: Literal["VEVENT", "VTODO", "VJOURNAL", "VCARD"]
+
+    def records(self, ws: Workspace) -> dict[str, Record]:
+        """Every local item of this kind, by its sync UID."""
+        ...
+
+    def to_text(self, uid: str, record: Record) -> str:
+        """The item as the server stores it: a whole VCALENDAR object or one vCard 4.0."""
+        ...
+
+    def from_text(self, text: str) -> tuple[str, Record]:
+        """The UID and record of a server's item; :class:`SyncFormatError` if unreadable.
+
+        ``from_text(to_text(uid, r)) == (uid, r)`` for every record ``records`` returns.
+        What another program wrote (a phone's new event, Thunderbird moving one) reads as
+        a record too: fields it lacks take their defaults.
+        """
+        ...
+
+    def apply(self, ws: Workspace, uid: str, record: Record) -> None:
+        """Create or update the local item ``uid`` so that it holds exactly ``record``.
+
+        Runs inside the engine's transaction; references to other items by UID that do
+        not exist locally are left empty, not invented.
+        """
+        ...
+
+    def delete(self, ws: Workspace, uid: str) -> None:
+        """Remove the local item ``uid`` (nothing when there is none)."""
+        ...
