@@ -1,4 +1,4 @@
-"""The leverage planner on the large demo (5,000 partners, 50,000 links).
+"""The leverage planner on the large demo (5,000 partners, 10,000 links).
 
 Figures, each against a reference measured in the same run:
 - ranking every partner for one post and choosing the asks (goal ≤ 100 ms), against the
