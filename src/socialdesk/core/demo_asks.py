@@ -161,5 +161,5 @@ class AskMaker:
             answered and answered.isoformat(), message, round(added, 1), observed,
             partner.effort, rng.choice(DECLINE_NOTES) if status == "declined" else "",
             created, d.stamp(rng, closed, late=True) if closed else created,
-            p, reach, x0, leverage.MODEL_VERSION,
+            p, reach, x0, leverage.MODEL_VERSION, p,  # no calibration: p is the model's own
         )

@@ -306,7 +306,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "asks": ("uid", "post_id", "contact_id", "status", "asked_on", "due_on", "answered_on",
              "message", "predicted_reach", "observed_reach", "effort_minutes", "note",
              "created_at", "updated_at", "planned_p", "planned_reach", "planned_x0",
-             "model_version"),
+             "model_version", "planned_raw_p"),
 }
 # Post statuses by date: past, the next two weeks, later.
 POST_STATUSES_BY_DATE = (

@@ -39,6 +39,7 @@ from socialdesk.store import (
     schema_v6,
     schema_v7,
     schema_v8,
+    schema_v11,
 )
 
 if TYPE_CHECKING:
@@ -131,6 +132,10 @@ def _ask_visits(db: Database) -> None:
     run_script(db, schema_v8.SQL)
 
 
+def _ask_raw_p(db: Database) -> None:
+    run_script(db, schema_v11.SQL)
+
+
 # Every migration, oldest first. Never edit or remove a released one; append.
 MIGRATIONS: tuple[Migration, ...] = (
     ("0001_initial", _initial),
@@ -141,6 +146,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     ("0006_partner_slugs", _partner_slugs),
     ("0007_ask_forecasts", _ask_forecasts),
     ("0008_ask_visits", _ask_visits),
+    ("0011_ask_raw_p", _ask_raw_p),
 )
 
 

@@ -21,8 +21,8 @@ _RESOLVED = "(" + ", ".join(f"'{s}'" for s in RESOLVED) + ")"
 
 # One resolved ask as read, a plain tuple (tens of thousands are read at once):
 # (p, shared: 1 shared / 0 declined or no reply, E_c or None, x_0 or None,
-#  a share's observed reach or None).
-ResolvedForecast = tuple[float, int, float | None, float | None, int | None]
+#  a share's observed reach or None, the model's p before the calibration).
+ResolvedForecast = tuple[float, int, float | None, float | None, int | None, float]
 
 
 class PostReach(NamedTuple):
@@ -33,25 +33,32 @@ class PostReach(NamedTuple):
     followers: int
 
 
+def _ask_columns(ws: Workspace) -> set[str]:
+    return {row["name"] for row in ws.conn.execute("PRAGMA table_info(asks)")}
+
+
 def has_forecasts(ws: Workspace) -> bool:
     """True when the workspace's asks can hold forecasts (schema version 7 or later)."""
-    columns = {row["name"] for row in ws.conn.execute("PRAGMA table_info(asks)")}
-    return "planned_p" in columns
+    return "planned_p" in _ask_columns(ws)
 
 
 def resolved_forecasts(ws: Workspace) -> list[ResolvedForecast]:
     """Resolved asks with a stored p, oldest resolution first.
 
     An ask's resolution date is its answer date (its ask date when none was recorded, as
-    for most unanswered asks); ties by id, the order the asks were made.
+    for most unanswered asks); ties by id, the order the asks were made. The model's p
+    before the calibration is ``planned_p`` for asks made before version 11 stored it.
     """
-    if not has_forecasts(ws):
+    columns = _ask_columns(ws)
+    if "planned_p" not in columns:
         return []
+    # A workspace opened read-only may be older than version 11.
+    raw = "coalesce(planned_raw_p, planned_p)" if "planned_raw_p" in columns else "planned_p"
     cursor = ws.conn.cursor()
     cursor.row_factory = None  # plain tuples: tens of thousands of rows, read once
     rows: list[ResolvedForecast] = cursor.execute(
         "SELECT planned_p, status = 'shared', planned_reach, planned_x0, "
-        "CASE WHEN status = 'shared' THEN observed_reach END "
+        f"CASE WHEN status = 'shared' THEN observed_reach END, {raw} "
         f"FROM asks WHERE status IN {_RESOLVED} AND planned_p IS NOT NULL "
         "ORDER BY coalesce(answered_on, asked_on), id"  # the asks_track_record index's order
     ).fetchall()
