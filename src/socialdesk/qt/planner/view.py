@@ -85,6 +85,7 @@ class PlannerView(View):
         self.generation = 0
         self.data: PostData | None = None
         self.chosen: set[str] = set()
+        self.ticks_asked = False  # the ticks came from the post's asks (not a suggestion)
         self.ranges: dict[tuple[int, frozenset[str]], CascadeSummary] = {}
         self.asks_dialog: AsksDialog | None = None
         self.sender_dialog: SenderDialog | None = None
@@ -214,17 +215,19 @@ class PlannerView(View):
             self._show_nothing("No upcoming posts to plan — add one in the Calendar, or "
                                "choose “Plan leverage…” on a post there.")
             return
-        if same_post:
+        if same_post:  # re-read (settings, an edit): the ticks and what they mean stay
             self.chosen &= set(data.terms)
         else:
-            self.chosen = data.asked_partners() or data.suggestion(self.budget.value())
+            asked = data.asked_partners()
+            self.ticks_asked = bool(asked)
+            self.chosen = asked or data.suggestion(self.budget.value())
         self.model.set_plan(data)
         self.body.set_empty(not data.columns.ids, "No partners yet — give a contact an audience "
                             "(Contacts → Audiences) to plan with them.")
         self.asks.set_asks(data.asks)
         self.tabs.setTabText(TAB_ASKS, f"Asks for this post ({len(data.asks)})"
                              if data.asks else "Asks for this post")
-        self._explain(asked=not same_post and bool(data.asked_partners()))
+        self._explain(asked=self.ticks_asked)
         self._choice_changed()
 
     def _explain(self, asked: bool) -> None:
@@ -262,6 +265,7 @@ class PlannerView(View):
     def _budget_changed(self, minutes: int) -> None:
         if self.data is not None:
             self.chosen = self.data.suggestion(minutes)
+            self.ticks_asked = False
             self._explain(asked=False)
             self._choice_changed()
 
