@@ -10,6 +10,7 @@ changes (``refresh``), so the GUI thread never waits for it.
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -200,6 +201,8 @@ class PlannerView(View):
         self.loader.start(lambda: _load(path, generation, facts, post_id, day))
 
     def _loaded(self, result: tuple[int, WorkspaceFacts, PostData | None, int | None]) -> None:
+        if self._workspace_closed():
+            return  # the window closed before the plan came: nothing to show it in
         generation, facts, data, post_id = result
         if generation == self.generation and self.facts is None:
             self.facts = facts
@@ -229,6 +232,13 @@ class PlannerView(View):
                              if data.asks else "Asks for this post")
         self._explain(asked=self.ticks_asked)
         self._choice_changed()
+
+    def _workspace_closed(self) -> bool:
+        try:
+            self.ws.conn.total_changes  # noqa: B018 (raises once the connection is closed)
+        except sqlite3.ProgrammingError:
+            return True
+        return False
 
     def _explain(self, asked: bool) -> None:
         """Say what the ticks mean: the asks already made, or the planner's suggestion."""
