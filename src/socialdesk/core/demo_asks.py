@@ -9,8 +9,8 @@ model earns: skill above 0 and reliability on the diagonal, up to the luck of th
 
 Whether an ask is resolved never depends on its outcome (that would bias the record):
 a tenth of the asks for past posts stay agreed and unconfirmed, and asks for coming posts
-are either unanswered or agreed to: none is declined yet, as an early no alone would
-count zeros among the outcomes early.
+are either unanswered or agreed to, never declined yet: an early no would be resolved
+while an early yes is not, and the record would hold too many zeros.
 """
 
 from __future__ import annotations
