@@ -1,8 +1,7 @@
-"""The planner's track record over the large demo's 30k asks, each given a forecast.
+"""The planner's track record over the large demo's 30k asks.
 
-The large demo's asks carry no forecast (they are made without the planner), so a copy of
-it gets one for every ask: p spread over (0, 1), E_c and x_0 as the planner stores them;
-the asks still open are marked unanswered, so that all 30,000 are scored.
+The large demo's asks carry the forecasts the planner made them with; in a copy of it the
+asks still open are marked unanswered, so that all 30,000 are scored.
 Timed (best of 5): reading the resolved asks alone (the reference: the least the track
 record can cost), the whole track record (scores, bins, reach bias, the recalibration fit,
 learned rates), the planner's parameters with the recalibration on, and the command
@@ -27,17 +26,12 @@ from common import Result, best_of, large_workspace, print_table
 
 
 def with_forecasts(source: Path, target: Path) -> int:
-    """Copy the large demo, give every ask a forecast and an outcome; return how many."""
+    """Copy the large demo, give every open ask an outcome; return how many are resolved."""
     import sqlite3
 
     shutil.copyfile(source, target)
     conn = sqlite3.connect(target)
     with conn:
-        # A deterministic spread of p: the ask's id scrambled into (0.01, 0.99).
-        conn.execute(
-            "UPDATE asks SET planned_p = 0.01 + 0.98 * ((id * 2654435761) % 1000) / 1000.0, "
-            "planned_reach = coalesce(predicted_reach, 200) * 2, planned_x0 = 0.02, "
-            "model_version = 2")
         conn.execute("UPDATE asks SET status = 'no_reply' WHERE status IN ('asked', 'agreed')")
     resolved = conn.execute("SELECT count(*) FROM asks WHERE status IN "
                             "('shared', 'declined', 'no_reply')").fetchone()[0]

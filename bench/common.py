@@ -38,13 +38,15 @@ class Result:
 
 
 def large_workspace() -> Path:
-    """The large demo workspace (100k contacts, 20k posts), generated once per schema version.
+    """The large demo workspace (100k contacts, 20k posts), generated once per schema version
+    and demo version.
 
     Benchmarks open it read-only, which cannot bring an older workspace up to date.
     """
+    from socialdesk.core.demo import DEMO_VERSION
     from socialdesk.store.migrations import latest_version
 
-    path = CACHE / f"large-seed1-v{latest_version()}.sqlite"
+    path = CACHE / f"large-seed1-v{latest_version()}-demo{DEMO_VERSION}.sqlite"
     if not path.exists():
         CACHE.mkdir(parents=True, exist_ok=True)
         print("Generating the large demo workspace once (about 20 s)…", flush=True)

@@ -488,3 +488,24 @@ def test_a_version_8_workspace_gains_publishing_and_keeps_its_media(tmp_path: Pa
         assert [tuple(r) for r in ws.conn.execute(
             "SELECT post_id, path, position, alt FROM post_media ORDER BY id")] == [
             (*row, "") for row in media]
+
+
+def test_a_version_8_workspaces_asks_are_fitted_on_the_p_they_stored(tmp_path: Path) -> None:
+    """Version 11 adds the model's own p; an older ask has none and its planned_p counts."""
+    from socialdesk.store import asks
+    from socialdesk.store.track_record import resolved_forecasts
+
+    path = tmp_path / "v8.sqlite"
+    shutil.copyfile(FIXTURES / "workspace-v8.sqlite", path)
+    with Workspace.open(path) as ws:
+        assert "0011_ask_raw_p" in migrations.applied_names(ws.conn)
+        (ask_id, raw), = ws.conn.execute("SELECT id, planned_raw_p FROM asks").fetchall()
+        assert raw is None
+        asks.record_outcome(ws, ask_id, "declined")
+        (row,) = resolved_forecasts(ws)
+        assert (row[0], row[1], row[6]) == (0.42, 0, 0.42)
+        (new,) = asks.create_asks(ws, [asks.NewAsk(2, None, "2026-01-01", forecast=asks.Forecast(
+            p=0.3, reach=100.0, x0=0.0, model_version=2, raw_p=0.5))])
+        asks.record_outcome(ws, new, "shared", answered_on="2026-01-02")
+        assert sorted((r[0], r[6]) for r in resolved_forecasts(ws)) == [(0.3, 0.5),
+                                                                         (0.42, 0.42)]

@@ -8,7 +8,6 @@ is generated in memory first, then written table by table in one transaction.
 from __future__ import annotations
 
 import contextlib
-import itertools
 import random
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -18,10 +17,17 @@ from typing import Any, Literal, NamedTuple
 from socialdesk.core import clock
 from socialdesk.core import demo_data as d
 from socialdesk.core.calendar.recurrence import occurrences
+from socialdesk.core.demo_asks import AskMaker, AskPartner, AskPost
+from socialdesk.core.planner.leverage import AudienceInput, ModelParams, PostInput
+from socialdesk.core.planner.planning import model_params
 from socialdesk.store import bulk
+from socialdesk.store.models import STAGE_STRENGTH
 from socialdesk.store.workspace import Workspace
 
 DemoSize = Literal["small", "large"]
+# The generated content's version: raised whenever the same size, seed and today give
+# other rows (benchmarks keep generated workspaces under a name with it).
+DEMO_VERSION = 2
 Row = tuple[Any, ...]
 
 
@@ -62,7 +68,7 @@ def populate_demo(
                for table in ("contacts", "audiences", "campaigns", "posts")}
         demo = _Demo(random.Random(seed), today, d.PLANS[size], ids,
                      bulk.upsert_names(ws, "tags", d.TAGS),
-                     bulk.upsert_names(ws, "topics", d.TOPICS))
+                     bulk.upsert_names(ws, "topics", d.TOPICS), model_params(ws))
         demo.generate()
         bulk.defer_foreign_keys(ws)
         for table, columns in d.COLUMNS.items():
@@ -107,13 +113,6 @@ class _Partner(NamedTuple):
     spec: d.Partner
 
 
-class _Post(NamedTuple):
-    id: int
-    day: date
-    status: str
-    title: str
-
-
 class _Repeating(NamedTuple):
     id: int
     day: date
@@ -135,16 +134,18 @@ class _Demo:
     """Generates every row in memory; :func:`populate_demo` writes them."""
 
     def __init__(self, rng: random.Random, today: date, plan: d.Plan, ids: dict[str, int],
-                 tag_ids: dict[str, int], topic_ids: dict[str, int]) -> None:
-        self.rng, self.today, self.plan, self.ids = rng, today, plan, ids
+                 tag_ids: dict[str, int], topic_ids: dict[str, int],
+                 params: ModelParams) -> None:
+        self.rng, self.today, self.plan, self.ids, self.params = rng, today, plan, ids, params
         # Contacts' UIDs come from a generator of their own: the other rows stay as they were.
         self.uid_rng = random.Random(rng.random())
         self.tag_ids, self.topic_ids = tag_ids, topic_ids
         self.rows: dict[str, list[Row]] = {table: [] for table in d.COLUMNS}
         self.partners: list[_Partner] = []
-        self.reach_guess: dict[int, float] = {}
+        self.audience_inputs: dict[int, list[AudienceInput]] = {}  # by partner, for the asks
+        self.own_channels: list[AudienceInput] = []
         self.campaigns: list[_Campaign] = []
-        self.posts: list[_Post] = []  # dated posts, for the asks
+        self.posts: list[AskPost] = []  # dated posts, for the asks
         self.published_series: list[_Repeating] = []  # for their past dates' results
 
     def generate(self) -> None:
@@ -208,9 +209,9 @@ class _Demo:
             self.rows["contact_details"].append((contact_id, *detail))
         for tag in rng.sample(d.TAGS, rng.choices((0, 1, 2, 3), (45, 35, 15, 5))[0]):
             self.rows["contact_tags"].append((contact_id, self.tag_ids[tag]))
-        if spec:
+        if spec:  # the planner reads a missing strength as the stage's
             if strength is None:
-                strength = sum(d.STRENGTH_RANGE[stage]) / 2
+                strength = STAGE_STRENGTH[stage]
             self.partners.append(
                 _Partner(contact_id, first, organisation, strength, effort, spec))
 
@@ -220,7 +221,7 @@ class _Demo:
         caps = [len(p.spec.platforms) for p in self.partners]
         counts = d.allocate(rng, self.plan.audiences, caps)
         for partner, count in zip(self.partners, counts, strict=True):
-            spec, guess = partner.spec, 0.0
+            spec, inputs = partner.spec, self.audience_inputs.setdefault(partner.id, [])
             handle = d.slug(spec.organisation or f"{partner.first}{partner.id}")
             for rank, platform in enumerate(spec.platforms[:count]):
                 audience_id = self.ids["audiences"] + len(rows["audiences"])
@@ -240,13 +241,15 @@ class _Demo:
                     topics.append(rng.choice(d.TOPICS))
                 for topic in dict.fromkeys(topics):
                     rows["audience_topics"].append((audience_id, self.topic_ids[topic]))
-                guess += size * d.REACH_GUESS.get(platform, 0.08) * 0.5
-            self.reach_guess[partner.id] = guess
+                inputs.append(AudienceInput(platform, size, frozenset(topics)))
 
     def links(self) -> None:
-        """Who knows, works with or belongs to whom: between partners only, no duplicates."""
+        """Who knows, works with or belongs to whom: between partners only, one per pair.
+
+        As sparse as a small business's network: a few links per partner (plan.links).
+        """
         rng, wanted = self.rng, self.plan.links
-        seen: set[tuple[int, int, str]] = set()
+        seen: set[tuple[int, int]] = set()
         for _ in range(wanted * 50):
             if len(seen) == wanted:
                 return
@@ -255,10 +258,10 @@ class _Demo:
             if kind == "member_of" and b.spec.kind != "community":
                 kind = "knows"
             directed = kind == "member_of"
-            low, high = sorted((a.id, b.id))  # one link per pair and kind, either way round
-            if (low, high, kind) in seen:
+            low, high = sorted((a.id, b.id))  # one link per pair, either way round
+            if (low, high) in seen:
                 continue
-            seen.add((low, high, kind))
+            seen.add((low, high))
             note = f"Met through {b.organisation}." \
                 if b.organisation and rng.random() < 0.2 else ""
             ends = (a.id, b.id) if directed else (low, high)  # undirected: smaller id first
@@ -284,11 +287,13 @@ class _Demo:
     def channels(self) -> None:
         """The bakery's own accounts."""
         for platform, followers, active in d.OWN_CHANNELS:
+            count = int(followers * self.rng.uniform(0.9, 1.1))
             self.rows["channels"].append((
                 platform, "" if platform == "newsletter" else d.BAKERY_SLUG,
-                d.PROFILE_URL[platform].format(h=d.BAKERY_SLUG),
-                int(followers * self.rng.uniform(0.9, 1.1)), active,
+                d.PROFILE_URL[platform].format(h=d.BAKERY_SLUG), count, active,
             ))
+            if active:
+                self.own_channels.append(AudienceInput(platform, count))
 
     def campaign_rows(self) -> None:
         """The campaigns of the bakery's year nearest today."""
@@ -356,15 +361,17 @@ class _Demo:
             evergreen, *self.results(status, platforms, bool(link), day), 0,
             d.stamp(rng, created), d.stamp(rng, updated, late=True),
         ))
+        all_topics = dict.fromkeys([*topics, *(campaign.template.topics if campaign else ())])
         if day:
-            self.posts.append(_Post(post_id, day, status, title))
+            self.posts.append(AskPost(post_id, day, status, title,
+                                      PostInput(frozenset(all_topics), frozenset(platforms))))
         if day and status == "published" and (repeat or evergreen):
             self.published_series.append(
                 _Repeating(post_id, day, repeat, until, evergreen, platforms, bool(link)))
         for platform in platforms:
             self.rows["post_channels"].append(
                 (post_id, platform, d.channel_text(rng, platform, body, product)))
-        for topic in dict.fromkeys([*topics, *(campaign.template.topics if campaign else ())]):
+        for topic in all_topics:
             self.rows["post_topics"].append((post_id, self.topic_ids[topic]))
 
     def results(self, status: str, platforms: list[str], link: bool, day: date | None
@@ -396,58 +403,9 @@ class _Demo:
                     series.id, day.isoformat(), status,
                     *self.results(status, series.platforms, series.link, day)))
 
-    # -- asks ---------------------------------------------------------------------
-
     def ask_rows(self) -> None:
-        """Asks for past posts (outcome known) and for the next three weeks (mostly open)."""
-        horizon = self.today + timedelta(days=21)
-        past = [p for p in self.posts if p.status == "published"]
-        future = [p for p in self.posts if self.today <= p.day <= horizon
-                  and p.status in ("scheduled", "draft")]
-        n_future = self.plan.asks // 5 if future else 0
-        for posts, n, outcomes in ((past, self.plan.asks - n_future, d.ASK_OUTCOMES_PAST),
-                                   (future, n_future, d.ASK_OUTCOMES_OPEN)):
-            pairs = self.ask_pairs(posts, n)
-            # Stronger partners, plus some luck, get the better outcomes (listed first).
-            score = [-partner.strength - self.rng.gauss(0, 0.25) for _, partner in pairs]
-            ranked = sorted(range(n), key=score.__getitem__)
-            labels = sorted(d.quota(self.rng, n, outcomes), key=list(outcomes).index)
-            status = dict(zip(ranked, labels, strict=True))
-            for i, (post, partner) in enumerate(pairs):
-                self.ask(post, partner, status[i])
-
-    def ask_pairs(self, posts: list[_Post], n: int) -> list[tuple[_Post, _Partner]]:
-        """``n`` distinct (post, partner) pairs; stronger partners are asked more often."""
-        if n > len(posts) * len(self.partners):
-            raise ValueError(f"cannot draw {n} distinct asks from {len(posts)} posts")
-        cum_weights = list(itertools.accumulate(0.2 + p.strength for p in self.partners))
-        seen: set[tuple[int, int]] = set()
-        pairs: list[tuple[_Post, _Partner]] = []
-        while len(pairs) < n:
-            post = self.rng.choice(posts)
-            partner = self.rng.choices(self.partners, cum_weights=cum_weights)[0]
-            if (post.id, partner.id) not in seen:
-                seen.add((post.id, partner.id))
-                pairs.append((post, partner))
-        return pairs
-
-    def ask(self, post: _Post, partner: _Partner, status: str) -> None:
-        """One ask, sent a few days before its post and answered (or not) soon after."""
-        rng, today, day = self.rng, self.today, post.day
-        asked = min(today, day - timedelta(days=2)) - timedelta(days=rng.randint(0, 10))
-        answered = min(today, asked + timedelta(days=rng.randint(0, 3))) \
-            if status in ("agreed", "shared", "declined") else None
-        closed = min(today, day + timedelta(days=1)) if status == "no_reply" else answered
-        guess = self.reach_guess[partner.id]
-        created = d.stamp(rng, asked)
-        message = rng.choice(d.ASK_MESSAGES).format(
-            first=partner.first, title=post.title, day=f"{day:%A} {day.day} {day:%B}")
-        self.rows["asks"].append((
-            d.uid(rng), post.id, partner.id, status,
-            asked.isoformat(), day.isoformat() if rng.random() < 0.9 else None,
-            answered and answered.isoformat(), message,
-            round(guess, 1) if rng.random() < 0.5 else None,
-            int(guess * rng.lognormvariate(0, 0.6)) if status == "shared" else None,
-            partner.effort, rng.choice(d.DECLINE_NOTES) if status == "declined" else "",
-            created, d.stamp(rng, closed, late=True) if closed else created,
-        ))
+        """Asks with the forecasts they were planned with, outcomes drawn from them."""
+        partners = [AskPartner(p.id, p.first, p.strength, p.effort,
+                               tuple(self.audience_inputs[p.id])) for p in self.partners]
+        maker = AskMaker(self.rng, self.today, self.params, self.own_channels)
+        self.rows["asks"] = maker.rows(self.posts, partners, self.plan.asks)

@@ -90,8 +90,6 @@ PROFILE_URL = {
     "youtube": "https://youtube.com/@{h}", "pinterest": "https://pinterest.com/{h}",
     "newsletter": "https://{h}.example/newsletter", "blog": "https://{h}.example/blog",
 }
-# A rough share of an audience that sees a post, only to make predicted reach plausible.
-REACH_GUESS = {"newsletter": 0.35, "blog": 0.2, "mastodon": 0.15, "bluesky": 0.15}
 
 
 class Partner(NamedTuple):
@@ -238,13 +236,6 @@ POST_BODIES = (
 HASHTAGS = "#{town} #realbread #shoplocal #{slug}"
 TIMES = ("07:30", "08:00", "09:15", "11:00", "12:30", "16:00", "17:30", "19:00")
 SKIP_NOTES = ("Sold out before we could post.", "Oven repair day.", "Clashed with market news.")
-ASK_MESSAGES = (
-    "Hi {first}, our post “{title}” goes out on {day}. Would you share it with your "
-    "followers? Happy to return the favour!",
-    "Hello {first}! “{title}” goes up on {day} — a share from you would mean a lot.",
-    "Hi {first}, could you mention “{title}” around {day}? We'll tag you.",
-)
-DECLINE_NOTES = ("Too busy this week.", "Doesn't fit their feed.", "Already promoting a sale.")
 INTERACTION_NOTES = {
     "note": ("Prefers messages to calls.", "Interested in a collaboration in spring."),
     "met": ("Chatted at the farmers' market.", "Met at the {org} open evening."),
@@ -286,7 +277,7 @@ class Plan(NamedTuple):
 PLANS = {
     "small": Plan(150, len(PARTNERS), sum(len(p.platforms) for p in PARTNERS),
                   45, 92, 6, 60, 200, 42, 3),
-    "large": Plan(100_000, 5_000, 15_000, 50_000, 20_000, 600, 30_000, 130_000, 365, 20),
+    "large": Plan(100_000, 5_000, 15_000, 10_000, 20_000, 600, 30_000, 130_000, 365, 20),
 }
 
 # The columns the demo fills, table by table, in an order that respects foreign keys.
@@ -314,7 +305,8 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "post_topics": ("post_id", "topic_id"),
     "asks": ("uid", "post_id", "contact_id", "status", "asked_on", "due_on", "answered_on",
              "message", "predicted_reach", "observed_reach", "effort_minutes", "note",
-             "created_at", "updated_at"),
+             "created_at", "updated_at", "planned_p", "planned_reach", "planned_x0",
+             "model_version", "planned_raw_p"),
 }
 # Post statuses by date: past, the next two weeks, later.
 POST_STATUSES_BY_DATE = (
@@ -322,9 +314,6 @@ POST_STATUSES_BY_DATE = (
     {"scheduled": 75, "draft": 25},
     {"draft": 55, "scheduled": 25, "idea": 20},
 )
-# Outcomes of asks whose post is past (ranked: the strongest partners share) and still open.
-ASK_OUTCOMES_PAST = {"shared": 45, "agreed": 8, "no_reply": 25, "declined": 22}
-ASK_OUTCOMES_OPEN = {"agreed": 40, "asked": 50, "declined": 10}
 INTERACTION_WEIGHTS = {"note": 20, "met": 15, "call": 10, "email": 20, "message": 15,
                        "gave": 7, "received": 6, "shared": 7}
 _FOLD = str.maketrans({"ł": "l", "Ł": "L", "ø": "o", "Ø": "O", "ß": "ss", "æ": "ae", "'": ""})

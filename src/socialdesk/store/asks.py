@@ -43,15 +43,17 @@ def _ask(row: sqlite3.Row) -> AskRow:
 class Forecast:
     """The leverage model's figures an ask was planned with (its track record).
 
-    ``p``: the chance the partner shares; ``reach``: their reach if they share (E_c);
-    ``x0``: the share of the universe the own channels reach; ``model_version``: the
-    leverage model's version.
+    ``p``: the chance the partner shares, as the planner gave it; ``reach``: their reach
+    if they share (E_c); ``x0``: the share of the universe the own channels reach;
+    ``model_version``: the leverage model's version; ``raw_p``: the model's p before the
+    calibration (None: ``p`` was not calibrated), which the calibration is fitted on.
     """
 
     p: float
     reach: float
     x0: float
     model_version: int
+    raw_p: float | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,10 +101,12 @@ def create_asks(ws: Workspace, asks: Sequence[NewAsk]) -> list[int]:
             cursor = ws.conn.execute(
                 "INSERT INTO asks (uid, post_id, contact_id, status, asked_on, due_on, message,"
                 " predicted_reach, effort_minutes, note, planned_p, planned_reach, planned_x0,"
-                " model_version) VALUES (?, ?, ?, 'asked', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " model_version, planned_raw_p)"
+                " VALUES (?, ?, ?, 'asked', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (str(uuid.uuid4()), ask.post_id, ask.contact_id, ask.asked_on, ask.due_on,
                  ask.message, ask.predicted_reach, ask.effort_minutes, ask.note,
-                 *((f.p, f.reach, f.x0, f.model_version) if f else (None,) * 4)),
+                 *((f.p, f.reach, f.x0, f.model_version, f.p if f.raw_p is None else f.raw_p)
+                   if f else (None,) * 5)),
             )
             ids.append(int(cursor.lastrowid or 0))
     return ids

@@ -41,6 +41,7 @@ from socialdesk.store import (
     schema_v8,
     schema_v9,
     schema_v10,
+    schema_v11,
     schema_v12,
 )
 
@@ -142,6 +143,10 @@ def _publishing(db: Database) -> None:
     run_script(db, schema_v10.SQL)
 
 
+def _ask_raw_p(db: Database) -> None:
+    run_script(db, schema_v11.SQL)
+
+
 def _org_units(db: Database) -> None:
     run_script(db, schema_v12.SQL)
 
@@ -158,6 +163,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     ("0008_ask_visits", _ask_visits),
     ("0009_post_series", _post_series),
     ("0010_publishing", _publishing),
+    ("0011_ask_raw_p", _ask_raw_p),
     ("0012_org_units", _org_units),
 )
 

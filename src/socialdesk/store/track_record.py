@@ -26,8 +26,9 @@ _RESOLVED = "(" + ", ".join(f"'{s}'" for s in RESOLVED) + ")"
 
 # One resolved ask as read, a plain tuple (tens of thousands are read at once):
 # (p, shared: 1 shared / 0 declined or no reply, E_c or None, x_0 or None,
-#  a share's observed reach or None, confirmed: 1 when only visits tell it was shared).
-ResolvedForecast = tuple[float, int, float | None, float | None, int | None, int]
+#  a share's observed reach or None, confirmed: 1 when only visits tell it was shared,
+#  the model's p before the calibration).
+ResolvedForecast = tuple[float, int, float | None, float | None, int | None, int, float]
 
 
 class PostReach(NamedTuple):
@@ -38,10 +39,13 @@ class PostReach(NamedTuple):
     followers: int
 
 
+def _ask_columns(ws: Workspace) -> set[str]:
+    return {row["name"] for row in ws.conn.execute("PRAGMA table_info(asks)")}
+
+
 def has_forecasts(ws: Workspace) -> bool:
     """True when the workspace's asks can hold forecasts (schema version 7 or later)."""
-    columns = {row["name"] for row in ws.conn.execute("PRAGMA table_info(asks)")}
-    return "planned_p" in columns
+    return "planned_p" in _ask_columns(ws)
 
 
 def resolved_forecasts(ws: Workspace) -> list[ResolvedForecast]:
@@ -49,20 +53,24 @@ def resolved_forecasts(ws: Workspace) -> list[ResolvedForecast]:
 
     An ask's resolution date is its answer date (its ask date when none was recorded, as
     for most unanswered asks and every ask confirmed by visits); ties by id, the order the
-    asks were made.
+    asks were made. The model's p before the calibration is ``planned_p`` for asks made
+    before version 11 stored it.
     """
-    if not has_forecasts(ws):
+    columns = _ask_columns(ws)
+    if "planned_p" not in columns:
         return []
     visited = ""
     if ws.conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' "
                        "AND name = 'ask_visits'").fetchone():
         visited = (f" OR ({WAITING} AND id IN "
                    "(SELECT ask_id FROM ask_visits WHERE visits > 0))")
+    # A workspace opened read-only may be older than version 11.
+    raw = "coalesce(planned_raw_p, planned_p)" if "planned_raw_p" in columns else "planned_p"
     cursor = ws.conn.cursor()
     cursor.row_factory = None  # plain tuples: tens of thousands of rows, read once
     rows: list[ResolvedForecast] = cursor.execute(
         f"SELECT planned_p, status = 'shared' OR {WAITING}, planned_reach, planned_x0, "
-        f"CASE WHEN status = 'shared' THEN observed_reach END, {WAITING} "
+        f"CASE WHEN status = 'shared' THEN observed_reach END, {WAITING}, {raw} "
         f"FROM asks WHERE planned_p IS NOT NULL AND (status IN {_RESOLVED}{visited}) "
         "ORDER BY coalesce(answered_on, asked_on), id"  # the asks_track_record index's order
     ).fetchall()

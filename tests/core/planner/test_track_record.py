@@ -111,8 +111,7 @@ def test_learned_rates_shrink_toward_the_default_with_little_evidence() -> None:
 # --- on a workspace --------------------------------------------------------------------
 
 
-@pytest.fixture
-def bakery(workspace: Workspace) -> Workspace:
+def fill_bakery(workspace: Workspace) -> Workspace:
     c = workspace.conn
     c.execute("INSERT INTO contacts (id, name, kind, stage) VALUES "
               "(1, 'Corner Café', 'partner', 'ally'), (2, 'Mia', 'blogger', 'engaged')")
@@ -123,6 +122,11 @@ def bakery(workspace: Workspace) -> Workspace:
     c.execute("INSERT INTO posts (id, uid, title, scheduled_on) VALUES "
               "(10, 'p10', 'Sourdough Saturday', '2026-03-14')")
     return workspace
+
+
+@pytest.fixture
+def bakery(workspace: Workspace) -> Workspace:
+    return fill_bakery(workspace)
 
 
 def forecast(p: float, reach: float = 500.0, x0: float = 0.01) -> asks.Forecast:
@@ -244,3 +248,54 @@ def test_without_visits_a_waiting_ask_is_left_out(bakery: Workspace) -> None:
     record = tr.track_record(bakery)
     assert (record.resolved, record.confirmed_by_visits) == (2, 0)
     assert record.brier == pytest.approx((0.1 ** 2 + 0.2 ** 2) / 2)
+
+
+def planned_and_resolved(ws: Workspace, params_of, shares: dict[str, int]
+                         ) -> dict[str, float]:
+    """20 asks to each partner, planned through the planner with ``params_of(params)``;
+    ``shares[id]`` of them shared. Returns the p stored, by partner."""
+    import dataclasses
+
+    from socialdesk.core.planner import asking
+
+    base = planning.workspace_model(ws, TODAY, with_links=False)
+    base = dataclasses.replace(base, params=params_of(base.params))
+    model = planning.post_model(ws, 10, base)
+    drafts = asking.draft_asks(ws, 10, model.ranked, TODAY, x0=model.x0)
+    ids = asks.create_asks(ws, [
+        asks.NewAsk(d.contact_id, None, "2025-01-01", forecast=d.forecast)
+        for d in drafts for _ in range(20)])
+    for n, ask_id in enumerate(ids):
+        contact_id = drafts[n // 20].contact_id
+        status = "shared" if n % 20 < shares[str(contact_id)] else "declined"
+        asks.record_outcome(ws, ask_id, status, answered_on="2025-02-01")
+    return {str(d.contact_id): d.forecast.p for d in drafts if d.forecast}
+
+
+def test_refitting_on_asks_planned_with_the_calibration_does_not_compound(
+        bakery: Workspace, tmp_path) -> None:
+    """The fit is on the model's own p, before calibration: asks planned with the fitted
+    calibration on, with the same outcomes, give the same α, β again."""
+    import dataclasses
+
+    shares = {"1": 16, "2": 2}  # the café shares more, Mia less than the model expects
+    first = planned_and_resolved(bakery, lambda params: params, shares)
+    fitted = tr.track_record(bakery).calibration
+    assert fitted.fitted and fitted.active and (fitted.alpha, fitted.beta) != (0.0, 1.0)
+
+    def calibrated(params):
+        return dataclasses.replace(params, calibration_alpha=fitted.alpha,
+                                   calibration_beta=fitted.beta)
+
+    with Workspace.open(tmp_path / "again.sqlite", create=True) as again:
+        fill_bakery(again)
+        second = planned_and_resolved(again, calibrated, shares)
+        assert all(second[c] != pytest.approx(first[c]) for c in first)  # calibrated
+        record = tr.track_record(again)
+        refitted = record.calibration
+        assert (refitted.alpha, refitted.beta) == pytest.approx((fitted.alpha, fitted.beta),
+                                                                 rel=1e-9, abs=1e-12)
+        # The scores are of the chances the planner gave: the calibrated ones.
+        assert record.brier == pytest.approx(sum(
+            shares[c] * (1 - p) ** 2 + (20 - shares[c]) * p ** 2 for c, p in second.items()
+        ) / 40)

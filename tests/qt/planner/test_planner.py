@@ -235,3 +235,33 @@ def test_the_likelihood_shown_follows_the_workspaces_prior(demo) -> None:
         (line.shared + 2 * (0.3 + 0.1 * line.strength)) / (line.asked + 2))
     assert line.likelihood != pytest.approx(leverage.posterior(line.strength, line.asked,
                                                                line.shared))
+
+
+def test_a_chosen_partner_shows_what_it_adds_on_top_of_the_others(
+        view: PlannerView) -> None:
+    """The "Adds in plan" column: plan_post's marginal reach for the chosen, "—" for others."""
+    from socialdesk.core.planner.planning import plan_post
+    from socialdesk.qt.planner.partner_table import COL_MARGINAL
+
+    data, model = view.data, view.model
+    assert data is not None and view.facts is not None
+    extra = next(line for line in data.lines
+                 if line.id not in view.chosen and line.estimate.added_reach > 20)
+    tick(view, extra.id)
+    assert len(view.chosen) >= 2
+    _, plan = plan_post(view.ws, data.post.id, view.facts.model.today,
+                        chosen_ids=set(view.chosen))
+    for line in data.lines:
+        index = model.index(model.row_of(line.id), COL_MARGINAL)
+        tip = index.data(Qt.ItemDataRole.ToolTipRole)
+        if line.id in view.chosen:
+            value = plan.marginal[line.id]
+            assert 0 < value < line.estimate.added_reach  # the others overlap a little
+            assert index.data() == compact(value)
+            assert f"About {round(value):,} people" in tip
+            assert "on top of the others chosen" in tip
+        else:
+            assert index.data() == "—"
+            assert "on top of the others chosen" in tip
+    tick(view, extra.id, on=False)
+    assert model.index(model.row_of(extra.id), COL_MARGINAL).data() == "—"

@@ -44,8 +44,9 @@ def draft_asks(
 ) -> list[DraftAsk]:
     """The asks for a post's chosen partners, each with its message and share kit.
 
-    Each carries the forecast it is planned with: the partner's p and E_c, and ``x0``,
-    the share of the universe the post's own channels reach. The message comes from the
+    Each carries the forecast it is planned with: the partner's p (and the model's own p
+    before the calibration, which the calibration is fitted on) and E_c, and ``x0``, the
+    share of the universe the post's own channels reach. The message comes from the
     kind's template, with the partner's tracked link (their slug, or the one they will get
     when the ask is made); the kit as plain text follows. Raises LookupError when the post
     does not exist.
@@ -87,7 +88,7 @@ def draft_asks(
             predicted_reach=estimate.added_reach, effort_minutes=round(estimate.effort_minutes),
             recent_asks=recent.get(cid, 0), context=context, kit=kit_words, slug=slug,
             forecast=asks.Forecast(p=estimate.p, reach=estimate.reach_if_shared, x0=x0,
-                                   model_version=MODEL_VERSION),
+                                   model_version=MODEL_VERSION, raw_p=estimate.model_p),
         ))
     return drafts
 

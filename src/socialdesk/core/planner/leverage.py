@@ -109,6 +109,12 @@ class PartnerEstimate:
     reach_if_shared: float
     added_reach: float
     effort_minutes: float
+    raw_p: float | None = None  # p before the calibration (None: p itself)
+
+    @property
+    def model_p(self) -> float:
+        """The model's own p, before any calibration: what the calibration is fitted on."""
+        return self.p if self.raw_p is None else self.raw_p
 
 
 def _g(platform: str, post: PostInput, params: ModelParams) -> float:
@@ -257,12 +263,26 @@ def share_likelihoods(partners: Sequence[PartnerInput],
 
 def ask_probabilities(partners: Sequence[PartnerInput], params: ModelParams) -> np.ndarray:
     """Every partner's ``p_c = q_c · φ_c`` (calibrated when on), in partner order."""
+    return calibrated_probabilities(raw_ask_probabilities(partners, params), params)
+
+
+def raw_ask_probabilities(partners: Sequence[PartnerInput], params: ModelParams
+                          ) -> np.ndarray:
+    """Every partner's ``q_c · φ_c`` before the calibration, in partner order."""
     import numpy as np
 
     days = np.asarray(
         [math.inf if c.days_since_last_ask is None else max(0.0, c.days_since_last_ask)
          for c in partners], dtype=float)
-    raw = share_likelihoods(partners, params) * -np.expm1(-days / params.fatigue_days)
+    raw: np.ndarray = share_likelihoods(partners, params) * -np.expm1(
+        -days / params.fatigue_days)
+    return raw
+
+
+def calibrated_probabilities(raw: np.ndarray, params: ModelParams) -> np.ndarray:
+    """``σ(α + β · logit(raw))`` of every p (0 and 1, and the identity, left as they are)."""
+    import numpy as np
+
     alpha, beta = params.calibration_alpha, params.calibration_beta
     if (alpha, beta) == (0.0, 1.0):
         return raw
@@ -320,7 +340,8 @@ def estimate(
     x0 = min(1.0, own_reach(channels, post, params) / universe)
     alone = expected_reach(x0, (), universe)
     reach, mean_fit = partner_reach(partners, post, params)
-    p = ask_probabilities(partners, params)
+    raw = raw_ask_probabilities(partners, params)
+    p = calibrated_probabilities(raw, params)
     term = p * np.minimum(1.0, reach / universe)
     # R({c}) − R(∅) = U (1 − x0) t_c
     added = universe * (1.0 - x0) * term
@@ -328,11 +349,11 @@ def estimate(
         PartnerEstimate(
             id=c.id, name=c.name, p=p_c, fit=fit_c,
             audience=sum(a.size for a in c.audiences), reach_if_shared=reach_c,
-            added_reach=added_c, effort_minutes=c.effort_minutes,
+            added_reach=added_c, effort_minutes=c.effort_minutes, raw_p=raw_c,
         )
-        for c, p_c, fit_c, reach_c, added_c in zip(
-            partners, p.tolist(), mean_fit.tolist(), reach.tolist(), added.tolist(),
-            strict=True)
+        for c, p_c, raw_c, fit_c, reach_c, added_c in zip(
+            partners, p.tolist(), raw.tolist(), mean_fit.tolist(), reach.tolist(),
+            added.tolist(), strict=True)
     ]
     estimates.sort(key=lambda e: (-e.added_reach, e.effort_minutes, e.name))
     return alone, estimates, dict(zip((c.id for c in partners), term.tolist(), strict=True))

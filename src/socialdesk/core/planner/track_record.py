@@ -5,7 +5,10 @@ were planned with (y = 1 shared, 0 declined or no reply; an ask still waiting wh
 tracked link brought visits counts as shared, *confirmed by visits*): the Brier score against a
 reference that predicts the share rate seen so far, the log loss, the reliability bins
 with 90% Wilson intervals and the reach bias. From the same outcomes, the recalibration
-``σ(α + β · logit p)`` (penalised maximum likelihood, once 30 asks are resolved); from the
+``σ(α + β · logit p)`` (penalised maximum likelihood, once 30 asks are resolved), fitted
+on the model's own p before any calibration (which each ask stores too): the planner
+applies α, β to that p, and a fit on already calibrated chances would correct the last
+correction again at every refit. The scores are of the chances the planner gave. From the
 published own posts, reach rates learned per platform and shrunk toward the default.
 ``socialdesk track-record``, the Reports view and the planner's parameters all read it here.
 """
@@ -271,7 +274,7 @@ def calibration(ws: Workspace, settings: Mapping[str, Any] | None = None,
     rows = stored.resolved_forecasts(ws) if forecasts is None else forecasts
     if len(rows) < MIN_RESOLVED:
         return Calibration(resolved=len(rows))
-    alpha, beta = fit_calibration([r[0] for r in rows], [r[1] for r in rows])
+    alpha, beta = fit_calibration([r[6] for r in rows], [r[1] for r in rows])
     return Calibration(alpha, beta, fitted=True, active=bool(settings["calibration_on"]),
                        resolved=len(rows))
 
@@ -288,9 +291,10 @@ def track_record(ws: Workspace) -> TrackRecord:
     settings = workspace_settings(ws)
     rows = stored.resolved_forecasts(ws)
     n = len(rows)
-    # Columns p, y, E_c, x_0, observed reach, confirmed by visits; None reads as NaN.
-    table = np.array(rows, dtype=float).reshape(n, 6)
-    p, y, reach, x0, observed, confirmed = table.T
+    # Columns p, y, E_c, x_0, observed reach, confirmed by visits, the model's own p;
+    # None reads as NaN.
+    table = np.array(rows, dtype=float).reshape(n, 7)
+    p, y, reach, x0, observed, confirmed, _ = table.T
     score = brier(p, y) if n else None
     base = brier(base_rates(y), y) if n else None
     skill = (1 - score / base) if score is not None and base else None

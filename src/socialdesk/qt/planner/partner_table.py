@@ -1,7 +1,10 @@
 """The planner's partner table: a checkbox per partner to choose the asks, and the figures.
 
-The model sorts its rows itself in Python (a key per row), which stays fast with the
-large demo's 5,000 partners where a sort proxy comparing cells would not.
+A chosen partner also shows its marginal reach: what it adds on top of the others chosen
+(``leverage.marginal_reaches``, the figure ``socialdesk plan`` gives as ``marginal_reach``);
+an unchosen one shows "—" there. The model sorts its rows itself in Python (a key per
+row), which stays fast with the large demo's 5,000 partners where a sort proxy comparing
+cells would not.
 """
 
 from __future__ import annotations
@@ -15,13 +18,17 @@ from PySide6.QtWidgets import QTableView
 
 from socialdesk.core.clock import today
 from socialdesk.core.formatting import compact, exact, percent, short_date
+from socialdesk.core.planner.leverage import marginal_reaches
 from socialdesk.qt.icons import ui_icon
 from socialdesk.qt.planner.post_plan import Lines, PartnerLine, PostData
 from socialdesk.qt.table_model import Column, RowTableModel
 from socialdesk.qt.view_base import make_table
 
 Index = QModelIndex | QPersistentModelIndex
-COL_ASK, COL_NAME, COL_P, COL_FIT, COL_AUDIENCE, COL_ADDED, COL_EFFORT, COL_LAST = range(8)
+(COL_ASK, COL_NAME, COL_P, COL_FIT, COL_AUDIENCE, COL_ADDED, COL_MARGINAL, COL_EFFORT,
+ COL_LAST) = range(9)
+NOT_CHOSEN = "—"
+MARGINAL_TIP = "the reach this partner adds on top of the others chosen"
 WARNING_COLOUR = "#c98a00"
 ASKED_COLOUR = "#2f6fd6"  # the "asked" badge's colour
 
@@ -74,6 +81,8 @@ COLUMNS: list[Column[PartnerLine]] = [
     Column("Adds reach", lambda r: r.estimate.added_reach, display=compact, numeric=True,
            tooltip=lambda r: f"About {exact(round(r.estimate.added_reach))} more people "
            "expected if you ask only this partner"),
+    # Filled in by the model, which knows the choice (the lines do not).
+    Column("Adds in plan", lambda r: None, numeric=True),
     Column("Time", lambda r: r.estimate.effort_minutes, display=lambda v: f"{v:.0f} min",
            numeric=True, tooltip=lambda r: "Minutes it takes you to ask them"),
     Column("Last asked", lambda r: r.last_asked_on,
@@ -96,6 +105,7 @@ class PartnerTableModel(RowTableModel[PartnerLine]):
         self.rows: Sequence[PartnerLine] = []  # type: ignore[assignment]
         self.order: list[int] = []
         self.chosen: set[str] = set()
+        self.marginal: dict[str, float] = {}  # the chosen partners' marginal reach
         self.sort_column = COL_ADDED
         self.sort_order = Qt.SortOrder.DescendingOrder
         self._warning = ui_icon("triangle-alert", WARNING_COLOUR, 16)
@@ -105,16 +115,28 @@ class PartnerTableModel(RowTableModel[PartnerLine]):
         """Show a post's partners (or none), in the current sort order."""
         self.beginResetModel()
         self.plan = plan
+        self.marginal = self._marginal()
         self.order = self._sorted()
         self.rows = Lines(plan, self.order) if plan is not None else []
         self.endResetModel()
 
     def set_chosen(self, ids: Iterable[str]) -> None:
-        """Tick exactly these partners."""
+        """Tick exactly these partners (and show what each adds on top of the others)."""
         self.chosen = set(ids)
+        self.marginal = self._marginal()
         if self.order:
-            self.dataChanged.emit(self.index(0, COL_ASK), self.index(len(self.order) - 1, COL_ASK),
+            last = len(self.order) - 1
+            self.dataChanged.emit(self.index(0, COL_ASK), self.index(last, COL_ASK),
                                   [Qt.ItemDataRole.CheckStateRole])
+            self.dataChanged.emit(self.index(0, COL_MARGINAL), self.index(last, COL_MARGINAL))
+
+    def _marginal(self) -> dict[str, float]:
+        """``R(S) − R(S ∖ {c})`` of each chosen partner c (S: the chosen)."""
+        plan = self.plan
+        if plan is None:
+            return {}
+        terms = {c: plan.terms[c] for c in self.chosen if c in plan.terms}
+        return marginal_reaches(plan.x0, terms, terms, plan.universe)
 
     def row_of(self, partner_id: str) -> int:
         """The model row of a partner, or -1."""
@@ -135,6 +157,8 @@ class PartnerTableModel(RowTableModel[PartnerLine]):
             return None
         column = index.column()
         cols, row = self.plan.columns, self.order[index.row()]
+        if column == COL_MARGINAL:
+            return self._marginal_data(cols.ids[row], role)
         if column == COL_ASK:
             if role == Qt.ItemDataRole.CheckStateRole:
                 return (Qt.CheckState.Checked if cols.ids[row] in self.chosen
@@ -148,6 +172,19 @@ class PartnerTableModel(RowTableModel[PartnerLine]):
                 return self._asked if cols.status[row] else None
             return None
         return super().data(index, role)
+
+    def _marginal_data(self, partner_id: str, role: int) -> Any:
+        """The marginal reach cell: a chosen partner's figure, "—" for the others."""
+        value = self.marginal.get(partner_id)
+        if role == Qt.ItemDataRole.DisplayRole:
+            return NOT_CHOSEN if value is None else compact(value)
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if value is None:
+                return f"Not chosen. Tick to see {MARGINAL_TIP}."
+            return f"About {exact(round(value))} people: {MARGINAL_TIP}."
+        return None
 
     def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
         """A tick or untick in the first column: tell the view (which sets the choice)."""
@@ -172,6 +209,7 @@ class PartnerTableModel(RowTableModel[PartnerLine]):
             COL_NAME: [name.casefold() for name in cols.names],
             COL_P: cols.p, COL_FIT: cols.fit, COL_AUDIENCE: cols.audience,
             COL_ADDED: cols.added, COL_EFFORT: cols.effort,
+            COL_MARGINAL: [self.marginal.get(pid, -1.0) for pid in cols.ids],
             COL_LAST: [(day is not None, day or "") for day in cols.last_asked],
         }[self.sort_column]
         return sorted(range(count), key=keys.__getitem__, reverse=descending)
@@ -225,6 +263,7 @@ def make_partner_table(model: PartnerTableModel) -> PartnerTable:
     widths = {COL_ASK: metrics.horizontalAdvance("Ask") + 28}
     for column, sample in ((COL_P, "Chance"), (COL_FIT, "100%"),
                            (COL_AUDIENCE, "Audience"), (COL_ADDED, "Adds reach"),
+                           (COL_MARGINAL, "Adds in plan"),
                            (COL_EFFORT, "120 min"), (COL_LAST, "Wed 30 Sep")):
         widths[column] = metrics.horizontalAdvance(sample) + 24
     widths[COL_LAST] += 20  # the warning icon

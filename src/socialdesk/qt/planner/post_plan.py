@@ -78,13 +78,14 @@ class Columns:
     overasked: list[bool]
     status: list[str | None]
     likelihood: list[float]
+    raw_p: list[float | None]  # p before the calibration (what asks store to fit it on)
 
     def estimate(self, i: int) -> PartnerEstimate:
         """Row ``i`` as the model's estimate."""
         return PartnerEstimate(
             id=self.ids[i], name=self.names[i], p=self.p[i], fit=self.fit[i],
             audience=self.audience[i], reach_if_shared=self.reach[i], added_reach=self.added[i],
-            effort_minutes=self.effort[i])
+            effort_minutes=self.effort[i], raw_p=self.raw_p[i])
 
     def line(self, i: int) -> PartnerLine:
         """Row ``i`` as a table line."""
@@ -252,7 +253,7 @@ def plan_for_post(ws: Workspace, facts: WorkspaceFacts, post_id: int,
 
 def _columns(model: planning.PostModel, facts: WorkspaceFacts, status: Mapping[int, str],
              this_post: Mapping[int, int]) -> Columns:
-    cols = Columns([], [], [], [], [], [], [], [], [], [], [], [], [], [], [], [])
+    cols = Columns([], [], [], [], [], [], [], [], [], [], [], [], [], [], [], [], [])
     params = model.base.params
     limit = facts.warning_count
     inputs = {c.id: c for c in model.partners}
@@ -276,4 +277,5 @@ def _columns(model: planning.PostModel, facts: WorkspaceFacts, status: Mapping[i
         cols.overasked.append(recent > limit)
         cols.status.append(status.get(cid))
         cols.likelihood.append(leverage.share_likelihood(c, params))
+        cols.raw_p.append(e.raw_p)
     return cols

@@ -10,6 +10,7 @@ changes (``refresh``), so the GUI thread never waits for it.
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -85,6 +86,7 @@ class PlannerView(View):
         self.generation = 0
         self.data: PostData | None = None
         self.chosen: set[str] = set()
+        self.ticks_asked = False  # the ticks came from the post's asks (not a suggestion)
         self.ranges: dict[tuple[int, frozenset[str]], CascadeSummary] = {}
         self.asks_dialog: AsksDialog | None = None
         self.sender_dialog: SenderDialog | None = None
@@ -199,6 +201,8 @@ class PlannerView(View):
         self.loader.start(lambda: _load(path, generation, facts, post_id, day))
 
     def _loaded(self, result: tuple[int, WorkspaceFacts, PostData | None, int | None]) -> None:
+        if self._workspace_closed():
+            return  # the window closed before the plan came: nothing to show it in
         generation, facts, data, post_id = result
         if generation == self.generation and self.facts is None:
             self.facts = facts
@@ -214,18 +218,27 @@ class PlannerView(View):
             self._show_nothing("No upcoming posts to plan — add one in the Calendar, or "
                                "choose “Plan leverage…” on a post there.")
             return
-        if same_post:
+        if same_post:  # re-read (settings, an edit): the ticks and what they mean stay
             self.chosen &= set(data.terms)
         else:
-            self.chosen = data.asked_partners() or data.suggestion(self.budget.value())
+            asked = data.asked_partners()
+            self.ticks_asked = bool(asked)
+            self.chosen = asked or data.suggestion(self.budget.value())
         self.model.set_plan(data)
         self.body.set_empty(not data.columns.ids, "No partners yet — give a contact an audience "
                             "(Contacts → Audiences) to plan with them.")
         self.asks.set_asks(data.asks)
         self.tabs.setTabText(TAB_ASKS, f"Asks for this post ({len(data.asks)})"
                              if data.asks else "Asks for this post")
-        self._explain(asked=not same_post and bool(data.asked_partners()))
+        self._explain(asked=self.ticks_asked)
         self._choice_changed()
+
+    def _workspace_closed(self) -> bool:
+        try:
+            self.ws.conn.total_changes  # noqa: B018 (raises once the connection is closed)
+        except sqlite3.ProgrammingError:
+            return True
+        return False
 
     def _explain(self, asked: bool) -> None:
         """Say what the ticks mean: the asks already made, or the planner's suggestion."""
@@ -262,6 +275,7 @@ class PlannerView(View):
     def _budget_changed(self, minutes: int) -> None:
         if self.data is not None:
             self.chosen = self.data.suggestion(minutes)
+            self.ticks_asked = False
             self._explain(asked=False)
             self._choice_changed()
 
