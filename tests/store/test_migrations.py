@@ -382,7 +382,15 @@ RELEASED_SQL = {
     "schema_v8": "52b17f77670c83e1d00c808e39a7382d1e4a554a5cc3a1edff615f0516a376fe",
     "schema_v9": "6c613aeb482c3a84c9cac1c7570769f78d8cea2a5d7b75a9b33c60324c6942b3",
     "schema_v10": "2936ae5107df3a266793b7c476d5d2fa4ce5230691e9aed3c73e9d6b506197a4",
+    "schema_v11": "b077bfc6451e5c8dc7269f19425f8f42ecedec71c19e97a2542da870442f31a7",
+    "schema_v12": "e845d6a7ad7cd03886071b25a954e9ca5f6cb4d6f50a4c9af2c00ec80b37ee2a",
 }
+
+
+def test_every_schema_module_is_pinned() -> None:
+    """A migration's SQL is pinned as soon as it exists, so that it is never edited later."""
+    modules = {p.stem for p in (Path(migrations.__file__).parent).glob("schema_v*.py")}
+    assert modules <= set(RELEASED_SQL), "pin the new schema module's SQL"
 
 
 @pytest.mark.parametrize("module", sorted(RELEASED_SQL))
