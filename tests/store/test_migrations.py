@@ -382,6 +382,7 @@ RELEASED_SQL = {
     "schema_v8": "52b17f77670c83e1d00c808e39a7382d1e4a554a5cc3a1edff615f0516a376fe",
     "schema_v9": "6c613aeb482c3a84c9cac1c7570769f78d8cea2a5d7b75a9b33c60324c6942b3",
     "schema_v10": "2936ae5107df3a266793b7c476d5d2fa4ce5230691e9aed3c73e9d6b506197a4",
+    "schema_v14": "c0f54a0debbd5e9bc169cde5c95ed91976a73f4a984637628b54fcf1740f3e17",
 }
 
 
