@@ -137,6 +137,7 @@ def as_json(value: Value) -> str:
 # --- checks of values read from a server --------------------------------------------------
 
 def opt_text(value: Any, name: str) -> str | None:
+    """``value`` if it is None or text within bounds."""
     return None if value is None else checked_text(value, name)
 
 
@@ -185,6 +186,7 @@ def number(value: Any, name: str, low: float = 0.0, high: float = 1e18) -> float
 
 
 def one_of(value: Any, choices: tuple[str, ...], name: str) -> str:
+    """``value`` if it is one of ``choices``."""
     if value not in choices:
         raise SyncFormatError(f"{name} is not one of {', '.join(choices)}: {str(value)[:40]!r}")
     return value

@@ -287,14 +287,17 @@ class PostKind:
     component: Literal["VEVENT"] = "VEVENT"
 
     def records(self, ws: Workspace) -> dict[str, Record]:
+        """Every local item of this kind by UID, read in one query per table."""
         return {uid: {name: item[name] for name in FIELDS}
                 for uid, item in sync_items.post_items(ws).items()}
 
     def to_text(self, uid: str, record: Record) -> str:
+        """The item as the server stores it (a whole VCALENDAR object)."""
         props, zones = event_props(uid, record)
         return ic.calendar_text("VEVENT", props, zones)
 
     def from_text(self, text: str) -> tuple[str, Record]:
+        """The UID and record of a server's object; SyncFormatError if unreadable."""
         comp = ic.parse_component(text, "VEVENT", self.name)
         uid = ic.text_of(comp, "UID")
         try:
@@ -305,7 +308,9 @@ class PostKind:
             raise SyncFormatError(f"post {uid[:80]}: {error}") from None
 
     def apply(self, ws: Workspace, uid: str, record: Record) -> None:
+        """Create or update the local item to hold ``record`` (caller's transaction)."""
         sync_items.write_post(ws, uid, record)
 
     def delete(self, ws: Workspace, uid: str) -> None:
+        """Remove the local item (nothing when there is none)."""
         sync_items.delete_by_uid(ws, "posts", uid)
