@@ -260,3 +260,21 @@ def test_records_of_the_large_demo_are_quick(tmp_path: Path) -> None:
         elapsed = time.perf_counter() - started
     assert len(posts) > 10_000 and len(asks) > 10_000
     assert elapsed < 5
+
+
+def test_one_date_of_a_repeating_post_changed_elsewhere_keeps_the_series(
+        demo: Workspace) -> None:
+    uid, record = next((u, r) for u, r in POSTS.records(demo).items()
+                       if r["evergreen_weeks"] and r["scheduled_time"])
+    text = POSTS.to_text(uid, record)
+    event = text[text.index("BEGIN:VEVENT"):text.index("END:VEVENT") + 12]
+    moved = (event.replace("RRULE:", "X-WAS-RRULE:")
+             .replace("BEGIN:VEVENT\r\n", "BEGIN:VEVENT\r\nRECURRENCE-ID;TZID="
+                      f"{record['timezone']}:20300101T090000\r\n"))
+    both = text.replace("END:VCALENDAR", moved + "END:VCALENDAR")
+    assert POSTS.from_text(both) == (uid, record)
+
+
+def test_seconds_of_another_programs_time_are_dropped() -> None:
+    _, record = POSTS.from_text(PHONE_EVENT.format(start=":20260310T173015Z"))
+    assert record["scheduled_time"] == "17:30"

@@ -60,6 +60,9 @@ def _vtimezone(key: str) -> str:
 def parse_component(text: str, component: str, kind: str) -> icalendar.Component:
     """The one ``component`` of a server's VCALENDAR ``text``; :class:`SyncFormatError` else.
 
+    A repeating event with changed dates (another program moved one) is read as its
+    series: the components with a RECURRENCE-ID are left out.
+
     An ``X-SOCIALDESK-KIND`` naming another kind is refused too (the item is not ``kind``).
     """
     import icalendar
@@ -71,6 +74,8 @@ def parse_component(text: str, component: str, kind: str) -> icalendar.Component
         found = [c for c in calendar.subcomponents if c.name == component]
     except (ValueError, KeyError, IndexError, TypeError, RecursionError) as error:
         raise SyncFormatError(f"not an iCalendar object: {error}") from None
+    if len(found) > 1:  # a repeating event and its changed dates: the series is the item
+        found = [c for c in found if c.get("RECURRENCE-ID") is None]
     if len(found) != 1:
         raise SyncFormatError(f"expected one {component}, found {len(found)}")
     comp = found[0]

@@ -137,7 +137,7 @@ def _start(comp: Any) -> tuple[str | None, str | None, str | None, bool]:
             zone = key
         else:
             value, zone = value.astimezone(UTC), "UTC"
-    clock = value.strftime("%H:%M" if value.second == 0 else "%H:%M:%S")
+    clock = value.strftime("%H:%M")  # posts keep minutes, as the app and the import do
     return value.date().isoformat(), clock, zone, False
 
 
