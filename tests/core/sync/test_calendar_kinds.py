@@ -278,3 +278,30 @@ def test_one_date_of_a_repeating_post_changed_elsewhere_keeps_the_series(
 def test_seconds_of_another_programs_time_are_dropped() -> None:
     _, record = POSTS.from_text(PHONE_EVENT.format(start=":20260310T173015Z"))
     assert record["scheduled_time"] == "17:30"
+
+
+OWN_ZONE = """BEGIN:VCALENDAR\r
+VERSION:2.0\r
+PRODID:-//Microsoft Corporation//Outlook 16.0//EN\r
+BEGIN:VTIMEZONE\r
+TZID:Bakery Time\r
+BEGIN:STANDARD\r
+DTSTART:16010101T000000\r
+TZOFFSETFROM:+0100\r
+TZOFFSETTO:+0100\r
+END:STANDARD\r
+END:VTIMEZONE\r
+BEGIN:VEVENT\r
+UID:outlook-1\r
+DTSTAMP:20260301T101500Z\r
+DTSTART;TZID="Bakery Time":20260310T183000\r
+SUMMARY:Tasting evening\r
+END:VEVENT\r
+END:VCALENDAR\r
+"""
+
+
+def test_a_time_in_a_zone_of_its_own_is_read_in_utc() -> None:
+    _, record = POSTS.from_text(OWN_ZONE)
+    assert (record["scheduled_on"], record["scheduled_time"], record["timezone"]) == (
+        "2026-03-10", "17:30", "UTC")

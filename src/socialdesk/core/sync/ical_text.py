@@ -14,6 +14,7 @@ from collections.abc import Callable
 from datetime import date, datetime, time
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from socialdesk.core.calendar.ics import PRODID
 from socialdesk.core.calendar.ics_lines import Prop, component_text, fold
@@ -34,10 +35,15 @@ class Raw(str):
     """A property value already written as iCalendar wants it (a floating date-time)."""
 
 
-def calendar_text(component: str, props: list[Prop], zones: tuple[str, ...] = ()) -> str:
-    """A whole VCALENDAR object holding one component (and the VTIMEZONEs of ``zones``)."""
+def calendar_text(component: str, props: list[Prop], zones: tuple[str, ...] = (),
+                  years: tuple[int, int] = (2000, 2040)) -> str:
+    """A whole VCALENDAR object holding one component (and the VTIMEZONEs of ``zones``).
+
+    The VTIMEZONEs cover ``years`` (first, last): the event's own span, since each year
+    of rules costs every reader time.
+    """
     head = f"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:{PRODID}\r\n"
-    timezones = "".join(_vtimezone(key) for key in sorted(set(zones)))
+    timezones = "".join(_vtimezone(key, *years) for key in sorted(set(zones)))
     plain = [(name, value) for name, value in props if not isinstance(value, Raw)]
     body = component_text(component, plain)
     raw = "".join(fold(f"{name}:{value}") + "\r\n"
@@ -48,12 +54,12 @@ def calendar_text(component: str, props: list[Prop], zones: tuple[str, ...] = ()
     return head + timezones + body + "END:VCALENDAR\r\n"
 
 
-@lru_cache(maxsize=64)
-def _vtimezone(key: str) -> str:
+@lru_cache(maxsize=256)
+def _vtimezone(key: str, first: int, last: int) -> str:
     import icalendar
 
-    zone = icalendar.Timezone.from_tzid(key, first_date=date(2000, 1, 1),
-                                        last_date=date(2040, 1, 1))
+    zone = icalendar.Timezone.from_tzid(key, first_date=date(first, 1, 1),
+                                        last_date=date(last + 1, 1, 1))
     return zone.to_ical().decode()
 
 
@@ -70,7 +76,7 @@ def parse_component(text: str, component: str, kind: str) -> icalendar.Component
     if not isinstance(text, str) or len(text) > MAX_TEXT:
         raise SyncFormatError(f"a calendar object over {MAX_TEXT:,} characters")
     try:
-        calendar = icalendar.Calendar.from_ical(text)
+        calendar = icalendar.Calendar.from_ical(_without_known_zones(text))
         found = [c for c in calendar.subcomponents if c.name == component]
     except (ValueError, KeyError, IndexError, TypeError, RecursionError) as error:
         raise SyncFormatError(f"not an iCalendar object: {error}") from None
@@ -85,6 +91,33 @@ def parse_component(text: str, component: str, kind: str) -> icalendar.Component
     if not text_of(comp, "UID"):
         raise SyncFormatError(f"a {component} without a UID")
     return comp
+
+
+_VTIMEZONE = re.compile(r"^BEGIN:VTIMEZONE\r?\n.*?^END:VTIMEZONE\r?\n", re.S | re.M)
+_TZID = re.compile(r";TZID=\"?([^:;\"]*)")
+_FOLD = re.compile(r"\r?\n[ \t]")
+
+
+def _without_known_zones(text: str) -> str:
+    """``text`` without its VTIMEZONEs when every TZID is a zone zoneinfo knows.
+
+    ``icalendar`` takes such a zone from zoneinfo anyway, and parsing the VTIMEZONE
+    would be half the work of reading a post. A zone of its own keeps its VTIMEZONE.
+    """
+    if "BEGIN:VTIMEZONE" not in text:
+        return text
+    for name in set(_TZID.findall(_FOLD.sub("", text))):
+        if _zone(name) is None:
+            return text
+    return _VTIMEZONE.sub("", text)
+
+
+@lru_cache(maxsize=256)
+def _zone(name: str) -> ZoneInfo | None:
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return None
 
 
 def kind_named(text: str) -> str | None:

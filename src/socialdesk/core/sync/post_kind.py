@@ -276,6 +276,18 @@ def _topics(comp: Any) -> list[str]:
     return sorted(names.values(), key=lambda n: (n.casefold(), n))
 
 
+def _years(r: Record) -> tuple[int, int]:
+    """The years a post's time zone rules must cover: its date to its repeats' end.
+
+    An open-ended repeat gets five years, as the .ics export gives its zones.
+    """
+    first = int(str(r["scheduled_on"] or UNDATED.isoformat())[:4])
+    if r["repeat_until"]:
+        return first, max(first, int(str(r["repeat_until"])[:4]))
+    repeats = r["repeat_rule"] or r["evergreen_weeks"]
+    return first, first + (5 if repeats else 0)
+
+
 FIELDS = (*sync_items.POST_COLUMNS, "campaign", "topics", "channels", "media", "occurrences")
 
 
@@ -294,7 +306,7 @@ class PostKind:
     def to_text(self, uid: str, record: Record) -> str:
         """The item as the server stores it (a whole VCALENDAR object)."""
         props, zones = event_props(uid, record)
-        return ic.calendar_text("VEVENT", props, zones)
+        return ic.calendar_text("VEVENT", props, zones, _years(record))
 
     def from_text(self, text: str) -> tuple[str, Record]:
         """The UID and record of a server's object; SyncFormatError if unreadable."""
