@@ -305,3 +305,54 @@ def test_a_time_in_a_zone_of_its_own_is_read_in_utc() -> None:
     _, record = POSTS.from_text(OWN_ZONE)
     assert (record["scheduled_on"], record["scheduled_time"], record["timezone"]) == (
         "2026-03-10", "17:30", "UTC")
+
+
+def _with_x(extra: str) -> str:
+    return PHONE_EVENT.format(start=";VALUE=DATE:20260310").replace(
+        "SUMMARY:", extra + "\r\nSUMMARY:")
+
+
+def test_channels_from_another_version_read_as_the_workspace_keeps_them(
+        workspace: Workspace) -> None:
+    uid, record = POSTS.from_text(_with_x(
+        'X-SOCIALDESK-CHANNELS:[{"platform": "Mastodon"\\, "body": ""}\\, '
+        '{"platform": "mastodon"\\, "body": "toot"}\\, {"platform": "Carrier pigeon"}]'))
+    assert record["channels"] == [{"platform": "Carrier pigeon", "body": None},
+                                  {"platform": "mastodon", "body": "toot"}]
+    POSTS.apply(workspace, uid, record)
+    assert POSTS.records(workspace)[uid] == record
+
+
+def test_topics_and_channels_keep_one_order_whatever_their_letters(
+        workspace: Workspace) -> None:
+    uid, record = POSTS.from_text(_with_x(
+        "CATEGORIES:Zest,Éz,éa,Eclairs long,apple\r\n"
+        r'X-SOCIALDESK-CHANNELS:[{"platform": "Ébéniste club"}\, {"platform": "Zine"}\, '
+        '{"platform": "blog"}]'))
+    assert record["topics"] == ["apple", "Eclairs long", "Zest", "éa", "Éz"]
+    POSTS.apply(workspace, uid, record)
+    assert POSTS.records(workspace)[uid] == record
+
+
+@pytest.mark.parametrize("extra", [
+    'X-SOCIALDESK-RESULTS:{"occurrences": [{"on": "2026-03-17"\\, "status": "published"}\\, '
+    '{"on": "2026-03-17"\\, "status": "skipped"}]}',
+])
+def test_a_date_given_results_twice_is_a_format_error(extra: str) -> None:
+    _bounded(_with_x(extra))
+
+
+def test_an_ask_with_the_same_visit_period_twice_is_a_format_error(demo: Workspace) -> None:
+    uid, record = next(iter(ASKS.records(demo).items()))
+    visit = {"first_day": "2026-01-01", "last_day": "2026-01-07", "visits": 3,
+             "source_file": "a.csv"}
+    _bounded(ASKS.to_text(uid, {**record, "visits": [visit, {**visit, "visits": 4}]}), ASKS)
+
+
+def test_deeply_nested_components_are_read_within_bounds() -> None:
+    nested = "BEGIN:VEVENT\r\n" * 20_000 + "END:VEVENT\r\n" * 20_000
+    started = time.perf_counter()
+    _, record = POSTS.from_text(PHONE_EVENT.format(start=":20260310T173000Z").replace(
+        "BEGIN:VEVENT\r\n", "BEGIN:VEVENT\r\n" + nested, 1))
+    assert time.perf_counter() - started < 2
+    assert record["title"] == "Spring menu launch"

@@ -112,6 +112,7 @@ def read_todo(comp: Any) -> Record:
         "partner": ic.opt_text(partner, "partner") or None,
         "visits": ic.items_of(data.get("visits"), "visits", _visit),
     }
+    ic.unique(record["visits"], ("first_day", "last_day"), "visits")  # type: ignore[arg-type]
     return record
 
 

@@ -245,6 +245,13 @@ def items_of(value: Any, name: str, read: Callable[[dict[str, Any]], dict[str, V
         raise SyncFormatError(f"{name}: an entry lacks {error}") from None
 
 
+def unique(entries: list[dict[str, Value]], key: tuple[str, ...], name: str) -> None:
+    """Raise :class:`SyncFormatError` when two ``entries`` have the same ``key`` values."""
+    seen = {tuple(entry[k] for k in key) for entry in entries}  # type: ignore[misc]
+    if len(seen) != len(entries):
+        raise SyncFormatError(f"{name}: the same {' and '.join(key)} twice")
+
+
 def day_of(value: object, name: str) -> date:
     """A decoded DATE or DATE-TIME property value as the day it is on (its own zone)."""
     if isinstance(value, datetime):

@@ -27,6 +27,7 @@ from socialdesk.core.sync import ical_text as ic
 from socialdesk.core.sync.kind import Record, SyncFormatError
 from socialdesk.store import sync_items
 from socialdesk.store.calendar_export import ExportPost
+from socialdesk.store.post_writes import channel_rows
 from socialdesk.store.vocabulary import POST_STATUSES, REPEAT_RULES
 from socialdesk.store.workspace import Workspace
 
@@ -184,6 +185,23 @@ def _channel(entry: dict[str, Any]) -> dict[str, Any]:
     return {"platform": platform, "body": ic.opt_text(entry.get("body"), "a channel's text")}
 
 
+def _channels(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The channels as the workspace keeps them, in :func:`_by_name` order.
+
+    Known platforms by their key, one entry per platform (the first text of its own
+    wins), no empty texts.
+    """
+    rows = channel_rows((c["platform"], c["body"]) for c in entries)
+    shown = [{"platform": row.platform_label or row.platform, "body": row.body}
+             for row in rows]
+    return sorted(shown, key=lambda c: _by_name(c["platform"]))
+
+
+def _by_name(name: str) -> tuple[str, str]:
+    """The order of topics and channels in a record (the same on every computer)."""
+    return name.casefold(), name
+
+
 def _media(entry: dict[str, Any]) -> dict[str, Any]:
     path = ic.checked_text(entry["path"], "a media path")
     if not path or path.startswith(("/", "\\")) or ".." in path.replace("\\", "/").split("/"):
@@ -226,8 +244,8 @@ def read_event(comp: Any) -> Record:
     }
     record.update(_repeat(comp, record))
     record["topics"] = _topics(comp)
-    record["channels"] = ic.items_of(ic.x_json(comp, "X-SOCIALDESK-CHANNELS"), "channels",
-                                     _channel)
+    record["channels"] = _channels(ic.items_of(
+        ic.x_json(comp, "X-SOCIALDESK-CHANNELS"), "channels", _channel))
     record["media"] = ic.items_of(ic.x_json(comp, "X-SOCIALDESK-MEDIA"), "media", _media)
     results = ic.x_json(comp, "X-SOCIALDESK-RESULTS") or {}
     if not isinstance(results, dict):
@@ -236,6 +254,7 @@ def read_event(comp: Any) -> Record:
     for name in _RESULTS[1:]:
         record[name] = ic.count(results.get(name), name)
     record["occurrences"] = ic.items_of(results.get("occurrences"), "occurrences", _occurrence)
+    ic.unique(record["occurrences"], ("on",), "occurrences")
     return {name: record[name] for name in FIELDS}
 
 
@@ -273,7 +292,7 @@ def _topics(comp: Any) -> list[str]:
                 names.setdefault(name.casefold(), name)
     if len(names) > ic.MAX_LIST:
         raise SyncFormatError("CATEGORIES holds too many topics")
-    return sorted(names.values(), key=lambda n: (n.casefold(), n))
+    return sorted(names.values(), key=_by_name)
 
 
 def _years(r: Record) -> tuple[int, int]:
@@ -300,8 +319,16 @@ class PostKind:
 
     def records(self, ws: Workspace) -> dict[str, Record]:
         """Every local item of this kind by UID, read in one query per table."""
-        return {uid: {name: item[name] for name in FIELDS}
-                for uid, item in sync_items.post_items(ws).items()}
+        records = {}
+        for uid, item in sync_items.post_items(ws).items():
+            record = {name: item[name] for name in FIELDS}
+            if len(item["topics"]) > 1:
+                record["topics"] = sorted(item["topics"], key=_by_name)
+            if len(item["channels"]) > 1:
+                record["channels"] = sorted(item["channels"],
+                                            key=lambda c: _by_name(c["platform"]))
+            records[uid] = record
+        return records
 
     def to_text(self, uid: str, record: Record) -> str:
         """The item as the server stores it (a whole VCALENDAR object)."""
