@@ -356,3 +356,9 @@ def test_deeply_nested_components_are_read_within_bounds() -> None:
         "BEGIN:VEVENT\r\n", "BEGIN:VEVENT\r\n" + nested, 1))
     assert time.perf_counter() - started < 2
     assert record["title"] == "Spring menu launch"
+
+
+def test_another_programs_to_do_is_not_taken_for_an_ask() -> None:
+    todo = PHONE_EVENT.replace("VEVENT", "VTODO").format(start=";VALUE=DATE:20260310")
+    assert kind_of_text(todo) is None
+    assert kind_of_text(todo.replace("VTODO", "VJOURNAL")) is None

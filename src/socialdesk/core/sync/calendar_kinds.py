@@ -19,8 +19,8 @@ Follow-ups need no kind of their own: a contact's follow-up date is a field of t
 contact and travels with it in the address book.
 
 Every object written carries ``X-SOCIALDESK-KIND``; :func:`kind_of_text` tells the
-engine which kind reads a server's object (another program's VEVENT is a post, its
-VTODO an ask).
+engine which kind reads a server's object (another program's VEVENT is a post; its
+to-dos and journal entries are not SocialDesk's).
 """
 
 from __future__ import annotations
@@ -165,13 +165,14 @@ class SettingsKind:
 CALENDAR_KINDS = (SettingsKind(), CampaignKind(), PostKind(), AskKind())
 
 
-def kind_of_text(text: str) -> str:
-    """The name of the kind that reads a server's calendar object.
+def kind_of_text(text: str) -> str | None:
+    """The name of the kind that reads a server's calendar object, or None: not ours.
 
-    ``X-SOCIALDESK-KIND`` when SocialDesk wrote it; else a VTODO is an ask and anything
-    else (another program's event) a post.
+    ``X-SOCIALDESK-KIND`` when SocialDesk wrote it; else another program's event is a
+    post (a phone's new event becomes an idea), and its to-dos and journal entries are
+    the user's own business, left alone.
     """
     named = ic.kind_named(text)
     if named in ("post", "ask", "campaign", "settings"):
         return named
-    return "ask" if "BEGIN:VTODO" in text[:ic.MAX_TEXT].upper() else "post"
+    return "post" if "BEGIN:VEVENT" in text[:ic.MAX_TEXT].upper() else None
