@@ -349,16 +349,30 @@ def test_an_ask_with_the_same_visit_period_twice_is_a_format_error(demo: Workspa
     _bounded(ASKS.to_text(uid, {**record, "visits": [visit, {**visit, "visits": 4}]}), ASKS)
 
 
-def test_deeply_nested_components_are_read_within_bounds() -> None:
-    nested = "BEGIN:VEVENT\r\n" * 20_000 + "END:VEVENT\r\n" * 20_000
-    started = time.perf_counter()
-    _, record = POSTS.from_text(PHONE_EVENT.format(start=":20260310T173000Z").replace(
+def test_deeply_nested_components_are_a_format_error() -> None:
+    nested = "BEGIN:VALARM\r\n" * 40_000 + "END:VALARM\r\n" * 40_000
+    _bounded(PHONE_EVENT.format(start=":20260310T173000Z").replace(
         "BEGIN:VEVENT\r\n", "BEGIN:VEVENT\r\n" + nested, 1))
-    assert time.perf_counter() - started < 2
-    assert record["title"] == "Spring menu launch"
 
 
 def test_another_programs_to_do_is_not_taken_for_an_ask() -> None:
     todo = PHONE_EVENT.replace("VEVENT", "VTODO").format(start=";VALUE=DATE:20260310")
     assert kind_of_text(todo) is None
     assert kind_of_text(todo.replace("VTODO", "VJOURNAL")) is None
+
+
+@pytest.mark.parametrize("change", [
+    {"timezone": None},  # a floating time
+    {"timezone": "Mars/Olympus_Mons"},  # a zone zoneinfo does not know
+    {"timezone": "Etc/UTC"},
+    {"scheduled_on": None, "scheduled_time": None},  # an idea that will repeat
+    {"repeat_rule": "weekly", "evergreen_weeks": 1},
+])
+def test_repeats_read_back_whatever_the_time_zone(demo: Workspace, change: dict) -> None:
+    uid, record = next((u, r) for u, r in POSTS.records(demo).items()
+                       if r["scheduled_time"] and not r["repeat_rule"])
+    record = {**record, "repeat_rule": "monthly", "repeat_until": "2031-06-30",
+              "evergreen_weeks": None, **change}
+    text = POSTS.to_text(uid, record)
+    _radicale_accepts(text)
+    assert POSTS.from_text(text) == (uid, record)

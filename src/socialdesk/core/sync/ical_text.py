@@ -27,6 +27,7 @@ MAX_TEXT = 1_000_000  # characters of one server object
 MAX_JSON = 200_000  # characters of one X-SOCIALDESK-* JSON value
 MAX_LIST = 10_000  # entries of one list in it
 MAX_STRING = 100_000  # characters of one text field
+MAX_COMPONENTS = 200  # one item, its time zones, alarms and changed dates
 KIND_PROPERTY = "X-SOCIALDESK-KIND"
 _UNESCAPE = re.compile(r"\\([\\;,nN])")
 
@@ -75,6 +76,8 @@ def parse_component(text: str, component: str, kind: str) -> icalendar.Component
 
     if not isinstance(text, str) or len(text) > MAX_TEXT:
         raise SyncFormatError(f"a calendar object over {MAX_TEXT:,} characters")
+    if text.upper().count("BEGIN:") > MAX_COMPONENTS:
+        raise SyncFormatError(f"a calendar object of over {MAX_COMPONENTS} components")
     try:
         calendar = icalendar.Calendar.from_ical(_without_known_zones(text))
         found = [c for c in calendar.subcomponents if c.name == component]

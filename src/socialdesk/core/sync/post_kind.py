@@ -152,8 +152,8 @@ def _rule_key(rule: Any) -> tuple[str, int, str] | None:
         return value[0] if isinstance(value, list) and value else value
 
     until = first("UNTIL")
-    if isinstance(until, datetime) and until.tzinfo is not None:
-        until = until.astimezone(UTC)
+    if isinstance(until, datetime):  # its day: a floating UNTIL and its UTC twin agree
+        until = (until.astimezone(UTC) if until.tzinfo else until).date()
     return str(first("FREQ")), int(first("INTERVAL") or 1), str(until or "")
 
 
@@ -264,13 +264,15 @@ def _repeat(comp: Any, record: Record) -> dict[str, Any]:
     if isinstance(rule, list):
         rule = rule[0] if rule else None
     shadow = ic.x_json(comp, "X-SOCIALDESK-REPEAT")
-    if isinstance(shadow, dict) and record["scheduled_on"]:
+    if isinstance(shadow, dict):
         repeat = {
             "repeat_rule": None if shadow.get("repeat_rule") is None
             else ic.one_of(shadow.get("repeat_rule"), REPEAT_RULES, "repeat_rule"),
             "repeat_until": ic.iso_day(shadow.get("repeat_until"), "repeat_until"),
             "evergreen_weeks": ic.count(shadow.get("evergreen_weeks"), "evergreen_weeks", low=1),
         }
+        if not record["scheduled_on"]:  # an idea's repeat: no RRULE says otherwise
+            return repeat
         expected = post_event(_export_post("x", {**record, **repeat, "title": "",
                                                   "body": ""}), _Zones("UTC", IcsStats()))
         written = dict(expected or []).get("RRULE")
