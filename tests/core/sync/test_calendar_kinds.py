@@ -248,6 +248,19 @@ def test_a_post_from_another_kind_is_refused(demo: Workspace) -> None:
         SettingsKind().from_text(CampaignKind().to_text(uid, record))
 
 
+def test_records_take_a_few_queries_whatever_the_number_of_items(demo: Workspace) -> None:
+    _with_team_setting(demo)
+    statements: list[str] = []
+    demo.conn.set_trace_callback(statements.append)
+    try:
+        for kind in CALENDAR_KINDS:
+            statements.clear()
+            assert kind.records(demo)
+            assert len(statements) <= 5, (kind.name, statements)
+    finally:
+        demo.conn.set_trace_callback(None)
+
+
 @pytest.mark.slow
 def test_records_of_the_large_demo_are_quick(tmp_path: Path) -> None:
     from socialdesk.core.demo import create_demo
@@ -259,7 +272,7 @@ def test_records_of_the_large_demo_are_quick(tmp_path: Path) -> None:
         posts, asks = POSTS.records(ws), ASKS.records(ws)
         elapsed = time.perf_counter() - started
     assert len(posts) > 10_000 and len(asks) > 10_000
-    assert elapsed < 5
+    assert elapsed < 15  # about 1 s on an idle machine (bench/bench_sync_records.py)
 
 
 def test_one_date_of_a_repeating_post_changed_elsewhere_keeps_the_series(
