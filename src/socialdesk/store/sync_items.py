@@ -13,7 +13,7 @@ import sqlite3
 from collections import defaultdict
 from typing import Any
 
-from socialdesk.store.known_names import shown
+from socialdesk.store.known_names import shown, stored_platform
 from socialdesk.store.post_writes import now_stamp, set_channels, set_media, set_topics
 from socialdesk.store.workspace import Workspace
 
@@ -205,3 +205,40 @@ def write_campaign(ws: Workspace, uid: str, item: dict[str, Any]) -> None:
             ws.conn.execute(
                 f"INSERT INTO campaigns (uid, {', '.join(CAMPAIGN_COLUMNS)}) "
                 f"VALUES (?, {', '.join('?' * len(CAMPAIGN_COLUMNS))})", [uid, *values])
+
+
+def channel_items(ws: Workspace) -> list[dict[str, Any]]:
+    """The business's own channels (platform, handle, url, followers, active), unordered."""
+    return [
+        {"platform": row["platform"], "handle": row["handle"], "url": row["url"],
+         "followers": row["followers"], "active": bool(row["active"])}
+        for row in ws.conn.execute(
+            f"SELECT {shown('platform')} AS platform, handle, url, followers, active "
+            "FROM channels")
+    ]
+
+
+def replace_channels(ws: Workspace, items: list[dict[str, Any]]) -> None:
+    """Make ``items`` (:func:`channel_items` values) the own channels.
+
+    A channel with the same platform, handle and address keeps its row (and id); the
+    others are removed or added.
+    """
+    wanted: dict[tuple[str, str, str, str], dict[str, Any]] = {}
+    for item in items:
+        platform, label = stored_platform(item["platform"])
+        wanted.setdefault((platform, label, item["handle"], item["url"]), item)
+    with ws.transaction():
+        for row in ws.conn.execute(
+            "SELECT id, platform, platform_label, handle, url FROM channels"
+        ).fetchall():
+            item = wanted.pop((row[1], row[2], row[3], row[4]), None)
+            if item is None:
+                ws.conn.execute("DELETE FROM channels WHERE id = ?", (row[0],))
+            else:
+                ws.conn.execute("UPDATE channels SET followers = ?, active = ? WHERE id = ?",
+                                (item["followers"], int(item["active"]), row[0]))
+        ws.conn.executemany(
+            "INSERT INTO channels (platform, platform_label, handle, url, followers, active) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            [(*key, item["followers"], int(item["active"])) for key, item in wanted.items()])

@@ -389,3 +389,18 @@ def test_repeats_read_back_whatever_the_time_zone(demo: Workspace, change: dict)
     text = POSTS.to_text(uid, record)
     _radicale_accepts(text)
     assert POSTS.from_text(text) == (uid, record)
+
+
+def test_own_channels_travel_with_the_settings(demo: Workspace, workspace: Workspace) -> None:
+    kind = SettingsKind()
+    (uid, record), = kind.records(demo).items()
+    assert [c["platform"] for c in record["channels"]] == [
+        "facebook", "instagram", "newsletter", "tiktok"]
+    kind.apply(workspace, *kind.from_text(kind.to_text(uid, record)))
+    assert kind.records(workspace) == {uid: record}
+    ids = dict(workspace.conn.execute("SELECT platform, id FROM channels").fetchall())
+    fewer = [{**c, "followers": 5000} for c in record["channels"] if c["platform"] != "tiktok"]
+    kind.apply(workspace, uid, {**record, "channels": fewer})
+    assert kind.records(workspace)[uid]["channels"] == fewer
+    after = dict(workspace.conn.execute("SELECT platform, id FROM channels").fetchall())
+    assert after == {k: v for k, v in ids.items() if k != "tiktok"}  # the same rows

@@ -10,10 +10,12 @@
   accept VJOURNAL (its supported-calendar-component-set).
 - **settings**: one VJOURNAL with the fixed UID :data:`SETTINGS_UID` holding the settings
   the team shares (:data:`TEAM_SETTINGS`: the leverage and reach model, the default
-  effort, the business's name, the time zone), as JSON in ``X-SOCIALDESK-SETTINGS``.
-  What belongs to one computer or one person (backups, the sender's own name) stays.
-  The item exists only once a team setting differs from its default, so a computer that
-  joins with an empty workspace takes the team's settings instead of conflicting.
+  effort, the business's name, the time zone) and the business's own channels (field
+  ``channels``: their followers are the model's own reach), as JSON in
+  ``X-SOCIALDESK-SETTINGS``. What belongs to one computer or one person (backups, the
+  sender's own name, publishing accounts) stays. The item exists only once a team
+  setting differs from its default or a channel is set up, so a computer that joins with
+  an empty workspace takes the team's settings instead of conflicting.
 
 Follow-ups need no kind of their own: a contact's follow-up date is a field of the
 contact and travels with it in the address book.
@@ -35,6 +37,7 @@ from socialdesk.core.sync.ask_kind import AskDeferred, AskKind
 from socialdesk.core.sync.kind import Record, SyncFormatError
 from socialdesk.core.sync.post_kind import PostKind
 from socialdesk.store import sync_items
+from socialdesk.store.known_names import stored_platform
 from socialdesk.store.workspace import Workspace
 
 __all__ = ["CALENDAR_KINDS", "AskDeferred", "AskKind", "CampaignKind", "PostKind",
@@ -122,10 +125,12 @@ class SettingsKind:
         """Every local item of this kind by UID, read in one query per table."""
         from socialdesk.store.settings import stored_settings
 
-        if not set(stored_settings(ws)) & set(TEAM_SETTINGS):
+        channels = _sorted_channels(sync_items.channel_items(ws))
+        if not channels and not set(stored_settings(ws)) & set(TEAM_SETTINGS):
             return {}
         values = workspace_settings.workspace_settings(ws)
-        return {SETTINGS_UID: {key: values[key] for key in TEAM_SETTINGS}}
+        return {SETTINGS_UID: {**{key: values[key] for key in TEAM_SETTINGS},
+                               "channels": channels}}
 
     def to_text(self, uid: str, record: Record) -> str:
         """The item as the server stores it (a whole VCALENDAR object)."""
@@ -145,6 +150,8 @@ class SettingsKind:
             if isinstance(default, dict) and isinstance(value, dict):
                 value = {**default, **value}
             record[key] = default if value is None else value
+        record["channels"] = _sorted_channels(
+            ic.items_of(data.get("channels"), "channels", _own_channel))
         return ic.text_of(comp, "UID"), record
 
     def apply(self, ws: Workspace, uid: str, record: Record) -> None:
@@ -154,12 +161,34 @@ class SettingsKind:
                 value = workspace_settings.stored_form(key, record.get(key))
                 workspace_settings.update_setting(
                     ws, key, workspace_settings.DEFAULTS[key] if value is None else value)
+            sync_items.replace_channels(ws, list(record.get("channels") or []))
 
     def delete(self, ws: Workspace, uid: str) -> None:
         """Remove the local item (nothing when there is none)."""
         with ws.transaction():
             for key in TEAM_SETTINGS:
                 workspace_settings.update_setting(ws, key, workspace_settings.DEFAULTS[key])
+            sync_items.replace_channels(ws, [])
+
+
+def _own_channel(entry: dict[str, Any]) -> dict[str, Any]:
+    platform, label = stored_platform(ic.checked_text(entry["platform"], "a channel"))
+    if not platform or len(label) > 100 or (platform == "other" and not label):
+        raise SyncFormatError(f"a channel's platform: {str(entry['platform'])[:40]!r}")
+    active = entry.get("active", True)
+    if not isinstance(active, bool):
+        raise SyncFormatError("a channel's active is not true or false")
+    return {"platform": label or platform,
+            "handle": ic.checked_text(entry.get("handle", ""), "a channel's handle"),
+            "url": ic.checked_text(entry.get("url", ""), "a channel's address"),
+            "followers": ic.count(entry.get("followers", 0), "followers") or 0,
+            "active": active}
+
+
+def _sorted_channels(channels: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """One order on every computer (the same channel twice counts once)."""
+    unique = {(c["platform"].casefold(), c["handle"], c["url"]): c for c in channels}
+    return [unique[key] for key in sorted(unique)]
 
 
 CALENDAR_KINDS = (SettingsKind(), CampaignKind(), PostKind(), AskKind())
