@@ -225,9 +225,9 @@ def replace_channels(ws: Workspace, items: list[dict[str, Any]]) -> None:
     others are removed or added.
     """
     wanted: dict[tuple[str, str, str, str], dict[str, Any]] = {}
-    for item in items:
-        platform, label = stored_platform(item["platform"])
-        wanted.setdefault((platform, label, item["handle"], item["url"]), item)
+    for given in items:
+        platform, label = stored_platform(given["platform"])
+        wanted.setdefault((platform, label, given["handle"], given["url"]), given)
     with ws.transaction():
         for row in ws.conn.execute(
             "SELECT id, platform, platform_label, handle, url FROM channels"

@@ -94,7 +94,7 @@ def read_todo(comp: Any) -> Record:
         except (ValueError, TypeError, KeyError, SyncFormatError):
             asked_on = date.today().isoformat()
     partner = data.get("partner")
-    record: Record = {
+    record: dict[str, Any] = {
         "status": status,
         "asked_on": ic.iso_day(asked_on, "asked_on", optional=False),
         "due_on": due,
@@ -112,7 +112,7 @@ def read_todo(comp: Any) -> Record:
         "partner": ic.opt_text(partner, "partner") or None,
         "visits": ic.items_of(data.get("visits"), "visits", _visit),
     }
-    ic.unique(record["visits"], ("first_day", "last_day"), "visits")  # type: ignore[arg-type]
+    ic.unique(record["visits"], ("first_day", "last_day"), "visits")
     return record
 
 

@@ -143,7 +143,7 @@ class SettingsKind:
         data = ic.x_json(comp, "X-SOCIALDESK-SETTINGS")
         if not isinstance(data, dict):
             raise SyncFormatError("X-SOCIALDESK-SETTINGS is missing or not an object")
-        record: Record = {}
+        record: dict[str, Any] = {}
         for key in TEAM_SETTINGS:  # a value this version cannot use: the default
             value = workspace_settings.valid_value(key, data.get(key))
             default: Any = workspace_settings.DEFAULTS[key]
@@ -161,7 +161,8 @@ class SettingsKind:
                 value = workspace_settings.stored_form(key, record.get(key))
                 workspace_settings.update_setting(
                     ws, key, workspace_settings.DEFAULTS[key] if value is None else value)
-            sync_items.replace_channels(ws, list(record.get("channels") or []))
+            channels: Any = record.get("channels") or []
+            sync_items.replace_channels(ws, list(channels))
 
     def delete(self, ws: Workspace, uid: str) -> None:
         """Remove the local item (nothing when there is none)."""

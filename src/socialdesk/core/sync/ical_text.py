@@ -61,7 +61,7 @@ def _vtimezone(key: str, first: int, last: int) -> str:
 
     zone = icalendar.Timezone.from_tzid(key, first_date=date(first, 1, 1),
                                         last_date=date(last + 1, 1, 1))
-    return zone.to_ical().decode()
+    return str(zone.to_ical().decode())
 
 
 def parse_component(text: str, component: str, kind: str) -> icalendar.Component:
@@ -230,11 +230,11 @@ def one_of(value: Any, choices: tuple[str, ...], name: str) -> str:
     """``value`` if it is one of ``choices``."""
     if value not in choices:
         raise SyncFormatError(f"{name} is not one of {', '.join(choices)}: {str(value)[:40]!r}")
-    return value
+    return str(value)
 
 
-def items_of(value: Any, name: str, read: Callable[[dict[str, Any]], dict[str, Value]]
-             ) -> list[dict[str, Value]]:
+def items_of(value: Any, name: str, read: Callable[[dict[str, Any]], dict[str, Any]]
+             ) -> list[dict[str, Any]]:
     """A JSON list of objects, each checked by ``read`` (None: an empty list)."""
     if value is None:
         return []
@@ -248,9 +248,9 @@ def items_of(value: Any, name: str, read: Callable[[dict[str, Any]], dict[str, V
         raise SyncFormatError(f"{name}: an entry lacks {error}") from None
 
 
-def unique(entries: list[dict[str, Value]], key: tuple[str, ...], name: str) -> None:
+def unique(entries: list[dict[str, Any]], key: tuple[str, ...], name: str) -> None:
     """Raise :class:`SyncFormatError` when two ``entries`` have the same ``key`` values."""
-    seen = {tuple(entry[k] for k in key) for entry in entries}  # type: ignore[misc]
+    seen = {tuple(entry[k] for k in key) for entry in entries}
     if len(seen) != len(entries):
         raise SyncFormatError(f"{name}: the same {' and '.join(key)} twice")
 

@@ -52,7 +52,7 @@ def _shown_zone(timezone: str | None, timed: bool) -> str | None:
     return "UTC" if timezone in UTC_NAMES else timezone
 
 
-def _export_post(uid: str, r: Record) -> ExportPost:
+def _export_post(uid: str, r: dict[str, Any]) -> ExportPost:
     day = r["scheduled_on"] or UNDATED.isoformat()
     return ExportPost(
         id=0, uid=uid, title=str(r["title"]), body=str(r["body"]), status=str(r["status"]),
@@ -62,7 +62,7 @@ def _export_post(uid: str, r: Record) -> ExportPost:
         repeat_rule=r["repeat_rule"] if r["scheduled_on"] else None,
         repeat_until=r["repeat_until"] if r["scheduled_on"] else None,
         evergreen_weeks=r["evergreen_weeks"] if r["scheduled_on"] else None,
-        sequence=0, created_at="", updated_at="")  # type: ignore[arg-type]
+        sequence=0, created_at="", updated_at="")
 
 
 def _floating(value: object) -> ic.Raw:
@@ -70,8 +70,9 @@ def _floating(value: object) -> ic.Raw:
     return ic.Raw(value.strftime("%Y%m%dT%H%M%S"))
 
 
-def event_props(uid: str, r: Record) -> tuple[list[Prop], tuple[str, ...]]:
+def event_props(uid: str, record: Record) -> tuple[list[Prop], tuple[str, ...]]:
     """The VEVENT's properties and the zones it uses."""
+    r: dict[str, Any] = record
     base = post_event(_export_post(uid, r), _Zones("UTC", IcsStats()))
     assert base is not None
     props: list[Prop] = [(n, v) for n, v in base if n in _KEPT]
@@ -96,7 +97,7 @@ def event_props(uid: str, r: Record) -> tuple[list[Prop], tuple[str, ...]]:
     if r["body"]:
         props.append(("DESCRIPTION", str(r["body"])))
     if r["topics"]:
-        props.append(("CATEGORIES", list(r["topics"])))  # type: ignore[arg-type]
+        props.append(("CATEGORIES", list(r["topics"])))
     if one_line(str(r["title"])) != r["title"]:
         props.append(("X-SOCIALDESK-TITLE", str(r["title"])))
     if r["timezone"] is not None and shown != r["timezone"]:
@@ -168,7 +169,8 @@ def _repeat_from_rule(rule: Any, start: datetime | date) -> dict[str, Any]:
     if isinstance(until, datetime):
         zone = start.tzinfo if isinstance(start, datetime) and start.tzinfo else UTC
         until = until.astimezone(zone).date() if until.tzinfo else until.date()
-    repeat = dict(none, repeat_until=until.isoformat() if isinstance(until, date) else None)
+    repeat: dict[str, Any] = dict(
+        none, repeat_until=until.isoformat() if isinstance(until, date) else None)
     if key[0] == "MONTHLY":
         repeat["repeat_rule"] = "monthly"
     elif key[1] > 1:
@@ -233,7 +235,7 @@ def read_event(comp: Any) -> Record:
     timezone = ic.x_text(comp, "X-SOCIALDESK-TIMEZONE")
     if timezone is None or _shown_zone(timezone, clock is not None) != zone:
         timezone = zone
-    record: Record = {
+    record: dict[str, Any] = {
         "title": title if title is not None and one_line(title) == summary else summary,
         "body": ic.text_of(comp, "DESCRIPTION"), "status": status,
         "scheduled_on": day, "scheduled_time": clock if day else None,
@@ -258,7 +260,7 @@ def read_event(comp: Any) -> Record:
     return {name: record[name] for name in FIELDS}
 
 
-def _repeat(comp: Any, record: Record) -> dict[str, Any]:
+def _repeat(comp: Any, record: dict[str, Any]) -> dict[str, Any]:
     """The repeat fields: ``X-SOCIALDESK-REPEAT`` when the RRULE is still what it writes."""
     rule = comp.get("RRULE")
     if isinstance(rule, list):
