@@ -20,7 +20,7 @@ from socialdesk.store.workspace import Workspace
 # (store/known_names.py), which every writer fills and every reader shows.
 NAMED = {
     "contacts": contacts.CONTACT_COLUMNS + contacts.RECORD_COLUMNS + contacts.SHARE_COLUMNS,
-    "campaigns": campaigns.CAMPAIGN_COLUMNS,
+    "campaigns": (*campaigns.CAMPAIGN_COLUMNS, "uid"),  # uid: store/sync_items.py
     "channels": (*campaigns.CHANNEL_COLUMNS, "platform_label"),
     "interactions": interactions.INTERACTION_COLUMNS,
     "audiences": (*audiences.AUDIENCE_COLUMNS, "platform_label"),

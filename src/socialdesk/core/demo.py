@@ -304,6 +304,7 @@ class _Demo:
             self.rows["campaigns"].append((
                 campaign.id, template.name, template.goal, start.isoformat(), end.isoformat(),
                 d.COLOURS[index % len(d.COLOURS)],
+                d.uid(random.Random(f"{template.name} {start}")),  # seeded: no trigger's
             ))
 
     def campaign_for(self, day: date | None) -> _Campaign | None:

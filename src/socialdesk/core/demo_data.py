@@ -294,7 +294,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "contact_links": ("from_id", "to_id", "kind", "weight", "directed", "note"),
     "interactions": ("contact_id", "happened_on", "kind", "note"),
     "channels": ("platform", "handle", "url", "followers", "active"),
-    "campaigns": ("id", "name", "goal", "starts_on", "ends_on", "colour"),
+    "campaigns": ("id", "name", "goal", "starts_on", "ends_on", "colour", "uid"),
     "posts": ("id", "uid", "title", "body", "status", "campaign_id", "scheduled_on",
               "scheduled_time", "timezone", "link", "notes", "repeat_rule", "repeat_until",
               "evergreen_weeks", "published_url", "reach", "clicks", "engagements", "sequence",

@@ -43,6 +43,7 @@ from socialdesk.store import (
     schema_v10,
     schema_v11,
     schema_v12,
+    schema_v14,
 )
 
 if TYPE_CHECKING:
@@ -151,6 +152,10 @@ def _org_units(db: Database) -> None:
     run_script(db, schema_v12.SQL)
 
 
+def _sync_uids(db: Database) -> None:
+    run_script(db, schema_v14.SQL)
+
+
 # Every migration, oldest first. Never edit or remove a released one; append.
 MIGRATIONS: tuple[Migration, ...] = (
     ("0001_initial", _initial),
@@ -165,6 +170,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     ("0010_publishing", _publishing),
     ("0011_ask_raw_p", _ask_raw_p),
     ("0012_org_units", _org_units),
+    ("0014_sync_uids", _sync_uids),
 )
 
 
