@@ -162,6 +162,7 @@ class FakeMastodon(FakeServer):
         self.media: dict[str, dict[str, Any]] = {}
         self.by_key: dict[str, dict[str, Any]] = {}
         self.boosters: dict[str, list[dict[str, Any]]] = {}
+        self.endless_boosts = False
         self.account = {
             "id": "109302418093216254", "username": "hearth", "acct": "hearth",
             "display_name": "Hearth Bakery", "locked": False, "bot": False,
@@ -193,10 +194,34 @@ class FakeMastodon(FakeServer):
         status = next((s for s in self.statuses if match and s["id"] == match.group(1)), None)
         if method == "GET" and status is not None and match:
             if match.group(2):
-                limit = min(80, int(query.get("limit", ["40"])[0]))
-                return 200, self.boosters.get(status["id"], [])[:limit], {}
+                return self._reblogged_by(status["id"], query)
             return 200, {**status, "reblogs_count": len(self.boosters.get(status["id"], []))}, {}
         return 404, {"error": "Record not found"}, {}
+
+    def _reblogged_by(self, status_id: str, query: dict[str, list[str]]
+                      ) -> tuple[int, Any, dict[str, str]]:
+        """Boosters newest first, a page at a time; the next page is the ``Link`` header's.
+
+        As Mastodon: ``limit`` 40 by default, at most 80; ``max_id`` is the id of the
+        boost (not of the account); a full page has a next link. ``endless_boosts``
+        makes a hostile server whose next link never ends.
+        """
+        limit = min(80, int(query.get("limit", ["40"])[0]))
+        max_id = int(query.get("max_id", [str(10**30)])[0])
+        if self.endless_boosts:
+            page = [{**self._booster(f"fan{max_id % 10**6}-{n}"), "id": f"{max_id}{n}"}
+                    for n in range(limit)]
+            return 200, page, {"Link": f'<{self.url}/api/v1/statuses/{status_id}/'
+                                       f'reblogged_by?max_id={max_id - 1}>; rel="next"'}
+        boosts = [b for b in reversed(self.boosters.get(status_id, []))
+                  if int(b["_boost_id"]) < max_id][:limit]
+        headers = {}
+        if len(boosts) == limit:
+            base = f"{self.url}/api/v1/statuses/{status_id}/reblogged_by"
+            headers["Link"] = (f'<{base}?limit={limit}&max_id={boosts[-1]["_boost_id"]}>; '
+                               f'rel="next", <{base}?limit={limit}&since_id='
+                               f'{boosts[0]["_boost_id"]}>; rel="prev"')
+        return 200, [{k: v for k, v in b.items() if k != "_boost_id"} for b in boosts], headers
 
     def publish_scheduled(self) -> None:
         """The scheduled statuses' time came: the server makes them statuses (new ids)."""
@@ -207,15 +232,20 @@ class FakeMastodon(FakeServer):
 
     def boost(self, status_id: str, acct: str, name: str = "") -> None:
         """Someone boosts a status: ``acct`` is ``user`` (this instance) or ``user@host``."""
+        self.boosters.setdefault(status_id, []).append(
+            {**self._booster(acct, name), "_boost_id": str(next(self.ids))})
+
+    def _booster(self, acct: str, name: str = "") -> dict[str, Any]:
+        """An Account entity for ``acct``."""
         username, _, host = acct.partition("@")
         host = host or self.url.split("://")[1]
-        self.boosters.setdefault(status_id, []).append({
+        return {
             "id": str(next(self.ids)), "username": username, "acct": acct,
             "display_name": name, "locked": False, "bot": False,
             "created_at": "2023-01-01T00:00:00.000Z", "note": "",
             "url": f"https://{host}/@{username}", "avatar": "", "header": "",
             "followers_count": 10, "following_count": 10, "statuses_count": 1,
-            "emojis": [], "fields": []})
+            "emojis": [], "fields": []}
 
     def _upload(self, headers: Any, body: bytes) -> tuple[int, Any, dict[str, str]]:
         message = email.parser.BytesParser().parsebytes(
@@ -294,6 +324,7 @@ class FakeBluesky(FakeServer):
         self.records: dict[str, dict[str, Any]] = {}  # rkey → record, in creation order
         self.blobs: dict[str, tuple[str, bytes]] = {}
         self.reposts: dict[str, list[dict[str, Any]]] = {}
+        self.endless_reposts = False
         self.sessions = 0
         self.cids = count(1)
 
@@ -344,11 +375,14 @@ class FakeBluesky(FakeServer):
 
     def repost(self, rkey: str, handle: str, name: str = "") -> None:
         """Someone reposts a post."""
+        self.reposts.setdefault(rkey, []).append(self._profile(handle, name))
+
+    def _profile(self, handle: str, name: str = "") -> dict[str, Any]:
+        """An ``app.bsky.actor.defs#profileView`` for ``handle``."""
         did = f"did:plc:{abs(hash(handle)) % 10**24:024d}"
-        self.reposts.setdefault(rkey, []).append({
-            "did": did, "handle": handle, "displayName": name, "avatar": None,
-            "labels": [], "createdAt": "2023-01-01T00:00:00.000Z",
-            "indexedAt": "2023-01-01T00:00:00.000Z"})
+        return {"did": did, "handle": handle, "displayName": name, "avatar": None,
+                "labels": [], "createdAt": "2023-01-01T00:00:00.000Z",
+                "indexedAt": "2023-01-01T00:00:00.000Z"}
 
     def _uri(self, rkey: str) -> str:
         return f"at://{BLUESKY_DID}/app.bsky.feed.post/{rkey}"
@@ -364,8 +398,12 @@ class FakeBluesky(FakeServer):
 
     def _reposters(self, rkey: str, query: dict[str, list[str]]
                    ) -> tuple[int, Any, dict[str, str]]:
-        limit = int(query.get("limit", ["50"])[0])
+        limit = min(100, int(query.get("limit", ["50"])[0]))
         start = int(query.get("cursor", ["0"])[0])
+        if self.endless_reposts:  # a hostile server: a new page and cursor every time
+            page = [self._profile(f"fan{start + n}.bsky.social") for n in range(limit)]
+            return 200, {"uri": self._uri(rkey), "repostedBy": page,
+                         "cursor": str(start + limit)}, {}
         everyone = self.reposts.get(rkey, [])
         page = everyone[start:start + limit]
         answer: dict[str, Any] = {"uri": self._uri(rkey), "repostedBy": page}

@@ -16,6 +16,7 @@ from publish_fakes import (
 from socialdesk.core.publish import accounts
 from socialdesk.core.publish.publishing import Publisher
 from socialdesk.core.publish.results import fetch_results, handle_key
+from socialdesk.core.publish.web import MAX_PAGES
 from socialdesk.store import asks
 from socialdesk.store.audiences import set_audiences
 from socialdesk.store.contacts import save_contact
@@ -93,6 +94,39 @@ def test_a_rate_limit_stops_the_account_and_keeps_what_was_read(
     ask = asks.get_ask(workspace, published["ask"])
     assert ask is not None and ask.status == "asked"
     assert fetch_results(workspace).shared == ["Corner Café shared “Rye day” on Mastodon."]
+
+
+def test_boosters_beyond_the_first_page_are_read_by_the_link_header(
+        workspace: Workspace, published: dict[str, int], mastodon_server: FakeMastodon) -> None:
+    (status,) = mastodon_server.statuses
+    mastodon_server.boosters[status["id"]].reverse()  # the café boosted first: read last
+    for n in range(200):
+        mastodon_server.boost(status["id"], f"fan{n}@elsewhere.example")
+    report = fetch_results(workspace)
+    assert report.shared == ["Corner Café shared “Rye day” on Mastodon."]
+    assert mastodon_server.requests.count(
+        ("GET", f"/api/v1/statuses/{status['id']}/reblogged_by")) == 3  # 80 + 80 + 42
+    assert workspace.conn.execute(
+        "SELECT count(*) FROM publication_sharers").fetchone()[0] == 203
+
+
+@pytest.mark.parametrize("network", ["mastodon", "bluesky"])
+def test_a_server_whose_pages_never_end_is_read_up_to_the_bound(
+        workspace: Workspace, published: dict[str, int], mastodon_server: FakeMastodon,
+        bluesky_server: FakeBluesky, network: str) -> None:
+    mastodon_server.endless_boosts = network == "mastodon"
+    bluesky_server.endless_reposts = network == "bluesky"
+    report = fetch_results(workspace)
+    assert (report.read, report.problems) == (2, [])
+    server = mastodon_server if network == "mastodon" else bluesky_server
+    pages = [path for _, path in server.requests
+             if path.endswith(("/reblogged_by", "getRepostedBy"))]
+    assert len(pages) == MAX_PAGES
+    per_page = 80 if network == "mastodon" else 100
+    assert workspace.conn.execute(
+        "SELECT count(*) FROM publication_sharers s JOIN publications x "
+        "ON x.id = s.publication_id JOIN accounts a ON a.id = x.account_id "
+        "WHERE a.network = ?", (network,)).fetchone()[0] == MAX_PAGES * per_page
 
 
 @pytest.mark.parametrize(("network", "text", "key"), [
