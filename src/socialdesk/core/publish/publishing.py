@@ -79,6 +79,27 @@ def post_moment(detail: PostDetail) -> datetime | None:
     return local.replace(tzinfo=zone)
 
 
+def with_link(text: str, link: str) -> str:
+    """The text to send: ``text`` with the post's ``link`` after it, unless it has it.
+
+    The text has it when it holds the address, with or without its ``https://`` and
+    final slash, in any letter case. The link goes on a paragraph of its own; it counts in
+    the network's limit (23 characters on Mastodon) and is a link facet on Bluesky.
+    """
+    link = link.strip()
+    if not link:
+        return text
+
+    if link.split("://", 1)[-1].rstrip("/").lower() in text.lower():
+        return text
+    return f"{text.rstrip()}\n\n{link}" if text.strip() else link
+
+
+def without_link(detail: PostDetail, network: str) -> str:
+    """The channel's text for ``network`` as written, before the link is added."""
+    return dict(channel_texts(detail.draft.body, detail.draft.channels)).get(network, "")
+
+
 def _stamp(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
@@ -125,7 +146,8 @@ class Publisher:
         detail = get_post(self.ws, post_id)
         if detail is None:
             raise LookupError(f"There is no post {post_id}.")
-        texts = dict(channel_texts(detail.draft.body, detail.draft.channels))
+        texts = {network: with_link(text, detail.draft.link) for network, text in
+                 channel_texts(detail.draft.body, detail.draft.channels)}
         targets = [(account, texts[account.network]) for account in
                    publishing.accounts(self.ws) if account.network in texts
                    and (only is None or account.id in only)]
@@ -158,8 +180,10 @@ class Publisher:
                            f"{earlier.retry_at}: not sent yet.")
         check = check_text(account.network, text)
         if check.over:
-            return outcome("refused", f"Too long for {platform_name(account.network)} "
-                           f"({check.describe()}): not sent.")
+            appended = " with the post's link" if text != without_link(
+                detail, account.network) else ""
+            return outcome("refused", f"Too long for {platform_name(account.network)}"
+                           f"{appended} ({check.describe()}): not sent.")
         if account.network == "bluesky" and len(text.encode()) > bluesky.MAX_TEXT_BYTES:
             return outcome("refused", f"Too long for Bluesky ({len(text.encode()):,} bytes; "
                            f"at most {bluesky.MAX_TEXT_BYTES:,}): not sent.")
