@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -13,11 +14,12 @@ from publish_fakes import (
     FakeBluesky,
     FakeMastodon,
 )
+from socialdesk.core.planner.track_record import track_record
 from socialdesk.core.publish import accounts
 from socialdesk.core.publish.publishing import Publisher
 from socialdesk.core.publish.results import fetch_results, handle_key
 from socialdesk.core.publish.web import MAX_PAGES
-from socialdesk.store import asks
+from socialdesk.store import asks, reports
 from socialdesk.store.audiences import set_audiences
 from socialdesk.store.contacts import save_contact
 from socialdesk.store.interactions import interactions_of
@@ -42,8 +44,9 @@ def published(workspace: Workspace, mastodon_server: FakeMastodon,
     ada = save_contact(workspace, Contact(id=0, name="Ada Baker", kind="partner"))
     set_audiences(workspace, ada, [Audience(0, ada, "bluesky", 300,
                                             url="https://bsky.app/profile/ada.bsky.social")])
-    (ask,) = asks.create_asks(workspace, [asks.NewAsk(cafe, post, date.today().isoformat(),
-                                                      note="Said yes at the market")])
+    (ask,) = asks.create_asks(workspace, [asks.NewAsk(
+        cafe, post, date.today().isoformat(), note="Said yes at the market",
+        forecast=asks.Forecast(p=0.5, reach=500.0, x0=0.2, model_version=1))])
     with Publisher(workspace) as publisher:
         assert [o.state for o in publisher.publish(post)] == ["sent", "sent"]
     (status,) = mastodon_server.statuses
@@ -81,6 +84,41 @@ def test_a_fetch_reads_counts_and_turns_a_partners_boost_into_a_shared_ask(
     assert (again.read, again.shared, again.reshares) == (2, [], [])
     assert len([i for i in interactions_of(workspace, published["ada"])
                 if i.kind == "shared"]) == 1
+
+
+def test_shares_read_back_count_in_realised_reach_and_the_track_record(
+        workspace: Workspace, published: dict[str, int]) -> None:
+    fetch_results(workspace)
+    # The café's ask, shared on Mastodon: its audience there, 800. Ada reposted unasked on
+    # Bluesky: her audience there, 300. The stranger is no partner: nothing.
+    (row,) = reports.post_results(workspace)
+    assert (row.status, row.asks, row.shared, row.partner_reach) == ("published", 1, 1, 1100)
+    (campaign,) = reports.campaign_rows(workspace)
+    assert (campaign.shared, campaign.partner_reach) == (1, 1100)
+    (summary,) = reports.campaign_summaries(workspace)
+    assert summary.partner_reach == 1100
+    (week,) = reports.weekly_reach(workspace, date.today().isoformat(),
+                                   date.today().isoformat())
+    assert week.partner_reach == 1100
+    record = track_record(workspace)
+    # One ask planned at p = 0.5 came true: Brier (1 − 0.5)² = 0.25; its reach 800
+    # against E_c (1 − x_0) = 500 × 0.8 = 400: a log bias of ln 2.
+    assert (record.resolved, record.brier) == (1, 0.25)
+    assert record.reach_bias.asks == 1
+    assert record.reach_bias.mean_log == pytest.approx(math.log(2))
+
+    fetch_results(workspace)  # read again: nothing counts twice
+    assert reports.post_results(workspace)[0].partner_reach == 1100
+
+
+def test_a_reshare_by_a_partner_asked_later_counts_once_through_the_ask(
+        workspace: Workspace, published: dict[str, int]) -> None:
+    fetch_results(workspace)
+    (late,) = asks.create_asks(workspace, [asks.NewAsk(
+        published["ada"], published["post"], date.today().isoformat())])
+    assert reports.post_results(workspace)[0].partner_reach == 800  # asked, not shared yet
+    asks.record_outcome(workspace, late, "shared", observed_reach=350)
+    assert reports.post_results(workspace)[0].partner_reach == 1150
 
 
 def test_a_rate_limit_stops_the_account_and_keeps_what_was_read(
