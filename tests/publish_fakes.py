@@ -3,11 +3,14 @@
 Mastodon: the REST API's shapes from docs.joinmastodon.org (CredentialAccount, Status,
 ScheduledStatus, MediaAttachment; errors as ``{"error": "…"}``), ``Idempotency-Key``
 honoured. Bluesky: XRPC with the shapes of the AT Protocol lexicons (createSession,
-uploadBlob, createRecord, listRecords; errors as ``{"error": "Name", "message": "…"}``).
+uploadBlob, createRecord, listRecords, getPostThread, getRepostedBy; errors as
+``{"error": "Name", "message": "…"}``).
 
-Each server runs in a thread on a free port and stops at the end of its test. Tests can
-queue refusals (:meth:`FakeServer.refuse_next`) and make a post request hang after the
-server made the post (:attr:`FakeServer.hang_after_post`), to kill the client meanwhile.
+Each server runs in a thread on a free port (or the one given, to come back after
+:meth:`FakeServer.stop`, as a server does after an outage) and stops at the end of its
+test. Tests can queue refusals (:meth:`FakeServer.refuse_next`) and make a post request
+hang after the server made the post (:attr:`FakeServer.hang_after_post`), to kill the
+client meanwhile. Who boosted or reposted comes a page at a time, as the APIs page it.
 """
 
 from __future__ import annotations
@@ -37,7 +40,7 @@ BLUESKY_DID = "did:plc:z72i7hdynmk6r22z27h6tvur"
 class FakeServer:
     """A threaded HTTP server whose answers come from :meth:`answer`."""
 
-    def __init__(self) -> None:
+    def __init__(self, port: int = 0) -> None:
         self.requests: list[tuple[str, str]] = []
         self.refusals: list[tuple[int, dict[str, Any], dict[str, str]]] = []
         self.hang_after_post = False
@@ -97,7 +100,7 @@ class FakeServer:
             def do_POST(self) -> None:
                 self._handle("POST")
 
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", port), Handler)
         self.httpd.daemon_threads = True
         self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
         self.thread = threading.Thread(target=self.httpd.serve_forever, args=(0.02,),
@@ -153,8 +156,8 @@ def _content(text: str) -> str:
 class FakeMastodon(FakeServer):
     """A Mastodon instance with one account, ``@hearth``."""
 
-    def __init__(self) -> None:
-        super().__init__()
+    def __init__(self, port: int = 0) -> None:
+        super().__init__(port)
         self.token = MASTODON_TOKEN
         self.ids = count(110_000_000_000_000_001)
         self.statuses: list[dict[str, Any]] = []
@@ -318,8 +321,8 @@ class FakeMastodon(FakeServer):
 class FakeBluesky(FakeServer):
     """A PDS with one account, ``hearth.bsky.social``."""
 
-    def __init__(self) -> None:
-        super().__init__()
+    def __init__(self, port: int = 0) -> None:
+        super().__init__(port)
         self.password = BLUESKY_PASSWORD
         self.records: dict[str, dict[str, Any]] = {}  # rkey → record, in creation order
         self.blobs: dict[str, tuple[str, bytes]] = {}
