@@ -58,7 +58,9 @@ def test_publish_now_sends_on_the_writer_thread_and_says_so(
     mastodon_server.release.set()
     qtbot.waitUntil(lambda: not window.publishing.busy, timeout=20_000)
     assert len(mastodon_server.statuses) == 1 and len(bluesky_server.records) == 1
-    assert "Sent to @hearth@" in window.statusBar().currentMessage()
+    host = mastodon_server.url.split("://")[1]
+    assert window.statusBar().currentMessage() == (
+        f"Sent to @hearth@{host}.  Sent to hearth.bsky.social.")  # each handle once
     detail = get_post(window.ws, post)
     assert detail is not None and detail.draft.status == "published"
 

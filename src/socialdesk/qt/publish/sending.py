@@ -32,8 +32,9 @@ RESULTS = Changes.of("posts", "asks", "interactions")  # what reading results ma
 
 
 def summary(outcomes: list[Outcome]) -> str:
-    """One line per account: where it went, or why not."""
-    return "\n".join(f"{o.account.handle}: {o.message}" for o in outcomes)
+    """One line per account: where it went, or why not (naming the account once)."""
+    return "\n".join(o.message if o.account.handle in o.message
+                     else f"{o.account.handle}: {o.message}" for o in outcomes)
 
 
 class Window(Protocol):
