@@ -114,8 +114,12 @@ def test_refresh_results_reads_back_boosts_on_the_writer_thread(
     qtbot.waitUntil(lambda: not window.publishing.busy, timeout=20_000)
     mastodon_server.boost(mastodon_server.statuses[0]["id"], "zed@elsewhere.example")
     refresh = next(a for a in window.findChildren(QAction) if a.text() == "Refresh &results")
+    mastodon_server.latency = 0.3  # a slow server must not hold the window
+    started = time.perf_counter()
     refresh.trigger()
+    assert time.perf_counter() - started < 0.1
     assert window.publishing.busy
+    assert window.statusBar().currentMessage() == "Reading results…"
     qtbot.waitUntil(lambda: not window.publishing.busy, timeout=20_000)
     assert window.statusBar().currentMessage() == "Read the results of 1 post."
     detail = get_post(window.ws, post)
