@@ -1,8 +1,9 @@
 """Publishing a post to its connected accounts: intent → send → remote id, never twice.
 
 For each connected account whose network the post has a channel on, the channel's text
-(or the post's body) goes out — refused before sending when it is over the network's
-limit. A post whose time is ahead goes to Mastodon with ``scheduled_at`` (the server
+(or the post's body) goes out, with the post's link after it when it lacks it
+(:func:`~socialdesk.core.limits.with_link`) — refused before sending when it is over the
+network's limit. A post whose time is ahead goes to Mastodon with ``scheduled_at`` (the server
 publishes it then); for Bluesky it waits for ``socialdesk publish --due`` (or the app) at
 its time. A post without a time of day goes out at :data:`DEFAULT_TIME` on its date.
 
@@ -79,22 +80,6 @@ def post_moment(detail: PostDetail) -> datetime | None:
     return local.replace(tzinfo=zone)
 
 
-def with_link(text: str, link: str) -> str:
-    """The text to send: ``text`` with the post's ``link`` after it, unless it has it.
-
-    The text has it when it holds the address, with or without its ``https://`` and
-    final slash, in any letter case. The link goes on a paragraph of its own; it counts in
-    the network's limit (23 characters on Mastodon) and is a link facet on Bluesky.
-    """
-    link = link.strip()
-    if not link:
-        return text
-
-    if link.split("://", 1)[-1].rstrip("/").lower() in text.lower():
-        return text
-    return f"{text.rstrip()}\n\n{link}" if text.strip() else link
-
-
 def without_link(detail: PostDetail, network: str) -> str:
     """The channel's text for ``network`` as written, before the link is added."""
     return dict(channel_texts(detail.draft.body, detail.draft.channels)).get(network, "")
@@ -146,8 +131,8 @@ class Publisher:
         detail = get_post(self.ws, post_id)
         if detail is None:
             raise LookupError(f"There is no post {post_id}.")
-        texts = {network: with_link(text, detail.draft.link) for network, text in
-                 channel_texts(detail.draft.body, detail.draft.channels)}
+        texts = dict(channel_texts(detail.draft.body, detail.draft.channels,
+                                   detail.draft.link))
         targets = [(account, texts[account.network]) for account in
                    publishing.accounts(self.ws) if account.network in texts
                    and (only is None or account.id in only)]
