@@ -167,6 +167,35 @@ def test_a_server_whose_pages_never_end_is_read_up_to_the_bound(
         "WHERE a.network = ?", (network,)).fetchone()[0] == MAX_PAGES * per_page
 
 
+def test_a_post_deleted_on_its_network_is_named_in_the_problem(
+        workspace: Workspace, published: dict[str, int], mastodon_server: FakeMastodon) -> None:
+    mastodon_server.statuses.clear()  # deleted on the instance: 404 Record not found
+    report = fetch_results(workspace)
+    host = mastodon_server.url.split("://")[1]
+    assert report.read == 1  # Bluesky's
+    assert report.problems == [f"@hearth@{host}, “Rye day”: {host} refused it "
+                               "(404: Record not found)."]
+
+
+def test_a_revoked_token_is_one_message_not_one_per_post(
+        workspace: Workspace, published: dict[str, int], mastodon_server: FakeMastodon) -> None:
+    when = datetime.now(UTC) - timedelta(hours=1)
+    for n in range(5):
+        post = create_post(workspace, PostDraft(
+            title=f"Oat day {n}", body=f"Oat day {n}", status="scheduled",
+            scheduled_on=when.date().isoformat(), scheduled_time=when.strftime("%H:%M"),
+            timezone="UTC", channels=(("mastodon", None),)))
+        with Publisher(workspace) as publisher:
+            assert [o.state for o in publisher.publish(post)] == ["sent"]
+    mastodon_server.token = "revoked"
+    report = fetch_results(workspace)
+    host = mastodon_server.url.split("://")[1]
+    assert report.read == 1  # Bluesky's
+    assert report.problems == [f"@hearth@{host}: {host} refused the access token (401: The "
+                               "access token is invalid). Connect the account again with a "
+                               "new one."]
+
+
 @pytest.mark.parametrize(("network", "text", "key"), [
     ("mastodon", "@Cafe@Other.Example", "cafe@other.example"),
     ("mastodon", "https://other.example/@cafe", "cafe@other.example"),
