@@ -75,6 +75,7 @@ def test_a_refused_publication_is_a_message_that_does_not_block(
     assert isinstance(box, QMessageBox) and box.isVisible()
     assert "Too long for Mastodon (501 / 500 — 1 too many): not sent." in box.text()
     assert mastodon_server.statuses == []
+    assert window.statusBar().currentMessage() == "Nothing was published: see the message."
     box.close()
 
 

@@ -157,6 +157,8 @@ class PublishControl(QObject):
         if error is not None:
             if not isinstance(error, PublishError | LookupError):
                 raise error
+            self.window.statusBar().showMessage("Nothing was published: see the message.",
+                                                15000)
             self._warn(str(error))
             return
         outcomes = outcomes or []
@@ -166,6 +168,9 @@ class PublishControl(QObject):
         done = [o for o in outcomes if o.state not in PROBLEMS]
         if done:
             self.window.statusBar().showMessage(summary(done).replace("\n", "  "), 15000)
+        elif problems:  # not "Publishing…" still
+            self.window.statusBar().showMessage("Nothing was published: see the message.",
+                                                15000)
         if problems:
             self._warn("Not everything was published:\n\n" + summary(problems))
 
