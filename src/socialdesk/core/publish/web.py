@@ -178,16 +178,22 @@ def _wait_text(seconds: float | None) -> str:
     return f"try again in {round(seconds / 60)} minutes"
 
 
-_LINK = re.compile(r'<([^>]*)>\s*((?:;\s*[^;,]*)*)')
+_NEXT = re.compile(r'rel\s*=\s*"?([^";]*)')
 
 
 def next_page(link: str) -> dict[str, str]:
-    """The query of a ``Link`` header's ``rel="next"`` address ({} when there is none)."""
-    for match in _LINK.finditer(link[:MAX_ERROR_TEXT * 20]):
-        rels = re.findall(r'rel\s*=\s*"?([^";]*)"?', match.group(2))
-        if any("next" in rel.split() for rel in rels):
+    """The query of a ``Link`` header's ``rel="next"`` address ({} when there is none).
+
+    ``<https://host/path?max_id=1>; rel="next", <…>; rel="prev"``, read in one pass.
+    """
+    for part in link.split(","):
+        address, _, params = part.partition(";")
+        address = address.strip()
+        rels = _NEXT.findall(params)
+        if address.startswith("<") and address.endswith(">") and any(
+                "next" in rel.split() for rel in rels):
             return {name: values[-1] for name, values in
-                    parse_qs(urlsplit(match.group(1)).query).items()}
+                    parse_qs(urlsplit(address[1:-1]).query).items()}
     return {}
 
 
