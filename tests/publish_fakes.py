@@ -3,11 +3,14 @@
 Mastodon: the REST API's shapes from docs.joinmastodon.org (CredentialAccount, Status,
 ScheduledStatus, MediaAttachment; errors as ``{"error": "…"}``), ``Idempotency-Key``
 honoured. Bluesky: XRPC with the shapes of the AT Protocol lexicons (createSession,
-uploadBlob, createRecord, listRecords; errors as ``{"error": "Name", "message": "…"}``).
+uploadBlob, createRecord, listRecords, getPostThread, getRepostedBy; errors as
+``{"error": "Name", "message": "…"}``).
 
-Each server runs in a thread on a free port and stops at the end of its test. Tests can
-queue refusals (:meth:`FakeServer.refuse_next`) and make a post request hang after the
-server made the post (:attr:`FakeServer.hang_after_post`), to kill the client meanwhile.
+Each server runs in a thread on a free port (or the one given, to come back after
+:meth:`FakeServer.stop`, as a server does after an outage) and stops at the end of its
+test. Tests can queue refusals (:meth:`FakeServer.refuse_next`) and make a post request
+hang after the server made the post (:attr:`FakeServer.hang_after_post`), to kill the
+client meanwhile. Who boosted or reposted comes a page at a time, as the APIs page it.
 """
 
 from __future__ import annotations
@@ -37,7 +40,7 @@ BLUESKY_DID = "did:plc:z72i7hdynmk6r22z27h6tvur"
 class FakeServer:
     """A threaded HTTP server whose answers come from :meth:`answer`."""
 
-    def __init__(self) -> None:
+    def __init__(self, port: int = 0) -> None:
         self.requests: list[tuple[str, str]] = []
         self.refusals: list[tuple[int, dict[str, Any], dict[str, str]]] = []
         self.hang_after_post = False
@@ -97,7 +100,7 @@ class FakeServer:
             def do_POST(self) -> None:
                 self._handle("POST")
 
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", port), Handler)
         self.httpd.daemon_threads = True
         self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
         self.thread = threading.Thread(target=self.httpd.serve_forever, args=(0.02,),
@@ -153,8 +156,8 @@ def _content(text: str) -> str:
 class FakeMastodon(FakeServer):
     """A Mastodon instance with one account, ``@hearth``."""
 
-    def __init__(self) -> None:
-        super().__init__()
+    def __init__(self, port: int = 0) -> None:
+        super().__init__(port)
         self.token = MASTODON_TOKEN
         self.ids = count(110_000_000_000_000_001)
         self.statuses: list[dict[str, Any]] = []
@@ -162,6 +165,7 @@ class FakeMastodon(FakeServer):
         self.media: dict[str, dict[str, Any]] = {}
         self.by_key: dict[str, dict[str, Any]] = {}
         self.boosters: dict[str, list[dict[str, Any]]] = {}
+        self.endless_boosts = False
         self.account = {
             "id": "109302418093216254", "username": "hearth", "acct": "hearth",
             "display_name": "Hearth Bakery", "locked": False, "bot": False,
@@ -193,10 +197,34 @@ class FakeMastodon(FakeServer):
         status = next((s for s in self.statuses if match and s["id"] == match.group(1)), None)
         if method == "GET" and status is not None and match:
             if match.group(2):
-                limit = min(80, int(query.get("limit", ["40"])[0]))
-                return 200, self.boosters.get(status["id"], [])[:limit], {}
+                return self._reblogged_by(status["id"], query)
             return 200, {**status, "reblogs_count": len(self.boosters.get(status["id"], []))}, {}
         return 404, {"error": "Record not found"}, {}
+
+    def _reblogged_by(self, status_id: str, query: dict[str, list[str]]
+                      ) -> tuple[int, Any, dict[str, str]]:
+        """Boosters newest first, a page at a time; the next page is the ``Link`` header's.
+
+        As Mastodon: ``limit`` 40 by default, at most 80; ``max_id`` is the id of the
+        boost (not of the account); a full page has a next link. ``endless_boosts``
+        makes a hostile server whose next link never ends.
+        """
+        limit = min(80, int(query.get("limit", ["40"])[0]))
+        max_id = int(query.get("max_id", [str(10**30)])[0])
+        if self.endless_boosts:
+            page = [{**self._booster(f"fan{max_id % 10**6}-{n}"), "id": f"{max_id}{n}"}
+                    for n in range(limit)]
+            return 200, page, {"Link": f'<{self.url}/api/v1/statuses/{status_id}/'
+                                       f'reblogged_by?max_id={max_id - 1}>; rel="next"'}
+        boosts = [b for b in reversed(self.boosters.get(status_id, []))
+                  if int(b["_boost_id"]) < max_id][:limit]
+        headers = {}
+        if len(boosts) == limit:
+            base = f"{self.url}/api/v1/statuses/{status_id}/reblogged_by"
+            headers["Link"] = (f'<{base}?limit={limit}&max_id={boosts[-1]["_boost_id"]}>; '
+                               f'rel="next", <{base}?limit={limit}&since_id='
+                               f'{boosts[0]["_boost_id"]}>; rel="prev"')
+        return 200, [{k: v for k, v in b.items() if k != "_boost_id"} for b in boosts], headers
 
     def publish_scheduled(self) -> None:
         """The scheduled statuses' time came: the server makes them statuses (new ids)."""
@@ -207,15 +235,20 @@ class FakeMastodon(FakeServer):
 
     def boost(self, status_id: str, acct: str, name: str = "") -> None:
         """Someone boosts a status: ``acct`` is ``user`` (this instance) or ``user@host``."""
+        self.boosters.setdefault(status_id, []).append(
+            {**self._booster(acct, name), "_boost_id": str(next(self.ids))})
+
+    def _booster(self, acct: str, name: str = "") -> dict[str, Any]:
+        """An Account entity for ``acct``."""
         username, _, host = acct.partition("@")
         host = host or self.url.split("://")[1]
-        self.boosters.setdefault(status_id, []).append({
+        return {
             "id": str(next(self.ids)), "username": username, "acct": acct,
             "display_name": name, "locked": False, "bot": False,
             "created_at": "2023-01-01T00:00:00.000Z", "note": "",
             "url": f"https://{host}/@{username}", "avatar": "", "header": "",
             "followers_count": 10, "following_count": 10, "statuses_count": 1,
-            "emojis": [], "fields": []})
+            "emojis": [], "fields": []}
 
     def _upload(self, headers: Any, body: bytes) -> tuple[int, Any, dict[str, str]]:
         message = email.parser.BytesParser().parsebytes(
@@ -288,12 +321,13 @@ class FakeMastodon(FakeServer):
 class FakeBluesky(FakeServer):
     """A PDS with one account, ``hearth.bsky.social``."""
 
-    def __init__(self) -> None:
-        super().__init__()
+    def __init__(self, port: int = 0) -> None:
+        super().__init__(port)
         self.password = BLUESKY_PASSWORD
         self.records: dict[str, dict[str, Any]] = {}  # rkey → record, in creation order
         self.blobs: dict[str, tuple[str, bytes]] = {}
         self.reposts: dict[str, list[dict[str, Any]]] = {}
+        self.endless_reposts = False
         self.sessions = 0
         self.cids = count(1)
 
@@ -344,11 +378,14 @@ class FakeBluesky(FakeServer):
 
     def repost(self, rkey: str, handle: str, name: str = "") -> None:
         """Someone reposts a post."""
+        self.reposts.setdefault(rkey, []).append(self._profile(handle, name))
+
+    def _profile(self, handle: str, name: str = "") -> dict[str, Any]:
+        """An ``app.bsky.actor.defs#profileView`` for ``handle``."""
         did = f"did:plc:{abs(hash(handle)) % 10**24:024d}"
-        self.reposts.setdefault(rkey, []).append({
-            "did": did, "handle": handle, "displayName": name, "avatar": None,
-            "labels": [], "createdAt": "2023-01-01T00:00:00.000Z",
-            "indexedAt": "2023-01-01T00:00:00.000Z"})
+        return {"did": did, "handle": handle, "displayName": name, "avatar": None,
+                "labels": [], "createdAt": "2023-01-01T00:00:00.000Z",
+                "indexedAt": "2023-01-01T00:00:00.000Z"}
 
     def _uri(self, rkey: str) -> str:
         return f"at://{BLUESKY_DID}/app.bsky.feed.post/{rkey}"
@@ -364,8 +401,12 @@ class FakeBluesky(FakeServer):
 
     def _reposters(self, rkey: str, query: dict[str, list[str]]
                    ) -> tuple[int, Any, dict[str, str]]:
-        limit = int(query.get("limit", ["50"])[0])
+        limit = min(100, int(query.get("limit", ["50"])[0]))
         start = int(query.get("cursor", ["0"])[0])
+        if self.endless_reposts:  # a hostile server: a new page and cursor every time
+            page = [self._profile(f"fan{start + n}.bsky.social") for n in range(limit)]
+            return 200, {"uri": self._uri(rkey), "repostedBy": page,
+                         "cursor": str(start + limit)}, {}
         everyone = self.reposts.get(rkey, [])
         page = everyone[start:start + limit]
         answer: dict[str, Any] = {"uri": self._uri(rkey), "repostedBy": page}

@@ -7,6 +7,7 @@ import pytest
 from socialdesk.core.limits import (
     CHANNEL_PLATFORMS,
     LIMITS,
+    channel_texts,
     check_text,
     count_characters,
     graphemes,
@@ -75,3 +76,15 @@ def test_post_problems_name_the_network_and_the_missing_channel() -> None:
     assert post_problems(body, [("x", None), ("instagram", None)]) == [
         "Too long for X: 290 / 280 — 10 too many"]
     assert post_problems(body, [("x", "short for X"), ("newsletter", None)]) == []
+
+
+def test_the_posts_link_counts_where_socialdesk_publishes_it() -> None:
+    link = "https://hearth.example/rye"
+    body = "x" * 480
+    # Mastodon and Bluesky get the link after a text that lacks it: 480 + 2 + 23 on Mastodon.
+    assert post_problems(body, [("mastodon", None), ("instagram", None)], link) == [
+        "Too long for Mastodon: 505 / 500 — 5 too many"]
+    assert channel_texts("Rye!", [("bluesky", None), ("x", None)], link) == [
+        ("bluesky", f"Rye!\n\n{link}"), ("x", "Rye!")]
+    assert channel_texts("Rye: HEARTH.example/rye/", [("mastodon", None)], link) == [
+        ("mastodon", "Rye: HEARTH.example/rye/")]  # it has it already

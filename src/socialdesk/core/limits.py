@@ -237,18 +237,39 @@ def check_text(platform: str, text: str) -> TextCheck:
     return TextCheck(platform, count_characters(platform, text), limit_for(platform))
 
 
-def channel_texts(body: str, channels: Iterable[tuple[str, str | None]]
+PUBLISHED_NETWORKS = ("mastodon", "bluesky")  # where SocialDesk sends posts itself
+
+
+def with_link(text: str, link: str) -> str:
+    """``text`` with the post's ``link`` after it on a line of its own, unless it has it.
+
+    The text has it when it holds the address, with or without its ``https://`` and
+    final slash, in any letter case.
+    """
+    link = link.strip()
+    if not link or link.split("://", 1)[-1].rstrip("/").lower() in text.lower():
+        return text
+    return f"{text.rstrip()}\n\n{link}" if text.strip() else link
+
+
+def channel_texts(body: str, channels: Iterable[tuple[str, str | None]], link: str = ""
                   ) -> list[tuple[str, str]]:
-    """(platform, the text that goes there): a channel's own variant, or the post's body."""
-    return [(platform, variant if variant else body) for platform, variant in channels]
+    """(platform, the text that goes there): a channel's own variant, or the post's body.
+
+    On the networks SocialDesk publishes to (:data:`PUBLISHED_NETWORKS`), the post's
+    ``link`` goes after a text that lacks it (:func:`with_link`), as it is sent.
+    """
+    return [(platform, with_link(text, link) if platform in PUBLISHED_NETWORKS else text)
+            for platform, text in ((p, v if v else body) for p, v in channels)]
 
 
-def post_problems(body: str, channels: Sequence[tuple[str, str | None]]) -> list[str]:
+def post_problems(body: str, channels: Sequence[tuple[str, str | None]], link: str = ""
+                  ) -> list[str]:
     """What keeps a post from going out as it is: no channel, or a text over a limit."""
     if not channels:
         return ["No channel chosen"]
     problems = []
-    for platform, text in channel_texts(body, channels):
+    for platform, text in channel_texts(body, channels, link):
         result = check_text(platform, text)
         if result.over:
             problems.append(f"Too long for {platform_name(platform)}: {result.describe()}")

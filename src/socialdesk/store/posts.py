@@ -58,6 +58,7 @@ class PostTexts:
     row: PostRow
     body: str
     channels: tuple[tuple[str, str | None], ...]
+    link: str = ""
 
 
 def week_of(day: date) -> tuple[date, date]:
@@ -161,22 +162,26 @@ def count_unscheduled(ws: Workspace) -> int:
 
 
 def post_texts_between(ws: Workspace, first: str, last: str) -> list[PostTexts]:
-    """Posts from ``first`` to ``last`` with their body and each channel's own text."""
+    """Posts from ``first`` to ``last`` with their body, each channel's own text and link."""
     rows = ws.conn.execute(
         f"{_POST_SQL} WHERE p.scheduled_on BETWEEN ? AND ? {_ORDER}", (first, last)
     ).fetchall()
     post_rows = _with_channels(ws, rows)
-    bodies: dict[int, str] = {}
+    bodies: dict[int, tuple[str, str]] = {}
     variants: dict[int, list[tuple[str, str | None]]] = defaultdict(list)
     for chunk, marks in _chunks([r.id for r in post_rows]):
-        bodies.update((row["id"], row["body"]) for row in ws.conn.execute(
-            f"SELECT id, body FROM posts WHERE id IN ({marks})", chunk))
+        bodies.update((row["id"], (row["body"], row["link"])) for row in ws.conn.execute(
+            f"SELECT id, body, link FROM posts WHERE id IN ({marks})", chunk))
         for row in ws.conn.execute(
             f"SELECT post_id, {shown('platform')} AS platform, body FROM post_channels "
             f"WHERE post_id IN ({marks}) ORDER BY 2", chunk,
         ):
             variants[row["post_id"]].append((row["platform"], row["body"]))
-    return [PostTexts(row, bodies.get(row.id, ""), tuple(variants[row.id])) for row in post_rows]
+    found = []
+    for row in post_rows:
+        body, link = bodies.get(row.id, ("", ""))
+        found.append(PostTexts(row, body, tuple(variants[row.id]), link))
+    return found
 
 
 def campaigns(ws: Workspace) -> list[Campaign]:

@@ -163,7 +163,7 @@ class CampaignRow:
     posts: int
     published: int
     own_reach: int  # published posts
-    partner_reach: int  # shares of published posts
+    partner_reach: int  # shares of published posts, asked and unasked
     asks: int
     answered: int
     shared: int

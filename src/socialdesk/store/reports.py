@@ -14,6 +14,7 @@ from datetime import date, timedelta
 
 from socialdesk.store.asks import WAITING
 from socialdesk.store.columns import field_names, from_row, rows_as
+from socialdesk.store.known_names import shown
 from socialdesk.store.models import CampaignSummary, Counts, WeekReach
 from socialdesk.store.occurrences import repeat_of
 from socialdesk.store.posts import week_of
@@ -38,6 +39,30 @@ _PUBLISHED_SHARE_REACH = (
     "(SELECT status FROM posts WHERE id = a.post_id) = 'published') "
     "THEN coalesce(a.observed_reach, 0) ELSE 0 END"
 )
+# Reach through partners who shared the post ``p`` unasked (read back from Mastodon or
+# Bluesky): each such partner's audience on each network they boosted or reposted it on,
+# once however many of its accounts they shared. A partner with an ask for the post
+# counts through the ask instead.
+_RESHARE_REACH = (
+    "(SELECT coalesce(sum(au.size), 0) FROM audiences au WHERE au.id IN ("
+    "SELECT u.id FROM publications x "
+    "JOIN publication_sharers s ON s.publication_id = x.id AND s.contact_id IS NOT NULL "
+    "JOIN accounts ac ON ac.id = x.account_id "
+    "JOIN audiences u ON u.contact_id = s.contact_id "
+    f"AND {shown('platform', 'u')} = ac.network "
+    "WHERE x.post_id = p.id AND NOT EXISTS (SELECT 1 FROM asks k "
+    "WHERE k.post_id = p.id AND k.contact_id = s.contact_id)))"
+)
+# The published posts that partners shared unasked, with that reach, per campaign.
+_RESHARE_TOTALS = f"""
+        reshare_totals AS (
+            SELECT p.campaign_id, sum({_RESHARE_REACH}) AS reach
+            FROM posts p WHERE p.status = 'published' AND p.id IN (
+                SELECT x.post_id FROM publication_sharers s
+                JOIN publications x ON x.id = s.publication_id
+                WHERE s.contact_id IS NOT NULL AND s.ask_id IS NULL)
+            GROUP BY p.campaign_id
+        )"""
 # A marked date ``o`` of the post ``p`` that counts as published: on a date it repeats on.
 _PUBLISHED_REPEAT = f"o.status = 'published' AND {repeat_of('o.occurs_on')}"
 # The reach of published repeats per campaign (a CTE: one pass over the marked dates).
@@ -99,16 +124,17 @@ def campaign_summaries(ws: Workspace) -> list[CampaignSummary]:
             SELECT campaign_id, count(*) AS posts, sum(status = 'published') AS published,
                    sum(CASE WHEN status = 'published' THEN reach END) AS reach
             FROM posts GROUP BY campaign_id
-        ),{_REPEAT_TOTALS}
+        ),{_REPEAT_TOTALS},{_RESHARE_TOTALS}
         SELECT coalesce(c.name, 'No campaign') AS campaign,
                coalesce(c.colour, '#9e9e9e') AS colour, coalesce(c.goal, '') AS goal,
                pt.posts AS posts, pt.published AS published,
                coalesce(pt.reach, 0) + coalesce(rt.reach, 0) AS reach,
                coalesce(at.asks, 0) AS asks, coalesce(at.shared, 0) AS shared,
-               coalesce(at.partner_reach, 0) AS partner_reach
+               coalesce(at.partner_reach, 0) + coalesce(st.reach, 0) AS partner_reach
         FROM post_totals pt LEFT JOIN campaigns c ON c.id = pt.campaign_id
         LEFT JOIN ask_totals at ON at.campaign_id IS pt.campaign_id
         LEFT JOIN repeat_totals rt ON rt.campaign_id IS pt.campaign_id
+        LEFT JOIN reshare_totals st ON st.campaign_id IS pt.campaign_id
         ORDER BY c.id IS NULL, c.starts_on DESC, c.name
         """
     )
@@ -142,7 +168,7 @@ def campaign_rows(ws: Workspace) -> list[CampaignRow]:
             SELECT campaign_id, count(*) AS posts, sum(status = 'published') AS published,
                    sum(CASE WHEN status = 'published' THEN reach END) AS reach
             FROM posts GROUP BY campaign_id
-        ),{_REPEAT_TOTALS},
+        ),{_REPEAT_TOTALS},{_RESHARE_TOTALS},
         per_ask_visits AS MATERIALIZED (  -- one sorted pass: a third faster than a lookup a row
             SELECT ask_id, sum(visits) AS visits FROM ask_visits NOT INDEXED GROUP BY ask_id
         ),
@@ -160,7 +186,8 @@ def campaign_rows(ws: Workspace) -> list[CampaignRow]:
                c.starts_on AS starts_on, c.ends_on AS ends_on,
                coalesce(pt.posts, 0) AS posts, coalesce(pt.published, 0) AS published,
                coalesce(pt.reach, 0) + coalesce(rt.reach, 0) AS own_reach,
-               coalesce(at.partner_reach, 0) AS partner_reach, coalesce(at.asks, 0) AS asks,
+               coalesce(at.partner_reach, 0) + coalesce(st.reach, 0) AS partner_reach,
+               coalesce(at.asks, 0) AS asks,
                coalesce(at.answered, 0) AS answered, coalesce(at.shared, 0) AS shared,
                coalesce(vt.visits, 0) AS visits
         FROM wanted w LEFT JOIN campaigns c ON c.id = w.campaign_id
@@ -168,6 +195,7 @@ def campaign_rows(ws: Workspace) -> list[CampaignRow]:
         LEFT JOIN ask_totals at ON at.campaign_id IS w.campaign_id
         LEFT JOIN repeat_totals rt ON rt.campaign_id IS w.campaign_id
         LEFT JOIN visit_totals vt ON vt.campaign_id IS w.campaign_id
+        LEFT JOIN reshare_totals st ON st.campaign_id IS w.campaign_id
         ORDER BY w.campaign_id IS NULL, c.starts_on IS NULL, c.starts_on DESC,
                  c.name COLLATE NOCASE
         """
@@ -209,7 +237,8 @@ def leverage_by_week(
         WITH per_post AS (
             SELECT date(p.scheduled_on, 'weekday 0', '-6 days') AS week, p.reach,
                    count(a.id) AS asks, sum(a.status = 'shared') AS shared,
-                   sum({_SHARED_REACH}) AS partner_reach, sum({_EFFORT}) AS effort
+                   coalesce(sum({_SHARED_REACH}), 0) + {_RESHARE_REACH} AS partner_reach,
+                   sum({_EFFORT}) AS effort
             FROM posts p
             LEFT JOIN asks a ON a.post_id = p.id
             WHERE {where}
@@ -293,8 +322,8 @@ _POST_COLUMNS = (
 _ASK_TOTALS = f"""
     count(a.id) AS asks, coalesce(sum(a.status = 'shared'), 0) AS shared,
     coalesce(sum(a.{WAITING}), 0) AS waiting,
-    CASE WHEN p.status = 'published' THEN coalesce(sum({_SHARED_REACH}), 0) ELSE 0 END
-        AS partner_reach,
+    CASE WHEN p.status = 'published' THEN coalesce(sum({_SHARED_REACH}), 0)
+        + {_RESHARE_REACH} ELSE 0 END AS partner_reach,
     coalesce(sum({_EFFORT}), 0) AS effort_minutes,
     coalesce(sum({_COMPARABLE}), 0) AS compared,
     sum(CASE WHEN {_COMPARABLE} THEN a.predicted_reach END) AS predicted,

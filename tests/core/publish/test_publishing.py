@@ -327,3 +327,41 @@ def test_hashtags_are_tag_facets_and_a_links_fragment_is_not() -> None:
         ("https://hearth.example/a#brot", {"$type": "app.bsky.richtext.facet#link",
                                            "uri": "https://hearth.example/a#brot"}),
     ]
+
+
+def test_the_posts_link_goes_with_a_text_that_lacks_it(
+        connected: Workspace, mastodon_server: FakeMastodon,
+        bluesky_server: FakeBluesky) -> None:
+    when = datetime.now(UTC) - timedelta(hours=1)
+    post = create_post(connected, PostDraft(
+        title="Rye day", body="Rye day at the market", status="scheduled",
+        scheduled_on=when.date().isoformat(), scheduled_time=when.strftime("%H:%M"),
+        timezone="UTC", link="https://hearth.example/rye",
+        channels=(("mastodon", "Rye is back 🍞 (see hearth.example/rye)"),
+                  ("bluesky", "Roggenbrot ist zurück 🍞👍🏽"))))
+    with Publisher(connected) as publisher:
+        assert [o.state for o in publisher.publish(post)] == ["sent", "sent"]
+    (status,) = mastodon_server.statuses
+    assert status["content"] == "<p>Rye is back 🍞 (see hearth.example/rye)</p>"  # had it
+    (record,) = [r["value"] for r in bluesky_server.records.values()]
+    assert record["text"] == "Roggenbrot ist zurück 🍞👍🏽\n\nhttps://hearth.example/rye"
+    (facet,) = record["facets"]
+    start, end = facet["index"]["byteStart"], facet["index"]["byteEnd"]
+    assert (start, end) == (37, 63)  # UTF-8 bytes: ü 2, 🍞 4, 👍🏽 8, the link 26
+    assert facet["features"] == [{"$type": "app.bsky.richtext.facet#link",
+                                  "uri": "https://hearth.example/rye"}]
+
+
+def test_the_appended_link_counts_in_the_limit(
+        connected: Workspace, mastodon_server: FakeMastodon) -> None:
+    when = datetime.now(UTC) - timedelta(hours=1)
+    post = create_post(connected, PostDraft(
+        title="Long", body="x" * 480, status="scheduled", link="https://hearth.example/rye",
+        scheduled_on=when.date().isoformat(), scheduled_time=when.strftime("%H:%M"),
+        timezone="UTC", channels=(("mastodon", None),)))
+    with Publisher(connected) as publisher:
+        (outcome,) = publisher.publish(post)
+    assert outcome.state == "refused"
+    assert outcome.message == ("Too long for Mastodon with the post's link "
+                               "(505 / 500 — 5 too many): not sent.")  # 480 + 2 + 23
+    assert mastodon_server.statuses == []

@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterator
 
 import pytest
 
-from socialdesk.core.publish.web import PublishError, Server, retry_after
+from socialdesk.core.publish.web import PublishError, Server, next_page, retry_after
 
 Behaviour = Callable[[socket.socket, threading.Event], None]
 
@@ -117,3 +117,12 @@ def test_retry_after_reads_seconds_dates_and_reset_times() -> None:
     assert retry_after({"ratelimit-reset": "1100"}, now=1000) == 100
     assert retry_after({"x-ratelimit-reset": "1970-01-01T00:05:00.000Z"}, now=200) == 100
     assert retry_after({}) is None
+
+
+def test_the_next_page_is_only_the_query_of_the_link_headers_next_address() -> None:
+    link = ('<https://elsewhere.example/api/v1/statuses/1/reblogged_by?limit=80&max_id=42>; '
+            'rel="next", <https://a.example/api/v1/statuses/1/reblogged_by?since_id=99>; '
+            'rel="prev"')
+    assert next_page(link) == {"limit": "80", "max_id": "42"}
+    assert next_page('<https://a.example/x?since_id=9>; rel="prev"') == {}
+    assert next_page("") == {}

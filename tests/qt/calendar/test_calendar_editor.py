@@ -313,3 +313,14 @@ def test_a_post_location_is_shown_and_edited(view, workspace, qtbot) -> None:
     editor.request_save()
     draft = post_writes.get_post(workspace, post_id).draft  # type: ignore[union-attr]
     assert draft.location == "Town square, north side"
+
+
+def test_the_link_counts_on_the_networks_socialdesk_publishes_to(view, qtbot) -> None:
+    editor = _new(view, qtbot, "mastodon", "instagram")
+    editor.texts.body_edit.setPlainText("r" * 476)
+    assert editor.texts.over_limit() == []
+    editor.link.setText(LINK)  # goes after the text on Mastodon: 476 + 2 + 23
+    assert editor.texts.over_limit() == ["mastodon"]
+    assert editor.texts.counters["mastodon"].text() == (
+        "The main text with the post's link: 501 / 500 — 1 too many")
+    assert editor.texts.counters["instagram"].text() == "The main text: 476 / 2,200"

@@ -62,3 +62,14 @@ def test_connecting_checks_the_secret_on_a_worker_and_lists_the_account(
     removed = accounts.keyring_user("mastodon", mastodon_server.url, "109302418093216254")
     import keyring
     assert keyring.get_password(accounts.SERVICE, removed) is None
+
+
+def test_the_secret_is_asked_for_by_its_name_on_each_network(
+        qtbot, workspace: Workspace) -> None:
+    page = AccountsPage(workspace)
+    qtbot.addWidget(page)
+    choose(page, "mastodon", "", "")
+    assert (page.secret_caption.text(), page.handle.isEnabled()) == ("Access token:", False)
+    choose(page, "bluesky", "", "")
+    assert (page.secret_caption.text(), page.handle.isEnabled()) == ("App password:", True)
+    assert page.server.placeholderText() == "https://bsky.social"

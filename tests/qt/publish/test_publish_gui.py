@@ -58,7 +58,9 @@ def test_publish_now_sends_on_the_writer_thread_and_says_so(
     mastodon_server.release.set()
     qtbot.waitUntil(lambda: not window.publishing.busy, timeout=20_000)
     assert len(mastodon_server.statuses) == 1 and len(bluesky_server.records) == 1
-    assert "Sent to @hearth@" in window.statusBar().currentMessage()
+    host = mastodon_server.url.split("://")[1]
+    assert window.statusBar().currentMessage() == (
+        f"Sent to @hearth@{host}.  Sent to hearth.bsky.social.")  # each handle once
     detail = get_post(window.ws, post)
     assert detail is not None and detail.draft.status == "published"
 
@@ -73,6 +75,7 @@ def test_a_refused_publication_is_a_message_that_does_not_block(
     assert isinstance(box, QMessageBox) and box.isVisible()
     assert "Too long for Mastodon (501 / 500 — 1 too many): not sent." in box.text()
     assert mastodon_server.statuses == []
+    assert window.statusBar().currentMessage() == "Nothing was published: see the message."
     box.close()
 
 
@@ -112,8 +115,12 @@ def test_refresh_results_reads_back_boosts_on_the_writer_thread(
     qtbot.waitUntil(lambda: not window.publishing.busy, timeout=20_000)
     mastodon_server.boost(mastodon_server.statuses[0]["id"], "zed@elsewhere.example")
     refresh = next(a for a in window.findChildren(QAction) if a.text() == "Refresh &results")
+    mastodon_server.latency = 0.3  # a slow server must not hold the window
+    started = time.perf_counter()
     refresh.trigger()
+    assert time.perf_counter() - started < 0.1
     assert window.publishing.busy
+    assert window.statusBar().currentMessage() == "Reading results…"
     qtbot.waitUntil(lambda: not window.publishing.busy, timeout=20_000)
     assert window.statusBar().currentMessage() == "Read the results of 1 post."
     detail = get_post(window.ws, post)

@@ -28,14 +28,15 @@ def posts_needing_attention(ws: Workspace, first: date, last: date) -> list[Post
     for item in posts.post_texts_between(ws, first.isoformat(), last.isoformat()):
         if item.row.status in DONE:
             continue
-        problems = post_problems(item.body, item.channels)
+        problems = post_problems(item.body, item.channels, item.link)
         if problems:
-            found.append(PostProblem(item.row, tuple(problems), _short(item.body, item.channels)))
+            found.append(PostProblem(item.row, tuple(problems),
+                                     _short(item.body, item.channels, item.link)))
     return found
 
 
-def _short(body: str, channels: tuple[tuple[str, str | None], ...]) -> str:
+def _short(body: str, channels: tuple[tuple[str, str | None], ...], link: str) -> str:
     if not channels:
         return "No channel chosen"
-    over = [(p, check_text(p, text).excess) for p, text in channel_texts(body, channels)]
+    over = [(p, check_text(p, text).excess) for p, text in channel_texts(body, channels, link)]
     return "Too long for " + ", ".join(f"{platform_name(p)} (+{n:,})" for p, n in over if n)

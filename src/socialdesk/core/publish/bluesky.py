@@ -21,7 +21,16 @@ from datetime import UTC, datetime
 from typing import Any
 
 from socialdesk.core.limits import link_spans
-from socialdesk.core.publish.web import PublishError, Sent, Server, Sharer, Verified, server_url
+from socialdesk.core.publish.web import (
+    MAX_PAGES,
+    MAX_SHARERS,
+    PublishError,
+    Sent,
+    Server,
+    Sharer,
+    Verified,
+    server_url,
+)
 from socialdesk.store.publishing import Counts
 
 DEFAULT_SERVICE = "https://bsky.social"
@@ -29,7 +38,6 @@ EXAMPLE = DEFAULT_SERVICE
 POST = "app.bsky.feed.post"
 APPVIEW = "did:web:api.bsky.app#bsky_appview"  # where the PDS sends app.bsky.* reads
 REPOSTERS = 100  # profiles per page of getRepostedBy (the lexicon's maximum)
-MAX_PAGES = 10  # pages of reposters read per post
 RECENT = 50  # records read back when looking for a lost post
 MAX_TEXT_BYTES = 3000  # app.bsky.feed.post: text maxLength (bytes), besides 300 graphemes
 MAX_IMAGES = 4
@@ -216,22 +224,30 @@ class BlueskyAccount:
                       number("quoteCount"))
 
     def reposters(self, uri: str) -> list[Sharer]:
-        """Who reposted a post (``app.bsky.feed.getRepostedBy``, page by page)."""
-        sharers: list[Sharer] = []
-        cursor: str | None = None
+        """Who reposted a post (``app.bsky.feed.getRepostedBy``, page by page).
+
+        At most :data:`~socialdesk.core.publish.web.MAX_PAGES` pages and
+        :data:`~socialdesk.core.publish.web.MAX_SHARERS` profiles; a cursor seen before
+        ends the reading.
+        """
+        sharers: dict[str, Sharer] = {}
+        cursor = ""
+        cursors: set[str] = set()
         for _ in range(MAX_PAGES):
             params: dict[str, Any] = {"uri": uri, "limit": REPOSTERS}
             if cursor:
                 params["cursor"] = cursor
             page = self._appview("app.bsky.feed.getRepostedBy", **params)
             profiles = page.get("repostedBy")
-            for profile in profiles if isinstance(profiles, list) else []:
+            profiles = profiles if isinstance(profiles, list) else []
+            for profile in profiles:
                 if isinstance(profile, dict) and _text(profile.get("did")).startswith("did:"):
                     handle = _text(profile.get("handle"))
-                    sharers.append(Sharer(_text(profile.get("did")), handle,
-                                          _text(profile.get("displayName")),
-                                          f"https://bsky.app/profile/{handle}"))
+                    sharers.setdefault(_text(profile.get("did")), Sharer(
+                        _text(profile.get("did")), handle, _text(profile.get("displayName")),
+                        f"https://bsky.app/profile/{handle}"))
             cursor = _text(page.get("cursor"))
-            if not cursor or not profiles:
+            if not cursor or not profiles or cursor in cursors or len(sharers) >= MAX_SHARERS:
                 break
-        return sharers
+            cursors.add(cursor)
+        return list(sharers.values())[:MAX_SHARERS]

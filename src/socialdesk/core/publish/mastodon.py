@@ -16,11 +16,20 @@ from datetime import UTC, datetime, timedelta
 from html.parser import HTMLParser
 from typing import Any
 
-from socialdesk.core.publish.web import PublishError, Sent, Server, Sharer, Verified, server_url
+from socialdesk.core.publish.web import (
+    MAX_PAGES,
+    MAX_SHARERS,
+    PublishError,
+    Sent,
+    Server,
+    Sharer,
+    Verified,
+    server_url,
+)
 from socialdesk.store.publishing import Counts
 
 EXAMPLE = "https://mastodon.social"
-BOOSTERS = 80  # accounts read per status (the API's maximum page)
+BOOSTERS = 80  # accounts per page of reblogged_by (the API's maximum)
 RECENT = 40  # statuses read back when looking for a lost one (the API's maximum)
 SCHEDULE_LEAD = timedelta(minutes=5)  # scheduled_at must be at least this far ahead
 
@@ -167,16 +176,33 @@ class MastodonAccount:
                       number("replies_count"), number("quotes_count"))
 
     def boosters(self, status_id: str) -> list[Sharer]:
-        """Who boosted a status (its first :data:`BOOSTERS`), handles with their instance."""
-        found = self._call("GET", f"/api/v1/statuses/{status_id}/reblogged_by",
-                           params={"limit": BOOSTERS})
+        """Who boosted a status, handles with their instance, page by page.
+
+        Pages follow the ``Link`` header's next address (its ``max_id``), as the API
+        paginates; at most :data:`~socialdesk.core.publish.web.MAX_PAGES` pages and
+        :data:`~socialdesk.core.publish.web.MAX_SHARERS` accounts are read.
+        """
         host = self.instance.split("://", 1)[1]
-        sharers = []
-        for account in found if isinstance(found, list) else []:
-            if not isinstance(account, dict) or not _text(account.get("id")):
-                continue
-            acct = _text(account.get("acct")) or _text(account.get("username"))
-            handle = acct if "@" in acct else f"{acct}@{host}"
-            sharers.append(Sharer(_text(account.get("id")), handle,
-                                  _text(account.get("display_name")), _text(account.get("url"))))
-        return sharers
+        sharers: dict[str, Sharer] = {}
+        query: dict[str, str] = {}
+        seen_queries: list[dict[str, str]] = []
+        for _ in range(MAX_PAGES):
+            found, query = self.server.call_paged(
+                f"/api/v1/statuses/{status_id}/reblogged_by",
+                params={**query, "limit": BOOSTERS},
+                headers={"Authorization": f"Bearer {self._token}"})
+            accounts = found if isinstance(found, list) else []
+            for account in accounts:
+                if not isinstance(account, dict) or not _text(account.get("id")):
+                    continue
+                acct = _text(account.get("acct")) or _text(account.get("username"))
+                handle = acct if "@" in acct else f"{acct}@{host}"
+                sharers.setdefault(_text(account.get("id")), Sharer(
+                    _text(account.get("id")), handle, _text(account.get("display_name")),
+                    _text(account.get("url"))))
+            query.pop("limit", None)
+            if not accounts or not query or query in seen_queries or \
+                    len(sharers) >= MAX_SHARERS:
+                break
+            seen_queries.append(query)
+        return list(sharers.values())[:MAX_SHARERS]

@@ -1,8 +1,9 @@
 """Publishing a post to its connected accounts: intent → send → remote id, never twice.
 
 For each connected account whose network the post has a channel on, the channel's text
-(or the post's body) goes out — refused before sending when it is over the network's
-limit. A post whose time is ahead goes to Mastodon with ``scheduled_at`` (the server
+(or the post's body) goes out, with the post's link after it when it lacks it
+(:func:`~socialdesk.core.limits.with_link`) — refused before sending when it is over the
+network's limit. A post whose time is ahead goes to Mastodon with ``scheduled_at`` (the server
 publishes it then); for Bluesky it waits for ``socialdesk publish --due`` (or the app) at
 its time. A post without a time of day goes out at :data:`DEFAULT_TIME` on its date.
 
@@ -79,6 +80,11 @@ def post_moment(detail: PostDetail) -> datetime | None:
     return local.replace(tzinfo=zone)
 
 
+def without_link(detail: PostDetail, network: str) -> str:
+    """The channel's text for ``network`` as written, before the link is added."""
+    return dict(channel_texts(detail.draft.body, detail.draft.channels)).get(network, "")
+
+
 def _stamp(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
@@ -125,7 +131,8 @@ class Publisher:
         detail = get_post(self.ws, post_id)
         if detail is None:
             raise LookupError(f"There is no post {post_id}.")
-        texts = dict(channel_texts(detail.draft.body, detail.draft.channels))
+        texts = dict(channel_texts(detail.draft.body, detail.draft.channels,
+                                   detail.draft.link))
         targets = [(account, texts[account.network]) for account in
                    publishing.accounts(self.ws) if account.network in texts
                    and (only is None or account.id in only)]
@@ -158,8 +165,10 @@ class Publisher:
                            f"{earlier.retry_at}: not sent yet.")
         check = check_text(account.network, text)
         if check.over:
-            return outcome("refused", f"Too long for {platform_name(account.network)} "
-                           f"({check.describe()}): not sent.")
+            appended = " with the post's link" if text != without_link(
+                detail, account.network) else ""
+            return outcome("refused", f"Too long for {platform_name(account.network)}"
+                           f"{appended} ({check.describe()}): not sent.")
         if account.network == "bluesky" and len(text.encode()) > bluesky.MAX_TEXT_BYTES:
             return outcome("refused", f"Too long for Bluesky ({len(text.encode()):,} bytes; "
                            f"at most {bluesky.MAX_TEXT_BYTES:,}): not sent.")

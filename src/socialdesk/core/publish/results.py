@@ -9,8 +9,10 @@ who shared without an open ask is recorded as an unprompted reshare (an interact
 kind *shared*). Each sharer is recorded once, so fetching again changes nothing twice.
 
 Reads go to each server at most :data:`IN_FLIGHT` at a time; results are written as they
-come in, each post in its own transaction, so a fetch that stops (a rate limit, no
-network, a crash) keeps what it read and the next one starts again from there.
+come in, each post in its own transaction, so a fetch that stops (a rate limit, a refused
+token, a server error, no network, a crash) keeps what it read and the next one starts
+again from there. A server's trouble is one message and ends its reads for this fetch; a
+post's own trouble (deleted on its network) names the post and the other reads go on.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from socialdesk.core.limits import platform_name
 from socialdesk.core.publish.accounts import Client, client_for
 from socialdesk.core.publish.bluesky import BlueskyAccount
 from socialdesk.core.publish.mastodon import MastodonAccount
-from socialdesk.core.publish.web import PublishError, RateLimited, Sharer
+from socialdesk.core.publish.web import NotAuthorized, PublishError, RateLimited, Sharer
 from socialdesk.store import asks, publishing
 from socialdesk.store.post_writes import get_post, write_post_fields
 from socialdesk.store.publishing import Account, Counts, PartnerHandle, Publication
@@ -132,9 +134,13 @@ def fetch_results(ws: Workspace, *, since: date | None = None, now: datetime | N
             try:
                 counts, sharers = future.result()
             except PublishError as error:
-                if account.id not in stopped:  # one message per stopped server
+                if _about_the_post(error):  # deleted on its network, say: name the post
+                    detail = get_post(ws, item.post_id)
+                    title = detail.draft.title if detail else f"post {item.post_id}"
+                    report.problems.append(f"{account.handle}, “{title}”: {error}")
+                    continue
+                if account.id not in stopped:  # one message; the server's other reads wait
                     report.problems.append(f"{account.handle}: {error}")
-                if isinstance(error, RateLimited):  # the rest of this server's reads wait
                     stopped.add(account.id)
                     for waiting, (other, _) in futures.items():
                         if other.id == account.id:
@@ -151,6 +157,16 @@ def fetch_results(ws: Workspace, *, since: date | None = None, now: datetime | N
         for client in clients.values():
             client.close()
     return report
+
+
+def _about_the_post(error: PublishError) -> bool:
+    """True when a read failed for its post alone (a 4xx other than 401, 403 or 429).
+
+    Anything else — a rate limit, a refused secret, a server error, no answer — is the
+    server's: its remaining reads wait for the next fetch.
+    """
+    return (error.status is not None and 400 <= error.status < 500
+            and not isinstance(error, RateLimited | NotAuthorized))
 
 
 def _resolved(ws: Workspace, client: Client, account: Account, item: Publication,

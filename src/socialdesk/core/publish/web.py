@@ -22,13 +22,14 @@ from __future__ import annotations
 
 import ipaddress
 import json
+import re
 import threading
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 import httpx
 
@@ -38,6 +39,10 @@ DEADLINE = 30.0  # seconds for one request, start to last byte
 CONNECT_TIMEOUT = 10.0
 MAX_ANSWER = 4 * 1024 * 1024  # bytes of one answer
 MAX_ERROR_TEXT = 200  # characters of a server's error message repeated to the user
+# Who shared a post is read page by page; a server whose pages never end (an endless
+# cursor, the same page again) is read up to these bounds and no further.
+MAX_PAGES = 10  # pages of boosters/reposters read per post
+MAX_SHARERS = 1000  # boosters/reposters kept per post
 
 
 @dataclass(frozen=True, slots=True)
@@ -173,6 +178,25 @@ def _wait_text(seconds: float | None) -> str:
     return f"try again in {round(seconds / 60)} minutes"
 
 
+_NEXT = re.compile(r'rel\s*=\s*"?([^";]*)')
+
+
+def next_page(link: str) -> dict[str, str]:
+    """The query of a ``Link`` header's ``rel="next"`` address ({} when there is none).
+
+    ``<https://host/path?max_id=1>; rel="next", <…>; rel="prev"``, read in one pass.
+    """
+    for part in link.split(","):
+        address, _, params = part.partition(";")
+        address = address.strip()
+        rels = _NEXT.findall(params)
+        if address.startswith("<") and address.endswith(">") and any(
+                "next" in rel.split() for rel in rels):
+            return {name: values[-1] for name, values in
+                    parse_qs(urlsplit(address[1:-1]).query).items()}
+    return {}
+
+
 class _Answer:
     """What came back: status, headers and at most :data:`MAX_ANSWER` bytes of body."""
 
@@ -214,7 +238,18 @@ class Server:
         ``request``: httpx's ``params``, ``data``, ``json``, ``files``, ``content``,
         ``headers``. Raises :class:`PublishError` (or a subclass) with a message for the user.
         """
-        answer = self._bounded(method, path, request)
+        return self._json(method, self._bounded(method, path, request))
+
+    def call_paged(self, path: str, **request: Any) -> tuple[Any, dict[str, str]]:
+        """GET one page; return its JSON and the query of the next page ({} at the end).
+
+        The next page is the ``Link`` header's ``rel="next"`` (as Mastodon paginates):
+        only its query is kept, so a server cannot send the next request elsewhere.
+        """
+        answer = self._bounded("GET", path, request)
+        return self._json("GET", answer), next_page(answer.headers.get("link", ""))
+
+    def _json(self, method: str, answer: _Answer) -> Any:
         if 200 <= answer.status < 300:
             if not answer.body.strip():
                 return None

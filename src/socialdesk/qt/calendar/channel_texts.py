@@ -29,9 +29,11 @@ from socialdesk.core.limits import (
     CHANNEL_PLATFORMS,
     LIMITS,
     LINK_LENGTH,
+    PUBLISHED_NETWORKS,
     TextCheck,
     check_text,
     platform_name,
+    with_link,
 )
 from socialdesk.qt.icons import brand_icon, readable_brand_icon
 
@@ -125,6 +127,7 @@ class ChannelTexts(QWidget):
         self.counters: dict[str, QLabel] = {}
         self._pages: dict[str, QWidget] = {}
         self._loading = False
+        self.link = ""  # the post's link: it goes after the text where SocialDesk publishes
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(toggles)
@@ -179,9 +182,19 @@ class ChannelTexts(QWidget):
         own = edit.toPlainText() if edit else ""
         return own if own.strip() else self.body()
 
+    def set_link(self, link: str) -> None:
+        """The post's link changed: recount (it counts on Mastodon and Bluesky)."""
+        self.link = link
+        self.update_counters()
+
+    def sent_text(self, platform: str) -> str:
+        """What is sent to ``platform``: :meth:`text_for`, and the link where it is added."""
+        text = self.text_for(platform)
+        return with_link(text, self.link) if platform in PUBLISHED_NETWORKS else text
+
     def checks(self) -> dict[str, TextCheck]:
-        """Each chosen channel's text measured against its limit."""
-        return {p: check_text(p, self.text_for(p)) for p in self.chosen()}
+        """Each chosen channel's text (as sent) measured against its limit."""
+        return {p: check_text(p, self.sent_text(p)) for p in self.chosen()}
 
     # --- tabs ------------------------------------------------------------------------
 
@@ -261,6 +274,8 @@ class ChannelTexts(QWidget):
             counter = self.counters.get(platform)
             if counter is not None:
                 source = "Its own text" if own else "The main text"
+                if self.sent_text(platform) != self.text_for(platform):
+                    source += " with the post's link"
                 counter.setText(f"{source}: {check.describe()}")
                 counter.setStyleSheet(f"color: {red}; font-weight: bold;" if check.over else "")
                 counter.setToolTip(_counting_note(platform))

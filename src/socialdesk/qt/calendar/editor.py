@@ -104,6 +104,7 @@ class PostEditor(QWidget):
         self.topics.setCompleter(self.topic_completer)
         self.link = QLineEdit()
         self.link.setPlaceholderText("https://…")
+        self.link.textChanged.connect(self.texts.set_link)
         self.location = QLineEdit()
         self.location.setPlaceholderText("Where it happens (a calendar event's place)")
 

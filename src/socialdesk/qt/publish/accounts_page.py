@@ -82,6 +82,7 @@ class AccountsPage(SettingsPage):
         grid.add("Secret:", self.secret, "Mastodon: an access token (Preferences → "
                  "Development → New application, scopes read and write). Bluesky: an app "
                  "password (Settings → Privacy and security → App passwords).", wide=True)
+        self.secret_caption = grid.captions[-1]
         self.layout_.addLayout(grid)
         self.connect_button = QPushButton("Connect")
         self.connect_button.clicked.connect(self.connect_account)
@@ -119,6 +120,7 @@ class AccountsPage(SettingsPage):
     def _network_changed(self) -> None:
         bluesky = self.network.currentData() == "bluesky"
         self.handle.setEnabled(bluesky)
+        self.secret_caption.setText("App password:" if bluesky else "Access token:")
         self.server.setPlaceholderText(DEFAULT_SERVICE if bluesky else "https://mastodon.social")
 
     def connect_account(self) -> None:

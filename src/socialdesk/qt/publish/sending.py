@@ -32,8 +32,9 @@ RESULTS = Changes.of("posts", "asks", "interactions")  # what reading results ma
 
 
 def summary(outcomes: list[Outcome]) -> str:
-    """One line per account: where it went, or why not."""
-    return "\n".join(f"{o.account.handle}: {o.message}" for o in outcomes)
+    """One line per account: where it went, or why not (naming the account once)."""
+    return "\n".join(o.message if o.account.handle in o.message
+                     else f"{o.account.handle}: {o.message}" for o in outcomes)
 
 
 class Window(Protocol):
@@ -156,6 +157,8 @@ class PublishControl(QObject):
         if error is not None:
             if not isinstance(error, PublishError | LookupError):
                 raise error
+            self.window.statusBar().showMessage("Nothing was published: see the message.",
+                                                15000)
             self._warn(str(error))
             return
         outcomes = outcomes or []
@@ -165,6 +168,9 @@ class PublishControl(QObject):
         done = [o for o in outcomes if o.state not in PROBLEMS]
         if done:
             self.window.statusBar().showMessage(summary(done).replace("\n", "  "), 15000)
+        elif problems:  # not "Publishing…" still
+            self.window.statusBar().showMessage("Nothing was published: see the message.",
+                                                15000)
         if problems:
             self._warn("Not everything was published:\n\n" + summary(problems))
 
