@@ -232,12 +232,13 @@ def replace_channels(ws: Workspace, items: list[dict[str, Any]]) -> None:
         for row in ws.conn.execute(
             "SELECT id, platform, platform_label, handle, url FROM channels"
         ).fetchall():
-            item = wanted.pop((row[1], row[2], row[3], row[4]), None)
+            key = (row["platform"], row["platform_label"], row["handle"], row["url"])
+            item = wanted.pop(key, None)
             if item is None:
-                ws.conn.execute("DELETE FROM channels WHERE id = ?", (row[0],))
+                ws.conn.execute("DELETE FROM channels WHERE id = ?", (row["id"],))
             else:
                 ws.conn.execute("UPDATE channels SET followers = ?, active = ? WHERE id = ?",
-                                (item["followers"], int(item["active"]), row[0]))
+                                (item["followers"], int(item["active"]), row["id"]))
         ws.conn.executemany(
             "INSERT INTO channels (platform, platform_label, handle, url, followers, active) "
             "VALUES (?, ?, ?, ?, ?, ?)",
