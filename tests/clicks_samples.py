@@ -22,21 +22,26 @@ class Partner:
 
 
 def two_partners(ws: Workspace) -> tuple[Partner, Partner]:
-    """Give two partners of the demo (each asked once for a post with a link) slugs.
+    """Give two partners of the demo slugs, each left with one ask, for a post with a link.
 
-    Their asks are dated 2026-10-01, before the samples' days, whatever day the demo was
-    made.
+    Posts in a campaign are preferred; the partners' other asks are removed, so that
+    visits can only be theirs. The asks are dated
+    2026-10-01, before the samples' days, whatever day the demo was made.
     """
 
     rows = ws.conn.execute(
-        "SELECT a.id, a.contact_id, c.name, a.post_id, a.asked_on FROM asks a "
-        "JOIN contacts c ON c.id = a.contact_id JOIN posts p ON p.id = a.post_id "
-        "WHERE p.link <> '' AND a.contact_id IN (SELECT contact_id FROM asks "
-        "GROUP BY contact_id HAVING count(*) = 1) ORDER BY a.id LIMIT 2").fetchall()
+        "SELECT id, contact_id, name, post_id, asked_on FROM ("
+        " SELECT a.id, a.contact_id, c.name, a.post_id, a.asked_on, p.campaign_id,"
+        " row_number() OVER (PARTITION BY a.contact_id"
+        "                    ORDER BY p.campaign_id IS NULL, a.id) AS rank"
+        " FROM asks a JOIN contacts c ON c.id = a.contact_id JOIN posts p ON p.id = a.post_id"
+        " WHERE p.link <> '') "
+        "WHERE rank = 1 ORDER BY campaign_id IS NULL, id LIMIT 2").fetchall()
     partners = []
     for slug, row in zip(("corner-cafe", "market-hall"), rows, strict=True):
         keep_slug(ws, row[1], slug)
         with ws.transaction():
+            ws.conn.execute("DELETE FROM asks WHERE contact_id = ? AND id <> ?", (row[1], row[0]))
             ws.conn.execute("UPDATE asks SET asked_on = '2026-10-01' WHERE id = ?", (row[0],))
         partners.append(Partner(slug, row[2], row[0], row[3], "2026-10-01"))
     assert {a.slug for a in tracked_asks(ws)} == {"corner-cafe", "market-hall"}

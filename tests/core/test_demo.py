@@ -65,8 +65,8 @@ def test_small_counts_are_in_range(small: tuple[Path, DemoCounts], db: sqlite3.C
     assert 2 * counts.partners <= counts.audiences <= 4 * counts.partners
     assert 20 <= counts.links <= 80
     assert counts.campaigns == 3
-    assert 75 <= counts.posts <= 110
-    assert 50 <= counts.asks <= 70
+    assert 160 <= counts.posts <= 200
+    assert 220 <= counts.asks <= 260
     assert 180 <= counts.interactions <= 220
     assert 3 <= counts.channels <= 4
     for table, expected in (("contacts", counts.contacts), ("audiences", counts.audiences),
@@ -108,8 +108,9 @@ def test_contacts_look_real(db: sqlite3.Connection) -> None:
     assert one(db, "SELECT count(*) FROM contacts_fts WHERE contacts_fts MATCH 'tags:vip'")
 
 
-def test_posts_lie_around_today(db: sqlite3.Connection) -> None:
-    low, high = (TODAY - timedelta(weeks=7)).isoformat(), (TODAY + timedelta(weeks=7)).isoformat()
+def test_posts_cover_nine_months_back_and_six_weeks_ahead(db: sqlite3.Connection) -> None:
+    low = (TODAY - timedelta(days=270)).isoformat()
+    high = (TODAY + timedelta(weeks=6)).isoformat()
     outside = one(db, f"SELECT count(*) FROM posts WHERE scheduled_on < '{low}' "
                       f"OR scheduled_on > '{high}'")
     assert outside == 0
@@ -120,6 +121,7 @@ def test_posts_lie_around_today(db: sqlite3.Connection) -> None:
         "SELECT count(*), count(reach), min(scheduled_on), max(scheduled_on), "
         "sum(published_url = '') FROM posts WHERE status = 'published'").fetchone()
     assert published[0] >= 20 and published[1] >= 15
+    assert published[2] < (TODAY - timedelta(days=240)).isoformat()  # a history to learn from
     assert published[3] < TODAY.isoformat() and published[4] == 0
     future = one(db, f"SELECT count(*) FROM posts WHERE status = 'scheduled' "
                      f"AND scheduled_on > '{TODAY}'")
@@ -187,6 +189,22 @@ def test_same_seed_same_workspace_other_seed_differs(tmp_path: Path) -> None:
     create_demo(other, seed=8, today=TODAY)
     assert dump(first) == dump(again)
     assert dump(first) != dump(other)
+
+
+def test_every_timestamp_follows_today_not_the_clock(db: sqlite3.Connection) -> None:
+    """Dates and times come from ``today``: none is the moment the demo was written."""
+    tables = [row[0] for row in db.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite%' "
+        "AND name NOT LIKE '%fts%' AND name <> '_sqlite_migrations'")]
+    end = (TODAY + timedelta(days=1)).isoformat()
+    stamped = 0
+    for table in tables:
+        for (column,) in db.execute(f"SELECT name FROM pragma_table_info('{table}') "
+                                    "WHERE name LIKE '%\\_at' ESCAPE '\\'"):
+            late = one(db, f"SELECT count(*) FROM {table} WHERE {column} >= '{end}'")
+            assert late == 0, f"{table}.{column}"
+            stamped += one(db, f"SELECT count({column}) FROM {table}")
+    assert stamped > 1000
 
 
 def test_create_refuses_an_existing_path_and_leaves_it_alone(tmp_path: Path) -> None:
@@ -276,7 +294,7 @@ def test_an_asks_forecast_is_the_planners_for_that_partner_and_post(
         strength = {p.id: p.strength for p in base.partners}
         asks = ws.conn.execute(
             "SELECT post_id, contact_id, planned_p, planned_reach, planned_x0, "
-            "asked_on = (SELECT min(asked_on) FROM asks o WHERE o.contact_id = a.contact_id) "
+            "id = (SELECT min(id) FROM asks o WHERE o.contact_id = a.contact_id) "
             "FROM asks a ORDER BY id").fetchall()
         firsts = 0
         for post_id, contact_id, p, reach, x0, first in asks:
@@ -288,6 +306,22 @@ def test_an_asks_forecast_is_the_planners_for_that_partner_and_post(
                 firsts += 1
                 assert p == pytest.approx(prior(strength[str(contact_id)]), rel=1e-9)
     assert firsts >= 10
+
+
+@pytest.mark.parametrize("seed", range(1, 9))
+def test_small_demos_track_record_and_calibration_are_steady_across_seeds(
+        tmp_path: Path, seed: int) -> None:
+    """Enough resolved asks that the fitted calibration stays near the identity (the model
+    drew the outcomes) and the reach of shares near the forecast, whatever the seed."""
+    path = tmp_path / "small.sqlite"
+    create_demo(path, "small", seed=seed, today=TODAY)
+    record = track_record_of(path)
+    assert 150 <= record.resolved <= 250
+    assert record.skill is not None and record.skill > 0
+    fitted = record.calibration
+    assert fitted.fitted and 0.6 <= fitted.beta <= 1.6 and abs(fitted.alpha) <= 0.5, fitted
+    assert record.reach_bias.mean_log is not None
+    assert abs(record.reach_bias.mean_log) <= 0.35
 
 
 @pytest.fixture(scope="module")

@@ -27,7 +27,7 @@ from socialdesk.store.workspace import Workspace
 DemoSize = Literal["small", "large"]
 # The generated content's version: raised whenever the same size, seed and today give
 # other rows (benchmarks keep generated workspaces under a name with it).
-DEMO_VERSION = 2
+DEMO_VERSION = 3
 Row = tuple[Any, ...]
 
 
@@ -316,10 +316,10 @@ class _Demo:
         return running[0] if running and rng.random() < 0.7 else None
 
     def post_rows(self) -> None:
-        """About a post a day around today, in a status that fits its date; a few ideas."""
-        plan, today, span = self.plan, self.today, self.plan.span_days
-        per_day = d.spread(self.rng, plan.posts - plan.ideas, 2 * span + 1)
-        slots = [(today + timedelta(days=i - span), seq)
+        """Dated posts from ``past_days`` ago to ``future_days`` ahead; a few undated ideas."""
+        plan, today, past = self.plan, self.today, self.plan.past_days
+        per_day = d.spread(self.rng, plan.posts - plan.ideas, past + plan.future_days + 1)
+        slots = [(today + timedelta(days=i - past), seq)
                  for i, n in enumerate(per_day) for seq in range(n)]
         groups: tuple[list[int], list[int], list[int]] = ([], [], [])  # past, soon, later
         for index, (day, _) in enumerate(slots):
@@ -402,11 +402,13 @@ class _Demo:
                 status = "skipped" if self.rng.random() < 0.1 else "published"
                 self.rows["post_occurrences"].append((
                     series.id, day.isoformat(), status,
-                    *self.results(status, series.platforms, series.link, day)))
+                    *self.results(status, series.platforms, series.link, day),
+                    d.stamp(self.rng, day, late=True)))
 
     def ask_rows(self) -> None:
         """Asks with the forecasts they were planned with, outcomes drawn from them."""
         partners = [AskPartner(p.id, p.first, p.strength, p.effort,
                                tuple(self.audience_inputs[p.id])) for p in self.partners]
         maker = AskMaker(self.rng, self.today, self.params, self.own_channels)
-        self.rows["asks"] = maker.rows(self.posts, partners, self.plan.asks)
+        self.rows["asks"] = maker.rows(self.posts, partners, self.plan.asks,
+                                        self.plan.upcoming)

@@ -32,7 +32,6 @@ ASK_MESSAGES = (
     "Hi {first}, could you mention “{title}” around {day}? We'll tag you.",
 )
 DECLINE_NOTES = ("Too busy this week.", "Doesn't fit their feed.", "Already promoting a sale.")
-UPCOMING = 0.2  # the share of the asks that are for coming posts
 UNCONFIRMED = 0.1  # asks for past posts agreed to but never confirmed: unresolved
 NO_REPLY = 0.5  # of the asks for past posts not shared, those never answered
 ANSWERED_EARLY = 0.45  # asks for coming posts answered already (a yes: agreed)
@@ -74,14 +73,14 @@ class AskMaker:
         self.rng, self.today, self.params, self.channels = rng, today, params, channels
         self.x0: dict[int, float] = {}  # by post
 
-    def rows(self, posts: Sequence[AskPost], partners: Sequence[AskPartner], n: int
-             ) -> list[tuple[Any, ...]]:
-        """``n`` asks for past posts and the next three weeks' (a fifth of them, if any)."""
+    def rows(self, posts: Sequence[AskPost], partners: Sequence[AskPartner], n: int,
+             upcoming: float) -> list[tuple[Any, ...]]:
+        """``n`` asks for past posts and the next three weeks' (the share ``upcoming``, if any)."""
         today, horizon = self.today, self.today + timedelta(days=21)
         past = [p for p in posts if p.status == "published"]
         future = [p for p in posts if today <= p.day <= horizon
                   and p.status in ("scheduled", "draft")]
-        n_future = round(n * UPCOMING) if future else 0
+        n_future = round(n * upcoming) if future else 0
         asks = []
         for chosen, count in ((past, n - n_future), (future, n_future)):
             for post, partner in self.pairs(chosen, partners, count):

@@ -269,15 +269,20 @@ class Plan(NamedTuple):
     posts: int
     ideas: int  # undated ideas among the posts
     asks: int
+    upcoming: float  # the share of the asks that are for coming posts
     interactions: int
-    span_days: int  # dated posts lie within today ± span_days
+    past_days: int  # dated posts lie from past_days before today
+    future_days: int  # to future_days after it
     campaigns: int  # at most this many campaigns, the nearest to today
 
 
 PLANS = {
+    # Nine months of history, about four posts a week: some 200 resolved asks, enough for
+    # a steady track record and calibration.
     "small": Plan(150, len(PARTNERS), sum(len(p.platforms) for p in PARTNERS),
-                  45, 92, 6, 60, 200, 42, 3),
-    "large": Plan(100_000, 5_000, 15_000, 10_000, 20_000, 600, 30_000, 130_000, 365, 20),
+                  45, 180, 6, 240, 0.05, 200, 270, 42, 3),
+    "large": Plan(100_000, 5_000, 15_000, 10_000, 20_000, 600, 30_000, 0.2, 130_000,
+                  365, 365, 20),
 }
 
 # The columns the demo fills, table by table, in an order that respects foreign keys.
@@ -300,7 +305,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
               "evergreen_weeks", "published_url", "reach", "clicks", "engagements", "sequence",
               "created_at", "updated_at"),
     "post_occurrences": ("post_id", "occurs_on", "status", "published_url", "reach", "clicks",
-                         "engagements"),
+                         "engagements", "updated_at"),
     "post_channels": ("post_id", "platform", "body"),
     "post_topics": ("post_id", "topic_id"),
     "asks": ("uid", "post_id", "contact_id", "status", "asked_on", "due_on", "answered_on",

@@ -265,3 +265,35 @@ def test_a_chosen_partner_shows_what_it_adds_on_top_of_the_others(
             assert "on top of the others chosen" in tip
     tick(view, extra.id, on=False)
     assert model.index(model.row_of(extra.id), COL_MARGINAL).data() == "—"
+
+
+def shown_percent(text: str) -> float:
+    """The number of a "Chance" cell ("38%", "0.6%")."""
+    assert text.endswith("%"), text
+    return float(text[:-1])
+
+
+def test_no_suggested_partner_shows_a_chance_below_one_percent_on_the_demo(
+        view: PlannerView, qtbot) -> None:
+    """The small demo's fitted calibration (on by default) keeps its suggestions believable.
+
+    Checked on the post the planner opens with and on every coming post it offers.
+    """
+    from socialdesk.core.planner.track_record import calibration
+
+    assert calibration(view.ws).active  # fitted from the demo's asks, on by default
+    model = view.model
+    offered = [view.post.itemData(i) for i in range(view.post.count())]
+    upcoming = {p.id for p in posts.upcoming_posts(view.ws, today().isoformat(), limit=100)}
+    checked = 0
+    for post_id in [view.data.post.id, *(i for i in offered if i in upcoming)]:
+        if view.data.post.id != post_id:
+            view.post.setCurrentIndex(view.post.findData(post_id))
+            settle(qtbot, view)
+        suggested = view.data.suggestion(view.budget.value())
+        for partner_id in suggested:
+            shown = model.index(model.row_of(partner_id), COL_P).data()
+            assert shown_percent(shown) >= 1, (post_id, model.rows[model.row_of(partner_id)].name,
+                                               shown)
+        checked += len(suggested)
+    assert checked >= 10
