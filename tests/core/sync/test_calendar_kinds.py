@@ -52,7 +52,11 @@ def test_every_demo_item_reads_back_as_written(demo: Workspace) -> None:
             assert kind.from_text(text) == (uid, record), (kind.name, uid)
             assert kind_of_text(text) == kind.name
             icalendar.Calendar.from_ical(text)
-    assert seen == {"settings": 1, "campaign": 3, "post": 92, "ask": 60}
+    counts = {table: demo.conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+              for table in ("campaigns", "posts", "asks")}
+    assert seen == {"settings": 1, "campaign": counts["campaigns"], "post": counts["posts"],
+                    "ask": counts["asks"]}
+    assert min(seen.values()) > 0
 
 
 def test_radicale_accepts_every_item(demo: Workspace) -> None:
