@@ -167,3 +167,12 @@ def test_real_cards_read_as_the_contacts_import_reads_them(name: str) -> None:
         assert record["tags"] == sorted(contact.tags, key=lambda t: (t.casefold(), t))
         # and SocialDesk's own card of it reads back the same
         assert CONTACT_KIND.from_text(CONTACT_KIND.to_text(uid, record)) == (uid, record)
+
+
+def test_separators_inside_a_value_stay_in_it() -> None:
+    record = CONTACT_KIND.from_text(PHONE_CARD)[1]
+    record.update(name="Smith; Jones", organisation="Smith; Jones, Ltd",
+                  org_units="Bakery\\;Retail", structured_name="O\\,Neil;Rosa;;;",
+                  tags=["bread, rye", "semi;colon"])
+    card = CONTACT_KIND.to_text("u-1", record)
+    assert CONTACT_KIND.from_text(card) == ("u-1", record)

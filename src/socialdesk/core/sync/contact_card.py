@@ -129,11 +129,17 @@ def _props(text: str) -> list[Property]:
     return cards[0].props
 
 
-def _value(prop: Property, version: str) -> str:
+def _raw(prop: Property) -> str:
+    """The value as written, escapes and all (for N, ORG, CATEGORIES: split it first)."""
     try:
-        return unescape(prop.raw.decode("utf-8"), version)
+        return prop.raw.decode("utf-8")
     except UnicodeDecodeError as error:  # a fold inside a character, mended wrongly
         raise _fail(prop, f"{prop.name} is not UTF-8 text.") from error
+
+
+def _value(prop: Property, version: str) -> str:
+    """The value of a property of one text value, escapes resolved."""
+    return unescape(_raw(prop), version)
 
 
 def _loads(prop: Property, version: str) -> Any:
@@ -252,7 +258,7 @@ def _name(values: dict[str, list[Property]], version: str, organisation: str,
         if name := canon.line(_value(prop, version)):
             return name
     for prop in values.get("N", ()):
-        if name := name_from_n(_value(prop, version), version):
+        if name := name_from_n(_raw(prop), version):
             return name
     name = organisation or next((d.value for d in details if d.kind in ("email", "phone")), "")
     if not name:
@@ -282,16 +288,14 @@ def _parsed(text: str) -> SyncedContact:
         for name in ("EMAIL", "TEL", "URL") for prop in values.get(name, ())
     ]
     org = next((parts for p in values.get("ORG", ())
-                if canon.line((parts := split(_value(p, version), ";", version))[0])), [""])
+                if canon.line((parts := split(_raw(p), ";", version))[0])), [""])
     organisation = canon.line(org[0])
     name = _name(values, version, organisation, details)
-    if organisation_card({key: [(p, _value(p, version)) for p in values.get(key, ())]
+    if organisation_card({key: [(p, _raw(p)) for p in values.get(key, ())]
                           for key in ("KIND", "X-ABSHOWAS")}):
         organisation = organisation or name
-    structured = next((n for p in values.get("N", ()) if (n := from_vcard(_value(p, version)))),
-                      "")
-    tags = [tag for p in values.get("CATEGORIES", ()) for tag in split(
-        _value(p, version), ",", version)]
+    structured = next((n for p in values.get("N", ()) if (n := from_vcard(_raw(p)))), "")
+    tags = [tag for p in values.get("CATEGORIES", ()) for tag in split(_raw(p), ",", version)]
     if len(tags) > MAX_ITEMS:
         raise SyncFormatError(f"the card has more than {MAX_ITEMS:,} categories.")
     contact = Contact(
