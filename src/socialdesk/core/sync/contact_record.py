@@ -57,6 +57,8 @@ _DETAIL_ORDER = {kind: index for index, kind in enumerate(DETAIL_KINDS)}
 
 def text(value: str) -> str:
     """Text as a vCard carries it: line feeds for line ends, no other control character but tab."""
+    if value.isprintable():  # the usual case, and quick: no control character at all
+        return value
     if "\r" in value:
         value = value.replace("\r\n", "\n").replace("\r", "\n")
     return CONTROLS.sub("", value) if CONTROLS.search(value) else value
@@ -158,16 +160,29 @@ def display_name(name: str, organisation: str, found: Sequence[Mapping[str, Valu
             or next((str(d["value"]) for d in found if d["kind"] == "phone"), "") or NO_NAME)
 
 
+@lru_cache(maxsize=1024)
+def _platform(text: str) -> str:
+    """A platform as it reads back: a known one's key, else the name as typed."""
+    platform, label = stored_platform(line(text))
+    return label or platform
+
+
+@lru_cache(maxsize=1024)
+def _link_kind(text: str) -> str:
+    """A link's kind as it reads back: a known one's key, else the name as typed."""
+    kind, label = stored_link_kind(line(text))
+    return label or kind
+
+
 def audience_dicts(items: Sequence[Audience]) -> list[dict[str, Value]]:
     """Audiences by platform (as it reads back), two on one platform merged as one."""
     if not items:
         return []
     shown = []
     for audience in items:
-        platform, label = stored_platform(line(audience.platform))
         rate = audience.engagement_rate
         shown.append(Audience(
-            0, 0, label or platform, max(int(audience.size), 0), line(audience.handle),
+            0, 0, _platform(audience.platform), max(int(audience.size), 0), line(audience.handle),
             float(rate) if rate is not None and 0 <= rate <= 1 else None,
             valid_day(audience.last_checked_on), tuple(audience.topics), line(audience.url)))
     found: list[dict[str, Value]] = [
@@ -197,8 +212,7 @@ def link_dicts(items: Sequence[SyncedLink], own_uid: str) -> list[dict[str, Valu
         return []
     groups: dict[tuple[str, str], list[SyncedLink]] = {}
     for link in items:
-        kind, label = stored_link_kind(line(link.kind))
-        kind = label or kind
+        kind = _link_kind(link.kind)
         if (link.other_uid != own_uid and usable_uid(link.other_uid) and kind
                 and link.direction in DIRECTIONS):
             groups.setdefault((link.other_uid, kind.casefold()), []).append(
