@@ -16,12 +16,12 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 
-from socialdesk.store.audiences import set_audiences
-from socialdesk.store.columns import select_list
+from socialdesk.store.audiences import AUDIENCE_COLUMNS, set_audiences
+from socialdesk.store.columns import from_row, rows_as, select_list, select_named
 from socialdesk.store.contacts import CONTACT_COLUMNS, delete_contact, save_contact
-from socialdesk.store.interactions import set_interactions
+from socialdesk.store.interactions import INTERACTION_COLUMNS, set_interactions
 from socialdesk.store.known_names import shown
-from socialdesk.store.links import set_links
+from socialdesk.store.links import LINK_COLUMNS, set_links
 from socialdesk.store.models import Audience, Contact, Detail, Interaction, Link
 from socialdesk.store.workspace import Workspace
 
@@ -56,56 +56,75 @@ class SyncedContact:
     links: list[SyncedLink] = field(default_factory=list)
 
 
+@dataclass(frozen=True, slots=True)
+class _Owned:
+    """A row that belongs to a contact or an audience: its owner's id and one value."""
+
+    owner: int
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class _DetailRow:
+    """A contact_details row: the contact's id and the detail."""
+
+    contact_id: int
+    kind: str
+    value: str
+    label: str
+
+
+_CONTACT_SQL = (f"SELECT uid, slug, {select_list(CONTACT_COLUMNS)} FROM contacts "
+                "WHERE uid IS NOT NULL")
+
+
 def synced_contact_rows(ws: Workspace) -> list[SyncedContact]:
     """Every contact that has a UID, with everything that hangs off it."""
-    cursor = ws.conn.cursor()
-    cursor.row_factory = None  # plain tuples: a third faster than sqlite3.Row here
+    conn = ws.conn
     details: dict[int, list[Detail]] = defaultdict(list)
-    for contact_id, kind, value, label in cursor.execute(
+    for row in rows_as(_DetailRow, conn.execute(
         "SELECT contact_id, kind, value, label FROM contact_details "
         "ORDER BY contact_id, kind, position, id"
-    ):
-        details[contact_id].append(Detail(kind, value, label))
+    )):
+        details[row.contact_id].append(Detail(row.kind, row.value, row.label))
     tags: dict[int, list[str]] = defaultdict(list)
-    for contact_id, name in cursor.execute(
-        "SELECT ct.contact_id, t.name FROM contact_tags ct JOIN tags t ON t.id = ct.tag_id"
-    ):
-        tags[contact_id].append(name)
+    for owned in rows_as(_Owned, conn.execute(
+        "SELECT ct.contact_id AS owner, t.name FROM contact_tags ct "
+        "JOIN tags t ON t.id = ct.tag_id"
+    )):
+        tags[owned.owner].append(owned.name)
     found: dict[int, SyncedContact] = {}
-    for uid, slug, *values in cursor.execute(
-        f"SELECT uid, slug, {select_list(CONTACT_COLUMNS)} FROM contacts WHERE uid IS NOT NULL"
-    ):
-        contact_id = values[0]
-        contact = Contact(**dict(zip(CONTACT_COLUMNS, values, strict=True)),
-                          details=tuple(details.get(contact_id, ())),
-                          tags=tuple(tags.get(contact_id, ())))
-        found[contact_id] = SyncedContact(uid, contact, slug)
+    for row in conn.execute(_CONTACT_SQL):
+        contact = from_row(Contact, row, CONTACT_COLUMNS, details=tuple(details[row["id"]]),
+                           tags=tuple(tags[row["id"]]))
+        found[contact.id] = SyncedContact(row["uid"], contact, row["slug"])
     topics: dict[int, list[str]] = defaultdict(list)
-    for audience_id, name in cursor.execute(
-        "SELECT at.audience_id, t.name FROM audience_topics at JOIN topics t ON t.id = at.topic_id"
-    ):
-        topics[audience_id].append(name)
-    for audience_id, contact_id, platform, size, handle, rate, checked, url in cursor.execute(
-        f"SELECT id, contact_id, {shown('platform')}, size, handle, engagement_rate, "
-        "last_checked_on, url FROM audiences"
-    ):
-        if (owner := found.get(contact_id)) is not None:
-            owner.audiences.append(Audience(audience_id, contact_id, platform, size, handle,
-                                            rate, checked, tuple(topics[audience_id]), url))
-    for interaction_id, contact_id, day, kind, note in cursor.execute(
-        "SELECT id, contact_id, happened_on, kind, note FROM interactions"
-    ):
-        if (owner := found.get(contact_id)) is not None:
-            owner.interactions.append(Interaction(interaction_id, contact_id, day, kind, note))
-    for from_id, to_id, kind, weight, directed, note in cursor.execute(
-        f"SELECT from_id, to_id, {shown('kind')}, weight, directed, note FROM contact_links"
-    ):
-        start, end = found.get(from_id), found.get(to_id)
+    for owned in rows_as(_Owned, conn.execute(
+        "SELECT at.audience_id AS owner, t.name FROM audience_topics at "
+        "JOIN topics t ON t.id = at.topic_id"
+    )):
+        topics[owned.owner].append(owned.name)
+    for audience in rows_as(Audience, conn.execute(
+        f"SELECT {select_named(AUDIENCE_COLUMNS, 'a', {'platform': shown('platform', 'a')})} "
+        "FROM audiences a"
+    )):
+        if (owner := found.get(audience.contact_id)) is not None:
+            owner.audiences.append(replace(audience, topics=tuple(topics[audience.id])))
+    for interaction in rows_as(Interaction, conn.execute(
+        f"SELECT {select_list(INTERACTION_COLUMNS)} FROM interactions"
+    )):
+        if (owner := found.get(interaction.contact_id)) is not None:
+            owner.interactions.append(interaction)
+    for link in rows_as(Link, conn.execute(
+        f"SELECT {select_named(LINK_COLUMNS, 'l', {'kind': shown('kind', 'l')})} "
+        "FROM contact_links l"
+    )):
+        start, end = found.get(link.from_id), found.get(link.to_id)
         if start is not None and end is not None:
-            start.links.append(
-                SyncedLink(end.uid, kind, weight, "out" if directed else "both", note))
-            end.links.append(
-                SyncedLink(start.uid, kind, weight, "in" if directed else "both", note))
+            start.links.append(SyncedLink(end.uid, link.kind, link.weight,
+                                          "out" if link.directed else "both", link.note))
+            end.links.append(SyncedLink(start.uid, link.kind, link.weight,
+                                        "in" if link.directed else "both", link.note))
     return list(found.values())
 
 
@@ -115,16 +134,17 @@ def contact_ids(ws: Workspace, uids: Iterable[str]) -> dict[str, int]:
     found: dict[str, int] = {}
     for start in range(0, len(wanted), _CHUNK):
         chunk = wanted[start : start + _CHUNK]
-        found.update((str(uid), int(contact_id)) for uid, contact_id in ws.conn.execute(
+        for row in ws.conn.execute(
             f"SELECT uid, id FROM contacts WHERE uid IN ({', '.join('?' * len(chunk))})", chunk
-        ))
+        ):
+            found[row["uid"]] = int(row["id"])
     return found
 
 
 def slug_holder(ws: Workspace, slug: str) -> tuple[int, str] | None:
     """The id and name of the contact whose slug is ``slug``, if any."""
     row = ws.conn.execute("SELECT id, name FROM contacts WHERE slug = ?", (slug,)).fetchone()
-    return (int(row[0]), str(row[1])) if row else None
+    return (int(row["id"]), str(row["name"])) if row else None
 
 
 def set_slug(ws: Workspace, contact_id: int, slug: str) -> None:
@@ -161,8 +181,8 @@ def _local_links(ws: Workspace, contact_id: int, links: Sequence[SyncedLink]) ->
         other = ids.get(link.other_uid)
         if other is None or other == contact_id:
             continue
-        ends = (other, contact_id) if link.direction == "in" else (contact_id, other)
-        local.append(Link(0, *ends, kind=link.kind, weight=link.weight,
+        start, end = (other, contact_id) if link.direction == "in" else (contact_id, other)
+        local.append(Link(0, from_id=start, to_id=end, kind=link.kind, weight=link.weight,
                           directed=link.direction != "both", note=link.note))
     return local
 

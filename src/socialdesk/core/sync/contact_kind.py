@@ -20,7 +20,7 @@ from socialdesk.core.gc_pause import collection_paused
 from socialdesk.core.share.links import slugify, unique_slug
 from socialdesk.core.sync import contact_card
 from socialdesk.core.sync.contact_record import record_of, synced_of, usable_uid
-from socialdesk.core.sync.kind import Record
+from socialdesk.core.sync.kind import Kind, Record
 from socialdesk.store.share import slugs_starting
 from socialdesk.store.sync_contacts import (
     contact_ids,
@@ -77,4 +77,4 @@ def _free_slug(ws: Workspace, uid: str, slug: str) -> None:
     set_slug(ws, holder_id, unique_slug(holder_name, taken))
 
 
-CONTACT_KIND = ContactKind()
+CONTACT_KIND: Kind = ContactKind()
