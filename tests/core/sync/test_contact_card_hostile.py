@@ -41,6 +41,9 @@ HOSTILE = {
     "interaction without a date": _card('X-SOCIALDESK-INTERACTIONS:[{"kind":"met"}]'),
     "unknown interaction kind": _card(
         'X-SOCIALDESK-INTERACTIONS:[{"happened_on":"2026-01-01"\\,"kind":"DROP TABLE"}]'),
+    "an effort no database holds": _card("X-SOCIALDESK-EFFORT-MINUTES:" + "9" * 30),
+    "an audience no database holds": _card(
+        'X-SOCIALDESK-AUDIENCES:[{"platform":"x"\\,"size":' + "9" * 30 + "}]"),
     "bad follow-up date": _card("X-SOCIALDESK-FOLLOW-UP:2026-13-01"),
     "unknown stage": _card("X-SOCIALDESK-STAGE:overlord"),
     "strength over 1": _card("X-SOCIALDESK-STRENGTH:3"),

@@ -60,6 +60,7 @@ from socialdesk.store.vocabulary import INTERACTION_KINDS
 
 MAX_CARD_CHARS = 4_000_000
 MAX_ITEMS = 5_000  # details, tags, audiences, topics, interactions or links of one card
+MAX_COUNT = 2**63 - 1  # the largest whole number the workspace holds (SQLite INTEGER)
 SLUG, AUDIENCES, INTERACTIONS, LINK = (
     f"X-SOCIALDESK-{name}" for name in ("SLUG", "AUDIENCES", "INTERACTIONS", "LINK"))
 _OWN = {own.vcard_property: own for own in OWN_FIELDS}
@@ -174,7 +175,7 @@ def _is_name(value: Any) -> bool:
 
 
 def _is_count(value: Any) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
+    return isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= MAX_COUNT
 
 
 def _is_share(value: Any) -> bool:
@@ -246,7 +247,9 @@ def _own_fields(values: dict[str, list[Property]], version: str) -> dict[str, An
             prop = values[name][0]
             text = _value(prop, version).strip()
             try:
-                found[own.name] = own.read(text)
+                found[own.name] = value = own.read(text)
+                if isinstance(value, int) and not _is_count(value):
+                    raise ValueError(text)
             except ValueError as error:
                 raise _fail(prop, f"{name} {text[:40]!r} is not valid.") from error
     return found
