@@ -247,9 +247,7 @@ def _own_fields(values: dict[str, list[Property]], version: str) -> dict[str, An
             prop = values[name][0]
             text = _value(prop, version).strip()
             try:
-                found[own.name] = value = own.read(text)
-                if isinstance(value, int) and not _is_count(value):
-                    raise ValueError(text)
+                found[own.name] = own.read(text)
             except ValueError as error:
                 raise _fail(prop, f"{name} {text[:40]!r} is not valid.") from error
     return found
