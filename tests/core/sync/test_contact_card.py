@@ -176,3 +176,20 @@ def test_separators_inside_a_value_stay_in_it() -> None:
                   tags=["bread, rye", "semi;colon"])
     card = CONTACT_KIND.to_text("u-1", record)
     assert CONTACT_KIND.from_text(card) == ("u-1", record)
+
+
+def test_links_survive_another_program_renaming_the_groups(demo: Workspace) -> None:
+    records = CONTACT_KIND.records(demo)
+    uid, record = next((u, r) for u, r in records.items()
+                       if len({link["kind"] for link in r["links"]}) > 1)  # type: ignore[union-attr,index]
+    card = CONTACT_KIND.to_text(uid, record)
+    # as Apple's Contacts does when it saves a card: its own group names, in its own order
+    groups = re.findall(r"^(related\d+)\.RELATED", card, re.M)
+    renamed = card
+    for number, group in enumerate(groups):
+        renamed = re.sub(rf"^{group}\.RELATED", f"item{len(groups) - number}.RELATED", renamed,
+                         flags=re.M)
+        renamed = re.sub(rf"^{group}\.X-SOCIALDESK-LINK", f"item{number + 1}.X-SOCIALDESK-LINK",
+                         renamed, flags=re.M)
+    assert renamed != card
+    assert CONTACT_KIND.from_text(renamed) == (uid, record)

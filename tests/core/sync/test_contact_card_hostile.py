@@ -89,3 +89,13 @@ def test_a_large_but_fair_card_still_reads() -> None:
     links = [f"r{n}.RELATED:urn:uuid:other-{n}" for n in range(2_000)]
     uid, record = CONTACT_KIND.from_text(_card(*links, "NOTE:" + "z" * 100_000))
     assert uid == "urn:uuid:0b5c-hostile" and len(record["links"]) == 2_000  # type: ignore[arg-type]
+
+
+def test_many_link_lines_for_one_contact_read_within_bounds() -> None:
+    lines = [line for n in range(5_000) for line in (
+        f"r{n}.RELATED:{OTHER}",
+        f'x{n}.X-SOCIALDESK-LINK:{{"kind":"k{n % 7}"\\,"uid":"{OTHER}"}}')]
+    start = time.perf_counter()
+    _, record = CONTACT_KIND.from_text(_card(*lines))
+    assert time.perf_counter() - start < 5
+    assert len(record["links"]) == 7  # type: ignore[arg-type]  # one per kind, merged

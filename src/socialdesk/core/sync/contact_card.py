@@ -217,27 +217,66 @@ def _interactions(prop: Property, version: str) -> list[Interaction]:
             for item in _items(prop, _loads(prop, version))]
 
 
-def _link(prop: Property, extra: Property | None, version: str) -> SyncedLink | None:
-    """A RELATED as a link, with what its group's X-SOCIALDESK-LINK says; None if no UID."""
+_Extra = tuple[Property, dict[str, Any]]
+
+
+class _LinkExtras:
+    """The card's X-SOCIALDESK-LINK lines, each given to one RELATED.
+
+    A RELATED takes the one that names its UID in its group, else the first that names
+    its UID (a program that renames or renumbers groups, as Apple's Contacts does, keeps
+    each link's kind and weight), else one in its group that names no UID. Each lookup
+    is quick, however many lines the card has.
+    """
+
+    def __init__(self, props: list[Property], version: str) -> None:
+        self._lists: dict[tuple[str, str | None], list[_Extra]] = {}
+        self._next: dict[tuple[str, str | None], int] = {}
+        self._used: set[int] = set()
+        for prop in props:
+            item = _loads(prop, version)
+            if not isinstance(item, dict):
+                raise _fail(prop, f"{LINK} is not an object.")
+            uid = item.get("uid", "")
+            uid = uid if isinstance(uid, str) else ""
+            for key in ((uid, prop.group), (uid, None)):
+                self._lists.setdefault(key, []).append((prop, item))
+
+    def _first(self, key: tuple[str, str | None]) -> _Extra | None:
+        items = self._lists.get(key, [])
+        index = self._next.get(key, 0)
+        while index < len(items) and id(items[index]) in self._used:
+            index += 1
+        self._next[key] = index
+        return items[index] if index < len(items) else None
+
+    def take(self, prop: Property, uid: str) -> _Extra | None:
+        """The line for the RELATED ``prop`` naming ``uid``, if there is one left."""
+        found = self._first((uid, prop.group)) or self._first((uid, None))
+        if found is None and prop.group:
+            found = self._first(("", prop.group))
+        if found is not None:
+            self._used.add(id(found))
+        return found
+
+
+def _link(prop: Property, extras: _LinkExtras, version: str) -> SyncedLink | None:
+    """A RELATED as a link, with what its X-SOCIALDESK-LINK says; None without a UID."""
     raw = prop.raw.decode("utf-8", errors="replace")
     text_value = any(v.lower() == "text" for v in prop.params.get("VALUE", ()))
     uid = (unescape(raw, version) if text_value else raw).strip()
     if not canon.usable_uid(uid):
         return None
-    types = [t.lower() for t in prop.params.get("TYPE", ())]
-    kind = next((_TYPE_KIND[t] for t in types if t in _TYPE_KIND), "knows")
-    link = SyncedLink(uid, kind, 0.5, "both", "")
-    if extra is not None:
-        item = _loads(extra, version)
-        if not isinstance(item, dict):
-            raise _fail(extra, f"{LINK} is not an object.")
-        if item.get("uid", uid) == uid:
-            link = SyncedLink(
-                uid, _field(extra, item, "kind", _is_name),
-                _field(extra, item, "weight", _is_share, 0.5),
-                _field(extra, item, "direction", lambda v: v in canon.DIRECTIONS, "both"),
-                _field(extra, item, "note", _is_text, ""))
-    return link
+    extra = extras.take(prop, uid)
+    if extra is None:
+        types = [t.lower() for t in prop.params.get("TYPE", ())]
+        kind = next((_TYPE_KIND[t] for t in types if t in _TYPE_KIND), "knows")
+        return SyncedLink(uid, kind, 0.5, "both", "")
+    found, item = extra
+    return SyncedLink(
+        uid, _field(found, item, "kind", _is_name), _field(found, item, "weight", _is_share, 0.5),
+        _field(found, item, "direction", lambda v: v in canon.DIRECTIONS, "both"),
+        _field(found, item, "note", _is_text, ""))
 
 
 def _own_fields(values: dict[str, list[Property]], version: str) -> dict[str, Any]:
@@ -306,9 +345,8 @@ def _parsed(text: str) -> SyncedContact:
     slug = next((_value(p, version).strip() for p in values.get(SLUG, ())), None)
     if slug is not None and canon.valid_slug(slug) is None:
         raise _fail(values[SLUG][0], f"{SLUG} {slug[:40]!r} is not a slug.")
-    extras = {p.group: p for p in values.get(LINK, ()) if p.group}
-    links = [link for p in values.get("RELATED", ())
-             if (link := _link(p, extras.get(p.group) if p.group else None, version))]
+    extras = _LinkExtras(values.get(LINK, []), version)
+    links = [link for p in values.get("RELATED", ()) if (link := _link(p, extras, version))]
     return SyncedContact(
         uid, contact, slug,
         audiences=[a for p in values.get(AUDIENCES, ())[:1] for a in _audiences(p, version)],
