@@ -193,3 +193,10 @@ def test_links_survive_another_program_renaming_the_groups(demo: Workspace) -> N
                          renamed, flags=re.M)
     assert renamed != card
     assert CONTACT_KIND.from_text(renamed) == (uid, record)
+
+
+def test_a_relation_named_by_text_is_no_link() -> None:
+    """A phone's "child: Child Tester" names no contact: it does not become a link to apply."""
+    card = PHONE_CARD.replace("END:VCARD", "RELATED;TYPE=child;VALUE=text:Child Tester\r\n"
+                              "RELATED;TYPE=spouse:Jane\r\nEND:VCARD")
+    assert CONTACT_KIND.from_text(card)[1]["links"] == []

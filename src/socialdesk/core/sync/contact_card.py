@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -75,6 +76,7 @@ _TYPE_KIND = {"friend": "friend", "co-worker": "works_with", "colleague": "works
               "kin": "family", "spouse": "family", "child": "family", "parent": "family",
               "sibling": "family"}
 _END = "END:VCARD\r\n"
+_URI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
 
 
 def _json(value: object) -> str:
@@ -261,13 +263,18 @@ class _LinkExtras:
 
 
 def _link(prop: Property, extras: _LinkExtras, version: str) -> SyncedLink | None:
-    """A RELATED as a link, with what its X-SOCIALDESK-LINK says; None without a UID."""
+    """A RELATED as a link, with what its X-SOCIALDESK-LINK says; None without a UID.
+
+    Without an X-SOCIALDESK-LINK, only a URI (another card's ``urn:uuid:``) names a contact.
+    """
     raw = prop.raw.decode("utf-8", errors="replace")
     text_value = any(v.lower() == "text" for v in prop.params.get("VALUE", ()))
     uid = (unescape(raw, version) if text_value else raw).strip()
     if not canon.usable_uid(uid):
         return None
     extra = extras.take(prop, uid)
+    if extra is None and (text_value or not _URI.match(uid)):
+        return None  # another program's relation by name ("child: Ann"): no contact's UID
     if extra is None:
         types = [t.lower() for t in prop.params.get("TYPE", ())]
         kind = next((_TYPE_KIND[t] for t in types if t in _TYPE_KIND), "knows")
