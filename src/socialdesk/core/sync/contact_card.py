@@ -363,7 +363,7 @@ def _parsed(text: str) -> SyncedContact:
 
 
 def from_text(text: str) -> tuple[str, Record]:
-    """The UID and canonical record of one vCard (2.1, 3.0 or 4.0)."""
+    """The UID and canonical record of one vCard (4.0 or 3.0, as CardDAV servers hold)."""
     item = _parsed(text)
     return item.uid, canon.record_of(item)
 
