@@ -36,9 +36,12 @@ def _fraction(text: str) -> float:
     return value
 
 
+_MAX_COUNT = 2**63 - 1  # the largest whole number SQLite stores
+
+
 def _count(text: str) -> int:
     value = int(text)
-    if value < 0:
+    if not 0 <= value <= _MAX_COUNT:
         raise ValueError(text)
     return value
 

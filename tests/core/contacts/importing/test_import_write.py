@@ -211,3 +211,11 @@ def test_a_contact_of_ten_minutes_comes_back_as_ten_where_the_default_is_not(
         ws.conn.execute("DELETE FROM contacts")
     import_contacts(ws, tmp_path / "ten.vcf")
     assert _efforts(ws) == {"Ten Min": 10}
+
+
+def test_an_effort_too_large_to_store_takes_the_default(ws: Workspace, write: Write) -> None:
+    update_setting(ws, "default_effort_minutes", 25)
+    card = (b"BEGIN:VCARD\r\nVERSION:4.0\r\nFN:Huge Effort\r\n"
+            b"X-SOCIALDESK-EFFORT-MINUTES:99999999999999999999999\r\nEND:VCARD\r\n")
+    import_contacts(ws, write("huge.vcf", card))
+    assert _efforts(ws) == {"Huge Effort": 25}

@@ -63,7 +63,7 @@ _WANTED = frozenset(
     ("FN", "N", "ORG", "EMAIL", "TEL", "URL", "NOTE", "CATEGORIES", "X-ABLABEL", "VERSION",
      "UID", "KIND", "X-ABSHOWAS", *_OWN)
 )
-_DETAIL_KIND = {"EMAIL": "email", "TEL": "phone", "URL": "url"}
+DETAIL_KIND = {"EMAIL": "email", "TEL": "phone", "URL": "url"}
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
 _MAX_UID = 300
 
@@ -164,9 +164,9 @@ def _contact(
     organisation = clean(org[0])
     name = next((n for _, t in values.get("FN", []) if (n := clean(unescape(t, version)))), "")
     if not name:
-        name = next((n for _, t in values.get("N", []) if (n := _name_from_n(t, version))), "")
+        name = next((n for _, t in values.get("N", []) if (n := name_from_n(t, version))), "")
     details = [
-        _detail(_DETAIL_KIND[prop.name], prop, unescape(text, version), labels)
+        card_detail(DETAIL_KIND[prop.name], prop, unescape(text, version), labels)
         for prop_name in ("EMAIL", "TEL", "URL")
         for prop, text in values.get(prop_name, [])
     ]
@@ -184,7 +184,7 @@ def _contact(
     own = read_own_fields({key: items[0][1].strip() for key, items in values.items()
                            if key in _OWN})
     structured = next((n for _, t in values.get("N", []) if (n := from_vcard(t))), "")
-    if _organisation_card(values):
+    if organisation_card(values):
         contact = replace(contact, organisation=contact.organisation or contact.name)
     contact = replace(contact, structured_name=structured, **own,
                       org_units=org_units.stored(org[1:]) if contact.organisation else "")
@@ -197,14 +197,14 @@ def _uid(values: dict[str, list[tuple[Property, str]]], version: str) -> str:
     return uid if len(uid) <= _MAX_UID and uid.isprintable() else ""
 
 
-def _organisation_card(values: dict[str, list[tuple[Property, str]]]) -> bool:
+def organisation_card(values: dict[str, list[tuple[Property, str]]]) -> bool:
     """``KIND:org`` (vCard 4.0) or Apple's ``X-ABShowAs:COMPANY``."""
     kinds = [t.strip().casefold() for _, t in values.get("KIND", [])]
     shown = [t.strip().casefold() for _, t in values.get("X-ABSHOWAS", [])]
     return bool({"org", "organization"} & set(kinds)) or "company" in shown
 
 
-def _detail(kind: str, prop: Property, value: str, labels: dict[str, str]) -> Detail:
+def card_detail(kind: str, prop: Property, value: str, labels: dict[str, str]) -> Detail:
     """A detail with its label from TYPE, PREF and its group's X-ABLabel.
 
     A ``tel:`` URI loses its scheme and keeps an ``;ext=`` as " ext. 102" after the number.
@@ -219,7 +219,8 @@ def _detail(kind: str, prop: Property, value: str, labels: dict[str, str]) -> De
     return Detail(kind, value, label)
 
 
-def _name_from_n(text: str, version: str) -> str:
+def name_from_n(text: str, version: str) -> str:
+    """A display name from a card's ``N`` value: given, additional and family name."""
     parts = [clean(p) for p in split(text, ";", version)] + [""] * 5
     family, given, additional = parts[0], parts[1], parts[2]
     if _CJK.search(family + given):

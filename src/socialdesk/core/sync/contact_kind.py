@@ -1,0 +1,80 @@
+"""The contact kind of team sharing: contacts as vCard 4.0 in the shared address book.
+
+A contact travels whole: its own fields, slug, details, tags, audiences, interactions and
+links (:mod:`~socialdesk.core.sync.contact_record` says what the record holds,
+:mod:`~socialdesk.core.sync.contact_card` how the card carries it). A link is part of
+both its contacts' records, so it arrives with whichever of the two is applied last:
+applied first, a contact's link to a contact this workspace does not have yet is left
+out, and comes back when the other is applied.
+
+A slug is never taken away: a record without one leaves the contact's as it is (the next
+sync sends it again). A record's slug that another contact here already has goes to the
+record's contact, and the other contact gets a new one (the slug on the server wins).
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from socialdesk.core.gc_pause import collection_paused
+from socialdesk.core.share.links import slugify, unique_slug
+from socialdesk.core.sync import contact_card
+from socialdesk.core.sync.contact_record import record_of, synced_of, usable_uid
+from socialdesk.core.sync.kind import Kind, Record
+from socialdesk.store.share import slugs_starting
+from socialdesk.store.sync_contacts import (
+    contact_ids,
+    delete_synced_contact,
+    set_slug,
+    slug_holder,
+    synced_contact_rows,
+    write_synced_contact,
+)
+from socialdesk.store.workspace import Workspace
+
+
+class ContactKind:
+    """Contacts, as :class:`~socialdesk.core.sync.kind.Kind` ``contact``."""
+
+    name = "contact"
+    collection: Literal["calendar", "addressbook"] = "addressbook"
+    component: Literal["VEVENT", "VTODO", "VJOURNAL", "VCARD"] = "VCARD"
+
+    def records(self, ws: Workspace) -> dict[str, Record]:
+        """Every contact with a usable UID (all but hand-made ones), by UID."""
+        with collection_paused():
+            return {item.uid: record_of(item) for item in synced_contact_rows(ws)
+                    if usable_uid(item.uid)}
+
+    def to_text(self, uid: str, record: Record) -> str:
+        """The contact as one vCard 4.0."""
+        return contact_card.to_text(uid, record)
+
+    def from_text(self, text: str) -> tuple[str, Record]:
+        """The UID and record of a server's vCard; ``SyncFormatError`` if unreadable."""
+        return contact_card.from_text(text)
+
+    def apply(self, ws: Workspace, uid: str, record: Record) -> None:
+        """Create or update the contact ``uid`` so that it holds ``record``."""
+        item = synced_of(uid, record)
+        with ws.transaction():
+            if item.slug is not None:
+                _free_slug(ws, uid, item.slug)
+            write_synced_contact(ws, item)
+
+    def delete(self, ws: Workspace, uid: str) -> None:
+        """Delete the contact ``uid`` with its details, audiences, links, interactions, asks."""
+        delete_synced_contact(ws, uid)
+
+
+def _free_slug(ws: Workspace, uid: str, slug: str) -> None:
+    """Give the contact here that has ``slug``, if it is not ``uid``, a new slug."""
+    holder = slug_holder(ws, slug)
+    if holder is None or holder[0] == contact_ids(ws, [uid]).get(uid):
+        return
+    holder_id, holder_name = holder
+    taken = slugs_starting(ws, slugify(holder_name)) | {slug}
+    set_slug(ws, holder_id, unique_slug(holder_name, taken))
+
+
+CONTACT_KIND: Kind = ContactKind()
