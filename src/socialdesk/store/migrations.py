@@ -42,6 +42,7 @@ from socialdesk.store import (
     schema_v9,
     schema_v10,
     schema_v12,
+    schema_v13,
 )
 
 if TYPE_CHECKING:
@@ -146,6 +147,10 @@ def _org_units(db: Database) -> None:
     run_script(db, schema_v12.SQL)
 
 
+def _sync(db: Database) -> None:
+    run_script(db, schema_v13.SQL)
+
+
 # Every migration, oldest first. Never edit or remove a released one; append.
 MIGRATIONS: tuple[Migration, ...] = (
     ("0001_initial", _initial),
@@ -159,6 +164,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     ("0009_post_series", _post_series),
     ("0010_publishing", _publishing),
     ("0012_org_units", _org_units),
+    ("0013_sync", _sync),
 )
 
 
