@@ -30,7 +30,8 @@ class Dav:
 
     url: str
     users: dict[str, str]
-    wrap: list[Callable[[Wsgi], Wsgi]]
+    wrap: list[Callable[[Wsgi], Wsgi]]  # wrappers around Radicale, outermost last
+    stop: Callable[[], None]  # the server goes away (its port is closed)
 
 
 def radicale_app(folder: Path, users: dict[str, str]) -> Wsgi:
@@ -54,7 +55,7 @@ def radicale_app(folder: Path, users: dict[str, str]) -> Wsgi:
 
 @pytest.fixture
 def dav(tmp_path: Path) -> Iterator[Dav]:
-    """Radicale with users ann and bob (both in one team: same user name, two laptops)."""
+    """Radicale with the user ``team`` (both laptops sign in as it) and ``other``."""
     users = {"team": "secret", "other": "other-secret"}
     app = radicale_app(tmp_path / "radicale", users)
     wrappers: list[Callable[[Wsgi], Wsgi]] = []
@@ -69,9 +70,16 @@ def dav(tmp_path: Path) -> Iterator[Dav]:
                          handler_class=_Quiet)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
+    stopped = threading.Event()
+
+    def stop() -> None:
+        if not stopped.is_set():
+            stopped.set()
+            server.shutdown()
+            server.server_close()
+            thread.join(10)
+
     try:
-        yield Dav(f"http://127.0.0.1:{server.server_port}/", users, wrappers)
+        yield Dav(f"http://127.0.0.1:{server.server_port}/", users, wrappers, stop)
     finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(10)
+        stop()

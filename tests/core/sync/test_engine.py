@@ -77,7 +77,7 @@ def test_create_edit_and_delete_travel_both_ways(pair) -> None:  # type: ignore[
     assert summary.deleted == 1
     assert set(posts(bob)) == {"p1"}
     assert sync(ann).as_json() == {"sent": 0, "received": 0, "merged": 0, "deleted": 0,
-                                   "conflicts": [], "unreadable": []}
+                                   "conflicts": []}
 
 
 def test_changes_to_different_fields_merge(pair) -> None:  # type: ignore[no-untyped-def]

@@ -69,8 +69,7 @@ class Summary:
     def as_json(self) -> dict[str, Any]:
         """The summary as ``socialdesk sync --json`` prints it."""
         return {"sent": self.sent, "received": self.received, "merged": self.merged,
-                "deleted": self.deleted, "conflicts": self.conflicts,
-                "unreadable": self.unreadable}
+                "deleted": self.deleted, "conflicts": self.conflicts}
 
 
 def merge(base: Record, mine: Record, theirs: Record) -> tuple[Record, dict[str, tuple[Any, Any]]]:
