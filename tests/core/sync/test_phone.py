@@ -1,0 +1,44 @@
+"""Another calendar program (the ``caldav`` library, as a phone would) on the same calendar."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from test_engine import laptop, posts, sync, write
+
+
+def _phone_calendar(dav):  # type: ignore[no-untyped-def]
+    import caldav
+
+    client = caldav.DAVClient(url=dav.url, username="team", password="secret")
+    [calendar] = [c for c in client.get_principal().get_calendars()
+                  if c.get_display_name() == "Corner Bakery"]
+    return client, calendar
+
+
+def test_a_phones_edit_new_event_and_deletion_arrive_as_post_changes(tmp_path: Path, dav) -> None:  # type: ignore[no-untyped-def]
+    ann = laptop(tmp_path, "ann", dav.url)
+    write(ann, "p1", title="Bread day", scheduled_on="2027-03-01")
+    write(ann, "p2", title="Cake day", scheduled_on="2027-03-02")
+    sync(ann)
+
+    client, calendar = _phone_calendar(dav)
+    with client:
+        event = calendar.get_event_by_uid("p1")
+        component = event.icalendar_component
+        component["summary"] = "Bread day (moved)"
+        component["dtstart"].dt = date(2027, 3, 8)
+        event.save()
+        calendar.save_event(dtstart=date(2027, 4, 1), summary="Added on the phone",
+                            uid="phone-1")
+        calendar.get_event_by_uid("p2").delete()
+
+    summary = sync(ann)
+    assert (summary.received, summary.deleted) == (2, 1)
+    assert posts(ann) == {
+        "p1": {"title": "Bread day (moved)", "notes": "", "scheduled_on": "2027-03-08"},
+        "phone-1": {"title": "Added on the phone", "notes": "", "scheduled_on": "2027-04-01"},
+    }
+    assert sync(ann).sent == 0  # what came in is not sent back
+    ann.close()
