@@ -6,9 +6,11 @@ See ``schema_v13`` and ``docs/schema.md`` ("Team sharing"). Records travel as JS
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from socialdesk.store.columns import field_names, rows_as, select_list
 from socialdesk.store.workspace import Workspace
 
 Collection = Literal["calendar", "addressbook"]
@@ -50,16 +52,35 @@ class Conflict:
     theirs: Any
 
 
+@dataclass(frozen=True, slots=True)
+class _Stored:
+    """A row of ``sync_items`` or ``sync_conflicts`` as stored (JSON as text)."""
+
+    kind: str
+    uid: str
+    href: str = ""
+    etag: str = ""
+    record: str = "null"
+    id: int = 0
+    field: str = ""
+    mine: str = "null"
+    theirs: str = "null"
+
+
+ACCOUNT_COLUMNS = select_list(field_names(Account))
+ITEM_COLUMNS = "kind, uid, href, etag, record"
+CONFLICT_COLUMNS = "kind, uid, id, field, mine, theirs"
+
+
 def _dump(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True, allow_nan=False)
 
 
 def account(ws: Workspace) -> Account | None:
     """The workspace's sync account, None when sync is not set up."""
-    row = ws.conn.execute(
-        "SELECT server_url, user_name, calendar_url, addressbook_url, calendar_token, "
-        "addressbook_token, last_sync_at FROM sync_account WHERE id = 1").fetchone()
-    return Account(*row) if row else None
+    found = rows_as(Account, ws.conn.execute(
+        f"SELECT {ACCOUNT_COLUMNS} FROM sync_account WHERE id = 1"))
+    return found[0] if found else None
 
 
 def save_account(ws: Workspace, acct: Account) -> None:
@@ -91,22 +112,21 @@ def set_last_sync(ws: Workspace, when: str) -> None:
         ws.conn.execute("UPDATE sync_account SET last_sync_at = ? WHERE id = 1", (when,))
 
 
-def _item(row: tuple[str, str, str, str, str]) -> Item:
-    return Item(row[0], row[1], row[2], row[3], json.loads(row[4]))
+def _items(ws: Workspace, where: str, params: Sequence[str]) -> list[Item]:
+    rows = rows_as(_Stored, ws.conn.execute(
+        f"SELECT {ITEM_COLUMNS} FROM sync_items WHERE {where}", params))
+    return [Item(r.kind, r.uid, r.href, r.etag, json.loads(r.record)) for r in rows]
 
 
 def items(ws: Workspace, kind: str) -> dict[str, Item]:
     """Every synced item of ``kind``, by UID."""
-    rows = ws.conn.execute(
-        "SELECT kind, uid, href, etag, record FROM sync_items WHERE kind = ?", (kind,))
-    return {row[1]: _item(row) for row in rows}
+    return {found.uid: found for found in _items(ws, "kind = ?", (kind,))}
 
 
 def item(ws: Workspace, kind: str, uid: str) -> Item | None:
     """The synced item ``uid`` of ``kind``, None if it was never synced."""
-    row = ws.conn.execute("SELECT kind, uid, href, etag, record FROM sync_items "
-                          "WHERE kind = ? AND uid = ?", (kind, uid)).fetchone()
-    return _item(row) if row else None
+    found = _items(ws, "kind = ? AND uid = ?", (kind, uid))
+    return found[0] if found else None
 
 
 def items_at(ws: Workspace, hrefs: list[str]) -> dict[str, Item]:
@@ -115,17 +135,17 @@ def items_at(ws: Workspace, hrefs: list[str]) -> dict[str, Item]:
     for start in range(0, len(hrefs), 500):
         chunk = hrefs[start:start + 500]
         marks = ",".join("?" * len(chunk))
-        for row in ws.conn.execute("SELECT kind, uid, href, etag, record FROM sync_items "
-                                   f"WHERE href IN ({marks})", chunk):
-            found[row[2]] = _item(row)
+        for stored in _items(ws, f"href IN ({marks})", chunk):
+            found[stored.href] = stored
     return found
 
 
 def hrefs_under(ws: Workspace, prefix: str) -> dict[str, str]:
     """Every synced item's href that starts with ``prefix`` (a collection), with its ETag."""
-    rows = ws.conn.execute("SELECT href, etag FROM sync_items WHERE substr(href, 1, ?) = ?",
-                           (len(prefix), prefix))
-    return dict(rows.fetchall())
+    rows = rows_as(_Stored, ws.conn.execute(
+        f"SELECT {ITEM_COLUMNS} FROM sync_items WHERE substr(href, 1, ?) = ?",
+        (len(prefix), prefix)))
+    return {r.href: r.etag for r in rows}
 
 
 def save_item(ws: Workspace, kind: str, uid: str, href: str, etag: str,
@@ -143,13 +163,14 @@ def forget_item(ws: Workspace, kind: str, uid: str) -> None:
 
 def conflicts(ws: Workspace, kind: str | None = None, uid: str | None = None) -> list[Conflict]:
     """Pending conflicts, oldest first (of one item when ``kind`` and ``uid`` are given)."""
-    sql = "SELECT id, kind, uid, field, mine, theirs FROM sync_conflicts"
+    sql = f"SELECT {CONFLICT_COLUMNS} FROM sync_conflicts"
     params: tuple[str, ...] = ()
     if kind is not None and uid is not None:
         sql += " WHERE kind = ? AND uid = ?"
         params = (kind, uid)
-    rows = ws.conn.execute(sql + " ORDER BY id", params).fetchall()
-    return [Conflict(r[0], r[1], r[2], r[3], json.loads(r[4]), json.loads(r[5])) for r in rows]
+    rows = rows_as(_Stored, ws.conn.execute(sql + " ORDER BY id", params))
+    return [Conflict(r.id, r.kind, r.uid, r.field, json.loads(r.mine), json.loads(r.theirs))
+            for r in rows]
 
 
 def conflict(ws: Workspace, conflict_id: int) -> Conflict | None:

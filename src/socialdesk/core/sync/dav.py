@@ -104,8 +104,8 @@ def item_href(collection: str, uid: str, extension: str) -> str:
 
 
 def _xml(body: bytes, host: str) -> Element:
-    from defusedxml import DefusedXmlException
-    from defusedxml.ElementTree import ParseError, fromstring
+    from defusedxml import DefusedXmlException  # type: ignore[import-untyped]
+    from defusedxml.ElementTree import ParseError, fromstring  # type: ignore[import-untyped]
 
     try:
         root: Element = fromstring(body, forbid_dtd=True)

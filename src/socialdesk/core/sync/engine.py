@@ -27,7 +27,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 from socialdesk.core.changes import EVERYTHING, Changes
 from socialdesk.core.sync.dav import (
@@ -80,7 +80,7 @@ def merge(base: Record, mine: Record, theirs: Record) -> tuple[Record, dict[str,
     merged: Record = {}
     clashes: dict[str, tuple[Any, Any]] = {}
     for name in sorted(set(mine) | set(theirs) | set(base)):
-        b, m, t = (r.get(name, _MISSING) for r in (base, mine, theirs))
+        b, m, t = (cast(Any, r.get(name, _MISSING)) for r in (base, mine, theirs))
         if m == t or t == b:
             value = m
         elif m == b:
