@@ -172,3 +172,17 @@ def test_offline_edits_on_both_sides_converge(pair) -> None:  # type: ignore[no-
     assert posts(ann) == posts(bob)
     assert set(posts(ann)) == {"p0", "p2", "p4", "p5", "a-new", "b-new"}
     assert posts(ann)["p0"] == {"title": "Zero", "notes": "", "scheduled_on": "2027-05-05"}
+
+
+def test_deleting_an_item_with_an_undecided_conflict_settles_it(pair) -> None:  # type: ignore[no-untyped-def]
+    ann, bob = pair
+    write(ann, "p1", title="Bread day")
+    sync(ann), sync(bob)
+    write(ann, "p1", title="Ann's title")
+    write(bob, "p1", title="Bob's title")
+    sync(ann)
+    assert len(sync(bob).conflicts) == 1
+    remove(bob, "p1")
+    summary = sync(bob)
+    assert summary.sent == 1 and summary.conflicts == []
+    assert sync(ann).deleted == 1 and posts(ann) == {}

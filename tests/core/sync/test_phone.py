@@ -42,3 +42,26 @@ def test_a_phones_edit_new_event_and_deletion_arrive_as_post_changes(tmp_path: P
     }
     assert sync(ann).sent == 0  # what came in is not sent back
     ann.close()
+
+
+def test_what_no_kind_reads_or_the_workspace_refuses_is_named_and_the_rest_syncs(
+        tmp_path: Path, dav) -> None:  # type: ignore[no-untyped-def]
+    ann = laptop(tmp_path, "ann", dav.url)
+    sync(ann)
+    client, calendar = _phone_calendar(dav)
+    with client:
+        calendar.save_event(dtstart=date(2027, 4, 1), summary="x" * 10, uid="good")
+        calendar.save_event(dtstart=date(2027, 4, 2), summary="Refused here", uid="bad")
+        calendar.save_journal(dtstart=date(2027, 4, 3), summary="A journal entry",
+                              uid="journal-1")
+    with ann.transaction():  # the workspace refuses a second post with that title
+        ann.conn.execute("CREATE TRIGGER no_refused BEFORE INSERT ON posts "
+                         "WHEN NEW.title = 'Refused here' "
+                         "BEGIN SELECT RAISE(ABORT, 'refused by a rule'); END")
+    summary = sync(ann)
+    assert summary.received == 1 and set(posts(ann)) == {"good"}
+    assert sorted(summary.unreadable) == [
+        "/team/corner-bakery-calendar/bad.ics: refused by a rule",
+        "/team/corner-bakery-calendar/journal-1.ics (a VJOURNAL item)"]
+    assert sync(ann).unreadable == []  # named once; the server keeps them untouched
+    ann.close()

@@ -23,6 +23,7 @@ write repeated after a crash lands on the same item instead of a duplicate.
 
 from __future__ import annotations
 
+import sqlite3
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -219,7 +220,18 @@ class _Run:
         return None
 
     def receive(self, kind: Kind, uid: str, href: str, etag: str, theirs: Record) -> None:
-        """Take in the server's version of ``uid``: apply, merge, or keep a conflict."""
+        """Take in the server's version of ``uid``: apply, merge, or keep a conflict.
+
+        A version the workspace refuses (its kind or the store's rules) changes nothing
+        and is named in :attr:`Summary.unreadable`.
+        """
+        try:
+            self._receive(kind, uid, href, etag, theirs)
+        except (sqlite3.IntegrityError, ValueError) as error:
+            self.local.pop(kind.name, None)  # read again: the transaction was undone
+            self.summary.unreadable.append(f"{href}: {error}")
+
+    def _receive(self, kind: Kind, uid: str, href: str, etag: str, theirs: Record) -> None:
         ws = self.ws
         local = self.records(kind)
         mine = local.get(uid)
@@ -315,6 +327,7 @@ class _Run:
                     continue
                 with self.ws.transaction():
                     state.forget_item(self.ws, kind.name, uid)
+                    state.drop_conflicts(self.ws, kind.name, uid)
                 self.summary.sent += 1
                 return
             outgoing = dict(mine)
