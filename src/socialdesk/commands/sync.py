@@ -118,6 +118,8 @@ def run_sync(args: argparse.Namespace) -> int:
         return 0
     print(f"Sent {summary.sent}, received {summary.received}, merged {summary.merged}, "
           f"deleted {summary.deleted}.")
+    if summary.more:
+        print("More changes wait on the server than one sync reads: sync again.")
     if summary.listed_etags:
         print("The server has no sync-collection: its items' ETags were compared instead.")
     if summary.conflicts:

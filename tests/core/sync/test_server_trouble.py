@@ -166,3 +166,38 @@ def test_a_sync_cut_off_mid_way_resumes_without_duplicates(tmp_path: Path, dav) 
     assert sync(bob).received == 6 and posts(bob) == posts(ann)
     ann.close()
     bob.close()
+
+
+def test_a_stopped_sync_keeps_what_it_did_and_the_next_goes_on(tmp_path: Path, dav) -> None:  # type: ignore[no-untyped-def]
+    ann = laptop(tmp_path, "ann", dav.url)
+    for n in range(5):
+        write(ann, f"p{n}", title=f"Post {n}")
+    asked = [0]
+
+    def after_two() -> bool:
+        asked[0] += 1
+        return asked[0] > 2
+
+    with client_for(ann) as client, pytest.raises(engine.SyncStopped):
+        engine.sync(ann, client, KINDS, should_stop=after_two)
+    assert len(state.items(ann, "post")) == 2
+    assert sync(ann).sent == 3
+    ann.close()
+
+
+def test_a_calendar_emptied_on_the_server_deletes_nothing_here(tmp_path: Path, dav) -> None:  # type: ignore[no-untyped-def]
+    ann = laptop(tmp_path, "ann", dav.url)
+    for n in range(6):
+        write(ann, f"p{n}", title=f"Post {n}")
+    sync(ann)
+    account = state.account(ann)
+    assert account is not None
+    with DavClient(dav.url, "team", "secret") as someone:  # the calendar wiped and made anew
+        for href, etag in someone.etags(account.calendar_url).items():
+            someone.delete(href, etag)
+    with pytest.raises(SyncError, match=r"no longer has any of the 6 items synced with it "
+                                        r"\(was it deleted or replaced\?\); nothing was "
+                                        r"deleted here"):
+        sync(ann)
+    assert len(posts(ann)) == 6
+    ann.close()

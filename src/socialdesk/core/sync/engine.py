@@ -43,6 +43,8 @@ from socialdesk.store import sync as state
 from socialdesk.store.workspace import Workspace
 
 ATTEMPTS = 3  # writes refused with 412 before the sync gives up on the item
+EMPTIED = 5  # synced items that all vanishing from the server stops the sync
+MAX_PULL_BYTES = 256 * 1024 * 1024  # of items read in one sync; the rest comes next time
 WHOLE = "*"  # the conflict field of an edit against a deletion
 _ROWS = {"settings": "settings", "campaign": "campaigns", "contact": "contacts",
          "post": "posts", "ask": "asks"}
@@ -65,6 +67,7 @@ class Summary:
     conflicts: list[dict[str, Any]] = field(default_factory=list)
     unreadable: list[str] = field(default_factory=list)  # the server's items no kind reads
     listed_etags: bool = False  # the server has no sync-collection: ETag listings were used
+    more: bool = False  # more changes wait on the server than one sync reads: sync again
     changes: Changes = field(default_factory=Changes)
 
     def as_json(self) -> dict[str, Any]:
@@ -128,16 +131,23 @@ def pending(ws: Workspace, kinds: Sequence[Kind] | None = None) -> list[dict[str
     return shown
 
 
+class SyncStopped(SyncError):
+    """The sync was asked to stop; what it did is kept and the next one goes on."""
+
+
 class _Run:
     """One sync's working state."""
 
     def __init__(self, ws: Workspace, client: DavClient, kinds: Sequence[Kind],
-                 progress: Callable[[str], None] | None) -> None:
+                 progress: Callable[[str], None] | None,
+                 should_stop: Callable[[], bool] | None) -> None:
         order = {name: i for i, name in enumerate(KIND_ORDER)}
         self.ws = ws
         self.client = client
         self.kinds = sorted(kinds, key=lambda k: order.get(k.name, len(order)))
         self.progress = progress or (lambda _text: None)
+        self.should_stop = should_stop or (lambda: False)
+        self.read_bytes = 0
         self.summary = Summary()
         self.local: dict[str, dict[str, Record]] = {}
         account = state.account(ws)
@@ -178,11 +188,19 @@ class _Run:
                 changed = {h: e for h, e in listing.items() if known.get(h) != e or not e}
                 removed = [h for h in known if h not in listing]
                 tokens[collection] = ""
-            kept = state.items_at(self.ws, list(changed) + removed)
-            for count, (href, etag) in enumerate(sorted(changed.items()), 1):
+            inside = [h for h in changed if h.startswith(url) and h != url]
+            self._refuse_emptied(collection, url, removed)
+            kept = state.items_at(self.ws, inside + removed)
+            for count, href in enumerate(sorted(inside), 1):
+                etag = changed[href]
                 if etag and href in kept and kept[href].etag == etag:
                     continue  # what this computer wrote, or took in already
-                self.progress(f"Reading the {collection}: {count:,} of {len(changed):,}…")
+                self.check_stop()
+                if self.read_bytes > MAX_PULL_BYTES:  # the rest at the next sync
+                    self.summary.more = True
+                    tokens.pop(collection, None)
+                    break
+                self.progress(f"Reading the {collection}: {count:,} of {len(inside):,}…")
                 read = self.read(href, kinds)
                 if read is not None:
                     kind, uid, record, etag_read = read
@@ -198,12 +216,27 @@ class _Run:
         for collection, token in tokens.items():
             state.set_token(self.ws, collection, token)
 
+    def _refuse_emptied(self, collection: str, url: str, removed: list[str]) -> None:
+        """Refuse to take in a collection emptied of every item synced (wiped, replaced)."""
+        known = state.hrefs_under(self.ws, url)
+        if len(known) >= EMPTIED and set(known) <= set(removed):
+            raise SyncError(
+                f"The {collection} on {self.client.host} no longer has any of the "
+                f"{len(known):,} items synced with it (was it deleted or replaced?); nothing "
+                "was deleted here. To share this workspace again, run `socialdesk sync setup` "
+                "with a new --name.")
+
+    def check_stop(self) -> None:
+        if self.should_stop():
+            raise SyncStopped("Sync stopped; the next one goes on from there.")
+
     def read(self, href: str, kinds: Iterable[Kind]) -> tuple[Kind, str, Record, str] | None:
         """The server's item at ``href`` read by the first kind that can; None when gone."""
         got = self.client.get(href)
         if got is None:
             return None
         text, etag = got
+        self.read_bytes += len(text)
         component = _component(text)
         problems = []
         for kind in kinds:
@@ -304,6 +337,7 @@ class _Run:
             kept = state.items(self.ws, kind.name)
             todo = sorted(set(local) | set(kept))
             for count, uid in enumerate(todo, 1):
+                self.check_stop()
                 if count % 50 == 0:
                     self.progress(f"Sending {kind.name} changes: {count:,} of {len(todo):,}…")
                 self.push_one(kind, uid)
@@ -366,13 +400,16 @@ class _Run:
 
 
 def sync(ws: Workspace, client: DavClient, kinds: Sequence[Kind], *,
-         progress: Callable[[str], None] | None = None) -> Summary:
+         progress: Callable[[str], None] | None = None,
+         should_stop: Callable[[], bool] | None = None) -> Summary:
     """Sync the workspace with the server of its account, for ``kinds``; return a summary.
 
-    Raises :class:`~socialdesk.core.sync.dav.SyncError` (one sentence for the user) when
-    the server cannot be reached or refuses; what was done until then is kept.
+    ``progress`` hears what is being done; ``should_stop`` is asked between items (a
+    worker's stop request) and makes the sync raise :class:`SyncStopped`. Raises
+    :class:`~socialdesk.core.sync.dav.SyncError` (one sentence for the user) when the
+    server cannot be reached or refuses; what was done until then is kept.
     """
-    run = _Run(ws, client, kinds, progress)
+    run = _Run(ws, client, kinds, progress, should_stop)
     run.pull()
     run.push()
     state.set_last_sync(ws, datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"))
