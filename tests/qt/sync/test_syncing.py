@@ -1,0 +1,64 @@
+"""Sync now from the window: on the writer thread, the status bar says what happened."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from socialdesk.core.sync import engine
+from socialdesk.core.sync.account import client_for, setup
+from socialdesk.store.workspace import Workspace
+from sync_notes import KINDS
+
+
+def set_up(path: Path, url: str) -> None:
+    with Workspace.open(path, create=True) as ws:
+        setup(ws, url, "team", "secret", name="Corner Bakery")
+
+
+def test_sync_now_brings_the_teams_changes_into_the_open_views(
+        qtbot, open_window, tmp_path: Path, dav, fresh_keyring: None) -> None:
+    ann_path, bob_path = tmp_path / "ann.sqlite", tmp_path / "bob.sqlite"
+    set_up(ann_path, dav.url)
+    set_up(bob_path, dav.url)
+    with Workspace.open(ann_path) as ann:
+        with ann.transaction():
+            KINDS[0].apply(ann, "p1", {"title": "Rye day", "notes": "",
+                                       "scheduled_on": "2027-03-01"})
+        with client_for(ann) as client:
+            engine.sync(ann, client, KINDS)
+
+    window = open_window(bob_path)
+    window.syncing.kinds = lambda: list(KINDS)
+    assert window.syncing.label.text() == "Not synced yet"
+    refreshed = []
+    window.views_changed = refreshed.append
+    started = time.perf_counter()
+    window.syncing.sync_now()
+    assert time.perf_counter() - started < 0.1 and window.syncing.busy
+    qtbot.waitUntil(lambda: not window.syncing.busy, timeout=20_000)
+    assert "sent 0, received 1, merged 0, deleted 0" in window.statusBar().currentMessage()
+    assert window.syncing.label.text().startswith("Synced ")
+    assert [c.kinds for c in refreshed] == [frozenset({"posts"})]
+    assert KINDS[0].records(window.ws)["p1"]["title"] == "Rye day"
+
+
+def test_offline_is_a_status_line_not_a_dialog(
+        qtbot, open_window, tmp_path: Path, dav, fresh_keyring: None) -> None:
+    path = tmp_path / "bob.sqlite"
+    set_up(path, dav.url)
+    dav.stop()
+    window = open_window(path)
+    window.syncing.kinds = lambda: list(KINDS)
+    window.syncing.sync_now()
+    qtbot.waitUntil(lambda: not window.syncing.busy, timeout=20_000)
+    assert window.statusBar().currentMessage().startswith("Sync: Cannot reach 127.0.0.1:")
+    assert window.syncing.label.text() == "Not synced yet"
+
+
+def test_sync_now_without_setup_says_how(qtbot, open_window, tmp_path: Path) -> None:
+    window = open_window(tmp_path / "w.sqlite", create=True)
+    window.syncing.sync_now()
+    assert not window.syncing.busy
+    assert "Sync is not set up" in window.statusBar().currentMessage()
+    assert window.syncing.label.text() == ""
