@@ -62,3 +62,49 @@ def test_sync_now_without_setup_says_how(qtbot, open_window, tmp_path: Path) -> 
     assert not window.syncing.busy
     assert "Sync is not set up" in window.statusBar().currentMessage()
     assert window.syncing.label.text() == ""
+
+
+def test_the_conflicts_dialog_keeps_theirs_or_mine(
+        qtbot, open_window, tmp_path: Path, dav, fresh_keyring: None) -> None:
+    ann_path, bob_path = tmp_path / "ann.sqlite", tmp_path / "bob.sqlite"
+    set_up(ann_path, dav.url)
+    set_up(bob_path, dav.url)
+    with Workspace.open(ann_path) as ann, Workspace.open(bob_path) as bob:
+        for ws in (ann, bob):
+            if ws is ann:
+                with ann.transaction():
+                    for uid in ("p1", "p2"):
+                        KINDS[0].apply(ann, uid, {"title": uid, "notes": "",
+                                                  "scheduled_on": ""})
+            with client_for(ws) as client:
+                engine.sync(ws, client, KINDS)
+        for ws, who in ((ann, "Ann"), (bob, "Bob")):
+            with ws.transaction():
+                for uid in ("p1", "p2"):
+                    KINDS[0].apply(ws, uid, {"title": uid, "notes": f"{who}'s note",
+                                             "scheduled_on": ""})
+            with client_for(ws) as client:
+                engine.sync(ws, client, KINDS)
+
+    window = open_window(bob_path)
+    window.syncing.kinds = lambda: list(KINDS)
+    window.syncing.show_state()
+    assert window.syncing.label.text().endswith('· <a href="conflicts">2 conflicts</a>')
+    refreshed = []
+    window.views_changed = refreshed.append
+    window.syncing.label.linkActivated.emit("conflicts")
+    dialog = window.syncing.dialog
+    assert dialog is not None and dialog.isVisible()
+    table = dialog.table
+    assert [[table.item(r, c).text() for c in range(4)] for r in range(2)] == [
+        ["p1", "notes", "Bob's note", "Ann's note"], ["p2", "notes", "Bob's note", "Ann's note"]]
+    dialog.table.selectRow(0)
+    dialog.keep_theirs.click()
+    assert KINDS[0].records(window.ws)["p1"]["notes"] == "Ann's note"
+    assert [c.kinds for c in refreshed] == [frozenset({"posts"})]
+    assert table.rowCount() == 1
+    dialog.keep_mine.click()  # p2, now the only row, selected
+    assert table.rowCount() == 0 and not dialog.keep_mine.isEnabled()
+    assert KINDS[0].records(window.ws)["p2"]["notes"] == "Bob's note"
+    assert "conflict" not in window.syncing.label.text()
+    dialog.close()

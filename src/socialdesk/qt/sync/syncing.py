@@ -4,7 +4,7 @@ Each sync is one job on the writer thread with a workspace connection of its own
 window never waits for the server. Being offline is normal: a sync that cannot reach the
 server says so in the status bar, never in a dialog, and the changes wait for the next
 one. A permanent label in the status bar shows the last sync and the pending conflicts
-(``socialdesk sync resolve`` decides them). Closing the window stops a sync at its next
+(its link opens the conflicts dialog). Closing the window stops a sync at its next
 item; the next one goes on from there. The network code is imported by the first job.
 """
 
@@ -14,7 +14,7 @@ import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Protocol, cast
 
-from PySide6.QtCore import QObject, QTimer
+from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtWidgets import QLabel, QStatusBar, QWidget
 
 from socialdesk.core.changes import Changes
@@ -24,6 +24,7 @@ from socialdesk.store.workspace import Workspace
 if TYPE_CHECKING:
     from socialdesk.core.sync.engine import Summary
     from socialdesk.core.sync.kind import Kind
+    from socialdesk.qt.sync.conflicts import ConflictsDialog
 
 SYNC_EVERY_MS = 5 * 60 * 1000
 FIRST_SYNC_MS = 90 * 1000
@@ -37,6 +38,8 @@ class Window(Protocol):
     def statusBar(self) -> QStatusBar: ...  # noqa: D102
 
     def written_by_worker(self, changes: Changes) -> None: ...  # noqa: D102
+
+    def views_changed(self, changes: Changes) -> None: ...  # noqa: D102
 
 
 def _default_kinds() -> list[Kind]:
@@ -59,7 +62,10 @@ class SyncControl(QObject):
         self.window = window
         self.kinds: Callable[[], list[Kind]] = _default_kinds
         self.task: Task | None = None
+        self.dialog: ConflictsDialog | None = None
         self.label = QLabel()
+        self.label.setTextFormat(Qt.TextFormat.RichText)
+        self.label.linkActivated.connect(lambda _link: self.show_conflicts())
         window.statusBar().addPermanentWidget(self.label)
         self.timer = QTimer(self)
         self.timer.setSingleShot(True)
@@ -153,7 +159,23 @@ class SyncControl(QObject):
         last = account.last_sync_at if account else None
         text = f"Synced {last[:16].replace('T', ' ')} UTC" if last else "Not synced yet"
         if conflicts:
-            text += f" · {conflicts} conflict{'s' if conflicts != 1 else ''}"
+            text += (f' · <a href="conflicts">{conflicts} '
+                     f"conflict{'s' if conflicts != 1 else ''}</a>")
         self.label.setText(text)
-        self.label.setToolTip("Conflicts are decided with `socialdesk sync resolve ID --keep "
-                              "mine|theirs`." if conflicts else "")
+        self.label.setToolTip("Choose which version to keep" if conflicts else "")
+
+    def show_conflicts(self) -> None:
+        """Open the conflicts dialog (the status bar's link)."""
+        from socialdesk.qt.sync.conflicts import ConflictsDialog
+
+        if self.dialog is not None:
+            self.dialog.close()
+        self.dialog = ConflictsDialog(self.window.ws, self.kinds(), self._decided,
+                                      cast(QWidget, self.window))
+        self.dialog.finished.connect(lambda _result: self.show_state())
+        self.dialog.open()
+
+    def _decided(self, changes: Changes) -> None:
+        if changes:
+            self.window.views_changed(changes)
+        self.show_state()
