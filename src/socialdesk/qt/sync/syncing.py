@@ -97,8 +97,7 @@ class SyncControl(QObject):
             self.window.statusBar().showMessage("Already syncing.", 5000)
         elif not _set_up(ws):
             self.window.statusBar().showMessage(
-                "Sync is not set up: run `socialdesk sync setup URL --user NAME` "
-                "(see docs/sync.md).", 15000)
+                "Sync is not set up: connect a server in Edit → Settings… → Team.", 15000)
         elif ws.readonly:
             self.window.statusBar().showMessage(
                 "This workspace is open read-only: it cannot sync.", 10000)
