@@ -186,3 +186,26 @@ def test_deleting_an_item_with_an_undecided_conflict_settles_it(pair) -> None:  
     summary = sync(bob)
     assert summary.sent == 1 and summary.conflicts == []
     assert sync(ann).deleted == 1 and posts(ann) == {}
+
+
+def test_an_edit_made_elsewhere_while_changes_come_in_is_kept(pair, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """The window (another connection) edits p2 while the sync takes in p1 and p2."""
+    ann, bob = pair
+    write(ann, "p1", title="Bread day")
+    write(ann, "p2", title="Cake day")
+    sync(ann), sync(bob)
+    write(ann, "p1", title="Bread day!")
+    write(ann, "p2", title="Cake day!")
+    sync(ann)
+
+    def window_edits(message: str) -> None:
+        if message.startswith("Taking in post changes: 2 of 2"):
+            with Workspace.open(bob.path) as window:
+                write(window, "p2", notes="typed in the window meanwhile")
+
+    with client_for(bob) as client:
+        engine.sync(bob, client, KINDS, progress=window_edits)
+    assert posts(bob)["p2"] == {"title": "Cake day!", "notes": "typed in the window meanwhile",
+                                "scheduled_on": ""}
+    sync(bob), sync(ann)
+    assert posts(ann) == posts(bob)

@@ -149,7 +149,8 @@ class _Run:
         self.should_stop = should_stop or (lambda: False)
         self.read_bytes = 0
         self.summary = Summary()
-        self.local: dict[str, dict[str, Record]] = {}
+        self.local: dict[str, dict[str, Record]] = {}  # each kind's records, read once
+        self.seen_version = ws.data_version()
         account = state.account(ws)
         if account is None:
             raise SyncError("Sync is not set up: run `socialdesk sync setup URL --user NAME`.")
@@ -159,6 +160,13 @@ class _Run:
     def touched(self, kind: Kind) -> None:
         rows = _ROWS.get(kind.name)
         self.summary.changes |= Changes.of(rows) if rows else EVERYTHING
+
+    def catch_up(self) -> None:
+        """Another connection (the window, a script) wrote: read the local records again."""
+        version = self.ws.data_version()
+        if version != self.seen_version:
+            self.local.clear()
+            self.seen_version = version
 
     def records(self, kind: Kind) -> dict[str, Record]:
         if kind.name not in self.local:
@@ -209,7 +217,9 @@ class _Run:
                 if href in kept:
                     removals[kept[href].kind].append(kept[href])
         for kind in self.kinds:
-            for uid, href, etag, record in incoming[kind.name]:
+            total = len(incoming[kind.name])
+            for count, (uid, href, etag, record) in enumerate(incoming[kind.name], 1):
+                self.progress(f"Taking in {kind.name} changes: {count:,} of {total:,}…")
                 self.receive(kind, uid, href, etag, record)
             for item in removals[kind.name]:
                 self.removed(kind, item)
@@ -259,7 +269,9 @@ class _Run:
         and is named in :attr:`Summary.unreadable`.
         """
         try:
-            self._receive(kind, uid, href, etag, theirs)
+            with self.ws.transaction():  # the local record is read under the write lock
+                self.catch_up()
+                self._receive(kind, uid, href, etag, theirs)
         except (sqlite3.IntegrityError, ValueError) as error:
             self.local.pop(kind.name, None)  # read again: the transaction was undone
             self.summary.unreadable.append(f"{href}: {error}")
@@ -312,6 +324,11 @@ class _Run:
 
     def removed(self, kind: Kind, item: state.Item) -> None:
         """The server deleted ``item``: delete it here too, unless it was edited here."""
+        with self.ws.transaction():  # the local record is read under the write lock
+            self.catch_up()
+            self._removed(kind, item)
+
+    def _removed(self, kind: Kind, item: state.Item) -> None:
         ws = self.ws
         local = self.records(kind)
         mine = local.get(item.uid)
@@ -346,6 +363,7 @@ class _Run:
         ext = "vcf" if kind.collection == "addressbook" else "ics"
         content_type = "text/vcard" if kind.collection == "addressbook" else "text/calendar"
         for _attempt in range(ATTEMPTS):
+            self.catch_up()
             mine = self.records(kind).get(uid)
             kept = state.item(self.ws, kind.name, uid)
             undecided = {c.field for c in state.conflicts(self.ws, kind.name, uid)}
