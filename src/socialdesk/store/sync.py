@@ -1,6 +1,8 @@
 """What team sharing keeps in the workspace: the account, each synced item, conflicts.
 
 See ``schema_v13`` and ``docs/schema.md`` ("Team sharing"). Records travel as JSON text.
+The item and conflict writes run inside the caller's transaction (the sync engine saves an
+item's state together with the local change it goes with).
 """
 
 from __future__ import annotations

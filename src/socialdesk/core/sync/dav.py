@@ -28,6 +28,7 @@ from socialdesk.core.publish.web import PublishError, Server, _clean, _loopback
 DEADLINE = 30.0  # seconds for one request
 MAX_ANSWER = 16 * 1024 * 1024  # bytes of one answer (a listing of 10,000 items is ~2 MB)
 MAX_ITEM = 1024 * 1024  # bytes of one calendar object or vCard
+MAX_TOKEN = 4096  # characters of a sync token worth keeping
 
 D = "{DAV:}"
 C = "{urn:ietf:params:xml:ns:caldav}"
@@ -293,9 +294,9 @@ class DavClient:
                 removed.append(href)
             else:
                 changed[href] = props.findtext(f"{D}getetag") or ""
-        new_token = root.findtext(f"{D}sync-token") or ""
-        if not new_token:
-            raise NoSyncCollection(f"{self.host} sent no sync token.")
+        new_token = (root.findtext(f"{D}sync-token") or "").strip()
+        if not new_token or len(new_token) > MAX_TOKEN:
+            raise NoSyncCollection(f"{self.host} sent no usable sync token.")
         return Delta(changed, removed, new_token)
 
     def etags(self, collection: str) -> dict[str, str]:
