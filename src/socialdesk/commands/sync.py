@@ -29,6 +29,9 @@ def register(commands: argparse._SubParsersAction) -> None:
         "changed on both sides, or an edit against a deletion, is a conflict to decide with "
         "`socialdesk sync resolve`. See docs/sync.md.")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
+    parser.add_argument("--allow-emptied", action="store_true",
+                        help="take in a server's calendar or address book that no longer has "
+                        "any of the items synced (refused otherwise: it may have been wiped)")
     add_workspace_option(parser)
     parser.set_defaults(run=run_sync)
     actions = parser.add_subparsers(dest="sync_action", metavar="ACTION")
@@ -108,7 +111,8 @@ def run_sync(args: argparse.Namespace) -> int:
     with open_to_write(args) as ws:
         try:
             with client_for(ws) as client:
-                summary = engine.sync(ws, client, kinds)
+                summary = engine.sync(ws, client, kinds,
+                                      allow_emptied=getattr(args, "allow_emptied", False))
         except SyncError as error:
             raise UserError(str(error)) from error
     for problem in summary.unreadable:

@@ -185,19 +185,38 @@ def test_a_stopped_sync_keeps_what_it_did_and_the_next_goes_on(tmp_path: Path, d
     ann.close()
 
 
-def test_a_calendar_emptied_on_the_server_deletes_nothing_here(tmp_path: Path, dav) -> None:  # type: ignore[no-untyped-def]
+def test_a_calendar_wiped_on_the_server_deletes_nothing_here(tmp_path: Path, dav) -> None:  # type: ignore[no-untyped-def]
+    import caldav
+
     ann = laptop(tmp_path, "ann", dav.url)
     for n in range(6):
         write(ann, f"p{n}", title=f"Post {n}")
     sync(ann)
-    account = state.account(ann)
-    assert account is not None
-    with DavClient(dav.url, "team", "secret") as someone:  # the calendar wiped and made anew
-        for href, etag in someone.etags(account.calendar_url).items():
-            someone.delete(href, etag)
+    with caldav.DAVClient(url=dav.url, username="team", password="secret") as admin:
+        principal = admin.get_principal()
+        [calendar] = [c for c in principal.get_calendars()
+                      if c.get_display_name() == "Corner Bakery"]
+        calendar.delete()  # and made anew, empty, where it was
+        principal.make_calendar(name="Corner Bakery", cal_id="corner-bakery-calendar")
     with pytest.raises(SyncError, match=r"no longer has any of the 6 items synced with it "
                                         r"\(was it deleted or replaced\?\); nothing was "
                                         r"deleted here"):
         sync(ann)
     assert len(posts(ann)) == 6
+    with client_for(ann) as client:
+        summary = engine.sync(ann, client, KINDS, allow_emptied=True)
+    assert summary.deleted == 6 and posts(ann) == {}
     ann.close()
+
+
+def test_every_item_deleted_by_the_team_is_deleted_here_too(tmp_path: Path, dav) -> None:  # type: ignore[no-untyped-def]
+    ann, bob = laptop(tmp_path, "ann", dav.url), laptop(tmp_path, "bob", dav.url)
+    for n in range(6):
+        write(ann, f"p{n}", title=f"Post {n}")
+    sync(ann), sync(bob)
+    for n in range(6):
+        remove(ann, f"p{n}")
+    assert sync(ann).sent == 6
+    assert sync(bob).deleted == 6 and posts(bob) == {}
+    ann.close()
+    bob.close()

@@ -140,13 +140,14 @@ class _Run:
 
     def __init__(self, ws: Workspace, client: DavClient, kinds: Sequence[Kind],
                  progress: Callable[[str], None] | None,
-                 should_stop: Callable[[], bool] | None) -> None:
+                 should_stop: Callable[[], bool] | None, allow_emptied: bool) -> None:
         order = {name: i for i, name in enumerate(KIND_ORDER)}
         self.ws = ws
         self.client = client
         self.kinds = sorted(kinds, key=lambda k: order.get(k.name, len(order)))
         self.progress = progress or (lambda _text: None)
         self.should_stop = should_stop or (lambda: False)
+        self.allow_emptied = allow_emptied
         self.read_bytes = 0
         self.summary = Summary()
         self.local: dict[str, dict[str, Record]] = {}  # each kind's records, read once
@@ -196,8 +197,8 @@ class _Run:
                 changed = {h: e for h, e in listing.items() if known.get(h) != e or not e}
                 removed = [h for h in known if h not in listing]
                 tokens[collection] = ""
+                self._refuse_emptied(collection, known, removed)
             inside = [h for h in changed if h.startswith(url) and h != url]
-            self._refuse_emptied(collection, url, removed)
             kept = state.items_at(self.ws, inside + removed)
             for count, href in enumerate(sorted(inside), 1):
                 etag = changed[href]
@@ -226,15 +227,19 @@ class _Run:
         for collection, token in tokens.items():
             state.set_token(self.ws, collection, token)
 
-    def _refuse_emptied(self, collection: str, url: str, removed: list[str]) -> None:
-        """Refuse to take in a collection emptied of every item synced (wiped, replaced)."""
-        known = state.hrefs_under(self.ws, url)
-        if len(known) >= EMPTIED and set(known) <= set(removed):
+    def _refuse_emptied(self, collection: str, known: dict[str, str],
+                        removed: list[str]) -> None:
+        """Refuse a listing without any of the items synced (a collection wiped, replaced).
+
+        Only a listing: a server that reports deletions one by one since a token it knows
+        (sync-collection) says that someone deleted them.
+        """
+        if not self.allow_emptied and len(known) >= EMPTIED and set(known) <= set(removed):
             raise SyncError(
                 f"The {collection} on {self.client.host} no longer has any of the "
                 f"{len(known):,} items synced with it (was it deleted or replaced?); nothing "
-                "was deleted here. To share this workspace again, run `socialdesk sync setup` "
-                "with a new --name.")
+                "was deleted here. If your team deleted them all, run `socialdesk sync "
+                "--allow-emptied`; to share this workspace again, set it up with a new name.")
 
     def check_stop(self) -> None:
         if self.should_stop():
@@ -419,17 +424,25 @@ class _Run:
 
 def sync(ws: Workspace, client: DavClient, kinds: Sequence[Kind], *,
          progress: Callable[[str], None] | None = None,
-         should_stop: Callable[[], bool] | None = None) -> Summary:
+         should_stop: Callable[[], bool] | None = None,
+         allow_emptied: bool = False) -> Summary:
     """Sync the workspace with the server of its account, for ``kinds``; return a summary.
 
     ``progress`` hears what is being done; ``should_stop`` is asked between items (a
-    worker's stop request) and makes the sync raise :class:`SyncStopped`. Raises
+    worker's stop request) and makes the sync raise :class:`SyncStopped`;
+    ``allow_emptied`` takes in a listing without any of the synced items (refused
+    otherwise: a collection wiped or replaced on the server). Raises
     :class:`~socialdesk.core.sync.dav.SyncError` (one sentence for the user) when the
     server cannot be reached or refuses; what was done until then is kept.
     """
-    run = _Run(ws, client, kinds, progress, should_stop)
+    run = _Run(ws, client, kinds, progress, should_stop, allow_emptied)
     run.pull()
     run.push()
+    if run.summary.sent:
+        # Once more, so that the token kept is one of a state with this sync's writes: a
+        # token from before them would also fit a collection wiped back to that state.
+        run.account = state.account(ws) or run.account
+        run.pull()
     state.set_last_sync(ws, datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"))
     run.summary.conflicts = pending(ws, kinds)
     return run.summary
