@@ -209,3 +209,15 @@ def test_an_edit_made_elsewhere_while_changes_come_in_is_kept(pair, tmp_path: Pa
                                 "scheduled_on": ""}
     sync(bob), sync(ann)
     assert posts(ann) == posts(bob)
+
+
+def test_a_conflict_settled_by_typing_their_value_goes_away(pair) -> None:  # type: ignore[no-untyped-def]
+    ann, bob = pair
+    write(ann, "p1", title="Bread day")
+    sync(ann), sync(bob)
+    write(ann, "p1", title="Ann's title")
+    write(bob, "p1", title="Bob's title")
+    sync(ann)
+    assert len(sync(bob).conflicts) == 1
+    write(bob, "p1", title="Ann's title")
+    assert sync(bob).conflicts == []

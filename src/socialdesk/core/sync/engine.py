@@ -371,7 +371,13 @@ class _Run:
             self.catch_up()
             mine = self.records(kind).get(uid)
             kept = state.item(self.ws, kind.name, uid)
-            undecided = {c.field for c in state.conflicts(self.ws, kind.name, uid)}
+            undecided = set()
+            for c in state.conflicts(self.ws, kind.name, uid):
+                if c.field != WHOLE and mine is not None and mine.get(c.field) == c.theirs:
+                    with self.ws.transaction():  # settled here by typing their value
+                        state.drop_conflict(self.ws, c.id)
+                else:
+                    undecided.add(c.field)
             if WHOLE in undecided:
                 return
             if mine is None:
