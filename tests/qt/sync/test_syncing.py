@@ -108,3 +108,27 @@ def test_the_conflicts_dialog_keeps_theirs_or_mine(
     assert KINDS[0].records(window.ws)["p2"]["notes"] == "Bob's note"
     assert "conflict" not in window.syncing.label.text()
     dialog.close()
+
+
+def test_automatic_sync_follows_this_computers_interval(
+        qtbot, open_window, tmp_path: Path, dav, fresh_keyring: None) -> None:
+    from socialdesk.qt.sync.team_page import TeamPage
+
+    path = tmp_path / "bob.sqlite"
+    set_up(path, dav.url)
+    window = open_window(path)
+    window.syncing.kinds = lambda: list(KINDS)
+    page = TeamPage(window.ws)
+    qtbot.addWidget(page)
+    assert page.every.value() == 5
+    page.every.setValue(0)
+    assert page.every.text() == "never"
+    window.syncing.sync_automatically()
+    assert not window.syncing.busy
+    assert window.syncing.timer.interval() == 5 * 60 * 1000  # looks again later
+
+    page.every.setValue(15)
+    window.syncing.sync_automatically()
+    assert window.syncing.busy and window.syncing.timer.interval() == 15 * 60 * 1000
+    qtbot.waitUntil(lambda: not window.syncing.busy, timeout=20_000)
+    assert window.syncing.label.text().startswith("Synced ")

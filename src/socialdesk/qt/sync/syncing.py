@@ -1,5 +1,8 @@
 """Syncing from the window: Sync now (File menu), automatically every few minutes.
 
+The interval is this computer's (Settings → Team, kept in the app's settings, not in the
+shared workspace); 0 switches automatic syncs off.
+
 Each sync is one job on the writer thread with a workspace connection of its own, so the
 window never waits for the server. Being offline is normal: a sync that cannot reach the
 server says so in the status bar, never in a dialog, and the changes wait for the next
@@ -26,8 +29,21 @@ if TYPE_CHECKING:
     from socialdesk.core.sync.kind import Kind
     from socialdesk.qt.sync.conflicts import ConflictsDialog
 
-SYNC_EVERY_MS = 5 * 60 * 1000
+EVERY_MINUTES = 5  # the default of Settings → Team's "Sync automatically every"
 FIRST_SYNC_MS = 90 * 1000
+IDLE_CHECK_MS = 5 * 60 * 1000  # how often an automatic sync switched off looks again
+INTERVAL_KEY = "sync/every_minutes"
+
+
+def every_minutes() -> int:
+    """Minutes between automatic syncs on this computer (0: none); an app setting."""
+    from socialdesk.qt.appsettings import app_settings
+
+    try:
+        minutes = int(app_settings().value(INTERVAL_KEY, EVERY_MINUTES))
+    except (TypeError, ValueError):
+        return EVERY_MINUTES
+    return min(max(minutes, 0), 24 * 60)
 
 
 class Window(Protocol):
@@ -85,9 +101,10 @@ class SyncControl(QObject):
             self.task.stop()
 
     def sync_automatically(self) -> None:
-        """Sync now when set up, and again in a few minutes."""
-        self.timer.start(SYNC_EVERY_MS)
-        if _set_up(self.window.ws):
+        """Sync now when set up and automatic sync is on, and again in a few minutes."""
+        minutes = every_minutes()
+        self.timer.start(minutes * 60 * 1000 if minutes else IDLE_CHECK_MS)
+        if minutes and _set_up(self.window.ws):
             self._start()
 
     def sync_now(self) -> None:

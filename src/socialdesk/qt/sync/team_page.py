@@ -13,7 +13,14 @@ from typing import Any
 
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPushButton
 
-from socialdesk.qt.settings_pages import FieldGrid, SettingsPage, explanation, section_title
+from socialdesk.qt.settings_pages import (
+    FieldGrid,
+    SettingsPage,
+    explanation,
+    number_box,
+    section_title,
+)
+from socialdesk.qt.sync.syncing import INTERVAL_KEY, every_minutes
 from socialdesk.qt.workers import Task, start_on_worker
 from socialdesk.store.workspace import Workspace
 
@@ -31,7 +38,7 @@ class TeamPage(SettingsPage):
             "Share this workspace with your team through a CalDAV/CardDAV server (Nextcloud, "
             "Radicale, Baïkal, your hosting's): posts travel as calendar events, contacts as "
             "address book cards. Each computer keeps working offline and syncs when it can "
-            "(File → Sync now, and every five minutes). The password stays in this "
+            "(File → Sync now, and every few minutes). The password stays in this "
             "computer's keyring. Connecting takes effect at once."))
         self.current = QLabel()
         self.current.setWordWrap(True)
@@ -63,6 +70,16 @@ class TeamPage(SettingsPage):
         self.message = QLabel()
         self.message.setWordWrap(True)
         self.layout_.addWidget(self.message)
+
+        self.layout_.addWidget(section_title("On this computer"))
+        grid = FieldGrid()
+        self.every = number_box(0, 24 * 60, " min")
+        self.every.setSpecialValueText("never")
+        self.every.setValue(every_minutes())
+        self.every.valueChanged.connect(self._every_changed)
+        grid.add("Sync automatically every:", self.every, "While SocialDesk is open; "
+                 "“never”: only File → Sync now. Applies from the next automatic sync.")
+        self.layout_.addLayout(grid)
         self.layout_.addStretch(1)
         self.refresh()
 
@@ -75,6 +92,11 @@ class TeamPage(SettingsPage):
 
     def restore_defaults(self) -> None:
         """The server has no default."""
+
+    def _every_changed(self, minutes: int) -> None:
+        from socialdesk.qt.appsettings import app_settings
+
+        app_settings().setValue(INTERVAL_KEY, minutes)
 
     def refresh(self) -> None:
         """Show the server this workspace syncs with."""
