@@ -169,6 +169,7 @@ def run_status(args: argparse.Namespace) -> int:
                     "calendar": account.calendar_url if account else None,
                     "addressbook": account.addressbook_url if account else None,
                     "last_sync": account.last_sync_at if account else None,
+                    "devices": state.devices(account) if account else [],
                     "conflicts": conflicts})
         return 0
     if account is None:
@@ -178,6 +179,8 @@ def run_status(args: argparse.Namespace) -> int:
     print(f"Calendar:     {account.calendar_url}")
     print(f"Address book: {account.addressbook_url}")
     print(f"Last sync:    {account.last_sync_at or 'never'}")
+    for device in state.devices(account):
+        print(f"Synced:       {device['name']} ({device['id']}) at {device['synced_at']}")
     print(f"Conflicts:    {len(conflicts)}")
     for c in conflicts:
         print(_conflict_line(c))

@@ -2,8 +2,9 @@
 
 ``sync_account`` (at most one row) is the server the workspace syncs with: its address,
 the user, the calendar and address book found or made there, and each collection's sync
-token (RFC 6578; '' before the first sync or when the server has none). The password is
-never here: it lives in the OS keyring.
+token (RFC 6578; '' before the first sync or when the server has none), and the computers
+that synced with it as the last sync saw them (JSON). The password is never here: it
+lives in the OS keyring.
 
 ``sync_items`` holds, per synced item (kind and UID), where the server keeps it (href),
 the ETag of the version last read or written, and that version as JSON (the base of the
@@ -21,7 +22,8 @@ CREATE TABLE sync_account (
     addressbook_url TEXT NOT NULL DEFAULT '',
     calendar_token TEXT NOT NULL DEFAULT '',
     addressbook_token TEXT NOT NULL DEFAULT '',
-    last_sync_at TEXT
+    last_sync_at TEXT,
+    devices TEXT NOT NULL DEFAULT '[]' CHECK (json_valid(devices))
 );
 CREATE TABLE sync_items (
     kind TEXT NOT NULL,

@@ -29,6 +29,7 @@ class Account:
     calendar_token: str = ""
     addressbook_token: str = ""
     last_sync_at: str | None = None
+    devices: str = "[]"  # JSON: [{"id", "name", "synced_at"}], see :func:`devices`
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,11 +95,10 @@ def save_account(ws: Workspace, acct: Account) -> None:
             ws.conn.execute("DELETE FROM sync_items")
             ws.conn.execute("DELETE FROM sync_conflicts")
         ws.conn.execute(
-            "INSERT OR REPLACE INTO sync_account (id, server_url, user_name, calendar_url, "
-            "addressbook_url, calendar_token, addressbook_token, last_sync_at) "
-            "VALUES (1, ?, ?, ?, ?, ?, ?, ?)",
+            f"INSERT OR REPLACE INTO sync_account (id, {ACCOUNT_COLUMNS}) "
+            f"VALUES (1, {', '.join('?' * len(field_names(Account)))})",
             (acct.server_url, acct.user_name, acct.calendar_url, acct.addressbook_url,
-             acct.calendar_token, acct.addressbook_token, acct.last_sync_at))
+             acct.calendar_token, acct.addressbook_token, acct.last_sync_at, acct.devices))
 
 
 def set_token(ws: Workspace, collection: Collection, token: str) -> None:
@@ -108,10 +108,21 @@ def set_token(ws: Workspace, collection: Collection, token: str) -> None:
         ws.conn.execute(f"UPDATE sync_account SET {column} = ? WHERE id = 1", (token,))
 
 
-def set_last_sync(ws: Workspace, when: str) -> None:
-    """Remember when the last sync ended (UTC)."""
+def set_last_sync(ws: Workspace, when: str, seen: list[dict[str, str]] | None = None) -> None:
+    """Remember when the last sync ended (UTC) and the computers it saw (None: unknown)."""
     with ws.transaction():
         ws.conn.execute("UPDATE sync_account SET last_sync_at = ? WHERE id = 1", (when,))
+        if seen is not None:
+            ws.conn.execute("UPDATE sync_account SET devices = ? WHERE id = 1", (_dump(seen),))
+
+
+def devices(acct: Account) -> list[dict[str, str]]:
+    """The computers that synced, as the last sync saw them: ``id``, ``name``, ``synced_at``."""
+    try:
+        found = json.loads(acct.devices)
+    except ValueError:
+        return []
+    return [d for d in found if isinstance(d, dict)] if isinstance(found, list) else []
 
 
 def _items(ws: Workspace, where: str, params: Sequence[str]) -> list[Item]:

@@ -221,3 +221,15 @@ def test_a_conflict_settled_by_typing_their_value_goes_away(pair) -> None:  # ty
     assert len(sync(bob).conflicts) == 1
     write(bob, "p1", title="Ann's title")
     assert sync(bob).conflicts == []
+
+
+def test_each_laptop_sees_who_else_syncs(pair) -> None:  # type: ignore[no-untyped-def]
+    import socket
+
+    ann, bob = pair
+    sync(ann), sync(bob)
+    account = state.account(bob)
+    assert account is not None
+    seen = state.devices(account)
+    assert len(seen) == 2 and {d["name"] for d in seen} == {socket.gethostname()}
+    assert seen[0]["synced_at"] == account.last_sync_at  # newest first: bob himself

@@ -48,7 +48,7 @@ def setup(ws: Workspace, url: str, user: str, password: str, *,
     account = old if same and old is not None else state.Account(address, user, calendar, book)
     state.save_account(ws, state.Account(address, user, calendar, book,
                                          account.calendar_token, account.addressbook_token,
-                                         account.last_sync_at))
+                                         account.last_sync_at, account.devices))
     result = state.account(ws)
     assert result is not None
     return result
@@ -71,3 +71,14 @@ def client_for(ws: Workspace, **limits: Any) -> DavClient:
         raise SyncError(f"The sync password of {account.user_name} is not in this computer's "
                         "keyring: run `socialdesk sync setup` again.")
     return DavClient(account.server_url, account.user_name, password, **limits)
+
+
+def this_device(ws: Workspace) -> tuple[str, str]:
+    """The id of this computer and workspace (stable, not secret) and the name to show."""
+    import hashlib
+    import socket
+
+    name = socket.gethostname() or "this computer"
+    digest = hashlib.sha256(f"{name}\n{ws.path.resolve()}".encode()).hexdigest()
+    return digest[:12], name
+

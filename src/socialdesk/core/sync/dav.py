@@ -35,6 +35,8 @@ C = "{urn:ietf:params:xml:ns:caldav}"
 CR = "{urn:ietf:params:xml:ns:carddav}"
 CS_NS = 'xmlns:d="DAV:" xmlns:c="urn:ietf:params:xml:ns:caldav" ' \
         'xmlns:cr="urn:ietf:params:xml:ns:carddav"'
+DEVICES_NS = "urn:socialdesk:devices"  # a dead property per computer on the calendar
+MAX_DEVICES = 50
 
 CollectionType = Literal["calendar", "addressbook"]
 
@@ -343,3 +345,43 @@ class DavClient:
             raise PreconditionFailed(f"{self.host}: {href} changed on the server.", status=412)
         if answer.status not in (200, 204, 404):
             raise self._refused(f"delete {href}", answer)
+
+    # -- who syncs --------------------------------------------------------------------
+
+    def mark_device(self, collection: str, device_id: str, name: str, when: str) -> bool:
+        """Note on the collection that this computer synced (a dead property of its own).
+
+        Each computer writes only its own property, so two never race. False when the
+        server keeps no such properties: then nobody is listed, and that is all.
+        """
+        def text(value: str) -> str:
+            return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+        safe_id = re.sub(r"[^a-z0-9]", "", device_id.lower())[:32]
+        body = (f'<?xml version="1.0" encoding="utf-8"?><d:propertyupdate xmlns:d="DAV:" '
+                f'xmlns:s="{DEVICES_NS}"><d:set><d:prop><s:device-{safe_id}>'
+                f"{text(name[:100])}\t{text(when)}</s:device-{safe_id}></d:prop></d:set>"
+                "</d:propertyupdate>")
+        answer = self._call("PROPPATCH", collection, body=body,
+                            headers={"Content-Type": "application/xml; charset=utf-8"})
+        return answer.status == 207 and b"200" in answer.body
+
+    def devices(self, collection: str) -> list[dict[str, str]]:
+        """The computers that noted they synced (:meth:`mark_device`), newest first."""
+        body = '<?xml version="1.0" encoding="utf-8"?><d:propfind xmlns:d="DAV:"><d:allprop/>' \
+               "</d:propfind>"
+        answer = self._call("PROPFIND", collection, body=body, headers={
+            "Depth": "0", "Content-Type": "application/xml; charset=utf-8"})
+        if answer.status != 207:
+            return []
+        found = []
+        prefix = f"{{{DEVICES_NS}}}device-"
+        for _href, _status, props in _responses(_xml(answer.body, self.host), collection):
+            for prop in props:
+                if prop.tag.startswith(prefix) and prop.text and "\t" in prop.text:
+                    name, _tab, when = prop.text.partition("\t")
+                    found.append({"id": prop.tag[len(prefix):][:32], "name": name[:100],
+                                  "synced_at": when[:32]})
+        found.sort(key=lambda d: d["synced_at"], reverse=True)
+        return found[:MAX_DEVICES]
+

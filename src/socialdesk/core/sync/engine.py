@@ -449,9 +449,24 @@ def sync(ws: Workspace, client: DavClient, kinds: Sequence[Kind], *,
         # token from before them would also fit a collection wiped back to that state.
         run.account = state.account(ws) or run.account
         run.pull()
-    state.set_last_sync(ws, datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"))
+    now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    state.set_last_sync(ws, now, _note_device(ws, client, run.urls["calendar"], now))
     run.summary.conflicts = pending(ws, kinds)
     return run.summary
+
+
+def _note_device(ws: Workspace, client: DavClient, calendar: str,
+                 now: str) -> list[dict[str, str]] | None:
+    """Note that this computer synced; the computers that did (None when the server cannot)."""
+    from socialdesk.core.sync.account import this_device
+
+    device_id, name = this_device(ws)
+    try:
+        if not client.mark_device(calendar, device_id, name, now):
+            return None
+        return client.devices(calendar)
+    except SyncError:  # who else syncs is worth no failed sync
+        return None
 
 
 def resolve(ws: Workspace, conflict_id: int, keep: Literal["mine", "theirs"],

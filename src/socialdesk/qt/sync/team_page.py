@@ -106,11 +106,15 @@ class TeamPage(SettingsPage):
         if account is None:
             self.current.setText("Not shared: this workspace is on this computer only.")
             return
-        last = (account.last_sync_at or "").replace("T", " ").replace("Z", " UTC")
+        def shown(when: str | None) -> str:
+            return (when or "").replace("T", " ").replace("Z", " UTC")
+
+        seen = [f"{d['name']} ({shown(d['synced_at'])})" for d in state.devices(account)]
         self.current.setText(
             f"Synced with {account.server_url} as {account.user_name} (calendar "
             f"{account.calendar_url}, address book {account.addressbook_url}). "
-            f"Last sync: {last or 'not yet'}.")
+            f"Last sync: {shown(account.last_sync_at) or 'not yet'}."
+            + (f" Computers that synced: {', '.join(seen)}." if seen else ""))
         if not self.server.text():
             self.server.setText(account.server_url)
             self.user.setText(account.user_name)
