@@ -102,7 +102,7 @@ def norm_href(href: str, base: str = "/") -> str:
 
 def item_href(collection: str, uid: str, extension: str) -> str:
     """Where a new item ``uid`` goes: its UID made safe as a file name."""
-    safe = re.sub(r"[^A-Za-z0-9@._+-]", "_", uid)[:200] or "item"
+    safe = re.sub(r"[^A-Za-z0-9@._+-]", "_", uid)[:200].lstrip(".") or "item"  # no .hidden
     return norm_href(f"{safe}.{extension}", collection)
 
 
