@@ -22,6 +22,7 @@ from socialdesk.commands import (
     publishing,
     report,
     share,
+    sync,
     track_record,
     workspace,
 )
@@ -30,7 +31,7 @@ from socialdesk.store.errors import WorkspaceCorrupt, WorkspaceError
 
 VIEWS = ("today", "calendar", "contacts", "partners", "planner", "reports")
 FEATURES = (workspace, importing, export, plan, share, backup, report, track_record,
-            publishing)
+            publishing, sync)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -384,6 +384,7 @@ RELEASED_SQL = {
     "schema_v10": "2936ae5107df3a266793b7c476d5d2fa4ce5230691e9aed3c73e9d6b506197a4",
     "schema_v11": "b077bfc6451e5c8dc7269f19425f8f42ecedec71c19e97a2542da870442f31a7",
     "schema_v12": "e845d6a7ad7cd03886071b25a954e9ca5f6cb4d6f50a4c9af2c00ec80b37ee2a",
+    "schema_v13": "cd5caab0f5325f1044c83721fed0a8c598e7e15f6b7f222503f90ad55932c908",
     "schema_v14": "c0f54a0debbd5e9bc169cde5c95ed91976a73f4a984637628b54fcf1740f3e17",
 }
 

@@ -40,6 +40,7 @@ from socialdesk.qt.opening import ask_existing, ask_new
 from socialdesk.qt.preload import Preloader
 from socialdesk.qt.publish.sending import PublishControl
 from socialdesk.qt.sidebar import Sidebar
+from socialdesk.qt.sync.syncing import SyncControl
 from socialdesk.qt.view_base import View
 from socialdesk.qt.welcome import WelcomePanel
 from socialdesk.qt.wheel import wheel_needs_focus
@@ -106,6 +107,7 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.backup_label)
         self.safety = BackupControl(self)  # lock, automatic backups, restore
         self.publishing = PublishControl(self)  # Publish now, and due posts while open
+        self.syncing = SyncControl(self)  # Sync now, and every few minutes while open
         self.write_actions = build_menus(self, [(name, title) for name, title, *_ in VIEWS])
         self._restore_geometry()
         self.changes = ChangeWatch(self, lambda: self.ws, self.changed_elsewhere,
@@ -257,6 +259,7 @@ class MainWindow(QMainWindow):
             f"{self.ws.path.stem}{' (read-only)' if read_only else ''} — {APP_NAME}")
         for action in self.write_actions:
             action.setEnabled(not read_only)
+        self.syncing.show_state()
         self._stop_integrity_check()
         self.integrity = check_in_background(self, self.ws.path, self._report_damage)
         self.changes.note()
@@ -444,6 +447,7 @@ class MainWindow(QMainWindow):
         """Back up first (the window closes when that is done), then close the workspace."""
         self.finish_editing()
         self.publishing.stop()  # a publishing run stops at its next post: the backup waits less
+        self.syncing.stop()  # so does a sync, at its next item
         self.settings.setValue("window/geometry", self.saveGeometry())
         self.settings.sync()
         if self.safety.close_when_backed_up():  # the automatic backup when the app closes

@@ -28,6 +28,7 @@ def build_menus(window: Any, views: Sequence[tuple[str, str]]) -> tuple[QAction,
     file_menu.addSeparator()
     refreshing = _action(window, file_menu, "Refresh &results", window.publishing.refresh_results,
                          "F5")
+    syncing = _action(window, file_menu, "Sy&nc now", window.syncing.sync_now)
     file_menu.addSeparator()
     backing_up = _action(window, file_menu, "&Backup now", window.backup_now, "Ctrl+B")
     restoring = _action(window, file_menu, "&Restore…", window.safety.restore)
@@ -57,7 +58,7 @@ def build_menus(window: Any, views: Sequence[tuple[str, str]]) -> tuple[QAction,
     help_menu = window.menuBar().addMenu("&Help")
     _action(window, help_menu, f"&About {APP_NAME}", lambda: about(window))
     # What a workspace opened read-only cannot do (see MainWindow._workspace_opened).
-    return (importing, backing_up, restoring, settings, refreshing)
+    return (importing, backing_up, restoring, settings, refreshing, syncing)
 
 
 def _action(window: QMainWindow, menu: Any, text: str, slot: Callable[..., object],

@@ -41,12 +41,14 @@ from socialdesk.qt.settings_pages import Problem, SettingsPage
 from socialdesk.qt.settings_pages.asks import AsksPage
 from socialdesk.qt.settings_pages.backups import BackupsPage
 from socialdesk.qt.settings_pages.reach import ReachPage
+from socialdesk.qt.sync.team_page import TeamPage
 from socialdesk.qt.undo import edit_fields
 from socialdesk.qt.wheel import wheel_needs_focus
 from socialdesk.store import settings as stored
 from socialdesk.store.workspace import Workspace
 
-PAGES: tuple[type[SettingsPage], ...] = (ReachPage, AsksPage, BackupsPage, AccountsPage)
+PAGES: tuple[type[SettingsPage], ...] = (ReachPage, AsksPage, BackupsPage, AccountsPage,
+                                         TeamPage)
 
 
 class SettingsDialog(QDialog):

@@ -43,6 +43,7 @@ from socialdesk.store import (
     schema_v10,
     schema_v11,
     schema_v12,
+    schema_v13,
     schema_v14,
 )
 
@@ -152,6 +153,10 @@ def _org_units(db: Database) -> None:
     run_script(db, schema_v12.SQL)
 
 
+def _sync(db: Database) -> None:
+    run_script(db, schema_v13.SQL)
+
+
 def _sync_uids(db: Database) -> None:
     run_script(db, schema_v14.SQL)
 
@@ -170,6 +175,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     ("0010_publishing", _publishing),
     ("0011_ask_raw_p", _ask_raw_p),
     ("0012_org_units", _org_units),
+    ("0013_sync", _sync),
     ("0014_sync_uids", _sync_uids),
 )
 

@@ -260,6 +260,14 @@ class Server:
                                    status=answer.status, maybe_done=method != "GET") from error
         raise self._refusal(method, answer)
 
+    def request(self, method: str, path: str, **request: Any) -> _Answer:
+        """Make one bounded request; return the answer whatever its status (WebDAV's XML).
+
+        Raises :class:`PublishError` only when no complete answer came (no connection,
+        the deadline, too large).
+        """
+        return self._bounded(method, path, request)
+
     def _refusal(self, method: str, answer: _Answer) -> PublishError:
         said = ""
         try:

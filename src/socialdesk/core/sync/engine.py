@@ -1,0 +1,503 @@
+"""One sync of the workspace with its CalDAV/CardDAV server: pull, merge, push.
+
+For each collection the engine asks what changed on the server since the last complete
+pull (sync-collection, RFC 6578; without it, or when the server forgot the token, an ETag
+listing compared with the ETags kept per item), reads those items and hands each to its
+kind in :data:`~socialdesk.core.sync.kind.KIND_ORDER`. Then it pushes what changed
+locally, found by comparing each kind's ``records(ws)`` with the last synced record —
+never by timestamps, so an edit by any program that writes the workspace travels too.
+
+Both sides changed an item: a three-way merge per field against the last synced record.
+Different fields merge; the same field changed to different values is a conflict kept in
+the workspace (the local value stays and is not sent until the user decides); an edit
+against a deletion is a conflict on the field ``*``. Nothing is dropped silently.
+
+Writes are conditional (``If-None-Match: *`` for a new item, ``If-Match`` otherwise); a
+412 means the server's item changed since it was read: the engine reads it again, merges,
+and tries again (:data:`ATTEMPTS` times). Every item's state is saved in its own
+transaction, right after the server confirmed it, and a collection's sync token only after
+all its changes were taken in: a sync killed at any point (kill -9, a lost connection)
+repeats at most the work of one item, and a new item's href is made from its UID, so a
+write repeated after a crash lands on the same item instead of a duplicate.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any, Literal, cast
+
+from socialdesk.core.changes import EVERYTHING, Changes
+from socialdesk.core.sync.dav import (
+    DavClient,
+    NoSyncCollection,
+    PreconditionFailed,
+    SyncError,
+    item_href,
+)
+from socialdesk.core.sync.kind import KIND_ORDER, Kind, Record, SyncFormatError
+from socialdesk.store import sync as state
+from socialdesk.store.workspace import Workspace
+
+ATTEMPTS = 3  # writes refused with 412 before the sync gives up on the item
+EMPTIED = 5  # synced items that all vanishing from the server stops the sync
+MAX_PULL_BYTES = 256 * 1024 * 1024  # of items read in one sync; the rest comes next time
+WHOLE = "*"  # the conflict field of an edit against a deletion
+_ROWS = {"settings": "settings", "campaign": "campaigns", "contact": "contacts",
+         "post": "posts", "ask": "asks"}
+_MISSING = object()
+
+
+@dataclass
+class Summary:
+    """What a sync did (the counts of ``socialdesk sync --json``) and what is pending.
+
+    ``sent``: items written to or deleted from the server; ``received``: items created or
+    changed locally from the server's; ``merged``: items where changes of both sides were
+    combined; ``deleted``: local items deleted because they were deleted on the server.
+    """
+
+    sent: int = 0
+    received: int = 0
+    merged: int = 0
+    deleted: int = 0
+    conflicts: list[dict[str, Any]] = field(default_factory=list)
+    unreadable: list[str] = field(default_factory=list)  # the server's items no kind reads
+    listed_etags: bool = False  # the server has no sync-collection: ETag listings were used
+    more: bool = False  # more changes wait on the server than one sync reads: sync again
+    changes: Changes = field(default_factory=Changes)
+
+    def as_json(self) -> dict[str, Any]:
+        """The summary as ``socialdesk sync --json`` prints it."""
+        return {"sent": self.sent, "received": self.received, "merged": self.merged,
+                "deleted": self.deleted, "conflicts": self.conflicts}
+
+
+def merge(base: Record, mine: Record, theirs: Record) -> tuple[Record, dict[str, tuple[Any, Any]]]:
+    """Three-way merge per field: the merged record and the fields changed on both sides.
+
+    A conflicting field keeps ``mine`` in the merged record.
+    """
+    merged: Record = {}
+    clashes: dict[str, tuple[Any, Any]] = {}
+    for name in sorted(set(mine) | set(theirs) | set(base)):
+        b, m, t = (cast(Any, r.get(name, _MISSING)) for r in (base, mine, theirs))
+        if m == t or t == b:
+            value = m
+        elif m == b:
+            value = t
+        else:
+            value = m
+            clashes[name] = (None if m is _MISSING else m, None if t is _MISSING else t)
+        if value is not _MISSING:
+            merged[name] = value
+    return merged, clashes
+
+
+def _component(text: str) -> str:
+    for line in text.splitlines():
+        name = line.strip().upper()
+        if name in ("BEGIN:VEVENT", "BEGIN:VTODO", "BEGIN:VJOURNAL", "BEGIN:VCARD"):
+            return name[6:]
+    return ""
+
+
+def title_of(uid: str, record: Record | None) -> str:
+    """What to call an item in a message: its title or name, else its UID."""
+    for key in ("title", "name", "full_name", "summary", "label"):
+        value = (record or {}).get(key)
+        if isinstance(value, str) and value.strip():
+            return value.strip()
+    return uid
+
+
+def pending(ws: Workspace, kinds: Sequence[Kind] | None = None) -> list[dict[str, Any]]:
+    """The pending conflicts as ``socialdesk sync`` prints them."""
+    records: dict[str, dict[str, Record]] = {}
+    by_name = {k.name: k for k in kinds or ()}
+    shown = []
+    for c in state.conflicts(ws):
+        if c.kind in by_name and c.kind not in records:
+            records[c.kind] = by_name[c.kind].records(ws)
+        record = records.get(c.kind, {}).get(c.uid)
+        if record is None:
+            base = state.item(ws, c.kind, c.uid)
+            record = base.record if base else (c.theirs if isinstance(c.theirs, dict) else None)
+        shown.append({"id": c.id, "kind": c.kind, "title": title_of(c.uid, record),
+                      "field": c.field, "mine": c.mine, "theirs": c.theirs})
+    return shown
+
+
+class SyncStopped(SyncError):
+    """The sync was asked to stop; what it did is kept and the next one goes on."""
+
+
+class _Run:
+    """One sync's working state."""
+
+    def __init__(self, ws: Workspace, client: DavClient, kinds: Sequence[Kind],
+                 progress: Callable[[str], None] | None,
+                 should_stop: Callable[[], bool] | None, allow_emptied: bool) -> None:
+        order = {name: i for i, name in enumerate(KIND_ORDER)}
+        self.ws = ws
+        self.client = client
+        self.kinds = sorted(kinds, key=lambda k: order.get(k.name, len(order)))
+        self.progress = progress or (lambda _text: None)
+        self.should_stop = should_stop or (lambda: False)
+        self.allow_emptied = allow_emptied
+        self.read_bytes = 0
+        self.summary = Summary()
+        self.local: dict[str, dict[str, Record]] = {}  # each kind's records, read once
+        self.seen_version = ws.data_version()
+        account = state.account(ws)
+        if account is None:
+            raise SyncError("Sync is not set up: run `socialdesk sync setup URL --user NAME`.")
+        self.account = account
+        self.urls = {"calendar": account.calendar_url, "addressbook": account.addressbook_url}
+
+    def touched(self, kind: Kind) -> None:
+        rows = _ROWS.get(kind.name)
+        self.summary.changes |= Changes.of(rows) if rows else EVERYTHING
+
+    def catch_up(self) -> None:
+        """Another connection (the window, a script) wrote: read the local records again."""
+        version = self.ws.data_version()
+        if version != self.seen_version:
+            self.local.clear()
+            self.seen_version = version
+
+    def records(self, kind: Kind) -> dict[str, Record]:
+        if kind.name not in self.local:
+            self.local[kind.name] = kind.records(self.ws)
+        return self.local[kind.name]
+
+    # -- pull -------------------------------------------------------------------------
+
+    def pull(self) -> None:
+        incoming: dict[str, list[tuple[str, str, str, Record]]] = defaultdict(list)
+        removals: dict[str, list[state.Item]] = defaultdict(list)
+        tokens: dict[Literal["calendar", "addressbook"], str] = {}
+        for collection in ("calendar", "addressbook"):
+            kinds = [k for k in self.kinds if k.collection == collection]
+            if not kinds:
+                continue
+            url = self.urls[collection]
+            token = getattr(self.account, f"{collection}_token")
+            self.progress(f"Asking the server what changed in the {collection}…")
+            try:
+                delta = self.client.changes(url, token)
+                changed, removed, tokens[collection] = delta.changed, delta.removed, delta.token
+            except NoSyncCollection:
+                self.summary.listed_etags = True
+                listing = self.client.etags(url)
+                known = state.hrefs_under(self.ws, url)
+                changed = {h: e for h, e in listing.items() if known.get(h) != e or not e}
+                removed = [h for h in known if h not in listing]
+                tokens[collection] = ""
+                self._refuse_emptied(collection, known, removed)
+            inside = [h for h in changed if h.startswith(url) and h != url]
+            kept = state.items_at(self.ws, inside + removed)
+            for count, href in enumerate(sorted(inside), 1):
+                etag = changed[href]
+                if etag and href in kept and kept[href].etag == etag:
+                    continue  # what this computer wrote, or took in already
+                self.check_stop()
+                if self.read_bytes > MAX_PULL_BYTES:  # the rest at the next sync
+                    self.summary.more = True
+                    tokens.pop(collection, None)
+                    break
+                self.progress(f"Reading the {collection}: {count:,} of {len(inside):,}…")
+                read = self.read(href, kinds)
+                if read is not None:
+                    kind, uid, record, etag_read = read
+                    incoming[kind.name].append((uid, href, etag_read, record))
+            for href in removed:
+                if href in kept:
+                    removals[kept[href].kind].append(kept[href])
+        for kind in self.kinds:
+            total = len(incoming[kind.name])
+            for count, (uid, href, etag, record) in enumerate(incoming[kind.name], 1):
+                self.progress(f"Taking in {kind.name} changes: {count:,} of {total:,}…")
+                self.receive(kind, uid, href, etag, record)
+            for item in removals[kind.name]:
+                self.removed(kind, item)
+        for collection, token in tokens.items():
+            state.set_token(self.ws, collection, token)
+
+    def _refuse_emptied(self, collection: str, known: dict[str, str],
+                        removed: list[str]) -> None:
+        """Refuse a listing without any of the items synced (a collection wiped, replaced).
+
+        Only a listing: a server that reports deletions one by one since a token it knows
+        (sync-collection) says that someone deleted them.
+        """
+        if not self.allow_emptied and len(known) >= EMPTIED and set(known) <= set(removed):
+            raise SyncError(
+                f"The {collection} on {self.client.host} no longer has any of the "
+                f"{len(known):,} items synced with it (was it deleted or replaced?); nothing "
+                "was deleted here. If your team deleted them all, run `socialdesk sync "
+                "--allow-emptied`; to share this workspace again, set it up with a new name.")
+
+    def check_stop(self) -> None:
+        if self.should_stop():
+            raise SyncStopped("Sync stopped; the next one goes on from there.")
+
+    def read(self, href: str, kinds: Iterable[Kind]) -> tuple[Kind, str, Record, str] | None:
+        """The server's item at ``href`` read by the first kind that can; None when gone."""
+        got = self.client.get(href)
+        if got is None:
+            return None
+        text, etag = got
+        self.read_bytes += len(text)
+        component = _component(text)
+        problems = []
+        for kind in kinds:
+            if kind.component != component:
+                continue
+            try:
+                uid, record = kind.from_text(text)
+            except SyncFormatError as error:
+                problems.append(str(error))
+                continue
+            return kind, uid, record, etag
+        why = f": {problems[0]}" if problems else f" (a {component or 'unknown'} item)"
+        self.summary.unreadable.append(f"{href}{why}")
+        return None
+
+    def receive(self, kind: Kind, uid: str, href: str, etag: str, theirs: Record) -> None:
+        """Take in the server's version of ``uid``: apply, merge, or keep a conflict.
+
+        A version the workspace refuses (its kind or the store's rules) changes nothing
+        and is named in :attr:`Summary.unreadable`.
+        """
+        try:
+            with self.ws.transaction():  # the local record is read under the write lock
+                self.catch_up()
+                self._receive(kind, uid, href, etag, theirs)
+        except (sqlite3.IntegrityError, ValueError) as error:
+            self.local.pop(kind.name, None)  # read again: the transaction was undone
+            self.summary.unreadable.append(f"{href}: {error}")
+
+    def _receive(self, kind: Kind, uid: str, href: str, etag: str, theirs: Record) -> None:
+        ws = self.ws
+        local = self.records(kind)
+        mine = local.get(uid)
+        kept = state.item(ws, kind.name, uid)
+        base = kept.record if kept else None
+        open_fields = {c.field: c for c in state.conflicts(ws, kind.name, uid)}
+        with ws.transaction():
+            if mine is None:
+                if base is None or WHOLE in open_fields:
+                    if WHOLE in open_fields:  # deleted here, edited there (again)
+                        state.keep_conflict(ws, kind.name, uid, WHOLE, None, theirs)
+                    else:
+                        kind.apply(ws, uid, theirs)
+                        local[uid] = theirs
+                        self.summary.received += 1
+                        self.touched(kind)
+                elif base != theirs:
+                    state.keep_conflict(ws, kind.name, uid, WHOLE, None, theirs)
+                state.save_item(ws, kind.name, uid, href, etag, theirs)
+                return
+            if WHOLE in open_fields:  # edited here, deleted there, and now back there
+                state.drop_conflicts(ws, kind.name, uid)
+                open_fields = {}
+            merged, clashes = merge(base if base is not None else {}, mine, theirs)
+            for name, old in open_fields.items():  # undecided: mine stays, theirs updates
+                if name == WHOLE or name in clashes:
+                    continue
+                m, t = mine.get(name), theirs.get(name)
+                if m == t:
+                    state.drop_conflict(ws, old.id)
+                else:
+                    merged[name] = m
+                    clashes[name] = (m, t)
+            for name, (m, t) in clashes.items():
+                state.keep_conflict(ws, kind.name, uid, name, m, t)
+            if merged != mine:
+                kind.apply(ws, uid, merged)
+                local[uid] = merged
+                self.touched(kind)
+                if base is not None and mine != base:
+                    self.summary.merged += 1
+                else:
+                    self.summary.received += 1
+            state.save_item(ws, kind.name, uid, href, etag, theirs)
+
+    def removed(self, kind: Kind, item: state.Item) -> None:
+        """The server deleted ``item``: delete it here too, unless it was edited here."""
+        with self.ws.transaction():  # the local record is read under the write lock
+            self.catch_up()
+            self._removed(kind, item)
+
+    def _removed(self, kind: Kind, item: state.Item) -> None:
+        ws = self.ws
+        local = self.records(kind)
+        mine = local.get(item.uid)
+        with ws.transaction():
+            state.forget_item(ws, kind.name, item.uid)
+            if mine is None:
+                state.drop_conflicts(ws, kind.name, item.uid)
+            elif mine == item.record:
+                kind.delete(ws, item.uid)
+                del local[item.uid]
+                state.drop_conflicts(ws, kind.name, item.uid)
+                self.summary.deleted += 1
+                self.touched(kind)
+            else:
+                state.drop_conflicts(ws, kind.name, item.uid)
+                state.keep_conflict(ws, kind.name, item.uid, WHOLE, mine, None)
+
+    # -- push -------------------------------------------------------------------------
+
+    def push(self) -> None:
+        for kind in self.kinds:
+            local = self.records(kind)
+            kept = state.items(self.ws, kind.name)
+            todo = sorted(set(local) | set(kept))
+            for count, uid in enumerate(todo, 1):
+                self.check_stop()
+                if count % 50 == 0:
+                    self.progress(f"Sending {kind.name} changes: {count:,} of {len(todo):,}…")
+                self.push_one(kind, uid)
+
+    def push_one(self, kind: Kind, uid: str) -> None:
+        ext = "vcf" if kind.collection == "addressbook" else "ics"
+        content_type = "text/vcard" if kind.collection == "addressbook" else "text/calendar"
+        for _attempt in range(ATTEMPTS):
+            self.catch_up()
+            mine = self.records(kind).get(uid)
+            kept = state.item(self.ws, kind.name, uid)
+            undecided = set()
+            for c in state.conflicts(self.ws, kind.name, uid):
+                if c.field != WHOLE and mine is not None and mine.get(c.field) == c.theirs:
+                    with self.ws.transaction():  # settled here by typing their value
+                        state.drop_conflict(self.ws, c.id)
+                else:
+                    undecided.add(c.field)
+            if WHOLE in undecided:
+                return
+            if mine is None:
+                if kept is None:
+                    return
+                try:
+                    self.client.delete(kept.href, kept.etag)
+                except PreconditionFailed:
+                    self.reread(kind, kept.href, uid)
+                    continue
+                with self.ws.transaction():
+                    state.forget_item(self.ws, kind.name, uid)
+                    state.drop_conflicts(self.ws, kind.name, uid)
+                self.summary.sent += 1
+                return
+            outgoing = dict(mine)
+            for name in undecided:  # the server keeps its value until the user decides
+                if kept is not None and name in kept.record:
+                    outgoing[name] = kept.record[name]
+                else:
+                    outgoing.pop(name, None)
+            if kept is not None and outgoing == kept.record:
+                return
+            href = kept.href if kept else item_href(self.urls[kind.collection], uid, ext)
+            try:
+                etag = self.client.put(href, kind.to_text(uid, outgoing), content_type,
+                                       kept.etag if kept else None)
+            except PreconditionFailed:
+                self.reread(kind, href, uid)
+                continue
+            with self.ws.transaction():
+                state.save_item(self.ws, kind.name, uid, href, etag, outgoing)
+            self.summary.sent += 1
+            return
+        raise SyncError(f"{self.client.host} kept refusing the change to "
+                        f"{title_of(uid, self.records(kind).get(uid))!r} (412, changed on the "
+                        "server each time it was read); sync again later.", status=412)
+
+    def reread(self, kind: Kind, href: str, uid: str) -> None:
+        """A write was refused (412): take in the server's current version first."""
+        read = self.read(href, [kind])
+        if read is None:  # gone from the server since it was read
+            kept = state.item(self.ws, kind.name, uid)
+            if kept is not None:
+                self.removed(kind, kept)
+            return
+        found_kind, found_uid, record, etag = read
+        self.receive(found_kind, found_uid, href, etag, record)
+
+
+def sync(ws: Workspace, client: DavClient, kinds: Sequence[Kind], *,
+         progress: Callable[[str], None] | None = None,
+         should_stop: Callable[[], bool] | None = None,
+         allow_emptied: bool = False) -> Summary:
+    """Sync the workspace with the server of its account, for ``kinds``; return a summary.
+
+    ``progress`` hears what is being done; ``should_stop`` is asked between items (a
+    worker's stop request) and makes the sync raise :class:`SyncStopped`;
+    ``allow_emptied`` takes in a listing without any of the synced items (refused
+    otherwise: a collection wiped or replaced on the server). Raises
+    :class:`~socialdesk.core.sync.dav.SyncError` (one sentence for the user) when the
+    server cannot be reached or refuses; what was done until then is kept.
+    """
+    run = _Run(ws, client, kinds, progress, should_stop, allow_emptied)
+    run.pull()
+    run.push()
+    if run.summary.sent:
+        # Once more, so that the token kept is one of a state with this sync's writes: a
+        # token from before them would also fit a collection wiped back to that state.
+        run.account = state.account(ws) or run.account
+        run.pull()
+    now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    state.set_last_sync(ws, now, _note_device(ws, client, run.urls["calendar"], now))
+    run.summary.conflicts = pending(ws, kinds)
+    return run.summary
+
+
+def _note_device(ws: Workspace, client: DavClient, calendar: str,
+                 now: str) -> list[dict[str, str]] | None:
+    """Note that this computer synced; the computers that did (None when the server cannot)."""
+    from socialdesk.core.sync.account import this_device
+
+    device_id, name = this_device(ws)
+    try:
+        if not client.mark_device(calendar, device_id, name, now):
+            return None
+        return client.devices(calendar)
+    except SyncError:  # who else syncs is worth no failed sync
+        return None
+
+
+def resolve(ws: Workspace, conflict_id: int, keep: Literal["mine", "theirs"],
+            kinds: Sequence[Kind]) -> Changes:
+    """Decide conflict ``conflict_id``: keep this computer's value or the server's.
+
+    Keeping mine sends it at the next sync; keeping theirs changes the local item now.
+    Raises ``KeyError`` when there is no such conflict or its kind is not synced here.
+    """
+    found = state.conflict(ws, conflict_id)
+    if found is None:
+        raise KeyError(f"There is no sync conflict {conflict_id}.")
+    by_name = {k.name: k for k in kinds}
+    if found.kind not in by_name:
+        raise KeyError(f"Conflict {conflict_id} is about a {found.kind}, which this "
+                       "SocialDesk does not sync.")
+    kind = by_name[found.kind]
+    changes = Changes()
+    with ws.transaction():
+        state.drop_conflict(ws, conflict_id)
+        if keep == "theirs":
+            rows = _ROWS.get(kind.name)
+            changes = Changes.of(rows) if rows else EVERYTHING
+            if found.field == WHOLE:
+                if found.theirs is None:
+                    kind.delete(ws, found.uid)
+                    state.forget_item(ws, kind.name, found.uid)
+                else:
+                    kind.apply(ws, found.uid, found.theirs)
+            else:
+                mine = kind.records(ws).get(found.uid)
+                if mine is not None:
+                    kind.apply(ws, found.uid, {**mine, found.field: found.theirs})
+    return changes

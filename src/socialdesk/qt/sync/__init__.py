@@ -1,0 +1,1 @@
+"""Team sharing in the window: Sync now, automatic sync, the status bar."""

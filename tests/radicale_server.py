@@ -1,0 +1,89 @@
+"""A real Radicale on 127.0.0.1 (its WSGI app under a threading server), basic auth.
+
+The sync tests' fixture (``tests/core/sync/conftest.py``) and the sync benchmark use it.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+from socketserver import ThreadingMixIn
+from typing import Any
+from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
+
+Wsgi = Callable[[dict[str, Any], Callable[..., Any]], Any]
+
+
+class _Threading(ThreadingMixIn, WSGIServer):
+    daemon_threads = True
+
+
+class _Quiet(WSGIRequestHandler):
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+def radicale_app(folder: Path, users: dict[str, str]) -> Wsgi:
+    """Radicale storing in ``folder``, with ``users`` (name → plain password)."""
+    import radicale
+    from radicale import config
+
+    folder.mkdir(parents=True, exist_ok=True)
+    htpasswd = folder / "users"
+    htpasswd.write_text("".join(f"{u}:{p}\n" for u, p in users.items()), encoding="utf-8")
+    configuration = config.load()
+    configuration.update({
+        "storage": {"filesystem_folder": str(folder / "collections")},
+        "auth": {"type": "htpasswd", "htpasswd_filename": str(htpasswd),
+                 "htpasswd_encryption": "plain", "delay": "0"},
+        "rights": {"type": "owner_only"},
+        "logging": {"level": "warning"},
+    }, "test", privileged=True)
+    app: Wsgi = radicale.Application(configuration)
+    return app
+
+
+class RadicaleServer:
+    """Radicale serving on a free port of 127.0.0.1 until :meth:`stop`.
+
+    ``wrap``: functions that wrap the app (outermost last), changeable while it runs;
+    ``busy_seconds``: the time spent inside Radicale, summed over requests.
+    """
+
+    def __init__(self, folder: Path, users: dict[str, str]) -> None:
+        self.users = users
+        self.wrap: list[Callable[[Wsgi], Wsgi]] = []
+        self.busy_seconds = 0.0
+        self._lock = threading.Lock()
+        app = radicale_app(folder, users)
+
+        def timed(environ: dict[str, Any], start: Callable[..., Any]) -> Any:
+            began = time.perf_counter()
+            try:
+                return list(app(environ, start))
+            finally:
+                with self._lock:
+                    self.busy_seconds += time.perf_counter() - began
+
+        def dispatch(environ: dict[str, Any], start: Callable[..., Any]) -> Any:
+            handler: Wsgi = timed
+            for wrap in self.wrap:
+                handler = wrap(handler)
+            return handler(environ, start)
+
+        self._server = make_server("127.0.0.1", 0, dispatch, server_class=_Threading,
+                                   handler_class=_Quiet)
+        self.url = f"http://127.0.0.1:{self._server.server_port}/"
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._thread.start()
+        self._stopped = False
+
+    def stop(self) -> None:
+        """Stop serving and close the port (again: nothing)."""
+        if not self._stopped:
+            self._stopped = True
+            self._server.shutdown()
+            self._server.server_close()
+            self._thread.join(10)
