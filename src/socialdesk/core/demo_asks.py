@@ -103,10 +103,10 @@ class AskMaker:
              ) -> list[tuple[Any, ...]]:
         """About ``n`` asks for past posts and the next three weeks' (a share ``upcoming``).
 
-        Posts are taken in the order they are asked for, each with a chance that keeps
-        the count near ``n``; each gets the Planner's suggestion of the day. A past post
-        was asked for 2–12 days ahead; the coming ones all yesterday, nearest first, so
-        that each one's asks are still the Planner's choice today.
+        Past posts are taken in the order they were asked for (2–12 days ahead), each
+        with a chance that keeps the count near ``n``; the coming ones were all asked for
+        yesterday, nearest first until their share is reached, so that each one's asks
+        are still the Planner's choice today. Each gets the Planner's suggestion of the day.
         """
         rng, today, horizon = self.rng, self.today, self.today + timedelta(days=21)
         groups = (
@@ -125,8 +125,9 @@ class AskMaker:
         rows = []
         for asked, _, group, post in queue:
             left[group] -= 1
-            mean = sum(per_post) / len(per_post)
-            if rng.random() * (left[group] + 1) * mean >= wanted[group] - made[group]:
+            needed = wanted[group] - made[group]
+            chance = 1.0 if group else needed / ((left[group] + 1) * sum(per_post) / len(per_post))
+            if needed <= 0 or rng.random() >= chance:
                 continue
             self.learn(asked)
             chosen, p, reach, x0 = self.choice(post, asked)
