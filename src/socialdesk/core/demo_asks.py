@@ -104,9 +104,9 @@ class AskMaker:
         """About ``n`` asks for past posts and the next three weeks' (a share ``upcoming``).
 
         Past posts are taken in the order they were asked for (2–12 days ahead), each
-        with a chance that keeps the count near ``n``; the coming ones were all asked for
-        yesterday, nearest first until their share is reached, so that each one's asks
-        are still the Planner's choice today. Each gets the Planner's suggestion of the day.
+        with a chance that keeps the count near ``n``; the coming ones are all asked for
+        today, nearest first until their share is reached, so that each one's asks are
+        the Planner's choice today. Each gets the Planner's suggestion of the day.
         """
         rng, today, horizon = self.rng, self.today, self.today + timedelta(days=21)
         groups = (
@@ -115,9 +115,8 @@ class AskMaker:
         )
         n_future = round(n * upcoming) if groups[1] else 0
         wanted = [n - n_future, n_future]
-        yesterday = today - timedelta(days=1)  # the coming posts' asks: planned together
         queue = sorted(
-            (yesterday if group else post.day - timedelta(days=2 + rng.randint(0, 10)),
+            (today if group else post.day - timedelta(days=2 + rng.randint(0, 10)),
              post.id, group, post)
             for group, chosen in enumerate(groups) for post in chosen)
         left = Counter(group for _, _, group, _ in queue)
