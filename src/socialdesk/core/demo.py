@@ -27,7 +27,7 @@ from socialdesk.store.workspace import Workspace
 DemoSize = Literal["small", "large"]
 # The generated content's version: raised whenever the same size, seed and today give
 # other rows (benchmarks keep generated workspaces under a name with it).
-DEMO_VERSION = 3
+DEMO_VERSION = 4
 Row = tuple[Any, ...]
 
 
@@ -406,9 +406,8 @@ class _Demo:
                     d.stamp(self.rng, day, late=True)))
 
     def ask_rows(self) -> None:
-        """Asks with the forecasts they were planned with, outcomes drawn from them."""
+        """The Planner's suggested asks, with their forecasts, outcomes drawn from them."""
         partners = [AskPartner(p.id, p.first, p.strength, p.effort,
                                tuple(self.audience_inputs[p.id])) for p in self.partners]
-        maker = AskMaker(self.rng, self.today, self.params, self.own_channels)
-        self.rows["asks"] = maker.rows(self.posts, partners, self.plan.asks,
-                                        self.plan.upcoming)
+        maker = AskMaker(self.rng, self.today, self.params, self.own_channels, partners)
+        self.rows["asks"] = maker.rows(self.posts, self.plan.asks, self.plan.upcoming)

@@ -1,29 +1,40 @@
 """The demo's asks, and what became of them: drawn from the planner's own forecasts.
 
-Each ask is made as the planner makes one: it stores the p, ``E_c`` and ``x_0`` the
-leverage model gives for that partner and post on the day of the ask (with the partner's
-answers so far and the days since their last ask), and its outcome is drawn from that p.
-A share's observed reach is drawn around the new reach the model expects of it,
-``E_c (1 − x_0)``, log-normally. So the demo's track record is what a well-calibrated
-model earns: skill above 0 and reliability on the diagonal, up to the luck of the draw.
+The asks for a post are the ones the Planner suggests for it on the day of asking (the
+budgeted greedy choice for its default hour), now and then with one more or one fewer,
+as a person would. Each ask stores the p, ``E_c`` and ``x_0`` the leverage model gives for
+that partner and post on that day (with the partner's answers so far and the days since
+their last ask), and its outcome is drawn from that p. A share's observed reach is drawn
+around the new reach the model expects of it, ``E_c (1 − x_0)``, log-normally. So the
+demo's track record is what a well-calibrated model earns: skill above 0 and reliability
+on the diagonal, up to the luck of the draw.
 
 Whether an ask is resolved never depends on its outcome (that would bias the record):
-a tenth of the asks for past posts stay agreed and unconfirmed, and asks for coming posts
-are either unanswered or agreed to, never declined yet: an early no would be resolved
-while an early yes is not, and the record would hold too many zeros.
+asks for posts more than three weeks past are all resolved (people give up on an
+unanswered ask), a share of those for the last three weeks' posts stay agreed and
+unconfirmed, and asks for coming posts are either unanswered or agreed to, never declined
+yet: an early no would be resolved while an early yes is not, and the record would hold
+too many zeros.
 """
 
 from __future__ import annotations
 
-import itertools
+import heapq
 import random
+from collections import Counter
 from collections.abc import Sequence
 from datetime import date, timedelta
 from typing import Any, NamedTuple
 
 from socialdesk.core import demo_data as d
 from socialdesk.core.planner import leverage
-from socialdesk.core.planner.leverage import AudienceInput, ModelParams, PartnerInput, PostInput
+from socialdesk.core.planner.leverage import (
+    AudienceInput,
+    ModelParams,
+    PartnerEstimate,
+    PartnerInput,
+    PostInput,
+)
 
 ASK_MESSAGES = (
     "Hi {first}, our post “{title}” goes out on {day}. Would you share it with your "
@@ -32,10 +43,16 @@ ASK_MESSAGES = (
     "Hi {first}, could you mention “{title}” around {day}? We'll tag you.",
 )
 DECLINE_NOTES = ("Too busy this week.", "Doesn't fit their feed.", "Already promoting a sale.")
-UNCONFIRMED = 0.1  # asks for past posts agreed to but never confirmed: unresolved
+BUDGET_MINUTES = 60  # the Planner's default time budget for a post's asks
+ONE_MORE = 0.15  # posts asked for with one partner beyond the suggestion
+ONE_FEWER = 0.15  # posts asked for without the suggestion's least valuable partner,
+MINOR = 0.1  # if that one's share of the added reach is below this
+STALE_DAYS = 21  # asks for posts further past than this are all resolved
+UNCONFIRMED = 0.15  # asks for the last STALE_DAYS' posts agreed to but not confirmed yet
 NO_REPLY = 0.5  # of the asks for past posts not shared, those never answered
 ANSWERED_EARLY = 0.45  # asks for coming posts answered already (a yes: agreed)
 REACH_SPREAD = 0.5  # standard deviation of ln(observed reach / expected reach)
+CANDIDATES = 64  # partners the greedy choice looks at: the best by added reach per minute
 
 
 class AskPartner(NamedTuple):
@@ -58,85 +75,123 @@ class AskPost(NamedTuple):
     target: PostInput  # its topics and platforms
 
 
-class _History(NamedTuple):
-    """A partner's asks so far: (day resolved, shared) and the day of the last ask."""
-
-    resolved: list[tuple[date, bool]]
-    last_asked: list[date]
-
-
 class AskMaker:
-    """Draws the asks of a demo workspace, oldest first, as rows of ``demo_data.COLUMNS``."""
+    """Draws the asks of a demo workspace, oldest first, as rows of ``demo_data.COLUMNS``.
+
+    Every partner's answers so far live in arrays (a large demo has 5,000 partners), so
+    that the Planner's figures for all of them on a day are a few array operations.
+    """
 
     def __init__(self, rng: random.Random, today: date, params: ModelParams,
-                 channels: Sequence[AudienceInput]) -> None:
-        self.rng, self.today, self.params, self.channels = rng, today, params, channels
-        self.x0: dict[int, float] = {}  # by post
+                 channels: Sequence[AudienceInput], partners: Sequence[AskPartner]) -> None:
+        import numpy as np
 
-    def rows(self, posts: Sequence[AskPost], partners: Sequence[AskPartner], n: int,
-             upcoming: float) -> list[tuple[Any, ...]]:
-        """``n`` asks for past posts and the next three weeks' (the share ``upcoming``, if any)."""
-        today, horizon = self.today, self.today + timedelta(days=21)
-        past = [p for p in posts if p.status == "published"]
-        future = [p for p in posts if today <= p.day <= horizon
-                  and p.status in ("scheduled", "draft")]
-        n_future = round(n * upcoming) if future else 0
-        asks = []
-        for chosen, count in ((past, n - n_future), (future, n_future)):
-            for post, partner in self.pairs(chosen, partners, count):
-                asked = min(today, post.day - timedelta(days=2)) - \
-                    timedelta(days=self.rng.randint(0, 10))
-                asks.append((asked, post.id, partner.id, post, partner))
-        asks.sort(key=lambda ask: ask[:3])
-        history: dict[int, _History] = {}
+        self.rng, self.today, self.params, self.channels = rng, today, params, channels
+        self.partners = partners
+        self.inputs = [PartnerInput(id=str(p.id), name=p.first, strength=p.strength,
+                                    audiences=p.audiences, effort_minutes=p.effort)
+                       for p in partners]
+        self.strength = np.asarray([p.strength for p in partners], dtype=float)
+        self.effort = np.asarray([p.effort for p in partners], dtype=float)
+        self.asked = np.zeros(len(partners))  # resolved asks so far
+        self.shared = np.zeros(len(partners))
+        self.last_asked = np.full(len(partners), -np.inf)  # day ordinal of the last ask
+        self.pending: list[tuple[int, int, bool]] = []  # (day resolved, partner, shared)
+        self.reach: dict[PostInput, tuple[np.ndarray, float]] = {}  # E_c of all, x_0
+
+    def rows(self, posts: Sequence[AskPost], n: int, upcoming: float
+             ) -> list[tuple[Any, ...]]:
+        """About ``n`` asks for past posts and the next three weeks' (a share ``upcoming``).
+
+        Past posts are taken in the order they were asked for (2–12 days ahead), each
+        with a chance that keeps the count near ``n``; the coming ones are all asked for
+        today, nearest first until their share is reached, so that each one's asks are
+        the Planner's choice today. Each gets the Planner's suggestion of the day.
+        """
+        rng, today, horizon = self.rng, self.today, self.today + timedelta(days=21)
+        groups = (
+            [p for p in posts if p.status == "published"],
+            [p for p in posts if today <= p.day <= horizon and p.status in ("scheduled", "draft")],
+        )
+        n_future = round(n * upcoming) if groups[1] else 0
+        wanted = [n - n_future, n_future]
+        queue = sorted(
+            (today if group else post.day - timedelta(days=2 + rng.randint(0, 10)),
+             post.id, group, post)
+            for group, chosen in enumerate(groups) for post in chosen)
+        left = Counter(group for _, _, group, _ in queue)
+        made, per_post = [0, 0], [3.0]
         rows = []
-        for asked, _, partner_id, post, partner in asks:
-            seen = history.setdefault(partner_id, _History([], []))
-            rows.append(self.ask(post, partner, asked, seen))
+        for asked, _, group, post in queue:
+            left[group] -= 1
+            needed = wanted[group] - made[group]
+            chance = 1.0 if group else needed / ((left[group] + 1) * sum(per_post) / len(per_post))
+            if needed <= 0 or rng.random() >= chance:
+                continue
+            self.learn(asked)
+            chosen, p, reach, x0 = self.choice(post, asked)
+            for i in sorted(chosen, key=lambda i: self.partners[i].id):
+                rows.append(self.ask(post, i, asked, float(p[i]), float(reach[i]), x0))
+            made[group] += len(chosen)
+            per_post.append(len(chosen))
         return rows
 
-    def pairs(self, posts: Sequence[AskPost], partners: Sequence[AskPartner], n: int
-              ) -> list[tuple[AskPost, AskPartner]]:
-        """``n`` distinct (post, partner) pairs; stronger partners are asked more often."""
-        if n > len(posts) * len(partners):
-            raise ValueError(f"cannot draw {n} distinct asks from {len(posts)} posts")
-        cum_weights = list(itertools.accumulate(0.2 + p.strength for p in partners))
-        seen: set[tuple[int, int]] = set()
-        pairs: list[tuple[AskPost, AskPartner]] = []
-        while len(pairs) < n:
-            post = self.rng.choice(posts)
-            partner = self.rng.choices(partners, cum_weights=cum_weights)[0]
-            if (post.id, partner.id) not in seen:
-                seen.add((post.id, partner.id))
-                pairs.append((post, partner))
-        return pairs
+    def learn(self, day: date) -> None:
+        """The answers resolved by ``day`` count from now on."""
+        pending, until = self.pending, day.toordinal()
+        while pending and pending[0][0] <= until:
+            _, i, shared = heapq.heappop(pending)
+            self.asked[i] += 1
+            self.shared[i] += shared
 
-    def forecast(self, post: AskPost, partner: AskPartner, asked: date, seen: _History
-                 ) -> tuple[float, float, float]:
-        """p, ``E_c`` and ``x_0`` as the planner gives them on the day of the ask."""
+    def choice(self, post: AskPost, asked: date) -> tuple[list[int], Any, Any, float]:
+        """The partners asked for the post (by index), and every partner's p, E_c; x_0.
+
+        The Planner's suggestion for the day (:func:`leverage.choose_asks` over the best
+        candidates by added reach per minute), sometimes with one more or one fewer.
+        """
+        import numpy as np
+
         params = self.params
-        x0 = self.x0.get(post.id)
-        if x0 is None:
+        cached = self.reach.get(post.target)
+        if cached is None:
             own = leverage.own_reach(self.channels, post.target, params)
-            x0 = self.x0[post.id] = min(1.0, own / params.universe)
-        known = [shared for day, shared in seen.resolved if day <= asked]
-        last = seen.last_asked[-1] if seen.last_asked else None
-        p = leverage.ask_probability(PartnerInput(
-            id=str(partner.id), name=partner.first, strength=partner.strength,
-            audiences=partner.audiences, asked=len(known), shared=sum(known),
-            days_since_last_ask=(asked - last).days if last else None), params)
-        reach, _ = leverage.audience_reach(partner.audiences, post.target, params)
-        return p, reach, x0
+            cached = self.reach[post.target] = (
+                leverage.partner_reach(self.inputs, post.target, params)[0],
+                min(1.0, own / params.universe))
+        reach, x0 = cached
+        raw = leverage.likelihoods_of(self.strength, self.asked, self.shared, params) * \
+            leverage.freshnesses(asked.toordinal() - self.last_asked, params)
+        p = leverage.calibrated_probabilities(raw, params)
+        term = p * np.minimum(1.0, reach / params.universe)
+        ratio = term / self.effort
+        order = np.argsort(-ratio, kind="stable")
+        top = {int(i) for i in order[:CANDIDATES]} | {int(np.argmax(term))}
+        terms = {str(i): float(term[i]) for i in top}
+        estimates = [PartnerEstimate(
+            id=str(i), name=self.partners[i].first, p=float(p[i]), fit=0.5,
+            audience=0, reach_if_shared=float(reach[i]),
+            added_reach=params.universe * (1 - x0) * terms[str(i)],
+            effort_minutes=float(self.effort[i])) for i in sorted(top)]
+        chosen = [int(e.id) for e in leverage.choose_asks(estimates, terms, BUDGET_MINUTES)]
+        draw = self.rng.random()
+        if draw < ONE_MORE:
+            more = next((int(i) for i in order if int(i) not in chosen and term[i] > 0), None)
+            chosen += [] if more is None else [more]
+        elif draw < ONE_MORE + ONE_FEWER and len(chosen) >= 2:
+            least = min(chosen, key=lambda i: term[i])
+            if term[least] < MINOR * sum(term[i] for i in chosen):
+                chosen.remove(least)
+        return chosen, p, reach, x0
 
-    def ask(self, post: AskPost, partner: AskPartner, asked: date, seen: _History
+    def ask(self, post: AskPost, i: int, asked: date, p: float, reach: float, x0: float
             ) -> tuple[Any, ...]:
-        """One ask, its outcome drawn from the forecast; ``seen`` learns of it."""
-        rng, today, day = self.rng, self.today, post.day
-        p, reach, x0 = self.forecast(post, partner, asked, seen)
+        """One ask of partner ``i``, its outcome drawn from the forecast, remembered."""
+        rng, today, day, partner = self.rng, self.today, post.day, self.partners[i]
         shares = rng.random() < p
         if day >= today:  # a coming post: unanswered yet, or agreed to
             status = "agreed" if shares and rng.random() < ANSWERED_EARLY else "asked"
-        elif rng.random() < UNCONFIRMED:
+        elif (today - day).days <= STALE_DAYS and rng.random() < UNCONFIRMED:
             status = "agreed"
         else:
             status = "shared" if shares else "no_reply" if rng.random() < NO_REPLY \
@@ -145,8 +200,9 @@ class AskMaker:
             if status in ("agreed", "shared", "declined") else None
         closed = min(today, day + timedelta(days=1)) if status == "no_reply" else answered
         if status in ("shared", "declined", "no_reply"):
-            seen.resolved.append((closed or asked, status == "shared"))
-        seen.last_asked.append(asked)
+            heapq.heappush(self.pending,
+                           ((closed or asked).toordinal(), i, status == "shared"))
+        self.last_asked[i] = asked.toordinal()
         universe = self.params.universe
         added = universe * (1 - x0) * p * min(1.0, reach / universe)
         observed = round(reach * (1 - x0) * rng.lognormvariate(0, REACH_SPREAD)) \

@@ -268,7 +268,7 @@ class Plan(NamedTuple):
     links: int
     posts: int
     ideas: int  # undated ideas among the posts
-    asks: int
+    asks: int  # about this many: each post asked for gets the Planner's suggestion
     upcoming: float  # the share of the asks that are for coming posts
     interactions: int
     past_days: int  # dated posts lie from past_days before today
@@ -281,7 +281,7 @@ PLANS = {
     # a steady track record and calibration.
     "small": Plan(150, len(PARTNERS), sum(len(p.platforms) for p in PARTNERS),
                   45, 180, 6, 240, 0.05, 200, 270, 42, 3),
-    "large": Plan(100_000, 5_000, 15_000, 10_000, 20_000, 600, 30_000, 0.2, 130_000,
+    "large": Plan(100_000, 5_000, 15_000, 10_000, 20_000, 600, 30_000, 0.05, 130_000,
                   365, 365, 20),
 }
 

@@ -253,10 +253,17 @@ def share_likelihoods(partners: Sequence[PartnerInput],
     import numpy as np
 
     params = params or ModelParams()
-    strength = np.clip(np.asarray([c.strength for c in partners], dtype=float), 0.0, 1.0)
-    asked = np.asarray([c.asked for c in partners], dtype=float)
-    shared = np.asarray([c.shared for c in partners], dtype=float)
-    pi = np.clip(params.prior_a + params.prior_b * strength, 0.01, 0.95)
+    return likelihoods_of(np.asarray([c.strength for c in partners], dtype=float),
+                          np.asarray([c.asked for c in partners], dtype=float),
+                          np.asarray([c.shared for c in partners], dtype=float), params)
+
+
+def likelihoods_of(strength: np.ndarray, asked: np.ndarray, shared: np.ndarray,
+                   params: ModelParams) -> np.ndarray:
+    """``q_c`` from arrays of strengths, resolved asks and shares."""
+    import numpy as np
+
+    pi = np.clip(params.prior_a + params.prior_b * np.clip(strength, 0.0, 1.0), 0.01, 0.95)
     likelihoods: np.ndarray = (shared + 2 * pi) / (asked + 2)
     return likelihoods
 
@@ -274,9 +281,15 @@ def raw_ask_probabilities(partners: Sequence[PartnerInput], params: ModelParams
     days = np.asarray(
         [math.inf if c.days_since_last_ask is None else max(0.0, c.days_since_last_ask)
          for c in partners], dtype=float)
-    raw: np.ndarray = share_likelihoods(partners, params) * -np.expm1(
-        -days / params.fatigue_days)
-    return raw
+    return share_likelihoods(partners, params) * freshnesses(days, params)
+
+
+def freshnesses(days_since_last_ask: np.ndarray, params: ModelParams) -> np.ndarray:
+    """Every ``φ_c`` from days since the last ask (``inf``: never asked)."""
+    import numpy as np
+
+    phi: np.ndarray = -np.expm1(-np.maximum(days_since_last_ask, 0.0) / params.fatigue_days)
+    return phi
 
 
 def calibrated_probabilities(raw: np.ndarray, params: ModelParams) -> np.ndarray:
