@@ -103,7 +103,8 @@ def test_a_stored_post(demo_path: Path, capsys: pytest.CaptureFixture[str]) -> N
     assert all(isinstance(a["id"], int) for a in result["ranked"])
     cascade = result["cascade"]
     assert cascade["runs"] == 2000 and cascade["p10"] <= cascade["median"] <= cascade["p90"]
-    assert cascade["p10"] <= cascade["mean"] <= cascade["p90"]
+    # The mean may lie above p90: when a big partner rarely shares, most runs are small.
+    assert cascade["p10"] <= cascade["mean"]
     # --max-asks and the budget both hold (v2): at most 2 asks, within 15 minutes.
     two = plan_json(capsys, str(post_id), "--max-asks", "2", "--budget", "15", "--runs",
                     "200", "--workspace", str(demo_path))
