@@ -281,7 +281,8 @@ def raw_ask_probabilities(partners: Sequence[PartnerInput], params: ModelParams
     days = np.asarray(
         [math.inf if c.days_since_last_ask is None else max(0.0, c.days_since_last_ask)
          for c in partners], dtype=float)
-    return share_likelihoods(partners, params) * freshnesses(days, params)
+    raw: np.ndarray = share_likelihoods(partners, params) * freshnesses(days, params)
+    return raw
 
 
 def freshnesses(days_since_last_ask: np.ndarray, params: ModelParams) -> np.ndarray:
