@@ -149,7 +149,9 @@ def test_offline_edits_on_both_sides_merge_and_nothing_is_lost(pair) -> None:  #
         b.conn.execute("DELETE FROM posts WHERE uid = ?", (gone,))
 
     for ws in (a, b, a):
-        assert sync(ws).conflicts == []
+        conflicts = sync(ws).conflicts
+        assert conflicts == [], [(c["kind"], c["field"], c["mine"], c["theirs"])
+                                 for c in conflicts]
     assert everything(a) == everything(b)
     posts, contacts = everything(a)["post"], everything(a)["contact"]
     assert (posts[post]["title"], posts[post]["notes"]) == ("Title from A", "Notes from B")
@@ -195,7 +197,11 @@ def test_a_phone_moving_a_posts_event_changes_its_date(pair, dav: Any) -> None: 
                       if c.get_display_name() == "Corner Bakery"]
         event = calendar.get_event_by_uid(post)
         component = event.icalendar_component
-        component["dtstart"].dt = date(2027, 9, 14)
+        start = component["dtstart"].dt
+        moved = start.replace(year=2027, month=9, day=14)
+        if "dtend" in component:
+            component["dtend"].dt = moved + (component["dtend"].dt - start)
+        component["dtstart"].dt = moved
         event.save()
     before = everything(a)["post"][post]
     summary = sync(a)
@@ -206,3 +212,37 @@ def test_a_phone_moving_a_posts_event_changes_its_date(pair, dav: Any) -> None: 
         {k: v for k, v in before.items() if k != "scheduled_on"}
     sync(b)
     assert everything(b)["post"][post]["scheduled_on"] == "2027-09-14"
+
+
+def test_a_phones_own_to_do_and_journal_entry_are_left_alone(pair, dav: Any) -> None:  # type: ignore[no-untyped-def]
+    import caldav
+
+    a, _b = pair
+    before = everything(a)
+    client = caldav.DAVClient(url=dav.url, username="team", password="secret")
+    with client:
+        [calendar] = [c for c in client.get_principal().get_calendars()
+                      if c.get_display_name() == "Corner Bakery"]
+        calendar.save_todo(summary="Buy flour", uid="phone-todo")
+        calendar.save_journal(dtstart=date(2027, 4, 3), summary="Diary", uid="phone-journal")
+        summary = sync(a)
+        assert summary.received == 0 and summary.conflicts == []
+        assert everything(a) == before
+        assert sync(a).sent == 0
+        assert calendar.get_todo_by_uid("phone-todo").icalendar_component["summary"] == \
+            "Buy flour"
+        assert calendar.get_journal_by_uid("phone-journal") is not None
+
+
+def test_an_ask_asked_again_under_a_new_uid_replaces_the_old_one(pair) -> None:  # type: ignore[no-untyped-def]
+    a, b = pair
+    old = a.conn.execute("SELECT uid FROM asks ORDER BY uid LIMIT 1").fetchone()[0]
+    with a.transaction():
+        a.conn.execute("UPDATE asks SET uid = 'asked-again', message = 'Once more?' "
+                       "WHERE uid = ?", (old,))
+    sync(a)
+    summary = sync(b)
+    assert summary.conflicts == [] and summary.unreadable == []
+    asks = everything(b)["ask"]
+    assert old not in asks and asks["asked-again"]["message"] == "Once more?"
+    assert everything(a) == everything(b)

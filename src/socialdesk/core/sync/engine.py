@@ -38,7 +38,7 @@ from socialdesk.core.sync.dav import (
     SyncError,
     item_href,
 )
-from socialdesk.core.sync.kind import KIND_ORDER, Kind, Record, SyncFormatError
+from socialdesk.core.sync.kind import KIND_ORDER, ItemDeferred, Kind, Record, SyncFormatError
 from socialdesk.store import sync as state
 from socialdesk.store.workspace import Workspace
 
@@ -149,6 +149,7 @@ class _Run:
         self.should_stop = should_stop or (lambda: False)
         self.allow_emptied = allow_emptied
         self.read_bytes = 0
+        self.deferred: list[tuple[Kind, str, str, str, Record]] = []  # see ItemDeferred
         self.summary = Summary()
         self.local: dict[str, dict[str, Record]] = {}  # each kind's records, read once
         self.seen_version = ws.data_version()
@@ -222,8 +223,14 @@ class _Run:
             for count, (uid, href, etag, record) in enumerate(incoming[kind.name], 1):
                 self.progress(f"Taking in {kind.name} changes: {count:,} of {total:,}…")
                 self.receive(kind, uid, href, etag, record)
+        for kind in reversed(self.kinds):  # an ask goes before its post and its partner
             for item in removals[kind.name]:
                 self.removed(kind, item)
+        waiting, self.deferred = self.deferred, []
+        for kind, uid, href, etag, record in waiting:  # what they need may be here now
+            self.receive(kind, uid, href, etag, record)
+        for kind, *_rest in self.deferred:  # read again at the next sync
+            tokens.pop(kind.collection, None)
         for collection, token in tokens.items():
             state.set_token(self.ws, collection, token)
 
@@ -255,7 +262,7 @@ class _Run:
         component = _component(text)
         problems = []
         for kind in kinds:
-            if kind.component != component:
+            if kind.component != component or not kind.owns(text):
                 continue
             try:
                 uid, record = kind.from_text(text)
@@ -280,6 +287,9 @@ class _Run:
         except (sqlite3.IntegrityError, ValueError) as error:
             self.local.pop(kind.name, None)  # read again: the transaction was undone
             self.summary.unreadable.append(f"{href}: {error}")
+        except ItemDeferred:
+            self.local.pop(kind.name, None)
+            self.deferred.append((kind, uid, href, etag, theirs))
 
     def _receive(self, kind: Kind, uid: str, href: str, etag: str, theirs: Record) -> None:
         ws = self.ws
