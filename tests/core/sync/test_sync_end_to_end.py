@@ -246,3 +246,21 @@ def test_an_ask_asked_again_under_a_new_uid_replaces_the_old_one(pair) -> None: 
     asks = everything(b)["ask"]
     assert old not in asks and asks["asked-again"]["message"] == "Once more?"
     assert everything(a) == everything(b)
+
+
+def test_a_computer_that_never_synced_settings_takes_the_teams(
+        tmp_path: Path, demo_path: Path, dav: Any) -> None:
+    from socialdesk.core.settings import update_setting
+
+    with Workspace.open(demo_path) as a:
+        thin_out(a, 2)
+        join(a, dav.url)
+        sync(a)
+        with Workspace.open(tmp_path / "b.socialdesk", create=True) as b:
+            update_setting(b, "sender_business", "Bob's corner")
+            update_setting(b, "reshare", 0.9)
+            join(b, dav.url)
+            summary = sync(b)
+            assert summary.conflicts == []
+            assert everything(b)["settings"] == everything(a)["settings"]
+            assert sync(a).received == 0  # the team's settings stay as they were

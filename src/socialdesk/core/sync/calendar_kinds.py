@@ -14,8 +14,8 @@
   ``channels``: their followers are the model's own reach), as JSON in
   ``X-SOCIALDESK-SETTINGS``. What belongs to one computer or one person (backups, the
   sender's own name, publishing accounts) stays. The item exists only once a team
-  setting differs from its default or a channel is set up, so a computer that joins with
-  an empty workspace takes the team's settings instead of conflicting.
+  setting differs from its default or a channel is set up; a computer that never synced
+  it takes the team's as they are, without conflicts (the engine's ``ADOPTED``).
 
 Follow-ups need no kind of their own: a contact's follow-up date is a field of the
 contact and travels with it in the address book.

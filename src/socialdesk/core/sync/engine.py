@@ -8,6 +8,8 @@ locally, found by comparing each kind's ``records(ws)`` with the last synced rec
 never by timestamps, so an edit by any program that writes the workspace travels too.
 
 Both sides changed an item: a three-way merge per field against the last synced record.
+The settings (:data:`ADOPTED`) have one fixed UID everywhere: a computer that never synced
+them takes the server's as they are (joining a team never conflicts on its settings).
 Different fields merge; the same field changed to different values is a conflict kept in
 the workspace (the local value stays and is not sent until the user decides); an edit
 against a deletion is a conflict on the field ``*``. Nothing is dropped silently.
@@ -49,6 +51,9 @@ WHOLE = "*"  # the conflict field of an edit against a deletion
 _ROWS = {"settings": "settings", "campaign": "campaigns", "contact": "contacts",
          "post": "posts", "ask": "asks"}
 _MISSING = object()
+# Kinds of one item with a fixed UID, on every computer from the start: one that never
+# synced it takes the server's (joining the team), instead of a conflict per field.
+ADOPTED = frozenset({"settings"})
 
 
 @dataclass
@@ -315,6 +320,8 @@ class _Run:
             if WHOLE in open_fields:  # edited here, deleted there, and now back there
                 state.drop_conflicts(ws, kind.name, uid)
                 open_fields = {}
+            if base is None and kind.name in ADOPTED:
+                base = mine  # never synced here: the team's wins
             merged, clashes = merge(base if base is not None else {}, mine, theirs)
             for name, old in open_fields.items():  # undecided: mine stays, theirs updates
                 if name == WHOLE or name in clashes:
