@@ -264,3 +264,26 @@ def test_a_computer_that_never_synced_settings_takes_the_teams(
             assert summary.conflicts == []
             assert everything(b)["settings"] == everything(a)["settings"]
             assert sync(a).received == 0  # the team's settings stay as they were
+
+
+def test_an_ask_whose_partner_has_not_arrived_waits_for_the_next_sync(
+        pair, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    a, b = pair
+    post = _post(a, 3)
+    with a.transaction():
+        a.conn.execute("INSERT INTO contacts (name, uid) VALUES ('New partner', 'partner-new')")
+        a.conn.execute(
+            "INSERT INTO asks (uid, post_id, contact_id, asked_on) VALUES ('ask-new', "
+            "(SELECT id FROM posts WHERE uid = ?), "
+            "(SELECT id FROM contacts WHERE uid = 'partner-new'), '2027-01-05')", (post,))
+    sync(a)
+    limit = engine.MAX_PULL_BYTES
+    monkeypatch.setattr(engine, "MAX_PULL_BYTES", 0)  # the contact is left for next time
+    summary = sync(b)
+    assert summary.more and "ask-new" not in everything(b)["ask"]
+    monkeypatch.setattr(engine, "MAX_PULL_BYTES", limit)
+    summary = sync(b)
+    assert summary.conflicts == [] and summary.unreadable == []
+    assert everything(b)["ask"]["ask-new"]["partner"] == "partner-new"
+    assert everything(a) == everything(b)
+    assert sync(b).as_json()["sent"] == 0 and sync(a).as_json()["received"] == 0
