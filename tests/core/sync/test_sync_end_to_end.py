@@ -287,3 +287,33 @@ def test_an_ask_whose_partner_has_not_arrived_waits_for_the_next_sync(
     assert everything(b)["ask"]["ask-new"]["partner"] == "partner-new"
     assert everything(a) == everything(b)
     assert sync(b).as_json()["sent"] == 0 and sync(a).as_json()["received"] == 0
+
+
+def _ask(ws: Workspace, uid: str, post: str, partner: str, message: str) -> None:
+    with ws.transaction():
+        ws.conn.execute(
+            "INSERT INTO asks (uid, post_id, contact_id, asked_on, message) VALUES (?, "
+            "(SELECT id FROM posts WHERE uid = ?), (SELECT id FROM contacts WHERE uid = ?), "
+            "'2027-01-05', ?)", (uid, post, partner, message))
+
+
+def test_the_same_partner_asked_about_the_same_post_on_both_is_one_ask(pair) -> None:  # type: ignore[no-untyped-def]
+    a, b = pair
+    post = _post(a, 4)
+    partner = a.conn.execute(
+        "SELECT uid FROM contacts WHERE id NOT IN (SELECT contact_id FROM asks WHERE post_id "
+        "= (SELECT id FROM posts WHERE uid = ?)) ORDER BY uid LIMIT 1", (post,)).fetchone()[0]
+    _ask(a, "ask-from-a", post, partner, "Would you share it?")
+    _ask(b, "ask-from-b", post, partner, "Could you share this one?")
+    assert sync(a).conflicts == []
+    conflicts = sync(b).conflicts
+    assert [(c["kind"], c["field"], c["mine"], c["theirs"]) for c in conflicts] == [
+        ("ask", "message", "Could you share this one?", "Would you share it?")]
+    assert "ask-from-b" not in everything(b)["ask"]
+    with b.transaction():
+        engine.resolve(b, conflicts[0]["id"], "theirs", KINDS)
+    for ws in (b, a, b):
+        assert sync(ws).conflicts == []
+    assert everything(a) == everything(b)
+    assert everything(a)["ask"]["ask-from-a"]["message"] == "Would you share it?"
+    assert "ask-from-b" not in everything(a)["ask"]

@@ -151,8 +151,10 @@ class AskKind:
         """Store the ask; :class:`AskDeferred` when its partner is not here (yet)."""
         try:
             sync_items.write_ask(ws, uid, record)
-        except (sync_items.MissingPartner, sync_items.DuplicateAsk) as error:
+        except sync_items.MissingPartner as error:
             raise AskDeferred(str(error)) from None
+        except sync_items.DuplicateAsk as error:
+            raise AskDeferred(str(error), same_as=error.other) from None
 
     def delete(self, ws: Workspace, uid: str) -> None:
         """Remove the local item (nothing when there is none)."""

@@ -292,9 +292,39 @@ class _Run:
         except (sqlite3.IntegrityError, ValueError) as error:
             self.local.pop(kind.name, None)  # read again: the transaction was undone
             self.summary.unreadable.append(f"{href}: {error}")
-        except ItemDeferred:
+        except ItemDeferred as error:
             self.local.pop(kind.name, None)
-            self.deferred.append((kind, uid, href, etag, theirs))
+            if not (error.same_as and self.take_place(kind, error.same_as, uid, href, etag,
+                                                      theirs)):
+                self.deferred.append((kind, uid, href, etag, theirs))
+
+    def take_place(self, kind: Kind, other: str, uid: str, href: str, etag: str,
+                   theirs: Record) -> bool:
+        """Let the server's ``uid`` replace the local ``other``, the same thing made offline.
+
+        Only when ``other`` was never synced; the two merge as with no common version
+        (every field that differs is a conflict). False when ``other`` was synced (two
+        items on the server) or the workspace still refuses ``uid``.
+        """
+        try:
+            with self.ws.transaction():
+                self.catch_up()
+                mine = self.records(kind).get(other)
+                if mine is None or state.item(self.ws, kind.name, other) is not None:
+                    return False
+                kind.delete(self.ws, other)
+                merged, clashes = merge({}, mine, theirs)
+                kind.apply(self.ws, uid, merged)
+                for name, (m, t) in clashes.items():
+                    state.keep_conflict(self.ws, kind.name, uid, name, m, t)
+                state.save_item(self.ws, kind.name, uid, href, etag, theirs)
+        except (ItemDeferred, sqlite3.IntegrityError, ValueError):
+            self.local.pop(kind.name, None)
+            return False
+        self.local.pop(kind.name, None)
+        self.touched(kind)
+        self.summary.merged += 1
+        return True
 
     def _receive(self, kind: Kind, uid: str, href: str, etag: str, theirs: Record) -> None:
         ws = self.ws

@@ -33,8 +33,14 @@ class ItemDeferred(LookupError):
     """A server's item that cannot be stored yet (what it needs is not here).
 
     Nothing was written. The engine tries it again after the other items, then at the
-    next sync.
+    next sync. ``same_as``: the local item (another UID) that is the same thing, made
+    here before the two computers synced (an ask of the same partner about the same
+    post): when that one was never synced, the engine takes the server's in its place.
     """
+
+    def __init__(self, message: str, same_as: str | None = None) -> None:
+        super().__init__(message)
+        self.same_as = same_as
 
 
 class Kind(Protocol):
