@@ -48,8 +48,8 @@ def cli(ws_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
                           stdin=subprocess.DEVNULL, timeout=120)
 
 
-def thin_out(ws: Workspace, posts: int) -> None:
-    """Keep ``posts`` posts with asks (and every contact, campaign, setting)."""
+def thin_out(ws: Workspace, posts: int, contacts: int | None = None) -> None:
+    """Keep ``posts`` posts with asks, their partners and ``contacts`` others (None: all)."""
     with ws.transaction():
         keep = [r[0] for r in ws.conn.execute(
             "SELECT id FROM posts WHERE id IN (SELECT post_id FROM asks) ORDER BY id LIMIT ?",
@@ -58,6 +58,10 @@ def thin_out(ws: Workspace, posts: int) -> None:
         ws.conn.execute(f"DELETE FROM asks WHERE post_id IS NULL OR post_id NOT IN ({marks})",
                         keep)
         ws.conn.execute(f"DELETE FROM posts WHERE id NOT IN ({marks})", keep)
+        if contacts is not None:
+            ws.conn.execute(
+                "DELETE FROM contacts WHERE id NOT IN (SELECT contact_id FROM asks) AND id NOT "
+                "IN (SELECT id FROM contacts ORDER BY id LIMIT ?)", (contacts,))
 
 
 def _converge(tmp_path: Path, demo_path: Path, dav: Any) -> tuple[float, dict[str, Any]]:
@@ -102,7 +106,7 @@ def test_an_empty_workspace_joining_gets_the_whole_small_demo(
 def pair(tmp_path: Path, demo_path: Path, dav: Any):  # type: ignore[no-untyped-def]
     """A (a thinned small demo) and B (joined from empty), synced once."""
     with Workspace.open(demo_path) as a:
-        thin_out(a, 6)
+        thin_out(a, 6, contacts=10)
     a = join(Workspace.open(demo_path), dav.url)
     b = join(Workspace.open(tmp_path / "b.socialdesk", create=True), dav.url)
     sync(a)
@@ -253,7 +257,7 @@ def test_a_computer_that_never_synced_settings_takes_the_teams(
     from socialdesk.core.settings import update_setting
 
     with Workspace.open(demo_path) as a:
-        thin_out(a, 2)
+        thin_out(a, 2, contacts=5)
         join(a, dav.url)
         sync(a)
         with Workspace.open(tmp_path / "b.socialdesk", create=True) as b:
