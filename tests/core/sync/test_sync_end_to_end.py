@@ -321,3 +321,25 @@ def test_the_same_partner_asked_about_the_same_post_on_both_is_one_ask(pair) -> 
     assert everything(a) == everything(b)
     assert everything(a)["ask"]["ask-from-a"]["message"] == "Would you share it?"
     assert "ask-from-b" not in everything(a)["ask"]
+
+
+def test_a_contact_deleted_there_keeps_an_ask_made_here_for_it(pair) -> None:  # type: ignore[no-untyped-def]
+    a, b = pair
+    partner, post = _contact(a, 0), _post(a, 5)
+    with a.transaction():
+        a.conn.execute("DELETE FROM contacts WHERE uid = ?", (partner,))
+    with b.transaction():
+        b.conn.execute("DELETE FROM asks WHERE post_id = (SELECT id FROM posts WHERE uid = ?) "
+                       "AND contact_id = (SELECT id FROM contacts WHERE uid = ?)",
+                       (post, partner))
+    _ask(b, "ask-for-gone", post, partner, "Share it?")
+    sync(a)
+    summary = sync(b)
+    assert [(c["kind"], c["field"]) for c in summary.conflicts] == [("contact", "*")]
+    assert "ask-for-gone" in everything(b)["ask"] and partner in everything(b)["contact"]
+    with b.transaction():
+        engine.resolve(b, summary.conflicts[0]["id"], "mine", KINDS)
+    for ws in (b, a):
+        assert sync(ws).conflicts == []
+    assert everything(a) == everything(b)
+    assert everything(a)["ask"]["ask-for-gone"]["partner"] == partner

@@ -12,7 +12,9 @@ The settings (:data:`ADOPTED`) have one fixed UID everywhere: a computer that ne
 them takes the server's as they are (joining a team never conflicts on its settings).
 Different fields merge; the same field changed to different values is a conflict kept in
 the workspace (the local value stays and is not sent until the user decides); an edit
-against a deletion is a conflict on the field ``*``. Nothing is dropped silently.
+against a deletion is a conflict on the field ``*``, and so is a deletion on the server
+that would take along an item here not synced as it is (a contact deleted there, an ask
+for it made here). Nothing is dropped silently.
 
 Writes are conditional (``If-None-Match: *`` for a new item, ``If-Match`` otherwise); a
 412 means the server's item changed since it was read: the engine reads it again, merges,
@@ -136,6 +138,10 @@ def pending(ws: Workspace, kinds: Sequence[Kind] | None = None) -> list[dict[str
     return shown
 
 
+class _Undo(Exception):
+    """Undoes a nested transaction that only tried something."""
+
+
 class SyncStopped(SyncError):
     """The sync was asked to stop; what it did is kept and the next one goes on."""
 
@@ -155,6 +161,7 @@ class _Run:
         self.allow_emptied = allow_emptied
         self.read_bytes = 0
         self.deferred: list[tuple[Kind, str, str, str, Record]] = []  # see ItemDeferred
+        self.unsent: dict[str, set[str]] | None = None  # see _would_take_along
         self.summary = Summary()
         self.local: dict[str, dict[str, Record]] = {}  # each kind's records, read once
         self.seen_version = ws.data_version()
@@ -183,6 +190,7 @@ class _Run:
     # -- pull -------------------------------------------------------------------------
 
     def pull(self) -> None:
+        self.unsent = None
         incoming: dict[str, list[tuple[str, str, str, Record]]] = defaultdict(list)
         removals: dict[str, list[state.Item]] = defaultdict(list)
         tokens: dict[Literal["calendar", "addressbook"], str] = {}
@@ -385,10 +393,11 @@ class _Run:
         local = self.records(kind)
         mine = local.get(item.uid)
         with ws.transaction():
+            deletes = mine == item.record and not self._would_take_along(kind, item.uid)
             state.forget_item(ws, kind.name, item.uid)
             if mine is None:
                 state.drop_conflicts(ws, kind.name, item.uid)
-            elif mine == item.record:
+            elif deletes:
                 kind.delete(ws, item.uid)
                 del local[item.uid]
                 state.drop_conflicts(ws, kind.name, item.uid)
@@ -397,6 +406,37 @@ class _Run:
             else:
                 state.drop_conflicts(ws, kind.name, item.uid)
                 state.keep_conflict(ws, kind.name, item.uid, WHOLE, mine, None)
+
+    def _would_take_along(self, kind: Kind, uid: str) -> bool:
+        """Whether deleting ``uid`` would delete an item here not synced as it is.
+
+        That is an item of a later kind (an ask made or edited here for a contact deleted
+        there). Tried in a nested transaction that is undone, when there are such items at all.
+        Deletions come in the reverse order of the kinds, so the later kinds' are done.
+        """
+        later = self.kinds[self.kinds.index(kind) + 1:]
+        if not later:
+            return False
+        if self.unsent is None:
+            self.unsent = {}
+            for other in self.kinds:
+                kept = state.items(self.ws, other.name)
+                self.unsent[other.name] = {u for u, r in self.records(other).items()
+                                           if u not in kept or kept[u].record != r}
+        unsent = {other: self.unsent[other.name] for other in later
+                  if self.unsent[other.name]}
+        if not unsent:
+            return False
+        gone = False
+        try:
+            with self.ws.transaction():
+                kind.delete(self.ws, uid)
+                records = {other: other.records(self.ws) for other in unsent}
+                gone = any(u not in records[other] for other, uids in unsent.items()
+                           for u in uids)
+                raise _Undo
+        except _Undo:
+            return gone
 
     # -- push -------------------------------------------------------------------------
 
