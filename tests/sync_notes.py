@@ -45,6 +45,9 @@ class PostNotes:
         calendar.add_component(event)
         return calendar.to_ical().decode()
 
+    def owns(self, text: str) -> bool:
+        return True
+
     def from_text(self, text: str) -> tuple[str, Record]:
         import icalendar
 

@@ -37,7 +37,11 @@ class MissingPartner(LookupError):
 
 
 class DuplicateAsk(LookupError):
-    """Another ask (another UID) already asks the same partner about the same post."""
+    """Another ask (another UID, ``other``) already asks the same partner about the same post."""
+
+    def __init__(self, message: str, other: str) -> None:
+        super().__init__(message)
+        self.other = other
 
 
 def _grouped(rows: sqlite3.Cursor) -> dict[int, list[sqlite3.Row]]:
@@ -163,7 +167,8 @@ def write_ask(ws: Workspace, uid: str, item: dict[str, Any]) -> None:
             "SELECT uid FROM asks WHERE contact_id = ? AND post_id = ? AND uid <> ?",
             (contact_id, post_id, uid)).fetchone()
         if other:
-            raise DuplicateAsk(f"ask {other[0]} already asks this partner about this post")
+            raise DuplicateAsk(f"ask {other[0]} already asks this partner about this post",
+                               other[0])
     columns = (*ASK_COLUMNS, "post_id", "contact_id")
     values = [*(item[name] for name in ASK_COLUMNS), post_id, contact_id]
     with ws.transaction():

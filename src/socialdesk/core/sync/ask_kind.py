@@ -19,7 +19,7 @@ from typing import Any, Literal
 from socialdesk.core.calendar.ics import TODO_STATUS, one_line
 from socialdesk.core.calendar.ics_lines import Prop
 from socialdesk.core.sync import ical_text as ic
-from socialdesk.core.sync.kind import Record, SyncFormatError
+from socialdesk.core.sync.kind import ItemDeferred, Record, SyncFormatError
 from socialdesk.store import sync_items
 from socialdesk.store.vocabulary import ASK_STATUSES
 from socialdesk.store.workspace import Workspace
@@ -31,7 +31,7 @@ _FROM_STATUS = {"NEEDS-ACTION": "asked", "IN-PROCESS": "agreed", "COMPLETED": "s
 FIELDS = (*sync_items.ASK_COLUMNS, "post", "partner", "visits")
 
 
-class AskDeferred(LookupError):
+class AskDeferred(ItemDeferred):
     """An ask that cannot be stored yet; nothing was written.
 
     Its partner is not here, or the partner was already asked about the same post by
@@ -132,6 +132,10 @@ class AskKind:
         """The item as the server stores it (a whole VCALENDAR object)."""
         return ic.calendar_text("VTODO", todo_props(uid, record))
 
+    def owns(self, text: str) -> bool:
+        """Whether a server's VTODO is an ask (not another program's to-do)."""
+        return ic.kind_of_text(text) == self.name
+
     def from_text(self, text: str) -> tuple[str, Record]:
         """The UID and record of a server's object; SyncFormatError if unreadable."""
         comp = ic.parse_component(text, "VTODO", self.name)
@@ -147,8 +151,10 @@ class AskKind:
         """Store the ask; :class:`AskDeferred` when its partner is not here (yet)."""
         try:
             sync_items.write_ask(ws, uid, record)
-        except (sync_items.MissingPartner, sync_items.DuplicateAsk) as error:
+        except sync_items.MissingPartner as error:
             raise AskDeferred(str(error)) from None
+        except sync_items.DuplicateAsk as error:
+            raise AskDeferred(str(error), same_as=error.other) from None
 
     def delete(self, ws: Workspace, uid: str) -> None:
         """Remove the local item (nothing when there is none)."""

@@ -14,8 +14,8 @@
   ``channels``: their followers are the model's own reach), as JSON in
   ``X-SOCIALDESK-SETTINGS``. What belongs to one computer or one person (backups, the
   sender's own name, publishing accounts) stays. The item exists only once a team
-  setting differs from its default or a channel is set up, so a computer that joins with
-  an empty workspace takes the team's settings instead of conflicting.
+  setting differs from its default or a channel is set up; a computer that never synced
+  it takes the team's as they are, without conflicts (the engine's ``ADOPTED``).
 
 Follow-ups need no kind of their own: a contact's follow-up date is a field of the
 contact and travels with it in the address book.
@@ -83,6 +83,10 @@ class CampaignKind:
         extra.append(("X-SOCIALDESK-CAMPAIGN", ic.as_json(record)))
         return _journal(uid, self.name, str(record["name"]), extra)
 
+    def owns(self, text: str) -> bool:
+        """Whether a server's VJOURNAL is a campaign (not the settings, not a diary's)."""
+        return ic.kind_of_text(text) == self.name
+
     def from_text(self, text: str) -> tuple[str, Record]:
         """The UID and record of a server's object; SyncFormatError if unreadable."""
         comp = ic.parse_component(text, "VJOURNAL", self.name)
@@ -136,6 +140,10 @@ class SettingsKind:
         """The item as the server stores it (a whole VCALENDAR object)."""
         return _journal(uid, self.name, "SocialDesk settings",
                         [("X-SOCIALDESK-SETTINGS", ic.as_json(record))])
+
+    def owns(self, text: str) -> bool:
+        """Whether a server's VJOURNAL is the settings (not a campaign, not a diary's)."""
+        return ic.kind_of_text(text) == self.name
 
     def from_text(self, text: str) -> tuple[str, Record]:
         """The UID and record of a server's object; SyncFormatError if unreadable."""
@@ -193,16 +201,4 @@ def _sorted_channels(channels: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 CALENDAR_KINDS = (SettingsKind(), CampaignKind(), PostKind(), AskKind())
-
-
-def kind_of_text(text: str) -> str | None:
-    """The name of the kind that reads a server's calendar object, or None: not ours.
-
-    ``X-SOCIALDESK-KIND`` when SocialDesk wrote it; else another program's event is a
-    post (a phone's new event becomes an idea), and its to-dos and journal entries are
-    the user's own business, left alone.
-    """
-    named = ic.kind_named(text)
-    if named in ("post", "ask", "campaign", "settings"):
-        return named
-    return "post" if "BEGIN:VEVENT" in text[:ic.MAX_TEXT].upper() else None
+kind_of_text = ic.kind_of_text

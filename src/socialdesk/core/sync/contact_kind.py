@@ -50,6 +50,10 @@ class ContactKind:
         """The contact as one vCard 4.0."""
         return contact_card.to_text(uid, record)
 
+    def owns(self, text: str) -> bool:
+        """Every vCard of the address book is a contact."""
+        return True
+
     def from_text(self, text: str) -> tuple[str, Record]:
         """The UID and record of a server's vCard; ``SyncFormatError`` if unreadable."""
         return contact_card.from_text(text)

@@ -8,9 +8,13 @@ locally, found by comparing each kind's ``records(ws)`` with the last synced rec
 never by timestamps, so an edit by any program that writes the workspace travels too.
 
 Both sides changed an item: a three-way merge per field against the last synced record.
+The settings (:data:`ADOPTED`) have one fixed UID everywhere: a computer that never synced
+them takes the server's as they are (joining a team never conflicts on its settings).
 Different fields merge; the same field changed to different values is a conflict kept in
 the workspace (the local value stays and is not sent until the user decides); an edit
-against a deletion is a conflict on the field ``*``. Nothing is dropped silently.
+against a deletion is a conflict on the field ``*``, and so is a deletion on the server
+that would take along an item here not synced as it is (a contact deleted there, an ask
+for it made here). Nothing is dropped silently.
 
 Writes are conditional (``If-None-Match: *`` for a new item, ``If-Match`` otherwise); a
 412 means the server's item changed since it was read: the engine reads it again, merges,
@@ -38,7 +42,7 @@ from socialdesk.core.sync.dav import (
     SyncError,
     item_href,
 )
-from socialdesk.core.sync.kind import KIND_ORDER, Kind, Record, SyncFormatError
+from socialdesk.core.sync.kind import KIND_ORDER, ItemDeferred, Kind, Record, SyncFormatError
 from socialdesk.store import sync as state
 from socialdesk.store.workspace import Workspace
 
@@ -49,6 +53,9 @@ WHOLE = "*"  # the conflict field of an edit against a deletion
 _ROWS = {"settings": "settings", "campaign": "campaigns", "contact": "contacts",
          "post": "posts", "ask": "asks"}
 _MISSING = object()
+# Kinds of one item with a fixed UID, on every computer from the start: one that never
+# synced it takes the server's (joining the team), instead of a conflict per field.
+ADOPTED = frozenset({"settings"})
 
 
 @dataclass
@@ -131,6 +138,10 @@ def pending(ws: Workspace, kinds: Sequence[Kind] | None = None) -> list[dict[str
     return shown
 
 
+class _Undo(Exception):
+    """Undoes a nested transaction that only tried something."""
+
+
 class SyncStopped(SyncError):
     """The sync was asked to stop; what it did is kept and the next one goes on."""
 
@@ -149,6 +160,8 @@ class _Run:
         self.should_stop = should_stop or (lambda: False)
         self.allow_emptied = allow_emptied
         self.read_bytes = 0
+        self.deferred: list[tuple[Kind, str, str, str, Record]] = []  # see ItemDeferred
+        self.unsent: dict[str, set[str]] | None = None  # see _would_take_along
         self.summary = Summary()
         self.local: dict[str, dict[str, Record]] = {}  # each kind's records, read once
         self.seen_version = ws.data_version()
@@ -177,6 +190,7 @@ class _Run:
     # -- pull -------------------------------------------------------------------------
 
     def pull(self) -> None:
+        self.unsent = None
         incoming: dict[str, list[tuple[str, str, str, Record]]] = defaultdict(list)
         removals: dict[str, list[state.Item]] = defaultdict(list)
         tokens: dict[Literal["calendar", "addressbook"], str] = {}
@@ -222,8 +236,14 @@ class _Run:
             for count, (uid, href, etag, record) in enumerate(incoming[kind.name], 1):
                 self.progress(f"Taking in {kind.name} changes: {count:,} of {total:,}…")
                 self.receive(kind, uid, href, etag, record)
+        for kind in reversed(self.kinds):  # an ask goes before its post and its partner
             for item in removals[kind.name]:
                 self.removed(kind, item)
+        waiting, self.deferred = self.deferred, []
+        for kind, uid, href, etag, record in waiting:  # what they need may be here now
+            self.receive(kind, uid, href, etag, record)
+        for kind, *_rest in self.deferred:  # read again at the next sync
+            tokens.pop(kind.collection, None)
         for collection, token in tokens.items():
             state.set_token(self.ws, collection, token)
 
@@ -255,7 +275,7 @@ class _Run:
         component = _component(text)
         problems = []
         for kind in kinds:
-            if kind.component != component:
+            if kind.component != component or not kind.owns(text):
                 continue
             try:
                 uid, record = kind.from_text(text)
@@ -280,6 +300,39 @@ class _Run:
         except (sqlite3.IntegrityError, ValueError) as error:
             self.local.pop(kind.name, None)  # read again: the transaction was undone
             self.summary.unreadable.append(f"{href}: {error}")
+        except ItemDeferred as error:
+            self.local.pop(kind.name, None)
+            if not (error.same_as and self.take_place(kind, error.same_as, uid, href, etag,
+                                                      theirs)):
+                self.deferred.append((kind, uid, href, etag, theirs))
+
+    def take_place(self, kind: Kind, other: str, uid: str, href: str, etag: str,
+                   theirs: Record) -> bool:
+        """Let the server's ``uid`` replace the local ``other``, the same thing made offline.
+
+        Only when ``other`` was never synced; the two merge as with no common version
+        (every field that differs is a conflict). False when ``other`` was synced (two
+        items on the server) or the workspace still refuses ``uid``.
+        """
+        try:
+            with self.ws.transaction():
+                self.catch_up()
+                mine = self.records(kind).get(other)
+                if mine is None or state.item(self.ws, kind.name, other) is not None:
+                    return False
+                kind.delete(self.ws, other)
+                merged, clashes = merge({}, mine, theirs)
+                kind.apply(self.ws, uid, merged)
+                for name, (m, t) in clashes.items():
+                    state.keep_conflict(self.ws, kind.name, uid, name, m, t)
+                state.save_item(self.ws, kind.name, uid, href, etag, theirs)
+        except (ItemDeferred, sqlite3.IntegrityError, ValueError):
+            self.local.pop(kind.name, None)
+            return False
+        self.local.pop(kind.name, None)
+        self.touched(kind)
+        self.summary.merged += 1
+        return True
 
     def _receive(self, kind: Kind, uid: str, href: str, etag: str, theirs: Record) -> None:
         ws = self.ws
@@ -305,6 +358,8 @@ class _Run:
             if WHOLE in open_fields:  # edited here, deleted there, and now back there
                 state.drop_conflicts(ws, kind.name, uid)
                 open_fields = {}
+            if base is None and kind.name in ADOPTED:
+                base = mine  # never synced here: the team's wins
             merged, clashes = merge(base if base is not None else {}, mine, theirs)
             for name, old in open_fields.items():  # undecided: mine stays, theirs updates
                 if name == WHOLE or name in clashes:
@@ -338,10 +393,11 @@ class _Run:
         local = self.records(kind)
         mine = local.get(item.uid)
         with ws.transaction():
+            deletes = mine == item.record and not self._would_take_along(kind, item.uid)
             state.forget_item(ws, kind.name, item.uid)
             if mine is None:
                 state.drop_conflicts(ws, kind.name, item.uid)
-            elif mine == item.record:
+            elif deletes:
                 kind.delete(ws, item.uid)
                 del local[item.uid]
                 state.drop_conflicts(ws, kind.name, item.uid)
@@ -350,6 +406,37 @@ class _Run:
             else:
                 state.drop_conflicts(ws, kind.name, item.uid)
                 state.keep_conflict(ws, kind.name, item.uid, WHOLE, mine, None)
+
+    def _would_take_along(self, kind: Kind, uid: str) -> bool:
+        """Whether deleting ``uid`` would delete an item here not synced as it is.
+
+        That is an item of a later kind (an ask made or edited here for a contact deleted
+        there). Tried in a nested transaction that is undone, when there are such items at all.
+        Deletions come in the reverse order of the kinds, so the later kinds' are done.
+        """
+        later = self.kinds[self.kinds.index(kind) + 1:]
+        if not later:
+            return False
+        if self.unsent is None:
+            self.unsent = {}
+            for other in self.kinds:
+                kept = state.items(self.ws, other.name)
+                self.unsent[other.name] = {u for u, r in self.records(other).items()
+                                           if u not in kept or kept[u].record != r}
+        unsent = {other: self.unsent[other.name] for other in later
+                  if self.unsent[other.name]}
+        if not unsent:
+            return False
+        gone = False
+        try:
+            with self.ws.transaction():
+                kind.delete(self.ws, uid)
+                records = {other: other.records(self.ws) for other in unsent}
+                gone = any(u not in records[other] for other, uids in unsent.items()
+                           for u in uids)
+                raise _Undo
+        except _Undo:
+            return gone
 
     # -- push -------------------------------------------------------------------------
 

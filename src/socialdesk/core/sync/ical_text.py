@@ -129,6 +129,19 @@ def kind_named(text: str) -> str | None:
     return match.group(1) if match else None
 
 
+def kind_of_text(text: str) -> str | None:
+    """The name of the kind that reads a server's calendar object, or None: not ours.
+
+    ``X-SOCIALDESK-KIND`` when SocialDesk wrote it; else another program's event is a
+    post (a phone's new event becomes an idea), and its to-dos and journal entries are
+    the user's own business, left alone.
+    """
+    named = kind_named(text)
+    if named in ("post", "ask", "campaign", "settings"):
+        return named
+    return "post" if "BEGIN:VEVENT" in text[:MAX_TEXT].upper() else None
+
+
 def text_of(comp: icalendar.Component, name: str) -> str:
     """A TEXT property's value ('' when absent); a list-valued one's first."""
     value = comp.get(name)

@@ -29,6 +29,20 @@ class SyncFormatError(ValueError):
     """A server's item that cannot be read as its kind (the message says why)."""
 
 
+class ItemDeferred(LookupError):
+    """A server's item that cannot be stored yet (what it needs is not here).
+
+    Nothing was written. The engine tries it again after the other items, then at the
+    next sync. ``same_as``: the local item (another UID) that is the same thing, made
+    here before the two computers synced (an ask of the same partner about the same
+    post): when that one was never synced, the engine takes the server's in its place.
+    """
+
+    def __init__(self, message: str, same_as: str | None = None) -> None:
+        super().__init__(message)
+        self.same_as = same_as
+
+
 class Kind(Protocol):
     """One kind of synced item; ``name`` is one of :data:`KIND_ORDER`."""
 
@@ -44,6 +58,14 @@ class Kind(Protocol):
         """The item as the server stores it: a whole VCALENDAR object or one vCard 4.0."""
         ...
 
+    def owns(self, text: str) -> bool:
+        """Whether a server's object with this kind's component is of this kind.
+
+        Two kinds may share a component (settings and campaigns are VJOURNALs), and
+        another program's to-dos and journal entries are nobody's: left alone.
+        """
+        ...
+
     def from_text(self, text: str) -> tuple[str, Record]:
         """The UID and record of a server's item; :class:`SyncFormatError` if unreadable.
 
@@ -57,7 +79,8 @@ class Kind(Protocol):
         """Create or update the local item ``uid`` so that it holds exactly ``record``.
 
         Runs inside the engine's transaction; references to other items by UID that do
-        not exist locally are left empty, not invented.
+        not exist locally are left empty, not invented. :class:`ItemDeferred` when the
+        item cannot be stored yet (an ask whose partner has not arrived).
         """
         ...
 

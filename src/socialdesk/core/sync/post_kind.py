@@ -339,6 +339,10 @@ class PostKind:
         props, zones = event_props(uid, record)
         return ic.calendar_text("VEVENT", props, zones, _years(record))
 
+    def owns(self, text: str) -> bool:
+        """Whether a server's VEVENT is a post: every event is (a phone's new one too)."""
+        return ic.kind_of_text(text) == self.name
+
     def from_text(self, text: str) -> tuple[str, Record]:
         """The UID and record of a server's object; SyncFormatError if unreadable."""
         comp = ic.parse_component(text, "VEVENT", self.name)
