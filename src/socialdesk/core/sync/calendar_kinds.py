@@ -34,7 +34,7 @@ from socialdesk.core import settings as workspace_settings
 from socialdesk.core.calendar.ics_lines import Prop
 from socialdesk.core.sync import ical_text as ic
 from socialdesk.core.sync.ask_kind import AskDeferred, AskKind
-from socialdesk.core.sync.kind import Record, SyncFormatError
+from socialdesk.core.sync.kind import Kind, Record, SyncFormatError
 from socialdesk.core.sync.post_kind import PostKind
 from socialdesk.store import sync_items
 from socialdesk.store.known_names import stored_platform
@@ -200,5 +200,5 @@ def _sorted_channels(channels: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [unique[key] for key in sorted(unique)]
 
 
-CALENDAR_KINDS = (SettingsKind(), CampaignKind(), PostKind(), AskKind())
+CALENDAR_KINDS: tuple[Kind, ...] = (SettingsKind(), CampaignKind(), PostKind(), AskKind())
 kind_of_text = ic.kind_of_text

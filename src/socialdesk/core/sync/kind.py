@@ -46,9 +46,21 @@ class ItemDeferred(LookupError):
 class Kind(Protocol):
     """One kind of synced item; ``name`` is one of :data:`KIND_ORDER`."""
 
-    name: str
-    collection: Literal["calendar", "addressbook"]
-    component: Literal["VEVENT", "VTODO", "VJOURNAL", "VCARD"]
+    # Read-only, so that a kind may narrow them (``collection: Literal["calendar"]``).
+    @property
+    def name(self) -> str:
+        """One of :data:`KIND_ORDER`."""
+        ...
+
+    @property
+    def collection(self) -> Literal["calendar", "addressbook"]:
+        """The server collection the kind's items live in."""
+        ...
+
+    @property
+    def component(self) -> Literal["VEVENT", "VTODO", "VJOURNAL", "VCARD"]:
+        """The iCalendar component or vCard each item is."""
+        ...
 
     def records(self, ws: Workspace) -> dict[str, Record]:
         """Every local item of this kind, by its sync UID."""
