@@ -5,6 +5,8 @@ The sync tests' fixture (``tests/core/sync/conftest.py``) and the sync benchmark
 
 from __future__ import annotations
 
+import io
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -87,3 +89,30 @@ class RadicaleServer:
             self._server.shutdown()
             self._server.server_close()
             self._thread.join(10)
+
+
+class InProcessRadicale:
+    """Radicale's WSGI app for one user, ``team``, called without sockets."""
+
+    def __init__(self, folder: Path) -> None:
+        import radicale.config
+
+        config = radicale.config.load()
+        config.update({"storage": {"filesystem_folder": str(folder), "_filesystem_fsync": False},
+                       "auth": {"type": "remote_user"}, "rights": {"type": "owner_only"}},
+                      "test", privileged=True)
+        self.app = radicale.Application(config)
+
+    def __call__(self, method: str, path: str, body: str = "",
+                 headers: dict[str, str] | None = None) -> tuple[str, str]:
+        data = body.encode()
+        environ = {
+            "REQUEST_METHOD": method, "PATH_INFO": path, "SCRIPT_NAME": "",
+            "wsgi.input": io.BytesIO(data), "CONTENT_LENGTH": str(len(data)),
+            "wsgi.errors": sys.stderr, "wsgi.url_scheme": "http", "SERVER_NAME": "localhost",
+            "SERVER_PORT": "80", "SERVER_PROTOCOL": "HTTP/1.1", "REMOTE_USER": "team",
+            **{"HTTP_" + k.upper().replace("-", "_"): v for k, v in (headers or {}).items()},
+        }
+        status: list[str] = []
+        answer = b"".join(self.app(environ, lambda s, h, e=None: status.append(s)))
+        return status[0], answer.decode()

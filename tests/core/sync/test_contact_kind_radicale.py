@@ -6,12 +6,11 @@ it stored: each demo contact must be accepted and read back as the same record.
 
 from __future__ import annotations
 
-import io
-import sys
 from pathlib import Path
 
 import pytest
 
+from radicale_server import InProcessRadicale
 from socialdesk.core.sync.contact_kind import CONTACT_KIND
 from socialdesk.store.workspace import Workspace
 
@@ -25,37 +24,10 @@ _ADDRESS_BOOK = (
 )
 
 
-class _Server:
-    """Radicale's WSGI app for one user, ``team``, called without sockets."""
-
-    def __init__(self, folder: Path) -> None:
-        import radicale.config
-
-        config = radicale.config.load()
-        config.update({"storage": {"filesystem_folder": str(folder), "_filesystem_fsync": False},
-                       "auth": {"type": "remote_user"}, "rights": {"type": "owner_only"}},
-                      "test", privileged=True)
-        self.app = radicale.Application(config)
-
-    def __call__(self, method: str, path: str, body: str = "",
-                 headers: dict[str, str] | None = None) -> tuple[str, str]:
-        data = body.encode()
-        environ = {
-            "REQUEST_METHOD": method, "PATH_INFO": path, "SCRIPT_NAME": "",
-            "wsgi.input": io.BytesIO(data), "CONTENT_LENGTH": str(len(data)),
-            "wsgi.errors": sys.stderr, "wsgi.url_scheme": "http", "SERVER_NAME": "localhost",
-            "SERVER_PORT": "80", "SERVER_PROTOCOL": "HTTP/1.1", "REMOTE_USER": "team",
-            **{"HTTP_" + k.upper().replace("-", "_"): v for k, v in (headers or {}).items()},
-        }
-        status: list[str] = []
-        answer = b"".join(self.app(environ, lambda s, h, e=None: status.append(s)))
-        return status[0], answer.decode()
-
-
 def test_radicale_stores_every_contact_and_gives_it_back_unchanged(
     demo: Workspace, tmp_path: Path
 ) -> None:
-    server = _Server(tmp_path / "radicale")
+    server = InProcessRadicale(tmp_path / "radicale")
     server("PROPFIND", "/", headers={"Depth": "0"})  # makes the user's home
     status, answer = server("MKCOL", "/team/book/", _ADDRESS_BOOK,
                             {"Content-Type": "application/xml"})
