@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -50,10 +49,8 @@ def test_publish_now_sends_on_the_writer_thread_and_says_so(
                    ("mastodon", "bluesky"))
     window = open_window(connected_path)
     mastodon_server.hang_after_post = True  # a slow server must not hold the window
-    started = time.perf_counter()
     window.publishing.publish_now(post)
-    assert time.perf_counter() - started < 0.1
-    assert window.publishing.busy
+    assert window.publishing.busy  # still running: the window was not held
     assert mastodon_server.post_received.wait(10)
     mastodon_server.release.set()
     qtbot.waitUntil(lambda: not window.publishing.busy, timeout=20_000)
@@ -116,10 +113,8 @@ def test_refresh_results_reads_back_boosts_on_the_writer_thread(
     mastodon_server.boost(mastodon_server.statuses[0]["id"], "zed@elsewhere.example")
     refresh = next(a for a in window.findChildren(QAction) if a.text() == "Refresh &results")
     mastodon_server.latency = 0.3  # a slow server must not hold the window
-    started = time.perf_counter()
     refresh.trigger()
-    assert time.perf_counter() - started < 0.1
-    assert window.publishing.busy
+    assert window.publishing.busy  # still running: the window was not held
     assert window.statusBar().currentMessage() == "Reading results…"
     qtbot.waitUntil(lambda: not window.publishing.busy, timeout=20_000)
     assert window.statusBar().currentMessage() == "Read the results of 1 post."

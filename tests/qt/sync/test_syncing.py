@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 from socialdesk.core.sync import engine
@@ -33,9 +32,8 @@ def test_sync_now_brings_the_teams_changes_into_the_open_views(
     assert window.syncing.label.text() == "Not synced yet"
     refreshed = []
     window.views_changed = refreshed.append
-    started = time.perf_counter()
     window.syncing.sync_now()
-    assert time.perf_counter() - started < 0.1 and window.syncing.busy
+    assert window.syncing.busy  # still running: the window was not held
     qtbot.waitUntil(lambda: not window.syncing.busy, timeout=20_000)
     assert "sent 0, received 1, merged 0, deleted 0" in window.statusBar().currentMessage()
     assert window.syncing.label.text().startswith("Synced ")
