@@ -289,7 +289,7 @@ def test_an_asks_forecast_is_the_planners_for_that_partner_and_post(
         small: tuple[Path, DemoCounts]) -> None:
     """E_c and x_0 as the planner gives them; p is the prior before a partner's first ask."""
     from socialdesk.core.planner import planning
-    from socialdesk.core.planner.leverage import prior
+    from socialdesk.core.planner.likelihood import prior
 
     with Workspace.open(small[0]) as ws:
         base = planning.workspace_model(ws, TODAY, with_links=False)

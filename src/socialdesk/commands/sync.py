@@ -136,12 +136,12 @@ def run_sync(args: argparse.Namespace) -> int:
 
 def run_resolve(args: argparse.Namespace) -> int:
     """Decide one conflict."""
-    from socialdesk.core.sync import engine
     from socialdesk.core.sync.kinds import default_kinds
+    from socialdesk.core.sync.merge import resolve
 
     with open_to_write(args) as ws:
         try:
-            engine.resolve(ws, args.conflict_id, args.keep, default_kinds())
+            resolve(ws, args.conflict_id, args.keep, default_kinds())
         except KeyError as error:
             raise UserError(str(error.args[0])) from error
     then = "it is sent at the next sync" if args.keep == "mine" else "the server's value is kept"
@@ -151,8 +151,8 @@ def run_resolve(args: argparse.Namespace) -> int:
 
 def run_status(args: argparse.Namespace) -> int:
     """Print the account, the last sync and the pending conflicts."""
-    from socialdesk.core.sync import engine
     from socialdesk.core.sync.kinds import default_kinds
+    from socialdesk.core.sync.merge import pending
     from socialdesk.store import sync as state
 
     path = workspace_path(args)
@@ -161,7 +161,7 @@ def run_status(args: argparse.Namespace) -> int:
             account, conflicts = None, []
         else:
             account = state.account(ws)
-            conflicts = engine.pending(ws, default_kinds()) if account else []
+            conflicts = pending(ws, default_kinds()) if account else []
     if args.json:
         print_json({"set_up": account is not None,
                     "server": account.server_url if account else None,

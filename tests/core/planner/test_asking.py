@@ -139,7 +139,7 @@ def test_warning_after_too_many_asks_in_30_days(bakery: Workspace) -> None:
 
 
 def test_asks_for_the_planned_post_do_not_tire_its_partner_for_it(bakery: Workspace) -> None:
-    from socialdesk.core.planner import leverage
+    from socialdesk.core.planner import likelihood
 
     q = p_of(bakery, 1)  # never asked: p = q
     asks.create_asks(bakery, [asks.NewAsk(1, 10, "2026-03-09")])
@@ -147,11 +147,11 @@ def test_asks_for_the_planned_post_do_not_tire_its_partner_for_it(bakery: Worksp
     assert p_of(bakery, 1) == pytest.approx(q)
     _, other_post = planning.plan_post(bakery, 11, TODAY)
     assert next(e.p for e in other_post.ranked if e.id == "1") == pytest.approx(
-        q * leverage.freshness(1))
+        q * likelihood.freshness(1))
     # Asks for another post (or for no post) tire the partner for post 10.
     asks.create_asks(bakery, [asks.NewAsk(1, None, "2026-02-24"),
                               asks.NewAsk(1, 11, "2026-03-03")])
-    assert p_of(bakery, 1) == pytest.approx(q * leverage.freshness(7))
+    assert p_of(bakery, 1) == pytest.approx(q * likelihood.freshness(7))
 
 
 def test_marginal_reach_of_a_partner_given_the_chosen_asks(bakery: Workspace) -> None:

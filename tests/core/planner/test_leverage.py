@@ -9,6 +9,7 @@ import random
 import pytest
 
 from socialdesk.core.planner import leverage as lv
+from socialdesk.core.planner import likelihood
 
 PARAMS = lv.ModelParams(universe=100_000, cross_platform=0.5,
                         reach_rates={"instagram": 0.10, "facebook": 0.05, "other": 0.05})
@@ -35,7 +36,7 @@ def test_design_example_by_hand() -> None:
     # π = 0.05 + 0.6 * 0.6 = 0.41; q = (2 + 0.82) / 5 = 0.564; φ = 1 - e^(-30/14)
     phi = 1 - math.exp(-30 / 14)
     p = 0.564 * phi
-    assert lv.ask_probability(cafe, PARAMS) == pytest.approx(p)
+    assert likelihood.ask_probability(cafe, PARAMS) == pytest.approx(p)
     result = lv.plan([cafe], own, POST, PARAMS, budget_minutes=60)
     x0, x1 = 80 / 100_000, 100 / 100_000
     assert result.own_reach == pytest.approx(80)
@@ -57,13 +58,13 @@ def test_fit_and_cross_platform() -> None:
 
 def test_learning_raises_and_fatigue_lowers_the_probability() -> None:
     base = partner("a", 1000)
-    assert lv.share_likelihood(base) == pytest.approx(lv.prior(0.5))
+    assert likelihood.share_likelihood(base) == pytest.approx(likelihood.prior(0.5))
     shared = partner("a", 1000, asked=1, shared=1)
-    assert lv.share_likelihood(shared) > lv.share_likelihood(base)
+    assert likelihood.share_likelihood(shared) > likelihood.share_likelihood(base)
     declined = partner("a", 1000, asked=1, shared=0)
-    assert lv.share_likelihood(declined) < lv.share_likelihood(base)
-    assert lv.freshness(None) == 1
-    assert lv.freshness(1) < lv.freshness(30) < 1
+    assert likelihood.share_likelihood(declined) < likelihood.share_likelihood(base)
+    assert likelihood.freshness(None) == 1
+    assert likelihood.freshness(1) < likelihood.freshness(30) < 1
 
 
 def test_universe_caps_reach() -> None:
@@ -146,7 +147,7 @@ def test_vectorised_figures_match_the_formulas_one_by_one() -> None:
         one_reach, one_fit = lv.audience_reach(person.audiences, POST, PARAMS)
         assert reach[i] == pytest.approx(one_reach)
         assert fits[i] == pytest.approx(one_fit)
-        assert probabilities[i] == pytest.approx(lv.ask_probability(person, PARAMS))
+        assert probabilities[i] == pytest.approx(likelihood.ask_probability(person, PARAMS))
     alone, estimates, terms = lv.estimate(people, OWN, POST, PARAMS)
     x0 = lv.own_reach(OWN, POST, PARAMS) / PARAMS.universe
     for e in estimates:
@@ -213,13 +214,13 @@ def test_platform_names_are_compared_in_lower_case() -> None:
 
 
 def test_prior_is_clipped_and_takes_a_and_b() -> None:
-    assert lv.prior(0.5) == pytest.approx(0.35)
-    assert lv.prior(1.0, a=0.5, b=0.6) == 0.95
-    assert lv.prior(0.0, a=0.0, b=0.6) == 0.01
+    assert likelihood.prior(0.5) == pytest.approx(0.35)
+    assert likelihood.prior(1.0, a=0.5, b=0.6) == 0.95
+    assert likelihood.prior(0.0, a=0.0, b=0.6) == 0.01
     params = lv.ModelParams(prior_a=0.1, prior_b=0.2)
     # π = 0.1 + 0.2 · 0.5 = 0.2; q = (1 + 0.4) / (2 + 2) = 0.35
     one = partner("a", 1000, asked=2, shared=1)
-    assert lv.share_likelihood(one, params) == pytest.approx(0.35)
+    assert likelihood.share_likelihood(one, params) == pytest.approx(0.35)
     assert lv.ask_probabilities([one], params).tolist() == pytest.approx([0.35])
 
 
@@ -227,12 +228,12 @@ def test_calibration_maps_p_and_leaves_0_and_1() -> None:
     params = lv.ModelParams(calibration_alpha=0.5, calibration_beta=2.0)
     # raw 0.25: logit = ln(1/3); z = 0.5 + 2 ln(1/3) = −1.6972; σ(z) = 0.15486
     z = 0.5 + 2 * math.log(1 / 3)
-    assert lv.calibrated(0.25, params) == pytest.approx(1 / (1 + math.exp(-z)))
-    assert lv.calibrated(0.0, params) == 0.0 and lv.calibrated(1.0, params) == 1.0
+    assert likelihood.calibrated(0.25, params) == pytest.approx(1 / (1 + math.exp(-z)))
+    assert likelihood.calibrated(0.0, params) == 0.0 and likelihood.calibrated(1.0, params) == 1.0
     # q = π = 0.05 + 0.6 · (1/3) = 0.25 when never asked
     quarter = partner("a", 1000, strength=1 / 3)
     never = partner("b", 1000, days_since_last_ask=0)  # asked today: raw p = 0
-    assert lv.ask_probability(quarter, params) == pytest.approx(1 / (1 + math.exp(-z)))
+    assert likelihood.ask_probability(quarter, params) == pytest.approx(1 / (1 + math.exp(-z)))
     assert lv.ask_probabilities([quarter, never], params).tolist() == pytest.approx(
         [1 / (1 + math.exp(-z)), 0.0])
 

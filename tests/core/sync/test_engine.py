@@ -9,6 +9,7 @@ import pytest
 from socialdesk.core.sync import engine
 from socialdesk.core.sync.account import client_for, setup
 from socialdesk.core.sync.engine import Summary
+from socialdesk.core.sync.merge import resolve
 from socialdesk.store import sync as state
 from socialdesk.store.workspace import Workspace
 from sync_notes import KINDS
@@ -112,7 +113,7 @@ def test_the_same_field_changed_on_both_sides_is_one_conflict_until_decided(pair
                                 "scheduled_on": ""}
     assert len(sync(bob).conflicts) == 1
 
-    engine.resolve(bob, summary.conflicts[0]["id"], "mine", KINDS)
+    resolve(bob, summary.conflicts[0]["id"], "mine", KINDS)
     assert sync(bob).sent == 1 and sync(ann).received == 1
     assert posts(ann)["p1"]["title"] == posts(bob)["p1"]["title"] == "Bob's title"
 
@@ -125,7 +126,7 @@ def test_keeping_theirs_takes_the_servers_value(pair) -> None:  # type: ignore[n
     write(bob, "p1", title="Bob's title")
     sync(ann)
     [conflict] = sync(bob).conflicts
-    changes = engine.resolve(bob, conflict["id"], "theirs", KINDS)
+    changes = resolve(bob, conflict["id"], "theirs", KINDS)
     assert changes and posts(bob)["p1"]["title"] == "Ann's title"
     assert sync(bob).as_json()["sent"] == 0 and sync(bob).conflicts == []
 
@@ -149,8 +150,8 @@ def test_an_edit_against_a_deletion_is_a_conflict(pair) -> None:  # type: ignore
     assert set(posts(ann)) == {"p2"}  # bob's side waits for the decision
 
     by_title = {c["title"]: c["id"] for c in summary.conflicts}
-    engine.resolve(bob, by_title["Bread day"], "mine", KINDS)  # keep the edited p1
-    engine.resolve(bob, by_title["Cake day"], "theirs", KINDS)  # take ann's edited p2
+    resolve(bob, by_title["Bread day"], "mine", KINDS)  # keep the edited p1
+    resolve(bob, by_title["Cake day"], "theirs", KINDS)  # take ann's edited p2
     sync(bob), sync(ann)
     assert posts(ann) == posts(bob)
     assert posts(ann)["p1"]["notes"] == "still on" and posts(ann)["p2"]["notes"] == "ann edits p2"

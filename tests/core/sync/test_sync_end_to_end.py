@@ -21,6 +21,7 @@ from socialdesk.core.sync.account import client_for, setup
 from socialdesk.core.sync.engine import Summary
 from socialdesk.core.sync.kind import Record
 from socialdesk.core.sync.kinds import default_kinds
+from socialdesk.core.sync.merge import resolve
 from socialdesk.store.workspace import Workspace
 
 KINDS = default_kinds()
@@ -314,7 +315,7 @@ def test_the_same_partner_asked_about_the_same_post_on_both_is_one_ask(pair) -> 
         ("ask", "message", "Could you share this one?", "Would you share it?")]
     assert "ask-from-b" not in everything(b)["ask"]
     with b.transaction():
-        engine.resolve(b, conflicts[0]["id"], "theirs", KINDS)
+        resolve(b, conflicts[0]["id"], "theirs", KINDS)
     for ws in (b, a, b):
         assert sync(ws).conflicts == []
     assert everything(a) == everything(b)
@@ -337,7 +338,7 @@ def test_a_contact_deleted_there_keeps_an_ask_made_here_for_it(pair) -> None:  #
     assert [(c["kind"], c["field"]) for c in summary.conflicts] == [("contact", "*")]
     assert "ask-for-gone" in everything(b)["ask"] and partner in everything(b)["contact"]
     with b.transaction():
-        engine.resolve(b, summary.conflicts[0]["id"], "mine", KINDS)
+        resolve(b, summary.conflicts[0]["id"], "mine", KINDS)
     for ws in (b, a):
         assert sync(ws).conflicts == []
     assert everything(a) == everything(b)

@@ -220,7 +220,7 @@ def test_past_posts_with_asks_waiting_can_be_chosen(view: PlannerView, qtbot) ->
 
 
 def test_the_likelihood_shown_follows_the_workspaces_prior(demo) -> None:
-    from socialdesk.core.planner import leverage
+    from socialdesk.core.planner import likelihood
     from socialdesk.core.settings import update_setting
     from socialdesk.qt.planner.data import read_workspace
     from socialdesk.qt.planner.post_plan import plan_for_post
@@ -233,7 +233,7 @@ def test_the_likelihood_shown_follows_the_workspaces_prior(demo) -> None:
     # q = (k + 2π) / (n + 2) with π = 0.3 + 0.1 · strength
     assert line.likelihood == pytest.approx(
         (line.shared + 2 * (0.3 + 0.1 * line.strength)) / (line.asked + 2))
-    assert line.likelihood != pytest.approx(leverage.posterior(line.strength, line.asked,
+    assert line.likelihood != pytest.approx(likelihood.posterior(line.strength, line.asked,
                                                                line.shared))
 
 

@@ -2,10 +2,10 @@
 
 This module holds the first-degree model: each partner's reach if they share ``E_c`` (one
 main platform per share), share probability ``p_c``, the expected unique reach ``R(S)`` of
-a set of asks, each partner's marginal reach, and the budgeted greedy choice of asks. The
-scalar functions state the formulas one value at a time; ``partner_reach`` and
-``ask_probabilities`` compute them for every partner at once (numpy), which is what
-ranking uses. The reshares along links are :mod:`cascade`. Nothing here knows the
+a set of asks, each partner's marginal reach, and the budgeted greedy choice of asks.
+``partner_reach`` and ``ask_probabilities`` compute them for every partner at once
+(numpy), which is what ranking uses; :mod:`likelihood` states the formulas of ``p_c`` one
+value at a time. The reshares along links are :mod:`cascade`. Nothing here knows the
 database.
 """
 
@@ -155,47 +155,6 @@ def audience_reach(
 def own_reach(channels: Iterable[AudienceInput], post: PostInput, params: ModelParams) -> float:
     """``O``: the business's own channels' reach for the post (fit 1)."""
     return sum(c.size * params.rate(c.platform) * _g(c.platform, post, params) for c in channels)
-
-
-def prior(strength: float, a: float = 0.05, b: float = 0.6) -> float:
-    """``π_c = clip(a + b · strength, 0.01, 0.95)``: share likelihood before any ask."""
-    return min(0.95, max(0.01, a + b * min(1.0, max(0.0, strength))))
-
-
-def posterior(strength: float, asked: int, shared: int, a: float = 0.05,
-              b: float = 0.6) -> float:
-    """``q_c = (k + 2π_c) / (n + 2)``: the prior updated by k shares in n resolved asks."""
-    return (shared + 2 * prior(strength, a, b)) / (asked + 2)
-
-
-def share_likelihood(partner: PartnerInput, params: ModelParams | None = None) -> float:
-    """``q_c`` of a partner."""
-    params = params or ModelParams()
-    return posterior(partner.strength, partner.asked, partner.shared, params.prior_a,
-                     params.prior_b)
-
-
-def calibrated(raw: float, params: ModelParams) -> float:
-    """``σ(α + β · logit(raw))``; 0 and 1 (and the identity α = 0, β = 1) left as they are."""
-    alpha, beta = params.calibration_alpha, params.calibration_beta
-    if (alpha, beta) == (0.0, 1.0) or raw <= 0.0 or raw >= 1.0:
-        return raw
-    z = alpha + beta * (math.log(raw) - math.log1p(-raw))
-    return 0.5 * (1.0 + math.tanh(z / 2))  # σ(z), without overflow
-
-
-def freshness(days_since_last_ask: float | None, fatigue_days: float = 14) -> float:
-    """``φ_c``: 1 when never asked, lower when asked recently."""
-    if days_since_last_ask is None:
-        return 1.0
-    return 1.0 - math.exp(-max(0.0, days_since_last_ask) / fatigue_days)
-
-
-def ask_probability(partner: PartnerInput, params: ModelParams) -> float:
-    """``p_c = q_c · φ_c`` (calibrated when on): the chance the partner shares if asked now."""
-    raw = share_likelihood(partner, params) * freshness(partner.days_since_last_ask,
-                                                        params.fatigue_days)
-    return calibrated(raw, params)
 
 
 def expected_reach(x0: float, terms: Iterable[float], universe: float) -> float:

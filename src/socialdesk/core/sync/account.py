@@ -82,3 +82,14 @@ def this_device(ws: Workspace) -> tuple[str, str]:
     digest = hashlib.sha256(f"{name}\n{ws.path.resolve()}".encode()).hexdigest()
     return digest[:12], name
 
+
+def note_device(ws: Workspace, client: DavClient, calendar: str,
+                now: str) -> list[dict[str, str]] | None:
+    """Note that this computer synced; the computers that did (None when the server cannot)."""
+    device_id, name = this_device(ws)
+    try:
+        if not client.mark_device(calendar, device_id, name, now):
+            return None
+        return client.devices(calendar)
+    except SyncError:  # who else syncs is worth no failed sync
+        return None

@@ -7,14 +7,10 @@ kind in :data:`~socialdesk.core.sync.kind.KIND_ORDER`. Then it pushes what chang
 locally, found by comparing each kind's ``records(ws)`` with the last synced record —
 never by timestamps, so an edit by any program that writes the workspace travels too.
 
-Both sides changed an item: a three-way merge per field against the last synced record.
-The settings (:data:`ADOPTED`) have one fixed UID everywhere: a computer that never synced
-them takes the server's as they are (joining a team never conflicts on its settings).
-Different fields merge; the same field changed to different values is a conflict kept in
-the workspace (the local value stays and is not sent until the user decides); an edit
-against a deletion is a conflict on the field ``*``, and so is a deletion on the server
-that would take along an item here not synced as it is (a contact deleted there, an ask
-for it made here). Nothing is dropped silently.
+Both sides changed an item: a three-way merge per field against the last synced record
+(``merge.py``, which also keeps, lists and decides the conflicts it makes). Nothing is
+dropped silently: a deletion on the server that would take along an item here not synced
+as it is (a contact deleted there, an ask for it made here) is a conflict too.
 
 Writes are conditional (``If-None-Match: *`` for a new item, ``If-Match`` otherwise); a
 412 means the server's item changed since it was read: the engine reads it again, merges,
@@ -32,9 +28,10 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any, Literal, cast
+from typing import Any, Literal
 
-from socialdesk.core.changes import EVERYTHING, Changes
+from socialdesk.core.changes import Changes
+from socialdesk.core.sync.account import note_device
 from socialdesk.core.sync.dav import (
     DavClient,
     NoSyncCollection,
@@ -43,19 +40,22 @@ from socialdesk.core.sync.dav import (
     item_href,
 )
 from socialdesk.core.sync.kind import KIND_ORDER, ItemDeferred, Kind, Record, SyncFormatError
+from socialdesk.core.sync.merge import (
+    WHOLE,
+    changes_of,
+    held_back,
+    merge,
+    merge_received,
+    pending,
+    title_of,
+    undecided,
+)
 from socialdesk.store import sync as state
 from socialdesk.store.workspace import Workspace
 
 ATTEMPTS = 3  # writes refused with 412 before the sync gives up on the item
 EMPTIED = 5  # synced items that all vanishing from the server stops the sync
 MAX_PULL_BYTES = 256 * 1024 * 1024  # of items read in one sync; the rest comes next time
-WHOLE = "*"  # the conflict field of an edit against a deletion
-_ROWS = {"settings": "settings", "campaign": "campaigns", "contact": "contacts",
-         "post": "posts", "ask": "asks"}
-_MISSING = object()
-# Kinds of one item with a fixed UID, on every computer from the start: one that never
-# synced it takes the server's (joining the team), instead of a conflict per field.
-ADOPTED = frozenset({"settings"})
 
 
 @dataclass
@@ -83,59 +83,12 @@ class Summary:
                 "deleted": self.deleted, "conflicts": self.conflicts}
 
 
-def merge(base: Record, mine: Record, theirs: Record) -> tuple[Record, dict[str, tuple[Any, Any]]]:
-    """Three-way merge per field: the merged record and the fields changed on both sides.
-
-    A conflicting field keeps ``mine`` in the merged record.
-    """
-    merged: Record = {}
-    clashes: dict[str, tuple[Any, Any]] = {}
-    for name in sorted(set(mine) | set(theirs) | set(base)):
-        b, m, t = (cast(Any, r.get(name, _MISSING)) for r in (base, mine, theirs))
-        if m == t or t == b:
-            value = m
-        elif m == b:
-            value = t
-        else:
-            value = m
-            clashes[name] = (None if m is _MISSING else m, None if t is _MISSING else t)
-        if value is not _MISSING:
-            merged[name] = value
-    return merged, clashes
-
-
 def _component(text: str) -> str:
     for line in text.splitlines():
         name = line.strip().upper()
         if name in ("BEGIN:VEVENT", "BEGIN:VTODO", "BEGIN:VJOURNAL", "BEGIN:VCARD"):
             return name[6:]
     return ""
-
-
-def title_of(uid: str, record: Record | None) -> str:
-    """What to call an item in a message: its title or name, else its UID."""
-    for key in ("title", "name", "full_name", "summary", "label"):
-        value = (record or {}).get(key)
-        if isinstance(value, str) and value.strip():
-            return value.strip()
-    return uid
-
-
-def pending(ws: Workspace, kinds: Sequence[Kind] | None = None) -> list[dict[str, Any]]:
-    """The pending conflicts as ``socialdesk sync`` prints them."""
-    records: dict[str, dict[str, Record]] = {}
-    by_name = {k.name: k for k in kinds or ()}
-    shown = []
-    for c in state.conflicts(ws):
-        if c.kind in by_name and c.kind not in records:
-            records[c.kind] = by_name[c.kind].records(ws)
-        record = records.get(c.kind, {}).get(c.uid)
-        if record is None:
-            base = state.item(ws, c.kind, c.uid)
-            record = base.record if base else (c.theirs if isinstance(c.theirs, dict) else None)
-        shown.append({"id": c.id, "kind": c.kind, "title": title_of(c.uid, record),
-                      "field": c.field, "mine": c.mine, "theirs": c.theirs})
-    return shown
 
 
 class _Undo(Exception):
@@ -172,8 +125,7 @@ class _Run:
         self.urls = {"calendar": account.calendar_url, "addressbook": account.addressbook_url}
 
     def touched(self, kind: Kind) -> None:
-        rows = _ROWS.get(kind.name)
-        self.summary.changes |= Changes.of(rows) if rows else EVERYTHING
+        self.summary.changes |= changes_of(kind)
 
     def catch_up(self) -> None:
         """Another connection (the window, a script) wrote: read the local records again."""
@@ -355,23 +307,7 @@ class _Run:
                     state.keep_conflict(ws, kind.name, uid, WHOLE, None, theirs)
                 state.save_item(ws, kind.name, uid, href, etag, theirs)
                 return
-            if WHOLE in open_fields:  # edited here, deleted there, and now back there
-                state.drop_conflicts(ws, kind.name, uid)
-                open_fields = {}
-            if base is None and kind.name in ADOPTED:
-                base = mine  # never synced here: the team's wins
-            merged, clashes = merge(base if base is not None else {}, mine, theirs)
-            for name, old in open_fields.items():  # undecided: mine stays, theirs updates
-                if name == WHOLE or name in clashes:
-                    continue
-                m, t = mine.get(name), theirs.get(name)
-                if m == t:
-                    state.drop_conflict(ws, old.id)
-                else:
-                    merged[name] = m
-                    clashes[name] = (m, t)
-            for name, (m, t) in clashes.items():
-                state.keep_conflict(ws, kind.name, uid, name, m, t)
+            merged = merge_received(ws, kind, uid, base, mine, theirs, open_fields)
             if merged != mine:
                 kind.apply(ws, uid, merged)
                 local[uid] = merged
@@ -458,14 +394,8 @@ class _Run:
             self.catch_up()
             mine = self.records(kind).get(uid)
             kept = state.item(self.ws, kind.name, uid)
-            undecided = set()
-            for c in state.conflicts(self.ws, kind.name, uid):
-                if c.field != WHOLE and mine is not None and mine.get(c.field) == c.theirs:
-                    with self.ws.transaction():  # settled here by typing their value
-                        state.drop_conflict(self.ws, c.id)
-                else:
-                    undecided.add(c.field)
-            if WHOLE in undecided:
+            fields = undecided(self.ws, kind, uid, mine)
+            if WHOLE in fields:
                 return
             if mine is None:
                 if kept is None:
@@ -480,12 +410,7 @@ class _Run:
                     state.drop_conflicts(self.ws, kind.name, uid)
                 self.summary.sent += 1
                 return
-            outgoing = dict(mine)
-            for name in undecided:  # the server keeps its value until the user decides
-                if kept is not None and name in kept.record:
-                    outgoing[name] = kept.record[name]
-                else:
-                    outgoing.pop(name, None)
+            outgoing = held_back(mine, kept.record if kept else None, fields)
             if kept is not None and outgoing == kept.record:
                 return
             href = kept.href if kept else item_href(self.urls[kind.collection], uid, ext)
@@ -537,54 +462,6 @@ def sync(ws: Workspace, client: DavClient, kinds: Sequence[Kind], *,
         run.account = state.account(ws) or run.account
         run.pull()
     now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-    state.set_last_sync(ws, now, _note_device(ws, client, run.urls["calendar"], now))
+    state.set_last_sync(ws, now, note_device(ws, client, run.urls["calendar"], now))
     run.summary.conflicts = pending(ws, kinds)
     return run.summary
-
-
-def _note_device(ws: Workspace, client: DavClient, calendar: str,
-                 now: str) -> list[dict[str, str]] | None:
-    """Note that this computer synced; the computers that did (None when the server cannot)."""
-    from socialdesk.core.sync.account import this_device
-
-    device_id, name = this_device(ws)
-    try:
-        if not client.mark_device(calendar, device_id, name, now):
-            return None
-        return client.devices(calendar)
-    except SyncError:  # who else syncs is worth no failed sync
-        return None
-
-
-def resolve(ws: Workspace, conflict_id: int, keep: Literal["mine", "theirs"],
-            kinds: Sequence[Kind]) -> Changes:
-    """Decide conflict ``conflict_id``: keep this computer's value or the server's.
-
-    Keeping mine sends it at the next sync; keeping theirs changes the local item now.
-    Raises ``KeyError`` when there is no such conflict or its kind is not synced here.
-    """
-    found = state.conflict(ws, conflict_id)
-    if found is None:
-        raise KeyError(f"There is no sync conflict {conflict_id}.")
-    by_name = {k.name: k for k in kinds}
-    if found.kind not in by_name:
-        raise KeyError(f"Conflict {conflict_id} is about a {found.kind}, which this "
-                       "SocialDesk does not sync.")
-    kind = by_name[found.kind]
-    changes = Changes()
-    with ws.transaction():
-        state.drop_conflict(ws, conflict_id)
-        if keep == "theirs":
-            rows = _ROWS.get(kind.name)
-            changes = Changes.of(rows) if rows else EVERYTHING
-            if found.field == WHOLE:
-                if found.theirs is None:
-                    kind.delete(ws, found.uid)
-                    state.forget_item(ws, kind.name, found.uid)
-                else:
-                    kind.apply(ws, found.uid, found.theirs)
-            else:
-                mine = kind.records(ws).get(found.uid)
-                if mine is not None:
-                    kind.apply(ws, found.uid, {**mine, found.field: found.theirs})
-    return changes

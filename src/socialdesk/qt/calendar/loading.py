@@ -21,6 +21,10 @@ from socialdesk.store.errors import WorkspaceError
 from socialdesk.store.models import PostRow
 from socialdesk.store.workspace import Workspace
 
+# Between steps of work spread over the event loop. Not 0: a zero single-shot is a posted
+# event, and posted events posted while they are handled run in the same pass, so a chain
+# of them holds the window as long as doing it all at once.
+STEP_MS = 1
 CACHED_RANGES = 12  # months or weeks kept once read
 
 

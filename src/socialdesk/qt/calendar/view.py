@@ -5,6 +5,9 @@ posts pages as quickly as a small one. Filters apply to what is loaded. Every ed
 drag to another day, save, delete, campaigns, channels — is one transaction and one step
 on the main window's undo stack. A later date of a repeating post opens the editor on
 that date: its status and results are its own.
+
+This module navigates, loads and filters what the view shows; the editor pane and the
+side panels are :class:`~socialdesk.qt.calendar.editing.PostEditing` (``editing.py``).
 """
 
 from __future__ import annotations
@@ -17,48 +20,40 @@ from functools import partial
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut, QUndoStack
 from PySide6.QtWidgets import (
-    QMessageBox,
     QSplitter,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
 
-from socialdesk import APP_NAME
-from socialdesk.core.calendar.recurrence import posts_in_range, repeat_values
+from socialdesk.core.calendar.recurrence import posts_in_range
 from socialdesk.core.changes import Changes
 from socialdesk.core.clock import today
-from socialdesk.core.formatting import short_date
 from socialdesk.qt.calendar import periods
 from socialdesk.qt.calendar.actions import CalendarActions
 from socialdesk.qt.calendar.agenda import AgendaList
 from socialdesk.qt.calendar.campaigns import CampaignsPanel, ChannelsPanel
 from socialdesk.qt.calendar.canvas import PostCanvas
-from socialdesk.qt.calendar.channel_texts import icon_warmers
+from socialdesk.qt.calendar.editing import PostEditing
 from socialdesk.qt.calendar.editor import PostEditor
-from socialdesk.qt.calendar.loading import RangeCache
+from socialdesk.qt.calendar.loading import STEP_MS, RangeCache
 from socialdesk.qt.calendar.month import MonthGrid, month_days
 from socialdesk.qt.calendar.periods import Range
-from socialdesk.qt.calendar.toolbar import MODES, NO_CAMPAIGN, CalendarBar
+from socialdesk.qt.calendar.toolbar import MODES, CalendarBar
 from socialdesk.qt.calendar.week import WeekGrid
 from socialdesk.qt.view_base import View
 from socialdesk.store import post_writes, posts
-from socialdesk.store.models import PostDraft, PostRow
+from socialdesk.store.models import PostRow
 from socialdesk.store.workspace import Workspace
 
-PANE_WIDTH = 410
 BACKGROUND_ABOVE = 2000  # posts; a bigger workspace reads months on worker threads
 READ_AHEAD_MS = 150  # after a range shows, before reading its neighbours (it paints first)
-# Between steps of work spread over the event loop. Not 0: a zero single-shot is a posted
-# event, and posted events posted while they are handled run in the same pass, so a chain
-# of them holds the window as long as doing it all at once.
-STEP_MS = 1
 AGENDA_IDEAS = 500  # undated ideas listed after the agenda's posts
 
 __all__ = ["CalendarView", "MonthGrid", "month_days"]
 
 
-class CalendarView(View):
+class CalendarView(PostEditing, View):
     """The content calendar: month grid, week cards or agenda list, and the post editor."""
 
     name = "calendar"
@@ -141,40 +136,6 @@ class CalendarView(View):
         layout = QVBoxLayout(self)
         layout.addWidget(self.bar)
         layout.addWidget(self.splitter, 1)
-
-    @property
-    def editor(self) -> PostEditor:
-        """The post editor in the side pane (made the first time it is needed)."""
-        if self._editor is None:
-            editor = self._editor = PostEditor()
-            editor.save_requested.connect(self.save_editor)
-            editor.close_requested.connect(self.close_side)
-            editor.delete_requested.connect(self.delete_post)
-            editor.plan_requested.connect(self.plan_leverage)
-            self.side.insertWidget(0, editor)
-        return self._editor
-
-    def _editing(self) -> bool:
-        """True when the side pane shows the post editor."""
-        return (self._editor is not None and self.side.isVisible()
-                and self.side.currentWidget() is self._editor)
-
-    def _prepare_editor(self) -> None:
-        """Draw the editor's channel marks on idle, one at a time, then make the editor.
-
-        Opening the calendar then does not wait for them, and neither does the first edit.
-        """
-        if self._editor is not None or self._warming:
-            return
-        self._warming.extend(icon_warmers(self.palette()))
-        self._warming.append(lambda: self.editor)
-        QTimer.singleShot(STEP_MS, self, self._warm_next)
-
-    def _warm_next(self) -> None:
-        if self._warming:
-            self._warming.popleft()()
-        if self._warming:
-            QTimer.singleShot(STEP_MS, self, self._warm_next)
 
     def set_undo_stack(self, stack: QUndoStack) -> None:
         """Put edits on ``stack`` (the main window's) instead of the view's own."""
@@ -350,150 +311,6 @@ class CalendarView(View):
         elif undated:
             text += f" · {undated:,} ideas without a date at the end"
         self.summary.setText(text + " · colour: campaign · dot: status · ↻ repeat")
-
-    # --- editing ---------------------------------------------------------------------
-
-    def _confirm_leave_editor(self) -> bool:
-        """True when the editor may show something else (saved, discarded or clean)."""
-        if not (self._editing() and self.editor.is_dirty()):
-            return True
-        answer = QMessageBox.question(
-            self, APP_NAME, "Save the changes to this post first?",
-            QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard
-            | QMessageBox.StandardButton.Cancel, QMessageBox.StandardButton.Save)
-        if answer == QMessageBox.StandardButton.Save:
-            return self.save_editor()
-        return answer == QMessageBox.StandardButton.Discard
-
-    def edit_post(self, post_id: int, day: date | None = None) -> None:
-        """Open a post in the editor pane (on ``day``, a later date of a repeating post)."""
-        if not self._confirm_leave_editor():
-            return
-        self.editor.set_choices(posts.campaigns(self.ws), post_writes.topic_names(self.ws))
-        if not self._load_editor(post_id, day.isoformat() if day else None):
-            self.reload()
-            return
-        self._open_side(self.editor)
-        self.grid.selected_id = self.week.selected_id = post_id
-        self.grid.update()
-        self.week.update()
-        self.editor.title.setFocus()
-
-    def _load_editor(self, post_id: int, occurs_on: str | None) -> bool:
-        """Show a stored post (on one of its later dates) in the editor; False if it is gone."""
-        detail = post_writes.get_post(self.ws, post_id)
-        if detail is None:
-            return False
-        repeat = None
-        if occurs_on is not None:
-            repeat = (occurs_on, repeat_values(self.ws, post_id, detail.draft.status,
-                                               date.fromisoformat(occurs_on)))
-        self.editor.edit(detail, undated=self.chosen_day(), repeat=repeat)
-        return True
-
-    def open_post(self, post_id: int) -> None:
-        """Show the period with a post and open it in the editor."""
-        detail = post_writes.get_post(self.ws, post_id)
-        if detail is not None and detail.draft.scheduled_on:
-            self.anchor = date.fromisoformat(detail.draft.scheduled_on)
-            self.reload()
-        self.edit_post(post_id)
-
-    def chosen_day(self) -> date:
-        """The day last clicked in the month or week shown, else today."""
-        canvas = self.pages.currentWidget()
-        day = canvas.selected_day if isinstance(canvas, PostCanvas) else None
-        return day if day is not None and day in canvas.days else today()
-
-    def new_post(self, day: date | None) -> None:
-        """Start a new post (on ``day``, or without a date) in the editor pane.
-
-        Without a date it is an idea; ticking its date on offers :meth:`chosen_day`.
-        """
-        if not self._confirm_leave_editor():
-            return
-        own = tuple((c.platform, None) for c in posts.channels(self.ws))
-        campaign = self.campaign_filter.currentData()
-        draft = PostDraft(
-            title="", status="draft" if day else "idea",
-            scheduled_on=day.isoformat() if day else None,
-            campaign_id=campaign if campaign not in (None, NO_CAMPAIGN) else None,
-            channels=own)
-        self.editor.set_choices(posts.campaigns(self.ws), post_writes.topic_names(self.ws))
-        self.editor.edit(None, draft, undated=self.chosen_day())
-        self._open_side(self.editor)
-        self.editor.title.setFocus()
-
-    def save_editor(self) -> bool:
-        """Save what the editor shows (one undo step) and close it; True when saved."""
-        draft = self.editor.draft()
-        try:
-            post_writes.validate(draft)
-        except ValueError as error:
-            self.editor.show_error(str(error))
-            return False
-        occurs_on = self.editor.occurs_on
-        if occurs_on is not None and self.editor.post_id is not None:
-            post_id: int | None = self.editor.post_id
-            marked = self.editor.repeat_values() if self.editor.repeat_changed() else None
-            if not self.actions.save_repeat(self.editor.post_id, occurs_on, draft,
-                                            self.editor.loaded, marked):
-                return False
-        else:
-            post_id = self.actions.save_post(self.editor.post_id, draft, self.editor.loaded)
-        if post_id is None:
-            return False
-        verb = "Saved" if self.editor.post_id else "Added"
-        self._load_editor(post_id, occurs_on)
-        self.close_side()
-        self.grid.selected_id = self.week.selected_id = post_id
-        self._notify(f"{verb} “{draft.title.strip()}”")
-        return True
-
-    def move_post(self, post_id: int, day: date) -> None:
-        """Reschedule a post to ``day`` (undoable)."""
-        if self.actions.move_post(post_id, day):
-            if self._editing() and self.editor.post_id == post_id:
-                self.editor.set_date(day.isoformat())
-            self._notify(f"Moved to {short_date(day.isoformat())}")
-
-    def delete_post(self, post_id: int) -> None:
-        """Delete a post (undoable)."""
-        if self.actions.delete_post(post_id):
-            if self._editor is not None and self._editor.post_id == post_id:
-                self._editor.post_id = None
-                self.close_side(force=True)
-            self._notify("Deleted")
-
-    def _notify(self, text: str) -> None:
-        undo = QKeySequence(QKeySequence.StandardKey.Undo).toString(
-            QKeySequence.SequenceFormat.NativeText)
-        self.notice.setText(f"{text} · {undo} undoes")
-
-    # --- side pane -------------------------------------------------------------------
-
-    def _open_side(self, panel: QWidget) -> None:
-        self.side.setCurrentWidget(panel)
-        if not self.side.isVisible():
-            self.side.show()
-            width = self.splitter.width()
-            self.splitter.setSizes([max(400, width - PANE_WIDTH), PANE_WIDTH])
-
-    def show_side(self, which: str) -> None:
-        """Show the campaigns or the own channels list in the side pane."""
-        if not self._confirm_leave_editor():
-            return
-        panel = self.campaigns_panel if which == "campaigns" else self.channels_panel
-        panel.refresh()
-        self._open_side(panel)
-
-    def close_side(self, force: bool = False) -> None:
-        """Close the side pane (asking first about unsaved changes to a post)."""
-        if not force and not self._confirm_leave_editor():
-            return
-        if self._editor is not None:
-            self._editor.post_id = None
-        self.side.hide()
 
     def _after_change(self, changes: Changes) -> None:
         """Something was written, undone or redone: reload what shows it."""

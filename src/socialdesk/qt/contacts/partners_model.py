@@ -25,7 +25,7 @@ from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem,
 
 from socialdesk.core.clock import today
 from socialdesk.core.formatting import compact, percent, short_date
-from socialdesk.core.planner.leverage import posterior
+from socialdesk.core.planner.likelihood import posterior
 from socialdesk.qt.icons import brand_icon
 from socialdesk.qt.table_model import ROW_ROLE, Column, RowTableModel, count_column
 from socialdesk.store import partners

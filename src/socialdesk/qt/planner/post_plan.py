@@ -18,7 +18,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING, overload
 
 from socialdesk.core.gc_pause import collection_paused
-from socialdesk.core.planner import leverage, planning
+from socialdesk.core.planner import leverage, likelihood, planning
 from socialdesk.core.planner.asking import FATIGUE_WINDOW_DAYS
 from socialdesk.core.planner.leverage import PartnerEstimate
 from socialdesk.qt.planner.data import WorkspaceFacts
@@ -276,6 +276,6 @@ def _columns(model: planning.PostModel, facts: WorkspaceFacts, status: Mapping[i
         cols.recent.append(recent)
         cols.overasked.append(recent > limit)
         cols.status.append(status.get(cid))
-        cols.likelihood.append(leverage.share_likelihood(c, params))
+        cols.likelihood.append(likelihood.share_likelihood(c, params))
         cols.raw_p.append(e.raw_p)
     return cols

@@ -81,7 +81,7 @@ class ConflictsDialog(QDialog):
 
     def reload(self) -> None:
         """Show the conflicts still pending."""
-        from socialdesk.core.sync.engine import WHOLE, pending
+        from socialdesk.core.sync.merge import WHOLE, pending
 
         shown = pending(self.ws, self.kinds)
         self.ids = [c["id"] for c in shown]
@@ -105,7 +105,7 @@ class ConflictsDialog(QDialog):
 
     def keep(self, side: Literal["mine", "theirs"]) -> None:
         """Decide the selected conflicts for ``side``."""
-        from socialdesk.core.sync.engine import resolve
+        from socialdesk.core.sync.merge import resolve
 
         rows = sorted(index.row() for index in self.table.selectionModel().selectedRows())
         changes = Changes()

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from socialdesk import APP_NAME
 from socialdesk.core import clock
-from socialdesk.core.calendar.importing import events, reader
+from socialdesk.core.calendar.importing import events, reader, series_posts
 from socialdesk.core.calendar.importing.errors import CalendarImportCancelled, CalendarImportError
 from socialdesk.core.calendar.importing.events import Context, Source
 from socialdesk.core.calendar.importing.merge import plan_series, plan_writes
@@ -112,7 +112,7 @@ class _Reader:
                     self._orphan(override, ctx)
                 continue
             master = self._newest(readable)
-            posts = events.series(master, changed, ctx)
+            posts = series_posts.series(master, changed, ctx)
             if posts is not None and [post.uid for post in posts] != [master.uid]:
                 self.series += 1
             if posts == []:
@@ -147,7 +147,7 @@ class _Reader:
         return [source for source in map(self._source, raws) if source is not None]
 
     def _orphan(self, override: Source, ctx: Context) -> None:
-        post = events.orphan(override, ctx)
+        post = series_posts.orphan(override, ctx)
         if post is None:
             self.left_out(override.raw.line, "event without a start date (DTSTART) left out.")
         else:
