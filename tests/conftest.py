@@ -56,13 +56,24 @@ def workspace(tmp_path: Path):
 
 
 @pytest.fixture(scope="session")
-def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """One small demo workspace per test session, copied for each test that wants it."""
+def _demo_templates() -> dict[date, Path]:
+    return {}
+
+
+@pytest.fixture
+def demo_template(_demo_templates: dict[date, Path],
+                  tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Today's small demo workspace, made once per day of the session and copied for each
+    test that wants it: the demo is built around its day, and the app reads the real date,
+    so a run that goes past midnight needs a new one."""
     from socialdesk.core.demo import create_demo
 
-    path = tmp_path_factory.mktemp("demo") / "demo.sqlite"
-    create_demo(path, size="small", seed=1, today=date.today())
-    return path
+    day = date.today()
+    if day not in _demo_templates:
+        path = tmp_path_factory.mktemp("demo") / "demo.sqlite"
+        create_demo(path, size="small", seed=1, today=day)
+        _demo_templates[day] = path
+    return _demo_templates[day]
 
 
 @pytest.fixture
