@@ -97,8 +97,9 @@ def test_shares_read_back_count_in_realised_reach_and_the_track_record(
     assert (campaign.shared, campaign.partner_reach) == (1, 1100)
     (summary,) = reports.campaign_summaries(workspace)
     assert summary.partner_reach == 1100
-    (week,) = reports.weekly_reach(workspace, date.today().isoformat(),
-                                   date.today().isoformat())
+    day = workspace.conn.execute("SELECT scheduled_on FROM posts WHERE id = ?",
+                                 (published["post"],)).fetchone()[0]  # yesterday after midnight
+    (week,) = reports.weekly_reach(workspace, day, day)
     assert week.partner_reach == 1100
     record = track_record(workspace)
     # One ask planned at p = 0.5 came true: Brier (1 − 0.5)² = 0.25; its reach 800
