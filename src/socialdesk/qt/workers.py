@@ -31,7 +31,7 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
+from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, QTimer, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
 from socialdesk.core.gc_pause import collection_paused
@@ -212,6 +212,41 @@ class LatestJob(QObject):
             self.failed.emit(error)
         else:
             self.finished.emit(result)
+
+
+class RecurringWriter(QObject):
+    """Work the window runs now and then on the writer thread, one run at a time.
+
+    Publishing due posts and team sync are such work: ``timer`` (single shot, started
+    after ``first_ms``) calls ``tick``; :meth:`start_task` runs a job; ``busy`` while it
+    runs; :meth:`stop` on closing. The ``done`` callback sets ``task`` back to None.
+    """
+
+    def __init__(self, parent: QWidget, tick: Callable[[], object], first_ms: int) -> None:
+        super().__init__(parent)
+        self.task: Task | None = None
+        self.timer = QTimer(self)
+        self.timer.setSingleShot(True)
+        self.timer.timeout.connect(tick)
+        self.timer.start(first_ms)
+
+    @property
+    def busy(self) -> bool:
+        """True while a run is under way."""
+        return self.task is not None
+
+    def stop(self) -> None:
+        """No more runs, and one under way stops at its next step (closing)."""
+        self.timer.stop()
+        if self.task is not None:
+            self.task.stop()
+
+    def start_task(self, work: Callable[[Progress], Any], done: Done) -> Task:
+        """Run ``work`` on the writer thread; ``done(result, error)`` on the GUI thread."""
+        self.task = Task(self)
+        self.task.finished.connect(done)
+        run_task(self.task, work, writer_pool())
+        return self.task
 
 
 class Cancelled(Exception):

@@ -12,12 +12,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Protocol, cast
 
-from PySide6.QtCore import QObject, QTimer
 from PySide6.QtWidgets import QMessageBox, QStatusBar, QWidget
 
 from socialdesk import APP_NAME
 from socialdesk.core.changes import POST_ROWS, Changes
-from socialdesk.qt.workers import Progress, Task, run_task, writer_pool
+from socialdesk.qt.workers import Progress, RecurringWriter
 from socialdesk.store import publishing
 from socialdesk.store.workspace import Workspace
 
@@ -47,30 +46,14 @@ class Window(Protocol):
     def written_by_worker(self, changes: Changes) -> None: ...  # noqa: D102
 
 
-class PublishControl(QObject):
+class PublishControl(RecurringWriter):
     """The window's publishing: one job at a time on the writer thread."""
 
     def __init__(self, window: Window) -> None:
-        super().__init__(cast(QWidget, window))
+        super().__init__(cast(QWidget, window), self.send_due, FIRST_DUE_MS)
         self.window = window
-        self.task: Task | None = None
         self.message: QMessageBox | None = None
         self.warned: set[str] = set()  # due runs' problems already shown: not every 5 min
-        self.timer = QTimer(self)
-        self.timer.timeout.connect(self.send_due)
-        self.timer.setSingleShot(True)
-        self.timer.start(FIRST_DUE_MS)
-
-    @property
-    def busy(self) -> bool:
-        """True while a publishing job runs."""
-        return self.task is not None
-
-    def stop(self) -> None:
-        """No more due runs, and a run under way stops after its current post (closing)."""
-        self.timer.stop()
-        if self.task is not None:
-            self.task.stop()
 
     def _start(self, work: Any, done: Any) -> bool:
         """Run ``work(publisher, progress)`` on the writer thread, on a connection of its own.
@@ -88,9 +71,7 @@ class PublishControl(QObject):
             with Workspace.open(path) as own, Publisher(own) as publisher:
                 return work(publisher, progress)
 
-        self.task = Task(self)
-        self.task.finished.connect(done)
-        run_task(self.task, job, writer_pool())
+        self.start_task(job, done)
         return True
 
     def send_due(self) -> bool:

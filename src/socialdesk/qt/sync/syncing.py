@@ -17,11 +17,11 @@ import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Protocol, cast
 
-from PySide6.QtCore import QObject, Qt, QTimer
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QStatusBar, QWidget
 
 from socialdesk.core.changes import Changes
-from socialdesk.qt.workers import Progress, Task, run_task, writer_pool
+from socialdesk.qt.workers import Progress, RecurringWriter
 from socialdesk.store.workspace import Workspace
 
 if TYPE_CHECKING:
@@ -70,35 +70,19 @@ def _set_up(ws: Workspace) -> bool:
     return ws.schema_version >= 13 and state.account(ws) is not None
 
 
-class SyncControl(QObject):
+class SyncControl(RecurringWriter):
     """The window's sync: one job at a time on the writer thread."""
 
     def __init__(self, window: Window) -> None:
-        super().__init__(cast(QWidget, window))
+        super().__init__(cast(QWidget, window), self.sync_automatically, FIRST_SYNC_MS)
         self.window = window
         self.kinds: Callable[[], list[Kind]] = _default_kinds
-        self.task: Task | None = None
         self.dialog: ConflictsDialog | None = None
         self.label = QLabel()
         self.label.setTextFormat(Qt.TextFormat.RichText)
         self.label.linkActivated.connect(lambda _link: self.show_conflicts())
         window.statusBar().addPermanentWidget(self.label)
-        self.timer = QTimer(self)
-        self.timer.setSingleShot(True)
-        self.timer.timeout.connect(self.sync_automatically)
-        self.timer.start(FIRST_SYNC_MS)
         self.show_state()
-
-    @property
-    def busy(self) -> bool:
-        """True while a sync runs."""
-        return self.task is not None
-
-    def stop(self) -> None:
-        """No more automatic syncs; one under way stops at its next item (closing)."""
-        self.timer.stop()
-        if self.task is not None:
-            self.task.stop()
 
     def sync_automatically(self) -> None:
         """Sync now when set up and automatic sync is on, and again in a few minutes."""
@@ -128,19 +112,17 @@ class SyncControl(QObject):
         if not kinds:
             return
         path = self.window.ws.path
-        self.task = Task(self)
-        stopping = self.task.stopping
 
-        def job(_progress: Progress) -> Summary:
+        def job(progress: Progress) -> Summary:
             from socialdesk.core.sync import engine
             from socialdesk.core.sync.account import client_for
 
             with Workspace.open(path) as own, client_for(own) as client:
-                return engine.sync(own, client, kinds, should_stop=stopping.is_set)
+                # progress() is False once the task was stopped (closing)
+                return engine.sync(own, client, kinds, should_stop=lambda: not progress(0, 0))
 
-        self.task.finished.connect(self._done)
         self.label.setText("Syncing…")
-        run_task(self.task, job, writer_pool())
+        self.start_task(job, self._done)
 
     def _done(self, summary: Summary | None, error: BaseException | None) -> None:
         from socialdesk.core.sync.dav import SyncError
