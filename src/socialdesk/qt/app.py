@@ -41,6 +41,7 @@ def create_application() -> object:
     from PySide6.QtCore import qInstallMessageHandler
     from PySide6.QtWidgets import QApplication
 
+    from socialdesk.qt.appsettings import keep_qt_settings_in_config_folder
     from socialdesk.qt.icons import app_icon
 
     qInstallMessageHandler(_quiet_offscreen_noise)
@@ -56,6 +57,7 @@ def create_application() -> object:
     app.setApplicationVersion(__version__)
     app.setOrganizationName(APP_NAME)
     app.setDesktopFileName(APP_ID)
+    keep_qt_settings_in_config_folder()
     if sys.platform.startswith("linux"):
         app.setStyle("Fusion")
     app.setWindowIcon(app_icon())
