@@ -124,7 +124,8 @@ def run_sync(args: argparse.Namespace) -> int:
         except SyncError as error:
             raise UserError(str(error)) from error
     for problem in summary.unreadable:
-        print(f"socialdesk: skipped an item no kind can read: {problem}", file=sys.stderr)
+        print(f"socialdesk: could not take in an item of the server (left there as it is): "
+              f"{problem}", file=sys.stderr)
     if args.json:
         print_json(summary.as_json())
         return 0
@@ -132,6 +133,9 @@ def run_sync(args: argparse.Namespace) -> int:
           f"deleted {summary.deleted}.")
     if summary.more:
         print("More changes wait on the server than one sync reads: sync again.")
+    if summary.foreign:
+        print(f"Left alone {summary.foreign} item(s) of other programs on the server "
+              "(to-dos, journal entries).")
     if summary.listed_etags:
         print("The server has no sync-collection: its items' ETags were compared instead.")
     _print_waiting(summary.waiting)

@@ -407,3 +407,38 @@ def test_a_waiting_ask_is_stored_once_its_partner_arrives_with_nothing_new_on_th
     assert everything(b)["ask"]["ask-new"]["partner"] == "partner-new"
     assert everything(a) == everything(b)
     assert sync(b).sent == 0 and sync(a).received == 0
+
+
+NEWER_KIND = ("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//SocialDesk//Later//EN\r\n"
+              "BEGIN:VEVENT\r\nUID:newer-1\r\nDTSTAMP:20270101T000000Z\r\n"
+              "DTSTART;VALUE=DATE:20270405\r\nSUMMARY:A kind of a later SocialDesk\r\n"
+              "X-SOCIALDESK-KIND:template\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n")
+
+
+def test_joining_counts_other_programs_items_in_one_line_and_skips_nothing_of_ours(
+        tmp_path: Path, demo_path: Path, dav: Any) -> None:
+    import caldav
+
+    with Workspace.open(demo_path) as a:
+        thin_out(a, 4, contacts=8)
+        join(a, dav.url)
+        sent = sync(a).sent
+    client = caldav.DAVClient(url=dav.url, username="team", password="secret")
+    with client:
+        [calendar] = [c for c in client.get_principal().get_calendars()
+                      if c.get_display_name() == "Corner Bakery"]
+        for n in range(3):
+            calendar.save_todo(summary=f"Buy flour {n}", uid=f"phone-todo-{n}")
+        calendar.save_journal(dtstart=date(2027, 4, 3), summary="Diary", uid="phone-journal")
+        calendar.save_event(NEWER_KIND)
+    b_path = tmp_path / "b.socialdesk"
+    Workspace.open(b_path, create=True).close()
+    done = cli(b_path, "sync", "setup", dav.url, "--user", "team", "--name", "Corner Bakery")
+    assert done.returncode == 0, done.stderr
+    done = cli(b_path, "sync")
+    assert done.returncode == 0 and done.stderr == ""
+    assert done.stdout.startswith(f"Sent 0, received {sent}, merged 0, deleted 0.\n")
+    assert "Left alone 5 item(s) of other programs on the server" in done.stdout
+    with Workspace.open(demo_path) as a, Workspace.open(b_path) as b:
+        assert everything(a) == everything(b)
+        assert "newer-1" not in everything(b)["post"]

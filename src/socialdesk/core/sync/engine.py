@@ -73,7 +73,8 @@ class Summary:
     merged: int = 0
     deleted: int = 0
     conflicts: list[dict[str, Any]] = field(default_factory=list)
-    unreadable: list[str] = field(default_factory=list)  # the server's items no kind reads
+    unreadable: list[str] = field(default_factory=list)  # SocialDesk's, refused: why
+    foreign: int = 0  # items of other programs (a phone's to-dos) or kinds, left alone
     waiting: list[str] = field(default_factory=list)  # items not storable yet (waiting.py)
     listed_etags: bool = False  # the server has no sync-collection: ETag listings were used
     more: bool = False  # more changes wait on the server than one sync reads: sync again
@@ -232,17 +233,18 @@ class _Run:
         self.read_bytes += len(text)
         component = _component(text)
         problems = []
-        for kind in kinds:
-            if kind.component != component or not kind.owns(text):
-                continue
+        owners = [k for k in kinds if k.component == component and k.owns(text)]
+        if not owners:
+            self.summary.foreign += 1  # counted, not named: it is none of SocialDesk's
+            return None
+        for kind in owners:
             try:
                 uid, record = kind.from_text(text)
             except SyncFormatError as error:
                 problems.append(str(error))
                 continue
             return kind, uid, record, etag
-        why = f": {problems[0]}" if problems else f" (a {component or 'unknown'} item)"
-        self.summary.unreadable.append(f"{href}{why}")
+        self.summary.unreadable.append(f"{href}: {problems[0]}")
         return None
 
     def receive(self, kind: Kind, uid: str, href: str, etag: str, theirs: Record) -> None:
