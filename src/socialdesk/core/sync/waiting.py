@@ -57,6 +57,8 @@ class Parking:
 
     def keep(self, ws: Workspace, deferred: Sequence[Deferred]) -> list[str]:
         """Keep ``deferred`` as the waiting items; return a line for each, saying why."""
+        if not deferred and not self.items:
+            return []  # nothing waited, nothing waits: no write
         now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
         items = {href: state.Waiting(href, kind.name, uid, etag, record, why)
                  for kind, uid, href, etag, record, why in deferred}
