@@ -47,7 +47,6 @@ from socialdesk.core.contacts.importing.vcard import (
 from socialdesk.core.contacts.importing.vcard_syntax import (
     Property,
     logical_lines,
-    parse_property,
     read_cards,
     split,
     unescape,
@@ -127,12 +126,12 @@ def _fail(prop: Property | None, message: str) -> SyncFormatError:
     return SyncFormatError(f"{where}{message}")
 
 
-def _props(text: str) -> list[Property]:
+def _props(text: str, every: list[tuple[Property, bytes]]) -> list[Property]:
     if len(text) > MAX_CARD_CHARS:
         raise SyncFormatError(f"the card is {len(text):,} characters long; SocialDesk reads "
                               f"cards of up to {MAX_CARD_CHARS:,}.")
     try:
-        cards = list(read_cards(logical_lines(text.encode("utf-8")), "card", _WANTED))
+        cards = list(read_cards(logical_lines(text.encode("utf-8")), "card", _WANTED, every))
     except ContactImportError as error:
         raise SyncFormatError(f"line {error.line}: {error.message}") from error
     except UnicodeEncodeError as error:
@@ -332,7 +331,8 @@ def _limited(values: dict[str, list[Property]], names: tuple[str, ...]) -> None:
 
 def _parsed(text: str) -> SyncedContact:
     values: dict[str, list[Property]] = {}
-    for prop in _props(text):
+    every: list[tuple[Property, bytes]] = []
+    for prop in _props(text, every):
         values.setdefault(prop.name, []).append(prop)
     _limited(values, ("EMAIL", "TEL", "URL", "RELATED", "CATEGORIES", "X-ABLABEL", LINK))
     version = next((_value(p, "4.0").strip() for p in values.get("VERSION", ())), "3.0")
@@ -375,7 +375,7 @@ def _parsed(text: str) -> SyncedContact:
         audiences=[a for p in values.get(AUDIENCES, ())[:1] for a in _audiences(p, version)],
         interactions=[i for p in values.get(INTERACTIONS, ())[:1]
                       for i in _interactions(p, version)],
-        links=links, vcard_extra=extra_text(_extra_lines(text, groups, by_text)))
+        links=links, vcard_extra=extra_text(_extra_lines(every, groups, by_text)))
 
 
 def extra_text(lines: Iterable[str]) -> str:
@@ -400,24 +400,19 @@ def extra_text(lines: Iterable[str]) -> str:
     return "\n".join(found)
 
 
-def _extra_lines(text: str, detail_groups: set[str], by_text: set[int]) -> list[str]:
-    """The card's lines SocialDesk has no field for, as written.
+def _extra_lines(every: list[tuple[Property, bytes]], detail_groups: set[str],
+                 by_text: set[int]) -> list[str]:
+    """The card's lines SocialDesk has no field for, as written (``every``: all of them).
 
     Every property SocialDesk does not read; an ``X-ABLabel`` of a group without an
     e-mail address, phone or web address (another property's label); a ``RELATED`` that
     is no link (line numbers ``by_text``). An embedded card (vCard 2.1 ``AGENT``) is not.
     """
     found = []
-    depth = 0
-    for number, raw in logical_lines(text.encode("utf-8")):
-        word = raw.strip().upper()
-        if word in (b"BEGIN:VCARD", b"END:VCARD"):
-            depth += 1 if word == b"BEGIN:VCARD" else -1
-            continue
-        prop = parse_property(number, raw, _WANTED) if depth == 1 else None
-        if prop is None or (prop.name in _WANTED and not (
+    for prop, raw in every:
+        if prop.name in _WANTED and not (
                 (prop.name == "X-ABLABEL" and prop.group not in detail_groups)
-                or (prop.name == "RELATED" and number in by_text))):
+                or (prop.name == "RELATED" and prop.line in by_text)):
             continue
         try:
             found.append(raw.decode("utf-8"))
