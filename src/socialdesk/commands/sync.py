@@ -98,6 +98,14 @@ def _conflict_line(c: dict[str, Any]) -> str:
     return f"  #{c['id']} {c['kind']} {c['title']!r}: {what}"
 
 
+def _print_waiting(lines: list[str]) -> None:
+    if lines:
+        print(f"{len(lines)} item(s) of the server wait for what they refer to (tried again "
+              "at every sync):")
+        for line in lines:
+            print(f"  {line}")
+
+
 def run_sync(args: argparse.Namespace) -> int:
     """Sync now and print what it did."""
     from socialdesk.core.sync import engine
@@ -116,7 +124,8 @@ def run_sync(args: argparse.Namespace) -> int:
         except SyncError as error:
             raise UserError(str(error)) from error
     for problem in summary.unreadable:
-        print(f"socialdesk: skipped an item no kind can read: {problem}", file=sys.stderr)
+        print(f"socialdesk: could not take in an item of the server (left there as it is): "
+              f"{problem}", file=sys.stderr)
     if args.json:
         print_json(summary.as_json())
         return 0
@@ -124,8 +133,12 @@ def run_sync(args: argparse.Namespace) -> int:
           f"deleted {summary.deleted}.")
     if summary.more:
         print("More changes wait on the server than one sync reads: sync again.")
+    if summary.foreign:
+        print(f"Left alone {summary.foreign} item(s) of other programs on the server "
+              "(to-dos, journal entries).")
     if summary.listed_etags:
         print("The server has no sync-collection: its items' ETags were compared instead.")
+    _print_waiting(summary.waiting)
     if summary.conflicts:
         print(f"{len(summary.conflicts)} conflict(s) to decide with "
               "`socialdesk sync resolve ID --keep mine|theirs`:")
@@ -153,15 +166,19 @@ def run_status(args: argparse.Namespace) -> int:
     """Print the account, the last sync and the pending conflicts."""
     from socialdesk.core.sync.kinds import default_kinds
     from socialdesk.core.sync.merge import pending
+    from socialdesk.core.sync.waiting import waiting_lines
     from socialdesk.store import sync as state
 
     path = workspace_path(args)
     with reading(path) as ws:
+        waiting: list[str] = []
         if ws.schema_version < 13:
             account, conflicts = None, []
         else:
             account = state.account(ws)
             conflicts = pending(ws, default_kinds()) if account else []
+            if account and ws.schema_version >= 15:
+                waiting = waiting_lines(ws)
     if args.json:
         print_json({"set_up": account is not None,
                     "server": account.server_url if account else None,
@@ -170,7 +187,7 @@ def run_status(args: argparse.Namespace) -> int:
                     "addressbook": account.addressbook_url if account else None,
                     "last_sync": account.last_sync_at if account else None,
                     "devices": state.devices(account) if account else [],
-                    "conflicts": conflicts})
+                    "conflicts": conflicts, "waiting": waiting})
         return 0
     if account is None:
         print("Sync is not set up: run `socialdesk sync setup URL --user NAME`.")
@@ -184,4 +201,5 @@ def run_status(args: argparse.Namespace) -> int:
     print(f"Conflicts:    {len(conflicts)}")
     for c in conflicts:
         print(_conflict_line(c))
+    _print_waiting(waiting)
     return 0

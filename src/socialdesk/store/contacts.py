@@ -33,7 +33,8 @@ SORT_KEYS = {
 # are kept by the store and read by exports and undo only.
 CONTACT_COLUMNS = field_names(Contact, leave_out=("details", "tags"))
 EDITABLE_COLUMNS = CONTACT_COLUMNS[1:]  # what a save writes: all but the id
-RECORD_COLUMNS = ("uid", "created_at", "updated_at")
+# vcard_extra: the card's lines SocialDesk has no field for, written back with the card.
+RECORD_COLUMNS = ("uid", "created_at", "updated_at", "vcard_extra")
 # A partner's name in tracked links (written by store/share.py); undo keeps it too.
 SHARE_COLUMNS = ("slug",)
 

@@ -16,12 +16,17 @@ BATCH = 2000
 
 @dataclass(frozen=True, slots=True)
 class ExportContact:
-    """A contact with what only an export needs: its vCard UID and timestamps."""
+    """A contact with what only an export needs: its vCard UID, timestamps, extra lines.
+
+    ``vcard_extra``: the lines of the contact's card that SocialDesk has no field for
+    (``contacts.vcard_extra``), one per line, written into the card as they are.
+    """
 
     contact: Contact
     uid: str | None
     created_at: str
     updated_at: str
+    vcard_extra: str = ""
 
 
 def contact_total(ws: Workspace) -> int:

@@ -45,6 +45,7 @@ from socialdesk.store import (
     schema_v12,
     schema_v13,
     schema_v14,
+    schema_v15,
 )
 
 if TYPE_CHECKING:
@@ -161,6 +162,10 @@ def _sync_uids(db: Database) -> None:
     run_script(db, schema_v14.SQL)
 
 
+def _sync_fidelity(db: Database) -> None:
+    run_script(db, schema_v15.SQL)
+
+
 # Every migration, oldest first. Never edit or remove a released one; append.
 MIGRATIONS: tuple[Migration, ...] = (
     ("0001_initial", _initial),
@@ -177,6 +182,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     ("0012_org_units", _org_units),
     ("0013_sync", _sync),
     ("0014_sync_uids", _sync_uids),
+    ("0015_sync_fidelity", _sync_fidelity),
 )
 
 

@@ -1,5 +1,6 @@
 """What team sharing keeps in the workspace: the account, each synced item, conflicts.
 
+And the server's items that wait to be stored (``sync_waiting``, schema version 15).
 See ``schema_v13`` and ``docs/schema.md`` ("Team sharing"). Records travel as JSON text.
 The item and conflict writes run inside the caller's transaction (the sync engine saves an
 item's state together with the local change it goes with).
@@ -56,6 +57,19 @@ class Conflict:
 
 
 @dataclass(frozen=True, slots=True)
+class Waiting:
+    """A server's item that cannot be stored yet, as read, and why."""
+
+    href: str
+    kind: str
+    uid: str
+    etag: str
+    record: dict[str, Any]
+    reason: str
+    since: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class _Stored:
     """A row of ``sync_items`` or ``sync_conflicts`` as stored (JSON as text)."""
 
@@ -94,6 +108,7 @@ def save_account(ws: Workspace, acct: Account) -> None:
                 acct.calendar_url, acct.addressbook_url):
             ws.conn.execute("DELETE FROM sync_items")
             ws.conn.execute("DELETE FROM sync_conflicts")
+            ws.conn.execute("DELETE FROM sync_waiting")
         ws.conn.execute(
             f"INSERT OR REPLACE INTO sync_account (id, {ACCOUNT_COLUMNS}) "
             f"VALUES (1, {', '.join('?' * len(field_names(Account)))})",
@@ -208,3 +223,26 @@ def drop_conflict(ws: Workspace, conflict_id: int) -> None:
 def drop_conflicts(ws: Workspace, kind: str, uid: str) -> None:
     """Every conflict of ``uid`` is settled."""
     ws.conn.execute("DELETE FROM sync_conflicts WHERE kind = ? AND uid = ?", (kind, uid))
+
+
+def waiting(ws: Workspace) -> dict[str, Waiting]:
+    """The server's items waiting to be stored, by href (oldest first)."""
+    return {row["href"]: Waiting(row["href"], row["kind"], row["uid"], row["etag"],
+                                 json.loads(row["record"]), row["reason"], row["since"])
+            for row in ws.conn.execute(
+                "SELECT href, kind, uid, etag, record, reason, since FROM sync_waiting "
+                "ORDER BY since, href")}
+
+
+def set_waiting(ws: Workspace, kinds: Sequence[str], items: Sequence[Waiting],
+                now: str) -> None:
+    """Make ``items`` the waiting items of ``kinds`` (an item waiting already keeps its since)."""
+    with ws.transaction():
+        since = {w.href: w.since for w in waiting(ws).values()}
+        marks = ", ".join("?" * len(kinds))
+        ws.conn.execute(f"DELETE FROM sync_waiting WHERE kind IN ({marks})", list(kinds))
+        ws.conn.executemany(
+            "INSERT OR REPLACE INTO sync_waiting (href, kind, uid, etag, record, reason, since) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [(w.href, w.kind, w.uid, w.etag, _dump(w.record), w.reason,
+              since.get(w.href) or now) for w in items])

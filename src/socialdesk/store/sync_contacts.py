@@ -54,6 +54,7 @@ class SyncedContact:
     audiences: list[Audience] = field(default_factory=list)  # platforms as they read back
     interactions: list[Interaction] = field(default_factory=list)
     links: list[SyncedLink] = field(default_factory=list)
+    vcard_extra: str = ""  # the card's lines SocialDesk has no field for (contact_card.py)
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,8 +75,8 @@ class _DetailRow:
     label: str
 
 
-_CONTACT_SQL = (f"SELECT uid, slug, {select_list(CONTACT_COLUMNS)} FROM contacts "
-                "WHERE uid IS NOT NULL")
+_CONTACT_SQL = (f"SELECT uid, slug, vcard_extra, {select_list(CONTACT_COLUMNS)} "
+                "FROM contacts WHERE uid IS NOT NULL")
 
 
 def synced_contact_rows(ws: Workspace) -> list[SyncedContact]:
@@ -97,7 +98,8 @@ def synced_contact_rows(ws: Workspace) -> list[SyncedContact]:
     for row in conn.execute(_CONTACT_SQL):
         contact = from_row(Contact, row, CONTACT_COLUMNS, details=tuple(details[row["id"]]),
                            tags=tuple(tags[row["id"]]))
-        found[contact.id] = SyncedContact(row["uid"], contact, row["slug"])
+        found[contact.id] = SyncedContact(row["uid"], contact, row["slug"],
+                                          vcard_extra=row["vcard_extra"])
     topics: dict[int, list[str]] = defaultdict(list)
     for owned in rows_as(_Owned, conn.execute(
         "SELECT at.audience_id AS owner, t.name FROM audience_topics at "
@@ -168,6 +170,8 @@ def write_synced_contact(ws: Workspace, item: SyncedContact) -> int:
         save_contact(ws, replace(item.contact, id=contact_id))
         if item.slug is not None:
             set_slug(ws, contact_id, item.slug)
+        ws.conn.execute("UPDATE contacts SET vcard_extra = ? WHERE id = ? AND vcard_extra <> ?",
+                        (item.vcard_extra, contact_id, item.vcard_extra))
         set_audiences(ws, contact_id, item.audiences)
         set_interactions(ws, contact_id, item.interactions)
         set_links(ws, contact_id, _local_links(ws, contact_id, item.links))

@@ -160,14 +160,15 @@ def write_ask(ws: Workspace, uid: str, item: dict[str, Any]) -> None:
     """
     contact_id = _id_of(ws, "contacts", item.get("partner"))
     if contact_id is None:
-        raise MissingPartner(f"the partner {item.get('partner')!r} of ask {uid} is not here")
+        raise MissingPartner(f"its partner (contact {item.get('partner')}) is not in this "
+                             "workspace")
     post_id = _id_of(ws, "posts", item.get("post"))
     if post_id is not None:
         other = ws.conn.execute(
             "SELECT uid FROM asks WHERE contact_id = ? AND post_id = ? AND uid <> ?",
             (contact_id, post_id, uid)).fetchone()
         if other:
-            raise DuplicateAsk(f"ask {other[0]} already asks this partner about this post",
+            raise DuplicateAsk(f"ask {other[0]} already asks its partner about its post",
                                other[0])
     columns = (*ASK_COLUMNS, "post_id", "contact_id")
     values = [*(item[name] for name in ASK_COLUMNS), post_id, contact_id]

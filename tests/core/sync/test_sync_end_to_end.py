@@ -343,3 +343,102 @@ def test_a_contact_deleted_there_keeps_an_ask_made_here_for_it(pair) -> None:  #
         assert sync(ws).conflicts == []
     assert everything(a) == everything(b)
     assert everything(a)["ask"]["ask-for-gone"]["partner"] == partner
+
+
+def _token(ws: Workspace) -> str:
+    from socialdesk.store import sync as state
+
+    account = state.account(ws)
+    assert account is not None
+    return account.calendar_token
+
+
+def test_an_ask_whose_partner_never_arrives_waits_without_holding_back_the_calendar(
+        pair, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    a, b = pair
+    stuck = "x" * 301  # a UID no card carries: this contact does not travel
+    with a.transaction():
+        a.conn.execute("INSERT INTO contacts (name, uid) VALUES ('Hand-made', ?)", (stuck,))
+    _ask(a, "ask-stuck", _post(a, 3), stuck, "Share it?")
+    sync(a)
+    before = _token(b)
+    summary = sync(b)
+    assert "ask-stuck" not in everything(b)["ask"] and summary.unreadable == []
+    assert _token(b) != before  # the rest of the calendar goes on syncing
+    assert [line.split(" waits since ")[0] for line in summary.waiting] == ["ask ask-stuck"]
+    assert "its partner (contact xxx" in summary.waiting[0]
+    _set(a, "posts", _post(a, 1), title="Changed meanwhile")
+    sync(a)
+    summary = sync(b)
+    assert everything(b)["post"][_post(a, 1)]["title"] == "Changed meanwhile"
+    assert len(summary.waiting) == 1 and "ask-stuck" not in everything(b)["ask"]
+    b.close()
+    status = cli(tmp_path / "b.socialdesk", "sync", "status")
+    assert "1 item(s) of the server wait" in status.stdout and "ask ask-stuck" in status.stdout
+    b = Workspace.open(tmp_path / "b.socialdesk")
+    try:
+        with a.transaction():  # the partner gets a UID a card carries, and travels
+            a.conn.execute("UPDATE contacts SET uid = 'partner-late' WHERE uid = ?", (stuck,))
+        sync(a)
+        summary = sync(b)
+        assert summary.waiting == [] and summary.conflicts == []
+        assert everything(b)["ask"]["ask-stuck"]["partner"] == "partner-late"
+        assert everything(a) == everything(b)
+        assert sync(b).sent == 0 and sync(a).received == 0
+    finally:
+        b.close()
+
+
+def test_a_waiting_ask_is_stored_once_its_partner_arrives_with_nothing_new_on_the_calendar(
+        pair) -> None:  # type: ignore[no-untyped-def]
+    a, b = pair
+    with a.transaction():
+        a.conn.execute("INSERT INTO contacts (name, uid) VALUES ('New partner', 'partner-new')")
+    _ask(a, "ask-new", _post(a, 3), "partner-new", "Share it?")
+    sync(a)
+    calendar_only = [kind for kind in KINDS if kind.collection == "calendar"]
+    with client_for(b) as client:  # the address book is not read: the partner is missing
+        summary = engine.sync(b, client, calendar_only)
+    assert [line.split(" waits")[0] for line in summary.waiting] == ["ask ask-new"]
+    waiting_token = _token(b)
+    summary = sync(b)  # the calendar has nothing new; the ask is tried again and stored
+    assert _token(b) == waiting_token
+    assert summary.waiting == [] and summary.unreadable == []
+    assert everything(b)["ask"]["ask-new"]["partner"] == "partner-new"
+    assert everything(a) == everything(b)
+    assert sync(b).sent == 0 and sync(a).received == 0
+
+
+NEWER_KIND = ("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//SocialDesk//Later//EN\r\n"
+              "BEGIN:VEVENT\r\nUID:newer-1\r\nDTSTAMP:20270101T000000Z\r\n"
+              "DTSTART;VALUE=DATE:20270405\r\nSUMMARY:A kind of a later SocialDesk\r\n"
+              "X-SOCIALDESK-KIND:template\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n")
+
+
+def test_joining_counts_other_programs_items_in_one_line_and_skips_nothing_of_ours(
+        tmp_path: Path, demo_path: Path, dav: Any) -> None:
+    import caldav
+
+    with Workspace.open(demo_path) as a:
+        thin_out(a, 4, contacts=8)
+        join(a, dav.url)
+        sent = sync(a).sent
+    client = caldav.DAVClient(url=dav.url, username="team", password="secret")
+    with client:
+        [calendar] = [c for c in client.get_principal().get_calendars()
+                      if c.get_display_name() == "Corner Bakery"]
+        for n in range(3):
+            calendar.save_todo(summary=f"Buy flour {n}", uid=f"phone-todo-{n}")
+        calendar.save_journal(dtstart=date(2027, 4, 3), summary="Diary", uid="phone-journal")
+        calendar.save_event(NEWER_KIND)
+    b_path = tmp_path / "b.socialdesk"
+    Workspace.open(b_path, create=True).close()
+    done = cli(b_path, "sync", "setup", dav.url, "--user", "team", "--name", "Corner Bakery")
+    assert done.returncode == 0, done.stderr
+    done = cli(b_path, "sync")
+    assert done.returncode == 0 and done.stderr == ""
+    assert done.stdout.startswith(f"Sent 0, received {sent}, merged 0, deleted 0.\n")
+    assert "Left alone 5 item(s) of other programs on the server" in done.stdout
+    with Workspace.open(demo_path) as a, Workspace.open(b_path) as b:
+        assert everything(a) == everything(b)
+        assert "newer-1" not in everything(b)["post"]

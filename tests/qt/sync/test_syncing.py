@@ -130,3 +130,30 @@ def test_automatic_sync_follows_this_computers_interval(
     assert window.syncing.busy and window.syncing.timer.interval() == 15 * 60 * 1000
     qtbot.waitUntil(lambda: not window.syncing.busy, timeout=20_000)
     assert window.syncing.label.text().startswith("Synced ")
+
+
+def test_an_item_waiting_for_what_it_refers_to_is_said_in_the_status_bar(
+        qtbot, open_window, tmp_path: Path, dav, fresh_keyring: None) -> None:
+    from socialdesk.core.sync.kinds import default_kinds
+
+    ann_path, bob_path = tmp_path / "ann.sqlite", tmp_path / "bob.sqlite"
+    set_up(ann_path, dav.url)
+    set_up(bob_path, dav.url)
+    with Workspace.open(ann_path) as ann:
+        with ann.transaction():  # a partner whose UID no card carries: it never travels
+            ann.conn.execute("INSERT INTO posts (uid, title) VALUES ('p1', 'Rye day')")
+            ann.conn.execute("INSERT INTO contacts (uid, name) VALUES (?, 'Hand-made')",
+                             ("x" * 301,))
+            ann.conn.execute("INSERT INTO asks (uid, post_id, contact_id, asked_on) VALUES "
+                             "('ask-1', (SELECT id FROM posts), (SELECT id FROM contacts), "
+                             "'2027-01-05')")
+        with client_for(ann) as client:
+            engine.sync(ann, client, default_kinds())
+
+    window = open_window(bob_path)
+    window.syncing.kinds = default_kinds
+    window.syncing.sync_now()
+    qtbot.waitUntil(lambda: not window.syncing.busy, timeout=20_000)
+    message = window.statusBar().currentMessage()
+    assert "received 1" in message
+    assert "1 item(s) of the team wait for what they refer to" in message

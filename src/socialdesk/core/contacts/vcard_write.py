@@ -4,7 +4,9 @@ Hand-written rather than with ``vobject``: vobject 0.9 serialises every card wit
 vCard 3.0 behaviour (it only lets the VERSION line say 4.0), it is not otherwise a
 dependency of SocialDesk, and building its object tree for 100,000 contacts is slow.
 What we write is small and plain: FN, N, ORG (name and units), EMAIL, TEL, URL, NOTE,
-CATEGORIES, UID, REV, and SocialDesk's own fields as ``X-SOCIALDESK-*`` properties. Text
+CATEGORIES, UID, REV, SocialDesk's own fields as ``X-SOCIALDESK-*`` properties, and the
+lines of the contact's own card that SocialDesk has no field for (``vcard_extra``: a
+phone's BDAY, ADR, PHOTO, …) as they were read. Text
 is escaped (backslash, newline, comma, semicolon; other control characters but tab are
 left out), URIs (URL, UID) have their control characters percent-encoded, so that no value
 can end its line; lines end in CRLF and are folded at 75 octets without splitting a UTF-8
@@ -38,6 +40,9 @@ _NAMESPACE = uuid.UUID("6f1d3b8e-3c2a-5b7e-9a41-2c5e7d8f9a10")
 # A stored N or ORG's units are escaped already: only control characters (line breaks
 # too) are left out.
 _LINE_BREAKS = re.compile(r"[\x00-\x1f\x7f]")
+# A content line of a property (optionally grouped) that a card may hold more of.
+_EXTRA = re.compile(r"(?:[A-Za-z0-9-]+\.)?([A-Za-z0-9-]+)[;:]")
+NOT_EXTRA = frozenset({"BEGIN", "END", "VERSION", "UID", "PRODID", "REV", "AGENT"})
 
 
 def escape(text: str) -> str:
@@ -119,6 +124,21 @@ def _detail_lines(details: Iterable[Detail], version: str) -> list[str]:
     return lines
 
 
+def extra_lines(stored: str) -> list[str]:
+    """The kept lines of ``contacts.vcard_extra`` that can go into a card as they are.
+
+    Each is one content line of a property other than those that frame or name a card
+    (BEGIN, END, VERSION, UID, …), without control characters: whatever another program
+    wrote into the column, the card stays one card.
+    """
+    found = []
+    for line in stored.split("\n") if stored else ():
+        head = _EXTRA.match(line)
+        if head and head[1].upper() not in NOT_EXTRA and not CONTROLS.search(line):
+            found.append(line)
+    return found
+
+
 def card(item: ExportContact, version: str = "4.0") -> str:
     """One contact as a vCard, folded, with CRLF line ends."""
     if version not in VERSIONS:
@@ -142,6 +162,7 @@ def card(item: ExportContact, version: str = "4.0") -> str:
         lines.append(f"NOTE:{escape(contact.notes)}")
     lines += [f"{own.vcard_property}:{text}" for own in OWN_FIELDS
               if (text := own.vcard_text(contact))]
+    lines += extra_lines(item.vcard_extra)
     if item.updated_at:
         lines.append(f"REV:{_rev(item.updated_at)}")
     lines.append("END:VCARD")

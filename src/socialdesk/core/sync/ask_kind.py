@@ -7,8 +7,9 @@ the planner's forecast. When a standard property disagrees with it, another prog
 changed the ask (a phone ticked it done, moved its due date): the standard one wins.
 
 An ask needs its partner: one whose partner is not in the workspace yet cannot be stored,
-and :meth:`AskKind.apply` raises :class:`AskDeferred` (the engine keeps it for a later
-sync, after the contacts). A post that is not here is left empty, as for any reference.
+and :meth:`AskKind.apply` raises :class:`AskDeferred` (the engine tries it again after
+the contacts, then keeps it aside until its partner arrives: ``waiting.py``). A post
+that is not here is left empty, as for any reference.
 """
 
 from __future__ import annotations

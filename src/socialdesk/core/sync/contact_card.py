@@ -20,10 +20,12 @@ Read with the contacts importer's syntax and field readers (``vcard_syntax``, la
 ``N`` and ``ORG``), without its cleaning, so that the record written comes back equal.
 A card another program wrote (a phone's: ``FN``, ``TEL``, ``EMAIL``; a vCard 3.0 card)
 reads too, the fields it lacks taking their defaults; its ``RELATED`` becomes a link of the
-kind its ``TYPE`` says. Everything is bounded: a card over :data:`MAX_CARD_CHARS`, a list
-over :data:`MAX_ITEMS`, JSON that does not read as the list it should be, or an invalid
-date or value in an ``X-SOCIALDESK-*`` property raises
-:class:`~socialdesk.core.sync.kind.SyncFormatError`.
+kind its ``TYPE`` says. The lines SocialDesk has no field for (a ``BDAY``, ``ADR``,
+``PHOTO``, an ``X-ABLabel`` of theirs, a ``RELATED`` naming someone by text) are kept as
+written (field ``vcard_extra``, see ``contact_record``) and written back into the card.
+Everything is bounded: a card over :data:`MAX_CARD_CHARS`, a list over :data:`MAX_ITEMS`,
+JSON that does not read as the list it should be, or an invalid date or value in an
+``X-SOCIALDESK-*`` property raises :class:`~socialdesk.core.sync.kind.SyncFormatError`.
 """
 
 from __future__ import annotations
@@ -31,7 +33,7 @@ from __future__ import annotations
 import json
 import math
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from socialdesk.core.contacts.fields import OWN_FIELDS
@@ -51,7 +53,7 @@ from socialdesk.core.contacts.importing.vcard_syntax import (
 )
 from socialdesk.core.contacts.names import from_vcard
 from socialdesk.core.contacts.org_units import stored as stored_units
-from socialdesk.core.contacts.vcard_write import card, escape, fold
+from socialdesk.core.contacts.vcard_write import card, escape, extra_lines, fold
 from socialdesk.core.sync import contact_record as canon
 from socialdesk.core.sync.kind import Record, SyncFormatError
 from socialdesk.store.contacts_export import ExportContact
@@ -62,6 +64,7 @@ from socialdesk.store.vocabulary import INTERACTION_KINDS
 MAX_CARD_CHARS = 4_000_000
 MAX_ITEMS = 5_000  # details, tags, audiences, topics, interactions or links of one card
 MAX_COUNT = 2**63 - 1  # the largest whole number the workspace holds (SQLite INTEGER)
+MAX_EXTRA_CHARS = 200_000  # of a card's lines kept without a field; the rest is left out
 SLUG, AUDIENCES, INTERACTIONS, LINK = (
     f"X-SOCIALDESK-{name}" for name in ("SLUG", "AUDIENCES", "INTERACTIONS", "LINK"))
 _OWN = {own.vcard_property: own for own in OWN_FIELDS}
@@ -76,6 +79,11 @@ _TYPE_KIND = {"friend": "friend", "co-worker": "works_with", "colleague": "works
               "kin": "family", "spouse": "family", "child": "family", "parent": "family",
               "sibling": "family"}
 _END = "END:VCARD\r\n"
+# What SocialDesk reads itself never goes into the lines kept (but another program's
+# label or relation by name); a group of SocialDesk's own lines is renamed there.
+_READ = _WANTED - {"X-ABLABEL", "RELATED"}
+_OWN_GROUP = re.compile(r"(?:item|related)[0-9]+\.", re.IGNORECASE)
+_EXTRA_NAME = re.compile(r"(?:[A-Za-z0-9-]+\.)?([A-Za-z0-9-]+)")
 _URI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
 
 
@@ -98,7 +106,8 @@ def _related_lines(links: list[dict[str, Any]]) -> list[str]:
 
 def to_text(uid: str, record: Record) -> str:
     """The record as one vCard 4.0 (folded, CRLF line ends)."""
-    head = card(ExportContact(canon.contact_of(record), uid, "", ""), "4.0")
+    extra = str(record.get("vcard_extra") or "")
+    head = card(ExportContact(canon.contact_of(record), uid, "", "", extra), "4.0")
     lines = []
     if record.get("slug"):
         lines.append(f"{SLUG}:{record['slug']}")
@@ -117,12 +126,12 @@ def _fail(prop: Property | None, message: str) -> SyncFormatError:
     return SyncFormatError(f"{where}{message}")
 
 
-def _props(text: str) -> list[Property]:
+def _props(text: str, every: list[tuple[Property, bytes]]) -> list[Property]:
     if len(text) > MAX_CARD_CHARS:
         raise SyncFormatError(f"the card is {len(text):,} characters long; SocialDesk reads "
                               f"cards of up to {MAX_CARD_CHARS:,}.")
     try:
-        cards = list(read_cards(logical_lines(text.encode("utf-8")), "card", _WANTED))
+        cards = list(read_cards(logical_lines(text.encode("utf-8")), "card", _WANTED, every))
     except ContactImportError as error:
         raise SyncFormatError(f"line {error.line}: {error.message}") from error
     except UnicodeEncodeError as error:
@@ -322,7 +331,8 @@ def _limited(values: dict[str, list[Property]], names: tuple[str, ...]) -> None:
 
 def _parsed(text: str) -> SyncedContact:
     values: dict[str, list[Property]] = {}
-    for prop in _props(text):
+    every: list[tuple[Property, bytes]] = []
+    for prop in _props(text, every):
         values.setdefault(prop.name, []).append(prop)
     _limited(values, ("EMAIL", "TEL", "URL", "RELATED", "CATEGORIES", "X-ABLABEL", LINK))
     version = next((_value(p, "4.0").strip() for p in values.get("VERSION", ())), "3.0")
@@ -353,13 +363,62 @@ def _parsed(text: str) -> SyncedContact:
     if slug is not None and canon.valid_slug(slug) is None:
         raise _fail(values[SLUG][0], f"{SLUG} {slug[:40]!r} is not a slug.")
     extras = _LinkExtras(values.get(LINK, []), version)
-    links = [link for p in values.get("RELATED", ()) if (link := _link(p, extras, version))]
+    links, by_text = [], set()
+    for prop in values.get("RELATED", ()):
+        if (link := _link(prop, extras, version)) is not None:
+            links.append(link)
+        else:
+            by_text.add(prop.line)
+    groups = {p.group for name in ("EMAIL", "TEL", "URL") for p in values.get(name, ())}
     return SyncedContact(
         uid, contact, slug,
         audiences=[a for p in values.get(AUDIENCES, ())[:1] for a in _audiences(p, version)],
         interactions=[i for p in values.get(INTERACTIONS, ())[:1]
                       for i in _interactions(p, version)],
-        links=links)
+        links=links, vcard_extra=extra_text(_extra_lines(every, groups, by_text)))
+
+
+def extra_text(lines: Iterable[str]) -> str:
+    """A card's lines without a field of their own as a record and the workspace keep them.
+
+    Those a card can carry as they are (``vcard_write.extra_lines``) and that SocialDesk
+    does not read itself, a group of SocialDesk's own lines (``item1``, ``related1``)
+    prefixed with ``x`` (so that it is not taken for a detail's label), one per line, in
+    order, at most :data:`MAX_EXTRA_CHARS` in all (the lines past that are left out).
+    """
+    found: list[str] = []
+    size = 0
+    for line in extra_lines("\n".join(lines)):
+        name = _EXTRA_NAME.match(line)
+        if name is None or name[1].upper() in _READ:
+            continue
+        if _OWN_GROUP.match(line):
+            line = "x" + line
+        if size + len(line) + 1 <= MAX_EXTRA_CHARS:
+            found.append(line)
+            size += len(line) + 1
+    return "\n".join(found)
+
+
+def _extra_lines(every: list[tuple[Property, bytes]], detail_groups: set[str],
+                 by_text: set[int]) -> list[str]:
+    """The card's lines SocialDesk has no field for, as written (``every``: all of them).
+
+    Every property SocialDesk does not read; an ``X-ABLabel`` of a group without an
+    e-mail address, phone or web address (another property's label); a ``RELATED`` that
+    is no link (line numbers ``by_text``). An embedded card (vCard 2.1 ``AGENT``) is not.
+    """
+    found = []
+    for prop, raw in every:
+        if prop.name in _WANTED and not (
+                (prop.name == "X-ABLABEL" and prop.group not in detail_groups)
+                or (prop.name == "RELATED" and prop.line in by_text)):
+            continue
+        try:
+            found.append(raw.decode("utf-8"))
+        except UnicodeDecodeError:
+            continue
+    return found
 
 
 def from_text(text: str) -> tuple[str, Record]:

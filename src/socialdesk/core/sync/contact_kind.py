@@ -19,6 +19,7 @@ from typing import Literal
 from socialdesk.core.gc_pause import collection_paused
 from socialdesk.core.share.links import slugify, unique_slug
 from socialdesk.core.sync import contact_card
+from socialdesk.core.sync.contact_card import extra_text
 from socialdesk.core.sync.contact_record import record_of, synced_of, usable_uid
 from socialdesk.core.sync.kind import Kind, Record
 from socialdesk.store.share import slugs_starting
@@ -43,8 +44,11 @@ class ContactKind:
     def records(self, ws: Workspace) -> dict[str, Record]:
         """Every contact with a usable UID (all but hand-made ones), by UID."""
         with collection_paused():
-            return {item.uid: record_of(item) for item in synced_contact_rows(ws)
-                    if usable_uid(item.uid)}
+            items = [item for item in synced_contact_rows(ws) if usable_uid(item.uid)]
+            for item in items:
+                if item.vcard_extra:  # as another program may have left it
+                    item.vcard_extra = extra_text(item.vcard_extra.split("\n"))
+            return {item.uid: record_of(item) for item in items}
 
     def to_text(self, uid: str, record: Record) -> str:
         """The contact as one vCard 4.0."""

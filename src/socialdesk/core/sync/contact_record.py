@@ -18,7 +18,10 @@ is normalised away on both sides, the same way:
   (follow-up, interaction, audience check) is none, and such an interaction is left out;
 * lists are sorted (tags and topics alphabetically, audiences by platform, interactions by
   date, links by the other contact's UID); two audiences on one platform, or two links of
-  one kind to one contact, are one, merged as the store merges them.
+  one kind to one contact, are one, merged as the store merges them;
+* the card's lines SocialDesk has no field for (``vcard_extra``, only in a record that has
+  some, so that other records stay as they were) are as
+  :func:`~socialdesk.core.sync.contact_card.extra_text` keeps them.
 """
 
 from __future__ import annotations
@@ -235,12 +238,16 @@ def _values(items: Sequence[object]) -> list[Value]:
 
 
 def record_of(item: SyncedContact) -> Record:
-    """The canonical record of a contact as the store reads it."""
+    """The canonical record of a contact as the store reads it.
+
+    ``item.vcard_extra`` goes in as it is: what :func:`~socialdesk.core.sync.contact_card.
+    extra_text` keeps of a card or of the stored column.
+    """
     contact = item.contact
     found = details(contact.details)
     organisation = line(contact.organisation)
     name = display_name(contact.name, organisation, found)
-    return {
+    record: Record = {
         "name": name,
         "structured_name": structured_name(name, contact.structured_name),
         "organisation": organisation,
@@ -258,6 +265,9 @@ def record_of(item: SyncedContact) -> Record:
         "interactions": _values(interaction_dicts(item.interactions)),
         "links": _values(link_dicts(item.links, item.uid)),
     }
+    if item.vcard_extra:
+        record["vcard_extra"] = item.vcard_extra
+    return record
 
 
 def _get(record: Mapping[str, Any], name: str) -> Any:
@@ -298,4 +308,5 @@ def synced_of(uid: str, record: Mapping[str, Any]) -> SyncedContact:
                       for i in record.get("interactions") or ()],
         links=[SyncedLink(link["uid"], link["kind"], link["weight"], link["direction"],
                           link["note"]) for link in record.get("links") or ()],
+        vcard_extra=str(record.get("vcard_extra") or ""),
     )

@@ -50,6 +50,7 @@ from socialdesk.core.sync.merge import (
     title_of,
     undecided,
 )
+from socialdesk.core.sync.waiting import Deferred, Parking
 from socialdesk.store import sync as state
 from socialdesk.store.workspace import Workspace
 
@@ -72,7 +73,9 @@ class Summary:
     merged: int = 0
     deleted: int = 0
     conflicts: list[dict[str, Any]] = field(default_factory=list)
-    unreadable: list[str] = field(default_factory=list)  # the server's items no kind reads
+    unreadable: list[str] = field(default_factory=list)  # SocialDesk's, refused: why
+    foreign: int = 0  # items of other programs (a phone's to-dos) or kinds, left alone
+    waiting: list[str] = field(default_factory=list)  # items not storable yet (waiting.py)
     listed_etags: bool = False  # the server has no sync-collection: ETag listings were used
     more: bool = False  # more changes wait on the server than one sync reads: sync again
     changes: Changes = field(default_factory=Changes)
@@ -113,7 +116,8 @@ class _Run:
         self.should_stop = should_stop or (lambda: False)
         self.allow_emptied = allow_emptied
         self.read_bytes = 0
-        self.deferred: list[tuple[Kind, str, str, str, Record]] = []  # see ItemDeferred
+        self.deferred: list[Deferred] = []  # see ItemDeferred and waiting.py
+        self.parking = Parking(ws, self.kinds)
         self.unsent: dict[str, set[str]] | None = None  # see _would_take_along
         self.summary = Summary()
         self.local: dict[str, dict[str, Record]] = {}  # each kind's records, read once
@@ -143,6 +147,7 @@ class _Run:
 
     def pull(self) -> None:
         self.unsent = None
+        self.parking = Parking(self.ws, self.kinds)
         incoming: dict[str, list[tuple[str, str, str, Record]]] = defaultdict(list)
         removals: dict[str, list[state.Item]] = defaultdict(list)
         tokens: dict[Literal["calendar", "addressbook"], str] = {}
@@ -159,7 +164,7 @@ class _Run:
             except NoSyncCollection:
                 self.summary.listed_etags = True
                 listing = self.client.etags(url)
-                known = state.hrefs_under(self.ws, url)
+                known = {**self.parking.etags_under(url), **state.hrefs_under(self.ws, url)}
                 changed = {h: e for h, e in listing.items() if known.get(h) != e or not e}
                 removed = [h for h in known if h not in listing]
                 tokens[collection] = ""
@@ -170,6 +175,8 @@ class _Run:
                 etag = changed[href]
                 if etag and href in kept and kept[href].etag == etag:
                     continue  # what this computer wrote, or took in already
+                if not self.parking.read_again(href, etag):
+                    continue  # waits as this version: tried again below
                 self.check_stop()
                 if self.read_bytes > MAX_PULL_BYTES:  # the rest at the next sync
                     self.summary.more = True
@@ -181,6 +188,7 @@ class _Run:
                     kind, uid, record, etag_read = read
                     incoming[kind.name].append((uid, href, etag_read, record))
             for href in removed:
+                self.parking.gone(href)
                 if href in kept:
                     removals[kept[href].kind].append(kept[href])
         for kind in self.kinds:
@@ -191,11 +199,10 @@ class _Run:
         for kind in reversed(self.kinds):  # an ask goes before its post and its partner
             for item in removals[kind.name]:
                 self.removed(kind, item)
-        waiting, self.deferred = self.deferred, []
-        for kind, uid, href, etag, record in waiting:  # what they need may be here now
+        waiting, self.deferred = self.deferred + self.parking.retries(), []
+        for kind, uid, href, etag, record, _why in waiting:  # what they need may be here now
             self.receive(kind, uid, href, etag, record)
-        for kind, *_rest in self.deferred:  # read again at the next sync
-            tokens.pop(kind.collection, None)
+        self.summary.waiting = self.parking.keep(self.ws, self.deferred)
         for collection, token in tokens.items():
             state.set_token(self.ws, collection, token)
 
@@ -226,17 +233,18 @@ class _Run:
         self.read_bytes += len(text)
         component = _component(text)
         problems = []
-        for kind in kinds:
-            if kind.component != component or not kind.owns(text):
-                continue
+        owners = [k for k in kinds if k.component == component and k.owns(text)]
+        if not owners:
+            self.summary.foreign += 1  # counted, not named: it is none of SocialDesk's
+            return None
+        for kind in owners:
             try:
                 uid, record = kind.from_text(text)
             except SyncFormatError as error:
                 problems.append(str(error))
                 continue
             return kind, uid, record, etag
-        why = f": {problems[0]}" if problems else f" (a {component or 'unknown'} item)"
-        self.summary.unreadable.append(f"{href}{why}")
+        self.summary.unreadable.append(f"{href}: {problems[0]}")
         return None
 
     def receive(self, kind: Kind, uid: str, href: str, etag: str, theirs: Record) -> None:
@@ -256,7 +264,7 @@ class _Run:
             self.local.pop(kind.name, None)
             if not (error.same_as and self.take_place(kind, error.same_as, uid, href, etag,
                                                       theirs)):
-                self.deferred.append((kind, uid, href, etag, theirs))
+                self.deferred.append((kind, uid, href, etag, theirs, str(error)))
 
     def take_place(self, kind: Kind, other: str, uid: str, href: str, etag: str,
                    theirs: Record) -> bool:

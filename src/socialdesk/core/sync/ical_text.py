@@ -132,13 +132,14 @@ def kind_named(text: str) -> str | None:
 def kind_of_text(text: str) -> str | None:
     """The name of the kind that reads a server's calendar object, or None: not ours.
 
-    ``X-SOCIALDESK-KIND`` when SocialDesk wrote it; else another program's event is a
-    post (a phone's new event becomes an idea), and its to-dos and journal entries are
-    the user's own business, left alone.
+    ``X-SOCIALDESK-KIND`` when SocialDesk wrote it (None for a kind a newer SocialDesk
+    carries: left alone); else another program's event is a post (a phone's new event
+    becomes an idea), and its to-dos and journal entries are the user's own business,
+    left alone.
     """
     named = kind_named(text)
-    if named in ("post", "ask", "campaign", "settings"):
-        return named
+    if named is not None:
+        return named if named in ("post", "ask", "campaign", "settings") else None
     return "post" if "BEGIN:VEVENT" in text[:MAX_TEXT].upper() else None
 
 

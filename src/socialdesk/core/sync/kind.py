@@ -32,10 +32,11 @@ class SyncFormatError(ValueError):
 class ItemDeferred(LookupError):
     """A server's item that cannot be stored yet (what it needs is not here).
 
-    Nothing was written. The engine tries it again after the other items, then at the
-    next sync. ``same_as``: the local item (another UID) that is the same thing, made
-    here before the two computers synced (an ask of the same partner about the same
-    post): when that one was never synced, the engine takes the server's in its place.
+    Nothing was written. The engine tries it again after the other items, then keeps it
+    aside and tries it again at every sync (``waiting.py``). ``same_as``: the local item
+    (another UID) that is the same thing, made here before the two computers synced (an
+    ask of the same partner about the same post): when that one was never synced, the
+    engine takes the server's in its place.
     """
 
     def __init__(self, message: str, same_as: str | None = None) -> None:

@@ -142,6 +142,9 @@ class SyncControl(RecurringWriter):
                   f"{summary.received}, merged {summary.merged}, deleted {summary.deleted}.")
         if summary.more:
             counts += " More changes wait: the next sync takes them."
+        if summary.waiting:  # `socialdesk sync status` lists them, with the reason
+            counts += (f" {len(summary.waiting)} item(s) of the team wait for what they "
+                       "refer to (an ask whose partner has not arrived).")
         self.window.statusBar().showMessage(counts, 15000)
 
     def show_state(self) -> None:

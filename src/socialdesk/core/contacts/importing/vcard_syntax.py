@@ -130,9 +130,13 @@ def parse_property(
 
 
 def read_cards(
-    lines: Iterable[tuple[int, bytes]], path: Path | str, wanted: frozenset[str]
+    lines: Iterable[tuple[int, bytes]], path: Path | str, wanted: frozenset[str],
+    every: list[tuple[Property, bytes]] | None = None,
 ) -> Iterator[Card]:
     """The cards of a file, keeping only the ``wanted`` properties.
+
+    ``every``, when given, gets each property of the cards (wanted or not, outside an
+    embedded card) with its logical line as written.
 
     Raises :class:`ContactImportError` for text outside a card, ``END:VCARD`` without
     ``BEGIN:VCARD``, a ``BEGIN:VCARD`` inside a card (other than a 2.1 ``AGENT``'s
@@ -172,6 +176,8 @@ def read_cards(
                 previous = prop
                 if prop.name in wanted:
                     card.props.append(prop)
+                if every is not None:
+                    every.append((prop, line))
     if card is not None:
         raise ContactImportError(
             path, card.line, "BEGIN:VCARD has no matching END:VCARD (the file is cut short?)."
