@@ -135,7 +135,7 @@ def stage(source: Path, folder: Path, passphrase: str | None = None,
 def _check_database(staged: Staged, source: Path) -> None:
     """Its schema first (nothing of the file's own may run), then its pages, then counts."""
     try:
-        verify_workspace(staged.database)
+        verify_workspace(staged.database, private=True)
         with Workspace.open_readonly(staged.database) as ws, ws.time_limit():
             totals = reports.counts(ws)
     except WorkspaceTooNew as error:
