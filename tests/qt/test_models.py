@@ -98,3 +98,29 @@ def test_row_model_shows_rounded_numbers_and_sorts_by_value() -> None:
     assert shown == ["a", "b", "d", "c"]  # by number, not text; missing last
     proxy.setFilterFixedString("D")
     assert proxy.rowCount() == 1
+
+
+def test_a_search_with_very_many_matches_offers_more_rows_as_the_table_scrolls(
+        workspace: Workspace) -> None:
+    with workspace.transaction():
+        workspace.conn.executemany(
+            "INSERT INTO contacts (name) VALUES (?)",
+            [(f"{'Mia' if i % 3 else 'Ben'} {i:05d}",) for i in range(3000)])
+    everyone_m = [row[0] for row in workspace.conn.execute(
+        "SELECT id FROM contacts WHERE name LIKE 'Mia %' ORDER BY name")]
+    model = ContactsModel(workspace)
+    model.search.read_at_most = 500  # as a million contacts would be against the default
+    model.set_query(ContactQuery("m"))
+    assert model.rowCount() == FIRST_PAGE
+    assert [model.data(model.index(r, 0), ROW_ROLE).id for r in range(FIRST_PAGE)] == \
+        everyone_m[:FIRST_PAGE]
+    # Shown as "500+" (or as many as were found, when more): a lower bound.
+    assert not model.total_exact and 500 <= model.total < len(everyone_m)
+    assert model.canFetchMore()
+    fetched = 0
+    while model.canFetchMore():
+        model.fetchMore()
+        fetched += 1
+    assert fetched > 1 and model.total_exact and model.total == len(everyone_m)
+    assert [model.data(model.index(r, 0), ROW_ROLE).id for r in range(model.rowCount())] == \
+        everyone_m

@@ -1,10 +1,13 @@
-"""The contacts table model: every matching id up front, rows fetched a page at a time.
+"""The contacts table model: matching ids found ahead, rows fetched a page at a time.
 
-A query (search text, filters, sort) gives the ids of every matching contact in order
-(:class:`~socialdesk.store.contact_search.ContactSearch`: one full-text query and a numpy
-sort); the rows themselves are read in ``reset()`` and ``fetchMore()``, a page at a time
-as the view scrolls. ``data()`` only reads rows already loaded, so a 100k-contact
-workspace opens and searches at once.
+A query (search text, filters, sort) gives the ids of the matching contacts in order
+(:class:`~socialdesk.store.contact_search.ContactSearch`): every one, or for a search with
+very many matches (a one-letter prefix over a million contacts) the first ones, and more
+as the view scrolls (``canFetchMore``/``fetchMore``, see
+:class:`~socialdesk.store.contact_search.Matches`); the count then reads "100,000+".
+The rows themselves are read in ``reset()`` and ``fetchMore()``, a page at a time as the
+view scrolls. ``data()`` only reads rows already loaded, so a large workspace opens and
+searches at once.
 
 On a large workspace the order of every contact for a sort key (which searches need) is
 read on a worker thread, never on the GUI thread: meanwhile the first page sorted by
@@ -40,7 +43,7 @@ from socialdesk.core.formatting import compact, exact, short_date
 from socialdesk.qt.table_model import ROW_ROLE, TitledColumnsModel
 from socialdesk.qt.workers import Task, lane, run_task
 from socialdesk.store import contacts
-from socialdesk.store.contact_search import ContactSearch, Version, read_order
+from socialdesk.store.contact_search import ContactSearch, Matches, Version, read_order
 from socialdesk.store.contacts import (
     ROW_AUDIENCE,
     ROW_FIELDS,
@@ -65,6 +68,7 @@ HEADERS = ("Name", "Organisation", "Kind", "Stage", "E-mail", "Tags", "Follow up
 SORT_KEYS = ("name", "organisation", "kind", "stage", "email", None, "follow_up_on", "audience")
 FIRST_PAGE = 50  # a screenful (the view asks for more when it is taller)
 PAGE = 400
+FINDING_PAGE = 100  # rows a scroll loads while the matches are still being found
 BACKGROUND_ABOVE = 5000  # contacts (by highest id): above, orders are read on a worker
 INDEXED_SORTS = ("name",)  # an index gives their first page at once (contacts_name)
 
@@ -162,6 +166,8 @@ class ContactsModel(TitledColumnsModel):
         self.query = ContactQuery()
         self._shown = self.query  # the query whose contacts the rows are
         self.ids: np.ndarray = np.zeros(0, dtype=np.int64)
+        self._matches: Matches | None = None  # a search whose matches are found as needed
+        self._taken = 0  # how many of its ids are in ``ids``
         self._rows: list[RowTuple] = []
         self._started = False  # sorting before the first reset only sets the query
         self._count: int | None = None  # the total while only a first page's ids are known
@@ -184,8 +190,17 @@ class ContactsModel(TitledColumnsModel):
 
     @property
     def total(self) -> int:
-        """How many contacts match the query (loaded or not)."""
-        return self._count if self._count is not None else len(self.ids)
+        """How many contacts match the query (loaded or not); see :attr:`total_exact`."""
+        if self._count is not None:
+            return self._count
+        if self._matches is not None and not self._matches.complete:
+            return self._matches.at_least
+        return len(self.ids)
+
+    @property
+    def total_exact(self) -> bool:
+        """False while a search's matches are still being found: ``total`` is a minimum."""
+        return self._count is not None or self._matches is None or self._matches.complete
 
     def set_query(self, query: ContactQuery) -> None:
         """Show the contacts matching ``query`` (loads the first page)."""
@@ -208,7 +223,7 @@ class ContactsModel(TitledColumnsModel):
         sort, descending = self.query.sort, self.query.descending
         if self.search.has_order(sort, descending) or not self._large():
             self.waiting = False
-            self._show(self.search.ids(self.query), wanted)
+            self._show_matches(wanted)
             return
         self.waiting, self._wanted = True, wanted
         self._read_order(sort, descending)
@@ -246,18 +261,35 @@ class ContactsModel(TitledColumnsModel):
             self._read_order(self.query.sort, self.query.descending)
             return
         self.waiting = False
-        ids = self.search.ids(self.query)  # read here only when the worker could not
         shown = len(self._rows)
+        # (the order is read here only when the worker could not)
+        matches = self.search.matches(self.query, max(shown, self._wanted))
+        ids = matches.ids
         if self._count is not None and np.array_equal(ids[:shown], self.ids[:shown]):
             self.ids, self._count, self._shown = ids, None, self.query  # the page stays
+            self._matches, self._taken = matches, len(ids)
             self.ordered.emit()
         else:
-            self._show(ids, self._wanted)
+            self._show_matches(self._wanted, matches)
 
-    def _show(self, ids: np.ndarray, wanted: int, count: int | None = None) -> None:
+    def _show_matches(self, wanted: int, matches: Matches | None = None) -> None:
+        """Reset to the contacts matching the query, loading the first ``wanted`` rows.
+
+        While a search's matches are still being found, at most a page is loaded (a
+        reload keeping thousands of rows loaded would walk far).
+        """
+        if matches is None:
+            matches = self.search.matches(self.query, min(wanted, PAGE))
+        if not matches.complete:
+            wanted = min(wanted, PAGE)
+        self._show(matches.ids, wanted, matches=matches)
+
+    def _show(self, ids: np.ndarray, wanted: int, count: int | None = None,
+              matches: Matches | None = None) -> None:
         """Reset to the contacts ``ids``, loading the first ``wanted`` rows."""
         self.beginResetModel()
         self.ids, self._count, self._shown = ids, count, self.query
+        self._matches, self._taken = matches, len(ids)
         self._rows = self._read(0, wanted, self._reuse)
         self._reuse = None
         self.endResetModel()
@@ -315,15 +347,27 @@ class ContactsModel(TitledColumnsModel):
         return True
 
     def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008
-        """True while rows remain unloaded."""
-        return not parent.isValid() and len(self._rows) < len(self.ids)
+        """True while rows remain unloaded (or matches remain to be found)."""
+        return not parent.isValid() and (len(self._rows) < len(self.ids) or not (
+            self._matches is None or self._matches.complete))
+
+    def _find_more(self, rows: int) -> None:
+        """Find matches until ``ids`` holds ``rows`` (when a search's are found as needed)."""
+        matches = self._matches
+        if matches is None or matches.complete or len(self.ids) >= rows:
+            return
+        matches.find(self._taken + rows - len(self.ids))
+        self.ids = np.concatenate([self.ids, matches.ids[self._taken:]])
+        self._taken = len(matches.ids)
 
     def fetchMore(self, parent: Index = QModelIndex()) -> None:  # noqa: B008
-        """Load the next page."""
+        """Load the next page (a smaller one while matches are being found)."""
         if parent.isValid():
             return
         start = len(self._rows)
-        more = self._read(start, PAGE)
+        page = PAGE if self.total_exact else FINDING_PAGE
+        self._find_more(start + page)
+        more = self._read(start, page)
         if not more:
             return
         self.beginInsertRows(QModelIndex(), start, start + len(more) - 1)

@@ -130,6 +130,8 @@ class ContactsView(View):
         self.model.modelAboutToBeReset.connect(self._before_reset)
         self.model.modelReset.connect(self._after_reset)
         self.model.ordered.connect(self._order_arrived)
+        # A search found as the table scrolls says its count once the last match is found.
+        self.model.rowsInserted.connect(lambda *_: self._update_state())
         self.table.selectionModel().selectionChanged.connect(self._selected)
         self.editor = ContactEditor(ws)
         self.editor.status.connect(lambda text: show_status(self, text))
@@ -288,7 +290,8 @@ class ContactsView(View):
         if self.model.pending:
             self.count.setText("Searching…" if searching else "Sorting…")
             return
-        noun = f"{total:,} contact{'s' if total != 1 else ''}"
+        more = "" if self.model.total_exact else "+"  # found as the table scrolls
+        noun = f"{total:,}{more} contact{'s' if total != 1 else ''}"
         self.count.setText(noun + (" match" if searching and total != 1 else
                                    " matches" if searching else ""))
         message = ("No contacts match. Try fewer or shorter words, or another filter."
