@@ -179,11 +179,22 @@ class Matches:
                 "SELECT rowid FROM contacts_fts WHERE contacts_fts MATCH ? "
                 "AND rowid IN (SELECT value FROM json_each(?))",
                 (self._expression, json.dumps(chunk.tolist())))), dtype=np.int64)
-            kept = chunk[np.isin(chunk, hits)]
+            kept = chunk[_among(chunk, hits)]
             found.append(kept)
             have += len(kept)
         self.ids = np.concatenate(found)
         self.complete = self._next >= len(order)
+
+
+def _among(ids: np.ndarray, found: np.ndarray) -> np.ndarray:
+    """Which of ``ids`` are in ``found``, as a mask (``np.isin`` imports ``numpy.ma``)."""
+    import numpy as np
+
+    if not len(found):
+        return np.zeros(len(ids), dtype=bool)
+    found = np.sort(found)
+    at = np.minimum(np.searchsorted(found, ids), len(found) - 1)
+    return found[at] == ids
 
 
 def _fts_ids(ws: Workspace, expression: str) -> np.ndarray:
