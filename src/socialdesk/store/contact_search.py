@@ -161,6 +161,19 @@ class Matches:
         """How many contacts match (exact once ``complete``)."""
         return len(self.ids) if self.complete else max(self._counted, len(self.ids))
 
+    def _chunk_for(self, missing: int, have: int) -> int:
+        """How many ids to ask about next to find ``missing`` more (``have`` found so far).
+
+        As many as the share of matches among the ids seen says, and a quarter more,
+        between :data:`FIRST_CHUNK` and :data:`LAST_CHUNK`; twice the last chunk while
+        none was found yet.
+        """
+        if not have:
+            self._chunk = min(self._chunk * 2, LAST_CHUNK) if self._next else FIRST_CHUNK
+            return self._chunk
+        share = have / self._next
+        return int(min(max(missing / share * 1.25, FIRST_CHUNK), LAST_CHUNK))
+
     def find(self, wanted: int) -> None:
         """Walk the sort order until ``wanted`` matches are found, or every one is."""
         if self.complete or self._ws is None or self._order is None:
@@ -172,9 +185,8 @@ class Matches:
         cursor = self._ws.conn.cursor()
         cursor.row_factory = None
         while have < wanted and self._next < len(order):
-            chunk = order[self._next: self._next + self._chunk]
+            chunk = order[self._next: self._next + self._chunk_for(wanted - have, have)]
             self._next += len(chunk)
-            self._chunk = min(self._chunk * 2, LAST_CHUNK)
             hits = np.fromiter((row[0] for row in cursor.execute(
                 "SELECT rowid FROM contacts_fts WHERE contacts_fts MATCH ? "
                 "AND rowid IN (SELECT value FROM json_each(?))",
