@@ -8,9 +8,11 @@ from dataclasses import dataclass
 from PySide6.QtCore import Qt
 
 from socialdesk.qt.contacts.model import (
+    CACHE_PAGE,
     COL_NAME,
     COL_ORGANISATION,
     FIRST_PAGE,
+    KEEP_PAGES,
     PAGE,
     ContactsModel,
 )
@@ -71,8 +73,9 @@ def test_contacts_model_rows_cost_full_garbage_collections_nothing(
     model.reset()
     while model.canFetchMore():
         model.fetchMore()
+    assert model.rows[-1].name == f"Person {PAGE + 9:05d}"  # every row read
     gc.collect()
-    assert not any(gc.is_tracked(row) for row in model._rows)
+    assert not any(gc.is_tracked(row) for page in model._pages.values() for row in page)
     assert model.rows[0].name == "Person 00000"  # still handed out as ContactRow objects
 
 
@@ -98,3 +101,48 @@ def test_row_model_shows_rounded_numbers_and_sorts_by_value() -> None:
     assert shown == ["a", "b", "d", "c"]  # by number, not text; missing last
     proxy.setFilterFixedString("D")
     assert proxy.rowCount() == 1
+
+
+def test_a_search_with_very_many_matches_offers_more_rows_as_the_table_scrolls(
+        workspace: Workspace) -> None:
+    with workspace.transaction():
+        workspace.conn.executemany(
+            "INSERT INTO contacts (name) VALUES (?)",
+            [(f"{'Mia' if i % 3 else 'Ben'} {i:05d}",) for i in range(3000)])
+    everyone_m = [row[0] for row in workspace.conn.execute(
+        "SELECT id FROM contacts WHERE name LIKE 'Mia %' ORDER BY name")]
+    model = ContactsModel(workspace)
+    model.search.read_at_most = 500  # as a million contacts would be against the default
+    model.set_query(ContactQuery("m"))
+    assert model.rowCount() == FIRST_PAGE
+    assert [model.data(model.index(r, 0), ROW_ROLE).id for r in range(FIRST_PAGE)] == \
+        everyone_m[:FIRST_PAGE]
+    # Shown as "500+" (or as many as were found, when more): a lower bound.
+    assert not model.total_exact and 500 <= model.total < len(everyone_m)
+    assert model.canFetchMore()
+    fetched = 0
+    while model.canFetchMore():
+        model.fetchMore()
+        fetched += 1
+    assert fetched > 1 and model.total_exact and model.total == len(everyone_m)
+    assert [model.data(model.index(r, 0), ROW_ROLE).id for r in range(model.rowCount())] == \
+        everyone_m
+
+
+def test_scrolling_end_to_end_holds_a_few_pages_of_rows_not_every_one(
+        workspace: Workspace, qtbot) -> None:
+    count = (KEEP_PAGES + 5) * CACHE_PAGE
+    fill(workspace, count)
+    model = ContactsModel(workspace)
+    model.reset()
+    qtbot.waitUntil(lambda: not model.waiting)  # a large workspace's order: on a worker
+    names = []
+    while True:  # the table scrolled a page at a time, painting each row it shows
+        names += [model.data(model.index(r, COL_NAME)) for r in range(len(names),
+                                                                       model.rowCount())]
+        if not model.canFetchMore():
+            break
+        model.fetchMore()
+    assert names == [f"Person {i:05d}" for i in range(count)]
+    assert len(model._pages) <= KEEP_PAGES  # the rows read longest ago were let go
+    assert model.data(model.index(0, COL_NAME)) == "Person 00000"  # read again when shown

@@ -22,6 +22,8 @@ from socialdesk.store.workspace import (
     unreadable,
 )
 
+MAP_AT_MOST = 1 << 40  # a private file is mapped whole (SQLite caps it at its own limit)
+
 
 @dataclass(frozen=True, slots=True)
 class CheckResult:
@@ -36,7 +38,8 @@ class CheckResult:
 
 
 def verify_workspace(
-    path: Path | str, stop: Callable[[], bool] | None = None, *, thorough: bool = False
+    path: Path | str, stop: Callable[[], bool] | None = None, *, thorough: bool = False,
+    private: bool = False,
 ) -> bool:
     """Check a workspace on a connection of its own (safe from a worker thread).
 
@@ -46,8 +49,14 @@ def verify_workspace(
     wrong, :class:`CheckTooLong` past :func:`check_seconds`. ``stop`` is asked now and then
     while the check runs; once it answers True the check ends early with no verdict and
     this returns False (True: the file was checked and is sound).
+
+    ``private``: no other program writes the file (a restore's staged copy), so it is read
+    through a memory map, which halves the check's time. Never for a workspace in use: a
+    file shortened while it is mapped would crash the reader instead of failing a read.
     """
     with Workspace.open_readonly(path) as workspace:
+        if private:
+            workspace.conn.execute(f"PRAGMA mmap_size = {MAP_AT_MOST}")
         try:
             with workspace.time_limit(stop=stop):
                 problems = problems_found(workspace.conn, thorough=thorough)

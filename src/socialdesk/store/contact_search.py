@@ -10,10 +10,19 @@ on this connection (``total_changes``) or a commit by another (``PRAGMA data_ver
 Reading an order takes tens of milliseconds on a large workspace (up to ~200 ms for the
 e-mail order), so a window reads it on a worker thread with :func:`read_order` and hands
 it over with :meth:`ContactSearch.add_order`.
+
+A search is bounded (:meth:`ContactSearch.matches`): reading every match of a one-letter
+prefix over a million contacts takes longer than a keystroke may (~400k ids, 100+ ms).
+The full-text index first counts the matches up to :data:`READ_AT_MOST`; that many or
+fewer are read at once and ordered by rank. More than that means at least one contact
+in ``N / READ_AT_MOST`` matches, so the matches are found by walking the sort order and
+asking the index about a chunk of ids at a time, only as far as the table shows
+(:meth:`Matches.find`): a first page costs a few hundred look-ups whatever the size.
 """
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -22,10 +31,15 @@ if TYPE_CHECKING:
 
 
 from socialdesk.store import contacts
-from socialdesk.store.contacts import ContactQuery
+from socialdesk.store.contacts import ContactQuery, fts_expression
 from socialdesk.store.workspace import Workspace
 
 Version = tuple[int, int]
+
+# Matches read at once; beyond, they are found in sort order as the table needs them.
+READ_AT_MOST = 100_000
+FIRST_CHUNK = 128  # ids asked about in a walk's first look-up, doubling up to:
+LAST_CHUNK = 2048
 
 
 def read_order(path: Path, sort: str, descending: bool) -> np.ndarray:
@@ -45,6 +59,7 @@ class ContactSearch:
         self.ws = ws
         self._ranks: dict[tuple[str, bool], tuple[np.ndarray, np.ndarray]] = {}
         self._version: Version | None = None
+        self.read_at_most = READ_AT_MOST
 
     def _current_version(self) -> Version:
         return self.ws.write_mark()
@@ -87,16 +102,134 @@ class ContactSearch:
             self._ranks[key] = _with_ranks(contacts.sorted_ids(self.ws, sort, descending))
         return self._ranks[key]
 
+    def matches(self, query: ContactQuery, wanted: int) -> Matches:
+        """The contacts matching ``query`` in its sort order: at least ``wanted`` found.
+
+        Every match when there are at most :attr:`read_at_most` (``complete``); else the
+        first ones, and :meth:`Matches.find` finds more.
+        """
+        expression = fts_expression(query.text)
+        if expression is None or query.kind or query.stage or query.tag:
+            ids = self.ids(query)
+            return Matches(ids, len(ids), complete=True)
+        order, rank = self._order(query.sort, query.descending)
+        limit = self.read_at_most
+        counted = int(self.ws.conn.execute(
+            "SELECT count(*) FROM (SELECT 1 FROM contacts_fts WHERE contacts_fts MATCH ? "
+            "LIMIT ?)", (expression, limit + 1)).fetchone()[0])
+        if counted <= limit:
+            found = _ordered(_fts_ids(self.ws, expression), order, rank)
+            return Matches(found, len(found), complete=True)
+        import numpy as np
+
+        walk = Matches(np.zeros(0, dtype=np.int64), limit, complete=False,
+                       ws=self.ws, expression=expression, order=order)
+        walk.find(wanted)
+        return walk
+
     def ids(self, query: ContactQuery) -> np.ndarray:
-        """The ids of the contacts matching ``query``, in its sort order."""
+        """The ids of every contact matching ``query``, in its sort order."""
         order, rank = self._order(query.sort, query.descending)
         if not query.filtered:
             return order
         import numpy as np
 
         found = np.fromiter(contacts.matching_ids(self.ws, query), dtype=np.int64)
-        found = found[found < len(rank)]  # guards a commit racing the version check
-        return found[np.argsort(rank[found], kind="stable")]
+        return _ordered(found, order, rank)
+
+
+class Matches:
+    """The contacts matching a text search, in sort order, found as far as asked.
+
+    ``ids`` are those found so far; ``complete`` once they are every match. ``at_least``
+    is how many match: exact when complete, else a lower bound (the index's count up to
+    its limit, or the ids found, whichever is more).
+    """
+
+    def __init__(self, ids: np.ndarray, at_least: int, *, complete: bool,
+                 ws: Workspace | None = None, expression: str = "",
+                 order: np.ndarray | None = None) -> None:
+        self.ids = ids
+        self.complete = complete
+        self._counted = at_least
+        self._ws, self._expression, self._order = ws, expression, order
+        self._next = 0  # where in the order the walk goes on
+        self._chunk = FIRST_CHUNK
+
+    @property
+    def at_least(self) -> int:
+        """How many contacts match (exact once ``complete``)."""
+        return len(self.ids) if self.complete else max(self._counted, len(self.ids))
+
+    def _chunk_for(self, missing: int, have: int) -> int:
+        """How many ids to ask about next to find ``missing`` more (``have`` found so far).
+
+        As many as the share of matches among the ids seen says, and a quarter more,
+        between :data:`FIRST_CHUNK` and :data:`LAST_CHUNK`; twice the last chunk while
+        none was found yet.
+        """
+        if not have:
+            self._chunk = min(self._chunk * 2, LAST_CHUNK) if self._next else FIRST_CHUNK
+            return self._chunk
+        share = have / self._next
+        return int(min(max(missing / share * 1.25, FIRST_CHUNK), LAST_CHUNK))
+
+    def find(self, wanted: int) -> None:
+        """Walk the sort order until ``wanted`` matches are found, or every one is."""
+        if self.complete or self._ws is None or self._order is None:
+            return
+        import numpy as np
+
+        order, found = self._order, [self.ids]
+        have = len(self.ids)
+        cursor = self._ws.conn.cursor()
+        cursor.row_factory = None
+        while have < wanted and self._next < len(order):
+            chunk = order[self._next: self._next + self._chunk_for(wanted - have, have)]
+            self._next += len(chunk)
+            hits = np.fromiter((row[0] for row in cursor.execute(
+                "SELECT rowid FROM contacts_fts WHERE contacts_fts MATCH ? "
+                "AND rowid IN (SELECT value FROM json_each(?))",
+                (self._expression, json.dumps(chunk.tolist())))), dtype=np.int64)
+            kept = chunk[_among(chunk, hits)]
+            found.append(kept)
+            have += len(kept)
+        self.ids = np.concatenate(found)
+        self.complete = self._next >= len(order)
+
+
+def _among(ids: np.ndarray, found: np.ndarray) -> np.ndarray:
+    """Which of ``ids`` are in ``found``, as a mask (``np.isin`` imports ``numpy.ma``)."""
+    import numpy as np
+
+    if not len(found):
+        return np.zeros(len(ids), dtype=bool)
+    found = np.sort(found)
+    at = np.minimum(np.searchsorted(found, ids), len(found) - 1)
+    return found[at] == ids
+
+
+def _fts_ids(ws: Workspace, expression: str) -> np.ndarray:
+    """Every contact id the full-text ``expression`` matches (one string, no row objects)."""
+    import numpy as np
+
+    joined = ws.conn.execute(
+        "SELECT group_concat(rowid) FROM contacts_fts WHERE contacts_fts MATCH ?",
+        (expression,)).fetchone()[0]
+    return np.fromstring(joined or "", dtype=np.int64, sep=",")
+
+
+def _ordered(found: np.ndarray, order: np.ndarray, rank: np.ndarray) -> np.ndarray:
+    """``found`` ids in sort order: their positions in ``order``, sorted (not argsorted).
+
+    Ids the order does not hold (a commit racing the version check) are left out.
+    """
+    import numpy as np
+
+    found = found[found < len(rank)]
+    positions = rank[found]
+    known = order[positions] == found
+    return order[np.sort(positions[known])]
 
 
 def _with_ranks(order: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -118,6 +118,18 @@ def test_a_changed_member_fails_its_hash(made, tmp_path):
     refused(changed, tmp_path, "SHA-256")
 
 
+def test_damaged_pages_are_refused_even_when_the_manifest_vouches_for_them(made, tmp_path):
+    """A hostile backup carries hashes of its own damaged database: the pages are checked."""
+    with zipfile.ZipFile(made) as zf:
+        db = bytearray(zf.read("workspace.sqlite"))
+    page = 4096
+    pages = len(db) // page
+    for number in range(pages // 3, pages - 1):  # every page past the schema: zeroed
+        db[number * page:(number + 1) * page] = bytes(page)
+    forged = rebuild(made, tmp_path / "forged.sdbackup", {"workspace.sqlite": bytes(db)})
+    refused(forged, tmp_path, "damaged workspace")
+
+
 def test_encrypted_backup_round_trip(demo, tmp_path):
     made = backup.make_backup(demo, tmp_path / "b", passphrase="correct horse battery")
     assert made.encrypted and crypto.is_encrypted(made.path)

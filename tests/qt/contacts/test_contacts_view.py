@@ -62,6 +62,26 @@ def test_search_as_you_type_and_filters(view: ContactsView, qtbot) -> None:
     assert view.body.currentIndex() == 1  # the empty state says what to do
 
 
+def test_a_one_letter_search_with_very_many_matches_says_how_many_at_least(
+        view: ContactsView, qtbot) -> None:
+    view.model.search.read_at_most = 20  # as a million contacts would be against the default
+    qtbot.keyClicks(view.search, "a")
+    view.apply_query()
+    everyone = [r[0] for r in view.ws.conn.execute(
+        "SELECT c.id FROM contacts c WHERE c.id IN (SELECT rowid FROM contacts_fts "
+        "WHERE contacts_fts MATCH '\"a\"*') ORDER BY c.name COLLATE NOCASE, c.id")]
+    assert len(everyone) > 20
+    at_least = view.count.text().removesuffix("+ contacts match")  # "50+ contacts match"
+    assert at_least != view.count.text() and 20 <= int(at_least) < len(everyone)
+    shown = [row.id for row in view.model.rows]
+    assert shown == everyone[: len(shown)]
+    while view.model.canFetchMore():  # scrolling to the end finds every match
+        view.table.scrollToBottom()
+        qtbot.wait(1)
+    assert [row.id for row in view.model.rows] == everyone
+    assert view.count.text() == f"{len(everyone):,} contacts match"
+
+
 def test_sorting_happens_in_the_database(view: ContactsView) -> None:
     view.table.sortByColumn(0, Qt.SortOrder.DescendingOrder)
     names = [r.name.casefold() for r in view.model.rows]

@@ -167,7 +167,7 @@ class ContactPicker(QLineEdit):
         self.matches.clear()
         if not self.text().strip():
             return
-        ids = self.search.ids(ContactQuery(self.text()))[:21]
+        ids = self.search.matches(ContactQuery(self.text()), 21).ids[:21]
         for row in contact_store.rows_for_ids(self.ws, ids):
             if row.id == self.exclude:
                 continue

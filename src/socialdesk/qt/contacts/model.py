@@ -1,10 +1,13 @@
-"""The contacts table model: every matching id up front, rows fetched a page at a time.
+"""The contacts table model: matching ids found ahead, rows fetched a page at a time.
 
-A query (search text, filters, sort) gives the ids of every matching contact in order
-(:class:`~socialdesk.store.contact_search.ContactSearch`: one full-text query and a numpy
-sort); the rows themselves are read in ``reset()`` and ``fetchMore()``, a page at a time
-as the view scrolls. ``data()`` only reads rows already loaded, so a 100k-contact
-workspace opens and searches at once.
+A query (search text, filters, sort) gives the ids of the matching contacts in order
+(:class:`~socialdesk.store.contact_search.ContactSearch`): every one, or for a search with
+very many matches (a one-letter prefix over a million contacts) the first ones, and more
+as the view scrolls (``canFetchMore``/``fetchMore``, see
+:class:`~socialdesk.store.contact_search.Matches`); the count then reads "100,000+".
+``fetchMore()`` only offers more rows; ``data()`` reads the rows it is asked for a page
+(:data:`CACHE_PAGE`) at a time and keeps the last :data:`KEEP_PAGES` pages read, so a
+table scrolled end to end over a million contacts holds their ids, never their rows.
 
 On a large workspace the order of every contact for a sort key (which searches need) is
 read on a worker thread, never on the GUI thread: meanwhile the first page sorted by
@@ -21,6 +24,7 @@ import os
 import sqlite3
 import sys
 import threading
+from collections import OrderedDict
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any, overload
@@ -40,7 +44,7 @@ from socialdesk.core.formatting import compact, exact, short_date
 from socialdesk.qt.table_model import ROW_ROLE, TitledColumnsModel
 from socialdesk.qt.workers import Task, lane, run_task
 from socialdesk.store import contacts
-from socialdesk.store.contact_search import ContactSearch, Version, read_order
+from socialdesk.store.contact_search import ContactSearch, Matches, Version, read_order
 from socialdesk.store.contacts import (
     ROW_AUDIENCE,
     ROW_FIELDS,
@@ -65,6 +69,9 @@ HEADERS = ("Name", "Organisation", "Kind", "Stage", "E-mail", "Tags", "Follow up
 SORT_KEYS = ("name", "organisation", "kind", "stage", "email", None, "follow_up_on", "audience")
 FIRST_PAGE = 50  # a screenful (the view asks for more when it is taller)
 PAGE = 400
+FINDING_PAGE = 100  # rows a scroll loads while the matches are still being found
+CACHE_PAGE = 200  # rows read from the workspace at once, when first shown
+KEEP_PAGES = 40  # pages of rows kept read (8,000 rows); the least recently shown go
 BACKGROUND_ABOVE = 5000  # contacts (by highest id): above, orders are read on a worker
 INDEXED_SORTS = ("name",)  # an index gives their first page at once (contacts_name)
 
@@ -106,13 +113,13 @@ def read_order_for(path: Path, sort: str, descending: bool, version: Version,
 
 
 class LoadedRows(Sequence[ContactRow]):
-    """The loaded rows as :class:`ContactRow` objects, made when asked for."""
+    """The rows the table has (loaded or not) as :class:`ContactRow` objects, when asked."""
 
-    def __init__(self, rows: list[RowTuple]) -> None:
-        self._rows = rows
+    def __init__(self, model: ContactsModel) -> None:
+        self._model = model
 
     def __len__(self) -> int:
-        return len(self._rows)
+        return self._model.rowCount()
 
     @overload
     def __getitem__(self, index: int) -> ContactRow: ...
@@ -122,29 +129,16 @@ class LoadedRows(Sequence[ContactRow]):
 
     def __getitem__(self, index: int | slice) -> ContactRow | list[ContactRow]:
         if isinstance(index, slice):
-            return [contact_row(row) for row in self._rows[index]]
-        return contact_row(self._rows[index])
+            return [contact_row(self._model.row_tuple(i))
+                    for i in range(*index.indices(len(self)))]
+        if index < 0:
+            index += len(self)
+        if not 0 <= index < len(self):
+            raise IndexError(index)
+        return contact_row(self._model.row_tuple(index))
 
     def __iter__(self) -> Iterator[ContactRow]:
-        return (contact_row(row) for row in self._rows)
-
-
-@dataclasses.dataclass
-class Reuse:
-    """Rows loaded before a reset (``rows[i]`` is contact ``ids[i]``), but for ``changed``."""
-
-    ids: np.ndarray
-    rows: list[RowTuple]
-    changed: int | None
-
-    def positions(self, ids: np.ndarray) -> np.ndarray:
-        """Where each of ``ids`` is in ``rows``; -1 for those to read again."""
-        size = int(max(self.ids.max(initial=0), ids.max(initial=0))) + 1
-        where = np.full(size, -1, dtype=np.int64)
-        where[self.ids] = np.arange(len(self.ids), dtype=np.int64)
-        if self.changed is not None and 0 <= self.changed < size:
-            where[self.changed] = -1
-        return where[ids]
+        return (contact_row(self._model.row_tuple(i)) for i in range(len(self)))
 
 
 class ContactsModel(TitledColumnsModel):
@@ -162,20 +156,23 @@ class ContactsModel(TitledColumnsModel):
         self.query = ContactQuery()
         self._shown = self.query  # the query whose contacts the rows are
         self.ids: np.ndarray = np.zeros(0, dtype=np.int64)
-        self._rows: list[RowTuple] = []
+        self._matches: Matches | None = None  # a search whose matches are found as needed
+        self._taken = 0  # how many of its ids are in ``ids``
+        self._shown_rows = 0  # rows the table has (read or not)
+        # Pages of rows read (page number → rows), the most recently used last.
+        self._pages: OrderedDict[int, list[RowTuple]] = OrderedDict()
         self._started = False  # sorting before the first reset only sets the query
         self._count: int | None = None  # the total while only a first page's ids are known
         self.waiting = False  # the query's order is being read; the rows shown may be older
         self._wanted = FIRST_PAGE  # rows to load once the order arrives
-        self._reuse: Reuse | None = None  # loaded rows the next reset reuses
         self._reading: set[tuple[str, bool, Version]] = set()
         self._courier = OrderCourier(self)
         self._courier.arrived.connect(self._order_arrived)
 
     @property
     def rows(self) -> LoadedRows:
-        """The rows loaded so far, in table order."""
-        return LoadedRows(self._rows)
+        """The rows the table has so far, in table order (read when asked for)."""
+        return LoadedRows(self)
 
     @property
     def pending(self) -> bool:
@@ -184,31 +181,37 @@ class ContactsModel(TitledColumnsModel):
 
     @property
     def total(self) -> int:
-        """How many contacts match the query (loaded or not)."""
-        return self._count if self._count is not None else len(self.ids)
+        """How many contacts match the query (loaded or not); see :attr:`total_exact`."""
+        if self._count is not None:
+            return self._count
+        if self._matches is not None and not self._matches.complete:
+            return self._matches.at_least
+        return len(self.ids)
+
+    @property
+    def total_exact(self) -> bool:
+        """False while a search's matches are still being found: ``total`` is a minimum."""
+        return self._count is not None or self._matches is None or self._matches.complete
 
     def set_query(self, query: ContactQuery) -> None:
         """Show the contacts matching ``query`` (loads the first page)."""
         self.query = query
         self.reset()
 
-    def reset(self, keep_loaded: bool = False, changed: int | None = None) -> None:
+    def reset(self, keep_loaded: bool = False) -> None:
         """Run the query again from the first page.
 
-        With ``keep_loaded``, load as many rows as were loaded before (so that a view
-        scrolled down stays where it was after an edit); with ``changed`` too, only that
-        contact changed since they were read, and the other loaded rows are reused rather
-        than read again (100k rows take seconds to read). On a large workspace whose
-        order for this sort is not read yet, the table changes when it arrives.
+        With ``keep_loaded``, offer as many rows as before (so that a view scrolled down
+        stays where it was after an edit); only those shown are read again. On a large
+        workspace whose order for this sort is not read yet, the table changes when it
+        arrives.
         """
-        wanted = max(FIRST_PAGE, len(self._rows)) if keep_loaded else FIRST_PAGE
-        self._reuse = (Reuse(self.ids[: len(self._rows)].copy(), self._rows, changed)
-                       if keep_loaded and changed is not None else None)
+        wanted = max(FIRST_PAGE, self._shown_rows) if keep_loaded else FIRST_PAGE
         self._started = True
         sort, descending = self.query.sort, self.query.descending
         if self.search.has_order(sort, descending) or not self._large():
             self.waiting = False
-            self._show(self.search.ids(self.query), wanted)
+            self._show_matches(wanted)
             return
         self.waiting, self._wanted = True, wanted
         self._read_order(sort, descending)
@@ -246,99 +249,132 @@ class ContactsModel(TitledColumnsModel):
             self._read_order(self.query.sort, self.query.descending)
             return
         self.waiting = False
-        ids = self.search.ids(self.query)  # read here only when the worker could not
-        shown = len(self._rows)
+        shown = self._shown_rows
+        # (the order is read here only when the worker could not)
+        matches = self.search.matches(self.query, max(shown, self._wanted))
+        ids = matches.ids
         if self._count is not None and np.array_equal(ids[:shown], self.ids[:shown]):
             self.ids, self._count, self._shown = ids, None, self.query  # the page stays
+            self._matches, self._taken = matches, len(ids)
+            self._pages.clear()  # read when ids were only a first page's
             self.ordered.emit()
         else:
-            self._show(ids, self._wanted)
+            self._show_matches(self._wanted, matches)
 
-    def _show(self, ids: np.ndarray, wanted: int, count: int | None = None) -> None:
-        """Reset to the contacts ``ids``, loading the first ``wanted`` rows."""
+    def _show_matches(self, wanted: int, matches: Matches | None = None) -> None:
+        """Reset to the contacts matching the query, loading the first ``wanted`` rows.
+
+        While a search's matches are still being found, at most a page is loaded (a
+        reload keeping thousands of rows loaded would walk far).
+        """
+        if matches is None:
+            matches = self.search.matches(self.query, min(wanted, PAGE))
+        if not matches.complete:
+            wanted = min(wanted, PAGE)
+        self._show(matches.ids, wanted, matches=matches)
+
+    def _show(self, ids: np.ndarray, wanted: int, count: int | None = None,
+              matches: Matches | None = None) -> None:
+        """Reset to the contacts ``ids``, offering the first ``wanted`` rows."""
         self.beginResetModel()
         self.ids, self._count, self._shown = ids, count, self.query
-        self._rows = self._read(0, wanted, self._reuse)
-        self._reuse = None
+        self._matches, self._taken = matches, len(ids)
+        self._find_more(wanted)
+        self._shown_rows = min(wanted, len(self.ids))
+        self._pages.clear()
         self.endResetModel()
 
-    def _read(self, start: int, size: int, reuse: Reuse | None = None) -> list[RowTuple]:
-        """The rows of ``ids[start:start + size]``; ids of contacts deleted since are dropped.
+    def row_tuple(self, row: int) -> RowTuple:
+        """The fields of table row ``row`` (see ``contacts.ROW_FIELDS``), read if need be.
 
-        Rows loaded before (``reuse``) are taken from there, not read again.
+        Its page is read when first asked for; the least recently used pages beyond
+        :data:`KEEP_PAGES` are forgotten. A contact deleted since the query ran shows
+        as a row without a name until the next reload.
         """
-        page = self.ids[start : start + size]
-        if reuse is not None and len(page):
-            at = reuse.positions(page)
-            missing = page[at < 0]
-            fresh = {row[ROW_ID]: row for row in contacts.row_tuples_for_ids(self.ws, missing)}
-            old = reuse.rows
-            found = [old[i] if i >= 0 else fresh.get(cid)
-                     for i, cid in zip(at.tolist(), page.tolist(), strict=True)]
-            rows = [row for row in found if row is not None] if len(missing) else found
+        number = row // CACHE_PAGE
+        page = self._pages.get(number)
+        if page is None or row - number * CACHE_PAGE >= len(page):
+            page = self._read_page(number)
+            self._pages[number] = page
+            while len(self._pages) > KEEP_PAGES:
+                self._pages.popitem(last=False)
         else:
-            rows = contacts.row_tuples_for_ids(self.ws, page)
-        if len(rows) < len(page):  # some were deleted since the query ran: drop them
-            kept = np.array([row[ROW_ID] for row in rows], dtype=np.int64)
-            self.ids = np.concatenate([self.ids[:start], kept, self.ids[start + len(page):]])
-            if self._count is not None:
-                self._count -= len(page) - len(rows)
-        return rows
+            self._pages.move_to_end(number)
+        return page[row - number * CACHE_PAGE]
+
+    def _read_page(self, number: int) -> list[RowTuple]:
+        ids = self.ids[number * CACHE_PAGE: (number + 1) * CACHE_PAGE]
+        found = {row[ROW_ID]: row for row in contacts.row_tuples_for_ids(self.ws, ids)}
+        return [found.get(cid) or _gone(cid) for cid in ids.tolist()]
 
     def row_of(self, contact_id: int, reach: int = 2000) -> int | None:
-        """The model row of a contact, loading the pages up to it.
+        """The model row of a contact, offering the rows up to it.
 
-        None if it does not match, or lies more than ``reach`` rows beyond those loaded.
+        None if it does not match, or lies more than ``reach`` rows beyond those offered.
         """
         found = np.flatnonzero(self.ids == contact_id)
         if not len(found):
             return None
         position = int(found[0])
-        if position >= len(self._rows) + reach:
+        if position >= self._shown_rows + reach:
             return None
-        while position >= len(self._rows) and self.canFetchMore():
+        while position >= self._shown_rows and self.canFetchMore():
             self.fetchMore()
-        return position if position < len(self._rows) else None
+        return position if position < self._shown_rows else None
 
     def update_contact(self, contact_id: int) -> bool:
-        """Re-read one loaded row in place; False when it is not loaded or no longer exists."""
-        found = np.flatnonzero(self.ids[: len(self._rows)] == contact_id)
+        """Re-read one row in place; False when the table lacks it or it no longer exists."""
+        found = np.flatnonzero(self.ids[: self._shown_rows] == contact_id)
         if not len(found):
             return False
         position = int(found[0])
         fresh = contacts.row_tuples_for_ids(self.ws, [contact_id])
         if not fresh:
             return False
-        self._rows[position] = fresh[0]  # (a reset waiting to reuse these rows sees it)
+        page = self._pages.get(position // CACHE_PAGE)
+        if page is not None:
+            page[position % CACHE_PAGE] = fresh[0]
         self.dataChanged.emit(self.index(position, 0),
                               self.index(position, self.columnCount() - 1))
         return True
 
     def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008
-        """True while rows remain unloaded."""
-        return not parent.isValid() and len(self._rows) < len(self.ids)
+        """True while rows remain unloaded (or matches remain to be found)."""
+        return not parent.isValid() and (self._shown_rows < len(self.ids) or not (
+            self._matches is None or self._matches.complete))
+
+    def _find_more(self, rows: int) -> None:
+        """Find matches until ``ids`` holds ``rows`` (when a search's are found as needed)."""
+        matches = self._matches
+        if matches is None or matches.complete or len(self.ids) >= rows:
+            return
+        matches.find(self._taken + rows - len(self.ids))
+        self.ids = np.concatenate([self.ids, matches.ids[self._taken:]])
+        self._taken = len(matches.ids)
 
     def fetchMore(self, parent: Index = QModelIndex()) -> None:  # noqa: B008
-        """Load the next page."""
+        """Offer the next page of rows (a smaller one while matches are being found)."""
         if parent.isValid():
             return
-        start = len(self._rows)
-        more = self._read(start, PAGE)
-        if not more:
+        start = self._shown_rows
+        page = PAGE if self.total_exact else FINDING_PAGE
+        self._find_more(start + page)
+        more = min(page, len(self.ids) - start)
+        if more <= 0:
             return
-        self.beginInsertRows(QModelIndex(), start, start + len(more) - 1)
-        self._rows.extend(more)
+        self.beginInsertRows(QModelIndex(), start, start + more - 1)
+        self._shown_rows += more
         self.endInsertRows()
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        """Rows loaded so far."""
-        return 0 if parent.isValid() else len(self._rows)
+        """Rows offered so far."""
+        return 0 if parent.isValid() else self._shown_rows
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        """Cell text from the loaded rows."""
+        """Cell text, from the page of rows read for it."""
         if not index.isValid():
             return None
-        row = self._rows[index.row()]  # the fields of contacts.ROW_FIELDS
+        row = self.row_tuple(index.row())  # the fields of contacts.ROW_FIELDS
         column = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
             if column == COL_FOLLOW_UP:
@@ -368,3 +404,8 @@ class ContactsModel(TitledColumnsModel):
         self.query = dataclasses.replace(self.query, sort=key, descending=descending)
         if self._started:
             self.reset()
+
+
+def _gone(contact_id: int) -> RowTuple:
+    """The fields of a contact deleted since the query ran: its id, nothing else."""
+    return (contact_id, "", "", "", "", "", "", None, 0)

@@ -72,7 +72,7 @@ def confirm_delete(parent: QWidget, ws: Workspace, contact_id: int, name: str) -
 
 
 EDITOR_WIDTH = 430
-KEEP_LOADED = 2000  # rows a reload reads again to stay scrolled (~20 ms); beyond, it starts over
+KEEP_LOADED = 2000  # rows a reload keeps offered to stay scrolled; beyond, it starts over
 
 
 def size_splitter(splitter: QSplitter, right: int) -> None:
@@ -130,6 +130,8 @@ class ContactsView(View):
         self.model.modelAboutToBeReset.connect(self._before_reset)
         self.model.modelReset.connect(self._after_reset)
         self.model.ordered.connect(self._order_arrived)
+        # A search found as the table scrolls says its count once the last match is found.
+        self.model.rowsInserted.connect(lambda *_: self._update_state())
         self.table.selectionModel().selectionChanged.connect(self._selected)
         self.editor = ContactEditor(ws)
         self.editor.status.connect(lambda text: show_status(self, text))
@@ -236,14 +238,13 @@ class ContactsView(View):
         if not self.table.selectionModel().hasSelection() and self.model.rowCount():
             self.table.selectRow(0)
 
-    def _reload(self, query: ContactQuery | None = None, changed: int | None = None) -> None:
+    def _reload(self, query: ContactQuery | None = None) -> None:
         """Run the query again, keeping the selected contact selected where it still shows.
 
-        Without ``query``, the same one keeping the rows loaded (only the contact
-        ``changed`` is read again, when given).
+        Without ``query``, the same one keeping as many rows (those shown are read again).
         """
         if query is None:
-            self.model.reset(keep_loaded=True, changed=changed)
+            self.model.reset(keep_loaded=True)
         else:
             self.model.set_query(query)
         self._update_state()
@@ -288,7 +289,8 @@ class ContactsView(View):
         if self.model.pending:
             self.count.setText("Searching…" if searching else "Sorting…")
             return
-        noun = f"{total:,} contact{'s' if total != 1 else ''}"
+        more = "" if self.model.total_exact else "+"  # found as the table scrolls
+        noun = f"{total:,}{more} contact{'s' if total != 1 else ''}"
         self.count.setText(noun + (" match" if searching and total != 1 else
                                    " matches" if searching else ""))
         message = ("No contacts match. Try fewer or shorter words, or another filter."
@@ -332,7 +334,7 @@ class ContactsView(View):
     def contact_edited(self, contact_id: int | None) -> None:
         """A contact changed (an edit, an undo, a redo): update its row and the editor."""
         if contact_id is None or not self.model.update_contact(contact_id):
-            self._reload(changed=contact_id)
+            self._reload()
         self.editor.contact_edited(contact_id)
         self.delete_button.setEnabled(self.editor.contact is not None)
 

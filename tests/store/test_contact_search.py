@@ -1,0 +1,65 @@
+"""Bounded search: a search with very many matches finds them in order as far as asked."""
+
+from __future__ import annotations
+
+import random
+import re
+
+from socialdesk.store.contact_search import ContactSearch
+from socialdesk.store.contacts import ContactQuery
+from socialdesk.store.workspace import Workspace
+
+FIRSTS = ("Mara", "milo", "Ben", "Carla", "Dev", "Nia", "Omar", "Pia")
+LASTS = ("Moss", "adler", "Brook", "Cole", "Dune", "Fox", "Hart", "Ng")
+ORGS = ("", "Acme", "Mill & Co", "Civic", "Delta")
+
+
+def fill(ws: Workspace, count: int = 900) -> list[tuple[int, str, str]]:
+    """Contacts with shuffled names (many ties); returns (id, name, organisation)."""
+    rng = random.Random(18)
+    made = [(cid, f"{rng.choice(FIRSTS)} {rng.choice(LASTS)}", rng.choice(ORGS))
+            for cid in range(1, count + 1)]
+    with ws.transaction():
+        ws.conn.executemany("INSERT INTO contacts (id, name, organisation) VALUES (?, ?, ?)",
+                            made)
+    return made
+
+
+def expected(made: list[tuple[int, str, str]], prefix: str) -> list[int]:
+    """Ids of the contacts with a word starting with ``prefix``, by name then id."""
+    def words(text: str) -> list[str]:
+        return [w.lower() for w in re.findall(r"[A-Za-z0-9]+", text)]
+
+    hits = [(name.lower(), cid) for cid, name, org in made
+            if any(w.startswith(prefix) for w in words(name) + words(org))]
+    return [cid for _, cid in sorted(hits)]
+
+
+def test_a_one_letter_search_over_many_contacts_finds_the_first_rows_only(
+        workspace: Workspace) -> None:
+    made = fill(workspace)
+    search = ContactSearch(workspace)
+    search.read_at_most = 100  # as a million contacts would be against the default
+    wanted = expected(made, "m")
+    assert len(wanted) > 300
+    found = search.matches(ContactQuery("m"), 20)
+    assert not found.complete and found.at_least == 100  # "100+"
+    assert 20 <= len(found.ids) < len(wanted)
+    assert found.ids.tolist() == wanted[: len(found.ids)]
+    found.find(150)
+    assert found.ids.tolist() == wanted[: len(found.ids)] and len(found.ids) >= 150
+    found.find(10**9)
+    assert found.complete and found.ids.tolist() == wanted and found.at_least == len(wanted)
+
+
+def test_a_search_with_few_matches_reads_them_all_at_once(workspace: Workspace) -> None:
+    made = fill(workspace)
+    search = ContactSearch(workspace)
+    search.read_at_most = 100
+    wanted = expected(made, "om")
+    assert 0 < len(wanted) <= 100
+    found = search.matches(ContactQuery("Om"), 20)
+    assert found.complete and found.ids.tolist() == wanted and found.at_least == len(wanted)
+    descending = search.matches(ContactQuery("m", sort="name", descending=True), 10)
+    assert descending.ids.tolist() == search.ids(
+        ContactQuery("m", descending=True)).tolist()[: len(descending.ids)]
