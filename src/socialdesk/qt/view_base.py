@@ -41,6 +41,28 @@ class View(QWidget):
         self.refresh()
 
 
+class Placeholder(QWidget):
+    """A view's place while the view is being built: its title and "Loading…".
+
+    The window shows it at once, before the view's code is imported and its data read.
+    """
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.name = ""
+        self.title = heading("")
+        self.note = muted("Loading…")
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.title)
+        layout.addWidget(self.note)
+        layout.addStretch(1)
+
+    def stand_in_for(self, name: str, title: str) -> None:
+        """Stand in for the view ``name`` titled ``title``."""
+        self.name = name
+        self.title.setText(title)
+
+
 def heading(text: str, scale: float = 1.5) -> QLabel:
     """A view's (or page's) title in a larger, bold font."""
     label = QLabel(text)

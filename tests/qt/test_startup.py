@@ -1,0 +1,56 @@
+"""Starting on the view open last: the window shows at once, the view fills in after."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from socialdesk.qt.app import create_application
+from socialdesk.qt.appsettings import app_settings
+from socialdesk.qt.main_window import VIEW_NAMES, MainWindow
+from socialdesk.qt.view_base import Placeholder, View
+from socialdesk.store import reports
+from socialdesk.store.models import Counts
+from socialdesk.store.workspace import Workspace
+
+# What each view shows once its data arrived, on the small demo.
+FILLED: dict[str, Callable[[View, Counts], bool]] = {
+    "today": lambda v, t: f"{t.contacts:,} contacts" in v.summary.text(),  # type: ignore[attr-defined]
+    "calendar": lambda v, t: v.grid.post_count() > 0,  # type: ignore[attr-defined]
+    "contacts": lambda v, t: v.model.total == t.contacts,  # type: ignore[attr-defined]
+    "partners": lambda v, t: v.model.rowCount() == t.partners,  # type: ignore[attr-defined]
+    "planner": lambda v, t: (not v.is_busy()  # type: ignore[attr-defined]
+                             and v.model.rowCount() == t.partners),  # type: ignore[attr-defined]
+    "reports": lambda v, t: v.campaign_model.rowCount() >= 3,  # type: ignore[attr-defined]
+}
+
+
+def test_every_view_says_what_shows_its_data() -> None:
+    assert set(FILLED) == set(VIEW_NAMES)
+
+
+@pytest.mark.parametrize("name", VIEW_NAMES)
+def test_the_window_shows_the_last_views_placeholder_then_its_data(
+        name: str, demo_path: Path, qtbot, close_window) -> None:
+    create_application()
+    settings = app_settings()
+    settings.setValue("window/view", name)
+    window = MainWindow(Workspace.open(demo_path), settings)
+    qtbot.addWidget(window, before_close_func=close_window)
+    totals = reports.counts(window.ws)
+
+    window.show()  # shows before the view is built, let alone filled
+    shown = window.stack.currentWidget()
+    assert isinstance(shown, Placeholder) and shown.isVisible()
+    assert shown.title.text() == window.sidebar.buttons[name].text()
+    assert "Loading" in shown.note.text()
+    assert window.current_view_name() == name and window.sidebar.buttons[name].isChecked()
+    assert name not in window.views
+
+    qtbot.waitExposed(window)
+    qtbot.waitUntil(lambda: isinstance(window.stack.currentWidget(), View), timeout=10_000)
+    view = window.stack.currentWidget()
+    assert view is window.views[name] and view.isVisible()
+    qtbot.waitUntil(lambda: FILLED[name](view, totals), timeout=10_000)
