@@ -221,6 +221,7 @@ def test_today_shows_a_post_added_elsewhere(window: MainWindow, qtbot) -> None:
 
     shown = window.show_view("today")
     assert isinstance(shown, TodayView)
+    qtbot.waitUntil(lambda: not shown.is_busy())  # read on a worker
     before = shown.week_model.rowCount()
     with Workspace.open(window.ws.path) as other:
         post_writes.create_post(other, PostDraft(

@@ -290,6 +290,7 @@ def test_todays_counts_match_its_lists_and_the_calendars_week(
     _add_what_today_must_count(demo_path)
     window = open_window(demo_path)
     view = window.show_view("today")
+    qtbot.waitUntil(lambda: not view.is_busy())  # type: ignore[attr-defined]  # a worker
     day = today().isoformat()
     figures = asks.waiting_asks(window.ws, day)
     listed = view.asks_model.rows  # type: ignore[attr-defined]
