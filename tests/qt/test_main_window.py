@@ -64,7 +64,7 @@ def test_empty_workspace_opens_on_the_welcome_panel(open_window, tmp_path: Path,
     totals = reports.counts(window.ws)
     assert totals.contacts > 100 and totals.posts > 50
     assert window.current_view_name() == "today"
-    assert f"{totals.contacts:,} contacts" in window.path_label.text()
+    qtbot.waitUntil(lambda: f"{totals.contacts:,} contacts" in window.path_label.text())
 
 
 def test_contacts_search_narrows_the_table(open_window, demo_path: Path, qtbot) -> None:

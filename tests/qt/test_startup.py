@@ -54,3 +54,33 @@ def test_the_window_shows_the_last_views_placeholder_then_its_data(
     view = window.stack.currentWidget()
     assert view is window.views[name] and view.isVisible()
     qtbot.waitUntil(lambda: FILLED[name](view, totals), timeout=10_000)
+
+
+def test_opening_on_today_reads_no_whole_table_on_the_gui_thread(
+        demo_path: Path, qtbot, close_window) -> None:
+    # The workspace's counts and Today's lists grow with it: a million contacts made
+    # them hundreds of milliseconds on the GUI thread before the window could show.
+    create_application()
+    ws = Workspace.open(demo_path)
+    totals = reports.counts(ws)
+    statements: list[str] = []
+    ws.conn.set_trace_callback(statements.append)  # the window's (GUI thread's) connection
+    window = MainWindow(ws, app_settings())
+    qtbot.addWidget(window, before_close_func=close_window)
+    window.show()
+    qtbot.waitUntil(lambda: isinstance(window.stack.currentWidget(), View))
+    today = window.views["today"]
+    qtbot.waitUntil(lambda: FILLED["today"](today, totals))
+    qtbot.waitUntil(lambda: f"{totals.contacts:,} contacts" in window.path_label.text())
+    ws.conn.set_trace_callback(None)
+
+    # A scan that stops at a first row or a page (EXISTS, LIMIT) does not grow.
+    scans = [(sql, plan) for sql in statements
+             if sql.lstrip().upper().startswith(("SELECT", "WITH"))
+             and "EXISTS" not in sql.upper() and "LIMIT" not in sql.upper()
+             for plan in (str(row[-1]) for row in ws.conn.execute(f"EXPLAIN QUERY PLAN {sql}"))
+             if plan.startswith("SCAN") and plan.split()[1] in BIG_TABLES]
+    assert scans == []
+
+
+BIG_TABLES = ("contacts", "posts", "asks", "audiences", "post_occurrences", "c", "p", "a")

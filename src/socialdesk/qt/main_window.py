@@ -46,7 +46,7 @@ from socialdesk.qt.sync.syncing import SyncControl
 from socialdesk.qt.view_base import Placeholder, View
 from socialdesk.qt.welcome import WelcomePanel
 from socialdesk.qt.wheel import wheel_needs_focus
-from socialdesk.qt.workers import Task, start_on_worker
+from socialdesk.qt.workers import LatestJob, Task, start_on_worker
 from socialdesk.store import reports
 from socialdesk.store.errors import WorkspaceError
 from socialdesk.store.workspace import Workspace
@@ -69,6 +69,12 @@ VIEWS: tuple[tuple[str, str, str, str], ...] = (
 VIEW_NAMES = tuple(name for name, *_ in VIEWS)
 
 
+def _counts(path: Path) -> Counts:
+    """Worker: the workspace's counts, on a read-only connection of its own."""
+    with Workspace.open_readonly(path) as ws:
+        return reports.counts(ws)
+
+
 def _class_of(name: str) -> str:
     """"module:Class" of the view called ``name``."""
     return next(v[3] for v in VIEWS if v[0] == name)
@@ -85,6 +91,8 @@ class MainWindow(QMainWindow):
         self.views: dict[str, View] = {}
         self.stale: dict[str, Changes] = {}  # view → what changed since it last loaded
         self.integrity: Task | None = None
+        self.counting = LatestJob(self)  # the status bar's counts
+        self.counting.finished.connect(self._show_counts)
         self.check_timer = QTimer(self)  # starts the integrity check once the window settled
         self.check_timer.setSingleShot(True)
         self.check_timer.setInterval(CHECK_AFTER_MS)
@@ -273,8 +281,8 @@ class MainWindow(QMainWindow):
 
         start_on_worker(self, lambda: importlib.import_module(module), imported)
 
-    def _mark_all_stale(self) -> tuple[Counts, str | None]:
-        """Every view reloads when next shown; the workspace's counts, the view showing."""
+    def _mark_all_stale(self) -> tuple[bool, str | None]:
+        """Every view reloads when next shown; whether the workspace holds data, the view."""
         self.stale = dict.fromkeys(self.views, EVERYTHING)
         self.changes.note()
         return self._update_status(), self.current_view_name()
@@ -294,10 +302,10 @@ class MainWindow(QMainWindow):
         The undo steps stay: each changes only its own fields, and says so when another
         writer changed them since.
         """
-        totals, current = self._mark_all_stale()
+        holds_data, current = self._mark_all_stale()
         if current is not None:
             self.show_view(current)
-        elif not totals.empty:  # the welcome panel showed: the workspace has data now
+        elif holds_data:  # the welcome panel showed: the workspace has data now
             name = str(self.settings.value("window/view", "today"))
             self.show_view(name if name in VIEW_NAMES else "today")
 
@@ -326,7 +334,7 @@ class MainWindow(QMainWindow):
                 f"{'entry' if count == 1 else 'entries'} that broke its rules "
                 "(repeated audiences, asks or links; unknown platforms): "
                 "“socialdesk check” lists them.", 60000)
-        if self._update_status().empty:
+        if not self._update_status():
             self.pending_view = None
             self.sidebar.set_current(None)
             self.welcome.setEnabled(not read_only)
@@ -365,17 +373,27 @@ class MainWindow(QMainWindow):
         )
         self.safety.offer_recovery(message)
 
-    def _update_status(self) -> Counts:
-        """Show the workspace's path, size and last backup; return its counts."""
-        totals = reports.counts(self.ws)
-        self.path_label.setText(
-            f"{self.ws.path}  ·  {totals.contacts:,} contacts · {totals.partners:,} partners · "
-            f"{totals.posts:,} posts"
-        )
-        self.path_label.setToolTip(f"Workspace file: {self.ws.path}")
+    def _update_status(self) -> bool:
+        """Show the workspace's path and last backup, its counts once a worker read them.
+
+        Counting a big workspace's rows takes a while (a quarter of a second at a million
+        contacts): the GUI thread only asks whether it holds anything, which it returns.
+        """
+        path = self.ws.path
+        self.path_label.setToolTip(f"Workspace file: {path}")
+        if self.path_label.text().partition("  ·  ")[0] != str(path):
+            self.path_label.setText(str(path))  # another workspace: its counts follow
         self.backup_label.setText("Read-only: changes cannot be saved" if self.ws.readonly
                                   else last_backup_text(self.ws))
-        return totals
+        self.counting.start(lambda: (path, _counts(path)))
+        return reports.holds_data(self.ws)
+
+    def _show_counts(self, counted: tuple[Path, Counts]) -> None:
+        path, totals = counted
+        if path == self.ws.path:
+            self.path_label.setText(
+                f"{path}  ·  {totals.contacts:,} contacts · {totals.partners:,} partners · "
+                f"{totals.posts:,} posts")
 
     def finish_editing(self) -> None:
         """Let a field being edited save itself (fields save when they lose focus)."""
