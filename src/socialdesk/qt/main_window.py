@@ -69,6 +69,10 @@ VIEWS: tuple[tuple[str, str, str, str], ...] = (
 VIEW_NAMES = tuple(name for name, *_ in VIEWS)
 
 
+# After the window first painted, work waits this long for that frame to reach the screen.
+SETTLE_MS = 50
+
+
 def _counts(path: Path) -> Counts:
     """Worker: the workspace's counts, on a read-only connection of its own."""
     with Workspace.open_readonly(path) as ws:
@@ -92,6 +96,7 @@ class MainWindow(QMainWindow):
         self.stale: dict[str, Changes] = {}  # view → what changed since it last loaded
         self.integrity: Task | None = None
         self.counting = LatestJob(self)  # the status bar's counts
+        self.counts_due = False  # to count once the window shows
         self.counting.finished.connect(self._show_counts)
         self.check_timer = QTimer(self)  # starts the integrity check once the window settled
         self.check_timer.setSingleShot(True)
@@ -109,6 +114,7 @@ class MainWindow(QMainWindow):
         # The view to show once the window has painted, its placeholder showing until then.
         self.pending_view: str | None = None
         self.placeholder = Placeholder()
+        self.placeholder.painted.connect(self._painted)
         self.stack.addWidget(self.placeholder)
 
         central = QWidget()
@@ -246,21 +252,25 @@ class MainWindow(QMainWindow):
         """Show ``name``'s placeholder now; the view itself once the window has painted.
 
         Opening a workspace does this: the window shows at once, whichever view was
-        open last, and the view's code is imported on a worker meanwhile (the planner's
-        takes 300 ms); the view then reads its data as it does when the user opens it.
+        open last, and the view's code is imported on a worker after the first paint
+        (the planner's takes 300 ms); the view then reads its data as it does when the
+        user opens it.
         """
         self.pending_view = name
         self.placeholder.stand_in_for(name, next(v[1] for v in VIEWS if v[0] == name))
         self.stack.setCurrentWidget(self.placeholder)
         self.sidebar.set_current(name)
-        if self.isVisible():
-            QTimer.singleShot(0, self, self._build_pending)
+
+    def _painted(self) -> None:
+        """The placeholder was painted: build its view once that frame is on screen."""
+        if self.pending_view is not None:
+            QTimer.singleShot(SETTLE_MS, self, self._build_pending)
 
     def showEvent(self, event: QShowEvent) -> None:
-        """Build the placeholder's view after the first paint; check the file once settled."""
+        """Count the workspace's rows once the window has shown, check it once it settled."""
         super().showEvent(event)
-        if self.pending_view is not None:
-            QTimer.singleShot(0, self, self._build_pending)
+        if self.counts_due:
+            QTimer.singleShot(SETTLE_MS, self, self._start_counting)
         if self.integrity is None and not self.check_timer.isActive():
             self.check_timer.start()
 
@@ -385,8 +395,16 @@ class MainWindow(QMainWindow):
             self.path_label.setText(str(path))  # another workspace: its counts follow
         self.backup_label.setText("Read-only: changes cannot be saved" if self.ws.readonly
                                   else last_backup_text(self.ws))
-        self.counting.start(lambda: (path, _counts(path)))
+        self.counts_due = True
+        if self.isVisible():
+            self._start_counting()
         return reports.holds_data(self.ws)
+
+    def _start_counting(self) -> None:
+        if self.counts_due:
+            self.counts_due = False
+            path = self.ws.path
+            self.counting.start(lambda: (path, _counts(path)))
 
     def _show_counts(self, counted: tuple[Path, Counts]) -> None:
         path, totals = counted
