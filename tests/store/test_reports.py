@@ -269,14 +269,14 @@ def test_an_empty_workspace_has_empty_figures(workspace: Workspace) -> None:
 
 
 def test_a_workspace_holds_data_once_it_has_a_contact_or_a_post(shop: Workspace) -> None:
-    assert reports.holds_data(shop)
+    assert shop.holds_data()
     shop.conn.execute("DELETE FROM asks")
     shop.conn.execute("DELETE FROM contacts")
-    assert reports.holds_data(shop)  # posts only
+    assert shop.holds_data()  # posts only
     shop.conn.execute("DELETE FROM posts")
-    assert not reports.holds_data(shop) and reports.counts(shop).empty
+    assert not shop.holds_data() and reports.counts(shop).empty
     shop.conn.execute("INSERT INTO contacts (name) VALUES ('Mia')")
-    assert reports.holds_data(shop)
+    assert shop.holds_data()
 
 
 def test_demo_figures_agree_with_a_plain_recount(demo: Workspace) -> None:

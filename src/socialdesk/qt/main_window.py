@@ -47,7 +47,6 @@ from socialdesk.qt.view_base import Placeholder, View
 from socialdesk.qt.welcome import WelcomePanel
 from socialdesk.qt.wheel import wheel_needs_focus
 from socialdesk.qt.workers import LatestJob, Task, start_on_worker
-from socialdesk.store import reports
 from socialdesk.store.errors import WorkspaceError
 from socialdesk.store.workspace import Workspace
 
@@ -75,6 +74,8 @@ SETTLE_MS = 50
 
 def _counts(path: Path) -> Counts:
     """Worker: the workspace's counts, on a read-only connection of its own."""
+    from socialdesk.store import reports  # the worker's: startup does without
+
     with Workspace.open_readonly(path) as ws:
         return reports.counts(ws)
 
@@ -398,7 +399,7 @@ class MainWindow(QMainWindow):
         self.counts_due = True
         if self.isVisible():
             self._start_counting()
-        return reports.holds_data(self.ws)
+        return self.ws.holds_data()
 
     def _start_counting(self) -> None:
         if self.counts_due:

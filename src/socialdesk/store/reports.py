@@ -103,12 +103,6 @@ def counts(ws: Workspace) -> Counts:
     return from_row(Counts, row, _COUNTS)
 
 
-def holds_data(ws: Workspace) -> bool:
-    """True once the workspace holds a contact or a post (at once, unlike :func:`counts`)."""
-    return bool(ws.conn.execute(
-        "SELECT EXISTS (SELECT 1 FROM contacts) OR EXISTS (SELECT 1 FROM posts)").fetchone()[0])
-
-
 def campaign_summaries(ws: Workspace) -> list[CampaignSummary]:
     """Per campaign: posts, published, asks, shares, and the reach of published posts."""
     # Asks per post in one pass, then per campaign; posts per campaign apart (no fan-out).
