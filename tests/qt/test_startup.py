@@ -84,3 +84,29 @@ def test_opening_on_today_reads_no_whole_table_on_the_gui_thread(
 
 
 BIG_TABLES = ("contacts", "posts", "asks", "audiences", "post_occurrences", "c", "p", "a")
+
+
+def test_a_window_closed_before_its_view_was_built_builds_none(
+        demo_path: Path, qtbot, monkeypatch: pytest.MonkeyPatch) -> None:
+    from PySide6.QtCore import QThreadPool
+
+    from socialdesk.qt.backup.dialogs import DamagedDialog
+
+    shown: list[str] = []  # built on the closed file, the view would find it "damaged"
+    monkeypatch.setattr(DamagedDialog, "exec", lambda dialog: shown.append(dialog.detail) or 0)
+    create_application()
+    settings = app_settings()
+    settings.setValue("window/view", "planner")
+    window = MainWindow(Workspace.open(demo_path), settings)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    window.safety.skip_backup_on_close()
+    window.close()  # at once (nothing to back up), before the view's turn came
+    with qtbot.waitSignal(window.placeholder.painted, timeout=1000, raising=False):
+        window.placeholder.painted.emit()  # a paint pending when it closed
+    qtbot.wait(200)  # past the build's turn
+    pool = QThreadPool.globalInstance()
+    qtbot.waitUntil(lambda: pool.activeThreadCount() == 0, timeout=10_000)  # an import
+    qtbot.wait(50)  # its answer delivered
+    assert window.views == {} and shown == []

@@ -552,6 +552,7 @@ class MainWindow(QMainWindow):
             event.ignore()
             return
         self._stop_integrity_check()
+        self.pending_view = None  # a view imported meanwhile is not built on a closed file
         self.changes.stop()
         self.ws.close()
         self.safety.release()
