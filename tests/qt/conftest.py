@@ -26,7 +26,10 @@ def close_window(qtbot):
 
 @pytest.fixture
 def open_window(qtbot, close_window):
-    """Opens the main window on a workspace file, shown and exposed; closed afterwards."""
+    """Opens the main window on a workspace file, shown and exposed; closed afterwards.
+
+    It returns once the view open last was built in its placeholder's stead.
+    """
     create_application()
 
     def make(path: Path, *, create: bool = False) -> MainWindow:
@@ -34,6 +37,7 @@ def open_window(qtbot, close_window):
         qtbot.addWidget(main, before_close_func=close_window)
         main.show()
         qtbot.waitExposed(main)
+        qtbot.waitUntil(lambda: main.pending_view is None)
         return main
 
     return make

@@ -210,7 +210,7 @@ def test_an_empty_workspace_filled_elsewhere_leaves_the_welcome_panel(
     assert main.current_view_name() is None  # the welcome panel
     import_elsewhere(main.ws.path, tmp_path)
     qtbot.waitUntil(lambda: main.current_view_name() is not None, timeout=5000)
-    assert " 1 contacts" in main.path_label.text()  # the status bar counts it too
+    qtbot.waitUntil(lambda: " 1 contacts" in main.path_label.text())  # the status bar too
 
 
 def test_today_shows_a_post_added_elsewhere(window: MainWindow, qtbot) -> None:
@@ -221,6 +221,7 @@ def test_today_shows_a_post_added_elsewhere(window: MainWindow, qtbot) -> None:
 
     shown = window.show_view("today")
     assert isinstance(shown, TodayView)
+    qtbot.waitUntil(lambda: not shown.is_busy())  # read on a worker
     before = shown.week_model.rowCount()
     with Workspace.open(window.ws.path) as other:
         post_writes.create_post(other, PostDraft(

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QAbstractSpinBox, QComboBox, QSlider, QWidget
 
 from socialdesk.qt.main_window import VIEW_NAMES
 from socialdesk.qt.view_base import View
+from socialdesk.qt.workers import lane
 from socialdesk.store import reports
 
 
@@ -63,7 +64,7 @@ def test_empty_workspace_opens_on_the_welcome_panel(open_window, tmp_path: Path,
     totals = reports.counts(window.ws)
     assert totals.contacts > 100 and totals.posts > 50
     assert window.current_view_name() == "today"
-    assert f"{totals.contacts:,} contacts" in window.path_label.text()
+    qtbot.waitUntil(lambda: f"{totals.contacts:,} contacts" in window.path_label.text())
 
 
 def test_contacts_search_narrows_the_table(open_window, demo_path: Path, qtbot) -> None:
@@ -164,9 +165,8 @@ def test_index_damage_that_quick_check_misses_is_reported_after_opening(
 
 
 def test_closing_the_window_stops_the_background_check_without_a_false_alarm(
-        open_window, demo_path: Path, close_window, monkeypatch: pytest.MonkeyPatch) -> None:
-    from PySide6.QtCore import QThreadPool
-
+        open_window, demo_path: Path, close_window, qtbot,
+        monkeypatch: pytest.MonkeyPatch) -> None:
     import socialdesk.store.workspace as workspace_module
     from socialdesk.qt.backup.dialogs import DamagedDialog
 
@@ -174,14 +174,36 @@ def test_closing_the_window_stops_the_background_check_without_a_false_alarm(
     shown: list[str] = []
     monkeypatch.setattr(DamagedDialog, "exec", lambda dialog: shown.append(dialog.detail) or 0)
     window = open_window(demo_path)
+    qtbot.waitUntil(lambda: window.integrity is not None, timeout=10_000)
     check = window.integrity
     assert check is not None
 
     close_window(window)
 
     assert check.stopping.is_set()  # quitting does not wait for a whole quick_check
-    assert QThreadPool.globalInstance().waitForDone(5000)
+    assert lane("check").waitForDone(5000)
     assert shown == []
+
+
+def test_the_background_check_waits_until_the_window_has_shown_and_settled(
+        demo_path: Path, qtbot, close_window) -> None:
+    # Started with the window, the check took half the CPU while the window was built.
+    from socialdesk.qt.app import create_application
+    from socialdesk.qt.appsettings import app_settings
+    from socialdesk.qt.main_window import MainWindow
+    from socialdesk.store.workspace import Workspace
+
+    create_application()
+    window = MainWindow(Workspace.open(demo_path), app_settings())
+    qtbot.addWidget(window, before_close_func=close_window)
+    qtbot.wait(50)
+    assert window.integrity is None  # not while the window is being built
+    window.show()
+    qtbot.waitExposed(window)
+    qtbot.waitUntil(lambda: window.pending_view is None)
+    assert window.integrity is None  # nor while the first view fills in
+    qtbot.waitUntil(lambda: window.integrity is not None, timeout=10_000)
+    assert lane("check").waitForDone(10_000)
 
 
 def _value(box: QWidget) -> object:
@@ -268,6 +290,7 @@ def test_todays_counts_match_its_lists_and_the_calendars_week(
     _add_what_today_must_count(demo_path)
     window = open_window(demo_path)
     view = window.show_view("today")
+    qtbot.waitUntil(lambda: not view.is_busy())  # type: ignore[attr-defined]  # a worker
     day = today().isoformat()
     figures = asks.waiting_asks(window.ws, day)
     listed = view.asks_model.rows  # type: ignore[attr-defined]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import importlib
 import sqlite3
+import sys
 from collections.abc import Callable, Collection
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -15,6 +16,7 @@ from PySide6.QtGui import (
     QDragEnterEvent,
     QDropEvent,
     QPalette,
+    QShowEvent,
     QUndoStack,
 )
 from PySide6.QtWidgets import (
@@ -32,7 +34,7 @@ from socialdesk import APP_NAME
 from socialdesk.core.changes import CONTACT_ROWS, EVERYTHING, NOTHING, Changes
 from socialdesk.core.clock import today
 from socialdesk.qt.backup.control import BackupControl, last_backup_text
-from socialdesk.qt.backup.integrity import check_in_background
+from socialdesk.qt.backup.integrity import CHECK_AFTER_MS, check_in_background
 from socialdesk.qt.change_watch import ChangeWatch
 from socialdesk.qt.icons import app_icon
 from socialdesk.qt.menus import build_menus
@@ -41,11 +43,10 @@ from socialdesk.qt.preload import Preloader
 from socialdesk.qt.publish.sending import PublishControl
 from socialdesk.qt.sidebar import Sidebar
 from socialdesk.qt.sync.syncing import SyncControl
-from socialdesk.qt.view_base import View
+from socialdesk.qt.view_base import Placeholder, View
 from socialdesk.qt.welcome import WelcomePanel
 from socialdesk.qt.wheel import wheel_needs_focus
-from socialdesk.qt.workers import Task
-from socialdesk.store import reports
+from socialdesk.qt.workers import LatestJob, Task, start_on_worker
 from socialdesk.store.errors import WorkspaceError
 from socialdesk.store.workspace import Workspace
 
@@ -67,6 +68,23 @@ VIEWS: tuple[tuple[str, str, str, str], ...] = (
 VIEW_NAMES = tuple(name for name, *_ in VIEWS)
 
 
+# After the window first painted, work waits this long for that frame to reach the screen.
+SETTLE_MS = 50
+
+
+def _counts(path: Path) -> Counts:
+    """Worker: the workspace's counts, on a read-only connection of its own."""
+    from socialdesk.store import reports  # the worker's: startup does without
+
+    with Workspace.open_readonly(path) as ws:
+        return reports.counts(ws)
+
+
+def _class_of(name: str) -> str:
+    """"module:Class" of the view called ``name``."""
+    return next(v[3] for v in VIEWS if v[0] == name)
+
+
 class MainWindow(QMainWindow):
     """SocialDesk's one window."""
 
@@ -78,6 +96,13 @@ class MainWindow(QMainWindow):
         self.views: dict[str, View] = {}
         self.stale: dict[str, Changes] = {}  # view → what changed since it last loaded
         self.integrity: Task | None = None
+        self.counting = LatestJob(self)  # the status bar's counts
+        self.counts_due = False  # to count once the window shows
+        self.counting.finished.connect(self._show_counts)
+        self.check_timer = QTimer(self)  # starts the integrity check once the window settled
+        self.check_timer.setSingleShot(True)
+        self.check_timer.setInterval(CHECK_AFTER_MS)
+        self.check_timer.timeout.connect(self._start_integrity_check)
         self.damage_reported = False
         self.setWindowIcon(app_icon())
         self.setAcceptDrops(True)
@@ -87,6 +112,11 @@ class MainWindow(QMainWindow):
 
         self.stack = QStackedWidget()
         self._welcome: WelcomePanel | None = None  # built when an empty workspace shows
+        # The view to show once the window has painted, its placeholder showing until then.
+        self.pending_view: str | None = None
+        self.placeholder = Placeholder()
+        self.placeholder.painted.connect(self._painted)
+        self.stack.addWidget(self.placeholder)
 
         central = QWidget()
         layout = QHBoxLayout(central)
@@ -129,7 +159,7 @@ class MainWindow(QMainWindow):
     def view(self, name: str) -> View:
         """The view called ``name``, created on first use."""
         if name not in self.views:
-            module, _, class_name = next(v[3] for v in VIEWS if v[0] == name).partition(":")
+            module, _, class_name = _class_of(name).partition(":")
             view = getattr(importlib.import_module(module), class_name)(self.ws)
             wheel_needs_focus(view)
             self.views[name] = view
@@ -201,6 +231,7 @@ class MainWindow(QMainWindow):
 
     def show_view(self, name: str) -> View:
         """Switch to a view, reloading it if what it shows changed since it was last shown."""
+        self.pending_view = None
         view = self.view(name)
         changes = self.stale.pop(name, None)
         if changes is not None:
@@ -214,12 +245,55 @@ class MainWindow(QMainWindow):
         return view
 
     def current_view_name(self) -> str | None:
-        """The name of the shown view, or None while the welcome panel shows."""
+        """The name of the shown view (or of its placeholder); None for the welcome panel."""
         widget = self.stack.currentWidget()
-        return widget.name if isinstance(widget, View) else None
+        return widget.name if isinstance(widget, (View, Placeholder)) else None
 
-    def _mark_all_stale(self) -> tuple[Counts, str | None]:
-        """Every view reloads when next shown; the workspace's counts, the view showing."""
+    def show_after_painting(self, name: str) -> None:
+        """Show ``name``'s placeholder now; the view itself once the window has painted.
+
+        Opening a workspace does this: the window shows at once, whichever view was
+        open last, and the view's code is imported on a worker after the first paint
+        (the planner's takes 300 ms); the view then reads its data as it does when the
+        user opens it.
+        """
+        self.pending_view = name
+        self.placeholder.stand_in_for(name, next(v[1] for v in VIEWS if v[0] == name))
+        self.stack.setCurrentWidget(self.placeholder)
+        self.sidebar.set_current(name)
+
+    def _painted(self) -> None:
+        """The placeholder was painted: build its view once that frame is on screen."""
+        if self.pending_view is not None:
+            QTimer.singleShot(SETTLE_MS, self, self._build_pending)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        """Count the workspace's rows once the window has shown, check it once it settled."""
+        super().showEvent(event)
+        if self.counts_due:
+            QTimer.singleShot(SETTLE_MS, self, self._start_counting)
+        if self.integrity is None and not self.check_timer.isActive():
+            self.check_timer.start()
+
+    def _build_pending(self) -> None:
+        name = self.pending_view
+        if name is None:
+            return
+        module = _class_of(name).partition(":")[0]
+        if module in sys.modules:
+            self.show_view(name)
+            return
+
+        def imported(_module: object, error: BaseException | None) -> None:
+            if error is not None:
+                raise error
+            if self.pending_view == name:  # not another view chosen meanwhile
+                self.show_view(name)
+
+        start_on_worker(self, lambda: importlib.import_module(module), imported)
+
+    def _mark_all_stale(self) -> tuple[bool, str | None]:
+        """Every view reloads when next shown; whether the workspace holds data, the view."""
         self.stale = dict.fromkeys(self.views, EVERYTHING)
         self.changes.note()
         return self._update_status(), self.current_view_name()
@@ -239,10 +313,10 @@ class MainWindow(QMainWindow):
         The undo steps stay: each changes only its own fields, and says so when another
         writer changed them since.
         """
-        totals, current = self._mark_all_stale()
+        holds_data, current = self._mark_all_stale()
         if current is not None:
             self.show_view(current)
-        elif not totals.empty:  # the welcome panel showed: the workspace has data now
+        elif holds_data:  # the welcome panel showed: the workspace has data now
             name = str(self.settings.value("window/view", "today"))
             self.show_view(name if name in VIEW_NAMES else "today")
 
@@ -261,7 +335,8 @@ class MainWindow(QMainWindow):
             action.setEnabled(not read_only)
         self.syncing.show_state()
         self._stop_integrity_check()
-        self.integrity = check_in_background(self, self.ws.path, self._report_damage)
+        if self.isVisible():
+            self.check_timer.start()  # otherwise once the window shows
         self.changes.note()
         if self.ws.merged:
             count = len(self.ws.merged)
@@ -270,13 +345,14 @@ class MainWindow(QMainWindow):
                 f"{'entry' if count == 1 else 'entries'} that broke its rules "
                 "(repeated audiences, asks or links; unknown platforms): "
                 "“socialdesk check” lists them.", 60000)
-        if self._update_status().empty:
+        if not self._update_status():
+            self.pending_view = None
             self.sidebar.set_current(None)
             self.welcome.setEnabled(not read_only)
             self.stack.setCurrentWidget(self.welcome)
         else:
             name = str(self.settings.value("window/view", "today"))
-            self.show_view(name if name in VIEW_NAMES else "today")
+            self.show_after_painting(name if name in VIEW_NAMES else "today")
 
     @property
     def welcome(self) -> WelcomePanel:
@@ -288,8 +364,12 @@ class MainWindow(QMainWindow):
             self.stack.addWidget(self._welcome)
         return self._welcome
 
+    def _start_integrity_check(self) -> None:
+        self.integrity = check_in_background(self, self.ws.path, self._report_damage)
+
     def _stop_integrity_check(self) -> None:
         """End a background check of the workspace that is closing (quitting won't wait)."""
+        self.check_timer.stop()
         if self.integrity is not None:
             self.integrity.stop()
             self.integrity = None
@@ -304,17 +384,36 @@ class MainWindow(QMainWindow):
         )
         self.safety.offer_recovery(message)
 
-    def _update_status(self) -> Counts:
-        """Show the workspace's path, size and last backup; return its counts."""
-        totals = reports.counts(self.ws)
-        self.path_label.setText(
-            f"{self.ws.path}  ·  {totals.contacts:,} contacts · {totals.partners:,} partners · "
-            f"{totals.posts:,} posts"
-        )
-        self.path_label.setToolTip(f"Workspace file: {self.ws.path}")
+    def _update_status(self) -> bool:
+        """Show the workspace's path and last backup, its counts once a worker read them.
+
+        Counting the rows grows with the workspace (24 ms on the large demo, ten times
+        that at a million contacts): the GUI thread only asks whether it holds anything,
+        which it returns.
+        """
+        path = self.ws.path
+        self.path_label.setToolTip(f"Workspace file: {path}")
+        if self.path_label.text().partition("  ·  ")[0] != str(path):
+            self.path_label.setText(str(path))  # another workspace: its counts follow
         self.backup_label.setText("Read-only: changes cannot be saved" if self.ws.readonly
                                   else last_backup_text(self.ws))
-        return totals
+        self.counts_due = True
+        if self.isVisible():
+            self._start_counting()
+        return self.ws.holds_data()
+
+    def _start_counting(self) -> None:
+        if self.counts_due:
+            self.counts_due = False
+            path = self.ws.path
+            self.counting.start(lambda: (path, _counts(path)))
+
+    def _show_counts(self, counted: tuple[Path, Counts]) -> None:
+        path, totals = counted
+        if path == self.ws.path:
+            self.path_label.setText(
+                f"{path}  ·  {totals.contacts:,} contacts · {totals.partners:,} partners · "
+                f"{totals.posts:,} posts")
 
     def finish_editing(self) -> None:
         """Let a field being edited save itself (fields save when they lose focus)."""
@@ -454,6 +553,7 @@ class MainWindow(QMainWindow):
             event.ignore()
             return
         self._stop_integrity_check()
+        self.pending_view = None  # a view imported meanwhile is not built on a closed file
         self.changes.stop()
         self.ws.close()
         self.safety.release()

@@ -3,13 +3,16 @@
 Each heading counts the list under it, with the same store query: this week is the
 calendar's Week view (repeats included), the asks are :func:`asks.waiting_asks`. A
 waiting ask whose tracked link brought visits is offered as shared, never marked so
-without the user's say.
+without the user's say. Everything is read on a worker (:func:`read_today`): the
+view shows at once and fills in when the figures arrive.
 """
 
 from __future__ import annotations
 
 import sqlite3
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
 
 from PySide6.QtCore import QModelIndex, QTimer, Signal
 from PySide6.QtGui import QUndoStack
@@ -23,18 +26,54 @@ from socialdesk.core.formatting import short_date
 from socialdesk.qt.delegates import PlatformsDelegate, StatusDelegate
 from socialdesk.qt.planner.actions import PlannerActions
 from socialdesk.qt.planner.visits_offer import VisitsOffer
-from socialdesk.qt.reports.leverage_card import LeverageCard
+from socialdesk.qt.reports.leverage_card import CardFigures, LeverageCard, read_card
 from socialdesk.qt.table_model import Column, RowTableModel
 from socialdesk.qt.view_base import EmptyState, View, heading, make_table, muted, section_title
+from socialdesk.qt.workers import LatestJob
 from socialdesk.store import asks, contacts, reports
 from socialdesk.store.asks import WaitingAsks
-from socialdesk.store.models import AskRow, FollowUp, PostRow
+from socialdesk.store.models import AskRow, Counts, FollowUp, PostRow
 from socialdesk.store.posts import week_of
 from socialdesk.store.workspace import Workspace
 
 ASKS_LISTED = 200  # waiting asks listed, the first by due date (the heading says so)
 WAITING_MEANS = ("Waiting: asked and not answered yet, or agreed but not shared yet. "
                  "Overdue: waiting past its due date.")
+
+
+@dataclass(frozen=True, slots=True)
+class TodayFigures:
+    """Everything Today shows on ``day``."""
+
+    day: date
+    week: list[PostRow]
+    problems: list[PostProblem]
+    waiting: WaitingAsks
+    offers: list[tuple[AskRow, int]]
+    due: list[FollowUp]
+    totals: Counts
+    card: CardFigures
+
+
+def read_today(ws: Workspace, day: date) -> TodayFigures:
+    """Today's lists and figures for ``day`` (safe on a worker's own connection)."""
+    monday, sunday = week_of(day)
+    return TodayFigures(
+        day=day,
+        week=posts_in_range(ws, monday, sunday),
+        problems=posts_needing_attention(ws, monday, sunday + timedelta(days=7)),
+        waiting=asks.waiting_asks(ws, day.isoformat(), limit=ASKS_LISTED),
+        offers=asks.visits_waiting(ws),
+        due=contacts.follow_ups_due(ws, day.isoformat()),
+        totals=reports.counts(ws),
+        card=read_card(ws, day),
+    )
+
+
+def _read(path: Path, day_iso: str) -> TodayFigures:
+    """Worker: Today's figures, on a read-only connection of its own."""
+    with Workspace.open_readonly(path) as ws:
+        return read_today(ws, date.fromisoformat(day_iso))
 
 
 def _titled(title: QLabel, body: QWidget, note: str = "") -> QWidget:
@@ -158,39 +197,48 @@ class TodayView(View):
         layout = QVBoxLayout(self)
         layout.addWidget(self.date_label)
         layout.addWidget(self.summary)
-        self.leverage = LeverageCard(ws)  # leverage lately, reach per hour, asks waiting
+        self.leverage = LeverageCard()  # leverage lately, reach per hour, asks waiting
         layout.addWidget(self.leverage)
         layout.addLayout(grid)
+        self.job = LatestJob(self)
+        self.job.finished.connect(self._show)
+        self.job.failed.connect(self._failed)
 
     def refresh(self) -> None:
-        """Reload the week, the asks and the follow-ups (the leverage card right after)."""
-        # The card's 12-week figures are the slowest part: fill them once the lists show.
-        QTimer.singleShot(0, self._refresh_card)
-        day = today()
-        monday, sunday = week_of(day)
+        """Read the week, the asks, the follow-ups and the card again, on a worker."""
+        if not self.summary.text():  # the first time; later the old figures stay meanwhile
+            self.summary.setText("Reading this week's posts, asks and follow-ups…")
+        path, day = self.ws.path, today().isoformat()
+        self.job.start(lambda: _read(path, day))
+
+    def is_busy(self) -> bool:
+        """True while the figures are being read (screenshots and tests wait for them)."""
+        return self.job.pending
+
+    def _show(self, figures: TodayFigures) -> None:
+        """Fill the lists, then the card on the next event-loop turn."""
+        day = figures.day
         self.date_label.setText(f"Today, {day:%A} {day.day} {day:%B}")
-        week = posts_in_range(self.ws, monday, sunday)
+        week, problems, waiting, due = figures.week, figures.problems, figures.waiting, \
+            figures.due
         self.week_model.set_rows(week)
         self.week.set_empty(not week)
         self.week_title.setText(f"This week's posts ({len(week):,})")
-        problems = posts_needing_attention(self.ws, monday, sunday + timedelta(days=7))
         self.check_model.set_rows(problems)
         self.checks.set_empty(not problems)
         self.checks_title.setText(f"Posts to fix, this week and next ({len(problems):,})")
-        waiting = asks.waiting_asks(self.ws, day.isoformat(), limit=ASKS_LISTED)
         self.asks_model.set_rows(waiting.rows)
         self.asks.set_empty(not waiting.rows)
-        self.offer.set_offers(asks.visits_waiting(self.ws))
+        self.offer.set_offers(figures.offers)
         listed = "" if len(waiting.rows) == waiting.waiting else \
             f" · the {len(waiting.rows):,} due first listed"
         self.asks_title.setText(f"Asks waiting ({waiting.waiting:,}"
                                 f"{f' · {waiting.overdue:,} overdue' if waiting.overdue else ''}"
                                 f"{listed})")
-        due = contacts.follow_ups_due(self.ws, day.isoformat())
         self.follow_model.set_rows(due)
         self.follow.set_empty(not due)
         self.follow_title.setText(f"Follow-ups due ({len(due):,})")
-        totals = reports.counts(self.ws)
+        totals = figures.totals
         self.summary.setText(
             f"{len(week):,} posts this week · {len(problems):,} to fix · "
             f"{_waiting_text(waiting)} · {len(due):,} follow-ups due · "
@@ -199,17 +247,14 @@ class TodayView(View):
         )
         for table in (self.week_table, self.check_table, self.asks_table, self.follow_table):
             table.resizeColumnsToContents()
+        QTimer.singleShot(1, self, lambda: self.leverage.show_figures(figures.card))
 
-    def _refresh_card(self) -> None:
-        """Fill the leverage card (deferred: the window may have closed meanwhile)."""
-        try:
-            self.leverage.refresh()
-        except sqlite3.ProgrammingError:
-            return  # the workspace was closed before the card's turn came
-        except sqlite3.DatabaseError as error:
-            report = getattr(self.window(), "_report_damage", None)
-            if report is not None:
-                report(str(error))
+    def _failed(self, error: object) -> None:
+        """Say the figures could not be read; a damaged file is reported by the window."""
+        self.summary.setText(f"Today could not read this workspace: {error}")
+        report = getattr(self.window(), "_report_damage", None)
+        if isinstance(error, sqlite3.DatabaseError) and report is not None:
+            report(str(error))
 
     def set_undo_stack(self, stack: QUndoStack) -> None:
         """Put Today's writes (an ask marked as shared) on ``stack`` (the main window's)."""

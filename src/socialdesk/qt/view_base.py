@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QAbstractItemModel, Qt
-from PySide6.QtGui import QFont
+from PySide6.QtCore import QAbstractItemModel, Qt, Signal
+from PySide6.QtGui import QFont, QPaintEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -39,6 +39,40 @@ class View(QWidget):
     def reload_for(self, changes: Changes) -> None:
         """Catch up with ``changes`` (some of which the view shows): reload it all."""
         self.refresh()
+
+
+class Placeholder(QWidget):
+    """A view's place while the view is being built: its title and "Loading…".
+
+    The window shows it at once, before the view's code is imported and its data read;
+    ``painted`` says when it was first painted since :meth:`stand_in_for`.
+    """
+
+    painted = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.name = ""
+        self._told = False
+        self.title = heading("")
+        self.note = muted("Loading…")
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.title)
+        layout.addWidget(self.note)
+        layout.addStretch(1)
+
+    def stand_in_for(self, name: str, title: str) -> None:
+        """Stand in for the view ``name`` titled ``title``."""
+        self.name = name
+        self.title.setText(title)
+        self._told = False
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        """Paint, and say so the first time."""
+        super().paintEvent(event)
+        if not self._told:
+            self._told = True
+            self.painted.emit()
 
 
 def heading(text: str, scale: float = 1.5) -> QLabel:

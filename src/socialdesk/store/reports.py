@@ -224,24 +224,27 @@ def leverage_by_week(
     none are there with zeros), of one campaign when ``campaign_id`` is given. A post's
     asks count with the post's own date.
     """
-    # "+status": walk the schedule index for the date range, not every published post
-    where = "+p.status = 'published' AND p.scheduled_on BETWEEN ? AND ?"
+    # "+status": walk the schedule index for the date range, not every published post.
+    # The range's posts are picked first: grouping the join by post id made SQLite scan
+    # every post in id order instead (a full scan at any workspace size).
+    where = "+status = 'published' AND scheduled_on BETWEEN ? AND ?"
     repeats = f"o.occurs_on BETWEEN ? AND ? AND {_PUBLISHED_REPEAT}"
     params: list[object] = [first, last]
     if campaign_id is not None:
-        where += " AND p.campaign_id = ?"
+        where += " AND campaign_id = ?"
         repeats += " AND p.campaign_id = ?"
         params.append(campaign_id)
     rows = ws.conn.execute(
         f"""
-        WITH per_post AS (
+        WITH chosen AS MATERIALIZED (
+            SELECT id, scheduled_on, reach FROM posts WHERE {where}
+        ), per_post AS (
             SELECT date(p.scheduled_on, 'weekday 0', '-6 days') AS week, p.reach,
                    count(a.id) AS asks, sum(a.status = 'shared') AS shared,
                    coalesce(sum({_SHARED_REACH}), 0) + {_RESHARE_REACH} AS partner_reach,
                    sum({_EFFORT}) AS effort
-            FROM posts p
+            FROM chosen p
             LEFT JOIN asks a ON a.post_id = p.id
-            WHERE {where}
             GROUP BY p.id
             UNION ALL
             SELECT date(o.occurs_on, 'weekday 0', '-6 days'), o.reach, 0, 0, 0, 0

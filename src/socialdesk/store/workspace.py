@@ -282,6 +282,16 @@ class Workspace:
         finally:
             self.conn.set_progress_handler(None, 0)
 
+    def holds_data(self) -> bool:
+        """True once the workspace holds a contact or a post.
+
+        It answers at once whatever the size, unlike counting the rows
+        (:func:`socialdesk.store.reports.counts`, whose ``empty`` says the same).
+        """
+        return bool(self.conn.execute(
+            "SELECT EXISTS (SELECT 1 FROM contacts) OR EXISTS (SELECT 1 FROM posts)"
+        ).fetchone()[0])
+
     def data_version(self) -> int:
         """A number that changes when another connection commits to the file.
 

@@ -106,7 +106,7 @@ def test_file_restore_brings_back_the_backup_and_keeps_a_safety_copy(
     restore_action.trigger()  # returns at once: the restore runs on the writer thread
     qtbot.waitUntil(lambda: not window.safety.restoring, timeout=20_000)
     assert reports.counts(window.ws).posts == expected
-    assert f"{expected:,} posts" in window.path_label.text()
+    qtbot.waitUntil(lambda: f"{expected:,} posts" in window.path_label.text())  # a worker
     kinds = [b.kind for b in catalog.list_backups(backup.backup_folder(window.ws))]
     assert "safety" in kinds
 

@@ -400,6 +400,7 @@ def test_main_window_wires_undo_and_the_planner(qtbot, demo_path, close_window) 
     window = MainWindow(Workspace.open(demo_path), app_settings())
     qtbot.addWidget(window)
     window.show()
+    window.show_view("today")  # built: a calendar edit marks it to reload
     calendar = window.show_view("calendar")
     assert isinstance(calendar, CalendarView) and calendar.undo_stack is window.undo_stack
     row = next(r for r in calendar.rows if not r.occurrence)

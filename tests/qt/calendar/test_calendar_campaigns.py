@@ -95,6 +95,7 @@ def test_today_lists_posts_to_fix(qtbot, workspace) -> None:
     view = TodayView(workspace)
     qtbot.addWidget(view)
     view.refresh()
+    qtbot.waitUntil(lambda: not view.is_busy())  # read on a worker
     problems = {p.row.title: p.summary for p in view.check_model.rows}
     assert problems == {
         "No channel": "No channel chosen",

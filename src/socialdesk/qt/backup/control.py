@@ -34,7 +34,7 @@ from socialdesk.core.changes import BACKUP_LOG
 from socialdesk.core.lock import WorkspaceLock
 from socialdesk.core.settings import workspace_settings
 from socialdesk.qt.workers import Task, start_on_worker, start_with_dialog, writing
-from socialdesk.store import backups, reports
+from socialdesk.store import backups
 from socialdesk.store.errors import WorkspaceError
 from socialdesk.store.workspace import Workspace
 
@@ -200,7 +200,7 @@ class BackupControl(QObject):
         """The daily automatic backup, when a day has passed since the last one."""
         from socialdesk.core.backup import create as backup
 
-        if (self.busy or self.restoring or self.ws.readonly or reports.counts(self.ws).empty
+        if (self.busy or self.restoring or self.ws.readonly or not self.ws.holds_data()
                 or not backup.is_due(self.ws)):
             return False
         return self.start_backup("auto", interactive=False)
@@ -229,7 +229,7 @@ class BackupControl(QObject):
         from socialdesk.qt.backup.recovery import Cancelled
 
         try:
-            if reports.counts(self.ws).empty:
+            if not self.ws.holds_data():
                 return False
             if not self.changed_since_opened() and backups.last_backup(self.ws) is not None:
                 return False  # nothing new since it was opened, and it was backed up before

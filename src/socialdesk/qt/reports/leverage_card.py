@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import date
+
 from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout, QWidget
 
-from socialdesk.core.clock import today
 from socialdesk.core.formatting import short_date
 from socialdesk.qt.reports.figures import (
     per_hour_text,
@@ -14,6 +16,7 @@ from socialdesk.qt.reports.figures import (
 )
 from socialdesk.qt.reports.tiles import Sparkline, StatTile, tile_row
 from socialdesk.store import asks, reports
+from socialdesk.store.asks import WaitingAsks
 from socialdesk.store.report_models import Leverage
 from socialdesk.store.workspace import Workspace
 
@@ -21,12 +24,27 @@ EMPTY_HINT = ("No results to compare yet: after a post goes out, type in its rea
               "Calendar and record partners' shares on their asks.")
 
 
+@dataclass(frozen=True, slots=True)
+class CardFigures:
+    """What the card shows: the last 12 weeks' leverage and the asks waiting on ``day``."""
+
+    day: date
+    weeks: tuple[Leverage, ...]
+    waiting: WaitingAsks
+
+
+def read_card(ws: Workspace, day: date) -> CardFigures:
+    """The card's figures (two queries; safe on a worker's own connection)."""
+    first, last = reports.week_window(day)
+    return CardFigures(day, tuple(reports.leverage_by_week(ws, first, last)),
+                       asks.waiting_asks(ws, day.isoformat()))
+
+
 class LeverageCard(QFrame):
     """How much further partners carried the posts lately, in four figures."""
 
-    def __init__(self, ws: Workspace, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.ws = ws
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.sparkline = Sparkline()
         self.this_week = StatTile("Leverage this week")
@@ -44,11 +62,11 @@ class LeverageCard(QFrame):
         layout.addWidget(self.hint)
         self.weeks: list[Leverage] = []
 
-    def refresh(self) -> None:
-        """Reload the figures (two quick queries)."""
-        day = today()
-        first, last = reports.week_window(day)
-        self.weeks = reports.leverage_by_week(self.ws, first, last)
+    def show_figures(self, figures: CardFigures) -> None:
+        """Show figures read by :func:`read_card`."""
+        day = figures.day
+        first = figures.weeks[0].first
+        self.weeks = list(figures.weeks)
         week, total = self.weeks[-1], Leverage.combined(self.weeks)
         self.this_week.set_figure(
             ratio_text(week.ratio), ratio_tooltip(week, "this week"),
@@ -62,7 +80,7 @@ class LeverageCard(QFrame):
         self.per_hour.set_figure(per_hour_text(total),
                                  per_hour_tooltip(total, "in the last 12 weeks"),
                                  "people" if total.reach_per_hour is not None else "")
-        waiting = asks.waiting_asks(self.ws, day.isoformat())
+        waiting = figures.waiting
         self.waiting.set_figure(
             f"{waiting.waiting:,}",
             f"{waiting.waiting:,} asks waiting: asked and not answered yet, or agreed but "
