@@ -136,6 +136,21 @@ def print_table(results: list[Result]) -> None:
 
 
 def write_json(results: list[Result], target: Path) -> None:
-    """Write results and the machine to a JSON file."""
-    rows = [{**asdict(r), "ratio": r.ratio} for r in results]
-    target.write_text(json.dumps({"machine": machine(), "results": rows}, indent=2))
+    """Add results to a JSON file, each with its size, date and load average.
+
+    A figure measured again (same name and size) replaces the one before; the others
+    stay, so that running some benchmarks keeps the rest of the file.
+    """
+    about = machine()
+    stamp = {"size": about["size"], "date": about["date"]}
+    rows = [{**asdict(r), "ratio": r.ratio, **stamp} for r in results]
+    try:
+        kept = json.loads(target.read_text()).get("results", [])
+    except (OSError, ValueError, AttributeError):
+        kept = []
+    new = {(row["name"], row["size"]) for row in rows}
+    kept = [row for row in kept if isinstance(row, dict) and "size" in row
+            and (row.get("name"), row["size"]) not in new]
+    part = target.with_suffix(".part")
+    part.write_text(json.dumps({"machine": about, "results": kept + rows}, indent=2))
+    part.replace(target)
