@@ -25,6 +25,7 @@ LATENCY = 0.010
 def run() -> list[Result]:
     """Measure and return the figures."""
     import os
+import shutil
 
     from publish_fakes import (
         BLUESKY_HANDLE,
@@ -80,6 +81,7 @@ def run() -> list[Result]:
     finally:
         mastodon.stop()
         bluesky.stop()
+        shutil.rmtree(folder, ignore_errors=True)
     return [
         Result(f"results fetch, {POSTS} posts × 2 networks ({LATENCY * 1000:g} ms a request)",
                seconds, "s", goal="≤ 10 s"),
