@@ -8,6 +8,7 @@ would; each post has a few boosters, one of them a partner with an open ask.
 
 from __future__ import annotations
 
+import shutil
 import sys
 import tempfile
 import time
@@ -25,7 +26,6 @@ LATENCY = 0.010
 def run() -> list[Result]:
     """Measure and return the figures."""
     import os
-import shutil
 
     from publish_fakes import (
         BLUESKY_HANDLE,
