@@ -126,8 +126,10 @@ def compare(source: Path) -> tuple[float, float, float]:
 def run() -> list[Result]:
     """Both files, both tools as processes, in pairs."""
     results = []
+    saved = {name: os.environ.get(name) for name in ("SOCIALDESK_CONFIG_DIR",
+                                                       "SOCIALDESK_DATA_DIR")}
     with tempfile.TemporaryDirectory() as config:
-        os.environ["SOCIALDESK_CONFIG_DIR"] = os.environ["SOCIALDESK_DATA_DIR"] = config
+        os.environ.update(dict.fromkeys(saved, config))
         for label, source in (("Google CSV, 36 columns", google_csv()),
                               ("narrow CSV, 3 columns",
                                cached_csv("narrow3", NARROW, _narrow_row))):
@@ -135,6 +137,11 @@ def run() -> list[Result]:
             results.append(Result(f"import 100k contacts, {label} (median of {PAIRS} pairs)",
                                   ours, "s", theirs, "≤ 2× sqlite-utils insert --csv",
                                   paired_ratio=ratio))
+    for name, value in saved.items():
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value
     return results
 
 
