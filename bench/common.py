@@ -25,8 +25,8 @@ ROOT = Path(__file__).resolve().parents[1]
 CACHE = ROOT / "bench" / ".cache"
 SCRATCH = CACHE / "tmp"
 SIZE_VARIABLE = "SOCIALDESK_BENCH_SIZE"  # large (default) or huge: set by bench/run --size
-SIZES = {"large": "100k contacts, 20k posts; about half a minute",
-         "huge": "1M contacts, 200k posts; several minutes"}
+SIZES = {"large": "100k contacts, 20k posts; about 20 s of CPU to generate",
+         "huge": "1M contacts, 200k posts; about 5 min of CPU to generate"}
 
 # Temporary files and folders (tempfile's, here and in the programs started) go under
 # bench/.cache/tmp: nothing a benchmark makes lands elsewhere.
