@@ -52,7 +52,7 @@ NO_REPLY = 0.5  # of the asks for past posts not shared, those never answered
 ANSWERED_EARLY = 0.45  # asks for coming posts answered already (a yes: agreed)
 REACH_SPREAD = 0.5  # standard deviation of ln(observed reach / expected reach)
 CANDIDATES = 64  # partners the greedy choice looks at: the best by added reach per minute
-REACH_CACHE_BYTES = 768 << 20  # E_c arrays kept: every target of a huge demo (~1,500 × 50k)
+REACH_CACHE_BYTES = 256 << 20  # the posts' E_c arrays kept for reuse (a huge demo has 50k partners)
 
 
 class AskPartner(NamedTuple):
