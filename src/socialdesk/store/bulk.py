@@ -92,9 +92,9 @@ def loading(ws: Workspace, cache_mib: int = 256) -> Iterator[None]:
     conn = ws.conn
     first = next_id(ws, "contacts")
     cache = conn.execute("PRAGMA cache_size").fetchone()[0]
-    (trigger,) = conn.execute(
+    trigger = conn.execute(
         "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'contacts_fts_insert'"
-    ).fetchone()
+    ).fetchone()[0]
     conn.execute(f"PRAGMA cache_size = {-int(cache_mib) * 1024}")
     conn.execute("DROP TRIGGER contacts_fts_insert")
     try:
