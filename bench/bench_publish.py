@@ -8,6 +8,7 @@ would; each post has a few boosters, one of them a partner with an open ask.
 
 from __future__ import annotations
 
+import shutil
 import sys
 import tempfile
 import time
@@ -80,6 +81,7 @@ def run() -> list[Result]:
     finally:
         mastodon.stop()
         bluesky.stop()
+        shutil.rmtree(folder, ignore_errors=True)
     return [
         Result(f"results fetch, {POSTS} posts × 2 networks ({LATENCY * 1000:g} ms a request)",
                seconds, "s", goal="≤ 10 s"),

@@ -1,7 +1,10 @@
-"""Shared pieces of the benchmarks: the cached large workspace, timing, results.
+"""Shared pieces of the benchmarks: the cached demo workspace, timing, results.
 
 Benchmarks are not tests: they print figures as ratios against a reference measured in
-the same run, because these machines are shared and noisy.
+the same run, because these machines are shared and noisy, and each figure with the
+machine's load average when it was taken, so that a noisy run shows. They write only
+under bench/.cache/ (scratch files in bench/.cache/tmp, removed as they go) and
+bench/results.json.
 """
 
 from __future__ import annotations
@@ -12,13 +15,28 @@ import platform
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 CACHE = ROOT / "bench" / ".cache"
+SCRATCH = CACHE / "tmp"
+SIZE_VARIABLE = "SOCIALDESK_BENCH_SIZE"  # large (default) or huge: set by bench/run --size
+SIZES = {"large": "100k contacts, 20k posts; about 20 s of CPU to generate",
+         "huge": "1M contacts, 200k posts; about 5 min of CPU to generate"}
+
+# Temporary files and folders (tempfile's, here and in the programs started) go under
+# bench/.cache/tmp: nothing a benchmark makes lands elsewhere.
+SCRATCH.mkdir(parents=True, exist_ok=True)
+tempfile.tempdir = os.environ["TMPDIR"] = str(SCRATCH)
+
+
+def load_average() -> float:
+    """The machine's load average over the last minute."""
+    return round(os.getloadavg()[0], 2)
 
 
 @dataclass
@@ -30,29 +48,48 @@ class Result:
     unit: str
     reference: float | None = None
     goal: str = ""
+    paired_ratio: float | None = None  # the median of value/reference measured in pairs
+    load: float = field(default_factory=load_average)  # when the figure was taken
 
     @property
     def ratio(self) -> float | None:
-        """value / reference, when there is a reference."""
+        """The median ratio of the pairs, else value / reference, when there is one."""
+        if self.paired_ratio is not None:
+            return self.paired_ratio
         return self.value / self.reference if self.reference else None
 
 
-def large_workspace() -> Path:
-    """The large demo workspace (100k contacts, 20k posts), generated once per schema version
-    and demo version.
+def bench_size() -> str:
+    """The demo size this run measures on: ``large``, or ``huge`` (bench/run --size huge)."""
+    size = os.environ.get(SIZE_VARIABLE) or "large"
+    if size not in SIZES:
+        raise SystemExit(f"{SIZE_VARIABLE}={size!r}: choose one of {', '.join(SIZES)}")
+    return size
+
+
+def demo_workspace(size: str | None = None) -> Path:
+    """The demo workspace of ``size`` (default :func:`bench_size`), generated once per
+    schema version and demo version (niced: the machine is shared).
 
     Benchmarks open it read-only, which cannot bring an older workspace up to date.
     """
     from socialdesk.core.demo import DEMO_VERSION
     from socialdesk.store.migrations import latest_version
 
-    path = CACHE / f"large-seed1-v{latest_version()}-demo{DEMO_VERSION}.sqlite"
+    size = size or bench_size()
+    path = CACHE / f"{size}-seed1-v{latest_version()}-demo{DEMO_VERSION}.sqlite"
     if not path.exists():
         CACHE.mkdir(parents=True, exist_ok=True)
-        print("Generating the large demo workspace once (about 20 s)…", flush=True)
-        subprocess.run([sys.executable, "-m", "socialdesk", "demo", str(path), "--size",
-                        "large", "--seed", "1"], check=True)
+        print(f"Generating the {size} demo workspace once ({SIZES[size]})…", flush=True)
+        nice = ["nice"] if os.name == "posix" else []
+        subprocess.run([*nice, sys.executable, "-m", "socialdesk", "demo", str(path),
+                        "--size", size, "--seed", "1"], check=True)
     return path
+
+
+def large_workspace() -> Path:
+    """The workspace the run measures: the large demo, or the huge one with --size huge."""
+    return demo_workspace()
 
 
 def best_of(fn: Callable[[], object], repeat: int = 5) -> float:
@@ -83,19 +120,37 @@ def machine() -> dict[str, object]:
         "cpus": os.cpu_count(),
         "processor": platform.processor() or platform.machine(),
         "date": time.strftime("%Y-%m-%d %H:%M"),
+        "size": bench_size(),
     }
 
 
 def print_table(results: list[Result]) -> None:
     """Print results as an aligned table."""
-    print(f"{'figure':52} {'value':>12} {'reference':>12} {'ratio':>7}  goal")
+    width = max([52, *(len(r.name) for r in results)])
+    print(f"{'figure':{width}} {'value':>12} {'reference':>12} {'ratio':>7} {'load':>5}  goal")
     for r in results:
         ref = f"{r.reference:.4g} {r.unit}" if r.reference is not None else ""
         ratio = f"{r.ratio:.2f}×" if r.ratio is not None else ""
-        print(f"{r.name:52} {r.value:>9.4g} {r.unit:2} {ref:>12} {ratio:>7}  {r.goal}")
+        print(f"{r.name:{width}} {r.value:>9.4g} {r.unit:2} {ref:>12} {ratio:>7} "
+              f"{r.load:>5.2f}  {r.goal}")
 
 
 def write_json(results: list[Result], target: Path) -> None:
-    """Write results and the machine to a JSON file."""
-    rows = [{**asdict(r), "ratio": r.ratio} for r in results]
-    target.write_text(json.dumps({"machine": machine(), "results": rows}, indent=2))
+    """Add results to a JSON file, each with its size, date and load average.
+
+    A figure measured again (same name and size) replaces the one before; the others
+    stay, so that running some benchmarks keeps the rest of the file.
+    """
+    about = machine()
+    stamp = {"size": about["size"], "date": about["date"]}
+    rows = [{**asdict(r), "ratio": r.ratio, **stamp} for r in results]
+    try:
+        kept = json.loads(target.read_text()).get("results", [])
+    except (OSError, ValueError, AttributeError):
+        kept = []
+    new = {(row["name"], row["size"]) for row in rows}
+    kept = [row for row in kept if isinstance(row, dict) and "size" in row
+            and (row.get("name"), row["size"]) not in new]
+    part = target.with_suffix(".part")
+    part.write_text(json.dumps({"machine": about, "results": kept + rows}, indent=2))
+    part.replace(target)

@@ -240,7 +240,7 @@ def test_populate_refuses_a_workspace_with_contacts_or_posts(workspace: Workspac
         populate_demo(workspace, today=TODAY)
     assert one(workspace.conn, "SELECT count(*) FROM contacts") == before
     with pytest.raises(ValueError, match="unknown demo size"):
-        populate_demo(workspace, "huge", today=TODAY)  # type: ignore[arg-type]
+        populate_demo(workspace, "enormous", today=TODAY)  # type: ignore[arg-type]
 
 
 def test_populate_refuses_a_workspace_with_posts_only(workspace: Workspace) -> None:
@@ -416,3 +416,50 @@ def test_large_demo_is_sparse_calibrated_and_its_cascades_near_the_first_hop(
             plan = planning.post_model(ws, post_id, base).plan(runs=2000, seed=1)
             assert plan.cascade is not None
             assert plan.expected_reach / 3 <= plan.cascade.median <= 3 * plan.expected_reach
+
+
+def test_huge_demo_scaled_down_is_complete_dense_searchable_and_tells_its_steps(
+        tmp_path: Path) -> None:
+    """The huge size's path at 1/500 of its size (the huge workspace is never built here)."""
+    path, steps = tmp_path / "huge.sqlite", []
+    counts = create_demo(path, "huge", seed=1, today=TODAY, scale=0.002, progress=steps.append)
+    assert (counts.contacts, counts.partners, counts.audiences, counts.links, counts.posts,
+            counts.interactions) == (2_000, 100, 300, 1_000, 400, 2_600)
+    assert 540 <= counts.asks <= 660  # the Planner's suggestions: about 600
+    with Workspace.open(path) as ws:
+        db = ws.conn
+        assert one(db, "SELECT count(*) FROM contacts") == 2_000
+        assert one(db, "SELECT count(*) FROM contacts_fts") == 2_000
+        assert one(db, "PRAGMA integrity_check") == "ok"
+        assert db.execute("PRAGMA foreign_key_check").fetchall() == []
+        assert mean_out_degree(ws) >= 15  # 20 links per partner: denser than the large demo
+    told = [step.split(" s  ", 1)[1] for step in steps]
+    assert told[0] == "making contacts" and told[-1] == "done"
+    assert {"making asks", "writing 2,000 contacts", "indexing the contacts for search"} \
+        <= set(told)
+    assert sum(step.startswith("making asks: ") for step in told) >= 9  # every tenth
+
+
+def test_asks_do_not_depend_on_how_many_reach_arrays_are_kept(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A huge demo keeps few posts' E_c arrays at a time: the asks are the same."""
+    from socialdesk.core import demo_asks
+
+    kept, recomputed = tmp_path / "kept.sqlite", tmp_path / "recomputed.sqlite"
+    create_demo(kept, seed=3, today=TODAY)
+    monkeypatch.setattr(demo_asks, "REACH_CACHE_BYTES", 1)
+    create_demo(recomputed, seed=3, today=TODAY)
+    assert dump(kept)["asks"] == dump(recomputed)["asks"]
+
+
+def test_leading_is_the_head_of_a_stable_sort_ties_included() -> None:
+    import numpy as np
+
+    from socialdesk.core.demo_asks import leading
+
+    rng = np.random.default_rng(5)
+    for _ in range(50):
+        values = rng.integers(0, 6, size=int(rng.integers(1, 120))) / 4  # many ties
+        full = np.argsort(-values, kind="stable")
+        for k in (1, 3, 10, 64, 200):
+            assert leading(values, k).tolist() == full[:k].tolist()

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import contextlib
 import random
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
@@ -24,7 +26,8 @@ from socialdesk.store import bulk
 from socialdesk.store.models import STAGE_STRENGTH
 from socialdesk.store.workspace import Workspace
 
-DemoSize = Literal["small", "large"]
+DemoSize = Literal["small", "large", "huge"]
+Progress = Callable[[str], None]  # told what is being made or written, as it starts
 # The generated content's version: raised whenever the same size, seed and today give
 # other rows (benchmarks keep generated workspaces under a name with it).
 DEMO_VERSION = 4
@@ -47,17 +50,21 @@ class DemoCounts:
 
 
 def populate_demo(
-    ws: Workspace, size: DemoSize = "small", seed: int = 1, today: date | None = None
+    ws: Workspace, size: DemoSize = "small", seed: int = 1, today: date | None = None,
+    *, scale: float = 1, progress: Progress | None = None,
 ) -> DemoCounts:
     """Fill the open, empty workspace ``ws`` with a sample bakery, in one transaction.
 
     ``today`` (default: the app's today) anchors every date, so that the calendar and
-    the follow-ups look current. Raises :class:`ValueError` for an unknown size or a
-    workspace that already has contacts or posts; nothing is written then.
+    the follow-ups look current. ``scale`` multiplies every count of the size (tests
+    make a small "huge" demo that way); ``progress`` is told each step as it starts.
+    Raises :class:`ValueError` for an unknown size or a workspace that already has
+    contacts or posts; nothing is written then.
     """
     today = today or clock.today()
     if size not in d.PLANS:
-        raise ValueError(f"unknown demo size {size!r}: choose 'small' or 'large'")
+        raise ValueError(f"unknown demo size {size!r}: choose one of {', '.join(d.PLANS)}")
+    tell = _Steps(progress)
     with ws.transaction():
         if bulk.count_rows(ws, "contacts") or bulk.count_rows(ws, "posts"):
             raise ValueError(
@@ -66,24 +73,41 @@ def populate_demo(
             )
         ids = {table: bulk.next_id(ws, table)
                for table in ("contacts", "audiences", "campaigns", "posts")}
-        demo = _Demo(random.Random(seed), today, d.PLANS[size], ids,
+        demo = _Demo(random.Random(seed), today, d.scaled(d.PLANS[size], scale), ids,
                      bulk.upsert_names(ws, "tags", d.TAGS),
-                     bulk.upsert_names(ws, "topics", d.TOPICS), model_params(ws))
+                     bulk.upsert_names(ws, "topics", d.TOPICS), model_params(ws), tell)
         demo.generate()
-        bulk.defer_foreign_keys(ws)
-        for table, columns in d.COLUMNS.items():
-            bulk.insert_rows(ws, table, columns, demo.rows[table])
+        with bulk.loading(ws):
+            for table, columns in d.COLUMNS.items():
+                tell(f"writing {len(demo.rows[table]):,} {table.replace('_', ' ')}")
+                bulk.insert_rows(ws, table, columns, demo.rows[table])
+            tell("indexing the contacts for search")
+        tell("committing")
+    tell("done")
     return demo.counts()
 
 
+class _Steps:
+    """Passes each step to a :data:`Progress` with the seconds since the first."""
+
+    def __init__(self, progress: Progress | None) -> None:
+        self.progress, self.start = progress, time.monotonic()
+
+    def __call__(self, step: str) -> None:
+        if self.progress:
+            self.progress(f"{time.monotonic() - self.start:6.1f} s  {step}")
+
+
 def create_demo(
-    path: Path | str, size: DemoSize = "small", seed: int = 1, today: date | None = None
+    path: Path | str, size: DemoSize = "small", seed: int = 1, today: date | None = None,
+    *, scale: float = 1, progress: Progress | None = None,
 ) -> DemoCounts:
     """Create a new demo workspace at ``path``, which must not exist yet.
 
-    Raises :class:`FileExistsError` (and touches nothing) if it does. If writing fails
-    or is interrupted, the half-made file and its ``-wal``/``-shm`` companions are
-    removed, so either a complete workspace exists afterwards or none.
+    The arguments after ``path`` are :func:`populate_demo`'s. Raises
+    :class:`FileExistsError` (and touches nothing) if it does. If writing fails or is
+    interrupted, the half-made file and its ``-wal``/``-shm`` companions are removed,
+    so either a complete workspace exists afterwards or none.
     """
     path = Path(path).expanduser()
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -96,7 +120,7 @@ def create_demo(
         ) from None
     try:
         with Workspace.open(path, create=True) as ws:
-            return populate_demo(ws, size, seed, today)
+            return populate_demo(ws, size, seed, today, scale=scale, progress=progress)
     except BaseException:
         for leftover in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
             with contextlib.suppress(FileNotFoundError):
@@ -135,8 +159,9 @@ class _Demo:
 
     def __init__(self, rng: random.Random, today: date, plan: d.Plan, ids: dict[str, int],
                  tag_ids: dict[str, int], topic_ids: dict[str, int],
-                 params: ModelParams) -> None:
+                 params: ModelParams, tell: Progress) -> None:
         self.rng, self.today, self.plan, self.ids, self.params = rng, today, plan, ids, params
+        self.tell = tell
         # Contacts' UIDs come from a generator of their own: the other rows stay as they were.
         self.uid_rng = random.Random(rng.random())
         self.tag_ids, self.topic_ids = tag_ids, topic_ids
@@ -150,9 +175,13 @@ class _Demo:
 
     def generate(self) -> None:
         """Make the rows of every table (the order of these calls is part of the output)."""
-        for step in (self.contacts, self.audiences, self.links, self.interactions,
-                     self.channels, self.campaign_rows, self.post_rows, self.ask_rows,
-                     self.repeat_rows):
+        for name, step in (
+                ("contacts", self.contacts), ("audiences", self.audiences),
+                ("links", self.links), ("interactions", self.interactions),
+                ("channels", self.channels), ("campaigns", self.campaign_rows),
+                ("posts", self.post_rows), ("asks", self.ask_rows),
+                ("repeating posts' past dates", self.repeat_rows)):
+            self.tell(f"making {name}")
             step()
 
     def counts(self) -> DemoCounts:
@@ -409,5 +438,6 @@ class _Demo:
         """The Planner's suggested asks, with their forecasts, outcomes drawn from them."""
         partners = [AskPartner(p.id, p.first, p.strength, p.effort,
                                tuple(self.audience_inputs[p.id])) for p in self.partners]
-        maker = AskMaker(self.rng, self.today, self.params, self.own_channels, partners)
+        maker = AskMaker(self.rng, self.today, self.params, self.own_channels, partners,
+                         self.tell)
         self.rows["asks"] = maker.rows(self.posts, self.plan.asks, self.plan.upcoming)

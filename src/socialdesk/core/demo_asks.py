@@ -21,8 +21,8 @@ from __future__ import annotations
 
 import heapq
 import random
-from collections import Counter
-from collections.abc import Sequence
+from collections import Counter, OrderedDict
+from collections.abc import Callable, Sequence
 from datetime import date, timedelta
 from typing import Any, NamedTuple
 
@@ -32,7 +32,6 @@ from socialdesk.core.planner.leverage import (
     AudienceInput,
     ModelParams,
     PartnerEstimate,
-    PartnerInput,
     PostInput,
 )
 
@@ -53,6 +52,7 @@ NO_REPLY = 0.5  # of the asks for past posts not shared, those never answered
 ANSWERED_EARLY = 0.45  # asks for coming posts answered already (a yes: agreed)
 REACH_SPREAD = 0.5  # standard deviation of ln(observed reach / expected reach)
 CANDIDATES = 64  # partners the greedy choice looks at: the best by added reach per minute
+REACH_CACHE_BYTES = 256 << 20  # the posts' E_c arrays kept for reuse (a huge demo has 50k partners)
 
 
 class AskPartner(NamedTuple):
@@ -83,21 +83,23 @@ class AskMaker:
     """
 
     def __init__(self, rng: random.Random, today: date, params: ModelParams,
-                 channels: Sequence[AudienceInput], partners: Sequence[AskPartner]) -> None:
+                 channels: Sequence[AudienceInput], partners: Sequence[AskPartner],
+                 tell: Callable[[str], None] = lambda step: None) -> None:
         import numpy as np
 
         self.rng, self.today, self.params, self.channels = rng, today, params, channels
+        self.tell = tell
         self.partners = partners
-        self.inputs = [PartnerInput(id=str(p.id), name=p.first, strength=p.strength,
-                                    audiences=p.audiences, effort_minutes=p.effort)
-                       for p in partners]
         self.strength = np.asarray([p.strength for p in partners], dtype=float)
         self.effort = np.asarray([p.effort for p in partners], dtype=float)
         self.asked = np.zeros(len(partners))  # resolved asks so far
         self.shared = np.zeros(len(partners))
         self.last_asked = np.full(len(partners), -np.inf)  # day ordinal of the last ask
         self.pending: list[tuple[int, int, bool]] = []  # (day resolved, partner, shared)
-        self.reach: dict[PostInput, tuple[np.ndarray, float]] = {}  # E_c of all, x_0
+        self.table = ReachTable(partners, params)
+        # E_c of all and x_0 by post target, the most recently used last.
+        self.reach: OrderedDict[PostInput, tuple[np.ndarray, float]] = OrderedDict()
+        self.reach_slots = max(1, REACH_CACHE_BYTES // (8 * max(1, len(partners))))
 
     def rows(self, posts: Sequence[AskPost], n: int, upcoming: float
              ) -> list[tuple[Any, ...]]:
@@ -121,8 +123,12 @@ class AskMaker:
             for group, chosen in enumerate(groups) for post in chosen)
         left = Counter(group for _, _, group, _ in queue)
         made, per_post = [0, 0], [3.0]
-        rows = []
-        for asked, _, group, post in queue:
+        rows: list[tuple[Any, ...]] = []
+        tenth = max(1, len(queue) // 10)
+        for index, (asked, _, group, post) in enumerate(queue):
+            if index and index % tenth == 0:
+                self.tell(f"making asks: {index / len(queue):.0%} of the posts, "
+                          f"{len(rows):,} asks")
             left[group] -= 1
             needed = wanted[group] - made[group]
             chance = 1.0 if group else needed / ((left[group] + 1) * sum(per_post) / len(per_post))
@@ -153,20 +159,14 @@ class AskMaker:
         import numpy as np
 
         params = self.params
-        cached = self.reach.get(post.target)
-        if cached is None:
-            own = leverage.own_reach(self.channels, post.target, params)
-            cached = self.reach[post.target] = (
-                leverage.partner_reach(self.inputs, post.target, params)[0],
-                min(1.0, own / params.universe))
-        reach, x0 = cached
+        reach, x0 = self.reach_of(post.target)
         raw = leverage.likelihoods_of(self.strength, self.asked, self.shared, params) * \
             leverage.freshnesses(asked.toordinal() - self.last_asked, params)
         p = leverage.calibrated_probabilities(raw, params)
         term = p * np.minimum(1.0, reach / params.universe)
         ratio = term / self.effort
-        order = np.argsort(-ratio, kind="stable")
-        top = {int(i) for i in order[:CANDIDATES]} | {int(np.argmax(term))}
+        order = leading(ratio, CANDIDATES)
+        top = {int(i) for i in order} | {int(np.argmax(term))}
         terms = {str(i): float(term[i]) for i in top}
         estimates = [PartnerEstimate(
             id=str(i), name=self.partners[i].first, p=float(p[i]), fit=0.5,
@@ -176,13 +176,31 @@ class AskMaker:
         chosen = [int(e.id) for e in leverage.choose_asks(estimates, terms, BUDGET_MINUTES)]
         draw = self.rng.random()
         if draw < ONE_MORE:
-            more = next((int(i) for i in order if int(i) not in chosen and term[i] > 0), None)
+            if len(chosen) >= len(order):
+                order = leading(ratio, len(chosen) + 1)
+            # The best partner not chosen is among the first len(chosen) + 1; if it adds
+            # nothing, neither does anyone after it.
+            more = next((int(i) for i in order if int(i) not in chosen), None)
+            more = more if more is not None and term[more] > 0 else None
             chosen += [] if more is None else [more]
         elif draw < ONE_MORE + ONE_FEWER and len(chosen) >= 2:
             least = min(chosen, key=lambda i: term[i])
             if term[least] < MINOR * sum(term[i] for i in chosen):
                 chosen.remove(least)
         return chosen, p, reach, x0
+
+    def reach_of(self, target: PostInput) -> tuple[Any, float]:
+        """Every partner's ``E_c`` for a post of ``target``, and ``x_0`` (cached)."""
+        cached = self.reach.get(target)
+        if cached is None:
+            own = leverage.own_reach(self.channels, target, self.params)
+            cached = self.reach[target] = (self.table.reach(target),
+                                           min(1.0, own / self.params.universe))
+            if len(self.reach) > self.reach_slots:
+                self.reach.popitem(last=False)
+        else:
+            self.reach.move_to_end(target)
+        return cached
 
     def ask(self, post: AskPost, i: int, asked: date, p: float, reach: float, x0: float
             ) -> tuple[Any, ...]:
@@ -218,3 +236,64 @@ class AskMaker:
             created, d.stamp(rng, closed, late=True) if closed else created,
             p, reach, x0, leverage.MODEL_VERSION, p,  # no calibration: p is the model's own
         )
+
+
+class ReachTable:
+    """Every partner's ``E_c`` for a post, as :func:`leverage.partner_reach` computes it.
+
+    The audiences are read into arrays once; a post then costs a few array operations
+    (what a platform and a topic set give depends only on the post), and the figures
+    are the same, bit for bit.
+    """
+
+    def __init__(self, partners: Sequence[AskPartner], params: ModelParams) -> None:
+        import numpy as np
+
+        self.params, self.n = params, len(partners)
+        platforms: dict[str, int] = {}
+        topic_sets: dict[frozenset[str], int] = {}
+        owner, size, platform, topics = [], [], [], []
+        for i, partner in enumerate(partners):
+            for a in partner.audiences:
+                owner.append(i)
+                size.append(a.size)
+                platform.append(platforms.setdefault(a.platform, len(platforms)))
+                topics.append(topic_sets.setdefault(a.topics, len(topic_sets)))
+        self.platforms, self.topic_sets = list(platforms), list(topic_sets)
+        self.owner = np.asarray(owner, dtype=np.int64)
+        self.size = np.asarray(size, dtype=float)
+        self.platform = np.asarray(platform, dtype=np.int64)
+        self.topics = np.asarray(topics, dtype=np.int64)
+        # Audiences come partner by partner: where each partner's run of rows starts.
+        self.starts = np.flatnonzero(np.r_[True, self.owner[1:] != self.owner[:-1]]) \
+            if owner else self.owner
+
+    def reach(self, post: PostInput) -> Any:
+        """``E_c`` of every partner for ``post``, in partner order."""
+        import numpy as np
+
+        params = self.params
+        if not len(self.owner):
+            return np.zeros(self.n)
+        # rate × g of a platform: the reach of a one-follower channel on it.
+        factor = np.asarray([leverage.own_reach([AudienceInput(p, 1)], post, params)
+                             for p in self.platforms], dtype=float)
+        fits = np.asarray([leverage.fit(AudienceInput("", 0, t), post)
+                           for t in self.topic_sets], dtype=float)
+        s_a = (self.size * factor[self.platform]) * fits[self.topics]
+        total = np.bincount(self.owner, weights=s_a, minlength=self.n)
+        main = np.zeros(self.n)
+        main[self.owner[self.starts]] = np.maximum.reduceat(s_a, self.starts)
+        return main + params.extra_platforms * (total - main)
+
+
+def leading(values: Any, k: int) -> Any:
+    """The first ``k`` of ``np.argsort(-values, kind="stable")``, without sorting them all."""
+    import numpy as np
+
+    if len(values) <= k:
+        return np.argsort(-values, kind="stable")
+    negated = -values
+    kth = np.partition(negated, k - 1)[k - 1]
+    near = np.flatnonzero(negated <= kth)  # every tie of the k-th too, in index order
+    return near[np.argsort(negated[near], kind="stable")][:k]

@@ -9,7 +9,8 @@ that is not a real table or column can never reach SQL.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 from socialdesk.store.workspace import Workspace
@@ -61,6 +62,47 @@ def defer_foreign_keys(ws: Workspace) -> None:
     """
     _require_transaction(ws)
     ws.conn.execute("PRAGMA defer_foreign_keys = ON")
+
+
+# What the search index holds for a contact: what the contacts_fts_insert trigger writes.
+_INDEX_NEW_CONTACTS = """
+INSERT INTO contacts_fts (rowid, name, organisation, emails, tags, notes)
+SELECT c.id, c.name, c.organisation,
+       (SELECT coalesce(group_concat(value, ' '), '') FROM contact_details
+        WHERE contact_id = c.id AND kind = 'email'),
+       (SELECT coalesce(group_concat(t.name, ' '), '') FROM contact_tags ct
+        JOIN tags t ON t.id = ct.tag_id WHERE ct.contact_id = c.id),
+       c.notes
+FROM contacts c WHERE c.id >= ?
+"""
+
+
+@contextmanager
+def loading(ws: Workspace, cache_mib: int = 256) -> Iterator[None]:
+    """A bulk load of new rows, several times faster than the same inserts alone.
+
+    Foreign keys are checked at commit (:func:`defer_foreign_keys`), the page cache is
+    ``cache_mib`` large meanwhile, and the contacts inserted inside the block are added
+    to the search index in one statement at its end rather than by a trigger row by
+    row. Leaving the block with an error leaves them out of the index: the caller's
+    transaction is then rolled back.
+    """
+    _require_transaction(ws)
+    defer_foreign_keys(ws)
+    conn = ws.conn
+    first = next_id(ws, "contacts")
+    cache = conn.execute("PRAGMA cache_size").fetchone()[0]
+    trigger = conn.execute(
+        "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'contacts_fts_insert'"
+    ).fetchone()[0]
+    conn.execute(f"PRAGMA cache_size = {-int(cache_mib) * 1024}")
+    conn.execute("DROP TRIGGER contacts_fts_insert")
+    try:
+        yield
+        conn.execute(_INDEX_NEW_CONTACTS, (first,))
+    finally:
+        conn.execute(trigger)
+        conn.execute(f"PRAGMA cache_size = {int(cache)}")
 
 
 def insert_rows(
