@@ -24,6 +24,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from socialdesk.core.planner import leverage
+from socialdesk.core.planner.graph import link_arrays
 from socialdesk.core.planner.leverage import MAX_HOPS, CascadeSummary, Link
 
 __all__ = ["CascadeModel", "CascadeRuns", "CascadeSummary", "Link"]
@@ -92,17 +93,10 @@ class CascadeModel:
         # without 0 · −inf in the sums.
         with np.errstate(divide="ignore"):
             self.log_miss = np.maximum(np.log1p(-self.x), -1e4)
-        src, dst, w = [], [], []
-        index = self.index
-        for source, target, weight in links:
-            a, b = index.get(source), index.get(target)
-            if a is not None and b is not None and a != b:
-                src.append(a)
-                dst.append(b)
-                w.append(weight)
-        src_a, dst_a, w_a = _merged(np.asarray(src, dtype=np.int64),
-                                    np.asarray(dst, dtype=np.int64),
-                                    np.clip(np.asarray(w, dtype=float), 0, 1), len(self.ids))
+        src, dst, w = link_arrays(links, self.index)
+        itself = src == dst
+        src_a, dst_a, w_a = _merged(src[~itself], dst[~itself], np.clip(w[~itself], 0, 1),
+                                    len(self.ids))
         prob = w_a * q_arr[dst_a] * min(1.0, max(0.0, reshare))
         keep = prob > 0
         self.src, self.dst, self.prob = src_a[keep], dst_a[keep], prob[keep]
