@@ -160,11 +160,23 @@ class PostModel:
 
     def cascade(self) -> CascadeModel:
         """The Monte Carlo model with reshares along links, ready for any set of asks."""
+        import numpy as np
+
         from socialdesk.core.planner.cascade import CascadeModel  # numpy: only when it is needed
 
-        base = self.base
-        return CascadeModel.for_post(self.partners, base.links, base.channels,
-                                     self.post_input, base.params)
+        base, params = self.base, self.base.params
+        # The ranking's p and E_c, as CascadeModel.for_post would work them out again.
+        by_id = {e.id: e for e in self.ranked}
+        ranked = [by_id[c.id] for c in self.partners]
+        reach = np.fromiter((e.reach_if_shared for e in ranked), dtype=float, count=len(ranked))
+        return CascadeModel(
+            ids=[c.id for c in self.partners], p=[e.p for e in ranked],
+            q=leverage.share_likelihoods(self.partners, params),
+            x=np.minimum(1.0, reach / params.universe),
+            x0=min(1.0, leverage.own_reach(base.channels, self.post_input, params)
+                   / params.universe),
+            universe=params.universe, links=base.links, reshare=params.reshare,
+            max_hops=params.max_hops)
 
 
 def post_partners(ws: Workspace, post_id: int, base: WorkspaceModel
