@@ -56,7 +56,11 @@ class PartnerLinks:
                            dtype=np.int64, count=len(self.nodes))
 
     @cached_property
-    def _by_source(self) -> tuple[np.ndarray, np.ndarray]:
+    def by_source(self) -> tuple[np.ndarray, np.ndarray]:
+        """The links' indices ordered by source, and where each node's own begin in them.
+
+        Worked out once, on the thread that reads the links (:func:`partner_links`).
+        """
         order = np.argsort(self.src, kind="stable")
         return order, np.searchsorted(self.src[order], np.arange(len(self.nodes) + 1))
 
@@ -65,13 +69,14 @@ class PartnerLinks:
 
         Links either way between two partners are one, with the larger weight.
         """
-        wanted = {int(i) for i in ids if i.isdigit()}
-        at = np.searchsorted(self.nodes, sorted(wanted))
-        at = at[(at < len(self.nodes))]
-        at = at[np.isin(self.nodes[at], list(wanted))]
-        order, starts = self._by_source
-        best: dict[tuple[str, str], float] = {}
+        wanted = np.asarray(sorted({int(i) for i in ids if i.isdigit()}), dtype=np.int64)
+        at = np.searchsorted(self.nodes, wanted)
+        known = at < len(self.nodes)
+        at, wanted = at[known], wanted[known]
+        at = at[self.nodes[at] == wanted]
+        order, starts = self.by_source
         inside = set(at.tolist())
+        best: dict[tuple[str, str], float] = {}
         for pos in at.tolist():
             for k in order[starts[pos]:starts[pos + 1]].tolist():
                 other = int(self.dst[k])
@@ -100,7 +105,9 @@ def partner_links(ws: Workspace) -> PartnerLinks:
     out_dst = np.empty_like(out_src)
     out_src[starts], out_dst[starts] = src, dst
     out_src[starts[both] + 1], out_dst[starts[both] + 1] = dst[both], src[both]
-    return PartnerLinks(nodes, out_src, out_dst, np.repeat(weight, count))
+    links = PartnerLinks(nodes, out_src, out_dst, np.repeat(weight, count))
+    links.by_source  # noqa: B018 (worked out here, not on the GUI thread drawing the picture)
+    return links
 
 
 def _found(nodes: np.ndarray, ids: np.ndarray, at: np.ndarray) -> np.ndarray:

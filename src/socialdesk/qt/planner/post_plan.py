@@ -240,10 +240,12 @@ def plan_for_post(ws: Workspace, facts: WorkspaceFacts, post_id: int,
         model = planning.post_model(ws, post_id, facts.model)
         columns = _columns(model, facts, status, this_post)
     cascade = model.cascade() if with_cascade else None
-    return PostData(
+    data = PostData(
         post=model.post, columns=columns, terms=model.terms, x0=model.x0,
         universe=facts.model.params.universe, asks=post_asks, links=facts.model.links,
         cascade=cascade)
+    data.row  # noqa: B018 (50,000 partners' rows: worked out here, not on the GUI thread)
+    return data
 
 
 def _columns(model: planning.PostModel, facts: WorkspaceFacts, status: Mapping[int, str],
