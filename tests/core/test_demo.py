@@ -252,7 +252,8 @@ def test_populate_refuses_a_workspace_with_posts_only(workspace: Workspace) -> N
 
 def mean_out_degree(ws: Workspace) -> float:
     """Directed links per partner, as the cascade follows them (undirected: both ways)."""
-    from socialdesk.store.planning import partner_facts, partner_links
+    from socialdesk.core.planner.graph import partner_links
+    from socialdesk.store.planning import partner_facts
 
     return len(partner_links(ws)) / len(partner_facts(ws))
 

@@ -5,11 +5,14 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import TYPE_CHECKING
 
 from socialdesk.store.known_names import shown
 from socialdesk.store.models import STAGE_STRENGTH
 from socialdesk.store.workspace import Workspace
+
+if TYPE_CHECKING:
+    import numpy as np
 
 # Audience sizes and follower counts as the model reads them: a workspace from elsewhere
 # may hold a REAL such as 9e999 (infinity passes ``CHECK (size >= 0)``); no audience is
@@ -126,32 +129,28 @@ def own_channels(ws: Workspace) -> list[tuple[str, int]]:
     )]
 
 
-class LinkFacts(NamedTuple):
-    """A directed link between two partners, with its weight in [0, 1].
+LINK_ROW = [("from_id", "i8"), ("to_id", "i8"), ("weight", "f8"), ("directed", "i1")]
 
-    A named tuple rather than a dataclass: a large workspace has 100,000 of them.
+
+def partner_link_rows(ws: Workspace) -> tuple[np.ndarray, np.ndarray]:
+    """The partners' contact ids (sorted) and every stored link, as numpy arrays.
+
+    The links are one structured array (``LINK_ROW``: from_id, to_id, weight, directed)
+    in stored order, read straight from the cursor: 500,000 links in a few tens of
+    milliseconds. Links to contacts without an audience are the caller's to leave out.
     """
+    import numpy as np  # imported on first use, not at startup
 
-    from_id: int
-    to_id: int
-    weight: float
-
-
-def partner_links(ws: Workspace) -> list[LinkFacts]:
-    """Links between partners as directed links; an undirected one counts both ways."""
-    conn = ws.conn
-    # Filtering in Python: SQLite's plan for two IN (subquery) tests here is quadratic.
-    partners = {row[0] for row in conn.execute("SELECT DISTINCT contact_id FROM audiences")}
-    links = []
-    for row in conn.execute(
-        "SELECT from_id, to_id, weight, directed FROM contact_links ORDER BY id"
-    ):
-        from_id, to_id, weight = row["from_id"], row["to_id"], row["weight"]
-        if from_id in partners and to_id in partners:
-            links.append(LinkFacts(from_id, to_id, weight))
-            if not row["directed"]:
-                links.append(LinkFacts(to_id, from_id, weight))
-    return links
+    cursor = ws.conn.cursor()
+    cursor.row_factory = None  # plain tuples, as the structured array takes them
+    partners = np.fromiter(
+        (row[0] for row in cursor.execute("SELECT DISTINCT contact_id FROM audiences "
+                                          "ORDER BY contact_id")), dtype=np.int64)
+    links = np.fromiter(
+        cursor.execute("SELECT from_id, to_id, CAST(min(max(weight, 0), 1) AS REAL), "
+                       "directed <> 0 FROM contact_links ORDER BY id"),
+        dtype=np.dtype(LINK_ROW))
+    return partners, links
 
 
 def main_platforms(ws: Workspace, contact_ids: Iterable[int]) -> dict[int, str]:

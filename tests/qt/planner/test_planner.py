@@ -300,3 +300,29 @@ def test_no_suggested_partner_shows_a_chance_below_one_percent_on_the_demo(
                                                shown)
         checked += len(suggested)
     assert checked >= 10
+
+
+def test_another_post_plans_from_the_links_read_once_and_a_new_link_is_read_again(
+        view: PlannerView, window: MainWindow, qtbot) -> None:
+    facts = view.facts
+    assert facts is not None and view.post.count() > 1
+    view.post.setCurrentIndex(1)
+    qtbot.waitUntil(lambda: view.data is not None
+                    and view.data.post.id == view.post.currentData() and not view.is_busy(),
+                    timeout=15_000)
+    assert view.facts is facts  # choosing another post reads no partners or links again
+    data = view.data
+    shown, links = data.picture(view.chosen)
+    linked = {(a, b) for a, b, _w in links}
+    a, b = next((x.id, y.id) for x in shown for y in shown
+                if x.id < y.id and (x.id, y.id) not in linked)
+    low, high = sorted((int(a), int(b)))
+    with view.ws.conn:
+        view.ws.conn.execute("INSERT INTO contact_links (from_id, to_id, weight, directed) "
+                             "VALUES (?, ?, 0.95, 0)", (low, high))
+    window.data_changed()
+    qtbot.waitUntil(lambda: view.facts is not None and view.facts is not facts
+                    and view.data is not None and not view.is_busy(), timeout=15_000)
+    assert len(view.facts.model.links) == len(facts.model.links) + 2
+    _, links = view.data.picture({a, b} | view.chosen)
+    assert (a, b, 0.95) in links

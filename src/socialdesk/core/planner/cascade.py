@@ -24,6 +24,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from socialdesk.core.planner import leverage
+from socialdesk.core.planner.graph import link_arrays
 from socialdesk.core.planner.leverage import MAX_HOPS, CascadeSummary, Link
 
 __all__ = ["CascadeModel", "CascadeRuns", "CascadeSummary", "Link"]
@@ -92,20 +93,17 @@ class CascadeModel:
         # without 0 · −inf in the sums.
         with np.errstate(divide="ignore"):
             self.log_miss = np.maximum(np.log1p(-self.x), -1e4)
-        src, dst, w = [], [], []
-        index = self.index
-        for source, target, weight in links:
-            a, b = index.get(source), index.get(target)
-            if a is not None and b is not None and a != b:
-                src.append(a)
-                dst.append(b)
-                w.append(weight)
-        src_a, dst_a, w_a = _merged(np.asarray(src, dtype=np.int64),
-                                    np.asarray(dst, dtype=np.int64),
-                                    np.clip(np.asarray(w, dtype=float), 0, 1), len(self.ids))
+        src, dst, w = link_arrays(links, self.index)
+        itself = src == dst
+        src_a, dst_a, w_a = _merged(src[~itself], dst[~itself], np.clip(w[~itself], 0, 1),
+                                    len(self.ids))
         prob = w_a * q_arr[dst_a] * min(1.0, max(0.0, reshare))
         keep = prob > 0
-        self.src, self.dst, self.prob = src_a[keep], dst_a[keep], prob[keep]
+        # Sorted by source once, with where each source's links start: each simulation
+        # walks out from the asked partners without sorting every link again.
+        order = np.argsort(src_a[keep], kind="stable")
+        self.src, self.dst, self.prob = src_a[keep][order], dst_a[keep][order], prob[keep][order]
+        self.starts = np.searchsorted(self.src, np.arange(len(self.ids) + 1))
 
     @classmethod
     def for_post(
@@ -156,7 +154,7 @@ class CascadeModel:
         for pid, value in (share_probability or {}).items():
             if pid in asked:
                 seed_p[np.searchsorted(seeds, self.index[pid])] = min(1.0, max(0.0, value))
-        graph = _Graph.reachable(self.src, self.dst, self.prob, seeds, len(self.ids),
+        graph = _Graph.reachable(self.src, self.dst, self.prob, self.starts, seeds,
                                  self.max_hops - 1)
         rng = np.random.Generator(np.random.SFC64(seed))
         words = (runs + 63) // 64
@@ -213,23 +211,19 @@ class _Graph:
         return len(self.src)
 
     @classmethod
-    def reachable(cls, src: np.ndarray, dst: np.ndarray, prob: np.ndarray,
-                  seeds: np.ndarray, n: int, rounds: int) -> _Graph:
+    def reachable(cls, src: np.ndarray, dst: np.ndarray, prob: np.ndarray, starts: np.ndarray,
+                  seeds: np.ndarray, rounds: int) -> _Graph:
+        """``src`` sorted, ``starts[i]``: where node i's links begin in it."""
+        n = len(starts) - 1
         blocked = np.zeros(n, dtype=bool)
         blocked[seeds] = True
-        keep = ~blocked[dst]
-        src, dst, prob = src[keep], dst[keep], prob[keep]
         seen = blocked.copy()
         frontier = seeds
-        order = np.argsort(src, kind="stable")
-        s_src, s_dst = src[order], dst[order]
-        starts = np.searchsorted(s_src, np.arange(n + 1))
         found = [seeds]
         for _ in range(rounds):
             if not len(frontier):
                 break
-            lo, hi = starts[frontier], starts[frontier + 1]
-            targets = s_dst[_ranges(lo, hi)]
+            targets = dst[_ranges(starts[frontier], starts[frontier + 1])]
             targets = np.unique(targets[~seen[targets]])
             seen[targets] = True
             found.append(targets)
@@ -237,7 +231,7 @@ class _Graph:
         nodes = np.concatenate(found)
         number = np.full(n, -1, dtype=np.int64)
         number[nodes] = np.arange(len(nodes))
-        inside = seen[src] & seen[dst]
+        inside = seen[src] & seen[dst] & ~blocked[dst]
         new_src, new_dst = number[src[inside]], number[dst[inside]]
         by_target = np.lexsort((new_src, new_dst))
         return cls(nodes, len(seeds), new_src[by_target], new_dst[by_target],

@@ -13,14 +13,14 @@ Their outcomes still count (k and n), so a recorded share raises the likelihood 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Collection, Iterator, Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
 from socialdesk.core.gc_pause import collection_paused
 from socialdesk.core.planner import leverage, track_record
-from socialdesk.core.planner.leverage import AudienceInput, Link, PartnerEstimate, PartnerInput
+from socialdesk.core.planner.leverage import AudienceInput, PartnerEstimate, PartnerInput
 from socialdesk.core.planner.scenario import Scenario
 from socialdesk.core.settings import workspace_settings
 from socialdesk.store import planning
@@ -28,27 +28,7 @@ from socialdesk.store.workspace import Workspace
 
 if TYPE_CHECKING:
     from socialdesk.core.planner.cascade import CascadeModel
-
-
-@dataclass(frozen=True, slots=True)
-class LinkLists:
-    """Directed links as three parallel lists.
-
-    Not a list of tuples: a large workspace has 100,000 links, and that many small
-    objects kept alive make every garbage collection slow (which stalls the GUI thread).
-    """
-
-    sources: list[str]
-    targets: list[str]
-    weights: list[float]
-
-    def __iter__(self) -> Iterator[Link]:
-        """The links, made on the fly."""
-        return map(Link, self.sources, self.targets, self.weights)
-
-    def __len__(self) -> int:
-        """How many links."""
-        return len(self.sources)
+    from socialdesk.core.planner.graph import PartnerLinks
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,7 +39,7 @@ class WorkspaceModel:
     partners: tuple[PartnerInput, ...]  # fatigue from each partner's last ask of all
     last_asked: Mapping[str, str]  # each asked partner's last ask (ISO date)
     channels: tuple[AudienceInput, ...]
-    links: LinkLists
+    links: PartnerLinks  # between the partners, as arrays
     params: leverage.ModelParams
 
 
@@ -113,25 +93,15 @@ def _read_partners(ws: Workspace, today: date) -> tuple[list[PartnerInput], dict
     return inputs, last_asked
 
 
-def partner_links(ws: Workspace) -> LinkLists:
-    """The links between the workspace's partners, directed (undirected ones both ways)."""
-    links = LinkLists([], [], [])
-    with collection_paused():
-        found = planning.partner_links(ws)
-    for a, b, weight in found:
-        links.sources.append(str(a))
-        links.targets.append(str(b))
-        links.weights.append(weight)
-    return links
-
-
 def workspace_model(ws: Workspace, today: date, with_links: bool = True) -> WorkspaceModel:
     """Read the partners, own channels, links (unless not wanted) and settings."""
+    from socialdesk.core.planner import graph  # numpy: only when it is needed
+
     partners, last_asked = _read_partners(ws, today)
     return WorkspaceModel(
         today=today, partners=tuple(partners), last_asked=last_asked,
         channels=tuple(AudienceInput(p, f) for p, f in planning.own_channels(ws)),
-        links=partner_links(ws) if with_links else LinkLists([], [], []),
+        links=graph.partner_links(ws) if with_links else graph.PartnerLinks.empty(),
         params=model_params(ws),
     )
 
@@ -190,11 +160,23 @@ class PostModel:
 
     def cascade(self) -> CascadeModel:
         """The Monte Carlo model with reshares along links, ready for any set of asks."""
+        import numpy as np
+
         from socialdesk.core.planner.cascade import CascadeModel  # numpy: only when it is needed
 
-        base = self.base
-        return CascadeModel.for_post(self.partners, base.links, base.channels,
-                                     self.post_input, base.params)
+        base, params = self.base, self.base.params
+        # The ranking's p and E_c, as CascadeModel.for_post would work them out again.
+        by_id = {e.id: e for e in self.ranked}
+        ranked = [by_id[c.id] for c in self.partners]
+        reach = np.fromiter((e.reach_if_shared for e in ranked), dtype=float, count=len(ranked))
+        return CascadeModel(
+            ids=[c.id for c in self.partners], p=[e.p for e in ranked],
+            q=leverage.share_likelihoods(self.partners, params),
+            x=np.minimum(1.0, reach / params.universe),
+            x0=min(1.0, leverage.own_reach(base.channels, self.post_input, params)
+                   / params.universe),
+            universe=params.universe, links=base.links, reshare=params.reshare,
+            max_hops=params.max_hops)
 
 
 def post_partners(ws: Workspace, post_id: int, base: WorkspaceModel

@@ -4,16 +4,14 @@
 what the view shows besides once; the view keeps the answer until the workspace changes,
 and :mod:`.post_plan` plans each post from it through the core's ``post_model``.
 
-A large workspace has 5,000 partners and 100,000 links. What is kept is made of few
-objects the garbage collector must visit (the links as lists of numbers and strings
-rather than an object per link): a full collection visits every such object while
-holding the interpreter lock, and the GUI thread waits for it.
+A huge workspace has 50,000 partners and 500,000 links. What is kept is made of few
+objects the garbage collector must visit (the links as numpy arrays, see
+``core.planner.graph``, rather than an object per link): a full collection visits every
+such object while holding the interpreter lock, and the GUI thread waits for it.
 """
 
 from __future__ import annotations
 
-import math
-from collections import defaultdict
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -42,7 +40,6 @@ class WorkspaceFacts:
     """The workspace's partners, links, channels and settings, as read at one moment."""
 
     model: WorkspaceModel  # the partners, channels, links and settings in the model's terms
-    neighbours: Mapping[str, Mapping[str, float]]  # links either way, the larger weight
     warning_count: int
     recent_asks: Mapping[int, int]  # asks per contact in the last 30 days
     waiting_posts: tuple[WaitingPost, ...] = ()
@@ -65,14 +62,8 @@ def read_workspace(ws: Workspace, today: date) -> WorkspaceFacts:
                    for pid, w in waiting.items()}
     past = sorted((w for w in waiting.values() if (w.scheduled_on or "") < today.isoformat()),
                   key=lambda w: w.scheduled_on or "", reverse=True)[:WAITING_POSTS]
-    model = workspace_model(ws, today)
-    neighbours: dict[str, dict[str, float]] = defaultdict(dict)
-    for source, target, weight in model.links:
-        if weight > neighbours[source].get(target, -math.inf):
-            neighbours[source][target] = neighbours[target][source] = weight
     return WorkspaceFacts(
-        model=model,
-        neighbours=dict(neighbours),
+        model=workspace_model(ws, today),
         warning_count=int(settings["ask_warning_count"]),
         recent_asks=asks.recent_ask_counts(ws, today.isoformat(), FATIGUE_WINDOW_DAYS),
         waiting_posts=tuple(past),

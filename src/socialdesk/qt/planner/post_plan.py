@@ -29,6 +29,7 @@ from socialdesk.store.workspace import Workspace
 
 if TYPE_CHECKING:
     from socialdesk.core.planner.cascade import CascadeModel
+    from socialdesk.core.planner.graph import PartnerLinks
 
 PICTURE_SIZE = 60  # partners drawn in the network picture: the best by added reach
 MC_RUNS = 2000  # as the command line's default, so both give the same range
@@ -159,7 +160,7 @@ class PostData:
     x0: float
     universe: float
     asks: tuple[AskRow, ...]  # this post's asks, newest first
-    neighbours: Mapping[str, Mapping[str, float]]  # the workspace's (WorkspaceFacts)
+    links: PartnerLinks  # the workspace's (WorkspaceFacts.model)
     cascade: CascadeModel | None = field(default=None, repr=False)
     _cache: dict[int, PartnerLine] = field(default_factory=dict, repr=False, compare=False)
 
@@ -220,13 +221,7 @@ class PostData:
         rows = sorted(set(range(min(size, len(self.columns.ids))))
                       | {self.row[c] for c in chosen if c in self.row})
         shown = [self.line(i) for i in rows]
-        ids = {line.id for line in shown}
-        links = []
-        for line in shown:
-            for other, weight in self.neighbours.get(line.id, {}).items():
-                if other in ids and line.id < other:
-                    links.append((line.id, other, weight))
-        return shown, links
+        return shown, self.links.among([line.id for line in shown])
 
 
 def plan_for_post(ws: Workspace, facts: WorkspaceFacts, post_id: int,
@@ -245,10 +240,12 @@ def plan_for_post(ws: Workspace, facts: WorkspaceFacts, post_id: int,
         model = planning.post_model(ws, post_id, facts.model)
         columns = _columns(model, facts, status, this_post)
     cascade = model.cascade() if with_cascade else None
-    return PostData(
+    data = PostData(
         post=model.post, columns=columns, terms=model.terms, x0=model.x0,
-        universe=facts.model.params.universe, asks=post_asks, neighbours=facts.neighbours,
+        universe=facts.model.params.universe, asks=post_asks, links=facts.model.links,
         cascade=cascade)
+    data.row  # noqa: B018 (50,000 partners' rows: worked out here, not on the GUI thread)
+    return data
 
 
 def _columns(model: planning.PostModel, facts: WorkspaceFacts, status: Mapping[int, str],
