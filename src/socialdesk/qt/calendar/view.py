@@ -13,6 +13,7 @@ side panels are :class:`~socialdesk.qt.calendar.editing.PostEditing` (``editing.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections import deque
 from collections.abc import Callable
 from datetime import date
@@ -53,6 +54,15 @@ READ_AHEAD_MS = 150  # after a range shows, before reading its neighbours (it pa
 AGENDA_IDEAS = 500  # undated ideas listed after the agenda's posts
 
 __all__ = ["CalendarView", "MonthGrid", "month_days"]
+
+
+def _in_month(rows: list[PostRow], day: date) -> int:
+    """How many of ``rows`` (in date order) fall in ``day``'s month."""
+    def key(row: PostRow) -> str:
+        return row.scheduled_on or ""
+
+    first, after = f"{day:%Y-%m}-01", f"{periods.add_months(day, 1):%Y-%m}-01"
+    return bisect_left(rows, after, key=key) - bisect_left(rows, first, key=key)
 
 
 class CalendarView(PostEditing, View):
@@ -347,10 +357,8 @@ class CalendarView(PostEditing, View):
         if self._loading:
             self.summary.setText("Loading posts…")
             return
-        if self.mode == "month":
-            month = f"{self.anchor:%Y-%m}"
-            total = sum(1 for r in self.rows if (r.scheduled_on or "")[:7] == month)
-            count = sum(1 for r in shown if (r.scheduled_on or "")[:7] == month)
+        if self.mode == "month":  # the grid's six weeks hold days of the months either side
+            total, count = _in_month(self.rows, self.anchor), _in_month(shown, self.anchor)
         else:
             total, count = len(self.rows), len(shown)
         text = f"{count:,} of {total:,} posts {period} match" if self.filtering() else \
