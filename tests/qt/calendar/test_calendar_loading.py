@@ -156,3 +156,16 @@ def test_paging_fast_reads_nothing_on_the_gui_thread_and_shows_the_last_period_a
     qtbot.waitUntil(lambda: not view.reader.pending)  # later answers change nothing
     qtbot.wait(50)
     assert view.visible_days() == wanted and view._shown == wanted
+
+
+def test_a_period_that_cannot_be_read_says_so_instead_of_loading_forever(
+        big_calendar: CalendarView, qtbot) -> None:
+    view = big_calendar
+    view.refresh()
+    qtbot.waitUntil(lambda: view._shown == view.visible_days())
+    view.ws.path.rename(view.ws.path.with_name("moved away.sqlite"))  # e.g. a sync client
+    view.shift_month(3)
+    assert view.summary.text() == "Loading posts…"
+    qtbot.waitUntil(lambda: view.summary.text() != "Loading posts…")
+    assert "Could not read the posts" in view.summary.text()
+    assert view.ws.path.name in view.summary.text()

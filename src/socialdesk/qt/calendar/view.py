@@ -13,6 +13,7 @@ side panels are :class:`~socialdesk.qt.calendar.editing.PostEditing` (``editing.
 
 from __future__ import annotations
 
+import sqlite3
 from bisect import bisect_left
 from collections import deque
 from collections.abc import Callable
@@ -46,6 +47,7 @@ from socialdesk.qt.calendar.week import WeekGrid
 from socialdesk.qt.view_base import View
 from socialdesk.qt.workers import LatestJob
 from socialdesk.store import post_writes, posts
+from socialdesk.store.errors import WorkspaceError
 from socialdesk.store.models import PostRow
 from socialdesk.store.workspace import Workspace
 
@@ -85,6 +87,7 @@ class CalendarView(PostEditing, View):
         self.ranges.arrived.connect(self._arrived)
         self.reader = LatestJob(self)  # the range shown, when not read ahead
         self.reader.finished.connect(self._read)
+        self.reader.failed.connect(self._read_failed)
         self._ideas: list[PostRow] | None = None  # the agenda's undated posts, once read
         self._shown: Range | None = None  # the range self.rows holds, when current
         self._loading = False  # nothing to show yet: the first read is under way
@@ -289,6 +292,12 @@ class CalendarView(PostEditing, View):
             self._show(period.key, rows)
         elif period.ideas is not None:
             self.apply_filters()
+
+    def _read_failed(self, error: Exception) -> None:
+        """The worker could not read the workspace (moved away, damaged): say so."""
+        if not isinstance(error, WorkspaceError | sqlite3.Error):
+            raise error
+        self.summary.setText(f"Could not read the posts: {error}")
 
     def _show(self, key: Range, rows: list[PostRow]) -> None:
         self.rows = rows
