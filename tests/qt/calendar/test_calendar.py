@@ -432,3 +432,15 @@ def test_every_mode_and_pane_renders_at_1280_by_800(view, workspace) -> None:
         assert view.side.isVisible()
     view.new_post(MONTH)
     assert view.grab().size().height() == 800
+
+
+def test_paging_the_agenda_keeps_the_column_widths_the_user_set(view, workspace) -> None:
+    add_post(workspace, "A post with a long title about sourdough", "2031-03-05")
+    add_post(workspace, "April", "2031-04-02")
+    view.set_mode("agenda")
+    view.reload()
+    header = view.agenda.table.horizontalHeader()
+    header.resizeSection(0, 333)  # the user widens the Day column
+    view.shift(1)
+    assert [r.title for r in view.agenda.model.rows][:1] == ["April"]
+    assert header.sectionSize(0) == 333

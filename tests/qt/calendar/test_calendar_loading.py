@@ -11,6 +11,7 @@ from calendar_helpers import MONTH, add_post
 from PySide6.QtGui import QUndoStack
 
 from socialdesk.core.calendar.recurrence import posts_in_range
+from socialdesk.qt.calendar import periods
 from socialdesk.qt.calendar.fields import zone_names
 from socialdesk.qt.calendar.month import month_days
 from socialdesk.qt.calendar.view import CalendarView
@@ -104,7 +105,8 @@ def test_paging_shows_the_months_read_ahead_and_edits_are_never_stale(
     qtbot.waitUntil(lambda: view.grid.post_count() > 0)
     qtbot.waitUntil(lambda: len(view.ranges) == 3)  # February and April, read ahead
     for step in (1, 1, -1, -1, -1, 1):
-        view.shift_month(step)
+        view.shift_month(step)  # May was not read ahead: it comes from a worker
+        qtbot.waitUntil(lambda: view._shown == view.visible_days())
         assert _grid(view) == _stored(view), view.anchor
     assert view.anchor == MONTH
     view.shift_month(1)  # April
@@ -112,14 +114,58 @@ def test_paging_shows_the_months_read_ahead_and_edits_are_never_stale(
                  if row.title == "Post on 2031-04-14")
     view.move_post(moved, date(2031, 5, 12))
     assert moved not in {post_id for post_id, _, _ in _grid(view)}
-    view.shift_month(1)  # May: read ahead before the move, shown as it is now
+    view.shift_month(1)  # May: read before the move, shown as it is now
+    qtbot.waitUntil(lambda: view._shown == view.visible_days())
     assert (moved, date(2031, 5, 12), False) in _grid(view)
     assert _grid(view) == _stored(view)
     view.undo_stack.undo()
     assert moved not in {post_id for post_id, _, _ in _grid(view)}
     view.shift_month(-1)
+    qtbot.waitUntil(lambda: view._shown == view.visible_days())
     assert (moved, date(2031, 4, 14), False) in _grid(view)
     view.set_mode("week")
     view.shift(1)
+    qtbot.waitUntil(lambda: view._shown == view.visible_days())
     assert {row.id for rows in view.week.by_day.values() for row in rows} == {
         row.id for row in posts_in_range(view.ws, *view.visible_days())}
+
+
+@pytest.mark.parametrize("mode", ["month", "week", "agenda"])
+def test_paging_fast_reads_nothing_on_the_gui_thread_and_shows_the_last_period_asked_for(
+        big_calendar: CalendarView, qtbot, mode: str) -> None:
+    view = big_calendar
+    view.set_mode(mode)
+    add_post(view.ws, "Six periods on", periods.step(mode, view.anchor, 6).isoformat())
+    view.refresh()
+    qtbot.waitUntil(lambda: view._shown == view.visible_days())
+    statements: list[str] = []
+    view.ws.conn.set_trace_callback(statements.append)
+    try:
+        for _ in range(6):  # Page Down held: each period asked for before the last came
+            view.shift(1)
+    finally:
+        view.ws.conn.set_trace_callback(None)
+    assert statements == []  # the periods are read on a worker thread
+    wanted = view.visible_days()
+    assert view.summary.text() == "Loading posts…"
+    assert view.rows == []  # not an older period's posts under the new title
+    qtbot.waitUntil(lambda: view._shown == wanted)
+    assert {(row.id, row.scheduled_on) for row in view.rows} == {
+        (row.id, row.scheduled_on) for row in posts_in_range(view.ws, *wanted)}
+    assert "Six periods on" in {row.title for row in view.rows}
+    qtbot.waitUntil(lambda: not view.reader.pending)  # later answers change nothing
+    qtbot.wait(50)
+    assert view.visible_days() == wanted and view._shown == wanted
+
+
+def test_a_period_that_cannot_be_read_says_so_instead_of_loading_forever(
+        big_calendar: CalendarView, qtbot) -> None:
+    view = big_calendar
+    view.refresh()
+    qtbot.waitUntil(lambda: view._shown == view.visible_days())
+    view.ws.path.rename(view.ws.path.with_name("moved away.sqlite"))  # e.g. a sync client
+    view.shift_month(3)
+    assert view.summary.text() == "Loading posts…"
+    qtbot.waitUntil(lambda: view.summary.text() != "Loading posts…")
+    assert "Could not read the posts" in view.summary.text()
+    assert view.ws.path.name in view.summary.text()

@@ -43,6 +43,7 @@ class AgendaList(QWidget):
             Column("Campaign", lambda p: p.campaign or ""),
             Column("Topics", lambda p: ", ".join(p.topics)),
         ], self)
+        self._fitted = False  # the columns were fitted to posts
         self.table = make_table(self.model, stretch=2)
         self.table.horizontalHeader().setResizeContentsPrecision(60)  # fast with 1,000 rows
         self.table.setItemDelegateForColumn(COL_CHANNELS, PlatformsDelegate(self.table))
@@ -58,9 +59,16 @@ class AgendaList(QWidget):
         layout.addWidget(self.body)
 
     def set_rows(self, rows: list[PostRow]) -> None:
-        """Show ``rows`` (in the order given)."""
+        """Show ``rows`` (in the order given).
+
+        The columns fit the first posts shown and keep their widths from then on: paging
+        neither moves them nor undoes the user's, nor measures thousands of cells again.
+        """
         self.model.set_rows(rows)
         self.body.set_empty(not rows)
+        if self._fitted or not rows:
+            return
+        self._fitted = True
         self.table.resizeColumnsToContents()
         self.table.setColumnWidth(2, max(260, self.table.columnWidth(2)))
         self.table.setColumnWidth(COL_CHANNELS, 4 * 20 + 8)

@@ -81,13 +81,12 @@ class PostCanvas(QWidget):
     def set_posts(self, days: list[date], rows: list[PostRow]) -> None:
         """Show ``rows`` on ``days`` (rows on other days are ignored)."""
         self.days = list(days)
-        shown = set(self.days)
+        shown = {day.isoformat(): day for day in self.days}  # no date parsed per post
         grouped: dict[date, list[PostRow]] = defaultdict(list)
         for row in rows:
-            if row.scheduled_on:
-                day = date.fromisoformat(row.scheduled_on)
-                if day in shown:
-                    grouped[day].append(row)
+            day = shown.get(row.scheduled_on or "")
+            if day is not None:
+                grouped[day].append(row)
         self.by_day = dict(grouped)
         self._layout = None
         self.update()

@@ -1,14 +1,17 @@
 """Reading the calendar's ranges (months, weeks) on a worker thread, ahead of need.
 
-On a big workspace a month with its repeats takes some 20–40 ms to read: the calendar
-reads the one it opens on, and the ones either side of what it shows, on the thread pool
-with a read-only connection of their own, so paging to them takes no reading at all.
+On a big workspace a month with its repeats takes from some 30 ms (20,000 posts) to most of
+a second (200,000): the calendar reads the range it shows (:func:`read_period`, through a
+``LatestJob``: paging fast reads only the last period asked for) and the ones either side
+of it (:class:`RangeCache`) on worker threads with a read-only connection of their own, so
+paging to a neighbour takes no reading at all.
 """
 
 from __future__ import annotations
 
 import sqlite3
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
@@ -26,6 +29,24 @@ from socialdesk.store.workspace import Workspace
 # of them holds the window as long as doing it all at once.
 STEP_MS = 1
 CACHED_RANGES = 12  # months or weeks kept once read
+
+
+@dataclass(frozen=True, slots=True)
+class Period:
+    """What a worker read for the calendar: a range's posts and, for the agenda, the ideas."""
+
+    generation: int  # the :attr:`RangeCache.generation` it was read for
+    key: Range
+    rows: list[PostRow] | None  # None: not asked for (already read)
+    ideas: list[PostRow] | None  # None: not asked for
+
+
+def read_period(path: Path, generation: int, key: Range, rows: bool,
+                ideas: int | None) -> Period:
+    """Worker: the posts of ``key`` (if ``rows``) and the newest ``ideas`` undated posts."""
+    with Workspace.open_readonly(path) as ws:
+        return Period(generation, key, posts_in_range(ws, *key) if rows else None,
+                      None if ideas is None else posts.unscheduled_posts(ws, limit=ideas))
 
 
 class RangeLoader(Task):

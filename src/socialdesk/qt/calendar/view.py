@@ -1,9 +1,10 @@
 """Calendar: month, week and agenda views of the posts, with the editor in a pane on the right.
 
-Only the visible range is loaded (a month grid is six weeks), so a workspace with 20,000
-posts pages as quickly as a small one. Filters apply to what is loaded. Every edit —
-drag to another day, save, delete, campaigns, channels — is one transaction and one step
-on the main window's undo stack. A later date of a repeating post opens the editor on
+Only the visible range is loaded (a month grid is six weeks); on a big workspace it is
+read on a worker thread, the new period showing its days without posts until it comes, so
+paging never waits for the workspace, whatever its size. Filters apply to what is loaded.
+Every edit — drag to another day, save, delete, campaigns, channels — is one transaction
+and one step on the main window's undo stack. A later date of a repeating post opens the editor on
 that date: its status and results are its own.
 
 This module navigates, loads and filters what the view shows; the editor pane and the
@@ -12,6 +13,8 @@ side panels are :class:`~socialdesk.qt.calendar.editing.PostEditing` (``editing.
 
 from __future__ import annotations
 
+import sqlite3
+from bisect import bisect_left
 from collections import deque
 from collections.abc import Callable
 from datetime import date
@@ -36,13 +39,15 @@ from socialdesk.qt.calendar.campaigns import CampaignsPanel, ChannelsPanel
 from socialdesk.qt.calendar.canvas import PostCanvas
 from socialdesk.qt.calendar.editing import PostEditing
 from socialdesk.qt.calendar.editor import PostEditor
-from socialdesk.qt.calendar.loading import STEP_MS, RangeCache
+from socialdesk.qt.calendar.loading import STEP_MS, Period, RangeCache, read_period
 from socialdesk.qt.calendar.month import MonthGrid, month_days
 from socialdesk.qt.calendar.periods import Range
 from socialdesk.qt.calendar.toolbar import MODES, CalendarBar
 from socialdesk.qt.calendar.week import WeekGrid
 from socialdesk.qt.view_base import View
+from socialdesk.qt.workers import LatestJob
 from socialdesk.store import post_writes, posts
+from socialdesk.store.errors import WorkspaceError
 from socialdesk.store.models import PostRow
 from socialdesk.store.workspace import Workspace
 
@@ -51,6 +56,15 @@ READ_AHEAD_MS = 150  # after a range shows, before reading its neighbours (it pa
 AGENDA_IDEAS = 500  # undated ideas listed after the agenda's posts
 
 __all__ = ["CalendarView", "MonthGrid", "month_days"]
+
+
+def _in_month(rows: list[PostRow], day: date) -> int:
+    """How many of ``rows`` (in date order) fall in ``day``'s month."""
+    def key(row: PostRow) -> str:
+        return row.scheduled_on or ""
+
+    first, after = f"{day:%Y-%m}-01", f"{periods.add_months(day, 1):%Y-%m}-01"
+    return bisect_left(rows, after, key=key) - bisect_left(rows, first, key=key)
 
 
 class CalendarView(PostEditing, View):
@@ -71,6 +85,10 @@ class CalendarView(PostEditing, View):
         self.rows: list[PostRow] = []
         self.ranges = RangeCache(ws.path, self)  # ranges read (ahead) for this state
         self.ranges.arrived.connect(self._arrived)
+        self.reader = LatestJob(self)  # the range shown, when not read ahead
+        self.reader.finished.connect(self._read)
+        self.reader.failed.connect(self._read_failed)
+        self._ideas: list[PostRow] | None = None  # the agenda's undated posts, once read
         self._shown: Range | None = None  # the range self.rows holds, when current
         self._loading = False  # nothing to show yet: the first read is under way
         self._background = False  # a big workspace: read ahead on worker threads
@@ -219,21 +237,67 @@ class CalendarView(PostEditing, View):
     def reload(self) -> None:
         """Read the posts of the visible range from the workspace now and show them."""
         self._forget()
-        self._load()
+        self._load(now=True)
 
     def _forget(self) -> None:
         """Drop what was read (the workspace changed); reads under way are ignored."""
         self.ranges.forget()
         self._shown = None
+        self._ideas = None
 
-    def _load(self) -> None:
-        """Show the visible range: read ahead if it was, else read now; then read ahead."""
+    def _load(self, now: bool = False) -> None:
+        """Show the visible range if it was read (ahead), else read it; then read ahead.
+
+        On a big workspace it is read on a worker thread unless ``now``; meanwhile the
+        period shows its days without posts.
+        """
         key = self.visible_days()
         rows = self.ranges.get(key)
-        if rows is None:
+        if rows is None and (now or not self._background):
             rows = posts_in_range(self.ws, *key)
             self.ranges.remember(key, rows)
-        self._show(key, rows)
+        if self._background:
+            self._request(key)
+        if rows is not None:
+            self._show(key, rows)
+            return
+        self.rows, self._shown, self._loading = [], None, True
+        self._read_ahead.stop()
+        self.apply_filters()
+
+    def _request(self, key: Range) -> None:
+        """Read what showing ``key`` still needs (its posts, the agenda's ideas) on a worker.
+
+        A range being read ahead comes through :meth:`_arrived`; of the requests made
+        here only the last one's answer is heard.
+        """
+        rows = self.ranges.missing(key)
+        ideas = AGENDA_IDEAS if self.mode == "agenda" and self._ideas is None else None
+        if rows or ideas is not None:
+            self.reader.start(partial(read_period, self.ws.path, self.ranges.generation,
+                                      key, rows, ideas))
+
+    def _read(self, period: Period) -> None:
+        """The worker read what :meth:`_request` asked for: show it if still wanted."""
+        if period.generation != self.ranges.generation:  # the workspace changed since
+            return
+        if period.ideas is not None:
+            self._ideas = period.ideas
+        if period.rows is not None:
+            self.ranges.remember(period.key, period.rows)
+        rows = self.ranges.get(period.key)
+        if period.key != self.visible_days() or rows is None:
+            return
+        if self._shown != period.key:
+            self._show(period.key, rows)
+        elif period.ideas is not None:
+            self.apply_filters()
+
+    def _read_failed(self, error: Exception) -> None:
+        """The worker could not read the workspace (moved away, damaged): say so."""
+        if not isinstance(error, WorkspaceError | sqlite3.Error):
+            raise error
+        self.summary.setText(f"Could not read the posts: {error}")
 
     def _show(self, key: Range, rows: list[PostRow]) -> None:
         self.rows = rows
@@ -247,9 +311,8 @@ class CalendarView(PostEditing, View):
     def _fetch_shown(self, generation: int) -> None:
         """Read the visible range, unless something else showed it since."""
         key = self.visible_days()
-        if (generation == self.ranges.generation and self._shown != key
-                and self.ranges.missing(key)):
-            self.ranges.fetch([key])
+        if generation == self.ranges.generation and self._shown != key:
+            self._request(key)
 
     def _read_neighbours(self) -> None:
         self.ranges.fetch([r for r in periods.neighbours(self.mode, self.anchor)
@@ -278,10 +341,18 @@ class CalendarView(PostEditing, View):
         elif self.mode == "week":
             self.week.set_week(self.anchor, shown)
         else:
-            ideas = [r for r in posts.unscheduled_posts(self.ws, limit=AGENDA_IDEAS)
-                     if matches(r)]
+            ideas = [r for r in self._agenda_ideas() if matches(r)]
             self.agenda.set_rows(shown + ideas)
         self._update_title(first, last, shown)
+
+    def _agenda_ideas(self) -> list[PostRow]:
+        """The undated posts the agenda lists after the period's.
+
+        A big workspace's are read on a worker: none until they come.
+        """
+        if self._ideas is None and not self._background:
+            self._ideas = posts.unscheduled_posts(self.ws, limit=AGENDA_IDEAS)
+        return self._ideas or []
 
     def _update_title(self, first: date, last: date, shown: list[PostRow]) -> None:
         if self.mode == "week":
@@ -295,10 +366,8 @@ class CalendarView(PostEditing, View):
         if self._loading:
             self.summary.setText("Loading posts…")
             return
-        if self.mode == "month":
-            month = f"{self.anchor:%Y-%m}"
-            total = sum(1 for r in self.rows if (r.scheduled_on or "")[:7] == month)
-            count = sum(1 for r in shown if (r.scheduled_on or "")[:7] == month)
+        if self.mode == "month":  # the grid's six weeks hold days of the months either side
+            total, count = _in_month(self.rows, self.anchor), _in_month(shown, self.anchor)
         else:
             total, count = len(self.rows), len(shown)
         text = f"{count:,} of {total:,} posts {period} match" if self.filtering() else \
