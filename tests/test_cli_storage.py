@@ -135,3 +135,33 @@ def test_a_0_byte_file_is_an_empty_workspace_for_check_and_the_app(
     assert app.returncode == 0, app.stderr
     assert main(["check", "--workspace", str(path)]) == 0
     assert "0 contacts" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("kind", ["scribble3", "flip1", "dup3"])
+def test_read_commands_on_a_large_damaged_workspace_fail_cleanly_without_the_slow_check(
+        demo_path: Path, tmp_path: Path, kind: str, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """A workspace too large to check whole before every read command (the app's own
+    threshold, here lowered to 0 bytes) is read at once; damage met while reading ends in
+    one message naming the file, with no output written and the file unchanged."""
+    from socialdesk.store import workspace
+
+    monkeypatch.setattr(workspace, "VERIFY_INLINE_BYTES", 0)
+    damage(demo_path, kind)
+    before = digest(demo_path)
+    where = ["--workspace", str(demo_path)]
+    failed = []
+    for name, command in READS.items():
+        out = tmp_path / f"{name.replace(' ', '-')}.out{'.pdf' if 'report' in name else ''}"
+        args = [*command, str(out)] if command[-1] == "--out" else command
+        status = main([*args, *where])
+        captured = capsys.readouterr()
+        if status == 0:  # this command read no damaged page
+            continue
+        failed.append(name)
+        assert status == 1, name
+        assert captured.err.startswith(f"socialdesk: {demo_path}: "), (name, captured.err)
+        assert "Traceback" not in captured.err and not captured.out, name
+        assert not out.exists(), name
+    assert failed, "no command met the damage"
+    assert digest(demo_path) == before
