@@ -18,6 +18,8 @@ from pathlib import Path
 from common import Result, bench_size, large_workspace
 
 PAIRS = 9
+VIEW_PAIRS = 5
+VIEWS_AFTER_TODAY = ("calendar", "contacts", "partners", "planner", "reports")
 
 BARE = """
 import sys
@@ -93,6 +95,13 @@ def run() -> list[Result]:
         results = [Result(f"startup to shown window, {size} workspace (median of "
                           f"{PAIRS} pairs)", app_s * 1000, "ms", bare_s * 1000, goal,
                           paired_ratio=ratio)]
+        for view in VIEWS_AFTER_TODAY:  # the window opens on the view open last
+            Path(scratch, "socialdesk.ini").write_text(f"[window]\nview={view}\n")
+            app_s, bare_s, ratio = paired(app, bare, env, pairs=VIEW_PAIRS)
+            results.append(Result(f"  same, {view} open last (median of {VIEW_PAIRS} pairs)",
+                                  app_s * 1000, "ms", bare_s * 1000, goal,
+                                  paired_ratio=ratio))
+        Path(scratch, "socialdesk.ini").unlink()
         app_rss, bare_rss = _rss_kib(app, env), _rss_kib(bare, env)
         results.append(Result(f"peak memory (RSS), {size} workspace", app_rss / 1024, "MB",
                               bare_rss / 1024, "as low as possible"))
