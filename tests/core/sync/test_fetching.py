@@ -88,3 +88,18 @@ def test_the_etags_read_in_a_batch_are_those_a_get_gives(tmp_path: Path, dav) ->
             assert got[href] is not None and got[href][1] == etag
         assert got[account.calendar_url + "gone.ics"] is None
     bob.close()
+
+
+def test_an_answer_over_the_size_limit_is_asked_for_again_in_halves(tmp_path: Path, dav) -> None:  # type: ignore[no-untyped-def]
+    from socialdesk.core.sync import engine
+    from sync_notes import KINDS
+
+    _ann_with_posts(tmp_path, dav.url, 40)
+    seen: list[str] = []
+    dav.wrap.append(_counting(seen))
+    bob = laptop(tmp_path, "bob", dav.url)
+    with DavClient(dav.url, "team", "secret", max_answer=15_000) as small:  # ~25 posts
+        assert engine.sync(bob, small, KINDS).received == 40
+    assert posts(bob)["p39"]["title"] == "Post 39"
+    assert seen.count("GET") < 40 and seen.count("REPORT") > 3
+    bob.close()
