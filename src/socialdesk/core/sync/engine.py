@@ -349,13 +349,15 @@ class _Run:
 
     def _unsent_later(self, kind: Kind) -> dict[Kind, set[str]]:
         """The items of kinds after ``kind`` not synced as they are (made or edited here)."""
+        later = self.kinds[self.kinds.index(kind) + 1:]
+        if not later:
+            return {}
         if self.unsent is None:
             self.unsent = {}
             for other in self.kinds:
                 kept = state.items(self.ws, other.name)
                 self.unsent[other.name] = {u for u, r in self.records(other).items()
                                            if u not in kept or kept[u].record != r}
-        later = self.kinds[self.kinds.index(kind) + 1:]
         return {other: self.unsent[other.name] for other in later if self.unsent[other.name]}
 
     def check_removals(self, kind: Kind, items: list[state.Item]) -> None:
