@@ -66,6 +66,7 @@ def run() -> list[Result]:
         server.stop()
         shutil.rmtree(folder, ignore_errors=True)
     return [
+        *joining_address_book(),
         Result("Radicale: 100 new events, bare PUT loop (reference)", reference, "s",
                goal=f"load {load:.1f}"),
         Result(f"first sync, {CONTACTS:,} contacts + {POSTS:,} posts "
@@ -76,6 +77,69 @@ def run() -> list[Result]:
                goal="≤ 2 s"),
         Result("  load average (1 min) after", os.getloadavg()[0], ""),
     ]
+
+
+def joining_address_book(count: int = 10_000) -> list[Result]:
+    """A computer joins a Radicale address book of ``count`` cards, then sends 10 changes.
+
+    The cards (the contact kind's own, of generated contacts) are put into Radicale's
+    folder directly, as restoring a server's backup would: sending them through the sync
+    would cost Radicale hours (``docs/sync.md``).
+    """
+    from radicale_server import RadicaleServer
+    from socialdesk.core.sync import engine
+    from socialdesk.core.sync.account import client_for, setup
+    from socialdesk.core.sync.contact_kind import CONTACT_KIND
+    from socialdesk.core.sync.dav import DavClient, item_href
+    from socialdesk.store import sync as state
+    from socialdesk.store.workspace import Workspace
+
+    folder = Path(tempfile.mkdtemp(prefix="socialdesk-bench-sync-book-"))
+    server = RadicaleServer(folder / "radicale", {"team": "secret"})
+    try:
+        reference = put_loop(server)
+        with Workspace.open(folder / "source.sqlite", create=True) as source:
+            with source.transaction():
+                source.conn.executemany(
+                    "INSERT INTO contacts (uid, name, organisation, notes) VALUES (?, ?, ?, ?)",
+                    [(f"bench-contact-{n}", f"Contact {n}", f"Company {n % 97}",
+                      f"Met at the market, stall {n}.") for n in range(count)])
+            cards = CONTACT_KIND.records(source)
+        with Workspace.open(folder / "joining.sqlite", create=True) as ws:
+            setup(ws, server.url, "team", "secret", name="Big book")
+            account = state.account(ws)
+            assert account is not None
+            book = folder / "radicale" / "collections" / "collection-root" / \
+                account.addressbook_url.strip("/")
+            for uid, record in cards.items():
+                name = item_href(account.addressbook_url, uid, "vcf").rsplit("/", 1)[1]
+                (book / name).write_text(CONTACT_KIND.to_text(uid, record), encoding="utf-8",
+                                         newline="")
+            # Radicale reads the new files into its caches and history once (minutes: longer
+            # than a sync's deadline for one request); items sent by a sync are read as sent
+            with DavClient(server.url, "team", "secret", deadline=900) as client:
+                client.etags(account.addressbook_url)
+                client.changes(account.addressbook_url, "")
+            results = [Result("Radicale: 100 new events, bare PUT loop (reference)", reference,
+                              "s", goal=f"load {os.getloadavg()[0]:.1f}")]
+            for what in (f"a computer joins an address book of {count:,} cards",
+                         f"  10 changed contacts sent, {count:,} in the book"):
+                if what.startswith("  "):
+                    with ws.transaction():
+                        ws.conn.execute("UPDATE contacts SET notes = 'changed' WHERE id IN "
+                                        "(SELECT id FROM contacts ORDER BY id LIMIT 10)")
+                busy, began = server.busy_seconds, time.perf_counter()
+                with client_for(ws) as client:
+                    summary = engine.sync(ws, client, [CONTACT_KIND])
+                seconds = time.perf_counter() - began
+                results += [Result(f"{what} ({summary.received + summary.sent:,} items)",
+                                   seconds, "s", reference, goal="measured"),
+                            Result("    of which inside Radicale",
+                                   server.busy_seconds - busy, "s", reference)]
+    finally:
+        server.stop()
+        shutil.rmtree(folder, ignore_errors=True)
+    return [*results, Result("  load average (1 min) after", os.getloadavg()[0], "")]
 
 
 def _generated() -> Path:
