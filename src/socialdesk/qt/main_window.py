@@ -141,7 +141,8 @@ class MainWindow(QMainWindow):
         self.write_actions = build_menus(self, [(name, title) for name, title, *_ in VIEWS])
         self._restore_geometry()
         self.changes = ChangeWatch(self, lambda: self.ws, self.changed_elsewhere,
-                                   self._report_damage, lambda: self.safety.busy)
+                                   self._report_damage,
+                                   lambda: self.safety.busy or self.syncing.busy)
         self._workspace_opened()
         # Load the other views' code while the user looks at the first one.
         Preloader([v[3].partition(":")[0] for v in VIEWS], self).start()

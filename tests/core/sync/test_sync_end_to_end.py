@@ -442,3 +442,35 @@ def test_joining_counts_other_programs_items_in_one_line_and_skips_nothing_of_ou
     with Workspace.open(demo_path) as a, Workspace.open(b_path) as b:
         assert everything(a) == everything(b)
         assert "newer-1" not in everything(b)["post"]
+
+
+def test_many_contacts_deleted_there_are_checked_for_asks_made_here_in_one_go(pair) -> None:  # type: ignore[no-untyped-def]
+    """Deleting contacts is checked against asks not yet sent in a few reads, not one each."""
+    a, b = pair
+    with a.transaction():
+        a.conn.executemany("INSERT INTO contacts (uid, name) VALUES (?, ?)",
+                           [(f"gone-{n}", f"Gone {n}") for n in range(40)])
+    sync(a)
+    sync(b)
+    with a.transaction():
+        a.conn.execute("DELETE FROM contacts WHERE uid LIKE 'gone-%'")
+    sync(a)
+    partner = b.conn.execute("SELECT uid FROM contacts WHERE uid NOT LIKE 'gone-%' "
+                             "ORDER BY uid LIMIT 1").fetchone()[0]
+    _ask(b, "ask-made-here", _post(b, 5), partner, "Share it?")
+    ask_kind = next(k for k in KINDS if k.name == "ask")
+    reads = []
+
+    class CountedAsks(type(ask_kind)):  # type: ignore[misc]
+        def records(self, ws: Workspace) -> dict[str, Record]:
+            reads.append(1)
+            return super().records(ws)
+
+    kinds = [CountedAsks() if k is ask_kind else k for k in KINDS]
+    with client_for(b) as client:
+        summary = engine.sync(b, client, kinds)
+    assert summary.deleted == 40 and summary.conflicts == []
+    assert not any(uid.startswith("gone-") for uid in everything(b)["contact"])
+    assert len(reads) <= 6  # was one read per deleted contact
+    sync(a)
+    assert everything(a) == everything(b)

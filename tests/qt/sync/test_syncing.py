@@ -157,3 +157,35 @@ def test_an_item_waiting_for_what_it_refers_to_is_said_in_the_status_bar(
     message = window.statusBar().currentMessage()
     assert "received 1" in message
     assert "1 item(s) of the team wait for what they refer to" in message
+
+
+def test_the_syncs_own_writes_are_not_taken_for_another_programs(
+        qtbot, open_window, tmp_path: Path, dav, fresh_keyring: None) -> None:
+    """The view showing is not reloaded whole while a sync writes, nor after one that
+    brought nothing (another program's write would reload it)."""
+    from PySide6.QtCore import QTimer
+
+    ann_path, bob_path = tmp_path / "ann.sqlite", tmp_path / "bob.sqlite"
+    set_up(ann_path, dav.url)
+    set_up(bob_path, dav.url)
+    with Workspace.open(ann_path) as ann:
+        with ann.transaction():
+            for n in range(40):
+                KINDS[0].apply(ann, f"p{n}", {"title": f"Post {n}", "notes": "",
+                                              "scheduled_on": "2027-03-01"})
+        with client_for(ann) as client:
+            engine.sync(ann, client, KINDS)
+    window = open_window(bob_path)
+    window.syncing.kinds = lambda: list(KINDS)
+    reloads: list[int] = []
+    window.changes.changed = lambda: reloads.append(1)
+    looking = QTimer()
+    looking.timeout.connect(window.changes.check)  # as its own timer does, only more often
+    looking.start(10)
+    for _sync in range(2):  # the second brings nothing
+        window.syncing.sync_now()
+        qtbot.waitUntil(lambda: not window.syncing.busy, timeout=30_000)
+        qtbot.wait(50)
+    looking.stop()
+    assert len(KINDS[0].records(window.ws)) == 40
+    assert reloads == []

@@ -94,6 +94,10 @@ class NotAuthorized(PublishError):
     """The server refused the account's secret (401 or 403)."""
 
 
+class AnswerTooLarge(PublishError):
+    """The answer was larger than the request's limit (or compressed), so not read."""
+
+
 class RateLimited(PublishError):
     """The server asks to wait (429); ``retry_after`` says how long, in seconds."""
 
@@ -343,7 +347,7 @@ class Server:
     def _translated(self, method: str, error: BaseException) -> BaseException:
         maybe = method != "GET"
         if isinstance(error, _TooMuch):
-            return PublishError(str(error), maybe_done=maybe)
+            return AnswerTooLarge(str(error), maybe_done=maybe)
         if isinstance(error, httpx.ConnectError | httpx.ConnectTimeout):
             reason = _clean(str(error)) or "no connection"
             return PublishError(f"Cannot reach {self.host} ({reason}): check the address and "

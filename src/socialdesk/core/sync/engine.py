@@ -39,6 +39,8 @@ from socialdesk.core.sync.dav import (
     SyncError,
     item_href,
 )
+from socialdesk.core.sync.deletions import taking_along
+from socialdesk.core.sync.fetching import Fetcher
 from socialdesk.core.sync.kind import KIND_ORDER, ItemDeferred, Kind, Record, SyncFormatError
 from socialdesk.core.sync.merge import (
     WHOLE,
@@ -94,10 +96,6 @@ def _component(text: str) -> str:
     return ""
 
 
-class _Undo(Exception):
-    """Undoes a nested transaction that only tried something."""
-
-
 class SyncStopped(SyncError):
     """The sync was asked to stop; what it did is kept and the next one goes on."""
 
@@ -119,6 +117,7 @@ class _Run:
         self.deferred: list[Deferred] = []  # see ItemDeferred and waiting.py
         self.parking = Parking(ws, self.kinds)
         self.unsent: dict[str, set[str]] | None = None  # see _would_take_along
+        self.taken_along: tuple[str, int, set[str]] | None = None  # see check_removals
         self.summary = Summary()
         self.local: dict[str, dict[str, Record]] = {}  # each kind's records, read once
         self.seen_version = ws.data_version()
@@ -171,19 +170,18 @@ class _Run:
                 self._refuse_emptied(collection, known, removed)
             inside = [h for h in changed if h.startswith(url) and h != url]
             kept = state.items_at(self.ws, inside + removed)
-            for count, href in enumerate(sorted(inside), 1):
-                etag = changed[href]
-                if etag and href in kept and kept[href].etag == etag:
-                    continue  # what this computer wrote, or took in already
-                if not self.parking.read_again(href, etag):
-                    continue  # waits as this version: tried again below
+            todo = [h for h in sorted(inside)  # not what this computer wrote or took in
+                    if not (changed[h] and h in kept and kept[h].etag == changed[h])
+                    and self.parking.read_again(h, changed[h])]  # nor what waits as is
+            fetched = Fetcher(self.client, url, collection).fetch(todo)
+            for count, (href, got) in enumerate(fetched, 1):
                 self.check_stop()
                 if self.read_bytes > MAX_PULL_BYTES:  # the rest at the next sync
                     self.summary.more = True
                     tokens.pop(collection, None)
                     break
-                self.progress(f"Reading the {collection}: {count:,} of {len(inside):,}…")
-                read = self.read(href, kinds)
+                self.progress(f"Reading the {collection}: {count:,} of {len(todo):,}…")
+                read = self.parse(href, got, kinds)
                 if read is not None:
                     kind, uid, record, etag_read = read
                     incoming[kind.name].append((uid, href, etag_read, record))
@@ -197,6 +195,7 @@ class _Run:
                 self.progress(f"Taking in {kind.name} changes: {count:,} of {total:,}…")
                 self.receive(kind, uid, href, etag, record)
         for kind in reversed(self.kinds):  # an ask goes before its post and its partner
+            self.check_removals(kind, removals[kind.name])
             for item in removals[kind.name]:
                 self.removed(kind, item)
         waiting, self.deferred = self.deferred + self.parking.retries(), []
@@ -226,7 +225,11 @@ class _Run:
 
     def read(self, href: str, kinds: Iterable[Kind]) -> tuple[Kind, str, Record, str] | None:
         """The server's item at ``href`` read by the first kind that can; None when gone."""
-        got = self.client.get(href)
+        return self.parse(href, self.client.get(href), kinds)
+
+    def parse(self, href: str, got: tuple[str, str] | None,
+              kinds: Iterable[Kind]) -> tuple[Kind, str, Record, str] | None:
+        """The item ``got`` from ``href`` read by the first kind that can; None when gone."""
         if got is None:
             return None
         text, etag = got
@@ -351,36 +354,44 @@ class _Run:
                 state.drop_conflicts(ws, kind.name, item.uid)
                 state.keep_conflict(ws, kind.name, item.uid, WHOLE, mine, None)
 
-    def _would_take_along(self, kind: Kind, uid: str) -> bool:
-        """Whether deleting ``uid`` would delete an item here not synced as it is.
-
-        That is an item of a later kind (an ask made or edited here for a contact deleted
-        there). Tried in a nested transaction that is undone, when there are such items at all.
-        Deletions come in the reverse order of the kinds, so the later kinds' are done.
-        """
+    def _unsent_later(self, kind: Kind) -> dict[Kind, set[str]]:
+        """The items of kinds after ``kind`` not synced as they are (made or edited here)."""
         later = self.kinds[self.kinds.index(kind) + 1:]
         if not later:
-            return False
+            return {}
         if self.unsent is None:
             self.unsent = {}
             for other in self.kinds:
                 kept = state.items(self.ws, other.name)
                 self.unsent[other.name] = {u for u, r in self.records(other).items()
                                            if u not in kept or kept[u].record != r}
-        unsent = {other: self.unsent[other.name] for other in later
-                  if self.unsent[other.name]}
-        if not unsent:
-            return False
-        gone = False
-        try:
-            with self.ws.transaction():
-                kind.delete(self.ws, uid)
-                records = {other: other.records(self.ws) for other in unsent}
-                gone = any(u not in records[other] for other, uids in unsent.items()
-                           for u in uids)
-                raise _Undo
-        except _Undo:
-            return gone
+        return {other: self.unsent[other.name] for other in later if self.unsent[other.name]}
+
+    def check_removals(self, kind: Kind, items: list[state.Item]) -> None:
+        """Which of the server's deletions of ``kind`` take an unsent item along, at once."""
+        self.taken_along = None
+        if len(items) < 2:
+            return
+        with self.ws.transaction():
+            self.catch_up()
+            local = self.records(kind)
+            unchanged = [i.uid for i in items if local.get(i.uid) == i.record]
+            unsent = self._unsent_later(kind) if unchanged else {}
+            found = taking_along(self.ws, kind, unchanged, unsent)
+            self.taken_along = (kind.name, self.ws.data_version(), found)
+
+    def _would_take_along(self, kind: Kind, uid: str) -> bool:
+        """Whether deleting ``uid`` would delete an item here not synced as it is.
+
+        That is an item of a later kind (an ask made or edited here for a contact deleted
+        there). Tried in a nested transaction that is undone, when there are such items at
+        all, or found by :meth:`check_removals` when nobody wrote here since. Deletions
+        come in the reverse order of the kinds, so the later kinds' are done.
+        """
+        checked = self.taken_along
+        if checked is not None and checked[:2] == (kind.name, self.ws.data_version()):
+            return uid in checked[2]
+        return uid in taking_along(self.ws, kind, [uid], self._unsent_later(kind))
 
     # -- push -------------------------------------------------------------------------
 

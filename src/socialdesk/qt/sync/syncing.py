@@ -135,8 +135,8 @@ class SyncControl(RecurringWriter):
             self.window.statusBar().showMessage(f"Sync: {error}", 30000)
             return
         assert summary is not None
-        if summary.changes:
-            self.window.written_by_worker(summary.changes)
+        # also when nothing came in: the sync's own bookkeeping is no other program's write
+        self.window.written_by_worker(summary.changes)
         self.show_state()
         counts = (f"Synced at {time.strftime('%H:%M')}: sent {summary.sent}, received "
                   f"{summary.received}, merged {summary.merged}, deleted {summary.deleted}.")
