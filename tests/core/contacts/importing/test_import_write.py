@@ -221,3 +221,21 @@ def test_an_effort_too_large_to_store_takes_the_default(ws: Workspace, write: Wr
             b"X-SOCIALDESK-EFFORT-MINUTES:99999999999999999999999\r\nEND:VCARD\r\n")
     import_contacts(ws, write("huge.vcf", card))
     assert _efforts(ws) == {"Huge Effort": 25}
+
+
+def test_the_closest_similar_name_is_found_among_many_alike(ws: Workspace) -> None:
+    from socialdesk.core.contacts.importing.duplicates import DuplicateIndex
+
+    ids = [save_contact(ws, Contact(0, f"Anna Schmidt{i:03d}", organisation="Bakery Bloom"))
+           for i in range(300)]
+    twin = save_contact(ws, Contact(0, "Anna Schmidt007", organisation="Bakery Bloom"))
+    far = save_contact(ws, Contact(0, "Anna Schmidt-Kowalczyk", organisation="Bakery Bloom"))
+    index = DuplicateIndex(ws)
+    # The best score wins; among equal scores, the contact that was there first.
+    assert index.likely(Contact(0, "Anna Schmidt007", organisation="Bakery Blom")) == (
+        ids[7], pytest.approx(98.2, abs=0.1))
+    assert twin > ids[7]
+    # A longer or shorter name only counts when it is nearly as long.
+    found = index.likely(Contact(0, "Anna Schmidt Kowalczyk", organisation="Bakery Bloom"))
+    assert found is not None and found[0] == far
+    assert index.likely(Contact(0, "Anna", organisation="Bakery Bloom")) is None
