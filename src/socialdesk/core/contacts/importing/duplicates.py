@@ -25,12 +25,13 @@ import bisect
 import math
 import unicodedata
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from rapidfuzz import fuzz, process
 
+from socialdesk.core.contacts.importing.errors import ImportCancelled
 from socialdesk.core.contacts.importing.model import ParsedContact
 from socialdesk.store import contact_import as store
 from socialdesk.store.models import Contact
@@ -266,12 +267,22 @@ class DuplicateIndex:
 
 
 def find_duplicates(
-    ws: Workspace, contacts: Sequence[Contact | ParsedContact]
+    ws: Workspace,
+    contacts: Sequence[Contact | ParsedContact],
+    *,
+    progress: Callable[[int, int], bool] | None = None,
 ) -> list[DuplicateMatch]:
-    """Every contact of ``contacts`` that is, or likely is, already in the workspace."""
+    """Every contact of ``contacts`` that is, or likely is, already in the workspace.
+
+    ``progress(done, total)`` is called now and then; returning False cancels
+    (:class:`~socialdesk.core.contacts.importing.ImportCancelled`).
+    """
     index = DuplicateIndex(ws)
     matches = []
+    total = len(contacts)
     for position, item in enumerate(contacts):
+        if progress is not None and position % 1000 == 0 and progress(position, total) is False:
+            raise ImportCancelled("the duplicate search")
         parsed = item if isinstance(item, ParsedContact) else ParsedContact(0, item)
         found = index.match(position, parsed.line, parsed.contact, parsed.uid)
         if found is not None:

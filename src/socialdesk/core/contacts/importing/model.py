@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 
 from socialdesk.core.import_results import Problem
@@ -34,11 +34,15 @@ class ParsedContact:
 
 @dataclass(frozen=True, slots=True)
 class ParseResult:
-    """Everything read from one file, before anything is written."""
+    """Everything read from one file, before anything is written.
+
+    ``contacts`` is a tuple, or for a file read for review a sequence kept on disk
+    (:class:`~socialdesk.core.contacts.importing.stage.StagedContacts`).
+    """
 
     format: str
     encoding: str
-    contacts: tuple[ParsedContact, ...]
+    contacts: Sequence[ParsedContact]
     problems: tuple[Problem, ...]
     skipped: int
 
