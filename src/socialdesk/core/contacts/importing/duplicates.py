@@ -63,11 +63,27 @@ class DuplicateMatch:
     via: str = ""  # what made an exact match: "uid", "email", "url", "phone" or "same"
 
 
+class _KeyChars(dict[int, str]):
+    """What :func:`name_key` makes of a character: itself, a space, or nothing (an accent).
+
+    For ``str.translate``; the answers for the first code points are kept.
+    """
+
+    def __missing__(self, code: int) -> str:
+        char = chr(code)
+        kept = "" if unicodedata.combining(char) else char if char.isalnum() else " "
+        if code < 0x3400:
+            self[code] = kept
+        return kept
+
+
+_KEY_CHARS = _KeyChars()
+
+
 def name_key(name: str, organisation: str = "") -> str:
     """Normalised "name organisation": case, accents and punctuation do not count."""
     text = unicodedata.normalize("NFKD", f"{name} {organisation}".casefold())
-    kept = [c if c.isalnum() else " " for c in text if not unicodedata.combining(c)]
-    return " ".join("".join(kept).split())
+    return " ".join(text.translate(_KEY_CHARS).split())
 
 
 def profile_key(url: str) -> str | None:
@@ -94,7 +110,7 @@ def profile_key(url: str) -> str | None:
 def phone_key(number: str) -> str | None:
     """A phone number's digits (``00`` at the start read as ``+``), or ``None`` if too short."""
     text = number.strip()
-    digits = "".join(c for c in text if c.isdigit())
+    digits = "".join(filter(str.isdigit, text))
     if text.startswith("+") or digits.startswith("00"):
         digits = "+" + digits.removeprefix("00")
     return digits if len(digits.lstrip("+")) >= _MIN_PHONE_DIGITS else None
