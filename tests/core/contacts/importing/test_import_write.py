@@ -239,3 +239,25 @@ def test_the_closest_similar_name_is_found_among_many_alike(ws: Workspace) -> No
     found = index.likely(Contact(0, "Anna Schmidt Kowalczyk", organisation="Bakery Bloom"))
     assert found is not None and found[0] == far
     assert index.likely(Contact(0, "Anna", organisation="Bakery Bloom")) is None
+
+
+@pytest.mark.parametrize("through", ["cli", "review"])
+def test_rows_far_apart_in_a_large_file_become_one_contact(
+        ws: Workspace, write: Write, through: str) -> None:
+    # More rows than one chunk: the second half meets the first one in the store.
+    rows = [f"Person {i},p{i}@example.com,{i:07d}" for i in range(6_000)]
+    rows[5_500] = "Person 10 again,P10@example.com,5550000,"  # the same address as row 10
+    rows[20] = "Person 20,,5550020"
+    rows[5_600] = "Person 20 again,,555 0020"  # no e-mail: the same phone as row 20
+    path = write("many.csv", ("Name,E-mail,Phone\n" + "\n".join(rows) + "\n").encode())
+    if through == "cli":
+        report = import_contacts(ws, path)
+        imported, merged = report.imported, report.merged
+    else:
+        parsed = parse_file(path)
+        summary = apply_plan(ws, plan_for(path, parsed.contacts, []))
+        imported, merged = summary.imported, summary.merged
+    assert (imported, merged) == (5_998, 2)
+    assert count_contacts(ws, ContactQuery()) == 5_998
+    ten = _one(ws, "Person 10")
+    assert {d.value for d in ten.details} >= {"p10@example.com", "5550000"}
