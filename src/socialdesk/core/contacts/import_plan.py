@@ -165,7 +165,8 @@ class _Writer:
 
     def add_chunk(self, items: Sequence[ParsedContact]) -> None:
         """Sort one chunk into merges and new contacts, and write it."""
-        decided = []
+        decided: list[tuple[ParsedContact, Contact, DuplicateMatch | None,
+                            list[IdentityKey] | None]] = []
         for item in items:
             match = self.by_index.get(self.position)
             self.position += 1

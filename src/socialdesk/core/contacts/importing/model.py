@@ -80,7 +80,7 @@ class ParseStream:
         def chunks() -> Iterator[ParseChunk]:
             contacts = result.contacts
             for start in range(0, len(contacts), chunk):
-                yield ParseChunk(contacts[start : start + chunk], (), 0, size)
+                yield ParseChunk(tuple(contacts[start : start + chunk]), (), 0, size)
             yield ParseChunk((), result.problems, result.skipped, size)
 
         return cls(result.format, result.encoding, size, chunks())
