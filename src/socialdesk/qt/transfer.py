@@ -174,8 +174,8 @@ def import_contacts_path(parent: QWidget, ws: Workspace, path: Path, done: Impor
         wizard.finished.connect(closed)
         wizard.open()
 
-    start_with_dialog(parent, f"Reading {path.name}…", lambda _progress: read_file(path), read,
-                      abandon=True)
+    start_with_dialog(parent, f"Reading {path.name}…", lambda progress: read_file(path, progress),
+                      read, abandon=True)
 
 
 def dropped_file(mime: QMimeData) -> Path | None:

@@ -242,6 +242,49 @@ def apply_merges(ws: Workspace, merges: Sequence[Merge]) -> None:
     )
 
 
+@contextmanager
+def file_owners(ws: Workspace) -> Iterator[None]:
+    """A temporary table of the identity keys of contacts written by the running import.
+
+    It lives in the connection's temp schema for one import (inside its transaction), so
+    an import remembers who is who in a file of any size without holding it in memory.
+    A key ``(kind, value)`` is stored as ``kind:value`` (kinds have no colon), one
+    indexed column that ``IN (…)`` looks up by its index.
+    """
+    _require_transaction(ws)
+    ws.conn.execute("CREATE TEMP TABLE IF NOT EXISTS import_owners "
+                    "(key TEXT PRIMARY KEY, contact_id INTEGER NOT NULL) WITHOUT ROWID")
+    ws.conn.execute("DELETE FROM temp.import_owners")
+    try:
+        yield
+    finally:
+        ws.conn.execute("DROP TABLE IF EXISTS temp.import_owners")
+
+
+def find_file_owners(
+    ws: Workspace, keys: Iterable[tuple[str, str]]
+) -> dict[tuple[str, str], int]:
+    """The contacts of :func:`file_owners` that have any of ``keys`` (kind, value)."""
+    wanted = sorted({f"{kind}:{value}" for kind, value in keys})
+    found: dict[tuple[str, str], int] = {}
+    for start in range(0, len(wanted), 500):
+        chunk = wanted[start : start + 500]
+        marks = ", ".join("?" for _ in chunk)
+        for row in ws.conn.execute(
+            f"SELECT key, contact_id FROM temp.import_owners WHERE key IN ({marks})", chunk
+        ):
+            kind, _, value = row["key"].partition(":")
+            found[(kind, value)] = row["contact_id"]
+    return found
+
+
+def add_file_owners(ws: Workspace, owners: Iterable[tuple[str, str, int]]) -> None:
+    """Remember ``(kind, value, contact_id)`` in :func:`file_owners` (a known key stays)."""
+    ws.conn.executemany(
+        "INSERT OR IGNORE INTO temp.import_owners (key, contact_id) VALUES (?, ?)",
+        ((f"{kind}:{value}", contact_id) for kind, value, contact_id in owners))
+
+
 def count_all(ws: Workspace) -> dict[str, int]:
     """Row counts of the tables an import writes (for checks that nothing changed)."""
     return {

@@ -340,3 +340,24 @@ def test_cancelling_the_import_writes_nothing_and_keeps_the_review(
     window.import_file()
     closed(qtbot, seen)
     assert contacts.count_contacts(window.ws) == 0
+
+
+def test_thousands_of_duplicates_are_reviewed_without_a_widget_each(qtbot) -> None:
+    from socialdesk.core.contacts.importing import DuplicateMatch
+    from socialdesk.qt.contacts.import_pages import DuplicatesPage
+
+    matches = [DuplicateMatch(i, i + 2, f"Person {i}", i + 1, f"Person {i}", "exact", 100.0,
+                              "email") for i in range(10_000)]
+    page = DuplicatesPage()
+    qtbot.addWidget(page)
+    page.show()
+    page.set_matches(matches, 10_000)
+    # A combo box per row (300 of them) took seconds on the GUI thread; the choices are
+    # drawn as combo boxes, and a click on one opens the only real one.
+    assert page.table.findChildren(QComboBox) == []
+    model = page.model
+    page.table.setCurrentIndex(model.index(9_999, 4))
+    (combo,) = page.table.findChildren(QComboBox)
+    combo.setCurrentIndex(combo.findData("skip"))
+    combo.activated.emit(combo.currentIndex())
+    assert model.decisions[9_999] == "skip"

@@ -46,7 +46,7 @@ class ImportPlan:
     """What to write: the parsed contacts, and a decision per duplicate (by position)."""
 
     path: Path
-    contacts: tuple[ParsedContact, ...]
+    contacts: Sequence[ParsedContact]  # a tuple, or a file's contacts kept on disk
     matches: tuple[DuplicateMatch, ...] = ()
     decisions: Mapping[int, str] = field(default_factory=dict)
     problems: tuple[Problem, ...] = ()
@@ -126,63 +126,117 @@ def _tick(progress: Progress | None, done: int, total: int, path: Path) -> None:
 def apply_plan(ws: Workspace, plan: ImportPlan, progress: Progress | None = None) -> ImportSummary:
     """Write ``plan`` into ``ws`` in one transaction; a cancel or error leaves ``ws`` as it was.
 
+    The contacts are written :data:`_CHUNK` at a time (those of a file read for review
+    are read back from disk as they are written), so memory does not grow with the file.
     ``progress(done, total)`` is called now and then; returning False cancels
     (:class:`~socialdesk.core.contacts.importing.ImportCancelled`).
     """
-    by_index = {m.index: m for m in plan.matches}
     total = len(plan.contacts)
     _tick(progress, 0, total, plan.path)
-    new: list[Contact] = []
-    uids: list[str] = []
-    used_uids: set[str] = set()
-    new_by_key: dict[IdentityKey, int] = {}
-    incoming: dict[int, Contact] = {}
-    rows_into: Counter[int] = Counter()  # existing id -> rows merged into it
-    merged = skipped = 0
-    effort = default_effort(ws)
-    for position, item in enumerate(plan.contacts):
-        if position % 1000 == 999:
-            _tick(progress, position // 2, total, plan.path)
-        contact = item.in_workspace(effort)
-        match = by_index.get(position)
-        decision = plan.decision(match) if match is not None else KEEP
-        if decision == SKIP:
-            skipped += 1
-            continue
-        if decision == MERGE and match is not None:
-            earlier = incoming.get(match.existing_id)
-            incoming[match.existing_id] = _absorb(earlier, contact) if earlier else contact
-            rows_into[match.existing_id] += 1
-            continue
-        keys = identity_keys(contact, item.uid)
-        same = next((new_by_key[k] for k in keys if k in new_by_key), None)
-        if same is not None and match is None:
-            new[same] = _absorb(new[same], contact)
-            merged += 1
-            continue
-        for key in keys:
-            new_by_key.setdefault(key, len(new))
-        new.append(contact)
-        # A UID already taken (kept beside the contact that has it) makes way for a new one.
-        taken = (match is not None and match.kind == "exact") or item.uid in used_uids
-        uids.append("" if taken else item.uid)
-        used_uids.add(item.uid)
-    with ws.transaction(), store.roomy_cache(ws):
-        merges = _merges(ws, incoming)
-        store.apply_merges(ws, merges)
-        for start in range(0, len(new), _CHUNK):
-            store.insert_contacts(ws, new[start : start + _CHUNK], uids[start : start + _CHUNK])
-            _tick(progress, total // 2 + (start + _CHUNK) * total // (2 * max(len(new), 1)),
-                  total, plan.path)
+    writer = _Writer(ws, plan)
+    with ws.transaction(), store.roomy_cache(ws), store.file_owners(ws):
+        chunk: list[ParsedContact] = []
+        for item in plan.contacts:
+            chunk.append(item)
+            if len(chunk) == _CHUNK:
+                writer.add_chunk(chunk)
+                chunk = []
+                _tick(progress, writer.position, total, plan.path)
+        writer.add_chunk(chunk)
         _tick(progress, total, total, plan.path)
-    unchanged = sum(rows_into[m.contact_id] for m in merges if m.empty)
-    merged += sum(rows_into.values()) - unchanged
-    return ImportSummary(len(new), merged, plan.skipped_rows, skipped, plan.problems, unchanged)
+    return ImportSummary(writer.imported, writer.merged + writer.existing_rows - writer.unchanged,
+                         plan.skipped_rows, writer.skipped, plan.problems, writer.unchanged)
+
+
+class _Writer:
+    """Writes a plan one chunk at a time, remembering who is who across chunks.
+
+    Identity keys of contacts written by earlier chunks are in the store's
+    :func:`~socialdesk.store.contact_import.file_owners` table.
+    """
+
+    def __init__(self, ws: Workspace, plan: ImportPlan) -> None:
+        self.ws = ws
+        self.plan = plan
+        self.by_index = {m.index: m for m in plan.matches}
+        self.effort = default_effort(ws)
+        self.position = self.imported = self.merged = self.skipped = 0
+        self.existing_rows = self.unchanged = 0
+
+    def add_chunk(self, items: Sequence[ParsedContact]) -> None:
+        """Sort one chunk into merges and new contacts, and write it."""
+        decided: list[tuple[ParsedContact, Contact, DuplicateMatch | None,
+                            list[IdentityKey] | None]] = []
+        for item in items:
+            match = self.by_index.get(self.position)
+            self.position += 1
+            decision = self.plan.decision(match) if match is not None else KEEP
+            if decision == SKIP:
+                self.skipped += 1
+                continue
+            contact = item.in_workspace(self.effort)
+            if decision == MERGE and match is not None:
+                decided.append((item, contact, match, None))
+            else:
+                decided.append((item, contact, match, identity_keys(contact, item.uid)))
+        earlier = store.find_file_owners(
+            self.ws, (k for *_, keys in decided if keys is not None for k in keys))
+        new: list[Contact] = []
+        uids: list[str] = []
+        new_keys: list[list[IdentityKey]] = []
+        new_by_key: dict[IdentityKey, int] = {}
+        incoming: dict[int, Contact] = {}
+        rows_into: Counter[int] = Counter()  # existing id -> rows merged into it
+        for item, contact, match, keys in decided:
+            if keys is None:
+                assert match is not None
+                earlier_row = incoming.get(match.existing_id)
+                incoming[match.existing_id] = (_absorb(earlier_row, contact) if earlier_row
+                                               else contact)
+                rows_into[match.existing_id] += 1
+                continue
+            same = next((k for k in keys if k in earlier or k in new_by_key), None)
+            if same is not None and match is None:
+                if same in earlier:
+                    owner = earlier[same]
+                    written = incoming.get(owner)
+                    incoming[owner] = _absorb(written, contact) if written else contact
+                    for key in keys:
+                        earlier.setdefault(key, owner)
+                else:
+                    slot = new_by_key[same]
+                    new[slot] = _absorb(new[slot], contact)
+                    new_keys[slot] += keys
+                self.merged += 1
+                continue
+            uid_key = ("uid", item.uid)
+            # A UID already taken (kept beside the contact that has it) makes way for a new one.
+            taken = ((match is not None and match.kind == "exact") or uid_key in earlier
+                     or uid_key in new_by_key)
+            slot = len(new)
+            for key in keys:
+                if key not in earlier:
+                    new_by_key.setdefault(key, slot)
+            new.append(contact)
+            uids.append("" if taken else item.uid)
+            new_keys.append(list(keys))
+        merges = _merges(self.ws, incoming)
+        store.apply_merges(self.ws, merges)
+        unchanged = sum(rows_into[m.contact_id] for m in merges if m.empty)
+        self.existing_rows += sum(rows_into.values())
+        self.unchanged += unchanged
+        ids = store.insert_contacts(self.ws, new, uids)
+        self.imported += len(ids)
+        store.add_file_owners(self.ws, [
+            *((kind, value, owner) for (kind, value), owner in earlier.items()),
+            *((kind, value, i) for i, keys in zip(ids, new_keys, strict=True)
+              for kind, value in keys),
+        ])
 
 
 def plan_for(path: Path, contacts: Sequence[ParsedContact], matches: Sequence[DuplicateMatch],
              problems: Sequence[Problem] = (), skipped_rows: int = 0) -> ImportPlan:
     """A plan with every match at its default decision."""
-    return ImportPlan(Path(path), tuple(contacts), tuple(matches),
+    return ImportPlan(Path(path), contacts, tuple(matches),
                       {m.index: default_decision(m) for m in matches}, tuple(problems),
                       skipped_rows)

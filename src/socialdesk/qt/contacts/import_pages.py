@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -17,7 +18,9 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QStyle,
     QStyledItemDelegate,
+    QStyleOptionComboBox,
     QStyleOptionViewItem,
     QTableView,
     QVBoxLayout,
@@ -177,6 +180,19 @@ class ChoiceDelegate(QStyledItemDelegate):
         combo.activated.connect(lambda _=0: self.commitData.emit(combo))
         wheel_needs_focus(combo)  # scrolling the table must not change the choices
         return combo
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
+        """Draw the cell as a combo box showing the choice (no widget: thousands stay cheap)."""
+        super().paint(painter, option, index)
+        box = QStyleOptionComboBox()
+        box.rect = option.rect.adjusted(2, 2, -2, -2)
+        box.state = option.state | QStyle.StateFlag.State_Enabled
+        box.palette = option.palette
+        box.currentText = str(index.data(Qt.ItemDataRole.DisplayRole) or "")
+        widget = option.widget
+        style = widget.style() if widget else QApplication.style()
+        style.drawComplexControl(QStyle.ComplexControl.CC_ComboBox, box, painter, widget)
+        style.drawControl(QStyle.ControlElement.CE_ComboBoxLabel, box, painter, widget)
 
     def setEditorData(self, editor: QWidget, index: Index) -> None:
         """Select the cell's current key."""
@@ -341,11 +357,11 @@ class DuplicatesPage(QWizardPage):
             f"Press Import to bring in {contacts:,} contact{'s' if contacts != 1 else ''}"
             + ("; those you merge are added to the contact you already have, those you skip "
                "stay out." if matches else "."))
+        self.table.horizontalHeader().setResizeContentsPrecision(PREVIEW_ROWS)
         self.table.resizeColumnsToContents()
         self.table.setColumnWidth(1, min(self.table.columnWidth(1), 240))
         self.table.setColumnWidth(2, min(self.table.columnWidth(2), 240))
         self.table.setColumnWidth(4, 190)
-        show_choices(self.table, 4)
 
     def _set_selected(self, decision: str) -> None:
         rows = sorted({i.row() for i in self.table.selectionModel().selectedRows()})

@@ -33,9 +33,9 @@ from socialdesk.core.contacts.importing import (
     ParseResult,
     detect_format,
     find_duplicates,
-    parse_bytes,
 )
 from socialdesk.core.contacts.importing.csv_layouts import LAYOUT_NAMES
+from socialdesk.core.contacts.importing.stage import stage_file
 from socialdesk.core.formatting import plural
 from socialdesk.qt.appsettings import app_settings
 from socialdesk.qt.contacts.import_pages import (
@@ -68,22 +68,25 @@ class FileRead:
         return self.table is not None and (self.parsed is None or self.parsed.format == "csv")
 
 
-def read_file(path: Path, _progress: Progress | None = None) -> FileRead:
+def read_file(path: Path, progress: Progress | None = None) -> FileRead:
     """Parse a contacts file; for a CSV that is not a known export, also read its table.
 
-    Raises :class:`ContactImportError` when the file can be read neither way.
+    The parsed contacts are kept in a temporary file, not in memory
+    (:func:`~socialdesk.core.contacts.importing.stage.stage_file`); ``progress`` may
+    cancel. Raises :class:`ContactImportError` when the file can be read neither way.
     """
     try:
-        data = path.read_bytes()
+        with path.open("rb") as handle:
+            head = handle.read(8192)
     except OSError as error:
         raise ContactImportError(path, None, f"cannot be read ({error.strerror}).") from error
     parsed, failure = None, None
     try:
-        parsed = parse_bytes(data, path)
+        parsed = stage_file(path, progress=progress)
     except ContactImportError as error:
         failure = error
     table = None
-    if detect_format(data) == "csv" and (parsed is None or parsed.format == "csv"):
+    if detect_format(head) == "csv" and (parsed is None or parsed.format == "csv"):
         try:
             table = read_table(path)
         except ContactImportError:
@@ -95,9 +98,9 @@ def read_file(path: Path, _progress: Progress | None = None) -> FileRead:
     return FileRead(path, parsed, failure, table)
 
 
-def _duplicates(ws_path: Path, parsed: ParseResult) -> list[DuplicateMatch]:
+def _duplicates(ws_path: Path, parsed: ParseResult, progress: Progress) -> list[DuplicateMatch]:
     with Workspace.open_readonly(ws_path) as ws:
-        return find_duplicates(ws, parsed.contacts)
+        return find_duplicates(ws, parsed.contacts, progress=progress)
 
 
 def _write(ws_path: Path, plan: ImportPlan, progress: Progress) -> ImportSummary:
@@ -253,7 +256,7 @@ class ImportWizard(QWizard):
 
         self.working = True
         start_with_dialog(self, "Looking for people you already have…",
-                          lambda _progress: _duplicates(self.ws.path, parsed), found,
+                          lambda progress: _duplicates(self.ws.path, parsed, progress), found,
                           abandon=True)
 
     def plan(self) -> ImportPlan:

@@ -1,6 +1,8 @@
 """Read contacts from a CSV export: encoding, delimiter, header row, then one contact a row.
 
-* The text is decoded by :mod:`textio` (BOMs, UTF-16, UTF-8, legacy code pages).
+* The text is decoded by :mod:`textio` (BOMs, UTF-16, UTF-8, legacy code pages), block
+  by block (:mod:`textstream`), and the contacts come in chunks: a file of any size is
+  read in bounded memory.
 * The delimiter is one of comma, semicolon and tab. The header row is the one, among the
   first rows, whose cells name the most known columns when split by a delimiter (this
   also skips LinkedIn's "Notes:" preamble); ties between delimiters go to
@@ -18,7 +20,7 @@ import csv
 import io
 import itertools
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -26,8 +28,13 @@ from socialdesk.core.contacts import names as contact_names
 from socialdesk.core.contacts.importing import csv_layouts as layouts
 from socialdesk.core.contacts.importing.build import make_contact
 from socialdesk.core.contacts.importing.errors import ContactImportError
-from socialdesk.core.contacts.importing.model import ParsedContact, ParseResult
-from socialdesk.core.contacts.importing.textio import decode_file
+from socialdesk.core.contacts.importing.model import (
+    ParseChunk,
+    ParsedContact,
+    ParseResult,
+    ParseStream,
+)
+from socialdesk.core.contacts.importing.textstream import TextSource
 from socialdesk.core.csvsafe import restore_cell
 from socialdesk.core.import_results import Problem
 from socialdesk.store.models import Contact, Detail
@@ -36,6 +43,7 @@ DELIMITERS = (",", ";", "\t")
 _HEADER_ROWS = 20  # LinkedIn's preamble is 3 lines; leave room for others
 _SEPARATORS = (" ::: ", ";", ",")  # Google, Outlook, generic multi-value separators
 _PARTS = (layouts.FIRST, layouts.MIDDLE, layouts.LAST)
+CHUNK = 5000  # contacts per chunk of a streamed read
 FIELD_LIMIT = 1 << 24  # bytes in one cell; a larger one fails the file with its line
 csv.field_size_limit(FIELD_LIMIT)
 
@@ -59,9 +67,18 @@ class _Plan:
 
 def read_csv(data: bytes, path: Path | str, layout: str = "csv") -> ParseResult:
     """Read a CSV export; ``layout`` other than ``"csv"`` must match the file's header."""
-    decoded = decode_file(data, path)
-    text = decoded.text.removeprefix("\ufeff")
-    delimiter, header_line, header = _find_header(text, path)
+    return stream_csv(TextSource(lambda: io.BytesIO(data), path), layout).collect()
+
+
+def stream_csv(text: TextSource, layout: str = "csv", chunk: int = CHUNK) -> ParseStream:
+    """Read a CSV export ``chunk`` contacts at a time (the header is read at once).
+
+    Raises :class:`ContactImportError` for a file without a header now, and for a broken
+    row when the chunks reach it.
+    """
+    path = text.path
+    head = text.head()
+    delimiter, header_line, header = _find_header(head, path)
     detected = layouts.detect_layout(header)
     if layout != "csv":
         if layouts.layout_scores(header)[layout] >= layouts.SIGNATURES[layout][1]:
@@ -73,10 +90,18 @@ def read_csv(data: bytes, path: Path | str, layout: str = "csv") -> ParseResult:
                 "format or 'auto'."
             )
     plan = _plan(header)
+    return ParseStream(detected, text.encoding, text.size,
+                       _chunks(text, plan, delimiter, header_line, chunk))
+
+
+def _chunks(
+    text: TextSource, plan: _Plan, delimiter: str, header_line: int, size: int
+) -> Iterator[ParseChunk]:
     contacts: list[ParsedContact] = []
     problems: list[Problem] = []
     skipped = 0
-    for line, row in _rows(text, delimiter, path, header_line):
+    path = text.path
+    for line, row in _rows(text.lines(), delimiter, path, header_line):
         if not any(cell.strip() for cell in row):
             continue
         if len(row) != plan.width:
@@ -87,7 +112,10 @@ def read_csv(data: bytes, path: Path | str, layout: str = "csv") -> ParseResult:
             skipped += 1
         else:
             contacts.append(ParsedContact(line, contact))
-    return ParseResult(detected, decoded.encoding, tuple(contacts), tuple(problems), skipped)
+        if len(contacts) >= size:
+            yield ParseChunk(tuple(contacts), tuple(problems), skipped, text.done)
+            contacts, problems, skipped = [], [], 0
+    yield ParseChunk(tuple(contacts), tuple(problems), skipped, text.size)
 
 
 class _Broken(Exception):
@@ -105,9 +133,11 @@ class _Broken(Exception):
                                   " is a quote left open or a field quoted badly?")
 
 
-def _records(text: str, delimiter: str, strict: bool) -> Iterator[tuple[int, list[str]]]:
+def _records(
+    lines: Iterable[str], delimiter: str, strict: bool
+) -> Iterator[tuple[int, list[str]]]:
     """Rows with the line each starts on; :class:`_Broken` names the line of a bad row."""
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=strict)
+    reader = csv.reader(lines, delimiter=delimiter, strict=strict)
     start = 1
     while True:
         try:
@@ -128,7 +158,8 @@ def _find_header(text: str, path: Path | str) -> tuple[str, int, list[str]]:
     for rank, delimiter in enumerate(sorted(DELIMITERS, key=lambda d: d != preferred)):
         rows: list[tuple[int, list[str]]] = []
         try:
-            rows.extend(itertools.islice(_records(text, delimiter, False), _HEADER_ROWS))
+            head = io.StringIO(text, newline="")
+            rows.extend(itertools.islice(_records(head, delimiter, False), _HEADER_ROWS))
         except _Broken as broken:
             if not broken.too_large:
                 continue
@@ -161,10 +192,10 @@ def _sniffed(text: str) -> str:
 
 
 def _rows(
-    text: str, delimiter: str, path: Path | str, header_line: int
+    lines: Iterable[str], delimiter: str, path: Path | str, header_line: int
 ) -> Iterator[tuple[int, list[str]]]:
     try:
-        for line, row in _records(text, delimiter, True):
+        for line, row in _records(lines, delimiter, True):
             if line > header_line:
                 yield line, row
     except _Broken as error:

@@ -13,21 +13,25 @@
 
 To stay fast with 100k existing contacts the fuzzy comparison is blocked: existing keys
 are indexed by each of their words (and by their first four letters), and an imported
-contact is compared (with ``process.extractOne`` and a score cut-off) only with the
-contacts that share one of its two rarest words, at most a few thousand. A key that
-scores 92 or more shares almost all its words, so this loses very little.
+contact is compared (with ``process.extract`` and a score cut-off, in C) only with the
+contacts that share one of its two rarest words, at most a few thousand, and among
+those only with keys of nearly its length (see :class:`_Block`). A key that scores 92 or
+more shares almost all its words, so this loses very little.
 """
 
 from __future__ import annotations
 
+import bisect
+import math
 import unicodedata
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from rapidfuzz import fuzz, process
 
+from socialdesk.core.contacts.importing.errors import ImportCancelled
 from socialdesk.core.contacts.importing.model import ParsedContact
 from socialdesk.store import contact_import as store
 from socialdesk.store.models import Contact
@@ -59,11 +63,27 @@ class DuplicateMatch:
     via: str = ""  # what made an exact match: "uid", "email", "url", "phone" or "same"
 
 
+class _KeyChars(dict[int, str]):
+    """What :func:`name_key` makes of a character: itself, a space, or nothing (an accent).
+
+    For ``str.translate``; the answers for the first code points are kept.
+    """
+
+    def __missing__(self, code: int) -> str:
+        char = chr(code)
+        kept = "" if unicodedata.combining(char) else char if char.isalnum() else " "
+        if code < 0x3400:
+            self[code] = kept
+        return kept
+
+
+_KEY_CHARS = _KeyChars()
+
+
 def name_key(name: str, organisation: str = "") -> str:
     """Normalised "name organisation": case, accents and punctuation do not count."""
     text = unicodedata.normalize("NFKD", f"{name} {organisation}".casefold())
-    kept = [c if c.isalnum() else " " for c in text if not unicodedata.combining(c)]
-    return " ".join("".join(kept).split())
+    return " ".join(text.translate(_KEY_CHARS).split())
 
 
 def profile_key(url: str) -> str | None:
@@ -90,7 +110,7 @@ def profile_key(url: str) -> str | None:
 def phone_key(number: str) -> str | None:
     """A phone number's digits (``00`` at the start read as ``+``), or ``None`` if too short."""
     text = number.strip()
-    digits = "".join(c for c in text if c.isdigit())
+    digits = "".join(filter(str.isdigit, text))
     if text.startswith("+") or digits.startswith("00"):
         digits = "+" + digits.removeprefix("00")
     return digits if len(digits.lstrip("+")) >= _MIN_PHONE_DIGITS else None
@@ -119,6 +139,37 @@ def _detail_key(kind: str, value: str) -> IdentityKey | None:
     return (kind, found) if found else None
 
 
+class _Block:
+    """The keys that share one word (or first letters), by length then id.
+
+    Keys are stored with their words sorted (``fuzz.ratio`` on those is
+    ``token_sort_ratio``). A key scores :data:`LIKELY_SCORE` only against keys of nearly
+    its length (the ratio is at most ``2 * shorter / (both lengths)``), so only those are
+    compared.
+    """
+
+    __slots__ = ("ids", "keys", "lengths")
+
+    def __init__(self, entries: list[tuple[int, int, str]]) -> None:
+        entries.sort()
+        self.lengths = [length for length, _, _ in entries]
+        self.ids = [contact_id for _, contact_id, _ in entries]
+        self.keys = [key for _, _, key in entries]
+
+    def matches(self, query: str) -> list[tuple[float, int]]:
+        """(score, id) of the keys that score at least :data:`LIKELY_SCORE` against ``query``."""
+        share = LIKELY_SCORE / 100
+        low = bisect.bisect_left(self.lengths, math.floor(len(query) * share / (2 - share)))
+        high = bisect.bisect_right(self.lengths, math.ceil(len(query) * (2 - share) / share))
+        found = process.extract(query, self.keys[low:high], scorer=fuzz.ratio,
+                                score_cutoff=LIKELY_SCORE, limit=None)
+        return [(float(score), self.ids[low + offset]) for _, score, offset in found]
+
+
+def _sorted_words(key: str) -> str:
+    return " ".join(sorted(key.split()))
+
+
 def _blocks_of(key: str) -> set[str]:
     return {*key.split(), "^" + key[:4]}
 
@@ -136,21 +187,18 @@ class DuplicateIndex:
             if identity is not None:
                 self.owners.setdefault(identity, contact_id)
         self.names: dict[int, str] = {}
-        self.keys: list[str] = []
-        self.ids: list[int] = []
-        self.blocks: dict[str, list[int]] = defaultdict(list)
         self.same_name: dict[str, int] = {}
+        blocks: dict[str, list[tuple[int, int, str]]] = defaultdict(list)
         for contact_id, name, organisation in store.name_keys(ws):
             key = name_key(name, organisation)
             self.names[contact_id] = name
             if not key:
                 continue
             self.same_name.setdefault(key, contact_id)
-            position = len(self.keys)
-            self.keys.append(key)
-            self.ids.append(contact_id)
+            sorted_key = _sorted_words(key)
             for block in _blocks_of(key):
-                self.blocks[block].append(position)
+                blocks[block].append((len(sorted_key), contact_id, sorted_key))
+        self.blocks = {name: _Block(entries) for name, entries in blocks.items()}
 
     def exact(
         self, contact: Contact, uid: str = "", keys: Sequence[IdentityKey] | None = None
@@ -189,33 +237,29 @@ class DuplicateIndex:
         return None
 
     def likely(self, contact: Contact) -> tuple[int, float] | None:
-        """The existing contact whose name and organisation nearly match, with the score."""
-        if not self.keys:
-            return None
+        """The existing contact whose name and organisation nearly match, with the score.
+
+        The best score wins, the lowest id among equals.
+        """
         key = name_key(contact.name, contact.organisation)
-        if not key:
+        if not key or not self.blocks:
             return None
-        sizes = sorted((len(self.blocks.get(b, ())), b) for b in _blocks_of(key))
-        positions: set[int] = set()
-        used = 0
+        sizes = sorted((len(self.blocks[b].ids) if b in self.blocks else 0, b)
+                       for b in _blocks_of(key))
+        query = _sorted_words(key)
+        best: tuple[float, int] | None = None
+        used = total = 0
         for size, block in sizes:
             if not size:
                 continue
-            if used == 2 or len(positions) + size > _MAX_CANDIDATES:
+            if used == 2 or total + size > _MAX_CANDIDATES:
                 break
-            positions.update(self.blocks[block])
             used += 1
-        if not positions:
-            return None
-        ordered = sorted(positions)
-        found = process.extractOne(
-            key, [self.keys[p] for p in ordered], scorer=fuzz.token_sort_ratio,
-            score_cutoff=LIKELY_SCORE,
-        )
-        if found is None:
-            return None
-        _, score, offset = found
-        return self.ids[ordered[offset]], float(score)
+            total += size
+            for score, found_id in self.blocks[block].matches(query):
+                if best is None or (score, -found_id) > (best[0], -best[1]):
+                    best = (score, found_id)
+        return None if best is None else (best[1], best[0])
 
     def match(
         self, index: int, line: int, contact: Contact, uid: str = "", *, exact: bool = True
@@ -239,12 +283,22 @@ class DuplicateIndex:
 
 
 def find_duplicates(
-    ws: Workspace, contacts: Sequence[Contact | ParsedContact]
+    ws: Workspace,
+    contacts: Sequence[Contact | ParsedContact],
+    *,
+    progress: Callable[[int, int], bool] | None = None,
 ) -> list[DuplicateMatch]:
-    """Every contact of ``contacts`` that is, or likely is, already in the workspace."""
+    """Every contact of ``contacts`` that is, or likely is, already in the workspace.
+
+    ``progress(done, total)`` is called now and then; returning False cancels
+    (:class:`~socialdesk.core.contacts.importing.ImportCancelled`).
+    """
     index = DuplicateIndex(ws)
     matches = []
+    total = len(contacts)
     for position, item in enumerate(contacts):
+        if progress is not None and position % 1000 == 0 and progress(position, total) is False:
+            raise ImportCancelled("the duplicate search")
         parsed = item if isinstance(item, ParsedContact) else ParsedContact(0, item)
         found = index.match(position, parsed.line, parsed.contact, parsed.uid)
         if found is not None:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from socialdesk.core.contacts.importing import textio
-from socialdesk.core.contacts.importing.csv_reader import read_csv
+from socialdesk.core.contacts.importing.csv_reader import read_csv, stream_csv
 from socialdesk.core.contacts.importing.duplicates import (
     DuplicateIndex,
     DuplicateMatch,
@@ -16,16 +16,22 @@ from socialdesk.core.contacts.importing.duplicates import (
     identity_keys,
 )
 from socialdesk.core.contacts.importing.errors import ContactImportError, ImportCancelled
-from socialdesk.core.contacts.importing.model import FORMATS, ParsedContact, ParseResult
+from socialdesk.core.contacts.importing.model import (
+    FORMATS,
+    ParsedContact,
+    ParseResult,
+    ParseStream,
+)
+from socialdesk.core.contacts.importing.textstream import TextSource
 from socialdesk.core.contacts.importing.vcard import read_vcards
-from socialdesk.core.import_results import ImportSummary
+from socialdesk.core.import_results import ImportSummary, Problem
 from socialdesk.core.settings import default_effort
 from socialdesk.store import contact_import as store
 from socialdesk.store.models import Contact
 from socialdesk.store.workspace import Workspace
 
 Progress = Callable[[int, int], bool]
-_CHUNK = 5000
+_HEAD = 8192  # bytes that tell the format
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,13 +86,31 @@ def parse_bytes(data: bytes, path: Path | str, fmt: str = "auto") -> ParseResult
 
 def parse_file(path: Path | str, fmt: str = "auto") -> ParseResult:
     """Read and parse a contacts file (vCard or CSV) without touching any workspace."""
+    return stream_file(path, fmt).collect()
+
+
+def stream_file(path: Path | str, fmt: str = "auto") -> ParseStream:
+    """Start reading a contacts file in chunks; a CSV file is never held whole.
+
+    Raises :class:`ContactImportError` at once when the file cannot be opened or has no
+    usable header, and from the chunks for a broken row.
+    """
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown contact format {fmt!r}; expected one of {FORMATS}")
     try:
-        data = Path(path).read_bytes()
+        with Path(path).open("rb") as handle:
+            head = handle.read(_HEAD)
+        if fmt == "auto":
+            fmt = detect_format(head)
+        if fmt == "vcard":
+            data = Path(path).read_bytes()
     except OSError as error:
         raise ContactImportError(
             path, None, f"cannot be read ({error.strerror or error})."
         ) from error
-    return parse_bytes(data, path, fmt)
+    if fmt == "vcard":
+        return ParseStream.whole(read_vcards(data, path), len(data))
+    return stream_csv(TextSource(lambda: Path(path).open("rb"), path), fmt)
 
 
 def _tick(progress: Progress | None, done: int, total: int, path: Path | str) -> None:
@@ -160,75 +184,100 @@ def import_contacts(
     Contacts that are an existing contact (or an earlier contact of the same file) by
     their UID, an e-mail address, a profile address or a phone number
     (:func:`~socialdesk.core.contacts.importing.duplicates.identity_keys`) are merged into it; the
-    rest are inserted, with the UID of their card or a new random one. ``progress``
-    is called with ``(done, total)`` now and then; returning False cancels the import
-    (:class:`ImportCancelled`). On any error or cancel the workspace is unchanged.
+    rest are inserted, with the UID of their card or a new random one. The file is read
+    and written a chunk at a time, so memory does not grow with its size. ``progress``
+    is called with ``(bytes read, file size)`` now and then; returning False cancels the
+    import (:class:`ImportCancelled`). On any error or cancel the workspace is unchanged.
     """
-    parsed = parse_file(path, fmt)
-    total = 2 * len(parsed.contacts)
-    _tick(progress, 0, total, path)
-    with ws.transaction(), store.roomy_cache(ws):
-        plan = _Plan(DuplicateIndex(ws), default_effort(ws))
-        for position, item in enumerate(parsed.contacts):
-            if position % 1000 == 999:
-                _tick(progress, position, total, path)
-            plan.add(position, item)
-        merges = _merges(store.merge_targets(ws, plan.incoming), plan.incoming)
-        store.apply_merges(ws, merges)
-        _write(ws, plan.new, plan.uids, len(parsed.contacts), total, progress, path)
-    unchanged = sum(len(plan.incoming[m.contact_id]) for m in merges if m.empty)
-    return ImportReport(
-        len(plan.new), plan.merged + sum(map(len, plan.incoming.values())) - unchanged,
-        parsed.skipped, parsed.problems, tuple(plan.likely), unchanged,
-    )
+    stream = stream_file(path, fmt)
+    _tick(progress, 0, stream.size, path)
+    problems: list[Problem] = []
+    skipped = 0
+    with ws.transaction(), store.roomy_cache(ws), store.file_owners(ws):
+        plan = _Plan(ws, DuplicateIndex(ws), default_effort(ws))
+        for chunk in stream.chunks:
+            plan.add_chunk(chunk.contacts)
+            problems += chunk.problems
+            skipped += chunk.skipped
+            _tick(progress, chunk.done, stream.size, path)
+        _tick(progress, stream.size, stream.size, path)
+    return ImportReport(plan.imported, plan.merged + plan.existing_rows - plan.unchanged,
+                        skipped, tuple(problems), tuple(plan.likely), plan.unchanged)
 
 
 class _Plan:
-    """Sorts parsed contacts into new ones and merges, before anything is written."""
+    """Sorts each chunk of a file into new contacts and merges, and writes it.
 
-    def __init__(self, index: DuplicateIndex, effort_minutes: int) -> None:
+    Keys of contacts written by earlier chunks are looked up in the store's
+    :func:`~socialdesk.store.contact_import.file_owners` table, those of the chunk at
+    hand in memory.
+    """
+
+    def __init__(self, ws: Workspace, index: DuplicateIndex, effort_minutes: int) -> None:
+        self.ws = ws
         self.index = index
         self.effort_minutes = effort_minutes  # the workspace's default ask effort
-        self.new: list[Contact] = []
-        self.uids: list[str] = []  # of the new contacts, from their files ('' for none)
-        self.incoming: dict[int, list[Contact]] = {}  # existing id -> contacts to merge
         self.likely: list[DuplicateMatch] = []
+        self.imported = 0
         self.merged = 0  # rows merged into an earlier row of the file
-        self._new_by_key: dict[IdentityKey, int] = {}
+        self.existing_rows = 0  # rows merged into a contact the workspace had
+        self.unchanged = 0  # of those, rows whose contact had everything already
+        self.position = 0
 
-    def add(self, position: int, item: ParsedContact) -> None:
-        """Merge ``item`` into the existing or earlier new contact it is, or keep it."""
-        contact = item.in_workspace(self.effort_minutes)
-        keys = identity_keys(contact, item.uid)
-        existing = self.index.exact(contact, item.uid, keys)
-        if existing is not None:
-            self.incoming.setdefault(existing, []).append(contact)
-            return
-        earlier = next((self._new_by_key[k] for k in keys if k in self._new_by_key), None)
-        if earlier is not None:
-            self.new[earlier] = _absorb(self.new[earlier], contact)
-            self.merged += 1
-        else:
-            match = self.index.match(position, item.line, contact, exact=False)
-            if match is not None:
-                self.likely.append(match)
-            earlier = len(self.new)
-            self.new.append(contact)
-            self.uids.append(item.uid)
-        for key in keys:
-            self._new_by_key.setdefault(key, earlier)
-
-
-def _write(
-    ws: Workspace,
-    new: Sequence[Contact],
-    uids: Sequence[str],
-    offset: int,
-    total: int,
-    progress: Progress | None,
-    path: Path | str,
-) -> None:
-    for start in range(0, len(new), _CHUNK):
-        store.insert_contacts(ws, new[start : start + _CHUNK], uids[start : start + _CHUNK])
-        _tick(progress, offset + min(start + _CHUNK, len(new)), total, path)
-    _tick(progress, total, total, path)
+    def add_chunk(self, items: Sequence[ParsedContact]) -> None:
+        """Merge or insert one chunk of parsed contacts (inside the import's transaction)."""
+        keyed = []
+        for item in items:
+            contact = item.in_workspace(self.effort_minutes)
+            keyed.append((item, contact, identity_keys(contact, item.uid)))
+        earlier = store.find_file_owners(self.ws, (k for *_, keys in keyed for k in keys))
+        new: list[Contact] = []
+        uids: list[str] = []
+        new_keys: list[list[IdentityKey]] = []
+        new_by_key: dict[IdentityKey, int] = {}
+        existing: dict[int, list[Contact]] = {}
+        written: dict[int, list[Contact]] = {}  # contacts of earlier chunks -> rows
+        for item, contact, keys in keyed:
+            position = self.position
+            self.position += 1
+            found = self.index.exact(contact, item.uid, keys)
+            if found is not None:
+                existing.setdefault(found, []).append(contact)
+                continue
+            same = next((k for k in keys if k in earlier or k in new_by_key), None)
+            if same is not None and same in earlier:
+                owner = earlier[same]
+                written.setdefault(owner, []).append(contact)
+                for key in keys:
+                    earlier.setdefault(key, owner)
+                self.merged += 1
+                continue
+            if same is not None:
+                slot = new_by_key[same]
+                new[slot] = _absorb(new[slot], contact)
+                new_keys[slot] += keys
+                self.merged += 1
+            else:
+                match = self.index.match(position, item.line, contact, exact=False)
+                if match is not None:
+                    self.likely.append(match)
+                slot = len(new)
+                new.append(contact)
+                uids.append(item.uid)
+                new_keys.append(list(keys))
+            for key in keys:
+                if key not in earlier:
+                    new_by_key.setdefault(key, slot)
+        merges = _merges(store.merge_targets(self.ws, [*existing, *written]),
+                         existing | written)
+        store.apply_merges(self.ws, merges)
+        self.existing_rows += sum(map(len, existing.values()))
+        self.unchanged += sum(len(existing[m.contact_id]) for m in merges
+                              if m.empty and m.contact_id in existing)
+        ids = store.insert_contacts(self.ws, new, uids)
+        self.imported += len(ids)
+        store.add_file_owners(self.ws, [
+            *((kind, value, owner) for (kind, value), owner in earlier.items()),
+            *((kind, value, i) for i, keys in zip(ids, new_keys, strict=True)
+              for kind, value in keys),
+        ])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 
 from socialdesk.core.import_results import Problem
@@ -33,10 +34,64 @@ class ParsedContact:
 
 @dataclass(frozen=True, slots=True)
 class ParseResult:
-    """Everything read from one file, before anything is written."""
+    """Everything read from one file, before anything is written.
+
+    ``contacts`` is a tuple, or for a file read for review a sequence kept on disk
+    (:class:`~socialdesk.core.contacts.importing.stage.StagedContacts`).
+    """
 
     format: str
     encoding: str
+    contacts: Sequence[ParsedContact]
+    problems: tuple[Problem, ...]
+    skipped: int
+
+
+@dataclass(frozen=True, slots=True)
+class ParseChunk:
+    """The next contacts of a file read in chunks, the problems of their rows, and how far.
+
+    ``done`` is the number of bytes of the file read so far.
+    """
+
     contacts: tuple[ParsedContact, ...]
     problems: tuple[Problem, ...]
     skipped: int
+    done: int
+
+
+@dataclass(frozen=True, slots=True)
+class ParseStream:
+    """A file being read: its format and encoding, its size in bytes, and its chunks.
+
+    The chunks can be read once; a broken row raises
+    :class:`~socialdesk.core.contacts.importing.ContactImportError` when they reach it.
+    """
+
+    format: str
+    encoding: str
+    size: int
+    chunks: Iterator[ParseChunk]
+
+    @classmethod
+    def whole(cls, result: ParseResult, size: int, chunk: int = 5000) -> ParseStream:
+        """The stream of a file read at once (vCard)."""
+
+        def chunks() -> Iterator[ParseChunk]:
+            contacts = result.contacts
+            for start in range(0, len(contacts), chunk):
+                yield ParseChunk(tuple(contacts[start : start + chunk]), (), 0, size)
+            yield ParseChunk((), result.problems, result.skipped, size)
+
+        return cls(result.format, result.encoding, size, chunks())
+
+    def collect(self) -> ParseResult:
+        """Every chunk read into one result (memory grows with the file)."""
+        contacts: list[ParsedContact] = []
+        problems: list[Problem] = []
+        skipped = 0
+        for chunk in self.chunks:
+            contacts += chunk.contacts
+            problems += chunk.problems
+            skipped += chunk.skipped
+        return ParseResult(self.format, self.encoding, tuple(contacts), tuple(problems), skipped)
