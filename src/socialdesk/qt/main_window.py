@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-import contextlib
 import importlib
 import sqlite3
 import sys
-from collections.abc import Callable, Collection
+from collections.abc import Collection
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QEvent, QSettings, QTimer
 from PySide6.QtGui import (
     QCloseEvent,
-    QDragEnterEvent,
-    QDropEvent,
     QPalette,
     QShowEvent,
     QUndoStack,
@@ -24,21 +21,17 @@ from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QLabel,
-    QMainWindow,
-    QMessageBox,
     QStackedWidget,
     QWidget,
 )
 
 from socialdesk import APP_NAME
 from socialdesk.core.changes import CONTACT_ROWS, EVERYTHING, NOTHING, Changes
-from socialdesk.core.clock import today
 from socialdesk.qt.backup.control import BackupControl, last_backup_text
 from socialdesk.qt.backup.integrity import CHECK_AFTER_MS, check_in_background
 from socialdesk.qt.change_watch import ChangeWatch
 from socialdesk.qt.icons import app_icon
 from socialdesk.qt.menus import build_menus
-from socialdesk.qt.opening import ask_existing, ask_new
 from socialdesk.qt.preload import Preloader
 from socialdesk.qt.publish.sending import PublishControl
 from socialdesk.qt.sidebar import Sidebar
@@ -46,8 +39,8 @@ from socialdesk.qt.sync.syncing import SyncControl
 from socialdesk.qt.view_base import Placeholder, View
 from socialdesk.qt.welcome import WelcomePanel
 from socialdesk.qt.wheel import wheel_needs_focus
+from socialdesk.qt.window_actions import WindowActions
 from socialdesk.qt.workers import LatestJob, Task, start_on_worker
-from socialdesk.store.errors import WorkspaceError
 from socialdesk.store.workspace import Workspace
 
 # name, title, sidebar icon, class. A view's module is imported when it is first shown,
@@ -85,7 +78,7 @@ def _class_of(name: str) -> str:
     return next(v[3] for v in VIEWS if v[0] == name)
 
 
-class MainWindow(QMainWindow):
+class MainWindow(WindowActions):
     """SocialDesk's one window."""
 
     def __init__(self, ws: Workspace, settings: QSettings) -> None:
@@ -437,105 +430,7 @@ class MainWindow(QMainWindow):
         self.safety.workspace_opened()
         self._workspace_opened()
 
-    def _open_path(self, path: Path, *, create: bool) -> None:
-        def opened(ws: Workspace | None) -> None:
-            if ws is not None:
-                self.set_workspace(ws)
-
-        self.safety.open_workspace(path, create=create, done=opened)
-
-    def new_workspace(self) -> None:
-        """Ask for a new file name and start an empty workspace there."""
-        path = ask_new(self, self.ws.path.parent)
-        if path is not None:
-            self._open_path(path, create=True)
-
-    def open_workspace(self) -> None:
-        """Ask for a workspace file and open it."""
-        path = ask_existing(self, self.ws.path.parent)
-        if path is not None:
-            self._open_path(path, create=False)
-
-    # --- actions --------------------------------------------------------------------
-
-    def load_sample_data(self) -> None:
-        """Fill the (empty) workspace with the sample bakery."""
-        from socialdesk.core.demo import populate_demo
-
-        try:
-            populate_demo(self.ws, "small", seed=1, today=today())
-        except (ValueError, WorkspaceError) as error:
-            QMessageBox.warning(self, APP_NAME, str(error))
-            return
-        self.data_changed()
-
-    def import_file(self) -> None:
-        """Import contacts (or a calendar) from a file the user picks."""
-        from socialdesk.qt import transfer
-
-        self._import(lambda done: transfer.import_dialog(self, self.ws, done))
-
-    def _import(self, run: Callable[[Callable[[Changes | None], None]], None]) -> None:
-        """Start an import; when it ended (told what it changed), reload the views showing it."""
-        paused = contextlib.ExitStack()  # the import's worker commits: not another program
-        paused.enter_context(self.changes.paused())
-
-        def done(changes: Changes | None) -> None:
-            paused.close()
-            if changes:
-                self.data_imported(changes)
-
-        try:
-            run(done)
-        except BaseException:
-            paused.close()
-            raise
-
-    def data_imported(self, changes: Changes = EVERYTHING) -> None:
-        """After an import: reload, and forget undo steps recorded against the old data."""
-        self.undo_stack.clear()
-        if self.current_view_name() is None:  # the welcome panel: the workspace has data now
-            self.data_changed()
-        else:
-            self.written_by_worker(changes)
-
-    def export_file(self) -> None:
-        """Export contacts or the calendar to a file the user picks."""
-        from socialdesk.qt import transfer
-
-        transfer.export_dialog(self, self.ws)
-
-    def edit_settings(self) -> None:
-        """Edit → Settings…: the workspace's settings; OK is one step on the undo stack."""
-        from socialdesk.qt.settings_dialog import edit_settings
-
-        self.finish_editing()
-        edit_settings(self)
-
-    def backup_now(self) -> None:
-        """Back up the workspace into the backups folder (on a worker thread)."""
-        self.safety.backup_now()
-
     # --- window events --------------------------------------------------------------
-
-    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
-        """Accept a contacts, calendar or analytics export file dragged onto the window."""
-        from socialdesk.qt import transfer
-
-        if not self.ws.readonly and transfer.dropped_file(event.mimeData()) is not None:
-            event.acceptProposedAction()
-
-    def dropEvent(self, event: QDropEvent) -> None:
-        """Import a dropped contacts file (once the drop itself has finished)."""
-        from socialdesk.qt import transfer
-
-        path = transfer.dropped_file(event.mimeData())
-        if path is None:
-            return
-        event.acceptProposedAction()
-
-        QTimer.singleShot(0, lambda: self._import(
-            lambda done: transfer.import_path(self, self.ws, path, done)))
 
     def changeEvent(self, event: QEvent) -> None:
         """Look for other programs' changes as soon as the user comes back to the window."""
