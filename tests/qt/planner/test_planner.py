@@ -326,3 +326,27 @@ def test_another_post_plans_from_the_links_read_once_and_a_new_link_is_read_agai
     assert len(view.facts.model.links) == len(facts.model.links) + 2
     _, links = view.data.picture({a, b} | view.chosen)
     assert (a, b, 0.95) in links
+
+
+def test_the_planner_does_not_suggest_a_partner_it_warns_was_asked_too_often(
+        window: MainWindow, view: PlannerView, qtbot) -> None:
+    from socialdesk.store import asks
+
+    data = view.data
+    assert data is not None
+    suggested = data.suggestion(view.budget.value())
+    target = next(ln for ln in data.lines if ln.id in suggested and ln.post_status is None)
+    day = today()
+    asks.create_asks(window.ws, [  # asked for other posts long enough ago to be fresh again
+        asks.NewAsk(contact_id=target.contact_id, post_id=None,
+                    asked_on=(day - timedelta(days=n)).isoformat()) for n in (22, 25, 28)])
+    view.refresh()
+    settle(qtbot, view)
+    data = view.data
+    assert data is not None
+    line = next(ln for ln in data.lines if ln.id == target.id)
+    assert line.overasked
+    after = data.suggestion(view.budget.value())
+    assert target.id not in after and after
+    view.set_chosen({target.id})  # the user may still ask them, warned
+    assert view.summary.warning_box.isVisibleTo(view)

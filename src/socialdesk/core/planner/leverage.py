@@ -337,8 +337,9 @@ def choose_asks(
     terms: Mapping[str, float],
     budget_minutes: float | None,
     max_asks: int | None = None,
+    skip: Collection[str] = (),
 ) -> list[PartnerEstimate]:
-    """The asks to make within the budget, and at most ``max_asks`` of them when given.
+    """The asks to make within the budget, and at most ``max_asks`` of them (never ``skip``).
 
     Budgeted greedy picks by marginal reach per effort minute, skipping partners who no
     longer fit in the budget and stopping at ``max_asks``; the result is compared with
@@ -350,7 +351,8 @@ def choose_asks(
     if limit <= 0:
         return []
     budget = math.inf if budget_minutes is None else budget_minutes
-    affordable = [e for e in estimates if e.effort_minutes <= budget and terms[e.id] > 0]
+    affordable = [e for e in estimates
+                  if e.effort_minutes <= budget and terms[e.id] > 0 and e.id not in skip]
     # Marginal gain of c given S is U·(1−x0)·Π_S(1−t)·t_c: the common factor does not
     # change the order, so greedy by gain (per minute) is a sort by t_c (/ effort).
     if budget_minutes is None:
@@ -435,10 +437,11 @@ def plan_ranked(
     budget_minutes: float | None = 60,
     max_asks: int | None = None,
     chosen_ids: Collection[str] | None = None,
+    skip: Collection[str] = (),
 ) -> Plan:
     """The plan from :func:`estimate`'s answer: the asks chosen (or given) and their reach."""
     if chosen_ids is None:
-        chosen = choose_asks(ranked, terms, budget_minutes, max_asks)
+        chosen = choose_asks(ranked, terms, budget_minutes, max_asks, skip)
     else:
         chosen = [e for e in ranked if e.id in chosen_ids]
     x0 = min(1.0, alone / universe)

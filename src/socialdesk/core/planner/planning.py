@@ -15,20 +15,23 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from socialdesk.core.gc_pause import collection_paused
 from socialdesk.core.planner import leverage, track_record
+from socialdesk.core.planner.asking import FATIGUE_WINDOW_DAYS
 from socialdesk.core.planner.leverage import AudienceInput, PartnerEstimate, PartnerInput
 from socialdesk.core.planner.scenario import Scenario
 from socialdesk.core.settings import workspace_settings
-from socialdesk.store import planning
+from socialdesk.store import asks, planning
 from socialdesk.store.workspace import Workspace
 
 if TYPE_CHECKING:
     from socialdesk.core.planner.cascade import CascadeModel
     from socialdesk.core.planner.graph import PartnerLinks
+
+MIN_SUGGESTED_P = 0.01  # a chance shown below 1%: never suggested (see not_suggested)
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,14 +143,15 @@ class PostModel:
 
     def plan(self, budget_minutes: float | None = 60, max_asks: int | None = None,
              chosen_ids: Collection[str] | None = None, runs: int = 0,
-             seed: int = 1) -> leverage.Plan:
+             seed: int = 1, skip: Collection[str] = ()) -> leverage.Plan:
         """The asks chosen for the budget (or ``max_asks``, or ``chosen_ids``) and their reach.
 
-        With ``runs`` > 0 the plan includes the Monte Carlo range with reshares.
+        ``skip``: partners never chosen (see :func:`not_suggested`). With ``runs`` > 0 the
+        plan includes the Monte Carlo range with reshares.
         """
         result = leverage.plan_ranked(self.own_reach, self.ranked, self.terms,
                                       self.base.params.universe, budget_minutes, max_asks,
-                                      chosen_ids)
+                                      chosen_ids, skip)
         if runs <= 0:
             return result
         summary = self.cascade().run([e.id for e in result.chosen], runs, seed)
@@ -261,5 +265,24 @@ def plan_post(
 
     With ``runs`` > 0 the plan includes the Monte Carlo range (links read too).
     """
-    model = post_model(ws, post_id, workspace_model(ws, today or date.today(), runs > 0))
-    return model.post, model.plan(budget_minutes, max_asks, chosen_ids, runs, seed)
+    day = today or date.today()
+    model = post_model(ws, post_id, workspace_model(ws, day, runs > 0))
+    skip = not_suggested(ws, post_id, model.ranked, day) if chosen_ids is None else set()
+    return model.post, model.plan(budget_minutes, max_asks, chosen_ids, runs, seed, skip)
+
+
+def not_suggested(ws: Workspace, post_id: int, ranked: Sequence[PartnerEstimate],
+                  today: date) -> set[str]:
+    """The partners the planner never suggests for a post (the user may still choose them).
+
+    Those asked for other posts more than the warning count (Settings → Asks) in the
+    last 30 days, whom the planner warns about, and those whose chance shows below 1%.
+    """
+    limit = int(workspace_settings(ws)["ask_warning_count"])
+    recent = asks.recent_ask_counts(ws, today.isoformat(), FATIGUE_WINDOW_DAYS)
+    since = (today - timedelta(days=FATIGUE_WINDOW_DAYS)).isoformat()
+    for ask in asks.asks_for_post(ws, post_id):  # this post's asks are no new ask
+        if since < ask.asked_on <= today.isoformat():
+            recent[ask.contact_id] = recent.get(ask.contact_id, 0) - 1
+    return {e.id for e in ranked
+            if e.p < MIN_SUGGESTED_P or recent.get(int(e.id), 0) > limit}

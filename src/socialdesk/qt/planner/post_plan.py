@@ -204,10 +204,16 @@ class PostData:
         return sum(effort[row[c]] for c in chosen if c in row)
 
     def suggestion(self, budget_minutes: float) -> set[str]:
-        """The budgeted greedy choice of asks (best single partner checked)."""
+        """The budgeted greedy choice of asks (best single partner checked).
+
+        As the command line's (:func:`~socialdesk.core.planner.planning.not_suggested`):
+        never a partner the planner warns was asked too often lately, nor one whose chance
+        shows below 1%; the user may still tick them.
+        """
         cols, terms = self.columns, self.terms
         candidates = [cols.estimate(i) for i, pid in enumerate(cols.ids)
-                      if terms[pid] > 0 and cols.effort[i] <= budget_minutes]
+                      if terms[pid] > 0 and cols.effort[i] <= budget_minutes
+                      and not cols.overasked[i] and cols.p[i] >= planning.MIN_SUGGESTED_P]
         return {e.id for e in leverage.choose_asks(candidates, terms, budget_minutes)}
 
     def asked_partners(self) -> set[str]:
