@@ -206,7 +206,8 @@ def _among(ids: np.ndarray, found: np.ndarray) -> np.ndarray:
         return np.zeros(len(ids), dtype=bool)
     found = np.sort(found)
     at = np.minimum(np.searchsorted(found, ids), len(found) - 1)
-    return found[at] == ids
+    mask: np.ndarray = found[at] == ids
+    return mask
 
 
 def _fts_ids(ws: Workspace, expression: str) -> np.ndarray:
@@ -229,7 +230,8 @@ def _ordered(found: np.ndarray, order: np.ndarray, rank: np.ndarray) -> np.ndarr
     found = found[found < len(rank)]
     positions = rank[found]
     known = order[positions] == found
-    return order[np.sort(positions[known])]
+    ordered: np.ndarray = order[np.sort(positions[known])]
+    return ordered
 
 
 def _with_ranks(order: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

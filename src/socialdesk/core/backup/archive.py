@@ -36,8 +36,10 @@ MANIFEST = "manifest.json"
 DATABASE = "workspace.sqlite"
 MEDIA = "media"
 _BLOCK = 1 << 20
-# A zip member's local header: its fixed part (name and extra field sizes last).
-_LOCAL_HEADER = struct.Struct(zipfile.structFileHeader)
+# A zip member's local header: its fixed part (name and extra field sizes last), and the
+# signature it starts with (APPNOTE.TXT 4.3.7; zipfile keeps both private).
+_LOCAL_HEADER = struct.Struct("<4s2B4HL2L2H")
+_LOCAL_SIGNATURE = b"PK\x03\x04"
 
 
 class Writable(Protocol):
@@ -258,9 +260,9 @@ def _data_offset(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> int:
         raise ArchiveError("is damaged: the archive is closed.")
     fp.seek(info.header_offset)
     header = fp.read(_LOCAL_HEADER.size)
-    if len(header) != _LOCAL_HEADER.size or header[:4] != zipfile.stringFileHeader:
+    if len(header) != _LOCAL_HEADER.size or header[:4] != _LOCAL_SIGNATURE:
         raise ArchiveError(f"is damaged: member {info.filename!r} has no valid header.")
-    name_size, extra_size = _LOCAL_HEADER.unpack(header)[-2:]
+    name_size, extra_size = (int(n) for n in _LOCAL_HEADER.unpack(header)[-2:])
     if fp.read(name_size) != info.orig_filename.encode(
             "utf-8" if info.flag_bits & 0x800 else "cp437"):
         raise ArchiveError(f"is damaged: member {info.filename!r} has two different names.")
