@@ -48,6 +48,7 @@ from socialdesk.core.sync.merge import (
     merge_received,
     pending,
     title_of,
+    unchanged_here,
     undecided,
 )
 from socialdesk.store import sync as state
@@ -329,7 +330,8 @@ class _Run:
         local = self.records(kind)
         mine = local.get(item.uid)
         with ws.transaction():
-            deletes = mine == item.record and not self._would_take_along(kind, item.uid)
+            deletes = (mine is not None and unchanged_here(kind, mine, item.record)
+                       and not self._would_take_along(kind, item.uid))
             state.forget_item(ws, kind.name, item.uid)
             if mine is None:
                 state.drop_conflicts(ws, kind.name, item.uid)
@@ -364,12 +366,13 @@ class _Run:
         if not unsent:
             return False
         gone = False
+        here = {other: self.records(other) for other in unsent}  # less what went since
         try:
             with self.ws.transaction():
                 kind.delete(self.ws, uid)
                 records = {other: other.records(self.ws) for other in unsent}
-                gone = any(u not in records[other] for other, uids in unsent.items()
-                           for u in uids)
+                gone = any(u in here[other] and u not in records[other]
+                           for other, uids in unsent.items() for u in uids)
                 raise _Undo
         except _Undo:
             return gone
