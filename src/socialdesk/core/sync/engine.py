@@ -50,6 +50,7 @@ from socialdesk.core.sync.merge import (
     merge_received,
     pending,
     title_of,
+    unchanged_here,
     undecided,
 )
 from socialdesk.core.sync.waiting import Deferred, Parking
@@ -340,7 +341,8 @@ class _Run:
         local = self.records(kind)
         mine = local.get(item.uid)
         with ws.transaction():
-            deletes = mine == item.record and not self._would_take_along(kind, item.uid)
+            deletes = (mine is not None and unchanged_here(kind, mine, item.record)
+                       and not self._would_take_along(kind, item.uid))
             state.forget_item(ws, kind.name, item.uid)
             if mine is None:
                 state.drop_conflicts(ws, kind.name, item.uid)
@@ -365,7 +367,9 @@ class _Run:
                 kept = state.items(self.ws, other.name)
                 self.unsent[other.name] = {u for u, r in self.records(other).items()
                                            if u not in kept or kept[u].record != r}
-        return {other: self.unsent[other.name] for other in later if self.unsent[other.name]}
+        # less what went since (deleted earlier in this sync): it is taken along by nothing
+        unsent = {other: self.unsent[other.name] & set(self.records(other)) for other in later}
+        return {other: uids for other, uids in unsent.items() if uids}
 
     def check_removals(self, kind: Kind, items: list[state.Item]) -> None:
         """Which of the server's deletions of ``kind`` take an unsent item along, at once."""

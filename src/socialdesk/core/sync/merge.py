@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from typing import Any, Literal, cast
 
 from socialdesk.core.changes import EVERYTHING, Changes
-from socialdesk.core.sync.kind import Kind, Record
+from socialdesk.core.sync.kind import ItemDeferred, Kind, Record
 from socialdesk.store import sync as state
 from socialdesk.store.workspace import Workspace
 
@@ -26,6 +26,8 @@ ADOPTED = frozenset({"settings"})
 _ROWS = {"settings": "settings", "campaign": "campaigns", "contact": "contacts",
          "post": "posts", "ask": "asks"}
 _MISSING = object()
+# Fields each holding a part of two items' records (see :func:`unchanged_here`).
+SHARED_FIELDS = {"contact": ("links",)}
 
 
 def changes_of(kind: Kind) -> Changes:
@@ -99,6 +101,19 @@ def undecided(ws: Workspace, kind: Kind, uid: str, mine: Record | None) -> set[s
     return fields
 
 
+def unchanged_here(kind: Kind, mine: Record, synced: Record) -> bool:
+    """Whether ``mine`` is the last synced record but for what other items' changes made.
+
+    A link belongs to both its contacts' records: applying or deleting one contact here
+    changes the other's links without anyone editing it (and a link to a contact gone
+    here is left out). So links alone are no edit here that a deletion there would lose;
+    deleting a contact takes its links along, as deleting it here does.
+    """
+    shared = SHARED_FIELDS.get(kind.name, ())
+    return {k: v for k, v in mine.items() if k not in shared} == \
+        {k: v for k, v in synced.items() if k not in shared}
+
+
 def held_back(mine: Record, synced: Record | None, fields: set[str]) -> Record:
     """What to send of ``mine``: the server keeps its value of ``fields`` until decided."""
     outgoing = dict(mine)
@@ -141,7 +156,8 @@ def resolve(ws: Workspace, conflict_id: int, keep: Literal["mine", "theirs"],
     """Decide conflict ``conflict_id``: keep this computer's value or the server's.
 
     Keeping mine sends it at the next sync; keeping theirs changes the local item now.
-    Raises ``KeyError`` when there is no such conflict or its kind is not synced here.
+    Raises ``KeyError`` when there is no such conflict, its kind is not synced here, or
+    the server's item cannot come back (an ask whose partner was deleted here).
     """
     found = state.conflict(ws, conflict_id)
     if found is None:
@@ -161,7 +177,12 @@ def resolve(ws: Workspace, conflict_id: int, keep: Literal["mine", "theirs"],
                     kind.delete(ws, found.uid)
                     state.forget_item(ws, kind.name, found.uid)
                 else:
-                    kind.apply(ws, found.uid, found.theirs)
+                    try:
+                        kind.apply(ws, found.uid, found.theirs)
+                    except ItemDeferred as error:  # undone: the conflict stays
+                        raise KeyError(f"Conflict {conflict_id}: the server's "
+                                       f"{found.kind} cannot come back here ({error}); "
+                                       "keep mine instead.") from error
             else:
                 mine = kind.records(ws).get(found.uid)
                 if mine is not None:
