@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import itertools
+import os
 import shutil
 import sqlite3
 import tempfile
@@ -469,9 +470,10 @@ def test_two_laptops_editing_offline_converge(dav: Any, tmp_path: Path) -> None:
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(reason="open findings, docs/sync.md Limits: a deletion there against a "
-                   "reference nulled here is a conflict; edits lost with three laptops",
-                   strict=False)
+@pytest.mark.skipif(not os.environ.get("SOCIALDESK_SYNC_FINDINGS"),
+                    reason="open findings (docs/sync.md, Limits): a deletion there against a "
+                    "reference emptied here is a conflict; edits lost with three laptops. "
+                    "Run with SOCIALDESK_SYNC_FINDINGS=1 while fixing them (6.5 min)")
 def test_three_laptops_editing_offline_converge_over_many_runs(dav: Any, tmp_path: Path) -> None:
     # Without links: three laptops soon meet the limit of docs/sync.md on links.
     _run(dav.url, tmp_path, 3, examples=25, steps=40, with_links=False)
