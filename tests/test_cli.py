@@ -312,9 +312,12 @@ def test_startup_leaves_the_heavy_libraries_for_later(demo_path: Path) -> None:
     """Opening the window imports no backup engine, calendar, numpy or sqlite-utils code.
 
     They cost startup time and memory (cryptography alone ~12 MB); each feature imports
-    what it needs when it is used.
+    what it needs when it is used. Nor does it build the subcommands' parsers, or ask
+    platformdirs for folders that SOCIALDESK_DATA_DIR and SOCIALDESK_CONFIG_DIR name.
     """
-    heavy = ("cryptography", "numpy", "icalendar", "sqlite_utils", "socialdesk.core.backup.archive")
+    heavy = ("cryptography", "numpy", "icalendar", "sqlite_utils", "socialdesk.core.backup.archive",
+             # Nor what only a subcommand or a menu action needs.
+             "socialdesk.commands.plan", "socialdesk.commands.report", "platformdirs")
     probe = (
         "import sys\n"
         "from socialdesk.cli import main\n"

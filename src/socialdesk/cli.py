@@ -1,45 +1,50 @@
 """The ``socialdesk`` command: the GUI with no subcommand, scripts' operations with one.
 
 Exit codes: 0 success, 1 a user-facing error (one message on stderr), 2 bad usage.
-Qt is only imported when the GUI is wanted, so subcommands start fast. Subcommands
-live in :mod:`socialdesk.commands`, one module per feature.
+Qt is only imported when the GUI is wanted, so subcommands start fast; and the
+subcommands' parsers are only built when a subcommand (or ``--help``) is given, so the
+app starts fast too. Subcommands live in :mod:`socialdesk.commands`, one module per
+feature.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import importlib
 import os
 import sys
+import typing
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from socialdesk import APP_NAME, __version__
-from socialdesk.commands import (
-    backup,
-    export,
-    importing,
-    plan,
-    publishing,
-    report,
-    share,
-    sync,
-    track_record,
-    workspace,
-)
 from socialdesk.commands.common import UserError, add_workspace_option, workspace_path
 from socialdesk.store.errors import WorkspaceCorrupt, WorkspaceError
 
 VIEWS = ("today", "calendar", "contacts", "partners", "planner", "reports")
-FEATURES = (workspace, importing, export, plan, share, backup, report, track_record,
-            publishing, sync)
+FEATURES = ("workspace", "importing", "export", "plan", "share", "backup", "report",
+            "track_record", "publishing", "sync")  # modules of socialdesk.commands
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The argument parser for every subcommand."""
-    parser = argparse.ArgumentParser(
+class _NotTheApp(Exception):
+    """The arguments are not (only) the app's options: the whole parser must read them."""
+
+
+class _AppParser(argparse.ArgumentParser):
+    """The top-level options alone, which raises instead of reporting a usage error."""
+
+    def error(self, message: str) -> typing.NoReturn:
+        raise _NotTheApp(message)
+
+
+def build_parser(*, subcommands: bool = True) -> argparse.ArgumentParser:
+    """The argument parser for every subcommand (``subcommands=False``: the app's alone)."""
+    parser = (argparse.ArgumentParser if subcommands else _AppParser)(
         prog="socialdesk",
         description=f"{APP_NAME}: plan posts together with the partners who can spread them. "
         "With no subcommand, opens the app.",
+        add_help=subcommands,
     )
     parser.add_argument("--version", action="version", version=f"{APP_NAME} {__version__}")
     add_workspace_option(parser, top=True)
@@ -54,10 +59,28 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--view", choices=VIEWS, default="today", help="view to show (default: today)"
     )
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for feature in FEATURES:
-        feature.register(commands)
+    if subcommands:
+        commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+        for feature in FEATURES:
+            importlib.import_module(f"socialdesk.commands.{feature}").register(commands)
     return parser
+
+
+def parse(argv: Sequence[str] | None = None) -> argparse.Namespace:
+    """The parsed command line, building the subcommands' parsers only when they are needed.
+
+    Opening the app takes only the top-level options: those are read first, without
+    ``-h`` (so that help lists the subcommands), and anything else they do not take (a
+    subcommand, help, a usage error) is read again by the whole parser, whose answer and
+    messages are the same as ever.
+    """
+    argv = sys.argv[1:] if argv is None else list(argv)
+    with contextlib.suppress(_NotTheApp):
+        args, rest = build_parser(subcommands=False).parse_known_args(argv)
+        if not rest:
+            args.command = None
+            return args
+    return build_parser().parse_args(argv)
 
 
 def _run_gui(args: argparse.Namespace) -> int:
@@ -73,8 +96,7 @@ def _run_gui(args: argparse.Namespace) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit status."""
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    args = parse(argv)
     run: Callable[[argparse.Namespace], int] = getattr(args, "run", _run_gui)
     try:
         status = run(args)
