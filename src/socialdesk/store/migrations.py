@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import functools
 import sqlite3
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple, cast
 
@@ -306,13 +307,32 @@ class _Replay:
         return self.database[name]
 
 
-@functools.cache
+_REPLAYING = threading.Lock()  # one replay of a version at a time: its result is cached
+
+
 def expected_schema(version: int) -> frozenset[SchemaObject]:
     """The schema of a workspace of ``version``: what :func:`apply` creates (cached).
 
     The migrations up to ``version`` run, as :func:`apply` runs them, on an empty
-    in-memory database (``frozenset()`` for version 0, an empty file).
+    in-memory database (``frozenset()`` for version 0, an empty file). A replay under way
+    on another thread (:func:`replay_soon`) is waited for, not run twice.
     """
+    with _REPLAYING:
+        return _replayed(version)
+
+
+def replay_soon(version: int | None = None) -> None:
+    """Work out :func:`expected_schema` (of the latest version) on a thread of its own.
+
+    About 20 ms of SQLite, which releases the GIL: the app starts it first thing, so
+    that the check of the workspace it opens finds the answer ready.
+    """
+    threading.Thread(target=expected_schema, args=(version or latest_version(),),
+                     name="schema replay", daemon=True).start()
+
+
+@functools.cache
+def _replayed(version: int) -> frozenset[SchemaObject]:
     conn = sqlite3.connect(":memory:", isolation_level=None)
     try:
         replay = cast("Database", _Replay(conn))
