@@ -317,7 +317,8 @@ def test_startup_leaves_the_heavy_libraries_for_later(demo_path: Path) -> None:
     """
     heavy = ("cryptography", "numpy", "icalendar", "sqlite_utils", "socialdesk.core.backup.archive",
              # Nor what only a subcommand or a menu action needs.
-             "socialdesk.commands.plan", "socialdesk.commands.report", "platformdirs")
+             "socialdesk.commands.plan", "socialdesk.commands.report", "platformdirs",
+             "socialdesk.store.publishing")
     probe = (
         "import sys\n"
         "from socialdesk.cli import main\n"

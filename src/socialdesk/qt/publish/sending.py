@@ -17,7 +17,6 @@ from PySide6.QtWidgets import QMessageBox, QStatusBar, QWidget
 from socialdesk import APP_NAME
 from socialdesk.core.changes import POST_ROWS, Changes
 from socialdesk.qt.workers import Progress, RecurringWriter
-from socialdesk.store import publishing
 from socialdesk.store.workspace import Workspace
 
 if TYPE_CHECKING:
@@ -60,6 +59,8 @@ class PublishControl(RecurringWriter):
 
         ``progress`` returns False once :meth:`stop` was called: long work stops there.
         """
+        from socialdesk.store import publishing  # its dataclasses: not at startup
+
         ws = self.window.ws
         if self.busy or ws.readonly or not publishing.accounts(ws):
             return False
