@@ -318,7 +318,7 @@ def test_startup_leaves_the_heavy_libraries_for_later(demo_path: Path) -> None:
     heavy = ("cryptography", "numpy", "icalendar", "sqlite_utils", "socialdesk.core.backup.archive",
              # Nor what only a subcommand or a menu action needs.
              "socialdesk.commands.plan", "socialdesk.commands.report", "platformdirs",
-             "socialdesk.store.publishing")
+             "socialdesk.store.publishing", "uuid")
     probe = (
         "import sys\n"
         "from socialdesk.cli import main\n"

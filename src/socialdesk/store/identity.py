@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import sqlite3
-import uuid
 from pathlib import Path
 
 KEY = "workspace_id"
@@ -48,6 +47,8 @@ def assign_id(conn: sqlite3.Connection) -> str:
     found = read_id(conn)
     if found is not None:
         return found
+    import uuid  # here: it loads platform, ~5 ms that opening a workspace with an id skips
+
     conn.execute("INSERT OR IGNORE INTO settings (key, value) VALUES (?, ?)",
                  (KEY, json.dumps(uuid.uuid4().hex)))
     found = read_id(conn)
