@@ -15,11 +15,14 @@ are made from. Plain tuples, in bulk: a large workspace has tens of thousands of
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from socialdesk.store.asks import RESOLVED, WAITING
 from socialdesk.store.occurrences import repeat_of
 from socialdesk.store.workspace import Workspace
+
+if TYPE_CHECKING:
+    import numpy as np
 
 _RESOLVED = "(" + ", ".join(f"'{s}'" for s in RESOLVED) + ")"
 
@@ -56,9 +59,41 @@ def resolved_forecasts(ws: Workspace) -> list[ResolvedForecast]:
     asks were made. The model's p before the calibration is ``planned_p`` for asks made
     before version 11 stored it.
     """
+    query = _resolved_query(
+        ws, "planned_p, status = 'shared' OR {waiting}, planned_reach, planned_x0, "
+        "CASE WHEN status = 'shared' THEN observed_reach END, {waiting}, {raw}")
+    if query is None:
+        return []
+    cursor = ws.conn.cursor()
+    cursor.row_factory = None  # plain tuples: tens of thousands of rows, read once
+    rows: list[ResolvedForecast] = cursor.execute(query).fetchall()
+    return rows
+
+
+CALIBRATION_ROW = [("raw_p", "f8"), ("shared", "f8")]
+
+
+def calibration_outcomes(ws: Workspace) -> np.ndarray:
+    """The model's p before the calibration and the outcome of :func:`resolved_forecasts`.
+
+    One structured array (``CALIBRATION_ROW``) in the same order, read straight from the
+    cursor: what the calibration is fitted on, without a tuple per ask.
+    """
+    import numpy as np  # imported on first use, not at startup
+
+    query = _resolved_query(ws, "{raw}, status = 'shared' OR {waiting}")
+    if query is None:
+        return np.zeros(0, dtype=np.dtype(CALIBRATION_ROW))
+    cursor = ws.conn.cursor()
+    cursor.row_factory = None
+    return np.fromiter(cursor.execute(query), dtype=np.dtype(CALIBRATION_ROW))
+
+
+def _resolved_query(ws: Workspace, select: str) -> str | None:
+    """The resolved asks' query with ``select``'s columns (None: no forecasts stored)."""
     columns = _ask_columns(ws)
     if "planned_p" not in columns:
-        return []
+        return None
     visited = ""
     if ws.conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' "
                        "AND name = 'ask_visits'").fetchone():
@@ -66,15 +101,9 @@ def resolved_forecasts(ws: Workspace) -> list[ResolvedForecast]:
                    "(SELECT ask_id FROM ask_visits WHERE visits > 0))")
     # A workspace opened read-only may be older than version 11.
     raw = "coalesce(planned_raw_p, planned_p)" if "planned_raw_p" in columns else "planned_p"
-    cursor = ws.conn.cursor()
-    cursor.row_factory = None  # plain tuples: tens of thousands of rows, read once
-    rows: list[ResolvedForecast] = cursor.execute(
-        f"SELECT planned_p, status = 'shared' OR {WAITING}, planned_reach, planned_x0, "
-        f"CASE WHEN status = 'shared' THEN observed_reach END, {WAITING}, {raw} "
-        f"FROM asks WHERE planned_p IS NOT NULL AND (status IN {_RESOLVED}{visited}) "
-        "ORDER BY coalesce(answered_on, asked_on), id"  # the asks_track_record index's order
-    ).fetchall()
-    return rows
+    return (f"SELECT {select.format(waiting=WAITING, raw=raw)} "
+            f"FROM asks WHERE planned_p IS NOT NULL AND (status IN {_RESOLVED}{visited}) "
+            "ORDER BY coalesce(answered_on, asked_on), id")  # the asks_track_record index's order
 
 
 def own_post_reach(ws: Workspace) -> list[PostReach]:

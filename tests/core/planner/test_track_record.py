@@ -299,3 +299,21 @@ def test_refitting_on_asks_planned_with_the_calibration_does_not_compound(
         assert record.brier == pytest.approx(sum(
             shares[c] * (1 - p) ** 2 + (20 - shares[c]) * p ** 2 for c, p in second.items()
         ) / 40)
+
+
+def test_the_planners_calibration_is_the_track_records_one(bakery: Workspace) -> None:
+    outcomes = [(0.1 + 0.8 * (i % 7) / 6, ("shared", "declined", "no_reply")[i % 3], None)
+                for i in range(40)]
+    resolve(bakery, outcomes, contact_id=1)
+    (confirmed,) = asks.create_asks(bakery, [asks.NewAsk(2, None, "2025-01-02",
+                                                         forecast=forecast(0.3))])
+    add_visits(bakery, confirmed, 2)  # waiting, but shared all the same
+    fitted = tr.track_record(bakery).calibration
+    assert fitted.fitted and fitted.resolved == 41
+    assert tr.calibration(bakery) == fitted
+    assert stored_outcomes(bakery) == [(r[6], r[1]) for r in
+                                       tr.stored.resolved_forecasts(bakery)]
+
+
+def stored_outcomes(ws: Workspace) -> list[tuple[float, float]]:
+    return [tuple(row) for row in tr.stored.calibration_outcomes(ws).tolist()]

@@ -271,12 +271,18 @@ def calibration(ws: Workspace, settings: Mapping[str, Any] | None = None,
                 forecasts: Sequence[stored.ResolvedForecast] | None = None) -> Calibration:
     """The workspace's recalibration: fitted from 30 resolved asks on, active when switched on."""
     settings = settings if settings is not None else workspace_settings(ws)
-    rows = stored.resolved_forecasts(ws) if forecasts is None else forecasts
-    if len(rows) < MIN_RESOLVED:
-        return Calibration(resolved=len(rows))
-    alpha, beta = fit_calibration([r[6] for r in rows], [r[1] for r in rows])
+    raw_p: Numbers
+    shared: Numbers
+    if forecasts is None:
+        outcomes = stored.calibration_outcomes(ws)
+        raw_p, shared = outcomes["raw_p"], outcomes["shared"]
+    else:
+        raw_p, shared = [r[6] for r in forecasts], [r[1] for r in forecasts]
+    if len(raw_p) < MIN_RESOLVED:
+        return Calibration(resolved=len(raw_p))
+    alpha, beta = fit_calibration(raw_p, shared)
     return Calibration(alpha, beta, fitted=True, active=bool(settings["calibration_on"]),
-                       resolved=len(rows))
+                       resolved=len(raw_p))
 
 
 def workspace_learned_rates(ws: Workspace) -> dict[str, LearnedRate]:
