@@ -96,3 +96,26 @@ def test_many_links_are_kept_as_arrays_not_as_objects(bakery: Workspace) -> None
     assert len(base.links) == 2 * stored
     # Three 8-byte numbers a directed link; a link as Python objects takes over 100 bytes.
     assert kept / len(base.links) < 40
+
+
+@pytest.mark.parametrize("bound", [1, 7, 1 << 16, (1 << 16) + 1, 3_000_000])
+def test_stable_order_is_numpys_stable_argsort(bound: int) -> None:
+    import numpy as np
+
+    positions = np.random.default_rng(bound).integers(0, bound, 5_000)
+    positions[:3] = bound - 1  # ties at the top, kept in order
+    expected = np.argsort(positions, kind="stable")
+    assert np.array_equal(graph.stable_order(positions, bound), expected)
+    assert len(graph.stable_order(positions[:0], bound)) == 0
+
+
+def test_stable_order_of_a_million_links_takes_a_radix_sort() -> None:
+    import time
+
+    import numpy as np
+
+    positions = np.random.default_rng(1).integers(0, 50_000, 1_000_000)
+    start = time.process_time()
+    graph.stable_order(positions, 50_000)
+    took = time.process_time() - start
+    assert took < 0.12, f"{took:.3f} s of CPU"  # a merge sort of the 64-bit keys: ~0.3 s

@@ -24,7 +24,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from socialdesk.core.planner import leverage
-from socialdesk.core.planner.graph import link_arrays
+from socialdesk.core.planner.graph import link_arrays, stable_order
 from socialdesk.core.planner.leverage import MAX_HOPS, CascadeSummary, Link
 
 __all__ = ["CascadeModel", "CascadeRuns", "CascadeSummary", "Link"]
@@ -101,7 +101,7 @@ class CascadeModel:
         keep = prob > 0
         # Sorted by source once, with where each source's links start: each simulation
         # walks out from the asked partners without sorting every link again.
-        order = np.argsort(src_a[keep], kind="stable")
+        order = stable_order(src_a[keep], len(self.ids))
         self.src, self.dst, self.prob = src_a[keep][order], dst_a[keep][order], prob[keep][order]
         self.starts = np.searchsorted(self.src, np.arange(len(self.ids) + 1))
 

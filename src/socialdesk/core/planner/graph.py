@@ -61,7 +61,7 @@ class PartnerLinks:
 
         Worked out once, on the thread that reads the links (:func:`partner_links`).
         """
-        order = np.argsort(self.src, kind="stable")
+        order = stable_order(self.src, len(self.nodes))
         return order, np.searchsorted(self.src[order], np.arange(len(self.nodes) + 1))
 
     def among(self, ids: Sequence[str]) -> list[tuple[str, str, float]]:
@@ -108,6 +108,23 @@ def partner_links(ws: Workspace) -> PartnerLinks:
     links = PartnerLinks(nodes, out_src, out_dst, np.repeat(weight, count))
     links.by_source  # noqa: B018 (worked out here, not on the GUI thread drawing the picture)
     return links
+
+
+def stable_order(positions: np.ndarray, bound: int) -> np.ndarray:
+    """``np.argsort(positions, kind="stable")`` for positions in ``[0, bound)``, faster.
+
+    numpy sorts 16-bit integers by radix: one pass for up to 65,536 partners, two (low
+    half, then high half) up to 2³², in linear time where 64-bit keys take a merge sort
+    (a million links: 20 ms instead of 300).
+    """
+    if bound <= 1 << 16:
+        return np.argsort(positions.astype(np.uint16), kind="stable")
+    if bound <= 1 << 32:
+        low = np.argsort((positions & 0xFFFF).astype(np.uint16), kind="stable")
+        high = np.argsort((positions[low] >> 16).astype(np.uint16), kind="stable")
+        order: np.ndarray = low[high]
+        return order
+    return np.argsort(positions, kind="stable")
 
 
 def _found(nodes: np.ndarray, ids: np.ndarray, at: np.ndarray) -> np.ndarray:
