@@ -341,7 +341,8 @@ class _Run:
         local = self.records(kind)
         mine = local.get(item.uid)
         with ws.transaction():
-            deletes = (mine is not None and unchanged_here(kind, mine, item.record)
+            here = {k.name: self.records(k) for k in self.kinds}
+            deletes = (mine is not None and unchanged_here(kind, mine, item.record, here)
                        and not self._would_take_along(kind, item.uid))
             state.forget_item(ws, kind.name, item.uid)
             if mine is None:
