@@ -129,7 +129,7 @@ class Laptops(RuleBasedStateMachine):
         for kind in EDITED:
             old, new = before[kind], after[kind]
             for uid in set(old) - set(new):
-                self.deleted.add(uid)
+                self.gone(n, kind, uid)
             for uid, record in new.items():
                 if uid not in old:
                     self.created[kind].add(uid)
@@ -140,6 +140,16 @@ class Laptops(RuleBasedStateMachine):
                     if uid not in old or old[uid].get(name) != value:
                         self.writers.setdefault((kind, uid, name), set()).add(n)
                         self.last[(kind, uid, name)] = value
+
+    def gone(self, n: int, kind: str, uid: str) -> None:
+        """Laptop ``n`` deleted ``uid`` (or kept the server's deletion of it)."""
+        self.deleted.add(uid)
+        # what it wrote there is given up: another laptop keeping its own version of the
+        # item (a conflict) brings it back with that laptop's values
+        for key in [k for k in self.writers if k[:2] == (kind, uid)]:
+            self.writers[key].discard(n)
+            if not self.writers[key]:
+                del self.writers[key], self.last[key]
 
     def pick(self, n: int, kind: str, index: int) -> str | None:
         uids = sorted(everything(self.laptops[n])[kind], key=self.order.__getitem__)
@@ -344,7 +354,7 @@ class Laptops(RuleBasedStateMachine):
                 self.common[n][kind][uid] = conflict["theirs"]
         for other in EDITED:  # deciding theirs of a deletion deletes (and takes along)
             for gone in set(before[other]) - set(after[other]):
-                self.deleted.add(gone)
+                self.gone(n, other, gone)
 
     def sync_checked(self, n: int) -> engine.Summary:
         ws = self.laptops[n]
@@ -392,6 +402,8 @@ class Laptops(RuleBasedStateMachine):
                     r["partner"] == uid and common["ask"].get(a) != r
                     for a, r in mine["ask"].items())), where
             return
+        if uid not in shared and uid in self.deleted:
+            return  # deleted, then kept on two laptops: their versions share no base
         if uid not in shared:  # the same ask made on both before they synced
             assert kind == "ask", where
             twins = [r for a, r in mine["ask"].items() if a not in shared and

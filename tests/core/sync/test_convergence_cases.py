@@ -143,8 +143,6 @@ def test_a_post_deleted_there_whose_campaign_was_taken_off_here_is_a_conflict(la
     assert (conflict["kind"], conflict["field"], conflict["theirs"]) == ("post", "*", None)
 
 
-@pytest.mark.xfail(strict=True, reason="docs/sync.md, Open findings: an item kept on two "
-                   "computers against its deletion merges with no common version")
 def test_an_item_kept_on_both_against_its_deletion_merges_their_edits(laptops) -> None:  # type: ignore[no-untyped-def]
     a, b = laptops
     create_campaign(a, Campaign(0, "Spring"))
