@@ -105,9 +105,9 @@ class Laptops(RuleBasedStateMachine):
         self.order: dict[str, int] = {}  # UID → when it was made (UIDs are random)
         self.deleted: set[str] = set()  # UIDs a user deleted (or a deletion took along)
         self.pairs: dict[str, tuple[Any, Any]] = {}  # ask UID → (post, partner) when made
-        # (kind, uid, field) → the laptops whose user wrote it, and the last value written
+        # (kind, uid, field) → the laptops whose user wrote it, and the last value each wrote
         self.writers: dict[tuple[str, str, str], set[int]] = {}
-        self.last: dict[tuple[str, str, str], Any] = {}
+        self.last: dict[tuple[str, str, str], dict[int, Any]] = {}
 
     def teardown(self) -> None:
         """The end of a run: all sync until quiet and must agree."""
@@ -139,7 +139,7 @@ class Laptops(RuleBasedStateMachine):
                 for name, value in record.items():
                     if uid not in old or old[uid].get(name) != value:
                         self.writers.setdefault((kind, uid, name), set()).add(n)
-                        self.last[(kind, uid, name)] = value
+                        self.last.setdefault((kind, uid, name), {})[n] = value
 
     def gone(self, n: int, kind: str, uid: str) -> None:
         """Laptop ``n`` deleted ``uid`` (or kept the server's deletion of it)."""
@@ -148,8 +148,7 @@ class Laptops(RuleBasedStateMachine):
         # item (a conflict) brings it back with that laptop's values
         for key in [k for k in self.writers if k[:2] == (kind, uid)]:
             self.writers[key].discard(n)
-            if not self.writers[key]:
-                del self.writers[key], self.last[key]
+            self.last[key].pop(n, None)
 
     def pick(self, n: int, kind: str, index: int) -> str | None:
         uids = sorted(everything(self.laptops[n])[kind], key=self.order.__getitem__)
@@ -448,10 +447,10 @@ class Laptops(RuleBasedStateMachine):
                     self.pairs[o] == self.pairs[u] for o in final["ask"])}
             assert not lost, f"{kind}s lost: {lost}"
         for (kind, uid, name), laptops in self.writers.items():
-            if len(laptops) > 1 or uid not in final[kind]:
+            if len(laptops) != 1 or uid not in final[kind]:
                 continue
             value = final[kind][uid][name]
-            wrote = self.last[(kind, uid, name)]
+            wrote = self.last[(kind, uid, name)][min(laptops)]
             if name == "links":  # a link goes with either of its contacts
                 assert [x for x in value if x["uid"] not in self.deleted] == \
                     [x for x in wrote if x["uid"] not in self.deleted]
