@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import contextlib
 import itertools
-import os
 import shutil
 import sqlite3
 import tempfile
@@ -480,11 +479,7 @@ def test_two_laptops_editing_offline_converge(dav: Any, tmp_path: Path) -> None:
     _run(dav.url, tmp_path, 2, examples=8, steps=25)
 
 
-@pytest.mark.slow
-@pytest.mark.skipif(not os.environ.get("SOCIALDESK_SYNC_FINDINGS"),
-                    reason="open findings (docs/sync.md, Limits): a deletion there against a "
-                    "reference emptied here is a conflict; edits lost with three laptops. "
-                    "Run with SOCIALDESK_SYNC_FINDINGS=1 while fixing them (6.5 min)")
+@pytest.mark.slow  # about 1.5 minutes
 def test_three_laptops_editing_offline_converge_over_many_runs(dav: Any, tmp_path: Path) -> None:
     # Without links: three laptops soon meet the limit of docs/sync.md on links.
     _run(dav.url, tmp_path, 3, examples=25, steps=40, with_links=False)
