@@ -22,7 +22,7 @@ from socialdesk.store.campaigns import create_campaign, delete_campaign
 from socialdesk.store.contacts import delete_contact, save_contact
 from socialdesk.store.links import set_links
 from socialdesk.store.models import Campaign, Contact, Link, PostDraft
-from socialdesk.store.post_writes import create_post
+from socialdesk.store.post_writes import create_post, delete_post
 from socialdesk.store.workspace import Workspace
 
 KINDS = default_kinds()
@@ -112,3 +112,56 @@ def test_a_campaign_deleted_there_with_such_a_contact_goes_here_without_a_confli
     summary = sync(b)
     assert summary.conflicts == []
     assert everything(b)["campaign"] == {} == everything(a)["campaign"]
+
+
+def test_a_post_deleted_there_whose_campaign_went_here_goes_without_a_conflict(laptops) -> None:  # type: ignore[no-untyped-def]
+    a, b = laptops
+    spring = create_campaign(a, Campaign(0, "Spring"))
+    create_post(a, PostDraft("Spring sale", campaign_id=spring, scheduled_on="2027-03-01"))
+    sync(a)
+    sync(b)
+    delete_post(a, a.conn.execute("SELECT id FROM posts").fetchone()[0])
+    sync(a)
+    delete_campaign(b, b.conn.execute("SELECT id FROM campaigns").fetchone()[0])
+    summary = sync(b)
+    assert summary.conflicts == []
+    sync(a)
+    assert everything(a) == everything(b)
+    assert everything(b)["post"] == {} == everything(b)["campaign"]
+
+
+def test_a_post_deleted_there_whose_campaign_was_taken_off_here_is_a_conflict(laptops) -> None:  # type: ignore[no-untyped-def]
+    a, b = laptops
+    spring = create_campaign(a, Campaign(0, "Spring"))
+    create_post(a, PostDraft("Spring sale", campaign_id=spring, scheduled_on="2027-03-01"))
+    sync(a)
+    sync(b)
+    delete_post(a, a.conn.execute("SELECT id FROM posts").fetchone()[0])
+    sync(a)
+    b.conn.execute("UPDATE posts SET campaign_id = NULL")  # an edit here, the campaign stays
+    [conflict] = sync(b).conflicts
+    assert (conflict["kind"], conflict["field"], conflict["theirs"]) == ("post", "*", None)
+
+
+def test_an_item_kept_on_both_against_its_deletion_merges_their_edits(laptops) -> None:  # type: ignore[no-untyped-def]
+    a, b = laptops
+    create_campaign(a, Campaign(0, "Spring"))
+    sync(a)
+    sync(b)
+    a.conn.execute("UPDATE campaigns SET name = 'Spring sale'")
+    b.conn.execute("UPDATE campaigns SET goal = 'More readers'")
+    uid = a.conn.execute("SELECT uid FROM campaigns").fetchone()[0]
+    card = state.item(a, "campaign", uid)
+    assert card is not None
+    with client_for(a) as phone:  # deleted elsewhere meanwhile
+        phone.delete(card.href, card.etag)
+    for ws in (a, b):
+        [conflict] = sync(ws).conflicts
+        assert conflict["field"] == "*"
+        resolve(ws, conflict["id"], "mine", KINDS)
+    sync(a)  # sends its version back
+    assert sync(b).conflicts == []  # only a changed the name, only b the goal
+    sync(a)
+    [spring] = everything(b)["campaign"].values()
+    assert (spring["name"], spring["goal"]) == ("Spring sale", "More readers")
+    assert everything(a) == everything(b)

@@ -341,7 +341,8 @@ class _Run:
         local = self.records(kind)
         mine = local.get(item.uid)
         with ws.transaction():
-            deletes = (mine is not None and unchanged_here(kind, mine, item.record)
+            here = {k.name: self.records(k) for k in self.kinds}
+            deletes = (mine is not None and unchanged_here(kind, mine, item.record, here)
                        and not self._would_take_along(kind, item.uid))
             state.forget_item(ws, kind.name, item.uid)
             if mine is None:
@@ -352,7 +353,8 @@ class _Run:
                 state.drop_conflicts(ws, kind.name, item.uid)
                 self.summary.deleted += 1
                 self.touched(kind)
-            else:
+            else:  # kept without an href: the base of a merge if it comes back (merge.py)
+                state.save_item(ws, kind.name, item.uid, "", "", item.record)
                 state.drop_conflicts(ws, kind.name, item.uid)
                 state.keep_conflict(ws, kind.name, item.uid, WHOLE, mine, None)
 
@@ -366,7 +368,8 @@ class _Run:
             for other in self.kinds:
                 kept = state.items(self.ws, other.name)
                 self.unsent[other.name] = {u for u, r in self.records(other).items()
-                                           if u not in kept or kept[u].record != r}
+                                           if u not in kept or not kept[u].href
+                                           or kept[u].record != r}
         # less what went since (deleted earlier in this sync): it is taken along by nothing
         unsent = {other: self.unsent[other.name] & set(self.records(other)) for other in later}
         return {other: uids for other, uids in unsent.items() if uids}
@@ -423,6 +426,10 @@ class _Run:
             if mine is None:
                 if kept is None:
                     return
+                if not kept.href:  # deleted there, and here since
+                    with self.ws.transaction():
+                        state.forget_item(self.ws, kind.name, uid)
+                    return
                 try:
                     self.client.delete(kept.href, kept.etag)
                 except PreconditionFailed:
@@ -434,12 +441,13 @@ class _Run:
                 self.summary.sent += 1
                 return
             outgoing = held_back(mine, kept.record if kept else None, fields)
-            if kept is not None and outgoing == kept.record:
+            if kept is not None and kept.href and outgoing == kept.record:
                 return
-            href = kept.href if kept else item_href(self.urls[kind.collection], uid, ext)
+            href = kept.href if kept and kept.href else item_href(self.urls[kind.collection],
+                                                                  uid, ext)
             try:
                 etag = self.client.put(href, kind.to_text(uid, outgoing), content_type,
-                                       kept.etag if kept else None)
+                                       kept.etag if kept and kept.href else None)
             except PreconditionFailed:
                 self.reread(kind, href, uid)
                 continue

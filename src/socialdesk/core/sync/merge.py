@@ -11,7 +11,7 @@ the server's as they are. :func:`pending` lists the conflicts for the user and
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any, Literal, cast
 
 from socialdesk.core.changes import EVERYTHING, Changes
@@ -28,6 +28,8 @@ _ROWS = {"settings": "settings", "campaign": "campaigns", "contact": "contacts",
 _MISSING = object()
 # Fields each holding a part of two items' records (see :func:`unchanged_here`).
 SHARED_FIELDS = {"contact": ("links",)}
+# Fields naming another item, by the kind named, that deleting that item empties.
+REFERENCES = {"post": {"campaign": "campaign"}, "ask": {"post": "post", "partner": "contact"}}
 
 
 def changes_of(kind: Kind) -> Changes:
@@ -101,17 +103,25 @@ def undecided(ws: Workspace, kind: Kind, uid: str, mine: Record | None) -> set[s
     return fields
 
 
-def unchanged_here(kind: Kind, mine: Record, synced: Record) -> bool:
+def unchanged_here(kind: Kind, mine: Record, synced: Record,
+                   here: Mapping[str, Mapping[str, Record]]) -> bool:
     """Whether ``mine`` is the last synced record but for what other items' changes made.
 
     A link belongs to both its contacts' records: applying or deleting one contact here
     changes the other's links without anyone editing it (and a link to a contact gone
     here is left out). So links alone are no edit here that a deletion there would lose;
-    deleting a contact takes its links along, as deleting it here does.
+    deleting a contact takes its links along, as deleting it here does. Likewise a
+    reference (:data:`REFERENCES`: a post's campaign) emptied where the item it named is
+    no longer here (``here``: the local records by kind name; a kind not synced counts
+    as all there) was emptied by that deletion; emptied while that item is still here,
+    it is an edit.
     """
     shared = SHARED_FIELDS.get(kind.name, ())
-    return {k: v for k, v in mine.items() if k not in shared} == \
-        {k: v for k, v in synced.items() if k not in shared}
+    emptied = {name for name, other in REFERENCES.get(kind.name, {}).items()
+               if not mine.get(name) and synced.get(name)
+               and other in here and synced[name] not in here[other]}
+    return {k: v for k, v in mine.items() if k not in shared and k not in emptied} == \
+        {k: v for k, v in synced.items() if k not in shared and k not in emptied}
 
 
 def held_back(mine: Record, synced: Record | None, fields: set[str]) -> Record:
