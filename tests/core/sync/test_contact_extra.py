@@ -16,8 +16,8 @@ from socialdesk.core.sync import engine
 from socialdesk.core.sync.account import client_for, setup
 from socialdesk.core.sync.contact_card import MAX_EXTRA_CHARS, from_text, to_text
 from socialdesk.core.sync.contact_kind import CONTACT_KIND
-from socialdesk.core.sync.engine import Summary
 from socialdesk.core.sync.kinds import default_kinds
+from socialdesk.core.sync.summary import Summary
 from socialdesk.store import sync as state
 from socialdesk.store.workspace import Workspace
 

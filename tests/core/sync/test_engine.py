@@ -8,8 +8,8 @@ import pytest
 
 from socialdesk.core.sync import engine
 from socialdesk.core.sync.account import client_for, setup
-from socialdesk.core.sync.engine import Summary
 from socialdesk.core.sync.merge import resolve
+from socialdesk.core.sync.summary import Summary
 from socialdesk.store import sync as state
 from socialdesk.store.workspace import Workspace
 from sync_notes import KINDS

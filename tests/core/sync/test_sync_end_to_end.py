@@ -18,10 +18,10 @@ import pytest
 
 from socialdesk.core.sync import engine
 from socialdesk.core.sync.account import client_for, setup
-from socialdesk.core.sync.engine import Summary
 from socialdesk.core.sync.kind import Record
 from socialdesk.core.sync.kinds import default_kinds
 from socialdesk.core.sync.merge import resolve
+from socialdesk.core.sync.summary import Summary
 from socialdesk.store.workspace import Workspace
 
 KINDS = default_kinds()

@@ -12,7 +12,10 @@ off the deleted item, so what a group takes along is what its members each would
 
 from __future__ import annotations
 
-from socialdesk.core.sync.kind import Kind
+from collections.abc import Callable, Sequence
+
+from socialdesk.core.sync.kind import Kind, Record
+from socialdesk.store import sync as state
 from socialdesk.store.workspace import Workspace
 
 
@@ -50,3 +53,61 @@ def _takes_along(ws: Workspace, kind: Kind, uids: list[str],
             raise _Undo
     except _Undo:
         return gone
+
+
+class TakenAlong:
+    """One pull's answers to "would deleting this take along an item not yet sent?".
+
+    ``records``: each kind's records here as the sync reads them (less what it deleted).
+    """
+
+    def __init__(self, ws: Workspace, kinds: Sequence[Kind],
+                 records: Callable[[Kind], dict[str, Record]]) -> None:
+        self.ws = ws
+        self.kinds = list(kinds)
+        self.records = records
+        self.unsent: dict[str, set[str]] | None = None  # per kind, read once a pull
+        self.checked: tuple[str, int, set[str]] | None = None  # see check
+
+    def unsent_later(self, kind: Kind) -> dict[Kind, set[str]]:
+        """The items of kinds after ``kind`` not synced as they are (made or edited here)."""
+        later = self.kinds[self.kinds.index(kind) + 1:]
+        if not later:
+            return {}
+        if self.unsent is None:
+            self.unsent = {}
+            for other in self.kinds:
+                kept = state.items(self.ws, other.name)
+                self.unsent[other.name] = {u for u, r in self.records(other).items()
+                                           if u not in kept or not kept[u].href
+                                           or kept[u].record != r}
+        # less what went since (deleted earlier in this sync): it is taken along by nothing
+        unsent = {other: self.unsent[other.name] & set(self.records(other)) for other in later}
+        return {other: uids for other, uids in unsent.items() if uids}
+
+    def check(self, kind: Kind, items: list[state.Item]) -> None:
+        """Work out at once which of the server's deletions of ``kind`` take something along.
+
+        Called in a transaction, with the records current.
+        """
+        self.checked = None
+        if len(items) < 2:
+            return
+        local = self.records(kind)
+        unchanged = [i.uid for i in items if local.get(i.uid) == i.record]
+        unsent = self.unsent_later(kind) if unchanged else {}
+        found = taking_along(self.ws, kind, unchanged, unsent)
+        self.checked = (kind.name, self.ws.data_version(), found)
+
+    def would(self, kind: Kind, uid: str) -> bool:
+        """Whether deleting ``uid`` would delete an item here not synced as it is.
+
+        That is an item of a later kind (an ask made or edited here for a contact deleted
+        there). Tried in a nested transaction that is undone, when there are such items at
+        all, or found by :meth:`check` when nobody wrote here since. Deletions come in the
+        reverse order of the kinds, so the later kinds' are done.
+        """
+        checked = self.checked
+        if checked is not None and checked[:2] == (kind.name, self.ws.data_version()):
+            return uid in checked[2]
+        return uid in taking_along(self.ws, kind, [uid], self.unsent_later(kind))

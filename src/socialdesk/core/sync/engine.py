@@ -26,11 +26,9 @@ from __future__ import annotations
 import sqlite3
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any, Literal
+from typing import Literal
 
-from socialdesk.core.changes import Changes
 from socialdesk.core.sync.account import note_device
 from socialdesk.core.sync.dav import (
     DavClient,
@@ -39,7 +37,7 @@ from socialdesk.core.sync.dav import (
     SyncError,
     item_href,
 )
-from socialdesk.core.sync.deletions import taking_along
+from socialdesk.core.sync.deletions import TakenAlong
 from socialdesk.core.sync.fetching import Fetcher
 from socialdesk.core.sync.kind import KIND_ORDER, ItemDeferred, Kind, Record, SyncFormatError
 from socialdesk.core.sync.merge import (
@@ -53,6 +51,7 @@ from socialdesk.core.sync.merge import (
     unchanged_here,
     undecided,
 )
+from socialdesk.core.sync.summary import Summary
 from socialdesk.core.sync.waiting import Deferred, Parking
 from socialdesk.store import sync as state
 from socialdesk.store.workspace import Workspace
@@ -60,33 +59,6 @@ from socialdesk.store.workspace import Workspace
 ATTEMPTS = 3  # writes refused with 412 before the sync gives up on the item
 EMPTIED = 5  # synced items that all vanishing from the server stops the sync
 MAX_PULL_BYTES = 256 * 1024 * 1024  # of items read in one sync; the rest comes next time
-
-
-@dataclass
-class Summary:
-    """What a sync did (the counts of ``socialdesk sync --json``) and what is pending.
-
-    ``sent``: items written to or deleted from the server; ``received``: items created or
-    changed locally from the server's; ``merged``: items where changes of both sides were
-    combined; ``deleted``: local items deleted because they were deleted on the server.
-    """
-
-    sent: int = 0
-    received: int = 0
-    merged: int = 0
-    deleted: int = 0
-    conflicts: list[dict[str, Any]] = field(default_factory=list)
-    unreadable: list[str] = field(default_factory=list)  # SocialDesk's, refused: why
-    foreign: int = 0  # items of other programs (a phone's to-dos) or kinds, left alone
-    waiting: list[str] = field(default_factory=list)  # items not storable yet (waiting.py)
-    listed_etags: bool = False  # the server has no sync-collection: ETag listings were used
-    more: bool = False  # more changes wait on the server than one sync reads: sync again
-    changes: Changes = field(default_factory=Changes)
-
-    def as_json(self) -> dict[str, Any]:
-        """The summary as ``socialdesk sync --json`` prints it."""
-        return {"sent": self.sent, "received": self.received, "merged": self.merged,
-                "deleted": self.deleted, "conflicts": self.conflicts}
 
 
 def _component(text: str) -> str:
@@ -117,8 +89,7 @@ class _Run:
         self.read_bytes = 0
         self.deferred: list[Deferred] = []  # see ItemDeferred and waiting.py
         self.parking = Parking(ws, self.kinds)
-        self.unsent: dict[str, set[str]] | None = None  # see _would_take_along
-        self.taken_along: tuple[str, int, set[str]] | None = None  # see check_removals
+        self.taking = TakenAlong(ws, self.kinds, self.records)
         self.summary = Summary()
         self.local: dict[str, dict[str, Record]] = {}  # each kind's records, read once
         self.seen_version = ws.data_version()
@@ -146,7 +117,7 @@ class _Run:
     # -- pull -------------------------------------------------------------------------
 
     def pull(self) -> None:
-        self.unsent = None
+        self.taking = TakenAlong(self.ws, self.kinds, self.records)
         self.parking = Parking(self.ws, self.kinds)
         incoming: dict[str, list[tuple[str, str, str, Record]]] = defaultdict(list)
         removals: dict[str, list[state.Item]] = defaultdict(list)
@@ -343,7 +314,7 @@ class _Run:
         with ws.transaction():
             here = {k.name: self.records(k) for k in self.kinds}
             deletes = (mine is not None and unchanged_here(kind, mine, item.record, here)
-                       and not self._would_take_along(kind, item.uid))
+                       and not self.taking.would(kind, item.uid))
             state.forget_item(ws, kind.name, item.uid)
             if mine is None:
                 state.drop_conflicts(ws, kind.name, item.uid)
@@ -358,47 +329,11 @@ class _Run:
                 state.drop_conflicts(ws, kind.name, item.uid)
                 state.keep_conflict(ws, kind.name, item.uid, WHOLE, mine, None)
 
-    def _unsent_later(self, kind: Kind) -> dict[Kind, set[str]]:
-        """The items of kinds after ``kind`` not synced as they are (made or edited here)."""
-        later = self.kinds[self.kinds.index(kind) + 1:]
-        if not later:
-            return {}
-        if self.unsent is None:
-            self.unsent = {}
-            for other in self.kinds:
-                kept = state.items(self.ws, other.name)
-                self.unsent[other.name] = {u for u, r in self.records(other).items()
-                                           if u not in kept or not kept[u].href
-                                           or kept[u].record != r}
-        # less what went since (deleted earlier in this sync): it is taken along by nothing
-        unsent = {other: self.unsent[other.name] & set(self.records(other)) for other in later}
-        return {other: uids for other, uids in unsent.items() if uids}
-
     def check_removals(self, kind: Kind, items: list[state.Item]) -> None:
         """Which of the server's deletions of ``kind`` take an unsent item along, at once."""
-        self.taken_along = None
-        if len(items) < 2:
-            return
         with self.ws.transaction():
             self.catch_up()
-            local = self.records(kind)
-            unchanged = [i.uid for i in items if local.get(i.uid) == i.record]
-            unsent = self._unsent_later(kind) if unchanged else {}
-            found = taking_along(self.ws, kind, unchanged, unsent)
-            self.taken_along = (kind.name, self.ws.data_version(), found)
-
-    def _would_take_along(self, kind: Kind, uid: str) -> bool:
-        """Whether deleting ``uid`` would delete an item here not synced as it is.
-
-        That is an item of a later kind (an ask made or edited here for a contact deleted
-        there). Tried in a nested transaction that is undone, when there are such items at
-        all, or found by :meth:`check_removals` when nobody wrote here since. Deletions
-        come in the reverse order of the kinds, so the later kinds' are done.
-        """
-        checked = self.taken_along
-        if checked is not None and checked[:2] == (kind.name, self.ws.data_version()):
-            return uid in checked[2]
-        return uid in taking_along(self.ws, kind, [uid], self._unsent_later(kind))
+            self.taking.check(kind, items)
 
     # -- push -------------------------------------------------------------------------
 

@@ -25,8 +25,8 @@ from socialdesk.qt.workers import Progress, RecurringWriter
 from socialdesk.store.workspace import Workspace
 
 if TYPE_CHECKING:
-    from socialdesk.core.sync.engine import Summary
     from socialdesk.core.sync.kind import Kind
+    from socialdesk.core.sync.summary import Summary
     from socialdesk.qt.sync.conflicts import ConflictsDialog
 
 EVERY_MINUTES = 5  # the default of Settings → Team's "Sync automatically every"
