@@ -20,6 +20,7 @@ from socialdesk.core import clock
 from socialdesk.core import demo_data as d
 from socialdesk.core.calendar.recurrence import occurrences
 from socialdesk.core.demo_asks import AskMaker, AskPartner, AskPost
+from socialdesk.core.demo_plans import PLANS, Plan, scaled
 from socialdesk.core.planner.leverage import AudienceInput, ModelParams, PostInput
 from socialdesk.core.planner.planning import model_params
 from socialdesk.store import bulk
@@ -62,8 +63,8 @@ def populate_demo(
     contacts or posts; nothing is written then.
     """
     today = today or clock.today()
-    if size not in d.PLANS:
-        raise ValueError(f"unknown demo size {size!r}: choose one of {', '.join(d.PLANS)}")
+    if size not in PLANS:
+        raise ValueError(f"unknown demo size {size!r}: choose one of {', '.join(PLANS)}")
     tell = _Steps(progress)
     with ws.transaction():
         if bulk.count_rows(ws, "contacts") or bulk.count_rows(ws, "posts"):
@@ -73,7 +74,7 @@ def populate_demo(
             )
         ids = {table: bulk.next_id(ws, table)
                for table in ("contacts", "audiences", "campaigns", "posts")}
-        demo = _Demo(random.Random(seed), today, d.scaled(d.PLANS[size], scale), ids,
+        demo = _Demo(random.Random(seed), today, scaled(PLANS[size], scale), ids,
                      bulk.upsert_names(ws, "tags", d.TAGS),
                      bulk.upsert_names(ws, "topics", d.TOPICS), model_params(ws), tell)
         demo.generate()
@@ -157,7 +158,7 @@ class _Campaign(NamedTuple):
 class _Demo:
     """Generates every row in memory; :func:`populate_demo` writes them."""
 
-    def __init__(self, rng: random.Random, today: date, plan: d.Plan, ids: dict[str, int],
+    def __init__(self, rng: random.Random, today: date, plan: Plan, ids: dict[str, int],
                  tag_ids: dict[str, int], topic_ids: dict[str, int],
                  params: ModelParams, tell: Progress) -> None:
         self.rng, self.today, self.plan, self.ids, self.params = rng, today, plan, ids, params
