@@ -25,7 +25,14 @@ from typing import Any
 
 from socialdesk.core import changes as kinds
 from socialdesk.core.changes import Changes
-from socialdesk.store import asks, campaigns, contact_snapshot, occurrences, post_writes
+from socialdesk.store import (
+    asks,
+    campaigns,
+    contact_snapshot,
+    occurrences,
+    post_templates,
+    post_writes,
+)
 from socialdesk.store import settings as stored_settings
 from socialdesk.store.workspace import Workspace
 
@@ -239,6 +246,9 @@ CAMPAIGN = _dataclass_record("campaign", campaigns.get_campaign, campaigns.updat
                              kinds.CAMPAIGNS)
 CHANNEL = _dataclass_record("channel", campaigns.get_channel, campaigns.update_channel,
                             kinds.CHANNELS)
+# Templates show in no view (their dialogs read them when opened).
+TEMPLATE = _dataclass_record("template", post_templates.get_template,
+                             post_templates.update_template, kinds.NOTHING)
 ASK_ANSWER = Record("ask", _ask_answer, _write_ask_answer, kinds.ASKS)
 # The settings as stored (a setting at its default is not stored: None); the id is unused.
 SETTINGS = Record("workspace", lambda ws, _id: stored_settings.stored_settings(ws),

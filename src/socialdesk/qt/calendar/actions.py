@@ -18,14 +18,16 @@ from datetime import date
 from pathlib import Path
 
 from socialdesk.core.calendar.media import copy_into_media
+from socialdesk.core.calendar.post_copies import duplicate_draft
 from socialdesk.core.changes import CAMPAIGN_ROWS, POST_ROWS
 from socialdesk.core.clock import today
-from socialdesk.core.field_edits import CAMPAIGN, CHANNEL, POST, post_on
+from socialdesk.core.field_edits import CAMPAIGN, CHANNEL, POST, TEMPLATE, post_on
 from socialdesk.core.formatting import short_date
 from socialdesk.qt.undo import UndoableActions, quoted
-from socialdesk.store import campaigns, occurrences, post_writes
+from socialdesk.store import campaigns, occurrences, post_templates, post_writes
 from socialdesk.store.errors import WorkspaceError
 from socialdesk.store.models import Campaign, Channel, OccurrenceDraft, PostDraft
+from socialdesk.store.post_templates import PostTemplate
 from socialdesk.store.post_writes import DeletedPost, post_fields
 
 FAILURES = (sqlite3.Error, WorkspaceError, LookupError, ValueError, OSError)
@@ -90,13 +92,28 @@ class CalendarActions(UndoableActions):
         return self._edit(f"Edit {quoted(draft.title)} on {short_date(occurs_on, today())}",
                           post_on(occurs_on), post_id, before, after)
 
-    def _create(self, draft: PostDraft) -> int:
+    def _create(self, draft: PostDraft, text: str = "") -> int:
         post_id = post_writes.create_post(self.ws, draft)
         detail = post_writes.get_post(self.ws, post_id)
         assert detail is not None
-        self._push_post(f"New post {quoted(draft.title)}", DeletedPost(detail, ()),
+        self._push_post(text or f"New post {quoted(draft.title)}", DeletedPost(detail, ()),
                         exists=True)
         return post_id
+
+    def duplicate_post(self, post_id: int) -> int | None:
+        """Copy a post (see :mod:`~socialdesk.core.calendar.post_copies`); the copy's id.
+
+        The copy is undated, with a new UID and no history; undo deletes it again.
+        """
+        try:
+            detail = post_writes.get_post(self.ws, post_id)
+            if detail is None:
+                raise LookupError("This post was deleted meanwhile.")
+            return self._create(duplicate_draft(detail.draft),
+                                f"Duplicate {quoted(detail.draft.title)}")
+        except FAILURES as error:
+            self._report(error)
+            return None
 
     def _push_post(self, text: str, deleted: DeletedPost, *, exists: bool) -> None:
         state = {"deleted": deleted}
@@ -129,6 +146,48 @@ class CalendarActions(UndoableActions):
             return False
         self._push_post(f"Delete {quoted(deleted.detail.draft.title)}", deleted, exists=False)
         return True
+
+    # --- templates -------------------------------------------------------------------
+
+    def save_template(self, template: PostTemplate) -> int | None:
+        """Create (id 0) or replace a template; return its id, or None on failure."""
+        try:
+            if not template.id:
+                new_id = post_templates.create_template(self.ws, template)
+                stored = post_templates.get_template(self.ws, new_id)
+                assert stored is not None
+                self._push_template(f"New template {quoted(template.name)}", stored,
+                                    exists=True)
+                return new_id
+            post_templates.validate_template(template)
+            before = post_templates.get_template(self.ws, template.id)
+            if before is None:
+                raise LookupError("This template was deleted meanwhile.")
+        except FAILURES as error:
+            self._report(error)
+            return None
+        if not self._edit(f"Replace template {quoted(template.name)}", TEMPLATE, template.id,
+                          asdict(before), asdict(template)):
+            return None
+        return template.id
+
+    def delete_template(self, template_id: int) -> bool:
+        """Delete a template (undo brings it back); True when deleted."""
+        try:
+            template = post_templates.delete_template(self.ws, template_id)
+        except FAILURES as error:
+            self._report(error)
+            return False
+        self._push_template(f"Delete template {quoted(template.name)}", template, exists=False)
+        return True
+
+    def _push_template(self, text: str, template: PostTemplate, *, exists: bool) -> None:
+        state = {"gone": template}
+        self._push_existence(
+            text, TEMPLATE, lambda: [template.id],
+            lambda: post_templates.restore_template(self.ws, state["gone"]),
+            lambda: state.update(gone=post_templates.delete_template(self.ws, template.id)),
+            exists=exists)
 
     # --- campaigns -------------------------------------------------------------------
 

@@ -27,6 +27,7 @@ class AgendaList(QWidget):
     plan_requested = Signal(int)
     publish_requested = Signal(int)  # "Publish now" on a post
     delete_requested = Signal(int)
+    duplicate_requested = Signal(int)  # "Duplicate" on a post: an undated copy
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -111,6 +112,7 @@ class AgendaList(QWidget):
                        lambda: self.post_activated.emit(post_id))
         menu.addAction("Plan leverage…", lambda: self.plan_requested.emit(post_id))
         menu.addAction("Publish now", lambda: self.publish_requested.emit(post_id))
+        menu.addAction("Duplicate", lambda: self.duplicate_requested.emit(post_id))
         menu.addSeparator()
         menu.addAction("Delete", lambda: self.delete_requested.emit(post_id))
         return menu

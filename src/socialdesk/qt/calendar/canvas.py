@@ -61,6 +61,7 @@ class PostCanvas(QWidget):
     plan_requested = Signal(int)
     publish_requested = Signal(int)  # "Publish now" on a post
     delete_requested = Signal(int)
+    duplicate_requested = Signal(int)  # "Duplicate" on a post: an undated copy
     more_requested = Signal(date)  # "+N more" clicked
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -278,6 +279,7 @@ class PostCanvas(QWidget):
                            lambda: self.post_activated.emit(post_id))
             menu.addAction("Plan leverage…", lambda: self.plan_requested.emit(post_id))
             menu.addAction("Publish now", lambda: self.publish_requested.emit(post_id))
+            menu.addAction("Duplicate", lambda: self.duplicate_requested.emit(post_id))
             menu.addSeparator()
             menu.addAction("Delete", lambda: self.delete_requested.emit(post_id))
             return menu

@@ -13,11 +13,21 @@ from collections.abc import Callable
 from datetime import date
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QTimer, SignalInstance
+from PySide6.QtCore import Qt, QTimer, SignalInstance
 from PySide6.QtGui import QKeySequence
-from PySide6.QtWidgets import QComboBox, QLabel, QMessageBox, QSplitter, QStackedWidget, QWidget
+from PySide6.QtWidgets import (
+    QComboBox,
+    QInputDialog,
+    QLabel,
+    QMenu,
+    QMessageBox,
+    QSplitter,
+    QStackedWidget,
+    QWidget,
+)
 
 from socialdesk import APP_NAME
+from socialdesk.core.calendar.post_copies import draft_from_template, template_from_draft
 from socialdesk.core.calendar.recurrence import repeat_values
 from socialdesk.core.clock import today
 from socialdesk.core.formatting import short_date
@@ -31,7 +41,7 @@ from socialdesk.qt.calendar.month import MonthGrid
 from socialdesk.qt.calendar.toolbar import NO_CAMPAIGN
 from socialdesk.qt.calendar.week import WeekGrid
 from socialdesk.qt.view_base import View
-from socialdesk.store import post_writes, posts
+from socialdesk.store import post_templates, post_writes, posts
 from socialdesk.store.models import PostDraft
 
 PANE_WIDTH = 410
@@ -55,6 +65,7 @@ class PostEditing(_Base):
     plan_leverage: SignalInstance
     campaign_filter: QComboBox
     anchor: date
+    template_menu: QMenu
     reload: Callable[[], None]
     _editor: PostEditor | None
     _warming: deque[Callable[[], object]]
@@ -68,6 +79,8 @@ class PostEditing(_Base):
             editor.close_requested.connect(self.close_side)
             editor.delete_requested.connect(self.delete_post)
             editor.plan_requested.connect(self.plan_leverage)
+            editor.duplicate_requested.connect(self.duplicate_post)
+            editor.template_requested.connect(self.save_as_template)
             self.side.insertWidget(0, editor)
         return self._editor
 
@@ -206,6 +219,57 @@ class PostEditing(_Base):
                 self._editor.post_id = None
                 self.close_side(force=True)
             self._notify("Deleted")
+
+    def duplicate_post(self, post_id: int) -> None:
+        """Copy a post (undoable) and open the undated copy in the editor."""
+        if not self._confirm_leave_editor():
+            return
+        copy_id = self.actions.duplicate_post(post_id)
+        if copy_id is not None:
+            self.edit_post(copy_id)
+            self._notify("Duplicated: the copy has no date yet")
+
+    # --- templates -------------------------------------------------------------------
+
+    def _fill_template_menu(self) -> None:
+        from socialdesk.qt.calendar import templates
+
+        templates.fill_menu(self.template_menu, self.actions, self.new_post_from_template,
+                            self.manage_templates)
+
+    def manage_templates(self) -> None:
+        """Show the templates dialog (start a post from one, delete one)."""
+        from socialdesk.qt.calendar.templates import TemplatesDialog
+
+        dialog = TemplatesDialog(self.actions, self.new_post_from_template, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+
+    def new_post_from_template(self, template_id: int) -> None:
+        """Start a new, undated post in the editor from a template."""
+        template = post_templates.get_template(self.ws, template_id)
+        if template is None or not self._confirm_leave_editor():
+            return
+        self.editor.set_choices(posts.campaigns(self.ws), post_writes.topic_names(self.ws))
+        self.editor.edit(None, draft_from_template(template), undated=self.chosen_day())
+        self._open_side(self.editor)
+        self.editor.title.setFocus()
+
+    def save_as_template(self) -> None:
+        """Keep what the editor shows (text, channels, topics, campaign) as a template."""
+        draft = self.editor.draft()
+        name, ok = QInputDialog.getText(self, f"Save as template — {APP_NAME}",
+                                        "Template name:", text=draft.title.strip())
+        if not ok or not name.strip():
+            return
+        same = post_templates.template_named(self.ws, name)
+        if same is not None and QMessageBox.question(
+                self, APP_NAME, f"Replace the template “{same.name}”?") \
+                != QMessageBox.StandardButton.Yes:
+            return
+        template = template_from_draft(name, draft, same.id if same is not None else 0)
+        if self.actions.save_template(template) is not None:
+            self._notify(f"Saved the template “{template.name}”")
 
     def _notify(self, text: str) -> None:
         undo = QKeySequence(QKeySequence.StandardKey.Undo).toString(

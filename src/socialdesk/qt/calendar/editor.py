@@ -26,11 +26,13 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
+    QMenu,
     QPlainTextEdit,
     QPushButton,
     QScrollArea,
     QSpinBox,
     QTimeEdit,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -63,6 +65,8 @@ class PostEditor(QWidget):
     close_requested = Signal()
     delete_requested = Signal(int)
     plan_requested = Signal(int)
+    duplicate_requested = Signal(int)  # "Duplicate" on the stored post
+    template_requested = Signal()  # "Save as template…": the draft shown becomes a template
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -207,7 +211,18 @@ class PostEditor(QWidget):
         self.plan_button.setToolTip("Open this post in the Planner to see who could share it")
         self.plan_button.clicked.connect(
             lambda: self.post_id is not None and self.plan_requested.emit(self.post_id))
-        buttons = hbox(self.delete_button, self.plan_button, stretch=True)
+        self.more_button = QToolButton()
+        self.more_button.setText("More")
+        self.more_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        more = QMenu(self.more_button)
+        self.duplicate_action = more.addAction(
+            "Duplicate", lambda: self.post_id is not None
+            and self.duplicate_requested.emit(self.post_id))
+        self.duplicate_action.setToolTip("An undated copy of this post as saved, to schedule "
+                                         "again")
+        self.template_action = more.addAction("Save as template…", self.template_requested.emit)
+        self.more_button.setMenu(more)
+        buttons = hbox(self.delete_button, self.plan_button, self.more_button, stretch=True)
         buttons.layout().addWidget(self.cancel_button)
         buttons.layout().addWidget(self.save_button)
 
@@ -290,6 +305,7 @@ class PostEditor(QWidget):
         self.engagements.set_value(results.engagements)
         self.delete_button.setEnabled(detail is not None)
         self.plan_button.setEnabled(detail is not None)
+        self.duplicate_action.setEnabled(detail is not None)
         self.show_error("")
         self._update_enabled()
 

@@ -64,6 +64,9 @@ class CalendarBar(QWidget):
         current.clicked.connect(self.today_clicked)
         self.new_button = QPushButton("New post")
         self.new_button.setToolTip("Plan a new post (or double-click a day)")
+        self.template_button = QPushButton("From template")
+        self.template_button.setToolTip("Start a new post from a saved template, or manage "
+                                        "the templates")
         self.campaigns_button = QPushButton("Campaigns")
         self.campaigns_button.setToolTip("Add or change campaigns and their colours")
         self.channels_button = QPushButton("Own channels")
@@ -76,7 +79,8 @@ class CalendarBar(QWidget):
         top.addSpacing(12)
         top.addLayout(switch)
         top.addStretch()
-        for button in (self.new_button, self.campaigns_button, self.channels_button):
+        for button in (self.new_button, self.template_button, self.campaigns_button,
+                       self.channels_button):
             top.addWidget(button)
 
         self.channel_filter = QComboBox()

@@ -23,6 +23,7 @@ from functools import partial
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut, QUndoStack
 from PySide6.QtWidgets import (
+    QMenu,
     QSplitter,
     QStackedWidget,
     QVBoxLayout,
@@ -112,6 +113,9 @@ class CalendarView(PostEditing, View):
         self.mode_buttons = self.bar.mode_buttons
         self.channel_filter, self.campaign_filter, self.status_filter = self.bar.filters()
         self.new_button = self.bar.new_button
+        self.template_menu = QMenu(self.bar.template_button)
+        self.template_menu.aboutToShow.connect(self._fill_template_menu)
+        self.bar.template_button.setMenu(self.template_menu)
         self.campaigns_button = self.bar.campaigns_button
         self.channels_button = self.bar.channels_button
 
@@ -133,6 +137,7 @@ class CalendarView(PostEditing, View):
         self.agenda.plan_requested.connect(self.plan_leverage)
         self.agenda.publish_requested.connect(self.publish_now)
         self.agenda.delete_requested.connect(self.delete_post)
+        self.agenda.duplicate_requested.connect(self.duplicate_post)
 
         self._editor: PostEditor | None = None  # made on idle after opening, or when needed
         self._warming: deque[Callable[[], object]] = deque()
@@ -172,6 +177,7 @@ class CalendarView(PostEditing, View):
         canvas.plan_requested.connect(self.plan_leverage)
         canvas.publish_requested.connect(self.publish_now)
         canvas.delete_requested.connect(self.delete_post)
+        canvas.duplicate_requested.connect(self.duplicate_post)
 
     # --- navigation ------------------------------------------------------------------
 
