@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from socialdesk.store.post_writes import channel_rows, now_stamp
 from socialdesk.store.workspace import Workspace
@@ -121,11 +121,10 @@ def restore_template(ws: Workspace, template: PostTemplate) -> None:
     """Put a deleted template back with its id (its campaign only if that still exists)."""
     stamp = now_stamp()
     with ws.transaction():
-        values = _values(template)
         if template.campaign_id is not None and ws.conn.execute(
                 "SELECT 1 FROM campaigns WHERE id = ?", (template.campaign_id,)).fetchone() is None:
-            values[4] = None
+            template = replace(template, campaign_id=None)
         ws.conn.execute(
             "INSERT INTO post_templates (id, name, title, body, link, campaign_id, channels, "
             "topics, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [template.id, *values, stamp, stamp])
+            [template.id, *_values(template), stamp, stamp])

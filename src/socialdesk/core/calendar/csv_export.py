@@ -1,9 +1,14 @@
 """CSV exports of the content calendar: a plain table and Hootsuite's bulk-upload layout.
 
 Plain CSV: UTF-8 with a byte-order mark (so that Excel reads the accents right; other
-programs skip it), one row per post per channel. Hootsuite: UTF-8 without a BOM, no
-header row, three columns (date and time ``DD/MM/YYYY HH:MM`` in 24-hour time, message,
-link), one file per channel of at most 350 rows. Every cell goes through
+programs skip it), one row per post per channel: ``text`` is what goes out on that
+channel, ``post_text`` the post's own text when that differs (the channel has a text of
+its own), ``uid`` the post's UID, by which importing the file again
+(:mod:`~socialdesk.core.calendar.importing.csv_posts`) finds the post.
+
+Hootsuite: UTF-8 without a BOM, no header row, three columns (date and time
+``DD/MM/YYYY HH:MM`` in 24-hour time, message, link), one file per channel of at most
+350 rows. Every cell goes through
 :func:`~socialdesk.core.csvsafe.neutralise_cell`; a Hootsuite message that starts with
 a mention (``@partner``) or a ``+`` is written as it is, since Hootsuite's uploader
 would post the ``'`` too.
@@ -26,7 +31,7 @@ from socialdesk.store.calendar_export import CalendarData, ExportPost
 CSV_ENCODING = "utf-8-sig"
 CSV_COLUMNS = (
     "post_id", "date", "time", "time_zone", "channel", "status", "campaign", "title",
-    "text", "link", "topics",
+    "text", "link", "topics", "uid", "post_text",
 )
 TOPIC_SEPARATOR = "; "
 
@@ -67,14 +72,15 @@ def post_rows(post: ExportPost, zone_name: str) -> Iterator[list[str]]:
         str(post.id), post.scheduled_on or "", post.scheduled_time or "",
         (post.timezone or zone_name) if post.scheduled_time else "",
     ]
-    tail_common = [post.link, TOPIC_SEPARATOR.join(post.topics)]
+    tail_common = [post.link, TOPIC_SEPARATOR.join(post.topics), post.uid]
     middle = [post.status, post.campaign or "", post.title]
     if not post.channels:
-        yield [*head, "", *middle, post.body, *tail_common]
+        yield [*head, "", *middle, post.body, *tail_common, ""]
         return
     for channel in post.channels:
         text = channel.body if channel.body else post.body
-        yield [*head, channel.platform, *middle, text, *tail_common]
+        yield [*head, channel.platform, *middle, text, *tail_common,
+               post.body if channel.body else ""]
 
 
 def write_csv(data: CalendarData, out: IO[str], *, default_tz: str) -> CsvStats:

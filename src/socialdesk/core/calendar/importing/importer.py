@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from socialdesk import APP_NAME
 from socialdesk.core import clock
-from socialdesk.core.calendar.importing import events, reader, series_posts
+from socialdesk.core.calendar.importing import csv_posts, events, reader, series_posts
 from socialdesk.core.calendar.importing.errors import CalendarImportCancelled, CalendarImportError
 from socialdesk.core.calendar.importing.events import Context, Source
 from socialdesk.core.calendar.importing.merge import plan_series, plan_writes
@@ -19,7 +19,9 @@ from socialdesk.core.calendar.importing.model import CalendarPreview, ParsedPost
 from socialdesk.core.calendar.importing.zones import ZoneResolver, vtimezones
 from socialdesk.core.import_results import ImportSummary, Problem
 from socialdesk.store import calendar_import as store
+from socialdesk.store import campaigns
 from socialdesk.store import post_series as series_store
+from socialdesk.store.models import Campaign
 from socialdesk.store.post_series import SeriesValues
 from socialdesk.store.workspace import Workspace
 
@@ -193,6 +195,9 @@ def parse_bytes(
 ) -> CalendarPreview:
     """Read the bytes of an .ics file (``path`` names it in messages) into posts.
 
+    A ``.csv``, ``.tsv`` or ``.txt`` file is read as a calendar spreadsheet instead
+    (:mod:`~socialdesk.core.calendar.importing.csv_posts`); the other options do not apply.
+
     ``default_tz`` is the workspace's zone (default: this computer's), used for times
     in UTC or in zones known only from the file. Recurring events SocialDesk cannot
     store as a repeat become one post per occurrence for ``expand_years`` years from
@@ -205,6 +210,11 @@ def parse_bytes(
     if expand_years < 1:
         raise ValueError("expand_years must be at least 1")
     zone = _zone(default_tz)
+    if csv_posts.is_table(path):
+        _tick(progress, 0, 1, path)
+        return csv_posts.read_csv_posts(
+            data, path, default_tz=zone.key,
+            tick=lambda rows: _tick(progress, 0, 1, path))
     calendars = reader.read_calendars(data, path)
     total = 2 * sum(
         1 for cal in calendars for c in cal.children
@@ -261,7 +271,9 @@ def parse_calendar(
     The options are those of :func:`parse_bytes`.
     """
     try:
-        data = Path(path).read_bytes()
+        with Path(path).open("rb") as handle:  # a CSV is read only up to its size limit
+            data = handle.read(csv_posts.MAX_FILE_BYTES + 1 if csv_posts.is_table(path)
+                               else -1)
     except OSError as error:
         raise CalendarImportError(
             path, None, f"cannot be read ({error.strerror or error})."
@@ -270,6 +282,16 @@ def parse_calendar(
         data, path, include_todos=include_todos, default_tz=default_tz,
         expand_years=expand_years, since=since, today=today, progress=progress,
     )
+
+
+def _add_campaigns(ws: Workspace, posts: Iterable[ParsedPost]) -> None:
+    """Make the campaigns CSV rows name that the workspace does not have yet."""
+    known = store.campaign_ids(ws)
+    wanted = {post.campaign.strip().casefold(): post.campaign.strip() for post in posts
+              if post.campaign and post.campaign.strip()}
+    for key, name in sorted(wanted.items()):
+        if key not in known:
+            campaigns.create_campaign(ws, Campaign(0, name))
 
 
 def import_calendar(
@@ -302,7 +324,9 @@ def import_calendar(
         series_ids = {uid: s.id for uid, s in
                       series_store.series_by_uid(ws, [m.uid for m in masters]).items()}
         existing = store.existing_posts(ws, [post.uid for post in posts])
-        plan = plan_writes(posts, existing, store.campaign_ids(ws), series_ids)
+        _add_campaigns(ws, posts)
+        plan = plan_writes(posts, existing, store.campaign_ids(ws), series_ids,
+                           preview.layout)
         _tick(progress, len(posts), total, path)
         for start in range(0, len(plan.new), _CHUNK):
             store.insert_posts(ws, plan.new[start : start + _CHUNK])

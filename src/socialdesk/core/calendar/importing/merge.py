@@ -6,6 +6,11 @@ later than the post's last change — and the update would change something. An 
 replaces what the file can say (title, body, schedule, status, link, location, repeat;
 the channels only when the file lists them; the topics only when it has categories; the
 campaign only when a category names one) and keeps the rest (notes, media, results).
+
+A CSV file (``layout`` ``"csv"`` or ``"hootsuite"``) has no SEQUENCE or LAST-MODIFIED: the
+file's copy always wins, but only for the fields that layout says
+(:data:`~socialdesk.core.calendar.importing.csv_posts.SAYS`); a CSV row names its campaign
+itself (an empty cell: no campaign).
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ import dataclasses
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
+from socialdesk.core.calendar.importing.csv_posts import SAYS
 from socialdesk.core.calendar.importing.model import ParsedPost
 from socialdesk.store.calendar_import import ExistingPost, PostValues
 from socialdesk.store.post_series import SeriesValues, StoredSeries
@@ -71,6 +77,7 @@ def plan_writes(
     existing: Mapping[str, ExistingPost],
     campaigns: Mapping[str, int],
     series_ids: Mapping[str, int] | None = None,
+    layout: str = "ics",
 ) -> Plan:
     """Sort ``posts`` into inserts, updates and unchanged ones (see the module docstring).
 
@@ -79,9 +86,13 @@ def plan_writes(
     unchanged that the file names as a date of a series but the workspace does not
     (imported before series were kept) is linked to it (``Plan.links``).
     """
+    says = SAYS.get(layout)
     plan = Plan()
     for post in posts:
-        campaign_id, topics = split_categories(post.categories, campaigns)
+        if post.campaign is not None:
+            campaign_id, topics = campaigns.get(post.campaign.strip().casefold()), post.categories
+        else:
+            campaign_id, topics = split_categories(post.categories, campaigns)
         series_id = (series_ids or {}).get(post.series_uid or "")
         recurrence_id = post.recurrence_id if series_id is not None else None
         old = existing.get(post.uid)
@@ -98,20 +109,24 @@ def plan_writes(
         if old is None:
             plan.new.append(values)
             continue
-        if not _newer(post, old):
+        if says is None and not _newer(post, old):
             plan.unchanged += 1
             if series_id is not None and old.series_id is None:
                 plan.links.append((old.id, series_id, recurrence_id))
             continue
         values = dataclasses.replace(
             values,
-            campaign_id=campaign_id if campaign_id is not None else old.campaign_id,
+            campaign_id=campaign_id if campaign_id is not None or post.campaign is not None
+            else old.campaign_id,
             notes=old.notes,
             sequence=max(post.sequence, old.sequence + 1),
             created_at=None,
             channels=post.channels,
-            topics=topics if post.categories else None,
+            topics=topics if post.categories or layout == "csv" else None,
         )
+        if says is not None:  # what the file does not say stays as it is
+            values = dataclasses.replace(values, **{
+                name: getattr(old, name) for name in _COMPARED if name not in says})
         if _same(values, old):
             plan.unchanged += 1
         else:

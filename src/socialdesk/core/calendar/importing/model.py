@@ -19,6 +19,8 @@ class ParsedPost:
     ``channels`` is ``None`` when the file says nothing about channels (any calendar
     but SocialDesk's own), so that re-importing leaves the channels a user chose alone.
     ``modified`` is LAST-MODIFIED as a UTC timestamp (``YYYY-MM-DDTHH:MM:SSZ``).
+    ``campaign`` is the campaign a CSV row names (made when missing; ``""``: none), and
+    then ``categories`` are all topics; ``None`` (an .ics file): see ``categories``.
     """
 
     line: int
@@ -41,6 +43,7 @@ class ParsedPost:
     modified: str | None = None
     series_uid: str | None = None
     recurrence_id: str | None = None
+    campaign: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,7 +55,9 @@ class CalendarPreview:
     the events and to-dos left out, each with a problem saying why. ``series`` counts
     the repeating events expanded into one post per date (from the ``since`` date
     chosen), so that asking for that date can be left out when there are none;
-    ``masters`` are those of them whose rule is kept (``post_series``).
+    ``masters`` are those of them whose rule is kept (``post_series``). ``layout`` is
+    ``"ics"``, or for a CSV file ``"csv"`` (SocialDesk's own) or ``"hootsuite"``; a CSV
+    file's ``events`` counts its posts.
     """
 
     name: str
@@ -63,3 +68,4 @@ class CalendarPreview:
     todos: int
     series: int = 0
     masters: tuple[SeriesValues, ...] = ()
+    layout: str = "ics"

@@ -1,0 +1,356 @@
+"""Posts from a CSV file: SocialDesk's own calendar spreadsheet, or a Hootsuite bulk upload.
+
+Two layouts are read (:func:`read_csv_posts`), told apart by the first row:
+
+SocialDesk's calendar CSV (``socialdesk export calendar --format csv``): a header row
+naming the columns of :data:`~socialdesk.core.calendar.csv_export.CSV_COLUMNS`, in any
+order, one row per post per channel. The ``uid`` column keys the post, so that importing
+the file again updates the posts instead of duplicating them (a file without it, from
+an older SocialDesk, gets a stable UID made from each row's date, time and title). Rows
+with the same UID are one post: its channels are their ``channel`` cells, its text the
+``post_text`` cell (else the first row's ``text``), and a row whose ``text`` differs is
+that channel's own text. The first row of a post gives its title, status, campaign (made
+when the workspace has none of that name), date, time, zone (the export's default zone
+becomes "the workspace's"), link and topics (``; `` between them); a later row of the
+same post that says otherwise is listed as a problem.
+
+Hootsuite's bulk-upload layout: no header row (a first row naming Date, Message and Link
+is skipped), the columns date and time, message and link (optional), one file per social
+profile. Dates are ``DD/MM/YYYY HH:MM`` or ``MM/DD/YYYY HH:MM`` (Hootsuite asks which at
+upload; here the file's own dates tell: a first number above 12 means day first, a
+second above 12 month first; neither: day first, as SocialDesk's Hootsuite export writes),
+24-hour times, seconds optional, and ISO ``YYYY-MM-DD HH:MM`` too. A row becomes a
+scheduled post titled with its message's first line, on no channel; it is keyed on its
+date, time and message, so importing the file again changes only the links.
+
+Every cell goes through :func:`~socialdesk.core.csvsafe.restore_cell` (the ``'`` the
+export puts before a cell a spreadsheet would run as a formula). A row that cannot be
+read (an unknown status, a date that is not one) is left out and listed with its line; a
+file whose rows cannot be split (a quote left open) fails whole with its line, as does a
+file larger than :data:`MAX_FILE_BYTES` or with more than :data:`MAX_POSTS` posts.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from socialdesk.core.calendar.csv_export import CSV_COLUMNS, TOPIC_SEPARATOR
+from socialdesk.core.calendar.importing.errors import CalendarImportError
+from socialdesk.core.calendar.importing.model import CalendarPreview, Channel, ParsedPost
+from socialdesk.core.contacts.importing.csv_reader import _Broken, _records
+from socialdesk.core.contacts.importing.errors import ContactImportError
+from socialdesk.core.contacts.importing.textio import decode_file
+from socialdesk.core.csvsafe import restore_cell
+from socialdesk.core.import_results import Problem
+from socialdesk.store.vocabulary import POST_STATUSES
+
+MAX_FILE_BYTES = 64 << 20
+MAX_POSTS = 100_000  # as many as an .ics file's series may make
+TITLE_LENGTH = 80
+DELIMITERS = (",", ";", "\t")
+# What each layout says about a post; the other fields of a post imported again stay.
+SAYS = {
+    "csv": frozenset({"title", "body", "status", "campaign_id", "scheduled_on",
+                      "scheduled_time", "timezone", "link"}),
+    "hootsuite": frozenset({"body", "scheduled_on", "scheduled_time", "link"}),
+}
+_OWN_KEYS = frozenset({"uid", "title", "text", "date"})
+_TIME = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)(?::[0-5]\d)?$")
+_DMY = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})[ T]+(\d{1,2}:\d{2}(?::\d{2})?)$")
+_ISO = re.compile(r"^(\d{4})-(\d{2})-(\d{2})[ T]+(\d{1,2}:\d{2}(?::\d{2})?)$")
+_HOOTSUITE_HEADER = ("date", "message")
+Tick = Callable[[int], None]
+
+
+def is_table(path: Path | str) -> bool:
+    """True for a file the calendar import reads as CSV (by its name)."""
+    return Path(path).suffix.lower() in (".csv", ".tsv", ".txt")
+
+
+def _text(data: bytes, path: Path | str) -> str:
+    if len(data) > MAX_FILE_BYTES:
+        raise CalendarImportError(path, None, "the file is larger than a calendar CSV may be "
+                                  f"({MAX_FILE_BYTES >> 20} MB).")
+    try:
+        return decode_file(data, path).text
+    except ContactImportError as error:
+        raise CalendarImportError(path, error.line, error.message) from error
+
+
+def _delimiter(text: str) -> str:
+    """The delimiter that splits the first line into the most cells."""
+    first = next((line for line in text.splitlines() if line.strip()), "")
+    return max(DELIMITERS, key=lambda d: (first.count(d), -DELIMITERS.index(d)))
+
+
+def _rows(text: str, delimiter: str, path: Path | str) -> Iterator[tuple[int, list[str]]]:
+    try:
+        for line, row in _records(io.StringIO(text, newline=""), delimiter, True):
+            if any(cell.strip() for cell in row):
+                yield line, [restore_cell(cell) for cell in row]
+    except _Broken as broken:
+        error = broken.as_import_error(path)
+        raise CalendarImportError(path, error.line, error.message) from broken
+
+
+def read_csv_posts(data: bytes, path: Path | str, *, default_tz: str,
+                   tick: Tick | None = None) -> CalendarPreview:
+    """Read a calendar CSV (either layout) into posts; see the module docstring.
+
+    ``default_tz`` is the workspace's zone; ``tick(rows)`` is called every 2,000 rows
+    (it may raise to cancel). Raises :class:`CalendarImportError` for a file that fails
+    as a whole.
+    """
+    text = _text(data, path)
+    rows = _rows(text, _delimiter(text), path)
+    first = next(rows, None)
+    if first is None:
+        raise CalendarImportError(path, 1, "the file is empty.")
+    header = [cell.strip().casefold() for cell in first[1]]
+    if _OWN_KEYS - {"uid"} <= set(header):
+        reader: _Reader = _OwnReader(path, header, default_tz)
+    elif _when(first[1][0]) is not None or tuple(header[:2]) == _HOOTSUITE_HEADER:
+        reader = _HootsuiteReader(path)
+        if tuple(header[:2]) != _HOOTSUITE_HEADER:
+            reader.add(*first)
+    else:
+        raise CalendarImportError(
+            path, first[0], "this is neither SocialDesk's calendar CSV (a header row with "
+            "date, title, text and uid columns) nor a Hootsuite bulk-upload file (date and "
+            "time, message, link).")
+    for count, (line, row) in enumerate(rows, start=1):
+        reader.add(line, row)
+        if tick is not None and count % 2000 == 0:
+            tick(count)
+    posts = reader.posts()
+    return CalendarPreview(
+        name="", posts=tuple(posts), problems=tuple(sorted(reader.problems,
+                                                           key=lambda p: p.line)),
+        skipped=reader.skipped, events=len(posts), todos=0, layout=reader.layout,
+    )
+
+
+@dataclass
+class _Reader:
+    path: Path | str
+    layout: str = ""
+    problems: list[Problem] = field(default_factory=list)
+    skipped: int = 0
+    count: int = 0
+
+    def left_out(self, line: int, message: str) -> None:
+        self.skipped += 1
+        self.problems.append(Problem(line, f"{message.rstrip('.')}; this row was left out."))
+
+    def counted(self, line: int) -> None:
+        self.count += 1
+        if self.count > MAX_POSTS:
+            raise CalendarImportError(self.path, line, f"the file holds more than "
+                                      f"{MAX_POSTS:,} posts; split it into smaller files.")
+
+    def add(self, line: int, row: list[str]) -> None:
+        raise NotImplementedError
+
+    def posts(self) -> list[ParsedPost]:
+        raise NotImplementedError
+
+
+def _title_from(text: str) -> str:
+    first = next((line.strip() for line in text.splitlines() if line.strip()), "")
+    return first if len(first) <= TITLE_LENGTH else first[: TITLE_LENGTH - 1] + "…"
+
+
+def _stable_uid(prefix: str, *parts: str) -> str:
+    digest = hashlib.sha1("\x1f".join(parts).encode("utf-8")).hexdigest()[:24]
+    return f"{prefix}-{digest}@socialdesk"
+
+
+# --- SocialDesk's own calendar CSV ---------------------------------------------------------
+
+# The cells one post's rows must agree on (the others are per channel).
+_SHARED = ("date", "time", "time_zone", "status", "campaign", "title", "link", "topics")
+
+
+class _OwnReader(_Reader):
+    def __init__(self, path: Path | str, header: list[str], default_tz: str) -> None:
+        super().__init__(path, "csv")
+        self.columns = {name: header.index(name) for name in dict.fromkeys(header)
+                        if name in CSV_COLUMNS or name in ("uid", "post_text")}
+        self.default_tz = default_tz
+        self.groups: dict[str, list[tuple[int, dict[str, str]]]] = {}
+
+    def add(self, line: int, row: list[str]) -> None:
+        cells = {name: row[index].strip() if index < len(row) else ""
+                 for name, index in self.columns.items()}
+        for name in ("text", "post_text", "title"):  # kept as written, line breaks and all
+            if name in self.columns and self.columns[name] < len(row):
+                cells[name] = row[self.columns[name]]
+        uid = cells.get("uid") or _stable_uid(
+            "csv", cells.get("date", ""), cells.get("time", ""), cells.get("title", ""))
+        group = self.groups.get(uid)
+        if group is None:
+            self.counted(line)
+            group = self.groups[uid] = []
+        group.append((line, cells))
+
+    def posts(self) -> list[ParsedPost]:
+        found = []
+        for uid, group in self.groups.items():
+            post = self._post(uid, group)
+            if post is not None:
+                found.append(post)
+        return found
+
+    def _post(self, uid: str, group: list[tuple[int, dict[str, str]]]) -> ParsedPost | None:
+        line, first = group[0]
+        for other_line, cells in group[1:]:
+            differ = [name for name in _SHARED if cells.get(name, "") != first.get(name, "")]
+            if differ:
+                self.problems.append(Problem(other_line, (
+                    f"the {', '.join(d.replace('_', ' ') for d in differ)} differ from line "
+                    f"{line} (the same post, UID {uid}): line {line}'s are used.")))
+        status = first.get("status", "") or "idea"
+        if status not in POST_STATUSES:
+            self.left_out(line, f"unknown status {status!r} (one of {', '.join(POST_STATUSES)})")
+            return None
+        day, time, zone = first.get("date", ""), first.get("time", ""), first.get("time_zone", "")
+        if day and not _iso_date(day):
+            self.left_out(line, f"{day!r} is not a date (YYYY-MM-DD)")
+            return None
+        if time and (not day or not _TIME.match(time)):
+            self.left_out(line, f"{time!r} is not a time (HH:MM)" if day
+                          else "a time without a date")
+            return None
+        if zone and not _known_zone(zone):
+            self.problems.append(Problem(line, f"unknown time zone {zone!r}: the workspace's "
+                                         "zone is used."))
+            zone = ""
+        texts = [(cells.get("channel", ""), cells.get("text", "")) for _, cells in group]
+        body = next((c["post_text"] for _, c in group if c.get("post_text")), texts[0][1])
+        channels: tuple[Channel, ...] = tuple(
+            (channel, text if text != body else None) for channel, text in texts if channel)
+        topics = tuple(t.strip() for t in first.get("topics", "").split(TOPIC_SEPARATOR.strip())
+                       if t.strip())
+        return ParsedPost(
+            line=line, uid=uid,
+            title=first.get("title", "").strip() or _title_from(body) or "Untitled post",
+            body=body, status=status, scheduled_on=day or None,
+            scheduled_time=_hh_mm(time) if time else None,
+            timezone=zone if time and zone and zone != self.default_tz else None,
+            link=first.get("link", ""), categories=topics,
+            campaign=first.get("campaign", "") if "campaign" in self.columns else None,
+            channels=channels if "channel" in self.columns else None,
+        )
+
+
+def _iso_date(text: str) -> bool:
+    from datetime import date
+
+    try:
+        date.fromisoformat(text)
+    except ValueError:
+        return False
+    return len(text) == 10
+
+
+def _known_zone(name: str) -> bool:
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return False
+    return True
+
+
+def _hh_mm(text: str) -> str:
+    hours, minutes = text.split(":")[:2]
+    return f"{int(hours):02d}:{minutes}"
+
+
+# --- Hootsuite bulk upload -------------------------------------------------------------------
+
+def _when(cell: str) -> tuple[int, int, int, str, bool] | None:
+    """``(first, second, year, time, iso)`` of a Hootsuite date cell, or None."""
+    text = " ".join(cell.split())
+    match = _ISO.match(text)
+    if match:
+        year, month, day, time = match.groups()
+        return int(month), int(day), int(year), time, True
+    match = _DMY.match(text)
+    if match:
+        first, second, year, time = match.groups()
+        return int(first), int(second), int(year), time, False
+    return None
+
+
+@dataclass
+class _HootsuiteRow:
+    line: int
+    when: tuple[int, int, int, str, bool]
+    message: str
+    link: str
+
+
+class _HootsuiteReader(_Reader):
+    def __init__(self, path: Path | str) -> None:
+        super().__init__(path, "hootsuite")
+        self.rows: list[_HootsuiteRow] = []
+
+    def add(self, line: int, row: list[str]) -> None:
+        when = _when(row[0])
+        if when is None:
+            self.left_out(line, f"{row[0].strip()!r} is not a date and time "
+                          "(DD/MM/YYYY HH:MM)")
+            return
+        message = row[1] if len(row) > 1 else ""
+        if not message.strip():
+            self.left_out(line, "no message")
+            return
+        self.counted(line)
+        self.rows.append(_HootsuiteRow(line, when, message, row[2].strip() if len(row) > 2
+                                       else ""))
+
+    def _day_first(self) -> bool:
+        dated = [row for row in self.rows if not row.when[4]]
+        day_first = next((row for row in dated if row.when[0] > 12), None)
+        month_first = next((row for row in dated if row.when[1] > 12), None)
+        if day_first is not None and month_first is not None:
+            raise CalendarImportError(
+                self.path, max(day_first.line, month_first.line),
+                f"the dates mix orders: line {day_first.line} has the day first, line "
+                f"{month_first.line} the month first.")
+        return month_first is None
+
+    def posts(self) -> list[ParsedPost]:
+        from datetime import date
+
+        day_first = self._day_first()
+        found: dict[str, ParsedPost] = {}
+        for row in self.rows:
+            first, second, year, time, iso = row.when
+            month, day = (first, second) if iso or not day_first else (second, first)
+            try:
+                day_text = date(year, month, day).isoformat()
+            except ValueError:
+                self.left_out(row.line, f"{year}-{month:02d}-{day:02d} is not a date")
+                continue
+            if not _TIME.match(time):
+                self.left_out(row.line, f"{time!r} is not a time (HH:MM)")
+                continue
+            hh_mm = _hh_mm(time)
+            uid = _stable_uid("hootsuite", day_text, hh_mm, row.message)
+            if uid in found:
+                self.left_out(row.line, f"the same message at the same time as line "
+                              f"{found[uid].line}")
+                continue
+            found[uid] = ParsedPost(
+                line=row.line, uid=uid, title=_title_from(row.message) or "Untitled post",
+                body=row.message, status="scheduled", scheduled_on=day_text,
+                scheduled_time=hh_mm, link=row.link,
+            )
+        return list(found.values())
