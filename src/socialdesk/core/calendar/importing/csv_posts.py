@@ -80,7 +80,11 @@ def _text(data: bytes, path: Path | str) -> str:
     try:
         return decode_file(data, path).text
     except ContactImportError as error:
-        raise CalendarImportError(path, error.line, error.message) from error
+        message = error.message
+        if "not a text file" in message:
+            message = ("this is not a text file (it holds binary data, such as a picture or an "
+                       "archive), so it is not a calendar CSV.")
+        raise CalendarImportError(path, error.line, message) from error
 
 
 def _delimiter(text: str) -> str:

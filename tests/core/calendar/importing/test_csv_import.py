@@ -1,0 +1,208 @@
+"""Calendar CSV import: SocialDesk's own spreadsheet round trip, Hootsuite files, bad rows."""
+
+from __future__ import annotations
+
+import csv
+import io
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from socialdesk.core.calendar.export import export_calendar
+from socialdesk.core.calendar.importing import (
+    CalendarImportError,
+    import_calendar,
+    parse_calendar,
+)
+from socialdesk.core.calendar.importing.csv_posts import MAX_POSTS
+from socialdesk.store.calendar_export import calendar_export_data
+from socialdesk.store.calendar_import import count_rows
+from socialdesk.store.workspace import Workspace
+
+ZONE = "Europe/London"
+Write = Callable[[bytes, str], Path]
+
+
+def _posts(ws: Workspace) -> dict[str, dict[str, object]]:
+    """Every post by UID with what the calendar spreadsheet carries, field for field."""
+    return {
+        post.uid: {
+            "title": post.title, "body": post.body, "status": post.status,
+            "campaign": post.campaign, "date": post.scheduled_on, "time": post.scheduled_time,
+            "zone": (post.timezone or ZONE) if post.scheduled_time else None,
+            "link": post.link, "topics": sorted(post.topics, key=str.casefold),
+            "channels": sorted((c.platform, c.body) for c in post.channels),
+        }
+        for post in calendar_export_data(ws).posts
+    }
+
+
+def _rows(path: Path) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(path.read_text(encoding="utf-8-sig"), newline="")))
+
+
+def _write_rows(path: Path, rows: list[list[str]]) -> None:
+    with path.open("w", encoding="utf-8-sig", newline="") as handle:
+        csv.writer(handle, lineterminator="\r\n").writerows(rows)
+
+
+def test_the_demo_comes_back_field_for_field_and_again_without_duplicates(
+        demo: Workspace, ws: Workspace, tmp_path: Path) -> None:
+    out = tmp_path / "calendar.csv"
+    export_calendar(demo, out, "csv", default_tz=ZONE)
+    before = _posts(demo)
+    assert len(before) > 100
+    assert any(len(p["channels"]) > 1 for p in before.values())  # type: ignore[arg-type]
+    assert any(body for p in before.values() for _, body in p["channels"])  # type: ignore
+
+    report = import_calendar(ws, out, default_tz=ZONE)
+    assert (report.imported, report.merged, report.skipped, report.problems) == (
+        len(before), 0, 0, ())
+    assert _posts(ws) == before
+
+    counts = count_rows(ws)
+    again = import_calendar(ws, out, default_tz=ZONE)
+    assert (again.imported, again.merged, again.unchanged) == (0, 0, len(before))
+    assert count_rows(ws) == counts
+
+    # An edited cell updates that post, and only it.
+    rows = _rows(out)
+    header = rows[0]
+    uids = [r[header.index("uid")] for r in rows[1:]]
+    edited = next(r for r in rows[1:] if uids.count(r[header.index("uid")]) == 1)
+    uid = edited[header.index("uid")]
+    edited[header.index("title")] = "Renamed in the spreadsheet"
+    edited[header.index("date")] = "2031-01-02"
+    _write_rows(out, rows)
+    third = import_calendar(ws, out, default_tz=ZONE)
+    assert (third.imported, third.merged) == (0, 1)
+    after = _posts(ws)
+    assert (after[uid]["title"], after[uid]["date"]) == ("Renamed in the spreadsheet",
+                                                        "2031-01-02")
+    assert {k: v for k, v in after.items() if k != uid} == {
+        k: v for k, v in before.items() if k != uid}
+
+
+def test_a_channel_text_of_its_own_and_the_campaign_are_made_from_the_rows(
+        ws: Workspace, write: Write) -> None:
+    path = write((
+        "uid,date,time,time_zone,channel,status,campaign,title,text,link,topics,post_text\r\n"
+        "a1,2030-05-01,09:00,Europe/Paris,instagram,scheduled,Spring,Rye,Rye is back,"
+        "https://x.example,bread; rye,\r\n"
+        "a1,2030-05-01,09:00,Europe/Paris,mastodon,scheduled,Spring,Rye,Rye! #bread,"
+        "https://x.example,bread; rye,Rye is back\r\n"
+        "b2,,,,,idea,,'=Idea,'+1 for scones,,,\r\n"
+    ).encode(), "mine.csv")
+    report = import_calendar(ws, path, default_tz=ZONE)
+    assert (report.imported, report.problems) == (2, ())
+    posts = {p.uid: p for p in calendar_export_data(ws).posts}
+    rye = posts["a1"]
+    assert (rye.body, rye.campaign, rye.timezone, rye.topics) == (
+        "Rye is back", "Spring", "Europe/Paris", ("bread", "rye"))
+    assert sorted((c.platform, c.body) for c in rye.channels) == [
+        ("instagram", None), ("mastodon", "Rye! #bread")]
+    idea = posts["b2"]  # the spreadsheet-safe ' is taken off again
+    assert (idea.title, idea.body, idea.scheduled_on, idea.channels) == (
+        "=Idea", "+1 for scones", None, ())
+
+
+HOOTSUITE = (
+    "14/03/2030 09:00,Fresh rye today!,https://bakery.example/rye\r\n"
+    "15/03/2030 17:30,\"Two lines,\nwith a comma\",\r\n"
+    "not a date,Lost,\r\n"
+    "16/03/2030 08:05,,https://bakery.example\r\n"
+)
+
+
+def test_a_hootsuite_file_becomes_scheduled_posts_keyed_on_date_and_text(
+        ws: Workspace, write: Write) -> None:
+    path = write(HOOTSUITE.encode(), "bulk-instagram.csv")
+    report = import_calendar(ws, path, default_tz=ZONE)
+    assert (report.imported, report.skipped) == (2, 2)
+    assert [(p.line, p.message) for p in report.problems] == [
+        (4, "'not a date' is not a date and time (DD/MM/YYYY HH:MM); this row was left out."),
+        (5, "no message; this row was left out."),
+    ]
+    posts = sorted(calendar_export_data(ws).posts, key=lambda p: p.scheduled_on or "")
+    assert [(p.title, p.body, p.status, p.scheduled_on, p.scheduled_time, p.link)
+            for p in posts] == [
+        ("Fresh rye today!", "Fresh rye today!", "scheduled", "2030-03-14", "09:00",
+         "https://bakery.example/rye"),
+        ("Two lines,", "Two lines,\nwith a comma", "scheduled", "2030-03-15", "17:30", ""),
+    ]
+    # Again with another link: the same post, updated; with another text: a new one.
+    path.write_text(HOOTSUITE.replace("/rye", "/rye-loaf").replace("Two lines", "2 lines"))
+    again = import_calendar(ws, path, default_tz=ZONE)
+    assert (again.imported, again.merged) == (1, 1)
+    links = {p.body: p.link for p in calendar_export_data(ws).posts}
+    assert links["Fresh rye today!"] == "https://bakery.example/rye-loaf"
+    assert len(links) == 3
+
+
+def test_our_hootsuite_export_comes_back(demo: Workspace, ws: Workspace,
+                                         tmp_path: Path) -> None:
+    result = export_calendar(demo, tmp_path / "bulk.csv", "hootsuite", default_tz=ZONE)
+    first = result.files[0]
+    lines = [line for line in first.read_text(encoding="utf-8").splitlines() if line]
+    report = import_calendar(ws, first, default_tz=ZONE)
+    assert report.imported >= 1 and report.problems == ()
+    assert report.imported <= len(lines)
+
+
+def test_month_first_dates_are_told_by_the_file_and_mixed_orders_refused(
+        ws: Workspace, write: Write) -> None:
+    path = write(b"Date,Message,Link\r\n03/14/2030 09:00,Pi day,\r\n03/02/2030 10:00,Two,\r\n",
+                 "us.csv")
+    import_calendar(ws, path, default_tz=ZONE)
+    assert sorted(p.scheduled_on for p in calendar_export_data(ws).posts) == [
+        "2030-03-02", "2030-03-14"]
+    mixed = write(b"14/03/2030 09:00,A,\r\n03/14/2030 09:00,B,\r\n", "mixed.csv")
+    with pytest.raises(CalendarImportError) as caught:
+        import_calendar(ws, mixed, default_tz=ZONE)
+    assert str(caught.value).startswith(f"{mixed}, line 2: the dates mix orders")
+
+
+def test_bad_rows_are_listed_with_their_lines_and_the_rest_imported(
+        ws: Workspace, write: Write) -> None:
+    path = write((
+        "uid,date,time,status,title,text\r\n"
+        "a,2030-01-01,09:00,posted,Bad status,x\r\n"
+        "b,2030-02-30,,idea,Bad date,x\r\n"
+        "c,2030-01-01,25:00,draft,Bad time,x\r\n"
+        "d,2030-01-01,10:00,draft,Good,x\r\n"
+        "d,2030-01-02,10:00,draft,Good,x\r\n"
+    ).encode(), "bad.csv")
+    report = import_calendar(ws, path, default_tz=ZONE)
+    assert report.imported == 1 and report.skipped == 3
+    assert [p.line for p in report.problems] == [2, 3, 4, 6]
+    assert "unknown status 'posted'" in report.problems[0].message
+    assert "'2030-02-30' is not a date" in report.problems[1].message
+    assert "'25:00' is not a time" in report.problems[2].message
+    assert report.problems[3].message.startswith("the date differ from line 5")
+
+
+@pytest.mark.parametrize(("data", "line", "message"), [
+    (b"uid,title,text,date\r\na,\"open quote,x,2030-01-01\r\n", 2, "the CSV structure is broken"),
+    (b"name,email\r\nAna,ana@example.org\r\n", 1, "this is neither SocialDesk's calendar CSV"),
+    (b"\x89PNG\r\n\x1a\n\x00\x00\x00", 3, "this is not a text file"),
+])
+def test_a_file_that_cannot_be_read_fails_whole_naming_file_and_line(
+        ws: Workspace, write: Write, data: bytes, line: int, message: str) -> None:
+    path = write(data, "broken.csv")
+    with pytest.raises(CalendarImportError) as caught:
+        import_calendar(ws, path, default_tz=ZONE)
+    assert str(caught.value).startswith(f"{path}, line {line}: {message}")
+    assert count_rows(ws)["posts"] == 0
+
+
+def test_a_hostile_file_is_bounded(ws: Workspace, write: Write) -> None:
+    rows = "".join(f"{n},2030-01-01,,idea,T{n},x\r\n" for n in range(MAX_POSTS + 1))
+    path = write(("uid,date,time,status,title,text\r\n" + rows).encode(), "huge.csv")
+    started = time.monotonic()
+    with pytest.raises(CalendarImportError) as caught:
+        parse_calendar(path, default_tz=ZONE)
+    assert time.monotonic() - started < 30
+    assert f"line {MAX_POSTS + 2}: the file holds more than" in str(caught.value)
+    assert count_rows(ws)["posts"] == 0
