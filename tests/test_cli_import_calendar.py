@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -121,3 +124,53 @@ def test_interop_files(tmp_path: Path, capsys: pytest.CaptureFixture[str], path:
     else:
         assert code == 0, captured.err
         assert json.loads(captured.out)["imported"] == len(titles(tmp_path / "w.sqlite")) > 0
+
+
+def _cli(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "socialdesk", *args], capture_output=True,
+                          text=True, timeout=120, env=os.environ.copy())
+
+
+def test_a_calendar_csv_round_trips_through_the_command_line(demo_path: Path,
+                                                             tmp_path: Path) -> None:
+    exported = tmp_path / "calendar.csv"
+    done = _cli("--workspace", str(demo_path), "export", "calendar", "--format", "csv",
+                "--out", str(exported))
+    assert done.returncode == 0, done.stderr
+    workspace = tmp_path / "copy.sqlite"
+    first = _cli("import", "calendar", str(exported), "--json", "--workspace", str(workspace))
+    assert first.returncode == 0, first.stderr
+    with Workspace.open_readonly(demo_path) as demo:
+        count = demo.conn.execute("SELECT count(*) FROM posts").fetchone()[0]
+    assert json.loads(first.stdout) == {"imported": count, "merged": 0, "skipped": 0,
+                                        "problems": []}
+    again = _cli("import", "calendar", str(exported), "--workspace", str(workspace))
+    assert again.returncode == 0 and again.stdout.startswith(
+        f"Imported 0 posts from {exported.name}.")
+    assert len(titles(workspace)) == count
+
+    broken = tmp_path / "broken.csv"
+    broken.write_text('uid,title,text,date\r\na,"never closed,x,2030-01-01\r\n')
+    failed = _cli("import", "calendar", str(broken), "--workspace", str(workspace))
+    assert failed.returncode == 1
+    assert failed.stderr.startswith(f"socialdesk: {broken}, line 2: the CSV structure is broken")
+    assert failed.stderr.rstrip().endswith("Nothing was imported.")
+    assert len(titles(workspace)) == count
+
+
+def test_templates_are_listed(tmp_path: Path) -> None:
+    from socialdesk.store import post_templates
+    from socialdesk.store.post_templates import PostTemplate
+
+    workspace = tmp_path / "w.sqlite"
+    with Workspace.open(workspace, create=True) as ws:
+        post_templates.create_template(ws, PostTemplate(
+            0, "Weekly bread", title="Bread of the week", body="Today: …",
+            channels=(("instagram", None), ("mastodon", "Today! #bread")), topics=("bread",)))
+    listed = _cli("templates", "--workspace", str(workspace))
+    assert listed.returncode == 0, listed.stderr
+    assert listed.stdout.strip() == ("Weekly bread: Bread of the week (instagram, mastodon; "
+                                     "topics bread)")
+    as_json = json.loads(_cli("templates", "--json", "--workspace", str(workspace)).stdout)
+    assert as_json[0]["channels"] == [{"platform": "instagram", "text": None},
+                                      {"platform": "mastodon", "text": "Today! #bread"}]

@@ -24,7 +24,7 @@ from socialdesk.store.errors import WorkspaceCorrupt, WorkspaceError
 
 VIEWS = ("today", "calendar", "contacts", "partners", "planner", "reports")
 FEATURES = ("workspace", "importing", "export", "plan", "share", "backup", "report",
-            "track_record", "publishing", "sync")  # modules of socialdesk.commands
+            "track_record", "publishing", "sync", "templates")  # modules of socialdesk.commands
 
 
 class _NotTheApp(Exception):

@@ -1,4 +1,4 @@
-"""``socialdesk import contacts FILE``, ``import calendar FILE.ics``, ``import clicks FILE``.
+"""``socialdesk import contacts FILE``, ``import calendar FILE``, ``import clicks FILE``.
 
 Importing writes, so the workspace is created when it does not exist yet, and it is
 refused while SocialDesk has the workspace open elsewhere. A file that fails as a whole
@@ -39,8 +39,10 @@ def register(commands: argparse._SubParsersAction) -> None:
     add_workspace_option(contacts)
     contacts.set_defaults(run=run_import_contacts)
 
-    calendar = targets.add_parser("calendar", help="events from an iCalendar (.ics) file")
-    calendar.add_argument("file", metavar="FILE.ics")
+    calendar = targets.add_parser(
+        "calendar", help="posts from an iCalendar (.ics) file, SocialDesk's calendar CSV or a "
+        "Hootsuite bulk-upload CSV")
+    calendar.add_argument("file", metavar="FILE")
     calendar.add_argument("--from", dest="since", metavar="DATE", type=iso_date,
                           help="repeating events become posts from this date on, for a "
                                "year (default: today)")
@@ -114,7 +116,7 @@ def run_import_contacts(args: argparse.Namespace) -> int:
 
 
 def run_import_calendar(args: argparse.Namespace) -> int:
-    """Import posts from an iCalendar file in one transaction."""
+    """Import posts from an iCalendar file or a calendar CSV in one transaction."""
     from socialdesk.core.calendar.importing import CalendarImportError, import_calendar
 
     source = _source(args)

@@ -31,7 +31,8 @@ if TYPE_CHECKING:
 Imported = Callable[[Changes | None], None]  # told what an import changed, once it ended
 IMPORT_FILTER = (
     "Contacts, calendars or analytics exports (*.vcf *.vcard *.csv *.tsv *.txt *.ics *.ical "
-    "*.zip);;Contacts (*.vcf *.vcard *.csv *.tsv *.txt);;Calendars (*.ics *.ical);;"
+    "*.zip);;Contacts (*.vcf *.vcard *.csv *.tsv *.txt);;"
+    "Calendars: iCalendar, SocialDesk's or Hootsuite's CSV (*.ics *.ical *.csv);;"
     "Web analytics exports: clicks (*.csv *.tsv *.zip);;All files (*)"
 )
 CALENDAR_SUFFIXES = (".ics", ".ical")
@@ -61,12 +62,14 @@ def import_dialog(parent: QWidget, ws: Workspace, done: Imported) -> None:
 def import_path(parent: QWidget, ws: Workspace, path: Path, done: Imported) -> None:
     """Import ``path``: a calendar or clicks directly, contacts through the import dialog.
 
-    A table is an analytics export (clicks) when its content says so.
+    A table is a calendar (SocialDesk's calendar CSV, a Hootsuite bulk upload) or an
+    analytics export (clicks) when its content says so.
     """
+    from socialdesk.core.calendar.importing.csv_posts import is_calendar_csv
     from socialdesk.core.share.clicks import is_clicks_export
 
     suffix = path.suffix.lower()
-    if suffix in CALENDAR_SUFFIXES:
+    if suffix in CALENDAR_SUFFIXES or (suffix in TABLE_SUFFIXES and is_calendar_csv(path)):
         import_calendar_path(parent, ws, path, done)
     elif suffix == ".zip" or (suffix in TABLE_SUFFIXES and is_clicks_export(path)):
         from socialdesk.qt.share.clicks_import import import_clicks_path
@@ -77,7 +80,10 @@ def import_path(parent: QWidget, ws: Workspace, path: Path, done: Imported) -> N
 
 
 def import_calendar_path(parent: QWidget, ws: Workspace, path: Path, done: Imported) -> None:
-    """Preview an .ics file, ask about its to-dos and repeats, import it on the writer thread.
+    """Preview a calendar file (.ics or calendar CSV), ask what to import, import it.
+
+    The question shows a CSV's problems and asks about an .ics file's to-dos and repeats;
+    the import runs on the writer thread.
 
     Returns at once; ``done(changes)`` runs on the GUI thread when the import ended.
     """

@@ -178,3 +178,39 @@ def test_closing_during_an_import_waits_for_it_then_backs_up_and_closes(
         assert reports.counts(ws).posts > 50
     assert [b.kind for b in catalog.list_backups(folder)] == ["auto"]
     del held
+
+
+def test_a_calendar_csv_is_previewed_with_its_problems_and_imported_from_the_menu(
+        qtbot, tmp_path: Path, demo: Workspace, close_window,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    source = tmp_path / "plan.csv"
+    export_calendar(demo, source, "csv")
+    with source.open("a", encoding="utf-8", newline="") as handle:
+        handle.write("x9,2030-01-01,,,,posted,,Bad status,text,,,x9,\r\n")
+    create_application()
+    window = MainWindow(Workspace.open(tmp_path / "new.sqlite", create=True), app_settings())
+    qtbot.addWidget(window)
+    seen: list[CalendarImportOptions] = []
+    told: list[str] = []
+    monkeypatch.setattr(QFileDialog, "getOpenFileName",
+                        staticmethod(lambda *a, **k: (str(source), "")))
+    monkeypatch.setattr(QMessageBox, "information",
+                        staticmethod(lambda parent, title, text: told.append(text)))
+    asked: list[str] = []
+
+    def accept(dialog: CalendarImportOptions) -> None:
+        assert dialog.todos is None and dialog.since_edit is None
+        assert dialog.problems is not None
+        asked.append(f"{dialog.question.text()} {dialog.problems.text()}")
+        dialog.accept()
+
+    when_options_open(accept, seen)
+    window.import_file()
+    qtbot.waitUntil(lambda: bool(told), timeout=20_000)
+    posts = reports.counts(demo).posts
+    assert "a SocialDesk calendar spreadsheet" in asked[0]
+    assert "unknown status 'posted'" in asked[0]
+    assert window.ws.conn.execute("SELECT count(*) FROM posts").fetchone()[0] == \
+        demo.conn.execute("SELECT count(*) FROM posts").fetchone()[0]
+    assert posts > 0 and "Imported" in told[0]
+    close_window(window)

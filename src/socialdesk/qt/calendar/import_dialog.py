@@ -1,5 +1,8 @@
 """What to import from an .ics file: its to-dos or not, and from when repeating events start.
 
+For a calendar CSV the dialog is the preview: how many posts, which layout, and the rows
+that will be left out or read with a guess, before anything is written.
+
 Shown by File → Import… after the file was read (:mod:`socialdesk.qt.transfer`). A
 repeating event SocialDesk cannot store as a repeat becomes one post per date for a year;
 the date chosen here (default today) is where that year starts, so that a series begun
@@ -26,6 +29,8 @@ from socialdesk import APP_NAME
 from socialdesk.core.calendar.importing import CalendarPreview
 from socialdesk.qt.calendar.fields import iso_date, qdate
 
+SHOWN = 10  # problems listed before importing
+
 
 class CalendarImportOptions(QDialog):
     """Import or cancel; ``todos`` and ``since_edit`` are shown only when they matter."""
@@ -34,12 +39,26 @@ class CalendarImportOptions(QDialog):
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(f"Import calendar — {APP_NAME}")
-        self.question = QLabel(
-            f"{path.name} holds {len(preview.posts):,} events, which will become posts "
-            "(events already imported are updated, not repeated).")
+        if preview.layout == "ics":
+            text = (f"{path.name} holds {len(preview.posts):,} events, which will become posts "
+                    "(events already imported are updated, not repeated).")
+        else:
+            source = "a Hootsuite bulk upload" if preview.layout == "hootsuite" else \
+                "a SocialDesk calendar spreadsheet"
+            text = (f"{path.name} ({source}) holds {len(preview.posts):,} posts (posts "
+                    "already imported are updated, not repeated).")
+        self.question = QLabel(text)
         self.question.setWordWrap(True)
         layout = QVBoxLayout(self)
         layout.addWidget(self.question)
+        self.problems: QLabel | None = None
+        if preview.problems:
+            shown = [f"Line {p.line}: {p.message}" for p in preview.problems[:SHOWN]]
+            if len(preview.problems) > SHOWN:
+                shown.append(f"… and {len(preview.problems) - SHOWN:,} more.")
+            self.problems = QLabel(f"{len(preview.problems):,} problems:\n" + "\n".join(shown))
+            self.problems.setWordWrap(True)
+            layout.addWidget(self.problems)
         form = QFormLayout()
         self.todos: QCheckBox | None = None
         if preview.todos:

@@ -88,13 +88,13 @@ def test_the_demo_comes_back_field_for_field_and_again_without_duplicates(
 def test_a_channel_text_of_its_own_and_the_campaign_are_made_from_the_rows(
         ws: Workspace, write: Write) -> None:
     path = write((
-        "uid,date,time,time_zone,channel,status,campaign,title,text,link,topics,post_text\r\n"
-        "a1,2030-05-01,09:00,Europe/Paris,instagram,scheduled,Spring,Rye,Rye is back,"
-        "https://x.example,bread; rye,\r\n"
-        "a1,2030-05-01,09:00,Europe/Paris,mastodon,scheduled,Spring,Rye,Rye! #bread,"
-        "https://x.example,bread; rye,Rye is back\r\n"
-        "b2,,,,,idea,,'=Idea,'+1 for scones,,,\r\n"
-    ).encode(), "mine.csv")
+        b"uid,date,time,time_zone,channel,status,campaign,title,text,link,topics,post_text\r\n"
+        b"a1,2030-05-01,09:00,Europe/Paris,instagram,scheduled,Spring,Rye,Rye is back,"
+        b"https://x.example,bread; rye,\r\n"
+        b"a1,2030-05-01,09:00,Europe/Paris,mastodon,scheduled,Spring,Rye,Rye! #bread,"
+        b"https://x.example,bread; rye,Rye is back\r\n"
+        b"b2,,,,,idea,,'=Idea,'+1 for scones,,,\r\n"
+    ), "mine.csv")
     report = import_calendar(ws, path, default_tz=ZONE)
     assert (report.imported, report.problems) == (2, ())
     posts = {p.uid: p for p in calendar_export_data(ws).posts}
@@ -167,13 +167,13 @@ def test_month_first_dates_are_told_by_the_file_and_mixed_orders_refused(
 def test_bad_rows_are_listed_with_their_lines_and_the_rest_imported(
         ws: Workspace, write: Write) -> None:
     path = write((
-        "uid,date,time,status,title,text\r\n"
-        "a,2030-01-01,09:00,posted,Bad status,x\r\n"
-        "b,2030-02-30,,idea,Bad date,x\r\n"
-        "c,2030-01-01,25:00,draft,Bad time,x\r\n"
-        "d,2030-01-01,10:00,draft,Good,x\r\n"
-        "d,2030-01-02,10:00,draft,Good,x\r\n"
-    ).encode(), "bad.csv")
+        b"uid,date,time,status,title,text\r\n"
+        b"a,2030-01-01,09:00,posted,Bad status,x\r\n"
+        b"b,2030-02-30,,idea,Bad date,x\r\n"
+        b"c,2030-01-01,25:00,draft,Bad time,x\r\n"
+        b"d,2030-01-01,10:00,draft,Good,x\r\n"
+        b"d,2030-01-02,10:00,draft,Good,x\r\n"
+    ), "bad.csv")
     report = import_calendar(ws, path, default_tz=ZONE)
     assert report.imported == 1 and report.skipped == 3
     assert [p.line for p in report.problems] == [2, 3, 4, 6]

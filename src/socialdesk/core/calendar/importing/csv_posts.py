@@ -73,6 +73,24 @@ def is_table(path: Path | str) -> bool:
     return Path(path).suffix.lower() in (".csv", ".tsv", ".txt")
 
 
+def is_calendar_csv(path: Path) -> bool:
+    """Whether ``path`` is a calendar CSV of either layout, from its first line (quick)."""
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(1 << 16)
+        text = decode_file(head, path).text
+    except (OSError, ContactImportError):
+        return False
+    first = next((line for line in text.splitlines() if line.strip()), "")
+    try:
+        cells = next(_rows(first, _delimiter(first), path))[1]
+    except (StopIteration, CalendarImportError):
+        return False
+    header = [cell.strip().casefold() for cell in cells]
+    return (_OWN_KEYS - {"uid"} <= set(header) or tuple(header[:2]) == _HOOTSUITE_HEADER
+            or _when(cells[0]) is not None)
+
+
 def _text(data: bytes, path: Path | str) -> str:
     if len(data) > MAX_FILE_BYTES:
         raise CalendarImportError(path, None, "the file is larger than a calendar CSV may be "
