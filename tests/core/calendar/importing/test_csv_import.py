@@ -14,9 +14,8 @@ from socialdesk.core.calendar.export import export_calendar
 from socialdesk.core.calendar.importing import (
     CalendarImportError,
     import_calendar,
-    parse_calendar,
 )
-from socialdesk.core.calendar.importing.csv_posts import MAX_POSTS
+from socialdesk.core.calendar.importing.csv_posts import MAX_POSTS, MAX_ROWS
 from socialdesk.store.calendar_export import calendar_export_data
 from socialdesk.store.calendar_import import count_rows
 from socialdesk.store.workspace import Workspace
@@ -197,12 +196,17 @@ def test_a_file_that_cannot_be_read_fails_whole_naming_file_and_line(
     assert count_rows(ws)["posts"] == 0
 
 
-def test_a_hostile_file_is_bounded(ws: Workspace, write: Write) -> None:
-    rows = "".join(f"{n},2030-01-01,,idea,T{n},x\r\n" for n in range(MAX_POSTS + 1))
+@pytest.mark.parametrize(("row", "count", "message"), [
+    ("{n},2030-01-01,,idea,T{n},x", MAX_POSTS, "the file holds more than"),
+    ("same,,,idea,T,x{n}", MAX_ROWS, "the file has more than"),  # one post, endless rows
+])
+def test_a_hostile_file_is_bounded(ws: Workspace, write: Write, row: str, count: int,
+                                   message: str) -> None:
+    rows = "".join(row.format(n=n) + "\r\n" for n in range(count + 1))
     path = write(("uid,date,time,status,title,text\r\n" + rows).encode(), "huge.csv")
     started = time.monotonic()
     with pytest.raises(CalendarImportError) as caught:
-        parse_calendar(path, default_tz=ZONE)
+        import_calendar(ws, path, default_tz=ZONE)
     assert time.monotonic() - started < 30
-    assert f"line {MAX_POSTS + 2}: the file holds more than" in str(caught.value)
+    assert f"line {count + 2}: {message}" in str(caught.value)
     assert count_rows(ws)["posts"] == 0

@@ -27,7 +27,8 @@ Every cell goes through :func:`~socialdesk.core.csvsafe.restore_cell` (the ``'``
 export puts before a cell a spreadsheet would run as a formula). A row that cannot be
 read (an unknown status, a date that is not one) is left out and listed with its line; a
 file whose rows cannot be split (a quote left open) fails whole with its line, as does a
-file larger than :data:`MAX_FILE_BYTES` or with more than :data:`MAX_POSTS` posts.
+file larger than :data:`MAX_FILE_BYTES`, with more than :data:`MAX_ROWS` rows or more than
+:data:`MAX_POSTS` posts. A post's later rows keep only their channel and texts.
 """
 
 from __future__ import annotations
@@ -52,6 +53,7 @@ from socialdesk.store.vocabulary import POST_STATUSES
 
 MAX_FILE_BYTES = 64 << 20
 MAX_POSTS = 100_000  # as many as an .ics file's series may make
+MAX_ROWS = 400_000  # rows of the file (a post has a row per channel)
 TITLE_LENGTH = 80
 DELIMITERS = (",", ";", "\t")
 # What each layout says about a post; the other fields of a post imported again stay.
@@ -147,6 +149,9 @@ def read_csv_posts(data: bytes, path: Path | str, *, default_tz: str,
             "date, title, text and uid columns) nor a Hootsuite bulk-upload file (date and "
             "time, message, link).")
     for count, (line, row) in enumerate(rows, start=1):
+        if count > MAX_ROWS:
+            raise CalendarImportError(path, line, f"the file has more than {MAX_ROWS:,} rows; "
+                                      "split it into smaller files.")
         reader.add(line, row)
         if tick is not None and count % 2000 == 0:
             tick(count)
@@ -195,6 +200,15 @@ def _stable_uid(prefix: str, *parts: str) -> str:
 
 # --- SocialDesk's own calendar CSV ---------------------------------------------------------
 
+@dataclass
+class _Group:
+    """The rows of one post: the first one's cells, then each row's channel and texts."""
+
+    line: int
+    cells: dict[str, str]
+    texts: list[tuple[str, str, str]]  # (channel, text, post_text)
+
+
 # The cells one post's rows must agree on (the others are per channel).
 _SHARED = ("date", "time", "time_zone", "status", "campaign", "title", "link", "topics")
 
@@ -205,7 +219,7 @@ class _OwnReader(_Reader):
         self.columns = {name: header.index(name) for name in dict.fromkeys(header)
                         if name in CSV_COLUMNS or name in ("uid", "post_text")}
         self.default_tz = default_tz
-        self.groups: dict[str, list[tuple[int, dict[str, str]]]] = {}
+        self.groups: dict[str, _Group] = {}
 
     def add(self, line: int, row: list[str]) -> None:
         cells = {name: row[index].strip() if index < len(row) else ""
@@ -215,11 +229,19 @@ class _OwnReader(_Reader):
                 cells[name] = row[self.columns[name]]
         uid = cells.get("uid") or _stable_uid(
             "csv", cells.get("date", ""), cells.get("time", ""), cells.get("title", ""))
+        texts = (cells.get("channel", ""), cells.get("text", ""), cells.get("post_text", ""))
         group = self.groups.get(uid)
         if group is None:
             self.counted(line)
-            group = self.groups[uid] = []
-        group.append((line, cells))
+            self.groups[uid] = _Group(line, cells, [texts])
+            return
+        group.texts.append(texts)
+        first = group.cells
+        differ = [name for name in _SHARED if cells.get(name, "") != first.get(name, "")]
+        if differ:
+            self.problems.append(Problem(line, (
+                f"the {', '.join(d.replace('_', ' ') for d in differ)} differ from line "
+                f"{group.line} (the same post, UID {uid}): line {group.line}'s are used.")))
 
     def posts(self) -> list[ParsedPost]:
         found = []
@@ -229,14 +251,8 @@ class _OwnReader(_Reader):
                 found.append(post)
         return found
 
-    def _post(self, uid: str, group: list[tuple[int, dict[str, str]]]) -> ParsedPost | None:
-        line, first = group[0]
-        for other_line, cells in group[1:]:
-            differ = [name for name in _SHARED if cells.get(name, "") != first.get(name, "")]
-            if differ:
-                self.problems.append(Problem(other_line, (
-                    f"the {', '.join(d.replace('_', ' ') for d in differ)} differ from line "
-                    f"{line} (the same post, UID {uid}): line {line}'s are used.")))
+    def _post(self, uid: str, group: _Group) -> ParsedPost | None:
+        line, first = group.line, group.cells
         status = first.get("status", "") or "idea"
         if status not in POST_STATUSES:
             self.left_out(line, f"unknown status {status!r} (one of {', '.join(POST_STATUSES)})")
@@ -253,10 +269,10 @@ class _OwnReader(_Reader):
             self.problems.append(Problem(line, f"unknown time zone {zone!r}: the workspace's "
                                          "zone is used."))
             zone = ""
-        texts = [(cells.get("channel", ""), cells.get("text", "")) for _, cells in group]
-        body = next((c["post_text"] for _, c in group if c.get("post_text")), texts[0][1])
+        body = next((own for _, _, own in group.texts if own), group.texts[0][1])
         channels: tuple[Channel, ...] = tuple(
-            (channel, text if text != body else None) for channel, text in texts if channel)
+            (channel, text if text != body else None) for channel, text, _ in group.texts
+            if channel)
         topics = tuple(t.strip() for t in first.get("topics", "").split(TOPIC_SEPARATOR.strip())
                        if t.strip())
         return ParsedPost(
