@@ -1,6 +1,10 @@
 """Calendar import: the events of an iCalendar (.ics) file become posts.
 
-Qt-free. The CLI (``socialdesk import calendar FILE.ics``) and the GUI call
+A ``.csv``, ``.tsv`` or ``.txt`` file is read as a calendar spreadsheet instead:
+SocialDesk's own calendar CSV or a Hootsuite bulk upload (:mod:`csv_posts`, and
+``docs/calendar-csv.md``), through the same preview, merge and single transaction.
+
+Qt-free. The CLI (``socialdesk import calendar FILE``) and the GUI call
 :func:`import_calendar` (from a worker with its own workspace connection, passing a
 ``progress`` callback that returns False to cancel), or :func:`parse_calendar` to
 preview a file without writing anything.
