@@ -161,6 +161,10 @@ def test_month_first_dates_are_told_by_the_file_and_mixed_orders_refused(
     import_calendar(ws, path, default_tz=ZONE)
     assert sorted(p.scheduled_on for p in calendar_export_data(ws).posts) == [
         "2030-03-02", "2030-03-14"]
+    said = write(b"Date (MM/DD/YYYY HH:MM),Message\r\n04/05/2030 09:00,Said,\r\n", "said.csv")
+    import_calendar(ws, said, default_tz=ZONE)
+    assert {p.body: p.scheduled_on for p in calendar_export_data(ws).posts}["Said"] == \
+        "2030-04-05"
     mixed = write(b"14/03/2030 09:00,A,\r\n03/14/2030 09:00,B,\r\n", "mixed.csv")
     with pytest.raises(CalendarImportError) as caught:
         import_calendar(ws, mixed, default_tz=ZONE)

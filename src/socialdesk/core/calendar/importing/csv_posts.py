@@ -18,7 +18,8 @@ Hootsuite's bulk-upload layout: no header row (a first row naming Date, Message 
 is skipped), the columns date and time, message and link (optional), one file per social
 profile. Dates are ``DD/MM/YYYY HH:MM`` or ``MM/DD/YYYY HH:MM`` (Hootsuite asks which at
 upload; here the file's own dates tell: a first number above 12 means day first, a
-second above 12 month first; neither: day first, as SocialDesk's Hootsuite export writes),
+second above 12 month first; neither: as a header ``Date (MM/DD/YYYY HH:MM)`` says, else
+day first, as SocialDesk's Hootsuite export writes),
 24-hour times, seconds optional, and ISO ``YYYY-MM-DD HH:MM`` too. A row becomes a
 scheduled post titled with its message's first line, on no channel; it is keyed on its
 date, time and message, so importing the file again changes only the links.
@@ -66,7 +67,13 @@ _OWN_KEYS = frozenset({"uid", "title", "text", "date"})
 _TIME = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)(?::[0-5]\d)?$")
 _DMY = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})[ T]+(\d{1,2}:\d{2}(?::\d{2})?)$")
 _ISO = re.compile(r"^(\d{4})-(\d{2})-(\d{2})[ T]+(\d{1,2}:\d{2}(?::\d{2})?)$")
-_HOOTSUITE_HEADER = ("date", "message")
+_MESSAGE_HEADERS = ("message", "text", "post")
+
+
+def _hootsuite_header(header: list[str]) -> bool:
+    """A header row over Hootsuite's columns ("Date", "Message", "Link"; "Date (…)" too)."""
+    return (len(header) >= 2 and header[0].startswith("date")
+            and header[1].startswith(_MESSAGE_HEADERS))
 Tick = Callable[[int], None]
 
 
@@ -89,7 +96,7 @@ def is_calendar_csv(path: Path) -> bool:
     except (StopIteration, CalendarImportError):
         return False
     header = [cell.strip().casefold() for cell in cells]
-    return (_OWN_KEYS - {"uid"} <= set(header) or tuple(header[:2]) == _HOOTSUITE_HEADER
+    return (_OWN_KEYS - {"uid"} <= set(header) or _hootsuite_header(header)
             or _when(cells[0]) is not None)
 
 
@@ -139,9 +146,9 @@ def read_csv_posts(data: bytes, path: Path | str, *, default_tz: str,
     header = [cell.strip().casefold() for cell in first[1]]
     if _OWN_KEYS - {"uid"} <= set(header):
         reader: _Reader = _OwnReader(path, header, default_tz)
-    elif _when(first[1][0]) is not None or tuple(header[:2]) == _HOOTSUITE_HEADER:
-        reader = _HootsuiteReader(path)
-        if tuple(header[:2]) != _HOOTSUITE_HEADER:
+    elif _when(first[1][0]) is not None or _hootsuite_header(header):
+        reader = _HootsuiteReader(path, month_first="mm/dd" in header[0])
+        if not _hootsuite_header(header):
             reader.add(*first)
     else:
         raise CalendarImportError(
@@ -335,9 +342,10 @@ class _HootsuiteRow:
 
 
 class _HootsuiteReader(_Reader):
-    def __init__(self, path: Path | str) -> None:
+    def __init__(self, path: Path | str, *, month_first: bool = False) -> None:
         super().__init__(path, "hootsuite")
         self.rows: list[_HootsuiteRow] = []
+        self.month_first = month_first  # the header says so ("Date (MM/DD/YYYY HH:MM)")
 
     def add(self, line: int, row: list[str]) -> None:
         when = _when(row[0])
@@ -362,7 +370,7 @@ class _HootsuiteReader(_Reader):
                 self.path, max(day_first.line, month_first.line),
                 f"the dates mix orders: line {day_first.line} has the day first, line "
                 f"{month_first.line} the month first.")
-        return month_first is None
+        return month_first is None and (day_first is not None or not self.month_first)
 
     def posts(self) -> list[ParsedPost]:
         from datetime import date
