@@ -11,9 +11,16 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 from shared_files import INTEROP  # noqa: F401 - re-exported
 from socialdesk.store.workspace import Workspace
+
+# The machines that run the suite are shared: time says nothing about a property, so no
+# example is failed for being slow (tests that bound time set their own deadline).
+settings.register_profile("shared-machine", deadline=None,
+                          suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("shared-machine")
 
 
 @pytest.fixture(autouse=True)

@@ -37,13 +37,13 @@ def test_json_report_and_no_duplicates(tmp_path: Path, capsys: pytest.CaptureFix
     workspace = tmp_path / "new.sqlite"
     assert main(["import", "calendar", str(source), "--json", "--workspace", str(workspace)]) == 0
     assert json.loads(capsys.readouterr().out) == {
-        "imported": 2, "merged": 0, "skipped": 1,
+        "imported": 2, "merged": 0, "unchanged": 0, "skipped": 1,
         "problems": [{"line": 9, "message": "event without a start date (DTSTART) left out."}],
     }
     assert titles(workspace) == ["Bread, butter", "Weekly"]
     assert main(["--workspace", str(workspace), "import", "calendar", str(source)]) == 0
     out = capsys.readouterr().out
-    assert out.startswith("Imported 0 posts from plan.ics.")
+    assert out.startswith("Nothing changed: the 2 posts in plan.ics are already there.")
     assert f"{source}, line 9: event without a start date" in out
     assert titles(workspace) == ["Bread, butter", "Weekly"]
 
@@ -142,11 +142,11 @@ def test_a_calendar_csv_round_trips_through_the_command_line(demo_path: Path,
     assert first.returncode == 0, first.stderr
     with Workspace.open_readonly(demo_path) as demo:
         count = demo.conn.execute("SELECT count(*) FROM posts").fetchone()[0]
-    assert json.loads(first.stdout) == {"imported": count, "merged": 0, "skipped": 0,
-                                        "problems": []}
+    assert json.loads(first.stdout) == {"imported": count, "merged": 0, "unchanged": 0,
+                                        "skipped": 0, "problems": []}
     again = _cli("import", "calendar", str(exported), "--workspace", str(workspace))
     assert again.returncode == 0 and again.stdout.startswith(
-        f"Imported 0 posts from {exported.name}.")
+        f"Nothing changed: the {count} posts in {exported.name} are already there.")
     assert len(titles(workspace)) == count
 
     broken = tmp_path / "broken.csv"

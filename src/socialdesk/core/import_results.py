@@ -54,12 +54,14 @@ class ImportSummary:
     merged: int
     skipped: int
     problems: tuple[Problem, ...]
+    unchanged: int = 0  # entries already there, with nothing to add
 
     def as_json(self) -> dict[str, object]:
-        """``{"imported": N, "merged": N, "skipped": N, "problems": [{"line", "message"}]}``."""
+        """``{"imported", "merged", "unchanged", "skipped": N, "problems": [...]}``."""
         return {
             "imported": self.imported,
             "merged": self.merged,
+            "unchanged": self.unchanged,
             "skipped": self.skipped,
             "problems": [problem.as_dict() for problem in self.problems],
         }

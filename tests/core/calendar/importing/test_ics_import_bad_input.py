@@ -61,7 +61,7 @@ def test_one_event_without_a_start_is_listed_and_the_rest_imported(
     path = write(calendar(event(uid="a"), event(uid="b", start=None), event(uid="c")))
     report = import_calendar(ws, path)
     assert report.as_json() == {
-        "imported": 2, "merged": 0, "skipped": 1,
+        "imported": 2, "merged": 0, "unchanged": 0, "skipped": 1,
         "problems": [{"line": 9, "message": "event without a start date (DTSTART) left out."}],
     }
 

@@ -22,7 +22,8 @@ def test_same_file_twice_adds_nothing(ws: Workspace, write: Write) -> None:
     assert (first.imported, first.merged, first.skipped) == (4, 0, 0)
     after_first = counts(ws)
     second = import_calendar(ws, path)
-    assert second.as_json() == {"imported": 0, "merged": 0, "skipped": 0, "problems": []}
+    assert second.as_json() == {"imported": 0, "merged": 0, "unchanged": 4, "skipped": 0,
+                               "problems": []}
     assert second.unchanged == 4
     assert counts(ws) == after_first
 

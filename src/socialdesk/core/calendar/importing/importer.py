@@ -42,8 +42,6 @@ class CalendarImportReport(ImportSummary):
     as neither imported nor merged, only as ``unchanged``.
     """
 
-    unchanged: int = 0
-
 
 def _zone(name: str | None) -> ZoneInfo:
     if name is None:

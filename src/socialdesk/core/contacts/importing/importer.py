@@ -45,13 +45,6 @@ class ImportReport(ImportSummary):
     """
 
     likely_duplicates: tuple[DuplicateMatch, ...] = ()
-    unchanged: int = 0
-
-    def as_json(self) -> dict[str, object]:
-        """The shared shape, with ``unchanged`` after ``merged``."""
-        shared = ImportSummary.as_json(self)
-        return {"imported": shared.pop("imported"), "merged": shared.pop("merged"),
-                "unchanged": self.unchanged, **shared}
 
 
 def detect_format(data: bytes) -> str:
@@ -202,7 +195,8 @@ def import_contacts(
             _tick(progress, chunk.done, stream.size, path)
         _tick(progress, stream.size, stream.size, path)
     return ImportReport(plan.imported, plan.merged + plan.existing_rows - plan.unchanged,
-                        skipped, tuple(problems), tuple(plan.likely), plan.unchanged)
+                        skipped, tuple(problems), unchanged=plan.unchanged,
+                        likely_duplicates=tuple(plan.likely))
 
 
 class _Plan:
