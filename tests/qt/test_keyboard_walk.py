@@ -1,9 +1,9 @@
 """Every view and dialog used with the keyboard alone, as a screen reader user would.
 
 Tab walks through each view of the main window (on the small demo) and through each dialog
-the menus open: it must reach every control the view shows and come back to where it
-started, and every control it reaches must have a name assistive technology can say (its
-accessible name, its text, or its buddy label's text).
+the menus open, and each page of their tabs: it must reach every control shown and come
+back to where it started, and every control must have a name assistive technology can say
+(its accessible name, its text, or its buddy label's text). Ctrl+1 … Ctrl+6 switch views.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QAccessible
+from PySide6.QtGui import QAccessible, QKeySequence
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -36,6 +36,7 @@ def spoken_name(widget: QWidget) -> str:
 
 
 def describe(widget: QWidget) -> str:
+    """The widget's class and the start of its tooltip or placeholder, to tell it apart."""
     hint = widget.toolTip() or getattr(widget, "placeholderText", lambda: "")()
     return f"{type(widget).__name__}{f' ({hint[:40]!r})' if hint else ''}"
 
@@ -112,8 +113,6 @@ def assert_usable_by_keyboard(root: QWidget, where: str = "") -> None:
 
 def press(window: MainWindow, key: str) -> None:
     """Type a key sequence ("Ctrl+3") into the window, as a person would."""
-    from PySide6.QtGui import QKeySequence
-
     combo = QKeySequence(key)[0]
     QTest.keyClick(window, combo.key(), combo.keyboardModifiers())
 
@@ -254,3 +253,25 @@ def test_the_sync_conflicts_dialog_is_walked_by_tab(window: MainWindow, qtbot) -
                                           window))
     assert dialog.table.rowCount() == 1  # type: ignore[attr-defined]
     assert_usable_by_keyboard(dialog)
+
+
+def test_the_contacts_audience_and_link_dialogs_are_walked_by_tab(window: MainWindow,
+                                                                  qtbot) -> None:
+    from socialdesk.qt.contacts.dialogs import AudienceDialog, LinkDialog
+    from socialdesk.store import audiences, links
+    from socialdesk.store.models import Audience
+
+    contact = window.show_view("contacts").model.rows[0]  # type: ignore[attr-defined]
+    audience = shown(qtbot, AudienceDialog(Audience(0, contact.id, "instagram", 0),
+                                           audiences.all_topics(window.ws), window))
+    assert_usable_by_keyboard(audience)
+    audience.close()
+    link = shown(qtbot, LinkDialog(window.ws, contact.id, contact.name,
+                                   links.link_kinds(window.ws), window))
+    assert_usable_by_keyboard(link)
+
+
+def test_the_welcome_panel_is_walked_by_tab(open_window, tmp_path: Path) -> None:
+    window = open_window(tmp_path / "new.sqlite", create=True)
+    assert window.stack.currentWidget() is window.welcome
+    assert_usable_by_keyboard(window.welcome)
