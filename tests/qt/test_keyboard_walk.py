@@ -275,3 +275,21 @@ def test_the_welcome_panel_is_walked_by_tab(open_window, tmp_path: Path) -> None
     window = open_window(tmp_path / "new.sqlite", create=True)
     assert window.stack.currentWidget() is window.welcome
     assert_usable_by_keyboard(window.welcome)
+
+
+def test_arrows_choose_a_post_in_the_month_and_enter_edits_it(calendar_view, workspace,
+                                                              qtbot) -> None:
+    from calendar_helpers import add_post
+
+    first = add_post(workspace, "Stollen is back", "2031-03-10")
+    second = add_post(workspace, "Bagel Friday", "2031-03-14")
+    calendar_view.reload()
+    grid = calendar_view.grid
+    grid.setFocus()
+    for key, chosen in ((Qt.Key.Key_Right, first), (Qt.Key.Key_Right, second),
+                        (Qt.Key.Key_Down, second), (Qt.Key.Key_Left, first)):
+        qtbot.keyClick(grid, key)
+        assert grid.selected_id == chosen
+    assert grid.selected_day.isoformat() == "2031-03-10"
+    qtbot.keyClick(grid, Qt.Key.Key_Return)
+    assert calendar_view.editor.isVisible() and calendar_view.editor.post_id == first
