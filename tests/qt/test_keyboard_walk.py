@@ -242,6 +242,13 @@ def test_the_share_kit_dialog_is_walked_by_tab(window: MainWindow, qtbot) -> Non
     dialog.reject()
 
 
+def test_the_dialog_asking_who_signs_the_asks_is_walked_by_tab(window: MainWindow,
+                                                                qtbot) -> None:
+    from socialdesk.qt.planner.sender_dialog import SenderDialog
+
+    assert_usable_by_keyboard(shown(qtbot, SenderDialog("Ana Ruiz", "", window)))
+
+
 def test_the_sync_conflicts_dialog_is_walked_by_tab(window: MainWindow, qtbot) -> None:
     from socialdesk.core.sync.kinds import default_kinds
     from socialdesk.qt.sync.conflicts import ConflictsDialog
