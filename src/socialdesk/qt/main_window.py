@@ -31,6 +31,7 @@ from socialdesk.qt.backup.control import BackupControl, last_backup_text
 from socialdesk.qt.backup.integrity import CHECK_AFTER_MS, check_in_background
 from socialdesk.qt.change_watch import ChangeWatch
 from socialdesk.qt.icons import app_icon
+from socialdesk.qt.keyboard import keyboard_ready
 from socialdesk.qt.menus import build_menus
 from socialdesk.qt.preload import Preloader
 from socialdesk.qt.publish.sending import PublishControl
@@ -156,6 +157,7 @@ class MainWindow(WindowActions):
             module, _, class_name = _class_of(name).partition(":")
             view = getattr(importlib.import_module(module), class_name)(self.ws)
             wheel_needs_focus(view)
+            keyboard_ready(view)
             self.views[name] = view
             self.stack.addWidget(view)
             self.stale[name] = EVERYTHING

@@ -36,6 +36,7 @@ from socialdesk.core.backup import secrets
 from socialdesk.core.field_edits import SETTINGS
 from socialdesk.core.settings import stored_form, workspace_settings
 from socialdesk.qt.icons import ui_icon
+from socialdesk.qt.keyboard import keyboard_ready
 from socialdesk.qt.publish.accounts_page import AccountsPage
 from socialdesk.qt.settings_pages import Problem, SettingsPage
 from socialdesk.qt.settings_pages.asks import AsksPage
@@ -61,6 +62,7 @@ class SettingsDialog(QDialog):
         self.loaded = workspace_settings(ws)
         self.pages: list[SettingsPage] = [page(ws) for page in PAGES]
         self.list = QListWidget()
+        self.list.setAccessibleName("Settings pages")
         self.list.setIconSize(QSize(20, 20))
         self.list.setSpacing(2)
         self.stack = QStackedWidget()
@@ -104,6 +106,7 @@ class SettingsDialog(QDialog):
         layout.addWidget(self.buttons)
         self.resize(self._natural_size())
         wheel_needs_focus(self)
+        keyboard_ready(self)
 
     def _natural_size(self) -> QSize:
         """Big enough to show every page without scrolling, within the screen."""

@@ -130,6 +130,7 @@ class TodayView(View):
             Column("Status", lambda p: p.status),
         ])
         self.week_table = make_table(self.week_model)
+        self.week_table.setAccessibleName("This week's posts")
         self.week_table.setItemDelegateForColumn(3, PlatformsDelegate(self.week_table))
         self.week_table.setItemDelegateForColumn(4, StatusDelegate(self.week_table))
         self.week = EmptyState(self.week_table, "No posts this week. Plan one in the Calendar.")
@@ -144,6 +145,7 @@ class TodayView(View):
             Column("What to fix", lambda c: c.summary, tooltip=lambda c: "\n".join(c.problems)),
         ])
         self.check_table = make_table(self.check_model)
+        self.check_table.setAccessibleName("Posts to fix")
         self.check_table.setToolTip("Double-click a post to open it in the Calendar")
         self.check_table.doubleClicked.connect(self._open_checked)
         self.checks = EmptyState(
@@ -157,6 +159,7 @@ class TodayView(View):
             Column("Status", lambda a: a.status),
         ])
         self.asks_table = make_table(self.asks_model, stretch=1)
+        self.asks_table.setAccessibleName("Asks waiting")
         self.asks_table.setItemDelegateForColumn(3, StatusDelegate(self.asks_table))
         self.asks_table.setToolTip(WAITING_MEANS)
         self.asks = EmptyState(self.asks_table, "No asks waiting: every ask has its answer.")
@@ -171,6 +174,7 @@ class TodayView(View):
             Column("Due", lambda f: f.follow_up_on, display=lambda v: short_date(v, today())),
         ])
         self.follow_table = make_table(self.follow_model, stretch=1)
+        self.follow_table.setAccessibleName("Follow-ups due")
         self.follow = EmptyState(self.follow_table, "No follow-ups due.")
 
         self.week_title = section_title("This week's posts")

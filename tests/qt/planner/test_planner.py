@@ -197,15 +197,17 @@ def test_sorting_by_a_column_keeps_the_ticks(view: PlannerView) -> None:
     assert ticked(view) == view.chosen
 
 
-def test_space_ticks_the_current_partner(view: PlannerView, qtbot) -> None:
+@pytest.mark.parametrize("key", [Qt.Key.Key_Space, Qt.Key.Key_Return, Qt.Key.Key_Enter])
+def test_space_or_enter_ticks_the_current_partner(view: PlannerView, qtbot, key: Qt.Key) -> None:
     row = next(r for r in range(view.model.rowCount())
                if view.model.rows[r].id not in view.chosen)
     partner = view.model.rows[row].id
     view.table.setFocus()
     view.table.setCurrentIndex(view.model.index(row, COL_NAME))
-    qtbot.keyClick(view.table, Qt.Key.Key_Space)
+    qtbot.keyClick(view.table, key)
     assert partner in view.chosen
-    qtbot.keyClick(view.table, Qt.Key.Key_Space)
+    assert ticked(view) == view.chosen
+    qtbot.keyClick(view.table, key)
     assert partner not in view.chosen
 
 

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from socialdesk import APP_NAME
 from socialdesk.core.backup.catalog import BackupInfo, human_size, local_time
 from socialdesk.core.formatting import exact
+from socialdesk.qt.keyboard import keyboard_ready
 from socialdesk.qt.table_model import Column, RowTableModel, SortProxy
 
 BACKUP_FILTER = "SocialDesk backups (*.sdbackup);;All files (*)"
@@ -79,6 +80,7 @@ class RestoreDialog(QDialog):
         self.proxy = SortProxy(self)
         self.proxy.setSourceModel(self.model)
         self.table = QTableView()
+        self.table.setAccessibleName("Backups")
         self.table.setModel(self.proxy)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -99,7 +101,7 @@ class RestoreDialog(QDialog):
         self.pages.addWidget(empty)
         self.pages.setCurrentIndex(0 if backups else 1)
 
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        buttons = QDialogButtonBox()  # Cancel added last: Tab enters at Restore, the default
         self.restore_button = buttons.addButton("Restore",
                                                 QDialogButtonBox.ButtonRole.AcceptRole)
         self.restore_button.setDefault(True)
@@ -112,6 +114,7 @@ class RestoreDialog(QDialog):
                                       "and those made before a restore, stay until you do)")
         buttons.addButton(self.remove_button, QDialogButtonBox.ButtonRole.ActionRole)
         self.remove_button.clicked.connect(self.remove_selected)
+        buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
@@ -126,6 +129,7 @@ class RestoreDialog(QDialog):
         layout.addWidget(self.pages, 1)
         layout.addWidget(buttons)
         self.resize(760, 420)
+        keyboard_ready(self)
 
     def selected(self) -> BackupInfo | None:
         """The backup selected in the table."""
@@ -215,6 +219,7 @@ class PassphraseDialog(QDialog):
         layout.addWidget(self.problem)
         layout.addWidget(self.buttons)
         self.setMinimumWidth(440)
+        keyboard_ready(self)
 
     def show_problem(self, text: str) -> None:
         """Say what was wrong with the last passphrase (e.g. "wrong passphrase")."""
@@ -275,6 +280,7 @@ class DamagedDialog(QDialog):
         layout.addWidget(_heading(offer))
         layout.addWidget(buttons)
         self.setMinimumWidth(520)
+        keyboard_ready(self)
 
     def _finish(self, choice: int) -> None:
         self.choice = choice

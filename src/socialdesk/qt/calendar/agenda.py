@@ -46,6 +46,7 @@ class AgendaList(QWidget):
         ], self)
         self._fitted = False  # the columns were fitted to posts
         self.table = make_table(self.model, stretch=2)
+        self.table.setAccessibleName("Posts")
         self.table.horizontalHeader().setResizeContentsPrecision(60)  # fast with 1,000 rows
         self.table.setItemDelegateForColumn(COL_CHANNELS, PlatformsDelegate(self.table))
         self.table.setItemDelegateForColumn(COL_STATUS, StatusDelegate(self.table))

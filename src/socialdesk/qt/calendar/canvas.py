@@ -51,6 +51,10 @@ class Layout:
     more: list[tuple[QRect, date, int]] = field(default_factory=list)
 
 
+# The arrow keys go from post to post in the order shown.
+ARROW_STEPS = {Qt.Key.Key_Left: -1, Qt.Key.Key_Up: -1, Qt.Key.Key_Right: 1, Qt.Key.Key_Down: 1}
+
+
 class PostCanvas(QWidget):
     """Base of the month and week grids (subclasses lay out and paint)."""
 
@@ -251,9 +255,11 @@ class PostCanvas(QWidget):
             self.post_activated.emit(chip.row.id)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
-        """Escape cancels a drag; Enter edits and Delete deletes the selected post."""
+        """Escape cancels a drag; arrows choose a post, Enter edits and Delete deletes it."""
         key = event.key()
-        if key == Qt.Key.Key_Escape and self._dragging:
+        if key in ARROW_STEPS:
+            self.step_selection(ARROW_STEPS[key])
+        elif key == Qt.Key.Key_Escape and self._dragging:
             self._dragging, self._press = None, None
             self.unsetCursor()
             self.update()
@@ -263,6 +269,16 @@ class PostCanvas(QWidget):
             self.delete_requested.emit(self.selected_id)
         else:
             super().keyPressEvent(event)
+
+    def step_selection(self, step: int) -> None:
+        """Select the post ``step`` places after (before, if negative) the selected one."""
+        chips = self.layout_items().chips
+        at = next((i for i, chip in enumerate(chips) if chip.row.id == self.selected_id
+                   and chip.day == self.selected_day), None)
+        if chips:
+            chip = chips[0 if at is None else min(max(at + step, 0), len(chips) - 1)]
+            self.selected_id, self.selected_day = chip.row.id, chip.day
+            self.update()
 
     def menu_for(self, pos: QPoint) -> QMenu | None:
         """The context menu for ``pos``: the post's actions, or a new post on the day."""

@@ -204,6 +204,8 @@ class ChannelTexts(QWidget):
         page = QWidget()
         edit = QPlainTextEdit()
         name = platform_name(platform)
+        edit.setAccessibleName(f"Text for {name}")
+        edit.setTabChangesFocus(True)
         edit.setPlaceholderText(f"Empty: {name} gets the main text. Type here to give {name} "
                                 "its own version.")
         edit.textChanged.connect(self._text_changed)

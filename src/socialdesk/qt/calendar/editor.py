@@ -48,6 +48,7 @@ from socialdesk.qt.calendar.fields import (
     iso_date,
     qdate,
 )
+from socialdesk.qt.keyboard import keyboard_ready
 from socialdesk.qt.view_base import section_title
 from socialdesk.qt.wheel import wheel_needs_focus
 from socialdesk.store import post_writes
@@ -85,10 +86,12 @@ class PostEditor(QWidget):
 
         self.has_date = QCheckBox("On")
         self.date = QDateEdit()
+        self.date.setAccessibleName("Date")
         self.date.setCalendarPopup(True)
         self.date.setDisplayFormat("d MMM yyyy")
         self.has_time = QCheckBox("at")
         self.time = QTimeEdit()
+        self.time.setAccessibleName("Time")
         self.time.setDisplayFormat("HH:mm")
         self.zone = ZoneBox()
         self.has_date.toggled.connect(self._update_enabled)
@@ -131,10 +134,12 @@ class PostEditor(QWidget):
             self.repeat.addItem(label, rule)
         self.has_until = QCheckBox("Stop repeating after")
         self.until = QDateEdit()
+        self.until.setAccessibleName("Last date")
         self.until.setCalendarPopup(True)
         self.until.setDisplayFormat("d MMM yyyy")
         self.evergreen = QCheckBox("Evergreen: post again every")
         self.evergreen_weeks = QSpinBox()
+        self.evergreen_weeks.setAccessibleName("Weeks between evergreen posts")
         self.evergreen_weeks.setRange(1, 104)
         self.evergreen_weeks.setSuffix(" weeks")
         for widget in (self.repeat, self.has_until, self.evergreen):
@@ -157,6 +162,7 @@ class PostEditor(QWidget):
         self.error.hide()
         self._build_layout(add_media, remove_media)
         wheel_needs_focus(self)
+        keyboard_ready(self)
         shortcut = QShortcut(QKeySequence.StandardKey.Save, self)
         shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         shortcut.activated.connect(self.request_save)

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 from socialdesk import APP_NAME
 from socialdesk.core.calendar.importing import CalendarPreview
 from socialdesk.qt.calendar.fields import iso_date, qdate
+from socialdesk.qt.keyboard import keyboard_ready
 
 SHOWN = 10  # problems listed before importing
 
@@ -82,6 +83,7 @@ class CalendarImportOptions(QDialog):
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
+        keyboard_ready(self)
 
     def include_todos(self) -> bool:
         """Whether the file's to-dos become ideas."""

@@ -120,7 +120,9 @@ class CalendarView(PostEditing, View):
         self.channels_button = self.bar.channels_button
 
         self.grid = MonthGrid()
+        self.grid.setAccessibleName("Month")
         self.week = WeekGrid()
+        self.week.setAccessibleName("Week")
         self.agenda = AgendaList()
         self.pages = QStackedWidget()
         for page in (self.grid, self.week, self.agenda):

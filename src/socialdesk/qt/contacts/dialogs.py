@@ -28,6 +28,7 @@ from socialdesk.core.clock import today
 from socialdesk.core.limits import platform_name
 from socialdesk.qt.contacts.form import ListEdit
 from socialdesk.qt.icons import brand_icon
+from socialdesk.qt.keyboard import keyboard_ready
 from socialdesk.qt.wheel import wheel_needs_focus
 from socialdesk.store import contacts as contact_store
 from socialdesk.store.audiences import check_audience
@@ -114,6 +115,7 @@ class AudienceDialog(QDialog):
         layout.addWidget(_buttons(self))
         self.setMinimumWidth(420)
         wheel_needs_focus(self)
+        keyboard_ready(self)
 
     def value(self) -> Audience:
         """The audience as the dialog shows it."""
@@ -217,6 +219,7 @@ class LinkDialog(QDialog):
         layout.addWidget(_buttons(self))
         self.setMinimumWidth(420)
         wheel_needs_focus(self)
+        keyboard_ready(self)
 
     def value(self) -> Link | None:
         """The link as the dialog shows it, or None while no contact is chosen."""

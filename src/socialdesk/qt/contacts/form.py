@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 
 from socialdesk.core.clock import today
 from socialdesk.qt.icons import ui_icon
+from socialdesk.qt.keyboard import keyboard_ready
 from socialdesk.qt.wheel import wheel_needs_focus
 from socialdesk.store.models import STAGE_STRENGTH, Contact, Detail
 from socialdesk.store.vocabulary import CONTACT_KINDS, STAGES
@@ -42,6 +43,7 @@ DETAIL_LABELS = {
 }
 DETAIL_PLACEHOLDERS = {"email": "name@example.com", "phone": "+44 20 7946 0000",
                        "url": "https://…"}
+DETAIL_NAMES = {"email": "E-mail address", "phone": "Phone number", "url": "Web address"}
 KIND_HINTS = {
     "customer": "Buys from you", "fan": "Loves what you do", "blogger": "Writes for an audience",
     "partner": "A business you work with", "community": "A group or association",
@@ -181,6 +183,7 @@ class DetailRows(QWidget):
         edit = QLineEdit(value, holder)
         edit.setCursorPosition(0)  # show the start of a long address
         edit.setPlaceholderText(DETAIL_PLACEHOLDERS[self.kind])
+        edit.setAccessibleName(DETAIL_NAMES[self.kind])
         remove = QToolButton(holder)
         remove.setIcon(ui_icon("x", self.palette().text().color(), 16))
         remove.setAutoRaise(True)
@@ -189,6 +192,7 @@ class DetailRows(QWidget):
         row.addWidget(edit, 1)
         row.addWidget(remove)
         self.list_layout.addWidget(holder)
+        keyboard_ready(holder)
         entry = (holder, labels, edit)
         self.rows.append(entry)
         edit.editingFinished.connect(self.changed)

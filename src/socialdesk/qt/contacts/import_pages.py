@@ -73,6 +73,7 @@ class ContactsPreview(QWidget):
         super().__init__(parent)
         self.model: RowTableModel[ParsedContact] = RowTableModel(PREVIEW_COLUMNS, self)
         self.table = make_table(self.model, stretch=7)
+        self.table.setAccessibleName("Contacts in the file")
         self.body = EmptyState(self.table, "No contacts found in this file.")
         self.problem_model: RowTableModel[Problem] = RowTableModel(PROBLEM_COLUMNS, self)
         self.problems = make_table(self.problem_model, stretch=1)

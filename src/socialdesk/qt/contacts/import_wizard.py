@@ -44,6 +44,7 @@ from socialdesk.qt.contacts.import_pages import (
     PreviewPage,
     SummaryPage,
 )
+from socialdesk.qt.keyboard import keyboard_ready
 from socialdesk.qt.workers import Cancelled, Progress, start_with_dialog
 from socialdesk.store.errors import WorkspaceError
 from socialdesk.store.workspace import Workspace
@@ -146,6 +147,7 @@ class ImportWizard(QWizard):
             self.mapping_page.model.dataChanged.connect(self._mapping_changed)
             self._mapping_changed()
         self.resize(960, 640)
+        keyboard_ready(self)
 
     # --- preview ------------------------------------------------------------------
 

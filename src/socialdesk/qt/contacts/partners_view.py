@@ -82,6 +82,7 @@ class PartnersView(View):
         for combo in (self.kind, self.stage, self.tag):
             combo.currentIndexChanged.connect(self.apply_filters)
         self.table = make_table(self.proxy, sortable=True)
+        self.table.setAccessibleName("Partners")
         self.table.horizontalHeader().setSortIndicator(COL_AUDIENCE,
                                                        Qt.SortOrder.DescendingOrder)
         self.table.horizontalHeader().setResizeContentsPrecision(200)

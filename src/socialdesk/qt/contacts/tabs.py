@@ -134,6 +134,7 @@ class AudiencesTab(_Tab):
                    tooltip=lambda a: "Share of the audience that reacts to a typical post"),
         ], self)
         self.table = _small_table(self.model, 3)
+        self.table.setAccessibleName("Audiences")
         self.table.doubleClicked.connect(lambda _: self.edit())
         self.body = EmptyState(self.table, "No audiences yet. Add the followers, subscribers "
                                "or readers this contact has, to make them a partner.")
@@ -210,6 +211,7 @@ class LinksTab(_Tab):
             Column("Note", lambda link: link.note),
         ], self)
         self.table = _small_table(self.model, 4)
+        self.table.setAccessibleName("Links")
         self.body = EmptyState(self.table, "No links yet. Link this contact to people they "
                                "know or groups they belong to: the planner counts who a share "
                                "reaches next.")
@@ -274,6 +276,7 @@ class HistoryTab(_Tab):
         self.balance.setToolTip("Shares: logged “they shared our post” entries and shared asks. "
                                 "Given: “we gave them something” entries.")
         self.day = QDateEdit()
+        self.day.setAccessibleName("Date of the entry")
         self.day.setCalendarPopup(True)
         self.day.setDisplayFormat("d MMM yyyy")
         self.kind = QComboBox()
@@ -290,6 +293,7 @@ class HistoryTab(_Tab):
             Column("Note", lambda i: i.note, tooltip=lambda i: i.note),
         ], self)
         self.log_table = _small_table(self.log_model, 2)
+        self.log_table.setAccessibleName("Log")
         self.log = EmptyState(self.log_table, "Nothing logged yet. Note meetings, calls and "
                               "favours here; shares and favours feed the balance above.")
         self.remove_button = _button("Remove entry", "Remove the selected entry")
@@ -301,6 +305,7 @@ class HistoryTab(_Tab):
             count_column("Reach", lambda a: a.observed_reach),
         ], self)
         self.asks_table = asks_table = _small_table(self.asks_model, 0)
+        asks_table.setAccessibleName("Asks")
         asks_table.setItemDelegateForColumn(2, StatusDelegate(asks_table))
         self.asks = EmptyState(asks_table, "No asks yet: the Planner turns a post's best "
                                "partners into asks.")

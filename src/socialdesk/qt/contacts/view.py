@@ -123,6 +123,7 @@ class ContactsView(View):
 
         # The model reads nothing until refresh(): these sorts only choose the order.
         self.table = make_table(self.model, sortable=True)
+        self.table.setAccessibleName("Contacts")
         self.table.sortByColumn(COL_NAME, Qt.SortOrder.AscendingOrder)
         # Resets may come later than the query that caused them (a large workspace's
         # order is read on a worker): the selection is kept across every reset. (Connected

@@ -12,7 +12,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import (
+    QEvent,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    QTimer,
+    Signal,
+)
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -124,7 +133,21 @@ class AskTableModel(RowTableModel[AskRow]):
         return False
 
 
-class StatusEditor(QStyledItemDelegate):
+class _InPlaceEditor(QStyledItemDelegate):
+    """An editor always shown in its cell, which Tab leaves for the next control.
+
+    (Qt's delegates send Tab back to the table, which hands it to the first editor again.)
+    """
+
+    def eventFilter(self, editor: QObject, event: QEvent) -> bool:
+        """Tab and Shift+Tab move the focus on as in any form; other keys as usual."""
+        if isinstance(event, QKeyEvent) and event.key() in (Qt.Key.Key_Tab,
+                                                             Qt.Key.Key_Backtab):
+            return False
+        return super().eventFilter(editor, event)
+
+
+class StatusEditor(_InPlaceEditor):
     """A drop-down of the answers, always shown; choosing one saves it."""
 
     def createEditor(self, parent: QWidget, option: QStyleOptionViewItem,
@@ -149,7 +172,7 @@ class StatusEditor(QStyledItemDelegate):
         model.setData(index, editor.currentData(), Qt.ItemDataRole.EditRole)
 
 
-class ReachEditor(QStyledItemDelegate):
+class ReachEditor(_InPlaceEditor):
     """A number box for the reach of a share; saved when editing finishes."""
 
     def createEditor(self, parent: QWidget, option: QStyleOptionViewItem,
@@ -189,6 +212,7 @@ class AskList(QWidget):
         self.model = AskTableModel(self)
         self.model.outcome_requested.connect(self._requested)
         self.table = make_table(self.model, stretch=COL_MESSAGE)
+        self.table.setAccessibleName("Asks for this post")
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.AllEditTriggers)
         self.table.setItemDelegateForColumn(COL_STATUS, StatusEditor(self.table))
         self.table.setItemDelegateForColumn(COL_REACH, ReachEditor(self.table))

@@ -35,6 +35,7 @@ from socialdesk.core.planner.ask_messages import AskContext
 from socialdesk.core.planner.asking import DraftAsk
 from socialdesk.core.settings import update_setting, workspace_settings
 from socialdesk.qt.icons import ui_icon
+from socialdesk.qt.keyboard import keyboard_ready
 from socialdesk.qt.view_base import muted, section_title
 from socialdesk.store.planning import PostFacts
 from socialdesk.store.workspace import Workspace
@@ -72,6 +73,7 @@ class AsksDialog(QDialog):
         self.resize(920, 620)
 
         self.partners = QListWidget()
+        self.partners.setAccessibleName("Partners to ask")
         self.partners.setIconSize(QSize(16, 16))
         self.partners.setSpacing(2)
         warning = ui_icon("triangle-alert", WARNING_COLOUR, 16)
@@ -92,6 +94,7 @@ class AsksDialog(QDialog):
         self.subject = QLineEdit()
         self.subject.textEdited.connect(self._subject_edited)
         self.message = QPlainTextEdit()
+        self.message.setAccessibleName("Message")
         self.message.textChanged.connect(self._message_edited)
         self.copy_button = QPushButton(ui_icon("copy", self.palette().text().color(), 16),
                                        "Copy message")
@@ -169,6 +172,7 @@ class AsksDialog(QDialog):
         layout.addWidget(self.warning)
         layout.addWidget(self.box)
         self.partners.setCurrentRow(0)
+        keyboard_ready(self)
 
     # --- one message ------------------------------------------------------------------
 

@@ -237,14 +237,17 @@ def _checked(value: Any) -> bool:
     return int(value) == Qt.CheckState.Checked.value
 
 
+TICK_KEYS = (Qt.Key.Key_Space, Qt.Key.Key_Return, Qt.Key.Key_Enter)
+
+
 class PartnerTable(QTableView):
-    """The table itself: Space ticks the current row's checkbox."""
+    """The table itself: Space or Enter ticks the current row's checkbox."""
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
-        """Space toggles the current partner; other keys as usual."""
+        """Space or Enter toggles the current partner; other keys as usual."""
         model = self.model()
         current = self.currentIndex()
-        if event.key() == Qt.Key.Key_Space and current.isValid() and model is not None:
+        if event.key() in TICK_KEYS and current.isValid() and model is not None:
             box = model.index(current.row(), COL_ASK)
             state = box.data(Qt.ItemDataRole.CheckStateRole)
             toggled = Qt.CheckState.Unchecked if _checked(state) else Qt.CheckState.Checked

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from socialdesk.qt.keyboard import keyboard_ready
 from socialdesk.qt.view_base import muted, section_title
 
 
@@ -68,6 +69,7 @@ class SenderDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(self.buttons)
         self.business.setFocus()
+        keyboard_ready(self)
 
     def values(self) -> tuple[str, str]:
         """The name and business typed (stripped)."""

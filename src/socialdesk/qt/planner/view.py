@@ -20,7 +20,6 @@ from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
-    QLabel,
     QPushButton,
     QSpinBox,
     QSplitter,
@@ -34,6 +33,7 @@ from socialdesk.core.clock import today
 from socialdesk.core.planner import asking
 from socialdesk.core.settings import workspace_settings
 from socialdesk.qt.icons import ui_icon
+from socialdesk.qt.keyboard import labelled
 from socialdesk.qt.planner.actions import PlannerActions
 from socialdesk.qt.planner.ask_list import AskList
 from socialdesk.qt.planner.asks_dialog import AsksDialog
@@ -124,6 +124,7 @@ class PlannerView(View):
         self.model = PartnerTableModel(self)
         self.model.toggled.connect(self.toggle)
         self.table = make_partner_table(self.model)
+        self.table.setAccessibleName("Partners for this post")
         self.body = EmptyState(self.table, "Working out who could carry this post…")
         self.asks = AskList(ws)
         self.asks.outcome_requested.connect(self.record_outcome)
@@ -132,6 +133,7 @@ class PlannerView(View):
         self.tabs.addTab(self.body, "Partners")
         self.tabs.addTab(self.asks, "Asks for this post")
         self.picture = NetworkPicture()
+        self.picture.setAccessibleName("Who could carry it: who knows whom")
         self.picture.toggled.connect(self.toggle)
         self.legend = muted("")
         right = QWidget()
@@ -151,10 +153,10 @@ class PlannerView(View):
         bar = QHBoxLayout()
         bar.addWidget(heading("Planner"))
         bar.addSpacing(12)
-        bar.addWidget(QLabel("Post:"))
+        bar.addWidget(labelled("&Post:", self.post))
         bar.addWidget(self.post, 1)
         bar.addSpacing(8)
-        bar.addWidget(QLabel("Time to spend:"))
+        bar.addWidget(labelled("&Time to spend:", self.budget))
         bar.addWidget(self.budget)
         bar.addSpacing(8)
         bar.addWidget(self.create_button)

@@ -53,6 +53,7 @@ class AccountsPage(SettingsPage):
             "the secret with the server and keeps it in this computer's keyring, never in "
             "the workspace. Connecting and removing take effect at once."))
         self.list = QListWidget()
+        self.list.setAccessibleName("Connected accounts")
         self.list.setMinimumHeight(60)
         self.list.setMaximumHeight(100)
         self.layout_.addWidget(self.list)

@@ -99,6 +99,7 @@ class CampaignPanel(QWidget):
         self.chart_box = EmptyState(self.chart, NO_RESULTS)
         self.partner_model: RowTableModel[PartnerAsks] = RowTableModel(TOP_PARTNER_COLUMNS, self)
         self.partner_table = make_table(self.partner_model)
+        self.partner_table.setAccessibleName("The campaign's partners")
         self.partners = EmptyState(
             self.partner_table, "No partner was asked to share this campaign's posts yet. "
             "Open a post in the Planner to choose whom to ask.")

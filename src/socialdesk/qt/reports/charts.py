@@ -236,6 +236,7 @@ class LeverageChartView(ChartView):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.setAccessibleName("Reach by week: your own and through partners")
         self.weeks: list[Leverage] = []
 
     def rebuild(self) -> None:
@@ -271,6 +272,7 @@ class PredictionChartView(ChartView):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.setAccessibleName("Predicted against realised reach per post")
         self.posts: list[PostResult] = []
 
     def rebuild(self) -> None:

@@ -109,6 +109,7 @@ class AskingHoursChartView(ChartView):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.setAccessibleName("Visits by the hour of asking")
         self.hours: list[AskingHour] = []
 
     def rebuild(self) -> None:

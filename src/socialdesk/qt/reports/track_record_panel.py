@@ -95,6 +95,7 @@ class ReliabilityChartView(ChartView):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.setAccessibleName("Reliability: the chance planned against how often partners shared")
         self.bins: list[Bin] = []
 
     def rebuild(self) -> None:

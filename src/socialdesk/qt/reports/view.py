@@ -116,12 +116,14 @@ class ReportsView(View):
             PARTNER_COLUMNS, self)
         self.partner_table = _sorted_table(self.partner_model, COL_PARTNER_REACH,
                                            Qt.SortOrder.DescendingOrder)
+        self.partner_table.setAccessibleName("Partners")
         self.partners = EmptyState(self.partner_table, NO_ASKS)
 
         self.prediction_model: SortableRowModel[PostResult] = SortableRowModel(
             PREDICTION_COLUMNS, self)
         self.prediction_table = _sorted_table(self.prediction_model, COL_PREDICTION_DATE,
                                               Qt.SortOrder.DescendingOrder)
+        self.prediction_table.setAccessibleName("Predicted against realised reach")
         self.prediction_chart = PredictionChartView()
         self.calibration = muted("")
         split = QSplitter()
@@ -141,6 +143,7 @@ class ReportsView(View):
         self.campaign_model: RowTableModel[CampaignRow] = RowTableModel(
             CAMPAIGN_COLUMNS, self)
         self.campaign_table = make_table(self.campaign_model)
+        self.campaign_table.setAccessibleName("Campaigns")
         self.campaign_table.selectionModel().selectionChanged.connect(self._campaign_picked)
         self.campaign_list = EmptyState(
             self.campaign_table, "No posts yet, so nothing to report. Plan posts in the "

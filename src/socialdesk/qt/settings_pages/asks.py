@@ -146,6 +146,7 @@ class AsksPage(SettingsPage):
         chooser.addStretch(1)
 
         self.editor = QPlainTextEdit()
+        self.editor.setAccessibleName("Message template")
         self.editor.setTabChangesFocus(True)
         lines = QFontMetrics(self.editor.font()).lineSpacing()
         self.editor.setMinimumHeight(lines * 7 + 12)

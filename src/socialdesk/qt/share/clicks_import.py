@@ -33,6 +33,7 @@ from socialdesk.core.share.clicks import (
     import_clicks,
     read_clicks,
 )
+from socialdesk.qt.keyboard import keyboard_ready
 from socialdesk.qt.workers import Cancelled, Progress, start_with_dialog
 from socialdesk.store.errors import WorkspaceError
 from socialdesk.store.workspace import Workspace
@@ -70,6 +71,7 @@ class PeriodDialog(QDialog):
         layout.addWidget(explain)
         layout.addLayout(form)
         layout.addWidget(buttons)
+        keyboard_ready(self)
 
     def period(self) -> tuple[str, str]:
         """The chosen days as ISO dates."""

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from socialdesk.core.changes import Changes
+from socialdesk.qt.keyboard import keyboard_ready
 from socialdesk.store.workspace import Workspace
 
 if TYPE_CHECKING:
@@ -58,6 +59,7 @@ class ConflictsDialog(QDialog):
             "which to keep: yours is sent at the next sync; theirs replaces yours now.")
         self.intro.setWordWrap(True)
         self.table = QTableWidget(0, len(HEADERS))
+        self.table.setAccessibleName("Conflicts")
         self.table.setHorizontalHeaderLabels(HEADERS)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -78,6 +80,7 @@ class ConflictsDialog(QDialog):
         layout.addWidget(buttons)
         self.resize(760, 360)
         self.reload()
+        keyboard_ready(self)
 
     def reload(self) -> None:
         """Show the conflicts still pending."""
