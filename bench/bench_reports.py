@@ -48,7 +48,6 @@ def run() -> list[Result]:
         "post_results (predictions to check)": lambda: reports.post_results(
             ws, until=last, compared_only=True),
         "campaign_rows": lambda: reports.campaign_rows(ws),
-        "campaign_summaries": lambda: reports.campaign_summaries(ws),
         "campaign_report (biggest campaign)": lambda: reports.campaign_report(ws, biggest),
         "asking_hours (asks by hour of the day)": lambda: asking_hours(ws),
     }

@@ -108,9 +108,9 @@ def test_demo_queries_return_what_the_views_show(demo: Workspace) -> None:
     waiting = asks.waiting_asks(demo, date.today().isoformat(), limit=1000)
     assert waiting.rows and all(a.status in ("asked", "agreed") for a in waiting.rows)
     assert len(waiting.rows) == waiting.waiting
-    summaries = reports.campaign_summaries(demo)
-    assert sum(s.posts for s in summaries) == totals.posts
-    assert sum(s.asks for s in summaries) <= totals.asks
+    campaigns = reports.campaign_rows(demo)
+    assert sum(c.posts for c in campaigns) == totals.posts
+    assert sum(c.asks for c in campaigns) <= totals.asks
 
 
 def test_weekly_reach_adds_partner_shares_to_own_reach(workspace: Workspace) -> None:

@@ -227,21 +227,6 @@ class FollowUp:
 
 
 @dataclass(frozen=True, slots=True)
-class CampaignSummary:
-    """Per-campaign totals for the reports view."""
-
-    campaign: str
-    colour: str
-    goal: str
-    posts: int
-    published: int
-    reach: int
-    asks: int
-    shared: int
-    partner_reach: int
-
-
-@dataclass(frozen=True, slots=True)
 class WeekReach:
     """Reach of published posts in one week, own and through partners."""
 

@@ -15,7 +15,7 @@ from datetime import date, timedelta
 from socialdesk.store.asks import WAITING
 from socialdesk.store.columns import field_names, from_row, rows_as
 from socialdesk.store.known_names import shown
-from socialdesk.store.models import CampaignSummary, Counts, WeekReach
+from socialdesk.store.models import Counts, WeekReach
 from socialdesk.store.occurrences import repeat_of
 from socialdesk.store.posts import week_of
 from socialdesk.store.report_models import (
@@ -101,44 +101,6 @@ def counts(ws: Workspace) -> Counts:
         "(SELECT count(*) FROM asks) AS asks"
     ).fetchone()
     return from_row(Counts, row, _COUNTS)
-
-
-def campaign_summaries(ws: Workspace) -> list[CampaignSummary]:
-    """Per campaign: posts, published, asks, shares, and the reach of published posts."""
-    # Asks per post in one pass, then per campaign; posts per campaign apart (no fan-out).
-    rows = ws.conn.execute(
-        f"""
-        WITH per_post AS (
-            SELECT a.post_id, count(*) AS asks, sum(a.status = 'shared') AS shared,
-                   sum(CASE WHEN a.status = 'shared' THEN coalesce(a.observed_reach, 0) END)
-                       AS partner_reach
-            FROM asks a NOT INDEXED WHERE a.post_id IS NOT NULL GROUP BY a.post_id
-        ),
-        ask_totals AS (
-            SELECT p.campaign_id, sum(t.asks) AS asks, sum(t.shared) AS shared,
-                   sum(CASE WHEN p.status = 'published' THEN t.partner_reach END)
-                       AS partner_reach
-            FROM per_post t CROSS JOIN posts p ON p.id = t.post_id GROUP BY p.campaign_id
-        ),
-        post_totals AS (
-            SELECT campaign_id, count(*) AS posts, sum(status = 'published') AS published,
-                   sum(CASE WHEN status = 'published' THEN reach END) AS reach
-            FROM posts GROUP BY campaign_id
-        ),{_REPEAT_TOTALS},{_RESHARE_TOTALS}
-        SELECT coalesce(c.name, 'No campaign') AS campaign,
-               coalesce(c.colour, '#9e9e9e') AS colour, coalesce(c.goal, '') AS goal,
-               pt.posts AS posts, pt.published AS published,
-               coalesce(pt.reach, 0) + coalesce(rt.reach, 0) AS reach,
-               coalesce(at.asks, 0) AS asks, coalesce(at.shared, 0) AS shared,
-               coalesce(at.partner_reach, 0) + coalesce(st.reach, 0) AS partner_reach
-        FROM post_totals pt LEFT JOIN campaigns c ON c.id = pt.campaign_id
-        LEFT JOIN ask_totals at ON at.campaign_id IS pt.campaign_id
-        LEFT JOIN repeat_totals rt ON rt.campaign_id IS pt.campaign_id
-        LEFT JOIN reshare_totals st ON st.campaign_id IS pt.campaign_id
-        ORDER BY c.id IS NULL, c.starts_on DESC, c.name
-        """
-    )
-    return rows_as(CampaignSummary, rows)
 
 
 def campaign_rows(ws: Workspace) -> list[CampaignRow]:
