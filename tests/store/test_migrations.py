@@ -387,6 +387,7 @@ RELEASED_SQL = {
     "schema_v13": "cd5caab0f5325f1044c83721fed0a8c598e7e15f6b7f222503f90ad55932c908",
     "schema_v14": "c0f54a0debbd5e9bc169cde5c95ed91976a73f4a984637628b54fcf1740f3e17",
     "schema_v15": "173ed2364c78e9b7753525bfd8e51d1c1ce64420eb7bec06ca91c99cbae5e93f",
+    "schema_v17": "04f851fa8b3c337bf078cd9db86a812af55d7ce35035ff8032e2e81167c31a48",
 }
 
 

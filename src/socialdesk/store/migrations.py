@@ -47,6 +47,7 @@ from socialdesk.store import (
     schema_v13,
     schema_v14,
     schema_v15,
+    schema_v17,
 )
 
 if TYPE_CHECKING:
@@ -167,6 +168,10 @@ def _sync_fidelity(db: Database) -> None:
     run_script(db, schema_v15.SQL)
 
 
+def _editor_extras(db: Database) -> None:
+    run_script(db, schema_v17.SQL)
+
+
 # Every migration, oldest first. Never edit or remove a released one; append.
 MIGRATIONS: tuple[Migration, ...] = (
     ("0001_initial", _initial),
@@ -184,6 +189,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     ("0013_sync", _sync),
     ("0014_sync_uids", _sync_uids),
     ("0015_sync_fidelity", _sync_fidelity),
+    ("0017_editor_extras", _editor_extras),
 )
 
 

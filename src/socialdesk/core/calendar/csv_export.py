@@ -1,8 +1,10 @@
 """CSV exports of the content calendar: a plain table and Hootsuite's bulk-upload layout.
 
 Plain CSV: UTF-8 with a byte-order mark (so that Excel reads the accents right; other
-programs skip it), one row per post per channel. Hootsuite: UTF-8 without a BOM, no
-header row, three columns (date and time ``DD/MM/YYYY HH:MM`` in 24-hour time, message,
+programs skip it), one row per post per channel; ``media`` and ``alt_text`` hold the
+attached files and their descriptions one per line, in the same order, and
+``first_comment`` the comment to post under it (for whoever posts it by hand).
+Hootsuite: UTF-8 without a BOM, no header row, three columns (date and time ``DD/MM/YYYY HH:MM`` in 24-hour time, message,
 link), one file per channel of at most 350 rows. Every cell goes through
 :func:`~socialdesk.core.csvsafe.neutralise_cell`; a Hootsuite message that starts with
 a mention (``@partner``) or a ``+`` is written as it is, since Hootsuite's uploader
@@ -20,15 +22,17 @@ from pathlib import Path
 from typing import IO, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from socialdesk.core.calendar.ics import one_line
 from socialdesk.core.csvsafe import neutralise_cell
 from socialdesk.store.calendar_export import CalendarData, ExportPost
 
 CSV_ENCODING = "utf-8-sig"
 CSV_COLUMNS = (
     "post_id", "date", "time", "time_zone", "channel", "status", "campaign", "title",
-    "text", "link", "topics",
+    "text", "link", "topics", "media", "alt_text", "first_comment",
 )
 TOPIC_SEPARATOR = "; "
+MEDIA_SEPARATOR = "\n"  # one file (and its alt text) per line of the cell
 
 HOOTSUITE_ENCODING = "utf-8"
 HOOTSUITE_MAX_ROWS = 350
@@ -67,7 +71,11 @@ def post_rows(post: ExportPost, zone_name: str) -> Iterator[list[str]]:
         str(post.id), post.scheduled_on or "", post.scheduled_time or "",
         (post.timezone or zone_name) if post.scheduled_time else "",
     ]
-    tail_common = [post.link, TOPIC_SEPARATOR.join(post.topics)]
+    tail_common = [
+        post.link, TOPIC_SEPARATOR.join(post.topics),
+        MEDIA_SEPARATOR.join(m.path for m in post.media),
+        MEDIA_SEPARATOR.join(one_line(m.alt) for m in post.media), post.first_comment,
+    ]
     middle = [post.status, post.campaign or "", post.title]
     if not post.channels:
         yield [*head, "", *middle, post.body, *tail_common]
