@@ -1,5 +1,4 @@
-"""Each network's text limit, feed fold, media count and link cards, in one table, and how
-each network counts characters.
+"""Each network's text limit, feed fold, media count and link card, and how it counts.
 
 Networks count differently, so one ``len()`` would mislead:
 

@@ -4,8 +4,9 @@ Plain CSV: UTF-8 with a byte-order mark (so that Excel reads the accents right; 
 programs skip it), one row per post per channel; ``media`` and ``alt_text`` hold the
 attached files and their descriptions one per line, in the same order, and
 ``first_comment`` the comment to post under it (for whoever posts it by hand).
-Hootsuite: UTF-8 without a BOM, no header row, three columns (date and time ``DD/MM/YYYY HH:MM`` in 24-hour time, message,
-link), one file per channel of at most 350 rows. Every cell goes through
+Hootsuite: UTF-8 without a BOM, no header row, three columns (date and time
+``DD/MM/YYYY HH:MM`` in 24-hour time, message, link), one file per channel of at most 350
+rows. Every cell goes through
 :func:`~socialdesk.core.csvsafe.neutralise_cell`; a Hootsuite message that starts with
 a mention (``@partner``) or a ``+`` is written as it is, since Hootsuite's uploader
 would post the ``'`` too.

@@ -1,5 +1,4 @@
-"""How a post's text shows in each network's feed: where "… more" cuts it, the link card,
-the media count.
+"""How a post shows in each network's feed: the "… more" cut, the link card, the media.
 
 The figures (folds, media per post, which networks make a link card) are those of
 :data:`socialdesk.core.limits.LIMITS`; they are approximate, so the preview says "about".
