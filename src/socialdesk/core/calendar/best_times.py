@@ -26,7 +26,7 @@ from socialdesk.store.best_times import ReachSample
 from socialdesk.store.workspace import Workspace
 
 MIN_POSTS = 20  # published posts with a reach and a time before best times are shown
-PRIOR_POSTS = 2.0  # how strongly a cell's average is pulled towards the overall one
+PRIOR_POSTS = 5.0  # how strongly a cell's average is pulled towards the overall one
 WEEKS_AHEAD = 8  # how far the next open slot is looked for
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
