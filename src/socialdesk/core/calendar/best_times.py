@@ -18,11 +18,10 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-import numpy as np
-
 from socialdesk.core.settings import workspace_settings, workspace_zone
 from socialdesk.store import best_times as store
 from socialdesk.store.best_times import ReachSample
+from socialdesk.store.report_models import ReachGrid
 from socialdesk.store.workspace import Workspace
 
 MIN_POSTS = 20  # published posts with a reach and a time before best times are shown
@@ -31,46 +30,31 @@ WEEKS_AHEAD = 8  # how far the next open slot is looked for
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
 
-@dataclass(frozen=True, slots=True)
-class BestTimes:
-    """Reach by weekday (0 = Monday) × hour (0–23) of the workspace's day."""
+def enough(grid: ReachGrid) -> bool:
+    """True once there are :data:`MIN_POSTS` posts to go by."""
+    return grid.total >= MIN_POSTS
 
-    posts: np.ndarray  # 7 × 24: posts that went out in each cell
-    reach: np.ndarray  # 7 × 24: their total reach
 
-    @property
-    def total(self) -> int:
-        """The posts counted (with a reach and a known hour)."""
-        return int(self.posts.sum())
+def not_enough_text(grid: ReachGrid) -> str:
+    """What to say while there are too few posts."""
+    return (f"Best times appear after {MIN_POSTS} published posts with results "
+            f"(you have {grid.total}).")
 
-    @property
-    def enough(self) -> bool:
-        """True once there are :data:`MIN_POSTS` posts to go by."""
-        return self.total >= MIN_POSTS
 
-    def average(self, weekday: int, hour: int) -> float | None:
-        """A cell's average reach (None without posts)."""
-        count = int(self.posts[weekday, hour])
-        return float(self.reach[weekday, hour]) / count if count else None
+def ranked(grid: ReachGrid) -> list[tuple[int, int]]:
+    """(weekday, hour) of the cells with posts, best first (see the module notes)."""
+    total = grid.total
+    if not total:
+        return []
+    overall = sum(map(sum, grid.reach)) / total
 
-    def averages(self) -> np.ndarray:
-        """7 × 24 average reach, NaN where no post went out."""
-        with np.errstate(invalid="ignore", divide="ignore"):
-            return np.where(self.posts > 0, self.reach / np.maximum(self.posts, 1), np.nan)
+    def score(cell: tuple[int, int]) -> float:
+        day, hour = cell
+        return (grid.reach[day][hour] + PRIOR_POSTS * overall) / (
+            grid.posts[day][hour] + PRIOR_POSTS)
 
-    def ranked(self) -> list[tuple[int, int]]:
-        """(weekday, hour) of the cells with posts, best first (see the module notes)."""
-        if not self.total:
-            return []
-        overall = float(self.reach.sum()) / self.total
-        score = (self.reach + PRIOR_POSTS * overall) / (self.posts + PRIOR_POSTS)
-        cells = [(int(d), int(h)) for d, h in zip(*np.nonzero(self.posts), strict=True)]
-        return sorted(cells, key=lambda c: (-score[c], c))
-
-    def not_enough_text(self) -> str:
-        """What to say while there are too few posts."""
-        return (f"Best times appear after {MIN_POSTS} published posts with results "
-                f"(you have {self.total}).")
+    cells = [(d, h) for d in range(7) for h in range(24) if grid.posts[d][h]]
+    return sorted(cells, key=lambda c: (-score(c), c))
 
 
 def _zone(name: str | None, default: ZoneInfo) -> ZoneInfo:
@@ -97,20 +81,20 @@ def went_out(sample: ReachSample, zone: ZoneInfo) -> datetime | None:
         return None
 
 
-def grid_of(samples: Iterable[ReachSample], zone: ZoneInfo) -> BestTimes:
+def grid_of(samples: Iterable[ReachSample], zone: ZoneInfo) -> ReachGrid:
     """The weekday × hour grid of ``samples``, in ``zone``."""
-    posts = np.zeros((7, 24), dtype=np.int64)
-    reach = np.zeros((7, 24), dtype=np.float64)
+    posts = [[0] * 24 for _ in range(7)]
+    reach = [[0] * 24 for _ in range(7)]
     for sample in samples:
         when = went_out(sample, zone)
         if when is None:
             continue
-        posts[when.weekday(), when.hour] += 1
-        reach[when.weekday(), when.hour] += sample.reach
-    return BestTimes(posts, reach)
+        posts[when.weekday()][when.hour] += 1
+        reach[when.weekday()][when.hour] += sample.reach
+    return ReachGrid(tuple(map(tuple, posts)), tuple(map(tuple, reach)))
 
 
-def read_best_times(ws: Workspace) -> BestTimes:
+def read_best_times(ws: Workspace) -> ReachGrid:
     """The workspace's grid, in its time zone (one query; run on a worker when big)."""
     zone = ZoneInfo(workspace_zone(workspace_settings(ws)))
     return grid_of(store.reach_samples(ws), zone)
@@ -124,14 +108,14 @@ class Suggestion:
     message: str
 
 
-def next_open_slot(best: BestTimes, taken: set[tuple[str, int]], after: datetime,
+def next_open_slot(best: ReachGrid, taken: set[tuple[str, int]], after: datetime,
                    weeks: int = WEEKS_AHEAD) -> datetime | None:
     """The first hour after ``after`` in the best cell that has no post (``taken``).
 
     Tries the cells from the best down, each over the next ``weeks`` weeks; None when
     every one is taken. ``after`` and the result are wall times (naive).
     """
-    for weekday, hour in best.ranked():
+    for weekday, hour in ranked(best):
         ahead = (weekday - after.weekday()) % 7
         first = datetime.combine(after.date() + timedelta(days=ahead), time(hour))
         if first <= after:
@@ -143,9 +127,9 @@ def next_open_slot(best: BestTimes, taken: set[tuple[str, int]], after: datetime
     return None
 
 
-def describe_cell(best: BestTimes, weekday: int, hour: int) -> str:
+def describe_cell(best: ReachGrid, weekday: int, hour: int) -> str:
     """E.g. "Tuesdays 18:00–18:59: average reach 1,240 over 5 posts"."""
-    count = int(best.posts[weekday, hour])
+    count = best.posts[weekday][hour]
     average = best.average(weekday, hour) or 0.0
     plural = "s" if count != 1 else ""
     return (f"{WEEKDAYS[weekday]}s {hour:02d}:00–{hour:02d}:59: average reach "
@@ -155,8 +139,8 @@ def describe_cell(best: BestTimes, weekday: int, hour: int) -> str:
 def suggest_slot(ws: Workspace, now: datetime) -> Suggestion:
     """The next open slot in the best weekday and hour after ``now`` (wall time, naive)."""
     best = read_best_times(ws)
-    if not best.enough:
-        return Suggestion(None, best.not_enough_text())
+    if not enough(best):
+        return Suggestion(None, not_enough_text(best))
     last = now.date() + timedelta(weeks=WEEKS_AHEAD + 1)
     taken = store.taken_hours(ws, now.date().isoformat(), last.isoformat())
     slot = next_open_slot(best, taken, now)
