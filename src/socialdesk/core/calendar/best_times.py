@@ -106,6 +106,7 @@ class Suggestion:
 
     when: datetime | None  # wall time in the workspace's zone (naive)
     message: str
+    zone: str = ""  # the workspace's zone (an IANA name)
 
 
 def next_open_slot(best: ReachGrid, taken: set[tuple[str, int]], after: datetime,
@@ -138,7 +139,8 @@ def describe_cell(best: ReachGrid, weekday: int, hour: int) -> str:
 
 def suggest_slot(ws: Workspace, now: datetime) -> Suggestion:
     """The next open slot in the best weekday and hour after ``now`` (wall time, naive)."""
-    best = read_best_times(ws)
+    zone = workspace_zone(workspace_settings(ws))
+    best = grid_of(store.reach_samples(ws), ZoneInfo(zone))
     if not enough(best):
         return Suggestion(None, not_enough_text(best))
     last = now.date() + timedelta(weeks=WEEKS_AHEAD + 1)
@@ -147,4 +149,5 @@ def suggest_slot(ws: Workspace, now: datetime) -> Suggestion:
     if slot is None:
         return Suggestion(None, f"Every best hour of the next {WEEKS_AHEAD} weeks already "
                                 "has a post.")
-    return Suggestion(slot, "Best time: " + describe_cell(best, slot.weekday(), slot.hour))
+    return Suggestion(slot, "Best time: " + describe_cell(best, slot.weekday(), slot.hour),
+                      zone)

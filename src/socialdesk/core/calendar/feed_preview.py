@@ -61,12 +61,16 @@ def cut_at(text: str, fold: int) -> tuple[str, int]:
     return shown, len(text) - len(shown)
 
 
-def feed_preview(platform: str, text: str, media: int = 0) -> FeedPreview:
-    """How ``platform``'s feed shows ``text`` (as sent there) with ``media`` files."""
+def feed_preview(platform: str, text: str, media: int = 0, link: str = "") -> FeedPreview:
+    """How ``platform``'s feed shows ``text`` (as sent there) with ``media`` files.
+
+    The card is made of the text's first link, else of the post's ``link`` (attached when
+    the post goes out, as a scheduler does with the export's link column).
+    """
     entry = LIMITS.get(platform)
     fold = entry.fold if entry else None
     shown, hidden = cut_at(text, fold) if fold is not None else (text, 0)
-    found = links(text)
+    found = links(text) or ([link.strip()] if link.strip() else [])
     card_link: str | None = None
     note = ""
     if found and entry is not None:
