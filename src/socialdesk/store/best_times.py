@@ -49,7 +49,7 @@ def reach_samples(ws: Workspace) -> list[ReachSample]:
 
 def taken_hours(ws: Workspace, first: str, last: str) -> set[tuple[str, int]]:
     """(date, hour) of every timed post between ``first`` and ``last`` (not skipped)."""
-    return {(r[0], int(r[1][:2])) for r in ws.conn.execute(
-        "SELECT scheduled_on, scheduled_time FROM posts "
+    return {(r["day"], int(r["time"][:2])) for r in ws.conn.execute(
+        "SELECT scheduled_on AS day, scheduled_time AS time FROM posts "
         "WHERE scheduled_on BETWEEN ? AND ? AND scheduled_time IS NOT NULL "
         "AND status != 'skipped'", (first, last))}

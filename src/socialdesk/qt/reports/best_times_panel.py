@@ -29,8 +29,11 @@ SHOWN_BEST = 3  # cells outlined and named
 
 
 def _mix(low: QColor, high: QColor, share: float) -> QColor:
-    return QColor(*(round(a + (b - a) * share) for a, b in (
-        (low.red(), high.red()), (low.green(), high.green()), (low.blue(), high.blue()))))
+    def part(a: int, b: int) -> int:
+        return round(a + (b - a) * share)
+
+    return QColor(part(low.red(), high.red()), part(low.green(), high.green()),
+                  part(low.blue(), high.blue()))
 
 
 def heat_colours(palette: QPalette) -> tuple[QColor, QColor, QColor]:
