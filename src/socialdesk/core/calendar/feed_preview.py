@@ -50,7 +50,7 @@ def cut_at(text: str, fold: int) -> tuple[str, int]:
     if len(text) <= fold:
         return text, 0
     shown = ""
-    for cluster in graphemes(text):
+    for cluster in graphemes(text[:fold + 32]):  # a long text: only its start matters
         if len(shown) + len(cluster) > fold:
             break
         shown += cluster
