@@ -1,4 +1,4 @@
-"""Each network's text limit, in one table, and how each network counts characters.
+"""Each network's text limit, feed fold, media count and link card, and how it counts.
 
 Networks count differently, so one ``len()`` would mislead:
 
@@ -10,6 +10,12 @@ Networks count differently, so one ``len()`` would mislead:
 - The others count code points of the NFC-normalised text.
 
 Texts are never cut: :func:`check_text` says how far over the limit a text is.
+
+Beyond the hard limit, a feed shows only the start of a long text before "… more" (the
+*fold*, on a phone and on a computer), takes a number of media files per post, and may
+turn a link into a card. These figures are approximate (networks change them without
+notice and the fold moves with line breaks): ``docs/networks.md`` lists them with their
+sources.
 """
 
 from __future__ import annotations
@@ -31,21 +37,28 @@ class NetworkLimit:
     limit: int
     counting: str = "characters"  # "characters" (code points), "graphemes" or "x"
     link_length: int | None = None  # a link counts this much, whatever its length
+    fold: int | None = None  # characters a phone's feed shows before "… more" (None: all)
+    fold_desktop: int | None = None  # the same on a computer (None: as on a phone)
+    media: int | None = None  # media files per post (None: no figure known)
+    link_card: str = "card"  # "card", "card_without_media" (media take its place), "none"
 
 
-# THE table of limits (characters per post).
+# THE table of limits (characters per post), folds, media per post and link cards.
 LIMITS: dict[str, NetworkLimit] = {
     entry.platform: entry for entry in (
-        NetworkLimit("x", "X", 280, "x", LINK_LENGTH),
-        NetworkLimit("bluesky", "Bluesky", 300, "graphemes"),
-        NetworkLimit("threads", "Threads", 500),
-        NetworkLimit("mastodon", "Mastodon", 500, "characters", LINK_LENGTH),
-        NetworkLimit("pinterest", "Pinterest", 500),
-        NetworkLimit("google_business", "Google Business", 1_500),
-        NetworkLimit("instagram", "Instagram", 2_200),
-        NetworkLimit("tiktok", "TikTok", 2_200),
-        NetworkLimit("linkedin", "LinkedIn", 3_000),
-        NetworkLimit("facebook", "Facebook", 63_206),
+        NetworkLimit("x", "X", 280, "x", LINK_LENGTH, media=4,
+                     link_card="card_without_media"),
+        NetworkLimit("bluesky", "Bluesky", 300, "graphemes", media=4,
+                     link_card="card_without_media"),
+        NetworkLimit("threads", "Threads", 500, fold=250, fold_desktop=500, media=20),
+        NetworkLimit("mastodon", "Mastodon", 500, "characters", LINK_LENGTH, media=4,
+                     link_card="card_without_media"),
+        NetworkLimit("pinterest", "Pinterest", 500, media=1, link_card="none"),
+        NetworkLimit("google_business", "Google Business", 1_500, media=1, link_card="none"),
+        NetworkLimit("instagram", "Instagram", 2_200, fold=125, media=20, link_card="none"),
+        NetworkLimit("tiktok", "TikTok", 2_200, fold=150, media=35, link_card="none"),
+        NetworkLimit("linkedin", "LinkedIn", 3_000, fold=140, fold_desktop=210, media=20),
+        NetworkLimit("facebook", "Facebook", 63_206, fold=125, fold_desktop=480),
     )
 }
 
@@ -69,6 +82,12 @@ def limit_for(platform: str) -> int | None:
     """The platform's limit, or None when it has none (newsletter, blog, YouTube…)."""
     entry = LIMITS.get(platform)
     return entry.limit if entry else None
+
+
+def media_limit(platform: str) -> int | None:
+    """How many media files a post on ``platform`` may have, or None when no figure is known."""
+    entry = LIMITS.get(platform)
+    return entry.media if entry else None
 
 
 # --- links ----------------------------------------------------------------------------

@@ -35,6 +35,7 @@ from socialdesk import APP_NAME
 from socialdesk.core.backup import secrets
 from socialdesk.core.field_edits import SETTINGS
 from socialdesk.core.settings import stored_form, workspace_settings
+from socialdesk.qt.calendar.hashtag_groups import HashtagGroupsPage
 from socialdesk.qt.icons import ui_icon
 from socialdesk.qt.keyboard import keyboard_ready
 from socialdesk.qt.publish.accounts_page import AccountsPage
@@ -48,8 +49,8 @@ from socialdesk.qt.wheel import wheel_needs_focus
 from socialdesk.store import settings as stored
 from socialdesk.store.workspace import Workspace
 
-PAGES: tuple[type[SettingsPage], ...] = (ReachPage, AsksPage, BackupsPage, AccountsPage,
-                                         TeamPage)
+PAGES: tuple[type[SettingsPage], ...] = (ReachPage, AsksPage, HashtagGroupsPage, BackupsPage,
+                                         AccountsPage, TeamPage)
 
 
 class SettingsDialog(QDialog):

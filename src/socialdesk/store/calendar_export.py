@@ -1,8 +1,9 @@
 """Everything the calendar export needs, read in a handful of set-based queries.
 
-One call returns posts (with campaign, channels and their text variants, topics), open
-asks and contacts' follow-ups between two optional dates. The queries do not depend on
-the number of posts (no query per post), so 20k posts read in a fraction of a second.
+One call returns posts (with campaign, channels and their text variants, topics, media
+with their alt text), open asks and contacts' follow-ups between two optional dates. The
+queries do not depend on the number of posts (no query per post), so 20k posts read in a
+fraction of a second.
 """
 
 from __future__ import annotations
@@ -23,6 +24,14 @@ class ExportChannel:
 
     platform: str
     body: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ExportMedia:
+    """A file attached to a post (relative to the media folder) and its alt text."""
+
+    path: str
+    alt: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +63,8 @@ class ExportPost:
     topics: tuple[str, ...] = ()
     series_id: int | None = None
     recurrence_id: str | None = None
+    first_comment: str = ""
+    media: tuple[ExportMedia, ...] = ()
 
     @property
     def repeats(self) -> bool:
@@ -117,7 +128,7 @@ class CalendarData:
 
 # What each export reads: its dataclass's fields, from ``posts p`` (``asks a``, ``contacts``)
 # unless named here.
-_POST_FIELDS = field_names(ExportPost, leave_out=("channels", "topics"))
+_POST_FIELDS = field_names(ExportPost, leave_out=("channels", "topics", "media"))
 _POST_COLUMNS = select_named(_POST_FIELDS, "p", {"campaign": "c.name", "colour": "c.colour"})
 _ASK_FIELDS = field_names(ExportAsk)
 _ASK_COLUMNS = select_named(_ASK_FIELDS, "a", {
@@ -201,6 +212,7 @@ def calendar_export_data(
 
     channels: dict[int, list[ExportChannel]] = defaultdict(list)
     topics: dict[int, list[str]] = defaultdict(list)
+    media: dict[int, list[ExportMedia]] = defaultdict(list)
     if rows:
         chosen = f"SELECT p.id FROM posts p WHERE {where}"
         for row in conn.execute(
@@ -215,12 +227,19 @@ def calendar_export_data(
             params,
         ):
             topics[row["post_id"]].append(row["name"])
+        for row in conn.execute(
+            f"SELECT post_id, path, alt FROM post_media WHERE post_id IN ({chosen}) "
+            "ORDER BY post_id, position, id",
+            params,
+        ):
+            media[row["post_id"]].append(ExportMedia(row["path"], row["alt"]))
 
     posts = tuple(
         from_row(
             ExportPost, row, _POST_FIELDS,
             channels=tuple(channels.get(row["id"], ())),
             topics=tuple(topics.get(row["id"], ())),
+            media=tuple(media.get(row["id"], ())),
         )
         for row in rows
     )

@@ -48,6 +48,7 @@ from socialdesk.store import (
     schema_v14,
     schema_v15,
     schema_v16,
+    schema_v17,
 )
 
 if TYPE_CHECKING:
@@ -170,6 +171,8 @@ def _sync_fidelity(db: Database) -> None:
 
 def _post_templates(db: Database) -> None:
     run_script(db, schema_v16.SQL)
+def _editor_extras(db: Database) -> None:
+    run_script(db, schema_v17.SQL)
 
 
 # Every migration, oldest first. Never edit or remove a released one; append.
@@ -190,6 +193,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     ("0014_sync_uids", _sync_uids),
     ("0015_sync_fidelity", _sync_fidelity),
     ("0016_post_templates", _post_templates),
+    ("0017_editor_extras", _editor_extras),
 )
 
 

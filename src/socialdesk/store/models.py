@@ -267,6 +267,7 @@ class PostDraft:
     link: str = ""
     notes: str = ""
     location: str = ""  # where it happens (an event's iCalendar LOCATION)
+    first_comment: str = ""  # posted under the post right after it (hashtags, a link)
     repeat_rule: str | None = None
     repeat_until: str | None = None
     evergreen_weeks: int | None = None

@@ -273,6 +273,27 @@ class AskingHour:
 
 
 @dataclass(frozen=True, slots=True)
+class ReachGrid:
+    """Published posts and their reach by weekday (0 = Monday) × hour (0–23) they went out.
+
+    Worked out by :mod:`socialdesk.core.calendar.best_times` (which ranks the cells).
+    """
+
+    posts: tuple[tuple[int, ...], ...] = ((0,) * 24,) * 7
+    reach: tuple[tuple[int, ...], ...] = ((0,) * 24,) * 7
+
+    @property
+    def total(self) -> int:
+        """The posts counted (with a reach and a known hour)."""
+        return sum(map(sum, self.posts))
+
+    def average(self, weekday: int, hour: int) -> float | None:
+        """A cell's average reach (None without posts)."""
+        count = self.posts[weekday][hour]
+        return self.reach[weekday][hour] / count if count else None
+
+
+@dataclass(frozen=True, slots=True)
 class ReportsOverview:
     """What the Reports view shows before a campaign is picked."""
 
@@ -282,6 +303,7 @@ class ReportsOverview:
     predictions: tuple[PostResult, ...]  # posts with compared asks, by date
     campaigns: tuple[CampaignRow, ...]
     hours: tuple[AskingHour, ...] = ()  # the 24 hours of the day asks were made at
+    reach_grid: ReachGrid = ReachGrid()  # own reach by weekday and hour posts went out
 
     @property
     def totals(self) -> Leverage:

@@ -23,6 +23,9 @@ POST_COLUMNS = (
     "repeat_until", "evergreen_weeks", "link", "location", "notes", "published_url",
     "reach", "clicks", "engagements",
 )
+# Columns in a post's item only when not empty (so that a record synced before the column
+# existed does not read as changed): the first comment.
+POST_OPTIONAL = ("first_comment",)
 OCCURRENCE_COLUMNS = ("status", "published_url", "reach", "clicks", "engagements")
 ASK_COLUMNS = (
     "status", "asked_on", "due_on", "answered_on", "message", "predicted_reach",
@@ -67,11 +70,13 @@ def post_items(ws: Workspace) -> dict[str, dict[str, Any]]:
         "ORDER BY post_id, occurs_on"))
     items: dict[str, dict[str, Any]] = {}
     for row in conn.execute(
-        f"SELECT p.id, p.uid, {', '.join('p.' + c for c in POST_COLUMNS)}, c.uid AS campaign "
+        f"SELECT p.id, p.uid, {', '.join('p.' + c for c in (*POST_COLUMNS, *POST_OPTIONAL))}, "
+        "c.uid AS campaign "
         "FROM posts p LEFT JOIN campaigns c ON c.id = p.campaign_id"
     ):
         post_id = row["id"]
         item = {name: row[name] for name in POST_COLUMNS}
+        item.update({name: row[name] for name in POST_OPTIONAL if row[name]})
         item["campaign"] = row["campaign"]
         item["topics"] = [r["name"] for r in topics.get(post_id, ())]
         item["channels"] = [{"platform": r["platform"], "body": r["body"]}
@@ -94,9 +99,10 @@ def _id_of(ws: Workspace, table: str, uid: object) -> int | None:
 def write_post(ws: Workspace, uid: str, item: dict[str, Any]) -> None:
     """Create or update post ``uid`` to hold ``item`` (a :func:`post_items` value)."""
     values = [item[name] for name in POST_COLUMNS]
+    values += [item.get(name) or "" for name in POST_OPTIONAL]
     values.append(_id_of(ws, "campaigns", item.get("campaign")))
     stamp = now_stamp()
-    columns = (*POST_COLUMNS, "campaign_id")
+    columns = (*POST_COLUMNS, *POST_OPTIONAL, "campaign_id")
     with ws.transaction():
         post_id = _id_of(ws, "posts", uid)
         if post_id is None:

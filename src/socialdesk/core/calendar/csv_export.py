@@ -4,7 +4,9 @@ Plain CSV: UTF-8 with a byte-order mark (so that Excel reads the accents right; 
 programs skip it), one row per post per channel: ``text`` is what goes out on that
 channel, ``post_text`` the post's own text when that differs (the channel has a text of
 its own), ``uid`` the post's UID, by which importing the file again
-(:mod:`~socialdesk.core.calendar.importing.csv_posts`) finds the post.
+(:mod:`~socialdesk.core.calendar.importing.csv_posts`) finds the post; ``media`` and
+``alt_text`` hold the attached files and their descriptions one per line, in the same
+order, and ``first_comment`` the comment to post under it (for whoever posts it by hand).
 
 Hootsuite: UTF-8 without a BOM, no header row, three columns (date and time
 ``DD/MM/YYYY HH:MM`` in 24-hour time, message, link), one file per channel of at most
@@ -25,15 +27,17 @@ from pathlib import Path
 from typing import IO, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from socialdesk.core.calendar.ics import one_line
 from socialdesk.core.csvsafe import neutralise_cell
 from socialdesk.store.calendar_export import CalendarData, ExportPost
 
 CSV_ENCODING = "utf-8-sig"
 CSV_COLUMNS = (
     "post_id", "date", "time", "time_zone", "channel", "status", "campaign", "title",
-    "text", "link", "topics", "uid", "post_text",
+    "text", "link", "topics", "media", "alt_text", "first_comment", "uid", "post_text",
 )
 TOPIC_SEPARATOR = "; "
+MEDIA_SEPARATOR = "\n"  # one file (and its alt text) per line of the cell
 
 HOOTSUITE_ENCODING = "utf-8"
 HOOTSUITE_MAX_ROWS = 350
@@ -72,7 +76,12 @@ def post_rows(post: ExportPost, zone_name: str) -> Iterator[list[str]]:
         str(post.id), post.scheduled_on or "", post.scheduled_time or "",
         (post.timezone or zone_name) if post.scheduled_time else "",
     ]
-    tail_common = [post.link, TOPIC_SEPARATOR.join(post.topics), post.uid]
+    tail_common = [
+        post.link, TOPIC_SEPARATOR.join(post.topics),
+        MEDIA_SEPARATOR.join(m.path for m in post.media),
+        MEDIA_SEPARATOR.join(one_line(m.alt) for m in post.media), post.first_comment,
+        post.uid,
+    ]
     middle = [post.status, post.campaign or "", post.title]
     if not post.channels:
         yield [*head, "", *middle, post.body, *tail_common, ""]

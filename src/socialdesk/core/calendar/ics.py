@@ -114,7 +114,11 @@ def one_line(text: str) -> str:
 
 
 def description(post: ExportPost) -> str:
-    """A post's DESCRIPTION: its text, then its channels, link and channel texts."""
+    """A post's DESCRIPTION: its text, then its channels, link and channel texts.
+
+    Then, for whoever posts it by hand: each media file with its alt text, and the first
+    comment.
+    """
     parts = [post.body] if post.body else []
     if one_line(post.title) != post.title:
         parts.insert(0, post.title)  # the exact title, since SUMMARY lost its line breaks
@@ -128,6 +132,12 @@ def description(post: ExportPost) -> str:
     for channel in post.channels:
         if channel.body and channel.body != post.body:
             parts.append(f"{channel.platform}:\n{channel.body}")
+    if post.media:
+        parts.append("Media:\n" + "\n".join(
+            f"{m.path} (alt text: {one_line(m.alt)})" if m.alt.strip() else
+            f"{m.path} (no alt text)" for m in post.media))
+    if post.first_comment.strip():
+        parts.append(f"First comment:\n{post.first_comment}")
     return "\n\n".join(parts)
 
 

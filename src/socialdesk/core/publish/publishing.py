@@ -26,7 +26,7 @@ from uuid import uuid4
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from socialdesk.core.calendar.media import media_path
-from socialdesk.core.limits import channel_texts, check_text, platform_name
+from socialdesk.core.limits import channel_texts, check_text, media_limit, platform_name
 from socialdesk.core.publish import bluesky, mastodon
 from socialdesk.core.publish.accounts import Client, client_for
 from socialdesk.core.publish.web import PublishError, RateLimited, Sent
@@ -38,7 +38,6 @@ from socialdesk.store.publishing import Account, Publication
 from socialdesk.store.workspace import Workspace
 
 DEFAULT_TIME = "09:00"  # when a post with a date but no time goes out
-MAX_MEDIA = 4  # attachments per post, on both networks
 MAX_MEDIA_BYTES = {"mastodon": 40 * 1024 * 1024, "bluesky": bluesky.MAX_IMAGE_BYTES}
 
 
@@ -255,8 +254,9 @@ class Publisher:
     def _media(self, detail: PostDetail, network: str) -> list[tuple[bytes, str, str, str]]:
         """The post's media files (content, name, type, alt text), or why not to send them."""
         paths = detail.draft.media
-        if len(paths) > MAX_MEDIA:
-            raise PublishError(f"{platform_name(network)} takes at most {MAX_MEDIA} media "
+        most = media_limit(network)
+        if most is not None and len(paths) > most:
+            raise PublishError(f"{platform_name(network)} takes at most {most} media "
                                f"files; the post has {len(paths)}: not sent.")
         found = []
         for position, relative in enumerate(paths):

@@ -4,8 +4,9 @@ The standard properties are those of the .ics export (:func:`ics.post_event` wri
 SUMMARY, DTSTART/DTEND, RRULE, STATUS, DESCRIPTION (the post's text), LOCATION, URL and
 CATEGORIES (its topics). What iCalendar lacks travels beside them: ``X-SOCIALDESK-STATUS``
 (idea or draft), ``-TITLE`` (a title with line breaks), ``-TIMEZONE`` (a zone DTSTART
-cannot say), ``-REPEAT``, ``-CAMPAIGN`` (its UID), ``-NOTES``, and JSON in ``-CHANNELS``,
-``-MEDIA`` and ``-RESULTS``.
+cannot say), ``-REPEAT``, ``-CAMPAIGN`` (its UID), ``-NOTES``, ``-FIRST-COMMENT`` (only
+when there is one, as the record has it), and JSON in ``-CHANNELS``, ``-MEDIA`` (each
+file's path and alt text) and ``-RESULTS``.
 
 Reading, a standard property wins over its ``X-`` shadow when they disagree: another
 program changed it (Thunderbird moved the event, a phone renamed it). An event written by
@@ -111,6 +112,8 @@ def event_props(uid: str, record: Record) -> tuple[list[Prop], tuple[str, ...]]:
         props.append(("X-SOCIALDESK-CAMPAIGN", str(r["campaign"])))
     if r["notes"]:
         props.append(("X-SOCIALDESK-NOTES", str(r["notes"])))
+    if r.get("first_comment"):
+        props.append(("X-SOCIALDESK-FIRST-COMMENT", str(r["first_comment"])))
     for name in ("channels", "media"):
         if r[name]:
             props.append((f"X-SOCIALDESK-{name.upper()}", ic.as_json(r[name])))
@@ -257,7 +260,10 @@ def read_event(comp: Any) -> Record:
         record[name] = ic.count(results.get(name), name)
     record["occurrences"] = ic.items_of(results.get("occurrences"), "occurrences", _occurrence)
     ic.unique(record["occurrences"], ("on",), "occurrences")
-    return {name: record[name] for name in FIELDS}
+    comment = ic.x_text(comp, "X-SOCIALDESK-FIRST-COMMENT")
+    if comment:
+        record["first_comment"] = ic.checked_text(comment, "X-SOCIALDESK-FIRST-COMMENT")
+    return {name: record[name] for name in (*FIELDS, *OPTIONAL) if name in record}
 
 
 def _repeat(comp: Any, record: dict[str, Any]) -> dict[str, Any]:
@@ -312,6 +318,7 @@ def _years(r: Record) -> tuple[int, int]:
 
 
 FIELDS = (*sync_items.POST_COLUMNS, "campaign", "topics", "channels", "media", "occurrences")
+OPTIONAL = sync_items.POST_OPTIONAL  # in a record only when not empty
 
 
 class PostKind:
@@ -326,6 +333,7 @@ class PostKind:
         records = {}
         for uid, item in sync_items.post_items(ws).items():
             record = {name: item[name] for name in FIELDS}
+            record.update({name: item[name] for name in OPTIONAL if name in item})
             if len(item["topics"]) > 1:
                 record["topics"] = sorted(item["topics"], key=_by_name)
             if len(item["channels"]) > 1:

@@ -161,6 +161,28 @@ class ChannelTexts(QWidget):
         """The main text."""
         return self.body_edit.toPlainText()
 
+    def current_edit(self) -> QPlainTextEdit:
+        """The text being edited: the main text, or the channel tab's own."""
+        page = self.tabs.currentWidget()
+        for platform, own in self._pages.items():
+            if own is page:
+                return self.variant_edits[platform]
+        return self.body_edit
+
+    def insert_at_cursor(self, text: str) -> None:
+        """Insert ``text`` at the cursor of the text being edited, a space apart from words."""
+        edit = self.current_edit()
+        cursor = edit.textCursor()
+        whole = edit.toPlainText()
+        before, after = whole[:cursor.position()], whole[cursor.position():]
+        if before and not before[-1].isspace():
+            text = " " + text
+        if after and not after[0].isspace():
+            text += " "
+        cursor.insertText(text)
+        edit.setTextCursor(cursor)
+        edit.setFocus()
+
     def chosen(self) -> list[str]:
         """The chosen channels, in the editor's order."""
         offered = [p for p, b in self.buttons.items() if b.isChecked()]

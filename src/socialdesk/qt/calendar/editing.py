@@ -74,7 +74,7 @@ class PostEditing(_Base):
     def editor(self) -> PostEditor:
         """The post editor in the side pane (made the first time it is needed)."""
         if self._editor is None:
-            editor = self._editor = PostEditor()
+            editor = self._editor = PostEditor(self.ws)
             editor.save_requested.connect(self.save_editor)
             editor.close_requested.connect(self.close_side)
             editor.delete_requested.connect(self.delete_post)

@@ -9,11 +9,12 @@ repeating post (``occurs_on``), its status and results are that date's own
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import Qt, QTime, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QKeySequence, QPalette, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -37,9 +38,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from socialdesk.core.calendar.best_times import Suggestion, suggest_slot
 from socialdesk.core.clock import today
 from socialdesk.core.formatting import short_date
+from socialdesk.core.settings import workspace_settings, workspace_zone
 from socialdesk.qt.calendar.channel_texts import ChannelTexts, warning_colour
+from socialdesk.qt.calendar.feed_preview import FeedPreviewPanel
 from socialdesk.qt.calendar.fields import (
     CountField,
     TokenCompleter,
@@ -48,15 +52,25 @@ from socialdesk.qt.calendar.fields import (
     iso_date,
     qdate,
 )
+from socialdesk.qt.calendar.hashtag_groups import HashtagButton
 from socialdesk.qt.keyboard import keyboard_ready
 from socialdesk.qt.view_base import section_title
 from socialdesk.qt.wheel import wheel_needs_focus
-from socialdesk.store import post_writes
+from socialdesk.qt.workers import start_on_worker
+from socialdesk.store import post_writes, posts
 from socialdesk.store.models import Campaign, OccurrenceDraft, PostDetail, PostDraft
 from socialdesk.store.vocabulary import POST_STATUSES
+from socialdesk.store.workspace import Workspace
 
 ALT_ROLE = Qt.ItemDataRole.UserRole + 1  # a media item's description (alt text)
+NO_ALT = " (no alt text)"  # after a listed media file without a description
 REPEATS = (("Does not repeat", None), ("Every week", "weekly"), ("Every month", "monthly"))
+BEST_TIME_WORKER_ABOVE = 2000  # posts; a bigger workspace finds its best time on a worker
+
+
+def _suggest_on_worker(path: Path, now: datetime) -> Suggestion:
+    with Workspace.open_readonly(path) as ws:
+        return suggest_slot(ws, now)
 
 
 class PostEditor(QWidget):
@@ -69,8 +83,9 @@ class PostEditor(QWidget):
     duplicate_requested = Signal(int)  # "Duplicate" on the stored post
     template_requested = Signal()  # "Save as template…": the draft shown becomes a template
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, ws: Workspace | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.ws = ws  # for the hashtag groups and the best time (None: neither)
         self.post_id: int | None = None
         self.detail: PostDetail | None = None
         self.occurs_on: str | None = None  # a later date of a repeating post, being edited
@@ -83,6 +98,13 @@ class PostEditor(QWidget):
         self.title.setPlaceholderText("A short title, for you (not posted)")
         self.texts = ChannelTexts()
         self.texts.setMinimumHeight(230)
+        self.hashtags = HashtagButton(ws, self.texts.insert_at_cursor)
+        self.preview = FeedPreviewPanel()
+        self.texts.changed.connect(self.update_preview)
+        self.first_comment = QPlainTextEdit()
+        self.first_comment.setMaximumHeight(56)
+        self.first_comment.setPlaceholderText("Posted under the post right after it goes out: "
+                                              "hashtags, a link… (exported for whoever posts)")
 
         self.has_date = QCheckBox("On")
         self.date = QDateEdit()
@@ -94,6 +116,14 @@ class PostEditor(QWidget):
         self.time.setAccessibleName("Time")
         self.time.setDisplayFormat("HH:mm")
         self.zone = ZoneBox()
+        self.best_time_button = QPushButton("Best time")
+        self.best_time_button.setToolTip("Propose the next open hour on the weekday and at the "
+                                         "hour your published posts reached the most people")
+        self.best_time_button.clicked.connect(self.suggest_best_time)
+        self.best_time_note = QLabel()
+        self.best_time_note.setWordWrap(True)
+        self.best_time_note.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+        self.best_time_note.hide()
         self.has_date.toggled.connect(self._update_enabled)
         self.has_time.toggled.connect(self._update_enabled)
 
@@ -112,18 +142,22 @@ class PostEditor(QWidget):
         self.link = QLineEdit()
         self.link.setPlaceholderText("https://…")
         self.link.textChanged.connect(self.texts.set_link)
+        self.link.textChanged.connect(self.update_preview)
         self.location = QLineEdit()
         self.location.setPlaceholderText("Where it happens (a calendar event's place)")
 
         self.media = QListWidget()
         self.media.setMaximumHeight(70)
+        self.media.model().rowsInserted.connect(self.update_preview)
+        self.media.model().rowsRemoved.connect(self.update_preview)
         add_media = QPushButton("Add files…")
         add_media.clicked.connect(self.add_media)
         remove_media = QPushButton("Remove")
         remove_media.clicked.connect(self._remove_media)
         self.alt_button = QPushButton("Alt text…")
-        self.alt_button.setToolTip("Describe the selected image for people who cannot see it "
-                                   "(sent with it to Mastodon and Bluesky)")
+        self.alt_button.setToolTip("Describe the selected file for people who cannot see it "
+                                   "(sent with it to Mastodon and Bluesky, and exported with "
+                                   "the calendar)")
         self.alt_button.clicked.connect(self.edit_alt_text)
         self.notes = QPlainTextEdit()
         self.notes.setMaximumHeight(64)
@@ -173,8 +207,14 @@ class PostEditor(QWidget):
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         form.addRow("Title", self.title)
         form.addRow(self.texts)
+        form.addRow("", hbox(self.hashtags, stretch=True))
+        form.addRow("First comment", self.first_comment)
+        form.addRow(section_title("In the feed"))
+        form.addRow(self.preview)
         form.addRow(section_title("When"))
         form.addRow("Date", hbox(self.has_date, self.date, self.has_time, self.time, stretch=True))
+        form.addRow("", hbox(self.best_time_button, stretch=True))
+        form.addRow("", self.best_time_note)
         form.addRow("Time zone", self.zone)
         form.addRow("Repeat", hbox(self.repeat, stretch=True))
         form.addRow("", hbox(self.evergreen, self.evergreen_weeks, stretch=True))
@@ -285,6 +325,8 @@ class PostEditor(QWidget):
             self.delete_button.setText("Delete")
         self.title.setText(draft.title)
         self.texts.set_content(draft.body, draft.channels)
+        self.first_comment.setPlainText(draft.first_comment)
+        self.best_time_note.hide()
         self.has_date.setChecked(draft.scheduled_on is not None)
         offered = draft.scheduled_on or (undated or today()).isoformat()
         self.date.setDate(qdate(offered))
@@ -300,6 +342,7 @@ class PostEditor(QWidget):
         for position, path in enumerate(draft.media):
             self._add_media_item(path, post_writes.media_alt(draft.media_alt, position))
         self.notes.setPlainText(draft.notes)
+        self.update_preview()
         self.repeat.setCurrentIndex(max(0, self.repeat.findData(draft.repeat_rule)))
         self.has_until.setChecked(draft.repeat_until is not None)
         self.until.setDate(qdate(draft.repeat_until or offered))
@@ -353,6 +396,7 @@ class PostEditor(QWidget):
             link=self.link.text().strip(),
             notes=self.notes.toPlainText(),
             location=self.location.text().strip(),
+            first_comment=self.first_comment.toPlainText().strip(),
             repeat_rule=self.repeat.currentData() if dated else None,
             repeat_until=until if dated and (self.repeat.currentData() or
                                              self.evergreen.isChecked()) else None,
@@ -410,17 +454,24 @@ class PostEditor(QWidget):
 
     def _add_media_item(self, path: str, alt: str = "") -> None:
         """List a stored path (relative) or a picked file (absolute, shown by name)."""
-        item = QListWidgetItem(Path(path).name if Path(path).is_absolute() else path)
+        item = QListWidgetItem()
         item.setData(Qt.ItemDataRole.UserRole, path)
         self.media.addItem(item)
         self.set_alt_text(item, alt)
 
+    @staticmethod
+    def _media_name(item: QListWidgetItem) -> str:
+        path = str(item.data(Qt.ItemDataRole.UserRole))
+        return Path(path).name if Path(path).is_absolute() else path
+
     def set_alt_text(self, item: QListWidgetItem, alt: str) -> None:
-        """Give a listed media file its description (alt text)."""
+        """Give a listed media file its description (alt text); one without says so."""
         path = str(item.data(Qt.ItemDataRole.UserRole))
         item.setData(ALT_ROLE, alt.strip())
+        item.setText(self._media_name(item) + ("" if alt.strip() else NO_ALT))
         where = path if Path(path).is_absolute() else f"In the workspace's media folder: {path}"
-        item.setToolTip(f"{where}\nAlt text: {alt.strip()}" if alt.strip() else where)
+        item.setToolTip(f"{where}\nAlt text: {alt.strip()}" if alt.strip() else
+                        f"{where}\nNo alt text yet: choose it and click Alt text…")
 
     def edit_alt_text(self) -> None:
         """Ask for the selected media file's description (alt text)."""
@@ -429,7 +480,7 @@ class PostEditor(QWidget):
             self.show_error("Choose a media file in the list first.")
             return
         text, ok = QInputDialog.getMultiLineText(
-            self, "Alt text", f"Describe {item.text()} for people who cannot see it:",
+            self, "Alt text", f"Describe {self._media_name(item)} for people who cannot see it:",
             str(item.data(ALT_ROLE) or ""))
         if ok:
             self.set_alt_text(item, text)
@@ -443,10 +494,54 @@ class PostEditor(QWidget):
         for item in self.media.selectedItems():
             self.media.takeItem(self.media.row(item))
 
+    # --- preview and best time ------------------------------------------------------
+
+    def update_preview(self) -> None:
+        """Show each chosen channel's text as its feed would, with the link and the media."""
+        sent = [(platform, self.texts.sent_text(platform)) for platform in self.texts.chosen()]
+        self.preview.show_post(sent, self.media.count(), self.link.text())
+
+    def suggest_best_time(self) -> None:
+        """Find the next open slot in the best weekday and hour (on a worker when big)."""
+        if self.ws is None:
+            return
+        zone = ZoneInfo(workspace_zone(workspace_settings(self.ws)))
+        now = datetime.now(zone).replace(tzinfo=None, second=0, microsecond=0)
+        if posts.post_count(self.ws) <= BEST_TIME_WORKER_ABOVE:
+            self.show_best_time(suggest_slot(self.ws, now))
+            return
+        self.best_time_button.setEnabled(False)
+        self._show_best_time_note("Looking at your published posts…")
+        path = self.ws.path
+        start_on_worker(self, lambda: _suggest_on_worker(path, now), self._best_time_found)
+
+    def _best_time_found(self, suggestion: Suggestion | None, error: BaseException | None
+                         ) -> None:
+        self.best_time_button.setEnabled(True)
+        if error is not None or suggestion is None:
+            self._show_best_time_note(f"Could not work out the best time: {error}")
+            return
+        self.show_best_time(suggestion)
+
+    def show_best_time(self, suggestion: Suggestion) -> None:
+        """Put a suggested slot in the date and time fields; say why, or why there is none."""
+        if suggestion.when is not None:
+            self.has_date.setChecked(True)
+            self.date.setDate(qdate(suggestion.when.date().isoformat()))
+            self.has_time.setChecked(True)
+            self.time.setTime(QTime(suggestion.when.hour, suggestion.when.minute))
+            self.zone.set_zone(suggestion.zone or None)  # the zone the suggestion is in
+        self._show_best_time_note(suggestion.message)
+
+    def _show_best_time_note(self, text: str) -> None:
+        self.best_time_note.setText(text)
+        self.best_time_note.setVisible(bool(text))
+
     def _update_enabled(self) -> None:
         dated = self.has_date.isChecked()
         self.date.setEnabled(dated)
         self.has_time.setEnabled(dated)
+        self.best_time_button.setEnabled(self.ws is not None)
         timed = dated and self.has_time.isChecked()
         self.time.setEnabled(timed)
         self.zone.setEnabled(timed)

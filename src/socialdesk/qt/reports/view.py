@@ -2,8 +2,8 @@
 
 How far partners carried the posts (the leverage ratio per week), who shares when asked,
 how the planner's predictions held up (reach, and its share chances: the track record),
-which hours of asking bring the most visits, and each campaign's report (exportable as
-PDF).
+which hours of asking bring the most visits, the best weekday and hour to post (own
+reach as a heat map), and each campaign's report (exportable as PDF).
 The figures are read on a worker thread with its own connection when the workspace is big,
 so opening the view never stalls the window; a small workspace is read at once.
 """
@@ -18,11 +18,13 @@ from pathlib import Path
 from PySide6.QtCore import QItemSelection, QItemSelectionModel, Qt, QTimer
 from PySide6.QtWidgets import QSplitter, QTableView, QTabWidget, QVBoxLayout, QWidget
 
+from socialdesk.core.calendar.best_times import read_best_times
 from socialdesk.core.changes import Changes
 from socialdesk.core.clock import today
 from socialdesk.core.formatting import compact, exact, percent, short_date
 from socialdesk.core.share.asking_hours import asking_hours
 from socialdesk.qt.contacts.view import show_status
+from socialdesk.qt.reports.best_times_panel import BestTimesPanel
 from socialdesk.qt.reports.campaign_panel import CampaignPanel
 from socialdesk.qt.reports.charts import LeverageChartView, PredictionChartView
 from socialdesk.qt.reports.columns import (
@@ -57,8 +59,8 @@ from socialdesk.store.workspace import Workspace
 
 BACKGROUND_ABOVE = 4000  # posts + asks; bigger workspaces are read on a worker thread
 SCATTER_LIMIT = 1000  # the latest posts in the prediction chart; the table has them all
-(TAB_LEVERAGE, TAB_PARTNERS, TAB_PREDICTIONS, TAB_TRACK_RECORD, TAB_HOURS,
- TAB_CAMPAIGNS) = range(6)
+(TAB_LEVERAGE, TAB_PARTNERS, TAB_PREDICTIONS, TAB_TRACK_RECORD, TAB_HOURS, TAB_BEST_TIMES,
+ TAB_CAMPAIGNS) = range(7)
 NO_RESULTS = ("No results in the last 12 weeks yet. After a post goes out, mark it published "
               "and type in its reach (Calendar → edit the post → Results); when a partner "
               "shares it, record the share and its reach on the ask (Planner → Asks for this "
@@ -71,8 +73,9 @@ NO_PREDICTIONS = ("No predictions to check yet. Asks created in the Planner carr
 
 
 def read_figures(ws: Workspace, day: date) -> ReportsOverview:
-    """Every figure of the view: the store's overview and the hours of asking."""
-    return replace(reports.overview(ws, day), hours=asking_hours(ws))
+    """Every figure of the view: the store's overview, the hours of asking, the best times."""
+    return replace(reports.overview(ws, day), hours=asking_hours(ws),
+                   reach_grid=read_best_times(ws))
 
 
 def _read(path: Path, day_iso: str) -> ReportsOverview:
@@ -168,6 +171,8 @@ class ReportsView(View):
         self.tabs.addTab(self.track_record, "Track record")
         self.hours = AskingHoursPanel()
         self.tabs.addTab(self.hours, "Hour of asking")
+        self.best_times = BestTimesPanel()
+        self.tabs.addTab(self.best_times, "Best times")
         self.tabs.addTab(campaigns, "Campaigns")
         layout = QVBoxLayout(self)
         layout.addWidget(heading("Reports"))
@@ -216,6 +221,7 @@ class ReportsView(View):
         yield lambda: self._show_partners(overview)
         yield lambda: self._show_predictions(overview.predictions)
         yield lambda: self.hours.set_hours(overview.hours)
+        yield lambda: self.best_times.set_grid(overview.reach_grid)
         yield lambda: self._show_campaigns(overview.campaigns)
 
     def _show_figures(self, overview: ReportsOverview) -> None:

@@ -3,7 +3,9 @@
 SocialDesk's own export (``core.calendar.ics``) writes the DESCRIPTION as paragraphs
 joined by a blank line: the exact title when it has line breaks (SUMMARY keeps one
 line), the body, a trailer ``Channels: a, b`` / ``Link: URL``, then each channel's
-own text as ``platform:`` and the text. :func:`split_description` undoes that. For
+own text as ``platform:`` and the text, then the hand-off paragraphs ``Media:`` (a file
+with its alt text per line) and ``First comment:``. :func:`split_description` undoes that
+(the hand-off paragraphs are dropped: the files are not in the calendar). For
 other programs' files a trailing ``Link:`` paragraph is still taken as the link, and
 HTML (Google Calendar writes links as ``<a href>``) becomes plain text.
 """
@@ -23,6 +25,9 @@ _LINK = re.compile(r"Link: (\S[^\n]*)")
 _HTML = re.compile(r"<(?:a\s|br\s*/?>|p>|/p>|b>|i>|u>|div|span|ul>|li>|strong>|em>)", re.I)
 _ANCHOR = re.compile(r"<a\s[^>]*href=[\"']([^\"']*)[\"'][^>]*>(.*?)</a>", re.I | re.S)
 _TAG = re.compile(r"<[^>]+>")
+_MEDIA_LINE = re.compile(r".+ \((?:alt text: .*|no alt text)\)")
+FIRST_COMMENT = "\n\nFirst comment:\n"
+MEDIA = "\n\nMedia:\n"
 UNTITLED = "Untitled"
 
 
@@ -100,6 +105,18 @@ def _variants(rest: str, platforms: tuple[str, ...]) -> dict[str, str] | None:
     return found if not rest else None
 
 
+def _without_handoff(text: str) -> str:
+    """``text`` without the export's trailing ``Media:`` and ``First comment:`` paragraphs."""
+    text = "\n\n" + text  # a paragraph at the start follows a blank line too
+    if (at := text.rfind(FIRST_COMMENT)) >= 0:
+        text = text[:at]
+    at = text.rfind(MEDIA)
+    if at >= 0 and all(_MEDIA_LINE.fullmatch(line)
+                       for line in text[at + len(MEDIA):].split("\n")):
+        text = text[:at]
+    return text[2:]
+
+
 def split_description(
     description: str, summary: str, url: str, *, ours: bool
 ) -> Described:
@@ -109,6 +126,8 @@ def split_description(
     property is the body's own text, not an export trailer.
     """
     text = description.replace("\r\n", "\n").replace("\r", "\n")
+    if ours:
+        text = _without_handoff(text)
     title = _title_prefix(text, summary)
     if title is not None:
         text = text[len(title) + 2 :]
