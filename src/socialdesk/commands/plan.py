@@ -120,18 +120,15 @@ def _from_workspace(args: argparse.Namespace) -> tuple[str, Plan, int]:
     with reading(path) as ws:
         try:
             # The Planner view ranks through the same post_model.
-            model = planning.post_model(
-                ws, args.post_id, planning.workspace_model(ws, today, options["runs"] > 0))
-            skip = planning.not_suggested(ws, args.post_id, model.ranking, today)
+            post, plan = planning.plan_post(
+                ws, args.post_id, today, options["budget_minutes"], options["max_asks"],
+                runs=options["runs"], seed=options["seed"])
         except LookupError as error:
             raise UserError(f"{path}: there is no post with id {args.post_id} (post ids "
                             "are the post_id column of the calendar CSV export).") from error
-    post = model.post
     topics = ", ".join(sorted(post.topics)) or "no topics"
     title = (f"Post {post.id} “{post.title}” ({short_date(post.scheduled_on, today)}; "
              f"{topics})")
-    plan = model.plan(options["budget_minutes"], options["max_asks"], runs=options["runs"],
-                      seed=options["seed"], skip=skip)
     return title, plan, options["runs"]
 
 

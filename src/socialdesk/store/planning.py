@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import json
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -186,6 +187,8 @@ def own_channels(ws: Workspace) -> list[tuple[str, int]]:
 
 
 LINK_ROW = [("from_id", "i8"), ("to_id", "i8"), ("weight", "f8"), ("directed", "i1")]
+_LINK_WITH_ID = [*LINK_ROW, ("id", "i8")]
+_IN_LIMIT = 10_000  # ids per query (SQLite allows 32,766 parameters)
 
 
 def partner_link_rows(ws: Workspace) -> tuple[np.ndarray, np.ndarray]:
@@ -207,6 +210,35 @@ def partner_link_rows(ws: Workspace) -> tuple[np.ndarray, np.ndarray]:
                        "directed <> 0 FROM contact_links ORDER BY id"),
         dtype=np.dtype(LINK_ROW))
     return partners, links
+
+
+def links_touching(ws: Workspace, contact_ids: Sequence[int], among: bool = False
+                   ) -> np.ndarray:
+    """The stored links out of the given contacts (undirected ones: touching them).
+
+    With ``among``, only the links between two of them. A structured array (``LINK_ROW``
+    and the link's ``id``), in stored order.
+    """
+    import numpy as np
+
+    cursor = ws.conn.cursor()
+    cursor.row_factory = None
+    found = []
+    for start in range(0, len(contact_ids), _IN_LIMIT):
+        chunk = list(contact_ids[start:start + _IN_LIMIT])
+        marks = ", ".join("?" * len(chunk))
+        if among:
+            where, args = f"from_id IN ({marks}) AND to_id IN (SELECT value FROM json_each(?))", \
+                [*chunk, json.dumps(list(contact_ids))]
+        else:
+            where, args = f"from_id IN ({marks}) OR (directed = 0 AND to_id IN ({marks}))", \
+                [*chunk, *chunk]
+        found.append(np.fromiter(cursor.execute(
+            "SELECT from_id, to_id, CAST(min(max(weight, 0), 1) AS REAL), directed <> 0, id "
+            f"FROM contact_links WHERE {where}", args), dtype=np.dtype(_LINK_WITH_ID)))
+    rows = np.concatenate(found) if found else np.zeros(0, dtype=np.dtype(_LINK_WITH_ID))
+    _, first = np.unique(rows["id"], return_index=True)
+    return rows[first]  # each link once, in stored order
 
 
 def main_platforms(ws: Workspace, contact_ids: Iterable[int]) -> dict[int, str]:

@@ -281,12 +281,14 @@ def _merged(src: np.ndarray, dst: np.ndarray, w: np.ndarray,
     """Parallel links of one ordered pair as one, with ``w = 1 − Π(1 − w_i)``."""
     if not len(src):
         return src, dst, w
-    pairs, inverse = np.unique(src * n + dst, return_inverse=True)
+    pairs, first, inverse, counts = np.unique(src * n + dst, return_index=True,
+                                              return_inverse=True, return_counts=True)
     if len(pairs) == len(src):
         return src, dst, w
     with np.errstate(divide="ignore"):
         log_miss = np.bincount(inverse, weights=np.log1p(-w), minlength=len(pairs))
-    return pairs // n, pairs % n, -np.expm1(log_miss)
+    # A pair's one link keeps its weight exactly, whatever other pairs the links hold.
+    return pairs // n, pairs % n, np.where(counts == 1, w[first], -np.expm1(log_miss))
 
 
 def _ranges(lo: np.ndarray, hi: np.ndarray) -> np.ndarray:

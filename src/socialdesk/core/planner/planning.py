@@ -155,8 +155,11 @@ class PostModel:
         return leverage.marginal_reach(self.x0, self.terms, chosen_ids, partner_id,
                                        self.base.params.universe)
 
-    def cascade(self) -> CascadeModel:
-        """The Monte Carlo model with reshares along links, ready for any set of asks."""
+    def cascade(self, links: PartnerLinks | None = None) -> CascadeModel:
+        """The Monte Carlo model with reshares along links, ready for any set of asks.
+
+        ``links``: instead of the workspace model's (see :func:`plan_post`).
+        """
         import numpy as np
 
         from socialdesk.core.planner.cascade import CascadeModel  # numpy: only when it is needed
@@ -167,7 +170,8 @@ class PostModel:
         return CascadeModel(
             ids=self.partners.ids, p=ranking.p, q=share_likelihoods(self.partners, params),
             x=np.minimum(1.0, ranking.reach / params.universe), x0=ranking.x0,
-            universe=params.universe, links=base.links, reshare=params.reshare,
+            universe=params.universe, links=base.links if links is None else links,
+            reshare=params.reshare,
             max_hops=params.max_hops)
 
 
@@ -255,12 +259,26 @@ def plan_post(
 ) -> tuple[planning.PostFacts, leverage.Plan]:
     """The leverage plan for one post; raises LookupError when the post does not exist.
 
-    With ``runs`` > 0 the plan includes the Monte Carlo range (links read too).
+    With ``runs`` > 0 the plan includes the Monte Carlo range: the links it can take
+    (those within ``max_hops`` − 1 links of the chosen asks) are read for it, not every
+    link: the same runs as with all of them.
     """
+    import numpy as np
+
+    from socialdesk.core.planner import graph  # numpy: only when it is needed
+
     day = today or date.today()
-    model = post_model(ws, post_id, workspace_model(ws, day, runs > 0))
+    model = post_model(ws, post_id, workspace_model(ws, day, with_links=False))
     skip = not_suggested(ws, post_id, model.ranking, day) if chosen_ids is None else set()
-    return model.post, model.plan(budget_minutes, max_asks, chosen_ids, runs, seed, skip)
+    result = model.plan(budget_minutes, max_asks, chosen_ids, skip=skip)
+    if runs <= 0:
+        return model.post, result
+    asked = [e.id for e in result.chosen]
+    partners = np.asarray([int(pid) for pid in model.partners.ids], dtype=np.int64)
+    hops = min(leverage.MAX_HOPS, max(1, int(model.base.params.max_hops))) - 1
+    links = graph.links_near(ws, partners, map(int, asked), hops)
+    summary = model.cascade(links).run(asked, runs, seed)
+    return model.post, dataclasses.replace(result, cascade=summary)
 
 
 def not_suggested(ws: Workspace, post_id: int, ranking: Ranking, today: date) -> set[str]:
