@@ -45,8 +45,11 @@ NDLIB_MAX_RUNS = 400
 RESHARES = (None, 1.0)  # the workspace's, then every link at full strength
 
 
-def _scalar_plan(scenario):
-    """The reference: the same plan computed one partner at a time with the scalar formulas."""
+def _scalar_plan(scenario, partners):
+    """The reference: the same plan computed one partner at a time with the scalar formulas.
+
+    ``partners``: the scenario's, as objects made beforehand.
+    """
     from socialdesk.core.planner import leverage as lv
     from socialdesk.core.planner import ranking
     from socialdesk.core.planner.likelihood import ask_probability
@@ -55,7 +58,7 @@ def _scalar_plan(scenario):
     x0 = min(1.0, lv.own_reach(scenario.own_channels, post, params) / params.universe)
     alone = lv.expected_reach(x0, (), params.universe)
     estimates, terms = [], {}
-    for c in scenario.partners:
+    for c in partners:
         reach, fit = lv.audience_reach(c.audiences, post, params)
         p = ask_probability(c, params)
         terms[c.id] = p * min(1.0, reach / params.universe)
@@ -197,9 +200,10 @@ def run() -> list[Result]:
                              scenario.params, budget_minutes=60)
 
     ranked_in = median_of(rank, 11)
-    scalar = median_of(lambda: _scalar_plan(scenario), 5)
+    objects = tuple(scenario.partners)
+    scalar = median_of(lambda: _scalar_plan(scenario, objects), 5)
     plan = rank()
-    assert [e.id for e in _scalar_plan(scenario)] == [e.id for e in plan.chosen]
+    assert [e.id for e in _scalar_plan(scenario, objects)] == [e.id for e in plan.chosen]
     links = len(scenario.links)
     print(f"  post {post_id}: {len(scenario.partners):,} partners, {links:,} directed links; "
           f"{len(plan.chosen)} asks chosen in 60 min: reach {plan.own_reach:,.0f} alone → "
