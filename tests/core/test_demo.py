@@ -253,9 +253,9 @@ def test_populate_refuses_a_workspace_with_posts_only(workspace: Workspace) -> N
 def mean_out_degree(ws: Workspace) -> float:
     """Directed links per partner, as the cascade follows them (undirected: both ways)."""
     from socialdesk.core.planner.graph import partner_links
-    from socialdesk.store.planning import partner_facts
+    from socialdesk.store.planning import partner_rows
 
-    return len(partner_links(ws)) / len(partner_facts(ws))
+    return len(partner_links(ws)) / len(partner_rows(ws).ids)
 
 
 def test_links_are_as_sparse_as_a_small_business_network(small: tuple[Path, DemoCounts],
@@ -294,7 +294,7 @@ def test_an_asks_forecast_is_the_planners_for_that_partner_and_post(
 
     with Workspace.open(small[0]) as ws:
         base = planning.workspace_model(ws, TODAY, with_links=False)
-        strength = {p.id: p.strength for p in base.partners}
+        strength = dict(zip(base.partners.ids, base.partners.strength.tolist(), strict=True))
         asks = ws.conn.execute(
             "SELECT post_id, contact_id, planned_p, planned_reach, planned_x0, "
             "id = (SELECT min(id) FROM asks o WHERE o.contact_id = a.contact_id) "

@@ -78,8 +78,9 @@ def test_shares_and_resolved_asks_are_k_and_n(bakery: Workspace) -> None:
     for ask_id, status in zip(ids, ["shared", "declined", "no_reply", "agreed", "asked"],
                               strict=True):
         asks.record_outcome(bakery, ask_id, status)
-    cafe = next(f for f in planning.partner_facts(bakery) if f.id == 1)
-    assert (cafe.shared, cafe.asked, cafe.last_asked_on) == (1, 3, "2026-03-05")
+    rows = planning.partner_rows(bakery)
+    cafe = rows.ids.tolist().index(1)
+    assert (rows.shared[cafe], rows.asked[cafe], rows.last_asked_on[cafe]) == (1, 3, "2026-03-05")
 
 
 def test_asks_in_the_last_30_days(bakery: Workspace) -> None:

@@ -51,3 +51,13 @@ def test_rows_are_built_by_name_whatever_the_order_of_the_select(workspace: Work
         Detail("email", "a@x.example", "work")]
     with pytest.raises(ValueError, match="no field colour"):
         read("SELECT 'email' AS kind, 'a' AS value, 'red' AS colour")
+
+
+def test_many_rows_are_read_as_columns_by_name(demo: Workspace) -> None:
+    from socialdesk.store.columns import columns_by_name
+
+    read = columns_by_name(demo.conn.execute(
+        "SELECT name AS who, id FROM contacts WHERE id IN (1, 2) ORDER BY id"))
+    assert list(read) == ["who", "id"] and read["id"] == (1, 2) and len(read["who"]) == 2
+    none = columns_by_name(demo.conn.execute("SELECT id, name FROM contacts WHERE 0"))
+    assert none == {"id": (), "name": ()}

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import json
 import sqlite3
 import sys
 from collections.abc import Iterator
@@ -12,6 +11,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from socialdesk.commands import json_text
 from socialdesk.core import paths
 from socialdesk.store.errors import WorkspaceCorrupt, storage_problem
 
@@ -136,7 +136,7 @@ def print_json(value: Any) -> None:
     they get here, so this means a fault to report, not a file to fix).
     """
     try:
-        text = json.dumps(value, ensure_ascii=False, indent=2, allow_nan=False)
+        text = json_text.dumps(value)
     except ValueError as error:
         raise UserError(f"a figure to print is not a finite number ({error}).") from error
     sys.stdout.write(text + "\n")

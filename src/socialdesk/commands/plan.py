@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -119,27 +120,29 @@ def _from_workspace(args: argparse.Namespace) -> tuple[str, Plan, int]:
     with reading(path) as ws:
         try:
             # The Planner view ranks through the same post_model.
-            model = planning.post_model(
-                ws, args.post_id, planning.workspace_model(ws, today, options["runs"] > 0))
-            skip = planning.not_suggested(ws, args.post_id, model.ranked, today)
+            post, plan = planning.plan_post(
+                ws, args.post_id, today, options["budget_minutes"], options["max_asks"],
+                runs=options["runs"], seed=options["seed"])
         except LookupError as error:
             raise UserError(f"{path}: there is no post with id {args.post_id} (post ids "
                             "are the post_id column of the calendar CSV export).") from error
-    post = model.post
     topics = ", ".join(sorted(post.topics)) or "no topics"
     title = (f"Post {post.id} “{post.title}” ({short_date(post.scheduled_on, today)}; "
              f"{topics})")
-    plan = model.plan(options["budget_minutes"], options["max_asks"], runs=options["runs"],
-                      seed=options["seed"], skip=skip)
     return title, plan, options["runs"]
 
 
-def _partner(e: PartnerEstimate, plan: Plan, numeric_ids: bool) -> dict[str, Any]:
-    return {
-        "id": int(e.id) if numeric_ids and e.id.isdigit() else e.id,
-        "name": e.name, "p": e.p, "fit": e.fit, "added_reach": e.added_reach,
-        "marginal_reach": plan.marginal.get(e.id, 0.0), "effort_minutes": e.effort_minutes,
-    }
+def _partners(estimates: Sequence[PartnerEstimate], plan: Plan, numeric_ids: bool
+              ) -> list[dict[str, Any]]:
+    from socialdesk.core.planner.ranking import PartnerFigures
+
+    f, marginal = PartnerFigures.of(estimates), plan.marginal
+    return [{
+        "id": int(pid) if numeric_ids and pid.isdigit() else pid,
+        "name": name, "p": p, "fit": fit, "added_reach": added,
+        "marginal_reach": marginal.get(pid, 0.0), "effort_minutes": effort,
+    } for pid, name, p, fit, added, effort in zip(f.ids, f.names, f.p, f.fit, f.added,
+                                                  f.effort_minutes, strict=True)]
 
 
 def plan_json(plan: Plan, numeric_ids: bool = False) -> dict[str, Any]:
@@ -165,8 +168,8 @@ def plan_json(plan: Plan, numeric_ids: bool = False) -> dict[str, Any]:
         "multiplier": plan.multiplier,
         "effort_minutes": plan.effort_minutes,
         "cascade": cascade,
-        "asks": [_partner(e, plan, numeric_ids) for e in plan.chosen],
-        "ranked": [_partner(e, plan, numeric_ids) for e in plan.ranked],
+        "asks": _partners(plan.chosen, plan, numeric_ids),
+        "ranked": _partners(plan.ranked, plan, numeric_ids),
     }
 
 

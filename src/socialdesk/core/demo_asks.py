@@ -27,7 +27,7 @@ from datetime import date, timedelta
 from typing import Any, NamedTuple
 
 from socialdesk.core import demo_data as d
-from socialdesk.core.planner import leverage
+from socialdesk.core.planner import leverage, partner_columns, ranking
 from socialdesk.core.planner.leverage import (
     AudienceInput,
     ModelParams,
@@ -153,16 +153,16 @@ class AskMaker:
     def choice(self, post: AskPost, asked: date) -> tuple[list[int], Any, Any, float]:
         """The partners asked for the post (by index), and every partner's p, E_c; x_0.
 
-        The Planner's suggestion for the day (:func:`leverage.choose_asks` over the best
+        The Planner's suggestion for the day (:func:`ranking.choose_asks` over the best
         candidates by added reach per minute), sometimes with one more or one fewer.
         """
         import numpy as np
 
         params = self.params
         reach, x0 = self.reach_of(post.target)
-        raw = leverage.likelihoods_of(self.strength, self.asked, self.shared, params) * \
-            leverage.freshnesses(asked.toordinal() - self.last_asked, params)
-        p = leverage.calibrated_probabilities(raw, params)
+        raw = partner_columns.likelihoods_of(self.strength, self.asked, self.shared, params) * \
+            partner_columns.freshnesses(asked.toordinal() - self.last_asked, params)
+        p = partner_columns.calibrated_probabilities(raw, params)
         term = p * np.minimum(1.0, reach / params.universe)
         ratio = term / self.effort
         order = leading(ratio, CANDIDATES)
@@ -173,7 +173,7 @@ class AskMaker:
             audience=0, reach_if_shared=float(reach[i]),
             added_reach=params.universe * (1 - x0) * terms[str(i)],
             effort_minutes=float(self.effort[i])) for i in sorted(top)]
-        chosen = [int(e.id) for e in leverage.choose_asks(estimates, terms, BUDGET_MINUTES)]
+        chosen = [int(e.id) for e in ranking.choose_asks(estimates, terms, BUDGET_MINUTES)]
         draw = self.rng.random()
         if draw < ONE_MORE:
             if len(chosen) >= len(order):

@@ -62,3 +62,15 @@ def rows_as(cls: type[T], cursor: sqlite3.Cursor) -> list[T]:
     if unknown:
         raise ValueError(f"{cls.__name__} has no field {', '.join(sorted(unknown))}")
     return [cls(**dict(zip(names, row, strict=True))) for row in cursor]
+
+
+def columns_by_name(cursor: sqlite3.Cursor) -> dict[str, tuple[Any, ...]]:
+    """Every row of a query as columns: each column's values, in row order, by its name.
+
+    For reading many rows into arrays (a huge workspace's 150,000 audiences): a tuple
+    per column instead of an object per row. The SELECT names each column (``… AS n``).
+    """
+    names = [column[0] for column in cursor.description]
+    rows = cursor.fetchall()
+    values = zip(*rows, strict=True) if rows else ((),) * len(names)
+    return dict(zip(names, values, strict=True))

@@ -9,7 +9,7 @@ import random
 import numpy as np
 import pytest
 
-from socialdesk.core.planner import cascade
+from socialdesk.core.planner import cascade, ranking
 from socialdesk.core.planner import leverage as lv
 from socialdesk.core.planner.cascade import CascadeModel, Link
 
@@ -35,7 +35,7 @@ def test_without_links_the_mean_agrees_with_r_of_s() -> None:
     partners = [partner(f"p{i}", rng.randint(2_000, 80_000), rng.random(),
                         asked=rng.randint(0, 4), days_since_last_ask=rng.choice([None, 3, 40]))
                 for i in range(12)]
-    plan = lv.plan(partners, OWN, POST, PARAMS, budget_minutes=None)
+    plan = ranking.plan(partners, OWN, POST, PARAMS, budget_minutes=None)
     assert len(plan.chosen) == 12
     model = CascadeModel.for_post(partners, [], OWN, POST, PARAMS)
     summary = model.run([e.id for e in plan.chosen], runs=20_000, seed=3)
@@ -83,7 +83,7 @@ def test_with_links_p10_mean_p90_are_ordered_and_links_add_reach() -> None:
     partners = [partner(f"p{i}", rng.randint(1_000, 30_000), rng.random()) for i in range(40)]
     links = [Link(f"p{a}", f"p{b}", rng.uniform(0.2, 0.9))
              for a, b in (rng.sample(range(40), 2) for _ in range(300))]
-    plan = lv.plan(partners, OWN, POST, PARAMS, max_asks=4)
+    plan = ranking.plan(partners, OWN, POST, PARAMS, max_asks=4)
     asked = [e.id for e in plan.chosen]
     with_links = CascadeModel.for_post(partners, links, OWN, POST, PARAMS).run(asked, 4000)
     alone = CascadeModel.for_post(partners, [], OWN, POST, PARAMS).run(asked, 4000)
@@ -273,7 +273,7 @@ def test_with_reshare_zero_the_mean_agrees_with_r_of_s() -> None:
     links = [Link(f"p{a}", f"p{b}", 1.0) for a, b in (rng.sample(range(10), 2)
                                                       for _ in range(40))]
     params = lv.ModelParams(universe=100_000, reshare=0.0)
-    plan = lv.plan(partners, OWN, POST, params, max_asks=4)
+    plan = ranking.plan(partners, OWN, POST, params, max_asks=4)
     summary = CascadeModel.for_post(partners, links, OWN, POST, params).run(
         [e.id for e in plan.chosen], runs=20_000, seed=5)
     assert summary.mean == pytest.approx(plan.expected_reach, rel=0.01)

@@ -108,3 +108,29 @@ def test_stable_order_is_numpys_stable_argsort(bound: int) -> None:
     assert np.array_equal(graph.stable_order(positions, bound), expected)
     assert len(graph.stable_order(positions[:0], bound)) == 0
 
+
+
+@pytest.mark.parametrize("hops", [1, 2, 4])
+def test_planning_one_post_reads_only_the_links_its_runs_can_take(demo: Workspace,
+                                                                  hops: int) -> None:
+    """The Monte Carlo over the asks' neighbourhood of links is the one over all of them."""
+    from socialdesk.core.settings import update_setting
+
+    c = demo.conn
+    update_setting(demo, "max_hops", hops)
+    update_setting(demo, "reshare", 0.8)  # reshares that happen, so later hops count
+    # Parallel links (two kinds of relation) and one-way ones, between linked partners.
+    c.execute("INSERT INTO contact_links (from_id, to_id, kind, weight) SELECT from_id, to_id, "
+              "'friend', 0.3 FROM contact_links WHERE kind <> 'friend' AND directed = 0 "
+              "AND id % 3 = 0")
+    c.execute("INSERT INTO contact_links (from_id, to_id, kind, weight, directed) SELECT "
+              "to_id, from_id, 'other', 0.6, 1 FROM contact_links WHERE id % 4 = 1")
+    today = date.today()
+    base = planning.workspace_model(demo, today)
+    posts = [row[0] for row in c.execute("SELECT id FROM posts ORDER BY id LIMIT 6")]
+    for post_id in posts:
+        _, plan = planning.plan_post(demo, post_id, today, runs=700, seed=3)
+        model = planning.post_model(demo, post_id, base)
+        skip = planning.not_suggested(demo, post_id, model.ranking, today)
+        assert plan == model.plan(runs=700, seed=3, skip=skip)
+        assert plan.cascade is not None and plan.cascade.runs == 700

@@ -9,7 +9,7 @@ import random
 import pytest
 
 from socialdesk.core.planner import leverage as lv
-from socialdesk.core.planner import likelihood
+from socialdesk.core.planner import likelihood, partner_columns, ranking
 
 PARAMS = lv.ModelParams(universe=100_000, cross_platform=0.5,
                         reach_rates={"instagram": 0.10, "facebook": 0.05, "other": 0.05})
@@ -37,7 +37,7 @@ def test_design_example_by_hand() -> None:
     phi = 1 - math.exp(-30 / 14)
     p = 0.564 * phi
     assert likelihood.ask_probability(cafe, PARAMS) == pytest.approx(p)
-    result = lv.plan([cafe], own, POST, PARAMS, budget_minutes=60)
+    result = ranking.plan([cafe], own, POST, PARAMS, budget_minutes=60)
     x0, x1 = 80 / 100_000, 100 / 100_000
     assert result.own_reach == pytest.approx(80)
     assert result.expected_reach == pytest.approx(100_000 * (1 - (1 - x0) * (1 - p * x1)))
@@ -69,7 +69,7 @@ def test_learning_raises_and_fatigue_lowers_the_probability() -> None:
 
 def test_universe_caps_reach() -> None:
     huge = partner("big", 10_000_000, strength=1.0)
-    result = lv.plan([huge], [lv.AudienceInput("instagram", 5_000_000)], POST, PARAMS)
+    result = ranking.plan([huge], [lv.AudienceInput("instagram", 5_000_000)], POST, PARAMS)
     assert result.own_reach == pytest.approx(100_000)
     assert result.expected_reach == pytest.approx(100_000)
 
@@ -102,8 +102,8 @@ def test_budgeted_greedy_is_close_to_the_optimum() -> None:
     for _ in range(200):
         people = random_partners(rng, rng.randint(2, 10))
         budget = rng.choice([10, 20, 30, 60])
-        _, estimates, terms = lv.estimate(people, [], POST, PARAMS)
-        chosen = lv.choose_asks(estimates, terms, budget)
+        _, estimates, terms = ranking.estimate(people, [], POST, PARAMS)
+        chosen = ranking.choose_asks(estimates, terms, budget)
         assert sum(e.effort_minutes for e in chosen) <= budget
         got = lv.expected_reach(0.0, (terms[e.id] for e in chosen), 1.0)
         best = brute_force(estimates, terms, budget)
@@ -120,8 +120,8 @@ def test_top_k_greedy_meets_its_guarantee() -> None:
     for _ in range(200):
         people = random_partners(rng, rng.randint(2, 10))
         k = rng.randint(1, 4)
-        _, estimates, terms = lv.estimate(people, [], POST, PARAMS)
-        chosen = lv.choose_asks(estimates, terms, None, max_asks=k)
+        _, estimates, terms = ranking.estimate(people, [], POST, PARAMS)
+        chosen = ranking.choose_asks(estimates, terms, None, max_asks=k)
         assert len(chosen) <= k
         got = lv.expected_reach(0.0, (terms[e.id] for e in chosen), 1.0)
         best = max(lv.expected_reach(0.0, (terms[e.id] for e in combo), 1.0)
@@ -141,14 +141,14 @@ def test_vectorised_figures_match_the_formulas_one_by_one() -> None:
                       strength=rng.random(), asked=(n := rng.randint(0, 6)),
                       shared=rng.randint(0, n), days_since_last_ask=rng.choice([None, 0, 5, 90]))
               for i in range(50)]
-    reach, fits = lv.partner_reach(people, POST, PARAMS)
-    probabilities = lv.ask_probabilities(people, PARAMS)
+    reach, fits = partner_columns.partner_reach(people, POST, PARAMS)
+    probabilities = partner_columns.ask_probabilities(people, PARAMS)
     for i, person in enumerate(people):
         one_reach, one_fit = lv.audience_reach(person.audiences, POST, PARAMS)
         assert reach[i] == pytest.approx(one_reach)
         assert fits[i] == pytest.approx(one_fit)
         assert probabilities[i] == pytest.approx(likelihood.ask_probability(person, PARAMS))
-    alone, estimates, terms = lv.estimate(people, OWN, POST, PARAMS)
+    alone, estimates, terms = ranking.estimate(people, OWN, POST, PARAMS)
     x0 = lv.own_reach(OWN, POST, PARAMS) / PARAMS.universe
     for e in estimates:
         assert e.added_reach == pytest.approx(
@@ -159,18 +159,20 @@ def test_vectorised_figures_match_the_formulas_one_by_one() -> None:
 
 def test_a_chosen_set_instead_of_the_greedy_one() -> None:
     people = [partner("a", 1000), partner("b", 20_000), partner("c", 5000)]
-    result = lv.plan(people, OWN, POST, PARAMS, chosen_ids={"a", "c"})
+    result = ranking.plan(people, OWN, POST, PARAMS, chosen_ids={"a", "c"})
     assert {e.id for e in result.chosen} == {"a", "c"}
-    _, _, terms = lv.estimate(people, OWN, POST, PARAMS)
+    _, _, terms = ranking.estimate(people, OWN, POST, PARAMS)
     x0 = 80 / 100_000
     assert result.expected_reach == pytest.approx(
         lv.expected_reach(x0, (terms["a"], terms["c"]), 100_000))
-    assert lv.plan(people, OWN, POST, PARAMS, chosen_ids=()).expected_reach == pytest.approx(80)
+    nobody = ranking.plan(people, OWN, POST, PARAMS, chosen_ids=())
+    assert nobody.expected_reach == pytest.approx(80)
 
 
 def test_nothing_affordable_means_no_asks() -> None:
-    _, estimates, terms = lv.estimate([partner("a", 1000, effort_minutes=30)], [], POST, PARAMS)
-    assert lv.choose_asks(estimates, terms, 10) == []
+    _, estimates, terms = ranking.estimate([partner("a", 1000, effort_minutes=30)], [], POST,
+                                           PARAMS)
+    assert ranking.choose_asks(estimates, terms, 10) == []
 
 
 # -- v2 ------------------------------------------------------------------------------------
@@ -191,13 +193,13 @@ def test_one_main_platform_per_share() -> None:
     assert (reach, fit) == pytest.approx((310, 350 / 600))
     v1 = lv.ModelParams(universe=100_000, extra_platforms=1.0, reach_rates=PARAMS.reach_rates)
     assert lv.audience_reach(two_platforms().audiences, POST, v1)[0] == pytest.approx(350)
-    arrays = lv.partner_reach([two_platforms(), partner("one", 1000)], POST, PARAMS)
+    arrays = partner_columns.partner_reach([two_platforms(), partner("one", 1000)], POST, PARAMS)
     assert arrays[0].tolist() == pytest.approx([310, 1000 * 0.10 * 0.5])
     assert arrays[1].tolist() == pytest.approx([350 / 600, 0.5])
     # No audience seen at all: the fit is 0.5 (nothing to weigh by).
     nobody = lv.PartnerInput("z", "z", 0.5, (lv.AudienceInput("instagram", 0),))
     assert lv.audience_reach(nobody.audiences, POST, PARAMS) == (0, 0.5)
-    assert lv.partner_reach([nobody], POST, PARAMS)[1].tolist() == [0.5]
+    assert partner_columns.partner_reach([nobody], POST, PARAMS)[1].tolist() == [0.5]
 
 
 def test_platform_names_are_compared_in_lower_case() -> None:
@@ -209,7 +211,8 @@ def test_platform_names_are_compared_in_lower_case() -> None:
         lv.AudienceInput("FaceBook", 4000)))
     assert params.rate("INSTAGRAM") == 0.10 and params.rate("MySpace") == 0.05
     assert lv.audience_reach(shouting.audiences, post, params)[0] == pytest.approx(310)
-    assert lv.partner_reach([shouting], post, params)[0].tolist() == pytest.approx([310])
+    reach = partner_columns.partner_reach([shouting], post, params)[0]
+    assert reach.tolist() == pytest.approx([310])
     assert lv.own_reach([lv.AudienceInput("Instagram", 800)], post, params) == pytest.approx(80)
 
 
@@ -221,7 +224,7 @@ def test_prior_is_clipped_and_takes_a_and_b() -> None:
     # π = 0.1 + 0.2 · 0.5 = 0.2; q = (1 + 0.4) / (2 + 2) = 0.35
     one = partner("a", 1000, asked=2, shared=1)
     assert likelihood.share_likelihood(one, params) == pytest.approx(0.35)
-    assert lv.ask_probabilities([one], params).tolist() == pytest.approx([0.35])
+    assert partner_columns.ask_probabilities([one], params).tolist() == pytest.approx([0.35])
 
 
 def test_calibration_maps_p_and_leaves_0_and_1() -> None:
@@ -234,7 +237,7 @@ def test_calibration_maps_p_and_leaves_0_and_1() -> None:
     quarter = partner("a", 1000, strength=1 / 3)
     never = partner("b", 1000, days_since_last_ask=0)  # asked today: raw p = 0
     assert likelihood.ask_probability(quarter, params) == pytest.approx(1 / (1 + math.exp(-z)))
-    assert lv.ask_probabilities([quarter, never], params).tolist() == pytest.approx(
+    assert partner_columns.ask_probabilities([quarter, never], params).tolist() == pytest.approx(
         [1 / (1 + math.exp(-z)), 0.0])
 
 
@@ -266,10 +269,10 @@ def test_marginal_reach_of_the_chosen_and_of_the_others() -> None:
 
 def test_the_plan_carries_every_partners_marginal_reach() -> None:
     people = [partner(f"p{i}", size) for i, size in enumerate([40_000, 20_000, 9_000])]
-    result = lv.plan(people, OWN, POST, PARAMS, max_asks=2)
+    result = ranking.plan(people, OWN, POST, PARAMS, max_asks=2)
     chosen = [e.id for e in result.chosen]
     assert len(chosen) == 2
-    _, _, terms = lv.estimate(people, OWN, POST, PARAMS)
+    _, _, terms = ranking.estimate(people, OWN, POST, PARAMS)
     x0 = 80 / 100_000
     for e in result.ranked:
         assert result.marginal[e.id] == pytest.approx(
@@ -278,17 +281,17 @@ def test_the_plan_carries_every_partners_marginal_reach() -> None:
 
 def test_budget_and_max_asks_both_hold() -> None:
     people = [partner(f"p{i}", 10_000 + i, effort_minutes=10) for i in range(4)]
-    _, estimates, terms = lv.estimate(people, OWN, POST, PARAMS)
-    assert len(lv.choose_asks(estimates, terms, 15, max_asks=3)) == 1  # the budget binds
-    assert len(lv.choose_asks(estimates, terms, 60, max_asks=2)) == 2  # the count binds
-    assert len(lv.choose_asks(estimates, terms, 60, max_asks=0)) == 0
-    assert len(lv.choose_asks(estimates, terms, None, max_asks=3)) == 3
-    assert len(lv.plan(people, OWN, POST, PARAMS, budget_minutes=25, max_asks=3).chosen) == 2
+    _, estimates, terms = ranking.estimate(people, OWN, POST, PARAMS)
+    assert len(ranking.choose_asks(estimates, terms, 15, max_asks=3)) == 1  # the budget binds
+    assert len(ranking.choose_asks(estimates, terms, 60, max_asks=2)) == 2  # the count binds
+    assert len(ranking.choose_asks(estimates, terms, 60, max_asks=0)) == 0
+    assert len(ranking.choose_asks(estimates, terms, None, max_asks=3)) == 3
+    assert len(ranking.plan(people, OWN, POST, PARAMS, budget_minutes=25, max_asks=3).chosen) == 2
 
 
 def test_the_multiplier_is_null_without_own_reach() -> None:
-    result = lv.plan([partner("a", 10_000)], [], POST, PARAMS)
+    result = ranking.plan([partner("a", 10_000)], [], POST, PARAMS)
     assert result.own_reach == 0 and result.expected_reach > 0
     assert result.multiplier is None
-    assert lv.plan([partner("a", 10_000)], OWN, POST, PARAMS).multiplier == pytest.approx(
+    assert ranking.plan([partner("a", 10_000)], OWN, POST, PARAMS).multiplier == pytest.approx(
         result.expected_reach / 80 + 1, rel=0.01)

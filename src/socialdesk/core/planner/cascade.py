@@ -26,6 +26,12 @@ from numpy.typing import ArrayLike
 from socialdesk.core.planner import leverage
 from socialdesk.core.planner.graph import link_arrays, stable_order
 from socialdesk.core.planner.leverage import MAX_HOPS, CascadeSummary, Link
+from socialdesk.core.planner.partner_columns import (
+    PartnerColumns,
+    ask_probabilities,
+    partner_reach,
+    share_likelihoods,
+)
 
 __all__ = ["CascadeModel", "CascadeRuns", "CascadeSummary", "Link"]
 
@@ -116,11 +122,12 @@ class CascadeModel:
     ) -> CascadeModel:
         """The model's figures for one post: ``p_c``, ``q_c``, ``x_c`` and ``x_0``."""
         universe = params.universe
-        reach = leverage.partner_reach(partners, post, params)[0]
+        columns = PartnerColumns.of(partners)
+        reach = partner_reach(columns, post, params)[0]
         return cls(
-            ids=[c.id for c in partners],
-            p=leverage.ask_probabilities(partners, params),
-            q=leverage.share_likelihoods(partners, params),
+            ids=columns.ids,
+            p=ask_probabilities(columns, params),
+            q=share_likelihoods(columns, params),
             x=np.minimum(1.0, reach / universe),
             x0=min(1.0, leverage.own_reach(channels, post, params) / universe),
             universe=universe, links=links, reshare=params.reshare,
@@ -274,12 +281,14 @@ def _merged(src: np.ndarray, dst: np.ndarray, w: np.ndarray,
     """Parallel links of one ordered pair as one, with ``w = 1 − Π(1 − w_i)``."""
     if not len(src):
         return src, dst, w
-    pairs, inverse = np.unique(src * n + dst, return_inverse=True)
+    pairs, first, inverse, counts = np.unique(src * n + dst, return_index=True,
+                                              return_inverse=True, return_counts=True)
     if len(pairs) == len(src):
         return src, dst, w
     with np.errstate(divide="ignore"):
         log_miss = np.bincount(inverse, weights=np.log1p(-w), minlength=len(pairs))
-    return pairs // n, pairs % n, -np.expm1(log_miss)
+    # A pair's one link keeps its weight exactly, whatever other pairs the links hold.
+    return pairs // n, pairs % n, np.where(counts == 1, w[first], -np.expm1(log_miss))
 
 
 def _ranges(lo: np.ndarray, hi: np.ndarray) -> np.ndarray:

@@ -93,6 +93,36 @@ class PartnerLinks:
 def partner_links(ws: Workspace) -> PartnerLinks:
     """The links between the workspace's partners (contacts with an audience)."""
     nodes, rows = planning.partner_link_rows(ws)
+    links = _between(nodes, rows)
+    links.by_source  # noqa: B018 (worked out here, not on the GUI thread drawing the picture)
+    return links
+
+
+def links_near(ws: Workspace, partners: np.ndarray, seeds: Iterable[int], hops: int
+               ) -> PartnerLinks:
+    """The links between the partners within ``hops`` links of the seeds (contact ids).
+
+    All a cascade from those seeds can take, in ``hops`` rounds of reshares, read
+    without the rest: a few asks' neighbourhood out of 500,000 links. ``partners`` are
+    the partners' contact ids, sorted.
+    """
+    seen = np.unique(np.fromiter(seeds, dtype=np.int64))
+    frontier = seen
+    for _ in range(max(0, hops)):
+        if not len(frontier):
+            break
+        rows = planning.links_touching(ws, frontier.tolist())
+        ends = np.concatenate([rows["to_id"], rows["from_id"][rows["directed"] == 0]])
+        ends = np.unique(ends[_found(partners, ends, np.searchsorted(partners, ends))])
+        frontier = np.setdiff1d(ends, seen, assume_unique=True)
+        seen = np.union1d(seen, frontier)
+    rows = planning.links_touching(ws, seen.tolist(), among=True)
+    used = np.unique(np.concatenate([rows["from_id"], rows["to_id"]]))
+    return _between(used[_found(partners, used, np.searchsorted(partners, used))], rows)
+
+
+def _between(nodes: np.ndarray, rows: np.ndarray) -> PartnerLinks:
+    """The stored links (``store.planning.LINK_ROW`` rows) between ``nodes`` (sorted ids)."""
     src = np.searchsorted(nodes, rows["from_id"])
     dst = np.searchsorted(nodes, rows["to_id"])
     inside = _found(nodes, rows["from_id"], src) & _found(nodes, rows["to_id"], dst)
@@ -105,9 +135,7 @@ def partner_links(ws: Workspace) -> PartnerLinks:
     out_dst = np.empty_like(out_src)
     out_src[starts], out_dst[starts] = src, dst
     out_src[starts[both] + 1], out_dst[starts[both] + 1] = dst[both], src[both]
-    links = PartnerLinks(nodes, out_src, out_dst, np.repeat(weight, count))
-    links.by_source  # noqa: B018 (worked out here, not on the GUI thread drawing the picture)
-    return links
+    return PartnerLinks(nodes, out_src, out_dst, np.repeat(weight, count))
 
 
 def stable_order(positions: np.ndarray, bound: int) -> np.ndarray:

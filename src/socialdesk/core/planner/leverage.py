@@ -3,9 +3,9 @@
 This module holds the first-degree model: each partner's reach if they share ``E_c`` (one
 main platform per share), share probability ``p_c``, the expected unique reach ``R(S)`` of
 a set of asks, each partner's marginal reach, and the budgeted greedy choice of asks.
-``partner_reach`` and ``ask_probabilities`` compute them for every partner at once
-(numpy), which is what ranking uses; :mod:`likelihood` states the formulas of ``p_c`` one
-value at a time. The reshares along links are :mod:`cascade`. Nothing here knows the
+Ranking computes them for every partner at once on arrays (:mod:`.partner_columns`,
+:mod:`.ranking`); :func:`audience_reach` and :mod:`likelihood` state the formulas one
+partner at a time. The reshares along links are :mod:`cascade`. Nothing here knows the
 database.
 """
 
@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, NamedTuple
 from socialdesk.core.settings import REACH_RATES
 
 if TYPE_CHECKING:
-    import numpy as np
+    pass
 
 
 # numpy is imported where it is used, so that opening the app does not wait for it.
@@ -167,105 +167,6 @@ def expected_reach(x0: float, terms: Iterable[float], universe: float) -> float:
     return universe * (x0 - (1.0 - x0) * math.expm1(log_miss))
 
 
-def partner_reach(
-    partners: Sequence[PartnerInput], post: PostInput, params: ModelParams
-) -> tuple[np.ndarray, np.ndarray]:
-    """Every partner's ``E_c`` and reach-weighted mean fit, as arrays in partner order."""
-    import numpy as np
-
-    factor: dict[str, float] = {}
-    fit_of: dict[frozenset[str], float] = {}  # audiences share few topic sets
-    owner: list[int] = []
-    seen: list[float] = []
-    fits: list[float] = []
-    for i, partner in enumerate(partners):
-        for a in partner.audiences:
-            f = factor.get(a.platform)
-            if f is None:
-                f = factor[a.platform] = params.rate(a.platform) * _g(a.platform, post, params)
-            t = fit_of.get(a.topics)
-            if t is None:
-                t = fit_of[a.topics] = fit(a, post)
-            owner.append(i)
-            seen.append(a.size * f)
-            fits.append(t)
-    n = len(partners)
-    if not owner:
-        return np.zeros(n), np.full(n, 0.5)
-    seen_a = np.asarray(seen, dtype=float)
-    s_a = seen_a * np.asarray(fits, dtype=float)
-    owner_a = np.asarray(owner, dtype=np.int64)
-    weight = np.bincount(owner_a, weights=seen_a, minlength=n)
-    total = np.bincount(owner_a, weights=s_a, minlength=n)
-    # Audiences come partner by partner: each partner's largest s_a over its run of rows.
-    starts = np.flatnonzero(np.r_[True, owner_a[1:] != owner_a[:-1]])
-    main = np.zeros(n)
-    main[owner_a[starts]] = np.maximum.reduceat(s_a, starts)
-    reach = main + params.extra_platforms * (total - main)
-    mean_fit = np.divide(total, weight, out=np.full(n, 0.5), where=weight > 0)
-    return reach, mean_fit
-
-
-def share_likelihoods(partners: Sequence[PartnerInput],
-                      params: ModelParams | None = None) -> np.ndarray:
-    """Every partner's ``q_c``, as an array in partner order."""
-    import numpy as np
-
-    params = params or ModelParams()
-    return likelihoods_of(np.asarray([c.strength for c in partners], dtype=float),
-                          np.asarray([c.asked for c in partners], dtype=float),
-                          np.asarray([c.shared for c in partners], dtype=float), params)
-
-
-def likelihoods_of(strength: np.ndarray, asked: np.ndarray, shared: np.ndarray,
-                   params: ModelParams) -> np.ndarray:
-    """``q_c`` from arrays of strengths, resolved asks and shares."""
-    import numpy as np
-
-    pi = np.clip(params.prior_a + params.prior_b * np.clip(strength, 0.0, 1.0), 0.01, 0.95)
-    likelihoods: np.ndarray = (shared + 2 * pi) / (asked + 2)
-    return likelihoods
-
-
-def ask_probabilities(partners: Sequence[PartnerInput], params: ModelParams) -> np.ndarray:
-    """Every partner's ``p_c = q_c · φ_c`` (calibrated when on), in partner order."""
-    return calibrated_probabilities(raw_ask_probabilities(partners, params), params)
-
-
-def raw_ask_probabilities(partners: Sequence[PartnerInput], params: ModelParams
-                          ) -> np.ndarray:
-    """Every partner's ``q_c · φ_c`` before the calibration, in partner order."""
-    import numpy as np
-
-    days = np.asarray(
-        [math.inf if c.days_since_last_ask is None else max(0.0, c.days_since_last_ask)
-         for c in partners], dtype=float)
-    raw: np.ndarray = share_likelihoods(partners, params) * freshnesses(days, params)
-    return raw
-
-
-def freshnesses(days_since_last_ask: np.ndarray, params: ModelParams) -> np.ndarray:
-    """Every ``φ_c`` from days since the last ask (``inf``: never asked)."""
-    import numpy as np
-
-    phi: np.ndarray = -np.expm1(-np.maximum(days_since_last_ask, 0.0) / params.fatigue_days)
-    return phi
-
-
-def calibrated_probabilities(raw: np.ndarray, params: ModelParams) -> np.ndarray:
-    """``σ(α + β · logit(raw))`` of every p (0 and 1, and the identity, left as they are)."""
-    import numpy as np
-
-    alpha, beta = params.calibration_alpha, params.calibration_beta
-    if (alpha, beta) == (0.0, 1.0):
-        return raw
-    inside = (raw > 0) & (raw < 1)
-    r = np.where(inside, raw, 0.5)
-    z = alpha + beta * (np.log(r) - np.log1p(-r))
-    p: np.ndarray = np.where(inside, 0.5 * (1.0 + np.tanh(z / 2)), raw)  # σ(z), no overflow
-    return p
-
-
 @dataclass(frozen=True, slots=True)
 class CascadeSummary:
     """The Monte Carlo estimate of a post's reach with a set of asks and the reshares."""
@@ -287,7 +188,7 @@ class Plan:
     expected_reach: float
     effort_minutes: float
     chosen: tuple[PartnerEstimate, ...]
-    ranked: tuple[PartnerEstimate, ...]
+    ranked: Sequence[PartnerEstimate]  # best added reach first (made when looked at)
     cascade: CascadeSummary | None = None
     marginal: Mapping[str, float] = field(default_factory=dict)  # by partner id
 
@@ -298,86 +199,6 @@ class Plan:
             return None
         ratio = self.expected_reach / self.own_reach
         return ratio if math.isfinite(ratio) else None
-
-
-def estimate(
-    partners: Sequence[PartnerInput],
-    channels: Sequence[AudienceInput],
-    post: PostInput,
-    params: ModelParams,
-) -> tuple[float, list[PartnerEstimate], dict[str, float]]:
-    """``R(∅)``, every partner's estimate (best added reach first) and each ``p_c x_c``."""
-    import numpy as np
-
-    universe = params.universe
-    x0 = min(1.0, own_reach(channels, post, params) / universe)
-    alone = expected_reach(x0, (), universe)
-    reach, mean_fit = partner_reach(partners, post, params)
-    raw = raw_ask_probabilities(partners, params)
-    p = calibrated_probabilities(raw, params)
-    term = p * np.minimum(1.0, reach / universe)
-    # R({c}) − R(∅) = U (1 − x0) t_c
-    added = universe * (1.0 - x0) * term
-    estimates = [
-        PartnerEstimate(
-            id=c.id, name=c.name, p=p_c, fit=fit_c,
-            audience=sum(a.size for a in c.audiences), reach_if_shared=reach_c,
-            added_reach=added_c, effort_minutes=c.effort_minutes, raw_p=raw_c,
-        )
-        for c, p_c, raw_c, fit_c, reach_c, added_c in zip(
-            partners, p.tolist(), raw.tolist(), mean_fit.tolist(), reach.tolist(),
-            added.tolist(), strict=True)
-    ]
-    estimates.sort(key=lambda e: (-e.added_reach, e.effort_minutes, e.name))
-    return alone, estimates, dict(zip((c.id for c in partners), term.tolist(), strict=True))
-
-
-def choose_asks(
-    estimates: Sequence[PartnerEstimate],
-    terms: Mapping[str, float],
-    budget_minutes: float | None,
-    max_asks: int | None = None,
-    skip: Collection[str] = (),
-) -> list[PartnerEstimate]:
-    """The asks to make within the budget, and at most ``max_asks`` of them (never ``skip``).
-
-    Budgeted greedy picks by marginal reach per effort minute, skipping partners who no
-    longer fit in the budget and stopping at ``max_asks``; the result is compared with
-    the best single affordable partner and the better kept, as the budgeted
-    maximum-coverage guarantee requires. Without a budget the pick is by marginal reach
-    alone (top-k greedy, which is optimal here). Both limits always hold.
-    """
-    limit = math.inf if max_asks is None else max_asks
-    if limit <= 0:
-        return []
-    budget = math.inf if budget_minutes is None else budget_minutes
-    affordable = [e for e in estimates
-                  if e.effort_minutes <= budget and terms[e.id] > 0 and e.id not in skip]
-    # Marginal gain of c given S is U·(1−x0)·Π_S(1−t)·t_c: the common factor does not
-    # change the order, so greedy by gain (per minute) is a sort by t_c (/ effort).
-    if budget_minutes is None:
-        ordered = sorted(affordable, key=lambda e: (-terms[e.id], e.effort_minutes, e.name))
-        return ordered[: int(min(limit, len(ordered)))]
-    by_ratio = sorted(
-        affordable, key=lambda e: (-terms[e.id] / max(e.effort_minutes, 1e-9),
-                                   e.effort_minutes, e.name)
-    )
-    chosen: list[PartnerEstimate] = []
-    spent = 0.0
-    for e in by_ratio:
-        if len(chosen) >= limit:
-            break
-        if spent + e.effort_minutes <= budget:
-            chosen.append(e)
-            spent += e.effort_minutes
-    best_single = max(affordable, key=lambda e: terms[e.id], default=None)
-    if best_single is not None and _miss(chosen, terms) > 1.0 - terms[best_single.id]:
-        return [best_single]
-    return chosen
-
-
-def _miss(chosen: Iterable[PartnerEstimate], terms: Mapping[str, float]) -> float:
-    return math.prod(1.0 - terms[e.id] for e in chosen)
 
 
 def marginal_reach(x0: float, terms: Mapping[str, float], chosen: Collection[str],
@@ -411,44 +232,3 @@ def marginal_reaches(x0: float, terms: Mapping[str, float], chosen: Collection[s
     for i, pid in enumerate(picked):
         out[pid] = float(scale * t[i] * before[i] * after[i])
     return out
-def plan(
-    partners: Sequence[PartnerInput],
-    channels: Sequence[AudienceInput],
-    post: PostInput,
-    params: ModelParams,
-    budget_minutes: float | None = 60,
-    max_asks: int | None = None,
-    chosen_ids: Collection[str] | None = None,
-) -> Plan:
-    """Rank every partner for the post and choose the asks (first-degree model).
-
-    With ``chosen_ids`` the asks are those partners (the user's choice) instead.
-    """
-    alone, ranked, terms = estimate(partners, channels, post, params)
-    return plan_ranked(alone, ranked, terms, params.universe, budget_minutes, max_asks,
-                       chosen_ids)
-
-
-def plan_ranked(
-    alone: float,
-    ranked: Sequence[PartnerEstimate],
-    terms: Mapping[str, float],
-    universe: float,
-    budget_minutes: float | None = 60,
-    max_asks: int | None = None,
-    chosen_ids: Collection[str] | None = None,
-    skip: Collection[str] = (),
-) -> Plan:
-    """The plan from :func:`estimate`'s answer: the asks chosen (or given) and their reach."""
-    if chosen_ids is None:
-        chosen = choose_asks(ranked, terms, budget_minutes, max_asks, skip)
-    else:
-        chosen = [e for e in ranked if e.id in chosen_ids]
-    x0 = min(1.0, alone / universe)
-    reach = expected_reach(x0, (terms[e.id] for e in chosen), universe)
-    return Plan(
-        own_reach=alone, expected_reach=reach,
-        effort_minutes=sum(e.effort_minutes for e in chosen),
-        chosen=tuple(chosen), ranked=tuple(ranked),
-        marginal=marginal_reaches(x0, terms, [e.id for e in chosen], universe),
-    )

@@ -18,10 +18,9 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
-from socialdesk.core.gc_pause import collection_paused
 from socialdesk.core.planner import leverage, track_record
 from socialdesk.core.planner.asking import FATIGUE_WINDOW_DAYS
-from socialdesk.core.planner.leverage import AudienceInput, PartnerEstimate, PartnerInput
+from socialdesk.core.planner.leverage import AudienceInput, PartnerEstimate
 from socialdesk.core.planner.scenario import Scenario
 from socialdesk.core.settings import workspace_settings
 from socialdesk.store import asks, planning
@@ -30,6 +29,8 @@ from socialdesk.store.workspace import Workspace
 if TYPE_CHECKING:
     from socialdesk.core.planner.cascade import CascadeModel
     from socialdesk.core.planner.graph import PartnerLinks
+    from socialdesk.core.planner.partner_columns import PartnerColumns
+    from socialdesk.core.planner.ranking import Ranking
 
 MIN_SUGGESTED_P = 0.01  # a chance shown below 1%: never suggested (see not_suggested)
 
@@ -39,8 +40,8 @@ class WorkspaceModel:
     """The model's inputs that do not depend on the post, as of ``today``."""
 
     today: date
-    partners: tuple[PartnerInput, ...]  # fatigue from each partner's last ask of all
-    last_asked: Mapping[str, str]  # each asked partner's last ask (ISO date)
+    partners: PartnerColumns  # fatigue from each partner's last ask of all
+    last_asked_on: Sequence[str | None]  # each partner's last ask (ISO date), by position
     channels: tuple[AudienceInput, ...]
     links: PartnerLinks  # between the partners, as arrays
     params: leverage.ModelParams
@@ -78,49 +79,30 @@ def days_since(today: date, iso: str | None) -> int | None:
     return (today - date.fromisoformat(iso)).days if iso else None
 
 
-def _read_partners(ws: Workspace, today: date) -> tuple[list[PartnerInput], dict[str, str]]:
-    """The partners, and each asked one's last ask; equal topic sets are one object."""
-    topic_sets: dict[frozenset[str], frozenset[str]] = {}
-    inputs, last_asked = [], {}
-    with collection_paused():  # the stored facts are dropped once turned into inputs
-        for f in planning.partner_facts(ws):
-            audiences = tuple(AudienceInput(platform, size, topic_sets.setdefault(topics, topics))
-                              for platform, size, topics in f.audiences)
-            inputs.append(PartnerInput(
-                id=str(f.id), name=f.name, strength=f.strength, audiences=audiences,
-                asked=f.asked, shared=f.shared,
-                days_since_last_ask=days_since(today, f.last_asked_on),
-                effort_minutes=f.effort_minutes))
-            if f.last_asked_on:
-                last_asked[str(f.id)] = f.last_asked_on
-    return inputs, last_asked
-
-
 def workspace_model(ws: Workspace, today: date, with_links: bool = True) -> WorkspaceModel:
     """Read the partners, own channels, links (unless not wanted) and settings."""
     from socialdesk.core.planner import graph  # numpy: only when it is needed
+    from socialdesk.core.planner.partner_columns import PartnerColumns
 
-    partners, last_asked = _read_partners(ws, today)
+    rows = planning.partner_rows(ws)
     return WorkspaceModel(
-        today=today, partners=tuple(partners), last_asked=last_asked,
+        today=today, partners=PartnerColumns.from_rows(rows, today),
+        last_asked_on=rows.last_asked_on,
         channels=tuple(AudienceInput(p, f) for p, f in planning.own_channels(ws)),
         links=graph.partner_links(ws) if with_links else graph.PartnerLinks.empty(),
         params=model_params(ws),
     )
 
 
-def for_post(partners: Sequence[PartnerInput], last_other_asks: Mapping[int, str | None],
-             today: date) -> tuple[PartnerInput, ...]:
+def for_post(partners: PartnerColumns, last_other_asks: Mapping[int, str | None],
+             today: date) -> PartnerColumns:
     """The partners with the post's fatigue rule.
 
     Those asked for the post (``last_other_asks``, from ``store.planning.last_other_asks``)
     tire from their other asks only.
     """
-    if not last_other_asks:
-        return tuple(partners)
-    return tuple(
-        dataclasses.replace(c, days_since_last_ask=days_since(today, last_other_asks[int(c.id)]))
-        if int(c.id) in last_other_asks else c for c in partners)
+    return partners.with_days({str(cid): days_since(today, iso)
+                               for cid, iso in last_other_asks.items()})
 
 
 @dataclass(frozen=True)
@@ -129,17 +111,30 @@ class PostModel:
 
     post: planning.PostFacts
     base: WorkspaceModel
-    partners: tuple[PartnerInput, ...]  # with the post's fatigue rule
+    partners: PartnerColumns  # with the post's fatigue rule
     last_other_asks: Mapping[int, str | None]  # the partners asked for the post
     post_input: leverage.PostInput
-    own_reach: float  # R(∅)
-    ranked: list[PartnerEstimate]  # best added reach first
-    terms: dict[str, float]  # p_c · x_c per partner
+    ranking: Ranking  # every partner's figures, best added reach first
+
+    @property
+    def own_reach(self) -> float:
+        """``R(∅)``."""
+        return self.ranking.alone
 
     @property
     def x0(self) -> float:
         """``x_0``: the share of the universe the own channels reach."""
-        return min(1.0, self.own_reach / self.base.params.universe)
+        return self.ranking.x0
+
+    @property
+    def ranked(self) -> Sequence[PartnerEstimate]:
+        """Every partner's estimate, best added reach first (each made when looked at)."""
+        return self.ranking.ranked
+
+    @property
+    def terms(self) -> dict[str, float]:
+        """``p_c · x_c`` per partner."""
+        return self.ranking.terms
 
     def plan(self, budget_minutes: float | None = 60, max_asks: int | None = None,
              chosen_ids: Collection[str] | None = None, runs: int = 0,
@@ -149,9 +144,7 @@ class PostModel:
         ``skip``: partners never chosen (see :func:`not_suggested`). With ``runs`` > 0 the
         plan includes the Monte Carlo range with reshares.
         """
-        result = leverage.plan_ranked(self.own_reach, self.ranked, self.terms,
-                                      self.base.params.universe, budget_minutes, max_asks,
-                                      chosen_ids, skip)
+        result = self.ranking.plan(budget_minutes, max_asks, chosen_ids, skip)
         if runs <= 0:
             return result
         summary = self.cascade().run([e.id for e in result.chosen], runs, seed)
@@ -162,29 +155,28 @@ class PostModel:
         return leverage.marginal_reach(self.x0, self.terms, chosen_ids, partner_id,
                                        self.base.params.universe)
 
-    def cascade(self) -> CascadeModel:
-        """The Monte Carlo model with reshares along links, ready for any set of asks."""
+    def cascade(self, links: PartnerLinks | None = None) -> CascadeModel:
+        """The Monte Carlo model with reshares along links, ready for any set of asks.
+
+        ``links``: instead of the workspace model's (see :func:`plan_post`).
+        """
         import numpy as np
 
         from socialdesk.core.planner.cascade import CascadeModel  # numpy: only when it is needed
+        from socialdesk.core.planner.partner_columns import share_likelihoods
 
-        base, params = self.base, self.base.params
+        base, params, ranking = self.base, self.base.params, self.ranking
         # The ranking's p and E_c, as CascadeModel.for_post would work them out again.
-        by_id = {e.id: e for e in self.ranked}
-        ranked = [by_id[c.id] for c in self.partners]
-        reach = np.fromiter((e.reach_if_shared for e in ranked), dtype=float, count=len(ranked))
         return CascadeModel(
-            ids=[c.id for c in self.partners], p=[e.p for e in ranked],
-            q=leverage.share_likelihoods(self.partners, params),
-            x=np.minimum(1.0, reach / params.universe),
-            x0=min(1.0, leverage.own_reach(base.channels, self.post_input, params)
-                   / params.universe),
-            universe=params.universe, links=base.links, reshare=params.reshare,
+            ids=self.partners.ids, p=ranking.p, q=share_likelihoods(self.partners, params),
+            x=np.minimum(1.0, ranking.reach / params.universe), x0=ranking.x0,
+            universe=params.universe, links=base.links if links is None else links,
+            reshare=params.reshare,
             max_hops=params.max_hops)
 
 
 def post_partners(ws: Workspace, post_id: int, base: WorkspaceModel
-                  ) -> tuple[planning.PostFacts, tuple[PartnerInput, ...], dict[int, str | None]]:
+                  ) -> tuple[planning.PostFacts, PartnerColumns, dict[int, str | None]]:
     """The stored post, its partners (fatigue rule applied) and their last other asks.
 
     The last other asks are those of the partners asked for the post. Raises LookupError
@@ -199,11 +191,13 @@ def post_partners(ws: Workspace, post_id: int, base: WorkspaceModel
 
 def post_model(ws: Workspace, post_id: int, base: WorkspaceModel) -> PostModel:
     """Rank every partner for a stored post; raises LookupError for a missing post."""
+    from socialdesk.core.planner.ranking import rank
+
     post, partners, others = post_partners(ws, post_id, base)
     post_input = leverage.PostInput(topics=post.topics, platforms=post.platforms)
-    alone, ranked, terms = leverage.estimate(partners, base.channels, post_input, base.params)
     return PostModel(post=post, base=base, partners=partners, last_other_asks=others,
-                     post_input=post_input, own_reach=alone, ranked=ranked, terms=terms)
+                     post_input=post_input,
+                     ranking=rank(partners, base.channels, post_input, base.params))
 
 
 def post_scenario(
@@ -236,7 +230,9 @@ def plan_scenario(scenario: Scenario, chosen_ids: Collection[str] | None = None)
     When the scenario asks for runs, the plan includes the Monte Carlo range with the
     second hop (reshares along links).
     """
-    result = leverage.plan(
+    from socialdesk.core.planner.ranking import plan
+
+    result = plan(
         scenario.partners, scenario.own_channels, scenario.post, scenario.params,
         budget_minutes=scenario.budget_minutes, max_asks=scenario.max_asks,
         chosen_ids=chosen_ids,
@@ -263,16 +259,29 @@ def plan_post(
 ) -> tuple[planning.PostFacts, leverage.Plan]:
     """The leverage plan for one post; raises LookupError when the post does not exist.
 
-    With ``runs`` > 0 the plan includes the Monte Carlo range (links read too).
+    With ``runs`` > 0 the plan includes the Monte Carlo range: the links it can take
+    (those within ``max_hops`` − 1 links of the chosen asks) are read for it, not every
+    link: the same runs as with all of them.
     """
+    import numpy as np
+
+    from socialdesk.core.planner import graph  # numpy: only when it is needed
+
     day = today or date.today()
-    model = post_model(ws, post_id, workspace_model(ws, day, runs > 0))
-    skip = not_suggested(ws, post_id, model.ranked, day) if chosen_ids is None else set()
-    return model.post, model.plan(budget_minutes, max_asks, chosen_ids, runs, seed, skip)
+    model = post_model(ws, post_id, workspace_model(ws, day, with_links=False))
+    skip = not_suggested(ws, post_id, model.ranking, day) if chosen_ids is None else set()
+    result = model.plan(budget_minutes, max_asks, chosen_ids, skip=skip)
+    if runs <= 0:
+        return model.post, result
+    asked = [e.id for e in result.chosen]
+    partners = np.asarray([int(pid) for pid in model.partners.ids], dtype=np.int64)
+    hops = min(leverage.MAX_HOPS, max(1, int(model.base.params.max_hops))) - 1
+    links = graph.links_near(ws, partners, map(int, asked), hops)
+    summary = model.cascade(links).run(asked, runs, seed)
+    return model.post, dataclasses.replace(result, cascade=summary)
 
 
-def not_suggested(ws: Workspace, post_id: int, ranked: Sequence[PartnerEstimate],
-                  today: date) -> set[str]:
+def not_suggested(ws: Workspace, post_id: int, ranking: Ranking, today: date) -> set[str]:
     """The partners the planner never suggests for a post (the user may still choose them).
 
     Those asked for other posts more than the warning count (Settings → Asks) in the
@@ -284,5 +293,7 @@ def not_suggested(ws: Workspace, post_id: int, ranked: Sequence[PartnerEstimate]
     for ask in asks.asks_for_post(ws, post_id):  # this post's asks are no new ask
         if since < ask.asked_on <= today.isoformat():
             recent[ask.contact_id] = recent.get(ask.contact_id, 0) - 1
-    return {e.id for e in ranked
-            if e.p < MIN_SUGGESTED_P or recent.get(int(e.id), 0) > limit}
+    ids, index = ranking.partners.ids, ranking.partners.index
+    unlikely = {ids[i] for i in (ranking.p < MIN_SUGGESTED_P).nonzero()[0].tolist()}
+    return unlikely | {str(cid) for cid, count in recent.items()
+                       if count > limit and str(cid) in index}

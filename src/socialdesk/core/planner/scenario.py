@@ -12,7 +12,7 @@ import contextlib
 import json
 import math
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from json.decoder import scanstring  # type: ignore[attr-defined]  # missing from typeshed
 from pathlib import Path
@@ -41,7 +41,7 @@ class Scenario:
     params: leverage.ModelParams = field(default_factory=leverage.ModelParams)
     post: leverage.PostInput = field(default_factory=leverage.PostInput)
     own_channels: tuple[leverage.AudienceInput, ...] = ()
-    partners: tuple[leverage.PartnerInput, ...] = ()
+    partners: Sequence[leverage.PartnerInput] = ()
     links: tuple[Link, ...] = ()
     budget_minutes: float | None = 60
     max_asks: int | None = None

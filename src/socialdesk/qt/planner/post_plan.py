@@ -18,7 +18,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING, overload
 
 from socialdesk.core.gc_pause import collection_paused
-from socialdesk.core.planner import leverage, likelihood, planning
+from socialdesk.core.planner import leverage, planning
 from socialdesk.core.planner.asking import FATIGUE_WINDOW_DAYS
 from socialdesk.core.planner.leverage import PartnerEstimate
 from socialdesk.qt.planner.data import WorkspaceFacts
@@ -30,6 +30,7 @@ from socialdesk.store.workspace import Workspace
 if TYPE_CHECKING:
     from socialdesk.core.planner.cascade import CascadeModel
     from socialdesk.core.planner.graph import PartnerLinks
+    from socialdesk.core.planner.ranking import Ranking
 
 PICTURE_SIZE = 60  # partners drawn in the network picture: the best by added reach
 MC_RUNS = 2000  # as the command line's default, so both give the same range
@@ -161,6 +162,7 @@ class PostData:
     universe: float
     asks: tuple[AskRow, ...]  # this post's asks, newest first
     links: PartnerLinks  # the workspace's (WorkspaceFacts.model)
+    ranking: Ranking  # the core's figures as arrays (partner order), for choosing asks
     cascade: CascadeModel | None = field(default=None, repr=False)
     _cache: dict[int, PartnerLine] = field(default_factory=dict, repr=False, compare=False)
 
@@ -210,11 +212,16 @@ class PostData:
         never a partner the planner warns was asked too often lately, nor one whose chance
         shows below 1%; the user may still tick them.
         """
-        cols, terms = self.columns, self.terms
-        candidates = [cols.estimate(i) for i, pid in enumerate(cols.ids)
-                      if terms[pid] > 0 and cols.effort[i] <= budget_minutes
-                      and not cols.overasked[i] and cols.p[i] >= planning.MIN_SUGGESTED_P]
-        return {e.id for e in leverage.choose_asks(candidates, terms, budget_minutes)}
+        import numpy as np
+
+        from socialdesk.core.planner.ranking import choose
+
+        r, partners = self.ranking, self.ranking.partners
+        allowed = ~np.asarray(self.columns.overasked, dtype=bool) & (
+            r.p[r.order] >= planning.MIN_SUGGESTED_P)
+        picked = choose(r.term, partners.effort, partners.name_rank, r.order[allowed],
+                        budget_minutes)
+        return {partners.ids[i] for i in picked}
 
     def asked_partners(self) -> set[str]:
         """Partners already asked for this post who have not declined or stayed silent."""
@@ -242,43 +249,40 @@ def plan_for_post(ws: Workspace, facts: WorkspaceFacts, post_id: int,
     for a in post_asks:
         if window_start < a.asked_on <= today.isoformat():
             this_post[a.contact_id] = this_post.get(a.contact_id, 0) + 1
-    with collection_paused():  # 5,000 estimates, dropped once in columns
+    with collection_paused():  # 50,000 partners' figures as lists
         model = planning.post_model(ws, post_id, facts.model)
         columns = _columns(model, facts, status, this_post)
     cascade = model.cascade() if with_cascade else None
     data = PostData(
         post=model.post, columns=columns, terms=model.terms, x0=model.x0,
         universe=facts.model.params.universe, asks=post_asks, links=facts.model.links,
-        cascade=cascade)
+        ranking=model.ranking, cascade=cascade)
     data.row  # noqa: B018 (50,000 partners' rows: worked out here, not on the GUI thread)
     return data
 
 
 def _columns(model: planning.PostModel, facts: WorkspaceFacts, status: Mapping[int, str],
              this_post: Mapping[int, int]) -> Columns:
-    cols = Columns([], [], [], [], [], [], [], [], [], [], [], [], [], [], [], [], [])
-    params = model.base.params
-    limit = facts.warning_count
-    inputs = {c.id: c for c in model.partners}
-    last_other, last_asked = model.last_other_asks, model.base.last_asked
-    for e in model.ranked:
-        c, cid = inputs[e.id], int(e.id)
-        recent = facts.recent_asks.get(cid, 0) - this_post.get(cid, 0)
-        cols.ids.append(e.id)
-        cols.names.append(e.name)
-        cols.p.append(e.p)
-        cols.fit.append(e.fit)
-        cols.audience.append(e.audience)
-        cols.reach.append(e.reach_if_shared)
-        cols.added.append(e.added_reach)
-        cols.effort.append(e.effort_minutes)
-        cols.strength.append(c.strength)
-        cols.asked.append(c.asked)
-        cols.shared.append(c.shared)
-        cols.last_asked.append(last_other[cid] if cid in last_other else last_asked.get(e.id))
-        cols.recent.append(recent)
-        cols.overasked.append(recent > limit)
-        cols.status.append(status.get(cid))
-        cols.likelihood.append(likelihood.share_likelihood(c, params))
-        cols.raw_p.append(e.raw_p)
-    return cols
+    """Every partner's figures in rank order, from the core's arrays."""
+    from socialdesk.core.planner.partner_columns import share_likelihoods
+
+    r, c = model.ranking, model.partners
+    order = r.order
+    at = order.tolist()
+    ids = [c.ids[i] for i in at]
+    cids = [int(pid) for pid in ids]
+    recent_asks, limit = facts.recent_asks, facts.warning_count
+    recent = [recent_asks.get(cid, 0) - this_post.get(cid, 0) for cid in cids]
+    last_other, last_asked = model.last_other_asks, model.base.last_asked_on
+    return Columns(
+        ids=ids, names=[c.names[i] for i in at], p=r.p[order].tolist(),
+        fit=r.fit[order].tolist(), audience=c.audience[order].tolist(),
+        reach=r.reach[order].tolist(), added=r.added[order].tolist(),
+        effort=[c.effort_minutes[i] for i in at], strength=c.strength[order].tolist(),
+        asked=c.asked[order].tolist(), shared=c.shared[order].tolist(),
+        last_asked=[last_other[cid] if cid in last_other else last_asked[i]
+                    for cid, i in zip(cids, at, strict=True)],
+        recent=recent, overasked=[n > limit for n in recent],
+        status=[status.get(cid) for cid in cids],
+        likelihood=share_likelihoods(c, model.base.params)[order].tolist(),
+        raw_p=r.raw_p[order].tolist())
