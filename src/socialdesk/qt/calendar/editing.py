@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QTimer, SignalInstance
 from PySide6.QtGui import QKeySequence
-from PySide6.QtWidgets import QComboBox, QLabel, QMessageBox, QSplitter, QStackedWidget, QWidget
+from PySide6.QtWidgets import QComboBox, QMessageBox, QSplitter, QStackedWidget, QWidget
 
 from socialdesk import APP_NAME
 from socialdesk.core.calendar.recurrence import repeat_values
@@ -30,6 +30,7 @@ from socialdesk.qt.calendar.loading import STEP_MS
 from socialdesk.qt.calendar.month import MonthGrid
 from socialdesk.qt.calendar.toolbar import NO_CAMPAIGN
 from socialdesk.qt.calendar.week import WeekGrid
+from socialdesk.qt.undo import show_status
 from socialdesk.qt.view_base import View
 from socialdesk.store import post_writes, posts
 from socialdesk.store.models import PostDraft
@@ -49,7 +50,6 @@ class PostEditing(_Base):
     pages: QStackedWidget
     side: QStackedWidget
     splitter: QSplitter
-    notice: QLabel
     campaigns_panel: CampaignsPanel
     channels_panel: ChannelsPanel
     plan_leverage: SignalInstance
@@ -210,7 +210,7 @@ class PostEditing(_Base):
     def _notify(self, text: str) -> None:
         undo = QKeySequence(QKeySequence.StandardKey.Undo).toString(
             QKeySequence.SequenceFormat.NativeText)
-        self.notice.setText(f"{text} · {undo} undoes")
+        show_status(self, f"{text} · {undo} undoes")
 
     # --- side pane -------------------------------------------------------------------
 
