@@ -129,7 +129,7 @@ class TodayView(View):
                    display=lambda v: ", ".join(v), tooltip=lambda p: ", ".join(p.platforms)),
             Column("Status", lambda p: p.status),
         ])
-        self.week_table = make_table(self.week_model)
+        self.week_table = make_table(self.week_model, stretch=2)
         self.week_table.setItemDelegateForColumn(3, PlatformsDelegate(self.week_table))
         self.week_table.setItemDelegateForColumn(4, StatusDelegate(self.week_table))
         self.week = EmptyState(self.week_table, "No posts this week. Plan one in the Calendar.")
@@ -143,7 +143,7 @@ class TodayView(View):
                    colour=lambda c: c.row.colour),
             Column("What to fix", lambda c: c.summary, tooltip=lambda c: "\n".join(c.problems)),
         ])
-        self.check_table = make_table(self.check_model)
+        self.check_table = make_table(self.check_model, stretch=1)
         self.check_table.setToolTip("Double-click a post to open it in the Calendar")
         self.check_table.doubleClicked.connect(self._open_checked)
         self.checks = EmptyState(
@@ -245,8 +245,6 @@ class TodayView(View):
             f"{totals.contacts:,} contacts, {totals.partners:,} partners, "
             f"{totals.posts:,} posts in this workspace"
         )
-        for table in (self.week_table, self.check_table, self.asks_table, self.follow_table):
-            table.resizeColumnsToContents()
         QTimer.singleShot(1, self, lambda: self.leverage.show_figures(figures.card))
 
     def _failed(self, error: object) -> None:

@@ -33,7 +33,8 @@ from socialdesk.store.models import PartnerRow
 from socialdesk.store.workspace import Workspace
 
 Index = QModelIndex | QPersistentModelIndex
-COL_NAME, COL_AUDIENCE, COL_PLATFORMS, COL_LIKELIHOOD, COL_LAST_ASKED, COL_TOPICS = range(6)
+(COL_NAME, COL_AUDIENCE, COL_PLATFORMS, COL_LIKELIHOOD, COL_LAST_ASKED, COL_TOPICS,
+ COL_ORGANISATION, COL_KIND, COL_STAGE) = range(9)
 
 
 def likelihood(row: PartnerRow) -> float:

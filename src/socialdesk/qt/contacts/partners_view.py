@@ -11,13 +11,17 @@ from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QSplitter, QVBoxLayout, QW
 
 from socialdesk.core.changes import CONTACT_ROWS, POSTS, SETTINGS, Changes
 from socialdesk.core.formatting import compact
+from socialdesk.qt.columns import fitter_of
 from socialdesk.qt.contacts.editor import ContactEditor
 from socialdesk.qt.contacts.partners_model import (
     BACKGROUND_ABOVE,
     COL_AUDIENCE,
+    COL_KIND,
     COL_LIKELIHOOD,
     COL_NAME,
+    COL_ORGANISATION,
     COL_PLATFORMS,
+    COL_STAGE,
     COL_TOPICS,
     PartnerFilter,
     PartnerModel,
@@ -81,7 +85,11 @@ class PartnersView(View):
         self.filter.textChanged.connect(self.debounce.start)
         for combo in (self.kind, self.stage, self.tag):
             combo.currentIndexChanged.connect(self.apply_filters)
-        self.table = make_table(self.proxy, sortable=True)
+        self.table = make_table(self.proxy, sortable=True, stretch=COL_TOPICS,
+                                select_first=True)
+        fitter = fitter_of(self.table)
+        fitter.measuring = False  # measured a column at a time: _size_column
+        fitter.optional = (COL_ORGANISATION, COL_STAGE, COL_KIND)  # on a narrow table
         self.table.horizontalHeader().setSortIndicator(COL_AUDIENCE,
                                                        Qt.SortOrder.DescendingOrder)
         self.table.horizontalHeader().setResizeContentsPrecision(200)
@@ -142,9 +150,9 @@ class PartnersView(View):
                 error: BaseException | None) -> None:
         if error is not None and not isinstance(error, (WorkspaceError, sqlite3.Error)):
             raise error  # a bug: let it show
-        if generation != self._generation or found is None:
-            return  # a newer load is under way, or the file could not be read (the GUI's
-            #         own reads report a damaged workspace)
+        if generation != self._generation or found is None or not self.window().isVisible():
+            return  # a newer load is under way, the file could not be read (the GUI's own
+            #         reads report a damaged workspace), or the window closed it meanwhile
         same_order = (found.column, found.order) == (self.model.sort_column,
                                                       self.model.sort_order)
         self._show_rows(found.rows, ordered=same_order)
@@ -165,7 +173,7 @@ class PartnersView(View):
     def _size_column(self, column: int, widths: dict[int, int] | None = None) -> None:
         """Measure a column's contents, the next one a turn of the event loop later.
 
-        Once all are measured, every width is set at once (the table repaints once).
+        Once all are measured, the widths go to the table's fitter at once (one repaint).
         Measuring looks at 200 rows for each of nine columns: all at once, with a repaint
         after each, would hold the window for a tenth of a second on 5,000 partners.
         """
@@ -176,12 +184,11 @@ class PartnersView(View):
             else:
                 fitted = max(self.table.sizeHintForColumn(column),
                              self.table.horizontalHeader().sectionSizeHint(column))
-                widest = {COL_NAME: 180, COL_TOPICS: 180, 6: 200}.get(column)
+                widest = {COL_NAME: 180, COL_TOPICS: 180}.get(column)
                 widths[column] = min(fitted, widest) if widest is not None else fitted
             QTimer.singleShot(STEP_MS, self, lambda: self._size_column(column + 1, widths))
             return
-        for number, width in widths.items():
-            self.table.setColumnWidth(number, width)
+        fitter_of(self.table).set_wanted(widths)
 
     def apply_filters(self) -> None:
         """Filter with what is typed and chosen (the selected partner stays selected)."""

@@ -260,14 +260,5 @@ def make_partner_table(model: PartnerTableModel) -> PartnerTable:
     header = table.horizontalHeader()
     header.setSortIndicator(COL_ADDED, Qt.SortOrder.DescendingOrder)
     metrics = table.fontMetrics()
-    widths = {COL_ASK: metrics.horizontalAdvance("Ask") + 28}
-    for column, sample in ((COL_P, "Chance"), (COL_FIT, "100%"),
-                           (COL_AUDIENCE, "Audience"), (COL_ADDED, "Adds reach"),
-                           (COL_MARGINAL, "Adds in plan"),
-                           (COL_EFFORT, "120 min"), (COL_LAST, "Wed 30 Sep")):
-        widths[column] = metrics.horizontalAdvance(sample) + 24
-    widths[COL_LAST] += 20  # the warning icon
-    for column, width in widths.items():
-        table.setColumnWidth(column, width)
     header.setMinimumSectionSize(metrics.horizontalAdvance("Ask") + 16)
     return table
