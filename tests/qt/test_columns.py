@@ -66,3 +66,20 @@ def test_partners_show_every_column_and_open_on_the_first_partner(window, qtbot,
     assert COL_TOPICS in shown
     qtbot.waitUntil(lambda: all(_inside(table, column) for column in shown)
                     and (size[0] < 1920 or _text_fits(table, COL_NAME)), timeout=3000)
+
+
+@pytest.mark.parametrize("size", [(1280, 800), (1920, 1080)])
+def test_todays_week_takes_the_height_of_its_posts_and_the_asks_the_rest(
+        window, qtbot, size) -> None:
+    window.resize(*size)
+    view = window.show_view("today")
+    qtbot.waitUntil(lambda: not view.is_busy() and view.week_model.rowCount() > 0)
+    week, asks = view.week_table, view.asks_table
+    row = week.verticalHeader().defaultSectionSize()
+
+    def snug() -> bool:
+        empty = week.viewport().height() - week.model().rowCount() * row
+        return 0 <= empty < 2 * row
+
+    qtbot.waitUntil(snug, timeout=3000)  # every post shows, and little room is left empty
+    assert asks.viewport().height() > week.viewport().height()
