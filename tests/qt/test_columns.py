@@ -83,3 +83,25 @@ def test_todays_week_takes_the_height_of_its_posts_and_the_asks_the_rest(
 
     qtbot.waitUntil(snug, timeout=3000)  # every post shows, and little room is left empty
     assert asks.viewport().height() > week.viewport().height()
+
+
+def test_a_column_the_user_widened_keeps_its_width(window, qtbot) -> None:
+    from PySide6.QtCore import QPoint
+
+    view = window.show_view("partners")
+    table, header = view.table, view.table.horizontalHeader()
+    qtbot.waitUntil(lambda: view.selected_id() is not None)
+    qtbot.wait(50)
+    edge = header.sectionViewportPosition(COL_NAME) + header.sectionSize(COL_NAME) - 1
+    y = header.height() // 2
+    widened = header.sectionSize(COL_NAME) + 60
+    qtbot.mousePress(header.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(edge, y))
+    for step in (20, 40, 60):
+        qtbot.mouseMove(header.viewport(), QPoint(edge + step, y))
+    qtbot.mouseRelease(header.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(edge + 60, y))
+    assert header.sectionSize(COL_NAME) == widened
+    window.resize(1920, 1080)
+    view.refresh()
+    qtbot.wait(50)
+    assert header.sectionSize(COL_NAME) == widened
+    assert table.viewport().width() > 1000

@@ -4,15 +4,16 @@
 needs when the rows change, then shares the table's width out whenever it changes: room
 to spare goes to one column (the title, the message…); when the room is short the widest
 columns give up width first, so short columns (dates, numbers, statuses) stay whole and
-a long text is cut only as far as it must be.
+a long text is cut only as far as it must be. A column the user resized keeps the width
+the user gave it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 
-from PySide6.QtCore import QEvent, QObject, QTimer
-from PySide6.QtWidgets import QHeaderView, QTableView
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtWidgets import QApplication, QHeaderView, QTableView
 
 NARROWEST = 48  # pixels: a column given up for room keeps at least this (or its header)
 
@@ -68,6 +69,8 @@ class ColumnFitter(QObject):
         self.widest: dict[int, int] = {}
         self.optional: tuple[int, ...] = ()
         self._dropped: set[int] = set()  # optional columns hidden for want of room
+        self._chosen: dict[int, int] = {}  # widths the user dragged columns to
+        self._applying = False  # the fitter is resizing or hiding sections
         self.measuring = True
         self.wanted: dict[int, int] = {}
         self._room = -1
@@ -78,11 +81,17 @@ class ColumnFitter(QObject):
         header = table.horizontalHeader()
         header.setStretchLastSection(False)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        model = table.model()
+        header.sectionResized.connect(self._resized)
+        self._model = table.model()
+        self._watch()
+        table.viewport().installEventFilter(self)
+
+    def _watch(self) -> None:
+        """Refit when the table's model (or the model it was given since) changes its rows."""
+        self._model = model = self.table.model()
         for signal in (model.modelReset, model.layoutChanged, model.rowsInserted,
                        model.rowsRemoved):
             signal.connect(self.refit)
-        table.viewport().installEventFilter(self)
 
     def refit(self) -> None:
         """Measure again and share the width, on the next turn of the event loop."""
@@ -98,7 +107,7 @@ class ColumnFitter(QObject):
     def fit(self) -> None:
         """Measure what is not measured yet, and share the width out."""
         if self.measuring and not self.wanted:
-            self.wanted = self._measure()
+            self.wanted = self.measure()
         self._share()
 
     def _columns(self) -> list[int]:
@@ -106,7 +115,8 @@ class ColumnFitter(QObject):
         return [c for c in range(count)
                 if c in self._dropped or not self.table.isColumnHidden(c)]
 
-    def _measure(self) -> dict[int, int]:
+    def measure(self) -> dict[int, int]:
+        """What each shown column needs: its contents or its title, at most ``widest``."""
         header = self.table.horizontalHeader()
         wanted = {}
         for column in self._columns():
@@ -115,28 +125,44 @@ class ColumnFitter(QObject):
         return wanted
 
     def _share(self) -> None:
+        if self.table.model() is not self._model:  # a model set since: measure it
+            self._watch()
+            if self.measuring:
+                self.wanted = self.measure()
         columns = self._columns()
         if not columns or not self.wanted:
             return
         header = self.table.horizontalHeader()
-        wanted = {c: self.wanted.get(c, header.sectionSizeHint(c)) for c in columns}
-        floors = {c: min(wanted[c], max(NARROWEST, header.sectionSizeHint(c)))
+        wanted = {c: self._chosen.get(c, self.wanted.get(c, header.sectionSizeHint(c)))
+                  for c in columns}
+        floors = {c: self._chosen.get(c, min(wanted[c], max(NARROWEST,
+                                                             header.sectionSizeHint(c))))
                   for c in columns}
         self._room = room = self.table.viewport().width()
         for column in reversed(self.optional):
             if sum(wanted.values()) <= room or len(wanted) == 1:
                 break
             wanted.pop(column, None)
-        for column in columns:
-            dropped = column not in wanted
-            if dropped != (column in self._dropped):
-                self.table.setColumnHidden(column, dropped)
-                (self._dropped.add if dropped else self._dropped.discard)(column)
-        columns = list(wanted)
-        stretch = self.stretch if self.stretch in wanted else columns[-1]
-        for column, width in share_width(wanted, floors, room, stretch).items():
-            if header.sectionSize(column) != width:
-                header.resizeSection(column, width)
+        free = [c for c in wanted if c not in self._chosen]
+        stretch = self.stretch if self.stretch in free else free[-1] if free else -1
+        self._applying = True
+        try:
+            for column in columns:
+                dropped = column not in wanted
+                if dropped != (column in self._dropped):
+                    self.table.setColumnHidden(column, dropped)
+                    (self._dropped.add if dropped else self._dropped.discard)(column)
+            for column, width in share_width(wanted, floors, room, stretch).items():
+                if header.sectionSize(column) != width:
+                    header.resizeSection(column, width)
+        finally:
+            self._applying = False
+
+    def _resized(self, column: int, _old: int, new: int) -> None:
+        """The user dragged a column's edge: it keeps that width from now on."""
+        if (not self._applying and new > 0
+                and QApplication.mouseButtons() != Qt.MouseButton.NoButton):
+            self._chosen[column] = new
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         """Share the width out again when the table's width changes."""

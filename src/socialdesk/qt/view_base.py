@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from PySide6.QtCore import QAbstractItemModel, Qt, QTimer, Signal
 from PySide6.QtGui import QFont, QPaintEvent
 from PySide6.QtWidgets import (
@@ -105,13 +107,14 @@ def muted(text: str) -> QLabel:
 def make_table(
     model: QAbstractItemModel, *, sortable: bool = False, stretch: int | None = None,
     table: QTableView | None = None, select_first: bool = False,
+    widest: Mapping[int, int] | None = None,
 ) -> QTableView:
     """A read-only, row-selecting table whose columns fit their contents and its width.
 
-    Column ``stretch`` (default: the last) takes the room to spare (see
-    :class:`~socialdesk.qt.columns.ColumnFitter`). ``select_first``: when rows load and
-    none is selected, the first one is. ``table`` configures a view of a ``QTableView``
-    subclass instead of a new plain one.
+    Column ``stretch`` (default: the last) takes the room to spare; ``widest`` caps what
+    a column is fitted to (see :class:`~socialdesk.qt.columns.ColumnFitter`).
+    ``select_first``: when rows load and none is selected, the first one is. ``table``
+    configures a view of a ``QTableView`` subclass instead of a new plain one.
     """
     table = table if table is not None else QTableView()
     table.setModel(model)
@@ -129,7 +132,7 @@ def make_table(
     table.horizontalHeader().setDefaultAlignment(
         Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
     )
-    ColumnFitter(table, stretch)
+    ColumnFitter(table, stretch).widest.update(widest or {})
     if select_first:
         _select_first_when_loaded(table)
     table.setSortingEnabled(sortable)
