@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QSplitter, QVBoxLayout, QW
 
 from socialdesk.core.changes import CONTACT_ROWS, POSTS, SETTINGS, Changes
 from socialdesk.core.formatting import compact
+from socialdesk.core.planner.leverage import ModelParams
 from socialdesk.qt.columns import fitter_of
 from socialdesk.qt.contacts.editor import ContactEditor
 from socialdesk.qt.contacts.partners_model import (
@@ -28,6 +29,7 @@ from socialdesk.qt.contacts.partners_model import (
     PlatformTotalsDelegate,
     SortedPartners,
     likelihood,
+    read_params,
     read_sorted,
 )
 from socialdesk.qt.contacts.view import (
@@ -133,6 +135,8 @@ class PartnersView(View):
         """Reload every partner (read and sorted on a worker thread when there are thousands)."""
         fill_tags(self.tag, self.ws)
         self._generation += 1
+        path = self.ws.path
+        start_on_worker(self, lambda: read_params(path), self._params_read)
         if partners.partner_count(self.ws) <= BACKGROUND_ABOVE:
             self._show_rows(partners.partner_rows(self.ws))
             return
@@ -143,8 +147,16 @@ class PartnersView(View):
     def _start_load(self, generation: int) -> None:
         if generation == self._generation:  # else a newer load has started
             path, column, order = self.ws.path, self.model.sort_column, self.model.sort_order
-            start_on_worker(self, lambda: read_sorted(path, column, order),
+            params = self.model.params
+            start_on_worker(self, lambda: read_sorted(path, column, order, params),
                             partial(self._loaded, generation))
+
+    def _params_read(self, params: ModelParams | None, error: BaseException | None) -> None:
+        """The workspace's model arrived: the share chances become the planner's."""
+        if error is not None and not isinstance(error, (WorkspaceError, sqlite3.Error)):
+            raise error  # a bug: let it show
+        if params is not None and self.window().isVisible():
+            self.model.set_params(params)
 
     def _loaded(self, generation: int, found: SortedPartners | None,
                 error: BaseException | None) -> None:

@@ -52,6 +52,7 @@ class PartnerLine:
     overasked: bool  # more than the warning count in 30 days
     post_status: str | None  # the status of this post's ask to them, if any
     likelihood: float  # q: the share likelihood from tie strength and answered asks
+    rested: float  # the share chance were they not asked lately: q, calibrated
 
     @property
     def name(self) -> str:
@@ -79,6 +80,7 @@ class Columns:
     overasked: list[bool]
     status: list[str | None]
     likelihood: list[float]
+    rested: list[float]
     raw_p: list[float | None]  # p before the calibration (what asks store to fit it on)
 
     def estimate(self, i: int) -> PartnerEstimate:
@@ -95,7 +97,7 @@ class Columns:
             strength=self.strength[i], asked=self.asked[i], shared=self.shared[i],
             last_asked_on=self.last_asked[i], recent_asks=self.recent[i],
             overasked=self.overasked[i], post_status=self.status[i],
-            likelihood=self.likelihood[i])
+            likelihood=self.likelihood[i], rested=self.rested[i])
 
 
 class Lines(Sequence[PartnerLine]):
@@ -256,7 +258,7 @@ def plan_for_post(ws: Workspace, facts: WorkspaceFacts, post_id: int,
 
 def _columns(model: planning.PostModel, facts: WorkspaceFacts, status: Mapping[int, str],
              this_post: Mapping[int, int]) -> Columns:
-    cols = Columns([], [], [], [], [], [], [], [], [], [], [], [], [], [], [], [], [])
+    cols = Columns([], [], [], [], [], [], [], [], [], [], [], [], [], [], [], [], [], [])
     params = model.base.params
     limit = facts.warning_count
     inputs = {c.id: c for c in model.partners}
@@ -279,6 +281,8 @@ def _columns(model: planning.PostModel, facts: WorkspaceFacts, status: Mapping[i
         cols.recent.append(recent)
         cols.overasked.append(recent > limit)
         cols.status.append(status.get(cid))
-        cols.likelihood.append(likelihood.share_likelihood(c, params))
+        q = likelihood.share_likelihood(c, params)
+        cols.likelihood.append(q)
+        cols.rested.append(likelihood.calibrated(q, params))
         cols.raw_p.append(e.raw_p)
     return cols
