@@ -34,6 +34,8 @@ def test_spare_room_goes_to_one_column_and_a_shortage_to_the_widest() -> None:
     assert short == {0: 50, 1: 190, 2: 60}  # only the long one gives up width
     both = share_width({0: 300, 1: 300, 2: 60}, {}, 400, 1)
     assert both[2] == 60 and both[0] + both[1] == 340 and abs(both[0] - both[1]) <= 1
+    names_kept = share_width({0: 150, 1: 200, 2: 60}, {1: 60}, 300, 1, keep=(0,))
+    assert names_kept == {0: 150, 1: 90, 2: 60}
 
 
 @pytest.mark.parametrize("size", [(1280, 800), (1920, 1080)])

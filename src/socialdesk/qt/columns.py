@@ -10,7 +10,7 @@ the user gave it.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QHeaderView, QTableView
@@ -19,11 +19,12 @@ NARROWEST = 48  # pixels: a column given up for room keeps at least this (or its
 
 
 def share_width(wanted: Mapping[int, int], floors: Mapping[int, int], room: int,
-                stretch: int) -> dict[int, int]:
+                stretch: int, keep: Collection[int] = ()) -> dict[int, int]:
     """Widths for columns wanting ``wanted`` in ``room`` pixels.
 
     Spare room goes to ``stretch``; short of room, every column is capped at one width,
-    the largest that fits, but none below its floor.
+    the largest that fits, but none below its floor. The ``keep`` columns (names) are
+    capped only when capping the others cannot make room.
     """
     total = sum(wanted.values())
     if total <= room:
@@ -31,6 +32,11 @@ def share_width(wanted: Mapping[int, int], floors: Mapping[int, int], room: int,
         if stretch in widths:
             widths[stretch] += room - total
         return widths
+    keep = [c for c in keep if c in wanted]
+    if keep:  # what the others leave at their floors, up to what the kept ones want
+        others = sum(min(w, floors.get(c, 0)) for c, w in wanted.items() if c not in keep)
+        left = (room - others) // len(keep)
+        floors = {**floors, **{c: min(wanted[c], max(floors.get(c, 0), left)) for c in keep}}
 
     def capped(cap: int) -> dict[int, int]:
         return {c: min(w, max(cap, floors.get(c, 0))) for c, w in wanted.items()}
@@ -57,9 +63,10 @@ class ColumnFitter(QObject):
     """Keeps ``table``'s columns fitted: measured when its rows change, shared on resize.
 
     ``stretch`` takes the spare room (None: the last column). ``widest`` caps what a
-    column is measured to need. The ``optional`` columns (the last named first) are left
-    out while the others do not fit whole. A view that measures its columns itself (a step at a
-    time, on a big table) turns ``measuring`` off and hands its widths to :meth:`set_wanted`.
+    column is measured to need, ``keep`` names the columns cut last. The ``optional``
+    columns (the last named first) are left out while the others do not fit whole. A view
+    that measures its columns itself (a step at a time, on a big table) turns
+    ``measuring`` off and hands its widths to :meth:`set_wanted`.
     """
 
     def __init__(self, table: QTableView, stretch: int | None = None) -> None:
@@ -68,6 +75,7 @@ class ColumnFitter(QObject):
         self.stretch = stretch
         self.widest: dict[int, int] = {}
         self.optional: tuple[int, ...] = ()
+        self.keep: tuple[int, ...] = ()  # columns cut last when room is short (names)
         self._dropped: set[int] = set()  # optional columns hidden for want of room
         self._chosen: dict[int, int] = {}  # widths the user dragged columns to
         self._applying = False  # the fitter is resizing or hiding sections
@@ -152,7 +160,7 @@ class ColumnFitter(QObject):
                 if dropped != (column in self._dropped):
                     self.table.setColumnHidden(column, dropped)
                     (self._dropped.add if dropped else self._dropped.discard)(column)
-            for column, width in share_width(wanted, floors, room, stretch).items():
+            for column, width in share_width(wanted, floors, room, stretch, self.keep).items():
                 if header.sectionSize(column) != width:
                     header.resizeSection(column, width)
         finally:

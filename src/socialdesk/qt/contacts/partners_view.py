@@ -92,6 +92,7 @@ class PartnersView(View):
         fitter = fitter_of(self.table)
         fitter.measuring = False  # measured a column at a time: _size_column
         fitter.optional = (COL_ORGANISATION, COL_STAGE, COL_KIND)  # on a narrow table
+        fitter.keep = (COL_NAME,)
         self.table.horizontalHeader().setSortIndicator(COL_AUDIENCE,
                                                        Qt.SortOrder.DescendingOrder)
         self.table.horizontalHeader().setResizeContentsPrecision(200)

@@ -21,6 +21,7 @@ from socialdesk.core.formatting import compact, exact, percent, short_date
 from socialdesk.core.planner import planning
 from socialdesk.core.planner.leverage import marginal_reaches
 from socialdesk.core.planner.likelihood import SHARE_CHANCE, ShareChance, chance_text
+from socialdesk.qt.columns import fitter_of
 from socialdesk.qt.icons import ui_icon
 from socialdesk.qt.planner.post_plan import Lines, PartnerLine, PostData
 from socialdesk.qt.table_model import Column, RowTableModel
@@ -268,5 +269,6 @@ def make_partner_table(model: PartnerTableModel) -> PartnerTable:
     header = table.horizontalHeader()
     header.setSortIndicator(COL_ADDED, Qt.SortOrder.DescendingOrder)
     metrics = table.fontMetrics()
+    fitter_of(table).keep = (COL_NAME,)
     header.setMinimumSectionSize(metrics.horizontalAdvance("Ask") + 16)
     return table
