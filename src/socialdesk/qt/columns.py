@@ -95,10 +95,12 @@ class ColumnFitter(QObject):
         table.viewport().installEventFilter(self)
 
     def _watch(self) -> None:
-        """Refit when the table's model (or the model it was given since) changes its rows."""
+        """Refit when the table's model (or one given since) gets new rows or a new order.
+
+        Not for rows fetched as the table scrolls: the columns stay put while scrolling.
+        """
         self._model = model = self.table.model()
-        for signal in (model.modelReset, model.layoutChanged, model.rowsInserted,
-                       model.rowsRemoved):
+        for signal in (model.modelReset, model.layoutChanged):
             signal.connect(self.refit)
 
     def refit(self) -> None:
