@@ -146,7 +146,8 @@ def _select_first_when_loaded(table: QTableView) -> None:
     """
     def select() -> None:
         model, selection = table.model(), table.selectionModel()
-        if model.rowCount() and not selection.hasSelection():
+        if (model.rowCount() and not selection.hasSelection()
+                and table.window().isVisible()):  # not once its window closed
             table.selectRow(0)
 
     for signal in (table.model().modelReset, table.model().layoutChanged,
