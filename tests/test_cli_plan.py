@@ -82,7 +82,7 @@ def test_design_example_as_a_table(tmp_path: Path, capsys: pytest.CaptureFixture
     assert row.lstrip().startswith("✓")
     # numbers end under the end of their column heading; a chosen partner's marginal reach
     # is in the plan column
-    for heading, value in (("Shares", "50%"), ("Fit", "20%"), ("Adds", "50"),
+    for heading, value in (("Share chance", "50%"), ("Fit", "20%"), ("Adds", "50"),
                            ("In plan", "50"), ("Effort", "10 min")):
         end = header.index(heading) + len(heading)
         assert row[end - len(value):end] == value

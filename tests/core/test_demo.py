@@ -464,3 +464,33 @@ def test_leading_is_the_head_of_a_stable_sort_ties_included() -> None:
         full = np.argsort(-values, kind="stable")
         for k in (1, 3, 10, 64, 200):
             assert leading(values, k).tolist() == full[:k].tolist()
+
+
+# Todays and seeds where the small demo once had a campaign without posts or two partners
+# of one name (its content follows both).
+SAMPLE_DAYS = (date(2026, 4, 9), date(2026, 7, 14), date(2026, 11, 19), TODAY)
+
+
+@pytest.mark.parametrize("seed", [1, 3, 11, 17, 19])
+def test_every_campaign_of_the_small_demo_has_posts_and_every_name_is_one_persons(
+        tmp_path: Path, seed: int) -> None:
+    for day in SAMPLE_DAYS if seed == 1 else (TODAY,):
+        path = tmp_path / f"{seed}-{day}.sqlite"
+        create_demo(path, "small", seed=seed, today=day)
+        with Workspace.open(path) as ws:
+            empty = values(ws.conn, "SELECT name FROM campaigns c WHERE NOT EXISTS "
+                                    "(SELECT 1 FROM posts p WHERE p.campaign_id = c.id)")
+            assert not empty, (day, empty)
+            twice = values(ws.conn, "SELECT name FROM contacts GROUP BY name HAVING count(*) > 1")
+            assert not twice, (day, twice)
+
+
+def test_the_small_demos_reports_have_posts_in_every_week(small: tuple[Path, DemoCounts]
+                                                           ) -> None:
+    from socialdesk.store import reports
+
+    with Workspace.open(small[0]) as ws:
+        weeks = reports.leverage_by_week(ws, *reports.week_window(TODAY))
+    assert len(weeks) == 12
+    assert all(week.own_reach > 0 for week in weeks[:-1])  # the current week is under way
+    assert sum(week.partner_reach > 0 for week in weeks[:4]) >= 2  # shares from the start

@@ -177,6 +177,7 @@ def plan_table(plan: Plan, title: str, runs: int) -> str:
     """The plan as aligned text: a summary, then the best partners with the asks marked."""
     from socialdesk.core.formatting import compact, percent
     from socialdesk.core.planner.headline import likely_range, mean_and_none, multiplier_text
+    from socialdesk.core.planner.likelihood import SHARE_CHANCE
 
     asks = len(plan.chosen)
     with_asks = f"With {asks} ask{'' if asks == 1 else 's'}:"
@@ -203,13 +204,13 @@ def plan_table(plan: Plan, title: str, runs: int) -> str:
     width = min(32, max(len("Partner"), *(len(e.name) for e in shown)))
     lines.append("")
     # "Adds": the partner alone; "In plan": what the partner adds to the chosen asks.
-    lines.append(f"  Ask  {'Partner':<{width}}  {'Shares':>6}  {'Fit':>4}  {'Adds':>6}  "
+    lines.append(f"  Ask  {'Partner':<{width}}  {SHARE_CHANCE:>12}  {'Fit':>4}  {'Adds':>6}  "
                  f"{'In plan':>7}  {'Effort':>7}")
     for e in shown:
         name = e.name if len(e.name) <= width else e.name[: width - 1] + "…"
         marginal = compact(plan.marginal.get(e.id, 0.0)) if e.id in chosen else ""
         lines.append(
-            f"  {'✓' if e.id in chosen else ' ':^3}  {name:<{width}}  {percent(e.p):>6}  "
+            f"  {'✓' if e.id in chosen else ' ':^3}  {name:<{width}}  {percent(e.p):>12}  "
             f"{percent(e.fit):>4}  {compact(e.added_reach):>6}  {marginal:>7}  "
             f"{e.effort_minutes:>3.0f} min"
         )

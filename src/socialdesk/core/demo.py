@@ -173,6 +173,11 @@ class _Demo:
         self.campaigns: list[_Campaign] = []
         self.posts: list[AskPost] = []  # dated posts, for the asks
         self.published_series: list[_Repeating] = []  # for their past dates' results
+        # The small demo, read by someone learning the app, gives each person a name of
+        # their own and each campaign posts (see _name, _fill_campaigns). The larger ones,
+        # benchmarks' input, stay as they are.
+        self.teaching = plan.partners == len(d.PARTNERS)
+        self.names: set[str] = set()
 
     def generate(self) -> None:
         """Make the rows of every table (the order of these calls is part of the output)."""
@@ -220,7 +225,7 @@ class _Demo:
                 spec: d.Partner | None) -> None:
         """One contact with its details and tags, and its partner record if it has one."""
         rng, contact_id = self.rng, self.ids["contacts"] + index
-        first, last = rng.choice(d.FIRST_NAMES), rng.choice(d.LAST_NAMES)
+        first, last = self._name(index, rng.choice(d.FIRST_NAMES), rng.choice(d.LAST_NAMES))
         strength = round(rng.uniform(*d.STRENGTH_RANGE[stage]), 2) \
             if rng.random() < (0.85 if spec else 0.4) else None
         effort = rng.choice((5, 10, 10, 15, 20, 30)) if spec else 10
@@ -244,6 +249,18 @@ class _Demo:
                 strength = STAGE_STRENGTH[stage]
             self.partners.append(
                 _Partner(contact_id, first, organisation, strength, effort, spec))
+
+    def _name(self, index: int, first: str, last: str) -> tuple[str, str]:
+        """``first last``, or in the small demo another surname if someone has that name.
+
+        The other surnames come from a generator of their own: every other row stays.
+        """
+        if self.teaching:
+            other = random.Random(f"name {index}")
+            while f"{first} {last}" in self.names:
+                last = other.choice(d.LAST_NAMES)
+            self.names.add(f"{first} {last}")
+        return first, last
 
     def audiences(self) -> None:
         """Each partner's audiences on its platforms, with sizes, engagement and topics."""
@@ -363,6 +380,26 @@ class _Demo:
             self.post(day, seq, status)
         for _ in range(plan.ideas):
             self.post(None, 0, "idea")
+        if self.teaching:
+            self._fill_campaigns()
+
+    def _fill_campaigns(self, fewest: int = 2) -> None:
+        """Give a campaign without posts (it starts as the calendar ends) a few of its own.
+
+        Posts in its dates that have no campaign join it, then undated ideas: at least
+        ``fewest`` when there are enough. Nothing random is drawn: every other row stays.
+        """
+        posts = self.rows["posts"]
+        for campaign in self.campaigns:
+            if any(row[5] == campaign.id for row in posts):
+                continue
+            start, end = campaign.start.isoformat(), campaign.end.isoformat()
+            dated = [i for i, row in enumerate(posts)
+                     if row[5] is None and row[6] and start <= row[6] <= end]
+            ideas = [i for i, row in enumerate(posts) if row[5] is None and row[6] is None]
+            for i in (dated + ideas)[:max(fewest, len(dated))]:
+                # Its topics stay: the asks' forecasts were made with them.
+                posts[i] = (*posts[i][:5], campaign.id, *posts[i][6:])
 
     def post(self, day: date | None, seq: int, status: str) -> None:
         """One post (``day`` None: an undated idea) with its channels and topics."""

@@ -37,6 +37,7 @@ from socialdesk.store.posts import week_of
 from socialdesk.store.workspace import Workspace
 
 ASKS_LISTED = 200  # waiting asks listed, the first by due date (the heading says so)
+WEEK_ROWS = (3, 12)  # the fewest and most rows of posts the week shows without scrolling
 WAITING_MEANS = ("Waiting: asked and not answered yet, or agreed but not shared yet. "
                  "Overdue: waiting past its due date.")
 
@@ -129,7 +130,7 @@ class TodayView(View):
                    display=lambda v: ", ".join(v), tooltip=lambda p: ", ".join(p.platforms)),
             Column("Status", lambda p: p.status),
         ])
-        self.week_table = make_table(self.week_model)
+        self.week_table = make_table(self.week_model, stretch=2)
         self.week_table.setAccessibleName("This week's posts")
         self.week_table.setItemDelegateForColumn(3, PlatformsDelegate(self.week_table))
         self.week_table.setItemDelegateForColumn(4, StatusDelegate(self.week_table))
@@ -144,7 +145,7 @@ class TodayView(View):
                    colour=lambda c: c.row.colour),
             Column("What to fix", lambda c: c.summary, tooltip=lambda c: "\n".join(c.problems)),
         ])
-        self.check_table = make_table(self.check_model)
+        self.check_table = make_table(self.check_model, stretch=1)
         self.check_table.setAccessibleName("Posts to fix")
         self.check_table.setToolTip("Double-click a post to open it in the Calendar")
         self.check_table.doubleClicked.connect(self._open_checked)
@@ -194,8 +195,8 @@ class TodayView(View):
         grid.addWidget(_titled(self.asks_title, waiting, "asked and not answered yet, or "
                                "agreed but not shared yet"), 1, 0)
         grid.addWidget(_titled(self.follow_title, self.follow), 1, 1)
-        grid.setRowStretch(0, 3)
-        grid.setRowStretch(1, 2)
+        grid.setRowStretch(0, 0)  # as high as the week's posts: see _fit_week
+        grid.setRowStretch(1, 1)
         grid.setColumnStretch(0, 3)
         grid.setColumnStretch(1, 2)
         layout = QVBoxLayout(self)
@@ -239,6 +240,7 @@ class TodayView(View):
         self.asks_title.setText(f"Asks waiting ({waiting.waiting:,}"
                                 f"{f' · {waiting.overdue:,} overdue' if waiting.overdue else ''}"
                                 f"{listed})")
+        self._fit_week(max(len(week), len(problems)))
         self.follow_model.set_rows(due)
         self.follow.set_empty(not due)
         self.follow_title.setText(f"Follow-ups due ({len(due):,})")
@@ -249,9 +251,19 @@ class TodayView(View):
             f"{totals.contacts:,} contacts, {totals.partners:,} partners, "
             f"{totals.posts:,} posts in this workspace"
         )
-        for table in (self.week_table, self.check_table, self.asks_table, self.follow_table):
-            table.resizeColumnsToContents()
         QTimer.singleShot(1, self, lambda: self.leverage.show_figures(figures.card))
+
+    def _fit_week(self, rows: int) -> None:
+        """Make the week's posts and the posts to fix as high as their rows (within limits).
+
+        The asks and follow-ups below, the longer lists, get the rest of the height.
+        """
+        table = self.week_table
+        shown = min(max(rows, WEEK_ROWS[0]), WEEK_ROWS[1])
+        height = (table.horizontalHeader().sizeHint().height() + 2 * table.frameWidth()
+                  + shown * table.verticalHeader().defaultSectionSize())
+        for body in (self.week, self.checks):
+            body.setFixedHeight(height)
 
     def _failed(self, error: object) -> None:
         """Say the figures could not be read; a damaged file is reported by the window."""

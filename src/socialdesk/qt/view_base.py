@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QAbstractItemModel, Qt, Signal
+from collections.abc import Mapping
+
+from PySide6.QtCore import QAbstractItemModel, Qt, QTimer, Signal
 from PySide6.QtGui import QFont, QPaintEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QHeaderView,
     QLabel,
     QStackedWidget,
     QTableView,
@@ -15,6 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from socialdesk.core.changes import VIEWED, Changes
+from socialdesk.qt.columns import ColumnFitter
 from socialdesk.store.workspace import Workspace
 
 
@@ -104,11 +106,15 @@ def muted(text: str) -> QLabel:
 
 def make_table(
     model: QAbstractItemModel, *, sortable: bool = False, stretch: int | None = None,
-    table: QTableView | None = None,
+    table: QTableView | None = None, select_first: bool = False,
+    widest: Mapping[int, int] | None = None,
 ) -> QTableView:
-    """A read-only, row-selecting table; column ``stretch`` (default: the last) fills the rest.
+    """A read-only, row-selecting table whose columns fit their contents and its width.
 
-    ``table`` configures a view of a ``QTableView`` subclass instead of a new plain one.
+    Column ``stretch`` (default: the last) takes the room to spare; ``widest`` caps what
+    a column is fitted to (see :class:`~socialdesk.qt.columns.ColumnFitter`).
+    ``select_first``: when rows load and none is selected, the first one is. ``table``
+    configures a view of a ``QTableView`` subclass instead of a new plain one.
     """
     table = table if table is not None else QTableView()
     table.setModel(model)
@@ -123,16 +129,30 @@ def make_table(
     # default, 1,000, makes a full table's first showing stall).
     table.horizontalHeader().setResizeContentsPrecision(50)
     table.verticalHeader().setDefaultSectionSize(table.fontMetrics().height() + 10)
-    table.horizontalHeader().setStretchLastSection(True)
     table.horizontalHeader().setDefaultAlignment(
         Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
     )
-    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-    if stretch is not None:
-        table.horizontalHeader().setStretchLastSection(False)
-        table.horizontalHeader().setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
+    ColumnFitter(table, stretch).widest.update(widest or {})
+    if select_first:
+        _select_first_when_loaded(table)
     table.setSortingEnabled(sortable)
     return table
+
+
+def _select_first_when_loaded(table: QTableView) -> None:
+    """Select the first row whenever rows load and none is selected.
+
+    On the next turn of the event loop: after the view reselected what was selected.
+    """
+    def select() -> None:
+        model, selection = table.model(), table.selectionModel()
+        if (model.rowCount() and not selection.hasSelection()
+                and table.window().isVisible()):  # not once its window closed
+            table.selectRow(0)
+
+    for signal in (table.model().modelReset, table.model().layoutChanged,
+                   table.model().rowsInserted):
+        signal.connect(lambda *_: QTimer.singleShot(0, table, select))
 
 
 class EmptyState(QStackedWidget):

@@ -136,3 +136,42 @@ def test_the_selected_partner_stays_selected_while_the_list_is_filtered(
     assert view.selected_id() == target.id
     sizes = [r.audience for r in shown(view)]
     assert sizes == sorted(sizes)
+
+
+def test_partners_and_the_planner_give_one_share_chance_and_say_who_is_tired(
+        window: MainWindow, qtbot) -> None:
+    from socialdesk.core.clock import today
+    from socialdesk.core.formatting import percent
+    from socialdesk.core.planner import planning
+    from socialdesk.core.planner.leverage import PartnerInput
+    from socialdesk.core.planner.likelihood import SHARE_CHANCE, ask_probability
+    from socialdesk.qt.planner.partner_table import COL_P
+
+    partners_view = window.show_view("partners")
+    model = partners_view.model  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: model.params is not None and model.rowCount() > 0)
+    assert model.headerData(COL_LIKELIHOOD, Qt.Orientation.Horizontal) == SHARE_CHANCE
+    params = planning.model_params(window.ws)
+    texts = {}
+    for number, row in enumerate(model.rows):
+        days = planning.days_since(today(), row.last_asked_on)
+        p = ask_probability(PartnerInput(str(row.id), row.name, row.strength, (),
+                                         row.asks_resolved, row.asks_shared, days), params)
+        text = model.index(number, COL_LIKELIHOOD).data()
+        assert text.split(" ")[0] == percent(p)  # the planner's p, calibration and all
+        texts[str(row.id)] = (row.last_asked_on, text)
+    assert any("(tired: " in text for _, text in texts.values())
+
+    planner = window.show_view("planner")
+    qtbot.waitUntil(lambda: planner.data is not None and not planner.is_busy()  # type: ignore[attr-defined]
+                    and planner.model.rowCount() > 0, timeout=15_000)  # type: ignore[attr-defined]
+    table = planner.model  # type: ignore[attr-defined]
+    assert table.headerData(COL_P, Qt.Orientation.Horizontal) == SHARE_CHANCE
+    same = 0
+    for number in range(table.rowCount()):
+        line = table.row_at(number)
+        last, text = texts[line.id]
+        if line.last_asked_on == last:  # the same last ask: the same number and words
+            assert table.index(number, COL_P).data() == text
+            same += 1
+    assert same > 10

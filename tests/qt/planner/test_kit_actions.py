@@ -104,8 +104,8 @@ def test_copy_save_and_mail_the_kit_of_an_ask(view: PlannerView, qtbot, tmp_path
         return str(tmp_path / "kits" / "for the café"), filters
 
     monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(choose))
-    qtbot.mouseClick(ask_list.kit.save_button, Qt.MouseButton.LeftButton)
     (tmp_path / "kits").mkdir()
+    qtbot.mouseClick(ask_list.kit.save_button, Qt.MouseButton.LeftButton)
     saved = tmp_path / "kits" / "for the café.html"
     qtbot.waitUntil(saved.exists, timeout=10_000)
     assert asked[0].endswith(".html")

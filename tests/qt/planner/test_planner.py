@@ -63,7 +63,7 @@ def test_opens_on_the_demo_and_draws_the_network(view: PlannerView) -> None:
     for pid, node in picture.nodes.items():
         assert (node.brush().color() == highlight) == (pid in view.chosen)
     assert set(picture.labels) >= view.chosen  # every chosen partner is named
-    assert "Shares if asked" in next(iter(picture.nodes.values())).toolTip()
+    assert "Share chance" in next(iter(picture.nodes.values())).toolTip()
 
 
 def test_ticking_updates_the_figures_at_once_and_the_range_follows(
@@ -181,7 +181,7 @@ def test_an_empty_workspace_says_what_to_do(qtbot, workspace) -> None:
 def test_p_column_shows_the_share_chance(view: PlannerView) -> None:
     line = view.model.rows[0]
     index = view.model.index(0, COL_P)
-    assert index.data() == f"{line.estimate.p * 100:.0f}%"
+    assert index.data().split(" ")[0] == f"{line.estimate.p * 100:.0f}%"
     assert "chance they share" in index.data(Qt.ItemDataRole.ToolTipRole)
     assert view.model.index(0, COL_NAME).data() == line.name
 
@@ -273,9 +273,10 @@ def test_a_chosen_partner_shows_what_it_adds_on_top_of_the_others(
 
 
 def shown_percent(text: str) -> float:
-    """The number of a "Chance" cell ("38%", "0.6%")."""
-    assert text.endswith("%"), text
-    return float(text[:-1])
+    """The number of a "Share chance" cell ("38%", "0.6%", "17% (tired: asked today)")."""
+    number = text.split(" ")[0]
+    assert number.endswith("%"), text
+    return float(number[:-1])
 
 
 def test_no_suggested_partner_shows_a_chance_below_one_percent_on_the_demo(

@@ -9,7 +9,9 @@ every partner at once with the array versions in :mod:`leverage` (``ask_probabil
 from __future__ import annotations
 
 import math
+from typing import NamedTuple
 
+from socialdesk.core.formatting import percent
 from socialdesk.core.planner.leverage import ModelParams, PartnerInput
 
 
@@ -52,3 +54,37 @@ def ask_probability(partner: PartnerInput, params: ModelParams) -> float:
     raw = share_likelihood(partner, params) * freshness(partner.days_since_last_ask,
                                                         params.fatigue_days)
     return calibrated(raw, params)
+
+
+SHARE_CHANCE = "Share chance"
+"""The one name of ``p_c`` wherever it is shown: the Partners and Planner tables, the CLI."""
+
+
+class ShareChance(NamedTuple):
+    """``p_c`` and how to show it; ordered by ``p``."""
+
+    p: float  # the chance the partner shares if asked now
+    text: str  # "17%", or "17% (tired: 3 days ago)" where a recent ask lowered it
+
+
+def share_chance(strength: float, asked: int, shared: int, days_since_last_ask: int | None,
+                 params: ModelParams) -> ShareChance:
+    """A partner's ``p_c`` (as :func:`ask_probability`), with the tiredness shown next to it.
+
+    Where asking them lately lowers the chance they share (the freshness ``φ_c``) enough
+    to change the percentage, the text says so: the likelihood alone would be higher.
+    """
+    q = posterior(strength, asked, shared, params.prior_a, params.prior_b)
+    p = calibrated(q * freshness(days_since_last_ask, params.fatigue_days), params)
+    return ShareChance(p, chance_text(p, calibrated(q, params), days_since_last_ask))
+
+
+def chance_text(p: float, rested: float, days_since_last_ask: int | None) -> str:
+    """``p`` as a percentage, and why it is lower than ``rested`` (were they not tired)."""
+    text = percent(p)
+    if days_since_last_ask is None or percent(rested) == text:
+        return text
+    days = max(0, days_since_last_ask)
+    when = "asked today" if days == 0 else "asked yesterday" if days == 1 else \
+        f"{days} days ago"
+    return f"{text} (tired: {when})"

@@ -11,6 +11,7 @@ from socialdesk.core.clock import today
 from socialdesk.core.formatting import short_date
 from socialdesk.core.limits import platform_name
 from socialdesk.qt.calendar.chips import REPEAT_MARK, post_tooltip
+from socialdesk.qt.columns import fitter_of
 from socialdesk.qt.delegates import PlatformsDelegate, StatusDelegate
 from socialdesk.qt.table_model import Column, RowTableModel
 from socialdesk.qt.view_base import EmptyState, make_table
@@ -47,6 +48,7 @@ class AgendaList(QWidget):
         self._fitted = False  # the columns were fitted to posts
         self.table = make_table(self.model, stretch=2)
         self.table.setAccessibleName("Posts")
+        fitter_of(self.table).measuring = False  # fitted to the first posts: set_rows
         self.table.horizontalHeader().setResizeContentsPrecision(60)  # fast with 1,000 rows
         self.table.setItemDelegateForColumn(COL_CHANNELS, PlatformsDelegate(self.table))
         self.table.setItemDelegateForColumn(COL_STATUS, StatusDelegate(self.table))
@@ -71,11 +73,13 @@ class AgendaList(QWidget):
         if self._fitted or not rows:
             return
         self._fitted = True
-        self.table.resizeColumnsToContents()
-        self.table.setColumnWidth(2, max(260, self.table.columnWidth(2)))
-        self.table.setColumnWidth(COL_CHANNELS, 4 * 20 + 8)
+        fitter = fitter_of(self.table)
+        widths = fitter.measure()
+        widths[2] = max(260, widths[2])
+        widths[COL_CHANNELS] = 4 * 20 + 8
         badge = max(self.fontMetrics().horizontalAdvance(s) for s in ("scheduled", "published"))
-        self.table.setColumnWidth(COL_STATUS, badge + 28)
+        widths[COL_STATUS] = badge + 28
+        fitter.set_wanted(widths)
 
     def scroll_to(self, day: date) -> None:
         """Scroll to the first post on or after ``day``."""

@@ -103,7 +103,6 @@ class _ListEditor(QWidget):
         rows = self.load_rows()
         self.model.set_rows(rows)
         self.body.set_empty(not rows)
-        self.table.resizeColumnsToContents()
         for number, row in enumerate(rows):
             if row.id == self.current_id:
                 self.table.selectRow(number)

@@ -76,11 +76,8 @@ def paint_chip(painter: QPainter, rect: QRect, row: PostRow, palette: QPalette,
     painter.drawEllipse(rect.right() - dot - 3, rect.center().y() - dot // 2 + 1, dot, dot)
     right = rect.right() - dot - 6
     icon = min(14, rect.height() - 4)
-    room = (3 if rect.width() >= 200 else 2 if rect.width() >= 140
-            else 1 if rect.width() >= 100 else 0)
-    if ghost:
-        room = 0
-    for platform in reversed(row.platforms[:room]):
+    marks, text = chip_contents(row, rect.width(), rect.height(), metrics, ghost=ghost)
+    for platform in reversed(marks):
         right -= icon + 2
         painter.drawPixmap(right, rect.center().y() - icon // 2,
                            mark(platform, icon, ratio, palette))
@@ -89,9 +86,25 @@ def paint_chip(painter: QPainter, rect: QRect, row: PostRow, palette: QPalette,
         text_colour = palette.color(QPalette.ColorRole.PlaceholderText)
     painter.setPen(text_colour)
     inner = QRect(rect.left() + 6, rect.top(), right - rect.left() - 8, rect.height())
-    painter.drawText(inner, Qt.AlignmentFlag.AlignVCenter,
-                     metrics.elidedText(post_label(row), Qt.TextElideMode.ElideRight,
-                                        inner.width()))
+    painter.drawText(inner, Qt.AlignmentFlag.AlignVCenter, text)
+
+
+def chip_contents(row: PostRow, width: int, height: int, metrics: QFontMetrics, *,
+                  ghost: bool = False) -> tuple[list[str], str]:
+    """The channel marks and the (elided) text a chip ``width`` wide shows.
+
+    The title comes first: a narrow chip (a month cell beside the editor) leaves out the
+    marks, then the time (both are in the tooltip).
+    """
+    dot = max(6, height // 3)
+    icon = min(14, height - 4)
+    room = (3 if width >= 200 else 2 if width >= 160 else 1 if width >= 130 else 0)
+    marks = [] if ghost else list(row.platforms[:room])
+    text_width = width - 1 - dot - 6 - len(marks) * (icon + 2) - 8  # as paint_chip draws
+    label = post_label(row)
+    if width < 160 and row.scheduled_time:
+        label = (REPEAT_MARK if row.occurrence else "") + row.title
+    return marks, metrics.elidedText(label, Qt.TextElideMode.ElideRight, text_width)
 
 
 def card_height(metrics: QFontMetrics) -> int:

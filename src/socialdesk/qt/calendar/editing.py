@@ -18,7 +18,6 @@ from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
     QInputDialog,
-    QLabel,
     QMenu,
     QMessageBox,
     QSplitter,
@@ -40,6 +39,7 @@ from socialdesk.qt.calendar.loading import STEP_MS
 from socialdesk.qt.calendar.month import MonthGrid
 from socialdesk.qt.calendar.toolbar import NO_CAMPAIGN
 from socialdesk.qt.calendar.week import WeekGrid
+from socialdesk.qt.undo import show_status
 from socialdesk.qt.view_base import View
 from socialdesk.store import post_templates, post_writes, posts
 from socialdesk.store.models import PostDraft
@@ -59,7 +59,6 @@ class PostEditing(_Base):
     pages: QStackedWidget
     side: QStackedWidget
     splitter: QSplitter
-    notice: QLabel
     campaigns_panel: CampaignsPanel
     channels_panel: ChannelsPanel
     plan_leverage: SignalInstance
@@ -274,7 +273,7 @@ class PostEditing(_Base):
     def _notify(self, text: str) -> None:
         undo = QKeySequence(QKeySequence.StandardKey.Undo).toString(
             QKeySequence.SequenceFormat.NativeText)
-        self.notice.setText(f"{text} · {undo} undoes")
+        show_status(self, f"{text} · {undo} undoes")
 
     # --- side pane -------------------------------------------------------------------
 

@@ -1,17 +1,22 @@
-"""The calendar's two bars: title, navigation, mode switch and actions; filters and summary."""
+"""The calendar's two bars: title, navigation, mode switch and actions; filters and summary.
+
+Nothing in them moves when the period changes: the title keeps the width of the longest
+one, and the summary keeps to one line (its whole text in a tooltip when cut).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import Signal
-from PySide6.QtGui import QPalette
+from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtGui import QPainter, QPaintEvent, QPalette
 from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QSizePolicy,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -20,12 +25,41 @@ from PySide6.QtWidgets import (
 from socialdesk.core.limits import CHANNEL_PLATFORMS, platform_name
 from socialdesk.qt.calendar.campaigns import swatch
 from socialdesk.qt.icons import readable_brand_icon
-from socialdesk.qt.view_base import heading, muted
+from socialdesk.qt.view_base import heading
 from socialdesk.store.models import Campaign, PostRow
 from socialdesk.store.vocabulary import POST_STATUSES
 
 MODES = ("month", "week", "agenda")
 NO_CAMPAIGN = -1  # the campaign filter's "No campaign"
+# The widest titles: the longest month name, a week across two months.
+WIDEST_TITLES = ("September 2088", "28 Sep – 4 Oct 2088", "30 Nov – 6 Dec 2088")
+
+
+class OneLineLabel(QLabel):
+    """Muted text kept to one line, cut with "…" where the room ends (whole on hover).
+
+    ``text()`` stays the whole text; the label asks for no width of its own.
+    """
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+
+    def setText(self, text: str) -> None:
+        """Show ``text``; the tooltip repeats it."""
+        super().setText(text)
+        self.setToolTip(text)
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        """Draw the text on one line, elided to the width."""
+        painter = QPainter(self)
+        painter.setPen(self.palette().color(self.foregroundRole()))
+        room = self.contentsRect()
+        shown = self.fontMetrics().elidedText(self.text(), Qt.TextElideMode.ElideRight,
+                                              room.width())
+        painter.drawText(room, int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter),
+                         shown)
 
 
 class CalendarBar(QWidget):
@@ -39,6 +73,7 @@ class CalendarBar(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.title_label = heading("")
+        self._fit_title()
         self.mode_buttons: dict[str, QToolButton] = {}
         group = QButtonGroup(self)
         switch = QHBoxLayout()
@@ -97,19 +132,30 @@ class CalendarBar(QWidget):
             self.status_filter.addItem(status.title(), status)
         for box in self.filters():
             box.currentIndexChanged.connect(self.filters_changed)
-        self.summary = muted("")
-        self.notice = QLabel()
+        self.summary = OneLineLabel()
         bottom = QHBoxLayout()
         bottom.addWidget(QLabel("Show:"))
         for box in self.filters():
             bottom.addWidget(box)
         bottom.addSpacing(12)
         bottom.addWidget(self.summary, 1)
-        bottom.addWidget(self.notice)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(top)
         layout.addLayout(bottom)
+
+    def _fit_title(self) -> None:
+        """Give the title the width of the longest one, so the buttons after it stay put."""
+        metrics = self.title_label.fontMetrics()
+        margin = 2 * self.title_label.margin() + 4
+        self.title_label.setFixedWidth(
+            max(metrics.horizontalAdvance(text) for text in WIDEST_TITLES) + margin)
+
+    def changeEvent(self, event: QEvent) -> None:
+        """Fit the title again when the font changes."""
+        super().changeEvent(event)
+        if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
+            self._fit_title()
 
     def filters(self) -> tuple[QComboBox, QComboBox, QComboBox]:
         """The channel, campaign and status filters."""

@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 from socialdesk.core.calendar.recurrence import posts_in_range
 from socialdesk.core.changes import Changes
 from socialdesk.core.clock import today
+from socialdesk.qt.appsettings import app_settings
 from socialdesk.qt.calendar import periods
 from socialdesk.qt.calendar.actions import CalendarActions
 from socialdesk.qt.calendar.agenda import AgendaList
@@ -55,6 +56,7 @@ from socialdesk.store.workspace import Workspace
 BACKGROUND_ABOVE = 2000  # posts; a bigger workspace reads months on worker threads
 READ_AHEAD_MS = 150  # after a range shows, before reading its neighbours (it paints first)
 AGENDA_IDEAS = 500  # undated ideas listed after the agenda's posts
+MODE_KEY = "calendar/mode"  # the mode shown last, in the app's settings
 
 __all__ = ["CalendarView", "MonthGrid", "month_days"]
 
@@ -81,7 +83,8 @@ class CalendarView(PostEditing, View):
     def __init__(self, ws: Workspace, parent: QWidget | None = None,
                  undo_stack: QUndoStack | None = None) -> None:
         super().__init__(ws, parent)
-        self.mode = "month"
+        remembered = str(app_settings().value(MODE_KEY, "month"))
+        self.mode = remembered if remembered in MODES else "month"
         self.anchor = today()
         self.rows: list[PostRow] = []
         self.ranges = RangeCache(ws.path, self)  # ranges read (ahead) for this state
@@ -108,9 +111,9 @@ class CalendarView(PostEditing, View):
         self.bar.new_button.clicked.connect(lambda: self.new_post(None))
         self.bar.campaigns_button.clicked.connect(lambda: self.show_side("campaigns"))
         self.bar.channels_button.clicked.connect(lambda: self.show_side("channels"))
-        self.title_label, self.summary, self.notice = (
-            self.bar.title_label, self.bar.summary, self.bar.notice)
+        self.title_label, self.summary = self.bar.title_label, self.bar.summary
         self.mode_buttons = self.bar.mode_buttons
+        self.mode_buttons[self.mode].setChecked(True)
         self.channel_filter, self.campaign_filter, self.status_filter = self.bar.filters()
         self.new_button = self.bar.new_button
         self.template_menu = QMenu(self.bar.template_button)
@@ -127,6 +130,7 @@ class CalendarView(PostEditing, View):
         self.pages = QStackedWidget()
         for page in (self.grid, self.week, self.agenda):
             self.pages.addWidget(page)
+        self.pages.setCurrentIndex(MODES.index(self.mode))
         for canvas in (self.grid, self.week):
             self._connect_canvas(canvas)
         for key, step in (("Ctrl+PgUp", -1), ("Ctrl+PgDown", 1)):  # not in the editor's tabs
@@ -184,8 +188,9 @@ class CalendarView(PostEditing, View):
     # --- navigation ------------------------------------------------------------------
 
     def set_mode(self, mode: str) -> None:
-        """Show the month grid, the week or the agenda."""
+        """Show the month grid, the week or the agenda (the next calendar opens on it too)."""
         self.mode = mode
+        app_settings().setValue(MODE_KEY, mode)
         self.mode_buttons[mode].setChecked(True)
         self.pages.setCurrentIndex(MODES.index(mode))
         self._load()

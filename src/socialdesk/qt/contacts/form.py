@@ -241,6 +241,7 @@ class ContactForm(QWidget):
         self.effort.setToolTip("How long an ask to this contact takes you (the planner's cost)")
         self.follow_check = QCheckBox("Follow up on")
         self.follow_date = QDateEdit()
+        self.follow_date.setAccessibleName("Follow-up date")
         self.follow_date.setCalendarPopup(True)
         self.follow_date.setDisplayFormat("ddd d MMM yyyy")
         self.emails = DetailRows("email", "Add e-mail")

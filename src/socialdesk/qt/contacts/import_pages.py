@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 from socialdesk.core.contacts.import_mapping import FIELD_LABELS, FIELDS, RawTable
 from socialdesk.core.contacts.import_plan import DECISIONS, KEEP, MERGE, SKIP, default_decision
 from socialdesk.core.contacts.importing import DuplicateMatch, ParsedContact, Problem
+from socialdesk.qt.columns import fitter_of
 from socialdesk.qt.table_model import Column, RowTableModel, TitledColumnsModel
 from socialdesk.qt.view_base import EmptyState, make_table, section_title
 from socialdesk.qt.wheel import wheel_needs_focus
@@ -72,7 +73,8 @@ class ContactsPreview(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.model: RowTableModel[ParsedContact] = RowTableModel(PREVIEW_COLUMNS, self)
-        self.table = make_table(self.model, stretch=7)
+        self.table = make_table(self.model, stretch=7,
+                                widest={1: 200, 2: 180, 3: 220, 6: 160})
         self.table.setAccessibleName("Contacts in the file")
         self.body = EmptyState(self.table, "No contacts found in this file.")
         self.problem_model: RowTableModel[Problem] = RowTableModel(PROBLEM_COLUMNS, self)
@@ -90,11 +92,7 @@ class ContactsPreview(QWidget):
         """Show the first contacts and every problem."""
         self.model.set_rows(list(contacts[:PREVIEW_ROWS]))
         self.body.set_empty(not contacts)
-        self.table.resizeColumnsToContents()
-        for column, widest in ((1, 200), (2, 180), (3, 220), (6, 160)):
-            self.table.setColumnWidth(column, min(self.table.columnWidth(column), widest))
         self.problem_model.set_rows(list(problems))
-        self.problems.resizeColumnToContents(0)
         count = len(problems)
         self.problems_title.setText(
             f"{count} problem{'s' if count != 1 else ''} — these rows are left out or "
@@ -359,10 +357,12 @@ class DuplicatesPage(QWizardPage):
             + ("; those you merge are added to the contact you already have, those you skip "
                "stay out." if matches else "."))
         self.table.horizontalHeader().setResizeContentsPrecision(PREVIEW_ROWS)
-        self.table.resizeColumnsToContents()
-        self.table.setColumnWidth(1, min(self.table.columnWidth(1), 240))
-        self.table.setColumnWidth(2, min(self.table.columnWidth(2), 240))
-        self.table.setColumnWidth(4, 190)
+        fitter = fitter_of(self.table)
+        fitter.measuring = False  # the decision's column keeps the room its choices need
+        fitter.widest.update({1: 240, 2: 240})
+        widths = fitter.measure()
+        widths[4] = 190
+        fitter.set_wanted(widths)
 
     def _set_selected(self, decision: str) -> None:
         rows = sorted({i.row() for i in self.table.selectionModel().selectedRows()})

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -24,8 +25,10 @@ from PySide6.QtGui import QFontMetrics, QPainter
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem, QWidget
 
 from socialdesk.core.clock import today
-from socialdesk.core.formatting import compact, percent, short_date
-from socialdesk.core.planner.likelihood import posterior
+from socialdesk.core.formatting import compact, short_date
+from socialdesk.core.planner import planning
+from socialdesk.core.planner.leverage import ModelParams
+from socialdesk.core.planner.likelihood import SHARE_CHANCE, ShareChance, share_chance
 from socialdesk.qt.icons import brand_icon
 from socialdesk.qt.table_model import ROW_ROLE, Column, RowTableModel, count_column
 from socialdesk.store import partners
@@ -33,16 +36,40 @@ from socialdesk.store.models import PartnerRow
 from socialdesk.store.workspace import Workspace
 
 Index = QModelIndex | QPersistentModelIndex
-COL_NAME, COL_AUDIENCE, COL_PLATFORMS, COL_LIKELIHOOD, COL_LAST_ASKED, COL_TOPICS = range(6)
+DEFAULT_PARAMS = ModelParams()  # until the workspace's model is read
+(COL_NAME, COL_AUDIENCE, COL_PLATFORMS, COL_LIKELIHOOD, COL_LAST_ASKED, COL_TOPICS,
+ COL_ORGANISATION, COL_KIND, COL_STAGE) = range(9)
 
 
-def likelihood(row: PartnerRow) -> float:
-    """The partner's share likelihood q from tie strength and past asks."""
-    return posterior(row.strength, row.asks_resolved, row.asks_shared)
+def likelihood(row: PartnerRow, params: ModelParams | None = None) -> ShareChance:
+    """The partner's share chance, as the planner gives it.
+
+    From tie strength, past asks and how lately they were asked (``params``: the
+    workspace's model, or the defaults).
+    """
+    days = (today() - date.fromisoformat(row.last_asked_on)).days if row.last_asked_on \
+        else None
+    return share_chance(row.strength, row.asks_resolved, row.asks_shared, days,
+                        params or DEFAULT_PARAMS)
 
 
 def _by_size(row: PartnerRow) -> tuple[tuple[str, int], ...]:
     return tuple(sorted(row.platforms.items(), key=lambda kv: (-kv[1], kv[0])))
+
+
+def partner_columns(params: Callable[[], ModelParams | None]) -> list[Column[PartnerRow]]:
+    """The table's columns; the share chance with the model ``params()`` gives."""
+    return [*COLUMNS[:COL_LIKELIHOOD],
+            Column(SHARE_CHANCE, lambda r: likelihood(r, params()), display=lambda v: v.text,
+                   numeric=True, tooltip=_chance_tip),
+            *COLUMNS[COL_LIKELIHOOD + 1:]]
+
+
+def _chance_tip(row: PartnerRow) -> str:
+    return (f"The chance they share if you ask them now. Shared {row.asks_shared} of "
+            f"{row.asks_resolved} answered asks; tie strength {row.strength:.0%}"
+            + (f"; last asked {short_date(row.last_asked_on, today())}" if row.last_asked_on
+               else "; never asked") + ".")
 
 
 COLUMNS: list[Column[PartnerRow]] = [
@@ -52,9 +79,8 @@ COLUMNS: list[Column[PartnerRow]] = [
     Column("Per platform", _by_size,
            display=lambda v: "  ".join(f"{p} {compact(n)}" for p, n in v),
            tooltip=lambda r: "\n".join(f"{p}: {n:,}" for p, n in _by_size(r))),
-    Column("Shares if asked", likelihood, display=percent, numeric=True,
-           tooltip=lambda r: f"Shared {r.asks_shared} of {r.asks_resolved} answered asks; "
-           f"tie strength {r.strength:.0%}"),
+    Column(SHARE_CHANCE, likelihood, display=lambda v: v.text, numeric=True,
+           tooltip=_chance_tip),
     Column("Last asked", lambda r: r.last_asked_on,
            display=lambda v: short_date(v, today()) if v else "never"),
     Column("Top topics", lambda r: ", ".join(r.topics), tooltip=lambda r: ", ".join(r.topics)),
@@ -104,13 +130,13 @@ class PlatformTotalsDelegate(QStyledItemDelegate):
         return QSize(3 * (self.ICON + 48), self.ICON + 8)
 
 
-def sort_partners(rows: Sequence[PartnerRow], column: int,
-                  order: Qt.SortOrder) -> list[PartnerRow]:
+def sort_partners(rows: Sequence[PartnerRow], column: int, order: Qt.SortOrder,
+                  params: ModelParams | None = None) -> list[PartnerRow]:
     """``rows`` by a column's raw value (numbers as numbers, text without case), then name.
 
     Plain Python: a worker thread can sort what it read before handing it over.
     """
-    value = COLUMNS[column].value
+    value = partner_columns(lambda: params)[column].value
 
     def key(row: PartnerRow) -> tuple[bool, Any]:
         raw = value(row)
@@ -131,7 +157,8 @@ class PartnerModel(RowTableModel[PartnerRow]):
     """
 
     def __init__(self, parent: Any = None) -> None:
-        super().__init__(COLUMNS, parent)
+        super().__init__(partner_columns(lambda: self.params), parent)
+        self.params: ModelParams | None = None  # the workspace's model, once read
         self.sort_column = COL_AUDIENCE
         self.sort_order = Qt.SortOrder.DescendingOrder
         self.all_rows: list[PartnerRow] = []
@@ -154,7 +181,16 @@ class PartnerModel(RowTableModel[PartnerRow]):
         return self.all_rows if accepts is None else [r for r in self.all_rows if accepts(r)]
 
     def _sorted(self, rows: Sequence[PartnerRow]) -> list[PartnerRow]:
-        return sort_partners(rows, self.sort_column, self.sort_order)
+        return sort_partners(rows, self.sort_column, self.sort_order, self.params)
+
+    def set_params(self, params: ModelParams) -> None:
+        """Give the share chances with the workspace's model (calibration, fatigue…)."""
+        self.params = params
+        if self.sort_column == COL_LIKELIHOOD:
+            self.sort(self.sort_column, self.sort_order)
+        elif self.rows:
+            self.dataChanged.emit(self.index(0, COL_LIKELIHOOD),
+                                  self.index(len(self.rows) - 1, COL_LIKELIHOOD))
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         """Sort by a column's raw value (numbers as numbers), keeping selections."""
@@ -228,8 +264,18 @@ class SortedPartners:
 
 
 def read_sorted(path: Path, column: int = COL_AUDIENCE,
-                order: Qt.SortOrder = Qt.SortOrder.DescendingOrder) -> SortedPartners:
+                order: Qt.SortOrder = Qt.SortOrder.DescendingOrder,
+                params: ModelParams | None = None) -> SortedPartners:
     """Every partner, read on a connection of its own and sorted (for a worker thread)."""
     with Workspace.open_readonly(path) as ws:
         return SortedPartners(column, order,
-                              sort_partners(partners.partner_rows(ws), column, order))
+                              sort_partners(partners.partner_rows(ws), column, order, params))
+
+
+def read_params(path: Path) -> ModelParams:
+    """The workspace's model, as the planner uses it.
+
+    For a worker thread: it fits the calibration on the track record.
+    """
+    with Workspace.open_readonly(path) as ws:
+        return planning.model_params(ws)

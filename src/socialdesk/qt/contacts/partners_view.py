@@ -11,19 +11,25 @@ from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QSplitter, QVBoxLayout, QW
 
 from socialdesk.core.changes import CONTACT_ROWS, POSTS, SETTINGS, Changes
 from socialdesk.core.formatting import compact
+from socialdesk.core.planner.leverage import ModelParams
+from socialdesk.qt.columns import fitter_of
 from socialdesk.qt.contacts.editor import ContactEditor
 from socialdesk.qt.contacts.partners_model import (
     BACKGROUND_ABOVE,
     COL_AUDIENCE,
+    COL_KIND,
     COL_LIKELIHOOD,
     COL_NAME,
+    COL_ORGANISATION,
     COL_PLATFORMS,
+    COL_STAGE,
     COL_TOPICS,
     PartnerFilter,
     PartnerModel,
     PlatformTotalsDelegate,
     SortedPartners,
     likelihood,
+    read_params,
     read_sorted,
 )
 from socialdesk.qt.contacts.view import (
@@ -81,7 +87,12 @@ class PartnersView(View):
         self.filter.textChanged.connect(self.debounce.start)
         for combo in (self.kind, self.stage, self.tag):
             combo.currentIndexChanged.connect(self.apply_filters)
-        self.table = make_table(self.proxy, sortable=True)
+        self.table = make_table(self.proxy, sortable=True, stretch=COL_TOPICS,
+                                select_first=True)
+        fitter = fitter_of(self.table)
+        fitter.measuring = False  # measured a column at a time: _size_column
+        fitter.optional = (COL_ORGANISATION, COL_STAGE, COL_KIND)  # on a narrow table
+        fitter.keep = (COL_NAME,)
         self.table.setAccessibleName("Partners")
         self.table.horizontalHeader().setSortIndicator(COL_AUDIENCE,
                                                        Qt.SortOrder.DescendingOrder)
@@ -126,6 +137,8 @@ class PartnersView(View):
         """Reload every partner (read and sorted on a worker thread when there are thousands)."""
         fill_tags(self.tag, self.ws)
         self._generation += 1
+        path = self.ws.path
+        start_on_worker(self, lambda: read_params(path), self._params_read)
         if partners.partner_count(self.ws) <= BACKGROUND_ABOVE:
             self._show_rows(partners.partner_rows(self.ws))
             return
@@ -136,16 +149,24 @@ class PartnersView(View):
     def _start_load(self, generation: int) -> None:
         if generation == self._generation:  # else a newer load has started
             path, column, order = self.ws.path, self.model.sort_column, self.model.sort_order
-            start_on_worker(self, lambda: read_sorted(path, column, order),
+            params = self.model.params
+            start_on_worker(self, lambda: read_sorted(path, column, order, params),
                             partial(self._loaded, generation))
+
+    def _params_read(self, params: ModelParams | None, error: BaseException | None) -> None:
+        """The workspace's model arrived: the share chances become the planner's."""
+        if error is not None and not isinstance(error, (WorkspaceError, sqlite3.Error)):
+            raise error  # a bug: let it show
+        if params is not None and self.window().isVisible():
+            self.model.set_params(params)
 
     def _loaded(self, generation: int, found: SortedPartners | None,
                 error: BaseException | None) -> None:
         if error is not None and not isinstance(error, (WorkspaceError, sqlite3.Error)):
             raise error  # a bug: let it show
-        if generation != self._generation or found is None:
-            return  # a newer load is under way, or the file could not be read (the GUI's
-            #         own reads report a damaged workspace)
+        if generation != self._generation or found is None or not self.window().isVisible():
+            return  # a newer load is under way, the file could not be read (the GUI's own
+            #         reads report a damaged workspace), or the window closed it meanwhile
         same_order = (found.column, found.order) == (self.model.sort_column,
                                                       self.model.sort_order)
         self._show_rows(found.rows, ordered=same_order)
@@ -166,7 +187,7 @@ class PartnersView(View):
     def _size_column(self, column: int, widths: dict[int, int] | None = None) -> None:
         """Measure a column's contents, the next one a turn of the event loop later.
 
-        Once all are measured, every width is set at once (the table repaints once).
+        Once all are measured, the widths go to the table's fitter at once (one repaint).
         Measuring looks at 200 rows for each of nine columns: all at once, with a repaint
         after each, would hold the window for a tenth of a second on 5,000 partners.
         """
@@ -177,12 +198,11 @@ class PartnersView(View):
             else:
                 fitted = max(self.table.sizeHintForColumn(column),
                              self.table.horizontalHeader().sectionSizeHint(column))
-                widest = {COL_NAME: 180, COL_TOPICS: 180, 6: 200}.get(column)
+                widest = {COL_NAME: 180, COL_TOPICS: 180}.get(column)
                 widths[column] = min(fitted, widest) if widest is not None else fitted
             QTimer.singleShot(STEP_MS, self, lambda: self._size_column(column + 1, widths))
             return
-        for number, width in widths.items():
-            self.table.setColumnWidth(number, width)
+        fitter_of(self.table).set_wanted(widths)
 
     def apply_filters(self) -> None:
         """Filter with what is typed and chosen (the selected partner stays selected)."""

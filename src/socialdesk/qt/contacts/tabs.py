@@ -77,19 +77,13 @@ def _body_and_buttons(tab: QWidget, body: QWidget, *buttons: QPushButton) -> Non
     layout.addLayout(row)
 
 
-def _small_table(model: RowTableModel, stretch: int) -> QTableView:
-    table = make_table(model, stretch=stretch)
+def _small_table(model: RowTableModel, stretch: int, widest: int = 160) -> QTableView:
+    """A short table whose columns but the stretching one are fitted to ``widest`` px."""
+    table = make_table(model, stretch=stretch, widest=dict.fromkeys(
+        (c for c in range(model.columnCount()) if c != stretch), widest))
     table.setMinimumHeight(120)
     return table
 
-
-def _fit(table: QTableView, widest: int = 160) -> None:
-    """Size every column but the stretching one to its contents, at most ``widest``."""
-    header = table.horizontalHeader()
-    for column in range(header.count()):
-        if header.sectionResizeMode(column) != header.ResizeMode.Stretch:
-            table.resizeColumnToContents(column)
-            table.setColumnWidth(column, min(table.columnWidth(column), widest))
 
 
 class _Tab(QWidget):
@@ -155,7 +149,6 @@ class AudiencesTab(_Tab):
         self.body.set_empty(not self.items)
         self.edit_button.setEnabled(bool(self.items))
         self.remove_button.setEnabled(bool(self.items))
-        _fit(self.table)
 
     def _dialog(self, audience: Audience) -> Audience | None:
         dialog = AudienceDialog(audience, audience_store.all_topics(self.ws), self)
@@ -228,7 +221,6 @@ class LinksTab(_Tab):
         self.model.set_rows(self.items)
         self.body.set_empty(not self.items)
         self.remove_button.setEnabled(bool(self.items))
-        _fit(self.table)
 
     def add(self) -> None:
         """Ask for the other contact and the kind of link, then add it."""
@@ -292,7 +284,7 @@ class HistoryTab(_Tab):
             Column("What", lambda i: INTERACTION_LABELS.get(i.kind, i.kind)),
             Column("Note", lambda i: i.note, tooltip=lambda i: i.note),
         ], self)
-        self.log_table = _small_table(self.log_model, 2)
+        self.log_table = _small_table(self.log_model, 2, 200)
         self.log_table.setAccessibleName("Log")
         self.log = EmptyState(self.log_table, "Nothing logged yet. Note meetings, calls and "
                               "favours here; shares and favours feed the balance above.")
@@ -348,7 +340,6 @@ class HistoryTab(_Tab):
         self.kit.set_ask(asks[row] if asks else None)
         self.kit.setVisible(bool(asks))
         self.balance.setText(reciprocity_text(interaction_store.reciprocity(self.ws, contact_id)))
-        _fit(self.log_table, 200)
 
     def _ask_chosen(self, index: QModelIndex, _previous: QModelIndex) -> None:
         rows = self.asks_model.rows

@@ -27,6 +27,8 @@ from PySide6.QtWidgets import (
 )
 
 from socialdesk.core.formatting import exact, percent
+from socialdesk.core.planner.likelihood import SHARE_CHANCE
+from socialdesk.qt.planner.partner_table import share_chance_of
 from socialdesk.qt.planner.post_plan import PartnerLine
 
 GOLDEN_ANGLE = math.pi * (3 - math.sqrt(5))
@@ -77,7 +79,7 @@ def node_tooltip(line: PartnerLine, links_shown: int) -> str:
     e = line.estimate
     parts = [
         e.name,
-        f"Shares if asked: {percent(e.p)}",
+        f"{SHARE_CHANCE}: {share_chance_of(line).text}",
         f"Adds about {exact(round(e.added_reach))} people (audience {exact(e.audience)})",
         f"Topic fit {percent(e.fit)} · {e.effort_minutes:.0f} min to ask",
     ]

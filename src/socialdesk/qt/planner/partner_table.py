@@ -18,7 +18,10 @@ from PySide6.QtWidgets import QTableView
 
 from socialdesk.core.clock import today
 from socialdesk.core.formatting import compact, exact, percent, short_date
+from socialdesk.core.planner import planning
 from socialdesk.core.planner.leverage import marginal_reaches
+from socialdesk.core.planner.likelihood import SHARE_CHANCE, ShareChance, chance_text
+from socialdesk.qt.columns import fitter_of
 from socialdesk.qt.icons import ui_icon
 from socialdesk.qt.planner.post_plan import Lines, PartnerLine, PostData
 from socialdesk.qt.table_model import Column, RowTableModel
@@ -41,8 +44,14 @@ def likelihood_tip(line: PartnerLine) -> str:
         fresh = "never asked before"
     else:
         fresh = f"last asked {short_date(line.last_asked_on, today())}"
-    return (f"{line.estimate.p:.1%} chance they share if you ask now.\n"
-            f"Likelihood {line.likelihood:.0%}: {history};\n{fresh}.")
+    return (f"{SHARE_CHANCE} {line.estimate.p:.1%}: the chance they share if you ask now.\n"
+            f"Not asked lately, {line.rested:.0%}: {history};\n{fresh}.")
+
+
+def share_chance_of(line: PartnerLine) -> ShareChance:
+    """The partner's share chance, with the tiredness from their last ask next to it."""
+    days = planning.days_since(today(), line.last_asked_on)
+    return ShareChance(line.estimate.p, chance_text(line.estimate.p, line.rested, days))
 
 
 def fatigue_tip(line: PartnerLine, limit: int | None = None) -> str:
@@ -71,8 +80,8 @@ def _name_tip(line: PartnerLine) -> str:
 COLUMNS: list[Column[PartnerLine]] = [
     Column("Ask", lambda r: r.id, display=lambda _v: ""),
     Column("Partner", lambda r: r.name, tooltip=lambda r: _name_tip(r)),
-    Column("Chance", lambda r: r.estimate.p, display=percent, numeric=True,
-           tooltip=likelihood_tip),
+    Column(SHARE_CHANCE, lambda r: share_chance_of(r), display=lambda v: v.text,
+           numeric=True, tooltip=likelihood_tip),
     Column("Fit", lambda r: r.estimate.fit, display=percent, numeric=True,
            tooltip=lambda r: f"{r.estimate.fit:.0%} of their audience is into this post's "
            "topics (weighted by reach)"),
@@ -263,14 +272,6 @@ def make_partner_table(model: PartnerTableModel) -> PartnerTable:
     header = table.horizontalHeader()
     header.setSortIndicator(COL_ADDED, Qt.SortOrder.DescendingOrder)
     metrics = table.fontMetrics()
-    widths = {COL_ASK: metrics.horizontalAdvance("Ask") + 28}
-    for column, sample in ((COL_P, "Chance"), (COL_FIT, "100%"),
-                           (COL_AUDIENCE, "Audience"), (COL_ADDED, "Adds reach"),
-                           (COL_MARGINAL, "Adds in plan"),
-                           (COL_EFFORT, "120 min"), (COL_LAST, "Wed 30 Sep")):
-        widths[column] = metrics.horizontalAdvance(sample) + 24
-    widths[COL_LAST] += 20  # the warning icon
-    for column, width in widths.items():
-        table.setColumnWidth(column, width)
+    fitter_of(table).keep = (COL_NAME,)
     header.setMinimumSectionSize(metrics.horizontalAdvance("Ask") + 16)
     return table

@@ -53,6 +53,7 @@ class PartnerLine:
     overasked: bool  # more than the warning count in 30 days
     post_status: str | None  # the status of this post's ask to them, if any
     likelihood: float  # q: the share likelihood from tie strength and answered asks
+    rested: float  # the share chance were they not asked lately: q, calibrated
 
     @property
     def name(self) -> str:
@@ -80,6 +81,7 @@ class Columns:
     overasked: list[bool]
     status: list[str | None]
     likelihood: list[float]
+    rested: list[float]
     raw_p: list[float | None]  # p before the calibration (what asks store to fit it on)
 
     def estimate(self, i: int) -> PartnerEstimate:
@@ -96,7 +98,7 @@ class Columns:
             strength=self.strength[i], asked=self.asked[i], shared=self.shared[i],
             last_asked_on=self.last_asked[i], recent_asks=self.recent[i],
             overasked=self.overasked[i], post_status=self.status[i],
-            likelihood=self.likelihood[i])
+            likelihood=self.likelihood[i], rested=self.rested[i])
 
 
 class Lines(Sequence[PartnerLine]):
@@ -264,7 +266,10 @@ def plan_for_post(ws: Workspace, facts: WorkspaceFacts, post_id: int,
 def _columns(model: planning.PostModel, facts: WorkspaceFacts, status: Mapping[int, str],
              this_post: Mapping[int, int]) -> Columns:
     """Every partner's figures in rank order, from the core's arrays."""
-    from socialdesk.core.planner.partner_columns import share_likelihoods
+    from socialdesk.core.planner.partner_columns import (
+        calibrated_probabilities,
+        share_likelihoods,
+    )
 
     r, c = model.ranking, model.partners
     order = r.order
@@ -274,6 +279,7 @@ def _columns(model: planning.PostModel, facts: WorkspaceFacts, status: Mapping[i
     recent_asks, limit = facts.recent_asks, facts.warning_count
     recent = [recent_asks.get(cid, 0) - this_post.get(cid, 0) for cid in cids]
     last_other, last_asked = model.last_other_asks, model.base.last_asked_on
+    likelihoods = share_likelihoods(c, model.base.params)[order]
     return Columns(
         ids=ids, names=[c.names[i] for i in at], p=r.p[order].tolist(),
         fit=r.fit[order].tolist(), audience=c.audience[order].tolist(),
@@ -284,5 +290,6 @@ def _columns(model: planning.PostModel, facts: WorkspaceFacts, status: Mapping[i
                     for cid, i in zip(cids, at, strict=True)],
         recent=recent, overasked=[n > limit for n in recent],
         status=[status.get(cid) for cid in cids],
-        likelihood=share_likelihoods(c, model.base.params)[order].tolist(),
+        likelihood=likelihoods.tolist(),
+        rested=calibrated_probabilities(likelihoods, model.base.params).tolist(),
         raw_p=r.raw_p[order].tolist())

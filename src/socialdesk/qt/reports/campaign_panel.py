@@ -98,7 +98,7 @@ class CampaignPanel(QWidget):
         self.chart = LeverageChartView()
         self.chart_box = EmptyState(self.chart, NO_RESULTS)
         self.partner_model: RowTableModel[PartnerAsks] = RowTableModel(TOP_PARTNER_COLUMNS, self)
-        self.partner_table = make_table(self.partner_model)
+        self.partner_table = make_table(self.partner_model, widest={0: 170})
         self.partner_table.setAccessibleName("The campaign's partners")
         self.partners = EmptyState(
             self.partner_table, "No partner was asked to share this campaign's posts yet. "
@@ -187,8 +187,6 @@ class CampaignPanel(QWidget):
         self.chart_box.set_empty(totals.empty)
         self.partner_model.set_rows(report.partners)
         self.partners.set_empty(not report.partners)
-        self.partner_table.resizeColumnsToContents()
-        self.partner_table.setColumnWidth(0, min(self.partner_table.columnWidth(0), 170))
         self.body.set_empty(False)
 
     def export_pdf(self) -> Path | None:

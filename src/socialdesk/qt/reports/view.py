@@ -84,8 +84,10 @@ def _read(path: Path, day_iso: str) -> ReportsOverview:
         return read_figures(ws, date.fromisoformat(day_iso))
 
 
-def _sorted_table(model: SortableRowModel, column: int, order: Qt.SortOrder) -> QTableView:
-    table = make_table(model, sortable=True)
+def _sorted_table(model: SortableRowModel, column: int, order: Qt.SortOrder,
+                  text_column: int) -> QTableView:
+    """A sortable table, its text column fitted to at most 220 px."""
+    table = make_table(model, sortable=True, widest={text_column: 220})
     table.horizontalHeader().setSortIndicator(column, order)
     table.horizontalHeader().setResizeContentsPrecision(30)  # compact numbers: 30 rows tell
     return table
@@ -118,14 +120,14 @@ class ReportsView(View):
         self.partner_model: SortableRowModel[PartnerAsks] = SortableRowModel(
             PARTNER_COLUMNS, self)
         self.partner_table = _sorted_table(self.partner_model, COL_PARTNER_REACH,
-                                           Qt.SortOrder.DescendingOrder)
+                                           Qt.SortOrder.DescendingOrder, 0)
         self.partner_table.setAccessibleName("Partners")
         self.partners = EmptyState(self.partner_table, NO_ASKS)
 
         self.prediction_model: SortableRowModel[PostResult] = SortableRowModel(
             PREDICTION_COLUMNS, self)
         self.prediction_table = _sorted_table(self.prediction_model, COL_PREDICTION_DATE,
-                                              Qt.SortOrder.DescendingOrder)
+                                              Qt.SortOrder.DescendingOrder, 1)
         self.prediction_table.setAccessibleName("Predicted against realised reach")
         self.prediction_chart = PredictionChartView()
         self.calibration = muted("")
@@ -145,7 +147,7 @@ class ReportsView(View):
 
         self.campaign_model: RowTableModel[CampaignRow] = RowTableModel(
             CAMPAIGN_COLUMNS, self)
-        self.campaign_table = make_table(self.campaign_model)
+        self.campaign_table = make_table(self.campaign_model, widest={0: 240})
         self.campaign_table.setAccessibleName("Campaigns")
         self.campaign_table.selectionModel().selectionChanged.connect(self._campaign_picked)
         self.campaign_list = EmptyState(
@@ -256,12 +258,10 @@ class ReportsView(View):
     def _show_partners(self, overview: ReportsOverview) -> None:
         self.partner_model.set_rows(overview.partners)
         self.partners.set_empty(not overview.partners)
-        _size_once(self.partner_table, 0)
 
     def _show_predictions(self, posts: tuple[PostResult, ...]) -> None:
         self.prediction_model.set_rows(posts)
         self.predictions.set_empty(not posts)
-        _size_once(self.prediction_table, 1)
         latest = list(posts[-SCATTER_LIMIT:])
         self.prediction_chart.set_posts(latest)
         summary = Calibration.of(posts)
@@ -282,8 +282,6 @@ class ReportsView(View):
         chosen = self.campaign_panel.campaign_id
         self.campaign_model.set_rows(campaigns)
         self.campaign_list.set_empty(not campaigns)
-        self.campaign_table.resizeColumnsToContents()
-        self.campaign_table.setColumnWidth(0, min(self.campaign_table.columnWidth(0), 240))
         ids = [c.campaign_id for c in campaigns]
         if chosen is None or chosen not in ids:  # the latest campaign with results
             named = [c for c in campaigns if c.campaign_id is not None]
@@ -313,14 +311,3 @@ class ReportsView(View):
         rows = {index.row() for index in selected.indexes()}
         if rows:
             self.campaign_panel.show_campaign(self.campaign_model.row_at(min(rows)).campaign_id)
-
-
-def _size_once(table: QTableView, text_column: int) -> None:
-    """Fit the columns to their contents once there are rows; the text one ≤ 220 px.
-
-    Only the first time: later reloads keep the widths the user chose.
-    """
-    if not table.property("sized") and table.model().rowCount():
-        table.setProperty("sized", True)
-        table.resizeColumnsToContents()
-        table.setColumnWidth(text_column, min(table.columnWidth(text_column), 220))
