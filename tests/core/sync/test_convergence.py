@@ -28,7 +28,6 @@ from hypothesis import strategies as st
 from hypothesis.stateful import (
     RuleBasedStateMachine,
     initialize,
-    precondition,
     rule,
     run_state_machine_as_test,
 )
@@ -86,7 +85,6 @@ class Laptops(RuleBasedStateMachine):
     url = ""  # the Radicale, and the test's folder: set by the test
     folder_base = Path()
     laptop_count = 2
-    with_links = True  # see docs/sync.md, Limits: two cards disagreeing about a link
 
     def __init__(self) -> None:
         super().__init__()
@@ -227,7 +225,6 @@ class Laptops(RuleBasedStateMachine):
             self.edit(n, lambda: record_outcome(ws, row, status, answered_on="2027-02-0"
                                                 f"{index % 9 + 1}", note=word))
 
-    @precondition(lambda self: self.with_links)
     @rule(n=st.integers(0, 2), a=st.integers(0, 50), b=st.integers(0, 50),
           kind=st.sampled_from(("knows", "works_with", "")))
     def link(self, n: int, a: int, b: int, kind: str) -> None:
@@ -463,13 +460,11 @@ class Laptops(RuleBasedStateMachine):
 
 
 
-def _run(url: str, folder: Path, laptops: int, examples: int, steps: int,
-         with_links: bool = True) -> None:
+def _run(url: str, folder: Path, laptops: int, examples: int, steps: int) -> None:
     class Machine(Laptops):
         pass
 
     Machine.url, Machine.folder_base, Machine.laptop_count = url, folder, laptops
-    Machine.with_links = with_links
     run_state_machine_as_test(Machine, settings=settings(
         max_examples=examples, stateful_step_count=steps, deadline=None, derandomize=True,
         database=None, suppress_health_check=list(HealthCheck)))
@@ -481,5 +476,4 @@ def test_two_laptops_editing_offline_converge(dav: Any, tmp_path: Path) -> None:
 
 @pytest.mark.slow  # about 1.5 minutes
 def test_three_laptops_editing_offline_converge_over_many_runs(dav: Any, tmp_path: Path) -> None:
-    # Without links: three laptops soon meet the limit of docs/sync.md on links.
-    _run(dav.url, tmp_path, 3, examples=25, steps=40, with_links=False)
+    _run(dav.url, tmp_path, 3, examples=25, steps=40)

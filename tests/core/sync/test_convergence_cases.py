@@ -15,12 +15,13 @@ from socialdesk.core.sync import engine
 from socialdesk.core.sync.account import client_for, setup
 from socialdesk.core.sync.kind import Record
 from socialdesk.core.sync.kinds import default_kinds
+from socialdesk.core.sync.link_authority import MIRROR
 from socialdesk.core.sync.merge import resolve
 from socialdesk.store import sync as state
 from socialdesk.store.asks import NewAsk, create_asks, record_outcome
 from socialdesk.store.campaigns import create_campaign, delete_campaign
 from socialdesk.store.contacts import delete_contact, save_contact
-from socialdesk.store.links import set_links
+from socialdesk.store.links import links_of, set_links
 from socialdesk.store.models import Campaign, Contact, Link, PostDraft
 from socialdesk.store.post_writes import create_post, delete_post
 from socialdesk.store.workspace import Workspace
@@ -165,3 +166,62 @@ def test_an_item_kept_on_both_against_its_deletion_merges_their_edits(laptops) -
     [spring] = everything(b)["campaign"].values()
     assert (spring["name"], spring["goal"]) == ("Spring sale", "More readers")
     assert everything(a) == everything(b)
+
+
+def uid_of(ws: Workspace, contact_id: int) -> str:
+    return str(ws.conn.execute("SELECT uid FROM contacts WHERE id = ?",
+                               (contact_id,)).fetchone()[0])
+
+
+def test_a_links_conflict_is_shown_once_and_once_decided_the_laptops_settle(laptops) -> None:  # type: ignore[no-untyped-def]
+    a, b = laptops
+    ann, bob = save_contact(a, Contact(0, "Ann")), save_contact(a, Contact(0, "Bob"))
+    sync(a)
+    sync(b)
+    uids = uid_of(a, ann), uid_of(a, bob)
+    ann_b, bob_b = (b.conn.execute("SELECT id FROM contacts WHERE uid = ?",
+                                   (uid,)).fetchone()[0] for uid in uids)
+    set_links(a, ann, [Link(0, ann, bob, "knows")])
+    set_links(b, ann_b, [Link(0, ann_b, bob_b, "works_with")])
+    sync(a)
+    # one conflict, on the contact whose card decides the link: the smaller UID's
+    [conflict] = sync(b).conflicts
+    found = state.conflict(b, conflict["id"])
+    assert found is not None and (found.uid, found.field) == (min(uids), "links")
+    resolve(b, conflict["id"], "mine", KINDS)
+    quiet = 0
+    for _ in range(6):  # each laptop in turn, until neither has anything to send or take
+        for ws in (a, b):
+            summary = sync(ws)
+            assert summary.conflicts == []
+            busy = summary.sent or summary.received or summary.merged or summary.deleted
+            quiet = 0 if busy else quiet + 1
+        if quiet >= 2:
+            break
+    assert quiet >= 2, "the laptops still send the two contacts back and forth"
+    assert everything(a) == everything(b)
+    assert [link.kind for link in links_of(a, ann)] == ["works_with"]  # as decided on b
+    assert [link.kind for link in links_of(b, bob_b)] == ["works_with"]
+
+
+def test_links_synced_before_cards_decided_them_travel_on_without_a_write(laptops) -> None:  # type: ignore[no-untyped-def]
+    a, b = laptops
+    ann, bob = save_contact(a, Contact(0, "Ann")), save_contact(a, Contact(0, "Bob"))
+    set_links(a, ann, [Link(0, ann, bob, "knows", 0.7, True, "Met at the fair")])
+    sync(a)
+    sync(b)
+    for ws in (a, b):  # as a workspace kept them before: each contact's every link
+        for item in state.items(ws, "contact").values():
+            record = dict(item.record)
+            record["links"] = sorted([*record.pop(MIRROR, []), *record["links"]],
+                                     key=lambda link: link["uid"])
+            state.save_item(ws, "contact", item.uid, item.href, item.etag, record)
+    for ws in (a, b):
+        summary = sync(ws)
+        assert (summary.sent, summary.received, summary.conflicts) == (0, 0, [])
+    set_links(b, b.conn.execute("SELECT id FROM contacts WHERE uid = ?",
+                                (uid_of(a, ann),)).fetchone()[0], [])
+    summary = sync(b)  # the deciding card, then the other one's copy
+    assert (summary.sent, summary.conflicts) == (2, [])
+    assert sync(a).received == 1  # the other card's copy is not taken in
+    assert links_of(a, ann) == [] and everything(a) == everything(b)
