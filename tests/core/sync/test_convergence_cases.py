@@ -225,3 +225,41 @@ def test_links_synced_before_cards_decided_them_travel_on_without_a_write(laptop
     assert (summary.sent, summary.conflicts) == (2, [])
     assert sync(a).received == 1  # the other card's copy is not taken in
     assert links_of(a, ann) == [] and everything(a) == everything(b)
+
+
+def test_three_laptops_linking_the_same_contacts_offline_settle(laptops, dav, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    a, b = laptops
+    c = Workspace.open(tmp_path / "c.sqlite", create=True)
+    setup(c, dav.url, "team", "secret", name="Team")
+    try:
+        for name in ("Ann", "Bob", "Cat"):
+            save_contact(a, Contact(0, name))
+        for ws in (a, b, c, a, b, c):
+            sync(ws)
+
+        def ids(ws: Workspace) -> list[int]:  # by UID: the first one's card decides most
+            return [r[0] for r in ws.conn.execute("SELECT id FROM contacts ORDER BY uid")]
+
+        def link(ws: Workspace, one: int, other: int) -> None:
+            first, second = ids(ws)[one], ids(ws)[other]
+            set_links(ws, first, [*links_of(ws, first), Link(0, first, second, "knows")])
+
+        link(b, 0, 1)
+        sync(b)
+        link(a, 2, 0)
+        link(b, 2, 1)
+        quiet = 0
+        for round_ in range(8):  # every laptop in turn, deciding conflicts as they come
+            for ws in (a, b, c):
+                summary = sync(ws)
+                for i, conflict in enumerate(summary.conflicts):
+                    resolve(ws, conflict["id"], ("mine", "theirs")[(round_ + i) % 2], KINDS)
+                busy = summary.sent or summary.received or summary.merged or summary.conflicts
+                quiet = 0 if busy else quiet + 1
+            if quiet >= 3:
+                break
+        assert quiet >= 3, "the laptops still send contacts back and forth"
+        assert everything(a) == everything(b) == everything(c)
+        assert len(everything(a)["contact"]) == 3
+    finally:
+        c.close()
