@@ -263,3 +263,26 @@ def test_three_laptops_linking_the_same_contacts_offline_settle(laptops, dav, tm
         assert len(everything(a)["contact"]) == 3
     finally:
         c.close()
+
+
+def test_a_link_a_phone_adds_to_the_card_that_does_not_decide_it_is_undone(laptops) -> None:  # type: ignore[no-untyped-def]
+    a, b = laptops
+    ann, bob = save_contact(a, Contact(0, "Ann")), save_contact(a, Contact(0, "Bob"))
+    sync(a)
+    sync(b)
+    first, later = sorted((uid_of(a, ann), uid_of(a, bob)))
+    card = state.item(a, "contact", later)
+    assert card is not None
+    with client_for(a) as phone:
+        got = phone.get(card.href)
+        assert got is not None
+        text = got[0].replace("END:VCARD", f"RELATED;TYPE=friend;VALUE=uri:{first}\r\nEND:VCARD")
+        phone.put(card.href, text, "text/vcard", got[1])
+    summary = sync(b)
+    assert (summary.received, summary.sent, summary.conflicts) == (0, 1, [])  # rewritten
+    assert b.conn.execute("SELECT COUNT(*) FROM contact_links").fetchone()[0] == 0
+    with client_for(a) as phone:
+        got = phone.get(card.href)
+    assert got is not None and "RELATED" not in got[0]
+    assert sync(a).received == 0
+    assert everything(a) == everything(b)
