@@ -13,6 +13,7 @@ import pytest
 
 from socialdesk.core.sync import engine
 from socialdesk.core.sync.account import client_for, setup
+from socialdesk.core.sync.dav import SyncError
 from socialdesk.core.sync.kind import Record
 from socialdesk.core.sync.kinds import default_kinds
 from socialdesk.core.sync.link_authority import MIRROR
@@ -285,4 +286,34 @@ def test_a_link_a_phone_adds_to_the_card_that_does_not_decide_it_is_undone(lapto
         got = phone.get(card.href)
     assert got is not None and "RELATED" not in got[0]
     assert sync(a).received == 0
+    assert everything(a) == everything(b)
+
+
+def test_a_link_to_a_contact_not_on_the_server_yet_waits_for_it(laptops) -> None:  # type: ignore[no-untyped-def]
+    a, b = laptops
+    ann = save_contact(a, Contact(0, "Ann"))
+    a.conn.execute("UPDATE contacts SET uid = 'urn:uuid:0a' WHERE id = ?", (ann,))  # decides
+    sync(a)
+    sync(b)
+    new = save_contact(a, Contact(0, "New"))
+    a.conn.execute("UPDATE contacts SET uid = 'urn:uuid:0b' WHERE id = ?", (new,))
+    set_links(a, ann, [Link(0, ann, new, "knows")])
+    with client_for(a) as client:
+        put = client.put
+
+        def cut(*args: Any) -> str:  # Ann's card is written, then the connection is lost
+            put(*args)
+            raise SyncError("The connection was lost.")
+
+        client.put = cut  # type: ignore[method-assign]
+        with pytest.raises(SyncError):
+            engine.sync(a, client, KINDS)
+    summary = sync(b)  # Ann's card names a contact b cannot have yet: no edit of b's
+    assert (summary.received, summary.sent, summary.conflicts) == (1, 0, [])
+    sync(a)  # sends New
+    assert sync(b).received == 1
+    ann_b = b.conn.execute("SELECT id FROM contacts WHERE uid = 'urn:uuid:0a'").fetchone()[0]
+    assert [(link.other_name, link.kind) for link in links_of(b, ann_b)] == [("New", "knows")]
+    for ws in (a, b):
+        assert sync(ws).sent == 0
     assert everything(a) == everything(b)
