@@ -58,7 +58,7 @@ from socialdesk.core.contacts.org_units import stored as stored_units
 from socialdesk.core.contacts.vcard_write import card, escape, extra_lines, fold
 from socialdesk.core.sync import contact_record as canon
 from socialdesk.core.sync.kind import Record, SyncFormatError
-from socialdesk.core.sync.link_authority import MIRROR, split_links
+from socialdesk.core.sync.link_authority import MIRROR, links_in, split_links
 from socialdesk.store.contacts_export import ExportContact
 from socialdesk.store.models import Audience, Contact, Detail, Interaction
 from socialdesk.store.sync_contacts import SyncedContact, SyncedLink
@@ -117,8 +117,8 @@ def to_text(uid: str, record: Record) -> str:
     for name, key in ((AUDIENCES, "audiences"), (INTERACTIONS, "interactions")):
         if record.get(key):
             lines.append(f"{name}:{_json(record[key])}")
-    links = [*(record.get(MIRROR) or ()), *(record.get("links") or ())]  # type: ignore[misc]
-    lines += _related_lines(links)  # by the other contact's UID: those before it come first
+    # by the other contact's UID: those the other cards decide come first
+    lines += _related_lines(links_in(record, MIRROR) + links_in(record))
     return head.removesuffix(_END) + "".join(fold(one) for one in lines) + _END
 
 

@@ -24,7 +24,13 @@ from socialdesk.core.sync import contact_card
 from socialdesk.core.sync.contact_card import extra_text
 from socialdesk.core.sync.contact_record import record_of, synced_of, usable_uid
 from socialdesk.core.sync.kind import Kind, Record
-from socialdesk.core.sync.link_authority import MIRROR, kept_links_to, merged_part, split_links
+from socialdesk.core.sync.link_authority import (
+    MIRROR,
+    kept_links_to,
+    links_in,
+    merged_part,
+    split_links,
+)
 from socialdesk.store.share import slugs_starting
 from socialdesk.store.sync_contacts import (
     contact_ids,
@@ -70,7 +76,7 @@ class ContactKind:
         item = synced_of(uid, merged_part(record))
         with ws.transaction():
             if uid not in contact_ids(ws, [uid]):  # new here: the links others decide
-                named = [str(x["uid"]) for x in record.get(MIRROR) or ()]  # type: ignore[union-attr]
+                named = [str(x["uid"]) for x in links_in(record, MIRROR)]
                 item.links += synced_of(uid, {"links": kept_links_to(ws, uid, named)}).links
             if item.slug is not None:
                 _free_slug(ws, uid, item.slug)

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import Any, cast
 
 from socialdesk.core.sync.kind import Record, Value
 from socialdesk.store import sync as state
@@ -35,8 +35,18 @@ def decides(own_uid: str, other_uid: str) -> bool:
     return own_uid < other_uid
 
 
+def links_in(record: Mapping[str, Any], name: str = "links") -> list[dict[str, Any]]:
+    """The links a record holds in ``name`` (``links`` or :data:`MIRROR`)."""
+    value = record.get(name)
+    return [x for x in value if isinstance(x, dict)] if isinstance(value, list) else []
+
+
 def _key(link: Mapping[str, Any]) -> tuple[str, str, str]:
     return str(link["uid"]), str(link["kind"]).casefold(), str(link["kind"])
+
+
+def _values(links: list[dict[str, Any]]) -> Value:
+    return cast("Value", sorted(links, key=_key))
 
 
 def split_links(uid: str, record: Record) -> Record:
@@ -45,12 +55,12 @@ def split_links(uid: str, record: Record) -> Record:
     Idempotent; :data:`MIRROR` is left out when there are none. A record synced before
     cards decided links (``links`` naming contacts on both sides) reads as its card does.
     """
-    found: list[Any] = [*(record.get("links") or ()), *(record.get(MIRROR) or ())]  # type: ignore[misc]
+    found = links_in(record) + links_in(record, MIRROR)
     split_record = {k: v for k, v in record.items() if k != MIRROR}
-    split_record["links"] = sorted((x for x in found if decides(uid, str(x["uid"]))), key=_key)
-    others = sorted((x for x in found if not decides(uid, str(x["uid"]))), key=_key)
+    split_record["links"] = _values([x for x in found if decides(uid, str(x["uid"]))])
+    others = [x for x in found if not decides(uid, str(x["uid"]))]
     if others:
-        split_record[MIRROR] = others
+        split_record[MIRROR] = _values(others)
     return split_record
 
 
@@ -64,37 +74,35 @@ def merged_part(record: Record) -> Record:
     return {k: v for k, v in record.items() if k != MIRROR} if MIRROR in record else record
 
 
-def completed(mine: Record, synced: Record | None, known: Callable[[str], bool]) -> Record:
-    """``mine`` with the synced links to contacts not here (``known`` says which are).
+def completed(mine: Record, base: Record | None, known: Callable[[str], bool]) -> Record:
+    """``mine`` with the links of ``base`` (last synced) to contacts not here.
 
+    ``known`` tells the contacts that are (or were, until this workspace deleted them).
     Such a link cannot be stored here, so it is no edit here: it stays as the card has it.
     """
-    if not synced:
+    if not base:
         return mine
-    kept: list[Value] = [x for x in synced.get("links") or ()  # type: ignore[union-attr]
-                         if isinstance(x, dict) and not known(str(x["uid"]))]
-    here = {str(x["uid"]) for x in mine.get("links") or ()}  # type: ignore[union-attr]
-    kept = [x for x in kept if x["uid"] not in here]  # type: ignore[index]
+    here = {str(x["uid"]) for x in links_in(mine)}
+    kept = [x for x in links_in(base) if str(x["uid"]) not in here and not known(str(x["uid"]))]
     if not kept:
         return mine
-    links = [*(mine.get("links") or ()), *kept]  # type: ignore[misc]
-    return {**mine, "links": sorted(links, key=_key)}
+    return {**mine, "links": _values(links_in(mine) + kept)}
 
 
-def turned(owner: str, link: Mapping[str, Any]) -> dict[str, Value]:
+def turned(owner: str, link: Mapping[str, Any]) -> dict[str, Any]:
     """``owner``'s link as the other contact's card carries it (naming ``owner``)."""
     return {**link, "uid": owner, "direction": _TURNED.get(str(link["direction"]), "both")}
 
 
-def kept_links_to(ws: Workspace, uid: str, owners: list[str]) -> list[dict[str, Value]]:
+def kept_links_to(ws: Workspace, uid: str, owners: list[str]) -> list[dict[str, Any]]:
     """The links to ``uid`` the synced cards of ``owners`` decide, as ``uid``'s card has them."""
     found = []
     for owner in owners:
         item = state.item(ws, LINKED, owner)
         if item is None or not item.href or not decides(owner, uid):
             continue
-        found += [turned(owner, x) for x in split_links(owner, item.record).get("links") or ()
-                  if isinstance(x, dict) and x["uid"] == uid]
+        found += [turned(owner, x) for x in links_in(split_links(owner, item.record))
+                  if x["uid"] == uid]
     return found
 
 
@@ -104,14 +112,13 @@ def restored(ws: Workspace, uid: str, record: Record, local: dict[str, Record]) 
     ``ContactKind.apply`` stored the links to it that the synced cards of the contacts
     its card names decide (:func:`kept_links_to`); those contacts' records now hold them.
     """
-    named = [str(x["uid"]) for x in record.get(MIRROR) or ()]  # type: ignore[union-attr]
+    named = [str(x["uid"]) for x in links_in(record, MIRROR)]
     for link in kept_links_to(ws, uid, named):
         owner = str(link["uid"])
         if owner in local:
             mine = local[owner]
-            links = [x for x in mine.get("links") or ()  # type: ignore[union-attr]
-                     if isinstance(x, dict) and _key(x)[:2] != (uid, _key(link)[1])]
-            local[owner] = {**mine, "links": sorted([*links, turned(uid, link)], key=_key)}
+            links = [x for x in links_in(mine) if _key(x)[:2] != (uid, _key(link)[1])]
+            local[owner] = {**mine, "links": _values([*links, turned(uid, link)])}
 
 
 class Mirrors:
@@ -125,7 +132,7 @@ class Mirrors:
 
     def __init__(self, kept: Mapping[str, state.Item]) -> None:
         self.named: dict[str, set[str]] = {}  # owner → the UIDs its links name
-        self.to: dict[str, dict[str, list[dict[str, Value]]]] = defaultdict(dict)
+        self.to: dict[str, dict[str, list[dict[str, Any]]]] = defaultdict(dict)
         for uid, item in kept.items():
             self.update(uid, item)
 
@@ -135,20 +142,15 @@ class Mirrors:
             self.to[other].pop(uid, None)
         if item is None or not item.href:
             return
-        links = [x for x in split_links(uid, item.record).get("links") or () if isinstance(x, dict)]
+        links = links_in(split_links(uid, item.record))
         if not links:
             return
         self.named[uid] = {str(x["uid"]) for x in links}
         for x in links:
             self.to[str(x["uid"])].setdefault(uid, []).append(turned(uid, x))
 
-    def of(self, uid: str) -> list[dict[str, Value]]:
-        """The card of ``uid``'s :data:`MIRROR`, in order."""
-        found = [x for links in self.to.get(uid, {}).values() for x in links]
-        return sorted(found, key=_key)
-
     def outgoing(self, uid: str, record: Record) -> Record:
         """``record`` as its card is written: with its :data:`MIRROR` (left out when none)."""
-        found = self.of(uid)
+        found = [x for links in self.to.get(uid, {}).values() for x in links]
         sent = merged_part(record)
-        return {**sent, MIRROR: found} if found else sent  # type: ignore[dict-item]
+        return {**sent, MIRROR: _values(found)} if found else sent
