@@ -1,6 +1,7 @@
 """Cases the randomized convergence test (``test_convergence.py``) found, each on its own.
 
-Two empty workspaces ("laptops") share a calendar and address book on a real Radicale.
+Two (or three) empty workspaces ("laptops") share a calendar and address book on a real
+Radicale.
 """
 
 from __future__ import annotations
