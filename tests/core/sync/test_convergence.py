@@ -483,6 +483,6 @@ def test_two_laptops_editing_offline_converge(dav: Any, tmp_path: Path) -> None:
     _run(dav.url, tmp_path, 2, examples=8, steps=25)
 
 
-@pytest.mark.slow  # about 1.5 minutes
+@pytest.mark.slow  # a few minutes (6 on a loaded 2-core machine)
 def test_three_laptops_editing_offline_converge_over_many_runs(dav: Any, tmp_path: Path) -> None:
     _run(dav.url, tmp_path, 3, examples=25, steps=40)
