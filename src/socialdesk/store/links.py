@@ -75,14 +75,23 @@ def set_links(ws: Workspace, contact_id: int, links: Sequence[Link]) -> int:
     and kind, either way round) are merged (:func:`merged_links`). A kind not in
     :data:`~socialdesk.store.vocabulary.LINK_KINDS` is stored as ``other`` with its name.
     """
+    with ws.transaction():  # a link refused undoes the deletion
+        ws.conn.execute(
+            "DELETE FROM contact_links WHERE from_id = ? OR to_id = ?", (contact_id, contact_id)
+        )
+        return insert_links(ws, links)
+
+
+def insert_links(ws: Workspace, links: Sequence[Link]) -> int:
+    """Add ``links`` (ids ignored; merged, checked and stored as :func:`set_links` does).
+
+    The caller removes first the links they replace. Returns how many were written.
+    """
     for link in links:
         check_link(link)
     written = 0
     columns = (*LINK_COLUMNS[1:], "kind_label")  # all but the id
     with ws.transaction():
-        ws.conn.execute(
-            "DELETE FROM contact_links WHERE from_id = ? OR to_id = ?", (contact_id, contact_id)
-        )
         for link in merged_links(links):
             kind, label = stored_link_kind(link.kind)
             clean = {"kind": kind, "kind_label": label, "directed": int(link.directed)}

@@ -21,7 +21,7 @@ from socialdesk.store.columns import from_row, rows_as, select_list, select_name
 from socialdesk.store.contacts import CONTACT_COLUMNS, delete_contact, save_contact
 from socialdesk.store.interactions import INTERACTION_COLUMNS, set_interactions
 from socialdesk.store.known_names import shown
-from socialdesk.store.links import LINK_COLUMNS, set_links
+from socialdesk.store.links import LINK_COLUMNS, insert_links
 from socialdesk.store.models import Audience, Contact, Detail, Interaction, Link
 from socialdesk.store.workspace import Workspace
 
@@ -158,7 +158,9 @@ def write_synced_contact(ws: Workspace, item: SyncedContact) -> int:
     """Create or update the contact ``item.uid`` so that it holds exactly ``item``.
 
     ``item.contact.id`` is ignored: the UID names the contact. Links are given by the
-    other contact's UID; those to a UID no contact here has are left out. The slug is
+    other contact's UID; those to a UID no contact here has are left out. They replace
+    the contact's links to contacts whose UIDs sort after its own and to those they name;
+    its other links stay (another contact's card decides them). The slug is
     set only when given (a slug is never taken away), and must be free. Returns the id.
     """
     with ws.transaction():
@@ -174,7 +176,15 @@ def write_synced_contact(ws: Workspace, item: SyncedContact) -> int:
                         (item.vcard_extra, contact_id, item.vcard_extra))
         set_audiences(ws, contact_id, item.audiences)
         set_interactions(ws, contact_id, item.interactions)
-        set_links(ws, contact_id, _local_links(ws, contact_id, item.links))
+        named = sorted({link.other_uid for link in item.links})
+        for start in range(0, max(len(named), 1), 500):
+            chunk = named[start:start + 500]
+            ws.conn.execute(
+                "DELETE FROM contact_links WHERE (from_id = ? OR to_id = ?) AND EXISTS ("
+                " SELECT 1 FROM contacts o WHERE o.id = CASE WHEN from_id = ? THEN to_id"
+                f" ELSE from_id END AND (o.uid > ? OR o.uid IN ({','.join('?' * len(chunk))})))",
+                (contact_id, contact_id, contact_id, item.uid, *chunk))
+        insert_links(ws, _local_links(ws, contact_id, item.links))
     return contact_id
 
 

@@ -14,6 +14,8 @@ import pytest
 
 from socialdesk.core.sync.contact_kind import CONTACT_KIND
 from socialdesk.core.sync.kind import KIND_ORDER, Record
+from socialdesk.core.sync.link_authority import MIRROR, Mirrors
+from socialdesk.store import sync as state
 from socialdesk.store.asks import asks_for_contact
 from socialdesk.store.audiences import set_audiences
 from socialdesk.store.contacts import get_contact, save_contact
@@ -35,9 +37,25 @@ def second(tmp_path: Path) -> Iterator[Workspace]:
 
 
 def _apply_all(ws: Workspace, records: dict[str, Record]) -> None:
+    """Apply ``records`` as a sync does: the larger UIDs first (see link_authority)."""
     with ws.transaction():
-        for uid, record in records.items():
-            CONTACT_KIND.apply(ws, uid, record)
+        for uid in sorted(records, reverse=True):
+            CONTACT_KIND.apply(ws, uid, records[uid])
+
+
+def _cards(records: dict[str, Record]) -> dict[str, Record]:
+    """The cards a server holds for ``records``, each with the links others decide."""
+    mirrors = Mirrors({uid: state.Item("contact", uid, f"/{uid}.vcf", "", record)
+                       for uid, record in records.items()})
+    return {uid: mirrors.outgoing(uid, record) for uid, record in records.items()}
+
+
+def _synced(ws: Workspace, cards: dict[str, Record], order: list[str]) -> None:
+    """Take in ``cards`` in ``order`` as a sync does: apply each, then keep it as synced."""
+    with ws.transaction():
+        for uid in order:
+            CONTACT_KIND.apply(ws, uid, cards[uid])
+            state.save_item(ws, "contact", uid, f"/{uid}.vcf", "", cards[uid])
 
 
 @contextmanager
@@ -58,13 +76,14 @@ def test_the_kind_is_the_address_books_contact() -> None:
 def test_every_demo_contact_comes_back_from_its_card(demo: Workspace) -> None:
     records = CONTACT_KIND.records(demo)
     assert len(records) == 150
-    for uid, record in records.items():
+    cards = _cards(records)
+    for uid, record in [*records.items(), *cards.items()]:
         assert CONTACT_KIND.from_text(CONTACT_KIND.to_text(uid, record)) == (uid, record)
     # the demo holds every part of a contact, so the loop above checked them all
-    for part in ("details", "tags", "audiences", "interactions", "links"):
-        assert sum(len(r[part]) for r in records.values()) > 20, part  # type: ignore[arg-type]
-    assert {"in", "out", "both"} <= {link["direction"] for r in records.values()
-                                     for link in r["links"]}  # type: ignore[union-attr]
+    for part in ("details", "tags", "audiences", "interactions", "links", MIRROR):
+        assert sum(len(r.get(part) or ()) for r in cards.values()) > 20, part  # type: ignore[arg-type]
+    assert {"in", "out", "both"} <= {link["direction"] for r in cards.values()
+                                     for link in [*r["links"], *r.get(MIRROR, ())]}  # type: ignore[misc]
 
 
 def test_a_second_laptop_joining_gets_every_contact_whole(
@@ -89,7 +108,9 @@ def test_the_second_laptop_gets_the_links_whatever_order_contacts_arrive_in(
     demo: Workspace, second: Workspace
 ) -> None:
     records = CONTACT_KIND.records(demo)
-    _apply_all(second, dict(reversed(list(records.items()))))
+    cards = {uid: CONTACT_KIND.from_text(CONTACT_KIND.to_text(uid, card))[1]
+             for uid, card in _cards(records).items()}
+    _synced(second, cards, sorted(records))  # each card before the contacts it names
     assert CONTACT_KIND.records(second) == records
 
 
@@ -157,10 +178,13 @@ def test_an_edit_made_on_this_laptop_shows_in_the_record_and_travels(
          "engagement_rate": 0.04, "last_checked_on": "2026-10-01", "topics": ["bread", "Cakes"]},
         {"platform": "Substack", "handle": "", "url": "https://corner.substack.com",
          "size": 300, "engagement_rate": None, "last_checked_on": None, "topics": []}]
-    assert record["links"] == [{"uid": bob, "kind": "mentor", "weight": 0.8, "direction": "in",
-                                "note": "Taught her"}]
-    assert records[bob]["links"] == [{"uid": ann, "kind": "mentor", "weight": 0.8,
-                                      "direction": "out", "note": "Taught her"}]
+    # the card of the contact with the smaller UID decides the link
+    held = {ann: {"uid": bob, "kind": "mentor", "weight": 0.8, "direction": "in",
+                  "note": "Taught her"},
+            bob: {"uid": ann, "kind": "mentor", "weight": 0.8, "direction": "out",
+                  "note": "Taught her"}}
+    first, later = sorted((ann, bob))
+    assert (records[first]["links"], records[later]["links"]) == ([held[first]], [])
     assert record["tags"] == ["Bakers", "vip"]
     assert record["details"][1] == {  # type: ignore[index]
         "kind": "phone", "value": "+44 20 7946 0000", "label": "mobile"}
@@ -179,11 +203,28 @@ def test_a_link_to_a_contact_not_here_is_left_out_until_it_arrives(
     bob_id, bob = _partner(workspace, "Bob Stone")
     set_links(workspace, ann_id, [Link(0, ann_id, bob_id, "knows", 0.6)])
     records = CONTACT_KIND.records(workspace)
+    cards = _cards(records)
+    first, later = sorted((ann, bob))  # the first one's card decides the link
 
-    CONTACT_KIND.apply(second, ann, records[ann])
-    assert CONTACT_KIND.records(second)[ann]["links"] == []  # Bob is not invented
+    _synced(second, cards, [first])
+    assert CONTACT_KIND.records(second)[first]["links"] == []  # the other is not invented
     assert len(CONTACT_KIND.records(second)) == 1
-    CONTACT_KIND.apply(second, bob, records[bob])  # Bob's card names Ann: the link is back
+    _synced(second, cards, [later])  # its card names the first, whose card has the link
+    assert CONTACT_KIND.records(second) == records
+
+
+def test_a_link_only_the_other_card_names_is_not_taken_in(
+    workspace: Workspace, second: Workspace
+) -> None:
+    ann_id, ann = _partner(workspace, "Ann Lee")
+    bob_id, bob = _partner(workspace, "Bob Stone")
+    records = CONTACT_KIND.records(workspace)
+    _apply_all(second, records)
+    set_links(workspace, ann_id, [Link(0, ann_id, bob_id, "knows", 0.6)])
+    later = max(ann, bob)
+    card = _cards(CONTACT_KIND.records(workspace))[later]
+    assert card[MIRROR]  # the link, as the other card has it: not this card's to decide
+    CONTACT_KIND.apply(second, later, card)
     assert CONTACT_KIND.records(second) == records
 
 

@@ -14,7 +14,9 @@ SocialDesk reads:
 * one ``RELATED`` per link, its value the other contact's UID (a ``urn:uuid:`` URI, else
   ``VALUE=text``) and its ``TYPE`` the nearest of RFC 6350 (``acquaintance``,
   ``co-worker``, ``kin``, ``friend``, ``contact``), grouped with an
-  ``X-SOCIALDESK-LINK`` that holds the link's kind, weight, direction and note as JSON.
+  ``X-SOCIALDESK-LINK`` that holds the link's kind, weight, direction and note as JSON;
+  the record's ``links`` are those the card decides, its ``linked_by`` those the other
+  contact's card decides (``link_authority``).
 
 Read with the contacts importer's syntax and field readers (``vcard_syntax``, labels,
 ``N`` and ``ORG``), without its cleaning, so that the record written comes back equal.
@@ -56,6 +58,7 @@ from socialdesk.core.contacts.org_units import stored as stored_units
 from socialdesk.core.contacts.vcard_write import card, escape, extra_lines, fold
 from socialdesk.core.sync import contact_record as canon
 from socialdesk.core.sync.kind import Record, SyncFormatError
+from socialdesk.core.sync.link_authority import MIRROR, links_in, split_links
 from socialdesk.store.contacts_export import ExportContact
 from socialdesk.store.models import Audience, Contact, Detail, Interaction
 from socialdesk.store.sync_contacts import SyncedContact, SyncedLink
@@ -114,7 +117,8 @@ def to_text(uid: str, record: Record) -> str:
     for name, key in ((AUDIENCES, "audiences"), (INTERACTIONS, "interactions")):
         if record.get(key):
             lines.append(f"{name}:{_json(record[key])}")
-    lines += _related_lines(list(record.get("links") or ()))  # type: ignore[arg-type]
+    # by the other contact's UID: those the other cards decide come first
+    lines += _related_lines(links_in(record, MIRROR) + links_in(record))
     return head.removesuffix(_END) + "".join(fold(one) for one in lines) + _END
 
 
@@ -424,5 +428,5 @@ def _extra_lines(every: list[tuple[Property, bytes]], detail_groups: set[str],
 def from_text(text: str) -> tuple[str, Record]:
     """The UID and canonical record of one vCard (4.0 or 3.0, as CardDAV servers hold)."""
     item = _parsed(text)
-    return item.uid, canon.record_of(item)
+    return item.uid, split_links(item.uid, canon.record_of(item))
 

@@ -2,10 +2,12 @@
 
 A contact travels whole: its own fields, slug, details, tags, audiences, interactions and
 links (:mod:`~socialdesk.core.sync.contact_record` says what the record holds,
-:mod:`~socialdesk.core.sync.contact_card` how the card carries it). A link is part of
-both its contacts' records, so it arrives with whichever of the two is applied last:
-applied first, a contact's link to a contact this workspace does not have yet is left
-out, and comes back when the other is applied.
+:mod:`~socialdesk.core.sync.contact_card` how the card carries it). A link is in both its
+contacts' cards but part of one record only, that of the contact whose card decides it
+(:mod:`~socialdesk.core.sync.link_authority`): applying a contact sets its links to the
+contacts whose UIDs sort after its own, and leaves the others as they are. A contact new
+here also gets the links to it that the synced cards of the contacts before it decide
+(those its card names): they were left out when those cards were applied without it.
 
 A slug is never taken away: a record without one leaves the contact's as it is (the next
 sync sends it again). A record's slug that another contact here already has goes to the
@@ -22,6 +24,13 @@ from socialdesk.core.sync import contact_card
 from socialdesk.core.sync.contact_card import extra_text
 from socialdesk.core.sync.contact_record import record_of, synced_of, usable_uid
 from socialdesk.core.sync.kind import Kind, Record
+from socialdesk.core.sync.link_authority import (
+    MIRROR,
+    kept_links_to,
+    links_in,
+    merged_part,
+    split_links,
+)
 from socialdesk.store.share import slugs_starting
 from socialdesk.store.sync_contacts import (
     contact_ids,
@@ -48,7 +57,7 @@ class ContactKind:
             for item in items:
                 if item.vcard_extra:  # as another program may have left it
                     item.vcard_extra = extra_text(item.vcard_extra.split("\n"))
-            return {item.uid: record_of(item) for item in items}
+            return {item.uid: merged_part(split_links(item.uid, record_of(item))) for item in items}
 
     def to_text(self, uid: str, record: Record) -> str:
         """The contact as one vCard 4.0."""
@@ -64,8 +73,11 @@ class ContactKind:
 
     def apply(self, ws: Workspace, uid: str, record: Record) -> None:
         """Create or update the contact ``uid`` so that it holds ``record``."""
-        item = synced_of(uid, record)
+        item = synced_of(uid, merged_part(record))
         with ws.transaction():
+            if uid not in contact_ids(ws, [uid]):  # new here: the links others decide
+                named = [str(x["uid"]) for x in links_in(record, MIRROR)]
+                item.links += synced_of(uid, {"links": kept_links_to(ws, uid, named)}).links
             if item.slug is not None:
                 _free_slug(ws, uid, item.slug)
             write_synced_contact(ws, item)

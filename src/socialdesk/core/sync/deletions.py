@@ -15,8 +15,14 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from socialdesk.core.sync.kind import Kind, Record
+from socialdesk.core.sync.link_authority import merged_part, synced
 from socialdesk.store import sync as state
 from socialdesk.store.workspace import Workspace
+
+
+def _compared(kind: Kind, item: state.Item) -> Record:
+    """The synced record as the local one is compared with it (``link_authority``)."""
+    return merged_part(synced(kind.name, item.uid, item.record))
 
 
 class _Undo(Exception):
@@ -80,7 +86,7 @@ class TakenAlong:
                 kept = state.items(self.ws, other.name)
                 self.unsent[other.name] = {u for u, r in self.records(other).items()
                                            if u not in kept or not kept[u].href
-                                           or kept[u].record != r}
+                                           or _compared(other, kept[u]) != r}
         # less what went since (deleted earlier in this sync): it is taken along by nothing
         unsent = {other: self.unsent[other.name] & set(self.records(other)) for other in later}
         return {other: uids for other, uids in unsent.items() if uids}
@@ -94,7 +100,7 @@ class TakenAlong:
         if len(items) < 2:
             return
         local = self.records(kind)
-        unchanged = [i.uid for i in items if local.get(i.uid) == i.record]
+        unchanged = [i.uid for i in items if local.get(i.uid) == _compared(kind, i)]
         unsent = self.unsent_later(kind) if unchanged else {}
         found = taking_along(self.ws, kind, unchanged, unsent)
         self.checked = (kind.name, self.ws.data_version(), found)

@@ -8,7 +8,9 @@ locally, found by comparing each kind's ``records(ws)`` with the last synced rec
 never by timestamps, so an edit by any program that writes the workspace travels too.
 
 Both sides changed an item: a three-way merge per field against the last synced record
-(``merge.py``, which also keeps, lists and decides the conflicts it makes). Nothing is
+(``merge.py``, which also keeps, lists and decides the conflicts it makes). A link between
+two contacts is decided by one of their cards (``link_authority.py``): the other card's
+copy is written from it and never merged. Nothing is
 dropped silently: a deletion on the server that would take along an item here not synced
 as it is (a contact deleted there, an ask for it made here) is a conflict too.
 
@@ -26,6 +28,7 @@ from __future__ import annotations
 import sqlite3
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Literal
 
@@ -40,6 +43,14 @@ from socialdesk.core.sync.dav import (
 from socialdesk.core.sync.deletions import TakenAlong
 from socialdesk.core.sync.fetching import Fetcher
 from socialdesk.core.sync.kind import KIND_ORDER, ItemDeferred, Kind, Record, SyncFormatError
+from socialdesk.core.sync.link_authority import (
+    LINKED,
+    Mirrors,
+    completed,
+    merged_part,
+    restored,
+    synced,
+)
 from socialdesk.core.sync.merge import (
     WHOLE,
     changes_of,
@@ -87,6 +98,9 @@ class _Run:
         self.should_stop = should_stop or (lambda: False)
         self.allow_emptied = allow_emptied
         self.read_bytes = 0
+        self.rereads = 0
+        self.departed: set[str] = set()  # contacts the server's deletions took away here
+        self.mirrors = Mirrors({})  # see link_authority.py; read at each push
         self.deferred: list[Deferred] = []  # see ItemDeferred and waiting.py
         self.parking = Parking(ws, self.kinds)
         self.taking = TakenAlong(ws, self.kinds, self.records)
@@ -113,6 +127,27 @@ class _Run:
         if kind.name not in self.local:
             self.local[kind.name] = kind.records(self.ws)
         return self.local[kind.name]
+
+    def kept(self, kind: Kind, uid: str) -> state.Item | None:
+        """The last synced version of ``uid``, its record as its card reads today."""
+        found = state.item(self.ws, kind.name, uid)
+        if found is None or kind.name != LINKED:
+            return found
+        return replace(found, record=synced(kind.name, uid, found.record))
+
+    def mine(self, kind: Kind, uid: str, base: Record | None) -> Record | None:
+        """The local record of ``uid`` as the merge and the push compare it.
+
+        A contact's synced links to contacts not here stay as its card has them
+        (:func:`~socialdesk.core.sync.link_authority.completed`), but for those whose
+        deletion this sync took in: those go from its card now.
+        """
+        mine = self.records(kind).get(uid)
+        if mine is None or kind.name != LINKED:
+            return mine
+        local = self.records(kind)
+        return completed(mine, base, lambda other: other in local or other in self.departed
+                         or state.item(self.ws, kind.name, other) is not None)
 
     # -- pull -------------------------------------------------------------------------
 
@@ -163,7 +198,10 @@ class _Run:
                     removals[kept[href].kind].append(kept[href])
         for kind in self.kinds:
             total = len(incoming[kind.name])
-            for count, (uid, href, etag, record) in enumerate(incoming[kind.name], 1):
+            # the larger UIDs first: a card's links name contacts whose UIDs sort after its
+            # own (link_authority.py), here by then when both are new
+            arriving = sorted(incoming[kind.name], key=lambda item: item[0], reverse=True)
+            for count, (uid, href, etag, record) in enumerate(arriving, 1):
                 self.progress(f"Taking in {kind.name} changes: {count:,} of {total:,}…")
                 self.receive(kind, uid, href, etag, record)
         for kind in reversed(self.kinds):  # an ask goes before its post and its partner
@@ -256,7 +294,7 @@ class _Run:
                 if mine is None or state.item(self.ws, kind.name, other) is not None:
                     return False
                 kind.delete(self.ws, other)
-                merged, clashes = merge({}, mine, theirs)
+                merged, clashes = merge({}, mine, merged_part(theirs))
                 kind.apply(self.ws, uid, merged)
                 for name, (m, t) in clashes.items():
                     state.keep_conflict(self.ws, kind.name, uid, name, m, t)
@@ -272,23 +310,26 @@ class _Run:
     def _receive(self, kind: Kind, uid: str, href: str, etag: str, theirs: Record) -> None:
         ws = self.ws
         local = self.records(kind)
-        mine = local.get(uid)
-        kept = state.item(ws, kind.name, uid)
-        base = kept.record if kept else None
+        kept = self.kept(kind, uid)
+        base = merged_part(kept.record) if kept else None
+        mine = self.mine(kind, uid, base)
+        card, theirs = theirs, merged_part(theirs)  # the card as read, and what is merged
         open_fields = {c.field: c for c in state.conflicts(ws, kind.name, uid)}
         with ws.transaction():
             if mine is None:
                 if base is None or WHOLE in open_fields:
                     if WHOLE in open_fields:  # deleted here, edited there (again)
-                        state.keep_conflict(ws, kind.name, uid, WHOLE, None, theirs)
+                        state.keep_conflict(ws, kind.name, uid, WHOLE, None, card)
                     else:
-                        kind.apply(ws, uid, theirs)
+                        kind.apply(ws, uid, card)
                         local[uid] = theirs
+                        if kind.name == LINKED:
+                            restored(ws, uid, card, local)
                         self.summary.received += 1
                         self.touched(kind)
                 elif base != theirs:
-                    state.keep_conflict(ws, kind.name, uid, WHOLE, None, theirs)
-                state.save_item(ws, kind.name, uid, href, etag, theirs)
+                    state.keep_conflict(ws, kind.name, uid, WHOLE, None, card)
+                state.save_item(ws, kind.name, uid, href, etag, card)
                 return
             merged = merge_received(ws, kind, uid, base, mine, theirs, open_fields)
             if merged != mine:
@@ -299,7 +340,7 @@ class _Run:
                     self.summary.merged += 1
                 else:
                     self.summary.received += 1
-            state.save_item(ws, kind.name, uid, href, etag, theirs)
+            state.save_item(ws, kind.name, uid, href, etag, card)
 
     def removed(self, kind: Kind, item: state.Item) -> None:
         """The server deleted ``item``: delete it here too, unless it was edited here."""
@@ -316,6 +357,8 @@ class _Run:
             deletes = (mine is not None and unchanged_here(kind, mine, item.record, here)
                        and not self.taking.would(kind, item.uid))
             state.forget_item(ws, kind.name, item.uid)
+            if kind.name == LINKED and (mine is None or deletes):
+                self.departed.add(item.uid)
             if mine is None:
                 state.drop_conflicts(ws, kind.name, item.uid)
             elif deletes:
@@ -341,20 +384,25 @@ class _Run:
         for kind in self.kinds:
             local = self.records(kind)
             kept = state.items(self.ws, kind.name)
-            todo = sorted(set(local) | set(kept))
+            todo = sorted(set(local) | set(kept))  # a contact after those its card mirrors
+            if kind.name == LINKED:
+                self.mirrors = Mirrors(kept)
             for count, uid in enumerate(todo, 1):
                 self.check_stop()
                 if count % 50 == 0:
                     self.progress(f"Sending {kind.name} changes: {count:,} of {len(todo):,}…")
+                done = self.summary.sent + self.rereads
                 self.push_one(kind, uid)
+                if kind.name == LINKED and self.summary.sent + self.rereads != done:
+                    self.mirrors.update(uid, state.item(self.ws, kind.name, uid))
 
     def push_one(self, kind: Kind, uid: str) -> None:
         ext = "vcf" if kind.collection == "addressbook" else "ics"
         content_type = "text/vcard" if kind.collection == "addressbook" else "text/calendar"
         for _attempt in range(ATTEMPTS):
             self.catch_up()
-            mine = self.records(kind).get(uid)
-            kept = state.item(self.ws, kind.name, uid)
+            kept = self.kept(kind, uid)
+            mine = self.mine(kind, uid, kept.record if kept else None)
             fields = undecided(self.ws, kind, uid, mine)
             if WHOLE in fields:
                 return
@@ -376,6 +424,8 @@ class _Run:
                 self.summary.sent += 1
                 return
             outgoing = held_back(mine, kept.record if kept else None, fields)
+            if kind.name == LINKED:  # with the links other cards decide, as they are
+                outgoing = self.mirrors.outgoing(uid, outgoing)
             if kept is not None and kept.href and outgoing == kept.record:
                 return
             href = kept.href if kept and kept.href else item_href(self.urls[kind.collection],
@@ -396,6 +446,7 @@ class _Run:
 
     def reread(self, kind: Kind, href: str, uid: str) -> None:
         """A write was refused (412): take in the server's current version first."""
+        self.rereads += 1
         read = self.read(href, [kind])
         if read is None:  # gone from the server since it was read
             kept = state.item(self.ws, kind.name, uid)

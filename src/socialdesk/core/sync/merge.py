@@ -16,6 +16,7 @@ from typing import Any, Literal, cast
 
 from socialdesk.core.changes import EVERYTHING, Changes
 from socialdesk.core.sync.kind import ItemDeferred, Kind, Record
+from socialdesk.core.sync.link_authority import MIRROR
 from socialdesk.store import sync as state
 from socialdesk.store.workspace import Workspace
 
@@ -27,7 +28,7 @@ _ROWS = {"settings": "settings", "campaign": "campaigns", "contact": "contacts",
          "post": "posts", "ask": "asks"}
 _MISSING = object()
 # Fields each holding a part of two items' records (see :func:`unchanged_here`).
-SHARED_FIELDS = {"contact": ("links",)}
+SHARED_FIELDS = {"contact": ("links", MIRROR)}
 # Fields naming another item, by the kind named, that deleting that item empties.
 REFERENCES = {"post": {"campaign": "campaign"}, "ask": {"post": "post", "partner": "contact"}}
 
@@ -107,9 +108,9 @@ def unchanged_here(kind: Kind, mine: Record, synced: Record,
                    here: Mapping[str, Mapping[str, Record]]) -> bool:
     """Whether ``mine`` is the last synced record but for what other items' changes made.
 
-    A link belongs to both its contacts' records: applying or deleting one contact here
-    changes the other's links without anyone editing it (and a link to a contact gone
-    here is left out). So links alone are no edit here that a deletion there would lose;
+    A link is in both its contacts' cards: deleting one contact here changes the other's
+    links without anyone editing it (and a link to a contact gone here is left out). So
+    links alone are no edit here that a deletion there would lose;
     deleting a contact takes its links along, as deleting it here does. Likewise a
     reference (:data:`REFERENCES`: a post's campaign) emptied where the item it named is
     no longer here (``here``: the local records by kind name; a kind not synced counts
