@@ -206,17 +206,15 @@ def _measure(workspace: Path, contacts_csv: Path) -> list[Result]:
 
 def _watch(path: Path, ticked: list[float], current: list[str],
            watching: threading.Event) -> None:
-    """Write every thread's stack to ``path`` once per stall longer than TRACE_AFTER_MS."""
+    """Write every thread's stack to ``path`` when a stall passes TRACE_AFTER_MS, and
+    every TRACE_AFTER_MS more while it lasts."""
     main = threading.main_thread().ident
-    traced = 0.0  # the tick whose stall was traced
     with path.open("w", encoding="utf-8") as out:
         while watching.is_set():
-            time.sleep(0.01)
-            since = ticked[0]
-            if since == traced or (time.monotonic() - since) * 1000 < TRACE_AFTER_MS:
+            time.sleep(TRACE_AFTER_MS / 1000)
+            late = (time.monotonic() - ticked[0]) * 1000
+            if late < TRACE_AFTER_MS:
                 continue
-            traced = since
-            late = (time.monotonic() - since) * 1000
             out.write(f"\n=== {current[0]}: {late:.0f} ms late\n")
             for ident, frame in sys._current_frames().items():
                 name = "GUI" if ident == main else "worker"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 import time
 
 import pytest
@@ -176,29 +175,3 @@ def test_a_read_waiting_behind_a_newer_request_does_not_run(qtbot) -> None:
     qtbot.waitUntil(lambda: bool(answers), timeout=10_000)
     assert job.wait(10_000)
     assert (ran, answers) == (["newer"], ["newer"])
-
-
-@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="per-thread niceness")
-def test_workers_run_at_a_lower_priority_than_the_gui_thread(qtbot) -> None:
-    """When the cores are busy, the GUI thread is scheduled before any worker."""
-    import os
-    import threading
-
-    from socialdesk.qt.workers import LatestJob, start_on_worker
-
-    create_application()
-    parent = QWidget()
-    qtbot.addWidget(parent)
-
-    def niceness() -> int:
-        return os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
-
-    gui = niceness()
-    found: list[object] = []
-    start_on_worker(parent, niceness, lambda result, _error: found.append(result))
-    start_on_worker(parent, niceness, lambda result, _error: found.append(result), writes=True)
-    reads = LatestJob(parent)
-    reads.finished.connect(found.append)
-    reads.start(niceness)
-    qtbot.waitUntil(lambda: len(found) == 3, timeout=10_000)
-    assert all(isinstance(n, int) and n > gui for n in found) or gui == 19, (gui, found)

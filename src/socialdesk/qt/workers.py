@@ -27,20 +27,18 @@ waits for it (:mod:`socialdesk.qt.backup.control`).
 Python runs one thread at a time: every call from Qt into Python (a cell painted, a timer)
 waits for the interpreter lock while a worker runs Python, and each thread busy in Python
 adds to that wait. So the views' reads take turns on one thread (:func:`reads_pool`)
-instead of running side by side, and worker threads run at a lower scheduling priority
-than the GUI thread (:func:`yield_to_gui_thread`).
+instead of running side by side. (Workers busy in Python keep the GUI thread's
+scheduling priority: one preempted while it holds the lock would hold up the GUI thread.)
 """
 
 from __future__ import annotations
 
 import contextlib
-import os
-import sys
 import threading
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, Qt, QThread, QThreadPool, QTimer, Signal
+from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, QTimer, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
 from socialdesk.core.gc_pause import collection_paused
@@ -90,26 +88,6 @@ def reads_pool() -> QThreadPool:
     pool = lane("reads")
     pool.setExpiryTimeout(-1)  # keep the thread: no start-up cost per read
     return pool
-
-
-WORKER_NICENESS = 10  # how much lower than the GUI thread workers run (Linux niceness)
-
-
-def yield_to_gui_thread() -> None:
-    """Lower the calling worker thread's scheduling priority below the GUI thread's.
-
-    On Linux each thread has its own niceness: a worker gets ``WORKER_NICENESS`` more than
-    the process's main thread (at most 19), so when the cores are busy the GUI thread runs
-    first, and takes the interpreter lock sooner when a worker lets it go.
-    """
-    if sys.platform.startswith("linux"):
-        with contextlib.suppress(OSError):  # lowering a thread's own priority needs no rights
-            me = threading.get_native_id()
-            wanted = min(os.getpriority(os.PRIO_PROCESS, os.getpid()) + WORKER_NICENESS, 19)
-            if os.getpriority(os.PRIO_PROCESS, me) < wanted:
-                os.setpriority(os.PRIO_PROCESS, me, wanted)
-    else:
-        QThread.currentThread().setPriority(QThread.Priority.LowPriority)
 
 
 class Writing(QObject):
@@ -170,7 +148,6 @@ class _Job(QRunnable):
         return not self.stopping.is_set()
 
     def run(self) -> None:
-        yield_to_gui_thread()
         try:
             with collection_paused():  # a full GC pass here would freeze the window
                 result, error = self.work(self._progress), None

@@ -212,12 +212,9 @@ def _among(ids: np.ndarray, found: np.ndarray) -> np.ndarray:
 
 def _fts_ids(ws: Workspace, expression: str) -> np.ndarray:
     """Every contact id the full-text ``expression`` matches (one string, no row objects)."""
-    import numpy as np
-
-    joined = ws.conn.execute(
+    return contacts.ids_from_text(ws.conn.execute(
         "SELECT group_concat(rowid) FROM contacts_fts WHERE contacts_fts MATCH ?",
-        (expression,)).fetchone()[0]
-    return np.fromstring(joined or "", dtype=np.int64, sep=",")
+        (expression,)).fetchone()[0])
 
 
 def _ordered(found: np.ndarray, order: np.ndarray, rank: np.ndarray) -> np.ndarray:

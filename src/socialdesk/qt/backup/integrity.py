@@ -3,12 +3,16 @@
 Opening quick-checks a small workspace at once; this runs SQLite's full
 ``integrity_check`` (which also finds a damaged index) on every workspace, off the GUI
 thread: :data:`CHECK_AFTER_MS` after the window showed (it took half the CPU while the
-window was being built), on a thread of its own at a worker's lower priority
-(:func:`~socialdesk.qt.workers.yield_to_gui_thread`), so the window comes first.
+window was being built), on a thread of its own at a lower priority (Linux: nice
+:data:`CHECK_NICENESS`), so the window and the views' loads come first.
 """
 
 from __future__ import annotations
 
+import contextlib
+import os
+import sys
+import threading
 from collections.abc import Callable
 from pathlib import Path
 
@@ -19,6 +23,14 @@ from socialdesk.store.checks import verify_workspace
 from socialdesk.store.errors import WorkspaceError
 
 CHECK_AFTER_MS = 3000
+CHECK_NICENESS = 5
+
+
+def _lower_priority() -> None:
+    """Make the calling thread yield the CPU to the window's (Linux: per-thread nice)."""
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(OSError):  # not allowed here: the usual priority
+            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), CHECK_NICENESS)
 
 
 def check_in_background(parent: QObject, path: Path, on_damaged: Callable[[str], None]) -> Task:
@@ -37,6 +49,7 @@ def check_in_background(parent: QObject, path: Path, on_damaged: Callable[[str],
             raise error
 
     def check(_progress: object) -> bool:
+        _lower_priority()  # the lane's thread runs only checks
         return verify_workspace(path, stop=stopping.is_set, thorough=True)
 
     task.finished.connect(done)

@@ -20,7 +20,10 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import os
 import sqlite3
+import sys
+import threading
 from collections import OrderedDict
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -31,6 +34,7 @@ from PySide6.QtCore import (
     QModelIndex,
     QPersistentModelIndex,
     Qt,
+    QThread,
     QThreadPool,
     QTimer,
     Signal,
@@ -76,6 +80,20 @@ def order_pool() -> QThreadPool:
     return lane("contacts order")
 
 
+WORKER_NICENESS = 10  # a worker thread gives way to the GUI thread when they compete
+
+
+def yield_to_gui_thread() -> None:
+    """Lower the calling thread's scheduling priority (Linux: per-thread niceness)."""
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(OSError):  # lowering a thread's own priority needs no rights
+            current = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(),
+                           max(current, WORKER_NICENESS))
+    else:
+        QThread.currentThread().setPriority(QThread.Priority.LowPriority)
+
+
 class OrderCourier(Task):
     """Carries sort orders read on a worker thread to the GUI thread."""
 
@@ -85,6 +103,7 @@ class OrderCourier(Task):
 def read_order_for(path: Path, sort: str, descending: bool, version: Version,
                    courier: OrderCourier) -> None:
     """Worker: read every contact id in one sort order and hand it over (None: unreadable)."""
+    yield_to_gui_thread()
     try:
         order: np.ndarray | None = read_order(path, sort, descending)
     except (WorkspaceError, sqlite3.Error):
