@@ -8,7 +8,7 @@ the number of posts (no query per post), so 20k posts read in a fraction of a se
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from socialdesk.store.columns import field_names, from_row, select_named
@@ -169,6 +169,9 @@ def _series(ws: Workspace, ids: set[int]) -> dict[int, ExportSeries]:
             for series_id, values in series_by_id(ws, ids).items()}
 
 
+REPORT_EVERY = 5000  # posts read between two progress reports
+
+
 def calendar_export_data(
     ws: Workspace,
     first: str | None = None,
@@ -176,8 +179,12 @@ def calendar_export_data(
     *,
     with_recurring: bool = True,
     with_undated: bool = True,
+    progress: Callable[[int, int], object] | None = None,
 ) -> CalendarData:
     """Read the posts, open asks and follow-ups of a calendar export, in date order.
+
+    ``progress(posts read, posts)`` is told every :data:`REPORT_EVERY` posts, and once
+    per later step; an exception it raises stops the read and comes out.
 
     ``first`` and ``last`` are inclusive ISO dates; either may be ``None`` for an open
     end. Without both, every post is read, undated ideas too (unless ``with_undated``
@@ -199,6 +206,8 @@ def calendar_export_data(
         params,
     ).fetchall()
 
+    if progress is not None:
+        progress(0, len(rows))
     channels: dict[int, list[ExportChannel]] = defaultdict(list)
     topics: dict[int, list[str]] = defaultdict(list)
     if rows:
@@ -209,6 +218,8 @@ def calendar_export_data(
             params,
         ):
             channels[row["post_id"]].append(ExportChannel(row["platform"], row["body"]))
+        if progress is not None:
+            progress(0, len(rows))
         for row in conn.execute(
             f"SELECT pt.post_id, t.name FROM post_topics pt JOIN topics t ON t.id = pt.topic_id "
             f"WHERE pt.post_id IN ({chosen}) ORDER BY pt.post_id, t.name COLLATE NOCASE",
@@ -216,15 +227,19 @@ def calendar_export_data(
         ):
             topics[row["post_id"]].append(row["name"])
 
-    posts = tuple(
-        from_row(
+    read: list[ExportPost] = []
+    for row in rows:
+        read.append(from_row(
             ExportPost, row, _POST_FIELDS,
             channels=tuple(channels.get(row["id"], ())),
             topics=tuple(topics.get(row["id"], ())),
-        )
-        for row in rows
-    )
+        ))
+        if progress is not None and len(read) % REPORT_EVERY == 0:
+            progress(len(read), len(rows))
+    posts = tuple(read)
 
+    if progress is not None:
+        progress(len(rows), len(rows))
     ask_where, ask_params = _date_filter("a.due_on", first, last)
     asks = tuple(
         from_row(ExportAsk, row, _ASK_FIELDS)
@@ -238,6 +253,8 @@ def calendar_export_data(
         )
     )
 
+    if progress is not None:
+        progress(len(rows), len(rows))
     follow_where, follow_params = _date_filter("follow_up_on", first, last)
     follow_ups = tuple(
         from_row(ExportFollowUp, row, _FOLLOW_UP_FIELDS)
