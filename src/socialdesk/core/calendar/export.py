@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from socialdesk.core.atomic import AtomicFiles, ExportCancelled, ExportError, atomic_open
 from socialdesk.core.calendar import csv_export, ics
+from socialdesk.core.gc_pause import free_in_parts
 from socialdesk.core.timezones import local_timezone
 from socialdesk.store.calendar_export import CalendarData, calendar_export_data
 from socialdesk.store.workspace import Workspace
@@ -105,8 +106,19 @@ def export_calendar(
         progress=tick,
     )
     try:
+        return _write(data, out, fmt, zone,
+                      calendar_name if calendar_name is not None else ws.path.stem, tick)
+    finally:  # 100,000s of posts freed at once would keep the GUI thread waiting
+        parts: list[list[object]] = [list(data.posts), list(data.asks), list(data.follow_ups)]
+        del data  # now the lists hold the only references
+        for part in parts:
+            free_in_parts(part)
+
+
+def _write(data: CalendarData, out: Path, fmt: str, zone: str, name: str,
+           tick: Callable[[int, int], None]) -> ExportResult:
+    try:
         if fmt == "ics":
-            name = calendar_name if calendar_name is not None else ws.path.stem
             with atomic_open(out, binary=True) as handle:
                 stats = ics.write_ics(data, handle, name=name, default_tz=zone,
                                       rendered=tick)
