@@ -269,8 +269,8 @@ class BackupControl(QObject):
 
         self.closing = True
         start_with_dialog(self.window, "Backing up before closing…",
-                          lambda _progress: _backup_job(path, "auto", passphrase), done,
-                          cancellable=False, writes=True, what="the backup")
+                          lambda progress: _backup_job(path, "auto", passphrase, progress),
+                          done, cancellable=False, writes=True, what="the backup")
         return True
 
     def _wait_to_close(self) -> None:
