@@ -64,3 +64,19 @@ def test_what_the_work_made_is_kept_out_of_later_collections_but_still_freed() -
     watch = weakref.ref(rows[0])
     del rows
     assert watch() is None  # frozen, yet freed by reference counting
+
+
+def test_a_big_list_is_freed_a_part_at_a_time(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each part is freed before the next (other threads may run in between), and all go."""
+    from socialdesk.core import gc_pause
+
+    monkeypatch.setattr(gc_pause, "FREE_PART", 2)
+    left_when_freed: list[int] = []
+
+    class Item:
+        def __del__(self) -> None:
+            left_when_freed.append(len(items))
+
+    items: list[object] = [Item() for _ in range(5)]
+    gc_pause.free_in_parts(items)
+    assert items == [] and left_when_freed == [3, 3, 1, 1, 0]

@@ -124,3 +124,54 @@ def test_writes_run_one_after_another(qtbot) -> None:
     qtbot.waitUntil(lambda: len(done) == 2, timeout=10_000)
     assert order == ["first starts", "first ends", "second starts"]
     assert done == ["first", "second"]
+
+
+def test_views_read_one_after_another_on_one_thread(qtbot) -> None:
+    """Two views' reads take turns: each read busy in Python lengthens the GUI's waits."""
+    import threading
+
+    from socialdesk.qt.workers import LatestJob
+
+    create_application()
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    second_started = threading.Event()
+    answers: list[object] = []
+
+    def first() -> bool:
+        return second_started.wait(0.5)  # True only if the second read ran meanwhile
+
+    def second() -> str:
+        second_started.set()
+        return "second"
+
+    planner, reports = LatestJob(parent), LatestJob(parent)
+    planner.finished.connect(answers.append)
+    reports.finished.connect(answers.append)
+    planner.start(first)
+    reports.start(second)
+    qtbot.waitUntil(lambda: len(answers) == 2, timeout=10_000)
+    assert answers == [False, "second"]
+
+
+def test_a_read_waiting_behind_a_newer_request_does_not_run(qtbot) -> None:
+    """Only the latest request of a view runs once the reading thread is free."""
+    import threading
+
+    from socialdesk.qt.workers import LatestJob
+
+    create_application()
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    let_go = threading.Event()
+    ran: list[str] = []
+    answers: list[object] = []
+    busy, job = LatestJob(parent), LatestJob(parent)
+    job.finished.connect(answers.append)
+    busy.start(lambda: let_go.wait(10))
+    job.start(lambda: ran.append("older") or "older")
+    job.start(lambda: ran.append("newer") or "newer")
+    let_go.set()
+    qtbot.waitUntil(lambda: bool(answers), timeout=10_000)
+    assert job.wait(10_000)
+    assert (ran, answers) == (["newer"], ["newer"])

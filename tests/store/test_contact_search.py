@@ -63,3 +63,32 @@ def test_a_search_with_few_matches_reads_them_all_at_once(workspace: Workspace) 
     descending = search.matches(ContactQuery("m", sort="name", descending=True), 10)
     assert descending.ids.tolist() == search.ids(
         ContactQuery("m", descending=True)).tolist()[: len(descending.ids)]
+
+
+def test_ids_read_as_text_are_parsed_a_piece_at_a_time_whole(monkeypatch) -> None:
+    """A million ids parse in pieces (another thread may take the lock between them);
+    the pieces' edges lose or split no id."""
+    from socialdesk.store import contacts as contact_store
+
+    monkeypatch.setattr(contact_store, "PARSE_PIECE", 7)
+    ids = [1, 22, 333, 4444, 55555, 666666, 7, 88, 999999999999]
+    parsed = contact_store.ids_from_text(",".join(map(str, ids)))
+    assert parsed.tolist() == ids and str(parsed.dtype) == "int64"
+    assert contact_store.ids_from_text(None).tolist() == []
+    assert contact_store.ids_from_text("42").tolist() == [42]
+
+
+def test_an_order_read_on_a_worker_comes_with_each_contacts_position(
+        workspace: Workspace) -> None:
+    """The GUI thread receives the positions ready (~10–20 ms of numpy for a million
+    contacts stays on the worker) and searches with them as with its own."""
+    from socialdesk.store.contact_search import read_order
+
+    fill(workspace, 300)
+    order, rank = read_order(workspace.path, "name", False)
+    assert (rank[order] == range(len(order))).all()
+    search = ContactSearch(workspace)
+    assert search.add_order("name", False, (order, rank), search.version())
+    query = ContactQuery(text="a")
+    assert search.matches(query, 50).ids.tolist() == ContactSearch(workspace).matches(
+        query, 50).ids.tolist()

@@ -14,6 +14,10 @@ class ExportError(Exception):
     """An export that cannot be done; the message is meant for the user."""
 
 
+class ExportCancelled(ExportError):
+    """The user cancelled; the target file was left as it was."""
+
+
 def _temp_beside(target: Path, binary: bool, encoding: str | None) -> tuple[IO[Any], Path]:
     fd, name = tempfile.mkstemp(
         dir=target.parent, prefix=f".{target.name}.", suffix=".part"

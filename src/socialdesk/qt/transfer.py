@@ -246,16 +246,19 @@ def _export_calendar(parent: QWidget, ws: Workspace, out: Path, fmt: str) -> Non
     The export code (some 70 ms of imports on a cold start) is loaded by the worker too.
     """
 
-    def work(_progress: Progress) -> ExportResult:
+    def work(progress: Progress) -> ExportResult:
         from socialdesk.core.calendar.export import export_calendar
 
         with Workspace.open_readonly(ws.path) as worker_ws:
-            return export_calendar(worker_ws, out, fmt)  # type: ignore[arg-type]
+            return export_calendar(worker_ws, out, fmt,  # type: ignore[arg-type]
+                                   progress=progress)
 
     def done(result: ExportResult | None, error: BaseException | None) -> None:
-        from socialdesk.core.calendar.export import ExportError  # the work loaded it
+        from socialdesk.core.atomic import ExportCancelled, ExportError  # the work loaded it
 
-        if isinstance(error, ExportError):
+        if isinstance(error, ExportCancelled):
+            QMessageBox.information(parent, APP_NAME, f"Export cancelled; {out} was not written.")
+        elif isinstance(error, ExportError):
             QMessageBox.critical(parent, f"Export failed — {APP_NAME}", str(error))
         elif isinstance(error, OSError):
             QMessageBox.critical(parent, f"Export failed — {APP_NAME}",
@@ -268,5 +271,4 @@ def _export_calendar(parent: QWidget, ws: Workspace, out: Path, fmt: str) -> Non
             lines += [f"Left out {n:,}: {reason}." for reason, n in result.skipped.items()]
             QMessageBox.information(parent, f"Export finished — {APP_NAME}", "\n".join(lines))
 
-    start_with_dialog(parent, f"Exporting the calendar to {out.name}…", work, done,
-                      cancellable=False)
+    start_with_dialog(parent, f"Exporting the calendar to {out.name}…", work, done)

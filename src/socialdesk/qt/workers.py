@@ -7,7 +7,8 @@ the task was stopped (:meth:`Task.stop`; work may also watch ``task.stopping``).
 of it:
 
 - :func:`start_on_worker` returns at once and calls ``done`` later (loads, backups);
-- :class:`LatestJob` runs reads where only the latest request matters;
+- :class:`LatestJob` runs reads where only the latest request matters, on the one reading
+  thread (:func:`reads_pool`);
 - :func:`start_with_dialog` runs ``work(progress)`` behind a window-modal progress dialog
   and calls ``done(result, error)`` on the GUI thread when it ends (imports, exports,
   restores, the backup on close). Cancel makes ``progress`` return False, so the work can
@@ -22,6 +23,12 @@ writes the workspace (imports, restores, backups) says ``writes=True``: it then 
 the one writer thread, so writes never overlap, and counts as under way
 (:meth:`Writing.under_way`) from its start until its ``done`` returned: closing the window
 waits for it (:mod:`socialdesk.qt.backup.control`).
+
+Python runs one thread at a time: every call from Qt into Python (a cell painted, a timer)
+waits for the interpreter lock while a worker runs Python, and each thread busy in Python
+adds to that wait. So the views' reads take turns on one thread (:func:`reads_pool`)
+instead of running side by side. (Workers busy in Python keep the GUI thread's
+scheduling priority: one preempted while it holds the lock would hold up the GUI thread.)
 """
 
 from __future__ import annotations
@@ -69,6 +76,18 @@ def lane(name: str) -> QThreadPool:
 def writer_pool() -> QThreadPool:
     """The one thread that writes the workspace: writes run one after another."""
     return lane("writer")
+
+
+def reads_pool() -> QThreadPool:
+    """The one thread the views read on (:class:`LatestJob`, partners, calendar read-ahead).
+
+    Reads busy in Python gain nothing from running side by side (the interpreter lock lets
+    one run at a time) and each one busy at once lengthens the GUI thread's every wait for
+    the lock, so they take turns.
+    """
+    pool = lane("reads")
+    pool.setExpiryTimeout(-1)  # keep the thread: no start-up cost per read
+    return pool
 
 
 class Writing(QObject):
@@ -146,23 +165,25 @@ def run_task(task: Task, work: Callable[[Progress], Any],
 
 
 def start_on_worker(parent: QObject, work: Callable[[], Any], done: Done, *,
-                    writes: bool = False, what: str = "the work under way") -> Task:
+                    writes: bool = False, what: str = "the work under way",
+                    pool: QThreadPool | None = None) -> Task:
     """Run ``work`` on a worker thread; call ``done(result, error)`` on the GUI thread.
 
     Work that ``writes`` the workspace runs on :func:`writer_pool`, after earlier writes;
-    ``what`` names it while it is under way (see :func:`writing`).
+    ``what`` names it while it is under way (see :func:`writing`). Other work runs on
+    ``pool`` (a view's read: :func:`reads_pool`), by default the shared one.
     """
     task = Task(parent)
     task.finished.connect(writing().begin(task, what, done) if writes else done)
-    return run_task(task, lambda _progress: work(), writer_pool() if writes else None)
+    return run_task(task, lambda _progress: work(), writer_pool() if writes else pool)
 
 
 class LatestJob(QObject):
     """Runs reads off the GUI thread and reports only the latest request's answer.
 
-    It has its own one-thread pool: requests run one after another, a new request drops
-    the ones still waiting, and an answer that arrives after a newer request was made is
-    ignored.
+    Requests run on the one reading thread (:func:`reads_pool`), in turn with the other
+    views' reads; a request still waiting when a newer one is made does nothing when its
+    turn comes, and an answer that arrives after a newer request was made is ignored.
     """
 
     finished = Signal(object)  # the work's result
@@ -170,22 +191,23 @@ class LatestJob(QObject):
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self.pool = QThreadPool(self)
-        self.pool.setMaxThreadCount(1)
-        self.pool.setExpiryTimeout(-1)  # keep the thread: no start-up cost per request
+        self.pool = reads_pool()
         self.token = 0
         self.pending = False
+        self._latest = [0]  # the token of the latest request, as the reading thread sees it
         self._task = Task()  # no parent: a running request may outlive the view
         self._task.finished.connect(self._done)
 
     def start(self, work: Callable[[], Any]) -> None:
         """Run ``work()`` after whatever runs now; earlier waiting requests are dropped."""
         self.token += 1
+        self._latest[0] = self.token
         self.pending = True
-        self.pool.clear()
-        token = self.token
+        token, latest = self.token, self._latest
 
         def tagged(_progress: Progress) -> tuple[int, Any, Exception | None]:
+            if latest[0] != token:
+                return token, None, None  # a newer request was made while this one waited
             try:
                 return token, work(), None
             except Exception as exc:  # delivered with its token
@@ -196,11 +218,11 @@ class LatestJob(QObject):
     def cancel(self) -> None:
         """Forget every request made so far (a running one finishes unheard)."""
         self.token += 1
+        self._latest[0] = self.token
         self.pending = False
-        self.pool.clear()
 
     def wait(self, msecs: int = -1) -> bool:
-        """Block until no work runs (for closing and tests); False on timeout."""
+        """Block until no read runs (for closing and tests); False on timeout."""
         return self.pool.waitForDone(msecs)
 
     def _done(self, answer: tuple[int, Any, Exception | None], _error: object) -> None:

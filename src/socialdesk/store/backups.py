@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
@@ -30,16 +30,25 @@ LOG_COLUMNS = field_names(BackupEntry)  # the columns of backup_log, besides its
 _LOGGED = field_names(BackupEntry, leave_out=("created_at",))  # the database dates each line
 
 
-def snapshot(conn: sqlite3.Connection, target: Path) -> None:
+SNAPSHOT_PAGES = 4096  # pages copied between two progress reports (16 MB at 4 KB a page)
+
+
+def snapshot(conn: sqlite3.Connection, target: Path,
+             progress: Callable[[int, int], object] | None = None) -> None:
     """Copy the live database behind ``conn`` (WAL included) into a new file ``target``.
 
     Uses ``Connection.backup``, never a file copy, so the copy is one consistent moment
     even while the workspace is in use. The copy uses a rollback journal, so it is one
-    self-contained file.
+    self-contained file. ``progress(pages copied, pages)`` is called every
+    :data:`SNAPSHOT_PAGES` pages; an exception it raises stops the copy and comes out.
     """
     dest = sqlite3.connect(str(target), isolation_level=None)
     try:
-        conn.backup(dest)
+        if progress is None:
+            conn.backup(dest)
+        else:
+            conn.backup(dest, pages=SNAPSHOT_PAGES,
+                        progress=lambda _status, left, total: progress(total - left, total))
         dest.execute("PRAGMA journal_mode = DELETE")
     finally:
         dest.close()
@@ -56,9 +65,17 @@ def checkpointed(path: Path) -> Iterator[sqlite3.Connection]:
         conn.close()
 
 
-def integrity_problems(path: Path) -> list[str]:
-    """Run ``PRAGMA integrity_check`` on a closed database file; [] when it is sound."""
-    conn = sqlite3.connect(f"file:{quote(str(path.resolve()))}?mode=ro", uri=True)
+def integrity_problems(path: Path,
+                       opened: Callable[[sqlite3.Connection], object] | None = None) -> list[str]:
+    """Run ``PRAGMA integrity_check`` on a closed database file; [] when it is sound.
+
+    ``opened(connection)`` is told the check's connection first: another thread may stop
+    the check with its ``interrupt()`` (the answer is then "interrupted").
+    """
+    conn = sqlite3.connect(f"file:{quote(str(path.resolve()))}?mode=ro", uri=True,
+                           check_same_thread=False)
+    if opened is not None:
+        opened(conn)
     try:
         conn.execute("PRAGMA cache_size = -65536")
         rows = conn.execute("PRAGMA integrity_check(20)").fetchall()

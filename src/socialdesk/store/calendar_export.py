@@ -9,7 +9,7 @@ fraction of a second.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from socialdesk.store.columns import field_names, from_row, select_named
@@ -180,6 +180,9 @@ def _series(ws: Workspace, ids: set[int]) -> dict[int, ExportSeries]:
             for series_id, values in series_by_id(ws, ids).items()}
 
 
+REPORT_EVERY = 5000  # posts read between two progress reports
+
+
 def calendar_export_data(
     ws: Workspace,
     first: str | None = None,
@@ -187,8 +190,12 @@ def calendar_export_data(
     *,
     with_recurring: bool = True,
     with_undated: bool = True,
+    progress: Callable[[int, int], object] | None = None,
 ) -> CalendarData:
     """Read the posts, open asks and follow-ups of a calendar export, in date order.
+
+    ``progress(posts read, posts)`` is told every :data:`REPORT_EVERY` posts, and once
+    per later step; an exception it raises stops the read and comes out.
 
     ``first`` and ``last`` are inclusive ISO dates; either may be ``None`` for an open
     end. Without both, every post is read, undated ideas too (unless ``with_undated``
@@ -210,6 +217,8 @@ def calendar_export_data(
         params,
     ).fetchall()
 
+    if progress is not None:
+        progress(0, len(rows))
     channels: dict[int, list[ExportChannel]] = defaultdict(list)
     topics: dict[int, list[str]] = defaultdict(list)
     media: dict[int, list[ExportMedia]] = defaultdict(list)
@@ -221,6 +230,8 @@ def calendar_export_data(
             params,
         ):
             channels[row["post_id"]].append(ExportChannel(row["platform"], row["body"]))
+        if progress is not None:
+            progress(0, len(rows))
         for row in conn.execute(
             f"SELECT pt.post_id, t.name FROM post_topics pt JOIN topics t ON t.id = pt.topic_id "
             f"WHERE pt.post_id IN ({chosen}) ORDER BY pt.post_id, t.name COLLATE NOCASE",
@@ -234,16 +245,20 @@ def calendar_export_data(
         ):
             media[row["post_id"]].append(ExportMedia(row["path"], row["alt"]))
 
-    posts = tuple(
-        from_row(
+    read: list[ExportPost] = []
+    for row in rows:
+        read.append(from_row(
             ExportPost, row, _POST_FIELDS,
             channels=tuple(channels.get(row["id"], ())),
             topics=tuple(topics.get(row["id"], ())),
             media=tuple(media.get(row["id"], ())),
-        )
-        for row in rows
-    )
+        ))
+        if progress is not None and len(read) % REPORT_EVERY == 0:
+            progress(len(read), len(rows))
+    posts = tuple(read)
 
+    if progress is not None:
+        progress(len(rows), len(rows))
     ask_where, ask_params = _date_filter("a.due_on", first, last)
     asks = tuple(
         from_row(ExportAsk, row, _ASK_FIELDS)
@@ -257,6 +272,8 @@ def calendar_export_data(
         )
     )
 
+    if progress is not None:
+        progress(len(rows), len(rows))
     follow_where, follow_params = _date_filter("follow_up_on", first, last)
     follow_ups = tuple(
         from_row(ExportFollowUp, row, _FOLLOW_UP_FIELDS)

@@ -159,14 +159,35 @@ def sorted_ids(ws: Workspace, sort: str = "name", descending: bool = False) -> n
     """Every contact id in a sort order (ties broken by id), as a numpy array.
 
     SQLite joins the ids into one string (an aggregate keeps its ordered subquery's
-    order), so no Python object is made per contact: a worker thread reading this
-    holds Python's interpreter lock for a few milliseconds only.
+    order), so no Python object is made per contact, and :func:`ids_from_text` parses it
+    a piece at a time: a worker thread reading this holds Python's interpreter lock for
+    a millisecond at a time.
+    """
+    sql = f"SELECT group_concat(id) FROM ({_ordered_ids_sql(sort, descending)})"
+    return ids_from_text(ws.conn.execute(sql).fetchone()[0])
+
+
+PARSE_PIECE = 200_000  # characters of ids parsed in one call (~30,000 ids, ~1 ms)
+
+
+def ids_from_text(joined: str | None) -> np.ndarray:
+    """Comma-separated ids (``group_concat``) as an array of int64.
+
+    Parsed :data:`PARSE_PIECE` characters at a time: numpy holds the interpreter lock
+    while it parses, so a million ids in one call (25–50 ms) would keep the GUI thread
+    waiting that long; between pieces another thread may take the lock.
     """
     import numpy as np  # imported on first use, not at startup
 
-    sql = f"SELECT group_concat(id) FROM ({_ordered_ids_sql(sort, descending)})"
-    joined = ws.conn.execute(sql).fetchone()[0]
-    return np.fromstring(joined or "", dtype=np.int64, sep=",")
+    if not joined:
+        return np.zeros(0, dtype=np.int64)
+    pieces, start = [], 0
+    while start < len(joined):
+        end = joined.find(",", start + PARSE_PIECE)
+        end = len(joined) if end < 0 else end
+        pieces.append(np.fromstring(joined[start:end], dtype=np.int64, sep=","))
+        start = end + 1
+    return np.concatenate(pieces)
 
 
 def first_sorted_ids(ws: Workspace, sort: str, descending: bool, limit: int) -> list[int]:

@@ -103,6 +103,19 @@ def counts(ws: Workspace) -> Counts:
     return from_row(Counts, row, _COUNTS)
 
 
+def posts_and_asks_above(ws: Workspace, limit: int) -> bool:
+    """True when the workspace holds more than ``limit`` posts and asks together.
+
+    Counting stops past ``limit`` rows of each, so the answer comes at once whatever the
+    size (:func:`counts` reads every row: ~50 ms on a million contacts).
+    """
+    row = ws.conn.execute(
+        "SELECT (SELECT count(*) FROM (SELECT 1 FROM posts LIMIT :over)) + "
+        "(SELECT count(*) FROM (SELECT 1 FROM asks LIMIT :over))", {"over": limit + 1}
+    ).fetchone()
+    return int(row[0]) > limit
+
+
 def campaign_rows(ws: Workspace) -> list[CampaignRow]:
     """Every campaign (and "No campaign" when posts lack one), latest start first.
 

@@ -292,3 +292,25 @@ def test_a_workspace_with_a_damaged_index_is_kept_aside_and_restored(demo):
     assert result.safety_backup is None
     assert result.damaged_kept is not None and result.damaged_kept.read_bytes() == damaged
     assert not [p for p in backup.default_folder().iterdir() if "safety" in p.name]
+
+
+@pytest.mark.parametrize("cancel_at", [1, 2], ids=["while copying", "while archiving"])
+def test_a_cancelled_backup_leaves_nothing_behind_and_logs_nothing(demo, tmp_path, cancel_at):
+    """Progress is reported as the copy and the archive are written; Cancel stops it
+    with no backup, no temporary file and no line in the backup log."""
+    folder = tmp_path / "backups"
+    logged = demo.conn.execute("SELECT count(*) FROM backup_log").fetchone()[0]
+    calls: list[tuple[int, int]] = []
+
+    def progress(done: int, total: int) -> bool:
+        calls.append((done, total))
+        return len(calls) < cancel_at
+
+    with pytest.raises(backup.BackupCancelled, match="cancelled"):
+        backup.make_backup(demo, folder, progress=progress)
+    assert len(calls) == cancel_at and all(0 < done <= total for done, total in calls)
+    assert list(folder.iterdir()) == []
+    assert not list(demo.path.parent.glob(f".{demo.path.name}.staging-*"))  # no plain copy
+    assert demo.conn.execute("SELECT count(*) FROM backup_log").fetchone()[0] == logged
+    made = backup.make_backup(demo, folder, progress=lambda done, total: True)
+    assert made.path.exists() and catalog.list_backups(folder)[0].path == made.path

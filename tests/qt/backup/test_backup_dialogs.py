@@ -5,7 +5,7 @@ from __future__ import annotations
 import shutil
 
 import pytest
-from PySide6.QtWidgets import QDialog, QMessageBox
+from PySide6.QtWidgets import QDialog, QMessageBox, QPushButton
 
 from bad_workspaces import make_hostile, with_kdf
 from socialdesk.core.backup import catalog, secrets
@@ -291,3 +291,29 @@ def test_settings_say_which_backups_are_kept_until_removed(qtbot, demo) -> None:
     said = " ".join(label.text() for label in backups_page.findChildren(QLabel))
     assert "Older automatic backups are removed" in said
     assert "Backups you make yourself" in said and "until you remove them" in said
+
+
+def test_backup_now_shows_progress_and_cancel_leaves_no_backup(window, qtbot) -> None:
+    """File → Backup now, which the user waits for, runs behind a progress dialog; its
+    Cancel stops the backup and leaves no file in the backup folder."""
+    import threading
+
+    from PySide6.QtWidgets import QProgressDialog
+
+    from socialdesk.qt.workers import start_on_worker
+
+    folder = backup.backup_folder(window.ws)
+    let_go = threading.Event()
+    start_on_worker(window, lambda: let_go.wait(10), lambda *_: None, writes=True)
+    window.backup_now()  # waits behind the write above
+    [dialog] = [d for d in window.findChildren(QProgressDialog) if "Backing up" in d.labelText()]
+    [cancel] = dialog.findChildren(QPushButton)
+    assert cancel.text() == "Cancel"
+    cancel.click()
+    let_go.set()
+    qtbot.waitUntil(lambda: not window.safety.busy, timeout=20_000)
+    assert "cancelled" in window.statusBar().currentMessage()
+    assert not (folder.exists() and list(folder.iterdir()))
+    window.backup_now()  # not cancelled: made
+    qtbot.waitUntil(lambda: not window.safety.busy, timeout=20_000)
+    assert [b.kind for b in catalog.list_backups(folder)] == ["manual"]

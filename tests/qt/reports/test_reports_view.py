@@ -163,6 +163,26 @@ def test_a_big_workspace_is_read_on_a_worker(qtbot, demo: Workspace,
     assert len(chart_weeks(view)[0]) == 12
 
 
+def test_opening_reports_on_a_big_workspace_reads_nothing_whole_on_the_gui_thread(
+        qtbot, demo: Workspace, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Deciding to read on a worker counts no further than the threshold: the GUI thread's
+    statements on a million contacts would otherwise take ~50 ms."""
+    create_application()
+    monkeypatch.setattr(reports_view, "BACKGROUND_ABOVE", 3)
+    view = ReportsView(demo)
+    qtbot.addWidget(view)
+    statements: list[str] = []
+    demo.conn.set_trace_callback(statements.append)
+    try:
+        view.refresh()
+    finally:
+        demo.conn.set_trace_callback(None)
+    assert "Reading" in view.summary.text()
+    whole = [s for s in statements if "count(" in s and "LIMIT" not in s]
+    assert whole == []
+    qtbot.waitUntil(lambda: view.campaign_model.rowCount() > 0, timeout=10_000)
+
+
 def test_today_card_shows_leverage_and_asks_waiting(window: MainWindow, qtbot) -> None:
     today_view = window.show_view("today")
     assert isinstance(today_view, TodayView)

@@ -24,7 +24,7 @@ import os
 import stat
 import struct
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import IO, Any, Protocol
@@ -118,7 +118,8 @@ def _media_files(folder: Path) -> Iterator[tuple[Path, str]]:
             yield path, f"{MEDIA}/{relative}"
 
 
-def _copy_member(zf: zipfile.ZipFile, name: str, source: Path) -> Member:
+def _copy_member(zf: zipfile.ZipFile, name: str, source: Path,
+                 copied: Callable[[int], object] | None = None) -> Member:
     size = source.stat().st_size
     digest = hashlib.sha256()
     info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
@@ -128,20 +129,24 @@ def _copy_member(zf: zipfile.ZipFile, name: str, source: Path) -> Member:
         while block := src.read(_BLOCK):
             digest.update(block)
             out.write(block)
+            if copied is not None:
+                copied(len(block))
     return Member(size, digest.hexdigest())
 
 
-def write(out: Writable, database: Path, media: Path | None, manifest: Manifest) -> Manifest:
+def write(out: Writable, database: Path, media: Path | None, manifest: Manifest,
+          copied: Callable[[int], object] | None = None) -> Manifest:
     """Write an archive of ``database`` (a closed snapshot) and ``media`` into ``out``.
 
     ``out`` may be a plain file or a non-seekable writer (encryption). Returns the
-    manifest with every member's size and hash filled in.
+    manifest with every member's size and hash filled in. ``copied(bytes)`` is told of
+    every block written; an exception it raises stops the writing and comes out.
     """
     members: dict[str, Member] = {}
     with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED, allowZip64=True) as zf:
-        members[DATABASE] = _copy_member(zf, DATABASE, database)
+        members[DATABASE] = _copy_member(zf, DATABASE, database, copied)
         for path, name in _media_files(media) if media else ():
-            members[name] = _copy_member(zf, name, path)
+            members[name] = _copy_member(zf, name, path, copied)
         complete = Manifest(**{**manifest_fields(manifest), "members": members})
         zf.writestr(MANIFEST, complete.to_json())
     return complete

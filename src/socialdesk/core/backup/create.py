@@ -25,6 +25,7 @@ import os
 import re
 import shutil
 import sqlite3
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -50,6 +51,10 @@ DAILY_KINDS = ("auto", "manual")
 
 class BackupError(Exception):
     """A backup could not be made; the message says why."""
+
+
+class BackupCancelled(BackupError):
+    """The user cancelled the backup: nothing was written in the backup folder."""
 
 
 class WorkspaceDamaged(BackupError):
@@ -136,12 +141,24 @@ def write_backup(
     kind: str,
     *,
     passphrase: str | None = None,
+    progress: Callable[[int, int], bool] | None = None,
 ) -> BackupResult:
     """Archive the database behind ``conn`` (workspace file ``workspace``) into ``folder``.
 
     Steps 1–3 of the module docstring; nothing is logged or pruned here. Raises
-    :class:`BackupError` with a user-facing message.
+    :class:`BackupError` with a user-facing message. ``progress(done, total)`` is called
+    as the snapshot and the archive are written (in pages, then bytes); once it returns
+    False the backup stops, leaves nothing behind and raises :class:`BackupCancelled`.
     """
+    checking: list[sqlite3.Connection] = []  # the snapshot's check, to interrupt on Cancel
+
+    def step(done: int, total: int) -> None:
+        if progress is not None and progress(done, total) is False:
+            for conn_checking in checking:
+                with contextlib.suppress(sqlite3.ProgrammingError):  # the check has ended
+                    conn_checking.interrupt()
+            raise BackupCancelled("The backup was cancelled; no backup was written.")
+
     when = datetime.now(UTC)
     try:
         folder.mkdir(parents=True, exist_ok=True)
@@ -161,7 +178,7 @@ def write_backup(
     partial = folder / f".{final.name}.{os.getpid()}.partial"
     try:
         owner = ownership.label(conn, workspace)
-        backups.snapshot(conn, snapshot)
+        backups.snapshot(conn, snapshot, step if progress is not None else None)
         with Workspace.open_readonly(snapshot) as copy:
             totals = reports.counts(copy)
             schema = copy.schema_version
@@ -173,16 +190,24 @@ def write_backup(
             counts=counts, workspace_id=owner["workspace_id"],
             workspace_location=owner["workspace_location"],
         )
+        size, written = snapshot.stat().st_size, [0]
+
+        def copied(block: int) -> None:
+            written[0] += block
+            step(written[0], size)
+
         with ThreadPoolExecutor(1) as pool:
-            check = pool.submit(backups.integrity_problems, snapshot)
+            check = pool.submit(backups.integrity_problems, snapshot, checking.append)
             with partial.open("xb") as raw:
                 out = EncryptingWriter(raw, passphrase, owner) if passphrase else raw
-                archive.write(out, snapshot, media_folder(workspace), manifest)
+                archive.write(out, snapshot, media_folder(workspace), manifest,
+                              copied if progress is not None else None)
                 out.close()  # seals the last encrypted chunk; closes a plain file
                 if passphrase:
                     raw.flush()
                     os.fsync(raw.fileno())
             problems = check.result()
+            step(size, size)
         if problems:
             raise WorkspaceDamaged(
                 f"{final}: the copy failed its integrity check ({'; '.join(problems[:3])}); "
@@ -210,16 +235,20 @@ def make_backup(
     *,
     passphrase: str | None = None,
     rotate: bool | None = None,
+    progress: Callable[[int, int], bool] | None = None,
 ) -> BackupResult:
     """Back up ``ws``, log the attempt, and prune old backups when it succeeded.
 
     ``folder`` defaults to :func:`backup_folder`; rotation runs by default after
     automatic and manual backups into that folder, and removes only automatic backups
-    that carry this workspace's identity.
+    that carry this workspace's identity. ``progress`` as in :func:`write_backup`.
     """
     target = folder or backup_folder(ws)
     try:
-        result = write_backup(ws.conn, ws.path, target, kind, passphrase=passphrase)
+        result = write_backup(ws.conn, ws.path, target, kind, passphrase=passphrase,
+                              progress=progress)
+    except BackupCancelled:
+        raise  # the user's choice, not a failed backup: nothing to log
     except BackupError as error:
         with contextlib.suppress(sqlite3.Error):
             backups.log_backup(ws, target, kind, None, False, str(error),

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import csv
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
@@ -92,13 +92,24 @@ def post_rows(post: ExportPost, zone_name: str) -> Iterator[list[str]]:
                post.body if channel.body else ""]
 
 
-def write_csv(data: CalendarData, out: IO[str], *, default_tz: str) -> CsvStats:
-    """Write the plain CSV of ``data`` to the text stream ``out`` (opened with newline='')."""
+REPORT_EVERY = 1000  # posts written between two progress reports
+
+
+def write_csv(data: CalendarData, out: IO[str], *, default_tz: str,
+              written: Callable[[int, int], None] | None = None) -> CsvStats:
+    """Write the plain CSV of ``data`` to the text stream ``out`` (opened with newline='').
+
+    ``written(posts, total)`` is told every :data:`REPORT_EVERY` posts; an exception it
+    raises stops the writing and comes out.
+    """
     stats = CsvStats()
     writer = _writer(out)
     writer.writerow(CSV_COLUMNS)
+    total = len(data.posts)
     for post in data.posts:
         stats.posts += 1
+        if written is not None and stats.posts % REPORT_EVERY == 0:
+            written(stats.posts, total)
         for row in post_rows(post, default_tz):
             writer.writerow([neutralise_cell(cell) for cell in row])
             stats.rows += 1

@@ -7,14 +7,16 @@ moves it in only when the whole export succeeded.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Literal, get_args
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from socialdesk.core.atomic import AtomicFiles, ExportError, atomic_open
+from socialdesk.core.atomic import AtomicFiles, ExportCancelled, ExportError, atomic_open
 from socialdesk.core.calendar import csv_export, ics
+from socialdesk.core.gc_pause import free_in_parts
 from socialdesk.core.timezones import local_timezone
 from socialdesk.store.calendar_export import CalendarData, calendar_export_data
 from socialdesk.store.workspace import Workspace
@@ -70,6 +72,7 @@ def export_calendar(
     default_tz: str | None = None,
     *,
     calendar_name: str | None = None,
+    progress: Callable[[int, int], bool] | None = None,
 ) -> ExportResult:
     """Export the content calendar from ``first`` to ``last`` (inclusive; ``None``: open).
 
@@ -79,7 +82,14 @@ def export_calendar(
     computer's zone). ``calendar_name`` names the ICS calendar (default: the workspace
     file's name). Raises :class:`ExportError` for a bad format, zone, range or target;
     on any failure the files already at the targets are left as they were.
+    ``progress(done, total)`` is called as the posts are read and written; once it
+    returns False the export stops, writes nothing and raises :class:`ExportCancelled`.
     """
+
+    def tick(done: int, total: int) -> None:
+        if progress is not None and progress(done, total) is False:
+            raise ExportCancelled("Export cancelled; nothing was written.")
+
     if fmt not in FORMATS:
         raise ExportError(f"Unknown calendar format {fmt!r}; use one of {', '.join(FORMATS)}.")
     if first and last and first > last:
@@ -87,28 +97,43 @@ def export_calendar(
     zone = _check_zone(default_tz or local_timezone())
     out = Path(out).expanduser()
     _check_target(out)
+    tick(0, 0)
     data = calendar_export_data(
         ws,
         first.isoformat() if first else None,
         last.isoformat() if last else None,
         with_recurring=fmt == "ics",
+        progress=tick,
     )
     try:
+        return _write(data, out, fmt, zone,
+                      calendar_name if calendar_name is not None else ws.path.stem, tick)
+    finally:  # 100,000s of posts freed at once would keep the GUI thread waiting
+        parts: list[list[object]] = [list(data.posts), list(data.asks), list(data.follow_ups)]
+        del data  # now the lists hold the only references
+        for part in parts:
+            free_in_parts(part)
+
+
+def _write(data: CalendarData, out: Path, fmt: str, zone: str, name: str,
+           tick: Callable[[int, int], None]) -> ExportResult:
+    try:
         if fmt == "ics":
-            name = calendar_name if calendar_name is not None else ws.path.stem
             with atomic_open(out, binary=True) as handle:
-                stats = ics.write_ics(data, handle, name=name, default_tz=zone)
+                stats = ics.write_ics(data, handle, name=name, default_tz=zone,
+                                      rendered=tick)
             return ExportResult(
                 format=fmt, files=(out,), posts=stats.events, todos=stats.todos,
                 skipped=stats.skipped, notes=tuple(stats.notes),
             )
         if fmt == "csv":
             with atomic_open(out, encoding=csv_export.CSV_ENCODING) as handle:
-                csv_stats = csv_export.write_csv(data, handle, default_tz=zone)
+                csv_stats = csv_export.write_csv(data, handle, default_tz=zone, written=tick)
             return ExportResult(
                 format=fmt, files=(out,), posts=csv_stats.posts, rows=csv_stats.rows,
                 skipped=csv_stats.skipped, notes=tuple(csv_stats.notes),
             )
+        tick(0, 0)
         return _export_hootsuite(data, out, zone)
     except OSError as error:
         raise ExportError(f"Cannot write {out}: {error.strerror or error}.") from error

@@ -17,7 +17,7 @@ from ``icalendar`` (:meth:`icalendar.Timezone.from_tzid`).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import IO, TYPE_CHECKING
@@ -391,21 +391,28 @@ def build_calendar(
 
 # --- direct writer ---------------------------------------------------------------------
 
+REPORT_EVERY = 1000  # components rendered between two progress reports
+
 
 def write_ics(
-    data: CalendarData, out: IO[bytes], *, name: str, default_tz: str
+    data: CalendarData, out: IO[bytes], *, name: str, default_tz: str,
+    rendered: Callable[[int, int], None] | None = None,
 ) -> IcsStats:
     """Write the calendar of ``data`` to the binary stream ``out``; return what it held.
 
     Timed posts without a zone of their own use ``default_tz`` (an IANA name).
+    ``rendered(done, total)`` is told every :data:`REPORT_EVERY` components; an exception
+    it raises stops the writing and comes out.
     """
     stats = IcsStats()
+    total = len(data.posts) + len(data.asks) + len(data.follow_ups)
     # The events are rendered first: only then are the zones they use known, and
     # VTIMEZONE components must come before them.
-    chunks = [
-        ics_lines.component_text(kind, props)
-        for kind, props in components(data, default_tz, stats)
-    ]
+    chunks = []
+    for kind, props in components(data, default_tz, stats):
+        chunks.append(ics_lines.component_text(kind, props))
+        if rendered is not None and len(chunks) % REPORT_EVERY == 0:
+            rendered(min(len(chunks), total), total)
     head = "BEGIN:VCALENDAR\r\n" + "".join(
         fold(content_line(prop, value)) + "\r\n"
         for prop, value in calendar_properties(name, default_tz)

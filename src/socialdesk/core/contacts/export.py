@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
-from socialdesk.core.atomic import ExportError, atomic_open
+from socialdesk.core.atomic import ExportCancelled, ExportError, atomic_open
 from socialdesk.core.contacts.fields import OWN_FIELDS
 from socialdesk.core.contacts.vcard_write import VERSIONS, card
 from socialdesk.core.csvsafe import neutralise_cell
@@ -35,10 +35,6 @@ CSV_FIELDS = ("Name", "Organisation", *(own.csv_title for own in OWN_FIELDS))
 CSV_TAIL = ("Tags", "Notes", "UID")
 _NUMBERED = (("email", "E-mail"), ("phone", "Phone"), ("url", "Website"))
 Progress = Callable[[int, int], bool]
-
-
-class ExportCancelled(ExportError):
-    """The user cancelled; the target file was left as it was."""
 
 
 @dataclass(frozen=True, slots=True)

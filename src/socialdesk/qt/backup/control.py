@@ -33,7 +33,7 @@ from socialdesk.core.backup import secrets
 from socialdesk.core.changes import BACKUP_LOG
 from socialdesk.core.lock import WorkspaceLock
 from socialdesk.core.settings import workspace_settings
-from socialdesk.qt.workers import Task, start_on_worker, start_with_dialog, writing
+from socialdesk.qt.workers import Progress, Task, start_on_worker, start_with_dialog, writing
 from socialdesk.store import backups
 from socialdesk.store.errors import WorkspaceError
 from socialdesk.store.workspace import Workspace
@@ -45,11 +45,12 @@ if TYPE_CHECKING:
 CHECK_EVERY_MS = 60 * 60 * 1000  # look once an hour whether the daily backup is due
 
 
-def _backup_job(path: Path, kind: str, passphrase: str | None) -> BackupResult:
+def _backup_job(path: Path, kind: str, passphrase: str | None,
+                progress: Progress | None = None) -> BackupResult:
     from socialdesk.core.backup import create as backup
 
     with Workspace.open(path, verify=False) as ws:
-        return backup.make_backup(ws, kind=kind, passphrase=passphrase)
+        return backup.make_backup(ws, kind=kind, passphrase=passphrase, progress=progress)
 
 
 class BackupControl(QObject):
@@ -154,7 +155,12 @@ class BackupControl(QObject):
         return dialog.passphrase.text()
 
     def start_backup(self, kind: str, *, interactive: bool) -> bool:
-        """Back up on a worker thread; the status bar tells when it is done."""
+        """Back up on the writer thread; the status bar tells when it is done.
+
+        An ``interactive`` backup (File → Backup now), which the user waits for, shows
+        its progress and takes Cancel (which leaves no backup behind); the automatic one
+        runs unseen.
+        """
         from socialdesk.qt.backup.recovery import Cancelled
 
         if self.busy or self.restoring:
@@ -177,6 +183,11 @@ class BackupControl(QObject):
                 return  # the window's workspace is closed; the restore's end says it all
             self._work_ended()
             self.window.written_by_worker(BACKUP_LOG)  # its log line: no view reloads
+            from socialdesk.core.backup.create import BackupCancelled  # loaded by the job
+
+            if isinstance(error, BackupCancelled):
+                self.window.statusBar().showMessage("Backup cancelled: none was made.", 8000)
+                return
             if error is not None:
                 if interactive:
                     QMessageBox.critical(self.window, f"Backup failed — {APP_NAME}", str(error))
@@ -187,8 +198,14 @@ class BackupControl(QObject):
             assert result is not None
             self.window.statusBar().showMessage(f"Backed up to {result.path}", 8000)
 
-        outcome = start_on_worker(self, lambda: _backup_job(path, kind, passphrase), done,
-                                  writes=True, what="the backup")
+        if interactive:
+            outcome = start_with_dialog(
+                self.window, "Backing up…",
+                lambda progress: _backup_job(path, kind, passphrase, progress), done,
+                writes=True, what="the backup")
+        else:
+            outcome = start_on_worker(self, lambda: _backup_job(path, kind, passphrase), done,
+                                      writes=True, what="the backup")
         self._pending.append(outcome)
         return True
 
@@ -252,8 +269,8 @@ class BackupControl(QObject):
 
         self.closing = True
         start_with_dialog(self.window, "Backing up before closing…",
-                          lambda _progress: _backup_job(path, "auto", passphrase), done,
-                          cancellable=False, writes=True, what="the backup")
+                          lambda progress: _backup_job(path, "auto", passphrase, progress),
+                          done, cancellable=False, writes=True, what="the backup")
         return True
 
     def _wait_to_close(self) -> None:

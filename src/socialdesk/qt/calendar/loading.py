@@ -18,7 +18,7 @@ from PySide6.QtCore import QObject, Signal
 
 from socialdesk.core.calendar.recurrence import posts_in_range
 from socialdesk.qt.calendar.periods import Range
-from socialdesk.qt.workers import Task, run_task
+from socialdesk.qt.workers import Task, reads_pool, run_task
 from socialdesk.store import posts
 from socialdesk.store.errors import WorkspaceError
 from socialdesk.store.models import PostRow
@@ -119,7 +119,8 @@ class RangeCache(QObject):
             return
         self._pending.update(ranges)
         path, generation, loader, wanted = self.path, self.generation, self._loader, list(ranges)
-        run_task(loader, lambda _progress: read_ranges(path, generation, wanted, loader))
+        run_task(loader, lambda _progress: read_ranges(path, generation, wanted, loader),
+                 reads_pool())
 
     def _loaded(self, generation: int, found: dict[Range, list[PostRow]]) -> None:
         if generation != self.generation:  # the workspace changed since: read again

@@ -44,7 +44,13 @@ from socialdesk.core.formatting import compact, exact, short_date
 from socialdesk.qt.table_model import ROW_ROLE, TitledColumnsModel
 from socialdesk.qt.workers import Task, lane, run_task
 from socialdesk.store import contacts
-from socialdesk.store.contact_search import ContactSearch, Matches, Version, read_order
+from socialdesk.store.contact_search import (
+    ContactSearch,
+    Matches,
+    Ranked,
+    Version,
+    read_order,
+)
 from socialdesk.store.contacts import (
     ROW_AUDIENCE,
     ROW_FIELDS,
@@ -105,7 +111,7 @@ def read_order_for(path: Path, sort: str, descending: bool, version: Version,
     """Worker: read every contact id in one sort order and hand it over (None: unreadable)."""
     yield_to_gui_thread()
     try:
-        order: np.ndarray | None = read_order(path, sort, descending)
+        order: Ranked | None = read_order(path, sort, descending)
     except (WorkspaceError, sqlite3.Error):
         order = None  # the GUI thread reads it itself (and reports any damage)
     with contextlib.suppress(RuntimeError):  # the model has gone: nobody to tell
@@ -237,7 +243,7 @@ class ContactsModel(TitledColumnsModel):
                 courier, lambda _progress: read_order_for(path, *job, courier), order_pool()))
 
     def _order_arrived(self, sort: str, descending: bool, version: Version,
-                       order: np.ndarray | None) -> None:
+                       order: Ranked | None) -> None:
         self._reading.discard((sort, descending, version))
         if order is not None:
             self.search.add_order(sort, descending, order, version)

@@ -42,7 +42,7 @@ from socialdesk.qt.contacts.view import (
 from socialdesk.qt.icons import ui_icon
 from socialdesk.qt.table_model import ROW_ROLE
 from socialdesk.qt.view_base import EmptyState, View, heading, make_table, muted
-from socialdesk.qt.workers import start_on_worker
+from socialdesk.qt.workers import reads_pool, start_on_worker
 from socialdesk.store import contacts, partners
 from socialdesk.store.contacts import ContactQuery, fts_expression
 from socialdesk.store.errors import WorkspaceError
@@ -151,7 +151,7 @@ class PartnersView(View):
             path, column, order = self.ws.path, self.model.sort_column, self.model.sort_order
             params = self.model.params
             start_on_worker(self, lambda: read_sorted(path, column, order, params),
-                            partial(self._loaded, generation))
+                            partial(self._loaded, generation), pool=reads_pool())
 
     def _params_read(self, params: ModelParams | None, error: BaseException | None) -> None:
         """The workspace's model arrived: the share chances become the planner's."""

@@ -188,8 +188,7 @@ class ReportsView(View):
     def refresh(self) -> None:
         """Reload every figure (on a worker thread when the workspace is big)."""
         day = today()
-        totals = reports.counts(self.ws)
-        big = totals.posts + totals.asks > BACKGROUND_ABOVE
+        big = reports.posts_and_asks_above(self.ws, BACKGROUND_ABOVE)  # never counts all
         self.track_record.refresh(background=big)
         if not big:
             self.show_overview(read_figures(self.ws, day))

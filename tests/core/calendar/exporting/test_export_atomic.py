@@ -129,3 +129,30 @@ def test_atomic_open_replaces_and_keeps_permissions(tmp_path: Path) -> None:
     assert target.read_text() == "two"
     assert target.stat().st_mode & 0o777 == 0o600
     assert leftovers(tmp_path) == []
+
+
+@pytest.mark.parametrize("fmt", ["ics", "csv"])
+@pytest.mark.parametrize("cancel_at", [1, 2, 7], ids=["before", "reading", "writing"])
+def test_a_cancelled_export_reports_progress_and_keeps_the_previous_file(
+    ws: Workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fmt: str, cancel_at: int
+) -> None:
+    from socialdesk.core.atomic import ExportCancelled
+
+    monkeypatch.setattr(ics, "REPORT_EVERY", 10)
+    monkeypatch.setattr(csv_export, "REPORT_EVERY", 10)
+    many_posts(ws)
+    out = tmp_path / f"cal.{fmt}"
+    out.write_bytes(b"previous good export\n")
+    calls: list[tuple[int, int]] = []
+
+    def progress(done: int, total: int) -> bool:
+        calls.append((done, total))
+        return len(calls) < cancel_at
+
+    with pytest.raises(ExportCancelled, match="cancelled"):
+        export_calendar(ws, out, fmt, progress=progress)  # type: ignore[arg-type]
+    assert len(calls) == cancel_at and calls[-1][0] <= calls[-1][1]
+    assert out.read_bytes() == b"previous good export\n"
+    assert leftovers(tmp_path) == []
+    export_calendar(ws, out, fmt, progress=lambda done, total: True)  # type: ignore[arg-type]
+    assert b"Post 49" in out.read_bytes()

@@ -102,6 +102,30 @@ def test_find_duplicates(ws: Workspace, write: Write) -> None:
     assert [(m.index, m.line, m.existing_name) for m in plain] == [(0, 0, "Robert Ray")]
 
 
+def test_large_blocks_of_likely_duplicates_are_ordered_as_small_ones(
+        ws: Workspace, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Blocks of keys sharing a common word, ordered by numpy (the interpreter lock is not
+    held for a whole sort), find the same likely duplicates, best score and lowest id first."""
+    from socialdesk.core.contacts.importing import duplicates
+
+    for name in ("Ann Martin", "Anne Martin", "Annie Martin", "Ann Martins", "Bob Martin",
+                 "Ann Martin", "Martin Ann"):
+        save_contact(ws, Contact(0, name))
+    wanted = [Contact(0, "Anne Martin"), Contact(0, "Ann Martin"), Contact(0, "Bobby Martin")]
+
+    def found() -> list[object]:
+        index = duplicates.DuplicateIndex(ws)
+        blocks = {name: (b.lengths, b.ids, b.keys) for name, b in index.blocks.items()}
+        likely = [index.likely(c) for c in wanted]
+        index.release()
+        assert not index.blocks and not index.owners and not index.names
+        return [blocks, likely]
+
+    in_python = found()
+    monkeypatch.setattr(duplicates, "SORT_IN_NUMPY_ABOVE", 1)
+    assert found() == in_python
+
+
 def test_imported_contacts_are_searchable(ws: Workspace, write: Write) -> None:
     import_contacts(ws, write("people.csv", PEOPLE))
     assert [r.name for r in contact_rows(ws, ContactQuery(text="chloe@example"))] == [

@@ -139,6 +139,9 @@ def _detail_key(kind: str, value: str) -> IdentityKey | None:
     return (kind, found) if found else None
 
 
+SORT_IN_NUMPY_ABOVE = 20_000  # keys in a block; larger blocks are ordered by numpy
+
+
 class _Block:
     """The keys that share one word (or first letters), by length then id.
 
@@ -151,7 +154,17 @@ class _Block:
     __slots__ = ("ids", "keys", "lengths")
 
     def __init__(self, entries: list[tuple[int, int, str]]) -> None:
-        entries.sort()
+        if len(entries) > SORT_IN_NUMPY_ABOVE:
+            # list.sort holds the interpreter lock throughout: sorting the 100,000s of
+            # keys sharing a common word would keep the GUI thread waiting that long.
+            import numpy as np
+
+            count = len(entries)
+            order = np.lexsort((np.fromiter((e[1] for e in entries), np.int64, count),
+                                np.fromiter((e[0] for e in entries), np.int64, count)))
+            entries = [entries[i] for i in order.tolist()]
+        else:
+            entries.sort()
         self.lengths = [length for length, _, _ in entries]
         self.ids = [contact_id for _, contact_id, _ in entries]
         self.keys = [key for _, _, key in entries]
@@ -198,7 +211,20 @@ class DuplicateIndex:
             sorted_key = _sorted_words(key)
             for block in _blocks_of(key):
                 blocks[block].append((len(sorted_key), contact_id, sorted_key))
-        self.blocks = {name: _Block(entries) for name, entries in blocks.items()}
+        self.blocks: dict[str, _Block] = {}
+        while blocks:  # each block's entries are freed once indexed, not all at the end
+            name, entries = blocks.popitem()
+            self.blocks[name] = _Block(entries)
+
+    def release(self) -> None:
+        """Free the index a part at a time.
+
+        Dropping it whole frees millions of keys in one go, holding the interpreter
+        lock for most of a second on a million contacts (the GUI thread waits that long).
+        """
+        for table in (self.owners, self.names, self.same_name, self.blocks):
+            while table:
+                table.popitem()
 
     def exact(
         self, contact: Contact, uid: str = "", keys: Sequence[IdentityKey] | None = None
@@ -296,11 +322,15 @@ def find_duplicates(
     index = DuplicateIndex(ws)
     matches = []
     total = len(contacts)
-    for position, item in enumerate(contacts):
-        if progress is not None and position % 1000 == 0 and progress(position, total) is False:
-            raise ImportCancelled("the duplicate search")
-        parsed = item if isinstance(item, ParsedContact) else ParsedContact(0, item)
-        found = index.match(position, parsed.line, parsed.contact, parsed.uid)
-        if found is not None:
-            matches.append(found)
+    try:
+        for position, item in enumerate(contacts):
+            if (progress is not None and position % 1000 == 0
+                    and progress(position, total) is False):
+                raise ImportCancelled("the duplicate search")
+            parsed = item if isinstance(item, ParsedContact) else ParsedContact(0, item)
+            found = index.match(position, parsed.line, parsed.contact, parsed.uid)
+            if found is not None:
+                matches.append(found)
+    finally:
+        index.release()
     return matches

@@ -188,11 +188,14 @@ def import_contacts(
     skipped = 0
     with ws.transaction(), store.roomy_cache(ws), store.file_owners(ws):
         plan = _Plan(ws, DuplicateIndex(ws), default_effort(ws))
-        for chunk in stream.chunks:
-            plan.add_chunk(chunk.contacts)
-            problems += chunk.problems
-            skipped += chunk.skipped
-            _tick(progress, chunk.done, stream.size, path)
+        try:
+            for chunk in stream.chunks:
+                plan.add_chunk(chunk.contacts)
+                problems += chunk.problems
+                skipped += chunk.skipped
+                _tick(progress, chunk.done, stream.size, path)
+        finally:
+            plan.index.release()
         _tick(progress, stream.size, stream.size, path)
     return ImportReport(plan.imported, plan.merged + plan.existing_rows - plan.unchanged,
                         skipped, tuple(problems), unchanged=plan.unchanged,
