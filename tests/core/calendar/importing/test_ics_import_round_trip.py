@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
 import pytest
-from ics_import_helpers import posts
+from ics_import_helpers import calendar, event, posts
 
 from socialdesk.core.calendar.export import export_calendar
 from socialdesk.core.calendar.importing import import_calendar
@@ -211,3 +212,25 @@ def test_a_channel_socialdesk_does_not_list_comes_back_by_its_name(
         target.close()
     assert post["channels"] == {"Substack": "The long version", "instagram": None}
     assert [tuple(row) for row in stored] == [("instagram", ""), ("other", "Substack")]
+
+
+def test_a_date_of_an_imported_series_keeps_its_first_comment_and_media(
+        ws: Workspace, tmp_path: Path, write: Callable[..., Path]) -> None:
+    series = write(calendar(event("RRULE:FREQ=DAILY;COUNT=3", uid="daily@test",
+                                  start="DTSTART;TZID=Europe/Paris:20300301T180000")))
+    import_calendar(ws, series, default_tz="Europe/Berlin", since=date(2030, 1, 1))
+    with ws.transaction():
+        ws.conn.execute("UPDATE posts SET first_comment = 'See you there' "
+                        "WHERE scheduled_on = '2030-03-02'")
+        ws.conn.execute("INSERT INTO post_media (post_id, path, alt) SELECT id, 'stall.jpg', "
+                        "'Our stall' FROM posts WHERE scheduled_on = '2030-03-02'")
+    before = posts(ws)
+    target = export_and_import(ws, tmp_path, "Europe/Berlin")
+    try:
+        after = posts(target)
+    finally:
+        target.close()
+    assert {u: (p["first_comment"], p["media"]) for u, p in after.items()} == {
+        u: (p["first_comment"], p["media"]) for u, p in before.items()}
+    assert ("See you there", [("stall.jpg", "Our stall")]) in [
+        (p["first_comment"], p["media"]) for p in after.values()]
