@@ -164,7 +164,8 @@ def split_description(
     text = description.replace("\r\n", "\n").replace("\r", "\n")
     handoff = _handoff(text) if ours else _Handoff(text)
     text = handoff.text
-    extra = (handoff.first_comment, handoff.media, handoff.notes)
+    extra = {"first_comment": handoff.first_comment, "media": handoff.media,
+             "notes": handoff.notes}
     title = _title_prefix(text, summary)
     if title is not None:
         text = text[len(title) + 2 :]
@@ -186,10 +187,10 @@ def split_description(
             continue
         body = text[: max(start - 2, 0)]
         channels = tuple((p, variants.get(p)) for p in platforms)
-        return Described(title, body, channels if channels or ours else None, link, *extra)
+        return Described(title, body, channels if channels or ours else None, link, **extra)
     if not ours:
         text = html_to_text(text)
-    return Described(title, text, () if ours else None, None, *extra)
+    return Described(title, text, () if ours else None, None, **extra)
 
 
 def fallback_title(body: str, kind: str) -> str:
