@@ -64,7 +64,7 @@ def take_media(entries: Iterable[Media], *, more: bool = False
         notes.append(f"more than {MAX_MEDIA} media files: those after the first {MAX_MEDIA} "
                      "were left out.")
     if refused:
-        more = f" (and {refused - 1} more)" if refused > 1 else ""
-        notes.append(f"media file {_shown(first_refused)}{more} left out: a media path is a file "
+        others = f" (and {refused - 1} more)" if refused > 1 else ""
+        notes.append(f"media file {_shown(first_refused)}{others} left out: a media path is a file "
                      "in the workspace's media folder.")
     return tuple(kept), notes

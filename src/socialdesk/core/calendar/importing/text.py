@@ -14,6 +14,7 @@ HTML (Google Calendar writes links as ``<a href>``) becomes plain text.
 
 from __future__ import annotations
 
+import dataclasses
 import html
 import re
 from collections.abc import Iterator
@@ -163,9 +164,13 @@ def split_description(
     """
     text = description.replace("\r\n", "\n").replace("\r", "\n")
     handoff = _handoff(text) if ours else _Handoff(text)
-    text = handoff.text
-    extra = {"first_comment": handoff.first_comment, "media": handoff.media,
-             "notes": handoff.notes}
+    described = _split(handoff.text, summary, url, ours=ours)
+    return dataclasses.replace(described, first_comment=handoff.first_comment,
+                               media=handoff.media, notes=handoff.notes)
+
+
+def _split(text: str, summary: str, url: str, *, ours: bool) -> Described:
+    """Title, body, channels and link of a DESCRIPTION without its hand-off paragraphs."""
     title = _title_prefix(text, summary)
     if title is not None:
         text = text[len(title) + 2 :]
@@ -187,10 +192,10 @@ def split_description(
             continue
         body = text[: max(start - 2, 0)]
         channels = tuple((p, variants.get(p)) for p in platforms)
-        return Described(title, body, channels if channels or ours else None, link, **extra)
+        return Described(title, body, channels if channels or ours else None, link)
     if not ours:
         text = html_to_text(text)
-    return Described(title, text, () if ours else None, None, **extra)
+    return Described(title, text, () if ours else None, None)
 
 
 def fallback_title(body: str, kind: str) -> str:
