@@ -11,8 +11,10 @@ with the same UID are one post: its channels are their ``channel`` cells, its te
 ``post_text`` cell (else the first row's ``text``), and a row whose ``text`` differs is
 that channel's own text. The first row of a post gives its title, status, campaign (made
 when the workspace has none of that name), date, time, zone (the export's default zone
-becomes "the workspace's"), link and topics (``; `` between them); a later row of the
-same post that says otherwise is listed as a problem.
+becomes "the workspace's"), link, topics (``; `` between them), first comment and media
+(the ``media`` and ``alt_text`` cells, a file per line, :mod:`.media`); a later row of the
+same post that says otherwise is listed as a problem. A file without the ``media`` or
+``first_comment`` column (an older SocialDesk's) leaves a post's own alone.
 
 Hootsuite's bulk-upload layout: no header row (a first row naming Date, Message and Link
 is skipped), the columns date and time, message and link (optional), one file per social
