@@ -22,6 +22,7 @@ from socialdesk.store.workspace import Workspace
 _NOW = "strftime('%Y-%m-%dT%H:%M:%SZ', 'now')"
 _CHUNK = 500
 Channel = tuple[str, str | None]
+Media = tuple[str, str]  # (path relative to the media folder, alt text)
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,7 +32,7 @@ class PostValues:
     ``channels`` or ``topics`` ``None``: leave the post's as they are (updates only).
     ``created_at`` ``None``: now (inserts only; updates never change it).
     ``series_id`` and ``recurrence_id``: the imported series (``post_series``) the post is
-    a date of, and which.
+    a date of, and which. ``media`` ``None``: leave the post's as they are (updates only).
     """
 
     uid: str
@@ -52,8 +53,10 @@ class PostValues:
     series_id: int | None = None
     recurrence_id: str | None = None
     created_at: str | None = None
+    first_comment: str = ""
     channels: tuple[Channel, ...] | None = ()
     topics: tuple[str, ...] | None = ()
+    media: tuple[Media, ...] | None = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,13 +82,15 @@ class ExistingPost:
     series_id: int | None
     recurrence_id: str | None
     updated_at: str
+    first_comment: str = ""
     channels: tuple[Channel, ...] = ()
     topics: tuple[str, ...] = ()
+    media: tuple[Media, ...] = ()
 
 
 # The posts columns an import compares and writes: ExistingPost's own columns but the
 # ones the workspace keeps (id, updated_at).
-_EXISTING_COLUMNS = field_names(ExistingPost, leave_out=("channels", "topics"))
+_EXISTING_COLUMNS = field_names(ExistingPost, leave_out=("channels", "topics", "media"))
 _COLUMNS = tuple(name for name in _EXISTING_COLUMNS if name not in ("id", "updated_at"))
 
 
@@ -112,6 +117,7 @@ def existing_posts(ws: Workspace, uids: Iterable[str]) -> dict[str, ExistingPost
             rows[row["id"]] = row
     channels: dict[int, list[Channel]] = defaultdict(list)
     topics: dict[int, list[str]] = defaultdict(list)
+    media: dict[int, list[Media]] = defaultdict(list)
     for chunk in _chunks(sorted(rows)):
         marks = ", ".join("?" for _ in chunk)
         for row in ws.conn.execute(
@@ -126,10 +132,17 @@ def existing_posts(ws: Workspace, uids: Iterable[str]) -> dict[str, ExistingPost
             list(chunk),
         ):
             topics[row["post_id"]].append(row["name"])
+        for row in ws.conn.execute(
+            f"SELECT post_id, path, alt FROM post_media WHERE post_id IN ({marks}) "
+            "ORDER BY post_id, position, id",
+            list(chunk),
+        ):
+            media[row["post_id"]].append((row["path"], row["alt"]))
     return {
         row["uid"]: from_row(
             ExistingPost, row, _EXISTING_COLUMNS,
             channels=tuple(channels.get(row["id"], ())), topics=tuple(topics.get(row["id"], ())),
+            media=tuple(media.get(row["id"], ())),
         )
         for row in rows.values()
     }
@@ -169,10 +182,18 @@ def _write_links(ws: Workspace, pairs: Sequence[tuple[int, PostValues]]) -> None
             if topic in topic_ids
         ],
     )
+    ws.conn.executemany(
+        "INSERT INTO post_media (post_id, path, position, alt) VALUES (?, ?, ?, ?)",
+        [
+            (post_id, path, position, alt)
+            for post_id, post in pairs
+            for position, (path, alt) in enumerate(post.media or ())
+        ],
+    )
 
 
 def insert_posts(ws: Workspace, posts: Sequence[PostValues]) -> list[int]:
-    """Insert new posts with their channels and topics; return their ids."""
+    """Insert new posts with their channels, topics and media; return their ids."""
     _require_transaction(ws)
     if not posts:
         return []
@@ -191,7 +212,7 @@ def insert_posts(ws: Workspace, posts: Sequence[PostValues]) -> list[int]:
 
 
 def update_posts(ws: Workspace, updates: Sequence[tuple[int, PostValues]]) -> None:
-    """Overwrite existing posts (by id) with new values; channels and topics when given."""
+    """Overwrite existing posts (by id) with new values; channels, topics, media when given."""
     _require_transaction(ws)
     if not updates:
         return
@@ -209,6 +230,10 @@ def update_posts(ws: Workspace, updates: Sequence[tuple[int, PostValues]]) -> No
         "DELETE FROM post_topics WHERE post_id = ?",
         [(post_id,) for post_id, post in updates if post.topics is not None],
     )
+    ws.conn.executemany(
+        "DELETE FROM post_media WHERE post_id = ?",
+        [(post_id,) for post_id, post in updates if post.media is not None],
+    )
     _write_links(ws, updates)
 
 
@@ -216,6 +241,6 @@ def count_rows(ws: Workspace) -> dict[str, int]:
     """Row counts of the tables an import writes (for checks that nothing changed)."""
     return {
         table: ws.conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
-        for table in ("posts", "post_channels", "post_topics", "topics", "campaigns",
-                      "post_series")
+        for table in ("posts", "post_channels", "post_topics", "post_media", "topics",
+                      "campaigns", "post_series")
     }

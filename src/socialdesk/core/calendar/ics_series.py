@@ -5,7 +5,8 @@ its zone, RRULE and RDATE as imported, EXDATE as imported plus every imported da
 post is gone (deleted, undated, or made a repeating post of its own), and what the
 event said (title, text, status, link, location, categories). Each post of the series
 that differs from what the master implies for its date — another date or time, title,
-text, status, link, location, categories or channels — becomes a VEVENT of the same UID
+text, status, link, location, categories or channels, or that has media or a first
+comment (the master has none) — becomes a VEVENT of the same UID
 with that date as RECURRENCE-ID; the others are the rule's. Dates the rule implies
 outside the imported ones are simply the rule's, as the other calendar program expects.
 """
@@ -83,6 +84,7 @@ def _same_as_master(post: ExportPost, series: SeriesValues) -> bool:
         and categories == {c.casefold() for c in series.categories}
         and channels == sorted(series.channels or ())
         and _status_as_master(post, series)
+        and not post.media and not post.first_comment.strip()
     )
 
 

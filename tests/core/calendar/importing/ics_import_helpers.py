@@ -48,7 +48,7 @@ def counts(ws: Workspace) -> dict[str, int]:
 
 
 def posts(ws: Workspace) -> dict[str, dict[str, object]]:
-    """Every post by UID, with its campaign name, channels and topics."""
+    """Every post by UID, with its campaign name, channels, topics and media (path, alt)."""
     rows = ws.conn.execute(
         "SELECT p.*, c.name AS campaign FROM posts p LEFT JOIN campaigns c "
         "ON c.id = p.campaign_id ORDER BY p.uid"
@@ -66,5 +66,8 @@ def posts(ws: Workspace) -> dict[str, dict[str, object]]:
                 "SELECT t.name FROM post_topics pt JOIN topics t ON t.id = pt.topic_id "
                 "WHERE pt.post_id = ?", (row["id"],))
         )
+        post["media"] = [tuple(r) for r in ws.conn.execute(
+            "SELECT path, alt FROM post_media WHERE post_id = ? ORDER BY position, id",
+            (row["id"],))]
         found[row["uid"]] = post
     return found

@@ -18,9 +18,11 @@ from socialdesk.core.calendar.importing import (
 from socialdesk.core.calendar.importing.csv_posts import MAX_POSTS, MAX_ROWS
 from socialdesk.store.calendar_export import calendar_export_data
 from socialdesk.store.calendar_import import count_rows
+from socialdesk.store.post_writes import set_media
 from socialdesk.store.workspace import Workspace
 
 ZONE = "Europe/London"
+OTHER_ZONE = "America/Toronto"
 Write = Callable[[bytes, str], Path]
 
 
@@ -33,9 +35,26 @@ def _posts(ws: Workspace) -> dict[str, dict[str, object]]:
             "zone": (post.timezone or ZONE) if post.scheduled_time else None,
             "link": post.link, "topics": sorted(post.topics, key=str.casefold),
             "channels": sorted((c.platform, c.body) for c in post.channels),
+            "first_comment": post.first_comment, "media": [(m.path, m.alt) for m in post.media],
         }
         for post in calendar_export_data(ws).posts
     }
+
+
+def _hand_off(ws: Workspace) -> list[int]:
+    """Give a few posts (one with several channels and a channel text) comments and media."""
+    posts = calendar_export_data(ws).posts
+    chosen = [next(p for p in posts if len(p.channels) > 1 and any(c.body for c in p.channels)),
+              next(p for p in posts if len(p.channels) == 1),
+              next(p for p in posts if not p.scheduled_on)]
+    with ws.transaction():
+        for number, post in enumerate(chosen):
+            ws.conn.execute("UPDATE posts SET first_comment = ? WHERE id = ?", (
+                ["@partner thanks!\n#bread #rye", "=1+1 is two", "More at https://x.example"]
+                [number], post.id))
+            set_media(ws, post.id, ("loaf.jpg", "shots/oven (2).mp4", "flour.png")[number:],
+                      ("A crusty loaf, on a board", "", "-flour; a bag")[number:])
+    return [post.id for post in chosen]
 
 
 def _rows(path: Path) -> list[list[str]]:
@@ -49,12 +68,22 @@ def _write_rows(path: Path, rows: list[list[str]]) -> None:
 
 def test_the_demo_comes_back_field_for_field_and_again_without_duplicates(
         demo: Workspace, ws: Workspace, tmp_path: Path) -> None:
+    _hand_off(demo)
     out = tmp_path / "calendar.csv"
     export_calendar(demo, out, "csv", default_tz=ZONE)
     before = _posts(demo)
     assert len(before) > 100
     assert any(len(p["channels"]) > 1 for p in before.values())  # type: ignore[arg-type]
     assert any(body for p in before.values() for _, body in p["channels"])  # type: ignore
+    assert sum(bool(p["media"]) and bool(p["first_comment"]) for p in before.values()) == 3
+
+    # Into the workspace it came from (in a zone none of its posts names, which would
+    # become "the workspace's"): nothing changes.
+    home = tmp_path / "home.csv"
+    export_calendar(demo, home, "csv", default_tz=OTHER_ZONE)
+    same = import_calendar(demo, home, default_tz=OTHER_ZONE)
+    assert (same.imported, same.merged, same.unchanged) == (0, 0, len(before))
+    assert _posts(demo) == before
 
     report = import_calendar(ws, out, default_tz=ZONE)
     assert (report.imported, report.merged, report.skipped, report.problems) == (
@@ -82,6 +111,58 @@ def test_the_demo_comes_back_field_for_field_and_again_without_duplicates(
                                                         "2031-01-02")
     assert {k: v for k, v in after.items() if k != uid} == {
         k: v for k, v in before.items() if k != uid}
+
+    # So does an edited first comment, on a post with media that stay as they are.
+    commented = next(r for r in rows[1:] if r[header.index("first_comment")] and
+                     uids.count(r[header.index("uid")]) == 1)
+    uid = commented[header.index("uid")]
+    commented[header.index("first_comment")] = "Edited in the spreadsheet"
+    _write_rows(out, rows)
+    fourth = import_calendar(ws, out, default_tz=ZONE)
+    assert (fourth.imported, fourth.merged) == (0, 1)
+    assert _posts(ws)[uid] == {**after[uid], "first_comment": "Edited in the spreadsheet"}
+    assert after[uid]["media"]
+
+
+def test_a_file_without_the_hand_off_columns_keeps_the_posts_comments_and_media(
+        demo: Workspace, tmp_path: Path) -> None:
+    _hand_off(demo)
+    out = tmp_path / "calendar.csv"
+    export_calendar(demo, out, "csv", default_tz=OTHER_ZONE)
+    before = _posts(demo)
+    rows = _rows(out)
+    kept = [i for i, name in enumerate(rows[0])
+            if name not in ("media", "alt_text", "first_comment")]
+    _write_rows(out, [[row[i] for i in kept] for row in rows])  # as an older SocialDesk wrote
+    report = import_calendar(demo, out, default_tz=OTHER_ZONE)
+    assert (report.imported, report.merged, report.problems) == (0, 0, ())
+    assert _posts(demo) == before
+
+
+def test_a_hostile_media_cell_is_bounded_and_kept_in_the_media_folder(
+        ws: Workspace, write: Write) -> None:
+    from socialdesk.core.calendar.importing.media import MAX_MEDIA
+
+    paths = "\n".join(["/etc/passwd", "../../.ssh/id_rsa", "C:\\Windows\\x.dll", "ok.jpg"]
+                      + [f"f{n}.jpg" for n in range(200_000)])
+    alts = "\n".join(["a", "b", "c", " Fine \r"] + ["x"] * 200_000)
+    rows = [["uid", "date", "title", "text", "media", "alt_text", "first_comment"],
+            ["h1", "2030-01-01", "Hostile", "x", paths, alts, ""]]
+    buffer = io.StringIO()
+    csv.writer(buffer).writerows(rows)
+    path = write(buffer.getvalue().encode(), "hostile.csv")
+    started = time.monotonic()
+    report = import_calendar(ws, path, default_tz=ZONE)
+    assert time.monotonic() - started < 10
+    assert report.imported == 1
+    assert [p.message for p in report.problems] == [
+        f"more than {MAX_MEDIA} media files: those after the first {MAX_MEDIA} were left out.",
+        "media file '/etc/passwd' (and 2 more) left out: a media path is a file in the "
+        "workspace's media folder.",
+    ]
+    (post,) = _posts(ws).values()
+    assert len(post["media"]) == MAX_MEDIA - 3  # type: ignore[arg-type]
+    assert post["media"][:2] == [("ok.jpg", "Fine"), ("f0.jpg", "x")]  # type: ignore[index]
 
 
 def test_a_channel_text_of_its_own_and_the_campaign_are_made_from_the_rows(

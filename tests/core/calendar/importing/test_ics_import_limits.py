@@ -10,6 +10,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 import tracemalloc
 from datetime import date, timedelta
 from pathlib import Path
@@ -172,3 +173,25 @@ def test_memory_per_event_stays_small() -> None:
     assert len(preview.posts) == 2_000
     # about 10× the file's own bytes per event; all events parsed at once took 25×
     assert peak / len(preview.posts) < 12 * len(data) / 2_000, peak
+
+
+def test_a_huge_media_paragraph_of_our_own_export_is_bounded() -> None:
+    from socialdesk.core.calendar.ics import PRODID
+    from socialdesk.core.calendar.importing.media import MAX_MEDIA
+
+    lines = ["/etc/passwd (alt text: key)", "..\\\\x.dll (no alt text)", "ok.jpg (alt text: Fine)"]
+    lines += ["f.jpg (no alt text)"] * 200_000
+    text = "Body\\n\\nMedia:\\n" + "\\n".join(lines) + "\\n\\nFirst comment:\\nThanks"
+    data = calendar(event(f"DESCRIPTION:{text}", "X-SOCIALDESK-STATUS:draft"), prodid=PRODID)
+    started = time.monotonic()
+    preview = parse_bytes(data, "huge-media.ics", default_tz="Europe/Berlin")
+    assert time.monotonic() - started < 10
+    (post,) = preview.posts
+    assert (post.body, post.first_comment) == ("Body", "Thanks")
+    assert post.media is not None and len(post.media) == MAX_MEDIA
+    assert post.media[:2] == (("ok.jpg", "Fine"), ("f.jpg", ""))
+    assert [p.message for p in preview.problems] == [
+        f"more than {MAX_MEDIA} media files: those after the first {MAX_MEDIA} were left out.",
+        "media file '/etc/passwd' (and 1 more) left out: a media path is a file in the "
+        "workspace's media folder.",
+    ]

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
 import pytest
-from ics_import_helpers import posts
+from ics_import_helpers import calendar, event, posts
 
 from socialdesk.core.calendar.export import export_calendar
 from socialdesk.core.calendar.importing import import_calendar
@@ -20,7 +21,8 @@ STAMPS = ("2024-01-05T08:00:00Z", "2024-02-06T09:30:00Z")
 
 
 def add(ws: Workspace, uid: str, title: str, channels: dict[str, str | None] | None = None,
-        topics: tuple[str, ...] = (), **values: object) -> None:
+        topics: tuple[str, ...] = (), media: tuple[tuple[str, str], ...] = (),
+        **values: object) -> None:
     values = {"uid": uid, "title": title, "created_at": STAMPS[0], "updated_at": STAMPS[1],
               **values}
     cur = ws.conn.execute(
@@ -30,6 +32,8 @@ def add(ws: Workspace, uid: str, title: str, channels: dict[str, str | None] | N
     for platform, body in (channels or {}).items():
         ws.conn.execute("INSERT INTO post_channels (post_id, platform, body) VALUES (?, ?, ?)",
                         (cur.lastrowid, platform, body))
+    ws.conn.executemany("INSERT INTO post_media (post_id, path, position, alt) VALUES (?, ?, ?, ?)",
+                        [(cur.lastrowid, path, n, alt) for n, (path, alt) in enumerate(media)])
     for topic in topics:
         ws.conn.execute("INSERT OR IGNORE INTO topics (name) VALUES (?)", (topic,))
         ws.conn.execute("INSERT INTO post_topics SELECT ?, id FROM topics WHERE name = ?",
@@ -43,7 +47,9 @@ def build(ws: Workspace) -> None:
             ("bread", "events"), body="Fresh = warm, +1 @friends\n\nSecond paragraph",
             status="scheduled", campaign_id=1, scheduled_on="2030-03-10", scheduled_time="09:30",
             timezone="Europe/Berlin", link="https://bakery.example/a?b=1,2", sequence=3,
-            location="Hall 2; stand 7, by the door\nBerlin")
+            location="Hall 2; stand 7, by the door\nBerlin",
+            media=(("loaf.jpg", "A crusty loaf (rye)"), ("shots/oven (2).mp4", "")),
+            first_comment="@partner thanks!\n\n#bread (and rye)")
         add(ws, "p2@test", "Market day", status="draft", scheduled_on="2030-03-12",
             repeat_rule="weekly", repeat_until="2030-04-30")
         add(ws, "p4@test", "Evergreen tip", {"instagram": None}, status="published",
@@ -54,18 +60,20 @@ def build(ws: Workspace) -> None:
             repeat_rule="monthly", repeat_until="2030-06-15")
         add(ws, "p6@test", "-skipped post", {"facebook": "Only here"}, status="skipped",
             scheduled_on="2024-03-20", scheduled_time="12:00", timezone="Europe/Berlin",
-            body="Not today")
+            body="Not today", media=(("flour.png", "-flour; a bag"),))
         add(ws, "p7@test", "Line one\n\nLine three; with, marks", {"x": "Short\n\nx:\nfake"},
             scheduled_on="2030-05-01", status="draft")
         add(ws, "p8@test", "Body with a trailer-like tail", {"bluesky": None}, status="draft",
             body="See below\n\nLink: https://not-the-link.example\n\nChannels: none",
             link="https://the-link.example", scheduled_on="2030-05-02")
-        add(ws, "p9@test", "Ends with a break\n", scheduled_on="2030-05-03", status="draft")
+        add(ws, "p9@test", "Ends with a break\n", scheduled_on="2030-05-03", status="draft",
+            first_comment="More at https://x.example")
 
 
 COMPARED = ("title", "body", "status", "scheduled_on", "scheduled_time", "timezone", "link",
             "location",
-            "repeat_rule", "repeat_until", "evergreen_weeks", "sequence", "campaign", "topics")
+            "repeat_rule", "repeat_until", "evergreen_weeks", "sequence", "campaign", "topics",
+            "first_comment", "media")
 
 
 def effective(post: dict[str, object]) -> dict[str, object]:
@@ -105,6 +113,53 @@ def test_sample_posts_come_back_unchanged(ws: Workspace, tmp_path: Path) -> None
     assert after["p1@test"]["title"] == TRICKY_TITLE
     assert after["p1@test"]["channels"] \
         == {"facebook": None, "instagram": '=HYPERLINK("x")\n\nmore'}
+    assert after["p1@test"]["media"] == [("loaf.jpg", "A crusty loaf (rye)"),
+                                         ("shots/oven (2).mp4", "")]
+
+
+def test_the_file_imported_again_into_its_workspace_changes_nothing(
+        ws: Workspace, tmp_path: Path) -> None:
+    build(ws)
+    before = posts(ws)
+    out = tmp_path / "plan.ics"
+    export_calendar(ws, out, "ics", default_tz="Europe/Berlin")
+    report = import_calendar(ws, out, default_tz="Europe/Berlin")
+    assert (report.imported, report.merged) == (0, 0)
+    assert posts(ws) == before
+    # Newer copies without the hand-off paragraphs (as an older SocialDesk wrote) keep them.
+    older = Workspace.open(tmp_path / "older.sqlite", create=True)
+    try:
+        build(older)
+        with older.transaction():
+            older.conn.execute("DELETE FROM post_media")
+            older.conn.execute("UPDATE posts SET first_comment = '', sequence = sequence + 1")
+        export_calendar(older, out, "ics", default_tz="Europe/Berlin")
+    finally:
+        older.close()
+    assert "Media:" not in out.read_text(encoding="utf-8")
+    report = import_calendar(ws, out, default_tz="Europe/Berlin")
+    assert (report.imported, report.merged) == (0, 0)
+    assert posts(ws) == before
+    # A newer copy with another first comment, another alt text: just those change.
+    edited = Workspace.open(tmp_path / "edited.sqlite", create=True)
+    try:
+        build(edited)
+        with edited.transaction():
+            edited.conn.execute("UPDATE post_media SET alt = 'A bag of flour' WHERE post_id = "
+                                "(SELECT id FROM posts WHERE uid = 'p6@test')")
+            edited.conn.execute("UPDATE posts SET first_comment = 'Edited', "
+                                "sequence = sequence + 1 WHERE uid = 'p9@test'")
+            edited.conn.execute("UPDATE posts SET sequence = sequence + 1 WHERE uid = 'p6@test'")
+        export_calendar(edited, out, "ics", default_tz="Europe/Berlin")
+    finally:
+        edited.close()
+    report = import_calendar(ws, out, default_tz="Europe/Berlin")
+    assert (report.imported, report.merged) == (0, 2)
+    after = posts(ws)
+    assert (after["p9@test"]["first_comment"], after["p9@test"]["media"]) == ("Edited", [])
+    assert after["p6@test"]["media"] == [("flour.png", "A bag of flour")]
+    assert {u: p for u, p in after.items() if u not in ("p6@test", "p9@test")} == {
+        u: p for u, p in before.items() if u not in ("p6@test", "p9@test")}
 
 
 def test_times_in_utc_come_back_in_the_workspace_zone(ws: Workspace, tmp_path: Path) -> None:
@@ -157,3 +212,25 @@ def test_a_channel_socialdesk_does_not_list_comes_back_by_its_name(
         target.close()
     assert post["channels"] == {"Substack": "The long version", "instagram": None}
     assert [tuple(row) for row in stored] == [("instagram", ""), ("other", "Substack")]
+
+
+def test_a_date_of_an_imported_series_keeps_its_first_comment_and_media(
+        ws: Workspace, tmp_path: Path, write: Callable[..., Path]) -> None:
+    series = write(calendar(event("RRULE:FREQ=DAILY;COUNT=3", uid="daily@test",
+                                  start="DTSTART;TZID=Europe/Paris:20300301T180000")))
+    import_calendar(ws, series, default_tz="Europe/Berlin", since=date(2030, 1, 1))
+    with ws.transaction():
+        ws.conn.execute("UPDATE posts SET first_comment = 'See you there' "
+                        "WHERE scheduled_on = '2030-03-02'")
+        ws.conn.execute("INSERT INTO post_media (post_id, path, alt) SELECT id, 'stall.jpg', "
+                        "'Our stall' FROM posts WHERE scheduled_on = '2030-03-02'")
+    before = posts(ws)
+    target = export_and_import(ws, tmp_path, "Europe/Berlin")
+    try:
+        after = posts(target)
+    finally:
+        target.close()
+    assert {u: (p["first_comment"], p["media"]) for u, p in after.items()} == {
+        u: (p["first_comment"], p["media"]) for u, p in before.items()}
+    assert ("See you there", [("stall.jpg", "Our stall")]) in [
+        (p["first_comment"], p["media"]) for p in after.values()]

@@ -36,8 +36,10 @@ How an event becomes a post
   exact title is restored. No SUMMARY: the first line of the description, or
   "Untitled event".
 - DESCRIPTION → body; SocialDesk's own ``Channels: …`` / ``Link: …`` trailer and the
-  per-channel texts after it become the post's channels and their own texts. HTML
-  (Google Calendar) becomes plain text. LOCATION → location.
+  per-channel texts after it become the post's channels and their own texts, its
+  ``Media:`` and ``First comment:`` paragraphs the post's media (with alt texts) and
+  first comment (an event without them keeps the post's). HTML (Google Calendar)
+  becomes plain text. LOCATION → location.
 - URL (or a ``Link:`` trailer) → link.
 - CATEGORIES → the first category that names an existing campaign (case-insensitive)
   becomes the campaign, every other category a topic. Campaigns are never created.

@@ -11,8 +11,10 @@ with the same UID are one post: its channels are their ``channel`` cells, its te
 ``post_text`` cell (else the first row's ``text``), and a row whose ``text`` differs is
 that channel's own text. The first row of a post gives its title, status, campaign (made
 when the workspace has none of that name), date, time, zone (the export's default zone
-becomes "the workspace's"), link and topics (``; `` between them); a later row of the
-same post that says otherwise is listed as a problem.
+becomes "the workspace's"), link, topics (``; `` between them), first comment and media
+(the ``media`` and ``alt_text`` cells, a file per line, :mod:`.media`); a later row of the
+same post that says otherwise is listed as a problem. A file without the ``media`` or
+``first_comment`` column (an older SocialDesk's) leaves a post's own alone.
 
 Hootsuite's bulk-upload layout: no header row (a first row naming Date, Message and Link
 is skipped), the columns date and time, message and link (optional), one file per social
@@ -44,6 +46,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from socialdesk.core.calendar.csv_export import CSV_COLUMNS, TOPIC_SEPARATOR
 from socialdesk.core.calendar.importing.errors import CalendarImportError
+from socialdesk.core.calendar.importing.media import Media, first_lines, take_media
 from socialdesk.core.calendar.importing.model import CalendarPreview, Channel, ParsedPost
 from socialdesk.core.contacts.importing.csv_reader import _Broken, _records
 from socialdesk.core.contacts.importing.errors import ContactImportError
@@ -60,7 +63,7 @@ DELIMITERS = (",", ";", "\t")
 # What each layout says about a post; the other fields of a post imported again stay.
 SAYS = {
     "csv": frozenset({"title", "body", "status", "campaign_id", "scheduled_on",
-                      "scheduled_time", "timezone", "link"}),
+                      "scheduled_time", "timezone", "link", "first_comment"}),
     "hootsuite": frozenset({"body", "scheduled_on", "scheduled_time", "link"}),
 }
 _OWN_KEYS = frozenset({"uid", "title", "text", "date"})
@@ -217,7 +220,10 @@ class _Group:
 
 
 # The cells one post's rows must agree on (the others are per channel).
-_SHARED = ("date", "time", "time_zone", "status", "campaign", "title", "link", "topics")
+_SHARED = ("date", "time", "time_zone", "status", "campaign", "title", "link", "topics",
+           "media", "alt_text", "first_comment")
+# Cells kept as written, line breaks and all (the others are stripped).
+_AS_WRITTEN = ("text", "post_text", "title", "media", "alt_text", "first_comment")
 
 
 class _OwnReader(_Reader):
@@ -231,7 +237,7 @@ class _OwnReader(_Reader):
     def add(self, line: int, row: list[str]) -> None:
         cells = {name: row[index].strip() if index < len(row) else ""
                  for name, index in self.columns.items()}
-        for name in ("text", "post_text", "title"):  # kept as written, line breaks and all
+        for name in _AS_WRITTEN:
             if name in self.columns and self.columns[name] < len(row):
                 cells[name] = row[self.columns[name]]
         uid = cells.get("uid") or _stable_uid(
@@ -280,6 +286,7 @@ class _OwnReader(_Reader):
         channels: tuple[Channel, ...] = tuple(
             (channel, text if text != body else None) for channel, text, _ in group.texts
             if channel)
+        comment = first.get("first_comment", "") if "first_comment" in self.columns else None
         topics = tuple(t.strip() for t in first.get("topics", "").split(TOPIC_SEPARATOR.strip())
                        if t.strip())
         return ParsedPost(
@@ -291,7 +298,19 @@ class _OwnReader(_Reader):
             link=first.get("link", ""), categories=topics,
             campaign=first.get("campaign", "") if "campaign" in self.columns else None,
             channels=channels if "channel" in self.columns else None,
+            first_comment=comment if comment is None or comment.strip() else "",
+            media=self._media(line, first) if "media" in self.columns else None,
         )
+
+    def _media(self, line: int, first: dict[str, str]) -> tuple[Media, ...]:
+        """The files of the ``media`` cell with the ``alt_text`` cell's line of each."""
+        paths, more = first_lines(first.get("media", ""))
+        alts, _ = first_lines(first.get("alt_text", ""))
+        alts += [""] * (len(paths) - len(alts))
+        media, notes = take_media(
+            ((path.strip(), alt) for path, alt in zip(paths, alts, strict=False)), more=more)
+        self.problems += [Problem(line, note) for note in notes]
+        return media
 
 
 def _iso_date(text: str) -> bool:

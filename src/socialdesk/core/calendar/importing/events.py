@@ -18,6 +18,7 @@ import icalendar
 
 from socialdesk.core.calendar.ics_series import post_status as status
 from socialdesk.core.calendar.importing import recurrence
+from socialdesk.core.calendar.importing.media import Media
 from socialdesk.core.calendar.importing.model import Channel, ParsedPost
 from socialdesk.core.calendar.importing.reader import RawComponent
 from socialdesk.core.calendar.importing.recurrence import Repeat, Wall
@@ -104,6 +105,8 @@ class Fields:
     created: str | None
     modified: str | None
     sequence: int
+    first_comment: str | None = None
+    media: tuple[Media, ...] | None = None
 
 
 def first_value(comp: icalendar.Component, name: str) -> Any:
@@ -181,6 +184,8 @@ def fields(source: Source, ctx: Context, kind: str) -> Fields:
     if not ctx.ours:
         title = title.strip()
     location = _text(comp, "LOCATION").strip()
+    for note in described.notes:
+        ctx.note(source.line_of("DESCRIPTION"), note)
     return Fields(
         title=title,
         body=body,
@@ -192,6 +197,8 @@ def fields(source: Source, ctx: Context, kind: str) -> Fields:
         created=_stamp(first_value(comp, "CREATED")),
         modified=source.modified,
         sequence=source.sequence,
+        first_comment=described.first_comment,
+        media=described.media,
     )
 
 
@@ -302,7 +309,7 @@ def make_post(
         evergreen_weeks=repeat.evergreen_weeks if repeat else None,
         sequence=data.sequence, categories=data.categories, channels=data.channels,
         created=data.created, modified=data.modified, series_uid=series_uid,
-        recurrence_id=recurrence_id,
+        recurrence_id=recurrence_id, first_comment=data.first_comment, media=data.media,
     )
 
 

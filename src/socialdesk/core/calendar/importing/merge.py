@@ -5,7 +5,8 @@ updated only when the file's copy is newer — a higher SEQUENCE, or a LAST-MODI
 later than the post's last change — and the update would change something. An update
 replaces what the file can say (title, body, schedule, status, link, location, repeat;
 the channels only when the file lists them; the topics only when it has categories; the
-campaign only when a category names one) and keeps the rest (notes, media, results).
+campaign only when a category names one; the first comment and the media only when the
+file has them) and keeps the rest (notes, results).
 
 A CSV file (``layout`` ``"csv"`` or ``"hootsuite"``) has no SEQUENCE or LAST-MODIFIED: the
 file's copy always wins, but only for the fields that layout says
@@ -27,7 +28,7 @@ from socialdesk.store.post_series import SeriesValues, StoredSeries
 _COMPARED = (
     "title", "body", "status", "campaign_id", "scheduled_on", "scheduled_time", "timezone",
     "link", "location", "repeat_rule", "repeat_until", "evergreen_weeks",
-    "series_id", "recurrence_id",
+    "series_id", "recurrence_id", "first_comment",
 )
 
 
@@ -67,6 +68,8 @@ def _same(values: PostValues, old: ExistingPost) -> bool:
         return False
     if values.channels is not None and sorted(values.channels) != sorted(old.channels):
         return False
+    if values.media is not None and values.media != old.media:
+        return False
     if values.topics is not None:
         return {t.casefold() for t in values.topics} == {t.casefold() for t in old.topics}
     return True
@@ -104,7 +107,8 @@ def plan_writes(
             repeat_until=post.repeat_until,
             evergreen_weeks=post.evergreen_weeks, sequence=post.sequence,
             series_id=series_id, recurrence_id=recurrence_id,
-            created_at=post.created, channels=post.channels or (), topics=topics,
+            created_at=post.created, first_comment=post.first_comment or "",
+            channels=post.channels or (), topics=topics, media=post.media or (),
         )
         if old is None:
             plan.new.append(values)
@@ -123,6 +127,9 @@ def plan_writes(
             created_at=None,
             channels=post.channels,
             topics=topics if post.categories or layout == "csv" else None,
+            first_comment=old.first_comment if post.first_comment is None
+            else post.first_comment,
+            media=post.media,
         )
         if says is not None:  # what the file does not say stays as it is
             values = dataclasses.replace(values, **{

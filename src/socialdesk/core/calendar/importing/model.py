@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from socialdesk.core.calendar.importing.media import Media
 from socialdesk.core.import_results import Problem
 from socialdesk.store.post_series import SeriesValues
 
@@ -21,6 +22,9 @@ class ParsedPost:
     ``modified`` is LAST-MODIFIED as a UTC timestamp (``YYYY-MM-DDTHH:MM:SSZ``).
     ``campaign`` is the campaign a CSV row names (made when missing; ``""``: none), and
     then ``categories`` are all topics; ``None`` (an .ics file): see ``categories``.
+    ``first_comment`` and ``media`` (``(path, alt text)`` in order) are ``None`` when the
+    file says nothing of them (another program's, or an older SocialDesk's), so that
+    importing it again keeps the post's.
     """
 
     line: int
@@ -44,6 +48,8 @@ class ParsedPost:
     series_uid: str | None = None
     recurrence_id: str | None = None
     campaign: str | None = None
+    first_comment: str | None = None
+    media: tuple[Media, ...] | None = None
 
 
 @dataclass(frozen=True, slots=True)

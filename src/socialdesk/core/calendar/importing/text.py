@@ -4,19 +4,24 @@ SocialDesk's own export (``core.calendar.ics``) writes the DESCRIPTION as paragr
 joined by a blank line: the exact title when it has line breaks (SUMMARY keeps one
 line), the body, a trailer ``Channels: a, b`` / ``Link: URL``, then each channel's
 own text as ``platform:`` and the text, then the hand-off paragraphs ``Media:`` (a file
-with its alt text per line) and ``First comment:``. :func:`split_description` undoes that
-(the hand-off paragraphs are dropped: the files are not in the calendar). For
+with its alt text per line: ``path (alt text: …)`` or ``path (no alt text)``) and
+``First comment:`` (the rest of the description). :func:`split_description` undoes that,
+the hand-off paragraphs giving the post's media and first comment (``None`` when the
+paragraph is not there: a file of an older SocialDesk leaves a post's own alone). For
 other programs' files a trailing ``Link:`` paragraph is still taken as the link, and
 HTML (Google Calendar writes links as ``<a href>``) becomes plain text.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import html
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from socialdesk.core.calendar.ics import one_line
+from socialdesk.core.calendar.importing.media import Media, take_media
 from socialdesk.core.calendar.importing.model import Channel
 
 _PLATFORM = r"[A-Za-z0-9][A-Za-z0-9_.+-]*"  # a listed platform, or another by its name
@@ -25,9 +30,10 @@ _LINK = re.compile(r"Link: (\S[^\n]*)")
 _HTML = re.compile(r"<(?:a\s|br\s*/?>|p>|/p>|b>|i>|u>|div|span|ul>|li>|strong>|em>)", re.I)
 _ANCHOR = re.compile(r"<a\s[^>]*href=[\"']([^\"']*)[\"'][^>]*>(.*?)</a>", re.I | re.S)
 _TAG = re.compile(r"<[^>]+>")
-_MEDIA_LINE = re.compile(r".+ \((?:alt text: .*|no alt text)\)")
 FIRST_COMMENT = "\n\nFirst comment:\n"
 MEDIA = "\n\nMedia:\n"
+_ALT = " (alt text: "
+_NO_ALT = " (no alt text)"
 UNTITLED = "Untitled"
 
 
@@ -39,6 +45,9 @@ class Described:
     body: str
     channels: tuple[Channel, ...] | None
     link: str | None
+    first_comment: str | None = None
+    media: tuple[Media, ...] | None = None
+    notes: tuple[str, ...] = ()  # media files left out, and why
 
 
 def html_to_text(text: str) -> str:
@@ -105,29 +114,63 @@ def _variants(rest: str, platforms: tuple[str, ...]) -> dict[str, str] | None:
     return found if not rest else None
 
 
-def _without_handoff(text: str) -> str:
-    """``text`` without the export's trailing ``Media:`` and ``First comment:`` paragraphs."""
+def _media_line(line: str) -> Media | None:
+    """``(path, alt text)`` of a line of the ``Media:`` paragraph, or ``None``."""
+    at = line.find(_ALT)
+    if at > 0 and line.endswith(")"):
+        return line[:at], line[at + len(_ALT) : -1]
+    if line.endswith(_NO_ALT) and len(line) > len(_NO_ALT):
+        return line[: -len(_NO_ALT)], ""
+    return None
+
+
+def _lines(text: str) -> Iterator[str]:
+    start = 0
+    while (end := text.find("\n", start)) >= 0:
+        yield text[start:end]
+        start = end + 1
+    yield text[start:]
+
+
+@dataclass(frozen=True, slots=True)
+class _Handoff:
+    text: str
+    first_comment: str | None = None
+    media: tuple[Media, ...] | None = None
+    notes: tuple[str, ...] = ()
+
+
+def _handoff(text: str) -> _Handoff:
+    """The export's trailing ``Media:`` and ``First comment:`` paragraphs taken off ``text``."""
     text = "\n\n" + text  # a paragraph at the start follows a blank line too
+    comment = None
     if (at := text.rfind(FIRST_COMMENT)) >= 0:
-        text = text[:at]
+        text, comment = text[:at], text[at + len(FIRST_COMMENT) :]
     at = text.rfind(MEDIA)
-    if at >= 0 and all(_MEDIA_LINE.fullmatch(line)
-                       for line in text[at + len(MEDIA):].split("\n")):
-        text = text[:at]
-    return text[2:]
+    if at < 0 or not all(_media_line(line) for line in _lines(text[at + len(MEDIA) :])):
+        return _Handoff(text[2:], comment)
+    entries = (_media_line(line) or ("", "") for line in _lines(text[at + len(MEDIA) :]))
+    media, notes = take_media(entries)
+    return _Handoff(text[2:at], comment, media, tuple(notes))
 
 
 def split_description(
     description: str, summary: str, url: str, *, ours: bool
 ) -> Described:
-    """Take a DESCRIPTION apart into title, body, channels and link.
+    """Take a DESCRIPTION apart into title, body, channels, link, first comment and media.
 
     ``ours``: the file was written by SocialDesk, so a ``Link:`` trailer without a URL
     property is the body's own text, not an export trailer.
     """
     text = description.replace("\r\n", "\n").replace("\r", "\n")
-    if ours:
-        text = _without_handoff(text)
+    handoff = _handoff(text) if ours else _Handoff(text)
+    described = _split(handoff.text, summary, url, ours=ours)
+    return dataclasses.replace(described, first_comment=handoff.first_comment,
+                               media=handoff.media, notes=handoff.notes)
+
+
+def _split(text: str, summary: str, url: str, *, ours: bool) -> Described:
+    """Title, body, channels and link of a DESCRIPTION without its hand-off paragraphs."""
     title = _title_prefix(text, summary)
     if title is not None:
         text = text[len(title) + 2 :]
