@@ -218,7 +218,7 @@ def post_scenario(
         params=base.params,
         post=leverage.PostInput(topics=post.topics, platforms=post.platforms),
         own_channels=base.channels, partners=partners,
-        links=tuple(base.links),
+        links=base.links,
         budget_minutes=budget_minutes, max_asks=max_asks, runs=runs, seed=seed,
     )
     return post, scenario
