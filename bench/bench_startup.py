@@ -7,7 +7,6 @@ the load of a shared machine weighs on both alike.
 
 from __future__ import annotations
 
-import compileall
 import statistics
 import subprocess
 import sys
@@ -15,7 +14,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from common import Result, bench_size, large_workspace
+from common import Result, bench_size, compile_app, large_workspace
 
 PAIRS = 9
 VIEW_PAIRS = 5
@@ -78,11 +77,7 @@ def run() -> list[Result]:
     """Measure both programs the same way: whole process, offscreen, in pairs."""
     import os
 
-    import socialdesk
-
-    # Start from bytecode, as an installed copy does (PySide6 has its .pyc files too);
-    # PYTHONDONTWRITEBYTECODE, set on some machines, would otherwise compile every start.
-    compileall.compile_dir(Path(socialdesk.__file__).parent, quiet=1)
+    compile_app()  # start from bytecode, as an installed copy does
     workspace, size = large_workspace(), bench_size()
     goal = "≤ 3× bare window" if size == "huge" else "≤ 2× bare window (stretch 1.5×)"
     with tempfile.TemporaryDirectory() as scratch:

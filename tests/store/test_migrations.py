@@ -389,6 +389,7 @@ RELEASED_SQL = {
     "schema_v15": "173ed2364c78e9b7753525bfd8e51d1c1ce64420eb7bec06ca91c99cbae5e93f",
     "schema_v16": "8a1e7412fd2dfb8dcb496ae795dad1b352b096f5d0526298f226d014cb38ede1",
     "schema_v17": "04f851fa8b3c337bf078cd9db86a812af55d7ce35035ff8032e2e81167c31a48",
+    "schema_v18": "4d95184ab98867a416b2f4694d5a9397f195e598dc31db21e0f0cc606a9c8fe3",
 }
 
 

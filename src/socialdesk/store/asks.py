@@ -25,6 +25,11 @@ RESOLVED = ("shared", "declined", "no_reply")
 # asks_open index, which SQLite uses only for this very condition.
 WAITING = "status IN ('asked', 'agreed')"
 _NOW = "strftime('%Y-%m-%dT%H:%M:%SZ', 'now')"
+# Each partner's resolved asks (n), shares (k) and last ask, by ``contact_id``: read from
+# the index asks_history alone (followed by ``WHERE …`` if any, then ``GROUP BY contact_id``).
+PARTNER_HISTORY = (
+    "SELECT contact_id, sum(status IN ('shared', 'declined', 'no_reply')) AS asked, "
+    "sum(status = 'shared') AS shared, max(asked_on) AS last_asked_on FROM asks")
 
 # An ask as read: the fields of :class:`AskRow`, each a column of ``asks a`` unless named here.
 _ASK_FIELDS = field_names(AskRow)

@@ -49,6 +49,7 @@ from socialdesk.store import (
     schema_v15,
     schema_v16,
     schema_v17,
+    schema_v18,
 )
 
 if TYPE_CHECKING:
@@ -171,8 +172,14 @@ def _sync_fidelity(db: Database) -> None:
 
 def _post_templates(db: Database) -> None:
     run_script(db, schema_v16.SQL)
+
+
 def _editor_extras(db: Database) -> None:
     run_script(db, schema_v17.SQL)
+
+
+def _planner_indexes(db: Database) -> None:
+    run_script(db, schema_v18.SQL)
 
 
 # Every migration, oldest first. Never edit or remove a released one; append.
@@ -194,6 +201,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     ("0015_sync_fidelity", _sync_fidelity),
     ("0016_post_templates", _post_templates),
     ("0017_editor_extras", _editor_extras),
+    ("0018_planner_indexes", _planner_indexes),
 )
 
 

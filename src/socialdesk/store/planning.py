@@ -7,6 +7,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from socialdesk.store.asks import PARTNER_HISTORY
 from socialdesk.store.columns import columns_by_name
 from socialdesk.store.known_names import shown
 from socialdesk.store.models import STAGE_STRENGTH
@@ -105,10 +106,7 @@ def partner_rows(ws: Workspace) -> PartnerRows:
     n = len(ids)
     asked, shared = np.zeros(n, dtype=np.int64), np.zeros(n, dtype=np.int64)
     last_asked_on: list[str | None] = [None] * n
-    history = columns_by_name(cursor.execute(
-        "SELECT contact_id, sum(status IN ('shared', 'declined', 'no_reply')) AS asked, "
-        "sum(status = 'shared') AS shared, max(asked_on) AS last_asked_on "
-        "FROM asks NOT INDEXED GROUP BY contact_id"))
+    history = columns_by_name(cursor.execute(f"{PARTNER_HISTORY} GROUP BY contact_id"))
     at, found = _positions(ids, np.asarray(history["contact_id"], dtype=np.int64))
     asked[at] = np.asarray(history["asked"], dtype=np.int64)[found]
     shared[at] = np.asarray(history["shared"], dtype=np.int64)[found]

@@ -45,7 +45,7 @@ def test_every_post_is_planned_alike_on_the_command_line_and_in_the_view(
         post_ids = [row[0] for row in ws.conn.execute("SELECT id FROM posts ORDER BY id")]
         with_asks = {pid for pid in post_ids if asks.asks_for_post(ws, pid)}
         facts = read_workspace(ws, today())  # as the view's worker does, once for all posts
-        planned = {pid: plan_for_post(ws, facts, pid, with_cascade=False) for pid in post_ids}
+        planned = {pid: plan_for_post(ws, facts, pid) for pid in post_ids}
     assert len(with_asks) >= 20  # the posts whose asks once tired their own partners
     for pid in post_ids:
         data = planned[pid]
@@ -101,7 +101,7 @@ def test_calibration_and_learned_rates_are_used_alike(
     with Workspace.open_readonly(demo_path) as ws:
         facts = read_workspace(ws, today())
         assert facts.model.params == params
-        planned = {pid: plan_for_post(ws, facts, pid, with_cascade=False)
+        planned = {pid: plan_for_post(ws, facts, pid)
                    for pid in post_ids[::10]}
     for pid, data in planned.items():
         assert_same_figures(cli_plan(demo_path, pid, capsys), data, data.suggestion(BUDGET))

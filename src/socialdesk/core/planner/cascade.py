@@ -278,17 +278,32 @@ class _Graph:
 
 def _merged(src: np.ndarray, dst: np.ndarray, w: np.ndarray,
             n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Parallel links of one ordered pair as one, with ``w = 1 − Π(1 − w_i)``."""
+    """Parallel links of one ordered pair as one, with ``w = 1 − Π(1 − w_i)``.
+
+    Without parallel links, the links as given; with them, one per pair in (source,
+    target) order. Sorted by two radix passes over positions below ``n`` (a million
+    links: tens of milliseconds, where ``np.unique`` of 64-bit pair keys took 400).
+    """
     if not len(src):
         return src, dst, w
-    pairs, first, inverse, counts = np.unique(src * n + dst, return_index=True,
-                                              return_inverse=True, return_counts=True)
-    if len(pairs) == len(src):
+    by_target = stable_order(dst, n)
+    order = by_target[stable_order(src[by_target], n)]  # by source, then target; stable
+    s, d = src[order], dst[order]
+    new = np.empty(len(s), dtype=bool)
+    new[0] = True
+    np.not_equal(s[1:], s[:-1], out=new[1:])
+    new[1:] |= d[1:] != d[:-1]
+    if new.all():
         return src, dst, w
+    starts = np.flatnonzero(new)
+    counts = np.diff(np.append(starts, len(s)))
+    first = order[starts]  # each pair's first link as given
     with np.errstate(divide="ignore"):
-        log_miss = np.bincount(inverse, weights=np.log1p(-w), minlength=len(pairs))
+        # Each pair's logs summed in the order given (a stable sort keeps it).
+        log_miss = np.bincount(np.cumsum(new) - 1, weights=np.log1p(-w[order]),
+                               minlength=len(starts))
     # A pair's one link keeps its weight exactly, whatever other pairs the links hold.
-    return pairs // n, pairs % n, np.where(counts == 1, w[first], -np.expm1(log_miss))
+    return s[starts], d[starts], np.where(counts == 1, w[first], -np.expm1(log_miss))
 
 
 def _ranges(lo: np.ndarray, hi: np.ndarray) -> np.ndarray:

@@ -98,6 +98,15 @@ def partner_links(ws: Workspace) -> PartnerLinks:
     return links
 
 
+def links_among(ws: Workspace, ids: Sequence[str]) -> list[tuple[str, str, float]]:
+    """The stored links between the given partners, as :meth:`PartnerLinks.among` gives them.
+
+    Read for them alone (a picture's few dozen partners), not from every link.
+    """
+    wanted = np.asarray(sorted({int(i) for i in ids if i.isdigit()}), dtype=np.int64)
+    return _between(wanted, planning.links_touching(ws, wanted.tolist(), among=True)).among(ids)
+
+
 def links_near(ws: Workspace, partners: np.ndarray, seeds: Iterable[int], hops: int
                ) -> PartnerLinks:
     """The links between the partners within ``hops`` links of the seeds (contact ids).

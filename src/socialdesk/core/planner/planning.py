@@ -155,6 +155,20 @@ class PostModel:
         return leverage.marginal_reach(self.x0, self.terms, chosen_ids, partner_id,
                                        self.base.params.universe)
 
+    def cascade_near(self, ws: Workspace, asked: Collection[str]) -> CascadeModel:
+        """The Monte Carlo model for these asks, with only the links they can take read.
+
+        Those within ``max_hops`` − 1 links of the asks (``graph.links_near``): the same
+        runs as with every link, without reading 500,000 of them.
+        """
+        import numpy as np
+
+        from socialdesk.core.planner import graph  # numpy: only when it is needed
+
+        partners = np.asarray([int(pid) for pid in self.partners.ids], dtype=np.int64)
+        hops = min(leverage.MAX_HOPS, max(1, int(self.base.params.max_hops))) - 1
+        return self.cascade(graph.links_near(ws, partners, map(int, asked), hops))
+
     def cascade(self, links: PartnerLinks | None = None) -> CascadeModel:
         """The Monte Carlo model with reshares along links, ready for any set of asks.
 
@@ -218,7 +232,7 @@ def post_scenario(
         params=base.params,
         post=leverage.PostInput(topics=post.topics, platforms=post.platforms),
         own_channels=base.channels, partners=partners,
-        links=tuple(base.links),
+        links=base.links,
         budget_minutes=budget_minutes, max_asks=max_asks, runs=runs, seed=seed,
     )
     return post, scenario
@@ -263,10 +277,6 @@ def plan_post(
     (those within ``max_hops`` − 1 links of the chosen asks) are read for it, not every
     link: the same runs as with all of them.
     """
-    import numpy as np
-
-    from socialdesk.core.planner import graph  # numpy: only when it is needed
-
     day = today or date.today()
     model = post_model(ws, post_id, workspace_model(ws, day, with_links=False))
     skip = not_suggested(ws, post_id, model.ranking, day) if chosen_ids is None else set()
@@ -274,10 +284,7 @@ def plan_post(
     if runs <= 0:
         return model.post, result
     asked = [e.id for e in result.chosen]
-    partners = np.asarray([int(pid) for pid in model.partners.ids], dtype=np.int64)
-    hops = min(leverage.MAX_HOPS, max(1, int(model.base.params.max_hops))) - 1
-    links = graph.links_near(ws, partners, map(int, asked), hops)
-    summary = model.cascade(links).run(asked, runs, seed)
+    summary = model.cascade_near(ws, asked).run(asked, runs, seed)
     return model.post, dataclasses.replace(result, cascade=summary)
 
 

@@ -12,7 +12,7 @@ import contextlib
 import json
 import math
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from json.decoder import scanstring  # type: ignore[attr-defined]  # missing from typeshed
 from pathlib import Path
@@ -42,7 +42,7 @@ class Scenario:
     post: leverage.PostInput = field(default_factory=leverage.PostInput)
     own_channels: tuple[leverage.AudienceInput, ...] = ()
     partners: Sequence[leverage.PartnerInput] = ()
-    links: tuple[Link, ...] = ()
+    links: Iterable[Link] = ()  # a workspace's: graph.PartnerLinks, a million links as arrays
     budget_minutes: float | None = 60
     max_asks: int | None = None
     runs: int = 2000

@@ -63,7 +63,7 @@ def read_workspace(ws: Workspace, today: date) -> WorkspaceFacts:
     past = sorted((w for w in waiting.values() if (w.scheduled_on or "") < today.isoformat()),
                   key=lambda w: w.scheduled_on or "", reverse=True)[:WAITING_POSTS]
     return WorkspaceFacts(
-        model=workspace_model(ws, today),
+        model=workspace_model(ws, today, with_links=False),  # each post reads its own
         warning_count=int(settings["ask_warning_count"]),
         recent_asks=asks.recent_ask_counts(ws, today.isoformat(), FATIGUE_WINDOW_DAYS),
         waiting_posts=tuple(past),

@@ -3,7 +3,9 @@
 :func:`plan_for_post` ranks every partner for the post through the core
 (``core.planning.post_model``, as ``socialdesk plan`` does) and keeps the model's terms,
 so that any choice of asks is re-totalled at once on the GUI thread with the core's
-formulas, and prepares the Monte Carlo model for the range. The figures are kept in
+formulas. The Monte Carlo range of a choice (:func:`cascade_range`) reads the links its
+asks can take, on a worker; the picture reads the links among the partners it draws
+(no view reads all 500,000 links of a huge workspace). The figures are kept in
 columns (a list per figure) and a partner's :class:`PartnerLine` is made when it is
 asked for: 5,000 partners as 5,000 objects would weigh on every garbage collection
 (see :mod:`.data`).
@@ -15,6 +17,7 @@ from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 from functools import cached_property
+from pathlib import Path
 from typing import TYPE_CHECKING, overload
 
 from socialdesk.core.gc_pause import collection_paused
@@ -28,8 +31,7 @@ from socialdesk.store.planning import PostFacts
 from socialdesk.store.workspace import Workspace
 
 if TYPE_CHECKING:
-    from socialdesk.core.planner.cascade import CascadeModel
-    from socialdesk.core.planner.graph import PartnerLinks
+    from socialdesk.core.planner.cascade import CascadeSummary
     from socialdesk.core.planner.ranking import Ranking
 
 PICTURE_SIZE = 60  # partners drawn in the network picture: the best by added reach
@@ -155,7 +157,7 @@ class ById(Mapping[str, PartnerLine]):
 
 @dataclass(frozen=True)
 class PostData:
-    """One post's plan: ranking, model terms, prepared Monte Carlo, the post's asks."""
+    """One post's plan: ranking, model terms, the post's asks."""
 
     post: PostFacts
     columns: Columns
@@ -163,9 +165,8 @@ class PostData:
     x0: float
     universe: float
     asks: tuple[AskRow, ...]  # this post's asks, newest first
-    links: PartnerLinks  # the workspace's (WorkspaceFacts.model)
     ranking: Ranking  # the core's figures as arrays (partner order), for choosing asks
-    cascade: CascadeModel | None = field(default=None, repr=False)
+    model: planning.PostModel = field(repr=False)  # for the Monte Carlo (cascade_range)
     _cache: dict[int, PartnerLine] = field(default_factory=dict, repr=False, compare=False)
 
     @cached_property
@@ -230,17 +231,31 @@ class PostData:
         return {str(a.contact_id) for a in self.asks
                 if a.status in ("asked", "agreed", "shared")} & set(self.terms)
 
-    def picture(self, chosen: Collection[str], size: int = PICTURE_SIZE
+    def picture(self, ws: Workspace, chosen: Collection[str], size: int = PICTURE_SIZE
                 ) -> tuple[list[PartnerLine], list[tuple[str, str, float]]]:
-        """The partners to draw (the best ``size`` plus any chosen) and the links among them."""
+        """The partners to draw (the best ``size`` plus any chosen) and the links among them.
+
+        The links are read from ``ws`` for those partners alone (a few milliseconds).
+        """
+        from socialdesk.core.planner.graph import links_among  # numpy: when it is needed
+
         rows = sorted(set(range(min(size, len(self.columns.ids))))
                       | {self.row[c] for c in chosen if c in self.row})
         shown = [self.line(i) for i in rows]
-        return shown, self.links.among([line.id for line in shown])
+        return shown, links_among(ws, [line.id for line in shown])
 
 
-def plan_for_post(ws: Workspace, facts: WorkspaceFacts, post_id: int,
-                  with_cascade: bool = True) -> PostData:
+def cascade_range(path: Path, data: PostData, asked: Collection[str]) -> CascadeSummary:
+    """Worker: the Monte Carlo range of these asks, as ``socialdesk plan`` works it out.
+
+    The links the asks can take are read for them, on the worker's own connection.
+    """
+    with Workspace.open_readonly(path) as ws:
+        model = data.model.cascade_near(ws, asked)
+    return model.run(sorted(asked), MC_RUNS, MC_SEED)
+
+
+def plan_for_post(ws: Workspace, facts: WorkspaceFacts, post_id: int) -> PostData:
     """Rank every partner for a post; raises LookupError when the post does not exist."""
     post_asks = tuple(asks.asks_for_post(ws, post_id))
     status = {a.contact_id: a.status for a in reversed(post_asks)}  # the newest wins
@@ -254,11 +269,10 @@ def plan_for_post(ws: Workspace, facts: WorkspaceFacts, post_id: int,
     with collection_paused():  # 50,000 partners' figures as lists
         model = planning.post_model(ws, post_id, facts.model)
         columns = _columns(model, facts, status, this_post)
-    cascade = model.cascade() if with_cascade else None
     data = PostData(
         post=model.post, columns=columns, terms=model.terms, x0=model.x0,
-        universe=facts.model.params.universe, asks=post_asks, links=facts.model.links,
-        ranking=model.ranking, cascade=cascade)
+        universe=facts.model.params.universe, asks=post_asks, ranking=model.ranking,
+        model=model)
     data.row  # noqa: B018 (50,000 partners' rows: worked out here, not on the GUI thread)
     return data
 

@@ -41,13 +41,7 @@ from socialdesk.qt.planner.data import WorkspaceFacts, read_workspace
 from socialdesk.qt.planner.network import NetworkPicture
 from socialdesk.qt.planner.partner_table import PartnerTableModel, make_partner_table
 from socialdesk.qt.planner.post_picker import PostPicker
-from socialdesk.qt.planner.post_plan import (
-    MC_RUNS,
-    MC_SEED,
-    PICTURE_SIZE,
-    PostData,
-    plan_for_post,
-)
+from socialdesk.qt.planner.post_plan import PICTURE_SIZE, PostData, cascade_range, plan_for_post
 from socialdesk.qt.planner.sender_dialog import SenderDialog
 from socialdesk.qt.planner.summary import PlanSummary
 from socialdesk.qt.view_base import EmptyState, View, heading, muted, section_title
@@ -302,7 +296,7 @@ class PlannerView(View):
         self.model.set_chosen(self.chosen)
         self.summary.show_first_degree(data.alone, data.reach(self.chosen), len(self.chosen),
                                        data.effort(self.chosen))
-        shown, links = data.picture(self.chosen)
+        shown, links = data.picture(self.ws, self.chosen)
         self.picture.set_plan(shown, links, self.chosen, data.alone)
         total = len(data.columns.ids)
         lead = (f"The best {PICTURE_SIZE} of {total:,} partners" if total > PICTURE_SIZE
@@ -334,11 +328,11 @@ class PlannerView(View):
 
     def _simulate(self) -> None:
         data = self.data
-        if data is None or data.cascade is None:
+        if data is None:
             return
         key = (data.post.id, frozenset(self.chosen))
-        model, asked = data.cascade, sorted(self.chosen)
-        self.simulator.start(lambda: (key, model.run(asked, MC_RUNS, MC_SEED)))
+        path, asked = self.ws.path, sorted(self.chosen)
+        self.simulator.start(lambda: (key, cascade_range(path, data, asked)))
 
     def _simulated(self, result: tuple[tuple[int, frozenset[str]], CascadeSummary]) -> None:
         key, summary = result
