@@ -214,8 +214,8 @@ def write_backup(
                 "the workspace may be damaged. No backup was replaced."
             )
         if not passphrase:
-            with partial.open("rb") as written:
-                os.fsync(written.fileno())
+            with partial.open("rb") as sealed:
+                os.fsync(sealed.fileno())
         os.replace(partial, final)
         fsync_folder(folder)
     except (OSError, sqlite3.Error) as error:

@@ -93,12 +93,12 @@ class PartnerColumns(Sequence[PartnerInput]):
             return self
         changed = self.days.copy()
         for pid, d in days.items():
-            if pid in self.index:
-                changed[self.index[pid]] = math.nan if d is None else d
+            if pid in self.position:
+                changed[self.position[pid]] = math.nan if d is None else d
         return replace(self, days=changed)
 
     @cached_property
-    def index(self) -> dict[str, int]:
+    def position(self) -> dict[str, int]:
         """Each partner's position by id."""
         return {pid: i for i, pid in enumerate(self.ids)}
 

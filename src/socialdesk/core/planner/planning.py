@@ -300,7 +300,7 @@ def not_suggested(ws: Workspace, post_id: int, ranking: Ranking, today: date) ->
     for ask in asks.asks_for_post(ws, post_id):  # this post's asks are no new ask
         if since < ask.asked_on <= today.isoformat():
             recent[ask.contact_id] = recent.get(ask.contact_id, 0) - 1
-    ids, index = ranking.partners.ids, ranking.partners.index
+    ids, index = ranking.partners.ids, ranking.partners.position
     unlikely = {ids[i] for i in (ranking.p < MIN_SUGGESTED_P).nonzero()[0].tolist()}
     return unlikely | {str(cid) for cid, count in recent.items()
                        if count > limit and str(cid) in index}

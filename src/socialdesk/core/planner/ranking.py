@@ -85,7 +85,7 @@ class Ranking:
 
     def positions(self, ids: Collection[str]) -> list[int]:
         """The positions of the given partners (unknown ids left out), in rank order."""
-        index = self.partners.index
+        index = self.partners.position
         found = [index[pid] for pid in ids if pid in index]
         return sorted(set(found), key=self.rank_of.__getitem__)
 
@@ -161,8 +161,8 @@ class RankedEstimates(Sequence[PartnerEstimate]):
 
     def index(self, value: object, start: int = 0, stop: int | None = None) -> int:
         """The rank of an estimate (ValueError when it is not one of these)."""
-        if isinstance(value, PartnerEstimate) and value.id in self.ranking.partners.index:
-            rank = int(self.ranking.rank_of[self.ranking.partners.index[value.id]])
+        if isinstance(value, PartnerEstimate) and value.id in self.ranking.partners.position:
+            rank = int(self.ranking.rank_of[self.ranking.partners.position[value.id]])
             if start <= rank < (len(self) if stop is None else stop) and self[rank] == value:
                 return rank
         raise ValueError(f"{value!r} is not ranked here")
@@ -225,7 +225,8 @@ def choose(term: np.ndarray, effort: np.ndarray, name_rank: np.ndarray,
     # change the order, so greedy by gain (per minute) is a sort by t_c (/ effort).
     if budget_minutes is None:
         ordered = affordable[np.lexsort((name_rank[affordable], e, -t))]
-        return ordered[: int(min(limit, len(ordered)))].tolist()
+        first: list[int] = ordered[: int(min(limit, len(ordered)))].tolist()
+        return first
     ratio = -t / np.maximum(e, 1e-9)
     by_ratio = affordable[np.lexsort((name_rank[affordable], e, ratio))]
     chosen: list[int] = []
