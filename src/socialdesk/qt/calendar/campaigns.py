@@ -25,6 +25,7 @@ from socialdesk.core.formatting import compact, exact
 from socialdesk.core.limits import CHANNEL_PLATFORMS, platform_name
 from socialdesk.qt.calendar.actions import CalendarActions
 from socialdesk.qt.calendar.fields import hbox, iso_date, qdate
+from socialdesk.qt.formatting import date_edit_format
 from socialdesk.qt.icons import readable_brand_icon
 from socialdesk.qt.table_model import Column, RowTableModel
 from socialdesk.qt.view_base import EmptyState, make_table, muted, section_title
@@ -168,7 +169,7 @@ class CampaignsPanel(_ListEditor):
         self.ends = QDateEdit()
         for check, edit in ((self.has_start, self.starts), (self.has_end, self.ends)):
             edit.setCalendarPopup(True)
-            edit.setDisplayFormat("d MMM yyyy")
+            edit.setDisplayFormat(date_edit_format())
             check.toggled.connect(edit.setEnabled)
         self.colour = "#4e79a7"
         self.colour_button = QPushButton("Other colour…")

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from socialdesk.core.clock import today
+from socialdesk.qt.formatting import date_edit_format
 from socialdesk.qt.icons import ui_icon
 from socialdesk.qt.wheel import wheel_needs_focus
 from socialdesk.store.models import STAGE_STRENGTH, Contact, Detail
@@ -238,7 +239,7 @@ class ContactForm(QWidget):
         self.follow_check = QCheckBox("Follow up on")
         self.follow_date = QDateEdit()
         self.follow_date.setCalendarPopup(True)
-        self.follow_date.setDisplayFormat("ddd d MMM yyyy")
+        self.follow_date.setDisplayFormat(date_edit_format())
         self.emails = DetailRows("email", "Add e-mail")
         self.phones = DetailRows("phone", "Add phone")
         self.urls = DetailRows("url", "Add web address")

@@ -24,8 +24,9 @@ from PySide6.QtGui import QFontMetrics, QPainter
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem, QWidget
 
 from socialdesk.core.clock import today
-from socialdesk.core.formatting import compact, percent, short_date
+from socialdesk.core.formatting import compact, percent
 from socialdesk.core.planner.likelihood import posterior
+from socialdesk.qt.formatting import day_text
 from socialdesk.qt.icons import brand_icon
 from socialdesk.qt.table_model import ROW_ROLE, Column, RowTableModel, count_column
 from socialdesk.store import partners
@@ -56,7 +57,7 @@ COLUMNS: list[Column[PartnerRow]] = [
            tooltip=lambda r: f"Shared {r.asks_shared} of {r.asks_resolved} answered asks; "
            f"tie strength {r.strength:.0%}"),
     Column("Last asked", lambda r: r.last_asked_on,
-           display=lambda v: short_date(v, today()) if v else "never"),
+           display=lambda v: day_text(v, today()) if v else "never"),
     Column("Top topics", lambda r: ", ".join(r.topics), tooltip=lambda r: ", ".join(r.topics)),
     Column("Organisation", lambda r: r.organisation),
     Column("Kind", lambda r: r.kind),

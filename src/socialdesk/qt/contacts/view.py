@@ -8,16 +8,15 @@ from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
     QLineEdit,
-    QMessageBox,
     QPushButton,
     QSplitter,
     QVBoxLayout,
     QWidget,
 )
 
-from socialdesk import APP_NAME
 from socialdesk.core.changes import CONTACT_ROWS, POSTS, Changes
 from socialdesk.core.settings import default_effort
+from socialdesk.qt.confirm import confirm
 from socialdesk.qt.contacts.commands import CreateContact, DeleteContact, undo_stack_for
 from socialdesk.qt.contacts.editor import ContactEditor
 from socialdesk.qt.contacts.model import COL_NAME, ContactsModel
@@ -60,15 +59,11 @@ def confirm_delete(parent: QWidget, ws: Workspace, contact_id: int, name: str) -
     asks = ask_count(ws, contact_id)
     if not asks:
         return True
-    answer = QMessageBox.question(
-        parent, f"Delete contact — {APP_NAME}",
+    return confirm(
+        parent, "Delete contact",
         f"Delete {name}?\n\nThe {asks} ask{'s' if asks != 1 else ''} made to them will be "
         "deleted too, and the planner forgets how often they shared. "
-        "You can undo this with Edit → Undo.",
-        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
-        QMessageBox.StandardButton.Cancel,
-    )
-    return answer == QMessageBox.StandardButton.Yes
+        "You can undo this with Edit → Undo.", "Delete contact")
 
 
 EDITOR_WIDTH = 430

@@ -26,7 +26,8 @@ from PySide6.QtGui import QColor, QCursor, QPainter, QPalette, QPen
 from PySide6.QtWidgets import QToolTip, QWidget
 
 from socialdesk.core.clock import today
-from socialdesk.core.formatting import compact, exact, short_date
+from socialdesk.core.formatting import compact, exact
+from socialdesk.qt.formatting import day_text
 from socialdesk.qt.reports.colours import OWN, PARTNER, PREDICTED, ratio_colour
 from socialdesk.store.report_models import Leverage, PostResult
 
@@ -293,7 +294,7 @@ class PredictionChartView(ChartView):
         near = [p for p in self.posts if math.isclose(p.predicted or 0.0, point.x())
                 and math.isclose(float(p.realised or 0), point.y())]
         if near:
-            lines = [f"{p.title} ({short_date(p.scheduled_on, today())}): predicted "
+            lines = [f"{p.title} ({day_text(p.scheduled_on, today())}): predicted "
                      f"{exact(round(p.predicted or 0))}, realised {exact(p.realised)}"
                      for p in near[:5]]
             if len(near) > 5:

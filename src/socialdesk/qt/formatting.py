@@ -1,0 +1,67 @@
+"""Dates and times as the GUI shows them, in the one format of the user's locale.
+
+A day reads like the locale's long date with short names and without the current year
+("Fri 4 Dec", "Fri Dec 4", "Fr. 4. Dez."); a moment is that day and the locale's short
+time, in the computer's time zone ("Fri 4 Dec 15:46"). The CLI and files keep ISO
+(core/formatting.py); numbers stay there too.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, date, datetime, time
+
+from PySide6.QtCore import QDate, QLocale, QTime
+
+from socialdesk.core.clock import today
+
+# the year with the separators (and a quoted word such as Spanish 'de') that lead to it,
+# or, when it opens the format, with those that follow it
+_YEAR = re.compile(r"^y+[年년]?[^\w']*|[\s,.]*(?:'[^']*'\s*)?y+[.]?")
+
+
+def _day_format(locale: QLocale, with_year: bool) -> str:
+    pattern = locale.dateFormat(QLocale.FormatType.LongFormat)
+    pattern = pattern.replace("dddd", "ddd").replace("MMMM", "MMM").replace("ddd, ", "ddd ")
+    return pattern if with_year else _YEAR.sub("", pattern).strip(" ,")
+
+
+def day_text(value: str | date | None, current: date | None = None) -> str:
+    """A day ("Fri 4 Dec"; with the year when it is not the current one's)."""
+    if not value:
+        return "No date"
+    day = date.fromisoformat(value) if isinstance(value, str) else value
+    locale = QLocale()
+    with_year = day.year != (current or today()).year
+    return locale.toString(QDate(day.year, day.month, day.day), _day_format(locale, with_year))
+
+
+def date_edit_format() -> str:
+    """The display format of a date field: a day with its year ("Fri 4 Dec 2026")."""
+    return _day_format(QLocale(), with_year=True)
+
+
+def time_edit_format() -> str:
+    """The display format of a time field: the locale's short time ("HH:mm", "h:mm AP")."""
+    return QLocale().timeFormat(QLocale.FormatType.ShortFormat)
+
+
+def clock_text(value: str | time | datetime) -> str:
+    """A time of day ("14:46" stored, or a time) in the locale's short format ("2:46 PM")."""
+    if isinstance(value, str):
+        value = time.fromisoformat(value)
+    locale = QLocale()
+    return locale.toString(QTime(value.hour, value.minute, value.second),
+                           locale.timeFormat(QLocale.FormatType.ShortFormat))
+
+
+def moment_text(value: str | datetime | None, current: date | None = None) -> str:
+    """A moment stored in UTC (ISO, "…Z" or naive UTC) as the local day and time."""
+    if not value:
+        return ""
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    local = value.astimezone()
+    return f"{day_text(local.date(), current)} {clock_text(local)}"

@@ -1,0 +1,52 @@
+"""Dates and times in the GUI: one format, the user's locale's, in local time."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+import pytest
+from calendar_helpers import add_post
+from PySide6.QtCore import QLocale
+
+from socialdesk.qt.formatting import clock_text, day_text, moment_text
+
+
+@pytest.fixture
+def american():
+    QLocale.setDefault(QLocale("en_US"))
+
+
+def test_a_day_follows_the_locale_and_names_other_years(american) -> None:
+    assert day_text("2026-12-04", date(2026, 6, 1)) == "Fri Dec 4"
+    assert day_text("2025-12-04", date(2026, 6, 1)) == "Thu Dec 4, 2025"
+    assert clock_text("14:46").replace("\u202f", " ") == "2:46 PM"
+    QLocale.setDefault(QLocale("de_DE"))
+    assert day_text("2026-12-04", date(2026, 6, 1)) == "Fr. 4. Dez."
+    assert clock_text("14:46") == "14:46"
+
+
+def test_a_moment_is_shown_in_local_time(monkeypatch) -> None:
+    import time
+
+    monkeypatch.setenv("TZ", "Europe/Berlin")
+    time.tzset()
+    try:
+        assert moment_text("2026-12-04T14:46:51Z", date(2026, 1, 1)) == "Fri 4 Dec 15:46"
+        assert moment_text(datetime(2026, 12, 4, 14, 46, tzinfo=UTC),
+                           date(2026, 1, 1)) == "Fri 4 Dec 15:46"
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+
+
+def test_the_editor_says_when_a_post_was_saved_like_every_other_date(calendar_view,
+                                                                     workspace) -> None:
+    from socialdesk.store.post_writes import get_post
+
+    post_id = add_post(workspace, "Rye", "2031-03-03")
+    calendar_view.reload()
+    calendar_view.edit_post(post_id)
+    saved = get_post(workspace, post_id).updated_at
+    subheading = calendar_view.editor.subheading.text()
+    assert subheading.startswith(f"Saved {moment_text(saved)} · ")
+    assert "UTC" not in subheading and "T" not in subheading.split("·")[0].removeprefix("Saved")
