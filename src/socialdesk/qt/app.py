@@ -78,6 +78,9 @@ def run_gui(
     if _needs_offscreen(screenshot is not None):
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
     app = create_application()
+    from socialdesk.qt.help import install_error_memory
+
+    install_error_memory()
     if quit_after_startup or screenshot is not None:
         opened = _open_headless(workspace)
         if opened is None:
