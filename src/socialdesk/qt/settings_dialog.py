@@ -38,6 +38,7 @@ from socialdesk.core.settings import stored_form, workspace_settings
 from socialdesk.qt.icons import ui_icon
 from socialdesk.qt.publish.accounts_page import AccountsPage
 from socialdesk.qt.settings_pages import Problem, SettingsPage
+from socialdesk.qt.settings_pages.appearance import AppearancePage
 from socialdesk.qt.settings_pages.asks import AsksPage
 from socialdesk.qt.settings_pages.backups import BackupsPage
 from socialdesk.qt.settings_pages.reach import ReachPage
@@ -48,7 +49,7 @@ from socialdesk.store import settings as stored
 from socialdesk.store.workspace import Workspace
 
 PAGES: tuple[type[SettingsPage], ...] = (ReachPage, AsksPage, BackupsPage, AccountsPage,
-                                         TeamPage)
+                                         TeamPage, AppearancePage)
 
 
 class SettingsDialog(QDialog):

@@ -1,0 +1,70 @@
+"""Settings → Appearance: System, Light or Dark, applied at once and at the next start."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from PySide6.QtGui import QGuiApplication, QImage, QPalette
+from PySide6.QtWidgets import QCheckBox, QStyle, QStyleOptionButton
+
+from socialdesk.qt.app import create_application
+from socialdesk.qt.appearance import apply_appearance, is_dark, save_appearance
+from socialdesk.qt.settings_dialog import SettingsDialog
+from socialdesk.qt.settings_pages.appearance import AppearancePage
+
+
+@pytest.fixture
+def system_afterwards():
+    create_application()
+    yield
+    apply_appearance("system")
+
+
+def appearance_page(qtbot, workspace) -> tuple[SettingsDialog, AppearancePage]:
+    dialog = SettingsDialog(workspace)
+    qtbot.addWidget(dialog)
+    page = dialog.page(AppearancePage)
+    assert isinstance(page, AppearancePage)
+    return dialog, page
+
+
+def test_dark_is_applied_at_once_and_kept_for_the_next_dialog(qtbot, workspace,
+                                                              system_afterwards) -> None:
+    _dialog, page = appearance_page(qtbot, workspace)
+    assert page.scheme.currentText() == "System" and not is_dark()
+    page.scheme.setCurrentIndex(page.scheme.findText("Dark"))
+    assert is_dark()
+    _again, shown = appearance_page(qtbot, workspace)
+    assert shown.scheme.currentText() == "Dark"
+    page.scheme.setCurrentIndex(page.scheme.findText("System"))
+    assert not is_dark()
+
+
+def test_an_unticked_check_box_stands_out_on_dark(qtbot, system_afterwards) -> None:
+    apply_appearance("dark")
+    box = QCheckBox("Asked")
+    qtbot.addWidget(box)
+    box.show()
+    qtbot.waitExposed(box)
+    image = box.grab().toImage()
+    option = QStyleOptionButton()
+    box.initStyleOption(option)
+    square = box.style().subElementRect(QStyle.SubElement.SE_CheckBoxIndicator, option, box)
+    background = QGuiApplication.palette().color(QPalette.ColorRole.Window)
+    edge = [image.pixelColor(square.left(), y).lightness()
+            for y in range(square.top() + 2, square.bottom() - 1)]
+    assert min(edge) - background.lightness() >= 40, "the unticked box's outline shows"
+
+
+def test_the_saved_appearance_is_applied_at_startup(demo_path: Path, tmp_path: Path,
+                                                    system_afterwards) -> None:
+    save_appearance("dark")
+    shot = tmp_path / "dark.png"
+    subprocess.run([sys.executable, "-m", "socialdesk", "--workspace", str(demo_path),
+                    "--screenshot", str(shot)], check=True, timeout=120, env=os.environ)
+    image = QImage(str(shot))
+    assert image.pixelColor(image.width() - 5, image.height() // 2).lightness() < 100
