@@ -68,3 +68,25 @@ def test_the_saved_appearance_is_applied_at_startup(demo_path: Path, tmp_path: P
                     "--screenshot", str(shot)], check=True, timeout=120, env=os.environ)
     image = QImage(str(shot))
     assert image.pixelColor(image.width() - 5, image.height() // 2).lightness() < 100
+
+
+def test_switching_to_dark_repaints_the_sidebar_and_the_charts(window, qtbot,
+                                                               system_afterwards) -> None:
+    from socialdesk.qt.reports.charts import ChartView
+
+    window.show_view("reports")
+    qtbot.waitUntil(lambda: any(v.chart() and v.chart().axes()
+                                for v in window.findChildren(ChartView)), timeout=20_000)
+    apply_appearance("dark")
+    text = QGuiApplication.palette().color(QPalette.ColorRole.Text)
+    sidebar = window.sidebar
+
+    def sidebar_is_dark() -> bool:
+        image = sidebar.grab().toImage()
+        return image.pixelColor(sidebar.width() // 2, sidebar.height() - 10).lightness() < 80
+
+    qtbot.waitUntil(sidebar_is_dark, timeout=5_000)
+    for view in window.findChildren(ChartView):
+        if view.chart() is not None:
+            assert {a.labelsColor().name() for a in view.chart().axes()} - {"#7bc67e"} \
+                <= {text.name()}, type(view).__name__

@@ -104,8 +104,18 @@ def apply_appearance(scheme: str) -> None:
         if app.property(_FALLBACK):  # back to the platform's colours
             app.setProperty(_FALLBACK, False)
             app.setPalette(QPalette())  # an empty palette: the platform's again
-        return
-    if not isinstance(app.style(), ReadableFusion):
-        use_fusion(app)
-    app.setProperty(_FALLBACK, True)
-    app.setPalette(dark_palette() if scheme == "dark" else app.style().standardPalette())
+    else:
+        if not isinstance(app.style(), ReadableFusion):
+            use_fusion(app)
+        app.setProperty(_FALLBACK, True)
+        app.setPalette(dark_palette() if scheme == "dark" else app.style().standardPalette())
+    _restyle(app)
+
+
+def _restyle(app: QApplication) -> None:
+    """Widgets with a style sheet took their palette when it was set: set it again."""
+    for widget in app.allWidgets():
+        sheet = widget.styleSheet()
+        if sheet:
+            widget.setStyleSheet("")
+            widget.setStyleSheet(sheet)
