@@ -50,3 +50,12 @@ def test_the_editor_says_when_a_post_was_saved_like_every_other_date(calendar_vi
     subheading = calendar_view.editor.subheading.text()
     assert subheading.startswith(f"Saved {moment_text(saved)} · ")
     assert "UTC" not in subheading and "T" not in subheading.split("·")[0].removeprefix("Saved")
+
+
+def test_short_labels_drop_the_weekday_in_the_locales_order(american) -> None:
+    from socialdesk.qt.reports.charts import week_label
+    from socialdesk.qt.reports.figures import date_span, long_date
+
+    assert week_label("2026-09-07") == day_text("2026-09-07", weekday=False)
+    assert long_date("2026-11-24") == "Nov 24, 2026"
+    assert date_span("2026-11-15", "2026-12-23") == "Nov 15 – Dec 23, 2026"

@@ -20,20 +20,31 @@ from socialdesk.core.clock import today
 _YEAR = re.compile(r"^y+[年년]?[^\w']*|[\s,.]*(?:'[^']*'\s*)?y+[.]?")
 
 
-def _day_format(locale: QLocale, with_year: bool) -> str:
+# the weekday with the separators around it
+_WEEKDAY = re.compile(r"[\s,]*d{3,4}[\s,.]*")
+
+
+def _day_format(locale: QLocale, with_year: bool, weekday: bool = True) -> str:
     pattern = locale.dateFormat(QLocale.FormatType.LongFormat)
     pattern = pattern.replace("dddd", "ddd").replace("MMMM", "MMM").replace("ddd, ", "ddd ")
+    if not weekday:
+        pattern = _WEEKDAY.sub(" ", pattern).strip()
     return pattern if with_year else _YEAR.sub("", pattern).strip(" ,")
 
 
-def day_text(value: str | date | None, current: date | None = None) -> str:
-    """A day ("Fri 4 Dec"; with the year when it is not the current one's)."""
+def day_text(value: str | date | None, current: date | None = None, *,
+             weekday: bool = True, year: bool | None = None) -> str:
+    """A day ("Fri 4 Dec"; with the year when it is not the current one's, or ``year``).
+
+    ``weekday=False``: without the weekday ("4 Dec"), where space is short (chart axes).
+    """
     if not value:
         return "No date"
     day = date.fromisoformat(value) if isinstance(value, str) else value
     locale = QLocale()
-    with_year = day.year != (current or today()).year
-    return locale.toString(QDate(day.year, day.month, day.day), _day_format(locale, with_year))
+    with_year = day.year != (current or today()).year if year is None else year
+    return locale.toString(QDate(day.year, day.month, day.day),
+                           _day_format(locale, with_year, weekday))
 
 
 def date_edit_format() -> str:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
-from datetime import date
 
 from PySide6.QtCharts import (
     QAbstractAxis,
@@ -33,9 +32,8 @@ from socialdesk.store.report_models import Leverage, PostResult
 
 
 def week_label(iso: str) -> str:
-    """A week's Monday as "7 Sep"."""
-    day = date.fromisoformat(iso)
-    return f"{day.day} {day:%b}"
+    """A week's Monday as "7 Sep" (in the user's language)."""
+    return day_text(iso, weekday=False)
 
 
 def nice_ticks(peak: float, count: int = 5) -> list[float]:
