@@ -59,3 +59,16 @@ def test_short_labels_drop_the_weekday_in_the_locales_order(american) -> None:
     assert week_label("2026-09-07") == day_text("2026-09-07", weekday=False)
     assert long_date("2026-11-24") == "Nov 24, 2026"
     assert date_span("2026-11-15", "2026-12-23") == "Nov 15 – Dec 23, 2026"
+
+
+def test_the_today_heading_follows_the_locale(window, monkeypatch, qtbot) -> None:
+    from datetime import date as day_type
+
+    QLocale.setDefault(QLocale("de_DE"))
+    window.show_view("today")
+    view = window.views["today"]
+    view.refresh()
+    qtbot.waitUntil(lambda: not view.is_busy())
+    assert view.date_label.text() == f"Today, {day_text(day_type.today(), full=True)}"
+    assert any(name in view.date_label.text() for name in
+               ("Montag", "Dienstag", "Mittwoch", "Donnerstag", "Freitag", "Samstag", "Sonntag"))

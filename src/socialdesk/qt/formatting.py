@@ -24,19 +24,22 @@ _YEAR = re.compile(r"^y+[年년]?[^\w']*|[\s,.]*(?:'[^']*'\s*)?y+[.]?")
 _WEEKDAY = re.compile(r"[\s,]*d{3,4}[\s,.]*")
 
 
-def _day_format(locale: QLocale, with_year: bool, weekday: bool = True) -> str:
+def _day_format(locale: QLocale, with_year: bool, weekday: bool = True,
+                full: bool = False) -> str:
     pattern = locale.dateFormat(QLocale.FormatType.LongFormat)
-    pattern = pattern.replace("dddd", "ddd").replace("MMMM", "MMM").replace("ddd, ", "ddd ")
+    if not full:
+        pattern = pattern.replace("dddd", "ddd").replace("MMMM", "MMM").replace("ddd, ", "ddd ")
     if not weekday:
         pattern = _WEEKDAY.sub(" ", pattern).strip()
     return pattern if with_year else _YEAR.sub("", pattern).strip(" ,")
 
 
 def day_text(value: str | date | None, current: date | None = None, *,
-             weekday: bool = True, year: bool | None = None) -> str:
+             weekday: bool = True, year: bool | None = None, full: bool = False) -> str:
     """A day ("Fri 4 Dec"; with the year when it is not the current one's, or ``year``).
 
-    ``weekday=False``: without the weekday ("4 Dec"), where space is short (chart axes).
+    ``weekday=False``: without the weekday ("4 Dec"), where space is short (chart axes);
+    ``full``: the names written out, for a heading ("Friday, 4 December").
     """
     if not value:
         return "No date"
@@ -44,7 +47,12 @@ def day_text(value: str | date | None, current: date | None = None, *,
     locale = QLocale()
     with_year = day.year != (current or today()).year if year is None else year
     return locale.toString(QDate(day.year, day.month, day.day),
-                           _day_format(locale, with_year, weekday))
+                           _day_format(locale, with_year, weekday, full))
+
+
+def weekday_text(day: date) -> str:
+    """A day's short weekday name ("Fri")."""
+    return QLocale().dayName(day.isoweekday(), QLocale.FormatType.ShortFormat)
 
 
 def date_edit_format() -> str:

@@ -219,7 +219,7 @@ class TodayView(View):
     def _show(self, figures: TodayFigures) -> None:
         """Fill the lists, then the card on the next event-loop turn."""
         day = figures.day
-        self.date_label.setText(f"Today, {day:%A} {day.day} {day:%B}")
+        self.date_label.setText(f"Today, {day_text(day, day, full=True)}")
         week, problems, waiting, due = figures.week, figures.problems, figures.waiting, \
             figures.due
         self.week_model.set_rows(week)

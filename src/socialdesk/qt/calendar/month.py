@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import calendar as cal
 from datetime import date, timedelta
 
-from PySide6.QtCore import QRect, QRectF, Qt
+from PySide6.QtCore import QLocale, QRect, QRectF, Qt
 from PySide6.QtGui import QFont, QFontMetrics, QPainter, QPalette
 from PySide6.QtWidgets import QWidget
 
@@ -82,9 +81,10 @@ class MonthGrid(PostCanvas):
         palette = self.palette()
         header = self.header_height()
         painter.setPen(palette.color(QPalette.ColorRole.PlaceholderText))
-        for col, name in enumerate(cal.day_abbr):
+        for col in range(7):
             rect = QRect(int(col * self.width() / 7), 0, int(self.width() / 7), header)
-            painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, name)
+            painter.drawText(rect, Qt.AlignmentFlag.AlignCenter,
+                             QLocale().dayName(col + 1, QLocale.FormatType.ShortFormat))
         now = today()
         bold = QFont(self.font())
         bold.setBold(True)
