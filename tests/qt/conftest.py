@@ -48,7 +48,10 @@ def confirmations(qtbot):
         names = [b.text().replace("&", "") for b in box.buttons()]
         seen.texts.append(box.text())
         seen.buttons.append(names)
-        box.buttons()[names.index(seen.answer)].click()
+        if seen.answer in names:
+            box.buttons()[names.index(seen.answer)].click()
+        else:  # no such button: the test's assertions on ``buttons`` say so
+            box.reject()
 
     timer = QTimer()
     timer.setInterval(5)

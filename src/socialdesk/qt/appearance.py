@@ -115,7 +115,6 @@ def apply_appearance(scheme: str) -> None:
 def _restyle(app: QApplication) -> None:
     """Widgets with a style sheet took their palette when it was set: set it again."""
     for widget in app.allWidgets():
-        sheet = widget.styleSheet()
-        if sheet:
-            widget.setStyleSheet("")
-            widget.setStyleSheet(sheet)
+        if widget.styleSheet():
+            widget.style().unpolish(widget)
+            widget.style().polish(widget)
