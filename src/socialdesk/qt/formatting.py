@@ -18,17 +18,15 @@ from socialdesk.core.clock import today
 # the year with the separators (and a quoted word such as Spanish 'de') that lead to it,
 # or, when it opens the format, with those that follow it
 _YEAR = re.compile(r"^y+[年년]?[^\w']*|[\s,.]*(?:'[^']*'\s*)?y+[.]?")
-
-
 # the weekday with the separators around it
 _WEEKDAY = re.compile(r"[\s,]*d{3,4}[\s,.]*")
 
 
 def _day_format(locale: QLocale, with_year: bool, weekday: bool = True,
                 full: bool = False) -> str:
-    pattern = locale.dateFormat(QLocale.FormatType.LongFormat)
+    pattern = locale.dateFormat(QLocale.FormatType.LongFormat).replace("dddd, ", "dddd ")
     if not full:
-        pattern = pattern.replace("dddd", "ddd").replace("MMMM", "MMM").replace("ddd, ", "ddd ")
+        pattern = pattern.replace("dddd", "ddd").replace("MMMM", "MMM")
     if not weekday:
         pattern = _WEEKDAY.sub(" ", pattern).strip()
     return pattern if with_year else _YEAR.sub("", pattern).strip(" ,")
@@ -39,7 +37,7 @@ def day_text(value: str | date | None, current: date | None = None, *,
     """A day ("Fri 4 Dec"; with the year when it is not the current one's, or ``year``).
 
     ``weekday=False``: without the weekday ("4 Dec"), where space is short (chart axes);
-    ``full``: the names written out, for a heading ("Friday, 4 December").
+    ``full``: the names written out, for a heading ("Friday 4 December").
     """
     if not value:
         return "No date"
