@@ -90,3 +90,18 @@ def test_switching_to_dark_repaints_the_sidebar_and_the_charts(window, qtbot,
         if view.chart() is not None:
             assert {a.labelsColor().name() for a in view.chart().axes()} - {"#7bc67e"} \
                 <= {text.name()}, type(view).__name__
+
+
+def test_button_icons_follow_a_switch_to_dark(window, qtbot, system_afterwards) -> None:
+    window.show_view("contacts")
+    qtbot.waitUntil(lambda: window.pending_view is None)
+    button = window.views["contacts"].new_button
+
+    def lightest() -> int:
+        image = button.icon().pixmap(16, 16).toImage()
+        return max(image.pixelColor(x, y).lightness() for x in range(image.width())
+                   for y in range(image.height()) if image.pixelColor(x, y).alpha() > 200)
+
+    assert lightest() < 100
+    apply_appearance("dark")
+    assert lightest() > 180, "drawn in the dark palette's light text colour"

@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 
 from socialdesk.core.clock import today
 from socialdesk.qt.formatting import date_edit_format
-from socialdesk.qt.icons import ui_icon
+from socialdesk.qt.icons import palette_icon
 from socialdesk.qt.wheel import wheel_needs_focus
 from socialdesk.store.models import STAGE_STRENGTH, Contact, Detail
 from socialdesk.store.vocabulary import CONTACT_KINDS, STAGES
@@ -134,7 +134,7 @@ class DetailRows(QWidget):
         self.list_layout = QVBoxLayout()
         self.list_layout.setContentsMargins(0, 0, 0, 0)
         self.list_layout.setSpacing(4)
-        self.add_button = QPushButton(ui_icon("plus", self.palette().text().color(), 16),
+        self.add_button = QPushButton(palette_icon("plus"),
                                       add_text)
         self.add_button.setFlat(True)
         self.add_button.clicked.connect(self.add_empty)
@@ -183,7 +183,7 @@ class DetailRows(QWidget):
         edit.setCursorPosition(0)  # show the start of a long address
         edit.setPlaceholderText(DETAIL_PLACEHOLDERS[self.kind])
         remove = QToolButton(holder)
-        remove.setIcon(ui_icon("x", self.palette().text().color(), 16))
+        remove.setIcon(palette_icon("x"))
         remove.setAutoRaise(True)
         remove.setToolTip("Remove")
         row.addWidget(labels)
