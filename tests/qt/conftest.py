@@ -13,6 +13,54 @@ from socialdesk.qt.main_window import MainWindow
 from socialdesk.store.workspace import Workspace
 
 
+@pytest.fixture(autouse=True)
+def british_locale():
+    """Dates and times read the same on every machine: "Fri 4 Dec", "14:46"."""
+    from PySide6.QtCore import QLocale
+
+    previous = QLocale()
+    QLocale.setDefault(QLocale("en_GB"))
+    yield
+    QLocale.setDefault(previous)
+
+
+class Confirmations:
+    """What the confirmation dialogs said and offered; ``answer`` is the button to click."""
+
+    def __init__(self) -> None:
+        self.answer = "Cancel"
+        self.texts: list[str] = []
+        self.buttons: list[list[str]] = []
+
+
+@pytest.fixture
+def confirmations(qtbot):
+    """Answers each modal message box by clicking its button named ``answer``, as a user."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    seen = Confirmations()
+
+    def click() -> None:
+        box = QApplication.activeModalWidget()
+        if not isinstance(box, QMessageBox) or not box.isVisible():
+            return
+        names = [b.text().replace("&", "") for b in box.buttons()]
+        seen.texts.append(box.text())
+        seen.buttons.append(names)
+        if seen.answer in names:
+            box.buttons()[names.index(seen.answer)].click()
+        else:  # no such button: the test's assertions on ``buttons`` say so
+            box.reject()
+
+    timer = QTimer()
+    timer.setInterval(5)
+    timer.timeout.connect(click)
+    timer.start()
+    yield seen
+    timer.stop()
+
+
 @pytest.fixture
 def close_window(qtbot):
     """Closes a main window and waits until it is gone (it backs up first, on a worker)."""

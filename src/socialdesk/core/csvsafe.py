@@ -24,8 +24,15 @@ that starts with a mention (``@partner``) or a ``+`` must not get a ``'`` there.
 
 from __future__ import annotations
 
+import csv
 import re
 import unicodedata
+
+# Characters in one cell of any CSV SocialDesk reads; a larger cell fails the file with
+# its line. The csv module's limit is process-wide, so it is set here, in one place: two
+# importers setting their own would each get whichever was imported last.
+FIELD_LIMIT = 1 << 24
+csv.field_size_limit(FIELD_LIMIT)
 
 _FORMULA = frozenset("=+-@")
 _INVISIBLE = frozenset({"Cc", "Cf", "Zs", "Zl", "Zp"})  # controls, format marks, spaces

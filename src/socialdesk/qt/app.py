@@ -59,7 +59,9 @@ def create_application() -> object:
     app.setDesktopFileName(APP_ID)
     keep_qt_settings_in_config_folder()
     if sys.platform.startswith("linux"):
-        app.setStyle("Fusion")
+        from socialdesk.qt.appearance import use_fusion
+
+        use_fusion(app)
     app.setWindowIcon(app_icon())
     return app
 
@@ -78,6 +80,11 @@ def run_gui(
     if _needs_offscreen(screenshot is not None):
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
     app = create_application()
+    from socialdesk.qt.appearance import apply_appearance, saved_appearance
+    from socialdesk.qt.help import install_error_memory
+
+    install_error_memory()
+    apply_appearance(saved_appearance())
     if quit_after_startup or screenshot is not None:
         opened = _open_headless(workspace)
         if opened is None:

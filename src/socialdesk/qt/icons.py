@@ -4,8 +4,17 @@ from __future__ import annotations
 
 from functools import cache
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QSize
-from PySide6.QtGui import QColor, QIcon, QImageReader, QPixmap
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QRect, QSize
+from PySide6.QtGui import (
+    QColor,
+    QGuiApplication,
+    QIcon,
+    QIconEngine,
+    QImageReader,
+    QPainter,
+    QPalette,
+    QPixmap,
+)
 
 from socialdesk.core.paths import resources_dir
 
@@ -55,6 +64,36 @@ def _ui_icon(name: str, hex_colour: str, size: int) -> QIcon:
     if not path.exists():
         return QIcon()
     return QIcon(_render(_tinted_svg(str(path), hex_colour), size))
+
+
+class _PaletteIconEngine(QIconEngine):
+    """Draws a UI icon in a colour of the palette in use when painted (light or dark)."""
+
+    def __init__(self, name: str, role: QPalette.ColorRole, size: int) -> None:
+        super().__init__()
+        self.name, self.role, self.size = name, role, size
+
+    def pixmap(self, size: QSize, mode: QIcon.Mode, state: QIcon.State) -> QPixmap:
+        """The icon in the palette's colour (its disabled colour for a disabled icon)."""
+        group = (QPalette.ColorGroup.Disabled if mode == QIcon.Mode.Disabled
+                 else QPalette.ColorGroup.Active)
+        colour = QGuiApplication.palette().color(group, self.role).name()
+        return _ui_icon(self.name, colour, self.size).pixmap(size)
+
+    def paint(self, painter: QPainter, rect: QRect, mode: QIcon.Mode,
+              state: QIcon.State) -> None:
+        """Draw the pixmap into ``rect``."""
+        painter.drawPixmap(rect, self.pixmap(rect.size(), mode, state))
+
+    def clone(self) -> QIconEngine:
+        """A copy (QIcon copies its engine)."""
+        return _PaletteIconEngine(self.name, self.role, self.size)
+
+
+def palette_icon(name: str, role: QPalette.ColorRole = QPalette.ColorRole.Text,
+                 size: int = 16) -> QIcon:
+    """A Lucide UI icon in the palette's ``role`` colour, following light ↔ dark switches."""
+    return QIcon(_PaletteIconEngine(name, role, size))
 
 
 # Each network's own brand colour for its mark (Simple Icons' values).

@@ -55,7 +55,14 @@ def build_menus(window: Any, views: Sequence[tuple[str, str]]) -> tuple[QAction,
         _action(window, view_menu, title, lambda _=False, n=name: window.show_view(n),
                 f"Ctrl+{number}")
 
+    from socialdesk.qt import help as helping
+
     help_menu = window.menuBar().addMenu("&Help")
+    _action(window, help_menu, "&User guide", lambda: helping.open_user_guide(window),
+            QKeySequence.StandardKey.HelpContents)
+    _action(window, help_menu, "&Licences", lambda: helping.show_licences(window))
+    _action(window, help_menu, "&Report a problem…", lambda: helping.report_problem(window))
+    help_menu.addSeparator()
     _action(window, help_menu, f"&About {APP_NAME}", lambda: about(window))
     # What a workspace opened read-only cannot do (see MainWindow._workspace_opened).
     return (importing, backing_up, restoring, settings, refreshing, syncing)

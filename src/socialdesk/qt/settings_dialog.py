@@ -40,6 +40,7 @@ from socialdesk.qt.icons import ui_icon
 from socialdesk.qt.keyboard import keyboard_ready
 from socialdesk.qt.publish.accounts_page import AccountsPage
 from socialdesk.qt.settings_pages import Problem, SettingsPage
+from socialdesk.qt.settings_pages.appearance import AppearancePage
 from socialdesk.qt.settings_pages.asks import AsksPage
 from socialdesk.qt.settings_pages.backups import BackupsPage
 from socialdesk.qt.settings_pages.reach import ReachPage
@@ -50,7 +51,7 @@ from socialdesk.store import settings as stored
 from socialdesk.store.workspace import Workspace
 
 PAGES: tuple[type[SettingsPage], ...] = (ReachPage, AsksPage, HashtagGroupsPage, BackupsPage,
-                                         AccountsPage, TeamPage)
+                                         AccountsPage, TeamPage, AppearancePage)
 
 
 class SettingsDialog(QDialog):

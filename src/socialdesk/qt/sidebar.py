@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QSize, Qt, Signal
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QButtonGroup, QFrame, QToolButton, QVBoxLayout, QWidget
 
@@ -17,23 +17,20 @@ class Sidebar(QFrame):
     def __init__(self, entries: list[tuple[str, str, str]], parent: QWidget | None = None) -> None:
         """``entries``: (name, title, icon name) per view, in order."""
         super().__init__(parent)
+        self.buttons: dict[str, QToolButton] = {}
+        self.icons = {name: icon for name, _title, icon in entries}
         self.setObjectName("sidebar")
         self.setFrameShape(QFrame.Shape.NoFrame)
         self.setAutoFillBackground(True)
-        palette = self.palette()
-        palette.setColor(QPalette.ColorRole.Window, palette.color(QPalette.ColorRole.Base))
-        self.setPalette(palette)
+        self.setBackgroundRole(QPalette.ColorRole.Base)  # follows light and dark
         self.group = QButtonGroup(self)
         self.group.setExclusive(True)
-        self.buttons: dict[str, QToolButton] = {}
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 8, 6, 8)
         layout.setSpacing(4)
-        colour = palette.color(QPalette.ColorRole.Text)
-        for number, (name, title, icon) in enumerate(entries, start=1):
+        for number, (name, title, _icon) in enumerate(entries, start=1):
             button = QToolButton()
             button.setText(title)
-            button.setIcon(ui_icon(icon, colour))
             button.setIconSize(QSize(24, 24))
             button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextUnderIcon)
             button.setCheckable(True)
@@ -47,6 +44,18 @@ class Sidebar(QFrame):
             layout.addWidget(button, 0, Qt.AlignmentFlag.AlignHCenter)
         layout.addStretch()
         self.setFixedWidth(90)
+        self._draw_icons()
+
+    def _draw_icons(self) -> None:
+        colour = self.palette().color(QPalette.ColorRole.Text)
+        for name, button in self.buttons.items():
+            button.setIcon(ui_icon(self.icons[name], colour))
+
+    def changeEvent(self, event: QEvent) -> None:
+        """Draw the icons again in the new text colour (light ↔ dark)."""
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange:
+            self._draw_icons()
 
     def set_current(self, name: str | None) -> None:
         """Mark a view as the current one (None: none, as on the welcome panel)."""

@@ -22,8 +22,8 @@ from socialdesk.core.calendar.post_checks import PostProblem, posts_needing_atte
 from socialdesk.core.calendar.recurrence import posts_in_range
 from socialdesk.core.changes import Changes
 from socialdesk.core.clock import today
-from socialdesk.core.formatting import short_date
 from socialdesk.qt.delegates import PlatformsDelegate, StatusDelegate
+from socialdesk.qt.formatting import clock_text, day_text
 from socialdesk.qt.planner.actions import PlannerActions
 from socialdesk.qt.planner.visits_offer import VisitsOffer
 from socialdesk.qt.reports.leverage_card import CardFigures, LeverageCard, read_card
@@ -101,8 +101,8 @@ def _waiting_text(figures: WaitingAsks) -> str:
 def _due(iso: str | None) -> str:
     day = today()
     if iso and iso < day.isoformat():
-        return f"{short_date(iso, day)} · overdue"
-    return short_date(iso, day)
+        return f"{day_text(iso, day)} · overdue"
+    return day_text(iso, day)
 
 
 class TodayView(View):
@@ -122,8 +122,9 @@ class TodayView(View):
         self.date_label = heading("Today")
         self.summary = muted("")
         self.week_model: RowTableModel[PostRow] = RowTableModel([
-            Column("Day", lambda p: short_date(p.scheduled_on, today())),
-            Column("Time", lambda p: p.scheduled_time or "all day"),
+            Column("Day", lambda p: day_text(p.scheduled_on, today())),
+            Column("Time",
+                   lambda p: clock_text(p.scheduled_time) if p.scheduled_time else "all day"),
             Column("Post", lambda p: p.title, tooltip=lambda p: p.campaign or "No campaign",
                    colour=lambda p: p.colour),
             Column("Channels", lambda p: p.platforms,
@@ -140,7 +141,7 @@ class TodayView(View):
 
         self.check_model: RowTableModel[PostProblem] = RowTableModel([
             Column("Day", lambda c: c.row.scheduled_on,
-                   display=lambda v: short_date(v, today())),
+                   display=lambda v: day_text(v, today())),
             Column("Post", lambda c: c.row.title, tooltip=lambda c: "Double-click to fix it",
                    colour=lambda c: c.row.colour),
             Column("What to fix", lambda c: c.summary, tooltip=lambda c: "\n".join(c.problems)),
@@ -172,7 +173,7 @@ class TodayView(View):
         self.follow_model: RowTableModel[FollowUp] = RowTableModel([
             Column("Contact", lambda f: f.name),
             Column("Organisation", lambda f: f.organisation),
-            Column("Due", lambda f: f.follow_up_on, display=lambda v: short_date(v, today())),
+            Column("Due", lambda f: f.follow_up_on, display=lambda v: day_text(v, today())),
         ])
         self.follow_table = make_table(self.follow_model, stretch=1)
         self.follow_table.setAccessibleName("Follow-ups due")
@@ -223,7 +224,7 @@ class TodayView(View):
     def _show(self, figures: TodayFigures) -> None:
         """Fill the lists, then the card on the next event-loop turn."""
         day = figures.day
-        self.date_label.setText(f"Today, {day:%A} {day.day} {day:%B}")
+        self.date_label.setText(f"Today, {day_text(day, day, full=True)}")
         week, problems, waiting, due = figures.week, figures.problems, figures.waiting, \
             figures.due
         self.week_model.set_rows(week)

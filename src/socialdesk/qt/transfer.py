@@ -38,15 +38,20 @@ IMPORT_FILTER = (
 CALENDAR_SUFFIXES = (".ics", ".ical")
 TABLE_SUFFIXES = (".csv", ".tsv", ".txt")
 IMPORT_SUFFIXES = (".vcf", ".vcard", *TABLE_SUFFIXES, *CALENDAR_SUFFIXES, ".zip")
-# Label → (what, format, file suffix, vCard version).
+# Label → (what, format, file suffix, vCard version, the save dialog's filter).
 EXPORTS = {
-    "Contacts as vCard 4.0 (.vcf) for address books": ("contacts", "vcard", ".vcf", "4.0"),
-    "Contacts as vCard 3.0 (.vcf) for older programs": ("contacts", "vcard", ".vcf", "3.0"),
-    "Contacts as a spreadsheet (.csv)": ("contacts", "csv", ".csv", ""),
-    "Calendar as iCalendar (.ics) for calendar programs": ("calendar", "ics", ".ics", ""),
-    "Calendar as a spreadsheet (.csv)": ("calendar", "csv", ".csv", ""),
-    "Calendar for Hootsuite bulk upload (.csv per channel)": ("calendar", "hootsuite", ".csv", ""),
+    "Contacts as vCard 4.0 (.vcf) for address books":
+        ("contacts", "vcard", ".vcf", "4.0", "vCard (*.vcf)"),
+    "Contacts as vCard 3.0 (.vcf) for older programs":
+        ("contacts", "vcard", ".vcf", "3.0", "vCard (*.vcf)"),
+    "Contacts as a spreadsheet (.csv)": ("contacts", "csv", ".csv", "", "CSV (*.csv)"),
+    "Calendar as iCalendar (.ics) for calendar programs":
+        ("calendar", "ics", ".ics", "", "iCalendar (*.ics)"),
+    "Calendar as a spreadsheet (.csv)": ("calendar", "csv", ".csv", "", "CSV (*.csv)"),
+    "Calendar for Hootsuite bulk upload (.csv per channel)":
+        ("calendar", "hootsuite", ".csv", "", "Hootsuite bulk upload CSV (*.csv)"),
 }
+LAST_EXPORT = "export/last"  # the app setting: the label of the export chosen last
 
 
 def import_dialog(parent: QWidget, ws: Workspace, done: Imported) -> None:
@@ -195,14 +200,21 @@ def dropped_file(mime: QMimeData) -> Path | None:
 
 def export_dialog(parent: QWidget, ws: Workspace) -> None:
     """Ask what to export and where, then write it."""
+    from socialdesk.qt.appsettings import app_settings
+
+    settings = app_settings()
+    labels = list(EXPORTS)
+    last = str(settings.value(LAST_EXPORT, ""))
     choice, ok = QInputDialog.getItem(parent, f"Export — {APP_NAME}", "What to export:",
-                                      list(EXPORTS), 0, False)
+                                      labels, labels.index(last) if last in EXPORTS else 0,
+                                      False)
     if not ok:
         return
-    what, fmt, suffix, version = EXPORTS[choice]
+    settings.setValue(LAST_EXPORT, choice)
+    what, fmt, suffix, version, kind = EXPORTS[choice]
     default = Path.home() / f"{ws.path.stem}-{what}{suffix}"
     name, _ = QFileDialog.getSaveFileName(parent, "Export to", str(default),
-                                          f"*{suffix};;All files (*)")
+                                          f"{kind};;All files (*)")
     if not name:
         return
     if what == "contacts":

@@ -68,7 +68,7 @@ def test_restore_list_shows_date_kind_counts_and_size(qtbot, demo, tmp_path) -> 
     dialog.grab().save(str(tmp_path / "restore-dialog.png"))
 
 
-def test_a_backup_can_be_removed_from_the_restore_list(qtbot, demo, answers) -> None:
+def test_a_backup_can_be_removed_from_the_restore_list(qtbot, demo, confirmations) -> None:
     create_application()
     made = {backup.make_backup(demo, kind="manual").path for _ in range(2)}
     folder = backup.backup_folder(demo)
@@ -76,7 +76,11 @@ def test_a_backup_can_be_removed_from_the_restore_list(qtbot, demo, answers) -> 
     qtbot.addWidget(dialog)
     chosen = dialog.selected().path
     dialog.remove_button.click()
-    assert "cannot be restored afterwards" in answers[-1]
+    assert chosen.exists(), "Cancel keeps it"
+    assert "cannot be restored afterwards" in confirmations.texts[-1]
+    assert confirmations.buttons[-1] == ["Delete backup", "Cancel"]
+    confirmations.answer = "Delete backup"
+    dialog.remove_button.click()
     [kept] = made - {chosen}
     assert not chosen.exists() and kept.exists()
     assert [b.path for b in dialog.model.rows] == [kept]
@@ -95,7 +99,8 @@ def test_restore_list_empty_state_says_what_to_do(qtbot, tmp_path) -> None:
 
 
 def test_file_restore_brings_back_the_backup_and_keeps_a_safety_copy(
-        window, qtbot, monkeypatch, answers) -> None:
+        window, qtbot, monkeypatch, answers, confirmations) -> None:
+    confirmations.answer = "Restore"
     backup.make_backup(window.ws)
     expected = reports.counts(window.ws).posts
     delete_posts(window.ws)
@@ -113,7 +118,8 @@ def test_file_restore_brings_back_the_backup_and_keeps_a_safety_copy(
 
 @pytest.mark.usefixtures("fresh_keyring")
 def test_encrypted_restore_asks_for_the_passphrase_until_right(
-        window, qtbot, monkeypatch, answers) -> None:
+        window, qtbot, monkeypatch, answers, confirmations) -> None:
+    confirmations.answer = "Restore"
     made = backup.make_backup(window.ws, passphrase="river stone")
     expected = reports.counts(window.ws).posts
     delete_posts(window.ws)

@@ -86,3 +86,27 @@ def test_the_export_code_is_loaded_off_the_gui_thread(
     qtbot.waitUntil(lambda: bool(told), timeout=10_000)
     assert told[0].startswith("Wrote ")
     assert loaded_on and threading.main_thread() not in loaded_on
+
+
+def test_the_export_dialog_offers_the_last_format_and_filters_by_name(
+        window: MainWindow, monkeypatch: pytest.MonkeyPatch) -> None:
+    from socialdesk.qt import transfer
+
+    offered: list[str] = []
+    filters: list[str] = []
+
+    def get_item(_parent, _title, _label, items, current, _editable):
+        offered.append(items[current])
+        return "Calendar as a spreadsheet (.csv)", True
+
+    def get_save_file_name(_parent, _caption, _folder, name_filter):
+        filters.append(name_filter)
+        return "", ""  # cancelled: nothing written, the format is remembered all the same
+
+    monkeypatch.setattr(QInputDialog, "getItem", get_item)
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", get_save_file_name)
+    transfer.export_dialog(window, window.ws)
+    transfer.export_dialog(window, window.ws)
+    assert offered == ["Contacts as vCard 4.0 (.vcf) for address books",
+                       "Calendar as a spreadsheet (.csv)"]
+    assert filters[0] == "CSV (*.csv);;All files (*)"

@@ -334,24 +334,16 @@ def test_new_contact_then_undo(window: MainWindow, view: ContactsView, qtbot) ->
 
 
 def test_delete_asks_first_when_there_are_asks(window: MainWindow, view: ContactsView, qtbot,
-                                               monkeypatch: pytest.MonkeyPatch) -> None:
+                                               confirmations) -> None:
     ws = window.ws
     cid = pick(ws, "SELECT contact_id FROM asks GROUP BY contact_id ORDER BY count(*) DESC")
     asks = pick(ws, f"SELECT count(*) FROM asks WHERE contact_id = {cid}")
     view.select_contact(cid)
-    questions: list[str] = []
-
-    def answer(reply):
-        def question(_parent, _title, text, *args):
-            questions.append(text)
-            return reply
-        return question
-
-    monkeypatch.setattr(QMessageBox, "question", answer(QMessageBox.StandardButton.Cancel))
     qtbot.mouseClick(view.delete_button, Qt.MouseButton.LeftButton)
     assert contacts.get_contact(ws, cid) is not None
-    assert f"The {asks} ask" in questions[0]
-    monkeypatch.setattr(QMessageBox, "question", answer(QMessageBox.StandardButton.Yes))
+    assert f"The {asks} ask" in confirmations.texts[0]
+    assert confirmations.buttons[0] == ["Delete contact", "Cancel"]
+    confirmations.answer = "Delete contact"
     qtbot.mouseClick(view.delete_button, Qt.MouseButton.LeftButton)
     assert contacts.get_contact(ws, cid) is None
     assert pick(ws, f"SELECT count(*) FROM asks WHERE contact_id = {cid}") == 0
@@ -365,10 +357,12 @@ def test_delete_asks_first_when_there_are_asks(window: MainWindow, view: Contact
     lonely = contacts.save_contact(ws, Contact(0, "Aa Nobody Asked"))
     view.refresh()
     view.select_contact(lonely)
-    questions.clear()
+    confirmations.texts.clear()
+    window.activateWindow()  # back from the confirmation dialog
+    qtbot.waitUntil(window.isActiveWindow)
     view.table.setFocus()
     qtbot.keyClick(view.table, Qt.Key.Key_Delete)
-    assert contacts.get_contact(ws, lonely) is None and not questions
+    assert contacts.get_contact(ws, lonely) is None and not confirmations.texts
 
 
 def test_undo_from_another_view_updates_the_contacts(window: MainWindow, view: ContactsView,

@@ -9,6 +9,7 @@ from PySide6.QtCore import QDate, QTimer
 from PySide6.QtWidgets import QApplication, QFileDialog, QLabel, QMessageBox
 
 from clicks_samples import GA4_SOURCE_MEDIUM, two_partners
+from socialdesk.qt.formatting import day_text
 from socialdesk.qt.share.clicks_import import PeriodDialog
 from socialdesk.store.clicks import visits_per_ask
 
@@ -84,7 +85,7 @@ def test_an_export_with_its_period_is_imported_without_asking(
     window.import_file()
     qtbot.waitUntil(lambda: bool(told), timeout=20_000)
     assert visits_per_ask(window.ws) == {corner.ask: 25, market.ask: 9}
-    assert "01 Nov 2026 to 30 Nov 2026" in told[0]
+    assert f"{day_text('2026-11-01')} to {day_text('2026-11-30')}" in told[0]
 
 
 def test_tables_are_told_apart_by_content(tmp_path: Path) -> None:

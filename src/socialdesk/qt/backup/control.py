@@ -33,6 +33,8 @@ from socialdesk.core.backup import secrets
 from socialdesk.core.changes import BACKUP_LOG
 from socialdesk.core.lock import WorkspaceLock
 from socialdesk.core.settings import workspace_settings
+from socialdesk.qt import confirm as confirmation
+from socialdesk.qt.formatting import clock_text, moment_text
 from socialdesk.qt.workers import Progress, Task, start_on_worker, start_with_dialog, writing
 from socialdesk.store import backups
 from socialdesk.store.errors import WorkspaceError
@@ -328,14 +330,12 @@ class BackupControl(QObject):
         if self.restoring:
             return None
         info = catalog.inspect(source)
-        if confirm:
-            answer = QMessageBox.question(
-                self.window, f"Restore — {APP_NAME}",
+        if confirm and not confirmation.confirm(
+                self.window, "Restore",
                 f"Replace {self.ws.path.name} with the backup from "
-                f"{catalog.local_time(info.created)}?\n\nSocialDesk first backs up the "
-                "workspace as it is now, so you can come back to it.")
-            if answer != QMessageBox.StandardButton.Yes:
-                return None
+                f"{moment_text(info.created)}?\n\nSocialDesk first backs up the "
+                "workspace as it is now, so you can come back to it.", "Restore"):
+            return None
         path = self.ws.path
         try:
             passphrase = ask_passphrase(self.window, source, path)
@@ -403,5 +403,6 @@ def last_backup_text(ws: Workspace) -> str:
         return "Not backed up yet"
     made = datetime.fromisoformat(last.created_at.replace("Z", "+00:00")).astimezone()
     days = (datetime.now().astimezone().date() - made.date()).days
-    when = {0: "today", 1: "yesterday"}.get(days, f"{made:%d %b %Y}")
-    return f"Last backup: {when} {made:%H:%M}"
+    if days in (0, 1):
+        return f"Last backup: {('today', 'yesterday')[days]} {clock_text(made)}"
+    return f"Last backup: {moment_text(made)}"

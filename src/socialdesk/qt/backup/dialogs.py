@@ -24,8 +24,10 @@ from PySide6.QtWidgets import (
 )
 
 from socialdesk import APP_NAME
-from socialdesk.core.backup.catalog import BackupInfo, human_size, local_time
+from socialdesk.core.backup.catalog import BackupInfo, human_size
 from socialdesk.core.formatting import exact
+from socialdesk.qt.confirm import confirm
+from socialdesk.qt.formatting import moment_text
 from socialdesk.qt.keyboard import keyboard_ready
 from socialdesk.qt.table_model import Column, RowTableModel, SortProxy
 
@@ -45,7 +47,7 @@ def _hidden_count(info: BackupInfo) -> str:
 
 
 BACKUP_COLUMNS: list[Column[BackupInfo]] = [
-    Column("Made", lambda b: b.created, display=local_time,
+    Column("Made", lambda b: b.created, display=moment_text,
            tooltip=lambda b: f"{b.path}"),
     Column("Kind", lambda b: KIND_NAMES.get(b.kind, b.kind)),
     Column("Contacts", lambda b: _count(b, "contacts"),
@@ -148,12 +150,11 @@ class RestoreDialog(QDialog):
         info = self.selected()
         if info is None:
             return
-        answer = QMessageBox.question(
-            self, f"Remove a backup — {APP_NAME}",
-            f"Delete the backup from {local_time(info.created)} "
-            f"({KIND_NAMES.get(info.kind, info.kind).lower()})? It cannot be restored "
-            f"afterwards.\n\n{info.path}")
-        if answer != QMessageBox.StandardButton.Yes:
+        if not confirm(
+                self, "Remove a backup",
+                f"Delete the backup from {moment_text(info.created)} "
+                f"({KIND_NAMES.get(info.kind, info.kind).lower()})? It cannot be restored "
+                f"afterwards.\n\n{info.path}", "Delete backup"):
             return
         try:
             info.path.unlink(missing_ok=True)
@@ -256,7 +257,7 @@ class DamagedDialog(QDialog):
             counts = "" if newest.counts is None else (
                 f" ({newest.counts.get('contacts', 0):,} contacts, "
                 f"{newest.counts.get('posts', 0):,} posts)")
-            offer = (f"The newest backup is from {local_time(newest.created)}{counts}. "
+            offer = (f"The newest backup is from {moment_text(newest.created)}{counts}. "
                      f"Restoring it keeps the damaged file beside it as {stamp} — "
                      "nothing is deleted.")
         else:

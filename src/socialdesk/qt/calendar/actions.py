@@ -22,7 +22,7 @@ from socialdesk.core.calendar.post_copies import duplicate_draft
 from socialdesk.core.changes import CAMPAIGN_ROWS, POST_ROWS
 from socialdesk.core.clock import today
 from socialdesk.core.field_edits import CAMPAIGN, CHANNEL, POST, TEMPLATE, post_on
-from socialdesk.core.formatting import short_date
+from socialdesk.qt.formatting import day_text
 from socialdesk.qt.undo import UndoableActions, quoted
 from socialdesk.store import campaigns, occurrences, post_templates, post_writes
 from socialdesk.store.errors import WorkspaceError
@@ -89,7 +89,7 @@ class CalendarActions(UndoableActions):
             return False
         before = {**post_fields(loaded), "marked": was}
         after = {**post_fields(draft), "marked": marked if marked is not None else was}
-        return self._edit(f"Edit {quoted(draft.title)} on {short_date(occurs_on, today())}",
+        return self._edit(f"Edit {quoted(draft.title)} on {day_text(occurs_on, today())}",
                           post_on(occurs_on), post_id, before, after)
 
     def _create(self, draft: PostDraft, text: str = "") -> int:
@@ -133,7 +133,7 @@ class CalendarActions(UndoableActions):
         old = before.draft.scheduled_on
         if old == day.isoformat():
             return False
-        return self._edit(f"Move {quoted(before.draft.title)} to {short_date(day.isoformat())}",
+        return self._edit(f"Move {quoted(before.draft.title)} to {day_text(day.isoformat())}",
                           POST, post_id, {"scheduled_on": old},
                           {"scheduled_on": day.isoformat()})
 

@@ -8,11 +8,11 @@ from PySide6.QtCore import QModelIndex, QPoint, Qt, Signal
 from PySide6.QtWidgets import QMenu, QVBoxLayout, QWidget
 
 from socialdesk.core.clock import today
-from socialdesk.core.formatting import short_date
 from socialdesk.core.limits import platform_name
 from socialdesk.qt.calendar.chips import REPEAT_MARK, post_tooltip
 from socialdesk.qt.columns import fitter_of
 from socialdesk.qt.delegates import PlatformsDelegate, StatusDelegate
+from socialdesk.qt.formatting import clock_text, day_text
 from socialdesk.qt.table_model import Column, RowTableModel
 from socialdesk.qt.view_base import EmptyState, make_table
 from socialdesk.store.models import PostRow
@@ -34,8 +34,9 @@ class AgendaList(QWidget):
         super().__init__(parent)
         self.model: RowTableModel[PostRow] = RowTableModel([
             Column("Day", lambda p: p.scheduled_on or "",
-                   display=lambda v: short_date(v or None, today())),
-            Column("Time", lambda p: p.scheduled_time or ("all day" if p.scheduled_on else "")),
+                   display=lambda v: day_text(v or None, today())),
+            Column("Time", lambda p: clock_text(p.scheduled_time) if p.scheduled_time
+                   else ("all day" if p.scheduled_on else "")),
             Column("Post", lambda p: (REPEAT_MARK if p.occurrence else "") + p.title,
                    tooltip=post_tooltip, colour=lambda p: p.colour),
             Column("Channels", lambda p: p.platforms,
@@ -111,7 +112,7 @@ class AgendaList(QWidget):
         post_id = row.id
         menu = QMenu(self)
         if row.occurrence:
-            menu.addAction(f"Edit {short_date(row.scheduled_on, today())}…",
+            menu.addAction(f"Edit {day_text(row.scheduled_on, today())}…",
                            lambda: self.activate(row))
         menu.addAction("Edit the series…" if row.occurrence else "Edit…",
                        lambda: self.post_activated.emit(post_id))

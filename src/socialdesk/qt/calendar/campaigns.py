@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from PySide6.QtCore import QItemSelection, Qt, Signal
 from PySide6.QtGui import QColor, QIcon, QPalette, QPixmap
 from PySide6.QtWidgets import (
@@ -20,11 +18,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from socialdesk.core.clock import today
 from socialdesk.core.formatting import compact, exact
 from socialdesk.core.limits import CHANNEL_PLATFORMS, platform_name
 from socialdesk.qt.calendar.actions import CalendarActions
 from socialdesk.qt.calendar.fields import hbox, iso_date, qdate
+from socialdesk.qt.formatting import date_edit_format, day_text
 from socialdesk.qt.icons import readable_brand_icon
 from socialdesk.qt.table_model import Column, RowTableModel
 from socialdesk.qt.view_base import EmptyState, make_table, muted, section_title
@@ -45,9 +43,7 @@ def swatch(colour: str, size: int = 14) -> QIcon:
 
 
 def _day(iso: str) -> str:
-    day = date.fromisoformat(iso)
-    text = f"{day.day} {day:%b}"
-    return text if day.year == today().year else f"{text} {day.year}"
+    return day_text(iso, weekday=False)
 
 
 def _dates(campaign: Campaign) -> str:
@@ -167,7 +163,7 @@ class CampaignsPanel(_ListEditor):
         self.ends = QDateEdit()
         for check, edit in ((self.has_start, self.starts), (self.has_end, self.ends)):
             edit.setCalendarPopup(True)
-            edit.setDisplayFormat("d MMM yyyy")
+            edit.setDisplayFormat(date_edit_format())
             check.toggled.connect(edit.setEnabled)
         self.colour = "#4e79a7"
         self.colour_button = QPushButton("Other colour…")

@@ -28,8 +28,8 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QApplication, QMenu, QSizePolicy, QToolTip, QWidget
 
 from socialdesk.core.clock import today
-from socialdesk.core.formatting import short_date
 from socialdesk.qt.calendar.chips import paint_chip, post_tooltip
+from socialdesk.qt.formatting import day_text
 from socialdesk.store.models import PostRow
 
 
@@ -289,7 +289,7 @@ class PostCanvas(QWidget):
             self.selected_id = post_id
             self.update()
             if chip.row.occurrence:
-                menu.addAction(f"Edit {short_date(chip.day.isoformat(), today())}…",
+                menu.addAction(f"Edit {day_text(chip.day.isoformat(), today())}…",
                                lambda: self.activate(chip))
             menu.addAction("Edit the series…" if chip.row.occurrence else "Edit…",
                            lambda: self.post_activated.emit(post_id))
@@ -302,7 +302,7 @@ class PostCanvas(QWidget):
         day = self.day_at(pos)
         if day is None:
             return None
-        menu.addAction(f"New post on {short_date(day.isoformat())}…",
+        menu.addAction(f"New post on {day_text(day.isoformat())}…",
                        lambda: self.day_activated.emit(day))
         return menu
 

@@ -7,9 +7,9 @@ from functools import cache
 from PySide6.QtCore import QRect, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPalette, QPixmap
 
-from socialdesk.core.formatting import short_date
 from socialdesk.core.limits import platform_name
 from socialdesk.qt.delegates import STATUS_COLOURS, paint_badge
+from socialdesk.qt.formatting import clock_text, day_text
 from socialdesk.qt.icons import readable_brand_icon
 from socialdesk.store.models import PostRow
 
@@ -32,14 +32,15 @@ def mark(platform: str, size: int, ratio: float, palette: QPalette | None = None
 def post_label(row: PostRow) -> str:
     """Time and title, with a repeat mark on a repeat's later dates."""
     title = (REPEAT_MARK if row.occurrence else "") + row.title
-    return f"{row.scheduled_time} {title}" if row.scheduled_time else title
+    return f"{clock_text(row.scheduled_time)} {title}" if row.scheduled_time else title
 
 
 def post_tooltip(row: PostRow) -> str:
     """Everything the chip cannot show, for its tooltip."""
-    when = short_date(row.scheduled_on)
+    when = day_text(row.scheduled_on)
     if row.scheduled_time:
-        when += f", {row.scheduled_time}" + (f" ({row.timezone})" if row.timezone else "")
+        zone = f" ({row.timezone})" if row.timezone else ""
+        when += f", {clock_text(row.scheduled_time)}{zone}"
     lines = [row.title, when, f"Status: {row.status}"]
     lines.append("Channels: " + (", ".join(platform_name(p) for p in row.platforms)
                                  if row.platforms else "none yet"))
@@ -133,7 +134,7 @@ def paint_card(painter: QPainter, rect: QRect, row: PostRow, palette: QPalette,
     bold.setBold(True)
     painter.setFont(bold)
     painter.setPen(palette.color(QPalette.ColorRole.Text))
-    when = row.scheduled_time or "All day"
+    when = clock_text(row.scheduled_time) if row.scheduled_time else "All day"
     painter.drawText(QRect(left, top, width, line), Qt.AlignmentFlag.AlignVCenter, when)
     badge_x = left + QFontMetrics(bold).horizontalAdvance(when) + 2
     painter.setFont(font)

@@ -29,7 +29,7 @@ from socialdesk import APP_NAME
 from socialdesk.core.calendar.post_copies import draft_from_template, template_from_draft
 from socialdesk.core.calendar.recurrence import repeat_values
 from socialdesk.core.clock import today
-from socialdesk.core.formatting import short_date
+from socialdesk.core.formatting import plural
 from socialdesk.qt.calendar.actions import CalendarActions
 from socialdesk.qt.calendar.campaigns import CampaignsPanel, ChannelsPanel
 from socialdesk.qt.calendar.canvas import PostCanvas
@@ -39,9 +39,11 @@ from socialdesk.qt.calendar.loading import STEP_MS
 from socialdesk.qt.calendar.month import MonthGrid
 from socialdesk.qt.calendar.toolbar import NO_CAMPAIGN
 from socialdesk.qt.calendar.week import WeekGrid
-from socialdesk.qt.undo import show_status
+from socialdesk.qt.confirm import confirm
+from socialdesk.qt.formatting import day_text
+from socialdesk.qt.undo import quoted, show_status
 from socialdesk.qt.view_base import View
-from socialdesk.store import post_templates, post_writes, posts
+from socialdesk.store import asks, post_templates, post_writes, posts
 from socialdesk.store.models import PostDraft
 
 PANE_WIDTH = 410
@@ -209,10 +211,18 @@ class PostEditing(_Base):
         if self.actions.move_post(post_id, day):
             if self._editing() and self.editor.post_id == post_id:
                 self.editor.set_date(day.isoformat())
-            self._notify(f"Moved to {short_date(day.isoformat())}")
+            self._notify(f"Moved to {day_text(day.isoformat())}")
 
     def delete_post(self, post_id: int) -> None:
-        """Delete a post (undoable)."""
+        """Delete a post (undoable), asking first when asks go with it."""
+        made = len(asks.asks_for_post(self.ws, post_id))
+        detail = post_writes.get_post(self.ws, post_id) if made else None
+        if detail is not None and not confirm(
+                self, "Delete post",
+                f"Delete {quoted(detail.draft.title)}?\n\nIts {plural(made, 'ask')} to "
+                "partners will be deleted too, and the planner forgets them. "
+                "You can undo this with Edit → Undo.", "Delete post"):
+            return
         if self.actions.delete_post(post_id):
             if self._editor is not None and self._editor.post_id == post_id:
                 self._editor.post_id = None

@@ -40,7 +40,6 @@ from PySide6.QtWidgets import (
 
 from socialdesk.core.calendar.best_times import Suggestion, suggest_slot
 from socialdesk.core.clock import today
-from socialdesk.core.formatting import short_date
 from socialdesk.core.settings import workspace_settings, workspace_zone
 from socialdesk.qt.calendar.channel_texts import ChannelTexts, warning_colour
 from socialdesk.qt.calendar.feed_preview import FeedPreviewPanel
@@ -53,6 +52,7 @@ from socialdesk.qt.calendar.fields import (
     qdate,
 )
 from socialdesk.qt.calendar.hashtag_groups import HashtagButton
+from socialdesk.qt.formatting import date_edit_format, day_text, moment_text, time_edit_format
 from socialdesk.qt.keyboard import keyboard_ready
 from socialdesk.qt.view_base import section_title
 from socialdesk.qt.wheel import wheel_needs_focus
@@ -110,11 +110,11 @@ class PostEditor(QWidget):
         self.date = QDateEdit()
         self.date.setAccessibleName("Date")
         self.date.setCalendarPopup(True)
-        self.date.setDisplayFormat("d MMM yyyy")
+        self.date.setDisplayFormat(date_edit_format())
         self.has_time = QCheckBox("at")
         self.time = QTimeEdit()
         self.time.setAccessibleName("Time")
-        self.time.setDisplayFormat("HH:mm")
+        self.time.setDisplayFormat(time_edit_format())
         self.zone = ZoneBox()
         self.best_time_button = QPushButton("Best time")
         self.best_time_button.setToolTip("Propose the next open hour on the weekday and at the "
@@ -170,7 +170,7 @@ class PostEditor(QWidget):
         self.until = QDateEdit()
         self.until.setAccessibleName("Last date")
         self.until.setCalendarPopup(True)
-        self.until.setDisplayFormat("d MMM yyyy")
+        self.until.setDisplayFormat(date_edit_format())
         self.evergreen = QCheckBox("Evergreen: post again every")
         self.evergreen_weeks = QSpinBox()
         self.evergreen_weeks.setAccessibleName("Weeks between evergreen posts")
@@ -308,7 +308,7 @@ class PostEditor(QWidget):
         self.occurs_on, self._loaded_repeat = repeat if detail and repeat else (None, None)
         results: PostDraft | OccurrenceDraft = self._loaded_repeat or draft
         if self.occurs_on is not None:
-            day = short_date(self.occurs_on, today())
+            day = day_text(self.occurs_on, today())
             self.heading.setText("Edit one date of a repeating post")
             self.subheading.setText(f"The repeat on {day}: its status and results are its "
                                     "own; everything else changes the whole series.")
@@ -318,7 +318,7 @@ class PostEditor(QWidget):
         else:
             self.heading.setText("Edit post" if detail else "New post")
             self.subheading.setText(
-                f"Saved {detail.updated_at.replace('T', ' ').removesuffix('Z')} UTC · "
+                f"Saved {moment_text(detail.updated_at)} · "
                 f"version {detail.sequence + 1}" if detail else "Not saved yet")
             self.results_title.setText("Results")
             self.status.setToolTip("")
@@ -557,7 +557,7 @@ class PostEditor(QWidget):
         self.results_title.setToolTip("" if published else
                                       "Fill these in once the post is published")
         if self.has_date.isChecked():
-            self.has_date.setToolTip(short_date(iso_date(self.date.date())))
+            self.has_date.setToolTip(day_text(iso_date(self.date.date())))
 
     def _has_results(self) -> bool:
         return bool(self.published_url.text() or self.reach.text() or self.clicks.text()

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 from socialdesk import APP_NAME
 from socialdesk.core.calendar.importing import CalendarPreview
 from socialdesk.qt.calendar.fields import iso_date, qdate
+from socialdesk.qt.formatting import date_edit_format
 from socialdesk.qt.keyboard import keyboard_ready
 
 SHOWN = 10  # problems listed before importing
@@ -70,7 +71,7 @@ class CalendarImportOptions(QDialog):
         if preview.series:
             self.since_edit = QDateEdit(qdate(None))
             self.since_edit.setCalendarPopup(True)
-            self.since_edit.setDisplayFormat("d MMM yyyy")
+            self.since_edit.setDisplayFormat(date_edit_format())
             form.addRow("Repeating events from", self.since_edit)
             hint = QLabel("Its repeating events become one post per date, for a year from "
                           "this date; earlier dates are not imported.")

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import calendar as cal
 from datetime import date, timedelta
 
-from PySide6.QtCore import QRect, QRectF, Qt
-from PySide6.QtGui import QFont, QPainter, QPalette
+from PySide6.QtCore import QLocale, QRect, QRectF, Qt
+from PySide6.QtGui import QFont, QFontMetrics, QPainter, QPalette
 from PySide6.QtWidgets import QWidget
 
 from socialdesk.core.clock import today
@@ -65,15 +64,27 @@ class MonthGrid(PostCanvas):
                                     day, len(posts) - len(shown)))
         return layout
 
+    def number_rect(self, cell: QRect) -> QRect:
+        """Where a day's number goes in its cell."""
+        return QRect(cell.left() + 6, cell.top() + 2, cell.width() - 12, self.line_height())
+
+    def today_marker(self, cell: QRect) -> QRectF:
+        """The circle behind today's number: as wide as it is high, whatever the cell."""
+        number = self.number_rect(cell)
+        bold = QFont(self.font())
+        bold.setBold(True)
+        size = max(self.line_height() - 2, QFontMetrics(bold).horizontalAdvance("30") + 6)
+        return QRectF(number.left() - 3, cell.top() + 2, size, size)
+
     def paint_days(self, painter: QPainter, layout: Layout, clip: QRect) -> None:
         """Weekday names, then each day's cell and number (today in a highlight)."""
         palette = self.palette()
         header = self.header_height()
-        line = self.line_height()
         painter.setPen(palette.color(QPalette.ColorRole.PlaceholderText))
-        for col, name in enumerate(cal.day_abbr):
+        for col in range(7):
             rect = QRect(int(col * self.width() / 7), 0, int(self.width() / 7), header)
-            painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, name)
+            painter.drawText(rect, Qt.AlignmentFlag.AlignCenter,
+                             QLocale().dayName(col + 1, QLocale.FormatType.ShortFormat))
         now = today()
         bold = QFont(self.font())
         bold.setBold(True)
@@ -86,17 +97,18 @@ class MonthGrid(PostCanvas):
             painter.setBrush(Qt.BrushStyle.NoBrush)
             painter.setPen(palette.color(QPalette.ColorRole.Mid))
             painter.drawRect(rect)
-            number = QRect(rect.left() + 6, rect.top() + 2, rect.width() - 12, line)
+            number = self.number_rect(rect)
             if day == now:
+                marker = self.today_marker(rect)
                 painter.setBrush(palette.color(QPalette.ColorRole.Highlight))
                 painter.setPen(Qt.PenStyle.NoPen)
-                size = line - 2
-                painter.drawEllipse(QRectF(number.left() - 3, number.top() + 1, size + 6, size))
+                painter.drawEllipse(marker)
                 painter.setPen(palette.color(QPalette.ColorRole.HighlightedText))
                 painter.setFont(bold)
-            else:
-                role = QPalette.ColorRole.Text if inside else QPalette.ColorRole.PlaceholderText
-                painter.setPen(palette.color(role))
+                painter.drawText(marker, Qt.AlignmentFlag.AlignCenter, str(day.day))
+                painter.setFont(self.font())
+                continue
+            role = QPalette.ColorRole.Text if inside else QPalette.ColorRole.PlaceholderText
+            painter.setPen(palette.color(role))
             painter.drawText(number, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
                              str(day.day))
-            painter.setFont(self.font())

@@ -7,6 +7,7 @@ one, and the summary keeps to one line (its whole text in a tooltip when cut).
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date, timedelta
 
 from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QPainter, QPaintEvent, QPalette
@@ -24,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from socialdesk.core.limits import CHANNEL_PLATFORMS, platform_name
 from socialdesk.qt.calendar.campaigns import swatch
+from socialdesk.qt.formatting import month_title, week_title
 from socialdesk.qt.icons import readable_brand_icon
 from socialdesk.qt.view_base import heading
 from socialdesk.store.models import Campaign, PostRow
@@ -32,7 +34,11 @@ from socialdesk.store.vocabulary import POST_STATUSES
 MODES = ("month", "week", "agenda")
 NO_CAMPAIGN = -1  # the campaign filter's "No campaign"
 # The widest titles: the longest month name, a week across two months.
-WIDEST_TITLES = ("September 2088", "28 Sep – 4 Oct 2088", "30 Nov – 6 Dec 2088")
+def widest_titles() -> list[str]:
+    """Every month's title and weeks across two months, in the locale's words."""
+    months = [date(2088, month, 1) for month in range(1, 13)]
+    return [*(month_title(m) for m in months),
+            *(week_title(m - timedelta(days=3), m + timedelta(days=3)) for m in months)]
 
 
 class OneLineLabel(QLabel):
@@ -149,7 +155,7 @@ class CalendarBar(QWidget):
         metrics = self.title_label.fontMetrics()
         margin = 2 * self.title_label.margin() + 4
         self.title_label.setFixedWidth(
-            max(metrics.horizontalAdvance(text) for text in WIDEST_TITLES) + margin)
+            max(metrics.horizontalAdvance(text) for text in widest_titles()) + margin)
 
     def changeEvent(self, event: QEvent) -> None:
         """Fit the title again when the font changes."""

@@ -46,6 +46,7 @@ from socialdesk.qt.calendar.month import MonthGrid, month_days
 from socialdesk.qt.calendar.periods import Range
 from socialdesk.qt.calendar.toolbar import MODES, CalendarBar
 from socialdesk.qt.calendar.week import WeekGrid
+from socialdesk.qt.formatting import month_title, week_title
 from socialdesk.qt.view_base import View
 from socialdesk.qt.workers import LatestJob
 from socialdesk.store import post_writes, posts
@@ -369,13 +370,11 @@ class CalendarView(PostEditing, View):
 
     def _update_title(self, first: date, last: date, shown: list[PostRow]) -> None:
         if self.mode == "week":
-            same_month = first.month == last.month
-            self.title_label.setText(
-                f"{first.day}{'' if same_month else f' {first:%b}'} – {last.day} {last:%b %Y}")
+            self.title_label.setText(week_title(first, last))
             period = "this week" if first <= today() <= last else "in this week"
         else:
-            self.title_label.setText(f"{self.anchor:%B %Y}")
-            period = f"in {self.anchor:%B}"
+            self.title_label.setText(month_title(self.anchor))
+            period = f"in {month_title(self.anchor, year=False)}"
         if self._loading:
             self.summary.setText("Loading posts…")
             return

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QWidget
 from socialdesk.core.clock import today
 from socialdesk.qt.calendar.canvas import Chip, Layout, PostCanvas
 from socialdesk.qt.calendar.chips import card_height, paint_card
+from socialdesk.qt.formatting import day_text, weekday_text
 from socialdesk.store.models import PostRow
 from socialdesk.store.posts import week_of
 
@@ -85,11 +86,11 @@ class WeekGrid(PostCanvas):
             painter.setPen(palette.color(role))
             top = QRect(rect.left(), 4, rect.width(), self.fontMetrics().height() + 2)
             painter.setFont(self.font())
-            painter.drawText(top, Qt.AlignmentFlag.AlignCenter, f"{day:%a}")
+            painter.drawText(top, Qt.AlignmentFlag.AlignCenter, weekday_text(day))
             painter.setFont(big)
             painter.drawText(QRect(rect.left(), top.bottom(), rect.width(),
                                    header - top.bottom() - 2),
-                             Qt.AlignmentFlag.AlignCenter, f"{day.day} {day:%b}")
+                             Qt.AlignmentFlag.AlignCenter, day_text(day, day, weekday=False))
             painter.setFont(self.font())
         if not layout.chips and not any(self.by_day.values()):
             painter.setPen(palette.color(QPalette.ColorRole.PlaceholderText))

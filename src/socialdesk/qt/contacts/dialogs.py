@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 from socialdesk.core.clock import today
 from socialdesk.core.limits import platform_name
 from socialdesk.qt.contacts.form import ListEdit
+from socialdesk.qt.formatting import date_edit_format
 from socialdesk.qt.icons import brand_icon
 from socialdesk.qt.keyboard import keyboard_ready
 from socialdesk.qt.wheel import wheel_needs_focus
@@ -89,7 +90,7 @@ class AudienceDialog(QDialog):
         self.checked = QCheckBox("Checked on")
         self.checked_on = QDateEdit()
         self.checked_on.setCalendarPopup(True)
-        self.checked_on.setDisplayFormat("d MMM yyyy")
+        self.checked_on.setDisplayFormat(date_edit_format())
         self.checked.toggled.connect(self.checked_on.setEnabled)
         self.checked.setChecked(audience.last_checked_on is not None)
         self.checked_on.setEnabled(audience.last_checked_on is not None)

@@ -30,7 +30,8 @@ from PySide6.QtWidgets import (
 )
 
 from socialdesk.core.clock import today
-from socialdesk.qt.icons import ui_icon
+from socialdesk.qt.formatting import date_edit_format
+from socialdesk.qt.icons import palette_icon
 from socialdesk.qt.keyboard import keyboard_ready
 from socialdesk.qt.wheel import wheel_needs_focus
 from socialdesk.store.models import STAGE_STRENGTH, Contact, Detail
@@ -135,7 +136,7 @@ class DetailRows(QWidget):
         self.list_layout = QVBoxLayout()
         self.list_layout.setContentsMargins(0, 0, 0, 0)
         self.list_layout.setSpacing(4)
-        self.add_button = QPushButton(ui_icon("plus", self.palette().text().color(), 16),
+        self.add_button = QPushButton(palette_icon("plus"),
                                       add_text)
         self.add_button.setFlat(True)
         self.add_button.clicked.connect(self.add_empty)
@@ -185,7 +186,7 @@ class DetailRows(QWidget):
         edit.setPlaceholderText(DETAIL_PLACEHOLDERS[self.kind])
         edit.setAccessibleName(DETAIL_NAMES[self.kind])
         remove = QToolButton(holder)
-        remove.setIcon(ui_icon("x", self.palette().text().color(), 16))
+        remove.setIcon(palette_icon("x"))
         remove.setAutoRaise(True)
         remove.setToolTip("Remove")
         row.addWidget(labels)
@@ -243,7 +244,7 @@ class ContactForm(QWidget):
         self.follow_date = QDateEdit()
         self.follow_date.setAccessibleName("Follow-up date")
         self.follow_date.setCalendarPopup(True)
-        self.follow_date.setDisplayFormat("ddd d MMM yyyy")
+        self.follow_date.setDisplayFormat(date_edit_format())
         self.emails = DetailRows("email", "Add e-mail")
         self.phones = DetailRows("phone", "Add phone")
         self.urls = DetailRows("url", "Add web address")

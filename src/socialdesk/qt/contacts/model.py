@@ -40,7 +40,8 @@ from PySide6.QtCore import (
     Signal,
 )
 
-from socialdesk.core.formatting import compact, exact, short_date
+from socialdesk.core.formatting import compact, exact
+from socialdesk.qt.formatting import day_text
 from socialdesk.qt.table_model import ROW_ROLE, TitledColumnsModel
 from socialdesk.qt.workers import Task, lane, run_task
 from socialdesk.store import contacts
@@ -384,7 +385,7 @@ class ContactsModel(TitledColumnsModel):
         column = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
             if column == COL_FOLLOW_UP:
-                return short_date(row[ROW_FOLLOW_UP]) if row[ROW_FOLLOW_UP] else ""
+                return day_text(row[ROW_FOLLOW_UP]) if row[ROW_FOLLOW_UP] else ""
             if column == COL_AUDIENCE:
                 return compact(row[ROW_AUDIENCE]) if row[ROW_AUDIENCE] else ""
             return row[_FIELD_OF_COLUMN[column]]

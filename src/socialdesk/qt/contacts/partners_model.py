@@ -25,10 +25,11 @@ from PySide6.QtGui import QFontMetrics, QPainter
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem, QWidget
 
 from socialdesk.core.clock import today
-from socialdesk.core.formatting import compact, short_date
+from socialdesk.core.formatting import compact
 from socialdesk.core.planner import planning
 from socialdesk.core.planner.leverage import ModelParams
 from socialdesk.core.planner.likelihood import SHARE_CHANCE, ShareChance, share_chance
+from socialdesk.qt.formatting import day_text
 from socialdesk.qt.icons import brand_icon
 from socialdesk.qt.table_model import ROW_ROLE, Column, RowTableModel, count_column
 from socialdesk.store import partners
@@ -68,7 +69,7 @@ def partner_columns(params: Callable[[], ModelParams | None]) -> list[Column[Par
 def _chance_tip(row: PartnerRow) -> str:
     return (f"The chance they share if you ask them now. Shared {row.asks_shared} of "
             f"{row.asks_resolved} answered asks; tie strength {row.strength:.0%}"
-            + (f"; last asked {short_date(row.last_asked_on, today())}" if row.last_asked_on
+            + (f"; last asked {day_text(row.last_asked_on, today())}" if row.last_asked_on
                else "; never asked") + ".")
 
 
@@ -82,7 +83,7 @@ COLUMNS: list[Column[PartnerRow]] = [
     Column(SHARE_CHANCE, likelihood, display=lambda v: v.text, numeric=True,
            tooltip=_chance_tip),
     Column("Last asked", lambda r: r.last_asked_on,
-           display=lambda v: short_date(v, today()) if v else "never"),
+           display=lambda v: day_text(v, today()) if v else "never"),
     Column("Top topics", lambda r: ", ".join(r.topics), tooltip=lambda r: ", ".join(r.topics)),
     Column("Organisation", lambda r: r.organisation),
     Column("Kind", lambda r: r.kind),

@@ -6,7 +6,7 @@ import sqlite3
 from functools import partial
 
 from PySide6.QtCore import QItemSelection, QItemSelectionModel, Qt, QTimer
-from PySide6.QtGui import QShowEvent
+from PySide6.QtGui import QPalette, QShowEvent
 from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QSplitter, QVBoxLayout, QWidget
 
 from socialdesk.core.changes import CONTACT_ROWS, POSTS, SETTINGS, Changes
@@ -39,7 +39,7 @@ from socialdesk.qt.contacts.view import (
     show_status,
     size_splitter,
 )
-from socialdesk.qt.icons import ui_icon
+from socialdesk.qt.icons import palette_icon
 from socialdesk.qt.table_model import ROW_ROLE
 from socialdesk.qt.view_base import EmptyState, View, heading, make_table, muted
 from socialdesk.qt.workers import reads_pool, start_on_worker
@@ -75,7 +75,7 @@ class PartnersView(View):
         self.filter = QLineEdit()
         self.filter.setPlaceholderText("Search partners: name, organisation, e-mail, tags, notes…")
         self.filter.setClearButtonEnabled(True)
-        self.filter.addAction(ui_icon("search", self.palette().placeholderText().color(), 16),
+        self.filter.addAction(palette_icon("search", QPalette.ColorRole.PlaceholderText),
                               QLineEdit.ActionPosition.LeadingPosition)
         self.kind = filter_combo("All kinds", list(CONTACT_KINDS), "Show one kind of partner")
         self.stage = filter_combo("All stages", list(STAGES), "Show one relationship stage")

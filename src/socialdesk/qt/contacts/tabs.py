@@ -23,9 +23,10 @@ from PySide6.QtWidgets import (
 )
 
 from socialdesk.core.clock import today
-from socialdesk.core.formatting import compact, percent, short_date
+from socialdesk.core.formatting import compact, percent
 from socialdesk.qt.contacts.dialogs import AudienceDialog, LinkDialog
 from socialdesk.qt.delegates import StatusDelegate
+from socialdesk.qt.formatting import date_edit_format, day_text
 from socialdesk.qt.icons import brand_icon
 from socialdesk.qt.planner.kit_actions import KitButtons
 from socialdesk.qt.table_model import Column, RowTableModel, count_column
@@ -121,7 +122,7 @@ class AudiencesTab(_Tab):
                    tooltip=lambda a: "\n".join(x for x in (a.handle, a.url) if x)),
             Column("Size", lambda a: a.size, display=compact, numeric=True,
                    tooltip=lambda a: f"{a.size:,} people" + (
-                       f", checked {short_date(a.last_checked_on, today())}"
+                       f", checked {day_text(a.last_checked_on, today())}"
                        if a.last_checked_on else ", never checked")),
             Column("Topics", lambda a: ", ".join(a.topics), tooltip=lambda a: ", ".join(a.topics)),
             Column("Engaged", lambda a: a.engagement_rate, display=percent, numeric=True,
@@ -270,7 +271,7 @@ class HistoryTab(_Tab):
         self.day = QDateEdit()
         self.day.setAccessibleName("Date of the entry")
         self.day.setCalendarPopup(True)
-        self.day.setDisplayFormat("d MMM yyyy")
+        self.day.setDisplayFormat(date_edit_format())
         self.kind = QComboBox()
         for kind in INTERACTION_KINDS:
             self.kind.addItem(INTERACTION_LABELS[kind], kind)
@@ -280,7 +281,7 @@ class HistoryTab(_Tab):
         self.add_button = _button("Add", "Add this entry to the log")
         self.add_button.clicked.connect(self.add)
         self.log_model: RowTableModel[Interaction] = RowTableModel([
-            Column("Date", lambda i: i.happened_on, display=lambda v: short_date(v, today())),
+            Column("Date", lambda i: i.happened_on, display=lambda v: day_text(v, today())),
             Column("What", lambda i: INTERACTION_LABELS.get(i.kind, i.kind)),
             Column("Note", lambda i: i.note, tooltip=lambda i: i.note),
         ], self)
@@ -292,7 +293,7 @@ class HistoryTab(_Tab):
         self.remove_button.clicked.connect(self.remove)
         self.asks_model = RowTableModel([
             Column("Post", lambda a: a.post_title or "(post deleted)"),
-            Column("Asked", lambda a: a.asked_on, display=lambda v: short_date(v, today())),
+            Column("Asked", lambda a: a.asked_on, display=lambda v: day_text(v, today())),
             Column("Status", lambda a: a.status),
             count_column("Reach", lambda a: a.observed_reach),
         ], self)

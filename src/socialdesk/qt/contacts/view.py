@@ -3,25 +3,24 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QItemSelection, QItemSelectionModel, Qt, QTimer
-from PySide6.QtGui import QAction, QKeySequence, QShowEvent
+from PySide6.QtGui import QAction, QKeySequence, QPalette, QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
     QLineEdit,
-    QMessageBox,
     QPushButton,
     QSplitter,
     QVBoxLayout,
     QWidget,
 )
 
-from socialdesk import APP_NAME
 from socialdesk.core.changes import CONTACT_ROWS, POSTS, Changes
 from socialdesk.core.settings import default_effort
+from socialdesk.qt.confirm import confirm
 from socialdesk.qt.contacts.commands import CreateContact, DeleteContact, undo_stack_for
 from socialdesk.qt.contacts.editor import ContactEditor
 from socialdesk.qt.contacts.model import COL_NAME, ContactsModel
-from socialdesk.qt.icons import ui_icon
+from socialdesk.qt.icons import palette_icon
 from socialdesk.qt.table_model import ROW_ROLE
 from socialdesk.qt.view_base import EmptyState, View, heading, make_table, muted
 from socialdesk.store import contacts
@@ -60,15 +59,11 @@ def confirm_delete(parent: QWidget, ws: Workspace, contact_id: int, name: str) -
     asks = ask_count(ws, contact_id)
     if not asks:
         return True
-    answer = QMessageBox.question(
-        parent, f"Delete contact — {APP_NAME}",
+    return confirm(
+        parent, "Delete contact",
         f"Delete {name}?\n\nThe {asks} ask{'s' if asks != 1 else ''} made to them will be "
         "deleted too, and the planner forgets how often they shared. "
-        "You can undo this with Edit → Undo.",
-        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
-        QMessageBox.StandardButton.Cancel,
-    )
-    return answer == QMessageBox.StandardButton.Yes
+        "You can undo this with Edit → Undo.", "Delete contact")
 
 
 EDITOR_WIDTH = 430
@@ -107,7 +102,7 @@ class ContactsView(View):
         self.search = QLineEdit()
         self.search.setPlaceholderText("Search name, organisation, e-mail, tags, notes…")
         self.search.setClearButtonEnabled(True)
-        self.search.addAction(ui_icon("search", self.palette().placeholderText().color(), 16),
+        self.search.addAction(palette_icon("search", QPalette.ColorRole.PlaceholderText),
                               QLineEdit.ActionPosition.LeadingPosition)
         self.kind = filter_combo("All kinds", list(CONTACT_KINDS), "Show one kind of contact")
         self.stage = filter_combo("All stages", list(STAGES), "Show one relationship stage")
@@ -144,11 +139,11 @@ class ContactsView(View):
         self.splitter.setStretchFactor(0, 1)
         self.splitter.setStretchFactor(1, 0)
 
-        self.new_button = QPushButton(ui_icon("user-plus", self.palette().text().color(), 16),
+        self.new_button = QPushButton(palette_icon("user-plus"),
                                       "New contact")
         self.new_button.setToolTip("Add a contact (Ctrl+Shift+N)")
         self.new_button.clicked.connect(self.new_contact)
-        self.delete_button = QPushButton(ui_icon("trash-2", self.palette().text().color(), 16),
+        self.delete_button = QPushButton(palette_icon("trash-2"),
                                          "Delete")
         self.delete_button.setToolTip("Delete the selected contact (Delete); Edit → Undo "
                                       "brings them back")

@@ -33,8 +33,9 @@ from PySide6.QtWidgets import (
 )
 
 from socialdesk.core.clock import today
-from socialdesk.core.formatting import compact, exact, short_date
+from socialdesk.core.formatting import compact, exact
 from socialdesk.core.planner.ask_messages import KIT_MARK
+from socialdesk.qt.formatting import day_text
 from socialdesk.qt.planner.kit_actions import KitButtons
 from socialdesk.qt.planner.visits_offer import VisitsOffer
 from socialdesk.qt.table_model import Column, RowTableModel
@@ -79,9 +80,9 @@ COLUMNS: list[Column[AskRow]] = [
     Column("Partner", lambda a: a.contact_name),
     Column("Answer", lambda a: a.status, display=lambda v: STATUS_LABELS.get(v, v),
            tooltip=lambda a: "Choose what they answered"),
-    Column("Asked", lambda a: a.asked_on, display=lambda v: short_date(v, today())),
+    Column("Asked", lambda a: a.asked_on, display=lambda v: day_text(v, today())),
     Column("Answered", lambda a: a.answered_on,
-           display=lambda v: short_date(v, today()) if v else ""),
+           display=lambda v: day_text(v, today()) if v else ""),
     Column("Their reach", lambda a: a.observed_reach,
            display=lambda v: compact(v) if v is not None else "", numeric=True,
            tooltip=_reach_tip),

@@ -34,7 +34,7 @@ from socialdesk.core.planner import ask_messages
 from socialdesk.core.planner.ask_messages import AskContext
 from socialdesk.core.planner.asking import DraftAsk
 from socialdesk.core.settings import update_setting, workspace_settings
-from socialdesk.qt.icons import ui_icon
+from socialdesk.qt.icons import palette_icon, ui_icon
 from socialdesk.qt.keyboard import keyboard_ready
 from socialdesk.qt.view_base import muted, section_title
 from socialdesk.store.planning import PostFacts
@@ -96,11 +96,11 @@ class AsksDialog(QDialog):
         self.message = QPlainTextEdit()
         self.message.setAccessibleName("Message")
         self.message.textChanged.connect(self._message_edited)
-        self.copy_button = QPushButton(ui_icon("copy", self.palette().text().color(), 16),
+        self.copy_button = QPushButton(palette_icon("copy"),
                                        "Copy message")
         self.copy_button.setToolTip("Copy this message, to paste it in a chat or a DM")
         self.copy_button.clicked.connect(self.copy_message)
-        self.mail_button = QPushButton(ui_icon("mail", self.palette().text().color(), 16),
+        self.mail_button = QPushButton(palette_icon("mail"),
                                        "Open in e-mail…")
         self.mail_button.setToolTip("Open this message in your e-mail program")
         self.mail_button.clicked.connect(self.open_mail)

@@ -20,7 +20,7 @@ from socialdesk.core.planner import ask_messages
 from socialdesk.core.share.kit import kit_text
 from socialdesk.core.share.kits import KitError, MadeKit, make_kit
 from socialdesk.core.share.links import slugify
-from socialdesk.qt.icons import ui_icon
+from socialdesk.qt.icons import palette_icon
 from socialdesk.qt.undo import show_status
 from socialdesk.qt.workers import Task, start_on_worker
 from socialdesk.store import asks, contacts
@@ -69,14 +69,13 @@ class KitButtons(QWidget):
         self.by_partner = by_partner
         self.ask: AskRow | None = None
         self.task: Task | None = None
-        colour = self.palette().text().color()
-        self.copy_button = QPushButton(ui_icon("copy", colour, 16), "Copy kit")
+        self.copy_button = QPushButton(palette_icon("copy"), "Copy kit")
         self.copy_button.setToolTip("Copy the partner's share kit (text and one-click links "
                                     "per network) to paste in a chat or a DM")
-        self.save_button = QPushButton(ui_icon("download", colour, 16), "Save kit…")
+        self.save_button = QPushButton(palette_icon("download"), "Save kit…")
         self.save_button.setToolTip("Save the share kit as a web page to send or attach: it "
                                     "opens on a phone, one tap per network")
-        self.mail_button = QPushButton(ui_icon("mail", colour, 16), "Open e-mail")
+        self.mail_button = QPushButton(palette_icon("mail"), "Open e-mail")
         self.mail_button.setToolTip("Open the ask's message with its share kit in your "
                                     "e-mail program")
         self.who = QLabel()

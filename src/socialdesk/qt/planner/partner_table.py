@@ -17,11 +17,12 @@ from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QTableView
 
 from socialdesk.core.clock import today
-from socialdesk.core.formatting import compact, exact, percent, short_date
+from socialdesk.core.formatting import compact, exact, percent
 from socialdesk.core.planner import planning
 from socialdesk.core.planner.leverage import marginal_reaches
 from socialdesk.core.planner.likelihood import SHARE_CHANCE, ShareChance, chance_text
 from socialdesk.qt.columns import fitter_of
+from socialdesk.qt.formatting import day_text
 from socialdesk.qt.icons import ui_icon
 from socialdesk.qt.planner.post_plan import Lines, PartnerLine, PostData
 from socialdesk.qt.table_model import Column, RowTableModel
@@ -43,7 +44,7 @@ def likelihood_tip(line: PartnerLine) -> str:
     if line.last_asked_on is None:
         fresh = "never asked before"
     else:
-        fresh = f"last asked {short_date(line.last_asked_on, today())}"
+        fresh = f"last asked {day_text(line.last_asked_on, today())}"
     return (f"{SHARE_CHANCE} {line.estimate.p:.1%}: the chance they share if you ask now.\n"
             f"Not asked lately, {line.rested:.0%}: {history};\n{fresh}.")
 
@@ -95,7 +96,7 @@ COLUMNS: list[Column[PartnerLine]] = [
     Column("Time", lambda r: r.estimate.effort_minutes, display=lambda v: f"{v:.0f} min",
            numeric=True, tooltip=lambda r: "Minutes it takes you to ask them"),
     Column("Last asked", lambda r: r.last_asked_on,
-           display=lambda v: short_date(v, today()) if v else "never", tooltip=_last_asked_tip),
+           display=lambda v: day_text(v, today()) if v else "never", tooltip=_last_asked_tip),
 ]
 
 

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from PySide6.QtWidgets import QComboBox, QWidget
 
 from socialdesk.core.clock import today
-from socialdesk.core.formatting import short_date
+from socialdesk.qt.formatting import day_text
 from socialdesk.qt.planner.data import WaitingPost
 from socialdesk.store import planning, posts
 from socialdesk.store.models import PostRow
@@ -48,13 +48,13 @@ class PostPicker(QComboBox):
         self.blockSignals(True)
         self.clear()
         for row in self.upcoming:
-            self.addItem(f"{short_date(row.scheduled_on, day)} · {row.title}", row.id)
+            self.addItem(f"{day_text(row.scheduled_on, day)} · {row.title}", row.id)
         listed = {row.id for row in self.upcoming}
         extra = [w for w in waiting if w.id not in listed]
         if extra:
             self.insertSeparator(self.count())
             for w in extra:
-                self.addItem(f"{short_date(w.scheduled_on, day)} · {w.title} — "
+                self.addItem(f"{day_text(w.scheduled_on, day)} · {w.title} — "
                              f"{w.waiting} ask{'s' if w.waiting != 1 else ''} waiting", w.id)
         if current is not None and self.findData(current) < 0 and (
                 reread or current in self.picked):
@@ -68,7 +68,7 @@ class PostPicker(QComboBox):
             facts = planning.post_facts(self.ws, post_id)
             if facts is None:
                 return -1
-            self.picked[post_id] = f"{short_date(facts.scheduled_on, today())} · {facts.title}"
+            self.picked[post_id] = f"{day_text(facts.scheduled_on, today())} · {facts.title}"
         self.addItem(self.picked[post_id], post_id)
         return self.count() - 1
 

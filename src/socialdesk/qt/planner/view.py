@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QTimer, Signal
-from PySide6.QtGui import QUndoStack
+from PySide6.QtGui import QPalette, QUndoStack
 from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
@@ -32,7 +32,7 @@ from socialdesk.core.changes import VIEWED, Changes
 from socialdesk.core.clock import today
 from socialdesk.core.planner import asking
 from socialdesk.core.settings import workspace_settings
-from socialdesk.qt.icons import ui_icon
+from socialdesk.qt.icons import palette_icon
 from socialdesk.qt.keyboard import labelled
 from socialdesk.qt.planner.actions import PlannerActions
 from socialdesk.qt.planner.ask_list import AskList
@@ -107,7 +107,7 @@ class PlannerView(View):
         self.budget.setToolTip("How much time you can spend asking partners for this post; "
                                "the ticks become the asks that add the most in that time")
         self.budget.valueChanged.connect(self._budget_changed)
-        self.create_button = QPushButton(ui_icon("send", self.palette().buttonText().color(), 16),
+        self.create_button = QPushButton(palette_icon("send", QPalette.ColorRole.ButtonText),
                                          "Create asks…")
         self.create_button.setToolTip("Write a message to each ticked partner and track "
                                       "their answers")

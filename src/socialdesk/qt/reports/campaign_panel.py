@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 
 from socialdesk.core.clock import today
 from socialdesk.core.formatting import compact, exact, percent
-from socialdesk.qt.icons import ui_icon
+from socialdesk.qt.icons import palette_icon
 from socialdesk.qt.reports.charts import LeverageChartView
 from socialdesk.qt.reports.columns import TOP_PARTNER_COLUMNS
 from socialdesk.qt.reports.figures import (
@@ -78,7 +78,7 @@ class CampaignPanel(QWidget):
         self.goal.setWordWrap(True)
         self.export_button = QPushButton("Export PDF…")
         self.export_button.setIcon(
-            ui_icon("download", self.palette().color(QPalette.ColorRole.ButtonText), 16))
+            palette_icon("download", QPalette.ColorRole.ButtonText))
         self.export_button.setToolTip("Save this campaign's report, with its chart and every "
                                       "post, as a PDF (Ctrl+P)")
         self.export_button.clicked.connect(self.export_pdf)

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
-from datetime import date
 
 from PySide6.QtCharts import (
     QAbstractAxis,
@@ -26,15 +25,15 @@ from PySide6.QtGui import QColor, QCursor, QPainter, QPalette, QPen
 from PySide6.QtWidgets import QToolTip, QWidget
 
 from socialdesk.core.clock import today
-from socialdesk.core.formatting import compact, exact, short_date
+from socialdesk.core.formatting import compact, exact
+from socialdesk.qt.formatting import day_text
 from socialdesk.qt.reports.colours import OWN, PARTNER, PREDICTED, ratio_colour
 from socialdesk.store.report_models import Leverage, PostResult
 
 
 def week_label(iso: str) -> str:
-    """A week's Monday as "7 Sep"."""
-    day = date.fromisoformat(iso)
-    return f"{day.day} {day:%b}"
+    """A week's Monday as "7 Sep" (in the user's language)."""
+    return day_text(iso, weekday=False)
 
 
 def nice_ticks(peak: float, count: int = 5) -> list[float]:
@@ -295,7 +294,7 @@ class PredictionChartView(ChartView):
         near = [p for p in self.posts if math.isclose(p.predicted or 0.0, point.x())
                 and math.isclose(float(p.realised or 0), point.y())]
         if near:
-            lines = [f"{p.title} ({short_date(p.scheduled_on, today())}): predicted "
+            lines = [f"{p.title} ({day_text(p.scheduled_on, today())}): predicted "
                      f"{exact(round(p.predicted or 0))}, realised {exact(p.realised)}"
                      for p in near[:5]]
             if len(near) > 5:

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from socialdesk.core.clock import today
-from socialdesk.core.formatting import compact, exact, percent, short_date
+from socialdesk.core.formatting import compact, exact, percent
+from socialdesk.qt.formatting import day_text
 from socialdesk.qt.reports.figures import date_span, hours_text, ratio_text
 from socialdesk.qt.table_model import Column, count_column
 from socialdesk.store.report_models import CampaignRow, PartnerAsks, PostResult
@@ -41,7 +42,7 @@ PARTNER_COLUMNS: list[Column[PartnerAsks]] = [
     Column("Reach per hour", lambda p: p.reach_per_hour, display=compact, numeric=True,
            tooltip=_per_hour_tip),
     Column("Last asked", lambda p: p.last_asked_on,
-           display=lambda v: short_date(v, today()) if v else "never"),
+           display=lambda v: day_text(v, today()) if v else "never"),
     Column("Organisation", lambda p: p.organisation),
 ]
 COL_PARTNER_REACH = 7
@@ -64,7 +65,7 @@ def _accuracy_tip(r: PostResult) -> str:
 
 
 PREDICTION_COLUMNS: list[Column[PostResult]] = [
-    Column("Date", lambda r: r.scheduled_on, display=lambda v: short_date(v, today())),
+    Column("Date", lambda r: r.scheduled_on, display=lambda v: day_text(v, today())),
     Column("Post", lambda r: r.title, tooltip=lambda r: r.campaign or "No campaign",
            colour=lambda r: r.colour),
     count_column("Own reach", lambda r: r.own_reach),

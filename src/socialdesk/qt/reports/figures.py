@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from socialdesk.core.formatting import compact, exact
+from socialdesk.qt.formatting import day_text
 from socialdesk.store.report_models import Leverage
 
 
@@ -60,11 +61,10 @@ def per_hour_text(figures: Leverage) -> str:
 
 
 def long_date(iso: str | None) -> str:
-    """An ISO date as "24 Nov 2026" ("no date" when missing)."""
+    """An ISO date as "24 Nov 2026" ("no date" when missing), in the user's language."""
     if not iso:
         return "no date"
-    day = date.fromisoformat(iso)
-    return f"{day.day} {day:%b %Y}"
+    return day_text(iso, weekday=False, year=True)
 
 
 def date_span(first: str | None, last: str | None) -> str:
@@ -72,5 +72,5 @@ def date_span(first: str | None, last: str | None) -> str:
     if not first or not last:
         return "no dates yet"
     a, b = date.fromisoformat(first), date.fromisoformat(last)
-    start = f"{a.day} {a:%b}" if a.year == b.year else long_date(first)
+    start = day_text(first, weekday=False, year=a.year != b.year)
     return f"{start} – {long_date(last)}"

@@ -7,7 +7,7 @@ from datetime import date
 
 from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout, QWidget
 
-from socialdesk.core.formatting import short_date
+from socialdesk.qt.formatting import day_text
 from socialdesk.qt.reports.figures import (
     per_hour_text,
     per_hour_tooltip,
@@ -73,8 +73,8 @@ class LeverageCard(QFrame):
             "partners ÷ own reach" if week.ratio is not None else "")
         self.twelve_weeks.set_figure(
             ratio_text(total.ratio),
-            ratio_tooltip(total, f"since {short_date(first, day)}") + "\n"
-            + "\n".join(f"Week of {short_date(w.first, day)}: {ratio_text(w.ratio)}"
+            ratio_tooltip(total, f"since {day_text(first, day)}") + "\n"
+            + "\n".join(f"Week of {day_text(w.first, day)}: {ratio_text(w.ratio)}"
                         for w in self.weeks))
         self.sparkline.set_values([w.ratio for w in self.weeks])
         self.per_hour.set_figure(per_hour_text(total),

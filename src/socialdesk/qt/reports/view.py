@@ -21,9 +21,10 @@ from PySide6.QtWidgets import QSplitter, QTableView, QTabWidget, QVBoxLayout, QW
 from socialdesk.core.calendar.best_times import read_best_times
 from socialdesk.core.changes import Changes
 from socialdesk.core.clock import today
-from socialdesk.core.formatting import compact, exact, percent, short_date
+from socialdesk.core.formatting import compact, exact, percent
 from socialdesk.core.share.asking_hours import asking_hours
 from socialdesk.qt.contacts.view import show_status
+from socialdesk.qt.formatting import day_text
 from socialdesk.qt.reports.best_times_panel import BestTimesPanel
 from socialdesk.qt.reports.campaign_panel import CampaignPanel
 from socialdesk.qt.reports.charts import LeverageChartView, PredictionChartView
@@ -228,7 +229,7 @@ class ReportsView(View):
     def _show_figures(self, overview: ReportsOverview) -> None:
         totals = overview.totals
         day = today()
-        since = short_date(overview.weeks[0].first, day)
+        since = day_text(overview.weeks[0].first, day)
         period = f"since {since}"
         self.summary.setText(
             f"Published posts since {since}: {compact(totals.own_reach)} reached by your own "

@@ -7,7 +7,6 @@ show what matched and what did not.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
 from pathlib import Path
 
 from PySide6.QtCore import QDate
@@ -33,6 +32,7 @@ from socialdesk.core.share.clicks import (
     import_clicks,
     read_clicks,
 )
+from socialdesk.qt.formatting import date_edit_format, day_text
 from socialdesk.qt.keyboard import keyboard_ready
 from socialdesk.qt.workers import Cancelled, Progress, start_with_dialog
 from socialdesk.store.errors import WorkspaceError
@@ -54,7 +54,7 @@ class PeriodDialog(QDialog):
         self.first = QDateEdit(today.addDays(1 - DEFAULT_DAYS), calendarPopup=True)
         self.last = QDateEdit(today, calendarPopup=True)
         for edit in (self.first, self.last):
-            edit.setDisplayFormat("yyyy-MM-dd")
+            edit.setDisplayFormat(date_edit_format())
         self.first.dateChanged.connect(self.last.setMinimumDate)
         self.last.setMinimumDate(self.first.date())
         explain = QLabel(f"{file_name} ({tool}) gives visits without dates. Which days does "
@@ -90,9 +90,8 @@ def ask_period(parent: QWidget, path: Path, data: ClicksData) -> tuple[str, str]
 
 def summary(report: ClicksReport, path: Path) -> str:
     """What the import recorded, in a few lines."""
-    days = (report.first_day if report.first_day == report.last_day
-            else f"{date.fromisoformat(report.first_day):%d %b %Y} to "
-                 f"{date.fromisoformat(report.last_day):%d %b %Y}")
+    days = (day_text(report.first_day) if report.first_day == report.last_day
+            else f"{day_text(report.first_day)} to {day_text(report.last_day)}")
     lines = [f"Recorded {plural(report.visits, 'visit')} for {plural(len(report.asks), 'ask')} "
              f"from {path.name} ({days})."]
     lines += [f"{partner}: {plural(visits, 'visit')}"

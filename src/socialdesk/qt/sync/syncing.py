@@ -13,14 +13,15 @@ item; the next one goes on from there. The network code is imported by the first
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
+from datetime import datetime
 from typing import TYPE_CHECKING, Protocol, cast
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QStatusBar, QWidget
 
 from socialdesk.core.changes import Changes
+from socialdesk.qt.formatting import clock_text, moment_text
 from socialdesk.qt.workers import Progress, RecurringWriter
 from socialdesk.store.workspace import Workspace
 
@@ -138,7 +139,7 @@ class SyncControl(RecurringWriter):
         # also when nothing came in: the sync's own bookkeeping is no other program's write
         self.window.written_by_worker(summary.changes)
         self.show_state()
-        counts = (f"Synced at {time.strftime('%H:%M')}: sent {summary.sent}, received "
+        counts = (f"Synced at {clock_text(datetime.now())}: sent {summary.sent}, received "
                   f"{summary.received}, merged {summary.merged}, deleted {summary.deleted}.")
         if summary.more:
             counts += " More changes wait: the next sync takes them."
@@ -158,7 +159,7 @@ class SyncControl(RecurringWriter):
         account = state.account(ws)
         conflicts = len(state.conflicts(ws))
         last = account.last_sync_at if account else None
-        text = f"Synced {last[:16].replace('T', ' ')} UTC" if last else "Not synced yet"
+        text = f"Synced {moment_text(last)}" if last else "Not synced yet"
         if conflicts:
             text += (f' · <a href="conflicts">{conflicts} '
                      f"conflict{'s' if conflicts != 1 else ''}</a>")

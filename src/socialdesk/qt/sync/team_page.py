@@ -13,6 +13,7 @@ from typing import Any
 
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPushButton
 
+from socialdesk.qt.formatting import moment_text
 from socialdesk.qt.settings_pages import (
     FieldGrid,
     SettingsPage,
@@ -107,7 +108,7 @@ class TeamPage(SettingsPage):
             self.current.setText("Not shared: this workspace is on this computer only.")
             return
         def shown(when: str | None) -> str:
-            return (when or "").replace("T", " ").replace("Z", " UTC")
+            return moment_text(when)
 
         seen = [f"{d['name']} ({shown(d['synced_at'])})" for d in state.devices(account)]
         self.current.setText(

@@ -35,7 +35,7 @@ from socialdesk.core.contacts.importing.model import (
     ParseStream,
 )
 from socialdesk.core.contacts.importing.textstream import TextSource
-from socialdesk.core.csvsafe import restore_cell
+from socialdesk.core.csvsafe import FIELD_LIMIT, restore_cell
 from socialdesk.core.import_results import Problem
 from socialdesk.store.models import Contact, Detail
 
@@ -44,8 +44,6 @@ _HEADER_ROWS = 20  # LinkedIn's preamble is 3 lines; leave room for others
 _SEPARATORS = (" ::: ", ";", ",")  # Google, Outlook, generic multi-value separators
 _PARTS = (layouts.FIRST, layouts.MIDDLE, layouts.LAST)
 CHUNK = 5000  # contacts per chunk of a streamed read
-FIELD_LIMIT = 1 << 24  # bytes in one cell; a larger one fails the file with its line
-csv.field_size_limit(FIELD_LIMIT)
 
 
 @dataclass(slots=True)

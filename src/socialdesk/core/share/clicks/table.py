@@ -9,11 +9,11 @@ from collections.abc import Iterator, Sequence
 from datetime import date
 from pathlib import Path
 
+from socialdesk.core.csvsafe import FIELD_LIMIT  # noqa: F401 - sets the csv module's limit
 from socialdesk.core.share.clicks.errors import ClicksImportError
 
 _DAY = re.compile(r"^(\d{4})-?(\d{2})-?(\d{2})(?:$|[T ])")
 _THOUSANDS = re.compile(r"^\d{1,3}([,\u00a0\u202f' ]\d{3})+$")
-csv.field_size_limit(1 << 20)
 
 
 def delimiter_of(line: str) -> str:
