@@ -15,6 +15,6 @@ def test_the_share_chance_is_the_planners_and_says_when_a_recent_ask_lowered_it(
         assert chance.p == ask_probability(partner, params)
         if days in (None, 200):
             assert chance.text == f"{chance.p:.0%}"
-    assert share_chance(0.8, 4, 3, 3, params).text.endswith("(tired: 3 days ago)")
-    assert share_chance(0.8, 4, 3, 0, params).text == "0% (tired: asked today)"
-    assert share_chance(0.8, 4, 3, 1, params).text.endswith("(tired: asked yesterday)")
+    assert share_chance(0.8, 4, 3, 3, params).text.endswith("% (tired)")
+    assert share_chance(0.8, 4, 3, 0, params).text == "0% (tired)"
+    assert share_chance(0.8, 4, 3, 1, params).text.endswith("% (tired)")

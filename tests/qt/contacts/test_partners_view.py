@@ -160,7 +160,7 @@ def test_partners_and_the_planner_give_one_share_chance_and_say_who_is_tired(
         text = model.index(number, COL_LIKELIHOOD).data()
         assert text.split(" ")[0] == percent(p)  # the planner's p, calibration and all
         texts[str(row.id)] = (row.last_asked_on, text)
-    assert any("(tired: " in text for _, text in texts.values())
+    assert any(text.endswith(" (tired)") for _, text in texts.values())
 
     planner = window.show_view("planner")
     qtbot.waitUntil(lambda: planner.data is not None and not planner.is_busy()  # type: ignore[attr-defined]

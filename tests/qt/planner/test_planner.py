@@ -266,7 +266,7 @@ def test_the_likelihood_shown_follows_the_workspaces_prior(demo) -> None:
 
 def test_a_chosen_partner_shows_what_it_adds_on_top_of_the_others(
         view: PlannerView) -> None:
-    """The "Adds in plan" column: plan_post's marginal reach for the chosen, "—" for others."""
+    """The "In plan" column: plan_post's marginal reach for the chosen, "—" for others."""
     from socialdesk.core.planner.planning import plan_post
     from socialdesk.qt.planner.partner_table import COL_MARGINAL
 
@@ -295,7 +295,7 @@ def test_a_chosen_partner_shows_what_it_adds_on_top_of_the_others(
 
 
 def shown_percent(text: str) -> float:
-    """The number of a "Share chance" cell ("38%", "0.6%", "17% (tired: asked today)")."""
+    """The number of a "Share chance" cell ("38%", "0.6%", "17% (tired)")."""
     number = text.split(" ")[0]
     assert number.endswith("%"), text
     return float(number[:-1])

@@ -64,7 +64,7 @@ class ShareChance(NamedTuple):
     """``p_c`` and how to show it; ordered by ``p``."""
 
     p: float  # the chance the partner shares if asked now
-    text: str  # "17%", or "17% (tired: 3 days ago)" where a recent ask lowered it
+    text: str  # "17%", or "17% (tired)" where a recent ask lowered it
 
 
 def share_chance(strength: float, asked: int, shared: int, days_since_last_ask: int | None,
@@ -80,11 +80,12 @@ def share_chance(strength: float, asked: int, shared: int, days_since_last_ask: 
 
 
 def chance_text(p: float, rested: float, days_since_last_ask: int | None) -> str:
-    """``p`` as a percentage, and why it is lower than ``rested`` (were they not tired)."""
+    """``p`` as a percentage, marked "(tired)" where it is lower than ``rested``.
+
+    Short, to fit a table column beside the partner's name; the cell's tooltip and the
+    "Last asked" column say when they were asked.
+    """
     text = percent(p)
     if days_since_last_ask is None or percent(rested) == text:
         return text
-    days = max(0, days_since_last_ask)
-    when = "asked today" if days == 0 else "asked yesterday" if days == 1 else \
-        f"{days} days ago"
-    return f"{text} (tired: {when})"
+    return f"{text} (tired)"

@@ -16,10 +16,17 @@ from PySide6.QtWidgets import (
 
 from socialdesk.core.changes import CONTACT_ROWS, POSTS, Changes
 from socialdesk.core.settings import default_effort
+from socialdesk.qt.columns import fitter_of
 from socialdesk.qt.confirm import confirm
 from socialdesk.qt.contacts.commands import CreateContact, DeleteContact, undo_stack_for
 from socialdesk.qt.contacts.editor import ContactEditor
-from socialdesk.qt.contacts.model import COL_NAME, ContactsModel
+from socialdesk.qt.contacts.model import (
+    COL_FOLLOW_UP,
+    COL_KIND,
+    COL_NAME,
+    COL_STAGE,
+    ContactsModel,
+)
 from socialdesk.qt.icons import palette_icon
 from socialdesk.qt.table_model import ROW_ROLE
 from socialdesk.qt.view_base import EmptyState, View, heading, make_table, muted
@@ -119,6 +126,9 @@ class ContactsView(View):
         # The model reads nothing until refresh(): these sorts only choose the order.
         self.table = make_table(self.model, sortable=True)
         self.table.setAccessibleName("Contacts")
+        fitter = fitter_of(self.table)
+        fitter.optional = (COL_FOLLOW_UP, COL_STAGE, COL_KIND)  # on a narrow table
+        fitter.keep = (COL_NAME,)
         self.table.sortByColumn(COL_NAME, Qt.SortOrder.AscendingOrder)
         # Resets may come later than the query that caused them (a large workspace's
         # order is read on a worker): the selection is kept across every reset. (Connected

@@ -88,11 +88,11 @@ COLUMNS: list[Column[PartnerLine]] = [
            "topics (weighted by reach)"),
     Column("Audience", lambda r: r.estimate.audience, display=compact, numeric=True,
            tooltip=lambda r: f"{exact(r.estimate.audience)} followers and readers in all"),
-    Column("Adds reach", lambda r: r.estimate.added_reach, display=compact, numeric=True,
+    Column("Adds", lambda r: r.estimate.added_reach, display=compact, numeric=True,
            tooltip=lambda r: f"About {exact(round(r.estimate.added_reach))} more people "
            "expected if you ask only this partner"),
     # Filled in by the model, which knows the choice (the lines do not).
-    Column("Adds in plan", lambda r: None, numeric=True),
+    Column("In plan", lambda r: None, numeric=True),
     Column("Time", lambda r: r.estimate.effort_minutes, display=lambda v: f"{v:.0f} min",
            numeric=True, tooltip=lambda r: "Minutes it takes you to ask them"),
     Column("Last asked", lambda r: r.last_asked_on,
