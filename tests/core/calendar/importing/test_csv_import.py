@@ -77,13 +77,16 @@ def test_the_demo_comes_back_field_for_field_and_again_without_duplicates(
     assert any(body for p in before.values() for _, body in p["channels"])  # type: ignore
     assert sum(bool(p["media"]) and bool(p["first_comment"]) for p in before.values()) == 3
 
-    # Into the workspace it came from (in a zone none of its posts names, which would
-    # become "the workspace's"): nothing changes.
-    home = tmp_path / "home.csv"
-    export_calendar(demo, home, "csv", default_tz=OTHER_ZONE)
-    same = import_calendar(demo, home, default_tz=OTHER_ZONE)
-    assert (same.imported, same.merged, same.unchanged) == (0, 0, len(before))
-    assert _posts(demo) == before
+    # Into the workspace it came from, in the zone its posts name or in another: nothing
+    # changes (a post naming the workspace's zone itself is not "changed" to it).
+    named = demo.conn.execute("SELECT count(*) FROM posts WHERE timezone = ?", (ZONE,))
+    assert named.fetchone()[0] > 0
+    for zone in (ZONE, OTHER_ZONE):
+        home = tmp_path / "home.csv"
+        export_calendar(demo, home, "csv", default_tz=zone)
+        same = import_calendar(demo, home, default_tz=zone)
+        assert (same.imported, same.merged, same.unchanged) == (0, 0, len(before)), zone
+        assert _posts(demo) == before
 
     report = import_calendar(ws, out, default_tz=ZONE)
     assert (report.imported, report.merged, report.skipped, report.problems) == (

@@ -324,7 +324,7 @@ def import_calendar(
         existing = store.existing_posts(ws, [post.uid for post in posts])
         _add_campaigns(ws, posts)
         plan = plan_writes(posts, existing, store.campaign_ids(ws), series_ids,
-                           preview.layout)
+                           preview.layout, _zone(default_tz).key)
         _tick(progress, len(posts), total, path)
         for start in range(0, len(plan.new), _CHUNK):
             store.insert_posts(ws, plan.new[start : start + _CHUNK])

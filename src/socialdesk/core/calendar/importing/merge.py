@@ -81,13 +81,16 @@ def plan_writes(
     campaigns: Mapping[str, int],
     series_ids: Mapping[str, int] | None = None,
     layout: str = "ics",
+    workspace_zone: str | None = None,
 ) -> Plan:
     """Sort ``posts`` into inserts, updates and unchanged ones (see the module docstring).
 
     ``existing`` maps UIDs to the workspace's posts, ``campaigns`` casefolded campaign
     names to ids, ``series_ids`` the UIDs of stored series to their ids. A post left
     unchanged that the file names as a date of a series but the workspace does not
-    (imported before series were kept) is linked to it (``Plan.links``).
+    (imported before series were kept) is linked to it (``Plan.links``). A post in
+    ``workspace_zone`` (no zone of its own in the file's reading) matches a stored post
+    that names that zone itself: the same times, so no change.
     """
     says = SAYS.get(layout)
     plan = Plan()
@@ -131,6 +134,8 @@ def plan_writes(
             else post.first_comment,
             media=post.media,
         )
+        if values.timezone is None and old.timezone == workspace_zone:
+            values = dataclasses.replace(values, timezone=old.timezone)
         if says is not None:  # what the file does not say stays as it is
             values = dataclasses.replace(values, **{
                 name: getattr(old, name) for name in _COMPARED if name not in says})
