@@ -198,9 +198,11 @@ class _Run:
                     removals[kept[href].kind].append(kept[href])
         for kind in self.kinds:
             total = len(incoming[kind.name])
-            # the larger UIDs first: a card's links name contacts whose UIDs sort after its
-            # own (link_authority.py), here by then when both are new
-            arriving = sorted(incoming[kind.name], key=lambda item: item[0], reverse=True)
+            # in UID order (conflicts listed in it); contacts the larger UIDs first: a
+            # card's links name contacts whose UIDs sort after its own
+            # (link_authority.py), here by then when both are new
+            arriving = sorted(incoming[kind.name], key=lambda item: item[0],
+                              reverse=kind.name == "contact")
             for count, (uid, href, etag, record) in enumerate(arriving, 1):
                 self.progress(f"Taking in {kind.name} changes: {count:,} of {total:,}…")
                 self.receive(kind, uid, href, etag, record)
