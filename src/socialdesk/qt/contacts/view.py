@@ -25,6 +25,7 @@ from socialdesk.qt.contacts.model import (
     COL_KIND,
     COL_NAME,
     COL_STAGE,
+    COL_TAGS,
     ContactsModel,
 )
 from socialdesk.qt.icons import palette_icon
@@ -124,7 +125,7 @@ class ContactsView(View):
             combo.currentIndexChanged.connect(self.apply_query)
 
         # The model reads nothing until refresh(): these sorts only choose the order.
-        self.table = make_table(self.model, sortable=True)
+        self.table = make_table(self.model, sortable=True, stretch=COL_TAGS)
         self.table.setAccessibleName("Contacts")
         fitter = fitter_of(self.table)
         fitter.optional = (COL_FOLLOW_UP, COL_STAGE, COL_KIND)  # on a narrow table
