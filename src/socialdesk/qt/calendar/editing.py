@@ -68,6 +68,7 @@ class PostEditing(_Base):
     anchor: date
     template_menu: QMenu
     reload: Callable[[], None]
+    _show_moved: Callable[[int, date | None], None]
     _editor: PostEditor | None
     _warming: deque[Callable[[], object]]
 
@@ -209,6 +210,7 @@ class PostEditing(_Base):
     def move_post(self, post_id: int, day: date) -> None:
         """Reschedule a post to ``day`` (undoable)."""
         if self.actions.move_post(post_id, day):
+            self._show_moved(post_id, day)
             if self._editing() and self.editor.post_id == post_id:
                 self.editor.set_date(day.isoformat())
             self._notify(f"Moved to {day_text(day.isoformat())}")
@@ -224,6 +226,7 @@ class PostEditing(_Base):
                 "You can undo this with Edit → Undo.", "Delete post"):
             return
         if self.actions.delete_post(post_id):
+            self._show_moved(post_id, None)
             if self._editor is not None and self._editor.post_id == post_id:
                 self._editor.post_id = None
                 self.close_side(force=True)

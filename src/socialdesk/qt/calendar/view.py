@@ -17,6 +17,7 @@ import sqlite3
 from bisect import bisect_left
 from collections import deque
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date
 from functools import partial
 
@@ -393,10 +394,46 @@ class CalendarView(PostEditing, View):
             text += f" · {undated:,} ideas without a date at the end"
         self.summary.setText(text + " · colour: campaign · dot: status · ↻ repeat")
 
+    def _read_again(self) -> None:
+        """Read the shown period again on a worker (a big workspace changed).
+
+        Until the worker answers the view keeps showing what it showed, with a post moved
+        or deleted here already in its new place (:meth:`_show_moved`): no empty grid.
+        """
+        ideas = self._ideas
+        self._forget()
+        self._request(self.visible_days())
+        if self.mode == "agenda":  # asked for again just now: shown until they come
+            self._ideas = ideas
+
+    def _show_moved(self, post_id: int, day: date | None) -> None:
+        """Show the post ``post_id`` on ``day`` (None: deleted) while its period is read again.
+
+        Its repeats stay where they were until the worker's answer replaces them all.
+        """
+        if not self._background or self._loading:
+            return  # a small workspace's period was read again already
+        first, last = self.visible_days()
+        rows = [row for row in self.rows if row.id != post_id or (day and row.occurrence)]
+        own = next((row for row in self.rows if row.id == post_id and not row.occurrence),
+                   None)
+        if own is not None and day is not None and first <= day <= last:
+            rows.append(replace(own, scheduled_on=day.isoformat()))
+            rows.sort(key=lambda r: (r.scheduled_on or "", r.scheduled_time or "",
+                                     r.occurrence, r.id))
+        self.rows = rows
+        self.apply_filters()
+
     def _after_change(self, changes: Changes) -> None:
-        """Something was written, undone or redone: reload what shows it."""
+        """Something was written, undone or redone: read again what shows it.
+
+        On a big workspace the period is read on a worker thread, as when paging.
+        """
         self._load_campaign_choices()
-        self.reload()
+        if self._background:
+            self._read_again()
+        else:
+            self.reload()
         if self.side.isVisible():
             panel = self.side.currentWidget()
             if panel is self._editor:
