@@ -217,4 +217,9 @@ def test_edits_on_a_big_workspace_read_the_period_on_a_worker_and_show_at_once(
         answered()
     assert (moved, date(2031, 3, 3), False) in _grid(view)
     assert deleted in {post_id for post_id, _, _ in _grid(view)}
+    may = next(row.id for row in posts_in_range(view.ws, date(2031, 5, 5), date(2031, 5, 5))
+               if not row.occurrence)
+    view.open_post(may)  # from another view: the calendar goes to its month
+    answered()
+    assert view.anchor == date(2031, 5, 5) and view.editor.post_id == may
     assert on_gui_thread == []

@@ -69,6 +69,8 @@ class PostEditing(_Base):
     template_menu: QMenu
     reload: Callable[[], None]
     _show_moved: Callable[[int, date | None], None]
+    _read_again: Callable[[], None]
+    _load: Callable[..., None]
     _editor: PostEditor | None
     _warming: deque[Callable[[], object]]
 
@@ -128,7 +130,7 @@ class PostEditing(_Base):
             return
         self.editor.set_choices(posts.campaigns(self.ws), post_writes.topic_names(self.ws))
         if not self._load_editor(post_id, day.isoformat() if day else None):
-            self.reload()
+            self._read_again()  # gone: deleted by another program
             return
         self._open_side(self.editor)
         self.grid.selected_id = self.week.selected_id = post_id
@@ -153,7 +155,7 @@ class PostEditing(_Base):
         detail = post_writes.get_post(self.ws, post_id)
         if detail is not None and detail.draft.scheduled_on:
             self.anchor = date.fromisoformat(detail.draft.scheduled_on)
-            self.reload()
+            self._load()  # as paging does: on a big workspace, on a worker
         self.edit_post(post_id)
 
     def chosen_day(self) -> date:

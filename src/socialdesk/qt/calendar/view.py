@@ -395,11 +395,14 @@ class CalendarView(PostEditing, View):
         self.summary.setText(text + " · colour: campaign · dot: status · ↻ repeat")
 
     def _read_again(self) -> None:
-        """Read the shown period again on a worker (a big workspace changed).
+        """Read the shown period again (the workspace changed): on a big one, on a worker.
 
         Until the worker answers the view keeps showing what it showed, with a post moved
         or deleted here already in its new place (:meth:`_show_moved`): no empty grid.
         """
+        if not self._background:
+            self.reload()
+            return
         ideas = self._ideas
         self._forget()
         self._request(self.visible_days())
@@ -430,10 +433,7 @@ class CalendarView(PostEditing, View):
         On a big workspace the period is read on a worker thread, as when paging.
         """
         self._load_campaign_choices()
-        if self._background:
-            self._read_again()
-        else:
-            self.reload()
+        self._read_again()
         if self.side.isVisible():
             panel = self.side.currentWidget()
             if panel is self._editor:
