@@ -207,9 +207,13 @@ def test_edits_on_a_big_workspace_read_the_period_on_a_worker_and_show_at_once(
     answered()
     view.edit_post(moved)
     view.editor.title.setText("Moved and renamed")
+    view.editor.has_date.setChecked(True)
+    view.editor.date.setDate(date(2031, 3, 21))
     assert view.save_editor()
+    assert ("Moved and renamed", "2031-03-21") in {(r.title, r.scheduled_on) for r in view.rows}
+    assert moved in {row.id for row in view.grid.by_day[date(2031, 3, 21)]}  # at once
     answered()
-    assert "Moved and renamed" in {row.title for row in view.rows}
+    assert ("Moved and renamed", "2031-03-21") in {(r.title, r.scheduled_on) for r in view.rows}
     view.duplicate_post(moved)
     answered()
     for _ in range(4):  # the copy, the save, the delete, the move

@@ -17,7 +17,6 @@ import sqlite3
 from bisect import bisect_left
 from collections import deque
 from collections.abc import Callable
-from dataclasses import replace
 from datetime import date
 from functools import partial
 
@@ -397,8 +396,8 @@ class CalendarView(PostEditing, View):
     def _read_again(self) -> None:
         """Read the shown period again (the workspace changed): on a big one, on a worker.
 
-        Until the worker answers the view keeps showing what it showed, with a post moved
-        or deleted here already in its new place (:meth:`_show_moved`): no empty grid.
+        Until the worker answers the view keeps showing what it showed, with a post moved,
+        saved or deleted here already in its new place (:meth:`_show_post`): no empty grid.
         """
         if not self._background:
             self.reload()
@@ -409,19 +408,21 @@ class CalendarView(PostEditing, View):
         if self.mode == "agenda":  # asked for again just now: shown until they come
             self._ideas = ideas
 
-    def _show_moved(self, post_id: int, day: date | None) -> None:
-        """Show the post ``post_id`` on ``day`` (None: deleted) while its period is read again.
+    def _show_post(self, post_id: int) -> None:
+        """Show the post ``post_id`` as it is now while its period is read again.
 
-        Its repeats stay where they were until the worker's answer replaces them all.
+        One post read by its id, on its own date (or gone); its repeats stay as they were
+        until the worker's answer replaces them all.
         """
         if not self._background or self._loading:
             return  # a small workspace's period was read again already
         first, last = self.visible_days()
-        rows = [row for row in self.rows if row.id != post_id or (day and row.occurrence)]
-        own = next((row for row in self.rows if row.id == post_id and not row.occurrence),
-                   None)
-        if own is not None and day is not None and first <= day <= last:
-            rows.append(replace(own, scheduled_on=day.isoformat()))
+        now = posts.post_by_id(self.ws, post_id)
+        rows = [row for row in self.rows
+                if row.id != post_id or (now is not None and row.occurrence)]
+        if now is not None and now.scheduled_on and \
+                first.isoformat() <= now.scheduled_on <= last.isoformat():
+            rows.append(now)
             rows.sort(key=lambda r: (r.scheduled_on or "", r.scheduled_time or "",
                                      r.occurrence, r.id))
         self.rows = rows
