@@ -132,6 +132,12 @@ def repeating_records(ws: Workspace, first: str | None = None,
     return [Repeating(row=post_row(r), **{name: r[name] for name in _RULE}) for r in rows]
 
 
+def post_by_id(ws: Workspace, post_id: int) -> PostRow | None:
+    """The post ``post_id`` as the calendar shows it on its own date; None if there is none."""
+    rows = ws.conn.execute(f"{_POST_SQL} WHERE p.id = ?", (post_id,)).fetchall()
+    return _with_channels(ws, rows)[0] if rows else None
+
+
 def upcoming_posts(ws: Workspace, today: str, limit: int = 50) -> list[PostRow]:
     """Posts from ``today`` on that are not published or skipped, soonest first."""
     rows = ws.conn.execute(

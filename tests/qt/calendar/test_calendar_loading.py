@@ -118,7 +118,8 @@ def test_paging_shows_the_months_read_ahead_and_edits_are_never_stale(
     qtbot.waitUntil(lambda: view._shown == view.visible_days())
     assert (moved, date(2031, 5, 12), False) in _grid(view)
     assert _grid(view) == _stored(view)
-    view.undo_stack.undo()
+    view.undo_stack.undo()  # May is read again on a worker
+    qtbot.waitUntil(lambda: view._shown == view.visible_days())
     assert moved not in {post_id for post_id, _, _ in _grid(view)}
     view.shift_month(-1)
     qtbot.waitUntil(lambda: view._shown == view.visible_days())
@@ -169,3 +170,60 @@ def test_a_period_that_cannot_be_read_says_so_instead_of_loading_forever(
     qtbot.waitUntil(lambda: view.summary.text() != "Loading posts…")
     assert "Could not read the posts" in view.summary.text()
     assert view.ws.path.name in view.summary.text()
+
+
+def test_edits_on_a_big_workspace_read_the_period_on_a_worker_and_show_at_once(
+        big_calendar: CalendarView, qtbot, monkeypatch: pytest.MonkeyPatch) -> None:
+    import socialdesk.qt.calendar.view as module
+
+    view = big_calendar
+    view.refresh()
+    qtbot.waitUntil(lambda: view._shown == view.visible_days())
+    on_gui_thread: list[tuple[date, date]] = []
+
+    def spy(ws, first, last, *rest):  # the view's own (GUI thread) reads only
+        on_gui_thread.append((first, last))
+        return posts_in_range(ws, first, last, *rest)
+
+    monkeypatch.setattr(module, "posts_in_range", spy)
+
+    def answered() -> None:
+        qtbot.waitUntil(lambda: view._shown == view.visible_days() and not view.reader.pending)
+        assert _grid(view) == _stored(view)
+
+    def post(title: str) -> int:
+        return next(row.id for row in view.rows if row.title == title)
+
+    moved = post("Post on 2031-03-03")
+    view.move_post(moved, date(2031, 3, 20))
+    assert (moved, date(2031, 3, 20), False) in _grid(view)  # at once, not after the read
+    assert (moved, date(2031, 3, 3), False) not in _grid(view)
+    answered()
+    assert (moved, date(2031, 3, 20), False) in _grid(view)
+    assert on_gui_thread == []
+    deleted = post("Post on 2031-03-17")
+    view.delete_post(deleted)
+    assert deleted not in {post_id for post_id, _, _ in _grid(view)}
+    answered()
+    view.edit_post(moved)
+    view.editor.title.setText("Moved and renamed")
+    view.editor.has_date.setChecked(True)
+    view.editor.date.setDate(date(2031, 3, 21))
+    assert view.save_editor()
+    assert ("Moved and renamed", "2031-03-21") in {(r.title, r.scheduled_on) for r in view.rows}
+    assert moved in {row.id for row in view.grid.by_day[date(2031, 3, 21)]}  # at once
+    answered()
+    assert ("Moved and renamed", "2031-03-21") in {(r.title, r.scheduled_on) for r in view.rows}
+    view.duplicate_post(moved)
+    answered()
+    for _ in range(4):  # the copy, the save, the delete, the move
+        view.undo_stack.undo()
+        answered()
+    assert (moved, date(2031, 3, 3), False) in _grid(view)
+    assert deleted in {post_id for post_id, _, _ in _grid(view)}
+    may = next(row.id for row in posts_in_range(view.ws, date(2031, 5, 5), date(2031, 5, 5))
+               if not row.occurrence)
+    view.open_post(may)  # from another view: the calendar goes to its month
+    answered()
+    assert view.anchor == date(2031, 5, 5) and view.editor.post_id == may
+    assert on_gui_thread == []

@@ -68,6 +68,9 @@ class PostEditing(_Base):
     anchor: date
     template_menu: QMenu
     reload: Callable[[], None]
+    _show_post: Callable[[int], None]
+    _read_again: Callable[[], None]
+    _load: Callable[..., None]
     _editor: PostEditor | None
     _warming: deque[Callable[[], object]]
 
@@ -127,7 +130,7 @@ class PostEditing(_Base):
             return
         self.editor.set_choices(posts.campaigns(self.ws), post_writes.topic_names(self.ws))
         if not self._load_editor(post_id, day.isoformat() if day else None):
-            self.reload()
+            self._read_again()  # gone: deleted by another program
             return
         self._open_side(self.editor)
         self.grid.selected_id = self.week.selected_id = post_id
@@ -152,7 +155,7 @@ class PostEditing(_Base):
         detail = post_writes.get_post(self.ws, post_id)
         if detail is not None and detail.draft.scheduled_on:
             self.anchor = date.fromisoformat(detail.draft.scheduled_on)
-            self.reload()
+            self._load()  # as paging does: on a big workspace, on a worker
         self.edit_post(post_id)
 
     def chosen_day(self) -> date:
@@ -199,6 +202,7 @@ class PostEditing(_Base):
             post_id = self.actions.save_post(self.editor.post_id, draft, self.editor.loaded)
         if post_id is None:
             return False
+        self._show_post(post_id)
         verb = "Saved" if self.editor.post_id else "Added"
         self._load_editor(post_id, occurs_on)
         self.close_side()
@@ -209,6 +213,7 @@ class PostEditing(_Base):
     def move_post(self, post_id: int, day: date) -> None:
         """Reschedule a post to ``day`` (undoable)."""
         if self.actions.move_post(post_id, day):
+            self._show_post(post_id)
             if self._editing() and self.editor.post_id == post_id:
                 self.editor.set_date(day.isoformat())
             self._notify(f"Moved to {day_text(day.isoformat())}")
@@ -224,6 +229,7 @@ class PostEditing(_Base):
                 "You can undo this with Edit → Undo.", "Delete post"):
             return
         if self.actions.delete_post(post_id):
+            self._show_post(post_id)
             if self._editor is not None and self._editor.post_id == post_id:
                 self._editor.post_id = None
                 self.close_side(force=True)

@@ -393,10 +393,48 @@ class CalendarView(PostEditing, View):
             text += f" · {undated:,} ideas without a date at the end"
         self.summary.setText(text + " · colour: campaign · dot: status · ↻ repeat")
 
+    def _read_again(self) -> None:
+        """Read the shown period again (the workspace changed): on a big one, on a worker.
+
+        Until the worker answers the view keeps showing what it showed, with a post moved,
+        saved or deleted here already in its new place (:meth:`_show_post`): no empty grid.
+        """
+        if not self._background:
+            self.reload()
+            return
+        ideas = self._ideas
+        self._forget()
+        self._request(self.visible_days())
+        if self.mode == "agenda":  # asked for again just now: shown until they come
+            self._ideas = ideas
+
+    def _show_post(self, post_id: int) -> None:
+        """Show the post ``post_id`` as it is now while its period is read again.
+
+        One post read by its id, on its own date (or gone); its repeats stay as they were
+        until the worker's answer replaces them all.
+        """
+        if not self._background or self._loading:
+            return  # a small workspace's period was read again already
+        first, last = self.visible_days()
+        now = posts.post_by_id(self.ws, post_id)
+        rows = [row for row in self.rows
+                if row.id != post_id or (now is not None and row.occurrence)]
+        if now is not None and now.scheduled_on and \
+                first.isoformat() <= now.scheduled_on <= last.isoformat():
+            rows.append(now)
+            rows.sort(key=lambda r: (r.scheduled_on or "", r.scheduled_time or "",
+                                     r.occurrence, r.id))
+        self.rows = rows
+        self.apply_filters()
+
     def _after_change(self, changes: Changes) -> None:
-        """Something was written, undone or redone: reload what shows it."""
+        """Something was written, undone or redone: read again what shows it.
+
+        On a big workspace the period is read on a worker thread, as when paging.
+        """
         self._load_campaign_choices()
-        self.reload()
+        self._read_again()
         if self.side.isVisible():
             panel = self.side.currentWidget()
             if panel is self._editor:
