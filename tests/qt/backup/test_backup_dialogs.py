@@ -5,9 +5,10 @@ from __future__ import annotations
 import shutil
 
 import pytest
-from PySide6.QtWidgets import QDialog, QMessageBox, QPushButton
+from PySide6.QtWidgets import QDialog, QMessageBox, QProgressDialog, QPushButton
 
 from bad_workspaces import make_hostile, with_kdf
+from held_writer import writer_held
 from socialdesk.core.backup import catalog, secrets
 from socialdesk.core.backup import create as backup
 from socialdesk.qt.app import create_application
@@ -323,3 +324,24 @@ def test_backup_now_shows_progress_and_cancel_leaves_no_backup(window, qtbot) ->
     window.backup_now()  # not cancelled: made
     qtbot.waitUntil(lambda: not window.safety.busy, timeout=20_000)
     assert [b.kind for b in catalog.list_backups(folder)] == ["manual"]
+
+
+def test_cancel_while_restoring_leaves_the_workspace_as_it_was(
+        window, qtbot, answers) -> None:
+    made = backup.make_backup(window.ws)
+    delete_posts(window.ws)  # typed after the backup: a restore would bring the posts back
+    folder = backup.backup_folder(window.ws)
+    before = sorted(folder.iterdir())
+    restored: list[object] = []
+    with writer_held(qtbot):
+        window.safety.restore_from(made.path, confirm=False, done=restored.append)
+        dialog = next(d for d in window.findChildren(QProgressDialog)
+                      if d.labelText() == f"Restoring {made.path.name}…")
+        cancel = dialog.findChild(QPushButton)
+        assert cancel is not None and cancel.text() == "Cancel"
+        cancel.click()  # while the restore waits for the writer thread
+    qtbot.waitUntil(lambda: bool(restored), timeout=20_000)
+    assert restored == [None] and answers == []  # stopped quietly
+    assert reports.counts(window.ws).posts == 0  # the workspace reopened as it was
+    assert sorted(folder.iterdir()) == before  # no safety backup
+    assert [p.name for p in window.ws.path.parent.iterdir() if ".staging-" in p.name] == []

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 from pathlib import Path
 
 import pytest
@@ -17,9 +16,10 @@ from PySide6.QtWidgets import (
 )
 
 from clicks_samples import GA4_SOURCE_MEDIUM, two_partners
+from held_writer import writer_held
 from socialdesk.qt.formatting import day_text
 from socialdesk.qt.share.clicks_import import PeriodDialog
-from socialdesk.qt.workers import Task, run_task, writer_pool, writing
+from socialdesk.qt.workers import writing
 from socialdesk.store.clicks import visits_per_ask
 
 PLAUSIBLE = "name,visitors,bounce_rate,visit_duration\r\ncorner-cafe,12,0,0\r\ngoogle,40,0,0\r\n"
@@ -136,11 +136,7 @@ def test_cancel_during_the_write_records_nothing(
     export = tmp_path / "acquisition.csv"
     export.write_text(GA4_SOURCE_MEDIUM, encoding="utf-8")
     told = choose(monkeypatch, export)
-    writer_busy = threading.Event()
-    release = threading.Event()
-    run_task(Task(), lambda _p: (writer_busy.set(), release.wait(20)), writer_pool())
-    try:
-        qtbot.waitUntil(writer_busy.is_set, timeout=10_000)
+    with writer_held(qtbot):
         window.import_file()
         qtbot.waitUntil(lambda: writing().under_way() == ["the import of acquisition.csv"],
                         timeout=20_000)
@@ -149,8 +145,6 @@ def test_cancel_during_the_write_records_nothing(
         cancel = dialog.findChild(QPushButton)
         assert cancel is not None and cancel.text() == "Cancel"
         cancel.click()  # while the write waits for the writer thread
-    finally:
-        release.set()
     qtbot.waitUntil(lambda: writing().under_way() == [], timeout=20_000)
     assert told == []  # no summary, no error
     assert visits_per_ask(window.ws) == {market.ask: 3}  # the earlier figures, nothing new
