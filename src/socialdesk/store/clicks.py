@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from socialdesk.store.columns import rows_as
 from socialdesk.store.workspace import Workspace
+
+WRITE_STEP = 5_000  # rows written between two calls of replace_visits' ``written``
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,20 +35,29 @@ def tracked_asks(ws: Workspace) -> list[TrackedAsk]:
 
 
 def replace_visits(ws: Workspace, first_day: str, last_day: str,
-                   rows: Iterable[tuple[int, str, str, int]], source_file: str) -> int:
+                   rows: Sequence[tuple[int, str, str, int]], source_file: str,
+                   written: Callable[[int], object] | None = None) -> int:
     """Replace every figure overlapping ``first_day``…``last_day`` with ``rows``.
 
     ``rows`` are (ask id, first day, last day, visits), each period inside the range and
     each (ask, period) once. One transaction; returns how many earlier rows went.
+    ``written(n)`` is called after every ``WRITE_STEP`` rows (and once with none written
+    yet); an exception it raises undoes the whole replacement.
     """
     with ws.transaction():
         removed = ws.conn.execute(
             "DELETE FROM ask_visits WHERE first_day <= ? AND last_day >= ?",
             (last_day, first_day)).rowcount
-        ws.conn.executemany(
-            "INSERT INTO ask_visits (ask_id, first_day, last_day, visits, source_file) "
-            "VALUES (?, ?, ?, ?, ?)",
-            ((ask, first, last, visits, source_file) for ask, first, last, visits in rows))
+        for start in range(0, len(rows) + 1, WRITE_STEP):
+            if written is not None:
+                written(start)
+            ws.conn.executemany(
+                "INSERT INTO ask_visits (ask_id, first_day, last_day, visits, source_file) "
+                "VALUES (?, ?, ?, ?, ?)",
+                ((ask, first, last, visits, source_file)
+                 for ask, first, last, visits in rows[start:start + WRITE_STEP]))
+        if written is not None:
+            written(len(rows))
     return int(removed)
 
 

@@ -13,7 +13,7 @@ import pytest
 from bad_workspaces import CHANGES, damage_an_index, hostile_backup
 from socialdesk.core.backup import archive, catalog, rotation
 from socialdesk.core.backup import create as backup
-from socialdesk.core.backup.restore import RestoreError, restore
+from socialdesk.core.backup.restore import RestoreCancelled, RestoreError, restore
 from socialdesk.store import backups, reports
 from socialdesk.store.checks import check
 from socialdesk.store.errors import WorkspaceCorrupt, WorkspaceError
@@ -314,3 +314,32 @@ def test_a_cancelled_backup_leaves_nothing_behind_and_logs_nothing(demo, tmp_pat
     assert demo.conn.execute("SELECT count(*) FROM backup_log").fetchone()[0] == logged
     made = backup.make_backup(demo, folder, progress=lambda done, total: True)
     assert made.path.exists() and catalog.list_backups(folder)[0].path == made.path
+
+
+@pytest.mark.parametrize("cancel_at", [1, 2, 3, 4],
+                         ids=["before extracting", "after extracting", "after checking",
+                              "during the safety backup"])
+def test_a_cancelled_restore_leaves_the_workspace_and_no_files_behind(demo, cancel_at):
+    made = backup.make_backup(demo)
+    add_contact(demo, "Typed after the backup")
+    demo.close()
+    before = demo.path.read_bytes()
+    folder = made.path.parent
+    backups_before = sorted(folder.iterdir())
+    calls: list[tuple[int, int]] = []
+
+    def progress(done: int, total: int) -> bool:
+        calls.append((done, total))
+        return len(calls) < cancel_at
+
+    with pytest.raises(RestoreCancelled, match=r"cancelled\. Nothing was restored"):
+        restore(made.path, demo.path, progress=progress)
+    assert len(calls) == cancel_at and all(0 <= done <= total for done, total in calls)
+    assert demo.path.read_bytes() == before
+    assert sorted(folder.iterdir()) == backups_before  # no safety backup, no partial file
+    assert [p.name for p in demo.path.parent.iterdir() if p.name.startswith(".")] == []
+    restore(made.path, demo.path, progress=lambda done, total: True)
+    assert totals(demo.path) != (0, 0)
+    with Workspace.open_readonly(demo.path) as ws:
+        assert ws.conn.execute("SELECT count(*) FROM contacts WHERE name = ?",
+                               ("Typed after the backup",)).fetchone()[0] == 0

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from clicks_samples import GA4_DAILY_CONTENT, two_partners
-from socialdesk.core.share.clicks import ClicksImportError, import_clicks
+from socialdesk.core.share.clicks import ClicksImportCancelled, ClicksImportError, import_clicks
 from socialdesk.store.clicks import visits_per_ask
 from socialdesk.store.workspace import Workspace
 
@@ -97,3 +97,22 @@ def test_an_older_workspace_gains_the_visits_table(tmp_path: Path) -> None:
         assert "0008_ask_visits" in [r[0] for r in ws.conn.execute(
             "SELECT name FROM _sqlite_migrations")]
         assert rows(ws) == []
+
+
+def test_a_cancelled_import_leaves_the_period_as_it_was(demo: Workspace, tmp_path: Path) -> None:
+    two_partners(demo)
+    period = {"first_day": "2026-11-01", "last_day": "2026-11-30"}
+    import_clicks(demo, write(tmp_path / "a.csv", "source,visits\ncorner-cafe,5\n"), **period)
+    before = rows(demo)
+    told: list[tuple[int, int]] = []
+
+    def cancel_at_the_end(done: int, total: int) -> bool:
+        told.append((done, total))
+        return done < total  # every row is written, the commit is what is left
+
+    with pytest.raises(ClicksImportCancelled, match=r"b\.csv: import cancelled"):
+        import_clicks(demo, write(tmp_path / "b.csv", "source,visits\nmarket-hall,2\n"),
+                      progress=cancel_at_the_end, **period)
+    assert told[-1] == (1, 1)
+    assert rows(demo) == before  # neither the earlier figures removed nor the new ones added
+    assert not demo.conn.in_transaction

@@ -5,9 +5,10 @@ from __future__ import annotations
 import shutil
 
 import pytest
-from PySide6.QtWidgets import QDialog, QMessageBox, QPushButton
+from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QProgressDialog, QPushButton
 
 from bad_workspaces import make_hostile, with_kdf
+from held_writer import writer_held
 from socialdesk.core.backup import catalog, secrets
 from socialdesk.core.backup import create as backup
 from socialdesk.qt.app import create_application
@@ -323,3 +324,49 @@ def test_backup_now_shows_progress_and_cancel_leaves_no_backup(window, qtbot) ->
     window.backup_now()  # not cancelled: made
     qtbot.waitUntil(lambda: not window.safety.busy, timeout=20_000)
     assert [b.kind for b in catalog.list_backups(folder)] == ["manual"]
+
+
+def test_cancel_while_restoring_leaves_the_workspace_as_it_was(
+        window, qtbot, answers) -> None:
+    made = backup.make_backup(window.ws)
+    delete_posts(window.ws)  # typed after the backup: a restore would bring the posts back
+    folder = backup.backup_folder(window.ws)
+    before = sorted(folder.iterdir())
+    restored: list[object] = []
+    with writer_held(qtbot):
+        window.safety.restore_from(made.path, confirm=False, done=restored.append)
+        dialog = next(d for d in window.findChildren(QProgressDialog)
+                      if d.labelText() == f"Restoring {made.path.name}…")
+        cancel = dialog.findChild(QPushButton)
+        assert cancel is not None and cancel.text() == "Cancel"
+        cancel.click()  # while the restore waits for the writer thread
+    qtbot.waitUntil(lambda: bool(restored), timeout=20_000)
+    assert restored == [None] and answers == []  # stopped quietly
+    assert reports.counts(window.ws).posts == 0  # the workspace reopened as it was
+    assert sorted(folder.iterdir()) == before  # no safety backup
+    assert [p.name for p in window.ws.path.parent.iterdir() if ".staging-" in p.name] == []
+
+
+def test_cancelling_a_damaged_workspaces_restore_leaves_the_file_as_it_is(
+        qtbot, demo, monkeypatch, answers):
+    create_application()
+    backup.make_backup(demo)
+    path = demo.path
+    demo.close()
+    data = bytearray(path.read_bytes())
+    data[:100] = bytes(100)
+    path.write_bytes(bytes(data))
+    monkeypatch.setattr(DamagedDialog, "exec",
+                        lambda dialog: (dialog.restore_button.click(), ACCEPTED)[1])
+    opened: list[Workspace | None] = []
+    with writer_held(qtbot):
+        open_or_recover(None, path, create=False, done=opened.append)
+        dialog = next(w for w in QApplication.topLevelWidgets()
+                      if isinstance(w, QProgressDialog) and w.labelText().startswith("Restoring"))
+        cancel = dialog.findChild(QPushButton)
+        assert cancel is not None and cancel.text() == "Cancel"
+        cancel.click()
+    qtbot.waitUntil(lambda: bool(opened), timeout=20_000)
+    assert opened == [None] and answers == []
+    assert path.read_bytes() == bytes(data)  # not restored, not kept aside
+    assert not list(path.parent.glob("demo.damaged-*.sqlite"))

@@ -6,11 +6,20 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QDate, QTimer
-from PySide6.QtWidgets import QApplication, QFileDialog, QLabel, QMessageBox
+from PySide6.QtWidgets import (
+    QApplication,
+    QFileDialog,
+    QLabel,
+    QMessageBox,
+    QProgressDialog,
+    QPushButton,
+)
 
 from clicks_samples import GA4_SOURCE_MEDIUM, two_partners
+from held_writer import writer_held
 from socialdesk.qt.formatting import day_text
 from socialdesk.qt.share.clicks_import import PeriodDialog
+from socialdesk.qt.workers import writing
 from socialdesk.store.clicks import visits_per_ask
 
 PLAUSIBLE = "name,visitors,bounce_rate,visit_duration\r\ncorner-cafe,12,0,0\r\ngoogle,40,0,0\r\n"
@@ -116,3 +125,26 @@ def test_a_broken_export_is_refused_naming_file_and_line(
     qtbot.waitUntil(lambda: bool(told), timeout=20_000)
     assert "clicks.csv, line 3" in told[0] and "Nothing was imported" in told[0]
     assert visits_per_ask(window.ws) == {}
+
+
+def test_cancel_during_the_write_records_nothing(
+        window, tmp_path: Path, qtbot, monkeypatch: pytest.MonkeyPatch) -> None:
+    _, market = two_partners(window.ws)
+    window.ws.conn.execute(  # figures of the period from an earlier import
+        "INSERT INTO ask_visits (ask_id, first_day, last_day, visits, source_file) "
+        "VALUES (?, '2026-11-01', '2026-11-30', 3, 'earlier.csv')", (market.ask,))
+    export = tmp_path / "acquisition.csv"
+    export.write_text(GA4_SOURCE_MEDIUM, encoding="utf-8")
+    told = choose(monkeypatch, export)
+    with writer_held(qtbot):
+        window.import_file()
+        qtbot.waitUntil(lambda: writing().under_way() == ["the import of acquisition.csv"],
+                        timeout=20_000)
+        dialog = next(d for d in window.findChildren(QProgressDialog)
+                      if d.labelText() == "Importing acquisition.csv…")
+        cancel = dialog.findChild(QPushButton)
+        assert cancel is not None and cancel.text() == "Cancel"
+        cancel.click()  # while the write waits for the writer thread
+    qtbot.waitUntil(lambda: writing().under_way() == [], timeout=20_000)
+    assert told == []  # no summary, no error
+    assert visits_per_ask(window.ws) == {market.ask: 3}  # the earlier figures, nothing new

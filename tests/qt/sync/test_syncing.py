@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from held_writer import writer_held
 from socialdesk.core.sync import engine
 from socialdesk.core.sync.account import client_for, setup
 from socialdesk.store.workspace import Workspace
@@ -189,3 +190,35 @@ def test_the_syncs_own_writes_are_not_taken_for_another_programs(
     looking.stop()
     assert len(KINDS[0].records(window.ws)) == 40
     assert reloads == []
+
+
+def test_cancel_stops_a_sync_and_the_next_one_goes_on(
+        qtbot, open_window, tmp_path: Path, dav, fresh_keyring: None) -> None:
+    ann_path, bob_path = tmp_path / "ann.sqlite", tmp_path / "bob.sqlite"
+    set_up(ann_path, dav.url)
+    set_up(bob_path, dav.url)
+    with Workspace.open(ann_path) as ann:
+        with ann.transaction():
+            for uid, title in (("p1", "Rye day"), ("p2", "Spelt day")):
+                KINDS[0].apply(ann, uid, {"title": title, "notes": "",
+                                          "scheduled_on": "2027-03-01"})
+        with client_for(ann) as client:
+            engine.sync(ann, client, KINDS)
+
+    window = open_window(bob_path)
+    window.syncing.kinds = lambda: list(KINDS)
+    with writer_held(qtbot):  # the sync waits for its turn: Cancel comes before any item
+        window.syncing.sync_now()
+        assert 'href="cancel"' in window.syncing.label.text()
+        window.syncing.label.linkActivated.emit("cancel")
+        assert window.syncing.label.text() == "Stopping the sync…"
+    qtbot.waitUntil(lambda: not window.syncing.busy, timeout=20_000)
+    assert window.statusBar().currentMessage() == (
+        "Sync: Sync stopped; the next one goes on from there.")
+    assert KINDS[0].records(window.ws) == {}
+    assert window.syncing.label.text() == "Not synced yet"
+    window.syncing.sync_now()  # goes on: each item once
+    qtbot.waitUntil(lambda: not window.syncing.busy, timeout=20_000)
+    assert "received 2" in window.statusBar().currentMessage()
+    assert sorted(r["title"] for r in KINDS[0].records(window.ws).values()) == [
+        "Rye day", "Spelt day"]

@@ -7,7 +7,8 @@
    manifest declares) before it is copied, then each copy's SHA-256 and, meanwhile on
    another thread, the database itself (a SocialDesk workspace, not from a newer
    version, passing ``quick_check``, holding the counts its manifest says).
-   Any refusal leaves the workspace and everything around it untouched.
+   Any refusal leaves the workspace and everything around it untouched, and so does a
+   Cancel (``progress`` returning False), which is heard until the swap begins.
 2. The current workspace is secured: a sound one gets a safety backup (kind ``safety``,
    never pruned); a damaged, unreadable or foreign one — failing ``quick_check``, the
    schema check, or the safety backup's ``integrity_check`` — is renamed aside as it is
@@ -23,12 +24,14 @@ import contextlib
 import os
 import shutil
 import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
 from socialdesk.core.backup import archive, catalog, crypto, ownership, secrets, staging
 from socialdesk.core.backup.create import (
+    BackupCancelled,
     BackupError,
     WorkspaceDamaged,
     backup_folder,
@@ -48,9 +51,18 @@ from socialdesk.store.workspace import Workspace
 # What a restore leaves free on the disk of the workspace, beyond the files it writes.
 SPACE_RESERVE = 64 << 20
 
+Progress = Callable[[int, int], bool]  # (done, total): False cancels
+# A restore's progress counts its parts: extracting, checking, the safety backup.
+PARTS = 3
+PART = 1000
+
 
 class RestoreError(Exception):
     """A backup cannot be restored; ``str()`` names the file and says why."""
+
+
+class RestoreCancelled(RestoreError):
+    """The user cancelled before the workspace was replaced: nothing was changed."""
 
 
 class PassphraseRequired(RestoreError):
@@ -225,9 +237,13 @@ def keep_aside(workspace: Path) -> Path:
 
 
 def _secure_current(
-    workspace: Path, safety_folder: Path | None, fallback_passphrase: str | None
+    workspace: Path, safety_folder: Path | None, fallback_passphrase: str | None,
+    progress: Progress | None = None,
 ) -> tuple[Path | None, Path | None]:
-    """Safety-back-up a sound workspace, or keep a damaged one aside. Returns both paths."""
+    """Safety-back-up a sound workspace, or keep a damaged one aside. Returns both paths.
+
+    ``progress`` is the safety backup's (:func:`write_backup`: False cancels it).
+    """
     if not workspace.exists():
         return None, None
     try:
@@ -246,7 +262,8 @@ def _secure_current(
         passphrase = secrets.known_passphrase(workspace) or fallback_passphrase
     try:
         with backups.checkpointed(workspace) as conn:
-            made = write_backup(conn, workspace, folder, "safety", passphrase=passphrase)
+            made = write_backup(conn, workspace, folder, "safety", passphrase=passphrase,
+                                progress=progress)
     except WorkspaceDamaged:  # damage quick_check misses (an index): keep the file itself
         made = None
     return (made.path, None) if made else (None, keep_aside(workspace))
@@ -273,11 +290,15 @@ def restore(
     *,
     passphrase: str | None = None,
     safety_folder: Path | None = None,
+    progress: Progress | None = None,
 ) -> RestoreResult:
     """Replace ``workspace`` (created if missing) with the backup ``source``.
 
-    Raises :class:`RestoreError` (:class:`PassphraseRequired`, :class:`BadPassphrase`)
-    or :class:`~socialdesk.store.errors.WorkspaceError` (the workspace is open in another
+    ``progress(done, total)`` is told as the parts end and as the safety backup is
+    written; once it returns False, the restore stops before the workspace is replaced
+    and raises :class:`RestoreCancelled`. Raises :class:`RestoreError`
+    (:class:`PassphraseRequired`, :class:`BadPassphrase`) or
+    :class:`~socialdesk.store.errors.WorkspaceError` (the workspace is open in another
     SocialDesk, or from a newer one); the workspace is unchanged then.
     """
     source = Path(source).expanduser().absolute()
@@ -286,14 +307,31 @@ def restore(
         workspace.parent.mkdir(parents=True, exist_ok=True)
     except OSError as error:
         raise RestoreError(f"{workspace.parent}: cannot be created ({error.strerror}).") from error
+    cancelled = RestoreCancelled(f"{source}: the restore was cancelled. Nothing was restored.")
+
+    def told(part: int, done: int = 0, total: int = 1) -> bool:
+        return progress is None or progress(
+            part * PART + PART * done // max(total, 1), PARTS * PART) is not False
+
+    def step(part: int) -> None:
+        if not told(part):
+            raise cancelled
+
     with WorkspaceLock.acquire(workspace):
         staging.remove_stale(workspace, locked=True)
         scratch = staging.make(workspace)
         try:
+            step(0)
             staged = stage(source, scratch, passphrase)
+            step(1)
             check_staged(staged, source)
+            step(2)
             try:
-                safety, damaged = _secure_current(workspace, safety_folder, passphrase)
+                safety, damaged = _secure_current(
+                    workspace, safety_folder, passphrase,
+                    None if progress is None else lambda done, total: told(2, done, total))
+            except BackupCancelled as error:
+                raise cancelled from error
             except BackupError as error:
                 raise RestoreError(
                     f"{workspace}: the safety backup of the current state failed, so "

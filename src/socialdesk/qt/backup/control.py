@@ -324,7 +324,7 @@ class BackupControl(QObject):
         was restored (None when it failed) once the window shows the workspace again.
         """
         from socialdesk.core.backup import catalog
-        from socialdesk.core.backup.restore import RestoreError, restore
+        from socialdesk.core.backup.restore import RestoreCancelled, RestoreError, restore
         from socialdesk.qt.backup.recovery import Cancelled, ask_passphrase, restore_message
 
         if self.restoring:
@@ -346,7 +346,8 @@ class BackupControl(QObject):
             return None
 
         def restored(result: RestoreResult | None, error: BaseException | None) -> None:
-            if isinstance(error, (RestoreError, WorkspaceError)):
+            if isinstance(error, (RestoreError, WorkspaceError)) and not isinstance(
+                    error, RestoreCancelled):
                 QMessageBox.critical(self.window, f"Restore failed — {APP_NAME}", str(error))
             self.restoring = False
             self.window.set_workspace(Workspace.open(path))
@@ -361,9 +362,9 @@ class BackupControl(QObject):
         self.restoring = True
         self.ws.close()  # a backup still running has its own connection; it ends first
         return start_with_dialog(self.window, f"Restoring {source.name}…",
-                                 lambda _progress: restore(source, path, passphrase=passphrase),
-                                 restored, cancellable=False, writes=True,
-                                 what="the restore")
+                                 lambda progress: restore(source, path, passphrase=passphrase,
+                                                          progress=progress),
+                                 restored, writes=True, what="the restore")
 
     def offer_recovery(self, detail: str) -> None:
         """The open workspace turned out damaged: offer to restore its newest backup."""

@@ -14,7 +14,12 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 from socialdesk import APP_NAME
 from socialdesk.core.backup import create as backup
 from socialdesk.core.backup import crypto, ownership, secrets
-from socialdesk.core.backup.restore import RestoreError, RestoreResult, restore
+from socialdesk.core.backup.restore import (
+    RestoreCancelled,
+    RestoreError,
+    RestoreResult,
+    restore,
+)
 from socialdesk.qt.backup.dialogs import BACKUP_FILTER, DamagedDialog, PassphraseDialog
 from socialdesk.qt.workers import start_with_dialog
 from socialdesk.store.errors import WorkspaceError
@@ -80,8 +85,9 @@ def recover(parent: QWidget | None, path: Path, detail: str,
             before: Callable[[], None] = lambda: None) -> None:
     """Offer to restore a damaged workspace; ``before`` runs just before the file is swapped.
 
-    Returns at once; the restore runs on the writer thread behind a progress dialog, and
-    ``done`` hears what was restored, or None when the user chose not to (or nothing worked).
+    Returns at once; the restore runs on the writer thread behind a progress dialog (its
+    Cancel leaves the file as it is), and ``done`` hears what was restored, or None when
+    the user chose not to or cancelled (or nothing worked).
     """
     found = ownership.backups_of(ownership.owner_at(path), backup.folder_for(path))
     candidates = [b for b in found if b.usable]
@@ -121,6 +127,9 @@ def recover(parent: QWidget | None, path: Path, detail: str,
             ran_before.append(True)
 
         def restored(result: RestoreResult | None, error: BaseException | None) -> None:
+            if isinstance(error, RestoreCancelled):
+                done(None)
+                return
             if isinstance(error, (RestoreError, WorkspaceError)):
                 attempt(rest, error)
                 return
@@ -132,7 +141,8 @@ def recover(parent: QWidget | None, path: Path, detail: str,
             done(result)
 
         start_with_dialog(parent, f"Restoring {source.name}…",
-                          lambda _progress: restore(source, path, passphrase=passphrase),
-                          restored, cancellable=False, writes=True, what="the restore")
+                          lambda progress: restore(source, path, passphrase=passphrase,
+                                                   progress=progress),
+                          restored, writes=True, what="the restore")
 
     attempt(sources, None)

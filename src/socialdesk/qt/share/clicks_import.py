@@ -1,7 +1,7 @@
 """File → Import… with a web analytics export (clicks).
 
-Read it, ask its period if it has no dates, record its visits per ask on a worker, and
-show what matched and what did not.
+Read it, ask its period if it has no dates, record its visits per ask on the writer
+thread (Cancel undoes the whole write), and show what matched and what did not.
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ from socialdesk.core.changes import Changes
 from socialdesk.core.formatting import plural
 from socialdesk.core.share.clicks import (
     ClicksData,
+    ClicksImportCancelled,
     ClicksImportError,
     ClicksReport,
     import_clicks,
@@ -134,15 +135,16 @@ def import_clicks_path(parent: QWidget, ws: Workspace, path: Path,
                 return
             first, last = period
 
-        def work(_progress: Progress) -> ClicksReport:
+        def work(progress: Progress) -> ClicksReport:
             with Workspace.open(ws.path) as own:  # the writer's connection of its own
-                return import_clicks(own, path, first_day=first, last_day=last, data=data)
+                return import_clicks(own, path, first_day=first, last_day=last, data=data,
+                                     progress=progress)
 
         start_with_dialog(parent, f"Importing {path.name}…", work, imported, writes=True,
-                          what=f"the import of {path.name}", cancellable=False)
+                          what=f"the import of {path.name}")
 
     def imported(report: ClicksReport | None, error: BaseException | None) -> None:
-        if isinstance(error, Cancelled):
+        if isinstance(error, ClicksImportCancelled):
             done(None)
             return
         if isinstance(error, (ClicksImportError, WorkspaceError)):

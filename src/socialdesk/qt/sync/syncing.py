@@ -7,8 +7,9 @@ Each sync is one job on the writer thread with a workspace connection of its own
 window never waits for the server. Being offline is normal: a sync that cannot reach the
 server says so in the status bar, never in a dialog, and the changes wait for the next
 one. A permanent label in the status bar shows the last sync and the pending conflicts
-(its link opens the conflicts dialog). Closing the window stops a sync at its next
-item; the next one goes on from there. The network code is imported by the first job.
+(its link opens the conflicts dialog), and while a sync runs "Syncing… · Cancel". Cancel,
+like closing the window, stops a sync at its next item; the next one goes on from there
+(what was done is kept). The network code is imported by the first job.
 """
 
 from __future__ import annotations
@@ -81,7 +82,7 @@ class SyncControl(RecurringWriter):
         self.dialog: ConflictsDialog | None = None
         self.label = QLabel()
         self.label.setTextFormat(Qt.TextFormat.RichText)
-        self.label.linkActivated.connect(lambda _link: self.show_conflicts())
+        self.label.linkActivated.connect(self._link)
         window.statusBar().addPermanentWidget(self.label)
         self.show_state()
 
@@ -122,8 +123,18 @@ class SyncControl(RecurringWriter):
                 # progress() is False once the task was stopped (closing)
                 return engine.sync(own, client, kinds, should_stop=lambda: not progress(0, 0))
 
-        self.label.setText("Syncing…")
+        self.label.setText('Syncing… · <a href="cancel">Cancel</a>')
+        self.label.setToolTip("Stop after the item being synced; the next sync goes on "
+                              "from there")
         self.start_task(job, self._done)
+
+    def _link(self, link: str) -> None:
+        if link != "cancel":
+            self.show_conflicts()
+        elif self.task is not None:
+            self.task.stop()
+            self.label.setText("Stopping the sync…")
+            self.label.setToolTip("")
 
     def _done(self, summary: Summary | None, error: BaseException | None) -> None:
         from socialdesk.core.sync.dav import SyncError

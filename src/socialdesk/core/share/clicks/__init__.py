@@ -9,13 +9,14 @@ Readers: :mod:`plausible` (the dashboard export's tables or zip), :mod:`matomo`
 ``#`` preamble), :mod:`umami` (the events export) and :mod:`columns` (any table with a
 source and a count); :mod:`detect` tells them apart, :mod:`source` reads files and zips
 within bounds, :mod:`matching` finds each row's ask. A file that fails as a whole raises
-:class:`ClicksImportError` (``"FILE, line N: message"``) and nothing is written.
+:class:`ClicksImportError` (``"FILE, line N: message"``) and nothing is written; so does a
+cancel through the progress callback (:class:`ClicksImportCancelled`).
 """
 
 from socialdesk.core.share.clicks.detect import is_clicks_export, read_clicks
-from socialdesk.core.share.clicks.errors import ClicksImportError
+from socialdesk.core.share.clicks.errors import ClicksImportCancelled, ClicksImportError
 from socialdesk.core.share.clicks.importer import ClicksReport, covered_period, import_clicks
 from socialdesk.core.share.clicks.model import FORMATS, ClicksData
 
-__all__ = ["FORMATS", "ClicksData", "ClicksImportError", "ClicksReport", "covered_period",
-           "import_clicks", "is_clicks_export", "read_clicks"]
+__all__ = ["FORMATS", "ClicksData", "ClicksImportCancelled", "ClicksImportError", "ClicksReport",
+           "covered_period", "import_clicks", "is_clicks_export", "read_clicks"]

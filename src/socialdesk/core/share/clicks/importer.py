@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 from socialdesk.core.import_results import Problem
 from socialdesk.core.share.clicks.detect import read_clicks
-from socialdesk.core.share.clicks.errors import ClicksImportError
+from socialdesk.core.share.clicks.errors import ClicksImportCancelled, ClicksImportError
 from socialdesk.core.share.clicks.matching import match
 from socialdesk.core.share.clicks.model import ClicksData
 from socialdesk.store import clicks as store
 from socialdesk.store.workspace import Workspace
+
+Progress = Callable[[int, int], bool]  # (rows written, rows): False cancels
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,12 +70,15 @@ def covered_period(data: ClicksData, path: Path | str, first_day: str | None = N
 
 def import_clicks(ws: Workspace, path: Path, fmt: str = "auto", *,
                   first_day: str | None = None, last_day: str | None = None,
-                  data: ClicksData | None = None) -> ClicksReport:
+                  data: ClicksData | None = None,
+                  progress: Progress | None = None) -> ClicksReport:
     """Record the visits of ``path`` per ask, replacing what its period held before.
 
     ``first_day``/``last_day`` (ISO) give the period of an export without dates (they
     override the period the file states). ``data`` is the file already read
-    (:func:`read_clicks`). Raises :class:`ClicksImportError`; writes nothing then.
+    (:func:`read_clicks`). ``progress(written, total)`` is told as the rows are written;
+    when it returns False the import stops with :class:`ClicksImportCancelled`. Raises
+    :class:`ClicksImportError`; writes nothing then, nor when cancelled.
     """
     if data is None:
         data = read_clicks(path, fmt)
@@ -80,7 +86,12 @@ def import_clicks(ws: Workspace, path: Path, fmt: str = "auto", *,
     asks = store.tracked_asks(ws)
     found = match(data, asks, (first, last))
     rows = [(ask, f, t, n) for (ask, f, t), n in sorted(found.visits.items())]
-    replaced = store.replace_visits(ws, first, last, rows, path.name)
+
+    def written(done: int) -> None:
+        if progress is not None and progress(done, len(rows)) is False:
+            raise ClicksImportCancelled(path)
+
+    replaced = store.replace_visits(ws, first, last, rows, path.name, written)
     names = {ask.ask_id: ask.partner for ask in asks}
     per_ask: dict[int, int] = {}
     for ask, _, _, n in rows:
