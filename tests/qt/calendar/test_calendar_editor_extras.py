@@ -107,7 +107,7 @@ def test_the_preview_shows_a_link_card_and_the_media_count(view, qtbot, tmp_path
     assert "Link card" in editor.preview.cards["linkedin"].text()
     assert "rosiesbakery.co.uk/bread" in editor.preview.cards["mastodon"].text()
     for number in range(5):
-        editor._add_media_item(str(tmp_path / f"photo{number}.jpg"))
+        editor.media.add(str(tmp_path / f"photo{number}.jpg"))
     mastodon = editor.preview.cards["mastodon"].text()
     assert "Media: 5 of 4 allowed — 1 too many" in mastodon
     assert "instead of a link card" in mastodon

@@ -9,23 +9,18 @@ repeating post (``occurs_on``), its status and results are that date's own
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date, datetime
-from pathlib import Path
-from zoneinfo import ZoneInfo
+from datetime import date
 
 from PySide6.QtCore import Qt, QTime, Signal
-from PySide6.QtGui import QKeySequence, QPalette, QShortcut
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDateEdit,
-    QFileDialog,
     QFormLayout,
     QFrame,
-    QInputDialog,
     QLabel,
     QLineEdit,
-    QListWidget,
     QListWidgetItem,
     QMenu,
     QPlainTextEdit,
@@ -38,9 +33,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from socialdesk.core.calendar.best_times import Suggestion, suggest_slot
+from socialdesk.core.calendar.best_times import Suggestion
 from socialdesk.core.clock import today
-from socialdesk.core.settings import workspace_settings, workspace_zone
+from socialdesk.qt.calendar.best_time_button import BestTimeButton
 from socialdesk.qt.calendar.channel_texts import ChannelTexts, warning_colour
 from socialdesk.qt.calendar.feed_preview import FeedPreviewPanel
 from socialdesk.qt.calendar.fields import (
@@ -52,25 +47,17 @@ from socialdesk.qt.calendar.fields import (
     qdate,
 )
 from socialdesk.qt.calendar.hashtag_groups import HashtagButton
+from socialdesk.qt.calendar.media_list import MediaList
 from socialdesk.qt.formatting import date_edit_format, day_text, moment_text, time_edit_format
 from socialdesk.qt.keyboard import keyboard_ready
 from socialdesk.qt.view_base import section_title
 from socialdesk.qt.wheel import wheel_needs_focus
-from socialdesk.qt.workers import start_on_worker
-from socialdesk.store import post_writes, posts
+from socialdesk.store import post_writes
 from socialdesk.store.models import Campaign, OccurrenceDraft, PostDetail, PostDraft
 from socialdesk.store.vocabulary import POST_STATUSES
 from socialdesk.store.workspace import Workspace
 
-ALT_ROLE = Qt.ItemDataRole.UserRole + 1  # a media item's description (alt text)
-NO_ALT = " (no alt text)"  # after a listed media file without a description
 REPEATS = (("Does not repeat", None), ("Every week", "weekly"), ("Every month", "monthly"))
-BEST_TIME_WORKER_ABOVE = 2000  # posts; a bigger workspace finds its best time on a worker
-
-
-def _suggest_on_worker(path: Path, now: datetime) -> Suggestion:
-    with Workspace.open_readonly(path) as ws:
-        return suggest_slot(ws, now)
 
 
 class PostEditor(QWidget):
@@ -116,14 +103,9 @@ class PostEditor(QWidget):
         self.time.setAccessibleName("Time")
         self.time.setDisplayFormat(time_edit_format())
         self.zone = ZoneBox()
-        self.best_time_button = QPushButton("Best time")
-        self.best_time_button.setToolTip("Propose the next open hour on the weekday and at the "
-                                         "hour your published posts reached the most people")
-        self.best_time_button.clicked.connect(self.suggest_best_time)
-        self.best_time_note = QLabel()
-        self.best_time_note.setWordWrap(True)
-        self.best_time_note.setForegroundRole(QPalette.ColorRole.PlaceholderText)
-        self.best_time_note.hide()
+        self.best_time_button = BestTimeButton(ws)
+        self.best_time_button.found.connect(self.show_best_time)
+        self.best_time_note = self.best_time_button.note
         self.has_date.toggled.connect(self._update_enabled)
         self.has_time.toggled.connect(self._update_enabled)
 
@@ -146,14 +128,13 @@ class PostEditor(QWidget):
         self.location = QLineEdit()
         self.location.setPlaceholderText("Where it happens (a calendar event's place)")
 
-        self.media = QListWidget()
-        self.media.setMaximumHeight(70)
+        self.media = MediaList()
         self.media.model().rowsInserted.connect(self.update_preview)
         self.media.model().rowsRemoved.connect(self.update_preview)
         add_media = QPushButton("Add files…")
         add_media.clicked.connect(self.add_media)
         remove_media = QPushButton("Remove")
-        remove_media.clicked.connect(self._remove_media)
+        remove_media.clicked.connect(self.media.remove_selected)
         self.alt_button = QPushButton("Alt text…")
         self.alt_button.setToolTip("Describe the selected file for people who cannot see it "
                                    "(sent with it to Mastodon and Bluesky, and exported with "
@@ -340,7 +321,7 @@ class PostEditor(QWidget):
         self.location.setText(draft.location)
         self.media.clear()
         for position, path in enumerate(draft.media):
-            self._add_media_item(path, post_writes.media_alt(draft.media_alt, position))
+            self.media.add(path, post_writes.media_alt(draft.media_alt, position))
         self.notes.setPlainText(draft.notes)
         self.update_preview()
         self.repeat.setCurrentIndex(max(0, self.repeat.findData(draft.repeat_rule)))
@@ -408,9 +389,8 @@ class PostEditor(QWidget):
             engagements=results.engagements,
             channels=self.texts.channels(),
             topics=tuple(t.strip() for t in self.topics.text().split(",") if t.strip()),
-            media=self.media_paths(),
-            media_alt=tuple(str(self.media.item(i).data(ALT_ROLE) or "")
-                            for i in range(self.media.count())),
+            media=self.media.paths(),
+            media_alt=self.media.alt_texts(),
         ))
 
     @property
@@ -444,55 +424,20 @@ class PostEditor(QWidget):
 
     def add_media(self) -> None:
         """Pick files to attach (copied into the workspace's media folder on save)."""
-        names, _ = QFileDialog.getOpenFileNames(
-            self, "Add media", str(Path.home()),
-            "Images and videos (*.jpg *.jpeg *.png *.gif *.webp *.heic *.mp4 *.mov);;"
-            "All files (*)")
-        for name in names:
-            if name not in self.media_paths():
-                self._add_media_item(name)
-
-    def _add_media_item(self, path: str, alt: str = "") -> None:
-        """List a stored path (relative) or a picked file (absolute, shown by name)."""
-        item = QListWidgetItem()
-        item.setData(Qt.ItemDataRole.UserRole, path)
-        self.media.addItem(item)
-        self.set_alt_text(item, alt)
-
-    @staticmethod
-    def _media_name(item: QListWidgetItem) -> str:
-        path = str(item.data(Qt.ItemDataRole.UserRole))
-        return Path(path).name if Path(path).is_absolute() else path
+        self.media.pick()
 
     def set_alt_text(self, item: QListWidgetItem, alt: str) -> None:
-        """Give a listed media file its description (alt text); one without says so."""
-        path = str(item.data(Qt.ItemDataRole.UserRole))
-        item.setData(ALT_ROLE, alt.strip())
-        item.setText(self._media_name(item) + ("" if alt.strip() else NO_ALT))
-        where = path if Path(path).is_absolute() else f"In the workspace's media folder: {path}"
-        item.setToolTip(f"{where}\nAlt text: {alt.strip()}" if alt.strip() else
-                        f"{where}\nNo alt text yet: choose it and click Alt text…")
+        """Give a listed media file its description (alt text)."""
+        self.media.set_alt_text(item, alt)
 
     def edit_alt_text(self) -> None:
         """Ask for the selected media file's description (alt text)."""
-        item = self.media.currentItem()
-        if item is None:
+        if not self.media.ask_alt_text():
             self.show_error("Choose a media file in the list first.")
-            return
-        text, ok = QInputDialog.getMultiLineText(
-            self, "Alt text", f"Describe {self._media_name(item)} for people who cannot see it:",
-            str(item.data(ALT_ROLE) or ""))
-        if ok:
-            self.set_alt_text(item, text)
 
     def media_paths(self) -> tuple[str, ...]:
         """The attached files: stored (relative) paths and newly picked (absolute) ones."""
-        return tuple(str(self.media.item(i).data(Qt.ItemDataRole.UserRole))
-                     for i in range(self.media.count()))
-
-    def _remove_media(self) -> None:
-        for item in self.media.selectedItems():
-            self.media.takeItem(self.media.row(item))
+        return self.media.paths()
 
     # --- preview and best time ------------------------------------------------------
 
@@ -501,41 +446,14 @@ class PostEditor(QWidget):
         sent = [(platform, self.texts.sent_text(platform)) for platform in self.texts.chosen()]
         self.preview.show_post(sent, self.media.count(), self.link.text())
 
-    def suggest_best_time(self) -> None:
-        """Find the next open slot in the best weekday and hour (on a worker when big)."""
-        if self.ws is None:
-            return
-        zone = ZoneInfo(workspace_zone(workspace_settings(self.ws)))
-        now = datetime.now(zone).replace(tzinfo=None, second=0, microsecond=0)
-        if posts.post_count(self.ws) <= BEST_TIME_WORKER_ABOVE:
-            self.show_best_time(suggest_slot(self.ws, now))
-            return
-        self.best_time_button.setEnabled(False)
-        self._show_best_time_note("Looking at your published posts…")
-        path = self.ws.path
-        start_on_worker(self, lambda: _suggest_on_worker(path, now), self._best_time_found)
-
-    def _best_time_found(self, suggestion: Suggestion | None, error: BaseException | None
-                         ) -> None:
-        self.best_time_button.setEnabled(True)
-        if error is not None or suggestion is None:
-            self._show_best_time_note(f"Could not work out the best time: {error}")
-            return
-        self.show_best_time(suggestion)
-
     def show_best_time(self, suggestion: Suggestion) -> None:
-        """Put a suggested slot in the date and time fields; say why, or why there is none."""
+        """Put a suggested slot in the date and time fields (in the suggestion's zone)."""
         if suggestion.when is not None:
             self.has_date.setChecked(True)
             self.date.setDate(qdate(suggestion.when.date().isoformat()))
             self.has_time.setChecked(True)
             self.time.setTime(QTime(suggestion.when.hour, suggestion.when.minute))
-            self.zone.set_zone(suggestion.zone or None)  # the zone the suggestion is in
-        self._show_best_time_note(suggestion.message)
-
-    def _show_best_time_note(self, text: str) -> None:
-        self.best_time_note.setText(text)
-        self.best_time_note.setVisible(bool(text))
+            self.zone.set_zone(suggestion.zone or None)
 
     def _update_enabled(self) -> None:
         dated = self.has_date.isChecked()
