@@ -50,6 +50,12 @@ STATUS = {
     "skipped": "CANCELLED",
 }
 TODO_STATUS = {"asked": "NEEDS-ACTION", "agreed": "IN-PROCESS"}
+# The description's hand-off paragraphs (read back by importing/text.py): "Media:" with a
+# line per file, ``path (alt text: …)`` or ``path (no alt text)``, and "First comment:".
+MEDIA = "Media:"
+FIRST_COMMENT = "First comment:"
+ALT_OPEN = " (alt text: "
+NO_ALT = " (no alt text)"
 
 
 @dataclass(slots=True)
@@ -133,11 +139,11 @@ def description(post: ExportPost) -> str:
         if channel.body and channel.body != post.body:
             parts.append(f"{channel.platform}:\n{channel.body}")
     if post.media:
-        parts.append("Media:\n" + "\n".join(
-            f"{m.path} (alt text: {one_line(m.alt)})" if m.alt.strip() else
-            f"{m.path} (no alt text)" for m in post.media))
+        parts.append(MEDIA + "\n" + "\n".join(
+            f"{m.path}{ALT_OPEN}{one_line(m.alt)})" if m.alt.strip() else
+            f"{m.path}{NO_ALT}" for m in post.media))
     if post.first_comment.strip():
-        parts.append(f"First comment:\n{post.first_comment}")
+        parts.append(f"{FIRST_COMMENT}\n{post.first_comment}")
     return "\n\n".join(parts)
 
 

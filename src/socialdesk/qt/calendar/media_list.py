@@ -11,8 +11,9 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QListWidget, QListWidgetItem, QWidget
 
+from socialdesk.core.calendar import ics
+
 ALT_ROLE = Qt.ItemDataRole.UserRole + 1  # a media item's description (alt text)
-NO_ALT = " (no alt text)"  # after a listed media file without a description
 MEDIA_FILTER = ("Images and videos (*.jpg *.jpeg *.png *.gif *.webp *.heic *.mp4 *.mov);;"
                 "All files (*)")
 
@@ -49,7 +50,7 @@ class MediaList(QListWidget):
         """Give a listed file its description (alt text); one without says so."""
         path = str(item.data(Qt.ItemDataRole.UserRole))
         item.setData(ALT_ROLE, alt.strip())
-        item.setText(_name(item) + ("" if alt.strip() else NO_ALT))
+        item.setText(_name(item) + ("" if alt.strip() else ics.NO_ALT))
         where = path if Path(path).is_absolute() else f"In the workspace's media folder: {path}"
         item.setToolTip(f"{where}\nAlt text: {alt.strip()}" if alt.strip() else
                         f"{where}\nNo alt text yet: choose it and click Alt text…")

@@ -20,6 +20,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from socialdesk.core.calendar import ics
 from socialdesk.core.calendar.ics import one_line
 from socialdesk.core.calendar.importing.media import Media, take_media
 from socialdesk.core.calendar.importing.model import Channel
@@ -30,10 +31,10 @@ _LINK = re.compile(r"Link: (\S[^\n]*)")
 _HTML = re.compile(r"<(?:a\s|br\s*/?>|p>|/p>|b>|i>|u>|div|span|ul>|li>|strong>|em>)", re.I)
 _ANCHOR = re.compile(r"<a\s[^>]*href=[\"']([^\"']*)[\"'][^>]*>(.*?)</a>", re.I | re.S)
 _TAG = re.compile(r"<[^>]+>")
-FIRST_COMMENT = "\n\nFirst comment:\n"
-MEDIA = "\n\nMedia:\n"
-_ALT = " (alt text: "
-_NO_ALT = " (no alt text)"
+FIRST_COMMENT = f"\n\n{ics.FIRST_COMMENT}\n"
+MEDIA = f"\n\n{ics.MEDIA}\n"
+_ALT = ics.ALT_OPEN
+_NO_ALT = ics.NO_ALT
 UNTITLED = "Untitled"
 
 
