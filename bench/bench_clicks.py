@@ -1,6 +1,6 @@
 """Clicks import of a 100k-row analytics export against `sqlite-utils insert --csv`.
 
-Goal (issue 15): SocialDesk's import (read, recognise, match each row to an ask, replace
+Goal: SocialDesk's import (read, recognise, match each row to an ask, replace
 the period's figures in one transaction) within 2× of sqlite-utils inserting the same file
 into a fresh database. The export is a daily table by source and post (`Date,Session
 source,Session manual ad content,Sessions`) over a year: the small demo's partners (each

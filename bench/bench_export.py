@@ -1,6 +1,6 @@
 """ICS export of the large demo's 20k posts against icalendar building the same calendar.
 
-Goal (issue 4): under 2 s, and within 1.3× of building the calendar with the icalendar
+Goal: under 2 s, and within 1.3× of building the calendar with the icalendar
 library from already-loaded rows.
 """
 

@@ -1,6 +1,6 @@
 """Calendar import of 100,000 events against icalendar parsing the same file.
 
-Goal (issue 11): an .ics of 100k events imports (read, check, one transaction) well
+Goal: an .ics of 100k events imports (read, check, one transaction) well
 under a minute, in memory that grows by a bounded amount per event. Two files: one
 all-day event a day, and 100k events that each repeat daily (the import makes at most
 100,000 posts of repeats per file, then keeps each event's first date). The reference

@@ -5,7 +5,7 @@ Google writes them) and a narrow one (name, e-mail, phone). Each is imported by
 ``socialdesk import contacts`` into a fresh workspace (parse, duplicate check, search
 index, one transaction) and inserted by ``sqlite-utils insert --csv`` into a fresh
 database, in pairs whose order alternates; the figure is the median of the pairs' ratios.
-Goal (issue 3): within 2× of sqlite-utils.
+Goal: within 2× of sqlite-utils.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Share kits for 5,000 asks of the large demo: data, slug, text and HTML page of each.
 
-Goal (issue 15): the kits of 5,000 asks ≤ 5 s. Each kit is made as ``socialdesk share-kit``
+Goal: the kits of 5,000 asks ≤ 5 s. Each kit is made as ``socialdesk share-kit``
 and the Planner make it (:func:`socialdesk.core.share.kits.make_kit`: the partner's first
 kit gives them a slug, written to the workspace), then turned into its plain text and its
 self-contained page. Runs on a copy of the large demo, whose partners have no slug yet.

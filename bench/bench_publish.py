@@ -1,6 +1,6 @@
 """Reading back the results of 500 posts published to Mastodon and Bluesky (local fakes).
 
-Goal (issue 16): ``results fetch`` for 500 published posts (each on both networks: 1,000
+Goal: ``results fetch`` for 500 published posts (each on both networks: 1,000
 publications, 2,000 reads) within 10 s, with at most 4 requests in flight per server.
 The fakes (``tests/publish_fakes.py``) answer each request after 10 ms, as a near server
 would; each post has a few boosters, one of them a partner with an open ask.

@@ -3,7 +3,7 @@
 Every query of ``socialdesk.store.reports`` is timed (best of 5) on the large demo
 (20k posts, 30k asks). Reference: one bare pass over every ask on its own connection
 (``SELECT count(*), sum(observed_reach) FROM asks``), the least any set-based report over
-the asks can cost. Goal (issue 5): each query ≤ 100 ms; the campaign PDF of the biggest
+the asks can cost. Goal: each query ≤ 100 ms; the campaign PDF of the biggest
 campaign (hundreds of posts, many pages) ≤ 1 s.
 
 Run alone with ``.venv/bin/python bench/bench_reports.py`` or through ``bench/run reports``.

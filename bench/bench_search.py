@@ -7,7 +7,7 @@ first page of rows, the count) is timed, once the view has read every contact's 
 position (on a worker, when it opens). The 150 ms debounce itself is a deliberate
 wait and is not counted. Reference: the bare FTS5 query for the same text on its own
 connection (``SELECT rowid FROM contacts_fts WHERE contacts_fts MATCH ?``, all rows).
-Goal (issue 3): median ≤ 20 ms and ≤ 3× the bare query.
+Goal: median ≤ 20 ms and ≤ 3× the bare query.
 
 Run alone with ``.venv/bin/python bench/bench_search.py [WORKSPACE]`` (another workspace,
 such as a huge demo, instead of the large one) or through ``bench/run search``.

@@ -5,7 +5,7 @@ loop was busy for that long. Scripted actions run one after another through the 
 loop (open each view, search, scroll the contacts table end to end, switch months, open
 the planner on a post, import 10,000 contacts through the import dialog, export the
 calendar through File → Export…), and the worst
-stall is charged to the action that was running. Goal (issue 7): no action blocks the GUI
+stall is charged to the action that was running. Goal: no action blocks the GUI
 thread for more than 100 ms.
 
 Building the window before it first shows is startup, measured by ``bench_startup``: there

@@ -1,6 +1,6 @@
 """Syncing with a local Radicale (CalDAV): a first sync, a second laptop joining, small syncs.
 
-Goals (issue 17): the first sync of the small demo ≤ 15 s; a sync with 10 changed items
+Goals: the first sync of the small demo ≤ 15 s; a sync with 10 changed items
 ≤ 2 s; no GUI stall over 100 ms while the window syncs. The small demo (about 150
 contacts, 180 posts, 240 asks, 3 campaigns and the settings) syncs with the real kinds; a
 second part measures the engine and the server with many posts (``tests/sync_notes.py``:

@@ -6,7 +6,7 @@ Timed (best of 5): reading the resolved asks alone (the reference: the least the
 record can cost), the whole track record (scores, bins, reach bias, the recalibration fit,
 learned rates), the planner's parameters with the recalibration on, and the command
 ``socialdesk track-record --json`` end to end (a fresh process, Python's start included).
-Goal (issue 14): the track record ≤ 200 ms.
+Goal: the track record ≤ 200 ms.
 
 Run alone with ``.venv/bin/python bench/bench_track_record.py`` or through
 ``bench/run track_record``.

@@ -1,4 +1,4 @@
-"""Issue 16's "done when", end to end on a fresh workspace connected to both local fakes.
+"""Publishing and results, end to end on a fresh workspace connected to both local fakes.
 
 A post goes out to Mastodon and Bluesky; a partner's boost answers their ask with evidence;
 a partner's unasked repost is recorded as a reshare; and each failure (a revoked secret, a

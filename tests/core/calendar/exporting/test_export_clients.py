@@ -170,7 +170,7 @@ def test_khal_lists_an_imported_series_on_the_same_dates(ws: Workspace,
 @pytest.mark.skipif(shutil.which("calcurse") is None or shutil.which("khal") is None,
                     reason="calcurse and khal are not installed")
 def test_the_demo_workspace_goes_into_calcurse_and_khal(demo: Workspace, tmp_path: Path) -> None:
-    """Issue 4's acceptance: the whole demo calendar, 0 skipped, every dated post present."""
+    """The whole demo calendar, 0 skipped, every dated post present."""
     out = tmp_path / "demo.ics"
     export_calendar(demo, out, "ics", default_tz="Europe/London")
     events = {str(e["UID"]): str(e["SUMMARY"])
