@@ -40,3 +40,15 @@ def centre(rect: QRect | None) -> QPoint:
     """The middle of a rectangle that must exist."""
     assert rect is not None
     return rect.center()
+
+
+def new_post(view, qtbot, title: str, *platforms: str):
+    """A new post in ``MONTH`` in the view's editor, on exactly ``platforms``, titled."""
+    view.new_post(MONTH)
+    editor = view.editor
+    for platform in editor.texts.chosen():
+        editor.texts.buttons[platform].click()
+    for platform in platforms:
+        editor.texts.buttons[platform].click()
+    qtbot.keyClicks(editor.title, title)
+    return editor

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from calendar_helpers import MONTH, add_post
+from calendar_helpers import MONTH, add_post, new_post
 from PySide6.QtCore import QPoint, QPointF, Qt, QTime
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QFileDialog
@@ -24,14 +24,7 @@ def view(calendar_view):
 
 
 def _new(view, qtbot, *platforms: str):
-    view.new_post(MONTH)
-    editor = view.editor
-    for platform in editor.texts.chosen():
-        editor.texts.buttons[platform].click()
-    for platform in platforms:
-        editor.texts.buttons[platform].click()
-    qtbot.keyClicks(editor.title, "Rye")
-    return editor
+    return new_post(view, qtbot, "Rye", *platforms)
 
 
 def test_counters_count_each_link_as_23_on_x(view, qtbot) -> None:

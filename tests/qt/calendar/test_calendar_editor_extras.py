@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 import pytest
-from calendar_helpers import MONTH, add_post
+from calendar_helpers import add_post, new_post
 
 from socialdesk.core.settings import update_setting
 from socialdesk.qt.calendar.feed_preview import MORE
@@ -25,14 +25,7 @@ def view(calendar_view):
 
 
 def _new(view, qtbot, *platforms: str):
-    view.new_post(MONTH)
-    editor = view.editor
-    for platform in editor.texts.chosen():
-        editor.texts.buttons[platform].click()
-    for platform in platforms:
-        editor.texts.buttons[platform].click()
-    qtbot.keyClicks(editor.title, "Sourdough")
-    return editor
+    return new_post(view, qtbot, "Sourdough", *platforms)
 
 
 def _menu_entries(editor) -> dict[str, object]:
