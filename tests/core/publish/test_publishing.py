@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 
@@ -365,3 +366,20 @@ def test_the_appended_link_counts_in_the_limit(
     assert outcome.message == ("Too long for Mastodon with the post's link "
                                "(505 / 500 — 5 too many): not sent.")  # 480 + 2 + 23
     assert mastodon_server.statuses == []
+
+
+@pytest.mark.parametrize("stored", ["/etc/hostname", "../outside.png", "C:\\secret.png"])
+def test_a_media_path_leaving_the_media_folder_is_never_read(
+        connected: Workspace, mastodon_server: FakeMastodon, tmp_path: Path,
+        stored: str) -> None:
+    # a workspace from elsewhere (a restored backup, another SQLite tool) may hold any path
+    (tmp_path / "outside.png").write_bytes(PNG)
+    post = make_post(connected, sky=None, media=("rye.png",))
+    with connected.transaction():
+        connected.conn.execute("UPDATE post_media SET path = ? WHERE post_id = ?",
+                               (stored, post))
+    with Publisher(connected) as publisher:
+        (outcome,) = publisher.publish(post)
+    assert outcome.state == "refused"
+    assert outcome.message.endswith("is not a file of the media folder: not sent.")
+    assert mastodon_server.statuses == [] and mastodon_server.media == {}

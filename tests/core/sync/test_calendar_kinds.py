@@ -216,6 +216,8 @@ def _bounded(text: str, kind: object = POSTS) -> None:
     "X-SOCIALDESK-MEDIA:" + "[" * 50_000,
     "X-SOCIALDESK-MEDIA:[{\"path\": \"/etc/passwd\"}]",
     "X-SOCIALDESK-MEDIA:[{\"path\": \"../../secret\"}]",
+    "X-SOCIALDESK-MEDIA:[{\"path\": \"C:\\\\\\\\ann\\\\\\\\secret.png\"}]",
+    "X-SOCIALDESK-MEDIA:[{\"path\": \"C:secret.png\"}]",
     "X-SOCIALDESK-RESULTS:{\"reach\": -5}",
     "X-SOCIALDESK-RESULTS:{\"reach\": 1e400}",
     "X-SOCIALDESK-REPEAT:{\"repeat_until\": \"2026-02-30\"}",

@@ -25,7 +25,7 @@ from typing import Any
 from uuid import uuid4
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from socialdesk.core.calendar.media import media_path
+from socialdesk.core.calendar.media import MediaPathError, media_path
 from socialdesk.core.limits import channel_texts, check_text, media_limit, platform_name
 from socialdesk.core.publish import bluesky, mastodon
 from socialdesk.core.publish.accounts import Client, client_for
@@ -260,7 +260,10 @@ class Publisher:
                                f"files; the post has {len(paths)}: not sent.")
         found = []
         for position, relative in enumerate(paths):
-            path = media_path(self.ws.path, relative)
+            try:
+                path = media_path(self.ws.path, relative)
+            except MediaPathError as error:
+                raise PublishError(f"{error}: not sent.") from error
             mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
             if network == "bluesky" and not mime.startswith("image/"):
                 raise PublishError(f"{path.name}: Bluesky takes images only: not sent.")

@@ -7,7 +7,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 
-from socialdesk.core.calendar.media import media_path
+from socialdesk.core.calendar.media import media_path, stays_inside
 from socialdesk.core.settings import workspace_settings
 from socialdesk.core.share.kit import KitAudience, KitInput, ShareKit, build_kit
 from socialdesk.core.share.links import slugify, unique_slug
@@ -90,5 +90,6 @@ def make_kit(ws: Workspace, ask_id: int) -> MadeKit:
         raise KitError(f"Ask #{ask_id} is not for a post (its post was deleted), so there "
                        "is nothing to share.")
     kit = kit_of(data, partner_slug(ws, data.contact_id, data.partner, data.slug))
-    image = media_path(ws.path, data.first_media) if data.first_media else None
+    image = (media_path(ws.path, data.first_media)
+             if data.first_media and stays_inside(data.first_media) else None)
     return MadeKit(kit, image if image and image.is_file() else None, sender(ws))

@@ -24,6 +24,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from socialdesk.core.calendar.ics import STATUS, IcsStats, _Zones, one_line, post_event
 from socialdesk.core.calendar.ics_lines import UTC_NAMES, Prop
+from socialdesk.core.calendar.media import stays_inside
 from socialdesk.core.sync import ical_text as ic
 from socialdesk.core.sync.kind import Record, SyncFormatError
 from socialdesk.store import sync_items
@@ -209,7 +210,7 @@ def _by_name(name: str) -> tuple[str, str]:
 
 def _media(entry: dict[str, Any]) -> dict[str, Any]:
     path = ic.checked_text(entry["path"], "a media path")
-    if not path or path.startswith(("/", "\\")) or ".." in path.replace("\\", "/").split("/"):
+    if not stays_inside(path):
         raise SyncFormatError(f"a media path must be relative to the media folder: {path[:80]!r}")
     return {"path": path, "alt": ic.checked_text(entry.get("alt", ""), "a media description")}
 

@@ -5,28 +5,18 @@ its alt text: the CSV in the ``media`` and ``alt_text`` cells (one per line, sam
 order), the .ics in a ``Media:`` paragraph of the DESCRIPTION. A post keeps at most
 :data:`MAX_MEDIA` of them (networks take 20 at most); a path that would leave the media
 folder (absolute, ``..``, a drive), holds control characters or is longer than
-:data:`MAX_PATH` is left out, since publishing sends the file found there.
+``core.calendar.media.MAX_PATH`` is left out (``stays_inside``), since publishing sends the
+file found there.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
-from pathlib import PurePosixPath, PureWindowsPath
+
+from socialdesk.core.calendar.media import stays_inside
 
 MAX_MEDIA = 100
-MAX_PATH = 4096
 Media = tuple[str, str]  # (path relative to the media folder, alt text)
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
-
-
-def _inside(path: str) -> bool:
-    """Whether ``path`` names a file inside the media folder."""
-    if len(path) > MAX_PATH or _CONTROL.search(path):
-        return False
-    posix, windows = PurePosixPath(path), PureWindowsPath(path)
-    return not (posix.is_absolute() or windows.anchor or ".." in posix.parts
-                or ".." in windows.parts)
 
 
 def _shown(path: str) -> str:
@@ -52,7 +42,7 @@ def take_media(entries: Iterable[Media], *, more: bool = False
     for path, alt in entries:
         if not path.strip():
             continue
-        if not _inside(path):
+        if not stays_inside(path):
             refused += 1
             first_refused = first_refused or path
             continue
