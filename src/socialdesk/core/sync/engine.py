@@ -48,6 +48,7 @@ from socialdesk.core.sync.link_authority import (
     Mirrors,
     completed,
     merged_part,
+    only_links_dropped,
     restored,
     synced,
 )
@@ -329,7 +330,8 @@ class _Run:
                             restored(ws, uid, card, local)
                         self.summary.received += 1
                         self.touched(kind)
-                elif base != theirs:
+                elif base != theirs and not (kind.name == LINKED
+                                             and only_links_dropped(base, theirs)):
                     state.keep_conflict(ws, kind.name, uid, WHOLE, None, card)
                 state.save_item(ws, kind.name, uid, href, etag, card)
                 return

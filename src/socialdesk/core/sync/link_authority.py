@@ -74,6 +74,19 @@ def merged_part(record: Record) -> Record:
     return {k: v for k, v in record.items() if k != MIRROR} if MIRROR in record else record
 
 
+def only_links_dropped(base: Record, theirs: Record) -> bool:
+    """Whether ``theirs`` is ``base`` with some of its links left out and nothing else.
+
+    So another computer rewrote the card because contacts it linked to were deleted
+    there: no edit to weigh against this workspace's deletion of the contact.
+    """
+    rest = {k: v for k, v in theirs.items() if k != "links"}
+    if rest != {k: v for k, v in base.items() if k != "links"}:
+        return False
+    kept = links_in(base)
+    return all(link in kept for link in links_in(theirs))
+
+
 def completed(mine: Record, base: Record | None, known: Callable[[str], bool]) -> Record:
     """``mine`` with the links of ``base`` (last synced) to contacts not here.
 
