@@ -26,9 +26,14 @@ KINDS = frozenset({
 
 @dataclass(frozen=True, slots=True)
 class Changes:
-    """The kinds of rows (names in :data:`KINDS`) a write touched; false when none."""
+    """The kinds of rows (names in :data:`KINDS`) a write touched; false when none.
+
+    ``posts``: the posts it wrote, by id, when it knows them (an edit, its undo and redo),
+    so a view reading its rows on a worker can show those at once.
+    """
 
     kinds: frozenset[str] = frozenset()
+    posts: frozenset[int] = frozenset()
 
     def __post_init__(self) -> None:
         unknown = self.kinds - KINDS
@@ -40,8 +45,12 @@ class Changes:
         """The changes to ``kinds``."""
         return cls(frozenset(kinds))
 
+    def with_post(self, post_id: int) -> Changes:
+        """These changes, naming post ``post_id`` among those written."""
+        return Changes(self.kinds | {"posts"}, self.posts | {post_id})
+
     def __or__(self, other: Changes) -> Changes:
-        return Changes(self.kinds | other.kinds)
+        return Changes(self.kinds | other.kinds, self.posts | other.posts)
 
     def __bool__(self) -> bool:
         return bool(self.kinds)

@@ -227,8 +227,10 @@ class UndoableActions(QObject):
     def _edit(self, text: str, record: Record, record_id: int, before: Values,
               after: Values) -> bool:
         """Edit a record's fields as one undo step (see :func:`edit_fields`)."""
+        changes = record.changes.with_post(record_id) if record.noun == "post" else \
+            record.changes
         return edit_fields(self.undo_stack, self.widget, self.ws, record, record_id, before,
-                           after, text, lambda: self.changed.emit(record.changes))
+                           after, text, lambda: self.changed.emit(changes))
 
 
 def quoted(title: str) -> str:

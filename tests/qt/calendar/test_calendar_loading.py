@@ -131,6 +131,29 @@ def test_paging_shows_the_months_read_ahead_and_edits_are_never_stale(
         row.id for row in posts_in_range(view.ws, *view.visible_days())}
 
 
+def test_undo_and_redo_show_the_post_in_its_place_before_the_period_is_read_again(
+        big_calendar: CalendarView, qtbot) -> None:
+    view = big_calendar
+    view.refresh()
+    qtbot.waitUntil(lambda: view._shown == view.visible_days() and view.grid.post_count() > 0)
+    post = next(row.id for rows in view.grid.by_day.values() for row in rows
+                if row.title == "Post on 2031-03-17")
+    before, after = (post, date(2031, 3, 17), False), (post, date(2031, 3, 24), False)
+    view.move_post(post, date(2031, 3, 24))
+    assert after in _grid(view) and before not in _grid(view)
+    for step, shown, gone in ((view.undo_stack.undo, before, after),
+                              (view.undo_stack.redo, after, before),
+                              (view.undo_stack.undo, before, after)):
+        step()  # the worker's answer has not come yet: the post is in its place already
+        assert shown in _grid(view) and gone not in _grid(view)
+        qtbot.waitUntil(lambda: view._shown == view.visible_days())
+        assert _grid(view) == _stored(view)
+    view.delete_post(post)
+    assert post not in {post_id for post_id, _, _ in _grid(view)}
+    view.undo_stack.undo()
+    assert before in _grid(view)
+
+
 @pytest.mark.parametrize("mode", ["month", "week", "agenda"])
 def test_paging_fast_reads_nothing_on_the_gui_thread_and_shows_the_last_period_asked_for(
         big_calendar: CalendarView, qtbot, mode: str) -> None:

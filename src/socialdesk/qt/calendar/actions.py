@@ -122,7 +122,7 @@ class CalendarActions(UndoableActions):
             text, POST, lambda: [post_id],
             lambda: post_writes.restore_post(self.ws, state["deleted"]),
             lambda: state.update(deleted=post_writes.delete_post(self.ws, post_id)),
-            exists=exists, changes=POST_ROWS)
+            exists=exists, changes=POST_ROWS.with_post(post_id))
 
     def move_post(self, post_id: int, day: date) -> bool:
         """Give a post another date (its time stays); True when it moved."""

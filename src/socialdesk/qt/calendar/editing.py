@@ -68,7 +68,6 @@ class PostEditing(_Base):
     anchor: date
     template_menu: QMenu
     reload: Callable[[], None]
-    _show_post: Callable[[int], None]
     _read_again: Callable[[], None]
     _load: Callable[..., None]
     _editor: PostEditor | None
@@ -202,7 +201,6 @@ class PostEditing(_Base):
             post_id = self.actions.save_post(self.editor.post_id, draft, self.editor.loaded)
         if post_id is None:
             return False
-        self._show_post(post_id)
         verb = "Saved" if self.editor.post_id else "Added"
         self._load_editor(post_id, occurs_on)
         self.close_side()
@@ -213,7 +211,6 @@ class PostEditing(_Base):
     def move_post(self, post_id: int, day: date) -> None:
         """Reschedule a post to ``day`` (undoable)."""
         if self.actions.move_post(post_id, day):
-            self._show_post(post_id)
             if self._editing() and self.editor.post_id == post_id:
                 self.editor.set_date(day.isoformat())
             self._notify(f"Moved to {day_text(day.isoformat())}")
@@ -229,7 +226,6 @@ class PostEditing(_Base):
                 "You can undo this with Edit → Undo.", "Delete post"):
             return
         if self.actions.delete_post(post_id):
-            self._show_post(post_id)
             if self._editor is not None and self._editor.post_id == post_id:
                 self._editor.post_id = None
                 self.close_side(force=True)

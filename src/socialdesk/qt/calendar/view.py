@@ -431,10 +431,13 @@ class CalendarView(PostEditing, View):
     def _after_change(self, changes: Changes) -> None:
         """Something was written, undone or redone: read again what shows it.
 
-        On a big workspace the period is read on a worker thread, as when paging.
+        On a big workspace the period is read on a worker thread, as when paging; the
+        posts the change names show as they are now meanwhile (an edit, an undo, a copy).
         """
         self._load_campaign_choices()
         self._read_again()
+        for post_id in sorted(changes.posts):
+            self._show_post(post_id)
         if self.side.isVisible():
             panel = self.side.currentWidget()
             if panel is self._editor:
