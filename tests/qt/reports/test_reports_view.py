@@ -101,7 +101,8 @@ def test_campaign_report_and_pdf_export(view: ReportsView, qtbot, tmp_path: Path
         return str(target), filters
 
     monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(save_as))
-    qtbot.mouseClick(panel.export_button, Qt.MouseButton.LeftButton)
+    with qtbot.waitSignal(panel.status, timeout=30_000):  # written on a worker
+        qtbot.mouseClick(panel.export_button, Qt.MouseButton.LeftButton)
     assert asked == [pdf_name(report.facts.name)]
     pdf = target.with_name("spring.pdf")  # ".pdf" added
     data = pdf.read_bytes()
@@ -122,8 +123,9 @@ def test_cancelled_or_failed_export_writes_nothing(view: ReportsView, qtbot, tmp
         lambda *args: (str(tmp_path / "missing" / "r.pdf"), "")))
     monkeypatch.setattr(QMessageBox, "warning",
                         staticmethod(lambda parent, title, text: warnings.append(text)))
-    assert view.campaign_panel.export_pdf() is None
-    assert warnings and "cannot write" in warnings[0]
+    assert view.campaign_panel.export_pdf() is not None  # written on a worker
+    qtbot.waitUntil(lambda: bool(warnings), timeout=30_000)
+    assert "cannot write" in warnings[0]
     assert not (tmp_path / "missing").exists()
 
 
@@ -223,7 +225,8 @@ def test_a_campaign_without_results_says_so_on_screen_and_on_paper(
     target = tmp_path / "waiting.pdf"
     monkeypatch.setattr(QFileDialog, "getSaveFileName",
                         staticmethod(lambda *args: (str(target), "")))
-    assert panel.export_pdf() == target
+    with qtbot.waitSignal(panel.status, timeout=30_000):
+        assert panel.export_pdf() is not None
     data = target.read_bytes()
     assert data.startswith(b"%PDF-") and len(re.findall(rb"/Type\s*/Page\b", data)) == 1
     assert not re.search(rb"/Subtype\s*/Image", data)  # no empty chart on paper

@@ -8,7 +8,6 @@ from pathlib import Path
 from PySide6.QtCore import QStandardPaths, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence, QPalette, QShowEvent
 from PySide6.QtWidgets import (
-    QApplication,
     QFileDialog,
     QHBoxLayout,
     QLabel,
@@ -19,6 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from socialdesk.core.atomic import ExportCancelled
 from socialdesk.core.clock import today
 from socialdesk.core.formatting import compact, exact, percent
 from socialdesk.qt.icons import palette_icon
@@ -30,10 +30,11 @@ from socialdesk.qt.reports.figures import (
     ratio_text,
     ratio_tooltip,
 )
-from socialdesk.qt.reports.pdf import ReportError, date_span, write_campaign_pdf
+from socialdesk.qt.reports.pdf import ReportError, date_span, pdf_chart, write_campaign_pdf
 from socialdesk.qt.reports.tiles import StatTile, tile_row
 from socialdesk.qt.table_model import RowTableModel
 from socialdesk.qt.view_base import EmptyState, heading, make_table, muted, section_title
+from socialdesk.qt.workers import Progress, Task, start_with_dialog
 from socialdesk.store import reports
 from socialdesk.store.report_models import CampaignReport, PartnerAsks
 from socialdesk.store.workspace import Workspace
@@ -189,29 +190,42 @@ class CampaignPanel(QWidget):
         self.partners.set_empty(not report.partners)
         self.body.set_empty(False)
 
-    def export_pdf(self) -> Path | None:
-        """Ask where to save the report and write it as a PDF; return the file or None."""
-        if self.report is None:
+    def export_pdf(self) -> Task | None:
+        """Ask where to save the report, then write the PDF on a worker; None if not asked.
+
+        A progress dialog counts the pages painted and takes Cancel (nothing is written
+        then); the status bar says where the file went, a message box why it could not.
+        """
+        report = self.report
+        if report is None:
             return None
         folder = QStandardPaths.writableLocation(
             QStandardPaths.StandardLocation.DocumentsLocation) or str(Path.home())
         chosen, _ = QFileDialog.getSaveFileName(
-            self, "Export campaign report", str(Path(folder) / pdf_name(self.report.facts.name)),
+            self, "Export campaign report", str(Path(folder) / pdf_name(report.facts.name)),
             "PDF files (*.pdf)")
         if not chosen:
             return None
         path = Path(chosen)
         if path.suffix.lower() != ".pdf":
             path = path.with_name(path.name + ".pdf")
-        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-        try:
-            pages = write_campaign_pdf(path, self.report, source=self.ws.path.name,
-                                       made_on=today())
-        except ReportError as error:
-            QApplication.restoreOverrideCursor()
-            QMessageBox.warning(self, "Cannot export the report", str(error))
-            return None
-        QApplication.restoreOverrideCursor()
-        self.status.emit(f"Saved the report of {self.report.facts.name} to {path} "
-                           f"({pages} page{'s' if pages != 1 else ''}).")
-        return path
+        chart = pdf_chart(report)  # a QChart: drawn here, on the GUI thread
+        source, made_on = self.ws.path.name, today()
+
+        def work(progress: Progress) -> int:
+            return write_campaign_pdf(path, report, chart, source=source, made_on=made_on,
+                                      progress=progress)
+
+        def done(pages: int | None, error: BaseException | None) -> None:
+            if isinstance(error, ExportCancelled):
+                self.status.emit(f"Export cancelled; {path} was not written.")
+            elif isinstance(error, ReportError):
+                QMessageBox.warning(self, "Cannot export the report", str(error))
+            elif error is not None:
+                raise error
+            else:
+                self.status.emit(f"Saved the report of {report.facts.name} to {path} "
+                                 f"({pages} page{'s' if pages != 1 else ''}).")
+
+        return start_with_dialog(self, f"Exporting the report of {report.facts.name}…",
+                                 work, done)
