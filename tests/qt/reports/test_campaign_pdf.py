@@ -28,9 +28,9 @@ def panel(window: MainWindow, qtbot) -> CampaignPanel:
     biggest = max((c for c in view.campaign_model.rows if c.campaign_id is not None),
                   key=lambda c: c.posts)
     view.select_campaign(biggest.campaign_id)
-    assert view.campaign_panel.report is not None
-    assert view.campaign_panel.report.facts.name == biggest.name
-    return view.campaign_panel
+    panel = view.campaign_panel
+    qtbot.waitUntil(lambda: panel.report is not None and panel.report.facts.name == biggest.name)
+    return panel
 
 
 def save_to(monkeypatch: pytest.MonkeyPatch, target: Path) -> None:

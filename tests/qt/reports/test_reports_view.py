@@ -129,6 +129,22 @@ def test_cancelled_or_failed_export_writes_nothing(view: ReportsView, qtbot, tmp
     assert not (tmp_path / "missing").exists()
 
 
+def test_a_campaigns_report_is_read_on_a_worker(view: ReportsView, qtbot) -> None:
+    """The biggest campaign of the huge workspace takes 1.6 s to read."""
+    campaigns_tab(view, qtbot)
+    panel = view.campaign_panel
+    shown = panel.report
+    assert shown is not None
+    other = next(c for c in view.campaign_model.rows
+                 if c.campaign_id not in (None, shown.facts.id))
+    view.select_campaign(other.campaign_id)
+    assert panel.report is None and not panel.export_button.isEnabled()
+    assert panel.body.currentIndex() == 1 and "Reading" in panel.body.message.text()
+    qtbot.waitUntil(lambda: panel.report is not None)
+    assert panel.report.facts.id == other.campaign_id and panel.name.text() == other.name
+    assert panel.body.currentIndex() == 0 and panel.export_button.isEnabled()
+
+
 def test_posts_without_a_campaign_have_no_report(view: ReportsView, qtbot) -> None:
     campaigns_tab(view, qtbot)
     row = [c.campaign_id for c in view.campaign_model.rows].index(None)
@@ -241,7 +257,7 @@ def test_a_campaign_without_results_says_so_on_screen_and_on_paper(
                    if c.campaign_id is not None and not c.published)
     view.select_campaign(waiting.campaign_id)
     panel = view.campaign_panel
-    assert panel.report is not None and panel.report.facts.name == waiting.name
+    qtbot.waitUntil(lambda: panel.report is not None and panel.report.facts.name == waiting.name)
     assert panel.chart_box.currentIndex() == 1 and "type in" in panel.chart_box.message.text()
     target = tmp_path / "waiting.pdf"
     monkeypatch.setattr(QFileDialog, "getSaveFileName",

@@ -34,7 +34,7 @@ from socialdesk.qt.reports.pdf import ReportError, date_span, pdf_chart, write_c
 from socialdesk.qt.reports.tiles import StatTile, tile_row
 from socialdesk.qt.table_model import RowTableModel
 from socialdesk.qt.view_base import EmptyState, heading, make_table, muted, section_title
-from socialdesk.qt.workers import Progress, Task, start_with_dialog
+from socialdesk.qt.workers import LatestJob, Progress, Task, start_with_dialog
 from socialdesk.store import reports
 from socialdesk.store.report_models import CampaignReport, PartnerAsks
 from socialdesk.store.workspace import Workspace
@@ -42,6 +42,7 @@ from socialdesk.store.workspace import Workspace
 PICK = "Pick a campaign in the table above to see its report."
 NO_RESULTS = ("No published post of this campaign has results yet. Once posts go out, type in "
               "their reach in the Calendar and record partners' shares on their asks.")
+READING = "Reading the campaign's report…"
 NO_CAMPAIGN = ("Posts without a campaign have no campaign report. Give posts a campaign in "
                "the Calendar (edit a post → Campaign) to follow them together.")
 
@@ -59,6 +60,12 @@ def pdf_name(campaign: str) -> str:
     """A file name for a campaign's report: "Holiday Pre-orders report.pdf"."""
     safe = re.sub(r'[\\/:*?"<>|\x00-\x1f]+', " ", campaign).strip(" .") or "Campaign"
     return f"{safe} report.pdf"
+
+
+def read_report(path: Path, campaign_id: int) -> CampaignReport | None:
+    """Worker: one campaign's report, on its own read-only connection."""
+    with Workspace.open_readonly(path) as ws:
+        return reports.campaign_report(ws, campaign_id)
 
 
 class CampaignPanel(QWidget):
@@ -136,6 +143,10 @@ class CampaignPanel(QWidget):
         self.body.set_empty(True)
         self.campaign_id: int | None = None
         self.pending = False
+        self.job = LatestJob(self)  # the biggest campaign of a huge workspace: 1.6 s
+        self.job.finished.connect(self._show_report)
+        self.job.failed.connect(lambda error: self.body.set_empty(
+            True, f"The report could not be read: {error}"))
 
     def showEvent(self, event: QShowEvent) -> None:
         """Read the report picked while the panel was hidden."""
@@ -146,18 +157,30 @@ class CampaignPanel(QWidget):
     def show_campaign(self, campaign_id: int | None) -> None:
         """Show one campaign's report (None: the posts without a campaign, which have none).
 
-        While the panel is hidden, the report is read when it shows.
+        The report is read on a worker ("Reading…" meanwhile); while the panel is hidden,
+        when it shows.
         """
         self.campaign_id = campaign_id
         if not self.isVisible():
             self.pending = True
             return
         self.pending = False
-        report = None if campaign_id is None else reports.campaign_report(self.ws, campaign_id)
+        self.report = None
+        self.export_button.setEnabled(False)
+        if campaign_id is None:
+            self.job.cancel()
+            self.body.set_empty(True, NO_CAMPAIGN)
+            return
+        self.body.set_empty(True, READING)
+        path = self.ws.path
+        self.job.start(lambda: read_report(path, campaign_id))
+
+    def _show_report(self, report: CampaignReport | None) -> None:
+        """Fill the panel with a report read on the worker (None: no such campaign)."""
         self.report = report
         self.export_button.setEnabled(report is not None)
         if report is None:
-            self.body.set_empty(True, NO_CAMPAIGN if campaign_id is None else PICK)
+            self.body.set_empty(True, PICK)
             return
         facts, totals = report.facts, report.totals
         self.name.setText(facts.name)
