@@ -25,7 +25,17 @@ from socialdesk.qt.columns import fitter_of
 from socialdesk.qt.formatting import day_text
 from socialdesk.qt.icons import ui_icon
 from socialdesk.qt.planner.post_plan import Lines, PartnerLine, PostData
-from socialdesk.qt.table_model import Column, RowTableModel
+from socialdesk.qt.table_model import (
+    ALIGNMENT,
+    CHECK,
+    DECORATION,
+    DISPLAY,
+    RIGHT,
+    TOOLTIP,
+    UNANSWERED,
+    Column,
+    RowTableModel,
+)
 from socialdesk.qt.view_base import make_table
 
 Index = QModelIndex | QPersistentModelIndex
@@ -164,19 +174,21 @@ class PartnerTableModel(RowTableModel[PartnerLine]):
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         """The checkbox state and the icons, then the columns' own values."""
-        if not index.isValid() or self.plan is None:
+        if role in UNANSWERED or not index.isValid() or self.plan is None:
             return None
         column = index.column()
+        if role == CHECK and column != COL_ASK:
+            return None
         cols, row = self.plan.columns, self.order[index.row()]
         if column == COL_MARGINAL:
             return self._marginal_data(cols.ids[row], role)
         if column == COL_ASK:
-            if role == Qt.ItemDataRole.CheckStateRole:
+            if role == CHECK:
                 return (Qt.CheckState.Checked if cols.ids[row] in self.chosen
                         else Qt.CheckState.Unchecked)
-            if role == Qt.ItemDataRole.ToolTipRole:
+            if role == TOOLTIP:
                 return f"Tick to ask {cols.names[row]} to share this post"
-        if role == Qt.ItemDataRole.DecorationRole:
+        if role == DECORATION:
             if column == COL_LAST:
                 return self._warning if cols.overasked[row] else None
             if column == COL_NAME:
@@ -187,11 +199,11 @@ class PartnerTableModel(RowTableModel[PartnerLine]):
     def _marginal_data(self, partner_id: str, role: int) -> Any:
         """The marginal reach cell: a chosen partner's figure, "—" for the others."""
         value = self.marginal.get(partner_id)
-        if role == Qt.ItemDataRole.DisplayRole:
+        if role == DISPLAY:
             return NOT_CHOSEN if value is None else compact(value)
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        if role == Qt.ItemDataRole.ToolTipRole:
+        if role == ALIGNMENT:
+            return RIGHT
+        if role == TOOLTIP:
             if value is None:
                 return f"Not chosen. Tick to see {MARGINAL_TIP}."
             return f"About {exact(round(value))} people: {MARGINAL_TIP}."
