@@ -143,7 +143,9 @@ class PartnerTableModel(RowTableModel[PartnerLine]):
 
     def set_chosen(self, ids: Iterable[str]) -> None:
         """Tick exactly these partners (and show what each adds on top of the others)."""
-        self.chosen = set(ids)
+        if (chosen := set(ids)) == self.chosen:
+            return  # as the plan was shown: no repaint of the table
+        self.chosen = chosen
         self.marginal = self._marginal()
         if self.order:
             last = len(self.order) - 1
