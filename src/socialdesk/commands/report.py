@@ -83,11 +83,12 @@ def run_report_campaign(args: argparse.Namespace) -> int:
     # The chart is drawn by Qt: without a display, on the offscreen platform.
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from socialdesk.qt.app import create_application
-    from socialdesk.qt.reports.pdf import ReportError, write_campaign_pdf
+    from socialdesk.qt.reports.pdf import ReportError, pdf_chart, write_campaign_pdf
 
     create_application()
     try:
-        pages = write_campaign_pdf(out, report, source=path.name, made_on=clock.today())
+        pages = write_campaign_pdf(out, report, pdf_chart(report), source=path.name,
+                                   made_on=clock.today())
     except ReportError as error:
         raise UserError(str(error)) from error
     print(f"Wrote the report of {campaign.name} ({plural(len(report.posts), 'post')}, "

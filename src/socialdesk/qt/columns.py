@@ -66,7 +66,9 @@ class ColumnFitter(QObject):
     column is measured to need, ``keep`` names the columns cut last. The ``optional``
     columns (the last named first) are left out while the others do not fit whole. A view
     that measures its columns itself (a step at a time, on a big table) turns
-    ``measuring`` off and hands its widths to :meth:`set_wanted`.
+    ``measuring`` off and hands its widths to :meth:`set_wanted`; with ``per_turn`` the
+    fitter measures a column per turn of the event loop itself and shares the widths out
+    once all are measured (a table whose rows change often, each costing a few ms).
     """
 
     def __init__(self, table: QTableView, stretch: int | None = None) -> None:
@@ -80,6 +82,8 @@ class ColumnFitter(QObject):
         self._chosen: dict[int, int] = {}  # widths the user dragged columns to
         self._applying = False  # the fitter is resizing or hiding sections
         self.measuring = True
+        self.per_turn = False
+        self._round = 0  # counts the measurings a column per turn: only the last goes on
         self.wanted: dict[int, int] = {}
         self._room = -1
         self._due = QTimer(self)
@@ -107,6 +111,7 @@ class ColumnFitter(QObject):
         """Measure again and share the width, on the next turn of the event loop."""
         if self.measuring:
             self.wanted = {}
+        self._round += 1
         self._due.start()
 
     def set_wanted(self, widths: Mapping[int, int]) -> None:
@@ -117,7 +122,22 @@ class ColumnFitter(QObject):
     def fit(self) -> None:
         """Measure what is not measured yet, and share the width out."""
         if self.measuring and not self.wanted:
+            if self.per_turn:
+                self._round += 1  # a measuring under way stops
+                self._measure_from(self._columns(), {}, self._round)
+                return
             self.wanted = self.measure()
+        self._share()
+
+    def _measure_from(self, columns: list[int], wanted: dict[int, int], round_: int) -> None:
+        """Measure the first of ``columns``, the next a turn later; then share the width."""
+        if round_ != self._round:
+            return  # the rows changed since: measured again
+        if columns:
+            wanted[columns[0]] = self._need(columns[0])
+            QTimer.singleShot(1, self, lambda: self._measure_from(columns[1:], wanted, round_))
+            return
+        self.wanted = wanted
         self._share()
 
     def _columns(self) -> list[int]:
@@ -127,12 +147,12 @@ class ColumnFitter(QObject):
 
     def measure(self) -> dict[int, int]:
         """What each shown column needs: its contents or its title, at most ``widest``."""
-        header = self.table.horizontalHeader()
-        wanted = {}
-        for column in self._columns():
-            need = max(self.table.sizeHintForColumn(column), header.sectionSizeHint(column))
-            wanted[column] = min(need, self.widest.get(column, need))
-        return wanted
+        return {column: self._need(column) for column in self._columns()}
+
+    def _need(self, column: int) -> int:
+        need = max(self.table.sizeHintForColumn(column),
+                   self.table.horizontalHeader().sectionSizeHint(column))
+        return min(need, self.widest.get(column, need))
 
     def _share(self) -> None:
         if self.table.model() is not self._model:  # a model set since: measure it

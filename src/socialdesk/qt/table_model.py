@@ -27,6 +27,15 @@ Index = QModelIndex | QPersistentModelIndex
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 ROW_ROLE = Qt.ItemDataRole.UserRole + 2
 RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+# Roles as plain ints: ``data()`` runs for every role of every cell painted, and looking
+# up ``Qt.ItemDataRole.X`` costs more than the rest of a call that answers None.
+DISPLAY, DECORATION, TOOLTIP, ALIGNMENT, CHECK = (
+    int(Qt.ItemDataRole.DisplayRole), int(Qt.ItemDataRole.DecorationRole),
+    int(Qt.ItemDataRole.ToolTipRole), int(Qt.ItemDataRole.TextAlignmentRole),
+    int(Qt.ItemDataRole.CheckStateRole))
+UNANSWERED = frozenset(int(r) for r in (  # what a painted cell also asks: the style's own
+    Qt.ItemDataRole.FontRole, Qt.ItemDataRole.BackgroundRole,
+    Qt.ItemDataRole.ForegroundRole))
 
 
 class TitledColumnsModel(QAbstractTableModel):
@@ -111,11 +120,11 @@ class RowTableModel(QAbstractTableModel, Generic[Row]):
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         """Cell text, alignment, tooltip, colour, sort key or the row object."""
-        if not index.isValid():
+        if role in UNANSWERED or not index.isValid():
             return None
         row = self.rows[index.row()]
         column = self.columns[index.column()]
-        if role == Qt.ItemDataRole.DisplayRole:
+        if role == DISPLAY:
             value = column.value(row)
             if column.display is not None:
                 return column.display(value)
@@ -125,11 +134,11 @@ class RowTableModel(QAbstractTableModel, Generic[Row]):
             return (value is None, value if value is not None else 0)
         if role == ROW_ROLE:
             return row
-        if role == Qt.ItemDataRole.TextAlignmentRole and column.numeric:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        if role == Qt.ItemDataRole.ToolTipRole and column.tooltip is not None:
+        if role == ALIGNMENT and column.numeric:
+            return RIGHT
+        if role == TOOLTIP and column.tooltip is not None:
             return column.tooltip(row)
-        if role == Qt.ItemDataRole.DecorationRole and column.colour is not None:
+        if role == DECORATION and column.colour is not None:
             colour = column.colour(row)
             return QColor(colour) if colour else None
         return None

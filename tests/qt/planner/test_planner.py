@@ -46,6 +46,23 @@ def tick(view: PlannerView, partner_id: str, on: bool = True) -> None:
                               Qt.ItemDataRole.CheckStateRole)
 
 
+def test_another_post_is_shown_a_part_per_event_loop_turn(view: PlannerView, qtbot) -> None:
+    """The table first, the asks, picture and figures in later turns: all at once held the
+    window 60–100 ms on the huge workspace."""
+    before = view.data
+    assert before is not None and view.post.count() > 1
+    with qtbot.waitSignal(view.loader.finished, timeout=15_000):
+        view.post.setCurrentIndex(1 if view.post.currentIndex() != 1 else 0)
+    data = view.data  # the answer's slot ran: the table shows the new post
+    assert data is not None and data.post.id == view.post.currentData() != before.post.id
+    assert view.model.plan is data and ticked(view) == view.chosen
+    assert view.is_busy() and view.picture.alone == before.alone  # the picture still to come
+    assert not view.picture.lines  # cleared when the post was chosen
+    settle(qtbot, view)
+    assert len(view.picture.lines) == min(PICTURE_SIZE, len(data.lines))
+    assert view.picture.alone == data.alone and view.picture.chosen == view.chosen
+
+
 def test_opens_on_the_demo_and_draws_the_network(view: PlannerView) -> None:
     data = view.data
     assert data is not None

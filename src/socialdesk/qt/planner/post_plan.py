@@ -228,8 +228,8 @@ class PostData:
 
     def asked_partners(self) -> set[str]:
         """Partners already asked for this post who have not declined or stayed silent."""
-        return {str(a.contact_id) for a in self.asks
-                if a.status in ("asked", "agreed", "shared")} & set(self.terms)
+        asked = {str(a.contact_id) for a in self.asks if a.status in ("asked", "agreed", "shared")}
+        return {c for c in asked if c in self.terms}  # not set(terms): 50,000 partners
 
     def picture(self, ws: Workspace, chosen: Collection[str], size: int = PICTURE_SIZE
                 ) -> tuple[list[PartnerLine], list[tuple[str, str, float]]]:

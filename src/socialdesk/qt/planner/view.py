@@ -11,6 +11,7 @@ changes (``refresh``), so the GUI thread never waits for it.
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -82,6 +83,7 @@ class PlannerView(View):
         self.chosen: set[str] = set()
         self.ticks_asked = False  # the ticks came from the post's asks (not a suggestion)
         self.ranges: dict[tuple[int, frozenset[str]], CascadeSummary] = {}
+        self.steps: list[Callable[[], object]] = []  # what is left of showing a plan
         self.asks_dialog: AsksDialog | None = None
         self.sender_dialog: SenderDialog | None = None
         self.actions = PlannerActions(ws, self, undo_stack)
@@ -164,7 +166,7 @@ class PlannerView(View):
 
     def is_busy(self) -> bool:
         """Whether a plan or a Monte Carlo range is still being worked out."""
-        return (self.loader.pending or self.simulator.pending
+        return (self.loader.pending or bool(self.steps) or self.simulator.pending
                 or self.simulate_timer.isActive())
 
     def set_undo_stack(self, stack: QUndoStack) -> None:
@@ -215,17 +217,40 @@ class PlannerView(View):
                                "choose “Plan leverage…” on a post there.")
             return
         if same_post:  # re-read (settings, an edit): the ticks and what they mean stay
-            self.chosen &= set(data.terms)
+            self.chosen = {c for c in self.chosen if c in data.terms}
         else:
             asked = data.asked_partners()
             self.ticks_asked = bool(asked)
             self.chosen = asked or data.suggestion(self.budget.value())
-        self.model.set_plan(data)
+        previous = [self.model.plan]  # 50,000 partners' figures: freed in a turn of its own
+        self.model.set_plan(data, self.chosen)
         self.body.set_empty(not data.columns.ids, "No partners yet — give a contact an audience "
                             "(Contacts → Audiences) to plan with them.")
+        self._show_in_steps([lambda: self._show_asks(data), self._show_choice, previous.clear])
+
+    def _show_in_steps(self, steps: list[Callable[[], object]]) -> None:
+        """Run ``steps`` one per event-loop turn, after the table's own turn.
+
+        The table's columns are fitted in a turn between. A newer plan (or none) drops the
+        steps left. All at once took 60–100 ms of the GUI thread on the huge workspace.
+        """
+        self.steps = steps
+
+        def next_step() -> None:
+            if self._workspace_closed():
+                steps.clear()  # the window closed meanwhile
+            if self.steps is steps and steps:
+                steps.pop(0)()
+                QTimer.singleShot(1, self, next_step)  # zero-time ones can run in one pass
+
+        QTimer.singleShot(1, self, next_step)
+
+    def _show_asks(self, data: PostData) -> None:
         self.asks.set_asks(data.asks)
         self.tabs.setTabText(TAB_ASKS, f"Asks for this post ({len(data.asks)})"
                              if data.asks else "Asks for this post")
+
+    def _show_choice(self) -> None:
         self._explain(asked=self.ticks_asked)
         self._choice_changed()
 
@@ -256,6 +281,7 @@ class PlannerView(View):
         self._show_nothing(f"The planner could not read this workspace: {error}")
 
     def _show_nothing(self, message: str) -> None:
+        self.steps = []
         self.chosen = set()
         self.model.set_plan(None)
         self.body.set_empty(True, message)

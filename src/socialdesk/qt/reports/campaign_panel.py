@@ -8,7 +8,6 @@ from pathlib import Path
 from PySide6.QtCore import QStandardPaths, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence, QPalette, QShowEvent
 from PySide6.QtWidgets import (
-    QApplication,
     QFileDialog,
     QHBoxLayout,
     QLabel,
@@ -19,6 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from socialdesk.core.atomic import ExportCancelled
 from socialdesk.core.clock import today
 from socialdesk.core.formatting import compact, exact, percent
 from socialdesk.qt.icons import palette_icon
@@ -30,10 +30,11 @@ from socialdesk.qt.reports.figures import (
     ratio_text,
     ratio_tooltip,
 )
-from socialdesk.qt.reports.pdf import ReportError, date_span, write_campaign_pdf
+from socialdesk.qt.reports.pdf import ReportError, date_span, pdf_chart, write_campaign_pdf
 from socialdesk.qt.reports.tiles import StatTile, tile_row
 from socialdesk.qt.table_model import RowTableModel
 from socialdesk.qt.view_base import EmptyState, heading, make_table, muted, section_title
+from socialdesk.qt.workers import LatestJob, Progress, Task, start_with_dialog
 from socialdesk.store import reports
 from socialdesk.store.report_models import CampaignReport, PartnerAsks
 from socialdesk.store.workspace import Workspace
@@ -41,6 +42,7 @@ from socialdesk.store.workspace import Workspace
 PICK = "Pick a campaign in the table above to see its report."
 NO_RESULTS = ("No published post of this campaign has results yet. Once posts go out, type in "
               "their reach in the Calendar and record partners' shares on their asks.")
+READING = "Reading the campaign's report…"
 NO_CAMPAIGN = ("Posts without a campaign have no campaign report. Give posts a campaign in "
                "the Calendar (edit a post → Campaign) to follow them together.")
 
@@ -58,6 +60,12 @@ def pdf_name(campaign: str) -> str:
     """A file name for a campaign's report: "Holiday Pre-orders report.pdf"."""
     safe = re.sub(r'[\\/:*?"<>|\x00-\x1f]+', " ", campaign).strip(" .") or "Campaign"
     return f"{safe} report.pdf"
+
+
+def read_report(path: Path, campaign_id: int) -> CampaignReport | None:
+    """Worker: one campaign's report, on its own read-only connection."""
+    with Workspace.open_readonly(path) as ws:
+        return reports.campaign_report(ws, campaign_id)
 
 
 class CampaignPanel(QWidget):
@@ -135,6 +143,10 @@ class CampaignPanel(QWidget):
         self.body.set_empty(True)
         self.campaign_id: int | None = None
         self.pending = False
+        self.job = LatestJob(self)  # the biggest campaign of a huge workspace: 1.6 s
+        self.job.finished.connect(self._show_report)
+        self.job.failed.connect(lambda error: self.body.set_empty(
+            True, f"The report could not be read: {error}"))
 
     def showEvent(self, event: QShowEvent) -> None:
         """Read the report picked while the panel was hidden."""
@@ -145,18 +157,30 @@ class CampaignPanel(QWidget):
     def show_campaign(self, campaign_id: int | None) -> None:
         """Show one campaign's report (None: the posts without a campaign, which have none).
 
-        While the panel is hidden, the report is read when it shows.
+        The report is read on a worker ("Reading…" meanwhile); while the panel is hidden,
+        when it shows.
         """
         self.campaign_id = campaign_id
         if not self.isVisible():
             self.pending = True
             return
         self.pending = False
-        report = None if campaign_id is None else reports.campaign_report(self.ws, campaign_id)
+        self.report = None
+        self.export_button.setEnabled(False)
+        if campaign_id is None:
+            self.job.cancel()
+            self.body.set_empty(True, NO_CAMPAIGN)
+            return
+        self.body.set_empty(True, READING)
+        path = self.ws.path
+        self.job.start(lambda: read_report(path, campaign_id))
+
+    def _show_report(self, report: CampaignReport | None) -> None:
+        """Fill the panel with a report read on the worker (None: no such campaign)."""
         self.report = report
         self.export_button.setEnabled(report is not None)
         if report is None:
-            self.body.set_empty(True, NO_CAMPAIGN if campaign_id is None else PICK)
+            self.body.set_empty(True, PICK)
             return
         facts, totals = report.facts, report.totals
         self.name.setText(facts.name)
@@ -189,29 +213,42 @@ class CampaignPanel(QWidget):
         self.partners.set_empty(not report.partners)
         self.body.set_empty(False)
 
-    def export_pdf(self) -> Path | None:
-        """Ask where to save the report and write it as a PDF; return the file or None."""
-        if self.report is None:
+    def export_pdf(self) -> Task | None:
+        """Ask where to save the report, then write the PDF on a worker; None if not asked.
+
+        A progress dialog counts the pages painted and takes Cancel (nothing is written
+        then); the status bar says where the file went, a message box why it could not.
+        """
+        report = self.report
+        if report is None:
             return None
         folder = QStandardPaths.writableLocation(
             QStandardPaths.StandardLocation.DocumentsLocation) or str(Path.home())
         chosen, _ = QFileDialog.getSaveFileName(
-            self, "Export campaign report", str(Path(folder) / pdf_name(self.report.facts.name)),
+            self, "Export campaign report", str(Path(folder) / pdf_name(report.facts.name)),
             "PDF files (*.pdf)")
         if not chosen:
             return None
         path = Path(chosen)
         if path.suffix.lower() != ".pdf":
             path = path.with_name(path.name + ".pdf")
-        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-        try:
-            pages = write_campaign_pdf(path, self.report, source=self.ws.path.name,
-                                       made_on=today())
-        except ReportError as error:
-            QApplication.restoreOverrideCursor()
-            QMessageBox.warning(self, "Cannot export the report", str(error))
-            return None
-        QApplication.restoreOverrideCursor()
-        self.status.emit(f"Saved the report of {self.report.facts.name} to {path} "
-                           f"({pages} page{'s' if pages != 1 else ''}).")
-        return path
+        chart = pdf_chart(report)  # a QChart: drawn here, on the GUI thread
+        source, made_on = self.ws.path.name, today()
+
+        def work(progress: Progress) -> int:
+            return write_campaign_pdf(path, report, chart, source=source, made_on=made_on,
+                                      progress=progress)
+
+        def done(pages: int | None, error: BaseException | None) -> None:
+            if isinstance(error, ExportCancelled):
+                self.status.emit(f"Export cancelled; {path} was not written.")
+            elif isinstance(error, ReportError):
+                QMessageBox.warning(self, "Cannot export the report", str(error))
+            elif error is not None:
+                raise error
+            else:
+                self.status.emit(f"Saved the report of {report.facts.name} to {path} "
+                                 f"({pages} page{'s' if pages != 1 else ''}).")
+
+        return start_with_dialog(self, f"Exporting the report of {report.facts.name}…",
+                                 work, done)

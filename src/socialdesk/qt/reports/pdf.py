@@ -4,6 +4,10 @@ Written with QPdfWriter and QPainter (QtGui); the chart is the Reports view's ow
 rendered at print resolution into an image on the first page. On paper there are no
 tooltips, so numbers are exact (12,431), right-aligned in the tables. Long post lists
 continue on further pages under a repeated header; every page has a footer.
+
+The chart is a ``QChart`` (a graphics widget): :func:`pdf_chart` renders it on the GUI
+thread. :func:`write_campaign_pdf` paints only on a ``QPdfWriter`` (fonts, text, an
+image), which Qt allows on any thread, so the app runs it on a worker.
 """
 
 from __future__ import annotations
@@ -29,11 +33,13 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QGraphicsScene
 
 from socialdesk import APP_NAME
-from socialdesk.core.atomic import AtomicFiles
+from socialdesk.core.atomic import AtomicFiles, ExportCancelled
 from socialdesk.core.formatting import exact, percent
 from socialdesk.qt.reports.charts import leverage_chart
 from socialdesk.qt.reports.figures import date_span, hours_text, long_date
 from socialdesk.store.report_models import CampaignReport, PartnerAsks
+
+Progress = Callable[[int, int], bool]  # (pages painted, pages): False cancels
 
 DPI = 300
 INK, GREY, RULE, SHADE = QColor("#1f1f1f"), QColor("#666666"), QColor("#bbbbbb"), QColor("#f2f2f2")
@@ -72,6 +78,14 @@ def chart_image(report: CampaignReport, scale: float = 3.5) -> QImage:
     return image
 
 
+def pdf_chart(report: CampaignReport) -> QImage | None:
+    """The chart for the campaign's PDF, or None when no published post has results.
+
+    Call it on the GUI thread: a ``QChart`` is a graphics widget.
+    """
+    return None if report.totals.empty else chart_image(report)
+
+
 @dataclass(frozen=True)
 class _Column:
     header: str
@@ -84,8 +98,9 @@ class _Flow:
     """Lays blocks down the page, starting new pages; draws only when given a painter."""
 
     def __init__(self, writer: QPdfWriter, painter: QPainter | None, pages: int,
-                 footer: str) -> None:
+                 footer: str, progress: Progress | None = None) -> None:
         self.writer, self.painter, self.pages, self.footer = writer, painter, pages, footer
+        self.progress = progress
         paint = writer.pageLayout().paintRectPixels(DPI)
         self.width, self.height = float(paint.width()), float(paint.height())
         self.small = self.font(8)
@@ -109,9 +124,15 @@ class _Flow:
     def new_page(self) -> None:
         self.finish_page()
         if self.painter is not None:
+            self.report(self.page)
             self.writer.newPage()
         self.page += 1
         self.y = 0.0
+
+    def report(self, painted: int) -> None:
+        """Tell ``progress`` how many pages are painted; raise ExportCancelled on Cancel."""
+        if self.progress is not None and not self.progress(painted, self.pages):
+            raise ExportCancelled("The report was not written.")
 
     def finish_page(self) -> None:
         if self.painter is None:
@@ -292,13 +313,16 @@ def page_size() -> QPageSize:
     return QPageSize(QPageSize.PageSizeId.Letter if imperial else QPageSize.PageSizeId.A4)
 
 
-def write_campaign_pdf(path: Path, report: CampaignReport, *, source: str = "",
-                       made_on: date | None = None) -> int:
+def write_campaign_pdf(path: Path, report: CampaignReport, chart: QImage | None, *,
+                       source: str = "", made_on: date | None = None,
+                       progress: Progress | None = None) -> int:
     """Write the campaign report to ``path`` as a PDF; return its number of pages.
 
-    ``source`` names the workspace in the subtitle. The PDF is made in memory and then
-    replaces ``path`` in one step, so a failure never leaves half a file. Raises
-    ReportError when the file cannot be written.
+    ``chart`` is :func:`pdf_chart`'s image. ``source`` names the workspace in the subtitle.
+    ``progress(pages painted, pages)`` hears of every page; when it returns False the
+    work stops with ExportCancelled. The PDF is made in memory, then written to a
+    temporary file beside ``path`` that replaces it in one step, so a failure or a
+    Cancel never leaves half a file. Raises ReportError when the file cannot be written.
     """
     made = made_on or date.today()
     footer = f"{report.facts.name} · made {long_date(made.isoformat())} with {APP_NAME}"
@@ -311,16 +335,18 @@ def write_campaign_pdf(path: Path, report: CampaignReport, *, source: str = "",
                                      QMarginsF(16, 16, 16, 14), QPageLayout.Unit.Millimeter))
     writer.setTitle(f"{report.facts.name} — campaign report")
     writer.setCreator(APP_NAME)
-    chart = None if report.totals.empty else chart_image(report)
     dry = _Flow(writer, None, 0, footer)
     _layout(dry, report, chart, source_text)
     painter = QPainter(writer)
+    flow = _Flow(writer, painter, dry.page, footer, progress)
     try:
+        flow.report(0)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        _layout(_Flow(writer, painter, dry.page, footer), report, chart, source_text)
+        _layout(flow, report, chart, source_text)
     finally:
         painter.end()
     del writer  # finishes the document
+    flow.report(dry.page)
     try:
         with AtomicFiles() as files:
             files.open(path, binary=True).write(bytes(buffer.data().data()))
