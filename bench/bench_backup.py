@@ -1,4 +1,4 @@
-"""Backup and restore of the large demo workspace, against ``sqlite3 FILE ".backup OUT"``.
+"""Backup and restore of the demo workspace, against ``sqlite3 FILE ".backup OUT"``.
 
 Goal: ≤ 1.3× the sqlite3 shell's online backup of the same file. Our backup also checks
 the copy with ``PRAGMA integrity_check`` (the shell does not), so the table shows both
