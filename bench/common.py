@@ -24,9 +24,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 CACHE = ROOT / "bench" / ".cache"
 SCRATCH = CACHE / "tmp"
-SIZE_VARIABLE = "SOCIALDESK_BENCH_SIZE"  # large (default) or huge: set by bench/run --size
-SIZES = {"large": "100k contacts, 20k posts; about 20 s of CPU to generate",
+SIZE_VARIABLE = "SOCIALDESK_BENCH_SIZE"  # small, large (default) or huge: bench/run --size
+SIZES = {"small": "10k contacts, 2k posts: the large demo's counts at a tenth; a few "
+                  "seconds of CPU to generate",
+         "large": "100k contacts, 20k posts; about 20 s of CPU to generate",
          "huge": "1M contacts, 200k posts; about 5 min of CPU to generate"}
+# How each size is generated: the app's demo size, and the scale of its counts.
+DEMO_SIZES = {"small": ("large", 0.1), "large": ("large", 1), "huge": ("huge", 1)}
 
 # Temporary files and folders (tempfile's, here and in the programs started) go under
 # bench/.cache/tmp: nothing a benchmark makes lands elsewhere.
@@ -60,7 +64,8 @@ class Result:
 
 
 def bench_size() -> str:
-    """The demo size this run measures on: ``large``, or ``huge`` (bench/run --size huge)."""
+    """The demo size this run measures on: ``large``, or ``small`` / ``huge`` (bench/run
+    --size)."""
     size = os.environ.get(SIZE_VARIABLE) or "large"
     if size not in SIZES:
         raise SystemExit(f"{SIZE_VARIABLE}={size!r}: choose one of {', '.join(SIZES)}")
@@ -82,8 +87,14 @@ def demo_workspace(size: str | None = None) -> Path:
         CACHE.mkdir(parents=True, exist_ok=True)
         print(f"Generating the {size} demo workspace once ({SIZES[size]})…", flush=True)
         nice = ["nice"] if os.name == "posix" else []
-        subprocess.run([*nice, sys.executable, "-m", "socialdesk", "demo", str(path),
-                        "--size", size, "--seed", "1"], check=True)
+        demo_size, scale = DEMO_SIZES[size]
+        if scale == 1:  # as a user makes it
+            make = ["-m", "socialdesk", "demo", str(path), "--size", demo_size, "--seed", "1"]
+        else:  # the command has no scale: the same generator, called directly
+            make = ["-c", "import sys; from socialdesk.core.demo import create_demo; "
+                    "create_demo(sys.argv[1], sys.argv[2], seed=1, scale=float(sys.argv[3]))",
+                    str(path), demo_size, str(scale)]
+        subprocess.run([*nice, sys.executable, *make], check=True)
     return path
 
 

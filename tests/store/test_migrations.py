@@ -367,6 +367,33 @@ def test_a_check_that_runs_too_long_is_interrupted(demo_path: Path) -> None:
         assert ws.conn.execute("SELECT count(*) FROM contacts").fetchone()[0] > 0
 
 
+def test_stop_is_heard_while_one_long_sqlite_step_runs(demo_path: Path) -> None:
+    """A check's page walk is one SQLite step, with no progress call in it (on the huge
+    workspace: seconds): ``stop`` is still asked meanwhile, and the statement ends."""
+    import threading
+
+    asked = threading.Event()
+    heard_within: list[bool] = []
+
+    def stop() -> bool:
+        asked.set()
+        return True
+
+    def one_long_step(n: int) -> int:
+        if n == 1:  # stands for the page walk: done once stop was asked (or after 10 s)
+            heard_within.append(asked.wait(10))
+        return n
+
+    with Workspace.open_readonly(demo_path) as ws:
+        ws.conn.create_function("one_long_step", 1, one_long_step)
+        with pytest.raises(sqlite3.OperationalError, match="interrupted"), \
+                ws.time_limit(stop=stop):
+            ws.conn.execute("WITH RECURSIVE r(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM r "
+                            "WHERE n < 100) SELECT sum(one_long_step(n)) FROM r").fetchone()
+        assert heard_within == [True], "stop was asked while the long step ran"
+        assert ws.conn.execute("SELECT count(*) FROM contacts").fetchone()[0] > 0
+
+
 # A released migration's SQL never changes: workspaces on disk were made by it, and the
 # schema check compares them with it replayed. Its CHECK lists come from
 # store/vocabulary.py, so a new allowed value there changes this hash: it needs a new

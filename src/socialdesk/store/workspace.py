@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sqlite3
+import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -254,7 +255,9 @@ class Workspace:
 
         A statement still running after ``seconds`` (by default :func:`check_seconds`)
         is interrupted and :class:`CheckTooLong` raised. Once ``stop()`` answers True the
-        running statement ends with ``sqlite3.OperationalError`` (interrupted).
+        running statement ends with ``sqlite3.OperationalError`` (interrupted). Both are
+        looked at between SQLite's steps and, every tenth of a second, by a thread of
+        their own: a check's walk over every page is one step (seconds on a large file).
         """
         limit = check_seconds(self.path) if seconds is None else seconds
         deadline = time.monotonic() + limit
@@ -268,7 +271,16 @@ class Workspace:
                 timed_out = True
             return int(timed_out)
 
+        ended = threading.Event()
+
+        def watch() -> None:
+            while not ended.wait(0.1):
+                if progress():
+                    self.conn.interrupt()  # the one call SQLite takes from another thread
+
+        watcher = threading.Thread(target=watch, name="time-limit", daemon=True)
         self.conn.set_progress_handler(progress, 10_000)
+        watcher.start()
         try:
             yield
         except sqlite3.OperationalError as error:
@@ -280,6 +292,8 @@ class Workspace:
                 ) from error
             raise
         finally:
+            ended.set()
+            watcher.join()
             self.conn.set_progress_handler(None, 0)
 
     def holds_data(self) -> bool:

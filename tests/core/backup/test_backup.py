@@ -13,7 +13,13 @@ import pytest
 from bad_workspaces import CHANGES, damage_an_index, hostile_backup
 from socialdesk.core.backup import archive, catalog, rotation
 from socialdesk.core.backup import create as backup
-from socialdesk.core.backup.restore import RestoreCancelled, RestoreError, restore
+from socialdesk.core.backup.restore import (
+    PART,
+    TELL_EVERY,
+    RestoreCancelled,
+    RestoreError,
+    restore,
+)
 from socialdesk.store import backups, reports
 from socialdesk.store.checks import check
 from socialdesk.store.errors import WorkspaceCorrupt, WorkspaceError
@@ -316,29 +322,52 @@ def test_a_cancelled_backup_leaves_nothing_behind_and_logs_nothing(demo, tmp_pat
     assert made.path.exists() and catalog.list_backups(folder)[0].path == made.path
 
 
-@pytest.mark.parametrize("cancel_at", [1, 2, 3, 4],
-                         ids=["before extracting", "after extracting", "after checking",
-                              "during the safety backup"])
-def test_a_cancelled_restore_leaves_the_workspace_and_no_files_behind(demo, cancel_at):
-    made = backup.make_backup(demo)
+# Where a restore's progress (0 … 3000: extract, check, safety backup) answers Cancel.
+CANCEL_POINTS = {
+    "before extracting": lambda done: done == 0,
+    "while extracting": lambda done: 0 < done < PART,
+    "after extracting": lambda done: done == PART,
+    "while checking": lambda done: PART < done < 2 * PART,
+    "after checking": lambda done: done == 2 * PART,
+    "during the safety backup": lambda done: done > 2 * PART,
+}
+
+
+@pytest.mark.parametrize("point", CANCEL_POINTS)
+@pytest.mark.parametrize("passphrase", [None, "pass phrase"], ids=["plain", "encrypted"])
+def test_a_cancelled_restore_leaves_the_workspace_and_no_files_behind(demo, point, passphrase):
+    """Cancel is heard within the extract and the check too (every few megabytes), not only
+    between them: the part stops there, and nothing is changed or left behind."""
+    media = demo.path.with_name(demo.path.stem + ".media")
+    media.mkdir()
+    (media / "film.mp4").write_bytes(random.Random(1).randbytes(3 * TELL_EVERY))
+    made = backup.make_backup(demo, passphrase=passphrase)
     add_contact(demo, "Typed after the backup")
     demo.close()
     before = demo.path.read_bytes()
     folder = made.path.parent
     backups_before = sorted(folder.iterdir())
     calls: list[tuple[int, int]] = []
+    cancel_here = CANCEL_POINTS[point]
 
     def progress(done: int, total: int) -> bool:
         calls.append((done, total))
-        return len(calls) < cancel_at
+        return not any(cancel_here(done) for done, _total in calls)
 
     with pytest.raises(RestoreCancelled, match=r"cancelled\. Nothing was restored"):
-        restore(made.path, demo.path, progress=progress)
-    assert len(calls) == cancel_at and all(0 <= done <= total for done, total in calls)
+        restore(made.path, demo.path, passphrase=passphrase, progress=progress)
+    assert all(0 <= done <= total for done, total in calls)
+    cancelled_at = next(i for i, (done, _total) in enumerate(calls) if cancel_here(done))
+    heard = [done for done, _total in calls[cancelled_at + 1:]]
+    assert all(done <= (calls[cancelled_at][0] // PART + 1) * PART for done in heard), \
+        "the part the Cancel came in is the last one to go on"
+    if point.startswith("while"):  # the copy or the hashing stopped within the film
+        assert len([d for d in heard if d != calls[cancelled_at][0]]) <= 1
     assert demo.path.read_bytes() == before
     assert sorted(folder.iterdir()) == backups_before  # no safety backup, no partial file
     assert [p.name for p in demo.path.parent.iterdir() if p.name.startswith(".")] == []
-    restore(made.path, demo.path, progress=lambda done, total: True)
+    assert media.is_dir() and (media / "film.mp4").stat().st_size == 3 * TELL_EVERY
+    restore(made.path, demo.path, passphrase=passphrase, progress=lambda done, total: True)
     assert totals(demo.path) != (0, 0)
     with Workspace.open_readonly(demo.path) as ws:
         assert ws.conn.execute("SELECT count(*) FROM contacts WHERE name = ?",

@@ -36,6 +36,7 @@ MANIFEST = "manifest.json"
 DATABASE = "workspace.sqlite"
 MEDIA = "media"
 _BLOCK = 1 << 20
+_STEP = 4 << 20  # what the kernel copies between two calls of a restore's ``copied``
 # A zip member's local header: its fixed part (name and extra field sizes last), and the
 # signature it starts with (APPNOTE.TXT 4.3.7; zipfile keeps both private).
 _LOCAL_HEADER = struct.Struct("<4s2B4HL2L2H")
@@ -274,7 +275,8 @@ def _data_offset(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> int:
     return info.header_offset + _LOCAL_HEADER.size + name_size + extra_size
 
 
-def extract(zf: zipfile.ZipFile, manifest: Manifest, folder: Path) -> None:
+def extract(zf: zipfile.ZipFile, manifest: Manifest, folder: Path,
+            copied: Callable[[int], object] | None = None) -> None:
     """Copy every member into ``folder`` (new, empty); :func:`check_hashes` checks them.
 
     Call :func:`check_members` first (members are then stored, never compressed). Each
@@ -282,6 +284,8 @@ def extract(zf: zipfile.ZipFile, manifest: Manifest, folder: Path) -> None:
     zip's own CRC-32 of them (a weaker check than the SHA-256 of the manifest, a third
     of a restore's copy time) is not computed. Nothing extracted may be used before
     :func:`check_hashes` passed; the caller removes ``folder`` when either raises.
+    ``copied(bytes)`` is told as the copy goes, every few megabytes; an exception it
+    raises stops the copy and comes out.
     """
     root = folder.resolve()
     for name, expected in manifest.members.items():
@@ -299,41 +303,48 @@ def extract(zf: zipfile.ZipFile, manifest: Manifest, folder: Path) -> None:
             src = zf.fp
             assert src is not None  # checked by _data_offset
             with os.fdopen(os.open(target, flags, 0o666), "wb") as out:
-                _copy(src, out, offset, expected.size)
+                _copy(src, out, offset, expected.size, copied)
         except (struct.error, EOFError) as error:
             raise ArchiveError(f"is damaged: member {name!r} cannot be read ({error}).") from error
 
 
-def check_hashes(manifest: Manifest, folder: Path) -> None:
+def check_hashes(manifest: Manifest, folder: Path,
+                 hashed: Callable[[int], object] | None = None) -> None:
     """Check every member :func:`extract` wrote against the size and SHA-256 it declares.
 
     Raises :class:`ArchiveError` naming the first that does not match. Safe on a worker
-    thread (the hashing lets other threads run).
+    thread (the hashing lets other threads run). ``hashed(bytes)`` is told of every block
+    read; an exception it raises stops the check and comes out.
     """
     root = folder.resolve()
     for name, expected in manifest.members.items():
-        written, digest = _sha256(root / name)
+        written, digest = _sha256(root / name, hashed)
         if written != expected.size or digest != expected.sha256:
             raise ArchiveError(
                 f"is damaged: member {name!r} does not match its recorded SHA-256."
             )
 
 
-def _copy(src: IO[bytes], out: IO[bytes], offset: int, size: int) -> None:
+def _copy(src: IO[bytes], out: IO[bytes], offset: int, size: int,
+          copied_now: Callable[[int], object] | None = None) -> None:
     """Copy ``size`` bytes of ``src`` from ``offset`` to the empty ``out`` (fewer at its end).
 
-    The kernel copies them where it can (``copy_file_range``: no pass through Python);
-    elsewhere, and where the file system refuses, they are read and written in blocks.
+    The kernel copies them where it can (``copy_file_range``: no pass through Python,
+    :data:`_STEP` bytes a call); elsewhere, and where the file system refuses, they are
+    read and written in blocks. ``copied_now(bytes)`` is told after each step.
     """
     copy_range = getattr(os, "copy_file_range", None)
     copied = 0
     if copy_range is not None:
         with contextlib.suppress(OSError):  # not on this file system: copy below
             while copied < size:
-                done = copy_range(src.fileno(), out.fileno(), size - copied, offset + copied)
+                done = copy_range(src.fileno(), out.fileno(), min(size - copied, _STEP),
+                                  offset + copied)
                 if not done:
                     return  # the archive ends early: the hash check says so
                 copied += done
+                if copied_now is not None:
+                    copied_now(done)
             return
     out.seek(copied)
     src.seek(offset + copied)
@@ -343,16 +354,23 @@ def _copy(src: IO[bytes], out: IO[bytes], offset: int, size: int) -> None:
             return
         out.write(block)
         copied += len(block)
+        if copied_now is not None:
+            copied_now(len(block))
 
 
-def _sha256(path: Path) -> tuple[int, str]:
-    """The size and SHA-256 of the file at ``path`` (as written: what will be restored)."""
+def _sha256(path: Path, hashed: Callable[[int], object] | None = None) -> tuple[int, str]:
+    """The size and SHA-256 of the file at ``path`` (as written: what will be restored).
+
+    ``hashed(bytes)`` is told of every block read.
+    """
     digest = hashlib.sha256()
     size = 0
     with path.open("rb") as written:
         while block := written.read(_BLOCK):
             size += len(block)
             digest.update(block)
+            if hashed is not None:
+                hashed(len(block))
     return size, digest.hexdigest()
 
 

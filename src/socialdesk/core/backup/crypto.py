@@ -22,7 +22,7 @@ import hmac
 import json
 import os
 import struct
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
@@ -188,12 +188,14 @@ def read_header(handle: BinaryIO) -> Header:
     return header
 
 
-def decrypt(source: BinaryIO, target: BinaryIO, passphrase: str) -> int:
+def decrypt(source: BinaryIO, target: BinaryIO, passphrase: str,
+            written: Callable[[int], object] | None = None) -> int:
     """Decrypt an archive from ``source`` into ``target``; return the cleartext size.
 
     Raises :class:`WrongPassphrase` for a wrong passphrase and :class:`DecryptionError`
     for a changed, cut or extended file. ``target`` may hold partial output then; the
-    caller discards it.
+    caller discards it. ``written(bytes)`` is told of every chunk written; an exception
+    it raises stops the decryption and comes out.
     """
     header = read_header(source)
     key, check = _derive(passphrase, header.salt, header.n, header.r, header.p)
@@ -216,6 +218,8 @@ def decrypt(source: BinaryIO, target: BinaryIO, passphrase: str) -> int:
             ) from error
         target.write(plain)
         total += len(plain)
+        if written is not None:
+            written(len(plain))
         if last:
             return total
         number += 1

@@ -8,7 +8,9 @@
    another thread, the database itself (a SocialDesk workspace, not from a newer
    version, passing ``quick_check``, holding the counts its manifest says).
    Any refusal leaves the workspace and everything around it untouched, and so does a
-   Cancel (``progress`` returning False), which is heard until the swap begins.
+   Cancel (``progress`` returning False), which is heard until the swap begins: within
+   the decryption, the copies and the checks too, every few megabytes (and within the
+   database's check every tenth of a second), not only between them.
 2. The current workspace is secured: a sound one gets a safety backup (kind ``safety``,
    never pruned); a damaged, unreadable or foreign one — failing ``quick_check``, the
    schema check, or the safety backup's ``integrity_check`` — is renamed aside as it is
@@ -24,6 +26,8 @@ import contextlib
 import os
 import shutil
 import sqlite3
+import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -55,6 +59,7 @@ Progress = Callable[[int, int], bool]  # (done, total): False cancels
 # A restore's progress counts its parts: extracting, checking, the safety backup.
 PARTS = 3
 PART = 1000
+TELL_EVERY = 4 << 20  # bytes copied or hashed between two calls of ``progress`` in a part
 
 
 class RestoreError(Exception):
@@ -98,6 +103,10 @@ def _fail(source: Path, error: Exception | str) -> RestoreError:
     return RestoreError(f"{source}: {error} Nothing was restored.")
 
 
+def _cancelled(source: Path) -> RestoreCancelled:
+    return RestoreCancelled(f"{source}: the restore was cancelled. Nothing was restored.")
+
+
 def _check_space(needed: int, folder: Path) -> None:
     """Refuse to write ``needed`` bytes into ``folder`` unless :data:`SPACE_RESERVE` stays free."""
     free = shutil.disk_usage(folder).free
@@ -108,13 +117,27 @@ def _check_space(needed: int, folder: Path) -> None:
         )
 
 
+Meter = Callable[[int, int], None]  # (bytes done, of total): raises to stop the work
+
+
 def stage(source: Path, folder: Path, passphrase: str | None = None,
-          limits: archive.Limits = archive.Limits()) -> Staged:  # noqa: B008
+          limits: archive.Limits = archive.Limits(),  # noqa: B008
+          meter: Meter | None = None) -> Staged:
     """Decrypt and extract ``source`` into the empty ``folder`` (not yet to be trusted).
 
     Every member's name, size and kind is checked before it is copied; :func:`check_staged`
-    checks the copies' hashes and the database.
+    checks the copies' hashes and the database. ``meter(done, total)`` is told as the
+    bytes are decrypted and copied; an exception it raises stops the work and comes out
+    (``folder`` may then hold part of the copies: the caller removes it).
     """
+    done = 0
+
+    def moved(size: int, total: int) -> None:
+        nonlocal done
+        done += size
+        if meter is not None:
+            meter(done, total)
+
     if not source.is_file():
         raise RestoreError(f"{source}: no backup file here.")
     zip_path = source
@@ -124,15 +147,19 @@ def stage(source: Path, folder: Path, passphrase: str | None = None,
                 raise PassphraseRequired(
                     f"{source}: this backup is encrypted; its passphrase is needed.")
             zip_path = folder / "archive.zip"
-            _check_space(source.stat().st_size, folder)
+            sealed = source.stat().st_size
+            _check_space(sealed, folder)
             with source.open("rb") as src, zip_path.open("xb") as out:
-                crypto.decrypt(src, out, passphrase)
+                # then about as much to extract: the part's first half
+                crypto.decrypt(src, out, passphrase, lambda size: moved(size, 2 * sealed))
         with archive.open_zip(zip_path) as zf:
             manifest = archive.read_manifest(zf, limits)
-            _check_space(archive.check_members(zf, manifest, limits), folder)
+            members = archive.check_members(zf, manifest, limits)
+            _check_space(members, folder)
             content = folder / "content"
             content.mkdir()
-            archive.extract(zf, manifest, content)
+            whole = done + members
+            archive.extract(zf, manifest, content, lambda size: moved(size, whole))
     except crypto.WrongPassphrase as error:
         raise BadPassphrase(
             f"{source}: wrong passphrase for this encrypted backup. Nothing was restored."
@@ -149,7 +176,8 @@ def stage(source: Path, folder: Path, passphrase: str | None = None,
     return Staged(manifest, content / archive.DATABASE, media if media.is_dir() else None)
 
 
-def check_staged(staged: Staged, source: Path) -> None:
+def check_staged(staged: Staged, source: Path, meter: Meter | None = None,
+                 stop: Callable[[], bool] | None = None) -> None:
     """Check the members' hashes (on a thread) and the database (here) at once.
 
     Both must pass; the two take about as long, so on two cores this halves the wait. A
@@ -157,14 +185,29 @@ def check_staged(staged: Staged, source: Path) -> None:
     database's check found). The database is checked before its hash is known, as a
     forged backup's would be whatever its manifest says: the check is bounded in time
     and reads the file only.
+
+    ``meter(done, total)`` is told as the members are hashed (on the hashing thread); an
+    exception it raises stops the hashing and comes out. Once ``stop()`` answers True
+    (asked now and then during the database's check) the check ends and
+    :class:`RestoreCancelled` is raised.
     """
     from concurrent.futures import ThreadPoolExecutor
 
+    total = sum(member.size for member in staged.manifest.members.values())
+    done = 0
+
+    def hashed_now(size: int) -> None:
+        nonlocal done
+        done += size
+        if meter is not None:
+            meter(done, total)
+
     with ThreadPoolExecutor(1, thread_name_prefix="restore-hashes") as pool:
-        hashed = pool.submit(archive.check_hashes, staged.manifest, staged.database.parent)
+        hashed = pool.submit(archive.check_hashes, staged.manifest, staged.database.parent,
+                             hashed_now)
         failed: RestoreError | None = None
         try:
-            _check_database(staged, source)
+            _check_database(staged, source, stop)
         except RestoreError as error:
             failed = error
         try:
@@ -177,10 +220,12 @@ def check_staged(staged: Staged, source: Path) -> None:
             raise failed
 
 
-def _check_database(staged: Staged, source: Path) -> None:
+def _check_database(staged: Staged, source: Path,
+                    stop: Callable[[], bool] | None = None) -> None:
     """Its schema first (nothing of the file's own may run), then its pages, then counts."""
     try:
-        verify_workspace(staged.database, private=True)
+        if not verify_workspace(staged.database, stop, private=True):
+            raise _cancelled(source)
         with Workspace.open_readonly(staged.database) as ws, ws.time_limit():
             totals = reports.counts(ws)
     except WorkspaceTooNew as error:
@@ -294,9 +339,11 @@ def restore(
 ) -> RestoreResult:
     """Replace ``workspace`` (created if missing) with the backup ``source``.
 
-    ``progress(done, total)`` is told as the parts end and as the safety backup is
-    written; once it returns False, the restore stops before the workspace is replaced
-    and raises :class:`RestoreCancelled`. Raises :class:`RestoreError`
+    ``progress(done, total)`` is told as the parts end, and within them as the archive
+    is decrypted, copied and hashed (every :data:`TELL_EVERY` bytes), as the database is
+    checked (every tenth of a second) and as the safety backup is written; once it
+    returns False, the restore stops before the workspace is replaced and raises
+    :class:`RestoreCancelled`. Raises :class:`RestoreError`
     (:class:`PassphraseRequired`, :class:`BadPassphrase`) or
     :class:`~socialdesk.store.errors.WorkspaceError` (the workspace is open in another
     SocialDesk, or from a newer one); the workspace is unchanged then.
@@ -307,24 +354,51 @@ def restore(
         workspace.parent.mkdir(parents=True, exist_ok=True)
     except OSError as error:
         raise RestoreError(f"{workspace.parent}: cannot be created ({error.strerror}).") from error
-    cancelled = RestoreCancelled(f"{source}: the restore was cancelled. Nothing was restored.")
+    cancelled = _cancelled(source)
+    stopped = threading.Event()  # progress returned False: heard by every thread
+    asked = [time.monotonic()]  # when progress was last asked
+    last = [0]  # and what it was told
+
+    def tell(value: int) -> bool:
+        asked[0], last[0] = time.monotonic(), value
+        if progress is not None and progress(value, PARTS * PART) is False:
+            stopped.set()
+        return not stopped.is_set()
 
     def told(part: int, done: int = 0, total: int = 1) -> bool:
-        return progress is None or progress(
-            part * PART + PART * done // max(total, 1), PARTS * PART) is not False
+        return tell(part * PART + PART * min(done, total) // max(total, 1))
 
     def step(part: int) -> None:
         if not told(part):
             raise cancelled
+
+    def meter(part: int) -> Meter:
+        """Tells progress every :data:`TELL_EVERY` bytes of the part; raises on Cancel."""
+        told_at = [0]
+
+        def moved(done: int, total: int) -> None:
+            if stopped.is_set():
+                raise _cancelled(source)
+            if done - told_at[0] >= TELL_EVERY or done >= total:
+                told_at[0] = done
+                if not told(part, done, total):
+                    raise _cancelled(source)
+        return moved
+
+    def checking_stopped() -> bool:
+        """Asked by the database's check: Cancel is heard within a tenth of a second."""
+        if not stopped.is_set() and time.monotonic() - asked[0] > 0.1:
+            tell(last[0])  # the same value again (the hashing tells more as it goes)
+        return stopped.is_set()
 
     with WorkspaceLock.acquire(workspace):
         staging.remove_stale(workspace, locked=True)
         scratch = staging.make(workspace)
         try:
             step(0)
-            staged = stage(source, scratch, passphrase)
+            staged = stage(source, scratch, passphrase, meter=meter(0))
             step(1)
-            check_staged(staged, source)
+            check_staged(staged, source, meter(1), checking_stopped)
             step(2)
             try:
                 safety, damaged = _secure_current(
