@@ -19,8 +19,7 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from socialdesk.core.planner import leverage, track_record
-from socialdesk.core.planner.asking import FATIGUE_WINDOW_DAYS
-from socialdesk.core.planner.leverage import AudienceInput, PartnerEstimate
+from socialdesk.core.planner.leverage import FATIGUE_WINDOW_DAYS, AudienceInput, PartnerEstimate
 from socialdesk.core.planner.scenario import Scenario
 from socialdesk.core.settings import workspace_settings
 from socialdesk.store import asks, planning
