@@ -30,6 +30,7 @@ def isolated_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Pat
     for name, sub in (
         ("SOCIALDESK_DATA_DIR", "data"),
         ("SOCIALDESK_CONFIG_DIR", "config"),
+        ("SOCIALDESK_CACHE_DIR", "cache"),
         ("XDG_DATA_HOME", "xdg-data"),
         ("XDG_CONFIG_HOME", "xdg-config"),
         ("XDG_CACHE_HOME", "xdg-cache"),

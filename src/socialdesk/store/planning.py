@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 _COUNT = "CAST(min(max({0}, 0), 1000000000000) AS INTEGER)"
 # A platform as the model compares them: a listed name, or another one's name in lower case.
 _PLATFORM = f"lower({shown('platform')})"
+MARK_VERSION = 19  # the schema version that added planner_mark
 
 
 @dataclass(frozen=True, eq=False)
@@ -129,6 +130,20 @@ def partner_rows(ws: Workspace) -> PartnerRows:
         platform=np.fromiter(map(platform_codes.__getitem__, platforms), dtype=np.int64,
                              count=len(platforms)),
         platforms=tuple(platform_codes), topics=topics, topic_sets=topic_sets)
+
+
+def planner_mark(ws: Workspace) -> str | None:
+    """The workspace's planner mark: a random token, new whenever what it marks changes.
+
+    It marks what the planner reads for every partner (:func:`partner_rows`, the
+    recalibration's outcomes). None for a workspace older than schema version 19 (opened
+    read-only), which has none. Read it before those rows: rows read after it are as new
+    as it, or newer.
+    """
+    if ws.schema_version < MARK_VERSION:
+        return None
+    row = ws.conn.execute("SELECT token FROM planner_mark WHERE id = 1").fetchone()
+    return str(row[0]) if row else None
 
 
 def _codes(values: Iterable[str]) -> dict[str, int]:

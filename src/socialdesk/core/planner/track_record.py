@@ -271,18 +271,19 @@ def calibration(ws: Workspace, settings: Mapping[str, Any] | None = None,
                 forecasts: Sequence[stored.ResolvedForecast] | None = None) -> Calibration:
     """The workspace's recalibration: fitted from 30 resolved asks on, active when switched on."""
     settings = settings if settings is not None else workspace_settings(ws)
-    raw_p: Numbers
-    shared: Numbers
-    if forecasts is None:
-        outcomes = stored.calibration_outcomes(ws)
-        raw_p, shared = outcomes["raw_p"], outcomes["shared"]
+    if forecasts is None:  # the fit on the stored outcomes, kept while they are unchanged
+        from socialdesk.core.planner import input_cache
+
+        resolved, fitted = input_cache.calibration_fit(ws)
     else:
-        raw_p, shared = [r[6] for r in forecasts], [r[1] for r in forecasts]
-    if len(raw_p) < MIN_RESOLVED:
-        return Calibration(resolved=len(raw_p))
-    alpha, beta = fit_calibration(raw_p, shared)
+        resolved = len(forecasts)
+        fitted = None if resolved < MIN_RESOLVED else fit_calibration(
+            [r[6] for r in forecasts], [r[1] for r in forecasts])
+    if fitted is None:
+        return Calibration(resolved=resolved)
+    alpha, beta = fitted
     return Calibration(alpha, beta, fitted=True, active=bool(settings["calibration_on"]),
-                       resolved=len(raw_p))
+                       resolved=resolved)
 
 
 def workspace_learned_rates(ws: Workspace) -> dict[str, LearnedRate]:
