@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from itertools import repeat
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -138,10 +139,12 @@ def _partners(estimates: Sequence[PartnerEstimate], plan: Plan, numeric_ids: boo
     from socialdesk.core.planner.ranking import PartnerFigures
 
     f, marginal = PartnerFigures.of(estimates), plan.marginal
+    ids: list[int | str] = list(f.ids)
+    if numeric_ids:
+        ids = [int(pid) if pid.isdigit() else pid for pid in f.ids]
     return Rows({
-        "id": [int(pid) if numeric_ids and pid.isdigit() else pid for pid in f.ids],
-        "name": f.names, "p": f.p, "fit": f.fit, "added_reach": f.added,
-        "marginal_reach": [marginal.get(pid, 0.0) for pid in f.ids],
+        "id": ids, "name": f.names, "p": f.p, "fit": f.fit, "added_reach": f.added,
+        "marginal_reach": list(map(marginal.get, f.ids, repeat(0.0))),
         "effort_minutes": f.effort_minutes,
     })
 

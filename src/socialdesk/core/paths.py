@@ -43,6 +43,9 @@ def cache_dir() -> Path:
     override = os.environ.get("SOCIALDESK_CACHE_DIR")
     if override:
         return Path(override).expanduser()
+    if sys.platform.startswith("linux"):  # the XDG cache folder, without platformdirs' import
+        return Path(os.environ.get("XDG_CACHE_HOME", "").strip() or "~/.cache").expanduser() \
+            / APP_NAME
     import platformdirs
 
     return Path(platformdirs.user_cache_dir(APP_NAME, appauthor=False))
