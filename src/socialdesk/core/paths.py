@@ -43,6 +43,9 @@ def cache_dir() -> Path:
     override = os.environ.get("SOCIALDESK_CACHE_DIR")
     if override:
         return Path(override).expanduser()
+    data = os.environ.get("SOCIALDESK_DATA_DIR")
+    if data:  # a portable install keeps everything in its folders
+        return Path(data).expanduser() / "cache"
     if sys.platform.startswith("linux"):  # the XDG cache folder, without platformdirs' import
         return Path(os.environ.get("XDG_CACHE_HOME", "").strip() or "~/.cache").expanduser() \
             / APP_NAME

@@ -16,7 +16,7 @@ import pytest
 
 from socialdesk.cli import main
 from socialdesk.core.planner import input_cache
-from socialdesk.core.planner.track_record import MIN_RESOLVED, fit_calibration
+from socialdesk.core.planner.track_record import MIN_RESOLVED, fit_calibration, stored_fit
 from socialdesk.store import planning, track_record
 from socialdesk.store.workspace import Workspace
 
@@ -85,14 +85,14 @@ def same_rows(a: planning.PartnerRows, b: planning.PartnerRows) -> bool:
 def test_a_change_to_what_the_planner_reads_is_never_served_from_the_cache(
         demo_path: Path, change: str) -> None:
     with Workspace.open(demo_path) as ws:
-        rows, fit = input_cache.partner_rows(ws), input_cache.calibration_fit(ws)
+        rows, fit = input_cache.partner_rows(ws), stored_fit(ws)
         assert input_cache.cache_file(ws, "partners").exists()  # type: ignore[union-attr]
         with ws.conn:
             assert ws.conn.execute(CHANGES[change]).rowcount == 1
         fresh_rows, fresh_fit = as_read(ws)
         assert not same_rows(rows, fresh_rows) or fit != fresh_fit  # the change shows
         assert same_rows(input_cache.partner_rows(ws), fresh_rows)
-        assert input_cache.calibration_fit(ws) == fresh_fit
+        assert stored_fit(ws) == fresh_fit
 
 
 def test_unchanged_partners_and_asks_are_not_read_again(demo_path: Path) -> None:
@@ -100,7 +100,7 @@ def test_unchanged_partners_and_asks_are_not_read_again(demo_path: Path) -> None
         rows, fit = as_read(ws)
         assert fit[1] is not None  # the demo's asks are enough to fit the recalibration
         assert same_rows(input_cache.partner_rows(ws), rows)
-        assert input_cache.calibration_fit(ws) == fit
+        assert stored_fit(ws) == fit
         with ws.conn:  # what the planner does not read leaves the mark as it is
             ws.conn.execute("UPDATE contacts SET notes = 'met at the fair' WHERE id = "
                             f"{PARTNER}")
@@ -110,7 +110,7 @@ def test_unchanged_partners_and_asks_are_not_read_again(demo_path: Path) -> None
         statements: list[str] = []
         ws.conn.set_trace_callback(statements.append)
         assert same_rows(input_cache.partner_rows(ws), rows)
-        assert input_cache.calibration_fit(ws) == fit
+        assert stored_fit(ws) == fit
     assert statements and not [s for s in statements if "FROM contacts" in s
                                or "FROM audiences" in s or "FROM asks" in s]
 
@@ -136,7 +136,7 @@ def test_a_workspace_without_a_mark_is_always_read(tmp_path: Path) -> None:
         assert planning.planner_mark(ws) is None
         rows, fit = as_read(ws)
         assert same_rows(input_cache.partner_rows(ws), rows)
-        assert input_cache.calibration_fit(ws) == fit
+        assert stored_fit(ws) == fit
         assert not input_cache.cache_file(ws, "partners").exists()  # type: ignore[union-attr]
 
 
@@ -154,3 +154,14 @@ def test_plan_prints_the_same_with_its_partners_kept_or_read(
         assert kept.exists()
     assert outputs[0] == outputs[1]
     assert len(json.loads(outputs[0])["ranked"]) > 10
+
+
+def test_a_workspace_whose_mark_is_no_longer_kept_is_refused(demo_path: Path) -> None:
+    import sqlite3
+
+    from socialdesk.store.errors import ForeignSchema
+
+    with sqlite3.connect(demo_path) as conn:  # another program drops a trigger
+        conn.execute("DROP TRIGGER planner_mark_asks_update")
+    with pytest.raises(ForeignSchema, match="planner_mark_asks_update"):
+        Workspace.open_readonly(demo_path)

@@ -26,6 +26,7 @@ from socialdesk.store import planning
 from socialdesk.store.workspace import Workspace
 
 T = TypeVar("T")
+Fit = tuple[int, tuple[float, float] | None]
 
 FORMAT = 1  # raise when what is kept, or how it is worked out, changes
 # PartnerRows' arrays; its other fields are kept as JSON (names, last asks, codes' values).
@@ -38,25 +39,15 @@ def partner_rows(ws: Workspace) -> planning.PartnerRows:
     return _cached(ws, "partners", lambda: planning.partner_rows(ws), _rows_text, _rows_from)
 
 
-def calibration_fit(ws: Workspace) -> tuple[int, tuple[float, float] | None]:
-    """The resolved asks' count and the recalibration's (α, β) fitted on them.
+def calibration_fit(ws: Workspace, fit: Callable[[], Fit]) -> Fit:
+    """The recalibration's ``fit()``, kept while the asks are unchanged.
 
-    None instead of (α, β) under ``track_record.MIN_RESOLVED`` asks. From the cache while
-    the workspace's mark is unchanged.
+    ``Fit``: the resolved asks' count and (α, β), None under the count a fit needs.
     """
-    def fit() -> tuple[int, tuple[float, float] | None]:
-        from socialdesk.core.planner.track_record import MIN_RESOLVED, fit_calibration
-        from socialdesk.store import track_record
-
-        outcomes = track_record.calibration_outcomes(ws)
-        if len(outcomes) < MIN_RESOLVED:
-            return len(outcomes), None
-        return len(outcomes), fit_calibration(outcomes["raw_p"], outcomes["shared"])
-
-    def text(value: tuple[int, tuple[float, float] | None]) -> tuple[dict[str, Any], bytes]:
+    def text(value: Fit) -> tuple[dict[str, Any], bytes]:
         return {"resolved": value[0], "fit": value[1]}, b""
 
-    def read(meta: dict[str, Any], _: bytes) -> tuple[int, tuple[float, float] | None]:
+    def read(meta: dict[str, Any], _: bytes) -> Fit:
         fitted = meta["fit"]
         return int(meta["resolved"]), (None if fitted is None
                                        else (float(fitted[0]), float(fitted[1])))
