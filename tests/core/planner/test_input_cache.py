@@ -7,6 +7,7 @@ partners or the asks again, and never once a row they are made from has changed.
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from dataclasses import fields
 from pathlib import Path
@@ -154,6 +155,8 @@ def test_plan_prints_the_same_with_its_partners_kept_or_read(
         assert kept.exists()
     assert outputs[0] == outputs[1]
     assert len(json.loads(outputs[0])["ranked"]) > 10
+    if os.name == "posix":  # the partners' names are for the user's eyes only
+        assert kept.parent.stat().st_mode & 0o777 == 0o700
 
 
 def test_a_workspace_whose_mark_is_no_longer_kept_is_refused(demo_path: Path) -> None:

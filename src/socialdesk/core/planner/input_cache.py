@@ -88,7 +88,8 @@ def _cached(ws: Workspace, kind: str, compute: Callable[[], T],
         try:
             from socialdesk.core.atomic import atomic_open
 
-            path.parent.mkdir(parents=True, exist_ok=True)
+            # Partners' names: a folder of the user's own, like the workspace's data.
+            path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
             with atomic_open(path, binary=True) as file:
                 file.write(json.dumps(meta).encode() + b"\n" + body)
         except OSError:
