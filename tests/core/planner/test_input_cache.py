@@ -168,3 +168,12 @@ def test_a_workspace_whose_mark_is_no_longer_kept_is_refused(demo_path: Path) ->
         conn.execute("DROP TRIGGER planner_mark_asks_update")
     with pytest.raises(ForeignSchema, match="planner_mark_asks_update"):
         Workspace.open_readonly(demo_path)
+
+
+def test_a_name_stored_as_bytes_is_read_and_not_kept(demo_path: Path) -> None:
+    with Workspace.open(demo_path) as ws:  # another program wrote a BLOB where text belongs
+        with ws.conn:
+            ws.conn.execute(f"UPDATE contacts SET name = CAST(name AS BLOB) WHERE id = {PARTNER}")
+        rows, _ = as_read(ws)
+        assert same_rows(input_cache.partner_rows(ws), rows)
+        assert not input_cache.cache_file(ws, "partners").exists()  # type: ignore[union-attr]

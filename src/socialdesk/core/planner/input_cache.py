@@ -83,17 +83,18 @@ def _cached(ws: Workspace, kind: str, compute: Callable[[], T],
             pass  # worked out again below, and written anew
     value = compute()
     if path is not None:
-        meta, body = text(value)
-        meta.update(format=FORMAT, version=__version__, mark=mark, kind=kind)
         try:
             from socialdesk.core.atomic import atomic_open
 
+            meta, body = text(value)
+            meta.update(format=FORMAT, version=__version__, mark=mark, kind=kind)
+            head = json.dumps(meta).encode()  # TypeError: a value JSON cannot hold
             # Partners' names: a folder of the user's own, like the workspace's data.
             path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
             with atomic_open(path, binary=True) as file:
-                file.write(json.dumps(meta).encode() + b"\n" + body)
-        except OSError:
-            pass  # a cache that cannot be written: read from the workspace next time too
+                file.write(head + b"\n" + body)
+        except (OSError, TypeError, ValueError):
+            pass  # not kept: read from the workspace next time too
     return value
 
 
