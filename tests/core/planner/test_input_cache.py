@@ -116,6 +116,19 @@ def test_unchanged_partners_and_asks_are_not_read_again(demo_path: Path) -> None
                                or "FROM audiences" in s or "FROM asks" in s]
 
 
+def test_after_an_ask_is_made_only_the_asks_are_read_again(demo_path: Path) -> None:
+    with Workspace.open(demo_path) as ws:
+        input_cache.partner_rows(ws)
+        with ws.conn:
+            ws.conn.execute(CHANGES["a new ask"])
+        rows, _ = as_read(ws)
+        statements: list[str] = []
+        ws.conn.set_trace_callback(statements.append)
+        assert same_rows(input_cache.partner_rows(ws), rows)
+    assert [s for s in statements if "FROM asks" in s]
+    assert not [s for s in statements if "FROM contacts" in s or "FROM audiences" in s]
+
+
 def test_a_damaged_cache_file_is_read_again_from_the_workspace(demo_path: Path) -> None:
     with Workspace.open(demo_path) as ws:
         rows, _ = as_read(ws)
@@ -127,14 +140,14 @@ def test_a_damaged_cache_file_is_read_again_from_the_workspace(demo_path: Path) 
             path.write_bytes(damaged)
             assert same_rows(input_cache.partner_rows(ws), rows)
         meta = json.loads(path.read_bytes().partition(b"\n")[0])
-        assert meta["mark"] == planning.planner_mark(ws)  # written anew
+        assert meta["mark"] == planning.planner_marks(ws)["partners"]  # type: ignore[index]
 
 
 def test_a_workspace_without_a_mark_is_always_read(tmp_path: Path) -> None:
     path = tmp_path / "old.sqlite"
     shutil.copyfile(FIXTURES / "workspace-v9.sqlite", path)
     with Workspace.open_readonly(path) as ws:  # too old for a mark, and left as it is
-        assert planning.planner_mark(ws) is None
+        assert planning.planner_marks(ws) is None
         rows, fit = as_read(ws)
         assert same_rows(input_cache.partner_rows(ws), rows)
         assert stored_fit(ws) == fit
