@@ -53,8 +53,8 @@ def partner_rows(ws: Workspace) -> planning.PartnerRows:
     asked, shared, last = _cached(ws, "history", both,
                                   lambda: planning.partner_history(ws, rows.ids),
                                   _history_text, _history_from)
-    if not len(asked) == len(shared) == len(last) == len(rows.ids):
-        raise ValueError("the asks kept are not the partners'")  # cannot be, with both marks
+    if not len(asked) == len(shared) == len(last) == len(rows.ids):  # not with both marks
+        asked, shared, last = planning.partner_history(ws, rows.ids)
     return replace(rows, asked=asked, shared=shared, last_asked_on=last)
 
 
