@@ -23,6 +23,12 @@ settings.register_profile("shared-machine", deadline=None,
 settings.load_profile("shared-machine")
 
 
+@pytest.fixture(scope="session", autouse=True)
+def session_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """A cache folder for what session fixtures make (a demo's planner figures), not ~/.cache."""
+    os.environ["SOCIALDESK_CACHE_DIR"] = str(tmp_path_factory.mktemp("cache"))
+
+
 @pytest.fixture(autouse=True)
 def isolated_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Point every folder SocialDesk (and keyring) uses into the test's temp folder."""
@@ -30,6 +36,7 @@ def isolated_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Pat
     for name, sub in (
         ("SOCIALDESK_DATA_DIR", "data"),
         ("SOCIALDESK_CONFIG_DIR", "config"),
+        ("SOCIALDESK_CACHE_DIR", "cache"),
         ("XDG_DATA_HOME", "xdg-data"),
         ("XDG_CONFIG_HOME", "xdg-config"),
         ("XDG_CACHE_HOME", "xdg-cache"),

@@ -55,3 +55,29 @@ def test_a_figure_that_is_not_finite_is_refused_as_json_refuses_it() -> None:
     with pytest.raises(ValueError) as theirs:
         expected(value)
     assert str(ours.value) == str(theirs.value)
+
+
+@settings(suppress_health_check=[HealthCheck.too_slow], deadline=None)
+@given(rows, st.integers(0, 3))
+def test_rows_given_as_columns_read_as_their_objects(objects: list[dict[str, Any]],
+                                                     level: int) -> None:
+    keys = list(objects[0]) if objects else ["a", "b"]
+    table = json_text.Rows({k: [o[k] for o in objects] for k in keys})
+    value: Any = table
+    for _ in range(level):
+        value = {"in": value}
+        objects = {"in": objects}  # type: ignore[assignment]
+    assert json_text.dumps(value) == expected(objects)
+
+
+@pytest.mark.parametrize("columns", [
+    {"a": [1, [2]], "b": ["x", "y"]},  # not flat
+    {"a": [1.5, math.nan]},  # not finite: refused below
+])
+def test_rows_that_are_not_flat_scalars_are_written_as_their_objects(columns: Any) -> None:
+    table = json_text.Rows(columns)
+    if any(isinstance(v, float) and math.isnan(v) for v in columns["a"]):
+        with pytest.raises(ValueError, match="JSON compliant"):
+            json_text.dumps({"ranked": table})
+    else:
+        assert json_text.dumps({"ranked": table}) == expected({"ranked": table.objects()})

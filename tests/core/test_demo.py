@@ -55,6 +55,7 @@ def dump(path: Path) -> dict[str, list[tuple[object, ...]]]:
                 f"SELECT * FROM {table} ORDER BY {order}")]
         # Two workspaces are two, however alike: each has an identity of its own.
         contents["settings"] = [r for r in contents["settings"] if r[0] != "workspace_id"]
+        del contents["planner_mark"]  # a random token, new with every change (not content)
         return contents
 
 

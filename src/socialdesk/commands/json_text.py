@@ -4,17 +4,39 @@
 50,000 ranked partners of ``socialdesk plan --json`` on a huge workspace took seconds. A
 list of flat objects (same keys, no nested values) is encoded here with one call of the C
 encoder for all their values, then laid out: the same text in a fraction of the time.
+Such a list can also be given as its columns (:class:`Rows`), without an object per row.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from itertools import chain, repeat
 from typing import Any
 
 INDENT = "  "
 _SCALARS = (str, int, float, bool, type(None))
+_SCALAR_TYPES = frozenset(_SCALARS)
 # Every value on a line of its own: an encoded value never holds a raw line break.
 _FLAT = json.JSONEncoder(ensure_ascii=False, allow_nan=False, separators=("\n", ": "))
+
+
+@dataclass(frozen=True, eq=False)
+class Rows:
+    """A list of objects with the same keys, given as columns: each key's values in row order.
+
+    Written as that list of objects is (:meth:`objects`), without making one per row:
+    the 50,000 ranked partners of ``plan --json`` on a huge workspace.
+    """
+
+    columns: Mapping[str, Sequence[Any]]  # of equal lengths
+
+    def objects(self) -> list[dict[str, Any]]:
+        """The rows as the objects they stand for."""
+        keys = list(self.columns)
+        return [dict(zip(keys, values, strict=True))
+                for values in zip(*self.columns.values(), strict=True)]
 
 
 def dumps(value: Any) -> str:
@@ -26,12 +48,25 @@ def dumps(value: Any) -> str:
     try:
         _write(value, 0, parts)
     except ValueError:  # raised again by json itself, with its message
-        return json.dumps(value, ensure_ascii=False, indent=2, allow_nan=False)
+        return json.dumps(value, ensure_ascii=False, indent=2, allow_nan=False,
+                          default=_objects)
     return "".join(parts)
 
 
+def _objects(value: Any) -> Any:
+    if isinstance(value, Rows):
+        return value.objects()
+    raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
+
+
 def _write(value: Any, level: int, out: list[str]) -> None:
-    if isinstance(value, dict) and value and all(isinstance(k, str) for k in value):
+    if isinstance(value, Rows):
+        text = _columns(value.columns, level)
+        if text is None:
+            _write(value.objects(), level, out)
+        else:
+            out.append(text)
+    elif isinstance(value, dict) and value and all(isinstance(k, str) for k in value):
         inner = "\n" + INDENT * (level + 1)
         out.append("{")
         for i, (key, item) in enumerate(value.items()):
@@ -70,9 +105,39 @@ def _flat_objects(items: list[Any] | tuple[Any, ...], level: int) -> list[str] |
     if not all(type(v) in _SCALARS for v in values):
         return None
     tokens = _FLAT.encode(values)[1:-1].split("\n")
+    template = _template(keys, level)
+    width = len(keys)
+    return [template.format(*tokens[i:i + width]) for i in range(0, len(tokens), width)]
+
+
+def _columns(columns: Mapping[str, Sequence[Any]], level: int) -> str | None:
+    """The list's text, as for its objects (None: not all values scalars, or no keys).
+
+    Each column is encoded by one call of the C encoder; the rows' text is laid out by
+    one join over the columns' values interleaved with the keys.
+    """
+    if not columns or not all(isinstance(k, str) for k in columns):
+        return None
+    values = []
+    for column in columns.values():
+        if not set(map(type, column)) <= _SCALAR_TYPES:
+            return None
+        values.append(_FLAT.encode(list(column))[1:-1].split("\n") if column else [])
+    if len({len(v) for v in values}) != 1:
+        raise ValueError("the columns of Rows differ in length")
+    if not values[0]:
+        return "[]"
+    item, key = "\n" + INDENT * (level + 1), "\n" + INDENT * (level + 2)
+    parts: list[Iterable[str]] = [chain(["{"], repeat(item + "}," + item + "{"))]
+    for i, (name, column) in enumerate(zip(columns, values, strict=True)):
+        parts += (repeat(("," if i else "") + key + _FLAT.encode(name) + ": "), column)
+    rows = "".join(chain.from_iterable(zip(*parts, strict=False)))  # the repeats are endless
+    return "[" + item + rows + item + "}\n" + INDENT * level + "]"
+
+
+def _template(keys: Sequence[str], level: int) -> str:
+    """A ``str.format`` template of one object with these keys, a ``{}`` for each value."""
     inner = "\n" + INDENT * (level + 1)
     lines = [(inner + _FLAT.encode(k) + ": ").replace("{", "{{").replace("}", "}}")
              for k in keys]
-    template = "{{" + ",".join(line + "{}" for line in lines) + "\n" + INDENT * level + "}}"
-    width = len(keys)
-    return [template.format(*tokens[i:i + width]) for i in range(0, len(tokens), width)]
+    return "{{" + ",".join(line + "{}" for line in lines) + "\n" + INDENT * level + "}}"

@@ -1,7 +1,8 @@
 """Where SocialDesk keeps its files: platform folders, overridable by environment.
 
-``SOCIALDESK_DATA_DIR`` and ``SOCIALDESK_CONFIG_DIR`` replace the platform folders
-(tests and portable installs use them); ``SOCIALDESK_WORKSPACE`` names the workspace.
+``SOCIALDESK_DATA_DIR``, ``SOCIALDESK_CONFIG_DIR`` and ``SOCIALDESK_CACHE_DIR`` replace
+the platform folders (tests and portable installs use them); ``SOCIALDESK_WORKSPACE``
+names the workspace.
 Nothing is created or read at import time.
 """
 
@@ -35,6 +36,22 @@ def config_dir() -> Path:
     import platformdirs
 
     return Path(platformdirs.user_config_dir(APP_NAME, appauthor=False))
+
+
+def cache_dir() -> Path:
+    """The folder for what can be worked out again (the planner's partners between runs)."""
+    override = os.environ.get("SOCIALDESK_CACHE_DIR")
+    if override:
+        return Path(override).expanduser()
+    data = os.environ.get("SOCIALDESK_DATA_DIR")
+    if data:  # a portable install keeps everything in its folders
+        return Path(data).expanduser() / "cache"
+    if sys.platform.startswith("linux"):  # the XDG cache folder, without platformdirs' import
+        return Path(os.environ.get("XDG_CACHE_HOME", "").strip() or "~/.cache").expanduser() \
+            / APP_NAME
+    import platformdirs
+
+    return Path(platformdirs.user_cache_dir(APP_NAME, appauthor=False))
 
 
 def default_workspace() -> Path:

@@ -50,6 +50,7 @@ from socialdesk.store import (
     schema_v16,
     schema_v17,
     schema_v18,
+    schema_v19,
 )
 
 if TYPE_CHECKING:
@@ -182,6 +183,10 @@ def _planner_indexes(db: Database) -> None:
     run_script(db, schema_v18.SQL)
 
 
+def _planner_mark(db: Database) -> None:
+    run_script(db, schema_v19.SQL)
+
+
 # Every migration, oldest first. Never edit or remove a released one; append.
 MIGRATIONS: tuple[Migration, ...] = (
     ("0001_initial", _initial),
@@ -202,6 +207,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     ("0016_post_templates", _post_templates),
     ("0017_editor_extras", _editor_extras),
     ("0018_planner_indexes", _planner_indexes),
+    ("0019_planner_mark", _planner_mark),
 )
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from socialdesk.store.asks import PARTNER_HISTORY
@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 _COUNT = "CAST(min(max({0}, 0), 1000000000000) AS INTEGER)"
 # A platform as the model compares them: a listed name, or another one's name in lower case.
 _PLATFORM = f"lower({shown('platform')})"
+MARK_VERSION = 19  # the schema version that added planner_mark
 
 
 @dataclass(frozen=True, eq=False)
@@ -91,6 +92,13 @@ def partner_rows(ws: Workspace) -> PartnerRows:
     One query per table, fetched whole as plain tuples and turned into arrays: 50,000
     partners with 150,000 audiences without an object per partner.
     """
+    rows = partners_without_history(ws)
+    asked, shared, last_asked_on = partner_history(ws, rows.ids)
+    return replace(rows, asked=asked, shared=shared, last_asked_on=last_asked_on)
+
+
+def partners_without_history(ws: Workspace) -> PartnerRows:
+    """:func:`partner_rows` without reading the asks: none asked, none shared, never asked."""
     import numpy as np  # imported on first use, not at startup
 
     cursor = ws.conn.cursor()
@@ -104,15 +112,6 @@ def partner_rows(ws: Workspace) -> PartnerRows:
         strength[i] = STAGE_STRENGTH[stages[i]]
     ids = np.asarray(partners["id"], dtype=np.int64)
     n = len(ids)
-    asked, shared = np.zeros(n, dtype=np.int64), np.zeros(n, dtype=np.int64)
-    last_asked_on: list[str | None] = [None] * n
-    history = columns_by_name(cursor.execute(f"{PARTNER_HISTORY} GROUP BY contact_id"))
-    at, found = _positions(ids, np.asarray(history["contact_id"], dtype=np.int64))
-    asked[at] = np.asarray(history["asked"], dtype=np.int64)[found]
-    shared[at] = np.asarray(history["shared"], dtype=np.int64)[found]
-    last = history["last_asked_on"]
-    for i, row in zip(at.tolist(), np.flatnonzero(found).tolist(), strict=True):
-        last_asked_on[i] = last[row]
     audiences = columns_by_name(cursor.execute(
         f"SELECT id, contact_id, {_PLATFORM} AS platform, {_COUNT.format('size')} AS size "
         "FROM audiences ORDER BY contact_id, id"))
@@ -123,12 +122,51 @@ def partner_rows(ws: Workspace) -> PartnerRows:
     return PartnerRows(
         ids=ids, names=list(partners["name"]), strength=strength,
         effort_minutes=np.asarray(partners["effort_minutes"], dtype=np.int64),
-        asked=asked, shared=shared, last_asked_on=last_asked_on,
+        asked=np.zeros(n, dtype=np.int64), shared=np.zeros(n, dtype=np.int64),
+        last_asked_on=[None] * n,
         owner=np.searchsorted(ids, np.asarray(audiences["contact_id"], dtype=np.int64)),
         size=np.asarray(audiences["size"], dtype=np.int64),
         platform=np.fromiter(map(platform_codes.__getitem__, platforms), dtype=np.int64,
                              count=len(platforms)),
         platforms=tuple(platform_codes), topics=topics, topic_sets=topic_sets)
+
+
+def partner_history(ws: Workspace, ids: np.ndarray
+                    ) -> tuple[np.ndarray, np.ndarray, list[str | None]]:
+    """Each partner's resolved asks (n), shares (k) and last ask of all (ISO date or None).
+
+    ``ids``: the partners' contact ids, increasing; the figures in their order.
+    """
+    import numpy as np
+
+    cursor = ws.conn.cursor()
+    cursor.row_factory = None
+    n = len(ids)
+    asked, shared = np.zeros(n, dtype=np.int64), np.zeros(n, dtype=np.int64)
+    last_asked_on: list[str | None] = [None] * n
+    history = columns_by_name(cursor.execute(f"{PARTNER_HISTORY} GROUP BY contact_id"))
+    at, found = _positions(ids, np.asarray(history["contact_id"], dtype=np.int64))
+    asked[at] = np.asarray(history["asked"], dtype=np.int64)[found]
+    shared[at] = np.asarray(history["shared"], dtype=np.int64)[found]
+    last = history["last_asked_on"]
+    for i, row in zip(at.tolist(), np.flatnonzero(found).tolist(), strict=True):
+        last_asked_on[i] = last[row]
+    return asked, shared, last_asked_on
+
+
+def planner_marks(ws: Workspace) -> dict[str, str] | None:
+    """The workspace's planner marks by name: random tokens, each new when what it marks changes.
+
+    ``partners``: the partners as :func:`partners_without_history` reads them (contacts,
+    audiences, their topics); ``asks``: the asks and their visits (:func:`partner_history`,
+    the recalibration's outcomes). None for a workspace older than schema version 19
+    (opened read-only), which has none. Read them before those rows: rows read after them
+    are as new as they are, or newer.
+    """
+    if ws.schema_version < MARK_VERSION:
+        return None
+    return {row["name"]: str(row["token"]) for row in ws.conn.execute(
+        "SELECT name, token FROM planner_mark")}
 
 
 def _codes(values: Iterable[str]) -> dict[str, int]:

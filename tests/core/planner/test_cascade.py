@@ -8,6 +8,8 @@ import random
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from socialdesk.core.planner import cascade, ranking
 from socialdesk.core.planner import leverage as lv
@@ -294,3 +296,15 @@ def test_the_workspace_settings_reach_the_cascade() -> None:
     assert model.max_hops == 3
     # q_b = π = 0.2 (a = 0.2, b = 0), so the link's chance is 1 · 0.2 · reshare 0.15
     assert model.prob.tolist() == pytest.approx([0.2 * 0.15])
+
+
+@settings(deadline=None)
+@given(st.lists(st.floats(0, 1e12), min_size=1, max_size=3000)
+       | st.lists(st.integers(0, 50).map(float), min_size=1, max_size=3000),
+       st.lists(st.integers(0, 100), min_size=1, max_size=5))
+def test_the_reach_percentiles_are_numpys_to_the_last_bit(values: list[float],
+                                                         q: list[int]) -> None:
+    reach = np.asarray(values)
+    ours = cascade.percentiles(reach, q)
+    theirs = np.percentile(reach, q).tolist()
+    assert [v.hex() for v in ours] == [float(v).hex() for v in theirs]

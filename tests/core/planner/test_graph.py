@@ -134,3 +134,12 @@ def test_planning_one_post_reads_only_the_links_its_runs_can_take(demo: Workspac
         skip = planning.not_suggested(demo, post_id, model.ranking, today)
         assert plan == model.plan(runs=700, seed=3, skip=skip)
         assert plan.cascade is not None and plan.cascade.runs == 700
+
+
+@pytest.mark.parametrize("values", [[], [5], [3, 1, 3, 2, 1], [7] * 4, list(range(50, 0, -3))])
+def test_distinct_values_are_numpys_unique(values: list[int]) -> None:
+    import numpy as np
+
+    array = np.asarray(values, dtype=np.int64)
+    found = graph.distinct(array)
+    assert found.dtype == np.int64 and found.tolist() == np.unique(array).tolist()

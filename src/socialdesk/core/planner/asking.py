@@ -9,14 +9,12 @@ from dataclasses import dataclass
 from datetime import date
 
 from socialdesk.core.planner import ask_messages
-from socialdesk.core.planner.leverage import MODEL_VERSION, PartnerEstimate
+from socialdesk.core.planner.leverage import FATIGUE_WINDOW_DAYS, MODEL_VERSION, PartnerEstimate
 from socialdesk.core.settings import workspace_settings
 from socialdesk.core.share import kits
 from socialdesk.core.share.kit import kit_text
 from socialdesk.store import asks, contacts, planning, share
 from socialdesk.store.workspace import Workspace
-
-FATIGUE_WINDOW_DAYS = 30
 
 
 @dataclass(frozen=True, slots=True)

@@ -115,18 +115,18 @@ def links_near(ws: Workspace, partners: np.ndarray, seeds: Iterable[int], hops: 
     without the rest: a few asks' neighbourhood out of 500,000 links. ``partners`` are
     the partners' contact ids, sorted.
     """
-    seen = np.unique(np.fromiter(seeds, dtype=np.int64))
+    seen = distinct(np.fromiter(seeds, dtype=np.int64))
     frontier = seen
     for _ in range(max(0, hops)):
         if not len(frontier):
             break
         rows = planning.links_touching(ws, frontier.tolist())
         ends = np.concatenate([rows["to_id"], rows["from_id"][rows["directed"] == 0]])
-        ends = np.unique(ends[_found(partners, ends, np.searchsorted(partners, ends))])
-        frontier = np.setdiff1d(ends, seen, assume_unique=True)
-        seen = np.union1d(seen, frontier)
+        ends = distinct(ends[_found(partners, ends, np.searchsorted(partners, ends))])
+        frontier = ends[~_found(seen, ends, np.searchsorted(seen, ends))]
+        seen = distinct(np.concatenate([seen, frontier]))
     rows = planning.links_touching(ws, seen.tolist(), among=True)
-    used = np.unique(np.concatenate([rows["from_id"], rows["to_id"]]))
+    used = distinct(np.concatenate([rows["from_id"], rows["to_id"]]))
     return _between(used[_found(partners, used, np.searchsorted(partners, used))], rows)
 
 
@@ -145,6 +145,18 @@ def _between(nodes: np.ndarray, rows: np.ndarray) -> PartnerLinks:
     out_src[starts], out_dst[starts] = src, dst
     out_src[starts[both] + 1], out_dst[starts[both] + 1] = dst[both], src[both]
     return PartnerLinks(nodes, out_src, out_dst, np.repeat(weight, count))
+
+
+def distinct(values: np.ndarray) -> np.ndarray:
+    """The distinct values, sorted: ``np.unique(values)``.
+
+    Without ``np.unique``, which imports ``numpy.ma`` (tens of milliseconds of a command).
+    """
+    ordered = np.sort(values)
+    if len(ordered) < 2:
+        return ordered
+    kept: np.ndarray = ordered[np.concatenate(([True], ordered[1:] != ordered[:-1]))]
+    return kept
 
 
 def stable_order(positions: np.ndarray, bound: int) -> np.ndarray:

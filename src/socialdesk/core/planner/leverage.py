@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 
 MAX_HOPS = 4  # the cascade's longest chain: asked partners' shares, then three reshares
 MODEL_VERSION = 2  # stored with each ask's forecast (its track record)
+FATIGUE_WINDOW_DAYS = 30  # asks counted for the warning before asking someone too often
 
 
 @dataclass(frozen=True, slots=True)

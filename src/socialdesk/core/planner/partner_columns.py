@@ -81,7 +81,7 @@ class PartnerColumns(Sequence[PartnerInput]):
     def from_rows(cls, rows: PartnerRows, today: date) -> PartnerColumns:
         """A workspace's partners (``store.planning.partner_rows``), fatigue as of ``today``."""
         return cls(
-            ids=[str(i) for i in rows.ids.tolist()], names=rows.names,
+            ids=list(map(str, rows.ids.tolist())), names=rows.names,
             strength=rows.strength, effort_minutes=rows.effort_minutes.tolist(), asked=rows.asked,
             shared=rows.shared, days=days_since(today, rows.last_asked_on),
             owner=rows.owner, size=rows.size, platform=rows.platform,
@@ -95,7 +95,10 @@ class PartnerColumns(Sequence[PartnerInput]):
         for pid, d in days.items():
             if pid in self.position:
                 changed[self.position[pid]] = math.nan if d is None else d
-        return replace(self, days=changed)
+        other = replace(self, days=changed)
+        # What is worked out from the other columns holds for both (50,000 partners).
+        vars(other).update({k: v for k, v in vars(self).items() if k in _NOT_FROM_DAYS})
+        return other
 
     @cached_property
     def position(self) -> dict[str, int]:
@@ -154,6 +157,9 @@ class PartnerColumns(Sequence[PartnerInput]):
     def __iter__(self) -> Iterator[PartnerInput]:
         """Every partner's input object, in order (made now: slow for many)."""
         return (self[i] for i in range(len(self)))
+
+
+_NOT_FROM_DAYS = frozenset({"position", "name_rank", "effort", "starts", "audience"})
 
 
 def name_ranks(names: Sequence[str]) -> np.ndarray:

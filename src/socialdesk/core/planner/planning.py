@@ -19,8 +19,7 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from socialdesk.core.planner import leverage, track_record
-from socialdesk.core.planner.asking import FATIGUE_WINDOW_DAYS
-from socialdesk.core.planner.leverage import AudienceInput, PartnerEstimate
+from socialdesk.core.planner.leverage import FATIGUE_WINDOW_DAYS, AudienceInput, PartnerEstimate
 from socialdesk.core.planner.scenario import Scenario
 from socialdesk.core.settings import workspace_settings
 from socialdesk.store import asks, planning
@@ -81,10 +80,10 @@ def days_since(today: date, iso: str | None) -> int | None:
 
 def workspace_model(ws: Workspace, today: date, with_links: bool = True) -> WorkspaceModel:
     """Read the partners, own channels, links (unless not wanted) and settings."""
-    from socialdesk.core.planner import graph  # numpy: only when it is needed
+    from socialdesk.core.planner import graph, input_cache  # numpy: only when it is needed
     from socialdesk.core.planner.partner_columns import PartnerColumns
 
-    rows = planning.partner_rows(ws)
+    rows = input_cache.partner_rows(ws)
     return WorkspaceModel(
         today=today, partners=PartnerColumns.from_rows(rows, today),
         last_asked_on=rows.last_asked_on,

@@ -173,9 +173,9 @@ class RankedEstimates(Sequence[PartnerEstimate]):
         at = order.tolist()
         c = r.partners
         return PartnerFigures(
-            ids=[c.ids[i] for i in at], names=[c.names[i] for i in at],
+            ids=list(map(c.ids.__getitem__, at)), names=list(map(c.names.__getitem__, at)),
             p=r.p[order].tolist(), fit=r.fit[order].tolist(), added=r.added[order].tolist(),
-            effort_minutes=[c.effort_minutes[i] for i in at])
+            effort_minutes=list(map(c.effort_minutes.__getitem__, at)))
 
     def __eq__(self, other: object) -> bool:
         """Equal to any sequence of the same estimates in the same order."""
@@ -231,8 +231,12 @@ def choose(term: np.ndarray, effort: np.ndarray, name_rank: np.ndarray,
     by_ratio = affordable[np.lexsort((name_rank[affordable], e, ratio))]
     chosen: list[int] = []
     spent = 0.0
-    for i, minutes in zip(by_ratio.tolist(), effort[by_ratio].tolist(), strict=True):
-        if len(chosen) >= limit:
+    minutes_left = effort[by_ratio]
+    # The least effort from each candidate on: once even that no longer fits, nothing will.
+    least = np.minimum.accumulate(minutes_left[::-1])[::-1].tolist()
+    for k, (i, minutes) in enumerate(zip(by_ratio.tolist(), minutes_left.tolist(),
+                                         strict=True)):
+        if len(chosen) >= limit or spent + least[k] > budget:
             break
         if spent + minutes <= budget:
             chosen.append(i)

@@ -16,7 +16,7 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import date
 
-from socialdesk.core.planner.asking import FATIGUE_WINDOW_DAYS
+from socialdesk.core.planner.leverage import FATIGUE_WINDOW_DAYS
 from socialdesk.core.planner.planning import WorkspaceModel, workspace_model
 from socialdesk.core.settings import workspace_settings
 from socialdesk.store import asks, planning

@@ -22,8 +22,7 @@ from typing import TYPE_CHECKING, overload
 
 from socialdesk.core.gc_pause import collection_paused
 from socialdesk.core.planner import leverage, planning
-from socialdesk.core.planner.asking import FATIGUE_WINDOW_DAYS
-from socialdesk.core.planner.leverage import PartnerEstimate
+from socialdesk.core.planner.leverage import FATIGUE_WINDOW_DAYS, PartnerEstimate
 from socialdesk.qt.planner.data import WorkspaceFacts
 from socialdesk.store import asks
 from socialdesk.store.models import AskRow
