@@ -144,7 +144,7 @@ def _detail_key(kind: str, value: str) -> IdentityKey | None:
     return (kind, found) if found else None
 
 
-SORT_IN_NUMPY_ABOVE = 20_000  # keys in a block; larger blocks are ordered and kept by numpy
+SORT_IN_NUMPY_ABOVE = 1_000  # keys in a block; larger blocks are ordered and kept by numpy
 
 
 class _Block:
