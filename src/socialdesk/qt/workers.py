@@ -197,6 +197,12 @@ class Presence(QObject):
         self.left = threading.Event()
         widget.installEventFilter(self)
 
+    @classmethod
+    def of(cls, widget: QWidget) -> Presence:
+        """The one ``Presence`` of ``widget`` (each filters every event the widget gets)."""
+        found = widget.findChild(cls, "", Qt.FindChildOption.FindDirectChildrenOnly)
+        return found if isinstance(found, cls) else cls(widget)
+
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         """Note the widget hiding and showing again."""
         kind = event.type()
@@ -236,7 +242,7 @@ class LatestJob(QObject):
         self._task.finished.connect(self._done)
         self._work: Callable[[], Any] | None = None  # the latest request's
         self._put_off = False  # the latest request waits for the widget to show again
-        self.presence = Presence(parent) if isinstance(parent, QWidget) else None
+        self.presence = Presence.of(parent) if isinstance(parent, QWidget) else None
         if self.presence is not None:
             self.presence.returned.connect(self._returned)
 

@@ -107,7 +107,7 @@ class RangeCache(QObject):
         self._loader = RangeLoader(self)
         self._loader.loaded.connect(self._loaded)
         self._loader.put_off.connect(self._was_put_off)
-        self.presence = Presence(parent) if isinstance(parent, QWidget) else None
+        self.presence = Presence.of(parent) if isinstance(parent, QWidget) else None
         if self.presence is not None:
             self.presence.returned.connect(self._returned)
 
