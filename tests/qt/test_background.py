@@ -223,3 +223,46 @@ def test_a_view_built_but_not_shown_yet_reads_at_once(qtbot) -> None:
     job.start(lambda: "read")
     qtbot.waitUntil(lambda: bool(answers), timeout=10_000)
     assert answers == ["read"]
+
+
+def test_a_read_running_when_the_user_leaves_stops_at_its_next_step(qtbot) -> None:
+    """It reads again, from the start, once the view shows again."""
+    import threading
+
+    from PySide6.QtWidgets import QStackedWidget
+
+    from socialdesk.qt.workers import LatestJob, check_presence
+
+    create_application()
+    stack = QStackedWidget()
+    qtbot.addWidget(stack)
+    reports, contacts = QWidget(), QWidget()
+    stack.addWidget(reports)
+    stack.addWidget(contacts)
+    stack.show()
+    started, go_on = threading.Event(), threading.Event()
+    steps: list[str] = []
+    answers: list[object] = []
+
+    def read() -> str:
+        steps.append("first step")
+        started.set()
+        go_on.wait(10)
+        check_presence()
+        steps.append("second step")
+        return "figures"
+
+    job = LatestJob(reports)
+    job.finished.connect(answers.append)
+    job.start(read)
+    assert started.wait(10)
+    stack.setCurrentWidget(contacts)  # the user leaves while the first step runs
+    go_on.set()
+    assert job.wait(10_000)
+    QApplication.processEvents()
+    assert (steps, answers, job.pending) == (["first step"], [], True)
+
+    stack.setCurrentWidget(reports)
+    qtbot.waitUntil(lambda: bool(answers), timeout=10_000)
+    assert steps == ["first step", "first step", "second step"] and answers == ["figures"]
+

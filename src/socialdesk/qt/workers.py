@@ -195,6 +195,7 @@ class Presence(QObject):
     def __init__(self, widget: QWidget) -> None:
         super().__init__(widget)
         self.left = threading.Event()
+        self._shown = widget.isVisible()  # Qt also sends hide events to pages never shown
         widget.installEventFilter(self)
 
     @classmethod
@@ -206,15 +207,39 @@ class Presence(QObject):
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         """Note the widget hiding and showing again."""
         kind = event.type()
-        if kind == QEvent.Type.Hide:
+        if kind == QEvent.Type.Hide and self._shown:
             self.left.set()
-        elif kind == QEvent.Type.Show and self.left.is_set():
-            self.left.clear()
-            self.returned.emit()
+        elif kind == QEvent.Type.Show:
+            self._shown = True
+            if self.left.is_set():
+                self.left.clear()
+                self.returned.emit()
         return False
 
 
 _PUT_OFF = object()  # a read's answer when its view was left before its turn came
+
+
+class PutOff(Exception):
+    """Raised by :func:`check_presence` in a read whose view the user left."""
+
+
+class _Reading(threading.local):
+    left: threading.Event | None = None  # the running read's view was left
+
+
+_reading = _Reading()
+
+
+def check_presence() -> None:
+    """In a :class:`LatestJob`'s work, between two long steps: stop if the user left the view.
+
+    The read is then put off like one whose turn came after the user left: it runs again,
+    from the start, when the view shows again.
+    """
+    left = _reading.left
+    if left is not None and left.is_set():
+        raise PutOff
 
 
 class LatestJob(QObject):
@@ -224,9 +249,9 @@ class LatestJob(QObject):
     views' reads; a request still waiting when a newer one is made does nothing when its
     turn comes, and an answer that arrives after a newer request was made is ignored.
     When ``parent`` is a widget the user left (:class:`Presence`) by the time a request's
-    turn comes, the request is put off: it runs once the widget shows again (``pending``
-    stays True meanwhile), so the views the user works in get the reading thread and the
-    interpreter lock.
+    turn comes, or at a :func:`check_presence` in its work, the request is put off: it runs
+    once the widget shows again (``pending`` stays True meanwhile), so the views the user
+    works in get the reading thread and the interpreter lock.
     """
 
     finished = Signal(object)  # the work's result
@@ -260,10 +285,15 @@ class LatestJob(QObject):
                 return token, None, None  # a newer request was made while this one waited
             if left is not None and left.is_set():
                 return token, _PUT_OFF, None  # the user left the view: run it on return
+            _reading.left = left
             try:
                 return token, work(), None
+            except PutOff:  # left while it ran (check_presence)
+                return token, _PUT_OFF, None
             except Exception as exc:  # delivered with its token
                 return token, None, exc
+            finally:
+                _reading.left = None
 
         run_task(self._task, tagged, self.pool)
 
