@@ -175,3 +175,94 @@ def test_a_read_waiting_behind_a_newer_request_does_not_run(qtbot) -> None:
     qtbot.waitUntil(lambda: bool(answers), timeout=10_000)
     assert job.wait(10_000)
     assert (ran, answers) == (["newer"], ["newer"])
+
+
+def test_a_read_for_a_view_the_user_left_waits_until_the_view_shows_again(qtbot) -> None:
+    """Work of a view the user left takes neither the reading thread nor the GUI's lock."""
+    import threading
+
+    from PySide6.QtWidgets import QStackedWidget
+
+    from socialdesk.qt.workers import LatestJob
+
+    create_application()
+    stack = QStackedWidget()
+    qtbot.addWidget(stack)
+    planner, contacts = QWidget(), QWidget()
+    stack.addWidget(planner)
+    stack.addWidget(contacts)
+    stack.show()
+    let_go = threading.Event()
+    ran: list[str] = []
+    answers: list[object] = []
+    busy, job = LatestJob(contacts), LatestJob(planner)
+    job.finished.connect(answers.append)
+    busy.start(lambda: let_go.wait(10))
+    job.start(lambda: ran.append("plan") or "plan")  # the planner asks, then waits its turn
+    stack.setCurrentWidget(contacts)  # the user goes on to the contacts
+    let_go.set()
+    assert busy.wait(10_000)
+    QApplication.processEvents()
+    assert (ran, answers, job.pending) == ([], [], True)
+
+    stack.setCurrentWidget(planner)  # back to the planner: its read runs now
+    qtbot.waitUntil(lambda: bool(answers), timeout=10_000)
+    assert (ran, answers, job.pending) == (["plan"], ["plan"], False)
+
+
+def test_a_view_built_but_not_shown_yet_reads_at_once(qtbot) -> None:
+    """Only a view the user left waits: one not shown yet is about to show."""
+    from socialdesk.qt.workers import LatestJob
+
+    create_application()
+    view = QWidget()
+    qtbot.addWidget(view)
+    answers: list[object] = []
+    job = LatestJob(view)
+    job.finished.connect(answers.append)
+    job.start(lambda: "read")
+    qtbot.waitUntil(lambda: bool(answers), timeout=10_000)
+    assert answers == ["read"]
+
+
+def test_a_read_running_when_the_user_leaves_stops_at_its_next_step(qtbot) -> None:
+    """It reads again, from the start, once the view shows again."""
+    import threading
+
+    from PySide6.QtWidgets import QStackedWidget
+
+    from socialdesk.qt.workers import LatestJob, check_presence
+
+    create_application()
+    stack = QStackedWidget()
+    qtbot.addWidget(stack)
+    reports, contacts = QWidget(), QWidget()
+    stack.addWidget(reports)
+    stack.addWidget(contacts)
+    stack.show()
+    started, go_on = threading.Event(), threading.Event()
+    steps: list[str] = []
+    answers: list[object] = []
+
+    def read() -> str:
+        steps.append("first step")
+        started.set()
+        go_on.wait(10)
+        check_presence()
+        steps.append("second step")
+        return "figures"
+
+    job = LatestJob(reports)
+    job.finished.connect(answers.append)
+    job.start(read)
+    assert started.wait(10)
+    stack.setCurrentWidget(contacts)  # the user leaves while the first step runs
+    go_on.set()
+    assert job.wait(10_000)
+    QApplication.processEvents()
+    assert (steps, answers, job.pending) == (["first step"], [], True)
+
+    stack.setCurrentWidget(reports)
+    qtbot.waitUntil(lambda: bool(answers), timeout=10_000)
+    assert steps == ["first step", "first step", "second step"] and answers == ["figures"]
+

@@ -28,6 +28,27 @@ def test_the_modules_load_after_the_libraries_then_leave_full_collections(qtbot)
 
     preloader.start(0)
 
-    qtbot.waitUntil(lambda: "colorsys" in sys.modules, timeout=10_000)
+    qtbot.waitUntil(lambda: _frozen(made_at_startup), timeout=10_000)
+    assert "colorsys" in sys.modules
     assert all(library in sys.modules for library in LIBRARIES)
-    assert _frozen(made_at_startup)
+
+
+def test_the_views_modules_load_on_a_thread_not_between_two_events(
+        qtbot, monkeypatch) -> None:
+    """Imported on the GUI thread, each module froze the window while it loaded."""
+    import threading
+
+    create_application()
+    loaded_on: list[threading.Thread] = []
+
+    class Watch:  # notes which thread imports the module, then lets Python import it
+        def find_spec(self, name: str, path: object = None, target: object = None) -> None:
+            if name == "colorsys":
+                loaded_on.append(threading.current_thread())
+
+    monkeypatch.delitem(sys.modules, "colorsys", raising=False)
+    monkeypatch.setattr(sys, "meta_path", [Watch(), *sys.meta_path])
+    Preloader(["colorsys"]).start(0)
+
+    qtbot.waitUntil(lambda: "colorsys" in sys.modules, timeout=10_000)
+    assert loaded_on and threading.main_thread() not in loaded_on

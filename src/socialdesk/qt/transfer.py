@@ -12,6 +12,7 @@ summary shows when the file is written.
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -21,7 +22,7 @@ from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox, QWidget
 
 from socialdesk import APP_NAME
 from socialdesk.core.changes import CALENDAR_IMPORT, CONTACTS_IMPORT, Changes
-from socialdesk.qt.workers import Cancelled, Progress, start_with_dialog
+from socialdesk.qt.workers import Cancelled, Progress, start_on_worker, start_with_dialog
 from socialdesk.store.errors import WorkspaceError
 from socialdesk.store.workspace import Workspace
 
@@ -68,20 +69,44 @@ def import_path(parent: QWidget, ws: Workspace, path: Path, done: Imported) -> N
     """Import ``path``: a calendar or clicks directly, contacts through the import dialog.
 
     A table is a calendar (SocialDesk's calendar CSV, a Hootsuite bulk upload) or an
-    analytics export (clicks) when its content says so.
+    analytics export (clicks) when its content says so. That is told on a worker, which
+    also imports the code of the import that follows: imported on the GUI thread at the
+    first import (the calendar importer with icalendar alone takes a third of a second),
+    it froze the window that long.
+    """
+    def found(kind: str, error: BaseException | None) -> None:
+        if error is not None:
+            done(None)
+            raise error
+        if kind == "calendar":
+            import_calendar_path(parent, ws, path, done)
+        elif kind == "clicks":
+            from socialdesk.qt.share.clicks_import import import_clicks_path
+
+            import_clicks_path(parent, ws, path, done)
+        else:
+            import_contacts_path(parent, ws, path, done)
+
+    start_on_worker(parent, lambda: _kind_of(path), found)
+
+
+def _kind_of(path: Path) -> str:
+    """Worker: "calendar", "clicks" or "contacts", from the name and the content of ``path``.
+
+    Imports the code the import of that kind runs on the GUI thread.
     """
     from socialdesk.core.calendar.importing.csv_posts import is_calendar_csv
     from socialdesk.core.share.clicks import is_clicks_export
 
     suffix = path.suffix.lower()
     if suffix in CALENDAR_SUFFIXES or (suffix in TABLE_SUFFIXES and is_calendar_csv(path)):
-        import_calendar_path(parent, ws, path, done)
-    elif suffix == ".zip" or (suffix in TABLE_SUFFIXES and is_clicks_export(path)):
-        from socialdesk.qt.share.clicks_import import import_clicks_path
-
-        import_clicks_path(parent, ws, path, done)
-    else:
-        import_contacts_path(parent, ws, path, done)
+        importlib.import_module("socialdesk.qt.calendar.import_dialog")
+        return "calendar"
+    if suffix == ".zip" or (suffix in TABLE_SUFFIXES and is_clicks_export(path)):
+        importlib.import_module("socialdesk.qt.share.clicks_import")
+        return "clicks"
+    importlib.import_module("socialdesk.qt.contacts.import_wizard")
+    return "contacts"
 
 
 def import_calendar_path(parent: QWidget, ws: Workspace, path: Path, done: Imported) -> None:

@@ -8,7 +8,8 @@ of it:
 
 - :func:`start_on_worker` returns at once and calls ``done`` later (loads, backups);
 - :class:`LatestJob` runs reads where only the latest request matters, on the one reading
-  thread (:func:`reads_pool`);
+  thread (:func:`reads_pool`); a read for a view the user left waits until the view shows
+  again (:class:`Presence`);
 - :func:`start_with_dialog` runs ``work(progress)`` behind a window-modal progress dialog
   and calls ``done(result, error)`` on the GUI thread when it ends (imports, exports,
   restores, the backup on close). Cancel makes ``progress`` return False, so the work can
@@ -38,7 +39,7 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, QRunnable, Qt, QThreadPool, QTimer, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
 from socialdesk.core.gc_pause import collection_paused
@@ -178,12 +179,79 @@ def start_on_worker(parent: QObject, work: Callable[[], Any], done: Done, *,
     return run_task(task, lambda _progress: work(), writer_pool() if writes else pool)
 
 
+class Presence(QObject):
+    """Whether the user is on a widget (a view), as worker threads can read it.
+
+    ``left`` is set once ``widget`` was hidden (the user opened another view, minimised
+    the window) and cleared when it shows again, which ``returned`` announces. A widget
+    not shown yet counts as present: it is about to show, or built for a test.
+    Reads for a view the user left wait for it to show again (:class:`LatestJob`,
+    the calendar's read-ahead): each read busy in Python lengthens the GUI thread's every
+    wait for the interpreter lock while the user works in another view.
+    """
+
+    returned = Signal()
+
+    def __init__(self, widget: QWidget) -> None:
+        super().__init__(widget)
+        self.left = threading.Event()
+        self._shown = widget.isVisible()  # Qt also sends hide events to pages never shown
+        widget.installEventFilter(self)
+
+    @classmethod
+    def of(cls, widget: QWidget) -> Presence:
+        """The one ``Presence`` of ``widget`` (each filters every event the widget gets)."""
+        found = widget.findChild(cls, "", Qt.FindChildOption.FindDirectChildrenOnly)
+        return found if isinstance(found, cls) else cls(widget)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """Note the widget hiding and showing again."""
+        kind = event.type()
+        if kind == QEvent.Type.Hide and self._shown:
+            self.left.set()
+        elif kind == QEvent.Type.Show:
+            self._shown = True
+            if self.left.is_set():
+                self.left.clear()
+                self.returned.emit()
+        return False
+
+
+_PUT_OFF = object()  # a read's answer when its view was left before its turn came
+
+
+class PutOff(Exception):
+    """Raised by :func:`check_presence` in a read whose view the user left."""
+
+
+class _Reading(threading.local):
+    left: threading.Event | None = None  # the running read's view was left
+
+
+_reading = _Reading()
+
+
+def check_presence() -> None:
+    """In a :class:`LatestJob`'s work, between two long steps: stop if the user left the view.
+
+    The read is then put off like one whose turn came after the user left: it runs again,
+    from the start, when the view shows again.
+    """
+    left = _reading.left
+    if left is not None and left.is_set():
+        raise PutOff
+
+
 class LatestJob(QObject):
     """Runs reads off the GUI thread and reports only the latest request's answer.
 
     Requests run on the one reading thread (:func:`reads_pool`), in turn with the other
     views' reads; a request still waiting when a newer one is made does nothing when its
     turn comes, and an answer that arrives after a newer request was made is ignored.
+    When ``parent`` is a widget the user left (:class:`Presence`) by the time a request's
+    turn comes, or at a :func:`check_presence` in its work, the request is put off: it runs
+    once the widget shows again (``pending`` stays True meanwhile), so the views the user
+    works in get the reading thread and the interpreter lock.
     """
 
     finished = Signal(object)  # the work's result
@@ -197,21 +265,35 @@ class LatestJob(QObject):
         self._latest = [0]  # the token of the latest request, as the reading thread sees it
         self._task = Task()  # no parent: a running request may outlive the view
         self._task.finished.connect(self._done)
+        self._work: Callable[[], Any] | None = None  # the latest request's
+        self._put_off = False  # the latest request waits for the widget to show again
+        self.presence = Presence.of(parent) if isinstance(parent, QWidget) else None
+        if self.presence is not None:
+            self.presence.returned.connect(self._returned)
 
     def start(self, work: Callable[[], Any]) -> None:
         """Run ``work()`` after whatever runs now; earlier waiting requests are dropped."""
         self.token += 1
         self._latest[0] = self.token
         self.pending = True
+        self._work, self._put_off = work, False
         token, latest = self.token, self._latest
+        left = self.presence.left if self.presence is not None else None
 
         def tagged(_progress: Progress) -> tuple[int, Any, Exception | None]:
             if latest[0] != token:
                 return token, None, None  # a newer request was made while this one waited
+            if left is not None and left.is_set():
+                return token, _PUT_OFF, None  # the user left the view: run it on return
+            _reading.left = left
             try:
                 return token, work(), None
+            except PutOff:  # left while it ran (check_presence)
+                return token, _PUT_OFF, None
             except Exception as exc:  # delivered with its token
                 return token, None, exc
+            finally:
+                _reading.left = None
 
         run_task(self._task, tagged, self.pool)
 
@@ -220,6 +302,7 @@ class LatestJob(QObject):
         self.token += 1
         self._latest[0] = self.token
         self.pending = False
+        self._work, self._put_off = None, False
 
     def wait(self, msecs: int = -1) -> bool:
         """Block until no read runs (for closing and tests); False on timeout."""
@@ -229,11 +312,20 @@ class LatestJob(QObject):
         token, result, error = answer
         if token != self.token:
             return
+        if result is _PUT_OFF:
+            self._put_off = True  # pending still
+            return
         self.pending = False
+        self._work = None
         if error is not None:
             self.failed.emit(error)
         else:
             self.finished.emit(result)
+
+    def _returned(self) -> None:
+        """The widget shows again: run the request put off meanwhile."""
+        if self._put_off and self._work is not None:
+            self.start(self._work)
 
 
 class RecurringWriter(QObject):

@@ -317,3 +317,26 @@ def test_the_planners_calibration_is_the_track_records_one(bakery: Workspace) ->
 
 def stored_outcomes(ws: Workspace) -> list[tuple[float, float]]:
     return [tuple(row) for row in tr.stored.calibration_outcomes(ws).tolist()]
+
+
+def test_the_track_record_converts_its_rows_a_part_at_a_time(
+        bakery: Workspace, monkeypatch: pytest.MonkeyPatch) -> None:
+    """One numpy conversion of every row would hold the interpreter lock throughout (on a
+    worker: the GUI thread waits that long); a part at a time gives the same record."""
+    import numpy as np
+
+    resolve(bakery, [(0.9, "shared", 990), (0.2, "declined", None), (0.6, "no_reply", None),
+                     (0.4, "shared", None), (0.7, "shared", 300)])
+    whole = tr.track_record(bakery)
+    converted: list[int] = []
+    array = np.array
+
+    def counting(rows: object, *args: object, **kwargs: object) -> np.ndarray:
+        if isinstance(rows, list):
+            converted.append(len(rows))
+        return array(rows, *args, **kwargs)
+
+    monkeypatch.setattr(tr, "TABLE_PART", 2, raising=False)
+    monkeypatch.setattr(np, "array", counting)
+    assert tr.track_record(bakery) == whole
+    assert sum(converted) >= 5 and max(converted) <= 2

@@ -250,3 +250,30 @@ def test_edits_on_a_big_workspace_read_the_period_on_a_worker_and_show_at_once(
     answered()
     assert view.anchor == date(2031, 5, 5) and view.editor.post_id == may
     assert on_gui_thread == []
+
+
+def test_months_read_ahead_wait_while_the_user_is_in_another_view(
+        big_calendar: CalendarView, qtbot) -> None:
+    import threading
+
+    from PySide6.QtWidgets import QApplication, QWidget
+
+    from socialdesk.qt.workers import LatestJob
+
+    view = big_calendar
+    view.refresh()
+    qtbot.waitUntil(lambda: view._shown == view.visible_days())
+    other = QWidget()
+    qtbot.addWidget(other)
+    let_go = threading.Event()
+    busy = LatestJob(other)  # another view's read holds the reading thread
+    busy.start(lambda: let_go.wait(10))
+    qtbot.waitUntil(lambda: bool(view.ranges._pending))  # February and April asked for
+    view.hide()  # the user went to another view before their turn came
+    let_go.set()
+    assert busy.wait(10_000)
+    QApplication.processEvents()
+    assert len(view.ranges) == 1 and not view.ranges._pending  # not read
+
+    view.show()  # back in the calendar: they are read now
+    qtbot.waitUntil(lambda: len(view.ranges) == 3)

@@ -361,3 +361,37 @@ def test_thousands_of_duplicates_are_reviewed_without_a_widget_each(qtbot) -> No
     combo.setCurrentIndex(combo.findData("skip"))
     combo.activated.emit(combo.currentIndex())
     assert model.decisions[9_999] == "skip"
+
+
+def test_file_import_loads_the_importers_code_on_a_worker(
+        window: MainWindow, tmp_path: Path, qtbot, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Telling a calendar from contacts needs the calendar importer (icalendar with it):
+    imported on the GUI thread, it froze the window for a third of a second."""
+    import sys
+    import threading
+
+    import socialdesk.core.calendar
+
+    source = tmp_path / "outlook.csv"
+    source.write_text(OUTLOOK_CSV, encoding="utf-8")
+    choose_file(monkeypatch, source)
+    loaded_on: list[threading.Thread] = []
+    watched = "socialdesk.core.calendar.importing"
+
+    class Watch:  # notes which thread imports the importer, then lets Python import it
+        def find_spec(self, name: str, path: object = None, target: object = None) -> None:
+            if name.startswith(watched):
+                loaded_on.append(threading.current_thread())
+
+    for name in [n for n in sys.modules if n.startswith(watched)]:
+        monkeypatch.delitem(sys.modules, name)  # as at the first import after a start
+    if hasattr(socialdesk.core.calendar, "importing"):  # put back afterwards
+        monkeypatch.setattr(socialdesk.core.calendar, "importing",
+                            socialdesk.core.calendar.importing)
+    monkeypatch.setattr(sys, "meta_path", [Watch(), *sys.meta_path])
+    seen: list[ImportWizard] = []
+    when_wizard_opens(lambda wizard: finish(qtbot, wizard), seen)
+    window.import_file()
+    closed(qtbot, seen)
+    assert names(window.ws) == ["Ann Lee", "Bob Ray"]
+    assert loaded_on and threading.main_thread() not in loaded_on

@@ -175,3 +175,34 @@ def test_partners_and_the_planner_give_one_share_chance_and_say_who_is_tired(
             assert table.index(number, COL_P).data() == text
             same += 1
     assert same > 10
+
+
+def test_a_partners_read_waits_while_the_user_is_in_another_view(
+        window: MainWindow, qtbot, monkeypatch: pytest.MonkeyPatch) -> None:
+    import threading
+
+    from PySide6.QtWidgets import QApplication, QWidget
+
+    import socialdesk.qt.contacts.partners_view as module
+    from socialdesk.qt.workers import LatestJob
+
+    monkeypatch.setattr(module, "BACKGROUND_ABOVE", 0)
+    view = window.show_view("partners")
+    assert isinstance(view, PartnersView)
+    qtbot.waitUntil(lambda: view.model.rowCount() > 0)
+    other = QWidget()
+    qtbot.addWidget(other)
+    let_go = threading.Event()
+    busy = LatestJob(other)  # another view's read holds the reading thread
+    busy.start(lambda: let_go.wait(10))
+    view.model.set_rows([])
+    view.refresh()
+    qtbot.waitUntil(lambda: view.loading.pending)
+    window.show_view("contacts")  # the user moves on before the partners' turn came
+    let_go.set()
+    assert busy.wait(10_000)
+    QApplication.processEvents()
+    assert view.model.rowCount() == 0 and view.loading.pending
+
+    window.show_view("partners")
+    qtbot.waitUntil(lambda: view.model.rowCount() == reports.counts(window.ws).partners)

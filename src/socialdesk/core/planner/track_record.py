@@ -306,6 +306,9 @@ def workspace_learned_rates(ws: Workspace) -> dict[str, LearnedRate]:
     return learned_rates(stored.own_post_reach(ws))
 
 
+TABLE_PART = 10_000  # resolved asks converted to numbers at once (a few milliseconds)
+
+
 def track_record(ws: Workspace) -> TrackRecord:
     """Score the workspace's resolved forecasts; the calibration and learned rates with them."""
     import numpy as np
@@ -314,8 +317,12 @@ def track_record(ws: Workspace) -> TrackRecord:
     rows = stored.resolved_forecasts(ws)
     n = len(rows)
     # Columns p, y, E_c, x_0, observed reach, confirmed by visits, the model's own p;
-    # None reads as NaN.
-    table = np.array(rows, dtype=float).reshape(n, 7)
+    # None reads as NaN. Converted TABLE_PART rows at a time: one conversion holds the
+    # interpreter lock from start to end (the GUI thread waits that long).
+    table = np.empty((n, 7))
+    for start in range(0, n, TABLE_PART):
+        table[start:start + TABLE_PART] = np.array(rows[start:start + TABLE_PART],
+                                                   dtype=float)
     p, y, reach, x0, observed, confirmed, _ = table.T
     score = brier(p, y) if n else None
     base = brier(base_rates(y), y) if n else None

@@ -4,21 +4,24 @@ On a big workspace a month with its repeats takes from some 30 ms (20,000 posts)
 a second (200,000): the calendar reads the range it shows (:func:`read_period`, through a
 ``LatestJob``: paging fast reads only the last period asked for) and the ones either side
 of it (:class:`RangeCache`) on worker threads with a read-only connection of their own, so
-paging to a neighbour takes no reading at all.
+paging to a neighbour takes no reading at all. Ranges read ahead for a calendar the user
+left are put off until it shows again (:class:`~socialdesk.qt.workers.Presence`).
 """
 
 from __future__ import annotations
 
 import sqlite3
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
+from PySide6.QtWidgets import QWidget
 
 from socialdesk.core.calendar.recurrence import posts_in_range
 from socialdesk.qt.calendar.periods import Range
-from socialdesk.qt.workers import Task, reads_pool, run_task
+from socialdesk.qt.workers import Presence, Task, reads_pool, run_task
 from socialdesk.store import posts
 from socialdesk.store.errors import WorkspaceError
 from socialdesk.store.models import PostRow
@@ -53,15 +56,26 @@ class RangeLoader(Task):
     """Carries ranges read on a worker thread to the GUI thread, one at a time."""
 
     loaded = Signal(int, object)  # generation, {(first, last): [PostRow, …]}
+    put_off = Signal(int, object)  # generation, [(first, last), …] not read: the view was left
 
 
 def read_ranges(path: Path, generation: int, ranges: Sequence[Range],
-                loader: RangeLoader) -> None:
-    """Worker: read ``ranges`` (repeats included) in order, handing each over when read."""
+                loader: RangeLoader, left: threading.Event | None = None) -> None:
+    """Worker: read ``ranges`` (repeats included) in order, handing each over when read.
+
+    Once ``left`` is set (the user left the calendar) the ranges not read yet are handed
+    back unread.
+    """
     try:
+        if left is not None and left.is_set():
+            loader.put_off.emit(generation, list(ranges))
+            return
         with Workspace.open_readonly(path) as ws:
             repeating = posts.repeating_records(ws) if len(ranges) > 1 else None
-            for first, last in ranges:
+            for at, (first, last) in enumerate(ranges):
+                if left is not None and left.is_set():
+                    loader.put_off.emit(generation, list(ranges[at:]))
+                    return
                 rows = posts_in_range(ws, first, last, repeating)
                 try:
                     loader.loaded.emit(generation, {(first, last): rows})
@@ -76,7 +90,9 @@ class RangeCache(QObject):
 
     :meth:`fetch` reads ranges on a worker thread; each one read for the current state of
     the workspace arrives through ``arrived``. :meth:`forget` drops everything when the
-    workspace changed (reads under way then arrive unheard).
+    workspace changed (reads under way then arrive unheard). With a widget for ``parent``
+    (the calendar), ranges whose turn comes once the user left it are read when it shows
+    again.
     """
 
     arrived = Signal(object, object)  # range, [PostRow, …]
@@ -87,8 +103,13 @@ class RangeCache(QObject):
         self.generation = 0  # bumped whenever what was read may be out of date
         self._rows: dict[Range, list[PostRow]] = {}  # oldest read first
         self._pending: set[Range] = set()  # being read on a worker thread
+        self._put_off: list[Range] = []  # to read once the calendar shows again
         self._loader = RangeLoader(self)
         self._loader.loaded.connect(self._loaded)
+        self._loader.put_off.connect(self._was_put_off)
+        self.presence = Presence.of(parent) if isinstance(parent, QWidget) else None
+        if self.presence is not None:
+            self.presence.returned.connect(self._returned)
 
     def __len__(self) -> int:
         return len(self._rows)
@@ -112,6 +133,7 @@ class RangeCache(QObject):
         self.generation += 1
         self._rows.clear()
         self._pending.clear()
+        self._put_off.clear()
 
     def fetch(self, ranges: list[Range]) -> None:
         """Read ``ranges`` on a worker thread."""
@@ -119,8 +141,21 @@ class RangeCache(QObject):
             return
         self._pending.update(ranges)
         path, generation, loader, wanted = self.path, self.generation, self._loader, list(ranges)
-        run_task(loader, lambda _progress: read_ranges(path, generation, wanted, loader),
+        left = self.presence.left if self.presence is not None else None
+        run_task(loader, lambda _progress: read_ranges(path, generation, wanted, loader, left),
                  reads_pool())
+
+    def _was_put_off(self, generation: int, ranges: list[Range]) -> None:
+        if generation != self.generation:
+            return
+        self._pending.difference_update(ranges)
+        self._put_off.extend(ranges)
+
+    def _returned(self) -> None:
+        """The calendar shows again: read what was put off and is still missing."""
+        wanted = [key for key in dict.fromkeys(self._put_off) if self.missing(key)]
+        self._put_off.clear()
+        self.fetch(wanted)
 
     def _loaded(self, generation: int, found: dict[Range, list[PostRow]]) -> None:
         if generation != self.generation:  # the workspace changed since: read again

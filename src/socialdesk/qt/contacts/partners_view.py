@@ -42,7 +42,7 @@ from socialdesk.qt.contacts.view import (
 from socialdesk.qt.icons import palette_icon
 from socialdesk.qt.table_model import ROW_ROLE
 from socialdesk.qt.view_base import EmptyState, View, heading, make_table, muted
-from socialdesk.qt.workers import reads_pool, start_on_worker
+from socialdesk.qt.workers import LatestJob
 from socialdesk.store import contacts, partners
 from socialdesk.store.contacts import ContactQuery, fts_expression
 from socialdesk.store.errors import WorkspaceError
@@ -127,6 +127,14 @@ class PartnersView(View):
         self._sized = False
         self._reselecting = False
         self._generation = 0
+        # Both read on the reading thread, in turn with the other views, and wait while
+        # the user is in another view.
+        self.params_job = LatestJob(self)  # the model's share chances
+        self.params_job.finished.connect(self._params_read)
+        self.params_job.failed.connect(self._read_failed)
+        self.loading = LatestJob(self)  # the partners, sorted
+        self.loading.finished.connect(self._loaded)
+        self.loading.failed.connect(self._read_failed)
 
     def showEvent(self, event: QShowEvent) -> None:
         """Give the table the room the editor does not need, the first time."""
@@ -138,7 +146,7 @@ class PartnersView(View):
         fill_tags(self.tag, self.ws)
         self._generation += 1
         path = self.ws.path
-        start_on_worker(self, lambda: read_params(path), self._params_read)
+        self.params_job.start(lambda: read_params(path))
         if partners.partner_count(self.ws) <= BACKGROUND_ABOVE:
             self._show_rows(partners.partner_rows(self.ws))
             return
@@ -150,23 +158,23 @@ class PartnersView(View):
         if generation == self._generation:  # else a newer load has started
             path, column, order = self.ws.path, self.model.sort_column, self.model.sort_order
             params = self.model.params
-            start_on_worker(self, lambda: read_sorted(path, column, order, params),
-                            partial(self._loaded, generation), pool=reads_pool())
+            self.loading.start(lambda: (generation, read_sorted(path, column, order, params)))
 
-    def _params_read(self, params: ModelParams | None, error: BaseException | None) -> None:
-        """The workspace's model arrived: the share chances become the planner's."""
-        if error is not None and not isinstance(error, (WorkspaceError, sqlite3.Error)):
+    @staticmethod
+    def _read_failed(error: BaseException) -> None:
+        """The file could not be read: the GUI's own reads report a damaged workspace."""
+        if not isinstance(error, (WorkspaceError, sqlite3.Error)):
             raise error  # a bug: let it show
-        if params is not None and self.window().isVisible():
+
+    def _params_read(self, params: ModelParams) -> None:
+        """The workspace's model arrived: the share chances become the planner's."""
+        if self.window().isVisible():
             self.model.set_params(params)
 
-    def _loaded(self, generation: int, found: SortedPartners | None,
-                error: BaseException | None) -> None:
-        if error is not None and not isinstance(error, (WorkspaceError, sqlite3.Error)):
-            raise error  # a bug: let it show
-        if generation != self._generation or found is None or not self.window().isVisible():
-            return  # a newer load is under way, the file could not be read (the GUI's own
-            #         reads report a damaged workspace), or the window closed it meanwhile
+    def _loaded(self, answer: tuple[int, SortedPartners]) -> None:
+        generation, found = answer
+        if generation != self._generation or not self.window().isVisible():
+            return  # a newer load is under way, or the window closed it meanwhile
         same_order = (found.column, found.order) == (self.model.sort_column,
                                                       self.model.sort_order)
         self._show_rows(found.rows, ordered=same_order)

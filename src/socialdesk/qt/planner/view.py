@@ -46,7 +46,7 @@ from socialdesk.qt.planner.post_plan import PICTURE_SIZE, PostData, cascade_rang
 from socialdesk.qt.planner.sender_dialog import SenderDialog
 from socialdesk.qt.planner.summary import PlanSummary
 from socialdesk.qt.view_base import EmptyState, View, heading, muted, section_title
-from socialdesk.qt.workers import LatestJob
+from socialdesk.qt.workers import LatestJob, check_presence
 from socialdesk.store.models import AskRow
 from socialdesk.store.workspace import Workspace
 
@@ -62,6 +62,7 @@ def _load(path: Path, generation: int, facts: WorkspaceFacts | None, post_id: in
     """Worker: read the workspace (unless cached) and plan the post, on its own connection."""
     with Workspace.open_readonly(path) as ws:
         facts = facts if facts is not None else read_workspace(ws, day)
+        check_presence()  # the user left the planner: plan the post when it shows again
         data = plan_for_post(ws, facts, post_id) if post_id is not None else None
     return generation, facts, data, post_id
 

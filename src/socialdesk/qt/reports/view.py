@@ -47,7 +47,7 @@ from socialdesk.qt.reports.tiles import StatTile, tile_row
 from socialdesk.qt.reports.track_record_panel import TrackRecordPanel
 from socialdesk.qt.table_model import RowTableModel
 from socialdesk.qt.view_base import EmptyState, View, heading, make_table, muted
-from socialdesk.qt.workers import LatestJob
+from socialdesk.qt.workers import LatestJob, check_presence
 from socialdesk.store import reports
 from socialdesk.store.report_models import (
     Calibration,
@@ -74,9 +74,16 @@ NO_PREDICTIONS = ("No predictions to check yet. Asks created in the Planner carr
 
 
 def read_figures(ws: Workspace, day: date) -> ReportsOverview:
-    """Every figure of the view: the store's overview, the hours of asking, the best times."""
-    return replace(reports.overview(ws, day), hours=asking_hours(ws),
-                   reach_grid=read_best_times(ws))
+    """Every figure of the view: the store's overview, the hours of asking, the best times.
+
+    On the reading thread it stops between them once the user left the view (seconds
+    each on the huge workspace) and reads again when the view shows again.
+    """
+    overview = reports.overview(ws, day)
+    check_presence()
+    hours = asking_hours(ws)
+    check_presence()
+    return replace(overview, hours=hours, reach_grid=read_best_times(ws))
 
 
 def _read(path: Path, day_iso: str) -> ReportsOverview:

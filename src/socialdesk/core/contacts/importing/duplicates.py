@@ -27,6 +27,7 @@ import unicodedata
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from rapidfuzz import fuzz, process
@@ -36,6 +37,10 @@ from socialdesk.core.contacts.importing.model import ParsedContact
 from socialdesk.store import contact_import as store
 from socialdesk.store.models import Contact
 from socialdesk.store.workspace import Workspace
+
+if TYPE_CHECKING:
+    import numpy as np
+    from numpy.typing import NDArray
 
 LIKELY_SCORE = 92.0
 _MAX_CANDIDATES = 3000
@@ -139,7 +144,7 @@ def _detail_key(kind: str, value: str) -> IdentityKey | None:
     return (kind, found) if found else None
 
 
-SORT_IN_NUMPY_ABOVE = 20_000  # keys in a block; larger blocks are ordered by numpy
+SORT_IN_NUMPY_ABOVE = 1_000  # keys in a block; larger blocks are ordered and kept by numpy
 
 
 class _Block:
@@ -154,17 +159,25 @@ class _Block:
     __slots__ = ("ids", "keys", "lengths")
 
     def __init__(self, entries: list[tuple[int, int, str]]) -> None:
+        self.lengths: list[int] | NDArray[np.int64]
+        self.ids: list[int] | NDArray[np.int64]
+        self.keys: list[str] | NDArray[np.object_]
         if len(entries) > SORT_IN_NUMPY_ABOVE:
             # list.sort holds the interpreter lock throughout: sorting the 100,000s of
             # keys sharing a common word would keep the GUI thread waiting that long.
+            # Kept in numpy arrays too: the garbage collector walks every item of a new
+            # list at each young collection (the last blocks made on a million contacts:
+            # most of a second at a time, the GUI thread waiting), never an array's.
             import numpy as np
 
             count = len(entries)
-            order = np.lexsort((np.fromiter((e[1] for e in entries), np.int64, count),
-                                np.fromiter((e[0] for e in entries), np.int64, count)))
-            entries = [entries[i] for i in order.tolist()]
-        else:
-            entries.sort()
+            lengths = np.fromiter((e[0] for e in entries), np.int64, count)
+            ids = np.fromiter((e[1] for e in entries), np.int64, count)
+            keys = np.fromiter((e[2] for e in entries), object, count)
+            order = np.lexsort((ids, lengths))
+            self.lengths, self.ids, self.keys = lengths[order], ids[order], keys[order]
+            return
+        entries.sort()
         self.lengths = [length for length, _, _ in entries]
         self.ids = [contact_id for _, contact_id, _ in entries]
         self.keys = [key for _, _, key in entries]
@@ -176,7 +189,7 @@ class _Block:
         high = bisect.bisect_right(self.lengths, math.ceil(len(query) * (2 - share) / share))
         found = process.extract(query, self.keys[low:high], scorer=fuzz.ratio,
                                 score_cutoff=LIKELY_SCORE, limit=None)
-        return [(float(score), self.ids[low + offset]) for _, score, offset in found]
+        return [(float(score), int(self.ids[low + offset])) for _, score, offset in found]
 
 
 def _sorted_words(key: str) -> str:
