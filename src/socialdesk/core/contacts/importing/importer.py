@@ -23,7 +23,7 @@ from socialdesk.core.contacts.importing.model import (
     ParseStream,
 )
 from socialdesk.core.contacts.importing.textstream import TextSource
-from socialdesk.core.contacts.importing.vcard import read_vcards
+from socialdesk.core.contacts.importing.vcard import read_vcards, stream_vcards
 from socialdesk.core.import_results import ImportSummary, Problem
 from socialdesk.core.settings import default_effort
 from socialdesk.store import contact_import as store
@@ -83,7 +83,7 @@ def parse_file(path: Path | str, fmt: str = "auto") -> ParseResult:
 
 
 def stream_file(path: Path | str, fmt: str = "auto") -> ParseStream:
-    """Start reading a contacts file in chunks; a CSV file is never held whole.
+    """Start reading a contacts file in chunks; the file is never held whole.
 
     Raises :class:`ContactImportError` at once when the file cannot be opened or has no
     usable header, and from the chunks for a broken row.
@@ -93,16 +93,14 @@ def stream_file(path: Path | str, fmt: str = "auto") -> ParseStream:
     try:
         with Path(path).open("rb") as handle:
             head = handle.read(_HEAD)
-        if fmt == "auto":
-            fmt = detect_format(head)
-        if fmt == "vcard":
-            data = Path(path).read_bytes()
     except OSError as error:
         raise ContactImportError(
             path, None, f"cannot be read ({error.strerror or error})."
         ) from error
+    if fmt == "auto":
+        fmt = detect_format(head)
     if fmt == "vcard":
-        return ParseStream.whole(read_vcards(data, path), len(data))
+        return stream_vcards(lambda: Path(path).open("rb"), path)
     return stream_csv(TextSource(lambda: Path(path).open("rb"), path), fmt)
 
 

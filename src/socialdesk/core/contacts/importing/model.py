@@ -60,30 +60,20 @@ class ParseChunk:
     done: int
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class ParseStream:
     """A file being read: its format and encoding, its size in bytes, and its chunks.
 
     The chunks can be read once; a broken row raises
     :class:`~socialdesk.core.contacts.importing.ContactImportError` when they reach it.
+    ``encoding`` is final once the chunks are read (a vCard file's legacy encoding is
+    guessed from all its cards).
     """
 
     format: str
     encoding: str
     size: int
     chunks: Iterator[ParseChunk]
-
-    @classmethod
-    def whole(cls, result: ParseResult, size: int, chunk: int = 5000) -> ParseStream:
-        """The stream of a file read at once (vCard)."""
-
-        def chunks() -> Iterator[ParseChunk]:
-            contacts = result.contacts
-            for start in range(0, len(contacts), chunk):
-                yield ParseChunk(tuple(contacts[start : start + chunk]), (), 0, size)
-            yield ParseChunk((), result.problems, result.skipped, size)
-
-        return cls(result.format, result.encoding, size, chunks())
 
     def collect(self) -> ParseResult:
         """Every chunk read into one result (memory grows with the file)."""

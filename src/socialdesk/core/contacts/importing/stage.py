@@ -16,7 +16,7 @@ from typing import overload
 
 from socialdesk.core.contacts.importing.errors import ImportCancelled
 from socialdesk.core.contacts.importing.importer import stream_file
-from socialdesk.core.contacts.importing.model import ParsedContact, ParseResult
+from socialdesk.core.contacts.importing.model import ParsedContact, ParseResult, ParseStream
 from socialdesk.core.import_results import Problem
 from socialdesk.store.import_stage import BlobStage
 
@@ -75,7 +75,13 @@ def stage_file(
     (:class:`ImportCancelled`). Raises
     :class:`~socialdesk.core.contacts.importing.ContactImportError` as ``parse_file`` does.
     """
-    stream = stream_file(path, fmt)
+    return stage_stream(stream_file(path, fmt), path, progress)
+
+
+def stage_stream(
+    stream: ParseStream, path: Path | str, progress: Callable[[int, int], bool] | None = None
+) -> ParseResult:
+    """Read the chunks of ``stream`` (of the file ``path``) into a :class:`StagedContacts`."""
     contacts = StagedContacts()
     problems: list[Problem] = []
     skipped = 0
