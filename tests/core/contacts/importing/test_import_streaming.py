@@ -146,3 +146,15 @@ def test_a_mapped_csv_with_a_broken_row_far_down_names_its_line(tmp_path: Path) 
         handle.write("Late;late@example.com;Firm;;and;more\n")
     with pytest.raises(ContactImportError, match="line 3002: this row has 6 fields"):
         read_table(source)
+
+
+def test_a_legacy_encoded_csv_is_not_held_whole_to_guess_its_encoding(tmp_path: Path) -> None:
+    source = tmp_path / "legacy.csv"
+    row = "Zoë Noël;zoe@example.com;Café Crème;" + "é" * 200 + "\n"
+    source.write_bytes(("Name;E-mail;Company;Notes\n" + row * 40_000).encode("cp1252"))
+    # 10 MB: held whole with its lines split, choosing the encoding took 28 MB.
+    streams = []
+    peak = _peak(lambda: streams.append(stream_file(source)))
+    assert peak < 16 * 2**20, peak
+    assert streams[0].encoding == "cp1252"
+    assert next(streams[0].chunks).contacts[0].contact.name == "Zoë Noël"
