@@ -128,6 +128,7 @@ class ContactSearch:
                 found = _ordered(found, order, rank)
                 return Matches(found, len(found), complete=True)
         else:
+            assert expression is not None  # filtered, and no filter: a text
             counted = int(self.ws.conn.execute(
                 "SELECT count(*) FROM (SELECT 1 FROM contacts_fts WHERE contacts_fts MATCH ? "
                 "LIMIT ?)", (expression, limit + 1)).fetchone()[0])
