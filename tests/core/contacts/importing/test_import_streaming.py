@@ -1,4 +1,5 @@
-"""A vCard file and a hand-mapped CSV are read a chunk at a time, never held whole."""
+"""A vCard file and a hand-mapped CSV are read a chunk at a time, never held whole; a
+file of rows left out lists a bounded number of problems."""
 
 from __future__ import annotations
 
@@ -16,9 +17,16 @@ from socialdesk.core.contacts.import_mapping import (
     read_table,
     stream_mapping,
 )
-from socialdesk.core.contacts.importing import ContactImportError, parse_file, vcard_syntax
+from socialdesk.core.contacts.importing import (
+    ContactImportError,
+    import_contacts,
+    parse_file,
+    vcard_syntax,
+)
 from socialdesk.core.contacts.importing.importer import stream_file
-from socialdesk.core.contacts.importing.stage import stage_stream
+from socialdesk.core.contacts.importing.model import MAX_PROBLEMS
+from socialdesk.core.contacts.importing.stage import stage_file, stage_stream
+from socialdesk.store.workspace import Workspace
 
 CHUNK = 5000  # contacts per chunk (vcard.CHUNK, import_mapping.CHUNK)
 
@@ -158,3 +166,18 @@ def test_a_legacy_encoded_csv_is_not_held_whole_to_guess_its_encoding(tmp_path: 
     assert peak < 16 * 2**20, peak
     assert streams[0].encoding == "cp1252"
     assert next(streams[0].chunks).contacts[0].contact.name == "Zoë Noël"
+
+
+def test_a_file_of_rows_left_out_lists_a_bounded_number_of_problems(
+        tmp_path: Path, workspace: Workspace) -> None:
+    source = tmp_path / "nameless.csv"
+    source.write_text("Name,Phone,E-mail\n" + "".join(f",+44 {i:08d},not-an-address-{i}\n"
+                                                      for i in range(6_000)), encoding="utf-8")
+    report = import_contacts(workspace, source)  # two problems a row: 12,000
+    assert report.imported == 0 and report.skipped == 6_000
+    assert len(report.problems) == MAX_PROBLEMS + 1
+    assert report.problems[0].line == 2 and "not an e-mail address" in report.problems[0].message
+    last = report.problems[-1]
+    assert last.line == 5_002 and last.message.startswith("… and 2,000 more problems")
+    staged = stage_file(source)
+    assert staged.problems == report.problems

@@ -21,10 +21,11 @@ from socialdesk.core.contacts.importing.model import (
     ParsedContact,
     ParseResult,
     ParseStream,
+    Problems,
 )
 from socialdesk.core.contacts.importing.textstream import TextSource
 from socialdesk.core.contacts.importing.vcard import read_vcards, stream_vcards
-from socialdesk.core.import_results import ImportSummary, Problem
+from socialdesk.core.import_results import ImportSummary
 from socialdesk.core.settings import default_effort
 from socialdesk.store import contact_import as store
 from socialdesk.store.models import Contact
@@ -182,21 +183,21 @@ def import_contacts(
     """
     stream = stream_file(path, fmt)
     _tick(progress, 0, stream.size, path)
-    problems: list[Problem] = []
+    problems = Problems()
     skipped = 0
     with ws.transaction(), store.roomy_cache(ws), store.file_owners(ws):
         plan = _Plan(ws, DuplicateIndex(ws), default_effort(ws))
         try:
             for chunk in stream.chunks:
                 plan.add_chunk(chunk.contacts)
-                problems += chunk.problems
+                problems.extend(chunk.problems)
                 skipped += chunk.skipped
                 _tick(progress, chunk.done, stream.size, path)
         finally:
             plan.index.release()
         _tick(progress, stream.size, stream.size, path)
     return ImportReport(plan.imported, plan.merged + plan.existing_rows - plan.unchanged,
-                        skipped, tuple(problems), unchanged=plan.unchanged,
+                        skipped, problems.listed(), unchanged=plan.unchanged,
                         likely_duplicates=tuple(plan.likely))
 
 
