@@ -256,7 +256,7 @@ def stream_mapping(table: RawTable, mapping: Sequence[str], chunk: int = CHUNK) 
                 skipped += 1
             else:
                 contacts.append(parsed)
-            if len(contacts) >= chunk:
+            if len(contacts) + skipped >= chunk:
                 done = table.text.done if table.text is not None else size
                 yield ParseChunk(tuple(contacts), tuple(problems), skipped, done)
                 contacts, problems, skipped = [], [], 0

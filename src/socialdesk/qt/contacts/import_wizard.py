@@ -259,7 +259,7 @@ class ImportWizard(QWizard):
 
         With a ``mapping``, the worker first reads the whole CSV file with it.
         """
-        table, parsed = self.read.table, self.parsed
+        table, parsed, ws_path = self.read.table, self.parsed, self.ws.path
         if self.working or (parsed is None if mapping is None else table is None):
             return
 
@@ -281,9 +281,9 @@ class ImportWizard(QWizard):
         def work(progress: Progress) -> tuple[ParseResult, list[DuplicateMatch]]:
             if mapping is not None:
                 assert table is not None
-                return _mapped_duplicates(self.ws.path, table, mapping, progress)
+                return _mapped_duplicates(ws_path, table, mapping, progress)
             assert parsed is not None
-            return parsed, _duplicates(self.ws.path, parsed, progress)
+            return parsed, _duplicates(ws_path, parsed, progress)
 
         self.working = True
         start_with_dialog(self, "Looking for people you already have…", work, found,

@@ -181,3 +181,12 @@ def test_a_file_of_rows_left_out_lists_a_bounded_number_of_problems(
     assert last.line == 5_002 and last.message.startswith("… and 2,000 more problems")
     staged = stage_file(source)
     assert staged.problems == report.problems
+
+
+def test_rows_left_out_end_their_chunk_too(tmp_path: Path) -> None:
+    source = tmp_path / "nameless.csv"
+    source.write_text("Name,Phone\n" + "".join(f",+44 {i:08d}\n" for i in range(12_000)),
+                      encoding="utf-8")
+    chunks = list(stream_file(source).chunks)
+    assert max(len(chunk.problems) for chunk in chunks) <= CHUNK
+    assert sum(chunk.skipped for chunk in chunks) == 12_000

@@ -151,7 +151,7 @@ class _Chunker:
             self.skipped += 1
         else:
             self.contacts.append(parsed)
-        return self.take() if len(self.contacts) >= self.size else None
+        return self.take() if len(self.contacts) + self.skipped >= self.size else None
 
     def take(self, done: int | None = None) -> ParseChunk:
         """The chunk so far (emptied)."""
