@@ -6,6 +6,10 @@ Google writes them) and a narrow one (name, e-mail, phone). Each is imported by
 index, one transaction) and inserted by ``sqlite-utils insert --csv`` into a fresh
 database, in pairs whose order alternates; the figure is the median of the pairs' ratios.
 Goal: within 2× of sqlite-utils.
+
+Also the peak memory (resident set) of ``socialdesk import contacts`` as a process, for a
+Google CSV and a vCard file of 100k contacts each, with the file's size: an import streams
+its file, so the peak does not grow with it. Goal: at most 300 MB, whatever the size.
 """
 
 from __future__ import annotations
@@ -90,6 +94,40 @@ def google_csv() -> Path:
     return cached_csv("google36", GOOGLE, _google_row)
 
 
+def vcard_file() -> Path:
+    """A ``ROWS``-card vCard 3.0 file with the Google rows' people (written once)."""
+    path = CACHE / f"vcard-{ROWS // 1000}k.vcf"
+    if not path.exists():
+        CACHE.mkdir(parents=True, exist_ok=True)
+        rng, part = random.Random(1), path.with_suffix(".part")
+        with part.open("w", newline="", encoding="utf-8") as handle:
+            for i in range(ROWS):
+                first, last = rng.choice(FIRST), f"{rng.choice(LAST)}{i}"
+                handle.write(
+                    f"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:{first} {last}\r\nN:{last};{first};;;\r\n"
+                    f"EMAIL;TYPE=INTERNET,HOME:{first.lower()}.{i}@example.com\r\n"
+                    f"TEL;TYPE=CELL:+49 170 {i:07d}\r\nORG:{rng.choice(ORGS)}\r\n"
+                    f"NOTE:note {i}\\nsecond line\r\nCATEGORIES:Friends\r\nEND:VCARD\r\n")
+        part.replace(path)
+    return path
+
+
+def peak_memory(source: Path) -> float:
+    """Peak resident memory (MB) of ``socialdesk import contacts`` into a fresh workspace."""
+    from socialdesk.store.workspace import Workspace
+
+    with tempfile.TemporaryDirectory() as scratch:
+        workspace = Path(scratch) / "w.sqlite"
+        Workspace.open(workspace, create=True).close()
+        process = subprocess.Popen([sys.executable, "-m", "socialdesk", "import", "--workspace",
+                                    str(workspace), "contacts", str(source)],
+                                   stdout=subprocess.DEVNULL)
+        _, status, usage = os.wait4(process.pid, 0)
+        process.returncode = os.waitstatus_to_exitcode(status)
+        assert process.returncode == 0, f"{source.name}: the import failed"
+    return usage.ru_maxrss / 1024  # kilobytes on Linux
+
+
 def _timed(cmd: list[str]) -> float:
     start = time.perf_counter()
     subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
@@ -137,6 +175,12 @@ def run() -> list[Result]:
             results.append(Result(f"import 100k contacts, {label} (median of {PAIRS} pairs)",
                                   ours, "s", theirs, "≤ 2× sqlite-utils insert --csv",
                                   paired_ratio=ratio))
+        if hasattr(os, "wait4"):
+            for label, source in (("Google CSV", google_csv()), ("vCard", vcard_file())):
+                size = source.stat().st_size / 2**20
+                results.append(Result(f"import peak memory, 100k contacts, {label} of "
+                                      f"{size:.0f} MB", peak_memory(source), "MB", None,
+                                      "≤ 300 MB whatever the file's size"))
     for name, value in saved.items():
         if value is None:
             os.environ.pop(name, None)

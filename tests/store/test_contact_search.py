@@ -92,3 +92,26 @@ def test_an_order_read_on_a_worker_comes_with_each_contacts_position(
     query = ContactQuery(text="a")
     assert search.matches(query, 50).ids.tolist() == ContactSearch(workspace).matches(
         query, 50).ids.tolist()
+
+
+def test_a_filter_with_many_matches_finds_the_first_rows_only(workspace: Workspace) -> None:
+    made = fill(workspace)
+    workspace.conn.execute("UPDATE contacts SET kind = 'partner' WHERE id % 3 = 0")
+    search = ContactSearch(workspace)
+    search.read_at_most = 100  # as a million contacts would be against the default
+    by_name = sorted((name.lower(), cid) for cid, name, _ in made)
+    partners = [cid for _, cid in by_name if cid % 3 == 0]
+    found = search.matches(ContactQuery(kind="partner"), 20)
+    assert not found.complete and found.at_least == 100  # "100+"
+    assert 20 <= len(found.ids) < len(partners)
+    assert found.ids.tolist() == partners[: len(found.ids)]
+    found.find(10**9)
+    assert found.complete and found.ids.tolist() == partners
+    # With a text too: the text is matched within each chunk of ids asked about.
+    wanted = [cid for cid in expected(made, "m") if cid % 3 == 0]
+    both = search.matches(ContactQuery("m", kind="partner"), 20)
+    assert not both.complete and both.ids.tolist() == wanted[: len(both.ids)]
+    both.find(10**9)
+    assert both.ids.tolist() == wanted
+    few = search.matches(ContactQuery("om", kind="partner"), 20)
+    assert few.complete and few.ids.tolist() == [c for c in expected(made, "om") if c % 3 == 0]

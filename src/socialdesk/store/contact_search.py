@@ -12,17 +12,20 @@ e-mail order), so a window reads it on a worker thread with :func:`read_order` a
 it over with :meth:`ContactSearch.add_order`.
 
 A search is bounded (:meth:`ContactSearch.matches`): reading every match of a one-letter
-prefix over a million contacts takes longer than a keystroke may (~400k ids, 100+ ms).
-The full-text index first counts the matches up to :data:`READ_AT_MOST`; that many or
-fewer are read at once and ordered by rank. More than that means at least one contact
-in ``N / READ_AT_MOST`` matches, so the matches are found by walking the sort order and
-asking the index about a chunk of ids at a time, only as far as the table shows
-(:meth:`Matches.find`): a first page costs a few hundred look-ups whatever the size.
+prefix over a million contacts takes longer than a keystroke may (~400k ids, 100+ ms),
+and so does reading every contact of a kind, stage or tag. The full-text index first
+counts the matches up to :data:`READ_AT_MOST` (a filter reads that many ids and one
+more); that many or fewer are read at once and ordered by rank. More than that means at
+least one contact in ``N / READ_AT_MOST`` matches, so the matches are found by walking
+the sort order and asking the index (or the filters) about a chunk of ids at a time, only
+as far as the table shows (:meth:`Matches.find`): a first page costs a few hundred
+look-ups whatever the size.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -113,21 +116,31 @@ class ContactSearch:
         first ones, and :meth:`Matches.find` finds more.
         """
         expression = fts_expression(query.text)
-        if expression is None or query.kind or query.stage or query.tag:
+        if not query.filtered:
             ids = self.ids(query)
             return Matches(ids, len(ids), complete=True)
         order, rank = self._order(query.sort, query.descending)
         limit = self.read_at_most
-        counted = int(self.ws.conn.execute(
-            "SELECT count(*) FROM (SELECT 1 FROM contacts_fts WHERE contacts_fts MATCH ? "
-            "LIMIT ?)", (expression, limit + 1)).fetchone()[0])
-        if counted <= limit:
-            found = _ordered(_fts_ids(self.ws, expression), order, rank)
-            return Matches(found, len(found), complete=True)
+        if query.kind or query.stage or query.tag:  # filters, and maybe a text
+            found = contacts.first_matching_ids(self.ws, query, limit + 1)
+            sql, params = contacts.among_ids_sql(query)
+            if len(found) <= limit:
+                found = _ordered(found, order, rank)
+                return Matches(found, len(found), complete=True)
+        else:
+            assert expression is not None  # filtered, and no filter: a text
+            counted = int(self.ws.conn.execute(
+                "SELECT count(*) FROM (SELECT 1 FROM contacts_fts WHERE contacts_fts MATCH ? "
+                "LIMIT ?)", (expression, limit + 1)).fetchone()[0])
+            if counted <= limit:
+                found = _ordered(_fts_ids(self.ws, expression), order, rank)
+                return Matches(found, len(found), complete=True)
+            sql, params = ("SELECT rowid FROM contacts_fts WHERE rowid IN (SELECT value FROM "
+                           "json_each(?)) AND contacts_fts MATCH ?", [expression])
         import numpy as np
 
         walk = Matches(np.zeros(0, dtype=np.int64), limit, complete=False,
-                       ws=self.ws, expression=expression, order=order)
+                       ws=self.ws, sql=sql, params=params, order=order)
         walk.find(wanted)
         return walk
 
@@ -143,7 +156,7 @@ class ContactSearch:
 
 
 class Matches:
-    """The contacts matching a text search, in sort order, found as far as asked.
+    """The contacts matching a search or filter, in sort order, found as far as asked.
 
     ``ids`` are those found so far; ``complete`` once they are every match. ``at_least``
     is how many match: exact when complete, else a lower bound (the index's count up to
@@ -151,12 +164,13 @@ class Matches:
     """
 
     def __init__(self, ids: np.ndarray, at_least: int, *, complete: bool,
-                 ws: Workspace | None = None, expression: str = "",
+                 ws: Workspace | None = None, sql: str = "", params: Sequence[object] = (),
                  order: np.ndarray | None = None) -> None:
         self.ids = ids
         self.complete = complete
         self._counted = at_least
-        self._ws, self._expression, self._order = ws, expression, order
+        self._ws, self._order = ws, order
+        self._sql, self._params = sql, list(params)  # matches among a JSON list of ids (first)
         self._next = 0  # where in the order the walk goes on
         self._chunk = FIRST_CHUNK
 
@@ -192,9 +206,7 @@ class Matches:
             chunk = order[self._next: self._next + self._chunk_for(wanted - have, have)]
             self._next += len(chunk)
             hits = np.fromiter((row[0] for row in cursor.execute(
-                "SELECT rowid FROM contacts_fts WHERE contacts_fts MATCH ? "
-                "AND rowid IN (SELECT value FROM json_each(?))",
-                (self._expression, json.dumps(chunk.tolist())))), dtype=np.int64)
+                self._sql, [json.dumps(chunk.tolist()), *self._params])), dtype=np.int64)
             kept = chunk[_among(chunk, hits)]
             found.append(kept)
             have += len(kept)

@@ -88,12 +88,15 @@ def fts_expression(text: str) -> str | None:
     return " ".join('"' + word.replace('"', '""') + '"*' for word in words)
 
 
-def _where(query: ContactQuery) -> tuple[str, list[object]]:
+def _where(query: ContactQuery, among: str = "") -> tuple[str, list[object]]:
+    """The WHERE clause of ``query``; ``among``: a table of ids the text is matched within."""
     clauses: list[str] = []
     params: list[object] = []
     expression = fts_expression(query.text)
     if expression:
-        clauses.append("c.id IN (SELECT rowid FROM contacts_fts WHERE contacts_fts MATCH ?)")
+        within = f"rowid IN (SELECT id FROM {among}) AND " if among else ""
+        clauses.append(f"c.id IN (SELECT rowid FROM contacts_fts WHERE {within}"
+                       "contacts_fts MATCH ?)")
         params.append(expression)
     if query.kind:
         clauses.append("c.kind = ?")
@@ -145,6 +148,27 @@ def matching_ids(ws: Workspace, query: ContactQuery) -> list[int]:
     cursor = ws.conn.cursor()
     cursor.row_factory = None
     return [row[0] for row in cursor.execute(sql, params)]
+
+
+def first_matching_ids(ws: Workspace, query: ContactQuery, limit: int) -> np.ndarray:
+    """The ids of up to ``limit`` contacts matching ``query``'s filters, in no order.
+
+    Read as one string (:func:`ids_from_text`), so no Python object is made per id.
+    """
+    where, params = _where(query)
+    sql = f"SELECT group_concat(id) FROM (SELECT c.id FROM contacts c{where} LIMIT ?)"
+    return ids_from_text(ws.conn.execute(sql, [*params, limit]).fetchone()[0])
+
+
+def among_ids_sql(query: ContactQuery) -> tuple[str, list[object]]:
+    """SQL for the ids matching ``query`` among a JSON list of ids (its first parameter).
+
+    The text is matched within those ids only, so a look-up costs as many ids as asked.
+    """
+    where, params = _where(query, among="chunk")
+    where = where.replace(" WHERE ", " AND ", 1)
+    return ("WITH chunk(id) AS (SELECT value FROM json_each(?)) SELECT c.id FROM contacts c "
+            f"WHERE c.id IN (SELECT id FROM chunk){where}"), params
 
 
 def _ordered_ids_sql(sort: str, descending: bool) -> str:

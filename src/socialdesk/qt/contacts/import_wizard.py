@@ -9,7 +9,6 @@ thread, so Cancel or an error leaves the workspace unchanged.
 
 from __future__ import annotations
 
-import dataclasses
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,11 +18,12 @@ from PySide6.QtWidgets import QMessageBox, QWidget, QWizard
 from socialdesk import APP_NAME
 from socialdesk.core.contacts.import_mapping import (
     RawTable,
-    apply_mapping,
     check_mapping,
     guess_mapping,
     header_signature,
+    preview_mapping,
     read_table,
+    stream_mapping,
 )
 from socialdesk.core.contacts.import_plan import ImportPlan, ImportSummary, apply_plan
 from socialdesk.core.contacts.importing import (
@@ -35,7 +35,7 @@ from socialdesk.core.contacts.importing import (
     find_duplicates,
 )
 from socialdesk.core.contacts.importing.csv_layouts import LAYOUT_NAMES
-from socialdesk.core.contacts.importing.stage import stage_file
+from socialdesk.core.contacts.importing.stage import stage_file, stage_stream
 from socialdesk.core.formatting import plural
 from socialdesk.qt.appsettings import app_settings
 from socialdesk.qt.contacts.import_pages import (
@@ -99,9 +99,24 @@ def read_file(path: Path, progress: Progress | None = None) -> FileRead:
     return FileRead(path, parsed, failure, table)
 
 
+def map_file(table: RawTable, mapping: list[str], progress: Progress | None = None
+             ) -> ParseResult:
+    """Every row of a CSV file with the user's mapping, kept in a temporary file.
+
+    Raises ValueError (a message for the user) for a mapping that names nobody.
+    """
+    return stage_stream(stream_mapping(table, mapping), table.path, progress)
+
+
 def _duplicates(ws_path: Path, parsed: ParseResult, progress: Progress) -> list[DuplicateMatch]:
     with Workspace.open_readonly(ws_path) as ws:
         return find_duplicates(ws, parsed.contacts, progress=progress)
+
+
+def _mapped_duplicates(ws_path: Path, table: RawTable, mapping: list[str], progress: Progress
+                       ) -> tuple[ParseResult, list[DuplicateMatch]]:
+    parsed = map_file(table, mapping, progress)
+    return parsed, _duplicates(ws_path, parsed, progress)
 
 
 def _write(ws_path: Path, plan: ImportPlan, progress: Progress) -> ImportSummary:
@@ -211,8 +226,7 @@ class ImportWizard(QWizard):
         if page.model is None or self.read.table is None:
             return
         try:
-            first = dataclasses.replace(self.read.table, rows=self.read.table.rows[:200])
-            result = apply_mapping(first, page.model.mapping)
+            result = preview_mapping(self.read.table, page.model.mapping)
         except ValueError as error:
             page.problem.setText(str(error))
             page.preview.show_contacts([], [])
@@ -228,37 +242,51 @@ class ImportWizard(QWizard):
             return False
         mapping = list(model.mapping)
         try:
-            self.parsed = apply_mapping(table, mapping)
+            check_mapping(mapping)
         except ValueError as error:
             QMessageBox.warning(self, APP_NAME, str(error))
             return False
         settings = app_settings()
         settings.setValue(MAPPING_KEY.format(header_signature(table.headers)), json.dumps(mapping))
         settings.sync()
-        self._find_duplicates()
+        self._find_duplicates(mapping)
         return False
 
     # --- duplicates and the import ------------------------------------------------
 
-    def _find_duplicates(self) -> None:
-        """Look for people the workspace already has; the review page follows."""
-        parsed = self.parsed
-        if parsed is None or self.working:
+    def _find_duplicates(self, mapping: list[str] | None = None) -> None:
+        """Look for people the workspace already has; the review page follows.
+
+        With a ``mapping``, the worker first reads the whole CSV file with it.
+        """
+        table, parsed, ws_path = self.read.table, self.parsed, self.ws.path
+        if self.working or (parsed is None if mapping is None else table is None):
             return
 
-        def found(matches: list[DuplicateMatch], error: BaseException | None) -> None:
+        def found(result: tuple[ParseResult, list[DuplicateMatch]] | None,
+                  error: BaseException | None) -> None:
             self.working = False
             if isinstance(error, Cancelled):
                 return
+            if isinstance(error, ContactImportError):
+                QMessageBox.critical(self, APP_NAME, f"{error}\n\nNothing was imported.")
+                return
             if error is not None:
                 raise error
-            self.matches = matches
-            self.duplicates_page.set_matches(matches, len(parsed.contacts))
+            assert result is not None
+            self.parsed, self.matches = result
+            self.duplicates_page.set_matches(self.matches, len(self.parsed.contacts))
             self._move_on()
 
+        def work(progress: Progress) -> tuple[ParseResult, list[DuplicateMatch]]:
+            if mapping is not None:
+                assert table is not None
+                return _mapped_duplicates(ws_path, table, mapping, progress)
+            assert parsed is not None
+            return parsed, _duplicates(ws_path, parsed, progress)
+
         self.working = True
-        start_with_dialog(self, "Looking for people you already have…",
-                          lambda progress: _duplicates(self.ws.path, parsed, progress), found,
+        start_with_dialog(self, "Looking for people you already have…", work, found,
                           abandon=True)
 
     def plan(self) -> ImportPlan:

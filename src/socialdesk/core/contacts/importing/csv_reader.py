@@ -110,7 +110,7 @@ def _chunks(
             skipped += 1
         else:
             contacts.append(ParsedContact(line, contact))
-        if len(contacts) >= size:
+        if len(contacts) + skipped >= size:  # rows left out count too
             yield ParseChunk(tuple(contacts), tuple(problems), skipped, text.done)
             contacts, problems, skipped = [], [], 0
     yield ParseChunk(tuple(contacts), tuple(problems), skipped, text.size)

@@ -21,10 +21,11 @@ from socialdesk.core.contacts.importing.model import (
     ParsedContact,
     ParseResult,
     ParseStream,
+    Problems,
 )
 from socialdesk.core.contacts.importing.textstream import TextSource
-from socialdesk.core.contacts.importing.vcard import read_vcards
-from socialdesk.core.import_results import ImportSummary, Problem
+from socialdesk.core.contacts.importing.vcard import read_vcards, stream_vcards
+from socialdesk.core.import_results import ImportSummary
 from socialdesk.core.settings import default_effort
 from socialdesk.store import contact_import as store
 from socialdesk.store.models import Contact
@@ -83,7 +84,7 @@ def parse_file(path: Path | str, fmt: str = "auto") -> ParseResult:
 
 
 def stream_file(path: Path | str, fmt: str = "auto") -> ParseStream:
-    """Start reading a contacts file in chunks; a CSV file is never held whole.
+    """Start reading a contacts file in chunks; the file is never held whole.
 
     Raises :class:`ContactImportError` at once when the file cannot be opened or has no
     usable header, and from the chunks for a broken row.
@@ -93,16 +94,14 @@ def stream_file(path: Path | str, fmt: str = "auto") -> ParseStream:
     try:
         with Path(path).open("rb") as handle:
             head = handle.read(_HEAD)
-        if fmt == "auto":
-            fmt = detect_format(head)
-        if fmt == "vcard":
-            data = Path(path).read_bytes()
     except OSError as error:
         raise ContactImportError(
             path, None, f"cannot be read ({error.strerror or error})."
         ) from error
+    if fmt == "auto":
+        fmt = detect_format(head)
     if fmt == "vcard":
-        return ParseStream.whole(read_vcards(data, path), len(data))
+        return stream_vcards(lambda: Path(path).open("rb"), path)
     return stream_csv(TextSource(lambda: Path(path).open("rb"), path), fmt)
 
 
@@ -184,21 +183,21 @@ def import_contacts(
     """
     stream = stream_file(path, fmt)
     _tick(progress, 0, stream.size, path)
-    problems: list[Problem] = []
+    problems = Problems()
     skipped = 0
     with ws.transaction(), store.roomy_cache(ws), store.file_owners(ws):
         plan = _Plan(ws, DuplicateIndex(ws), default_effort(ws))
         try:
             for chunk in stream.chunks:
                 plan.add_chunk(chunk.contacts)
-                problems += chunk.problems
+                problems.extend(chunk.problems)
                 skipped += chunk.skipped
                 _tick(progress, chunk.done, stream.size, path)
         finally:
             plan.index.release()
         _tick(progress, stream.size, stream.size, path)
     return ImportReport(plan.imported, plan.merged + plan.existing_rows - plan.unchanged,
-                        skipped, tuple(problems), unchanged=plan.unchanged,
+                        skipped, problems.listed(), unchanged=plan.unchanged,
                         likely_duplicates=tuple(plan.likely))
 
 

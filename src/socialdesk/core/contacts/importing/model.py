@@ -9,6 +9,34 @@ from socialdesk.core.import_results import Problem
 from socialdesk.store.models import Contact
 
 FORMATS = ("auto", "vcard", "google", "outlook", "linkedin", "csv")
+MAX_PROBLEMS = 10_000  # problems listed per file; one more says how many were not
+
+
+class Problems:
+    """The problems of a file's chunks: the first :data:`MAX_PROBLEMS` of them.
+
+    A file of a million rows left out would otherwise hold a million problems (700 MB).
+    """
+
+    def __init__(self) -> None:
+        self.kept: list[Problem] = []
+        self.more = 0
+        self.first_more = 0  # the line of the first problem not kept
+
+    def extend(self, problems: Sequence[Problem]) -> None:
+        """Add a chunk's problems (in line order)."""
+        room = MAX_PROBLEMS - len(self.kept)
+        self.kept += problems[:room]
+        if len(problems) > room:
+            self.first_more = self.first_more or problems[max(room, 0)].line
+            self.more += len(problems) - max(room, 0)
+
+    def listed(self) -> tuple[Problem, ...]:
+        """The problems kept, and one naming how many more there are."""
+        if not self.more:
+            return tuple(self.kept)
+        return (*self.kept, Problem(self.first_more, f"… and {self.more:,} more problems from "
+                                    "this line on, not listed."))
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,12 +88,14 @@ class ParseChunk:
     done: int
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class ParseStream:
     """A file being read: its format and encoding, its size in bytes, and its chunks.
 
     The chunks can be read once; a broken row raises
     :class:`~socialdesk.core.contacts.importing.ContactImportError` when they reach it.
+    ``encoding`` is final once the chunks are read (a vCard file's legacy encoding is
+    guessed from all its cards).
     """
 
     format: str
@@ -73,25 +103,14 @@ class ParseStream:
     size: int
     chunks: Iterator[ParseChunk]
 
-    @classmethod
-    def whole(cls, result: ParseResult, size: int, chunk: int = 5000) -> ParseStream:
-        """The stream of a file read at once (vCard)."""
-
-        def chunks() -> Iterator[ParseChunk]:
-            contacts = result.contacts
-            for start in range(0, len(contacts), chunk):
-                yield ParseChunk(tuple(contacts[start : start + chunk]), (), 0, size)
-            yield ParseChunk((), result.problems, result.skipped, size)
-
-        return cls(result.format, result.encoding, size, chunks())
-
     def collect(self) -> ParseResult:
         """Every chunk read into one result (memory grows with the file)."""
         contacts: list[ParsedContact] = []
-        problems: list[Problem] = []
+        problems = Problems()
         skipped = 0
         for chunk in self.chunks:
             contacts += chunk.contacts
-            problems += chunk.problems
+            problems.extend(chunk.problems)
             skipped += chunk.skipped
-        return ParseResult(self.format, self.encoding, tuple(contacts), tuple(problems), skipped)
+        return ParseResult(self.format, self.encoding, tuple(contacts), problems.listed(),
+                           skipped)

@@ -16,8 +16,12 @@ from typing import overload
 
 from socialdesk.core.contacts.importing.errors import ImportCancelled
 from socialdesk.core.contacts.importing.importer import stream_file
-from socialdesk.core.contacts.importing.model import ParsedContact, ParseResult
-from socialdesk.core.import_results import Problem
+from socialdesk.core.contacts.importing.model import (
+    ParsedContact,
+    ParseResult,
+    ParseStream,
+    Problems,
+)
 from socialdesk.store.import_stage import BlobStage
 
 PAGE = 5000
@@ -75,18 +79,24 @@ def stage_file(
     (:class:`ImportCancelled`). Raises
     :class:`~socialdesk.core.contacts.importing.ContactImportError` as ``parse_file`` does.
     """
-    stream = stream_file(path, fmt)
+    return stage_stream(stream_file(path, fmt), path, progress)
+
+
+def stage_stream(
+    stream: ParseStream, path: Path | str, progress: Callable[[int, int], bool] | None = None
+) -> ParseResult:
+    """Read the chunks of ``stream`` (of the file ``path``) into a :class:`StagedContacts`."""
     contacts = StagedContacts()
-    problems: list[Problem] = []
+    problems = Problems()
     skipped = 0
     try:
         for chunk in stream.chunks:
             contacts.extend(chunk.contacts)
-            problems += chunk.problems
+            problems.extend(chunk.problems)
             skipped += chunk.skipped
             if progress is not None and progress(chunk.done, stream.size) is False:
                 raise ImportCancelled(path)
     except BaseException:
         contacts.close()
         raise
-    return ParseResult(stream.format, stream.encoding, contacts, tuple(problems), skipped)
+    return ParseResult(stream.format, stream.encoding, contacts, problems.listed(), skipped)

@@ -1,9 +1,9 @@
 """Read a text file line by line, decoded block by block, in bounded memory.
 
 The encoding is chosen with :mod:`textio`'s order of evidence (a BOM or UTF-16's zero
-bytes, strict UTF-8, then a legacy guess); UTF-8 is checked in a first pass over the
-file, so a file is never held whole unless it is in a legacy encoding (whose guess needs
-every non-ASCII line). Memory is one block plus the longest line; a line longer than
+bytes, strict UTF-8, then a legacy guess from the file's non-ASCII lines); UTF-8 is
+checked in a first pass over the file, and the legacy guess in a second one, so a file
+is never held whole. Memory is one block plus the longest line; a line longer than
 :data:`MAX_LINE` characters fails with its line number, as do damaged bytes, NULs and
 binary data.
 """
@@ -29,6 +29,7 @@ Opener = Callable[[], BinaryIO]
 BLOCK = 1 << 20
 HEAD = 1 << 20  # the text :meth:`TextSource.head` gives (at least, whole lines)
 MAX_LINE = 1 << 25
+MAX_SAMPLE = 1 << 20  # bytes of non-ASCII lines that choose a legacy encoding
 _CONTROLS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 _BLANK = b" \t\r\n\x00"
 
@@ -63,12 +64,22 @@ class TextSource:
             return "utf-8-sig" if found == ("utf-8", 3) else found[0]
         if self._is_utf8():
             return "utf-8"
-        with self.opener() as source:
-            data = source.read()
-        if b"\x00" in data:
-            raise not_text(self.path, line_of(data, data.index(b"\x00")))
-        self._codec, self._errors = guess_legacy(data), "replace"
+        self._codec, self._errors = guess_legacy(self._legacy_sample()), "replace"
         return self._codec
+
+    def _legacy_sample(self) -> bytes:
+        """The file's lines that are not ASCII (up to :data:`MAX_SAMPLE` bytes of them)."""
+        sample = bytearray()
+        lines = 0
+        with self.opener() as source:
+            while block := source.read(BLOCK):
+                if b"\x00" in block:
+                    raise not_text(self.path, lines + line_of(block, block.index(b"\x00")))
+                lines += line_of(block, len(block)) - 1
+                if len(sample) < MAX_SAMPLE and not block.isascii():
+                    sample += b"\n".join(line for line in block.splitlines()
+                                         if not line.isascii()) + b"\n"
+        return bytes(sample)
 
     def _is_utf8(self) -> bool:
         decoder = codecs.getincrementaldecoder("utf-8")()

@@ -35,7 +35,9 @@ the bytes itself:
 from __future__ import annotations
 
 import binascii
+import io
 import re
+from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 
@@ -45,11 +47,18 @@ from socialdesk.core.contacts.fields import OWN_FIELDS, read_own_fields
 from socialdesk.core.contacts.importing import textio
 from socialdesk.core.contacts.importing.build import clean, make_contact
 from socialdesk.core.contacts.importing.errors import ContactImportError
-from socialdesk.core.contacts.importing.model import ParsedContact, ParseResult
+from socialdesk.core.contacts.importing.model import (
+    ParseChunk,
+    ParsedContact,
+    ParseResult,
+    ParseStream,
+)
+from socialdesk.core.contacts.importing.textstream import Opener, TextSource
 from socialdesk.core.contacts.importing.vcard_syntax import (
     Card,
     Property,
     logical_lines,
+    physical_lines,
     read_cards,
     split,
     unescape,
@@ -66,53 +75,123 @@ _WANTED = frozenset(
 DETAIL_KIND = {"EMAIL": "email", "TEL": "phone", "URL": "url"}
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
 _MAX_UID = 300
+CHUNK = 5000  # contacts per chunk of a streamed read
+MAX_UNDECODABLE = 16 << 20  # bytes of legacy-encoded values kept to guess their encoding
 
 
 def read_vcards(data: bytes, path: Path | str) -> ParseResult:
-    """Read every card of a vCard file; raise :class:`ContactImportError` if it is broken.
+    """Read every card of a vCard file; raise :class:`ContactImportError` if it is broken."""
+    return stream_vcards(lambda: io.BytesIO(data), path).collect()
 
-    Cards are turned into contacts as they are read, except those with undeclared
-    8-bit values that are not UTF-8: they wait until the whole file has been seen, so
-    that one legacy encoding can be guessed from all such values together.
+
+def stream_vcards(opener: Opener, path: Path | str, chunk: int = CHUNK) -> ParseStream:
+    """Read a vCard file ``chunk`` contacts at a time; memory does not grow with the file.
+
+    Cards are turned into contacts as they are read, until one has undeclared 8-bit
+    values that are not UTF-8: from there on the file is only scanned for such values
+    (up to :data:`MAX_UNDECODABLE` bytes of them), one legacy encoding is guessed from
+    them together, and the rest of the file is read again with it. A broken file raises
+    :class:`ContactImportError` when the chunks reach the place where it breaks.
     """
-    data, encoding, transcoded = _to_bytes(data, path)
-    slots: list[ParsedContact | None] = []
-    lines: list[int] = []
-    waiting: list[tuple[int, Card]] = []
-    undecodable: list[bytes] = []
-    problems: list[Problem] = []
-    for card in read_cards(logical_lines(data), path, _WANTED):
-        lines.append(card.line)
-        unknown = _undecodable(card, transcoded)
-        if unknown:
-            undecodable += unknown
-            waiting.append((len(slots), card))
-            slots.append(None)
+    with opener() as source:
+        head = source.read(4096)
+        size = source.seek(0, io.SEEK_END)
+    reader = _CardReader(opener, path, textio.unicode_encoding(head))
+    stream = ParseStream("vcard", reader.encoding, size, iter(()))
+    stream.chunks = _chunks(reader, stream, chunk)
+    return stream
+
+
+class _CardReader:
+    """Reads the cards of a vCard file from its start, any number of times.
+
+    A UTF-16/32 file is transcoded to UTF-8 line by line (:class:`TextSource`); any other
+    is read as bytes, its values decoded one by one. ``done``: bytes read so far.
+    """
+
+    def __init__(self, opener: Opener, path: Path | str, found: tuple[str, int] | None) -> None:
+        self.opener = opener
+        self.path = path
+        self.skip = found[1] if found else 0
+        self.transcoded = bool(found and found[0] != "utf-8")
+        self.encoding = found[0] if found and self.transcoded else "utf-8"
+        self.done = 0
+
+    def cards(self) -> Iterator[Card]:
+        """The cards with the wanted properties, in the file's order."""
+        if self.transcoded:
+            text = TextSource(self.opener, self.path)
+            encoded = (line.rstrip("\r\n").encode("utf-8") for line in text.lines())
+            for card in read_cards(logical_lines(encoded, self.path), self.path, _WANTED):
+                self.done = text.done
+                yield card
+            return
+        with self.opener() as source:
+            source.seek(self.skip)
+            lines = logical_lines(physical_lines(source, self.path), self.path)
+            for card in read_cards(lines, self.path, _WANTED):
+                self.done = source.tell()
+                yield card
+
+
+class _Chunker:
+    """Collects parsed contacts and their problems into chunks of ``size``."""
+
+    def __init__(self, reader: _CardReader, size: int) -> None:
+        self.reader = reader
+        self.size = size
+        self.contacts: list[ParsedContact] = []
+        self.problems: list[Problem] = []
+        self.skipped = 0
+
+    def add(self, card: Card, fallback: str) -> ParseChunk | None:
+        """Add a card's contact; the chunk when it is full."""
+        parsed = _contact(card, fallback, self.reader.transcoded, self.problems)
+        if parsed is None:
+            self.skipped += 1
         else:
-            slots.append(_contact(card, "utf-8", transcoded, problems))
-    if not lines:
-        raise ContactImportError(path, 1, "no BEGIN:VCARD found; this is not a vCard file.")
-    if undecodable:
+            self.contacts.append(parsed)
+        return self.take() if len(self.contacts) + self.skipped >= self.size else None
+
+    def take(self, done: int | None = None) -> ParseChunk:
+        """The chunk so far (emptied)."""
+        chunk = ParseChunk(tuple(self.contacts), tuple(self.problems), self.skipped,
+                           self.reader.done if done is None else done)
+        self.contacts, self.problems, self.skipped = [], [], 0
+        return chunk
+
+
+def _chunks(reader: _CardReader, stream: ParseStream, size: int) -> Iterator[ParseChunk]:
+    chunker = _Chunker(reader, size)
+    count = 0
+    waiting_from: int | None = None  # the first card whose values need the legacy guess
+    undecodable: list[bytes] = []
+    kept = 0
+    for card in reader.cards():
+        unknown = _undecodable(card, reader.transcoded)
+        if unknown:
+            waiting_from = count if waiting_from is None else waiting_from
+            for raw in unknown:
+                if kept < MAX_UNDECODABLE:
+                    undecodable.append(raw)
+                    kept += len(raw)
+        elif waiting_from is None and (chunk := chunker.add(card, "utf-8")):
+            yield chunk
+        count += 1
+    if not count:
+        raise ContactImportError(reader.path, 1, "no BEGIN:VCARD found; this is not a vCard "
+                                 "file.")
+    if waiting_from is not None:
         fallback = textio.guess_legacy(b"\n".join(undecodable))
-        encoding = fallback if encoding == "utf-8" else encoding
-        for index, card in waiting:
-            slots[index] = _contact(card, fallback, transcoded, problems)
-    contacts = tuple(parsed for parsed in slots if parsed is not None)
-    problems.sort(key=lambda problem: problem.line)
-    return ParseResult("vcard", encoding, contacts, tuple(problems), len(lines) - len(contacts))
-
-
-def _to_bytes(data: bytes, path: Path | str) -> tuple[bytes, str, bool]:
-    """The file's bytes (UTF-16/32 transcoded to UTF-8), its encoding, and if transcoded."""
-    found = textio.unicode_encoding(data)
-    if found and found[0] != "utf-8":
-        text = textio.decode_file(data, path).text
-        return text.encode("utf-8"), found[0], True
-    if found:
-        data = data[found[1] :]
-    if b"\x00" in data:
-        raise textio.not_text(path, textio.line_of(data, data.index(b"\x00")))
-    return data, "utf-8", False
+        undecodable.clear()
+        stream.encoding = fallback if stream.encoding == "utf-8" else stream.encoding
+        for index, card in enumerate(reader.cards()):
+            if index < waiting_from:
+                continue
+            codec = fallback if _undecodable(card, reader.transcoded) else "utf-8"
+            if chunk := chunker.add(card, codec):
+                yield chunk
+    yield chunker.take(stream.size)
 
 
 def _raw_value(prop: Property) -> bytes:

@@ -10,10 +10,14 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 from socialdesk.core.contacts.importing.errors import ContactImportError
+from socialdesk.core.contacts.importing.textio import not_text
 
 _LINE_END = re.compile(rb"\r\n|\r|\n")
+BLOCK = 1 << 20
+MAX_LINE = 1 << 25  # bytes of one line, folded lines joined (a photo of 24 MB)
 _BARE_ENCODINGS = frozenset(("QUOTED-PRINTABLE", "BASE64", "8BIT", "7BIT", "B"))
 
 
@@ -37,27 +41,67 @@ class Card:
     props: list[Property]
 
 
-def logical_lines(data: bytes) -> Iterator[tuple[int, bytes]]:
+def physical_lines(source: BinaryIO, path: Path | str) -> Iterator[bytes]:
+    """The lines of ``source`` without their ends (CRLF, LF or CR), read a block at a time.
+
+    Raises :class:`ContactImportError` for a NUL byte (binary data) and for a line longer
+    than :data:`MAX_LINE` bytes, with its line number.
+    """
+    number = 0
+    carry = b""
+    while True:
+        block = source.read(BLOCK)
+        data = carry + block
+        nul = data.find(b"\x00")
+        if nul >= 0:
+            raise not_text(path, number + len(_LINE_END.findall(data, 0, nul)) + 1)
+        held = b""
+        if block and data.endswith(b"\r"):
+            data, held = data[:-1], b"\r"  # a \n may follow in the next block
+        parts = _LINE_END.split(data)
+        carry = parts.pop() + held if block else b""
+        number += len(parts)
+        yield from parts
+        if not block:
+            return
+        if len(carry) > MAX_LINE:
+            raise _too_long(path, number + 1)
+
+
+def _too_long(path: Path | str, line: int) -> ContactImportError:
+    return ContactImportError(path, line, f"this line is longer than {MAX_LINE >> 20} MB.")
+
+
+def logical_lines(
+    lines: bytes | Iterable[bytes], path: Path | str = ""
+) -> Iterator[tuple[int, bytes]]:
     """Unfolded lines with the number of the physical line each starts on.
 
+    ``lines``: the bytes of a file, or its physical lines (:func:`physical_lines`).
     A line starting with a space or tab continues the previous one (the space is
     dropped). In a quoted-printable property a trailing ``=`` is a soft line break: the
     next line is joined as it is, whatever it starts with, unless it is ``END:VCARD``.
+    An unfolded line longer than :data:`MAX_LINE` raises :class:`ContactImportError`.
     """
+    if isinstance(lines, bytes):
+        lines = _LINE_END.split(lines)
     start = 0
     pending: bytearray | None = None
     qp = False
-    for number, line in enumerate(_LINE_END.split(data), start=1):
+    for number, line in enumerate(lines, start=1):
         if pending is not None:
             if qp and pending.endswith(b"=") and line.strip().upper() != b"END:VCARD":
                 del pending[-1]
                 pending += line
-                continue
-            if line[:1] in (b" ", b"\t"):
+            elif line[:1] in (b" ", b"\t"):
                 pending += line[1:]
+            else:
+                yield start, bytes(pending)
+                pending = None
+            if pending is not None:
+                if len(pending) > MAX_LINE:
+                    raise _too_long(path, start)
                 continue
-            yield start, bytes(pending)
-            pending = None
         if not line.strip():
             continue
         start, pending = number, bytearray(line)
