@@ -17,7 +17,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QMimeData
+from PySide6.QtCore import QMimeData, QTimer
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox, QWidget
 
 from socialdesk import APP_NAME
@@ -208,7 +208,9 @@ def import_contacts_path(parent: QWidget, ws: Workspace, path: Path, done: Impor
             done(CONTACTS_IMPORT if wizard.changed else None)
 
         wizard.finished.connect(closed)
-        wizard.open()
+        # Shown in the next turn of the event loop: building the dialog and its first
+        # layout and paint together held the GUI thread over 100 ms.
+        QTimer.singleShot(0, wizard.open)
 
     start_with_dialog(parent, f"Reading {path.name}…", lambda progress: read_file(path, progress),
                       read, abandon=True)
