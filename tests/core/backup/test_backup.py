@@ -322,6 +322,44 @@ def test_a_cancelled_backup_leaves_nothing_behind_and_logs_nothing(demo, tmp_pat
     assert made.path.exists() and catalog.list_backups(folder)[0].path == made.path
 
 
+def test_cancel_is_heard_while_the_copy_is_checked(demo, tmp_path, monkeypatch):
+    """The archive is written and the copy's integrity check still runs (most of a minute
+    on a million contacts): Cancel stops the check instead of waiting for its end."""
+    import sqlite3
+    import time
+
+    ran_out: list[bool] = []
+
+    def slow_check(path, opened):  # as integrity_check on a very big file: runs until stopped
+        conn = sqlite3.connect(":memory:", check_same_thread=False)
+        opened(conn)
+        deadline = time.monotonic() + 5
+        conn.set_progress_handler(
+            lambda: bool(time.monotonic() > deadline and not ran_out.append(True)), 10_000)
+        try:
+            conn.execute("WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n) "
+                         "SELECT count(*) FROM n").fetchone()
+        except sqlite3.OperationalError as error:
+            return [str(error)]
+        finally:
+            conn.close()
+        return []
+
+    monkeypatch.setattr(backups, "integrity_problems", slow_check)
+    ends = 0
+
+    def progress(done: int, total: int) -> bool:
+        nonlocal ends
+        ends += done >= total
+        return ends < 3  # the archive is whole; the check goes on
+
+    folder = tmp_path / "backups"
+    with pytest.raises(backup.BackupCancelled, match="cancelled"):
+        backup.make_backup(demo, folder, progress=progress)
+    assert ran_out == []  # stopped by Cancel, not by running out of time
+    assert list(folder.iterdir()) == []
+
+
 # Where a restore's progress (0 … 3000: extract, check, safety backup) answers Cancel.
 CANCEL_POINTS = {
     "before extracting": lambda done: done == 0,

@@ -27,6 +27,7 @@ import shutil
 import sqlite3
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FuturesTimeout
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -206,7 +207,12 @@ def write_backup(
                 if passphrase:
                     raw.flush()
                     os.fsync(raw.fileno())
-            problems = check.result()
+            while True:  # the check may outlast the archive: Cancel is heard meanwhile
+                try:
+                    problems = check.result(timeout=0.1)
+                    break
+                except FuturesTimeout:
+                    step(size, size)
             step(size, size)
         if problems:
             raise WorkspaceDamaged(
