@@ -152,6 +152,8 @@ def test_undo_and_redo_show_the_post_in_its_place_before_the_period_is_read_agai
     assert post not in {post_id for post_id, _, _ in _grid(view)}
     view.undo_stack.undo()
     assert before in _grid(view)
+    qtbot.waitUntil(lambda: view._shown == view.visible_days())  # no read left running
+    assert _grid(view) == _stored(view)
 
 
 @pytest.mark.parametrize("mode", ["month", "week", "agenda"])
