@@ -177,21 +177,27 @@ def test_a_read_waiting_behind_a_newer_request_does_not_run(qtbot) -> None:
     assert (ran, answers) == (["newer"], ["newer"])
 
 
-def test_a_read_for_a_view_the_user_left_waits_until_the_view_shows_again(qtbot) -> None:
-    """Work of a view the user left takes neither the reading thread nor the GUI's lock."""
-    import threading
-
+def _two_views(qtbot):  # type: ignore[no-untyped-def]
+    """Two views in a shown stack, the first showing (as the window's views are)."""
     from PySide6.QtWidgets import QStackedWidget
-
-    from socialdesk.qt.workers import LatestJob
 
     create_application()
     stack = QStackedWidget()
     qtbot.addWidget(stack)
-    planner, contacts = QWidget(), QWidget()
-    stack.addWidget(planner)
-    stack.addWidget(contacts)
+    first, second = QWidget(), QWidget()
+    stack.addWidget(first)
+    stack.addWidget(second)
     stack.show()
+    return stack, first, second
+
+
+def test_a_read_for_a_view_the_user_left_waits_until_the_view_shows_again(qtbot) -> None:
+    """Work of a view the user left takes neither the reading thread nor the GUI's lock."""
+    import threading
+
+    from socialdesk.qt.workers import LatestJob
+
+    stack, planner, contacts = _two_views(qtbot)
     let_go = threading.Event()
     ran: list[str] = []
     answers: list[object] = []
@@ -229,17 +235,9 @@ def test_a_read_running_when_the_user_leaves_stops_at_its_next_step(qtbot) -> No
     """It reads again, from the start, once the view shows again."""
     import threading
 
-    from PySide6.QtWidgets import QStackedWidget
-
     from socialdesk.qt.workers import LatestJob, check_presence
 
-    create_application()
-    stack = QStackedWidget()
-    qtbot.addWidget(stack)
-    reports, contacts = QWidget(), QWidget()
-    stack.addWidget(reports)
-    stack.addWidget(contacts)
-    stack.show()
+    stack, reports, contacts = _two_views(qtbot)
     started, go_on = threading.Event(), threading.Event()
     steps: list[str] = []
     answers: list[object] = []

@@ -93,15 +93,23 @@ def test_thousands_of_partners_load_on_a_worker_thread(window: MainWindow, qtbot
     assert "partners with" in view.summary.text()
 
 
-def test_thousands_of_partners_arrive_sorted_and_filtered_as_chosen(
-        window: MainWindow, qtbot, monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.fixture
+def big_partners(window: MainWindow, qtbot, monkeypatch: pytest.MonkeyPatch) -> PartnersView:
+    """The Partners view reading on workers, as on a big workspace, with its first rows."""
     import socialdesk.qt.contacts.partners_view as module
-    from socialdesk.store import partners
 
     monkeypatch.setattr(module, "BACKGROUND_ABOVE", 0)
     view = window.show_view("partners")
     assert isinstance(view, PartnersView)
     qtbot.waitUntil(lambda: view.model.rowCount() > 0)
+    return view
+
+
+def test_thousands_of_partners_arrive_sorted_and_filtered_as_chosen(
+        window: MainWindow, big_partners: PartnersView, qtbot) -> None:
+    from socialdesk.store import partners
+
+    view = big_partners
     everyone = partners.partner_rows(window.ws)
     view.table.sortByColumn(COL_LIKELIHOOD, Qt.SortOrder.DescendingOrder)
     view.kind.setCurrentIndex(view.kind.findData("blogger"))
@@ -178,18 +186,14 @@ def test_partners_and_the_planner_give_one_share_chance_and_say_who_is_tired(
 
 
 def test_a_partners_read_waits_while_the_user_is_in_another_view(
-        window: MainWindow, qtbot, monkeypatch: pytest.MonkeyPatch) -> None:
+        window: MainWindow, big_partners: PartnersView, qtbot) -> None:
     import threading
 
     from PySide6.QtWidgets import QApplication, QWidget
 
-    import socialdesk.qt.contacts.partners_view as module
     from socialdesk.qt.workers import LatestJob
 
-    monkeypatch.setattr(module, "BACKGROUND_ABOVE", 0)
-    view = window.show_view("partners")
-    assert isinstance(view, PartnersView)
-    qtbot.waitUntil(lambda: view.model.rowCount() > 0)
+    view = big_partners
     other = QWidget()
     qtbot.addWidget(other)
     let_go = threading.Event()
