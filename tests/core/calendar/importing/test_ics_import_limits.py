@@ -195,3 +195,28 @@ def test_a_huge_media_paragraph_of_our_own_export_is_bounded() -> None:
         "media file '/etc/passwd' (and 1 more) left out: a media path is a file in the "
         "workspace's media folder.",
     ]
+
+
+def test_a_calendar_file_past_the_size_limit_is_refused_unread(tmp_path: Path) -> None:
+    # every event of a file is held for the preview: a bigger file is refused before its
+    # events are read, and only a little more than the limit is read from the disk
+    from socialdesk.core.calendar.importing import CalendarImportError, parse_calendar
+    from socialdesk.core.calendar.importing.reader import MAX_FILE_BYTES
+
+    one = event(uid="big", start="DTSTART:20270301T090000Z", summary="x" * 60)
+    path = tmp_path / "everything.ics"
+    with path.open("wb") as out:
+        out.write(b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//EN\r\n")
+        body = (one + "\r\n").encode()
+        out.write(body * (MAX_FILE_BYTES // len(body) + 1))
+        out.write(b"END:VCALENDAR\r\n")
+    tracemalloc.start()
+    try:
+        with pytest.raises(CalendarImportError, match=r"larger than a calendar file may be "
+                                                      r"\(16 MB\)") as caught:
+            parse_calendar(path, default_tz="Europe/Berlin")
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert str(path) in str(caught.value)
+    assert peak < 3 * MAX_FILE_BYTES, peak

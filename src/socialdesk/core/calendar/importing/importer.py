@@ -213,6 +213,10 @@ def parse_bytes(
         return csv_posts.read_csv_posts(
             data, path, default_tz=zone.key,
             tick=lambda rows: _tick(progress, 0, 1, path))
+    if len(data) > reader.MAX_FILE_BYTES:
+        raise CalendarImportError(
+            path, None, f"the file is larger than a calendar file may be "
+            f"({reader.MAX_FILE_BYTES >> 20} MB); export a shorter period, or split it.")
     calendars = reader.read_calendars(data, path)
     total = 2 * sum(
         1 for cal in calendars for c in cal.children
@@ -270,8 +274,8 @@ def parse_calendar(
     """
     try:
         with Path(path).open("rb") as handle:  # a CSV is read only up to its size limit
-            data = handle.read(csv_posts.MAX_FILE_BYTES + 1 if csv_posts.is_table(path)
-                               else -1)
+            data = handle.read((csv_posts.MAX_FILE_BYTES if csv_posts.is_table(path)
+                                else reader.MAX_FILE_BYTES) + 1)
     except OSError as error:
         raise CalendarImportError(
             path, None, f"cannot be read ({error.strerror or error})."
