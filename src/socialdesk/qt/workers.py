@@ -271,6 +271,17 @@ class LatestJob(QObject):
         if self.presence is not None:
             self.presence.returned.connect(self._returned)
 
+    def follow(self, widget: QWidget) -> None:
+        """Be put off while the user is away from ``widget`` instead of the parent.
+
+        For a panel on a tab of a view: a tab page never shown is never hidden, so it is
+        the view the user leaves.
+        """
+        if self.presence is not None:
+            self.presence.returned.disconnect(self._returned)
+        self.presence = Presence.of(widget)
+        self.presence.returned.connect(self._returned)
+
     def start(self, work: Callable[[], Any]) -> None:
         """Run ``work()`` after whatever runs now; earlier waiting requests are dropped."""
         self.token += 1

@@ -104,3 +104,27 @@ def test_the_resolved_tile_says_how_many_shares_visits_confirmed(view: ReportsVi
     assert tile.value.text() == "21"
     assert tile.note.text() == f"{shared:,} shared, 1 by visits"
     assert "1 of them confirmed by visits" in tile.toolTip()
+
+
+def test_the_track_record_read_waits_while_the_user_is_away_from_reports(
+        qtbot, workspace: Workspace) -> None:
+    # its tab was never shown, so only leaving the Reports view tells the user left
+    from PySide6.QtWidgets import QStackedWidget, QWidget
+
+    create_application()
+    answered(workspace, 50)
+    stack = QStackedWidget()
+    qtbot.addWidget(stack)
+    reports, other = ReportsView(workspace), QWidget()
+    stack.addWidget(reports)
+    stack.addWidget(other)
+    stack.show()
+    qtbot.waitExposed(stack)
+    panel = reports.track_record
+    stack.setCurrentWidget(other)  # the user goes on to another view
+    panel.refresh(background=True)
+    qtbot.wait(200)
+    assert panel.job.pending and panel.record is None
+    stack.setCurrentWidget(reports)  # back: the read runs now
+    qtbot.waitUntil(lambda: not panel.job.pending, timeout=10_000)
+    assert panel.record == track_record(workspace)

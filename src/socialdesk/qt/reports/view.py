@@ -178,6 +178,7 @@ class ReportsView(View):
         self.tabs.addTab(self.partners, "Partners")
         self.tabs.addTab(self.predictions, "Predicted vs realised")
         self.track_record = TrackRecordPanel(ws)
+        self.track_record.job.follow(self)  # put off while the user is away from Reports
         self.tabs.addTab(self.track_record, "Track record")
         self.hours = AskingHoursPanel()
         self.tabs.addTab(self.hours, "Hour of asking")
