@@ -392,3 +392,20 @@ def test_the_planner_does_not_suggest_a_partner_it_warns_was_asked_too_often(
     assert target.id not in after and after
     view.set_chosen({target.id})  # the user may still ask them, warned
     assert view.summary.warning_box.isVisibleTo(view)
+
+
+def test_the_resizes_of_one_relayout_redraw_the_picture_once(qtbot) -> None:
+    from socialdesk.qt.planner.network import NetworkPicture
+
+    picture = NetworkPicture()
+    qtbot.addWidget(picture)
+    picture.show()
+    qtbot.waitExposed(picture)
+    drawn: list[int] = []
+    picture.scene().sceneRectChanged.connect(lambda rect: drawn.append(int(rect.width())))
+    for width in (400, 500, 600):  # as a window relayout resizes it, in one turn
+        picture.resize(width, 300)
+    assert drawn == []
+    qtbot.waitUntil(lambda: bool(drawn))
+    qtbot.wait(50)
+    assert drawn == [picture.viewport().width()]

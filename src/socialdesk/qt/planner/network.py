@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Collection, Sequence
 
-from PySide6.QtCore import QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QPointF, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QBrush, QColor, QFont, QPainter, QPalette, QPen, QResizeEvent
 from PySide6.QtWidgets import (
     QGraphicsEllipseItem,
@@ -128,6 +128,9 @@ class NetworkPicture(QGraphicsView):
         self.message = "Choose a post to see who could carry it."
         self.nodes: dict[str, PartnerNode] = {}
         self.labels: dict[str, QGraphicsSimpleTextItem] = {}
+        # the resizes of one relayout (a window reloading, a splitter) redraw once
+        self._relayout = QTimer(self, singleShot=True, interval=0)
+        self._relayout.timeout.connect(self.redraw)
 
     # --- content -------------------------------------------------------------------
 
@@ -151,9 +154,9 @@ class NetworkPicture(QGraphicsView):
         self.redraw()
 
     def resizeEvent(self, event: QResizeEvent) -> None:
-        """Lay the picture out again for the new size."""
+        """Lay the picture out again for the new size, once the resizing of this turn ended."""
         super().resizeEvent(event)
-        self.redraw()
+        self._relayout.start()
 
     # --- drawing -------------------------------------------------------------------
 
