@@ -25,7 +25,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from common import Result, bench_size, best_of, large_workspace, print_table
+from common import Result, bench_size, best_of, in_turn, large_workspace, print_table
 
 from socialdesk.core.backup import archive, restore
 from socialdesk.core.backup import create as backup
@@ -57,12 +57,8 @@ def _paired(ours: Callable[[], object], shell: Callable[[], object]
     """(our wall, shell wall, our CPU, shell CPU) of each pair, which goes first alternating."""
     pairs = []
     for i in range(PAIRS):
-        if i % 2:
-            theirs = _timed(shell, resource.RUSAGE_CHILDREN)
-            mine = _timed(ours, resource.RUSAGE_SELF)
-        else:
-            mine = _timed(ours, resource.RUSAGE_SELF)
-            theirs = _timed(shell, resource.RUSAGE_CHILDREN)
+        mine, theirs = in_turn(i, lambda: _timed(ours, resource.RUSAGE_SELF),
+                               lambda: _timed(shell, resource.RUSAGE_CHILDREN))
         pairs.append((mine[0], theirs[0], mine[1], theirs[1]))
     return pairs
 

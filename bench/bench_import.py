@@ -23,9 +23,10 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
-from common import CACHE, Result
+from common import CACHE, Result, in_turn
 
 ROWS = 100_000
 PAIRS = 3
@@ -148,12 +149,9 @@ def compare(source: Path) -> tuple[float, float, float]:
                     str(workspace), "contacts", str(source)]
             reference = [str(sqlite_utils), "insert", str(Path(scratch) / "x.db"),
                          "contacts", str(source), "--csv"]
-            if i % 2:
-                theirs.append(_timed(reference))
-                ours.append(_timed(mine))
-            else:
-                ours.append(_timed(mine))
-                theirs.append(_timed(reference))
+            got, other = in_turn(i, partial(_timed, mine), partial(_timed, reference))
+            ours.append(got)
+            theirs.append(other)
             with Workspace.open_readonly(workspace) as ws:
                 count = ws.conn.execute("SELECT count(*) FROM contacts").fetchone()[0]
             assert count == ROWS, f"{source.name}: {count} contacts imported, not {ROWS}"

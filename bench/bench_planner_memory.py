@@ -18,7 +18,7 @@ import tempfile
 from pathlib import Path
 
 from bench_startup import BARE, _rss_kib
-from common import Result, bench_size, compile_app, large_workspace
+from common import Result, bench_size, compile_app, in_turn, large_workspace
 
 PAIRS = 3
 
@@ -73,12 +73,9 @@ def run() -> list[Result]:
         bare = [sys.executable, "-c", BARE]
         ours, theirs = [], []
         for i in range(PAIRS):
-            if i % 2:
-                theirs.append(_rss_kib(bare, env))
-                ours.append(_rss_kib(app, env))
-            else:
-                ours.append(_rss_kib(app, env))
-                theirs.append(_rss_kib(bare, env))
+            mine, other = in_turn(i, lambda: _rss_kib(app, env), lambda: _rss_kib(bare, env))
+            ours.append(mine)
+            theirs.append(other)
     ratio = statistics.median(a / b for a, b in zip(ours, theirs, strict=True))
     return [Result(f"peak memory (RSS), Planner view with a post, {size} workspace "
                    f"(median of {PAIRS} pairs)", statistics.median(ours) / 1024, "MB",

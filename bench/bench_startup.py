@@ -14,7 +14,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from common import Result, bench_size, compile_app, large_workspace
+from common import Result, bench_size, compile_app, in_turn, large_workspace
 
 PAIRS = 9
 VIEW_PAIRS = 5
@@ -54,12 +54,9 @@ def paired(cmd: list[str], reference: list[str], env: dict[str, str], pairs: int
         _wall(warm, env)
     ours, theirs = [], []
     for i in range(pairs):
-        if i % 2:
-            theirs.append(_wall(reference, env))
-            ours.append(_wall(cmd, env))
-        else:
-            ours.append(_wall(cmd, env))
-            theirs.append(_wall(reference, env))
+        mine, other = in_turn(i, lambda: _wall(cmd, env), lambda: _wall(reference, env))
+        ours.append(mine)
+        theirs.append(other)
     ratios = [a / b for a, b in zip(ours, theirs, strict=True)]
     return statistics.median(ours), statistics.median(theirs), statistics.median(ratios)
 

@@ -20,6 +20,7 @@ import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 ROOT = Path(__file__).resolve().parents[1]
 CACHE = ROOT / "bench" / ".cache"
@@ -41,6 +42,8 @@ tempfile.tempdir = os.environ["TMPDIR"] = str(SCRATCH)
 def load_average() -> float:
     """The machine's load average over the last minute."""
     return round(os.getloadavg()[0], 2)
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -113,6 +116,19 @@ def compile_app() -> None:
     import compileall
 
     compileall.compile_dir(ROOT / "src" / "socialdesk", quiet=1)
+
+
+def in_turn(pair: int, ours: Callable[[], T], reference: Callable[[], T]) -> tuple[T, T]:
+    """Pair number ``pair``: ours and the reference one right after the other (ours, reference).
+
+    Which goes first alternates from pair to pair, so neither always meets a warmer cache
+    or a quieter machine.
+    """
+    if pair % 2:
+        theirs = reference()
+        return ours(), theirs
+    mine = ours()
+    return mine, reference()
 
 
 def best_of(fn: Callable[[], object], repeat: int = 5) -> float:
