@@ -11,16 +11,18 @@ from socialdesk.store.workspace import Workspace
 from sync_notes import KINDS
 
 
-def set_up(path: Path, url: str) -> None:
-    with Workspace.open(path, create=True) as ws:
-        setup(ws, url, "team", "secret", name="Corner Bakery")
+def laptops(folder: Path, url: str) -> tuple[Path, Path]:
+    """Ann's and Bob's workspaces, both set up to sync with the server at ``url``."""
+    paths = folder / "ann.sqlite", folder / "bob.sqlite"
+    for path in paths:
+        with Workspace.open(path, create=True) as ws:
+            setup(ws, url, "team", "secret", name="Corner Bakery")
+    return paths
 
 
 def test_sync_now_brings_the_teams_changes_into_the_open_views(
         qtbot, open_window, tmp_path: Path, dav, fresh_keyring: None) -> None:
-    ann_path, bob_path = tmp_path / "ann.sqlite", tmp_path / "bob.sqlite"
-    set_up(ann_path, dav.url)
-    set_up(bob_path, dav.url)
+    ann_path, bob_path = laptops(tmp_path, dav.url)
     with Workspace.open(ann_path) as ann:
         with ann.transaction():
             KINDS[0].apply(ann, "p1", {"title": "Rye day", "notes": "",
@@ -44,8 +46,7 @@ def test_sync_now_brings_the_teams_changes_into_the_open_views(
 
 def test_offline_is_a_status_line_not_a_dialog(
         qtbot, open_window, tmp_path: Path, dav, fresh_keyring: None) -> None:
-    path = tmp_path / "bob.sqlite"
-    set_up(path, dav.url)
+    _, path = laptops(tmp_path, dav.url)  # Bob's
     dav.stop()
     window = open_window(path)
     window.syncing.kinds = lambda: list(KINDS)
@@ -65,9 +66,7 @@ def test_sync_now_without_setup_says_how(qtbot, open_window, tmp_path: Path) -> 
 
 def test_the_conflicts_dialog_keeps_theirs_or_mine(
         qtbot, open_window, tmp_path: Path, dav, fresh_keyring: None) -> None:
-    ann_path, bob_path = tmp_path / "ann.sqlite", tmp_path / "bob.sqlite"
-    set_up(ann_path, dav.url)
-    set_up(bob_path, dav.url)
+    ann_path, bob_path = laptops(tmp_path, dav.url)
     with Workspace.open(ann_path) as ann, Workspace.open(bob_path) as bob:
         for ws in (ann, bob):
             if ws is ann:
@@ -113,8 +112,7 @@ def test_automatic_sync_follows_this_computers_interval(
         qtbot, open_window, tmp_path: Path, dav, fresh_keyring: None) -> None:
     from socialdesk.qt.sync.team_page import TeamPage
 
-    path = tmp_path / "bob.sqlite"
-    set_up(path, dav.url)
+    _, path = laptops(tmp_path, dav.url)  # Bob's
     window = open_window(path)
     window.syncing.kinds = lambda: list(KINDS)
     page = TeamPage(window.ws)
@@ -137,9 +135,7 @@ def test_an_item_waiting_for_what_it_refers_to_is_said_in_the_status_bar(
         qtbot, open_window, tmp_path: Path, dav, fresh_keyring: None) -> None:
     from socialdesk.core.sync.kinds import default_kinds
 
-    ann_path, bob_path = tmp_path / "ann.sqlite", tmp_path / "bob.sqlite"
-    set_up(ann_path, dav.url)
-    set_up(bob_path, dav.url)
+    ann_path, bob_path = laptops(tmp_path, dav.url)
     with Workspace.open(ann_path) as ann:
         with ann.transaction():  # a partner whose UID no card carries: it never travels
             ann.conn.execute("INSERT INTO posts (uid, title) VALUES ('p1', 'Rye day')")
@@ -166,9 +162,7 @@ def test_the_syncs_own_writes_are_not_taken_for_another_programs(
     brought nothing (another program's write would reload it)."""
     from PySide6.QtCore import QTimer
 
-    ann_path, bob_path = tmp_path / "ann.sqlite", tmp_path / "bob.sqlite"
-    set_up(ann_path, dav.url)
-    set_up(bob_path, dav.url)
+    ann_path, bob_path = laptops(tmp_path, dav.url)
     with Workspace.open(ann_path) as ann:
         with ann.transaction():
             for n in range(40):
@@ -194,9 +188,7 @@ def test_the_syncs_own_writes_are_not_taken_for_another_programs(
 
 def test_cancel_stops_a_sync_and_the_next_one_goes_on(
         qtbot, open_window, tmp_path: Path, dav, fresh_keyring: None) -> None:
-    ann_path, bob_path = tmp_path / "ann.sqlite", tmp_path / "bob.sqlite"
-    set_up(ann_path, dav.url)
-    set_up(bob_path, dav.url)
+    ann_path, bob_path = laptops(tmp_path, dav.url)
     with Workspace.open(ann_path) as ann:
         with ann.transaction():
             for uid, title in (("p1", "Rye day"), ("p2", "Spelt day")):
