@@ -131,13 +131,19 @@ class Record:
 
     ``read`` gives every field by name (None when the record does not exist); ``write``
     stores some of them (in the caller's transaction) and leaves the others as they are;
-    ``changes`` are the kinds of rows such a write touches.
+    ``changes`` are the kinds of rows such a write touches; :meth:`changes_of` those of
+    one record's write (a post's names the post).
     """
 
     noun: str
     read: Callable[[Workspace, int], Values | None]
     write: Callable[[Workspace, int, Values], None]
     changes: Changes
+    is_post: bool = False
+
+    def changes_of(self, record_id: int) -> Changes:
+        """What writing record ``record_id`` changes."""
+        return self.changes.with_post(record_id) if self.is_post else self.changes
 
 
 @dataclass(frozen=True, slots=True)
@@ -241,7 +247,7 @@ def _write_settings(ws: Workspace, _id: int, values: Values) -> None:
 CONTACT = Record("contact", contact_snapshot.read_contact_fields,
                  contact_snapshot.write_contact_fields, kinds.CONTACT_ROWS)
 POST = Record("post", post_writes.read_post_fields, post_writes.write_post_fields,
-              kinds.POSTS)
+              kinds.POSTS, is_post=True)
 CAMPAIGN = _dataclass_record("campaign", campaigns.get_campaign, campaigns.update_campaign,
                              kinds.CAMPAIGNS)
 CHANNEL = _dataclass_record("channel", campaigns.get_channel, campaigns.update_channel,
@@ -276,4 +282,4 @@ def post_on(occurs_on: str) -> Record:
             if "marked" in values:
                 occurrences.set_occurrence(ws, post_id, occurs_on, values["marked"])
 
-    return Record("post", read, write, kinds.POSTS)
+    return Record("post", read, write, kinds.POSTS, is_post=True)

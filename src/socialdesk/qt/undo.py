@@ -227,8 +227,7 @@ class UndoableActions(QObject):
     def _edit(self, text: str, record: Record, record_id: int, before: Values,
               after: Values) -> bool:
         """Edit a record's fields as one undo step (see :func:`edit_fields`)."""
-        changes = record.changes.with_post(record_id) if record.noun == "post" else \
-            record.changes
+        changes = record.changes_of(record_id)
         return edit_fields(self.undo_stack, self.widget, self.ws, record, record_id, before,
                            after, text, lambda: self.changed.emit(changes))
 
