@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import time
+import tracemalloc
 from collections.abc import Callable
 from pathlib import Path
 
@@ -14,11 +15,14 @@ from socialdesk.core.calendar.export import export_calendar
 from socialdesk.core.calendar.importing import (
     CalendarImportError,
     import_calendar,
+    parse_calendar,
 )
 from socialdesk.core.calendar.importing.csv_posts import MAX_POSTS, MAX_ROWS
+from socialdesk.core.contacts.importing.textstream import BLOCK
 from socialdesk.store.calendar_export import calendar_export_data
 from socialdesk.store.calendar_import import count_rows
 from socialdesk.store.post_writes import set_media
+from socialdesk.store.vocabulary import PLATFORMS
 from socialdesk.store.workspace import Workspace
 
 ZONE = "Europe/London"
@@ -301,4 +305,73 @@ def test_a_hostile_file_is_bounded(ws: Workspace, write: Write, row: str, count:
         import_calendar(ws, path, default_tz=ZONE)
     assert time.monotonic() - started < 30
     assert f"line {count + 2}: {message}" in str(caught.value)
+    assert count_rows(ws)["posts"] == 0
+
+
+def _many_blocks(path: Path, posts: int = 300) -> tuple[str, dict[int, int]]:
+    """A calendar CSV of several 1 MB blocks: each post on 13 channels, the same text of
+    two lines (quoted cells across the blocks' ends); the text, and each post's first line.
+    """
+    text = ("A crusty loaf of rye, baked at dawn, " * 20 + "\n") * 2
+    first_line: dict[int, int] = {}
+    line = 2
+    rows = [["uid", "date", "time", "status", "title", "text", "channel"]]
+    for n in range(posts):
+        first_line[n] = line
+        for channel in PLATFORMS[:13]:
+            rows.append([f"post-{n}", "2030-01-01", "09:00", "draft", f"Loaf {n}",
+                         f"{text}{n}", channel])
+            line += 1 + text.count("\n")
+    _write_rows(path, rows)
+    return text, first_line
+
+
+def test_a_file_of_many_blocks_is_read_in_parts_naming_the_right_lines(
+        ws: Workspace, tmp_path: Path) -> None:
+    # the file is read block by block, never whole: rows and quoted cells that cross the
+    # end of a block read as any other, and problems name their lines
+    path = tmp_path / "big.csv"
+    text, first_line = _many_blocks(path)
+    rows = _rows(path)
+    for row in rows[1 + 150 * 13 : 1 + 151 * 13]:
+        row[3] = "posted"  # post 150: an unknown status, left out
+    rows[1 + 250 * 13 + 4][1] = "2030-01-02"  # post 250's fifth row: another date
+    _write_rows(path, rows)
+    assert path.stat().st_size > 4 * BLOCK
+    report = import_calendar(ws, path, default_tz=ZONE)
+    assert (report.imported, report.skipped) == (299, 1)
+    assert [p.line for p in report.problems] == [first_line[150], first_line[250] + 4 * 3]
+    assert "unknown status 'posted'" in report.problems[0].message
+    assert report.problems[1].message.startswith(f"the date differ from line {first_line[250]}")
+    posts = _posts(ws)
+    assert len(posts) == 299 and "post-150" not in posts
+    assert posts["post-299"]["body"] == f"{text}299"
+    assert posts["post-299"]["channels"] == sorted((c, None) for c in PLATFORMS[:13])
+
+
+def test_a_file_is_never_held_whole(tmp_path: Path) -> None:
+    # what a read holds is its posts (a post's 13 rows hold its text once) and a block or
+    # two, not the file (nor its text, four bytes a character in a StringIO)
+    path = tmp_path / "big.csv"
+    _many_blocks(path, posts=1000)
+    tracemalloc.start()
+    try:
+        preview = parse_calendar(path, default_tz=ZONE)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert len(preview.posts) == 1000
+    assert peak < path.stat().st_size * 0.75, (peak, path.stat().st_size)
+
+
+def test_a_broken_row_after_the_first_blocks_names_its_line(ws: Workspace,
+                                                            tmp_path: Path) -> None:
+    path = tmp_path / "broken.csv"
+    _, first_line = _many_blocks(path, posts=100)
+    with path.open("ab") as handle:
+        handle.write(b'late,2030-01-01,09:00,draft,"open quote,x,bluesky\r\nmore\r\n')
+    last = first_line[99] + 13 * 3
+    with pytest.raises(CalendarImportError) as caught:
+        import_calendar(ws, path, default_tz=ZONE)
+    assert str(caught.value).startswith(f"{path}, line {last}: the CSV structure is broken")
     assert count_rows(ws)["posts"] == 0

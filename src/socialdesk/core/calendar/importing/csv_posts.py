@@ -26,7 +26,11 @@ day first, as SocialDesk's Hootsuite export writes),
 scheduled post titled with its message's first line, on no channel; it is keyed on its
 date, time and message, so importing the file again changes only the links.
 
-Every cell goes through :func:`~socialdesk.core.csvsafe.restore_cell` (the ``'`` the
+The file is decoded and split block by block (the contacts import's
+:class:`~socialdesk.core.contacts.importing.textstream.TextSource`), never held whole:
+what a read holds is its posts, a post's rows keeping their channel and any text of their
+own (a text the same as the first row's is kept once). Every cell goes through
+:func:`~socialdesk.core.csvsafe.restore_cell` (the ``'`` the
 export puts before a cell a spreadsheet would run as a formula). A row that cannot be
 read (an unknown status, a date that is not one) is left out and listed with its line; a
 file whose rows cannot be split (a quote left open) fails whole with its line, as does a
@@ -39,7 +43,9 @@ from __future__ import annotations
 import hashlib
 import io
 import re
-from collections.abc import Callable, Iterator
+import sys
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -51,6 +57,7 @@ from socialdesk.core.calendar.importing.model import CalendarPreview, Channel, P
 from socialdesk.core.contacts.importing.csv_reader import _Broken, _records
 from socialdesk.core.contacts.importing.errors import ContactImportError
 from socialdesk.core.contacts.importing.textio import decode_file
+from socialdesk.core.contacts.importing.textstream import Opener, TextSource
 from socialdesk.core.csvsafe import restore_cell
 from socialdesk.core.import_results import Problem
 from socialdesk.store.vocabulary import POST_STATUSES
@@ -95,7 +102,7 @@ def is_calendar_csv(path: Path) -> bool:
         return False
     first = next((line for line in text.splitlines() if line.strip()), "")
     try:
-        cells = next(_rows(first, _delimiter(first), path))[1]
+        cells = next(_rows([first], _delimiter(first), path))[1]
     except (StopIteration, CalendarImportError):
         return False
     header = [cell.strip().casefold() for cell in cells]
@@ -103,18 +110,31 @@ def is_calendar_csv(path: Path) -> bool:
             or _when(cells[0]) is not None)
 
 
-def _text(data: bytes, path: Path | str) -> str:
-    if len(data) > MAX_FILE_BYTES:
+def _source(opener: Opener, path: Path | str) -> TextSource:
+    """The file as text read block by block; an error for one over the size limit."""
+    with _as_calendar_error(path), opener() as handle:
+        size = handle.seek(0, io.SEEK_END)
+    if size > MAX_FILE_BYTES:
         raise CalendarImportError(path, None, "the file is larger than a calendar CSV may be "
                                   f"({MAX_FILE_BYTES >> 20} MB).")
+    with _as_calendar_error(path):
+        return TextSource(opener, path)
+
+
+@contextmanager
+def _as_calendar_error(path: Path | str) -> Iterator[None]:
+    """Reading errors of the text (not text, damaged bytes) as :class:`CalendarImportError`."""
     try:
-        return decode_file(data, path).text
+        yield
     except ContactImportError as error:
         message = error.message
         if "not a text file" in message:
             message = ("this is not a text file (it holds binary data, such as a picture or an "
                        "archive), so it is not a calendar CSV.")
         raise CalendarImportError(path, error.line, message) from error
+    except OSError as error:
+        raise CalendarImportError(path, None, f"cannot be read ({error.strerror or error}).") \
+            from error
 
 
 def _delimiter(text: str) -> str:
@@ -123,26 +143,32 @@ def _delimiter(text: str) -> str:
     return max(DELIMITERS, key=lambda d: (first.count(d), -DELIMITERS.index(d)))
 
 
-def _rows(text: str, delimiter: str, path: Path | str) -> Iterator[tuple[int, list[str]]]:
+def _rows(lines: Iterable[str], delimiter: str, path: Path | str
+          ) -> Iterator[tuple[int, list[str]]]:
     try:
-        for line, row in _records(io.StringIO(text, newline=""), delimiter, True):
-            if any(cell.strip() for cell in row):
-                yield line, [restore_cell(cell) for cell in row]
+        with _as_calendar_error(path):
+            for line, row in _records(lines, delimiter, True):
+                if any(cell.strip() for cell in row):
+                    yield line, [restore_cell(cell) for cell in row]
     except _Broken as broken:
         error = broken.as_import_error(path)
         raise CalendarImportError(path, error.line, error.message) from broken
 
 
-def read_csv_posts(data: bytes, path: Path | str, *, default_tz: str,
+def read_csv_posts(opener: Opener, path: Path | str, *, default_tz: str,
                    tick: Tick | None = None) -> CalendarPreview:
     """Read a calendar CSV (either layout) into posts; see the module docstring.
 
-    ``default_tz`` is the workspace's zone; ``tick(rows)`` is called every 2,000 rows
-    (it may raise to cancel). Raises :class:`CalendarImportError` for a file that fails
-    as a whole.
+    ``opener`` opens the file (or its bytes) for reading: the text is decoded and split
+    block by block (:class:`~socialdesk.core.contacts.importing.textstream.TextSource`),
+    never held whole. ``default_tz`` is the workspace's zone; ``tick(rows)`` is called
+    every 2,000 rows (it may raise to cancel). Raises :class:`CalendarImportError` for a
+    file that fails as a whole.
     """
-    text = _text(data, path)
-    rows = _rows(text, _delimiter(text), path)
+    text = _source(opener, path)
+    with _as_calendar_error(path):
+        head = text.head()
+    rows = _rows(text.lines(), _delimiter(head), path)
     first = next(rows, None)
     if first is None:
         raise CalendarImportError(path, 1, "the file is empty.")
@@ -210,13 +236,17 @@ def _stable_uid(prefix: str, *parts: str) -> str:
 
 # --- SocialDesk's own calendar CSV ---------------------------------------------------------
 
-@dataclass
+@dataclass(slots=True)
 class _Group:
-    """The rows of one post: the first one's cells, then each row's channel and texts."""
+    """The rows of one post.
+
+    The first row's cells (in the reader's column order), then each row's channel, text
+    and post text one after the other (flat, to keep it small).
+    """
 
     line: int
-    cells: dict[str, str]
-    texts: list[tuple[str, str, str]]  # (channel, text, post_text)
+    cells: tuple[str, ...]
+    texts: list[str]
 
 
 # The cells one post's rows must agree on (the others are per channel).
@@ -231,26 +261,35 @@ class _OwnReader(_Reader):
         super().__init__(path, "csv")
         self.columns = {name: header.index(name) for name in dict.fromkeys(header)
                         if name in CSV_COLUMNS or name in ("uid", "post_text")}
+        self.names = tuple(self.columns)
+        self.at = {name: position for position, name in enumerate(self.names)}
+        self.cuts = tuple((index, name in _AS_WRITTEN) for name, index in self.columns.items())
+        self.shared = tuple((name, self.at[name]) for name in _SHARED if name in self.at)
         self.default_tz = default_tz
         self.groups: dict[str, _Group] = {}
 
+    def _cell(self, cells: tuple[str, ...], name: str) -> str:
+        return cells[self.at[name]] if name in self.at else ""
+
     def add(self, line: int, row: list[str]) -> None:
-        cells = {name: row[index].strip() if index < len(row) else ""
-                 for name, index in self.columns.items()}
-        for name in _AS_WRITTEN:
-            if name in self.columns and self.columns[name] < len(row):
-                cells[name] = row[self.columns[name]]
-        uid = cells.get("uid") or _stable_uid(
-            "csv", cells.get("date", ""), cells.get("time", ""), cells.get("title", ""))
-        texts = (cells.get("channel", ""), cells.get("text", ""), cells.get("post_text", ""))
+        width = len(row)
+        cells = tuple(("" if index >= width else row[index] if as_written
+                       else row[index].strip()) for index, as_written in self.cuts)
+        uid = self._cell(cells, "uid") or _stable_uid(
+            "csv", self._cell(cells, "date"), self._cell(cells, "time"),
+            self._cell(cells, "title"))
+        channel = sys.intern(self._cell(cells, "channel"))
+        text, own = self._cell(cells, "text"), self._cell(cells, "post_text")
         group = self.groups.get(uid)
         if group is None:
             self.counted(line)
-            self.groups[uid] = _Group(line, cells, [texts])
+            self.groups[uid] = _Group(line, cells, [channel, text, own])
             return
-        group.texts.append(texts)
         first = group.cells
-        differ = [name for name in _SHARED if cells.get(name, "") != first.get(name, "")]
+        # The same texts as the first row's are kept once.
+        group.texts += (channel, group.texts[1] if text == group.texts[1] else text,
+                        group.texts[2] if own == group.texts[2] else own)
+        differ = [name for name, at in self.shared if cells[at] != first[at]]
         if differ:
             self.problems.append(Problem(line, (
                 f"the {', '.join(d.replace('_', ' ') for d in differ)} differ from line "
@@ -258,14 +297,15 @@ class _OwnReader(_Reader):
 
     def posts(self) -> list[ParsedPost]:
         found = []
-        for uid, group in self.groups.items():
-            post = self._post(uid, group)
+        for uid in list(self.groups):  # each group let go once it is a post
+            post = self._post(uid, self.groups.pop(uid))
             if post is not None:
                 found.append(post)
         return found
 
     def _post(self, uid: str, group: _Group) -> ParsedPost | None:
-        line, first = group.line, group.cells
+        line, first = group.line, dict(zip(self.names, group.cells, strict=True))
+        texts = list(zip(group.texts[0::3], group.texts[1::3], group.texts[2::3], strict=True))
         status = first.get("status", "") or "idea"
         if status not in POST_STATUSES:
             self.left_out(line, f"unknown status {status!r} (one of {', '.join(POST_STATUSES)})")
@@ -282,9 +322,9 @@ class _OwnReader(_Reader):
             self.problems.append(Problem(line, f"unknown time zone {zone!r}: the workspace's "
                                          "zone is used."))
             zone = ""
-        body = next((own for _, _, own in group.texts if own), group.texts[0][1])
+        body = next((own for _, _, own in texts if own), texts[0][1])
         channels: tuple[Channel, ...] = tuple(
-            (channel, text if text != body else None) for channel, text, _ in group.texts
+            (channel, text if text != body else None) for channel, text, _ in texts
             if channel)
         comment = first.get("first_comment", "") if "first_comment" in self.columns else None
         topics = tuple(t.strip() for t in first.get("topics", "").split(TOPIC_SEPARATOR.strip())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -180,6 +181,13 @@ def _unique(posts: Iterable[ParsedPost], into: _Reader) -> list[ParsedPost]:
     return list(seen.values())
 
 
+def _read_table(opener: csv_posts.Opener, path: Path | str, zone: ZoneInfo,
+                progress: Progress | None) -> CalendarPreview:
+    _tick(progress, 0, 1, path)
+    return csv_posts.read_csv_posts(opener, path, default_tz=zone.key,
+                                    tick=lambda rows: _tick(progress, 0, 1, path))
+
+
 def parse_bytes(
     data: bytes,
     path: Path | str,
@@ -209,10 +217,7 @@ def parse_bytes(
         raise ValueError("expand_years must be at least 1")
     zone = _zone(default_tz)
     if csv_posts.is_table(path):
-        _tick(progress, 0, 1, path)
-        return csv_posts.read_csv_posts(
-            data, path, default_tz=zone.key,
-            tick=lambda rows: _tick(progress, 0, 1, path))
+        return _read_table(lambda: io.BytesIO(data), path, zone, progress)
     if len(data) > reader.MAX_FILE_BYTES:
         raise CalendarImportError(
             path, None, f"the file is larger than a calendar file may be "
@@ -272,10 +277,11 @@ def parse_calendar(
 
     The options are those of :func:`parse_bytes`.
     """
+    if csv_posts.is_table(path):  # read block by block, never whole
+        return _read_table(lambda: Path(path).open("rb"), path, _zone(default_tz), progress)
     try:
-        with Path(path).open("rb") as handle:  # a CSV is read only up to its size limit
-            data = handle.read((csv_posts.MAX_FILE_BYTES if csv_posts.is_table(path)
-                                else reader.MAX_FILE_BYTES) + 1)
+        with Path(path).open("rb") as handle:
+            data = handle.read(reader.MAX_FILE_BYTES + 1)
     except OSError as error:
         raise CalendarImportError(
             path, None, f"cannot be read ({error.strerror or error})."
