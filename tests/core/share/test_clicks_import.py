@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 import shutil
+import tracemalloc
 from pathlib import Path
 
 import pytest
 
 from clicks_samples import GA4_DAILY_CONTENT, two_partners
-from socialdesk.core.share.clicks import ClicksImportCancelled, ClicksImportError, import_clicks
+from socialdesk.core.contacts.importing.textstream import BLOCK
+from socialdesk.core.share.clicks import (
+    ClicksImportCancelled,
+    ClicksImportError,
+    import_clicks,
+    read_clicks,
+)
 from socialdesk.store.clicks import visits_per_ask
 from socialdesk.store.workspace import Workspace
 
@@ -116,3 +123,64 @@ def test_a_cancelled_import_leaves_the_period_as_it_was(demo: Workspace, tmp_pat
     assert told[-1] == (1, 1)
     assert rows(demo) == before  # neither the earlier figures removed nor the new ones added
     assert not demo.conn.in_transaction
+
+
+def _daily(path: Path, days: int, per_day: int, pad: str = "") -> dict[tuple[str, str], int]:
+    """A daily export by source of several 1 MB blocks; visits per (source, day) in it."""
+    expected: dict[tuple[str, str], int] = {}
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        handle.write("Date,Session source,Session manual ad content,Sessions\r\n")
+        for day in range(1, days + 1):
+            iso = f"2026-11-{day:02d}"
+            for n in range(per_day):
+                source = ("corner-cafe", "market-hall", "google")[n % 3]
+                visits = 1 + (n * day) % 7
+                handle.write(f"{iso.replace('-', '')},{source},\"{pad}\",{visits}\r\n")
+                expected[(source, iso)] = expected.get((source, iso), 0) + visits
+    return expected
+
+
+def test_an_export_of_many_blocks_is_summed_as_it_is_read(demo: Workspace,
+                                                          tmp_path: Path) -> None:
+    corner, market = two_partners(demo)
+    path = tmp_path / "daily.csv"
+    expected = _daily(path, days=30, per_day=4000)
+    assert path.stat().st_size > 2 * BLOCK
+    report = import_clicks(demo, path)
+    asks = {"corner-cafe": corner.ask, "market-hall": market.ask}
+    assert rows(demo) == sorted((asks[source], day, day, visits) for (source, day), visits
+                                in expected.items() if source in asks)
+    assert report.matched == 30 * (1334 + 1333)  # rows of corner-cafe and market-hall
+    assert report.unmatched == (("google", sum(v for (s, _), v in expected.items()
+                                               if s == "google")),)
+    assert (report.first_day, report.last_day) == ("2026-11-01", "2026-11-30")
+
+
+def test_a_bad_row_after_the_first_blocks_names_its_line(demo: Workspace,
+                                                         tmp_path: Path) -> None:
+    two_partners(demo)
+    path = tmp_path / "daily.csv"
+    _daily(path, days=30, per_day=4000)
+    with path.open("a", encoding="utf-8", newline="") as handle:
+        handle.write("20261130,corner-cafe,,many\r\n")
+    with pytest.raises(ClicksImportError) as caught:
+        import_clicks(demo, path)
+    assert str(caught.value).startswith(f"{path}, line {30 * 4000 + 2}: the Sessions column "
+                                        "holds 'many'")
+    assert rows(demo) == []
+
+
+def test_an_export_is_never_held_whole(tmp_path: Path) -> None:
+    # reading holds a few blocks' worth, not the file, its text (four bytes a character in
+    # a StringIO) nor a row per line
+    path = tmp_path / "daily.csv"
+    _daily(path, days=30, per_day=500, pad="(not set) " * 200)
+    assert path.stat().st_size > 28 * BLOCK
+    tracemalloc.start()
+    try:
+        data = read_clicks(path)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert data.dated and data.format == "csv"
+    assert peak < 16 * BLOCK, peak

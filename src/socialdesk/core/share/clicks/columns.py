@@ -8,7 +8,7 @@ a content column holds the ``utm_content`` (``post-12``); a date column a day pe
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from socialdesk.core.share.clicks import table
@@ -56,9 +56,8 @@ def find(header: Sequence[str]) -> Columns | None:
 
 
 def visit_rows(records: Iterable[tuple[int, list[str]]], columns: Columns, where: str,
-               *, until_blank: bool = True) -> list[VisitRow]:
+               *, until_blank: bool = True) -> Iterator[VisitRow]:
     """The rows after the header (up to a blank line when ``until_blank``), totals left out."""
-    rows = []
     for line, cells in records:
         if not any(cell.strip() for cell in cells):
             if until_blank:
@@ -84,8 +83,6 @@ def visit_rows(records: Iterable[tuple[int, list[str]]], columns: Columns, where
                     source, _, medium = label.partition(separator)
                     break
         # Exports repeat the same few sources, posts and days: keep each string once.
-        rows.append(VisitRow(line, sys.intern(label), sys.intern(source.strip()), visits,
-                             sys.intern(medium.strip()),
-                             sys.intern(table.cell(cells, columns.content)),
-                             sys.intern(day) if day else None))
-    return rows
+        yield VisitRow(line, sys.intern(label), sys.intern(source.strip()), visits,
+                       sys.intern(medium.strip()), sys.intern(table.cell(cells, columns.content)),
+                       sys.intern(day) if day else None)

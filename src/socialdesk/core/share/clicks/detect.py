@@ -9,18 +9,38 @@ as plain CSV. Anything else is not an analytics export and is refused, naming it
 
 from __future__ import annotations
 
+import dataclasses
+import io
+from collections.abc import Iterator
 from pathlib import Path
 
 from socialdesk.core.contacts.importing.errors import ContactImportError
 from socialdesk.core.contacts.importing.textio import decode_file
 from socialdesk.core.share.clicks import columns, ga4, matomo, plausible, table, umami
 from socialdesk.core.share.clicks.errors import ClicksImportError
-from socialdesk.core.share.clicks.model import FORMATS, ClicksData
+from socialdesk.core.share.clicks.model import FORMATS, ClicksData, Rows, VisitRow
 from socialdesk.core.share.clicks.source import Table, read_source
 
 
 def read_clicks(path: Path, fmt: str = "auto") -> ClicksData:
-    """Read an analytics export (``fmt``: one of :data:`FORMATS`); raise ClicksImportError."""
+    """Read an analytics export (``fmt``: one of :data:`FORMATS`); raise ClicksImportError.
+
+    Every row is read once, so that a file that cannot be imported fails now; the rows
+    are not kept (the import reads them again).
+    """
+    data = open_clicks(path, fmt)
+    dated = False
+    for row in data.rows:
+        dated = dated or row.day is not None
+    return dataclasses.replace(data, dated=dated)
+
+
+def open_clicks(path: Path, fmt: str = "auto") -> ClicksData:
+    """An analytics export whose header is read, its rows read as they are gone through.
+
+    Raises ClicksImportError for a file that is not an export (and, from its rows, for a
+    row that cannot be read).
+    """
     if fmt not in FORMATS:
         raise ValueError(f"unknown clicks format {fmt!r}")
     tables = read_source(path)
@@ -44,16 +64,16 @@ def _archive(tables: list[Table], path: Path, fmt: str) -> ClicksData:
 
 
 def _header(source: Table) -> list[str]:
-    first = next((line for line in source.text.splitlines() if line.strip()), "")
+    first = next((line for line in source.head().splitlines() if line.strip()), "")
     return next((cells for _, cells in table.rows(first, table.delimiter_of(first),
                                                    source.where)), [])
 
 
 def detect(source: Table) -> str:
     """The format of one table: plausible, matomo, ga4, umami or csv."""
-    if ga4.is_ga4(source.text):
+    if ga4.is_ga4(source.head()):
         return "ga4"
-    head = "\n".join(source.text.splitlines()[:3])
+    head = "\n".join(source.head().splitlines()[:3])
     records = list(table.rows(head, table.delimiter_of(head), source.where))
     header = next((cells for _, cells in records if cells), [])
     if plausible.is_plausible(header):
@@ -81,18 +101,26 @@ def read_table(source: Table, path: Path, fmt: str = "auto") -> ClicksData:
 
 def read_csv(source: Table) -> ClicksData:
     """Any table whose header has a source column and a count column."""
-    head = "\n".join(source.text.splitlines()[:3])
-    records = table.rows(source.text, table.delimiter_of(head), source.where)
-    line, header = next(((n, c) for n, c in records if any(cell.strip() for cell in c)),
-                        (1, []))
-    found = columns.find(header)
-    if found is None:
-        raise ClicksImportError(source.where, line, "not an analytics export: the first line "
-                                "should name a source column (utm_source, source, Session "
-                                "source / medium, …) and a count (visits, visitors, sessions, "
-                                "clicks, …).")
-    return ClicksData("csv", tuple(columns.visit_rows(records, found, source.where,
-                                                      until_blank=False)))
+    head = "\n".join(source.head().splitlines()[:3])
+    delimiter = table.delimiter_of(head)
+
+    def header() -> tuple[Iterator[tuple[int, list[str]]], columns.Columns]:
+        records = table.rows(source.lines(), delimiter, source.where)
+        line, cells = next(((n, c) for n, c in records if any(cell.strip() for cell in c)),
+                           (1, []))
+        found = columns.find(cells)
+        if found is None:
+            raise ClicksImportError(source.where, line, "not an analytics export: the first "
+                                    "line should name a source column (utm_source, source, "
+                                    "Session source / medium, …) and a count (visits, visitors, "
+                                    "sessions, clicks, …).")
+        return records, found
+
+    def rows() -> Iterator[VisitRow]:
+        records, found = header()
+        return columns.visit_rows(records, found, source.where, until_blank=False)
+
+    return ClicksData("csv", Rows(rows), dated=header()[1].date is not None)
 
 
 def is_clicks_export(path: Path) -> bool:
@@ -110,7 +138,7 @@ def is_clicks_export(path: Path) -> bool:
         return True
     try:
         text = decode_file(head, path).text
-        source = Table(path.name, str(path), text)
+        source = Table(path.name, str(path), lambda: io.BytesIO(head))
         fmt = detect(source)
         if fmt == "ga4":  # "#" lines first: a GA4 download when a source header follows
             body = "\n".join(line for line in text.splitlines()[:200]

@@ -8,7 +8,7 @@ from datetime import date
 from pathlib import Path
 
 from socialdesk.core.import_results import Problem
-from socialdesk.core.share.clicks.detect import read_clicks
+from socialdesk.core.share.clicks.detect import open_clicks
 from socialdesk.core.share.clicks.errors import ClicksImportCancelled, ClicksImportError
 from socialdesk.core.share.clicks.matching import match
 from socialdesk.core.share.clicks.model import ClicksData
@@ -44,19 +44,19 @@ class ClicksReport:
 
 
 def covered_period(data: ClicksData, path: Path | str, first_day: str | None = None,
-                   last_day: str | None = None) -> tuple[str, str]:
+                   last_day: str | None = None,
+                   days: tuple[str, str] | None = None) -> tuple[str, str]:
     """The days an import replaces (first, last); an error when nothing says.
 
-    The rows' days (widened by the period the file states), else the period the user
-    gives, else the one the file states.
+    The rows' first and last ``days`` (widened by the period the file states), else the
+    period the user gives, else the one the file states.
     """
     for given in (first_day, last_day):
         if given is not None:
             date.fromisoformat(given)
-    if data.dated:
-        days = [row.day for row in data.rows if row.day]
-        days += [d for d in (data.first_day, data.last_day) if d]
-        return min(days), max(days)
+    if days is not None:
+        found = [*days, *(d for d in (data.first_day, data.last_day) if d)]
+        return min(found), max(found)
     first = first_day or data.first_day
     last = last_day or data.last_day
     if first is None or last is None:
@@ -76,15 +76,20 @@ def import_clicks(ws: Workspace, path: Path, fmt: str = "auto", *,
 
     ``first_day``/``last_day`` (ISO) give the period of an export without dates (they
     override the period the file states). ``data`` is the file already read
-    (:func:`read_clicks`). ``progress(written, total)`` is told as the rows are written;
+    (:func:`read_clicks`). The rows are summed per ask and day as they are read, so the
+    file is never held. ``progress(written, total)`` is told as the rows are written;
     when it returns False the import stops with :class:`ClicksImportCancelled`. Raises
     :class:`ClicksImportError`; writes nothing then, nor when cancelled.
     """
     if data is None:
-        data = read_clicks(path, fmt)
-    first, last = covered_period(data, path, first_day, last_day)
+        data = open_clicks(path, fmt)
     asks = store.tracked_asks(ws)
-    found = match(data, asks, (first, last))
+    if data.dated:  # the period is the rows' days, known once they are read
+        found = match(data, asks, None)
+        first, last = covered_period(data, path, first_day, last_day, found.days)
+    else:
+        first, last = covered_period(data, path, first_day, last_day)
+        found = match(data, asks, (first, last))
     rows = [(ask, f, t, n) for (ask, f, t), n in sorted(found.visits.items())]
 
     def written(done: int) -> None:

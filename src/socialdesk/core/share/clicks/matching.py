@@ -14,6 +14,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass
 
+from socialdesk.core.contacts.importing.model import Problems
 from socialdesk.core.import_results import Problem
 from socialdesk.core.share.clicks.model import ClicksData, VisitRow
 from socialdesk.core.share.links import MEDIUM
@@ -26,24 +27,37 @@ Period = tuple[str, str]
 
 @dataclass(frozen=True, slots=True)
 class Matched:
-    """Visits per (ask, first day, last day), and what matched no ask."""
+    """Visits per (ask, first day, last day), and what matched no ask.
+
+    ``days`` are the first and the last day the rows carry (None: no row has one).
+    """
 
     visits: dict[tuple[int, str, str], int]
     rows: int
     unmatched: dict[str, int]
     problems: tuple[Problem, ...]
+    days: tuple[str, str] | None = None
 
 
 def match(data: ClicksData, asks: list[TrackedAsk], period: Period | None) -> Matched:
-    """Attribute every row of ``data`` to an ask; undated rows cover ``period``."""
+    """Attribute every row of ``data`` to an ask; undated rows cover ``period``.
+
+    The rows are summed as they are read (none is kept); the first
+    :data:`~socialdesk.core.contacts.importing.model.MAX_PROBLEMS` problems are listed,
+    then how many more there are.
+    """
     by_slug: dict[str, list[TrackedAsk]] = defaultdict(list)
     for ask in asks:  # oldest first
         by_slug[ask.slug.lower()].append(ask)
     visits: dict[tuple[int, str, str], int] = defaultdict(int)
     unmatched: dict[str, int] = defaultdict(int)
-    problems: list[Problem] = []
+    problems = Problems()
     matched = 0
+    days: tuple[str, str] | None = None
     for row in data.rows:
+        if row.day:
+            days = (min(days[0], row.day), max(days[1], row.day)) if days else (row.day,
+                                                                                 row.day)
         first, last = (row.day, row.day) if row.day else period or ("", "")
         chosen = _ask_for(row, by_slug, last, problems)
         if chosen is None:
@@ -51,11 +65,11 @@ def match(data: ClicksData, asks: list[TrackedAsk], period: Period | None) -> Ma
             continue
         matched += 1
         visits[(chosen.ask_id, first, last)] += row.visits
-    return Matched(dict(visits), matched, dict(unmatched), tuple(problems))
+    return Matched(dict(visits), matched, dict(unmatched), problems.listed(), days)
 
 
 def _ask_for(row: VisitRow, by_slug: dict[str, list[TrackedAsk]], last: str,
-             problems: list[Problem]) -> TrackedAsk | None:
+             problems: Problems) -> TrackedAsk | None:
     if row.medium and row.medium.lower() != MEDIUM:
         return None
     candidates = by_slug.get(row.source.strip().lower())
@@ -65,9 +79,9 @@ def _ask_for(row: VisitRow, by_slug: dict[str, list[TrackedAsk]], last: str,
     if post:
         for_post = [ask for ask in candidates if ask.post_id == int(post.group(1))]
         if not for_post:
-            problems.append(Problem(row.line, f"{candidates[0].partner} was never asked to "
-                                    f"share post {post.group(1)}; these visits are listed as "
-                                    "unmatched."))
+            problems.extend([Problem(row.line, f"{candidates[0].partner} was never asked to "
+                                     f"share post {post.group(1)}; these visits are listed "
+                                     "as unmatched.")])
             return None
         candidates = for_post
     before = [ask for ask in candidates if ask.asked_on <= last]
@@ -75,7 +89,7 @@ def _ask_for(row: VisitRow, by_slug: dict[str, list[TrackedAsk]], last: str,
         return before[-1]
     if post:
         return candidates[0]
-    problems.append(Problem(row.line, f"{candidates[0].partner} had not been asked to share "
-                            f"a post with a link by {last}; these visits are listed as "
-                            "unmatched."))
+    problems.extend([Problem(row.line, f"{candidates[0].partner} had not been asked to "
+                             f"share a post with a link by {last}; these visits are listed "
+                             "as unmatched.")])
     return None

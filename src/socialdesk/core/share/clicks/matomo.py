@@ -11,11 +11,12 @@ are read as ``source - medium`` (or as the source when they hold no " - ").
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from socialdesk.core.share.clicks import table
 from socialdesk.core.share.clicks.errors import ClicksImportError
-from socialdesk.core.share.clicks.model import ClicksData, VisitRow
+from socialdesk.core.share.clicks.model import ClicksData, Rows, VisitRow
 from socialdesk.core.share.clicks.source import Table
 
 SOURCE_REPORTS = ("campaign source - medium", "campaign sources")
@@ -24,12 +25,12 @@ NO_DATA = "no data available"
 
 @dataclass(slots=True)
 class Section:
-    """One report of the file: its title line, header and rows."""
+    """One report of the file: its title line, header and how many rows it has."""
 
     title: str
     line: int
     header: list[str] = field(default_factory=list)
-    rows: list[tuple[int, list[str]]] = field(default_factory=list)
+    count: int = 0
 
 
 def is_matomo(records: list[tuple[int, list[str]]]) -> bool:
@@ -43,9 +44,9 @@ def _is_header(cells: list[str]) -> bool:
     return bool(folded) and folded[0] == "label" and "nb_visits" in folded
 
 
-def sections(records: list[tuple[int, list[str]]]) -> list[Section]:
-    """The file's reports, in order (a title-less table is one section without a title)."""
-    found: list[Section] = []
+def walk(records: Iterable[tuple[int, list[str]]]
+         ) -> Iterator[tuple[Section, tuple[int, list[str]] | None]]:
+    """Each report of the file as it starts (with no row), then each of its rows."""
     current: Section | None = None
     for line, cells in records:
         if not any(cell.strip() for cell in cells):
@@ -56,22 +57,27 @@ def sections(records: list[tuple[int, list[str]]]) -> list[Section]:
                 current = Section("", line, cells)
             else:
                 current = Section(cells[0].strip(), line)
-            found.append(current)
-        elif not current.header and not current.rows:
+            yield current, None
+        elif not current.header and not current.count:
             current.header = cells
         else:
-            current.rows.append((line, cells))
-    return found
+            current.count += 1
+            yield current, (line, cells)
+
+
+def sections(records: Iterable[tuple[int, list[str]]]) -> list[Section]:
+    """The file's reports, in order (a title-less table is one section without a title)."""
+    return [section for section, row in walk(records) if row is None]
 
 
 def read(source: Table) -> ClicksData:
     """Visits per ``utm_source`` (and medium) from a Matomo CSV/TSV."""
-    head = "\n".join(source.text.splitlines()[:3])
-    records = list(table.rows(source.text, table.delimiter_of(head), source.where))
-    if not is_matomo(records):
+    head = "\n".join(source.head().splitlines()[:3])
+    delimiter = table.delimiter_of(head)
+    if not is_matomo(list(table.rows(head, delimiter, source.where))):
         raise ClicksImportError(source.where, 1, "not a Matomo report (no label,nb_visits "
                                 "header on the first lines).")
-    found = sections(records)
+    found = sections(table.rows(source.lines(), delimiter, source.where))
     by_title = {s.title.lower(): s for s in found}
     chosen = next((by_title[t] for t in SOURCE_REPORTS if t in by_title), None)
     if chosen is None and len(found) == 1 and not found[0].title:
@@ -95,18 +101,24 @@ def read(source: Table) -> ClicksData:
         raise ClicksImportError(source.where, chosen.line + 1, f"the {chosen.title!r} report "
                                 "has no label and nb_visits columns.")
     date_at = table.find_column(chosen.header, ("date",))
-    rows = []
-    for line, cells in chosen.rows:
-        label = table.cell(cells, label_at)
-        visits = table.count(table.cell(cells, visits_at), source.where, line, "nb_visits")
-        if not label or not visits:
-            continue
-        name, sep, medium = label.rpartition(" - ")
-        if not sep:
-            name, medium = label, ""
-        day = table.day(cells[date_at], source.where, line) if date_at is not None else None
-        rows.append(VisitRow(line, label, name.strip(), visits, medium.strip(), day=day))
-    return ClicksData("matomo", tuple(rows))
+
+    def rows() -> Iterator[VisitRow]:
+        for section, row in walk(table.rows(source.lines(), delimiter, source.where)):
+            if row is None or section.line != chosen.line:
+                continue
+            line, cells = row
+            label = table.cell(cells, label_at)
+            visits = table.count(table.cell(cells, visits_at), source.where, line, "nb_visits")
+            if not label or not visits:
+                continue
+            name, sep, medium = label.rpartition(" - ")
+            if not sep:
+                name, medium = label, ""
+            day = (table.day(cells[date_at], source.where, line) if date_at is not None
+                   else None)
+            yield VisitRow(line, label, name.strip(), visits, medium.strip(), day=day)
+
+    return ClicksData("matomo", Rows(rows), dated=date_at is not None and chosen.count > 0)
 
 
 def _empty(section: Section) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 from socialdesk.core.import_results import Problem
@@ -28,20 +29,30 @@ class VisitRow:
     day: str | None = None
 
 
+class Rows(Iterable[VisitRow]):
+    """An export's rows, read again from its file each time they are gone through."""
+
+    def __init__(self, read: Callable[[], Iterator[VisitRow]]) -> None:
+        self.read = read
+
+    def __iter__(self) -> Iterator[VisitRow]:
+        return self.read()
+
+
 @dataclass(frozen=True, slots=True)
 class ClicksData:
-    """An export's visits, with the period it states (when it states one)."""
+    """An export's visits, with the period it states (when it states one).
+
+    ``rows`` are read as they are gone through (:class:`Rows`), so a row that cannot be
+    read raises then; ``dated`` says whether they carry their day.
+    """
 
     format: str
-    rows: tuple[VisitRow, ...]
+    rows: Iterable[VisitRow]
     first_day: str | None = None
     last_day: str | None = None
     notes: tuple[Problem, ...] = ()
-
-    @property
-    def dated(self) -> bool:
-        """Whether the rows carry their day."""
-        return any(row.day for row in self.rows)
+    dated: bool = False
 
     @property
     def name(self) -> str:

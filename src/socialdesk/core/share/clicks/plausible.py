@@ -11,12 +11,13 @@ dates in the zip's name, else the user's). Visitors are counted as visits.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from pathlib import Path
 
 from socialdesk.core.import_results import Problem
 from socialdesk.core.share.clicks import table
 from socialdesk.core.share.clicks.errors import ClicksImportError
-from socialdesk.core.share.clicks.model import ClicksData, VisitRow
+from socialdesk.core.share.clicks.model import ClicksData, Rows, VisitRow
 from socialdesk.core.share.clicks.source import Table
 
 SOURCE_TABLES = ("utm_sources.csv", "sources.csv")
@@ -57,24 +58,26 @@ def read_table(source: Table, path: Path) -> ClicksData:
                                 f"breaks visits down by {kind}, not by source, so it cannot "
                                 "say which partner brought them. Import utm_sources.csv (or "
                                 "the whole export's zip).")
-    found = list(table.rows(source.text, ",", source.where))
-    header_line, header = next(((n, c) for n, c in found if c), (1, []))
+    records = table.rows(source.lines(), ",", source.where)
+    header_line, header = next(((n, c) for n, c in records if c), (1, []))
     if not is_plausible(header):
         raise ClicksImportError(source.where, header_line, "not a Plausible export table "
                                 "(its first line should be name,visitors,…).")
-    rows = []
-    for line, cells in found:
-        if line <= header_line or not cells:
-            continue
-        label = table.cell(cells, 0)
-        visits = table.count(table.cell(cells, 1), source.where, line, "visitors")
-        if label and visits:
-            rows.append(VisitRow(line, label, label, visits))
+
+    def rows() -> Iterator[VisitRow]:
+        for line, cells in table.rows(source.lines(), ",", source.where):
+            if line <= header_line or not cells:
+                continue
+            label = table.cell(cells, 0)
+            visits = table.count(table.cell(cells, 1), source.where, line, "visitors")
+            if label and visits:
+                yield VisitRow(line, label, label, visits)
+
     notes: tuple[Problem, ...] = ()
     if name != "utm_sources.csv":
         notes = (Problem(header_line, f"{source.name} is read as Plausible's Sources table, "
                          "where a partner's utm_source may show with capitals."),)
-    return ClicksData("plausible", tuple(rows), notes=notes)
+    return ClicksData("plausible", Rows(rows), notes=notes)
 
 
 def read_archive(tables: list[Table], path: Path) -> ClicksData:
@@ -87,18 +90,19 @@ def read_archive(tables: list[Table], path: Path) -> ClicksData:
                                 "visits.")
     data = read_table(chosen, path)
     first, last = _period(by_name.get("visitors.csv"), path)
-    return ClicksData(data.format, data.rows, first, last, data.notes)
+    return ClicksData(data.format, data.rows, first, last, data.notes, data.dated)
 
 
 def _period(visitors: Table | None, path: Path) -> tuple[str | None, str | None]:
     days: list[str] = []
     if visitors is not None:
-        found = list(table.rows(visitors.text, ",", visitors.where))
-        header = next((c for _, c in found if c), [])
+        records = table.rows(visitors.lines(), ",", visitors.where)
+        header = next((c for _, c in records if c), [])
         column = table.find_column(header, ("date",))
-        days = sorted(table.day(cells[column], visitors.where, line)
-                      for line, cells in found[1:] if column is not None and
-                      len(cells) > column and cells[column].strip())
+        for line, cells in records:  # the first and the last day, as they come
+            if column is not None and len(cells) > column and cells[column].strip():
+                day = table.day(cells[column], visitors.where, line)
+                days = [min([day, *days[:1]]), max([day, *days[-1:]])]
     if not days:
         named = _NAME_DAYS.findall(path.name)
         try:

@@ -1,20 +1,27 @@
 """The text of an export: one file, or the tables of a zip archive, read within bounds.
 
-An export is hostile input: a zip may claim small sizes and expand to gigabytes, hold
-thousands of entries or name paths outside any folder. Members are read through their
+A table is read line by line, decoded block by block (the contacts import's
+:class:`~socialdesk.core.contacts.importing.textstream.TextSource`), as often as a reader
+needs: no file is held whole (a zip's member only while it is read). An export is hostile
+input: a zip may claim small sizes and expand to gigabytes, hold thousands of entries or
+name paths outside any folder. Members are read through their
 decompressor up to a limit, whatever the archive says about their size; an archive with
 too many entries, an unsafe or encrypted member, or too much data is refused whole.
 """
 
 from __future__ import annotations
 
+import io
 import zipfile
 import zlib
-from dataclasses import dataclass
+from collections.abc import Iterator
+from contextlib import contextmanager
+from functools import partial
 from pathlib import Path, PurePosixPath
+from typing import BinaryIO
 
 from socialdesk.core.contacts.importing.errors import ContactImportError
-from socialdesk.core.contacts.importing.textio import decode_file
+from socialdesk.core.contacts.importing.textstream import BLOCK, Opener, TextSource
 from socialdesk.core.share.clicks.errors import ClicksImportError
 
 MAX_FILE_BYTES = 64 << 20    # an export of about two million rows
@@ -23,13 +30,28 @@ MAX_MEMBER_BYTES = 64 << 20
 MAX_ARCHIVE_BYTES = 256 << 20  # all members together, as decompressed
 
 
-@dataclass(frozen=True, slots=True)
 class Table:
-    """One text table of an export, and the name messages give it."""
+    """One text table of an export, read line by line, and the name messages give it.
 
-    name: str
-    where: str  # "FILE" or "FILE (member)", as messages name it
-    text: str
+    ``where`` is ``"FILE"`` or ``"FILE (member)"``, as messages name it; ``opener`` opens
+    its bytes. Raises :class:`ClicksImportError` for a table that is empty or not text.
+    """
+
+    def __init__(self, name: str, where: str, opener: Opener) -> None:
+        self.name = name
+        self.where = where
+        with _as_clicks_error(where):
+            self._text = TextSource(opener, where)
+            self._head = self._text.head()
+
+    def head(self) -> str:
+        """The first lines of the table (about a megabyte, whole lines)."""
+        return self._head
+
+    def lines(self) -> Iterator[str]:
+        """Every line of the table with its end, from the first, decoded as they come."""
+        with _as_clicks_error(self.where):
+            yield from self._text.lines()
 
 
 def read_source(path: Path) -> list[Table]:
@@ -40,18 +62,20 @@ def read_source(path: Path) -> list[Table]:
             raise ClicksImportError(path, None, f"the file is larger than an analytics export "
                                     f"may be ({MAX_FILE_BYTES >> 20} MB).")
         with path.open("rb") as handle:
-            data = handle.read(MAX_FILE_BYTES + 1)
+            magic = handle.read(4)
     except OSError as error:
         raise ClicksImportError(path, None, f"cannot be read ({error.strerror or error}).") \
             from error
-    if data.startswith(b"PK\x03\x04") or data.startswith(b"PK\x05\x06"):
+    if magic in (b"PK\x03\x04", b"PK\x05\x06"):
         return _archive(path)
-    return [Table(path.name, str(path), _text(data, str(path)))]
+    return [Table(path.name, str(path), partial(path.open, "rb"))]
 
 
-def _text(data: bytes, where: str) -> str:
+@contextmanager
+def _as_clicks_error(where: str) -> Iterator[None]:
+    """A table's reading errors (not text, damaged bytes) as :class:`ClicksImportError`."""
     try:
-        return decode_file(data, where).text
+        yield
     except ContactImportError as error:
         message = error.message
         if "not a text file" in message:
@@ -59,6 +83,9 @@ def _text(data: bytes, where: str) -> str:
                        "analytics export. Choose the CSV or TSV file (or the zip) your "
                        "analytics tool exported.")
         raise ClicksImportError(where, error.line, message) from error
+    except OSError as error:
+        raise ClicksImportError(where, None, f"cannot be read ({error.strerror or error}).") \
+            from error
 
 
 def _safe(name: str) -> bool:
@@ -88,14 +115,13 @@ def _archive(path: Path) -> list[Table]:
                         ".csv", ".tsv", ".txt"):
                     continue
                 limit = min(MAX_MEMBER_BYTES, MAX_ARCHIVE_BYTES - total)
-                with archive.open(info) as member:
-                    data = member.read(limit + 1)
-                if len(data) > limit:
+                size = _member_size(archive, info, limit)
+                if size > limit:
                     raise ClicksImportError(path, None, f"the archive is refused: {name!r} "
                                             "expands to more data than an export may hold.")
-                total += len(data)
-                where = f"{path} ({name})"
-                tables.append(Table(PurePosixPath(name).name, where, _text(data, where)))
+                total += size
+                tables.append(Table(PurePosixPath(name).name, f"{path} ({name})",
+                                    partial(_member, path, info)))
     except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, EOFError, zlib.error,
             ValueError) as error:
         raise ClicksImportError(path, None, f"the archive is damaged or cannot be read "
@@ -103,3 +129,18 @@ def _archive(path: Path) -> list[Table]:
     if not tables:
         raise ClicksImportError(path, None, "the archive holds no CSV or TSV table.")
     return tables
+
+
+def _member_size(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int) -> int:
+    """How many bytes a member expands to, counted as it is read (up to ``limit`` + 1)."""
+    size = 0
+    with archive.open(info) as member:
+        while size <= limit and (block := member.read(BLOCK)):
+            size += len(block)
+    return size
+
+
+def _member(path: Path, info: zipfile.ZipInfo) -> BinaryIO:
+    """The bytes of a member (its size checked before), held while a table reads them."""
+    with zipfile.ZipFile(path) as archive, archive.open(info) as member:
+        return io.BytesIO(member.read(MAX_MEMBER_BYTES + 1))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import date
 from pathlib import Path
 
@@ -23,9 +23,14 @@ def delimiter_of(line: str) -> str:
     return best if counts[best] else ","
 
 
-def rows(text: str, delimiter: str, path: Path | str) -> Iterator[tuple[int, list[str]]]:
-    """(line number, cells) for each record of ``text``; a blank line gives no cells."""
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+def rows(text: str | Iterable[str], delimiter: str, path: Path | str
+         ) -> Iterator[tuple[int, list[str]]]:
+    """(line number, cells) for each record of ``text``; a blank line gives no cells.
+
+    ``text`` is a string, or the lines of a table with their ends (read as they come).
+    """
+    lines = io.StringIO(text, newline="") if isinstance(text, str) else text
+    reader = csv.reader(lines, delimiter=delimiter)
     line = 1
     try:
         for cells in reader:

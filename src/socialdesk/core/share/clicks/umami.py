@@ -34,8 +34,8 @@ def is_dashboard_table(header: list[str]) -> bool:
 
 def read(source: Table) -> ClicksData:
     """Visits per source, post and day from Umami's events export."""
-    first = next((line for line in source.text.splitlines() if line.strip()), "")
-    records = table.rows(source.text, table.delimiter_of(first), source.where)
+    first = next((line for line in source.head().splitlines() if line.strip()), "")
+    records = table.rows(source.lines(), table.delimiter_of(first), source.where)
     header_line, header = next(((n, c) for n, c in records if c), (1, []))
     if not is_umami(header):
         if is_dashboard_table(header):
@@ -66,4 +66,4 @@ def read(source: Table) -> ClicksData:
         lines.setdefault(key, line)
     rows = tuple(VisitRow(lines[key], key[0], key[0], len(ids), key[1], key[2], key[3])
                  for key, ids in seen.items())
-    return ClicksData("umami", rows)
+    return ClicksData("umami", rows, dated=bool(rows))
