@@ -8,7 +8,8 @@ Readers: :mod:`plausible` (the dashboard export's tables or zip), :mod:`matomo`
 (scheduled and exported reports, CSV or TSV), :mod:`ga4` (the report download with its
 ``#`` preamble), :mod:`umami` (the events export) and :mod:`columns` (any table with a
 source and a count); :mod:`detect` tells them apart, :mod:`source` reads files and zips
-within bounds, :mod:`matching` finds each row's ask. A file that fails as a whole raises
+within bounds (a table line by line, never whole), :mod:`matching` finds each row's ask,
+summing the visits per ask and day as the rows are read. A file that fails as a whole raises
 :class:`ClicksImportError` (``"FILE, line N: message"``) and nothing is written; so does a
 cancel through the progress callback (:class:`ClicksImportCancelled`).
 """
