@@ -18,6 +18,7 @@ from socialdesk.core.calendar.importing.events import Context, Source
 from socialdesk.core.calendar.importing.merge import plan_series, plan_writes
 from socialdesk.core.calendar.importing.model import CalendarPreview, ParsedPost
 from socialdesk.core.calendar.importing.zones import ZoneResolver, vtimezones
+from socialdesk.core.contacts.importing.textstream import Opener
 from socialdesk.core.import_results import ImportSummary, Problem
 from socialdesk.store import calendar_import as store
 from socialdesk.store import campaigns
@@ -181,7 +182,7 @@ def _unique(posts: Iterable[ParsedPost], into: _Reader) -> list[ParsedPost]:
     return list(seen.values())
 
 
-def _read_table(opener: csv_posts.Opener, path: Path | str, zone: ZoneInfo,
+def _read_table(opener: Opener, path: Path | str, zone: ZoneInfo,
                 progress: Progress | None) -> CalendarPreview:
     _tick(progress, 0, 1, path)
     return csv_posts.read_csv_posts(opener, path, default_tz=zone.key,
@@ -316,6 +317,7 @@ def import_calendar(
 
     Events already imported (same UID) are updated when the file's copy is newer
     (higher SEQUENCE or later LAST-MODIFIED) and differs; otherwise left alone.
+    The posts are planned and written :data:`_CHUNK` at a time, in the one transaction.
     ``progress`` is called with ``(done, total)``; returning False cancels
     (:class:`CalendarImportCancelled`). On any error or cancel nothing is written.
     """
@@ -323,29 +325,34 @@ def import_calendar(
         path, include_todos=include_todos, default_tz=default_tz,
         expand_years=expand_years, since=since, progress=progress,
     )
-    posts = preview.posts
+    # The posts are planned and written a chunk at a time, each let go once written.
+    posts: list[ParsedPost | None] = list(preview.posts)
+    masters, layout = preview.masters, preview.layout
+    skipped, problems = preview.skipped, preview.problems
+    del preview
+    imported = merged = unchanged = 0
+    zone = _zone(default_tz).key
     total = 2 * max(len(posts), 1)
     with ws.transaction():
-        masters = preview.masters
         stored = series_store.series_by_uid(ws, [m.uid for m in masters])
         series_store.write_series(ws, *plan_series(masters, stored))
         series_ids = {uid: s.id for uid, s in
                       series_store.series_by_uid(ws, [m.uid for m in masters]).items()}
-        existing = store.existing_posts(ws, [post.uid for post in posts])
-        _add_campaigns(ws, posts)
-        plan = plan_writes(posts, existing, store.campaign_ids(ws), series_ids,
-                           preview.layout, _zone(default_tz).key)
+        _add_campaigns(ws, (post for post in posts if post is not None))
+        campaign_ids = store.campaign_ids(ws)
         _tick(progress, len(posts), total, path)
-        for start in range(0, len(plan.new), _CHUNK):
-            store.insert_posts(ws, plan.new[start : start + _CHUNK])
+        for start in range(0, len(posts), _CHUNK):
+            chunk = [post for post in posts[start : start + _CHUNK] if post is not None]
+            posts[start : start + _CHUNK] = [None] * len(chunk)
+            existing = store.existing_posts(ws, [post.uid for post in chunk])
+            plan = plan_writes(chunk, existing, campaign_ids, series_ids, layout, zone)
+            store.insert_posts(ws, plan.new)
+            store.update_posts(ws, plan.updates)
+            series_store.link_posts(ws, plan.links)
+            imported += len(plan.new)
+            merged += len(plan.updates)
+            unchanged += plan.unchanged
             _tick(progress, len(posts) + start, total, path)
-        store.update_posts(ws, plan.updates)
-        series_store.link_posts(ws, plan.links)
         _tick(progress, total, total, path)
-    return CalendarImportReport(
-        imported=len(plan.new),
-        merged=len(plan.updates),
-        skipped=preview.skipped,
-        problems=preview.problems,
-        unchanged=plan.unchanged,
-    )
+    return CalendarImportReport(imported=imported, merged=merged, skipped=skipped,
+                                problems=problems, unchanged=unchanged)

@@ -68,7 +68,7 @@ def read_source(path: Path) -> list[Table]:
             from error
     if magic in (b"PK\x03\x04", b"PK\x05\x06"):
         return _archive(path)
-    return [Table(path.name, str(path), partial(path.open, "rb"))]
+    return [Table(path.name, str(path), lambda: path.open("rb"))]
 
 
 @contextmanager
