@@ -184,3 +184,18 @@ def test_an_export_is_never_held_whole(tmp_path: Path) -> None:
         tracemalloc.stop()
     assert data.dated and data.format == "csv"
     assert peak < 16 * BLOCK, peak
+
+
+def test_the_first_ten_thousand_problems_are_listed_then_how_many_more(
+        demo: Workspace, tmp_path: Path) -> None:
+    two_partners(demo)  # asked on 2026-10-01: every row below is before
+    path = write(tmp_path / "early.csv", "date,source,visits\n" + "".join(
+        f"2026-09-{1 + n % 30:02d},corner-cafe,1\n" for n in range(10_005)))
+    report = import_clicks(demo, path)
+    assert len(report.problems) == 10_001
+    assert [p.line for p in report.problems[:2]] == [2, 3]
+    assert "had not been asked" in report.problems[9_999].message
+    last = report.problems[-1]
+    assert (last.line, last.message) == (10_002, "… and 5 more problems from this line on, "
+                                                 "not listed.")
+    assert report.unmatched == (("corner-cafe", 10_005),)
