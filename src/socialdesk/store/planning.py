@@ -210,8 +210,9 @@ def planner_changes(ws: Workspace) -> tuple[int, int] | None:
     return None if row is None else (int(row["seq"]), int(row["tag"]))
 
 
-def changed_since(ws: Workspace, seq: int, tag: int) -> tuple[list[int] | None, bool] | None:
-    """The contacts whose planner rows changed after row ``seq``, and whether an ask did.
+def changed_since(ws: Workspace, seq: int, tag: int
+                  ) -> tuple[list[int] | None, list[int]] | None:
+    """The contacts whose planner rows changed after row ``seq``, and the asks that did.
 
     None: row ``seq`` is no longer there with ``tag`` (older than the changes kept, or
     another list), so what changed is not known. None for the contacts: every partner.
@@ -219,14 +220,16 @@ def changed_since(ws: Workspace, seq: int, tag: int) -> tuple[list[int] | None, 
     found = ws.conn.execute("SELECT tag FROM planner_changes WHERE seq = ?", (seq,)).fetchone()
     if found is None or found["tag"] != tag:
         return None
-    contacts, asks = set(), False
-    for row in ws.conn.execute("SELECT DISTINCT contact_id, ask_id IS NOT NULL AS ask "
-                               "FROM planner_changes WHERE seq > ?", (seq,)):
+    contacts: set[int] = set()
+    asks: set[int] = set()
+    for row in ws.conn.execute("SELECT DISTINCT contact_id, ask_id FROM planner_changes "
+                               "WHERE seq > ?", (seq,)):
         if row["contact_id"] is None:
-            return None, True
+            return None, []
         contacts.add(int(row["contact_id"]))
-        asks = asks or bool(row["ask"])
-    return sorted(contacts), asks
+        if row["ask_id"] is not None:
+            asks.add(int(row["ask_id"]))
+    return sorted(contacts), sorted(asks)
 
 
 def _codes(values: Iterable[str]) -> dict[str, int]:

@@ -15,6 +15,8 @@ are made from. Plain tuples, in bulk: a large workspace has tens of thousands of
 
 from __future__ import annotations
 
+import json
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, NamedTuple
 
 from socialdesk.store.asks import RESOLVED, WAITING
@@ -73,23 +75,34 @@ def resolved_forecasts(ws: Workspace) -> list[ResolvedForecast]:
 CALIBRATION_ROW = [("raw_p", "f8"), ("shared", "f8")]
 
 
-def calibration_outcomes(ws: Workspace) -> np.ndarray:
+def calibration_outcomes(ws: Workspace, with_ids: bool = False) -> np.ndarray:
     """The model's p before the calibration and the outcome of :func:`resolved_forecasts`.
 
-    One structured array (``CALIBRATION_ROW``) in the same order, read straight from the
-    cursor: what the calibration is fitted on, without a tuple per ask.
+    One structured array (``CALIBRATION_ROW``, and each ask's ``id`` with ``with_ids``)
+    in the same order, read straight from the cursor: what the calibration is fitted on,
+    without a tuple per ask.
     """
     import numpy as np  # imported on first use, not at startup
 
-    query = _resolved_query(ws, "{raw}, status = 'shared' OR {waiting}")
+    row = np.dtype(CALIBRATION_ROW + ([("id", "i8")] if with_ids else []))
+    query = _resolved_query(ws, "{raw}, status = 'shared' OR {waiting}"
+                            + (", id" if with_ids else ""))
     if query is None:
-        return np.zeros(0, dtype=np.dtype(CALIBRATION_ROW))
+        return np.zeros(0, dtype=row)
     cursor = ws.conn.cursor()
     cursor.row_factory = None
-    return np.fromiter(cursor.execute(query), dtype=np.dtype(CALIBRATION_ROW))
+    return np.fromiter(cursor.execute(query), dtype=row)
 
 
-def _resolved_query(ws: Workspace, select: str) -> str | None:
+def resolved_among(ws: Workspace, ask_ids: Sequence[int]) -> list[int]:
+    """Those of the given asks that :func:`calibration_outcomes` reads now."""
+    query = _resolved_query(ws, "id", "id IN (SELECT value FROM json_each(?))")
+    if query is None:
+        return []
+    return [row["id"] for row in ws.conn.execute(query, (json.dumps(list(ask_ids)),))]
+
+
+def _resolved_query(ws: Workspace, select: str, among: str = "") -> str | None:
     """The resolved asks' query with ``select``'s columns (None: no forecasts stored)."""
     columns = _ask_columns(ws)
     if "planned_p" not in columns:
@@ -102,7 +115,8 @@ def _resolved_query(ws: Workspace, select: str) -> str | None:
     # A workspace opened read-only may be older than version 11.
     raw = "coalesce(planned_raw_p, planned_p)" if "planned_raw_p" in columns else "planned_p"
     return (f"SELECT {select.format(waiting=WAITING, raw=raw)} "
-            f"FROM asks WHERE planned_p IS NOT NULL AND (status IN {_RESOLVED}{visited}) "
+            f"FROM asks WHERE {among + ' AND ' if among else ''}planned_p IS NOT NULL "
+            f"AND (status IN {_RESOLVED}{visited}) "
             "ORDER BY coalesce(answered_on, asked_on), id")  # the asks_track_record index's order
 
 

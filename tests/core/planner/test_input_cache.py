@@ -167,6 +167,22 @@ def test_after_an_ask_is_made_only_its_partner_is_read_again(demo_path: Path) ->
     assert read and all("json_each" in s for s in read)
 
 
+def test_an_ask_made_leaves_the_recalibration_as_fitted(demo_path: Path) -> None:
+    with Workspace.open_readonly(demo_path) as ws:
+        fit = stored_fit(ws)
+        change(demo_path, CHANGES["a new ask"].replace("'shared'", "'asked'"))
+        change(demo_path, f"UPDATE asks SET note = 'called' WHERE id = {RESOLVED_ASK}")
+        change(demo_path, "DELETE FROM asks WHERE id = (SELECT min(id) FROM asks WHERE "
+                          "planned_p IS NULL)")
+        statements: list[str] = []
+        ws.conn.set_trace_callback(statements.append)
+        kept = stored_fit(ws)
+        ws.conn.set_trace_callback(None)
+        assert kept == fit == as_read(ws)[1]
+        assert [s for s in statements if "FROM asks" in s]
+        assert not [s for s in statements if "FROM asks" in s and "json_each" not in s]
+
+
 def test_a_damaged_cache_file_is_read_again_from_the_workspace(demo_path: Path) -> None:
     with Workspace.open(demo_path) as ws:
         rows, _ = as_read(ws)

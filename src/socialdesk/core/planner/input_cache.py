@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING, Any
 
 from socialdesk import __version__
 from socialdesk.store import planning
+from socialdesk.store import track_record as stored
 from socialdesk.store.workspace import Workspace
 
 if TYPE_CHECKING:
@@ -89,31 +90,40 @@ def partner_rows(ws: Workspace) -> planning.PartnerRows:
     return rows
 
 
-def calibration_fit(ws: Workspace, fit: Callable[[], Fit]) -> Fit:
-    """The recalibration's ``fit()``, kept while the asks are unchanged.
+def calibration_fit(ws: Workspace, fit: Callable[[], tuple[Fit, np.ndarray]]) -> Fit:
+    """The recalibration's ``fit()``, kept while the asks it is fitted on are unchanged.
 
-    ``Fit``: the resolved asks' count and (α, β), None under the count a fit needs.
+    ``fit()`` gives the ``Fit`` (the resolved asks' count and (α, β), None under the count
+    a fit needs) and the ids of the asks it was fitted on. An ask made, changed or deleted
+    since that is not one of them and is not resolved now leaves the fit as it was.
     """
+    import numpy as np
+
     state = _State(ws)
     path = cache_file(ws, "calibration") if state.marks is not None else None
     kept = _load(path, "calibration")
     if kept is not None and kept[0].get("marks") == state.marks:
-        meta = kept[0]
+        meta, body = kept
         try:
             value = int(meta["resolved"]), (None if meta["fit"] is None
                                             else (float(meta["fit"][0]), float(meta["fit"][1])))
             if meta.get("changes") == state.changes:
                 return value
+            since = None
             if meta.get("changes") is not None and state.changes is not None:
                 seq, tag = meta["changes"]
                 since = planning.changed_since(ws, int(seq), int(tag))
-                if since is not None and since[0] is not None and not since[1]:
-                    _store(path, "calibration", state, _fit_text(value))  # a newer anchor
+            if since is not None and since[0] is not None:
+                ids = _arrays(meta, body, ("ids",))["ids"]
+                asks = since[1]
+                if not np.isin(np.asarray(asks, dtype=np.int64), ids).any() \
+                        and not stored.resolved_among(ws, asks):
+                    _store(path, "calibration", state, _fit_text(value, ids))  # newer list
                     return value
         except (ValueError, TypeError, KeyError, IndexError):
-            pass
-    value = fit()
-    _store(path, "calibration", state, _fit_text(value))
+            pass  # fitted again below, and written anew
+    value, ids = fit()
+    _store(path, "calibration", state, _fit_text(value, np.sort(ids)))
     return value
 
 
@@ -220,8 +230,10 @@ def _store(path: Path | None, kind: str, state: _State,
             path.unlink(missing_ok=True)
 
 
-def _fit_text(value: Fit) -> tuple[dict[str, Any], bytes]:
-    return {"resolved": value[0], "fit": value[1]}, b""
+def _fit_text(value: Fit, ids: np.ndarray) -> tuple[dict[str, Any], bytes]:
+    """The fit, and the ids of the asks it is fitted on (increasing)."""
+    return ({"resolved": value[0], "fit": value[1], "arrays": [["ids", ids.dtype.str, len(ids)]]},
+            ids.tobytes())
 
 
 def _rows_text(rows: planning.PartnerRows, contacts: np.ndarray
