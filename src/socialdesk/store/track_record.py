@@ -94,16 +94,39 @@ def calibration_outcomes(ws: Workspace, with_ids: bool = False) -> np.ndarray:
     return np.fromiter(cursor.execute(query), dtype=row)
 
 
-def resolved_among(ws: Workspace, ask_ids: Sequence[int]) -> list[int]:
-    """Those of the given asks that :func:`calibration_outcomes` reads now."""
-    query = _resolved_query(ws, "id", "id IN (SELECT value FROM json_each(?))")
+def outcomes_among(ws: Workspace, ask_ids: Sequence[int]) -> tuple[np.ndarray, np.ndarray]:
+    """The given asks' rows of :func:`calibration_outcomes` (``with_ids``) as they are now.
+
+    With each, how many of all its rows come after it: where it is in their order, counted
+    from the end (an ask just answered: a few rows of the index to count).
+    """
+    import numpy as np
+
+    row = np.dtype([*CALIBRATION_ROW, ("id", "i8")])
+    query = _resolved_query(ws, "{raw} AS raw_p, status = 'shared' OR {waiting} AS shared, id, "
+                            f"{_ORDER} AS at", "id IN (SELECT value FROM json_each(?))")
     if query is None:
-        return []
-    return [row["id"] for row in ws.conn.execute(query, (json.dumps(list(ask_ids)),))]
+        return np.zeros(0, dtype=row), np.zeros(0, dtype=np.int64)
+    found = ws.conn.execute(query, (json.dumps(list(ask_ids)),)).fetchall()
+    # Two counts, each a range of the asks_track_record index.
+    later = [_resolved_query(ws, "count(*) AS n", f"{_ORDER} > ?", ordered=False),
+             _resolved_query(ws, "count(*) AS n", f"{_ORDER} = ? AND id > ?", ordered=False)]
+    after = [sum(ws.conn.execute(q, args).fetchone()["n"]
+                 for q, args in zip(later, ((r["at"],), (r["at"], r["id"])), strict=True))
+             for r in found]
+    rows = np.array([(r["raw_p"], r["shared"], r["id"]) for r in found], dtype=row)
+    return rows, np.asarray(after, dtype=np.int64)
 
 
-def _resolved_query(ws: Workspace, select: str, among: str = "") -> str | None:
-    """The resolved asks' query with ``select``'s columns (None: no forecasts stored)."""
+_ORDER = "coalesce(answered_on, asked_on)"  # then id: the resolved asks' order
+
+
+def _resolved_query(ws: Workspace, select: str, among: str = "", ordered: bool = True
+                    ) -> str | None:
+    """The resolved asks' query with ``select``'s columns (None: no forecasts stored).
+
+    ``among``: a condition they must meet too; ``ordered``: in their order.
+    """
     columns = _ask_columns(ws)
     if "planned_p" not in columns:
         return None
@@ -116,8 +139,8 @@ def _resolved_query(ws: Workspace, select: str, among: str = "") -> str | None:
     raw = "coalesce(planned_raw_p, planned_p)" if "planned_raw_p" in columns else "planned_p"
     return (f"SELECT {select.format(waiting=WAITING, raw=raw)} "
             f"FROM asks WHERE {among + ' AND ' if among else ''}planned_p IS NOT NULL "
-            f"AND (status IN {_RESOLVED}{visited}) "
-            "ORDER BY coalesce(answered_on, asked_on), id")  # the asks_track_record index's order
+            f"AND (status IN {_RESOLVED}{visited})"
+            + (f" ORDER BY {_ORDER}, id" if ordered else ""))  # asks_track_record's order
 
 
 def own_post_reach(ws: Workspace) -> list[PostReach]:

@@ -183,6 +183,27 @@ def test_an_ask_made_leaves_the_recalibration_as_fitted(demo_path: Path) -> None
         assert not [s for s in statements if "FROM asks" in s and "json_each" not in s]
 
 
+@pytest.mark.parametrize("answered_on", ["2000-01-01", "(SELECT min(asked_on) FROM asks) || 'x'",
+                                         "date('now', '+1 day')"])
+def test_an_ask_answered_is_placed_among_the_kept_outcomes(
+        demo_path: Path, answered_on: str) -> None:
+    with Workspace.open_readonly(demo_path) as ws:
+        fit = stored_fit(ws)
+        change(demo_path, f"UPDATE asks SET status = 'shared', answered_on = {answered_on} "
+                          "WHERE id = (SELECT min(id) FROM asks WHERE status = 'asked' AND "
+                          "planned_p IS NOT NULL)")
+        change(demo_path, f"UPDATE asks SET status = 'declined', answered_on = {answered_on} "
+                          f"WHERE id = {RESOLVED_ASK.replace('ORDER BY id', 'ORDER BY id DESC')}")
+        statements: list[str] = []
+        ws.conn.set_trace_callback(statements.append)
+        kept = stored_fit(ws)
+        ws.conn.set_trace_callback(None)
+        fresh = as_read(ws)[1]
+        assert kept == fresh != fit  # the fit's every bit, as on all the asks read in order
+        assert not [s for s in statements if "FROM asks" in s and "json_each" not in s
+                    and "count(*)" not in s]
+
+
 def test_a_damaged_cache_file_is_read_again_from_the_workspace(demo_path: Path) -> None:
     with Workspace.open(demo_path) as ws:
         rows, _ = as_read(ws)

@@ -292,12 +292,10 @@ def stored_fit(ws: Workspace) -> tuple[int, tuple[float, float] | None]:
     """
     from socialdesk.core.planner import input_cache
 
-    def fit() -> tuple[tuple[int, tuple[float, float] | None], np.ndarray]:
-        outcomes = stored.calibration_outcomes(ws, with_ids=True)
+    def fit(outcomes: np.ndarray) -> tuple[int, tuple[float, float] | None]:
         if len(outcomes) < MIN_RESOLVED:
-            return (len(outcomes), None), outcomes["id"]
-        return (len(outcomes), fit_calibration(outcomes["raw_p"], outcomes["shared"])), \
-            outcomes["id"]
+            return len(outcomes), None
+        return len(outcomes), fit_calibration(outcomes["raw_p"], outcomes["shared"])
 
     return input_cache.calibration_fit(ws, fit)
 
