@@ -45,6 +45,9 @@ FORMAT = 2  # raise when what is kept, or how it is worked out, changes
 # kept as JSON (names, last asks, codes' values).
 _PER_PARTNER = ("ids", "strength", "effort_minutes", "asked", "shared")
 _PER_AUDIENCE = ("contact", "size", "platform", "topics")
+# More partners changed than this share of them (a topic renamed that many have): a whole
+# read, which costs less than looking them up one by one.
+_SOME = 0.1
 
 
 class _State:
@@ -73,7 +76,8 @@ def partner_rows(ws: Workspace) -> planning.PartnerRows:
             if meta.get("changes") is not None and state.changes is not None:
                 seq, tag = meta["changes"]
                 since = planning.changed_since(ws, int(seq), int(tag))
-            if since is not None and since[0] is not None:
+            if since is not None and since[0] is not None \
+                    and len(since[0]) <= len(meta["names"]) * _SOME:
                 rows, contacts = _rows_from(meta, body)
                 fresh, fresh_contacts = planning.partners_among(ws, since[0])
                 asked, shared, last = planning.partner_history(ws, fresh.ids, only=True)
@@ -203,14 +207,22 @@ def merged(rows: planning.PartnerRows, contacts: np.ndarray, changed: list[int],
 
 def _recoded(values: tuple[Any, ...], new: tuple[Any, ...], codes: np.ndarray
              ) -> tuple[tuple[Any, ...], np.ndarray]:
-    """``values`` and those of ``new`` not among them; ``codes`` into ``new``, into those."""
+    """``values`` and those of ``new`` not among them; ``codes`` into ``new``, into those.
+
+    ``values`` stay as they are, repeats too (two codes of one topic set), so that the
+    codes into them still hold.
+    """
     import numpy as np
 
-    at = {v: i for i, v in enumerate(values)}
+    found, at = list(values), {}
+    for i, v in enumerate(values):
+        at.setdefault(v, i)
     for v in new:
-        at.setdefault(v, len(at))
+        if v not in at:
+            at[v] = len(found)
+            found.append(v)
     into = np.asarray([at[v] for v in new], dtype=np.int64)
-    return tuple(at), into[codes] if len(codes) else codes
+    return tuple(found), into[codes] if len(codes) else codes
 
 
 def _load(path: Path | None, kind: str) -> tuple[dict[str, Any], bytes] | None:
