@@ -119,6 +119,9 @@ def calibration_fit(ws: Workspace, fit: Callable[[np.ndarray], Fit]) -> Fit:
             if meta.get("changes") is not None and state.changes is not None:
                 seq, tag = meta["changes"]
                 since = planning.changed_since(ws, int(seq), int(tag))
+            if since is not None and since[0] is not None and not since[1]:
+                _store(path, "calibration", state, _fit_text(value, body=(meta, body)))
+                return value  # partners changed, no ask: kept as it is, as of now
             if since is not None and since[0] is not None:
                 outcomes = _outcomes_from(meta, body)
                 gone = np.isin(outcomes["id"], np.asarray(since[1], dtype=np.int64))
@@ -266,10 +269,17 @@ def _store(path: Path | None, kind: str, state: _State,
 _OUTCOMES = ("id", "raw_p", "shared")
 
 
-def _fit_text(value: Fit, outcomes: np.ndarray) -> tuple[dict[str, Any], bytes]:
-    """The fit, and the outcomes it is fitted on (ask ids, raw p, shared), in their order."""
+def _fit_text(value: Fit, outcomes: np.ndarray | None = None,
+              body: tuple[dict[str, Any], bytes] | None = None) -> tuple[dict[str, Any], bytes]:
+    """The fit, and the outcomes it is fitted on (ask ids, raw p, shared), in their order.
+
+    ``body``: a kept file's head and body, whose outcomes are kept as they are.
+    """
     import numpy as np
 
+    if body is not None:
+        return {"resolved": value[0], "fit": value[1], "arrays": body[0]["arrays"]}, body[1]
+    assert outcomes is not None
     arrays = [outcomes[name] for name in _OUTCOMES]
     return ({"resolved": value[0], "fit": value[1],
              "arrays": [[name, a.dtype.str, len(a)] for name, a in zip(_OUTCOMES, arrays,
