@@ -10,9 +10,11 @@ schema version 20) and its planner marks (``planner_marks``, version 19).
 
 A kept file is used while both are the workspace's. When changes were listed since,
 the partners are brought up to date by reading again only the contacts they name (one
-edit or one ask: a few milliseconds), and the recalibration is kept while none of them
-is an ask. Anything else — a file missing, damaged, written by another version or in
-another format, marks that differ, a list that no longer holds the file's row (a
+edit or one ask on the huge workspace: 50–80 ms instead of 1 s; more than 30% of the
+partners are read whole), and the recalibration's outcomes by reading only the asks
+named (fitted again only when one of them is or was among them). Anything else — a file
+missing, damaged, written by another version or in another format, marks that differ, a
+list that no longer holds the file's row (a
 workspace restored from a backup, more changes than are kept) — and everything is read
 from the workspace again and the file written anew: never stale. A workspace without a
 list (older, opened read-only) is kept only while its marks are unchanged, and one
@@ -100,7 +102,7 @@ def calibration_fit(ws: Workspace, fit: Callable[[np.ndarray], Fit]) -> Fit:
 
     ``Fit``: the resolved asks' count and (α, β), None under the count a fit needs. The
     outcomes are kept with it: after asks changed, only theirs are read again (an ask
-    answered: milliseconds instead of reading 300,000), and the fit is worked out again
+    answered: its row and where it goes, not 300,000 rows), and the fit is worked out again
     only if one of them is or was among the outcomes.
     """
     import numpy as np
