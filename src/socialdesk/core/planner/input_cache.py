@@ -14,9 +14,9 @@ edit or one ask on the huge workspace: 50–80 ms instead of 1 s; more than 30% 
 partners are read whole), and the recalibration's outcomes by reading only the asks
 named (fitted again only when one of them is or was among them). Anything else — a file
 missing, damaged, written by another version or in another format, marks that differ, a
-list that no longer holds the file's row (a
-workspace restored from a backup, more changes than are kept) — and everything is read
-from the workspace again and the file written anew: never stale. A workspace without a
+list that no longer holds the file's row (a workspace restored from a backup, more
+changes than are kept) — and everything is read from the workspace again and the file
+written anew: never stale. A workspace without a
 list (older, opened read-only) is kept only while its marks are unchanged, and one
 without marks is always read. The marks and the list are read before the rows, so rows
 kept under them are never older than they are.
