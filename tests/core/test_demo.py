@@ -56,6 +56,7 @@ def dump(path: Path) -> dict[str, list[tuple[object, ...]]]:
         # Two workspaces are two, however alike: each has an identity of its own.
         contents["settings"] = [r for r in contents["settings"] if r[0] != "workspace_id"]
         del contents["planner_mark"]  # a random token, new with every change (not content)
+        del contents["planner_changes"]  # the changes made, each with a random tag
         return contents
 
 

@@ -25,6 +25,7 @@ _COUNT = "CAST(min(max({0}, 0), 1000000000000) AS INTEGER)"
 # A platform as the model compares them: a listed name, or another one's name in lower case.
 _PLATFORM = f"lower({shown('platform')})"
 MARK_VERSION = 19  # the schema version that added planner_mark
+CHANGES_VERSION = 20  # the one that added planner_changes
 
 
 @dataclass(frozen=True, eq=False)
@@ -99,13 +100,33 @@ def partner_rows(ws: Workspace) -> PartnerRows:
 
 def partners_without_history(ws: Workspace) -> PartnerRows:
     """:func:`partner_rows` without reading the asks: none asked, none shared, never asked."""
+    return partners_among(ws, None)[0]
+
+
+def partners_among(ws: Workspace, among: Sequence[int] | None
+                   ) -> tuple[PartnerRows, np.ndarray]:
+    """:func:`partners_without_history` of some contacts (None: all), and each audience's contact.
+
+    The audiences' contacts (int64, one per audience) are what ``owner`` is worked out
+    from, also for an audience whose contact is gone (another program deleted it without
+    its audiences): what a copy brought up to date contact by contact needs to place them.
+    """
     import numpy as np  # imported on first use, not at startup
 
     cursor = ws.conn.cursor()
     cursor.row_factory = None  # plain tuples, taken apart by columns_by_name
+    args: tuple[str, ...] = ()
+    of_contacts, of_audiences, of_topics = "id IN (SELECT contact_id FROM audiences)", "", ""
+    if among is not None:  # looked up one by one
+        args = (json.dumps([int(i) for i in among]),)
+        listed = "IN (SELECT value FROM json_each(?))"
+        of_contacts = (f"id {listed} AND EXISTS (SELECT 1 FROM audiences a WHERE "
+                       "a.contact_id = contacts.id)")
+        of_audiences = f" WHERE contact_id {listed}"
+        of_topics = f" WHERE audience_id IN (SELECT id FROM audiences WHERE contact_id {listed})"
     partners = columns_by_name(cursor.execute(
         "SELECT id, name, strength, stage, effort_minutes FROM contacts "
-        "WHERE id IN (SELECT contact_id FROM audiences) ORDER BY id"))
+        f"WHERE {of_contacts} ORDER BY id", args))
     strength = np.asarray(partners["strength"], dtype=float)  # None: NaN, the stage's below
     stages = partners["stage"]
     for i in np.flatnonzero(np.isnan(strength)).tolist():
@@ -114,28 +135,30 @@ def partners_without_history(ws: Workspace) -> PartnerRows:
     n = len(ids)
     audiences = columns_by_name(cursor.execute(
         f"SELECT id, contact_id, {_PLATFORM} AS platform, {_COUNT.format('size')} AS size "
-        "FROM audiences ORDER BY contact_id, id"))
+        f"FROM audiences{of_audiences} ORDER BY contact_id, id", args))
     platforms = audiences["platform"]
     platform_codes = _codes(platforms)
-    topics, topic_sets = _audience_topic_sets(cursor, np.asarray(audiences["id"],
-                                                                 dtype=np.int64))
+    topics, topic_sets = _audience_topic_sets(
+        cursor, np.asarray(audiences["id"], dtype=np.int64), of_topics, args)
+    contacts = np.asarray(audiences["contact_id"], dtype=np.int64)
     return PartnerRows(
         ids=ids, names=list(partners["name"]), strength=strength,
         effort_minutes=np.asarray(partners["effort_minutes"], dtype=np.int64),
         asked=np.zeros(n, dtype=np.int64), shared=np.zeros(n, dtype=np.int64),
         last_asked_on=[None] * n,
-        owner=np.searchsorted(ids, np.asarray(audiences["contact_id"], dtype=np.int64)),
+        owner=np.searchsorted(ids, contacts),
         size=np.asarray(audiences["size"], dtype=np.int64),
         platform=np.fromiter(map(platform_codes.__getitem__, platforms), dtype=np.int64,
                              count=len(platforms)),
-        platforms=tuple(platform_codes), topics=topics, topic_sets=topic_sets)
+        platforms=tuple(platform_codes), topics=topics, topic_sets=topic_sets), contacts
 
 
-def partner_history(ws: Workspace, ids: np.ndarray
+def partner_history(ws: Workspace, ids: np.ndarray, only: bool = False
                     ) -> tuple[np.ndarray, np.ndarray, list[str | None]]:
     """Each partner's resolved asks (n), shares (k) and last ask of all (ISO date or None).
 
-    ``ids``: the partners' contact ids, increasing; the figures in their order.
+    ``ids``: the partners' contact ids, increasing; the figures in their order. With
+    ``only``, the asks of these partners alone are read (a few, looked up one by one).
     """
     import numpy as np
 
@@ -144,7 +167,12 @@ def partner_history(ws: Workspace, ids: np.ndarray
     n = len(ids)
     asked, shared = np.zeros(n, dtype=np.int64), np.zeros(n, dtype=np.int64)
     last_asked_on: list[str | None] = [None] * n
-    history = columns_by_name(cursor.execute(f"{PARTNER_HISTORY} GROUP BY contact_id"))
+    where, args = "", ()
+    if only:
+        where, args = " WHERE contact_id IN (SELECT value FROM json_each(?))", \
+            (json.dumps(ids.tolist()),)
+    history = columns_by_name(cursor.execute(f"{PARTNER_HISTORY}{where} GROUP BY contact_id",
+                                             args))
     at, found = _positions(ids, np.asarray(history["contact_id"], dtype=np.int64))
     asked[at] = np.asarray(history["asked"], dtype=np.int64)[found]
     shared[at] = np.asarray(history["shared"], dtype=np.int64)[found]
@@ -169,6 +197,41 @@ def planner_marks(ws: Workspace) -> dict[str, str] | None:
         "SELECT name, token FROM planner_mark")}
 
 
+def planner_changes(ws: Workspace) -> tuple[int, int] | None:
+    """The newest row of ``planner_changes`` as (seq, tag): what the planner's rows are now.
+
+    None for a workspace older than schema version 20 (opened read-only), which lists no
+    changes, or one whose list was emptied. Read it before the rows (as the marks).
+    """
+    if ws.schema_version < CHANGES_VERSION:
+        return None
+    row = ws.conn.execute(
+        "SELECT seq, tag FROM planner_changes ORDER BY seq DESC LIMIT 1").fetchone()
+    return None if row is None else (int(row["seq"]), int(row["tag"]))
+
+
+def changed_since(ws: Workspace, seq: int, tag: int
+                  ) -> tuple[list[int] | None, list[int]] | None:
+    """The contacts whose planner rows changed after row ``seq``, and the asks that did.
+
+    None: row ``seq`` is no longer there with ``tag`` (older than the changes kept, or
+    another list), so what changed is not known. None for the contacts: every partner.
+    """
+    found = ws.conn.execute("SELECT tag FROM planner_changes WHERE seq = ?", (seq,)).fetchone()
+    if found is None or found["tag"] != tag:
+        return None
+    contacts: set[int] = set()
+    asks: set[int] = set()
+    for row in ws.conn.execute("SELECT DISTINCT contact_id, ask_id FROM planner_changes "
+                               "WHERE seq > ?", (seq,)):
+        if row["contact_id"] is None:
+            return None, []
+        contacts.add(int(row["contact_id"]))
+        if row["ask_id"] is not None:
+            asks.add(int(row["ask_id"]))
+    return sorted(contacts), sorted(asks)
+
+
 def _codes(values: Iterable[str]) -> dict[str, int]:
     """Each distinct value's code: its place among them in first-seen order."""
     return {v: i for i, v in enumerate(dict.fromkeys(values))}
@@ -184,7 +247,8 @@ def _positions(ids: np.ndarray, wanted: np.ndarray) -> tuple[np.ndarray, np.ndar
     return at[found], found
 
 
-def _audience_topic_sets(cursor: sqlite3.Cursor, audience_ids: np.ndarray
+def _audience_topic_sets(cursor: sqlite3.Cursor, audience_ids: np.ndarray, where: str = "",
+                         args: tuple[str, ...] = ()
                          ) -> tuple[np.ndarray, tuple[frozenset[str], ...]]:
     """Each audience's topic set (names case-folded), as codes into the distinct sets."""
     import numpy as np
@@ -192,8 +256,8 @@ def _audience_topic_sets(cursor: sqlite3.Cursor, audience_ids: np.ndarray
     topic = columns_by_name(cursor.execute("SELECT id, name FROM topics"))
     names = {tid: name.casefold() for tid, name in zip(topic["id"], topic["name"], strict=True)}
     rows = columns_by_name(cursor.execute(
-        "SELECT audience_id, group_concat(topic_id) AS topic_ids FROM audience_topics "
-        "GROUP BY audience_id"))
+        f"SELECT audience_id, group_concat(topic_id) AS topic_ids FROM audience_topics{where} "
+        "GROUP BY audience_id", args))
     lists = rows["topic_ids"]
     sets = _codes(["", *lists])
     codes = np.zeros(len(audience_ids), dtype=np.int64)

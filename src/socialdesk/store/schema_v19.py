@@ -17,7 +17,7 @@ def _new_token(name: str) -> str:
 # (mark, table, event): every change of the table's rows that the planner could see. A
 # contact becomes a partner when given an audience; one inserted in place of another
 # (INSERT OR REPLACE, which fires no DELETE trigger) is watched when audiences name its id.
-_WATCHED = (
+WATCHED = (
     ("partners", "contacts", "INSERT"),
     ("partners", "contacts", "DELETE"),
     ("partners", "contacts", "UPDATE OF id, name, strength, stage, effort_minutes"),
@@ -38,12 +38,12 @@ _WATCHED = (
     ("asks", "ask_visits", "DELETE"),
     ("asks", "ask_visits", "UPDATE OF ask_id, visits"),
 )
-_WHEN = {("contacts", "INSERT"): " WHEN EXISTS (SELECT 1 FROM audiences WHERE contact_id = new.id)"}
+WHEN = {("contacts", "INSERT"): " WHEN EXISTS (SELECT 1 FROM audiences WHERE contact_id = new.id)"}
 
 
 def _trigger(mark: str, table: str, event: str) -> str:
     name = f"planner_mark_{table}_{event.split()[0].lower()}"
-    when = _WHEN.get((table, event), "")
+    when = WHEN.get((table, event), "")
     return f"CREATE TRIGGER {name} AFTER {event} ON {table}{when} BEGIN {_new_token(mark)} END;"
 
 
@@ -54,5 +54,5 @@ SQL = (
     ") WITHOUT ROWID;\n"
     "INSERT INTO planner_mark (name, token) VALUES ('partners', lower(hex(randomblob(16)))),\n"
     "    ('asks', lower(hex(randomblob(16))));\n"
-    + "\n".join(_trigger(*watched) for watched in _WATCHED) + "\n"
+    + "\n".join(_trigger(*watched) for watched in WATCHED) + "\n"
 )

@@ -15,6 +15,8 @@ are made from. Plain tuples, in bulk: a large workspace has tens of thousands of
 
 from __future__ import annotations
 
+import json
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, NamedTuple
 
 from socialdesk.store.asks import RESOLVED, WAITING
@@ -73,24 +75,58 @@ def resolved_forecasts(ws: Workspace) -> list[ResolvedForecast]:
 CALIBRATION_ROW = [("raw_p", "f8"), ("shared", "f8")]
 
 
-def calibration_outcomes(ws: Workspace) -> np.ndarray:
+def calibration_outcomes(ws: Workspace, with_ids: bool = False) -> np.ndarray:
     """The model's p before the calibration and the outcome of :func:`resolved_forecasts`.
 
-    One structured array (``CALIBRATION_ROW``) in the same order, read straight from the
-    cursor: what the calibration is fitted on, without a tuple per ask.
+    One structured array (``CALIBRATION_ROW``, and each ask's ``id`` with ``with_ids``)
+    in the same order, read straight from the cursor: what the calibration is fitted on,
+    without a tuple per ask.
     """
     import numpy as np  # imported on first use, not at startup
 
-    query = _resolved_query(ws, "{raw}, status = 'shared' OR {waiting}")
+    row = np.dtype(CALIBRATION_ROW + ([("id", "i8")] if with_ids else []))
+    query = _resolved_query(ws, "{raw}, status = 'shared' OR {waiting}"
+                            + (", id" if with_ids else ""))
     if query is None:
-        return np.zeros(0, dtype=np.dtype(CALIBRATION_ROW))
+        return np.zeros(0, dtype=row)
     cursor = ws.conn.cursor()
     cursor.row_factory = None
-    return np.fromiter(cursor.execute(query), dtype=np.dtype(CALIBRATION_ROW))
+    return np.fromiter(cursor.execute(query), dtype=row)
 
 
-def _resolved_query(ws: Workspace, select: str) -> str | None:
-    """The resolved asks' query with ``select``'s columns (None: no forecasts stored)."""
+def outcomes_among(ws: Workspace, ask_ids: Sequence[int]) -> tuple[np.ndarray, np.ndarray]:
+    """The given asks' rows of :func:`calibration_outcomes` (``with_ids``) as they are now.
+
+    With each, how many of all its rows come after it: where it is in their order, counted
+    from the end (an ask just answered: a few rows of the index to count).
+    """
+    import numpy as np
+
+    row = np.dtype([*CALIBRATION_ROW, ("id", "i8")])
+    query = _resolved_query(ws, "{raw} AS raw_p, status = 'shared' OR {waiting} AS shared, id, "
+                            f"{_ORDER} AS at", "id IN (SELECT value FROM json_each(?))")
+    if query is None:
+        return np.zeros(0, dtype=row), np.zeros(0, dtype=np.int64)
+    found = ws.conn.execute(query, (json.dumps(list(ask_ids)),)).fetchall()
+    # Two counts, each a range of the asks_track_record index.
+    later = [_resolved_query(ws, "count(*) AS n", f"{_ORDER} > ?", ordered=False),
+             _resolved_query(ws, "count(*) AS n", f"{_ORDER} = ? AND id > ?", ordered=False)]
+    after = [sum(ws.conn.execute(q, args).fetchone()["n"]
+                 for q, args in zip(later, ((r["at"],), (r["at"], r["id"])), strict=True))
+             for r in found]
+    rows = np.array([(r["raw_p"], r["shared"], r["id"]) for r in found], dtype=row)
+    return rows, np.asarray(after, dtype=np.int64)
+
+
+_ORDER = "coalesce(answered_on, asked_on)"  # then id: the resolved asks' order
+
+
+def _resolved_query(ws: Workspace, select: str, among: str = "", ordered: bool = True
+                    ) -> str | None:
+    """The resolved asks' query with ``select``'s columns (None: no forecasts stored).
+
+    ``among``: a condition they must meet too; ``ordered``: in their order.
+    """
     columns = _ask_columns(ws)
     if "planned_p" not in columns:
         return None
@@ -102,8 +138,9 @@ def _resolved_query(ws: Workspace, select: str) -> str | None:
     # A workspace opened read-only may be older than version 11.
     raw = "coalesce(planned_raw_p, planned_p)" if "planned_raw_p" in columns else "planned_p"
     return (f"SELECT {select.format(waiting=WAITING, raw=raw)} "
-            f"FROM asks WHERE planned_p IS NOT NULL AND (status IN {_RESOLVED}{visited}) "
-            "ORDER BY coalesce(answered_on, asked_on), id")  # the asks_track_record index's order
+            f"FROM asks WHERE {among + ' AND ' if among else ''}planned_p IS NOT NULL "
+            f"AND (status IN {_RESOLVED}{visited})"
+            + (f" ORDER BY {_ORDER}, id" if ordered else ""))  # asks_track_record's order
 
 
 def own_post_reach(ws: Workspace) -> list[PostReach]:

@@ -287,13 +287,12 @@ def calibration(ws: Workspace, settings: Mapping[str, Any] | None = None,
 def stored_fit(ws: Workspace) -> tuple[int, tuple[float, float] | None]:
     """The stored outcomes' count and (α, β) fitted on them (None under ``MIN_RESOLVED``).
 
-    Kept between runs while the asks are unchanged (``input_cache``): 300,000 asks take a
-    few tenths of a second to read and fit.
+    Kept between runs while the asks it is fitted on are unchanged (``input_cache``):
+    300,000 asks take a few tenths of a second to read and fit.
     """
     from socialdesk.core.planner import input_cache
 
-    def fit() -> tuple[int, tuple[float, float] | None]:
-        outcomes = stored.calibration_outcomes(ws)
+    def fit(outcomes: np.ndarray) -> tuple[int, tuple[float, float] | None]:
         if len(outcomes) < MIN_RESOLVED:
             return len(outcomes), None
         return len(outcomes), fit_calibration(outcomes["raw_p"], outcomes["shared"])
