@@ -140,28 +140,29 @@ def peak_memory(source: Path) -> float:
     return usage.ru_maxrss / 1024  # kilobytes on Linux
 
 
-def _timed(cmd: list[str]) -> tuple[float, float]:
-    """Wall seconds of ``cmd`` as a process, and its peak memory in MB (0 where unknown)."""
+def _timed(cmd: list[str]) -> tuple[float, float, float]:
+    """Wall seconds of ``cmd`` as a process, its CPU seconds (user + system) and its peak
+    memory in MB (both 0 where unknown)."""
     start = time.perf_counter()
     process = subprocess.Popen(cmd, stdout=subprocess.DEVNULL)
     if not hasattr(os, "wait4"):
         assert process.wait() == 0, f"{cmd[0]} failed"
-        return time.perf_counter() - start, 0.0
+        return time.perf_counter() - start, 0.0, 0.0
     _, status, usage = os.wait4(process.pid, 0)
     seconds = time.perf_counter() - start
     process.returncode = os.waitstatus_to_exitcode(status)
     assert process.returncode == 0, f"{' '.join(cmd[:4])}…: exit status {process.returncode}"
-    return seconds, usage.ru_maxrss / 1024  # kilobytes on Linux
+    return seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024  # KiB on Linux
 
 
 def compare(source: Path, rows: int = ROWS, pairs: int = PAIRS
-            ) -> tuple[float, float, float, float, float]:
-    """Median seconds of our import and of sqlite-utils', the median of their ratios, and
-    the two imports' largest peak memory (MB)."""
+            ) -> tuple[float, float, float, float, float, float]:
+    """Median seconds of our import and of sqlite-utils', the median of their ratios, the
+    median ratio of their CPU times, and the two imports' largest peak memory (MB)."""
     from socialdesk.store.workspace import Workspace
 
     sqlite_utils = Path(sys.executable).with_name("sqlite-utils")
-    ours, theirs, our_rss, their_rss = [], [], [0.0], [0.0]
+    ours, theirs, cpu_ratios, our_rss, their_rss = [], [], [], [0.0], [0.0]
     for i in range(pairs):
         with tempfile.TemporaryDirectory() as scratch:
             workspace = Path(scratch) / "w.sqlite"
@@ -170,10 +171,13 @@ def compare(source: Path, rows: int = ROWS, pairs: int = PAIRS
                     str(workspace), "contacts", str(source)]
             reference = [str(sqlite_utils), "insert", str(Path(scratch) / "x.db"),
                          "contacts", str(source), "--csv"]
-            (got, got_rss), (other, other_rss) = in_turn(i, partial(_timed, mine),
-                                                         partial(_timed, reference))
-            print(f"  {source.name}, pair {i + 1}: ours {got:.1f} s, {got_rss:.0f} MB; "
-                  f"sqlite-utils {other:.1f} s, {other_rss:.0f} MB", flush=True)
+            (got, got_cpu, got_rss), (other, other_cpu, other_rss) = in_turn(
+                i, partial(_timed, mine), partial(_timed, reference))
+            print(f"  {source.name}, pair {i + 1}: ours {got:.1f} s ({got_cpu:.1f} s CPU), "
+                  f"{got_rss:.0f} MB; sqlite-utils {other:.1f} s ({other_cpu:.1f} s CPU), "
+                  f"{other_rss:.0f} MB", flush=True)
+            if other_cpu:
+                cpu_ratios.append(got_cpu / other_cpu)
             ours.append(got)
             theirs.append(other)
             our_rss.append(got_rss)
@@ -183,7 +187,7 @@ def compare(source: Path, rows: int = ROWS, pairs: int = PAIRS
             assert count == rows, f"{source.name}: {count} contacts imported, not {rows}"
     ratios = [a / b for a, b in zip(ours, theirs, strict=True)]
     return (statistics.median(ours), statistics.median(theirs), statistics.median(ratios),
-            max(our_rss), max(their_rss))
+            statistics.median(cpu_ratios or [0.0]), max(our_rss), max(their_rss))
 
 
 def run(rows: int = ROWS, pairs: int = PAIRS) -> list[Result]:
@@ -199,7 +203,8 @@ def run(rows: int = ROWS, pairs: int = PAIRS) -> list[Result]:
             source = make(rows)
             size = source.stat().st_size / 2**20
             try:
-                ours, theirs, ratio, our_rss, their_rss = compare(source, rows, pairs)
+                ours, theirs, ratio, cpu_ratio, our_rss, their_rss = compare(source, rows,
+                                                                             pairs)
             finally:
                 if rows != ROWS:
                     source.unlink()
@@ -207,6 +212,9 @@ def run(rows: int = ROWS, pairs: int = PAIRS) -> list[Result]:
             results.append(Result(f"import {count} contacts, {label}, {size:.0f} MB (median "
                                   f"of {pairs} pairs)", ours, "s", theirs,
                                   "≤ 2× sqlite-utils insert --csv", paired_ratio=ratio))
+            if cpu_ratio:
+                results.append(Result("  same, CPU time (user + system), median ratio of the "
+                                      "pairs", cpu_ratio, "×"))
             if our_rss:
                 results.append(Result("  peak memory (RSS) of each, largest of the pairs",
                                       our_rss, "MB", their_rss,
