@@ -1,4 +1,4 @@
-"""ICS export of the large demo's 20k posts against icalendar building the same calendar.
+"""ICS export of every post (the large demo's 20k) against icalendar building the same calendar.
 
 Goal: under 2 s, and within 1.3× of building the calendar with the icalendar
 library from already-loaded rows.
@@ -32,7 +32,7 @@ def run() -> list[Result]:
         written = best_of(lambda: ics.write_ics(data, io.BytesIO(), name="bench",
                                                 default_tz="Europe/London"), 3)
     return [
-        Result("ICS export of 20k posts (read + write)", export, "s", reference,
+        Result(f"ICS export of {len(data.posts):,} posts (read + write)", export, "s", reference,
                "< 2 s and ≤ 1.3× icalendar from loaded rows"),
         Result("ICS writing alone, from loaded rows", written, "s", reference, ""),
     ]

@@ -14,10 +14,15 @@ limit (64 MB: a calendar CSV of 100k posts on four channels each, a daily analyt
 of about two million rows, generated in bench/.cache/tmp and removed after): an import
 streams its file, so the peak does not grow with it. Goal: at most 300 MB, whatever the
 size.
+
+Other sizes: ``python bench/bench_import.py --rows 1000000 [--pairs 1]`` makes both CSV
+files at that many rows (the same people, in bench/.cache/tmp, removed after the run) and
+times the pairs as above, with each process's peak memory beside its time.
 """
 
 from __future__ import annotations
 
+import argparse
 import csv
 import os
 import random
@@ -32,7 +37,7 @@ from functools import partial
 from pathlib import Path
 
 from bench_clicks import OTHERS, workspace_with_slugs
-from common import CACHE, Result, in_turn
+from common import CACHE, SCRATCH, Result, in_turn
 
 ROWS = 100_000
 PAIRS = 3
@@ -81,24 +86,30 @@ def _narrow_row(rng: random.Random, i: int) -> list[str]:
             f"+49 170 {i:07d}"]
 
 
-def cached_csv(name: str, header: list[str], row: Callable[[random.Random, int], list[str]]
-               ) -> Path:
-    """A ``ROWS``-row file made of ``row``s (written once, in bench/.cache/)."""
-    path = CACHE / f"{name}-{ROWS // 1000}k.csv"
+def cached_csv(name: str, header: list[str], row: Callable[[random.Random, int], list[str]],
+               rows: int = ROWS) -> Path:
+    """A ``rows``-row file made of ``row``s: written once in bench/.cache/ at ``ROWS`` rows,
+    in bench/.cache/tmp at any other count (the caller removes it)."""
+    path = (CACHE if rows == ROWS else SCRATCH) / f"{name}-{rows // 1000}k.csv"
     if not path.exists():
-        CACHE.mkdir(parents=True, exist_ok=True)
+        path.parent.mkdir(parents=True, exist_ok=True)
         rng, part = random.Random(1), path.with_suffix(".part")
         with part.open("w", newline="", encoding="utf-8") as handle:
             writer = csv.writer(handle)
             writer.writerow(header)
-            writer.writerows(row(rng, i) for i in range(ROWS))
+            writer.writerows(row(rng, i) for i in range(rows))
         part.replace(path)
     return path
 
 
-def google_csv() -> Path:
-    """A 100k-row file in Google Contacts' current 36-column layout."""
-    return cached_csv("google36", GOOGLE, _google_row)
+def google_csv(rows: int = ROWS) -> Path:
+    """A ``rows``-row file in Google Contacts' current 36-column layout."""
+    return cached_csv("google36", GOOGLE, _google_row, rows)
+
+
+def narrow_csv(rows: int = ROWS) -> Path:
+    """A ``rows``-row file of three columns: name, e-mail, phone."""
+    return cached_csv("narrow3", NARROW, _narrow_row, rows)
 
 
 def vcard_file() -> Path:
@@ -216,19 +227,30 @@ def at_limit() -> list[Result]:
     return results
 
 
-def _timed(cmd: list[str]) -> float:
+def _timed(cmd: list[str]) -> tuple[float, float, float]:
+    """Wall seconds of ``cmd`` as a process, its CPU seconds (user + system) and its peak
+    memory in MB (both 0 where unknown)."""
     start = time.perf_counter()
-    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
-    return time.perf_counter() - start
+    process = subprocess.Popen(cmd, stdout=subprocess.DEVNULL)
+    if not hasattr(os, "wait4"):
+        assert process.wait() == 0, f"{cmd[0]} failed"
+        return time.perf_counter() - start, 0.0, 0.0
+    _, status, usage = os.wait4(process.pid, 0)
+    seconds = time.perf_counter() - start
+    process.returncode = os.waitstatus_to_exitcode(status)
+    assert process.returncode == 0, f"{' '.join(cmd[:4])}…: exit status {process.returncode}"
+    return seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024  # KiB on Linux
 
 
-def compare(source: Path) -> tuple[float, float, float]:
-    """Median seconds of our import and of sqlite-utils', and the median of their ratios."""
+def compare(source: Path, rows: int = ROWS, pairs: int = PAIRS
+            ) -> tuple[float, float, float, float, float, float]:
+    """Median seconds of our import and of sqlite-utils', the median of their ratios, the
+    median ratio of their CPU times, and the two imports' largest peak memory (MB)."""
     from socialdesk.store.workspace import Workspace
 
     sqlite_utils = Path(sys.executable).with_name("sqlite-utils")
-    ours, theirs = [], []
-    for i in range(PAIRS):
+    ours, theirs, cpu_ratios, our_rss, their_rss = [], [], [], [0.0], [0.0]
+    for i in range(pairs):
         with tempfile.TemporaryDirectory() as scratch:
             workspace = Path(scratch) / "w.sqlite"
             Workspace.open(workspace, create=True).close()
@@ -236,31 +258,55 @@ def compare(source: Path) -> tuple[float, float, float]:
                     str(workspace), "contacts", str(source)]
             reference = [str(sqlite_utils), "insert", str(Path(scratch) / "x.db"),
                          "contacts", str(source), "--csv"]
-            got, other = in_turn(i, partial(_timed, mine), partial(_timed, reference))
+            (got, got_cpu, got_rss), (other, other_cpu, other_rss) = in_turn(
+                i, partial(_timed, mine), partial(_timed, reference))
+            print(f"  {source.name}, pair {i + 1}: ours {got:.1f} s ({got_cpu:.1f} s CPU), "
+                  f"{got_rss:.0f} MB; sqlite-utils {other:.1f} s ({other_cpu:.1f} s CPU), "
+                  f"{other_rss:.0f} MB", flush=True)
+            if other_cpu:
+                cpu_ratios.append(got_cpu / other_cpu)
             ours.append(got)
             theirs.append(other)
+            our_rss.append(got_rss)
+            their_rss.append(other_rss)
             with Workspace.open_readonly(workspace) as ws:
                 count = ws.conn.execute("SELECT count(*) FROM contacts").fetchone()[0]
-            assert count == ROWS, f"{source.name}: {count} contacts imported, not {ROWS}"
+            assert count == rows, f"{source.name}: {count} contacts imported, not {rows}"
     ratios = [a / b for a, b in zip(ours, theirs, strict=True)]
-    return statistics.median(ours), statistics.median(theirs), statistics.median(ratios)
+    return (statistics.median(ours), statistics.median(theirs), statistics.median(ratios),
+            statistics.median(cpu_ratios or [0.0]), max(our_rss), max(their_rss))
 
 
-def run() -> list[Result]:
-    """Both files, both tools as processes, in pairs."""
+def run(rows: int = ROWS, pairs: int = PAIRS) -> list[Result]:
+    """Both files, both tools as processes, in pairs; at ``ROWS`` rows also the peak
+    memory of a Google CSV and a vCard import."""
     results = []
     saved = {name: os.environ.get(name) for name in ("SOCIALDESK_CONFIG_DIR",
                                                        "SOCIALDESK_DATA_DIR")}
     with tempfile.TemporaryDirectory() as config:
         os.environ.update(dict.fromkeys(saved, config))
-        for label, source in (("Google CSV, 36 columns", google_csv()),
-                              ("narrow CSV, 3 columns",
-                               cached_csv("narrow3", NARROW, _narrow_row))):
-            ours, theirs, ratio = compare(source)
-            results.append(Result(f"import 100k contacts, {label} (median of {PAIRS} pairs)",
-                                  ours, "s", theirs, "≤ 2× sqlite-utils insert --csv",
-                                  paired_ratio=ratio))
-        if hasattr(os, "wait4"):
+        for label, make in (("Google CSV, 36 columns", google_csv),
+                            ("narrow CSV, 3 columns", narrow_csv)):
+            source = make(rows)
+            size = source.stat().st_size / 2**20
+            try:
+                ours, theirs, ratio, cpu_ratio, our_rss, their_rss = compare(source, rows,
+                                                                             pairs)
+            finally:
+                if rows != ROWS:
+                    source.unlink()
+            count = f"{rows // 1000}k" if rows < 1_000_000 else f"{rows / 1e6:g}M"
+            results.append(Result(f"import {count} contacts, {label}, {size:.0f} MB (median "
+                                  f"of {pairs} pairs)", ours, "s", theirs,
+                                  "≤ 2× sqlite-utils insert --csv", paired_ratio=ratio))
+            if cpu_ratio:
+                results.append(Result("  same, CPU time (user + system), median ratio of the "
+                                      "pairs", cpu_ratio, "×"))
+            if our_rss:
+                results.append(Result("  peak memory (RSS) of each, largest of the pairs",
+                                      our_rss, "MB", their_rss,
+                                      "≤ 300 MB whatever the file's size"))
+        if rows == ROWS and hasattr(os, "wait4"):
             for label, source in (("Google CSV", google_csv()), ("vCard", vcard_file())):
                 size = source.stat().st_size / 2**20
                 results.append(Result(f"import peak memory, 100k contacts, {label} of "
@@ -278,4 +324,8 @@ def run() -> list[Result]:
 if __name__ == "__main__":
     from common import print_table
 
-    print_table(run())
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=ROWS, help=f"rows per file ({ROWS:,})")
+    parser.add_argument("--pairs", type=int, default=PAIRS, help=f"pairs per file ({PAIRS})")
+    options = parser.parse_args()
+    print_table(run(options.rows, options.pairs))

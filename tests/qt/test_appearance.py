@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtGui import QGuiApplication, QImage, QPalette
-from PySide6.QtWidgets import QCheckBox, QStyle, QStyleOptionButton
+from PySide6.QtWidgets import QApplication, QCheckBox, QStyle, QStyleOptionButton
 
 from socialdesk.qt.app import create_application
-from socialdesk.qt.appearance import apply_appearance, is_dark, save_appearance
+from socialdesk.qt.appearance import ReadableFusion, apply_appearance, is_dark, save_appearance
 from socialdesk.qt.settings_dialog import SettingsDialog
 from socialdesk.qt.settings_pages.appearance import AppearancePage
 
@@ -58,6 +58,20 @@ def test_an_unticked_check_box_stands_out_on_dark(qtbot, system_afterwards) -> N
     edge = [image.pixelColor(square.left(), y).lightness()
             for y in range(square.top() + 2, square.bottom() - 1)]
     assert min(edge) - background.lightness() >= 40, "the unticked box's outline shows"
+
+
+def test_light_colours_paint_without_python_in_each_primitive(qtbot,
+                                                              system_afterwards) -> None:
+    """Qt's own Fusion on light colours: a style of ours would run Python for every
+    primitive painted (startup +15 % of CPU; each repaint waits for the interpreter lock
+    while a worker runs). The readable outline is needed on dark colours only."""
+    for scheme, dark in (("system", False), ("dark", True), ("light", False),
+                         ("dark", True), ("system", False)):
+        apply_appearance(scheme)
+        style = QApplication.style()
+        assert is_dark() == dark, scheme
+        assert isinstance(style, ReadableFusion) == dark, scheme
+        assert dark or style.name() == "fusion", scheme
 
 
 def test_the_saved_appearance_is_applied_at_startup(demo_path: Path, tmp_path: Path,
