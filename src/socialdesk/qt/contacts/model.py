@@ -12,14 +12,19 @@ table scrolled end to end over a million contacts holds their ids, never their r
 On a large workspace the order of every contact for a sort key (which searches need) is
 read on a worker thread, never on the GUI thread: meanwhile the first page sorted by
 name comes from the name index at once, and other queries keep the rows shown until
-the order arrives (``waiting``). Loaded rows are kept as plain tuples, which the garbage
-collector does not track: 100k loaded rows add nothing to a full collection.
+the order arrives (``waiting``). A search or filter runs on a worker too (its own lane,
+:func:`search_pool`, with a connection of its own kept open there, :func:`reader_for`),
+with the first page of its rows: the rows shown stay until the answer comes, and only
+the latest query's answer is shown (a :class:`~socialdesk.qt.workers.LatestJob`).
+Loaded rows are kept as plain tuples, which the garbage collector does not track: 100k
+loaded rows add nothing to a full collection.
 """
 
 from __future__ import annotations
 
 import contextlib
 import dataclasses
+import itertools
 import os
 import sqlite3
 import sys
@@ -43,13 +48,14 @@ from PySide6.QtCore import (
 from socialdesk.core.formatting import compact, exact
 from socialdesk.qt.formatting import day_text
 from socialdesk.qt.table_model import ROW_ROLE, TitledColumnsModel
-from socialdesk.qt.workers import Task, lane, run_task
+from socialdesk.qt.workers import LatestJob, Task, lane, run_task
 from socialdesk.store import contacts
 from socialdesk.store.contact_search import (
     ContactSearch,
     Matches,
     Ranked,
     Version,
+    find_matches,
     read_order,
 )
 from socialdesk.store.contacts import (
@@ -85,6 +91,62 @@ INDEXED_SORTS = ("name",)  # an index gives their first page at once (contacts_n
 def order_pool() -> QThreadPool:
     """The contacts' own worker thread (the shared pool may be busy with long checks)."""
     return lane("contacts order")
+
+
+def search_pool() -> QThreadPool:
+    """The thread searches run on (not niced: a search is partly Python, see workers.py).
+
+    Kept for good: its connection (:func:`reader_for`) belongs to it.
+    """
+    pool = lane("contacts search")
+    pool.setExpiryTimeout(-1)
+    return pool
+
+
+class _Reader(threading.local):
+    owner = -1  # the model whose connection this is
+    ws: Workspace | None = None
+
+
+_reader = _Reader()
+
+
+def reader_for(owner: int, path: Path) -> Workspace:
+    """Worker: this thread's read-only connection for model ``owner``, opened once.
+
+    One is kept per thread (the search lane's): another model's replaces it.
+    """
+    if _reader.ws is None or _reader.owner != owner:
+        close_reader()
+        _reader.ws, _reader.owner = Workspace.open_readonly(path), owner
+    return _reader.ws
+
+
+def close_reader(owner: int | None = None) -> None:
+    """Worker: close this thread's connection (only model ``owner``'s, when given)."""
+    if _reader.ws is not None and owner in (None, _reader.owner):
+        _reader.ws.close()
+        _reader.ws, _reader.owner = None, -1
+
+
+Found = tuple[ContactQuery, Version, Matches, list["RowTuple"]]  # a search's answer
+
+
+def find_for(owner: int, path: Path, query: ContactQuery, ranked: Ranked, wanted: int,
+             read_at_most: int, version: Version) -> Found:
+    """Worker: the matches of ``query`` and the rows of their first page."""
+    ws = reader_for(owner, path)
+    matches = find_matches(ws, query, ranked, wanted, read_at_most)
+    return query, version, matches, page_rows(ws, matches.ids[:CACHE_PAGE])
+
+
+def page_rows(ws: Workspace, ids: np.ndarray) -> list[RowTuple]:
+    """The rows of contacts ``ids``, in that order (a deleted one as :func:`_gone`)."""
+    found = {row[ROW_ID]: row for row in contacts.row_tuples_for_ids(ws, ids)}
+    return [found.get(cid) or _gone(cid) for cid in ids.tolist()]
+
+
+_owners = itertools.count()
 
 
 WORKER_NICENESS = 10  # a worker thread gives way to the GUI thread when they compete
@@ -175,6 +237,14 @@ class ContactsModel(TitledColumnsModel):
         self._reading: set[tuple[str, bool, Version]] = set()
         self._courier = OrderCourier(self)
         self._courier.arrived.connect(self._order_arrived)
+        self.searching = False  # a search runs on the worker, its order known
+        self._finder = LatestJob(self)
+        self._finder.pool = search_pool()
+        self._finder.finished.connect(self._found)
+        self._finder.failed.connect(self._not_found)
+        self._owner = owner = next(_owners)
+        self.destroyed.connect(lambda: run_task(
+            Task(), lambda _progress: close_reader(owner), search_pool()))
 
     @property
     def rows(self) -> LoadedRows:
@@ -213,10 +283,20 @@ class ContactsModel(TitledColumnsModel):
         workspace whose order for this sort is not read yet, the table changes when it
         arrives.
         """
-        wanted = max(FIRST_PAGE, self._shown_rows) if keep_loaded else FIRST_PAGE
+        self._run(max(FIRST_PAGE, self._shown_rows) if keep_loaded else FIRST_PAGE)
+
+    def _run(self, wanted: int) -> None:
+        """Run the query, to show its first ``wanted`` rows (now, or when read)."""
         self._started = True
+        self._finder.cancel()  # an answer to an earlier query is not shown
+        self.searching = False
         sort, descending = self.query.sort, self.query.descending
-        if self.search.has_order(sort, descending) or not self._large():
+        large = self._large()
+        if large and self.query.filtered and self.search.has_order(sort, descending):
+            self.waiting, self._wanted = True, wanted
+            self._find_on_worker(wanted)
+            return
+        if self.search.has_order(sort, descending) or not large:
             self.waiting = False
             self._show_matches(wanted)
             return
@@ -255,8 +335,12 @@ class ContactsModel(TitledColumnsModel):
             # Another sort is wanted now, or the workspace changed while reading: read again.
             self._read_order(self.query.sort, self.query.descending)
             return
-        self.waiting = False
         shown = self._shown_rows
+        if self.query.filtered and self.search.has_order(self.query.sort,
+                                                         self.query.descending):
+            self._find_on_worker(max(shown, self._wanted))
+            return
+        self.waiting = False
         # (the order is read here only when the worker could not)
         matches = self.search.matches(self.query, max(shown, self._wanted))
         ids = matches.ids
@@ -268,7 +352,38 @@ class ContactsModel(TitledColumnsModel):
         else:
             self._show_matches(self._wanted, matches)
 
-    def _show_matches(self, wanted: int, matches: Matches | None = None) -> None:
+    def _find_on_worker(self, wanted: int) -> None:
+        """Run the query on the search thread; :meth:`_found` shows its answer."""
+        ranked = self.search.order_of(self.query.sort, self.query.descending)
+        assert ranked is not None, "searches start once the order is read"
+        self.searching = True
+        owner, path, query, version = self._owner, self.ws.path, self.query, \
+            self.search.version()
+        wanted, read_at_most = min(wanted, PAGE), self.search.read_at_most
+        self._finder.start(lambda: find_for(owner, path, query, ranked, wanted,
+                                            read_at_most, version))
+
+    def _found(self, found: Found) -> None:
+        """A search's answer: shown if it is the current query's, on the workspace as is."""
+        query, version, matches, rows = found
+        if not self.waiting or query != self.query:
+            return
+        self.searching = False
+        if version != self.search.version():  # written meanwhile: search again
+            self._run(self._wanted)
+            return
+        self.waiting = False
+        matches.move_to(self.ws)
+        self._show_matches(self._wanted, matches, rows)
+
+    def _not_found(self, _error: BaseException) -> None:
+        """The worker could not read: search here (which reports a damaged file)."""
+        if self.waiting and self.searching:
+            self.searching = self.waiting = False
+            self._show_matches(self._wanted)
+
+    def _show_matches(self, wanted: int, matches: Matches | None = None,
+                      first_page: list[RowTuple] | None = None) -> None:
         """Reset to the contacts matching the query, loading the first ``wanted`` rows.
 
         While a search's matches are still being found, at most a page is loaded (a
@@ -278,17 +393,23 @@ class ContactsModel(TitledColumnsModel):
             matches = self.search.matches(self.query, min(wanted, PAGE))
         if not matches.complete:
             wanted = min(wanted, PAGE)
-        self._show(matches.ids, wanted, matches=matches)
+        self._show(matches.ids, wanted, matches=matches, first_page=first_page)
 
     def _show(self, ids: np.ndarray, wanted: int, count: int | None = None,
-              matches: Matches | None = None) -> None:
-        """Reset to the contacts ``ids``, offering the first ``wanted`` rows."""
+              matches: Matches | None = None,
+              first_page: list[RowTuple] | None = None) -> None:
+        """Reset to the contacts ``ids``, offering the first ``wanted`` rows.
+
+        ``first_page``: the rows of the first :data:`CACHE_PAGE` ids, read already.
+        """
         self.beginResetModel()
         self.ids, self._count, self._shown = ids, count, self.query
         self._matches, self._taken = matches, len(ids)
         self._find_more(wanted)
         self._shown_rows = min(wanted, len(self.ids))
         self._pages.clear()
+        if first_page:
+            self._pages[0] = first_page
         self.endResetModel()
 
     def row_tuple(self, row: int) -> RowTuple:
@@ -310,9 +431,7 @@ class ContactsModel(TitledColumnsModel):
         return page[row - number * CACHE_PAGE]
 
     def _read_page(self, number: int) -> list[RowTuple]:
-        ids = self.ids[number * CACHE_PAGE: (number + 1) * CACHE_PAGE]
-        found = {row[ROW_ID]: row for row in contacts.row_tuples_for_ids(self.ws, ids)}
-        return [found.get(cid) or _gone(cid) for cid in ids.tolist()]
+        return page_rows(self.ws, self.ids[number * CACHE_PAGE: (number + 1) * CACHE_PAGE])
 
     def row_of(self, contact_id: int, reach: int = 2000) -> int | None:
         """The model row of a contact, offering the rows up to it.

@@ -294,7 +294,8 @@ class ContactsView(View):
         total = self.model.total
         searching = self.model.query.filtered
         if self.model.pending:
-            self.count.setText("Searching…" if searching else "Sorting…")
+            if not self.model.searching:  # a search on the worker ends in a moment: the
+                self.count.setText("Searching…" if searching else "Sorting…")  # count stays
             return
         more = "" if self.model.total_exact else "+"  # found as the table scrolls
         noun = f"{total:,}{more} contact{'s' if total != 1 else ''}"
