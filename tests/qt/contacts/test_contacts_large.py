@@ -243,6 +243,7 @@ def test_a_contact_added_elsewhere_joins_the_search_in_order(window: MainWindow,
 
 def test_a_search_runs_off_the_gui_thread_and_only_the_last_one_typed_shows(
         window: MainWindow, qtbot, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(contacts_model, "SEARCH_ABOVE", BACKGROUND_ABOVE)  # on a worker
     view = open_contacts(window)
     qtbot.waitUntil(lambda: not view.model.waiting)
     first_page, count = shown_ids(view), view.count.text()
@@ -284,7 +285,8 @@ def test_a_search_runs_off_the_gui_thread_and_only_the_last_one_typed_shows(
 
 
 def test_a_search_found_as_the_table_scrolls_goes_on_after_the_workers_first_page(
-        window: MainWindow, qtbot) -> None:
+        window: MainWindow, qtbot, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(contacts_model, "SEARCH_ABOVE", BACKGROUND_ABOVE)  # on a worker
     view = open_contacts(window)
     qtbot.waitUntil(lambda: not view.model.waiting)
     view.model.search.read_at_most = 20  # more matches than that are found as needed

@@ -12,10 +12,11 @@ table scrolled end to end over a million contacts holds their ids, never their r
 On a large workspace the order of every contact for a sort key (which searches need) is
 read on a worker thread, never on the GUI thread: meanwhile the first page sorted by
 name comes from the name index at once, and other queries keep the rows shown until
-the order arrives (``waiting``). A search or filter runs on a worker too (its own lane,
-:func:`search_pool`, with a connection of its own kept open there, :func:`reader_for`),
-with the first page of its rows: the rows shown stay until the answer comes, and only
-the latest query's answer is shown (a :class:`~socialdesk.qt.workers.LatestJob`).
+the order arrives (``waiting``). Over :data:`SEARCH_ABOVE` contacts a search or filter
+runs on a worker too (its own lane, :func:`search_pool`, with a connection of its own
+kept open there, :func:`reader_for`) with the rows of its first screenful: the rows
+shown stay until the answer comes, and only the latest query's answer is shown (a
+:class:`~socialdesk.qt.workers.LatestJob`).
 Loaded rows are kept as plain tuples, which the garbage collector does not track: 100k
 loaded rows add nothing to a full collection.
 """
@@ -86,6 +87,9 @@ FINDING_PAGE = 100  # rows a scroll loads while the matches are still being foun
 CACHE_PAGE = 200  # rows read from the workspace at once, when first shown
 KEEP_PAGES = 40  # pages of rows kept read (8,000 rows); the least recently shown go
 BACKGROUND_ABOVE = 5000  # contacts (by highest id): above, orders are read on a worker
+# Above, searches run on a worker too (30–45 ms over 1M contacts; over 100k, 2 ms at the
+# median: less than the hop to a worker and back on a loaded machine).
+SEARCH_ABOVE = 200_000
 INDEXED_SORTS = ("name",)  # an index gives their first page at once (contacts_name)
 
 def order_pool() -> QThreadPool:
@@ -103,12 +107,9 @@ def search_pool() -> QThreadPool:
     return pool
 
 
-class _Reader(threading.local):
-    owner = -1  # the model whose connection this is
-    ws: Workspace | None = None
-
-
-_reader = _Reader()
+# Each search thread's connection and the model it is for, by thread (a thread Qt started
+# gets a new Python thread state for every job, so a threading.local would not keep it).
+_readers: dict[int, tuple[int, Workspace]] = {}
 
 
 def reader_for(owner: int, path: Path) -> Workspace:
@@ -116,17 +117,27 @@ def reader_for(owner: int, path: Path) -> Workspace:
 
     One is kept per thread (the search lane's): another model's replaces it.
     """
-    if _reader.ws is None or _reader.owner != owner:
-        close_reader()
-        _reader.ws, _reader.owner = Workspace.open_readonly(path), owner
-    return _reader.ws
+    kept = _readers.get(threading.get_ident())
+    if kept is not None and kept[0] == owner:
+        return kept[1]
+    close_reader()
+    ws = Workspace.open_readonly(path)
+    _readers[threading.get_ident()] = (owner, ws)
+    return ws
 
 
 def close_reader(owner: int | None = None) -> None:
     """Worker: close this thread's connection (only model ``owner``'s, when given)."""
-    if _reader.ws is not None and owner in (None, _reader.owner):
-        _reader.ws.close()
-        _reader.ws, _reader.owner = None, -1
+    kept = _readers.get(threading.get_ident())
+    if kept is not None and owner in (None, kept[0]):
+        del _readers[threading.get_ident()]
+        kept[1].close()
+
+
+def forget_reader(owner: int) -> None:
+    """Close model ``owner``'s connection on the search thread (the model is gone)."""
+    with contextlib.suppress(RuntimeError):  # the pool went first: the app is quitting
+        run_task(Task(), lambda _progress: close_reader(owner), search_pool())
 
 
 Found = tuple[ContactQuery, Version, Matches, list["RowTuple"]]  # a search's answer
@@ -134,10 +145,10 @@ Found = tuple[ContactQuery, Version, Matches, list["RowTuple"]]  # a search's an
 
 def find_for(owner: int, path: Path, query: ContactQuery, ranked: Ranked, wanted: int,
              read_at_most: int, version: Version) -> Found:
-    """Worker: the matches of ``query`` and the rows of their first page."""
+    """Worker: the matches of ``query`` and the rows of their first screenful."""
     ws = reader_for(owner, path)
     matches = find_matches(ws, query, ranked, wanted, read_at_most)
-    return query, version, matches, page_rows(ws, matches.ids[:CACHE_PAGE])
+    return query, version, matches, page_rows(ws, matches.ids[:FIRST_PAGE])
 
 
 def page_rows(ws: Workspace, ids: np.ndarray) -> list[RowTuple]:
@@ -243,8 +254,7 @@ class ContactsModel(TitledColumnsModel):
         self._finder.finished.connect(self._found)
         self._finder.failed.connect(self._not_found)
         self._owner = owner = next(_owners)
-        self.destroyed.connect(lambda: run_task(
-            Task(), lambda _progress: close_reader(owner), search_pool()))
+        self.destroyed.connect(lambda: forget_reader(owner))
 
     @property
     def rows(self) -> LoadedRows:
@@ -291,8 +301,10 @@ class ContactsModel(TitledColumnsModel):
         self._finder.cancel()  # an answer to an earlier query is not shown
         self.searching = False
         sort, descending = self.query.sort, self.query.descending
-        large = self._large()
-        if large and self.query.filtered and self.search.has_order(sort, descending):
+        highest = contacts.highest_contact_id(self.ws)
+        large = highest > BACKGROUND_ABOVE
+        if (highest > SEARCH_ABOVE and self.query.filtered
+                and self.search.has_order(sort, descending)):
             self.waiting, self._wanted = True, wanted
             self._find_on_worker(wanted)
             return
@@ -306,9 +318,6 @@ class ContactsModel(TitledColumnsModel):
             first = contacts.first_sorted_ids(self.ws, sort, descending, wanted)
             self._show(np.array(first, dtype=np.int64), wanted,
                        count=contacts.count_contacts(self.ws))
-
-    def _large(self) -> bool:
-        return contacts.highest_contact_id(self.ws) > BACKGROUND_ABOVE
 
     def _read_order(self, sort: str, descending: bool) -> None:
         """Read an order on the worker thread, unless it is being read already.
@@ -336,8 +345,7 @@ class ContactsModel(TitledColumnsModel):
             self._read_order(self.query.sort, self.query.descending)
             return
         shown = self._shown_rows
-        if self.query.filtered and self.search.has_order(self.query.sort,
-                                                         self.query.descending):
+        if self.query.filtered and contacts.highest_contact_id(self.ws) > SEARCH_ABOVE:
             self._find_on_worker(max(shown, self._wanted))
             return
         self.waiting = False
@@ -400,7 +408,8 @@ class ContactsModel(TitledColumnsModel):
               first_page: list[RowTuple] | None = None) -> None:
         """Reset to the contacts ``ids``, offering the first ``wanted`` rows.
 
-        ``first_page``: the rows of the first :data:`CACHE_PAGE` ids, read already.
+        ``first_page``: the rows of the first ids, read already (the rest of their page
+        is read when the table shows it).
         """
         self.beginResetModel()
         self.ids, self._count, self._shown = ids, count, self.query
