@@ -48,7 +48,14 @@ from PySide6.QtCore import (
 
 from socialdesk.core.formatting import compact, exact
 from socialdesk.qt.formatting import day_text
-from socialdesk.qt.table_model import ROW_ROLE, TitledColumnsModel
+from socialdesk.qt.table_model import (
+    ALIGNMENT,
+    DISPLAY,
+    RIGHT,
+    ROW_ROLE,
+    TOOLTIP,
+    TitledColumnsModel,
+)
 from socialdesk.qt.workers import LatestJob, Task, lane, run_task
 from socialdesk.store import contacts
 from socialdesk.store.contact_search import (
@@ -507,11 +514,11 @@ class ContactsModel(TitledColumnsModel):
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         """Cell text, from the page of rows read for it."""
-        if not index.isValid():
+        if role not in _ANSWERED or not index.isValid():  # fonts, colours, sizes… (most asks)
             return None
         row = self.row_tuple(index.row())  # the fields of contacts.ROW_FIELDS
         column = index.column()
-        if role == Qt.ItemDataRole.DisplayRole:
+        if role == DISPLAY:
             if column == COL_FOLLOW_UP:
                 return day_text(row[ROW_FOLLOW_UP]) if row[ROW_FOLLOW_UP] else ""
             if column == COL_AUDIENCE:
@@ -519,15 +526,14 @@ class ContactsModel(TitledColumnsModel):
             return row[_FIELD_OF_COLUMN[column]]
         if role == ROW_ROLE:
             return contact_row(row)
-        if role == Qt.ItemDataRole.TextAlignmentRole and column == COL_AUDIENCE:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        if role == Qt.ItemDataRole.ToolTipRole:
-            if column == COL_AUDIENCE and row[ROW_AUDIENCE]:
-                return f"{exact(row[ROW_AUDIENCE])} people across this contact's audiences"
-            if column == COL_FOLLOW_UP and row[ROW_FOLLOW_UP]:
-                return row[ROW_FOLLOW_UP]
-            if column in (COL_NAME, COL_ORGANISATION, COL_EMAIL, COL_TAGS):
-                return row[_FIELD_OF_COLUMN[column]] or None
+        if role == ALIGNMENT:
+            return RIGHT if column == COL_AUDIENCE else None
+        if column == COL_AUDIENCE and row[ROW_AUDIENCE]:  # the tooltip
+            return f"{exact(row[ROW_AUDIENCE])} people across this contact's audiences"
+        if column == COL_FOLLOW_UP and row[ROW_FOLLOW_UP]:
+            return row[ROW_FOLLOW_UP]
+        if column in (COL_NAME, COL_ORGANISATION, COL_EMAIL, COL_TAGS):
+            return row[_FIELD_OF_COLUMN[column]] or None
         return None
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
@@ -539,6 +545,10 @@ class ContactsModel(TitledColumnsModel):
         self.query = dataclasses.replace(self.query, sort=key, descending=descending)
         if self._started:
             self.reset()
+
+
+# The roles data() answers: the others (asked for every cell painted or measured) at once.
+_ANSWERED = frozenset((DISPLAY, int(ROW_ROLE), ALIGNMENT, TOOLTIP))
 
 
 def _gone(contact_id: int) -> RowTuple:

@@ -237,8 +237,9 @@ class ContactsView(View):
             for column, width in enumerate((190, 170, 80, 80, 210)):
                 self.table.setColumnWidth(column, width)
         # A timer, not a posted call (those run before the table paints): the table shows,
-        # the event loop breathes, then the editor fills.
-        QTimer.singleShot(1, self, self._select_first)
+        # the event loop breathes, then the editor is built (the first time, a part per
+        # turn) and fills.
+        QTimer.singleShot(1, self, lambda: self.editor.when_built(self._select_first))
 
     def _select_first(self) -> None:
         """Select the first contact when none is, so the pane beside shows someone."""
