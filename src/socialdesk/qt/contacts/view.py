@@ -242,8 +242,9 @@ class ContactsView(View):
         QTimer.singleShot(1, self, lambda: self.editor.when_built(self._select_first))
 
     def _select_first(self) -> None:
-        """Select the first contact when none is, so the pane beside shows someone."""
-        if not self.table.selectionModel().hasSelection() and self.model.rowCount():
+        """Select the first contact when none is shown, so the pane beside shows someone."""
+        if (self.editor.shown_id is None and not self.table.selectionModel().hasSelection()
+                and self.model.rowCount()):
             self.table.selectRow(0)
 
     def _reload(self, query: ContactQuery | None = None) -> None:
