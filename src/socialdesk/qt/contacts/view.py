@@ -75,6 +75,7 @@ def confirm_delete(parent: QWidget, ws: Workspace, contact_id: int, name: str) -
 
 
 EDITOR_WIDTH = 430
+FIT_ROWS = 30  # rows the table's columns are fitted to: about a screenful
 KEEP_LOADED = 2000  # rows a reload keeps offered to stay scrolled; beyond, it starts over
 
 
@@ -130,6 +131,9 @@ class ContactsView(View):
         fitter = fitter_of(self.table)
         fitter.optional = (COL_FOLLOW_UP, COL_STAGE, COL_KIND)  # on a narrow table
         fitter.keep = (COL_NAME,)
+        # Fitted to a screenful of rows, not make_table's 50: measuring eight columns over
+        # 50 rows took 13 ms of every search's answer on a quiet machine (5 ms over 30).
+        self.table.horizontalHeader().setResizeContentsPrecision(FIT_ROWS)
         self.table.sortByColumn(COL_NAME, Qt.SortOrder.AscendingOrder)
         # Resets may come later than the query that caused them (a large workspace's
         # order is read on a worker): the selection is kept across every reset. (Connected
