@@ -33,7 +33,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import Result, large_workspace, print_table
 
 REPEAT = 3
-SETTLE_MS = 30  # before each timed keystroke
+SETTLE_MS = 100  # before each timed keystroke (the debounce waits 150 ms)
 
 
 def _words(conn: sqlite3.Connection) -> list[str]:
