@@ -9,7 +9,9 @@ on this connection (``total_changes``) or a commit by another (``PRAGMA data_ver
 
 Reading an order takes tens of milliseconds on a large workspace (up to ~200 ms for the
 e-mail order), so a window reads it on a worker thread with :func:`read_order` and hands
-it over with :meth:`ContactSearch.add_order`.
+it over with :meth:`ContactSearch.add_order`. A search itself (30–45 ms over a million
+contacts) runs on a worker too: :func:`find_matches` on the worker's own connection with
+the order the window holds (:meth:`ContactSearch.order_of`).
 
 A search is bounded (:meth:`ContactSearch.matches`): reading every match of a one-letter
 prefix over a million contacts takes longer than a keystroke may (~400k ids, 100+ ms),
@@ -102,6 +104,10 @@ class ContactSearch:
         self._ranks[(sort, descending)] = ranked
         return True
 
+    def order_of(self, sort: str, descending: bool) -> Ranked | None:
+        """The cached order for this sort (None when not read or stale): a worker may use it."""
+        return self._ranks.get((sort, descending)) if self.has_order(sort, descending) else None
+
     def _order(self, sort: str, descending: bool) -> tuple[np.ndarray, np.ndarray]:
         """Every contact id in sort order, and each id's position in that order."""
         key = (sort, descending)
@@ -115,34 +121,11 @@ class ContactSearch:
         Every match when there are at most :attr:`read_at_most` (``complete``); else the
         first ones, and :meth:`Matches.find` finds more.
         """
-        expression = fts_expression(query.text)
         if not query.filtered:
             ids = self.ids(query)
             return Matches(ids, len(ids), complete=True)
-        order, rank = self._order(query.sort, query.descending)
-        limit = self.read_at_most
-        if query.kind or query.stage or query.tag:  # filters, and maybe a text
-            found = contacts.first_matching_ids(self.ws, query, limit + 1)
-            sql, params = contacts.among_ids_sql(query)
-            if len(found) <= limit:
-                found = _ordered(found, order, rank)
-                return Matches(found, len(found), complete=True)
-        else:
-            assert expression is not None  # filtered, and no filter: a text
-            counted = int(self.ws.conn.execute(
-                "SELECT count(*) FROM (SELECT 1 FROM contacts_fts WHERE contacts_fts MATCH ? "
-                "LIMIT ?)", (expression, limit + 1)).fetchone()[0])
-            if counted <= limit:
-                found = _ordered(_fts_ids(self.ws, expression), order, rank)
-                return Matches(found, len(found), complete=True)
-            sql, params = ("SELECT rowid FROM contacts_fts WHERE rowid IN (SELECT value FROM "
-                           "json_each(?)) AND contacts_fts MATCH ?", [expression])
-        import numpy as np
-
-        walk = Matches(np.zeros(0, dtype=np.int64), limit, complete=False,
-                       ws=self.ws, sql=sql, params=params, order=order)
-        walk.find(wanted)
-        return walk
+        return find_matches(self.ws, query, self._order(query.sort, query.descending),
+                            wanted, self.read_at_most)
 
     def ids(self, query: ContactQuery) -> np.ndarray:
         """The ids of every contact matching ``query``, in its sort order."""
@@ -153,6 +136,41 @@ class ContactSearch:
 
         found = np.fromiter(contacts.matching_ids(self.ws, query), dtype=np.int64)
         return _ordered(found, order, rank)
+
+
+def find_matches(ws: Workspace, query: ContactQuery, ranked: Ranked, wanted: int,
+                 read_at_most: int = READ_AT_MOST) -> Matches:
+    """The contacts matching a filtered ``query``, ordered by ``ranked`` (its sort's order).
+
+    What :meth:`ContactSearch.matches` runs, on any connection: a worker thread passes
+    its own and an order the GUI thread holds (:meth:`ContactSearch.order_of`), then
+    hands the result back (:meth:`Matches.move_to`).
+    """
+    expression = fts_expression(query.text)
+    order, rank = ranked
+    limit = read_at_most
+    if query.kind or query.stage or query.tag:  # filters, and maybe a text
+        found = contacts.first_matching_ids(ws, query, limit + 1)
+        sql, params = contacts.among_ids_sql(query)
+        if len(found) <= limit:
+            found = _ordered(found, order, rank)
+            return Matches(found, len(found), complete=True)
+    else:
+        assert expression is not None  # filtered, and no filter: a text
+        counted = int(ws.conn.execute(
+            "SELECT count(*) FROM (SELECT 1 FROM contacts_fts WHERE contacts_fts MATCH ? "
+            "LIMIT ?)", (expression, limit + 1)).fetchone()[0])
+        if counted <= limit:
+            found = _ordered(_fts_ids(ws, expression), order, rank)
+            return Matches(found, len(found), complete=True)
+        sql, params = ("SELECT rowid FROM contacts_fts WHERE rowid IN (SELECT value FROM "
+                       "json_each(?)) AND contacts_fts MATCH ?", [expression])
+    import numpy as np
+
+    walk = Matches(np.zeros(0, dtype=np.int64), limit, complete=False,
+                   ws=ws, sql=sql, params=params, order=order)
+    walk.find(wanted)
+    return walk
 
 
 class Matches:
@@ -173,6 +191,11 @@ class Matches:
         self._sql, self._params = sql, list(params)  # matches among a JSON list of ids (first)
         self._next = 0  # where in the order the walk goes on
         self._chunk = FIRST_CHUNK
+
+    def move_to(self, ws: Workspace) -> None:
+        """Find further matches on ``ws`` (the GUI thread's, after a worker found the first)."""
+        if self._ws is not None:
+            self._ws = ws
 
     @property
     def at_least(self) -> int:

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import random
 import shutil
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
 
+from socialdesk.qt.contacts import model as contacts_model
 from socialdesk.qt.contacts.model import BACKGROUND_ABOVE, FIRST_PAGE, SORT_KEYS
 from socialdesk.qt.contacts.view import ContactsView
 from socialdesk.qt.main_window import MainWindow
@@ -128,7 +130,8 @@ def test_the_first_contacts_show_in_name_order_at_once(window: MainWindow, qtbot
     assert view.count.text() == f"{COUNT:,} contacts"
     qtbot.waitUntil(lambda: not view.model.waiting)
     assert shown_ids(view)[:FIRST_PAGE] == names[:FIRST_PAGE]  # the page stayed
-    assert view.selected_id() == names[0]  # the first contact is selected and shown
+    # The first contact is selected and shown once the pane is built, a part per turn.
+    qtbot.waitUntil(lambda: view.selected_id() == names[0])
     assert view.editor.contact is not None and view.editor.contact.id == names[0]
     while view.model.canFetchMore():  # scrolling end to end
         view.table.scrollToBottom()
@@ -237,3 +240,64 @@ def test_a_contact_added_elsewhere_joins_the_search_in_order(window: MainWindow,
     assert view.model.total == len(zyx) + 1
     assert view.selected_id() == zyx[3]
     assert view.editor.contact is not None and view.editor.contact.id == zyx[3]
+
+
+def test_a_search_runs_off_the_gui_thread_and_only_the_last_one_typed_shows(
+        window: MainWindow, qtbot, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(contacts_model, "SEARCH_ABOVE", BACKGROUND_ABOVE)  # on a worker
+    view = open_contacts(window)
+    qtbot.waitUntil(lambda: not view.model.waiting)
+    first_page, count = shown_ids(view), view.count.text()
+    searched = contacts_model.find_for
+    started: list[str] = []
+    answered: list[str] = []
+
+    def slow_first(owner: int, path: Path, query: contacts.ContactQuery, *rest: object):
+        started.append(query.text)
+        if query.text == "zyxb":  # its answer comes after the next query was typed
+            time.sleep(0.3)
+        found = searched(owner, path, query, *rest)  # type: ignore[arg-type]
+        answered.append(query.text)
+        return found
+
+    monkeypatch.setattr(contacts_model, "find_for", slow_first)
+    shown: list[list[int]] = []
+    view.model.modelReset.connect(lambda: shown.append(shown_ids(view)))
+    view.search.setText("zyxb")
+    view.apply_query()
+    # The search runs on a worker: the table and its count stay as they were meanwhile.
+    assert view.model.waiting
+    assert shown_ids(view) == first_page and view.count.text() == count
+    qtbot.waitUntil(lambda: started == ["zyxb"])
+    view.search.setText("hart")
+    view.apply_query()
+    qtbot.waitUntil(lambda: not view.model.waiting)
+    assert answered == ["zyxb", "hart"]  # the older answer came first, and was dropped
+    hart = expected("name", matching=lambda p: "Hart" in p.name)
+    assert shown == [hart[: len(shown[0])]]
+    assert view.model.total == len(hart)
+    assert view.count.text() == f"{len(hart):,} contacts match"
+    assert view.selected_id() is None or view.selected_id() in hart
+    view.search.clear()  # clearing the search brings every contact back, in order
+    view.apply_query()
+    assert not view.model.waiting  # the whole list needs no search
+    assert shown_ids(view) == expected("name")[: len(shown_ids(view))]
+    assert view.count.text() == f"{COUNT:,} contacts"
+
+
+def test_a_search_found_as_the_table_scrolls_goes_on_after_the_workers_first_page(
+        window: MainWindow, qtbot, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(contacts_model, "SEARCH_ABOVE", BACKGROUND_ABOVE)  # on a worker
+    view = open_contacts(window)
+    qtbot.waitUntil(lambda: not view.model.waiting)
+    view.model.search.read_at_most = 20  # more matches than that are found as needed
+    view.search.setText("anna")
+    view.apply_query()
+    qtbot.waitUntil(lambda: not view.model.waiting)
+    anna = expected("name", matching=lambda p: p.name.startswith("anna"))
+    assert not view.model.total_exact and view.count.text().endswith("+ contacts match")
+    assert view.model.total < len(anna)
+    while view.model.canFetchMore():  # the walk goes on on the window's own connection
+        view.model.fetchMore()
+    assert shown_ids(view) == anna
+    assert view.count.text() == f"{len(anna):,} contacts match"

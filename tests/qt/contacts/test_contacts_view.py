@@ -540,3 +540,38 @@ def test_undoing_an_add_keeps_a_contact_changed_elsewhere(
     window.undo_stack.undo()
     assert warnings and "changed elsewhere" in warnings[0]
     assert contacts.get_contact(ws, created.id).values("phone") == ("+1 555 0199",)
+
+
+def test_opening_builds_the_pane_after_the_table_then_shows_contacts_with_their_tables(
+        window: MainWindow, qtbot) -> None:
+    view = window.show_view("contacts")
+    assert isinstance(view, ContactsView)
+    # Opening builds the table, not yet the card and its tabs (a part per turn, after).
+    assert view.editor.count() == 1 and view.editor.currentWidget() is view.editor.hint
+    qtbot.waitUntil(lambda: view.editor.contact is not None)
+    first = view.model.rows[0]
+    assert view.selected_id() == first.id and view.editor.contact.id == first.id
+    assert view.editor.currentWidget() is not view.editor.hint
+    assert view.editor.form.name_edit.text() == first.name
+    ws = view.ws
+    busy = pick(ws, "SELECT c.id FROM contacts c WHERE "
+                "EXISTS (SELECT 1 FROM audiences a WHERE a.contact_id = c.id) AND "
+                "EXISTS (SELECT 1 FROM interactions i WHERE i.contact_id = c.id) AND "
+                "EXISTS (SELECT 1 FROM asks k WHERE k.contact_id = c.id) AND "
+                "EXISTS (SELECT 1 FROM contact_links l WHERE c.id IN (l.from_id, l.to_id)) "
+                "ORDER BY c.id LIMIT 1")
+    view.select_contact(busy)
+    editor = view.editor
+    counts = {table: pick(ws, f"SELECT count(*) FROM {table} WHERE contact_id = {busy}")
+              for table in ("audiences", "interactions", "asks")}
+    linked = pick(ws, f"SELECT count(*) FROM contact_links WHERE {busy} IN (from_id, to_id)")
+    assert editor.audiences.model.rowCount() == counts["audiences"]
+    assert editor.history.log_model.rowCount() == counts["interactions"]
+    assert editor.history.asks_model.rowCount() == counts["asks"]
+    assert editor.links.model.rowCount() == linked
+    assert editor.tabs.tabText(1) == f"Audiences ({counts['audiences']})"
+    assert editor.tabs.tabText(3) == f"Links ({linked})"
+    editor.tabs.setCurrentIndex(2)  # the History tab shows its log and asks
+    qtbot.waitUntil(lambda: editor.history.log_table.isVisible())
+    assert editor.history.log.currentWidget() is editor.history.log_table
+    assert editor.history.asks.currentWidget() is editor.history.asks_table

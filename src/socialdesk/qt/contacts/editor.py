@@ -8,8 +8,9 @@ through ``contacts_edited`` on the main window, and this pane reloads from the s
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QLabel,
@@ -24,6 +25,8 @@ from socialdesk.core.field_edits import Values
 from socialdesk.qt.contacts.commands import contact_changed, edit_contact
 from socialdesk.qt.contacts.form import ContactForm, same_card
 from socialdesk.qt.contacts.tabs import AudiencesTab, HistoryTab, LinksTab
+from socialdesk.qt.keyboard import keyboard_ready
+from socialdesk.qt.wheel import wheel_needs_focus
 from socialdesk.store import contacts as contact_store
 from socialdesk.store.contact_snapshot import contact_fields
 from socialdesk.store.models import Contact
@@ -38,8 +41,17 @@ FIELD_NAMES = {
 TAB_DETAILS, TAB_AUDIENCES, TAB_HISTORY, TAB_LINKS = range(4)
 
 
+BUILD_STEP_MS = 1  # between the parts of the pane built a turn apart (zero-time timers
+# can all run in one pass of the event loop)
+
+
 class ContactEditor(QStackedWidget):
-    """One contact's card, audiences, history and links, or a hint when none is chosen."""
+    """One contact's card, audiences, history and links, or a hint when none is chosen.
+
+    The card and its tabs (a form and five tables: 30–50 ms of the GUI thread on first
+    use) are built when first needed, or a part per turn of the event loop ahead of it
+    (:meth:`when_built`), so that opening the view does not build them in one go.
+    """
 
     status = Signal(str)
 
@@ -52,36 +64,106 @@ class ContactEditor(QStackedWidget):
         self.hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.hint.setWordWrap(True)
         self.hint.setForegroundRole(self.hint.foregroundRole().PlaceholderText)
+        self.addWidget(self.hint)
+        self.setMinimumWidth(380)
+        self._parts: dict[str, QWidget] = {}
+        self._waiting: list[Callable[[], object]] = []  # called once the page is built
 
-        self.form = ContactForm()
-        self.form.edited.connect(self._card_edited)
-        font = QFont(self.form.name_edit.font())
-        font.setPointSizeF(font.pointSizeF() * 1.35)
-        font.setBold(True)
-        self.form.name_edit.setFont(font)
-        self.audiences = AudiencesTab(ws, self.change)
-        self.history = HistoryTab(ws, self.change)
-        self.links = LinksTab(ws, self.change)
+    # --- building -----------------------------------------------------------------
+
+    _STEPS = ("form", "audiences", "history", "links", "tabs")
+
+    @property
+    def form(self) -> ContactForm:
+        """The card's fields."""
+        return self._part("form")  # type: ignore[return-value]
+
+    @property
+    def audiences(self) -> AudiencesTab:
+        """The Audiences tab."""
+        return self._part("audiences")  # type: ignore[return-value]
+
+    @property
+    def history(self) -> HistoryTab:
+        """The History tab: the log, the asks, the balance."""
+        return self._part("history")  # type: ignore[return-value]
+
+    @property
+    def links(self) -> LinksTab:
+        """The Links tab."""
+        return self._part("links")  # type: ignore[return-value]
+
+    @property
+    def tabs(self) -> QTabWidget:
+        """Details, Audiences, History and Links (the whole page is built with them)."""
+        return self._part("tabs")  # type: ignore[return-value]
+
+    def built(self) -> bool:
+        """True once the card and its tabs exist."""
+        return "tabs" in self._parts
+
+    def _part(self, name: str) -> QWidget:
+        """A part of the page, built now with the parts before it if need be."""
+        for step in self._STEPS[: self._STEPS.index(name) + 1]:
+            if step not in self._parts:
+                self._parts[step] = self._build(step)
+        return self._parts[name]
+
+    def _build(self, name: str) -> QWidget:
+        if name == "form":
+            form = ContactForm()
+            form.edited.connect(self._card_edited)
+            font = QFont(form.name_edit.font())
+            font.setPointSizeF(font.pointSizeF() * 1.35)
+            font.setBold(True)
+            form.name_edit.setFont(font)
+            return form
+        if name == "audiences":
+            return AudiencesTab(self.ws, self.change)
+        if name == "history":
+            return HistoryTab(self.ws, self.change)
+        if name == "links":
+            return LinksTab(self.ws, self.change)
         details = QScrollArea()
         details.setWidget(self.form)
         details.setWidgetResizable(True)
         details.setFrameShape(QScrollArea.Shape.NoFrame)
-        self.tabs = QTabWidget()
-        self.tabs.setDocumentMode(True)
-        self.tabs.addTab(details, "Details")
-        self.tabs.addTab(self.audiences, "Audiences")
-        self.tabs.addTab(self.history, "History")
-        self.tabs.addTab(self.links, "Links")
-
+        tabs = QTabWidget()
+        tabs.setDocumentMode(True)
+        tabs.addTab(details, "Details")
+        tabs.addTab(self.audiences, "Audiences")
+        tabs.addTab(self.history, "History")
+        tabs.addTab(self.links, "Links")
         page = QWidget()
         layout = QVBoxLayout(page)
         layout.setContentsMargins(8, 4, 4, 4)
         layout.addWidget(self.form.name_edit)
         layout.addWidget(self.form.organisation_edit)
-        layout.addWidget(self.tabs, 1)
-        self.addWidget(self.hint)
+        layout.addWidget(tabs, 1)
         self.addWidget(page)
-        self.setMinimumWidth(380)
+        for ready in (keyboard_ready, wheel_needs_focus):  # as the window readies its views
+            ready(page)
+        return tabs
+
+    def when_built(self, then: Callable[[], object]) -> None:
+        """Call ``then`` once the page is built, building a part per turn until it is."""
+        if self.built():
+            then()
+            return
+        self._waiting.append(then)
+        if len(self._waiting) == 1:
+            QTimer.singleShot(BUILD_STEP_MS, self, self._build_next)
+
+    def _build_next(self) -> None:
+        missing = next((step for step in self._STEPS if step not in self._parts), None)
+        if missing is not None:
+            self._part(missing)
+        if not self.built():
+            QTimer.singleShot(BUILD_STEP_MS, self, self._build_next)
+            return
+        waiting, self._waiting = self._waiting, []
+        for then in waiting:
+            then()
 
     # --- showing ----------------------------------------------------------------
 
@@ -106,7 +188,7 @@ class ContactEditor(QStackedWidget):
         self.tabs.setTabText(TAB_AUDIENCES, _counted("Audiences", len(self.audiences.items)))
         self.tabs.setTabText(TAB_HISTORY, _counted("History", len(self.history.items)))
         self.tabs.setTabText(TAB_LINKS, _counted("Links", len(self.links.items)))
-        self.setCurrentIndex(1)
+        self.setCurrentWidget(self.tabs.parentWidget())
 
     def reload(self) -> None:
         """Show the stored fields of the contact shown, which may have changed elsewhere.

@@ -12,14 +12,20 @@ table scrolled end to end over a million contacts holds their ids, never their r
 On a large workspace the order of every contact for a sort key (which searches need) is
 read on a worker thread, never on the GUI thread: meanwhile the first page sorted by
 name comes from the name index at once, and other queries keep the rows shown until
-the order arrives (``waiting``). Loaded rows are kept as plain tuples, which the garbage
-collector does not track: 100k loaded rows add nothing to a full collection.
+the order arrives (``waiting``). Over :data:`SEARCH_ABOVE` contacts a search or filter
+runs on a worker too (its own lane, :func:`search_pool`, with a connection of its own
+kept open there, :func:`reader_for`) with the rows of its first screenful: the rows
+shown stay until the answer comes, and only the latest query's answer is shown (a
+:class:`~socialdesk.qt.workers.LatestJob`).
+Loaded rows are kept as plain tuples, which the garbage collector does not track: 100k
+loaded rows add nothing to a full collection.
 """
 
 from __future__ import annotations
 
 import contextlib
 import dataclasses
+import itertools
 import os
 import sqlite3
 import sys
@@ -42,14 +48,22 @@ from PySide6.QtCore import (
 
 from socialdesk.core.formatting import compact, exact
 from socialdesk.qt.formatting import day_text
-from socialdesk.qt.table_model import ROW_ROLE, TitledColumnsModel
-from socialdesk.qt.workers import Task, lane, run_task
+from socialdesk.qt.table_model import (
+    ALIGNMENT,
+    DISPLAY,
+    RIGHT,
+    ROW_ROLE,
+    TOOLTIP,
+    TitledColumnsModel,
+)
+from socialdesk.qt.workers import LatestJob, Task, lane, run_task
 from socialdesk.store import contacts
 from socialdesk.store.contact_search import (
     ContactSearch,
     Matches,
     Ranked,
     Version,
+    find_matches,
     read_order,
 )
 from socialdesk.store.contacts import (
@@ -80,11 +94,77 @@ FINDING_PAGE = 100  # rows a scroll loads while the matches are still being foun
 CACHE_PAGE = 200  # rows read from the workspace at once, when first shown
 KEEP_PAGES = 40  # pages of rows kept read (8,000 rows); the least recently shown go
 BACKGROUND_ABOVE = 5000  # contacts (by highest id): above, orders are read on a worker
+# Above, searches run on a worker too (30–45 ms over 1M contacts; over 100k, 2 ms at the
+# median: less than the hop to a worker and back on a loaded machine).
+SEARCH_ABOVE = 200_000
 INDEXED_SORTS = ("name",)  # an index gives their first page at once (contacts_name)
 
 def order_pool() -> QThreadPool:
     """The contacts' own worker thread (the shared pool may be busy with long checks)."""
     return lane("contacts order")
+
+
+def search_pool() -> QThreadPool:
+    """The thread searches run on (not niced: a search is partly Python, see workers.py).
+
+    Kept for good: its connection (:func:`reader_for`) belongs to it.
+    """
+    pool = lane("contacts search")
+    pool.setExpiryTimeout(-1)
+    return pool
+
+
+# Each search thread's connection and the model it is for, by thread (a thread Qt started
+# gets a new Python thread state for every job, so a threading.local would not keep it).
+_readers: dict[int, tuple[int, Workspace]] = {}
+
+
+def reader_for(owner: int, path: Path) -> Workspace:
+    """Worker: this thread's read-only connection for model ``owner``, opened once.
+
+    One is kept per thread (the search lane's): another model's replaces it.
+    """
+    kept = _readers.get(threading.get_ident())
+    if kept is not None and kept[0] == owner:
+        return kept[1]
+    close_reader()
+    ws = Workspace.open_readonly(path)
+    _readers[threading.get_ident()] = (owner, ws)
+    return ws
+
+
+def close_reader(owner: int | None = None) -> None:
+    """Worker: close this thread's connection (only model ``owner``'s, when given)."""
+    kept = _readers.get(threading.get_ident())
+    if kept is not None and owner in (None, kept[0]):
+        del _readers[threading.get_ident()]
+        kept[1].close()
+
+
+def forget_reader(owner: int) -> None:
+    """Close model ``owner``'s connection on the search thread (the model is gone)."""
+    with contextlib.suppress(RuntimeError):  # the pool went first: the app is quitting
+        run_task(Task(), lambda _progress: close_reader(owner), search_pool())
+
+
+Found = tuple[ContactQuery, Version, Matches, list["RowTuple"]]  # a search's answer
+
+
+def find_for(owner: int, path: Path, query: ContactQuery, ranked: Ranked, wanted: int,
+             read_at_most: int, version: Version) -> Found:
+    """Worker: the matches of ``query`` and the rows of their first screenful."""
+    ws = reader_for(owner, path)
+    matches = find_matches(ws, query, ranked, wanted, read_at_most)
+    return query, version, matches, page_rows(ws, matches.ids[:FIRST_PAGE])
+
+
+def page_rows(ws: Workspace, ids: np.ndarray) -> list[RowTuple]:
+    """The rows of contacts ``ids``, in that order (a deleted one as :func:`_gone`)."""
+    found = {row[ROW_ID]: row for row in contacts.row_tuples_for_ids(ws, ids)}
+    return [found.get(cid) or _gone(cid) for cid in ids.tolist()]
+
+
+_owners = itertools.count()
 
 
 WORKER_NICENESS = 10  # a worker thread gives way to the GUI thread when they compete
@@ -175,6 +255,13 @@ class ContactsModel(TitledColumnsModel):
         self._reading: set[tuple[str, bool, Version]] = set()
         self._courier = OrderCourier(self)
         self._courier.arrived.connect(self._order_arrived)
+        self.searching = False  # a search runs on the worker, its order known
+        self._finder = LatestJob(self)
+        self._finder.pool = search_pool()
+        self._finder.finished.connect(self._found)
+        self._finder.failed.connect(self._not_found)
+        self._owner = owner = next(_owners)
+        self.destroyed.connect(lambda: forget_reader(owner))
 
     @property
     def rows(self) -> LoadedRows:
@@ -213,10 +300,22 @@ class ContactsModel(TitledColumnsModel):
         workspace whose order for this sort is not read yet, the table changes when it
         arrives.
         """
-        wanted = max(FIRST_PAGE, self._shown_rows) if keep_loaded else FIRST_PAGE
+        self._run(max(FIRST_PAGE, self._shown_rows) if keep_loaded else FIRST_PAGE)
+
+    def _run(self, wanted: int) -> None:
+        """Run the query, to show its first ``wanted`` rows (now, or when read)."""
         self._started = True
+        self._finder.cancel()  # an answer to an earlier query is not shown
+        self.searching = False
         sort, descending = self.query.sort, self.query.descending
-        if self.search.has_order(sort, descending) or not self._large():
+        highest = contacts.highest_contact_id(self.ws)
+        large = highest > BACKGROUND_ABOVE
+        if (highest > SEARCH_ABOVE and self.query.filtered
+                and self.search.has_order(sort, descending)):
+            self.waiting, self._wanted = True, wanted
+            self._find_on_worker(wanted)
+            return
+        if self.search.has_order(sort, descending) or not large:
             self.waiting = False
             self._show_matches(wanted)
             return
@@ -226,9 +325,6 @@ class ContactsModel(TitledColumnsModel):
             first = contacts.first_sorted_ids(self.ws, sort, descending, wanted)
             self._show(np.array(first, dtype=np.int64), wanted,
                        count=contacts.count_contacts(self.ws))
-
-    def _large(self) -> bool:
-        return contacts.highest_contact_id(self.ws) > BACKGROUND_ABOVE
 
     def _read_order(self, sort: str, descending: bool) -> None:
         """Read an order on the worker thread, unless it is being read already.
@@ -255,8 +351,11 @@ class ContactsModel(TitledColumnsModel):
             # Another sort is wanted now, or the workspace changed while reading: read again.
             self._read_order(self.query.sort, self.query.descending)
             return
-        self.waiting = False
         shown = self._shown_rows
+        if self.query.filtered and contacts.highest_contact_id(self.ws) > SEARCH_ABOVE:
+            self._find_on_worker(max(shown, self._wanted))
+            return
+        self.waiting = False
         # (the order is read here only when the worker could not)
         matches = self.search.matches(self.query, max(shown, self._wanted))
         ids = matches.ids
@@ -268,7 +367,38 @@ class ContactsModel(TitledColumnsModel):
         else:
             self._show_matches(self._wanted, matches)
 
-    def _show_matches(self, wanted: int, matches: Matches | None = None) -> None:
+    def _find_on_worker(self, wanted: int) -> None:
+        """Run the query on the search thread; :meth:`_found` shows its answer."""
+        ranked = self.search.order_of(self.query.sort, self.query.descending)
+        assert ranked is not None, "searches start once the order is read"
+        self.searching = True
+        owner, path, query, version = self._owner, self.ws.path, self.query, \
+            self.search.version()
+        wanted, read_at_most = min(wanted, PAGE), self.search.read_at_most
+        self._finder.start(lambda: find_for(owner, path, query, ranked, wanted,
+                                            read_at_most, version))
+
+    def _found(self, found: Found) -> None:
+        """A search's answer: shown if it is the current query's, on the workspace as is."""
+        query, version, matches, rows = found
+        if not self.waiting or query != self.query:
+            return
+        self.searching = False
+        if version != self.search.version():  # written meanwhile: search again
+            self._run(self._wanted)
+            return
+        self.waiting = False
+        matches.move_to(self.ws)
+        self._show_matches(self._wanted, matches, rows)
+
+    def _not_found(self, _error: BaseException) -> None:
+        """The worker could not read: search here (which reports a damaged file)."""
+        if self.waiting and self.searching:
+            self.searching = self.waiting = False
+            self._show_matches(self._wanted)
+
+    def _show_matches(self, wanted: int, matches: Matches | None = None,
+                      first_page: list[RowTuple] | None = None) -> None:
         """Reset to the contacts matching the query, loading the first ``wanted`` rows.
 
         While a search's matches are still being found, at most a page is loaded (a
@@ -278,17 +408,24 @@ class ContactsModel(TitledColumnsModel):
             matches = self.search.matches(self.query, min(wanted, PAGE))
         if not matches.complete:
             wanted = min(wanted, PAGE)
-        self._show(matches.ids, wanted, matches=matches)
+        self._show(matches.ids, wanted, matches=matches, first_page=first_page)
 
     def _show(self, ids: np.ndarray, wanted: int, count: int | None = None,
-              matches: Matches | None = None) -> None:
-        """Reset to the contacts ``ids``, offering the first ``wanted`` rows."""
+              matches: Matches | None = None,
+              first_page: list[RowTuple] | None = None) -> None:
+        """Reset to the contacts ``ids``, offering the first ``wanted`` rows.
+
+        ``first_page``: the rows of the first ids, read already (the rest of their page
+        is read when the table shows it).
+        """
         self.beginResetModel()
         self.ids, self._count, self._shown = ids, count, self.query
         self._matches, self._taken = matches, len(ids)
         self._find_more(wanted)
         self._shown_rows = min(wanted, len(self.ids))
         self._pages.clear()
+        if first_page:
+            self._pages[0] = first_page
         self.endResetModel()
 
     def row_tuple(self, row: int) -> RowTuple:
@@ -310,9 +447,7 @@ class ContactsModel(TitledColumnsModel):
         return page[row - number * CACHE_PAGE]
 
     def _read_page(self, number: int) -> list[RowTuple]:
-        ids = self.ids[number * CACHE_PAGE: (number + 1) * CACHE_PAGE]
-        found = {row[ROW_ID]: row for row in contacts.row_tuples_for_ids(self.ws, ids)}
-        return [found.get(cid) or _gone(cid) for cid in ids.tolist()]
+        return page_rows(self.ws, self.ids[number * CACHE_PAGE: (number + 1) * CACHE_PAGE])
 
     def row_of(self, contact_id: int, reach: int = 2000) -> int | None:
         """The model row of a contact, offering the rows up to it.
@@ -379,11 +514,11 @@ class ContactsModel(TitledColumnsModel):
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         """Cell text, from the page of rows read for it."""
-        if not index.isValid():
+        if role not in _ANSWERED or not index.isValid():  # fonts, colours, sizes… (most asks)
             return None
         row = self.row_tuple(index.row())  # the fields of contacts.ROW_FIELDS
         column = index.column()
-        if role == Qt.ItemDataRole.DisplayRole:
+        if role == DISPLAY:
             if column == COL_FOLLOW_UP:
                 return day_text(row[ROW_FOLLOW_UP]) if row[ROW_FOLLOW_UP] else ""
             if column == COL_AUDIENCE:
@@ -391,15 +526,14 @@ class ContactsModel(TitledColumnsModel):
             return row[_FIELD_OF_COLUMN[column]]
         if role == ROW_ROLE:
             return contact_row(row)
-        if role == Qt.ItemDataRole.TextAlignmentRole and column == COL_AUDIENCE:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        if role == Qt.ItemDataRole.ToolTipRole:
-            if column == COL_AUDIENCE and row[ROW_AUDIENCE]:
-                return f"{exact(row[ROW_AUDIENCE])} people across this contact's audiences"
-            if column == COL_FOLLOW_UP and row[ROW_FOLLOW_UP]:
-                return row[ROW_FOLLOW_UP]
-            if column in (COL_NAME, COL_ORGANISATION, COL_EMAIL, COL_TAGS):
-                return row[_FIELD_OF_COLUMN[column]] or None
+        if role == ALIGNMENT:
+            return RIGHT if column == COL_AUDIENCE else None
+        if column == COL_AUDIENCE and row[ROW_AUDIENCE]:  # the tooltip
+            return f"{exact(row[ROW_AUDIENCE])} people across this contact's audiences"
+        if column == COL_FOLLOW_UP and row[ROW_FOLLOW_UP]:
+            return row[ROW_FOLLOW_UP]
+        if column in (COL_NAME, COL_ORGANISATION, COL_EMAIL, COL_TAGS):
+            return row[_FIELD_OF_COLUMN[column]] or None
         return None
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
@@ -411,6 +545,10 @@ class ContactsModel(TitledColumnsModel):
         self.query = dataclasses.replace(self.query, sort=key, descending=descending)
         if self._started:
             self.reset()
+
+
+# The roles data() answers: the others (asked for every cell painted or measured) at once.
+_ANSWERED = frozenset((DISPLAY, int(ROW_ROLE), ALIGNMENT, TOOLTIP))
 
 
 def _gone(contact_id: int) -> RowTuple:
