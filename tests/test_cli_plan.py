@@ -212,6 +212,50 @@ def test_a_reader_that_closes_the_pipe_stops_the_output_quietly(demo_path: Path)
         assert done.returncode == 141
 
 
+# Modules `socialdesk plan` has no use for: the GUI, the network, other commands' formats
+# and modules.
+NOT_FOR_PLAN = ("PySide6", "shiboken6", "httpx", "keyring", "icalendar", "platformdirs",
+                "sqlite_utils", "numpy.ma", "socialdesk.qt", "socialdesk.commands.backup",
+                "socialdesk.commands.sync", "socialdesk.commands.importing",
+                "socialdesk.commands.workspace", "socialdesk.commands.publishing")
+
+
+def test_plan_imports_only_what_it_needs(demo_path: Path) -> None:
+    import subprocess
+    import sys
+
+    post = _first_post(demo_path)
+    script = ("import sys\nfrom socialdesk.cli import main\n"
+              f"code = main(['plan', {post!r}, '--workspace', {str(demo_path)!r}, "
+              "'--runs', '50', '--json'])\n"
+              "sys.stdout.flush()\n"
+              "print('\\n'.join(sorted(sys.modules)), file=sys.stderr)\n"
+              "sys.exit(code)")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          timeout=120, check=False)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["ranked"]
+    loaded = done.stderr.split()
+    assert "socialdesk.core.planner.cascade" in loaded  # what the check sees is real
+    unwanted = [m for m in loaded if m.split(".")[0] in NOT_FOR_PLAN or
+                any(m == name or m.startswith(name + ".") for name in NOT_FOR_PLAN)]
+    assert unwanted == []
+
+
+def test_each_command_is_found_in_its_module() -> None:
+    import argparse
+    import importlib
+
+    from socialdesk.cli import COMMANDS, FEATURES
+
+    found = {}
+    for feature in FEATURES:
+        commands = argparse.ArgumentParser().add_subparsers()
+        importlib.import_module(f"socialdesk.commands.{feature}").register(commands)
+        found.update(dict.fromkeys(commands.choices, feature))
+    assert found == COMMANDS
+
+
 # -- v2: the command line against a small independent reading of DESIGN.md -----------------
 
 DEFAULT_RATES = {

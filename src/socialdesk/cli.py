@@ -25,6 +25,12 @@ from socialdesk.store.errors import WorkspaceCorrupt, WorkspaceError
 VIEWS = ("today", "calendar", "contacts", "partners", "planner", "reports")
 FEATURES = ("workspace", "importing", "export", "plan", "share", "backup", "report",
             "track_record", "publishing", "sync", "templates")  # modules of socialdesk.commands
+# Each subcommand's module: a command given, only its module is imported and its parser built.
+COMMANDS = {"demo": "workspace", "check": "workspace", "import": "importing",
+            "export": "export", "plan": "plan", "share-kit": "share", "backup": "backup",
+            "backups": "backup", "restore": "backup", "report": "report",
+            "track-record": "track_record", "accounts": "publishing", "publish": "publishing",
+            "results": "publishing", "sync": "sync", "templates": "templates"}
 
 
 class _NotTheApp(Exception):
@@ -38,8 +44,12 @@ class _AppParser(argparse.ArgumentParser):
         raise _NotTheApp(message)
 
 
-def build_parser(*, subcommands: bool = True) -> argparse.ArgumentParser:
-    """The argument parser for every subcommand (``subcommands=False``: the app's alone)."""
+def build_parser(*, subcommands: bool = True,
+                 features: Sequence[str] = FEATURES) -> argparse.ArgumentParser:
+    """The argument parser for every subcommand (``subcommands=False``: the app's alone).
+
+    ``features``: the modules whose subcommands it knows (all of them by default).
+    """
     parser = (argparse.ArgumentParser if subcommands else _AppParser)(
         prog="socialdesk",
         description=f"{APP_NAME}: plan posts together with the partners who can spread them. "
@@ -61,7 +71,7 @@ def build_parser(*, subcommands: bool = True) -> argparse.ArgumentParser:
     )
     if subcommands:
         commands = parser.add_subparsers(dest="command", metavar="COMMAND")
-        for feature in FEATURES:
+        for feature in features:
             importlib.import_module(f"socialdesk.commands.{feature}").register(commands)
     return parser
 
@@ -72,7 +82,9 @@ def parse(argv: Sequence[str] | None = None) -> argparse.Namespace:
     Opening the app takes only the top-level options: those are read first, without
     ``-h`` (so that help lists the subcommands), and anything else they do not take (a
     subcommand, help, a usage error) is read again by the whole parser, whose answer and
-    messages are the same as ever.
+    messages are the same as ever. A known subcommand is read by a parser that knows only
+    its module's subcommands (``socialdesk plan`` imports no other command's module): its
+    answer and messages are the same too, as only an unknown command lists them all.
     """
     argv = sys.argv[1:] if argv is None else list(argv)
     with contextlib.suppress(_NotTheApp):
@@ -80,6 +92,8 @@ def parse(argv: Sequence[str] | None = None) -> argparse.Namespace:
         if not rest:
             args.command = None
             return args
+        if rest[0] in COMMANDS:
+            return build_parser(features=(COMMANDS[rest[0]],)).parse_args(argv)
     return build_parser().parse_args(argv)
 
 

@@ -73,10 +73,14 @@ def test_rows_given_as_columns_read_as_their_objects(objects: list[dict[str, Any
 @pytest.mark.parametrize("columns", [
     {"a": [1, [2]], "b": ["x", "y"]},  # not flat
     {"a": [1.5, math.nan]},  # not finite: refused below
+    {"a": [1.5, -math.inf]},
+    {"a": [1e308, 1e308, -0.0, 5e-324], "b": [True, False, None, 2**70]},  # a sum too large
+    {"a": [0.0] * 4 + [-0.0, 0.1 + 0.2] * 2, "b": ["x", "y\n", "x", "x", "\u00e9", "x", "x", "x"]},
+    {"a": ["Café \u2028 \ud800 \"q\"\n", "", "\x00"], "b": [1, -1, 0, 10**20][:3]},
 ])
 def test_rows_that_are_not_flat_scalars_are_written_as_their_objects(columns: Any) -> None:
     table = json_text.Rows(columns)
-    if any(isinstance(v, float) and math.isnan(v) for v in columns["a"]):
+    if any(isinstance(v, float) and not math.isfinite(v) for v in columns["a"]):
         with pytest.raises(ValueError, match="JSON compliant"):
             json_text.dumps({"ranked": table})
     else:

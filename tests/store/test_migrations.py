@@ -349,6 +349,30 @@ def test_every_schema_version_is_what_its_migrations_create(tmp_path: Path) -> N
         assert migrations.schema_objects(conn) == migrations.expected_schema(1)
 
 
+def test_the_recorded_latest_schema_is_what_the_migrations_create() -> None:
+    latest = migrations.expected_schema(migrations.latest_version())
+    digest = migrations.schema_digest(latest)
+    assert (migrations.latest_version(), digest) == migrations.LATEST_SCHEMA, (
+        f"set migrations.LATEST_SCHEMA to ({migrations.latest_version()}, {digest!r})")
+    # The digest leaves SQLite's own tables out: none may be expected for it to be exact.
+    assert not any(migrations._sqlite_own_table(o) for o in latest)
+
+
+def test_an_up_to_date_workspace_opens_without_replaying_the_migrations(
+        demo_path: Path) -> None:
+    with sqlite3.connect(demo_path) as conn:
+        conn.execute("ANALYZE")  # SQLite's statistics are no difference
+    migrations._replayed.cache_clear()  # as in a fresh process
+    Workspace.open_readonly(demo_path).close()
+    Workspace.open(demo_path).close()
+    assert migrations._replayed.cache_info().currsize == 0
+    with sqlite3.connect(demo_path) as conn:
+        conn.execute("CREATE INDEX extra ON contacts (name)")
+    with pytest.raises(ForeignSchema, match="'extra'"):
+        Workspace.open_readonly(demo_path)
+    assert migrations._replayed.cache_info().currsize == 1  # what differs, from the replay
+
+
 def test_sqlite_statistics_keep_a_workspace_sound(demo_path: Path) -> None:
     with sqlite3.connect(demo_path) as conn:
         conn.execute("ANALYZE")

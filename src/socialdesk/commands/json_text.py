@@ -10,9 +10,11 @@ Such a list can also be given as its columns (:class:`Rows`), without an object 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping, Sequence
+import math
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import chain, repeat
+from json.encoder import encode_basestring
 from typing import Any
 
 INDENT = "  "
@@ -113,16 +115,17 @@ def _flat_objects(items: list[Any] | tuple[Any, ...], level: int) -> list[str] |
 def _columns(columns: Mapping[str, Sequence[Any]], level: int) -> str | None:
     """The list's text, as for its objects (None: not all values scalars, or no keys).
 
-    Each column is encoded by one call of the C encoder; the rows' text is laid out by
-    one join over the columns' values interleaved with the keys.
+    Each column's values are encoded by C at once (:func:`_tokens`); the rows' text is
+    laid out by one join over the columns' values interleaved with the keys.
     """
     if not columns or not all(isinstance(k, str) for k in columns):
         return None
     values = []
     for column in columns.values():
-        if not set(map(type, column)) <= _SCALAR_TYPES:
+        tokens = _tokens(column)
+        if tokens is None:
             return None
-        values.append(_FLAT.encode(list(column))[1:-1].split("\n") if column else [])
+        values.append(tokens)
     if len({len(v) for v in values}) != 1:
         raise ValueError("the columns of Rows differ in length")
     if not values[0]:
@@ -133,6 +136,40 @@ def _columns(columns: Mapping[str, Sequence[Any]], level: int) -> str | None:
         parts += (repeat(("," if i else "") + key + _FLAT.encode(name) + ": "), column)
     rows = "".join(chain.from_iterable(zip(*parts, strict=False)))  # the repeats are endless
     return "[" + item + rows + item + "}\n" + INDENT * level + "]"
+
+
+def _tokens(column: Sequence[Any]) -> list[str] | None:
+    """Each value's JSON text, as ``json`` writes it (None: not all of them scalars).
+
+    A column of one type (the planner's floats, ints, names) is encoded by that type's own
+    C function, as the encoder does for it, without the list's text to split; a float
+    column whose sum is not finite (an infinity, a NaN, or only a large total) and any
+    other column are encoded as a list.
+    """
+    kinds = set(map(type, column))
+    if not kinds <= _SCALAR_TYPES:
+        return None
+    if kinds == {float} and math.isfinite(sum(column)):
+        return _encoded(column, float.__repr__)
+    if kinds == {int}:
+        return list(map(int.__repr__, column))
+    if kinds == {str}:
+        return _encoded(column, encode_basestring)  # as _FLAT does (ensure_ascii=False)
+    return _FLAT.encode(list(column))[1:-1].split("\n") if column else []
+
+
+def _encoded(column: Sequence[Any], encode: Callable[[Any], str]) -> list[str]:
+    """``encode`` of each value: once for each distinct one when most values are repeats.
+
+    The planner's 50,000 chances take a few thousand values, its names too. Zeros of both
+    signs (equal, but written ``0.0`` and ``-0.0``) are each encoded.
+    """
+    distinct = dict.fromkeys(column)
+    if len(distinct) * 2 > len(column) or (
+            0.0 in distinct and len({math.copysign(1.0, v) for v in column if not v}) > 1):
+        return list(map(encode, column))
+    texts = dict(zip(distinct, map(encode, distinct), strict=True))
+    return list(map(texts.__getitem__, column))
 
 
 def _template(keys: Sequence[str], level: int) -> str:
