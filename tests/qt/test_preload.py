@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import sys
+import threading
 
 from socialdesk.qt.app import create_application
 from socialdesk.qt.preload import LIBRARIES, Preloader
@@ -14,8 +15,13 @@ def _frozen(obj: object) -> bool:
 
     ``gc.get_objects()`` lists the objects of the collected generations only. (The global
     ``gc.get_freeze_count()`` is no use here: frozen objects of earlier tests are freed at
-    any time, so it can go down while this test runs.)
+    any time, so it can go down while this test runs.) Call it only while no other thread
+    runs Python: the list it returns holds a reference to a tuple another thread is still
+    building, and CPython 3.11 then fails that thread's ``tuple(...)`` with SystemError.
     """
+    for thread in threading.enumerate():  # an earlier test's window may have started one
+        if thread.name == "preload":
+            thread.join(timeout=30)
     return not any(o is obj for o in gc.get_objects())
 
 
@@ -28,7 +34,8 @@ def test_the_modules_load_after_the_libraries_then_leave_full_collections(qtbot)
 
     preloader.start(0)
 
-    qtbot.waitUntil(lambda: _frozen(made_at_startup), timeout=10_000)
+    qtbot.waitUntil(lambda: preloader.frozen, timeout=10_000)
+    assert _frozen(made_at_startup)
     assert "colorsys" in sys.modules
     assert all(library in sys.modules for library in LIBRARIES)
 
@@ -36,8 +43,6 @@ def test_the_modules_load_after_the_libraries_then_leave_full_collections(qtbot)
 def test_the_views_modules_load_on_a_thread_not_between_two_events(
         qtbot, monkeypatch) -> None:
     """Imported on the GUI thread, each module froze the window while it loaded."""
-    import threading
-
     create_application()
     loaded_on: list[threading.Thread] = []
 

@@ -34,6 +34,7 @@ class Preloader(QObject):
         super().__init__(parent)
         self._thread = threading.Thread(
             target=_import_all, args=((*LIBRARIES, *modules),), name="preload", daemon=True)
+        self.frozen = False  # True once every module is loaded and the code frozen
 
     def start(self, after_ms: int = AFTER_MS) -> None:
         """Begin ``after_ms`` from now (the window has shown and settled by then)."""
@@ -46,3 +47,4 @@ class Preloader(QObject):
             QTimer.singleShot(GAP_MS, self, self._next)
         else:
             gc.freeze()
+            self.frozen = True
