@@ -51,6 +51,7 @@ from socialdesk.store import (
     schema_v17,
     schema_v18,
     schema_v19,
+    schema_v21,
 )
 
 if TYPE_CHECKING:
@@ -187,6 +188,10 @@ def _planner_mark(db: Database) -> None:
     run_script(db, schema_v19.SQL)
 
 
+def _sync_task_list(db: Database) -> None:
+    run_script(db, schema_v21.SQL)
+
+
 # Every migration, oldest first. Never edit or remove a released one; append.
 MIGRATIONS: tuple[Migration, ...] = (
     ("0001_initial", _initial),
@@ -208,6 +213,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     ("0017_editor_extras", _editor_extras),
     ("0018_planner_indexes", _planner_indexes),
     ("0019_planner_mark", _planner_mark),
+    ("0021_sync_task_list", _sync_task_list),
 )
 
 

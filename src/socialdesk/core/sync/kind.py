@@ -23,6 +23,8 @@ Record: TypeAlias = dict[str, Value]
 (lists in a stable order, no float noise, '' rather than None where the store has '')."""
 
 KIND_ORDER: tuple[str, ...] = ("settings", "campaign", "contact", "post", "ask")
+FORMERLY: dict[str, str] = {"ask": "calendar"}
+"""The collection a kind's items lived in before their own (see :attr:`Kind.collection`)."""
 
 
 class SyncFormatError(ValueError):
@@ -54,8 +56,13 @@ class Kind(Protocol):
         ...
 
     @property
-    def collection(self) -> Literal["calendar", "addressbook"]:
-        """The server collection the kind's items live in."""
+    def collection(self) -> Literal["calendar", "tasks", "addressbook"]:
+        """The server collection the kind's items live in (``tasks``: the asks' task list).
+
+        A kind whose items lived in another collection before (asks, in the calendar,
+        before schema version 21) names it in ``formerly`` (:data:`FORMERLY`): the engine
+        reads its items there too and moves them.
+        """
         ...
 
     @property
