@@ -130,7 +130,8 @@ class _Run:
 
     def home(self, kind: Kind, href: str) -> bool:
         """Whether ``href`` is in the collection where items of ``kind`` live now."""
-        return href.startswith(self.urls[kind.collection])
+        url = self.urls[kind.collection]
+        return bool(url) and href.startswith(url)
 
     def touched(self, kind: Kind) -> None:
         self.summary.changes |= changes_of(kind)
@@ -254,6 +255,8 @@ class _Run:
         (:data:`FORMERLY`) whose UID is in its own collection too (arriving now, or synced
         there). One that is only there is taken in as usual, and moved by the push.
         """
+        if kind.name not in FORMERLY:
+            return arriving
         at_home = {uid for uid, href, _etag, _record in arriving if self.home(kind, href)}
         kept: list[tuple[str, str, str, Record]] = []
         for uid, href, etag, record in arriving:

@@ -59,9 +59,8 @@ class Kind(Protocol):
     def collection(self) -> Literal["calendar", "tasks", "addressbook"]:
         """The server collection the kind's items live in (``tasks``: the asks' task list).
 
-        A kind whose items lived in another collection before (asks, in the calendar,
-        before schema version 21) names it in ``formerly`` (:data:`FORMERLY`): the engine
-        reads its items there too and moves them.
+        Where a kind's items lived before (asks, in the calendar, before schema version
+        21) is in :data:`FORMERLY`: the engine reads them there too and moves them.
         """
         ...
 
