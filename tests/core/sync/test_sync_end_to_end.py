@@ -10,9 +10,10 @@ import json
 import os
 import subprocess
 import sys
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -202,7 +203,14 @@ def test_a_phone_moving_a_posts_event_changes_its_date(pair, dav: Any) -> None: 
         event = calendar.get_event_by_uid(post)
         component = event.icalendar_component
         start = component["dtstart"].dt
-        moved = start.replace(year=2027, month=9, day=14)
+        # to another day at the time the phone shows (the post's zone is the phone's here),
+        # written back in the event's own form (UTC for a post that does not repeat)
+        zone = everything(a)["post"][post]["timezone"]
+        timed = isinstance(start, datetime) and start.tzinfo is not None and bool(zone)
+        moved = (start.astimezone(ZoneInfo(zone)) if timed else start).replace(
+            year=2027, month=9, day=14)
+        if timed:
+            moved = moved.astimezone(start.tzinfo)
         if "dtend" in component:
             component["dtend"].dt = moved + (component["dtend"].dt - start)
         component["dtstart"].dt = moved
