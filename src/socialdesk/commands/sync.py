@@ -85,7 +85,8 @@ def run_setup(args: argparse.Namespace) -> int:
         except SyncError as error:
             raise UserError(str(error)) from error
     print(f"Syncing with {account.server_url} as {account.user_name}: calendar "
-          f"{account.calendar_url}, address book {account.addressbook_url}.")
+          f"{account.calendar_url}, task list {account.tasks_url}, address book "
+          f"{account.addressbook_url}.")
     return 0
 
 
@@ -184,6 +185,7 @@ def run_status(args: argparse.Namespace) -> int:
                     "server": account.server_url if account else None,
                     "user": account.user_name if account else None,
                     "calendar": account.calendar_url if account else None,
+                    "tasks": account.tasks_url if account else None,
                     "addressbook": account.addressbook_url if account else None,
                     "last_sync": account.last_sync_at if account else None,
                     "devices": state.devices(account) if account else [],
@@ -194,6 +196,7 @@ def run_status(args: argparse.Namespace) -> int:
         return 0
     print(f"Server:       {account.server_url} as {account.user_name}")
     print(f"Calendar:     {account.calendar_url}")
+    print(f"Task list:    {account.tasks_url or '(made at the next sync)'}")
     print(f"Address book: {account.addressbook_url}")
     print(f"Last sync:    {account.last_sync_at or 'never'}")
     for device in state.devices(account):

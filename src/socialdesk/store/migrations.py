@@ -54,6 +54,7 @@ from socialdesk.store import (
     schema_v18,
     schema_v19,
     schema_v20,
+    schema_v21,
 )
 
 if TYPE_CHECKING:
@@ -194,6 +195,10 @@ def _planner_changes(db: Database) -> None:
     run_script(db, schema_v20.SQL)
 
 
+def _sync_task_list(db: Database) -> None:
+    run_script(db, schema_v21.SQL)
+
+
 # Every migration, oldest first. Never edit or remove a released one; append.
 MIGRATIONS: tuple[Migration, ...] = (
     ("0001_initial", _initial),
@@ -216,6 +221,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     ("0018_planner_indexes", _planner_indexes),
     ("0019_planner_mark", _planner_mark),
     ("0020_planner_changes", _planner_changes),
+    ("0021_sync_task_list", _sync_task_list),
 )
 
 
@@ -392,7 +398,7 @@ def _sqlite_own_table(found: SchemaObject) -> bool:
 # The latest version and the schema_digest of its expected_schema: a workspace that has
 # exactly it is known to be right without replaying the migrations (20–30 ms of every
 # command's start). A test keeps it equal to the replay: update it with each migration.
-LATEST_SCHEMA = (20, "479bdbe852c3db59f21c35a6e1383a78378c4cfcdb6a6a0ecd396419dda17b91")
+LATEST_SCHEMA = (21, "482bd1dfd276aad88a4a819036a71a031ed86854b749b9584a494a83f354324f")
 
 
 def schema_digest(objects: frozenset[SchemaObject]) -> str:

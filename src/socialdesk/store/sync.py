@@ -16,7 +16,7 @@ from typing import Any, Literal
 from socialdesk.store.columns import field_names, rows_as, select_list
 from socialdesk.store.workspace import Workspace
 
-Collection = Literal["calendar", "addressbook"]
+Collection = Literal["calendar", "tasks", "addressbook"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,6 +31,8 @@ class Account:
     addressbook_token: str = ""
     last_sync_at: str | None = None
     devices: str = "[]"  # JSON: [{"id", "name", "synced_at"}], see :func:`devices`
+    tasks_url: str = ""  # the task list the asks live in (schema version 21)
+    tasks_token: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,6 +87,7 @@ class _Stored:
 
 
 ACCOUNT_COLUMNS = select_list(field_names(Account))
+_BEFORE_TASK_LIST = select_list(field_names(Account, ("tasks_url", "tasks_token")))  # v13-20
 ITEM_COLUMNS = "kind, uid, href, etag, record"
 CONFLICT_COLUMNS = "kind, uid, id, field, mine, theirs"
 
@@ -95,8 +98,9 @@ def _dump(value: Any) -> str:
 
 def account(ws: Workspace) -> Account | None:
     """The workspace's sync account, None when sync is not set up."""
+    columns = ACCOUNT_COLUMNS if ws.schema_version >= 21 else _BEFORE_TASK_LIST
     found = rows_as(Account, ws.conn.execute(
-        f"SELECT {ACCOUNT_COLUMNS} FROM sync_account WHERE id = 1"))
+        f"SELECT {columns} FROM sync_account WHERE id = 1"))
     return found[0] if found else None
 
 
@@ -113,12 +117,21 @@ def save_account(ws: Workspace, acct: Account) -> None:
             f"INSERT OR REPLACE INTO sync_account (id, {ACCOUNT_COLUMNS}) "
             f"VALUES (1, {', '.join('?' * len(field_names(Account)))})",
             (acct.server_url, acct.user_name, acct.calendar_url, acct.addressbook_url,
-             acct.calendar_token, acct.addressbook_token, acct.last_sync_at, acct.devices))
+             acct.calendar_token, acct.addressbook_token, acct.last_sync_at, acct.devices,
+             acct.tasks_url, acct.tasks_token))
+
+
+def set_task_list(ws: Workspace, url: str) -> None:
+    """Remember the task list found or made for a workspace set up before there was one."""
+    with ws.transaction():
+        ws.conn.execute("UPDATE sync_account SET tasks_url = ?, tasks_token = '' WHERE id = 1",
+                        (url,))
 
 
 def set_token(ws: Workspace, collection: Collection, token: str) -> None:
     """Remember a collection's sync token after a complete pull."""
-    column = {"calendar": "calendar_token", "addressbook": "addressbook_token"}[collection]
+    column = {"calendar": "calendar_token", "tasks": "tasks_token",
+              "addressbook": "addressbook_token"}[collection]
     with ws.transaction():
         ws.conn.execute(f"UPDATE sync_account SET {column} = ? WHERE id = 1", (token,))
 

@@ -410,3 +410,38 @@ def test_own_channels_travel_with_the_settings(demo: Workspace, workspace: Works
     assert kind.records(workspace)[uid]["channels"] == fewer
     after = dict(workspace.conn.execute("SELECT platform, id FROM channels").fetchall())
     assert after == {k: v for k, v in ids.items() if k != "tiktok"}  # the same rows
+
+
+def _timed(demo: Workspace, **change: object) -> tuple[str, dict]:
+    uid, record = next((u, r) for u, r in POSTS.records(demo).items() if r["scheduled_time"])
+    return uid, {**record, "scheduled_on": "2027-03-01", "scheduled_time": "18:30",
+                 "timezone": "Europe/Berlin", "repeat_rule": None, "repeat_until": None,
+                 "evergreen_weeks": None, **change}
+
+
+@pytest.mark.parametrize(("change", "in_utc"), [
+    ({}, True),
+    ({"scheduled_on": "2027-10-31", "scheduled_time": "02:30"}, True),  # the hour twice
+    ({"scheduled_on": "2027-03-28", "scheduled_time": "02:30"}, False),  # an hour skipped
+    ({"repeat_rule": "weekly"}, False),  # keeps its time of day across summer time
+    ({"evergreen_weeks": 4}, False),
+])
+def test_a_post_that_does_not_repeat_travels_in_utc_and_comes_back_in_its_zone(
+        demo: Workspace, change: dict, in_utc: bool) -> None:
+    uid, record = _timed(demo, **change)
+    text = POSTS.to_text(uid, record)
+    _radicale_accepts(text)
+    assert ("BEGIN:VTIMEZONE" not in text) == in_utc
+    assert ("DTSTART:2027" in text and "Z\r\n" in text.split("DTSTART:")[1][:20]) == in_utc
+    assert POSTS.from_text(text) == (uid, record)
+
+
+def test_a_phone_moving_a_post_sent_in_utc_keeps_the_posts_zone(demo: Workspace) -> None:
+    from datetime import UTC, datetime
+
+    uid, record = _timed(demo)
+    calendar = icalendar.Calendar.from_ical(POSTS.to_text(uid, record))
+    event = calendar.walk("VEVENT")[0]
+    event["DTSTART"].dt = datetime(2027, 7, 1, 6, 45, tzinfo=UTC)  # summer: UTC+2
+    _, moved = POSTS.from_text(calendar.to_ical().decode())
+    assert moved == {**record, "scheduled_on": "2027-07-01", "scheduled_time": "08:45"}

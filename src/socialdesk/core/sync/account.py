@@ -21,13 +21,16 @@ def _keyring_user(user: str, url: str) -> str:
 
 
 def collection_name(ws: Workspace) -> str:
-    """What the calendar and address book are called on the server: the workspace's name."""
+    """What the calendar and address book are called on the server: the workspace's name.
+
+    The task list beside them is "NAME asks" (:func:`~socialdesk.core.sync.dav.task_list_name`).
+    """
     return ws.path.stem or "SocialDesk"
 
 
 def setup(ws: Workspace, url: str, user: str, password: str, *,
           name: str | None = None, **limits: Any) -> state.Account:
-    """Find or make the workspace's calendar and address book, keep the password.
+    """Find or make the workspace's calendar, task list and address book, keep the password.
 
     ``name`` (default :func:`collection_name`): a second computer joins by giving the name
     the first one used. Raises :class:`SyncError` (wrong password, no server, …).
@@ -37,7 +40,7 @@ def setup(ws: Workspace, url: str, user: str, password: str, *,
 
     address = dav_url(url)
     with DavClient(address, user, password, **limits) as client:
-        calendar, book = client.ensure_collections(name or collection_name(ws))
+        calendar, tasks, book = client.ensure_collections(name or collection_name(ws))
     try:
         keyring.set_password(SERVICE, _keyring_user(user, address), password)
     except (KeyringError, RuntimeError, OSError) as error:
@@ -46,9 +49,11 @@ def setup(ws: Workspace, url: str, user: str, password: str, *,
     old = state.account(ws)
     same = old is not None and (old.calendar_url, old.addressbook_url) == (calendar, book)
     account = old if same and old is not None else state.Account(address, user, calendar, book)
+    tasks_token = account.tasks_token if account.tasks_url == tasks else ""
     state.save_account(ws, state.Account(address, user, calendar, book,
                                          account.calendar_token, account.addressbook_token,
-                                         account.last_sync_at, account.devices))
+                                         account.last_sync_at, account.devices, tasks,
+                                         tasks_token))
     result = state.account(ws)
     assert result is not None
     return result

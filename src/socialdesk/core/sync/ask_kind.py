@@ -118,10 +118,10 @@ def read_todo(comp: Any) -> Record:
 
 
 class AskKind:
-    """Asks: VTODOs in the shared calendar, related to their post."""
+    """Asks: VTODOs in the team's task list, related to their post in the calendar."""
 
     name = "ask"
-    collection: Literal["calendar"] = "calendar"
+    collection: Literal["tasks"] = "tasks"
     component: Literal["VTODO"] = "VTODO"
 
     def records(self, ws: Workspace) -> dict[str, Record]:

@@ -44,7 +44,10 @@ CS_NS = 'xmlns:d="DAV:" xmlns:c="urn:ietf:params:xml:ns:caldav" ' \
 DEVICES_NS = "urn:socialdesk:devices"  # a dead property per computer on the calendar
 MAX_DEVICES = 50
 
-CollectionType = Literal["calendar", "addressbook"]
+CollectionType = Literal["calendar", "tasks", "addressbook"]
+"""The posts' calendar, the task list of asks (a calendar of VTODOs only), the address book."""
+
+_COMPONENTS = {"calendar": ("VEVENT", "VJOURNAL"), "tasks": ("VTODO",)}
 
 
 class SyncError(Exception):
@@ -112,6 +115,11 @@ def norm_href(href: str, base: str = "/") -> str:
     """The path of ``href`` (relative to ``base``), quoted one way."""
     path = urlsplit(urljoin(base, href.strip())).path
     return quote(unquote(path), safe="/@:+,;=!$&'()*~-._")
+
+
+def task_list_name(name: str) -> str:
+    """The display name of the task list beside the calendar ``name``."""
+    return f"{name} asks"
 
 
 def item_href(collection: str, uid: str, extension: str) -> str:
@@ -244,23 +252,58 @@ class DavClient:
                             "(it names no calendar or address book home).")
         return calendars, books
 
-    def ensure_collections(self, name: str) -> tuple[str, str]:
-        """The calendar and address book named ``name``, made when the server has none."""
-        calendar_home, book_home = self.homes()
-        calendar = self._find(calendar_home, name, f"{C}calendar")
-        if calendar is None:
-            calendar = self._make(calendar_home, name, "calendar")
-        book = self._find(book_home, name, f"{CR}addressbook")
-        if book is None:
-            book = self._make(book_home, name, "addressbook")
-        return calendar, book
+    def ensure_collections(self, name: str) -> tuple[str, str, str]:
+        """The calendar, task list and address book of ``name``, made when missing.
 
-    def _find(self, home: str, name: str, resource: str) -> str | None:
-        found = self._propfind(home, "<d:resourcetype/><d:displayname/>", "1")
+        The task list is called "NAME asks" (:func:`task_list_name`).
+        """
+        calendar_home, book_home = self.homes()
+        calendar = self._ensure(calendar_home, name, "calendar")
+        tasks = self._ensure(calendar_home, task_list_name(name), "tasks")
+        book = self._ensure(book_home, name, "addressbook")
+        return calendar, tasks, book
+
+    def ensure_task_list(self, name: str) -> str:
+        """The task list of ``name`` (a workspace set up before there was one), made if missing."""
+        calendar_home, _book_home = self.homes()
+        return self._ensure(calendar_home, task_list_name(name), "tasks")
+
+    def display_name(self, collection: str) -> str:
+        """The name a collection shows ('' when it has none)."""
+        for _href, _status, props in self._propfind(collection, "<d:displayname/>", "0"):
+            return props.findtext(f"{D}displayname") or ""
+        return ""
+
+    def _ensure(self, home: str, name: str, kind: CollectionType) -> str:
+        found = self._find(home, name, kind)
+        if found is None:
+            try:
+                found = self._make(home, name, kind)
+            except SyncError:  # another computer made it meanwhile?
+                found = self._find(home, name, kind)
+                if found is None:
+                    raise
+        return found
+
+    def _find(self, home: str, name: str, kind: CollectionType) -> str | None:
+        """The collection of ``kind`` named ``name``, None when there is none.
+
+        A calendar of posts takes events, a task list no events (when the server says
+        which components a calendar takes).
+        """
+        resource = f"{CR}addressbook" if kind == "addressbook" else f"{C}calendar"
+        found = self._propfind(home, "<d:resourcetype/><d:displayname/>"
+                               "<c:supported-calendar-component-set/>", "1")
         for href, _status, props in found:
-            kind = props.find(f"{D}resourcetype")
-            if kind is not None and kind.find(resource) is not None and (
-                    (props.findtext(f"{D}displayname") or "") == name):
+            sort = props.find(f"{D}resourcetype")
+            if sort is None or sort.find(resource) is None or (
+                    (props.findtext(f"{D}displayname") or "") != name):
+                continue
+            components = props.find(f"{C}supported-calendar-component-set")
+            takes = {c.get("name", "").upper() for c in components.iter(f"{C}comp")} \
+                if components is not None else set()
+            if kind == "addressbook" or not takes or (
+                    ("VEVENT" in takes) == (kind == "calendar")):
                 return href
         return None
 
@@ -273,11 +316,11 @@ class DavClient:
             path = norm_href(f"{slug}-{kind}-{number}/", home)
             number += 1
         title = (name.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;"))
-        if kind == "calendar":
+        if kind != "addressbook":
+            components = "".join(f'<c:comp name="{c}"/>' for c in _COMPONENTS[kind])
             body = (f'<?xml version="1.0" encoding="utf-8"?><c:mkcalendar {CS_NS}><d:set>'
                     f'<d:prop><d:displayname>{title}</d:displayname>'
-                    '<c:supported-calendar-component-set><c:comp name="VEVENT"/>'
-                    '<c:comp name="VTODO"/><c:comp name="VJOURNAL"/>'
+                    f'<c:supported-calendar-component-set>{components}'
                     '</c:supported-calendar-component-set></d:prop></d:set></c:mkcalendar>')
             answer = self._call("MKCALENDAR", path, body=body,
                                 headers={"Content-Type": "application/xml; charset=utf-8"})
@@ -339,7 +382,7 @@ class DavClient:
         Raises :class:`NoMultiget` when the server refuses the REPORT (the caller GETs
         each item instead); an href the answer leaves out is missing from the result.
         """
-        report, data = (("c:calendar-multiget", "c:calendar-data") if kind == "calendar"
+        report, data = (("c:calendar-multiget", "c:calendar-data") if kind != "addressbook"
                         else ("cr:addressbook-multiget", "cr:address-data"))
         listed = "".join(f"<d:href>{_text(h)}</d:href>" for h in hrefs)
         body = (f'<?xml version="1.0" encoding="utf-8"?><{report} {CS_NS}><d:prop>'
@@ -349,7 +392,7 @@ class DavClient:
         if answer.status != 207:
             raise NoMultiget(f"{self.host} has no {report[2:]} here ({answer.status}).",
                              status=answer.status)
-        tag = C + "calendar-data" if kind == "calendar" else CR + "address-data"
+        tag = C + "calendar-data" if kind != "addressbook" else CR + "address-data"
         wanted = set(hrefs)
         found: dict[str, tuple[str, str] | None] = {}
         for href, status, props in _responses(_xml(answer.body, self.host), collection):

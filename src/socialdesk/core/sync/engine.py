@@ -25,6 +25,7 @@ write repeated after a crash lands on the same item instead of a duplicate.
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
@@ -32,7 +33,7 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Literal
 
-from socialdesk.core.sync.account import note_device
+from socialdesk.core.sync.account import collection_name, note_device
 from socialdesk.core.sync.dav import (
     DavClient,
     NoSyncCollection,
@@ -42,7 +43,14 @@ from socialdesk.core.sync.dav import (
 )
 from socialdesk.core.sync.deletions import TakenAlong
 from socialdesk.core.sync.fetching import Fetcher
-from socialdesk.core.sync.kind import KIND_ORDER, ItemDeferred, Kind, Record, SyncFormatError
+from socialdesk.core.sync.kind import (
+    FORMERLY,
+    KIND_ORDER,
+    ItemDeferred,
+    Kind,
+    Record,
+    SyncFormatError,
+)
 from socialdesk.core.sync.link_authority import (
     LINKED,
     Mirrors,
@@ -112,7 +120,18 @@ class _Run:
         if account is None:
             raise SyncError("Sync is not set up: run `socialdesk sync setup URL --user NAME`.")
         self.account = account
-        self.urls = {"calendar": account.calendar_url, "addressbook": account.addressbook_url}
+        self.urls = {"calendar": account.calendar_url, "tasks": account.tasks_url,
+                     "addressbook": account.addressbook_url}
+        # asks found in the calendar, where they lived before the task list, whose UID is
+        # in the task list too: taken in as an edit, then deleted there (see :meth:`pull`)
+        self.leftovers: list[tuple[Kind, str, str, str, Record]] = []
+        self.moves: list[tuple[str, str]] = []  # (href, ETag) of copies moved from there
+        self.dropped: set[str] = set()  # the hrefs of such copies deleted
+
+    def home(self, kind: Kind, href: str) -> bool:
+        """Whether ``href`` is in the collection where items of ``kind`` live now."""
+        url = self.urls[kind.collection]
+        return bool(url) and href.startswith(url)
 
     def touched(self, kind: Kind) -> None:
         self.summary.changes |= changes_of(kind)
@@ -157,10 +176,11 @@ class _Run:
         self.parking = Parking(self.ws, self.kinds)
         incoming: dict[str, list[tuple[str, str, str, Record]]] = defaultdict(list)
         removals: dict[str, list[state.Item]] = defaultdict(list)
-        tokens: dict[Literal["calendar", "addressbook"], str] = {}
-        for collection in ("calendar", "addressbook"):
-            kinds = [k for k in self.kinds if k.collection == collection]
-            if not kinds:
+        tokens: dict[Literal["calendar", "tasks", "addressbook"], str] = {}
+        for collection in ("calendar", "tasks", "addressbook"):
+            kinds = [k for k in self.kinds if k.collection == collection
+                     or (FORMERLY.get(k.name) == collection and self.urls[k.collection])]
+            if not kinds or not self.urls[collection]:
                 continue
             url = self.urls[collection]
             token = getattr(self.account, f"{collection}_token")
@@ -197,7 +217,9 @@ class _Run:
                 self.parking.gone(href)
                 if href in kept:
                     removals[kept[href].kind].append(kept[href])
+        self.leftovers, self.moves = [], []
         for kind in self.kinds:
+            incoming[kind.name] = self.without_leftovers(kind, incoming[kind.name])
             total = len(incoming[kind.name])
             # in UID order (conflicts listed in it); contacts the larger UIDs first: a
             # card's links name contacts whose UIDs sort after its own
@@ -207,7 +229,14 @@ class _Run:
             for count, (uid, href, etag, record) in enumerate(arriving, 1):
                 self.progress(f"Taking in {kind.name} changes: {count:,} of {total:,}…")
                 self.receive(kind, uid, href, etag, record)
+        for kind, uid, href, etag, record in self.leftovers:
+            self.take_leftover(kind, uid, href, etag, record)
+        gone = {h for items in removals.values() for h in (i.href for i in items)}
+        for href, etag in self.moves:
+            if href not in gone:
+                self.drop_former(href, etag)
         for kind in reversed(self.kinds):  # an ask goes before its post and its partner
+            removals[kind.name] = [i for i in removals[kind.name] if not self.moved(kind, i)]
             self.check_removals(kind, removals[kind.name])
             for item in removals[kind.name]:
                 self.removed(kind, item)
@@ -217,6 +246,71 @@ class _Run:
         self.summary.waiting = self.parking.keep(self.ws, self.deferred)
         for collection, token in tokens.items():
             state.set_token(self.ws, collection, token)
+
+    def without_leftovers(self, kind: Kind, arriving: list[tuple[str, str, str, Record]]
+                          ) -> list[tuple[str, str, str, Record]]:
+        """``arriving`` without the leftovers, which go to :attr:`leftovers`.
+
+        A leftover is an item still in the collection where ``kind`` lived before
+        (:data:`FORMERLY`) whose UID is in its own collection too (arriving now, or synced
+        there). One that is only there is taken in as usual, and moved by the push.
+        """
+        if kind.name not in FORMERLY:
+            return arriving
+        at_home = {uid for uid, href, _etag, _record in arriving if self.home(kind, href)}
+        kept: list[tuple[str, str, str, Record]] = []
+        for uid, href, etag, record in arriving:
+            synced_at = state.item(self.ws, kind.name, uid)
+            if not self.home(kind, href):
+                if uid in at_home or (synced_at is not None and self.home(kind, synced_at.href)):
+                    self.leftovers.append((kind, uid, href, etag, record))
+                    continue
+            elif synced_at is not None and synced_at.href and not self.home(kind,
+                                                                           synced_at.href):
+                # moved by another computer, or by this one in a sync cut short: the copy
+                # where it was goes (unless the server said so already)
+                self.moves.append((synced_at.href, synced_at.etag))
+            kept.append((uid, href, etag, record))
+        return kept
+
+    def take_leftover(self, kind: Kind, uid: str, href: str, etag: str, theirs: Record) -> None:
+        """An item left where its kind lived before, and in its own collection too.
+
+        Left by a move that was cut short, or written there again by a computer that has
+        not moved yet: what it changes since the version synced in its own collection is
+        taken in as an edit there (merged, or a conflict; the push sends it to its own
+        collection), then it is deleted.
+        """
+        synced_at = state.item(self.ws, kind.name, uid)
+        if synced_at is None or not self.home(kind, synced_at.href):
+            return  # what is in its own collection was deleted or refused meanwhile
+        try:
+            with self.ws.transaction():
+                self.catch_up()
+                self._receive(kind, uid, synced_at.href, synced_at.etag, theirs, keep=False)
+        except (sqlite3.IntegrityError, ValueError) as error:
+            self.local.pop(kind.name, None)
+            self.summary.unreadable.append(f"{href}: {error}")
+            return
+        except ItemDeferred:  # kept aside: the copy in its own collection is what counts
+            self.local.pop(kind.name, None)
+        self.drop_former(href, etag)
+
+    def drop_former(self, href: str, etag: str) -> None:
+        """Delete an item's copy where its kind lived before (changed since: next time)."""
+        if href in self.dropped:
+            return
+        self.dropped.add(href)
+        with contextlib.suppress(PreconditionFailed):
+            self.client.delete(href, etag)
+
+    def moved(self, kind: Kind, item: state.Item) -> bool:
+        """Whether ``item``, gone from its href on the server, lives on at another one.
+
+        An ask moved from the calendar to the task list: no deletion.
+        """
+        now = state.item(self.ws, kind.name, item.uid)
+        return now is not None and bool(now.href) and now.href != item.href
 
     def _refuse_emptied(self, collection: str, known: dict[str, str],
                         removed: list[str]) -> None:
@@ -310,7 +404,12 @@ class _Run:
         self.summary.merged += 1
         return True
 
-    def _receive(self, kind: Kind, uid: str, href: str, etag: str, theirs: Record) -> None:
+    def _receive(self, kind: Kind, uid: str, href: str, etag: str, theirs: Record, *,
+                 keep: bool = True) -> None:
+        """Take in ``theirs``; ``keep``: remember it as the version synced.
+
+        Not for a leftover (:meth:`take_leftover`): merged here, then sent.
+        """
         ws = self.ws
         local = self.records(kind)
         kept = self.kept(kind, uid)
@@ -333,7 +432,8 @@ class _Run:
                 elif base != theirs and not (kind.name == LINKED
                                              and only_links_dropped(base, theirs)):
                     state.keep_conflict(ws, kind.name, uid, WHOLE, None, card)
-                state.save_item(ws, kind.name, uid, href, etag, card)
+                if keep:
+                    state.save_item(ws, kind.name, uid, href, etag, card)
                 return
             merged = merge_received(ws, kind, uid, base, mine, theirs, open_fields)
             if merged != mine:
@@ -344,7 +444,8 @@ class _Run:
                     self.summary.merged += 1
                 else:
                     self.summary.received += 1
-            state.save_item(ws, kind.name, uid, href, etag, card)
+            if keep:
+                state.save_item(ws, kind.name, uid, href, etag, card)
 
     def removed(self, kind: Kind, item: state.Item) -> None:
         """The server deleted ``item``: delete it here too, unless it was edited here."""
@@ -401,6 +502,21 @@ class _Run:
                     self.mirrors.update(uid, state.item(self.ws, kind.name, uid))
 
     def push_one(self, kind: Kind, uid: str) -> None:
+        """Send the local change to ``uid``, if any.
+
+        An item synced where its kind lived before (an ask in the calendar) is moved: written
+        to its own collection (``If-None-Match: *``), deleted where it was, and only then
+        remembered at its new href, so that a sync cut short in between finds it again.
+        """
+        kept = state.item(self.ws, kind.name, uid)
+        former = kept if kept is not None and kept.href and not self.home(kind, kept.href) \
+            else None
+        self._push_one(kind, uid, former)
+        now = state.item(self.ws, kind.name, uid)
+        if former is not None and now is not None and now.href != former.href:
+            self.drop_former(former.href, former.etag)  # the new one was there already
+
+    def _push_one(self, kind: Kind, uid: str, former: state.Item | None) -> None:
         ext = "vcf" if kind.collection == "addressbook" else "ics"
         content_type = "text/vcard" if kind.collection == "addressbook" else "text/calendar"
         for _attempt in range(ATTEMPTS):
@@ -430,16 +546,19 @@ class _Run:
             outgoing = held_back(mine, kept.record if kept else None, fields)
             if kind.name == LINKED:  # with the links other cards decide, as they are
                 outgoing = self.mirrors.outgoing(uid, outgoing)
-            if kept is not None and kept.href and outgoing == kept.record:
+            at_home = kept is not None and bool(kept.href) and self.home(kind, kept.href)
+            if kept is not None and at_home and outgoing == kept.record:
                 return
-            href = kept.href if kept and kept.href else item_href(self.urls[kind.collection],
-                                                                  uid, ext)
+            href = kept.href if kept and at_home else item_href(self.urls[kind.collection],
+                                                                uid, ext)
             try:
                 etag = self.client.put(href, kind.to_text(uid, outgoing), content_type,
-                                       kept.etag if kept and kept.href else None)
+                                       kept.etag if kept and at_home else None)
             except PreconditionFailed:
                 self.reread(kind, href, uid)
                 continue
+            if former is not None and kept is not None and kept.href == former.href:
+                self.drop_former(former.href, former.etag)
             with self.ws.transaction():
                 state.save_item(self.ws, kind.name, uid, href, etag, outgoing)
             self.summary.sent += 1
@@ -461,6 +580,20 @@ class _Run:
         self.receive(found_kind, found_uid, href, etag, record)
 
 
+def _ensure_task_list(ws: Workspace, client: DavClient, kinds: Sequence[Kind]) -> None:
+    """Find or make the task list of a workspace set up before asks had one.
+
+    Named after the calendar ("NAME asks"), so that every computer of the team finds the
+    same one; the asks still in the calendar move there during the sync.
+    """
+    account = state.account(ws)
+    if account is None or account.tasks_url or not any(
+            k.collection == "tasks" for k in kinds):
+        return
+    name = client.display_name(account.calendar_url) or collection_name(ws)
+    state.set_task_list(ws, client.ensure_task_list(name))
+
+
 def sync(ws: Workspace, client: DavClient, kinds: Sequence[Kind], *,
          progress: Callable[[str], None] | None = None,
          should_stop: Callable[[], bool] | None = None,
@@ -474,6 +607,7 @@ def sync(ws: Workspace, client: DavClient, kinds: Sequence[Kind], *,
     :class:`~socialdesk.core.sync.dav.SyncError` (one sentence for the user) when the
     server cannot be reached or refuses; what was done until then is kept.
     """
+    _ensure_task_list(ws, client, kinds)
     run = _Run(ws, client, kinds, progress, should_stop, allow_emptied)
     run.pull()
     run.push()

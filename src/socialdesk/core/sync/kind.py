@@ -23,6 +23,8 @@ Record: TypeAlias = dict[str, Value]
 (lists in a stable order, no float noise, '' rather than None where the store has '')."""
 
 KIND_ORDER: tuple[str, ...] = ("settings", "campaign", "contact", "post", "ask")
+FORMERLY: dict[str, str] = {"ask": "calendar"}
+"""The collection a kind's items lived in before their own (see :attr:`Kind.collection`)."""
 
 
 class SyncFormatError(ValueError):
@@ -54,8 +56,12 @@ class Kind(Protocol):
         ...
 
     @property
-    def collection(self) -> Literal["calendar", "addressbook"]:
-        """The server collection the kind's items live in."""
+    def collection(self) -> Literal["calendar", "tasks", "addressbook"]:
+        """The server collection the kind's items live in (``tasks``: the asks' task list).
+
+        Where a kind's items lived before (asks, in the calendar, before schema version
+        21) is in :data:`FORMERLY`: the engine reads them there too and moves them.
+        """
         ...
 
     @property

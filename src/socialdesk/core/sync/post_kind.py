@@ -3,10 +3,11 @@
 The standard properties are those of the .ics export (:func:`ics.post_event` writes them):
 SUMMARY, DTSTART/DTEND, RRULE, STATUS, DESCRIPTION (the post's text), LOCATION, URL and
 CATEGORIES (its topics). What iCalendar lacks travels beside them: ``X-SOCIALDESK-STATUS``
-(idea or draft), ``-TITLE`` (a title with line breaks), ``-TIMEZONE`` (a zone DTSTART
-cannot say), ``-REPEAT``, ``-CAMPAIGN`` (its UID), ``-NOTES``, ``-FIRST-COMMENT`` (only
-when there is one, as the record has it), and JSON in ``-CHANNELS``, ``-MEDIA`` (each
-file's path and alt text) and ``-RESULTS``.
+(idea or draft), ``-TITLE`` (a title with line breaks), ``-TIMEZONE`` (the post's zone
+where DTSTART does not say it: a zone zoneinfo lacks, or a post that does not repeat,
+sent in UTC without a VTIMEZONE), ``-REPEAT``, ``-CAMPAIGN`` (its UID), ``-NOTES``,
+``-FIRST-COMMENT`` (only when there is one, as the record has it), and JSON in
+``-CHANNELS``, ``-MEDIA`` (each file's path and alt text) and ``-RESULTS``.
 
 Reading, a standard property wins over its ``X-`` shadow when they disagree: another
 program changed it (Thunderbird moved the event, a phone renamed it). An event written by
@@ -95,6 +96,10 @@ def event_props(uid: str, record: Record) -> tuple[list[Prop], tuple[str, ...]]:
             fixed.append((name, value))
         props = fixed
     zones = (shown,) if shown and shown != "UTC" else ()
+    in_utc = bool(zones) and _utc_form(props, r)
+    if in_utc:
+        props = [(n, v.astimezone(UTC) if n in ("DTSTART", "DTEND") else v) for n, v in props]
+        zones = ()
     props.append((ic.KIND_PROPERTY, "post"))
     if r["body"]:
         props.append(("DESCRIPTION", str(r["body"])))
@@ -102,7 +107,7 @@ def event_props(uid: str, record: Record) -> tuple[list[Prop], tuple[str, ...]]:
         props.append(("CATEGORIES", list(r["topics"])))
     if one_line(str(r["title"])) != r["title"]:
         props.append(("X-SOCIALDESK-TITLE", str(r["title"])))
-    if r["timezone"] is not None and shown != r["timezone"]:
+    if r["timezone"] is not None and (shown != r["timezone"] or in_utc):
         props.append(("X-SOCIALDESK-TIMEZONE", str(r["timezone"])))
     if not r["scheduled_on"]:
         props.append(("X-SOCIALDESK-UNDATED", "TRUE"))
@@ -124,8 +129,29 @@ def event_props(uid: str, record: Record) -> tuple[list[Prop], tuple[str, ...]]:
     return props, zones
 
 
+def _utc_form(props: list[Prop], r: dict[str, Any]) -> bool:
+    """Whether a timed post's DTSTART is written in UTC, its zone in ``-TIMEZONE``.
+
+    So for a post that does not repeat, whose time exists once in its zone (not in the hour
+    a change to summer time skips): a VEVENT without a VTIMEZONE is a quarter of the size,
+    and every server and program reads it faster. A repeating post keeps its zone's
+    VTIMEZONE: its time of day stays the same across a change of summer time.
+    """
+    if r["repeat_rule"] or r["evergreen_weeks"]:
+        return False
+    start = dict(props).get("DTSTART")
+    if not isinstance(start, datetime) or start.tzinfo is None:
+        return False
+    return start.astimezone(UTC).astimezone(start.tzinfo).replace(tzinfo=None) == \
+        start.replace(tzinfo=None)
+
+
 def _start(comp: Any) -> tuple[str | None, str | None, str | None, bool]:
-    """(day, time, zone, all day) of DTSTART; a time in a zone zoneinfo lacks is in UTC."""
+    """(day, time, zone, all day) of DTSTART; a time in a zone zoneinfo lacks is in UTC.
+
+    A UTC time of an event that does not repeat, beside ``X-SOCIALDESK-TIMEZONE`` naming a
+    zone zoneinfo knows, is that time in that zone (:func:`_utc_form`).
+    """
     if comp.get("DTSTART") is None:
         raise SyncFormatError("a VEVENT without DTSTART")
     try:
@@ -143,6 +169,10 @@ def _start(comp: Any) -> tuple[str | None, str | None, str | None, bool]:
             zone = key
         else:
             value, zone = value.astimezone(UTC), "UTC"
+            named = ic.x_text(comp, "X-SOCIALDESK-TIMEZONE")
+            own = _known_zone(named) if named and named not in UTC_NAMES else None
+            if own is not None and comp.get("RRULE") is None:
+                value, zone = value.astimezone(own), named
     clock = value.strftime("%H:%M")  # posts keep minutes, as the app and the import do
     return value.date().isoformat(), clock, zone, False
 

@@ -113,7 +113,8 @@ class TeamPage(SettingsPage):
         seen = [f"{d['name']} ({shown(d['synced_at'])})" for d in state.devices(account)]
         self.current.setText(
             f"Synced with {account.server_url} as {account.user_name} (calendar "
-            f"{account.calendar_url}, address book {account.addressbook_url}). "
+            f"{account.calendar_url}, task list {account.tasks_url or 'made at the next sync'}"
+            f", address book {account.addressbook_url}). "
             f"Last sync: {shown(account.last_sync_at) or 'not yet'}."
             + (f" Computers that synced: {', '.join(seen)}." if seen else ""))
         if not self.server.text():
