@@ -74,9 +74,6 @@ def run_gui(
     view: str = "today",
 ) -> int:
     """Open ``workspace`` in the main window; return the exit status."""
-    from socialdesk.store import migrations
-
-    migrations.replay_soon()  # the schema check's reference, while Qt loads
     if _needs_offscreen(screenshot is not None):
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
     app = create_application()

@@ -353,20 +353,10 @@ def expected_schema(version: int) -> frozenset[SchemaObject]:
 
     The migrations up to ``version`` run, as :func:`apply` runs them, on an empty
     in-memory database (``frozenset()`` for version 0, an empty file). A replay under way
-    on another thread (:func:`replay_soon`) is waited for, not run twice.
+    on another thread is waited for, not run twice.
     """
     with _REPLAYING:
         return _replayed(version)
-
-
-def replay_soon(version: int | None = None) -> None:
-    """Work out :func:`expected_schema` (of the latest version) on a thread of its own.
-
-    About 20 ms of SQLite, which releases the GIL: the app starts it first thing, so
-    that the check of the workspace it opens finds the answer ready.
-    """
-    threading.Thread(target=expected_schema, args=(version or latest_version(),),
-                     name="schema replay", daemon=True).start()
 
 
 @functools.cache
