@@ -8,6 +8,7 @@ time, in the computer's time zone ("Fri 4 Dec 15:46"). The CLI and files keep IS
 
 from __future__ import annotations
 
+import functools
 import re
 from datetime import UTC, date, datetime, time
 
@@ -24,7 +25,13 @@ _WEEKDAY = re.compile(r"[\s,]*d{3,4}[\s,.]*")
 
 def _day_format(locale: QLocale, with_year: bool, weekday: bool = True,
                 full: bool = False) -> str:
-    pattern = locale.dateFormat(QLocale.FormatType.LongFormat).replace("dddd, ", "dddd ")
+    return _shortened(locale.dateFormat(QLocale.FormatType.LongFormat), with_year, weekday,
+                      full)
+
+
+@functools.cache  # every day cell painted asks; a few locales' patterns at most
+def _shortened(long_format: str, with_year: bool, weekday: bool, full: bool) -> str:
+    pattern = long_format.replace("dddd, ", "dddd ")
     if not full:
         pattern = pattern.replace("dddd", "ddd").replace("MMMM", "MMM")
     if not weekday:
