@@ -159,9 +159,13 @@ class _Job(QRunnable):
 
 
 def run_task(task: Task, work: Callable[[Progress], Any],
-             pool: QThreadPool | None = None) -> Task:
-    """Run ``work(progress)`` on ``pool`` (default: the global one), reporting to ``task``."""
-    (pool or QThreadPool.globalInstance()).start(_Job(work, task))
+             pool: QThreadPool | None = None, priority: int = 0) -> Task:
+    """Run ``work(progress)`` on ``pool`` (default: the global one), reporting to ``task``.
+
+    A higher ``priority`` goes ahead of the jobs waiting on the pool.
+    """
+    job = _Job(work, task)
+    (pool or QThreadPool.globalInstance()).start(job, priority)
     return task
 
 
@@ -226,20 +230,42 @@ class PutOff(Exception):
 
 class _Reading(threading.local):
     left: threading.Event | None = None  # the running read's view was left
+    pool: QThreadPool | None = None  # the pool whose thread runs it
 
 
 _reading = _Reading()
+PICKED = 1  # the priority of a read for what the user just picked (:class:`LatestJob`)
+_picked: list[tuple[QThreadPool, _Job]] = []  # such reads waiting for their turn
+_picked_lock = threading.Lock()
 
 
 def check_presence() -> None:
     """In a :class:`LatestJob`'s work, between two long steps: stop if the user left the view.
 
     The read is then put off like one whose turn came after the user left: it runs again,
-    from the start, when the view shows again.
+    from the start, when the view shows again. A read for what the user picked
+    (``priority=PICKED``) waiting for the same thread runs here first, so it does not
+    wait for the rest of this one.
     """
     left = _reading.left
     if left is not None and left.is_set():
         raise PutOff
+    if _picked:
+        _serve_picked()
+
+
+def _serve_picked() -> None:
+    """Run the picked reads waiting for this thread's pool here, inside the running read."""
+    pool = _reading.pool
+    with _picked_lock:
+        waiting = [job for on, job in _picked if on is pool]
+    for job in waiting:
+        if pool is not None and pool.tryTake(job):  # False: it started meanwhile
+            saved = _reading.left, _reading.pool
+            try:
+                job.run()
+            finally:
+                _reading.left, _reading.pool = saved
 
 
 class LatestJob(QObject):
@@ -257,9 +283,10 @@ class LatestJob(QObject):
     finished = Signal(object)  # the work's result
     failed = Signal(object)  # the exception it raised
 
-    def __init__(self, parent: QObject | None = None) -> None:
+    def __init__(self, parent: QObject | None = None, priority: int = 0) -> None:
         super().__init__(parent)
         self.pool = reads_pool()
+        self.priority = priority
         self.token = 0
         self.pending = False
         self._latest = [0]  # the token of the latest request, as the reading thread sees it
@@ -292,11 +319,14 @@ class LatestJob(QObject):
         left = self.presence.left if self.presence is not None else None
 
         def tagged(_progress: Progress) -> tuple[int, Any, Exception | None]:
+            if job is not None:
+                with _picked_lock:
+                    _picked.remove((pool, job))
             if latest[0] != token:
                 return token, None, None  # a newer request was made while this one waited
             if left is not None and left.is_set():
                 return token, _PUT_OFF, None  # the user left the view: run it on return
-            _reading.left = left
+            _reading.left, _reading.pool = left, pool
             try:
                 return token, work(), None
             except PutOff:  # left while it ran (check_presence)
@@ -304,9 +334,17 @@ class LatestJob(QObject):
             except Exception as exc:  # delivered with its token
                 return token, None, exc
             finally:
-                _reading.left = None
+                _reading.left = _reading.pool = None
 
-        run_task(self._task, tagged, self.pool)
+        pool = self.pool
+        job: _Job | None = None
+        if self.priority >= PICKED:  # also served at a check_presence of the running read
+            job = _Job(tagged, self._task)
+            with _picked_lock:
+                _picked.append((pool, job))
+            pool.start(job, self.priority)
+        else:
+            run_task(self._task, tagged, pool, self.priority)
 
     def cancel(self) -> None:
         """Forget every request made so far (a running one finishes unheard)."""
