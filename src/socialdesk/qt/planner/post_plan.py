@@ -274,6 +274,7 @@ def plan_for_post(ws: Workspace, facts: WorkspaceFacts, post_id: int) -> PostDat
         post=model.post, columns=columns, terms=model.terms, x0=model.x0,
         universe=facts.model.params.universe, asks=post_asks, ranking=model.ranking,
         model=model)
+    check_presence()
     data.row  # noqa: B018 (50,000 partners' rows: worked out here, not on the GUI thread)
     return data
 
