@@ -9,7 +9,7 @@ of it:
 - :func:`start_on_worker` returns at once and calls ``done`` later (loads, backups);
 - :class:`LatestJob` runs reads where only the latest request matters, on the one reading
   thread (:func:`reads_pool`); a read for a view the user left waits until the view shows
-  again (:class:`Presence`);
+  again (:class:`Presence`), and one for what the user picked goes first (:data:`PICKED`);
 - :func:`start_with_dialog` runs ``work(progress)`` behind a window-modal progress dialog
   and calls ``done(result, error)`` on the GUI thread when it ends (imports, exports,
   restores, the backup on close). Cancel makes ``progress`` return False, so the work can
@@ -164,8 +164,7 @@ def run_task(task: Task, work: Callable[[Progress], Any],
 
     A higher ``priority`` goes ahead of the jobs waiting on the pool.
     """
-    job = _Job(work, task)
-    (pool or QThreadPool.globalInstance()).start(job, priority)
+    (pool or QThreadPool.globalInstance()).start(_Job(work, task), priority)
     return task
 
 
@@ -277,7 +276,9 @@ class LatestJob(QObject):
     When ``parent`` is a widget the user left (:class:`Presence`) by the time a request's
     turn comes, or at a :func:`check_presence` in its work, the request is put off: it runs
     once the widget shows again (``pending`` stays True meanwhile), so the views the user
-    works in get the reading thread and the interpreter lock.
+    works in get the reading thread and the interpreter lock. With ``priority=PICKED``
+    (a read for what the user just picked) a request goes ahead of the reads waiting and
+    runs at the next :func:`check_presence` of the read running.
     """
 
     finished = Signal(object)  # the work's result
