@@ -264,3 +264,66 @@ def test_a_read_running_when_the_user_leaves_stops_at_its_next_step(qtbot) -> No
     qtbot.waitUntil(lambda: bool(answers), timeout=10_000)
     assert steps == ["first step", "first step", "second step"] and answers == ["figures"]
 
+
+
+def test_a_read_the_user_picked_goes_ahead_of_the_reads_waiting(qtbot) -> None:
+    """It is even served at the next step of the read running, before that read ends."""
+    import threading
+
+    from socialdesk.qt.workers import PICKED, LatestJob, check_presence
+
+    create_application()
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    first_step, go_on, finish = threading.Event(), threading.Event(), threading.Event()
+    answers: list[object] = []
+
+    def overview() -> str:
+        first_step.set()
+        go_on.wait(10)
+        check_presence()  # between two parts of the figures
+        finish.wait(10)
+        return "overview"
+
+    figures, track_record = LatestJob(parent), LatestJob(parent)
+    campaign = LatestJob(parent, priority=PICKED)
+    for job in (figures, track_record, campaign):
+        job.finished.connect(answers.append)
+    figures.start(overview)
+    assert first_step.wait(10)
+    track_record.start(lambda: "track record")  # waits for the reading thread
+    campaign.start(lambda: "campaign")  # the user picks a campaign
+    go_on.set()
+    qtbot.waitUntil(lambda: bool(answers), timeout=10_000)
+    assert answers == ["campaign"]  # while the overview is still running
+    finish.set()
+    qtbot.waitUntil(lambda: len(answers) == 3, timeout=10_000)
+    assert answers == ["campaign", "overview", "track record"]
+
+
+def test_a_picked_read_waiting_behind_a_newer_pick_does_not_run(qtbot) -> None:
+    import threading
+
+    from socialdesk.qt.workers import PICKED, LatestJob, check_presence
+
+    create_application()
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    go_on = threading.Event()
+    ran: list[str] = []
+    answers: list[object] = []
+
+    def busy() -> str:
+        go_on.wait(10)
+        check_presence()
+        return "busy"
+
+    running, campaign = LatestJob(parent), LatestJob(parent, priority=PICKED)
+    campaign.finished.connect(answers.append)
+    running.start(busy)
+    campaign.start(lambda: ran.append("first pick") or "first pick")
+    campaign.start(lambda: ran.append("second pick") or "second pick")
+    go_on.set()
+    qtbot.waitUntil(lambda: bool(answers), timeout=10_000)
+    assert running.wait(10_000)
+    assert (ran, answers) == (["second pick"], ["second pick"])

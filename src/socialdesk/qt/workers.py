@@ -9,7 +9,7 @@ of it:
 - :func:`start_on_worker` returns at once and calls ``done`` later (loads, backups);
 - :class:`LatestJob` runs reads where only the latest request matters, on the one reading
   thread (:func:`reads_pool`); a read for a view the user left waits until the view shows
-  again (:class:`Presence`);
+  again (:class:`Presence`), and one for what the user picked goes first (:data:`PICKED`);
 - :func:`start_with_dialog` runs ``work(progress)`` behind a window-modal progress dialog
   and calls ``done(result, error)`` on the GUI thread when it ends (imports, exports,
   restores, the backup on close). Cancel makes ``progress`` return False, so the work can
@@ -159,9 +159,12 @@ class _Job(QRunnable):
 
 
 def run_task(task: Task, work: Callable[[Progress], Any],
-             pool: QThreadPool | None = None) -> Task:
-    """Run ``work(progress)`` on ``pool`` (default: the global one), reporting to ``task``."""
-    (pool or QThreadPool.globalInstance()).start(_Job(work, task))
+             pool: QThreadPool | None = None, priority: int = 0) -> Task:
+    """Run ``work(progress)`` on ``pool`` (default: the global one), reporting to ``task``.
+
+    A higher ``priority`` goes ahead of the jobs waiting on the pool.
+    """
+    (pool or QThreadPool.globalInstance()).start(_Job(work, task), priority)
     return task
 
 
@@ -226,20 +229,42 @@ class PutOff(Exception):
 
 class _Reading(threading.local):
     left: threading.Event | None = None  # the running read's view was left
+    pool: QThreadPool | None = None  # the pool whose thread runs it
 
 
 _reading = _Reading()
+PICKED = 1  # the priority of a read for what the user just picked (:class:`LatestJob`)
+_picked: list[tuple[QThreadPool, _Job]] = []  # such reads waiting for their turn
+_picked_lock = threading.Lock()
 
 
 def check_presence() -> None:
     """In a :class:`LatestJob`'s work, between two long steps: stop if the user left the view.
 
     The read is then put off like one whose turn came after the user left: it runs again,
-    from the start, when the view shows again.
+    from the start, when the view shows again. A read for what the user picked
+    (``priority=PICKED``) waiting for the same thread runs here first, so it does not
+    wait for the rest of this one.
     """
     left = _reading.left
     if left is not None and left.is_set():
         raise PutOff
+    if _picked:
+        _serve_picked()
+
+
+def _serve_picked() -> None:
+    """Run the picked reads waiting for this thread's pool here, inside the running read."""
+    pool = _reading.pool
+    with _picked_lock:
+        waiting = [job for on, job in _picked if on is pool]
+    for job in waiting:
+        if pool is not None and pool.tryTake(job):  # False: it started meanwhile
+            saved = _reading.left, _reading.pool
+            try:
+                job.run()
+            finally:
+                _reading.left, _reading.pool = saved
 
 
 class LatestJob(QObject):
@@ -251,15 +276,18 @@ class LatestJob(QObject):
     When ``parent`` is a widget the user left (:class:`Presence`) by the time a request's
     turn comes, or at a :func:`check_presence` in its work, the request is put off: it runs
     once the widget shows again (``pending`` stays True meanwhile), so the views the user
-    works in get the reading thread and the interpreter lock.
+    works in get the reading thread and the interpreter lock. With ``priority=PICKED``
+    (a read for what the user just picked) a request goes ahead of the reads waiting and
+    runs at the next :func:`check_presence` of the read running.
     """
 
     finished = Signal(object)  # the work's result
     failed = Signal(object)  # the exception it raised
 
-    def __init__(self, parent: QObject | None = None) -> None:
+    def __init__(self, parent: QObject | None = None, priority: int = 0) -> None:
         super().__init__(parent)
         self.pool = reads_pool()
+        self.priority = priority
         self.token = 0
         self.pending = False
         self._latest = [0]  # the token of the latest request, as the reading thread sees it
@@ -292,11 +320,14 @@ class LatestJob(QObject):
         left = self.presence.left if self.presence is not None else None
 
         def tagged(_progress: Progress) -> tuple[int, Any, Exception | None]:
+            if job is not None:
+                with _picked_lock:
+                    _picked.remove((pool, job))
             if latest[0] != token:
                 return token, None, None  # a newer request was made while this one waited
             if left is not None and left.is_set():
                 return token, _PUT_OFF, None  # the user left the view: run it on return
-            _reading.left = left
+            _reading.left, _reading.pool = left, pool
             try:
                 return token, work(), None
             except PutOff:  # left while it ran (check_presence)
@@ -304,9 +335,17 @@ class LatestJob(QObject):
             except Exception as exc:  # delivered with its token
                 return token, None, exc
             finally:
-                _reading.left = None
+                _reading.left = _reading.pool = None
 
-        run_task(self._task, tagged, self.pool)
+        pool = self.pool
+        job: _Job | None = None
+        if self.priority >= PICKED:  # also served at a check_presence of the running read
+            job = _Job(tagged, self._task)
+            with _picked_lock:
+                _picked.append((pool, job))
+            pool.start(job, self.priority)
+        else:
+            run_task(self._task, tagged, pool, self.priority)
 
     def cancel(self) -> None:
         """Forget every request made so far (a running one finishes unheard)."""

@@ -8,8 +8,10 @@ turns the samples into a weekday × hour grid.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
+from socialdesk.store import columns
 from socialdesk.store.workspace import Workspace
 
 
@@ -41,10 +43,21 @@ WHERE o.status = 'published' AND o.reach IS NOT NULL
 """
 
 
-def reach_samples(ws: Workspace) -> list[ReachSample]:
-    """Every published post (and later date) with a reach, in one query."""
-    return [ReachSample(r["day"], r["time"], r["timezone"], r["sent_at"], int(r["reach"]))
-            for r in ws.conn.execute(_SAMPLES)]
+def reach_samples(ws: Workspace, between: Callable[[], object] | None = None
+                  ) -> list[ReachSample]:
+    """Every published post (and later date) with a reach, in one query.
+
+    ``between`` is called after every :data:`~socialdesk.store.columns.ROWS_PART` rows
+    (a read on a worker stops there when its view was left).
+    """
+    cursor = ws.conn.execute(_SAMPLES)
+    found: list[ReachSample] = []
+    while part := cursor.fetchmany(columns.ROWS_PART):
+        found.extend(ReachSample(r["day"], r["time"], r["timezone"], r["sent_at"],
+                                 int(r["reach"])) for r in part)
+        if between is not None:
+            between()
+    return found
 
 
 def taken_hours(ws: Workspace, first: str, last: str) -> set[tuple[str, int]]:

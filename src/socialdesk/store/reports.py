@@ -10,10 +10,11 @@ reach. A share's reach counts in reach figures only while its post is published.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, timedelta
 
 from socialdesk.store.asks import WAITING
-from socialdesk.store.columns import field_names, from_row, rows_as
+from socialdesk.store.columns import field_names, from_row, rows_as, rows_in_parts
 from socialdesk.store.known_names import shown
 from socialdesk.store.models import Counts, WeekReach
 from socialdesk.store.occurrences import repeat_of
@@ -248,12 +249,14 @@ def leverage_by_week(
 
 
 def partner_asks(
-    ws: Workspace, campaign_id: int | None = None, limit: int | None = None
+    ws: Workspace, campaign_id: int | None = None, limit: int | None = None,
+    between: Callable[[], object] | None = None,
 ) -> list[PartnerAsks]:
     """Every contact ever asked, with outcomes, reach, effort and visits; most reach first.
 
     Reach counts the shares of published posts. With ``campaign_id``, only the asks for
-    that campaign's posts; ``limit`` keeps the best.
+    that campaign's posts; ``limit`` keeps the best. ``between`` is called between parts
+    of the rows (:func:`~socialdesk.store.columns.rows_in_parts`).
     """
     where, params = "", []
     if campaign_id is not None:
@@ -289,7 +292,7 @@ def partner_asks(
         """,
         [*params, *params, -1 if limit is None else limit],
     )
-    return rows_as(PartnerAsks, rows)
+    return rows_in_parts(PartnerAsks, rows, between)
 
 
 _POST_COLUMNS = (
@@ -311,14 +314,15 @@ _BY_DATE = "ORDER BY p.scheduled_on IS NULL, p.scheduled_on, p.scheduled_time, p
 
 def post_results(
     ws: Workspace, campaign_id: int | None = None, *, until: str | None = None,
-    compared_only: bool = False,
+    compared_only: bool = False, between: Callable[[], object] | None = None,
 ) -> list[PostResult]:
     """Posts with their own reach, asks and reach through partners, by date.
 
     Own reach adds up the post's and its repeats' while published; reach through partners
     counts while the post is published. ``campaign_id`` keeps one campaign's posts;
     ``until`` (ISO date) the posts dated up to then; ``compared_only`` the posts with at
-    least one ask whose prediction can be compared with its outcome.
+    least one ask whose prediction can be compared with its outcome. ``between`` is
+    called between parts of the rows (:func:`~socialdesk.store.columns.rows_in_parts`).
     """
     if compared_only:
         # Few posts have asks: total every ask in one pass, then look the posts up.
@@ -363,7 +367,7 @@ def post_results(
             LEFT JOIN asks a ON a.post_id = p.id
             {where}
             GROUP BY p.id {_BY_DATE}"""
-    return rows_as(PostResult, ws.conn.execute(sql, params))
+    return rows_in_parts(PostResult, ws.conn.execute(sql, params), between)
 
 
 def campaign_facts(ws: Workspace, campaign_id: int) -> CampaignFacts | None:
@@ -432,15 +436,23 @@ def asks_by_hour_recorded(ws: Workspace) -> list[AskHourGroup]:
     return rows_as(AskHourGroup, rows)
 
 
-def overview(ws: Workspace, day: date, weeks: int = 12) -> ReportsOverview:
+def overview(ws: Workspace, day: date, weeks: int = 12,
+             between: Callable[[], object] = lambda: None) -> ReportsOverview:
     """The Reports view's figures: recent weeks, partners asked, predictions, campaigns.
 
     The weeks are the last ``weeks`` up to ``day``; partners are everyone ever asked;
-    predictions are the posts with asks whose prediction can be checked.
+    predictions are the posts with asks whose prediction can be checked. ``between`` is
+    called between the queries (a second or more each on a huge workspace) and between
+    parts of their rows (:func:`~socialdesk.store.columns.rows_in_parts`): a read on a
+    worker stops there when its view was left.
     """
     first, last = week_window(day, weeks)
-    return ReportsOverview(
-        day.isoformat(), tuple(leverage_by_week(ws, first, last)), tuple(partner_asks(ws)),
-        tuple(post_results(ws, until=day.isoformat(), compared_only=True)),
-        tuple(campaign_rows(ws)),
-    )
+    week_rows = tuple(leverage_by_week(ws, first, last))
+    between()
+    partners = tuple(partner_asks(ws, between=between))
+    between()
+    predictions = tuple(post_results(ws, until=day.isoformat(), compared_only=True,
+                                     between=between))
+    between()
+    return ReportsOverview(day.isoformat(), week_rows, partners, predictions,
+                           tuple(campaign_rows(ws)))

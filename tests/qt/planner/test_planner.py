@@ -409,3 +409,52 @@ def test_the_resizes_of_one_relayout_redraw_the_picture_once(qtbot) -> None:
     qtbot.waitUntil(lambda: bool(drawn))
     qtbot.wait(50)
     assert drawn == [picture.viewport().width()]
+
+
+def test_leaving_the_planner_mid_plan_stops_it_and_coming_back_finishes_it(
+        window: MainWindow, view: PlannerView, qtbot, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The partners' figures are a few hundred ms of Python on the huge workspace: once the
+    user left, the post's plan stops before them; back in the planner it is planned whole,
+    the same as planned directly."""
+    import threading
+
+    from PySide6.QtWidgets import QApplication
+
+    from socialdesk.core.planner import planning
+    from socialdesk.qt.planner import post_plan
+
+    ranking, columns = planning.post_model, post_plan._columns
+    ranked, go_on = threading.Event(), threading.Event()
+    calls: list[str] = []
+
+    def held_ranking(*args, **kwargs):  # type: ignore[no-untyped-def]
+        calls.append("rank")
+        ranked.set()
+        go_on.wait(10)  # a deterministic hold while the user leaves
+        return ranking(*args, **kwargs)
+
+    def counted_columns(*args, **kwargs):  # type: ignore[no-untyped-def]
+        calls.append("figures")
+        return columns(*args, **kwargs)
+
+    monkeypatch.setattr(planning, "post_model", held_ranking)
+    monkeypatch.setattr(post_plan, "_columns", counted_columns)
+    other = 1 if view.post.currentIndex() != 1 else 0
+    view.post.setCurrentIndex(other)
+    assert ranked.wait(10)
+    window.show_view("contacts")  # the user leaves while the post is ranked
+    go_on.set()
+    assert view.loader.wait(10_000)
+    QApplication.processEvents()
+    assert calls == ["rank"] and view.loader.pending
+    assert view.data is None or view.data.post.id != view.post.currentData()
+
+    window.show_view("planner")  # back: planned again, to the end
+    settle(qtbot, view)
+    assert calls == ["rank", "rank", "figures"]
+    assert view.data is not None and view.data.post.id == view.post.currentData()
+    monkeypatch.undo()
+    with view.ws.__class__.open_readonly(view.ws.path) as ws:
+        direct = post_plan.plan_for_post(ws, view.facts, view.data.post.id)
+    assert view.data.columns == direct.columns
+    assert [view.model.rows[r].id for r in range(view.model.rowCount())] == direct.columns.ids

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCharts import QBarCategoryAxis, QStackedBarSeries
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QFileDialog, QMessageBox
+from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 
 from socialdesk.core.clock import today
 from socialdesk.qt.app import create_application
@@ -267,3 +267,115 @@ def test_a_campaign_without_results_says_so_on_screen_and_on_paper(
     data = target.read_bytes()
     assert data.startswith(b"%PDF-") and len(re.findall(rb"/Type\s*/Page\b", data)) == 1
     assert not re.search(rb"/Subtype\s*/Image", data)  # no empty chart on paper
+
+
+def _direct_figures(ws: Workspace) -> object:
+    """The figures as the core and the store give them, in one call each."""
+    from dataclasses import replace
+
+    from socialdesk.core.calendar.best_times import read_best_times
+    from socialdesk.core.share.asking_hours import asking_hours
+
+    return replace(reports.overview(ws, today()), hours=asking_hours(ws),
+                   reach_grid=read_best_times(ws))
+
+
+def _shown_reports(qtbot, demo: Workspace, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+    """Reports read on the worker, a few rows at a time, in a shown stack with Contacts."""
+    from PySide6.QtWidgets import QStackedWidget, QWidget
+
+    from socialdesk.store import columns
+
+    create_application()
+    monkeypatch.setattr(reports_view, "BACKGROUND_ABOVE", 0)
+    monkeypatch.setattr(columns, "ROWS_PART", 7)  # many parts on the small demo
+    stack = QStackedWidget()
+    qtbot.addWidget(stack)
+    view, contacts = ReportsView(demo), QWidget()
+    stack.addWidget(view)
+    stack.addWidget(contacts)
+    stack.resize(1280, 800)
+    stack.show()
+    return stack, view, contacts
+
+
+def test_the_figures_read_in_parts_are_those_of_the_direct_read(
+        qtbot, demo: Workspace, monkeypatch: pytest.MonkeyPatch) -> None:
+    _stack, view, _contacts = _shown_reports(qtbot, demo, monkeypatch)
+    view.refresh()
+    qtbot.waitUntil(lambda: view.campaign_model.rowCount() > 0, timeout=10_000)
+    direct = _direct_figures(demo)
+    assert view.overview == direct
+    assert len(direct.partners) > 7 and len(direct.predictions) > 7  # read in parts
+    assert view.partner_model.rows == list(direct.partners)
+    assert sorted(view.prediction_model.rows, key=lambda p: p.post_id) == sorted(
+        direct.predictions, key=lambda p: p.post_id)
+    assert view.campaign_model.rows == list(direct.campaigns)
+
+
+def test_leaving_reports_mid_read_stops_it_at_its_next_part_and_coming_back_finishes_it(
+        qtbot, demo: Workspace, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The partners' rows are a few hundred ms of Python on the huge workspace: once the
+    user left, the read stops between two parts of them, not after every figure."""
+    import threading
+
+    stack, view, contacts = _shown_reports(qtbot, demo, monkeypatch)
+    reading, go_on = threading.Event(), threading.Event()
+    calls: list[str] = []
+    partner_asks, post_results = reports.partner_asks, reports.post_results
+
+    def held_partner_asks(*args, **kwargs):  # type: ignore[no-untyped-def]
+        calls.append("partners")
+        reading.set()
+        go_on.wait(10)  # a deterministic hold while the user leaves
+        return partner_asks(*args, **kwargs)
+
+    def counted_post_results(*args, **kwargs):  # type: ignore[no-untyped-def]
+        calls.append("predictions")
+        return post_results(*args, **kwargs)
+
+    monkeypatch.setattr(reports, "partner_asks", held_partner_asks)
+    monkeypatch.setattr(reports, "post_results", counted_post_results)
+    view.refresh()
+    assert reading.wait(10)
+    stack.setCurrentWidget(contacts)  # the user leaves while the partners are read
+    go_on.set()
+    assert view.job.wait(10_000)
+    QApplication.processEvents()
+    assert calls == ["partners"] and view.overview is None and view.job.pending
+
+    stack.setCurrentWidget(view)  # back: read again from the start, to the end
+    qtbot.waitUntil(lambda: view.campaign_model.rowCount() > 0, timeout=10_000)
+    assert calls == ["partners", "partners", "predictions"]
+    assert view.overview == _direct_figures(demo)
+
+
+def test_a_campaign_picked_while_the_first_reads_wait_gets_its_report_first(
+        qtbot, demo: Workspace, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The user's pick goes ahead of Reports' other reads on the reading thread."""
+    import threading
+
+    from socialdesk.qt.workers import LatestJob
+
+    _stack, view, _contacts = _shown_reports(qtbot, demo, monkeypatch)
+    view.refresh()
+    campaigns_tab(view, qtbot)
+    shown = view.campaign_panel.report
+    assert shown is not None
+    other = next(c for c in view.campaign_model.rows
+                 if c.campaign_id not in (None, shown.facts.id))
+    order: list[str] = []
+    view.job.finished.connect(lambda _r: order.append("figures"))
+    view.track_record.job.finished.connect(lambda _r: order.append("track record"))
+    view.campaign_panel.job.finished.connect(lambda r: order.append(
+        f"campaign {r.facts.id} (figures pending: {view.job.pending})"))
+    let_go = threading.Event()
+    hold = LatestJob()  # the reading thread busy with another view's read
+    hold.start(lambda: let_go.wait(10))
+    view.refresh()  # Reports reads its figures and track record again: they wait
+    view.select_campaign(other.campaign_id)  # the user picks meanwhile
+    let_go.set()
+    qtbot.waitUntil(lambda: "figures" in order and "track record" in order, timeout=10_000)
+    assert order[0] == f"campaign {other.campaign_id} (figures pending: True)"
+    qtbot.waitUntil(lambda: view.campaign_panel.report is not None, timeout=10_000)
+    assert view.campaign_panel.report.facts.id == other.campaign_id

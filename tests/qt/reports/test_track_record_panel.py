@@ -128,3 +128,55 @@ def test_the_track_record_read_waits_while_the_user_is_away_from_reports(
     stack.setCurrentWidget(reports)  # back: the read runs now
     qtbot.waitUntil(lambda: not panel.job.pending, timeout=10_000)
     assert panel.record == track_record(workspace)
+
+
+def test_leaving_reports_mid_track_record_stops_it_before_the_calibration(
+        qtbot, workspace: Workspace, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Its steps take seconds together on the huge workspace: once the user left, it stops
+    at the next, and reads again, to the end, on return."""
+    import threading
+
+    from PySide6.QtWidgets import QApplication, QStackedWidget, QWidget
+
+    from socialdesk.core.planner import track_record as scoring
+    from socialdesk.store import track_record as stored
+
+    create_application()
+    answered(workspace, 50)
+    stack = QStackedWidget()
+    qtbot.addWidget(stack)
+    reports, other = ReportsView(workspace), QWidget()
+    stack.addWidget(reports)
+    stack.addWidget(other)
+    stack.show()
+    qtbot.waitExposed(stack)
+    panel = reports.track_record
+    read, fit = stored.resolved_forecasts, scoring.calibration
+    reading, go_on = threading.Event(), threading.Event()
+    calls: list[str] = []
+
+    def held_read(*args, **kwargs):  # type: ignore[no-untyped-def]
+        calls.append("read")
+        reading.set()
+        go_on.wait(10)  # a deterministic hold while the user leaves
+        return read(*args, **kwargs)
+
+    def counted_fit(*args, **kwargs):  # type: ignore[no-untyped-def]
+        calls.append("calibration")
+        return fit(*args, **kwargs)
+
+    monkeypatch.setattr(stored, "resolved_forecasts", held_read)
+    monkeypatch.setattr(scoring, "calibration", counted_fit)
+    panel.record = None
+    panel.refresh(background=True)
+    assert reading.wait(10)
+    stack.setCurrentWidget(other)  # the user leaves while the forecasts are read
+    go_on.set()
+    assert panel.job.wait(10_000)
+    QApplication.processEvents()
+    assert calls == ["read"] and panel.job.pending and panel.record is None
+    stack.setCurrentWidget(reports)  # back: read again, to the end
+    qtbot.waitUntil(lambda: not panel.job.pending, timeout=10_000)
+    assert calls == ["read", "read", "calibration"]
+    monkeypatch.undo()
+    assert panel.record == track_record(workspace)

@@ -13,13 +13,14 @@ lucky post does not outrank a cell where five did well. Best times are shown onl
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from socialdesk.core.settings import workspace_settings, workspace_zone
 from socialdesk.store import best_times as store
+from socialdesk.store import columns
 from socialdesk.store.best_times import ReachSample
 from socialdesk.store.report_models import ReachGrid
 from socialdesk.store.workspace import Workspace
@@ -94,10 +95,25 @@ def grid_of(samples: Iterable[ReachSample], zone: ZoneInfo) -> ReachGrid:
     return ReachGrid(tuple(map(tuple, posts)), tuple(map(tuple, reach)))
 
 
-def read_best_times(ws: Workspace) -> ReachGrid:
-    """The workspace's grid, in its time zone (one query; run on a worker when big)."""
+def read_best_times(ws: Workspace, between: Callable[[], object] | None = None
+                    ) -> ReachGrid:
+    """The workspace's grid, in its time zone (one query; run on a worker when big).
+
+    ``between`` is called after every ``columns.ROWS_PART`` samples read and placed (a read on
+    a worker stops there when its view was left).
+    """
     zone = ZoneInfo(workspace_zone(workspace_settings(ws)))
-    return grid_of(store.reach_samples(ws), zone)
+    samples = store.reach_samples(ws, between)
+    if between is None:
+        return grid_of(samples, zone)
+    return grid_of(_paced(samples, between), zone)
+
+
+def _paced(samples: list[ReachSample], between: Callable[[], object]
+           ) -> Iterator[ReachSample]:
+    for start in range(0, len(samples), part := columns.ROWS_PART):
+        yield from samples[start:start + part]
+        between()
 
 
 @dataclass(frozen=True, slots=True)

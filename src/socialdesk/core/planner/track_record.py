@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -308,12 +308,17 @@ def workspace_learned_rates(ws: Workspace) -> dict[str, LearnedRate]:
 TABLE_PART = 10_000  # resolved asks converted to numbers at once (a few milliseconds)
 
 
-def track_record(ws: Workspace) -> TrackRecord:
-    """Score the workspace's resolved forecasts; the calibration and learned rates with them."""
+def track_record(ws: Workspace, between: Callable[[], object] = lambda: None) -> TrackRecord:
+    """Score the workspace's resolved forecasts; the calibration and learned rates with them.
+
+    ``between`` is called between the steps (a read on a worker stops there when its view
+    was left: the steps take seconds together on a huge workspace).
+    """
     import numpy as np
 
     settings = workspace_settings(ws)
     rows = stored.resolved_forecasts(ws)
+    between()
     n = len(rows)
     # Columns p, y, E_c, x_0, observed reach, confirmed by visits, the model's own p;
     # None reads as NaN. Converted TABLE_PART rows at a time: one conversion holds the
@@ -322,6 +327,7 @@ def track_record(ws: Workspace) -> TrackRecord:
     for start in range(0, n, TABLE_PART):
         table[start:start + TABLE_PART] = np.array(rows[start:start + TABLE_PART],
                                                    dtype=float)
+        between()
     p, y, reach, x0, observed, confirmed, _ = table.T
     score = brier(p, y) if n else None
     base = brier(base_rates(y), y) if n else None
@@ -329,10 +335,13 @@ def track_record(ws: Workspace) -> TrackRecord:
     with_reach = (y > 0) & ~np.isnan(observed) & ~np.isnan(reach) & ~np.isnan(x0)
     bias = reach_bias(zip(observed[with_reach].tolist(), reach[with_reach].tolist(),
                           x0[with_reach].tolist(), strict=True))
+    between()
+    fitted = calibration(ws, settings, rows)
+    between()
     return TrackRecord(
         resolved=n, brier=score, brier_base=base, skill=skill,
         log_loss=log_loss(p, y) if n else None, bins=reliability(p, y), reach_bias=bias,
-        calibration=calibration(ws, settings, rows),
+        calibration=fitted,
         learned_rates=workspace_learned_rates(ws),
         learned_rates_active=bool(settings["learned_rates_on"]),
         confirmed_by_visits=int(confirmed.sum()),

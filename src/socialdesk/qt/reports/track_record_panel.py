@@ -23,7 +23,7 @@ from socialdesk.qt.reports.charts import ChartView, _base_chart, _hide_from_lege
 from socialdesk.qt.reports.colours import PARTNER, PREDICTED
 from socialdesk.qt.reports.tiles import StatTile, tile_row
 from socialdesk.qt.view_base import EmptyState, muted
-from socialdesk.qt.workers import LatestJob
+from socialdesk.qt.workers import LatestJob, check_presence
 from socialdesk.store.workspace import Workspace
 
 NO_RECORD = ("No forecasts to score yet. Asks created in the Planner keep the chance it gave "
@@ -33,9 +33,12 @@ TICKS = [i / 5 for i in range(6)]
 
 
 def _read(path: Path) -> TrackRecord:
-    """Worker: the track record, on its own read-only connection."""
+    """Worker: the track record, on its own read-only connection.
+
+    It stops between its steps once the user left Reports and reads again on return.
+    """
     with Workspace.open_readonly(path) as ws:
-        return track_record(ws)
+        return track_record(ws, check_presence)
 
 
 def reliability_chart(bins: Sequence[Bin], palette: QPalette) -> QChart:

@@ -76,14 +76,14 @@ NO_PREDICTIONS = ("No predictions to check yet. Asks created in the Planner carr
 def read_figures(ws: Workspace, day: date) -> ReportsOverview:
     """Every figure of the view: the store's overview, the hours of asking, the best times.
 
-    On the reading thread it stops between them once the user left the view (seconds
-    each on the huge workspace) and reads again when the view shows again.
+    On the reading thread it stops between them and between their parts once the user
+    left the view (seconds each on the huge workspace, a few tens of milliseconds of
+    Python between two such points) and reads again when the view shows again.
     """
-    overview = reports.overview(ws, day)
-    check_presence()
+    overview = reports.overview(ws, day, between=check_presence)
     hours = asking_hours(ws)
     check_presence()
-    return replace(overview, hours=hours, reach_grid=read_best_times(ws))
+    return replace(overview, hours=hours, reach_grid=read_best_times(ws, check_presence))
 
 
 def _read(path: Path, day_iso: str) -> ReportsOverview:
@@ -216,7 +216,7 @@ class ReportsView(View):
         def next_step() -> None:
             if self.overview is overview and steps:  # a newer read replaces this one
                 steps.pop(0)()
-                QTimer.singleShot(1, next_step)  # 1 ms: zero-time ones can all run in one pass
+                QTimer.singleShot(1, self, next_step)  # 1 ms: zero-time ones can all run at once
 
         next_step()
 
