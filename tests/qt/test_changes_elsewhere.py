@@ -179,6 +179,7 @@ def test_the_partners_pane_keeps_typing_and_shows_other_changes(window: MainWind
 
     partners = window.show_view("partners")
     assert isinstance(partners, PartnersView)
+    qtbot.waitUntil(lambda: partners.proxy.rowCount() > 1)  # read on a worker
     first, second = (partners.proxy.index(r, 0).data(ROW_ROLE).id for r in range(2))
     partners.select_partner(first)
     edit = partners.editor.form.name_edit

@@ -57,3 +57,49 @@ def test_the_views_modules_load_on_a_thread_not_between_two_events(
 
     qtbot.waitUntil(lambda: "colorsys" in sys.modules, timeout=10_000)
     assert loaded_on and threading.main_thread() not in loaded_on
+
+
+OPEN_CALENDAR_AFTER_PRELOAD = """
+import sys, threading
+from pathlib import Path
+from PySide6.QtCore import QEventLoop, QTimer
+from socialdesk.qt.app import create_application
+from socialdesk.qt.appsettings import app_settings
+from socialdesk.qt.main_window import MainWindow
+from socialdesk.store.workspace import Workspace
+
+def settle(ms):
+    loop = QEventLoop()
+    QTimer.singleShot(ms, loop.quit)
+    loop.exec()
+
+app = create_application()
+window = MainWindow(Workspace.open(Path(sys.argv[1])), app_settings())
+window.show()
+settle(1600)
+for _ in range(300):
+    if not any(t.name == "preload" for t in threading.enumerate()):
+        break
+    settle(100)
+imported = []
+
+class Watch:
+    def find_spec(self, name, path=None, target=None):
+        if threading.current_thread() is threading.main_thread():
+            imported.append(name)
+
+sys.meta_path.insert(0, Watch())
+window.show_view("calendar")
+settle(300)
+print("imported:", imported)
+"""
+
+
+def test_opening_the_calendar_after_the_preload_imports_nothing_on_the_gui_thread(
+        demo_path) -> None:
+    """The post editor's time zone (tzlocal and the zone's data) took 30–80 ms to load."""
+    import subprocess
+
+    done = subprocess.run([sys.executable, "-c", OPEN_CALENDAR_AFTER_PRELOAD, str(demo_path)],
+                          capture_output=True, text=True, timeout=120, check=True)
+    assert "imported: []" in done.stdout, done.stdout + done.stderr

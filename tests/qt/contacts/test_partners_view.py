@@ -17,14 +17,41 @@ from socialdesk.store import contacts, reports
 
 
 @pytest.fixture
-def view(window: MainWindow) -> PartnersView:
+def view(window: MainWindow, qtbot) -> PartnersView:
+    """The Partners view with its rows, read on the worker."""
     shown = window.show_view("partners")
     assert isinstance(shown, PartnersView)
+    qtbot.waitUntil(lambda: shown.model.rowCount() > 0)
     return shown
 
 
 def shown(view: PartnersView) -> list:
     return [view.proxy.index(r, 0).data(ROW_ROLE) for r in range(view.proxy.rowCount())]
+
+
+def test_opening_partners_shows_at_once_and_the_rows_arrive_usable(
+        window: MainWindow, qtbot) -> None:
+    from socialdesk.qt.contacts.partners_model import sort_partners
+    from socialdesk.store import partners
+
+    view = window.show_view("partners")
+    assert isinstance(view, PartnersView)
+    # Even a few hundred partners are not read while the window waits.
+    assert view.model.rowCount() == 0
+    assert view.summary.text() == "Loading partners…"
+    expected = sort_partners(partners.partner_rows(window.ws), COL_AUDIENCE,
+                             Qt.SortOrder.DescendingOrder, None)
+    qtbot.waitUntil(lambda: view.model.rowCount() == len(expected))
+    assert [r.id for r in shown(view)] == [r.id for r in expected]
+    assert view.summary.text().startswith(f"{len(expected):,} partners with")
+    qtbot.waitUntil(lambda: view.selected_id() == expected[0].id)  # the first, selected
+    assert view.editor.contact is not None and view.editor.contact.id == expected[0].id
+    target = expected[5]
+    view.table.selectRow(5)
+    assert view.editor.contact.id == target.id
+    view.table.sortByColumn(COL_AUDIENCE, Qt.SortOrder.AscendingOrder)
+    sizes = [r.audience for r in shown(view)]
+    assert sizes == sorted(sizes) and view.selected_id() == target.id
 
 
 def test_every_partner_biggest_audience_first(view: PartnersView) -> None:
@@ -79,11 +106,7 @@ def test_selecting_a_partner_opens_the_editor_and_edits_update_the_row(
     assert shown(view)[0].name == first.name
 
 
-def test_thousands_of_partners_load_on_a_worker_thread(window: MainWindow, qtbot,
-                                                       monkeypatch: pytest.MonkeyPatch) -> None:
-    import socialdesk.qt.contacts.partners_view as module
-
-    monkeypatch.setattr(module, "BACKGROUND_ABOVE", 0)
+def test_partners_reload_on_a_worker_thread(window: MainWindow, qtbot) -> None:
     view = window.show_view("partners")
     assert isinstance(view, PartnersView)
     view.model.set_rows([])
@@ -94,11 +117,8 @@ def test_thousands_of_partners_load_on_a_worker_thread(window: MainWindow, qtbot
 
 
 @pytest.fixture
-def big_partners(window: MainWindow, qtbot, monkeypatch: pytest.MonkeyPatch) -> PartnersView:
-    """The Partners view reading on workers, as on a big workspace, with its first rows."""
-    import socialdesk.qt.contacts.partners_view as module
-
-    monkeypatch.setattr(module, "BACKGROUND_ABOVE", 0)
+def big_partners(window: MainWindow, qtbot) -> PartnersView:
+    """The Partners view with its first rows (read on workers, as always)."""
     view = window.show_view("partners")
     assert isinstance(view, PartnersView)
     qtbot.waitUntil(lambda: view.model.rowCount() > 0)

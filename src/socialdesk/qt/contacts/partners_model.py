@@ -252,9 +252,6 @@ class PartnerFilter(QSortFilterProxyModel):
                     and self.ids is None)
 
 
-BACKGROUND_ABOVE = 1500  # partners; more are read on a worker thread
-
-
 @dataclass(frozen=True)
 class SortedPartners:
     """Partner rows in the order of one column."""
