@@ -132,6 +132,7 @@ class Workspace:
         self.merged: tuple[str, ...] = ()
         self._db: Database | None = None
         self._savepoints = 0
+        self.closed = False  # True once closed: work the window put off finds nothing to do
 
     @property
     def db(self) -> Database:
@@ -374,6 +375,7 @@ class Workspace:
             with contextlib.suppress(sqlite3.Error):
                 self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         self.conn.close()
+        self.closed = True
 
     def __enter__(self) -> Workspace:
         return self

@@ -575,3 +575,23 @@ def test_opening_builds_the_pane_after_the_table_then_shows_contacts_with_their_
     qtbot.waitUntil(lambda: editor.history.log_table.isVisible())
     assert editor.history.log.currentWidget() is editor.history.log_table
     assert editor.history.asks.currentWidget() is editor.history.asks_table
+
+
+def test_closing_the_workspace_while_the_pane_is_built_stops_it_quietly(
+        qtbot, demo_path) -> None:
+    """The window closes its workspace while the pane may still be built a part a turn:
+    the later parts and what waits for them (showing the first contact) must not reach
+    for the closed file."""
+    from socialdesk.qt.contacts.editor import ContactEditor
+
+    ws = Workspace.open(demo_path)
+    editor = ContactEditor(ws)
+    qtbot.addWidget(editor)
+    first = pick(ws, "SELECT min(id) FROM contacts")
+    editor.when_built(lambda: editor.show_contact(first))
+    ws.close()  # before the event loop runs the pane's turns
+
+    qtbot.wait(200)  # the turns come 1 ms apart: an error in one fails the test
+
+    assert editor.shown_id is None
+    assert not editor.built()

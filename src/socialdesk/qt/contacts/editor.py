@@ -146,7 +146,12 @@ class ContactEditor(QStackedWidget):
         return tabs
 
     def when_built(self, then: Callable[[], object]) -> None:
-        """Call ``then`` once the page is built, building a part per turn until it is."""
+        """Call ``then`` once the page is built, building a part per turn until it is.
+
+        Nothing happens once the workspace is closed (the window closed meanwhile).
+        """
+        if self.ws.closed:
+            return
         if self.built():
             then()
             return
@@ -155,6 +160,9 @@ class ContactEditor(QStackedWidget):
             QTimer.singleShot(BUILD_STEP_MS, self, self._build_next)
 
     def _build_next(self) -> None:
+        if self.ws.closed:
+            self._waiting = []
+            return
         missing = next((step for step in self._STEPS if step not in self._parts), None)
         if missing is not None:
             self._part(missing)
