@@ -167,7 +167,8 @@ def partner_history(ws: Workspace, ids: np.ndarray, only: bool = False
     n = len(ids)
     asked, shared = np.zeros(n, dtype=np.int64), np.zeros(n, dtype=np.int64)
     last_asked_on: list[str | None] = [None] * n
-    where, args = "", ()
+    where = ""
+    args: tuple[str, ...] = ()
     if only:
         where, args = " WHERE contact_id IN (SELECT value FROM json_each(?))", \
             (json.dumps(ids.tolist()),)

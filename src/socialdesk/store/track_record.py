@@ -109,8 +109,10 @@ def outcomes_among(ws: Workspace, ask_ids: Sequence[int]) -> tuple[np.ndarray, n
         return np.zeros(0, dtype=row), np.zeros(0, dtype=np.int64)
     found = ws.conn.execute(query, (json.dumps(list(ask_ids)),)).fetchall()
     # Two counts, each a range of the asks_track_record index.
-    later = [_resolved_query(ws, "count(*) AS n", f"{_ORDER} > ?", ordered=False),
-             _resolved_query(ws, "count(*) AS n", f"{_ORDER} = ? AND id > ?", ordered=False)]
+    above = _resolved_query(ws, "count(*) AS n", f"{_ORDER} > ?", ordered=False)
+    tied = _resolved_query(ws, "count(*) AS n", f"{_ORDER} = ? AND id > ?", ordered=False)
+    assert above is not None and tied is not None  # forecasts are stored: query was made
+    later = [above, tied]
     after = [sum(ws.conn.execute(q, args).fetchone()["n"]
                  for q, args in zip(later, ((r["at"],), (r["at"], r["id"])), strict=True))
              for r in found]

@@ -220,7 +220,8 @@ def _recoded(values: tuple[Any, ...], new: tuple[Any, ...], codes: np.ndarray
     """
     import numpy as np
 
-    found, at = list(values), {}
+    found = list(values)
+    at: dict[Any, int] = {}
     for i, v in enumerate(values):
         at.setdefault(v, i)
     for v in new:

@@ -20,7 +20,7 @@ the way of a phone's calendar; moving it elsewhere gives the post that date.
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any, Literal
+from typing import Any, Literal, cast
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from socialdesk.core.calendar.ics import STATUS, IcsStats, _Zones, one_line, post_event
@@ -98,7 +98,8 @@ def event_props(uid: str, record: Record) -> tuple[list[Prop], tuple[str, ...]]:
     zones = (shown,) if shown and shown != "UTC" else ()
     in_utc = bool(zones) and _utc_form(props, r)
     if in_utc:
-        props = [(n, v.astimezone(UTC) if n in ("DTSTART", "DTEND") else v) for n, v in props]
+        props = [(n, cast(datetime, v).astimezone(UTC) if n in ("DTSTART", "DTEND") else v)
+                 for n, v in props]
         zones = ()
     props.append((ic.KIND_PROPERTY, "post"))
     if r["body"]:
