@@ -18,6 +18,7 @@ from __future__ import annotations
 import contextlib
 import importlib
 import os
+import shutil
 import sys
 import tempfile
 import time
@@ -83,6 +84,7 @@ def run() -> list[Result]:
                 results += _window_syncs(bob_path, ann, KINDS)
     finally:
         server.stop()
+        shutil.rmtree(folder, ignore_errors=True)
     return results
 
 
