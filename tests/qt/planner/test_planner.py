@@ -416,34 +416,21 @@ def test_leaving_the_planner_mid_plan_stops_it_and_coming_back_finishes_it(
     """The partners' figures are a few hundred ms of Python on the huge workspace: once the
     user left, the post's plan stops before them; back in the planner it is planned whole,
     the same as planned directly."""
-    import threading
-
     from PySide6.QtWidgets import QApplication
 
+    from held_reads import Held
     from socialdesk.core.planner import planning
     from socialdesk.qt.planner import post_plan
 
-    ranking, columns = planning.post_model, post_plan._columns
-    ranked, go_on = threading.Event(), threading.Event()
-    calls: list[str] = []
-
-    def held_ranking(*args, **kwargs):  # type: ignore[no-untyped-def]
-        calls.append("rank")
-        ranked.set()
-        go_on.wait(10)  # a deterministic hold while the user leaves
-        return ranking(*args, **kwargs)
-
-    def counted_columns(*args, **kwargs):  # type: ignore[no-untyped-def]
-        calls.append("figures")
-        return columns(*args, **kwargs)
-
-    monkeypatch.setattr(planning, "post_model", held_ranking)
-    monkeypatch.setattr(post_plan, "_columns", counted_columns)
+    held = Held()
+    held.hold(monkeypatch, planning, "post_model", "rank")
+    held.count(monkeypatch, post_plan, "_columns", "figures")
+    calls = held.calls
     other = 1 if view.post.currentIndex() != 1 else 0
     view.post.setCurrentIndex(other)
-    assert ranked.wait(10)
+    assert held.reached.wait(10)
     window.show_view("contacts")  # the user leaves while the post is ranked
-    go_on.set()
+    held.release()
     assert view.loader.wait(10_000)
     QApplication.processEvents()
     assert calls == ["rank"] and view.loader.pending

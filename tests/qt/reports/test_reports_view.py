@@ -317,29 +317,17 @@ def test_leaving_reports_mid_read_stops_it_at_its_next_part_and_coming_back_fini
         qtbot, demo: Workspace, monkeypatch: pytest.MonkeyPatch) -> None:
     """The partners' rows are a few hundred ms of Python on the huge workspace: once the
     user left, the read stops between two parts of them, not after every figure."""
-    import threading
+    from held_reads import Held
 
     stack, view, contacts = _shown_reports(qtbot, demo, monkeypatch)
-    reading, go_on = threading.Event(), threading.Event()
-    calls: list[str] = []
-    partner_asks, post_results = reports.partner_asks, reports.post_results
-
-    def held_partner_asks(*args, **kwargs):  # type: ignore[no-untyped-def]
-        calls.append("partners")
-        reading.set()
-        go_on.wait(10)  # a deterministic hold while the user leaves
-        return partner_asks(*args, **kwargs)
-
-    def counted_post_results(*args, **kwargs):  # type: ignore[no-untyped-def]
-        calls.append("predictions")
-        return post_results(*args, **kwargs)
-
-    monkeypatch.setattr(reports, "partner_asks", held_partner_asks)
-    monkeypatch.setattr(reports, "post_results", counted_post_results)
+    held = Held()
+    held.hold(monkeypatch, reports, "partner_asks", "partners")
+    held.count(monkeypatch, reports, "post_results", "predictions")
+    calls = held.calls
     view.refresh()
-    assert reading.wait(10)
+    assert held.reached.wait(10)
     stack.setCurrentWidget(contacts)  # the user leaves while the partners are read
-    go_on.set()
+    held.release()
     assert view.job.wait(10_000)
     QApplication.processEvents()
     assert calls == ["partners"] and view.overview is None and view.job.pending

@@ -106,9 +106,8 @@ def test_the_resolved_tile_says_how_many_shares_visits_confirmed(view: ReportsVi
     assert "1 of them confirmed by visits" in tile.toolTip()
 
 
-def test_the_track_record_read_waits_while_the_user_is_away_from_reports(
-        qtbot, workspace: Workspace) -> None:
-    # its tab was never shown, so only leaving the Reports view tells the user left
+def _reports_beside_another_view(qtbot, workspace: Workspace):  # type: ignore[no-untyped-def]
+    """Reports, with 50 answered asks, shown in a stack beside another view."""
     from PySide6.QtWidgets import QStackedWidget, QWidget
 
     create_application()
@@ -120,6 +119,13 @@ def test_the_track_record_read_waits_while_the_user_is_away_from_reports(
     stack.addWidget(other)
     stack.show()
     qtbot.waitExposed(stack)
+    return stack, reports, other
+
+
+def test_the_track_record_read_waits_while_the_user_is_away_from_reports(
+        qtbot, workspace: Workspace) -> None:
+    # its tab was never shown, so only leaving the Reports view tells the user left
+    stack, reports, other = _reports_beside_another_view(qtbot, workspace)
     panel = reports.track_record
     stack.setCurrentWidget(other)  # the user goes on to another view
     panel.refresh(background=True)
@@ -134,44 +140,23 @@ def test_leaving_reports_mid_track_record_stops_it_before_the_calibration(
         qtbot, workspace: Workspace, monkeypatch: pytest.MonkeyPatch) -> None:
     """Its steps take seconds together on the huge workspace: once the user left, it stops
     at the next, and reads again, to the end, on return."""
-    import threading
+    from PySide6.QtWidgets import QApplication
 
-    from PySide6.QtWidgets import QApplication, QStackedWidget, QWidget
-
+    from held_reads import Held
     from socialdesk.core.planner import track_record as scoring
     from socialdesk.store import track_record as stored
 
-    create_application()
-    answered(workspace, 50)
-    stack = QStackedWidget()
-    qtbot.addWidget(stack)
-    reports, other = ReportsView(workspace), QWidget()
-    stack.addWidget(reports)
-    stack.addWidget(other)
-    stack.show()
-    qtbot.waitExposed(stack)
+    stack, reports, other = _reports_beside_another_view(qtbot, workspace)
     panel = reports.track_record
-    read, fit = stored.resolved_forecasts, scoring.calibration
-    reading, go_on = threading.Event(), threading.Event()
-    calls: list[str] = []
-
-    def held_read(*args, **kwargs):  # type: ignore[no-untyped-def]
-        calls.append("read")
-        reading.set()
-        go_on.wait(10)  # a deterministic hold while the user leaves
-        return read(*args, **kwargs)
-
-    def counted_fit(*args, **kwargs):  # type: ignore[no-untyped-def]
-        calls.append("calibration")
-        return fit(*args, **kwargs)
-
-    monkeypatch.setattr(stored, "resolved_forecasts", held_read)
-    monkeypatch.setattr(scoring, "calibration", counted_fit)
+    held = Held()
+    held.hold(monkeypatch, stored, "resolved_forecasts", "read")
+    held.count(monkeypatch, scoring, "calibration", "calibration")
+    calls = held.calls
     panel.record = None
     panel.refresh(background=True)
-    assert reading.wait(10)
+    assert held.reached.wait(10)
     stack.setCurrentWidget(other)  # the user leaves while the forecasts are read
-    go_on.set()
+    held.release()
     assert panel.job.wait(10_000)
     QApplication.processEvents()
     assert calls == ["read"] and panel.job.pending and panel.record is None
