@@ -9,6 +9,7 @@ from collections.abc import Collection
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import shiboken6
 from PySide6.QtCore import QByteArray, QEvent, QSettings, QTimer
 from PySide6.QtGui import (
     QCloseEvent,
@@ -420,17 +421,31 @@ class MainWindow(WindowActions):
     def set_workspace(self, ws: Workspace) -> None:
         """Close the current workspace and show ``ws`` instead."""
         self.finish_editing()
-        for view in self.views.values():
-            self.stack.removeWidget(view)
-            view.deleteLater()
-        self.views.clear()
-        self.stale.clear()
+        self._drop_views()
         self.undo_stack.clear()
         self._stop_integrity_check()
         self.ws.close()
         self.ws = ws
         self.safety.workspace_opened()
         self._workspace_opened()
+
+    def _drop_views(self) -> None:
+        """Delete the views now, before their workspace closes.
+
+        What they put off to a later turn of the event loop (a part of the contact pane
+        built, a column measured, a read's answer) is tied to them or their children:
+        Qt drops it with them, so none of it reaches the closed file. ``deleteLater``
+        would come too late: steps already due run first.
+        """
+        self.pending_view = None  # a view imported meanwhile is not built on a closed file
+        views = list(self.views.values())
+        self.views.clear()
+        self.stale.clear()
+        for view in views:
+            self.stack.removeWidget(view)
+            view.hide()  # hidden while the workspace is open: a view may note where it was
+        for view in views:
+            shiboken6.delete(view)
 
     # --- window events --------------------------------------------------------------
 
@@ -451,7 +466,7 @@ class MainWindow(WindowActions):
             event.ignore()
             return
         self._stop_integrity_check()
-        self.pending_view = None  # a view imported meanwhile is not built on a closed file
+        self._drop_views()
         self.changes.stop()
         self.ws.close()
         self.safety.release()

@@ -1,0 +1,53 @@
+"""Closing the window: what its views put off to later turns finds nothing to run on.
+
+The views build, measure and read a step per turn of the event loop, and read on a
+worker; after the window closed its workspace none of that may reach the closed file
+(an exception in the event loop, or a crash when it is raised inside a Qt call).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from socialdesk.core.backup import create as backup
+from socialdesk.qt.workers import reads_pool
+from socialdesk.store.workspace import Workspace
+
+VIEW_NAMES = ("today", "calendar", "contacts", "partners", "planner", "reports")
+
+
+@pytest.fixture
+def backed_up(demo_path: Path) -> Path:
+    """The small demo, backed up: a window closing on it unchanged closes at once."""
+    ws = Workspace.open(demo_path)
+    backup.make_backup(ws)
+    ws.close()
+    return demo_path
+
+
+def _run_put_off_work(qtbot) -> None:
+    """Let the event loop turn until every step the views put off would have run."""
+    for _ in range(3):
+        qtbot.wait(300)
+        reads_pool().waitForDone(10_000)
+
+
+@pytest.mark.parametrize("name", VIEW_NAMES)
+def test_closing_at_once_after_showing_a_view_runs_nothing_on_the_closed_file(
+        qtbot, open_window, backed_up, name):
+    window = open_window(backed_up)
+    window.show_view(name)  # its building, fitting and reading under way
+    window.close()
+    assert not window.isVisible() and window.ws.closed  # no backup to wait for
+    _run_put_off_work(qtbot)  # pytest-qt fails the test if an exception reaches Qt
+
+
+@pytest.mark.parametrize("name", VIEW_NAMES)
+def test_closing_after_the_backup_on_close_runs_nothing_on_the_closed_file(
+        qtbot, window, close_window, name):
+    window.show_view(name)
+    close_window(window)  # backs up on a worker, then closes
+    assert window.ws.closed
+    _run_put_off_work(qtbot)
