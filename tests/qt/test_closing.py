@@ -51,3 +51,23 @@ def test_closing_after_the_backup_on_close_runs_nothing_on_the_closed_file(
     close_window(window)  # backs up on a worker, then closes
     assert window.ws.closed
     _run_put_off_work(qtbot)
+
+
+def test_a_read_answering_after_the_window_closed_is_not_heard(
+        qtbot, open_window, backed_up, monkeypatch: pytest.MonkeyPatch):
+    """Reports reads on its worker while the window closes; the answer lands on nothing."""
+    from held_reads import Held
+    from socialdesk.qt.reports import view as reports_view
+    from socialdesk.store import reports
+
+    monkeypatch.setattr(reports_view, "BACKGROUND_ABOVE", 0)  # read as on a big workspace
+    held = Held()
+    held.hold(monkeypatch, reports, "partner_asks", "partners")
+    window = open_window(backed_up)
+    window.show_view("reports")
+    assert held.reached.wait(10)  # the read is under way on its thread
+    window.close()
+    assert not window.isVisible() and window.ws.closed
+    held.release()  # it goes on, on the closed file, and answers
+    _run_put_off_work(qtbot)
+    assert held.calls == ["partners"]  # not read again
