@@ -7,6 +7,7 @@ worker; after the window closed its workspace none of that may reach the closed 
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -71,3 +72,17 @@ def test_a_read_answering_after_the_window_closed_is_not_heard(
     held.release()  # it goes on, on the closed file, and answers
     _run_put_off_work(qtbot)
     assert held.calls == ["partners"]  # not read again
+
+
+@pytest.mark.parametrize("name", VIEW_NAMES)
+def test_opening_another_workspace_runs_nothing_on_the_one_closed(
+        qtbot, open_window, backed_up, tmp_path: Path, name):
+    other = tmp_path / "other.sqlite"
+    shutil.copyfile(backed_up, other)
+    window = open_window(backed_up)
+    window.show_view(name)
+    first = window.ws
+    window.set_workspace(Workspace.open(other))  # what opening a file ends with
+    assert first.closed
+    _run_put_off_work(qtbot)
+    assert window.ws.path == other and window.current_view_name() == name
