@@ -268,4 +268,4 @@ class AskList(QWidget):
 
     def _requested(self, ask: AskRow, status: str, reach: object) -> None:
         # Later: the write reloads this table, which must not happen inside an editor's signal.
-        QTimer.singleShot(0, lambda: self.outcome_requested.emit(ask, status, reach))
+        QTimer.singleShot(0, self, lambda: self.outcome_requested.emit(ask, status, reach))
