@@ -103,10 +103,6 @@ def partners_without_history(ws: Workspace) -> PartnerRows:
     return partners_among(ws, None)[0]
 
 
-def _nothing() -> None:
-    """The default of a ``between``: no stop between parts of a read."""
-
-
 def partners_among(ws: Workspace, among: Sequence[int] | None,
                    between: Callable[[], object] | None = None
                    ) -> tuple[PartnerRows, np.ndarray]:
@@ -119,7 +115,7 @@ def partners_among(ws: Workspace, among: Sequence[int] | None,
     (:func:`~socialdesk.store.columns.columns_by_name`): a read on a worker stops there
     when its view was left.
     """
-    between = between or _nothing
+    step = between or (lambda: None)
     import numpy as np  # imported on first use, not at startup
 
     cursor = ws.conn.cursor()
@@ -142,7 +138,7 @@ def partners_among(ws: Workspace, among: Sequence[int] | None,
         strength[i] = STAGE_STRENGTH[stages[i]]
     ids = np.asarray(partners["id"], dtype=np.int64)
     n = len(ids)
-    between()
+    step()
     audiences = columns_by_name(cursor.execute(
         f"SELECT id, contact_id, {_PLATFORM} AS platform, {_COUNT.format('size')} AS size "
         f"FROM audiences{of_audiences} ORDER BY contact_id, id", args), between)
@@ -150,10 +146,10 @@ def partners_among(ws: Workspace, among: Sequence[int] | None,
     platform_codes = _codes(platforms)
     platform = np.fromiter(map(platform_codes.__getitem__, platforms), dtype=np.int64,
                            count=len(platforms))
-    between()
+    step()
     contacts = np.asarray(audiences["contact_id"], dtype=np.int64)
     size = np.asarray(audiences["size"], dtype=np.int64)
-    between()
+    step()
     topics, topic_sets = _audience_topic_sets(
         cursor, np.asarray(audiences["id"], dtype=np.int64), of_topics, args, between)
     return PartnerRows(
@@ -271,22 +267,22 @@ def _audience_topic_sets(cursor: sqlite3.Cursor, audience_ids: np.ndarray, where
     """Each audience's topic set (names case-folded), as codes into the distinct sets."""
     import numpy as np
 
-    between = between or _nothing
+    step = between or (lambda: None)
     topic = columns_by_name(cursor.execute("SELECT id, name FROM topics"))
     names = {tid: name.casefold() for tid, name in zip(topic["id"], topic["name"], strict=True)}
-    between()
+    step()
     rows = columns_by_name(cursor.execute(
         f"SELECT audience_id, group_concat(topic_id) AS topic_ids FROM audience_topics{where} "
         "GROUP BY audience_id", args), between)
     lists = rows["topic_ids"]
     sets = _codes(["", *lists])
-    between()
+    step()
     codes = np.zeros(len(audience_ids), dtype=np.int64)
     order = np.argsort(audience_ids, kind="stable")
     at, found = _positions(audience_ids[order], np.asarray(rows["audience_id"], dtype=np.int64))
     codes[order[at]] = np.fromiter(map(sets.__getitem__, lists), dtype=np.int64,
                                    count=len(lists))[found]
-    between()
+    step()
     topic_sets = tuple(frozenset(names[int(t)] for t in key.split(",") if t and int(t) in names)
                        for key in sets)
     return codes, topic_sets

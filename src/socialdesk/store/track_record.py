@@ -20,8 +20,8 @@ import json
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, NamedTuple
 
+from socialdesk.store import columns as column_reads
 from socialdesk.store.asks import RESOLVED, WAITING
-from socialdesk.store.columns import ROWS_PART
 from socialdesk.store.occurrences import repeat_of
 from socialdesk.store.workspace import Workspace
 
@@ -100,7 +100,7 @@ def calibration_outcomes(ws: Workspace, with_ids: bool = False,
     if between is None:
         return np.fromiter(rows, dtype=row)
     parts = []
-    while len(part := np.fromiter(itertools.islice(rows, ROWS_PART), dtype=row)):
+    while len(part := np.fromiter(itertools.islice(rows, column_reads.ROWS_PART), dtype=row)):
         parts.append(part)
         between()
     return np.concatenate(parts) if parts else np.zeros(0, dtype=row)
