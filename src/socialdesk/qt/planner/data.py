@@ -76,7 +76,8 @@ def read_workspace(ws: Workspace, today: date,
     return WorkspaceFacts(
         model=model,
         warning_count=int(settings["ask_warning_count"]),
-        recent_asks=asks.recent_ask_counts(ws, today.isoformat(), FATIGUE_WINDOW_DAYS),
+        recent_asks=asks.recent_ask_counts(ws, today.isoformat(), FATIGUE_WINDOW_DAYS,
+                                           between=between),
         waiting_posts=tuple(past),
     )
 
