@@ -11,11 +11,11 @@ reach counts in the reports once the post is published (:attr:`AskRow.counts_in_
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from socialdesk.store.columns import field_names, from_row, select_named
+from socialdesk.store.columns import columns_by_name, field_names, from_row, select_named
 from socialdesk.store.models import AskRow
 from socialdesk.store.vocabulary import ASK_STATUSES
 from socialdesk.store.workspace import Workspace
@@ -185,20 +185,25 @@ def asks_for_contact(ws: Workspace, contact_id: int) -> list[AskRow]:
 
 
 def recent_ask_counts(
-    ws: Workspace, today: str, days: int = 30, contact_ids: Iterable[int] | None = None
+    ws: Workspace, today: str, days: int = 30, contact_ids: Iterable[int] | None = None,
+    between: Callable[[], object] | None = None,
 ) -> dict[int, int]:
     """How many asks each contact got in the ``days`` days up to ``today`` (ISO date).
 
     Contacts without such asks are left out; ``contact_ids`` limits the answer to some.
+    ``between`` is called between parts of the rows
+    (:func:`~socialdesk.store.columns.columns_by_name`).
     """
     since = (date.fromisoformat(today) - timedelta(days=days)).isoformat()
-    rows = ws.conn.execute(
+    cursor = ws.conn.cursor()
+    cursor.row_factory = None  # plain tuples, taken apart by columns_by_name
+    rows = columns_by_name(cursor.execute(
         "SELECT contact_id, count(*) AS asks FROM asks WHERE asked_on > ? AND asked_on <= ? "
-        "GROUP BY contact_id", (since, today),
-    ).fetchall()
+        "GROUP BY contact_id", (since, today)), between)
     wanted = None if contact_ids is None else set(contact_ids)
-    return {row["contact_id"]: row["asks"] for row in rows
-            if wanted is None or row["contact_id"] in wanted}
+    return {contact: count for contact, count in zip(rows["contact_id"], rows["asks"],
+                                                      strict=True)
+            if wanted is None or contact in wanted}
 
 
 def waiting_asks(ws: Workspace, today: str, limit: int = 0) -> WaitingAsks:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
@@ -103,14 +103,19 @@ def partners_without_history(ws: Workspace) -> PartnerRows:
     return partners_among(ws, None)[0]
 
 
-def partners_among(ws: Workspace, among: Sequence[int] | None
+def partners_among(ws: Workspace, among: Sequence[int] | None,
+                   between: Callable[[], object] | None = None
                    ) -> tuple[PartnerRows, np.ndarray]:
     """:func:`partners_without_history` of some contacts (None: all), and each audience's contact.
 
     The audiences' contacts (int64, one per audience) are what ``owner`` is worked out
     from, also for an audience whose contact is gone (another program deleted it without
     its audiences): what a copy brought up to date contact by contact needs to place them.
+    ``between`` is called between the queries and parts of their rows
+    (:func:`~socialdesk.store.columns.columns_by_name`): a read on a worker stops there
+    when its view was left.
     """
+    step = between or (lambda: None)
     import numpy as np  # imported on first use, not at startup
 
     cursor = ws.conn.cursor()
@@ -126,39 +131,44 @@ def partners_among(ws: Workspace, among: Sequence[int] | None
         of_topics = f" WHERE audience_id IN (SELECT id FROM audiences WHERE contact_id {listed})"
     partners = columns_by_name(cursor.execute(
         "SELECT id, name, strength, stage, effort_minutes FROM contacts "
-        f"WHERE {of_contacts} ORDER BY id", args))
+        f"WHERE {of_contacts} ORDER BY id", args), between)
     strength = np.asarray(partners["strength"], dtype=float)  # None: NaN, the stage's below
     stages = partners["stage"]
     for i in np.flatnonzero(np.isnan(strength)).tolist():
         strength[i] = STAGE_STRENGTH[stages[i]]
     ids = np.asarray(partners["id"], dtype=np.int64)
     n = len(ids)
+    step()
     audiences = columns_by_name(cursor.execute(
         f"SELECT id, contact_id, {_PLATFORM} AS platform, {_COUNT.format('size')} AS size "
-        f"FROM audiences{of_audiences} ORDER BY contact_id, id", args))
+        f"FROM audiences{of_audiences} ORDER BY contact_id, id", args), between)
     platforms = audiences["platform"]
     platform_codes = _codes(platforms)
-    topics, topic_sets = _audience_topic_sets(
-        cursor, np.asarray(audiences["id"], dtype=np.int64), of_topics, args)
+    platform = np.fromiter(map(platform_codes.__getitem__, platforms), dtype=np.int64,
+                           count=len(platforms))
+    step()
     contacts = np.asarray(audiences["contact_id"], dtype=np.int64)
+    size = np.asarray(audiences["size"], dtype=np.int64)
+    step()
+    topics, topic_sets = _audience_topic_sets(
+        cursor, np.asarray(audiences["id"], dtype=np.int64), of_topics, args, between)
     return PartnerRows(
         ids=ids, names=list(partners["name"]), strength=strength,
         effort_minutes=np.asarray(partners["effort_minutes"], dtype=np.int64),
         asked=np.zeros(n, dtype=np.int64), shared=np.zeros(n, dtype=np.int64),
-        last_asked_on=[None] * n,
-        owner=np.searchsorted(ids, contacts),
-        size=np.asarray(audiences["size"], dtype=np.int64),
-        platform=np.fromiter(map(platform_codes.__getitem__, platforms), dtype=np.int64,
-                             count=len(platforms)),
-        platforms=tuple(platform_codes), topics=topics, topic_sets=topic_sets), contacts
+        last_asked_on=[None] * n, owner=np.searchsorted(ids, contacts), size=size,
+        platform=platform, platforms=tuple(platform_codes), topics=topics,
+        topic_sets=topic_sets), contacts
 
 
-def partner_history(ws: Workspace, ids: np.ndarray, only: bool = False
+def partner_history(ws: Workspace, ids: np.ndarray, only: bool = False,
+                    between: Callable[[], object] | None = None
                     ) -> tuple[np.ndarray, np.ndarray, list[str | None]]:
     """Each partner's resolved asks (n), shares (k) and last ask of all (ISO date or None).
 
     ``ids``: the partners' contact ids, increasing; the figures in their order. With
     ``only``, the asks of these partners alone are read (a few, looked up one by one).
+    ``between``: as :func:`partners_among`'s.
     """
     import numpy as np
 
@@ -172,8 +182,10 @@ def partner_history(ws: Workspace, ids: np.ndarray, only: bool = False
     if only:
         where, args = " WHERE contact_id IN (SELECT value FROM json_each(?))", \
             (json.dumps(ids.tolist()),)
+    if between is not None:
+        between()
     history = columns_by_name(cursor.execute(f"{PARTNER_HISTORY}{where} GROUP BY contact_id",
-                                             args))
+                                             args), between)
     at, found = _positions(ids, np.asarray(history["contact_id"], dtype=np.int64))
     asked[at] = np.asarray(history["asked"], dtype=np.int64)[found]
     shared[at] = np.asarray(history["shared"], dtype=np.int64)[found]
@@ -249,23 +261,28 @@ def _positions(ids: np.ndarray, wanted: np.ndarray) -> tuple[np.ndarray, np.ndar
 
 
 def _audience_topic_sets(cursor: sqlite3.Cursor, audience_ids: np.ndarray, where: str = "",
-                         args: tuple[str, ...] = ()
+                         args: tuple[str, ...] = (),
+                         between: Callable[[], object] | None = None
                          ) -> tuple[np.ndarray, tuple[frozenset[str], ...]]:
     """Each audience's topic set (names case-folded), as codes into the distinct sets."""
     import numpy as np
 
+    step = between or (lambda: None)
     topic = columns_by_name(cursor.execute("SELECT id, name FROM topics"))
     names = {tid: name.casefold() for tid, name in zip(topic["id"], topic["name"], strict=True)}
+    step()
     rows = columns_by_name(cursor.execute(
         f"SELECT audience_id, group_concat(topic_id) AS topic_ids FROM audience_topics{where} "
-        "GROUP BY audience_id", args))
+        "GROUP BY audience_id", args), between)
     lists = rows["topic_ids"]
     sets = _codes(["", *lists])
+    step()
     codes = np.zeros(len(audience_ids), dtype=np.int64)
     order = np.argsort(audience_ids, kind="stable")
     at, found = _positions(audience_ids[order], np.asarray(rows["audience_id"], dtype=np.int64))
     codes[order[at]] = np.fromiter(map(sets.__getitem__, lists), dtype=np.int64,
                                    count=len(lists))[found]
+    step()
     topic_sets = tuple(frozenset(names[int(t)] for t in key.split(",") if t and int(t) in names)
                        for key in sets)
     return codes, topic_sets

@@ -15,10 +15,12 @@ are made from. Plain tuples, in bulk: a large workspace has tens of thousands of
 
 from __future__ import annotations
 
+import itertools
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, NamedTuple
 
+from socialdesk.store import columns as column_reads
 from socialdesk.store.asks import RESOLVED, WAITING
 from socialdesk.store.occurrences import repeat_of
 from socialdesk.store.workspace import Workspace
@@ -75,12 +77,15 @@ def resolved_forecasts(ws: Workspace) -> list[ResolvedForecast]:
 CALIBRATION_ROW = [("raw_p", "f8"), ("shared", "f8")]
 
 
-def calibration_outcomes(ws: Workspace, with_ids: bool = False) -> np.ndarray:
+def calibration_outcomes(ws: Workspace, with_ids: bool = False,
+                         between: Callable[[], object] | None = None) -> np.ndarray:
     """The model's p before the calibration and the outcome of :func:`resolved_forecasts`.
 
     One structured array (``CALIBRATION_ROW``, and each ask's ``id`` with ``with_ids``)
     in the same order, read straight from the cursor: what the calibration is fitted on,
-    without a tuple per ask.
+    without a tuple per ask. With ``between``, read ``ROWS_PART`` rows at a time,
+    calling ``between()`` after each part (a read on a worker stops there when its view
+    was left).
     """
     import numpy as np  # imported on first use, not at startup
 
@@ -91,7 +96,14 @@ def calibration_outcomes(ws: Workspace, with_ids: bool = False) -> np.ndarray:
         return np.zeros(0, dtype=row)
     cursor = ws.conn.cursor()
     cursor.row_factory = None
-    return np.fromiter(cursor.execute(query), dtype=row)
+    rows = cursor.execute(query)
+    if between is None:
+        return np.fromiter(rows, dtype=row)
+    parts = []
+    while len(part := np.fromiter(itertools.islice(rows, column_reads.ROWS_PART), dtype=row)):
+        parts.append(part)
+        between()
+    return np.concatenate(parts) if parts else np.zeros(0, dtype=row)
 
 
 def outcomes_among(ws: Workspace, ask_ids: Sequence[int]) -> tuple[np.ndarray, np.ndarray]:

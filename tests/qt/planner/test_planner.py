@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from planner_helpers import same
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QGraphicsLineItem
@@ -445,3 +446,49 @@ def test_leaving_the_planner_mid_plan_stops_it_and_coming_back_finishes_it(
         direct = post_plan.plan_for_post(ws, view.facts, view.data.post.id)
     assert view.data.columns == direct.columns
     assert [view.model.rows[r].id for r in range(view.model.rowCount())] == direct.columns.ids
+
+
+def test_leaving_the_planner_mid_workspace_read_stops_it_and_coming_back_finishes_it(
+        window: MainWindow, qtbot, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The workspace read is 1.6 s of Python on the huge workspace when nothing is kept:
+    once the user left, it stops at its next stopping point, not at its end; back in the
+    planner it is read whole, the same as read directly."""
+    import threading
+
+    from PySide6.QtWidgets import QApplication
+
+    from socialdesk.qt.planner.data import read_workspace
+    from socialdesk.store import planning as stored
+
+    history, channels = stored.partner_history, stored.own_channels
+    reading, go_on = threading.Event(), threading.Event()
+    calls: list[str] = []
+
+    def held_history(*args, **kwargs):  # type: ignore[no-untyped-def]
+        calls.append("history")
+        reading.set()
+        go_on.wait(10)  # a deterministic hold while the user leaves
+        return history(*args, **kwargs)
+
+    def counted_channels(*args, **kwargs):  # type: ignore[no-untyped-def]
+        calls.append("channels")  # read after the partners' history
+        return channels(*args, **kwargs)
+
+    monkeypatch.setattr(stored, "partner_history", held_history)
+    monkeypatch.setattr(stored, "own_channels", counted_channels)
+    view = window.show_view("planner")
+    assert isinstance(view, PlannerView)
+    assert reading.wait(10)
+    window.show_view("contacts")  # the user leaves while the partners are read
+    go_on.set()
+    assert view.loader.wait(10_000)
+    QApplication.processEvents()
+    assert calls == ["history"] and view.loader.pending and view.facts is None
+
+    window.show_view("planner")  # back: read again, to the end
+    settle(qtbot, view)
+    assert calls == ["history", "history", "channels"]
+    monkeypatch.undo()
+    with view.ws.__class__.open_readonly(view.ws.path) as ws:
+        direct = read_workspace(ws, view.facts.model.today)
+    same(view.facts, direct)

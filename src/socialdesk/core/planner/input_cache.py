@@ -65,8 +65,13 @@ class _State:
         return {"marks": self.marks, "changes": self.changes}
 
 
-def partner_rows(ws: Workspace) -> planning.PartnerRows:
-    """``store.planning.partner_rows``, from the kept copy brought up to date when there is one."""
+def partner_rows(ws: Workspace, between: Callable[[], object] | None = None
+                 ) -> planning.PartnerRows:
+    """``store.planning.partner_rows``, from the kept copy brought up to date when there is one.
+
+    ``between`` is called between the reads and parts of their rows (a read on a worker
+    stops there when its view was left).
+    """
     state = _State(ws)
     path = cache_file(ws, "partners") if state.marks is not None else None
     kept = _load(path, "partners")
@@ -90,20 +95,23 @@ def partner_rows(ws: Workspace) -> planning.PartnerRows:
                 return rows
         except (ValueError, TypeError, KeyError, IndexError, AttributeError):
             pass  # read again below, and written anew
-    rows, contacts = planning.partners_among(ws, None)
-    asked, shared, last = planning.partner_history(ws, rows.ids)
+    rows, contacts = planning.partners_among(ws, None, between)
+    asked, shared, last = planning.partner_history(ws, rows.ids, between=between)
     rows = replace(rows, asked=asked, shared=shared, last_asked_on=last)
+    if between is not None:
+        between()
     _store(path, "partners", state, _rows_text(rows, contacts))
     return rows
 
 
-def calibration_fit(ws: Workspace, fit: Callable[[np.ndarray], Fit]) -> Fit:
+def calibration_fit(ws: Workspace, fit: Callable[[np.ndarray], Fit],
+                    between: Callable[[], object] | None = None) -> Fit:
     """``fit(outcomes)`` on ``store.track_record.calibration_outcomes``, kept between runs.
 
     ``Fit``: the resolved asks' count and (α, β), None under the count a fit needs. The
     outcomes are kept with it: after asks changed, only theirs are read again (an ask
     answered: its row and where it goes, not 300,000 rows), and the fit is worked out again
-    only if one of them is or was among the outcomes.
+    only if one of them is or was among the outcomes. ``between``: as :func:`partner_rows`'s.
     """
     import numpy as np
 
@@ -135,8 +143,10 @@ def calibration_fit(ws: Workspace, fit: Callable[[np.ndarray], Fit]) -> Fit:
                 return value
         except (ValueError, TypeError, KeyError, IndexError):
             pass  # fitted again below, and written anew
-    outcomes = stored.calibration_outcomes(ws, with_ids=True)
+    outcomes = stored.calibration_outcomes(ws, with_ids=True, between=between)
     value = fit(outcomes)
+    if between is not None:
+        between()
     _store(path, "calibration", state, _fit_text(value, outcomes))
     return value
 

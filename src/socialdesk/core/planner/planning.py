@@ -13,7 +13,7 @@ Their outcomes still count (k and n), so a recorded share raises the likelihood 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
@@ -46,12 +46,13 @@ class WorkspaceModel:
     params: leverage.ModelParams
 
 
-def model_params(ws: Workspace) -> leverage.ModelParams:
+def model_params(ws: Workspace, between: Callable[[], object] | None = None
+                 ) -> leverage.ModelParams:
     """The leverage parameters stored in (or defaulted for) the workspace.
 
     When switched on, the recalibration fitted from the track record (once 30 asks are
     resolved) and the reach rates learned from own posts (platforms with 5 posts) replace
-    the identity and the set rates.
+    the identity and the set rates. ``between``: as :func:`workspace_model`'s.
     """
     s = workspace_settings(ws)
     rates = dict(s["reach_rates"])
@@ -61,7 +62,7 @@ def model_params(ws: Workspace) -> leverage.ModelParams:
                       if learned.rate is not None})
     alpha, beta = 0.0, 1.0
     if s["calibration_on"]:
-        fitted = track_record.calibration(ws, s)
+        fitted = track_record.calibration(ws, s, between=between)
         if fitted.active:
             alpha, beta = fitted.alpha, fitted.beta
     return leverage.ModelParams(
@@ -78,19 +79,28 @@ def days_since(today: date, iso: str | None) -> int | None:
     return (today - date.fromisoformat(iso)).days if iso else None
 
 
-def workspace_model(ws: Workspace, today: date, with_links: bool = True) -> WorkspaceModel:
-    """Read the partners, own channels, links (unless not wanted) and settings."""
+def workspace_model(ws: Workspace, today: date, with_links: bool = True,
+                    between: Callable[[], object] | None = None) -> WorkspaceModel:
+    """Read the partners, own channels, links (unless not wanted) and settings.
+
+    ``between`` is called between the reads and between parts of their rows (a few tens
+    of milliseconds apart on a huge workspace): a read on a worker stops there when its
+    view was left. What is read is the same with or without it.
+    """
     from socialdesk.core.planner import graph, input_cache  # numpy: only when it is needed
     from socialdesk.core.planner.partner_columns import PartnerColumns
 
-    rows = input_cache.partner_rows(ws)
-    return WorkspaceModel(
-        today=today, partners=PartnerColumns.from_rows(rows, today),
-        last_asked_on=rows.last_asked_on,
-        channels=tuple(AudienceInput(p, f) for p, f in planning.own_channels(ws)),
-        links=graph.partner_links(ws) if with_links else graph.PartnerLinks.empty(),
-        params=model_params(ws),
-    )
+    step = between or (lambda: None)
+    rows = input_cache.partner_rows(ws, between)
+    step()
+    partners = PartnerColumns.from_rows(rows, today)
+    step()
+    channels = tuple(AudienceInput(p, f) for p, f in planning.own_channels(ws))
+    links = graph.partner_links(ws) if with_links else graph.PartnerLinks.empty()
+    step()
+    params = model_params(ws, between)
+    return WorkspaceModel(today=today, partners=partners, last_asked_on=rows.last_asked_on,
+                          channels=channels, links=links, params=params)
 
 
 def for_post(partners: PartnerColumns, last_other_asks: Mapping[int, str | None],

@@ -196,12 +196,14 @@ def reach_bias(observed: Iterable[tuple[float, float, float]]) -> ReachBias:
     return ReachBias(n, mean, sd)
 
 
-def fit_calibration(p: Numbers, y: Numbers) -> tuple[float, float]:
+def fit_calibration(p: Numbers, y: Numbers, between: Callable[[], object] | None = None
+                    ) -> tuple[float, float]:
     """α, β maximising the outcomes' likelihood under ``σ(α + β logit p)`` less the penalty.
 
     The penalty ``(α² + (β − 1)²) / 2`` pulls toward no change; the objective is strictly
     concave, so Newton's method (with step halving) finds its one maximum. p is clipped to
-    [0.001, 0.999] so that its logit is finite.
+    [0.001, 0.999] so that its logit is finite. ``between`` is called after each step
+    (a few milliseconds each for 300,000 asks).
     """
     import numpy as np
 
@@ -235,6 +237,8 @@ def fit_calibration(p: Numbers, y: Numbers) -> tuple[float, float]:
         a, b, current = float(na), float(nb), value
         if done:
             break
+        if between is not None:
+            between()
     return a, b
 
 
@@ -268,11 +272,15 @@ def learned_rates(samples: Iterable[tuple[str, float, float]],
 
 
 def calibration(ws: Workspace, settings: Mapping[str, Any] | None = None,
-                forecasts: Sequence[stored.ResolvedForecast] | None = None) -> Calibration:
-    """The workspace's recalibration: fitted from 30 resolved asks on, active when switched on."""
+                forecasts: Sequence[stored.ResolvedForecast] | None = None,
+                between: Callable[[], object] | None = None) -> Calibration:
+    """The workspace's recalibration: fitted from 30 resolved asks on, active when switched on.
+
+    ``between``: as :func:`stored_fit`'s.
+    """
     settings = settings if settings is not None else workspace_settings(ws)
     if forecasts is None:
-        resolved, fitted = stored_fit(ws)
+        resolved, fitted = stored_fit(ws, between)
     else:
         resolved = len(forecasts)
         fitted = None if resolved < MIN_RESOLVED else fit_calibration(
@@ -284,20 +292,22 @@ def calibration(ws: Workspace, settings: Mapping[str, Any] | None = None,
                        resolved=resolved)
 
 
-def stored_fit(ws: Workspace) -> tuple[int, tuple[float, float] | None]:
+def stored_fit(ws: Workspace, between: Callable[[], object] | None = None
+               ) -> tuple[int, tuple[float, float] | None]:
     """The stored outcomes' count and (α, β) fitted on them (None under ``MIN_RESOLVED``).
 
     Kept between runs while the asks it is fitted on are unchanged (``input_cache``):
-    300,000 asks take a few tenths of a second to read and fit.
+    300,000 asks take a few tenths of a second to read and fit. ``between`` is called
+    between parts of the read (a read on a worker stops there when its view was left).
     """
     from socialdesk.core.planner import input_cache
 
     def fit(outcomes: np.ndarray) -> tuple[int, tuple[float, float] | None]:
         if len(outcomes) < MIN_RESOLVED:
             return len(outcomes), None
-        return len(outcomes), fit_calibration(outcomes["raw_p"], outcomes["shared"])
+        return len(outcomes), fit_calibration(outcomes["raw_p"], outcomes["shared"], between)
 
-    return input_cache.calibration_fit(ws, fit)
+    return input_cache.calibration_fit(ws, fit, between)
 
 
 def workspace_learned_rates(ws: Workspace) -> dict[str, LearnedRate]:

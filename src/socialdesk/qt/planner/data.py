@@ -12,7 +12,7 @@ such object while holding the interpreter lock, and the GUI thread waits for it.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from datetime import date
 
@@ -45,8 +45,15 @@ class WorkspaceFacts:
     waiting_posts: tuple[WaitingPost, ...] = ()
 
 
-def read_workspace(ws: Workspace, today: date) -> WorkspaceFacts:
-    """Everything the planner needs that does not depend on the post."""
+def read_workspace(ws: Workspace, today: date,
+                   between: Callable[[], object] | None = None) -> WorkspaceFacts:
+    """Everything the planner needs that does not depend on the post.
+
+    ``between`` is called between the reads and between parts of them (the view passes
+    ``workers.check_presence``: the read stops there when the user left the planner);
+    the answer is the same with or without it.
+    """
+    step = between or (lambda: None)
     settings = workspace_settings(ws)
     waiting: dict[int, WaitingPost] = {}
     for ask in asks.waiting_asks(ws, today.isoformat(), limit=200).rows:
@@ -62,10 +69,15 @@ def read_workspace(ws: Workspace, today: date) -> WorkspaceFacts:
                    for pid, w in waiting.items()}
     past = sorted((w for w in waiting.values() if (w.scheduled_on or "") < today.isoformat()),
                   key=lambda w: w.scheduled_on or "", reverse=True)[:WAITING_POSTS]
+    step()
+    model = workspace_model(ws, today, with_links=False,  # each post reads its own
+                            between=between)
+    step()
     return WorkspaceFacts(
-        model=workspace_model(ws, today, with_links=False),  # each post reads its own
+        model=model,
         warning_count=int(settings["ask_warning_count"]),
-        recent_asks=asks.recent_ask_counts(ws, today.isoformat(), FATIGUE_WINDOW_DAYS),
+        recent_asks=asks.recent_ask_counts(ws, today.isoformat(), FATIGUE_WINDOW_DAYS,
+                                           between=between),
         waiting_posts=tuple(past),
     )
 

@@ -61,8 +61,9 @@ def _load(path: Path, generation: int, facts: WorkspaceFacts | None, post_id: in
           day: date) -> tuple[int, WorkspaceFacts, PostData | None, int | None]:
     """Worker: read the workspace (unless cached) and plan the post, on its own connection."""
     with Workspace.open_readonly(path) as ws:
-        facts = facts if facts is not None else read_workspace(ws, day)
-        check_presence()  # the user left the planner: plan the post when it shows again
+        # The user left the planner: stop at the next check, read again when it shows.
+        facts = facts if facts is not None else read_workspace(ws, day, check_presence)
+        check_presence()
         data = plan_for_post(ws, facts, post_id) if post_id is not None else None
     return generation, facts, data, post_id
 
