@@ -453,34 +453,21 @@ def test_leaving_the_planner_mid_workspace_read_stops_it_and_coming_back_finishe
     """The workspace read is 1.6 s of Python on the huge workspace when nothing is kept:
     once the user left, it stops at its next stopping point, not at its end; back in the
     planner it is read whole, the same as read directly."""
-    import threading
-
     from PySide6.QtWidgets import QApplication
 
+    from held_reads import Held
     from socialdesk.qt.planner.data import read_workspace
     from socialdesk.store import planning as stored
 
-    history, channels = stored.partner_history, stored.own_channels
-    reading, go_on = threading.Event(), threading.Event()
-    calls: list[str] = []
-
-    def held_history(*args, **kwargs):  # type: ignore[no-untyped-def]
-        calls.append("history")
-        reading.set()
-        go_on.wait(10)  # a deterministic hold while the user leaves
-        return history(*args, **kwargs)
-
-    def counted_channels(*args, **kwargs):  # type: ignore[no-untyped-def]
-        calls.append("channels")  # read after the partners' history
-        return channels(*args, **kwargs)
-
-    monkeypatch.setattr(stored, "partner_history", held_history)
-    monkeypatch.setattr(stored, "own_channels", counted_channels)
+    held = Held()
+    held.hold(monkeypatch, stored, "partner_history", "history")
+    held.count(monkeypatch, stored, "own_channels", "channels")  # read after the history
+    calls = held.calls
     view = window.show_view("planner")
     assert isinstance(view, PlannerView)
-    assert reading.wait(10)
+    assert held.reached.wait(10)
     window.show_view("contacts")  # the user leaves while the partners are read
-    go_on.set()
+    held.release()
     assert view.loader.wait(10_000)
     QApplication.processEvents()
     assert calls == ["history"] and view.loader.pending and view.facts is None
