@@ -249,7 +249,10 @@ class ContactsModel(TitledColumnsModel):
         # Pages of rows read (page number → rows), the most recently used last.
         self._pages: OrderedDict[int, list[RowTuple]] = OrderedDict()
         self._started = False  # sorting before the first reset only sets the query
-        self._count: int | None = None  # the total while only a first page's ids are known
+        # The ids are only a first page's (from the name index, before the order arrives):
+        # how many contacts there are is not known yet (counting them takes 30–190 ms over
+        # a million on this thread; the order read on the worker gives it).
+        self._first_page_only = False
         self.waiting = False  # the query's order is being read; the rows shown may be older
         self._wanted = FIRST_PAGE  # rows to load once the order arrives
         self._reading: set[tuple[str, bool, Version]] = set()
@@ -274,10 +277,13 @@ class ContactsModel(TitledColumnsModel):
         return self.waiting and self._shown != self.query
 
     @property
-    def total(self) -> int:
-        """How many contacts match the query (loaded or not); see :attr:`total_exact`."""
-        if self._count is not None:
-            return self._count
+    def total(self) -> int | None:
+        """How many contacts match the query (loaded or not); see :attr:`total_exact`.
+
+        None while only a first page is known, until the order read on the worker arrives.
+        """
+        if self._first_page_only:
+            return None
         if self._matches is not None and not self._matches.complete:
             return self._matches.at_least
         return len(self.ids)
@@ -285,7 +291,7 @@ class ContactsModel(TitledColumnsModel):
     @property
     def total_exact(self) -> bool:
         """False while a search's matches are still being found: ``total`` is a minimum."""
-        return self._count is not None or self._matches is None or self._matches.complete
+        return self._first_page_only or self._matches is None or self._matches.complete
 
     def set_query(self, query: ContactQuery) -> None:
         """Show the contacts matching ``query`` (loads the first page)."""
@@ -323,8 +329,9 @@ class ContactsModel(TitledColumnsModel):
         self._read_order(sort, descending)
         if not self.query.filtered and sort in INDEXED_SORTS and wanted <= PAGE:
             first = contacts.first_sorted_ids(self.ws, sort, descending, wanted)
+            # Fewer than asked for: they are every contact, and their count is known.
             self._show(np.array(first, dtype=np.int64), wanted,
-                       count=contacts.count_contacts(self.ws))
+                       first_page_only=len(first) == wanted)
 
     def _read_order(self, sort: str, descending: bool) -> None:
         """Read an order on the worker thread, unless it is being read already.
@@ -359,8 +366,8 @@ class ContactsModel(TitledColumnsModel):
         # (the order is read here only when the worker could not)
         matches = self.search.matches(self.query, max(shown, self._wanted))
         ids = matches.ids
-        if self._count is not None and np.array_equal(ids[:shown], self.ids[:shown]):
-            self.ids, self._count, self._shown = ids, None, self.query  # the page stays
+        if self._first_page_only and np.array_equal(ids[:shown], self.ids[:shown]):
+            self.ids, self._first_page_only, self._shown = ids, False, self.query  # page stays
             self._matches, self._taken = matches, len(ids)
             self._pages.clear()  # read when ids were only a first page's
             self.ordered.emit()
@@ -410,16 +417,18 @@ class ContactsModel(TitledColumnsModel):
             wanted = min(wanted, PAGE)
         self._show(matches.ids, wanted, matches=matches, first_page=first_page)
 
-    def _show(self, ids: np.ndarray, wanted: int, count: int | None = None,
+    def _show(self, ids: np.ndarray, wanted: int, first_page_only: bool = False,
               matches: Matches | None = None,
               first_page: list[RowTuple] | None = None) -> None:
         """Reset to the contacts ``ids``, offering the first ``wanted`` rows.
+
+        ``first_page_only``: ``ids`` are the first of more, how many is not known yet.
 
         ``first_page``: the rows of the first ids, read already (the rest of their page
         is read when the table shows it).
         """
         self.beginResetModel()
-        self.ids, self._count, self._shown = ids, count, self.query
+        self.ids, self._first_page_only, self._shown = ids, first_page_only, self.query
         self._matches, self._taken = matches, len(ids)
         self._find_more(wanted)
         self._shown_rows = min(wanted, len(self.ids))

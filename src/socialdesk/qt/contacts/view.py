@@ -303,6 +303,8 @@ class ContactsView(View):
             if not self.model.searching:  # a search on the worker ends in a moment: the
                 self.count.setText("Searching…" if searching else "Sorting…")  # count stays
             return
+        if total is None:  # counted once the order read on the worker arrives: until
+            return  # then the count shown stays (none when the view opens)
         more = "" if self.model.total_exact else "+"  # found as the table scrolls
         noun = f"{total:,}{more} contact{'s' if total != 1 else ''}"
         self.count.setText(noun + (" match" if searching and total != 1 else
