@@ -13,40 +13,37 @@ On a large workspace the order of every contact for a sort key (which searches n
 read on a worker thread, never on the GUI thread: meanwhile the first page sorted by
 name comes from the name index at once, and other queries keep the rows shown until
 the order arrives (``waiting``). Over :data:`SEARCH_ABOVE` contacts a search or filter
-runs on a worker too (its own lane, :func:`search_pool`, with a connection of its own
-kept open there, :func:`reader_for`) with the rows of its first screenful: the rows
-shown stay until the answer comes, and only the latest query's answer is shown (a
-:class:`~socialdesk.qt.workers.LatestJob`).
+runs on a worker too (its own lane, with a connection of its own kept open there) with
+the rows of its first screenful: the rows shown stay until the answer comes, and only
+the latest query's answer is shown (a :class:`~socialdesk.qt.workers.LatestJob`).
+What runs on the workers lives beside this module: the order read in
+:mod:`~socialdesk.qt.contacts.order_job`, the search in
+:mod:`~socialdesk.qt.contacts.search_job`; this one keeps the model on the GUI thread.
 Loaded rows are kept as plain tuples, which the garbage collector does not track: 100k
 loaded rows add nothing to a full collection.
 """
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import itertools
-import os
-import sqlite3
-import sys
-import threading
 from collections import OrderedDict
 from collections.abc import Iterator, Sequence
-from pathlib import Path
 from typing import Any, overload
 
 import numpy as np
-from PySide6.QtCore import (
-    QModelIndex,
-    QPersistentModelIndex,
-    Qt,
-    QThread,
-    QThreadPool,
-    QTimer,
-    Signal,
-)
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
 
 from socialdesk.core.formatting import compact, exact
+from socialdesk.qt.contacts.order_job import OrderCourier, order_pool, read_order_for
+from socialdesk.qt.contacts.search_job import (
+    FIRST_PAGE,
+    Found,
+    find_for,
+    forget_reader,
+    page_rows,
+    search_pool,
+)
 from socialdesk.qt.formatting import day_text
 from socialdesk.qt.table_model import (
     ALIGNMENT,
@@ -56,26 +53,17 @@ from socialdesk.qt.table_model import (
     TOOLTIP,
     TitledColumnsModel,
 )
-from socialdesk.qt.workers import LatestJob, Task, lane, run_task
+from socialdesk.qt.workers import LatestJob, run_task
 from socialdesk.store import contacts
-from socialdesk.store.contact_search import (
-    ContactSearch,
-    Matches,
-    Ranked,
-    Version,
-    find_matches,
-    read_order,
-)
+from socialdesk.store.contact_search import ContactSearch, Matches, Ranked, Version
 from socialdesk.store.contacts import (
     ROW_AUDIENCE,
     ROW_FIELDS,
     ROW_FOLLOW_UP,
-    ROW_ID,
     ContactQuery,
     RowTuple,
     contact_row,
 )
-from socialdesk.store.errors import WorkspaceError
 from socialdesk.store.models import ContactRow
 from socialdesk.store.workspace import Workspace
 
@@ -88,7 +76,6 @@ _FIELD_OF_COLUMN = tuple(ROW_FIELDS.index(name) for name in (
     "name", "organisation", "kind", "stage", "email", "tags", "follow_up_on", "audience"))
 HEADERS = ("Name", "Organisation", "Kind", "Stage", "E-mail", "Tags", "Follow up", "Audience")
 SORT_KEYS = ("name", "organisation", "kind", "stage", "email", None, "follow_up_on", "audience")
-FIRST_PAGE = 50  # a screenful (the view asks for more when it is taller)
 PAGE = 400
 FINDING_PAGE = 100  # rows a scroll loads while the matches are still being found
 CACHE_PAGE = 200  # rows read from the workspace at once, when first shown
@@ -99,104 +86,7 @@ BACKGROUND_ABOVE = 5000  # contacts (by highest id): above, orders are read on a
 SEARCH_ABOVE = 200_000
 INDEXED_SORTS = ("name",)  # an index gives their first page at once (contacts_name)
 
-def order_pool() -> QThreadPool:
-    """The contacts' own worker thread (the shared pool may be busy with long checks)."""
-    return lane("contacts order")
-
-
-def search_pool() -> QThreadPool:
-    """The thread searches run on (not niced: a search is partly Python, see workers.py).
-
-    Kept for good: its connection (:func:`reader_for`) belongs to it.
-    """
-    pool = lane("contacts search")
-    pool.setExpiryTimeout(-1)
-    return pool
-
-
-# Each search thread's connection and the model it is for, by thread (a thread Qt started
-# gets a new Python thread state for every job, so a threading.local would not keep it).
-_readers: dict[int, tuple[int, Workspace]] = {}
-
-
-def reader_for(owner: int, path: Path) -> Workspace:
-    """Worker: this thread's read-only connection for model ``owner``, opened once.
-
-    One is kept per thread (the search lane's): another model's replaces it.
-    """
-    kept = _readers.get(threading.get_ident())
-    if kept is not None and kept[0] == owner:
-        return kept[1]
-    close_reader()
-    ws = Workspace.open_readonly(path)
-    _readers[threading.get_ident()] = (owner, ws)
-    return ws
-
-
-def close_reader(owner: int | None = None) -> None:
-    """Worker: close this thread's connection (only model ``owner``'s, when given)."""
-    kept = _readers.get(threading.get_ident())
-    if kept is not None and owner in (None, kept[0]):
-        del _readers[threading.get_ident()]
-        kept[1].close()
-
-
-def forget_reader(owner: int) -> None:
-    """Close model ``owner``'s connection on the search thread (the model is gone)."""
-    with contextlib.suppress(RuntimeError):  # the pool went first: the app is quitting
-        run_task(Task(), lambda _progress: close_reader(owner), search_pool())
-
-
-Found = tuple[ContactQuery, Version, Matches, list["RowTuple"]]  # a search's answer
-
-
-def find_for(owner: int, path: Path, query: ContactQuery, ranked: Ranked, wanted: int,
-             read_at_most: int, version: Version) -> Found:
-    """Worker: the matches of ``query`` and the rows of their first screenful."""
-    ws = reader_for(owner, path)
-    matches = find_matches(ws, query, ranked, wanted, read_at_most)
-    return query, version, matches, page_rows(ws, matches.ids[:FIRST_PAGE])
-
-
-def page_rows(ws: Workspace, ids: np.ndarray) -> list[RowTuple]:
-    """The rows of contacts ``ids``, in that order (a deleted one as :func:`_gone`)."""
-    found = {row[ROW_ID]: row for row in contacts.row_tuples_for_ids(ws, ids)}
-    return [found.get(cid) or _gone(cid) for cid in ids.tolist()]
-
-
 _owners = itertools.count()
-
-
-WORKER_NICENESS = 10  # a worker thread gives way to the GUI thread when they compete
-
-
-def yield_to_gui_thread() -> None:
-    """Lower the calling thread's scheduling priority (Linux: per-thread niceness)."""
-    if sys.platform.startswith("linux"):
-        with contextlib.suppress(OSError):  # lowering a thread's own priority needs no rights
-            current = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
-            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(),
-                           max(current, WORKER_NICENESS))
-    else:
-        QThread.currentThread().setPriority(QThread.Priority.LowPriority)
-
-
-class OrderCourier(Task):
-    """Carries sort orders read on a worker thread to the GUI thread."""
-
-    arrived = Signal(str, bool, object, object)  # sort, descending, version, order or None
-
-
-def read_order_for(path: Path, sort: str, descending: bool, version: Version,
-                   courier: OrderCourier) -> None:
-    """Worker: read every contact id in one sort order and hand it over (None: unreadable)."""
-    yield_to_gui_thread()
-    try:
-        order: Ranked | None = read_order(path, sort, descending)
-    except (WorkspaceError, sqlite3.Error):
-        order = None  # the GUI thread reads it itself (and reports any damage)
-    with contextlib.suppress(RuntimeError):  # the model has gone: nobody to tell
-        courier.arrived.emit(sort, descending, version, order)
 
 
 class LoadedRows(Sequence[ContactRow]):
@@ -558,8 +448,3 @@ class ContactsModel(TitledColumnsModel):
 
 # The roles data() answers: the others (asked for every cell painted or measured) at once.
 _ANSWERED = frozenset((DISPLAY, int(ROW_ROLE), ALIGNMENT, TOOLTIP))
-
-
-def _gone(contact_id: int) -> RowTuple:
-    """The fields of a contact deleted since the query ran: its id, nothing else."""
-    return (contact_id, "", "", "", "", "", "", None, 0)
