@@ -387,7 +387,8 @@ def test_a_follow_up_set_today_shows_on_the_today_view(window: MainWindow, view:
     qtbot.mouseClick(view.editor.form.follow_check, Qt.MouseButton.LeftButton)
     view.editor.form.follow_date.setDate(QDate.currentDate())
     window.show_view("today")
-    qtbot.waitUntil(lambda: cid in [f.contact_id for f in today_view.follow_model.rows])
+    qtbot.waitUntil(lambda: cid in [f.contact_id for f in today_view.follow_model.rows],
+                    timeout=15_000)  # the read waits its turn on the reading thread
 
 
 def test_a_field_being_typed_in_is_saved_when_the_window_closes(window: MainWindow,
