@@ -16,160 +16,44 @@ as it is (a contact deleted there, an ask for it made here) is a conflict too.
 
 Writes are conditional (``If-None-Match: *`` for a new item, ``If-Match`` otherwise); a
 412 means the server's item changed since it was read: the engine reads it again, merges,
-and tries again (:data:`ATTEMPTS` times). Every item's state is saved in its own
+and tries again (``pushing.py``). Every item's state is saved in its own
 transaction, right after the server confirmed it, and a collection's sync token only after
 all its changes were taken in: a sync killed at any point (kill -9, a lost connection)
 repeats at most the work of one item, and a new item's href is made from its UID, so a
 write repeated after a crash lands on the same item instead of a duplicate.
+
+The pull and :func:`sync` are here; the run's state and the taking in of items are in
+``receiving.py``, the moving of asks into the task list in ``task_list_move.py``, and
+the push in ``pushing.py`` (each a base of the one after).
 """
 
 from __future__ import annotations
 
-import contextlib
-import sqlite3
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import replace
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from typing import Literal
 
-from socialdesk.core.sync.account import collection_name, note_device
-from socialdesk.core.sync.dav import (
-    DavClient,
-    NoSyncCollection,
-    PreconditionFailed,
-    SyncError,
-    item_href,
-)
+from socialdesk.core.sync.account import note_device
+from socialdesk.core.sync.dav import DavClient, NoSyncCollection, SyncError
 from socialdesk.core.sync.deletions import TakenAlong
 from socialdesk.core.sync.fetching import Fetcher
-from socialdesk.core.sync.kind import (
-    FORMERLY,
-    KIND_ORDER,
-    ItemDeferred,
-    Kind,
-    Record,
-    SyncFormatError,
-)
-from socialdesk.core.sync.link_authority import (
-    LINKED,
-    Mirrors,
-    completed,
-    merged_part,
-    only_links_dropped,
-    restored,
-    synced,
-)
-from socialdesk.core.sync.merge import (
-    WHOLE,
-    changes_of,
-    held_back,
-    merge,
-    merge_received,
-    pending,
-    title_of,
-    unchanged_here,
-    undecided,
-)
+from socialdesk.core.sync.kind import FORMERLY, Kind, Record
+from socialdesk.core.sync.merge import pending
+from socialdesk.core.sync.pushing import Pushing
+from socialdesk.core.sync.receiving import SyncStopped as SyncStopped  # raised by sync()
 from socialdesk.core.sync.summary import Summary
-from socialdesk.core.sync.waiting import Deferred, Parking
+from socialdesk.core.sync.task_list_move import ensure_task_list
+from socialdesk.core.sync.waiting import Parking
 from socialdesk.store import sync as state
 from socialdesk.store.workspace import Workspace
 
-ATTEMPTS = 3  # writes refused with 412 before the sync gives up on the item
 EMPTIED = 5  # synced items that all vanishing from the server stops the sync
 MAX_PULL_BYTES = 256 * 1024 * 1024  # of items read in one sync; the rest comes next time
 
 
-def _component(text: str) -> str:
-    for line in text.splitlines():
-        name = line.strip().upper()
-        if name in ("BEGIN:VEVENT", "BEGIN:VTODO", "BEGIN:VJOURNAL", "BEGIN:VCARD"):
-            return name[6:]
-    return ""
-
-
-class SyncStopped(SyncError):
-    """The sync was asked to stop; what it did is kept and the next one goes on."""
-
-
-class _Run:
-    """One sync's working state."""
-
-    def __init__(self, ws: Workspace, client: DavClient, kinds: Sequence[Kind],
-                 progress: Callable[[str], None] | None,
-                 should_stop: Callable[[], bool] | None, allow_emptied: bool) -> None:
-        order = {name: i for i, name in enumerate(KIND_ORDER)}
-        self.ws = ws
-        self.client = client
-        self.kinds = sorted(kinds, key=lambda k: order.get(k.name, len(order)))
-        self.progress = progress or (lambda _text: None)
-        self.should_stop = should_stop or (lambda: False)
-        self.allow_emptied = allow_emptied
-        self.read_bytes = 0
-        self.rereads = 0
-        self.departed: set[str] = set()  # contacts the server's deletions took away here
-        self.mirrors = Mirrors({})  # see link_authority.py; read at each push
-        self.deferred: list[Deferred] = []  # see ItemDeferred and waiting.py
-        self.parking = Parking(ws, self.kinds)
-        self.taking = TakenAlong(ws, self.kinds, self.records)
-        self.summary = Summary()
-        self.local: dict[str, dict[str, Record]] = {}  # each kind's records, read once
-        self.seen_version = ws.data_version()
-        account = state.account(ws)
-        if account is None:
-            raise SyncError("Sync is not set up: run `socialdesk sync setup URL --user NAME`.")
-        self.account = account
-        self.urls = {"calendar": account.calendar_url, "tasks": account.tasks_url,
-                     "addressbook": account.addressbook_url}
-        # asks found in the calendar, where they lived before the task list, whose UID is
-        # in the task list too: taken in as an edit, then deleted there (see :meth:`pull`)
-        self.leftovers: list[tuple[Kind, str, str, str, Record]] = []
-        self.moves: list[tuple[str, str]] = []  # (href, ETag) of copies moved from there
-        self.dropped: set[str] = set()  # the hrefs of such copies deleted
-
-    def home(self, kind: Kind, href: str) -> bool:
-        """Whether ``href`` is in the collection where items of ``kind`` live now."""
-        url = self.urls[kind.collection]
-        return bool(url) and href.startswith(url)
-
-    def touched(self, kind: Kind) -> None:
-        self.summary.changes |= changes_of(kind)
-
-    def catch_up(self) -> None:
-        """Another connection (the window, a script) wrote: read the local records again."""
-        version = self.ws.data_version()
-        if version != self.seen_version:
-            self.local.clear()
-            self.seen_version = version
-
-    def records(self, kind: Kind) -> dict[str, Record]:
-        if kind.name not in self.local:
-            self.local[kind.name] = kind.records(self.ws)
-        return self.local[kind.name]
-
-    def kept(self, kind: Kind, uid: str) -> state.Item | None:
-        """The last synced version of ``uid``, its record as its card reads today."""
-        found = state.item(self.ws, kind.name, uid)
-        if found is None or kind.name != LINKED:
-            return found
-        return replace(found, record=synced(kind.name, uid, found.record))
-
-    def mine(self, kind: Kind, uid: str, base: Record | None) -> Record | None:
-        """The local record of ``uid`` as the merge and the push compare it.
-
-        A contact's synced links to contacts not here stay as its card has them
-        (:func:`~socialdesk.core.sync.link_authority.completed`), but for those whose
-        deletion this sync took in: those go from its card now.
-        """
-        mine = self.records(kind).get(uid)
-        if mine is None or kind.name != LINKED:
-            return mine
-        local = self.records(kind)
-        return completed(mine, base, lambda other: other in local or other in self.departed
-                         or state.item(self.ws, kind.name, other) is not None)
-
-    # -- pull -------------------------------------------------------------------------
+class _Run(Pushing):
+    """One sync: the pull here, the rest in its bases."""
 
     def pull(self) -> None:
         self.taking = TakenAlong(self.ws, self.kinds, self.records)
@@ -247,71 +131,6 @@ class _Run:
         for collection, token in tokens.items():
             state.set_token(self.ws, collection, token)
 
-    def without_leftovers(self, kind: Kind, arriving: list[tuple[str, str, str, Record]]
-                          ) -> list[tuple[str, str, str, Record]]:
-        """``arriving`` without the leftovers, which go to :attr:`leftovers`.
-
-        A leftover is an item still in the collection where ``kind`` lived before
-        (:data:`FORMERLY`) whose UID is in its own collection too (arriving now, or synced
-        there). One that is only there is taken in as usual, and moved by the push.
-        """
-        if kind.name not in FORMERLY:
-            return arriving
-        at_home = {uid for uid, href, _etag, _record in arriving if self.home(kind, href)}
-        kept: list[tuple[str, str, str, Record]] = []
-        for uid, href, etag, record in arriving:
-            synced_at = state.item(self.ws, kind.name, uid)
-            if not self.home(kind, href):
-                if uid in at_home or (synced_at is not None and self.home(kind, synced_at.href)):
-                    self.leftovers.append((kind, uid, href, etag, record))
-                    continue
-            elif synced_at is not None and synced_at.href and not self.home(kind,
-                                                                           synced_at.href):
-                # moved by another computer, or by this one in a sync cut short: the copy
-                # where it was goes (unless the server said so already)
-                self.moves.append((synced_at.href, synced_at.etag))
-            kept.append((uid, href, etag, record))
-        return kept
-
-    def take_leftover(self, kind: Kind, uid: str, href: str, etag: str, theirs: Record) -> None:
-        """An item left where its kind lived before, and in its own collection too.
-
-        Left by a move that was cut short, or written there again by a computer that has
-        not moved yet: what it changes since the version synced in its own collection is
-        taken in as an edit there (merged, or a conflict; the push sends it to its own
-        collection), then it is deleted.
-        """
-        synced_at = state.item(self.ws, kind.name, uid)
-        if synced_at is None or not self.home(kind, synced_at.href):
-            return  # what is in its own collection was deleted or refused meanwhile
-        try:
-            with self.ws.transaction():
-                self.catch_up()
-                self._receive(kind, uid, synced_at.href, synced_at.etag, theirs, keep=False)
-        except (sqlite3.IntegrityError, ValueError) as error:
-            self.local.pop(kind.name, None)
-            self.summary.unreadable.append(f"{href}: {error}")
-            return
-        except ItemDeferred:  # kept aside: the copy in its own collection is what counts
-            self.local.pop(kind.name, None)
-        self.drop_former(href, etag)
-
-    def drop_former(self, href: str, etag: str) -> None:
-        """Delete an item's copy where its kind lived before (changed since: next time)."""
-        if href in self.dropped:
-            return
-        self.dropped.add(href)
-        with contextlib.suppress(PreconditionFailed):
-            self.client.delete(href, etag)
-
-    def moved(self, kind: Kind, item: state.Item) -> bool:
-        """Whether ``item``, gone from its href on the server, lives on at another one.
-
-        An ask moved from the calendar to the task list: no deletion.
-        """
-        now = state.item(self.ws, kind.name, item.uid)
-        return now is not None and bool(now.href) and now.href != item.href
-
     def _refuse_emptied(self, collection: str, known: dict[str, str],
                         removed: list[str]) -> None:
         """Refuse a listing without any of the items synced (a collection wiped, replaced).
@@ -326,272 +145,6 @@ class _Run:
                 "was deleted here. If your team deleted them all, run `socialdesk sync "
                 "--allow-emptied`; to share this workspace again, set it up with a new name.")
 
-    def check_stop(self) -> None:
-        if self.should_stop():
-            raise SyncStopped("Sync stopped; the next one goes on from there.")
-
-    def read(self, href: str, kinds: Iterable[Kind]) -> tuple[Kind, str, Record, str] | None:
-        """The server's item at ``href`` read by the first kind that can; None when gone."""
-        return self.parse(href, self.client.get(href), kinds)
-
-    def parse(self, href: str, got: tuple[str, str] | None,
-              kinds: Iterable[Kind]) -> tuple[Kind, str, Record, str] | None:
-        """The item ``got`` from ``href`` read by the first kind that can; None when gone."""
-        if got is None:
-            return None
-        text, etag = got
-        self.read_bytes += len(text)
-        component = _component(text)
-        problems = []
-        owners = [k for k in kinds if k.component == component and k.owns(text)]
-        if not owners:
-            self.summary.foreign += 1  # counted, not named: it is none of SocialDesk's
-            return None
-        for kind in owners:
-            try:
-                uid, record = kind.from_text(text)
-            except SyncFormatError as error:
-                problems.append(str(error))
-                continue
-            return kind, uid, record, etag
-        self.summary.unreadable.append(f"{href}: {problems[0]}")
-        return None
-
-    def receive(self, kind: Kind, uid: str, href: str, etag: str, theirs: Record) -> None:
-        """Take in the server's version of ``uid``: apply, merge, or keep a conflict.
-
-        A version the workspace refuses (its kind or the store's rules) changes nothing
-        and is named in :attr:`Summary.unreadable`.
-        """
-        try:
-            with self.ws.transaction():  # the local record is read under the write lock
-                self.catch_up()
-                self._receive(kind, uid, href, etag, theirs)
-        except (sqlite3.IntegrityError, ValueError) as error:
-            self.local.pop(kind.name, None)  # read again: the transaction was undone
-            self.summary.unreadable.append(f"{href}: {error}")
-        except ItemDeferred as error:
-            self.local.pop(kind.name, None)
-            if not (error.same_as and self.take_place(kind, error.same_as, uid, href, etag,
-                                                      theirs)):
-                self.deferred.append((kind, uid, href, etag, theirs, str(error)))
-
-    def take_place(self, kind: Kind, other: str, uid: str, href: str, etag: str,
-                   theirs: Record) -> bool:
-        """Let the server's ``uid`` replace the local ``other``, the same thing made offline.
-
-        Only when ``other`` was never synced; the two merge as with no common version
-        (every field that differs is a conflict). False when ``other`` was synced (two
-        items on the server) or the workspace still refuses ``uid``.
-        """
-        try:
-            with self.ws.transaction():
-                self.catch_up()
-                mine = self.records(kind).get(other)
-                if mine is None or state.item(self.ws, kind.name, other) is not None:
-                    return False
-                kind.delete(self.ws, other)
-                merged, clashes = merge({}, mine, merged_part(theirs))
-                kind.apply(self.ws, uid, merged)
-                for name, (m, t) in clashes.items():
-                    state.keep_conflict(self.ws, kind.name, uid, name, m, t)
-                state.save_item(self.ws, kind.name, uid, href, etag, theirs)
-        except (ItemDeferred, sqlite3.IntegrityError, ValueError):
-            self.local.pop(kind.name, None)
-            return False
-        self.local.pop(kind.name, None)
-        self.touched(kind)
-        self.summary.merged += 1
-        return True
-
-    def _receive(self, kind: Kind, uid: str, href: str, etag: str, theirs: Record, *,
-                 keep: bool = True) -> None:
-        """Take in ``theirs``; ``keep``: remember it as the version synced.
-
-        Not for a leftover (:meth:`take_leftover`): merged here, then sent.
-        """
-        ws = self.ws
-        local = self.records(kind)
-        kept = self.kept(kind, uid)
-        base = merged_part(kept.record) if kept else None
-        mine = self.mine(kind, uid, base)
-        card, theirs = theirs, merged_part(theirs)  # the card as read, and what is merged
-        open_fields = {c.field: c for c in state.conflicts(ws, kind.name, uid)}
-        with ws.transaction():
-            if mine is None:
-                if base is None or WHOLE in open_fields:
-                    if WHOLE in open_fields:  # deleted here, edited there (again)
-                        state.keep_conflict(ws, kind.name, uid, WHOLE, None, card)
-                    else:
-                        kind.apply(ws, uid, card)
-                        local[uid] = theirs
-                        if kind.name == LINKED:
-                            restored(ws, uid, card, local)
-                        self.summary.received += 1
-                        self.touched(kind)
-                elif base != theirs and not (kind.name == LINKED
-                                             and only_links_dropped(base, theirs)):
-                    state.keep_conflict(ws, kind.name, uid, WHOLE, None, card)
-                if keep:
-                    state.save_item(ws, kind.name, uid, href, etag, card)
-                return
-            merged = merge_received(ws, kind, uid, base, mine, theirs, open_fields)
-            if merged != mine:
-                kind.apply(ws, uid, merged)
-                local[uid] = merged
-                self.touched(kind)
-                if base is not None and mine != base:
-                    self.summary.merged += 1
-                else:
-                    self.summary.received += 1
-            if keep:
-                state.save_item(ws, kind.name, uid, href, etag, card)
-
-    def removed(self, kind: Kind, item: state.Item) -> None:
-        """The server deleted ``item``: delete it here too, unless it was edited here."""
-        with self.ws.transaction():  # the local record is read under the write lock
-            self.catch_up()
-            self._removed(kind, item)
-
-    def _removed(self, kind: Kind, item: state.Item) -> None:
-        ws = self.ws
-        local = self.records(kind)
-        mine = local.get(item.uid)
-        with ws.transaction():
-            here = {k.name: self.records(k) for k in self.kinds}
-            deletes = (mine is not None and unchanged_here(kind, mine, item.record, here)
-                       and not self.taking.would(kind, item.uid))
-            state.forget_item(ws, kind.name, item.uid)
-            if kind.name == LINKED and (mine is None or deletes):
-                self.departed.add(item.uid)
-            if mine is None:
-                state.drop_conflicts(ws, kind.name, item.uid)
-            elif deletes:
-                kind.delete(ws, item.uid)
-                del local[item.uid]
-                state.drop_conflicts(ws, kind.name, item.uid)
-                self.summary.deleted += 1
-                self.touched(kind)
-            else:  # kept without an href: the base of a merge if it comes back (merge.py)
-                state.save_item(ws, kind.name, item.uid, "", "", item.record)
-                state.drop_conflicts(ws, kind.name, item.uid)
-                state.keep_conflict(ws, kind.name, item.uid, WHOLE, mine, None)
-
-    def check_removals(self, kind: Kind, items: list[state.Item]) -> None:
-        """Which of the server's deletions of ``kind`` take an unsent item along, at once."""
-        with self.ws.transaction():
-            self.catch_up()
-            self.taking.check(kind, items)
-
-    # -- push -------------------------------------------------------------------------
-
-    def push(self) -> None:
-        for kind in self.kinds:
-            local = self.records(kind)
-            kept = state.items(self.ws, kind.name)
-            todo = sorted(set(local) | set(kept))  # a contact after those its card mirrors
-            if kind.name == LINKED:
-                self.mirrors = Mirrors(kept)
-            for count, uid in enumerate(todo, 1):
-                self.check_stop()
-                if count % 50 == 0:
-                    self.progress(f"Sending {kind.name} changes: {count:,} of {len(todo):,}…")
-                done = self.summary.sent + self.rereads
-                self.push_one(kind, uid)
-                if kind.name == LINKED and self.summary.sent + self.rereads != done:
-                    self.mirrors.update(uid, state.item(self.ws, kind.name, uid))
-
-    def push_one(self, kind: Kind, uid: str) -> None:
-        """Send the local change to ``uid``, if any.
-
-        An item synced where its kind lived before (an ask in the calendar) is moved: written
-        to its own collection (``If-None-Match: *``), deleted where it was, and only then
-        remembered at its new href, so that a sync cut short in between finds it again.
-        """
-        kept = state.item(self.ws, kind.name, uid)
-        former = kept if kept is not None and kept.href and not self.home(kind, kept.href) \
-            else None
-        self._push_one(kind, uid, former)
-        now = state.item(self.ws, kind.name, uid)
-        if former is not None and now is not None and now.href != former.href:
-            self.drop_former(former.href, former.etag)  # the new one was there already
-
-    def _push_one(self, kind: Kind, uid: str, former: state.Item | None) -> None:
-        ext = "vcf" if kind.collection == "addressbook" else "ics"
-        content_type = "text/vcard" if kind.collection == "addressbook" else "text/calendar"
-        for _attempt in range(ATTEMPTS):
-            self.catch_up()
-            kept = self.kept(kind, uid)
-            mine = self.mine(kind, uid, kept.record if kept else None)
-            fields = undecided(self.ws, kind, uid, mine)
-            if WHOLE in fields:
-                return
-            if mine is None:
-                if kept is None:
-                    return
-                if not kept.href:  # deleted there, and here since
-                    with self.ws.transaction():
-                        state.forget_item(self.ws, kind.name, uid)
-                    return
-                try:
-                    self.client.delete(kept.href, kept.etag)
-                except PreconditionFailed:
-                    self.reread(kind, kept.href, uid)
-                    continue
-                with self.ws.transaction():
-                    state.forget_item(self.ws, kind.name, uid)
-                    state.drop_conflicts(self.ws, kind.name, uid)
-                self.summary.sent += 1
-                return
-            outgoing = held_back(mine, kept.record if kept else None, fields)
-            if kind.name == LINKED:  # with the links other cards decide, as they are
-                outgoing = self.mirrors.outgoing(uid, outgoing)
-            at_home = kept is not None and bool(kept.href) and self.home(kind, kept.href)
-            if kept is not None and at_home and outgoing == kept.record:
-                return
-            href = kept.href if kept and at_home else item_href(self.urls[kind.collection],
-                                                                uid, ext)
-            try:
-                etag = self.client.put(href, kind.to_text(uid, outgoing), content_type,
-                                       kept.etag if kept and at_home else None)
-            except PreconditionFailed:
-                self.reread(kind, href, uid)
-                continue
-            if former is not None and kept is not None and kept.href == former.href:
-                self.drop_former(former.href, former.etag)
-            with self.ws.transaction():
-                state.save_item(self.ws, kind.name, uid, href, etag, outgoing)
-            self.summary.sent += 1
-            return
-        raise SyncError(f"{self.client.host} kept refusing the change to "
-                        f"{title_of(uid, self.records(kind).get(uid))!r} (412, changed on the "
-                        "server each time it was read); sync again later.", status=412)
-
-    def reread(self, kind: Kind, href: str, uid: str) -> None:
-        """A write was refused (412): take in the server's current version first."""
-        self.rereads += 1
-        read = self.read(href, [kind])
-        if read is None:  # gone from the server since it was read
-            kept = state.item(self.ws, kind.name, uid)
-            if kept is not None:
-                self.removed(kind, kept)
-            return
-        found_kind, found_uid, record, etag = read
-        self.receive(found_kind, found_uid, href, etag, record)
-
-
-def _ensure_task_list(ws: Workspace, client: DavClient, kinds: Sequence[Kind]) -> None:
-    """Find or make the task list of a workspace set up before asks had one.
-
-    Named after the calendar ("NAME asks"), so that every computer of the team finds the
-    same one; the asks still in the calendar move there during the sync.
-    """
-    account = state.account(ws)
-    if account is None or account.tasks_url or not any(
-            k.collection == "tasks" for k in kinds):
-        return
-    name = client.display_name(account.calendar_url) or collection_name(ws)
-    state.set_task_list(ws, client.ensure_task_list(name))
 
 
 def sync(ws: Workspace, client: DavClient, kinds: Sequence[Kind], *,
@@ -607,7 +160,7 @@ def sync(ws: Workspace, client: DavClient, kinds: Sequence[Kind], *,
     :class:`~socialdesk.core.sync.dav.SyncError` (one sentence for the user) when the
     server cannot be reached or refuses; what was done until then is kept.
     """
-    _ensure_task_list(ws, client, kinds)
+    ensure_task_list(ws, client, kinds)
     run = _Run(ws, client, kinds, progress, should_stop, allow_emptied)
     run.pull()
     run.push()
