@@ -5,7 +5,7 @@ a letter at a time into the real contacts view; after each keystroke the work th
 debounce timer triggers (``ContactsView.apply_query``: the search, the ordering, the
 first page of rows, the count) is timed until the model shows the answer, once the view
 has read every contact's sort position (on a worker, when it opens). On a workspace of
-more than ``BACKGROUND_ABOVE`` contacts the search runs on a worker thread: the time
+more than ``SEARCH_ABOVE`` contacts the search runs on a worker thread: the time
 includes handing it over and back. Before each keystroke is timed the event loop runs
 for ``SETTLE_MS`` (the debounce leaves that time): the previous answer's painting and
 column fitting are not counted, as they were not when the search ran on the GUI thread,
