@@ -76,11 +76,13 @@ def settle(ms):
 app = create_application()
 window = MainWindow(Workspace.open(Path(sys.argv[1])), app_settings())
 window.show()
-settle(1600)
-for _ in range(300):
-    if not any(t.name == "preload" for t in threading.enumerate()):
+from socialdesk.qt.preload import Preloader
+preloader = window.findChild(Preloader)
+for _ in range(600):  # it starts 1.5 s after the window shows, later on a busy machine
+    if preloader.frozen:
         break
     settle(100)
+assert preloader.frozen, "the preload did not end"
 imported = []
 
 class Watch:
