@@ -37,8 +37,9 @@ class TeamPage(SettingsPage):
         self.task: Task | None = None
         self.layout_.addWidget(explanation(
             "Share this workspace with your team through a CalDAV/CardDAV server (Nextcloud, "
-            "Radicale, Baïkal, your hosting's): posts travel as calendar events, contacts as "
-            "address book cards. Each computer keeps working offline and syncs when it can "
+            "Radicale, Baïkal, your hosting's): posts travel as calendar events, asks as tasks "
+            "in a task list beside them, contacts as address book cards. Each computer "
+            "keeps working offline and syncs when it can "
             "(File → Sync now, and every few minutes). The password stays in this "
             "computer's keyring. Connecting takes effect at once."))
         self.current = QLabel()
@@ -58,8 +59,9 @@ class TeamPage(SettingsPage):
                  wide=True)
         self.shared_name = QLineEdit()
         self.shared_name.setPlaceholderText(ws.path.stem)
-        grid.add("Shared as:", self.shared_name, "The calendar's and address book's name on "
-                 "the server. To join a team, type the name its first computer used.",
+        grid.add("Shared as:", self.shared_name, "The name of the calendar, task list and "
+                 "address book on the server. To join a team, type the name its first "
+                 "computer used.",
                  wide=True)
         self.layout_.addLayout(grid)
         self.connect_button = QPushButton("Connect")
