@@ -61,3 +61,31 @@ def test_many_rows_are_read_as_columns_by_name(demo: Workspace) -> None:
     assert list(read) == ["who", "id"] and read["id"] == (1, 2) and len(read["who"]) == 2
     none = columns_by_name(demo.conn.execute("SELECT id, name FROM contacts WHERE 0"))
     assert none == {"id": (), "name": ()}
+
+
+def test_integer_columns_come_in_the_query_order_however_they_are_read(
+        workspace: Workspace) -> None:
+    import sqlite3
+
+    import numpy as np
+
+    from socialdesk.store.columns import int_columns
+
+    conn = workspace.conn
+    conn.execute("CREATE TEMP TABLE figures (a, b)")
+    # A file from elsewhere may hold NULL, REAL or text where integers belong.
+    conn.executemany("INSERT INTO figures VALUES (?, ?)",
+                     [(i, None if i % 3 else i * 2.5) for i in range(500)] + [(500, "x")])
+    sql = "SELECT a, b FROM figures ORDER BY a DESC"
+    wanted = [list(range(500, -1, -1)),
+              [0] + [0 if i % 3 else int(i * 2.5) for i in range(499, -1, -1)]]
+    read = int_columns(conn.cursor(), sql, 2)
+    assert [c.tolist() for c in read] == wanted and all(c.dtype == np.int64 for c in read)
+    # Longer than SQLite's longest text: read row by row, the same columns.
+    conn.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, 200)
+    try:
+        assert [c.tolist() for c in int_columns(conn.cursor(), sql, 2)] == wanted
+        assert [c.tolist() for c in int_columns(conn.cursor(), f"{sql} LIMIT 0", 2)] == [[], []]
+    finally:
+        conn.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, 1_000_000_000)
+    assert [c.tolist() for c in int_columns(conn.cursor(), f"{sql} LIMIT 0", 2)] == [[], []]

@@ -10,7 +10,10 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import fields
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
+
+if TYPE_CHECKING:
+    import numpy as np
 
 T = TypeVar("T")
 
@@ -107,3 +110,32 @@ def columns_by_name(cursor: sqlite3.Cursor, between: Callable[[], object] | None
             column.extend(part_values)
         between()
     return {name: tuple(column) for name, column in zip(names, columns, strict=True)}
+
+
+def int_columns(cursor: sqlite3.Cursor, sql: str, count: int, args: Sequence[Any] = ()
+                ) -> list[np.ndarray]:
+    """The ``count`` columns of a query as int64 arrays, in the query's row order.
+
+    sqlite3 makes a Python object of every value (a few tenths of a microsecond each);
+    here SQLite writes each column as one comma-separated text (``group_concat`` over the
+    query, whose ORDER BY an aggregate over it keeps) and numpy parses it in C: a third of
+    the time for 150,000 rows, with the interpreter lock free while SQLite works. (Not
+    for REAL columns: SQLite writes them with 15 digits, which loses bits.) Each value is
+    cast to an integer in SQL (NULL: 0), since a file from elsewhere may hold anything. A
+    column longer than SQLite's longest text is read row by row instead.
+    """
+    import numpy as np  # imported on first use, not at startup
+
+    names = ", ".join(f"c{i}" for i in range(count))
+    query = f"WITH q({names}) AS ({sql}) SELECT "
+    try:
+        texts = cursor.execute(query + ", ".join(
+            f"group_concat(CAST(coalesce(c{i}, 0) AS INTEGER))" for i in range(count))
+            + " FROM q", args).fetchone()
+    except sqlite3.DataError:  # longer than SQLITE_LIMIT_LENGTH (a billion bytes by default)
+        rows = np.array(cursor.execute(query + ", ".join(
+            f"CAST(coalesce(c{i}, 0) AS INTEGER)" for i in range(count)) + " FROM q",
+            args).fetchall(),
+            dtype=np.int64).reshape(-1, count)
+        return [rows[:, i].copy() for i in range(count)]
+    return [np.fromstring(text or "", dtype=np.int64, sep=",") for text in texts]

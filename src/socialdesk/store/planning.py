@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from socialdesk.store.asks import PARTNER_HISTORY
-from socialdesk.store.columns import columns_by_name
+from socialdesk.store.columns import columns_by_name, int_columns
 from socialdesk.store.known_names import shown
 from socialdesk.store.models import STAGE_STRENGTH
 from socialdesk.store.workspace import Workspace
@@ -90,8 +91,8 @@ def post_facts(ws: Workspace, post_id: int) -> PostFacts | None:
 def partner_rows(ws: Workspace) -> PartnerRows:
     """Every contact with an audience, with resolved asks (n), shares (k) and last ask.
 
-    One query per table, fetched whole as plain tuples and turned into arrays: 50,000
-    partners with 150,000 audiences without an object per partner.
+    A few queries, read as columns and turned into arrays: 50,000 partners with
+    150,000 audiences without an object per partner or audience.
     """
     rows = partners_without_history(ws)
     asked, shared, last_asked_on = partner_history(ws, rows.ids)
@@ -111,9 +112,12 @@ def partners_among(ws: Workspace, among: Sequence[int] | None,
     The audiences' contacts (int64, one per audience) are what ``owner`` is worked out
     from, also for an audience whose contact is gone (another program deleted it without
     its audiences): what a copy brought up to date contact by contact needs to place them.
-    ``between`` is called between the queries and parts of their rows
+    ``between`` is called between the queries and parts of the contacts' rows
     (:func:`~socialdesk.store.columns.columns_by_name`): a read on a worker stops there
-    when its view was left.
+    when its view was left. The audiences are read as integer columns
+    (:func:`~socialdesk.store.columns.int_columns`), their platforms and topic sets as
+    codes worked out in SQLite and numpy: a huge workspace's 150,000 audiences without
+    a Python object each.
     """
     step = between or (lambda: None)
     import numpy as np  # imported on first use, not at startup
@@ -139,25 +143,21 @@ def partners_among(ws: Workspace, among: Sequence[int] | None,
     ids = np.asarray(partners["id"], dtype=np.int64)
     n = len(ids)
     step()
-    audiences = columns_by_name(cursor.execute(
-        f"SELECT id, contact_id, {_PLATFORM} AS platform, {_COUNT.format('size')} AS size "
-        f"FROM audiences{of_audiences} ORDER BY contact_id, id", args), between)
-    platforms = audiences["platform"]
-    platform_codes = _codes(platforms)
-    platform = np.fromiter(map(platform_codes.__getitem__, platforms), dtype=np.int64,
-                           count=len(platforms))
+    audience_ids, contacts, size = int_columns(cursor, (
+        f"SELECT id, contact_id, {_COUNT.format('size')} FROM audiences{of_audiences} "
+        "ORDER BY contact_id, id"), 3, args)
     step()
-    contacts = np.asarray(audiences["contact_id"], dtype=np.int64)
-    size = np.asarray(audiences["size"], dtype=np.int64)
+    platform, platform_names = _grouped_codes(audience_ids, cursor.execute(
+        f"SELECT {_PLATFORM}, count(*), group_concat(id) FROM audiences{of_audiences} "
+        "GROUP BY platform, platform_label", args))
     step()
-    topics, topic_sets = _audience_topic_sets(
-        cursor, np.asarray(audiences["id"], dtype=np.int64), of_topics, args, between)
+    topics, topic_sets = _audience_topic_sets(cursor, audience_ids, of_topics, args)
     return PartnerRows(
         ids=ids, names=list(partners["name"]), strength=strength,
         effort_minutes=np.asarray(partners["effort_minutes"], dtype=np.int64),
         asked=np.zeros(n, dtype=np.int64), shared=np.zeros(n, dtype=np.int64),
         last_asked_on=[None] * n, owner=np.searchsorted(ids, contacts), size=size,
-        platform=platform, platforms=tuple(platform_codes), topics=topics,
+        platform=platform, platforms=platform_names, topics=topics,
         topic_sets=topic_sets), contacts
 
 
@@ -260,32 +260,84 @@ def _positions(ids: np.ndarray, wanted: np.ndarray) -> tuple[np.ndarray, np.ndar
     return at[found], found
 
 
-def _audience_topic_sets(cursor: sqlite3.Cursor, audience_ids: np.ndarray, where: str = "",
-                         args: tuple[str, ...] = (),
-                         between: Callable[[], object] | None = None
-                         ) -> tuple[np.ndarray, tuple[frozenset[str], ...]]:
-    """Each audience's topic set (names case-folded), as codes into the distinct sets."""
+def _grouped_codes(audience_ids: np.ndarray, groups: Iterable[tuple[Any, int, str | None]]
+                   ) -> tuple[np.ndarray, tuple[Any, ...]]:
+    """Each audience's code into the distinct values, from (value, count, ids) rows.
+
+    ``groups``: a query's rows of a value, how many audiences have it and
+    ``group_concat`` of their ids. An audience in none gets code 0, the first value;
+    equal values share a code (codes in first-seen order).
+    """
     import numpy as np
 
-    step = between or (lambda: None)
-    topic = columns_by_name(cursor.execute("SELECT id, name FROM topics"))
-    names = {tid: name.casefold() for tid, name in zip(topic["id"], topic["name"], strict=True)}
-    step()
-    rows = columns_by_name(cursor.execute(
-        f"SELECT audience_id, group_concat(topic_id) AS topic_ids FROM audience_topics{where} "
-        "GROUP BY audience_id", args), between)
-    lists = rows["topic_ids"]
-    sets = _codes(["", *lists])
-    step()
-    codes = np.zeros(len(audience_ids), dtype=np.int64)
+    values: dict[Any, int] = {}
+    codes, counts, listed = [], [], []
+    for value, count, ids in groups:
+        codes.append(values.setdefault(value, len(values)))
+        counts.append(count)
+        listed.append(ids or "")
+    wanted = np.fromstring(",".join(filter(None, listed)), dtype=np.int64, sep=",")
+    each = np.repeat(np.asarray(codes, dtype=np.int64), np.asarray(counts, dtype=np.int64))
+    if len(each) != len(wanted):
+        raise ValueError("the audiences' groups do not match their ids")
+    return _codes_of(audience_ids, wanted, each), tuple(values)
+
+
+def _codes_of(audience_ids: np.ndarray, wanted: np.ndarray, codes: np.ndarray) -> np.ndarray:
+    """A code per audience (in ``audience_ids``' order): ``codes`` of the ``wanted`` ids, else 0."""
+    import numpy as np
+
     order = np.argsort(audience_ids, kind="stable")
-    at, found = _positions(audience_ids[order], np.asarray(rows["audience_id"], dtype=np.int64))
-    codes[order[at]] = np.fromiter(map(sets.__getitem__, lists), dtype=np.int64,
-                                   count=len(lists))[found]
-    step()
-    topic_sets = tuple(frozenset(names[int(t)] for t in key.split(",") if t and int(t) in names)
-                       for key in sets)
-    return codes, topic_sets
+    at, found = _positions(audience_ids[order], wanted)
+    placed = np.zeros(len(audience_ids), dtype=np.int64)
+    placed[order[at]] = codes[found]
+    return placed
+
+
+def _audience_topic_sets(cursor: sqlite3.Cursor, audience_ids: np.ndarray, where: str = "",
+                         args: tuple[str, ...] = ()
+                         ) -> tuple[np.ndarray, tuple[frozenset[str], ...]]:
+    """Each audience's topic set (names case-folded), as codes into the distinct sets.
+
+    The (audience, topic) pairs are read as two columns and each audience's topics, in
+    order, written as one integer (digits in base "topics + 1"): the distinct sets are
+    the distinct integers (a huge workspace's 150,000 audiences have a few thousand).
+    Where an audience has too many topics for 63 bits, SQLite groups the audiences by
+    their list of topic ids instead (a row per list; twice the time on the huge one).
+    """
+    import numpy as np
+
+    names = {tid: name.casefold() for tid, name in cursor.execute("SELECT id, name FROM topics")}
+
+    def named(topic_ids: Iterable[int]) -> frozenset[str]:
+        return frozenset(names[t] for t in topic_ids if t in names)
+
+    audience, topic = int_columns(cursor, "SELECT audience_id, topic_id FROM audience_topics"
+                                  f"{where} ORDER BY audience_id, topic_id", 2, args)
+    distinct, digit = np.unique(topic, return_inverse=True)
+    base = len(distinct) + 1
+    starts = np.flatnonzero(np.r_[True, audience[1:] != audience[:-1]]) if len(audience) \
+        else np.zeros(0, dtype=np.int64)
+    lengths = np.diff(np.r_[starts, len(audience)])
+    if not len(starts) or base ** int(lengths.max()) < 2 ** 62:
+        place = np.arange(len(audience)) - np.repeat(starts, lengths)
+        keys = np.add.reduceat((digit + 1) * np.power(base, place, dtype=np.int64), starts) \
+            if len(starts) else np.zeros(0, dtype=np.int64)
+        unique, code = np.unique(keys, return_inverse=True)
+        sets = [frozenset[str]()]
+        for key in unique.tolist():
+            ids = []
+            while key:
+                key, d = divmod(key, base)
+                ids.append(int(distinct[d - 1]))
+            sets.append(named(ids))
+        return _codes_of(audience_ids, audience[starts], code + 1), tuple(sets)
+    lists = cursor.execute(
+        "SELECT topic_ids, count(*), group_concat(audience_id) FROM (SELECT audience_id, "
+        f"group_concat(topic_id) AS topic_ids FROM audience_topics{where} "
+        "GROUP BY audience_id) GROUP BY topic_ids", args)
+    grouped, listed = _grouped_codes(audience_ids, itertools.chain([("", 0, "")], lists))
+    return grouped, tuple(named(int(t) for t in str(key).split(",") if t) for key in listed)
 
 
 def last_other_asks(ws: Workspace, post_id: int) -> dict[int, str | None]:
