@@ -141,7 +141,11 @@ def _partners(estimates: Sequence[PartnerEstimate], plan: Plan, numeric_ids: boo
     f, marginal = PartnerFigures.of(estimates), plan.marginal
     ids: list[int | str] = list(f.ids)
     if numeric_ids:
-        ids = [int(pid) if pid.isdigit() else pid for pid in f.ids]
+        digits = "".join(f.ids)
+        if all(f.ids) and digits.isascii() and digits.isdigit():  # a workspace's ids
+            ids = list(map(int, f.ids))
+        else:
+            ids = [int(pid) if pid.isdigit() else pid for pid in f.ids]
     return Rows({
         "id": ids, "name": f.names, "p": f.p, "fit": f.fit, "added_reach": f.added,
         "marginal_reach": list(map(marginal.get, f.ids, repeat(0.0))),
