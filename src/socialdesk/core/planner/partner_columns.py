@@ -105,7 +105,7 @@ class PartnerColumns(Sequence[PartnerInput]):
     @cached_property
     def position(self) -> dict[str, int]:
         """Each partner's position by id."""
-        return {pid: i for i, pid in enumerate(self.ids)}
+        return dict(zip(self.ids, range(len(self.ids)), strict=True))
 
     @cached_property
     def name_rank(self) -> np.ndarray:

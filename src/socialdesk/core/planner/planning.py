@@ -174,7 +174,8 @@ class PostModel:
 
         from socialdesk.core.planner import graph  # numpy: only when it is needed
 
-        partners = np.asarray([int(pid) for pid in self.partners.ids], dtype=np.int64)
+        ids = self.partners.ids
+        partners = np.fromiter(map(int, ids), dtype=np.int64, count=len(ids))
         hops = min(leverage.MAX_HOPS, max(1, int(self.base.params.max_hops))) - 1
         return self.cascade(graph.links_near(ws, partners, map(int, asked), hops))
 

@@ -86,8 +86,9 @@ class Ranking:
     def positions(self, ids: Collection[str]) -> list[int]:
         """The positions of the given partners (unknown ids left out), in rank order."""
         index = self.partners.position
-        found = [index[pid] for pid in ids if pid in index]
-        return sorted(set(found), key=self.rank_of.__getitem__)
+        found = np.fromiter({index[pid] for pid in ids if pid in index}, dtype=np.int64)
+        ordered: list[int] = found[np.argsort(self.rank_of[found])].tolist()  # ranks differ
+        return ordered
 
     def plan(self, budget_minutes: float | None = 60, max_asks: int | None = None,
              chosen_ids: Collection[str] | None = None, skip: Collection[str] = ()) -> Plan:
