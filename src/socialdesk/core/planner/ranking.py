@@ -123,6 +123,13 @@ class PartnerFigures:
     added: list[float]
     effort_minutes: list[float]
 
+    @staticmethod
+    def ids_of(estimates: Sequence[PartnerEstimate]) -> list[str]:
+        """The ids of the given estimates, in order (of every ranked one, from the arrays)."""
+        if isinstance(estimates, RankedEstimates):
+            return estimates.ids()
+        return [e.id for e in estimates]
+
     @classmethod
     def of(cls, estimates: Sequence[PartnerEstimate]) -> PartnerFigures:
         """The figures of the given estimates (of every ranked one, made from the arrays)."""
@@ -167,6 +174,10 @@ class RankedEstimates(Sequence[PartnerEstimate]):
             if start <= rank < (len(self) if stop is None else stop) and self[rank] == value:
                 return rank
         raise ValueError(f"{value!r} is not ranked here")
+
+    def ids(self) -> list[str]:
+        """Every partner's id in rank order (no estimate objects)."""
+        return list(map(self.ranking.partners.ids.__getitem__, self.ranking.order.tolist()))
 
     def figures(self) -> PartnerFigures:
         """Every partner's figures as lists in rank order (no estimate objects)."""
