@@ -242,6 +242,33 @@ def test_plan_imports_only_what_it_needs(demo_path: Path) -> None:
     assert unwanted == []
 
 
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="counts threads in /proc")
+def test_plan_leaves_no_numpy_threads_spinning(demo_path: Path) -> None:
+    """numpy's OpenBLAS would start a thread per core, spinning ~50 ms of CPU for nothing.
+
+    A user's own OPENBLAS_NUM_THREADS is kept.
+    """
+    import os
+    import subprocess
+    import sys
+
+    post = _first_post(demo_path)
+    script = ("import os, sys\nfrom socialdesk.cli import main\n"
+              f"code = main(['plan', {post!r}, '--workspace', {str(demo_path)!r}, "
+              "'--runs', '50'])\n"
+              "import numpy\n"
+              "print(len(os.listdir('/proc/self/task')), os.environ.get('OPENBLAS_NUM_THREADS'),"
+              " file=sys.stderr)\n"
+              "sys.exit(code)")
+    env = {k: v for k, v in os.environ.items() if k != "OPENBLAS_NUM_THREADS"}
+    for given, expected in ((None, "1 1"), ("2", "2 2")):
+        done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                              timeout=120, check=False,
+                              env=env if given is None else {**env, "OPENBLAS_NUM_THREADS": given})
+        assert done.returncode == 0, done.stderr
+        assert done.stderr.split()[-2:] == expected.split()
+
+
 def test_each_command_is_found_in_its_module() -> None:
     import argparse
     import importlib

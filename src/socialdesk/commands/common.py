@@ -136,7 +136,8 @@ def print_json(value: Any) -> None:
     they get here, so this means a fault to report, not a file to fix).
     """
     try:
-        text = json_text.dumps(value)
+        pieces = json_text.pieces(value)
     except ValueError as error:
         raise UserError(f"a figure to print is not a finite number ({error}).") from error
-    sys.stdout.write(text + "\n")
+    sys.stdout.writelines(pieces)  # not joined: a huge plan's text is 22 MB in memory
+    sys.stdout.write("\n")

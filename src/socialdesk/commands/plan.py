@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
-from itertools import repeat
+from itertools import islice, repeat
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -141,7 +141,11 @@ def _partners(estimates: Sequence[PartnerEstimate], plan: Plan, numeric_ids: boo
     f, marginal = PartnerFigures.of(estimates), plan.marginal
     ids: list[int | str] = list(f.ids)
     if numeric_ids:
-        ids = [int(pid) if pid.isdigit() else pid for pid in f.ids]
+        digits = "".join(f.ids)
+        if all(f.ids) and digits.isascii() and digits.isdigit():  # a workspace's ids
+            ids = list(map(int, f.ids))
+        else:
+            ids = [int(pid) if pid.isdigit() else pid for pid in f.ids]
     return Rows({
         "id": ids, "name": f.names, "p": f.p, "fit": f.fit, "added_reach": f.added,
         "marginal_reach": list(map(marginal.get, f.ids, repeat(0.0))),
@@ -182,6 +186,7 @@ def plan_table(plan: Plan, title: str, runs: int) -> str:
     from socialdesk.core.formatting import compact, percent
     from socialdesk.core.planner.headline import likely_range, mean_and_none, multiplier_text
     from socialdesk.core.planner.likelihood import SHARE_CHANCE
+    from socialdesk.core.planner.ranking import PartnerFigures
 
     asks = len(plan.chosen)
     with_asks = f"With {asks} ask{'' if asks == 1 else 's'}:"
@@ -202,9 +207,13 @@ def plan_table(plan: Plan, title: str, runs: int) -> str:
                      "give a contact an audience to plan with them."))
         return "\n".join(lines)
     chosen = {e.id for e in plan.chosen}
-    shown = [e for e in plan.ranked if e.id in chosen]
-    shown += [e for e in plan.ranked if e.id not in chosen][: max(0, TABLE_ROWS - len(shown))]
-    shown.sort(key=plan.ranked.index)
+    # The asks and the best others, in rank order, by their places (ids are unique): the
+    # 50,000 estimates of a huge workspace are not made to find 20.
+    ids = PartnerFigures.ids_of(plan.ranked)
+    places = [r for r, pid in enumerate(ids) if pid in chosen]
+    places += islice((r for r, pid in enumerate(ids) if pid not in chosen),
+                     max(0, TABLE_ROWS - len(places)))
+    shown = [plan.ranked[r] for r in sorted(places)]
     width = min(32, max(len("Partner"), *(len(e.name) for e in shown)))
     lines.append("")
     # "Adds": the partner alone; "In plan": what the partner adds to the chosen asks.

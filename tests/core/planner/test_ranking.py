@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from socialdesk.core.planner import leverage as lv
 from socialdesk.core.planner import likelihood, planning, ranking
-from socialdesk.core.planner.partner_columns import PartnerColumns
+from socialdesk.core.planner.partner_columns import PartnerColumns, name_ranks
 from socialdesk.store.models import STAGE_STRENGTH
 from socialdesk.store.workspace import Workspace
 
@@ -92,6 +92,14 @@ def test_the_ranking_is_one_partner_at_a_time(partners: list[lv.PartnerInput],
     plan = ranking.plan(partners, OWN, POST, model, budget, max_asks)
     assert [e.id for e in plan.chosen] == [e.id for e in chosen]
     assert list(plan.ranked) == estimates
+
+
+@settings(deadline=None)  # a loaded machine
+@given(st.lists(st.sampled_from(["", "Ann", "ann", "Ann ", "Zoë", "Zoe", "Łucja"]), max_size=40))
+def test_a_name_is_ranked_by_how_many_names_sort_before_it(names: list[str]) -> None:
+    """The ties on names go by this rank: equal names share it."""
+    assert name_ranks(names).tolist() == [sum(other < name for other in names)
+                                          for name in names]
 
 
 @settings(suppress_health_check=[HealthCheck.too_slow], deadline=None, max_examples=30)

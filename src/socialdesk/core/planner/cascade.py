@@ -115,7 +115,7 @@ class CascadeModel:
         """
         self.max_hops = min(MAX_HOPS, max(1, int(max_hops)))
         self.ids = list(ids)
-        self.index = {pid: i for i, pid in enumerate(self.ids)}
+        self.index = dict(zip(self.ids, range(len(self.ids)), strict=True))
         self.p = np.clip(np.asarray(p, dtype=float), 0.0, 1.0)
         q_arr = np.clip(np.asarray(q, dtype=float), 0.0, 1.0)
         self.x = np.clip(np.asarray(x, dtype=float), 0.0, 1.0)

@@ -229,7 +229,8 @@ def marginal_reaches(x0: float, terms: Mapping[str, float], chosen: Collection[s
     after = np.cumprod(np.r_[1.0, keep[::-1][:-1]])[::-1] if len(t) else t
     scale = universe * (1.0 - x0)
     whole = float(np.prod(keep))
-    out = {pid: scale * term * whole for pid, term in terms.items()}
+    out = dict(zip(terms, (np.fromiter(terms.values(), dtype=float, count=len(terms))
+                          * scale * whole).tolist(), strict=True))
     for i, pid in enumerate(picked):
         out[pid] = float(scale * t[i] * before[i] * after[i])
     return out

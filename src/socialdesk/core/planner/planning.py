@@ -20,7 +20,6 @@ from typing import TYPE_CHECKING
 
 from socialdesk.core.planner import leverage, track_record
 from socialdesk.core.planner.leverage import FATIGUE_WINDOW_DAYS, AudienceInput, PartnerEstimate
-from socialdesk.core.planner.scenario import Scenario
 from socialdesk.core.settings import workspace_settings
 from socialdesk.store import asks, planning
 from socialdesk.store.workspace import Workspace
@@ -30,6 +29,7 @@ if TYPE_CHECKING:
     from socialdesk.core.planner.graph import PartnerLinks
     from socialdesk.core.planner.partner_columns import PartnerColumns
     from socialdesk.core.planner.ranking import Ranking
+    from socialdesk.core.planner.scenario import Scenario
 
 MIN_SUGGESTED_P = 0.01  # a chance shown below 1%: never suggested (see not_suggested)
 
@@ -174,7 +174,8 @@ class PostModel:
 
         from socialdesk.core.planner import graph  # numpy: only when it is needed
 
-        partners = np.asarray([int(pid) for pid in self.partners.ids], dtype=np.int64)
+        ids = self.partners.ids
+        partners = np.fromiter(map(int, ids), dtype=np.int64, count=len(ids))
         hops = min(leverage.MAX_HOPS, max(1, int(self.base.params.max_hops))) - 1
         return self.cascade(graph.links_near(ws, partners, map(int, asked), hops))
 
@@ -235,6 +236,8 @@ def post_scenario(
     with_links: bool = True,
 ) -> tuple[planning.PostFacts, Scenario]:
     """The stored post and the scenario for it; raises LookupError for a missing post."""
+    from socialdesk.core.planner.scenario import Scenario  # not needed to plan a post
+
     base = workspace_model(ws, today or date.today(), with_links)
     post, partners, _ = post_partners(ws, post_id, base)
     scenario = Scenario(

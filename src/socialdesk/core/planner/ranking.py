@@ -86,8 +86,9 @@ class Ranking:
     def positions(self, ids: Collection[str]) -> list[int]:
         """The positions of the given partners (unknown ids left out), in rank order."""
         index = self.partners.position
-        found = [index[pid] for pid in ids if pid in index]
-        return sorted(set(found), key=self.rank_of.__getitem__)
+        found = np.fromiter({index[pid] for pid in ids if pid in index}, dtype=np.int64)
+        ordered: list[int] = found[np.argsort(self.rank_of[found])].tolist()  # ranks differ
+        return ordered
 
     def plan(self, budget_minutes: float | None = 60, max_asks: int | None = None,
              chosen_ids: Collection[str] | None = None, skip: Collection[str] = ()) -> Plan:
@@ -121,6 +122,13 @@ class PartnerFigures:
     fit: list[float]
     added: list[float]
     effort_minutes: list[float]
+
+    @staticmethod
+    def ids_of(estimates: Sequence[PartnerEstimate]) -> list[str]:
+        """The ids of the given estimates, in order (of every ranked one, from the arrays)."""
+        if isinstance(estimates, RankedEstimates):
+            return estimates.ids()
+        return [e.id for e in estimates]
 
     @classmethod
     def of(cls, estimates: Sequence[PartnerEstimate]) -> PartnerFigures:
@@ -166,6 +174,10 @@ class RankedEstimates(Sequence[PartnerEstimate]):
             if start <= rank < (len(self) if stop is None else stop) and self[rank] == value:
                 return rank
         raise ValueError(f"{value!r} is not ranked here")
+
+    def ids(self) -> list[str]:
+        """Every partner's id in rank order (no estimate objects)."""
+        return list(map(self.ranking.partners.ids.__getitem__, self.ranking.order.tolist()))
 
     def figures(self) -> PartnerFigures:
         """Every partner's figures as lists in rank order (no estimate objects)."""
