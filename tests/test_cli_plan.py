@@ -269,6 +269,23 @@ def test_plan_leaves_no_numpy_threads_spinning(demo_path: Path) -> None:
         assert done.stderr.split()[-2:] == expected.split()
 
 
+def test_the_app_runs_numpy_on_one_thread_too(demo_path: Path) -> None:
+    """A worker planning must not leave OpenBLAS threads spinning on the window's cores."""
+    import os
+    import subprocess
+    import sys
+
+    script = ("import os, sys\nfrom socialdesk.cli import main\n"
+              f"code = main(['--workspace', {str(demo_path)!r}, '--quit-after-startup'])\n"
+              "print(os.environ.get('OPENBLAS_NUM_THREADS'), file=sys.stderr)\n"
+              "sys.exit(code)")
+    env = {k: v for k, v in os.environ.items() if k != "OPENBLAS_NUM_THREADS"}
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          timeout=120, check=False, env={**env, "QT_QPA_PLATFORM": "offscreen"})
+    assert done.returncode == 0, done.stderr
+    assert done.stderr.split()[-1:] == ["1"]
+
+
 def test_each_command_is_found_in_its_module() -> None:
     import argparse
     import importlib

@@ -33,8 +33,9 @@ COMMANDS = {"demo": "workspace", "check": "workspace", "import": "importing",
             "results": "publishing", "sync": "sync", "templates": "templates"}
 # numpy's OpenBLAS starts a thread per core when it loads, each spinning for a while after
 # every call: ~40 ms of CPU at import and ~50 ms more in `socialdesk plan`, for matrices
-# far too small to share. A subcommand runs it on its own thread (unless the user says).
-SUBCOMMAND_ENVIRONMENT = {"OPENBLAS_NUM_THREADS": "1"}
+# far too small to share; in the app, a core taken from the window while a worker plans.
+# The app and every subcommand run it on one thread (unless the user says otherwise).
+ENVIRONMENT = {"OPENBLAS_NUM_THREADS": "1"}
 
 
 class _NotTheApp(Exception):
@@ -116,9 +117,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit status."""
     args = parse(argv)
     run: Callable[[argparse.Namespace], int] = getattr(args, "run", _run_gui)
-    if run is not _run_gui:
-        for name, value in SUBCOMMAND_ENVIRONMENT.items():
-            os.environ.setdefault(name, value)
+    for name, value in ENVIRONMENT.items():
+        os.environ.setdefault(name, value)
     try:
         status = run(args)
         sys.stdout.flush()  # here, so that a closed pipe is reported below, not at exit
