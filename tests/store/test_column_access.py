@@ -63,29 +63,51 @@ def test_many_rows_are_read_as_columns_by_name(demo: Workspace) -> None:
     assert none == {"id": (), "name": ()}
 
 
-def test_integer_columns_come_in_the_query_order_however_they_are_read(
+def test_numeric_columns_come_exact_in_the_query_order_however_they_are_read(
         workspace: Workspace) -> None:
+    import random
     import sqlite3
 
     import numpy as np
 
-    from socialdesk.store.columns import int_columns
+    from socialdesk.store.columns import numeric_columns
 
     conn = workspace.conn
-    conn.execute("CREATE TEMP TABLE figures (a, b)")
+    conn.execute("CREATE TEMP TABLE figures (a, b, p)")
     # A file from elsewhere may hold NULL, REAL or text where integers belong.
-    conn.executemany("INSERT INTO figures VALUES (?, ?)",
-                     [(i, None if i % 3 else i * 2.5) for i in range(500)] + [(500, "x")])
-    sql = "SELECT a, b FROM figures ORDER BY a DESC"
+    chances = [random.Random(i).random() * 1.5 for i in range(500)]
+    chances[7] = 0.0
+    conn.executemany("INSERT INTO figures VALUES (?, ?, ?)",
+                     [(i, None if i % 3 else i * 2.5, chances[i]) for i in range(500)])
+    conn.execute("INSERT INTO figures VALUES (500, 'x', 0.5)")
+    sql = "SELECT a, b, p FROM figures ORDER BY a DESC"
     wanted = [list(range(500, -1, -1)),
-              [0] + [0 if i % 3 else int(i * 2.5) for i in range(499, -1, -1)]]
-    read = int_columns(conn.cursor(), sql, 2)
-    assert [c.tolist() for c in read] == wanted and all(c.dtype == np.int64 for c in read)
+              [0] + [0 if i % 3 else int(i * 2.5) for i in range(499, -1, -1)],
+              [0.5, *chances[::-1]]]
+
+    def read(query: str = sql) -> list[list[float]]:
+        found = numeric_columns(conn.cursor(), query, "iif")
+        assert [c.dtype for c in found] == [np.int64, np.int64, np.float64]
+        return [c.tolist() for c in found]
+
+    statements: list[str] = []
+    conn.set_trace_callback(statements.append)
+    assert read() == wanted  # every bit of every float
+    assert len(statements) == 1 and "group_concat" in statements[0]
+    # Floats a scaled integer cannot hold exactly, or not numbers: read row by row.
+    for odd, as_read in ((1e-5, 1e-5), (-0.25, -0.25), (2.0, 2.0), (1e300, 1e300),
+                         ("0.5", 0.5), (None, None)):
+        conn.execute("UPDATE figures SET p = ? WHERE a = 3", (odd,))
+        floats = read()[2]
+        assert floats[:497] + floats[498:] == wanted[2][:497] + wanted[2][498:]
+        assert floats[497] == as_read if as_read is not None else np.isnan(floats[497])
+    conn.execute("UPDATE figures SET p = ? WHERE a = 3", (chances[3],))
     # Longer than SQLite's longest text: read row by row, the same columns.
     conn.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, 200)
     try:
-        assert [c.tolist() for c in int_columns(conn.cursor(), sql, 2)] == wanted
-        assert [c.tolist() for c in int_columns(conn.cursor(), f"{sql} LIMIT 0", 2)] == [[], []]
+        assert read() == wanted
+        assert read(f"{sql} LIMIT 0") == [[], [], []]
     finally:
         conn.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, 1_000_000_000)
-    assert [c.tolist() for c in int_columns(conn.cursor(), f"{sql} LIMIT 0", 2)] == [[], []]
+    conn.set_trace_callback(None)
+    assert read(f"{sql} LIMIT 0") == [[], [], []]

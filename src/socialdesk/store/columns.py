@@ -112,30 +112,58 @@ def columns_by_name(cursor: sqlite3.Cursor, between: Callable[[], object] | None
     return {name: tuple(column) for name, column in zip(names, columns, strict=True)}
 
 
-def int_columns(cursor: sqlite3.Cursor, sql: str, count: int, args: Sequence[Any] = ()
-                ) -> list[np.ndarray]:
-    """The ``count`` columns of a query as int64 arrays, in the query's row order.
+_FRACTION_SCALE = 2.0 ** 62  # a REAL in [2⁻¹⁰, 2) times this is an exact integer < 2⁶³
 
-    sqlite3 makes a Python object of every value (a few tenths of a microsecond each);
-    here SQLite writes each column as one comma-separated text (``group_concat`` over the
+
+def numeric_columns(cursor: sqlite3.Cursor, sql: str, kinds: str, args: Sequence[Any] = ()
+                    ) -> list[np.ndarray]:
+    """The columns of a query as numpy arrays, in the query's row order.
+
+    ``kinds`` has a letter per column: ``i`` an int64 column, ``f`` a float64 one. sqlite3
+    makes a Python object of every value (a few tenths of a microsecond each); here SQLite
+    writes each column as one comma-separated text of integers (``group_concat`` over the
     query, whose ORDER BY an aggregate over it keeps) and numpy parses it in C: a third of
-    the time for 150,000 rows, with the interpreter lock free while SQLite works. (Not
-    for REAL columns: SQLite writes them with 15 digits, which loses bits.) Each value is
-    cast to an integer in SQL (NULL: 0), since a file from elsewhere may hold anything. A
-    column longer than SQLite's longest text is read row by row instead.
+    the time for 150,000 rows, with the interpreter lock free while SQLite works.
+
+    SQLite writes a REAL with 15 digits, which loses bits, so a float column goes as
+    ``x·2⁶²``: an exact integer for 0 and any x in [2⁻¹⁰, 2) (probabilities, as the
+    model writes them). Integers are cast in SQL (NULL: 0), since a file from elsewhere
+    may hold anything. A float outside that range (or not a number), or a column longer
+    than SQLite's longest text, and the query is read row by row instead.
     """
     import numpy as np  # imported on first use, not at startup
 
-    names = ", ".join(f"c{i}" for i in range(count))
+    names = ", ".join(f"c{i}" for i in range(len(kinds)))
+    texts, checks = [], []
+    for i, kind in enumerate(kinds):
+        if kind == "i":
+            texts.append(f"group_concat(CAST(coalesce(c{i}, 0) AS INTEGER))")
+        else:
+            texts.append(f"group_concat(CAST(c{i} * {_FRACTION_SCALE!r} AS INTEGER))")
+            checks += [f"min(c{i})", f"min(nullif(c{i}, 0))", f"max(c{i})", f"count(c{i})"]
     query = f"WITH q({names}) AS ({sql}) SELECT "
     try:
-        texts = cursor.execute(query + ", ".join(
-            f"group_concat(CAST(coalesce(c{i}, 0) AS INTEGER))" for i in range(count))
-            + " FROM q", args).fetchone()
+        found = cursor.execute(f"{query}{', '.join([*texts, 'count(*)', *checks])} FROM q",
+                               args).fetchone()
     except sqlite3.DataError:  # longer than SQLITE_LIMIT_LENGTH (a billion bytes by default)
-        rows = np.array(cursor.execute(query + ", ".join(
-            f"CAST(coalesce(c{i}, 0) AS INTEGER)" for i in range(count)) + " FROM q",
-            args).fetchall(),
-            dtype=np.int64).reshape(-1, count)
-        return [rows[:, i].copy() for i in range(count)]
-    return [np.fromstring(text or "", dtype=np.int64, sep=",") for text in texts]
+        found = None
+    if found is not None and _exact(found[len(kinds) + 1:], found[len(kinds)]):
+        return [np.fromstring(text or "", dtype=np.int64, sep=",") * (
+            1 if kind == "i" else 2.0 ** -62) for text, kind in zip(found, kinds, strict=False)]
+    values = ", ".join(f"CAST(coalesce(c{i}, 0) AS INTEGER)" if kind == "i" else f"c{i}"
+                       for i, kind in enumerate(kinds))
+    rows = cursor.execute(f"{query}{values} FROM q", args).fetchall()
+    return [np.asarray([row[i] for row in rows], dtype=np.int64 if kind == "i" else np.float64)
+            for i, kind in enumerate(kinds)]
+
+
+def _exact(checks: Sequence[Any], rows: int) -> bool:
+    """Whether each float column's (min, min but 0, max, count) fit ``numeric_columns``' text."""
+    for at in range(0, len(checks), 4):
+        low, positive, high, count = checks[at:at + 4]
+        if count != rows or not all(isinstance(v, int | float) for v in (low, high)) \
+                or (positive is not None and not isinstance(positive, int | float)):
+            return rows == 0
+        if low < 0 or high >= 2 or (positive is not None and positive < 2.0 ** -10):
+            return False
+    return True

@@ -9,7 +9,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from socialdesk.store.asks import PARTNER_HISTORY
-from socialdesk.store.columns import columns_by_name, int_columns
+from socialdesk.store.columns import columns_by_name, numeric_columns
 from socialdesk.store.known_names import shown
 from socialdesk.store.models import STAGE_STRENGTH
 from socialdesk.store.workspace import Workspace
@@ -115,7 +115,7 @@ def partners_among(ws: Workspace, among: Sequence[int] | None,
     ``between`` is called between the queries and parts of the contacts' rows
     (:func:`~socialdesk.store.columns.columns_by_name`): a read on a worker stops there
     when its view was left. The audiences are read as integer columns
-    (:func:`~socialdesk.store.columns.int_columns`), their platforms and topic sets as
+    (:func:`~socialdesk.store.columns.numeric_columns`), their platforms and topic sets as
     codes worked out in SQLite and numpy: a huge workspace's 150,000 audiences without
     a Python object each.
     """
@@ -143,9 +143,9 @@ def partners_among(ws: Workspace, among: Sequence[int] | None,
     ids = np.asarray(partners["id"], dtype=np.int64)
     n = len(ids)
     step()
-    audience_ids, contacts, size = int_columns(cursor, (
+    audience_ids, contacts, size = numeric_columns(cursor, (
         f"SELECT id, contact_id, {_COUNT.format('size')} FROM audiences{of_audiences} "
-        "ORDER BY contact_id, id"), 3, args)
+        "ORDER BY contact_id, id"), "iii", args)
     step()
     platform, platform_names = _grouped_codes(audience_ids, cursor.execute(
         f"SELECT {_PLATFORM}, count(*), group_concat(id) FROM audiences{of_audiences} "
@@ -312,8 +312,8 @@ def _audience_topic_sets(cursor: sqlite3.Cursor, audience_ids: np.ndarray, where
     def named(topic_ids: Iterable[int]) -> frozenset[str]:
         return frozenset(names[t] for t in topic_ids if t in names)
 
-    audience, topic = int_columns(cursor, "SELECT audience_id, topic_id FROM audience_topics"
-                                  f"{where} ORDER BY audience_id, topic_id", 2, args)
+    audience, topic = numeric_columns(cursor, "SELECT audience_id, topic_id FROM audience_topics"
+                                  f"{where} ORDER BY audience_id, topic_id", "ii", args)
     distinct, digit = np.unique(topic, return_inverse=True)
     base = len(distinct) + 1
     starts = np.flatnonzero(np.r_[True, audience[1:] != audience[:-1]]) if len(audience) \

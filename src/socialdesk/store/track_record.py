@@ -15,7 +15,6 @@ are made from. Plain tuples, in bulk: a large workspace has tens of thousands of
 
 from __future__ import annotations
 
-import itertools
 import json
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, NamedTuple
@@ -82,28 +81,24 @@ def calibration_outcomes(ws: Workspace, with_ids: bool = False,
     """The model's p before the calibration and the outcome of :func:`resolved_forecasts`.
 
     One structured array (``CALIBRATION_ROW``, and each ask's ``id`` with ``with_ids``)
-    in the same order, read straight from the cursor: what the calibration is fitted on,
-    without a tuple per ask. With ``between``, read ``ROWS_PART`` rows at a time,
-    calling ``between()`` after each part (a read on a worker stops there when its view
-    was left).
+    in the same order, read as columns (``store.columns.numeric_columns``): what the
+    calibration is fitted on, without a tuple per ask. ``between`` is called before the
+    read, one SQLite statement (a read on a worker stops there when its view was left).
     """
     import numpy as np  # imported on first use, not at startup
 
     row = np.dtype(CALIBRATION_ROW + ([("id", "i8")] if with_ids else []))
-    query = _resolved_query(ws, "{raw}, status = 'shared' OR {waiting}"
-                            + (", id" if with_ids else ""))
+    query = _resolved_query(ws, "{raw}, status = 'shared' OR {waiting}, id")
     if query is None:
         return np.zeros(0, dtype=row)
-    cursor = ws.conn.cursor()
-    cursor.row_factory = None
-    rows = cursor.execute(query)
-    if between is None:
-        return np.fromiter(rows, dtype=row)
-    parts = []
-    while len(part := np.fromiter(itertools.islice(rows, column_reads.ROWS_PART), dtype=row)):
-        parts.append(part)
+    if between is not None:
         between()
-    return np.concatenate(parts) if parts else np.zeros(0, dtype=row)
+    raw_p, shared, ids = column_reads.numeric_columns(ws.conn.cursor(), query, "fii")
+    outcomes = np.empty(len(raw_p), dtype=row)
+    outcomes["raw_p"], outcomes["shared"] = raw_p, shared
+    if with_ids:
+        outcomes["id"] = ids
+    return outcomes
 
 
 def outcomes_among(ws: Workspace, ask_ids: Sequence[int]) -> tuple[np.ndarray, np.ndarray]:
