@@ -9,6 +9,7 @@ with ``executemany`` without reading back ``lastrowid`` row by row.
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -85,24 +86,29 @@ class NameKey(NamedTuple):
     organisation: str
 
 
+def _plain(ws: Workspace) -> sqlite3.Cursor:
+    """A cursor giving plain tuples: a million rows read by name cost seconds of Python."""
+    cursor = ws.conn.cursor()
+    cursor.row_factory = None
+    return cursor
+
+
 def detail_owners(ws: Workspace) -> Iterator[DetailOwner]:
     """Every detail, lowest contact id first."""
-    for row in ws.conn.execute(
-        "SELECT contact_id, kind, value FROM contact_details ORDER BY contact_id, position, id"
-    ):
-        yield DetailOwner(row["contact_id"], row["kind"], row["value"])
+    return map(DetailOwner._make, _plain(ws).execute(
+        "SELECT contact_id, kind, value FROM contact_details ORDER BY contact_id, position, id"))
 
 
 def uid_owners(ws: Workspace) -> Iterator[UidOwner]:
     """The UID of every contact that has one."""
-    for row in ws.conn.execute("SELECT id, uid FROM contacts WHERE uid IS NOT NULL"):
-        yield UidOwner(row["id"], row["uid"])
+    return map(UidOwner._make, _plain(ws).execute(
+        "SELECT id, uid FROM contacts WHERE uid IS NOT NULL"))
 
 
 def name_keys(ws: Workspace) -> Iterator[NameKey]:
     """The name and organisation of every contact."""
-    for row in ws.conn.execute("SELECT id, name, organisation FROM contacts ORDER BY id"):
-        yield NameKey(row["id"], row["name"], row["organisation"])
+    return map(NameKey._make, _plain(ws).execute(
+        "SELECT id, name, organisation FROM contacts ORDER BY id"))
 
 
 def merge_targets(ws: Workspace, ids: Iterable[int]) -> dict[int, MergeTarget]:

@@ -145,6 +145,22 @@ def test_large_blocks_of_likely_duplicates_hold_nothing_the_collector_walks(
     assert index.likely(Contact(0, "Anne Martin")) == (2, 100.0)
 
 
+def test_the_index_finds_the_same_duplicates_in_one_part_or_many(
+        ws: Workspace, write: Write, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The duplicate index keeps its keys in many small dicts (a dict of millions grows in
+    one long C call): how many does not change what it finds."""
+    from socialdesk.core import sharded_dict
+
+    save_contact(ws, Contact(0, "Robert Ray", details=(Detail("email", "Bob@Example.com"),)))
+    save_contact(ws, Contact(0, "Martin Chloé", organisation="Fromagerie  Martin"))
+    save_contact(ws, Contact(0, "Ann Lee", organisation="Lee & Co",
+                             details=(Detail("phone", "+1 555 0101 000"),)))
+    parsed = parse_file(write("people.csv", PEOPLE)).contacts
+    many = find_duplicates(ws, parsed)
+    monkeypatch.setattr(sharded_dict, "SHARDS", 1)
+    assert find_duplicates(ws, parsed) == many and len(many) == 3
+
+
 def test_imported_contacts_are_searchable(ws: Workspace, write: Write) -> None:
     import_contacts(ws, write("people.csv", PEOPLE))
     assert [r.name for r in contact_rows(ws, ContactQuery(text="chloe@example"))] == [

@@ -24,7 +24,6 @@ from __future__ import annotations
 import bisect
 import math
 import unicodedata
-from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -34,6 +33,7 @@ from rapidfuzz import fuzz, process
 
 from socialdesk.core.contacts.importing.errors import ImportCancelled
 from socialdesk.core.contacts.importing.model import ParsedContact
+from socialdesk.core.sharded_dict import ShardedDict
 from socialdesk.store import contact_import as store
 from socialdesk.store.models import Contact
 from socialdesk.store.workspace import Workspace
@@ -201,43 +201,51 @@ def _blocks_of(key: str) -> set[str]:
 
 
 class DuplicateIndex:
-    """The workspace's identity keys and name keys, loaded once per import."""
+    """The workspace's identity keys and name keys, loaded once per import.
+
+    Its tables are :class:`~socialdesk.core.sharded_dict.ShardedDict`: on a million
+    contacts they hold millions of keys, and a plain dict that large grows (or is freed)
+    in one C call that keeps the GUI thread waiting for the interpreter lock.
+    """
 
     def __init__(self, ws: Workspace) -> None:
         self.ws = ws
-        self.owners: dict[IdentityKey, int] = {}
+        self.owners: ShardedDict[IdentityKey, int] = ShardedDict()
+        shard = self.owners.shard
         for contact_id, uid in store.uid_owners(ws):
-            self.owners[("uid", uid)] = contact_id
+            uid_key = ("uid", uid)
+            shard(uid_key)[uid_key] = contact_id
         for contact_id, kind, value in store.detail_owners(ws):
             identity = _detail_key(kind, value)
             if identity is not None:
-                self.owners.setdefault(identity, contact_id)
-        self.names: dict[int, str] = {}
-        self.same_name: dict[str, int] = {}
-        blocks: dict[str, list[tuple[int, int, str]]] = defaultdict(list)
+                shard(identity).setdefault(identity, contact_id)
+        self.names: ShardedDict[int, str] = ShardedDict()
+        self.same_name: ShardedDict[str, int] = ShardedDict()
+        blocks: ShardedDict[str, list[tuple[int, int, str]]] = ShardedDict()
+        name_shard, same_shard, block_shard = (
+            self.names.shard, self.same_name.shard, blocks.shard)
         for contact_id, name, organisation in store.name_keys(ws):
             key = name_key(name, organisation)
-            self.names[contact_id] = name
+            name_shard(contact_id)[contact_id] = name
             if not key:
                 continue
-            self.same_name.setdefault(key, contact_id)
+            same_shard(key).setdefault(key, contact_id)
             sorted_key = _sorted_words(key)
+            entry = (len(sorted_key), contact_id, sorted_key)
             for block in _blocks_of(key):
-                blocks[block].append((len(sorted_key), contact_id, sorted_key))
-        self.blocks: dict[str, _Block] = {}
-        while blocks:  # each block's entries are freed once indexed, not all at the end
-            name, entries = blocks.popitem()
+                block_shard(block).setdefault(block, []).append(entry)
+        self.blocks: ShardedDict[str, _Block] = ShardedDict()
+        for name, entries in blocks.drain():  # each block's entries freed once indexed
             self.blocks[name] = _Block(entries)
 
     def release(self) -> None:
-        """Free the index a part at a time.
+        """Free the index a shard at a time.
 
         Dropping it whole frees millions of keys in one go, holding the interpreter
         lock for most of a second on a million contacts (the GUI thread waits that long).
         """
         for table in (self.owners, self.names, self.same_name, self.blocks):
-            while table:
-                table.popitem()
+            table.clear()
 
     def exact(
         self, contact: Contact, uid: str = "", keys: Sequence[IdentityKey] | None = None
@@ -281,7 +289,7 @@ class DuplicateIndex:
         The best score wins, the lowest id among equals.
         """
         key = name_key(contact.name, contact.organisation)
-        if not key or not self.blocks:
+        if not key:
             return None
         sizes = sorted((len(self.blocks[b].ids) if b in self.blocks else 0, b)
                        for b in _blocks_of(key))
