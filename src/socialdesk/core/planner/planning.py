@@ -12,6 +12,7 @@ Their outcomes still count (k and n), so a recorded share raises the likelihood 
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
@@ -91,14 +92,22 @@ def workspace_model(ws: Workspace, today: date, with_links: bool = True,
     from socialdesk.core.planner.partner_columns import PartnerColumns
 
     step = between or (lambda: None)
-    rows = input_cache.partner_rows(ws, between)
-    step()
-    partners = PartnerColumns.from_rows(rows, today)
-    step()
-    channels = tuple(AudienceInput(p, f) for p, f in planning.own_channels(ws))
-    links = graph.partner_links(ws) if with_links else graph.PartnerLinks.empty()
-    step()
-    params = model_params(ws, between)
+    # The settings and the recalibration (a quarter of a second of reading on the huge
+    # workspace when not kept) are read beside the partners, on a connection of their own.
+    params_read = ws.read_beside(model_params)
+    try:
+        rows = input_cache.partner_rows(ws, between)
+        step()
+        partners = PartnerColumns.from_rows(rows, today)
+        step()
+        channels = tuple(AudienceInput(p, f) for p, f in planning.own_channels(ws))
+        links = graph.partner_links(ws) if with_links else graph.PartnerLinks.empty()
+        step()
+    except BaseException:
+        with contextlib.suppress(Exception):  # never left reading the file after this
+            params_read()
+        raise
+    params = params_read()
     return WorkspaceModel(today=today, partners=partners, last_asked_on=rows.last_asked_on,
                           channels=channels, links=links, params=params)
 
