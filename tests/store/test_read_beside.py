@@ -1,4 +1,4 @@
-"""A read on a connection of its own beside this one (``Workspace.read_beside``).
+"""A read on a connection of its own beside this one (``store/read_beside.py``).
 
 The planner reads the recalibration this way while it reads the partners: what it reads
 must be what this connection would read, errors included.
@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from socialdesk.store.read_beside import read_beside
 from socialdesk.store.workspace import Workspace
 
 
@@ -22,14 +23,14 @@ def names(ws: Workspace) -> tuple[list[str], str, bool]:
 
 def test_the_read_runs_on_its_own_connection_and_thread(workspace: Workspace) -> None:
     workspace.conn.execute("INSERT INTO contacts (name) VALUES ('Ada'), ('Grace')")
-    answer = workspace.read_beside(names)
+    answer = read_beside(workspace, names)
     assert answer() == (["Ada", "Grace"], "read-beside", True)
 
 
 def test_inside_a_transaction_it_reads_what_this_connection_sees(workspace: Workspace) -> None:
     with workspace.transaction():
         workspace.conn.execute("INSERT INTO contacts (name) VALUES ('Not committed yet')")
-        answer = workspace.read_beside(names)
+        answer = read_beside(workspace, names)
         assert answer() == (["Not committed yet"], threading.current_thread().name, False)
 
 
@@ -37,7 +38,7 @@ def test_a_workspace_in_memory_is_read_here(tmp_path: Path) -> None:
     blank = tmp_path / "blank.sqlite"
     blank.touch()  # an empty file reads as a new workspace, kept in memory
     with Workspace.open_readonly(blank) as ws:
-        assert ws.read_beside(names)() == ([], threading.current_thread().name, True)
+        assert read_beside(ws, names)() == ([], threading.current_thread().name, True)
 
 
 def test_an_error_of_the_read_is_raised_where_the_answer_is_asked_for(
@@ -45,6 +46,6 @@ def test_an_error_of_the_read_is_raised_where_the_answer_is_asked_for(
     def broken(ws: Workspace) -> None:
         ws.conn.execute("SELECT * FROM no_such_table")
 
-    answer = workspace.read_beside(broken)
+    answer = read_beside(workspace, broken)
     with pytest.raises(Exception, match="no_such_table"):
         answer()

@@ -9,7 +9,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 from socialdesk.store import identity, migrations
@@ -31,7 +31,6 @@ from socialdesk.store.errors import (
 )
 
 SQLITE_HEADER = b"SQLite format 3\x00"
-T = TypeVar("T")
 # Files up to this size are quick-checked while opening (about 0.3 s at this size here);
 # larger ones are checked by the caller in the background (see ``store.checks.verify_workspace``).
 VERIFY_INLINE_BYTES = 32 * 1024 * 1024
@@ -383,44 +382,6 @@ class Workspace:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
-
-    def read_beside(self, work: Callable[[Workspace], T]) -> Callable[[], T]:
-        """Start ``work`` on a read-only connection of its own, on a thread of its own.
-
-        The function returned waits for its answer (or raises its error). SQLite works
-        with the interpreter lock released, so on two cores a read runs beside one on this
-        connection (the planner's recalibration beside its partners: a quarter of a second
-        sooner on the huge workspace). A workspace in memory, or in a transaction on this
-        connection (whose changes another one would not see), or a file that cannot be
-        opened again: ``work`` runs on this connection when its answer is asked for.
-        """
-        file = self.conn.execute("PRAGMA database_list").fetchone()[2]
-        if self.closed or not file or self.conn.in_transaction:
-            return lambda: work(self)
-        found: dict[str, Any] = {}
-
-        def run() -> None:
-            try:
-                other = Workspace.open_readonly(file)
-            except (WorkspaceError, sqlite3.Error, OSError):
-                return  # run here instead
-            try:
-                found["answer"] = work(other)
-            except BaseException as error:  # raised where the answer is asked for
-                found["error"] = error
-            finally:
-                other.close()
-
-        thread = threading.Thread(target=run, name="read-beside", daemon=True)
-        thread.start()
-
-        def answer() -> T:
-            thread.join()
-            if "error" in found:
-                raise found["error"]
-            return found["answer"] if "answer" in found else work(self)
-
-        return answer
 
 
 def _damage(error: sqlite3.DatabaseError | UnicodeDecodeError) -> str:

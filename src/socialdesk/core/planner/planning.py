@@ -23,6 +23,7 @@ from socialdesk.core.planner import leverage, track_record
 from socialdesk.core.planner.leverage import FATIGUE_WINDOW_DAYS, AudienceInput, PartnerEstimate
 from socialdesk.core.settings import workspace_settings
 from socialdesk.store import asks, planning
+from socialdesk.store.read_beside import read_beside
 from socialdesk.store.workspace import Workspace
 
 if TYPE_CHECKING:
@@ -94,7 +95,7 @@ def workspace_model(ws: Workspace, today: date, with_links: bool = True,
     step = between or (lambda: None)
     # The settings and the recalibration (a quarter of a second of reading on the huge
     # workspace when not kept) are read beside the partners, on a connection of their own.
-    params_read = ws.read_beside(model_params)
+    params_read = read_beside(ws, model_params)
     try:
         rows = input_cache.partner_rows(ws, between)
         step()
