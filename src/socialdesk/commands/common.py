@@ -62,7 +62,7 @@ def reading(path: Path) -> Iterator[Workspace]:
     A damaged workspace is refused with ``check``'s message before anything is read or
     written; damage the check cannot see (a value that is not valid text) still ends in
     one message naming the file, never a traceback. As when the app opens a workspace, the
-    whole-file check runs first only on files up to ``VERIFY_INLINE_BYTES`` (32 MB): on a
+    whole-file check runs first only on files up to ``VERIFY_INLINE_BYTES`` (4 MB): on a
     large workspace it costs seconds (about 2 s for 100,000 contacts, 20 s for a million)
     that a report or a plan should not wait for. Damage met while reading one still ends
     in one message naming the file and writes nothing; ``socialdesk check`` checks it all.
