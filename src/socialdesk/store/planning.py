@@ -375,11 +375,19 @@ def partner_link_rows(ws: Workspace) -> tuple[np.ndarray, np.ndarray]:
     partners = np.fromiter(
         (row[0] for row in cursor.execute("SELECT DISTINCT contact_id FROM audiences "
                                           "ORDER BY contact_id")), dtype=np.int64)
-    links = np.fromiter(
+    return partners, link_rows(ws)
+
+
+def link_rows(ws: Workspace) -> np.ndarray:
+    """Every stored link (``LINK_ROW``), in stored order: the table read in one pass."""
+    import numpy as np
+
+    cursor = ws.conn.cursor()
+    cursor.row_factory = None
+    return np.fromiter(
         cursor.execute("SELECT from_id, to_id, CAST(min(max(weight, 0), 1) AS REAL), "
                        "directed <> 0 FROM contact_links ORDER BY id"),
         dtype=np.dtype(LINK_ROW))
-    return partners, links
 
 
 def links_touching(ws: Workspace, contact_ids: Sequence[int], among: bool = False

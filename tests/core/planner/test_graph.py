@@ -110,12 +110,16 @@ def test_stable_order_is_numpys_stable_argsort(bound: int) -> None:
 
 
 
+@pytest.mark.parametrize("whole_read_share", [0.0, graph.WHOLE_READ_SHARE, float("inf")])
 @pytest.mark.parametrize("hops", [1, 2, 4])
-def test_planning_one_post_reads_only_the_links_its_runs_can_take(demo: Workspace,
-                                                                  hops: int) -> None:
-    """The Monte Carlo over the asks' neighbourhood of links is the one over all of them."""
+def test_planning_one_post_reads_only_the_links_its_runs_can_take(
+        demo: Workspace, hops: int, whole_read_share: float,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The Monte Carlo over the asks' neighbourhood of links is the one over all of them,
+    whether the neighbourhood is read by index, from every link, or as it grows."""
     from socialdesk.core.settings import update_setting
 
+    monkeypatch.setattr(graph, "WHOLE_READ_SHARE", whole_read_share)
     c = demo.conn
     update_setting(demo, "max_hops", hops)
     update_setting(demo, "reshare", 0.8)  # reshares that happen, so later hops count
