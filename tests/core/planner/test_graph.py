@@ -78,6 +78,16 @@ def test_the_demo_plans_the_same_from_arrays_as_from_one_link_at_a_time(demo: Wo
     assert by_tuples.run([e.id for e in plan.chosen], 2000, 1) == plan.cascade
 
 
+@pytest.mark.parametrize("small", [0.0, 1e-5, 2.0 ** -10])
+def test_every_link_is_read_with_its_exact_weight(bakery: Workspace, small: float) -> None:
+    c = bakery.conn
+    c.execute("INSERT INTO contact_links (from_id, to_id, weight, directed) VALUES "
+              "(1, 2, ?, 0), (1, 4, 1.0, 0), (2, 4, 0.1, 0)", (small,))
+    c.execute("INSERT INTO contact_links (from_id, to_id, kind, weight, directed) VALUES "
+              "(4, 2, 'works_with', ?, 1)", (1 / 3,))
+    assert list(graph.partner_links(bakery)) == _stored_links(bakery)
+
+
 def test_many_links_are_kept_as_arrays_not_as_objects(bakery: Workspace) -> None:
     c = bakery.conn
     c.executemany("INSERT INTO contacts (id, name) VALUES (?, ?)",
