@@ -219,13 +219,18 @@ def test_the_cascade_agrees_with_an_exact_enumeration(seed: int, max_hops: int) 
                          [rng.uniform(0.3, 1.0) for _ in ids],
                          [rng.uniform(0.01, 0.3) for _ in ids], 0.02, 1000.0, links,
                          reshare=rng.uniform(0.5, 1.0), max_hops=max_hops)
-    asked = rng.sample(ids, 3)
+    assert_agrees_with_enumeration(model, rng.sample(ids, 3), runs=200_000, seed=seed)
+
+
+def assert_agrees_with_enumeration(model: CascadeModel, asked: list[str], runs: int,
+                                   seed: int) -> None:
+    """The simulated mean, chance of no share, reach quantiles and sharer counts agree
+    with the exact enumeration within five standard errors."""
     exact = exact_outcomes(model, asked)
     assert sum(exact.values()) == pytest.approx(1)
     mean = sum(pr * run_reach(model, s) for s, pr in exact.items())
     var = sum(pr * (run_reach(model, s) - mean) ** 2 for s, pr in exact.items())
     none = sum(pr for s, pr in exact.items() if not s)
-    runs = 200_000
     simulated = model.simulate(asked, runs=runs, seed=seed)
     summary = simulated.summary()
     assert summary.mean == pytest.approx(mean, abs=5 * math.sqrt(var / runs))
@@ -236,14 +241,28 @@ def test_the_cascade_agrees_with_an_exact_enumeration(seed: int, max_hops: int) 
         cut = next(r for r, _ in reach if sum(pr for q, pr in reach if q <= r) >= target)
         below = sum(pr for r, pr in reach if r <= cut + 1e-9)
         seen = float(np.mean(simulated.reach <= cut + 1e-9))
-        assert seen == pytest.approx(below, abs=5 * math.sqrt(below * (1 - below) / runs) + 1e-4)
+        assert seen == pytest.approx(below, abs=5 * math.sqrt(max(0.0, below * (1 - below)) / runs)
+                                    + 1e-4)
     assert summary.median == pytest.approx(float(np.median(simulated.reach)))
     # Each sharer count's chance
-    counts = np.bincount(simulated.sharers, minlength=n + 1) / runs
-    for k in range(n + 1):
+    counts = np.bincount(simulated.sharers, minlength=len(model.ids) + 1) / runs
+    for k in range(len(model.ids) + 1):
         chance = sum(pr for s, pr in exact.items() if len(s) == k)
         assert counts[k] == pytest.approx(chance, abs=5 * math.sqrt(chance * (1 - chance) / runs)
                                           + 1e-4)
+
+
+def test_batches_of_runs_and_of_links_agree_with_an_exact_enumeration(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    # Every link among four partners: the later rounds try more links (up to 6) than there
+    # are partners, so with room for 8 words two words of runs go at once and their links
+    # are drawn one word at a time.
+    monkeypatch.setattr(cascade, "BATCH_WORDS", 8)
+    ids = list("abcd")
+    links = [Link(a, b, 0.3 + 0.05 * i) for i, (a, b) in enumerate(itertools.permutations(ids, 2))]
+    model = CascadeModel(ids, [0.7, 0, 0, 0], [0.9, 0.8, 0.7, 0.6], [0.1, 0.2, 0.05, 0.3],
+                         0.02, 1000.0, links, reshare=0.8, max_hops=4)
+    assert_agrees_with_enumeration(model, ["a"], runs=40_000, seed=6)
 
 
 def test_the_hop_limit_stops_a_chain() -> None:

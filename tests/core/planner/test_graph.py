@@ -78,6 +78,16 @@ def test_the_demo_plans_the_same_from_arrays_as_from_one_link_at_a_time(demo: Wo
     assert by_tuples.run([e.id for e in plan.chosen], 2000, 1) == plan.cascade
 
 
+@pytest.mark.parametrize("small", [0.0, 1e-5, 2.0 ** -10])
+def test_every_link_is_read_with_its_exact_weight(bakery: Workspace, small: float) -> None:
+    c = bakery.conn
+    c.execute("INSERT INTO contact_links (from_id, to_id, weight, directed) VALUES "
+              "(1, 2, ?, 0), (1, 4, 1.0, 0), (2, 4, 0.1, 0)", (small,))
+    c.execute("INSERT INTO contact_links (from_id, to_id, kind, weight, directed) VALUES "
+              "(4, 2, 'works_with', ?, 1)", (1 / 3,))
+    assert list(graph.partner_links(bakery)) == _stored_links(bakery)
+
+
 def test_many_links_are_kept_as_arrays_not_as_objects(bakery: Workspace) -> None:
     c = bakery.conn
     c.executemany("INSERT INTO contacts (id, name) VALUES (?, ?)",
@@ -110,12 +120,16 @@ def test_stable_order_is_numpys_stable_argsort(bound: int) -> None:
 
 
 
+@pytest.mark.parametrize("whole_read_share", [0.0, graph.WHOLE_READ_SHARE, float("inf")])
 @pytest.mark.parametrize("hops", [1, 2, 4])
-def test_planning_one_post_reads_only_the_links_its_runs_can_take(demo: Workspace,
-                                                                  hops: int) -> None:
-    """The Monte Carlo over the asks' neighbourhood of links is the one over all of them."""
+def test_planning_one_post_reads_only_the_links_its_runs_can_take(
+        demo: Workspace, hops: int, whole_read_share: float,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The Monte Carlo over the asks' neighbourhood of links is the one over all of them,
+    whether the neighbourhood is read by index, from every link, or as it grows."""
     from socialdesk.core.settings import update_setting
 
+    monkeypatch.setattr(graph, "WHOLE_READ_SHARE", whole_read_share)
     c = demo.conn
     update_setting(demo, "max_hops", hops)
     update_setting(demo, "reshare", 0.8)  # reshares that happen, so later hops count

@@ -12,7 +12,9 @@ The simulation is vectorised over runs as bit sets: bit ``r`` of a node's words 
 whether the node shares in run ``r``. A cascade in which each link is tried once is the
 same, in distribution, as reachability over the links that "fire", so each round ORs the
 words of the nodes that began sharing in the previous round, masked by random words in
-which each bit is set with the link's probability, into their neighbours' words.
+which each bit is set with the link's probability, into their neighbours' words. Only the
+links out of those nodes are walked, and a link's random word is drawn only where its
+source's word is not zero: the work follows the shares, not the size of the graph.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from socialdesk.core.planner import leverage
-from socialdesk.core.planner.graph import distinct, link_arrays, stable_order
+from socialdesk.core.planner.graph import link_arrays, stable_order
 from socialdesk.core.planner.leverage import MAX_HOPS, CascadeSummary, Link
 from socialdesk.core.planner.partner_columns import (
     PartnerColumns,
@@ -35,14 +37,14 @@ from socialdesk.core.planner.partner_columns import (
 
 __all__ = ["CascadeModel", "CascadeRuns", "CascadeSummary", "Link"]
 
-# Probabilities are drawn to this many bits: each (link, word of 64 runs) rounds p at
+# Probabilities are drawn to this many bits: each draw for a word of 64 runs rounds p at
 # random to one of the two nearest multiples of 2^-bits, so every draw has exactly the
 # probability p on average. Fewer bits are faster; 8 is plenty for links (whose p is
 # itself a rough estimate), the asked partners' p gets 20.
 LINK_BITS = 8
 ASK_BITS = 20
-# At most this many 64-bit words of link masks at once (8 MB, cache-friendly and fastest
-# here); more runs go in batches.
+# At most about this many 64-bit words (8 MB) of sharing bits, or of one round's words
+# passed along links, at once: more runs go in batches, and a round's links word by word.
 BATCH_WORDS = 1024 * 1024
 TALLY_NODES = 512  # nodes unpacked to one byte per run at a time
 _ALL = np.uint64(0xFFFF_FFFF_FFFF_FFFF)
@@ -187,17 +189,16 @@ class CascadeModel:
         for pid, value in (share_probability or {}).items():
             if pid in asked:
                 seed_p[np.searchsorted(seeds, self.index[pid])] = min(1.0, max(0.0, value))
-        graph = _Graph.reachable(self.src, self.dst, self.prob, self.starts, seeds,
-                                 self.max_hops - 1)
         rng = np.random.Generator(np.random.SFC64(seed))
         words = (runs + 63) // 64
-        batch = max(1, min(words, BATCH_WORDS // max(1, graph.edges)))
+        batch = max(1, min(words, BATCH_WORDS // max(1, len(self.ids))))
         reach, sharers = [], []
         for start in range(0, words, batch):
             n_words = min(batch, words - start)
-            bits = graph.spread(rng, seed_p, n_words)
+            shares = self._spread(rng, seeds, seed_p, n_words)
+            nodes = np.flatnonzero(shares.any(axis=0))
             n_runs = min(runs - start * 64, n_words * 64)
-            r, s = self._tally(graph.nodes, bits, n_runs)
+            r, s = self._tally(nodes, shares[:, nodes], n_runs)
             reach.append(r)
             sharers.append(s)
         return CascadeRuns(np.concatenate(reach), np.concatenate(sharers))
@@ -222,83 +223,48 @@ class CascadeModel:
         reach = self.universe * (self.x0 - (1.0 - self.x0) * np.expm1(log_miss))
         return reach, sharers
 
+    def _spread(self, rng: np.random.Generator, seeds: np.ndarray, seed_p: np.ndarray,
+                words: int) -> np.ndarray:
+        """One batch of ``64 · words`` runs: every partner's sharing bits, (words, partners).
 
-@dataclass(frozen=True, slots=True)
-class _Graph:
-    """The part of the link graph the asked partners can reach, renumbered from 0.
-
-    Seeds come first (``0 .. len(seeds) - 1``); links are sorted by target, and links
-    into an asked partner are dropped (they share only when asked). Only partners within
-    ``rounds`` links of a seed are kept, and the spread stops after ``rounds`` rounds.
-    """
-
-    nodes: np.ndarray
-    seeds: int
-    src: np.ndarray
-    dst: np.ndarray
-    prob: np.ndarray
-    rounds: int
-
-    @property
-    def edges(self) -> int:
-        return len(self.src)
-
-    @classmethod
-    def reachable(cls, src: np.ndarray, dst: np.ndarray, prob: np.ndarray, starts: np.ndarray,
-                  seeds: np.ndarray, rounds: int) -> _Graph:
-        """``src`` sorted, ``starts[i]``: where node i's links begin in it."""
-        n = len(starts) - 1
-        blocked = np.zeros(n, dtype=bool)
-        blocked[seeds] = True
-        seen = blocked.copy()
-        frontier = seeds
-        found = [seeds]
-        for _ in range(rounds):
-            if not len(frontier):
-                break
-            targets = dst[_ranges(starts[frontier], starts[frontier + 1])]
-            targets = distinct(targets[~seen[targets]])
-            seen[targets] = True
-            found.append(targets)
-            frontier = targets
-        nodes = np.concatenate(found)
-        number = np.full(n, -1, dtype=np.int64)
-        number[nodes] = np.arange(len(nodes))
-        inside = seen[src] & seen[dst] & ~blocked[dst]
-        new_src, new_dst = number[src[inside]], number[dst[inside]]
-        by_target = np.lexsort((new_src, new_dst))
-        return cls(nodes, len(seeds), new_src[by_target], new_dst[by_target],
-                   prob[inside][by_target], rounds)
-
-    def spread(self, rng: np.random.Generator, seed_p: np.ndarray, words: int) -> np.ndarray:
-        """One batch of ``64 · words`` runs: every node's sharing bits, (words, nodes).
-
-        Word-major arrays keep each round's gathers and per-target ORs contiguous.
+        Each round walks only the links out of partners who began sharing in the previous
+        round, and draws a link's random word only for the words of 64 runs in which its
+        source did. A partner begins sharing in one round at most in each run, so each
+        (link, run) is drawn once at most: a fresh draw per round is the same cascade.
         """
-        n = len(self.nodes)
-        shares = np.zeros((words, n), dtype=np.uint64)
-        shares[:, : self.seeds] = _bernoulli_words(rng, seed_p, words, ASK_BITS)
-        if not self.edges or not self.rounds:
-            return shares
-        fires = _bernoulli_words(rng, self.prob, words, LINK_BITS)
-        frontier = shares.copy()
-        active = np.asarray(frontier.any(axis=0))
-        for _ in range(self.rounds):
-            sel = np.flatnonzero(active[self.src])
-            if not len(sel):
-                return shares
-            passed = np.take(frontier, self.src[sel], axis=1)
-            passed &= np.take(fires, sel, axis=1)
-            targets = self.dst[sel]
+        shares = np.zeros((words, len(self.ids)), dtype=np.uint64)
+        front = _bernoulli_words(rng, seed_p, words, ASK_BITS)
+        shares[:, seeds] = front
+        asked = np.zeros(len(self.ids), dtype=bool)
+        asked[seeds] = True
+        sources = seeds
+        for _ in range(self.max_hops - 1):
+            live = front.any(axis=0)
+            sources, front = sources[live], front[:, live]
+            lo, hi = self.starts[sources], self.starts[sources + 1]
+            links = _ranges(lo, hi)
+            owner = np.repeat(np.arange(len(sources)), hi - lo)
+            into_unasked = ~asked[self.dst[links]]  # an asked partner shares only when asked
+            links, owner = links[into_unasked], owner[into_unasked]
+            if not len(links):
+                break
+            by_target = np.argsort(self.dst[links], kind="stable")
+            links, owner = links[by_target], owner[by_target]
+            targets = self.dst[links]
             first = np.flatnonzero(np.r_[True, targets[1:] != targets[:-1]])
-            arrived = np.bitwise_or.reduceat(passed, first, axis=1)
-            targets = targets[first]
-            arrived &= ~shares[:, targets]
-            shares[:, targets] |= arrived
-            frontier = np.zeros_like(shares)
-            frontier[:, targets] = arrived
-            active = np.zeros(n, dtype=bool)
-            active[targets] = arrived.any(axis=0)
+            arrived = np.empty((words, len(first)), dtype=np.uint64)
+            step = max(1, BATCH_WORDS // len(links))  # bounded memory for the passed words
+            for row in range(0, words, step):
+                passed = np.take(front[row : row + step], owner, axis=1)
+                flat = passed.reshape(-1)
+                tried = np.flatnonzero(flat)
+                fires = _bernoulli_words(rng, self.prob[links[tried % len(links)]], 1, LINK_BITS)
+                flat[tried] &= fires[0]
+                arrived[row : row + step] = np.bitwise_or.reduceat(passed, first, axis=1)
+            sources = targets[first]
+            arrived &= ~shares[:, sources]
+            shares[:, sources] |= arrived
+            front = arrived
         return shares
 
 
