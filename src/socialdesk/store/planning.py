@@ -307,16 +307,18 @@ def _audience_topic_sets(cursor: sqlite3.Cursor, audience_ids: np.ndarray, where
     """
     import numpy as np
 
-    names = {tid: name.casefold() for tid, name in cursor.execute("SELECT id, name FROM topics")}
+    topic_rows = columns_by_name(cursor.execute("SELECT id, name FROM topics"))
+    names = {tid: name.casefold() for tid, name in zip(topic_rows["id"], topic_rows["name"],
+                                                         strict=True)}
 
     def named(topic_ids: Iterable[int]) -> frozenset[str]:
         return frozenset(names[t] for t in topic_ids if t in names)
 
     audience, topic = numeric_columns(cursor, "SELECT audience_id, topic_id FROM audience_topics"
-                                  f"{where} ORDER BY audience_id, topic_id", "ii", args)
+                                      f"{where} ORDER BY audience_id, topic_id", "ii", args)
     distinct, digit = np.unique(topic, return_inverse=True)
     base = len(distinct) + 1
-    starts = np.flatnonzero(np.r_[True, audience[1:] != audience[:-1]]) if len(audience) \
+    starts = np.flatnonzero(np.r_[True, np.diff(audience) != 0]) if len(audience) \
         else np.zeros(0, dtype=np.int64)
     lengths = np.diff(np.r_[starts, len(audience)])
     if not len(starts) or base ** int(lengths.max()) < 2 ** 62:

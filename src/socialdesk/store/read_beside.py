@@ -23,7 +23,7 @@ def read_beside(ws: Workspace, work: Callable[[Workspace], T]) -> Callable[[], T
     connection (whose changes another one would not see), or a file that cannot be opened
     again: ``work`` runs on ``ws`` when its answer is asked for.
     """
-    file = ws.conn.execute("PRAGMA database_list").fetchone()[2]
+    file = ws.conn.execute("PRAGMA database_list").fetchone()["file"]
     if ws.closed or not file or ws.conn.in_transaction:
         return lambda: work(ws)
     found: dict[str, Any] = {}
