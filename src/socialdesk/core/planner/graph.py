@@ -8,7 +8,7 @@ a few megabytes, and nothing for the collector to visit.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -113,8 +113,8 @@ def links_among(ws: Workspace, ids: Sequence[str]) -> list[tuple[str, str, float
     return _between(wanted, planning.links_touching(ws, wanted.tolist(), among=True)).among(ids)
 
 
-def links_near(ws: Workspace, partners: np.ndarray, seeds: Iterable[int], hops: int
-               ) -> PartnerLinks:
+def links_near(ws: Workspace, partners: np.ndarray, seeds: Iterable[int], hops: int,
+               every_link: Callable[[], np.ndarray] | None = None) -> PartnerLinks:
     """The links between the partners within ``hops`` links of the seeds (contact ids).
 
     All a cascade from those seeds can take, in ``hops`` rounds of reshares, read
@@ -122,14 +122,14 @@ def links_near(ws: Workspace, partners: np.ndarray, seeds: Iterable[int], hops: 
     the partners' contact ids, sorted. When a read is for more than ``WHOLE_READ_SHARE``
     of the partners, or the neighbourhood is set to pass it in the next round (as it grew
     in the last one), every link is read in one pass instead and the rest is picked from
-    it: the same links.
+    it: the same links (``every_link()``'s, when that is given: a read already under way).
     """
     every: np.ndarray | None = None
 
     def touching(ids: np.ndarray, among: bool = False, ahead: float = 0) -> np.ndarray:
         nonlocal every
         if every is None and max(len(ids), ahead) > len(partners) * WHOLE_READ_SHARE:
-            every = planning.link_rows(ws)
+            every = planning.link_rows(ws) if every_link is None else every_link()
         if every is None:
             return planning.links_touching(ws, ids.tolist(), among)
         return _touching(every, ids, among)

@@ -27,6 +27,8 @@ from socialdesk.store.read_beside import read_beside
 from socialdesk.store.workspace import Workspace
 
 if TYPE_CHECKING:
+    import numpy as np
+
     from socialdesk.core.planner.cascade import CascadeModel
     from socialdesk.core.planner.graph import PartnerLinks
     from socialdesk.core.planner.partner_columns import PartnerColumns
@@ -174,11 +176,13 @@ class PostModel:
         return leverage.marginal_reach(self.x0, self.terms, chosen_ids, partner_id,
                                        self.base.params.universe)
 
-    def cascade_near(self, ws: Workspace, asked: Collection[str]) -> CascadeModel:
+    def cascade_near(self, ws: Workspace, asked: Collection[str],
+                     every_link: Callable[[], np.ndarray] | None = None) -> CascadeModel:
         """The Monte Carlo model for these asks, with only the links they can take read.
 
         Those within ``max_hops`` − 1 links of the asks (``graph.links_near``): the same
-        runs as with every link, without reading 500,000 of them.
+        runs as with every link, without reading 500,000 of them. ``every_link``: every
+        link already being read (``store.planning.link_rows``), for a large neighbourhood.
         """
         import numpy as np
 
@@ -187,7 +191,7 @@ class PostModel:
         ids = self.partners.ids
         partners = np.fromiter(map(int, ids), dtype=np.int64, count=len(ids))
         hops = min(leverage.MAX_HOPS, max(1, int(self.base.params.max_hops))) - 1
-        return self.cascade(graph.links_near(ws, partners, map(int, asked), hops))
+        return self.cascade(graph.links_near(ws, partners, map(int, asked), hops, every_link))
 
     def cascade(self, links: PartnerLinks | None = None) -> CascadeModel:
         """The Monte Carlo model with reshares along links, ready for any set of asks.
@@ -300,13 +304,22 @@ def plan_post(
     link: the same runs as with all of them.
     """
     day = today or date.today()
-    model = post_model(ws, post_id, workspace_model(ws, day, with_links=False))
-    skip = not_suggested(ws, post_id, model.ranking, day) if chosen_ids is None else set()
-    result = model.plan(budget_minutes, max_asks, chosen_ids, skip=skip)
-    if runs <= 0:
-        return model.post, result
-    asked = [e.id for e in result.chosen]
-    summary = model.cascade_near(ws, asked).run(asked, runs, seed)
+    # Reshares over three hops or more reach most partners from a few asks: every link is
+    # then read beside the partners (a quarter of a second on the huge workspace).
+    every_link = read_beside(ws, planning.link_rows) \
+        if runs > 0 and int(workspace_settings(ws)["max_hops"]) >= 3 else None
+    try:
+        model = post_model(ws, post_id, workspace_model(ws, day, with_links=False))
+        skip = not_suggested(ws, post_id, model.ranking, day) if chosen_ids is None else set()
+        result = model.plan(budget_minutes, max_asks, chosen_ids, skip=skip)
+        if runs <= 0:
+            return model.post, result
+        asked = [e.id for e in result.chosen]
+        summary = model.cascade_near(ws, asked, every_link).run(asked, runs, seed)
+    finally:
+        if every_link is not None:  # never left reading the file after this returns
+            with contextlib.suppress(Exception):
+                every_link()
     return model.post, dataclasses.replace(result, cascade=summary)
 
 
