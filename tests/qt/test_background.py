@@ -17,6 +17,15 @@ def _slow() -> str:
     return "done"
 
 
+@pytest.fixture
+def parent(qtbot) -> QWidget:
+    """A widget for the test's jobs and dialogs to belong to, closed with the test."""
+    create_application()
+    widget = QWidget()
+    qtbot.addWidget(widget)
+    return widget
+
+
 RUNNERS: dict[str, dict[str, bool]] = {
     "import or export": {"cancellable": True},
     "backup or restore": {"cancellable": False, "writes": True},
@@ -24,10 +33,8 @@ RUNNERS: dict[str, dict[str, bool]] = {
 
 
 @pytest.mark.parametrize("runner", sorted(RUNNERS))
-def test_the_progress_dialog_shows_within_a_second_of_slow_work(qtbot, runner: str) -> None:
-    create_application()
-    parent = QWidget()
-    qtbot.addWidget(parent)
+def test_the_progress_dialog_shows_within_a_second_of_slow_work(
+        parent: QWidget, qtbot, runner: str) -> None:
     parent.show()
     start = time.perf_counter()
     shown: list[float] = []
@@ -92,13 +99,10 @@ def test_closing_the_window_backs_up_first_then_closes(window, qtbot) -> None:
     del held
 
 
-def test_writes_run_one_after_another(qtbot) -> None:
+def test_writes_run_one_after_another(parent: QWidget, qtbot) -> None:
     """Two writes started together never overlap: the second waits for the first."""
     import threading
 
-    create_application()
-    parent = QWidget()
-    qtbot.addWidget(parent)
     first_running, let_first_end = threading.Event(), threading.Event()
     order: list[str] = []
     done: list[object] = []
@@ -126,15 +130,12 @@ def test_writes_run_one_after_another(qtbot) -> None:
     assert done == ["first", "second"]
 
 
-def test_views_read_one_after_another_on_one_thread(qtbot) -> None:
+def test_views_read_one_after_another_on_one_thread(parent: QWidget, qtbot) -> None:
     """Two views' reads take turns: each read busy in Python lengthens the GUI's waits."""
     import threading
 
     from socialdesk.qt.workers import LatestJob
 
-    create_application()
-    parent = QWidget()
-    qtbot.addWidget(parent)
     second_started = threading.Event()
     answers: list[object] = []
 
@@ -154,15 +155,12 @@ def test_views_read_one_after_another_on_one_thread(qtbot) -> None:
     assert answers == [False, "second"]
 
 
-def test_a_read_waiting_behind_a_newer_request_does_not_run(qtbot) -> None:
+def test_a_read_waiting_behind_a_newer_request_does_not_run(parent: QWidget, qtbot) -> None:
     """Only the latest request of a view runs once the reading thread is free."""
     import threading
 
     from socialdesk.qt.workers import LatestJob
 
-    create_application()
-    parent = QWidget()
-    qtbot.addWidget(parent)
     let_go = threading.Event()
     ran: list[str] = []
     answers: list[object] = []
@@ -266,15 +264,12 @@ def test_a_read_running_when_the_user_leaves_stops_at_its_next_step(qtbot) -> No
 
 
 
-def test_a_read_the_user_picked_goes_ahead_of_the_reads_waiting(qtbot) -> None:
+def test_a_read_the_user_picked_goes_ahead_of_the_reads_waiting(parent: QWidget, qtbot) -> None:
     """It is even served at the next step of the read running, before that read ends."""
     import threading
 
     from socialdesk.qt.workers import PICKED, LatestJob, check_presence
 
-    create_application()
-    parent = QWidget()
-    qtbot.addWidget(parent)
     first_step, go_on, finish = threading.Event(), threading.Event(), threading.Event()
     answers: list[object] = []
 
@@ -301,14 +296,11 @@ def test_a_read_the_user_picked_goes_ahead_of_the_reads_waiting(qtbot) -> None:
     assert answers == ["campaign", "overview", "track record"]
 
 
-def test_a_picked_read_waiting_behind_a_newer_pick_does_not_run(qtbot) -> None:
+def test_a_picked_read_waiting_behind_a_newer_pick_does_not_run(parent: QWidget, qtbot) -> None:
     import threading
 
     from socialdesk.qt.workers import PICKED, LatestJob, check_presence
 
-    create_application()
-    parent = QWidget()
-    qtbot.addWidget(parent)
     go_on = threading.Event()
     ran: list[str] = []
     answers: list[object] = []
