@@ -245,11 +245,6 @@ def changed_since(ws: Workspace, seq: int, tag: int
     return sorted(contacts), sorted(asks)
 
 
-def _codes(values: Iterable[str]) -> dict[str, int]:
-    """Each distinct value's code: its place among them in first-seen order."""
-    return {v: i for i, v in enumerate(dict.fromkeys(values))}
-
-
 def _positions(ids: np.ndarray, wanted: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Where each wanted id is in the sorted ``ids`` (found ones), and which were found."""
     import numpy as np
