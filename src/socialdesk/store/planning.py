@@ -359,19 +359,12 @@ _IN_LIMIT = 10_000  # ids per query (SQLite allows 32,766 parameters)
 
 
 def partner_link_rows(ws: Workspace) -> tuple[np.ndarray, np.ndarray]:
-    """The partners' contact ids (sorted) and every stored link, as numpy arrays.
+    """The partners' contact ids (sorted) and every stored link (:func:`link_rows`).
 
-    The links are one structured array (``LINK_ROW``: from_id, to_id, weight, directed)
-    in stored order, read straight from the cursor: 500,000 links in a few tens of
-    milliseconds. Links to contacts without an audience are the caller's to leave out.
+    Links to contacts without an audience are the caller's to leave out.
     """
-    import numpy as np  # imported on first use, not at startup
-
-    cursor = ws.conn.cursor()
-    cursor.row_factory = None  # plain tuples, as the structured array takes them
-    partners = np.fromiter(
-        (row[0] for row in cursor.execute("SELECT DISTINCT contact_id FROM audiences "
-                                          "ORDER BY contact_id")), dtype=np.int64)
+    (partners,) = numeric_columns(
+        ws.conn.cursor(), "SELECT DISTINCT contact_id FROM audiences ORDER BY contact_id", "i")
     return partners, link_rows(ws)
 
 
