@@ -97,8 +97,7 @@ def workspace_model(ws: Workspace, today: date, with_links: bool = True,
     step = between or (lambda: None)
     # The settings and the recalibration (a quarter of a second of reading on the huge
     # workspace when not kept) are read beside the partners, on a connection of their own.
-    params_read = read_beside(ws, model_params)
-    try:
+    with read_beside(ws, model_params) as params_read:
         rows = input_cache.partner_rows(ws, between)
         step()
         partners = PartnerColumns.from_rows(rows, today)
@@ -106,11 +105,7 @@ def workspace_model(ws: Workspace, today: date, with_links: bool = True,
         channels = tuple(AudienceInput(p, f) for p, f in planning.own_channels(ws))
         links = graph.partner_links(ws) if with_links else graph.PartnerLinks.empty()
         step()
-    except BaseException:
-        with contextlib.suppress(Exception):  # never left reading the file after this
-            params_read()
-        raise
-    params = params_read()
+        params = params_read()
     return WorkspaceModel(today=today, partners=partners, last_asked_on=rows.last_asked_on,
                           channels=channels, links=links, params=params)
 
@@ -306,9 +301,9 @@ def plan_post(
     day = today or date.today()
     # Reshares over three hops or more reach most partners from a few asks: every link is
     # then read beside the partners (a quarter of a second on the huge workspace).
-    every_link = read_beside(ws, planning.link_rows) \
-        if runs > 0 and int(workspace_settings(ws)["max_hops"]) >= 3 else None
-    try:
+    with (read_beside(ws, planning.link_rows)
+          if runs > 0 and int(workspace_settings(ws)["max_hops"]) >= 3
+          else contextlib.nullcontext(None)) as every_link:
         model = post_model(ws, post_id, workspace_model(ws, day, with_links=False))
         skip = not_suggested(ws, post_id, model.ranking, day) if chosen_ids is None else set()
         result = model.plan(budget_minutes, max_asks, chosen_ids, skip=skip)
@@ -316,10 +311,6 @@ def plan_post(
             return model.post, result
         asked = [e.id for e in result.chosen]
         summary = model.cascade_near(ws, asked, every_link).run(asked, runs, seed)
-    finally:
-        if every_link is not None:  # never left reading the file after this returns
-            with contextlib.suppress(Exception):
-                every_link()
     return model.post, dataclasses.replace(result, cascade=summary)
 
 
