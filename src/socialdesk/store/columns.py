@@ -148,8 +148,9 @@ def numeric_columns(cursor: sqlite3.Cursor, sql: str, kinds: str, args: Sequence
     except sqlite3.DataError:  # longer than SQLITE_LIMIT_LENGTH (a billion bytes by default)
         found = None
     if found is not None and _exact(found[len(kinds) + 1:], found[len(kinds)]):
-        return [np.fromstring(text or "", dtype=np.int64, sep=",") * (
-            1 if kind == "i" else 2.0 ** -62) for text, kind in zip(found, kinds, strict=False)]
+        parsed = [np.fromstring(text or "", dtype=np.int64, sep=",") for text in found[:len(kinds)]]
+        return [column if kind == "i" else column / _FRACTION_SCALE
+                for column, kind in zip(parsed, kinds, strict=True)]
     values = ", ".join(f"CAST(coalesce(c{i}, 0) AS INTEGER)" if kind == "i" else f"c{i}"
                        for i, kind in enumerate(kinds))
     rows = cursor.execute(f"{query}{values} FROM q", args).fetchall()
