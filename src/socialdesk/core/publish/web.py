@@ -224,10 +224,14 @@ class Server:
         self.secret = secret
         self.deadline = deadline
         self.max_answer = max_answer
+        # httpx's own timeouts only end a thread the caller stopped waiting for: twice the
+        # deadline, so that the deadline is always what the caller meets first (equal, a
+        # read timing out as the deadline passed told a busy machine's user another story).
+        backstop = 2 * deadline
         self._client = httpx.Client(
             base_url=base, follow_redirects=False, trust_env=False,
-            timeout=httpx.Timeout(min(deadline, CONNECT_TIMEOUT), read=deadline,
-                                  write=deadline, pool=deadline),
+            timeout=httpx.Timeout(min(deadline, CONNECT_TIMEOUT), read=backstop,
+                                  write=backstop, pool=backstop),
             headers={"User-Agent": f"SocialDesk/{__version__}", "Accept": "application/json",
                      "Accept-Encoding": "identity"},
         )
